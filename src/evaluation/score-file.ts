@@ -1,0 +1,39 @@
+// Scoring a released-format generation file: each row against the gold stored beside it.
+import { readJsonRows, type Row } from '../release/files.js';
+import type { GenerationFile } from '../release/release.js';
+import type { DocScore, Metrics, Parsed, ScoringContext, Task } from '../tasks/types.js';
+import { TASKS } from '../../tasks/index.js';
+
+export interface ScoredRows {
+  n: number;
+  metrics: Metrics;
+  score: number;
+  documents: DocScore[];
+  /** Outputs the task's parser could not read (scored all the same, the way the release did). */
+  parseFailures: number;
+}
+
+/** The task a generated/ folder belongs to: `CLR/MR`, or an ablation of it such as `CLR/MR_no_options`. */
+export function taskOfFolder(folder: string): Task | undefined {
+  return TASKS.find((t) => folder === t.folder || folder.startsWith(`${t.folder}_`));
+}
+
+export async function scoreRows(task: Task, rows: readonly Row[], ctx: ScoringContext): Promise<ScoredRows> {
+  const items = rows.map((row) => {
+    const g = task.fromGeneration(row);
+    return { gold: g.gold, parsed: task.parse(g.output) as Parsed<unknown> };
+  });
+  const documents = await task.score(items, ctx);
+  const metrics = task.aggregate(documents);
+  return {
+    n: rows.length,
+    metrics,
+    score: task.headline(metrics),
+    documents,
+    parseFailures: items.filter((it) => !it.parsed.ok).length,
+  };
+}
+
+export async function scoreFile(task: Task, file: Pick<GenerationFile, 'path'>, ctx: ScoringContext) {
+  return scoreRows(task, readJsonRows(file.path), ctx);
+}

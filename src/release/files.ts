@@ -1,0 +1,36 @@
+// Readers for the release's file formats: CSV with a BOM, JSON arrays, and JSON lines stored as .json.
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { UserError } from '../errors.js';
+
+export type Row = Record<string, unknown>;
+
+export function readCsv(file: string): Record<string, string>[] {
+  return parse(readFileSync(file, 'utf8'), { columns: true, bom: true, skip_empty_lines: true, relax_quotes: true });
+}
+
+/** A JSON array, or JSON lines (several generated files of the release are JSONL despite the name). */
+export function readJsonRows(file: string): Row[] {
+  const text = readFileSync(file, 'utf8');
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('[')) {
+    const parsed: unknown = JSON.parse(text);
+    if (!Array.isArray(parsed)) throw new UserError(`${file}: expected a JSON array of rows.`);
+    return parsed as Row[];
+  }
+  return text
+    .split('\n')
+    .map((line, i) => [line, i] as const)
+    .filter(([line]) => line.trim() !== '')
+    .map(([line, i]) => {
+      try {
+        return JSON.parse(line) as Row;
+      } catch {
+        throw new UserError(`${file}:${i + 1}: not a JSON line.`);
+      }
+    });
+}
+
+export function readJson(file: string): unknown {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}

@@ -1,0 +1,49 @@
+// The list settings (CCA, MR): the set of names a model lists, scored per document and averaged.
+import { mean } from '../metrics/fractions.js';
+import { setF1 } from '../metrics/set-f1.js';
+import type { Row } from '../release/files.js';
+import type { Release } from '../release/release.js';
+import { readListOutput } from './lists.js';
+import { defineTask, type Document, type GenerationRow, type Task, type TaskId } from './types.js';
+
+export interface ListTaskSpec {
+  id: TaskId;
+  title: string;
+  folder: string;
+  oneShotExamples: readonly string[];
+  loadDocuments(release: Release): Document<string[]>[];
+  fromGeneration(row: Row): GenerationRow<string[]>;
+  /** Applied to each predicted item before matching. */
+  normalizeItem?: (item: string) => string;
+  /** Names of the keys in results/, which differ between CCA and MR. */
+  keys: { precision: string; recall: string; f1: string; accuracy?: string };
+}
+
+export function listTask(spec: ListTaskSpec): Task {
+  const normalize = spec.normalizeItem ?? ((s: string) => s);
+  return defineTask<string[], string[]>({
+    ...spec,
+    metric: 'F1',
+    parse(output) {
+      const { items, json } = readListOutput(output);
+      const value = items.map(normalize);
+      if (value.every((v) => v === '')) return { value, ok: false, problem: 'no list items in the output' };
+      return json ? { value, ok: true } : { value, ok: true, problem: 'not a JSON list: read by splitting on commas' };
+    },
+    score: async (items) => items.map((it) => ({ ...setF1(it.parsed.value, it.gold) })),
+    aggregate(scores) {
+      const { keys } = spec;
+      const recall = mean(scores.map((s) => s.recall));
+      return {
+        [keys.precision]: mean(scores.map((s) => s.precision)),
+        [keys.recall]: recall,
+        [keys.f1]: mean(scores.map((s) => s.f1)),
+        // MR's results carry `_accuracy`, which equals its recall.
+        ...(keys.accuracy ? { [keys.accuracy]: recall } : {}),
+      };
+    },
+    headline: (m) => m[spec.keys.f1] as number,
+    showGold: (gold) => gold.join(', '),
+    showParsed: (p) => p.value.map((v) => (v === '' ? '(empty item)' : v)).join(', '),
+  });
+}

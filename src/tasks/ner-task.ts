@@ -1,0 +1,124 @@
+// The NER settings: the model copies the sentence with entity tags; spans are compared by position.
+import { f1, ratio, sum } from '../metrics/fractions.js';
+import { matchSpans, type Span } from '../metrics/span-f1.js';
+import type { Row } from '../release/files.js';
+import type { Release } from '../release/release.js';
+import { normalizeId } from './prompt.js';
+import { defineTask, type Document, type Task, type TaskId } from './types.js';
+
+export interface NerGold {
+  sentence: string;
+  entities: Span[];
+}
+
+/** An output read as entity spans over its own untagged text. */
+export interface TaggedOutput {
+  text: string;
+  spans: Span[];
+}
+
+export interface NerTaskSpec {
+  id: TaskId;
+  title: string;
+  folder: string;
+  /** Tag names this setting predicts: `d`, or `m-key` and `m-val`. */
+  kinds: readonly string[];
+}
+
+interface NerRow {
+  ID: [number, number];
+  text?: string;
+  annotated_sentence: string;
+  entities: { span: [number, number]; type: string; name: string }[];
+}
+
+const ANY_TAG = /<\/?[\p{L}\p{N}_-]+[^>]*>/gu;
+const codePoints = (s: string) => Array.from(s).length;
+
+/** FNV-1a, to tell apart sentences that share an (ID) in the release's sources. */
+function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0').slice(0, 6);
+}
+
+function documentOf(row: NerRow): Document<NerGold> {
+  const sentence = row.text ?? row.annotated_sentence.replace(ANY_TAG, '');
+  return {
+    // The release's ID is (document, sentence) but repeats across train_cr, train_rr and test_rr.
+    id: normalizeId(`${row.ID[0]}-${row.ID[1]}-${shortHash(sentence)}`),
+    fields: { text: sentence },
+    gold: {
+      sentence,
+      // The gold kind is the type before `_`: d_positive → d, m-key_executed → m-key.
+      entities: row.entities.map((e) => ({ start: e.span[0], end: e.span[1], kind: e.type.split('_')[0] })),
+    },
+  };
+}
+
+/**
+ * The release's reading of a tagged output: before the first [EOS]; pairs of tags of any name, not
+ * across lines, left to right; every matched pair's tags are removed from the offsets, but only the
+ * task's kinds are entities. Unpaired tags stay as text.
+ */
+export function readTaggedSpans(output: string, kinds: readonly string[]): TaggedOutput {
+  const eos = output.indexOf('[EOS]');
+  const text = (eos >= 0 ? output.slice(0, eos) : output).trim();
+  const pair = /<([\p{L}\p{N}_-]+)[^>]*>([^\n]*?)<\/\1>/gu;
+  const spans: Span[] = [];
+  let removed = 0;
+  for (const m of text.matchAll(pair)) {
+    const inner = m[2];
+    const innerLength = codePoints(inner);
+    if (kinds.includes(m[1])) {
+      const start = codePoints(text.slice(0, m.index)) - removed;
+      spans.push({ start, end: start + innerLength, kind: m[1] });
+    }
+    removed += codePoints(m[0]) - innerLength;
+  }
+  return { text: text.replace(pair, '$2'), spans };
+}
+
+export function nerTask(spec: NerTaskSpec): Task {
+  return defineTask<NerGold, TaggedOutput>({
+    ...spec,
+    metric: 'F1',
+    oneShotExamples: [],
+    // The generated rows are samples that reach beyond these three files, so each row also carries its
+    // own sentence and gold (GenerationRow.document); these are the sentences a live model can be given.
+    loadDocuments: (release: Release) =>
+      ['train_cr.json', 'train_rr.json', 'test_rr.json'].flatMap((f) =>
+        (release.jsonRows(spec.folder, f) as unknown as NerRow[]).map(documentOf),
+      ),
+    fromGeneration(row: Row) {
+      const document = documentOf(row as unknown as NerRow);
+      return { id: document.id, gold: document.gold, output: String(row.generated ?? ''), document };
+    },
+    parse(output) {
+      const value = readTaggedSpans(output, spec.kinds);
+      return value.spans.length > 0 || output.includes('[EOS]')
+        ? { value, ok: true }
+        : { value, ok: false, problem: 'no entity tags and no [EOS]: not a tagged copy of the sentence' };
+    },
+    score: async (items) => items.map((it) => matchSpans(it.parsed.value.spans, it.gold.entities)),
+    // Micro-averaged over every entity of the file.
+    aggregate(scores) {
+      const tp = sum(scores.map((s) => s.tp));
+      const fp = sum(scores.map((s) => s.fp));
+      const fn = sum(scores.map((s) => s.fn));
+      const precision = ratio(tp, tp + fp);
+      const recall = ratio(tp, tp + fn);
+      return { precision, recall, f1: f1(precision, recall), total_tp: tp, total_fp: fp, total_fn: fn };
+    },
+    headline: (m) => m.f1 as number,
+    showGold: (gold) => showSpans(gold.sentence, gold.entities),
+    showParsed: (p) => showSpans(p.value.text, p.value.spans),
+  });
+}
+
+function showSpans(sentence: string, spans: readonly Span[]): string {
+  const chars = Array.from(sentence);
+  return spans.length
+    ? spans.map((s) => `<${s.kind}>${chars.slice(s.start, s.end).join('')}</${s.kind}>`).join(' ')
+    : '(no entities)';
+}

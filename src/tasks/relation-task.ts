@@ -1,0 +1,53 @@
+// The relation settings (RE-Ent, RE-Time): pick one of five relations by its number in the prompt.
+import { f1, ratio, sum } from '../metrics/fractions.js';
+import type { Release } from '../release/release.js';
+import { defineTask, type Document, type Task, type TaskId } from './types.js';
+
+export interface RelationTaskSpec {
+  id: TaskId;
+  title: string;
+  folder: string;
+  /** The relations in the prompt's option order: option 1 is relations[0]. */
+  relations: readonly string[];
+}
+
+interface RelRow {
+  text: string;
+  relation: string;
+}
+
+export function relationTask(spec: RelationTaskSpec): Task {
+  return defineTask<string, string | null>({
+    ...spec,
+    metric: 'F1',
+    // rel_data.json's first pair is the one-shot template's example.
+    oneShotExamples: ['0'],
+    // Documents are numbered by their place in rel_data.json: the release's rows carry no id, and its
+    // zero-shot files hold the first 1,000 (1,001 for the GPT models), the one-shot files the next.
+    loadDocuments: (release: Release): Document<string>[] =>
+      (release.json(spec.folder, 'rel_data.json') as RelRow[]).map((r, i) => ({
+        id: String(i),
+        fields: { text: r.text },
+        gold: r.relation,
+      })),
+    fromGeneration: (row) => ({ gold: String(row.relation), output: String(row.generated ?? '') }),
+    parse(output) {
+      const m = /^\s*([1-5])/.exec(output);
+      return m
+        ? { value: spec.relations[Number(m[1]) - 1], ok: true }
+        : { value: null, ok: false, problem: 'no option number (1–5) at the start of the output' };
+    },
+    score: async (items) =>
+      items.map((it) => ({ correct: it.parsed.value === it.gold ? 1 : 0, readable: it.parsed.ok ? 1 : 0 })),
+    // accuracy = recall over every row; precision over the rows with a readable number.
+    aggregate(scores) {
+      const correct = sum(scores.map((s) => s.correct));
+      const recall = ratio(correct, scores.length);
+      const precision = ratio(correct, sum(scores.map((s) => s.readable)));
+      return { accuracy: recall, precision, recall, f1: f1(precision, recall) };
+    },
+    headline: (m) => m.f1 as number,
+    showGold: (gold) => `${spec.relations.indexOf(gold) + 1}. ${gold}`,
+    showParsed: (p) => (p.value ? `${spec.relations.indexOf(p.value) + 1}. ${p.value}` : '(unreadable)'),
+  });
+}

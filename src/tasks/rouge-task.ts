@@ -1,0 +1,64 @@
+// The generation settings (HS-PN, HS-DS, IRS, CTS): free text scored with ROUGE-L on MeCab tokens.
+import { mean } from '../metrics/fractions.js';
+import { rougeL } from '../metrics/rouge-l.js';
+import type { Row } from '../release/files.js';
+import type { Release } from '../release/release.js';
+import { defineTask, type Document, type GenerationRow, type Task, type TaskId } from './types.js';
+
+// Where the release stopped reading an output. The colon matters: `### 入力例:` is not a cut
+// (Meta-Llama-3's CTS outputs); `解説` (an added explanation) and `python` (a drift into code) are
+// needed by Swallow's outputs. Bare ``` fences and a leading `### 平易化文書:` were scored as they are.
+const OUTPUT_END = /#+\s*(入力|解説)\s*:|(```)?python/;
+
+export function cleanGeneration(output: string): string {
+  const m = OUTPUT_END.exec(output);
+  return (m ? output.slice(0, m.index) : output).trim();
+}
+
+export interface RougeTaskSpec {
+  id: TaskId;
+  title: string;
+  folder: string;
+  oneShotExamples: readonly string[];
+  loadDocuments(release: Release): Document<string>[];
+  /** The row's document id (the release names it differently per model and setting). */
+  generationId(row: Row): string;
+}
+
+export function rougeTask(spec: RougeTaskSpec): Task {
+  return defineTask<string, string>({
+    ...spec,
+    metric: 'ROUGE-L',
+    fromGeneration: (row): GenerationRow<string> => ({
+      id: spec.generationId(row),
+      gold: String(row.gold ?? ''),
+      output: String(row.generated ?? ''),
+    }),
+    parse(output) {
+      const text = cleanGeneration(output);
+      return text
+        ? { value: text, ok: true }
+        : { value: '', ok: false, problem: 'empty output: left out of the means, as the release did' };
+    },
+    async score(items, ctx) {
+      const texts = items.flatMap((it) => [it.gold, it.parsed.value]);
+      const tokens = await ctx.tokenize(texts);
+      return items.map((it, i) => {
+        if (!it.parsed.value) return { empty: 1, precision: 0, recall: 0, f1: 0 };
+        return { empty: 0, ...rougeL(tokens[2 * i + 1], tokens[2 * i]) };
+      });
+    },
+    // The release averaged over documents whose output is not empty (CTS MedSwallow: 36 of 97).
+    aggregate(scores) {
+      const kept = scores.filter((s) => !s.empty);
+      return {
+        precision: mean(kept.map((s) => s.precision)),
+        recall: mean(kept.map((s) => s.recall)),
+        f1: mean(kept.map((s) => s.f1)),
+      };
+    },
+    headline: (m) => m.f1 as number,
+    showGold: (gold) => gold,
+    showParsed: (p) => p.value,
+  });
+}

@@ -1,0 +1,77 @@
+// What a task module declares (see tasks/): its data, prompt, output parser and metric. The scorer of
+// released files, the replay model and live evaluations all go through these same functions.
+import type { Row } from '../release/files.js';
+import type { Release } from '../release/release.js';
+
+export const TASK_IDS = [
+  'examqa', 'cca', 'mr', 'hs-pn', 'hs-ds', 'irs', 'cts', 'ner-d', 'ner-med', 're-ent', 're-time', 'dc-tnm', 'dc-ade',
+] as const;
+export type TaskId = (typeof TASK_IDS)[number];
+
+export const SHOTS = ['one', 'zero'] as const;
+export type Shot = (typeof SHOTS)[number];
+
+/** One benchmark item: what the prompt is filled with, and the reference answer. */
+export interface Document<G> {
+  id: string;
+  /** Values of the template's placeholders, by name (`text` fills `<text>`). */
+  fields: Record<string, string>;
+  gold: G;
+}
+
+/** A model output read by the task's parser. A failure is scored (as the release did), and shown. */
+export interface Parsed<P> {
+  value: P;
+  ok: boolean;
+  problem?: string;
+}
+
+/** One row of a released generation file, with the gold stored beside it (the release scored that). */
+export interface GenerationRow<G> {
+  /** Absent where the release's rows carry no id (RE): then row i is the shot's i-th document. */
+  id?: string;
+  gold: G;
+  output: string;
+  /** The document as the row stores it, where the rows carry their whole input (NER). */
+  document?: Document<G>;
+}
+
+/** Per-document numbers from which the file's metrics are aggregated (means, sums or counts). */
+export type DocScore = Record<string, number>;
+/** The keys and numbers of a release results/ file; DC-TMN nests one level (t, n, m). */
+export type Metrics = Record<string, number | Record<string, number>>;
+
+export interface ScoringContext {
+  /** ROUGE-L tokens of each text (MeCab-IPADIC rules), computed once per distinct text. */
+  tokenize(texts: readonly string[]): Promise<string[][]>;
+}
+
+export interface ScoredItem<G, P> {
+  gold: G;
+  parsed: Parsed<P>;
+}
+
+export interface Task<G = unknown, P = unknown> {
+  id: TaskId;
+  title: string;
+  /** Where the release keeps it, e.g. `CLR/MR`; generated/ also holds ablations named `<folder>_*`. */
+  folder: string;
+  metric: 'accuracy' | 'F1' | 'ROUGE-L';
+  /** The ids of the documents the one-shot template embeds as its example: not evaluated one-shot. */
+  oneShotExamples: readonly string[];
+  loadDocuments(release: Release): Document<G>[];
+  fromGeneration(row: Row): GenerationRow<G>;
+  parse(output: string): Parsed<P>;
+  score(items: readonly ScoredItem<G, P>[], ctx: ScoringContext): Promise<DocScore[]>;
+  aggregate(scores: readonly DocScore[]): Metrics;
+  /** The Table 4 number (0–1) among the metrics. */
+  headline(metrics: Metrics): number;
+  /** Readable forms of a gold answer and a parsed output, for terminals and Slack. */
+  showGold(gold: G): string;
+  showParsed(parsed: Parsed<P>): string;
+}
+
+/** Tasks are declared with their own gold and prediction types and listed together as Task. */
+export function defineTask<G, P>(task: Task<G, P>): Task {
+  return task as unknown as Task;
+}

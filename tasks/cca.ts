@@ -1,0 +1,30 @@
+// CCA: clinical code assignment — the MedDRA preferred terms a note mentions (not negated ones).
+import { listTask } from '../src/tasks/list-task.js';
+import { normalizeId } from '../src/tasks/prompt.js';
+import { readPythonList } from '../src/tasks/lists.js';
+import { candidateList } from '../src/tasks/candidates.js';
+import type { Release } from '../src/release/release.js';
+
+const FOLDER = 'CLR/CCA';
+
+function loadDocuments(release: Release) {
+  const rows = release.csv(FOLDER, 'data.csv');
+  const golds = rows.map((r) => readPythonList(r.medra_list));
+  const options = candidateList(golds);
+  return rows.map((r, i) => ({ id: normalizeId(r.doc_name), fields: { text: r.text, options }, gold: golds[i] }));
+}
+
+export default listTask({
+  id: 'cca',
+  title: 'Clinical code assignment (MedDRA PT)',
+  folder: FOLDER,
+  // The document the release's one-shot files leave out (the template embeds its example).
+  oneShotExamples: ['12_118B35_緊張性気胸_p2'],
+  loadDocuments,
+  fromGeneration: (row) => ({
+    id: normalizeId(row.sheet_name),
+    gold: readPythonList(row.gold_medra),
+    output: String(row.generated_medra ?? ''),
+  }),
+  keys: { precision: '_precision', recall: 'recall', f1: '_f1' },
+});

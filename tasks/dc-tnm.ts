@@ -1,0 +1,78 @@
+// DC-TMN: the lung cancer T, N and M factors (TNM 8th edition) of a radiology report.
+import { f1, mean, ratio, sum } from '../src/metrics/fractions.js';
+import { normalizeId } from '../src/tasks/prompt.js';
+import { defineTask } from '../src/tasks/types.js';
+import type { Release } from '../src/release/release.js';
+
+const FOLDER = 'CLU/DC_TMN';
+const FACTORS = ['t', 'n', 'm'] as const;
+type Factor = (typeof FACTORS)[number];
+type Tnm = Record<Factor, string | null>;
+
+// The labels the prompt offers. Gold T1, T2 and M1 exist in the data but are never one of them, so
+// the release never credited them (and left them out of recall's denominator).
+const LABELS: Record<Factor, readonly string[]> = {
+  t: ['TX', 'T0', 'Tis', 'T1mi', 'T1a', 'T1b', 'T1c', 'T2a', 'T2b', 'T3', 'T4'],
+  n: ['NX', 'N0', 'N1', 'N2', 'N3'],
+  m: ['M0', 'M1a', 'M1b', 'M1c'],
+};
+
+function loadDocuments(release: Release) {
+  return release.csv(FOLDER, 'data.csv').map((r) => ({
+    id: normalizeId(r.id),
+    fields: { text: r.text },
+    gold: { t: r.t, n: r.n, m: r.m },
+  }));
+}
+
+const show = (v: Tnm) => FACTORS.map((f) => v[f] ?? `${f.toUpperCase()}?`).join(' ');
+
+export default defineTask<Tnm, Tnm>({
+  id: 'dc-tnm',
+  title: 'Lung cancer TNM staging',
+  folder: FOLDER,
+  metric: 'F1',
+  oneShotExamples: ['15059875'],
+  loadDocuments,
+  fromGeneration: (row) => ({
+    id: normalizeId(row.id),
+    gold: { t: String(row.t), n: String(row.n), m: String(row.m) },
+    output: String(row.generated ?? ''),
+  }),
+  parse(output) {
+    const value = {} as Tnm;
+    for (const f of FACTORS) {
+      const m = new RegExp(`${f.toUpperCase()}因子\\s*[:：]\\s*([^\\s/|]+)`).exec(output);
+      value[f] = m ? m[1] : null;
+    }
+    const missing = FACTORS.filter((f) => value[f] === null);
+    return missing.length
+      ? { value, ok: false, problem: `no ${missing.map((f) => `${f.toUpperCase()}因子:`).join(', ')} line` }
+      : { value, ok: true };
+  },
+  score: async (items) =>
+    items.map(({ gold, parsed }) => {
+      const s: Record<string, number> = {};
+      for (const f of FACTORS) {
+        const labelled = gold[f] !== null && LABELS[f].includes(gold[f]!);
+        s[`${f}_correct`] = labelled && parsed.value[f] === gold[f] ? 1 : 0;
+        s[`${f}_labelled`] = labelled ? 1 : 0;
+      }
+      return s;
+    }),
+  // Per factor: precision over every row, recall over the rows whose gold is an offered label.
+  aggregate(scores) {
+    const out: Record<string, Record<string, number>> = {};
+    for (const f of FACTORS) {
+      const correct = sum(scores.map((s) => s[`${f}_correct`]));
+      const precision = ratio(correct, scores.length);
+      const recall = ratio(correct, sum(scores.map((s) => s[`${f}_labelled`])));
+      out[f] = { precision, recall, f1: f1(precision, recall) };
+    }
+    return out;
+  },
+  // Table 4's DC-TMN cell is the mean of the three F1.
+  headline: (m) => mean(FACTORS.map((f) => (m[f] as Record<string, number>).f1)),
+  showGold: show,
+  showParsed: (p) => show(p.value),
+});

@@ -1,0 +1,61 @@
+// ExamQA: clinical questions of the Japanese national medical licensing exam (IgakuQA), one answer.
+import { mean } from '../src/metrics/fractions.js';
+import { normalizeId } from '../src/tasks/prompt.js';
+import { defineTask } from '../src/tasks/types.js';
+import type { Release } from '../src/release/release.js';
+
+const FOLDER = 'CLR/MCQA';
+
+interface Question {
+  sample_id: string;
+  question: string;
+  options: string[];
+  answer_idx: number;
+}
+
+function loadDocuments(release: Release) {
+  return (release.jsonRows(FOLDER, 'igakuqa_clinical_test.jsonl') as unknown as Question[]).map((q) => ({
+    id: normalizeId(q.sample_id),
+    // Numbered from 1 as in the template's example, each line ending like the example's.
+    fields: { text: q.question, options: q.options.map((o, i) => `${i + 1}. ${o}`).join('  \n') },
+    gold: q.answer_idx,
+  }));
+}
+
+/**
+ * The release stores the choice it parsed as a 0-based integer whose digits are the chosen options
+ * (Llama-3 answered several at once: 13 is options 2 and 4). Replay writes it as the model would.
+ */
+function storedChoiceAsOutput(stored: unknown): string {
+  if (!Number.isInteger(stored)) return String(stored ?? '');
+  return Array.from(String(stored), (d) => Number(d) + 1).join(',');
+}
+
+const show = (choices: readonly number[]) => `option ${choices.map((c) => c + 1).join(', ')}`;
+
+export default defineTask<number, number[]>({
+  id: 'examqa',
+  title: 'Exam-style QA (IgakuQA clinical questions)',
+  folder: FOLDER,
+  metric: 'accuracy',
+  oneShotExamples: ['114D40'],
+  loadDocuments,
+  fromGeneration: (row) => ({
+    id: normalizeId(row.sample_id),
+    gold: Number(row.gold),
+    output: storedChoiceAsOutput(row.generated),
+  }),
+  // Option numbers listed at the start (`3`, `2,4`), else the first number in the text.
+  parse(output) {
+    const lead = /^\s*([1-9](?:\s*[,、]\s*[1-9])*)/.exec(output) ?? /[1-9]/.exec(output);
+    if (!lead) return { value: [], ok: false, problem: 'no option number in the output' };
+    const value = [...new Set(Array.from(lead[0].replace(/[^1-9]/g, ''), (d) => Number(d) - 1))];
+    return value.length > 1 ? { value, ok: false, problem: 'several options chosen: scored wrong' } : { value, ok: true };
+  },
+  score: async (items) =>
+    items.map((it) => ({ accuracy: it.parsed.value.length === 1 && it.parsed.value[0] === it.gold ? 1 : 0 })),
+  aggregate: (scores) => ({ accuracy: mean(scores.map((s) => s.accuracy)) }),
+  headline: (m) => m.accuracy as number,
+  showGold: (gold) => show([gold]),
+  showParsed: (p) => (p.value.length ? show(p.value) : '(no option)'),
+});

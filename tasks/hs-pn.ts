@@ -1,0 +1,31 @@
+// HS-PN: write a discharge summary's course and status sections from a stay's progress notes.
+import { normalizeId } from '../src/tasks/prompt.js';
+import { rougeTask } from '../src/tasks/rouge-task.js';
+import type { Release } from '../src/release/release.js';
+
+const FOLDER = 'CLG/HS_PN';
+
+interface Case {
+  case_id: string;
+  notes: string[];
+  summary: string;
+}
+
+// The paper's set (dataset_paper.json, 20 cases); data_release_full.json is a later, larger release.
+function loadDocuments(release: Release) {
+  return (release.json(FOLDER, 'dataset_paper.json') as Case[]).map((c) => ({
+    id: normalizeId(c.case_id),
+    // Numbered as in the one-shot template's example input.
+    fields: { notes: c.notes.map((n, i) => `プログレスノート${i + 1}：\n${n}`).join('\n\n') },
+    gold: c.summary,
+  }));
+}
+
+export default rougeTask({
+  id: 'hs-pn',
+  title: 'Hospitalization summary from progress notes',
+  folder: FOLDER,
+  oneShotExamples: ['01_118B49-50_高Ca血症'],
+  loadDocuments,
+  generationId: (row) => normalizeId(row.id),
+});

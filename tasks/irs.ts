@@ -1,0 +1,23 @@
+// IRS: a one-line summary of an incident report, from its free comments and the actions taken.
+import { normalizeId } from '../src/tasks/prompt.js';
+import { rougeTask } from '../src/tasks/rouge-task.js';
+import type { Release } from '../src/release/release.js';
+
+const FOLDER = 'CLG/IRS';
+
+function loadDocuments(release: Release) {
+  return release.csv(FOLDER, 'data.csv').map((r) => ({
+    id: normalizeId(r.id),
+    fields: { incident_description: r.incident_description, action_token: r.action_token },
+    gold: r.summary,
+  }));
+}
+
+export default rougeTask({
+  id: 'irs',
+  title: 'Incident report summarization',
+  folder: FOLDER,
+  oneShotExamples: ['1'],
+  loadDocuments,
+  generationId: (row) => normalizeId(row.id),
+});

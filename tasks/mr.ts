@@ -1,0 +1,36 @@
+// MR: medication recommendation — every drug that may be prescribed for the note's problems.
+import { listTask } from '../src/tasks/list-task.js';
+import { normalizeId, unescapeNewlines } from '../src/tasks/prompt.js';
+import { halfWidthAscii, readPythonList } from '../src/tasks/lists.js';
+import { candidateList } from '../src/tasks/candidates.js';
+import type { Release } from '../src/release/release.js';
+
+const FOLDER = 'CLR/MR';
+
+function loadDocuments(release: Release) {
+  const rows = release.csv(FOLDER, 'data.csv');
+  const golds = rows.map((r) => readPythonList(r.medications));
+  const options = candidateList(golds);
+  return rows.map((r, i) => ({
+    id: normalizeId(r.doc_name),
+    // data.csv stores line breaks as `\n`; the template's own example shows them as real ones.
+    fields: { text: unescapeNewlines(r.text), options },
+    gold: golds[i],
+  }));
+}
+
+export default listTask({
+  id: 'mr',
+  title: 'Medication recommendation',
+  folder: FOLDER,
+  oneShotExamples: ['20_118F56_高エネルギー外傷.txt'],
+  loadDocuments,
+  fromGeneration: (row) => ({
+    id: normalizeId(row.doc_name),
+    gold: readPythonList(row.gold),
+    output: String(row.generated ?? ''),
+  }),
+  // Models type drug names with full-width letters and digits (ＯＤ錠); the release matched them as ASCII.
+  normalizeItem: halfWidthAscii,
+  keys: { precision: '_precision', recall: 'recall', f1: '_f1', accuracy: '_accuracy' },
+});
