@@ -1,6 +1,6 @@
 // CCA: clinical code assignment — the MedDRA preferred terms a note mentions (not negated ones).
 import { listTask } from '../src/tasks/list-task.js';
-import { normalizeId } from '../src/tasks/prompt.js';
+import { normalizeId, unescapeNewlines } from '../src/tasks/prompt.js';
 import { readPythonList } from '../src/tasks/lists.js';
 import { candidateList } from '../src/tasks/candidates.js';
 import type { Release } from '../src/release/release.js';
@@ -11,11 +11,14 @@ function loadDocuments(release: Release) {
   const rows = release.csv(FOLDER, 'data.csv');
   const golds = rows.map((r) => readPythonList(r.medra_list));
   const options = candidateList(golds);
-  return rows.map((r, i) => ({ id: normalizeId(r.doc_name), fields: { text: r.text, options }, gold: golds[i] }));
+  return rows.map((r, i) => {
+    const text = unescapeNewlines(r.text); // data.csv stores line breaks as `\n`
+    return { id: normalizeId(r.doc_name), text, fields: { text, options }, gold: golds[i] };
+  });
 }
 
 export default listTask({
-  id: 'cca',
+  id: 'cca', label: 'CCA',
   title: 'Clinical code assignment (MedDRA PT)',
   folder: FOLDER,
   // The document the release's one-shot files leave out (the template embeds its example).

@@ -10,11 +10,11 @@ function loadDocuments(release: Release) {
   const other = ['CR_simplification.csv', 'RR_simplification.csv'].flatMap((f) =>
     release.csv(FOLDER, f).map((r) => ({ id: r.file_id, text: r.input_text, gold: r.simplified_text })),
   );
-  return [...pn, ...other].map((d) => ({ id: normalizeId(d.id), fields: { notes: d.text }, gold: d.gold }));
+  return [...pn, ...other].map((d) => ({ id: normalizeId(d.id), text: d.text, fields: { notes: d.text }, gold: d.gold }));
 }
 
 export default rougeTask({
-  id: 'cts',
+  id: 'cts', label: 'CTS',
   title: 'Clinical text simplification',
   folder: FOLDER,
   // One example per kind of text (PN, CR, RR): the release's one-shot files leave out these three.

@@ -10,13 +10,14 @@ type Label = '有' | '無';
 function loadDocuments(release: Release) {
   return release.csv(FOLDER, 'data.csv').map((r) => ({
     id: normalizeId(r['Unnamed: 0']),
+    text: `${unescapeNewlines(r.text)}\n薬剤名: ${r.medication}`,
     fields: { text: unescapeNewlines(r.text), medication: r.medication },
     gold: r.label as Label,
   }));
 }
 
 export default defineTask<Label, Label>({
-  id: 'dc-ade',
+  id: 'dc-ade', label: 'DC-ADE',
   title: 'Adverse drug event classification',
   folder: FOLDER,
   metric: 'F1',

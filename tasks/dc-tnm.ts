@@ -1,6 +1,6 @@
 // DC-TMN: the lung cancer T, N and M factors (TNM 8th edition) of a radiology report.
 import { f1, mean, ratio, sum } from '../src/metrics/fractions.js';
-import { normalizeId } from '../src/tasks/prompt.js';
+import { normalizeId, unescapeNewlines } from '../src/tasks/prompt.js';
 import { defineTask } from '../src/tasks/types.js';
 import type { Release } from '../src/release/release.js';
 
@@ -20,7 +20,9 @@ const LABELS: Record<Factor, readonly string[]> = {
 function loadDocuments(release: Release) {
   return release.csv(FOLDER, 'data.csv').map((r) => ({
     id: normalizeId(r.id),
-    fields: { text: r.text },
+    // data.csv stores line breaks as `\n`; the template's own example shows them as real ones.
+    text: unescapeNewlines(r.text),
+    fields: { text: unescapeNewlines(r.text) },
     gold: { t: r.t, n: r.n, m: r.m },
   }));
 }
@@ -28,7 +30,7 @@ function loadDocuments(release: Release) {
 const show = (v: Tnm) => FACTORS.map((f) => v[f] ?? `${f.toUpperCase()}?`).join(' ');
 
 export default defineTask<Tnm, Tnm>({
-  id: 'dc-tnm',
+  id: 'dc-tnm', label: 'DC-TMN',
   title: 'Lung cancer TNM staging',
   folder: FOLDER,
   metric: 'F1',

@@ -16,6 +16,7 @@ interface Question {
 function loadDocuments(release: Release) {
   return (release.jsonRows(FOLDER, 'igakuqa_clinical_test.jsonl') as unknown as Question[]).map((q) => ({
     id: normalizeId(q.sample_id),
+    text: `${q.question}\n${q.options.map((o, i) => `${i + 1}. ${o}`).join('\n')}`,
     // Numbered from 1 as in the template's example, each line ending like the example's.
     fields: { text: q.question, options: q.options.map((o, i) => `${i + 1}. ${o}`).join('  \n') },
     gold: q.answer_idx,
@@ -34,7 +35,7 @@ function storedChoiceAsOutput(stored: unknown): string {
 const show = (choices: readonly number[]) => `option ${choices.map((c) => c + 1).join(', ')}`;
 
 export default defineTask<number, number[]>({
-  id: 'examqa',
+  id: 'examqa', label: 'ExamQA',
   title: 'Exam-style QA (IgakuQA clinical questions)',
   folder: FOLDER,
   metric: 'accuracy',

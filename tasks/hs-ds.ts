@@ -22,19 +22,23 @@ function loadDocuments(release: Release) {
   const doctors = new Map(release.csv(FOLDER, 'data_doctor.csv').map((d) => [d.doctor_id, d]));
   const notes = release.csv(FOLDER, 'data_summary.csv');
   const exampleOf = new Map(notes.filter((n) => n.ds_id === EXAMPLE_DS).map((n) => [n.doctor_id, n.summary]));
-  return notes.map((n) => ({
-    id: `${n.ds_id}_${n.doctor_id}`,
-    fields: {
-      persona: doctors.has(n.doctor_id) ? persona(doctors.get(n.doctor_id)!) : n.doctor_id,
-      d_summary: summaries.find((s) => s.ds_id === n.ds_id)?.text ?? '',
-      example_res: exampleOf.get(n.doctor_id) ?? '',
-    },
-    gold: n.summary,
-  }));
+  return notes.map((n) => {
+    const summary = summaries.find((s) => s.ds_id === n.ds_id)?.text ?? '';
+    return {
+      id: `${n.ds_id}_${n.doctor_id}`,
+      text: summary,
+      fields: {
+        persona: doctors.has(n.doctor_id) ? persona(doctors.get(n.doctor_id)!) : n.doctor_id,
+        d_summary: summary,
+        example_res: exampleOf.get(n.doctor_id) ?? '',
+      },
+      gold: n.summary,
+    };
+  });
 }
 
 export default rougeTask({
-  id: 'hs-ds',
+  id: 'hs-ds', label: 'HS-DS',
   title: 'Hand-over note from a discharge summary',
   folder: FOLDER,
   oneShotExamples: 'ABCDEFGHIJ'.split('').map((d) => `${EXAMPLE_DS}_${d}`),

@@ -13,16 +13,15 @@ interface Case {
 
 // The paper's set (dataset_paper.json, 20 cases); data_release_full.json is a later, larger release.
 function loadDocuments(release: Release) {
-  return (release.json(FOLDER, 'dataset_paper.json') as Case[]).map((c) => ({
-    id: normalizeId(c.case_id),
+  return (release.json(FOLDER, 'dataset_paper.json') as Case[]).map((c) => {
     // Numbered as in the one-shot template's example input.
-    fields: { notes: c.notes.map((n, i) => `プログレスノート${i + 1}：\n${n}`).join('\n\n') },
-    gold: c.summary,
-  }));
+    const notes = c.notes.map((n, i) => `プログレスノート${i + 1}：\n${n}`).join('\n\n');
+    return { id: normalizeId(c.case_id), text: notes, fields: { notes }, gold: c.summary };
+  });
 }
 
 export default rougeTask({
-  id: 'hs-pn',
+  id: 'hs-pn', label: 'HS-PN',
   title: 'Hospitalization summary from progress notes',
   folder: FOLDER,
   oneShotExamples: ['01_118B49-50_高Ca血症'],

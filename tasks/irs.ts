@@ -8,13 +8,14 @@ const FOLDER = 'CLG/IRS';
 function loadDocuments(release: Release) {
   return release.csv(FOLDER, 'data.csv').map((r) => ({
     id: normalizeId(r.id),
+    text: `関与者の自由意見・状況補足：\n${r.incident_description}\n\n事故後どのような対応・対策をしたか：\n${r.action_token}`,
     fields: { incident_description: r.incident_description, action_token: r.action_token },
     gold: r.summary,
   }));
 }
 
 export default rougeTask({
-  id: 'irs',
+  id: 'irs', label: 'IRS',
   title: 'Incident report summarization',
   folder: FOLDER,
   oneShotExamples: ['1'],

@@ -13,6 +13,7 @@ function loadDocuments(release: Release) {
   const options = candidateList(golds);
   return rows.map((r, i) => ({
     id: normalizeId(r.doc_name),
+    text: unescapeNewlines(r.text),
     // data.csv stores line breaks as `\n`; the template's own example shows them as real ones.
     fields: { text: unescapeNewlines(r.text), options },
     gold: golds[i],
@@ -20,7 +21,7 @@ function loadDocuments(release: Release) {
 }
 
 export default listTask({
-  id: 'mr',
+  id: 'mr', label: 'MR',
   title: 'Medication recommendation',
   folder: FOLDER,
   oneShotExamples: ['20_118F56_高エネルギー外傷.txt'],

@@ -8,6 +8,7 @@ import { defineTask, type Document, type GenerationRow, type Task, type TaskId }
 
 export interface ListTaskSpec {
   id: TaskId;
+  label: string;
   title: string;
   folder: string;
   oneShotExamples: readonly string[];

@@ -19,6 +19,7 @@ export interface TaggedOutput {
 
 export interface NerTaskSpec {
   id: TaskId;
+  label: string;
   title: string;
   folder: string;
   /** Tag names this setting predicts: `d`, or `m-key` and `m-val`. */
@@ -47,6 +48,7 @@ function documentOf(row: NerRow): Document<NerGold> {
   return {
     // The release's ID is (document, sentence) but repeats across train_cr, train_rr and test_rr.
     id: normalizeId(`${row.ID[0]}-${row.ID[1]}-${shortHash(sentence)}`),
+    text: sentence,
     fields: { text: sentence },
     gold: {
       sentence,

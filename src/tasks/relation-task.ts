@@ -5,6 +5,7 @@ import { defineTask, type Document, type Task, type TaskId } from './types.js';
 
 export interface RelationTaskSpec {
   id: TaskId;
+  label: string;
   title: string;
   folder: string;
   /** The relations in the prompt's option order: option 1 is relations[0]. */
@@ -27,6 +28,7 @@ export function relationTask(spec: RelationTaskSpec): Task {
     loadDocuments: (release: Release): Document<string>[] =>
       (release.json(spec.folder, 'rel_data.json') as RelRow[]).map((r, i) => ({
         id: String(i),
+        text: r.text,
         fields: { text: r.text },
         gold: r.relation,
       })),

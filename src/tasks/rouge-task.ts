@@ -17,6 +17,7 @@ export function cleanGeneration(output: string): string {
 
 export interface RougeTaskSpec {
   id: TaskId;
+  label: string;
   title: string;
   folder: string;
   oneShotExamples: readonly string[];

@@ -14,6 +14,8 @@ export type Shot = (typeof SHOTS)[number];
 /** One benchmark item: what the prompt is filled with, and the reference answer. */
 export interface Document<G> {
   id: string;
+  /** The source text as people read it (the prompt also holds instructions, options and examples). */
+  text: string;
   /** Values of the template's placeholders, by name (`text` fills `<text>`). */
   fields: Record<string, string>;
   gold: G;
@@ -53,6 +55,8 @@ export interface ScoredItem<G, P> {
 
 export interface Task<G = unknown, P = unknown> {
   id: TaskId;
+  /** The column name in the paper's Table 4. */
+  label: string;
   title: string;
   /** Where the release keeps it, e.g. `CLR/MR`; generated/ also holds ablations named `<folder>_*`. */
   folder: string;

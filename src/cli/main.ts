@@ -1,0 +1,69 @@
+// The `jcb` program: parses argv with the shared grammar, calls the services, prints.
+import { parseCommand, USAGE, type Command } from '../command/grammar.js';
+import { UserError } from '../errors.js';
+import { createServices, type Services } from '../services.js';
+import { renderCheck, renderLeaderboard, renderRun, renderScores, table } from './render.js';
+
+const print = (text: string): void => void process.stdout.write(`${text}\n`);
+const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
+
+async function execute(cmd: Command, services: Services): Promise<void> {
+  switch (cmd.kind) {
+    case 'help':
+      print(['jcb — J-ClinicalBench harness', '', ...Object.values(USAGE).map((u) => `  jcb ${u}`)].join('\n'));
+      return;
+    case 'tasks': {
+      const tasks = services.tasks();
+      return cmd.json ? printJson(tasks) : print(table(['id', 'Table 4', 'metric', 'title'], tasks.map((t) => [t.id, t.label, t.metric, t.title])));
+    }
+    case 'models': {
+      const models = services.models();
+      return cmd.json
+        ? printJson(models)
+        : print(table(['alias', 'label', 'provider', 'source'], models.map((m) => [m.alias, m.label, m.provider, m.source])));
+    }
+    case 'run': {
+      const result = await services.run(cmd);
+      return cmd.json ? printJson(result) : print(renderRun(result));
+    }
+    case 'score': {
+      const rows = await services.score(cmd.target);
+      return cmd.json
+        ? printJson(rows.map(({ task, model, file, n, score, metrics }) => ({ task, model, file, n, score, metrics })))
+        : print(renderScores(rows));
+    }
+    case 'leaderboard': {
+      const board = await services.leaderboard(cmd.shot);
+      return cmd.json ? printJson(board) : print(renderLeaderboard(board));
+    }
+    case 'data-pull': {
+      const dir = services.pullData(cmd.dir);
+      print(`The release is in ${dir}.\nexport JCB_DATA_DIR=${dir}`);
+      return;
+    }
+    case 'data-check': {
+      const checks = services.checkData();
+      return cmd.json ? printJson(checks) : print(renderCheck(checks));
+    }
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const services = createServices();
+  try {
+    await execute(parseCommand(argv), services);
+    return 0;
+  } catch (err) {
+    if (err instanceof UserError) {
+      process.stderr.write(`jcb: ${err.message}${err.hint ? ` ${err.hint}` : ''}\n`);
+      return 1;
+    }
+    process.stderr.write(`jcb: unexpected error: ${(err as Error).message}\n`);
+    if (process.env.JCB_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    return 2;
+  } finally {
+    await services.close();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

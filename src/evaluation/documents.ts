@@ -1,0 +1,34 @@
+// Finding tasks and documents by what people type, with messages that say what would be right.
+import { UserError } from '../errors.js';
+import type { Release } from '../release/release.js';
+import type { Document, Shot, Task } from '../tasks/types.js';
+import { TASKS, TASKS_BY_ID } from '../../tasks/index.js';
+import { normalizeId } from '../tasks/prompt.js';
+
+export function findTask(id: string): Task {
+  const task = TASKS_BY_ID.get(id.toLowerCase() as Task['id']);
+  if (!task) throw new UserError(`Unknown task "${id}".`, `Tasks: ${TASKS.map((t) => t.id).join(', ')}.`);
+  return task;
+}
+
+/** The documents a shot is evaluated on: one-shot leaves out the template's own example. */
+export function evaluationDocuments(task: Task, release: Release, shot: Shot): Document<unknown>[] {
+  const docs = task.loadDocuments(release) as Document<unknown>[];
+  return shot === 'one' ? docs.filter((d) => !task.oneShotExamples.includes(d.id)) : docs;
+}
+
+/** A document by its id, or by the start of one when that is unambiguous (`28-10` for `28-10-3fa2c1`). */
+export function findDocument<D extends { id: string }>(docs: readonly D[], query: string, task: Task): D {
+  const id = normalizeId(query);
+  const exact = docs.find((d) => d.id === id);
+  if (exact) return exact;
+  const byPrefix = docs.filter((d) => d.id.startsWith(id));
+  if (byPrefix.length === 1) return byPrefix[0];
+  if (byPrefix.length > 1) {
+    throw new UserError(
+      `Document id "${query}" is ambiguous in ${task.id}: ${byPrefix.slice(0, 5).map((d) => d.id).join(', ')}${byPrefix.length > 5 ? ', ...' : ''}.`,
+    );
+  }
+  const examples = docs.slice(0, 3).map((d) => d.id);
+  throw new UserError(`No document "${query}" in ${task.id}.`, `Ids look like: ${examples.join(', ')} (or use "random").`);
+}

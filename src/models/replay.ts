@@ -1,0 +1,63 @@
+// The replay provider: a paper model's released generation for (setting, document, shot).
+import { UserError } from '../errors.js';
+import type { GenerationFile, Release } from '../release/release.js';
+import { evaluationDocuments } from '../evaluation/documents.js';
+import type { Document, Shot, Task } from '../tasks/types.js';
+import type { ModelConfig } from './registry.js';
+
+export interface ReplayedGeneration {
+  document: Document<unknown> | undefined;
+  /** The gold stored beside the output: the release scored against it (it can differ from data.csv). */
+  gold: unknown;
+  output: string;
+}
+
+export class ReplayModel {
+  constructor(
+    private readonly release: Release,
+    readonly config: ModelConfig,
+  ) {}
+
+  /** The released file for this model, task and shot (`one_shot.json`; variants such as `one_shot4096` are ablations). */
+  file(task: Task, shot: Shot): GenerationFile | undefined {
+    return this.release
+      .generationFiles()
+      .find((f) => f.folder === task.folder && f.modelDir === this.config.release && f.name === `${shot}_shot`);
+  }
+
+  /** Every released generation of the task and shot, by document id. */
+  generations(task: Task, shot: Shot): Map<string, ReplayedGeneration> {
+    const file = this.file(task, shot);
+    if (!file) return new Map();
+    const rows = this.release.generationRows(file.path).map((r) => task.fromGeneration(r));
+    const docs = evaluationDocuments(task, this.release, shot);
+    const byId = new Map(docs.map((d) => [d.id, d]));
+    const out = new Map<string, ReplayedGeneration>();
+    rows.forEach((row, i) => {
+      // Rows without an id (RE) are the shot's documents in order.
+      const id = row.id ?? docs[i]?.id;
+      if (id === undefined) return;
+      out.set(id, { document: row.document ?? byId.get(id), gold: row.gold, output: row.output });
+    });
+    return out;
+  }
+
+  /** Settings that have a released generation file for this shot. */
+  coveredTasks(tasks: readonly Task[], shot: Shot): Task[] {
+    return tasks.filter((t) => this.file(t, shot));
+  }
+
+  requireGenerations(task: Task, shot: Shot, allTasks: readonly Task[]): Map<string, ReplayedGeneration> {
+    const gens = this.generations(task, shot);
+    if (gens.size === 0) {
+      const covered = this.coveredTasks(allTasks, shot).map((t) => t.id);
+      throw new UserError(
+        `${this.config.alias} (replay) has no released ${shot}-shot generations for ${task.id}.`,
+        covered.length
+          ? `Replayed ${shot}-shot settings of ${this.config.alias}: ${covered.join(', ')}.`
+          : `The release has no ${shot}-shot generations of ${this.config.alias}.`,
+      );
+    }
+    return gens;
+  }
+}
