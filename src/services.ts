@@ -71,7 +71,9 @@ export interface ServicesOptions {
 const TOLERANCE = 1e-4;
 
 function flatten(m: Metrics, prefix = ''): [string, number][] {
-  return Object.entries(m).flatMap(([k, v]) => (typeof v === 'number' ? [[prefix + k, v]] : flatten(v, `${prefix}${k}.`)));
+  return Object.entries(m).flatMap(([k, v]) =>
+    typeof v === 'number' ? [[prefix + k, v]] : flatten(v, `${prefix}${k}.`),
+  );
 }
 
 /** Every key of `expected` present in `actual` and within 1e-4. */
@@ -129,7 +131,10 @@ export function createServices(options: ServicesOptions = {}) {
         const ids = [...gens.keys()];
         id = ids[Math.floor(random() * ids.length)];
       } else {
-        const known = [...task.loadDocuments(getRelease()), ...[...gens.values()].flatMap((g) => (g.document ? [g.document] : []))];
+        const known = [
+          ...task.loadDocuments(getRelease()),
+          ...[...gens.values()].flatMap((g) => (g.document ? [g.document] : [])),
+        ];
         id = findDocument(known, req.doc, task).id;
         if (req.shot === 'one' && task.oneShotExamples.includes(id)) {
           throw new UserError(
@@ -170,19 +175,32 @@ export function createServices(options: ServicesOptions = {}) {
       if (statSync(root).isDirectory()) {
         files = listGenerationFiles(root, path.resolve(root, '..', '..', 'results'));
         if (files.length === 0) {
-          throw new UserError(`${root} holds no generation files.`, 'Expected <group>/<TASK>/<model>/<shot>.json, as in the release\'s data/generated.');
+          throw new UserError(
+            `${root} holds no generation files.`,
+            "Expected <group>/<TASK>/<model>/<shot>.json, as in the release's data/generated.",
+          );
         }
       } else {
         const parts = root.split(path.sep);
         const [group, folder, modelDir, file] = parts.slice(-4);
         const name = file.replace(/\.json$/, '');
         const results = path.join(rel.root, 'results', group, folder, modelDir, file);
-        files = [{ folder: `${group}/${folder}`, modelDir, name, shot: shotOfFileName(name), path: root, resultsPath: existsSync(results) ? results : undefined }];
+        files = [
+          {
+            folder: `${group}/${folder}`,
+            modelDir,
+            name,
+            shot: shotOfFileName(name),
+            path: root,
+            resultsPath: existsSync(results) ? results : undefined,
+          },
+        ];
       }
       const rows: ScoreRow[] = [];
       for (const file of files) {
         const task = taskOfFolder(file.folder);
-        if (!task) throw new UserError(`${file.path}: "${file.folder}" is not a J-ClinicalBench setting folder (e.g. CLR/MR).`);
+        if (!task)
+          throw new UserError(`${file.path}: "${file.folder}" is not a J-ClinicalBench setting folder (e.g. CLR/MR).`);
         rows.push(await scoreGenerationFile(task, file));
       }
       return rows;
@@ -206,7 +224,7 @@ export function createServices(options: ServicesOptions = {}) {
     /** What the release holds per setting and model, and what does not fit. */
     checkData: () => checkRelease(getRelease()),
 
-    pullData: (dir?: string) => pullRelease(dir),
+    pullData: (dir?: string) => pullRelease(dir, env),
 
     release: getRelease,
 

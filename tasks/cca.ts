@@ -18,7 +18,8 @@ function loadDocuments(release: Release) {
 }
 
 export default listTask({
-  id: 'cca', label: 'CCA',
+  id: 'cca',
+  label: 'CCA',
   title: 'Clinical code assignment (MedDRA PT)',
   folder: FOLDER,
   // The document the release's one-shot files leave out (the template embeds its example).

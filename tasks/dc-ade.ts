@@ -17,7 +17,8 @@ function loadDocuments(release: Release) {
 }
 
 export default defineTask<Label, Label>({
-  id: 'dc-ade', label: 'DC-ADE',
+  id: 'dc-ade',
+  label: 'DC-ADE',
   title: 'Adverse drug event classification',
   folder: FOLDER,
   metric: 'F1',

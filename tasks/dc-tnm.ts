@@ -30,7 +30,8 @@ function loadDocuments(release: Release) {
 const show = (v: Tnm) => FACTORS.map((f) => v[f] ?? `${f.toUpperCase()}?`).join(' ');
 
 export default defineTask<Tnm, Tnm>({
-  id: 'dc-tnm', label: 'DC-TMN',
+  id: 'dc-tnm',
+  label: 'DC-TMN',
   title: 'Lung cancer TNM staging',
   folder: FOLDER,
   metric: 'F1',

@@ -35,7 +35,8 @@ function storedChoiceAsOutput(stored: unknown): string {
 const show = (choices: readonly number[]) => `option ${choices.map((c) => c + 1).join(', ')}`;
 
 export default defineTask<number, number[]>({
-  id: 'examqa', label: 'ExamQA',
+  id: 'examqa',
+  label: 'ExamQA',
   title: 'Exam-style QA (IgakuQA clinical questions)',
   folder: FOLDER,
   metric: 'accuracy',
@@ -51,7 +52,9 @@ export default defineTask<number, number[]>({
     const lead = /^\s*([1-9](?:\s*[,、]\s*[1-9])*)/.exec(output) ?? /[1-9]/.exec(output);
     if (!lead) return { value: [], ok: false, problem: 'no option number in the output' };
     const value = [...new Set(Array.from(lead[0].replace(/[^1-9]/g, ''), (d) => Number(d) - 1))];
-    return value.length > 1 ? { value, ok: false, problem: 'several options chosen: scored wrong' } : { value, ok: true };
+    return value.length > 1
+      ? { value, ok: false, problem: 'several options chosen: scored wrong' }
+      : { value, ok: true };
   },
   score: async (items) =>
     items.map((it) => ({ accuracy: it.parsed.value.length === 1 && it.parsed.value[0] === it.gold ? 1 : 0 })),

@@ -38,7 +38,8 @@ function loadDocuments(release: Release) {
 }
 
 export default rougeTask({
-  id: 'hs-ds', label: 'HS-DS',
+  id: 'hs-ds',
+  label: 'HS-DS',
   title: 'Hand-over note from a discharge summary',
   folder: FOLDER,
   oneShotExamples: 'ABCDEFGHIJ'.split('').map((d) => `${EXAMPLE_DS}_${d}`),

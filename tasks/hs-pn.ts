@@ -21,7 +21,8 @@ function loadDocuments(release: Release) {
 }
 
 export default rougeTask({
-  id: 'hs-pn', label: 'HS-PN',
+  id: 'hs-pn',
+  label: 'HS-PN',
   title: 'Hospitalization summary from progress notes',
   folder: FOLDER,
   oneShotExamples: ['01_118B49-50_高Ca血症'],

@@ -14,6 +14,20 @@ import reTime from './re-time.js';
 import dcTnm from './dc-tnm.js';
 import dcAde from './dc-ade.js';
 
-export const TASKS: readonly Task[] = [examqa, cca, mr, hsPn, hsDs, irs, cts, nerD, nerMed, reEnt, reTime, dcTnm, dcAde];
+export const TASKS: readonly Task[] = [
+  examqa,
+  cca,
+  mr,
+  hsPn,
+  hsDs,
+  irs,
+  cts,
+  nerD,
+  nerMed,
+  reEnt,
+  reTime,
+  dcTnm,
+  dcAde,
+];
 
 export const TASKS_BY_ID: ReadonlyMap<TaskId, Task> = new Map(TASKS.map((t) => [t.id, t]));

@@ -15,7 +15,8 @@ function loadDocuments(release: Release) {
 }
 
 export default rougeTask({
-  id: 'irs', label: 'IRS',
+  id: 'irs',
+  label: 'IRS',
   title: 'Incident report summarization',
   folder: FOLDER,
   oneShotExamples: ['1'],

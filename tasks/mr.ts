@@ -21,7 +21,8 @@ function loadDocuments(release: Release) {
 }
 
 export default listTask({
-  id: 'mr', label: 'MR',
+  id: 'mr',
+  label: 'MR',
   title: 'Medication recommendation',
   folder: FOLDER,
   oneShotExamples: ['20_118F56_高エネルギー外傷.txt'],

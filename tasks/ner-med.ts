@@ -2,7 +2,8 @@
 import { nerTask } from '../src/tasks/ner-task.js';
 
 export default nerTask({
-  id: 'ner-med', label: 'NER-Med',
+  id: 'ner-med',
+  label: 'NER-Med',
   title: 'Medication named entity recognition',
   folder: 'CLU/NER_Medication',
   kinds: ['m-key', 'm-val'],

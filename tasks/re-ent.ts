@@ -2,7 +2,8 @@
 import { relationTask } from '../src/tasks/relation-task.js';
 
 export default relationTask({
-  id: 're-ent', label: 'RE-Ent',
+  id: 're-ent',
+  label: 'RE-Ent',
   title: 'Entity relation extraction',
   folder: 'CLU/RE_Ent',
   relations: ['change', 'compare', 'feature', 'region', 'value'],

@@ -2,7 +2,8 @@
 import { relationTask } from '../src/tasks/relation-task.js';
 
 export default relationTask({
-  id: 're-time', label: 'RE-Time',
+  id: 're-time',
+  label: 'RE-Time',
   title: 'Temporal relation extraction',
   folder: 'CLU/RE_Time',
   relations: ['on', 'before', 'after', 'start', 'finish'],

@@ -14,13 +14,25 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return;
     case 'tasks': {
       const tasks = services.tasks();
-      return cmd.json ? printJson(tasks) : print(table(['id', 'Table 4', 'metric', 'title'], tasks.map((t) => [t.id, t.label, t.metric, t.title])));
+      return cmd.json
+        ? printJson(tasks)
+        : print(
+            table(
+              ['id', 'Table 4', 'metric', 'title'],
+              tasks.map((t) => [t.id, t.label, t.metric, t.title]),
+            ),
+          );
     }
     case 'models': {
       const models = services.models();
       return cmd.json
         ? printJson(models)
-        : print(table(['alias', 'label', 'provider', 'source'], models.map((m) => [m.alias, m.label, m.provider, m.source])));
+        : print(
+            table(
+              ['alias', 'label', 'provider', 'source'],
+              models.map((m) => [m.alias, m.label, m.provider, m.source]),
+            ),
+          );
     }
     case 'run': {
       const result = await services.run(cmd);

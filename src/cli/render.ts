@@ -6,13 +6,20 @@ import type { Metrics } from '../tasks/types.js';
 /** East Asian wide characters take two columns in a terminal. */
 function width(s: string): number {
   let w = 0;
-  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  for (const ch of s)
+    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch)
+      ? 2
+      : 1;
   return w;
 }
 
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
-  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i] - width(c))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c + ' '.repeat(widths[i] - width(c)))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -25,7 +32,11 @@ export function shorten(text: string, max: number): string {
 
 export function formatMetrics(m: Metrics, prefix = ''): string {
   return Object.entries(m)
-    .map(([k, v]) => (typeof v === 'number' ? `${prefix}${k} ${Number.isInteger(v) ? v : v.toFixed(4)}` : formatMetrics(v, `${prefix}${k}.`)))
+    .map(([k, v]) =>
+      typeof v === 'number'
+        ? `${prefix}${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`
+        : formatMetrics(v, `${prefix}${k}.`),
+    )
     .join('  ');
 }
 
@@ -74,7 +85,7 @@ export function renderCheck(checks: TaskCheck[]): string {
       const head = `${c.task} (${c.folder}): ${c.documents} documents${c.problems.length ? `  ⚠ ${c.problems.join('; ')}` : ''}`;
       const files = c.files.map(
         (f) =>
-          `  ${f.modelDir}/${f.file.split('/').pop()}: ${f.rows} rows, ${f.matched} matched, ${f.parseFailures} unreadable outputs${f.problems.length ? `  ⚠ ${f.problems.join('; ')}` : ''}`,
+          `  ${f.file}: ${f.rows} rows, ${f.matched} matched, ${f.parseFailures} unreadable outputs${f.problems.length ? `  ⚠ ${f.problems.join('; ')}` : ''}`,
       );
       return [head, ...files].join('\n');
     })

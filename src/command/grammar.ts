@@ -64,7 +64,8 @@ function splitOptions(name: string, words: string[]): Split {
     if (spec.flags.includes(key)) out.flags.add(key);
     else if (spec.values.includes(key)) {
       const value = inline ?? words[++i];
-      if (value === undefined || value.startsWith('--')) throw new UserError(`--${key} needs a value.`, `Usage: jcb ${USAGE[name]}`);
+      if (value === undefined || value.startsWith('--'))
+        throw new UserError(`--${key} needs a value.`, `Usage: jcb ${USAGE[name]}`);
       out.values[key] = value;
     } else {
       throw new UserError(`Unknown option --${key} for "${name}".`, `Usage: jcb ${USAGE[name]}`);
@@ -81,7 +82,10 @@ function shotOf(value: string | undefined): Shot {
 
 function atMost(name: string, positionals: string[], n: number) {
   if (positionals.length > n) {
-    throw new UserError(`Too many arguments for "${name}": ${positionals.slice(n).join(' ')}.`, `Usage: jcb ${USAGE[name]}`);
+    throw new UserError(
+      `Too many arguments for "${name}": ${positionals.slice(n).join(' ')}.`,
+      `Usage: jcb ${USAGE[name]}`,
+    );
   }
 }
 
@@ -93,7 +97,11 @@ export function parseCommand(words: readonly string[]): Command {
   if (name === 'data') {
     name = `data ${(rest[0] ?? '').toLowerCase()}`;
     args = rest.slice(1);
-    if (!OPTIONS[name]) throw new UserError(`Unknown data command "${rest[0] ?? ''}".`, 'Usage: jcb data pull [--dir D] | jcb data check');
+    if (!OPTIONS[name])
+      throw new UserError(
+        `Unknown data command "${rest[0] ?? ''}".`,
+        'Usage: jcb data pull [--dir D] | jcb data check',
+      );
   }
   if (name === '--help' || name === '-h') name = 'help';
   if (!OPTIONS[name]) {

@@ -26,9 +26,15 @@ export function findDocument<D extends { id: string }>(docs: readonly D[], query
   if (byPrefix.length === 1) return byPrefix[0];
   if (byPrefix.length > 1) {
     throw new UserError(
-      `Document id "${query}" is ambiguous in ${task.id}: ${byPrefix.slice(0, 5).map((d) => d.id).join(', ')}${byPrefix.length > 5 ? ', ...' : ''}.`,
+      `Document id "${query}" is ambiguous in ${task.id}: ${byPrefix
+        .slice(0, 5)
+        .map((d) => d.id)
+        .join(', ')}${byPrefix.length > 5 ? ', ...' : ''}.`,
     );
   }
   const examples = docs.slice(0, 3).map((d) => d.id);
-  throw new UserError(`No document "${query}" in ${task.id}.`, `Ids look like: ${examples.join(', ')} (or use "random").`);
+  throw new UserError(
+    `No document "${query}" in ${task.id}.`,
+    `Ids look like: ${examples.join(', ')} (or use "random").`,
+  );
 }

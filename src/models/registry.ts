@@ -14,7 +14,10 @@ const replayModel = z.object({
 });
 
 const registryFile = z.object({
-  models: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'aliases are lower-case letters, digits, . _ -'), replayModel),
+  models: z.record(
+    z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'aliases are lower-case letters, digits, . _ -'),
+    replayModel,
+  ),
 });
 
 export type ModelConfig = z.infer<typeof replayModel> & { alias: string };

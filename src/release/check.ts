@@ -24,7 +24,13 @@ export interface TaskCheck {
   problems: string[];
 }
 
-function checkFile(task: Task, release: Release, path: string, name: string, docs: Map<string, Document<unknown>>): Omit<FileCheck, 'file' | 'modelDir' | 'shot'> {
+function checkFile(
+  task: Task,
+  release: Release,
+  path: string,
+  name: string,
+  docs: Map<string, Document<unknown>>,
+): Omit<FileCheck, 'file' | 'modelDir' | 'shot'> {
   const problems: string[] = [];
   let rows;
   try {
@@ -49,7 +55,10 @@ function checkFile(task: Task, release: Release, path: string, name: string, doc
       problems.push(`row ${i + 1}: ${(err as Error).message}`);
     }
   });
-  if (unknown.length) problems.push(`${unknown.length} rows match no document (${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ', ...' : ''})`);
+  if (unknown.length)
+    problems.push(
+      `${unknown.length} rows match no document (${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ', ...' : ''})`,
+    );
   return { rows: rows.length, matched, parseFailures, problems };
 }
 
@@ -65,7 +74,8 @@ export function checkRelease(release: Release): TaskCheck[] {
     }
     const byId = new Map(docs.map((d) => [d.id, d]));
     if (byId.size !== docs.length) problems.push(`${docs.length - byId.size} duplicate document ids`);
-    for (const id of task.oneShotExamples) if (docs.length && !byId.has(id)) problems.push(`one-shot example ${id} is not a document`);
+    for (const id of task.oneShotExamples)
+      if (docs.length && !byId.has(id)) problems.push(`one-shot example ${id} is not a document`);
     const taskFiles = files.filter((f) => taskOfFolder(f.folder) === task);
     return {
       task: task.id,
@@ -76,7 +86,9 @@ export function checkRelease(release: Release): TaskCheck[] {
         file: `${f.folder}/${f.modelDir}/${f.name}.json`,
         modelDir: f.modelDir,
         shot: f.shot ?? '?',
-        ...(problems.length && !docs.length ? { rows: 0, matched: 0, parseFailures: 0, problems: ['no documents to match'] } : checkFile(task, release, f.path, f.name, byId)),
+        ...(problems.length && !docs.length
+          ? { rows: 0, matched: 0, parseFailures: 0, problems: ['no documents to match'] }
+          : checkFile(task, release, f.path, f.name, byId)),
       })),
     };
   });

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { DEFAULT_PULL_DIR, RELEASE_REPOSITORY } from './data-dir.js';
 
-export function pullRelease(dir = DEFAULT_PULL_DIR): string {
+/** `JCB_RELEASE_URL` points at a mirror (or, in tests, at nothing). */
+export function pullRelease(dir = DEFAULT_PULL_DIR, env: NodeJS.ProcessEnv = process.env): string {
+  const url = env.JCB_RELEASE_URL || `${RELEASE_REPOSITORY}.git`;
   const target = path.resolve(dir);
   if (existsSync(target) && readdirSync(target).length > 0) {
     if (existsSync(path.join(target, 'data', 'benchmarks'))) return target;
@@ -18,7 +20,7 @@ export function pullRelease(dir = DEFAULT_PULL_DIR): string {
       `Install git, or download ${RELEASE_REPOSITORY} as a zip, unpack it and set JCB_DATA_DIR to it.`,
     );
   }
-  const clone = spawnSync('git', ['clone', '--depth', '1', `${RELEASE_REPOSITORY}.git`, target], {
+  const clone = spawnSync('git', ['clone', '--depth', '1', url, target], {
     encoding: 'utf8',
     env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
   });
@@ -26,7 +28,7 @@ export function pullRelease(dir = DEFAULT_PULL_DIR): string {
     const reason = (clone.stderr || '').trim().split('\n').pop() ?? '';
     const offline = /resolve host|unable to access|network|connect/i.test(reason);
     throw new UserError(
-      `Could not fetch ${RELEASE_REPOSITORY}${offline ? ': the machine seems to be offline' : ''} (${reason || `git exited with ${clone.status}`}).`,
+      `Could not fetch ${url}${offline ? ': the machine seems to be offline' : ''} (${reason || `git exited with ${clone.status}`}).`,
       'Copy the release from a machine that has it and set JCB_DATA_DIR to that folder.',
     );
   }

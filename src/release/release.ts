@@ -26,7 +26,11 @@ export function shotOfFileName(name: string): Shot | undefined {
 }
 
 function listDirs(dir: string): string[] {
-  return isDirectory(dir) ? readdirSync(dir).filter((d) => isDirectory(path.join(dir, d))).sort() : [];
+  return isDirectory(dir)
+    ? readdirSync(dir)
+        .filter((d) => isDirectory(path.join(dir, d)))
+        .sort()
+    : [];
 }
 
 export class Release {
@@ -84,7 +88,9 @@ export function listGenerationFiles(generatedRoot: string, resultsRoot: string):
     for (const task of listDirs(path.join(generatedRoot, group))) {
       for (const modelDir of listDirs(path.join(generatedRoot, group, task))) {
         const dir = path.join(generatedRoot, group, task, modelDir);
-        for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+        for (const file of readdirSync(dir)
+          .filter((f) => f.endsWith('.json'))
+          .sort()) {
           const name = file.slice(0, -'.json'.length);
           const results = path.join(resultsRoot, group, task, modelDir, file);
           files.push({

@@ -28,8 +28,9 @@ export function listTask(spec: ListTaskSpec): Task {
     parse(output) {
       const { items, json } = readListOutput(output);
       const value = items.map(normalize);
-      if (value.every((v) => v === '')) return { value, ok: false, problem: 'no list items in the output' };
-      return json ? { value, ok: true } : { value, ok: true, problem: 'not a JSON list: read by splitting on commas' };
+      if (json) return { value, ok: true };
+      if (value.every((v) => v === '')) return { value, ok: false, problem: 'no list in the output' };
+      return { value, ok: true, problem: 'not a JSON list: read by splitting on commas' };
     },
     score: async (items) => items.map((it) => ({ ...setF1(it.parsed.value, it.gold) })),
     aggregate(scores) {

@@ -10,12 +10,18 @@ export function readListOutput(output: string): { items: string[]; json: boolean
   const text = output.replace(FENCES, '').trim();
   try {
     const parsed: unknown = JSON.parse(text);
-    if (Array.isArray(parsed)) return { items: parsed.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))), json: true };
+    if (Array.isArray(parsed))
+      return { items: parsed.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))), json: true };
   } catch {
     // not JSON: fall through to the lenient reading
   }
   const inner = text.replace(/^[[\]]+|[[\]]+$/g, '');
-  const items = inner.split(',').map((item) => item.trim().replace(/^['"]+|['"]+$/g, '').trim());
+  const items = inner.split(',').map((item) =>
+    item
+      .trim()
+      .replace(/^['"]+|['"]+$/g, '')
+      .trim(),
+  );
   return { items, json: false };
 }
 

@@ -4,7 +4,19 @@ import type { Row } from '../release/files.js';
 import type { Release } from '../release/release.js';
 
 export const TASK_IDS = [
-  'examqa', 'cca', 'mr', 'hs-pn', 'hs-ds', 'irs', 'cts', 'ner-d', 'ner-med', 're-ent', 're-time', 'dc-tnm', 'dc-ade',
+  'examqa',
+  'cca',
+  'mr',
+  'hs-pn',
+  'hs-ds',
+  'irs',
+  'cts',
+  'ner-d',
+  'ner-med',
+  're-ent',
+  're-time',
+  'dc-tnm',
+  'dc-ade',
 ] as const;
 export type TaskId = (typeof TASK_IDS)[number];
 

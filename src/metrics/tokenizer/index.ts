@@ -24,10 +24,12 @@ interface PendingBatch {
 }
 
 function spawnWorker(): Worker {
-  const self = new URL(import.meta.url);
-  const ts = self.pathname.endsWith('.ts');
-  // Under the TypeScript sources (tests, tsx) the worker needs tsx's loader too.
-  return new Worker(new URL(ts ? './worker.ts' : './worker.js', self), ts ? { execArgv: ['--import', 'tsx'] } : {});
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
+  // Run from the TypeScript sources (tests, tsx): the worker registers tsx's loader first.
+  const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
+  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); })`, {
+    eval: true,
+  });
 }
 
 export function createRougeTokenizer(options: TokenizerOptions = {}): RougeTokenizer {

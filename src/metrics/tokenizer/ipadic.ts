@@ -17,7 +17,9 @@ interface KuromojiDictionaries {
       character_category_map: Uint8Array;
       compatible_category_map: Uint32Array;
       invoke_definition_map: {
-        getCharacterClass(id: number): { class_name: string; is_always_invoke: boolean; is_grouping: boolean; max_length: number } | undefined;
+        getCharacterClass(
+          id: number,
+        ): { class_name: string; is_always_invoke: boolean; is_grouping: boolean; max_length: number } | undefined;
       };
     };
   };

@@ -27,21 +27,33 @@ export function segment(dic: Ipadic, text: string): string[] {
   const { base, check, connection, connectionStride } = dic;
 
   // Nodes as parallel arrays; node 0 is BOS.
-  const start = [0], end = [0], right = [0], total = [0], prev = [-1];
+  const start = [0],
+    end = [0],
+    right = [0],
+    total = [0],
+    prev = [-1];
   const endingAt: number[][] = [[0]];
   const bytes: number[] = [];
   const pending: number[] = []; // [length, left, right, cost] quadruples, in MeCab's build order
 
   const connect = (pos: number, from: number, len: number, left: number, rightId: number, cost: number) => {
     const lefts = endingAt[pos];
-    let best = -1, bestCost = Infinity;
+    let best = -1,
+      bestCost = Infinity;
     for (let k = lefts.length - 1; k >= 0; k--) {
       const l = lefts[k];
       const c = total[l] + connection[right[l] * connectionStride + left];
-      if (c < bestCost) { bestCost = c; best = l; }
+      if (c < bestCost) {
+        bestCost = c;
+        best = l;
+      }
     }
     const id = start.length;
-    start.push(from); end.push(from + len); right.push(rightId); total.push(bestCost + cost); prev.push(best);
+    start.push(from);
+    end.push(from + len);
+    right.push(rightId);
+    total.push(bestCost + cost);
+    prev.push(best);
     (endingAt[from + len] ??= []).push(id);
   };
 
@@ -53,7 +65,8 @@ export function segment(dic: Ipadic, text: string): string[] {
     pending.length = 0;
 
     // Dictionary words starting at `from`: walk the double-array trie byte by byte.
-    let node = 0, found = 0;
+    let node = 0,
+      found = 0;
     walk: for (let q = from; q < n; q++) {
       utf8Bytes(cps[q], bytes);
       for (const b of bytes) {
@@ -78,8 +91,12 @@ export function segment(dic: Ipadic, text: string): string[] {
       const before = pending.length;
       let groupEnd = -1;
       if (cat.group) {
-        let q = from + 1, last = kinds(head);
-        while (q < n && (last & kinds(cps[q])) !== 0) { last = kinds(cps[q]); q++; }
+        let q = from + 1,
+          last = kinds(head);
+        while (q < n && (last & kinds(cps[q])) !== 0) {
+          last = kinds(cps[q]);
+          q++;
+        }
         if (q - from - 1 <= MAX_GROUPING) addUnknown(q - from);
         groupEnd = q;
       }
@@ -103,11 +120,15 @@ export function segment(dic: Ipadic, text: string): string[] {
   // EOS joins the last position where words end (trailing blanks make none).
   let last = n;
   while (!endingAt[last]) last--;
-  let best = -1, bestCost = Infinity;
+  let best = -1,
+    bestCost = Infinity;
   const lefts = endingAt[last];
   for (let k = lefts.length - 1; k >= 0; k--) {
     const c = total[lefts[k]] + connection[right[lefts[k]] * connectionStride];
-    if (c < bestCost) { bestCost = c; best = lefts[k]; }
+    if (c < bestCost) {
+      bestCost = c;
+      best = lefts[k];
+    }
   }
   const surfaces: string[] = [];
   for (let id = best; id > 0; id = prev[id]) surfaces.push(String.fromCodePoint(...cps.slice(start[id], end[id])));

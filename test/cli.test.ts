@@ -1,0 +1,94 @@
+// The `jcb` program end to end: exit codes, one-line reasons, JSON output.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURE_RELEASE } from './helpers.js';
+
+const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
+
+function jcb(args: string[], env: Record<string, string | undefined> = { JCB_DATA_DIR: FIXTURE_RELEASE }) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, JCB_DATA_DIR: undefined, ...env },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('the jcb CLI', () => {
+  it('runs a replayed document and prints it with its scores', () => {
+    const r = jcb(['run', 'mr', 'gpt-4o', 'A_p1']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/MR · gpt-4o \(replay of the released generation\) · one-shot · document A_p1/);
+    expect(r.out).toMatch(/F1 50\.0/);
+  });
+
+  it('prints JSON that the bot and scripts can read', () => {
+    const r = jcb(['score', '--json']);
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.out) as {
+      task: string;
+      model: string;
+      file: string;
+      n: number;
+      score: number;
+      metrics: object;
+    }[];
+    expect(rows.find((x) => x.file === 'CLR/MR/gpt-4o/one_shot.json')).toEqual({
+      task: 'mr',
+      model: 'gpt-4o',
+      file: 'CLR/MR/gpt-4o/one_shot.json',
+      n: 2,
+      score: 0.75,
+      metrics: { _precision: 0.75, recall: 0.75, _f1: 0.75, _accuracy: 0.75 },
+    });
+  });
+
+  it('shows missing leaderboard cells as –', () => {
+    const r = jcb(['leaderboard']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/GPT-4o\s+–\s+–\s+75\.0/);
+  });
+
+  it.each([
+    [['run', 'nope', 'llm-jp'], /^jcb: Unknown task "nope"\. Tasks: examqa, cca/],
+    [['run', 'mr', 'nobody'], /^jcb: Unknown model "nobody"\. Known models: gpt-4o/],
+    [['run', 'mr', 'gpt-4o', 'Z_p9'], /^jcb: No document "Z_p9" in mr\. Ids look like: /],
+    [['frobnicate'], /^jcb: Unknown command "frobnicate"/],
+  ])('prints one line and exits 1 for %j', (args, message) => {
+    const r = jcb(args);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(message);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('says what to set when there is no release at all', () => {
+    const r = jcb(['run', 'mr', 'llm-jp'], { JCB_DATA_DIR: undefined });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/JCB_DATA_DIR is not set.*jcb data pull/);
+  });
+
+  it('works without the release for what needs none', () => {
+    const r = jcb(['tasks', '--json'], { JCB_DATA_DIR: undefined });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toHaveLength(13);
+  });
+
+  it('refuses to pull into a folder that holds something else', () => {
+    const r = jcb(['data', 'pull', '--dir', FIXTURE_RELEASE + '/data']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/exists and is not empty\. Choose another folder with --dir/);
+  });
+
+  it('says the machine seems offline when the release cannot be reached', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-pull-'));
+    const r = jcb(['data', 'pull', '--dir', path.join(dir, 'release')], {
+      JCB_RELEASE_URL: 'http://127.0.0.1:9/release.git',
+    });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(
+      /^jcb: Could not fetch http:\/\/127\.0\.0\.1:9\/release\.git: the machine seems to be offline/,
+    );
+  });
+});

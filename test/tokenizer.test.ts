@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadIpadic } from '../src/metrics/tokenizer/ipadic.js';
+import { segment } from '../src/metrics/tokenizer/mecab-lattice.js';
+import { rougeTokens } from '../src/metrics/tokenizer/rouge-tokens.js';
+import { createRougeTokenizer } from '../src/metrics/tokenizer/index.js';
+import { FIXTURES, inThreadTokenizer } from './helpers.js';
+
+// Sentences written for these tests, segmented by `mecab -Owakati` with mecab-ipadic-utf8.
+const fixtures = readFileSync(path.join(FIXTURES, 'mecab-ipadic.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as { text: string; tokens: string[] });
+
+describe('MeCab-exact segmentation over kuromoji IPADIC', async () => {
+  const dic = await loadIpadic();
+
+  it.each(fixtures.map((f) => [f.text, f.tokens] as const))('%s', (text, tokens) => {
+    expect(rougeTokens(dic, text)).toEqual(tokens);
+  });
+
+  it('offers every unknown-word length, as MeCab does (抜去 stays one word)', () => {
+    expect(segment(dic, '抜去した')).toEqual(['抜去', 'し', 'た']);
+  });
+
+  it('makes no token of blanks, yet keeps the ideographic space as a symbol that ROUGE then drops', () => {
+    expect(segment(dic, 'A B')).toEqual(['A', 'B']);
+    expect(segment(dic, '胸水　なし')).toContain('　');
+    expect(rougeTokens(dic, '胸水　なし')).not.toContain('　');
+  });
+
+  it('reads line breaks as spaces', () => {
+    expect(rougeTokens(dic, '胸水なし\n腹水なし')).toEqual(rougeTokens(dic, '胸水なし 腹水なし'));
+  });
+
+  it('handles empty text and text of blanks only', () => {
+    expect(segment(dic, '')).toEqual([]);
+    expect(segment(dic, '   ')).toEqual([]);
+  });
+});
+
+describe('the cached tokenizer', () => {
+  it('returns the same tokens on worker threads as in this thread, and again from its cache', async () => {
+    const texts = fixtures.map((f) => f.text);
+    const threaded = createRougeTokenizer({ threads: 2, parallelAbove: 0 });
+    try {
+      const first = await threaded.tokenize(texts);
+      expect(first).toEqual(fixtures.map((f) => f.tokens));
+      expect(await threaded.tokenize([...texts].reverse())).toEqual([...first].reverse());
+      expect(await inThreadTokenizer().tokenize(texts)).toEqual(first);
+    } finally {
+      await threaded.close();
+    }
+  });
+});
