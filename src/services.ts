@@ -196,29 +196,30 @@ export function createServices(options: ServicesOptions = {}) {
           },
         ];
       }
-      const rows: ScoreRow[] = [];
-      for (const file of files) {
+      const scored = files.map((file) => {
         const task = taskOfFolder(file.folder);
         if (!task)
           throw new UserError(`${file.path}: "${file.folder}" is not a J-ClinicalBench setting folder (e.g. CLR/MR).`);
-        rows.push(await scoreGenerationFile(task, file));
-      }
-      return rows;
+        return { task, file };
+      });
+      // All files at once: their ROUGE texts then reach the tokenizer as one batch, spread over threads
+      // that load the dictionary while the files are read.
+      if (scored.some(({ task }) => task.metric === 'ROUGE-L')) getTokenizer().warm();
+      return Promise.all(scored.map(({ task, file }) => scoreGenerationFile(task, file)));
     },
 
     /** Table 4 from the replayed generations of every replay model in the registry. */
     async leaderboard(shot: Shot): Promise<Leaderboard> {
-      const rows: LeaderboardRow[] = [];
-      for (const model of loadModels(env)) {
+      getTokenizer().warm();
+      const rows = loadModels(env).map(async (model): Promise<LeaderboardRow> => {
         const replay = replayOf(model);
-        const cells: (number | null)[] = [];
-        for (const task of TASKS) {
+        const cells = TASKS.map(async (task) => {
           const file = replay.file(task, shot);
-          cells.push(file ? (await scoreGenerationFile(task, file)).score : null);
-        }
-        rows.push({ model: model.alias, label: model.label, provider: model.provider, cells });
-      }
-      return { shot, columns: TASKS.map((t) => ({ id: t.id, label: t.label })), rows };
+          return file ? (await scoreGenerationFile(task, file)).score : null;
+        });
+        return { model: model.alias, label: model.label, provider: model.provider, cells: await Promise.all(cells) };
+      });
+      return { shot, columns: TASKS.map((t) => ({ id: t.id, label: t.label })), rows: await Promise.all(rows) };
     },
 
     /** What the release holds per setting and model, and what does not fit. */

@@ -54,3 +54,25 @@ describe('span matching', () => {
     expect(matchSpans(pred, gold)).toEqual({ tp: 1, fp: 2, fn: 1 });
   });
 });
+
+describe('bit-parallel LCS', () => {
+  // The textbook dynamic programme, as the reference.
+  function lcsTable(a: string[], b: string[]): number {
+    const t = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+    for (let i = 1; i <= a.length; i++)
+      for (let j = 1; j <= b.length; j++)
+        t[i][j] = a[i - 1] === b[j - 1] ? t[i - 1][j - 1] + 1 : Math.max(t[i - 1][j], t[i][j - 1]);
+    return t[a.length][b.length];
+  }
+
+  it('agrees with the dynamic programme on random sequences across word boundaries', () => {
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const seq = (n: number, k: number) => Array.from({ length: n }, () => String(Math.floor(rand() * k)));
+    for (let trial = 0; trial < 300; trial++) {
+      const a = seq(Math.floor(rand() * 120), 1 + Math.floor(rand() * 8));
+      const b = seq(Math.floor(rand() * 120), 1 + Math.floor(rand() * 8));
+      expect(lcsLength(a, b)).toBe(lcsTable(a, b));
+    }
+  });
+});

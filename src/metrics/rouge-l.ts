@@ -6,27 +6,41 @@ export interface RougeL {
   f1: number;
 }
 
-/** Length of the longest common subsequence, in O(|a|·|b|) time and O(|b|) memory. */
+/**
+ * Length of the longest common subsequence, bit-parallel (Allison & Dix 1986; Hyyrö 2004): one row of
+ * the dynamic programme is a bit vector over `b`, updated 32 positions per machine operation.
+ */
 export function lcsLength(a: readonly string[], b: readonly string[]): number {
-  if (a.length === 0 || b.length === 0) return 0;
-  // Compare integer ids, not strings, in the inner loop.
-  const ids = new Map<string, number>();
-  const idOf = (t: string) => {
-    let id = ids.get(t);
-    if (id === undefined) ids.set(t, (id = ids.size));
-    return id;
-  };
-  const bs = Int32Array.from(b, idOf);
-  let row = new Int32Array(bs.length + 1);
-  let next = new Int32Array(bs.length + 1);
-  for (const token of a) {
-    const x = idOf(token);
-    for (let j = 1; j <= bs.length; j++) {
-      next[j] = bs[j - 1] === x ? row[j - 1] + 1 : next[j - 1] > row[j] ? next[j - 1] : row[j];
-    }
-    [row, next] = [next, row];
+  const m = b.length;
+  if (a.length === 0 || m === 0) return 0;
+  const words = (m + 31) >>> 5;
+  // For each token of b, the bit set of its positions in b.
+  const matches = new Map<string, Uint32Array>();
+  for (let j = 0; j < m; j++) {
+    let mask = matches.get(b[j]);
+    if (!mask) matches.set(b[j], (mask = new Uint32Array(words)));
+    mask[j >>> 5] |= 1 << (j & 31);
   }
-  return row[bs.length];
+  // v has a 0 bit wherever the LCS grows; it starts all ones.
+  const v = new Uint32Array(words).fill(0xffffffff);
+  for (const token of a) {
+    const mask = matches.get(token);
+    if (!mask) continue;
+    let carry = 0;
+    let borrow = 0;
+    for (let k = 0; k < words; k++) {
+      const x = v[k];
+      const u = (x & mask[k]) >>> 0;
+      const sum = x + u + carry;
+      carry = sum > 0xffffffff ? 1 : 0;
+      const diff = x - u - borrow;
+      borrow = diff < 0 ? 1 : 0;
+      v[k] = (sum >>> 0) | (diff >>> 0);
+    }
+  }
+  let lcs = 0;
+  for (let j = 0; j < m; j++) if ((v[j >>> 5] & (1 << (j & 31))) === 0) lcs++;
+  return lcs;
 }
 
 /** ROUGE-L of a candidate against a reference, both already tokenized. */

@@ -15,6 +15,8 @@ export interface TokenizerOptions {
 
 export interface RougeTokenizer {
   tokenize(texts: readonly string[]): Promise<string[][]>;
+  /** Starts the worker threads (each loads the dictionary) ahead of a large batch. */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -59,8 +61,12 @@ export function createRougeTokenizer(options: TokenizerOptions = {}): RougeToken
     return w;
   };
 
-  const onThreads = async (texts: string[]): Promise<string[][]> => {
+  const spawnAll = () => {
     while (workers.length < threads) workers.push(onWorker(spawnWorker()));
+  };
+
+  const onThreads = async (texts: string[]): Promise<string[][]> => {
+    spawnAll();
     // Deal texts longest first to the least loaded worker, so threads finish together.
     const order = texts.map((_, i) => i).sort((a, b) => texts[b].length - texts[a].length);
     const shares = workers.map(() => ({ load: 0, indices: [] as number[] }));
@@ -74,33 +80,56 @@ export function createRougeTokenizer(options: TokenizerOptions = {}): RougeToken
       shares.map(async (share, w) => {
         if (share.indices.length === 0) return;
         const id = nextId++;
+        // An idle worker must not keep the process alive; a busy one must.
+        workers[w].ref();
         const tokens = await new Promise<string[][]>((resolve, reject) => {
           pending.set(id, { resolve, reject });
           workers[w].postMessage({ id, texts: share.indices.map((i) => texts[i]) });
-        });
+        }).finally(() => workers[w].unref());
         share.indices.forEach((i, k) => (out[i] = tokens[k]));
       }),
     );
     return out;
   };
 
+  // Requests made in the same turn of the event loop (e.g. many files scored at once) are served as
+  // one batch, so that a large workload reaches the worker threads whole.
+  let queued = new Set<string>();
+  let flushing: Promise<void> | undefined;
+  const flush = async (texts: string[]) => {
+    const chars = texts.reduce((n, t) => n + t.length, 0);
+    let tokens: string[][];
+    if (threads > 0 && chars > parallelAbove) tokens = await onThreads(texts);
+    else {
+      const dic = await loadIpadic();
+      tokens = texts.map((t) => rougeTokens(dic, t));
+    }
+    texts.forEach((t, i) => remember(t, tokens[i]));
+  };
+  const schedule = (): Promise<void> =>
+    (flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      const batch = [...queued];
+      queued = new Set();
+      flushing = undefined;
+      return flush(batch);
+    }));
+
   return {
     async tokenize(texts) {
-      const missing = [...new Set(texts.filter((t) => !cache.has(t)))];
-      if (missing.length > 0) {
-        const chars = missing.reduce((n, t) => n + t.length, 0);
-        let tokens: string[][];
-        if (threads > 0 && chars > parallelAbove) tokens = await onThreads(missing);
-        else {
-          const dic = await loadIpadic();
-          tokens = missing.map((t) => rougeTokens(dic, t));
-        }
-        missing.forEach((t, i) => remember(t, tokens[i]));
+      const results = new Map<string, string[]>();
+      for (const t of texts) {
+        const hit = cache.get(t);
+        if (hit) results.set(t, hit);
+        else queued.add(t);
       }
-      // A batch larger than the cache may have evicted its own texts: fall back to recomputing.
-      const dic = texts.some((t) => !cache.has(t)) ? await loadIpadic() : undefined;
-      return texts.map((t) => cache.get(t) ?? rougeTokens(dic!, t));
+      if (results.size < new Set(texts).size) {
+        await schedule();
+        // Read back at once: a batch larger than the cache may evict its own texts later.
+        for (const t of texts) if (!results.has(t)) results.set(t, cache.get(t) ?? rougeTokens(await loadIpadic(), t));
+      }
+      return texts.map((t) => results.get(t)!);
     },
+    warm: spawnAll,
     async close() {
       await Promise.all(workers.splice(0).map((w) => w.terminate()));
     },

@@ -1,34 +1,16 @@
-// The IPADIC dictionary bundled with kuromoji, read through kuromoji's own loader, plus MeCab's
-// character table. Loading costs ~0.7 s and ~400 MB, so it happens once, lazily, on first use.
+// The IPADIC dictionary bundled with kuromoji, read straight from its compiled files, plus MeCab's
+// character table. Only what segmentation needs is loaded (no part-of-speech strings), with Node's own
+// gunzip, once per thread, lazily, on first use.
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import { readArrays, writeArrays } from './array-file.js';
 
 const require = createRequire(import.meta.url);
-
-interface DoubleArrayStorage {
-  getBaseBuffer(): Int32Array;
-  getCheckBuffer(): Int32Array;
-}
-interface KuromojiDictionaries {
-  trie: { bc: DoubleArrayStorage };
-  token_info_dictionary: KuromojiTokenTable;
-  unknown_dictionary: KuromojiTokenTable & {
-    character_definition: {
-      character_category_map: Uint8Array;
-      compatible_category_map: Uint32Array;
-      invoke_definition_map: {
-        getCharacterClass(
-          id: number,
-        ): { class_name: string; is_always_invoke: boolean; is_grouping: boolean; max_length: number } | undefined;
-      };
-    };
-  };
-  connection_costs: { buffer: Int16Array; backward_dimension: number };
-}
-interface KuromojiTokenTable {
-  dictionary: { getShort(index: number): number };
-  target_map: Record<number, number[]>;
-}
+const gunzipAsync = promisify(gunzip);
 
 /** One dictionary or unknown-word entry: connection ids and word cost. */
 export interface Entry {
@@ -49,8 +31,11 @@ export interface CharCategory {
 export interface Ipadic {
   base: Int32Array;
   check: Int32Array;
-  /** Entries of a trie value (one surface form can have several parts of speech). */
-  entriesOf(trieValue: number): Entry[];
+  /** The dictionary words of trie value v are rows wordStart[v] .. wordStart[v + 1] - 1. */
+  wordStart: Int32Array;
+  wordLeft: Int16Array;
+  wordRight: Int16Array;
+  wordCost: Int16Array;
   /** matrix.def: cost of joining a left word's right id to a right word's left id. */
   connection: Int16Array;
   connectionStride: number;
@@ -70,51 +55,126 @@ export interface Ipadic {
 // overrides it, as MeCab and kuromoji agree.)
 const MECAB_SPACES = [0x20, 0x09, 0x0b, 0x0a];
 
-function entriesOfTable(table: KuromojiTokenTable, ids: number[] | undefined): Entry[] {
-  return (ids ?? []).map((id) => ({
-    left: table.dictionary.getShort(id),
-    right: table.dictionary.getShort(id + 2),
-    cost: table.dictionary.getShort(id + 4),
-  }));
+/** A compiled token table: 10-byte records (left id, right id, cost as int16 LE, then a POS pointer). */
+function readEntry(table: DataView, offset: number): Entry {
+  return {
+    left: table.getInt16(offset, true),
+    right: table.getInt16(offset + 2, true),
+    cost: table.getInt16(offset + 4, true),
+  };
 }
 
-function fromKuromoji(dic: KuromojiDictionaries): Ipadic {
-  const charDef = dic.unknown_dictionary.character_definition;
-  const categories: CharCategory[] = [];
-  for (let id = 0; ; id++) {
-    const cls = charDef.invoke_definition_map.getCharacterClass(id);
-    if (!cls || !cls.class_name) break;
-    categories.push({
-      name: cls.class_name,
-      invoke: cls.is_always_invoke,
-      group: cls.is_grouping,
-      length: cls.max_length,
-      unknownEntries: entriesOfTable(dic.unknown_dictionary, dic.unknown_dictionary.target_map[id]),
-    });
+/** Keys to lists of record offsets, stored flat: the values of `key` are values[start[key]..start[key + 1]). */
+interface TargetMap {
+  start: Int32Array;
+  values: Int32Array;
+}
+
+/** A compiled target map (int32 LE: key count, then key, value count, values... for ascending keys). */
+function readTargetMap(bytes: Uint8Array): TargetMap {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let maxKey = -1;
+  let total = 0;
+  for (let at = 4; at + 8 <= bytes.byteLength;) {
+    const key = view.getInt32(at, true);
+    const count = view.getInt32(at + 4, true);
+    if (count > 0) {
+      if (key <= maxKey) throw new Error('IPADIC target map: keys out of order (a damaged kuromoji dictionary?)');
+      maxKey = key;
+      total += count;
+    }
+    at += 8 + 4 * count;
   }
+  const start = new Int32Array(maxKey + 2);
+  const values = new Int32Array(total);
+  let filled = 0;
+  let nextKey = 0;
+  for (let at = 4; at + 8 <= bytes.byteLength;) {
+    const key = view.getInt32(at, true);
+    const count = view.getInt32(at + 4, true);
+    at += 8;
+    if (count > 0) {
+      while (nextKey <= key) start[nextKey++] = filled;
+      for (let i = 0; i < count; i++, at += 4) values[filled++] = view.getInt32(at, true);
+    } else at += 4 * count;
+  }
+  while (nextKey <= maxKey + 1) start[nextKey++] = filled;
+  return { start, values };
+}
+
+function targetsOf(map: TargetMap, key: number): Int32Array {
+  return key + 1 < map.start.length ? map.values.subarray(map.start[key], map.start[key + 1]) : new Int32Array(0);
+}
+
+/** char.def's categories as compiled: invoke byte, group byte, int32 length, NUL-terminated name. */
+function readCategories(bytes: Uint8Array): Omit<CharCategory, 'unknownEntries'>[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: Omit<CharCategory, 'unknownEntries'>[] = [];
+  // The file ends in zero padding: stop at the first nameless record.
+  for (let at = 0; at + 6 < bytes.byteLength && bytes[at + 6] !== 0;) {
+    let end = at + 6;
+    while (end < bytes.byteLength && bytes[end] !== 0) end++;
+    out.push({
+      name: new TextDecoder().decode(bytes.subarray(at + 6, end)),
+      invoke: bytes[at] === 1,
+      group: bytes[at + 1] === 1,
+      length: view.getInt32(at + 2, true),
+    });
+    at = end + 1;
+  }
+  return out;
+}
+
+/** Builds the segmenter's tables from kuromoji's compiled IPADIC files. */
+async function buildFromKuromoji(dir: string): Promise<Ipadic> {
+  const load = async (name: string): Promise<Uint8Array> => {
+    const bytes = await gunzipAsync(await readFile(path.join(dir, `${name}.dat.gz`)));
+    // Typed views need 4-byte alignment; gunzip's large outputs have it, small pooled ones may not.
+    return bytes.byteOffset % 4 === 0 ? bytes : new Uint8Array(bytes);
+  };
+  const [base, check, tid, tidMap, cc, unk, unkMap, unkChar, unkCompat, unkInvoke] = await Promise.all(
+    ['base', 'check', 'tid', 'tid_map', 'cc', 'unk', 'unk_map', 'unk_char', 'unk_compat', 'unk_invoke'].map(load),
+  );
+  const int32 = (b: Uint8Array) => new Int32Array(b.buffer, b.byteOffset, b.byteLength >> 2);
+  const unkTable = new DataView(unk.buffer, unk.byteOffset, unk.byteLength);
+  const unkTargets = readTargetMap(unkMap);
+  const categories: CharCategory[] = readCategories(unkInvoke).map((c, id) => ({
+    ...c,
+    unknownEntries: Array.from(targetsOf(unkTargets, id), (offset) => readEntry(unkTable, offset)),
+  }));
   const spaceCategory = categories.findIndex((c) => c.name === 'SPACE');
   const defaultCategory = categories.findIndex((c) => c.name === 'DEFAULT');
-  const categoryOf = new Uint8Array(charDef.character_category_map);
+  const compatible = new Uint32Array(unkCompat.buffer, unkCompat.byteOffset, unkCompat.byteLength >> 2);
+  const categoryOf = new Uint8Array(unkChar);
   const kindsOf = new Uint32Array(0x10000);
+  const spaces = new Set(MECAB_SPACES);
   for (let cp = 0; cp < 0x10000; cp++) {
-    if (categoryOf[cp] === spaceCategory && !MECAB_SPACES.includes(cp)) categoryOf[cp] = defaultCategory;
-    kindsOf[cp] = (1 << categoryOf[cp]) | charDef.compatible_category_map[cp];
+    if (categoryOf[cp] === spaceCategory && !spaces.has(cp)) categoryOf[cp] = defaultCategory;
+    kindsOf[cp] = (1 << categoryOf[cp]) | compatible[cp];
   }
-  const entryCache = new Map<number, Entry[]>();
-  const tokens = dic.token_info_dictionary;
+  const words = readTargetMap(tidMap);
+  const tokenTable = new DataView(tid.buffer, tid.byteOffset, tid.byteLength);
+  const n = words.values.length;
+  const wordLeft = new Int16Array(n);
+  const wordRight = new Int16Array(n);
+  const wordCost = new Int16Array(n);
+  for (let w = 0; w < n; w++) {
+    const entry = readEntry(tokenTable, words.values[w]);
+    wordLeft[w] = entry.left;
+    wordRight[w] = entry.right;
+    wordCost[w] = entry.cost;
+  }
+  const costs = new Int16Array(cc.buffer, cc.byteOffset, cc.byteLength >> 1);
   return {
-    base: dic.trie.bc.getBaseBuffer(),
-    check: dic.trie.bc.getCheckBuffer(),
-    entriesOf(value) {
-      let entries = entryCache.get(value);
-      if (!entries) {
-        entries = entriesOfTable(tokens, tokens.target_map[value]);
-        entryCache.set(value, entries);
-      }
-      return entries;
-    },
-    connection: dic.connection_costs.buffer.subarray(2),
-    connectionStride: dic.connection_costs.backward_dimension,
+    base: int32(base),
+    check: int32(check),
+    wordStart: words.start,
+    wordLeft,
+    wordRight,
+    wordCost,
+    // cc.dat: two int16 dimensions, then the matrix, row = left word's right id.
+    connection: costs.subarray(2),
+    connectionStride: costs[1],
     categories,
     categoryOf,
     kindsOf,
@@ -123,16 +183,57 @@ function fromKuromoji(dic: KuromojiDictionaries): Ipadic {
   };
 }
 
+const TABLES = [
+  'base',
+  'check',
+  'wordStart',
+  'wordLeft',
+  'wordRight',
+  'wordCost',
+  'connection',
+  'categoryOf',
+  'kindsOf',
+] as const;
+const CACHE_FORMAT = 1;
+
+/** Where the built tables are kept between runs: JCB_CACHE_DIR, else ~/.cache/jcb. */
+function cacheFile(kuromojiVersion: string): string {
+  const dir = process.env.JCB_CACHE_DIR || path.join(os.homedir(), '.cache', 'jcb');
+  return path.join(dir, `ipadic-kuromoji-${kuromojiVersion}-v${CACHE_FORMAT}.bin`);
+}
+
+// Building the tables takes about 0.5 s of gunzip and parsing; reading them back, a few milliseconds.
+async function readDictionary(): Promise<Ipadic> {
+  const pkg = require('kuromoji/package.json') as { version: string };
+  const file = cacheFile(pkg.version);
+  try {
+    const { arrays, meta } = readArrays(file);
+    return {
+      ...(meta as Pick<Ipadic, 'categories' | 'spaceCategory' | 'defaultCategory' | 'connectionStride'>),
+      ...arrays,
+    } as Ipadic;
+  } catch {
+    // no cache yet, or an unreadable one: build it
+  }
+  const dic = await buildFromKuromoji(path.join(path.dirname(require.resolve('kuromoji/package.json')), 'dict'));
+  try {
+    const { categories, spaceCategory, defaultCategory, connectionStride } = dic;
+    writeArrays(file, Object.fromEntries(TABLES.map((t) => [t, dic[t]])), {
+      categories,
+      spaceCategory,
+      defaultCategory,
+      connectionStride,
+    });
+  } catch {
+    // a read-only home: work without the cache
+  }
+  return dic;
+}
+
 let loading: Promise<Ipadic> | undefined;
 
 /** The dictionary, loaded on first call and shared afterwards. */
 export function loadIpadic(): Promise<Ipadic> {
-  loading ??= new Promise((resolve, reject) => {
-    const kuromojiDir = path.dirname(require.resolve('kuromoji/package.json'));
-    const Loader = require('kuromoji/src/loader/NodeDictionaryLoader.js');
-    new Loader(path.join(kuromojiDir, 'dict') + '/').load((err: unknown, dic: KuromojiDictionaries) =>
-      err ? reject(err) : resolve(fromKuromoji(dic)),
-    );
-  });
+  loading ??= readDictionary();
   return loading;
 }

@@ -9,128 +9,161 @@
 import type { Ipadic } from './ipadic.js';
 
 const MAX_GROUPING = 24; // MeCab's max-grouping-size
+const encoder = new TextEncoder();
 
-function utf8Bytes(cp: number, out: number[]): void {
-  out.length = 0;
-  if (cp < 0x80) out.push(cp);
-  else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
-  else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-  else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+/** A growable Int32 column of the lattice's node table. */
+class Column {
+  data = new Int32Array(1024);
+  push(i: number, v: number): void {
+    if (i >= this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[i] = v;
+  }
 }
 
 /** Segments `text` exactly as `mecab -Owakati` with IPADIC would, returning the surface forms. */
 export function segment(dic: Ipadic, text: string): string[] {
-  const cps = Array.from(text, (c) => c.codePointAt(0)!);
-  const n = cps.length;
-  const category = (cp: number) => (cp < 0x10000 ? dic.categoryOf[cp] : dic.defaultCategory);
-  const kinds = (cp: number) => (cp < 0x10000 ? dic.kindsOf[cp] : 1 << dic.defaultCategory);
-  const { base, check, connection, connectionStride } = dic;
+  const { base, check, connection, connectionStride: stride, categoryOf, kindsOf, categories } = dic;
+  const { wordStart, wordLeft, wordRight, wordCost } = dic;
+  // Per code point: its UTF-16 offset, UTF-8 offset (the trie walks bytes), category and kinds.
+  const n = countCodePoints(text);
+  const u16 = new Int32Array(n + 1);
+  const u8 = new Int32Array(n + 1);
+  const cat = new Uint8Array(n);
+  const kinds = new Uint32Array(n);
+  for (let i = 0, k = 0, b = 0; k < n; k++) {
+    const cp = text.codePointAt(i)!;
+    u16[k] = i;
+    u8[k] = b;
+    cat[k] = cp < 0x10000 ? categoryOf[cp] : dic.defaultCategory;
+    kinds[k] = cp < 0x10000 ? kindsOf[cp] : 1 << dic.defaultCategory;
+    i += cp > 0xffff ? 2 : 1;
+    b += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    u16[k + 1] = i;
+    u8[k + 1] = b;
+  }
+  const bytes = encoder.encode(text);
 
-  // Nodes as parallel arrays; node 0 is BOS.
-  const start = [0],
-    end = [0],
-    right = [0],
-    total = [0],
-    prev = [-1];
-  const endingAt: number[][] = [[0]];
-  const bytes: number[] = [];
+  // The node table; node 0 is BOS. Nodes ending at a position are chained newest first, as MeCab
+  // chains them, so the newest of equal-cost left nodes wins.
+  const start = new Column(),
+    end = new Column(),
+    right = new Column(),
+    total = new Column(),
+    prev = new Column(),
+    nextEnding = new Column();
+  const lastEnding = new Int32Array(n + 1).fill(-1);
+  start.push(0, 0);
+  end.push(0, 0);
+  right.push(0, 0);
+  total.push(0, 0);
+  prev.push(0, -1);
+  nextEnding.push(0, -1);
+  lastEnding[0] = 0;
+  let nodes = 1;
   const pending: number[] = []; // [length, left, right, cost] quadruples, in MeCab's build order
 
-  const connect = (pos: number, from: number, len: number, left: number, rightId: number, cost: number) => {
-    const lefts = endingAt[pos];
-    let best = -1,
-      bestCost = Infinity;
-    for (let k = lefts.length - 1; k >= 0; k--) {
-      const l = lefts[k];
-      const c = total[l] + connection[right[l] * connectionStride + left];
-      if (c < bestCost) {
-        bestCost = c;
-        best = l;
-      }
-    }
-    const id = start.length;
-    start.push(from);
-    end.push(from + len);
-    right.push(rightId);
-    total.push(bestCost + cost);
-    prev.push(best);
-    (endingAt[from + len] ??= []).push(id);
-  };
-
   for (let pos = 0; pos < n; pos++) {
-    if (!endingAt[pos]) continue;
+    if (lastEnding[pos] < 0) continue;
     let from = pos;
-    while (from < n && category(cps[from]) === dic.spaceCategory) from++;
+    while (from < n && cat[from] === dic.spaceCategory) from++;
     if (from === n) break;
     pending.length = 0;
 
-    // Dictionary words starting at `from`: walk the double-array trie byte by byte.
+    // Dictionary words starting at `from`: walk the double-array trie over UTF-8 bytes.
     let node = 0,
       found = 0;
     walk: for (let q = from; q < n; q++) {
-      utf8Bytes(cps[q], bytes);
-      for (const b of bytes) {
-        const child = base[node] + b;
+      for (let b = u8[q]; b < u8[q + 1]; b++) {
+        const child = base[node] + bytes[b];
         if (child >= check.length || check[child] !== node) break walk;
         node = child;
       }
       const leaf = base[node];
       if (leaf < check.length && check[leaf] === node && base[leaf] <= 0) {
-        for (const e of dic.entriesOf(-base[leaf] - 1)) pending.push(q - from + 1, e.left, e.right, e.cost);
+        const value = -base[leaf] - 1;
+        for (let w = wordStart[value]; w < wordStart[value + 1]; w++)
+          pending.push(q - from + 1, wordLeft[w], wordRight[w], wordCost[w]);
         found++;
       }
     }
 
     // Unknown words, as MeCab's Tokenizer::lookup builds them.
-    const head = cps[from];
-    const cat = dic.categories[category(head)];
-    if (found === 0 || cat.invoke) {
-      const addUnknown = (len: number) => {
-        for (const e of cat.unknownEntries) pending.push(len, e.left, e.right, e.cost);
-      };
+    const c = categories[cat[from]];
+    if (found === 0 || c.invoke) {
       const before = pending.length;
       let groupEnd = -1;
-      if (cat.group) {
-        let q = from + 1,
-          last = kinds(head);
-        while (q < n && (last & kinds(cps[q])) !== 0) {
-          last = kinds(cps[q]);
-          q++;
-        }
-        if (q - from - 1 <= MAX_GROUPING) addUnknown(q - from);
+      if (c.group) {
+        let q = from + 1;
+        while (q < n && (kinds[q - 1] & kinds[q]) !== 0) q++;
+        if (q - from - 1 <= MAX_GROUPING)
+          for (const e of c.unknownEntries) pending.push(q - from, e.left, e.right, e.cost);
         groupEnd = q;
       }
       let q = from + 1;
-      for (let i = 1; i <= cat.length; i++) {
+      for (let i = 1; i <= c.length; i++) {
         if (q > n) break;
         if (q === groupEnd) continue;
-        addUnknown(q - from);
-        if (q >= n || (kinds(head) & kinds(cps[q])) === 0) break;
+        for (const e of c.unknownEntries) pending.push(q - from, e.left, e.right, e.cost);
+        if (q >= n || (kinds[from] & kinds[q]) === 0) break;
         q++;
       }
-      if (found === 0 && pending.length === before) addUnknown(1);
+      if (found === 0 && pending.length === before)
+        for (const e of c.unknownEntries) pending.push(1, e.left, e.right, e.cost);
     }
 
     // MeCab links each new node in front of the previous ones, so it connects them in reverse.
     for (let k = pending.length - 4; k >= 0; k -= 4) {
-      connect(pos, from, pending[k], pending[k + 1], pending[k + 2], pending[k + 3]);
+      const left = pending[k + 1];
+      let best = -1,
+        bestCost = Infinity;
+      for (let l = lastEnding[pos]; l >= 0; l = nextEnding.data[l]) {
+        const cost = total.data[l] + connection[right.data[l] * stride + left];
+        if (cost < bestCost) {
+          bestCost = cost;
+          best = l;
+        }
+      }
+      const to = from + pending[k];
+      start.push(nodes, from);
+      end.push(nodes, to);
+      right.push(nodes, pending[k + 2]);
+      total.push(nodes, bestCost + pending[k + 3]);
+      prev.push(nodes, best);
+      nextEnding.push(nodes, lastEnding[to]);
+      lastEnding[to] = nodes++;
     }
   }
 
   // EOS joins the last position where words end (trailing blanks make none).
   let last = n;
-  while (!endingAt[last]) last--;
+  while (lastEnding[last] < 0) last--;
   let best = -1,
     bestCost = Infinity;
-  const lefts = endingAt[last];
-  for (let k = lefts.length - 1; k >= 0; k--) {
-    const c = total[lefts[k]] + connection[right[lefts[k]] * connectionStride];
-    if (c < bestCost) {
-      bestCost = c;
-      best = lefts[k];
+  for (let l = lastEnding[last]; l >= 0; l = nextEnding.data[l]) {
+    const cost = total.data[l] + connection[right.data[l] * stride];
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = l;
     }
   }
   const surfaces: string[] = [];
-  for (let id = best; id > 0; id = prev[id]) surfaces.push(String.fromCodePoint(...cps.slice(start[id], end[id])));
+  for (let id = best; id > 0; id = prev.data[id]) surfaces.push(text.slice(u16[start.data[id]], u16[end.data[id]]));
   return surfaces.reverse();
+}
+
+function countCodePoints(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
 }
