@@ -1,6 +1,6 @@
 // Each task's output parser and metric on outputs written for these tests, broken ones included.
 import { describe, expect, it } from 'vitest';
-import type { Parsed, Task, TaskId } from '../src/tasks/types.js';
+import { TASK_IDS, type Parsed, type Task, type TaskId } from '../src/tasks/types.js';
 import { TASKS, TASKS_BY_ID } from '../tasks/index.js';
 import { cleanGeneration } from '../src/tasks/rouge-task.js';
 import { halfWidthAscii, readListOutput, readPythonList } from '../src/tasks/lists.js';
@@ -19,21 +19,10 @@ async function scoreOne(t: Task, gold: unknown, output: string) {
 
 describe('the registry', () => {
   it('lists the 13 settings once each, in Table 4 order', () => {
-    expect(TASKS.map((t) => t.id)).toEqual([
-      'examqa',
-      'cca',
-      'mr',
-      'hs-pn',
-      'hs-ds',
-      'irs',
-      'cts',
-      'ner-d',
-      'ner-med',
-      're-ent',
-      're-time',
-      'dc-tnm',
-      'dc-ade',
-    ]);
+    expect(TASKS.map((t) => t.id)).toEqual([...TASK_IDS]);
+    expect(TASKS.map((t) => t.label).join(' ')).toBe(
+      'ExamQA CCA MR HS-PN HS-DS IRS CTS NER-D NER-Med RE-Ent RE-Time DC-TMN DC-ADE',
+    );
   });
 });
 
