@@ -2,16 +2,22 @@
 import path from 'node:path';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { UserError } from './errors.js';
-import { findDocument, findTask } from './evaluation/documents.js';
+import { evaluationDocuments, findDocument, findTask } from './evaluation/documents.js';
+import { evaluate, planDocuments, type EvalResult, type Progress } from './evaluation/engine.js';
+import { exportRun } from './evaluation/export.js';
 import { scoreRows, taskOfFolder } from './evaluation/score-file.js';
 import { createRougeTokenizer, type RougeTokenizer } from './metrics/tokenizer/index.js';
-import { findModel, loadModels, type ModelConfig } from './models/registry.js';
+import { createProvider } from './models/index.js';
+import type { ModelProvider } from './models/provider.js';
+import { addModel, availability, findModel, loadModels, type ModelConfig, type Provider } from './models/registry.js';
 import { ReplayModel } from './models/replay.js';
 import { checkRelease } from './release/check.js';
 import { readJsonRows } from './release/files.js';
 import { pullRelease } from './release/pull.js';
 import { listGenerationFiles, Release, shotOfFileName, type GenerationFile } from './release/release.js';
-import type { Metrics, Parsed, Shot, Task } from './tasks/types.js';
+import { Store, type Run } from './store/store.js';
+import { buildPrompt } from './tasks/prompt.js';
+import type { Document, Metrics, Parsed, Shot, Task } from './tasks/types.js';
 import { TASKS } from '../tasks/index.js';
 
 export interface RunRequest {
@@ -24,7 +30,7 @@ export interface RunRequest {
 
 export interface RunResult {
   task: Pick<Task, 'id' | 'label' | 'title' | 'metric'>;
-  model: { alias: string; label: string; provider: ModelConfig['provider'] };
+  model: { alias: string; label: string; provider: Provider };
   shot: Shot;
   document: { id: string; text: string };
   gold: string;
@@ -51,27 +57,51 @@ export interface ScoreRow {
 export interface LeaderboardRow {
   model: string;
   label: string;
-  provider: ModelConfig['provider'];
-  /** One cell per task, in `columns` order; null where the model has no generations. */
+  provider: Provider;
+  /** One cell per task, in `columns` order; null where there is no score. */
   cells: (number | null)[];
+  /** For stored runs: the run each cell comes from. */
+  runs?: (string | null)[];
 }
 
 export interface Leaderboard {
   shot: Shot;
+  source: 'paper' | 'runs';
   columns: { id: string; label: string }[];
   rows: LeaderboardRow[];
+}
+
+export interface EvalCommand {
+  /** A task id or `all`. */
+  task: string;
+  model: string;
+  shot: Shot;
+  limit?: number;
+  concurrency?: number;
+  runId?: string;
+  noCache?: boolean;
+}
+
+export interface RunSummary {
+  run: Run;
+  tasks: string[];
+  scores: { task: string; n: number; failed: number; parseFailures: number; score: number; metrics: Metrics }[];
+  documents: { done: number; failed: number; cached: number };
+  failures: { task: string; doc: string; error: string }[];
 }
 
 export interface ServicesOptions {
   env?: NodeJS.ProcessEnv;
   tokenizer?: RougeTokenizer;
   random?: () => number;
+  /** Backoff base for live providers (tests shorten it). */
+  retryBaseDelayMs?: number;
 }
 
 const TOLERANCE = 1e-4;
 
 function flatten(m: Metrics, prefix = ''): [string, number][] {
-  return Object.entries(m).flatMap(([k, v]) =>
+  return Object.entries(m).flatMap(([k, v]): [string, number][] =>
     typeof v === 'number' ? [[prefix + k, v]] : flatten(v, `${prefix}${k}.`),
   );
 }
@@ -82,18 +112,48 @@ export function metricsAgree(actual: Metrics, expected: Metrics): boolean {
   return flatten(expected).every(([k, v]) => got.has(k) && Math.abs(got.get(k)! - v) <= TOLERANCE);
 }
 
+/** The results/ tree beside a generated/ tree: a sibling (jcb export) or two levels up (the release's data/generated). */
+function resultsRootOf(generated: string): string {
+  const sibling = path.resolve(generated, '..', 'results');
+  return existsSync(sibling) ? sibling : path.resolve(generated, '..', '..', 'results');
+}
+
+function tasksOf(spec: string): Task[] {
+  return spec.toLowerCase() === 'all' ? [...TASKS] : spec.split(',').map((t) => findTask(t.trim()));
+}
+
 export function createServices(options: ServicesOptions = {}) {
   const env = options.env ?? process.env;
   const random = options.random ?? Math.random;
   let release: Release | undefined;
   let tokenizer = options.tokenizer;
+  let store: Promise<Store> | undefined;
+  const providers = new Map<string, ModelProvider>();
   const getRelease = () => (release ??= Release.fromEnv(env));
   const getTokenizer = () => (tokenizer ??= createRougeTokenizer());
+  const getStore = () => (store ??= Store.open(env));
   const ctx = { tokenize: (texts: readonly string[]) => getTokenizer().tokenize(texts) };
+  const hasRelease = () => {
+    try {
+      getRelease();
+      return true;
+    } catch {
+      return false;
+    }
+  };
 
-  const replayOf = (model: ModelConfig) => new ReplayModel(getRelease(), model);
-
-  const modelNameOfDir = (dir: string) => loadModels(env).find((m) => m.release === dir)?.alias ?? dir;
+  const providerOf = (model: ModelConfig): ModelProvider => {
+    if (!providers.has(model.alias)) {
+      providers.set(
+        model.alias,
+        createProvider(model, { release: getRelease, env, retryBaseDelayMs: options.retryBaseDelayMs }),
+      );
+    }
+    return providers.get(model.alias)!;
+  };
+  const replayModels = () => loadModels(env).filter((m) => m.provider === 'replay');
+  const modelNameOfDir = (dir: string) =>
+    replayModels().find((m) => m.provider === 'replay' && m.release === dir)?.alias ?? dir;
 
   async function scoreGenerationFile(task: Task, file: GenerationFile): Promise<ScoreRow> {
     const scored = await scoreRows(task, readJsonRows(file.path), ctx);
@@ -110,56 +170,106 @@ export function createServices(options: ServicesOptions = {}) {
     };
   }
 
+  /** The document a `run` request names, among those the provider can answer for. */
+  function pickDocument(task: Task, provider: ModelProvider, req: RunRequest): Document<unknown> {
+    const candidates =
+      provider instanceof ReplayModel
+        ? [...provider.requireGenerations(task, req.shot, TASKS).values()].flatMap((g) =>
+            g.document ? [g.document] : [],
+          )
+        : evaluationDocuments(task, getRelease(), req.shot);
+    if (req.doc === 'random') return candidates[Math.floor(random() * candidates.length)];
+    const known = [...(task.loadDocuments(getRelease()) as Document<unknown>[]), ...candidates];
+    const doc = findDocument(known, req.doc, task);
+    if (req.shot === 'one' && task.oneShotExamples.includes(doc.id)) {
+      throw new UserError(
+        `${task.id} document ${doc.id} is the example inside the one-shot prompt, so it is not evaluated one-shot.`,
+        'Try it with --shot zero, or pick another document.',
+      );
+    }
+    if (!candidates.some((d) => d.id === doc.id)) {
+      throw new UserError(
+        `${provider.config.alias} (replay) has no released ${req.shot}-shot generation for ${task.id} document ${doc.id}.`,
+        `Documents it has include: ${candidates
+          .slice(0, 3)
+          .map((d) => d.id)
+          .join(', ')} (or use "random").`,
+      );
+    }
+    return doc;
+  }
+
+  async function runSummary(run: Run): Promise<RunSummary> {
+    const s = await getStore();
+    const [scores, docs] = await Promise.all([s.scores(run.id), s.documents(run.id)]);
+    return {
+      run,
+      tasks: JSON.parse(run.tasks) as string[],
+      scores: scores.map((r) => ({
+        task: r.task,
+        n: r.n,
+        failed: r.failed,
+        parseFailures: r.parse_failures,
+        score: r.score,
+        metrics: JSON.parse(r.metrics) as Metrics,
+      })),
+      documents: {
+        done: docs.filter((d) => d.status === 'done').length,
+        failed: docs.filter((d) => d.status === 'failed').length,
+        cached: docs.filter((d) => d.cached === 1).length,
+      },
+      failures: docs
+        .filter((d) => d.status === 'failed')
+        .map((d) => ({ task: d.task, doc: d.doc_id, error: d.error ?? '' })),
+    };
+  }
+
+  async function requireRun(id: string): Promise<Run> {
+    const run = await (await getStore()).getRun(id);
+    if (!run)
+      throw new UserError(`No run "${id}" in ${(await getStore()).where}.`, 'See `jcb runs` for the stored runs.');
+    return run;
+  }
+
   return {
     tasks: () => TASKS.map((t) => ({ id: t.id, label: t.label, title: t.title, metric: t.metric, folder: t.folder })),
 
-    models: () =>
-      loadModels(env).map((m) => ({
+    models: () => {
+      const release = hasRelease();
+      return loadModels(env).map((m) => ({
         alias: m.alias,
         label: m.label,
         provider: m.provider,
-        source: `release: ${m.release}`,
-      })),
+        source:
+          m.provider === 'replay'
+            ? `release: ${m.release}`
+            : m.provider === 'baseline'
+              ? 'tasks/*.ts baselines'
+              : `${m.model} @ ${m.baseUrl ?? 'api.openai.com'}`,
+        ...availability(m, env, release),
+      }));
+    },
+
+    addModel: (alias: string, entry: Record<string, unknown>) => addModel(alias, entry, env),
 
     async run(req: RunRequest): Promise<RunResult> {
       const task = findTask(req.task);
       const model = findModel(req.model, env);
-      const replay = replayOf(model);
-      const gens = replay.requireGenerations(task, req.shot, TASKS);
-      let id: string;
-      if (req.doc === 'random') {
-        const ids = [...gens.keys()];
-        id = ids[Math.floor(random() * ids.length)];
-      } else {
-        const known = [
-          ...task.loadDocuments(getRelease()),
-          ...[...gens.values()].flatMap((g) => (g.document ? [g.document] : [])),
-        ];
-        id = findDocument(known, req.doc, task).id;
-        if (req.shot === 'one' && task.oneShotExamples.includes(id)) {
-          throw new UserError(
-            `${task.id} document ${id} is the example inside the one-shot prompt, so it is not evaluated one-shot.`,
-            'Try it with --shot zero, or pick another document.',
-          );
-        }
-        if (!gens.has(id)) {
-          throw new UserError(
-            `${model.alias} (replay) has no released ${req.shot}-shot generation for ${task.id} document ${id}.`,
-            `Documents it has include: ${[...gens.keys()].slice(0, 3).join(', ')} (or use "random").`,
-          );
-        }
-      }
-      const gen = gens.get(id)!;
-      const parsed = task.parse(gen.output) as Parsed<unknown>;
-      const [docScore] = await task.score([{ gold: gen.gold, parsed }], ctx);
+      const provider = providerOf(model);
+      const doc = pickDocument(task, provider, req);
+      const prompt = provider instanceof ReplayModel ? '' : buildPrompt(getRelease(), task.folder, doc, req.shot);
+      const generation = await provider.generate({ task, document: doc, shot: req.shot, prompt });
+      const gold = generation.gold ?? doc.gold;
+      const parsed = task.parse(generation.output) as Parsed<unknown>;
+      const [docScore] = await task.score([{ gold, parsed }], ctx);
       const metrics = task.aggregate([docScore]);
       return {
         task: { id: task.id, label: task.label, title: task.title, metric: task.metric },
         model: { alias: model.alias, label: model.label, provider: model.provider },
         shot: req.shot,
-        document: { id, text: gen.document?.text ?? '' },
-        gold: task.showGold(gen.gold),
-        output: gen.output,
+        document: { id: doc.id, text: doc.text },
+        gold: task.showGold(gold),
+        output: generation.output,
         parse: { ok: parsed.ok, problem: parsed.problem, shown: task.showParsed(parsed) },
         metrics,
         score: task.headline(metrics),
@@ -168,12 +278,11 @@ export function createServices(options: ServicesOptions = {}) {
 
     /** Scores a released-format generation file, or every file of a generated/ tree. */
     async score(target?: string): Promise<ScoreRow[]> {
-      const rel = getRelease();
-      const root = path.resolve(target ?? path.join(rel.root, 'data', 'generated'));
+      const root = path.resolve(target ?? path.join(getRelease().root, 'data', 'generated'));
       if (!existsSync(root)) throw new UserError(`No such file or folder: ${target}.`);
       let files: GenerationFile[];
       if (statSync(root).isDirectory()) {
-        files = listGenerationFiles(root, path.resolve(root, '..', '..', 'results'));
+        files = listGenerationFiles(root, resultsRootOf(root));
         if (files.length === 0) {
           throw new UserError(
             `${root} holds no generation files.`,
@@ -181,10 +290,15 @@ export function createServices(options: ServicesOptions = {}) {
           );
         }
       } else {
-        const parts = root.split(path.sep);
-        const [group, folder, modelDir, file] = parts.slice(-4);
+        const [group, folder, modelDir, file] = root.split(path.sep).slice(-4);
         const name = file.replace(/\.json$/, '');
-        const results = path.join(rel.root, 'results', group, folder, modelDir, file);
+        const results = path.join(
+          resultsRootOf(path.resolve(root, '..', '..', '..', '..')),
+          group,
+          folder,
+          modelDir,
+          file,
+        );
         files = [
           {
             folder: `${group}/${folder}`,
@@ -208,19 +322,95 @@ export function createServices(options: ServicesOptions = {}) {
       return Promise.all(scored.map(({ task, file }) => scoreGenerationFile(task, file)));
     },
 
-    /** Table 4 from the replayed generations of every replay model in the registry. */
-    async leaderboard(shot: Shot): Promise<Leaderboard> {
+    /** Table 4 from the replayed generations (`paper`), or from the latest stored run of each model (`runs`). */
+    async leaderboard(shot: Shot, source: 'paper' | 'runs' = 'paper'): Promise<Leaderboard> {
+      const columns = TASKS.map((t) => ({ id: t.id, label: t.label }));
+      if (source === 'runs') {
+        // The latest finished run of each model and setting; a run on every document outranks a --limit one.
+        const latest = new Map<string, { score: number; run: string; limited: boolean }>();
+        for (const s of await (await getStore()).scores()) {
+          if (s.shot !== shot || s.status !== 'finished') continue;
+          const key = `${s.model}\u0000${s.task}`;
+          const limited = s.doc_limit !== null;
+          if (!limited || latest.get(key)?.limited !== false)
+            latest.set(key, { score: s.score, run: s.run_id, limited });
+        }
+        const models = [...new Set([...latest.keys()].map((k) => k.split('\u0000')[0]))];
+        const known = new Map(loadModels(env).map((m) => [m.alias, m]));
+        const rows = models.map((model): LeaderboardRow => {
+          const cells = TASKS.map((t) => latest.get(`${model}\u0000${t.id}`));
+          const config = known.get(model);
+          return {
+            model,
+            label: config?.label ?? model,
+            provider: config?.provider ?? 'openai-compatible',
+            cells: cells.map((c) => c?.score ?? null),
+            runs: cells.map((c) => c?.run ?? null),
+          };
+        });
+        return { shot, source, columns, rows };
+      }
       getTokenizer().warm();
-      const rows = loadModels(env).map(async (model): Promise<LeaderboardRow> => {
-        const replay = replayOf(model);
+      const rows = replayModels().map(async (model): Promise<LeaderboardRow> => {
+        const replay = providerOf(model) as ReplayModel;
         const cells = TASKS.map(async (task) => {
           const file = replay.file(task, shot);
           return file ? (await scoreGenerationFile(task, file)).score : null;
         });
         return { model: model.alias, label: model.label, provider: model.provider, cells: await Promise.all(cells) };
       });
-      return { shot, columns: TASKS.map((t) => ({ id: t.id, label: t.label })), rows: await Promise.all(rows) };
+      return { shot, source, columns, rows: await Promise.all(rows) };
     },
+
+    /** A full evaluation, stored document by document; resumable with the run id. */
+    async evaluate(cmd: EvalCommand, onProgress?: (p: Progress) => void, signal?: AbortSignal): Promise<EvalResult> {
+      const tasks = tasksOf(cmd.task);
+      const model = findModel(cmd.model, env);
+      const provider = providerOf(model);
+      if (provider instanceof ReplayModel) {
+        const missing = tasks.filter((t) => !provider.file(t, cmd.shot));
+        if (missing.length === tasks.length) provider.requireGenerations(tasks[0], cmd.shot, TASKS);
+      }
+      return evaluate(
+        {
+          tasks,
+          shot: cmd.shot,
+          limit: cmd.limit,
+          concurrency: cmd.concurrency,
+          runId: cmd.runId,
+          noCache: cmd.noCache,
+        },
+        { store: await getStore(), provider, release: getRelease(), scoring: ctx, onProgress, signal },
+      );
+    },
+
+    async runs(): Promise<RunSummary[]> {
+      const runs = await (await getStore()).listRuns();
+      return Promise.all(runs.map(runSummary));
+    },
+
+    show: async (id: string) => runSummary(await requireRun(id)),
+
+    /** Writes a run in the release's layout under `dir`; `jcb score <dir>/generated` re-scores it. */
+    async exportRun(id: string, dir: string): Promise<string[]> {
+      const run = await requireRun(id);
+      const s = await getStore();
+      const [rows, scores] = await Promise.all([s.documents(run.id), s.scores(run.id)]);
+      const model = findModel(run.model, env);
+      const provider = providerOf(model);
+      const tasks = (JSON.parse(run.tasks) as string[]).map(findTask).map((task) => {
+        const docs = planDocuments({ tasks: [task], shot: run.shot as Shot }, provider, getRelease()).map((i) => i.doc);
+        return {
+          task,
+          rows: rows.filter((r) => r.task === task.id),
+          score: scores.find((x) => x.task === task.id),
+          documents: new Map(docs.map((d) => [d.id, d])),
+        };
+      });
+      return exportRun(path.resolve(dir), { run, tasks });
+    },
+
+    storeLocation: async () => (await getStore()).where,
 
     /** What the release holds per setting and model, and what does not fit. */
     checkData: () => checkRelease(getRelease()),
@@ -231,6 +421,7 @@ export function createServices(options: ServicesOptions = {}) {
 
     async close() {
       await tokenizer?.close();
+      if (store) await (await store).close();
     },
   };
 }

@@ -1,7 +1,7 @@
 // CCA: clinical code assignment — the MedDRA preferred terms a note mentions (not negated ones).
 import { listTask } from '../src/tasks/list-task.js';
 import { normalizeId, unescapeNewlines } from '../src/tasks/prompt.js';
-import { readPythonList } from '../src/tasks/lists.js';
+import { readPythonList, toPythonList } from '../src/tasks/lists.js';
 import { candidateList } from '../src/tasks/candidates.js';
 import type { Release } from '../src/release/release.js';
 
@@ -29,6 +29,11 @@ export default listTask({
     id: normalizeId(row.sheet_name),
     gold: readPythonList(row.gold_medra),
     output: String(row.generated_medra ?? ''),
+  }),
+  toGeneration: (doc, output, gold) => ({
+    sheet_name: doc.id,
+    generated_medra: output,
+    gold_medra: toPythonList(gold),
   }),
   keys: { precision: '_precision', recall: 'recall', f1: '_f1' },
 });

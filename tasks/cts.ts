@@ -28,5 +28,7 @@ export default rougeTask({
   // One example per kind of text (PN, CR, RR): the release's one-shot files leave out these three.
   oneShotExamples: ['01_118B49-50_高Ca血症_p1.txt', 'JP0217-100', 'case_01_dr_01_ja'],
   loadDocuments,
+  // Baseline: the text unchanged (simplification keeps most of it).
+  baseline: (doc) => doc.text,
   generationId: (row) => normalizeId(row.id),
 });

@@ -2,6 +2,7 @@
 import { f1, ratio, sum } from '../src/metrics/fractions.js';
 import { normalizeId, unescapeNewlines } from '../src/tasks/prompt.js';
 import { defineTask } from '../src/tasks/types.js';
+import { majority } from '../src/tasks/baselines.js';
 import type { Release } from '../src/release/release.js';
 
 const FOLDER = 'CLU/DC_ADE';
@@ -29,6 +30,14 @@ export default defineTask<Label, Label>({
     gold: row.label as Label,
     output: String(row.generated ?? ''),
   }),
+  toGeneration: (doc, output, gold) => ({
+    'Unnamed: 0': doc.id,
+    medication: doc.fields.medication,
+    label: gold,
+    generated: output,
+  }),
+  // Baseline: the majority class.
+  baseline: (doc, pool) => (majority(doc, pool, (d) => d.gold) === '有' ? '1' : '2'),
   // The release read an output as 無 only when it starts with 2; anything else, unreadable text
   // included, counted as 有. Zero-shot open models thus score exactly the all-positive baseline.
   parse(output) {

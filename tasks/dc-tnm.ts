@@ -2,6 +2,7 @@
 import { f1, mean, ratio, sum } from '../src/metrics/fractions.js';
 import { normalizeId, unescapeNewlines } from '../src/tasks/prompt.js';
 import { defineTask } from '../src/tasks/types.js';
+import { majority } from '../src/tasks/baselines.js';
 import type { Release } from '../src/release/release.js';
 
 const FOLDER = 'CLU/DC_TMN';
@@ -42,6 +43,10 @@ export default defineTask<Tnm, Tnm>({
     gold: { t: String(row.t), n: String(row.n), m: String(row.m) },
     output: String(row.generated ?? ''),
   }),
+  toGeneration: (doc, output, gold) => ({ id: doc.id, ...gold, generated: output }),
+  // Baseline: the most frequent label of each factor.
+  baseline: (doc, pool) =>
+    FACTORS.map((f) => `${f.toUpperCase()}因子: ${majority(doc, pool, (d) => d.gold[f])}`).join('\n'),
   parse(output) {
     const value = {} as Tnm;
     for (const f of FACTORS) {

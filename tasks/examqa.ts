@@ -1,6 +1,7 @@
 // ExamQA: clinical questions of the Japanese national medical licensing exam (IgakuQA), one answer.
 import { mean } from '../src/metrics/fractions.js';
 import { normalizeId } from '../src/tasks/prompt.js';
+import { majority } from '../src/tasks/baselines.js';
 import { defineTask } from '../src/tasks/types.js';
 import type { Release } from '../src/release/release.js';
 
@@ -32,6 +33,12 @@ function storedChoiceAsOutput(stored: unknown): string {
   return Array.from(String(stored), (d) => Number(d) + 1).join(',');
 }
 
+/** Option numbers listed at the start (`3`, `2,4`), else the first number in the text; 0-based. */
+function readChoices(output: string): number[] {
+  const lead = /^\s*([1-9](?:\s*[,、]\s*[1-9])*)/.exec(output) ?? /[1-9]/.exec(output);
+  return lead ? [...new Set(Array.from(lead[0].replace(/[^1-9]/g, ''), (d) => Number(d) - 1))] : [];
+}
+
 const show = (choices: readonly number[]) => `option ${choices.map((c) => c + 1).join(', ')}`;
 
 export default defineTask<number, number[]>({
@@ -47,11 +54,17 @@ export default defineTask<number, number[]>({
     gold: Number(row.gold),
     output: storedChoiceAsOutput(row.generated),
   }),
+  // The release stores the parsed choice; a live output that names none is stored as null.
+  toGeneration: (doc, output, gold) => {
+    const choice = readChoices(output);
+    return { sample_id: doc.id, generated: choice.length ? Number(choice.join('')) : null, gold };
+  },
+  // Baseline: the answer position most often right in the other questions.
+  baseline: (doc, pool) => String(majority(doc, pool, (d) => d.gold) + 1),
   // Option numbers listed at the start (`3`, `2,4`), else the first number in the text.
   parse(output) {
-    const lead = /^\s*([1-9](?:\s*[,、]\s*[1-9])*)/.exec(output) ?? /[1-9]/.exec(output);
-    if (!lead) return { value: [], ok: false, problem: 'no option number in the output' };
-    const value = [...new Set(Array.from(lead[0].replace(/[^1-9]/g, ''), (d) => Number(d) - 1))];
+    const value = readChoices(output);
+    if (!value.length) return { value, ok: false, problem: 'no option number in the output' };
     return value.length > 1
       ? { value, ok: false, problem: 'several options chosen: scored wrong' }
       : { value, ok: true };

@@ -1,6 +1,7 @@
 // HS-DS: ten doctors each condense ten discharge summaries into a hand-over note, in their own style.
 import { normalizeId } from '../src/tasks/prompt.js';
 import { rougeTask } from '../src/tasks/rouge-task.js';
+import { lead } from '../src/tasks/baselines.js';
 import type { Release } from '../src/release/release.js';
 
 const FOLDER = 'CLG/HS_DS';
@@ -44,6 +45,7 @@ export default rougeTask({
   folder: FOLDER,
   oneShotExamples: 'ABCDEFGHIJ'.split('').map((d) => `${EXAMPLE_DS}_${d}`),
   loadDocuments,
+  baseline: (doc, pool) => lead(doc.text, pool, (d) => d.gold),
   // gpt files name rows `2_A`; the open models' files carry ds_id and doctor_id apart.
   generationId: (row) => normalizeId(row.id ?? `${row.ds_id}_${row.doctor_id}`),
 });

@@ -1,6 +1,7 @@
 // HS-PN: write a discharge summary's course and status sections from a stay's progress notes.
 import { normalizeId } from '../src/tasks/prompt.js';
 import { rougeTask } from '../src/tasks/rouge-task.js';
+import { lead } from '../src/tasks/baselines.js';
 import type { Release } from '../src/release/release.js';
 
 const FOLDER = 'CLG/HS_PN';
@@ -27,5 +28,6 @@ export default rougeTask({
   folder: FOLDER,
   oneShotExamples: ['01_118B49-50_高Ca血症'],
   loadDocuments,
+  baseline: (doc, pool) => lead(doc.text, pool, (d) => d.gold),
   generationId: (row) => normalizeId(row.id),
 });

@@ -1,6 +1,7 @@
 // IRS: a one-line summary of an incident report, from its free comments and the actions taken.
 import { normalizeId } from '../src/tasks/prompt.js';
 import { rougeTask } from '../src/tasks/rouge-task.js';
+import { lead } from '../src/tasks/baselines.js';
 import type { Release } from '../src/release/release.js';
 
 const FOLDER = 'CLG/IRS';
@@ -21,5 +22,6 @@ export default rougeTask({
   folder: FOLDER,
   oneShotExamples: ['1'],
   loadDocuments,
+  baseline: (doc, pool) => lead(doc.fields.incident_description, pool, (d) => d.gold),
   generationId: (row) => normalizeId(row.id),
 });

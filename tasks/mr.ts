@@ -1,7 +1,7 @@
 // MR: medication recommendation — every drug that may be prescribed for the note's problems.
 import { listTask } from '../src/tasks/list-task.js';
 import { normalizeId, unescapeNewlines } from '../src/tasks/prompt.js';
-import { halfWidthAscii, readPythonList } from '../src/tasks/lists.js';
+import { halfWidthAscii, readPythonList, toPythonList } from '../src/tasks/lists.js';
 import { candidateList } from '../src/tasks/candidates.js';
 import type { Release } from '../src/release/release.js';
 
@@ -32,6 +32,7 @@ export default listTask({
     gold: readPythonList(row.gold),
     output: String(row.generated ?? ''),
   }),
+  toGeneration: (doc, output, gold) => ({ doc_name: doc.id, generated: output, gold: toPythonList(gold) }),
   // Models type drug names with full-width letters and digits (ＯＤ錠); the release matched them as ASCII.
   normalizeItem: halfWidthAscii,
   keys: { precision: '_precision', recall: 'recall', f1: '_f1', accuracy: '_accuracy' },

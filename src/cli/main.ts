@@ -2,7 +2,19 @@
 import { parseCommand, USAGE, type Command } from '../command/grammar.js';
 import { UserError } from '../errors.js';
 import { createServices, type Services } from '../services.js';
-import { renderCheck, renderLeaderboard, renderRun, renderScores, table } from './render.js';
+import path from 'node:path';
+import { progressPrinter } from './progress.js';
+import {
+  renderCheck,
+  renderEval,
+  renderLeaderboard,
+  renderRun,
+  renderRunSummary,
+  renderRuns,
+  renderRunsLeaderboard,
+  renderScores,
+  table,
+} from './render.js';
 
 const print = (text: string): void => void process.stdout.write(`${text}\n`);
 const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
@@ -29,8 +41,8 @@ async function execute(cmd: Command, services: Services): Promise<void> {
         ? printJson(models)
         : print(
             table(
-              ['alias', 'label', 'provider', 'source'],
-              models.map((m) => [m.alias, m.label, m.provider, m.source]),
+              ['alias', 'label', 'provider', 'source', 'usable'],
+              models.map((m) => [m.alias, m.label, m.provider, m.source, m.usable ? 'yes' : `no: ${m.why}`]),
             ),
           );
     }
@@ -45,8 +57,60 @@ async function execute(cmd: Command, services: Services): Promise<void> {
         : print(renderScores(rows));
     }
     case 'leaderboard': {
+      if (cmd.source === 'runs') {
+        const runs = await services.leaderboard(cmd.shot, 'runs');
+        let paper;
+        try {
+          paper = await services.leaderboard(cmd.shot, 'paper');
+        } catch (err) {
+          if (!(err instanceof UserError)) throw err; // no release: the stored runs alone
+        }
+        return cmd.json ? printJson({ runs, paper }) : print(renderRunsLeaderboard(runs, paper));
+      }
       const board = await services.leaderboard(cmd.shot);
       return cmd.json ? printJson(board) : print(renderLeaderboard(board));
+    }
+    case 'eval': {
+      const controller = new AbortController();
+      const stop = () => controller.abort(new Error('interrupted'));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const bar = progressPrinter();
+      try {
+        const result = await services.evaluate(cmd, (p) => bar.update(p), controller.signal);
+        bar.end();
+        if (result.interrupted) {
+          process.stderr.write(
+            `Interrupted. Resume with: jcb eval ${cmd.task} ${cmd.model} --shot ${cmd.shot}${cmd.limit ? ` --limit ${cmd.limit}` : ''} --run ${result.run.id}\n`,
+          );
+          process.exitCode = 130;
+          return;
+        }
+        return cmd.json ? printJson(result) : print(renderEval(result, await services.storeLocation()));
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+    }
+    case 'runs': {
+      const runs = await services.runs();
+      return cmd.json ? printJson(runs) : print(renderRuns(runs));
+    }
+    case 'show': {
+      const run = await services.show(cmd.runId);
+      return cmd.json ? printJson(run) : print(renderRunSummary(run));
+    }
+    case 'export': {
+      const files = await services.exportRun(cmd.runId, cmd.dir);
+      const generated = files.find((f) => f.includes(`${path.sep}generated${path.sep}`));
+      const root = generated
+        ? generated.slice(0, generated.indexOf(`${path.sep}generated${path.sep}`) + '/generated'.length)
+        : cmd.dir;
+      return print(`${files.map((f) => `wrote ${f}`).join('\n')}\nRe-score with: jcb score ${root}`);
+    }
+    case 'models-add': {
+      const model = services.addModel(cmd.alias, cmd.entry);
+      return print(`Added ${model.alias} (${model.provider}) to the model registry.`);
     }
     case 'data-pull': {
       const dir = services.pullData(cmd.dir);

@@ -1,6 +1,7 @@
 // Plain-text views of service results for a terminal.
 import type { TaskCheck } from '../release/check.js';
-import type { Leaderboard, RunResult, ScoreRow } from '../services.js';
+import type { EvalResult } from '../evaluation/engine.js';
+import type { Leaderboard, RunResult, RunSummary, ScoreRow } from '../services.js';
 import type { Metrics } from '../tasks/types.js';
 
 /** East Asian wide characters take two columns in a terminal. */
@@ -90,4 +91,88 @@ export function renderCheck(checks: TaskCheck[]): string {
       return [head, ...files].join('\n');
     })
     .join('\n');
+}
+
+const pct = (x: number) => (x * 100).toFixed(1);
+
+export function renderEval(result: EvalResult, where: string): string {
+  const rows = result.outcomes.map((o) => [
+    o.task,
+    String(o.n),
+    String(o.failed),
+    String(o.parseFailures),
+    pct(o.score),
+    formatMetrics(o.metrics),
+  ]);
+  return [
+    `Run ${result.run.id}: ${result.run.model} (${result.run.provider}), ${result.run.shot}-shot — ${result.computed} documents computed now, ${result.cacheHits} from the response cache.`,
+    table(['task', 'scored', 'failed', 'unreadable', 'score', 'metrics'], rows),
+    `Stored in ${where}.`,
+    ...(result.outcomes.some((o) => o.failed)
+      ? [`Failed documents (provider errors) are not in the scores; re-run with --run ${result.run.id} to retry them.`]
+      : []),
+  ].join('\n');
+}
+
+export function renderRuns(runs: RunSummary[]): string {
+  if (runs.length === 0) return 'No runs yet. Start one with: jcb eval <task|all> <model>';
+  return table(
+    ['run', 'model', 'shot', 'tasks', 'status', 'done', 'failed', 'scores'],
+    runs.map((r) => [
+      r.run.id,
+      r.run.model,
+      r.run.shot,
+      r.tasks.length > 3 ? `${r.tasks.length} tasks` : r.tasks.join(','),
+      r.run.status,
+      String(r.documents.done),
+      String(r.documents.failed),
+      r.scores.map((s) => `${s.task} ${pct(s.score)}`).join('  '),
+    ]),
+  );
+}
+
+export function renderRunSummary(r: RunSummary): string {
+  const engine = JSON.parse(r.run.engine) as Record<string, unknown>;
+  return [
+    `Run ${r.run.id} — ${r.run.model} (${r.run.provider}), ${r.run.shot}-shot, ${r.run.status}`,
+    `tasks: ${r.tasks.join(', ')}${r.run.doc_limit ? ` (first ${r.run.doc_limit} documents each)` : ''}`,
+    `engine: ${Object.entries(engine)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+    `started ${r.run.created_at}, last update ${r.run.updated_at}`,
+    `documents: ${r.documents.done} scored (${r.documents.cached} from cache), ${r.documents.failed} failed`,
+    '',
+    r.scores.length
+      ? table(
+          ['task', 'scored', 'failed', 'unreadable', 'score', 'metrics'],
+          r.scores.map((s) => [
+            s.task,
+            String(s.n),
+            String(s.failed),
+            String(s.parseFailures),
+            pct(s.score),
+            formatMetrics(s.metrics),
+          ]),
+        )
+      : '(no aggregate yet: the run has not finished)',
+    ...(r.failures.length
+      ? ['', 'Failures:', ...r.failures.slice(0, 10).map((f) => `  ${f.task} ${f.doc}: ${f.error}`)]
+      : []),
+  ].join('\n');
+}
+
+export function renderRunsLeaderboard(runs: Leaderboard, paper: Leaderboard | undefined): string {
+  const mean = (cells: (number | null)[]) => {
+    const v = cells.filter((c): c is number => c !== null);
+    return v.length ? v.reduce((a, b) => a + b, 0) / v.length : -1;
+  };
+  const ranked = [...runs.rows].sort((a, b) => mean(b.cells) - mean(a.cells));
+  const rows = [
+    ...ranked.map((r) => [`${r.label} (${r.provider})`, 'runs', ...r.cells.map((c) => (c === null ? '–' : pct(c)))]),
+    ...(paper?.rows ?? []).map((r) => [r.label, 'paper', ...r.cells.map((c) => (c === null ? '–' : pct(c)))]),
+  ];
+  const header = `J-ClinicalBench, ${runs.shot}-shot, ×100: stored runs (latest finished run per model and setting), ranked by their mean, beside the paper's models`;
+  return runs.rows.length
+    ? `${header}\n\n${table(['model', 'source', ...runs.columns.map((c) => c.label)], rows)}`
+    : `No finished ${runs.shot}-shot runs stored yet: start one with jcb eval <task|all> <model>.${paper ? `\n\n${renderLeaderboard(paper)}` : ''}`;
 }

@@ -7,9 +7,24 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'tasks'; json: boolean }
   | { kind: 'models'; json: boolean }
+  | { kind: 'models-add'; alias: string; entry: Record<string, unknown> }
   | { kind: 'run'; task: string; model: string; doc: string; shot: Shot; json: boolean }
   | { kind: 'score'; target?: string; json: boolean }
-  | { kind: 'leaderboard'; shot: Shot; json: boolean }
+  | { kind: 'leaderboard'; shot: Shot; source: 'paper' | 'runs'; json: boolean }
+  | {
+      kind: 'eval';
+      task: string;
+      model: string;
+      shot: Shot;
+      limit?: number;
+      concurrency?: number;
+      runId?: string;
+      noCache: boolean;
+      json: boolean;
+    }
+  | { kind: 'runs'; json: boolean }
+  | { kind: 'show'; runId: string; json: boolean }
+  | { kind: 'export'; runId: string; dir: string }
   | { kind: 'data-pull'; dir?: string }
   | { kind: 'data-check'; json: boolean };
 
@@ -17,26 +32,40 @@ export const USAGE: Record<string, string> = {
   help: 'help',
   tasks: 'tasks [--json]',
   models: 'models [--json]',
+  'models add':
+    'models add <alias> --provider openai|openai-compatible --model NAME [--base-url URL] [--api-key-env VAR] [--label L]',
   run: 'run <task> <model> [<doc-id>|random] [--shot one|zero] [--json]',
+  eval: 'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache] [--json]',
+  runs: 'runs [--json]',
+  show: 'show <run> [--json]',
+  export: 'export <run> [--dir D]',
   score: 'score [<file or generated/ tree>] [--json]',
-  leaderboard: 'leaderboard [--shot one|zero] [--json]',
+  leaderboard: 'leaderboard [--shot one|zero] [--source paper|runs] [--json]',
   'data pull': 'data pull [--dir D]',
   'data check': 'data check [--json]',
 };
 
 const shotSchema = z.enum(SHOTS);
+const countSchema = z.number().int().min(1);
 
 /** Options each command takes: value options and flags. */
 const OPTIONS: Record<string, { values: string[]; flags: string[] }> = {
   help: { values: [], flags: [] },
   tasks: { values: [], flags: ['json'] },
   models: { values: [], flags: ['json'] },
+  'models add': { values: ['provider', 'model', 'base-url', 'api-key-env', 'label'], flags: [] },
   run: { values: ['shot'], flags: ['json'] },
+  eval: { values: ['shot', 'limit', 'concurrency', 'run'], flags: ['no-cache', 'json'] },
+  runs: { values: [], flags: ['json'] },
+  show: { values: [], flags: ['json'] },
+  export: { values: ['dir'], flags: [] },
   score: { values: [], flags: ['json'] },
-  leaderboard: { values: ['shot'], flags: ['json'] },
+  leaderboard: { values: ['shot', 'source'], flags: ['json'] },
   'data pull': { values: ['dir'], flags: [] },
   'data check': { values: [], flags: ['json'] },
 };
+
+const SUBCOMMANDS: Record<string, string[]> = { data: ['pull', 'check'], models: ['add'] };
 
 /** Splits a typed command line into words; quotes group words (`"a b"`). */
 export function splitWords(text: string): string[] {
@@ -80,6 +109,13 @@ function shotOf(value: string | undefined): Shot {
   return parsed.data;
 }
 
+function countOf(option: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = countSchema.safeParse(Number(value));
+  if (!parsed.success) throw new UserError(`--${option} must be a whole number of at least 1, not "${value}".`);
+  return parsed.data;
+}
+
 function atMost(name: string, positionals: string[], n: number) {
   if (positionals.length > n) {
     throw new UserError(
@@ -94,14 +130,16 @@ export function parseCommand(words: readonly string[]): Command {
   const [head = 'help', ...rest] = words;
   let name = head.toLowerCase();
   let args = rest;
-  if (name === 'data') {
-    name = `data ${(rest[0] ?? '').toLowerCase()}`;
-    args = rest.slice(1);
-    if (!OPTIONS[name])
+  const sub = (rest[0] ?? '').toLowerCase();
+  if (name === 'data' || (name === 'models' && sub && !sub.startsWith('--'))) {
+    if (!SUBCOMMANDS[name].includes(sub)) {
       throw new UserError(
-        `Unknown data command "${rest[0] ?? ''}".`,
-        'Usage: jcb data pull [--dir D] | jcb data check',
+        `Unknown ${name} command "${rest[0] ?? ''}".`,
+        `Usage: ${SUBCOMMANDS[name].map((c) => `jcb ${USAGE[`${name} ${c}`]}`).join(' | ')}`,
       );
+    }
+    name = `${name} ${sub}`;
+    args = rest.slice(1);
   }
   if (name === '--help' || name === '-h') name = 'help';
   if (!OPTIONS[name]) {
@@ -125,9 +163,57 @@ export function parseCommand(words: readonly string[]): Command {
     case 'score':
       atMost(name, positionals, 1);
       return { kind: 'score', target: positionals[0], json };
-    case 'leaderboard':
+    case 'leaderboard': {
       atMost(name, positionals, 0);
-      return { kind: 'leaderboard', shot: shotOf(values.shot), json };
+      const source = values.source ?? 'paper';
+      if (source !== 'paper' && source !== 'runs')
+        throw new UserError(`--source must be "paper" or "runs", not "${source}".`);
+      return { kind: 'leaderboard', shot: shotOf(values.shot), source, json };
+    }
+    case 'eval': {
+      atMost(name, positionals, 2);
+      const [task, model] = positionals;
+      if (!task || !model)
+        throw new UserError('"eval" needs a task (or "all") and a model.', `Usage: jcb ${USAGE.eval}`);
+      return {
+        kind: 'eval',
+        task,
+        model,
+        shot: shotOf(values.shot),
+        limit: countOf('limit', values.limit),
+        concurrency: countOf('concurrency', values.concurrency),
+        runId: values.run,
+        noCache: flags.has('no-cache'),
+        json,
+      };
+    }
+    case 'runs':
+      atMost(name, positionals, 0);
+      return { kind: 'runs', json };
+    case 'show':
+    case 'export': {
+      atMost(name, positionals, 1);
+      const [runId] = positionals;
+      if (!runId) throw new UserError(`"${name}" needs a run id.`, 'See `jcb runs` for the stored runs.');
+      return name === 'show'
+        ? { kind: 'show', runId, json }
+        : { kind: 'export', runId, dir: values.dir ?? `export-${runId}` };
+    }
+    case 'models add': {
+      atMost(name, positionals, 1);
+      const [alias] = positionals;
+      if (!alias || !values.provider || !values.model) {
+        throw new UserError(
+          '"models add" needs an alias, --provider and --model.',
+          `Usage: jcb ${USAGE['models add']}`,
+        );
+      }
+      const entry: Record<string, unknown> = { provider: values.provider, model: values.model };
+      if (values['base-url']) entry.baseUrl = values['base-url'];
+      if (values['api-key-env']) entry.apiKeyEnv = values['api-key-env'];
+      if (values.label) entry.label = values.label;
+      return { kind: 'models-add', alias, entry };
+    }
     case 'data pull':
       atMost(name, positionals, 0);
       return { kind: 'data-pull', dir: values.dir };

@@ -1,26 +1,65 @@
 // The model registry (data/models.yml, or the file JCB_MODELS names), validated at the boundary.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { projectRoot } from '../project.js';
 
-const replayModel = z.object({
-  label: z.string().min(1),
+const label = z.string().min(1).optional();
+
+const replayModel = z.strictObject({
   provider: z.literal('replay'),
+  label,
   /** The model's folder name in the release's generated/ and results/ trees. */
   release: z.string().min(1),
 });
 
-const registryFile = z.object({
-  models: z.record(
-    z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'aliases are lower-case letters, digits, . _ -'),
-    replayModel,
-  ),
+const baselineModel = z.strictObject({ provider: z.literal('baseline'), label });
+
+const liveFields = {
+  label,
+  /** The model name the server knows (`gpt-4o`, `llm-jp/llm-jp-3-8x13b-instruct3`). */
+  model: z.string().min(1),
+  /** Name of the environment variable holding the API key (never the key itself). */
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as OPENAI_API_KEY')
+    .optional(),
+  temperature: z.number().min(0).max(2).default(0),
+  maxTokens: z.number().int().positive().default(1024),
+  /** Requests in flight at once. */
+  concurrency: z.number().int().positive().default(4),
+  /** Requests started per minute, at most. */
+  rpm: z.number().positive().optional(),
+  timeoutMs: z.number().int().positive().default(120_000),
+  /** Retries after a 429, a 5xx, a timeout or a dropped connection. */
+  maxRetries: z.number().int().min(0).default(5),
+  /** Whether free text from users (the Slack bot) may be sent to this provider. */
+  freeText: z.boolean().default(false),
+};
+
+const openaiModel = z.strictObject({
+  provider: z.literal('openai'),
+  ...liveFields,
+  baseUrl: z.url().optional(),
+  apiKeyEnv: liveFields.apiKeyEnv.default('OPENAI_API_KEY'),
 });
 
-export type ModelConfig = z.infer<typeof replayModel> & { alias: string };
+const compatibleModel = z.strictObject({
+  provider: z.literal('openai-compatible'),
+  ...liveFields,
+  /** The server's OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1 (vLLM), :11434/v1 (Ollama). */
+  baseUrl: z.url(),
+});
+
+const modelEntry = z.discriminatedUnion('provider', [replayModel, baselineModel, openaiModel, compatibleModel]);
+const aliasSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'aliases are lower-case letters, digits, . _ -');
+const registryFile = z.strictObject({ models: z.record(aliasSchema, modelEntry) });
+
+export type ModelConfig = z.infer<typeof modelEntry> & { alias: string; label: string };
+export type LiveModelConfig = Extract<ModelConfig, { provider: 'openai' | 'openai-compatible' }>;
+export type Provider = ModelConfig['provider'];
 
 export function registryPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.JCB_MODELS || path.join(projectRoot(), 'data', 'models.yml');
@@ -38,15 +77,12 @@ export function parseRegistry(text: string, source: string): ModelConfig[] {
     const issue = result.error.issues[0];
     throw new UserError(`${source}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
   }
-  return Object.entries(result.data.models).map(([alias, m]) => ({ alias, ...m }));
+  return Object.entries(result.data.models).map(([alias, m]) => ({ ...m, alias, label: m.label ?? alias }));
 }
-
-let cached: { file: string; models: ModelConfig[] } | undefined;
 
 export function loadModels(env: NodeJS.ProcessEnv = process.env): ModelConfig[] {
   const file = registryPath(env);
-  if (cached?.file !== file) cached = { file, models: parseRegistry(readFileSync(file, 'utf8'), file) };
-  return cached.models;
+  return parseRegistry(readFileSync(file, 'utf8'), file);
 }
 
 export function findModel(alias: string, env: NodeJS.ProcessEnv = process.env): ModelConfig {
@@ -56,4 +92,41 @@ export function findModel(alias: string, env: NodeJS.ProcessEnv = process.env): 
     throw new UserError(`Unknown model "${alias}".`, `Known models: ${models.map((m) => m.alias).join(', ')}.`);
   }
   return found;
+}
+
+/** Whether a model can be used right now, and if not, what is missing. */
+export function availability(
+  model: ModelConfig,
+  env: NodeJS.ProcessEnv,
+  hasRelease: boolean,
+): { usable: boolean; why: string } {
+  switch (model.provider) {
+    case 'replay':
+      return hasRelease
+        ? { usable: true, why: 'release found' }
+        : { usable: false, why: 'no release (set JCB_DATA_DIR)' };
+    case 'baseline':
+      return { usable: true, why: 'no network needed' };
+    default:
+      if (model.apiKeyEnv && !env[model.apiKeyEnv]) return { usable: false, why: `${model.apiKeyEnv} is not set` };
+      return { usable: true, why: model.baseUrl ?? 'api.openai.com' };
+  }
+}
+
+/** Adds an entry to the registry file, keeping its comments; the entry is validated first. */
+export function addModel(
+  alias: string,
+  entry: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+): ModelConfig {
+  const file = registryPath(env);
+  const text = readFileSync(file, 'utf8');
+  const doc = parseDocument(text);
+  if (doc.hasIn(['models', alias]))
+    throw new UserError(`Model "${alias}" is already in ${file}.`, 'Edit it there, or pick another alias.');
+  doc.setIn(['models', alias], entry);
+  const updated = doc.toString();
+  const added = parseRegistry(updated, file).find((m) => m.alias === alias)!;
+  writeFileSync(file, updated);
+  return added;
 }

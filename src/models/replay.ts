@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import type { GenerationFile, Release } from '../release/release.js';
 import { evaluationDocuments } from '../evaluation/documents.js';
 import type { Document, Shot, Task } from '../tasks/types.js';
+import { ProviderError, type GenerateRequest, type ModelProvider } from './provider.js';
 import type { ModelConfig } from './registry.js';
 
 export interface ReplayedGeneration {
@@ -12,10 +13,15 @@ export interface ReplayedGeneration {
   output: string;
 }
 
-export class ReplayModel {
+type ReplayConfig = Extract<ModelConfig, { provider: 'replay' }>;
+
+export class ReplayModel implements ModelProvider {
+  readonly concurrency = 64;
+  private readonly cache = new Map<string, Map<string, ReplayedGeneration>>();
+
   constructor(
     private readonly release: Release,
-    readonly config: ModelConfig,
+    readonly config: ReplayConfig,
   ) {}
 
   /** The released file for this model, task and shot (`one_shot.json`; variants such as `one_shot4096` are ablations). */
@@ -25,20 +31,25 @@ export class ReplayModel {
       .find((f) => f.folder === task.folder && f.modelDir === this.config.release && f.name === `${shot}_shot`);
   }
 
-  /** Every released generation of the task and shot, by document id. */
+  /** Every released generation of the task and shot, by document id, in the file's order. */
   generations(task: Task, shot: Shot): Map<string, ReplayedGeneration> {
-    const file = this.file(task, shot);
-    if (!file) return new Map();
-    const rows = this.release.generationRows(file.path).map((r) => task.fromGeneration(r));
-    const docs = evaluationDocuments(task, this.release, shot);
-    const byId = new Map(docs.map((d) => [d.id, d]));
+    const key = `${task.id}:${shot}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
     const out = new Map<string, ReplayedGeneration>();
-    rows.forEach((row, i) => {
-      // Rows without an id (RE) are the shot's documents in order.
-      const id = row.id ?? docs[i]?.id;
-      if (id === undefined) return;
-      out.set(id, { document: row.document ?? byId.get(id), gold: row.gold, output: row.output });
-    });
+    const file = this.file(task, shot);
+    if (file) {
+      const rows = this.release.generationRows(file.path).map((r) => task.fromGeneration(r));
+      const docs = evaluationDocuments(task, this.release, shot);
+      const byId = new Map(docs.map((d) => [d.id, d]));
+      rows.forEach((row, i) => {
+        // Rows without an id (RE) are the shot's documents in order.
+        const id = row.id ?? docs[i]?.id;
+        if (id !== undefined)
+          out.set(id, { document: row.document ?? byId.get(id), gold: row.gold, output: row.output });
+      });
+    }
+    this.cache.set(key, out);
     return out;
   }
 
@@ -59,5 +70,20 @@ export class ReplayModel {
       );
     }
     return gens;
+  }
+
+  documents(task: Task, shot: Shot): Document<unknown>[] {
+    return [...this.generations(task, shot).values()].flatMap((g) => (g.document ? [g.document] : []));
+  }
+
+  async generate({ task, document, shot }: GenerateRequest) {
+    const gen = this.generations(task, shot).get(document.id);
+    if (!gen) {
+      throw new ProviderError(
+        `${this.config.alias} (replay) has no released ${shot}-shot generation for ${task.id} ${document.id}`,
+        false,
+      );
+    }
+    return { output: gen.output, gold: gen.gold, latencyMs: 0 };
   }
 }

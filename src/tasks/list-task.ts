@@ -3,6 +3,7 @@ import { mean } from '../metrics/fractions.js';
 import { setF1 } from '../metrics/set-f1.js';
 import type { Row } from '../release/files.js';
 import type { Release } from '../release/release.js';
+import { namesInText } from './baselines.js';
 import { readListOutput } from './lists.js';
 import { defineTask, type Document, type GenerationRow, type Task, type TaskId } from './types.js';
 
@@ -14,6 +15,7 @@ export interface ListTaskSpec {
   oneShotExamples: readonly string[];
   loadDocuments(release: Release): Document<string[]>[];
   fromGeneration(row: Row): GenerationRow<string[]>;
+  toGeneration(doc: Document<string[]>, output: string, gold: string[]): Row;
   /** Applied to each predicted item before matching. */
   normalizeItem?: (item: string) => string;
   /** Names of the keys in results/, which differ between CCA and MR. */
@@ -31,6 +33,11 @@ export function listTask(spec: ListTaskSpec): Task {
       if (json) return { value, ok: true };
       if (value.every((v) => v === '')) return { value, ok: false, problem: 'no list in the output' };
       return { value, ok: true, problem: 'not a JSON list: read by splitting on commas' };
+    },
+    // Baseline: the names other documents' answers use that occur in this text.
+    baseline(doc, pool) {
+      const elsewhere = new Set(pool.filter((d) => d !== doc).flatMap((d) => d.gold));
+      return JSON.stringify(namesInText(doc.text, elsewhere), null, 0);
     },
     score: async (items) => items.map((it) => ({ ...setF1(it.parsed.value, it.gold) })),
     aggregate(scores) {

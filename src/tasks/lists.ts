@@ -25,6 +25,11 @@ export function readListOutput(output: string): { items: string[]; json: boolean
   return { items, json: false };
 }
 
+/** Writes a list as the Python literal the release stores gold lists as. */
+export function toPythonList(items: readonly string[]): string {
+  return `[${items.map((i) => `'${i.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ')}]`;
+}
+
 /** A Python list literal of strings (`['a', "b"]`), as the release stores gold lists. */
 export function readPythonList(literal: unknown): string[] {
   if (Array.isArray(literal)) return literal.map(String);

@@ -96,6 +96,21 @@ export function nerTask(spec: NerTaskSpec): Task {
       const document = documentOf(row as unknown as NerRow);
       return { id: document.id, gold: document.gold, output: String(row.generated ?? ''), document };
     },
+    // The release's row format: the entities carry their kind as type (the release adds `_<state>`).
+    toGeneration: (doc, output, gold) => ({
+      ID: doc.id.split('-').slice(0, 2).map(Number),
+      entities: gold.entities.map((e) => ({
+        name: Array.from(gold.sentence).slice(e.start, e.end).join(''),
+        span: [e.start, e.end],
+        type: e.kind,
+      })),
+      annotated_sentence: showTagged(gold.sentence, gold.entities),
+      generated: output,
+    }),
+    // Baseline: tag every name that other sentences tag, longest first, never overlapping.
+    baseline(doc, pool) {
+      return `${showTagged(doc.gold.sentence, dictionaryTags(doc, pool))}[EOS]`;
+    },
     parse(output) {
       const value = readTaggedSpans(output, spec.kinds);
       return value.spans.length > 0 || output.includes('[EOS]')
@@ -123,4 +138,55 @@ function showSpans(sentence: string, spans: readonly Span[]): string {
   return spans.length
     ? spans.map((s) => `<${s.kind}>${chars.slice(s.start, s.end).join('')}</${s.kind}>`).join(' ')
     : '(no entities)';
+}
+
+/** The sentence with its spans wrapped in tags of their kind. */
+function showTagged(sentence: string, spans: readonly Span[]): string {
+  const chars = Array.from(sentence);
+  let out = '';
+  let at = 0;
+  for (const s of [...spans].sort((a, b) => a.start - b.start)) {
+    if (s.start < at) continue;
+    out += chars.slice(at, s.start).join('') + `<${s.kind}>${chars.slice(s.start, s.end).join('')}</${s.kind}>`;
+    at = s.end;
+  }
+  return out + chars.slice(at).join('');
+}
+
+// Names each pool tags, with how many sentences tag them, computed once per pool.
+const dictionaries = new WeakMap<readonly Document<NerGold>[], Map<string, { kind: string; sentences: number }>>();
+
+function namesOf(doc: Document<NerGold>): Map<string, string> {
+  const chars = Array.from(doc.gold.sentence);
+  return new Map(doc.gold.entities.map((e) => [chars.slice(e.start, e.end).join(''), e.kind]));
+}
+
+function dictionaryTags(doc: Document<NerGold>, pool: readonly Document<NerGold>[]): Span[] {
+  let dictionary = dictionaries.get(pool);
+  if (!dictionary) {
+    dictionary = new Map();
+    for (const d of pool) {
+      for (const [name, kind] of namesOf(d)) {
+        const entry = dictionary.get(name) ?? { kind, sentences: 0 };
+        entry.sentences++;
+        dictionary.set(name, entry);
+      }
+    }
+    dictionaries.set(pool, dictionary);
+  }
+  const own = pool.includes(doc) ? namesOf(doc) : new Map<string, string>();
+  const chars = Array.from(doc.gold.sentence);
+  const taken = new Array<boolean>(chars.length).fill(false);
+  const spans: Span[] = [];
+  const names = [...dictionary].filter(([name, e]) => name.length > 1 && e.sentences - (own.has(name) ? 1 : 0) > 0);
+  for (const [name, e] of names.sort((a, b) => b[0].length - a[0].length)) {
+    const n = Array.from(name).length;
+    for (let i = doc.gold.sentence.indexOf(name); i >= 0; i = doc.gold.sentence.indexOf(name, i + 1)) {
+      const start = Array.from(doc.gold.sentence.slice(0, i)).length;
+      if (taken.slice(start, start + n).some(Boolean)) continue;
+      taken.fill(true, start, start + n);
+      spans.push({ start, end: start + n, kind: e.kind });
+    }
+  }
+  return spans;
 }

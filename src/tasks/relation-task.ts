@@ -1,6 +1,7 @@
 // The relation settings (RE-Ent, RE-Time): pick one of five relations by its number in the prompt.
 import { f1, ratio, sum } from '../metrics/fractions.js';
 import type { Release } from '../release/release.js';
+import { majority } from './baselines.js';
 import { defineTask, type Document, type Task, type TaskId } from './types.js';
 
 export interface RelationTaskSpec {
@@ -15,6 +16,7 @@ export interface RelationTaskSpec {
 interface RelRow {
   text: string;
   relation: string;
+  source: string;
 }
 
 export function relationTask(spec: RelationTaskSpec): Task {
@@ -29,9 +31,12 @@ export function relationTask(spec: RelationTaskSpec): Task {
       (release.json(spec.folder, 'rel_data.json') as RelRow[]).map((r, i) => ({
         id: String(i),
         text: r.text,
-        fields: { text: r.text },
+        fields: { text: r.text, source: r.source },
         gold: r.relation,
       })),
+    toGeneration: (doc, output, gold) => ({ relation: gold, source: doc.fields.source ?? '', generated: output }),
+    // Baseline: the most frequent relation.
+    baseline: (doc, pool) => String(spec.relations.indexOf(majority(doc, pool, (d) => d.gold)) + 1),
     fromGeneration: (row) => ({ gold: String(row.relation), output: String(row.generated ?? '') }),
     parse(output) {
       const m = /^\s*([1-5])/.exec(output);

@@ -24,12 +24,15 @@ export interface RougeTaskSpec {
   loadDocuments(release: Release): Document<string>[];
   /** The row's document id (the release names it differently per model and setting). */
   generationId(row: Row): string;
+  /** The baseline's output: the lead of the document, or (CTS) the input unchanged. */
+  baseline(doc: Document<string>, pool: readonly Document<string>[]): string;
 }
 
 export function rougeTask(spec: RougeTaskSpec): Task {
   return defineTask<string, string>({
     ...spec,
     metric: 'ROUGE-L',
+    toGeneration: (doc, output, gold) => ({ id: doc.id, generated: output, gold }),
     fromGeneration: (row): GenerationRow<string> => ({
       id: spec.generationId(row),
       gold: String(row.gold ?? ''),

@@ -77,6 +77,13 @@ export interface Task<G = unknown, P = unknown> {
   oneShotExamples: readonly string[];
   loadDocuments(release: Release): Document<G>[];
   fromGeneration(row: Row): GenerationRow<G>;
+  /** A row of the release's generated/ format holding `output`, which fromGeneration reads back. */
+  toGeneration(doc: Document<G>, output: string, gold: G): Row;
+  /**
+   * A floor that needs no model: the output a trivial system writes for `doc`, knowing the setting's
+   * other documents (`pool`, which includes `doc`: baselines must leave it out).
+   */
+  baseline(doc: Document<G>, pool: readonly Document<G>[]): string;
   parse(output: string): Parsed<P>;
   score(items: readonly ScoredItem<G, P>[], ctx: ScoringContext): Promise<DocScore[]>;
   aggregate(scores: readonly DocScore[]): Metrics;

@@ -1,0 +1,35 @@
+// The evaluation progress line: a bar on a terminal, a line every tenth otherwise (logs, CI).
+import type { Progress } from '../evaluation/engine.js';
+
+export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): {
+  update(p: Progress): void;
+  end(): void;
+} {
+  const tty = stream.isTTY;
+  let lastDecile = -1;
+  let drawn = false;
+  const line = (p: Progress) => {
+    const width = 24;
+    const filled = Math.round((p.done / Math.max(1, p.total)) * width);
+    const score = p.runningScore === undefined ? '' : `  ${p.task} ${(p.runningScore * 100).toFixed(1)}`;
+    const failed = p.failed ? `  failed ${p.failed}` : '';
+    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total}${failed}${score}`;
+  };
+  return {
+    update(p) {
+      if (tty) {
+        stream.write(`\r${line(p)}\x1b[K`);
+        drawn = true;
+        return;
+      }
+      const decile = Math.floor((p.done / Math.max(1, p.total)) * 10);
+      if (decile !== lastDecile) {
+        lastDecile = decile;
+        stream.write(`${line(p)}\n`);
+      }
+    },
+    end() {
+      if (drawn) stream.write('\n');
+    },
+  };
+}

@@ -1,0 +1,299 @@
+// The evaluation engine: prompts → model → parse → score, each document stored as it finishes, so that
+// a run interrupted in any way resumes with only what is missing and ends with the same scores.
+import { createHash, randomBytes } from 'node:crypto';
+import { UserError } from '../errors.js';
+import { ProviderError, type Generation, type ModelProvider } from '../models/provider.js';
+import type { Release } from '../release/release.js';
+import type { Run, RunDocument, Store } from '../store/store.js';
+import { buildPrompt } from '../tasks/prompt.js';
+import type { Document, DocScore, Metrics, Parsed, ScoringContext, Shot, Task } from '../tasks/types.js';
+import { evaluationDocuments } from './documents.js';
+
+export interface EvalRequest {
+  tasks: readonly Task[];
+  shot: Shot;
+  /** The first N documents of each task. */
+  limit?: number;
+  /** Documents in flight at once (default: the provider's concurrency). */
+  concurrency?: number;
+  /** Resume this run, or create it under this id. */
+  runId?: string;
+  noCache?: boolean;
+}
+
+export interface Progress {
+  runId: string;
+  task: string;
+  done: number;
+  total: number;
+  failed: number;
+  /** The current task's headline over the documents finished so far (0–1). */
+  runningScore: number | undefined;
+}
+
+export interface TaskOutcome {
+  task: string;
+  n: number;
+  failed: number;
+  parseFailures: number;
+  metrics: Metrics;
+  score: number;
+}
+
+export interface EvalResult {
+  run: Run;
+  outcomes: TaskOutcome[];
+  /** Documents this call computed (0 when everything was already stored). */
+  computed: number;
+  cacheHits: number;
+  interrupted: boolean;
+}
+
+export interface EngineDeps {
+  store: Store;
+  provider: ModelProvider;
+  release: Release;
+  scoring: ScoringContext;
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/** The content address of a response: provider, model, parameters and prompt (never a key). */
+export function cacheKey(fingerprint: Record<string, unknown>, prompt: string): string {
+  return sha256(JSON.stringify({ ...fingerprint, prompt }));
+}
+
+interface Item {
+  task: Task;
+  doc: Document<unknown>;
+  index: number;
+}
+
+/** The documents a run covers, per task, in a fixed order. */
+export function planDocuments(
+  req: Pick<EvalRequest, 'tasks' | 'shot' | 'limit'>,
+  provider: ModelProvider,
+  release: Release,
+): Item[] {
+  return req.tasks.flatMap((task) => {
+    const docs = provider.documents?.(task, req.shot) ?? evaluationDocuments(task, release, req.shot);
+    return docs.slice(0, req.limit ?? docs.length).map((doc, index) => ({ task, doc, index }));
+  });
+}
+
+async function openRun(store: Store, req: EvalRequest, provider: ModelProvider): Promise<Run> {
+  const tasks = JSON.stringify(req.tasks.map((t) => t.id));
+  if (req.runId) {
+    const existing = await store.getRun(req.runId);
+    if (existing) {
+      const same =
+        existing.model === provider.config.alias &&
+        existing.shot === req.shot &&
+        existing.tasks === tasks &&
+        existing.doc_limit === (req.limit ?? null);
+      if (!same) {
+        throw new UserError(
+          `Run ${req.runId} is ${existing.model} on ${JSON.parse(existing.tasks).join(',')} (${existing.shot}-shot${existing.doc_limit ? `, limit ${existing.doc_limit}` : ''}).`,
+          'Resume it with the same task, model, shot and limit, or start a new run without --run.',
+        );
+      }
+      await store.setRunStatus(existing.id, 'running');
+      return { ...existing, status: 'running' };
+    }
+  }
+  const now = new Date().toISOString();
+  const run: Run = {
+    id: req.runId ?? newRunId(),
+    model: provider.config.alias,
+    provider: provider.config.provider,
+    engine: JSON.stringify({
+      ...(provider.fingerprint ?? { provider: provider.config.provider }),
+      node: process.version,
+    }),
+    shot: req.shot,
+    tasks,
+    doc_limit: req.limit ?? null,
+    status: 'running',
+    created_at: now,
+    updated_at: now,
+  };
+  await store.createRun(run);
+  return run;
+}
+
+async function generateCached(provider: ModelProvider, item: Item, req: EvalRequest, prompt: string, deps: EngineDeps) {
+  const key = provider.fingerprint && !req.noCache ? cacheKey(provider.fingerprint, prompt) : undefined;
+  if (key) {
+    const hit = await deps.store.cached(key);
+    if (hit) {
+      const generation: Generation = {
+        output: hit.output,
+        inputTokens: hit.input_tokens ?? undefined,
+        outputTokens: hit.output_tokens ?? undefined,
+        latencyMs: 0,
+      };
+      return { generation, cached: true };
+    }
+  }
+  const generation = await provider.generate({
+    task: item.task,
+    document: item.doc,
+    shot: req.shot,
+    prompt,
+    signal: deps.signal,
+  });
+  if (key)
+    await deps.store.cache(key, {
+      output: generation.output,
+      input_tokens: generation.inputTokens ?? null,
+      output_tokens: generation.outputTokens ?? null,
+    });
+  return { generation, cached: false };
+}
+
+/** Aggregates a task's stored documents, in document order. */
+export function aggregateDocuments(task: Task, rows: readonly RunDocument[]): TaskOutcome {
+  const done = rows.filter((r) => r.status === 'done').sort((a, b) => a.doc_index - b.doc_index);
+  const metrics = task.aggregate(done.map((r) => JSON.parse(r.scores!) as DocScore));
+  return {
+    task: task.id,
+    n: done.length,
+    failed: rows.filter((r) => r.status === 'failed').length,
+    parseFailures: done.filter((r) => r.parse_ok === 0).length,
+    metrics,
+    score: task.headline(metrics),
+  };
+}
+
+export async function evaluate(req: EvalRequest, deps: EngineDeps): Promise<EvalResult> {
+  const { store, provider, release } = deps;
+  const run = await openRun(store, req, provider);
+  const plan = planDocuments(req, provider, release);
+  const stored = await store.documents(run.id);
+  const finished = new Set(stored.filter((r) => r.status === 'done').map((r) => `${r.task}\u0000${r.doc_id}`));
+  const queue = plan.filter((it) => !finished.has(`${it.task.id}\u0000${it.doc.id}`));
+  const scoresSoFar = new Map<string, DocScore[]>();
+  for (const r of stored)
+    if (r.status === 'done')
+      (scoresSoFar.get(r.task) ?? scoresSoFar.set(r.task, []).get(r.task)!).push(JSON.parse(r.scores!));
+  let done = plan.length - queue.length;
+  let failed = 0;
+  let cacheHits = 0;
+  let computed = 0;
+
+  const report = (task: Task) => {
+    const scores = scoresSoFar.get(task.id) ?? [];
+    deps.onProgress?.({
+      runId: run.id,
+      task: task.id,
+      done,
+      total: plan.length,
+      failed,
+      runningScore: scores.length ? task.headline(task.aggregate(scores)) : undefined,
+    });
+  };
+
+  const process1 = async (item: Item) => {
+    const { task, doc } = item;
+    const prompt = buildPrompt(release, task.folder, doc, req.shot);
+    const base = {
+      run_id: run.id,
+      task: task.id,
+      doc_id: doc.id,
+      doc_index: item.index,
+      prompt_hash: sha256(prompt),
+      finished_at: '',
+    };
+    let row: RunDocument;
+    try {
+      const { generation, cached } = await generateCached(provider, item, req, prompt, deps);
+      const gold = generation.gold ?? doc.gold;
+      const parsed = task.parse(generation.output) as Parsed<unknown>;
+      const [score] = await task.score([{ gold, parsed }], deps.scoring);
+      row = {
+        ...base,
+        status: 'done',
+        output: generation.output,
+        parse_ok: parsed.ok ? 1 : 0,
+        parse_problem: parsed.problem ?? null,
+        scores: JSON.stringify(score),
+        gold: JSON.stringify(gold),
+        error: null,
+        attempts: 1,
+        input_tokens: generation.inputTokens ?? null,
+        output_tokens: generation.outputTokens ?? null,
+        latency_ms: generation.latencyMs,
+        cached: cached ? 1 : 0,
+        finished_at: new Date().toISOString(),
+      };
+      if (cached) cacheHits++;
+      (scoresSoFar.get(task.id) ?? scoresSoFar.set(task.id, []).get(task.id)!).push(score);
+    } catch (err) {
+      if (deps.signal?.aborted) return; // interrupted: the document stays missing, to be done on resume
+      if (err instanceof UserError) throw err;
+      failed++;
+      row = {
+        ...base,
+        status: 'failed',
+        output: null,
+        parse_ok: null,
+        parse_problem: null,
+        scores: null,
+        gold: null,
+        error: (err as Error).message,
+        attempts: err instanceof ProviderError ? err.attempts : 1,
+        input_tokens: null,
+        output_tokens: null,
+        latency_ms: null,
+        cached: 0,
+        finished_at: new Date().toISOString(),
+      };
+    }
+    await store.saveDocument(row);
+    computed++;
+    done++;
+    report(task);
+  };
+
+  const width = Math.max(1, Math.min(req.concurrency ?? provider.concurrency, queue.length || 1));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < queue.length && !deps.signal?.aborted) await process1(queue[next++]);
+    }),
+  );
+
+  if (deps.signal?.aborted) {
+    await store.setRunStatus(run.id, 'interrupted');
+    return { run: { ...run, status: 'interrupted' }, outcomes: [], computed, cacheHits, interrupted: true };
+  }
+  const rows = await store.documents(run.id);
+  const outcomes = req.tasks.map((task) =>
+    aggregateDocuments(
+      task,
+      rows.filter((r) => r.task === task.id),
+    ),
+  );
+  const now = new Date().toISOString();
+  for (const o of outcomes) {
+    await store.saveScore({
+      run_id: run.id,
+      task: o.task,
+      n: o.n,
+      failed: o.failed,
+      parse_failures: o.parseFailures,
+      metrics: JSON.stringify(o.metrics),
+      score: o.score,
+      finished_at: now,
+    });
+  }
+  await store.setRunStatus(run.id, 'finished');
+  return { run: { ...run, status: 'finished' }, outcomes, computed, cacheHits, interrupted: false };
+}

@@ -1,0 +1,38 @@
+// A run written out in the release's own layout, so that `jcb score` re-scores it and others can
+// compare it with the paper's files: generated/<group>/<TASK>/<model>/<shot>_shot.json and results/...
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Run, RunDocument, RunScore } from '../store/store.js';
+import type { Document, Task } from '../tasks/types.js';
+
+export interface ExportInput {
+  run: Run;
+  /** Per task: its stored documents and aggregate, and the documents they refer to, by id. */
+  tasks: { task: Task; rows: RunDocument[]; score: RunScore | undefined; documents: Map<string, Document<unknown>> }[];
+}
+
+export function exportRun(dir: string, { run, tasks }: ExportInput): string[] {
+  const written: string[] = [];
+  const file = `${run.shot}_shot.json`;
+  for (const { task, rows, score, documents } of tasks) {
+    // Failed documents have no output: left out, as the run's own scores leave them out.
+    const generated = rows
+      .filter((r) => r.status === 'done')
+      .sort((a, b) => a.doc_index - b.doc_index)
+      .map((r) => {
+        const doc = documents.get(r.doc_id) ?? { id: r.doc_id, text: '', fields: {}, gold: JSON.parse(r.gold!) };
+        return task.toGeneration(doc, r.output ?? '', JSON.parse(r.gold!));
+      });
+    const target = path.join(dir, 'generated', task.folder, run.model, file);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, JSON.stringify(generated, null, 2));
+    written.push(target);
+    if (score) {
+      const results = path.join(dir, 'results', task.folder, run.model, file);
+      mkdirSync(path.dirname(results), { recursive: true });
+      writeFileSync(results, JSON.stringify(JSON.parse(score.metrics), null, 4));
+      written.push(results);
+    }
+  }
+  return written;
+}

@@ -1,0 +1,78 @@
+// Concurrency, rate and retry limits for live providers.
+
+/** At most `size` holders at once; the others wait in order. */
+export class Semaphore {
+  private waiting: (() => void)[] = [];
+  private held = 0;
+
+  constructor(private readonly size: number) {}
+
+  async use<T>(work: () => Promise<T>): Promise<T> {
+    if (this.held >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.held++;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.held--;
+    }
+  }
+}
+
+/** Spaces request starts so that no more than `perMinute` start in any minute. */
+export class RateLimiter {
+  private next = 0;
+
+  constructor(private readonly perMinute: number | undefined) {}
+
+  async wait(): Promise<void> {
+    if (!this.perMinute) return;
+    const now = Date.now();
+    const at = Math.max(now, this.next);
+    this.next = at + 60_000 / this.perMinute;
+    if (at > now) await sleep(at - now);
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+  });
+}
+
+export interface RetryPolicy {
+  maxRetries: number;
+  /** The first backoff; each retry doubles it, with jitter, up to `maxDelayMs`. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface Failure {
+  retryable: boolean;
+  /** What the server asked for (Retry-After), in milliseconds. */
+  retryAfterMs?: number;
+  message: string;
+}
+
+/** Runs `attempt` until it succeeds, a failure is final, or the retries are spent. */
+export async function withRetries<T>(
+  attempt: () => Promise<T>,
+  classify: (err: unknown) => Failure,
+  policy: RetryPolicy,
+  signal?: AbortSignal,
+): Promise<{ value: T; attempts: number } | { failure: Failure; attempts: number }> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return { value: await attempt(), attempts: tries };
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      const failure = classify(err);
+      if (!failure.retryable || tries > policy.maxRetries) return { failure, attempts: tries };
+      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (tries - 1)) * (0.5 + Math.random() / 2);
+      await sleep(failure.retryAfterMs ?? backoff, signal);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+// One interface for every way of getting a model's output: replayed, baseline, or a live server.
+import type { Document, Shot, Task } from '../tasks/types.js';
+import type { ModelConfig } from './registry.js';
+
+export interface GenerateRequest {
+  task: Task;
+  document: Document<unknown>;
+  shot: Shot;
+  prompt: string;
+  signal?: AbortSignal;
+}
+
+export interface Generation {
+  output: string;
+  /** The gold this output was scored against in the release (replays only; else the document's). */
+  gold?: unknown;
+  inputTokens?: number;
+  outputTokens?: number;
+  latencyMs: number;
+}
+
+export interface ModelProvider {
+  config: ModelConfig;
+  /**
+   * What determines this provider's outputs besides the prompt (model, server, parameters), never a
+   * secret: the response cache's key. Undefined where caching makes no sense (replay, baseline).
+   */
+  fingerprint?: Record<string, unknown>;
+  /** Requests in flight at once that the provider accepts. */
+  concurrency: number;
+  /** The documents it can answer for, where it cannot answer for every one (replays). */
+  documents?(task: Task, shot: Shot): Document<unknown>[];
+  generate(req: GenerateRequest): Promise<Generation>;
+}
+
+/** A provider's failure, after its retries: recorded with the document, the run goes on. */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly attempts = 1,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}

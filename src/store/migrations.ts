@@ -1,0 +1,76 @@
+// The one set of migrations, for both dialects.
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+const migrations: Record<string, Migration> = {
+  '001_results_store': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('runs')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('model', 'varchar(128)', (c) => c.notNull())
+        .addColumn('provider', 'varchar(32)', (c) => c.notNull())
+        .addColumn('engine', 'text', (c) => c.notNull())
+        .addColumn('shot', 'varchar(8)', (c) => c.notNull())
+        .addColumn('tasks', 'text', (c) => c.notNull())
+        .addColumn('doc_limit', 'integer')
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('run_documents')
+        .addColumn('run_id', 'varchar(64)', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+        .addColumn('task', 'varchar(16)', (c) => c.notNull())
+        .addColumn('doc_id', 'varchar(256)', (c) => c.notNull())
+        .addColumn('doc_index', 'integer', (c) => c.notNull())
+        .addColumn('prompt_hash', 'varchar(64)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('output', 'text')
+        .addColumn('parse_ok', 'integer')
+        .addColumn('parse_problem', 'text')
+        .addColumn('scores', 'text')
+        .addColumn('gold', 'text')
+        .addColumn('error', 'text')
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('input_tokens', 'integer')
+        .addColumn('output_tokens', 'integer')
+        .addColumn('latency_ms', 'double precision')
+        .addColumn('cached', 'integer', (c) => c.notNull())
+        .addColumn('finished_at', 'varchar(32)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('run_documents_pk', ['run_id', 'task', 'doc_id'])
+        .execute();
+      await db.schema
+        .createTable('run_scores')
+        .addColumn('run_id', 'varchar(64)', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+        .addColumn('task', 'varchar(16)', (c) => c.notNull())
+        .addColumn('n', 'integer', (c) => c.notNull())
+        .addColumn('failed', 'integer', (c) => c.notNull())
+        .addColumn('parse_failures', 'integer', (c) => c.notNull())
+        .addColumn('metrics', 'text', (c) => c.notNull())
+        .addColumn('score', 'double precision', (c) => c.notNull())
+        .addColumn('finished_at', 'varchar(32)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('run_scores_pk', ['run_id', 'task'])
+        .execute();
+      await db.schema
+        .createTable('response_cache')
+        .addColumn('key', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('output', 'text', (c) => c.notNull())
+        .addColumn('input_tokens', 'integer')
+        .addColumn('output_tokens', 'integer')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const t of ['response_cache', 'run_scores', 'run_documents', 'runs']) await db.schema.dropTable(t).execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed)
+    throw new Error(`jcb store migration ${failed?.migrationName ?? ''} failed: ${(error as Error)?.message ?? ''}`);
+}

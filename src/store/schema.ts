@@ -1,0 +1,70 @@
+// The results store's tables, as Kysely sees them. JSON goes in text columns: one schema for SQLite and PostgreSQL.
+import type { Generated } from 'kysely';
+
+export interface RunsTable {
+  id: string;
+  model: string;
+  provider: string;
+  /** The provider's fingerprint (model, server, parameters) and the engine, as JSON: what produced the outputs. */
+  engine: string;
+  shot: string;
+  /** JSON array of task ids. */
+  tasks: string;
+  doc_limit: number | null;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RunDocumentsTable {
+  run_id: string;
+  task: string;
+  doc_id: string;
+  /** The document's place in the task's list, for aggregating in a fixed order. */
+  doc_index: number;
+  prompt_hash: string;
+  status: string;
+  output: string | null;
+  parse_ok: number | null;
+  parse_problem: string | null;
+  /** JSON: the task's per-document numbers (DocScore). */
+  scores: string | null;
+  /** JSON: the gold the output was scored against. */
+  gold: string | null;
+  error: string | null;
+  attempts: number;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  latency_ms: number | null;
+  cached: number;
+  finished_at: string;
+}
+
+export interface RunScoresTable {
+  run_id: string;
+  task: string;
+  n: number;
+  failed: number;
+  parse_failures: number;
+  /** JSON: the metrics under the release's keys. */
+  metrics: string;
+  score: number;
+  finished_at: string;
+}
+
+export interface ResponseCacheTable {
+  key: string;
+  output: string;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  created_at: string;
+}
+
+export interface Database {
+  runs: RunsTable;
+  run_documents: RunDocumentsTable;
+  run_scores: RunScoresTable;
+  response_cache: ResponseCacheTable;
+  kysely_migration: { name: string; timestamp: string };
+  kysely_migration_lock: { id: string; is_locked: Generated<number> };
+}

@@ -1,0 +1,135 @@
+// The results store: runs, each document's outcome, aggregates and the response cache, through Kysely.
+// SQLite (better-sqlite3) under .jcb/ by default; PostgreSQL when DATABASE_URL is set.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type Selectable } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest } from './migrations.js';
+import type { Database, RunDocumentsTable, RunScoresTable, RunsTable } from './schema.js';
+
+export type Run = Selectable<RunsTable>;
+export type RunDocument = Selectable<RunDocumentsTable>;
+export type RunScore = Selectable<RunScoresTable>;
+
+/** Where the store is: DATABASE_URL, else an SQLite file (JCB_STORE, default .jcb/jcb.sqlite). */
+export function storeLocation(
+  env: NodeJS.ProcessEnv,
+): { kind: 'postgres'; url: string } | { kind: 'sqlite'; file: string } {
+  if (env.DATABASE_URL) return { kind: 'postgres', url: env.DATABASE_URL };
+  return { kind: 'sqlite', file: path.resolve(env.JCB_STORE || path.join('.jcb', 'jcb.sqlite')) };
+}
+
+export class Store {
+  private constructor(
+    readonly db: Kysely<Database>,
+    readonly where: string,
+  ) {}
+
+  static async open(env: NodeJS.ProcessEnv = process.env): Promise<Store> {
+    const location = storeLocation(env);
+    let db: Kysely<Database>;
+    if (location.kind === 'postgres') {
+      db = new Kysely<Database>({
+        dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: location.url, max: 10 }) }),
+      });
+    } else {
+      mkdirSync(path.dirname(location.file), { recursive: true });
+      const sqlite = new BetterSqlite3(location.file);
+      // Several processes (a run and `jcb runs`) may share the file.
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('busy_timeout = 5000');
+      db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    }
+    await migrateToLatest(db as Kysely<unknown>);
+    return new Store(db, location.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : location.file);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  async createRun(run: Run): Promise<void> {
+    await this.db.insertInto('runs').values(run).execute();
+  }
+
+  async getRun(id: string): Promise<Run | undefined> {
+    return this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async listRuns(limit = 50): Promise<Run[]> {
+    return this.db
+      .selectFrom('runs')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  async setRunStatus(id: string, status: string): Promise<void> {
+    await this.db
+      .updateTable('runs')
+      .set({ status, updated_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Stores a document's outcome; storing it again (a retried job) replaces it. */
+  async saveDocument(row: RunDocument): Promise<void> {
+    const { run_id, task, doc_id, ...rest } = row;
+    await this.db
+      .insertInto('run_documents')
+      .values(row)
+      .onConflict((oc) => oc.columns(['run_id', 'task', 'doc_id']).doUpdateSet(rest))
+      .execute();
+  }
+
+  async documents(runId: string, task?: string): Promise<RunDocument[]> {
+    let q = this.db.selectFrom('run_documents').selectAll().where('run_id', '=', runId);
+    if (task) q = q.where('task', '=', task);
+    return q.orderBy('task').orderBy('doc_index').execute();
+  }
+
+  async saveScore(row: RunScore): Promise<void> {
+    const { run_id, task, ...rest } = row;
+    await this.db
+      .insertInto('run_scores')
+      .values(row)
+      .onConflict((oc) => oc.columns(['run_id', 'task']).doUpdateSet(rest))
+      .execute();
+  }
+
+  async scores(
+    runId?: string,
+  ): Promise<(RunScore & Pick<Run, 'model' | 'provider' | 'shot' | 'status' | 'doc_limit'>)[]> {
+    let q = this.db
+      .selectFrom('run_scores')
+      .innerJoin('runs', 'runs.id', 'run_scores.run_id')
+      .selectAll('run_scores')
+      .select(['runs.model', 'runs.provider', 'runs.shot', 'runs.status', 'runs.doc_limit']);
+    if (runId) q = q.where('run_scores.run_id', '=', runId);
+    return q.orderBy('run_scores.finished_at').execute();
+  }
+
+  async cached(
+    key: string,
+  ): Promise<{ output: string; input_tokens: number | null; output_tokens: number | null } | undefined> {
+    return this.db
+      .selectFrom('response_cache')
+      .select(['output', 'input_tokens', 'output_tokens'])
+      .where('key', '=', key)
+      .executeTakeFirst();
+  }
+
+  async cache(
+    key: string,
+    value: { output: string; input_tokens: number | null; output_tokens: number | null },
+  ): Promise<void> {
+    await this.db
+      .insertInto('response_cache')
+      .values({ key, ...value, created_at: new Date().toISOString() })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+  }
+}
