@@ -45,7 +45,7 @@ export default rougeTask({
   folder: FOLDER,
   oneShotExamples: 'ABCDEFGHIJ'.split('').map((d) => `${EXAMPLE_DS}_${d}`),
   loadDocuments,
-  baseline: (doc, pool) => lead(doc.text, pool, (d) => d.gold),
+  baseline: (doc, pool) => lead(doc, doc.text, pool, (d) => d.gold),
   // gpt files name rows `2_A`; the open models' files carry ds_id and doctor_id apart.
   generationId: (row) => normalizeId(row.id ?? `${row.ds_id}_${row.doctor_id}`),
 });

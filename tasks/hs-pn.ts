@@ -28,6 +28,6 @@ export default rougeTask({
   folder: FOLDER,
   oneShotExamples: ['01_118B49-50_高Ca血症'],
   loadDocuments,
-  baseline: (doc, pool) => lead(doc.text, pool, (d) => d.gold),
+  baseline: (doc, pool) => lead(doc, doc.text, pool, (d) => d.gold),
   generationId: (row) => normalizeId(row.id),
 });

@@ -22,6 +22,6 @@ export default rougeTask({
   folder: FOLDER,
   oneShotExamples: ['1'],
   loadDocuments,
-  baseline: (doc, pool) => lead(doc.fields.incident_description, pool, (d) => d.gold),
+  baseline: (doc, pool) => lead(doc, doc.fields.incident_description, pool, (d) => d.gold),
   generationId: (row) => normalizeId(row.id),
 });

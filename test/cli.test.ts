@@ -92,3 +92,19 @@ describe('the jcb CLI', () => {
     );
   });
 });
+
+describe('jcb eval from the terminal', () => {
+  it('evaluates, stores, lists and shows a run in the embedded store', () => {
+    const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-cli-')), 'jcb.sqlite');
+    const env = { JCB_DATA_DIR: FIXTURE_RELEASE, JCB_STORE: store };
+    const ran = jcb(['eval', 'irs', 'baseline'], env);
+    expect(ran.code).toBe(0);
+    expect(ran.out).toMatch(/Run \S+: baseline \(baseline\), one-shot — 3 documents computed now/);
+    expect(ran.out).toContain(`Stored in ${store}`);
+    const runId = /Run (\S+):/.exec(ran.out)![1];
+    expect(jcb(['runs'], env).out).toContain(runId);
+    expect(jcb(['show', runId], env).out).toMatch(/documents: 3 scored/);
+    expect(jcb(['show', 'nope'], env)).toMatchObject({ code: 1, err: expect.stringMatching(/^jcb: No run "nope"/) });
+    expect(jcb(['leaderboard', '--source', 'runs'], env).out).toMatch(/Baseline \(baseline\)\s+runs/);
+  });
+});

@@ -1,7 +1,10 @@
 // Scoring every released generation must reproduce the release's own results/ files, every key, to 1e-4.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServices } from '../src/services.js';
-import { releaseDir } from './helpers.js';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freshStore, releaseDir } from './helpers.js';
 
 const dir = releaseDir();
 
@@ -53,6 +56,22 @@ describe.skipIf(!dir)('conformance with the release', () => {
     for (const row of board.rows) {
       const shown = row.cells.map((c) => (c === null ? null : Math.round(c * 1000) / 10));
       expect(shown, row.model).toEqual(TABLE_4[row.model]);
+    }
+  });
+
+  it('exports a run of every setting in the release format, and jcb score gives its scores back', async () => {
+    const store = await freshStore('sqlite');
+    const s = createServices({ env: { ...process.env, JCB_DATA_DIR: dir, ...store.env } });
+    try {
+      const run = await s.evaluate({ task: 'all', model: 'baseline', shot: 'one', limit: 15 });
+      const out = mkdtempSync(path.join(os.tmpdir(), 'jcb-export-'));
+      await s.exportRun(run.run.id, out);
+      const rows = await s.score(path.join(out, 'generated'));
+      expect(rows.map((r) => [r.task, r.matchesRelease]).sort()).toEqual(
+        run.outcomes.map((o) => [o.task, true]).sort(),
+      );
+    } finally {
+      await s.close();
     }
   });
 

@@ -29,7 +29,12 @@ describe('the command grammar', () => {
   });
   it('parses the other commands', () => {
     expect(parse('')).toEqual({ kind: 'help' });
-    expect(parse('leaderboard --shot zero')).toEqual({ kind: 'leaderboard', shot: 'zero', json: false });
+    expect(parse('leaderboard --shot zero')).toEqual({
+      kind: 'leaderboard',
+      shot: 'zero',
+      source: 'paper',
+      json: false,
+    });
     expect(parse('score some/file.json --json')).toEqual({ kind: 'score', target: 'some/file.json', json: true });
     expect(parse('data pull --dir /tmp/x')).toEqual({ kind: 'data-pull', dir: '/tmp/x' });
     expect(parse('data check')).toEqual({ kind: 'data-check', json: false });
@@ -45,6 +50,42 @@ describe('the command grammar', () => {
     ['data push', /Unknown data command "push"/],
   ])('explains what is wrong with "%s"', (text, message) => {
     expect(() => parse(text)).toThrow(UserError);
+    expect(() => parse(text)).toThrow(message);
+  });
+});
+
+describe('the evaluation commands', () => {
+  it('parses eval with its options', () => {
+    expect(parse('eval all baseline --limit 5 --concurrency 8 --run r1 --no-cache --shot zero')).toEqual({
+      kind: 'eval',
+      task: 'all',
+      model: 'baseline',
+      shot: 'zero',
+      limit: 5,
+      concurrency: 8,
+      runId: 'r1',
+      noCache: true,
+      json: false,
+    });
+    expect(parse('runs')).toEqual({ kind: 'runs', json: false });
+    expect(parse('show r1 --json')).toEqual({ kind: 'show', runId: 'r1', json: true });
+    expect(parse('export r1')).toEqual({ kind: 'export', runId: 'r1', dir: 'export-r1' });
+    expect(parse('leaderboard --source runs')).toMatchObject({ kind: 'leaderboard', source: 'runs' });
+    expect(parse('models add v --provider openai-compatible --model m --base-url http://x/v1')).toEqual({
+      kind: 'models-add',
+      alias: 'v',
+      entry: { provider: 'openai-compatible', model: 'm', baseUrl: 'http://x/v1' },
+    });
+  });
+  it.each([
+    ['eval mr', /needs a task \(or "all"\) and a model/],
+    ['eval mr x --limit 0', /--limit must be a whole number of at least 1, not "0"/],
+    ['eval mr x --concurrency many', /--concurrency must be a whole number/],
+    ['show', /needs a run id/],
+    ['leaderboard --source mine', /--source must be "paper" or "runs"/],
+    ['models remove x', /Unknown models command "remove"/],
+    ['models add x --provider openai', /needs an alias, --provider and --model/],
+  ])('explains what is wrong with "%s"', (text, message) => {
     expect(() => parse(text)).toThrow(message);
   });
 });

@@ -1,4 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { createRougeTokenizer } from '../src/metrics/tokenizer/index.js';
 
@@ -16,4 +19,64 @@ export function releaseDir(): string | undefined {
   const dir = process.env.JCB_DATA_DIR;
   if (!dir && process.env.CI) throw new Error('CI must set JCB_DATA_DIR: the conformance tests may not be skipped.');
   return dir || undefined;
+}
+
+/** A models.yml for tests: the fixture's replay, the baseline, and live models that nock answers for. */
+export const TEST_MODELS = `
+models:
+  gpt-4o: { provider: replay, release: gpt-4o }
+  baseline: { provider: baseline }
+  openai-test:
+    provider: openai
+    model: gpt-4o-mini
+    apiKeyEnv: TEST_OPENAI_KEY
+    maxRetries: 2
+    concurrency: 2
+    timeoutMs: 2000
+  local:
+    provider: openai-compatible
+    model: local-model
+    baseUrl: http://127.0.0.1:8000/v1
+    maxRetries: 1
+    concurrency: 1
+    timeoutMs: 300
+`;
+
+export function testModelsFile(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-models-'));
+  const file = path.join(dir, 'models.yml');
+  writeFileSync(file, TEST_MODELS);
+  return file;
+}
+
+export interface TestStore {
+  name: 'sqlite' | 'postgres';
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty store of each kind: an SQLite file, or a new PostgreSQL database on the local server. */
+export async function freshStore(kind: 'sqlite' | 'postgres'): Promise<TestStore> {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-store-'));
+    return { name: kind, env: { JCB_STORE: path.join(dir, 'jcb.sqlite') }, drop: async () => {} };
+  }
+  const admin = process.env.JCB_TEST_PG_ADMIN ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const db = `jcb_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${db}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${db}`;
+  return {
+    name: kind,
+    env: { DATABASE_URL: url.toString() },
+    async drop() {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      await c.end();
+    },
+  };
 }

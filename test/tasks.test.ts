@@ -192,3 +192,52 @@ describe('generation outputs (ROUGE-L settings)', () => {
     expect(m.f1).toBeCloseTo(6 / 7, 12);
   });
 });
+
+describe('baselines', () => {
+  const doc = <G>(id: string, text: string, gold: G, fields: Record<string, string> = {}) => ({
+    id,
+    text,
+    fields: { text, ...fields },
+    gold,
+  });
+
+  it('lists the names other documents use that occur in the text (CCA, MR)', () => {
+    const pool = [doc('a', '発熱と腹痛', ['発熱']), doc('b', '腹痛あり', ['腹痛']), doc('c', '頭痛', ['頭痛'])];
+    expect(JSON.parse(task('cca').baseline(pool[0], pool))).toEqual(['腹痛']);
+  });
+
+  it('answers the majority class of the other documents (DC-ADE, RE, ExamQA, DC-TMN)', () => {
+    const ade = [doc('a', '', '有'), doc('b', '', '無'), doc('c', '', '無'), doc('d', '', '無')];
+    expect(task('dc-ade').baseline(ade[0], ade)).toBe('2');
+    expect(task('dc-ade').baseline(ade[1], ade)).toBe('2');
+    const rel = [doc('0', '', 'value'), doc('1', '', 'value'), doc('2', '', 'region')];
+    expect(task('re-ent').baseline(rel[2], rel)).toBe('5');
+    const tnm = [doc('a', '', { t: 'T1a', n: 'N0', m: 'M0' }), doc('b', '', { t: 'T1a', n: 'N1', m: 'M0' })];
+    expect(task('dc-tnm').parse(task('dc-tnm').baseline(tnm[0], tnm)).value).toEqual({ t: 'T1a', n: 'N1', m: 'M0' });
+  });
+
+  it('writes the lead of the document, as long as the references (IRS), or the input itself (CTS)', () => {
+    const pool = [
+      doc('1', '', 'abcd', { incident_description: '転倒した。その後...' }),
+      doc('2', '', 'ab', { incident_description: 'x' }),
+    ];
+    expect(task('irs').baseline(pool[0], pool)).toBe('転倒');
+    expect(task('cts').baseline(doc('x', '原文そのまま', 'gold'), [])).toBe('原文そのまま');
+  });
+
+  it("tags the names other sentences tag, never the document's own (NER)", () => {
+    const s = (id: string, sentence: string, ents: [number, number][]) =>
+      doc(id, sentence, { sentence, entities: ents.map(([start, end]) => ({ start, end, kind: 'd' })) });
+    const pool = [
+      s('1', '肺炎と胸水', [
+        [0, 2],
+        [3, 5],
+      ]),
+      s('2', '肺炎あり', [[0, 2]]),
+      s('3', '胸水なし', []),
+    ];
+    const out = task('ner-d').baseline(pool[2], pool);
+    expect(out).toBe('<d>胸水</d>なし[EOS]');
+    expect(task('ner-d').baseline(pool[1], pool)).toBe('<d>肺炎</d>あり[EOS]');
+  });
+});

@@ -72,6 +72,11 @@ export function parseRegistry(text: string, source: string): ModelConfig[] {
   } catch (err) {
     throw new UserError(`${source} is not valid YAML: ${(err as Error).message}`);
   }
+  // Checked first so that a bad alias is named (zod reports only "invalid key").
+  const aliases = Object.keys((raw as { models?: object } | null)?.models ?? {});
+  const badAlias = aliases.find((a) => !aliasSchema.safeParse(a).success);
+  if (badAlias !== undefined)
+    throw new UserError(`${source}: models.${badAlias}: aliases are lower-case letters, digits, . _ -`);
   const result = registryFile.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -12,8 +12,13 @@ export function majority<G, V>(doc: Document<G>, pool: readonly Document<G>[], v
 }
 
 /** The opening of a text, as long as the other documents' references are on average. */
-export function lead<G>(text: string, pool: readonly Document<G>[], referenceOf: (d: Document<G>) => string): string {
-  const lengths = pool.map((d) => Array.from(referenceOf(d)).length);
+export function lead<G>(
+  doc: Document<G>,
+  text: string,
+  pool: readonly Document<G>[],
+  referenceOf: (d: Document<G>) => string,
+): string {
+  const lengths = pool.filter((d) => d !== doc).map((d) => Array.from(referenceOf(d)).length);
   const target = Math.max(1, Math.round(lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length)));
   return Array.from(text).slice(0, target).join('');
 }
