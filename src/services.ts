@@ -17,7 +17,8 @@ import { pullRelease } from './release/pull.js';
 import { listGenerationFiles, Release, shotOfFileName, type GenerationFile } from './release/release.js';
 import { Store, type Run } from './store/store.js';
 import { buildPrompt } from './tasks/prompt.js';
-import type { Document, Metrics, Parsed, Shot, Task } from './tasks/types.js';
+import type { Comparison, Document, Metrics, Parsed, Shot, Task } from './tasks/types.js';
+import { MAX_FREE_TEXT } from './command/conversation.js';
 import { TASKS } from '../tasks/index.js';
 
 export interface RunRequest {
@@ -36,6 +37,7 @@ export interface RunResult {
   gold: string;
   output: string;
   parse: { ok: boolean; problem?: string; shown: string };
+  comparison: Comparison;
   /** This document's numbers, under the keys of the release's results/ files. */
   metrics: Metrics;
   /** The Table 4 number of this one document (0–1). */
@@ -90,6 +92,20 @@ export interface RunSummary {
   failures: { task: string; doc: string; error: string }[];
 }
 
+export interface AskRequest {
+  task: string;
+  /** Default: JCB_CHAT_MODEL, else the first model allowed free text. */
+  model?: string;
+  text: string;
+}
+
+export interface AskResult {
+  task: Pick<Task, 'id' | 'label' | 'title'>;
+  model: { alias: string; label: string; provider: Provider };
+  output: string;
+  parse: { ok: boolean; problem?: string; shown: string };
+}
+
 export interface ServicesOptions {
   env?: NodeJS.ProcessEnv;
   tokenizer?: RougeTokenizer;
@@ -129,6 +145,7 @@ export function createServices(options: ServicesOptions = {}) {
   let tokenizer = options.tokenizer;
   let store: Promise<Store> | undefined;
   const providers = new Map<string, ModelProvider>();
+  const paperBoards = new Map<Shot, Leaderboard>();
   const getRelease = () => (release ??= Release.fromEnv(env));
   const getTokenizer = () => (tokenizer ??= createRougeTokenizer());
   const getStore = () => (store ??= Store.open(env));
@@ -271,10 +288,62 @@ export function createServices(options: ServicesOptions = {}) {
         gold: task.showGold(gold),
         output: generation.output,
         parse: { ok: parsed.ok, problem: parsed.problem, shown: task.showParsed(parsed) },
+        comparison: task.compare?.(gold, parsed) ?? { kind: 'labels', gold: task.showGold(gold), predicted: task.showParsed(parsed) },
         metrics,
         score: task.headline(metrics),
       };
     },
+
+    /** A model's answer to a user's own text (no gold, so no score). Only live models allowed free text. */
+    async ask(req: AskRequest): Promise<AskResult> {
+      const task = findTask(req.task);
+      if (!task.documentFromText) {
+        const open = TASKS.filter((t) => t.documentFromText).map((t) => t.id);
+        throw new UserError(`${task.id} does not take free text (its input has several parts).`, `Tasks that do: ${open.join(', ')}.`);
+      }
+      if (Array.from(req.text).length > MAX_FREE_TEXT) {
+        throw new UserError(`The text is ${Array.from(req.text).length} characters long; the limit is ${MAX_FREE_TEXT}.`);
+      }
+      const allowed = loadModels(env).filter((m) => m.provider !== 'replay' && m.provider !== 'baseline' && m.freeText);
+      const alias = req.model ?? env.JCB_CHAT_MODEL ?? allowed[0]?.alias;
+      const suggestion = allowed.length
+        ? `Models allowed free text: ${allowed.map((m) => m.alias).join(', ')}.`
+        : 'No model is allowed free text yet: set `freeText: true` on a live model in data/models.yml.';
+      if (!alias) throw new UserError('No model may answer free text.', suggestion);
+      const model = findModel(alias, env);
+      if (model.provider === 'replay') {
+        throw new UserError(`${model.alias} is replayed from the paper's outputs: it cannot answer new text.`, suggestion);
+      }
+      if (model.provider !== 'baseline' && !model.freeText) {
+        throw new UserError(`${model.alias} is not allowed free text: it would send it to ${model.baseUrl ?? 'api.openai.com'}.`, suggestion);
+      }
+      const doc = task.documentFromText(req.text, getRelease()) as Document<unknown>;
+      const provider = providerOf(model);
+      const generation = await provider.generate({ task, document: doc, shot: 'zero', prompt: buildPrompt(getRelease(), task.folder, doc, 'zero') });
+      const parsed = task.parse(generation.output) as Parsed<unknown>;
+      return {
+        task: { id: task.id, label: task.label, title: task.title },
+        model: { alias: model.alias, label: model.label, provider: model.provider },
+        output: generation.output,
+        parse: { ok: parsed.ok, problem: parsed.problem, shown: task.showParsed(parsed) },
+      };
+    },
+
+    /** Remembers who asked for a single-document run (App Home lists a person's recent ones). */
+    async recordRequest(userId: string, origin: string, result: RunResult): Promise<void> {
+      await (await getStore()).recordRequest({
+        user_id: userId,
+        origin,
+        task: result.task.id,
+        model: result.model.alias,
+        shot: result.shot,
+        doc_id: result.document.id,
+        score: result.score,
+        created_at: new Date().toISOString(),
+      });
+    },
+
+    recentRequests: async (userId: string, limit = 10) => (await getStore()).recentRequests(userId, limit),
 
     /** Scores a released-format generation file, or every file of a generated/ tree. */
     async score(target?: string): Promise<ScoreRow[]> {
@@ -350,6 +419,9 @@ export function createServices(options: ServicesOptions = {}) {
         });
         return { shot, source, columns, rows };
       }
+      // The paper's board depends only on the release: computed once per shot.
+      const memo = paperBoards.get(shot);
+      if (memo) return memo;
       getTokenizer().warm();
       const rows = replayModels().map(async (model): Promise<LeaderboardRow> => {
         const replay = providerOf(model) as ReplayModel;
@@ -359,7 +431,9 @@ export function createServices(options: ServicesOptions = {}) {
         });
         return { model: model.alias, label: model.label, provider: model.provider, cells: await Promise.all(cells) };
       });
-      return { shot, source, columns, rows: await Promise.all(rows) };
+      const board: Leaderboard = { shot, source, columns, rows: await Promise.all(rows) };
+      paperBoards.set(shot, board);
+      return board;
     },
 
     /** A full evaluation, stored document by document; resumable with the run id. */

@@ -35,5 +35,6 @@ export default listTask({
     generated_medra: output,
     gold_medra: toPythonList(gold),
   }),
+  documentFromText: (text, release) => ({ id: 'text', text, fields: { text, options: loadDocuments(release)[0].fields.options }, gold: [] }),
   keys: { precision: '_precision', recall: 'recall', f1: '_f1' },
 });

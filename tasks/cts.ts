@@ -30,5 +30,6 @@ export default rougeTask({
   loadDocuments,
   // Baseline: the text unchanged (simplification keeps most of it).
   baseline: (doc) => doc.text,
+  textField: 'notes',
   generationId: (row) => normalizeId(row.id),
 });

@@ -47,6 +47,7 @@ export default defineTask<Tnm, Tnm>({
   // Baseline: the most frequent label of each factor.
   baseline: (doc, pool) =>
     FACTORS.map((f) => `${f.toUpperCase()}因子: ${majority(doc, pool, (d) => d.gold[f])}`).join('\n'),
+  documentFromText: (text) => ({ id: 'text', text, fields: { text }, gold: { t: null, n: null, m: null } }),
   parse(output) {
     const value = {} as Tnm;
     for (const f of FACTORS) {

@@ -29,5 +29,6 @@ export default rougeTask({
   oneShotExamples: ['01_118B49-50_高Ca血症'],
   loadDocuments,
   baseline: (doc, pool) => lead(doc, doc.text, pool, (d) => d.gold),
+  textField: 'notes',
   generationId: (row) => normalizeId(row.id),
 });

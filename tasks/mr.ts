@@ -35,5 +35,6 @@ export default listTask({
   toGeneration: (doc, output, gold) => ({ doc_name: doc.id, generated: output, gold: toPythonList(gold) }),
   // Models type drug names with full-width letters and digits (ＯＤ錠); the release matched them as ASCII.
   normalizeItem: halfWidthAscii,
+  documentFromText: (text, release) => ({ id: 'text', text, fields: { text, options: loadDocuments(release)[0].fields.options }, gold: [] }),
   keys: { precision: '_precision', recall: 'recall', f1: '_f1', accuracy: '_accuracy' },
 });

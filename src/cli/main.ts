@@ -117,6 +117,8 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       print(`The release is in ${dir}.\nexport JCB_DATA_DIR=${dir}`);
       return;
     }
+    case 'bot':
+      return; // started by main()
     case 'data-check': {
       const checks = services.checkData();
       return cmd.json ? printJson(checks) : print(renderCheck(checks));
@@ -124,10 +126,28 @@ async function execute(cmd: Command, services: Services): Promise<void> {
   }
 }
 
+/** Starts the Slack bot; it runs until the process is stopped. Bolt is loaded only for this command. */
+async function startBot(): Promise<void> {
+  const { createBot } = await import('../../handlers/app.js');
+  const bot = createBot(process.env);
+  await bot.start();
+  const mode = bot.config.appToken ? 'Socket Mode' : `HTTP on port ${bot.config.port} (POST /slack/events)`;
+  process.stderr.write(`jcb bot: listening, ${mode}.\n`);
+  const stop = () => void bot.stop().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
 export async function main(argv: string[]): Promise<number> {
+  let cmd: Command | undefined;
   const services = createServices();
   try {
-    await execute(parseCommand(argv), services);
+    cmd = parseCommand(argv);
+    if (cmd.kind === 'bot') {
+      await startBot();
+      return 0;
+    }
+    await execute(cmd, services);
     return 0;
   } catch (err) {
     if (err instanceof UserError) {
@@ -138,7 +158,7 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.JCB_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     return 2;
   } finally {
-    await services.close();
+    if (cmd?.kind !== 'bot') await services.close();
   }
 }
 

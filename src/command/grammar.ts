@@ -26,7 +26,8 @@ export type Command =
   | { kind: 'show'; runId: string; json: boolean }
   | { kind: 'export'; runId: string; dir: string }
   | { kind: 'data-pull'; dir?: string }
-  | { kind: 'data-check'; json: boolean };
+  | { kind: 'data-check'; json: boolean }
+  | { kind: 'bot' };
 
 export const USAGE: Record<string, string> = {
   help: 'help',
@@ -43,6 +44,7 @@ export const USAGE: Record<string, string> = {
   leaderboard: 'leaderboard [--shot one|zero] [--source paper|runs] [--json]',
   'data pull': 'data pull [--dir D]',
   'data check': 'data check [--json]',
+  bot: 'bot   (the Slack bot: see README, "Connect Slack")',
 };
 
 const shotSchema = z.enum(SHOTS);
@@ -63,6 +65,7 @@ const OPTIONS: Record<string, { values: string[]; flags: string[] }> = {
   leaderboard: { values: ['shot', 'source'], flags: ['json'] },
   'data pull': { values: ['dir'], flags: [] },
   'data check': { values: [], flags: ['json'] },
+  bot: { values: [], flags: [] },
 };
 
 const SUBCOMMANDS: Record<string, string[]> = { data: ['pull', 'check'], models: ['add'] };
@@ -214,6 +217,9 @@ export function parseCommand(words: readonly string[]): Command {
       if (values.label) entry.label = values.label;
       return { kind: 'models-add', alias, entry };
     }
+    case 'bot':
+      atMost(name, positionals, 0);
+      return { kind: 'bot' };
     case 'data pull':
       atMost(name, positionals, 0);
       return { kind: 'data-pull', dir: values.dir };

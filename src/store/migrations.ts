@@ -64,6 +64,26 @@ const migrations: Record<string, Migration> = {
       for (const t of ['response_cache', 'run_scores', 'run_documents', 'runs']) await db.schema.dropTable(t).execute();
     },
   },
+  '002_request_history': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('request_history')
+        .addColumn('id', 'varchar(40)', (c) => c.primaryKey())
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('origin', 'varchar(64)', (c) => c.notNull())
+        .addColumn('task', 'varchar(16)', (c) => c.notNull())
+        .addColumn('model', 'varchar(128)', (c) => c.notNull())
+        .addColumn('shot', 'varchar(8)', (c) => c.notNull())
+        .addColumn('doc_id', 'varchar(256)', (c) => c.notNull())
+        .addColumn('score', 'double precision')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('request_history_user').on('request_history').columns(['user_id', 'created_at']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('request_history').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

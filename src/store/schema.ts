@@ -60,11 +60,27 @@ export interface ResponseCacheTable {
   created_at: string;
 }
 
+/** Who asked for which single-document run, for a person's recent history (App Home). */
+export interface RequestHistoryTable {
+  /** Set by the writer (time and randomness): one id scheme for both dialects. */
+  id: string;
+  user_id: string;
+  /** Where it was asked, e.g. `slack:C0123` or `cli`. */
+  origin: string;
+  task: string;
+  model: string;
+  shot: string;
+  doc_id: string;
+  score: number | null;
+  created_at: string;
+}
+
 export interface Database {
   runs: RunsTable;
   run_documents: RunDocumentsTable;
   run_scores: RunScoresTable;
   response_cache: ResponseCacheTable;
+  request_history: RequestHistoryTable;
   kysely_migration: { name: string; timestamp: string };
   kysely_migration_lock: { id: string; is_locked: Generated<number> };
 }

@@ -1,12 +1,13 @@
 // The results store: runs, each document's outcome, aggregates and the response cache, through Kysely.
 // SQLite (better-sqlite3) under .jcb/ by default; PostgreSQL when DATABASE_URL is set.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Selectable } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
-import type { Database, RunDocumentsTable, RunScoresTable, RunsTable } from './schema.js';
+import type { Database, RequestHistoryTable, RunDocumentsTable, RunScoresTable, RunsTable } from './schema.js';
 
 export type Run = Selectable<RunsTable>;
 export type RunDocument = Selectable<RunDocumentsTable>;
@@ -113,6 +114,21 @@ export class Store {
       .select(['runs.model', 'runs.provider', 'runs.shot', 'runs.status', 'runs.doc_limit']);
     if (runId) q = q.where('run_scores.run_id', '=', runId);
     return q.orderBy('run_scores.finished_at').execute();
+  }
+
+  async recordRequest(row: Omit<Selectable<RequestHistoryTable>, 'id'>): Promise<void> {
+    const id = `${row.created_at}-${randomBytes(4).toString('hex')}`;
+    await this.db.insertInto('request_history').values({ id, ...row }).execute();
+  }
+
+  async recentRequests(userId: string, limit = 10): Promise<Selectable<RequestHistoryTable>[]> {
+    return this.db
+      .selectFrom('request_history')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
   }
 
   async cached(

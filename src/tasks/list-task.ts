@@ -16,6 +16,7 @@ export interface ListTaskSpec {
   loadDocuments(release: Release): Document<string[]>[];
   fromGeneration(row: Row): GenerationRow<string[]>;
   toGeneration(doc: Document<string[]>, output: string, gold: string[]): Row;
+  documentFromText(text: string, release: Release): Document<string[]>;
   /** Applied to each predicted item before matching. */
   normalizeItem?: (item: string) => string;
   /** Names of the keys in results/, which differ between CCA and MR. */
@@ -52,6 +53,17 @@ export function listTask(spec: ListTaskSpec): Task {
       };
     },
     headline: (m) => m[spec.keys.f1] as number,
+    compare(gold, parsed) {
+      const predicted = new Set(parsed.value);
+      const reference = new Set(gold);
+      return {
+        kind: 'items',
+        matched: [...reference].filter((g) => predicted.has(g)),
+        missed: [...reference].filter((g) => !predicted.has(g)),
+        extra: [...predicted].filter((p) => !reference.has(p)),
+      };
+    },
+    documentFromText: spec.documentFromText,
     showGold: (gold) => gold.join(', '),
     showParsed: (p) => p.value.map((v) => (v === '' ? '(empty item)' : v)).join(', '),
   });

@@ -128,6 +128,20 @@ export function nerTask(spec: NerTaskSpec): Task {
       return { precision, recall, f1: f1(precision, recall), total_tp: tp, total_fp: fp, total_fn: fn };
     },
     headline: (m) => m.f1 as number,
+    compare(gold, parsed) {
+      const chars = Array.from(gold.sentence);
+      const named = (s: Span) => `<${s.kind}>${chars.slice(s.start, s.end).join('')}</${s.kind}>`;
+      const key = (s: Span) => `${s.start}:${s.end}:${s.kind}`;
+      const goldKeys = new Set(gold.entities.map(key));
+      const outChars = Array.from(parsed.value.text);
+      return {
+        kind: 'entities',
+        gold: gold.entities.map(named),
+        predicted: parsed.value.spans.map((s) => `<${s.kind}>${outChars.slice(s.start, s.end).join('')}</${s.kind}>`),
+        matched: parsed.value.spans.filter((s) => goldKeys.has(key(s))).map(named),
+      };
+    },
+    documentFromText: (text) => ({ id: 'text', text, fields: { text }, gold: { sentence: text, entities: [] } }),
     showGold: (gold) => showSpans(gold.sentence, gold.entities),
     showParsed: (p) => showSpans(p.value.text, p.value.spans),
   });

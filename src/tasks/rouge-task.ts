@@ -24,6 +24,8 @@ export interface RougeTaskSpec {
   loadDocuments(release: Release): Document<string>[];
   /** The row's document id (the release names it differently per model and setting). */
   generationId(row: Row): string;
+  /** The placeholder a user's free text fills, where the input is one text (HS-PN, CTS). */
+  textField?: string;
   /** The baseline's output: the lead of the document, or (CTS) the input unchanged. */
   baseline(doc: Document<string>, pool: readonly Document<string>[]): string;
 }
@@ -62,6 +64,8 @@ export function rougeTask(spec: RougeTaskSpec): Task {
       };
     },
     headline: (m) => m.f1 as number,
+    compare: (gold, parsed) => ({ kind: 'texts', gold, output: parsed.value }),
+    documentFromText: spec.textField ? (text) => ({ id: 'text', text, fields: { [spec.textField!]: text }, gold: '' }) : undefined,
     showGold: (gold) => gold,
     showParsed: (p) => p.value,
   });

@@ -50,6 +50,13 @@ export interface GenerationRow<G> {
   document?: Document<G>;
 }
 
+/** Gold against output, made readable: what a person checks in a result. */
+export type Comparison =
+  | { kind: 'items'; matched: string[]; missed: string[]; extra: string[] }
+  | { kind: 'texts'; gold: string; output: string }
+  | { kind: 'entities'; gold: string[]; predicted: string[]; matched: string[] }
+  | { kind: 'labels'; gold: string; predicted: string };
+
 /** Per-document numbers from which the file's metrics are aggregated (means, sums or counts). */
 export type DocScore = Record<string, number>;
 /** The keys and numbers of a release results/ file; DC-TMN nests one level (t, n, m). */
@@ -92,6 +99,13 @@ export interface Task<G = unknown, P = unknown> {
   /** Readable forms of a gold answer and a parsed output, for terminals and Slack. */
   showGold(gold: G): string;
   showParsed(parsed: Parsed<P>): string;
+  /** Gold against output item by item (lists, entities) or side by side (texts); labels by default. */
+  compare?(gold: G, parsed: Parsed<P>): Comparison;
+  /**
+   * A document made of free text typed by a user (the bot's conversational use), for the settings whose
+   * input is one text. The other placeholders get the setting's defaults (e.g. the candidate list).
+   */
+  documentFromText?(text: string, release: Release): Document<G>;
 }
 
 /** Tasks are declared with their own gold and prediction types and listed together as Task. */

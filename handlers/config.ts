@@ -1,0 +1,63 @@
+// The bot's settings, from the environment, checked at start with one clear message for what is missing.
+import { z } from 'zod';
+import { UserError } from '../src/errors.js';
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
+
+const schema = z.object({
+  SLACK_BOT_TOKEN: z.string().min(1),
+  SLACK_APP_TOKEN: z.string().optional(),
+  SLACK_SIGNING_SECRET: z.string().optional(),
+  SLACK_API_URL: z.url().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Requests a user may make a minute (commands, buttons, mentions). */
+  JCB_BOT_RATE_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** If set, only these users (Slack ids) may run live models; replays and baselines stay open. */
+  JCB_BOT_ALLOWED_USERS: list,
+  /** If set, live models run only in these channels. */
+  JCB_BOT_ALLOWED_CHANNELS: list,
+});
+
+export interface BotConfig {
+  botToken: string;
+  /** Socket Mode when present (no public URL needed), else the HTTP receiver. */
+  appToken?: string;
+  signingSecret?: string;
+  slackApiUrl?: string;
+  port: number;
+  ratePerMinute: number;
+  allowedUsers: string[];
+  allowedChannels: string[];
+}
+
+const SEE = 'Create the app from manifest.yml and copy its tokens (README, "Connect Slack").';
+
+export function botConfig(env: NodeJS.ProcessEnv): BotConfig {
+  if (!env.SLACK_BOT_TOKEN) throw new UserError('SLACK_BOT_TOKEN is not set (the Bot User OAuth Token, xoxb-…).', SEE);
+  if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+    throw new UserError(
+      'Set SLACK_APP_TOKEN (xapp-…, for Socket Mode) or SLACK_SIGNING_SECRET (for the HTTP receiver on PORT).',
+      SEE,
+    );
+  }
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UserError(`${issue.path.join('.')}: ${issue.message}.`, SEE);
+  }
+  const c = parsed.data;
+  return {
+    botToken: c.SLACK_BOT_TOKEN,
+    appToken: c.SLACK_APP_TOKEN || undefined,
+    signingSecret: c.SLACK_SIGNING_SECRET || undefined,
+    // The Web API client joins method names to this base: it must end with a slash.
+    slackApiUrl: c.SLACK_API_URL ? c.SLACK_API_URL.replace(/\/?$/, '/') : undefined,
+    port: c.PORT,
+    ratePerMinute: c.JCB_BOT_RATE_PER_MINUTE,
+    allowedUsers: c.JCB_BOT_ALLOWED_USERS,
+    allowedChannels: c.JCB_BOT_ALLOWED_CHANNELS,
+  };
+}

@@ -1,0 +1,38 @@
+// What every listener gets: the core services, the safety guards, and posting helpers.
+import type { WebClient } from '@slack/web-api';
+import type { RunRequest, Services } from '../src/services.js';
+import type { Message } from './blocks/run.js';
+import { runParent, runReplies } from './blocks/run.js';
+import type { BotConfig } from './config.js';
+import { Safety } from './safety.js';
+
+export interface BotContext {
+  services: Services;
+  safety: Safety;
+  config: BotConfig;
+}
+
+export function createContext(services: Services, config: BotConfig): BotContext {
+  return { services, safety: new Safety(config), config };
+}
+
+/** Live models are the expensive ones: replays and the baseline are open to all. */
+export function isExpensive(ctx: BotContext, alias: string): boolean {
+  const model = ctx.services.models().find((m) => m.alias === alias.toLowerCase());
+  return model !== undefined && model.provider !== 'replay' && model.provider !== 'baseline';
+}
+
+export async function post(client: WebClient, channel: string, message: Message, threadTs?: string) {
+  return client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, thread_ts: threadTs, unfurl_links: false });
+}
+
+/** Runs one document and posts it: a parent message in the channel, the details as thread replies. */
+export async function runInThread(ctx: BotContext, client: WebClient, channel: string, userId: string, req: RunRequest) {
+  if (isExpensive(ctx, req.model)) ctx.safety.checkExpensive(userId, channel, `Running ${req.model}`);
+  const result = await ctx.services.run(req);
+  const models = ctx.services.models().map((m) => ({ alias: m.alias, label: m.label }));
+  const parent = await post(client, channel, runParent(result, models));
+  for (const reply of runReplies(result)) await post(client, channel, reply, parent.ts);
+  await ctx.services.recordRequest(userId, `slack:${channel}`, result);
+  return result;
+}

@@ -1,0 +1,43 @@
+// A mention or a DM: a command of the grammar (`run mr llm-jp`), or a task and the person's own text.
+import type { WebClient } from '@slack/web-api';
+import { parseConversation } from '../../src/command/conversation.js';
+import { parseCommand, splitWords, USAGE } from '../../src/command/grammar.js';
+import { UserError } from '../../src/errors.js';
+import { answerMessage, errorText } from '../blocks/answers.js';
+import { helpMessage } from '../blocks/help.js';
+import { leaderboardMessage } from '../blocks/tables.js';
+import { isExpensive, post, runInThread, type BotContext } from '../context.js';
+
+interface Said {
+  user: string;
+  channel: string;
+  text: string;
+  /** The message to answer under (a thread's root, or the message itself). */
+  threadTs: string;
+}
+
+const COMMAND_WORDS = new Set(Object.keys(USAGE).filter((u) => !u.includes(' ')));
+
+export async function converse(ctx: BotContext, client: WebClient, said: Said, log: (err: unknown) => void) {
+  try {
+    ctx.safety.checkRate(said.user);
+    const text = said.text.replace(/<@[A-Z0-9]+>/g, '').trim();
+    const first = text.split(/\s+/)[0]?.toLowerCase() ?? '';
+    if (!text || first === 'help') return void (await post(client, said.channel, helpMessage(), said.threadTs));
+    if (COMMAND_WORDS.has(first)) {
+      const cmd = parseCommand(splitWords(text));
+      if (cmd.kind === 'run') return void (await runInThread(ctx, client, said.channel, said.user, cmd));
+      if (cmd.kind === 'leaderboard') {
+        return void (await post(client, said.channel, leaderboardMessage(await ctx.services.leaderboard(cmd.shot, cmd.source)), said.threadTs));
+      }
+      throw new UserError(`Use \`/jcb ${text}\` for that.`);
+    }
+    const ask = parseConversation(text);
+    if (ask.model && isExpensive(ctx, ask.model)) ctx.safety.checkExpensive(said.user, said.channel, `Sending text to ${ask.model}`);
+    else if (!ask.model) ctx.safety.checkExpensive(said.user, said.channel, 'Sending your text to a model');
+    await post(client, said.channel, answerMessage(await ctx.services.ask(ask)), said.threadTs);
+  } catch (err) {
+    if (!(err instanceof UserError)) log(err);
+    await post(client, said.channel, { text: errorText(err), blocks: [] }, said.threadTs);
+  }
+}

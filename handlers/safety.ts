@@ -1,0 +1,43 @@
+// Guards around the work the bot does: per-user rate limits, an allowlist for expensive models, and
+// never doing the same Slack event twice when Slack retries it.
+import { UserError } from '../src/errors.js';
+import type { BotConfig } from './config.js';
+
+export class Safety {
+  private readonly recent = new Map<string, number[]>();
+  private readonly seenEvents = new Set<string>();
+
+  constructor(private readonly config: BotConfig) {}
+
+  /** Throws when the user has made too many requests in the last minute. */
+  checkRate(userId: string, now = Date.now()): void {
+    const times = (this.recent.get(userId) ?? []).filter((t) => now - t < 60_000);
+    if (times.length >= this.config.ratePerMinute) {
+      throw new UserError(
+        `You have made ${times.length} requests in the last minute; the limit is ${this.config.ratePerMinute}.`,
+        'Try again in a minute.',
+      );
+    }
+    times.push(now);
+    this.recent.set(userId, times);
+  }
+
+  /** Live models cost money and send text out: only for allowed users and channels, when configured. */
+  checkExpensive(userId: string, channelId: string | undefined, what: string): void {
+    const { allowedUsers, allowedChannels } = this.config;
+    if (allowedUsers.length && !allowedUsers.includes(userId)) {
+      throw new UserError(`${what} is limited to some users here.`, 'Ask an admin, or use a replayed model or the baseline.');
+    }
+    if (allowedChannels.length && channelId && !allowedChannels.includes(channelId)) {
+      throw new UserError(`${what} is not enabled in this channel.`, 'Use a replayed model or the baseline here.');
+    }
+  }
+
+  /** True the first time an event id is seen (Slack retries an event it thinks went unanswered). */
+  firstTime(eventId: string): boolean {
+    if (this.seenEvents.has(eventId)) return false;
+    this.seenEvents.add(eventId);
+    if (this.seenEvents.size > 10_000) this.seenEvents.delete(this.seenEvents.values().next().value!);
+    return true;
+  }
+}

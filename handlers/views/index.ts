@@ -1,0 +1,24 @@
+// The shortcut's modal submitted: the answer goes into the message's thread.
+import type { App } from '@slack/bolt';
+import { UserError } from '../../src/errors.js';
+import { answerMessage, errorText } from '../blocks/answers.js';
+import { isExpensive, post, type BotContext } from '../context.js';
+import { MODAL_ID } from '../shortcuts/index.js';
+
+export default {
+  register(app: App, ctx: BotContext) {
+    app.view(MODAL_ID, async ({ ack, view, body, client, logger }) => {
+      await ack();
+      const { channel, ts, text } = JSON.parse(view.private_metadata) as { channel: string; ts: string; text: string };
+      const task = view.state.values.task.value.selected_option?.value ?? '';
+      const model = view.state.values.model.value.selected_option?.value ?? '';
+      try {
+        if (isExpensive(ctx, model)) ctx.safety.checkExpensive(body.user.id, channel, `Sending text to ${model}`);
+        await post(client, channel, answerMessage(await ctx.services.ask({ task, model, text })), ts);
+      } catch (err) {
+        if (!(err instanceof UserError)) logger.error(err);
+        await client.chat.postEphemeral({ channel, user: body.user.id, text: errorText(err), thread_ts: ts });
+      }
+    });
+  },
+};
