@@ -5,7 +5,14 @@ import { UserError } from '../src/errors.js';
 const list = z
   .string()
   .optional()
-  .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
+  .transform((v) =>
+    v
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [],
+  );
 
 const schema = z.object({
   SLACK_BOT_TOKEN: z.string().min(1),

@@ -23,11 +23,23 @@ export function isExpensive(ctx: BotContext, alias: string): boolean {
 }
 
 export async function post(client: WebClient, channel: string, message: Message, threadTs?: string) {
-  return client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, thread_ts: threadTs, unfurl_links: false });
+  return client.chat.postMessage({
+    channel,
+    text: message.text,
+    blocks: message.blocks,
+    thread_ts: threadTs,
+    unfurl_links: false,
+  });
 }
 
 /** Runs one document and posts it: a parent message in the channel, the details as thread replies. */
-export async function runInThread(ctx: BotContext, client: WebClient, channel: string, userId: string, req: RunRequest) {
+export async function runInThread(
+  ctx: BotContext,
+  client: WebClient,
+  channel: string,
+  userId: string,
+  req: RunRequest,
+) {
   if (isExpensive(ctx, req.model)) ctx.safety.checkExpensive(userId, channel, `Running ${req.model}`);
   const result = await ctx.services.run(req);
   const models = ctx.services.models().map((m) => ({ alias: m.alias, label: m.label }));

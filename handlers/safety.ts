@@ -26,7 +26,10 @@ export class Safety {
   checkExpensive(userId: string, channelId: string | undefined, what: string): void {
     const { allowedUsers, allowedChannels } = this.config;
     if (allowedUsers.length && !allowedUsers.includes(userId)) {
-      throw new UserError(`${what} is limited to some users here.`, 'Ask an admin, or use a replayed model or the baseline.');
+      throw new UserError(
+        `${what} is limited to some users here.`,
+        'Ask an admin, or use a replayed model or the baseline.',
+      );
     }
     if (allowedChannels.length && channelId && !allowedChannels.includes(channelId)) {
       throw new UserError(`${what} is not enabled in this channel.`, 'Use a replayed model or the baseline here.');

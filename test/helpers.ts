@@ -33,6 +33,7 @@ models:
     maxRetries: 2
     concurrency: 2
     timeoutMs: 2000
+    freeText: true
   local:
     provider: openai-compatible
     model: local-model

@@ -1,7 +1,7 @@
 // The buttons of a run's parent message: another document, another model, the other shot, everything.
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { UserError } from '../../src/errors.js';
-import { errorText } from '../blocks/answers.js';
+import { errorText, isUnexpected } from '../blocks/answers.js';
 import { decodeRef, RUN_ACTIONS } from '../blocks/run.js';
 import { runInThread, type BotContext } from '../context.js';
 
@@ -35,7 +35,7 @@ export function runButton(ctx: BotContext) {
       }
       await runInThread(ctx, client, channel, body.user.id, req);
     } catch (err) {
-      if (!(err instanceof UserError)) logger.error(err);
+      if (isUnexpected(err)) logger.error(err);
       await respond({ response_type: 'ephemeral', replace_original: false, text: errorText(err) });
     }
   };

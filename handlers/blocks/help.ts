@@ -4,7 +4,7 @@ import { section } from './text.js';
 
 export const COMMAND_HELP = [
   '`/jcb run <task> <model> [<doc-id>|random] [--shot one|zero]` — one document: gold, output, scores, in a thread',
-  '`/jcb leaderboard [--source paper|runs] [--shot one|zero]` — the paper\'s Table 4, or our stored runs',
+  "`/jcb leaderboard [--source paper|runs] [--shot one|zero]` — the paper's Table 4, or our stored runs",
   '`/jcb tasks`, `/jcb models` — what can be run',
   '`/jcb help` — this',
 ].join('\n');

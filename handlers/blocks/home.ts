@@ -16,14 +16,21 @@ export function homeView(d: HomeData): { type: 'home'; blocks: KnownBlock[] } {
     header('J-ClinicalBench'),
     section(COMMAND_HELP),
     { type: 'divider' },
-    section('*The paper\'s models* (one-shot, ×100, recomputed from their released generations)'),
+    section("*The paper's models* (one-shot, ×100, recomputed from their released generations)"),
     d.paper ? code(boardTable(d.paper)) : context('The release is not available to this bot (JCB_DATA_DIR).'),
     section('*Our runs* (latest finished run per model and setting)'),
     d.runs?.rows.length ? code(boardTable(d.runs)) : context('No finished runs yet.'),
     { type: 'divider' },
     section('*Your recent runs*'),
     d.recent.length
-      ? code(d.recent.map((r) => `${r.created_at.slice(0, 16).replace('T', ' ')}  ${r.task} ${r.model} ${r.shot}-shot ${r.doc_id}  ${r.score === null ? '' : pct(r.score)}`).join('\n'))
+      ? code(
+          d.recent
+            .map(
+              (r) =>
+                `${r.created_at.slice(0, 16).replace('T', ' ')}  ${r.task} ${r.model} ${r.shot}-shot ${r.doc_id}  ${r.score === null ? '' : pct(r.score)}`,
+            )
+            .join('\n'),
+        )
       : context('None yet: try `/jcb run mr llm-jp`.'),
   ];
   return { type: 'home', blocks: blocks.slice(0, LIMITS.homeBlocks) };

@@ -37,11 +37,16 @@ export function decodeRef(blockId: string | undefined): RunRef | undefined {
   }
 }
 
-const source = (r: RunResult) => (r.model.provider === 'replay' ? 'replay of the released generation' : r.model.provider);
+const source = (r: RunResult) =>
+  r.model.provider === 'replay' ? 'replay of the released generation' : r.model.provider;
 
 function formatMetrics(m: Metrics, prefix = ''): string {
   return Object.entries(m)
-    .map(([k, v]) => (typeof v === 'number' ? `${prefix}${k} *${Number.isInteger(v) ? v : v.toFixed(4)}*` : formatMetrics(v, `${prefix}${k}.`)))
+    .map(([k, v]) =>
+      typeof v === 'number'
+        ? `${prefix}${k} *${Number.isInteger(v) ? v : v.toFixed(4)}*`
+        : formatMetrics(v, `${prefix}${k}.`),
+    )
     .join('  ·  ');
 }
 
@@ -59,15 +64,29 @@ export function runParent(r: RunResult, models: readonly { alias: string; label:
         type: 'actions',
         block_id: encodeRef(ref),
         elements: [
-          { type: 'button', action_id: RUN_ACTIONS.random, text: { type: 'plain_text', text: 'Another random document' } },
+          {
+            type: 'button',
+            action_id: RUN_ACTIONS.random,
+            text: { type: 'plain_text', text: 'Another random document' },
+          },
           {
             type: 'static_select',
             action_id: RUN_ACTIONS.model,
             placeholder: { type: 'plain_text', text: 'Same document, another model' },
-            options: models.slice(0, 100).map((m) => ({ text: { type: 'plain_text', text: cut(`${m.label} (${m.alias})`, 75) }, value: m.alias })),
+            options: models
+              .slice(0, 100)
+              .map((m) => ({ text: { type: 'plain_text', text: cut(`${m.label} (${m.alias})`, 75) }, value: m.alias })),
           },
-          { type: 'button', action_id: RUN_ACTIONS.shot, text: { type: 'plain_text', text: `Same document, ${otherShot}-shot` } },
-          { type: 'button', action_id: RUN_ACTIONS.all, text: { type: 'plain_text', text: 'Evaluate on every document' } },
+          {
+            type: 'button',
+            action_id: RUN_ACTIONS.shot,
+            text: { type: 'plain_text', text: `Same document, ${otherShot}-shot` },
+          },
+          {
+            type: 'button',
+            action_id: RUN_ACTIONS.all,
+            text: { type: 'plain_text', text: 'Evaluate on every document' },
+          },
         ],
       },
       context('Details in the thread.'),
@@ -94,7 +113,10 @@ export function comparisonBlocks(c: Comparison, metric: string, metrics: Metrics
       ];
     case 'entities':
       return [
-        fields(`*Gold entities* (${c.gold.length})\n${list(c.gold)}`, `*Predicted* (${c.predicted.length})\n${list(c.predicted)}`),
+        fields(
+          `*Gold entities* (${c.gold.length})\n${list(c.gold)}`,
+          `*Predicted* (${c.predicted.length})\n${list(c.predicted)}`,
+        ),
         context(`matched by position and kind: ${list(c.matched)}`),
       ];
     case 'labels':
@@ -114,7 +136,13 @@ export function runReplies(r: RunResult): Message[] {
         section(`*Model output* (${r.model.provider === 'replay' ? 'replayed' : 'live'})`),
         code(r.output || '(empty)'),
         ...comparisonBlocks(r.comparison, r.task.metric, r.metrics),
-        ...(r.parse.ok ? [] : [context(`:warning: ${escape(r.parse.problem ?? 'the output could not be read')} — scored all the same, as the release did.`)]),
+        ...(r.parse.ok
+          ? []
+          : [
+              context(
+                `:warning: ${escape(r.parse.problem ?? 'the output could not be read')} — scored all the same, as the release did.`,
+              ),
+            ]),
       ].slice(0, LIMITS.blocks),
     },
     {

@@ -26,9 +26,15 @@ export const fields = (...texts: string[]): KnownBlock => ({
   fields: texts.map((t) => ({ type: 'mrkdwn', text: cut(t, LIMITS.field) })),
 });
 
-export const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: cut(text, LIMITS.sectionText) }] });
+export const context = (text: string): KnownBlock => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text: cut(text, LIMITS.sectionText) }],
+});
 
-export const header = (text: string): KnownBlock => ({ type: 'header', text: { type: 'plain_text', text: cut(text, LIMITS.header) } });
+export const header = (text: string): KnownBlock => ({
+  type: 'header',
+  text: { type: 'plain_text', text: cut(text, LIMITS.header) },
+});
 
 /** A monospaced block for tables. */
 export const code = (text: string) => section(`\`\`\`${cut(text, LIMITS.sectionText - 6)}\`\`\``);

@@ -2,7 +2,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { parseCommand, splitWords } from '../../src/command/grammar.js';
 import { UserError } from '../../src/errors.js';
-import { errorText } from '../blocks/answers.js';
+import { errorText, isUnexpected } from '../blocks/answers.js';
 import { helpMessage } from '../blocks/help.js';
 import { leaderboardMessage, listMessage } from '../blocks/tables.js';
 import { runInThread, type BotContext } from '../context.js';
@@ -27,7 +27,10 @@ export function jcbCommand(ctx: BotContext) {
         case 'tasks':
           return void (await respond({
             response_type: 'ephemeral',
-            ...listMessage('Tasks', [['id', 'Table 4', 'metric'], ...ctx.services.tasks().map((t) => [t.id, t.label, t.metric])]),
+            ...listMessage('Tasks', [
+              ['id', 'Table 4', 'metric'],
+              ...ctx.services.tasks().map((t) => [t.id, t.label, t.metric]),
+            ]),
           }));
         case 'models':
           return void (await respond({
@@ -41,17 +44,22 @@ export function jcbCommand(ctx: BotContext) {
           await runInThread(ctx, client, command.channel_id, command.user_id, cmd);
           return;
         case 'leaderboard':
-          return void (await respond({ response_type: 'in_channel', ...leaderboardMessage(await ctx.services.leaderboard(cmd.shot, cmd.source)) }));
+          return void (await respond({
+            response_type: 'in_channel',
+            ...leaderboardMessage(await ctx.services.leaderboard(cmd.shot, cmd.source)),
+          }));
         case 'eval':
           throw new UserError(
             'Full evaluations from Slack arrive with the background queue.',
             `Meanwhile, from a terminal: \`jcb eval ${cmd.task} ${cmd.model}\`.`,
           );
         default:
-          throw new UserError(`"${cmd.kind.replace('-', ' ')}" runs in a terminal: \`npx jcb ${cmd.kind.replace('-', ' ')} …\`.`);
+          throw new UserError(
+            `"${cmd.kind.replace('-', ' ')}" runs in a terminal: \`npx jcb ${cmd.kind.replace('-', ' ')} …\`.`,
+          );
       }
     } catch (err) {
-      if (!(err instanceof UserError)) logger.error(err);
+      if (isUnexpected(err)) logger.error(err);
       await respond({ response_type: 'ephemeral', text: errorText(err) });
     }
   };

@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { parseConversation } from '../../src/command/conversation.js';
 import { parseCommand, splitWords, USAGE } from '../../src/command/grammar.js';
 import { UserError } from '../../src/errors.js';
-import { answerMessage, errorText } from '../blocks/answers.js';
+import { answerMessage, errorText, isUnexpected } from '../blocks/answers.js';
 import { helpMessage } from '../blocks/help.js';
 import { leaderboardMessage } from '../blocks/tables.js';
 import { isExpensive, post, runInThread, type BotContext } from '../context.js';
@@ -28,16 +28,22 @@ export async function converse(ctx: BotContext, client: WebClient, said: Said, l
       const cmd = parseCommand(splitWords(text));
       if (cmd.kind === 'run') return void (await runInThread(ctx, client, said.channel, said.user, cmd));
       if (cmd.kind === 'leaderboard') {
-        return void (await post(client, said.channel, leaderboardMessage(await ctx.services.leaderboard(cmd.shot, cmd.source)), said.threadTs));
+        return void (await post(
+          client,
+          said.channel,
+          leaderboardMessage(await ctx.services.leaderboard(cmd.shot, cmd.source)),
+          said.threadTs,
+        ));
       }
       throw new UserError(`Use \`/jcb ${text}\` for that.`);
     }
     const ask = parseConversation(text);
-    if (ask.model && isExpensive(ctx, ask.model)) ctx.safety.checkExpensive(said.user, said.channel, `Sending text to ${ask.model}`);
+    if (ask.model && isExpensive(ctx, ask.model))
+      ctx.safety.checkExpensive(said.user, said.channel, `Sending text to ${ask.model}`);
     else if (!ask.model) ctx.safety.checkExpensive(said.user, said.channel, 'Sending your text to a model');
     await post(client, said.channel, answerMessage(await ctx.services.ask(ask)), said.threadTs);
   } catch (err) {
-    if (!(err instanceof UserError)) log(err);
+    if (isUnexpected(err)) log(err);
     await post(client, said.channel, { text: errorText(err), blocks: [] }, said.threadTs);
   }
 }

@@ -3,7 +3,7 @@ import type { App } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { MAX_FREE_TEXT } from '../../src/command/conversation.js';
 import { UserError } from '../../src/errors.js';
-import { errorText } from '../blocks/answers.js';
+import { errorText, isUnexpected } from '../blocks/answers.js';
 import { cut } from '../blocks/text.js';
 import type { BotContext } from '../context.js';
 
@@ -17,14 +17,23 @@ export default {
     app.shortcut({ callback_id: SHORTCUT_ID, type: 'message_action' }, async ({ ack, shortcut, client, logger }) => {
       await ack();
       const text = shortcut.message.text ?? '';
-      const meta = JSON.stringify({ channel: shortcut.channel.id, ts: shortcut.message.thread_ts ?? shortcut.message.ts, text });
+      const meta = JSON.stringify({
+        channel: shortcut.channel.id,
+        ts: shortcut.message.thread_ts ?? shortcut.message.ts,
+        text,
+      });
       try {
         ctx.safety.checkRate(shortcut.user.id);
         if (!text.trim()) throw new UserError('That message has no text to run a task on.');
         if (meta.length > METADATA_ROOM || Array.from(text).length > MAX_FREE_TEXT) {
-          throw new UserError(`That message is too long for a task (${Array.from(text).length} characters).`, 'Copy a part of it into a DM to me.');
+          throw new UserError(
+            `That message is too long for a task (${Array.from(text).length} characters).`,
+            'Copy a part of it into a DM to me.',
+          );
         }
-        const tasks = ctx.services.tasks().filter((t) => ['cts', 'cca', 'mr', 'dc-tnm', 'ner-d', 'ner-med', 'hs-pn'].includes(t.id));
+        const tasks = ctx.services
+          .tasks()
+          .filter((t) => ['cts', 'cca', 'mr', 'dc-tnm', 'ner-d', 'ner-med', 'hs-pn'].includes(t.id));
         const models = ctx.services.models().filter((m) => m.provider !== 'replay');
         const blocks: KnownBlock[] = [
           { type: 'section', text: { type: 'mrkdwn', text: `*Text*\n${cut(text, 500)}` } },
@@ -32,21 +41,42 @@ export default {
             type: 'input',
             block_id: 'task',
             label: { type: 'plain_text', text: 'Task' },
-            element: { type: 'static_select', action_id: 'value', options: tasks.map((t) => ({ text: { type: 'plain_text', text: `${t.label}: ${t.title}`.slice(0, 75) }, value: t.id })) },
+            element: {
+              type: 'static_select',
+              action_id: 'value',
+              options: tasks.map((t) => ({
+                text: { type: 'plain_text', text: `${t.label}: ${t.title}`.slice(0, 75) },
+                value: t.id,
+              })),
+            },
           },
           {
             type: 'input',
             block_id: 'model',
             label: { type: 'plain_text', text: 'Model' },
-            element: { type: 'static_select', action_id: 'value', options: models.map((m) => ({ text: { type: 'plain_text', text: `${m.label} (${m.provider})`.slice(0, 75) }, value: m.alias })) },
+            element: {
+              type: 'static_select',
+              action_id: 'value',
+              options: models.map((m) => ({
+                text: { type: 'plain_text', text: `${m.label} (${m.provider})`.slice(0, 75) },
+                value: m.alias,
+              })),
+            },
           },
         ];
         await client.views.open({
           trigger_id: shortcut.trigger_id,
-          view: { type: 'modal', callback_id: MODAL_ID, private_metadata: meta, title: { type: 'plain_text', text: 'J-ClinicalBench' }, submit: { type: 'plain_text', text: 'Run' }, blocks },
+          view: {
+            type: 'modal',
+            callback_id: MODAL_ID,
+            private_metadata: meta,
+            title: { type: 'plain_text', text: 'J-ClinicalBench' },
+            submit: { type: 'plain_text', text: 'Run' },
+            blocks,
+          },
         });
       } catch (err) {
-        if (!(err instanceof UserError)) logger.error(err);
+        if (isUnexpected(err)) logger.error(err);
         await client.chat.postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, text: errorText(err) });
       }
     });

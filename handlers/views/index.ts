@@ -1,7 +1,6 @@
 // The shortcut's modal submitted: the answer goes into the message's thread.
 import type { App } from '@slack/bolt';
-import { UserError } from '../../src/errors.js';
-import { answerMessage, errorText } from '../blocks/answers.js';
+import { answerMessage, errorText, isUnexpected } from '../blocks/answers.js';
 import { isExpensive, post, type BotContext } from '../context.js';
 import { MODAL_ID } from '../shortcuts/index.js';
 
@@ -16,7 +15,7 @@ export default {
         if (isExpensive(ctx, model)) ctx.safety.checkExpensive(body.user.id, channel, `Sending text to ${model}`);
         await post(client, channel, answerMessage(await ctx.services.ask({ task, model, text })), ts);
       } catch (err) {
-        if (!(err instanceof UserError)) logger.error(err);
+        if (isUnexpected(err)) logger.error(err);
         await client.chat.postEphemeral({ channel, user: body.user.id, text: errorText(err), thread_ts: ts });
       }
     });

@@ -1,0 +1,382 @@
+// The real Bolt app over its HTTP receiver, with signed requests; nock stands in for the Slack Web API
+// and for OpenAI.
+import { createHmac } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createBot, type Bot } from '../handlers/app.js';
+import { createServices } from '../src/services.js';
+import { FIXTURE_RELEASE, freshStore, inThreadTokenizer, testModelsFile, type TestStore } from './helpers.js';
+
+const SECRET = 'test-signing-secret';
+const TOKEN = 'xoxb-test-token';
+const SLACK = 'https://slack.com';
+const HOOK = 'https://hooks.slack.com';
+const OPENAI = 'https://api.openai.com';
+
+interface Posted {
+  method: string;
+  at: number;
+  body: Record<string, unknown>;
+}
+
+function formBody(body: unknown): Record<string, unknown> {
+  const raw =
+    typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : (body as Record<string, unknown>);
+  const out: Record<string, unknown> = { ...raw };
+  for (const k of ['blocks', 'view']) if (typeof out[k] === 'string') out[k] = JSON.parse(out[k] as string);
+  return out;
+}
+
+function completion(content: string) {
+  return {
+    id: 'x',
+    object: 'chat.completion',
+    created: 1,
+    model: 'gpt-4o-mini',
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+  };
+}
+
+describe('the Slack bot', () => {
+  let bot: Bot;
+  let server: Server;
+  let url: string;
+  let store: TestStore;
+  let posted: Posted[];
+  let responses: Posted[];
+  let env: Record<string, string>;
+  const models = testModelsFile();
+
+  const start = async (extra: Record<string, string> = {}) => {
+    env = {
+      JCB_DATA_DIR: FIXTURE_RELEASE,
+      JCB_MODELS: models,
+      TEST_OPENAI_KEY: 'sk-test',
+      SLACK_BOT_TOKEN: TOKEN,
+      SLACK_SIGNING_SECRET: SECRET,
+      PORT: '0',
+      ...store.env,
+      ...extra,
+    };
+    bot = createBot(env, createServices({ env, tokenizer: inThreadTokenizer(), retryBaseDelayMs: 1 }));
+    server = (await bot.start())!;
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  };
+
+  /** Sends a request signed as Slack signs it (or not, for the forged cases). */
+  async function send(
+    body: string,
+    type: string,
+    opts: { age?: number; secret?: string; headers?: Record<string, string> } = {},
+  ) {
+    const ts = Math.floor(Date.now() / 1000) - (opts.age ?? 0);
+    const sig = `v0=${createHmac('sha256', opts.secret ?? SECRET)
+      .update(`v0:${ts}:${body}`)
+      .digest('hex')}`;
+    const res = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': type,
+        'x-slack-request-timestamp': String(ts),
+        'x-slack-signature': sig,
+        ...opts.headers,
+      },
+    });
+    const out = { status: res.status, text: await res.text(), at: performance.now() };
+    if (process.env.DEBUG_BOT) console.log('RES', url, out);
+    return out;
+  }
+
+  const command = (text: string, user = 'U1', opts = {}) =>
+    send(
+      new URLSearchParams({
+        command: '/jcb',
+        text,
+        user_id: user,
+        channel_id: 'C1',
+        team_id: 'T1',
+        response_url: `${HOOK}/commands/T1/1/abc`,
+        trigger_id: 't1',
+      }).toString(),
+      'application/x-www-form-urlencoded',
+      opts,
+    );
+  const interaction = (payload: object) =>
+    send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+  const event = (ev: object, id: string, headers: Record<string, string> = {}) =>
+    send(
+      JSON.stringify({
+        type: 'event_callback',
+        team_id: 'T1',
+        api_app_id: 'A1',
+        event_id: id,
+        event_time: 1,
+        event: ev,
+      }),
+      'application/json',
+      { headers },
+    );
+
+  /** Waits until `n` Web API posts (or response_url answers) have arrived. */
+  const until = async (list: () => unknown[], n: number) => {
+    for (let i = 0; i < 200 && list().length < n; i++) await new Promise((r) => setTimeout(r, 25));
+    return list();
+  };
+
+  beforeAll(() => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+  });
+  afterAll(() => nock.enableNetConnect());
+
+  beforeEach(async () => {
+    store = await freshStore('sqlite');
+    posted = [];
+    responses = [];
+    let ts = 1000;
+    // Bolt asks who the bot is before its first listener runs.
+    nock(SLACK).persist().post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'B1', team_id: 'T1' });
+    nock(SLACK)
+      .persist()
+      .post(/\/api\/(chat\.postMessage|chat\.postEphemeral|views\.open|views\.publish)/)
+      .reply(200, (uri, body) => {
+        const method = uri.split('/').pop()!;
+        posted.push({ method, at: performance.now(), body: formBody(body) });
+        return { ok: true, channel: 'C1', ts: `${ts++}.000100` };
+      });
+    nock(HOOK)
+      .persist()
+      .post(/.*/)
+      .reply(200, (_uri, body) => {
+        responses.push({ method: 'response_url', at: performance.now(), body: body as Record<string, unknown> });
+        return 'ok';
+      });
+    await start();
+  });
+
+  afterEach(async () => {
+    await bot.stop();
+    nock.cleanAll();
+  });
+
+  it('answers /jcb run in a thread: parent with buttons, then document, gold vs output, scores', async () => {
+    const res = await command('run mr gpt-4o A_p1');
+    expect(res.status).toBe(200);
+    const msgs = await until(() => posted, 4);
+    const [parent, ...replies] = msgs as Posted[];
+    expect(parent.body).toMatchObject({
+      channel: 'C1',
+      text: expect.stringContaining('MR · gpt-4o (replay of the released generation)'),
+    });
+    expect(parent.body.thread_ts).toBeUndefined();
+    const actions = (parent.body.blocks as { type: string; elements?: { action_id: string }[] }[]).find(
+      (b) => b.type === 'actions',
+    )!;
+    expect(actions.elements!.map((e) => e.action_id)).toEqual([
+      'run_random_document',
+      'run_other_model',
+      'run_other_shot',
+      'run_every_document',
+    ]);
+    expect(replies.map((r) => r.body.thread_ts)).toEqual(['1000.000100', '1000.000100', '1000.000100']);
+    const shown = JSON.stringify(replies[1].body.blocks);
+    expect(shown).toContain(':white_check_mark: *Matched* (1): ニトログリセリン');
+    expect(shown).toContain(':x: *Missed* (1): アスピリン');
+    expect(shown).toContain(':heavy_plus_sign: *Extra* (1): ヘパリン');
+    const direct = await createServices({ env, tokenizer: inThreadTokenizer() }).run({
+      task: 'mr',
+      model: 'gpt-4o',
+      doc: 'A_p1',
+      shot: 'one',
+    });
+    expect(replies[2].body.text).toBe(`Scores: F1 ${(direct.score * 100).toFixed(1)}`);
+  });
+
+  it('acknowledges at once, before the work is done', async () => {
+    nock(OPENAI).post('/v1/chat/completions').delay(400).reply(200, completion('["W"]'));
+    const res = await command('run mr openai-test B_p1');
+    expect(res).toMatchObject({ status: 200, text: '' });
+    const [parent] = (await until(() => posted, 4)) as Posted[];
+    expect(parent.at).toBeGreaterThan(res.at);
+    expect(parent.body.text).toContain('openai-test (openai)');
+  });
+
+  it.each([
+    ['a forged signature', { secret: 'wrong' }],
+    ['a replayed request older than five minutes', { age: 600 }],
+  ])('rejects %s with 401 and does nothing', async (_name, opts) => {
+    const res = await command('run mr gpt-4o A_p1', 'U1', opts);
+    expect(res.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(posted).toEqual([]);
+  });
+
+  it('works a retried event once', async () => {
+    const mention = { type: 'app_mention', user: 'U1', channel: 'C1', text: '<@B1> help', ts: '5.1' };
+    expect((await event(mention, 'Ev1')).status).toBe(200);
+    expect(
+      (await event(mention, 'Ev1', { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).status,
+    ).toBe(200);
+    await until(() => posted, 2);
+    expect(posted).toHaveLength(1);
+    expect(posted[0].body).toMatchObject({ thread_ts: '5.1' });
+  });
+
+  it.each([
+    ['run nope gpt-4o', /Unknown task "nope"\. Tasks: examqa/],
+    ['run mr nobody', /Unknown model "nobody"\. Known models: gpt-4o/],
+    ['run mr gpt-4o Z_p9', /No document "Z_p9" in mr\. Ids look like: /],
+    ['run mr gpt-4o --shot zero', /gpt-4o \(replay\) has no released zero-shot generations for mr/],
+    ['frobnicate', /Unknown command "frobnicate"/],
+  ])('answers "/jcb %s" with an ephemeral message saying what would be right', async (text, message) => {
+    const res = await command(text);
+    expect(res.status).toBe(200);
+    const ephemeral = res.text ? JSON.parse(res.text) : ((await until(() => responses, 1))[0] as Posted).body;
+    expect(ephemeral).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(message) });
+    expect(posted).toEqual([]);
+  });
+
+  it('reports a provider that fails', async () => {
+    nock(OPENAI)
+      .post('/v1/chat/completions')
+      .times(3)
+      .reply(500, { error: { message: 'down' } });
+    await command('run mr openai-test B_p1');
+    const [r] = (await until(() => responses, 1)) as Posted[];
+    expect(r.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringMatching(/provider failed: openai-test: HTTP 500.*after 3 attempts/),
+    });
+  });
+
+  it('re-runs from the buttons: the other shot, another model; says when "every document" is not available', async () => {
+    await command('run mr gpt-4o A_p1');
+    const [parent] = (await until(() => posted, 4)) as Posted[];
+    const actions = (parent.body.blocks as { type: string; block_id: string }[]).find((b) => b.type === 'actions')!;
+    const click = (action: object) =>
+      interaction({
+        type: 'block_actions',
+        user: { id: 'U1' },
+        channel: { id: 'C1' },
+        team: { id: 'T1' },
+        trigger_id: 't',
+        response_url: `${HOOK}/actions/1`,
+        container: { type: 'message', message_ts: '1000.000100', channel_id: 'C1' },
+        actions: [{ block_id: actions.block_id, action_ts: '1', ...action }],
+      });
+    await click({ action_id: 'run_random_document', type: 'button' });
+    const again = (await until(() => posted, 8))[4] as Posted;
+    expect(again.body.text).toMatch(/MR · gpt-4o .* one-shot · document (A_p1|B_p1)/);
+    await click({ action_id: 'run_other_model', type: 'static_select', selected_option: { value: 'baseline' } });
+    expect(((await until(() => posted, 12))[8] as Posted).body.text).toMatch(
+      /MR · baseline \(baseline\) · one-shot · document A_p1/,
+    );
+    await click({ action_id: 'run_every_document', type: 'button' });
+    const [r] = (await until(() => responses, 1)) as Posted[];
+    expect(r.body.text).toMatch(/arrives with the background queue.*jcb eval mr gpt-4o --shot one/);
+  });
+
+  it('answers a mention with a task and free text in a thread, and DMs the same way', async () => {
+    nock(OPENAI).post('/v1/chat/completions').times(2).reply(200, completion('患者さんは熱があります。'));
+    await event({ type: 'app_mention', user: 'U1', channel: 'C1', text: '<@B1> simplify: 発熱あり', ts: '7.1' }, 'Ev2');
+    await event(
+      {
+        type: 'message',
+        channel_type: 'im',
+        user: 'U1',
+        channel: 'D1',
+        text: 'cts --model openai-test 発熱あり',
+        ts: '8.1',
+      },
+      'Ev3',
+    );
+    const msgs = (await until(() => posted, 2)) as Posted[];
+    expect(msgs.map((m) => m.body.thread_ts).sort()).toEqual(['7.1', '8.1']);
+    expect(JSON.stringify(msgs[0].body.blocks)).toContain('患者さんは熱があります。');
+    expect(JSON.stringify(msgs[0].body.blocks)).toContain('no gold answer, so there is no score');
+  });
+
+  it.each([
+    [
+      'cts --model gpt-4o 発熱',
+      /gpt-4o is replayed from the paper's outputs: it cannot answer new text\. Models allowed free text: openai-test/,
+    ],
+    ['cts --model local 発熱', /local is not allowed free text/],
+    ['ir 発熱', /Unknown task "ir"/],
+    [`cts ${'長'.repeat(9000)}`, /9000 characters long; the limit is 8000/],
+  ])('explains why a mention cannot be answered (%#)', async (text, message) => {
+    await event(
+      { type: 'app_mention', user: 'U1', channel: 'C1', text: `<@B1> ${text.slice(0, 9100)}`, ts: '9.1' },
+      `E-${text.length}-${text.slice(0, 8)}`,
+    );
+    const [m] = (await until(() => posted, 1)) as Posted[];
+    expect(m.body.text).toMatch(message);
+  });
+
+  it("runs a task on a message from the shortcut, in that message's thread", async () => {
+    nock(OPENAI).post('/v1/chat/completions').reply(200, completion('38度の熱があります'));
+    await interaction({
+      type: 'message_action',
+      callback_id: 'run_task_on_message',
+      trigger_id: 'trig',
+      user: { id: 'U1' },
+      channel: { id: 'C1' },
+      team: { id: 'T1' },
+      message: { ts: '11.1', text: '38度の発熱あり' },
+      response_url: `${HOOK}/a`,
+    });
+    const [open] = (await until(() => posted, 1)) as Posted[];
+    expect(open.method).toBe('views.open');
+    const view = open.body.view as { callback_id: string; private_metadata: string };
+    await interaction({
+      type: 'view_submission',
+      user: { id: 'U1' },
+      team: { id: 'T1' },
+      view: {
+        id: 'V1',
+        callback_id: view.callback_id,
+        private_metadata: view.private_metadata,
+        state: {
+          values: {
+            task: { value: { type: 'static_select', selected_option: { value: 'cts' } } },
+            model: { value: { type: 'static_select', selected_option: { value: 'openai-test' } } },
+          },
+        },
+      },
+    });
+    const answer = ((await until(() => posted, 2)) as Posted[])[1];
+    if (process.env.DEBUG_BOT)
+      console.log(
+        posted.map((p) => [p.method, p.body.text]),
+        responses,
+      );
+    expect(answer.body).toMatchObject({ channel: 'C1', thread_ts: '11.1' });
+    expect(JSON.stringify(answer.body.blocks)).toContain('38度の熱があります');
+  });
+
+  it("publishes App Home: the leaderboards, the person's recent runs, how to use it", async () => {
+    await command('run mr gpt-4o A_p1');
+    await until(() => posted, 4);
+    await event({ type: 'app_home_opened', user: 'U1', channel: 'D1', tab: 'home' }, 'Ev9');
+    const home = ((await until(() => posted, 5)) as Posted[]).find((p) => p.method === 'views.publish')!;
+    const text = JSON.stringify(home.body.view);
+    expect(home.body.user_id).toBe('U1');
+    expect(text).toContain('/jcb run');
+    expect(text).toMatch(/gpt-4o +– +– +75\.0/);
+    expect(text).toMatch(/mr gpt-4o one-shot A_p1 +50\.0/);
+  });
+});
+
+describe("the bot's guards", () => {
+  it.each([
+    [{}, /SLACK_BOT_TOKEN is not set/],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /Set SLACK_APP_TOKEN .* or SLACK_SIGNING_SECRET/],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', PORT: 'eighty' }, /PORT: /],
+  ])('names what is missing in the configuration (%#)', (env, message) => {
+    expect(() => createBot(env as NodeJS.ProcessEnv)).toThrow(message);
+  });
+});
