@@ -380,3 +380,89 @@ describe("the bot's guards", () => {
     expect(() => createBot(env as NodeJS.ProcessEnv)).toThrow(message);
   });
 });
+
+describe('per-user limits and the allowlist', () => {
+  let bot: Bot;
+  let store: TestStore;
+  const said: string[] = [];
+  let target: string;
+
+  beforeAll(async () => {
+    store = await freshStore('sqlite');
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    nock(SLACK).persist().post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'B1', team_id: 'T1' });
+    nock(HOOK)
+      .persist()
+      .post(/.*/)
+      .reply(200, (_u, b) => (said.push((b as { text: string }).text), 'ok'));
+    const env = {
+      JCB_DATA_DIR: FIXTURE_RELEASE,
+      JCB_MODELS: testModelsFile(),
+      TEST_OPENAI_KEY: 'sk-test',
+      SLACK_BOT_TOKEN: TOKEN,
+      SLACK_SIGNING_SECRET: SECRET,
+      PORT: '0',
+      JCB_BOT_RATE_PER_MINUTE: '2',
+      JCB_BOT_ALLOWED_USERS: 'U_OK',
+      ...store.env,
+    };
+    bot = createBot(env, createServices({ env, tokenizer: inThreadTokenizer() }));
+    const srv = (await bot.start())!;
+    target = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/slack/events`;
+  });
+  afterAll(async () => {
+    await bot.stop();
+    nock.cleanAll();
+    nock.enableNetConnect();
+    await store.drop();
+  });
+
+  const slash = async (text: string, user: string) => {
+    const body = new URLSearchParams({
+      command: '/jcb',
+      text,
+      user_id: user,
+      channel_id: 'C1',
+      team_id: 'T1',
+      response_url: `${HOOK}/c`,
+      trigger_id: 't',
+    }).toString();
+    const ts = Math.floor(Date.now() / 1000);
+    const sig = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
+    const res = await fetch(target, {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(ts),
+        'x-slack-signature': sig,
+      },
+    });
+    return res.text();
+  };
+
+  it('keeps live models to the allowed users', async () => {
+    await slash('run mr openai-test B_p1', 'U_OTHER');
+    for (let i = 0; i < 80 && said.length < 1; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(said[0]).toMatch(/Running openai-test is limited to some users here/);
+  });
+
+  it('refuses a user over the per-minute limit', async () => {
+    await slash('help', 'U_BUSY');
+    await slash('help', 'U_BUSY');
+    expect(JSON.parse(await slash('help', 'U_BUSY')).text).toMatch(/2 requests in the last minute; the limit is 2/);
+    expect(await slash('help', 'U_CALM')).toBe('');
+  });
+});
+
+describe('starting the bot', () => {
+  it('says when Slack refuses the token', async () => {
+    nock.disableNetConnect();
+    nock(SLACK).post('/api/auth.test').times(2).reply(200, { ok: false, error: 'invalid_auth' });
+    const refused = createBot({ SLACK_BOT_TOKEN: 'xoxb-wrong', SLACK_SIGNING_SECRET: 's', PORT: '0' });
+    await expect(refused.start()).rejects.toThrow(/Slack refused SLACK_BOT_TOKEN: invalid_auth/);
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+});

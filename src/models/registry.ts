@@ -1,5 +1,5 @@
 // The model registry (data/models.yml, or the file JCB_MODELS names), validated at the boundary.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -85,9 +85,17 @@ export function parseRegistry(text: string, source: string): ModelConfig[] {
   return Object.entries(result.data.models).map(([alias, m]) => ({ ...m, alias, label: m.label ?? alias }));
 }
 
+// Read again only when the file changes (the bot asks for the models on every request).
+const parsed = new Map<string, { mtimeMs: number; models: ModelConfig[] }>();
+
 export function loadModels(env: NodeJS.ProcessEnv = process.env): ModelConfig[] {
   const file = registryPath(env);
-  return parseRegistry(readFileSync(file, 'utf8'), file);
+  const { mtimeMs } = statSync(file);
+  const known = parsed.get(file);
+  if (known?.mtimeMs === mtimeMs) return known.models;
+  const models = parseRegistry(readFileSync(file, 'utf8'), file);
+  parsed.set(file, { mtimeMs, models });
+  return models;
 }
 
 export function findModel(alias: string, env: NodeJS.ProcessEnv = process.env): ModelConfig {
