@@ -1,5 +1,6 @@
 // The Bolt app: Socket Mode with SLACK_APP_TOKEN, else the HTTP receiver on PORT at /slack/events.
 import { App, LogLevel } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { Server } from 'node:http';
 import { UserError } from '../src/errors.js';
 import { createServices, type Services } from '../src/services.js';
@@ -8,41 +9,51 @@ import { createContext } from './context.js';
 import { registerListeners } from './index.js';
 
 export interface Bot {
-  app: App;
   config: BotConfig;
-  /** Starts listening; resolves with the HTTP server in HTTP mode. */
+  /** Checks the token, then listens; resolves with the HTTP server in HTTP mode. */
   start(): Promise<Server | undefined>;
   stop(): Promise<void>;
 }
 
+/** Who the token belongs to, or a clear refusal. */
+async function whoAmI(config: BotConfig): Promise<{ botId: string; botUserId: string }> {
+  const client = new WebClient(config.botToken, { slackApiUrl: config.slackApiUrl, retryConfig: { retries: 2 } });
+  try {
+    const me = await client.auth.test();
+    return { botId: me.bot_id as string, botUserId: me.user_id as string };
+  } catch (err) {
+    throw new UserError(
+      `Slack refused SLACK_BOT_TOKEN: ${(err as { data?: { error?: string } }).data?.error ?? (err as Error).message}.`,
+      'Copy the Bot User OAuth Token (xoxb-…) of the installed app (README, "Connect Slack").',
+    );
+  }
+}
+
 export function createBot(env: NodeJS.ProcessEnv = process.env, services: Services = createServices({ env })): Bot {
   const config = botConfig(env);
-  const app = new App({
-    token: config.botToken,
-    ...(config.appToken ? { socketMode: true, appToken: config.appToken } : { signingSecret: config.signingSecret }),
-    clientOptions: config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : undefined,
-    logLevel: env.JCB_DEBUG ? LogLevel.DEBUG : LogLevel.INFO,
-  });
-  registerListeners(app, createContext(services, config));
+  let app: App | undefined;
   return {
-    app,
     config,
     async start() {
-      // Bolt checks the token with auth.test once, at construction (with the check off, Bolt 5.1 calls
-      // auth.test on every request). Asked again here, to say clearly when Slack refuses the token.
-      try {
-        await app.client.auth.test();
-      } catch (err) {
-        throw new UserError(
-          `Slack refused SLACK_BOT_TOKEN: ${(err as { data?: { error?: string } }).data?.error ?? (err as Error).message}.`,
-          'Copy the Bot User OAuth Token (xoxb-…) of the installed app (README, "Connect Slack").',
-        );
-      }
+      // The bot's identity is asked once, here. (Bolt 5.1 asks auth.test again on every request
+      // when given neither the ids nor token verification at construction.)
+      const identity = await whoAmI(config);
+      app = new App({
+        token: config.botToken,
+        ...identity,
+        tokenVerificationEnabled: false,
+        ...(config.appToken
+          ? { socketMode: true, appToken: config.appToken }
+          : { signingSecret: config.signingSecret }),
+        clientOptions: config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : undefined,
+        logLevel: env.JCB_DEBUG ? LogLevel.DEBUG : LogLevel.INFO,
+      });
+      registerListeners(app, createContext(services, config));
       const server = (await app.start(config.port)) as unknown;
       return config.appToken ? undefined : (server as Server);
     },
     async stop() {
-      await app.stop();
+      await app?.stop();
       await services.close();
     },
   };

@@ -5,15 +5,30 @@ import type { Message } from './blocks/run.js';
 import { runParent, runReplies } from './blocks/run.js';
 import type { BotConfig } from './config.js';
 import { Safety } from './safety.js';
+import { Semaphore } from '../src/models/limits.js';
 
 export interface BotContext {
   services: Services;
   safety: Safety;
   config: BotConfig;
+  /**
+   * Runs work after a request has been acknowledged, a few at a time: a burst of requests is then
+   * acknowledged at once instead of waiting behind each other's work.
+   */
+  afterAck<T>(work: () => Promise<T>): Promise<T>;
 }
 
+const WORK_IN_PARALLEL = 4;
+
 export function createContext(services: Services, config: BotConfig): BotContext {
-  return { services, safety: new Safety(config), config };
+  const slots = new Semaphore(WORK_IN_PARALLEL);
+  return {
+    services,
+    safety: new Safety(config),
+    config,
+    // setImmediate first: the acknowledgement's response is written before any work starts.
+    afterAck: (work) => new Promise<void>((resolve) => setImmediate(resolve)).then(() => slots.use(work)),
+  };
 }
 
 /** Live models are the expensive ones: replays and the baseline are open to all. */

@@ -10,33 +10,35 @@ type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
 export function runButton(ctx: BotContext) {
   return async ({ ack, body, action, client, respond, logger }: Args) => {
     await ack();
-    try {
-      ctx.safety.checkRate(body.user.id);
-      const ref = decodeRef(action.block_id);
-      const channel = body.channel?.id;
-      if (!ref || !channel) throw new UserError('This button has lost what it was about; run the command again.');
-      const req = { task: ref.t, model: ref.m, doc: ref.d, shot: ref.s };
-      switch (action.action_id) {
-        case RUN_ACTIONS.random:
-          req.doc = 'random';
-          break;
-        case RUN_ACTIONS.model:
-          if (action.type !== 'static_select' || !action.selected_option) return;
-          req.model = action.selected_option.value;
-          break;
-        case RUN_ACTIONS.shot:
-          req.shot = ref.s === 'one' ? 'zero' : 'one';
-          break;
-        case RUN_ACTIONS.all:
-          throw new UserError(
-            'Evaluating every document from Slack arrives with the background queue.',
-            `Meanwhile, from a terminal: \`jcb eval ${ref.t} ${ref.m} --shot ${ref.s}\`.`,
-          );
+    await ctx.afterAck(async () => {
+      try {
+        ctx.safety.checkRate(body.user.id);
+        const ref = decodeRef(action.block_id);
+        const channel = body.channel?.id;
+        if (!ref || !channel) throw new UserError('This button has lost what it was about; run the command again.');
+        const req = { task: ref.t, model: ref.m, doc: ref.d, shot: ref.s };
+        switch (action.action_id) {
+          case RUN_ACTIONS.random:
+            req.doc = 'random';
+            break;
+          case RUN_ACTIONS.model:
+            if (action.type !== 'static_select' || !action.selected_option) return;
+            req.model = action.selected_option.value;
+            break;
+          case RUN_ACTIONS.shot:
+            req.shot = ref.s === 'one' ? 'zero' : 'one';
+            break;
+          case RUN_ACTIONS.all:
+            throw new UserError(
+              'Evaluating every document from Slack arrives with the background queue.',
+              `Meanwhile, from a terminal: \`jcb eval ${ref.t} ${ref.m} --shot ${ref.s}\`.`,
+            );
+        }
+        await runInThread(ctx, client, channel, body.user.id, req);
+      } catch (err) {
+        if (isUnexpected(err)) logger.error(err);
+        await respond({ response_type: 'ephemeral', replace_original: false, text: errorText(err) });
       }
-      await runInThread(ctx, client, channel, body.user.id, req);
-    } catch (err) {
-      if (isUnexpected(err)) logger.error(err);
-      await respond({ response_type: 'ephemeral', replace_original: false, text: errorText(err) });
-    }
+    });
   };
 }
