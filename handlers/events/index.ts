@@ -7,24 +7,21 @@ export default {
   register(app: App, ctx: BotContext) {
     app.event('app_mention', async ({ event, client, logger }) => {
       if (!event.user) return;
-      await converse(
-        ctx,
-        client,
-        { user: event.user, channel: event.channel, text: event.text, threadTs: event.thread_ts ?? event.ts },
-        (e) => logger.error(e),
-      );
+      const said = {
+        user: event.user,
+        channel: event.channel,
+        text: event.text,
+        threadTs: event.thread_ts ?? event.ts,
+      };
+      await ctx.afterAck(() => converse(ctx, client, said, (e) => logger.error(e)));
     });
 
     // Direct messages; the bot's own messages and edits are not requests.
     app.message(async ({ message, client, logger }) => {
       if (message.channel_type !== 'im' || message.subtype !== undefined || 'bot_id' in message) return;
       const m = message as { user: string; channel: string; text?: string; ts: string; thread_ts?: string };
-      await converse(
-        ctx,
-        client,
-        { user: m.user, channel: m.channel, text: m.text ?? '', threadTs: m.thread_ts ?? m.ts },
-        (e) => logger.error(e),
-      );
+      const said = { user: m.user, channel: m.channel, text: m.text ?? '', threadTs: m.thread_ts ?? m.ts };
+      await ctx.afterAck(() => converse(ctx, client, said, (e) => logger.error(e)));
     });
 
     app.event('app_home_opened', async ({ event, client, logger }) => {
