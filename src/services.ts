@@ -3,7 +3,10 @@ import path from 'node:path';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { UserError } from './errors.js';
 import { evaluationDocuments, findDocument, findTask } from './evaluation/documents.js';
-import { evaluate, planDocuments, type EvalResult, type Progress } from './evaluation/engine.js';
+import { evaluate, openRun, planDocuments, type EvalResult, type Progress } from './evaluation/engine.js';
+import type Queue from 'bull';
+import { CHUNK_SIZE, ensureReachable, openEvalQueue, removeWaitingJobs, type ChunkJob } from './queue/eval-queue.js';
+import { startWorker } from './queue/worker.js';
 import { exportRun } from './evaluation/export.js';
 import { scoreRows, taskOfFolder } from './evaluation/score-file.js';
 import { createRougeTokenizer, type RougeTokenizer } from './metrics/tokenizer/index.js';
@@ -106,6 +109,19 @@ export interface AskResult {
   parse: { ok: boolean; problem?: string; shown: string };
 }
 
+export interface RunProgress {
+  run: Run;
+  planned: number | null;
+  done: number;
+  failed: number;
+  elapsedMs: number;
+  /** Estimated time left, from the pace so far; undefined before the first document. */
+  etaMs: number | undefined;
+  scores: RunSummary['scores'];
+  /** Headline scores of the model's previous finished run, by task: to show the change. */
+  previous: Record<string, number>;
+}
+
 export interface ServicesOptions {
   env?: NodeJS.ProcessEnv;
   tokenizer?: RougeTokenizer;
@@ -149,6 +165,8 @@ export function createServices(options: ServicesOptions = {}) {
   const getRelease = () => (release ??= Release.fromEnv(env));
   const getTokenizer = () => (tokenizer ??= createRougeTokenizer());
   const getStore = () => (store ??= Store.open(env));
+  let queue: Queue.Queue<ChunkJob> | undefined;
+  const getQueue = () => (queue ??= openEvalQueue(env));
   const ctx = { tokenize: (texts: readonly string[]) => getTokenizer().tokenize(texts) };
   const hasRelease = () => {
     try {
@@ -288,7 +306,11 @@ export function createServices(options: ServicesOptions = {}) {
         gold: task.showGold(gold),
         output: generation.output,
         parse: { ok: parsed.ok, problem: parsed.problem, shown: task.showParsed(parsed) },
-        comparison: task.compare?.(gold, parsed) ?? { kind: 'labels', gold: task.showGold(gold), predicted: task.showParsed(parsed) },
+        comparison: task.compare?.(gold, parsed) ?? {
+          kind: 'labels',
+          gold: task.showGold(gold),
+          predicted: task.showParsed(parsed),
+        },
         metrics,
         score: task.headline(metrics),
       };
@@ -299,10 +321,15 @@ export function createServices(options: ServicesOptions = {}) {
       const task = findTask(req.task);
       if (!task.documentFromText) {
         const open = TASKS.filter((t) => t.documentFromText).map((t) => t.id);
-        throw new UserError(`${task.id} does not take free text (its input has several parts).`, `Tasks that do: ${open.join(', ')}.`);
+        throw new UserError(
+          `${task.id} does not take free text (its input has several parts).`,
+          `Tasks that do: ${open.join(', ')}.`,
+        );
       }
       if (Array.from(req.text).length > MAX_FREE_TEXT) {
-        throw new UserError(`The text is ${Array.from(req.text).length} characters long; the limit is ${MAX_FREE_TEXT}.`);
+        throw new UserError(
+          `The text is ${Array.from(req.text).length} characters long; the limit is ${MAX_FREE_TEXT}.`,
+        );
       }
       const allowed = loadModels(env).filter((m) => m.provider !== 'replay' && m.provider !== 'baseline' && m.freeText);
       const alias = req.model ?? env.JCB_CHAT_MODEL ?? allowed[0]?.alias;
@@ -312,14 +339,25 @@ export function createServices(options: ServicesOptions = {}) {
       if (!alias) throw new UserError('No model may answer free text.', suggestion);
       const model = findModel(alias, env);
       if (model.provider === 'replay') {
-        throw new UserError(`${model.alias} is replayed from the paper's outputs: it cannot answer new text.`, suggestion);
+        throw new UserError(
+          `${model.alias} is replayed from the paper's outputs: it cannot answer new text.`,
+          suggestion,
+        );
       }
       if (model.provider !== 'baseline' && !model.freeText) {
-        throw new UserError(`${model.alias} is not allowed free text: it would send it to ${model.baseUrl ?? 'api.openai.com'}.`, suggestion);
+        throw new UserError(
+          `${model.alias} is not allowed free text: it would send it to ${model.baseUrl ?? 'api.openai.com'}.`,
+          suggestion,
+        );
       }
       const doc = task.documentFromText(req.text, getRelease()) as Document<unknown>;
       const provider = providerOf(model);
-      const generation = await provider.generate({ task, document: doc, shot: 'zero', prompt: buildPrompt(getRelease(), task.folder, doc, 'zero') });
+      const generation = await provider.generate({
+        task,
+        document: doc,
+        shot: 'zero',
+        prompt: buildPrompt(getRelease(), task.folder, doc, 'zero'),
+      });
       const parsed = task.parse(generation.output) as Parsed<unknown>;
       return {
         task: { id: task.id, label: task.label, title: task.title },
@@ -331,7 +369,9 @@ export function createServices(options: ServicesOptions = {}) {
 
     /** Remembers who asked for a single-document run (App Home lists a person's recent ones). */
     async recordRequest(userId: string, origin: string, result: RunResult): Promise<void> {
-      await (await getStore()).recordRequest({
+      await (
+        await getStore()
+      ).recordRequest({
         user_id: userId,
         origin,
         task: result.task.id,
@@ -484,6 +524,99 @@ export function createServices(options: ServicesOptions = {}) {
       return exportRun(path.resolve(dir), { run, tasks });
     },
 
+    /** Creates a run and queues its documents in jobs for the workers; answers at once. */
+    async enqueueEvaluation(cmd: EvalCommand): Promise<{ run: Run; jobs: number; documents: number }> {
+      const tasks = tasksOf(cmd.task);
+      const model = findModel(cmd.model, env);
+      const provider = providerOf(model);
+      const plan = planDocuments({ tasks, shot: cmd.shot, limit: cmd.limit }, provider, getRelease());
+      if (plan.length === 0)
+        throw new UserError(`${model.alias} has nothing to evaluate for ${cmd.task} (${cmd.shot}-shot).`);
+      const q = getQueue();
+      await ensureReachable(q, env);
+      const s = await getStore();
+      const run = await openRun(s, { tasks, shot: cmd.shot, limit: cmd.limit, runId: cmd.runId }, provider, 'queued');
+      await s.setPlanned(run.id, plan.length);
+      const jobs: ChunkJob[] = [];
+      for (const task of tasks) {
+        const ids = plan.filter((it) => it.task === task).map((it) => it.doc.id);
+        for (let i = 0; i < ids.length; i += CHUNK_SIZE) {
+          jobs.push({
+            runId: run.id,
+            task: task.id,
+            docIds: ids.slice(i, i + CHUNK_SIZE),
+            noCache: cmd.noCache ?? false,
+          });
+        }
+      }
+      // Job ids make a re-queued run (same id) add nothing twice.
+      await Promise.all(jobs.map((job, i) => q.add('chunk', job, { jobId: `${run.id}:${job.task}:${i}` })));
+      return { run: { ...run, planned: plan.length }, jobs: jobs.length, documents: plan.length };
+    },
+
+    /** Where a run stands: documents done and failed, time so far and left, scores once finished. */
+    async status(id?: string): Promise<RunProgress[]> {
+      const s = await getStore();
+      const runs = id
+        ? [await requireRun(id)]
+        : (await s.listRuns(20)).filter((r) => r.status !== 'finished').slice(0, 5);
+      return Promise.all(
+        runs.map(async (run): Promise<RunProgress> => {
+          const { done, failed } = await s.progress(run.id);
+          const elapsedMs =
+            (run.status === 'finished' ? Date.parse(run.updated_at) : Date.now()) - Date.parse(run.created_at);
+          const left = run.planned === null ? undefined : run.planned - done - failed;
+          const summary = await runSummary(run);
+          return {
+            run,
+            planned: run.planned,
+            done,
+            failed,
+            elapsedMs,
+            etaMs: left !== undefined && done + failed > 0 ? (elapsedMs / (done + failed)) * left : undefined,
+            scores: summary.scores,
+            previous: Object.fromEntries(await s.previousScores(run.model, run.shot, run.created_at)),
+          };
+        }),
+      );
+    },
+
+    /** Stops a queued run: its waiting jobs are removed, running ones stop; finished documents stay. */
+    async cancel(id: string): Promise<{ run: Run; removedJobs: number }> {
+      const run = await requireRun(id);
+      const s = await getStore();
+      const cancelled =
+        (await s.transition(run.id, 'queued', 'cancelled')) || (await s.transition(run.id, 'running', 'cancelled'));
+      if (!cancelled) throw new UserError(`Run ${id} is ${run.status}: only queued or running runs can be cancelled.`);
+      let removedJobs = 0;
+      if (run.planned !== null) {
+        await ensureReachable(getQueue(), env);
+        removedJobs = await removeWaitingJobs(getQueue(), run.id);
+      }
+      return { run: { ...run, status: 'cancelled' }, removedJobs };
+    },
+
+    /** Takes evaluation jobs until closed (`jcb worker`; any number, on any machine sharing Redis and the store). */
+    async startWorker(concurrency = 2, log?: (m: string) => void): Promise<void> {
+      await startWorker(
+        {
+          queue: getQueue(),
+          store: getStore,
+          providerFor: (alias) => providerOf(findModel(alias, env)),
+          release: getRelease,
+          scoring: ctx,
+          log,
+        },
+        concurrency,
+      );
+    },
+
+    /** Remembers where a run's progress is shown (e.g. a Slack message), until it ends. */
+    watch: async (runId: string, target: string, messageId: string) =>
+      (await getStore()).notify(runId, target, messageId),
+    watched: async (prefix: string) => (await getStore()).openNotifications(prefix),
+    unwatch: async (runId: string) => (await getStore()).closeNotification(runId),
+
     storeLocation: async () => (await getStore()).where,
 
     /** What the release holds per setting and model, and what does not fit. */
@@ -495,6 +628,7 @@ export function createServices(options: ServicesOptions = {}) {
 
     async close() {
       await tokenizer?.close();
+      await queue?.close();
       if (store) await (await store).close();
     },
   };

@@ -13,6 +13,7 @@ import {
   renderRuns,
   renderRunsLeaderboard,
   renderScores,
+  renderStatus,
   table,
 } from './render.js';
 
@@ -71,6 +72,15 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(board) : print(renderLeaderboard(board));
     }
     case 'eval': {
+      if (cmd.queue) {
+        const queued = await services.enqueueEvaluation(cmd);
+        if (cmd.json) return printJson(queued);
+        return print(
+          `Run ${queued.run.id} queued: ${queued.documents} documents in ${queued.jobs} jobs.\n` +
+            `Workers take them: \`jcb worker\` (any number, on any machine with the same REDIS_URL and store). ` +
+            `Follow it with \`jcb status ${queued.run.id}\`.`,
+        );
+      }
       const controller = new AbortController();
       const stop = () => controller.abort(new Error('interrupted'));
       process.once('SIGINT', stop);
@@ -118,7 +128,18 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return;
     }
     case 'bot':
-      return; // started by main()
+    case 'worker':
+      return; // long-running: started by main()
+    case 'status': {
+      const runs = await services.status(cmd.runId);
+      return cmd.json ? printJson(runs) : print(renderStatus(runs));
+    }
+    case 'cancel': {
+      const { run, removedJobs } = await services.cancel(cmd.runId);
+      return print(
+        `Run ${run.id} cancelled (${removedJobs} waiting jobs removed); its finished documents stay stored.`,
+      );
+    }
     case 'data-check': {
       const checks = services.checkData();
       return cmd.json ? printJson(checks) : print(renderCheck(checks));
@@ -138,6 +159,19 @@ async function startBot(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
+/** Takes evaluation jobs until stopped; a stopped worker's job is taken again by another. */
+async function startWorker(
+  services: ReturnType<typeof createServices>,
+  concurrency: number | undefined,
+): Promise<void> {
+  await services.storeLocation(); // fails now, with a clear message, if the store cannot be opened
+  void services.startWorker(concurrency ?? 2, (m) => process.stderr.write(`jcb worker: ${m}\n`));
+  process.stderr.write(`jcb worker: taking evaluation jobs (${concurrency ?? 2} at a time).\n`);
+  const stop = () => void services.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
 export async function main(argv: string[]): Promise<number> {
   let cmd: Command | undefined;
   const services = createServices();
@@ -145,6 +179,10 @@ export async function main(argv: string[]): Promise<number> {
     cmd = parseCommand(argv);
     if (cmd.kind === 'bot') {
       await startBot();
+      return 0;
+    }
+    if (cmd.kind === 'worker') {
+      await startWorker(services, cmd.concurrency);
       return 0;
     }
     await execute(cmd, services);
@@ -158,7 +196,7 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.JCB_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     return 2;
   } finally {
-    if (cmd?.kind !== 'bot') await services.close();
+    if (cmd?.kind !== 'bot' && cmd?.kind !== 'worker') await services.close();
   }
 }
 

@@ -1,7 +1,7 @@
 // Plain-text views of service results for a terminal.
 import type { TaskCheck } from '../release/check.js';
 import type { EvalResult } from '../evaluation/engine.js';
-import type { Leaderboard, RunResult, RunSummary, ScoreRow } from '../services.js';
+import type { Leaderboard, RunProgress, RunResult, RunSummary, ScoreRow } from '../services.js';
 import type { Metrics } from '../tasks/types.js';
 
 /** East Asian wide characters take two columns in a terminal. */
@@ -175,4 +175,33 @@ export function renderRunsLeaderboard(runs: Leaderboard, paper: Leaderboard | un
   return runs.rows.length
     ? `${header}\n\n${table(['model', 'source', ...runs.columns.map((c) => c.label)], rows)}`
     : `No finished ${runs.shot}-shot runs stored yet: start one with jcb eval <task|all> <model>.${paper ? `\n\n${renderLeaderboard(paper)}` : ''}`;
+}
+
+const duration = (ms: number) => (ms < 90_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
+
+/** A text progress bar: done (#) and failed (x) out of the planned documents. */
+export function progressBar(done: number, failed: number, planned: number, width = 20): string {
+  const d = Math.round((done / Math.max(1, planned)) * width);
+  const f = Math.min(width - d, Math.round((failed / Math.max(1, planned)) * width));
+  return `[${'#'.repeat(d)}${'x'.repeat(f)}${'.'.repeat(width - d - f)}]`;
+}
+
+export function renderStatus(runs: RunProgress[]): string {
+  if (runs.length === 0) return 'No runs under way. `jcb runs` lists them all.';
+  return runs
+    .map((p) => {
+      const planned = p.planned ?? p.done + p.failed;
+      const head = `Run ${p.run.id} — ${p.run.model}, ${p.run.shot}-shot, ${p.run.status}`;
+      const bar = `${progressBar(p.done, p.failed, planned)} ${p.done + p.failed}/${planned} (${p.failed} failed), ${duration(p.elapsedMs)} so far${p.etaMs !== undefined && p.run.status !== 'finished' ? `, about ${duration(p.etaMs)} left` : ''}`;
+      const scores = p.scores.map((s) => {
+        const before = p.previous[s.task];
+        const change =
+          before === undefined
+            ? ''
+            : ` (${s.score >= before ? '+' : ''}${pct(s.score - before)} since the previous run)`;
+        return `  ${s.task} ${pct(s.score)}${change}`;
+      });
+      return [head, bar, ...scores].join('\n');
+    })
+    .join('\n\n');
 }

@@ -52,7 +52,10 @@ export function parseConversation(message: string): Conversation {
   text = text.trim();
   if (!text) throw new UserError(`No text after "${head[1]}".`, CONVERSATION_HELP);
   if (Array.from(text).length > MAX_FREE_TEXT) {
-    throw new UserError(`The text is ${Array.from(text).length} characters long; the limit is ${MAX_FREE_TEXT}.`, 'Send a shorter part of it.');
+    throw new UserError(
+      `The text is ${Array.from(text).length} characters long; the limit is ${MAX_FREE_TEXT}.`,
+      'Send a shorter part of it.',
+    );
   }
   return { task: KEYWORDS[name] ?? name, model, text };
 }

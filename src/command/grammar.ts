@@ -20,8 +20,13 @@ export type Command =
       concurrency?: number;
       runId?: string;
       noCache: boolean;
+      /** In the background, through the queue and its workers. */
+      queue: boolean;
       json: boolean;
     }
+  | { kind: 'worker'; concurrency?: number }
+  | { kind: 'status'; runId?: string; json: boolean }
+  | { kind: 'cancel'; runId: string }
   | { kind: 'runs'; json: boolean }
   | { kind: 'show'; runId: string; json: boolean }
   | { kind: 'export'; runId: string; dir: string }
@@ -35,8 +40,11 @@ export const USAGE: Record<string, string> = {
   models: 'models [--json]',
   'models add':
     'models add <alias> --provider openai|openai-compatible --model NAME [--base-url URL] [--api-key-env VAR] [--label L]',
-  run: 'run <task> <model> [<doc-id>|random] [--shot one|zero] [--json]',
-  eval: 'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache] [--json]',
+  run: 'run <task> <model> [<doc-id>|random|all] [--shot one|zero] [--json]',
+  eval: 'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache] [--queue] [--json]',
+  worker: 'worker [--concurrency N]',
+  status: 'status [<run>] [--json]',
+  cancel: 'cancel <run>',
   runs: 'runs [--json]',
   show: 'show <run> [--json]',
   export: 'export <run> [--dir D]',
@@ -57,7 +65,10 @@ const OPTIONS: Record<string, { values: string[]; flags: string[] }> = {
   models: { values: [], flags: ['json'] },
   'models add': { values: ['provider', 'model', 'base-url', 'api-key-env', 'label'], flags: [] },
   run: { values: ['shot'], flags: ['json'] },
-  eval: { values: ['shot', 'limit', 'concurrency', 'run'], flags: ['no-cache', 'json'] },
+  eval: { values: ['shot', 'limit', 'concurrency', 'run'], flags: ['no-cache', 'queue', 'json'] },
+  worker: { values: ['concurrency'], flags: [] },
+  status: { values: [], flags: ['json'] },
+  cancel: { values: [], flags: [] },
   runs: { values: [], flags: ['json'] },
   show: { values: [], flags: ['json'] },
   export: { values: ['dir'], flags: [] },
@@ -161,6 +172,9 @@ export function parseCommand(words: readonly string[]): Command {
       atMost(name, positionals, 3);
       const [task, model, doc = 'random'] = positionals;
       if (!task || !model) throw new UserError('"run" needs a task and a model.', `Usage: jcb ${USAGE.run}`);
+      // `run <task> <model> all`: every document, in the background.
+      if (doc.toLowerCase() === 'all')
+        return { kind: 'eval', task, model, shot: shotOf(values.shot), noCache: false, queue: true, json };
       return { kind: 'run', task, model, doc, shot: shotOf(values.shot), json };
     }
     case 'score':
@@ -187,8 +201,20 @@ export function parseCommand(words: readonly string[]): Command {
         concurrency: countOf('concurrency', values.concurrency),
         runId: values.run,
         noCache: flags.has('no-cache'),
+        queue: flags.has('queue'),
         json,
       };
+    }
+    case 'worker':
+      atMost(name, positionals, 0);
+      return { kind: 'worker', concurrency: countOf('concurrency', values.concurrency) };
+    case 'status':
+      atMost(name, positionals, 1);
+      return { kind: 'status', runId: positionals[0], json };
+    case 'cancel': {
+      atMost(name, positionals, 1);
+      if (!positionals[0]) throw new UserError('"cancel" needs a run id.', 'See `jcb status` for the runs under way.');
+      return { kind: 'cancel', runId: positionals[0] };
     }
     case 'runs':
       atMost(name, positionals, 0);

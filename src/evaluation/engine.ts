@@ -70,7 +70,7 @@ export function cacheKey(fingerprint: Record<string, unknown>, prompt: string): 
   return sha256(JSON.stringify({ ...fingerprint, prompt }));
 }
 
-interface Item {
+export interface Item {
   task: Task;
   doc: Document<unknown>;
   index: number;
@@ -88,7 +88,12 @@ export function planDocuments(
   });
 }
 
-async function openRun(store: Store, req: EvalRequest, provider: ModelProvider): Promise<Run> {
+export async function openRun(
+  store: Store,
+  req: EvalRequest,
+  provider: ModelProvider,
+  status = 'running',
+): Promise<Run> {
   const tasks = JSON.stringify(req.tasks.map((t) => t.id));
   if (req.runId) {
     const existing = await store.getRun(req.runId);
@@ -104,8 +109,8 @@ async function openRun(store: Store, req: EvalRequest, provider: ModelProvider):
           'Resume it with the same task, model, shot and limit, or start a new run without --run.',
         );
       }
-      await store.setRunStatus(existing.id, 'running');
-      return { ...existing, status: 'running' };
+      await store.setRunStatus(existing.id, status);
+      return { ...existing, status };
     }
   }
   const now = new Date().toISOString();
@@ -120,16 +125,23 @@ async function openRun(store: Store, req: EvalRequest, provider: ModelProvider):
     shot: req.shot,
     tasks,
     doc_limit: req.limit ?? null,
-    status: 'running',
+    status,
     created_at: now,
     updated_at: now,
+    planned: null,
   };
   await store.createRun(run);
   return run;
 }
 
-async function generateCached(provider: ModelProvider, item: Item, req: EvalRequest, prompt: string, deps: EngineDeps) {
-  const key = provider.fingerprint && !req.noCache ? cacheKey(provider.fingerprint, prompt) : undefined;
+async function generateCached(
+  provider: ModelProvider,
+  item: Item,
+  opts: { shot: Shot; noCache?: boolean },
+  prompt: string,
+  deps: EngineDeps,
+) {
+  const key = provider.fingerprint && !opts.noCache ? cacheKey(provider.fingerprint, prompt) : undefined;
   if (key) {
     const hit = await deps.store.cached(key);
     if (hit) {
@@ -145,7 +157,7 @@ async function generateCached(provider: ModelProvider, item: Item, req: EvalRequ
   const generation = await provider.generate({
     task: item.task,
     document: item.doc,
-    shot: req.shot,
+    shot: opts.shot,
     prompt,
     signal: deps.signal,
   });
@@ -172,21 +184,43 @@ export function aggregateDocuments(task: Task, rows: readonly RunDocument[]): Ta
   };
 }
 
-export async function evaluate(req: EvalRequest, deps: EngineDeps): Promise<EvalResult> {
+export interface ProcessOptions {
+  shot: Shot;
+  noCache?: boolean;
+  concurrency?: number;
+  /** Asked before each document: a cancelled run stops taking documents. */
+  stopIf?: () => Promise<boolean>;
+}
+
+export interface Processed {
+  computed: number;
+  cacheHits: number;
+  failed: number;
+  interrupted: boolean;
+}
+
+/**
+ * Evaluates the items of a run that are not stored yet, storing each as it finishes: the unit of work
+ * of both a one-process run and a queued job (a job re-run after a crash recomputes nothing done).
+ */
+export async function processItems(
+  run: Run,
+  items: readonly Item[],
+  opts: ProcessOptions,
+  deps: EngineDeps,
+  progress?: { total: number },
+): Promise<Processed> {
   const { store, provider, release } = deps;
-  const run = await openRun(store, req, provider);
-  const plan = planDocuments(req, provider, release);
   const stored = await store.documents(run.id);
   const finished = new Set(stored.filter((r) => r.status === 'done').map((r) => `${r.task}\u0000${r.doc_id}`));
-  const queue = plan.filter((it) => !finished.has(`${it.task.id}\u0000${it.doc.id}`));
+  const queue = items.filter((it) => !finished.has(`${it.task.id}\u0000${it.doc.id}`));
   const scoresSoFar = new Map<string, DocScore[]>();
-  for (const r of stored)
-    if (r.status === 'done')
-      (scoresSoFar.get(r.task) ?? scoresSoFar.set(r.task, []).get(r.task)!).push(JSON.parse(r.scores!));
-  let done = plan.length - queue.length;
-  let failed = 0;
-  let cacheHits = 0;
-  let computed = 0;
+  const push = (task: string, score: DocScore) =>
+    (scoresSoFar.get(task) ?? scoresSoFar.set(task, []).get(task)!).push(score);
+  for (const r of stored) if (r.status === 'done') push(r.task, JSON.parse(r.scores!));
+  const total = progress?.total ?? items.length;
+  let done = total - queue.length;
+  const out: Processed = { computed: 0, cacheHits: 0, failed: 0, interrupted: false };
 
   const report = (task: Task) => {
     const scores = scoresSoFar.get(task.id) ?? [];
@@ -194,26 +228,19 @@ export async function evaluate(req: EvalRequest, deps: EngineDeps): Promise<Eval
       runId: run.id,
       task: task.id,
       done,
-      total: plan.length,
-      failed,
+      total,
+      failed: out.failed,
       runningScore: scores.length ? task.headline(task.aggregate(scores)) : undefined,
     });
   };
 
   const process1 = async (item: Item) => {
     const { task, doc } = item;
-    const prompt = buildPrompt(release, task.folder, doc, req.shot);
-    const base = {
-      run_id: run.id,
-      task: task.id,
-      doc_id: doc.id,
-      doc_index: item.index,
-      prompt_hash: sha256(prompt),
-      finished_at: '',
-    };
+    const prompt = buildPrompt(release, task.folder, doc, opts.shot);
+    const base = { run_id: run.id, task: task.id, doc_id: doc.id, doc_index: item.index, prompt_hash: sha256(prompt) };
     let row: RunDocument;
     try {
-      const { generation, cached } = await generateCached(provider, item, req, prompt, deps);
+      const { generation, cached } = await generateCached(provider, item, opts, prompt, deps);
       const gold = generation.gold ?? doc.gold;
       const parsed = task.parse(generation.output) as Parsed<unknown>;
       const [score] = await task.score([{ gold, parsed }], deps.scoring);
@@ -233,12 +260,12 @@ export async function evaluate(req: EvalRequest, deps: EngineDeps): Promise<Eval
         cached: cached ? 1 : 0,
         finished_at: new Date().toISOString(),
       };
-      if (cached) cacheHits++;
-      (scoresSoFar.get(task.id) ?? scoresSoFar.set(task.id, []).get(task.id)!).push(score);
+      if (cached) out.cacheHits++;
+      push(task.id, score);
     } catch (err) {
       if (deps.signal?.aborted) return; // interrupted: the document stays missing, to be done on resume
       if (err instanceof UserError) throw err;
-      failed++;
+      out.failed++;
       row = {
         ...base,
         status: 'failed',
@@ -257,25 +284,33 @@ export async function evaluate(req: EvalRequest, deps: EngineDeps): Promise<Eval
       };
     }
     await store.saveDocument(row);
-    computed++;
+    out.computed++;
     done++;
     report(task);
   };
 
-  const width = Math.max(1, Math.min(req.concurrency ?? provider.concurrency, queue.length || 1));
+  const width = Math.max(1, Math.min(opts.concurrency ?? provider.concurrency, queue.length || 1));
   let next = 0;
+  let stopped = false;
   await Promise.all(
     Array.from({ length: width }, async () => {
-      while (next < queue.length && !deps.signal?.aborted) await process1(queue[next++]);
+      while (next < queue.length && !deps.signal?.aborted && !stopped) {
+        if (opts.stopIf && (await opts.stopIf())) {
+          stopped = true;
+          break;
+        }
+        await process1(queue[next++]);
+      }
     }),
   );
+  out.interrupted = Boolean(deps.signal?.aborted) || stopped;
+  return out;
+}
 
-  if (deps.signal?.aborted) {
-    await store.setRunStatus(run.id, 'interrupted');
-    return { run: { ...run, status: 'interrupted' }, outcomes: [], computed, cacheHits, interrupted: true };
-  }
+/** Aggregates every task of a run from its stored documents and marks it finished. */
+export async function finishRun(store: Store, run: Run, tasks: readonly Task[]): Promise<TaskOutcome[]> {
   const rows = await store.documents(run.id);
-  const outcomes = req.tasks.map((task) =>
+  const outcomes = tasks.map((task) =>
     aggregateDocuments(
       task,
       rows.filter((r) => r.task === task.id),
@@ -295,5 +330,29 @@ export async function evaluate(req: EvalRequest, deps: EngineDeps): Promise<Eval
     });
   }
   await store.setRunStatus(run.id, 'finished');
-  return { run: { ...run, status: 'finished' }, outcomes, computed, cacheHits, interrupted: false };
+  return outcomes;
+}
+
+export async function evaluate(req: EvalRequest, deps: EngineDeps): Promise<EvalResult> {
+  const run = await openRun(deps.store, req, deps.provider);
+  const plan = planDocuments(req, deps.provider, deps.release);
+  const processed = await processItems(run, plan, req, deps);
+  if (processed.interrupted) {
+    await deps.store.setRunStatus(run.id, 'interrupted');
+    return {
+      run: { ...run, status: 'interrupted' },
+      outcomes: [],
+      computed: processed.computed,
+      cacheHits: processed.cacheHits,
+      interrupted: true,
+    };
+  }
+  const outcomes = await finishRun(deps.store, run, req.tasks);
+  return {
+    run: { ...run, status: 'finished' },
+    outcomes,
+    computed: processed.computed,
+    cacheHits: processed.cacheHits,
+    interrupted: false,
+  };
 }

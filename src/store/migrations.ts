@@ -78,10 +78,33 @@ const migrations: Record<string, Migration> = {
         .addColumn('score', 'double precision')
         .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('request_history_user').on('request_history').columns(['user_id', 'created_at']).execute();
+      await db.schema
+        .createIndex('request_history_user')
+        .on('request_history')
+        .columns(['user_id', 'created_at'])
+        .execute();
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('request_history').execute();
+    },
+  },
+  '003_queued_runs': {
+    async up(db: Kysely<unknown>) {
+      // How many documents a queued run covers: its workers finish it when all are stored.
+      await db.schema.alterTable('runs').addColumn('planned', 'integer').execute();
+      // Where a run's progress is shown (a Slack message), so that a restarted bot resumes updating it.
+      await db.schema
+        .createTable('run_notifications')
+        .addColumn('run_id', 'varchar(64)', (c) => c.primaryKey().references('runs.id').onDelete('cascade'))
+        .addColumn('target', 'varchar(256)', (c) => c.notNull())
+        .addColumn('message_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('done', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('run_notifications').execute();
+      await db.schema.alterTable('runs').dropColumn('planned').execute();
     },
   },
 };

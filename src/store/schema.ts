@@ -14,6 +14,17 @@ export interface RunsTable {
   status: string;
   created_at: string;
   updated_at: string;
+  /** Documents a queued run covers (null for runs done in one process). */
+  planned: number | null;
+}
+
+/** Where a run's progress is shown, e.g. target `slack:C0123`, message_id its ts; done once final. */
+export interface RunNotificationsTable {
+  run_id: string;
+  target: string;
+  message_id: string;
+  done: number;
+  created_at: string;
 }
 
 export interface RunDocumentsTable {
@@ -81,6 +92,7 @@ export interface Database {
   run_scores: RunScoresTable;
   response_cache: ResponseCacheTable;
   request_history: RequestHistoryTable;
+  run_notifications: RunNotificationsTable;
   kysely_migration: { name: string; timestamp: string };
   kysely_migration_lock: { id: string; is_locked: Generated<number> };
 }

@@ -7,7 +7,14 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Selectable } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
-import type { Database, RequestHistoryTable, RunDocumentsTable, RunScoresTable, RunsTable } from './schema.js';
+import type {
+  Database,
+  RequestHistoryTable,
+  RunDocumentsTable,
+  RunNotificationsTable,
+  RunScoresTable,
+  RunsTable,
+} from './schema.js';
 
 export type Run = Selectable<RunsTable>;
 export type RunDocument = Selectable<RunDocumentsTable>;
@@ -71,6 +78,71 @@ export class Store {
       .execute();
   }
 
+  /**
+   * Moves a run from one status to another only if it is still in the first: the worker that wins
+   * `running → aggregating` is the one that aggregates, whatever the number of workers.
+   */
+  async transition(id: string, from: string, to: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('runs')
+      .set({ status: to, updated_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .where('status', '=', from)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async progress(runId: string): Promise<{ done: number; failed: number }> {
+    const rows = await this.db
+      .selectFrom('run_documents')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('run_id', '=', runId)
+      .groupBy('status')
+      .execute();
+    const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+    return { done: count('done'), failed: count('failed') };
+  }
+
+  async notify(runId: string, target: string, messageId: string): Promise<void> {
+    await this.db
+      .insertInto('run_notifications')
+      .values({ run_id: runId, target, message_id: messageId, done: 0, created_at: new Date().toISOString() })
+      .onConflict((oc) => oc.column('run_id').doUpdateSet({ target, message_id: messageId, done: 0 }))
+      .execute();
+  }
+
+  async openNotifications(prefix: string): Promise<Selectable<RunNotificationsTable>[]> {
+    return this.db
+      .selectFrom('run_notifications')
+      .selectAll()
+      .where('done', '=', 0)
+      .where('target', 'like', `${prefix}%`)
+      .execute();
+  }
+
+  async closeNotification(runId: string): Promise<void> {
+    await this.db.updateTable('run_notifications').set({ done: 1 }).where('run_id', '=', runId).execute();
+  }
+
+  /** The latest finished run of a model before `runId`, for "change since the last run". */
+  async previousScores(model: string, shot: string, before: string): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('run_scores')
+      .innerJoin('runs', 'runs.id', 'run_scores.run_id')
+      .select(['run_scores.task', 'run_scores.score', 'runs.created_at'])
+      .where('runs.model', '=', model)
+      .where('runs.shot', '=', shot)
+      .where('runs.status', '=', 'finished')
+      .where('runs.created_at', '<', before)
+      .orderBy('runs.created_at')
+      .execute();
+    return new Map(rows.map((r) => [r.task, r.score]));
+  }
+
+  async setPlanned(id: string, planned: number): Promise<void> {
+    await this.db.updateTable('runs').set({ planned }).where('id', '=', id).execute();
+  }
+
   async setRunStatus(id: string, status: string): Promise<void> {
     await this.db
       .updateTable('runs')
@@ -118,7 +190,10 @@ export class Store {
 
   async recordRequest(row: Omit<Selectable<RequestHistoryTable>, 'id'>): Promise<void> {
     const id = `${row.created_at}-${randomBytes(4).toString('hex')}`;
-    await this.db.insertInto('request_history').values({ id, ...row }).execute();
+    await this.db
+      .insertInto('request_history')
+      .values({ id, ...row })
+      .execute();
   }
 
   async recentRequests(userId: string, limit = 10): Promise<Selectable<RequestHistoryTable>[]> {

@@ -65,7 +65,9 @@ export function rougeTask(spec: RougeTaskSpec): Task {
     },
     headline: (m) => m.f1 as number,
     compare: (gold, parsed) => ({ kind: 'texts', gold, output: parsed.value }),
-    documentFromText: spec.textField ? (text) => ({ id: 'text', text, fields: { [spec.textField!]: text }, gold: '' }) : undefined,
+    documentFromText: spec.textField
+      ? (text) => ({ id: 'text', text, fields: { [spec.textField!]: text }, gold: '' })
+      : undefined,
     showGold: (gold) => gold,
     showParsed: (p) => p.value,
   });

@@ -1,0 +1,69 @@
+// The evaluation queue on Bull (Redis): a run is split into jobs of a bounded number of documents,
+// which workers on any machine take.
+import Queue from 'bull';
+import { UserError } from '../errors.js';
+
+export interface ChunkJob {
+  runId: string;
+  task: string;
+  /** The documents of this job, by id; their order in the task's plan decides aggregation order. */
+  docIds: string[];
+  noCache: boolean;
+}
+
+export const QUEUE_NAME = 'jcb-eval';
+/** Documents a job covers: small enough that a stalled job costs little to redo. */
+export const CHUNK_SIZE = 25;
+
+export function redisUrl(env: NodeJS.ProcessEnv): string {
+  return env.REDIS_URL || 'redis://127.0.0.1:6379';
+}
+
+export function openEvalQueue(env: NodeJS.ProcessEnv): Queue.Queue<ChunkJob> {
+  const lockMs = Number(env.JCB_QUEUE_LOCK_MS) || 30_000;
+  const queue = new Queue<ChunkJob>(QUEUE_NAME, redisUrl(env), {
+    // Tests and separate deployments on one Redis use their own prefix.
+    prefix: env.JCB_QUEUE_PREFIX || 'jcb',
+    // A worker that dies leaves its job locked: after lockDuration it is stalled and taken again.
+    settings: { lockDuration: lockMs, stalledInterval: Math.max(500, lockMs / 2), maxStalledCount: 3 },
+    defaultJobOptions: {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 2000 },
+      removeOnComplete: 1000,
+      removeOnFail: 1000,
+    },
+  });
+  // Connection errors are retried by ioredis; they are reported by the callers that need Redis now.
+  queue.on('error', () => {});
+  return queue;
+}
+
+/** Fails fast, with what to do, when Redis cannot be reached (ioredis would otherwise wait for it). */
+export async function ensureReachable(
+  queue: Queue.Queue<ChunkJob>,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 1500,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
+  });
+  try {
+    await Promise.race([queue.client.ping(), timeout]);
+  } catch (err) {
+    throw new UserError(
+      `The evaluation queue is unavailable: Redis at ${redisUrl(env).replace(/\/\/[^@]*@/, '//')} does not answer (${(err as Error).message}).`,
+      'Start Redis or set REDIS_URL; single documents (`run`) work without it.',
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Jobs of a run not yet taken by a worker. */
+export async function removeWaitingJobs(queue: Queue.Queue<ChunkJob>, runId: string): Promise<number> {
+  const jobs = await queue.getJobs(['waiting', 'delayed', 'paused']);
+  const mine = jobs.filter((j) => j?.data.runId === runId);
+  await Promise.all(mine.map((j) => j.remove()));
+  return mine.length;
+}
