@@ -7,6 +7,7 @@ import { createServices, type Services } from '../src/services.js';
 import { botConfig, type BotConfig } from './config.js';
 import { createContext } from './context.js';
 import { registerListeners } from './index.js';
+import { trackProgress } from './progress.js';
 
 export interface Bot {
   config: BotConfig;
@@ -32,6 +33,7 @@ async function whoAmI(config: BotConfig): Promise<{ botId: string; botUserId: st
 export function createBot(env: NodeJS.ProcessEnv = process.env, services: Services = createServices({ env })): Bot {
   const config = botConfig(env);
   let app: App | undefined;
+  let stopTracking = () => {};
   return {
     config,
     async start() {
@@ -50,9 +52,11 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
       });
       registerListeners(app, createContext(services, config));
       const server = (await app.start(config.port)) as unknown;
+      stopTracking = trackProgress(services, app.client, (err) => app?.logger.error(err));
       return config.appToken ? undefined : (server as Server);
     },
     async stop() {
+      stopTracking();
       await app?.stop();
       await services.close();
     },

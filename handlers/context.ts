@@ -1,6 +1,7 @@
 // What every listener gets: the core services, the safety guards, and posting helpers.
 import type { WebClient } from '@slack/web-api';
-import type { RunRequest, Services } from '../src/services.js';
+import type { EvalCommand, RunRequest, Services } from '../src/services.js';
+import { progressMessage } from './blocks/progress.js';
 import type { Message } from './blocks/run.js';
 import { runParent, runReplies } from './blocks/run.js';
 import type { BotConfig } from './config.js';
@@ -45,6 +46,22 @@ export async function post(client: WebClient, channel: string, message: Message,
     thread_ts: threadTs,
     unfurl_links: false,
   });
+}
+
+/** Queues a full evaluation and posts its progress message, which the progress tracker keeps current. */
+export async function evaluateInBackground(
+  ctx: BotContext,
+  client: WebClient,
+  channel: string,
+  userId: string,
+  cmd: EvalCommand,
+) {
+  if (isExpensive(ctx, cmd.model)) ctx.safety.checkExpensive(userId, channel, `Evaluating ${cmd.model}`);
+  const queued = await ctx.services.enqueueEvaluation(cmd);
+  const [progress] = await ctx.services.status(queued.run.id);
+  const posted = await post(client, channel, progressMessage(progress));
+  await ctx.services.watch(queued.run.id, `slack:${channel}`, posted.ts!);
+  return queued;
 }
 
 /** Runs one document and posts it: a parent message in the channel, the details as thread replies. */

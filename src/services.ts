@@ -5,7 +5,7 @@ import { UserError } from './errors.js';
 import { evaluationDocuments, findDocument, findTask } from './evaluation/documents.js';
 import { evaluate, openRun, planDocuments, type EvalResult, type Progress } from './evaluation/engine.js';
 import type Queue from 'bull';
-import { CHUNK_SIZE, ensureReachable, openEvalQueue, removeWaitingJobs, type ChunkJob } from './queue/eval-queue.js';
+import { chunkSize, ensureReachable, openEvalQueue, removeWaitingJobs, type ChunkJob } from './queue/eval-queue.js';
 import { startWorker } from './queue/worker.js';
 import { exportRun } from './evaluation/export.js';
 import { scoreRows, taskOfFolder } from './evaluation/score-file.js';
@@ -538,13 +538,14 @@ export function createServices(options: ServicesOptions = {}) {
       const run = await openRun(s, { tasks, shot: cmd.shot, limit: cmd.limit, runId: cmd.runId }, provider, 'queued');
       await s.setPlanned(run.id, plan.length);
       const jobs: ChunkJob[] = [];
+      const size = chunkSize(env);
       for (const task of tasks) {
         const ids = plan.filter((it) => it.task === task).map((it) => it.doc.id);
-        for (let i = 0; i < ids.length; i += CHUNK_SIZE) {
+        for (let i = 0; i < ids.length; i += size) {
           jobs.push({
             runId: run.id,
             task: task.id,
-            docIds: ids.slice(i, i + CHUNK_SIZE),
+            docIds: ids.slice(i, i + size),
             noCache: cmd.noCache ?? false,
           });
         }

@@ -58,6 +58,7 @@ describe('the Slack bot', () => {
       SLACK_BOT_TOKEN: TOKEN,
       SLACK_SIGNING_SECRET: SECRET,
       PORT: '0',
+      JCB_QUEUE_PREFIX: `jcbbot-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
       ...store.env,
       ...extra,
     };
@@ -142,7 +143,7 @@ describe('the Slack bot', () => {
     nock(SLACK).persist().post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'B1', team_id: 'T1' });
     nock(SLACK)
       .persist()
-      .post(/\/api\/(chat\.postMessage|chat\.postEphemeral|views\.open|views\.publish)/)
+      .post(/\/api\/(chat\.postMessage|chat\.update|chat\.postEphemeral|views\.open|views\.publish)/)
       .reply(200, (uri, body) => {
         const method = uri.split('/').pop()!;
         posted.push({ method, at: performance.now(), body: formBody(body) });
@@ -276,8 +277,42 @@ describe('the Slack bot', () => {
       /MR · baseline \(baseline\) · one-shot · document A_p1/,
     );
     await click({ action_id: 'run_every_document', type: 'button' });
+    const progress = ((await until(() => posted, 13))[12] as Posted).body;
+    expect(progress.text).toMatch(/^Evaluation \S+: gpt-4o on mr, 0\/2/);
+  });
+
+  it('runs /jcb eval in the background: a progress message updated in place, final scores in its thread', async () => {
+    const worker = createServices({ env, tokenizer: inThreadTokenizer() });
+    try {
+      await worker.startWorker(1);
+      expect((await command('eval irs gpt-4o')).status).toBe(200);
+      const progress = ((await until(() => posted, 1)) as Posted[])[0];
+      expect(progress.body.text).toMatch(/^Evaluation (\S+): gpt-4o on irs, \d\/3/);
+      const runId = /^Evaluation (\S+):/.exec(progress.body.text as string)![1];
+      const final = await until(() => posted.filter((p) => p.body.thread_ts === '1000.000100'), 1);
+      const updates = posted.filter((p) => p.method === 'chat.update');
+      expect(updates.at(-1)!.body).toMatchObject({
+        ts: '1000.000100',
+        text: expect.stringMatching(/3\/3 \(finished\)/),
+      });
+      const [scored] = await worker.score(`${FIXTURE_RELEASE}/data/generated/CLG/IRS/gpt-4o/one_shot.json`);
+      expect((final[0] as Posted).body).toMatchObject({
+        thread_ts: '1000.000100',
+        text: `Final scores of ${runId}: irs ${(scored.score * 100).toFixed(1)}`,
+      });
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('says when the queue is unavailable, and single runs still work', async () => {
+    await bot.stop();
+    await start({ REDIS_URL: 'redis://127.0.0.1:1' });
+    await command('eval irs gpt-4o');
     const [r] = (await until(() => responses, 1)) as Posted[];
-    expect(r.body.text).toMatch(/arrives with the background queue.*jcb eval mr gpt-4o --shot one/);
+    expect(r.body.text).toMatch(/The evaluation queue is unavailable/);
+    await command('run mr gpt-4o A_p1');
+    expect(((await until(() => posted, 4)) as Posted[])[0].body.text).toMatch(/^MR · gpt-4o/);
   });
 
   it('answers a mention with a task and free text in a thread, and DMs the same way', async () => {

@@ -3,7 +3,7 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import { UserError } from '../../src/errors.js';
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import { decodeRef, RUN_ACTIONS } from '../blocks/run.js';
-import { runInThread, type BotContext } from '../context.js';
+import { evaluateInBackground, runInThread, type BotContext } from '../context.js';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
 
@@ -29,10 +29,13 @@ export function runButton(ctx: BotContext) {
             req.shot = ref.s === 'one' ? 'zero' : 'one';
             break;
           case RUN_ACTIONS.all:
-            throw new UserError(
-              'Evaluating every document from Slack arrives with the background queue.',
-              `Meanwhile, from a terminal: \`jcb eval ${ref.t} ${ref.m} --shot ${ref.s}\`.`,
-            );
+            await evaluateInBackground(ctx, client, channel, body.user.id, {
+              task: ref.t,
+              model: ref.m,
+              shot: ref.s,
+              noCache: false,
+            });
+            return;
         }
         await runInThread(ctx, client, channel, body.user.id, req);
       } catch (err) {

@@ -6,7 +6,8 @@ import { errorText, isUnexpected } from '../blocks/answers.js';
 import { helpMessage } from '../blocks/help.js';
 import type { Message } from '../blocks/run.js';
 import { leaderboardMessage, listMessage } from '../blocks/tables.js';
-import { runInThread, type BotContext } from '../context.js';
+import { evaluateInBackground, runInThread, type BotContext } from '../context.js';
+import { progressMessage } from '../blocks/progress.js';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -44,10 +45,25 @@ export function jcbCommand(ctx: BotContext) {
           ...leaderboardMessage(await ctx.services.leaderboard(cmd.shot, cmd.source)),
         };
       case 'eval':
-        throw new UserError(
-          'Full evaluations from Slack arrive with the background queue.',
-          `Meanwhile, from a terminal: \`jcb eval ${cmd.task} ${cmd.model}\`.`,
-        );
+        await evaluateInBackground(ctx, client, command.channel_id, command.user_id, cmd);
+        return undefined;
+      case 'status': {
+        const runs = await ctx.services.status(cmd.runId);
+        if (runs.length === 0) return { response_type: 'ephemeral', text: 'No evaluations under way.', blocks: [] };
+        return {
+          response_type: 'ephemeral',
+          text: runs.map((r) => progressMessage(r).text).join('\n'),
+          blocks: runs.flatMap((r) => progressMessage(r).blocks),
+        };
+      }
+      case 'cancel': {
+        const { run, removedJobs } = await ctx.services.cancel(cmd.runId);
+        return {
+          response_type: 'in_channel',
+          text: `Evaluation ${run.id} cancelled (${removedJobs} waiting jobs removed); finished documents stay.`,
+          blocks: [],
+        };
+      }
       default: {
         const name = cmd.kind.replace('-', ' ');
         throw new UserError(`"${name}" runs in a terminal: \`npx jcb ${name} …\`.`);

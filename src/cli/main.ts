@@ -165,7 +165,7 @@ async function startWorker(
   concurrency: number | undefined,
 ): Promise<void> {
   await services.storeLocation(); // fails now, with a clear message, if the store cannot be opened
-  void services.startWorker(concurrency ?? 2, (m) => process.stderr.write(`jcb worker: ${m}\n`));
+  await services.startWorker(concurrency ?? 2, (m) => process.stderr.write(`jcb worker: ${m}\n`));
   process.stderr.write(`jcb worker: taking evaluation jobs (${concurrency ?? 2} at a time).\n`);
   const stop = () => void services.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -12,8 +12,10 @@ export interface ChunkJob {
 }
 
 export const QUEUE_NAME = 'jcb-eval';
-/** Documents a job covers: small enough that a stalled job costs little to redo. */
-export const CHUNK_SIZE = 25;
+/** Documents a job covers: small enough that a stalled job costs little to redo (JCB_QUEUE_CHUNK). */
+export function chunkSize(env: NodeJS.ProcessEnv): number {
+  return Number(env.JCB_QUEUE_CHUNK) || 25;
+}
 
 export function redisUrl(env: NodeJS.ProcessEnv): string {
   return env.REDIS_URL || 'redis://127.0.0.1:6379';

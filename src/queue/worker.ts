@@ -51,10 +51,15 @@ export async function processJob(job: ChunkJob, deps: WorkerDeps): Promise<{ com
   );
   const current = (await store.getRun(run.id))!;
   const finished = current.status === 'running' && (await finishIfComplete(store, current));
+  deps.log?.(`run ${run.id}: ${task.id}, ${processed.computed} of ${job.docIds.length} documents computed`);
   if (finished) deps.log?.(`run ${run.id} finished`);
   return { computed: processed.computed, finished };
 }
 
+/** Starts taking jobs; resolves once connected (Bull's process() itself runs until the queue closes). */
 export async function startWorker(deps: WorkerDeps, concurrency = 2): Promise<void> {
-  await deps.queue.process('chunk', concurrency, async (job) => processJob(job.data, deps));
+  await deps.queue.isReady();
+  deps.queue
+    .process('chunk', concurrency, async (job) => processJob(job.data, deps))
+    .catch((err: Error) => deps.log?.(`stopped taking jobs: ${err.message}`));
 }

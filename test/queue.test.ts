@@ -1,0 +1,182 @@
+// Background evaluations through Bull on the machine's Redis (a queue prefix per test) and a fresh store.
+import { fork, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createServices } from '../src/services.js';
+import { FIXTURE_RELEASE, freshStore, inThreadTokenizer, TEST_MODELS, type TestStore } from './helpers.js';
+
+/** A local OpenAI-compatible model: answers after `latencyMs` with the first drug of the prompt's note. */
+async function localModel(
+  latencyMs: number,
+): Promise<{ url: string; calls: () => number; close: () => Promise<void> }> {
+  let calls = 0;
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      calls++;
+      const answer = body.includes('胸が痛い') ? '["ニトログリセリン"]' : '["W"]';
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            id: 'x',
+            object: 'chat.completion',
+            created: 1,
+            model: 'm',
+            choices: [{ index: 0, message: { role: 'assistant', content: answer }, finish_reason: 'stop' }],
+          }),
+        );
+      }, latencyMs);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    calls: () => calls,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+describe('background evaluations', () => {
+  let store: TestStore;
+  let env: Record<string, string>;
+  const open: { close(): Promise<void> }[] = [];
+  const services = () => {
+    const s = createServices({ env, tokenizer: inThreadTokenizer() });
+    open.push(s);
+    return s;
+  };
+  const waitFor = async (check: () => Promise<boolean>, ms = 20_000) => {
+    for (const start = Date.now(); Date.now() - start < ms;) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('timed out waiting');
+  };
+  const finished = (s: ReturnType<typeof services>, id: string) => async () =>
+    (await s.status(id))[0].run.status === 'finished';
+
+  beforeEach(async () => {
+    store = await freshStore('sqlite');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-q-'));
+    env = {
+      JCB_DATA_DIR: FIXTURE_RELEASE,
+      JCB_MODELS: path.join(dir, 'models.yml'),
+      JCB_QUEUE_PREFIX: `jcbtest-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+      JCB_QUEUE_LOCK_MS: '1500',
+      ...store.env,
+    };
+    writeFileSync(env.JCB_MODELS, TEST_MODELS);
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+    await store.drop();
+  });
+
+  it('queues a run in jobs; a worker stores every document and finishes the run with the scores of a direct run', async () => {
+    const producer = services();
+    const queued = await producer.enqueueEvaluation({ task: 'irs,mr', model: 'gpt-4o', shot: 'one' });
+    expect(queued).toMatchObject({ jobs: 2, documents: 5, run: { status: 'queued', planned: 5 } });
+    await services().startWorker(2);
+    await waitFor(finished(producer, queued.run.id));
+    const [done] = await producer.status(queued.run.id);
+    expect(done).toMatchObject({ done: 5, failed: 0 });
+    const direct = await producer.evaluate({ task: 'irs,mr', model: 'gpt-4o', shot: 'one' });
+    expect(done.scores.map((s) => [s.task, s.metrics])).toEqual(direct.outcomes.map((o) => [o.task, o.metrics]));
+  });
+
+  it('shares a run between two workers: every document once, the run finished once', async () => {
+    const model = await localModel(40);
+    writeFileSync(
+      env.JCB_MODELS,
+      `${TEST_MODELS}  slow:\n    provider: openai-compatible\n    model: m\n    baseUrl: ${model.url}\n    concurrency: 1\n`,
+    );
+    try {
+      env.JCB_QUEUE_CHUNK = '1'; // one job a document, so that both workers get some
+      const producer = services();
+      const queued = await producer.enqueueEvaluation({ task: 'mr', model: 'slow', shot: 'zero', noCache: true });
+      expect(queued.jobs).toBe(3);
+      const logs: string[][] = [[], []];
+      await Promise.all([
+        services().startWorker(1, (m) => logs[0].push(m)),
+        services().startWorker(1, (m) => logs[1].push(m)),
+      ]);
+      await waitFor(finished(producer, queued.run.id));
+      expect(model.calls()).toBe(queued.documents);
+      for (const log of logs) expect(log.some((m) => m.includes('documents computed'))).toBe(true);
+      expect(logs.flat().filter((m) => m.endsWith('finished'))).toHaveLength(1);
+      const shown = await producer.show(queued.run.id);
+      expect(shown.scores).toHaveLength(1);
+      expect(shown.documents.done).toBe(queued.documents);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it('finishes a run whose worker process was killed mid-job, with the scores of an uninterrupted run', async () => {
+    const model = await localModel(300);
+    writeFileSync(
+      env.JCB_MODELS,
+      `${TEST_MODELS}  slow:\n    provider: openai-compatible\n    model: m\n    baseUrl: ${model.url}\n    concurrency: 1\n`,
+    );
+    let child: ChildProcess | undefined;
+    try {
+      const producer = services();
+      const queued = await producer.enqueueEvaluation({ task: 'mr', model: 'slow', shot: 'zero', noCache: true });
+      child = fork(path.resolve(__dirname, '../src/cli/main.ts'), ['worker', '--concurrency', '1'], {
+        execArgv: ['--import', 'tsx'],
+        env: { ...process.env, ...env },
+        stdio: 'ignore',
+      });
+      // Killed once it has stored its first document and is working on the next.
+      await waitFor(async () => (await producer.status(queued.run.id))[0].done >= 1);
+      child.kill('SIGKILL');
+      expect((await producer.status(queued.run.id))[0].run.status).toBe('running');
+      await services().startWorker(1);
+      await waitFor(finished(producer, queued.run.id));
+      const [resumed] = await producer.status(queued.run.id);
+      const direct = await producer.evaluate({ task: 'mr', model: 'slow', shot: 'zero', noCache: true });
+      expect(resumed.scores[0].metrics).toEqual(direct.outcomes[0].metrics);
+      expect(resumed.done).toBe(queued.documents);
+    } finally {
+      child?.kill('SIGKILL');
+      await model.close();
+    }
+  });
+
+  it('records provider failures as failed documents and completes the run', async () => {
+    writeFileSync(
+      env.JCB_MODELS,
+      `${TEST_MODELS}  down:\n    provider: openai-compatible\n    model: m\n    baseUrl: http://127.0.0.1:9/v1\n    maxRetries: 0\n`,
+    );
+    const producer = services();
+    const queued = await producer.enqueueEvaluation({ task: 'mr', model: 'down', shot: 'one' });
+    await services().startWorker(1);
+    await waitFor(finished(producer, queued.run.id));
+    expect((await producer.status(queued.run.id))[0]).toMatchObject({ done: 0, failed: 2 });
+  });
+
+  it('cancels a run: waiting jobs removed, finished documents kept', async () => {
+    const producer = services();
+    const queued = await producer.enqueueEvaluation({ task: 'mr,irs', model: 'gpt-4o', shot: 'one' });
+    const { run, removedJobs } = await producer.cancel(queued.run.id);
+    expect(run.status).toBe('cancelled');
+    expect(removedJobs).toBe(2);
+    await expect(producer.cancel(queued.run.id)).rejects.toThrow(/is cancelled: only queued or running runs/);
+  });
+
+  it('says the queue is unavailable when Redis cannot be reached, and single runs still work', async () => {
+    env.REDIS_URL = 'redis://127.0.0.1:1';
+    const s = services();
+    await expect(s.enqueueEvaluation({ task: 'mr', model: 'gpt-4o', shot: 'one' })).rejects.toThrow(
+      /The evaluation queue is unavailable: Redis at redis:\/\/127\.0\.0\.1:1 does not answer/,
+    );
+    expect((await s.runs()).length).toBe(0);
+    expect((await s.run({ task: 'mr', model: 'gpt-4o', doc: 'A_p1', shot: 'one' })).score).toBe(0.5);
+  });
+});
