@@ -53,6 +53,13 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
       registerListeners(app, createContext(services, config));
       const server = (await app.start(config.port)) as unknown;
       stopTracking = trackProgress(services, app.client, (err) => app?.logger.error(err));
+      // Scheduled evaluations: their runs are watched, and the digest posted when they have all ended.
+      // Without Redis the bot still works; the schedules wait for it.
+      services
+        .startScheduler(async (schedule, runIds) => {
+          for (const id of runIds) await services.watch(id, `digest:${schedule}`, id);
+        })
+        .catch((err: Error) => app?.logger.warn(`schedules not installed: ${err.message}`));
       return config.appToken ? undefined : (server as Server);
     },
     async stop() {

@@ -3,6 +3,7 @@
 // picks them up again.
 import type { WebClient } from '@slack/web-api';
 import type { Services } from '../src/services.js';
+import { digestMessage } from './blocks/digest.js';
 import { finalScoresMessage, progressMessage } from './blocks/progress.js';
 
 const ENDED = new Set(['finished', 'cancelled', 'interrupted']);
@@ -15,10 +16,26 @@ export function trackProgress(
 ): () => void {
   const shown = new Map<string, string>();
   let busy = false;
+  /** A schedule's runs are watched under `digest:<schedule>`: when they have all ended, its digest is posted. */
+  const digests = async () => {
+    const watched = await services.watched('digest:');
+    for (const schedule of new Set(watched.map((w) => w.target.slice('digest:'.length)))) {
+      const runs = watched.filter((w) => w.target === `digest:${schedule}`);
+      const states = await Promise.all(runs.map(async (w) => (await services.status(w.run_id))[0].run.status));
+      if (!states.every((s) => ENDED.has(s))) continue;
+      for (const d of await services.digest(schedule)) {
+        const m = digestMessage(d);
+        await client.chat.postMessage({ channel: d.channel, text: m.text, blocks: m.blocks });
+      }
+      for (const w of runs) await services.unwatch(w.run_id);
+    }
+  };
+
   const tick = async () => {
     if (busy) return;
     busy = true;
     try {
+      await digests();
       for (const w of await services.watched('slack:')) {
         const channel = w.target.slice('slack:'.length);
         const [progress] = await services.status(w.run_id);

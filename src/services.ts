@@ -7,6 +7,7 @@ import { evaluate, openRun, planDocuments, type EvalResult, type Progress } from
 import type Queue from 'bull';
 import { chunkSize, ensureReachable, openEvalQueue, removeWaitingJobs, type ChunkJob } from './queue/eval-queue.js';
 import { startWorker } from './queue/worker.js';
+import { installSchedules, loadSchedules, type ScheduleJob } from './queue/schedules.js';
 import { exportRun } from './evaluation/export.js';
 import { scoreRows, taskOfFolder } from './evaluation/score-file.js';
 import { createRougeTokenizer, type RougeTokenizer } from './metrics/tokenizer/index.js';
@@ -120,6 +121,26 @@ export interface RunProgress {
   scores: RunSummary['scores'];
   /** Headline scores of the model's previous finished run, by task: to show the change. */
   previous: Record<string, number>;
+}
+
+export interface DigestRow {
+  model: string;
+  task: string;
+  score: number | null;
+  /** The score the last digest reported. */
+  previous: number | null;
+  regression: boolean;
+  run: string | null;
+}
+
+export interface Digest {
+  schedule: string;
+  channel: string;
+  shot: Shot;
+  since: string | null;
+  rows: DigestRow[];
+  /** Runs since the last digest that did not end well: cancelled, interrupted, or with failed documents. */
+  failedRuns: { run: string; model: string; status: string; failed: number }[];
 }
 
 export interface ServicesOptions {
@@ -264,6 +285,36 @@ export function createServices(options: ServicesOptions = {}) {
     if (!run)
       throw new UserError(`No run "${id}" in ${(await getStore()).where}.`, 'See `jcb runs` for the stored runs.');
     return run;
+  }
+
+  async function enqueue(cmd: EvalCommand): Promise<{ run: Run; jobs: number; documents: number }> {
+    const tasks = tasksOf(cmd.task);
+    const model = findModel(cmd.model, env);
+    const provider = providerOf(model);
+    const plan = planDocuments({ tasks, shot: cmd.shot, limit: cmd.limit }, provider, getRelease());
+    if (plan.length === 0)
+      throw new UserError(`${model.alias} has nothing to evaluate for ${cmd.task} (${cmd.shot}-shot).`);
+    const q = getQueue();
+    await ensureReachable(q, env);
+    const s = await getStore();
+    const run = await openRun(s, { tasks, shot: cmd.shot, limit: cmd.limit, runId: cmd.runId }, provider, 'queued');
+    await s.setPlanned(run.id, plan.length);
+    const jobs: ChunkJob[] = [];
+    const size = chunkSize(env);
+    for (const task of tasks) {
+      const ids = plan.filter((it) => it.task === task).map((it) => it.doc.id);
+      for (let i = 0; i < ids.length; i += size) {
+        jobs.push({
+          runId: run.id,
+          task: task.id,
+          docIds: ids.slice(i, i + size),
+          noCache: cmd.noCache ?? false,
+        });
+      }
+    }
+    // Job ids make a re-queued run (same id) add nothing twice.
+    await Promise.all(jobs.map((job, i) => q.add('chunk', job, { jobId: `${run.id}:${job.task}:${i}` })));
+    return { run: { ...run, planned: plan.length }, jobs: jobs.length, documents: plan.length };
   }
 
   return {
@@ -525,35 +576,7 @@ export function createServices(options: ServicesOptions = {}) {
     },
 
     /** Creates a run and queues its documents in jobs for the workers; answers at once. */
-    async enqueueEvaluation(cmd: EvalCommand): Promise<{ run: Run; jobs: number; documents: number }> {
-      const tasks = tasksOf(cmd.task);
-      const model = findModel(cmd.model, env);
-      const provider = providerOf(model);
-      const plan = planDocuments({ tasks, shot: cmd.shot, limit: cmd.limit }, provider, getRelease());
-      if (plan.length === 0)
-        throw new UserError(`${model.alias} has nothing to evaluate for ${cmd.task} (${cmd.shot}-shot).`);
-      const q = getQueue();
-      await ensureReachable(q, env);
-      const s = await getStore();
-      const run = await openRun(s, { tasks, shot: cmd.shot, limit: cmd.limit, runId: cmd.runId }, provider, 'queued');
-      await s.setPlanned(run.id, plan.length);
-      const jobs: ChunkJob[] = [];
-      const size = chunkSize(env);
-      for (const task of tasks) {
-        const ids = plan.filter((it) => it.task === task).map((it) => it.doc.id);
-        for (let i = 0; i < ids.length; i += size) {
-          jobs.push({
-            runId: run.id,
-            task: task.id,
-            docIds: ids.slice(i, i + size),
-            noCache: cmd.noCache ?? false,
-          });
-        }
-      }
-      // Job ids make a re-queued run (same id) add nothing twice.
-      await Promise.all(jobs.map((job, i) => q.add('chunk', job, { jobId: `${run.id}:${job.task}:${i}` })));
-      return { run: { ...run, planned: plan.length }, jobs: jobs.length, documents: plan.length };
-    },
+    enqueueEvaluation: enqueue,
 
     /** Where a run stands: documents done and failed, time so far and left, scores once finished. */
     async status(id?: string): Promise<RunProgress[]> {
@@ -617,6 +640,90 @@ export function createServices(options: ServicesOptions = {}) {
       (await getStore()).notify(runId, target, messageId),
     watched: async (prefix: string) => (await getStore()).openNotifications(prefix),
     unwatch: async (runId: string) => (await getStore()).closeNotification(runId),
+
+    schedules: () => loadSchedules(env),
+
+    /** A schedule's digest now: the latest scores of its models and settings, with the change since the last digest. */
+    async digest(name?: string): Promise<Digest[]> {
+      const all = loadSchedules(env);
+      const chosen = name ? all.filter((s) => s.name === name) : all;
+      if (name && chosen.length === 0) {
+        throw new UserError(
+          `No schedule "${name}".`,
+          `Schedules: ${all.map((s) => s.name).join(', ') || '(none in data/schedules.yml)'}.`,
+        );
+      }
+      const s = await getStore();
+      const scores = await s.scores();
+      return Promise.all(
+        chosen.map(async (sc): Promise<Digest> => {
+          const tasks = sc.tasks === 'all' ? TASKS.map((t) => t.id) : sc.tasks;
+          const latest = new Map<string, { score: number; run: string }>();
+          for (const r of scores) {
+            if (r.shot === sc.shot && r.status === 'finished' && r.doc_limit === null && sc.models.includes(r.model)) {
+              latest.set(`${r.model}\u0000${r.task}`, { score: r.score, run: r.run_id });
+            }
+          }
+          const last = await s.lastDigest(sc.name);
+          const before = last ? (JSON.parse(last.scores) as Record<string, Record<string, number>>) : {};
+          const rows = sc.models.flatMap((model) =>
+            tasks.map((task): DigestRow => {
+              const now = latest.get(`${model}\u0000${task}`);
+              const previous = before[model]?.[task] ?? null;
+              return {
+                model,
+                task,
+                score: now?.score ?? null,
+                previous,
+                regression: now !== undefined && previous !== null && previous - now.score > sc.regression,
+                run: now?.run ?? null,
+              };
+            }),
+          );
+          const failedRuns = [];
+          for (const run of await s.runsSince(sc.models, last?.posted_at ?? '')) {
+            const { failed } = await s.progress(run.id);
+            if (run.status === 'cancelled' || run.status === 'interrupted' || failed > 0) {
+              failedRuns.push({ run: run.id, model: run.model, status: run.status, failed });
+            }
+          }
+          const reported: Record<string, Record<string, number>> = {};
+          for (const r of rows) if (r.score !== null) (reported[r.model] ??= {})[r.task] = r.score;
+          await s.saveDigest(sc.name, JSON.stringify(reported));
+          return {
+            schedule: sc.name,
+            channel: sc.channel,
+            shot: sc.shot,
+            since: last?.posted_at ?? null,
+            rows,
+            failedRuns,
+          };
+        }),
+      );
+    },
+
+    /**
+     * Installs the schedules as repeatable jobs and runs them when they fire: each fire queues the
+     * schedule's evaluations and hands their run ids to `onFire` (the bot watches them for the digest).
+     */
+    async startScheduler(
+      onFire: (schedule: string, runIds: string[]) => Promise<void>,
+    ): Promise<{ added: number; removed: number }> {
+      const q = getQueue();
+      await ensureReachable(q, env);
+      const installed = await installSchedules(q, loadSchedules(env));
+      q.process('schedule', 1, async (job) => {
+        const sc = loadSchedules(env).find((x) => x.name === (job.data as unknown as ScheduleJob).schedule);
+        if (!sc) return;
+        const runIds: string[] = [];
+        for (const model of sc.models) {
+          const task = sc.tasks === 'all' ? 'all' : sc.tasks.join(',');
+          runIds.push((await enqueue({ task, model, shot: sc.shot })).run.id);
+        }
+        await onFire(sc.name, runIds);
+      }).catch(() => {});
+      return installed;
+    },
 
     storeLocation: async () => (await getStore()).where,
 

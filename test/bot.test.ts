@@ -2,7 +2,9 @@
 // and for OpenAI.
 import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
+import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../handlers/app.js';
@@ -49,6 +51,11 @@ describe('the Slack bot', () => {
   let responses: Posted[];
   let env: Record<string, string>;
   const models = testModelsFile();
+  const schedules = path.join(path.dirname(models), 'schedules.yml');
+  writeFileSync(
+    schedules,
+    'schedules:\n  nightly:\n    cron: "0 2 * * *"\n    models: [gpt-4o]\n    tasks: [mr]\n    channel: C9\n',
+  );
 
   const start = async (extra: Record<string, string> = {}) => {
     env = {
@@ -59,6 +66,7 @@ describe('the Slack bot', () => {
       SLACK_SIGNING_SECRET: SECRET,
       PORT: '0',
       JCB_QUEUE_PREFIX: `jcbbot-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+      JCB_SCHEDULES: schedules,
       ...store.env,
       ...extra,
     };
@@ -302,6 +310,23 @@ describe('the Slack bot', () => {
       });
     } finally {
       await worker.close();
+    }
+  });
+
+  it("posts a schedule's digest on /jcb digest, and when its watched runs have ended", async () => {
+    await command('digest nightly');
+    const [digest] = (await until(() => posted, 1)) as Posted[];
+    expect(digest.body).toMatchObject({ channel: 'C9', text: 'Digest nightly: 0 regression(s), 0 failed run(s)' });
+    expect(JSON.stringify(digest.body.blocks)).toContain('*gpt-4o* — mr –');
+    const s = createServices({ env, tokenizer: inThreadTokenizer() });
+    try {
+      const run = await s.evaluate({ task: 'mr', model: 'gpt-4o', shot: 'one' });
+      await s.watch(run.run.id, 'digest:nightly', run.run.id);
+      const second = ((await until(() => posted, 2)) as Posted[])[1];
+      expect(JSON.stringify(second.body.blocks)).toContain('mr *75.0*');
+      expect(await s.watched('digest:')).toEqual([]);
+    } finally {
+      await s.close();
     }
   });
 

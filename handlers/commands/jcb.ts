@@ -6,7 +6,8 @@ import { errorText, isUnexpected } from '../blocks/answers.js';
 import { helpMessage } from '../blocks/help.js';
 import type { Message } from '../blocks/run.js';
 import { leaderboardMessage, listMessage } from '../blocks/tables.js';
-import { evaluateInBackground, runInThread, type BotContext } from '../context.js';
+import { evaluateInBackground, post, runInThread, type BotContext } from '../context.js';
+import { digestMessage } from '../blocks/digest.js';
 import { progressMessage } from '../blocks/progress.js';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
@@ -55,6 +56,10 @@ export function jcbCommand(ctx: BotContext) {
           text: runs.map((r) => progressMessage(r).text).join('\n'),
           blocks: runs.flatMap((r) => progressMessage(r).blocks),
         };
+      }
+      case 'digest': {
+        for (const d of await ctx.services.digest(cmd.schedule)) await post(client, d.channel, digestMessage(d));
+        return { response_type: 'ephemeral', text: 'Digest posted.', blocks: [] };
       }
       case 'cancel': {
         const { run, removedJobs } = await ctx.services.cancel(cmd.runId);

@@ -14,6 +14,7 @@ import {
   renderRunsLeaderboard,
   renderScores,
   renderStatus,
+  renderDigests,
   table,
 } from './render.js';
 
@@ -133,6 +134,10 @@ async function execute(cmd: Command, services: Services): Promise<void> {
     case 'status': {
       const runs = await services.status(cmd.runId);
       return cmd.json ? printJson(runs) : print(renderStatus(runs));
+    }
+    case 'digest': {
+      const digests = await services.digest(cmd.schedule);
+      return cmd.json ? printJson(digests) : print(renderDigests(digests));
     }
     case 'cancel': {
       const { run, removedJobs } = await services.cancel(cmd.runId);

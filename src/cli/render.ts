@@ -1,7 +1,7 @@
 // Plain-text views of service results for a terminal.
 import type { TaskCheck } from '../release/check.js';
 import type { EvalResult } from '../evaluation/engine.js';
-import type { Leaderboard, RunProgress, RunResult, RunSummary, ScoreRow } from '../services.js';
+import type { Digest, Leaderboard, RunProgress, RunResult, RunSummary, ScoreRow } from '../services.js';
 import type { Metrics } from '../tasks/types.js';
 
 /** East Asian wide characters take two columns in a terminal. */
@@ -202,6 +202,32 @@ export function renderStatus(runs: RunProgress[]): string {
         return `  ${s.task} ${pct(s.score)}${change}`;
       });
       return [head, bar, ...scores].join('\n');
+    })
+    .join('\n\n');
+}
+
+export function renderDigests(digests: Digest[]): string {
+  if (digests.length === 0) return 'No schedules in data/schedules.yml.';
+  return digests
+    .map((d) => {
+      const rows = d.rows.map((r) => [
+        r.model,
+        r.task,
+        r.score === null ? '–' : pct(r.score),
+        r.score === null || r.previous === null
+          ? ''
+          : `${r.score >= r.previous ? '+' : ''}${pct(r.score - r.previous)}`,
+        r.regression ? 'REGRESSION' : '',
+        r.run ?? '',
+      ]);
+      const failed = d.failedRuns.map(
+        (f) => `  failed: ${f.run} (${f.model}, ${f.status}, ${f.failed} documents failed)`,
+      );
+      return [
+        `Digest ${d.schedule} (${d.shot}-shot, to ${d.channel}), change since ${d.since ?? 'the first digest'}`,
+        table(['model', 'task', 'score', 'change', '', 'run'], rows),
+        ...failed,
+      ].join('\n');
     })
     .join('\n\n');
 }

@@ -27,6 +27,7 @@ export type Command =
   | { kind: 'worker'; concurrency?: number }
   | { kind: 'status'; runId?: string; json: boolean }
   | { kind: 'cancel'; runId: string }
+  | { kind: 'digest'; schedule?: string; json: boolean }
   | { kind: 'runs'; json: boolean }
   | { kind: 'show'; runId: string; json: boolean }
   | { kind: 'export'; runId: string; dir: string }
@@ -45,6 +46,7 @@ export const USAGE: Record<string, string> = {
   worker: 'worker [--concurrency N]',
   status: 'status [<run>] [--json]',
   cancel: 'cancel <run>',
+  digest: 'digest [<schedule>] [--json]',
   runs: 'runs [--json]',
   show: 'show <run> [--json]',
   export: 'export <run> [--dir D]',
@@ -69,6 +71,7 @@ const OPTIONS: Record<string, { values: string[]; flags: string[] }> = {
   worker: { values: ['concurrency'], flags: [] },
   status: { values: [], flags: ['json'] },
   cancel: { values: [], flags: [] },
+  digest: { values: [], flags: ['json'] },
   runs: { values: [], flags: ['json'] },
   show: { values: [], flags: ['json'] },
   export: { values: ['dir'], flags: [] },
@@ -211,6 +214,9 @@ export function parseCommand(words: readonly string[]): Command {
     case 'status':
       atMost(name, positionals, 1);
       return { kind: 'status', runId: positionals[0], json };
+    case 'digest':
+      atMost(name, positionals, 1);
+      return { kind: 'digest', schedule: positionals[0], json };
     case 'cancel': {
       atMost(name, positionals, 1);
       if (!positionals[0]) throw new UserError('"cancel" needs a run id.', 'See `jcb status` for the runs under way.');

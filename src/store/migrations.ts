@@ -107,6 +107,21 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('runs').dropColumn('planned').execute();
     },
   },
+  '004_digests': {
+    async up(db: Kysely<unknown>) {
+      // What each digest reported, so that the next one shows the change since.
+      await db.schema
+        .createTable('digests')
+        .addColumn('schedule', 'varchar(64)', (c) => c.notNull())
+        .addColumn('posted_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('scores', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('digests_pk', ['schedule', 'posted_at'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('digests').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

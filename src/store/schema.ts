@@ -86,6 +86,13 @@ export interface RequestHistoryTable {
   created_at: string;
 }
 
+export interface DigestsTable {
+  schedule: string;
+  posted_at: string;
+  /** JSON: { model: { task: score } } as reported. */
+  scores: string;
+}
+
 export interface Database {
   runs: RunsTable;
   run_documents: RunDocumentsTable;
@@ -93,6 +100,7 @@ export interface Database {
   response_cache: ResponseCacheTable;
   request_history: RequestHistoryTable;
   run_notifications: RunNotificationsTable;
+  digests: DigestsTable;
   kysely_migration: { name: string; timestamp: string };
   kysely_migration_lock: { id: string; is_locked: Generated<number> };
 }

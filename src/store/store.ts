@@ -139,6 +139,29 @@ export class Store {
     return new Map(rows.map((r) => [r.task, r.score]));
   }
 
+  async lastDigest(schedule: string): Promise<{ posted_at: string; scores: string } | undefined> {
+    return this.db
+      .selectFrom('digests')
+      .select(['posted_at', 'scores'])
+      .where('schedule', '=', schedule)
+      .orderBy('posted_at', 'desc')
+      .executeTakeFirst();
+  }
+
+  async saveDigest(schedule: string, scores: string): Promise<void> {
+    await this.db.insertInto('digests').values({ schedule, posted_at: new Date().toISOString(), scores }).execute();
+  }
+
+  async runsSince(models: readonly string[], since: string): Promise<Run[]> {
+    if (models.length === 0) return [];
+    return this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('model', 'in', [...models])
+      .where('created_at', '>', since)
+      .execute();
+  }
+
   async setPlanned(id: string, planned: number): Promise<void> {
     await this.db.updateTable('runs').set({ planned }).where('id', '=', id).execute();
   }

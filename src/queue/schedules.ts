@@ -1,0 +1,68 @@
+// Scheduled evaluations (data/schedules.yml, or JCB_SCHEDULES): validated, and installed as Bull
+// repeatable jobs without duplicates when a schedule changes.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type Queue from 'bull';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import { projectRoot } from '../project.js';
+import { SHOTS } from '../tasks/types.js';
+
+const schedule = z.strictObject({
+  /** Five cron fields: minute hour day month weekday. */
+  cron: z.string().regex(/^\S+(\s+\S+){4}$/, 'five cron fields, e.g. "0 2 * * *"'),
+  tz: z.string().default('UTC'),
+  models: z.array(z.string().min(1)).min(1),
+  tasks: z.union([z.literal('all'), z.array(z.string().min(1)).min(1)]),
+  shot: z.enum(SHOTS).default('one'),
+  /** Where the digest goes (a Slack channel id or #name). */
+  channel: z.string().min(1),
+  /** A drop larger than this (0–1) is flagged as a regression. */
+  regression: z.number().min(0).max(1).default(0.02),
+});
+
+const file = z.strictObject({ schedules: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/), schedule).default({}) });
+
+export type Schedule = z.infer<typeof schedule> & { name: string };
+
+export function loadSchedules(env: NodeJS.ProcessEnv): Schedule[] {
+  const source = env.JCB_SCHEDULES || path.join(projectRoot(), 'data', 'schedules.yml');
+  const parsed = file.safeParse(parse(readFileSync(source, 'utf8')) ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UserError(`${source}: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return Object.entries(parsed.data.schedules).map(([name, s]) => ({ name, ...s }));
+}
+
+export interface ScheduleJob {
+  schedule: string;
+}
+
+/**
+ * Makes the queue's repeatable jobs match the schedules: a repeatable is keyed by name, id, cron and
+ * time zone, so a changed schedule's old timer is removed, or it would fire twice.
+ */
+export async function installSchedules(
+  queue: Queue.Queue,
+  schedules: readonly Schedule[],
+): Promise<{ added: number; removed: number }> {
+  const existing = await queue.getRepeatableJobs();
+  const wanted = new Map(schedules.map((s) => [s.name, s]));
+  let removed = 0;
+  for (const r of existing.filter((r) => r.name === 'schedule')) {
+    const s = wanted.get(r.id ?? '');
+    if (!s || s.cron !== r.cron || s.tz !== r.tz) {
+      await queue.removeRepeatableByKey(r.key);
+      removed++;
+    } else wanted.delete(s.name);
+  }
+  for (const s of wanted.values()) {
+    await queue.add('schedule', { schedule: s.name } satisfies ScheduleJob, {
+      repeat: { cron: s.cron, tz: s.tz },
+      jobId: s.name,
+    });
+  }
+  return { added: wanted.size, removed };
+}
