@@ -7,6 +7,7 @@ import { evaluate, openRun, planDocuments, type EvalResult, type Progress } from
 import type Queue from 'bull';
 import { chunkSize, ensureReachable, openEvalQueue, removeWaitingJobs, type ChunkJob } from './queue/eval-queue.js';
 import { startWorker } from './queue/worker.js';
+import { leaderboardPng } from './leaderboard/chart.js';
 import { installSchedules, loadSchedules, type ScheduleJob } from './queue/schedules.js';
 import { exportRun } from './evaluation/export.js';
 import { scoreRows, taskOfFolder } from './evaluation/score-file.js';
@@ -642,6 +643,9 @@ export function createServices(options: ServicesOptions = {}) {
     unwatch: async (runId: string) => (await getStore()).closeNotification(runId),
 
     schedules: () => loadSchedules(env),
+
+    /** Table 4 as a PNG chart. */
+    leaderboardChart: (board: Leaderboard) => leaderboardPng(board),
 
     /** A schedule's digest now: the latest scores of its models and settings, with the change since the last digest. */
     async digest(name?: string): Promise<Digest[]> {

@@ -324,10 +324,31 @@ describe('the Slack bot', () => {
       await s.watch(run.run.id, 'digest:nightly', run.run.id);
       const second = ((await until(() => posted, 2)) as Posted[])[1];
       expect(JSON.stringify(second.body.blocks)).toContain('mr *75.0*');
+      // Unwatched once posted.
+      for (let i = 0; i < 40 && (await s.watched('digest:')).length > 0; i++)
+        await new Promise((r) => setTimeout(r, 25));
       expect(await s.watched('digest:')).toEqual([]);
     } finally {
       await s.close();
     }
+  });
+
+  it('posts the leaderboard to a channel with its chart uploaded as a PNG', async () => {
+    const uploads: Buffer[] = [];
+    nock(SLACK)
+      .post('/api/files.getUploadURLExternal')
+      .reply(200, { ok: true, upload_url: 'https://files.slack.com/upload/v1/abc', file_id: 'F1' });
+    nock('https://files.slack.com')
+      .post('/upload/v1/abc')
+      .reply(200, (_u, body) => (uploads.push(Buffer.from(body as string, 'hex')), 'OK'));
+    const completed = nock(SLACK)
+      .post('/api/files.completeUploadExternal', (b) => JSON.stringify(b).includes('C1'))
+      .reply(200, { ok: true, files: [{ id: 'F1' }] });
+    await command('leaderboard --post <#C1|general>');
+    const [r] = (await until(() => responses, 1)) as Posted[];
+    expect(r.body.text).toBe('Leaderboard posted to <#C1|general>.');
+    expect(posted[0].body).toMatchObject({ channel: 'C1', text: 'J-ClinicalBench leaderboard (paper, one-shot)' });
+    expect(completed.isDone()).toBe(true);
   });
 
   it('says when the queue is unavailable, and single runs still work', async () => {

@@ -40,11 +40,20 @@ export function jcbCommand(ctx: BotContext) {
       case 'run':
         await runInThread(ctx, client, command.channel_id, command.user_id, cmd);
         return undefined;
-      case 'leaderboard':
-        return {
-          response_type: 'in_channel',
-          ...leaderboardMessage(await ctx.services.leaderboard(cmd.shot, cmd.source)),
-        };
+      case 'leaderboard': {
+        const board = await ctx.services.leaderboard(cmd.shot, cmd.source);
+        if (!cmd.post) return { response_type: 'in_channel', ...leaderboardMessage(board) };
+        // `#name` or Slack's escaped `<#C123|name>`; the posted message tells the channel's id.
+        const target = /^<#([A-Z0-9]+)(\|[^>]*)?>$/.exec(cmd.post)?.[1] ?? cmd.post;
+        const posted = await post(client, target, leaderboardMessage(board));
+        await client.filesUploadV2({
+          channel_id: posted.channel!,
+          file: ctx.services.leaderboardChart(board),
+          filename: `jcb-leaderboard-${board.source}-${board.shot}-shot.png`,
+          title: `J-ClinicalBench leaderboard (${board.source}, ${board.shot}-shot)`,
+        });
+        return { response_type: 'ephemeral', text: `Leaderboard posted to ${cmd.post}.`, blocks: [] };
+      }
       case 'eval':
         await evaluateInBackground(ctx, client, command.channel_id, command.user_id, cmd);
         return undefined;

@@ -2,6 +2,7 @@
 import { parseCommand, USAGE, type Command } from '../command/grammar.js';
 import { UserError } from '../errors.js';
 import { createServices, type Services } from '../services.js';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { progressPrinter } from './progress.js';
 import {
@@ -59,17 +60,25 @@ async function execute(cmd: Command, services: Services): Promise<void> {
         : print(renderScores(rows));
     }
     case 'leaderboard': {
+      if (cmd.post)
+        throw new UserError(
+          "Posting to a channel is the bot's job: `/jcb leaderboard --post #channel` in Slack.",
+          'Here, --chart FILE.png writes the chart.',
+        );
+      const board = await services.leaderboard(cmd.shot, cmd.source);
+      if (cmd.chart) {
+        writeFileSync(cmd.chart, services.leaderboardChart(board));
+        process.stderr.write(`Chart written to ${cmd.chart}.\n`);
+      }
       if (cmd.source === 'runs') {
-        const runs = await services.leaderboard(cmd.shot, 'runs');
         let paper;
         try {
           paper = await services.leaderboard(cmd.shot, 'paper');
         } catch (err) {
           if (!(err instanceof UserError)) throw err; // no release: the stored runs alone
         }
-        return cmd.json ? printJson({ runs, paper }) : print(renderRunsLeaderboard(runs, paper));
+        return cmd.json ? printJson({ runs: board, paper }) : print(renderRunsLeaderboard(board, paper));
       }
-      const board = await services.leaderboard(cmd.shot);
       return cmd.json ? printJson(board) : print(renderLeaderboard(board));
     }
     case 'eval': {

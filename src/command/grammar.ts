@@ -10,7 +10,16 @@ export type Command =
   | { kind: 'models-add'; alias: string; entry: Record<string, unknown> }
   | { kind: 'run'; task: string; model: string; doc: string; shot: Shot; json: boolean }
   | { kind: 'score'; target?: string; json: boolean }
-  | { kind: 'leaderboard'; shot: Shot; source: 'paper' | 'runs'; json: boolean }
+  | {
+      kind: 'leaderboard';
+      shot: Shot;
+      source: 'paper' | 'runs';
+      json: boolean;
+      /** Slack: the channel to post it to, with its chart. */
+      post?: string;
+      /** Terminal: a PNG file to write the chart to. */
+      chart?: string;
+    }
   | {
       kind: 'eval';
       task: string;
@@ -51,7 +60,7 @@ export const USAGE: Record<string, string> = {
   show: 'show <run> [--json]',
   export: 'export <run> [--dir D]',
   score: 'score [<file or generated/ tree>] [--json]',
-  leaderboard: 'leaderboard [--shot one|zero] [--source paper|runs] [--json]',
+  leaderboard: 'leaderboard [--shot one|zero] [--source paper|runs] [--post #channel] [--chart FILE.png] [--json]',
   'data pull': 'data pull [--dir D]',
   'data check': 'data check [--json]',
   bot: 'bot   (the Slack bot: see README, "Connect Slack")',
@@ -76,7 +85,7 @@ const OPTIONS: Record<string, { values: string[]; flags: string[] }> = {
   show: { values: [], flags: ['json'] },
   export: { values: ['dir'], flags: [] },
   score: { values: [], flags: ['json'] },
-  leaderboard: { values: ['shot', 'source'], flags: ['json'] },
+  leaderboard: { values: ['shot', 'source', 'post', 'chart'], flags: ['json'] },
   'data pull': { values: ['dir'], flags: [] },
   'data check': { values: [], flags: ['json'] },
   bot: { values: [], flags: [] },
@@ -188,7 +197,7 @@ export function parseCommand(words: readonly string[]): Command {
       const source = values.source ?? 'paper';
       if (source !== 'paper' && source !== 'runs')
         throw new UserError(`--source must be "paper" or "runs", not "${source}".`);
-      return { kind: 'leaderboard', shot: shotOf(values.shot), source, json };
+      return { kind: 'leaderboard', shot: shotOf(values.shot), source, json, post: values.post, chart: values.chart };
     }
     case 'eval': {
       atMost(name, positionals, 2);
