@@ -351,6 +351,21 @@ describe('the Slack bot', () => {
     expect(completed.isDone()).toBe(true);
   });
 
+  it('resumes updating progress messages after a restart', async () => {
+    expect((await command('eval irs gpt-4o')).status).toBe(200);
+    await until(() => posted, 1);
+    await bot.stop();
+    await start({ JCB_QUEUE_PREFIX: env.JCB_QUEUE_PREFIX }); // a new bot on the same store and queue
+    const worker = createServices({ env, tokenizer: inThreadTokenizer() });
+    try {
+      await worker.startWorker(1);
+      const final = await until(() => posted.filter((p) => p.body.thread_ts === '1000.000100'), 1);
+      expect((final[0] as Posted).body.text).toMatch(/^Final scores of \S+: irs \d/);
+    } finally {
+      await worker.close();
+    }
+  });
+
   it('says when the queue is unavailable, and single runs still work', async () => {
     await bot.stop();
     await start({ REDIS_URL: 'redis://127.0.0.1:1' });
