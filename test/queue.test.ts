@@ -1,11 +1,12 @@
 // Background evaluations through Bull on the machine's Redis (a queue prefix per test) and a fresh store.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { createServices } from '../src/services.js';
 import { FIXTURE_RELEASE, freshStore, inThreadTokenizer, TEST_MODELS, type TestStore } from './helpers.js';
 
@@ -178,5 +179,64 @@ describe('background evaluations', () => {
     );
     expect((await s.runs()).length).toBe(0);
     expect((await s.run({ task: 'mr', model: 'gpt-4o', doc: 'A_p1', shot: 'one' })).score).toBe(0.5);
+  });
+});
+
+describe('a worker and Redis going away', () => {
+  it('reconnects when Redis returns and takes the jobs queued after', async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const redis = () =>
+      spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        stdio: 'ignore',
+      });
+    const store = await freshStore('sqlite');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-rc-'));
+    writeFileSync(path.join(dir, 'models.yml'), TEST_MODELS);
+    const env = {
+      JCB_DATA_DIR: FIXTURE_RELEASE,
+      JCB_MODELS: path.join(dir, 'models.yml'),
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      ...store.env,
+    };
+    let server = redis();
+    const up = async () => {
+      for (let i = 0; i < 50; i++) {
+        const q = openEvalQueue(env);
+        const ok = await Promise.race([
+          q.client.ping().then(
+            () => true,
+            () => false,
+          ),
+          new Promise((r) => setTimeout(() => r(false), 200)),
+        ]);
+        await q.close();
+        if (ok) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('redis did not start');
+    };
+    const worker = createServices({ env, tokenizer: inThreadTokenizer() });
+    const producer = createServices({ env, tokenizer: inThreadTokenizer() });
+    try {
+      await up();
+      await worker.startWorker(1);
+      server.kill('SIGKILL');
+      await new Promise((r) => setTimeout(r, 500));
+      await expect(producer.enqueueEvaluation({ task: 'mr', model: 'gpt-4o', shot: 'one' })).rejects.toThrow(
+        /queue is unavailable/,
+      );
+      server = redis();
+      await up();
+      const queued = await producer.enqueueEvaluation({ task: 'mr', model: 'gpt-4o', shot: 'one' });
+      for (let i = 0; i < 100 && (await producer.status(queued.run.id))[0].run.status !== 'finished'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect((await producer.status(queued.run.id))[0]).toMatchObject({ done: 2, run: { status: 'finished' } });
+    } finally {
+      await worker.close();
+      await producer.close();
+      server.kill('SIGKILL');
+      await store.drop();
+    }
   });
 });
