@@ -5,7 +5,14 @@ import { UserError } from './errors.js';
 import { evaluationDocuments, findDocument, findTask } from './evaluation/documents.js';
 import { evaluate, openRun, planDocuments, type EvalResult, type Progress } from './evaluation/engine.js';
 import type Queue from 'bull';
-import { chunkSize, ensureReachable, openEvalQueue, removeWaitingJobs, type ChunkJob } from './queue/eval-queue.js';
+import {
+  chunkSize,
+  ensureReachable,
+  openEvalQueue,
+  openScheduleQueue,
+  removeWaitingJobs,
+  type ChunkJob,
+} from './queue/eval-queue.js';
 import { startWorker } from './queue/worker.js';
 import { leaderboardPng } from './leaderboard/chart.js';
 import { installSchedules, loadSchedules, type ScheduleJob } from './queue/schedules.js';
@@ -188,6 +195,7 @@ export function createServices(options: ServicesOptions = {}) {
   const getTokenizer = () => (tokenizer ??= createRougeTokenizer());
   const getStore = () => (store ??= Store.open(env));
   let queue: Queue.Queue<ChunkJob> | undefined;
+  let scheduleQueue: Queue.Queue | undefined;
   const getQueue = () => (queue ??= openEvalQueue(env));
   const ctx = { tokenize: (texts: readonly string[]) => getTokenizer().tokenize(texts) };
   const hasRelease = () => {
@@ -713,7 +721,7 @@ export function createServices(options: ServicesOptions = {}) {
     async startScheduler(
       onFire: (schedule: string, runIds: string[]) => Promise<void>,
     ): Promise<{ added: number; removed: number }> {
-      const q = getQueue();
+      const q = (scheduleQueue ??= openScheduleQueue(env));
       await ensureReachable(q, env);
       const installed = await installSchedules(q, loadSchedules(env));
       q.process('schedule', 1, async (job) => {
@@ -741,6 +749,7 @@ export function createServices(options: ServicesOptions = {}) {
     async close() {
       await tokenizer?.close();
       await queue?.close();
+      await scheduleQueue?.close();
       if (store) await (await store).close();
     },
   };

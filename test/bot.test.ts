@@ -8,6 +8,7 @@ import path from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../handlers/app.js';
+import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { createServices } from '../src/services.js';
 import { FIXTURE_RELEASE, freshStore, inThreadTokenizer, testModelsFile, type TestStore } from './helpers.js';
 
@@ -303,6 +304,10 @@ describe('the Slack bot', () => {
         ts: '1000.000100',
         text: expect.stringMatching(/3\/3 \(finished\)/),
       });
+      // The bot handles schedules on their own queue: it never takes (and fails) evaluation jobs.
+      const queue = openEvalQueue(env);
+      expect(await queue.getFailedCount()).toBe(0);
+      await queue.close();
       const [scored] = await worker.score(`${FIXTURE_RELEASE}/data/generated/CLG/IRS/gpt-4o/one_shot.json`);
       expect((final[0] as Posted).body).toMatchObject({
         thread_ts: '1000.000100',

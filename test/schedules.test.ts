@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openEvalQueue } from '../src/queue/eval-queue.js';
+import { openScheduleQueue } from '../src/queue/eval-queue.js';
 import { installSchedules, loadSchedules, type Schedule } from '../src/queue/schedules.js';
 import { createServices } from '../src/services.js';
 import { FIXTURE_RELEASE, freshStore, inThreadTokenizer, TEST_MODELS, type TestStore } from './helpers.js';
@@ -23,7 +23,7 @@ const nightly = (cron: string): Schedule => ({
 
 describe('schedules', () => {
   it('are installed once, and a changed schedule replaces its timer', async () => {
-    const queue = openEvalQueue({ JCB_QUEUE_PREFIX: `jcbsched-${process.pid}-${Date.now()}` });
+    const queue = openScheduleQueue({ JCB_QUEUE_PREFIX: `jcbsched-${process.pid}-${Date.now()}` });
     try {
       await installSchedules(queue, [nightly('0 2 * * *')]);
       expect(await installSchedules(queue, [nightly('0 2 * * *')])).toEqual({ added: 0, removed: 0 });

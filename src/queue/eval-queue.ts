@@ -12,6 +12,7 @@ export interface ChunkJob {
 }
 
 export const QUEUE_NAME = 'jcb-eval';
+export const SCHEDULE_QUEUE_NAME = 'jcb-schedules';
 /** Documents a job covers: small enough that a stalled job costs little to redo (JCB_QUEUE_CHUNK). */
 export function chunkSize(env: NodeJS.ProcessEnv): number {
   return Number(env.JCB_QUEUE_CHUNK) || 25;
@@ -22,8 +23,20 @@ export function redisUrl(env: NodeJS.ProcessEnv): string {
 }
 
 export function openEvalQueue(env: NodeJS.ProcessEnv): Queue.Queue<ChunkJob> {
+  return openQueue<ChunkJob>(QUEUE_NAME, env);
+}
+
+/**
+ * Schedules fire on a queue of their own: a Bull queue that processes one job name fails the others
+ * ("missing process handler"), so the bot, which handles schedules, must not see evaluation jobs.
+ */
+export function openScheduleQueue(env: NodeJS.ProcessEnv): Queue.Queue {
+  return openQueue(SCHEDULE_QUEUE_NAME, env);
+}
+
+function openQueue<T>(name: string, env: NodeJS.ProcessEnv): Queue.Queue<T> {
   const lockMs = Number(env.JCB_QUEUE_LOCK_MS) || 30_000;
-  const queue = new Queue<ChunkJob>(QUEUE_NAME, redisUrl(env), {
+  const queue = new Queue<T>(name, redisUrl(env), {
     // Tests and separate deployments on one Redis use their own prefix.
     prefix: env.JCB_QUEUE_PREFIX || 'jcb',
     // A worker that dies leaves its job locked: after lockDuration it is stalled and taken again.
