@@ -28,6 +28,7 @@ import { readJsonRows } from './release/files.js';
 import { pullRelease } from './release/pull.js';
 import { listGenerationFiles, Release, shotOfFileName, type GenerationFile } from './release/release.js';
 import { Store, type Run } from './store/store.js';
+import type { Command } from './command/grammar.js';
 import { buildPrompt } from './tasks/prompt.js';
 import type { Comparison, Document, Metrics, Parsed, Shot, Task } from './tasks/types.js';
 import { MAX_FREE_TEXT } from './command/conversation.js';
@@ -85,16 +86,13 @@ export interface Leaderboard {
   rows: LeaderboardRow[];
 }
 
-export interface EvalCommand {
-  /** A task id or `all`. */
-  task: string;
-  model: string;
-  shot: Shot;
-  limit?: number;
-  concurrency?: number;
-  runId?: string;
+/** What an evaluation needs: the `eval` command of the grammar, without how its result is shown. */
+export type EvalCommand = Pick<
+  Extract<Command, { kind: 'eval' }>,
+  'task' | 'model' | 'shot' | 'limit' | 'concurrency' | 'runId'
+> & {
   noCache?: boolean;
-}
+};
 
 export interface RunSummary {
   run: Run;

@@ -10,7 +10,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createBot, type Bot } from '../handlers/app.js';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { createServices } from '../src/services.js';
-import { FIXTURE_RELEASE, freshStore, inThreadTokenizer, testModelsFile, type TestStore } from './helpers.js';
+import {
+  FIXTURE_RELEASE,
+  freshStore,
+  inThreadTokenizer,
+  testModelsFile,
+  type TestStore,
+  chatCompletion,
+} from './helpers.js';
 
 const SECRET = 'test-signing-secret';
 const TOKEN = 'xoxb-test-token';
@@ -30,17 +37,6 @@ function formBody(body: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = { ...raw };
   for (const k of ['blocks', 'view']) if (typeof out[k] === 'string') out[k] = JSON.parse(out[k] as string);
   return out;
-}
-
-function completion(content: string) {
-  return {
-    id: 'x',
-    object: 'chat.completion',
-    created: 1,
-    model: 'gpt-4o-mini',
-    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-  };
 }
 
 describe('the Slack bot', () => {
@@ -207,7 +203,7 @@ describe('the Slack bot', () => {
   });
 
   it('acknowledges at once, before the work is done', async () => {
-    nock(OPENAI).post('/v1/chat/completions').delay(400).reply(200, completion('["W"]'));
+    nock(OPENAI).post('/v1/chat/completions').delay(400).reply(200, chatCompletion('["W"]'));
     const res = await command('run mr openai-test B_p1');
     expect(res).toMatchObject({ status: 200, text: '' });
     const [parent] = (await until(() => posted, 4)) as Posted[];
@@ -382,7 +378,7 @@ describe('the Slack bot', () => {
   });
 
   it('answers a mention with a task and free text in a thread, and DMs the same way', async () => {
-    nock(OPENAI).post('/v1/chat/completions').times(2).reply(200, completion('患者さんは熱があります。'));
+    nock(OPENAI).post('/v1/chat/completions').times(2).reply(200, chatCompletion('患者さんは熱があります。'));
     await event({ type: 'app_mention', user: 'U1', channel: 'C1', text: '<@B1> simplify: 発熱あり', ts: '7.1' }, 'Ev2');
     await event(
       {
@@ -419,7 +415,7 @@ describe('the Slack bot', () => {
   });
 
   it("runs a task on a message from the shortcut, in that message's thread", async () => {
-    nock(OPENAI).post('/v1/chat/completions').reply(200, completion('38度の熱があります'));
+    nock(OPENAI).post('/v1/chat/completions').reply(200, chatCompletion('38度の熱があります'));
     await interaction({
       type: 'message_action',
       callback_id: 'run_task_on_message',

@@ -5,22 +5,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServices } from '../src/services.js';
-import { FIXTURE_RELEASE, freshStore, inThreadTokenizer, testModelsFile, type TestStore } from './helpers.js';
+import {
+  FIXTURE_RELEASE,
+  freshStore,
+  inThreadTokenizer,
+  testModelsFile,
+  type TestStore,
+  chatCompletion,
+} from './helpers.js';
 
 const OPENAI = 'https://api.openai.com';
 const LOCAL = 'http://127.0.0.1:8000';
-
-/** An OpenAI chat completion answering `content`. */
-function completion(content: string) {
-  return {
-    id: 'chatcmpl-test',
-    object: 'chat.completion',
-    created: 1,
-    model: 'gpt-4o-mini',
-    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 },
-  };
-}
 
 /** Answers the fixture's MR documents: the right drug for A_p1, a half-right list for B_p1. */
 function mrAnswer(body: { messages: { content: string }[] }): string {
@@ -55,7 +50,7 @@ describe.each(['sqlite', 'postgres'] as const)('evaluation runs on %s', (kind) =
       .post('/v1/chat/completions')
       .times(2)
       .matchHeader('authorization', 'Bearer sk-test')
-      .reply(200, (_uri, body) => completion(mrAnswer(body as never)));
+      .reply(200, (_uri, body) => chatCompletion(mrAnswer(body as never)));
     const result = await services.evaluate({ task: 'mr', model: 'openai-test', shot: 'one' });
     expect(api.isDone()).toBe(true);
     expect(result.outcomes).toEqual([
@@ -79,7 +74,7 @@ describe.each(['sqlite', 'postgres'] as const)('evaluation runs on %s', (kind) =
       .reply(429, { error: { message: 'slow down' } }, { 'retry-after': '0' })
       .post('/v1/chat/completions')
       .times(2)
-      .reply(200, (_uri, body) => completion(mrAnswer(body as never)));
+      .reply(200, (_uri, body) => chatCompletion(mrAnswer(body as never)));
     const result = await services.evaluate({ task: 'mr', model: 'openai-test', shot: 'one', concurrency: 1 });
     expect(api.isDone()).toBe(true);
     expect(result.outcomes[0]).toMatchObject({ n: 2, failed: 0 });
@@ -91,7 +86,7 @@ describe.each(['sqlite', 'postgres'] as const)('evaluation runs on %s', (kind) =
       .times(3) // the first try and maxRetries: 2
       .reply(500, { error: { message: 'upstream down' } })
       .post('/v1/chat/completions', (body) => JSON.stringify(body).includes('眠れない'))
-      .reply(200, completion('["W"]'));
+      .reply(200, chatCompletion('["W"]'));
     const result = await services.evaluate({ task: 'mr', model: 'openai-test', shot: 'one' });
     expect(api.isDone()).toBe(true);
     expect(result.run.status).toBe('finished');
@@ -106,24 +101,24 @@ describe.each(['sqlite', 'postgres'] as const)('evaluation runs on %s', (kind) =
     const server = nock(LOCAL)
       .post('/v1/chat/completions')
       .delay(1500)
-      .reply(200, completion('too late'))
+      .reply(200, chatCompletion('too late'))
       .post('/v1/chat/completions')
       .times(2)
-      .reply(200, (_uri, body) => completion(mrAnswer(body as never)));
+      .reply(200, (_uri, body) => chatCompletion(mrAnswer(body as never)));
     const result = await services.evaluate({ task: 'mr', model: 'local', shot: 'one' });
     expect(server.pendingMocks()).toEqual([]);
     expect(result.outcomes[0]).toMatchObject({ n: 2, failed: 0 });
   });
 
   it('scores a malformed output as a visible parse failure', async () => {
-    nock(OPENAI).post('/v1/chat/completions').times(2).reply(200, completion(''));
+    nock(OPENAI).post('/v1/chat/completions').times(2).reply(200, chatCompletion(''));
     const result = await services.evaluate({ task: 'mr', model: 'openai-test', shot: 'one' });
     expect(result.outcomes[0]).toMatchObject({ n: 2, failed: 0, parseFailures: 2, score: 0 });
   });
 
   it('resumes a run stopped half-way without calling again for finished documents, to the same scores', async () => {
     let calls = 0;
-    const reply = (_uri: string, body: unknown) => (calls++, completion(mrAnswer(body as never)));
+    const reply = (_uri: string, body: unknown) => (calls++, chatCompletion(mrAnswer(body as never)));
     nock(OPENAI).post('/v1/chat/completions').times(4).reply(200, reply);
     const controller = new AbortController();
     const first = await services.evaluate(
@@ -153,13 +148,13 @@ describe.each(['sqlite', 'postgres'] as const)('evaluation runs on %s', (kind) =
     const api = nock(OPENAI)
       .post('/v1/chat/completions')
       .times(2)
-      .reply(200, (_uri, body) => completion(mrAnswer(body as never)));
+      .reply(200, (_uri, body) => chatCompletion(mrAnswer(body as never)));
     const first = await services.evaluate({ task: 'mr', model: 'openai-test', shot: 'one' });
     expect(api.isDone()).toBe(true);
     const again = await services.evaluate({ task: 'mr', model: 'openai-test', shot: 'one' });
     expect(again.cacheHits).toBe(2);
     expect(again.outcomes).toEqual(first.outcomes);
-    const fresh = nock(OPENAI).post('/v1/chat/completions').times(2).reply(200, completion('[]'));
+    const fresh = nock(OPENAI).post('/v1/chat/completions').times(2).reply(200, chatCompletion('[]'));
     const bypass = await services.evaluate({ task: 'mr', model: 'openai-test', shot: 'one', noCache: true });
     expect(fresh.isDone()).toBe(true);
     expect(bypass.cacheHits).toBe(0);

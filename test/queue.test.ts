@@ -1,47 +1,23 @@
 // Background evaluations through Bull on the machine's Redis (a queue prefix per test) and a fresh store.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { createServices } from '../src/services.js';
-import { FIXTURE_RELEASE, freshStore, inThreadTokenizer, TEST_MODELS, type TestStore } from './helpers.js';
+import {
+  FIXTURE_RELEASE,
+  freshStore,
+  inThreadTokenizer,
+  TEST_MODELS,
+  type TestStore,
+  localChatServer,
+} from './helpers.js';
 
-/** A local OpenAI-compatible model: answers after `latencyMs` with the first drug of the prompt's note. */
-async function localModel(
-  latencyMs: number,
-): Promise<{ url: string; calls: () => number; close: () => Promise<void> }> {
-  let calls = 0;
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      calls++;
-      const answer = body.includes('胸が痛い') ? '["ニトログリセリン"]' : '["W"]';
-      setTimeout(() => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            id: 'x',
-            object: 'chat.completion',
-            created: 1,
-            model: 'm',
-            choices: [{ index: 0, message: { role: 'assistant', content: answer }, finish_reason: 'stop' }],
-          }),
-        );
-      }, latencyMs);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
-    calls: () => calls,
-    close: () => new Promise((r) => server.close(() => r())),
-  };
-}
+/** A local model answering after `latencyMs` with the first drug of the prompt's note. */
+const localModel = (latencyMs: number) =>
+  localChatServer((body) => (body.includes('胸が痛い') ? '["ニトログリセリン"]' : '["W"]'), latencyMs);
 
 describe('background evaluations', () => {
   let store: TestStore;

@@ -1,14 +1,19 @@
 // Schedules as Bull repeatable jobs, and digests of their runs.
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openScheduleQueue } from '../src/queue/eval-queue.js';
 import { installSchedules, loadSchedules, type Schedule } from '../src/queue/schedules.js';
 import { createServices } from '../src/services.js';
-import { FIXTURE_RELEASE, freshStore, inThreadTokenizer, TEST_MODELS, type TestStore } from './helpers.js';
+import {
+  FIXTURE_RELEASE,
+  freshStore,
+  inThreadTokenizer,
+  TEST_MODELS,
+  type TestStore,
+  localChatServer,
+} from './helpers.js';
 
 const nightly = (cron: string): Schedule => ({
   name: 'nightly',
@@ -102,25 +107,9 @@ describe('digests', () => {
   it('flag a drop beyond the threshold as a regression', async () => {
     // A local model that answers well, then badly.
     let good = true;
-    const server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        const content = good ? '["ニトログリセリン", "アスピリン", "W"]' : '[]';
-        res.end(
-          JSON.stringify({
-            id: 'x',
-            object: 'chat.completion',
-            created: 1,
-            model: 'm',
-            choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-          }),
-        );
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const server = await localChatServer(() => (good ? '["ニトログリセリン", "アスピリン", "W"]' : '[]'));
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+      const url = server.url;
       writeFileSync(
         models,
         `${TEST_MODELS}  flaky:\n    provider: openai-compatible\n    model: m\n    baseUrl: ${url}\n`,
@@ -137,7 +126,7 @@ describe('digests', () => {
       expect(d.rows[0]).toMatchObject({ score: 0, regression: true });
       expect(d.rows[0].previous).toBeGreaterThan(0.5);
     } finally {
-      server.close();
+      await server.close();
     }
   });
 });
