@@ -239,5 +239,8 @@ describe('baselines', () => {
     const out = task('ner-d').baseline(pool[2], pool);
     expect(out).toBe('<d>胸水</d>なし[EOS]');
     expect(task('ner-d').baseline(pool[1], pool)).toBe('<d>肺炎</d>あり[EOS]');
+    // A copy of the same sentence elsewhere in the pool teaches nothing either.
+    const copies = [s('1', '胸水なし', [[0, 2]]), s('2', '胸水なし', [[0, 2]])];
+    expect(task('ner-d').baseline(copies[0], copies)).toBe('胸水なし[EOS]');
   });
 });

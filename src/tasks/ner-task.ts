@@ -179,7 +179,10 @@ function dictionaryTags(doc: Document<NerGold>, pool: readonly Document<NerGold>
   let dictionary = dictionaries.get(pool);
   if (!dictionary) {
     dictionary = new Map();
-    for (const d of pool) {
+    // Counted per distinct sentence: the release's files repeat sentences, and a copy of the document
+    // itself must not teach the baseline its answer.
+    const distinct = new Map(pool.map((d) => [d.gold.sentence, d]));
+    for (const d of distinct.values()) {
       for (const [name, kind] of namesOf(d)) {
         const entry = dictionary.get(name) ?? { kind, sentences: 0 };
         entry.sentences++;
@@ -188,7 +191,7 @@ function dictionaryTags(doc: Document<NerGold>, pool: readonly Document<NerGold>
     }
     dictionaries.set(pool, dictionary);
   }
-  const own = pool.includes(doc) ? namesOf(doc) : new Map<string, string>();
+  const own = pool.some((d) => d.gold.sentence === doc.gold.sentence) ? namesOf(doc) : new Map<string, string>();
   const chars = Array.from(doc.gold.sentence);
   const taken = new Array<boolean>(chars.length).fill(false);
   const spans: Span[] = [];
