@@ -15,6 +15,7 @@ import {
 } from './queue/eval-queue.js';
 import { startWorker } from './queue/worker.js';
 import { leaderboardPng } from './leaderboard/chart.js';
+import { pairedBootstrap, scoreInterval, type Interval, type PairedComparison } from './metrics/bootstrap.js';
 import { installSchedules, loadSchedules, type ScheduleJob } from './queue/schedules.js';
 import { exportRun } from './evaluation/export.js';
 import { scoreRows, taskOfFolder } from './evaluation/score-file.js';
@@ -30,7 +31,7 @@ import { listGenerationFiles, Release, shotOfFileName, type GenerationFile } fro
 import { Store, type Run } from './store/store.js';
 import type { Command } from './command/grammar.js';
 import { buildPrompt } from './tasks/prompt.js';
-import type { Comparison, Document, Metrics, Parsed, Shot, Task } from './tasks/types.js';
+import type { Comparison, Document, DocScore, Metrics, Parsed, Shot, Task } from './tasks/types.js';
 import { MAX_FREE_TEXT } from './command/conversation.js';
 import { TASKS } from '../tasks/index.js';
 
@@ -77,6 +78,8 @@ export interface LeaderboardRow {
   cells: (number | null)[];
   /** For stored runs: the run each cell comes from. */
   runs?: (string | null)[];
+  /** 95 % bootstrap interval of each cell (documents resampled, seed 1, 1,000 resamples). */
+  intervals?: (Interval | null)[];
 }
 
 export interface Leaderboard {
@@ -97,7 +100,15 @@ export type EvalCommand = Pick<
 export interface RunSummary {
   run: Run;
   tasks: string[];
-  scores: { task: string; n: number; failed: number; parseFailures: number; score: number; metrics: Metrics }[];
+  scores: {
+    task: string;
+    n: number;
+    failed: number;
+    parseFailures: number;
+    score: number;
+    metrics: Metrics;
+    interval: Interval | null;
+  }[];
   documents: { done: number; failed: number; cached: number };
   failures: { task: string; doc: string; error: string }[];
 }
@@ -147,6 +158,13 @@ export interface Digest {
   rows: DigestRow[];
   /** Runs since the last digest that did not end well: cancelled, interrupted, or with failed documents. */
   failedRuns: { run: string; model: string; status: string; failed: number }[];
+}
+
+/** One setting of `compare`: null where the two models share no document. */
+export interface ModelComparison {
+  task: string;
+  documents: number;
+  result: PairedComparison | null;
 }
 
 export interface ServicesOptions {
@@ -218,7 +236,7 @@ export function createServices(options: ServicesOptions = {}) {
   const modelNameOfDir = (dir: string) =>
     replayModels().find((m) => m.provider === 'replay' && m.release === dir)?.alias ?? dir;
 
-  async function scoreGenerationFile(task: Task, file: GenerationFile): Promise<ScoreRow> {
+  async function scoreGenerationFile(task: Task, file: GenerationFile): Promise<ScoreRow & { documents: DocScore[] }> {
     const scored = await scoreRows(task, readJsonRows(file.path), ctx);
     const expected = file.resultsPath ? (JSON.parse(readFileSync(file.resultsPath, 'utf8')) as Metrics) : undefined;
     return {
@@ -230,6 +248,7 @@ export function createServices(options: ServicesOptions = {}) {
       metrics: scored.metrics,
       matchesRelease: expected ? metricsAgree(scored.metrics, expected) : null,
       parseFailures: scored.parseFailures,
+      documents: scored.documents,
     };
   }
 
@@ -262,20 +281,59 @@ export function createServices(options: ServicesOptions = {}) {
     return doc;
   }
 
+  /** The per-document scores a run stored for a task, in document order. */
+  async function storedScores(store: Store, runId: string, task: string): Promise<DocScore[]> {
+    return (await store.documents(runId, task))
+      .filter((d) => d.status === 'done')
+      .sort((a, b) => a.doc_index - b.doc_index)
+      .map((d) => JSON.parse(d.scores!) as DocScore);
+  }
+
+  /** Per-document scores of a model on a task, by document id: replayed files, else its latest stored run. */
+  async function documentScores(alias: string, task: Task, shot: Shot): Promise<Map<string, DocScore>> {
+    const model = findModel(alias, env);
+    const provider = providerOf(model);
+    if (provider instanceof ReplayModel) {
+      const gens = [...provider.generations(task, shot)];
+      const scores = await task.score(
+        gens.map(([, g]) => ({ gold: g.gold, parsed: task.parse(g.output) as Parsed<unknown> })),
+        ctx,
+      );
+      return new Map(gens.map(([id], i) => [id, scores[i]]));
+    }
+    const s = await getStore();
+    const latest = (await s.scores())
+      .filter(
+        (r) =>
+          r.model === model.alias &&
+          r.task === task.id &&
+          r.shot === shot &&
+          r.status === 'finished' &&
+          r.doc_limit === null,
+      )
+      .at(-1);
+    if (!latest) return new Map();
+    const docs = (await s.documents(latest.run_id, task.id)).filter((d) => d.status === 'done');
+    return new Map(docs.map((d) => [d.doc_id, JSON.parse(d.scores!) as DocScore]));
+  }
+
   async function runSummary(run: Run): Promise<RunSummary> {
     const s = await getStore();
     const [scores, docs] = await Promise.all([s.scores(run.id), s.documents(run.id)]);
     return {
       run,
       tasks: JSON.parse(run.tasks) as string[],
-      scores: scores.map((r) => ({
-        task: r.task,
-        n: r.n,
-        failed: r.failed,
-        parseFailures: r.parse_failures,
-        score: r.score,
-        metrics: JSON.parse(r.metrics) as Metrics,
-      })),
+      scores: await Promise.all(
+        scores.map(async (r) => ({
+          task: r.task,
+          n: r.n,
+          failed: r.failed,
+          parseFailures: r.parse_failures,
+          score: r.score,
+          metrics: JSON.parse(r.metrics) as Metrics,
+          interval: scoreInterval(findTask(r.task), await storedScores(await getStore(), run.id, r.task)),
+        })),
+      ),
       documents: {
         done: docs.filter((d) => d.status === 'done').length,
         failed: docs.filter((d) => d.status === 'failed').length,
@@ -504,17 +562,26 @@ export function createServices(options: ServicesOptions = {}) {
         }
         const models = [...new Set([...latest.keys()].map((k) => k.split('\u0000')[0]))];
         const known = new Map(loadModels(env).map((m) => [m.alias, m]));
-        const rows = models.map((model): LeaderboardRow => {
-          const cells = TASKS.map((t) => latest.get(`${model}\u0000${t.id}`));
-          const config = known.get(model);
-          return {
-            model,
-            label: config?.label ?? model,
-            provider: config?.provider ?? 'openai-compatible',
-            cells: cells.map((c) => c?.score ?? null),
-            runs: cells.map((c) => c?.run ?? null),
-          };
-        });
+        const store = await getStore();
+        const rows = await Promise.all(
+          models.map(async (model): Promise<LeaderboardRow> => {
+            const cells = TASKS.map((t) => latest.get(`${model}\u0000${t.id}`));
+            const config = known.get(model);
+            const intervals = await Promise.all(
+              cells.map(async (c, i) =>
+                c ? scoreInterval(TASKS[i], await storedScores(store, c.run, TASKS[i].id)) : null,
+              ),
+            );
+            return {
+              model,
+              label: config?.label ?? model,
+              provider: config?.provider ?? 'openai-compatible',
+              cells: cells.map((c) => c?.score ?? null),
+              runs: cells.map((c) => c?.run ?? null),
+              intervals,
+            };
+          }),
+        );
         return { shot, source, columns, rows };
       }
       // The paper's board depends only on the release: computed once per shot.
@@ -523,11 +590,19 @@ export function createServices(options: ServicesOptions = {}) {
       getTokenizer().warm();
       const rows = replayModels().map(async (model): Promise<LeaderboardRow> => {
         const replay = providerOf(model) as ReplayModel;
-        const cells = TASKS.map(async (task) => {
-          const file = replay.file(task, shot);
-          return file ? (await scoreGenerationFile(task, file)).score : null;
-        });
-        return { model: model.alias, label: model.label, provider: model.provider, cells: await Promise.all(cells) };
+        const scored = await Promise.all(
+          TASKS.map(async (task) => {
+            const file = replay.file(task, shot);
+            return file ? await scoreGenerationFile(task, file) : null;
+          }),
+        );
+        return {
+          model: model.alias,
+          label: model.label,
+          provider: model.provider,
+          cells: scored.map((c) => c?.score ?? null),
+          intervals: scored.map((c, i) => (c ? scoreInterval(TASKS[i], c.documents) : null)),
+        };
       });
       const board: Leaderboard = { shot, source, columns, rows: await Promise.all(rows) };
       paperBoards.set(shot, board);
@@ -649,6 +724,30 @@ export function createServices(options: ServicesOptions = {}) {
     unwatch: async (runId: string) => (await getStore()).closeNotification(runId),
 
     schedules: () => loadSchedules(env),
+
+    /**
+     * Two models on the documents both have, setting by setting: scores, the difference, its 95 %
+     * paired-bootstrap interval, and whether it is significant (the interval excludes 0).
+     */
+    async compare(a: string, b: string, task?: string, shot: Shot = 'one'): Promise<ModelComparison[]> {
+      const tasks = task ? tasksOf(task) : [...TASKS];
+      const out: ModelComparison[] = [];
+      for (const t of tasks) {
+        const [sa, sb] = await Promise.all([documentScores(a, t, shot), documentScores(b, t, shot)]);
+        const shared = [...sa.keys()].filter((id) => sb.has(id));
+        if (shared.length === 0) {
+          out.push({ task: t.id, documents: 0, result: null });
+          continue;
+        }
+        const result = pairedBootstrap(
+          t,
+          shared.map((id) => sa.get(id)!),
+          shared.map((id) => sb.get(id)!),
+        );
+        out.push({ task: t.id, documents: shared.length, result });
+      }
+      return out;
+    },
 
     /** Table 4 as a PNG chart. */
     leaderboardChart: (board: Leaderboard) => leaderboardPng(board),

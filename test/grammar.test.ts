@@ -46,7 +46,7 @@ describe('the command grammar', () => {
     ['run mr llm-jp 1 2', /Too many arguments/],
     ['run mr llm-jp --shot three', /--shot must be "one" or "zero"/],
     ['run mr llm-jp --shot', /--shot needs a value/],
-    ['leaderboard --post #general', /Unknown option --post/],
+    ['leaderboard --publish #general', /Unknown option --publish/],
     ['data push', /Unknown data command "push"/],
   ])('explains what is wrong with "%s"', (text, message) => {
     expect(() => parse(text)).toThrow(UserError);
@@ -65,9 +65,31 @@ describe('the evaluation commands', () => {
       concurrency: 8,
       runId: 'r1',
       noCache: true,
+      queue: false,
       json: false,
     });
     expect(parse('runs')).toEqual({ kind: 'runs', json: false });
+    expect(parse('eval mr llm-jp --queue')).toMatchObject({ kind: 'eval', queue: true });
+    expect(parse('run mr llm-jp all --shot zero')).toMatchObject({
+      kind: 'eval',
+      task: 'mr',
+      model: 'llm-jp',
+      shot: 'zero',
+      queue: true,
+    });
+    expect(parse('worker --concurrency 4')).toEqual({ kind: 'worker', concurrency: 4 });
+    expect(parse('status')).toEqual({ kind: 'status', runId: undefined, json: false });
+    expect(parse('cancel r1')).toEqual({ kind: 'cancel', runId: 'r1' });
+    expect(parse('digest nightly')).toEqual({ kind: 'digest', schedule: 'nightly', json: false });
+    expect(parse('compare gpt-4o llm-jp mr')).toEqual({
+      kind: 'compare',
+      a: 'gpt-4o',
+      b: 'llm-jp',
+      task: 'mr',
+      shot: 'one',
+      json: false,
+    });
+    expect(parse('leaderboard --post #general --chart b.png')).toMatchObject({ post: '#general', chart: 'b.png' });
     expect(parse('show r1 --json')).toEqual({ kind: 'show', runId: 'r1', json: true });
     expect(parse('export r1')).toEqual({ kind: 'export', runId: 'r1', dir: 'export-r1' });
     expect(parse('leaderboard --source runs')).toMatchObject({ kind: 'leaderboard', source: 'runs' });

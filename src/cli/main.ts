@@ -16,6 +16,7 @@ import {
   renderScores,
   renderStatus,
   renderDigests,
+  renderComparison,
   table,
 } from './render.js';
 
@@ -143,6 +144,10 @@ async function execute(cmd: Command, services: Services): Promise<void> {
     case 'status': {
       const runs = await services.status(cmd.runId);
       return cmd.json ? printJson(runs) : print(renderStatus(runs));
+    }
+    case 'compare': {
+      const rows = await services.compare(cmd.a, cmd.b, cmd.task, cmd.shot);
+      return cmd.json ? printJson(rows) : print(renderComparison(cmd.a, cmd.b, rows));
     }
     case 'digest': {
       const digests = await services.digest(cmd.schedule);

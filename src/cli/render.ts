@@ -1,7 +1,15 @@
 // Plain-text views of service results for a terminal.
 import type { TaskCheck } from '../release/check.js';
 import type { EvalResult } from '../evaluation/engine.js';
-import type { Digest, Leaderboard, RunProgress, RunResult, RunSummary, ScoreRow } from '../services.js';
+import type {
+  Digest,
+  Leaderboard,
+  ModelComparison,
+  RunProgress,
+  RunResult,
+  RunSummary,
+  ScoreRow,
+} from '../services.js';
 import type { Metrics } from '../tasks/types.js';
 
 /** East Asian wide characters take two columns in a terminal. */
@@ -75,9 +83,40 @@ export function renderScores(rows: ScoreRow[]): string {
 export function renderLeaderboard(board: Leaderboard): string {
   const rows = board.rows.map((r) => [
     `${r.label}${r.provider === 'replay' ? '' : ` (${r.provider})`}`,
-    ...r.cells.map((c) => (c === null ? '–' : (c * 100).toFixed(1))),
+    ...r.cells.map((c) => (c === null ? '–' : pct(c))),
   ]);
-  return `J-ClinicalBench, ${board.shot}-shot, ×100 (replayed generations, scored by jcb)\n\n${table(['model', ...board.columns.map((c) => c.label)], rows)}`;
+  const header = `J-ClinicalBench, ${board.shot}-shot, ×100 (replayed generations, scored by jcb)`;
+  return `${header}\n\n${table(['model', ...board.columns.map((c) => c.label)], rows)}\n\n${renderIntervals(board)}`;
+}
+
+/** The 95 % bootstrap intervals of a board's cells, in the same layout. */
+export function renderIntervals(board: Leaderboard): string {
+  const rows = board.rows.map((r) => [
+    r.label,
+    ...board.columns.map((_, i) => {
+      const iv = r.intervals?.[i];
+      return iv ? `${pct(iv.low)}–${pct(iv.high)}` : '–';
+    }),
+  ]);
+  return `95 % intervals (documents resampled 1,000 times, seed 1)\n\n${table(['model', ...board.columns.map((c) => c.label)], rows)}`;
+}
+
+export function renderComparison(a: string, b: string, rows: ModelComparison[]): string {
+  const body = rows.map((r) => {
+    if (!r.result) return [r.task, '0', '–', '–', '–', '–', 'no shared documents'];
+    const { result: c } = r;
+    const verdict = c.significant ? (c.difference > 0 ? `${a} better` : `${b} better`) : 'no significant difference';
+    return [
+      r.task,
+      String(r.documents),
+      pct(c.a),
+      pct(c.b),
+      `${c.difference >= 0 ? '+' : ''}${pct(c.difference)}`,
+      `${pct(c.interval.low)} to ${pct(c.interval.high)}`,
+      verdict,
+    ];
+  });
+  return `${a} against ${b}, paired bootstrap on the documents both have (×100, 95 %, 1,000 resamples)\n\n${table(['task', 'docs', a, b, 'difference', 'interval', ''], body)}`;
 }
 
 export function renderCheck(checks: TaskCheck[]): string {

@@ -37,6 +37,7 @@ export type Command =
   | { kind: 'status'; runId?: string; json: boolean }
   | { kind: 'cancel'; runId: string }
   | { kind: 'digest'; schedule?: string; json: boolean }
+  | { kind: 'compare'; a: string; b: string; task?: string; shot: Shot; json: boolean }
   | { kind: 'runs'; json: boolean }
   | { kind: 'show'; runId: string; json: boolean }
   | { kind: 'export'; runId: string; dir: string }
@@ -56,6 +57,7 @@ export const USAGE: Record<string, string> = {
   status: 'status [<run>] [--json]',
   cancel: 'cancel <run>',
   digest: 'digest [<schedule>] [--json]',
+  compare: 'compare <model-a> <model-b> [<task>] [--shot one|zero] [--json]',
   runs: 'runs [--json]',
   show: 'show <run> [--json]',
   export: 'export <run> [--dir D]',
@@ -81,6 +83,7 @@ const OPTIONS: Record<string, { values: string[]; flags: string[] }> = {
   status: { values: [], flags: ['json'] },
   cancel: { values: [], flags: [] },
   digest: { values: [], flags: ['json'] },
+  compare: { values: ['shot'], flags: ['json'] },
   runs: { values: [], flags: ['json'] },
   show: { values: [], flags: ['json'] },
   export: { values: ['dir'], flags: [] },
@@ -223,6 +226,12 @@ export function parseCommand(words: readonly string[]): Command {
     case 'status':
       atMost(name, positionals, 1);
       return { kind: 'status', runId: positionals[0], json };
+    case 'compare': {
+      atMost(name, positionals, 3);
+      const [a, b, task] = positionals;
+      if (!a || !b) throw new UserError('"compare" needs two models.', `Usage: jcb ${USAGE.compare}`);
+      return { kind: 'compare', a, b, task, shot: shotOf(values.shot), json };
+    }
     case 'digest':
       atMost(name, positionals, 1);
       return { kind: 'digest', schedule: positionals[0], json };
