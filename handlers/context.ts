@@ -2,6 +2,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { EvalCommand, RunRequest, Services } from '../src/services.js';
 import { progressMessage } from './blocks/progress.js';
+import { rateMessage } from './blocks/rating.js';
+import { outputHash, RATED_TASKS } from '../src/ratings.js';
 import type { Message } from './blocks/run.js';
 import { runParent, runReplies } from './blocks/run.js';
 import type { BotConfig } from './config.js';
@@ -77,6 +79,16 @@ export async function runInThread(
   const models = ctx.services.models().map((m) => ({ alias: m.alias, label: m.label }));
   const parent = await post(client, channel, runParent(result, models));
   for (const reply of runReplies(result)) await post(client, channel, reply, parent.ts);
+  // Generated texts can be rated by the people reading the thread.
+  if (RATED_TASKS.includes(result.task.id)) {
+    const rated = {
+      task: result.task.id,
+      model: result.model.alias,
+      doc: result.document.id,
+      hash: outputHash(result.output),
+    };
+    await post(client, channel, rateMessage(rated), parent.ts);
+  }
   await ctx.services.recordRequest(userId, `slack:${channel}`, result);
   return result;
 }

@@ -367,6 +367,81 @@ describe('the Slack bot', () => {
     }
   });
 
+  it('lets two people rate a generated output in its thread, and shows Table 6 with alpha', async () => {
+    await command('run irs gpt-4o 3');
+    const msgs = (await until(() => posted, 5)) as Posted[];
+    const rate = (msgs[4].body.blocks as { type: string; block_id: string }[]).find((b) => b.type === 'actions')!;
+    expect(rate.block_id).toMatch(/^rate:/);
+    const select = (user: string, criterion: string, value: number) =>
+      interaction({
+        type: 'block_actions',
+        user: { id: user },
+        channel: { id: 'C1' },
+        team: { id: 'T1' },
+        trigger_id: 't',
+        response_url: `${HOOK}/actions/r`,
+        container: { type: 'message', message_ts: '1004.000100', channel_id: 'C1' },
+        actions: [
+          {
+            block_id: rate.block_id,
+            action_id: `rate_${criterion}`,
+            type: 'static_select',
+            selected_option: { value: String(value) },
+            action_ts: '1',
+          },
+        ],
+      });
+    await select('U1', 'consistency', 5);
+    await select('U1', 'consistency', 4); // replaces the first
+    await select('U2', 'consistency', 4);
+    await select('U1', 'fluency', 5);
+    await until(() => responses, 4);
+    expect(responses.map((r) => r.body.text)).toContain('Saved: consistency 4.');
+    await command('ratings irs');
+    const table = ((await until(() => responses, 5)) as Posted[])[4].body as { text: string; blocks: unknown[] };
+    expect(JSON.stringify(table.blocks)).toMatch(/irs +all +2 +4\.00 +– +5\.00/);
+    expect(JSON.stringify(table.blocks)).toContain(
+      'alpha (ordinal) over 1 outputs rated by two raters or more: consistency 1.00',
+    );
+  });
+
+  it('deals a blind batch of outputs to rate, without model names', async () => {
+    await command('ratings irs --batch');
+    const [first] = (await until(() => responses, 1)) as Posted[];
+    const blocks = first.body.blocks as { type: string; block_id?: string }[];
+    const shown = JSON.stringify(blocks);
+    expect(shown).toContain('model hidden');
+    expect(shown).not.toMatch(/gpt-4o/);
+    const id = blocks.find((b) => b.type === 'actions')!.block_id!;
+    for (const c of ['consistency', 'saliency', 'fluency']) {
+      await interaction({
+        type: 'block_actions',
+        user: { id: 'U7' },
+        team: { id: 'T1' },
+        trigger_id: 't',
+        response_url: `${HOOK}/actions/b`,
+        container: { type: 'ephemeral', message_ts: '1', channel_id: 'C1' },
+        actions: [
+          {
+            block_id: id,
+            action_id: `rate_${c}`,
+            type: 'static_select',
+            selected_option: { value: '3' },
+            action_ts: '1',
+          },
+        ],
+      });
+    }
+    const next = ((await until(() => responses, 2)) as Posted[])[1].body as { replace_original: boolean; text: string };
+    expect(next.replace_original).toBe(true);
+    expect(next.text).toMatch(/Blind rating, irs document \S+/);
+    // Stored under the model the rater did not see.
+    const report = await createServices({ env, tokenizer: inThreadTokenizer() }).ratings('irs', true);
+    expect(report.rows).toEqual([
+      expect.objectContaining({ group: 'gpt-4o', n: 1, means: { consistency: 3, saliency: 3, fluency: 3 } }),
+    ]);
+  });
+
   it('says when the queue is unavailable, and single runs still work', async () => {
     await bot.stop();
     await start({ REDIS_URL: 'redis://127.0.0.1:1' });

@@ -1,7 +1,8 @@
 // Leaderboards and lists as monospaced tables.
-import type { Leaderboard } from '../../src/services.js';
+import type { Leaderboard, ModelComparison } from '../../src/services.js';
 import type { Message } from './run.js';
-import { code, context, section } from './text.js';
+import { code, context, pct, section } from './text.js';
+import { CRITERIA, type RatingsReport } from '../../src/ratings.js';
 
 export function boardTable(board: Leaderboard): string {
   const header = ['model', ...board.columns.map((c) => c.label)];
@@ -29,4 +30,40 @@ export function listMessage(title: string, rows: string[][]): Message {
     text: title,
     blocks: [section(`*${title}*`), code(rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n'))],
   };
+}
+
+export function ratingsMessage(r: RatingsReport): Message {
+  const num = (x: number | null) => (x === null ? '–' : x.toFixed(2));
+  const rows = [
+    ['task', 'model', 'n', ...CRITERIA],
+    ...r.rows.map((row) => [row.task, row.group, String(row.n), ...CRITERIA.map((c) => num(row.means[c]))]),
+  ];
+  const alpha = CRITERIA.map((c) => `${c} ${num(r.alpha[c])}`).join(' · ');
+  return {
+    text: `Ratings: ${r.rows.length} rows; alpha ${alpha}`,
+    blocks: [
+      ...listMessage('Human ratings (1–5, Table 6 layout)', rows).blocks,
+      context(`Krippendorff's alpha (ordinal) over ${r.shared} outputs rated by two raters or more: ${alpha}`),
+    ],
+  };
+}
+
+export function compareMessage(a: string, b: string, rows: ModelComparison[]): Message {
+  const body = rows.map((r) =>
+    r.result
+      ? [
+          r.task,
+          String(r.documents),
+          pct(r.result.a),
+          pct(r.result.b),
+          `${r.result.difference >= 0 ? '+' : ''}${pct(r.result.difference)}`,
+          `${pct(r.result.interval.low)}..${pct(r.result.interval.high)}`,
+          r.result.significant ? (r.result.difference > 0 ? a : b) : '–',
+        ]
+      : [r.task, '0', '–', '–', '–', '–', 'no shared documents'],
+  );
+  return listMessage(`${a} against ${b} (paired bootstrap, 95 %)`, [
+    ['task', 'docs', a, b, 'diff', 'interval', 'better'],
+    ...body,
+  ]);
 }

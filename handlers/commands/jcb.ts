@@ -8,6 +8,8 @@ import type { Message } from '../blocks/run.js';
 import { leaderboardMessage, listMessage } from '../blocks/tables.js';
 import { evaluateInBackground, post, runInThread, type BotContext } from '../context.js';
 import { digestMessage } from '../blocks/digest.js';
+import { batchItemMessage } from '../blocks/rating.js';
+import { compareMessage, ratingsMessage } from '../blocks/tables.js';
 import { progressMessage } from '../blocks/progress.js';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
@@ -65,6 +67,19 @@ export function jcbCommand(ctx: BotContext) {
           text: runs.map((r) => progressMessage(r).text).join('\n'),
           blocks: runs.flatMap((r) => progressMessage(r).blocks),
         };
+      }
+      case 'ratings': {
+        if (cmd.batch) {
+          const first = await ctx.services.nextToRate(command.user_id, cmd.task!);
+          if (!first)
+            return { response_type: 'ephemeral', text: `You have rated every output of ${cmd.task}.`, blocks: [] };
+          return { response_type: 'ephemeral', ...batchItemMessage(first, 0) };
+        }
+        return { response_type: 'in_channel', ...ratingsMessage(await ctx.services.ratings(cmd.task, cmd.byModel)) };
+      }
+      case 'compare': {
+        const rows = await ctx.services.compare(cmd.a, cmd.b, cmd.task, cmd.shot);
+        return { response_type: 'in_channel', ...compareMessage(cmd.a, cmd.b, rows) };
       }
       case 'digest': {
         for (const d of await ctx.services.digest(cmd.schedule)) await post(client, d.channel, digestMessage(d));

@@ -3,9 +3,20 @@ import type { App } from '@slack/bolt';
 import { answerMessage, errorText, isUnexpected } from '../blocks/answers.js';
 import { isExpensive, post, type BotContext } from '../context.js';
 import { MODAL_ID } from '../shortcuts/index.js';
+import { COMMENT_MODAL } from '../actions/rating.js';
+import { decodeRated } from '../blocks/rating.js';
 
 export default {
   register(app: App, ctx: BotContext) {
+    app.view(COMMENT_MODAL, async ({ ack, view, body }) => {
+      await ack();
+      const rated = decodeRated(view.private_metadata);
+      const comment = view.state.values.comment?.value?.value ?? '';
+      if (!rated || !comment) return;
+      if (rated.batch) rated.output.model = await ctx.services.modelOfOutput(rated.output);
+      await ctx.services.rate(body.user.id, rated.output, { comment });
+    });
+
     app.view(MODAL_ID, async ({ ack, view, body, client, logger }) => {
       await ack();
       const { channel, ts, text } = JSON.parse(view.private_metadata) as { channel: string; ts: string; text: string };

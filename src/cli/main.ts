@@ -17,6 +17,7 @@ import {
   renderStatus,
   renderDigests,
   renderComparison,
+  renderRatings,
   table,
 } from './render.js';
 
@@ -148,6 +149,11 @@ async function execute(cmd: Command, services: Services): Promise<void> {
     case 'compare': {
       const rows = await services.compare(cmd.a, cmd.b, cmd.task, cmd.shot);
       return cmd.json ? printJson(rows) : print(renderComparison(cmd.a, cmd.b, rows));
+    }
+    case 'ratings': {
+      if (cmd.batch) throw new UserError('Rating a batch happens in Slack: `/jcb ratings <task> --batch`.');
+      const report = await services.ratings(cmd.task, cmd.byModel);
+      return cmd.json ? printJson(report) : print(renderRatings(report));
     }
     case 'digest': {
       const digests = await services.digest(cmd.schedule);

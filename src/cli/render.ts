@@ -1,6 +1,7 @@
 // Plain-text views of service results for a terminal.
 import type { TaskCheck } from '../release/check.js';
 import type { EvalResult } from '../evaluation/engine.js';
+import { CRITERIA, type RatingsReport } from '../ratings.js';
 import type {
   Digest,
   Leaderboard,
@@ -269,4 +270,11 @@ export function renderDigests(digests: Digest[]): string {
       ].join('\n');
     })
     .join('\n\n');
+}
+
+export function renderRatings(r: RatingsReport): string {
+  const num = (x: number | null) => (x === null ? '–' : x.toFixed(2));
+  const rows = r.rows.map((row) => [row.task, row.group, String(row.n), ...CRITERIA.map((c) => num(row.means[c]))]);
+  const alpha = CRITERIA.map((c) => `${c} ${num(r.alpha[c])}`).join('  ');
+  return `${table(['task', 'model', 'n', ...CRITERIA], rows)}\n\nKrippendorff's alpha (ordinal), ${r.shared} outputs rated by two raters or more: ${alpha}`;
 }

@@ -38,6 +38,7 @@ export type Command =
   | { kind: 'cancel'; runId: string }
   | { kind: 'digest'; schedule?: string; json: boolean }
   | { kind: 'compare'; a: string; b: string; task?: string; shot: Shot; json: boolean }
+  | { kind: 'ratings'; task?: string; byModel: boolean; batch: boolean; json: boolean }
   | { kind: 'runs'; json: boolean }
   | { kind: 'show'; runId: string; json: boolean }
   | { kind: 'export'; runId: string; dir: string }
@@ -58,6 +59,7 @@ export const USAGE: Record<string, string> = {
   cancel: 'cancel <run>',
   digest: 'digest [<schedule>] [--json]',
   compare: 'compare <model-a> <model-b> [<task>] [--shot one|zero] [--json]',
+  ratings: 'ratings [<task>] [--by model] [--batch] [--json]',
   runs: 'runs [--json]',
   show: 'show <run> [--json]',
   export: 'export <run> [--dir D]',
@@ -84,6 +86,7 @@ const OPTIONS: Record<string, { values: string[]; flags: string[] }> = {
   cancel: { values: [], flags: [] },
   digest: { values: [], flags: ['json'] },
   compare: { values: ['shot'], flags: ['json'] },
+  ratings: { values: ['by'], flags: ['batch', 'json'] },
   runs: { values: [], flags: ['json'] },
   show: { values: [], flags: ['json'] },
   export: { values: ['dir'], flags: [] },
@@ -231,6 +234,14 @@ export function parseCommand(words: readonly string[]): Command {
       const [a, b, task] = positionals;
       if (!a || !b) throw new UserError('"compare" needs two models.', `Usage: jcb ${USAGE.compare}`);
       return { kind: 'compare', a, b, task, shot: shotOf(values.shot), json };
+    }
+    case 'ratings': {
+      atMost(name, positionals, 1);
+      if (values.by !== undefined && values.by !== 'model')
+        throw new UserError(`--by takes "model", not "${values.by}".`);
+      if (flags.has('batch') && !positionals[0])
+        throw new UserError('"ratings --batch" needs a task to rate, e.g. `ratings hs-pn --batch`.');
+      return { kind: 'ratings', task: positionals[0], byModel: values.by === 'model', batch: flags.has('batch'), json };
     }
     case 'digest':
       atMost(name, positionals, 1);

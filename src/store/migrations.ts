@@ -122,6 +122,28 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('digests').execute();
     },
   },
+  '005_ratings': {
+    async up(db: Kysely<unknown>) {
+      // Human ratings of outputs (the paper's Table 6 criteria, 1–5): one row per rater and output.
+      await db.schema
+        .createTable('ratings')
+        .addColumn('rater', 'varchar(64)', (c) => c.notNull())
+        .addColumn('task', 'varchar(16)', (c) => c.notNull())
+        .addColumn('model', 'varchar(128)', (c) => c.notNull())
+        .addColumn('doc_id', 'varchar(256)', (c) => c.notNull())
+        .addColumn('output_hash', 'varchar(64)', (c) => c.notNull())
+        .addColumn('consistency', 'integer')
+        .addColumn('saliency', 'integer')
+        .addColumn('fluency', 'integer')
+        .addColumn('comment', 'text')
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('ratings_pk', ['rater', 'task', 'model', 'doc_id', 'output_hash'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('ratings').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -93,6 +93,20 @@ export interface DigestsTable {
   scores: string;
 }
 
+export interface RatingsTable {
+  rater: string;
+  task: string;
+  model: string;
+  doc_id: string;
+  /** Which output was rated (a model can be re-run): sha256 of its text. */
+  output_hash: string;
+  consistency: number | null;
+  saliency: number | null;
+  fluency: number | null;
+  comment: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   runs: RunsTable;
   run_documents: RunDocumentsTable;
@@ -101,6 +115,7 @@ export interface Database {
   request_history: RequestHistoryTable;
   run_notifications: RunNotificationsTable;
   digests: DigestsTable;
+  ratings: RatingsTable;
   kysely_migration: { name: string; timestamp: string };
   kysely_migration_lock: { id: string; is_locked: Generated<number> };
 }

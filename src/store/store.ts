@@ -9,6 +9,7 @@ import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
 import type {
   Database,
+  RatingsTable,
   RequestHistoryTable,
   RunDocumentsTable,
   RunNotificationsTable,
@@ -160,6 +161,27 @@ export class Store {
       .where('model', 'in', [...models])
       .where('created_at', '>', since)
       .execute();
+  }
+
+  /** Stores a rater's judgement of an output; given criteria replace earlier ones, others are kept. */
+  async rate(
+    key: Pick<Selectable<RatingsTable>, 'rater' | 'task' | 'model' | 'doc_id' | 'output_hash'>,
+    values: Partial<Pick<Selectable<RatingsTable>, 'consistency' | 'saliency' | 'fluency' | 'comment'>>,
+  ): Promise<void> {
+    const updated_at = new Date().toISOString();
+    await this.db
+      .insertInto('ratings')
+      .values({ ...key, consistency: null, saliency: null, fluency: null, comment: null, ...values, updated_at })
+      .onConflict((oc) =>
+        oc.columns(['rater', 'task', 'model', 'doc_id', 'output_hash']).doUpdateSet({ ...values, updated_at }),
+      )
+      .execute();
+  }
+
+  async ratings(task?: string): Promise<Selectable<RatingsTable>[]> {
+    let q = this.db.selectFrom('ratings').selectAll();
+    if (task) q = q.where('task', '=', task);
+    return q.execute();
   }
 
   async setPlanned(id: string, planned: number): Promise<void> {

@@ -1,0 +1,87 @@
+// Ratings: each select stores one criterion; a blind batch moves on once all three are given.
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { UserError } from '../../src/errors.js';
+import { CRITERIA, DEFINITIONS, type Criterion } from '../../src/ratings.js';
+import { errorText, isUnexpected } from '../blocks/answers.js';
+import { batchItemMessage, decodeRated, RATE_ACTIONS } from '../blocks/rating.js';
+import type { BotContext } from '../context.js';
+
+type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
+export const COMMENT_MODAL = 'rate_comment_modal';
+
+/** Per rater and output, the criteria given so far in a batch (to deal the next output when all three are). */
+const given = new Map<string, Set<Criterion>>();
+const batchCount = new Map<string, number>();
+
+export function rateSelect(ctx: BotContext, criterion: Criterion) {
+  return async ({ ack, body, action, respond, logger }: Args) => {
+    await ack();
+    try {
+      const rated = decodeRated(action.block_id);
+      if (!rated || action.type !== 'static_select' || !action.selected_option)
+        throw new UserError('This rating control has lost its output.');
+      const value = Number(action.selected_option.value);
+      if (rated.batch) rated.output.model = await ctx.services.modelOfOutput(rated.output);
+      await ctx.services.rate(body.user.id, rated.output, { [criterion]: value });
+      if (!rated.batch) {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: `Saved: ${criterion} ${value}.` });
+        return;
+      }
+      const key = `${body.user.id}\u0000${action.block_id}`;
+      const set = given.get(key) ?? new Set<Criterion>();
+      set.add(criterion);
+      given.set(key, set);
+      if (set.size < CRITERIA.length) return;
+      given.delete(key);
+      const count = (batchCount.get(body.user.id) ?? 0) + 1;
+      batchCount.set(body.user.id, count);
+      const next = await ctx.services.nextToRate(body.user.id, rated.output.task);
+      if (!next)
+        return void (await respond({
+          replace_original: true,
+          text: `Thank you: ${count} rated, none left for ${rated.output.task}.`,
+        }));
+      await respond({ replace_original: true, ...batchItemMessage(next, count) });
+    } catch (err) {
+      if (isUnexpected(err)) logger.error(err);
+      await respond({ response_type: 'ephemeral', replace_original: false, text: errorText(err) });
+    }
+  };
+}
+
+export function rateDefinitions() {
+  return async ({ ack, respond }: Args) => {
+    await ack();
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: CRITERIA.map((c) => `• ${DEFINITIONS[c]}`).join('\n'),
+    });
+  };
+}
+
+export function rateComment() {
+  return async ({ ack, body, action, client }: Args) => {
+    await ack();
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: {
+        type: 'modal',
+        callback_id: COMMENT_MODAL,
+        private_metadata: action.block_id,
+        title: { type: 'plain_text', text: 'Comment' },
+        submit: { type: 'plain_text', text: 'Save' },
+        blocks: [
+          {
+            type: 'input',
+            block_id: 'comment',
+            label: { type: 'plain_text', text: 'Your comment on this output' },
+            element: { type: 'plain_text_input', action_id: 'value', multiline: true },
+          },
+        ],
+      },
+    });
+  };
+}
+
+export const RATE_SELECTS: [string, Criterion][] = CRITERIA.map((c) => [RATE_ACTIONS[c], c]);
