@@ -909,8 +909,9 @@ export function createServices(options: ServicesOptions = {}) {
 
     async close() {
       await tokenizer?.close();
-      await queue?.close();
-      await scheduleQueue?.close();
+      // Closing fails only if the connection is already gone, which is what closing wants.
+      await queue?.close().catch(() => {});
+      await scheduleQueue?.close().catch(() => {});
       if (store) await (await store).close();
     },
   };

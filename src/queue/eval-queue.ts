@@ -64,7 +64,11 @@ export async function ensureReachable(
     timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
   });
   try {
-    await Promise.race([queue.client.ping(), timeout]);
+    // If the timeout wins, the ping stays queued until the connection closes and is then rejected:
+    // handled here, or it would surface as an unhandled rejection long after.
+    const ping = queue.client.ping();
+    ping.catch(() => {});
+    await Promise.race([ping, timeout]);
   } catch (err) {
     throw new UserError(
       `The evaluation queue is unavailable: Redis at ${redisUrl(env).replace(/\/\/[^@]*@/, '//')} does not answer (${(err as Error).message}).`,
