@@ -75,7 +75,26 @@ export function jcbCommand(ctx: BotContext) {
             return { response_type: 'ephemeral', text: `You have rated every output of ${cmd.task}.`, blocks: [] };
           return { response_type: 'ephemeral', ...batchItemMessage(first, 0) };
         }
+        if (cmd.correlate) {
+          const c = await ctx.services.correlate(cmd.task);
+          const num = (x: number | null) => (x === null ? '–' : x.toFixed(3));
+          return {
+            response_type: 'in_channel',
+            ...listMessage('Spearman correlation with the human ratings', [
+              ['criterion', 'outputs', 'LLM judge', 'ROUGE-L'],
+              ...Object.entries(c).map(([k, v]) => [k, String(v.n), num(v.judge), num(v.rougeL)]),
+            ]),
+          };
+        }
         return { response_type: 'in_channel', ...ratingsMessage(await ctx.services.ratings(cmd.task, cmd.byModel)) };
+      }
+      case 'judge': {
+        const r = await ctx.services.judgeRun(cmd.runId, cmd.judge);
+        return {
+          response_type: 'in_channel',
+          text: `${r.judged} outputs of run ${cmd.runId} judged by ${r.judge} (rubric ${r.rubric}).`,
+          blocks: [],
+        };
       }
       case 'compare': {
         const rows = await ctx.services.compare(cmd.a, cmd.b, cmd.task, cmd.shot);

@@ -18,6 +18,7 @@ import {
   renderDigests,
   renderComparison,
   renderRatings,
+  renderCorrelation,
   table,
 } from './render.js';
 
@@ -152,8 +153,18 @@ async function execute(cmd: Command, services: Services): Promise<void> {
     }
     case 'ratings': {
       if (cmd.batch) throw new UserError('Rating a batch happens in Slack: `/jcb ratings <task> --batch`.');
+      if (cmd.correlate) {
+        const corr = await services.correlate(cmd.task);
+        return cmd.json ? printJson(corr) : print(renderCorrelation(corr));
+      }
       const report = await services.ratings(cmd.task, cmd.byModel);
       return cmd.json ? printJson(report) : print(renderRatings(report));
+    }
+    case 'judge': {
+      const r = await services.judgeRun(cmd.runId, cmd.judge);
+      return print(
+        `${r.judged} outputs of run ${cmd.runId} judged by ${r.judge} (rubric ${r.rubric}), stored beside ROUGE-L.`,
+      );
     }
     case 'digest': {
       const digests = await services.digest(cmd.schedule);

@@ -1,7 +1,7 @@
 // Plain-text views of service results for a terminal.
 import type { TaskCheck } from '../release/check.js';
 import type { EvalResult } from '../evaluation/engine.js';
-import { CRITERIA, type RatingsReport } from '../ratings.js';
+import { CRITERIA, type Criterion, type RatingsReport } from '../ratings.js';
 import type {
   Digest,
   Leaderboard,
@@ -277,4 +277,14 @@ export function renderRatings(r: RatingsReport): string {
   const rows = r.rows.map((row) => [row.task, row.group, String(row.n), ...CRITERIA.map((c) => num(row.means[c]))]);
   const alpha = CRITERIA.map((c) => `${c} ${num(r.alpha[c])}`).join('  ');
   return `${table(['task', 'model', 'n', ...CRITERIA], rows)}\n\nKrippendorff's alpha (ordinal), ${r.shared} outputs rated by two raters or more: ${alpha}`;
+}
+
+export function renderCorrelation(
+  c: Record<Criterion, { judge: number | null; rougeL: number | null; n: number }>,
+): string {
+  const num = (x: number | null) => (x === null ? '–' : x.toFixed(3));
+  return `Spearman correlation with the human ratings\n\n${table(
+    ['criterion', 'outputs', 'LLM judge', 'ROUGE-L'],
+    CRITERIA.map((k) => [k, String(c[k].n), num(c[k].judge), num(c[k].rougeL)]),
+  )}`;
 }

@@ -38,7 +38,8 @@ export type Command =
   | { kind: 'cancel'; runId: string }
   | { kind: 'digest'; schedule?: string; json: boolean }
   | { kind: 'compare'; a: string; b: string; task?: string; shot: Shot; json: boolean }
-  | { kind: 'ratings'; task?: string; byModel: boolean; batch: boolean; json: boolean }
+  | { kind: 'ratings'; task?: string; byModel: boolean; batch: boolean; correlate: boolean; json: boolean }
+  | { kind: 'judge'; runId: string; judge?: string }
   | { kind: 'runs'; json: boolean }
   | { kind: 'show'; runId: string; json: boolean }
   | { kind: 'export'; runId: string; dir: string }
@@ -59,7 +60,8 @@ export const USAGE: Record<string, string> = {
   cancel: 'cancel <run>',
   digest: 'digest [<schedule>] [--json]',
   compare: 'compare <model-a> <model-b> [<task>] [--shot one|zero] [--json]',
-  ratings: 'ratings [<task>] [--by model] [--batch] [--json]',
+  ratings: 'ratings [<task>] [--by model] [--batch] [--correlate] [--json]',
+  judge: 'judge <run> [--judge <model>]',
   runs: 'runs [--json]',
   show: 'show <run> [--json]',
   export: 'export <run> [--dir D]',
@@ -86,7 +88,8 @@ const OPTIONS: Record<string, { values: string[]; flags: string[] }> = {
   cancel: { values: [], flags: [] },
   digest: { values: [], flags: ['json'] },
   compare: { values: ['shot'], flags: ['json'] },
-  ratings: { values: ['by'], flags: ['batch', 'json'] },
+  ratings: { values: ['by'], flags: ['batch', 'correlate', 'json'] },
+  judge: { values: ['judge'], flags: [] },
   runs: { values: [], flags: ['json'] },
   show: { values: [], flags: ['json'] },
   export: { values: ['dir'], flags: [] },
@@ -241,7 +244,19 @@ export function parseCommand(words: readonly string[]): Command {
         throw new UserError(`--by takes "model", not "${values.by}".`);
       if (flags.has('batch') && !positionals[0])
         throw new UserError('"ratings --batch" needs a task to rate, e.g. `ratings hs-pn --batch`.');
-      return { kind: 'ratings', task: positionals[0], byModel: values.by === 'model', batch: flags.has('batch'), json };
+      return {
+        kind: 'ratings',
+        task: positionals[0],
+        byModel: values.by === 'model',
+        batch: flags.has('batch'),
+        correlate: flags.has('correlate'),
+        json,
+      };
+    }
+    case 'judge': {
+      atMost(name, positionals, 1);
+      if (!positionals[0]) throw new UserError('"judge" needs a run id.', 'See `jcb runs`.');
+      return { kind: 'judge', runId: positionals[0], judge: values.judge };
     }
     case 'digest':
       atMost(name, positionals, 1);

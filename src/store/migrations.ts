@@ -144,6 +144,26 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('ratings').execute();
     },
   },
+  '006_judgements': {
+    async up(db: Kysely<unknown>) {
+      // An LLM judge's scores of a run's outputs, beside ROUGE-L, with the rubric version.
+      await db.schema
+        .createTable('judgements')
+        .addColumn('run_id', 'varchar(64)', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+        .addColumn('task', 'varchar(16)', (c) => c.notNull())
+        .addColumn('doc_id', 'varchar(256)', (c) => c.notNull())
+        .addColumn('judge', 'varchar(128)', (c) => c.notNull())
+        .addColumn('rubric', 'varchar(32)', (c) => c.notNull())
+        .addColumn('consistency', 'integer')
+        .addColumn('saliency', 'integer')
+        .addColumn('fluency', 'integer')
+        .addPrimaryKeyConstraint('judgements_pk', ['run_id', 'task', 'doc_id', 'judge', 'rubric'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('judgements').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

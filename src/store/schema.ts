@@ -107,6 +107,17 @@ export interface RatingsTable {
   updated_at: string;
 }
 
+export interface JudgementsTable {
+  run_id: string;
+  task: string;
+  doc_id: string;
+  judge: string;
+  rubric: string;
+  consistency: number | null;
+  saliency: number | null;
+  fluency: number | null;
+}
+
 export interface Database {
   runs: RunsTable;
   run_documents: RunDocumentsTable;
@@ -116,6 +127,7 @@ export interface Database {
   run_notifications: RunNotificationsTable;
   digests: DigestsTable;
   ratings: RatingsTable;
+  judgements: JudgementsTable;
   kysely_migration: { name: string; timestamp: string };
   kysely_migration_lock: { id: string; is_locked: Generated<number> };
 }

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
 import type {
   Database,
+  JudgementsTable,
   RatingsTable,
   RequestHistoryTable,
   RunDocumentsTable,
@@ -176,6 +177,19 @@ export class Store {
         oc.columns(['rater', 'task', 'model', 'doc_id', 'output_hash']).doUpdateSet({ ...values, updated_at }),
       )
       .execute();
+  }
+
+  async saveJudgement(row: Selectable<JudgementsTable>): Promise<void> {
+    const { run_id, task, doc_id, judge, rubric, ...scores } = row;
+    await this.db
+      .insertInto('judgements')
+      .values(row)
+      .onConflict((oc) => oc.columns(['run_id', 'task', 'doc_id', 'judge', 'rubric']).doUpdateSet(scores))
+      .execute();
+  }
+
+  async judgements(): Promise<Selectable<JudgementsTable>[]> {
+    return this.db.selectFrom('judgements').selectAll().execute();
   }
 
   async ratings(task?: string): Promise<Selectable<RatingsTable>[]> {

@@ -1,0 +1,99 @@
+// The LLM judge through nock, and how judge and ROUGE-L follow human ratings.
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readJudgement, spearman } from '../src/judge.js';
+import { outputHash } from '../src/ratings.js';
+import { createServices } from '../src/services.js';
+import {
+  chatCompletion,
+  FIXTURE_RELEASE,
+  freshStore,
+  inThreadTokenizer,
+  testModelsFile,
+  type TestStore,
+} from './helpers.js';
+
+describe("Spearman and the judge's answer", () => {
+  it('ranks, with ties averaged', () => {
+    expect(spearman([1, 2, 3, 4], [10, 20, 30, 40])).toBeCloseTo(1, 12);
+    expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1, 12);
+    expect(spearman([1, 1, 2, 3], [1, 2, 3, 4])).toBeCloseTo(0.9486832980505138, 12);
+    expect(spearman([1, 2], [1, 2])).toBeNull();
+  });
+  it('reads the scores a judge returns, and leaves out what it does not', () => {
+    expect(readJudgement('{"consistency": 4, "saliency": 2, "fluency": 5}')).toEqual({
+      consistency: 4,
+      saliency: 2,
+      fluency: 5,
+    });
+    expect(readJudgement('consistency：3 (the rest I cannot say)')).toEqual({
+      consistency: 3,
+      saliency: null,
+      fluency: null,
+    });
+  });
+});
+
+describe('jcb judge and ratings --correlate', () => {
+  let store: TestStore;
+  let services: ReturnType<typeof createServices>;
+  beforeEach(async () => {
+    store = await freshStore('sqlite');
+    services = createServices({
+      env: { JCB_DATA_DIR: FIXTURE_RELEASE, JCB_MODELS: testModelsFile(), TEST_OPENAI_KEY: 'sk-test', ...store.env },
+      tokenizer: inThreadTokenizer(),
+      retryBaseDelayMs: 1,
+    });
+    nock.disableNetConnect();
+  });
+  afterEach(async () => {
+    await services.close();
+    await store.drop();
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  it("judges a run's outputs and correlates judge and ROUGE-L with the human ratings", async () => {
+    const run = await services.evaluate({ task: 'irs', model: 'gpt-4o', shot: 'one' });
+    // The judge gives the exact output 5, the partial one 3, the empty one 1.
+    const api = nock('https://api.openai.com')
+      .post('/v1/chat/completions')
+      .times(3)
+      .reply(200, (_u, body) => {
+        const prompt = (body as { messages: { content: string }[] }).messages[0].content;
+        const n = prompt.includes('### 出力\n転倒による骨折') ? 5 : prompt.includes('### 出力\n内服薬の忘れ') ? 3 : 1;
+        return chatCompletion(`{"consistency": ${n}, "saliency": ${n}, "fluency": ${n}}`);
+      });
+    expect(await services.judgeRun(run.run.id, 'openai-test')).toEqual({
+      judged: 3,
+      judge: 'openai-test',
+      rubric: 'jcb-rubric-1',
+    });
+    expect(api.isDone()).toBe(true);
+    const outputs: Record<string, string> = {
+      '2': '内服薬の忘れ',
+      '3': '転倒による骨折\n\n### 入力:\n次の報告',
+      '4': '',
+    };
+    const human: Record<string, number> = { '3': 5, '2': 3, '4': 1 };
+    for (const rater of ['U1', 'U2']) {
+      for (const [doc, value] of Object.entries(human)) {
+        await services.rate(
+          rater,
+          { task: 'irs', model: 'gpt-4o', doc, hash: outputHash(outputs[doc]) },
+          { consistency: value },
+        );
+      }
+    }
+    const c = await services.correlate('irs');
+    expect(c.consistency.n).toBe(3);
+    expect(c.consistency.judge).toBeCloseTo(1, 12);
+    expect(c.saliency).toEqual({ judge: null, rougeL: null, n: 0 });
+    const report = await services.ratings('irs');
+    expect(report.alpha.consistency).toBe(1);
+    await expect(services.judgeRun(run.run.id, 'gpt-4o')).rejects.toThrow(/a judge must be a live model/);
+    await expect(
+      services.rate('U1', { task: 'irs', model: 'gpt-4o', doc: '2', hash: 'x' }, { fluency: 7 }),
+    ).rejects.toThrow(/from 1 to 5/);
+  });
+});
