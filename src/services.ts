@@ -150,6 +150,8 @@ export interface DigestRow {
   previous: number | null;
   regression: boolean;
   run: string | null;
+  /** 95 % bootstrap interval of the score. */
+  interval: Interval | null;
 }
 
 export interface Digest {
@@ -929,19 +931,22 @@ export function createServices(options: ServicesOptions = {}) {
           }
           const last = await s.lastDigest(sc.name);
           const before = last ? (JSON.parse(last.scores) as Record<string, Record<string, number>>) : {};
-          const rows = sc.models.flatMap((model) =>
-            tasks.map((task): DigestRow => {
-              const now = latest.get(`${model}\u0000${task}`);
-              const previous = before[model]?.[task] ?? null;
-              return {
-                model,
-                task,
-                score: now?.score ?? null,
-                previous,
-                regression: now !== undefined && previous !== null && previous - now.score > sc.regression,
-                run: now?.run ?? null,
-              };
-            }),
+          const rows = await Promise.all(
+            sc.models.flatMap((model) =>
+              tasks.map(async (task): Promise<DigestRow> => {
+                const now = latest.get(`${model}\u0000${task}`);
+                const previous = before[model]?.[task] ?? null;
+                return {
+                  model,
+                  task,
+                  score: now?.score ?? null,
+                  previous,
+                  regression: now !== undefined && previous !== null && previous - now.score > sc.regression,
+                  run: now?.run ?? null,
+                  interval: now ? scoreInterval(findTask(task), await storedScores(s, now.run, task)) : null,
+                };
+              }),
+            ),
           );
           const failedRuns = [];
           for (const run of await s.runsSince(sc.models, last?.posted_at ?? '')) {

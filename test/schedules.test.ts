@@ -100,6 +100,8 @@ describe('digests', () => {
     const [second] = await services.digest('nightly');
     expect(second.since).not.toBeNull();
     expect(second.rows[0]).toMatchObject({ score: 0.75, previous: 0.75, regression: false });
+    expect(second.rows[0].interval!.low).toBeLessThanOrEqual(0.75);
+    expect(second.rows[0].interval!.high).toBeGreaterThanOrEqual(0.75);
     expect(second.failedRuns).toEqual([{ run: worse.run.id, model: 'down', status: 'finished', failed: 2 }]);
     await expect(services.digest('weekly')).rejects.toThrow(/No schedule "weekly"/);
   });

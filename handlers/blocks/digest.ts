@@ -12,7 +12,8 @@ export function digestMessage(d: Digest): Message {
       .map((r) => {
         if (r.score === null) return `${r.task} –`;
         const change = r.previous === null ? '' : ` (${r.score >= r.previous ? '+' : ''}${pct(r.score - r.previous)})`;
-        return `${r.regression ? ':warning: ' : ''}${r.task} *${pct(r.score)}*${change}`;
+        const ci = r.interval ? ` [${pct(r.interval.low)}–${pct(r.interval.high)}]` : '';
+        return `${r.regression ? ':warning: ' : ''}${r.task} *${pct(r.score)}*${ci}${change}`;
       });
     const runs = [...new Set(d.rows.filter((r) => r.model === model && r.run).map((r) => r.run))];
     return `*${escape(model)}* — ${cells.join(' · ')}\n_runs: ${runs.map((r) => `\`${r}\``).join(', ') || 'none'}_`;

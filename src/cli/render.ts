@@ -254,6 +254,7 @@ export function renderDigests(digests: Digest[]): string {
         r.model,
         r.task,
         r.score === null ? '–' : pct(r.score),
+        r.interval ? `${pct(r.interval.low)}–${pct(r.interval.high)}` : '',
         r.score === null || r.previous === null
           ? ''
           : `${r.score >= r.previous ? '+' : ''}${pct(r.score - r.previous)}`,
@@ -265,7 +266,7 @@ export function renderDigests(digests: Digest[]): string {
       );
       return [
         `Digest ${d.schedule} (${d.shot}-shot, to ${d.channel}), change since ${d.since ?? 'the first digest'}`,
-        table(['model', 'task', 'score', 'change', '', 'run'], rows),
+        table(['model', 'task', 'score', '95 % interval', 'change', '', 'run'], rows),
         ...failed,
       ].join('\n');
     })
