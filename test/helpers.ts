@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -8,7 +8,25 @@ import { fileURLToPath } from 'node:url';
 import { createRougeTokenizer } from '../src/metrics/tokenizer/index.js';
 
 export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
-export const FIXTURE_RELEASE = path.join(FIXTURES, 'release');
+
+// Three relation pairs written for the tests. Kept here rather than as a committed rel_data.json:
+// that file name belongs to the release, which the repository never holds.
+const REL_DATA = [
+  { text: '<e1 type=a>肺</e1>に<e2 type=d>結節</e2>を認める。', relation: 'region', source: 'x.xml' },
+  { text: '<e1 type=c>増大</e1>した<e2 type=d>腫瘤</e2>。', relation: 'change', source: 'y.xml' },
+  { text: '<e1 type=t-key>CRP</e1>は<e2 type=t-val>5.0</e2>。', relation: 'value', source: 'y.xml' },
+];
+
+/** A miniature release in the release's layout (test/fixtures/release plus the pairs above), in a temp folder. */
+export const FIXTURE_RELEASE = (() => {
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-fixture-')), 'release');
+  cpSync(path.join(FIXTURES, 'release'), dir, { recursive: true });
+  writeFileSync(
+    path.join(dir, 'data', 'benchmarks', 'CLU', 'RE_Ent', 'rel_data.json'),
+    JSON.stringify(REL_DATA, null, 2),
+  );
+  return dir;
+})();
 
 /** One in-thread tokenizer for a test file (workers are exercised by the conformance test). */
 export const inThreadTokenizer = () => createRougeTokenizer({ threads: 0 });
