@@ -1,6 +1,5 @@
 // Scoring a released-format generation file: each row against the gold stored beside it.
-import { readJsonRows, type Row } from '../release/files.js';
-import type { GenerationFile } from '../release/release.js';
+import type { Row } from '../release/files.js';
 import type { DocScore, Metrics, Parsed, ScoringContext, Task } from '../tasks/types.js';
 import { TASKS } from '../../tasks/index.js';
 
@@ -32,8 +31,4 @@ export async function scoreRows(task: Task, rows: readonly Row[], ctx: ScoringCo
     documents,
     parseFailures: items.filter((it) => !it.parsed.ok).length,
   };
-}
-
-export async function scoreFile(task: Task, file: Pick<GenerationFile, 'path'>, ctx: ScoringContext) {
-  return scoreRows(task, readJsonRows(file.path), ctx);
 }
