@@ -1,4 +1,5 @@
 // A schedule's digest: every model × setting score, its change since the last digest, regressions flagged.
+import { signedPct } from '../../src/format.js';
 import type { Digest } from '../../src/services.js';
 import type { Message } from './run.js';
 import { context, escape, pct, section } from './text.js';
@@ -11,7 +12,7 @@ export function digestMessage(d: Digest): Message {
       .filter((r) => r.model === model)
       .map((r) => {
         if (r.score === null) return `${r.task} –`;
-        const change = r.previous === null ? '' : ` (${r.score >= r.previous ? '+' : ''}${pct(r.score - r.previous)})`;
+        const change = r.previous === null ? '' : ` (${signedPct(r.score - r.previous)})`;
         const ci = r.interval ? ` [${pct(r.interval.low)}–${pct(r.interval.high)}]` : '';
         return `${r.regression ? ':warning: ' : ''}${r.task} *${pct(r.score)}*${ci}${change}`;
       });

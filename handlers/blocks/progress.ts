@@ -1,15 +1,8 @@
 // A queued run's progress message (updated in place) and its final scores (in the thread).
 import type { RunProgress } from '../../src/services.js';
 import type { Message } from './run.js';
-import { context, pct, section } from './text.js';
-
-const duration = (ms: number) => (ms < 90_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
-
-function bar(done: number, failed: number, planned: number, width = 20): string {
-  const d = Math.round((done / Math.max(1, planned)) * width);
-  const f = Math.min(width - d, Math.round((failed / Math.max(1, planned)) * width));
-  return `${'█'.repeat(d)}${'▒'.repeat(f)}${'░'.repeat(width - d - f)}`;
-}
+import { duration, pct, progressBar, signedPct } from '../../src/format.js';
+import { context, section } from './text.js';
 
 export function progressMessage(p: RunProgress): Message {
   const planned = p.planned ?? p.done + p.failed;
@@ -25,7 +18,9 @@ export function progressMessage(p: RunProgress): Message {
     text,
     blocks: [
       section(`*Evaluation* \`${p.run.id}\` — *${p.run.model}* on ${tasks}, ${p.run.shot}-shot`),
-      section(`\`${bar(p.done, p.failed, planned)}\` ${p.done + p.failed}/${planned} · ${p.failed} failed · ${state}`),
+      section(
+        `\`${progressBar(p.done, p.failed, planned, { done: '█', failed: '▒', left: '░' })}\` ${p.done + p.failed}/${planned} · ${p.failed} failed · ${state}`,
+      ),
       context(`\`/jcb status ${p.run.id}\` · \`/jcb cancel ${p.run.id}\``),
     ],
   };
@@ -34,8 +29,7 @@ export function progressMessage(p: RunProgress): Message {
 export function finalScoresMessage(p: RunProgress): Message {
   const lines = p.scores.map((s) => {
     const before = p.previous[s.task];
-    const change =
-      before === undefined ? '' : ` (${s.score >= before ? '+' : ''}${pct(s.score - before)} since the previous run)`;
+    const change = before === undefined ? '' : ` (${signedPct(s.score - before)} since the previous run)`;
     return `*${s.task}* ${pct(s.score)}${change} — ${s.n} scored, ${s.failed} failed, ${s.parseFailures} unreadable`;
   });
   return {

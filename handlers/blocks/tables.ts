@@ -1,4 +1,5 @@
 // Leaderboards and lists as monospaced tables.
+import { signedPct } from '../../src/format.js';
 import type { Leaderboard, ModelComparison } from '../../src/services.js';
 import type { Message } from './run.js';
 import { code, context, pct, section } from './text.js';
@@ -56,7 +57,7 @@ export function compareMessage(a: string, b: string, rows: ModelComparison[]): M
           String(r.documents),
           pct(r.result.a),
           pct(r.result.b),
-          `${r.result.difference >= 0 ? '+' : ''}${pct(r.result.difference)}`,
+          `${signedPct(r.result.difference)}`,
           `${pct(r.result.interval.low)}..${pct(r.result.interval.high)}`,
           r.result.significant ? (r.result.difference > 0 ? a : b) : '–',
         ]

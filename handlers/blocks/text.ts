@@ -39,4 +39,4 @@ export const header = (text: string): KnownBlock => ({
 /** A monospaced block for tables. */
 export const code = (text: string) => section(`\`\`\`${cut(text, LIMITS.sectionText - 6)}\`\`\``);
 
-export const pct = (x: number) => (x * 100).toFixed(1);
+export { pct } from '../../src/format.js';

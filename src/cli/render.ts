@@ -1,6 +1,7 @@
 // Plain-text views of service results for a terminal.
 import type { TaskCheck } from '../release/check.js';
 import type { EvalResult } from '../evaluation/engine.js';
+import { duration, pct, progressBar, signedPct } from '../format.js';
 import { CRITERIA, type Criterion, type RatingsReport } from '../ratings.js';
 import type {
   Digest,
@@ -112,7 +113,7 @@ export function renderComparison(a: string, b: string, rows: ModelComparison[]):
       String(r.documents),
       pct(c.a),
       pct(c.b),
-      `${c.difference >= 0 ? '+' : ''}${pct(c.difference)}`,
+      `${signedPct(c.difference)}`,
       `${pct(c.interval.low)} to ${pct(c.interval.high)}`,
       verdict,
     ];
@@ -132,8 +133,6 @@ export function renderCheck(checks: TaskCheck[]): string {
     })
     .join('\n');
 }
-
-const pct = (x: number) => (x * 100).toFixed(1);
 
 export function renderEval(result: EvalResult, where: string): string {
   const rows = result.outcomes.map((o) => [
@@ -217,28 +216,16 @@ export function renderRunsLeaderboard(runs: Leaderboard, paper: Leaderboard | un
     : `No finished ${runs.shot}-shot runs stored yet: start one with jcb eval <task|all> <model>.${paper ? `\n\n${renderLeaderboard(paper)}` : ''}`;
 }
 
-const duration = (ms: number) => (ms < 90_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
-
-/** A text progress bar: done (#) and failed (x) out of the planned documents. */
-export function progressBar(done: number, failed: number, planned: number, width = 20): string {
-  const d = Math.round((done / Math.max(1, planned)) * width);
-  const f = Math.min(width - d, Math.round((failed / Math.max(1, planned)) * width));
-  return `[${'#'.repeat(d)}${'x'.repeat(f)}${'.'.repeat(width - d - f)}]`;
-}
-
 export function renderStatus(runs: RunProgress[]): string {
   if (runs.length === 0) return 'No runs under way. `jcb runs` lists them all.';
   return runs
     .map((p) => {
       const planned = p.planned ?? p.done + p.failed;
       const head = `Run ${p.run.id} — ${p.run.model}, ${p.run.shot}-shot, ${p.run.status}`;
-      const bar = `${progressBar(p.done, p.failed, planned)} ${p.done + p.failed}/${planned} (${p.failed} failed), ${duration(p.elapsedMs)} so far${p.etaMs !== undefined && p.run.status !== 'finished' ? `, about ${duration(p.etaMs)} left` : ''}`;
+      const bar = `[${progressBar(p.done, p.failed, planned)}] ${p.done + p.failed}/${planned} (${p.failed} failed), ${duration(p.elapsedMs)} so far${p.etaMs !== undefined && p.run.status !== 'finished' ? `, about ${duration(p.etaMs)} left` : ''}`;
       const scores = p.scores.map((s) => {
         const before = p.previous[s.task];
-        const change =
-          before === undefined
-            ? ''
-            : ` (${s.score >= before ? '+' : ''}${pct(s.score - before)} since the previous run)`;
+        const change = before === undefined ? '' : ` (${signedPct(s.score - before)} since the previous run)`;
         return `  ${s.task} ${pct(s.score)}${change}`;
       });
       return [head, bar, ...scores].join('\n');
@@ -255,9 +242,7 @@ export function renderDigests(digests: Digest[]): string {
         r.task,
         r.score === null ? '–' : pct(r.score),
         r.interval ? `${pct(r.interval.low)}–${pct(r.interval.high)}` : '',
-        r.score === null || r.previous === null
-          ? ''
-          : `${r.score >= r.previous ? '+' : ''}${pct(r.score - r.previous)}`,
+        r.score === null || r.previous === null ? '' : `${signedPct(r.score - r.previous)}`,
         r.regression ? 'REGRESSION' : '',
         r.run ?? '',
       ]);

@@ -1,0 +1,22 @@
+// Numbers as both faces (terminal and Slack) show them.
+
+/** A 0–1 score as the paper prints it: ×100, one decimal. */
+export const pct = (x: number) => (x * 100).toFixed(1);
+
+/** A change of score, signed: +1.3, -0.8. */
+export const signedPct = (x: number) => `${x >= 0 ? '+' : ''}${pct(x)}`;
+
+export const duration = (ms: number) => (ms < 90_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
+
+/** A progress bar of done and failed documents out of the planned ones, in the given characters. */
+export function progressBar(
+  done: number,
+  failed: number,
+  planned: number,
+  marks = { done: '#', failed: 'x', left: '.' },
+  width = 20,
+): string {
+  const d = Math.round((done / Math.max(1, planned)) * width);
+  const f = Math.min(width - d, Math.round((failed / Math.max(1, planned)) * width));
+  return `${marks.done.repeat(d)}${marks.failed.repeat(f)}${marks.left.repeat(width - d - f)}`;
+}
