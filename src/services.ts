@@ -14,7 +14,7 @@ import {
   type ChunkJob,
 } from './queue/eval-queue.js';
 import { startWorker } from './queue/worker.js';
-import { leaderboardPng } from './leaderboard/chart.js';
+import { leaderboardChart, type ChartView } from './leaderboard/vega.js';
 import { pairedBootstrap, scoreInterval, type Interval, type PairedComparison } from './metrics/bootstrap.js';
 import { installSchedules, loadSchedules, type ScheduleJob } from './queue/schedules.js';
 import { exportRun } from './evaluation/export.js';
@@ -24,7 +24,10 @@ import { createProvider } from './models/index.js';
 import type { ModelProvider } from './models/provider.js';
 import { addModel, availability, findModel, loadModels, type ModelConfig, type Provider } from './models/registry.js';
 import { ReplayModel } from './models/replay.js';
-import { checkRelease } from './release/check.js';
+import { checkData } from './release/check.js';
+import { validRows } from './evaluation/rows.js';
+import { doctor } from './doctor.js';
+import { releaseLocation } from './release/locate.js';
 import { readJsonRows } from './release/files.js';
 import { pullRelease } from './release/pull.js';
 import { listGenerationFiles, Release, shotOfFileName, type GenerationFile } from './release/release.js';
@@ -241,7 +244,7 @@ export function createServices(options: ServicesOptions = {}) {
     replayModels().find((m) => m.provider === 'replay' && m.release === dir)?.alias ?? dir;
 
   async function scoreGenerationFile(task: Task, file: GenerationFile): Promise<ScoreRow & { documents: DocScore[] }> {
-    const scored = await scoreRows(task, readJsonRows(file.path), ctx);
+    const scored = await scoreRows(task, validRows(task, readJsonRows(file.path), file.path), ctx);
     const expected = file.resultsPath ? (JSON.parse(readFileSync(file.resultsPath, 'utf8')) as Metrics) : undefined;
     return {
       task: task.id,
@@ -642,6 +645,9 @@ export function createServices(options: ServicesOptions = {}) {
 
     show: async (id: string) => runSummary(await requireRun(id)),
 
+    /** Every stored document of a run (for --log-samples). */
+    runDocuments: async (id: string) => (await getStore()).documents((await requireRun(id)).id),
+
     /** Writes a run in the release's layout under `dir`; `jcb score <dir>/generated` re-scores it. */
     async exportRun(id: string, dir: string): Promise<string[]> {
       const run = await requireRun(id);
@@ -905,8 +911,11 @@ export function createServices(options: ServicesOptions = {}) {
       return out;
     },
 
-    /** Table 4 as a PNG chart. */
-    leaderboardChart: (board: Leaderboard) => leaderboardPng(board),
+    /** Table 4 as a chart (Vega-Lite): the heatmap by default, which Slack posts; PNG bytes or SVG text. */
+    leaderboardChart: (board: Leaderboard, view: ChartView = 'heatmap', format: 'png' | 'svg' = 'png') =>
+      leaderboardChart(board, view, format),
+
+    releaseFolder: () => releaseLocation(env).dir,
 
     /** A schedule's digest now: the latest scores of its models and settings, with the change since the last digest. */
     async digest(name?: string): Promise<Digest[]> {
@@ -995,10 +1004,14 @@ export function createServices(options: ServicesOptions = {}) {
 
     storeLocation: async () => (await getStore()).where,
 
-    /** What the release holds per setting and model, and what does not fit. */
-    checkData: () => checkRelease(getRelease()),
+    /** The release against its manifest, what it holds per setting and model, and what does not fit. */
+    checkData: () => checkData(env),
 
-    pullData: (dir?: string) => pullRelease(dir, env),
+    /** Fetches the release (see release/pull.ts); the next use reads the new one. */
+    pullData: (dir?: string, progress?: (text: string) => void) =>
+      pullRelease(dir, env, progress).finally(() => (release = undefined)),
+
+    doctor: () => doctor(env, () => getStore().then((s) => s.where)),
 
     release: getRelease,
 

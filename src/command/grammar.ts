@@ -9,7 +9,7 @@ export type Command =
   | { kind: 'models'; json: boolean }
   | { kind: 'models-add'; alias: string; entry: Record<string, unknown> }
   | { kind: 'run'; task: string; model: string; doc: string; shot: Shot; json: boolean }
-  | { kind: 'score'; target?: string; json: boolean }
+  | { kind: 'score'; target?: string; json: boolean; output?: string }
   | {
       kind: 'leaderboard';
       shot: Shot;
@@ -17,8 +17,11 @@ export type Command =
       json: boolean;
       /** Slack: the channel to post it to, with its chart. */
       post?: string;
-      /** Terminal: a PNG file to write the chart to. */
+      /** Terminal: a PNG or SVG file to write the chart to. */
       chart?: string;
+      /** Bars with intervals, or Table 4 as a heatmap. */
+      view: 'bars' | 'heatmap';
+      output?: string;
     }
   | {
       kind: 'eval';
@@ -32,12 +35,15 @@ export type Command =
       /** In the background, through the queue and its workers. */
       queue: boolean;
       json: boolean;
+      output?: string;
+      /** A JSONL file: one line per document. */
+      logSamples?: string;
     }
   | { kind: 'worker'; concurrency?: number }
   | { kind: 'status'; runId?: string; json: boolean }
   | { kind: 'cancel'; runId: string }
   | { kind: 'digest'; schedule?: string; json: boolean }
-  | { kind: 'compare'; a: string; b: string; task?: string; shot: Shot; json: boolean }
+  | { kind: 'compare'; a: string; b: string; task?: string; shot: Shot; json: boolean; output?: string }
   | { kind: 'ratings'; task?: string; byModel: boolean; batch: boolean; correlate: boolean; json: boolean }
   | { kind: 'judge'; runId: string; judge?: string }
   | { kind: 'runs'; json: boolean }
@@ -45,6 +51,7 @@ export type Command =
   | { kind: 'export'; runId: string; dir: string }
   | { kind: 'data-pull'; dir?: string }
   | { kind: 'data-check'; json: boolean }
+  | { kind: 'doctor'; json: boolean }
   | { kind: 'bot' };
 
 export const USAGE: Record<string, string> = {
@@ -54,21 +61,23 @@ export const USAGE: Record<string, string> = {
   'models add':
     'models add <alias> --provider openai|openai-compatible --model NAME [--base-url URL] [--api-key-env VAR] [--label L]',
   run: 'run <task> <model> [<doc-id>|random|all] [--shot one|zero] [--json]',
-  eval: 'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache] [--queue] [--json]',
+  eval: 'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache] [--queue] [--log-samples FILE.jsonl] [-o FILE.json|csv|md] [--json]',
   worker: 'worker [--concurrency N]',
   status: 'status [<run>] [--json]',
   cancel: 'cancel <run>',
   digest: 'digest [<schedule>] [--json]',
-  compare: 'compare <model-a> <model-b> [<task>] [--shot one|zero] [--json]',
+  compare: 'compare <model-a> <model-b> [<task>] [--shot one|zero] [-o FILE.json|csv|md] [--json]',
   ratings: 'ratings [<task>] [--by model] [--batch] [--correlate] [--json]',
   judge: 'judge <run> [--judge <model>]',
   runs: 'runs [--json]',
   show: 'show <run> [--json]',
   export: 'export <run> [--dir D]',
-  score: 'score [<file or generated/ tree>] [--json]',
-  leaderboard: 'leaderboard [--shot one|zero] [--source paper|runs] [--post #channel] [--chart FILE.png] [--json]',
+  score: 'score [<file or generated/ tree>] [-o FILE.json|csv|md] [--json]',
+  leaderboard:
+    'leaderboard [--shot one|zero] [--source paper|runs] [--post #channel] [--chart FILE.png|svg] [--view bars|heatmap] [-o FILE.json|csv|md] [--json]',
   'data pull': 'data pull [--dir D]',
   'data check': 'data check [--json]',
+  doctor: 'doctor [--json]',
   bot: 'bot   (the Slack bot: see README, "Connect Slack")',
 };
 
@@ -82,21 +91,22 @@ const OPTIONS: Record<string, { values: string[]; flags: string[] }> = {
   models: { values: [], flags: ['json'] },
   'models add': { values: ['provider', 'model', 'base-url', 'api-key-env', 'label'], flags: [] },
   run: { values: ['shot'], flags: ['json'] },
-  eval: { values: ['shot', 'limit', 'concurrency', 'run'], flags: ['no-cache', 'queue', 'json'] },
+  eval: { values: ['shot', 'limit', 'concurrency', 'run', 'output', 'log-samples'], flags: ['no-cache', 'queue', 'json'] },
   worker: { values: ['concurrency'], flags: [] },
   status: { values: [], flags: ['json'] },
   cancel: { values: [], flags: [] },
   digest: { values: [], flags: ['json'] },
-  compare: { values: ['shot'], flags: ['json'] },
+  compare: { values: ['shot', 'output'], flags: ['json'] },
   ratings: { values: ['by'], flags: ['batch', 'correlate', 'json'] },
   judge: { values: ['judge'], flags: [] },
   runs: { values: [], flags: ['json'] },
   show: { values: [], flags: ['json'] },
   export: { values: ['dir'], flags: [] },
-  score: { values: [], flags: ['json'] },
-  leaderboard: { values: ['shot', 'source', 'post', 'chart'], flags: ['json'] },
+  score: { values: ['output'], flags: ['json'] },
+  leaderboard: { values: ['shot', 'source', 'post', 'chart', 'view', 'output'], flags: ['json'] },
   'data pull': { values: ['dir'], flags: [] },
   'data check': { values: [], flags: ['json'] },
+  doctor: { values: [], flags: ['json'] },
   bot: { values: [], flags: [] },
 };
 
@@ -119,7 +129,7 @@ function splitOptions(name: string, words: string[]): Split {
   const spec = OPTIONS[name];
   const out: Split = { positionals: [], values: {}, flags: new Set() };
   for (let i = 0; i < words.length; i++) {
-    const w = words[i];
+    const w = words[i] === '-o' ? '--output' : words[i];
     if (!w.startsWith('--')) {
       out.positionals.push(w);
       continue;
@@ -200,13 +210,27 @@ export function parseCommand(words: readonly string[]): Command {
     }
     case 'score':
       atMost(name, positionals, 1);
-      return { kind: 'score', target: positionals[0], json };
+      return { kind: 'score', target: positionals[0], json, output: values.output };
     case 'leaderboard': {
       atMost(name, positionals, 0);
       const source = values.source ?? 'paper';
       if (source !== 'paper' && source !== 'runs')
         throw new UserError(`--source must be "paper" or "runs", not "${source}".`);
-      return { kind: 'leaderboard', shot: shotOf(values.shot), source, json, post: values.post, chart: values.chart };
+      const view = values.view ?? 'bars';
+      if (view !== 'bars' && view !== 'heatmap')
+        throw new UserError(`--view must be "bars" or "heatmap", not "${view}".`);
+      if (values.chart && !/\.(png|svg)$/i.test(values.chart))
+        throw new UserError(`--chart writes a .png or .svg file, not "${values.chart}".`);
+      return {
+        kind: 'leaderboard',
+        shot: shotOf(values.shot),
+        source,
+        json,
+        post: values.post,
+        chart: values.chart,
+        view,
+        output: values.output,
+      };
     }
     case 'eval': {
       atMost(name, positionals, 2);
@@ -224,6 +248,8 @@ export function parseCommand(words: readonly string[]): Command {
         noCache: flags.has('no-cache'),
         queue: flags.has('queue'),
         json,
+        output: values.output,
+        logSamples: values['log-samples'],
       };
     }
     case 'worker':
@@ -236,7 +262,7 @@ export function parseCommand(words: readonly string[]): Command {
       atMost(name, positionals, 3);
       const [a, b, task] = positionals;
       if (!a || !b) throw new UserError('"compare" needs two models.', `Usage: jcb ${USAGE.compare}`);
-      return { kind: 'compare', a, b, task, shot: shotOf(values.shot), json };
+      return { kind: 'compare', a, b, task, shot: shotOf(values.shot), json, output: values.output };
     }
     case 'ratings': {
       atMost(name, positionals, 1);
@@ -296,6 +322,9 @@ export function parseCommand(words: readonly string[]): Command {
     case 'bot':
       atMost(name, positionals, 0);
       return { kind: 'bot' };
+    case 'doctor':
+      atMost(name, positionals, 0);
+      return { kind: 'doctor', json };
     case 'data pull':
       atMost(name, positionals, 0);
       return { kind: 'data-pull', dir: values.dir };

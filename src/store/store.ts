@@ -1,11 +1,12 @@
 // The results store: runs, each document's outcome, aggregates and the response cache, through Kysely.
-// SQLite (better-sqlite3) under .jcb/ by default; PostgreSQL when DATABASE_URL is set.
+// SQLite (better-sqlite3) in jcb's per-user folder by default; PostgreSQL when DATABASE_URL is set.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Selectable } from 'kysely';
 import pg from 'pg';
+import { defaultStoreFile } from '../release/locate.js';
 import { migrateToLatest } from './migrations.js';
 import type {
   Database,
@@ -22,12 +23,12 @@ export type Run = Selectable<RunsTable>;
 export type RunDocument = Selectable<RunDocumentsTable>;
 export type RunScore = Selectable<RunScoresTable>;
 
-/** Where the store is: DATABASE_URL, else an SQLite file (JCB_STORE, default .jcb/jcb.sqlite). */
+/** Where the store is: DATABASE_URL, else an SQLite file (JCB_STORE, default <per-user folder>/jcb.sqlite). */
 export function storeLocation(
   env: NodeJS.ProcessEnv,
 ): { kind: 'postgres'; url: string } | { kind: 'sqlite'; file: string } {
   if (env.DATABASE_URL) return { kind: 'postgres', url: env.DATABASE_URL };
-  return { kind: 'sqlite', file: path.resolve(env.JCB_STORE || path.join('.jcb', 'jcb.sqlite')) };
+  return { kind: 'sqlite', file: env.JCB_STORE ? path.resolve(env.JCB_STORE) : defaultStoreFile(env) };
 }
 
 export class Store {

@@ -1,0 +1,24 @@
+// Terminal views of `data check`, `doctor`, and stored runs as plain JSON values.
+import type { DataCheck } from '../release/check.js';
+import type { DoctorItem } from '../doctor.js';
+import type { RunSummary } from '../services.js';
+import { renderCheck } from './render.js';
+import { table } from './table.js';
+
+export function renderDataCheck(c: DataCheck): string {
+  const files = `${c.root}: ${c.files.files} files in the manifest, ${c.files.missing.length} missing, ${c.files.altered.length} altered`;
+  const listed = [...c.files.missing.map((p) => `  missing  ${p}`), ...c.files.altered.map((p) => `  altered  ${p}`)];
+  return [files, ...listed.slice(0, 20), ...(listed.length > 20 ? [`  ... and ${listed.length - 20} more`] : []), ...(c.tasks.length ? ['', renderCheck(c.tasks)] : []), '', c.verdict].join('\n');
+}
+
+export function renderDoctor(items: DoctorItem[]): string {
+  return table(
+    ['', 'what', 'where', 'state'],
+    items.map((i) => [i.ok ? 'ok' : 'NO', i.what, i.where, i.detail]),
+  );
+}
+
+/** A stored run with its JSON columns (tasks, engine) as JSON values, not strings holding JSON. */
+export function runJson(r: RunSummary) {
+  return { ...r, run: { ...r.run, tasks: JSON.parse(r.run.tasks) as string[], engine: JSON.parse(r.run.engine) as unknown } };
+}
