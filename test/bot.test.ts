@@ -11,6 +11,7 @@ import { createBot, type Bot } from '../handlers/app.js';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { createServices } from '../src/services.js';
 import {
+  FIXTURE_ENV,
   FIXTURE_RELEASE,
   freshStore,
   inThreadTokenizer,
@@ -56,7 +57,7 @@ describe('the Slack bot', () => {
 
   const start = async (extra: Record<string, string> = {}) => {
     env = {
-      JCB_DATA_DIR: FIXTURE_RELEASE,
+      ...FIXTURE_ENV,
       JCB_MODELS: models,
       TEST_OPENAI_KEY: 'sk-test',
       SLACK_BOT_TOKEN: TOKEN,
@@ -569,7 +570,7 @@ describe('per-user limits and the allowlist', () => {
       .post(/.*/)
       .reply(200, (_u, b) => (said.push((b as { text: string }).text), 'ok'));
     const env = {
-      JCB_DATA_DIR: FIXTURE_RELEASE,
+      ...FIXTURE_ENV,
       JCB_MODELS: testModelsFile(),
       TEST_OPENAI_KEY: 'sk-test',
       SLACK_BOT_TOKEN: TOKEN,

@@ -7,7 +7,7 @@ import { openScheduleQueue } from '../src/queue/eval-queue.js';
 import { installSchedules, loadSchedules, type Schedule } from '../src/queue/schedules.js';
 import { createServices } from '../src/services.js';
 import {
-  FIXTURE_RELEASE,
+  FIXTURE_ENV,
   freshStore,
   inThreadTokenizer,
   TEST_MODELS,
@@ -65,7 +65,7 @@ describe('digests', () => {
     store = await freshStore('sqlite');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-dig-'));
     const env = {
-      JCB_DATA_DIR: FIXTURE_RELEASE,
+      ...FIXTURE_ENV,
       JCB_MODELS: path.join(dir, 'models.yml'),
       JCB_SCHEDULES: path.join(dir, 'schedules.yml'),
       ...store.env,

@@ -3,7 +3,7 @@ import type { DataCheck } from '../release/check.js';
 import type { DoctorItem } from '../doctor.js';
 import type { RunSummary } from '../services.js';
 import { renderCheck } from './render.js';
-import { table } from './table.js';
+import { terminalWidth, wrap } from './table.js';
 
 export function renderDataCheck(c: DataCheck): string {
   const files = `${c.root}: ${c.files.files} files in the manifest, ${c.files.missing.length} missing, ${c.files.altered.length} altered`;
@@ -11,11 +11,14 @@ export function renderDataCheck(c: DataCheck): string {
   return [files, ...listed.slice(0, 20), ...(listed.length > 20 ? [`  ... and ${listed.length - 20} more`] : []), ...(c.tasks.length ? ['', renderCheck(c.tasks)] : []), '', c.verdict].join('\n');
 }
 
+/** One block per thing: whether it works, its name and place, then the detail wrapped under it. */
 export function renderDoctor(items: DoctorItem[]): string {
-  return table(
-    ['', 'what', 'where', 'state'],
-    items.map((i) => [i.ok ? 'ok' : 'NO', i.what, i.where, i.detail]),
-  );
+  const width = terminalWidth();
+  return items
+    .map((i) =>
+      [`${i.ok ? 'ok' : 'NO'}  ${i.what}: ${i.where}`, ...wrap(i.detail, width - 4).map((l) => `    ${l}`)].join('\n'),
+    )
+    .join('\n');
 }
 
 /** A stored run with its JSON columns (tasks, engine) as JSON values, not strings holding JSON. */

@@ -29,7 +29,9 @@ function git(args: string[], progress: (text: string) => void, onChild: (kill: (
     let last = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
-      progress(chunk);
+      // Progress is shown as git writes it; its errors are reported once, in jcb's own line.
+      const shown = chunk.replace(/^(fatal|error|remote: fatal|remote error):.*$\n?/gim, '');
+      if (shown) progress(shown);
       const lines = chunk.split(/[\r\n]+/).filter((l) => l.trim());
       if (lines.length) last = lines[lines.length - 1];
     });
