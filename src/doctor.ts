@@ -51,7 +51,12 @@ export async function doctor(env: NodeJS.ProcessEnv, openStore: () => Promise<st
   const { dir, configured } = releaseLocation(env);
   try {
     releaseRoot(env);
-    items.push({ what: 'release', where: dir, ok: true, detail: `whole (sizes)${configured ? ', from JCB_DATA_DIR' : ''}` });
+    items.push({
+      what: 'release',
+      where: dir,
+      ok: true,
+      detail: `whole (sizes)${configured ? ', from JCB_DATA_DIR' : ''}`,
+    });
   } catch (err) {
     items.push({ what: 'release', where: dir, ok: false, detail: reason(err) });
   }

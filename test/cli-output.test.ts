@@ -25,8 +25,15 @@ const widest = (text: string) => Math.max(...text.split('\n').map((l) => stringW
 
 describe('tables', () => {
   it('count East Asian wide characters as two columns', () => {
-    const t = table(['名前', 'n'], [['肺結節', '1'], ['ab', '22']], { width: 80 });
-    expect(t.split("\n").map((l) => stringWidth(l))).toEqual([9, 10, 9, 10]);
+    const t = table(
+      ['名前', 'n'],
+      [
+        ['肺結節', '1'],
+        ['ab', '22'],
+      ],
+      { width: 80 },
+    );
+    expect(t.split('\n').map((l) => stringWidth(l))).toEqual([9, 10, 9, 10]);
   });
 
   it('split a grid too wide for the screen into stacked tables that repeat the row names', () => {
@@ -62,12 +69,22 @@ describe('runs and files', () => {
     const samples = path.join(dir, 'samples.jsonl');
     const ran = jcb(['eval', 'mr', 'gpt-4o', '--log-samples', samples, '-o', path.join(dir, 'eval.csv')]);
     expect(ran.code).toBe(0);
-    const lines = readFileSync(samples, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(samples, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ task: 'mr', doc_id: expect.any(String), prompt_hash: expect.any(String), parse_ok: true });
+    expect(lines[0]).toMatchObject({
+      task: 'mr',
+      doc_id: expect.any(String),
+      prompt_hash: expect.any(String),
+      parse_ok: true,
+    });
     expect(Array.isArray(lines[0].parsed)).toBe(true);
     expect(lines[0].scores).toEqual(expect.any(Object));
-    expect(readFileSync(path.join(dir, 'eval.csv'), 'utf8')).toMatch(/^task,scored,failed,unreadable,score\nmr,2,0,0,0\.75\n$/);
+    expect(readFileSync(path.join(dir, 'eval.csv'), 'utf8')).toMatch(
+      /^task,scored,failed,unreadable,score\nmr,2,0,0,0\.75\n$/,
+    );
 
     const runs = JSON.parse(jcb(['runs', '--json']).out) as { run: { id: string; tasks: unknown; engine: unknown } }[];
     expect(runs[0].run.tasks).toEqual(['mr']);
@@ -75,11 +92,15 @@ describe('runs and files', () => {
     expect(jcb(['show', runs[0].run.id]).out).toMatch(/95 % interval[\s\S]*mr\s+2\s+0\s+0\s+75\.0\s+\d+\.\d–\d+\.\d/);
 
     expect(jcb(['leaderboard', '-o', path.join(dir, 'table4.md')]).code).toBe(0);
-    expect(readFileSync(path.join(dir, 'table4.md'), 'utf8')).toMatch(/^\| model \| ExamQA \| CCA \| MR \|[\s\S]*\| GPT-4o \| {2}\| {2}\| 75 \|/);
+    expect(readFileSync(path.join(dir, 'table4.md'), 'utf8')).toMatch(
+      /^\| model \| ExamQA \| CCA \| MR \|[\s\S]*\| GPT-4o \| {2}\| {2}\| 75 \|/,
+    );
     expect(jcb(['score', '-o', path.join(dir, 'scores.json')]).code).toBe(0);
     expect(JSON.parse(readFileSync(path.join(dir, 'scores.json'), 'utf8'))[0]).toMatchObject({ task: 'mr' });
     expect(jcb(['compare', 'gpt-4o', 'gpt-5', 'mr', '-o', path.join(dir, 'c.csv')]).code).toBe(0);
-    expect(readFileSync(path.join(dir, 'c.csv'), 'utf8')).toMatch(/^task,documents,gpt-4o,gpt-5,difference,low,high,significant\n/);
+    expect(readFileSync(path.join(dir, 'c.csv'), 'utf8')).toMatch(
+      /^task,documents,gpt-4o,gpt-5,difference,low,high,significant\n/,
+    );
   }, 600_000); // eight runs of the CLI on a shared machine
 
   it('--chart x.svg writes SVG, --chart x.png writes PNG', () => {
@@ -101,10 +122,18 @@ describe('bad input: one line, exit 1', () => {
   };
 
   it.each([
-    ['a row without the fields', () => ['score', generated('{"a":1}\n')], /^jcb: \S+one_shot\.json: row 1 lacks "doc_name", "gold", "generated"/],
+    [
+      'a row without the fields',
+      () => ['score', generated('{"a":1}\n')],
+      /^jcb: \S+one_shot\.json: row 1 lacks "doc_name", "gold", "generated"/,
+    ],
     ['an empty file', () => ['score', generated('')], /^jcb: \S+one_shot\.json holds no rows\./],
     ['a file that is not JSON', () => ['score', generated('hello world\n')], /is not JSON: it reads "hello world"/],
-    ['--chart into a missing folder', () => ['leaderboard', '--chart', '/nowhere/at/all/x.png'], /^jcb: --chart \/nowhere\/at\/all\/x\.png: the folder \/nowhere\/at\/all does not exist\./],
+    [
+      '--chart into a missing folder',
+      () => ['leaderboard', '--chart', '/nowhere/at/all/x.png'],
+      /^jcb: --chart \/nowhere\/at\/all\/x\.png: the folder \/nowhere\/at\/all does not exist\./,
+    ],
     ['-o with an unknown extension', () => ['score', '-o', 'x.txt'], /^jcb: -o x\.txt: the extension says the format/],
   ])('%s', (_, args, message) => {
     const r = jcb(args());

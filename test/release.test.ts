@@ -48,7 +48,9 @@ describe('the release manifest', () => {
     expect(check.missing).toHaveLength(4);
     expect(check.altered).toEqual([changed.path]);
     expect(describeProblems(check)).toMatch(
-      new RegExp(`^5 of its ${broken.files.length} files are missing or altered \\(${gone[0].path.replace(/\./g, '\\.')} missing, .* missing, .* missing, and 2 more\\)$`),
+      new RegExp(
+        `^5 of its ${broken.files.length} files are missing or altered \\(${gone[0].path.replace(/\./g, '\\.')} missing, .* missing, .* missing, and 2 more\\)$`,
+      ),
     );
   });
 });
@@ -78,7 +80,11 @@ describe('jcb leaderboard on a fresh machine', () => {
     const refused = jcb(['leaderboard'], user.env);
     expect(refused.code).toBe(1);
     expect(refused.err.trim().split('\n')).toHaveLength(1);
-    expect(refused.err).toMatch(new RegExp(`not whole: 1 of its \\d+ files are missing or altered \\(${victim} missing\\)\\. Run \`npx jcb data pull\``));
+    expect(refused.err).toMatch(
+      new RegExp(
+        `not whole: 1 of its \\d+ files are missing or altered \\(${victim} missing\\)\\. Run \`npx jcb data pull\``,
+      ),
+    );
     const check = jcb(['data', 'check'], user.env);
     expect(check.code).toBe(1);
     expect(check.out.trim().split('\n').pop()).toMatch(/^NOT WHOLE: /);
@@ -93,7 +99,9 @@ describe('jcb leaderboard on a fresh machine', () => {
     const user = freshUser({ JCB_RELEASE_MANIFEST: path.resolve(__dirname, '../data/release-manifest.json') });
     const r = jcb(['data', 'pull'], user.env);
     expect(r.code).toBe(1);
-    expect(r.err.trim().split('\n').pop()).toMatch(/^jcb: The release fetched from file:\S+ is not the one jcb scores: \d+ of its \d+ files/);
+    expect(r.err.trim().split('\n').pop()).toMatch(
+      /^jcb: The release fetched from file:\S+ is not the one jcb scores: \d+ of its \d+ files/,
+    );
     expect(existsSync(path.dirname(user.release)) ? readdirSync(path.dirname(user.release)) : []).toEqual([]);
   });
 
@@ -106,41 +114,51 @@ describe('jcb leaderboard on a fresh machine', () => {
     );
   });
 
-  it.each(['SIGINT', 'SIGKILL'] as const)('leaves no release in place when the pull is interrupted (%s)', async (signal) => {
-    // git's pack-objects waits on the mirror's side, so the pull is surely under way when it is stopped.
-    const user = freshUser();
-    const slow = path.join(user.home, 'slow-pack.sh');
-    writeFileSync(slow, '#!/bin/sh\nsleep 3\nexec "$@"\n');
-    chmodSync(slow, 0o755);
-    const config = path.join(user.home, 'gitconfig');
-    writeFileSync(config, `[uploadpack]\n\tpackObjectsHook = ${slow}\n`);
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'data', 'pull'], {
-      env: { ...process.env, ...user.env, GIT_CONFIG_GLOBAL: config },
-      stdio: 'ignore',
-    });
-    const parent = path.dirname(user.release);
-    const started = Date.now();
-    while (!(existsSync(parent) && readdirSync(parent).some((f) => f.includes('.pull-'))) && Date.now() - started < 20_000)
-      await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 300));
-    const ended = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    child.kill(signal);
-    await ended;
-    expect(existsSync(user.release)).toBe(false);
-    if (signal === 'SIGINT') expect(readdirSync(parent)).toEqual([]); // its hidden work folder removed too
-    // The next command finds no release (and would fetch it): nothing partial is taken for whole.
-    const r = jcb(['leaderboard'], { ...user.env, JCB_RELEASE_URL: 'file:///nowhere.git' });
-    expect(r.err).toMatch(/No J-ClinicalBench release found/);
-  });
+  it.each(['SIGINT', 'SIGKILL'] as const)(
+    'leaves no release in place when the pull is interrupted (%s)',
+    async (signal) => {
+      // git's pack-objects waits on the mirror's side, so the pull is surely under way when it is stopped.
+      const user = freshUser();
+      const slow = path.join(user.home, 'slow-pack.sh');
+      writeFileSync(slow, '#!/bin/sh\nsleep 3\nexec "$@"\n');
+      chmodSync(slow, 0o755);
+      const config = path.join(user.home, 'gitconfig');
+      writeFileSync(config, `[uploadpack]\n\tpackObjectsHook = ${slow}\n`);
+      const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'data', 'pull'], {
+        env: { ...process.env, ...user.env, GIT_CONFIG_GLOBAL: config },
+        stdio: 'ignore',
+      });
+      const parent = path.dirname(user.release);
+      const started = Date.now();
+      while (
+        !(existsSync(parent) && readdirSync(parent).some((f) => f.includes('.pull-'))) &&
+        Date.now() - started < 20_000
+      )
+        await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 300));
+      const ended = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      child.kill(signal);
+      await ended;
+      expect(existsSync(user.release)).toBe(false);
+      if (signal === 'SIGINT') expect(readdirSync(parent)).toEqual([]); // its hidden work folder removed too
+      // The next command finds no release (and would fetch it): nothing partial is taken for whole.
+      const r = jcb(['leaderboard'], { ...user.env, JCB_RELEASE_URL: 'file:///nowhere.git' });
+      expect(r.err).toMatch(/No J-ClinicalBench release found/);
+    },
+  );
 });
 
 describe.skipIf(!releaseDir())('the real release through a local mirror', () => {
-  it('npx jcb leaderboard on a fresh machine prints the paper\'s Table 4', () => {
+  it("npx jcb leaderboard on a fresh machine prints the paper's Table 4", () => {
     const user = freshUser({ JCB_RELEASE_URL: gitMirror(releaseDir()!), JCB_RELEASE_MANIFEST: '' });
     const r = jcb(['leaderboard', '--json'], user.env);
     expect(r.code).toBe(0);
-    const board = JSON.parse(r.out.slice(r.out.indexOf('{'))) as { rows: { model: string; cells: (number | null)[] }[] };
+    const board = JSON.parse(r.out.slice(r.out.indexOf('{'))) as {
+      rows: { model: string; cells: (number | null)[] }[];
+    };
     for (const row of board.rows)
-      expect(row.cells.map((c) => (c === null ? null : Number((c * 100).toFixed(1))))).toEqual(PAPER_TABLE_4[row.model]);
+      expect(row.cells.map((c) => (c === null ? null : Number((c * 100).toFixed(1))))).toEqual(
+        PAPER_TABLE_4[row.model],
+      );
   });
 });

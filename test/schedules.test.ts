@@ -6,14 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openScheduleQueue } from '../src/queue/eval-queue.js';
 import { installSchedules, loadSchedules, type Schedule } from '../src/queue/schedules.js';
 import { createServices } from '../src/services.js';
-import {
-  FIXTURE_ENV,
-  freshStore,
-  inThreadTokenizer,
-  TEST_MODELS,
-  type TestStore,
-  localChatServer,
-} from './helpers.js';
+import { FIXTURE_ENV, freshStore, inThreadTokenizer, TEST_MODELS, type TestStore, localChatServer } from './helpers.js';
 
 const nightly = (cron: string): Schedule => ({
   name: 'nightly',

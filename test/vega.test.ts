@@ -37,8 +37,8 @@ describe('the leaderboard chart (Vega-Lite)', () => {
     const values = (leaderboardSpec(board, 'bars').data as { values: { low: number | null; high: number | null }[] })
       .values;
     expect(values.filter((v) => v.low !== null).map((v) => [v.low!.toFixed(1), v.high!.toFixed(1)])).toEqual([
-      ["23.2", "34.0"],
-      ["34.0", "43.7"],
+      ['23.2', '34.0'],
+      ['34.0', '43.7'],
     ]);
     expect(spec).toMatch(/"mark":\{"type":"rule".*"y":\{"field":"low".*"y2":\{"field":"high"\}/);
   });

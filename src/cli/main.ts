@@ -69,7 +69,14 @@ async function execute(cmd: Command, services: Services): Promise<void> {
         writeOutput(cmd.output, {
           json,
           header: ['task', 'model', 'file', 'n', 'score', 'matches_release'],
-          rows: rows.map((r) => [r.task, r.model, r.file, r.n, r.score, r.matchesRelease === null ? '' : String(r.matchesRelease)]),
+          rows: rows.map((r) => [
+            r.task,
+            r.model,
+            r.file,
+            r.n,
+            r.score,
+            r.matchesRelease === null ? '' : String(r.matchesRelease),
+          ]),
         });
       return cmd.json ? printJson(json) : print(renderScores(rows));
     }
@@ -91,7 +98,10 @@ async function execute(cmd: Command, services: Services): Promise<void> {
         writeOutput(cmd.output, {
           json: board,
           header: ['model', ...board.columns.map((c) => c.label)],
-          rows: board.rows.map((r) => [r.label, ...r.cells.map((c) => (c === null ? null : Number((c * 100).toFixed(1))))]),
+          rows: board.rows.map((r) => [
+            r.label,
+            ...r.cells.map((c) => (c === null ? null : Number((c * 100).toFixed(1)))),
+          ]),
         });
       if (cmd.source === 'runs') {
         let paper;
@@ -179,7 +189,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return; // long-running: started by main()
     case 'status': {
       const runs = await services.status(cmd.runId);
-      return cmd.json ? printJson(runs) : print(renderStatus(runs));
+      return cmd.json ? printJson(runs.map(runJson)) : print(renderStatus(runs));
     }
     case 'compare': {
       if (cmd.output) checkOutput(cmd.output);
@@ -188,7 +198,16 @@ async function execute(cmd: Command, services: Services): Promise<void> {
         writeOutput(cmd.output, {
           json: rows,
           header: ['task', 'documents', cmd.a, cmd.b, 'difference', 'low', 'high', 'significant'],
-          rows: rows.map((r) => [r.task, r.documents, r.result?.a ?? null, r.result?.b ?? null, r.result?.difference ?? null, r.result?.interval.low ?? null, r.result?.interval.high ?? null, r.result ? String(r.result.significant) : null]),
+          rows: rows.map((r) => [
+            r.task,
+            r.documents,
+            r.result?.a ?? null,
+            r.result?.b ?? null,
+            r.result?.difference ?? null,
+            r.result?.interval.low ?? null,
+            r.result?.interval.high ?? null,
+            r.result ? String(r.result.significant) : null,
+          ]),
         });
       return cmd.json ? printJson(rows) : print(renderComparison(cmd.a, cmd.b, rows));
     }

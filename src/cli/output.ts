@@ -15,7 +15,10 @@ export interface Tabular {
 export function checkWritable(file: string, option: string): void {
   const dir = path.dirname(path.resolve(file));
   if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new UserError(`${option} ${file}: the folder ${dir} does not exist.`, 'Create it first, or choose another path.');
+    throw new UserError(
+      `${option} ${file}: the folder ${dir} does not exist.`,
+      'Create it first, or choose another path.',
+    );
 }
 
 const FORMATS = ['.json', '.csv', '.md'];
@@ -26,7 +29,10 @@ export function checkOutput(file: string): void {
   checkWritable(file, '-o');
 }
 
-const mdCell = (v: string | number | null) => String(v ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const mdCell = (v: string | number | null) =>
+  String(v ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 
 /** Writes `data` to `file` as JSON (the --json value), CSV (RFC 4180) or a Markdown table. */
 export function writeOutput(file: string, data: Tabular): void {

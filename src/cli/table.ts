@@ -74,7 +74,12 @@ export function table(header: string[], rows: string[][], options: TableOptions 
   if (total(natural) <= width) return layout(header, rows, natural);
   const widest = natural.indexOf(Math.max(...natural));
   const room = width - (total(natural) - natural[widest]);
-  if (room >= 16 && widest >= keep) return layout(header, rows, natural.map((w, i) => (i === widest ? room : w)));
+  if (room >= 16 && widest >= keep)
+    return layout(
+      header,
+      rows,
+      natural.map((w, i) => (i === widest ? room : w)),
+    );
   // Split the columns after `keep` into parts that fit beside the kept ones.
   const kept = natural.slice(0, keep);
   const parts: number[][] = [];

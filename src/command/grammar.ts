@@ -91,7 +91,10 @@ const OPTIONS: Record<string, { values: string[]; flags: string[] }> = {
   models: { values: [], flags: ['json'] },
   'models add': { values: ['provider', 'model', 'base-url', 'api-key-env', 'label'], flags: [] },
   run: { values: ['shot'], flags: ['json'] },
-  eval: { values: ['shot', 'limit', 'concurrency', 'run', 'output', 'log-samples'], flags: ['no-cache', 'queue', 'json'] },
+  eval: {
+    values: ['shot', 'limit', 'concurrency', 'run', 'output', 'log-samples'],
+    flags: ['no-cache', 'queue', 'json'],
+  },
   worker: { values: ['concurrency'], flags: [] },
   status: { values: [], flags: ['json'] },
   cancel: { values: [], flags: [] },

@@ -33,13 +33,16 @@ function lacking(task: Task, row: Row): string[] {
  * the first bad row and its missing fields, or the empty file. `file` is how the user named the file.
  */
 export function validRows(task: Task, rows: Row[], file: string): Row[] {
-  if (rows.length === 0) throw new UserError(`${file} holds no rows.`, 'Expected a JSON array (or JSON lines) of generations.');
+  if (rows.length === 0)
+    throw new UserError(`${file} holds no rows.`, 'Expected a JSON array (or JSON lines) of generations.');
   rows.forEach((row, i) => {
     if (row === null || typeof row !== 'object' || Array.isArray(row))
       throw new UserError(`${file}: row ${i + 1} is not a JSON object.`);
     const missing = lacking(task, row);
     if (missing.length)
-      throw new UserError(`${file}: row ${i + 1} lacks ${missing.map((k) => `"${k}"`).join(', ')}, which ${task.label} rows carry.`);
+      throw new UserError(
+        `${file}: row ${i + 1} lacks ${missing.map((k) => `"${k}"`).join(', ')}, which ${task.label} rows carry.`,
+      );
   });
   return rows;
 }

@@ -61,7 +61,13 @@ export function leaderboardSpec(board: Leaderboard, view: ChartView): TopLevelSp
   const { data, settings, models } = cells(board);
   const config = { font: FONT, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11 } };
   if (view === 'heatmap') {
-    const x = { field: 'setting', type: 'nominal' as const, sort: settings, title: null, axis: { labelAngle: -35, orient: 'top' as const } };
+    const x = {
+      field: 'setting',
+      type: 'nominal' as const,
+      sort: settings,
+      title: null,
+      axis: { labelAngle: -35, orient: 'top' as const },
+    };
     const y = { field: 'model', type: 'nominal' as const, sort: models, title: null };
     return {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -93,7 +99,10 @@ export function leaderboardSpec(board: Leaderboard, view: ChartView): TopLevelSp
             x,
             y,
             text: { field: 'shown' },
-            color: { condition: { test: 'datum.value !== null && datum.value > 55', value: 'white' }, value: '#222222' },
+            color: {
+              condition: { test: 'datum.value !== null && datum.value > 55', value: 'white' },
+              value: '#222222',
+            },
           },
         },
       ],

@@ -31,13 +31,17 @@ export function readJsonRows(file: string): Row[] {
       try {
         return JSON.parse(line) as Row;
       } catch {
-        throw new UserError(`${file}:${i + 1} is not JSON: it reads "${shownStart(line)}".`, 'Expected a JSON array or JSON lines of generations.');
+        throw new UserError(
+          `${file}:${i + 1} is not JSON: it reads "${shownStart(line)}".`,
+          'Expected a JSON array or JSON lines of generations.',
+        );
       }
     });
 }
 
 /** The start of a line as evidence, cut at 40 characters. */
-const shownStart = (line: string) => (Array.from(line.trim()).length > 40 ? `${Array.from(line.trim()).slice(0, 40).join('')}…` : line.trim());
+const shownStart = (line: string) =>
+  Array.from(line.trim()).length > 40 ? `${Array.from(line.trim()).slice(0, 40).join('')}…` : line.trim();
 
 export function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8'));

@@ -95,7 +95,11 @@ export async function pullRelease(
     await run(['init', '-q']);
     const ref = env.JCB_RELEASE_REF || PINNED_COMMIT;
     let fetched = await run(['fetch', '--depth', '1', '--progress', url, ref]);
-    if (fetched.code !== 0 && !env.JCB_RELEASE_REF && !/repository|unable to access|resolve|connect/i.test(fetched.last))
+    if (
+      fetched.code !== 0 &&
+      !env.JCB_RELEASE_REF &&
+      !/repository|unable to access|resolve|connect/i.test(fetched.last)
+    )
       fetched = await run(['fetch', '--depth', '1', '--progress', url, 'HEAD']); // a mirror without the pinned commit
     if (fetched.code !== 0) throw fetchFailure(url, fetched.last);
     const checkout = await run(['checkout', '-q', 'FETCH_HEAD']);
