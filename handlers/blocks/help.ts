@@ -13,7 +13,8 @@ export function commandSections(): KnownBlock[] {
   const chunks: string[] = [];
   for (const line of lines) {
     const last = chunks.at(-1);
-    if (last !== undefined && last.length + line.length + 1 <= LIMITS.sectionText) chunks[chunks.length - 1] += `\n${line}`;
+    if (last !== undefined && last.length + line.length + 1 <= LIMITS.sectionText)
+      chunks[chunks.length - 1] += `\n${line}`;
     else chunks.push(line);
   }
   return chunks.map(section);

@@ -22,7 +22,8 @@ export async function converse(ctx: BotContext, client: WebClient, said: Said, l
     ctx.safety.checkRate(said.user);
     const text = said.text.replace(/<@[A-Z0-9]+>/g, '').trim();
     const first = text.split(/\s+/)[0] ?? '';
-    if (!text || isCommandWord(first, 'help')) return void (await post(client, said.channel, helpMessage(), said.threadTs));
+    if (!text || isCommandWord(first, 'help'))
+      return void (await post(client, said.channel, helpMessage(), said.threadTs));
     if (isCommandWord(first)) {
       const cmd = parseCommand(splitWords(text), { face: 'slack' });
       if (cmd.kind === 'run') return void (await runInThread(ctx, client, said.channel, said.user, cmd));

@@ -50,7 +50,11 @@ const SHOT: OptionSpec = {
   choices: ['one', 'zero'],
   description: 'One-shot (the default, as Table 4) or zero-shot prompts.',
 };
-const JSON_FLAG: OptionSpec = { name: 'json', description: 'Print JSON (0–1 values, the release keys).', faces: 'terminal' };
+const JSON_FLAG: OptionSpec = {
+  name: 'json',
+  description: 'Print JSON (0–1 values, the release keys).',
+  faces: 'terminal',
+};
 const OUTPUT: OptionSpec = {
   name: 'output',
   short: 'o',
@@ -81,7 +85,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'limit', value: 'N', description: 'Only the first N documents of each task.' },
       { name: 'concurrency', value: 'N', description: 'Documents in flight at once.' },
       { name: 'run', value: 'ID', description: 'Resume the run ID (its finished documents are kept).' },
-      { name: 'no-cache', description: "Ask the model again instead of reusing cached generations." },
+      { name: 'no-cache', description: 'Ask the model again instead of reusing cached generations.' },
       { name: 'queue', description: 'Run in the background through the queue and its workers.', faces: 'terminal' },
       { name: 'dry-run', description: 'Show the documents, requests and cost estimate; send nothing.', pending: true },
       { name: 'max-cost', value: 'USD', description: 'Stop before the estimated cost exceeds USD.', pending: true },
@@ -182,7 +186,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['judge r-20261129-1 --judge gpt-4o'],
     faces: 'both',
   },
-  { name: 'tasks', summary: 'The tasks and their Table 4 labels.', positionals: [], options: [JSON_FLAG], examples: ['tasks'], faces: 'both' },
+  {
+    name: 'tasks',
+    summary: 'The tasks and their Table 4 labels.',
+    positionals: [],
+    options: [JSON_FLAG],
+    examples: ['tasks'],
+    faces: 'both',
+  },
   {
     name: 'models',
     summary: 'The models that can be used; with an alias, that model’s exact request.',
@@ -210,9 +221,31 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['models add local --provider openai-compatible --model qwen --base-url http://127.0.0.1:8000/v1'],
     faces: 'terminal',
   },
-  { name: 'audit', summary: 'Who ran what, when (the audit log).', positionals: [], options: [JSON_FLAG], examples: ['audit'], faces: 'both', pending: true },
-  { name: 'runs', summary: 'The stored runs.', positionals: [], options: [JSON_FLAG], examples: ['runs'], faces: 'terminal' },
-  { name: 'show', summary: 'One stored run with its scores and intervals.', positionals: [RUN], options: [JSON_FLAG], examples: ['show r-20261129-1'], faces: 'terminal' },
+  {
+    name: 'audit',
+    summary: 'Who ran what, when (the audit log).',
+    positionals: [],
+    options: [JSON_FLAG],
+    examples: ['audit'],
+    faces: 'both',
+    pending: true,
+  },
+  {
+    name: 'runs',
+    summary: 'The stored runs.',
+    positionals: [],
+    options: [JSON_FLAG],
+    examples: ['runs'],
+    faces: 'terminal',
+  },
+  {
+    name: 'show',
+    summary: 'One stored run with its scores and intervals.',
+    positionals: [RUN],
+    options: [JSON_FLAG],
+    examples: ['show r-20261129-1'],
+    faces: 'terminal',
+  },
   {
     name: 'export',
     summary: "A run's generations in the release's layout.",
@@ -237,8 +270,23 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['data pull'],
     faces: 'terminal',
   },
-  { name: 'data check', summary: 'Check the release.', positionals: [], options: [JSON_FLAG], examples: ['data check'], faces: 'terminal' },
-  { name: 'doctor', summary: 'Where the release, store, model registry and Redis are, and whether each works.', positionals: [], options: [], examples: ['doctor'], faces: 'terminal', pending: true },
+  {
+    name: 'data check',
+    summary: 'Check the release.',
+    positionals: [],
+    options: [JSON_FLAG],
+    examples: ['data check'],
+    faces: 'terminal',
+  },
+  {
+    name: 'doctor',
+    summary: 'Where the release, store, model registry and Redis are, and whether each works.',
+    positionals: [],
+    options: [],
+    examples: ['doctor'],
+    faces: 'terminal',
+    pending: true,
+  },
   {
     name: 'worker',
     summary: 'Take evaluation jobs from the queue until stopped.',
@@ -247,8 +295,22 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['worker --concurrency 4'],
     faces: 'terminal',
   },
-  { name: 'bot', summary: 'The Slack bot (see README, "Connect Slack").', positionals: [], options: [], examples: ['bot'], faces: 'terminal' },
-  { name: 'help', summary: 'Every command, or one command in full.', positionals: [{ shown: '[<command>]', optional: true }], options: [], examples: ['help eval'], faces: 'both' },
+  {
+    name: 'bot',
+    summary: 'The Slack bot (see README, "Connect Slack").',
+    positionals: [],
+    options: [],
+    examples: ['bot'],
+    faces: 'terminal',
+  },
+  {
+    name: 'help',
+    summary: 'Every command, or one command in full.',
+    positionals: [{ shown: '[<command>]', optional: true }],
+    options: [],
+    examples: ['help eval'],
+    faces: 'both',
+  },
 ];
 
 export const COMMANDS_BY_NAME: ReadonlyMap<string, CommandSpec> = new Map(COMMANDS.map((c) => [c.name, c]));

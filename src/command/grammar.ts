@@ -2,12 +2,11 @@
 // Options are tokenized by yargs-parser (yargs's own parser) under our table (commands.ts); the table decides
 // what exists, which face offers it, and every message.
 import parser from 'yargs-parser';
-import { z } from 'zod';
 import { UserError } from '../errors.js';
-import type { Shot } from '../tasks/types.js';
 import { COMMANDS, COMMANDS_BY_NAME, HELP_OPTION, offeredOn, type CommandSpec, type OptionSpec } from './commands.js';
 import { PROGRAM, usageHint, type HelpFace } from './help.js';
 import { cutEcho, didYouMean, normalizeToken, unknownName } from './suggest.js';
+import { build } from './build.js';
 import type { Command } from './types.js';
 
 export type { Command } from './types.js';
@@ -26,10 +25,11 @@ export function splitWords(text: string): string[] {
   return words;
 }
 
-const countSchema = z.number().int().min(1);
-const costSchema = z.number().positive();
 const SUBCOMMANDS: Record<string, string[]> = { data: ['pull', 'check'], models: ['add'] };
-const TOP_LEVEL = [...new Set(COMMANDS.map((c) => c.name.split(' ')[0]))];
+const firstWords = (face?: HelpFace) => [
+  ...new Set(COMMANDS.filter((c) => !face || offeredOn(c.faces, face)).map((c) => c.name.split(' ')[0])),
+];
+const TOP_LEVEL = firstWords();
 
 /** Whether `word` (as typed, any width) is a command's first word; with `name`, that command's. */
 export function isCommandWord(word: string, name?: string): boolean {
@@ -67,7 +67,9 @@ function tokenize(spec: CommandSpec, words: string[], opts: ParseOptions): Parse
       'short-option-groups': false,
     },
   });
-  const byKey = new Map<string, OptionSpec>(options.flatMap((o) => [[o.name, o], ...(o.short ? [[o.short, o]] : [])] as [string, OptionSpec][]));
+  const byKey = new Map<string, OptionSpec>(
+    options.flatMap((o) => [[o.name, o], ...(o.short ? [[o.short, o]] : [])] as [string, OptionSpec][]),
+  );
   const out: Parsed = { positionals: argv._.map(String), values: {}, flags: new Set() };
   for (const [key, value] of Object.entries(argv)) {
     if (key === '_' || key === '--') continue;
@@ -75,7 +77,10 @@ function tokenize(spec: CommandSpec, words: string[], opts: ParseOptions): Parse
     if (!o) {
       const shown = key.length === 1 ? `-${key}` : `--${key}`;
       throw new UserError(
-        `Unknown option ${cutEcho(shown)} for "${spec.name}".${didYouMean(key, options.map((x) => x.name))}`,
+        `Unknown option ${cutEcho(shown)} for "${spec.name}".${didYouMean(
+          `--${key}`,
+          options.map((x) => `--${x.name}`),
+        )}`,
         usageHint(spec.name, opts.face),
       );
     }
@@ -92,8 +97,8 @@ function tokenize(spec: CommandSpec, words: string[], opts: ParseOptions): Parse
   for (const o of spec.options) {
     if (!(out.flags.has(o.name) || o.name in out.values)) continue;
     if (opts.face && !offeredOn(o.faces, opts.face)) {
-      const where = o.faces === 'slack' ? 'in Slack (`/jcb ...`)' : 'in a terminal (`npx jcb ...`)';
-      throw new UserError(`--${o.name} of "${spec.name}" works ${where} only.`, usageHint(spec.name, opts.face));
+      const where = o.faces === 'slack' ? 'in Slack' : 'in a terminal';
+      throw new UserError(`--${o.name} of "${spec.name}" works only ${where}.`, usageHint(spec.name, opts.face));
     }
     if (o.pending && !opts.allowPending) throw new UserError(`--${o.name} of "${spec.name}" is not available yet.`);
     if (o.choices && o.name in out.values) out.values[o.name] = choiceOf(o, out.values[o.name]);
@@ -108,20 +113,6 @@ function choiceOf(o: OptionSpec, value: string): string {
   const allowed = o.choices!.map((c) => `"${c}"`);
   const list = allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}` : allowed[0];
   throw new UserError(`--${o.name} must be ${list}, not "${value}".${didYouMean(value, o.choices!)}`);
-}
-
-function countOf(option: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = countSchema.safeParse(Number(normalizeToken(value)));
-  if (!parsed.success) throw new UserError(`--${option} must be a whole number of at least 1, not "${value}".`);
-  return parsed.data;
-}
-
-function costOf(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = costSchema.safeParse(Number(normalizeToken(value).replace(/^\$/, '')));
-  if (!parsed.success) throw new UserError(`--max-cost must be an amount in US dollars above 0, not "${value}".`);
-  return parsed.data;
 }
 
 /** The command's name from its first words (`data pull`, `models add`) and the words after it. */
@@ -145,11 +136,12 @@ function commandOf(words: string[], face: HelpFace | undefined): { name: string;
   }
   if (isSub) return { name: `${name} ${sub}`, args: rest.slice(1) };
   if (!COMMANDS_BY_NAME.has(name)) {
+    const known = firstWords(face);
     throw unknownName(
       'command',
       head,
-      TOP_LEVEL,
-      `Commands: ${TOP_LEVEL.join(', ')}. \`${PROGRAM[face ?? 'terminal']} help\` describes them.`,
+      known,
+      `Commands: ${known.join(', ')}. \`${PROGRAM[face ?? 'terminal']} help\` describes them.`,
     );
   }
   return { name, args: rest };
@@ -184,12 +176,10 @@ function parse(words: readonly string[], opts: ParseOptions): Command {
   const spec = COMMANDS_BY_NAME.get(name)!;
   const { positionals: raw, values, flags } = tokenize(spec, args, opts);
   if (flags.has('help')) return { kind: 'help', command: name };
-  if (opts.face && !offeredOn(spec.faces, opts.face)) {
-    const where = spec.faces === 'slack' ? `in Slack: \`/jcb ${name} …\`` : `in a terminal: \`npx jcb ${name} …\``;
-    throw new UserError(`"${name}" runs ${where}.`);
-  }
-  if (spec.pending && !opts.allowPending) throw new UserError(`"${PROGRAM[opts.face ?? 'terminal']} ${name}" is not available yet.`);
-  if (name === 'help') return helpOn(raw);
+  notOnFace(spec, opts.face);
+  if (spec.pending && !opts.allowPending)
+    throw new UserError(`"${PROGRAM[opts.face ?? 'terminal']} ${name}" is not available yet.`);
+  if (name === 'help') return helpOn(raw, opts.face);
   if (raw.length > spec.positionals.length) {
     throw new UserError(
       `Too many arguments for "${name}": "${raw.slice(spec.positionals.length).join(' ')}".`,
@@ -198,127 +188,32 @@ function parse(words: readonly string[], opts: ParseOptions): Command {
   }
   const notYet = spec.positionals.findIndex((p, i) => p.pending && raw[i] !== undefined);
   if (notYet >= 0 && !opts.allowPending)
-    throw new UserError(`"${PROGRAM[opts.face ?? 'terminal']} ${name} ${spec.positionals[notYet].shown}" is not available yet.`);
+    throw new UserError(
+      `"${PROGRAM[opts.face ?? 'terminal']} ${name} ${spec.positionals[notYet].shown.replace(/^\[|\]$/g, '')}" is not available yet.`,
+    );
   const positionals = raw.map((w, i) => (spec.positionals[i].kind === 'text' ? w : normalizeToken(w)));
   return build(name, positionals, values, flags, opts.face);
 }
 
-/** `help [<command>]`: `help data pull` names a two-word command. */
-function helpOn(words: string[]): Command {
-  if (words.length === 0) return { kind: 'help' };
-  const topic = words.map(normalizeToken).join(' ').toLowerCase();
-  if (!COMMANDS_BY_NAME.has(topic)) throw unknownName('command', topic, [...COMMANDS_BY_NAME.keys()]);
-  return { kind: 'help', command: topic };
+/** Refuses a command the face does not offer, saying where it runs. */
+function notOnFace(spec: CommandSpec, face: HelpFace | undefined): void {
+  if (!face || offeredOn(spec.faces, face)) return;
+  const where =
+    spec.faces === 'slack' ? `in Slack: \`/jcb ${spec.name} …\`` : `in a terminal: \`npx jcb ${spec.name} …\``;
+  throw new UserError(`"${spec.name}" runs ${where}.`);
 }
 
-function build(
-  name: string,
-  positionals: string[],
-  values: Record<string, string>,
-  flags: Set<string>,
-  face: HelpFace | undefined,
-): Command {
-  const json = flags.has('json');
-  const shot = (values.shot ?? 'one') as Shot;
-  const output = values.output;
-  const needs = (what: string) => new UserError(`"${name}" needs ${what}.`, usageHint(name, face));
-  const listRuns = face === 'slack' ? '`/jcb status` lists the runs under way.' : 'See `jcb runs`.';
-  switch (name) {
-    case 'tasks':
-      return { kind: 'tasks', json };
-    case 'models':
-      return positionals[0] ? { kind: 'models', json, alias: positionals[0] } : { kind: 'models', json };
-    case 'run': {
-      const [task, model, doc = 'random'] = positionals;
-      if (!task || !model) throw needs('a task and a model');
-      // `run <task> <model> all`: every document, in the background.
-      if (doc.toLowerCase() === 'all') return { kind: 'eval', task, model, shot, noCache: false, queue: true, json };
-      return { kind: 'run', task, model, doc, shot, json };
-    }
-    case 'score':
-      return { kind: 'score', target: positionals[0], json, output };
-    case 'leaderboard': {
-      const chart = values.chart;
-      if (chart !== undefined && !/\.(png|svg)$/i.test(chart))
-        throw new UserError(`--chart writes a .png or .svg file, not "${chart}".`);
-      const source = (values.source ?? 'paper') as 'paper' | 'runs';
-      const view = values.view as 'bars' | 'heatmap' | undefined;
-      return { kind: 'leaderboard', shot, source, json, post: values.post, chart, view, output };
-    }
-    case 'eval': {
-      const [task, model] = positionals;
-      if (!task || !model) throw needs('a task (or "all") and a model');
-      return {
-        kind: 'eval',
-        task,
-        model,
-        shot,
-        limit: countOf('limit', values.limit),
-        concurrency: countOf('concurrency', values.concurrency),
-        runId: values.run,
-        noCache: flags.has('no-cache'),
-        queue: flags.has('queue'),
-        json,
-        dryRun: flags.has('dry-run') || undefined,
-        maxCost: costOf(values['max-cost']),
-        logSamples: values['log-samples'],
-        output,
-      };
-    }
-    case 'worker':
-      return { kind: 'worker', concurrency: countOf('concurrency', values.concurrency) };
-    case 'status':
-      return { kind: 'status', runId: positionals[0], json };
-    case 'compare': {
-      const [a, b, task] = positionals;
-      if (!a || !b) throw needs('two models');
-      return { kind: 'compare', a, b, task, shot, json, output };
-    }
-    case 'ratings':
-      if (flags.has('batch') && !positionals[0])
-        throw new UserError(`"ratings --batch" needs a task to rate, e.g. \`${PROGRAM[face ?? 'terminal']} ratings hs-pn --batch\`.`);
-      return {
-        kind: 'ratings',
-        task: positionals[0],
-        byModel: values.by === 'model',
-        batch: flags.has('batch'),
-        correlate: flags.has('correlate'),
-        json,
-      };
-    case 'judge':
-      if (!positionals[0]) throw new UserError('"judge" needs a run id.', listRuns);
-      return { kind: 'judge', runId: positionals[0], judge: values.judge };
-    case 'digest':
-      return { kind: 'digest', schedule: positionals[0], json };
-    case 'cancel':
-      if (!positionals[0]) throw new UserError('"cancel" needs a run id.', `See \`${PROGRAM[face ?? 'terminal']} status\` for the runs under way.`);
-      return { kind: 'cancel', runId: positionals[0] };
-    case 'runs':
-      return { kind: 'runs', json };
-    case 'show':
-    case 'export': {
-      const [runId] = positionals;
-      if (!runId) throw new UserError(`"${name}" needs a run id.`, 'See `jcb runs` for the stored runs.');
-      return name === 'show' ? { kind: 'show', runId, json } : { kind: 'export', runId, dir: values.dir ?? `export-${runId}` };
-    }
-    case 'models add': {
-      const [alias] = positionals;
-      if (!alias || !values.provider || !values.model) throw needs('an alias, --provider and --model');
-      const entry: Record<string, unknown> = { provider: values.provider, model: values.model };
-      if (values['base-url']) entry.baseUrl = values['base-url'];
-      if (values['api-key-env']) entry.apiKeyEnv = values['api-key-env'];
-      if (values.label) entry.label = values.label;
-      return { kind: 'models-add', alias, entry };
-    }
-    case 'data pull':
-      return { kind: 'data-pull', dir: values.dir };
-    case 'data check':
-      return { kind: 'data-check', json };
-    case 'doctor':
-      return { kind: 'doctor' };
-    case 'audit':
-      return { kind: 'audit', json };
-    default:
-      return { kind: 'bot' };
-  }
+/** `help [<command>]`: `help data pull` names a two-word command. */
+function helpOn(words: string[], face: HelpFace | undefined): Command {
+  if (words.length === 0) return { kind: 'help' };
+  const topic = words.map(normalizeToken).join(' ').toLowerCase();
+  const spec = COMMANDS_BY_NAME.get(topic);
+  if (!spec)
+    throw unknownName(
+      'command',
+      topic,
+      [...COMMANDS_BY_NAME.keys()].filter((n) => !face || offeredOn(COMMANDS_BY_NAME.get(n)!.faces, face)),
+    );
+  notOnFace(spec, face);
+  return { kind: 'help', command: topic };
 }
