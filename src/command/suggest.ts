@@ -1,5 +1,5 @@
 // "Did you mean", token normalization and cut echoes: one place for every face (CLI and Slack alike).
-import { closest, distance } from 'fastest-levenshtein';
+import { distance } from 'fastest-levenshtein';
 import { UserError } from '../errors.js';
 
 /** The most characters of a person's input an error message repeats back (a 1 MB command never comes back whole). */
@@ -24,14 +24,20 @@ export function normalizeToken(token: string): string {
   return nfkc.replace(/^[\u2013\u2014](?=[A-Za-z])/, '--').replace(DASHES, '-');
 }
 
-/** The candidate nearest to `input` (case-insensitive), if it is near enough to be a slip: ≤ 1/3 of its length. */
+/**
+ * The candidate nearest to `input` (case-insensitive, after normalizeToken), if near enough to be a slip:
+ * at most 1 edit for words of up to 3 letters, else max(2, a third of its length). Ties go to the candidate
+ * whose length is closest (a swapped pair, `ner-mde`, means `ner-med` rather than `ner-d`).
+ */
 export function suggest(input: string, candidates: readonly string[]): string | undefined {
-  if (candidates.length === 0 || !input) return undefined;
   const typed = normalizeToken(input).toLowerCase();
-  const lower = candidates.map((c) => c.toLowerCase());
-  const best = closest(typed, lower);
-  const limit = Math.max(1, Math.floor(Math.max(typed.length, best.length) / 3));
-  return distance(typed, best) <= limit ? candidates[lower.indexOf(best)] : undefined;
+  if (!typed) return undefined;
+  const limit = typed.length <= 3 ? 1 : Math.max(2, Math.floor(typed.length / 3));
+  const ranked = candidates
+    .map((c) => ({ c, d: distance(typed, c.toLowerCase()), len: Math.abs(c.length - typed.length) }))
+    .filter((r) => r.d <= limit)
+    .sort((a, b) => a.d - b.d || a.len - b.len);
+  return ranked[0]?.c;
 }
 
 /** ` Did you mean "<nearest>"?` when one candidate is near `input`, else the empty string. */
