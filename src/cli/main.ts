@@ -29,8 +29,10 @@ const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
 
 async function execute(cmd: Command, services: Services): Promise<void> {
   switch (cmd.kind) {
-    case 'help':
-      return print(cmd.command ? commandHelp(cmd.command) : overview());
+    case 'help': {
+      const width = Math.max(60, process.stdout.columns || Number(process.env.COLUMNS) || 80);
+      return print(cmd.command ? commandHelp(cmd.command, 'terminal', width) : overview('terminal', width));
+    }
     case 'version':
       return print(packageVersion());
     case 'tasks': {

@@ -35,20 +35,37 @@ export function usageHint(name: string, face: HelpFace = 'terminal'): string {
   return `Usage: ${PROGRAM[face]} ${usageLine(name, face)}`;
 }
 
-/** `jcb <command> --help`: usage, summary, every option with its description, examples. */
-export function commandHelp(name: string, face: HelpFace = 'terminal'): string {
+/** `text` broken at spaces into lines of at most `width` characters, later lines indented by `indent`. */
+function wrap(text: string, width: number, indent: number): string {
+  const lead = /^ */.exec(text)![0];
+  const lines: string[] = [];
+  let line = lead;
+  for (const word of text.slice(lead.length).split(' ')) {
+    if (line.trim() && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = ' '.repeat(indent) + word;
+    } else line = line.trim() ? `${line} ${word}` : line + word;
+  }
+  return [...lines, line].join('\n');
+}
+
+/**
+ * `jcb <command> --help`: usage, summary, every option with its description, examples.
+ * @param width the terminal's columns (80 unless known); long lines wrap with a hanging indent.
+ */
+export function commandHelp(name: string, face: HelpFace = 'terminal', width = 80): string {
   const spec = COMMANDS_BY_NAME.get(name)!;
   const options = [...optionsOn(spec, face), HELP_OPTION];
   const shown = options.map((o) => `${o.short ? `-${o.short}, ` : '    '}${flagOf(o)}`);
-  const width = Math.max(...shown.map((s) => s.length)) + 2;
   const notYet = (o: OptionSpec) => (o.pending ? ' (not available yet)' : '');
+  const column = Math.max(...shown.map((s) => s.length)) + 4;
   return [
-    `Usage: ${PROGRAM[face]} ${usageLine(name, face)}`,
+    wrap(`Usage: ${PROGRAM[face]} ${usageLine(name, face)}`, width, 4),
     '',
-    `${spec.summary}${spec.pending ? ' (not available yet)' : ''}`,
+    wrap(`${spec.summary}${spec.pending ? ' (not available yet)' : ''}`, width, 0),
     '',
     'Options:',
-    ...options.map((o, i) => `  ${shown[i].padEnd(width)}${o.description}${notYet(o)}`),
+    ...options.map((o, i) => wrap(`  ${shown[i].padEnd(column - 2)}${o.description}${notYet(o)}`, width, column)),
     '',
     'Examples:',
     ...spec.examples.map((e) => `  ${PROGRAM[face]} ${e}`),
@@ -73,13 +90,20 @@ export function helpEntries(face: HelpFace): HelpEntry[] {
 }
 
 /** `jcb help`: every command of the terminal, then how to see one in full. */
-export function overview(face: HelpFace = 'terminal'): string {
+export function overview(face: HelpFace = 'terminal', width = 80): string {
   const entries = helpEntries(face);
   return [
     'jcb — J-ClinicalBench harness',
     '',
-    ...entries.flatMap((e) => [`  ${e.usage}`, `      ${e.summary}${e.pending ? ' (not available yet)' : ''}`]),
+    ...entries.flatMap((e) => [
+      wrap(`  ${e.usage}`, width, 6),
+      wrap(`      ${e.summary}${e.pending ? ' (not available yet)' : ''}`, width, 6),
+    ]),
     '',
-    `${PROGRAM[face]} <command> --help describes every option of a command; ${PROGRAM[face]} --version prints the version.`,
+    wrap(
+      `${PROGRAM[face]} <command> --help describes every option of a command; ${PROGRAM[face]} --version prints the version.`,
+      width,
+      0,
+    ),
   ].join('\n');
 }
