@@ -23,7 +23,9 @@ export function commandsOn(face: HelpFace): CommandSpec[] {
 /** `run <task> <model> [<doc-id>|random|all] [--shot one|zero] [--json]`, without the program; pending options left out. */
 export function usageLine(name: string, face: HelpFace = 'terminal'): string {
   const spec = COMMANDS_BY_NAME.get(name)!;
-  const positionals = spec.positionals.map((p) => (p.optional && !p.shown.startsWith('[') ? `[${p.shown}]` : p.shown));
+  const positionals = spec.positionals
+    .filter((p) => !p.pending)
+    .map((p) => (p.optional && !p.shown.startsWith('[') ? `[${p.shown}]` : p.shown));
   const options = optionsOn(spec, face)
     .filter((o) => !o.pending)
     .map((o) => `[${o.short ? `-${o.short}|` : ''}${flagOf(o)}]`);
