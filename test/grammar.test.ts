@@ -126,7 +126,7 @@ describe('help and version, generated from the command table', () => {
       expect(parse(`${name} --help`)).toEqual({ kind: 'help', command: name });
       expect(parse(`${name} -h`)).toEqual({ kind: 'help', command: name });
       expect(parse(`help ${name}`)).toEqual({ kind: 'help', command: name });
-      const text = commandHelp(name);
+      const text = commandHelp(name, 'terminal', 1000);
       for (const o of COMMANDS_BY_NAME.get(name)!.options) {
         if (o.faces === 'slack') continue;
         expect(text).toContain(`--${o.name}`);
