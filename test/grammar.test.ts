@@ -5,7 +5,7 @@ import { parseCommand, splitWords } from '../src/command/grammar.js';
 import { commandHelp, helpEntries } from '../src/command/help.js';
 import { cutEcho, suggest } from '../src/command/suggest.js';
 import { UserError } from '../src/errors.js';
-import { findTask } from '../src/evaluation/documents.js';
+import { findDocument, findTask } from '../src/evaluation/documents.js';
 import { findModel } from '../src/models/registry.js';
 import { helpMessage } from '../handlers/blocks/help.js';
 
@@ -362,6 +362,7 @@ describe('echoed input is cut', () => {
       }
     }
     expect(() => findTask(huge)).toThrow(/^Unknown task "x{79}…"/);
+    expect(() => findDocument([{ id: 'A_p1' }], huge, findTask('mr'))).toThrow(/^No document "x{79}…" in mr\.$/);
     expect(cutEcho('短い')).toBe('短い');
   });
 });

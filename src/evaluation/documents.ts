@@ -4,7 +4,7 @@ import type { Release } from '../release/release.js';
 import type { Document, Shot, Task } from '../tasks/types.js';
 import { TASKS, TASKS_BY_ID } from '../../tasks/index.js';
 import { normalizeId } from '../tasks/prompt.js';
-import { normalizeToken, unknownName } from '../command/suggest.js';
+import { cutEcho, normalizeToken, unknownName } from '../command/suggest.js';
 
 /**
  * A task by its id or its Table 4 label (`dc-tnm`, `DC-TMN`, `NER-Med`), case-insensitive, read after NFKC.
@@ -35,7 +35,7 @@ export function findDocument<D extends { id: string }>(docs: readonly D[], query
   if (byPrefix.length === 1) return byPrefix[0];
   if (byPrefix.length > 1) {
     throw new UserError(
-      `Document id "${query}" is ambiguous in ${task.id}: ${byPrefix
+      `Document id "${cutEcho(query)}" is ambiguous in ${task.id}: ${byPrefix
         .slice(0, 5)
         .map((d) => d.id)
         .join(', ')}${byPrefix.length > 5 ? ', ...' : ''}.`,
@@ -43,7 +43,7 @@ export function findDocument<D extends { id: string }>(docs: readonly D[], query
   }
   const examples = docs.slice(0, 3).map((d) => d.id);
   throw new UserError(
-    `No document "${query}" in ${task.id}.`,
+    `No document "${cutEcho(query)}" in ${task.id}.`,
     `Ids look like: ${examples.join(', ')} (or use "random").`,
   );
 }
