@@ -5,7 +5,7 @@ import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { TASKS } from '../../tasks/index.js';
-import type { Leaderboard } from '../services.js';
+import type { Leaderboard } from './board.js';
 
 /** `bars`: grouped bars with 95 % bootstrap intervals; `heatmap`: models × settings, the value in each cell. */
 export type ChartView = 'bars' | 'heatmap';
