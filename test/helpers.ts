@@ -68,6 +68,7 @@ export const PAPER_TABLE_4: Record<string, (number | null)[]> = {
 export function gitMirror(dir: string): string {
   const repo = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-mirror-')), 'release');
   cpSync(dir, repo, { recursive: true });
+  execFileSync('chmod', ['-R', 'u+w', repo]); // a read-only copy (the shared release) cannot hold .git
   const git = (...args: string[]) =>
     execFileSync('git', ['-C', repo, ...args], {
       stdio: 'pipe',

@@ -145,6 +145,7 @@ describe('jcb leaderboard on a fresh machine', () => {
       const r = jcb(['leaderboard'], { ...user.env, JCB_RELEASE_URL: 'file:///nowhere.git' });
       expect(r.err).toMatch(/No J-ClinicalBench release found/);
     },
+    300_000, // three runs of the CLI and a pull held on purpose, on a shared machine
   );
 });
 
@@ -160,5 +161,5 @@ describe.skipIf(!releaseDir())('the real release through a local mirror', () => 
       expect(row.cells.map((c) => (c === null ? null : Number((c * 100).toFixed(1))))).toEqual(
         PAPER_TABLE_4[row.model],
       );
-  });
+  }, 300_000);
 });

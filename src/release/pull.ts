@@ -1,6 +1,6 @@
 // `jcb data pull`: fetches the release with git into a hidden folder beside its place, checks it against
 // the manifest, and only then renames it into place, so an interrupted or partial pull leaves nothing.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
@@ -19,13 +19,13 @@ export interface PullResult {
 }
 
 /** Runs git, passing its progress lines to `progress`; resolves with its exit code and last stderr line. */
-function git(args: string[], progress: (text: string) => void, onChild: (kill: () => void) => void) {
+function git(args: string[], progress: (text: string) => void, onChild: (child: ChildProcess) => void) {
   return new Promise<{ code: number | null; last: string }>((resolve) => {
     const child = spawn('git', args, {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
     });
-    onChild(() => child.kill('SIGTERM'));
+    onChild(child);
     let last = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
@@ -82,16 +82,22 @@ export async function pullRelease(
   for (const old of readdirSync(parent).filter((f) => f.startsWith(`.${base}.pull-`)))
     rmSync(path.join(parent, old), { recursive: true, force: true });
   const tmp = mkdtempSync(path.join(parent, `.${base}.pull-`));
-  let killGit = () => {};
+  let current: ChildProcess | undefined;
+  // Interrupted: git is stopped first, so that it writes nothing more into the folder being removed.
   const abandon = () => {
-    killGit();
-    rmSync(tmp, { recursive: true, force: true });
-    process.exit(130);
+    const finish = () => {
+      rmSync(tmp, { recursive: true, force: true });
+      process.exit(130);
+    };
+    if (current && current.exitCode === null && current.signalCode === null) {
+      current.once('close', finish);
+      current.kill('SIGKILL');
+    } else finish();
   };
   process.once('SIGINT', abandon);
   process.once('SIGTERM', abandon);
   try {
-    const run = (args: string[]) => git(['-C', tmp, ...args], progress, (k) => (killGit = k));
+    const run = (args: string[]) => git(['-C', tmp, ...args], progress, (c) => (current = c));
     await run(['init', '-q']);
     const ref = env.JCB_RELEASE_REF || PINNED_COMMIT;
     let fetched = await run(['fetch', '--depth', '1', '--progress', url, ref]);
