@@ -17,13 +17,25 @@ import { startWorker } from './queue/worker.js';
 import { leaderboardPng } from './leaderboard/chart.js';
 import { pairedBootstrap, scoreInterval, type Interval, type PairedComparison } from './metrics/bootstrap.js';
 import { installSchedules, loadSchedules, type ScheduleJob } from './queue/schedules.js';
+import { answersOf } from './evaluation/answer.js';
+import { dryRun, withBudget } from './evaluation/budget.js';
+import { pricesOf, runUsage } from './evaluation/cost.js';
 import { exportRun } from './evaluation/export.js';
 import { scoreRows, taskOfFolder } from './evaluation/score-file.js';
 import { createRougeTokenizer, type RougeTokenizer } from './metrics/tokenizer/index.js';
 import { createProvider } from './models/index.js';
 import type { ModelProvider } from './models/provider.js';
-import { addModel, availability, findModel, loadModels, type ModelConfig, type Provider } from './models/registry.js';
+import {
+  addModel,
+  availability,
+  findModel,
+  liveModel,
+  loadModels,
+  type ModelConfig,
+  type Provider,
+} from './models/registry.js';
 import { ReplayModel } from './models/replay.js';
+import { describeRequest } from './models/request.js';
 import { checkRelease } from './release/check.js';
 import { readJsonRows } from './release/files.js';
 import { pullRelease } from './release/pull.js';
@@ -94,7 +106,7 @@ export interface Leaderboard {
 /** What an evaluation needs: the `eval` command of the grammar, without how its result is shown. */
 export type EvalCommand = Pick<
   Extract<Command, { kind: 'eval' }>,
-  'task' | 'model' | 'shot' | 'limit' | 'concurrency' | 'runId'
+  'task' | 'model' | 'shot' | 'limit' | 'concurrency' | 'runId' | 'maxCost'
 > & {
   noCache?: boolean;
 };
@@ -113,6 +125,12 @@ export interface RunSummary {
   }[];
   documents: { done: number; failed: number; cached: number };
   failures: { task: string; doc: string; error: string }[];
+  /** Tokens of the run's calls to the provider, and their cost (null without prices). */
+  usage: ReturnType<typeof runUsage>;
+  /** Live answers per finish reason. */
+  answers: Record<string, number>;
+  /** Live non-answers (empty, truncated, filtered), asked again by `--run`. */
+  incomplete: { task: string; doc: string; why: string }[];
 }
 
 export interface AskRequest {
@@ -346,6 +364,8 @@ export function createServices(options: ServicesOptions = {}) {
       failures: docs
         .filter((d) => d.status === 'failed')
         .map((d) => ({ task: d.task, doc: d.doc_id, error: d.error ?? '' })),
+      usage: runUsage(docs, pricesOf(run.model, env)),
+      ...answersOf(docs),
     };
   }
 
@@ -406,6 +426,9 @@ export function createServices(options: ServicesOptions = {}) {
     },
 
     addModel: (alias: string, entry: Record<string, unknown>) => addModel(alias, entry, env),
+
+    /** The exact request a live model is sent (`jcb models <alias>`). */
+    modelRequest: (alias: string) => describeRequest(liveModel(findModel(alias, env)), env),
 
     async run(req: RunRequest): Promise<RunResult> {
       const task = findTask(req.task);
@@ -614,7 +637,11 @@ export function createServices(options: ServicesOptions = {}) {
     },
 
     /** A full evaluation, stored document by document; resumable with the run id. */
-    async evaluate(cmd: EvalCommand, onProgress?: (p: Progress) => void, signal?: AbortSignal): Promise<EvalResult> {
+    async evaluate(
+      cmd: EvalCommand,
+      onProgress?: (p: Progress) => void,
+      signal?: AbortSignal,
+    ): Promise<EvalResult & { spentUsd?: number }> {
       const tasks = tasksOf(cmd.task);
       const model = findModel(cmd.model, env);
       const provider = providerOf(model);
@@ -622,7 +649,8 @@ export function createServices(options: ServicesOptions = {}) {
         const missing = tasks.filter((t) => !provider.file(t, cmd.shot));
         if (missing.length === tasks.length) provider.requireGenerations(tasks[0], cmd.shot, TASKS);
       }
-      return evaluate(
+      const budget = cmd.maxCost === undefined ? undefined : withBudget(provider, cmd.maxCost);
+      const result = await evaluate(
         {
           tasks,
           shot: cmd.shot,
@@ -630,9 +658,20 @@ export function createServices(options: ServicesOptions = {}) {
           concurrency: cmd.concurrency,
           runId: cmd.runId,
           noCache: cmd.noCache,
+          stopIf: budget?.reached,
         },
-        { store: await getStore(), provider, release: getRelease(), scoring: ctx, onProgress, signal },
+        { store: await getStore(), provider: budget?.provider ?? provider, release: getRelease(), scoring: ctx, onProgress, signal },
       );
+      const spentUsd = budget?.spentUsd();
+      return { ...result, ...(spentUsd !== undefined && { spentUsd }) };
+    },
+
+    /** What `eval` would send and cost (`--dry-run`), making no call. */
+    async estimate(cmd: EvalCommand) {
+      const model = liveModel(findModel(cmd.model, env));
+      const plan = planDocuments({ tasks: tasksOf(cmd.task), shot: cmd.shot, limit: cmd.limit }, providerOf(model), getRelease());
+      const estimate = await dryRun(model, plan, { release: getRelease(), store: await getStore(), shot: cmd.shot, runId: cmd.runId });
+      return { model: model.alias, task: cmd.task, shot: cmd.shot, ...estimate };
     },
 
     async runs(): Promise<RunSummary[]> {

@@ -105,7 +105,7 @@ describe('the evaluation commands', () => {
     ['eval mr x --concurrency many', /--concurrency must be a whole number/],
     ['show', /needs a run id/],
     ['leaderboard --source mine', /--source must be "paper" or "runs"/],
-    ['models remove x', /Unknown models command "remove"/],
+    ['models remove x', /Too many arguments for "models": x/],
     ['models add x --provider openai', /needs an alias, --provider and --model/],
   ])('explains what is wrong with "%s"', (text, message) => {
     expect(() => parse(text)).toThrow(message);

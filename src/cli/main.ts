@@ -5,6 +5,7 @@ import { createServices, type Services } from '../services.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { progressPrinter } from './progress.js';
+import { renderModelRequest } from './render-request.js';
 import {
   renderCheck,
   renderEval,
@@ -42,6 +43,10 @@ async function execute(cmd: Command, services: Services): Promise<void> {
           );
     }
     case 'models': {
+      if (cmd.alias) {
+        const request = services.modelRequest(cmd.alias);
+        return cmd.json ? printJson(request) : print(renderModelRequest(request));
+      }
       const models = services.models();
       return cmd.json
         ? printJson(models)

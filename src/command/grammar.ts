@@ -6,7 +6,7 @@ import { SHOTS, type Shot } from '../tasks/types.js';
 export type Command =
   | { kind: 'help' }
   | { kind: 'tasks'; json: boolean }
-  | { kind: 'models'; json: boolean }
+  | { kind: 'models'; json: boolean; /** One model: the exact request it is sent. */ alias?: string }
   | { kind: 'models-add'; alias: string; entry: Record<string, unknown> }
   | { kind: 'run'; task: string; model: string; doc: string; shot: Shot; json: boolean }
   | { kind: 'score'; target?: string; json: boolean }
@@ -29,6 +29,10 @@ export type Command =
       concurrency?: number;
       runId?: string;
       noCache: boolean;
+      /** Live models: print documents, calls, tokens and cost, and make no call. */
+      dryRun?: boolean;
+      /** Live models: stop cleanly once this many US dollars are spent (resumable with --run). */
+      maxCost?: number;
       /** In the background, through the queue and its workers. */
       queue: boolean;
       json: boolean;
@@ -50,11 +54,11 @@ export type Command =
 export const USAGE: Record<string, string> = {
   help: 'help',
   tasks: 'tasks [--json]',
-  models: 'models [--json]',
+  models: 'models [<alias>] [--json]',
   'models add':
     'models add <alias> --provider openai|openai-compatible --model NAME [--base-url URL] [--api-key-env VAR] [--label L]',
   run: 'run <task> <model> [<doc-id>|random|all] [--shot one|zero] [--json]',
-  eval: 'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache] [--queue] [--json]',
+  eval: 'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache] [--dry-run] [--max-cost USD] [--queue] [--json]',
   worker: 'worker [--concurrency N]',
   status: 'status [<run>] [--json]',
   cancel: 'cancel <run>',
@@ -82,7 +86,7 @@ const OPTIONS: Record<string, { values: string[]; flags: string[] }> = {
   models: { values: [], flags: ['json'] },
   'models add': { values: ['provider', 'model', 'base-url', 'api-key-env', 'label'], flags: [] },
   run: { values: ['shot'], flags: ['json'] },
-  eval: { values: ['shot', 'limit', 'concurrency', 'run'], flags: ['no-cache', 'queue', 'json'] },
+  eval: { values: ['shot', 'limit', 'concurrency', 'run', 'max-cost'], flags: ['no-cache', 'dry-run', 'queue', 'json'] },
   worker: { values: ['concurrency'], flags: [] },
   status: { values: [], flags: ['json'] },
   cancel: { values: [], flags: [] },
@@ -151,6 +155,12 @@ function countOf(option: string, value: string | undefined): number | undefined 
   return parsed.data;
 }
 
+function usdOf(value: string): number {
+  const usd = Number(value.replace(/^\$/, ''));
+  if (!(usd > 0)) throw new UserError(`--max-cost must be an amount in US dollars above 0, such as 5 or 0.50, not "${value}".`);
+  return usd;
+}
+
 function atMost(name: string, positionals: string[], n: number) {
   if (positionals.length > n) {
     throw new UserError(
@@ -166,7 +176,7 @@ export function parseCommand(words: readonly string[]): Command {
   let name = head.toLowerCase();
   let args = rest;
   const sub = (rest[0] ?? '').toLowerCase();
-  if (name === 'data' || (name === 'models' && sub && !sub.startsWith('--'))) {
+  if (name === 'data' || (name === 'models' && sub === 'add')) {
     if (!SUBCOMMANDS[name].includes(sub)) {
       throw new UserError(
         `Unknown ${name} command "${rest[0] ?? ''}".`,
@@ -186,9 +196,11 @@ export function parseCommand(words: readonly string[]): Command {
     case 'help':
       return { kind: 'help' };
     case 'tasks':
-    case 'models':
       atMost(name, positionals, 0);
       return { kind: name, json };
+    case 'models':
+      atMost(name, positionals, 1);
+      return { kind: name, json, alias: positionals[0] };
     case 'run': {
       atMost(name, positionals, 3);
       const [task, model, doc = 'random'] = positionals;
@@ -222,6 +234,8 @@ export function parseCommand(words: readonly string[]): Command {
         concurrency: countOf('concurrency', values.concurrency),
         runId: values.run,
         noCache: flags.has('no-cache'),
+        ...(flags.has('dry-run') ? { dryRun: true } : {}),
+        ...(values['max-cost'] !== undefined ? { maxCost: usdOf(values['max-cost']) } : {}),
         queue: flags.has('queue'),
         json,
       };
