@@ -5,7 +5,7 @@ import { createServices, type Services } from '../services.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { progressPrinter } from './progress.js';
-import { renderModelRequest } from './render-request.js';
+import { renderEstimate, renderModelRequest } from './render-request.js';
 import {
   renderCheck,
   renderEval,
@@ -90,6 +90,12 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(board) : print(renderLeaderboard(board));
     }
     case 'eval': {
+      if (cmd.dryRun) {
+        const estimate = await services.estimate(cmd);
+        return cmd.json ? printJson(estimate) : print(renderEstimate(estimate));
+      }
+      if (cmd.queue && cmd.maxCost !== undefined)
+        throw new UserError('--max-cost limits a run in this terminal, not a queued one.', 'Leave out --queue.');
       if (cmd.queue) {
         const queued = await services.enqueueEvaluation(cmd);
         if (cmd.json) return printJson(queued);
@@ -108,10 +114,11 @@ async function execute(cmd: Command, services: Services): Promise<void> {
         const result = await services.evaluate(cmd, (p) => bar.update(p), controller.signal);
         bar.end();
         if (result.interrupted) {
+          const budget = result.spentUsd !== undefined && !controller.signal.aborted;
           process.stderr.write(
-            `Interrupted. Resume with: jcb eval ${cmd.task} ${cmd.model} --shot ${cmd.shot}${cmd.limit ? ` --limit ${cmd.limit}` : ''} --run ${result.run.id}\n`,
+            `${budget ? `Stopped: --max-cost $${cmd.maxCost} reached ($${result.spentUsd!.toFixed(4)} spent).` : 'Interrupted.'} Resume with: jcb eval ${cmd.task} ${cmd.model} --shot ${cmd.shot}${cmd.limit ? ` --limit ${cmd.limit}` : ''} --run ${result.run.id}\n`,
           );
-          process.exitCode = 130;
+          process.exitCode = budget ? 75 : 130; // 75: EX_TEMPFAIL, to be continued
           return;
         }
         return cmd.json ? printJson(result) : print(renderEval(result, await services.storeLocation()));

@@ -1,7 +1,7 @@
 // What a live run costs: tokens counted before (dry run) and used after, priced by the registry.
-import { getEncodingNameForModel, Tiktoken, type TiktokenModel } from 'js-tiktoken/lite';
-import o200kBase from 'js-tiktoken/ranks/o200k_base';
-import cl100kBase from 'js-tiktoken/ranks/cl100k_base';
+import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
+import { getEncodingNameForModel, type TiktokenModel } from 'js-tiktoken/lite';
 import { isReasoningFamily } from '../models/family.js';
 import { loadModels, type LiveModelConfig } from '../models/registry.js';
 import { requestParameters } from '../models/request.js';
@@ -49,27 +49,22 @@ export function runUsage(rows: readonly RunDocument[], prices: Prices | undefine
 /** Chat formatting around one user message (role markers, reply priming), per OpenAI's counting recipe. */
 const CHAT_OVERHEAD = 7;
 
-const encoders = new Map<string, Tiktoken>();
-function encoder(name: 'o200k_base' | 'cl100k_base'): Tiktoken {
-  if (!encoders.has(name)) encoders.set(name, new Tiktoken(name === 'o200k_base' ? o200kBase : cl100kBase));
-  return encoders.get(name)!;
-}
-
 /**
- * A token counter for a model: OpenAI's own encoding where js-tiktoken knows the model (its bundled
- * tables; nothing is downloaded), else o200k_base as an estimate (`exact: false`).
+ * A token counter for a model: OpenAI's own encoding where the model is one js-tiktoken names (with
+ * gpt-tokenizer's bundled tables, ~30x faster on Japanese than js-tiktoken's; nothing is downloaded),
+ * else o200k_base as an estimate (`exact: false`).
  */
 export function tokenCounter(model: string): { count: (text: string) => number; exact: boolean; encoding: string } {
-  let name: 'o200k_base' | 'cl100k_base' = 'o200k_base';
+  let encoding: 'o200k_base' | 'cl100k_base' = 'o200k_base';
   let exact = false;
   try {
     const known = getEncodingNameForModel(model as TiktokenModel);
-    if (known === 'o200k_base' || known === 'cl100k_base') [name, exact] = [known, true];
+    if (known === 'o200k_base' || known === 'cl100k_base') [encoding, exact] = [known, true];
   } catch {
     // not an OpenAI model: estimated
   }
-  const enc = encoder(name);
-  return { count: (text) => enc.encode(text).length, exact, encoding: name };
+  const count = encoding === 'o200k_base' ? countO200k : countCl100k;
+  return { count: (text) => count(text), exact, encoding };
 }
 
 export interface CostEstimate {
