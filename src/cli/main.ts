@@ -234,7 +234,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     await execute(cmd, services);
-    return 0;
+    return Number(process.exitCode ?? 0); // an interrupted or budget-stopped run sets its own
   } catch (err) {
     if (err instanceof UserError) {
       process.stderr.write(`jcb: ${err.message}${err.hint ? ` ${err.hint}` : ''}\n`);
