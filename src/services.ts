@@ -94,6 +94,8 @@ export interface LeaderboardRow {
   runs?: (string | null)[];
   /** 95 % bootstrap interval of each cell (documents resampled, seed 1, 1,000 resamples). */
   intervals?: (Interval | null)[];
+  /** For stored runs: tokens and cost of each cell's run on that task. */
+  usage?: (ReturnType<typeof runUsage> | null)[];
 }
 
 export interface Leaderboard {
@@ -599,6 +601,10 @@ export function createServices(options: ServicesOptions = {}) {
                 c ? scoreInterval(TASKS[i], await storedScores(store, c.run, TASKS[i].id)) : null,
               ),
             );
+            const prices = pricesOf(model, env);
+            const usage = await Promise.all(
+              cells.map(async (c, i) => (c ? runUsage(await store.documents(c.run, TASKS[i].id), prices) : null)),
+            );
             return {
               model,
               label: config?.label ?? model,
@@ -606,6 +612,7 @@ export function createServices(options: ServicesOptions = {}) {
               cells: cells.map((c) => c?.score ?? null),
               runs: cells.map((c) => c?.run ?? null),
               intervals,
+              usage,
             };
           }),
         );

@@ -196,6 +196,9 @@ describe.each(['sqlite', 'postgres'] as const)('live non-answers on %s', (kind) 
     const shown = await services.show(run.run.id);
     expect(shown.usage).toMatchObject({ input: 100, cachedInput: 40, output: 20, reasoning: 12 });
     expect(shown.answers).toEqual({ stop: 1 });
+    const board = await services.leaderboard('one', 'runs');
+    const mr = board.columns.findIndex((c) => c.id === 'mr');
+    expect(board.rows.find((r) => r.model === 'g5')!.usage![mr]).toMatchObject({ input: 100, output: 20 });
   });
 
   it('names a filtered answer and never caches it', async () => {

@@ -1,6 +1,6 @@
 // Terminal text for what a live run sends and costs: one model's request, a dry run's estimate.
 import type { describeRequest } from '../models/request.js';
-import type { Services } from '../services.js';
+import type { RunSummary, Services } from '../services.js';
 
 const usd = (n: number) => `$${n < 0.01 && n > 0 ? n.toPrecision(2) : n.toFixed(2)}`;
 
@@ -29,4 +29,25 @@ export function renderEstimate(e: Awaited<ReturnType<Services['estimate']>>): st
     `Expected output tokens ${n(e.expectedOutputTokens)} (answers as long as the gold ones${reasoning}; at most ${n(e.maxOutputTokens)})`,
     cost,
   ].join('\n');
+}
+
+/** A run's calls: tokens, cost and how its answers ended, in one or two lines (nothing for replays). */
+export function renderUsage(r: Pick<RunSummary, 'usage' | 'answers' | 'incomplete'>): string[] {
+  const u = r.usage;
+  if (!u.input && !u.output && !Object.keys(r.answers).length) return [];
+  const cost = u.costUsd === null ? 'no prices in models.yml' : `cost ${usd(u.costUsd)}`;
+  const ends = Object.entries(r.answers)
+    .map(([why, count]) => `${why} ${count}`)
+    .join(', ');
+  const lines = [
+    `tokens: ${n(u.input)} prompt (${n(u.cachedInput)} cached), ${n(u.output)} output (${n(u.reasoning)} reasoning); ${cost}; answers: ${ends}`,
+  ];
+  if (r.incomplete.length)
+    lines.push(
+      `non-answers (scored as empty; --run asks again): ${r.incomplete
+        .slice(0, 5)
+        .map((i) => `${i.task} ${i.doc} ${i.why}`)
+        .join(', ')}${r.incomplete.length > 5 ? `, and ${r.incomplete.length - 5} more` : ''}`,
+    );
+  return lines;
 }
