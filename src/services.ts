@@ -158,6 +158,7 @@ export interface RunProgress {
   /** Estimated time left, from the pace so far; undefined before the first document. */
   etaMs: number | undefined;
   scores: RunSummary['scores'];
+  usage: RunSummary['usage'];
   /** Headline scores of the model's previous finished run, by task: to show the change. */
   previous: Record<string, number>;
 }
@@ -731,6 +732,7 @@ export function createServices(options: ServicesOptions = {}) {
             elapsedMs,
             etaMs: left !== undefined && done + failed > 0 ? (elapsedMs / (done + failed)) * left : undefined,
             scores: summary.scores,
+            usage: summary.usage,
             previous: Object.fromEntries(await s.previousScores(run.model, run.shot, run.created_at)),
           };
         }),
