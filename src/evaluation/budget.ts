@@ -7,7 +7,7 @@ import type { Store } from '../store/store.js';
 import { buildPrompt } from '../tasks/prompt.js';
 import { isSettled } from './answer.js';
 import { costUsd, estimateCost, type CostEstimate } from './cost.js';
-import type { Item } from './engine.js';
+import type { Item } from './plan.js';
 
 /** The estimate of computing `plan`, leaving out what run `runId` already holds. No call is made. */
 export async function dryRun(
