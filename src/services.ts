@@ -18,6 +18,7 @@ import { leaderboardPng } from './leaderboard/chart.js';
 import { pairedBootstrap, scoreInterval, type Interval, type PairedComparison } from './metrics/bootstrap.js';
 import { installSchedules, loadSchedules, type ScheduleJob } from './queue/schedules.js';
 import { exportRun } from './evaluation/export.js';
+import { coverageOf, scoreOrNull, type Coverage } from './leaderboard/coverage.js';
 import { scoreRows, taskOfFolder } from './evaluation/score-file.js';
 import { createRougeTokenizer, type RougeTokenizer } from './metrics/tokenizer/index.js';
 import { createProvider } from './models/index.js';
@@ -82,6 +83,8 @@ export interface LeaderboardRow {
   runs?: (string | null)[];
   /** 95 % bootstrap interval of each cell (documents resampled, seed 1, 1,000 resamples). */
   intervals?: (Interval | null)[];
+  /** For stored runs: the documents each cell stands on (n of planned, a --limit). */
+  coverage?: (Coverage | null)[];
 }
 
 export interface Leaderboard {
@@ -140,6 +143,8 @@ export interface RunProgress {
   scores: RunSummary['scores'];
   /** Headline scores of the model's previous finished run, by task: to show the change. */
   previous: Record<string, number>;
+  /** The stored error of the first failed document, if any. */
+  firstFailure: string | null;
 }
 
 export interface DigestRow {
@@ -152,6 +157,7 @@ export interface DigestRow {
   run: string | null;
   /** 95 % bootstrap interval of the score. */
   interval: Interval | null;
+  coverage: Coverage | null;
 }
 
 export interface Digest {
@@ -556,13 +562,13 @@ export function createServices(options: ServicesOptions = {}) {
       const columns = TASKS.map((t) => ({ id: t.id, label: t.label }));
       if (source === 'runs') {
         // The latest finished run of each model and setting; a run on every document outranks a --limit one.
-        const latest = new Map<string, { score: number; run: string; limited: boolean }>();
+        const latest = new Map<string, { score: number | null; run: string; limited: boolean; coverage: Coverage }>();
         for (const s of await (await getStore()).scores()) {
           if (s.shot !== shot || s.status !== 'finished') continue;
           const key = `${s.model}\u0000${s.task}`;
           const limited = s.doc_limit !== null;
           if (!limited || latest.get(key)?.limited !== false)
-            latest.set(key, { score: s.score, run: s.run_id, limited });
+            latest.set(key, { score: scoreOrNull(s.score, s), run: s.run_id, limited, coverage: coverageOf(s) });
         }
         const models = [...new Set([...latest.keys()].map((k) => k.split('\u0000')[0]))];
         const known = new Map(loadModels(env).map((m) => [m.alias, m]));
@@ -583,6 +589,7 @@ export function createServices(options: ServicesOptions = {}) {
               cells: cells.map((c) => c?.score ?? null),
               runs: cells.map((c) => c?.run ?? null),
               intervals,
+              coverage: cells.map((c) => c?.coverage ?? null),
             };
           }),
         );
@@ -685,6 +692,7 @@ export function createServices(options: ServicesOptions = {}) {
             elapsedMs,
             etaMs: left !== undefined && done + failed > 0 ? (elapsedMs / (done + failed)) * left : undefined,
             scores: summary.scores,
+            firstFailure: summary.failures[0]?.error ?? null,
             previous: Object.fromEntries(await s.previousScores(run.model, run.shot, run.created_at)),
           };
         }),
@@ -923,10 +931,14 @@ export function createServices(options: ServicesOptions = {}) {
       return Promise.all(
         chosen.map(async (sc): Promise<Digest> => {
           const tasks = sc.tasks === 'all' ? TASKS.map((t) => t.id) : sc.tasks;
-          const latest = new Map<string, { score: number; run: string }>();
+          const latest = new Map<string, { score: number | null; run: string; coverage: Coverage }>();
           for (const r of scores) {
             if (r.shot === sc.shot && r.status === 'finished' && r.doc_limit === null && sc.models.includes(r.model)) {
-              latest.set(`${r.model}\u0000${r.task}`, { score: r.score, run: r.run_id });
+              latest.set(`${r.model}\u0000${r.task}`, {
+                score: scoreOrNull(r.score, r),
+                run: r.run_id,
+                coverage: coverageOf(r),
+              });
             }
           }
           const last = await s.lastDigest(sc.name);
@@ -941,9 +953,11 @@ export function createServices(options: ServicesOptions = {}) {
                   task,
                   score: now?.score ?? null,
                   previous,
-                  regression: now !== undefined && previous !== null && previous - now.score > sc.regression,
+                  regression: now?.score != null && previous !== null && previous - now.score > sc.regression,
                   run: now?.run ?? null,
-                  interval: now ? scoreInterval(findTask(task), await storedScores(s, now.run, task)) : null,
+                  interval:
+                    now?.score != null ? scoreInterval(findTask(task), await storedScores(s, now.run, task)) : null,
+                  coverage: now?.coverage ?? null,
                 };
               }),
             ),

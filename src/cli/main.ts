@@ -5,6 +5,7 @@ import { createServices, type Services } from '../services.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { progressPrinter } from './progress.js';
+import { everyDocumentFailed, failureCause } from '../evaluation/failure-cause.js';
 import {
   renderCheck,
   renderEval,
@@ -109,7 +110,16 @@ async function execute(cmd: Command, services: Services): Promise<void> {
           process.exitCode = 130;
           return;
         }
-        return cmd.json ? printJson(result) : print(renderEval(result, await services.storeLocation()));
+        if (cmd.json) printJson(result);
+        else print(renderEval(result, await services.storeLocation()));
+        if (everyDocumentFailed(result.outcomes)) {
+          const [first] = (await services.show(result.run.id)).failures;
+          throw new UserError(
+            `Every document failed, nothing was scored: ${failureCause(first?.error ?? '')}.`,
+            `Once fixed, resume with --run ${result.run.id}.`,
+          );
+        }
+        return;
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
