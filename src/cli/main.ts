@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { progressPrinter } from './progress.js';
 import { renderEstimate, renderModelRequest } from './render-request.js';
+import { everyDocumentFailed, failureCause } from '../evaluation/failure-cause.js';
 import {
   renderCheck,
   renderEval,
@@ -121,7 +122,16 @@ async function execute(cmd: Command, services: Services): Promise<void> {
           process.exitCode = budget ? 75 : 130; // 75: EX_TEMPFAIL, to be continued
           return;
         }
-        return cmd.json ? printJson(result) : print(renderEval(result, await services.storeLocation()));
+        if (cmd.json) printJson(result);
+        else print(renderEval(result, await services.storeLocation()));
+        if (everyDocumentFailed(result.outcomes)) {
+          const [first] = (await services.show(result.run.id)).failures;
+          throw new UserError(
+            `Every document failed, nothing was scored: ${failureCause(first?.error ?? '')}.`,
+            `Once fixed, resume with --run ${result.run.id}.`,
+          );
+        }
+        return;
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
