@@ -299,6 +299,8 @@ export async function processItems(
           stopped = true;
           break;
         }
+        // Another lane may have taken the last document during the await above.
+        if (next >= queue.length) break;
         await process1(queue[next++]);
       }
     }),
