@@ -13,7 +13,15 @@ import {
   removeWaitingJobs,
   type ChunkJob,
 } from './queue/eval-queue.js';
-import { startWorker } from './queue/worker.js';
+import { startWorker, type RunningWorker } from './queue/worker.js';
+import {
+  persistenceWarning,
+  reconcileNow,
+  stalledSince,
+  startReconciler,
+  type BackgroundDeps,
+} from './queue/background.js';
+import { queueMissing, runPlan } from './queue/reconcile.js';
 import { leaderboardPng } from './leaderboard/chart.js';
 import { pairedBootstrap, scoreInterval, type Interval, type PairedComparison } from './metrics/bootstrap.js';
 import { installSchedules, loadSchedules, type ScheduleJob } from './queue/schedules.js';
@@ -135,8 +143,10 @@ export interface RunProgress {
   done: number;
   failed: number;
   elapsedMs: number;
-  /** Estimated time left, from the pace so far; undefined before the first document. */
+  /** Estimated time left, from the pace so far; undefined before the first document or when stalled. */
   etaMs: number | undefined;
+  /** When a queued or running run last stored a document, if it has made no progress for a while. */
+  stalledSince?: string;
   scores: RunSummary['scores'];
   /** Headline scores of the model's previous finished run, by task: to show the change. */
   previous: Record<string, number>;
@@ -214,9 +224,11 @@ export function createServices(options: ServicesOptions = {}) {
   const getRelease = () => (release ??= Release.fromEnv(env));
   const getTokenizer = () => (tokenizer ??= createRougeTokenizer());
   const getStore = () => (store ??= Store.open(env));
-  let queue: Queue.Queue<ChunkJob> | undefined;
+  let queue: Promise<Queue.Queue<ChunkJob>> | undefined;
   let scheduleQueue: Queue.Queue | undefined;
-  const getQueue = () => (queue ??= openEvalQueue(env));
+  // Each store has its own evaluation queue (named after the store's id).
+  const getQueue = () => (queue ??= getStore().then(async (s) => openEvalQueue(env, await s.id())));
+  let stopReconciler = () => {};
   const ctx = { tokenize: (texts: readonly string[]) => getTokenizer().tokenize(texts) };
   const hasRelease = () => {
     try {
@@ -363,28 +375,27 @@ export function createServices(options: ServicesOptions = {}) {
     const plan = planDocuments({ tasks, shot: cmd.shot, limit: cmd.limit }, provider, getRelease());
     if (plan.length === 0)
       throw new UserError(`${model.alias} has nothing to evaluate for ${cmd.task} (${cmd.shot}-shot).`);
-    const q = getQueue();
+    const q = await getQueue();
     await ensureReachable(q, env);
     const s = await getStore();
     const run = await openRun(s, { tasks, shot: cmd.shot, limit: cmd.limit, runId: cmd.runId }, provider, 'queued');
     await s.setPlanned(run.id, plan.length);
-    const jobs: ChunkJob[] = [];
-    const size = chunkSize(env);
-    for (const task of tasks) {
-      const ids = plan.filter((it) => it.task === task).map((it) => it.doc.id);
-      for (let i = 0; i < ids.length; i += size) {
-        jobs.push({
-          runId: run.id,
-          task: task.id,
-          docIds: ids.slice(i, i + size),
-          noCache: cmd.noCache ?? false,
-        });
-      }
-    }
-    // Job ids make a re-queued run (same id) add nothing twice.
-    await Promise.all(jobs.map((job, i) => q.add('chunk', job, { jobId: `${run.id}:${job.task}:${i}` })));
-    return { run: { ...run, planned: plan.length }, jobs: jobs.length, documents: plan.length };
+    // Exactly what is missing or failed, whatever Redis still holds of earlier jobs.
+    const refs = plan.map((it) => ({ task: it.task.id, docId: it.doc.id }));
+    const queued = await queueMissing(s, q, { ...run, planned: plan.length }, refs, {
+      chunk: chunkSize(env),
+      noCache: cmd.noCache ?? false,
+      failed: true,
+    });
+    return { run: { ...run, planned: plan.length }, ...queued };
   }
+
+  const background: BackgroundDeps = {
+    env,
+    store: getStore,
+    queue: getQueue,
+    planOf: (run) => runPlan(run, providerOf(findModel(run.model, env)), getRelease()),
+  };
 
   return {
     tasks: () => TASKS.map((t) => ({ id: t.id, label: t.label, title: t.title, metric: t.metric, folder: t.folder })),
@@ -670,9 +681,18 @@ export function createServices(options: ServicesOptions = {}) {
       const runs = id
         ? [await requireRun(id)]
         : (await s.listRuns(20)).filter((r) => r.status !== 'finished').slice(0, 5);
+      // Queued runs whose jobs were lost (Redis restarted empty) are queued again first.
+      const queuedIds = runs
+        .filter((r) => r.planned !== null && ['queued', 'running'].includes(r.status))
+        .map((r) => r.id);
+      if (queuedIds.length)
+        await ensureReachable(await getQueue(), env)
+          .then(() => reconcileNow(background, undefined, queuedIds))
+          .catch(() => {}); // without Redis, status still shows what is stored
       return Promise.all(
         runs.map(async (run): Promise<RunProgress> => {
           const { done, failed } = await s.progress(run.id);
+          const stalled = await stalledSince(s, run, env);
           const elapsedMs =
             (run.status === 'finished' ? Date.parse(run.updated_at) : Date.now()) - Date.parse(run.created_at);
           const left = run.planned === null ? undefined : run.planned - done - failed;
@@ -683,7 +703,9 @@ export function createServices(options: ServicesOptions = {}) {
             done,
             failed,
             elapsedMs,
-            etaMs: left !== undefined && done + failed > 0 ? (elapsedMs / (done + failed)) * left : undefined,
+            etaMs:
+              !stalled && left !== undefined && done + failed > 0 ? (elapsedMs / (done + failed)) * left : undefined,
+            stalledSince: stalled,
             scores: summary.scores,
             previous: Object.fromEntries(await s.previousScores(run.model, run.shot, run.created_at)),
           };
@@ -700,17 +722,21 @@ export function createServices(options: ServicesOptions = {}) {
       if (!cancelled) throw new UserError(`Run ${id} is ${run.status}: only queued or running runs can be cancelled.`);
       let removedJobs = 0;
       if (run.planned !== null) {
-        await ensureReachable(getQueue(), env);
-        removedJobs = await removeWaitingJobs(getQueue(), run.id);
+        await ensureReachable(await getQueue(), env);
+        removedJobs = await removeWaitingJobs(await getQueue(), run.id);
       }
       return { run: { ...run, status: 'cancelled' }, removedJobs };
     },
 
     /** Takes evaluation jobs until closed (`jcb worker`; any number, on any machine sharing Redis and the store). */
-    async startWorker(concurrency = 2, log?: (m: string) => void): Promise<void> {
-      await startWorker(
+    async startWorker(concurrency = 2, log?: (m: string) => void): Promise<RunningWorker> {
+      const q = await getQueue();
+      const warning = await persistenceWarning(q);
+      if (warning) log?.(`warning: ${warning}`);
+      stopReconciler = startReconciler(background, log);
+      return startWorker(
         {
-          queue: getQueue(),
+          queue: q,
           store: getStore,
           providerFor: (alias) => providerOf(findModel(alias, env)),
           release: getRelease,
@@ -719,6 +745,11 @@ export function createServices(options: ServicesOptions = {}) {
         },
         concurrency,
       );
+    },
+
+    /** Re-queues, on a timer, the documents of queued runs that have no job (the bot runs it too). */
+    startReconciler(log?: (m: string) => void): void {
+      stopReconciler = startReconciler(background, log);
     },
 
     /** Remembers where a run's progress is shown (e.g. a Slack message), until it ends. */
@@ -1005,7 +1036,8 @@ export function createServices(options: ServicesOptions = {}) {
     async close() {
       await tokenizer?.close();
       // Closing fails only if the connection is already gone, which is what closing wants.
-      await queue?.close().catch(() => {});
+      stopReconciler();
+      await queue?.then((q) => q.close()).catch(() => {});
       await scheduleQueue?.close().catch(() => {});
       if (store) await (await store).close();
     },

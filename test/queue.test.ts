@@ -177,7 +177,7 @@ describe('a worker and Redis going away', () => {
     let server = redis();
     const up = async () => {
       for (let i = 0; i < 50; i++) {
-        const q = openEvalQueue(env);
+        const q = openEvalQueue(env, 'ping');
         const ok = await Promise.race([
           q.client.ping().then(
             () => true,

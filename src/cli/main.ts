@@ -4,6 +4,10 @@ import { UserError } from '../errors.js';
 import { createServices, type Services } from '../services.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Progress } from '../evaluation/engine.js';
+import { asStoreError } from '../store/errors.js';
+import { storeLocation } from '../store/store.js';
+import { interruptedLine } from './interrupted.js';
 import { progressPrinter } from './progress.js';
 import {
   renderCheck,
@@ -95,21 +99,39 @@ async function execute(cmd: Command, services: Services): Promise<void> {
         );
       }
       const controller = new AbortController();
-      const stop = () => controller.abort(new Error('interrupted'));
+      let signalled: NodeJS.Signals | undefined;
+      const stop = (sig: NodeJS.Signals) => {
+        signalled = sig;
+        controller.abort(new Error('interrupted'));
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       const bar = progressPrinter();
+      let last: Progress | undefined;
       try {
-        const result = await services.evaluate(cmd, (p) => bar.update(p), controller.signal);
+        const result = await services.evaluate(
+          cmd,
+          (p) => {
+            last = p;
+            bar.update(p);
+          },
+          controller.signal,
+        );
         bar.end();
         if (result.interrupted) {
-          process.stderr.write(
-            `Interrupted. Resume with: jcb eval ${cmd.task} ${cmd.model} --shot ${cmd.shot}${cmd.limit ? ` --limit ${cmd.limit}` : ''} --run ${result.run.id}\n`,
-          );
-          process.exitCode = 130;
+          const done = (await services.show(result.run.id)).documents.done;
+          process.stderr.write(`jcb: ${interruptedLine(cmd, result.run.id, done, result.planned)}\n`);
+          process.exitCode = signalled === 'SIGTERM' ? 143 : 130;
           return;
         }
         return cmd.json ? printJson(result) : print(renderEval(result, await services.storeLocation()));
+      } catch (err) {
+        bar.end();
+        // The store went away mid-run (and stayed away through the retries): what is stored stays.
+        const storeErr = asStoreError(err, storeLocation(process.env));
+        const runId = last?.runId ?? cmd.runId;
+        if (!storeErr || !runId) throw err;
+        throw new UserError(`${storeErr.message} ${interruptedLine(cmd, runId, last?.done ?? 0, last?.total)}`);
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
@@ -195,17 +217,32 @@ async function startBot(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-/** Takes evaluation jobs until stopped; a stopped worker's job is taken again by another. */
+/**
+ * Takes evaluation jobs until stopped. SIGTERM/SIGINT: the documents in flight finish (or are aborted
+ * at the end of the grace period, JCB_SHUTDOWN_GRACE_MS, default 30 s), the rest of each job goes back
+ * to the queue at once, and the process exits within the grace period.
+ */
 async function startWorker(
   services: ReturnType<typeof createServices>,
   concurrency: number | undefined,
 ): Promise<void> {
+  const log = (m: string) => process.stderr.write(`jcb worker: ${m}\n`);
   await services.storeLocation(); // fails now, with a clear message, if the store cannot be opened
-  await services.startWorker(concurrency ?? 2, (m) => process.stderr.write(`jcb worker: ${m}\n`));
-  process.stderr.write(`jcb worker: taking evaluation jobs (${concurrency ?? 2} at a time).\n`);
-  const stop = () => void services.close().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const worker = await services.startWorker(concurrency ?? 2, log);
+  log(`taking evaluation jobs (${concurrency ?? 2} at a time).`);
+  const graceMs = Number(process.env.JCB_SHUTDOWN_GRACE_MS) || 30_000;
+  const stop = (signal: NodeJS.Signals) => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    log(`${signal}: finishing the documents in flight (up to ${graceMs / 1000} s), handing the rest back.`);
+    setTimeout(() => process.exit(1), graceMs).unref();
+    void worker
+      .stop(graceMs)
+      .then(() => services.close())
+      .then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -224,6 +261,8 @@ export async function main(argv: string[]): Promise<number> {
     await execute(cmd, services);
     return 0;
   } catch (err) {
+    const storeErr = asStoreError(err, storeLocation(process.env));
+    if (storeErr) err = storeErr;
     if (err instanceof UserError) {
       process.stderr.write(`jcb: ${err.message}${err.hint ? ` ${err.hint}` : ''}\n`);
       return 1;

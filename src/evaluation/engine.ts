@@ -47,6 +47,8 @@ export interface EvalResult {
   computed: number;
   cacheHits: number;
   interrupted: boolean;
+  /** Documents the run covers. */
+  planned: number;
 }
 
 export interface EngineDeps {
@@ -347,6 +349,7 @@ export async function evaluate(req: EvalRequest, deps: EngineDeps): Promise<Eval
       computed: processed.computed,
       cacheHits: processed.cacheHits,
       interrupted: true,
+      planned: plan.length,
     };
   }
   const outcomes = await finishRun(deps.store, run, req.tasks);
@@ -356,5 +359,6 @@ export async function evaluate(req: EvalRequest, deps: EngineDeps): Promise<Eval
     computed: processed.computed,
     cacheHits: processed.cacheHits,
     interrupted: false,
+    planned: plan.length,
   };
 }

@@ -36,10 +36,18 @@ const CAUSES: [RegExp, string, string?][] = [
   [/^EROFS$/, 'the file system is read-only', 'Use a folder you can write to (JCB_STORE).'],
   [/^ECONNREFUSED$/, 'connection refused', 'Start PostgreSQL or correct DATABASE_URL.'],
   [/^(ENOTFOUND|EAI_AGAIN)$/, 'unknown host', 'Correct the host in DATABASE_URL.'],
-  [/^(ETIMEDOUT|ECONNRESET|EPIPE)$/, 'the connection was lost', 'Check PostgreSQL is up; the command resumes where it stopped.'],
+  [
+    /^(ETIMEDOUT|ECONNRESET|EPIPE)$/,
+    'the connection was lost',
+    'Check PostgreSQL is up; the command resumes where it stopped.',
+  ],
   [/^3D000$/, 'the database does not exist', 'Create it (createdb) or correct DATABASE_URL.'],
   [/^28(P01|000)$/, 'authentication failed', 'Check the user and password in DATABASE_URL.'],
-  [/^(57P0[1-3]|08\d{3})$/, 'the server closed the connection', 'Check PostgreSQL is up; the command resumes where it stopped.'],
+  [
+    /^(57P0[1-3]|08\d{3})$/,
+    'the server closed the connection',
+    'Check PostgreSQL is up; the command resumes where it stopped.',
+  ],
 ];
 
 function codeOf(err: unknown): string | undefined {

@@ -46,8 +46,7 @@ export class Store {
   static async open(env: NodeJS.ProcessEnv = process.env): Promise<Store> {
     const location = storeLocation(env);
     try {
-      const opened =
-        location.kind === 'postgres' ? await openPostgres(location.url) : await openSqlite(location.file);
+      const opened = location.kind === 'postgres' ? await openPostgres(location.url) : await openSqlite(location.file);
       return new Store(opened.db, opened.where, opened.readOnly);
     } catch (err) {
       throw asStoreError(err, location) ?? err;
@@ -203,6 +202,42 @@ export class Store {
     let q = this.db.selectFrom('ratings').selectAll();
     if (task) q = q.where('task', '=', task);
     return q.execute();
+  }
+
+  /** Queued runs (planned, not foreground) that are not over: queued or running; optionally these ids. */
+  async queuedRuns(ids?: readonly string[]): Promise<Run[]> {
+    let q = this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('status', 'in', ['queued', 'running'])
+      .where('planned', 'is not', null);
+    if (ids) q = ids.length ? q.where('id', 'in', [...ids]) : q.where('id', '=', '');
+    return q.execute();
+  }
+
+  /** When a run last moved: its latest stored document, or its last change of status. */
+  async lastActivity(run: Run): Promise<string> {
+    const row = await this.db
+      .selectFrom('run_documents')
+      .select((eb) => eb.fn.max('finished_at').as('last'))
+      .where('run_id', '=', run.id)
+      .executeTakeFirst();
+    const last = row?.last as string | null | undefined;
+    return last && last > run.updated_at ? last : run.updated_at;
+  }
+
+  /** Clears failed documents that are queued again, so that the run counts them as not done. */
+  async forgetFailed(runId: string, docs: readonly { task: string; docId: string }[]): Promise<void> {
+    for (const task of new Set(docs.map((d) => d.task))) {
+      const ids = docs.filter((d) => d.task === task).map((d) => d.docId);
+      await this.db
+        .deleteFrom('run_documents')
+        .where('run_id', '=', runId)
+        .where('task', '=', task)
+        .where('status', '=', 'failed')
+        .where('doc_id', 'in', ids)
+        .execute();
+    }
   }
 
   async setPlanned(id: string, planned: number): Promise<void> {
