@@ -1,6 +1,7 @@
 // The one set of migrations, for both dialects, run under a lock so that any number of processes
 // opening a new store at once all succeed.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
@@ -214,13 +215,37 @@ export async function migrateLocked(
     return;
   }
   // SQLite has no transactional DDL in Kysely's eyes, so the migrator runs inside this transaction.
-  target.sqlite.exec('BEGIN IMMEDIATE');
+  if (await isCurrent(db)) return;
+  await beginImmediate(target.sqlite);
   try {
     await migrateToLatest(db);
     target.sqlite.exec('COMMIT');
   } catch (err) {
     if (target.sqlite.inTransaction) target.sqlite.exec('ROLLBACK');
     throw err;
+  }
+}
+
+/**
+ * Takes SQLite's write lock, waiting for another process's (or connection's) migration. The wait is
+ * asynchronous: better-sqlite3's busy timeout sleeps the thread, which would deadlock two stores
+ * opened at once in one process (the holder's migration awaits between statements).
+ */
+async function beginImmediate(sqlite: BetterSqlite3.Database, timeoutMs = 60_000): Promise<void> {
+  const busy = sqlite.pragma('busy_timeout', { simple: true }) as number;
+  sqlite.pragma('busy_timeout = 0');
+  try {
+    for (const start = Date.now(); ; ) {
+      try {
+        sqlite.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() - start > timeoutMs) throw err;
+        await sleep(20 + Math.random() * 30);
+      }
+    }
+  } finally {
+    sqlite.pragma(`busy_timeout = ${busy}`);
   }
 }
 
