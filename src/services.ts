@@ -1039,7 +1039,8 @@ export function createServices(options: ServicesOptions = {}) {
       stopReconciler();
       await queue?.then((q) => q.close()).catch(() => {});
       await scheduleQueue?.close().catch(() => {});
-      if (store) await (await store).close();
+      // A store that never opened has nothing to close (its error was reported where it was needed).
+      await store?.then((s) => s.close(), () => {});
     },
   };
 }

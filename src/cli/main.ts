@@ -259,7 +259,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     await execute(cmd, services);
-    return 0;
+    // A command may end with its own code (an interrupted run: 130 or 143).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     const storeErr = asStoreError(err, storeLocation(process.env));
     if (storeErr) err = storeErr;

@@ -42,6 +42,7 @@ const CAUSES: [RegExp, string, string?][] = [
     'Check PostgreSQL is up; the command resumes where it stopped.',
   ],
   [/^3D000$/, 'the database does not exist', 'Create it (createdb) or correct DATABASE_URL.'],
+  [/^55000$/, 'the database does not accept connections', 'Check PostgreSQL; the command resumes where it stopped.'],
   [/^28(P01|000)$/, 'authentication failed', 'Check the user and password in DATABASE_URL.'],
   [
     /^(57P0[1-3]|08\d{3})$/,
@@ -64,7 +65,7 @@ const CONNECTION_LOST = /Connection terminated|connection terminated|Client has 
 export function isConnectionLoss(err: unknown): boolean {
   const code = codeOf(err) ?? '';
   return (
-    /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|57P0[1-3]|08\d{3})$/.test(code) ||
+    /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|55000|57P0[1-3]|08\d{3})$/.test(code) ||
     CONNECTION_LOST.test((err as Error)?.message ?? '')
   );
 }
