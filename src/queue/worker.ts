@@ -2,6 +2,7 @@
 // run (aggregates it, once) when its last document is stored. Stopped (SIGTERM), it finishes the
 // documents in flight, hands the rest of its jobs back to the queue at once, and closes.
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type Queue from 'bull';
 import { findTask } from '../evaluation/documents.js';
 import { planDocuments, processItems, type EngineDeps } from '../evaluation/engine.js';
@@ -94,10 +95,20 @@ export interface RunningWorker {
 export async function startWorker(deps: WorkerDeps, concurrency = 2): Promise<RunningWorker> {
   await deps.queue.isReady();
   let stopRequested = false;
-  const abort = new AbortController();
-  const stopping: Stopping = { requested: () => stopRequested, signal: abort.signal };
+  // One controller a job: providers add a listener a document to the signal, released with the job.
+  const inFlight = new Set<AbortController>();
+  const run = async (data: ChunkJob) => {
+    const abort = new AbortController();
+    setMaxListeners(0, abort.signal);
+    inFlight.add(abort);
+    try {
+      return await processJob(data, deps, { requested: () => stopRequested, signal: abort.signal });
+    } finally {
+      inFlight.delete(abort);
+    }
+  };
   deps.queue
-    .process('chunk', concurrency, async (job) => processJob(job.data, deps, stopping))
+    .process('chunk', concurrency, async (job) => run(job.data))
     .catch((err: Error) => deps.log?.(`stopped taking jobs: ${err.message}`));
   return {
     async stop(graceMs) {
@@ -105,7 +116,10 @@ export async function startWorker(deps: WorkerDeps, concurrency = 2): Promise<Ru
       // Take no new job (without waiting for the active ones here).
       await deps.queue.pause(true, true).catch(() => {});
       // Most of the grace period for the documents in flight; the rest to store and hand back.
-      const timer = setTimeout(() => abort.abort(new Error('worker stopping')), Math.max(0, graceMs * 0.7));
+      const timer = setTimeout(
+        () => inFlight.forEach((c) => c.abort(new Error('worker stopping'))),
+        Math.max(0, graceMs * 0.7),
+      );
       try {
         await deps.queue.whenCurrentJobsFinished();
       } finally {
