@@ -11,7 +11,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findTask } from '../src/evaluation/documents.js';
-import { openRun, planDocuments, processItems } from '../src/evaluation/engine.js';
+import { processItems } from '../src/evaluation/engine.js';
+import { openRun, planDocuments } from '../src/evaluation/plan.js';
 import { createServices } from '../src/services.js';
 import { Store } from '../src/store/store.js';
 import {

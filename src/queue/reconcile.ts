@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type Queue from 'bull';
 import { findTask } from '../evaluation/documents.js';
-import { planDocuments } from '../evaluation/engine.js';
+import { planDocuments } from '../evaluation/plan.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
 import type { Shot } from '../tasks/types.js';
