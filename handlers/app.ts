@@ -53,6 +53,8 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
       registerListeners(app, createContext(services, config));
       const server = (await app.start(config.port)) as unknown;
       stopTracking = trackProgress(services, app.client, (err) => app?.logger.error(err));
+      // Queued runs whose jobs were lost with Redis are queued again (workers do it too).
+      services.startReconciler((m) => app?.logger.info(m));
       // Scheduled evaluations: their runs are watched, and the digest posted when they have all ended.
       // Without Redis the bot still works; the schedules wait for it.
       services

@@ -8,6 +8,7 @@ import path from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../handlers/app.js';
+import { Store } from '../src/store/store.js';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { createServices } from '../src/services.js';
 import {
@@ -301,7 +302,9 @@ describe('the Slack bot', () => {
         text: expect.stringMatching(/3\/3 \(finished\)/),
       });
       // The bot handles schedules on their own queue: it never takes (and fails) evaluation jobs.
-      const queue = openEvalQueue(env);
+      const store = await Store.open(env);
+      const queue = openEvalQueue(env, await store.id());
+      await store.close();
       expect(await queue.getFailedCount()).toBe(0);
       await queue.close();
       const [scored] = await worker.score(`${FIXTURE_RELEASE}/data/generated/CLG/IRS/gpt-4o/one_shot.json`);

@@ -6,6 +6,10 @@ import { UserError } from '../errors.js';
 import { createServices, type Services } from '../services.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Progress } from '../evaluation/engine.js';
+import { asStoreError } from '../store/errors.js';
+import { storeLocation } from '../store/store.js';
+import { interruptedLine, resumeCommand } from './interrupted.js';
 import { progressPrinter } from './progress.js';
 import { renderEstimate, renderModelRequest } from './render-request.js';
 import { everyDocumentFailed, failureCause } from '../evaluation/failure-cause.js';
@@ -107,19 +111,37 @@ async function execute(cmd: Command, services: Services): Promise<void> {
         );
       }
       const controller = new AbortController();
-      const stop = () => controller.abort(new Error('interrupted'));
+      let signalled: NodeJS.Signals | undefined;
+      const stop = (sig: NodeJS.Signals) => {
+        signalled = sig;
+        controller.abort(new Error('interrupted'));
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       const bar = progressPrinter();
+      let last: Progress | undefined;
       try {
-        const result = await services.evaluate(cmd, (p) => bar.update(p), controller.signal);
+        const result = await services.evaluate(
+          cmd,
+          (p) => {
+            last = p;
+            bar.update(p);
+          },
+          controller.signal,
+        );
         bar.end();
         if (result.interrupted) {
+          const done = (await services.show(result.run.id)).documents.done;
           const budget = result.spentUsd !== undefined && !controller.signal.aborted;
-          process.stderr.write(
-            `${budget ? `Stopped: --max-cost $${cmd.maxCost} reached ($${result.spentUsd!.toFixed(4)} spent).` : 'Interrupted.'} Resume with: jcb eval ${cmd.task} ${cmd.model} --shot ${cmd.shot}${cmd.limit ? ` --limit ${cmd.limit}` : ''} --run ${result.run.id}\n`,
-          );
-          process.exitCode = budget ? 75 : 130; // 75: EX_TEMPFAIL, to be continued
+          if (budget) {
+            process.stderr.write(
+              `jcb: stopped: --max-cost $${cmd.maxCost} reached ($${result.spentUsd!.toFixed(4)} spent), ${done} of ${result.planned ?? '?'} done; resume with ${resumeCommand(cmd, result.run.id)}\n`,
+            );
+            process.exitCode = 75; // EX_TEMPFAIL: to be continued
+          } else {
+            process.stderr.write(`jcb: ${interruptedLine(cmd, result.run.id, done, result.planned)}\n`);
+            process.exitCode = signalled === 'SIGTERM' ? 143 : 130;
+          }
           return;
         }
         if (cmd.json) printJson(result);
@@ -132,6 +154,13 @@ async function execute(cmd: Command, services: Services): Promise<void> {
           );
         }
         return;
+      } catch (err) {
+        bar.end();
+        // The store went away mid-run (and stayed away through the retries): what is stored stays.
+        const storeErr = asStoreError(err, storeLocation(process.env));
+        const runId = last?.runId ?? cmd.runId;
+        if (!storeErr || !runId) throw err;
+        throw new UserError(`${storeErr.message} ${interruptedLine(cmd, runId, last?.done ?? 0, last?.total)}`);
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
@@ -216,17 +245,32 @@ async function startBot(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-/** Takes evaluation jobs until stopped; a stopped worker's job is taken again by another. */
+/**
+ * Takes evaluation jobs until stopped. SIGTERM/SIGINT: the documents in flight finish (or are aborted
+ * at the end of the grace period, JCB_SHUTDOWN_GRACE_MS, default 30 s), the rest of each job goes back
+ * to the queue at once, and the process exits within the grace period.
+ */
 async function startWorker(
   services: ReturnType<typeof createServices>,
   concurrency: number | undefined,
 ): Promise<void> {
+  const log = (m: string) => process.stderr.write(`jcb worker: ${m}\n`);
   await services.storeLocation(); // fails now, with a clear message, if the store cannot be opened
-  await services.startWorker(concurrency ?? 2, (m) => process.stderr.write(`jcb worker: ${m}\n`));
-  process.stderr.write(`jcb worker: taking evaluation jobs (${concurrency ?? 2} at a time).\n`);
-  const stop = () => void services.close().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const worker = await services.startWorker(concurrency ?? 2, log);
+  log(`taking evaluation jobs (${concurrency ?? 2} at a time).`);
+  const graceMs = Number(process.env.JCB_SHUTDOWN_GRACE_MS) || 30_000;
+  const stop = (signal: NodeJS.Signals) => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    log(`${signal}: finishing the documents in flight (up to ${graceMs / 1000} s), handing the rest back.`);
+    setTimeout(() => process.exit(1), graceMs).unref();
+    void worker
+      .stop(graceMs)
+      .then(() => services.close())
+      .then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -243,8 +287,11 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     await execute(cmd, services);
-    return Number(process.exitCode ?? 0); // an interrupted or budget-stopped run sets its own
+    // A command may end with its own code (an interrupted run: 130 or 143).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
+    const storeErr = asStoreError(err, storeLocation(process.env));
+    if (storeErr) err = storeErr;
     if (err instanceof UserError) {
       process.stderr.write(`jcb: ${err.message}${err.hint ? ` ${err.hint}` : ''}\n`);
       return 1;

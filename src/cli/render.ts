@@ -239,7 +239,7 @@ export function renderStatus(runs: RunProgress[]): string {
     .map((p) => {
       const planned = p.planned ?? p.done + p.failed;
       const head = `Run ${p.run.id} — ${p.run.model}, ${p.run.shot}-shot, ${p.run.status}`;
-      const bar = `[${progressBar(p.done, p.failed, planned)}] ${p.done + p.failed}/${planned} (${p.failed} failed), ${duration(p.elapsedMs)} so far${p.etaMs !== undefined && p.run.status !== 'finished' ? `, about ${duration(p.etaMs)} left` : ''}`;
+      const bar = `[${progressBar(p.done, p.failed, planned)}] ${p.done + p.failed}/${planned} (${p.failed} failed), ${duration(p.elapsedMs)} so far${p.stalledSince ? `, stalled since ${p.stalledSince.slice(0, 19).replace('T', ' ')} UTC` : p.etaMs !== undefined && p.run.status !== 'finished' ? `, about ${duration(p.etaMs)} left` : ''}`;
       const scores = p.scores.map((s) => {
         const before = p.previous[s.task];
         const change = before === undefined || !s.n ? '' : ` (${signedPct(s.score - before)} since the previous run)`;

@@ -38,6 +38,8 @@ export interface EvalResult {
   computed: number;
   cacheHits: number;
   interrupted: boolean;
+  /** Documents the run covers. */
+  planned: number;
 }
 
 export interface EngineDeps {
@@ -227,6 +229,8 @@ export async function processItems(
           stopped = true;
           break;
         }
+        // Another lane may have taken the last document during the await above.
+        if (next >= queue.length) break;
         await process1(queue[next++]);
       }
     }),
@@ -273,6 +277,7 @@ export async function evaluate(req: EvalRequest, deps: EngineDeps): Promise<Eval
       computed: processed.computed,
       cacheHits: processed.cacheHits,
       interrupted: true,
+      planned: plan.length,
     };
   }
   const outcomes = await finishRun(deps.store, run, req.tasks);
@@ -282,5 +287,6 @@ export async function evaluate(req: EvalRequest, deps: EngineDeps): Promise<Eval
     computed: processed.computed,
     cacheHits: processed.cacheHits,
     interrupted: false,
+    planned: plan.length,
   };
 }

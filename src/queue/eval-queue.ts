@@ -22,8 +22,12 @@ export function redisUrl(env: NodeJS.ProcessEnv): string {
   return env.REDIS_URL || 'redis://127.0.0.1:6379';
 }
 
-export function openEvalQueue(env: NodeJS.ProcessEnv): Queue.Queue<ChunkJob> {
-  return openQueue<ChunkJob>(QUEUE_NAME, env);
+/**
+ * The evaluation queue of one store (its id, see Store.id): workers of another store sharing the
+ * Redis never see its jobs, which they would complete with nothing computed.
+ */
+export function openEvalQueue(env: NodeJS.ProcessEnv, storeId: string): Queue.Queue<ChunkJob> {
+  return openQueue<ChunkJob>(`${QUEUE_NAME}-${storeId}`, env);
 }
 
 /**
@@ -35,7 +39,9 @@ export function openScheduleQueue(env: NodeJS.ProcessEnv): Queue.Queue {
 }
 
 function openQueue<T>(name: string, env: NodeJS.ProcessEnv): Queue.Queue<T> {
-  const lockMs = Number(env.JCB_QUEUE_LOCK_MS) || 30_000;
+  // A killed worker's job is taken again within lockDuration + stalledInterval (≤ 12 s by default):
+  // its lock, renewed every lockDuration / 2, expires, and the next stall check moves the job back.
+  const lockMs = Number(env.JCB_QUEUE_LOCK_MS) || 8_000;
   const queue = new Queue<T>(name, redisUrl(env), {
     // Tests and separate deployments on one Redis use their own prefix.
     prefix: env.JCB_QUEUE_PREFIX || 'jcb',
@@ -76,6 +82,17 @@ export async function ensureReachable(
     );
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Whether Redis keeps anything on disk (AOF or RDB snapshots); undefined when CONFIG is not allowed. */
+export async function redisPersists(queue: Queue.Queue<ChunkJob>): Promise<boolean | undefined> {
+  try {
+    const [, aof] = (await queue.client.config('GET', 'appendonly')) as string[];
+    const [, save] = (await queue.client.config('GET', 'save')) as string[];
+    return aof === 'yes' || Boolean(save?.trim());
+  } catch {
+    return undefined; // managed Redis often disables CONFIG
   }
 }
 

@@ -134,6 +134,8 @@ export interface Database {
   digests: DigestsTable;
   ratings: RatingsTable;
   judgements: JudgementsTable;
+  /** key 'id': the store's identity (see migration 007). */
+  store_meta: { key: string; value: string };
   kysely_migration: { name: string; timestamp: string };
   kysely_migration_lock: { id: string; is_locked: Generated<number> };
 }
