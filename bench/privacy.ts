@@ -39,4 +39,6 @@ const rss = await new Promise<number>((resolve, reject) => {
   child.once('message', (m) => resolve(m as number));
   child.once('error', reject);
 });
-console.log(`  RSS of a process with the bot's modules after its first detection  ${Math.round(rss / 2 ** 20)} MB  (target < 200 MB)`);
+console.log(
+  `  RSS of a process with the bot's modules after its first detection  ${Math.round(rss / 2 ** 20)} MB  (target < 200 MB)`,
+);

@@ -1,6 +1,7 @@
 // The bot's settings, from the environment, checked at start with one clear message for what is missing.
 import { z } from 'zod';
 import { UserError } from '../src/errors.js';
+import { admins } from '../src/admins.js';
 
 const list = z
   .string()
@@ -38,6 +39,8 @@ export interface BotConfig {
   ratePerMinute: number;
   allowedUsers: string[];
   allowedChannels: string[];
+  /** JCB_ADMINS: who may see `/jcb audit`. */
+  admins: Set<string>;
 }
 
 const SEE = 'Create the app from manifest.yml and copy its tokens (README, "Connect Slack").';
@@ -66,5 +69,6 @@ export function botConfig(env: NodeJS.ProcessEnv): BotConfig {
     ratePerMinute: c.JCB_BOT_RATE_PER_MINUTE,
     allowedUsers: c.JCB_BOT_ALLOWED_USERS,
     allowedChannels: c.JCB_BOT_ALLOWED_CHANNELS,
+    admins: admins(env),
   };
 }

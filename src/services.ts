@@ -35,6 +35,7 @@ import { CRITERIA, outputHash, RATED_TASKS, ratingsReport, type Criterion, type 
 import { judge, RUBRIC_VERSION, spearman } from './judge.js';
 import type { Comparison, Document, DocScore, Metrics, Parsed, Shot, Task } from './tasks/types.js';
 import { MAX_FREE_TEXT } from './command/conversation.js';
+import { auditRows, guardFreeText, recordFreeText } from './privacy/free-text.js';
 import { TASKS } from '../tasks/index.js';
 
 export interface RunRequest {
@@ -120,6 +121,11 @@ export interface AskRequest {
   /** Default: JCB_CHAT_MODEL, else the first model allowed free text. */
   model?: string;
   text: string;
+  /** Send the text with its personal information masked (else it is refused for an external model). */
+  masked?: boolean;
+  /** Who asked and where (`slack:C0123`, `cli`), for the audit row. */
+  user?: string;
+  origin?: string;
 }
 
 export interface AskResult {
@@ -127,6 +133,8 @@ export interface AskResult {
   model: { alias: string; label: string; provider: Provider };
   output: string;
   parse: { ok: boolean; problem?: string; shown: string };
+  /** The masked text, when that is what the model received. */
+  maskedText?: string;
 }
 
 export interface RunProgress {
@@ -470,7 +478,8 @@ export function createServices(options: ServicesOptions = {}) {
           suggestion,
         );
       }
-      const doc = task.documentFromText(req.text, getRelease()) as Document<unknown>;
+      const guarded = await guardFreeText(req.text, model, req.masked ?? false, env);
+      const doc = task.documentFromText(guarded.text, getRelease()) as Document<unknown>;
       const provider = providerOf(model);
       const generation = await provider.generate({
         task,
@@ -479,7 +488,10 @@ export function createServices(options: ServicesOptions = {}) {
         prompt: buildPrompt(getRelease(), task.folder, doc, 'zero'),
       });
       const parsed = task.parse(generation.output) as Parsed<unknown>;
+      const audit = { user: req.user ?? 'cli', origin: req.origin ?? 'cli', model: model.alias, original: req.text };
+      await recordFreeText(await getStore(), { ...audit, guarded, answer: generation.output }, env);
       return {
+        maskedText: guarded.applied === 'masked' ? guarded.text : undefined,
         task: { id: task.id, label: task.label, title: task.title },
         model: { alias: model.alias, label: model.label, provider: model.provider },
         output: generation.output,
@@ -504,6 +516,9 @@ export function createServices(options: ServicesOptions = {}) {
     },
 
     recentRequests: async (userId: string, limit = 10) => (await getStore()).recentRequests(userId, limit),
+
+    /** Who sent free text to which model, newest first: hashes and counts, never the text. */
+    audit: async (limit = 100) => auditRows(await getStore(), limit),
 
     /** Scores a released-format generation file, or every file of a generated/ tree. */
     async score(target?: string): Promise<ScoreRow[]> {

@@ -11,6 +11,9 @@ import { digestMessage } from '../blocks/digest.js';
 import { batchItemMessage } from '../blocks/rating.js';
 import { compareMessage, ratingsMessage } from '../blocks/tables.js';
 import { progressMessage } from '../blocks/progress.js';
+import { renderAudit } from '../../src/privacy/audit-table.js';
+
+const codeBlock = (s: string) => `\`\`\`\n${s}\n\`\`\``;
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -103,6 +106,11 @@ export function jcbCommand(ctx: BotContext) {
       case 'digest': {
         for (const d of await ctx.services.digest(cmd.schedule)) await post(client, d.channel, digestMessage(d));
         return { response_type: 'ephemeral', text: 'Digest posted.', blocks: [] };
+      }
+      case 'audit': {
+        if (!ctx.config.admins.has(command.user_id))
+          throw new UserError('`/jcb audit` is for the admins (JCB_ADMINS).');
+        return { response_type: 'ephemeral', text: codeBlock(renderAudit(await ctx.services.audit(30))), blocks: [] };
       }
       case 'cancel': {
         const { run, removedJobs } = await ctx.services.cancel(cmd.runId);

@@ -5,6 +5,7 @@ import { createServices, type Services } from '../services.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { progressPrinter } from './progress.js';
+import { renderAudit } from '../privacy/audit-table.js';
 import {
   renderCheck,
   renderEval,
@@ -114,6 +115,10 @@ async function execute(cmd: Command, services: Services): Promise<void> {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }
+    }
+    case 'audit': {
+      const rows = await services.audit();
+      return cmd.json ? printJson(rows) : print(renderAudit(rows));
     }
     case 'runs': {
       const runs = await services.runs();

@@ -41,6 +41,7 @@ export type Command =
   | { kind: 'ratings'; task?: string; byModel: boolean; batch: boolean; correlate: boolean; json: boolean }
   | { kind: 'judge'; runId: string; judge?: string }
   | { kind: 'runs'; json: boolean }
+  | { kind: 'audit'; json: boolean }
   | { kind: 'show'; runId: string; json: boolean }
   | { kind: 'export'; runId: string; dir: string }
   | { kind: 'data-pull'; dir?: string }
@@ -63,6 +64,7 @@ export const USAGE: Record<string, string> = {
   ratings: 'ratings [<task>] [--by model] [--batch] [--correlate] [--json]',
   judge: 'judge <run> [--judge <model>]',
   runs: 'runs [--json]',
+  audit: 'audit [--json]   (who sent free text to which model, never the text)',
   show: 'show <run> [--json]',
   export: 'export <run> [--dir D]',
   score: 'score [<file or generated/ tree>] [--json]',
@@ -91,6 +93,7 @@ const OPTIONS: Record<string, { values: string[]; flags: string[] }> = {
   ratings: { values: ['by'], flags: ['batch', 'correlate', 'json'] },
   judge: { values: ['judge'], flags: [] },
   runs: { values: [], flags: ['json'] },
+  audit: { values: [], flags: ['json'] },
   show: { values: [], flags: ['json'] },
   export: { values: ['dir'], flags: [] },
   score: { values: [], flags: ['json'] },
@@ -266,6 +269,8 @@ export function parseCommand(words: readonly string[]): Command {
       if (!positionals[0]) throw new UserError('"cancel" needs a run id.', 'See `jcb status` for the runs under way.');
       return { kind: 'cancel', runId: positionals[0] };
     }
+    case 'audit':
+      return { kind: 'audit', json };
     case 'runs':
       atMost(name, positionals, 0);
       return { kind: 'runs', json };

@@ -32,7 +32,8 @@ export function readTestSet(file: string): AnnotatedSentence[] {
 }
 
 const same = (match: Match) => (a: Finding, b: Finding) =>
-  a.kind === b.kind && (match === 'exact' ? a.start === b.start && a.end === b.end : a.start < b.end && b.start < a.end);
+  a.kind === b.kind &&
+  (match === 'exact' ? a.start === b.start && a.end === b.end : a.start < b.end && b.start < a.end);
 
 function score(gold: number, found: number, matched: number): KindScore {
   // No finding and nothing to find is a perfect score, not 0/0.
@@ -40,7 +41,9 @@ function score(gold: number, found: number, matched: number): KindScore {
 }
 
 /** Scores by kind plus `all`, for each match rule. */
-export async function scoreDetector(sentences: AnnotatedSentence[]): Promise<Record<Match, Record<FindingKind | 'all', KindScore>>> {
+export async function scoreDetector(
+  sentences: AnnotatedSentence[],
+): Promise<Record<Match, Record<FindingKind | 'all', KindScore>>> {
   const counts = { exact: new Map<string, number[]>(), overlap: new Map<string, number[]>() };
   for (const s of sentences) {
     const found = await detectPersonalInformation(s.text);
