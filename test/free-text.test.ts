@@ -34,7 +34,8 @@ interface Posted {
   body: Record<string, unknown>;
 }
 
-describe('free text with personal information (issue 14)', () => {
+// The first detection loads IPADIC (seconds on a busy machine).
+describe('free text with personal information (issue 14)', { timeout: 60_000 }, () => {
   let bot: Bot;
   let url: string;
   let store: TestStore;
@@ -83,7 +84,7 @@ describe('free text with personal information (issue 14)', () => {
       'application/x-www-form-urlencoded',
     );
   const until = async <T>(list: () => T[], n: number) => {
-    for (let i = 0; i < 200 && list().length < n; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 800 && list().length < n; i++) await new Promise((r) => setTimeout(r, 25));
     return list();
   };
 
