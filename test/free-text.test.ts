@@ -190,6 +190,47 @@ describe('free text with personal information (issue 14)', { timeout: 60_000 }, 
     expect(JSON.stringify(responses.at(-1))).toContain('expired');
   });
 
+  it('refuses in the service too (the CLI face): a UserError naming the findings, no provider call', async () => {
+    const services = createServices({ env, tokenizer: inThreadTokenizer() });
+    try {
+      await expect(services.ask({ task: 'cts', model: 'openai-test', text: TEXT })).rejects.toThrow(
+        /Not sent: your text holds personal information \(1 氏名, 1 電話番号\) and openai-test is an external model/,
+      );
+    } finally {
+      await services.close();
+    }
+  });
+
+  it('lists the audit for admins only (/jcb audit), with no text', async () => {
+    nock(ON_PREMISES).post('/v1/chat/completions').reply(200, chatCompletion('発熱の連絡。'));
+    await dm(`cts --model ward-llm ${TEXT}`, '24.1');
+    await until(() => posted, 1);
+    await bot.stop();
+    env.JCB_ADMINS = 'U_ADMIN, U_OTHER_ADMIN';
+    bot = createBot(env, createServices({ env, tokenizer: inThreadTokenizer() }));
+    const server = (await bot.start()) as Server;
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+    const slash = (user: string) =>
+      send(
+        new URLSearchParams({
+          command: '/jcb',
+          text: 'audit',
+          user_id: user,
+          channel_id: 'C1',
+          team_id: 'T1',
+          response_url: `${HOOK}/commands/1`,
+          trigger_id: 't',
+        }).toString(),
+        'application/x-www-form-urlencoded',
+      );
+    await slash('U1');
+    await slash('U_ADMIN');
+    const [refused, listed] = await until(() => responses, 2);
+    expect(refused.text).toMatch(/for the admins \(JCB_ADMINS\)/);
+    expect(listed.text).toMatch(/U1 +slack:D1 +ward-llm +on-premises +sent +name 1, phone 1/);
+    expect(listed.text).not.toContain('真由美');
+  });
+
   it('cancels: nothing is sent', async () => {
     await dm(`cts --model openai-test ${TEXT}`, '21.1');
     const [offer] = await until(() => posted, 1);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectPersonalInformation, maskFindings } from '../src/privacy/detect.js';
 import { readTestSet, scoreDetector, TARGETS } from '../src/privacy/score.js';
+import { dataPolicyOf, parseRegistry } from '../src/models/registry.js';
 import { FIXTURES } from './helpers.js';
 
 describe('the personal-information detector', () => {
@@ -27,5 +28,30 @@ describe('the personal-information detector', () => {
   it('lets eponyms, relative dates, doses and lab values pass', async () => {
     const text = '橋本病とクローン病の既往．術後6日目にCRP 3.2 mg/dL，第3病日から80歳代の母が付き添い．';
     expect(await detectPersonalInformation(text)).toEqual([]);
+  });
+});
+
+describe('the data policy of a model', () => {
+  const policies = (text: string) => parseRegistry(text, 'models.yml').map((m) => [m.alias, dataPolicyOf(m)]);
+
+  it('is external by default, on-premises where the file says so, and always external for the OpenAI API', () => {
+    expect(
+      policies(`models:
+  a: { provider: openai-compatible, model: m, baseUrl: "http://10.0.0.5/v1" }
+  b: { provider: openai-compatible, model: m, baseUrl: "http://10.0.0.5/v1", dataPolicy: on-premises }
+  c: { provider: openai, model: gpt-4o, dataPolicy: on-premises }
+  d: { provider: baseline }`),
+    ).toEqual([
+      ['a', 'external'],
+      ['b', 'on-premises'],
+      ['c', 'external'],
+      ['d', 'on-premises'],
+    ]);
+  });
+
+  it('names a wrong value', () => {
+    expect(() => policies('models:\n  a: { provider: openai, model: m, dataPolicy: local }')).toThrow(
+      /models\.a\.dataPolicy/,
+    );
   });
 });
