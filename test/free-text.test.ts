@@ -231,6 +231,55 @@ describe('free text with personal information (issue 14)', { timeout: 60_000 }, 
     expect(listed.text).not.toContain('真由美');
   });
 
+  it('applies the same rule to a mention and to the message shortcut', async () => {
+    await send(
+      JSON.stringify({
+        type: 'event_callback',
+        team_id: 'T1',
+        api_app_id: 'A1',
+        event_id: 'Ev-mention',
+        event_time: 1,
+        event: {
+          type: 'app_mention',
+          user: 'U1',
+          channel: 'C1',
+          text: `<@B1> cts --model openai-test ${TEXT}`,
+          ts: '25.1',
+        },
+      }),
+      'application/json',
+    );
+    const submit = (text: string) =>
+      send(
+        new URLSearchParams({
+          payload: JSON.stringify({
+            type: 'view_submission',
+            user: { id: 'U1' },
+            team: { id: 'T1' },
+            view: {
+              id: 'V1',
+              callback_id: 'run_task_modal',
+              private_metadata: JSON.stringify({ channel: 'C1', ts: '26.1', text }),
+              state: {
+                values: {
+                  task: { value: { type: 'static_select', selected_option: { value: 'cts' } } },
+                  model: { value: { type: 'static_select', selected_option: { value: 'openai-test' } } },
+                },
+              },
+            },
+          }),
+        }).toString(),
+        'application/x-www-form-urlencoded',
+      );
+    await submit(TEXT);
+    const offers = await until(() => posted, 2);
+    expect(offers.map((m) => [m.method, m.body.channel, m.body.thread_ts]).sort()).toEqual([
+      ['chat.postEphemeral', 'C1', '25.1'],
+      ['chat.postEphemeral', 'C1', '26.1'],
+    ]);
+    for (const m of offers) expect(JSON.stringify(m.body.blocks)).toContain(MASKED);
+  });
+
   it('cancels: nothing is sent', async () => {
     await dm(`cts --model openai-test ${TEXT}`, '21.1');
     const [offer] = await until(() => posted, 1);
