@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createBot, type Bot } from '../handlers/app.js';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { createServices } from '../src/services.js';
+import { detectPersonalInformation } from '../src/privacy/detect.js';
 import {
   FIXTURE_RELEASE,
   freshStore,
@@ -133,10 +134,12 @@ describe('the Slack bot', () => {
     return list();
   };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
-  });
+    // Free text is checked for personal information first: its dictionary loads once, here, not in a timed wait.
+    await detectPersonalInformation('');
+  }, 60_000);
   afterAll(() => nock.enableNetConnect());
 
   beforeEach(async () => {

@@ -201,6 +201,18 @@ describe('free text with personal information (issue 14)', { timeout: 60_000 }, 
     }
   });
 
+  it('keeps the text and the answer only with JCB_KEEP_FREE_TEXT=1', async () => {
+    nock(ON_PREMISES).post('/v1/chat/completions').reply(200, chatCompletion('発熱の連絡。'));
+    const services = createServices({ env: { ...env, JCB_KEEP_FREE_TEXT: '1' }, tokenizer: inThreadTokenizer() });
+    try {
+      await services.ask({ task: 'cts', model: 'ward-llm', text: TEXT, user: 'U9', origin: 'cli' });
+    } finally {
+      await services.close();
+    }
+    const [row] = await auditRows();
+    expect(row).toMatchObject({ user_id: 'U9', text: TEXT, answer: '発熱の連絡。' });
+  });
+
   it('lists the audit for admins only (/jcb audit), with no text', async () => {
     nock(ON_PREMISES).post('/v1/chat/completions').reply(200, chatCompletion('発熱の連絡。'));
     await dm(`cts --model ward-llm ${TEXT}`, '24.1');
