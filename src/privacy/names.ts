@@ -82,12 +82,13 @@ const text = (tokens: PosToken[], from: number, to: number) =>
     .map((t) => t.surface)
     .join('');
 
-/** A family name before a space, accepted when short and not a role word. */
-function familyBefore(tokens: PosToken[], spaceAt: number): number | undefined {
+/** A family name before a space, accepted when short and not a role word; katakana after a katakana given name. */
+function familyBefore(tokens: PosToken[], spaceAt: number, katakana: boolean): number | undefined {
   if (!isSpace(tokens[spaceAt]) || spaceAt === 0) return undefined;
   const from = segmentBefore(tokens, spaceAt - 1);
   if (from > spaceAt - 1) return undefined;
   const family = text(tokens, from, spaceAt - 1);
+  if (katakana) return cp(family) <= 8 && KATAKANA.test(family) && !family.includes('・') ? from : undefined;
   return cp(family) <= 4 && !KANA.test(family) ? from : undefined;
 }
 
@@ -102,7 +103,7 @@ function honorificNames(tokens: PosToken[]): Candidate[] {
     const given = text(tokens, from, last);
     const katakana = KATAKANA.test(given);
     if (cp(given) > (katakana ? 25 : 6)) return;
-    const family = katakana ? undefined : familyBefore(tokens, from - 1);
+    const family = given.includes('・') ? undefined : familyBefore(tokens, from - 1, katakana);
     out.push(span(tokens, family ?? from, last));
   });
   return out;
