@@ -1,6 +1,7 @@
 // The bot's settings, from the environment, checked at start with one clear message for what is missing.
 import { z } from 'zod';
 import { UserError } from '../src/errors.js';
+import { admins } from '../src/admins.js';
 
 const list = z
   .string()
@@ -41,6 +42,8 @@ export interface BotConfig {
   allowedUsers: string[];
   allowedChannels: string[];
   confirmCostUsd: number;
+  /** JCB_ADMINS: who may see `/jcb audit`. */
+  admins: Set<string>;
 }
 
 const SEE = 'Create the app from manifest.yml and copy its tokens (README, "Connect Slack").';
@@ -70,5 +73,6 @@ export function botConfig(env: NodeJS.ProcessEnv): BotConfig {
     allowedUsers: c.JCB_BOT_ALLOWED_USERS,
     allowedChannels: c.JCB_BOT_ALLOWED_CHANNELS,
     confirmCostUsd: c.JCB_CONFIRM_COST_USD,
+    admins: admins(env),
   };
 }

@@ -11,6 +11,7 @@ import { createBot, type Bot } from '../handlers/app.js';
 import { Store } from '../src/store/store.js';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { createServices } from '../src/services.js';
+import { detectPersonalInformation } from '../src/privacy/detect.js';
 import {
   FIXTURE_RELEASE,
   freshStore,
@@ -134,10 +135,12 @@ describe('the Slack bot', () => {
     return list();
   };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
-  });
+    // Free text is checked for personal information first: its dictionary loads once, here, not in a timed wait.
+    await detectPersonalInformation('');
+  }, 60_000);
   afterAll(() => nock.enableNetConnect());
 
   beforeEach(async () => {

@@ -281,9 +281,11 @@ describe('declared work of other engineers', () => {
     ['score -o out.csv', /--output of "score" is not available yet/],
     ['leaderboard --view heatmap', /--view of "leaderboard" is not available yet/],
     ['doctor', /"jcb doctor" is not available yet/],
-    ['audit', /"jcb audit" is not available yet/],
   ])('"%s" says in one line that it is not available yet', (text, message) => {
     expect(() => parse(text)).toThrow(message);
+  });
+  it('parses "audit", landed with issue 14', () => {
+    expect(parse('audit --json')).toEqual({ kind: 'audit', json: true });
   });
   it('holds their commands and flags', () => {
     expect(() => pending('eval mr x --max-cost free')).toThrow(

@@ -16,6 +16,9 @@ export function answerMessage(a: AskResult): Message {
       ...(a.parse.ok
         ? [section(`*Read as*: ${escape(a.parse.shown)}`)]
         : [context(`:warning: ${escape(a.parse.problem ?? '')}`)]),
+      ...(a.maskedText
+        ? [section('*Sent masked* (personal information replaced by its kind)'), code(a.maskedText)]
+        : []),
       context('Your own text has no gold answer, so there is no score.'),
     ],
   };

@@ -13,6 +13,9 @@ import { batchItemMessage } from '../blocks/rating.js';
 import { compareMessage, ratingsMessage } from '../blocks/tables.js';
 import { progressMessage } from '../blocks/progress.js';
 import { costConfirmation } from '../actions/confirm-cost.js';
+import { renderAudit } from '../../src/privacy/audit-table.js';
+
+const codeBlock = (s: string) => `\`\`\`\n${s}\n\`\`\``;
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -110,6 +113,11 @@ export function jcbCommand(ctx: BotContext) {
       case 'digest': {
         for (const d of await ctx.services.digest(cmd.schedule)) await post(client, d.channel, digestMessage(d));
         return { response_type: 'ephemeral', text: 'Digest posted.', blocks: [] };
+      }
+      case 'audit': {
+        if (!ctx.config.admins.has(command.user_id))
+          throw new UserError('`/jcb audit` is for the admins (JCB_ADMINS).');
+        return { response_type: 'ephemeral', text: codeBlock(renderAudit(await ctx.services.audit(30))), blocks: [] };
       }
       case 'cancel': {
         const { run, removedJobs } = await ctx.services.cancel(cmd.runId);

@@ -13,6 +13,7 @@ import { interruptedLine, resumeCommand } from './interrupted.js';
 import { progressPrinter } from './progress.js';
 import { renderEstimate, renderModelRequest } from './render-request.js';
 import { everyDocumentFailed, failureCause } from '../evaluation/failure-cause.js';
+import { renderAudit } from '../privacy/audit-table.js';
 import {
   renderCheck,
   renderEval,
@@ -165,6 +166,10 @@ async function execute(cmd: Command, services: Services): Promise<void> {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }
+    }
+    case 'audit': {
+      const rows = await services.audit();
+      return cmd.json ? printJson(rows) : print(renderAudit(rows));
     }
     case 'runs': {
       const runs = await services.runs();

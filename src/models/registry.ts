@@ -59,6 +59,8 @@ const liveFields = {
   maxRetries: z.number().int().min(0).default(5),
   /** Whether free text from users (the Slack bot) may be sent to this provider. */
   freeText: z.boolean().default(false),
+  /** Where the model runs: free text with personal information is never sent to an external one as is. */
+  dataPolicy: z.enum(['external', 'on-premises']).default('external'),
 };
 
 const openaiModel = z.strictObject({
@@ -180,4 +182,16 @@ export function liveModel(model: ModelConfig): LiveModelConfig {
       'See `jcb models` for the live ones.',
     );
   return model;
+}
+
+export type DataPolicy = 'external' | 'on-premises';
+
+/**
+ * Where text sent to `model` goes. The OpenAI API is external whatever the file says; replays and the
+ * baseline send nothing anywhere.
+ */
+export function dataPolicyOf(model: ModelConfig): DataPolicy {
+  if (model.provider === 'openai') return 'external';
+  if (model.provider === 'openai-compatible') return model.dataPolicy;
+  return 'on-premises';
 }

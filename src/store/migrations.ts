@@ -203,6 +203,28 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('store_meta').execute();
     },
   },
+  '009_free_text_audit': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('free_text_audit')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('origin', 'varchar(128)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('model', 'varchar(128)', (c) => c.notNull())
+        .addColumn('data_policy', 'varchar(16)', (c) => c.notNull())
+        .addColumn('applied', 'varchar(16)', (c) => c.notNull())
+        .addColumn('findings', 'text', (c) => c.notNull())
+        .addColumn('text_sha256', 'varchar(64)', (c) => c.notNull())
+        .addColumn('text_length', 'integer', (c) => c.notNull())
+        .addColumn('text', 'text')
+        .addColumn('answer', 'text')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('free_text_audit').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

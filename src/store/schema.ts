@@ -124,7 +124,32 @@ export interface JudgementsTable {
   fluency: number | null;
 }
 
+/** One free text sent to a model (issue 14): who, when, where, what was found; never the text unless kept. */
+export interface FreeTextAuditTable {
+  /** Set by the writer (time and randomness). */
+  id: string;
+  user_id: string;
+  /** `slack:<channel>` or `cli`. */
+  origin: string;
+  created_at: string;
+  model: string;
+  /** The model's data policy: external or on-premises. */
+  data_policy: string;
+  /** What was done: sent (as is), masked (findings replaced by their kind). */
+  applied: string;
+  /** JSON: count of findings by kind, e.g. {"name":1,"phone":1}. */
+  findings: string;
+  /** sha256 of the text as written, hex. */
+  text_sha256: string;
+  /** Length of the text as written, in characters (code points). */
+  text_length: number;
+  /** Only with JCB_KEEP_FREE_TEXT=1: the text sent and the answer. */
+  text: string | null;
+  answer: string | null;
+}
+
 export interface Database {
+  free_text_audit: FreeTextAuditTable;
   runs: RunsTable;
   run_documents: RunDocumentsTable;
   run_scores: RunScoresTable;
