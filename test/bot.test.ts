@@ -214,6 +214,8 @@ describe('the Slack bot', () => {
   it.each([
     ['a forged signature', { secret: 'wrong' }],
     ['a replayed request older than five minutes', { age: 600 }],
+    ['a request dated ten minutes in the future', { age: -600 }],
+    ['a request dated a year in the future', { age: -365 * 86400 }],
   ])('rejects %s with 401 and does nothing', async (_name, opts) => {
     const res = await command('run mr gpt-4o A_p1', 'U1', opts);
     expect(res.status).toBe(401);
