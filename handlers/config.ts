@@ -26,6 +26,8 @@ const schema = z.object({
   JCB_BOT_ALLOWED_USERS: list,
   /** If set, live models run only in these channels. */
   JCB_BOT_ALLOWED_CHANNELS: list,
+  /** Slack user ids who may cancel, re-queue and judge anyone's runs (others: only their own). */
+  JCB_ADMINS: list,
 });
 
 export interface BotConfig {
@@ -38,6 +40,7 @@ export interface BotConfig {
   ratePerMinute: number;
   allowedUsers: string[];
   allowedChannels: string[];
+  admins: string[];
 }
 
 const SEE = 'Create the app from manifest.yml and copy its tokens (README, "Connect Slack").';
@@ -66,5 +69,6 @@ export function botConfig(env: NodeJS.ProcessEnv): BotConfig {
     ratePerMinute: c.JCB_BOT_RATE_PER_MINUTE,
     allowedUsers: c.JCB_BOT_ALLOWED_USERS,
     allowedChannels: c.JCB_BOT_ALLOWED_CHANNELS,
+    admins: c.JCB_ADMINS,
   };
 }

@@ -6,6 +6,18 @@ export const pct = (x: number) => (x * 100).toFixed(1);
 /** A change of score, signed: +1.3, -0.8. */
 export const signedPct = (x: number) => `${x >= 0 ? '+' : ''}${pct(x)}`;
 
+/** What a cancel did, in words both faces show: jobs removed, jobs that stop after their current document. */
+export function cancelSummary(runId: string, removed: number, held: number): string {
+  const jobs = (n: number) => `${n} waiting job${n === 1 ? '' : 's'}`;
+  const running =
+    held === 0
+      ? 'nothing was being worked on'
+      : held === 1
+        ? 'the job being worked on stops after its current document'
+        : `the ${held} jobs being worked on stop after their current document`;
+  return `Evaluation ${runId} cancelled: ${jobs(removed)} removed; ${running}. Finished documents stay stored.`;
+}
+
 export const duration = (ms: number) => (ms < 90_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
 
 /** A progress bar of done and failed documents out of the planned ones, in the given characters. */

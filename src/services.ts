@@ -97,6 +97,8 @@ export type EvalCommand = Pick<
   'task' | 'model' | 'shot' | 'limit' | 'concurrency' | 'runId'
 > & {
   noCache?: boolean;
+  /** The run's owner: a Slack user id, or `terminal`. */
+  startedBy?: string;
 };
 
 export interface RunSummary {
@@ -366,7 +368,12 @@ export function createServices(options: ServicesOptions = {}) {
     const q = getQueue();
     await ensureReachable(q, env);
     const s = await getStore();
-    const run = await openRun(s, { tasks, shot: cmd.shot, limit: cmd.limit, runId: cmd.runId }, provider, 'queued');
+    const run = await openRun(
+      s,
+      { tasks, shot: cmd.shot, limit: cmd.limit, runId: cmd.runId, startedBy: cmd.startedBy },
+      provider,
+      'queued',
+    );
     await s.setPlanned(run.id, plan.length);
     const jobs: ChunkJob[] = [];
     const size = chunkSize(env);
@@ -630,6 +637,7 @@ export function createServices(options: ServicesOptions = {}) {
           concurrency: cmd.concurrency,
           runId: cmd.runId,
           noCache: cmd.noCache,
+          startedBy: cmd.startedBy,
         },
         { store: await getStore(), provider, release: getRelease(), scoring: ctx, onProgress, signal },
       );
@@ -641,6 +649,8 @@ export function createServices(options: ServicesOptions = {}) {
     },
 
     show: async (id: string) => runSummary(await requireRun(id)),
+    /** A stored run, or undefined. */
+    findRun: async (id: string) => (await getStore()).getRun(id),
 
     /** Writes a run in the release's layout under `dir`; `jcb score <dir>/generated` re-scores it. */
     async exportRun(id: string, dir: string): Promise<string[]> {
@@ -692,18 +702,18 @@ export function createServices(options: ServicesOptions = {}) {
     },
 
     /** Stops a queued run: its waiting jobs are removed, running ones stop; finished documents stay. */
-    async cancel(id: string): Promise<{ run: Run; removedJobs: number }> {
+    async cancel(id: string): Promise<{ run: Run; removedJobs: number; heldJobs: number }> {
       const run = await requireRun(id);
       const s = await getStore();
       const cancelled =
         (await s.transition(run.id, 'queued', 'cancelled')) || (await s.transition(run.id, 'running', 'cancelled'));
       if (!cancelled) throw new UserError(`Run ${id} is ${run.status}: only queued or running runs can be cancelled.`);
-      let removedJobs = 0;
+      let jobs = { removed: 0, held: 0 };
       if (run.planned !== null) {
         await ensureReachable(getQueue(), env);
-        removedJobs = await removeWaitingJobs(getQueue(), run.id);
+        jobs = await removeWaitingJobs(getQueue(), run.id);
       }
-      return { run: { ...run, status: 'cancelled' }, removedJobs };
+      return { run: { ...run, status: 'cancelled' }, removedJobs: jobs.removed, heldJobs: jobs.held };
     },
 
     /** Takes evaluation jobs until closed (`jcb worker`; any number, on any machine sharing Redis and the store). */

@@ -316,6 +316,41 @@ describe('the Slack bot', () => {
     }
   });
 
+  it('cancels a run being worked on only for its owner or an admin, and says what happened', async () => {
+    await bot.stop();
+    await start({ JCB_QUEUE_CHUNK: '1', JCB_ADMINS: 'UADMIN' });
+    nock(OPENAI).post('/v1/chat/completions').times(4).delay(1500).reply(200, chatCompletion('["W"]'));
+    const worker = createServices({ env, tokenizer: inThreadTokenizer() });
+    const queue = openEvalQueue(env);
+    try {
+      await command('eval mr openai-test', 'U1');
+      const progress = ((await until(() => posted, 1)) as Posted[])[0];
+      const runId = /^Evaluation (\S+):/.exec(progress.body.text as string)![1];
+      await worker.startWorker(1);
+      for (let i = 0; i < 100 && (await queue.getActiveCount()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await command(`cancel ${runId}`, 'U2');
+      await command(`judge ${runId}`, 'U2');
+      await command(`eval mr openai-test --run ${runId}`, 'U2');
+      const refusals = (await until(() => responses, 3)) as Posted[];
+      for (const [r, verb] of refusals.map((r, i) => [r, ['cancel', 'judge', 're-queue'][i]] as const))
+        expect(r.body).toMatchObject({
+          response_type: 'ephemeral',
+          text: `:warning: Only the person who started run ${runId}, or an admin, can ${verb} it. Ask them, or start a run of your own.`,
+        });
+      expect((await worker.status(runId))[0].run.status).not.toBe('cancelled');
+      await command(`cancel ${runId}`, 'UADMIN');
+      const [answer] = ((await until(() => responses, 4)) as Posted[]).slice(3);
+      expect(answer.body).toMatchObject({
+        response_type: 'in_channel',
+        text: `Evaluation ${runId} cancelled: 1 waiting job removed; the job being worked on stops after its current document. Finished documents stay stored.`,
+      });
+      expect((await worker.findRun(runId))!.started_by).toBe('U1');
+    } finally {
+      await queue.close();
+      await worker.close();
+    }
+  });
+
   it("posts a schedule's digest on /jcb digest, and when its watched runs have ended", async () => {
     await command('digest nightly');
     const [digest] = (await until(() => posted, 1)) as Posted[];

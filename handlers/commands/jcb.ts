@@ -6,11 +6,12 @@ import { errorText, isUnexpected } from '../blocks/answers.js';
 import { helpMessage } from '../blocks/help.js';
 import type { Message } from '../blocks/run.js';
 import { leaderboardMessage, listMessage } from '../blocks/tables.js';
-import { evaluateInBackground, post, runInThread, type BotContext } from '../context.js';
+import { evaluateInBackground, post, requireOwner, runInThread, type BotContext } from '../context.js';
 import { digestMessage } from '../blocks/digest.js';
 import { batchItemMessage } from '../blocks/rating.js';
 import { compareMessage, ratingsMessage } from '../blocks/tables.js';
 import { progressMessage } from '../blocks/progress.js';
+import { cancelSummary } from '../../src/format.js';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -89,6 +90,7 @@ export function jcbCommand(ctx: BotContext) {
         return { response_type: 'in_channel', ...ratingsMessage(await ctx.services.ratings(cmd.task, cmd.byModel)) };
       }
       case 'judge': {
+        await requireOwner(ctx, cmd.runId, command.user_id, 'judge');
         const r = await ctx.services.judgeRun(cmd.runId, cmd.judge);
         return {
           response_type: 'in_channel',
@@ -105,12 +107,9 @@ export function jcbCommand(ctx: BotContext) {
         return { response_type: 'ephemeral', text: 'Digest posted.', blocks: [] };
       }
       case 'cancel': {
-        const { run, removedJobs } = await ctx.services.cancel(cmd.runId);
-        return {
-          response_type: 'in_channel',
-          text: `Evaluation ${run.id} cancelled (${removedJobs} waiting jobs removed); finished documents stay.`,
-          blocks: [],
-        };
+        await requireOwner(ctx, cmd.runId, command.user_id, 'cancel');
+        const { run, removedJobs, heldJobs } = await ctx.services.cancel(cmd.runId);
+        return { response_type: 'in_channel', text: cancelSummary(run.id, removedJobs, heldJobs), blocks: [] };
       }
       default: {
         const name = cmd.kind.replace('-', ' ');

@@ -1,6 +1,7 @@
 // The `jcb` program: parses argv with the shared grammar, calls the services, prints.
 import { parseCommand, USAGE, type Command } from '../command/grammar.js';
 import { UserError } from '../errors.js';
+import { cancelSummary } from '../format.js';
 import { createServices, type Services } from '../services.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -86,7 +87,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
     }
     case 'eval': {
       if (cmd.queue) {
-        const queued = await services.enqueueEvaluation(cmd);
+        const queued = await services.enqueueEvaluation({ ...cmd, startedBy: 'terminal' });
         if (cmd.json) return printJson(queued);
         return print(
           `Run ${queued.run.id} queued: ${queued.documents} documents in ${queued.jobs} jobs.\n` +
@@ -100,7 +101,11 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       process.once('SIGTERM', stop);
       const bar = progressPrinter();
       try {
-        const result = await services.evaluate(cmd, (p) => bar.update(p), controller.signal);
+        const result = await services.evaluate(
+          { ...cmd, startedBy: 'terminal' },
+          (p) => bar.update(p),
+          controller.signal,
+        );
         bar.end();
         if (result.interrupted) {
           process.stderr.write(
@@ -171,10 +176,8 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(digests) : print(renderDigests(digests));
     }
     case 'cancel': {
-      const { run, removedJobs } = await services.cancel(cmd.runId);
-      return print(
-        `Run ${run.id} cancelled (${removedJobs} waiting jobs removed); its finished documents stay stored.`,
-      );
+      const { run, removedJobs, heldJobs } = await services.cancel(cmd.runId);
+      return print(cancelSummary(run.id, removedJobs, heldJobs));
     }
     case 'data-check': {
       const checks = services.checkData();

@@ -19,6 +19,8 @@ export interface EvalRequest {
   /** Resume this run, or create it under this id. */
   runId?: string;
   noCache?: boolean;
+  /** Who starts the run (a Slack user id, or `terminal`), kept as its owner. */
+  startedBy?: string;
 }
 
 export interface Progress {
@@ -129,6 +131,7 @@ export async function openRun(
     created_at: now,
     updated_at: now,
     planned: null,
+    started_by: req.startedBy ?? null,
   };
   await store.createRun(run);
   return run;
