@@ -1,6 +1,6 @@
 import { CONVERSATION_HELP } from '../../src/command/conversation.js';
 import type { Message } from './run.js';
-import { section } from './text.js';
+import { message, section } from './text.js';
 
 export const COMMAND_HELP = [
   '`/jcb run <task> <model> [<doc-id>|random] [--shot one|zero]` — one document: gold, output, scores, in a thread',
@@ -10,13 +10,10 @@ export const COMMAND_HELP = [
 ].join('\n');
 
 export function helpMessage(): Message {
-  return {
-    text: 'jcb: J-ClinicalBench in Slack',
-    blocks: [
-      section('*jcb* runs J-ClinicalBench tasks. Commands:'),
-      section(COMMAND_HELP),
-      section(`*Your own text*: mention me or DM me. ${CONVERSATION_HELP}`),
-      section('*On a message*: use the message shortcut _Run a J-ClinicalBench task_.'),
-    ],
-  };
+  return message('jcb: J-ClinicalBench in Slack', [
+    section('*jcb* runs J-ClinicalBench tasks. Commands:'),
+    section(COMMAND_HELP),
+    section(`*Your own text*: mention me or DM me. ${CONVERSATION_HELP}`),
+    section('*On a message*: use the message shortcut _Run a J-ClinicalBench task_.'),
+  ]);
 }

@@ -2,28 +2,30 @@
 import type { RunProgress } from '../../src/services.js';
 import type { Message } from './run.js';
 import { duration, pct, progressBar, signedPct } from '../../src/format.js';
-import { context, section } from './text.js';
+import { context, message, section } from './text.js';
+
+/** Statuses after which a run does no more work. */
+export const ENDED = new Set(['finished', 'cancelled', 'interrupted']);
 
 export function progressMessage(p: RunProgress): Message {
   const planned = p.planned ?? p.done + p.failed;
   const tasks = (JSON.parse(p.run.tasks) as string[]).join(', ');
-  const state =
-    p.run.status === 'finished'
-      ? 'finished'
-      : p.run.status === 'cancelled'
-        ? 'cancelled'
-        : `${duration(p.elapsedMs)} so far${p.etaMs !== undefined ? `, about ${duration(p.etaMs)} left` : ''}`;
+  const state = ENDED.has(p.run.status)
+    ? p.run.status
+    : `${duration(p.elapsedMs)} so far${p.etaMs !== undefined ? `, about ${duration(p.etaMs)} left` : ''}`;
   const text = `Evaluation ${p.run.id}: ${p.run.model} on ${tasks}, ${p.done + p.failed}/${planned} (${state})`;
-  return {
-    text,
-    blocks: [
-      section(`*Evaluation* \`${p.run.id}\` — *${p.run.model}* on ${tasks}, ${p.run.shot}-shot`),
-      section(
-        `\`${progressBar(p.done, p.failed, planned, { done: '█', failed: '▒', left: '░' })}\` ${p.done + p.failed}/${planned} · ${p.failed} failed · ${state}`,
-      ),
-      context(`\`/jcb status ${p.run.id}\` · \`/jcb cancel ${p.run.id}\``),
-    ],
-  };
+  return message(text, [
+    section(`*Evaluation* \`${p.run.id}\` — *${p.run.model}* on ${tasks}, ${p.run.shot}-shot`),
+    section(
+      `\`${progressBar(p.done, p.failed, planned, { done: '█', failed: '▒', left: '░' })}\` ${p.done + p.failed}/${planned} · ${p.failed} failed · ${state}`,
+    ),
+    // An ended run can no longer be cancelled: only its status is offered.
+    context(
+      ENDED.has(p.run.status)
+        ? `\`/jcb status ${p.run.id}\``
+        : `\`/jcb status ${p.run.id}\` · \`/jcb cancel ${p.run.id}\``,
+    ),
+  ]);
 }
 
 export function finalScoresMessage(p: RunProgress): Message {
@@ -32,11 +34,8 @@ export function finalScoresMessage(p: RunProgress): Message {
     const change = before === undefined ? '' : ` (${signedPct(s.score - before)} since the previous run)`;
     return `*${s.task}* ${pct(s.score)}${change} — ${s.n} scored, ${s.failed} failed, ${s.parseFailures} unreadable`;
   });
-  return {
-    text: `Final scores of ${p.run.id}: ${p.scores.map((s) => `${s.task} ${pct(s.score)}`).join(', ')}`,
-    blocks: [
-      section(`*Final scores* of \`${p.run.id}\` (${p.run.model}, ${p.run.shot}-shot)`),
-      section(lines.join('\n') || '_no scores_'),
-    ],
-  };
+  return message(`Final scores of ${p.run.id}: ${p.scores.map((s) => `${s.task} ${pct(s.score)}`).join(', ')}`, [
+    section(`*Final scores* of \`${p.run.id}\` (${p.run.model}, ${p.run.shot}-shot)`),
+    section(lines.join('\n') || '_no scores_'),
+  ]);
 }

@@ -12,6 +12,7 @@ import { batchItemMessage } from '../blocks/rating.js';
 import { compareMessage, ratingsMessage } from '../blocks/tables.js';
 import { progressMessage } from '../blocks/progress.js';
 import { cancelSummary } from '../../src/format.js';
+import { cut, LIMITS, message } from '../blocks/text.js';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -55,7 +56,7 @@ export function jcbCommand(ctx: BotContext) {
           filename: `jcb-leaderboard-${board.source}-${board.shot}-shot.png`,
           title: `J-ClinicalBench leaderboard (${board.source}, ${board.shot}-shot)`,
         });
-        return { response_type: 'ephemeral', text: `Leaderboard posted to ${cmd.post}.`, blocks: [] };
+        return { response_type: 'ephemeral', ...message('Leaderboard posted, with its chart.') };
       }
       case 'eval':
         await evaluateInBackground(ctx, client, command.channel_id, command.user_id, cmd);
@@ -63,17 +64,17 @@ export function jcbCommand(ctx: BotContext) {
       case 'status': {
         const runs = await ctx.services.status(cmd.runId);
         if (runs.length === 0) return { response_type: 'ephemeral', text: 'No evaluations under way.', blocks: [] };
+        const shown = runs.map(progressMessage);
         return {
           response_type: 'ephemeral',
-          text: runs.map((r) => progressMessage(r).text).join('\n'),
-          blocks: runs.flatMap((r) => progressMessage(r).blocks),
+          text: cut(shown.map((m) => m.text).join('\n'), LIMITS.messageText),
+          blocks: shown.flatMap((m) => m.blocks).slice(0, LIMITS.blocks),
         };
       }
       case 'ratings': {
         if (cmd.batch) {
           const first = await ctx.services.nextToRate(command.user_id, cmd.task!);
-          if (!first)
-            return { response_type: 'ephemeral', text: `You have rated every output of ${cmd.task}.`, blocks: [] };
+          if (!first) return { response_type: 'ephemeral', ...message(`You have rated every output of ${cmd.task}.`) };
           return { response_type: 'ephemeral', ...batchItemMessage(first, 0) };
         }
         if (cmd.correlate) {
@@ -94,8 +95,7 @@ export function jcbCommand(ctx: BotContext) {
         const r = await ctx.services.judgeRun(cmd.runId, cmd.judge);
         return {
           response_type: 'in_channel',
-          text: `${r.judged} outputs of run ${cmd.runId} judged by ${r.judge} (rubric ${r.rubric}).`,
-          blocks: [],
+          ...message(`${r.judged} outputs of run ${cmd.runId} judged by ${r.judge} (rubric ${r.rubric}).`),
         };
       }
       case 'compare': {
@@ -109,7 +109,7 @@ export function jcbCommand(ctx: BotContext) {
       case 'cancel': {
         await requireOwner(ctx, cmd.runId, command.user_id, 'cancel');
         const { run, removedJobs, heldJobs } = await ctx.services.cancel(cmd.runId);
-        return { response_type: 'in_channel', text: cancelSummary(run.id, removedJobs, heldJobs), blocks: [] };
+        return { response_type: 'in_channel', ...message(cancelSummary(run.id, removedJobs, heldJobs)) };
       }
       default: {
         const name = cmd.kind.replace('-', ' ');
