@@ -38,16 +38,20 @@ export function cut(text: string, max: number): string {
   if (text.length <= max) return text;
   const marker = (n: number) => `\n… [${n} more characters not shown]`;
   const room = Math.max(0, max - marker(text.length).length);
-  let end = 0;
-  for (const { index, segment } of graphemes.segment(text)) {
-    if (index + segment.length > room) break;
-    end = index + segment.length;
+  // Only a window around the cut is segmented (V8's segmenter is slow on long strings). A cluster longer
+  // than the window (pathological stacks of combining marks) may be split; a surrogate pair never is.
+  const from = Math.max(0, room - 64);
+  let end = from;
+  for (const { index, segment } of graphemes.segment(text.slice(from, room + 64))) {
+    if (from + index + segment.length > room) break;
+    end = from + index + segment.length;
   }
+  if (/[\uD800-\uDBFF]/.test(text[end - 1] ?? '')) end--;
   // In escaped text a `&` only starts an escape: an unfinished one is left out whole.
   const entity = /&[a-z]{0,3}$/.exec(text.slice(Math.max(0, end - 4), end));
   if (entity) end -= entity[0].length;
-  let left = 0;
-  for (let i = end; i < text.length; i++) if (!/[\uDC00-\uDFFF]/.test(text[i])) left++;
+  let left = 0; // code points: low surrogates are not counted
+  for (let i = end; i < text.length; i++) if ((text.charCodeAt(i) & 0xfc00) !== 0xdc00) left++;
   return text.slice(0, end) + marker(left);
 }
 
