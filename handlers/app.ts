@@ -64,7 +64,12 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
         ...identity,
         tokenVerificationEnabled: false,
         ...(config.appToken
-          ? { socketMode: true, appToken: config.appToken }
+          ? {
+              socketMode: true,
+              appToken: config.appToken,
+              // The Socket Mode client opens its connection through a Web API client of its own.
+              installerOptions: { clientOptions: config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {} },
+            }
           : { receiver: httpReceiver(config.signingSecret!) }),
         clientOptions: config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : undefined,
         logLevel: env.JCB_DEBUG ? LogLevel.DEBUG : LogLevel.INFO,
