@@ -7,7 +7,7 @@ import { createServices, type Services } from '../src/services.js';
 import { botConfig, type BotConfig } from './config.js';
 import { createContext } from './context.js';
 import { registerListeners } from './index.js';
-import { trackProgress } from './progress.js';
+import { progressClient, trackProgress } from './progress.js';
 import { refuseStaleOrFuture } from './safety.js';
 
 export interface Bot {
@@ -76,7 +76,9 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
       });
       registerListeners(app, createContext(services, config));
       const server = (await app.start(config.port)) as unknown;
-      stopTracking = trackProgress(services, app.client, (err) => app?.logger.error(err));
+      stopTracking = trackProgress(services, progressClient(config.botToken, config.slackApiUrl), (err) =>
+        app?.logger.error(err),
+      );
       // Scheduled evaluations: their runs are watched, and the digest posted when they have all ended.
       // Without Redis the bot still works; the schedules wait for it.
       services

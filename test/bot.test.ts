@@ -97,6 +97,7 @@ describe('the Slack bot', () => {
     return out;
   }
 
+  let triggers = 0;
   const command = (text: string, user = 'U1', opts = {}) =>
     send(
       new URLSearchParams({
@@ -106,7 +107,7 @@ describe('the Slack bot', () => {
         channel_id: 'C1',
         team_id: 'T1',
         response_url: `${HOOK}/commands/T1/1/abc`,
-        trigger_id: 't1',
+        trigger_id: `t${++triggers}`,
       }).toString(),
       'application/x-www-form-urlencoded',
       opts,
@@ -271,7 +272,7 @@ describe('the Slack bot', () => {
         user: { id: 'U1' },
         channel: { id: 'C1' },
         team: { id: 'T1' },
-        trigger_id: 't',
+        trigger_id: `t${++triggers}`,
         response_url: `${HOOK}/actions/1`,
         container: { type: 'message', message_ts: '1000.000100', channel_id: 'C1' },
         actions: [{ block_id: actions.block_id, action_ts: '1', ...action }],
@@ -384,9 +385,55 @@ describe('the Slack bot', () => {
       .reply(200, { ok: true, files: [{ id: 'F1' }] });
     await command('leaderboard --post <#C1|general>');
     const [r] = (await until(() => responses, 1)) as Posted[];
-    expect(r.body.text).toBe('Leaderboard posted to <#C1|general>.');
+    expect(r.body.text).toBe('Leaderboard posted to #general, with its chart.');
     expect(posted[0].body).toMatchObject({ channel: 'C1', text: 'J-ClinicalBench leaderboard (paper, one-shot)' });
     expect(completed.isDone()).toBe(true);
+  });
+
+  it('updates each run on its own: a deleted message unwatches its run, a 429 waits its Retry-After', async () => {
+    nock.cleanAll();
+    let ts = 2000;
+    const updates: { ts: string; text: string; at: number }[] = [];
+    let limitedAt = 0;
+    nock(SLACK)
+      .persist()
+      .post('/api/chat.postMessage')
+      .reply(200, (_uri, body) => {
+        posted.push({ method: 'chat.postMessage', at: performance.now(), body: formBody(body) });
+        return { ok: true, channel: 'C1', ts: `${ts++}.000100` };
+      });
+    nock(SLACK)
+      .persist()
+      .post('/api/chat.update')
+      .reply((_uri, body) => {
+        const b = formBody(body) as { ts: string; text: string };
+        if (b.ts === '2000.000100') return [200, { ok: false, error: 'message_not_found' }];
+        if (!limitedAt) {
+          limitedAt = Date.now();
+          return [429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' }];
+        }
+        updates.push({ ...b, at: Date.now() });
+        return [200, { ok: true }];
+      });
+    const worker = createServices({ env, tokenizer: inThreadTokenizer() });
+    try {
+      await command('eval irs gpt-4o');
+      await until(() => posted, 1);
+      await command('eval mr gpt-4o');
+      await until(() => posted, 2);
+      await worker.startWorker(1);
+      const final = await until(() => posted.filter((p) => p.body.thread_ts === '2001.000100'), 1);
+      expect((final[0] as Posted).body.text).toMatch(/^Final scores of \S+: mr \d/);
+      expect(updates[0].at - limitedAt).toBeGreaterThanOrEqual(1000);
+      expect(updates.at(-1)!.text).toMatch(/\(finished\)$/);
+      // A finished run's message no longer offers to cancel it.
+      expect(JSON.stringify(updates.at(-1))).not.toContain('cancel');
+      // The run whose message is gone is no longer watched, nor updated.
+      expect(await worker.watched('slack:')).toEqual([]);
+      expect(updates.every((u) => u.ts === '2001.000100')).toBe(true);
+    } finally {
+      await worker.close();
+    }
   });
 
   it('resumes updating progress messages after a restart', async () => {
@@ -415,7 +462,7 @@ describe('the Slack bot', () => {
         user: { id: user },
         channel: { id: 'C1' },
         team: { id: 'T1' },
-        trigger_id: 't',
+        trigger_id: `t${++triggers}`,
         response_url: `${HOOK}/actions/r`,
         container: { type: 'message', message_ts: '1004.000100', channel_id: 'C1' },
         actions: [
@@ -455,7 +502,7 @@ describe('the Slack bot', () => {
         type: 'block_actions',
         user: { id: 'U7' },
         team: { id: 'T1' },
-        trigger_id: 't',
+        trigger_id: `t${++triggers}`,
         response_url: `${HOOK}/actions/b`,
         container: { type: 'ephemeral', message_ts: '1', channel_id: 'C1' },
         actions: [
@@ -635,7 +682,7 @@ describe('per-user limits and the allowlist', () => {
       channel_id: 'C1',
       team_id: 'T1',
       response_url: `${HOOK}/c`,
-      trigger_id: 't',
+      trigger_id: `t${Math.random()}`,
     }).toString();
     const ts = Math.floor(Date.now() / 1000);
     const sig = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;

@@ -56,7 +56,11 @@ export function jcbCommand(ctx: BotContext) {
           filename: `jcb-leaderboard-${board.source}-${board.shot}-shot.png`,
           title: `J-ClinicalBench leaderboard (${board.source}, ${board.shot}-shot)`,
         });
-        return { response_type: 'ephemeral', ...message('Leaderboard posted, with its chart.') };
+        const name = /^<#[A-Z0-9]+\|([^>]+)>$/.exec(cmd.post)?.[1];
+        return {
+          response_type: 'ephemeral',
+          ...message(`Leaderboard posted to ${name ? `#${name}` : cmd.post}, with its chart.`),
+        };
       }
       case 'eval':
         await evaluateInBackground(ctx, client, command.channel_id, command.user_id, cmd);
