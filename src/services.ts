@@ -695,7 +695,7 @@ export function createServices(options: ServicesOptions = {}) {
             elapsedMs,
             etaMs: left !== undefined && done + failed > 0 ? (elapsedMs / (done + failed)) * left : undefined,
             scores: summary.scores,
-            previous: Object.fromEntries(await s.previousScores(run.model, run.shot, run.created_at)),
+            previous: Object.fromEntries(await s.previousScores(run.model, run.shot, run.created_at, run.doc_limit)),
           };
         }),
       );

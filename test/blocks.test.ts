@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { runParent, runReplies, decodeRef, encodeRef } from '../handlers/blocks/run.js';
 import { cut, LIMITS } from '../handlers/blocks/text.js';
-import type { RunResult } from '../src/services.js';
+import { metricsText } from '../src/format.js';
+import { createServices, type RunResult } from '../src/services.js';
+import { FIXTURE_RELEASE, freshStore, inThreadTokenizer } from './helpers.js';
 
 const long = 'あ'.repeat(10_000);
 const result: RunResult = {
@@ -52,5 +54,38 @@ describe('run messages', () => {
 
   it('cuts nothing that fits', () => {
     expect(cut('短い', 10)).toBe('短い');
+  });
+});
+
+describe('one readable scale', () => {
+  it('labels the release keys and shows scores ×100 with one decimal, counts as they are', () => {
+    expect(metricsText({ _precision: 0, recall: 0.25, _f1: 1 / 3, total_tp: 3 })).toBe(
+      'precision 0.0 · recall 25.0 · F1 33.3 · TP 3',
+    );
+    expect(metricsText({ t: { accuracy: 0.5 }, n: { accuracy: 1 } })).toBe('T accuracy 50.0 · N accuracy 100.0');
+    const scores = JSON.stringify(runReplies(result)[2].blocks);
+    expect(scores).toContain('precision *50.0* · recall *25.0* · F1 *33.3*');
+    // The parent and its thread say the same number.
+    expect(runParent(result, []).text).toContain('ROUGE-L 33.3');
+  });
+});
+
+describe('a change against the previous run', () => {
+  it('is reported only against a run over the same documents (same shot and limit)', async () => {
+    const store = await freshStore('sqlite');
+    try {
+      const s = createServices({
+        env: { JCB_DATA_DIR: FIXTURE_RELEASE, ...store.env },
+        tokenizer: inThreadTokenizer(),
+      });
+      await s.evaluate({ task: 'irs', model: 'gpt-4o', shot: 'one' });
+      const limited = await s.evaluate({ task: 'irs', model: 'gpt-4o', shot: 'one', limit: 1 });
+      expect((await s.status(limited.run.id))[0].previous).toEqual({});
+      const again = await s.evaluate({ task: 'irs', model: 'gpt-4o', shot: 'one', limit: 1 });
+      expect(Object.keys((await s.status(again.run.id))[0].previous)).toEqual(['irs']);
+      await s.close();
+    } finally {
+      await store.drop();
+    }
   });
 });

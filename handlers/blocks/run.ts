@@ -1,5 +1,6 @@
 // A `run` in a thread: the parent message (what ran, the score, what to try next) and its replies.
 import type { KnownBlock } from '@slack/types';
+import { metricsText } from '../../src/format.js';
 import type { RunResult } from '../../src/services.js';
 import type { Comparison, Metrics } from '../../src/tasks/types.js';
 import { code, context, fields, LIMITS, message, pct, plain, section } from './text.js';
@@ -40,15 +41,7 @@ export function decodeRef(blockId: string | undefined): RunRef | undefined {
 const source = (r: RunResult) =>
   r.model.provider === 'replay' ? 'replay of the released generation' : r.model.provider;
 
-function formatMetrics(m: Metrics, prefix = ''): string {
-  return Object.entries(m)
-    .map(([k, v]) =>
-      typeof v === 'number'
-        ? `${prefix}${k} *${Number.isInteger(v) ? v : v.toFixed(4)}*`
-        : formatMetrics(v, `${prefix}${k}.`),
-    )
-    .join('  ·  ');
-}
+const formatMetrics = (m: Metrics) => metricsText(m, (n) => `*${n}*`);
 
 export function runParent(r: RunResult, models: readonly { alias: string; label: string }[]): Message {
   const ref: RunRef = { t: r.task.id, m: r.model.alias, d: r.document.id, s: r.shot };
@@ -106,7 +99,7 @@ export function comparisonBlocks(c: Comparison, metric: string, metrics: Metrics
     case 'texts':
       return [
         fields(`*Gold*\n${c.gold}`, `*Output* (as scored)\n${c.output ? c.output : '_empty_'}`),
-        context(`${metric}: ${formatMetrics(metrics)}`),
+        context(`${metric} (×100): ${formatMetrics(metrics)}`),
       ];
     case 'entities':
       return [
@@ -140,7 +133,7 @@ export function runReplies(r: RunResult): Message[] {
           ]),
     ]),
     message(`Scores: ${r.task.metric} ${pct(r.score)}`, [
-      section(`*Scores* — ${r.task.metric} *${pct(r.score)}*\n${formatMetrics(r.metrics)}`),
+      section(`*Scores* (×100) — ${r.task.metric} *${pct(r.score)}*\n${formatMetrics(r.metrics)}`),
     ]),
   ];
 }
