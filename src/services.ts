@@ -354,7 +354,10 @@ export function createServices(options: ServicesOptions = {}) {
   async function requireRun(id: string): Promise<Run> {
     const run = await (await getStore()).getRun(id);
     if (!run)
-      throw new UserError(`No run "${id}" in ${(await getStore()).where}.`, 'See `jcb runs` for the stored runs.');
+      throw new UserError(`No run "${id}".`, 'Check its id: `status` lists the runs under way.', {
+        detail: `in ${(await getStore()).where}`,
+        hint: 'See `jcb runs` for the stored runs.',
+      });
     return run;
   }
 

@@ -532,6 +532,11 @@ describe('the Slack bot', () => {
     await command('eval irs gpt-4o');
     const [r] = (await until(() => responses, 1)) as Posted[];
     expect(r.body.text).toMatch(/The evaluation queue is unavailable/);
+    // Slack speaks Slack: no Redis URL, no environment variable, no terminal command.
+    expect(r.body.text).not.toMatch(/redis:|REDIS_URL|127\.0\.0\.1/);
+    await command('status nope');
+    const [unknown] = ((await until(() => responses, 2)) as Posted[]).slice(1);
+    expect(unknown.body.text).toBe(':warning: No run "nope". Check its id: `status` lists the runs under way.');
     await command('run mr gpt-4o A_p1');
     expect(((await until(() => posted, 4)) as Posted[])[0].body.text).toMatch(/^MR · gpt-4o/);
   });

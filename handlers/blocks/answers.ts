@@ -1,6 +1,6 @@
 // Replies to people's own text, and error messages.
 import type { AskResult } from '../../src/services.js';
-import { UserError } from '../../src/errors.js';
+import { UserError, userErrorText } from '../../src/errors.js';
 import { ProviderError } from '../../src/models/provider.js';
 import type { Message } from './run.js';
 import { code, context, cut, escape, LIMITS, message, section } from './text.js';
@@ -19,7 +19,7 @@ const said = (text: string) => cut(escape(text), LIMITS.messageText);
 
 /** What went wrong and what would be right; an unexpected error is reported without its internals. */
 export function errorText(err: unknown): string {
-  if (err instanceof UserError) return said(`:warning: ${err.message}${err.hint ? ` ${err.hint}` : ''}`);
+  if (err instanceof UserError) return said(`:warning: ${userErrorText(err, 'chat')}`);
   if (err instanceof ProviderError) {
     return said(`:warning: The model's provider failed: ${err.message}. Try again later, or another model.`);
   }

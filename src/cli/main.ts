@@ -1,6 +1,6 @@
 // The `jcb` program: parses argv with the shared grammar, calls the services, prints.
 import { parseCommand, USAGE, type Command } from '../command/grammar.js';
-import { UserError } from '../errors.js';
+import { UserError, userErrorText } from '../errors.js';
 import { cancelSummary } from '../format.js';
 import { createServices, type Services } from '../services.js';
 import { writeFileSync } from 'node:fs';
@@ -228,7 +228,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof UserError) {
-      process.stderr.write(`jcb: ${err.message}${err.hint ? ` ${err.hint}` : ''}\n`);
+      process.stderr.write(`jcb: ${userErrorText(err, 'terminal')}\n`);
       return 1;
     }
     process.stderr.write(`jcb: unexpected error: ${(err as Error).message}\n`);

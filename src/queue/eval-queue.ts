@@ -71,8 +71,12 @@ export async function ensureReachable(
     await Promise.race([ping, timeout]);
   } catch (err) {
     throw new UserError(
-      `The evaluation queue is unavailable: Redis at ${redisUrl(env).replace(/\/\/[^@]*@/, '//')} does not answer (${(err as Error).message}).`,
-      'Start Redis or set REDIS_URL; single documents (`run`) work without it.',
+      'The evaluation queue is unavailable.',
+      'Single documents (`run`) work without it; ask whoever runs the bot to start Redis.',
+      {
+        detail: `Redis at ${redisUrl(env).replace(/\/\/[^@]*@/, '//')} does not answer: ${(err as Error).message}`,
+        hint: 'Start Redis or set REDIS_URL; single documents (`run`) work without it.',
+      },
     );
   } finally {
     clearTimeout(timer);
