@@ -84,6 +84,8 @@ export async function runInThread(
 ) {
   if (isExpensive(ctx, req.model)) ctx.safety.checkExpensive(userId, channel, `Running ${req.model}`);
   const result = await ctx.services.run(req);
+  // Recorded before posting: App Home may be opened as soon as the thread appears.
+  await ctx.services.recordRequest(userId, `slack:${channel}`, result);
   const models = ctx.services.models().map((m) => ({ alias: m.alias, label: m.label }));
   const parent = await post(client, channel, runParent(result, models));
   for (const reply of runReplies(result)) await post(client, channel, reply, parent.ts);
@@ -97,6 +99,5 @@ export async function runInThread(
     };
     await post(client, channel, rateMessage(rated), parent.ts);
   }
-  await ctx.services.recordRequest(userId, `slack:${channel}`, result);
   return result;
 }

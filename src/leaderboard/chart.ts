@@ -2,7 +2,7 @@
 // rendered offline to PNG with resvg, in a font that draws Japanese where the system has one.
 import { existsSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
-import type { Leaderboard } from '../services.js';
+import type { Leaderboard } from './board.js';
 
 const COLORS = [
   '#1d4f91',

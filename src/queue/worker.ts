@@ -2,7 +2,8 @@
 // run (aggregates it, once) when its last document is stored.
 import type Queue from 'bull';
 import { findTask } from '../evaluation/documents.js';
-import { finishRun, planDocuments, processItems, type EngineDeps } from '../evaluation/engine.js';
+import { finishRun, processItems, type EngineDeps } from '../evaluation/engine.js';
+import { planDocuments } from '../evaluation/plan.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
 import type { Run, Store } from '../store/store.js';

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import type { Shot } from '../tasks/types.js';
+import type { Shot } from '../tasks/shots.js';
 import { isDirectory, releaseRoot } from './data-dir.js';
 import { readCsv, readJson, readJsonRows, type Row } from './files.js';
 

@@ -20,8 +20,7 @@ export const TASK_IDS = [
 ] as const;
 export type TaskId = (typeof TASK_IDS)[number];
 
-export const SHOTS = ['one', 'zero'] as const;
-export type Shot = (typeof SHOTS)[number];
+export { SHOTS, type Shot } from './shots.js';
 
 /** One benchmark item: what the prompt is filled with, and the reference answer. */
 export interface Document<G> {

@@ -1,0 +1,93 @@
+// A run's record and plan: the documents it covers, and the stored run it writes to (new, or resumed
+// when the same run id names the same model, setting and limit).
+import { randomBytes } from 'node:crypto';
+import { UserError } from '../errors.js';
+import type { ModelProvider } from '../models/provider.js';
+import type { Release } from '../release/release.js';
+import type { Run, Store } from '../store/store.js';
+import type { Document, Shot, Task } from '../tasks/types.js';
+import { evaluationDocuments } from './documents.js';
+
+export interface EvalRequest {
+  tasks: readonly Task[];
+  shot: Shot;
+  /** The first N documents of each task. */
+  limit?: number;
+  /** Documents in flight at once (default: the provider's concurrency). */
+  concurrency?: number;
+  /** Resume this run, or create it under this id. */
+  runId?: string;
+  noCache?: boolean;
+  /** Who starts the run (a Slack user id, or `terminal`), kept as its owner. */
+  startedBy?: string;
+}
+
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+export interface Item {
+  task: Task;
+  doc: Document<unknown>;
+  index: number;
+}
+
+/** The documents a run covers, per task, in a fixed order. */
+export function planDocuments(
+  req: Pick<EvalRequest, 'tasks' | 'shot' | 'limit'>,
+  provider: ModelProvider,
+  release: Release,
+): Item[] {
+  return req.tasks.flatMap((task) => {
+    const docs = provider.documents?.(task, req.shot) ?? evaluationDocuments(task, release, req.shot);
+    return docs.slice(0, req.limit ?? docs.length).map((doc, index) => ({ task, doc, index }));
+  });
+}
+
+export async function openRun(
+  store: Store,
+  req: EvalRequest,
+  provider: ModelProvider,
+  status = 'running',
+): Promise<Run> {
+  const tasks = JSON.stringify(req.tasks.map((t) => t.id));
+  if (req.runId) {
+    const existing = await store.getRun(req.runId);
+    if (existing) {
+      const same =
+        existing.model === provider.config.alias &&
+        existing.shot === req.shot &&
+        existing.tasks === tasks &&
+        existing.doc_limit === (req.limit ?? null);
+      if (!same) {
+        throw new UserError(
+          `Run ${req.runId} is ${existing.model} on ${JSON.parse(existing.tasks).join(',')} (${existing.shot}-shot${existing.doc_limit ? `, limit ${existing.doc_limit}` : ''}).`,
+          'Resume it with the same task, model, shot and limit, or start a new run without --run.',
+        );
+      }
+      await store.setRunStatus(existing.id, status);
+      return { ...existing, status };
+    }
+  }
+  const now = new Date().toISOString();
+  const run: Run = {
+    id: req.runId ?? newRunId(),
+    model: provider.config.alias,
+    provider: provider.config.provider,
+    engine: JSON.stringify({
+      ...(provider.fingerprint ?? { provider: provider.config.provider }),
+      node: process.version,
+    }),
+    shot: req.shot,
+    tasks,
+    doc_limit: req.limit ?? null,
+    status,
+    created_at: now,
+    updated_at: now,
+    planned: null,
+    started_by: req.startedBy ?? null,
+  };
+  await store.createRun(run);
+  return run;
+}

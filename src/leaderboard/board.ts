@@ -1,0 +1,23 @@
+// The shape of Table 4 (the leaderboard), shared by the service that computes it and the chart that draws it.
+import type { Interval } from '../metrics/bootstrap.js';
+import type { Provider } from '../models/registry.js';
+import type { Shot } from '../tasks/types.js';
+
+export interface LeaderboardRow {
+  model: string;
+  label: string;
+  provider: Provider;
+  /** One cell per task, in `columns` order; null where there is no score. */
+  cells: (number | null)[];
+  /** For stored runs: the run each cell comes from. */
+  runs?: (string | null)[];
+  /** 95 % bootstrap interval of each cell (documents resampled, seed 1, 1,000 resamples). */
+  intervals?: (Interval | null)[];
+}
+
+export interface Leaderboard {
+  shot: Shot;
+  source: 'paper' | 'runs';
+  columns: { id: string; label: string }[];
+  rows: LeaderboardRow[];
+}

@@ -1,0 +1,105 @@
+// The shared context of the service modules: what several capabilities need, each opened lazily, once.
+import type Queue from 'bull';
+import { UserError } from '../errors.js';
+import { findTask } from '../evaluation/documents.js';
+import { createRougeTokenizer, type RougeTokenizer } from '../metrics/tokenizer/index.js';
+import { createProvider } from '../models/index.js';
+import type { ModelProvider } from '../models/provider.js';
+import { loadModels, type ModelConfig } from '../models/registry.js';
+import { openEvalQueue, openScheduleQueue, type ChunkJob } from '../queue/eval-queue.js';
+import { Release } from '../release/release.js';
+import { Store, type Run } from '../store/store.js';
+import type { ScoringContext, Task } from '../tasks/types.js';
+import { TASKS } from '../../tasks/index.js';
+
+export interface ServicesOptions {
+  env?: NodeJS.ProcessEnv;
+  tokenizer?: RougeTokenizer;
+  random?: () => number;
+  /** Backoff base for live providers (tests shorten it). */
+  retryBaseDelayMs?: number;
+}
+
+export interface ServiceContext {
+  env: NodeJS.ProcessEnv;
+  /** Uniform in [0, 1): which random document or output is picked (tests fix it). */
+  random: () => number;
+  release(): Release;
+  /** Whether JCB_DATA_DIR (or the default) holds a readable release. */
+  hasRelease(): boolean;
+  tokenizer(): RougeTokenizer;
+  store(): Promise<Store>;
+  queue(): Queue.Queue<ChunkJob>;
+  scheduleQueue(): Queue.Queue;
+  /** One provider per model alias, kept for the life of the services (replayed files are read once). */
+  providerOf(model: ModelConfig): ModelProvider;
+  /** The models of data/models.yml replayed from the release. */
+  replayModels(): ModelConfig[];
+  scoring: ScoringContext;
+  /** Releases what was opened: tokenizer threads, queue connections, the store. */
+  close(): Promise<void>;
+}
+
+export function createContext(options: ServicesOptions = {}): ServiceContext {
+  const env = options.env ?? process.env;
+  let release: Release | undefined;
+  let tokenizer = options.tokenizer;
+  let store: Promise<Store> | undefined;
+  let queue: Queue.Queue<ChunkJob> | undefined;
+  let scheduleQueue: Queue.Queue | undefined;
+  const providers = new Map<string, ModelProvider>();
+  const getRelease = () => (release ??= Release.fromEnv(env));
+  const getTokenizer = () => (tokenizer ??= createRougeTokenizer());
+  return {
+    env,
+    random: options.random ?? Math.random,
+    release: getRelease,
+    hasRelease() {
+      try {
+        getRelease();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    tokenizer: getTokenizer,
+    store: () => (store ??= Store.open(env)),
+    queue: () => (queue ??= openEvalQueue(env)),
+    scheduleQueue: () => (scheduleQueue ??= openScheduleQueue(env)),
+    providerOf(model) {
+      if (!providers.has(model.alias)) {
+        providers.set(
+          model.alias,
+          createProvider(model, { release: getRelease, env, retryBaseDelayMs: options.retryBaseDelayMs }),
+        );
+      }
+      return providers.get(model.alias)!;
+    },
+    replayModels: () => loadModels(env).filter((m) => m.provider === 'replay'),
+    scoring: { tokenize: (texts: readonly string[]) => getTokenizer().tokenize(texts) },
+    async close() {
+      await tokenizer?.close();
+      // Closing fails only if the connection is already gone, which is what closing wants.
+      await queue?.close().catch(() => {});
+      await scheduleQueue?.close().catch(() => {});
+      if (store) await (await store).close();
+    },
+  };
+}
+
+/** The tasks a `--task` value names: `all`, or ids/labels separated by commas. Unknown ones throw UserError. */
+export function tasksOf(spec: string): Task[] {
+  return spec.toLowerCase() === 'all' ? [...TASKS] : spec.split(',').map((t) => findTask(t.trim()));
+}
+
+/** A stored run by id; UserError naming the store if there is none. */
+export async function requireRun(ctx: ServiceContext, id: string): Promise<Run> {
+  const store = await ctx.store();
+  const run = await store.getRun(id);
+  if (!run)
+    throw new UserError(`No run "${id}".`, 'Check its id: `status` lists the runs under way.', {
+      detail: `in ${store.where}`,
+      hint: 'See `jcb runs` for the stored runs.',
+    });
+  return run;
+}

@@ -1,0 +1,86 @@
+// Table 4: from the replayed generations (`paper`) or the latest stored runs (`runs`), and as a chart.
+import { leaderboardPng } from '../leaderboard/chart.js';
+import type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
+import { scoreInterval } from '../metrics/bootstrap.js';
+import { loadModels } from '../models/registry.js';
+import type { ReplayModel } from '../models/replay.js';
+import type { Shot } from '../tasks/types.js';
+import { TASKS } from '../../tasks/index.js';
+import type { ServiceContext } from './context.js';
+import { storedScores } from './runs.js';
+import { scoreGenerationFile } from './score.js';
+
+export type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
+
+/** The latest finished run of each model and setting; a run on every document outranks a --limit one. */
+async function runsBoard(ctx: ServiceContext, shot: Shot): Promise<LeaderboardRow[]> {
+  const store = await ctx.store();
+  const latest = new Map<string, { score: number; run: string; limited: boolean }>();
+  for (const s of await store.scores()) {
+    if (s.shot !== shot || s.status !== 'finished') continue;
+    const key = `${s.model}\u0000${s.task}`;
+    const limited = s.doc_limit !== null;
+    if (!limited || latest.get(key)?.limited !== false) latest.set(key, { score: s.score, run: s.run_id, limited });
+  }
+  const models = [...new Set([...latest.keys()].map((k) => k.split('\u0000')[0]))];
+  const known = new Map(loadModels(ctx.env).map((m) => [m.alias, m]));
+  return Promise.all(
+    models.map(async (model): Promise<LeaderboardRow> => {
+      const cells = TASKS.map((t) => latest.get(`${model}\u0000${t.id}`));
+      const config = known.get(model);
+      const intervals = await Promise.all(
+        cells.map(async (c, i) => (c ? scoreInterval(TASKS[i], await storedScores(store, c.run, TASKS[i].id)) : null)),
+      );
+      return {
+        model,
+        label: config?.label ?? model,
+        provider: config?.provider ?? 'openai-compatible',
+        cells: cells.map((c) => c?.score ?? null),
+        runs: cells.map((c) => c?.run ?? null),
+        intervals,
+      };
+    }),
+  );
+}
+
+/** The paper's board: each replayed model's released files, scored. */
+async function paperBoard(ctx: ServiceContext, shot: Shot): Promise<LeaderboardRow[]> {
+  ctx.tokenizer().warm();
+  const rows = ctx.replayModels().map(async (model): Promise<LeaderboardRow> => {
+    const replay = ctx.providerOf(model) as ReplayModel;
+    const scored = await Promise.all(
+      TASKS.map(async (task) => {
+        const file = replay.file(task, shot);
+        return file ? await scoreGenerationFile(ctx, task, file) : null;
+      }),
+    );
+    return {
+      model: model.alias,
+      label: model.label,
+      provider: model.provider,
+      cells: scored.map((c) => c?.score ?? null),
+      intervals: scored.map((c, i) => (c ? scoreInterval(TASKS[i], c.documents) : null)),
+    };
+  });
+  return Promise.all(rows);
+}
+
+export function leaderboardServices(ctx: ServiceContext) {
+  // The paper's board depends only on the release: computed once per shot.
+  const paperBoards = new Map<Shot, Leaderboard>();
+  return {
+    /** Table 4 from the replayed generations (`paper`), or from the latest stored run of each model (`runs`). */
+    async leaderboard(shot: Shot, source: 'paper' | 'runs' = 'paper'): Promise<Leaderboard> {
+      const columns = TASKS.map((t) => ({ id: t.id, label: t.label }));
+      if (source === 'runs') return { shot, source, columns, rows: await runsBoard(ctx, shot) };
+      const memo = paperBoards.get(shot);
+      if (memo) return memo;
+      const board: Leaderboard = { shot, source, columns, rows: await paperBoard(ctx, shot) };
+      paperBoards.set(shot, board);
+      return board;
+    },
+
+    /** Table 4 as a PNG chart. */
+    leaderboardChart: (board: Leaderboard) => leaderboardPng(board),
+  };
+}

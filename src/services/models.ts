@@ -1,0 +1,28 @@
+// The catalogue: the benchmark's tasks and the configured models with whether each can run here.
+import { addModel, availability, loadModels } from '../models/registry.js';
+import { TASKS } from '../../tasks/index.js';
+import type { ServiceContext } from './context.js';
+
+export function modelServices(ctx: ServiceContext) {
+  return {
+    tasks: () => TASKS.map((t) => ({ id: t.id, label: t.label, title: t.title, metric: t.metric, folder: t.folder })),
+
+    models: () => {
+      const release = ctx.hasRelease();
+      return loadModels(ctx.env).map((m) => ({
+        alias: m.alias,
+        label: m.label,
+        provider: m.provider,
+        source:
+          m.provider === 'replay'
+            ? `release: ${m.release}`
+            : m.provider === 'baseline'
+              ? 'tasks/*.ts baselines'
+              : `${m.model} @ ${m.baseUrl ?? 'api.openai.com'}`,
+        ...availability(m, ctx.env, release),
+      }));
+    },
+
+    addModel: (alias: string, entry: Record<string, unknown>) => addModel(alias, entry, ctx.env),
+  };
+}

@@ -1,0 +1,181 @@
+// One document through one model (`run`), a user's own text (`ask`), and who asked for which run.
+import { MAX_FREE_TEXT } from '../command/conversation.js';
+import { UserError } from '../errors.js';
+import { evaluationDocuments, findDocument, findTask } from '../evaluation/documents.js';
+import type { ModelProvider } from '../models/provider.js';
+import { findModel, loadModels, type Provider } from '../models/registry.js';
+import { ReplayModel } from '../models/replay.js';
+import { buildPrompt } from '../tasks/prompt.js';
+import type { Comparison, Document, Metrics, Parsed, Shot, Task } from '../tasks/types.js';
+import { TASKS } from '../../tasks/index.js';
+import type { ServiceContext } from './context.js';
+
+export interface RunRequest {
+  task: string;
+  model: string;
+  /** A document id, the start of one, or `random`. */
+  doc: string;
+  shot: Shot;
+}
+
+export interface RunResult {
+  task: Pick<Task, 'id' | 'label' | 'title' | 'metric'>;
+  model: { alias: string; label: string; provider: Provider };
+  shot: Shot;
+  document: { id: string; text: string };
+  gold: string;
+  output: string;
+  parse: { ok: boolean; problem?: string; shown: string };
+  comparison: Comparison;
+  /** This document's numbers, under the keys of the release's results/ files. */
+  metrics: Metrics;
+  /** The Table 4 number of this one document (0–1). */
+  score: number;
+}
+
+export interface AskRequest {
+  task: string;
+  /** Default: JCB_CHAT_MODEL, else the first model allowed free text. */
+  model?: string;
+  text: string;
+}
+
+export interface AskResult {
+  task: Pick<Task, 'id' | 'label' | 'title'>;
+  model: { alias: string; label: string; provider: Provider };
+  output: string;
+  parse: { ok: boolean; problem?: string; shown: string };
+}
+
+/** The document a `run` request names, among those the provider can answer for. */
+function pickDocument(ctx: ServiceContext, task: Task, provider: ModelProvider, req: RunRequest): Document<unknown> {
+  const candidates =
+    provider instanceof ReplayModel
+      ? [...provider.requireGenerations(task, req.shot, TASKS).values()].flatMap((g) =>
+          g.document ? [g.document] : [],
+        )
+      : evaluationDocuments(task, ctx.release(), req.shot);
+  if (req.doc === 'random') return candidates[Math.floor(ctx.random() * candidates.length)];
+  const known = [...(task.loadDocuments(ctx.release()) as Document<unknown>[]), ...candidates];
+  const doc = findDocument(known, req.doc, task);
+  if (req.shot === 'one' && task.oneShotExamples.includes(doc.id)) {
+    throw new UserError(
+      `${task.id} document ${doc.id} is the example inside the one-shot prompt, so it is not evaluated one-shot.`,
+      'Try it with --shot zero, or pick another document.',
+    );
+  }
+  if (!candidates.some((d) => d.id === doc.id)) {
+    throw new UserError(
+      `${provider.config.alias} (replay) has no released ${req.shot}-shot generation for ${task.id} document ${doc.id}.`,
+      `Documents it has include: ${candidates
+        .slice(0, 3)
+        .map((d) => d.id)
+        .join(', ')} (or use "random").`,
+    );
+  }
+  return doc;
+}
+
+/** The live model that may answer free text: the one asked for, else JCB_CHAT_MODEL, else the first allowed. */
+function freeTextModel(ctx: ServiceContext, asked: string | undefined) {
+  const allowed = loadModels(ctx.env).filter((m) => m.provider !== 'replay' && m.provider !== 'baseline' && m.freeText);
+  const alias = asked ?? ctx.env.JCB_CHAT_MODEL ?? allowed[0]?.alias;
+  const suggestion = allowed.length
+    ? `Models allowed free text: ${allowed.map((m) => m.alias).join(', ')}.`
+    : 'No model is allowed free text yet: set `freeText: true` on a live model in data/models.yml.';
+  if (!alias) throw new UserError('No model may answer free text.', suggestion);
+  const model = findModel(alias, ctx.env);
+  if (model.provider === 'replay') {
+    throw new UserError(`${model.alias} is replayed from the paper's outputs: it cannot answer new text.`, suggestion);
+  }
+  if (model.provider !== 'baseline' && !model.freeText) {
+    throw new UserError(
+      `${model.alias} is not allowed free text: it would send it to ${model.baseUrl ?? 'api.openai.com'}.`,
+      suggestion,
+    );
+  }
+  return model;
+}
+
+export function runServices(ctx: ServiceContext) {
+  return {
+    async run(req: RunRequest): Promise<RunResult> {
+      const task = findTask(req.task);
+      const model = findModel(req.model, ctx.env);
+      const provider = ctx.providerOf(model);
+      const doc = pickDocument(ctx, task, provider, req);
+      const prompt = provider instanceof ReplayModel ? '' : buildPrompt(ctx.release(), task.folder, doc, req.shot);
+      const generation = await provider.generate({ task, document: doc, shot: req.shot, prompt });
+      const gold = generation.gold ?? doc.gold;
+      const parsed = task.parse(generation.output) as Parsed<unknown>;
+      const [docScore] = await task.score([{ gold, parsed }], ctx.scoring);
+      const metrics = task.aggregate([docScore]);
+      return {
+        task: { id: task.id, label: task.label, title: task.title, metric: task.metric },
+        model: { alias: model.alias, label: model.label, provider: model.provider },
+        shot: req.shot,
+        document: { id: doc.id, text: doc.text },
+        gold: task.showGold(gold),
+        output: generation.output,
+        parse: { ok: parsed.ok, problem: parsed.problem, shown: task.showParsed(parsed) },
+        comparison: task.compare?.(gold, parsed) ?? {
+          kind: 'labels',
+          gold: task.showGold(gold),
+          predicted: task.showParsed(parsed),
+        },
+        metrics,
+        score: task.headline(metrics),
+      };
+    },
+
+    /** A model's answer to a user's own text (no gold, so no score). Only live models allowed free text. */
+    async ask(req: AskRequest): Promise<AskResult> {
+      const task = findTask(req.task);
+      if (!task.documentFromText) {
+        const open = TASKS.filter((t) => t.documentFromText).map((t) => t.id);
+        throw new UserError(
+          `${task.id} does not take free text (its input has several parts).`,
+          `Tasks that do: ${open.join(', ')}.`,
+        );
+      }
+      if (Array.from(req.text).length > MAX_FREE_TEXT) {
+        throw new UserError(
+          `The text is ${Array.from(req.text).length} characters long; the limit is ${MAX_FREE_TEXT}.`,
+        );
+      }
+      const model = freeTextModel(ctx, req.model);
+      const doc = task.documentFromText(req.text, ctx.release()) as Document<unknown>;
+      const generation = await ctx.providerOf(model).generate({
+        task,
+        document: doc,
+        shot: 'zero',
+        prompt: buildPrompt(ctx.release(), task.folder, doc, 'zero'),
+      });
+      const parsed = task.parse(generation.output) as Parsed<unknown>;
+      return {
+        task: { id: task.id, label: task.label, title: task.title },
+        model: { alias: model.alias, label: model.label, provider: model.provider },
+        output: generation.output,
+        parse: { ok: parsed.ok, problem: parsed.problem, shown: task.showParsed(parsed) },
+      };
+    },
+
+    /** Remembers who asked for a single-document run (App Home lists a person's recent ones). */
+    async recordRequest(userId: string, origin: string, result: RunResult): Promise<void> {
+      await (
+        await ctx.store()
+      ).recordRequest({
+        user_id: userId,
+        origin,
+        task: result.task.id,
+        model: result.model.alias,
+        shot: result.shot,
+        doc_id: result.document.id,
+        score: result.score,
+        created_at: new Date().toISOString(),
+      });
+    },
+
+    recentRequests: async (userId: string, limit = 10) => (await ctx.store()).recentRequests(userId, limit),
+  };
+}

@@ -1,0 +1,95 @@
+// Stored runs: their summaries (scores with intervals, documents done and failed) and export.
+import path from 'node:path';
+import { findTask } from '../evaluation/documents.js';
+import { planDocuments } from '../evaluation/plan.js';
+import { exportRun } from '../evaluation/export.js';
+import { scoreInterval, type Interval } from '../metrics/bootstrap.js';
+import { findModel } from '../models/registry.js';
+import type { Run, Store } from '../store/store.js';
+import type { DocScore, Metrics, Shot } from '../tasks/types.js';
+import { requireRun, type ServiceContext } from './context.js';
+
+export interface RunSummary {
+  run: Run;
+  tasks: string[];
+  scores: {
+    task: string;
+    n: number;
+    failed: number;
+    parseFailures: number;
+    score: number;
+    metrics: Metrics;
+    interval: Interval | null;
+  }[];
+  documents: { done: number; failed: number; cached: number };
+  failures: { task: string; doc: string; error: string }[];
+}
+
+/** The per-document scores a run stored for a task, in document order. */
+export async function storedScores(store: Store, runId: string, task: string): Promise<DocScore[]> {
+  return (await store.documents(runId, task))
+    .filter((d) => d.status === 'done')
+    .sort((a, b) => a.doc_index - b.doc_index)
+    .map((d) => JSON.parse(d.scores!) as DocScore);
+}
+
+export async function runSummary(ctx: ServiceContext, run: Run): Promise<RunSummary> {
+  const s = await ctx.store();
+  const [scores, docs] = await Promise.all([s.scores(run.id), s.documents(run.id)]);
+  return {
+    run,
+    tasks: JSON.parse(run.tasks) as string[],
+    scores: await Promise.all(
+      scores.map(async (r) => ({
+        task: r.task,
+        n: r.n,
+        failed: r.failed,
+        parseFailures: r.parse_failures,
+        score: r.score,
+        metrics: JSON.parse(r.metrics) as Metrics,
+        interval: scoreInterval(findTask(r.task), await storedScores(s, run.id, r.task)),
+      })),
+    ),
+    documents: {
+      done: docs.filter((d) => d.status === 'done').length,
+      failed: docs.filter((d) => d.status === 'failed').length,
+      cached: docs.filter((d) => d.cached === 1).length,
+    },
+    failures: docs
+      .filter((d) => d.status === 'failed')
+      .map((d) => ({ task: d.task, doc: d.doc_id, error: d.error ?? '' })),
+  };
+}
+
+export function runsServices(ctx: ServiceContext) {
+  return {
+    async runs(): Promise<RunSummary[]> {
+      const runs = await (await ctx.store()).listRuns();
+      return Promise.all(runs.map((run) => runSummary(ctx, run)));
+    },
+
+    show: async (id: string) => runSummary(ctx, await requireRun(ctx, id)),
+    /** A stored run, or undefined. */
+    findRun: async (id: string) => (await ctx.store()).getRun(id),
+
+    /** Writes a run in the release's layout under `dir`; `jcb score <dir>/generated` re-scores it. */
+    async exportRun(id: string, dir: string): Promise<string[]> {
+      const run = await requireRun(ctx, id);
+      const s = await ctx.store();
+      const [rows, scores] = await Promise.all([s.documents(run.id), s.scores(run.id)]);
+      const provider = ctx.providerOf(findModel(run.model, ctx.env));
+      const tasks = (JSON.parse(run.tasks) as string[]).map(findTask).map((task) => {
+        const docs = planDocuments({ tasks: [task], shot: run.shot as Shot }, provider, ctx.release()).map(
+          (i) => i.doc,
+        );
+        return {
+          task,
+          rows: rows.filter((r) => r.task === task.id),
+          score: scores.find((x) => x.task === task.id),
+          documents: new Map(docs.map((d) => [d.id, d])),
+        };
+      });
+      return exportRun(path.resolve(dir), { run, tasks });
+    },
+  };
+}

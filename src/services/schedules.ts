@@ -1,0 +1,119 @@
+// Schedules (data/schedules.yml): evaluations queued when they fire, and their digests.
+import { UserError } from '../errors.js';
+import { findTask } from '../evaluation/documents.js';
+import { scoreInterval, type Interval } from '../metrics/bootstrap.js';
+import { ensureReachable } from '../queue/eval-queue.js';
+import { installSchedules, loadSchedules, type Schedule, type ScheduleJob } from '../queue/schedules.js';
+import type { Store } from '../store/store.js';
+import type { Shot } from '../tasks/types.js';
+import { TASKS } from '../../tasks/index.js';
+import { enqueue } from './background.js';
+import type { ServiceContext } from './context.js';
+import { storedScores } from './runs.js';
+
+export interface DigestRow {
+  model: string;
+  task: string;
+  score: number | null;
+  /** The score the last digest reported. */
+  previous: number | null;
+  regression: boolean;
+  run: string | null;
+  /** 95 % bootstrap interval of the score. */
+  interval: Interval | null;
+}
+
+export interface Digest {
+  schedule: string;
+  channel: string;
+  shot: Shot;
+  since: string | null;
+  rows: DigestRow[];
+  /** Runs since the last digest that did not end well: cancelled, interrupted, or with failed documents. */
+  failedRuns: { run: string; model: string; status: string; failed: number }[];
+}
+
+/** One schedule's digest, recorded as the last one so that the next reports the change since. */
+async function digestOf(s: Store, sc: Schedule, scores: Awaited<ReturnType<Store['scores']>>): Promise<Digest> {
+  const tasks = sc.tasks === 'all' ? TASKS.map((t) => t.id) : sc.tasks;
+  const latest = new Map<string, { score: number; run: string }>();
+  for (const r of scores) {
+    if (r.shot === sc.shot && r.status === 'finished' && r.doc_limit === null && sc.models.includes(r.model)) {
+      latest.set(`${r.model}\u0000${r.task}`, { score: r.score, run: r.run_id });
+    }
+  }
+  const last = await s.lastDigest(sc.name);
+  const before = last ? (JSON.parse(last.scores) as Record<string, Record<string, number>>) : {};
+  const rows = await Promise.all(
+    sc.models.flatMap((model) =>
+      tasks.map(async (task): Promise<DigestRow> => {
+        const now = latest.get(`${model}\u0000${task}`);
+        const previous = before[model]?.[task] ?? null;
+        return {
+          model,
+          task,
+          score: now?.score ?? null,
+          previous,
+          regression: now !== undefined && previous !== null && previous - now.score > sc.regression,
+          run: now?.run ?? null,
+          interval: now ? scoreInterval(findTask(task), await storedScores(s, now.run, task)) : null,
+        };
+      }),
+    ),
+  );
+  const failedRuns = [];
+  for (const run of await s.runsSince(sc.models, last?.posted_at ?? '')) {
+    const { failed } = await s.progress(run.id);
+    if (run.status === 'cancelled' || run.status === 'interrupted' || failed > 0) {
+      failedRuns.push({ run: run.id, model: run.model, status: run.status, failed });
+    }
+  }
+  const reported: Record<string, Record<string, number>> = {};
+  for (const r of rows) if (r.score !== null) (reported[r.model] ??= {})[r.task] = r.score;
+  await s.saveDigest(sc.name, JSON.stringify(reported));
+  return { schedule: sc.name, channel: sc.channel, shot: sc.shot, since: last?.posted_at ?? null, rows, failedRuns };
+}
+
+export function scheduleServices(ctx: ServiceContext) {
+  return {
+    schedules: () => loadSchedules(ctx.env),
+
+    /** A schedule's digest now: the latest scores of its models and settings, with the change since the last digest. */
+    async digest(name?: string): Promise<Digest[]> {
+      const all = loadSchedules(ctx.env);
+      const chosen = name ? all.filter((s) => s.name === name) : all;
+      if (name && chosen.length === 0) {
+        throw new UserError(
+          `No schedule "${name}".`,
+          `Schedules: ${all.map((s) => s.name).join(', ') || '(none in data/schedules.yml)'}.`,
+        );
+      }
+      const s = await ctx.store();
+      const scores = await s.scores();
+      return Promise.all(chosen.map((sc) => digestOf(s, sc, scores)));
+    },
+
+    /**
+     * Installs the schedules as repeatable jobs and runs them when they fire: each fire queues the
+     * schedule's evaluations and hands their run ids to `onFire` (the bot watches them for the digest).
+     */
+    async startScheduler(
+      onFire: (schedule: string, runIds: string[]) => Promise<void>,
+    ): Promise<{ added: number; removed: number }> {
+      const q = ctx.scheduleQueue();
+      await ensureReachable(q, ctx.env);
+      const installed = await installSchedules(q, loadSchedules(ctx.env));
+      q.process('schedule', 1, async (job) => {
+        const sc = loadSchedules(ctx.env).find((x) => x.name === (job.data as unknown as ScheduleJob).schedule);
+        if (!sc) return;
+        const runIds: string[] = [];
+        for (const model of sc.models) {
+          const task = sc.tasks === 'all' ? 'all' : sc.tasks.join(',');
+          runIds.push((await enqueue(ctx, { task, model, shot: sc.shot })).run.id);
+        }
+        await onFire(sc.name, runIds);
+      }).catch(() => {});
+      return installed;
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// Scoring files in the release's layout: the released generations, or an exported run.
+import path from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { scoreRows, taskOfFolder } from '../evaluation/score-file.js';
+import { readJsonRows } from '../release/files.js';
+import { listGenerationFiles, shotOfFileName, type GenerationFile } from '../release/release.js';
+import type { DocScore, Metrics, Task } from '../tasks/types.js';
+import type { ServiceContext } from './context.js';
+
+export interface ScoreRow {
+  task: string;
+  model: string;
+  file: string;
+  n: number;
+  score: number;
+  metrics: Metrics;
+  /** Whether every key of the release's own results/ file agrees to 1e-4; null where it has none. */
+  matchesRelease: boolean | null;
+  parseFailures: number;
+}
+
+const TOLERANCE = 1e-4;
+
+function flatten(m: Metrics, prefix = ''): [string, number][] {
+  return Object.entries(m).flatMap(([k, v]): [string, number][] =>
+    typeof v === 'number' ? [[prefix + k, v]] : flatten(v, `${prefix}${k}.`),
+  );
+}
+
+/** Every key of `expected` present in `actual` and within 1e-4. */
+function metricsAgree(actual: Metrics, expected: Metrics): boolean {
+  const got = new Map(flatten(actual));
+  return flatten(expected).every(([k, v]) => got.has(k) && Math.abs(got.get(k)! - v) <= TOLERANCE);
+}
+
+/** The results/ tree beside a generated/ tree: a sibling (jcb export) or two levels up (the release's data/generated). */
+function resultsRootOf(generated: string): string {
+  const sibling = path.resolve(generated, '..', 'results');
+  return existsSync(sibling) ? sibling : path.resolve(generated, '..', '..', 'results');
+}
+
+/** A generation file scored, compared with its results/ file, with the per-document scores (for intervals). */
+export async function scoreGenerationFile(
+  ctx: ServiceContext,
+  task: Task,
+  file: GenerationFile,
+): Promise<ScoreRow & { documents: DocScore[] }> {
+  const scored = await scoreRows(task, readJsonRows(file.path), ctx.scoring);
+  const expected = file.resultsPath ? (JSON.parse(readFileSync(file.resultsPath, 'utf8')) as Metrics) : undefined;
+  const model =
+    ctx.replayModels().find((m) => m.provider === 'replay' && m.release === file.modelDir)?.alias ?? file.modelDir;
+  return {
+    task: task.id,
+    model,
+    file: `${file.folder}/${file.modelDir}/${file.name}.json`,
+    n: scored.n,
+    score: scored.score,
+    metrics: scored.metrics,
+    matchesRelease: expected ? metricsAgree(scored.metrics, expected) : null,
+    parseFailures: scored.parseFailures,
+    documents: scored.documents,
+  };
+}
+
+/** The generation files a `score` target names: one file, or every file of a generated/ tree. */
+function generationFiles(root: string, target: string | undefined): GenerationFile[] {
+  if (!existsSync(root)) throw new UserError(`No such file or folder: ${target}.`);
+  if (statSync(root).isDirectory()) {
+    const files = listGenerationFiles(root, resultsRootOf(root));
+    if (files.length === 0) {
+      throw new UserError(
+        `${root} holds no generation files.`,
+        "Expected <group>/<TASK>/<model>/<shot>.json, as in the release's data/generated.",
+      );
+    }
+    return files;
+  }
+  const [group, folder, modelDir, file] = root.split(path.sep).slice(-4);
+  const name = file.replace(/\.json$/, '');
+  const results = path.join(resultsRootOf(path.resolve(root, '..', '..', '..', '..')), group, folder, modelDir, file);
+  return [
+    {
+      folder: `${group}/${folder}`,
+      modelDir,
+      name,
+      shot: shotOfFileName(name),
+      path: root,
+      resultsPath: existsSync(results) ? results : undefined,
+    },
+  ];
+}
+
+export function scoreServices(ctx: ServiceContext) {
+  return {
+    /** Scores a released-format generation file, or every file of a generated/ tree. */
+    async score(target?: string): Promise<ScoreRow[]> {
+      const root = path.resolve(target ?? path.join(ctx.release().root, 'data', 'generated'));
+      const scored = generationFiles(root, target).map((file) => {
+        const task = taskOfFolder(file.folder);
+        if (!task)
+          throw new UserError(`${file.path}: "${file.folder}" is not a J-ClinicalBench setting folder (e.g. CLR/MR).`);
+        return { task, file };
+      });
+      // All files at once: their ROUGE texts then reach the tokenizer as one batch, spread over threads
+      // that load the dictionary while the files are read.
+      if (scored.some(({ task }) => task.metric === 'ROUGE-L')) ctx.tokenizer().warm();
+      return Promise.all(scored.map(({ task, file }) => scoreGenerationFile(ctx, task, file)));
+    },
+  };
+}
