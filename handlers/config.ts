@@ -28,6 +28,8 @@ const schema = z.object({
   JCB_BOT_ALLOWED_CHANNELS: list,
   /** Slack user ids who may cancel, re-queue and judge anyone's runs (others: only their own). */
   JCB_ADMINS: list,
+  /** `/jcb eval` of a live model estimated above this many US dollars asks for a confirmation first. */
+  JCB_CONFIRM_COST_USD: z.coerce.number().min(0).default(1),
 });
 
 export interface BotConfig {
@@ -41,6 +43,7 @@ export interface BotConfig {
   allowedUsers: string[];
   allowedChannels: string[];
   admins: string[];
+  confirmCostUsd: number;
 }
 
 const SEE = 'Create the app from manifest.yml and copy its tokens (README, "Connect Slack").';
@@ -70,5 +73,6 @@ export function botConfig(env: NodeJS.ProcessEnv): BotConfig {
     allowedUsers: c.JCB_BOT_ALLOWED_USERS,
     allowedChannels: c.JCB_BOT_ALLOWED_CHANNELS,
     admins: c.JCB_ADMINS,
+    confirmCostUsd: c.JCB_CONFIRM_COST_USD,
   };
 }

@@ -122,6 +122,8 @@ function progress(s: string, status: string): RunProgress {
     etaMs: 1000,
     scores: [score, score],
     previous: { [s]: 0.4 },
+    usage: { input: 10, cachedInput: 0, output: 5, reasoning: 0, costUsd: 0.01 },
+    firstFailure: s,
   };
 }
 

@@ -1,5 +1,6 @@
 // A schedule's digest: every model × setting score, its change since the last digest, regressions flagged.
 import { signedPct } from '../../src/format.js';
+import { COVERAGE_LEGEND, showScore } from '../../src/leaderboard/coverage.js';
 import type { Digest } from '../../src/services.js';
 import type { Message } from './run.js';
 import { context, message, pct, section } from './text.js';
@@ -14,7 +15,7 @@ export function digestMessage(d: Digest): Message {
         if (r.score === null) return `${r.task} –`;
         const change = r.previous === null ? '' : ` (${signedPct(r.score - r.previous)})`;
         const ci = r.interval ? ` [${pct(r.interval.low)}–${pct(r.interval.high)}]` : '';
-        return `${r.regression ? ':warning: ' : ''}${r.task} *${pct(r.score)}*${ci}${change}`;
+        return `${r.regression ? ':warning: ' : ''}${r.task} *${showScore(r.score, r.coverage ?? undefined)}*${ci}${change}`;
       });
     const runs = [...new Set(d.rows.filter((r) => r.model === model && r.run).map((r) => r.run))];
     return `*${model}* — ${cells.join(' · ')}\n_runs: ${runs.map((r) => `\`${r}\``).join(', ') || 'none'}_`;
@@ -38,6 +39,6 @@ export function digestMessage(d: Digest): Message {
           ),
         ]
       : []),
-    context('`/jcb digest` posts one now; `/jcb status <run>` for a run.'),
+    context(`${COVERAGE_LEGEND}. \`/jcb digest\` posts one now; \`/jcb status <run>\` for a run.`),
   ]);
 }

@@ -1,8 +1,10 @@
 // A queued run's progress message (updated in place) and its final scores (in the thread).
 import type { RunProgress } from '../../src/services.js';
 import type { Message } from './run.js';
-import { duration, pct, progressBar, signedPct } from '../../src/format.js';
+import { duration, progressBar, signedPct } from '../../src/format.js';
 import { context, message, section } from './text.js';
+import { coverageOf, showScore } from '../../src/leaderboard/coverage.js';
+import { everyDocumentFailed, failureCause } from '../../src/evaluation/failure-cause.js';
 
 /** Statuses after which a run does no more work. */
 export const ENDED = new Set(['finished', 'cancelled', 'interrupted']);
@@ -28,14 +30,34 @@ export function progressMessage(p: RunProgress): Message {
   ]);
 }
 
+/** The run's scores once finished: `–` for what scored nothing, and the first cause when every document failed. */
 export function finalScoresMessage(p: RunProgress): Message {
+  const shown = (s: RunProgress['scores'][number]) =>
+    showScore(s.score, coverageOf({ ...s, doc_limit: p.run.doc_limit }));
   const lines = p.scores.map((s) => {
     const before = p.previous[s.task];
-    const change = before === undefined ? '' : ` (${signedPct(s.score - before)} since the previous run)`;
-    return `*${s.task}* ${pct(s.score)}${change} — ${s.n} scored, ${s.failed} failed, ${s.parseFailures} unreadable`;
+    const change = before === undefined || !s.n ? '' : ` (${signedPct(s.score - before)} since the previous run)`;
+    return `*${s.task}* ${shown(s)}${change} — ${s.n} scored, ${s.failed} failed, ${s.parseFailures} unreadable`;
   });
-  return message(`Final scores of ${p.run.id}: ${p.scores.map((s) => `${s.task} ${pct(s.score)}`).join(', ')}`, [
+  const failed = everyDocumentFailed(p.scores)
+    ? [section(`:x: *Every document failed*, nothing was scored: ${failureCause(p.firstFailure ?? '')}.`)]
+    : [];
+  return message(`Final scores of ${p.run.id}: ${p.scores.map((s) => `${s.task} ${shown(s)}`).join(', ')}`, [
     section(`*Final scores* of \`${p.run.id}\` (${p.run.model}, ${p.run.shot}-shot)`),
+    ...failed,
     section(lines.join('\n') || '_no scores_'),
+    ...usageLine(p.usage),
   ]);
+}
+
+/** Tokens and cost of a live run's calls (nothing for replays and baselines). */
+function usageLine(u: RunProgress['usage']) {
+  if (!u.input && !u.output) return [];
+  const n = (x: number) => x.toLocaleString('en-US');
+  const cost = u.costUsd === null ? 'no prices in models.yml' : `$${u.costUsd.toFixed(2)}`;
+  return [
+    section(
+      `Tokens: ${n(u.input)} prompt (${n(u.cachedInput)} cached), ${n(u.output)} output (${n(u.reasoning)} reasoning) · cost ${cost}`,
+    ),
+  ];
 }

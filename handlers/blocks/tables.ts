@@ -1,5 +1,6 @@
 // Leaderboards and lists as monospaced tables.
 import { signedPct } from '../../src/format.js';
+import { COVERAGE_LEGEND, isFull, showScore } from '../../src/leaderboard/coverage.js';
 import type { Leaderboard, ModelComparison } from '../../src/services.js';
 import type { Message } from './run.js';
 import { code, context, message, pct, section } from './text.js';
@@ -7,9 +8,17 @@ import { CRITERIA, type RatingsReport } from '../../src/ratings.js';
 
 export function boardTable(board: Leaderboard): string {
   const header = ['model', ...board.columns.map((c) => c.label)];
-  const rows = board.rows.map((r) => [r.label, ...r.cells.map((c) => (c === null ? '–' : (c * 100).toFixed(1)))]);
+  const rows = board.rows.map((r) => [r.label, ...r.cells.map((c, i) => showScore(c, r.coverage?.[i] ?? undefined))]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join(' ')).join('\n');
+}
+
+/** What the marks of a board mean; stored runs are listed as stored, not ranked, when some cells are partial. */
+function legend(board: Leaderboard): string {
+  const marked = board.rows.some((r) => r.coverage?.some((c) => c !== null && !isFull(c)));
+  return marked
+    ? `${COVERAGE_LEGEND}. Marked cells are not comparable with full runs.`
+    : '`–`: no score for that setting.';
 }
 
 export function leaderboardMessage(board: Leaderboard): Message {
@@ -20,7 +29,7 @@ export function leaderboardMessage(board: Leaderboard): Message {
   return message(
     `J-ClinicalBench leaderboard (${board.source}, ${board.shot}-shot)`,
     board.rows.length
-      ? [section(title), code(boardTable(board)), context('`–`: no score for that setting.')]
+      ? [section(title), code(boardTable(board)), context(legend(board))]
       : [section(`${title}\n_No finished runs yet._`)],
   );
 }

@@ -14,6 +14,7 @@ import { compareMessage, ratingsMessage } from '../blocks/tables.js';
 import { progressMessage } from '../blocks/progress.js';
 import { cancelSummary } from '../../src/format.js';
 import { cut, LIMITS, message } from '../blocks/text.js';
+import { costConfirmation } from '../actions/confirm-cost.js';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -65,9 +66,12 @@ export function jcbCommand(ctx: BotContext) {
           ...message(`Leaderboard posted to ${name ? `#${name}` : cmd.post}, with its chart.`),
         };
       }
-      case 'eval':
+      case 'eval': {
+        const confirmation = await costConfirmation(ctx, cmd);
+        if (confirmation) return { response_type: 'ephemeral', ...confirmation };
         await evaluateInBackground(ctx, client, command.channel_id, command.user_id, cmd);
         return undefined;
+      }
       case 'status': {
         const runs = await ctx.services.status(cmd.runId);
         if (runs.length === 0) return { response_type: 'ephemeral', text: 'No evaluations under way.', blocks: [] };

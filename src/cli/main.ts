@@ -8,6 +8,8 @@ import { createServices, type Services } from '../services.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { progressPrinter } from './progress.js';
+import { renderEstimate, renderModelRequest } from './render-request.js';
+import { everyDocumentFailed, failureCause } from '../evaluation/failure-cause.js';
 import {
   renderCheck,
   renderEval,
@@ -48,6 +50,10 @@ async function execute(cmd: Command, services: Services): Promise<void> {
           );
     }
     case 'models': {
+      if (cmd.alias) {
+        const request = services.modelRequest(cmd.alias);
+        return cmd.json ? printJson(request) : print(renderModelRequest(request));
+      }
       const models = services.models();
       return cmd.json
         ? printJson(models)
@@ -86,6 +92,12 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(board) : print(renderLeaderboard(board));
     }
     case 'eval': {
+      if (cmd.dryRun) {
+        const estimate = await services.estimate(cmd);
+        return cmd.json ? printJson(estimate) : print(renderEstimate(estimate));
+      }
+      if (cmd.queue && cmd.maxCost !== undefined)
+        throw new UserError('--max-cost limits a run in this terminal, not a queued one.', 'Leave out --queue.');
       if (cmd.queue) {
         const queued = await services.enqueueEvaluation({ ...cmd, startedBy: 'terminal' });
         if (cmd.json) return printJson(queued);
@@ -108,13 +120,23 @@ async function execute(cmd: Command, services: Services): Promise<void> {
         );
         bar.end();
         if (result.interrupted) {
+          const budget = result.spentUsd !== undefined && !controller.signal.aborted;
           process.stderr.write(
-            `Interrupted. Resume with: jcb eval ${cmd.task} ${cmd.model} --shot ${cmd.shot}${cmd.limit ? ` --limit ${cmd.limit}` : ''} --run ${result.run.id}\n`,
+            `${budget ? `Stopped: --max-cost $${cmd.maxCost} reached ($${result.spentUsd!.toFixed(4)} spent).` : 'Interrupted.'} Resume with: jcb eval ${cmd.task} ${cmd.model} --shot ${cmd.shot}${cmd.limit ? ` --limit ${cmd.limit}` : ''} --run ${result.run.id}\n`,
           );
-          process.exitCode = 130;
+          process.exitCode = budget ? 75 : 130; // 75: EX_TEMPFAIL, to be continued
           return;
         }
-        return cmd.json ? printJson(result) : print(renderEval(result, await services.storeLocation()));
+        if (cmd.json) printJson(result);
+        else print(renderEval(result, await services.storeLocation()));
+        if (everyDocumentFailed(result.outcomes)) {
+          const [first] = (await services.show(result.run.id)).failures;
+          throw new UserError(
+            `Every document failed, nothing was scored: ${failureCause(first?.error ?? '')}.`,
+            `Once fixed, resume with --run ${result.run.id}.`,
+          );
+        }
+        return;
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
@@ -224,7 +246,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     await execute(cmd, services);
-    return 0;
+    return Number(process.exitCode ?? 0); // an interrupted or budget-stopped run sets its own
   } catch (err) {
     if (err instanceof UserError) {
       process.stderr.write(`jcb: ${userErrorText(err, 'terminal')}\n`);

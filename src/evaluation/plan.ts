@@ -20,6 +20,8 @@ export interface EvalRequest {
   noCache?: boolean;
   /** Who starts the run (a Slack user id, or `terminal`), kept as its owner. */
   startedBy?: string;
+  /** Asked before each document: a true answer stops the run, resumable (e.g. --max-cost reached). */
+  stopIf?: () => Promise<boolean>;
 }
 
 export function newRunId(now = new Date()): string {

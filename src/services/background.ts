@@ -19,8 +19,11 @@ export interface RunProgress {
   /** Estimated time left, from the pace so far; undefined before the first document. */
   etaMs: number | undefined;
   scores: RunSummary['scores'];
+  usage: RunSummary['usage'];
   /** Headline scores of the model's previous finished run, by task: to show the change. */
   previous: Record<string, number>;
+  /** The stored error of the first failed document, if any. */
+  firstFailure: string | null;
 }
 
 /** Creates a run and queues its documents in jobs for the workers; answers at once. */
@@ -83,6 +86,8 @@ export function backgroundServices(ctx: ServiceContext) {
             elapsedMs,
             etaMs: left !== undefined && done + failed > 0 ? (elapsedMs / (done + failed)) * left : undefined,
             scores: summary.scores,
+            usage: summary.usage,
+            firstFailure: summary.failures[0]?.error ?? null,
             previous: Object.fromEntries(await s.previousScores(run.model, run.shot, run.created_at, run.doc_limit)),
           };
         }),
