@@ -547,7 +547,7 @@ describe('the Slack bot', () => {
         user: { id: 'U1' },
         channel: { id: 'C1' },
         team: { id: 'T1' },
-        trigger_id: 't',
+        trigger_id: `t${++triggers}`,
         response_url: `${HOOK}/actions/2`,
         container: { type: 'message', message_ts: '1.1', channel_id: 'C1' },
         actions: [{ block_id: 'b', action_ts: '1', type: 'button', ...b }],
