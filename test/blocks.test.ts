@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { runParent, runReplies, decodeRef, encodeRef } from '../handlers/blocks/run.js';
 import { cut, LIMITS } from '../handlers/blocks/text.js';
-import type { Digest, Leaderboard, RunProgress, RunResult } from '../src/services.js';
+import { metricsText } from '../src/format.js';
+import { createServices, type Digest, type Leaderboard, type RunProgress, type RunResult } from '../src/services.js';
+import { FIXTURE_RELEASE, freshStore, inThreadTokenizer } from './helpers.js';
 import { finalScoresMessage } from '../handlers/blocks/progress.js';
 import { boardTable, leaderboardMessage } from '../handlers/blocks/tables.js';
 import { digestMessage } from '../handlers/blocks/digest.js';
@@ -58,6 +60,39 @@ describe('run messages', () => {
   });
 });
 
+describe('one readable scale', () => {
+  it('labels the release keys and shows scores ×100 with one decimal, counts as they are', () => {
+    expect(metricsText({ _precision: 0, recall: 0.25, _f1: 1 / 3, total_tp: 3 })).toBe(
+      'precision 0.0 · recall 25.0 · F1 33.3 · TP 3',
+    );
+    expect(metricsText({ t: { accuracy: 0.5 }, n: { accuracy: 1 } })).toBe('T accuracy 50.0 · N accuracy 100.0');
+    const scores = JSON.stringify(runReplies(result)[2].blocks);
+    expect(scores).toContain('precision *50.0* · recall *25.0* · F1 *33.3*');
+    // The parent and its thread say the same number.
+    expect(runParent(result, []).text).toContain('ROUGE-L 33.3');
+  });
+});
+
+describe('a change against the previous run', () => {
+  it('is reported only against a run over the same documents (same shot and limit)', async () => {
+    const store = await freshStore('sqlite');
+    try {
+      const s = createServices({
+        env: { JCB_DATA_DIR: FIXTURE_RELEASE, ...store.env },
+        tokenizer: inThreadTokenizer(),
+      });
+      await s.evaluate({ task: 'irs', model: 'gpt-4o', shot: 'one' });
+      const limited = await s.evaluate({ task: 'irs', model: 'gpt-4o', shot: 'one', limit: 1 });
+      expect((await s.status(limited.run.id))[0].previous).toEqual({});
+      const again = await s.evaluate({ task: 'irs', model: 'gpt-4o', shot: 'one', limit: 1 });
+      expect(Object.keys((await s.status(again.run.id))[0].previous)).toEqual(['irs']);
+      await s.close();
+    } finally {
+      await store.drop();
+    }
+  });
+});
+
 describe('the final scores in a run thread', () => {
   const progress = (usage: RunProgress['usage']): RunProgress => ({
     run: { id: 'r1', model: 'gpt-4o-live', shot: 'one' } as RunProgress['run'],
@@ -72,8 +107,12 @@ describe('the final scores in a run thread', () => {
     firstFailure: null,
   });
   it('shows a live run’s tokens and cost, and nothing of the kind for a replay', () => {
-    const live = finalScoresMessage(progress({ input: 1200, cachedInput: 400, output: 90, reasoning: 0, costUsd: 0.0039 }));
-    expect(JSON.stringify(live.blocks)).toContain('Tokens: 1,200 prompt (400 cached), 90 output (0 reasoning) · cost $0.00');
+    const live = finalScoresMessage(
+      progress({ input: 1200, cachedInput: 400, output: 90, reasoning: 0, costUsd: 0.0039 }),
+    );
+    expect(JSON.stringify(live.blocks)).toContain(
+      'Tokens: 1,200 prompt (400 cached), 90 output (0 reasoning) · cost $0.00',
+    );
     const replay = finalScoresMessage(progress({ input: 0, cachedInput: 0, output: 0, reasoning: 0, costUsd: null }));
     expect(JSON.stringify(replay.blocks)).not.toContain('Tokens');
   });
@@ -92,6 +131,7 @@ describe('honest scores in Slack', () => {
     created_at: '2026-01-01T00:00:00Z',
     updated_at: '2026-01-01T00:01:00Z',
     planned: 6,
+    started_by: null,
   };
   const score = (task: string, n: number, failed: number, value: number) => ({
     task,

@@ -136,7 +136,10 @@ describe('jcb eval from the terminal', () => {
     const runId = /Run (\S+):/.exec(ran.out)![1];
     expect(jcb(['runs'], env).out).toContain(runId);
     expect(jcb(['show', runId], env).out).toMatch(/documents: 3 scored/);
-    expect(jcb(['show', 'nope'], env)).toMatchObject({ code: 1, err: expect.stringMatching(/^jcb: No run "nope"/) });
+    expect(jcb(['show', 'nope'], env)).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/^jcb: No run "nope" \(in .*jcb\.sqlite\)\. See `jcb runs`/),
+    });
     expect(jcb(['leaderboard', '--source', 'runs'], env).out).toMatch(/Baseline \(baseline\)\s+runs/);
   });
 });

@@ -397,6 +397,14 @@ describe('free text to the bot', () => {
   });
 });
 
+describe('one document, one id', () => {
+  it('takes a document listed twice as one, and names distinct documents when ambiguous', () => {
+    const docs = [{ id: '14_p5.txt' }, { id: '14_p5.txt' }, { id: '13_a' }, { id: '13_b' }];
+    expect(findDocument(docs, '14_p5', findTask('cts'))).toBe(docs[0]);
+    expect(() => findDocument(docs, '13_', findTask('cts'))).toThrow(/is ambiguous in cts: 13_a, 13_b\.$/);
+  });
+});
+
 describe('live-model options', () => {
   it('parses models <alias>, --dry-run and --max-cost', () => {
     expect(parseCommand(['models', 'gpt-5-live'])).toEqual({ kind: 'models', json: false, alias: 'gpt-5-live' });

@@ -2,7 +2,8 @@
 import { parseCommand, type Command } from '../command/grammar.js';
 import { commandHelp, overview } from '../command/help.js';
 import { packageVersion } from '../project.js';
-import { UserError } from '../errors.js';
+import { UserError, userErrorText } from '../errors.js';
+import { cancelSummary } from '../format.js';
 import { createServices, type Services } from '../services.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -103,7 +104,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       if (cmd.queue && cmd.maxCost !== undefined)
         throw new UserError('--max-cost limits a run in this terminal, not a queued one.', 'Leave out --queue.');
       if (cmd.queue) {
-        const queued = await services.enqueueEvaluation(cmd);
+        const queued = await services.enqueueEvaluation({ ...cmd, startedBy: 'terminal' });
         if (cmd.json) return printJson(queued);
         return print(
           `Run ${queued.run.id} queued: ${queued.documents} documents in ${queued.jobs} jobs.\n` +
@@ -123,7 +124,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       let last: Progress | undefined;
       try {
         const result = await services.evaluate(
-          cmd,
+          { ...cmd, startedBy: 'terminal' },
           (p) => {
             last = p;
             bar.update(p);
@@ -226,10 +227,8 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(digests) : print(renderDigests(digests));
     }
     case 'cancel': {
-      const { run, removedJobs } = await services.cancel(cmd.runId);
-      return print(
-        `Run ${run.id} cancelled (${removedJobs} waiting jobs removed); its finished documents stay stored.`,
-      );
+      const { run, removedJobs, heldJobs } = await services.cancel(cmd.runId);
+      return print(cancelSummary(run.id, removedJobs, heldJobs));
     }
     case 'data-check': {
       const checks = services.checkData();
@@ -298,7 +297,7 @@ export async function main(argv: string[]): Promise<number> {
     const storeErr = asStoreError(err, storeLocation(process.env));
     if (storeErr) err = storeErr;
     if (err instanceof UserError) {
-      process.stderr.write(`jcb: ${err.message}${err.hint ? ` ${err.hint}` : ''}\n`);
+      process.stderr.write(`jcb: ${userErrorText(err, 'terminal')}\n`);
       return 1;
     }
     process.stderr.write(`jcb: unexpected error: ${(err as Error).message}\n`);

@@ -1,7 +1,7 @@
 // Plain-text views of service results for a terminal.
 import type { TaskCheck } from '../release/check.js';
 import type { EvalResult } from '../evaluation/engine.js';
-import { duration, pct, progressBar, signedPct } from '../format.js';
+import { duration, metricsText, pct, progressBar, signedPct } from '../format.js';
 import { renderUsage } from './render-request.js';
 import { CRITERIA, type Criterion, type RatingsReport } from '../ratings.js';
 import type {
@@ -44,15 +44,7 @@ export function shorten(text: string, max: number): string {
   return `${chars.slice(0, max).join('')} … [${chars.length - max} more characters not shown]`;
 }
 
-export function formatMetrics(m: Metrics, prefix = ''): string {
-  return Object.entries(m)
-    .map(([k, v]) =>
-      typeof v === 'number'
-        ? `${prefix}${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`
-        : formatMetrics(v, `${prefix}${k}.`),
-    )
-    .join('  ');
-}
+export const formatMetrics = (m: Metrics) => metricsText(m);
 
 const section = (title: string, body: string) => `── ${title} ${'─'.repeat(Math.max(4, 60 - title.length))}\n${body}`;
 

@@ -77,8 +77,12 @@ export async function ensureReachable(
     await Promise.race([ping, timeout]);
   } catch (err) {
     throw new UserError(
-      `The evaluation queue is unavailable: Redis at ${redisUrl(env).replace(/\/\/[^@]*@/, '//')} does not answer (${(err as Error).message}).`,
-      'Start Redis or set REDIS_URL; single documents (`run`) work without it.',
+      'The evaluation queue is unavailable.',
+      'Single documents (`run`) work without it; ask whoever runs the bot to start Redis.',
+      {
+        detail: `Redis at ${redisUrl(env).replace(/\/\/[^@]*@/, '//')} does not answer: ${(err as Error).message}`,
+        hint: 'Start Redis or set REDIS_URL; single documents (`run`) work without it.',
+      },
     );
   } finally {
     clearTimeout(timer);
@@ -96,10 +100,19 @@ export async function redisPersists(queue: Queue.Queue<ChunkJob>): Promise<boole
   }
 }
 
-/** Jobs of a run not yet taken by a worker. */
-export async function removeWaitingJobs(queue: Queue.Queue<ChunkJob>, runId: string): Promise<number> {
+/**
+ * Removes a run's jobs not yet taken by a worker; returns how many were removed and how many workers
+ * hold (those stop before their next document, once they see the run cancelled). A job taken between
+ * the listing and its removal is locked, and Bull refuses to remove it: it counts as held.
+ */
+export async function removeWaitingJobs(
+  queue: Queue.Queue<ChunkJob>,
+  runId: string,
+): Promise<{ removed: number; held: number }> {
   const jobs = await queue.getJobs(['waiting', 'delayed', 'paused']);
   const mine = jobs.filter((j) => j?.data.runId === runId);
-  await Promise.all(mine.map((j) => j.remove()));
-  return mine.length;
+  const removals = await Promise.allSettled(mine.map((j) => j.remove()));
+  const removed = removals.filter((r) => r.status === 'fulfilled').length;
+  const active = (await queue.getJobs(['active'])).filter((j) => j?.data.runId === runId).length;
+  return { removed, held: active + mine.length - removed };
 }

@@ -50,7 +50,12 @@ export async function enqueue(
   const q = await ctx.queue();
   await ensureReachable(q, ctx.env);
   const s = await ctx.store();
-  const run = await openRun(s, { tasks, shot: cmd.shot, limit: cmd.limit, runId: cmd.runId }, provider, 'queued');
+  const run = await openRun(
+    s,
+    { tasks, shot: cmd.shot, limit: cmd.limit, runId: cmd.runId, startedBy: cmd.startedBy },
+    provider,
+    'queued',
+  );
   await s.setPlanned(run.id, plan.length);
   // Exactly what is missing or failed, whatever Redis still holds of earlier jobs.
   const refs = plan.map((it) => ({ task: it.task.id, docId: it.doc.id }));
@@ -111,25 +116,25 @@ export function backgroundServices(ctx: ServiceContext) {
             scores: summary.scores,
             usage: summary.usage,
             firstFailure: summary.failures[0]?.error ?? null,
-            previous: Object.fromEntries(await s.previousScores(run.model, run.shot, run.created_at)),
+            previous: Object.fromEntries(await s.previousScores(run.model, run.shot, run.created_at, run.doc_limit)),
           };
         }),
       );
     },
 
     /** Stops a queued run: its waiting jobs are removed, running ones stop; finished documents stay. */
-    async cancel(id: string): Promise<{ run: Run; removedJobs: number }> {
+    async cancel(id: string): Promise<{ run: Run; removedJobs: number; heldJobs: number }> {
       const run = await requireRun(ctx, id);
       const s = await ctx.store();
       const cancelled =
         (await s.transition(run.id, 'queued', 'cancelled')) || (await s.transition(run.id, 'running', 'cancelled'));
       if (!cancelled) throw new UserError(`Run ${id} is ${run.status}: only queued or running runs can be cancelled.`);
-      let removedJobs = 0;
+      let jobs = { removed: 0, held: 0 };
       if (run.planned !== null) {
         await ensureReachable(await ctx.queue(), ctx.env);
-        removedJobs = await removeWaitingJobs(await ctx.queue(), run.id);
+        jobs = await removeWaitingJobs(await ctx.queue(), run.id);
       }
-      return { run: { ...run, status: 'cancelled' }, removedJobs };
+      return { run: { ...run, status: 'cancelled' }, removedJobs: jobs.removed, heldJobs: jobs.held };
     },
 
     /** Takes evaluation jobs until closed (`jcb worker`; any number, on any machine sharing Redis and the store). */

@@ -106,6 +106,10 @@ export function tasksOf(spec: string): Task[] {
 export async function requireRun(ctx: ServiceContext, id: string): Promise<Run> {
   const store = await ctx.store();
   const run = await store.getRun(id);
-  if (!run) throw new UserError(`No run "${id}" in ${store.where}.`, 'See `jcb runs` for the stored runs.');
+  if (!run)
+    throw new UserError(`No run "${id}".`, 'Check its id: `status` lists the runs under way.', {
+      detail: `in ${store.where}`,
+      hint: 'See `jcb runs` for the stored runs.',
+    });
   return run;
 }

@@ -225,6 +225,16 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('free_text_audit').execute();
     },
   },
+  '010_run_owner': {
+    async up(db: Kysely<unknown>) {
+      // Who started a run (a face's user id, e.g. a Slack user, or `terminal`): only they or an admin
+      // may cancel, re-queue or judge it. Runs from before are nobody's (admins only).
+      await db.schema.alterTable('runs').addColumn('started_by', 'varchar(64)').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('runs').dropColumn('started_by').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -16,6 +16,8 @@ export interface RunsTable {
   updated_at: string;
   /** Documents a queued run covers (null for runs done in one process). */
   planned: number | null;
+  /** Who started it (a Slack user id, or `terminal`); null for runs stored before owners were kept. */
+  started_by: string | null;
 }
 
 /** Where a run's progress is shown, e.g. target `slack:C0123`, message_id its ts; done once final. */

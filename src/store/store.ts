@@ -133,7 +133,13 @@ export class Store {
   }
 
   /** The latest finished run of a model before `runId`, for "change since the last run". */
-  async previousScores(model: string, shot: string, before: string): Promise<Map<string, number>> {
+  /** A model's latest finished scores before `before`, by task, over the same documents (same shot and limit). */
+  async previousScores(
+    model: string,
+    shot: string,
+    before: string,
+    docLimit: number | null = null,
+  ): Promise<Map<string, number>> {
     const rows = await this.db
       .selectFrom('run_scores')
       .innerJoin('runs', 'runs.id', 'run_scores.run_id')
@@ -141,6 +147,7 @@ export class Store {
       .where('runs.model', '=', model)
       .where('runs.shot', '=', shot)
       .where('runs.status', '=', 'finished')
+      .where('runs.doc_limit', docLimit === null ? 'is' : '=', docLimit)
       .where('runs.created_at', '<', before)
       .orderBy('runs.created_at')
       .execute();
