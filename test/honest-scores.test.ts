@@ -12,7 +12,7 @@ describe('failureCause', () => {
     ],
     [
       "g5: HTTP 400: 400 Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) value is supported. (after 1 attempt)",
-      "400 from the provider: Unsupported value: 'temperature' does not support 0 with this model.",
+      "400 from the provider: Unsupported value: 'temperature' does not support 0 with this model",
     ],
     ['x: HTTP 503: 503 Service Unavailable (after 6 attempts)', '503 from the provider: server error'],
     [

@@ -18,7 +18,8 @@ function firstSentence(message: string): string {
     .split('\n')[0]
     .trim();
   const sentence = /^[\s\S]*?[.。](?=\s|$)/.exec(line)?.[0] ?? line;
-  return sentence.replace(/\s+/g, ' ').trim().slice(0, 160);
+  // Callers end the line themselves: no full stop of the provider's own.
+  return sentence.replace(/\s+/g, ' ').trim().slice(0, 160).replace(/[.。]$/, '');
 }
 
 /**

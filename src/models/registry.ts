@@ -82,7 +82,15 @@ const modelEntry = z
   .refine((m) => !('reasoningEffort' in m && m.reasoningEffort) || isReasoningFamily(m.model), {
     path: ['reasoningEffort'],
     message: 'only reasoning models (gpt-5*, o1*, o3*, o4*) take it; for another server use extraBody',
-  });
+  })
+  // OpenAI's reasoning models answer HTTP 400 to any temperature but the default (1).
+  .refine(
+    (m) => !('temperature' in m) || typeof m.temperature !== 'number' || m.temperature === 1 || !isReasoningFamily(m.model),
+    {
+      path: ['temperature'],
+      message: 'reasoning models (gpt-5*, o1*, o3*, o4*) refuse any temperature but the default: leave it out',
+    },
+  );
 const aliasSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'aliases are lower-case letters, digits, . _ -');
 const registryFile = z.strictObject({ models: z.record(aliasSchema, modelEntry) });
 
