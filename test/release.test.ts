@@ -1,6 +1,6 @@
 // The release as a download: fetched whole into the per-user folder or not at all, refused when partial.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,6 +93,20 @@ describe('jcb leaderboard on a fresh machine', () => {
     expect(pulled.out).toMatch(/all \d+ files match the manifest/);
     expect(jcb(['leaderboard'], user.env).code).toBe(0);
     expect(jcb(['data', 'check'], user.env).out.trim().split('\n').pop()).toMatch(/^WHOLE: all \d+ files match/);
+  });
+
+  it("never replaces a folder it did not fetch: a hand-made JCB_DATA_DIR is someone's data", () => {
+    const user = freshUser();
+    expect(jcb(['data', 'pull'], user.env).code).toBe(0);
+    const copy = path.join(user.home, 'hand-made');
+    cpSync(user.release, copy, { recursive: true });
+    rmSync(path.join(copy, '.jcb-pulled'));
+    rmSync(path.join(copy, 'data/benchmarks/CLR/MR/data.csv'));
+    const before = readdirSync(copy, { recursive: true }).length;
+    const r = jcb(['data', 'pull'], { ...user.env, JCB_DATA_DIR: copy });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/jcb did not fetch it, so it will not replace it/);
+    expect(readdirSync(copy, { recursive: true })).toHaveLength(before);
   });
 
   it('refuses a mirror whose files differ from the manifest, leaving nothing in place', () => {

@@ -2,11 +2,19 @@
 import { parseCommand, type Command } from '../command/grammar.js';
 import { commandHelp, overview } from '../command/help.js';
 import { packageVersion } from '../project.js';
-import { UserError } from '../errors.js';
+import { UserError, userErrorText } from '../errors.js';
+import { cancelSummary } from '../format.js';
 import { createServices, type Services } from '../services.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Progress } from '../evaluation/engine.js';
+import { asStoreError } from '../store/errors.js';
+import { storeLocation } from '../store/store.js';
+import { interruptedLine, resumeCommand } from './interrupted.js';
 import { progressPrinter } from './progress.js';
+import { renderEstimate, renderModelRequest } from './render-request.js';
+import { everyDocumentFailed, failureCause } from '../evaluation/failure-cause.js';
+import { renderAudit } from '../privacy/audit-table.js';
 import { NoReleaseError } from '../release/data-dir.js';
 import { TASKS } from '../../tasks/index.js';
 import { checkOutput, checkWritable, writeOutput } from './output.js';
@@ -51,6 +59,10 @@ async function execute(cmd: Command, services: Services): Promise<void> {
           );
     }
     case 'models': {
+      if (cmd.alias) {
+        const request = services.modelRequest(cmd.alias);
+        return cmd.json ? printJson(request) : print(renderModelRequest(request));
+      }
       const models = services.models();
       return cmd.json
         ? printJson(models)
@@ -115,12 +127,18 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(board) : print(renderLeaderboard(board));
     }
     case 'eval': {
+      if (cmd.dryRun) {
+        const estimate = await services.estimate(cmd);
+        return cmd.json ? printJson(estimate) : print(renderEstimate(estimate));
+      }
+      if (cmd.queue && cmd.maxCost !== undefined)
+        throw new UserError('--max-cost limits a run in this terminal, not a queued one.', 'Leave out --queue.');
       if (cmd.output) checkOutput(cmd.output);
       if (cmd.logSamples) checkWritable(cmd.logSamples, '--log-samples');
       if (cmd.queue && cmd.logSamples)
         throw new UserError('--log-samples writes when the run ends here; it does not go with --queue.');
       if (cmd.queue) {
-        const queued = await services.enqueueEvaluation(cmd);
+        const queued = await services.enqueueEvaluation({ ...cmd, startedBy: 'terminal' });
         if (cmd.json) return printJson(queued);
         return print(
           `Run ${queued.run.id} queued: ${queued.documents} documents in ${queued.jobs} jobs.\n` +
@@ -129,18 +147,37 @@ async function execute(cmd: Command, services: Services): Promise<void> {
         );
       }
       const controller = new AbortController();
-      const stop = () => controller.abort(new Error('interrupted'));
+      let signalled: NodeJS.Signals | undefined;
+      const stop = (sig: NodeJS.Signals) => {
+        signalled = sig;
+        controller.abort(new Error('interrupted'));
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       const bar = progressPrinter();
+      let last: Progress | undefined;
       try {
-        const result = await services.evaluate(cmd, (p) => bar.update(p), controller.signal);
+        const result = await services.evaluate(
+          { ...cmd, startedBy: 'terminal' },
+          (p) => {
+            last = p;
+            bar.update(p);
+          },
+          controller.signal,
+        );
         bar.end();
         if (result.interrupted) {
-          process.stderr.write(
-            `Interrupted. Resume with: jcb eval ${cmd.task} ${cmd.model} --shot ${cmd.shot}${cmd.limit ? ` --limit ${cmd.limit}` : ''} --run ${result.run.id}\n`,
-          );
-          process.exitCode = 130;
+          const done = (await services.show(result.run.id)).documents.done;
+          const budget = result.spentUsd !== undefined && !controller.signal.aborted;
+          if (budget) {
+            process.stderr.write(
+              `jcb: stopped: --max-cost $${cmd.maxCost} reached ($${result.spentUsd!.toFixed(4)} spent), ${done} of ${result.planned ?? '?'} done; resume with ${resumeCommand(cmd, result.run.id)}\n`,
+            );
+            process.exitCode = 75; // EX_TEMPFAIL: to be continued
+          } else {
+            process.stderr.write(`jcb: ${interruptedLine(cmd, result.run.id, done, result.planned)}\n`);
+            process.exitCode = signalled === 'SIGTERM' ? 143 : 130;
+          }
           return;
         }
         if (cmd.logSamples) writeFileSync(cmd.logSamples, sampleLines(await services.runDocuments(result.run.id)));
@@ -150,11 +187,31 @@ async function execute(cmd: Command, services: Services): Promise<void> {
             header: ['task', 'scored', 'failed', 'unreadable', 'score'],
             rows: result.outcomes.map((o) => [o.task, o.n, o.failed, o.parseFailures, o.score]),
           });
-        return cmd.json ? printJson(result) : print(renderEval(result, await services.storeLocation()));
+        if (cmd.json) printJson(result);
+        else print(renderEval(result, await services.storeLocation()));
+        if (everyDocumentFailed(result.outcomes)) {
+          const [first] = (await services.show(result.run.id)).failures;
+          throw new UserError(
+            `Every document failed, nothing was scored: ${failureCause(first?.error ?? '')}.`,
+            `Once fixed, resume with --run ${result.run.id}.`,
+          );
+        }
+        return;
+      } catch (err) {
+        bar.end();
+        // The store went away mid-run (and stayed away through the retries): what is stored stays.
+        const storeErr = asStoreError(err, storeLocation(process.env));
+        const runId = last?.runId ?? cmd.runId;
+        if (!storeErr || !runId) throw err;
+        throw new UserError(`${storeErr.message} ${interruptedLine(cmd, runId, last?.done ?? 0, last?.total)}`);
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }
+    }
+    case 'audit': {
+      const rows = await services.audit();
+      return cmd.json ? printJson(rows) : print(renderAudit(rows));
     }
     case 'runs': {
       const runs = await services.runs();
@@ -230,10 +287,8 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(digests) : print(renderDigests(digests));
     }
     case 'cancel': {
-      const { run, removedJobs } = await services.cancel(cmd.runId);
-      return print(
-        `Run ${run.id} cancelled (${removedJobs} waiting jobs removed); its finished documents stay stored.`,
-      );
+      const { run, removedJobs, heldJobs } = await services.cancel(cmd.runId);
+      return print(cancelSummary(run.id, removedJobs, heldJobs));
     }
     case 'data-check': {
       const check = services.checkData();
@@ -259,17 +314,32 @@ async function startBot(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-/** Takes evaluation jobs until stopped; a stopped worker's job is taken again by another. */
+/**
+ * Takes evaluation jobs until stopped. SIGTERM/SIGINT: the documents in flight finish (or are aborted
+ * at the end of the grace period, JCB_SHUTDOWN_GRACE_MS, default 30 s), the rest of each job goes back
+ * to the queue at once, and the process exits within the grace period.
+ */
 async function startWorker(
   services: ReturnType<typeof createServices>,
   concurrency: number | undefined,
 ): Promise<void> {
+  const log = (m: string) => process.stderr.write(`jcb worker: ${m}\n`);
   await services.storeLocation(); // fails now, with a clear message, if the store cannot be opened
-  await services.startWorker(concurrency ?? 2, (m) => process.stderr.write(`jcb worker: ${m}\n`));
-  process.stderr.write(`jcb worker: taking evaluation jobs (${concurrency ?? 2} at a time).\n`);
-  const stop = () => void services.close().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const worker = await services.startWorker(concurrency ?? 2, log);
+  log(`taking evaluation jobs (${concurrency ?? 2} at a time).`);
+  const graceMs = Number(process.env.JCB_SHUTDOWN_GRACE_MS) || 30_000;
+  const stop = (signal: NodeJS.Signals) => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    log(`${signal}: finishing the documents in flight (up to ${graceMs / 1000} s), handing the rest back.`);
+    setTimeout(() => process.exit(1), graceMs).unref();
+    void worker
+      .stop(graceMs)
+      .then(() => services.close())
+      .then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -301,8 +371,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {
+    const storeErr = asStoreError(err, storeLocation(process.env));
+    if (storeErr) err = storeErr;
     if (err instanceof UserError) {
-      process.stderr.write(`jcb: ${err.message}${err.hint ? ` ${err.hint}` : ''}\n`);
+      process.stderr.write(`jcb: ${userErrorText(err, 'terminal')}\n`);
       return 1;
     }
     process.stderr.write(`jcb: unexpected error: ${(err as Error).message}\n`);

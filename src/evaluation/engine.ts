@@ -7,6 +7,7 @@ import type { Release } from '../release/release.js';
 import type { Run, RunDocument, Store } from '../store/store.js';
 import { buildPrompt } from '../tasks/prompt.js';
 import type { DocScore, Metrics, Parsed, ScoringContext, Shot, Task } from '../tasks/types.js';
+import { isSettled, NO_USAGE, scoredText, usageColumns } from './answer.js';
 import { openRun, planDocuments, type EvalRequest, type Item } from './plan.js';
 
 export interface Progress {
@@ -15,6 +16,8 @@ export interface Progress {
   done: number;
   total: number;
   failed: number;
+  /** Provider retries so far in this call (429, 5xx, timeouts...), reported as they happen. */
+  retries: number;
   /** The current task's headline over the documents finished so far (0–1). */
   runningScore: number | undefined;
 }
@@ -35,6 +38,8 @@ export interface EvalResult {
   computed: number;
   cacheHits: number;
   interrupted: boolean;
+  /** Documents the run covers. */
+  planned: number;
 }
 
 export interface EngineDeps {
@@ -56,7 +61,7 @@ export function cacheKey(fingerprint: Record<string, unknown>, prompt: string): 
 async function generateCached(
   provider: ModelProvider,
   item: Item,
-  opts: { shot: Shot; noCache?: boolean },
+  opts: { shot: Shot; noCache?: boolean; onRetry?: () => void },
   prompt: string,
   deps: EngineDeps,
 ) {
@@ -79,8 +84,9 @@ async function generateCached(
     shot: opts.shot,
     prompt,
     signal: deps.signal,
+    onRetry: opts.onRetry,
   });
-  if (key)
+  if (key && !generation.incomplete)
     await deps.store.cache(key, {
       output: generation.output,
       input_tokens: generation.inputTokens ?? null,
@@ -131,15 +137,16 @@ export async function processItems(
 ): Promise<Processed> {
   const { store, provider, release } = deps;
   const stored = await store.documents(run.id);
-  const finished = new Set(stored.filter((r) => r.status === 'done').map((r) => `${r.task}\u0000${r.doc_id}`));
+  const finished = new Set(stored.filter(isSettled).map((r) => `${r.task}\u0000${r.doc_id}`));
   const queue = items.filter((it) => !finished.has(`${it.task.id}\u0000${it.doc.id}`));
   const scoresSoFar = new Map<string, DocScore[]>();
   const push = (task: string, score: DocScore) =>
     (scoresSoFar.get(task) ?? scoresSoFar.set(task, []).get(task)!).push(score);
-  for (const r of stored) if (r.status === 'done') push(r.task, JSON.parse(r.scores!));
+  for (const r of stored) if (isSettled(r)) push(r.task, JSON.parse(r.scores!));
   const total = progress?.total ?? items.length;
   let done = total - queue.length;
   const out: Processed = { computed: 0, cacheHits: 0, failed: 0, interrupted: false };
+  let retries = 0;
 
   const report = (task: Task) => {
     const scores = scoresSoFar.get(task.id) ?? [];
@@ -149,6 +156,7 @@ export async function processItems(
       done,
       total,
       failed: out.failed,
+      retries,
       runningScore: scores.length ? task.headline(task.aggregate(scores)) : undefined,
     });
   };
@@ -159,9 +167,10 @@ export async function processItems(
     const base = { run_id: run.id, task: task.id, doc_id: doc.id, doc_index: item.index, prompt_hash: sha256(prompt) };
     let row: RunDocument;
     try {
-      const { generation, cached } = await generateCached(provider, item, opts, prompt, deps);
+      const onRetry = () => (retries++, report(task));
+      const { generation, cached } = await generateCached(provider, item, { ...opts, onRetry }, prompt, deps);
       const gold = generation.gold ?? doc.gold;
-      const parsed = task.parse(generation.output) as Parsed<unknown>;
+      const parsed = task.parse(scoredText(generation)) as Parsed<unknown>;
       const [score] = await task.score([{ gold, parsed }], deps.scoring);
       row = {
         ...base,
@@ -178,6 +187,7 @@ export async function processItems(
         latency_ms: generation.latencyMs,
         cached: cached ? 1 : 0,
         finished_at: new Date().toISOString(),
+        ...usageColumns(generation),
       };
       if (cached) out.cacheHits++;
       push(task.id, score);
@@ -200,6 +210,7 @@ export async function processItems(
         latency_ms: null,
         cached: 0,
         finished_at: new Date().toISOString(),
+        ...NO_USAGE,
       };
     }
     await store.saveDocument(row);
@@ -218,6 +229,8 @@ export async function processItems(
           stopped = true;
           break;
         }
+        // Another lane may have taken the last document during the await above.
+        if (next >= queue.length) break;
         await process1(queue[next++]);
       }
     }),
@@ -264,6 +277,7 @@ export async function evaluate(req: EvalRequest, deps: EngineDeps): Promise<Eval
       computed: processed.computed,
       cacheHits: processed.cacheHits,
       interrupted: true,
+      planned: plan.length,
     };
   }
   const outcomes = await finishRun(deps.store, run, req.tasks);
@@ -273,5 +287,6 @@ export async function evaluate(req: EvalRequest, deps: EngineDeps): Promise<Eval
     computed: processed.computed,
     cacheHits: processed.cacheHits,
     interrupted: false,
+    planned: plan.length,
   };
 }

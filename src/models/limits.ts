@@ -35,12 +35,27 @@ export class RateLimiter {
   }
 }
 
+/** Waits `ms`, or rejects when `signal` aborts; leaves no listener on the signal either way. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+    const onAbort = () => (clearTimeout(timer), reject(signal!.reason));
+    const timer = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * A signal of its own for one request, aborted when `parent` is: what the request's libraries attach
+ * to it goes away with it. `dispose` removes the one listener this puts on `parent`.
+ */
+export function linkedSignal(parent: AbortSignal | undefined): { signal: AbortSignal; dispose: () => void } {
+  const own = new AbortController();
+  if (!parent) return { signal: own.signal, dispose: () => {} };
+  const onAbort = () => own.abort(parent.reason);
+  if (parent.aborted) onAbort();
+  else parent.addEventListener('abort', onAbort, { once: true });
+  return { signal: own.signal, dispose: () => parent.removeEventListener('abort', onAbort) };
 }
 
 export interface RetryPolicy {
@@ -57,12 +72,16 @@ export interface Failure {
   message: string;
 }
 
-/** Runs `attempt` until it succeeds, a failure is final, or the retries are spent. */
+/**
+ * Runs `attempt` until it succeeds, a failure is final, or the retries are spent. `onRetry` hears of each
+ * retry as it is decided (the attempt that failed, 1-based, and why), so that progress can show it.
+ */
 export async function withRetries<T>(
   attempt: () => Promise<T>,
   classify: (err: unknown) => Failure,
   policy: RetryPolicy,
   signal?: AbortSignal,
+  onRetry?: (failedAttempt: number, failure: Failure) => void,
 ): Promise<{ value: T; attempts: number } | { failure: Failure; attempts: number }> {
   for (let tries = 1; ; tries++) {
     try {
@@ -71,6 +90,7 @@ export async function withRetries<T>(
       if (signal?.aborted) throw err;
       const failure = classify(err);
       if (!failure.retryable || tries > policy.maxRetries) return { failure, attempts: tries };
+      onRetry?.(tries, failure);
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (tries - 1)) * (0.5 + Math.random() / 2);
       await sleep(failure.retryAfterMs ?? backoff, signal);
     }

@@ -2,9 +2,16 @@
 import { HumanMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
 import { UserError } from '../errors.js';
-import { RateLimiter, Semaphore, withRetries, type Failure, type RetryPolicy } from './limits.js';
-import { ProviderError, type Generation, type GenerateRequest, type ModelProvider } from './provider.js';
+import { linkedSignal, RateLimiter, Semaphore, withRetries, type Failure, type RetryPolicy } from './limits.js';
+import {
+  incompleteAnswer,
+  ProviderError,
+  type Generation,
+  type GenerateRequest,
+  type ModelProvider,
+} from './provider.js';
 import type { LiveModelConfig } from './registry.js';
+import { baseUrlOf, chatFields, requestParameters } from './request.js';
 
 interface HttpError {
   status?: number;
@@ -43,6 +50,9 @@ export function classifyError(err: unknown): Failure {
     };
   }
   if (status !== undefined) return { retryable: false, message: `HTTP ${status}: ${message}` };
+  // A body that is not JSON (a proxy's error page, a cut connection) is the server's fault, like a 5xx.
+  if (e.name === 'SyntaxError' || /JSON/.test(message))
+    return { retryable: true, message: `invalid response body: ${message}` };
   if (e.name === 'TimeoutError' || /timed? ?out/i.test(message))
     return { retryable: true, message: `timeout: ${message}` };
   if (/connection|ECONNREFUSED|ECONNRESET|fetch failed|socket/i.test(message)) return { retryable: true, message };
@@ -63,16 +73,16 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
       `Export ${config.apiKeyEnv}, or use a replayed or baseline model.`,
     );
   }
+  const baseUrl = baseUrlOf(config, options.env);
   const chat = new ChatOpenAI({
-    model: config.model,
-    temperature: config.temperature,
-    maxTokens: config.maxTokens,
+    ...chatFields(config),
     // Servers without keys (vLLM, Ollama) still need a non-empty one for the client.
     apiKey: apiKey ?? 'not-needed',
     timeout: config.timeoutMs,
     // Retries are ours: LangChain's would not honour Retry-After nor report attempts.
     maxRetries: 0,
-    configuration: config.baseUrl ? { baseURL: config.baseUrl } : undefined,
+    // The services' env, not the process's: the SDK itself would read OPENAI_BASE_URL from process.env.
+    configuration: baseUrl ? { baseURL: baseUrl } : undefined,
   });
   const slots = new Semaphore(config.concurrency);
   const rate = new RateLimiter(config.rpm);
@@ -84,13 +94,7 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
 
   return {
     config,
-    fingerprint: {
-      provider: config.provider,
-      model: config.model,
-      baseUrl: config.baseUrl ?? null,
-      temperature: config.temperature,
-      maxTokens: config.maxTokens,
-    },
+    fingerprint: fingerprintOf(config, baseUrl),
     concurrency: config.concurrency,
     generate: (req: GenerateRequest): Promise<Generation> =>
       slots.use(async () => {
@@ -98,12 +102,20 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
           async () => {
             await rate.wait();
             const started = performance.now();
-            const message = await chat.invoke([new HumanMessage(req.prompt)], { signal: req.signal });
-            return { message, latencyMs: performance.now() - started };
+            // The SDK adds a listener to the signal it is given and never removes it: given the run's one
+            // signal, every request would leave one behind (MaxListenersExceededWarning from the 11th).
+            const link = linkedSignal(req.signal);
+            try {
+              const message = await chat.invoke([new HumanMessage(req.prompt)], { signal: link.signal });
+              return { message, latencyMs: performance.now() - started };
+            } finally {
+              link.dispose();
+            }
           },
           classifyError,
           policy,
           req.signal,
+          (n, failure) => req.onRetry?.(n, failure.message),
         );
         if ('failure' in result) {
           throw new ProviderError(
@@ -113,12 +125,37 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
           );
         }
         const { message, latencyMs } = result.value;
+        const output = typeof message.content === 'string' ? message.content : message.text;
+        const finishReason = message.response_metadata?.finish_reason as string | undefined;
+        const usage = message.usage_metadata;
         return {
-          output: typeof message.content === 'string' ? message.content : message.text,
-          inputTokens: message.usage_metadata?.input_tokens,
-          outputTokens: message.usage_metadata?.output_tokens,
+          output,
+          inputTokens: usage?.input_tokens,
+          outputTokens: usage?.output_tokens,
+          cachedInputTokens: usage?.input_token_details?.cache_read,
+          reasoningTokens: usage?.output_token_details?.reasoning,
+          finishReason,
+          incomplete: incompleteAnswer(output, finishReason),
           latencyMs,
         };
       }),
+  };
+}
+
+/**
+ * What determines a live model's outputs besides the prompt: the response cache's key. The fields of
+ * before per-family parameters keep their values, so that earlier cached answers stay found.
+ */
+function fingerprintOf(config: LiveModelConfig, baseUrl: string | undefined): Record<string, unknown> {
+  const p = requestParameters(config);
+  return {
+    provider: config.provider,
+    model: config.model,
+    // Answers of one model name from two servers are not the same answers.
+    baseUrl: baseUrl ?? null,
+    temperature: p.temperature ?? null,
+    maxTokens: p.maxTokens,
+    ...(p.reasoningEffort ? { reasoningEffort: p.reasoningEffort } : {}),
+    ...(Object.keys(p.extraBody).length ? { extraBody: p.extraBody } : {}),
   };
 }

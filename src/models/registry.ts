@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { normalizeToken, unknownName } from '../command/suggest.js';
 import { UserError } from '../errors.js';
 import { projectRoot } from '../project.js';
+import { isReasoningFamily, OWN_FIELDS } from './family.js';
 
 const label = z.string().min(1).optional();
 
@@ -27,8 +28,28 @@ const liveFields = {
     .string()
     .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as OPENAI_API_KEY')
     .optional(),
-  temperature: z.number().min(0).max(2).default(0),
-  maxTokens: z.number().int().positive().default(1024),
+  /** Default 0, left out for reasoning models (src/models/request.ts); `null` leaves it out for any model. */
+  temperature: z.number().min(0).max(2).nullable().optional(),
+  /** Default 1,024 (8,192 for reasoning models, whose reasoning counts against it). */
+  maxTokens: z.number().int().positive().optional(),
+  /** Reasoning models only (gpt-5*, o1*, o3*, o4*): sent as `reasoning_effort`. */
+  reasoningEffort: z.enum(['minimal', 'low', 'medium', 'high']).optional(),
+  /** Further body fields sent as they are, e.g. vLLM's `top_p`, `repetition_penalty`, `chat_template_kwargs`. */
+  extraBody: z
+    .record(z.string(), z.unknown())
+    .refine((body) => !OWN_FIELDS.some((f) => f in body), {
+      message: `extraBody may not set ${OWN_FIELDS.join(', ')}: use temperature and maxTokens`,
+    })
+    .optional(),
+  /** US dollars per million tokens, for cost estimates and --max-cost. */
+  prices: z
+    .strictObject({
+      input: z.number().min(0),
+      /** Prompt tokens the provider served from its prompt cache (default: the input price). */
+      cachedInput: z.number().min(0).optional(),
+      output: z.number().min(0),
+    })
+    .optional(),
   /** Requests in flight at once. */
   concurrency: z.number().int().positive().default(4),
   /** Requests started per minute, at most. */
@@ -38,6 +59,8 @@ const liveFields = {
   maxRetries: z.number().int().min(0).default(5),
   /** Whether free text from users (the Slack bot) may be sent to this provider. */
   freeText: z.boolean().default(false),
+  /** Where the model runs: free text with personal information is never sent to an external one as is. */
+  dataPolicy: z.enum(['external', 'on-premises']).default('external'),
 };
 
 const openaiModel = z.strictObject({
@@ -54,7 +77,21 @@ const compatibleModel = z.strictObject({
   baseUrl: z.url(),
 });
 
-const modelEntry = z.discriminatedUnion('provider', [replayModel, baselineModel, openaiModel, compatibleModel]);
+const modelEntry = z
+  .discriminatedUnion('provider', [replayModel, baselineModel, openaiModel, compatibleModel])
+  .refine((m) => !('reasoningEffort' in m && m.reasoningEffort) || isReasoningFamily(m.model), {
+    path: ['reasoningEffort'],
+    message: 'only reasoning models (gpt-5*, o1*, o3*, o4*) take it; for another server use extraBody',
+  })
+  // OpenAI's reasoning models answer HTTP 400 to any temperature but the default (1).
+  .refine(
+    (m) =>
+      !('temperature' in m) || typeof m.temperature !== 'number' || m.temperature === 1 || !isReasoningFamily(m.model),
+    {
+      path: ['temperature'],
+      message: 'reasoning models (gpt-5*, o1*, o3*, o4*) refuse any temperature but the default: leave it out',
+    },
+  );
 const aliasSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'aliases are lower-case letters, digits, . _ -');
 const registryFile = z.strictObject({ models: z.record(aliasSchema, modelEntry) });
 
@@ -146,4 +183,26 @@ export function addModel(
   const added = parseRegistry(updated, file).find((m) => m.alias === alias)!;
   writeFileSync(file, updated);
   return added;
+}
+
+/** The entry as a live model, or a one-line refusal naming what it is instead. */
+export function liveModel(model: ModelConfig): LiveModelConfig {
+  if (model.provider === 'replay' || model.provider === 'baseline')
+    throw new UserError(
+      `${model.alias} is a ${model.provider === 'replay' ? 'replayed' : 'baseline'} model: it sends no request.`,
+      'See `jcb models` for the live ones.',
+    );
+  return model;
+}
+
+export type DataPolicy = 'external' | 'on-premises';
+
+/**
+ * Where text sent to `model` goes. The OpenAI API is external whatever the file says; replays and the
+ * baseline send nothing anywhere.
+ */
+export function dataPolicyOf(model: ModelConfig): DataPolicy {
+  if (model.provider === 'openai') return 'external';
+  if (model.provider === 'openai-compatible') return model.dataPolicy;
+  return 'on-premises';
 }

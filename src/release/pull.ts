@@ -1,7 +1,7 @@
 // `jcb data pull`: fetches the release with git into a hidden folder beside its place, checks it against
 // the manifest, and only then renames it into place, so an interrupted or partial pull leaves nothing.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { releaseLocation } from './locate.js';
@@ -50,10 +50,13 @@ function fetchFailure(url: string, reason: string): UserError {
   );
 }
 
+/** A file `data pull` leaves in the folders it fills: only those may it replace. */
+const PULLED_MARKER = '.jcb-pulled';
+
 /**
  * Fetches the release into `dir` (default: JCB_DATA_DIR, else the per-user folder) from JCB_RELEASE_URL
  * (default: the public repository) at JCB_RELEASE_REF (default: the pinned commit, else the default
- * branch when the remote lacks it). A whole release already there is kept; a partial one is replaced.
+ * branch when the remote lacks it). A whole release already there is kept; a partial one is replaced only if jcb fetched it.
  * Errors: UserError when git is missing, the fetch fails, or what was fetched does not match the manifest.
  */
 export async function pullRelease(
@@ -69,6 +72,12 @@ export async function pullRelease(
       throw new UserError(`${target} exists and is not empty.`, 'Choose another folder with --dir.');
     if (!describeProblems(verifyRelease(target, manifest, true)))
       return { dir: target, files: manifest.files.length, fetched: false };
+    // Only a folder jcb fetched itself is ever replaced: a hand-made copy is someone's data.
+    if (!existsSync(path.join(target, PULLED_MARKER)))
+      throw new UserError(
+        `${target} holds a release that is not whole, and jcb did not fetch it, so it will not replace it.`,
+        'Move that folder away (or repair it from the published release), then run `jcb data pull` again.',
+      );
   }
   if (spawnSync('git', ['--version']).error) {
     throw new UserError(
@@ -119,6 +128,7 @@ export async function pullRelease(
         `The release fetched from ${url} is not the one jcb scores: ${problem}.`,
         'Point JCB_RELEASE_URL (and JCB_RELEASE_REF) at a copy of the published release.',
       );
+    writeFileSync(path.join(tmp, PULLED_MARKER), `${url}\n`);
     if (present) {
       const old = `${tmp}-old`;
       renameSync(target, old);

@@ -1,4 +1,6 @@
 // Table 4: from the replayed generations (`paper`) or the latest stored runs (`runs`), and as a chart.
+import { pricesOf, runUsage } from '../evaluation/cost.js';
+import { coverageOf, scoreOrNull, type Coverage } from '../leaderboard/coverage.js';
 import { leaderboardChart, type ChartView } from '../leaderboard/vega.js';
 import type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
 import { scoreInterval } from '../metrics/bootstrap.js';
@@ -15,12 +17,13 @@ export type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
 /** The latest finished run of each model and setting; a run on every document outranks a --limit one. */
 async function runsBoard(ctx: ServiceContext, shot: Shot): Promise<LeaderboardRow[]> {
   const store = await ctx.store();
-  const latest = new Map<string, { score: number; run: string; limited: boolean }>();
+  const latest = new Map<string, { score: number | null; run: string; limited: boolean; coverage: Coverage }>();
   for (const s of await store.scores()) {
     if (s.shot !== shot || s.status !== 'finished') continue;
     const key = `${s.model}\u0000${s.task}`;
     const limited = s.doc_limit !== null;
-    if (!limited || latest.get(key)?.limited !== false) latest.set(key, { score: s.score, run: s.run_id, limited });
+    if (!limited || latest.get(key)?.limited !== false)
+      latest.set(key, { score: scoreOrNull(s.score, s), run: s.run_id, limited, coverage: coverageOf(s) });
   }
   const models = [...new Set([...latest.keys()].map((k) => k.split('\u0000')[0]))];
   const known = new Map(loadModels(ctx.env).map((m) => [m.alias, m]));
@@ -31,6 +34,10 @@ async function runsBoard(ctx: ServiceContext, shot: Shot): Promise<LeaderboardRo
       const intervals = await Promise.all(
         cells.map(async (c, i) => (c ? scoreInterval(TASKS[i], await storedScores(store, c.run, TASKS[i].id)) : null)),
       );
+      const prices = pricesOf(model, ctx.env);
+      const usage = await Promise.all(
+        cells.map(async (c, i) => (c ? runUsage(await store.documents(c.run, TASKS[i].id), prices) : null)),
+      );
       return {
         model,
         label: config?.label ?? model,
@@ -38,6 +45,8 @@ async function runsBoard(ctx: ServiceContext, shot: Shot): Promise<LeaderboardRo
         cells: cells.map((c) => c?.score ?? null),
         runs: cells.map((c) => c?.run ?? null),
         intervals,
+        usage,
+        coverage: cells.map((c) => c?.coverage ?? null),
       };
     }),
   );
