@@ -1,0 +1,30 @@
+// Vitest for the mutation run (stryker.config.json): the unit tests of the mutated scope only. Left out are
+// the conformance test (all released generations, minutes per run) and the integration tests of the bot,
+// queue, store and faces, which reach the scope only through services and kill nothing the unit tests do not.
+import { defineConfig, mergeConfig } from 'vitest/config';
+import base from './vitest.config.js';
+
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: {
+      exclude: [
+        'node_modules/**',
+        'test/conformance*.test.ts',
+        'test/bot*.test.ts',
+        'test/queue*.test.ts',
+        'test/evaluation*.test.ts',
+        'test/services*.test.ts',
+        'test/schedules*.test.ts',
+        'test/cli*.test.ts',
+        'test/layout*.test.ts',
+        'test/tokenizer*.test.ts',
+        'test/chart*.test.ts',
+        'test/blocks*.test.ts',
+        'test/judge*.test.ts',
+        'test/registry*.test.ts',
+        'test/array-file*.test.ts',
+      ],
+    },
+  }),
+);
