@@ -1,5 +1,5 @@
 // Files that ship with jcb (data/models.yml), found from this module whether run from src/ or dist/.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,4 +14,9 @@ export function projectRoot(): string {
     dir = up;
   }
   return (root = dir);
+}
+
+/** jcb's version, from its package.json. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }

@@ -1,6 +1,6 @@
 // The `jcb` program end to end: exit codes, one-line reasons, JSON output.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +61,24 @@ describe('the jcb CLI', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(message);
     expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('explains itself: --version, <command> --help, did-you-mean, a value option never takes the next option', () => {
+    const version = jcb(['--version'], {});
+    expect(version.code).toBe(0);
+    expect(version.out.trim()).toBe(
+      JSON.parse(readFileSync(path.resolve(__dirname, '../package.json'), 'utf8')).version,
+    );
+    const help = jcb(['eval', '--help'], {});
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/^Usage: jcb eval <task\|all> <model>/);
+    expect(help.out).toMatch(/--limit N +Only the first N documents/);
+    const typo = jcb(['evl', 'mr', 'gpt-5'], {});
+    expect(typo.code).toBe(1);
+    expect(typo.err).toMatch(/^jcb: Unknown command "evl". Did you mean "eval"\?/);
+    const label = jcb(['run', 'dc-tmn', 'gpt-4o', 'A_p1', '--shot', '--json']);
+    expect(label.code).toBe(1);
+    expect(label.err).toMatch(/^jcb: --shot needs a value. Usage: jcb run/);
   });
 
   it('says what to set when there is no release at all', () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { COMMANDS, COMMANDS_BY_NAME } from '../src/command/commands.js';
+import { parseConversation } from '../src/command/conversation.js';
 import { parseCommand, splitWords } from '../src/command/grammar.js';
+import { commandHelp, helpEntries } from '../src/command/help.js';
+import { cutEcho, suggest } from '../src/command/suggest.js';
 import { UserError } from '../src/errors.js';
+import { findDocument, findTask } from '../src/evaluation/documents.js';
+import { findModel } from '../src/models/registry.js';
+import { helpMessage } from '../handlers/blocks/help.js';
 
 const parse = (text: string) => parseCommand(splitWords(text));
 
@@ -109,5 +116,283 @@ describe('the evaluation commands', () => {
     ['models add x --provider openai', /needs an alias, --provider and --model/],
   ])('explains what is wrong with "%s"', (text, message) => {
     expect(() => parse(text)).toThrow(message);
+  });
+});
+
+describe('help and version, generated from the command table', () => {
+  it.each(COMMANDS.map((c) => [c.name]))(
+    '"%s --help" and "-h" ask for its help, which describes every option',
+    (name) => {
+      expect(parse(`${name} --help`)).toEqual({ kind: 'help', command: name });
+      expect(parse(`${name} -h`)).toEqual({ kind: 'help', command: name });
+      expect(parse(`help ${name}`)).toEqual({ kind: 'help', command: name });
+      const text = commandHelp(name, 'terminal', 1000);
+      for (const o of COMMANDS_BY_NAME.get(name)!.options) {
+        if (o.faces === 'slack') continue;
+        expect(text).toContain(`--${o.name}`);
+        expect(text).toContain(o.description);
+      }
+      expect(text).toContain('-h, --help');
+    },
+  );
+  it('every example in the table parses to its command', () => {
+    for (const c of COMMANDS) {
+      for (const e of c.examples) {
+        const cmd = parseCommand(splitWords(e), { allowPending: true });
+        if (c.name === 'help') expect(cmd).toMatchObject({ kind: 'help' });
+        else expect(cmd.kind.replace('-', ' ')).toMatch(new RegExp(`^${c.name.split(' ')[0]}`));
+      }
+      expect(c.summary).not.toBe('');
+    }
+  });
+  it('reads --version and -v, and help of an unknown command says which one was meant', () => {
+    expect(parse('--version')).toEqual({ kind: 'version' });
+    expect(parse('-v')).toEqual({ kind: 'version' });
+    expect(parse('--help')).toEqual({ kind: 'help' });
+    expect(() => parse('help evl')).toThrow(/Unknown command "evl". Did you mean "eval"\?/);
+  });
+  it('writes Slack usage in /jcb form, with no terminal-only command, option or advice', () => {
+    const slack = helpEntries('slack');
+    const names = slack.map((e) => e.name);
+    for (const n of [
+      'run',
+      'eval',
+      'status',
+      'cancel',
+      'digest',
+      'compare',
+      'ratings',
+      'judge',
+      'leaderboard',
+      'tasks',
+      'models',
+      'audit',
+    ])
+      expect(names).toContain(n);
+    for (const n of [
+      'worker',
+      'bot',
+      'export',
+      'data pull',
+      'data check',
+      'runs',
+      'show',
+      'score',
+      'doctor',
+      'models add',
+    ])
+      expect(names).not.toContain(n);
+    const text = slack.map((e) => `${e.usage} ${e.summary}`).join('\n');
+    expect(text).not.toMatch(/--json|--queue|--chart|--output|--log-samples|jcb runs|\/tmp|npx/);
+    expect(slack.every((e) => e.usage.startsWith('/jcb '))).toBe(true);
+    expect(commandHelp('leaderboard', 'slack')).not.toMatch(/--json|--chart/);
+    expect(() => parseCommand(['run', 'mr'], { face: 'slack' })).toThrow(/needs a task and a model/);
+    try {
+      parseCommand(['run', 'mr'], { face: 'slack' });
+    } catch (err) {
+      expect((err as UserError).hint).toMatch(/^Usage: \/jcb run /);
+    }
+    expect(helpEntries('terminal').map((e) => e.name)).toEqual(
+      expect.arrayContaining(['worker', 'bot', 'export', 'data pull']),
+    );
+  });
+  it('Slack help and App Home list every /jcb command with mrkdwn escaped', () => {
+    const blocks = JSON.stringify(helpMessage().blocks);
+    for (const e of helpEntries('slack')) expect(blocks).toContain(`/jcb ${e.name}`);
+    expect(blocks).toContain('&lt;task&gt;');
+    expect(blocks).not.toContain('<task>');
+    expect(JSON.stringify(helpMessage('eval').blocks)).toContain('--limit N');
+  });
+});
+
+describe('what each face offers', () => {
+  it('refuses options and commands of the other face in one line', () => {
+    expect(() => parseCommand(splitWords('run mr x --json'), { face: 'slack' })).toThrow(
+      /--json of "run" works only in a terminal/,
+    );
+    expect(() => parseCommand(splitWords('leaderboard --post #g'), { face: 'terminal' })).toThrow(
+      /--post of "leaderboard" works only in Slack/,
+    );
+    expect(() => parseCommand(splitWords('ratings hs-pn --batch'), { face: 'terminal' })).toThrow(
+      /works only in Slack/,
+    );
+    expect(() => parseCommand(['export', 'r1'], { face: 'slack' })).toThrow(/"export" runs in a terminal/);
+    try {
+      parseCommand(['frob'], { face: 'slack' });
+    } catch (err) {
+      expect((err as UserError).hint).toMatch(/^Commands: run, eval, .*audit, help. `\/jcb help` describes them.$/);
+      expect((err as UserError).hint).not.toMatch(/worker|export/);
+    }
+  });
+});
+
+describe("options that take values, and each command's branches", () => {
+  it('never takes the next option as a value', () => {
+    expect(() => parse('run mr llm-jp --shot --json')).toThrow(/--shot needs a value/);
+    expect(() => parse('eval mr x --limit --queue')).toThrow(/--limit needs a value/);
+  });
+  it.each([
+    ['compare gpt-4o', /"compare" needs two models/],
+    ['compare', /"compare" needs two models/],
+    ['judge', /"judge" needs a run id/],
+    ['cancel', /"cancel" needs a run id/],
+    ['ratings --batch', /needs a task to rate/],
+    ['ratings --by task', /--by must be "model", not "task"/],
+    ['run mr x --shot zreo', /--shot must be "one" or "zero", not "zreo". Did you mean "zero"\?/],
+    ['leaderboard --chart board.gif', /--chart writes a .png or .svg file/],
+    ['run mr x --jsn', /Unknown option --jsn for "run". Did you mean "--json"\?/],
+    ['evl mr x', /Unknown command "evl". Did you mean "eval"\?/],
+    ['models remove x', /Unknown models command "remove"/],
+    ['data pul', /Unknown data command "pul". Did you mean "pull"\?/],
+  ])('explains what is wrong with "%s"', (text, message) => {
+    expect(() => parse(text)).toThrow(message);
+  });
+  it('parses ratings, judge, compare, status and models branches', () => {
+    expect(parse('ratings hs-pn --by model --json')).toEqual({
+      kind: 'ratings',
+      task: 'hs-pn',
+      byModel: true,
+      batch: false,
+      correlate: false,
+      json: true,
+    });
+    expect(parse('ratings hs-pn --batch')).toMatchObject({ batch: true, task: 'hs-pn' });
+    expect(parse('ratings --correlate')).toMatchObject({ correlate: true, task: undefined, byModel: false });
+    expect(parse('judge r1 --judge GPT-4o')).toEqual({ kind: 'judge', runId: 'r1', judge: 'GPT-4o' });
+    expect(parse('judge r1')).toEqual({ kind: 'judge', runId: 'r1' });
+    expect(parse('compare a b --shot zero --json')).toMatchObject({
+      a: 'a',
+      b: 'b',
+      task: undefined,
+      shot: 'zero',
+      json: true,
+    });
+    expect(parse('status r1 --json')).toEqual({ kind: 'status', runId: 'r1', json: true });
+    expect(parse('models --json')).toEqual({ kind: 'models', json: true });
+    expect(parse('leaderboard --shot=ZERO')).toMatchObject({ shot: 'zero' });
+  });
+});
+
+describe('declared work of other engineers', () => {
+  const pending = (text: string) => parseCommand(splitWords(text), { allowPending: true });
+  it.each([
+    ['eval mr x --dry-run', /--dry-run of "eval" is not available yet/],
+    ['eval mr x --log-samples s.jsonl', /--log-samples of "eval" is not available yet/],
+    ['eval mr x --max-cost 2', /--max-cost of "eval" is not available yet/],
+    ['score -o out.csv', /--output of "score" is not available yet/],
+    ['leaderboard --view heatmap', /--view of "leaderboard" is not available yet/],
+    ['doctor', /"jcb doctor" is not available yet/],
+    ['audit', /"jcb audit" is not available yet/],
+    ['models gpt-4o', /"jcb models <alias>" is not available yet/],
+  ])('"%s" says in one line that it is not available yet', (text, message) => {
+    expect(() => parse(text)).toThrow(message);
+  });
+  it('holds their commands and flags', () => {
+    expect(() => pending('eval mr x --max-cost free')).toThrow(
+      /--max-cost must be an amount in US dollars above 0, not "free"/,
+    );
+    expect(pending('eval mr x --dry-run --max-cost $2.5 --log-samples s.jsonl -o out.md')).toMatchObject({
+      dryRun: true,
+      maxCost: 2.5,
+      logSamples: 's.jsonl',
+      output: 'out.md',
+    });
+    expect(pending('leaderboard --chart b.svg --view bars --output t.csv')).toMatchObject({
+      chart: 'b.svg',
+      view: 'bars',
+      output: 't.csv',
+    });
+    expect(pending('compare a b -o c.json')).toMatchObject({ output: 'c.json' });
+    expect(pending('score --output=s.md')).toMatchObject({ output: 's.md' });
+    expect(pending('doctor')).toEqual({ kind: 'doctor' });
+    expect(pending('audit --json')).toEqual({ kind: 'audit', json: true });
+    expect(pending('models GPT-4o')).toEqual({ kind: 'models', json: false, alias: 'GPT-4o' });
+  });
+});
+
+describe('tokens read after NFKC; free text and ids as typed', () => {
+  it('reads full-width commands, tasks, models and flags', () => {
+    expect(parse('ｒｕｎ　ｍｒ　ｌｌｍ－ｊｐ')).toMatchObject({ kind: 'run', task: 'mr', model: 'llm-jp' });
+    expect(parse('ｒｕｎ ｍｒ ｌｌｍｰｊｐ －－ｓｈｏｔ　ｚｅｒｏ')).toMatchObject({ model: 'llm-jp', shot: 'zero' });
+    expect(parse('run mr llm—jp —json')).toMatchObject({ model: 'llm-jp', json: true });
+    expect(parse('ＥＶＡＬ mr x ——limit ５')).toMatchObject({ kind: 'eval', limit: 5 });
+    expect(splitWords('ｒｕｎ　ｍｒ')).toEqual(['ｒｕｎ', 'ｍｒ']);
+  });
+  it('keeps document ids, run ids and paths as typed', () => {
+    expect(parse('run cts gpt-4o １４_急性硬膜下血腫')).toMatchObject({ doc: '１４_急性硬膜下血腫' });
+    expect(parse('score ｄａｔａ/ｘ.json')).toMatchObject({ target: 'ｄａｔａ/ｘ.json' });
+    expect(parse('show ｒ１')).toMatchObject({ runId: 'ｒ１' });
+  });
+});
+
+describe('tasks and models by what people type', () => {
+  it('accepts the Table 4 labels as task ids, case-insensitively and full-width', () => {
+    expect(findTask('DC-TMN').id).toBe('dc-tnm');
+    expect(findTask('dc-tmn').id).toBe('dc-tnm');
+    expect(findTask('NER-Med').id).toBe('ner-med');
+    expect(findTask('ｎｅｒ－ｍｅｄ').id).toBe('ner-med');
+    expect(findTask('ExamQA').id).toBe('examqa');
+  });
+  it('says which task or model was meant', () => {
+    expect(() => findTask('ner-mde')).toThrow(/Unknown task "ner-mde". Did you mean "ner-med"\?/);
+    expect(() => findTask('nope')).toThrow(/^Unknown task "nope".$/);
+    expect(() => findModel('gpt4o')).toThrow(/Unknown model "gpt4o". Did you mean "gpt-4o"\?/);
+    expect(findModel('ＧＰＴ－４ｏ').alias).toBe('gpt-4o');
+    expect(suggest('xyzzy', ['eval', 'run'])).toBeUndefined();
+  });
+});
+
+describe('echoed input is cut', () => {
+  it('never sends a long input back whole', () => {
+    const huge = 'x'.repeat(1_000_000);
+    for (const text of [
+      huge,
+      `run mr llm-jp 1 ${'y '.repeat(500_000)}`,
+      `run mr x --${huge}`,
+      `run mr x --shot ${huge}`,
+    ]) {
+      try {
+        parse(text);
+        expect.unreachable();
+      } catch (err) {
+        const e = err as UserError;
+        expect(e).toBeInstanceOf(UserError);
+        expect(e.message.length + (e.hint?.length ?? 0)).toBeLessThan(1000);
+        expect(e.message).toContain('…');
+      }
+    }
+    expect(() => findTask(huge)).toThrow(/^Unknown task "x{79}…"/);
+    expect(() => findDocument([{ id: 'A_p1' }], huge, findTask('mr'))).toThrow(/^No document "x{79}…" in mr\.$/);
+    expect(cutEcho('短い')).toBe('短い');
+  });
+});
+
+describe('free text to the bot', () => {
+  it('takes --model anywhere and removes it, leaving the text as written', () => {
+    expect(parseConversation('<@B1> drugs: アスピリン 100mg を内服 --model baseline')).toEqual({
+      task: 'mr',
+      model: 'baseline',
+      text: 'アスピリン 100mg を内服',
+    });
+    expect(parseConversation('cts 発熱 --model gpt-4o があり　全角ＡＢＣ')).toEqual({
+      task: 'cts',
+      model: 'gpt-4o',
+      text: '発熱 があり　全角ＡＢＣ',
+    });
+    expect(parseConversation('--model llm-jp simplify: 既往歴なし')).toEqual({
+      task: 'cts',
+      model: 'llm-jp',
+      text: '既往歴なし',
+    });
+    expect(parseConversation('ｄｒｕｇｓ：ロキソニン　－－ｍｏｄｅｌ　ｂａｓｅｌｉｎｅ')).toEqual({
+      task: 'mr',
+      model: 'baseline',
+      text: 'ロキソニン',
+    });
+    expect(parseConversation('cts 一行目\n--model baseline\n二行目')).toEqual({
+      task: 'cts',
+      model: 'baseline',
+      text: '一行目\n\n二行目',
+    });
   });
 });

@@ -1,21 +1,34 @@
+// `/jcb help` and App Home's command list, rendered from the grammar's table (src/command/commands.ts).
+import type { KnownBlock } from '@slack/types';
 import { CONVERSATION_HELP } from '../../src/command/conversation.js';
+import { commandHelp, helpEntries } from '../../src/command/help.js';
 import type { Message } from './run.js';
-import { section } from './text.js';
+import { code, escape, LIMITS, section } from './text.js';
 
-export const COMMAND_HELP = [
-  '`/jcb run <task> <model> [<doc-id>|random] [--shot one|zero]` — one document: gold, output, scores, in a thread',
-  "`/jcb leaderboard [--source paper|runs] [--shot one|zero]` — the paper's Table 4, or our stored runs",
-  '`/jcb tasks`, `/jcb models` — what can be run',
-  '`/jcb help` — this',
-].join('\n');
+/** Every `/jcb` command, one mrkdwn line each, in as few sections as Slack's 3,000-character limit allows. */
+export function commandSections(): KnownBlock[] {
+  const lines = helpEntries('slack').map(
+    (e) => `\`${escape(e.usage)}\` — ${escape(e.summary)}${e.pending ? ' _(not available yet)_' : ''}`,
+  );
+  const chunks: string[] = [];
+  for (const line of lines) {
+    const last = chunks.at(-1);
+    if (last !== undefined && last.length + line.length + 1 <= LIMITS.sectionText)
+      chunks[chunks.length - 1] += `\n${line}`;
+    else chunks.push(line);
+  }
+  return chunks.map(section);
+}
 
-export function helpMessage(): Message {
+/** `/jcb help`, or `/jcb <command> --help`: that command's options and examples in `/jcb` form. */
+export function helpMessage(command?: string): Message {
+  if (command) return { text: `/jcb ${command}`, blocks: [code(escape(commandHelp(command, 'slack')))] };
   return {
     text: 'jcb: J-ClinicalBench in Slack',
     blocks: [
-      section('*jcb* runs J-ClinicalBench tasks. Commands:'),
-      section(COMMAND_HELP),
-      section(`*Your own text*: mention me or DM me. ${CONVERSATION_HELP}`),
+      section('*jcb* runs J-ClinicalBench tasks. Commands (`/jcb <command> --help` tells one in full):'),
+      ...commandSections(),
+      section(`*Your own text*: mention me or DM me. ${escape(CONVERSATION_HELP)}`),
       section('*On a message*: use the message shortcut _Run a J-ClinicalBench task_.'),
     ],
   };

@@ -1,7 +1,7 @@
 // The App Home tab: leaderboards, the person's recent runs, how to use the bot.
 import type { KnownBlock } from '@slack/types';
 import type { Leaderboard } from '../../src/services.js';
-import { COMMAND_HELP } from './help.js';
+import { commandSections } from './help.js';
 import { boardTable } from './tables.js';
 import { code, context, header, LIMITS, pct, section } from './text.js';
 
@@ -14,7 +14,7 @@ export interface HomeData {
 export function homeView(d: HomeData): { type: 'home'; blocks: KnownBlock[] } {
   const blocks: KnownBlock[] = [
     header('J-ClinicalBench'),
-    section(COMMAND_HELP),
+    ...commandSections(),
     { type: 'divider' },
     section("*The paper's models* (one-shot, ×100, recomputed from their released generations)"),
     d.paper ? code(boardTable(d.paper)) : context('The release is not available to this bot (JCB_DATA_DIR).'),

@@ -2,6 +2,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { parseCommand, splitWords, type Command } from '../../src/command/grammar.js';
 import { UserError } from '../../src/errors.js';
+import { packageVersion } from '../../src/project.js';
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import { helpMessage } from '../blocks/help.js';
 import type { Message } from '../blocks/run.js';
@@ -22,7 +23,9 @@ export function jcbCommand(ctx: BotContext) {
   ): Promise<(Message & { response_type: string }) | undefined> {
     switch (cmd.kind) {
       case 'help':
-        return { response_type: 'ephemeral', ...helpMessage() };
+        return { response_type: 'ephemeral', ...helpMessage(cmd.command) };
+      case 'version':
+        return { response_type: 'ephemeral', text: `jcb ${packageVersion()}`, blocks: [] };
       case 'tasks':
         return {
           response_type: 'ephemeral',
@@ -124,7 +127,7 @@ export function jcbCommand(ctx: BotContext) {
     let cmd: Command;
     try {
       ctx.safety.checkRate(command.user_id);
-      cmd = parseCommand(splitWords(command.text));
+      cmd = parseCommand(splitWords(command.text), { face: 'slack' });
     } catch (err) {
       await ack({ response_type: 'ephemeral', text: errorText(err) });
       return;

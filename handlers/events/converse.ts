@@ -1,7 +1,8 @@
 // A mention or a DM: a command of the grammar (`run mr llm-jp`), or a task and the person's own text.
 import type { WebClient } from '@slack/web-api';
 import { parseConversation } from '../../src/command/conversation.js';
-import { parseCommand, splitWords, USAGE } from '../../src/command/grammar.js';
+import { isCommandWord, parseCommand, splitWords } from '../../src/command/grammar.js';
+import { cutEcho } from '../../src/command/suggest.js';
 import { UserError } from '../../src/errors.js';
 import { answerMessage, errorText, isUnexpected } from '../blocks/answers.js';
 import { helpMessage } from '../blocks/help.js';
@@ -16,16 +17,15 @@ interface Said {
   threadTs: string;
 }
 
-const COMMAND_WORDS = new Set(Object.keys(USAGE).filter((u) => !u.includes(' ')));
-
 export async function converse(ctx: BotContext, client: WebClient, said: Said, log: (err: unknown) => void) {
   try {
     ctx.safety.checkRate(said.user);
     const text = said.text.replace(/<@[A-Z0-9]+>/g, '').trim();
-    const first = text.split(/\s+/)[0]?.toLowerCase() ?? '';
-    if (!text || first === 'help') return void (await post(client, said.channel, helpMessage(), said.threadTs));
-    if (COMMAND_WORDS.has(first)) {
-      const cmd = parseCommand(splitWords(text));
+    const first = text.split(/\s+/)[0] ?? '';
+    if (!text || isCommandWord(first, 'help'))
+      return void (await post(client, said.channel, helpMessage(), said.threadTs));
+    if (isCommandWord(first)) {
+      const cmd = parseCommand(splitWords(text), { face: 'slack' });
       if (cmd.kind === 'run') return void (await runInThread(ctx, client, said.channel, said.user, cmd));
       if (cmd.kind === 'leaderboard') {
         return void (await post(
@@ -35,7 +35,7 @@ export async function converse(ctx: BotContext, client: WebClient, said: Said, l
           said.threadTs,
         ));
       }
-      throw new UserError(`Use \`/jcb ${text}\` for that.`);
+      throw new UserError(`Use \`/jcb ${cutEcho(text)}\` for that.`);
     }
     const ask = parseConversation(text);
     if (ask.model && isExpensive(ctx, ask.model))

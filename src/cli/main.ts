@@ -1,5 +1,7 @@
 // The `jcb` program: parses argv with the shared grammar, calls the services, prints.
-import { parseCommand, USAGE, type Command } from '../command/grammar.js';
+import { parseCommand, type Command } from '../command/grammar.js';
+import { commandHelp, overview } from '../command/help.js';
+import { packageVersion } from '../project.js';
 import { UserError } from '../errors.js';
 import { createServices, type Services } from '../services.js';
 import { writeFileSync } from 'node:fs';
@@ -27,9 +29,12 @@ const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
 
 async function execute(cmd: Command, services: Services): Promise<void> {
   switch (cmd.kind) {
-    case 'help':
-      print(['jcb — J-ClinicalBench harness', '', ...Object.values(USAGE).map((u) => `  jcb ${u}`)].join('\n'));
-      return;
+    case 'help': {
+      const width = Math.max(60, process.stdout.columns || Number(process.env.COLUMNS) || 80);
+      return print(cmd.command ? commandHelp(cmd.command, 'terminal', width) : overview('terminal', width));
+    }
+    case 'version':
+      return print(packageVersion());
     case 'tasks': {
       const tasks = services.tasks();
       return cmd.json
@@ -63,11 +68,6 @@ async function execute(cmd: Command, services: Services): Promise<void> {
         : print(renderScores(rows));
     }
     case 'leaderboard': {
-      if (cmd.post)
-        throw new UserError(
-          "Posting to a channel is the bot's job: `/jcb leaderboard --post #channel` in Slack.",
-          'Here, --chart FILE.png writes the chart.',
-        );
       const board = await services.leaderboard(cmd.shot, cmd.source);
       if (cmd.chart) {
         writeFileSync(cmd.chart, services.leaderboardChart(board));
@@ -152,7 +152,6 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(rows) : print(renderComparison(cmd.a, cmd.b, rows));
     }
     case 'ratings': {
-      if (cmd.batch) throw new UserError('Rating a batch happens in Slack: `/jcb ratings <task> --batch`.');
       if (cmd.correlate) {
         const corr = await services.correlate(cmd.task);
         return cmd.json ? printJson(corr) : print(renderCorrelation(corr));
@@ -212,7 +211,7 @@ export async function main(argv: string[]): Promise<number> {
   let cmd: Command | undefined;
   const services = createServices();
   try {
-    cmd = parseCommand(argv);
+    cmd = parseCommand(argv, { face: 'terminal' });
     if (cmd.kind === 'bot') {
       await startBot();
       return 0;

@@ -1,8 +1,9 @@
 // What people type to the bot in a mention or a DM: a task (or a keyword) and their own text.
 //   cts <text>            any task id whose input is one text
 //   simplify: <text>      keywords, below
-//   --model <alias> ...   picks the model (default: JCB_CHAT_MODEL, else the first allowed for free text)
+//   ... --model <alias>   anywhere: picks the model (default: JCB_CHAT_MODEL, else the first allowed for free text)
 import { UserError } from '../errors.js';
+import { cutEcho, normalizeToken } from './suggest.js';
 
 export const KEYWORDS: Record<string, string> = {
   simplify: 'cts',
@@ -30,27 +31,37 @@ export const CONVERSATION_HELP =
     .join(', ') +
   '. Add `--model <alias>` to choose the model.';
 
+/** `--model <alias>` anywhere in the message (its tokens read after NFKC), and the message without it. */
+function takeModel(message: string): { model?: string; rest: string } {
+  const tokens = [...message.matchAll(/\S+/g)];
+  const at = tokens.findIndex((t, i) => i + 1 < tokens.length && normalizeToken(t[0]).toLowerCase() === '--model');
+  if (at < 0) return { rest: message };
+  const start = tokens[at].index!;
+  const end = tokens[at + 1].index! + tokens[at + 1][0].length;
+  // Only the option and the space it leaves are removed; the text on either side is kept as written.
+  const before = message.slice(0, start).replace(/[ \t\u3000]+$/, '');
+  const after = message.slice(end).replace(/^[ \t\u3000]+/, '');
+  const sep = before && after && !/\s$/.test(before) && !/^\s/.test(after) ? ' ' : '';
+  return { model: normalizeToken(tokens[at + 1][0]), rest: before + sep + after };
+}
+
+// A task id or keyword: Latin letters and dashes, full-width ones too (read after NFKC).
+const NAME = '[A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A\\-\\uFF0D\\u2010-\\u2015\\u2212\\u30FC\\uFF70]+';
+const KEYWORD = new RegExp(`^(${NAME})\\s*[:：]\\s*`);
+const WORD = new RegExp(`^(${NAME})\\s+`);
+
+/**
+ * Reads a mention or DM: `<task|keyword> <text>` with `--model <alias>` anywhere.
+ * @throws UserError when no task or no text is given, or the text is over MAX_FREE_TEXT code points.
+ */
 export function parseConversation(message: string): Conversation {
-  let rest = message.replace(/<@[A-Z0-9]+>/g, '').trim();
-  let model: string | undefined;
-  const option = /^--model\s+(\S+)\s*/.exec(rest);
-  if (option) {
-    model = option[1];
-    rest = rest.slice(option[0].length);
-  }
-  const keyword = /^([A-Za-z-]+)\s*[:：]\s*/.exec(rest);
-  const word = /^([A-Za-z-]+)\s+/.exec(rest);
-  const head = keyword ?? word;
+  const { model, rest: withoutModel } = takeModel(message.replace(/<@[A-Z0-9]+>/g, ''));
+  const rest = withoutModel.trim();
+  const head = KEYWORD.exec(rest) ?? WORD.exec(rest);
   if (!head) throw new UserError('I need a task and a text.', CONVERSATION_HELP);
-  const name = head[1].toLowerCase();
-  let text = rest.slice(head[0].length);
-  const later = /^--model\s+(\S+)\s*/.exec(text);
-  if (later && !model) {
-    model = later[1];
-    text = text.slice(later[0].length);
-  }
-  text = text.trim();
-  if (!text) throw new UserError(`No text after "${head[1]}".`, CONVERSATION_HELP);
+  const name = normalizeToken(head[1]).toLowerCase();
+  const text = rest.slice(head[0].length).trim();
+  if (!text) throw new UserError(`No text after "${cutEcho(head[1])}".`, CONVERSATION_HELP);
   if (Array.from(text).length > MAX_FREE_TEXT) {
     throw new UserError(
       `The text is ${Array.from(text).length} characters long; the limit is ${MAX_FREE_TEXT}.`,

@@ -4,10 +4,19 @@ import type { Release } from '../release/release.js';
 import type { Document, Shot, Task } from '../tasks/types.js';
 import { TASKS, TASKS_BY_ID } from '../../tasks/index.js';
 import { normalizeId } from '../tasks/prompt.js';
+import { cutEcho, normalizeToken, unknownName } from '../command/suggest.js';
 
+/**
+ * A task by its id or its Table 4 label (`dc-tnm`, `DC-TMN`, `NER-Med`), case-insensitive, read after NFKC.
+ * @throws UserError `Unknown task "x". Did you mean "y"?` listing the ids.
+ */
 export function findTask(id: string): Task {
-  const task = TASKS_BY_ID.get(id.toLowerCase() as Task['id']);
-  if (!task) throw new UserError(`Unknown task "${id}".`, `Tasks: ${TASKS.map((t) => t.id).join(', ')}.`);
+  const typed = normalizeToken(id).toLowerCase();
+  const task = TASKS_BY_ID.get(typed as Task['id']) ?? TASKS.find((t) => t.label.toLowerCase() === typed);
+  if (!task) {
+    const names = TASKS.flatMap((t) => [t.id, t.label]);
+    throw unknownName('task', id, names, `Tasks: ${TASKS.map((t) => t.id).join(', ')}.`);
+  }
   return task;
 }
 
@@ -26,7 +35,7 @@ export function findDocument<D extends { id: string }>(docs: readonly D[], query
   if (byPrefix.length === 1) return byPrefix[0];
   if (byPrefix.length > 1) {
     throw new UserError(
-      `Document id "${query}" is ambiguous in ${task.id}: ${byPrefix
+      `Document id "${cutEcho(query)}" is ambiguous in ${task.id}: ${byPrefix
         .slice(0, 5)
         .map((d) => d.id)
         .join(', ')}${byPrefix.length > 5 ? ', ...' : ''}.`,
@@ -34,7 +43,7 @@ export function findDocument<D extends { id: string }>(docs: readonly D[], query
   }
   const examples = docs.slice(0, 3).map((d) => d.id);
   throw new UserError(
-    `No document "${query}" in ${task.id}.`,
+    `No document "${cutEcho(query)}" in ${task.id}.`,
     `Ids look like: ${examples.join(', ')} (or use "random").`,
   );
 }

@@ -3,6 +3,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { normalizeToken, unknownName } from '../command/suggest.js';
 import { UserError } from '../errors.js';
 import { projectRoot } from '../project.js';
 
@@ -100,9 +101,10 @@ export function loadModels(env: NodeJS.ProcessEnv = process.env): ModelConfig[] 
 
 export function findModel(alias: string, env: NodeJS.ProcessEnv = process.env): ModelConfig {
   const models = loadModels(env);
-  const found = models.find((m) => m.alias === alias.toLowerCase());
+  const found = models.find((m) => m.alias === normalizeToken(alias).toLowerCase());
   if (!found) {
-    throw new UserError(`Unknown model "${alias}".`, `Known models: ${models.map((m) => m.alias).join(', ')}.`);
+    const aliases = models.map((m) => m.alias);
+    throw unknownName('model', alias, aliases, `Known models: ${aliases.join(', ')}.`);
   }
   return found;
 }

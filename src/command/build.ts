@@ -1,0 +1,145 @@
+// From a parsed command line (its name, positionals, option values and flags) to the Command faces act on.
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import type { Shot } from '../tasks/types.js';
+import { PROGRAM, usageHint, type HelpFace } from './help.js';
+import { normalizeToken } from './suggest.js';
+import type { Command } from './types.js';
+
+const countSchema = z.number().int().min(1);
+const costSchema = z.number().positive();
+
+function countOf(option: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = countSchema.safeParse(Number(normalizeToken(value)));
+  if (!parsed.success) throw new UserError(`--${option} must be a whole number of at least 1, not "${value}".`);
+  return parsed.data;
+}
+
+function costOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = costSchema.safeParse(Number(normalizeToken(value).replace(/^\$/, '')));
+  if (!parsed.success) throw new UserError(`--max-cost must be an amount in US dollars above 0, not "${value}".`);
+  return parsed.data;
+}
+
+/** The Command of `name`; option values are already checked against their choices. @throws UserError */
+export function build(
+  name: string,
+  positionals: string[],
+  values: Record<string, string>,
+  flags: Set<string>,
+  face: HelpFace | undefined,
+): Command {
+  const json = flags.has('json');
+  const shot = (values.shot ?? 'one') as Shot;
+  const output = values.output;
+  const needs = (what: string) => new UserError(`"${name}" needs ${what}.`, usageHint(name, face));
+  const listRuns = face === 'slack' ? '`/jcb status` lists the runs under way.' : 'See `jcb runs`.';
+  switch (name) {
+    case 'tasks':
+      return { kind: 'tasks', json };
+    case 'models':
+      return positionals[0] ? { kind: 'models', json, alias: positionals[0] } : { kind: 'models', json };
+    case 'run': {
+      const [task, model, doc = 'random'] = positionals;
+      if (!task || !model) throw needs('a task and a model');
+      // `run <task> <model> all`: every document, in the background.
+      if (doc.toLowerCase() === 'all') return { kind: 'eval', task, model, shot, noCache: false, queue: true, json };
+      return { kind: 'run', task, model, doc, shot, json };
+    }
+    case 'score':
+      return { kind: 'score', target: positionals[0], json, output };
+    case 'leaderboard': {
+      const chart = values.chart;
+      if (chart !== undefined && !/\.(png|svg)$/i.test(chart))
+        throw new UserError(`--chart writes a .png or .svg file, not "${chart}".`);
+      const source = (values.source ?? 'paper') as 'paper' | 'runs';
+      const view = values.view as 'bars' | 'heatmap' | undefined;
+      return { kind: 'leaderboard', shot, source, json, post: values.post, chart, view, output };
+    }
+    case 'eval': {
+      const [task, model] = positionals;
+      if (!task || !model) throw needs('a task (or "all") and a model');
+      return {
+        kind: 'eval',
+        task,
+        model,
+        shot,
+        limit: countOf('limit', values.limit),
+        concurrency: countOf('concurrency', values.concurrency),
+        runId: values.run,
+        noCache: flags.has('no-cache'),
+        queue: flags.has('queue'),
+        json,
+        dryRun: flags.has('dry-run') || undefined,
+        maxCost: costOf(values['max-cost']),
+        logSamples: values['log-samples'],
+        output,
+      };
+    }
+    case 'worker':
+      return { kind: 'worker', concurrency: countOf('concurrency', values.concurrency) };
+    case 'status':
+      return { kind: 'status', runId: positionals[0], json };
+    case 'compare': {
+      const [a, b, task] = positionals;
+      if (!a || !b) throw needs('two models');
+      return { kind: 'compare', a, b, task, shot, json, output };
+    }
+    case 'ratings':
+      if (flags.has('batch') && !positionals[0])
+        throw new UserError(
+          `"ratings --batch" needs a task to rate, e.g. \`${PROGRAM[face ?? 'terminal']} ratings hs-pn --batch\`.`,
+        );
+      return {
+        kind: 'ratings',
+        task: positionals[0],
+        byModel: values.by === 'model',
+        batch: flags.has('batch'),
+        correlate: flags.has('correlate'),
+        json,
+      };
+    case 'judge':
+      if (!positionals[0]) throw new UserError('"judge" needs a run id.', listRuns);
+      return { kind: 'judge', runId: positionals[0], judge: values.judge };
+    case 'digest':
+      return { kind: 'digest', schedule: positionals[0], json };
+    case 'cancel':
+      if (!positionals[0])
+        throw new UserError(
+          '"cancel" needs a run id.',
+          `See \`${PROGRAM[face ?? 'terminal']} status\` for the runs under way.`,
+        );
+      return { kind: 'cancel', runId: positionals[0] };
+    case 'runs':
+      return { kind: 'runs', json };
+    case 'show':
+    case 'export': {
+      const [runId] = positionals;
+      if (!runId) throw new UserError(`"${name}" needs a run id.`, 'See `jcb runs` for the stored runs.');
+      return name === 'show'
+        ? { kind: 'show', runId, json }
+        : { kind: 'export', runId, dir: values.dir ?? `export-${runId}` };
+    }
+    case 'models add': {
+      const [alias] = positionals;
+      if (!alias || !values.provider || !values.model) throw needs('an alias, --provider and --model');
+      const entry: Record<string, unknown> = { provider: values.provider, model: values.model };
+      if (values['base-url']) entry.baseUrl = values['base-url'];
+      if (values['api-key-env']) entry.apiKeyEnv = values['api-key-env'];
+      if (values.label) entry.label = values.label;
+      return { kind: 'models-add', alias, entry };
+    }
+    case 'data pull':
+      return { kind: 'data-pull', dir: values.dir };
+    case 'data check':
+      return { kind: 'data-check', json };
+    case 'doctor':
+      return { kind: 'doctor' };
+    case 'audit':
+      return { kind: 'audit', json };
+    default:
+      return { kind: 'bot' };
+  }
+}

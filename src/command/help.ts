@@ -1,0 +1,111 @@
+// Help generated from the command table: usage lines, `jcb <command> --help`, and the entries Slack renders.
+import { COMMANDS, COMMANDS_BY_NAME, HELP_OPTION, offeredOn, type CommandSpec, type OptionSpec } from './commands.js';
+
+/** The face a text is for: the terminal (`jcb ...`) or Slack (`/jcb ...`). */
+export type HelpFace = 'terminal' | 'slack';
+
+/** The program as typed on a face. */
+export const PROGRAM: Record<HelpFace, string> = { terminal: 'jcb', slack: '/jcb' };
+
+function optionsOn(spec: CommandSpec, face: HelpFace): OptionSpec[] {
+  return spec.options.filter((o) => offeredOn(o.faces, face));
+}
+
+function flagOf(o: OptionSpec): string {
+  return `--${o.name}${o.value ? ` ${o.value}` : ''}`;
+}
+
+/** Commands offered on `face`, in the table's order. */
+export function commandsOn(face: HelpFace): CommandSpec[] {
+  return COMMANDS.filter((c) => offeredOn(c.faces, face));
+}
+
+/** `run <task> <model> [<doc-id>|random|all] [--shot one|zero] [--json]`, without the program; pending options left out. */
+export function usageLine(name: string, face: HelpFace = 'terminal'): string {
+  const spec = COMMANDS_BY_NAME.get(name)!;
+  const positionals = spec.positionals
+    .filter((p) => !p.pending)
+    .map((p) => (p.optional && !p.shown.startsWith('[') ? `[${p.shown}]` : p.shown));
+  const options = optionsOn(spec, face)
+    .filter((o) => !o.pending)
+    .map((o) => `[${o.short ? `-${o.short}|` : ''}${flagOf(o)}]`);
+  return [spec.name, ...positionals, ...options].join(' ');
+}
+
+/** `Usage: jcb run ...` (or `/jcb run ...`), the hint of every grammar error. */
+export function usageHint(name: string, face: HelpFace = 'terminal'): string {
+  return `Usage: ${PROGRAM[face]} ${usageLine(name, face)}`;
+}
+
+/** `text` broken at spaces into lines of at most `width` characters, later lines indented by `indent`. */
+function wrap(text: string, width: number, indent: number): string {
+  const lead = /^ */.exec(text)![0];
+  const lines: string[] = [];
+  let line = lead;
+  for (const word of text.slice(lead.length).split(' ')) {
+    if (line.trim() && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = ' '.repeat(indent) + word;
+    } else line = line.trim() ? `${line} ${word}` : line + word;
+  }
+  return [...lines, line].join('\n');
+}
+
+/**
+ * `jcb <command> --help`: usage, summary, every option with its description, examples.
+ * @param width the terminal's columns (80 unless known); long lines wrap with a hanging indent.
+ */
+export function commandHelp(name: string, face: HelpFace = 'terminal', width = 80): string {
+  const spec = COMMANDS_BY_NAME.get(name)!;
+  const options = [...optionsOn(spec, face), HELP_OPTION];
+  const shown = options.map((o) => `${o.short ? `-${o.short}, ` : '    '}${flagOf(o)}`);
+  const notYet = (o: OptionSpec) => (o.pending ? ' (not available yet)' : '');
+  const column = Math.max(...shown.map((s) => s.length)) + 4;
+  return [
+    wrap(`Usage: ${PROGRAM[face]} ${usageLine(name, face)}`, width, 4),
+    '',
+    wrap(`${spec.summary}${spec.pending ? ' (not available yet)' : ''}`, width, 0),
+    '',
+    'Options:',
+    ...options.map((o, i) => wrap(`  ${shown[i].padEnd(column - 2)}${o.description}${notYet(o)}`, width, column)),
+    '',
+    'Examples:',
+    ...spec.examples.map((e) => `  ${PROGRAM[face]} ${e}`),
+  ].join('\n');
+}
+
+/** One line per command for `jcb help` / `/jcb help` / App Home: its usage and what it does. */
+export interface HelpEntry {
+  name: string;
+  usage: string;
+  summary: string;
+  pending: boolean;
+}
+
+export function helpEntries(face: HelpFace): HelpEntry[] {
+  return commandsOn(face).map((c) => ({
+    name: c.name,
+    usage: `${PROGRAM[face]} ${usageLine(c.name, face)}`,
+    summary: c.summary,
+    pending: Boolean(c.pending),
+  }));
+}
+
+/** `jcb help`: every command of the terminal, then how to see one in full. */
+export function overview(face: HelpFace = 'terminal', width = 80): string {
+  const entries = helpEntries(face);
+  return [
+    'jcb — J-ClinicalBench harness',
+    '',
+    ...entries.flatMap((e) => [
+      wrap(`  ${e.usage}`, width, 6),
+      wrap(`      ${e.summary}${e.pending ? ' (not available yet)' : ''}`, width, 6),
+    ]),
+    '',
+    wrap(
+      `${PROGRAM[face]} <command> --help describes every option of a command; ${PROGRAM[face]} --version prints the version.`,
+      width,
+      0,
+    ),
+  ].join('\n');
+}

@@ -1,0 +1,81 @@
+// What a parsed command is: the one shape both faces (terminal and Slack) act on.
+import type { Shot } from '../tasks/types.js';
+
+export type Command =
+  /** `help [<command>]`, `<command> --help`, `-h`: every command, or `command` in full. */
+  | { kind: 'help'; command?: string }
+  /** `--version`: package.json's version. */
+  | { kind: 'version' }
+  | { kind: 'tasks'; json: boolean }
+  /** `models [<alias>]`: the registry; with an alias, that one model's exact request (pending). */
+  | { kind: 'models'; json: boolean; alias?: string }
+  | { kind: 'models-add'; alias: string; entry: Record<string, unknown> }
+  | { kind: 'run'; task: string; model: string; doc: string; shot: Shot; json: boolean }
+  | {
+      kind: 'score';
+      target?: string;
+      json: boolean;
+      /** `-o/--output PATH`: also write the rows there (JSON, CSV or Markdown by extension). */
+      output?: string;
+    }
+  | {
+      kind: 'leaderboard';
+      shot: Shot;
+      source: 'paper' | 'runs';
+      json: boolean;
+      /** Slack: the channel to post it to, with its chart. */
+      post?: string;
+      /** Terminal: the file to write the chart to; PNG or SVG by its extension. */
+      chart?: string;
+      /** Which chart: bars with intervals, or a models × settings heatmap (pending). */
+      view?: 'bars' | 'heatmap';
+      /** `-o/--output PATH`: also write the board there (JSON, CSV or Markdown by extension). */
+      output?: string;
+    }
+  | {
+      kind: 'eval';
+      task: string;
+      model: string;
+      shot: Shot;
+      limit?: number;
+      concurrency?: number;
+      runId?: string;
+      noCache: boolean;
+      /** In the background, through the queue and its workers. */
+      queue: boolean;
+      json: boolean;
+      /** `--dry-run`: show documents, requests and the cost estimate; send nothing. */
+      dryRun?: boolean;
+      /** `--max-cost USD`: stop before the estimated cost in US dollars exceeds it. */
+      maxCost?: number;
+      /** `--log-samples PATH`: one JSONL line per document (id, prompt hash, output, parsed answer, scores). */
+      logSamples?: string;
+      /** `-o/--output PATH`: also write the scores there (JSON, CSV or Markdown by extension). */
+      output?: string;
+    }
+  | { kind: 'worker'; concurrency?: number }
+  | { kind: 'status'; runId?: string; json: boolean }
+  | { kind: 'cancel'; runId: string }
+  | { kind: 'digest'; schedule?: string; json: boolean }
+  | {
+      kind: 'compare';
+      a: string;
+      b: string;
+      task?: string;
+      shot: Shot;
+      json: boolean;
+      /** `-o/--output PATH`: also write the comparison there (JSON, CSV or Markdown by extension). */
+      output?: string;
+    }
+  | { kind: 'ratings'; task?: string; byModel: boolean; batch: boolean; correlate: boolean; json: boolean }
+  | { kind: 'judge'; runId: string; judge?: string }
+  | { kind: 'runs'; json: boolean }
+  | { kind: 'show'; runId: string; json: boolean }
+  | { kind: 'export'; runId: string; dir: string }
+  | { kind: 'data-pull'; dir?: string }
+  | { kind: 'data-check'; json: boolean }
+  /** `doctor`: where the release, store, model registry and Redis are, and whether each works (pending). */
+  | { kind: 'doctor' }
+  /** `audit [--json]`: who ran what, when (pending). */
+  | { kind: 'audit'; json: boolean }
+  | { kind: 'bot' };
