@@ -61,12 +61,13 @@ describe('bootstrap intervals', () => {
   });
 });
 
-// A task whose score of the r-th resample is r: the sorted resampled scores are 0, 1, …, resamples − 1,
-// so each bound is exactly the percentile index round(q · (resamples − 1)).
-function countingTask(): Task & { calls: () => number } {
+// A task whose r-th resample scores a permutation of 0, 1, …, resamples − 1 (r · 7919 mod resamples, in
+// scrambled order): sorted, they are 0 … resamples − 1, so each bound is exactly the percentile index
+// round(q · (resamples − 1)).
+function countingTask(resamples: number): Task & { calls: () => number } {
   let r = 0;
   return {
-    aggregate: () => ({ r: r++ }),
+    aggregate: () => ({ r: (r++ * 7919) % resamples }),
     headline: (m: Record<string, number>) => m.r,
     calls: () => r,
   } as unknown as Task & { calls: () => number };
@@ -76,18 +77,37 @@ describe('bootstrap percentiles', () => {
   const one = docs([1]);
 
   it('take the 2.5th and 97.5th percentiles of 1,000 resamples by default', () => {
-    const t = countingTask();
+    const t = countingTask(1000);
     // round(0.025 · 999) = 25, round(0.975 · 999) = 974.
     expect(scoreInterval(t, one)).toEqual({ low: 25, high: 974 });
     expect(t.calls()).toBe(1000);
   });
 
-  it('follow the requested level and number of resamples', () => {
-    expect(scoreInterval(countingTask(), one, { resamples: 1001 })).toEqual({ low: 25, high: 975 });
-    expect(scoreInterval(countingTask(), one, { resamples: 1001, level: 0.9 })).toEqual({ low: 50, high: 950 });
-    expect(scoreInterval(countingTask(), one, { resamples: 101, level: 0.5 })).toEqual({ low: 25, high: 75 });
-    expect(scoreInterval(countingTask(), one, { resamples: 11, level: 1 })).toEqual({ low: 0, high: 10 });
-    expect(scoreInterval(countingTask(), one, { resamples: 1 })).toEqual({ low: 0, high: 0 });
+  it('follow the requested level and number of resamples, never beyond the samples', () => {
+    const at = (resamples: number, level?: number) => scoreInterval(countingTask(resamples), one, { resamples, level });
+    expect(at(1001)).toEqual({ low: 25, high: 975 });
+    expect(at(1001, 0.9)).toEqual({ low: 50, high: 950 });
+    expect(at(101, 0.5)).toEqual({ low: 25, high: 75 });
+    expect(at(11, 1)).toEqual({ low: 0, high: 10 });
+    expect(at(11, 1.5)).toEqual({ low: 0, high: 10 });
+    expect(at(1)).toEqual({ low: 0, high: 0 });
+  });
+
+  it('draw each resample as n documents with replacement from the seeded generator', () => {
+    // The recipe written out: resample r takes floor(u · n) for the next n draws u, then percentiles.
+    const bits = [1, 0, 1, 1, 0, 0, 1];
+    const random = seededRandom(5);
+    const means = Array.from({ length: 40 }, () => {
+      let hits = 0;
+      for (let i = 0; i < bits.length; i++) hits += bits[Math.floor(random() * bits.length)];
+      return hits / bits.length;
+    }).sort((x, y) => x - y);
+    // level 0.8: indices round(0.1 · 39) = 4 and round(0.9 · 39) = 35.
+    expect(scoreInterval(examqa, docs(bits), { seed: 5, resamples: 40, level: 0.8 })).toEqual({
+      low: means[4],
+      high: means[35],
+    });
+    expect(means[4]).toBeLessThan(means[35]);
   });
 
   it('match the known distribution of the mean of two documents, 0 and 1', () => {

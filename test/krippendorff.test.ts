@@ -53,7 +53,14 @@ describe("Krippendorff's alpha, ordinal", () => {
     // δ²(2,3) = (8 − 4)² = 16. Observed: 2·6.25 + 2·16 = 44.5. Expected: 2·(4·6.25 + 4·42.25 + 16·16) = 900.
     const mixed = krippendorffOrdinal([[1, 2], [2, 2, 2, 3], [3, 3, 3], [5]]);
     expect(mixed).toBeCloseTo(1 - (8 * 44.5) / 900, 12);
-    // The order of a unit's ratings and of the units does not matter.
+    // The order of a unit's ratings and of the units does not matter (values first seen as 2, 3, 1 or 3, 2, 1).
+    expect(
+      krippendorffOrdinal([
+        [2, 2, 2, 3],
+        [1, 2],
+        [3, 3, 3],
+      ]),
+    ).toBeCloseTo(1 - (8 * 44.5) / 900, 12);
     expect(
       krippendorffOrdinal([
         [3, 3, 3],
