@@ -26,6 +26,8 @@ const schema = z.object({
   JCB_BOT_ALLOWED_USERS: list,
   /** If set, live models run only in these channels. */
   JCB_BOT_ALLOWED_CHANNELS: list,
+  /** `/jcb eval` of a live model estimated above this many US dollars asks for a confirmation first. */
+  JCB_CONFIRM_COST_USD: z.coerce.number().min(0).default(1),
 });
 
 export interface BotConfig {
@@ -38,6 +40,7 @@ export interface BotConfig {
   ratePerMinute: number;
   allowedUsers: string[];
   allowedChannels: string[];
+  confirmCostUsd: number;
 }
 
 const SEE = 'Create the app from manifest.yml and copy its tokens (README, "Connect Slack").';
@@ -66,5 +69,6 @@ export function botConfig(env: NodeJS.ProcessEnv): BotConfig {
     ratePerMinute: c.JCB_BOT_RATE_PER_MINUTE,
     allowedUsers: c.JCB_BOT_ALLOWED_USERS,
     allowedChannels: c.JCB_BOT_ALLOWED_CHANNELS,
+    confirmCostUsd: c.JCB_CONFIRM_COST_USD,
   };
 }

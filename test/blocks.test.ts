@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { runParent, runReplies, decodeRef, encodeRef } from '../handlers/blocks/run.js';
 import { cut, LIMITS } from '../handlers/blocks/text.js';
-import type { RunResult } from '../src/services.js';
+import type { RunProgress, RunResult } from '../src/services.js';
+import { finalScoresMessage } from '../handlers/blocks/progress.js';
 
 const long = 'あ'.repeat(10_000);
 const result: RunResult = {
@@ -52,5 +53,25 @@ describe('run messages', () => {
 
   it('cuts nothing that fits', () => {
     expect(cut('短い', 10)).toBe('短い');
+  });
+});
+
+describe('the final scores in a run thread', () => {
+  const progress = (usage: RunProgress['usage']): RunProgress => ({
+    run: { id: 'r1', model: 'gpt-4o-live', shot: 'one' } as RunProgress['run'],
+    planned: 2,
+    done: 2,
+    failed: 0,
+    elapsedMs: 1,
+    etaMs: undefined,
+    scores: [{ task: 'mr', n: 2, failed: 0, parseFailures: 0, score: 0.5, metrics: {}, interval: null }],
+    usage,
+    previous: {},
+  });
+  it('shows a live run’s tokens and cost, and nothing of the kind for a replay', () => {
+    const live = finalScoresMessage(progress({ input: 1200, cachedInput: 400, output: 90, reasoning: 0, costUsd: 0.0039 }));
+    expect(JSON.stringify(live.blocks)).toContain('Tokens: 1,200 prompt (400 cached), 90 output (0 reasoning) · cost $0.00');
+    const replay = finalScoresMessage(progress({ input: 0, cachedInput: 0, output: 0, reasoning: 0, costUsd: null }));
+    expect(JSON.stringify(replay.blocks)).not.toContain('Tokens');
   });
 });

@@ -442,6 +442,40 @@ describe('the Slack bot', () => {
     ]);
   });
 
+  it('asks to confirm a /jcb eval of a live model estimated above JCB_CONFIRM_COST_USD, queueing nothing before', async () => {
+    const priced = path.join(path.dirname(models), 'priced.yml');
+    writeFileSync(
+      priced,
+      'models:\n  priced: { provider: openai, model: gpt-4o, apiKeyEnv: TEST_OPENAI_KEY, prices: { input: 2.5, output: 10 } }\n',
+    );
+    await bot.stop();
+    await start({ JCB_MODELS: priced, JCB_CONFIRM_COST_USD: '0.0001' });
+    await command('eval mr priced');
+    const [asked] = (await until(() => responses, 1)) as Posted[];
+    expect(asked.body.text).toMatch(/\*mr\* on \*priced\* \(one-shot\) would cost about \*\$0\.00\* .*2 calls, [\d,]+ prompt tokens\. Queue it\?/);
+    expect(posted).toEqual([]); // nothing queued, no progress message
+    const buttons = (asked.body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find(
+      (b) => b.type === 'actions',
+    )!.elements!;
+    const press = (b: { action_id: string; value: string }) =>
+      interaction({
+        type: 'block_actions',
+        user: { id: 'U1' },
+        channel: { id: 'C1' },
+        team: { id: 'T1' },
+        trigger_id: 't',
+        response_url: `${HOOK}/actions/2`,
+        container: { type: 'message', message_ts: '1.1', channel_id: 'C1' },
+        actions: [{ block_id: 'b', action_ts: '1', type: 'button', ...b }],
+      });
+    await press(buttons.find((b) => b.action_id === 'jcb_cost_cancel')!);
+    expect(((await until(() => responses, 2))[1] as Posted).body.text).toBe('Cancelled: nothing was queued.');
+    expect(posted).toEqual([]);
+    await press(buttons.find((b) => b.action_id === 'jcb_cost_confirm')!);
+    expect(((await until(() => posted, 1))[0] as Posted).body.text).toMatch(/^Evaluation \S+: priced on mr, 0\/2/);
+    expect(((await until(() => responses, 3))[2] as Posted).body.text).toMatch(/^Confirmed by <@U1>: run \S+ queued\.$/);
+  });
+
   it('says when the queue is unavailable, and single runs still work', async () => {
     await bot.stop();
     await start({ REDIS_URL: 'redis://127.0.0.1:1' });

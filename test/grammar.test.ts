@@ -114,6 +114,7 @@ describe('the evaluation commands', () => {
     ['leaderboard --source mine', /--source must be "paper" or "runs"/],
     ['models remove x', /Unknown models command "remove"/],
     ['models add x --provider openai', /needs an alias, --provider and --model/],
+    ['eval mr x --max-cost 0', /--max-cost must be an amount in US dollars above 0, not "0"/],
   ])('explains what is wrong with "%s"', (text, message) => {
     expect(() => parse(text)).toThrow(message);
   });
@@ -276,14 +277,11 @@ describe("options that take values, and each command's branches", () => {
 describe('declared work of other engineers', () => {
   const pending = (text: string) => parseCommand(splitWords(text), { allowPending: true });
   it.each([
-    ['eval mr x --dry-run', /--dry-run of "eval" is not available yet/],
     ['eval mr x --log-samples s.jsonl', /--log-samples of "eval" is not available yet/],
-    ['eval mr x --max-cost 2', /--max-cost of "eval" is not available yet/],
     ['score -o out.csv', /--output of "score" is not available yet/],
     ['leaderboard --view heatmap', /--view of "leaderboard" is not available yet/],
     ['doctor', /"jcb doctor" is not available yet/],
     ['audit', /"jcb audit" is not available yet/],
-    ['models gpt-4o', /"jcb models <alias>" is not available yet/],
   ])('"%s" says in one line that it is not available yet', (text, message) => {
     expect(() => parse(text)).toThrow(message);
   });
@@ -393,6 +391,17 @@ describe('free text to the bot', () => {
       task: 'cts',
       model: 'baseline',
       text: '一行目\n\n二行目',
+    });
+  });
+});
+
+describe('live-model options', () => {
+  it('parses models <alias>, --dry-run and --max-cost', () => {
+    expect(parseCommand(['models', 'gpt-5-live'])).toEqual({ kind: 'models', json: false, alias: 'gpt-5-live' });
+    expect(parseCommand(['eval', 'all', 'gpt-4o-live', '--dry-run', '--max-cost', '$2.5'])).toMatchObject({
+      kind: 'eval',
+      dryRun: true,
+      maxCost: 2.5,
     });
   });
 });

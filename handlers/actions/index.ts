@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { RUN_ACTIONS } from '../blocks/run.js';
 import type { BotContext } from '../context.js';
+import { COST_ACTIONS, costButton } from './confirm-cost.js';
 import { runButton } from './run-buttons.js';
 import { RATE_SELECTS, rateComment, rateDefinitions, rateSelect } from './rating.js';
 import { RATE_ACTIONS } from '../blocks/rating.js';
@@ -11,5 +12,6 @@ export default {
     for (const [id, criterion] of RATE_SELECTS) app.action(id, rateSelect(ctx, criterion));
     app.action(RATE_ACTIONS.definitions, rateDefinitions());
     app.action(RATE_ACTIONS.comment, rateComment());
+    for (const id of Object.values(COST_ACTIONS)) app.action(id, costButton(ctx));
   },
 };

@@ -37,6 +37,19 @@ export function finalScoresMessage(p: RunProgress): Message {
     blocks: [
       section(`*Final scores* of \`${p.run.id}\` (${p.run.model}, ${p.run.shot}-shot)`),
       section(lines.join('\n') || '_no scores_'),
+      ...usageLine(p.usage),
     ],
   };
+}
+
+/** Tokens and cost of a live run's calls (nothing for replays and baselines). */
+function usageLine(u: RunProgress['usage']) {
+  if (!u.input && !u.output) return [];
+  const n = (x: number) => x.toLocaleString('en-US');
+  const cost = u.costUsd === null ? 'no prices in models.yml' : `$${u.costUsd.toFixed(2)}`;
+  return [
+    section(
+      `Tokens: ${n(u.input)} prompt (${n(u.cachedInput)} cached), ${n(u.output)} output (${n(u.reasoning)} reasoning) · cost ${cost}`,
+    ),
+  ];
 }

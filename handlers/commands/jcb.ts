@@ -12,6 +12,7 @@ import { digestMessage } from '../blocks/digest.js';
 import { batchItemMessage } from '../blocks/rating.js';
 import { compareMessage, ratingsMessage } from '../blocks/tables.js';
 import { progressMessage } from '../blocks/progress.js';
+import { costConfirmation } from '../actions/confirm-cost.js';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -59,9 +60,12 @@ export function jcbCommand(ctx: BotContext) {
         });
         return { response_type: 'ephemeral', text: `Leaderboard posted to ${cmd.post}.`, blocks: [] };
       }
-      case 'eval':
+      case 'eval': {
+        const confirmation = await costConfirmation(ctx, cmd);
+        if (confirmation) return { response_type: 'ephemeral', ...confirmation };
         await evaluateInBackground(ctx, client, command.channel_id, command.user_id, cmd);
         return undefined;
+      }
       case 'status': {
         const runs = await ctx.services.status(cmd.runId);
         if (runs.length === 0) return { response_type: 'ephemeral', text: 'No evaluations under way.', blocks: [] };

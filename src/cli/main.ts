@@ -7,6 +7,7 @@ import { createServices, type Services } from '../services.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { progressPrinter } from './progress.js';
+import { renderEstimate, renderModelRequest } from './render-request.js';
 import {
   renderCheck,
   renderEval,
@@ -47,6 +48,10 @@ async function execute(cmd: Command, services: Services): Promise<void> {
           );
     }
     case 'models': {
+      if (cmd.alias) {
+        const request = services.modelRequest(cmd.alias);
+        return cmd.json ? printJson(request) : print(renderModelRequest(request));
+      }
       const models = services.models();
       return cmd.json
         ? printJson(models)
@@ -85,6 +90,12 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(board) : print(renderLeaderboard(board));
     }
     case 'eval': {
+      if (cmd.dryRun) {
+        const estimate = await services.estimate(cmd);
+        return cmd.json ? printJson(estimate) : print(renderEstimate(estimate));
+      }
+      if (cmd.queue && cmd.maxCost !== undefined)
+        throw new UserError('--max-cost limits a run in this terminal, not a queued one.', 'Leave out --queue.');
       if (cmd.queue) {
         const queued = await services.enqueueEvaluation(cmd);
         if (cmd.json) return printJson(queued);
@@ -103,10 +114,11 @@ async function execute(cmd: Command, services: Services): Promise<void> {
         const result = await services.evaluate(cmd, (p) => bar.update(p), controller.signal);
         bar.end();
         if (result.interrupted) {
+          const budget = result.spentUsd !== undefined && !controller.signal.aborted;
           process.stderr.write(
-            `Interrupted. Resume with: jcb eval ${cmd.task} ${cmd.model} --shot ${cmd.shot}${cmd.limit ? ` --limit ${cmd.limit}` : ''} --run ${result.run.id}\n`,
+            `${budget ? `Stopped: --max-cost $${cmd.maxCost} reached ($${result.spentUsd!.toFixed(4)} spent).` : 'Interrupted.'} Resume with: jcb eval ${cmd.task} ${cmd.model} --shot ${cmd.shot}${cmd.limit ? ` --limit ${cmd.limit}` : ''} --run ${result.run.id}\n`,
           );
-          process.exitCode = 130;
+          process.exitCode = budget ? 75 : 130; // 75: EX_TEMPFAIL, to be continued
           return;
         }
         return cmd.json ? printJson(result) : print(renderEval(result, await services.storeLocation()));
@@ -221,7 +233,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     await execute(cmd, services);
-    return 0;
+    return Number(process.exitCode ?? 0); // an interrupted or budget-stopped run sets its own
   } catch (err) {
     if (err instanceof UserError) {
       process.stderr.write(`jcb: ${err.message}${err.hint ? ` ${err.hint}` : ''}\n`);

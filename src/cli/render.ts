@@ -2,6 +2,7 @@
 import type { TaskCheck } from '../release/check.js';
 import type { EvalResult } from '../evaluation/engine.js';
 import { duration, pct, progressBar, signedPct } from '../format.js';
+import { renderUsage } from './render-request.js';
 import { CRITERIA, type Criterion, type RatingsReport } from '../ratings.js';
 import type {
   Digest,
@@ -180,6 +181,7 @@ export function renderRunSummary(r: RunSummary): string {
       .join(' ')}`,
     `started ${r.run.created_at}, last update ${r.run.updated_at}`,
     `documents: ${r.documents.done} scored (${r.documents.cached} from cache), ${r.documents.failed} failed`,
+    ...renderUsage(r),
     '',
     r.scores.length
       ? table(

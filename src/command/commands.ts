@@ -87,8 +87,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'run', value: 'ID', description: 'Resume the run ID (its finished documents are kept).' },
       { name: 'no-cache', description: 'Ask the model again instead of reusing cached generations.' },
       { name: 'queue', description: 'Run in the background through the queue and its workers.', faces: 'terminal' },
-      { name: 'dry-run', description: 'Show the documents, requests and cost estimate; send nothing.', pending: true },
-      { name: 'max-cost', value: 'USD', description: 'Stop before the estimated cost exceeds USD.', pending: true },
+      { name: 'dry-run', description: 'Show the documents, calls, tokens and cost estimate; send nothing.' },
+      { name: 'max-cost', value: 'USD', description: 'Stop cleanly once USD has been spent (resume with --run).' },
       {
         name: 'log-samples',
         value: 'PATH',
@@ -197,9 +197,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'models',
     summary: 'The models that can be used; with an alias, that model’s exact request.',
-    positionals: [{ shown: '[<alias>]', optional: true, kind: 'model', pending: true }],
+    positionals: [{ shown: '[<alias>]', optional: true, kind: 'model' }],
     options: [JSON_FLAG],
-    examples: ['models', 'models gpt-4o'],
+    examples: ['models', 'models gpt-4o-live'],
     faces: 'both',
   },
   {

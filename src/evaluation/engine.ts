@@ -7,6 +7,7 @@ import type { Release } from '../release/release.js';
 import type { Run, RunDocument, Store } from '../store/store.js';
 import { buildPrompt } from '../tasks/prompt.js';
 import type { DocScore, Metrics, Parsed, ScoringContext, Shot, Task } from '../tasks/types.js';
+import { isSettled, NO_USAGE, scoredText, usageColumns } from './answer.js';
 import { openRun, planDocuments, type EvalRequest, type Item } from './plan.js';
 
 export interface Progress {
@@ -80,7 +81,7 @@ async function generateCached(
     prompt,
     signal: deps.signal,
   });
-  if (key)
+  if (key && !generation.incomplete)
     await deps.store.cache(key, {
       output: generation.output,
       input_tokens: generation.inputTokens ?? null,
@@ -131,12 +132,12 @@ export async function processItems(
 ): Promise<Processed> {
   const { store, provider, release } = deps;
   const stored = await store.documents(run.id);
-  const finished = new Set(stored.filter((r) => r.status === 'done').map((r) => `${r.task}\u0000${r.doc_id}`));
+  const finished = new Set(stored.filter(isSettled).map((r) => `${r.task}\u0000${r.doc_id}`));
   const queue = items.filter((it) => !finished.has(`${it.task.id}\u0000${it.doc.id}`));
   const scoresSoFar = new Map<string, DocScore[]>();
   const push = (task: string, score: DocScore) =>
     (scoresSoFar.get(task) ?? scoresSoFar.set(task, []).get(task)!).push(score);
-  for (const r of stored) if (r.status === 'done') push(r.task, JSON.parse(r.scores!));
+  for (const r of stored) if (isSettled(r)) push(r.task, JSON.parse(r.scores!));
   const total = progress?.total ?? items.length;
   let done = total - queue.length;
   const out: Processed = { computed: 0, cacheHits: 0, failed: 0, interrupted: false };
@@ -161,7 +162,7 @@ export async function processItems(
     try {
       const { generation, cached } = await generateCached(provider, item, opts, prompt, deps);
       const gold = generation.gold ?? doc.gold;
-      const parsed = task.parse(generation.output) as Parsed<unknown>;
+      const parsed = task.parse(scoredText(generation)) as Parsed<unknown>;
       const [score] = await task.score([{ gold, parsed }], deps.scoring);
       row = {
         ...base,
@@ -178,6 +179,7 @@ export async function processItems(
         latency_ms: generation.latencyMs,
         cached: cached ? 1 : 0,
         finished_at: new Date().toISOString(),
+        ...usageColumns(generation),
       };
       if (cached) out.cacheHits++;
       push(task.id, score);
@@ -200,6 +202,7 @@ export async function processItems(
         latency_ms: null,
         cached: 0,
         finished_at: new Date().toISOString(),
+        ...NO_USAGE,
       };
     }
     await store.saveDocument(row);

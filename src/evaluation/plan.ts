@@ -18,6 +18,8 @@ export interface EvalRequest {
   /** Resume this run, or create it under this id. */
   runId?: string;
   noCache?: boolean;
+  /** Asked before each document: a true answer stops the run, resumable (e.g. --max-cost reached). */
+  stopIf?: () => Promise<boolean>;
 }
 
 export function newRunId(now = new Date()): string {

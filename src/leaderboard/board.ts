@@ -13,6 +13,16 @@ export interface LeaderboardRow {
   runs?: (string | null)[];
   /** 95 % bootstrap interval of each cell (documents resampled, seed 1, 1,000 resamples). */
   intervals?: (Interval | null)[];
+  /** For stored runs: tokens and cost of each cell's run on that task (cost null without prices). */
+  usage?: (TokenCost | null)[];
+}
+
+export interface TokenCost {
+  input: number;
+  cachedInput: number;
+  output: number;
+  reasoning: number;
+  costUsd: number | null;
 }
 
 export interface Leaderboard {

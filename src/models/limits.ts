@@ -35,12 +35,27 @@ export class RateLimiter {
   }
 }
 
+/** Waits `ms`, or rejects when `signal` aborts; leaves no listener on the signal either way. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+    const onAbort = () => (clearTimeout(timer), reject(signal!.reason));
+    const timer = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolve()), ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * A signal of its own for one request, aborted when `parent` is: what the request's libraries attach
+ * to it goes away with it. `dispose` removes the one listener this puts on `parent`.
+ */
+export function linkedSignal(parent: AbortSignal | undefined): { signal: AbortSignal; dispose: () => void } {
+  const own = new AbortController();
+  if (!parent) return { signal: own.signal, dispose: () => {} };
+  const onAbort = () => own.abort(parent.reason);
+  if (parent.aborted) onAbort();
+  else parent.addEventListener('abort', onAbort, { once: true });
+  return { signal: own.signal, dispose: () => parent.removeEventListener('abort', onAbort) };
 }
 
 export interface RetryPolicy {

@@ -2,9 +2,16 @@
 import { HumanMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
 import { UserError } from '../errors.js';
-import { RateLimiter, Semaphore, withRetries, type Failure, type RetryPolicy } from './limits.js';
-import { ProviderError, type Generation, type GenerateRequest, type ModelProvider } from './provider.js';
+import { linkedSignal, RateLimiter, Semaphore, withRetries, type Failure, type RetryPolicy } from './limits.js';
+import {
+  incompleteAnswer,
+  ProviderError,
+  type Generation,
+  type GenerateRequest,
+  type ModelProvider,
+} from './provider.js';
 import type { LiveModelConfig } from './registry.js';
+import { chatFields, requestParameters } from './request.js';
 
 interface HttpError {
   status?: number;
@@ -43,6 +50,8 @@ export function classifyError(err: unknown): Failure {
     };
   }
   if (status !== undefined) return { retryable: false, message: `HTTP ${status}: ${message}` };
+  // A body that is not JSON (a proxy's error page, a cut connection) is the server's fault, like a 5xx.
+  if (e.name === 'SyntaxError' || /JSON/.test(message)) return { retryable: true, message: `invalid response body: ${message}` };
   if (e.name === 'TimeoutError' || /timed? ?out/i.test(message))
     return { retryable: true, message: `timeout: ${message}` };
   if (/connection|ECONNREFUSED|ECONNRESET|fetch failed|socket/i.test(message)) return { retryable: true, message };
@@ -64,9 +73,7 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
     );
   }
   const chat = new ChatOpenAI({
-    model: config.model,
-    temperature: config.temperature,
-    maxTokens: config.maxTokens,
+    ...chatFields(config),
     // Servers without keys (vLLM, Ollama) still need a non-empty one for the client.
     apiKey: apiKey ?? 'not-needed',
     timeout: config.timeoutMs,
@@ -84,13 +91,7 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
 
   return {
     config,
-    fingerprint: {
-      provider: config.provider,
-      model: config.model,
-      baseUrl: config.baseUrl ?? null,
-      temperature: config.temperature,
-      maxTokens: config.maxTokens,
-    },
+    fingerprint: fingerprintOf(config),
     concurrency: config.concurrency,
     generate: (req: GenerateRequest): Promise<Generation> =>
       slots.use(async () => {
@@ -98,8 +99,15 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
           async () => {
             await rate.wait();
             const started = performance.now();
-            const message = await chat.invoke([new HumanMessage(req.prompt)], { signal: req.signal });
-            return { message, latencyMs: performance.now() - started };
+            // The SDK adds a listener to the signal it is given and never removes it: given the run's one
+            // signal, every request would leave one behind (MaxListenersExceededWarning from the 11th).
+            const link = linkedSignal(req.signal);
+            try {
+              const message = await chat.invoke([new HumanMessage(req.prompt)], { signal: link.signal });
+              return { message, latencyMs: performance.now() - started };
+            } finally {
+              link.dispose();
+            }
           },
           classifyError,
           policy,
@@ -113,12 +121,36 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
           );
         }
         const { message, latencyMs } = result.value;
+        const output = typeof message.content === 'string' ? message.content : message.text;
+        const finishReason = message.response_metadata?.finish_reason as string | undefined;
+        const usage = message.usage_metadata;
         return {
-          output: typeof message.content === 'string' ? message.content : message.text,
-          inputTokens: message.usage_metadata?.input_tokens,
-          outputTokens: message.usage_metadata?.output_tokens,
+          output,
+          inputTokens: usage?.input_tokens,
+          outputTokens: usage?.output_tokens,
+          cachedInputTokens: usage?.input_token_details?.cache_read,
+          reasoningTokens: usage?.output_token_details?.reasoning,
+          finishReason,
+          incomplete: incompleteAnswer(output, finishReason),
           latencyMs,
         };
       }),
+  };
+}
+
+/**
+ * What determines a live model's outputs besides the prompt: the response cache's key. The fields of
+ * before per-family parameters keep their values, so that earlier cached answers stay found.
+ */
+function fingerprintOf(config: LiveModelConfig): Record<string, unknown> {
+  const p = requestParameters(config);
+  return {
+    provider: config.provider,
+    model: config.model,
+    baseUrl: config.baseUrl ?? null,
+    temperature: p.temperature ?? null,
+    maxTokens: p.maxTokens,
+    ...(p.reasoningEffort ? { reasoningEffort: p.reasoningEffort } : {}),
+    ...(Object.keys(p.extraBody).length ? { extraBody: p.extraBody } : {}),
   };
 }

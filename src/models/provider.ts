@@ -16,7 +16,27 @@ export interface Generation {
   gold?: unknown;
   inputTokens?: number;
   outputTokens?: number;
+  /** Prompt tokens the provider served from its prompt cache, where it reports them. */
+  cachedInputTokens?: number;
+  /** Output tokens spent on reasoning (reasoning models), where reported. */
+  reasoningTokens?: number;
+  /** The provider's finish reason (`stop`, `length`, `content_filter`...); live providers only. */
+  finishReason?: string;
+  /**
+   * A live answer that is no answer: empty, cut at the token limit, or withheld by a content filter.
+   * Never cached, asked again on resume; scored as an empty output meanwhile.
+   */
+  incomplete?: Incomplete;
   latencyMs: number;
+}
+
+export type Incomplete = 'empty' | 'truncated' | 'filtered';
+
+/** Names a live answer that is no answer, from its text and finish reason. */
+export function incompleteAnswer(output: string, finishReason: string | undefined): Incomplete | undefined {
+  if (finishReason === 'length') return 'truncated';
+  if (finishReason === 'content_filter') return 'filtered';
+  return output.trim() === '' ? 'empty' : undefined;
 }
 
 export interface ModelProvider {

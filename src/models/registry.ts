@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { normalizeToken, unknownName } from '../command/suggest.js';
 import { UserError } from '../errors.js';
 import { projectRoot } from '../project.js';
+import { isReasoningFamily, OWN_FIELDS } from './family.js';
 
 const label = z.string().min(1).optional();
 
@@ -27,8 +28,28 @@ const liveFields = {
     .string()
     .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as OPENAI_API_KEY')
     .optional(),
-  temperature: z.number().min(0).max(2).default(0),
-  maxTokens: z.number().int().positive().default(1024),
+  /** Default 0, left out for reasoning models (src/models/request.ts); `null` leaves it out for any model. */
+  temperature: z.number().min(0).max(2).nullable().optional(),
+  /** Default 1,024 (8,192 for reasoning models, whose reasoning counts against it). */
+  maxTokens: z.number().int().positive().optional(),
+  /** Reasoning models only (gpt-5*, o1*, o3*, o4*): sent as `reasoning_effort`. */
+  reasoningEffort: z.enum(['minimal', 'low', 'medium', 'high']).optional(),
+  /** Further body fields sent as they are, e.g. vLLM's `top_p`, `repetition_penalty`, `chat_template_kwargs`. */
+  extraBody: z
+    .record(z.string(), z.unknown())
+    .refine((body) => !OWN_FIELDS.some((f) => f in body), {
+      message: `extraBody may not set ${OWN_FIELDS.join(', ')}: use temperature and maxTokens`,
+    })
+    .optional(),
+  /** US dollars per million tokens, for cost estimates and --max-cost. */
+  prices: z
+    .strictObject({
+      input: z.number().min(0),
+      /** Prompt tokens the provider served from its prompt cache (default: the input price). */
+      cachedInput: z.number().min(0).optional(),
+      output: z.number().min(0),
+    })
+    .optional(),
   /** Requests in flight at once. */
   concurrency: z.number().int().positive().default(4),
   /** Requests started per minute, at most. */
@@ -54,7 +75,12 @@ const compatibleModel = z.strictObject({
   baseUrl: z.url(),
 });
 
-const modelEntry = z.discriminatedUnion('provider', [replayModel, baselineModel, openaiModel, compatibleModel]);
+const modelEntry = z
+  .discriminatedUnion('provider', [replayModel, baselineModel, openaiModel, compatibleModel])
+  .refine((m) => !('reasoningEffort' in m && m.reasoningEffort) || isReasoningFamily(m.model), {
+    path: ['reasoningEffort'],
+    message: 'only reasoning models (gpt-5*, o1*, o3*, o4*) take it; for another server use extraBody',
+  });
 const aliasSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'aliases are lower-case letters, digits, . _ -');
 const registryFile = z.strictObject({ models: z.record(aliasSchema, modelEntry) });
 
@@ -144,4 +170,14 @@ export function addModel(
   const added = parseRegistry(updated, file).find((m) => m.alias === alias)!;
   writeFileSync(file, updated);
   return added;
+}
+
+/** The entry as a live model, or a one-line refusal naming what it is instead. */
+export function liveModel(model: ModelConfig): LiveModelConfig {
+  if (model.provider === 'replay' || model.provider === 'baseline')
+    throw new UserError(
+      `${model.alias} is a ${model.provider === 'replay' ? 'replayed' : 'baseline'} model: it sends no request.`,
+      'See `jcb models` for the live ones.',
+    );
+  return model;
 }

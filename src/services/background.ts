@@ -19,6 +19,7 @@ export interface RunProgress {
   /** Estimated time left, from the pace so far; undefined before the first document. */
   etaMs: number | undefined;
   scores: RunSummary['scores'];
+  usage: RunSummary['usage'];
   /** Headline scores of the model's previous finished run, by task: to show the change. */
   previous: Record<string, number>;
 }
@@ -78,6 +79,7 @@ export function backgroundServices(ctx: ServiceContext) {
             elapsedMs,
             etaMs: left !== undefined && done + failed > 0 ? (elapsedMs / (done + failed)) * left : undefined,
             scores: summary.scores,
+            usage: summary.usage,
             previous: Object.fromEntries(await s.previousScores(run.model, run.shot, run.created_at)),
           };
         }),

@@ -1,7 +1,9 @@
 // A full evaluation in this process, stored document by document; resumable with the run id.
 import type { Command } from '../command/grammar.js';
 import { evaluate, type EvalResult, type Progress } from '../evaluation/engine.js';
-import { findModel } from '../models/registry.js';
+import { dryRun, withBudget } from '../evaluation/budget.js';
+import { planDocuments } from '../evaluation/plan.js';
+import { findModel, liveModel } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
 import { TASKS } from '../../tasks/index.js';
 import { tasksOf, type ServiceContext } from './context.js';
@@ -9,7 +11,7 @@ import { tasksOf, type ServiceContext } from './context.js';
 /** What an evaluation needs: the `eval` command of the grammar, without how its result is shown. */
 export type EvalCommand = Pick<
   Extract<Command, { kind: 'eval' }>,
-  'task' | 'model' | 'shot' | 'limit' | 'concurrency' | 'runId'
+  'task' | 'model' | 'shot' | 'limit' | 'concurrency' | 'runId' | 'maxCost'
 > & {
   noCache?: boolean;
 };
@@ -17,14 +19,20 @@ export type EvalCommand = Pick<
 export function evaluateServices(ctx: ServiceContext) {
   return {
     /** A full evaluation, stored document by document; resumable with the run id. */
-    async evaluate(cmd: EvalCommand, onProgress?: (p: Progress) => void, signal?: AbortSignal): Promise<EvalResult> {
+    async evaluate(
+      cmd: EvalCommand,
+      onProgress?: (p: Progress) => void,
+      signal?: AbortSignal,
+    ): Promise<EvalResult & { spentUsd?: number }> {
       const tasks = tasksOf(cmd.task);
       const provider = ctx.providerOf(findModel(cmd.model, ctx.env));
       if (provider instanceof ReplayModel) {
         const missing = tasks.filter((t) => !provider.file(t, cmd.shot));
         if (missing.length === tasks.length) provider.requireGenerations(tasks[0], cmd.shot, TASKS);
       }
-      return evaluate(
+      // --max-cost: the provider counts what its answers cost, and the run stops once that is spent.
+      const budget = cmd.maxCost === undefined ? undefined : withBudget(provider, cmd.maxCost);
+      const result = await evaluate(
         {
           tasks,
           shot: cmd.shot,
@@ -32,9 +40,27 @@ export function evaluateServices(ctx: ServiceContext) {
           concurrency: cmd.concurrency,
           runId: cmd.runId,
           noCache: cmd.noCache,
+          stopIf: budget?.reached,
         },
-        { store: await ctx.store(), provider, release: ctx.release(), scoring: ctx.scoring, onProgress, signal },
+        {
+          store: await ctx.store(),
+          provider: budget?.provider ?? provider,
+          release: ctx.release(),
+          scoring: ctx.scoring,
+          onProgress,
+          signal,
+        },
       );
+      const spentUsd = budget?.spentUsd();
+      return { ...result, ...(spentUsd !== undefined && { spentUsd }) };
+    },
+
+    /** What `eval` would send and cost (`--dry-run`), making no call. */
+    async estimate(cmd: EvalCommand) {
+      const model = liveModel(findModel(cmd.model, ctx.env));
+      const plan = planDocuments({ tasks: tasksOf(cmd.task), shot: cmd.shot, limit: cmd.limit }, ctx.providerOf(model), ctx.release());
+      const deps = { release: ctx.release(), store: await ctx.store(), shot: cmd.shot, runId: cmd.runId };
+      return { model: model.alias, task: cmd.task, shot: cmd.shot, ...(await dryRun(model, plan, deps)) };
     },
   };
 }

@@ -1,4 +1,5 @@
 // Table 4: from the replayed generations (`paper`) or the latest stored runs (`runs`), and as a chart.
+import { pricesOf, runUsage } from '../evaluation/cost.js';
 import { leaderboardPng } from '../leaderboard/chart.js';
 import type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
 import { scoreInterval } from '../metrics/bootstrap.js';
@@ -31,6 +32,10 @@ async function runsBoard(ctx: ServiceContext, shot: Shot): Promise<LeaderboardRo
       const intervals = await Promise.all(
         cells.map(async (c, i) => (c ? scoreInterval(TASKS[i], await storedScores(store, c.run, TASKS[i].id)) : null)),
       );
+      const prices = pricesOf(model, ctx.env);
+      const usage = await Promise.all(
+        cells.map(async (c, i) => (c ? runUsage(await store.documents(c.run, TASKS[i].id), prices) : null)),
+      );
       return {
         model,
         label: config?.label ?? model,
@@ -38,6 +43,7 @@ async function runsBoard(ctx: ServiceContext, shot: Shot): Promise<LeaderboardRo
         cells: cells.map((c) => c?.score ?? null),
         runs: cells.map((c) => c?.run ?? null),
         intervals,
+        usage,
       };
     }),
   );

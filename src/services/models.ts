@@ -1,5 +1,6 @@
 // The catalogue: the benchmark's tasks and the configured models with whether each can run here.
-import { addModel, availability, loadModels } from '../models/registry.js';
+import { addModel, availability, findModel, liveModel, loadModels } from '../models/registry.js';
+import { describeRequest } from '../models/request.js';
 import { TASKS } from '../../tasks/index.js';
 import type { ServiceContext } from './context.js';
 
@@ -24,5 +25,8 @@ export function modelServices(ctx: ServiceContext) {
     },
 
     addModel: (alias: string, entry: Record<string, unknown>) => addModel(alias, entry, ctx.env),
+
+    /** The exact request a live model is sent (`jcb models <alias>`). */
+    modelRequest: (alias: string) => describeRequest(liveModel(findModel(alias, ctx.env)), ctx.env),
   };
 }

@@ -1,5 +1,7 @@
 // Stored runs: their summaries (scores with intervals, documents done and failed) and export.
 import path from 'node:path';
+import { answersOf } from '../evaluation/answer.js';
+import { pricesOf, runUsage } from '../evaluation/cost.js';
 import { findTask } from '../evaluation/documents.js';
 import { planDocuments } from '../evaluation/plan.js';
 import { exportRun } from '../evaluation/export.js';
@@ -23,6 +25,12 @@ export interface RunSummary {
   }[];
   documents: { done: number; failed: number; cached: number };
   failures: { task: string; doc: string; error: string }[];
+  /** Tokens of the run's calls to the provider, and their cost (null without prices). */
+  usage: ReturnType<typeof runUsage>;
+  /** Live answers per finish reason. */
+  answers: Record<string, number>;
+  /** Live non-answers (empty, truncated, filtered), asked again by `--run`. */
+  incomplete: { task: string; doc: string; why: string }[];
 }
 
 /** The per-document scores a run stored for a task, in document order. */
@@ -58,6 +66,8 @@ export async function runSummary(ctx: ServiceContext, run: Run): Promise<RunSumm
     failures: docs
       .filter((d) => d.status === 'failed')
       .map((d) => ({ task: d.task, doc: d.doc_id, error: d.error ?? '' })),
+    usage: runUsage(docs, pricesOf(run.model, ctx.env)),
+    ...answersOf(docs),
   };
 }
 

@@ -164,6 +164,23 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('judgements').execute();
     },
   },
+  '007_live_answer_usage': {
+    async up(db: Kysely<unknown>) {
+      // How each live answer ended and what it used: finish reason, a name for a non-answer (empty,
+      // truncated, filtered: asked again on resume), cached prompt tokens and reasoning tokens.
+      for (const [column, type] of [
+        ['finish_reason', 'varchar(32)'],
+        ['incomplete', 'varchar(16)'],
+        ['cached_input_tokens', 'integer'],
+        ['reasoning_tokens', 'integer'],
+      ] as const)
+        await db.schema.alterTable('run_documents').addColumn(column, type).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const column of ['finish_reason', 'incomplete', 'cached_input_tokens', 'reasoning_tokens'])
+        await db.schema.alterTable('run_documents').dropColumn(column).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -49,6 +49,12 @@ export interface RunDocumentsTable {
   latency_ms: number | null;
   cached: number;
   finished_at: string;
+  /** The provider's finish reason (live answers). */
+  finish_reason: string | null;
+  /** `empty`, `truncated` or `filtered`: a live non-answer, scored as an empty output, asked again on resume. */
+  incomplete: string | null;
+  cached_input_tokens: number | null;
+  reasoning_tokens: number | null;
 }
 
 export interface RunScoresTable {

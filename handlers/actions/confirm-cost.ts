@@ -1,0 +1,70 @@
+// `/jcb eval` of a live model that would cost more than JCB_CONFIRM_COST_USD: the estimate first, with
+// Confirm / Cancel buttons; nothing is queued before Confirm.
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { z } from 'zod';
+import { errorText, isUnexpected } from '../blocks/answers.js';
+import type { Message } from '../blocks/run.js';
+import { evaluateInBackground, isExpensive, type BotContext } from '../context.js';
+import type { EvalCommand } from '../../src/services.js';
+
+export const COST_ACTIONS = { confirm: 'jcb_cost_confirm', cancel: 'jcb_cost_cancel' } as const;
+
+/** What the Confirm button carries: the evaluation to queue (checked again when pressed). */
+const carried = z.strictObject({
+  task: z.string(),
+  model: z.string(),
+  shot: z.enum(['one', 'zero']),
+  limit: z.number().int().positive().optional(),
+  runId: z.string().optional(),
+  noCache: z.boolean(),
+});
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
+
+/** The confirmation to show instead of queueing, or undefined when the run may be queued at once. */
+export async function costConfirmation(ctx: BotContext, cmd: EvalCommand): Promise<Message | undefined> {
+  if (!isExpensive(ctx, cmd.model)) return undefined;
+  const e = await ctx.services.estimate(cmd);
+  if (e.expectedCostUsd === null || e.expectedCostUsd <= ctx.config.confirmCostUsd) return undefined;
+  const { task, model, shot, limit, runId } = cmd;
+  const value = JSON.stringify(carried.parse({ task, model, shot, limit, runId, noCache: cmd.noCache ?? false }));
+  const text =
+    `*${e.task}* on *${e.model}* (${e.shot}-shot) would cost about *${usd(e.expectedCostUsd)}* ` +
+    `(at most ${usd(e.maxCostUsd!)}): ${e.calls.toLocaleString('en-US')} calls, ` +
+    `${e.promptTokens.toLocaleString('en-US')} prompt tokens${e.exact ? '' : ' (estimated)'}. Queue it?`;
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text } },
+      {
+        type: 'actions',
+        elements: [
+          { type: 'button', style: 'primary', action_id: COST_ACTIONS.confirm, text: { type: 'plain_text', text: 'Confirm' }, value },
+          { type: 'button', action_id: COST_ACTIONS.cancel, text: { type: 'plain_text', text: 'Cancel' }, value: 'cancel' },
+        ],
+      },
+    ],
+  };
+}
+
+type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
+
+export function costButton(ctx: BotContext) {
+  return async ({ ack, body, action, client, respond, logger }: Args) => {
+    await ack();
+    if (action.action_id === COST_ACTIONS.cancel)
+      return void (await respond({ replace_original: true, text: 'Cancelled: nothing was queued.' }));
+    await ctx.afterAck(async () => {
+      try {
+        ctx.safety.checkRate(body.user.id);
+        const cmd = carried.parse(JSON.parse(action.value ?? ''));
+        const channel = body.channel?.id ?? '';
+        const queued = await evaluateInBackground(ctx, client, channel, body.user.id, cmd);
+        await respond({ replace_original: true, text: `Confirmed by <@${body.user.id}>: run ${queued.run.id} queued.` });
+      } catch (err) {
+        if (isUnexpected(err)) logger.error(err);
+        await respond({ response_type: 'ephemeral', replace_original: false, text: errorText(err) });
+      }
+    });
+  };
+}

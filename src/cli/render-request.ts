@@ -1,0 +1,53 @@
+// Terminal text for what a live run sends and costs: one model's request, a dry run's estimate.
+import type { describeRequest } from '../models/request.js';
+import type { RunSummary, Services } from '../services.js';
+
+const usd = (n: number) => `$${n < 0.01 && n > 0 ? n.toPrecision(2) : n.toFixed(2)}`;
+
+export function renderModelRequest(r: ReturnType<typeof describeRequest>): string {
+  const key = r.apiKeyEnv ? ` (key from ${r.apiKeyEnv})` : '';
+  const prices = r.prices
+    ? `Prices per million tokens: input $${r.prices.input}, cached input $${r.prices.cachedInput ?? r.prices.input}, output $${r.prices.output}.`
+    : 'No prices in the registry: costs are not estimated.';
+  return [`${r.alias} (${r.provider}) → POST ${r.url}${key}`, JSON.stringify(r.body, null, 2), prices].join('\n');
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+export function renderEstimate(e: Awaited<ReturnType<Services['estimate']>>): string {
+  const counted = e.exact
+    ? `counted with ${e.encoding}, as the model counts`
+    : `estimated with ${e.encoding}: the server's tokenizer may count otherwise`;
+  const reasoning = e.reasoningModel ? ', plus reasoning tokens' : '';
+  const cost =
+    e.expectedCostUsd === null
+      ? `Cost: no prices for ${e.model} in models.yml (add prices: { input, cachedInput, output }).`
+      : `Cost: about ${usd(e.expectedCostUsd)}${reasoning ? ' plus reasoning' : ''}, at most ${usd(e.maxCostUsd!)} (every answer at its token limit).`;
+  return [
+    `Dry run of ${e.task} on ${e.model} (${e.shot}-shot): no call made.`,
+    `Documents ${n(e.documents)} · calls ${n(e.calls)} · prompt tokens ${n(e.promptTokens)} (${counted})`,
+    `Expected output tokens ${n(e.expectedOutputTokens)} (answers as long as the gold ones${reasoning}; at most ${n(e.maxOutputTokens)})`,
+    cost,
+  ].join('\n');
+}
+
+/** A run's calls: tokens, cost and how its answers ended, in one or two lines (nothing for replays). */
+export function renderUsage(r: Pick<RunSummary, 'usage' | 'answers' | 'incomplete'>): string[] {
+  const u = r.usage;
+  if (!u.input && !u.output && !Object.keys(r.answers).length) return [];
+  const cost = u.costUsd === null ? 'no prices in models.yml' : `cost ${usd(u.costUsd)}`;
+  const ends = Object.entries(r.answers)
+    .map(([why, count]) => `${why} ${count}`)
+    .join(', ');
+  const lines = [
+    `tokens: ${n(u.input)} prompt (${n(u.cachedInput)} cached), ${n(u.output)} output (${n(u.reasoning)} reasoning); ${cost}; answers: ${ends}`,
+  ];
+  if (r.incomplete.length)
+    lines.push(
+      `non-answers (scored as empty; --run asks again): ${r.incomplete
+        .slice(0, 5)
+        .map((i) => `${i.task} ${i.doc} ${i.why}`)
+        .join(', ')}${r.incomplete.length > 5 ? `, and ${r.incomplete.length - 5} more` : ''}`,
+    );
+  return lines;
+}

@@ -1,0 +1,114 @@
+// What a live run costs: tokens counted before (dry run) and used after, priced by the registry.
+import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
+import { getEncodingNameForModel, type TiktokenModel } from 'js-tiktoken/lite';
+import { isReasoningFamily } from '../models/family.js';
+import { loadModels, type LiveModelConfig } from '../models/registry.js';
+import { requestParameters } from '../models/request.js';
+import type { RunDocument } from '../store/store.js';
+
+/** US dollars per million tokens (models.yml `prices`). */
+export type Prices = NonNullable<LiveModelConfig['prices']>;
+
+export interface TokenUsage {
+  /** Prompt tokens, cached ones included. */
+  input: number;
+  /** Prompt tokens the provider served from its prompt cache. */
+  cachedInput: number;
+  /** Completion tokens, reasoning ones included (as OpenAI counts them). */
+  output: number;
+  reasoning: number;
+}
+
+/** A model's prices from the registry; undefined for a model without them, or no longer in it. */
+export function pricesOf(alias: string, env: NodeJS.ProcessEnv): Prices | undefined {
+  const model = loadModels(env).find((m) => m.alias === alias);
+  return model && 'prices' in model ? model.prices : undefined;
+}
+
+/** Cost in US dollars; null without prices. */
+export function costUsd(u: Pick<TokenUsage, 'input' | 'cachedInput' | 'output'>, prices: Prices | undefined) {
+  if (!prices) return null;
+  const fresh = u.input - u.cachedInput;
+  return (fresh * prices.input + u.cachedInput * (prices.cachedInput ?? prices.input) + u.output * prices.output) / 1e6;
+}
+
+/** What a run's calls to the provider used: its stored documents that were not answered from the cache. */
+export function runUsage(rows: readonly RunDocument[], prices: Prices | undefined): TokenUsage & { costUsd: number | null } {
+  const called = rows.filter((r) => r.status === 'done' && r.cached === 0);
+  const sum = (f: (r: RunDocument) => number | null) => called.reduce((n, r) => n + (f(r) ?? 0), 0);
+  const usage = {
+    input: sum((r) => r.input_tokens),
+    cachedInput: sum((r) => r.cached_input_tokens),
+    output: sum((r) => r.output_tokens),
+    reasoning: sum((r) => r.reasoning_tokens),
+  };
+  return { ...usage, costUsd: costUsd(usage, prices) };
+}
+
+/** Chat formatting around one user message (role markers, reply priming), per OpenAI's counting recipe. */
+const CHAT_OVERHEAD = 7;
+
+/**
+ * A token counter for a model: OpenAI's own encoding where the model is one js-tiktoken names (with
+ * gpt-tokenizer's bundled tables, ~30x faster on Japanese than js-tiktoken's; nothing is downloaded),
+ * else o200k_base as an estimate (`exact: false`).
+ */
+export function tokenCounter(model: string): { count: (text: string) => number; exact: boolean; encoding: string } {
+  let encoding: 'o200k_base' | 'cl100k_base' = 'o200k_base';
+  let exact = false;
+  try {
+    const known = getEncodingNameForModel(model as TiktokenModel);
+    if (known === 'o200k_base' || known === 'cl100k_base') [encoding, exact] = [known, true];
+  } catch {
+    // not an OpenAI model: estimated
+  }
+  const count = encoding === 'o200k_base' ? countO200k : countCl100k;
+  return { count: (text) => count(text), exact, encoding };
+}
+
+export interface CostEstimate {
+  documents: number;
+  calls: number;
+  promptTokens: number;
+  /** Output tokens if each answer is as long as its gold answer (reasoning tokens not included). */
+  expectedOutputTokens: number;
+  /** Every call using its whole token limit. */
+  maxOutputTokens: number;
+  /** Whether the prompt tokens are counted with the model's own tokenizer, or estimated. */
+  exact: boolean;
+  encoding: string;
+  reasoningModel: boolean;
+  /** US dollars at the expected and at the largest output; null without prices. */
+  expectedCostUsd: number | null;
+  maxCostUsd: number | null;
+}
+
+/**
+ * Estimates a run before making it. `items` are the documents still to compute, each with its
+ * prompt and the text of its gold answer.
+ */
+export function estimateCost(
+  config: LiveModelConfig,
+  documents: number,
+  items: readonly { prompt: string; gold: string }[],
+): CostEstimate {
+  const counter = tokenCounter(config.model);
+  const params = requestParameters(config);
+  const promptTokens = items.reduce((n, it) => n + counter.count(it.prompt) + CHAT_OVERHEAD, 0);
+  const expectedOutputTokens = items.reduce((n, it) => n + counter.count(it.gold), 0);
+  const maxOutputTokens = items.length * params.maxTokens;
+  const price = (output: number) => costUsd({ input: promptTokens, cachedInput: 0, output }, config.prices);
+  return {
+    documents,
+    calls: items.length,
+    promptTokens,
+    expectedOutputTokens,
+    maxOutputTokens,
+    exact: counter.exact,
+    encoding: counter.encoding,
+    reasoningModel: isReasoningFamily(config.model),
+    expectedCostUsd: price(expectedOutputTokens),
+    maxCostUsd: price(maxOutputTokens),
+  };
+}

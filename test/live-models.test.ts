@@ -1,0 +1,212 @@
+// Live models as the real APIs answer them: per-family request bodies, non-answers, bodies that are not JSON.
+import nock from 'nock';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createServices } from '../src/services.js';
+import { FIXTURE_RELEASE, freshStore, inThreadTokenizer, type TestStore } from './helpers.js';
+import { completion, openaiReply, type Answer } from './openai-fake.js';
+
+const OPENAI = 'https://api.openai.com';
+const VLLM = 'http://127.0.0.1:8000';
+
+const MODELS = `
+models:
+  g4o: { provider: openai, model: gpt-4o, apiKeyEnv: TEST_OPENAI_KEY, maxRetries: 2 }
+  g5: { provider: openai, model: gpt-5, apiKeyEnv: TEST_OPENAI_KEY, maxTokens: 4096, maxRetries: 2 }
+  g5-hot: { provider: openai, model: gpt-5, apiKeyEnv: TEST_OPENAI_KEY, temperature: 0, maxRetries: 0 }
+  o3: { provider: openai, model: o3-mini, apiKeyEnv: TEST_OPENAI_KEY, reasoningEffort: low, maxRetries: 0 }
+  g4o-free: { provider: openai, model: gpt-4o, apiKeyEnv: TEST_OPENAI_KEY, temperature: null, maxRetries: 0 }
+  vllm:
+    provider: openai-compatible
+    model: llm-jp/llm-jp-3-8x13b-instruct3
+    baseUrl: ${VLLM}/v1
+    maxRetries: 1
+    extraBody: { top_p: 0.95, repetition_penalty: 1.05, chat_template_kwargs: { enable_thinking: false } }
+`;
+
+function modelsFile(text = MODELS): string {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-live-models-')), 'models.yml');
+  writeFileSync(file, text);
+  return file;
+}
+
+const MR_ANSWER: Answer = { content: '["ニトログリセリン", "アスピリン"]' };
+
+/** nock as api.openai.com: refuses what it refuses, records each accepted body. */
+function fakeOpenAI(answer: () => Answer = () => MR_ANSWER, times = 2) {
+  const bodies: Record<string, unknown>[] = [];
+  const scope = nock(OPENAI)
+    .post('/v1/chat/completions')
+    .times(times)
+    .reply(function (_uri, body) {
+      const b = body as Record<string, unknown>;
+      const reply = openaiReply(b, this.req.headers.authorization as string | undefined, answer);
+      if (reply.status === 200) bodies.push(b);
+      return [reply.status, reply.body];
+    });
+  return { scope, bodies };
+}
+
+describe('per-family request parameters', () => {
+  let store: TestStore;
+  let services: ReturnType<typeof createServices>;
+  const models = modelsFile();
+
+  beforeAll(() => nock.disableNetConnect());
+  afterAll(() => nock.enableNetConnect());
+  beforeEach(async () => {
+    store = await freshStore('sqlite');
+    services = createServices({
+      env: { JCB_DATA_DIR: FIXTURE_RELEASE, JCB_MODELS: models, TEST_OPENAI_KEY: 'sk-test', ...store.env },
+      tokenizer: inThreadTokenizer(),
+      retryBaseDelayMs: 1,
+    });
+  });
+  afterEach(async () => {
+    await services.close();
+    await store.drop();
+    nock.cleanAll();
+  });
+
+  it.each([
+    ['g4o', { model: 'gpt-4o', temperature: 0, max_tokens: 1024 }],
+    ['g5', { model: 'gpt-5', max_completion_tokens: 4096 }],
+    ['o3', { model: 'o3-mini', reasoning_effort: 'low', max_completion_tokens: 8192 }],
+    ['g4o-free', { model: 'gpt-4o', max_tokens: 1024 }],
+  ])('%s sends the body its family takes, the one `jcb models <alias>` shows', async (alias, fields) => {
+    const { scope, bodies } = fakeOpenAI();
+    const result = await services.evaluate({ task: 'mr', model: alias, shot: 'zero', limit: 1 });
+    expect(scope.isDone()).toBe(false); // one of two answers used: limit 1
+    expect(result.outcomes[0]).toMatchObject({ n: 1, failed: 0 });
+    const [body] = bodies;
+    expect(body).toEqual({ ...fields, stream: false, messages: [{ role: 'user', content: expect.any(String) }] });
+    const shown = services.modelRequest(alias);
+    expect(shown.url).toBe('https://api.openai.com/v1/chat/completions');
+    expect(services.modelRequest(alias).body).toEqual({ ...body, messages: [{ role: 'user', content: '<the prompt>' }] });
+  });
+
+  it('sends an OpenAI-compatible server its extra body parameters, without a key', async () => {
+    const bodies: Record<string, unknown>[] = [];
+    nock(VLLM)
+      .post('/v1/chat/completions')
+      .reply(200, (_uri, body) => (bodies.push(body as never), completion('llm-jp', MR_ANSWER)));
+    const result = await services.evaluate({ task: 'mr', model: 'vllm', shot: 'zero', limit: 1 });
+    expect(result.outcomes[0]).toMatchObject({ n: 1, failed: 0 });
+    expect(bodies[0]).toEqual({
+      model: 'llm-jp/llm-jp-3-8x13b-instruct3',
+      temperature: 0,
+      top_p: 0.95,
+      repetition_penalty: 1.05,
+      chat_template_kwargs: { enable_thinking: false },
+      max_tokens: 1024,
+      stream: false,
+      messages: [{ role: 'user', content: expect.any(String) }],
+    });
+    expect(services.modelRequest('vllm')).toMatchObject({ url: `${VLLM}/v1/chat/completions`, apiKeyEnv: null });
+  });
+
+  it('the stand-in refuses what the real API refuses: temperature 0 to gpt-5, a wrong key', async () => {
+    fakeOpenAI();
+    const hot = await services.evaluate({ task: 'mr', model: 'g5-hot', shot: 'zero', limit: 1 });
+    expect(hot.outcomes[0]).toMatchObject({ n: 0, failed: 1 });
+    expect((await services.show(hot.run.id)).failures[0].error).toMatch(
+      /HTTP 400.*'temperature' does not support 0 with this model/,
+    );
+    const wrongKey = createServices({
+      env: { JCB_DATA_DIR: FIXTURE_RELEASE, JCB_MODELS: models, TEST_OPENAI_KEY: 'sk-wrong', ...store.env },
+      tokenizer: inThreadTokenizer(),
+    });
+    const refused = await wrongKey.evaluate({ task: 'mr', model: 'g4o', shot: 'zero', limit: 1 });
+    expect((await wrongKey.show(refused.run.id)).failures[0].error).toMatch(/HTTP 401.*Incorrect API key/);
+    await wrongKey.close();
+  });
+
+  it('refuses registry entries the API would refuse, in one line', () => {
+    const bad = (entry: string) =>
+      createServices({ env: { JCB_MODELS: modelsFile(`models:\n  x: ${entry}\n`) } }).models();
+    expect(() => bad('{ provider: openai, model: gpt-4o, reasoningEffort: low }')).toThrow(
+      /models\.x\.reasoningEffort: only reasoning models/,
+    );
+    expect(() =>
+      bad('{ provider: openai-compatible, model: m, baseUrl: "http://h/v1", extraBody: { max_tokens: 5 } }'),
+    ).toThrow(/extraBody may not set .*max_tokens/);
+    expect(() => createServices({ env: { JCB_MODELS: modelsFile() } }).modelRequest('nope')).toThrow(/Unknown model/);
+  });
+
+  it('retries a response body that is not JSON, like a 5xx', async () => {
+    const scope = nock(OPENAI)
+      .post('/v1/chat/completions')
+      .reply(200, '<html>502 Bad Gateway</html>', { 'content-type': 'application/json' })
+      .post('/v1/chat/completions')
+      .reply(200, completion('gpt-4o', MR_ANSWER));
+    const result = await services.evaluate({ task: 'mr', model: 'g4o', shot: 'zero', limit: 1 });
+    expect(scope.isDone()).toBe(true);
+    expect(result.outcomes[0]).toMatchObject({ n: 1, failed: 0 });
+  });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('live non-answers on %s', (kind) => {
+  let store: TestStore;
+  let services: ReturnType<typeof createServices>;
+  const models = modelsFile();
+
+  beforeAll(() => nock.disableNetConnect());
+  afterAll(() => nock.enableNetConnect());
+  beforeEach(async () => {
+    store = await freshStore(kind);
+    services = createServices({
+      env: { JCB_DATA_DIR: FIXTURE_RELEASE, JCB_MODELS: models, TEST_OPENAI_KEY: 'sk-test', ...store.env },
+      tokenizer: inThreadTokenizer(),
+      retryBaseDelayMs: 1,
+    });
+  });
+  afterEach(async () => {
+    await services.close();
+    await store.drop();
+    nock.cleanAll();
+  });
+
+  it('an empty answer, then a good one: --run calls the provider again and scores it', async () => {
+    const empty = fakeOpenAI(() => ({ content: '', finish_reason: 'length' }), 2);
+    const first = await services.evaluate({ task: 'mr', model: 'g5', shot: 'one' });
+    expect(empty.scope.isDone()).toBe(true);
+    // Scored as the release scores an empty output (a list task: nothing predicted).
+    expect(first.outcomes[0]).toMatchObject({ n: 2, failed: 0, score: 0 });
+    const shown = await services.show(first.run.id);
+    expect(shown.incomplete).toEqual([
+      { task: 'mr', doc: 'A_p1', why: 'truncated' },
+      { task: 'mr', doc: 'B_p1', why: 'truncated' },
+    ]);
+    const good = fakeOpenAI(() => MR_ANSWER, 2);
+    const again = await services.evaluate({ task: 'mr', model: 'g5', shot: 'one', runId: first.run.id });
+    expect(good.scope.isDone()).toBe(true); // called again: nothing was cached
+    expect(again.computed).toBe(2);
+    expect(again.outcomes[0]).toMatchObject({ n: 2, failed: 0, metrics: expect.objectContaining({ recall: 0.5 }) });
+    expect((await services.show(first.run.id)).incomplete).toEqual([]);
+    // The good answers are cached; a third run calls nothing.
+    const third = await services.evaluate({ task: 'mr', model: 'g5', shot: 'one' });
+    expect(third.cacheHits).toBe(2);
+  });
+
+  it('stores finish reason and usage: cached prompt tokens and reasoning tokens', async () => {
+    fakeOpenAI(() => MR_ANSWER, 1);
+    const run = await services.evaluate({ task: 'mr', model: 'g5', shot: 'one', limit: 1 });
+    const shown = await services.show(run.run.id);
+    expect(shown.usage).toMatchObject({ input: 100, cachedInput: 40, output: 20, reasoning: 12 });
+    expect(shown.answers).toEqual({ stop: 1 });
+    const board = await services.leaderboard('one', 'runs');
+    const mr = board.columns.findIndex((c) => c.id === 'mr');
+    expect(board.rows.find((r) => r.model === 'g5')!.usage![mr]).toMatchObject({ input: 100, output: 20 });
+  });
+
+  it('names a filtered answer and never caches it', async () => {
+    const filtered = fakeOpenAI(() => ({ content: '', finish_reason: 'content_filter' }), 2);
+    await services.evaluate({ task: 'mr', model: 'g4o', shot: 'one', limit: 1 });
+    const second = await services.evaluate({ task: 'mr', model: 'g4o', shot: 'one', limit: 1 });
+    expect(filtered.scope.isDone()).toBe(true);
+    expect(second.cacheHits).toBe(0);
+    expect((await services.show(second.run.id)).incomplete).toEqual([{ task: 'mr', doc: 'A_p1', why: 'filtered' }]);
+  });
+});
