@@ -123,9 +123,8 @@ describe('commands and their errors', () => {
     });
   });
 
-  it('names the extra arguments and the pending positional', () => {
+  it('names the extra arguments and the pending command', () => {
     expect(refusal('cancel r1 r2 r3').message).toBe('Too many arguments for "cancel": "r2 r3".');
-    expect(refusal('models x', 'slack').message).toBe('"/jcb models <alias>" is not available yet.');
     expect(refusal('audit', 'slack').message).toBe('"/jcb audit" is not available yet.');
   });
 
@@ -173,7 +172,7 @@ describe('help text', () => {
   it('writes usage lines with optional positionals bracketed and pending options left out', () => {
     expect(usageLine('status')).toBe('status [<run>] [--json]');
     expect(usageLine('score')).toBe('score [<file or generated/ tree>] [--json]');
-    expect(usageLine('models')).toBe('models [--json]');
+    expect(usageLine('models')).toBe('models [<alias>] [--json]');
     expect(usageLine('help', 'slack')).toBe('help [[<command>]]'.replace('[[', '[').replace(']]', ']'));
     expect(usageHint('leaderboard', 'slack')).toBe(
       'Usage: /jcb leaderboard [--shot one|zero] [--source paper|runs] [--post #channel]',
