@@ -72,6 +72,9 @@ describe('ROUGE-L', () => {
     expect(lcsLength(ref.slice(0, 32), ref.slice(0, 32))).toBe(32);
     expect(lcsLength(['t31', 't32'], ref)).toBe(2);
     expect(lcsLength(['t32', 't31'], ref)).toBe(1);
+    // A token only in the second word, while the first is untouched: no carry may cross into it.
+    expect(lcsLength(['t32'], ref)).toBe(1);
+    expect(lcsLength(['x', 't32', 't0'], ref)).toBe(1);
     expect(lcsLength(['a', 'a', 'a'], ['a', 'b', 'a'])).toBe(2);
     expect(lcsLength(['a'], [])).toBe(0);
   });
