@@ -1,6 +1,7 @@
-// Vitest for the mutation run (stryker.config.json): the unit tests of the mutated scope only. Left out are
-// the conformance test (all released generations, minutes per run) and the integration tests of the bot,
-// queue, store and faces, which reach the scope only through services and kill nothing the unit tests do not.
+// Vitest for the mutation run (stryker.config.json): the unit tests of the mutated scope. Left out are the
+// conformance test and the snapshot of the zero-shot scores (the whole release, minutes per run), and the
+// integration tests of the bot, queue, store, faces and live models (Redis, PostgreSQL, child processes),
+// which reach the scope only through services.
 import { defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
@@ -24,6 +25,8 @@ export default mergeConfig(
         'test/judge*.test.ts',
         'test/registry*.test.ts',
         'test/array-file*.test.ts',
+        'test/live-*.test.ts',
+        'test/*snapshot*.test.ts',
       ],
     },
   }),
