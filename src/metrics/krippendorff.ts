@@ -12,7 +12,6 @@ export function krippendorffOrdinal(units: readonly (readonly number[])[]): numb
   const o = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   for (const u of pairable) {
     for (let i = 0; i < u.length; i++) {
-      // Stryker disable next-line EqualityOperator: a step to j = m reads u[m] = undefined; o[c][undefined] is no cell
       for (let j = 0; j < u.length; j++) if (i !== j) o[index.get(u[i])!][index.get(u[j])!] += 1 / (u.length - 1);
     }
   }
@@ -20,7 +19,6 @@ export function krippendorffOrdinal(units: readonly (readonly number[])[]): numb
   const n = nc.reduce((a, b) => a + b, 0);
   // Ordinal distance: the mass of values between c and k, halving the ends.
   const delta2 = (c: number, d: number) => {
-    // Stryker disable next-line EqualityOperator: delta2 is never called with c = d
     const [lo, hi] = c <= d ? [c, d] : [d, c];
     let s = 0;
     for (let g = lo; g <= hi; g++) s += nc[g];
@@ -30,13 +28,11 @@ export function krippendorffOrdinal(units: readonly (readonly number[])[]): numb
   let expected = 0;
   for (let c = 0; c < k; c++) {
     for (let d = 0; d < k; d++) {
-      // Stryker disable next-line ConditionalExpression: δ²(c, c) = 0, so the diagonal adds nothing either way
       if (c === d) continue;
       observed += o[c][d] * delta2(c, d);
       expected += nc[c] * nc[d] * delta2(c, d);
     }
   }
-  // Stryker disable next-line ConditionalExpression: expected is 0 only with one value, and then observed is 0 too
   if (expected === 0) return observed === 0 ? 1 : null;
   return 1 - ((n - 1) * observed) / expected;
 }

@@ -35,9 +35,7 @@ export function lcsLength(a: readonly string[], b: readonly string[]): number {
       const u = (x & mask[k]) >>> 0;
       const sum = x + u + carry;
       carry = sum > 0xffffffff ? 1 : 0;
-      // Stryker disable next-line ArithmeticOperator: u is a submask of x, so x − u never borrows (borrow stays 0)
       const diff = x - u - borrow;
-      // Stryker disable next-line ConditionalExpression: diff = x − u ≥ 0 (u is a submask of x)
       borrow = diff < 0 ? 1 : 0;
       v[k] = (sum >>> 0) | (diff >>> 0);
     }
