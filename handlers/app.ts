@@ -1,5 +1,5 @@
 // The Bolt app: Socket Mode with SLACK_APP_TOKEN, else the HTTP receiver on PORT at /slack/events.
-import { App, LogLevel } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Server } from 'node:http';
 import { UserError } from '../src/errors.js';
@@ -7,7 +7,8 @@ import { createServices, type Services } from '../src/services.js';
 import { botConfig, type BotConfig } from './config.js';
 import { createContext } from './context.js';
 import { registerListeners } from './index.js';
-import { trackProgress } from './progress.js';
+import { progressClient, trackProgress } from './progress.js';
+import { refuseStaleOrFuture } from './safety.js';
 
 export interface Bot {
   config: BotConfig;
@@ -30,6 +31,24 @@ async function whoAmI(config: BotConfig): Promise<{ botId: string; botUserId: st
   }
 }
 
+/**
+ * Bolt's HTTP receiver, with requests dated more than five minutes from now in either direction refused
+ * (401) before Bolt sees them: Bolt's own check refuses only the past ones, and a request signed for a
+ * future time could otherwise be replayed until then.
+ */
+function httpReceiver(signingSecret: string): HTTPReceiver {
+  const receiver = new HTTPReceiver({ signingSecret });
+  const listener = receiver.requestListener;
+  receiver.requestListener = (req, res) => {
+    if (refuseStaleOrFuture(req.headers['x-slack-request-timestamp'])) {
+      res.writeHead(401).end();
+      return;
+    }
+    return listener(req, res);
+  };
+  return receiver;
+}
+
 export function createBot(env: NodeJS.ProcessEnv = process.env, services: Services = createServices({ env })): Bot {
   const config = botConfig(env);
   let app: App | undefined;
@@ -45,14 +64,23 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
         ...identity,
         tokenVerificationEnabled: false,
         ...(config.appToken
-          ? { socketMode: true, appToken: config.appToken }
-          : { signingSecret: config.signingSecret }),
+          ? {
+              socketMode: true,
+              appToken: config.appToken,
+              // The Socket Mode client opens its connection through a Web API client of its own.
+              installerOptions: { clientOptions: config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {} },
+            }
+          : { receiver: httpReceiver(config.signingSecret!) }),
         clientOptions: config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : undefined,
         logLevel: env.JCB_DEBUG ? LogLevel.DEBUG : LogLevel.INFO,
       });
       registerListeners(app, createContext(services, config));
       const server = (await app.start(config.port)) as unknown;
-      stopTracking = trackProgress(services, app.client, (err) => app?.logger.error(err));
+      stopTracking = trackProgress(services, progressClient(config.botToken, config.slackApiUrl), (err) =>
+        app?.logger.error(err),
+      );
+      // Queued runs whose jobs were lost with Redis are queued again (workers do it too).
+      services.startReconciler((m) => app?.logger.info(m));
       // Scheduled evaluations: their runs are watched, and the digest posted when they have all ended.
       // Without Redis the bot still works; the schedules wait for it.
       services

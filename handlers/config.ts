@@ -26,6 +26,8 @@ const schema = z.object({
   JCB_BOT_ALLOWED_USERS: list,
   /** If set, live models run only in these channels. */
   JCB_BOT_ALLOWED_CHANNELS: list,
+  /** Slack user ids who may cancel, re-queue and judge anyone's runs (others: only their own). */
+  JCB_ADMINS: list,
   /** `/jcb eval` of a live model estimated above this many US dollars asks for a confirmation first. */
   JCB_CONFIRM_COST_USD: z.coerce.number().min(0).default(1),
 });
@@ -40,6 +42,7 @@ export interface BotConfig {
   ratePerMinute: number;
   allowedUsers: string[];
   allowedChannels: string[];
+  admins: string[];
   confirmCostUsd: number;
 }
 
@@ -69,6 +72,7 @@ export function botConfig(env: NodeJS.ProcessEnv): BotConfig {
     ratePerMinute: c.JCB_BOT_RATE_PER_MINUTE,
     allowedUsers: c.JCB_BOT_ALLOWED_USERS,
     allowedChannels: c.JCB_BOT_ALLOWED_CHANNELS,
+    admins: c.JCB_ADMINS,
     confirmCostUsd: c.JCB_CONFIRM_COST_USD,
   };
 }

@@ -9,6 +9,7 @@ import { runParent, runReplies } from './blocks/run.js';
 import type { BotConfig } from './config.js';
 import { Safety } from './safety.js';
 import { Semaphore } from '../src/models/limits.js';
+import { requireOwnerOrAdmin } from '../src/ownership.js';
 
 export interface BotContext {
   services: Services;
@@ -50,6 +51,12 @@ export async function post(client: WebClient, channel: string, message: Message,
   });
 }
 
+/** Refuses (UserError, answered ephemerally) unless the user started run `runId` or is an admin. */
+export async function requireOwner(ctx: BotContext, runId: string, userId: string, verb: string): Promise<void> {
+  const run = await ctx.services.findRun(runId);
+  if (run) requireOwnerOrAdmin(run, userId, ctx.config.admins, verb);
+}
+
 /** Queues a full evaluation and posts its progress message, which the progress tracker keeps current. */
 export async function evaluateInBackground(
   ctx: BotContext,
@@ -59,7 +66,8 @@ export async function evaluateInBackground(
   cmd: EvalCommand,
 ) {
   if (isExpensive(ctx, cmd.model)) ctx.safety.checkExpensive(userId, channel, `Evaluating ${cmd.model}`);
-  const queued = await ctx.services.enqueueEvaluation(cmd);
+  if (cmd.runId) await requireOwner(ctx, cmd.runId, userId, 're-queue');
+  const queued = await ctx.services.enqueueEvaluation({ ...cmd, startedBy: userId });
   const [progress] = await ctx.services.status(queued.run.id);
   const posted = await post(client, channel, progressMessage(progress));
   await ctx.services.watch(queued.run.id, `slack:${channel}`, posted.ts!);

@@ -1,12 +1,23 @@
 // Keeps the progress messages of queued runs up to date (chat.update, at most once a second each), and
 // posts the final scores in their thread. Runs being watched are kept in the store, so a restarted bot
-// picks them up again.
-import type { WebClient } from '@slack/web-api';
+// picks them up again. Each run is updated on its own: one whose message is gone is dropped, one that
+// Slack rate-limits waits as told, and neither holds up the others.
+import { ErrorCode, WebClient } from '@slack/web-api';
 import type { Services } from '../src/services.js';
 import { digestMessage } from './blocks/digest.js';
-import { finalScoresMessage, progressMessage } from './blocks/progress.js';
+import { ENDED, finalScoresMessage, progressMessage } from './blocks/progress.js';
 
-const ENDED = new Set(['finished', 'cancelled', 'interrupted']);
+/** Errors after which a run's message can never be updated again (api.slack.com/methods/chat.update). */
+const PERMANENT = new Set(['message_not_found', 'channel_not_found', 'is_archived', 'cant_update_message']);
+
+/**
+ * A Web API client for progress updates: a rate-limited call fails at once with Slack's Retry-After
+ * (instead of sleeping inside the client and holding up every other run), nothing is retried in place
+ * (the next tick is the retry).
+ */
+export function progressClient(token: string, slackApiUrl?: string): WebClient {
+  return new WebClient(token, { slackApiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
+}
 
 export function trackProgress(
   services: Services,
@@ -15,6 +26,8 @@ export function trackProgress(
   everyMs = 1000,
 ): () => void {
   const shown = new Map<string, string>();
+  /** Per run: not before this time (ms), after a 429's Retry-After. */
+  const waitUntil = new Map<string, number>();
   let busy = false;
   /** A schedule's runs are watched under `digest:<schedule>`: when they have all ended, its digest is posted. */
   const digests = async () => {
@@ -31,26 +44,48 @@ export function trackProgress(
     }
   };
 
+  const update = async (w: { run_id: string; target: string; message_id: string }) => {
+    const channel = w.target.slice('slack:'.length);
+    const [progress] = await services.status(w.run_id);
+    const message = progressMessage(progress);
+    if (shown.get(w.run_id) !== message.text) {
+      await client.chat.update({ channel, ts: w.message_id, text: message.text, blocks: message.blocks });
+      shown.set(w.run_id, message.text);
+    }
+    if (ENDED.has(progress.run.status)) {
+      if (progress.run.status === 'finished') {
+        const final = finalScoresMessage(progress);
+        await client.chat.postMessage({ channel, thread_ts: w.message_id, text: final.text, blocks: final.blocks });
+      }
+      await forget(w.run_id);
+    }
+  };
+
+  const forget = async (runId: string) => {
+    await services.unwatch(runId);
+    shown.delete(runId);
+    waitUntil.delete(runId);
+  };
+
   const tick = async () => {
     if (busy) return;
     busy = true;
     try {
       await digests();
       for (const w of await services.watched('slack:')) {
-        const channel = w.target.slice('slack:'.length);
-        const [progress] = await services.status(w.run_id);
-        const message = progressMessage(progress);
-        if (shown.get(w.run_id) !== message.text) {
-          await client.chat.update({ channel, ts: w.message_id, text: message.text, blocks: message.blocks });
-          shown.set(w.run_id, message.text);
-        }
-        if (ENDED.has(progress.run.status)) {
-          if (progress.run.status === 'finished') {
-            const final = finalScoresMessage(progress);
-            await client.chat.postMessage({ channel, thread_ts: w.message_id, text: final.text, blocks: final.blocks });
-          }
-          await services.unwatch(w.run_id);
-          shown.delete(w.run_id);
+        if ((waitUntil.get(w.run_id) ?? 0) > Date.now()) continue;
+        try {
+          await update(w);
+        } catch (err) {
+          const e = err as { code?: string; retryAfter?: number; data?: { error?: string } };
+          if (e.code === ErrorCode.RateLimitedError) {
+            waitUntil.set(w.run_id, Date.now() + (e.retryAfter ?? 1) * 1000);
+          } else if (e.data?.error && PERMANENT.has(e.data.error)) {
+            log(
+              new Error(`run ${w.run_id}: its progress message cannot be updated (${e.data.error}); no longer shown`),
+            );
+            await forget(w.run_id);
+          } else log(err);
         }
       }
     } catch (err) {

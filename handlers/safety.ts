@@ -3,6 +3,20 @@
 import { UserError } from '../src/errors.js';
 import type { BotConfig } from './config.js';
 
+/** Slack's replay window: a signed request's timestamp may differ from now by at most this much. */
+const REQUEST_WINDOW_S = 5 * 60;
+
+/**
+ * True when X-Slack-Request-Timestamp (seconds since the epoch) is present and more than five minutes
+ * before or after `nowMs` ("Verifying requests from Slack", api.slack.com/authentication/verifying-requests-from-slack).
+ * A missing or unreadable header is left to Bolt's signature check, which refuses it.
+ */
+export function refuseStaleOrFuture(header: string | string[] | undefined, nowMs = Date.now()): boolean {
+  const ts = Number(Array.isArray(header) ? header[0] : header);
+  if (header === undefined || !Number.isFinite(ts)) return false;
+  return Math.abs(nowMs / 1000 - ts) > REQUEST_WINDOW_S;
+}
+
 export class Safety {
   private readonly recent = new Map<string, number[]>();
   private readonly seenEvents = new Set<string>();

@@ -6,6 +6,53 @@ export const pct = (x: number) => (x * 100).toFixed(1);
 /** A change of score, signed: +1.3, -0.8. */
 export const signedPct = (x: number) => `${x >= 0 ? '+' : ''}${pct(x)}`;
 
+/** What a cancel did, in words both faces show: jobs removed, jobs that stop after their current document. */
+export function cancelSummary(runId: string, removed: number, held: number): string {
+  const jobs = (n: number) => `${n} waiting job${n === 1 ? '' : 's'}`;
+  const running =
+    held === 0
+      ? 'nothing was being worked on'
+      : held === 1
+        ? 'the job being worked on stops after its current document'
+        : `the ${held} jobs being worked on stop after their current document`;
+  return `Evaluation ${runId} cancelled: ${jobs(removed)} removed; ${running}. Finished documents stay stored.`;
+}
+
+const LABELS: Record<string, string> = {
+  f1: 'F1',
+  total_tp: 'TP',
+  total_fp: 'FP',
+  total_fn: 'FN',
+  t: 'T',
+  n: 'N',
+  m: 'M',
+};
+
+/**
+ * A key of the release's results files as people read it: `_precision` → "precision" (the leading
+ * underscore would also turn Slack's text italic), `f1` → "F1", DC-TNM's factors `t`, `n`, `m` → "T", "N", "M".
+ */
+export const metricLabel = (key: string) => LABELS[key.replace(/^_+/, '')] ?? key.replace(/^_+/, '');
+
+/**
+ * Metrics (the release's keys and 0–1 values, nested one level for DC-TNM) as one line of text:
+ * "precision 50.0 · recall 25.0 · F1 33.3", scores ×100 with one decimal, counts (`total_*`) as they are.
+ * `bold` marks the numbers (Slack: `*…*`). JSON, `score` and exports keep the release's values and keys.
+ */
+export function metricsText(
+  m: Record<string, number | Record<string, number>>,
+  bold = (s: string) => s,
+  prefix = '',
+): string {
+  return Object.entries(m)
+    .map(([k, v]) =>
+      typeof v === 'number'
+        ? `${prefix}${metricLabel(k)} ${bold(k.startsWith('total_') ? String(v) : pct(v))}`
+        : metricsText(v, bold, `${prefix}${metricLabel(k)} `),
+    )
+    .join(' · ');
+}
+
 export const duration = (ms: number) => (ms < 90_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
 
 /** A progress bar of done and failed documents out of the planned ones, in the given characters. */

@@ -1,6 +1,7 @@
 // The composition root of the core: what the faces (CLI, Slack, workers, schedules) call. It only wires
 // the capability modules of src/services/ into one flat facade, so faces keep `services.run(...)`,
 // `services.leaderboard(...)`, `services.enqueueEvaluation(...)`: see README "Layout".
+import { auditServices } from './services/audit.js';
 import { backgroundServices } from './services/background.js';
 import { compareServices } from './services/compare.js';
 import { createContext, type ServicesOptions } from './services/context.js';
@@ -42,6 +43,7 @@ export function createServices(options: ServicesOptions = {}) {
     ...ratingServices(ctx),
     ...judgeServices(ctx),
     ...compareServices(ctx),
+    ...auditServices(ctx),
     close: ctx.close,
   };
 }

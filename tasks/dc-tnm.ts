@@ -3,6 +3,7 @@ import { f1, mean, ratio, sum } from '../src/metrics/fractions.js';
 import { normalizeId, unescapeNewlines } from '../src/tasks/prompt.js';
 import { defineTask } from '../src/tasks/types.js';
 import { majority } from '../src/tasks/baselines.js';
+import { normalizeLabelText } from '../src/tasks/label-text.js';
 import type { Release } from '../src/release/release.js';
 
 const FOLDER = 'CLU/DC_TMN';
@@ -28,6 +29,19 @@ function loadDocuments(release: Release) {
   }));
 }
 
+/**
+ * `T因子: T2a`: the first such line of each factor, as the release read them (shared/spec/benchmark.md), after
+ * width and markdown are normalised (`**Ｔ因子**：Ｔ２ａ`). A label ends at a blank, `/`, `|` (the release's
+ * ends) or at a separator or remark written after it (`T2a,` `T2a、` `T2a。` `T2a(…)`).
+ */
+function readFactors(output: string): Tnm {
+  const text = normalizeLabelText(output);
+  const value = {} as Tnm;
+  for (const f of FACTORS)
+    value[f] = new RegExp(`${f.toUpperCase()}因子\\s*:\\s*([^\\s/|,、。(]+)`).exec(text)?.[1] ?? null;
+  return value;
+}
+
 const show = (v: Tnm) => FACTORS.map((f) => v[f] ?? `${f.toUpperCase()}?`).join(' ');
 
 export default defineTask<Tnm, Tnm>({
@@ -49,11 +63,7 @@ export default defineTask<Tnm, Tnm>({
     FACTORS.map((f) => `${f.toUpperCase()}因子: ${majority(doc, pool, (d) => d.gold[f])}`).join('\n'),
   documentFromText: (text) => ({ id: 'text', text, fields: { text }, gold: { t: null, n: null, m: null } }),
   parse(output) {
-    const value = {} as Tnm;
-    for (const f of FACTORS) {
-      const m = new RegExp(`${f.toUpperCase()}因子\\s*[:：]\\s*([^\\s/|]+)`).exec(output);
-      value[f] = m ? m[1] : null;
-    }
+    const value = readFactors(output);
     const missing = FACTORS.filter((f) => value[f] === null);
     return missing.length
       ? { value, ok: false, problem: `no ${missing.map((f) => `${f.toUpperCase()}因子:`).join(', ')} line` }

@@ -2,8 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { runParent, runReplies, decodeRef, encodeRef } from '../handlers/blocks/run.js';
 import { cut, LIMITS } from '../handlers/blocks/text.js';
-import type { RunProgress, RunResult } from '../src/services.js';
+import { metricsText } from '../src/format.js';
+import { createServices, type Digest, type Leaderboard, type RunProgress, type RunResult } from '../src/services.js';
+import { FIXTURE_RELEASE, freshStore, inThreadTokenizer } from './helpers.js';
 import { finalScoresMessage } from '../handlers/blocks/progress.js';
+import { boardTable, leaderboardMessage } from '../handlers/blocks/tables.js';
+import { digestMessage } from '../handlers/blocks/digest.js';
 
 const long = 'あ'.repeat(10_000);
 const result: RunResult = {
@@ -56,6 +60,39 @@ describe('run messages', () => {
   });
 });
 
+describe('one readable scale', () => {
+  it('labels the release keys and shows scores ×100 with one decimal, counts as they are', () => {
+    expect(metricsText({ _precision: 0, recall: 0.25, _f1: 1 / 3, total_tp: 3 })).toBe(
+      'precision 0.0 · recall 25.0 · F1 33.3 · TP 3',
+    );
+    expect(metricsText({ t: { accuracy: 0.5 }, n: { accuracy: 1 } })).toBe('T accuracy 50.0 · N accuracy 100.0');
+    const scores = JSON.stringify(runReplies(result)[2].blocks);
+    expect(scores).toContain('precision *50.0* · recall *25.0* · F1 *33.3*');
+    // The parent and its thread say the same number.
+    expect(runParent(result, []).text).toContain('ROUGE-L 33.3');
+  });
+});
+
+describe('a change against the previous run', () => {
+  it('is reported only against a run over the same documents (same shot and limit)', async () => {
+    const store = await freshStore('sqlite');
+    try {
+      const s = createServices({
+        env: { JCB_DATA_DIR: FIXTURE_RELEASE, ...store.env },
+        tokenizer: inThreadTokenizer(),
+      });
+      await s.evaluate({ task: 'irs', model: 'gpt-4o', shot: 'one' });
+      const limited = await s.evaluate({ task: 'irs', model: 'gpt-4o', shot: 'one', limit: 1 });
+      expect((await s.status(limited.run.id))[0].previous).toEqual({});
+      const again = await s.evaluate({ task: 'irs', model: 'gpt-4o', shot: 'one', limit: 1 });
+      expect(Object.keys((await s.status(again.run.id))[0].previous)).toEqual(['irs']);
+      await s.close();
+    } finally {
+      await store.drop();
+    }
+  });
+});
+
 describe('the final scores in a run thread', () => {
   const progress = (usage: RunProgress['usage']): RunProgress => ({
     run: { id: 'r1', model: 'gpt-4o-live', shot: 'one' } as RunProgress['run'],
@@ -67,11 +104,130 @@ describe('the final scores in a run thread', () => {
     scores: [{ task: 'mr', n: 2, failed: 0, parseFailures: 0, score: 0.5, metrics: {}, interval: null }],
     usage,
     previous: {},
+    firstFailure: null,
   });
   it('shows a live run’s tokens and cost, and nothing of the kind for a replay', () => {
-    const live = finalScoresMessage(progress({ input: 1200, cachedInput: 400, output: 90, reasoning: 0, costUsd: 0.0039 }));
-    expect(JSON.stringify(live.blocks)).toContain('Tokens: 1,200 prompt (400 cached), 90 output (0 reasoning) · cost $0.00');
+    const live = finalScoresMessage(
+      progress({ input: 1200, cachedInput: 400, output: 90, reasoning: 0, costUsd: 0.0039 }),
+    );
+    expect(JSON.stringify(live.blocks)).toContain(
+      'Tokens: 1,200 prompt (400 cached), 90 output (0 reasoning) · cost $0.00',
+    );
     const replay = finalScoresMessage(progress({ input: 0, cachedInput: 0, output: 0, reasoning: 0, costUsd: null }));
     expect(JSON.stringify(replay.blocks)).not.toContain('Tokens');
+  });
+});
+
+describe('honest scores in Slack', () => {
+  const run = {
+    id: 'r1',
+    model: 'gpt-4o-live',
+    provider: 'openai',
+    engine: '{}',
+    shot: 'one',
+    tasks: '["irs","mr"]',
+    doc_limit: null,
+    status: 'finished',
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:01:00Z',
+    planned: 6,
+    started_by: null,
+  };
+  const score = (task: string, n: number, failed: number, value: number) => ({
+    task,
+    n,
+    failed,
+    parseFailures: 0,
+    score: value,
+    metrics: { f1: value },
+    interval: null,
+  });
+  const progress = (scores: ReturnType<typeof score>[], firstFailure: string | null): RunProgress => ({
+    run,
+    planned: 6,
+    done: scores.reduce((a, s) => a + s.n, 0),
+    failed: scores.reduce((a, s) => a + s.failed, 0),
+    elapsedMs: 1000,
+    etaMs: undefined,
+    scores,
+    previous: { irs: 0.4 },
+    usage: { input: 0, cachedInput: 0, output: 0, reasoning: 0, costUsd: null },
+    firstFailure,
+  });
+  const error =
+    'gpt-4o-live: HTTP 401: 401 Incorrect API key provided: sk-test. You can find your API key at https://platform.openai.com/account/api-keys.\n\nTroubleshooting URL: https://docs.langchain.com/x/\n (after 1 attempt)';
+
+  it('shows – and the first cause, in one line and without a URL, when every document failed', () => {
+    const m = finalScoresMessage(progress([score('irs', 0, 3, 0), score('mr', 0, 3, 0)], error));
+    const all = JSON.stringify(m);
+    expect(m.text).toBe('Final scores of r1: irs –, mr –');
+    expect(all).toContain('*Every document failed*, nothing was scored: 401 from the provider: invalid API key.');
+    expect(all).not.toMatch(/0\.0|https?:|sk-test/);
+    expect(all).not.toContain('since the previous run');
+  });
+
+  it('marks a score over fewer documents than planned with n/planned', () => {
+    const m = finalScoresMessage(progress([score('irs', 2, 1, 0.5), score('mr', 3, 0, 0.25)], error));
+    expect(m.text).toBe('Final scores of r1: irs 50.0† 2/3, mr 25.0');
+    expect(JSON.stringify(m)).not.toContain('Every document failed');
+  });
+
+  it('shows nothing scored as – on the runs board, partial and --limit cells marked, with the legend', () => {
+    const board: Leaderboard = {
+      shot: 'one',
+      source: 'runs',
+      columns: [
+        { id: 'irs', label: 'IRS' },
+        { id: 'mr', label: 'MR' },
+      ],
+      rows: [
+        {
+          model: 'gpt-4o-live',
+          label: 'GPT-4o (live)',
+          provider: 'openai',
+          cells: [null, 0.2],
+          coverage: [
+            { n: 0, planned: 1, limit: 1 },
+            { n: 1, planned: 6, limit: null },
+          ],
+        },
+        {
+          model: 'baseline',
+          label: 'Baseline',
+          provider: 'baseline',
+          cells: [0.452, 0.1],
+          coverage: [
+            { n: 2, planned: 2, limit: 2 },
+            { n: 6, planned: 6, limit: null },
+          ],
+        },
+      ],
+    };
+    expect(boardTable(board).split('\n').slice(1)).toEqual([
+      'GPT-4o (live) –     20.0† 1/6',
+      'Baseline      45.2‡ 10.0     ',
+    ]);
+    const m = leaderboardMessage(board);
+    expect(JSON.stringify(m.blocks)).toContain('† n/planned: scored on fewer documents than planned');
+    expect(JSON.stringify(m.blocks)).toContain('Marked cells are not comparable with full runs');
+  });
+
+  it('writes – in a digest for a run that scored nothing, never 0.0, and marks a partial one', () => {
+    const row = { model: 'gpt-4o-live', previous: null, regression: false, run: 'r1', interval: null };
+    const d: Digest = {
+      schedule: 'nightly',
+      channel: '#eval',
+      shot: 'one',
+      since: null,
+      rows: [
+        { ...row, task: 'irs', score: null, coverage: { n: 0, planned: 3, limit: null } },
+        { ...row, task: 'mr', score: 0.25, coverage: { n: 3, planned: 4, limit: null } },
+      ],
+      failedRuns: [{ run: 'r1', model: 'gpt-4o-live', status: 'finished', failed: 4 }],
+    };
+    const text = JSON.stringify(digestMessage(d).blocks);
+    expect(text).toContain('irs –');
+    expect(text).toContain('mr *25.0† 3/4*');
+    expect(text).not.toMatch(/0\.0\b(?!†)/);
   });
 });

@@ -8,8 +8,10 @@ import path from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../handlers/app.js';
+import { Store } from '../src/store/store.js';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { createServices } from '../src/services.js';
+import { detectPersonalInformation } from '../src/privacy/detect.js';
 import {
   FIXTURE_RELEASE,
   freshStore,
@@ -97,6 +99,7 @@ describe('the Slack bot', () => {
     return out;
   }
 
+  let triggers = 0;
   const command = (text: string, user = 'U1', opts = {}) =>
     send(
       new URLSearchParams({
@@ -106,7 +109,7 @@ describe('the Slack bot', () => {
         channel_id: 'C1',
         team_id: 'T1',
         response_url: `${HOOK}/commands/T1/1/abc`,
-        trigger_id: 't1',
+        trigger_id: `t${++triggers}`,
       }).toString(),
       'application/x-www-form-urlencoded',
       opts,
@@ -133,10 +136,12 @@ describe('the Slack bot', () => {
     return list();
   };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
-  });
+    // Free text is checked for personal information first: its dictionary loads once, here, not in a timed wait.
+    await detectPersonalInformation('');
+  }, 60_000);
   afterAll(() => nock.enableNetConnect());
 
   beforeEach(async () => {
@@ -214,6 +219,8 @@ describe('the Slack bot', () => {
   it.each([
     ['a forged signature', { secret: 'wrong' }],
     ['a replayed request older than five minutes', { age: 600 }],
+    ['a request dated ten minutes in the future', { age: -600 }],
+    ['a request dated a year in the future', { age: -365 * 86400 }],
   ])('rejects %s with 401 and does nothing', async (_name, opts) => {
     const res = await command('run mr gpt-4o A_p1', 'U1', opts);
     expect(res.status).toBe(401);
@@ -269,7 +276,7 @@ describe('the Slack bot', () => {
         user: { id: 'U1' },
         channel: { id: 'C1' },
         team: { id: 'T1' },
-        trigger_id: 't',
+        trigger_id: `t${++triggers}`,
         response_url: `${HOOK}/actions/1`,
         container: { type: 'message', message_ts: '1000.000100', channel_id: 'C1' },
         actions: [{ block_id: actions.block_id, action_ts: '1', ...action }],
@@ -301,7 +308,9 @@ describe('the Slack bot', () => {
         text: expect.stringMatching(/3\/3 \(finished\)/),
       });
       // The bot handles schedules on their own queue: it never takes (and fails) evaluation jobs.
-      const queue = openEvalQueue(env);
+      const store = await Store.open(env);
+      const queue = openEvalQueue(env, await store.id());
+      await store.close();
       expect(await queue.getFailedCount()).toBe(0);
       await queue.close();
       const [scored] = await worker.score(`${FIXTURE_RELEASE}/data/generated/CLG/IRS/gpt-4o/one_shot.json`);
@@ -310,6 +319,43 @@ describe('the Slack bot', () => {
         text: `Final scores of ${runId}: irs ${(scored.score * 100).toFixed(1)}`,
       });
     } finally {
+      await worker.close();
+    }
+  });
+
+  it('cancels a run being worked on only for its owner or an admin, and says what happened', async () => {
+    await bot.stop();
+    await start({ JCB_QUEUE_CHUNK: '1', JCB_ADMINS: 'UADMIN' });
+    nock(OPENAI).post('/v1/chat/completions').times(4).delay(1500).reply(200, chatCompletion('["W"]'));
+    const worker = createServices({ env, tokenizer: inThreadTokenizer() });
+    const opened = await Store.open(env);
+    const queue = openEvalQueue(env, await opened.id());
+    await opened.close();
+    try {
+      await command('eval mr openai-test', 'U1');
+      const progress = ((await until(() => posted, 1)) as Posted[])[0];
+      const runId = /^Evaluation (\S+):/.exec(progress.body.text as string)![1];
+      await worker.startWorker(1);
+      for (let i = 0; i < 100 && (await queue.getActiveCount()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await command(`cancel ${runId}`, 'U2');
+      await command(`judge ${runId}`, 'U2');
+      await command(`eval mr openai-test --run ${runId}`, 'U2');
+      const refusals = (await until(() => responses, 3)) as Posted[];
+      for (const [r, verb] of refusals.map((r, i) => [r, ['cancel', 'judge', 're-queue'][i]] as const))
+        expect(r.body).toMatchObject({
+          response_type: 'ephemeral',
+          text: `:warning: Only the person who started run ${runId}, or an admin, can ${verb} it. Ask them, or start a run of your own.`,
+        });
+      expect((await worker.status(runId))[0].run.status).not.toBe('cancelled');
+      await command(`cancel ${runId}`, 'UADMIN');
+      const [answer] = ((await until(() => responses, 4)) as Posted[]).slice(3);
+      expect(answer.body).toMatchObject({
+        response_type: 'in_channel',
+        text: `Evaluation ${runId} cancelled: 1 waiting job removed; the job being worked on stops after its current document. Finished documents stay stored.`,
+      });
+      expect((await worker.findRun(runId))!.started_by).toBe('U1');
+    } finally {
+      await queue.close();
       await worker.close();
     }
   });
@@ -347,9 +393,55 @@ describe('the Slack bot', () => {
       .reply(200, { ok: true, files: [{ id: 'F1' }] });
     await command('leaderboard --post <#C1|general>');
     const [r] = (await until(() => responses, 1)) as Posted[];
-    expect(r.body.text).toBe('Leaderboard posted to <#C1|general>.');
+    expect(r.body.text).toBe('Leaderboard posted to #general, with its chart.');
     expect(posted[0].body).toMatchObject({ channel: 'C1', text: 'J-ClinicalBench leaderboard (paper, one-shot)' });
     expect(completed.isDone()).toBe(true);
+  });
+
+  it('updates each run on its own: a deleted message unwatches its run, a 429 waits its Retry-After', async () => {
+    nock.cleanAll();
+    let ts = 2000;
+    const updates: { ts: string; text: string; at: number }[] = [];
+    let limitedAt = 0;
+    nock(SLACK)
+      .persist()
+      .post('/api/chat.postMessage')
+      .reply(200, (_uri, body) => {
+        posted.push({ method: 'chat.postMessage', at: performance.now(), body: formBody(body) });
+        return { ok: true, channel: 'C1', ts: `${ts++}.000100` };
+      });
+    nock(SLACK)
+      .persist()
+      .post('/api/chat.update')
+      .reply((_uri, body) => {
+        const b = formBody(body) as { ts: string; text: string };
+        if (b.ts === '2000.000100') return [200, { ok: false, error: 'message_not_found' }];
+        if (!limitedAt) {
+          limitedAt = Date.now();
+          return [429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' }];
+        }
+        updates.push({ ...b, at: Date.now() });
+        return [200, { ok: true }];
+      });
+    const worker = createServices({ env, tokenizer: inThreadTokenizer() });
+    try {
+      await command('eval irs gpt-4o');
+      await until(() => posted, 1);
+      await command('eval mr gpt-4o');
+      await until(() => posted, 2);
+      await worker.startWorker(1);
+      const final = await until(() => posted.filter((p) => p.body.thread_ts === '2001.000100'), 1);
+      expect((final[0] as Posted).body.text).toMatch(/^Final scores of \S+: mr \d/);
+      expect(updates[0].at - limitedAt).toBeGreaterThanOrEqual(1000);
+      expect(updates.at(-1)!.text).toMatch(/\(finished\)$/);
+      // A finished run's message no longer offers to cancel it.
+      expect(JSON.stringify(updates.at(-1))).not.toContain('cancel');
+      // The run whose message is gone is no longer watched, nor updated.
+      expect(await worker.watched('slack:')).toEqual([]);
+      expect(updates.every((u) => u.ts === '2001.000100')).toBe(true);
+    } finally {
+      await worker.close();
+    }
   });
 
   it('resumes updating progress messages after a restart', async () => {
@@ -378,7 +470,7 @@ describe('the Slack bot', () => {
         user: { id: user },
         channel: { id: 'C1' },
         team: { id: 'T1' },
-        trigger_id: 't',
+        trigger_id: `t${++triggers}`,
         response_url: `${HOOK}/actions/r`,
         container: { type: 'message', message_ts: '1004.000100', channel_id: 'C1' },
         actions: [
@@ -418,7 +510,7 @@ describe('the Slack bot', () => {
         type: 'block_actions',
         user: { id: 'U7' },
         team: { id: 'T1' },
-        trigger_id: 't',
+        trigger_id: `t${++triggers}`,
         response_url: `${HOOK}/actions/b`,
         container: { type: 'ephemeral', message_ts: '1', channel_id: 'C1' },
         actions: [
@@ -463,7 +555,7 @@ describe('the Slack bot', () => {
         user: { id: 'U1' },
         channel: { id: 'C1' },
         team: { id: 'T1' },
-        trigger_id: 't',
+        trigger_id: `t${++triggers}`,
         response_url: `${HOOK}/actions/2`,
         container: { type: 'message', message_ts: '1.1', channel_id: 'C1' },
         actions: [{ block_id: 'b', action_ts: '1', type: 'button', ...b }],
@@ -482,6 +574,11 @@ describe('the Slack bot', () => {
     await command('eval irs gpt-4o');
     const [r] = (await until(() => responses, 1)) as Posted[];
     expect(r.body.text).toMatch(/The evaluation queue is unavailable/);
+    // Slack speaks Slack: no Redis URL, no environment variable, no terminal command.
+    expect(r.body.text).not.toMatch(/redis:|REDIS_URL|127\.0\.0\.1/);
+    await command('status nope');
+    const [unknown] = ((await until(() => responses, 2)) as Posted[]).slice(1);
+    expect(unknown.body.text).toBe(':warning: No run "nope". Check its id: `status` lists the runs under way.');
     await command('run mr gpt-4o A_p1');
     expect(((await until(() => posted, 4)) as Posted[])[0].body.text).toMatch(/^MR · gpt-4o/);
   });
@@ -632,7 +729,7 @@ describe('per-user limits and the allowlist', () => {
       channel_id: 'C1',
       team_id: 'T1',
       response_url: `${HOOK}/c`,
-      trigger_id: 't',
+      trigger_id: `t${Math.random()}`,
     }).toString();
     const ts = Math.floor(Date.now() / 1000);
     const sig = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;

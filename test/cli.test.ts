@@ -1,10 +1,10 @@
 // The `jcb` program end to end: exit codes, one-line reasons, JSON output.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_RELEASE } from './helpers.js';
+import { chatCompletion, FIXTURE_RELEASE, INVALID_KEY, refusal, standInServer } from './helpers.js';
 
 const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
 
@@ -14,6 +14,20 @@ function jcb(args: string[], env: Record<string, string | undefined> = { JCB_DAT
     env: { ...process.env, JCB_DATA_DIR: undefined, ...env },
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** `jcb` without blocking this process: for tests whose stand-in server lives in this process. */
+function jcbAsync(args: string[], env: Record<string, string | undefined>) {
+  return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+      env: { ...process.env, JCB_DATA_DIR: undefined, ...env },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
 }
 
 describe('the jcb CLI', () => {
@@ -122,7 +136,97 @@ describe('jcb eval from the terminal', () => {
     const runId = /Run (\S+):/.exec(ran.out)![1];
     expect(jcb(['runs'], env).out).toContain(runId);
     expect(jcb(['show', runId], env).out).toMatch(/documents: 3 scored/);
-    expect(jcb(['show', 'nope'], env)).toMatchObject({ code: 1, err: expect.stringMatching(/^jcb: No run "nope"/) });
+    expect(jcb(['show', 'nope'], env)).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/^jcb: No run "nope" \(in .*jcb\.sqlite\)\. See `jcb runs`/),
+    });
     expect(jcb(['leaderboard', '--source', 'runs'], env).out).toMatch(/Baseline \(baseline\)\s+runs/);
+  });
+});
+
+describe('honest scores from the terminal', () => {
+  const storeEnv = () => ({
+    JCB_DATA_DIR: FIXTURE_RELEASE,
+    JCB_STORE: path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-cli-')), 'jcb.sqlite'),
+    OPENAI_API_KEY: 'sk-test',
+  });
+  const lastLine = (text: string) => text.trim().split('\n').at(-1)!;
+  const irsCell = (board: string) => {
+    const lines = board.split('\n');
+    const column = lines.findIndex((l) => /^model\s/.test(l));
+    const start = lines[column].indexOf('IRS');
+    return (row: RegExp) =>
+      lines
+        .find((l) => row.test(l))!
+        .slice(start)
+        .split(/\s{2,}/)[0];
+  };
+
+  it('exits 1 naming the cause when every document failed, and the runs leaderboard shows – for it', async () => {
+    const server = await standInServer(() => INVALID_KEY);
+    try {
+      const env = { ...storeEnv(), OPENAI_BASE_URL: server.url };
+      const r = await jcbAsync(['eval', 'irs', 'gpt-4o-live', '--limit', '1'], env);
+      expect(r.code).toBe(1);
+      expect(lastLine(r.err)).toMatch(
+        /^jcb: Every document failed, nothing was scored: 401 from the provider: invalid API key\. Once fixed, resume with --run \S+\.$/,
+      );
+      expect(r.err).not.toMatch(/https?:|sk-test|at .*\.ts:/);
+      expect(r.out).toMatch(/^irs\s+0\s+1\s+0\s+–\s+\(nothing scored\)$/m);
+      expect(r.out).not.toMatch(/0\.0/);
+      const board = jcb(['leaderboard', '--source', 'runs'], env);
+      expect(board.code).toBe(0);
+      expect(irsCell(board.out)(/^GPT-4o \(live\) \(openai\)\s+runs/)).toBe('–');
+      expect(board.out).not.toMatch(/GPT-4o \(live\).*0\.0/);
+      const shown = jcb(['show', /--run (\S+)\./.exec(r.err)![1]], env);
+      expect(shown.out).toMatch(/irs 2: 401 from the provider: invalid API key$/m);
+      expect(shown.out).not.toMatch(/https?:/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('marks a score over fewer documents than planned with n/planned, and a --limit run, and ranks neither', async () => {
+    // The first request is refused (final), the others answered: 2 of 3 IRS documents scored.
+    const server = await standInServer((n) =>
+      n === 1 ? INVALID_KEY : { status: 200, body: chatCompletion('所見なし。') },
+    );
+    try {
+      const env = { ...storeEnv(), OPENAI_BASE_URL: server.url };
+      const partial = await jcbAsync(['eval', 'irs', 'gpt-4o-live', '--concurrency', '1'], env);
+      expect(partial.code).toBe(0);
+      expect(partial.out).toMatch(/^irs\s+2\s+1\s+\d+\s+\d+\.\d† 2\/3\s/m);
+      const board = jcb(['leaderboard', '--source', 'runs'], env).out;
+      expect(irsCell(board)(/^GPT-4o \(live\)/)).toMatch(/^\d+\.\d† 2\/3$/);
+      expect(board).toContain('† n/planned: scored on fewer documents than planned');
+      expect(board).toContain('marked cells are not ranked');
+
+      const limited = await jcbAsync(['eval', 'irs', 'baseline', '--limit', '2'], env);
+      expect(limited.code).toBe(0);
+      expect(limited.out).toMatch(/^irs\s+2\s+0\s+\d+\s+\d+\.\d‡\s/m);
+      expect(irsCell(jcb(['leaderboard', '--source', 'runs'], env).out)(/^Baseline \(baseline\)/)).toMatch(
+        /^\d+\.\d‡$/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('counts retries in the progress line while they happen', async () => {
+    const server = await standInServer((n) =>
+      n === 1
+        ? { ...refusal(500, 'The server had an error while processing your request.'), headers: { 'retry-after': '0' } }
+        : { status: 200, body: chatCompletion('所見なし。') },
+    );
+    try {
+      const env = { ...storeEnv(), OPENAI_BASE_URL: server.url };
+      const r = await jcbAsync(['eval', 'irs', 'gpt-4o-live', '--limit', '1'], env);
+      expect(r.code).toBe(0);
+      expect(r.err).toMatch(/\] 0\/1  retries 1/);
+      expect(r.err).toMatch(/\] 1\/1  retries 1/);
+      expect(server.calls()).toBe(2);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -281,9 +281,11 @@ describe('declared work of other engineers', () => {
     ['score -o out.csv', /--output of "score" is not available yet/],
     ['leaderboard --view heatmap', /--view of "leaderboard" is not available yet/],
     ['doctor', /"jcb doctor" is not available yet/],
-    ['audit', /"jcb audit" is not available yet/],
   ])('"%s" says in one line that it is not available yet', (text, message) => {
     expect(() => parse(text)).toThrow(message);
+  });
+  it('parses "audit", landed with issue 14', () => {
+    expect(parse('audit --json')).toEqual({ kind: 'audit', json: true });
   });
   it('holds their commands and flags', () => {
     expect(() => pending('eval mr x --max-cost free')).toThrow(
@@ -392,6 +394,14 @@ describe('free text to the bot', () => {
       model: 'baseline',
       text: '一行目\n\n二行目',
     });
+  });
+});
+
+describe('one document, one id', () => {
+  it('takes a document listed twice as one, and names distinct documents when ambiguous', () => {
+    const docs = [{ id: '14_p5.txt' }, { id: '14_p5.txt' }, { id: '13_a' }, { id: '13_b' }];
+    expect(findDocument(docs, '14_p5', findTask('cts'))).toBe(docs[0]);
+    expect(() => findDocument(docs, '13_', findTask('cts'))).toThrow(/is ambiguous in cts: 13_a, 13_b\.$/);
   });
 });
 

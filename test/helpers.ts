@@ -135,3 +135,41 @@ export async function localChatServer(answer: (body: string) => string, latencyM
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
+
+/** What a stand-in server answers to its n-th request (1-based): a status and a JSON body. */
+export type StandInAnswer = { status: number; body: unknown; headers?: Record<string, string> };
+
+/**
+ * A local server standing in for the OpenAI API that answers each request as `answer(n)` says, e.g. the
+ * 401 the real API sends for a wrong key (`refusal(401, ...)`), or a 500 before a good answer.
+ */
+export async function standInServer(answer: (n: number) => StandInAnswer) {
+  let calls = 0;
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const a = answer(++calls);
+      res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers });
+      res.end(JSON.stringify(a.body));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    calls: () => calls,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** The OpenAI API's error answer (its 401 for a wrong key, a 500...). */
+export const refusal = (status: number, message: string, code: string | null = null): StandInAnswer => ({
+  status,
+  body: { error: { message, type: 'invalid_request_error', param: null, code } },
+});
+
+/** The 401 the OpenAI API sends for a wrong key, URL included as it really is. */
+export const INVALID_KEY = refusal(
+  401,
+  'Incorrect API key provided: sk-test. You can find your API key at https://platform.openai.com/account/api-keys.',
+  'invalid_api_key',
+);

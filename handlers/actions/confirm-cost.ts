@@ -39,8 +39,19 @@ export async function costConfirmation(ctx: BotContext, cmd: EvalCommand): Promi
       {
         type: 'actions',
         elements: [
-          { type: 'button', style: 'primary', action_id: COST_ACTIONS.confirm, text: { type: 'plain_text', text: 'Confirm' }, value },
-          { type: 'button', action_id: COST_ACTIONS.cancel, text: { type: 'plain_text', text: 'Cancel' }, value: 'cancel' },
+          {
+            type: 'button',
+            style: 'primary',
+            action_id: COST_ACTIONS.confirm,
+            text: { type: 'plain_text', text: 'Confirm' },
+            value,
+          },
+          {
+            type: 'button',
+            action_id: COST_ACTIONS.cancel,
+            text: { type: 'plain_text', text: 'Cancel' },
+            value: 'cancel',
+          },
         ],
       },
     ],
@@ -60,7 +71,10 @@ export function costButton(ctx: BotContext) {
         const cmd = carried.parse(JSON.parse(action.value ?? ''));
         const channel = body.channel?.id ?? '';
         const queued = await evaluateInBackground(ctx, client, channel, body.user.id, cmd);
-        await respond({ replace_original: true, text: `Confirmed by <@${body.user.id}>: run ${queued.run.id} queued.` });
+        await respond({
+          replace_original: true,
+          text: `Confirmed by <@${body.user.id}>: run ${queued.run.id} queued.`,
+        });
       } catch (err) {
         if (isUnexpected(err)) logger.error(err);
         await respond({ response_type: 'ephemeral', replace_original: false, text: errorText(err) });

@@ -4,6 +4,7 @@ import { UserError } from '../../src/errors.js';
 import { CRITERIA, DEFINITIONS, type Criterion } from '../../src/ratings.js';
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import { batchItemMessage, decodeRated, RATE_ACTIONS } from '../blocks/rating.js';
+import { escape } from '../blocks/text.js';
 import type { BotContext } from '../context.js';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
@@ -39,7 +40,7 @@ export function rateSelect(ctx: BotContext, criterion: Criterion) {
       if (!next)
         return void (await respond({
           replace_original: true,
-          text: `Thank you: ${count} rated, none left for ${rated.output.task}.`,
+          text: escape(`Thank you: ${count} rated, none left for ${rated.output.task}.`),
         }));
       await respond({ replace_original: true, ...batchItemMessage(next, count) });
     } catch (err) {

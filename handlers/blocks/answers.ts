@@ -1,31 +1,28 @@
 // Replies to people's own text, and error messages.
 import type { AskResult } from '../../src/services.js';
-import { UserError } from '../../src/errors.js';
+import { UserError, userErrorText } from '../../src/errors.js';
 import { ProviderError } from '../../src/models/provider.js';
 import type { Message } from './run.js';
-import { code, context, escape, section } from './text.js';
+import { code, context, cut, escape, LIMITS, message, section } from './text.js';
 
 export function answerMessage(a: AskResult): Message {
-  return {
-    text: `${a.task.label} by ${a.model.alias}: ${a.output.slice(0, 200)}`,
-    blocks: [
-      section(
-        `*${a.task.label}* — ${escape(a.task.title)} · *${escape(a.model.label)}* (\`${a.model.alias}\`, ${a.model.provider})`,
-      ),
-      code(a.output || '(empty)'),
-      ...(a.parse.ok
-        ? [section(`*Read as*: ${escape(a.parse.shown)}`)]
-        : [context(`:warning: ${escape(a.parse.problem ?? '')}`)]),
-      context('Your own text has no gold answer, so there is no score.'),
-    ],
-  };
+  return message(`${a.task.label} by ${a.model.alias}: ${cut(a.output, 200)}`, [
+    section(`*${a.task.label}* — ${a.task.title} · *${a.model.label}* (\`${a.model.alias}\`, ${a.model.provider})`),
+    code(a.output || '(empty)'),
+    ...(a.parse.ok ? [section(`*Read as*: ${a.parse.shown}`)] : [context(`:warning: ${a.parse.problem ?? ''}`)]),
+    ...(a.maskedText ? [section('*Sent masked* (personal information replaced by its kind)'), code(a.maskedText)] : []),
+    context('Your own text has no gold answer, so there is no score.'),
+  ]);
 }
+
+/** A message's text, escaped and cut: errors quote what people typed. */
+const said = (text: string) => cut(escape(text), LIMITS.messageText);
 
 /** What went wrong and what would be right; an unexpected error is reported without its internals. */
 export function errorText(err: unknown): string {
-  if (err instanceof UserError) return `:warning: ${err.message}${err.hint ? ` ${err.hint}` : ''}`;
+  if (err instanceof UserError) return said(`:warning: ${userErrorText(err, 'chat')}`);
   if (err instanceof ProviderError) {
-    return `:warning: The model's provider failed: ${err.message}. Try again later, or another model.`;
+    return said(`:warning: The model's provider failed: ${err.message}. Try again later, or another model.`);
   }
   return `:boom: Something went wrong on our side (${(err as Error).name ?? 'error'}). It has been logged.`;
 }

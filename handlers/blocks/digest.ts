@@ -1,8 +1,9 @@
 // A schedule's digest: every model × setting score, its change since the last digest, regressions flagged.
 import { signedPct } from '../../src/format.js';
+import { COVERAGE_LEGEND, showScore } from '../../src/leaderboard/coverage.js';
 import type { Digest } from '../../src/services.js';
 import type { Message } from './run.js';
-import { context, escape, pct, section } from './text.js';
+import { context, message, pct, section } from './text.js';
 
 export function digestMessage(d: Digest): Message {
   const models = [...new Set(d.rows.map((r) => r.model))];
@@ -14,33 +15,30 @@ export function digestMessage(d: Digest): Message {
         if (r.score === null) return `${r.task} –`;
         const change = r.previous === null ? '' : ` (${signedPct(r.score - r.previous)})`;
         const ci = r.interval ? ` [${pct(r.interval.low)}–${pct(r.interval.high)}]` : '';
-        return `${r.regression ? ':warning: ' : ''}${r.task} *${pct(r.score)}*${ci}${change}`;
+        return `${r.regression ? ':warning: ' : ''}${r.task} *${showScore(r.score, r.coverage ?? undefined)}*${ci}${change}`;
       });
     const runs = [...new Set(d.rows.filter((r) => r.model === model && r.run).map((r) => r.run))];
-    return `*${escape(model)}* — ${cells.join(' · ')}\n_runs: ${runs.map((r) => `\`${r}\``).join(', ') || 'none'}_`;
+    return `*${model}* — ${cells.join(' · ')}\n_runs: ${runs.map((r) => `\`${r}\``).join(', ') || 'none'}_`;
   });
-  return {
-    text: `Digest ${d.schedule}: ${regressions.length} regression(s), ${d.failedRuns.length} failed run(s)`,
-    blocks: [
-      section(
-        `*Digest: ${escape(d.schedule)}* (${d.shot}-shot, ×100; change since ${d.since ? d.since.slice(0, 16).replace('T', ' ') : 'the first digest'})`,
-      ),
-      ...lines.map(section),
-      ...(regressions.length
-        ? [
-            section(
-              `:warning: *Regressions*: ${regressions.map((r) => `${r.model} ${r.task} ${pct(r.previous! - r.score!)} down`).join(', ')}`,
-            ),
-          ]
-        : []),
-      ...(d.failedRuns.length
-        ? [
-            section(
-              `:x: *Failed runs*: ${d.failedRuns.map((f) => `\`${f.run}\` (${f.model}, ${f.status}${f.failed ? `, ${f.failed} documents failed` : ''})`).join(', ')}`,
-            ),
-          ]
-        : []),
-      context('`/jcb digest` posts one now; `/jcb status <run>` for a run.'),
-    ],
-  };
+  return message(`Digest ${d.schedule}: ${regressions.length} regression(s), ${d.failedRuns.length} failed run(s)`, [
+    section(
+      `*Digest: ${d.schedule}* (${d.shot}-shot, ×100; change since ${d.since ? d.since.slice(0, 16).replace('T', ' ') : 'the first digest'})`,
+    ),
+    ...lines.map(section),
+    ...(regressions.length
+      ? [
+          section(
+            `:warning: *Regressions*: ${regressions.map((r) => `${r.model} ${r.task} ${pct(r.previous! - r.score!)} down`).join(', ')}`,
+          ),
+        ]
+      : []),
+    ...(d.failedRuns.length
+      ? [
+          section(
+            `:x: *Failed runs*: ${d.failedRuns.map((f) => `\`${f.run}\` (${f.model}, ${f.status}${f.failed ? `, ${f.failed} documents failed` : ''})`).join(', ')}`,
+          ),
+        ]
+      : []),
+    context(`${COVERAGE_LEGEND}. \`/jcb digest\` posts one now; \`/jcb status <run>\` for a run.`),
+  ]);
 }

@@ -3,12 +3,12 @@ import type { KnownBlock } from '@slack/types';
 import { CONVERSATION_HELP } from '../../src/command/conversation.js';
 import { commandHelp, helpEntries } from '../../src/command/help.js';
 import type { Message } from './run.js';
-import { code, escape, LIMITS, section } from './text.js';
+import { code, LIMITS, message, section } from './text.js';
 
 /** Every `/jcb` command, one mrkdwn line each, in as few sections as Slack's 3,000-character limit allows. */
 export function commandSections(): KnownBlock[] {
   const lines = helpEntries('slack').map(
-    (e) => `\`${escape(e.usage)}\` — ${escape(e.summary)}${e.pending ? ' _(not available yet)_' : ''}`,
+    (e) => `\`${e.usage}\` — ${e.summary}${e.pending ? ' _(not available yet)_' : ''}`,
   );
   const chunks: string[] = [];
   for (const line of lines) {
@@ -22,14 +22,11 @@ export function commandSections(): KnownBlock[] {
 
 /** `/jcb help`, or `/jcb <command> --help`: that command's options and examples in `/jcb` form. */
 export function helpMessage(command?: string): Message {
-  if (command) return { text: `/jcb ${command}`, blocks: [code(escape(commandHelp(command, 'slack')))] };
-  return {
-    text: 'jcb: J-ClinicalBench in Slack',
-    blocks: [
-      section('*jcb* runs J-ClinicalBench tasks. Commands (`/jcb <command> --help` tells one in full):'),
-      ...commandSections(),
-      section(`*Your own text*: mention me or DM me. ${escape(CONVERSATION_HELP)}`),
-      section('*On a message*: use the message shortcut _Run a J-ClinicalBench task_.'),
-    ],
-  };
+  if (command) return message(`/jcb ${command}`, [code(commandHelp(command, 'slack'))]);
+  return message('jcb: J-ClinicalBench in Slack', [
+    section('*jcb* runs J-ClinicalBench tasks. Commands (`/jcb <command> --help` tells one in full):'),
+    ...commandSections(),
+    section(`*Your own text*: mention me or DM me. ${CONVERSATION_HELP}`),
+    section('*On a message*: use the message shortcut _Run a J-ClinicalBench task_.'),
+  ]);
 }

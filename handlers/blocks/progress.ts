@@ -1,45 +1,53 @@
 // A queued run's progress message (updated in place) and its final scores (in the thread).
 import type { RunProgress } from '../../src/services.js';
 import type { Message } from './run.js';
-import { duration, pct, progressBar, signedPct } from '../../src/format.js';
-import { context, section } from './text.js';
+import { duration, progressBar, signedPct } from '../../src/format.js';
+import { context, message, section } from './text.js';
+import { coverageOf, showScore } from '../../src/leaderboard/coverage.js';
+import { everyDocumentFailed, failureCause } from '../../src/evaluation/failure-cause.js';
+
+/** Statuses after which a run does no more work. */
+export const ENDED = new Set(['finished', 'cancelled', 'interrupted']);
 
 export function progressMessage(p: RunProgress): Message {
   const planned = p.planned ?? p.done + p.failed;
   const tasks = (JSON.parse(p.run.tasks) as string[]).join(', ');
-  const state =
-    p.run.status === 'finished'
-      ? 'finished'
-      : p.run.status === 'cancelled'
-        ? 'cancelled'
-        : `${duration(p.elapsedMs)} so far${p.etaMs !== undefined ? `, about ${duration(p.etaMs)} left` : ''}`;
+  const state = ENDED.has(p.run.status)
+    ? p.run.status
+    : `${duration(p.elapsedMs)} so far${p.etaMs !== undefined ? `, about ${duration(p.etaMs)} left` : ''}`;
   const text = `Evaluation ${p.run.id}: ${p.run.model} on ${tasks}, ${p.done + p.failed}/${planned} (${state})`;
-  return {
-    text,
-    blocks: [
-      section(`*Evaluation* \`${p.run.id}\` — *${p.run.model}* on ${tasks}, ${p.run.shot}-shot`),
-      section(
-        `\`${progressBar(p.done, p.failed, planned, { done: '█', failed: '▒', left: '░' })}\` ${p.done + p.failed}/${planned} · ${p.failed} failed · ${state}`,
-      ),
-      context(`\`/jcb status ${p.run.id}\` · \`/jcb cancel ${p.run.id}\``),
-    ],
-  };
+  return message(text, [
+    section(`*Evaluation* \`${p.run.id}\` — *${p.run.model}* on ${tasks}, ${p.run.shot}-shot`),
+    section(
+      `\`${progressBar(p.done, p.failed, planned, { done: '█', failed: '▒', left: '░' })}\` ${p.done + p.failed}/${planned} · ${p.failed} failed · ${state}`,
+    ),
+    // An ended run can no longer be cancelled: only its status is offered.
+    context(
+      ENDED.has(p.run.status)
+        ? `\`/jcb status ${p.run.id}\``
+        : `\`/jcb status ${p.run.id}\` · \`/jcb cancel ${p.run.id}\``,
+    ),
+  ]);
 }
 
+/** The run's scores once finished: `–` for what scored nothing, and the first cause when every document failed. */
 export function finalScoresMessage(p: RunProgress): Message {
+  const shown = (s: RunProgress['scores'][number]) =>
+    showScore(s.score, coverageOf({ ...s, doc_limit: p.run.doc_limit }));
   const lines = p.scores.map((s) => {
     const before = p.previous[s.task];
-    const change = before === undefined ? '' : ` (${signedPct(s.score - before)} since the previous run)`;
-    return `*${s.task}* ${pct(s.score)}${change} — ${s.n} scored, ${s.failed} failed, ${s.parseFailures} unreadable`;
+    const change = before === undefined || !s.n ? '' : ` (${signedPct(s.score - before)} since the previous run)`;
+    return `*${s.task}* ${shown(s)}${change} — ${s.n} scored, ${s.failed} failed, ${s.parseFailures} unreadable`;
   });
-  return {
-    text: `Final scores of ${p.run.id}: ${p.scores.map((s) => `${s.task} ${pct(s.score)}`).join(', ')}`,
-    blocks: [
-      section(`*Final scores* of \`${p.run.id}\` (${p.run.model}, ${p.run.shot}-shot)`),
-      section(lines.join('\n') || '_no scores_'),
-      ...usageLine(p.usage),
-    ],
-  };
+  const failed = everyDocumentFailed(p.scores)
+    ? [section(`:x: *Every document failed*, nothing was scored: ${failureCause(p.firstFailure ?? '')}.`)]
+    : [];
+  return message(`Final scores of ${p.run.id}: ${p.scores.map((s) => `${s.task} ${shown(s)}`).join(', ')}`, [
+    section(`*Final scores* of \`${p.run.id}\` (${p.run.model}, ${p.run.shot}-shot)`),
+    ...failed,
+    section(lines.join('\n') || '_no scores_'),
+    ...usageLine(p.usage),
+  ]);
 }
 
 /** Tokens and cost of a live run's calls (nothing for replays and baselines). */

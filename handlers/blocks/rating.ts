@@ -2,7 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import { CRITERIA, type RatedOutput } from '../../src/ratings.js';
 import type { Message } from './run.js';
-import { code, context, cut, escape, section } from './text.js';
+import { code, context, cut, LIMITS, message, plain, section } from './text.js';
 
 export const RATE_ACTIONS = {
   consistency: 'rate_consistency',
@@ -40,23 +40,23 @@ function controls(o: RatedOutput, batch: boolean): KnownBlock {
       ...CRITERIA.map((c) => ({
         type: 'static_select' as const,
         action_id: RATE_ACTIONS[c],
-        placeholder: { type: 'plain_text' as const, text: c[0].toUpperCase() + c.slice(1) },
+        placeholder: plain(c[0].toUpperCase() + c.slice(1), LIMITS.placeholder),
         options: [1, 2, 3, 4, 5].map((v) => ({
-          text: { type: 'plain_text' as const, text: `${c} ${v}` },
+          text: plain(`${c} ${v}`, LIMITS.optionText),
           value: String(v),
         })),
       })),
-      { type: 'button', action_id: RATE_ACTIONS.definitions, text: { type: 'plain_text', text: 'Definitions' } },
-      { type: 'button', action_id: RATE_ACTIONS.comment, text: { type: 'plain_text', text: 'Comment' } },
+      { type: 'button', action_id: RATE_ACTIONS.definitions, text: plain('Definitions', LIMITS.buttonText) },
+      { type: 'button', action_id: RATE_ACTIONS.comment, text: plain('Comment', LIMITS.buttonText) },
     ],
   };
 }
 
 export function rateMessage(o: RatedOutput): Message {
-  return {
-    text: 'Rate this output',
-    blocks: [section('*Rate this output* (1–5; a second rating replaces your first)'), controls(o, false)],
-  };
+  return message('Rate this output', [
+    section('*Rate this output* (1–5; a second rating replaces your first)'),
+    controls(o, false),
+  ]);
 }
 
 /** One output of a blind batch: the source, the reference and the output, with no model name. */
@@ -64,19 +64,14 @@ export function batchItemMessage(
   item: RatedOutput & { text: string; gold: string; output: string },
   done: number,
 ): Message {
-  return {
-    text: `Blind rating, ${item.task} document ${item.doc}`,
-    blocks: [
-      section(
-        `*Blind rating* — ${item.task}, document \`${escape(item.doc)}\` (model hidden) · ${done} rated in this batch`,
-      ),
-      section('*Source*'),
-      code(cut(item.text, 1500)),
-      section(`*Reference*\n${escape(cut(item.gold, 1500))}`),
-      section('*Output*'),
-      code(cut(item.output, 1500)),
-      controls(item, true),
-      context('Rating all three criteria brings the next output.'),
-    ],
-  };
+  return message(`Blind rating, ${item.task} document ${item.doc}`, [
+    section(`*Blind rating* — ${item.task}, document \`${item.doc}\` (model hidden) · ${done} rated in this batch`),
+    section('*Source*'),
+    code(cut(item.text, 1500)),
+    section(`*Reference*\n${cut(item.gold, 1500)}`),
+    section('*Output*'),
+    code(cut(item.output, 1500)),
+    controls(item, true),
+    context('Rating all three criteria brings the next output.'),
+  ]);
 }

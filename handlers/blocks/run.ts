@@ -1,8 +1,9 @@
 // A `run` in a thread: the parent message (what ran, the score, what to try next) and its replies.
 import type { KnownBlock } from '@slack/types';
+import { metricsText } from '../../src/format.js';
 import type { RunResult } from '../../src/services.js';
 import type { Comparison, Metrics } from '../../src/tasks/types.js';
-import { code, context, cut, escape, fields, LIMITS, pct, section } from './text.js';
+import { code, context, fields, LIMITS, message, pct, plain, section } from './text.js';
 
 export interface Message {
   text: string;
@@ -40,62 +41,51 @@ export function decodeRef(blockId: string | undefined): RunRef | undefined {
 const source = (r: RunResult) =>
   r.model.provider === 'replay' ? 'replay of the released generation' : r.model.provider;
 
-function formatMetrics(m: Metrics, prefix = ''): string {
-  return Object.entries(m)
-    .map(([k, v]) =>
-      typeof v === 'number'
-        ? `${prefix}${k} *${Number.isInteger(v) ? v : v.toFixed(4)}*`
-        : formatMetrics(v, `${prefix}${k}.`),
-    )
-    .join('  ·  ');
-}
+const formatMetrics = (m: Metrics) => metricsText(m, (n) => `*${n}*`);
 
 export function runParent(r: RunResult, models: readonly { alias: string; label: string }[]): Message {
   const ref: RunRef = { t: r.task.id, m: r.model.alias, d: r.document.id, s: r.shot };
   const otherShot = r.shot === 'one' ? 'zero' : 'one';
   const text = `${r.task.label} · ${r.model.alias} (${source(r)}) · ${r.shot}-shot · document ${r.document.id}: ${r.task.metric} ${pct(r.score)}`;
-  return {
-    text,
-    blocks: [
-      section(
-        `*${r.task.label}* — ${escape(r.task.title)}\n*${escape(r.model.label)}* (\`${r.model.alias}\`, _${source(r)}_) · ${r.shot}-shot · document \`${escape(r.document.id)}\`\n*${r.task.metric} ${pct(r.score)}*`,
-      ),
-      {
-        type: 'actions',
-        block_id: encodeRef(ref),
-        elements: [
-          {
-            type: 'button',
-            action_id: RUN_ACTIONS.random,
-            text: { type: 'plain_text', text: 'Another random document' },
-          },
-          {
-            type: 'static_select',
-            action_id: RUN_ACTIONS.model,
-            placeholder: { type: 'plain_text', text: 'Same document, another model' },
-            options: models
-              .slice(0, 100)
-              .map((m) => ({ text: { type: 'plain_text', text: cut(`${m.label} (${m.alias})`, 75) }, value: m.alias })),
-          },
-          {
-            type: 'button',
-            action_id: RUN_ACTIONS.shot,
-            text: { type: 'plain_text', text: `Same document, ${otherShot}-shot` },
-          },
-          {
-            type: 'button',
-            action_id: RUN_ACTIONS.all,
-            text: { type: 'plain_text', text: 'Evaluate on every document' },
-          },
-        ],
-      },
-      context('Details in the thread.'),
-    ],
-  };
+  return message(text, [
+    section(
+      `*${r.task.label}* — ${r.task.title}\n*${r.model.label}* (\`${r.model.alias}\`, _${source(r)}_) · ${r.shot}-shot · document \`${r.document.id}\`\n*${r.task.metric} ${pct(r.score)}*`,
+    ),
+    {
+      type: 'actions',
+      block_id: encodeRef(ref),
+      elements: [
+        {
+          type: 'button',
+          action_id: RUN_ACTIONS.random,
+          text: plain('Another random document', LIMITS.buttonText),
+        },
+        {
+          type: 'static_select',
+          action_id: RUN_ACTIONS.model,
+          placeholder: plain('Same document, another model', LIMITS.placeholder),
+          options: models
+            .slice(0, 100)
+            .map((m) => ({ text: plain(`${m.label} (${m.alias})`, LIMITS.optionText), value: m.alias })),
+        },
+        {
+          type: 'button',
+          action_id: RUN_ACTIONS.shot,
+          text: plain(`Same document, ${otherShot}-shot`, LIMITS.buttonText),
+        },
+        {
+          type: 'button',
+          action_id: RUN_ACTIONS.all,
+          text: plain('Evaluate on every document', LIMITS.buttonText),
+        },
+      ],
+    },
+    context('Details in the thread.'),
+  ]);
 }
 
 function list(items: readonly string[]): string {
-  return items.length ? items.map(escape).join(', ') : '_none_';
+  return items.length ? items.join(', ') : '_none_';
 }
 
 export function comparisonBlocks(c: Comparison, metric: string, metrics: Metrics): KnownBlock[] {
@@ -108,8 +98,8 @@ export function comparisonBlocks(c: Comparison, metric: string, metrics: Metrics
       ];
     case 'texts':
       return [
-        fields(`*Gold*\n${escape(c.gold)}`, `*Output* (as scored)\n${c.output ? escape(c.output) : '_empty_'}`),
-        context(`${metric}: ${formatMetrics(metrics)}`),
+        fields(`*Gold*\n${c.gold}`, `*Output* (as scored)\n${c.output ? c.output : '_empty_'}`),
+        context(`${metric} (×100): ${formatMetrics(metrics)}`),
       ];
     case 'entities':
       return [
@@ -120,34 +110,30 @@ export function comparisonBlocks(c: Comparison, metric: string, metrics: Metrics
         context(`matched by position and kind: ${list(c.matched)}`),
       ];
     case 'labels':
-      return [fields(`*Gold*\n${escape(c.gold)}`, `*Output*\n${escape(c.predicted)}`)];
+      return [fields(`*Gold*\n${c.gold}`, `*Output*\n${c.predicted}`)];
   }
 }
 
 export function runReplies(r: RunResult): Message[] {
   return [
-    {
-      text: `Document ${r.document.id}`,
-      blocks: [section(`*Document* \`${escape(r.document.id)}\``), code(r.document.text || '(no text)')],
-    },
-    {
-      text: 'Gold and output',
-      blocks: [
-        section(`*Model output* (${r.model.provider === 'replay' ? 'replayed' : 'live'})`),
-        code(r.output || '(empty)'),
-        ...comparisonBlocks(r.comparison, r.task.metric, r.metrics),
-        ...(r.parse.ok
-          ? []
-          : [
-              context(
-                `:warning: ${escape(r.parse.problem ?? 'the output could not be read')} — scored all the same, as the release did.`,
-              ),
-            ]),
-      ].slice(0, LIMITS.blocks),
-    },
-    {
-      text: `Scores: ${r.task.metric} ${pct(r.score)}`,
-      blocks: [section(`*Scores* — ${r.task.metric} *${pct(r.score)}*\n${formatMetrics(r.metrics)}`)],
-    },
+    message(`Document ${r.document.id}`, [
+      section(`*Document* \`${r.document.id}\``),
+      code(r.document.text || '(no text)'),
+    ]),
+    message('Gold and output', [
+      section(`*Model output* (${r.model.provider === 'replay' ? 'replayed' : 'live'})`),
+      code(r.output || '(empty)'),
+      ...comparisonBlocks(r.comparison, r.task.metric, r.metrics),
+      ...(r.parse.ok
+        ? []
+        : [
+            context(
+              `:warning: ${r.parse.problem ?? 'the output could not be read'} — scored all the same, as the release did.`,
+            ),
+          ]),
+    ]),
+    message(`Scores: ${r.task.metric} ${pct(r.score)}`, [
+      section(`*Scores* (×100) — ${r.task.metric} *${pct(r.score)}*\n${formatMetrics(r.metrics)}`),
+    ]),
   ];
 }

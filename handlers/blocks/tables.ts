@@ -1,15 +1,24 @@
 // Leaderboards and lists as monospaced tables.
 import { signedPct } from '../../src/format.js';
+import { COVERAGE_LEGEND, isFull, showScore } from '../../src/leaderboard/coverage.js';
 import type { Leaderboard, ModelComparison } from '../../src/services.js';
 import type { Message } from './run.js';
-import { code, context, pct, section } from './text.js';
+import { code, context, message, pct, section } from './text.js';
 import { CRITERIA, type RatingsReport } from '../../src/ratings.js';
 
 export function boardTable(board: Leaderboard): string {
   const header = ['model', ...board.columns.map((c) => c.label)];
-  const rows = board.rows.map((r) => [r.label, ...r.cells.map((c) => (c === null ? '–' : (c * 100).toFixed(1)))]);
+  const rows = board.rows.map((r) => [r.label, ...r.cells.map((c, i) => showScore(c, r.coverage?.[i] ?? undefined))]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join(' ')).join('\n');
+}
+
+/** What the marks of a board mean; stored runs are listed as stored, not ranked, when some cells are partial. */
+function legend(board: Leaderboard): string {
+  const marked = board.rows.some((r) => r.coverage?.some((c) => c !== null && !isFull(c)));
+  return marked
+    ? `${COVERAGE_LEGEND}. Marked cells are not comparable with full runs.`
+    : '`–`: no score for that setting.';
 }
 
 export function leaderboardMessage(board: Leaderboard): Message {
@@ -17,20 +26,20 @@ export function leaderboardMessage(board: Leaderboard): Message {
     board.source === 'paper'
       ? `*J-ClinicalBench, ${board.shot}-shot* (×100) — the paper's models, recomputed from their released generations`
       : `*J-ClinicalBench, ${board.shot}-shot* (×100) — our stored runs, latest finished run per model and setting`;
-  return {
-    text: `J-ClinicalBench leaderboard (${board.source}, ${board.shot}-shot)`,
-    blocks: board.rows.length
-      ? [section(title), code(boardTable(board)), context('`–`: no score for that setting.')]
+  return message(
+    `J-ClinicalBench leaderboard (${board.source}, ${board.shot}-shot)`,
+    board.rows.length
+      ? [section(title), code(boardTable(board)), context(legend(board))]
       : [section(`${title}\n_No finished runs yet._`)],
-  };
+  );
 }
 
 export function listMessage(title: string, rows: string[][]): Message {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return {
-    text: title,
-    blocks: [section(`*${title}*`), code(rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n'))],
-  };
+  return message(title, [
+    section(`*${title}*`),
+    code(rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n')),
+  ]);
 }
 
 export function ratingsMessage(r: RatingsReport): Message {
@@ -40,13 +49,10 @@ export function ratingsMessage(r: RatingsReport): Message {
     ...r.rows.map((row) => [row.task, row.group, String(row.n), ...CRITERIA.map((c) => num(row.means[c]))]),
   ];
   const alpha = CRITERIA.map((c) => `${c} ${num(r.alpha[c])}`).join(' · ');
-  return {
-    text: `Ratings: ${r.rows.length} rows; alpha ${alpha}`,
-    blocks: [
-      ...listMessage('Human ratings (1–5, Table 6 layout)', rows).blocks,
-      context(`Krippendorff's alpha (ordinal) over ${r.shared} outputs rated by two raters or more: ${alpha}`),
-    ],
-  };
+  return message(`Ratings: ${r.rows.length} rows; alpha ${alpha}`, [
+    ...listMessage('Human ratings (1–5, Table 6 layout)', rows).blocks,
+    context(`Krippendorff's alpha (ordinal) over ${r.shared} outputs rated by two raters or more: ${alpha}`),
+  ]);
 }
 
 export function compareMessage(a: string, b: string, rows: ModelComparison[]): Message {

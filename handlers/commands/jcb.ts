@@ -7,12 +7,17 @@ import { errorText, isUnexpected } from '../blocks/answers.js';
 import { helpMessage } from '../blocks/help.js';
 import type { Message } from '../blocks/run.js';
 import { leaderboardMessage, listMessage } from '../blocks/tables.js';
-import { evaluateInBackground, post, runInThread, type BotContext } from '../context.js';
+import { evaluateInBackground, post, requireOwner, runInThread, type BotContext } from '../context.js';
 import { digestMessage } from '../blocks/digest.js';
 import { batchItemMessage } from '../blocks/rating.js';
 import { compareMessage, ratingsMessage } from '../blocks/tables.js';
 import { progressMessage } from '../blocks/progress.js';
+import { cancelSummary } from '../../src/format.js';
+import { cut, LIMITS, message } from '../blocks/text.js';
 import { costConfirmation } from '../actions/confirm-cost.js';
+import { renderAudit } from '../../src/privacy/audit-table.js';
+
+const codeBlock = (s: string) => `\`\`\`\n${s}\n\`\`\``;
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -58,7 +63,11 @@ export function jcbCommand(ctx: BotContext) {
           filename: `jcb-leaderboard-${board.source}-${board.shot}-shot.png`,
           title: `J-ClinicalBench leaderboard (${board.source}, ${board.shot}-shot)`,
         });
-        return { response_type: 'ephemeral', text: `Leaderboard posted to ${cmd.post}.`, blocks: [] };
+        const name = /^<#[A-Z0-9]+\|([^>]+)>$/.exec(cmd.post)?.[1];
+        return {
+          response_type: 'ephemeral',
+          ...message(`Leaderboard posted to ${name ? `#${name}` : cmd.post}, with its chart.`),
+        };
       }
       case 'eval': {
         const confirmation = await costConfirmation(ctx, cmd);
@@ -69,17 +78,17 @@ export function jcbCommand(ctx: BotContext) {
       case 'status': {
         const runs = await ctx.services.status(cmd.runId);
         if (runs.length === 0) return { response_type: 'ephemeral', text: 'No evaluations under way.', blocks: [] };
+        const shown = runs.map(progressMessage);
         return {
           response_type: 'ephemeral',
-          text: runs.map((r) => progressMessage(r).text).join('\n'),
-          blocks: runs.flatMap((r) => progressMessage(r).blocks),
+          text: cut(shown.map((m) => m.text).join('\n'), LIMITS.messageText),
+          blocks: shown.flatMap((m) => m.blocks).slice(0, LIMITS.blocks),
         };
       }
       case 'ratings': {
         if (cmd.batch) {
           const first = await ctx.services.nextToRate(command.user_id, cmd.task!);
-          if (!first)
-            return { response_type: 'ephemeral', text: `You have rated every output of ${cmd.task}.`, blocks: [] };
+          if (!first) return { response_type: 'ephemeral', ...message(`You have rated every output of ${cmd.task}.`) };
           return { response_type: 'ephemeral', ...batchItemMessage(first, 0) };
         }
         if (cmd.correlate) {
@@ -96,11 +105,11 @@ export function jcbCommand(ctx: BotContext) {
         return { response_type: 'in_channel', ...ratingsMessage(await ctx.services.ratings(cmd.task, cmd.byModel)) };
       }
       case 'judge': {
+        await requireOwner(ctx, cmd.runId, command.user_id, 'judge');
         const r = await ctx.services.judgeRun(cmd.runId, cmd.judge);
         return {
           response_type: 'in_channel',
-          text: `${r.judged} outputs of run ${cmd.runId} judged by ${r.judge} (rubric ${r.rubric}).`,
-          blocks: [],
+          ...message(`${r.judged} outputs of run ${cmd.runId} judged by ${r.judge} (rubric ${r.rubric}).`),
         };
       }
       case 'compare': {
@@ -111,13 +120,15 @@ export function jcbCommand(ctx: BotContext) {
         for (const d of await ctx.services.digest(cmd.schedule)) await post(client, d.channel, digestMessage(d));
         return { response_type: 'ephemeral', text: 'Digest posted.', blocks: [] };
       }
+      case 'audit': {
+        if (!ctx.config.admins.includes(command.user_id))
+          throw new UserError('`/jcb audit` is for the admins (JCB_ADMINS).');
+        return { response_type: 'ephemeral', text: codeBlock(renderAudit(await ctx.services.audit(30))), blocks: [] };
+      }
       case 'cancel': {
-        const { run, removedJobs } = await ctx.services.cancel(cmd.runId);
-        return {
-          response_type: 'in_channel',
-          text: `Evaluation ${run.id} cancelled (${removedJobs} waiting jobs removed); finished documents stay.`,
-          blocks: [],
-        };
+        await requireOwner(ctx, cmd.runId, command.user_id, 'cancel');
+        const { run, removedJobs, heldJobs } = await ctx.services.cancel(cmd.runId);
+        return { response_type: 'in_channel', ...message(cancelSummary(run.id, removedJobs, heldJobs)) };
       }
       default: {
         const name = cmd.kind.replace('-', ' ');

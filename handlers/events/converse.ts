@@ -4,7 +4,8 @@ import { parseConversation } from '../../src/command/conversation.js';
 import { isCommandWord, parseCommand, splitWords } from '../../src/command/grammar.js';
 import { cutEcho } from '../../src/command/suggest.js';
 import { UserError } from '../../src/errors.js';
-import { answerMessage, errorText, isUnexpected } from '../blocks/answers.js';
+import { errorText, isUnexpected } from '../blocks/answers.js';
+import { askInThread } from '../free-text.js';
 import { helpMessage } from '../blocks/help.js';
 import { leaderboardMessage } from '../blocks/tables.js';
 import { isExpensive, post, runInThread, type BotContext } from '../context.js';
@@ -41,7 +42,7 @@ export async function converse(ctx: BotContext, client: WebClient, said: Said, l
     if (ask.model && isExpensive(ctx, ask.model))
       ctx.safety.checkExpensive(said.user, said.channel, `Sending text to ${ask.model}`);
     else if (!ask.model) ctx.safety.checkExpensive(said.user, said.channel, 'Sending your text to a model');
-    await post(client, said.channel, answerMessage(await ctx.services.ask(ask)), said.threadTs);
+    await askInThread(ctx, client, { user: said.user, channel: said.channel, threadTs: said.threadTs, ask });
   } catch (err) {
     if (isUnexpected(err)) log(err);
     await post(client, said.channel, { text: errorText(err), blocks: [] }, said.threadTs);

@@ -1,10 +1,9 @@
 // The message shortcut "Run a J-ClinicalBench task": a modal picks the task and model for the message's text.
 import type { App } from '@slack/bolt';
-import type { KnownBlock } from '@slack/types';
 import { MAX_FREE_TEXT } from '../../src/command/conversation.js';
 import { UserError } from '../../src/errors.js';
 import { errorText, isUnexpected } from '../blocks/answers.js';
-import { cut } from '../blocks/text.js';
+import { taskModalBlocks } from '../blocks/modal.js';
 import type { BotContext } from '../context.js';
 
 export const SHORTCUT_ID = 'run_task_on_message';
@@ -35,35 +34,7 @@ export default {
           .tasks()
           .filter((t) => ['cts', 'cca', 'mr', 'dc-tnm', 'ner-d', 'ner-med', 'hs-pn'].includes(t.id));
         const models = ctx.services.models().filter((m) => m.provider !== 'replay');
-        const blocks: KnownBlock[] = [
-          { type: 'section', text: { type: 'mrkdwn', text: `*Text*\n${cut(text, 500)}` } },
-          {
-            type: 'input',
-            block_id: 'task',
-            label: { type: 'plain_text', text: 'Task' },
-            element: {
-              type: 'static_select',
-              action_id: 'value',
-              options: tasks.map((t) => ({
-                text: { type: 'plain_text', text: `${t.label}: ${t.title}`.slice(0, 75) },
-                value: t.id,
-              })),
-            },
-          },
-          {
-            type: 'input',
-            block_id: 'model',
-            label: { type: 'plain_text', text: 'Model' },
-            element: {
-              type: 'static_select',
-              action_id: 'value',
-              options: models.map((m) => ({
-                text: { type: 'plain_text', text: `${m.label} (${m.provider})`.slice(0, 75) },
-                value: m.alias,
-              })),
-            },
-          },
-        ];
+        const blocks = taskModalBlocks(text, tasks, models);
         await client.views.open({
           trigger_id: shortcut.trigger_id,
           view: {

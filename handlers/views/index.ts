@@ -1,7 +1,8 @@
 // The shortcut's modal submitted: the answer goes into the message's thread.
 import type { App } from '@slack/bolt';
-import { answerMessage, errorText, isUnexpected } from '../blocks/answers.js';
-import { isExpensive, post, type BotContext } from '../context.js';
+import { errorText, isUnexpected } from '../blocks/answers.js';
+import { isExpensive, type BotContext } from '../context.js';
+import { askInThread } from '../free-text.js';
 import { MODAL_ID } from '../shortcuts/index.js';
 import { COMMENT_MODAL } from '../actions/rating.js';
 import { decodeRated } from '../blocks/rating.js';
@@ -24,7 +25,7 @@ export default {
       const model = view.state.values.model.value.selected_option?.value ?? '';
       try {
         if (isExpensive(ctx, model)) ctx.safety.checkExpensive(body.user.id, channel, `Sending text to ${model}`);
-        await post(client, channel, answerMessage(await ctx.services.ask({ task, model, text })), ts);
+        await askInThread(ctx, client, { user: body.user.id, channel, threadTs: ts, ask: { task, model, text } });
       } catch (err) {
         if (isUnexpected(err)) logger.error(err);
         await client.chat.postEphemeral({ channel, user: body.user.id, text: errorText(err), thread_ts: ts });

@@ -2,12 +2,19 @@
 import { parseCommand, type Command } from '../command/grammar.js';
 import { commandHelp, overview } from '../command/help.js';
 import { packageVersion } from '../project.js';
-import { UserError } from '../errors.js';
+import { UserError, userErrorText } from '../errors.js';
+import { cancelSummary } from '../format.js';
 import { createServices, type Services } from '../services.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Progress } from '../evaluation/engine.js';
+import { asStoreError } from '../store/errors.js';
+import { storeLocation } from '../store/store.js';
+import { interruptedLine, resumeCommand } from './interrupted.js';
 import { progressPrinter } from './progress.js';
 import { renderEstimate, renderModelRequest } from './render-request.js';
+import { everyDocumentFailed, failureCause } from '../evaluation/failure-cause.js';
+import { renderAudit } from '../privacy/audit-table.js';
 import {
   renderCheck,
   renderEval,
@@ -97,7 +104,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       if (cmd.queue && cmd.maxCost !== undefined)
         throw new UserError('--max-cost limits a run in this terminal, not a queued one.', 'Leave out --queue.');
       if (cmd.queue) {
-        const queued = await services.enqueueEvaluation(cmd);
+        const queued = await services.enqueueEvaluation({ ...cmd, startedBy: 'terminal' });
         if (cmd.json) return printJson(queued);
         return print(
           `Run ${queued.run.id} queued: ${queued.documents} documents in ${queued.jobs} jobs.\n` +
@@ -106,26 +113,64 @@ async function execute(cmd: Command, services: Services): Promise<void> {
         );
       }
       const controller = new AbortController();
-      const stop = () => controller.abort(new Error('interrupted'));
+      let signalled: NodeJS.Signals | undefined;
+      const stop = (sig: NodeJS.Signals) => {
+        signalled = sig;
+        controller.abort(new Error('interrupted'));
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       const bar = progressPrinter();
+      let last: Progress | undefined;
       try {
-        const result = await services.evaluate(cmd, (p) => bar.update(p), controller.signal);
+        const result = await services.evaluate(
+          { ...cmd, startedBy: 'terminal' },
+          (p) => {
+            last = p;
+            bar.update(p);
+          },
+          controller.signal,
+        );
         bar.end();
         if (result.interrupted) {
+          const done = (await services.show(result.run.id)).documents.done;
           const budget = result.spentUsd !== undefined && !controller.signal.aborted;
-          process.stderr.write(
-            `${budget ? `Stopped: --max-cost $${cmd.maxCost} reached ($${result.spentUsd!.toFixed(4)} spent).` : 'Interrupted.'} Resume with: jcb eval ${cmd.task} ${cmd.model} --shot ${cmd.shot}${cmd.limit ? ` --limit ${cmd.limit}` : ''} --run ${result.run.id}\n`,
-          );
-          process.exitCode = budget ? 75 : 130; // 75: EX_TEMPFAIL, to be continued
+          if (budget) {
+            process.stderr.write(
+              `jcb: stopped: --max-cost $${cmd.maxCost} reached ($${result.spentUsd!.toFixed(4)} spent), ${done} of ${result.planned ?? '?'} done; resume with ${resumeCommand(cmd, result.run.id)}\n`,
+            );
+            process.exitCode = 75; // EX_TEMPFAIL: to be continued
+          } else {
+            process.stderr.write(`jcb: ${interruptedLine(cmd, result.run.id, done, result.planned)}\n`);
+            process.exitCode = signalled === 'SIGTERM' ? 143 : 130;
+          }
           return;
         }
-        return cmd.json ? printJson(result) : print(renderEval(result, await services.storeLocation()));
+        if (cmd.json) printJson(result);
+        else print(renderEval(result, await services.storeLocation()));
+        if (everyDocumentFailed(result.outcomes)) {
+          const [first] = (await services.show(result.run.id)).failures;
+          throw new UserError(
+            `Every document failed, nothing was scored: ${failureCause(first?.error ?? '')}.`,
+            `Once fixed, resume with --run ${result.run.id}.`,
+          );
+        }
+        return;
+      } catch (err) {
+        bar.end();
+        // The store went away mid-run (and stayed away through the retries): what is stored stays.
+        const storeErr = asStoreError(err, storeLocation(process.env));
+        const runId = last?.runId ?? cmd.runId;
+        if (!storeErr || !runId) throw err;
+        throw new UserError(`${storeErr.message} ${interruptedLine(cmd, runId, last?.done ?? 0, last?.total)}`);
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }
+    }
+    case 'audit': {
+      const rows = await services.audit();
+      return cmd.json ? printJson(rows) : print(renderAudit(rows));
     }
     case 'runs': {
       const runs = await services.runs();
@@ -182,10 +227,8 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(digests) : print(renderDigests(digests));
     }
     case 'cancel': {
-      const { run, removedJobs } = await services.cancel(cmd.runId);
-      return print(
-        `Run ${run.id} cancelled (${removedJobs} waiting jobs removed); its finished documents stay stored.`,
-      );
+      const { run, removedJobs, heldJobs } = await services.cancel(cmd.runId);
+      return print(cancelSummary(run.id, removedJobs, heldJobs));
     }
     case 'data-check': {
       const checks = services.checkData();
@@ -206,17 +249,32 @@ async function startBot(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-/** Takes evaluation jobs until stopped; a stopped worker's job is taken again by another. */
+/**
+ * Takes evaluation jobs until stopped. SIGTERM/SIGINT: the documents in flight finish (or are aborted
+ * at the end of the grace period, JCB_SHUTDOWN_GRACE_MS, default 30 s), the rest of each job goes back
+ * to the queue at once, and the process exits within the grace period.
+ */
 async function startWorker(
   services: ReturnType<typeof createServices>,
   concurrency: number | undefined,
 ): Promise<void> {
+  const log = (m: string) => process.stderr.write(`jcb worker: ${m}\n`);
   await services.storeLocation(); // fails now, with a clear message, if the store cannot be opened
-  await services.startWorker(concurrency ?? 2, (m) => process.stderr.write(`jcb worker: ${m}\n`));
-  process.stderr.write(`jcb worker: taking evaluation jobs (${concurrency ?? 2} at a time).\n`);
-  const stop = () => void services.close().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const worker = await services.startWorker(concurrency ?? 2, log);
+  log(`taking evaluation jobs (${concurrency ?? 2} at a time).`);
+  const graceMs = Number(process.env.JCB_SHUTDOWN_GRACE_MS) || 30_000;
+  const stop = (signal: NodeJS.Signals) => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    log(`${signal}: finishing the documents in flight (up to ${graceMs / 1000} s), handing the rest back.`);
+    setTimeout(() => process.exit(1), graceMs).unref();
+    void worker
+      .stop(graceMs)
+      .then(() => services.close())
+      .then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -233,10 +291,13 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     await execute(cmd, services);
-    return Number(process.exitCode ?? 0); // an interrupted or budget-stopped run sets its own
+    // A command may end with its own code (an interrupted run: 130 or 143).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
+    const storeErr = asStoreError(err, storeLocation(process.env));
+    if (storeErr) err = storeErr;
     if (err instanceof UserError) {
-      process.stderr.write(`jcb: ${err.message}${err.hint ? ` ${err.hint}` : ''}\n`);
+      process.stderr.write(`jcb: ${userErrorText(err, 'terminal')}\n`);
       return 1;
     }
     process.stderr.write(`jcb: unexpected error: ${(err as Error).message}\n`);

@@ -1,4 +1,5 @@
-// The evaluation progress line: a bar on a terminal, a line every tenth otherwise (logs, CI).
+// The evaluation progress line: a bar on a terminal, a line every tenth otherwise (logs, CI); a retry of
+// the provider shows at once in either, so a slow run says why it is slow.
 import type { Progress } from '../evaluation/engine.js';
 
 export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): {
@@ -7,13 +8,15 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): {
 } {
   const tty = stream.isTTY;
   let lastDecile = -1;
+  let lastRetries = 0;
   let drawn = false;
   const line = (p: Progress) => {
     const width = 24;
     const filled = Math.round((p.done / Math.max(1, p.total)) * width);
     const score = p.runningScore === undefined ? '' : `  ${p.task} ${(p.runningScore * 100).toFixed(1)}`;
     const failed = p.failed ? `  failed ${p.failed}` : '';
-    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total}${failed}${score}`;
+    const retries = p.retries ? `  retries ${p.retries}` : '';
+    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total}${failed}${retries}${score}`;
   };
   return {
     update(p) {
@@ -23,8 +26,9 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): {
         return;
       }
       const decile = Math.floor((p.done / Math.max(1, p.total)) * 10);
-      if (decile !== lastDecile) {
+      if (decile !== lastDecile || p.retries !== lastRetries) {
         lastDecile = decile;
+        lastRetries = p.retries;
         stream.write(`${line(p)}\n`);
       }
     },

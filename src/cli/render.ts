@@ -1,7 +1,7 @@
 // Plain-text views of service results for a terminal.
 import type { TaskCheck } from '../release/check.js';
 import type { EvalResult } from '../evaluation/engine.js';
-import { duration, pct, progressBar, signedPct } from '../format.js';
+import { duration, metricsText, pct, progressBar, signedPct } from '../format.js';
 import { renderUsage } from './render-request.js';
 import { CRITERIA, type Criterion, type RatingsReport } from '../ratings.js';
 import type {
@@ -14,6 +14,8 @@ import type {
   ScoreRow,
 } from '../services.js';
 import type { Metrics } from '../tasks/types.js';
+import { COVERAGE_LEGEND, coverageOf, isFull, showScore, type Coverage } from '../leaderboard/coverage.js';
+import { failureCause } from '../evaluation/failure-cause.js';
 
 /** East Asian wide characters take two columns in a terminal. */
 function width(s: string): number {
@@ -42,15 +44,7 @@ export function shorten(text: string, max: number): string {
   return `${chars.slice(0, max).join('')} … [${chars.length - max} more characters not shown]`;
 }
 
-export function formatMetrics(m: Metrics, prefix = ''): string {
-  return Object.entries(m)
-    .map(([k, v]) =>
-      typeof v === 'number'
-        ? `${prefix}${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`
-        : formatMetrics(v, `${prefix}${k}.`),
-    )
-    .join('  ');
-}
+export const formatMetrics = (m: Metrics) => metricsText(m);
 
 const section = (title: string, body: string) => `── ${title} ${'─'.repeat(Math.max(4, 60 - title.length))}\n${body}`;
 
@@ -135,15 +129,23 @@ export function renderCheck(checks: TaskCheck[]): string {
     .join('\n');
 }
 
-export function renderEval(result: EvalResult, where: string): string {
-  const rows = result.outcomes.map((o) => [
+/** A task's row of an eval or show table: nothing scored shows `–` and no metrics, never zeros. */
+function outcomeRow(
+  o: { task: string; n: number; failed: number; parseFailures: number; score: number; metrics: Metrics },
+  limit: number | null,
+): string[] {
+  return [
     o.task,
     String(o.n),
     String(o.failed),
     String(o.parseFailures),
-    pct(o.score),
-    formatMetrics(o.metrics),
-  ]);
+    showScore(o.score, coverageOf({ ...o, doc_limit: limit })),
+    o.n ? formatMetrics(o.metrics) : '(nothing scored)',
+  ];
+}
+
+export function renderEval(result: EvalResult, where: string): string {
+  const rows = result.outcomes.map((o) => outcomeRow(o, result.run.doc_limit));
   return [
     `Run ${result.run.id}: ${result.run.model} (${result.run.provider}), ${result.run.shot}-shot — ${result.computed} documents computed now, ${result.cacheHits} from the response cache.`,
     table(['task', 'scored', 'failed', 'unreadable', 'score', 'metrics'], rows),
@@ -166,7 +168,9 @@ export function renderRuns(runs: RunSummary[]): string {
       r.run.status,
       String(r.documents.done),
       String(r.documents.failed),
-      r.scores.map((s) => `${s.task} ${pct(s.score)}`).join('  '),
+      r.scores
+        .map((s) => `${s.task} ${showScore(s.score, coverageOf({ ...s, doc_limit: r.run.doc_limit }))}`)
+        .join('  '),
     ]),
   );
 }
@@ -186,35 +190,38 @@ export function renderRunSummary(r: RunSummary): string {
     r.scores.length
       ? table(
           ['task', 'scored', 'failed', 'unreadable', 'score', 'metrics'],
-          r.scores.map((s) => [
-            s.task,
-            String(s.n),
-            String(s.failed),
-            String(s.parseFailures),
-            pct(s.score),
-            formatMetrics(s.metrics),
-          ]),
+          r.scores.map((s) => outcomeRow(s, r.run.doc_limit)),
         )
       : '(no aggregate yet: the run has not finished)',
     ...(r.failures.length
-      ? ['', 'Failures:', ...r.failures.slice(0, 10).map((f) => `  ${f.task} ${f.doc}: ${f.error}`)]
+      ? ['', 'Failures:', ...r.failures.slice(0, 10).map((f) => `  ${f.task} ${f.doc}: ${failureCause(f.error)}`)]
       : []),
   ].join('\n');
 }
 
+/**
+ * Stored runs beside the paper's models. Only full cells (every planned document of the setting scored)
+ * count in a row's rank; partial and --limit cells are shown with their mark and the legend says so.
+ */
 export function renderRunsLeaderboard(runs: Leaderboard, paper: Leaderboard | undefined): string {
-  const mean = (cells: (number | null)[]) => {
-    const v = cells.filter((c): c is number => c !== null);
+  const coverage = (r: Leaderboard['rows'][number], i: number): Coverage | undefined => r.coverage?.[i] ?? undefined;
+  const fullMean = (r: Leaderboard['rows'][number]) => {
+    const v = r.cells.filter((c, i): c is number => c !== null && (!coverage(r, i) || isFull(coverage(r, i)!)));
     return v.length ? v.reduce((a, b) => a + b, 0) / v.length : -1;
   };
-  const ranked = [...runs.rows].sort((a, b) => mean(b.cells) - mean(a.cells));
+  const ranked = [...runs.rows].sort((a, b) => fullMean(b) - fullMean(a));
   const rows = [
-    ...ranked.map((r) => [`${r.label} (${r.provider})`, 'runs', ...r.cells.map((c) => (c === null ? '–' : pct(c)))]),
+    ...ranked.map((r) => [
+      `${r.label} (${r.provider})`,
+      'runs',
+      ...r.cells.map((c, i) => showScore(c, coverage(r, i))),
+    ]),
     ...(paper?.rows ?? []).map((r) => [r.label, 'paper', ...r.cells.map((c) => (c === null ? '–' : pct(c)))]),
   ];
-  const header = `J-ClinicalBench, ${runs.shot}-shot, ×100: stored runs (latest finished run per model and setting), ranked by their mean, beside the paper's models`;
+  const header = `J-ClinicalBench, ${runs.shot}-shot, ×100: stored runs (latest finished run per model and setting), ranked by the mean of their full cells (unmarked), beside the paper's models`;
+  const marked = runs.rows.some((r) => r.cells.some((_, i) => coverage(r, i) && !isFull(coverage(r, i)!)));
   return runs.rows.length
-    ? `${header}\n\n${table(['model', 'source', ...runs.columns.map((c) => c.label)], rows)}`
+    ? `${header}\n\n${table(['model', 'source', ...runs.columns.map((c) => c.label)], rows)}${marked ? `\n\n${COVERAGE_LEGEND}; marked cells are not ranked.` : ''}`
     : `No finished ${runs.shot}-shot runs stored yet: start one with jcb eval <task|all> <model>.${paper ? `\n\n${renderLeaderboard(paper)}` : ''}`;
 }
 
@@ -224,11 +231,11 @@ export function renderStatus(runs: RunProgress[]): string {
     .map((p) => {
       const planned = p.planned ?? p.done + p.failed;
       const head = `Run ${p.run.id} — ${p.run.model}, ${p.run.shot}-shot, ${p.run.status}`;
-      const bar = `[${progressBar(p.done, p.failed, planned)}] ${p.done + p.failed}/${planned} (${p.failed} failed), ${duration(p.elapsedMs)} so far${p.etaMs !== undefined && p.run.status !== 'finished' ? `, about ${duration(p.etaMs)} left` : ''}`;
+      const bar = `[${progressBar(p.done, p.failed, planned)}] ${p.done + p.failed}/${planned} (${p.failed} failed), ${duration(p.elapsedMs)} so far${p.stalledSince ? `, stalled since ${p.stalledSince.slice(0, 19).replace('T', ' ')} UTC` : p.etaMs !== undefined && p.run.status !== 'finished' ? `, about ${duration(p.etaMs)} left` : ''}`;
       const scores = p.scores.map((s) => {
         const before = p.previous[s.task];
-        const change = before === undefined ? '' : ` (${signedPct(s.score - before)} since the previous run)`;
-        return `  ${s.task} ${pct(s.score)}${change}`;
+        const change = before === undefined || !s.n ? '' : ` (${signedPct(s.score - before)} since the previous run)`;
+        return `  ${s.task} ${showScore(s.score, coverageOf({ ...s, doc_limit: p.run.doc_limit }))}${change}`;
       });
       return [head, bar, ...scores].join('\n');
     })
@@ -242,7 +249,7 @@ export function renderDigests(digests: Digest[]): string {
       const rows = d.rows.map((r) => [
         r.model,
         r.task,
-        r.score === null ? '–' : pct(r.score),
+        showScore(r.score, r.coverage ?? undefined),
         r.interval ? `${pct(r.interval.low)}–${pct(r.interval.high)}` : '',
         r.score === null || r.previous === null ? '' : `${signedPct(r.score - r.previous)}`,
         r.regression ? 'REGRESSION' : '',
@@ -255,6 +262,7 @@ export function renderDigests(digests: Digest[]): string {
         `Digest ${d.schedule} (${d.shot}-shot, to ${d.channel}), change since ${d.since ?? 'the first digest'}`,
         table(['model', 'task', 'score', '95 % interval', 'change', '', 'run'], rows),
         ...failed,
+        COVERAGE_LEGEND,
       ].join('\n');
     })
     .join('\n\n');

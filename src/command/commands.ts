@@ -223,12 +223,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'audit',
-    summary: 'Who ran what, when (the audit log).',
+    summary: 'Who sent free text to which model, when, with what findings (never the text); in Slack, for admins.',
     positionals: [],
     options: [JSON_FLAG],
     examples: ['audit'],
     faces: 'both',
-    pending: true,
   },
   {
     name: 'runs',

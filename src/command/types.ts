@@ -76,6 +76,6 @@ export type Command =
   | { kind: 'data-check'; json: boolean }
   /** `doctor`: where the release, store, model registry and Redis are, and whether each works (pending). */
   | { kind: 'doctor' }
-  /** `audit [--json]`: who ran what, when (pending). */
+  /** `audit [--json]`: who sent free text to which model, when, with what findings (never the text). */
   | { kind: 'audit'; json: boolean }
   | { kind: 'bot' };

@@ -32,13 +32,12 @@ export function findDocument<D extends { id: string }>(docs: readonly D[], query
   const exact = docs.find((d) => d.id === id);
   if (exact) return exact;
   const byPrefix = docs.filter((d) => d.id.startsWith(id));
-  if (byPrefix.length === 1) return byPrefix[0];
-  if (byPrefix.length > 1) {
+  // One id, one document: a document listed twice (e.g. in two files of the release) is not ambiguous.
+  const ids = [...new Set(byPrefix.map((d) => d.id))];
+  if (ids.length === 1) return byPrefix[0];
+  if (ids.length > 1) {
     throw new UserError(
-      `Document id "${cutEcho(query)}" is ambiguous in ${task.id}: ${byPrefix
-        .slice(0, 5)
-        .map((d) => d.id)
-        .join(', ')}${byPrefix.length > 5 ? ', ...' : ''}.`,
+      `Document id "${cutEcho(query)}" is ambiguous in ${task.id}: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''}.`,
     );
   }
   const examples = docs.slice(0, 3).map((d) => d.id);

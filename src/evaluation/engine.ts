@@ -16,6 +16,8 @@ export interface Progress {
   done: number;
   total: number;
   failed: number;
+  /** Provider retries so far in this call (429, 5xx, timeouts...), reported as they happen. */
+  retries: number;
   /** The current task's headline over the documents finished so far (0–1). */
   runningScore: number | undefined;
 }
@@ -36,6 +38,8 @@ export interface EvalResult {
   computed: number;
   cacheHits: number;
   interrupted: boolean;
+  /** Documents the run covers. */
+  planned: number;
 }
 
 export interface EngineDeps {
@@ -57,7 +61,7 @@ export function cacheKey(fingerprint: Record<string, unknown>, prompt: string): 
 async function generateCached(
   provider: ModelProvider,
   item: Item,
-  opts: { shot: Shot; noCache?: boolean },
+  opts: { shot: Shot; noCache?: boolean; onRetry?: () => void },
   prompt: string,
   deps: EngineDeps,
 ) {
@@ -80,6 +84,7 @@ async function generateCached(
     shot: opts.shot,
     prompt,
     signal: deps.signal,
+    onRetry: opts.onRetry,
   });
   if (key && !generation.incomplete)
     await deps.store.cache(key, {
@@ -141,6 +146,7 @@ export async function processItems(
   const total = progress?.total ?? items.length;
   let done = total - queue.length;
   const out: Processed = { computed: 0, cacheHits: 0, failed: 0, interrupted: false };
+  let retries = 0;
 
   const report = (task: Task) => {
     const scores = scoresSoFar.get(task.id) ?? [];
@@ -150,6 +156,7 @@ export async function processItems(
       done,
       total,
       failed: out.failed,
+      retries,
       runningScore: scores.length ? task.headline(task.aggregate(scores)) : undefined,
     });
   };
@@ -160,7 +167,8 @@ export async function processItems(
     const base = { run_id: run.id, task: task.id, doc_id: doc.id, doc_index: item.index, prompt_hash: sha256(prompt) };
     let row: RunDocument;
     try {
-      const { generation, cached } = await generateCached(provider, item, opts, prompt, deps);
+      const onRetry = () => (retries++, report(task));
+      const { generation, cached } = await generateCached(provider, item, { ...opts, onRetry }, prompt, deps);
       const gold = generation.gold ?? doc.gold;
       const parsed = task.parse(scoredText(generation)) as Parsed<unknown>;
       const [score] = await task.score([{ gold, parsed }], deps.scoring);
@@ -221,6 +229,8 @@ export async function processItems(
           stopped = true;
           break;
         }
+        // Another lane may have taken the last document during the await above.
+        if (next >= queue.length) break;
         await process1(queue[next++]);
       }
     }),
@@ -267,6 +277,7 @@ export async function evaluate(req: EvalRequest, deps: EngineDeps): Promise<Eval
       computed: processed.computed,
       cacheHits: processed.cacheHits,
       interrupted: true,
+      planned: plan.length,
     };
   }
   const outcomes = await finishRun(deps.store, run, req.tasks);
@@ -276,5 +287,6 @@ export async function evaluate(req: EvalRequest, deps: EngineDeps): Promise<Eval
     computed: processed.computed,
     cacheHits: processed.cacheHits,
     interrupted: false,
+    planned: plan.length,
   };
 }

@@ -18,6 +18,8 @@ export interface EvalRequest {
   /** Resume this run, or create it under this id. */
   runId?: string;
   noCache?: boolean;
+  /** Who starts the run (a Slack user id, or `terminal`), kept as its owner. */
+  startedBy?: string;
   /** Asked before each document: a true answer stops the run, resumable (e.g. --max-cost reached). */
   stopIf?: () => Promise<boolean>;
 }
@@ -86,6 +88,7 @@ export async function openRun(
     created_at: now,
     updated_at: now,
     planned: null,
+    started_by: req.startedBy ?? null,
   };
   await store.createRun(run);
   return run;

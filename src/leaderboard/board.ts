@@ -1,4 +1,5 @@
 // The shape of Table 4 (the leaderboard), shared by the service that computes it and the chart that draws it.
+import type { Coverage } from './coverage.js';
 import type { Interval } from '../metrics/bootstrap.js';
 import type { Provider } from '../models/registry.js';
 import type { Shot } from '../tasks/types.js';
@@ -15,6 +16,8 @@ export interface LeaderboardRow {
   intervals?: (Interval | null)[];
   /** For stored runs: tokens and cost of each cell's run on that task (cost null without prices). */
   usage?: (TokenCost | null)[];
+  /** For stored runs: the documents each cell stands on (n of planned, a --limit). */
+  coverage?: (Coverage | null)[];
 }
 
 export interface TokenCost {

@@ -72,12 +72,16 @@ export interface Failure {
   message: string;
 }
 
-/** Runs `attempt` until it succeeds, a failure is final, or the retries are spent. */
+/**
+ * Runs `attempt` until it succeeds, a failure is final, or the retries are spent. `onRetry` hears of each
+ * retry as it is decided (the attempt that failed, 1-based, and why), so that progress can show it.
+ */
 export async function withRetries<T>(
   attempt: () => Promise<T>,
   classify: (err: unknown) => Failure,
   policy: RetryPolicy,
   signal?: AbortSignal,
+  onRetry?: (failedAttempt: number, failure: Failure) => void,
 ): Promise<{ value: T; attempts: number } | { failure: Failure; attempts: number }> {
   for (let tries = 1; ; tries++) {
     try {
@@ -86,6 +90,7 @@ export async function withRetries<T>(
       if (signal?.aborted) throw err;
       const failure = classify(err);
       if (!failure.retryable || tries > policy.maxRetries) return { failure, attempts: tries };
+      onRetry?.(tries, failure);
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (tries - 1)) * (0.5 + Math.random() / 2);
       await sleep(failure.retryAfterMs ?? backoff, signal);
     }

@@ -112,6 +112,7 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
           classifyError,
           policy,
           req.signal,
+          (n, failure) => req.onRetry?.(n, failure.message),
         );
         if ('failure' in result) {
           throw new ProviderError(

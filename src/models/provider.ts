@@ -8,6 +8,8 @@ export interface GenerateRequest {
   shot: Shot;
   prompt: string;
   signal?: AbortSignal;
+  /** Told of each retry of this request while it happens (live providers): the attempt that failed and why. */
+  onRetry?: (failedAttempt: number, cause: string) => void;
 }
 
 export interface Generation {

@@ -59,6 +59,8 @@ const liveFields = {
   maxRetries: z.number().int().min(0).default(5),
   /** Whether free text from users (the Slack bot) may be sent to this provider. */
   freeText: z.boolean().default(false),
+  /** Where the model runs: free text with personal information is never sent to an external one as is. */
+  dataPolicy: z.enum(['external', 'on-premises']).default('external'),
 };
 
 const openaiModel = z.strictObject({
@@ -80,7 +82,15 @@ const modelEntry = z
   .refine((m) => !('reasoningEffort' in m && m.reasoningEffort) || isReasoningFamily(m.model), {
     path: ['reasoningEffort'],
     message: 'only reasoning models (gpt-5*, o1*, o3*, o4*) take it; for another server use extraBody',
-  });
+  })
+  // OpenAI's reasoning models answer HTTP 400 to any temperature but the default (1).
+  .refine(
+    (m) => !('temperature' in m) || typeof m.temperature !== 'number' || m.temperature === 1 || !isReasoningFamily(m.model),
+    {
+      path: ['temperature'],
+      message: 'reasoning models (gpt-5*, o1*, o3*, o4*) refuse any temperature but the default: leave it out',
+    },
+  );
 const aliasSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'aliases are lower-case letters, digits, . _ -');
 const registryFile = z.strictObject({ models: z.record(aliasSchema, modelEntry) });
 
@@ -180,4 +190,16 @@ export function liveModel(model: ModelConfig): LiveModelConfig {
       'See `jcb models` for the live ones.',
     );
   return model;
+}
+
+export type DataPolicy = 'external' | 'on-premises';
+
+/**
+ * Where text sent to `model` goes. The OpenAI API is external whatever the file says; replays and the
+ * baseline send nothing anywhere.
+ */
+export function dataPolicyOf(model: ModelConfig): DataPolicy {
+  if (model.provider === 'openai') return 'external';
+  if (model.provider === 'openai-compatible') return model.dataPolicy;
+  return 'on-premises';
 }

@@ -22,8 +22,12 @@ export function redisUrl(env: NodeJS.ProcessEnv): string {
   return env.REDIS_URL || 'redis://127.0.0.1:6379';
 }
 
-export function openEvalQueue(env: NodeJS.ProcessEnv): Queue.Queue<ChunkJob> {
-  return openQueue<ChunkJob>(QUEUE_NAME, env);
+/**
+ * The evaluation queue of one store (its id, see Store.id): workers of another store sharing the
+ * Redis never see its jobs, which they would complete with nothing computed.
+ */
+export function openEvalQueue(env: NodeJS.ProcessEnv, storeId: string): Queue.Queue<ChunkJob> {
+  return openQueue<ChunkJob>(`${QUEUE_NAME}-${storeId}`, env);
 }
 
 /**
@@ -35,7 +39,9 @@ export function openScheduleQueue(env: NodeJS.ProcessEnv): Queue.Queue {
 }
 
 function openQueue<T>(name: string, env: NodeJS.ProcessEnv): Queue.Queue<T> {
-  const lockMs = Number(env.JCB_QUEUE_LOCK_MS) || 30_000;
+  // A killed worker's job is taken again within lockDuration + stalledInterval (≤ 12 s by default):
+  // its lock, renewed every lockDuration / 2, expires, and the next stall check moves the job back.
+  const lockMs = Number(env.JCB_QUEUE_LOCK_MS) || 8_000;
   const queue = new Queue<T>(name, redisUrl(env), {
     // Tests and separate deployments on one Redis use their own prefix.
     prefix: env.JCB_QUEUE_PREFIX || 'jcb',
@@ -71,18 +77,42 @@ export async function ensureReachable(
     await Promise.race([ping, timeout]);
   } catch (err) {
     throw new UserError(
-      `The evaluation queue is unavailable: Redis at ${redisUrl(env).replace(/\/\/[^@]*@/, '//')} does not answer (${(err as Error).message}).`,
-      'Start Redis or set REDIS_URL; single documents (`run`) work without it.',
+      'The evaluation queue is unavailable.',
+      'Single documents (`run`) work without it; ask whoever runs the bot to start Redis.',
+      {
+        detail: `Redis at ${redisUrl(env).replace(/\/\/[^@]*@/, '//')} does not answer: ${(err as Error).message}`,
+        hint: 'Start Redis or set REDIS_URL; single documents (`run`) work without it.',
+      },
     );
   } finally {
     clearTimeout(timer);
   }
 }
 
-/** Jobs of a run not yet taken by a worker. */
-export async function removeWaitingJobs(queue: Queue.Queue<ChunkJob>, runId: string): Promise<number> {
+/** Whether Redis keeps anything on disk (AOF or RDB snapshots); undefined when CONFIG is not allowed. */
+export async function redisPersists(queue: Queue.Queue<ChunkJob>): Promise<boolean | undefined> {
+  try {
+    const [, aof] = (await queue.client.config('GET', 'appendonly')) as string[];
+    const [, save] = (await queue.client.config('GET', 'save')) as string[];
+    return aof === 'yes' || Boolean(save?.trim());
+  } catch {
+    return undefined; // managed Redis often disables CONFIG
+  }
+}
+
+/**
+ * Removes a run's jobs not yet taken by a worker; returns how many were removed and how many workers
+ * hold (those stop before their next document, once they see the run cancelled). A job taken between
+ * the listing and its removal is locked, and Bull refuses to remove it: it counts as held.
+ */
+export async function removeWaitingJobs(
+  queue: Queue.Queue<ChunkJob>,
+  runId: string,
+): Promise<{ removed: number; held: number }> {
   const jobs = await queue.getJobs(['waiting', 'delayed', 'paused']);
   const mine = jobs.filter((j) => j?.data.runId === runId);
-  await Promise.all(mine.map((j) => j.remove()));
-  return mine.length;
+  const removals = await Promise.allSettled(mine.map((j) => j.remove()));
+  const removed = removals.filter((r) => r.status === 'fulfilled').length;
+  const active = (await queue.getJobs(['active'])).filter((j) => j?.data.runId === runId).length;
+  return { removed, held: active + mine.length - removed };
 }

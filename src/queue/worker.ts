@@ -1,14 +1,18 @@
 // A worker: takes evaluation jobs from the queue, stores each document as it finishes, and finishes a
-// run (aggregates it, once) when its last document is stored.
+// run (aggregates it, once) when its last document is stored. Stopped (SIGTERM), it finishes the
+// documents in flight, hands the rest of its jobs back to the queue at once, and closes.
+import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type Queue from 'bull';
 import { findTask } from '../evaluation/documents.js';
-import { finishRun, processItems, type EngineDeps } from '../evaluation/engine.js';
+import { processItems, type EngineDeps } from '../evaluation/engine.js';
 import { planDocuments } from '../evaluation/plan.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
-import type { Run, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import type { ScoringContext, Shot } from '../tasks/types.js';
 import type { ChunkJob } from './eval-queue.js';
+import { finishIfComplete } from './finish.js';
 
 export interface WorkerDeps {
   queue: Queue.Queue<ChunkJob>;
@@ -19,19 +23,21 @@ export interface WorkerDeps {
   log?: (message: string) => void;
 }
 
-/** Finishes a run whose documents are all stored; only the worker that wins the transition does. */
-export async function finishIfComplete(store: Store, run: Run): Promise<boolean> {
-  const { done, failed } = await store.progress(run.id);
-  if (run.planned === null || done + failed < run.planned) return false;
-  if (!(await store.transition(run.id, 'running', 'aggregating'))) return false;
-  await finishRun(store, run, (JSON.parse(run.tasks) as string[]).map(findTask));
-  return true;
+/** How a worker being stopped tells its jobs: take no more documents; abort those in flight. */
+export interface Stopping {
+  requested: () => boolean;
+  signal?: AbortSignal;
 }
 
-export async function processJob(job: ChunkJob, deps: WorkerDeps): Promise<{ computed: number; finished: boolean }> {
+export async function processJob(
+  job: ChunkJob,
+  deps: WorkerDeps,
+  stopping: Stopping = { requested: () => false },
+): Promise<{ computed: number; finished: boolean; handedBack: number }> {
   const store = await deps.store();
   const run = await store.getRun(job.runId);
-  if (!run || run.status === 'cancelled' || run.status === 'finished') return { computed: 0, finished: false };
+  if (!run || run.status === 'cancelled' || run.status === 'finished')
+    return { computed: 0, finished: false, handedBack: 0 };
   if (run.status === 'queued') await store.transition(run.id, 'queued', 'running');
   const task = findTask(job.task);
   const provider = deps.providerFor(run.model);
@@ -39,28 +45,88 @@ export async function processJob(job: ChunkJob, deps: WorkerDeps): Promise<{ com
   const items = planDocuments({ tasks: [task], shot: run.shot as Shot }, provider, deps.release()).filter((it) =>
     wanted.has(it.doc.id),
   );
-  const engine: EngineDeps = { store, provider, release: deps.release(), scoring: deps.scoring };
+  const engine: EngineDeps = {
+    store,
+    provider,
+    release: deps.release(),
+    scoring: deps.scoring,
+    signal: stopping.signal,
+  };
   const processed = await processItems(
     run,
     items,
     {
       shot: run.shot as Shot,
       noCache: job.noCache,
-      stopIf: async () => (await store.getRun(run.id))?.status === 'cancelled',
+      stopIf: async () => stopping.requested() || (await store.getRun(run.id))?.status === 'cancelled',
     },
     engine,
   );
   const current = (await store.getRun(run.id))!;
+  let handedBack = 0;
+  if (processed.interrupted && stopping.requested() && current.status !== 'cancelled') {
+    // The documents not stored go back to the queue now, for another worker (rather than waiting
+    // for this job's lock to expire).
+    const stored = new Set((await store.documents(run.id, task.id)).map((r) => r.doc_id));
+    const rest = job.docIds.filter((id) => !stored.has(id));
+    if (rest.length)
+      await deps.queue.add(
+        'chunk',
+        { ...job, docIds: rest },
+        { jobId: `${run.id}:${task.id}:back-${randomBytes(3).toString('hex')}` },
+      );
+    handedBack = rest.length;
+    deps.log?.(`run ${run.id}: ${task.id}, stopping: ${handedBack} documents handed back to the queue`);
+  }
   const finished = current.status === 'running' && (await finishIfComplete(store, current));
   deps.log?.(`run ${run.id}: ${task.id}, ${processed.computed} of ${job.docIds.length} documents computed`);
   if (finished) deps.log?.(`run ${run.id} finished`);
-  return { computed: processed.computed, finished };
+  return { computed: processed.computed, finished, handedBack };
+}
+
+export interface RunningWorker {
+  /**
+   * Stops taking jobs, lets the documents in flight finish for up to `graceMs` (then aborts them),
+   * hands the rest back to the queue, and closes the queue.
+   */
+  stop(graceMs: number): Promise<void>;
 }
 
 /** Starts taking jobs; resolves once connected (Bull's process() itself runs until the queue closes). */
-export async function startWorker(deps: WorkerDeps, concurrency = 2): Promise<void> {
+export async function startWorker(deps: WorkerDeps, concurrency = 2): Promise<RunningWorker> {
   await deps.queue.isReady();
+  let stopRequested = false;
+  // One controller a job: providers add a listener a document to the signal, released with the job.
+  const inFlight = new Set<AbortController>();
+  const run = async (data: ChunkJob) => {
+    const abort = new AbortController();
+    setMaxListeners(0, abort.signal);
+    inFlight.add(abort);
+    try {
+      return await processJob(data, deps, { requested: () => stopRequested, signal: abort.signal });
+    } finally {
+      inFlight.delete(abort);
+    }
+  };
   deps.queue
-    .process('chunk', concurrency, async (job) => processJob(job.data, deps))
+    .process('chunk', concurrency, async (job) => run(job.data))
     .catch((err: Error) => deps.log?.(`stopped taking jobs: ${err.message}`));
+  return {
+    async stop(graceMs) {
+      stopRequested = true;
+      // Take no new job (without waiting for the active ones here).
+      await deps.queue.pause(true, true).catch(() => {});
+      // Most of the grace period for the documents in flight; the rest to store and hand back.
+      const timer = setTimeout(
+        () => inFlight.forEach((c) => c.abort(new Error('worker stopping'))),
+        Math.max(0, graceMs * 0.7),
+      );
+      try {
+        await deps.queue.whenCurrentJobsFinished();
+      } finally {
+        clearTimeout(timer);
+      }
+      await deps.queue.close().catch(() => {});
+    },
+  };
 }

@@ -3,8 +3,16 @@
 import { UserError } from '../errors.js';
 import { openRun, planDocuments } from '../evaluation/plan.js';
 import { findModel } from '../models/registry.js';
-import { chunkSize, ensureReachable, removeWaitingJobs, type ChunkJob } from '../queue/eval-queue.js';
-import { startWorker } from '../queue/worker.js';
+import {
+  persistenceWarning,
+  reconcileNow,
+  stalledSince,
+  startReconciler,
+  type BackgroundDeps,
+} from '../queue/background.js';
+import { chunkSize, ensureReachable, removeWaitingJobs } from '../queue/eval-queue.js';
+import { queueMissing, runPlan } from '../queue/reconcile.js';
+import { startWorker, type RunningWorker } from '../queue/worker.js';
 import type { Run } from '../store/store.js';
 import { requireRun, tasksOf, type ServiceContext } from './context.js';
 import type { EvalCommand } from './evaluate.js';
@@ -16,12 +24,16 @@ export interface RunProgress {
   done: number;
   failed: number;
   elapsedMs: number;
-  /** Estimated time left, from the pace so far; undefined before the first document. */
+  /** Estimated time left, from the pace so far; undefined before the first document or when stalled. */
   etaMs: number | undefined;
+  /** When a queued or running run last stored a document, if it has made no progress for a while. */
+  stalledSince?: string;
   scores: RunSummary['scores'];
   usage: RunSummary['usage'];
   /** Headline scores of the model's previous finished run, by task: to show the change. */
   previous: Record<string, number>;
+  /** The stored error of the first failed document, if any. */
+  firstFailure: string | null;
 }
 
 /** Creates a run and queues its documents in jobs for the workers; answers at once. */
@@ -35,23 +47,33 @@ export async function enqueue(
   const plan = planDocuments({ tasks, shot: cmd.shot, limit: cmd.limit }, provider, ctx.release());
   if (plan.length === 0)
     throw new UserError(`${model.alias} has nothing to evaluate for ${cmd.task} (${cmd.shot}-shot).`);
-  const q = ctx.queue();
+  const q = await ctx.queue();
   await ensureReachable(q, ctx.env);
   const s = await ctx.store();
-  const run = await openRun(s, { tasks, shot: cmd.shot, limit: cmd.limit, runId: cmd.runId }, provider, 'queued');
+  const run = await openRun(
+    s,
+    { tasks, shot: cmd.shot, limit: cmd.limit, runId: cmd.runId, startedBy: cmd.startedBy },
+    provider,
+    'queued',
+  );
   await s.setPlanned(run.id, plan.length);
-  const jobs: ChunkJob[] = [];
-  const size = chunkSize(ctx.env);
-  for (const task of tasks) {
-    const ids = plan.filter((it) => it.task === task).map((it) => it.doc.id);
-    for (let i = 0; i < ids.length; i += size) {
-      jobs.push({ runId: run.id, task: task.id, docIds: ids.slice(i, i + size), noCache: cmd.noCache ?? false });
-    }
-  }
-  // Job ids make a re-queued run (same id) add nothing twice.
-  await Promise.all(jobs.map((job, i) => q.add('chunk', job, { jobId: `${run.id}:${job.task}:${i}` })));
-  return { run: { ...run, planned: plan.length }, jobs: jobs.length, documents: plan.length };
+  // Exactly what is missing or failed, whatever Redis still holds of earlier jobs.
+  const refs = plan.map((it) => ({ task: it.task.id, docId: it.doc.id }));
+  const queued = await queueMissing(s, q, { ...run, planned: plan.length }, refs, {
+    chunk: chunkSize(ctx.env),
+    noCache: cmd.noCache ?? false,
+    failed: true,
+  });
+  return { run: { ...run, planned: plan.length }, ...queued };
 }
+
+/** What reconciliation needs of the context. */
+const backgroundDeps = (ctx: ServiceContext): BackgroundDeps => ({
+  env: ctx.env,
+  store: ctx.store,
+  queue: ctx.queue,
+  planOf: (run) => runPlan(run, ctx.providerOf(findModel(run.model, ctx.env)), ctx.release()),
+});
 
 export function backgroundServices(ctx: ServiceContext) {
   return {
@@ -64,9 +86,20 @@ export function backgroundServices(ctx: ServiceContext) {
       const runs = id
         ? [await requireRun(ctx, id)]
         : (await s.listRuns(20)).filter((r) => r.status !== 'finished').slice(0, 5);
+      // Queued runs whose jobs were lost (Redis restarted empty) are queued again first.
+      const queuedIds = runs
+        .filter((r) => r.planned !== null && ['queued', 'running'].includes(r.status))
+        .map((r) => r.id);
+      if (queuedIds.length)
+        await ctx
+          .queue()
+          .then((q) => ensureReachable(q, ctx.env))
+          .then(() => reconcileNow(backgroundDeps(ctx), undefined, queuedIds))
+          .catch(() => {}); // without Redis, status still shows what is stored
       return Promise.all(
         runs.map(async (run): Promise<RunProgress> => {
           const { done, failed } = await s.progress(run.id);
+          const stalled = await stalledSince(s, run, ctx.env);
           const elapsedMs =
             (run.status === 'finished' ? Date.parse(run.updated_at) : Date.now()) - Date.parse(run.created_at);
           const left = run.planned === null ? undefined : run.planned - done - failed;
@@ -77,35 +110,42 @@ export function backgroundServices(ctx: ServiceContext) {
             done,
             failed,
             elapsedMs,
-            etaMs: left !== undefined && done + failed > 0 ? (elapsedMs / (done + failed)) * left : undefined,
+            etaMs:
+              !stalled && left !== undefined && done + failed > 0 ? (elapsedMs / (done + failed)) * left : undefined,
+            stalledSince: stalled,
             scores: summary.scores,
             usage: summary.usage,
-            previous: Object.fromEntries(await s.previousScores(run.model, run.shot, run.created_at)),
+            firstFailure: summary.failures[0]?.error ?? null,
+            previous: Object.fromEntries(await s.previousScores(run.model, run.shot, run.created_at, run.doc_limit)),
           };
         }),
       );
     },
 
     /** Stops a queued run: its waiting jobs are removed, running ones stop; finished documents stay. */
-    async cancel(id: string): Promise<{ run: Run; removedJobs: number }> {
+    async cancel(id: string): Promise<{ run: Run; removedJobs: number; heldJobs: number }> {
       const run = await requireRun(ctx, id);
       const s = await ctx.store();
       const cancelled =
         (await s.transition(run.id, 'queued', 'cancelled')) || (await s.transition(run.id, 'running', 'cancelled'));
       if (!cancelled) throw new UserError(`Run ${id} is ${run.status}: only queued or running runs can be cancelled.`);
-      let removedJobs = 0;
+      let jobs = { removed: 0, held: 0 };
       if (run.planned !== null) {
-        await ensureReachable(ctx.queue(), ctx.env);
-        removedJobs = await removeWaitingJobs(ctx.queue(), run.id);
+        await ensureReachable(await ctx.queue(), ctx.env);
+        jobs = await removeWaitingJobs(await ctx.queue(), run.id);
       }
-      return { run: { ...run, status: 'cancelled' }, removedJobs };
+      return { run: { ...run, status: 'cancelled' }, removedJobs: jobs.removed, heldJobs: jobs.held };
     },
 
     /** Takes evaluation jobs until closed (`jcb worker`; any number, on any machine sharing Redis and the store). */
-    async startWorker(concurrency = 2, log?: (m: string) => void): Promise<void> {
-      await startWorker(
+    async startWorker(concurrency = 2, log?: (m: string) => void): Promise<RunningWorker> {
+      const q = await ctx.queue();
+      const warning = await persistenceWarning(q);
+      if (warning) log?.(`warning: ${warning}`);
+      ctx.onClose(startReconciler(backgroundDeps(ctx), log));
+      return startWorker(
         {
-          queue: ctx.queue(),
+          queue: q,
           store: ctx.store,
           providerFor: (alias) => ctx.providerOf(findModel(alias, ctx.env)),
           release: ctx.release,
@@ -114,6 +154,11 @@ export function backgroundServices(ctx: ServiceContext) {
         },
         concurrency,
       );
+    },
+
+    /** Re-queues, on a timer, the documents of queued runs that have no job (the bot runs it too). */
+    startReconciler(log?: (m: string) => void): void {
+      ctx.onClose(startReconciler(backgroundDeps(ctx), log));
     },
 
     /** Remembers where a run's progress is shown (e.g. a Slack message), until it ends. */

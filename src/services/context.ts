@@ -29,13 +29,16 @@ export interface ServiceContext {
   hasRelease(): boolean;
   tokenizer(): RougeTokenizer;
   store(): Promise<Store>;
-  queue(): Queue.Queue<ChunkJob>;
+  /** The evaluation queue of this store (named after the store's id, so stores sharing a Redis stay apart). */
+  queue(): Promise<Queue.Queue<ChunkJob>>;
   scheduleQueue(): Queue.Queue;
   /** One provider per model alias, kept for the life of the services (replayed files are read once). */
   providerOf(model: ModelConfig): ModelProvider;
   /** The models of data/models.yml replayed from the release. */
   replayModels(): ModelConfig[];
   scoring: ScoringContext;
+  /** Something to stop on close (a timer). */
+  onClose(stop: () => void): void;
   /** Releases what was opened: tokenizer threads, queue connections, the store. */
   close(): Promise<void>;
 }
@@ -45,7 +48,8 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
   let release: Release | undefined;
   let tokenizer = options.tokenizer;
   let store: Promise<Store> | undefined;
-  let queue: Queue.Queue<ChunkJob> | undefined;
+  let queue: Promise<Queue.Queue<ChunkJob>> | undefined;
+  const stops: (() => void)[] = [];
   let scheduleQueue: Queue.Queue | undefined;
   const providers = new Map<string, ModelProvider>();
   const getRelease = () => (release ??= Release.fromEnv(env));
@@ -64,7 +68,8 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
     },
     tokenizer: getTokenizer,
     store: () => (store ??= Store.open(env)),
-    queue: () => (queue ??= openEvalQueue(env)),
+    queue: () => (queue ??= (store ??= Store.open(env)).then(async (s) => openEvalQueue(env, await s.id()))),
+    onClose: (stop) => void stops.push(stop),
     scheduleQueue: () => (scheduleQueue ??= openScheduleQueue(env)),
     providerOf(model) {
       if (!providers.has(model.alias)) {
@@ -78,11 +83,16 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
     replayModels: () => loadModels(env).filter((m) => m.provider === 'replay'),
     scoring: { tokenize: (texts: readonly string[]) => getTokenizer().tokenize(texts) },
     async close() {
+      for (const stop of stops.splice(0)) stop();
       await tokenizer?.close();
       // Closing fails only if the connection is already gone, which is what closing wants.
-      await queue?.close().catch(() => {});
+      await queue?.then((q) => q.close()).catch(() => {});
       await scheduleQueue?.close().catch(() => {});
-      if (store) await (await store).close();
+      // A store that never opened has nothing to close (its error was reported where it was needed).
+      await store?.then(
+        (s) => s.close(),
+        () => {},
+      );
     },
   };
 }
@@ -96,6 +106,10 @@ export function tasksOf(spec: string): Task[] {
 export async function requireRun(ctx: ServiceContext, id: string): Promise<Run> {
   const store = await ctx.store();
   const run = await store.getRun(id);
-  if (!run) throw new UserError(`No run "${id}" in ${store.where}.`, 'See `jcb runs` for the stored runs.');
+  if (!run)
+    throw new UserError(`No run "${id}".`, 'Check its id: `status` lists the runs under way.', {
+      detail: `in ${store.where}`,
+      hint: 'See `jcb runs` for the stored runs.',
+    });
   return run;
 }

@@ -14,6 +14,8 @@ export type EvalCommand = Pick<
   'task' | 'model' | 'shot' | 'limit' | 'concurrency' | 'runId' | 'maxCost'
 > & {
   noCache?: boolean;
+  /** The run's owner: a Slack user id, or `terminal`. */
+  startedBy?: string;
 };
 
 export function evaluateServices(ctx: ServiceContext) {
@@ -40,6 +42,7 @@ export function evaluateServices(ctx: ServiceContext) {
           concurrency: cmd.concurrency,
           runId: cmd.runId,
           noCache: cmd.noCache,
+          startedBy: cmd.startedBy,
           stopIf: budget?.reached,
         },
         {
@@ -58,7 +61,11 @@ export function evaluateServices(ctx: ServiceContext) {
     /** What `eval` would send and cost (`--dry-run`), making no call. */
     async estimate(cmd: EvalCommand) {
       const model = liveModel(findModel(cmd.model, ctx.env));
-      const plan = planDocuments({ tasks: tasksOf(cmd.task), shot: cmd.shot, limit: cmd.limit }, ctx.providerOf(model), ctx.release());
+      const plan = planDocuments(
+        { tasks: tasksOf(cmd.task), shot: cmd.shot, limit: cmd.limit },
+        ctx.providerOf(model),
+        ctx.release(),
+      );
       const deps = { release: ctx.release(), store: await ctx.store(), shot: cmd.shot, runId: cmd.runId };
       return { model: model.alias, task: cmd.task, shot: cmd.shot, ...(await dryRun(model, plan, deps)) };
     },

@@ -1,5 +1,6 @@
 // Table 4: from the replayed generations (`paper`) or the latest stored runs (`runs`), and as a chart.
 import { pricesOf, runUsage } from '../evaluation/cost.js';
+import { coverageOf, scoreOrNull, type Coverage } from '../leaderboard/coverage.js';
 import { leaderboardPng } from '../leaderboard/chart.js';
 import type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
 import { scoreInterval } from '../metrics/bootstrap.js';
@@ -16,12 +17,13 @@ export type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
 /** The latest finished run of each model and setting; a run on every document outranks a --limit one. */
 async function runsBoard(ctx: ServiceContext, shot: Shot): Promise<LeaderboardRow[]> {
   const store = await ctx.store();
-  const latest = new Map<string, { score: number; run: string; limited: boolean }>();
+  const latest = new Map<string, { score: number | null; run: string; limited: boolean; coverage: Coverage }>();
   for (const s of await store.scores()) {
     if (s.shot !== shot || s.status !== 'finished') continue;
     const key = `${s.model}\u0000${s.task}`;
     const limited = s.doc_limit !== null;
-    if (!limited || latest.get(key)?.limited !== false) latest.set(key, { score: s.score, run: s.run_id, limited });
+    if (!limited || latest.get(key)?.limited !== false)
+      latest.set(key, { score: scoreOrNull(s.score, s), run: s.run_id, limited, coverage: coverageOf(s) });
   }
   const models = [...new Set([...latest.keys()].map((k) => k.split('\u0000')[0]))];
   const known = new Map(loadModels(ctx.env).map((m) => [m.alias, m]));
@@ -44,6 +46,7 @@ async function runsBoard(ctx: ServiceContext, shot: Shot): Promise<LeaderboardRo
         runs: cells.map((c) => c?.run ?? null),
         intervals,
         usage,
+        coverage: cells.map((c) => c?.coverage ?? null),
       };
     }),
   );

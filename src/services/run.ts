@@ -5,6 +5,7 @@ import { evaluationDocuments, findDocument, findTask } from '../evaluation/docum
 import type { ModelProvider } from '../models/provider.js';
 import { findModel, loadModels, type Provider } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
+import { guardFreeText, recordFreeText } from '../privacy/free-text.js';
 import { buildPrompt } from '../tasks/prompt.js';
 import type { Comparison, Document, Metrics, Parsed, Shot, Task } from '../tasks/types.js';
 import { TASKS } from '../../tasks/index.js';
@@ -38,6 +39,11 @@ export interface AskRequest {
   /** Default: JCB_CHAT_MODEL, else the first model allowed free text. */
   model?: string;
   text: string;
+  /** Send the text with its personal information masked (else it is refused for an external model). */
+  masked?: boolean;
+  /** Who asked and where (`slack:C0123`, `cli`), for the audit row. */
+  user?: string;
+  origin?: string;
 }
 
 export interface AskResult {
@@ -45,6 +51,8 @@ export interface AskResult {
   model: { alias: string; label: string; provider: Provider };
   output: string;
   parse: { ok: boolean; problem?: string; shown: string };
+  /** The masked text, when that is what the model received. */
+  maskedText?: string;
 }
 
 /** The document a `run` request names, among those the provider can answer for. */
@@ -144,7 +152,8 @@ export function runServices(ctx: ServiceContext) {
         );
       }
       const model = freeTextModel(ctx, req.model);
-      const doc = task.documentFromText(req.text, ctx.release()) as Document<unknown>;
+      const guarded = await guardFreeText(req.text, model, req.masked ?? false, ctx.env);
+      const doc = task.documentFromText(guarded.text, ctx.release()) as Document<unknown>;
       const generation = await ctx.providerOf(model).generate({
         task,
         document: doc,
@@ -152,7 +161,10 @@ export function runServices(ctx: ServiceContext) {
         prompt: buildPrompt(ctx.release(), task.folder, doc, 'zero'),
       });
       const parsed = task.parse(generation.output) as Parsed<unknown>;
+      const audit = { user: req.user ?? 'cli', origin: req.origin ?? 'cli', model: model.alias, original: req.text };
+      await recordFreeText(await ctx.store(), { ...audit, guarded, answer: generation.output }, ctx.env);
       return {
+        maskedText: guarded.applied === 'masked' ? guarded.text : undefined,
         task: { id: task.id, label: task.label, title: task.title },
         model: { alias: model.alias, label: model.label, provider: model.provider },
         output: generation.output,

@@ -79,6 +79,8 @@ export function runsServices(ctx: ServiceContext) {
     },
 
     show: async (id: string) => runSummary(ctx, await requireRun(ctx, id)),
+    /** A stored run, or undefined. */
+    findRun: async (id: string) => (await ctx.store()).getRun(id),
 
     /** Writes a run in the release's layout under `dir`; `jcb score <dir>/generated` re-scores it. */
     async exportRun(id: string, dir: string): Promise<string[]> {

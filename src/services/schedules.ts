@@ -1,6 +1,7 @@
 // Schedules (data/schedules.yml): evaluations queued when they fire, and their digests.
 import { UserError } from '../errors.js';
 import { findTask } from '../evaluation/documents.js';
+import { coverageOf, scoreOrNull, type Coverage } from '../leaderboard/coverage.js';
 import { scoreInterval, type Interval } from '../metrics/bootstrap.js';
 import { ensureReachable } from '../queue/eval-queue.js';
 import { installSchedules, loadSchedules, type Schedule, type ScheduleJob } from '../queue/schedules.js';
@@ -21,6 +22,7 @@ export interface DigestRow {
   run: string | null;
   /** 95 % bootstrap interval of the score. */
   interval: Interval | null;
+  coverage: Coverage | null;
 }
 
 export interface Digest {
@@ -36,10 +38,14 @@ export interface Digest {
 /** One schedule's digest, recorded as the last one so that the next reports the change since. */
 async function digestOf(s: Store, sc: Schedule, scores: Awaited<ReturnType<Store['scores']>>): Promise<Digest> {
   const tasks = sc.tasks === 'all' ? TASKS.map((t) => t.id) : sc.tasks;
-  const latest = new Map<string, { score: number; run: string }>();
+  const latest = new Map<string, { score: number | null; run: string; coverage: Coverage }>();
   for (const r of scores) {
     if (r.shot === sc.shot && r.status === 'finished' && r.doc_limit === null && sc.models.includes(r.model)) {
-      latest.set(`${r.model}\u0000${r.task}`, { score: r.score, run: r.run_id });
+      latest.set(`${r.model}\u0000${r.task}`, {
+        score: scoreOrNull(r.score, r),
+        run: r.run_id,
+        coverage: coverageOf(r),
+      });
     }
   }
   const last = await s.lastDigest(sc.name);
@@ -54,9 +60,10 @@ async function digestOf(s: Store, sc: Schedule, scores: Awaited<ReturnType<Store
           task,
           score: now?.score ?? null,
           previous,
-          regression: now !== undefined && previous !== null && previous - now.score > sc.regression,
+          regression: now?.score != null && previous !== null && previous - now.score > sc.regression,
           run: now?.run ?? null,
-          interval: now ? scoreInterval(findTask(task), await storedScores(s, now.run, task)) : null,
+          interval: now?.score != null ? scoreInterval(findTask(task), await storedScores(s, now.run, task)) : null,
+          coverage: now?.coverage ?? null,
         };
       }),
     ),

@@ -1,5 +1,9 @@
-// The one set of migrations, for both dialects.
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+// The one set of migrations, for both dialects, run under a lock so that any number of processes
+// opening a new store at once all succeed.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type BetterSqlite3 from 'better-sqlite3';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 const migrations: Record<string, Migration> = {
   '001_results_store': {
@@ -181,13 +185,133 @@ const migrations: Record<string, Migration> = {
         await db.schema.alterTable('run_documents').dropColumn(column).execute();
     },
   },
+  '008_store_identity': {
+    async up(db: Kysely<unknown>) {
+      // A store's identity: its queue is named after it, so that a worker of another store sharing the
+      // Redis never takes (and completes with nothing computed) this store's jobs.
+      await db.schema
+        .createTable('store_meta')
+        .addColumn('key', 'varchar(32)', (c) => c.primaryKey())
+        .addColumn('value', 'varchar(64)', (c) => c.notNull())
+        .execute();
+      await (db as Kysely<{ store_meta: { key: string; value: string } }>)
+        .insertInto('store_meta')
+        .values({ key: 'id', value: randomUUID() })
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('store_meta').execute();
+    },
+  },
+  '009_free_text_audit': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('free_text_audit')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('origin', 'varchar(128)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('model', 'varchar(128)', (c) => c.notNull())
+        .addColumn('data_policy', 'varchar(16)', (c) => c.notNull())
+        .addColumn('applied', 'varchar(16)', (c) => c.notNull())
+        .addColumn('findings', 'text', (c) => c.notNull())
+        .addColumn('text_sha256', 'varchar(64)', (c) => c.notNull())
+        .addColumn('text_length', 'integer', (c) => c.notNull())
+        .addColumn('text', 'text')
+        .addColumn('answer', 'text')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('free_text_audit').execute();
+    },
+  },
+  '010_run_owner': {
+    async up(db: Kysely<unknown>) {
+      // Who started a run (a face's user id, e.g. a Slack user, or `terminal`): only they or an admin
+      // may cancel, re-queue or judge it. Runs from before are nobody's (admins only).
+      await db.schema.alterTable('runs').addColumn('started_by', 'varchar(64)').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('runs').dropColumn('started_by').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+/** Any 64-bit key of our own: Kysely's migrator takes its own lock, but creates its tables before it. */
+const PG_LOCK_KEY = 7_411_020_110n;
+
+/**
+ * Brings a store to the latest schema, holding a lock for the whole of it: on PostgreSQL a session
+ * advisory lock on one connection, on SQLite an immediate (write) transaction that the other
+ * processes wait for (busy timeout). Without it, processes starting together fail with "table
+ * already exists" or "database is locked".
+ */
+export async function migrateLocked(
+  db: Kysely<unknown>,
+  target: { kind: 'postgres' } | { kind: 'sqlite'; sqlite: BetterSqlite3.Database },
+): Promise<void> {
+  if (target.kind === 'postgres') {
+    await db.connection().execute(async (conn) => {
+      await sql`select pg_advisory_lock(${sql.lit(PG_LOCK_KEY)})`.execute(conn);
+      try {
+        await migrateToLatest(conn);
+      } finally {
+        await sql`select pg_advisory_unlock(${sql.lit(PG_LOCK_KEY)})`.execute(conn);
+      }
+    });
+    return;
+  }
+  // SQLite has no transactional DDL in Kysely's eyes, so the migrator runs inside this transaction.
+  if (await isCurrent(db)) return;
+  await beginImmediate(target.sqlite);
+  try {
+    await migrateToLatest(db);
+    target.sqlite.exec('COMMIT');
+  } catch (err) {
+    if (target.sqlite.inTransaction) target.sqlite.exec('ROLLBACK');
+    throw err;
+  }
+}
+
+/**
+ * Takes SQLite's write lock, waiting for another process's (or connection's) migration. The wait is
+ * asynchronous: better-sqlite3's busy timeout sleeps the thread, which would deadlock two stores
+ * opened at once in one process (the holder's migration awaits between statements).
+ */
+async function beginImmediate(sqlite: BetterSqlite3.Database, timeoutMs = 60_000): Promise<void> {
+  const busy = sqlite.pragma('busy_timeout', { simple: true }) as number;
+  sqlite.pragma('busy_timeout = 0');
+  try {
+    for (const start = Date.now(); ; ) {
+      try {
+        sqlite.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() - start > timeoutMs) throw err;
+        await sleep(20 + Math.random() * 30);
+      }
+    }
+  } finally {
+    sqlite.pragma(`busy_timeout = ${busy}`);
+  }
+}
+
+async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed)
     throw new Error(`jcb store migration ${failed?.migrationName ?? ''} failed: ${(error as Error)?.message ?? ''}`);
+}
+
+/** Whether a store has every migration (a read-only store cannot be brought up to date). */
+export async function isCurrent(db: Kysely<unknown>): Promise<boolean> {
+  const done = await (db as Kysely<{ kysely_migration: { name: string } }>)
+    .selectFrom('kysely_migration')
+    .select('name')
+    .execute()
+    .catch(() => []);
+  const names = new Set(done.map((r) => r.name));
+  return Object.keys(migrations).every((m) => names.has(m));
 }

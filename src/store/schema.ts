@@ -16,6 +16,8 @@ export interface RunsTable {
   updated_at: string;
   /** Documents a queued run covers (null for runs done in one process). */
   planned: number | null;
+  /** Who started it (a Slack user id, or `terminal`); null for runs stored before owners were kept. */
+  started_by: string | null;
 }
 
 /** Where a run's progress is shown, e.g. target `slack:C0123`, message_id its ts; done once final. */
@@ -124,7 +126,32 @@ export interface JudgementsTable {
   fluency: number | null;
 }
 
+/** One free text sent to a model (issue 14): who, when, where, what was found; never the text unless kept. */
+export interface FreeTextAuditTable {
+  /** Set by the writer (time and randomness). */
+  id: string;
+  user_id: string;
+  /** `slack:<channel>` or `cli`. */
+  origin: string;
+  created_at: string;
+  model: string;
+  /** The model's data policy: external or on-premises. */
+  data_policy: string;
+  /** What was done: sent (as is), masked (findings replaced by their kind). */
+  applied: string;
+  /** JSON: count of findings by kind, e.g. {"name":1,"phone":1}. */
+  findings: string;
+  /** sha256 of the text as written, hex. */
+  text_sha256: string;
+  /** Length of the text as written, in characters (code points). */
+  text_length: number;
+  /** Only with JCB_KEEP_FREE_TEXT=1: the text sent and the answer. */
+  text: string | null;
+  answer: string | null;
+}
+
 export interface Database {
+  free_text_audit: FreeTextAuditTable;
   runs: RunsTable;
   run_documents: RunDocumentsTable;
   run_scores: RunScoresTable;
@@ -134,6 +161,8 @@ export interface Database {
   digests: DigestsTable;
   ratings: RatingsTable;
   judgements: JudgementsTable;
+  /** key 'id': the store's identity (see migration 007). */
+  store_meta: { key: string; value: string };
   kysely_migration: { name: string; timestamp: string };
   kysely_migration_lock: { id: string; is_locked: Generated<number> };
 }

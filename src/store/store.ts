@@ -1,12 +1,12 @@
 // The results store: runs, each document's outcome, aggregates and the response cache, through Kysely.
 // SQLite (better-sqlite3) under .jcb/ by default; PostgreSQL when DATABASE_URL is set.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Selectable } from 'kysely';
-import pg from 'pg';
-import { migrateToLatest } from './migrations.js';
+import type { Kysely, Selectable } from 'kysely';
+import { asStoreError } from './errors.js';
+import { openPostgres, openSqlite } from './open.js';
+import { retryOnConnectionLoss } from './retry.js';
+import type { StoreLocation } from './errors.js';
 import type {
   Database,
   JudgementsTable,
@@ -23,39 +23,45 @@ export type RunDocument = Selectable<RunDocumentsTable>;
 export type RunScore = Selectable<RunScoresTable>;
 
 /** Where the store is: DATABASE_URL, else an SQLite file (JCB_STORE, default .jcb/jcb.sqlite). */
-export function storeLocation(
-  env: NodeJS.ProcessEnv,
-): { kind: 'postgres'; url: string } | { kind: 'sqlite'; file: string } {
+export function storeLocation(env: NodeJS.ProcessEnv): StoreLocation {
   if (env.DATABASE_URL) return { kind: 'postgres', url: env.DATABASE_URL };
   return { kind: 'sqlite', file: path.resolve(env.JCB_STORE || path.join('.jcb', 'jcb.sqlite')) };
 }
 
 export class Store {
+  private identity: Promise<string> | undefined;
+
   private constructor(
     readonly db: Kysely<Database>,
+    /** Where the store is, for people: a path, or PostgreSQL host and database (no password). */
     readonly where: string,
+    readonly readOnly = false,
   ) {}
 
+  /**
+   * Opens (and migrates, under a lock) the store `env` names. A store that cannot be written (a
+   * read-only folder or file) is opened read-only, as a snapshot, for the commands that only read.
+   * Errors: a StoreError naming the store and the cause.
+   */
   static async open(env: NodeJS.ProcessEnv = process.env): Promise<Store> {
     const location = storeLocation(env);
-    let db: Kysely<Database>;
-    if (location.kind === 'postgres') {
-      db = new Kysely<Database>({
-        dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: location.url, max: 10 }) }),
-      });
-    } else {
-      mkdirSync(path.dirname(location.file), { recursive: true });
-      const sqlite = new BetterSqlite3(location.file);
-      // Several processes (a run and `jcb runs`) may share the file.
-      sqlite.pragma('journal_mode = WAL');
-      sqlite.pragma('busy_timeout = 5000');
-      // With WAL, NORMAL syncs at checkpoints rather than at every commit: a crashed process loses
-      // nothing, and each stored document costs no fsync.
-      sqlite.pragma('synchronous = NORMAL');
-      db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    try {
+      const opened = location.kind === 'postgres' ? await openPostgres(location.url) : await openSqlite(location.file);
+      return new Store(opened.db, opened.where, opened.readOnly);
+    } catch (err) {
+      throw asStoreError(err, location) ?? err;
     }
-    await migrateToLatest(db as Kysely<unknown>);
-    return new Store(db, location.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : location.file);
+  }
+
+  /** The identity of this store (random, made at its creation): its evaluation queue is named after it. */
+  async id(): Promise<string> {
+    this.identity ??= this.db
+      .selectFrom('store_meta')
+      .select('value')
+      .where('key', '=', 'id')
+      .executeTakeFirstOrThrow()
+      .then((r) => r.value);
+    return this.identity;
   }
 
   async close(): Promise<void> {
@@ -127,7 +133,13 @@ export class Store {
   }
 
   /** The latest finished run of a model before `runId`, for "change since the last run". */
-  async previousScores(model: string, shot: string, before: string): Promise<Map<string, number>> {
+  /** A model's latest finished scores before `before`, by task, over the same documents (same shot and limit). */
+  async previousScores(
+    model: string,
+    shot: string,
+    before: string,
+    docLimit: number | null = null,
+  ): Promise<Map<string, number>> {
     const rows = await this.db
       .selectFrom('run_scores')
       .innerJoin('runs', 'runs.id', 'run_scores.run_id')
@@ -135,6 +147,7 @@ export class Store {
       .where('runs.model', '=', model)
       .where('runs.shot', '=', shot)
       .where('runs.status', '=', 'finished')
+      .where('runs.doc_limit', docLimit === null ? 'is' : '=', docLimit)
       .where('runs.created_at', '<', before)
       .orderBy('runs.created_at')
       .execute();
@@ -198,6 +211,42 @@ export class Store {
     return q.execute();
   }
 
+  /** Queued runs (planned, not foreground) that are not over: queued or running; optionally these ids. */
+  async queuedRuns(ids?: readonly string[]): Promise<Run[]> {
+    let q = this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('status', 'in', ['queued', 'running'])
+      .where('planned', 'is not', null);
+    if (ids) q = ids.length ? q.where('id', 'in', [...ids]) : q.where('id', '=', '');
+    return q.execute();
+  }
+
+  /** When a run last moved: its latest stored document, or its last change of status. */
+  async lastActivity(run: Run): Promise<string> {
+    const row = await this.db
+      .selectFrom('run_documents')
+      .select((eb) => eb.fn.max('finished_at').as('last'))
+      .where('run_id', '=', run.id)
+      .executeTakeFirst();
+    const last = row?.last as string | null | undefined;
+    return last && last > run.updated_at ? last : run.updated_at;
+  }
+
+  /** Clears failed documents that are queued again, so that the run counts them as not done. */
+  async forgetFailed(runId: string, docs: readonly { task: string; docId: string }[]): Promise<void> {
+    for (const task of new Set(docs.map((d) => d.task))) {
+      const ids = docs.filter((d) => d.task === task).map((d) => d.docId);
+      await this.db
+        .deleteFrom('run_documents')
+        .where('run_id', '=', runId)
+        .where('task', '=', task)
+        .where('status', '=', 'failed')
+        .where('doc_id', 'in', ids)
+        .execute();
+    }
+  }
+
   async setPlanned(id: string, planned: number): Promise<void> {
     await this.db.updateTable('runs').set({ planned }).where('id', '=', id).execute();
   }
@@ -213,11 +262,14 @@ export class Store {
   /** Stores a document's outcome; storing it again (a retried job) replaces it. */
   async saveDocument(row: RunDocument): Promise<void> {
     const { run_id, task, doc_id, ...rest } = row;
-    await this.db
-      .insertInto('run_documents')
-      .values(row)
-      .onConflict((oc) => oc.columns(['run_id', 'task', 'doc_id']).doUpdateSet(rest))
-      .execute();
+    // An upsert: retried on a new connection when the database dropped this one.
+    await retryOnConnectionLoss(() =>
+      this.db
+        .insertInto('run_documents')
+        .values(row)
+        .onConflict((oc) => oc.columns(['run_id', 'task', 'doc_id']).doUpdateSet(rest))
+        .execute(),
+    );
   }
 
   async documents(runId: string, task?: string): Promise<RunDocument[]> {
@@ -279,10 +331,12 @@ export class Store {
     key: string,
     value: { output: string; input_tokens: number | null; output_tokens: number | null },
   ): Promise<void> {
-    await this.db
-      .insertInto('response_cache')
-      .values({ key, ...value, created_at: new Date().toISOString() })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
+    await retryOnConnectionLoss(() =>
+      this.db
+        .insertInto('response_cache')
+        .values({ key, ...value, created_at: new Date().toISOString() })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute(),
+    );
   }
 }

@@ -2,6 +2,7 @@
 import { f1, ratio, sum } from '../metrics/fractions.js';
 import type { Release } from '../release/release.js';
 import { majority } from './baselines.js';
+import { normalizeLabelText } from './label-text.js';
 import { defineTask, type Document, type Task, type TaskId } from './types.js';
 
 export interface RelationTaskSpec {
@@ -38,8 +39,10 @@ export function relationTask(spec: RelationTaskSpec): Task {
     // Baseline: the most frequent relation.
     baseline: (doc, pool) => String(spec.relations.indexOf(majority(doc, pool, (d) => d.gold)) + 1),
     fromGeneration: (row) => ({ gold: String(row.relation), output: String(row.generated ?? '') }),
+    // The option number the output starts with (`2`, `2. before`, `２`, `**2**`, `選択肢2`), as the release
+    // read `^\s*([1-5])`, after width and markdown are normalised.
     parse(output) {
-      const m = /^\s*([1-5])/.exec(output);
+      const m = /^\s*(?:選択肢\s*)?([1-5])/.exec(normalizeLabelText(output));
       return m
         ? { value: spec.relations[Number(m[1]) - 1], ok: true }
         : { value: null, ok: false, problem: 'no option number (1–5) at the start of the output' };

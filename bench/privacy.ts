@@ -1,0 +1,44 @@
+// `npm run bench` (part 5): the personal-information detector. Precision and recall per kind on the
+// test set written before it (test/fixtures/pii), exact span match (the targets) and overlap match;
+// then the resident memory of a process that loads what the bot loads and detects once (target < 200 MB).
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../src/project.js';
+import { readTestSet, scoreDetector, TARGETS } from '../src/privacy/score.js';
+
+if (process.argv[2] === 'rss') {
+  // The child: the bot's modules, then one detection (which loads the dictionary).
+  await import('../handlers/app.js');
+  const { detectPersonalInformation } = await import('../src/privacy/detect.js');
+  await detectPersonalInformation('長女の真由美さん（080-2233-4455）がキーパーソン．');
+  process.send!(process.memoryUsage().rss);
+  process.exit(0);
+}
+
+const sentences = readTestSet(path.join(projectRoot(), 'test', 'fixtures', 'pii', 'testset.jsonl'));
+const scores = await scoreDetector(sentences);
+const f = (x: number) => x.toFixed(3);
+console.log(`Personal-information detector (${sentences.length} sentences, test/fixtures/pii)`);
+console.log('  kind        gold  found   exact P / R      overlap P / R   target');
+for (const kind of Object.keys(scores.exact) as (keyof typeof scores.exact)[]) {
+  const e = scores.exact[kind];
+  const o = scores.overlap[kind];
+  const target = [
+    kind in TARGETS.recall ? `R ≥ ${TARGETS.recall[kind as keyof typeof TARGETS.recall]}` : '',
+    kind in TARGETS.precision ? `P ≥ ${TARGETS.precision.all}` : '',
+  ].join('');
+  console.log(
+    `  ${kind.padEnd(10)} ${String(e.gold).padStart(5)} ${String(e.found).padStart(6)}   ${f(e.precision)} / ${f(e.recall)}    ${f(o.precision)} / ${f(o.recall)}   ${target}`,
+  );
+}
+console.log('  (targets are on exact span match)');
+
+const rss = await new Promise<number>((resolve, reject) => {
+  const child = fork(fileURLToPath(import.meta.url), ['rss']);
+  child.once('message', (m) => resolve(m as number));
+  child.once('error', reject);
+});
+console.log(
+  `  RSS of a process with the bot's modules after its first detection  ${Math.round(rss / 2 ** 20)} MB  (target < 200 MB)`,
+);

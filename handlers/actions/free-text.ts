@@ -1,0 +1,31 @@
+// "Send masked" and "Cancel" on the offer made when a text holds personal information.
+import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { errorText, isUnexpected } from '../blocks/answers.js';
+import type { BotContext } from '../context.js';
+import { askInThread, takePending } from '../free-text.js';
+
+type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+export function freeTextChoice(ctx: BotContext, masked: boolean) {
+  return async ({ ack, action, body, client, respond, logger }: Args) => {
+    await ack();
+    const asked = takePending(action.value ?? '', body.user.id);
+    if (!asked) {
+      await respond({ replace_original: true, text: 'That request has expired: send your text again.' });
+      return;
+    }
+    if (!masked) {
+      await respond({ replace_original: true, text: 'Cancelled: nothing was sent.' });
+      return;
+    }
+    await respond({ replace_original: true, text: 'Sending the masked text…' });
+    await ctx.afterAck(async () => {
+      try {
+        await askInThread(ctx, client, { ...asked, ask: { ...asked.ask, masked: true } });
+      } catch (err) {
+        if (isUnexpected(err)) logger.error(err);
+        await respond({ replace_original: true, text: errorText(err) });
+      }
+    });
+  };
+}

@@ -1,0 +1,37 @@
+// The message shortcut's modal: the message's text, then the task and the model to run on it.
+import type { KnownBlock } from '@slack/types';
+import { cut, LIMITS, plain, section } from './text.js';
+
+export function taskModalBlocks(
+  text: string,
+  tasks: readonly { id: string; label: string; title: string }[],
+  models: readonly { alias: string; label: string; provider: string }[],
+): KnownBlock[] {
+  return [
+    section(`*Text*\n${cut(text, 500)}`),
+    {
+      type: 'input',
+      block_id: 'task',
+      label: plain('Task', LIMITS.placeholder),
+      element: {
+        type: 'static_select',
+        action_id: 'value',
+        options: tasks
+          .slice(0, 100)
+          .map((t) => ({ text: plain(`${t.label}: ${t.title}`, LIMITS.optionText), value: t.id })),
+      },
+    },
+    {
+      type: 'input',
+      block_id: 'model',
+      label: plain('Model', LIMITS.placeholder),
+      element: {
+        type: 'static_select',
+        action_id: 'value',
+        options: models
+          .slice(0, 100)
+          .map((m) => ({ text: plain(`${m.label} (${m.provider})`, LIMITS.optionText), value: m.alias })),
+      },
+    },
+  ];
+}

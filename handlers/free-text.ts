@@ -1,0 +1,58 @@
+// People's own text to a model, from a mention, a DM or the message shortcut: the answer in the thread,
+// or, when the text holds personal information for an external model, an ephemeral offer to send it
+// masked. The text waits in memory only (never stored) until the person chooses, for 15 minutes.
+import { randomBytes } from 'node:crypto';
+import type { WebClient } from '@slack/web-api';
+import type { AskRequest } from '../src/services.js';
+import { FindingsError } from '../src/privacy/free-text.js';
+import { answerMessage } from './blocks/answers.js';
+import { findingsMessage } from './blocks/findings.js';
+import { post, type BotContext } from './context.js';
+
+interface Pending {
+  user: string;
+  channel: string;
+  threadTs: string;
+  ask: AskRequest;
+  expires: number;
+}
+
+const WAIT_MS = 15 * 60_000;
+const pending = new Map<string, Pending>();
+
+export interface Asked {
+  user: string;
+  channel: string;
+  threadTs: string;
+  ask: AskRequest;
+}
+
+/** Asks the model and posts the answer in the thread; on findings, the ephemeral offer instead. */
+export async function askInThread(ctx: BotContext, client: WebClient, a: Asked): Promise<void> {
+  const req = { ...a.ask, user: a.user, origin: `slack:${a.channel}` };
+  try {
+    await post(client, a.channel, answerMessage(await ctx.services.ask(req)), a.threadTs);
+  } catch (err) {
+    if (!(err instanceof FindingsError)) throw err;
+    const now = Date.now();
+    for (const [id, p] of pending) if (p.expires < now) pending.delete(id);
+    const id = randomBytes(12).toString('hex');
+    pending.set(id, { ...a, expires: now + WAIT_MS });
+    const offer = findingsMessage(a.ask.text, err, id);
+    await client.chat.postEphemeral({
+      channel: a.channel,
+      user: a.user,
+      thread_ts: a.threadTs,
+      text: offer.text,
+      blocks: offer.blocks,
+    });
+  }
+}
+
+/** The person's choice on the offer: the waiting request, if it is theirs and not expired; it is forgotten. */
+export function takePending(id: string, user: string): Asked | undefined {
+  const p = pending.get(id);
+  if (!p || p.user !== user || p.expires < Date.now()) return undefined;
+  pending.delete(id);
+  return p;
+}

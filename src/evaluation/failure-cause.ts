@@ -1,0 +1,46 @@
+// A stored provider error as a person should read it: one line, the HTTP status and what it means,
+// never a URL, a key, a stack or LangChain's troubleshooting text.
+
+const STATUS_MEANING: Record<number, string> = {
+  401: 'invalid API key',
+  403: 'the API key may not use this model',
+  404: 'no such model or endpoint',
+  429: 'rate limit or quota exceeded',
+};
+
+/** The first sentence of a provider's message, without URLs, keys or the repeated status. */
+function firstSentence(message: string): string {
+  const line = message
+    .replace(/Troubleshooting URL:[\s\S]*$/, '')
+    .replace(/\(after \d+ attempts?\)\s*$/, '')
+    .replace(/https?:\/\/\S+/g, '')
+    .replace(/\b(sk|key)-[\w-]+/gi, '…')
+    .split('\n')[0]
+    .trim();
+  const sentence = /^[\s\S]*?[.。](?=\s|$)/.exec(line)?.[0] ?? line;
+  // Callers end the line themselves: no full stop of the provider's own.
+  return sentence.replace(/\s+/g, ' ').trim().slice(0, 160).replace(/[.。]$/, '');
+}
+
+/**
+ * `401 from the provider: invalid API key` from a stored document error such as
+ * `gpt-4o-live: HTTP 401: 401 Incorrect API key provided: sk-… You can find … https://… (after 1 attempt)`.
+ * Connection failures and timeouts are named as such; anything else is its first sentence.
+ */
+export function failureCause(error: string): string {
+  const rest = error.replace(/^[\w.-]+: (?=HTTP \d{3}|timeout|[A-Z])/, '');
+  const http = /^HTTP (\d{3}): (?:\d{3} )?([\s\S]*)$/.exec(rest);
+  if (http) {
+    const status = Number(http[1]);
+    const meaning = STATUS_MEANING[status] ?? (status >= 500 ? 'server error' : firstSentence(http[2]));
+    return `${status} from the provider: ${meaning || 'request refused'}`;
+  }
+  if (/^timeout|timed? ?out/i.test(rest)) return 'the provider did not answer in time (timeout)';
+  if (/connection|ECONNREFUSED|ECONNRESET|fetch failed|socket/i.test(rest))
+    return 'the provider could not be reached (connection error)';
+  return firstSentence(rest) || 'unknown error';
+}
+
+/** A run that scored nothing because its provider failed on every document (not one with no documents). */
+export const everyDocumentFailed = (scores: readonly { n: number; failed: number }[]): boolean =>
+  scores.length > 0 && scores.every((s) => s.n === 0) && scores.some((s) => s.failed > 0);

@@ -1,0 +1,125 @@
+// The rule for people's own text (issue 14): text with personal information never reaches an external
+// model as is; the person may send it masked. Every text sent leaves an audit row with its hash and
+// length, never the text (unless JCB_KEEP_FREE_TEXT=1).
+import { createHash, randomBytes } from 'node:crypto';
+import { UserError } from '../errors.js';
+import { dataPolicyOf, type DataPolicy, type ModelConfig } from '../models/registry.js';
+import type { Store } from '../store/store.js';
+import { detectPersonalInformation, maskFindings } from './detect.js';
+import { KIND_LABELS, type Finding, type FindingKind } from './kinds.js';
+
+/** Raised instead of sending: the text holds findings and the model may not receive them. */
+export class FindingsError extends UserError {
+  constructor(
+    readonly findings: Finding[],
+    readonly masked: string,
+    readonly model: string,
+  ) {
+    super(
+      `Not sent: your text holds personal information (${summary(findings)}) and ${model} is an external model.`,
+      'Send it masked (each finding replaced by its kind, e.g. [氏名]), or choose an on-premises model.',
+    );
+  }
+}
+
+/** "2 氏名, 1 電話番号" */
+export function summary(findings: readonly Finding[]): string {
+  return Object.entries(countByKind(findings))
+    .map(([kind, n]) => `${n} ${KIND_LABELS[kind as FindingKind]}`)
+    .join(', ');
+}
+
+export function countByKind(findings: readonly Finding[]): Partial<Record<FindingKind, number>> {
+  const counts: Partial<Record<FindingKind, number>> = {};
+  for (const f of findings) counts[f.kind] = (counts[f.kind] ?? 0) + 1;
+  return counts;
+}
+
+export interface GuardedText {
+  /** The text to send: the original, or the masked one. */
+  text: string;
+  applied: 'sent' | 'masked';
+  dataPolicy: DataPolicy;
+  findings: Finding[];
+}
+
+/**
+ * Decides what may be sent to `model`. Findings and an external model (or JCB_FREE_TEXT_POLICY=mask-always):
+ * masked if `masked` was chosen, else a FindingsError. An on-premises model gets the text as is.
+ */
+export async function guardFreeText(
+  text: string,
+  model: ModelConfig,
+  masked: boolean,
+  env: NodeJS.ProcessEnv,
+): Promise<GuardedText> {
+  const dataPolicy = dataPolicyOf(model);
+  const findings = await detectPersonalInformation(text);
+  const mustMask = findings.length > 0 && (dataPolicy === 'external' || env.JCB_FREE_TEXT_POLICY === 'mask-always');
+  if (!mustMask) return { text, applied: 'sent', dataPolicy, findings };
+  const maskedText = maskFindings(text, findings);
+  if (!masked) throw new FindingsError(findings, maskedText, model.alias);
+  return { text: maskedText, applied: 'masked', dataPolicy, findings };
+}
+
+export interface AuditEntry {
+  user: string;
+  origin: string;
+  model: string;
+  /** The original text: only its hash and length are stored, unless JCB_KEEP_FREE_TEXT=1. */
+  original: string;
+  guarded: GuardedText;
+  answer: string;
+}
+
+export async function recordFreeText(store: Store, e: AuditEntry, env: NodeJS.ProcessEnv): Promise<void> {
+  const created = new Date().toISOString();
+  const keep = env.JCB_KEEP_FREE_TEXT === '1';
+  await store.db
+    .insertInto('free_text_audit')
+    .values({
+      id: `${created}-${randomBytes(4).toString('hex')}`,
+      user_id: e.user,
+      origin: e.origin,
+      created_at: created,
+      model: e.model,
+      data_policy: e.guarded.dataPolicy,
+      applied: e.guarded.applied,
+      findings: JSON.stringify(countByKind(e.guarded.findings)),
+      text_sha256: createHash('sha256').update(e.original).digest('hex'),
+      text_length: Array.from(e.original).length,
+      text: keep ? e.guarded.text : null,
+      answer: keep ? e.answer : null,
+    })
+    .execute();
+}
+
+export interface AuditRow {
+  user: string;
+  origin: string;
+  at: string;
+  model: string;
+  dataPolicy: string;
+  applied: string;
+  findings: Partial<Record<FindingKind, number>>;
+  sha256: string;
+  length: number;
+  kept: boolean;
+}
+
+/** The latest audit rows, newest first. */
+export async function auditRows(store: Store, limit = 100): Promise<AuditRow[]> {
+  const rows = await store.db.selectFrom('free_text_audit').selectAll().orderBy('id', 'desc').limit(limit).execute();
+  return rows.map((r) => ({
+    user: r.user_id,
+    origin: r.origin,
+    at: r.created_at,
+    model: r.model,
+    dataPolicy: r.data_policy,
+    applied: r.applied,
+    findings: JSON.parse(r.findings) as AuditRow['findings'],
+    sha256: r.text_sha256,
+    length: r.text_length,
+    kept: r.text !== null,
+  }));
+}

@@ -1,0 +1,183 @@
+// Findings read from parts of speech (IPADIC via kuromoji): person names and facility names.
+// Names come from three cues, each general rather than a list of names:
+//  1. an honorific after the name (さん 様 氏 君 ちゃん, 先生 医師): the name is the nouns before it;
+//  2. a role or kinship label before it (主治医 平野, 長女 愛, Ns.森);
+//  3. a surname followed by a given name (小林 澪央), both tagged 人名.
+// A 人名 word glued to a following noun is a compound, not a person (橋本病, 長谷川式, 高安動脈炎).
+import type { Candidate } from './kinds.js';
+import type { PosToken } from './pos-tokenizer.js';
+
+const HONORIFICS = new Set(['さん', '様', '氏', '君', 'ちゃん', '先生', '医師', 'くん']);
+/** Words that precede a name in notes; they are never part of it. */
+const ROLES = new Set([
+  ...['主治医', '担当医', '医師', '看護師', '薬剤師', '記載者', '記録者', '確認', '氏名', '患者', '本人', 'Ns', 'Dr'],
+  ...['妻', '夫', '母', '父', '長男', '次男', '三男', '長女', '次女', '三女', '娘', '息子', '兄', '姉', '弟', '妹'],
+  ...['祖母', '祖父', '孫', '義母', '義父', '家族', 'キーパーソン', '担当', '紹介医'],
+]);
+const ROLE_BEFORE = new RegExp(String.raw`(?:${[...ROLES].join('|')})[ :().]+$`);
+const NAME_CHARS = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}ー々]+$/u;
+const HAN = /^[\p{sc=Han}々]+$/u;
+const KANA = /^[\p{sc=Hiragana}\p{sc=Katakana}ー]+$/u;
+const KATAKANA = /^[\p{sc=Katakana}ー・]+$/u;
+const FACILITY_ENDS = new Set(['病院', '医院', 'クリニック', '診療所']);
+/** Words that make a facility generic (当院, 大学病院, 総合病院) when nothing else precedes the suffix. */
+const GENERIC = new Set(
+  ['当', '院', '近', '前', '他', '同', '総合', '大学', '市立', '県立', '国立', '公立', '私立', '専門', '地域'].concat([
+    '救急',
+    '一般',
+    '精神',
+    '小児',
+    '附属',
+    '付属',
+    '関連',
+    '紹介',
+    '基幹',
+    '拠点',
+    '中核',
+    '急性',
+    '期',
+    '療養',
+  ]),
+);
+const FACILITY_LIMIT = 24;
+
+const cp = (s: string) => Array.from(s).length;
+
+function nameLike(t: PosToken): boolean {
+  if (
+    !NAME_CHARS.test(t.surface.replace(/(?<=\p{sc=Katakana})・(?=\p{sc=Katakana})/gu, '')) ||
+    ROLES.has(t.surface) ||
+    HONORIFICS.has(t.surface)
+  )
+    return false;
+  if (t.pos === '名詞') return t.pos1 !== '代名詞' && t.pos1 !== '非自立' && (t.pos1 !== '数' || HAN.test(t.surface));
+  return t.pos === '記号' || t.unknown;
+}
+const isSpace = (t: PosToken | undefined) => t !== undefined && /^\s+$/.test(t.surface);
+const isPerson = (t: PosToken) => t.pos2 === '人名' && t.pos1 === '固有名詞';
+/** A noun right after a name makes a compound term (毛様体, 橋本病): kanji or kana, not a particle. */
+const gluedNoun = (t: PosToken | undefined) =>
+  t !== undefined && t.pos === '名詞' && t.pos1 !== '数' && NAME_CHARS.test(t.surface) && !HONORIFICS.has(t.surface);
+
+/** Name-like tokens ending at index `last` (inclusive), walking back; katakana words may be joined by ・. */
+function segmentBefore(tokens: PosToken[], last: number): number {
+  let i = last;
+  while (i >= 0) {
+    const t = tokens[i];
+    if (nameLike(t)) i--;
+    else if (t.surface === '・' && i > 0 && i < last && KANA.test(tokens[i - 1].surface)) i--;
+    else break;
+  }
+  return i + 1;
+}
+
+function span(tokens: PosToken[], from: number, to: number): Candidate {
+  const last = tokens[to];
+  return { kind: 'name', start: tokens[from].start, end: last.start + last.surface.length, rank: 2 };
+}
+
+const text = (tokens: PosToken[], from: number, to: number) =>
+  tokens
+    .slice(from, to + 1)
+    .map((t) => t.surface)
+    .join('');
+
+/** A family name before a space, accepted when short and not a role word; katakana after a katakana given name. */
+function familyBefore(tokens: PosToken[], spaceAt: number, katakana: boolean): number | undefined {
+  if (!isSpace(tokens[spaceAt]) || spaceAt === 0) return undefined;
+  const from = segmentBefore(tokens, spaceAt - 1);
+  if (from > spaceAt - 1) return undefined;
+  const family = text(tokens, from, spaceAt - 1);
+  if (katakana) return cp(family) <= 8 && KATAKANA.test(family) && !family.includes('・') ? from : undefined;
+  return cp(family) <= 4 && !KANA.test(family) ? from : undefined;
+}
+
+function honorificNames(tokens: PosToken[]): Candidate[] {
+  const out: Candidate[] = [];
+  tokens.forEach((t, h) => {
+    if (!HONORIFICS.has(t.surface) || gluedNoun(tokens[h + 1])) return;
+    const last = isSpace(tokens[h - 1]) ? h - 2 : h - 1;
+    if (last < 0) return;
+    const from = segmentBefore(tokens, last);
+    if (from > last) return;
+    const given = text(tokens, from, last);
+    const katakana = KATAKANA.test(given);
+    if (cp(given) > (katakana ? 25 : 6)) return;
+    const family = given.includes('・') ? undefined : familyBefore(tokens, from - 1, katakana);
+    out.push(span(tokens, family ?? from, last));
+  });
+  return out;
+}
+
+/** The name after a role label: kanji (or a tagged name), then a given name after a space when it is one. */
+function labelledNames(tokens: PosToken[], normalized: string): Candidate[] {
+  const out: Candidate[] = [];
+  tokens.forEach((t, i) => {
+    if (!nameLike(t) || (i > 0 && nameLike(tokens[i - 1]))) return;
+    if (!ROLE_BEFORE.test(normalized.slice(0, t.start))) return;
+    let last = i;
+    while (last + 1 < tokens.length && nameLike(tokens[last + 1])) last++;
+    const family = text(tokens, i, last);
+    const tagged = tokens.slice(i, last + 1).some(isPerson);
+    if (cp(family) > 4 || !(HAN.test(family) || tagged)) return;
+    let end = last;
+    if (isSpace(tokens[last + 1]) && tokens[last + 2] && nameLike(tokens[last + 2])) {
+      let g = last + 2;
+      while (g + 1 < tokens.length && nameLike(tokens[g + 1])) g++;
+      const given = text(tokens, last + 2, g);
+      const givenTokens = tokens.slice(last + 2, g + 1);
+      if (cp(given) <= 4 && (KANA.test(given) || givenTokens.some((x) => isPerson(x) || x.unknown))) end = g;
+    }
+    out.push(span(tokens, i, end));
+  });
+  return out;
+}
+
+/** A surname then a given name, both tagged 人名 (小林 澪央, 中村 澄晴); neither glued to a noun. */
+function pairedNames(tokens: PosToken[]): Candidate[] {
+  const out: Candidate[] = [];
+  tokens.forEach((t, i) => {
+    if (!isPerson(t) || t.pos3 !== '姓') return;
+    let g = isSpace(tokens[i + 1]) ? i + 2 : i + 1;
+    if (!tokens[g] || !nameLike(tokens[g])) return;
+    const from = g;
+    while (g + 1 < tokens.length && nameLike(tokens[g + 1])) g++;
+    const given = tokens.slice(from, g + 1);
+    if (!given.some(isPerson) || cp(text(tokens, from, g)) > 4) return;
+    out.push(span(tokens, i, g));
+  });
+  return out;
+}
+
+/** …病院, …医院, …クリニック with a specific name before the suffix; a proper noun before a department (みどり野整形外科). */
+function facilities(tokens: PosToken[]): Candidate[] {
+  const out: Candidate[] = [];
+  tokens.forEach((t, i) => {
+    const department = /^\p{sc=Han}*科$/u.test(t.surface) && t.surface.length >= 2;
+    if (!FACILITY_ENDS.has(t.surface) && !department) return;
+    let from = i;
+    while (from > 0) {
+      const p = tokens[from - 1];
+      const joins =
+        (p.pos === '名詞' || p.pos === '接頭詞' || p.unknown || p.surface === 'ヶ' || p.surface === '・') &&
+        NAME_CHARS.test(p.surface.replace('・', 'ア'));
+      if (!joins || t.start + t.surface.length - p.start > FACILITY_LIMIT) break;
+      from--;
+    }
+    const prefix = tokens.slice(from, i);
+    if (!prefix.some((p) => !GENERIC.has(p.surface))) return;
+    if (department && (prefix[0].pos1 !== '固有名詞' || prefix.some((p) => FACILITY_ENDS.has(p.surface)))) return;
+    out.push({ kind: 'facility', start: tokens[from].start, end: t.start + t.surface.length, rank: 1 });
+  });
+  return out;
+}
+
+/** Name and facility candidates from the tokens of the normalized text. */
+export function tokenCandidates(tokens: PosToken[], normalized: string): Candidate[] {
+  return [
+    ...honorificNames(tokens),
+    ...labelledNames(tokens, normalized),
+    ...pairedNames(tokens),
+    ...facilities(tokens),
+  ];
+}

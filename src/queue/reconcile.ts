@@ -1,0 +1,149 @@
+// Which documents of a queued run have no job, and queueing exactly those: used when a run is
+// (re-)queued by a user, and on a timer by workers and the bot, so that jobs lost with Redis (no
+// persistence, a wipe) are made again. Failed documents are re-queued only on request (`--run`):
+// a provider refusing every request would otherwise loop.
+import { randomBytes } from 'node:crypto';
+import type Queue from 'bull';
+import { findTask } from '../evaluation/documents.js';
+import { planDocuments } from '../evaluation/plan.js';
+import type { ModelProvider } from '../models/provider.js';
+import type { Release } from '../release/release.js';
+import type { Shot } from '../tasks/types.js';
+import type { Run, Store } from '../store/store.js';
+import type { ChunkJob } from './eval-queue.js';
+import { finishIfComplete } from './finish.js';
+
+/** A document of a run's plan. */
+export interface DocRef {
+  task: string;
+  docId: string;
+}
+
+const keyOf = (task: string, docId: string) => `${task}\u0000${docId}`;
+
+/** The documents of a run in jobs waiting, delayed, paused or being worked on. */
+async function pendingDocuments(queue: Queue.Queue<ChunkJob>, runId: string): Promise<Set<string>> {
+  const jobs = await queue.getJobs(['waiting', 'active', 'delayed', 'paused']);
+  const keys = new Set<string>();
+  for (const job of jobs)
+    if (job?.data.runId === runId) for (const id of job.data.docIds) keys.add(keyOf(job.data.task, id));
+  return keys;
+}
+
+/** Adds jobs of at most `chunk` documents each (per task, in plan order); returns how many. */
+export async function addJobs(
+  queue: Queue.Queue<ChunkJob>,
+  runId: string,
+  docs: readonly DocRef[],
+  opts: { chunk: number; noCache: boolean },
+): Promise<number> {
+  const jobs: ChunkJob[] = [];
+  for (const task of [...new Set(docs.map((d) => d.task))]) {
+    const ids = docs.filter((d) => d.task === task).map((d) => d.docId);
+    for (let i = 0; i < ids.length; i += opts.chunk)
+      jobs.push({ runId, task, docIds: ids.slice(i, i + opts.chunk), noCache: opts.noCache });
+  }
+  // Fresh ids: Bull ignores a job whose id it still holds (completed jobs are kept), so re-using
+  // ids would silently queue nothing.
+  const batch = randomBytes(3).toString('hex');
+  await Promise.all(jobs.map((job, i) => queue.add('chunk', job, { jobId: `${runId}:${job.task}:${batch}:${i}` })));
+  return jobs.length;
+}
+
+/**
+ * Queues the documents of `plan` that are stored nowhere and in no job (and, with `failed`, those
+ * stored as failed, whose rows are cleared so that the run finishes only when they are redone). A
+ * run with nothing left to do and nothing in the queue is finished here.
+ * Reads the queue before the store: a job that completes in between has stored its documents.
+ */
+export async function queueMissing(
+  store: Store,
+  queue: Queue.Queue<ChunkJob>,
+  run: Run,
+  plan: readonly DocRef[],
+  opts: { chunk: number; noCache: boolean; failed: boolean },
+): Promise<{ documents: number; jobs: number }> {
+  const pending = await pendingDocuments(queue, run.id);
+  const stored = new Map((await store.documents(run.id)).map((r) => [keyOf(r.task, r.doc_id), r.status]));
+  const wanted = plan.filter((d) => {
+    const key = keyOf(d.task, d.docId);
+    const status = stored.get(key);
+    return !pending.has(key) && (status === undefined || (opts.failed && status === 'failed'));
+  });
+  const failed = wanted.filter((d) => stored.get(keyOf(d.task, d.docId)) === 'failed');
+  if (failed.length) await store.forgetFailed(run.id, failed);
+  const jobs = await addJobs(queue, run.id, wanted, opts);
+  if (jobs === 0 && pending.size === 0) {
+    if (run.status === 'queued') await store.transition(run.id, 'queued', 'running');
+    await finishIfComplete(store, { ...run, status: 'running' });
+  }
+  return { documents: wanted.length, jobs };
+}
+
+/**
+ * Re-queues the missing documents of every queued run (not cancelled, not foreground) that has been
+ * unchanged for `minAgeMs`, and finishes those with nothing left; logs each. A run whose
+ * plan cannot be made here (a model this process does not know) is left to others.
+ */
+export async function reconcile(
+  store: Store,
+  queue: Queue.Queue<ChunkJob>,
+  planOf: (run: Run) => DocRef[],
+  opts: { chunk: number; minAgeMs: number; log?: (message: string) => void; runIds?: readonly string[] },
+): Promise<number> {
+  let requeued = 0;
+  for (const run of await store.queuedRuns(opts.runIds)) {
+    // A run just (re-)queued may not have its jobs in Redis yet.
+    if (Date.now() - Date.parse(run.updated_at) < opts.minAgeMs) continue;
+    let plan: DocRef[];
+    try {
+      plan = planOf(run);
+    } catch {
+      continue;
+    }
+    const { documents, jobs } = await queueMissing(store, queue, run, plan, {
+      chunk: opts.chunk,
+      noCache: false,
+      failed: false,
+    });
+    if (documents > 0)
+      opts.log?.(`run ${run.id}: ${documents} documents had no job (lost from Redis?); re-queued in ${jobs} jobs`);
+    requeued += documents;
+  }
+  return requeued;
+}
+
+/** The documents a run covers, as the plan of its model and release gives them. */
+export function runPlan(run: Run, provider: ModelProvider, release: Release): DocRef[] {
+  const tasks = (JSON.parse(run.tasks) as string[]).map(findTask);
+  return planDocuments({ tasks, shot: run.shot as Shot, limit: run.doc_limit ?? undefined }, provider, release).map(
+    (it) => ({ task: it.task.id, docId: it.doc.id }),
+  );
+}
+
+/**
+ * Reconciles now and then every `everyMs` (JCB_RECONCILE_MS, default 60 s) until stopped; a failed
+ * round (Redis or the store away) is logged and tried again next time.
+ */
+export function reconcileEvery(
+  everyMs: number,
+  round: () => Promise<unknown>,
+  log?: (message: string) => void,
+): () => void {
+  let busy = false;
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      await round();
+    } catch (err) {
+      log?.(`reconciliation failed: ${(err as Error).message}`);
+    } finally {
+      busy = false;
+    }
+  };
+  void tick();
+  const timer = setInterval(() => void tick(), everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

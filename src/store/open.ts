@@ -1,0 +1,78 @@
+// Opening a store: a PostgreSQL pool that survives dropped connections, or an SQLite file (read-only
+// when it cannot be written), migrated under a lock.
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { describeStore } from './errors.js';
+import { isCurrent, migrateLocked } from './migrations.js';
+import type { Database } from './schema.js';
+
+export interface Opened {
+  db: Kysely<Database>;
+  /** For people: a path, or PostgreSQL host and database (no password). */
+  where: string;
+  readOnly: boolean;
+}
+
+export async function openPostgres(url: string): Promise<Opened> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection the server closes (a restart, pg_terminate_backend) is reported here and
+  // dropped from the pool; unheard, it would kill the process. The next query opens a new one.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateLocked(db as Kysely<unknown>, { kind: 'postgres' });
+  } catch (err) {
+    await db.destroy().catch(() => {});
+    throw err;
+  }
+  return { db, where: describeStore({ kind: 'postgres', url }), readOnly: false };
+}
+
+const READ_ONLY = /^(SQLITE_READONLY|SQLITE_CANTOPEN|EACCES|EPERM|EROFS)/;
+
+export async function openSqlite(file: string): Promise<Opened> {
+  const where = describeStore({ kind: 'sqlite', file });
+  let sqlite: BetterSqlite3.Database | undefined;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    sqlite = new BetterSqlite3(file);
+    // Waiting for another process's lock (a migration, a write) rather than failing at once.
+    sqlite.pragma('busy_timeout = 10000');
+    // Several processes (a run and `jcb runs`) may share the file.
+    sqlite.pragma('journal_mode = WAL');
+    // With WAL, NORMAL syncs at checkpoints rather than at every commit: a crashed process loses
+    // nothing, and each stored document costs no fsync.
+    sqlite.pragma('synchronous = NORMAL');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    await migrateLocked(db as Kysely<unknown>, { kind: 'sqlite', sqlite });
+    return { db, where, readOnly: false };
+  } catch (err) {
+    sqlite?.close();
+    const code = (err as { code?: string }).code ?? '';
+    if (!existsSync(file) || !READ_ONLY.test(code)) throw err;
+    return openSnapshot(file, where);
+  }
+}
+
+/**
+ * A store that cannot be written is read from a private copy: SQLite cannot read a WAL-mode file
+ * in a folder where it may not create its shared-memory file, even read-only. Writes then fail
+ * (SQLITE_READONLY), which the commands report as a read-only store.
+ */
+async function openSnapshot(file: string, where: string): Promise<Opened> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-readonly-'));
+  const copy = path.join(dir, path.basename(file));
+  copyFileSync(file, copy);
+  if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
+  const sqlite = new BetterSqlite3(copy, { readonly: true });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  if (!(await isCurrent(db as Kysely<unknown>))) {
+    await db.destroy();
+    throw Object.assign(new Error('read-only and made by an older jcb'), { code: 'SQLITE_READONLY' });
+  }
+  return { db, where, readOnly: true };
+}

@@ -1,0 +1,145 @@
+// The real Bolt app in Socket Mode against a stand-in of Slack's Socket Mode service on loopback
+// (bench/socket-stand-in.ts): envelopes for a slash command, a button and an event are acknowledged by
+// envelope id and answered as over HTTP; a refresh reconnects; after a dropped connection nothing is
+// lost and nothing is done twice.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSocketStandIn, type SocketStandIn } from '../bench/socket-stand-in.js';
+import { createBot, type Bot } from '../handlers/app.js';
+import { createServices } from '../src/services.js';
+import { FIXTURE_RELEASE, freshStore, inThreadTokenizer, testModelsFile, type TestStore } from './helpers.js';
+
+const APP_TOKEN = 'xapp-1-test';
+
+describe('the bot in Socket Mode', () => {
+  let slack: SocketStandIn;
+  let bot: Bot;
+  let store: TestStore;
+  const models = testModelsFile();
+
+  const posts = () => slack.calls.filter((c) => c.method === 'chat.postMessage');
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(check()).toBe(true);
+  };
+  const acked = (id: string) => slack.acks.filter((a) => a.envelope_id === id);
+  let trigger = 0;
+  const slashCommand = (text: string, user = 'U1') =>
+    slack.send('slash_commands', {
+      token: 'legacy',
+      team_id: 'T1',
+      channel_id: 'C1',
+      user_id: user,
+      command: '/jcb',
+      text,
+      api_app_id: 'A1',
+      response_url: slack.responseUrl,
+      trigger_id: `trigger-${++trigger}`,
+    });
+
+  beforeEach(async () => {
+    store = await freshStore('sqlite');
+    slack = await startSocketStandIn(APP_TOKEN);
+    const env = {
+      JCB_DATA_DIR: FIXTURE_RELEASE,
+      JCB_MODELS: models,
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_APP_TOKEN: APP_TOKEN,
+      SLACK_API_URL: slack.apiUrl,
+      JCB_QUEUE_PREFIX: `jcbsocket-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+      ...store.env,
+    };
+    bot = createBot(env, createServices({ env, tokenizer: inThreadTokenizer() }));
+    await bot.start();
+    await slack.connected(1);
+  });
+
+  afterEach(async () => {
+    await bot.stop();
+    await slack.close();
+  });
+
+  it('acks a slash command envelope by its id and posts the run in a thread', async () => {
+    const id = slashCommand('run mr gpt-4o A_p1');
+    await until(() => posts().length === 4);
+    expect(acked(id)).toHaveLength(1);
+    const [parent, ...replies] = posts();
+    expect(parent.body.text).toContain('MR · gpt-4o (replay of the released generation)');
+    expect(replies.map((r) => r.body.thread_ts)).toEqual(Array(3).fill('1.000100'));
+    // The connection was opened with the app-level token, once.
+    expect(slack.calls.filter((c) => c.method === 'apps.connections.open')).toHaveLength(1);
+  });
+
+  it('answers a bad command in the ack of its envelope', async () => {
+    const id = slashCommand('frobnicate');
+    await until(() => acked(id).length === 1);
+    expect(acked(id)[0].payload).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringMatching(/Unknown command "frobnicate"/),
+    });
+  });
+
+  it('acks an interactive envelope (a button) and an events_api envelope (a mention), and answers both', async () => {
+    const button = slack.send('interactive', {
+      type: 'block_actions',
+      user: { id: 'U1' },
+      team: { id: 'T1' },
+      api_app_id: 'A1',
+      trigger_id: 'trigger-button',
+      channel: { id: 'C1' },
+      container: { type: 'message', message_ts: '1.000100', channel_id: 'C1' },
+      response_url: slack.responseUrl,
+      actions: [
+        {
+          type: 'button',
+          action_id: 'run_other_shot',
+          block_id: 'run:{"t":"mr","m":"gpt-4o","d":"A_p1","s":"zero"}',
+          action_ts: '1.2',
+        },
+      ],
+    });
+    await until(() => posts().length === 4);
+    expect(acked(button)).toHaveLength(1);
+    expect(posts()[0].body.text).toContain('one-shot');
+    const mention = slack.send('events_api', {
+      type: 'event_callback',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      event_id: 'Ev-socket-1',
+      event_time: 1,
+      event: { type: 'app_mention', user: 'U1', channel: 'C1', text: '<@UBOT> help', ts: '9.1' },
+    });
+    await until(() => posts().length === 5);
+    expect(acked(mention)).toHaveLength(1);
+    expect(posts()[4].body).toMatchObject({ thread_ts: '9.1' });
+  });
+
+  it('reconnects when Slack asks for a refresh, and goes on working', async () => {
+    slack.refresh();
+    await slack.connected(2);
+    expect(slack.calls.filter((c) => c.method === 'apps.connections.open')).toHaveLength(2);
+    const id = slashCommand('run mr gpt-4o A_p1');
+    await until(() => posts().length === 4);
+    expect(acked(id)).toHaveLength(1);
+  });
+
+  it('after a dropped connection, loses no envelope and works none twice', async () => {
+    // Handled, but its ack lost with the connection: Slack sends it again on the next one.
+    slack.loseAcks = true;
+    const handled = slashCommand('run mr gpt-4o A_p1');
+    await until(() => posts().length === 4);
+    slack.drop();
+    slack.loseAcks = false;
+    // Sent while no connection is open: delivered on the next one.
+    const meanwhile = slashCommand('run mr gpt-4o B_p1');
+    await slack.connected(2);
+    await until(() => acked(handled).length === 1 && acked(meanwhile).length === 1);
+    await until(() => posts().length === 8);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(posts()).toHaveLength(8);
+    expect(
+      posts()
+        .filter((p) => !p.body.thread_ts)
+        .map((p) => String(p.body.text).match(/document (\S+):/)?.[1]),
+    ).toEqual(['A_p1', 'B_p1']);
+  });
+});
