@@ -125,7 +125,7 @@ describe('commands and their errors', () => {
 
   it('names the extra arguments and the pending command', () => {
     expect(refusal('cancel r1 r2 r3').message).toBe('Too many arguments for "cancel": "r2 r3".');
-    expect(refusal('audit', 'slack').message).toBe('"/jcb audit" is not available yet.');
+    expect(refusal('doctor').message).toBe('"jcb doctor" is not available yet.');
   });
 
   it('gives each command its hint', () => {
@@ -195,17 +195,18 @@ describe('help text', () => {
   });
 
   it('lists every command of a face with its pending mark, and how to see one in full', () => {
-    expect(helpEntries('slack').find((e) => e.name === 'audit')).toEqual({
-      name: 'audit',
-      usage: '/jcb audit',
-      summary: 'Who ran what, when (the audit log).',
+    const doctor = COMMANDS.find((c) => c.name === 'doctor')!.summary;
+    expect(helpEntries('terminal').find((e) => e.name === 'doctor')).toEqual({
+      name: 'doctor',
+      usage: 'jcb doctor',
+      summary: doctor,
       pending: true,
     });
     expect(helpEntries('terminal').find((e) => e.name === 'tasks')!.pending).toBe(false);
     const text = overview('terminal', 70);
     expect(text.split('\n')[0]).toBe('jcb — J-ClinicalBench harness');
     expect(text).toContain('  jcb run <task>');
-    expect(text).toContain('      Who ran what, when (the audit log). (not available yet)');
+    expect(text.replace(/\s+/g, ' ')).toContain(` jcb doctor ${doctor} (not available yet) `);
     expect(
       text.endsWith('\n\njcb <command> --help describes every option of a command; jcb\n--version prints the version.'),
     ).toBe(true);
