@@ -1,6 +1,6 @@
 // Vitest for the mutation run (stryker.config.json): the unit tests of the mutated scope. Left out are the
 // conformance test and the snapshot of the zero-shot scores (the whole release, minutes per run), and the
-// integration tests of the bot, queue, store, faces and live models (Redis, PostgreSQL, child processes),
+// integration tests of the bot, queue, store, faults, faces and live models (Redis, PostgreSQL, child processes),
 // which reach the scope only through services.
 import { defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.js';
@@ -27,6 +27,11 @@ export default mergeConfig(
         'test/array-file*.test.ts',
         'test/live-*.test.ts',
         'test/*snapshot*.test.ts',
+        'test/faults*.test.ts',
+        'test/free-text*.test.ts',
+        'test/socket-mode*.test.ts',
+        'test/blocks-hostile*.test.ts',
+        'test/honest-scores*.test.ts',
       ],
     },
   }),
