@@ -2,11 +2,9 @@
 // marked inside their sentence, ROUGE-L's matched tokens in bold. The marks are computed in src/; this
 // only draws them (readable without colour), escaping every data text through the text.ts helpers.
 import type { KnownBlock } from '@slack/types';
-import type { Comparison, Mark, MarkedText } from '../../src/tasks/types.js';
+import { MARKS, MARKS_LEGEND } from '../../src/format.js';
+import type { Comparison, MarkedText } from '../../src/tasks/types.js';
 import { context, fields, section } from './text.js';
-
-export const MARKS: Record<Mark, string> = { matched: '✓', missed: '✗', extra: '+' };
-export const LEGEND = '✓ matched · ✗ missed (gold only) · + extra (output only)';
 
 /** Slack's formatting characters in data are shown as look-alikes so that data never formats the view. */
 const FORMATTING = /[*_~`]/g;
@@ -28,7 +26,7 @@ export function listColumns(c: Extract<Comparison, { kind: 'items' }>): KnownBlo
       column('Gold', [...matched, ...c.missed.map((text) => ({ text, mark: 'missed' as const }))]),
       column('Output', [...matched, ...c.extra.map((text) => ({ text, mark: 'extra' as const }))]),
     ),
-    context(LEGEND),
+    context(MARKS_LEGEND),
   ];
 }
 
@@ -48,7 +46,7 @@ export function entityBlocks(c: Extract<Comparison, { kind: 'entities' }>): Know
   return [
     section(`*Sentence* (entities marked by position and kind)\n${inlineEntities(c.sentence)}`),
     fields(column('Gold entities', c.gold), column('Predicted', c.predicted)),
-    context(LEGEND),
+    context(MARKS_LEGEND),
   ];
 }
 
