@@ -67,7 +67,9 @@ describe.skipIf(!data)('live models of data/models.yml through jcb', () => {
     const args = ['eval', 'examqa', 'gpt-4o-live', '--limit', '6', '--shot', 'zero', '--concurrency', '1'];
     const stopped = await jcb([...args, '--max-cost', '0.001'], env);
     expect(stopped.code).toBe(75);
-    expect(stopped.err).toMatch(/stopped: --max-cost \$0\.001 reached \(\$0\.0012 spent\), 3 of 6 done; resume with .* --run (\S+)/);
+    expect(stopped.err).toMatch(
+      /stopped: --max-cost \$0\.001 reached \(\$0\.0012 spent\), 3 of 6 done; resume with .* --run (\S+)/,
+    );
     expect(api.bodies.length - before).toBe(3);
     const runId = /--run (\S+)/.exec(stopped.err)![1];
     const resumed = await jcb([...args, '--run', runId, '--json'], env);

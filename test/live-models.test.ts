@@ -83,7 +83,10 @@ describe('per-family request parameters', () => {
     expect(body).toEqual({ ...fields, stream: false, messages: [{ role: 'user', content: expect.any(String) }] });
     const shown = services.modelRequest(alias);
     expect(shown.url).toBe('https://api.openai.com/v1/chat/completions');
-    expect(services.modelRequest(alias).body).toEqual({ ...body, messages: [{ role: 'user', content: '<the prompt>' }] });
+    expect(services.modelRequest(alias).body).toEqual({
+      ...body,
+      messages: [{ role: 'user', content: '<the prompt>' }],
+    });
   });
 
   it('sends an OpenAI-compatible server its extra body parameters, without a key', async () => {

@@ -19,7 +19,11 @@ function firstSentence(message: string): string {
     .trim();
   const sentence = /^[\s\S]*?[.。](?=\s|$)/.exec(line)?.[0] ?? line;
   // Callers end the line themselves: no full stop of the provider's own.
-  return sentence.replace(/\s+/g, ' ').trim().slice(0, 160).replace(/[.。]$/, '');
+  return sentence
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 160)
+    .replace(/[.。]$/, '');
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   type ModelProvider,
 } from './provider.js';
 import type { LiveModelConfig } from './registry.js';
-import { chatFields, requestParameters } from './request.js';
+import { baseUrlOf, chatFields, requestParameters } from './request.js';
 
 interface HttpError {
   status?: number;
@@ -51,7 +51,8 @@ export function classifyError(err: unknown): Failure {
   }
   if (status !== undefined) return { retryable: false, message: `HTTP ${status}: ${message}` };
   // A body that is not JSON (a proxy's error page, a cut connection) is the server's fault, like a 5xx.
-  if (e.name === 'SyntaxError' || /JSON/.test(message)) return { retryable: true, message: `invalid response body: ${message}` };
+  if (e.name === 'SyntaxError' || /JSON/.test(message))
+    return { retryable: true, message: `invalid response body: ${message}` };
   if (e.name === 'TimeoutError' || /timed? ?out/i.test(message))
     return { retryable: true, message: `timeout: ${message}` };
   if (/connection|ECONNREFUSED|ECONNRESET|fetch failed|socket/i.test(message)) return { retryable: true, message };
@@ -72,6 +73,7 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
       `Export ${config.apiKeyEnv}, or use a replayed or baseline model.`,
     );
   }
+  const baseUrl = baseUrlOf(config, options.env);
   const chat = new ChatOpenAI({
     ...chatFields(config),
     // Servers without keys (vLLM, Ollama) still need a non-empty one for the client.
@@ -79,7 +81,8 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
     timeout: config.timeoutMs,
     // Retries are ours: LangChain's would not honour Retry-After nor report attempts.
     maxRetries: 0,
-    configuration: config.baseUrl ? { baseURL: config.baseUrl } : undefined,
+    // The services' env, not the process's: the SDK itself would read OPENAI_BASE_URL from process.env.
+    configuration: baseUrl ? { baseURL: baseUrl } : undefined,
   });
   const slots = new Semaphore(config.concurrency);
   const rate = new RateLimiter(config.rpm);
@@ -91,7 +94,7 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
 
   return {
     config,
-    fingerprint: fingerprintOf(config),
+    fingerprint: fingerprintOf(config, baseUrl),
     concurrency: config.concurrency,
     generate: (req: GenerateRequest): Promise<Generation> =>
       slots.use(async () => {
@@ -143,12 +146,13 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
  * What determines a live model's outputs besides the prompt: the response cache's key. The fields of
  * before per-family parameters keep their values, so that earlier cached answers stay found.
  */
-function fingerprintOf(config: LiveModelConfig): Record<string, unknown> {
+function fingerprintOf(config: LiveModelConfig, baseUrl: string | undefined): Record<string, unknown> {
   const p = requestParameters(config);
   return {
     provider: config.provider,
     model: config.model,
-    baseUrl: config.baseUrl ?? null,
+    // Answers of one model name from two servers are not the same answers.
+    baseUrl: baseUrl ?? null,
     temperature: p.temperature ?? null,
     maxTokens: p.maxTokens,
     ...(p.reasoningEffort ? { reasoningEffort: p.reasoningEffort } : {}),

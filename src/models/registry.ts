@@ -85,7 +85,8 @@ const modelEntry = z
   })
   // OpenAI's reasoning models answer HTTP 400 to any temperature but the default (1).
   .refine(
-    (m) => !('temperature' in m) || typeof m.temperature !== 'number' || m.temperature === 1 || !isReasoningFamily(m.model),
+    (m) =>
+      !('temperature' in m) || typeof m.temperature !== 'number' || m.temperature === 1 || !isReasoningFamily(m.model),
     {
       path: ['temperature'],
       message: 'reasoning models (gpt-5*, o1*, o3*, o4*) refuse any temperature but the default: leave it out',

@@ -47,9 +47,17 @@ export function requestBody(config: LiveModelConfig, prompt: string): Record<str
   return { ...params, stream: false, messages: [{ role: 'user', content: prompt }] };
 }
 
+/**
+ * The base URL a model's requests go to: its `baseUrl`, else OPENAI_BASE_URL (the OpenAI SDK's own
+ * variable), else undefined for the OpenAI API itself.
+ */
+export function baseUrlOf(config: LiveModelConfig, env: NodeJS.ProcessEnv): string | undefined {
+  return config.baseUrl ?? (env.OPENAI_BASE_URL || undefined);
+}
+
 /** Where the request goes. */
 export function requestUrl(config: LiveModelConfig, env: NodeJS.ProcessEnv): string {
-  const base = config.baseUrl ?? env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
+  const base = baseUrlOf(config, env) ?? 'https://api.openai.com/v1';
   return `${base.replace(/\/$/, '')}/chat/completions`;
 }
 

@@ -284,7 +284,7 @@ async function beginImmediate(sqlite: BetterSqlite3.Database, timeoutMs = 60_000
   const busy = sqlite.pragma('busy_timeout', { simple: true }) as number;
   sqlite.pragma('busy_timeout = 0');
   try {
-    for (const start = Date.now(); ; ) {
+    for (const start = Date.now(); ;) {
       try {
         sqlite.exec('BEGIN IMMEDIATE');
         return;
