@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pairedBootstrap, scoreInterval, seededRandom } from '../src/metrics/bootstrap.js';
 import { TASKS_BY_ID } from '../tasks/index.js';
 import { createServices } from '../src/services.js';
-import { FIXTURE_RELEASE, inThreadTokenizer } from './helpers.js';
+import { FIXTURE_ENV, inThreadTokenizer } from './helpers.js';
 
 const examqa = TASKS_BY_ID.get('examqa')!; // headline = mean of per-document accuracy
 const docs = (bits: number[]) => bits.map((accuracy) => ({ accuracy }));
@@ -41,7 +41,7 @@ describe('bootstrap intervals', () => {
 
 describe('jcb compare', () => {
   it('compares two models on the documents both have', async () => {
-    const s = createServices({ env: { JCB_DATA_DIR: FIXTURE_RELEASE }, tokenizer: inThreadTokenizer() });
+    const s = createServices({ env: { ...FIXTURE_ENV }, tokenizer: inThreadTokenizer() });
     const rows = await s.compare('gpt-4o', 'gpt-4o', 'mr');
     expect(rows).toEqual([
       { task: 'mr', documents: 2, result: expect.objectContaining({ difference: 0, significant: false }) },

@@ -13,6 +13,7 @@ import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { createServices } from '../src/services.js';
 import { detectPersonalInformation } from '../src/privacy/detect.js';
 import {
+  FIXTURE_ENV,
   FIXTURE_RELEASE,
   freshStore,
   inThreadTokenizer,
@@ -58,7 +59,7 @@ describe('the Slack bot', () => {
 
   const start = async (extra: Record<string, string> = {}) => {
     env = {
-      JCB_DATA_DIR: FIXTURE_RELEASE,
+      ...FIXTURE_ENV,
       JCB_MODELS: models,
       TEST_OPENAI_KEY: 'sk-test',
       SLACK_BOT_TOKEN: TOKEN,
@@ -699,7 +700,7 @@ describe('per-user limits and the allowlist', () => {
       .post(/.*/)
       .reply(200, (_u, b) => (said.push((b as { text: string }).text), 'ok'));
     const env = {
-      JCB_DATA_DIR: FIXTURE_RELEASE,
+      ...FIXTURE_ENV,
       JCB_MODELS: testModelsFile(),
       TEST_OPENAI_KEY: 'sk-test',
       SLACK_BOT_TOKEN: TOKEN,

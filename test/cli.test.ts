@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chatCompletion, FIXTURE_RELEASE, INVALID_KEY, refusal, standInServer } from './helpers.js';
+import { chatCompletion, FIXTURE_ENV, FIXTURE_RELEASE, INVALID_KEY, refusal, standInServer } from './helpers.js';
 
 const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
 
-function jcb(args: string[], env: Record<string, string | undefined> = { JCB_DATA_DIR: FIXTURE_RELEASE }) {
+function jcb(args: string[], env: Record<string, string | undefined> = { ...FIXTURE_ENV }) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
     encoding: 'utf8',
     env: { ...process.env, JCB_DATA_DIR: undefined, ...env },
@@ -128,7 +128,7 @@ describe('the jcb CLI', () => {
 describe('jcb eval from the terminal', () => {
   it('evaluates, stores, lists and shows a run in the embedded store', () => {
     const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-cli-')), 'jcb.sqlite');
-    const env = { JCB_DATA_DIR: FIXTURE_RELEASE, JCB_STORE: store };
+    const env = { ...FIXTURE_ENV, JCB_STORE: store };
     const ran = jcb(['eval', 'irs', 'baseline'], env);
     expect(ran.code).toBe(0);
     expect(ran.out).toMatch(/Run \S+: baseline \(baseline\), one-shot — 3 documents computed now/);

@@ -4,20 +4,11 @@ import { createServices } from '../src/services.js';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freshStore, releaseDir } from './helpers.js';
+import { freshStore, PAPER_TABLE_4, releaseDir } from './helpers.js';
 
 const dir = releaseDir();
 
-// The paper's Table 4 (one-shot, ×100), for the cells that have released generations.
-const TABLE_4: Record<string, (number | null)[]> = {
-  'gpt-4o': [92.4, 44.1, 28.6, 33.7, 35.3, 38.7, 50.8, 41.2, 51.2, 76.8, 69.7, 80.0, 86.4],
-  'gpt-5': [94.5, 59.1, 33.7, 29.1, 25.6, 34.1, 45.4, 33.2, 64.9, 78.4, 78.0, 62.1, 86.2],
-  'llama-3': [54.5, 17.7, 8.2, 27.6, 34.7, 29.4, 54.3, 27.9, 17.3, 75.2, 32.7, 68.1, 91.3],
-  swallow: [null, 11.8, 7.7, 31.6, 34.9, 36.5, 57.9, 32.4, 27.4, 69.4, 52.7, 67.7, 91.8],
-  medswallow: [null, 15.6, 11.2, 31.1, 35.9, 37.6, 55.0, 38.5, 33.6, 69.2, 59.5, 71.8, 92.0],
-  'llm-jp': [null, 4.4, 8.8, 32.4, 34.6, 38.0, 51.8, 15.5, 15.8, 45.7, 36.6, 61.1, 87.2],
-  'sip-jmed': [null, 8.4, 8.9, 25.1, 34.0, 41.5, 51.3, 17.6, 16.7, 60.8, 46.4, 49.6, 79.2],
-};
+const TABLE_4 = PAPER_TABLE_4;
 
 describe.skipIf(!dir)('conformance with the release', () => {
   const services = createServices({ env: { ...process.env, JCB_DATA_DIR: dir } });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServices } from '../src/services.js';
 import {
+  FIXTURE_ENV,
   FIXTURE_RELEASE,
   freshStore,
   inThreadTokenizer,
@@ -34,7 +35,7 @@ describe.each(['sqlite', 'postgres'] as const)('evaluation runs on %s', (kind) =
   beforeEach(async () => {
     store = await freshStore(kind);
     services = createServices({
-      env: { JCB_DATA_DIR: FIXTURE_RELEASE, JCB_MODELS: models, TEST_OPENAI_KEY: 'sk-test', ...store.env },
+      env: { ...FIXTURE_ENV, JCB_MODELS: models, TEST_OPENAI_KEY: 'sk-test', ...store.env },
       tokenizer: inThreadTokenizer(),
       retryBaseDelayMs: 1,
     });

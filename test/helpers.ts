@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,6 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { createRougeTokenizer } from '../src/metrics/tokenizer/index.js';
+import { buildManifest } from '../src/release/manifest.js';
 
 export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
@@ -28,17 +30,60 @@ export const FIXTURE_RELEASE = (() => {
   return dir;
 })();
 
+/** The manifest of the miniature release (the real one's would refuse it), built as a pull would check it. */
+export const FIXTURE_MANIFEST = (() => {
+  const file = path.join(path.dirname(FIXTURE_RELEASE), 'manifest.json');
+  writeFileSync(file, JSON.stringify(buildManifest(FIXTURE_RELEASE, 'fixture')));
+  return file;
+})();
+
+/** What a test's environment sets to use the miniature release. */
+export const FIXTURE_ENV = { JCB_DATA_DIR: FIXTURE_RELEASE, JCB_RELEASE_MANIFEST: FIXTURE_MANIFEST };
+
 /** One in-thread tokenizer for a test file (workers are exercised by the conformance test). */
 export const inThreadTokenizer = () => createRougeTokenizer({ threads: 0 });
 
 /**
- * The release copy for the tests that need the real data. CI sets JCB_DATA_DIR; a laptop without
- * the release skips those tests, but CI must never skip them.
+ * The release copy for the tests that need the real data: JCB_DATA_DIR, else one already pulled into the
+ * user's folder (found by test/setup/global.ts). A laptop without either skips those tests; CI never does.
  */
 export function releaseDir(): string | undefined {
-  const dir = process.env.JCB_DATA_DIR;
+  const dir = process.env.JCB_DATA_DIR || process.env.JCB_TEST_RELEASE;
   if (!dir && process.env.CI) throw new Error('CI must set JCB_DATA_DIR: the conformance tests may not be skipped.');
   return dir || undefined;
+}
+
+/** The paper's Table 4 (one-shot, ×100) per model alias, in Table 4 order; null where it has no cell. */
+export const PAPER_TABLE_4: Record<string, (number | null)[]> = {
+  'gpt-4o': [92.4, 44.1, 28.6, 33.7, 35.3, 38.7, 50.8, 41.2, 51.2, 76.8, 69.7, 80.0, 86.4],
+  'gpt-5': [94.5, 59.1, 33.7, 29.1, 25.6, 34.1, 45.4, 33.2, 64.9, 78.4, 78.0, 62.1, 86.2],
+  'llama-3': [54.5, 17.7, 8.2, 27.6, 34.7, 29.4, 54.3, 27.9, 17.3, 75.2, 32.7, 68.1, 91.3],
+  swallow: [null, 11.8, 7.7, 31.6, 34.9, 36.5, 57.9, 32.4, 27.4, 69.4, 52.7, 67.7, 91.8],
+  medswallow: [null, 15.6, 11.2, 31.1, 35.9, 37.6, 55.0, 38.5, 33.6, 69.2, 59.5, 71.8, 92.0],
+  'llm-jp': [null, 4.4, 8.8, 32.4, 34.6, 38.0, 51.8, 15.5, 15.8, 45.7, 36.6, 61.1, 87.2],
+  'sip-jmed': [null, 8.4, 8.9, 25.1, 34.0, 41.5, 51.3, 17.6, 16.7, 60.8, 46.4, 49.6, 79.2],
+};
+
+/** A git repository holding a copy of `dir`, served by file:// as a mirror of the release. */
+export function gitMirror(dir: string): string {
+  const repo = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-mirror-')), 'release');
+  cpSync(dir, repo, { recursive: true });
+  execFileSync('chmod', ['-R', 'u+w', repo]); // a read-only copy (the shared release) cannot hold .git
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', repo, ...args], {
+      stdio: 'pipe',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@t',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@t',
+      },
+    });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'release');
+  return `file://${repo}`;
 }
 
 /** A models.yml for tests: the fixture's replay, the baseline, and live models that nock answers for. */

@@ -6,7 +6,7 @@ import { outputHash } from '../src/ratings.js';
 import { createServices } from '../src/services.js';
 import {
   chatCompletion,
-  FIXTURE_RELEASE,
+  FIXTURE_ENV,
   freshStore,
   inThreadTokenizer,
   testModelsFile,
@@ -40,7 +40,7 @@ describe('jcb judge and ratings --correlate', () => {
   beforeEach(async () => {
     store = await freshStore('sqlite');
     services = createServices({
-      env: { JCB_DATA_DIR: FIXTURE_RELEASE, JCB_MODELS: testModelsFile(), TEST_OPENAI_KEY: 'sk-test', ...store.env },
+      env: { ...FIXTURE_ENV, JCB_MODELS: testModelsFile(), TEST_OPENAI_KEY: 'sk-test', ...store.env },
       tokenizer: inThreadTokenizer(),
       retryBaseDelayMs: 1,
     });

@@ -6,14 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { createServices } from '../src/services.js';
-import {
-  FIXTURE_RELEASE,
-  freshStore,
-  inThreadTokenizer,
-  TEST_MODELS,
-  type TestStore,
-  localChatServer,
-} from './helpers.js';
+import { FIXTURE_ENV, freshStore, inThreadTokenizer, TEST_MODELS, type TestStore, localChatServer } from './helpers.js';
 
 /** A local model answering after `latencyMs` with the first drug of the prompt's note. */
 const localModel = (latencyMs: number) =>
@@ -42,7 +35,7 @@ describe('background evaluations', () => {
     store = await freshStore('sqlite');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-q-'));
     env = {
-      JCB_DATA_DIR: FIXTURE_RELEASE,
+      ...FIXTURE_ENV,
       JCB_MODELS: path.join(dir, 'models.yml'),
       JCB_QUEUE_PREFIX: `jcbtest-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
       JCB_QUEUE_LOCK_MS: '1500',
@@ -171,7 +164,7 @@ describe('a worker and Redis going away', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-rc-'));
     writeFileSync(path.join(dir, 'models.yml'), TEST_MODELS);
     const env = {
-      JCB_DATA_DIR: FIXTURE_RELEASE,
+      ...FIXTURE_ENV,
       JCB_MODELS: path.join(dir, 'models.yml'),
       REDIS_URL: `redis://127.0.0.1:${port}`,
       ...store.env,

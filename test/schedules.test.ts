@@ -6,14 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openScheduleQueue } from '../src/queue/eval-queue.js';
 import { installSchedules, loadSchedules, type Schedule } from '../src/queue/schedules.js';
 import { createServices } from '../src/services.js';
-import {
-  FIXTURE_RELEASE,
-  freshStore,
-  inThreadTokenizer,
-  TEST_MODELS,
-  type TestStore,
-  localChatServer,
-} from './helpers.js';
+import { FIXTURE_ENV, freshStore, inThreadTokenizer, TEST_MODELS, type TestStore, localChatServer } from './helpers.js';
 
 const nightly = (cron: string): Schedule => ({
   name: 'nightly',
@@ -65,7 +58,7 @@ describe('digests', () => {
     store = await freshStore('sqlite');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-dig-'));
     const env = {
-      JCB_DATA_DIR: FIXTURE_RELEASE,
+      ...FIXTURE_ENV,
       JCB_MODELS: path.join(dir, 'models.yml'),
       JCB_SCHEDULES: path.join(dir, 'schedules.yml'),
       ...store.env,

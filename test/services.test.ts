@@ -1,10 +1,10 @@
 // The services over a miniature release written for these tests (test/fixtures/release).
 import { describe, expect, it } from 'vitest';
 import { createServices } from '../src/services.js';
-import { FIXTURE_RELEASE, inThreadTokenizer } from './helpers.js';
+import { FIXTURE_ENV, FIXTURE_RELEASE, inThreadTokenizer } from './helpers.js';
 
 const services = (random = () => 0) =>
-  createServices({ env: { JCB_DATA_DIR: FIXTURE_RELEASE }, tokenizer: inThreadTokenizer(), random });
+  createServices({ env: { ...FIXTURE_ENV }, tokenizer: inThreadTokenizer(), random });
 
 describe('jcb score', () => {
   it('scores every file of a generated/ tree and compares it with results/', async () => {
@@ -100,7 +100,9 @@ describe('jcb run', () => {
 
 describe('jcb data check', () => {
   it('counts documents and matched rows per file', () => {
-    const checks = services().checkData();
+    const data = services().checkData();
+    expect(data.verdict).toMatch(/^WHOLE: all \d+ files match the manifest/);
+    const checks = data.tasks;
     const mr = checks.find((c) => c.task === 'mr')!;
     expect(mr.documents).toBe(3);
     expect(mr.files).toEqual([

@@ -59,7 +59,7 @@ export function jcbCommand(ctx: BotContext) {
         const posted = await post(client, target, leaderboardMessage(board));
         await client.filesUploadV2({
           channel_id: posted.channel!,
-          file: ctx.services.leaderboardChart(board),
+          file: await ctx.services.leaderboardChart(board),
           filename: `jcb-leaderboard-${board.source}-${board.shot}-shot.png`,
           title: `J-ClinicalBench leaderboard (${board.source}, ${board.shot}-shot)`,
         });

@@ -15,8 +15,12 @@ import { progressPrinter } from './progress.js';
 import { renderEstimate, renderModelRequest } from './render-request.js';
 import { everyDocumentFailed, failureCause } from '../evaluation/failure-cause.js';
 import { renderAudit } from '../privacy/audit-table.js';
+import { NoReleaseError } from '../release/data-dir.js';
+import { TASKS } from '../../tasks/index.js';
+import { checkOutput, checkWritable, writeOutput } from './output.js';
+import { sampleLines } from '../evaluation/samples.js';
+import { renderDataCheck, renderDoctor, runJson } from './render-more.js';
 import {
-  renderCheck,
   renderEval,
   renderLeaderboard,
   renderRun,
@@ -74,17 +78,43 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(result) : print(renderRun(result));
     }
     case 'score': {
-      const rows = await services.score(cmd.target);
-      return cmd.json
-        ? printJson(rows.map(({ task, model, file, n, score, metrics }) => ({ task, model, file, n, score, metrics })))
-        : print(renderScores(rows));
+      if (cmd.output) checkOutput(cmd.output);
+      const order = (id: string) => TASKS.findIndex((t) => t.id === id);
+      const rows = (await services.score(cmd.target)).sort((a, b) => order(a.task) - order(b.task));
+      const json = rows.map(({ task, model, file, n, score, metrics }) => ({ task, model, file, n, score, metrics }));
+      if (cmd.output)
+        writeOutput(cmd.output, {
+          json,
+          header: ['task', 'model', 'file', 'n', 'score', 'matches_release'],
+          rows: rows.map((r) => [
+            r.task,
+            r.model,
+            r.file,
+            r.n,
+            r.score,
+            r.matchesRelease === null ? '' : String(r.matchesRelease),
+          ]),
+        });
+      return cmd.json ? printJson(json) : print(renderScores(rows));
     }
     case 'leaderboard': {
+      if (cmd.chart) checkWritable(cmd.chart, '--chart');
+      if (cmd.output) checkOutput(cmd.output);
       const board = await services.leaderboard(cmd.shot, cmd.source);
       if (cmd.chart) {
-        writeFileSync(cmd.chart, services.leaderboardChart(board));
+        const format = cmd.chart.toLowerCase().endsWith('.svg') ? 'svg' : 'png';
+        writeFileSync(cmd.chart, await services.leaderboardChart(board, cmd.view ?? 'bars', format));
         process.stderr.write(`Chart written to ${cmd.chart}.\n`);
       }
+      if (cmd.output)
+        writeOutput(cmd.output, {
+          json: board,
+          header: ['model', ...board.columns.map((c) => c.label)],
+          rows: board.rows.map((r) => [
+            r.label,
+            ...r.cells.map((c) => (c === null ? null : Number((c * 100).toFixed(1)))),
+          ]),
+        });
       if (cmd.source === 'runs') {
         let paper;
         try {
@@ -103,6 +133,10 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       }
       if (cmd.queue && cmd.maxCost !== undefined)
         throw new UserError('--max-cost limits a run in this terminal, not a queued one.', 'Leave out --queue.');
+      if (cmd.output) checkOutput(cmd.output);
+      if (cmd.logSamples) checkWritable(cmd.logSamples, '--log-samples');
+      if (cmd.queue && cmd.logSamples)
+        throw new UserError('--log-samples writes when the run ends here; it does not go with --queue.');
       if (cmd.queue) {
         const queued = await services.enqueueEvaluation({ ...cmd, startedBy: 'terminal' });
         if (cmd.json) return printJson(queued);
@@ -146,6 +180,13 @@ async function execute(cmd: Command, services: Services): Promise<void> {
           }
           return;
         }
+        if (cmd.logSamples) writeFileSync(cmd.logSamples, sampleLines(await services.runDocuments(result.run.id)));
+        if (cmd.output)
+          writeOutput(cmd.output, {
+            json: result,
+            header: ['task', 'scored', 'failed', 'unreadable', 'score'],
+            rows: result.outcomes.map((o) => [o.task, o.n, o.failed, o.parseFailures, o.score]),
+          });
         if (cmd.json) printJson(result);
         else print(renderEval(result, await services.storeLocation()));
         if (everyDocumentFailed(result.outcomes)) {
@@ -174,11 +215,11 @@ async function execute(cmd: Command, services: Services): Promise<void> {
     }
     case 'runs': {
       const runs = await services.runs();
-      return cmd.json ? printJson(runs) : print(renderRuns(runs));
+      return cmd.json ? printJson(runs.map(runJson)) : print(renderRuns(runs));
     }
     case 'show': {
       const run = await services.show(cmd.runId);
-      return cmd.json ? printJson(run) : print(renderRunSummary(run));
+      return cmd.json ? printJson(runJson(run)) : print(renderRunSummary(run));
     }
     case 'export': {
       const files = await services.exportRun(cmd.runId, cmd.dir);
@@ -193,19 +234,38 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return print(`Added ${model.alias} (${model.provider}) to the model registry.`);
     }
     case 'data-pull': {
-      const dir = services.pullData(cmd.dir);
-      print(`The release is in ${dir}.\nexport JCB_DATA_DIR=${dir}`);
-      return;
+      const pulled = await services.pullData(cmd.dir, (t) => process.stderr.write(t));
+      return print(
+        pulled.fetched
+          ? `The release is in ${pulled.dir}: all ${pulled.files} files match the manifest.`
+          : `The release in ${pulled.dir} is already whole (${pulled.files} files match the manifest); nothing fetched.`,
+      );
     }
     case 'bot':
     case 'worker':
       return; // long-running: started by main()
     case 'status': {
       const runs = await services.status(cmd.runId);
-      return cmd.json ? printJson(runs) : print(renderStatus(runs));
+      return cmd.json ? printJson(runs.map(runJson)) : print(renderStatus(runs));
     }
     case 'compare': {
+      if (cmd.output) checkOutput(cmd.output);
       const rows = await services.compare(cmd.a, cmd.b, cmd.task, cmd.shot);
+      if (cmd.output)
+        writeOutput(cmd.output, {
+          json: rows,
+          header: ['task', 'documents', cmd.a, cmd.b, 'difference', 'low', 'high', 'significant'],
+          rows: rows.map((r) => [
+            r.task,
+            r.documents,
+            r.result?.a ?? null,
+            r.result?.b ?? null,
+            r.result?.difference ?? null,
+            r.result?.interval.low ?? null,
+            r.result?.interval.high ?? null,
+            r.result ? String(r.result.significant) : null,
+          ]),
+        });
       return cmd.json ? printJson(rows) : print(renderComparison(cmd.a, cmd.b, rows));
     }
     case 'ratings': {
@@ -231,8 +291,13 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return print(cancelSummary(run.id, removedJobs, heldJobs));
     }
     case 'data-check': {
-      const checks = services.checkData();
-      return cmd.json ? printJson(checks) : print(renderCheck(checks));
+      const check = services.checkData();
+      if (!check.whole) process.exitCode = 1;
+      return cmd.json ? printJson(check) : print(renderDataCheck(check));
+    }
+    case 'doctor': {
+      const items = await services.doctor();
+      return cmd.json ? printJson(items) : print(renderDoctor(items));
     }
   }
 }
@@ -290,9 +355,21 @@ export async function main(argv: string[]): Promise<number> {
       await startWorker(services, cmd.concurrency);
       return 0;
     }
-    await execute(cmd, services);
-    // A command may end with its own code (an interrupted run: 130 or 143).
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    try {
+      await execute(cmd, services);
+    } catch (err) {
+      // No release where jcb keeps its own: fetch it once, then do what was asked.
+      if (!(err instanceof NoReleaseError && err.defaultFolder) || cmd.kind === 'data-pull') throw err;
+      process.stderr.write(`jcb: no release yet; fetching it (about 40 MB) into ${services.releaseFolder()}.\n`);
+      try {
+        await services.pullData(undefined, (t) => process.stderr.write(t));
+      } catch (pullErr) {
+        if (!(pullErr instanceof UserError)) throw pullErr;
+        throw new UserError(`${err.message} Fetching it failed: ${pullErr.message}`, err.hint);
+      }
+      await execute(cmd, services);
+    }
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {
     const storeErr = asStoreError(err, storeLocation(process.env));
     if (storeErr) err = storeErr;

@@ -17,26 +17,9 @@ import type {
 import type { Metrics } from '../tasks/types.js';
 import { COVERAGE_LEGEND, coverageOf, isFull, showScore, type Coverage } from '../leaderboard/coverage.js';
 import { failureCause } from '../evaluation/failure-cause.js';
+import { table } from './table.js';
 
-/** East Asian wide characters take two columns in a terminal. */
-function width(s: string): number {
-  let w = 0;
-  for (const ch of s)
-    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch)
-      ? 2
-      : 1;
-  return w;
-}
-
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c + ' '.repeat(widths[i] - width(c)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
+export { table };
 
 /** Cuts long text with a visible marker, never silently. */
 export function shorten(text: string, max: number): string {
@@ -191,8 +174,12 @@ export function renderRunSummary(r: RunSummary): string {
     '',
     r.scores.length
       ? table(
-          ['task', 'scored', 'failed', 'unreadable', 'score', 'metrics'],
-          r.scores.map((s) => outcomeRow(s, r.run.doc_limit)),
+          ['task', 'scored', 'failed', 'unreadable', 'score', '95 % interval', 'metrics'],
+          r.scores.map((s) => {
+            const [task, n, failed, unreadable, score, metrics] = outcomeRow(s, r.run.doc_limit);
+            const interval = s.interval ? `${pct(s.interval.low)}–${pct(s.interval.high)}` : '–';
+            return [task, n, failed, unreadable, score, interval, metrics];
+          }),
         )
       : '(no aggregate yet: the run has not finished)',
     ...(r.failures.length

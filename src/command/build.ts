@@ -136,7 +136,7 @@ export function build(
     case 'data check':
       return { kind: 'data-check', json };
     case 'doctor':
-      return { kind: 'doctor' };
+      return { kind: 'doctor', json };
     case 'audit':
       return { kind: 'audit', json };
     default:

@@ -61,7 +61,6 @@ const OUTPUT: OptionSpec = {
   value: 'PATH',
   description: 'Also write the result to PATH: JSON, CSV or Markdown by its extension.',
   faces: 'terminal',
-  pending: true,
 };
 const TASK: PositionalSpec = { shown: '<task>', kind: 'task' };
 const MODEL: PositionalSpec = { shown: '<model>', kind: 'model' };
@@ -94,7 +93,6 @@ export const COMMANDS: readonly CommandSpec[] = [
         value: 'PATH',
         description: 'Write one JSONL line per document (id, prompt hash, output, parsed answer, scores).',
         faces: 'terminal',
-        pending: true,
       },
       OUTPUT,
       JSON_FLAG,
@@ -137,7 +135,6 @@ export const COMMANDS: readonly CommandSpec[] = [
         value: 'bars|heatmap',
         choices: ['bars', 'heatmap'],
         description: 'The chart: bars with intervals, or a models × settings heatmap.',
-        pending: true,
       },
       OUTPUT,
       JSON_FLAG,
@@ -281,10 +278,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'doctor',
     summary: 'Where the release, store, model registry and Redis are, and whether each works.',
     positionals: [],
-    options: [],
+    options: [JSON_FLAG],
     examples: ['doctor'],
     faces: 'terminal',
-    pending: true,
   },
   {
     name: 'worker',

@@ -27,7 +27,7 @@ export type Command =
       post?: string;
       /** Terminal: the file to write the chart to; PNG or SVG by its extension. */
       chart?: string;
-      /** Which chart: bars with intervals, or a models × settings heatmap (pending). */
+      /** Which chart: bars with intervals (the terminal's default), or a models × settings heatmap. */
       view?: 'bars' | 'heatmap';
       /** `-o/--output PATH`: also write the board there (JSON, CSV or Markdown by extension). */
       output?: string;
@@ -74,8 +74,8 @@ export type Command =
   | { kind: 'export'; runId: string; dir: string }
   | { kind: 'data-pull'; dir?: string }
   | { kind: 'data-check'; json: boolean }
-  /** `doctor`: where the release, store, model registry and Redis are, and whether each works (pending). */
-  | { kind: 'doctor' }
+  /** `doctor`: where the release, store, model registry and Redis are, and whether each works. */
+  | { kind: 'doctor'; json: boolean }
   /** `audit [--json]`: who sent free text to which model, when, with what findings (never the text). */
   | { kind: 'audit'; json: boolean }
   | { kind: 'bot' };

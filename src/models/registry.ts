@@ -1,5 +1,5 @@
 // The model registry (data/models.yml, or the file JCB_MODELS names), validated at the boundary.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -128,6 +128,8 @@ const parsed = new Map<string, { mtimeMs: number; models: ModelConfig[] }>();
 
 export function loadModels(env: NodeJS.ProcessEnv = process.env): ModelConfig[] {
   const file = registryPath(env);
+  if (!existsSync(file))
+    throw new UserError(`No model registry at ${file}.`, 'Point JCB_MODELS at a models.yml file, or unset it.');
   const { mtimeMs } = statSync(file);
   const known = parsed.get(file);
   if (known?.mtimeMs === mtimeMs) return known.models;

@@ -1,5 +1,7 @@
 // `jcb data check`: what the release holds per setting, and anything that does not fit.
-import type { Release } from './release.js';
+import { Release } from './release.js';
+import { releaseRoot } from './data-dir.js';
+import { describeProblems, loadManifest, verifyRelease, type ManifestCheck } from './manifest.js';
 import { taskOfFolder } from '../evaluation/score-file.js';
 import { evaluationDocuments } from '../evaluation/documents.js';
 import type { Document, Parsed, Task } from '../tasks/types.js';
@@ -92,4 +94,32 @@ export function checkRelease(release: Release): TaskCheck[] {
       })),
     };
   });
+}
+
+export interface DataCheck {
+  root: string;
+  /** The manifest's files compared by size and SHA-256. */
+  files: ManifestCheck;
+  /** Per setting; empty when files are missing or altered (nothing is read from a release that is not whole). */
+  tasks: TaskCheck[];
+  verdict: string;
+  whole: boolean;
+}
+
+/** `jcb data check`: the release against its manifest (hashed), then what it holds per setting. */
+export function checkData(env: NodeJS.ProcessEnv): DataCheck {
+  const root = releaseRoot(env, false);
+  const files = verifyRelease(root, loadManifest(env), true);
+  const problem = describeProblems(files);
+  if (problem)
+    return { root, files, tasks: [], whole: false, verdict: `NOT WHOLE: ${problem}. Run \`npx jcb data pull\`.` };
+  const tasks = checkRelease(new Release(root));
+  const troubled = tasks.filter((t) => t.problems.length || t.files.some((f) => f.problems.length)).length;
+  return {
+    root,
+    files,
+    tasks,
+    whole: true,
+    verdict: `WHOLE: all ${files.files} files match the manifest (sizes and SHA-256)${troubled ? `; ${troubled} settings have the notes above` : ''}.`,
+  };
 }

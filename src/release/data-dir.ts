@@ -1,23 +1,49 @@
-// Where the J-ClinicalBench release lives. It is read at run time and never shipped with jcb.
+// Where the J-ClinicalBench release lives, checked to be whole. It is read at run time and never shipped.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { releaseLocation } from './locate.js';
+import { describeProblems, loadManifest, verifyRelease } from './manifest.js';
 
-export const RELEASE_REPOSITORY = 'https://github.com/seiji-shimizu/J-ClinicalBench-release';
-export const DEFAULT_PULL_DIR = 'j-clinicalbench';
+/** No release where jcb looks: the terminal fetches one into the per-user folder when none is configured. */
+export class NoReleaseError extends UserError {
+  constructor(
+    message: string,
+    hint: string,
+    /** Whether the folder is jcb's own default (JCB_DATA_DIR unset), which `data pull` may fill. */
+    readonly defaultFolder: boolean,
+  ) {
+    super(message, hint);
+    this.name = 'NoReleaseError';
+  }
+}
 
-/** The release's root, from JCB_DATA_DIR or the folder `jcb data pull` makes, checked to be one. */
-export function releaseRoot(env: NodeJS.ProcessEnv = process.env): string {
-  const configured = env.JCB_DATA_DIR;
-  const root = path.resolve(configured || DEFAULT_PULL_DIR);
-  if (!existsSync(path.join(root, 'data', 'benchmarks'))) {
-    const where = configured ? `JCB_DATA_DIR=${configured} has no data/benchmarks folder` : 'JCB_DATA_DIR is not set';
-    throw new UserError(
+/**
+ * The release's root: JCB_DATA_DIR, else the per-user folder `jcb data pull` fills. Refused (UserError)
+ * when a file of the manifest is missing or has another size (unless `refuseIfNotWhole` is false: `data check`); NoReleaseError when there is none at all.
+ */
+export function releaseRoot(env: NodeJS.ProcessEnv = process.env, refuseIfNotWhole = true): string {
+  const { dir, configured } = releaseLocation(env);
+  if (!existsSync(path.join(dir, 'data'))) {
+    const where = configured
+      ? `JCB_DATA_DIR=${env.JCB_DATA_DIR} has no data folder`
+      : `JCB_DATA_DIR is not set and ${dir} holds none`;
+    throw new NoReleaseError(
       `No J-ClinicalBench release found: ${where}.`,
-      'Set JCB_DATA_DIR to a copy of the release, or run `npx jcb data pull` to fetch it into ./j-clinicalbench.',
+      `Set JCB_DATA_DIR to a copy of the release, or run \`npx jcb data pull\` to fetch it into ${releaseLocation({ ...env, JCB_DATA_DIR: '' }).dir}.`,
+      !configured,
     );
   }
-  return root;
+  if (!refuseIfNotWhole) return dir;
+  const problem = describeProblems(verifyRelease(dir, loadManifest(env)));
+  if (problem)
+    throw new UserError(
+      `The release at ${dir} is not whole: ${problem}.`,
+      configured
+        ? 'Point JCB_DATA_DIR at a whole copy, or run `npx jcb data pull` to replace it.'
+        : 'Run `npx jcb data pull` to replace it.',
+    );
+  return dir;
 }
 
 export function isDirectory(p: string): boolean {

@@ -14,7 +14,12 @@ export function readJsonRows(file: string): Row[] {
   const text = readFileSync(file, 'utf8');
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[')) {
-    const parsed: unknown = JSON.parse(text);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw new UserError(`${file} is not valid JSON (${(err as Error).message}).`);
+    }
     if (!Array.isArray(parsed)) throw new UserError(`${file}: expected a JSON array of rows.`);
     return parsed as Row[];
   }
@@ -26,10 +31,17 @@ export function readJsonRows(file: string): Row[] {
       try {
         return JSON.parse(line) as Row;
       } catch {
-        throw new UserError(`${file}:${i + 1}: not a JSON line.`);
+        throw new UserError(
+          `${file}:${i + 1} is not JSON: it reads "${shownStart(line)}".`,
+          'Expected a JSON array or JSON lines of generations.',
+        );
       }
     });
 }
+
+/** The start of a line as evidence, cut at 40 characters. */
+const shownStart = (line: string) =>
+  Array.from(line.trim()).length > 40 ? `${Array.from(line.trim()).slice(0, 40).join('')}…` : line.trim();
 
 export function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8'));

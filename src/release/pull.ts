@@ -1,36 +1,142 @@
-// `jcb data pull`: a shallow clone of the public release, for users who have no copy.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+// `jcb data pull`: fetches the release with git into a hidden folder beside its place, checks it against
+// the manifest, and only then renames it into place, so an interrupted or partial pull leaves nothing.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { DEFAULT_PULL_DIR, RELEASE_REPOSITORY } from './data-dir.js';
+import { releaseLocation } from './locate.js';
+import { describeProblems, loadManifest, verifyRelease } from './manifest.js';
 
-/** `JCB_RELEASE_URL` points at a mirror (or, in tests, at nothing). */
-export function pullRelease(dir = DEFAULT_PULL_DIR, env: NodeJS.ProcessEnv = process.env): string {
-  const url = env.JCB_RELEASE_URL || `${RELEASE_REPOSITORY}.git`;
-  const target = path.resolve(dir);
-  if (existsSync(target) && readdirSync(target).length > 0) {
-    if (existsSync(path.join(target, 'data', 'benchmarks'))) return target;
-    throw new UserError(`${target} exists and is not empty.`, 'Choose another folder with --dir.');
+export const RELEASE_REPOSITORY = 'https://github.com/seiji-shimizu/J-ClinicalBench-release';
+/** The upstream commit the manifest was built from (spec: platform.md, "The release as a download"). */
+export const PINNED_COMMIT = 'f7ea47a3ba39b8add6096f542054a0c0d814e8f7';
+
+export interface PullResult {
+  dir: string;
+  files: number;
+  /** False when a whole release was already there and nothing was fetched. */
+  fetched: boolean;
+}
+
+/** Runs git, passing its progress lines to `progress`; resolves with its exit code and last stderr line. */
+function git(args: string[], progress: (text: string) => void, onChild: (child: ChildProcess) => void) {
+  return new Promise<{ code: number | null; last: string }>((resolve) => {
+    const child = spawn('git', args, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+    });
+    onChild(child);
+    let last = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      // Progress is shown as git writes it; its errors are reported once, in jcb's own line.
+      const shown = chunk.replace(/^(fatal|error|remote: fatal|remote error):.*$\n?/gim, '');
+      if (shown) progress(shown);
+      const lines = chunk.split(/[\r\n]+/).filter((l) => l.trim());
+      if (lines.length) last = lines[lines.length - 1];
+    });
+    child.on('error', () => resolve({ code: -1, last: 'git could not be started' }));
+    child.on('close', (code) => resolve({ code, last: last.replace(/^fatal:\s*/, '').trim() }));
+  });
+}
+
+function fetchFailure(url: string, reason: string): UserError {
+  const offline = /resolve host|unable to access|network|connect|timed out/i.test(reason);
+  return new UserError(
+    `Could not fetch ${url}${offline ? ': the machine seems to be offline' : ''} (git: ${reason || 'no reason given'}).`,
+    'Check JCB_RELEASE_URL, or copy the release from a machine that has it and set JCB_DATA_DIR to that folder.',
+  );
+}
+
+/** A file `data pull` leaves in the folders it fills: only those may it replace. */
+const PULLED_MARKER = '.jcb-pulled';
+
+/**
+ * Fetches the release into `dir` (default: JCB_DATA_DIR, else the per-user folder) from JCB_RELEASE_URL
+ * (default: the public repository) at JCB_RELEASE_REF (default: the pinned commit, else the default
+ * branch when the remote lacks it). A whole release already there is kept; a partial one is replaced only if jcb fetched it.
+ * Errors: UserError when git is missing, the fetch fails, or what was fetched does not match the manifest.
+ */
+export async function pullRelease(
+  dir: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  progress: (text: string) => void = () => {},
+): Promise<PullResult> {
+  const target = dir ? path.resolve(dir) : releaseLocation(env).dir;
+  const manifest = loadManifest(env);
+  const present = existsSync(target) && readdirSync(target).length > 0;
+  if (present) {
+    if (!existsSync(path.join(target, 'data')) && !existsSync(path.join(target, 'results')))
+      throw new UserError(`${target} exists and is not empty.`, 'Choose another folder with --dir.');
+    if (!describeProblems(verifyRelease(target, manifest, true)))
+      return { dir: target, files: manifest.files.length, fetched: false };
+    // Only a folder jcb fetched itself is ever replaced: a hand-made copy is someone's data.
+    if (!existsSync(path.join(target, PULLED_MARKER)))
+      throw new UserError(
+        `${target} holds a release that is not whole, and jcb did not fetch it, so it will not replace it.`,
+        'Move that folder away (or repair it from the published release), then run `jcb data pull` again.',
+      );
   }
-  const git = spawnSync('git', ['--version'], { encoding: 'utf8' });
-  if (git.error) {
+  if (spawnSync('git', ['--version']).error) {
     throw new UserError(
       'git is not installed, and jcb fetches the release with it.',
       `Install git, or download ${RELEASE_REPOSITORY} as a zip, unpack it and set JCB_DATA_DIR to it.`,
     );
   }
-  const clone = spawnSync('git', ['clone', '--depth', '1', url, target], {
-    encoding: 'utf8',
-    env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
-  });
-  if (clone.status !== 0) {
-    const reason = (clone.stderr || '').trim().split('\n').pop() ?? '';
-    const offline = /resolve host|unable to access|network|connect/i.test(reason);
-    throw new UserError(
-      `Could not fetch ${url}${offline ? ': the machine seems to be offline' : ''} (${reason || `git exited with ${clone.status}`}).`,
-      'Copy the release from a machine that has it and set JCB_DATA_DIR to that folder.',
-    );
+  const url = env.JCB_RELEASE_URL || `${RELEASE_REPOSITORY}.git`;
+  const parent = path.dirname(target);
+  const base = path.basename(target);
+  mkdirSync(parent, { recursive: true });
+  // Leftovers of a pull that was killed outright (SIGKILL, power loss) are never in place: remove them.
+  for (const old of readdirSync(parent).filter((f) => f.startsWith(`.${base}.pull-`)))
+    rmSync(path.join(parent, old), { recursive: true, force: true });
+  const tmp = mkdtempSync(path.join(parent, `.${base}.pull-`));
+  let current: ChildProcess | undefined;
+  // Interrupted: git is stopped first, so that it writes nothing more into the folder being removed.
+  const abandon = () => {
+    const finish = () => {
+      rmSync(tmp, { recursive: true, force: true });
+      process.exit(130);
+    };
+    if (current && current.exitCode === null && current.signalCode === null) {
+      current.once('close', finish);
+      current.kill('SIGKILL');
+    } else finish();
+  };
+  process.once('SIGINT', abandon);
+  process.once('SIGTERM', abandon);
+  try {
+    const run = (args: string[]) => git(['-C', tmp, ...args], progress, (c) => (current = c));
+    await run(['init', '-q']);
+    const ref = env.JCB_RELEASE_REF || PINNED_COMMIT;
+    let fetched = await run(['fetch', '--depth', '1', '--progress', url, ref]);
+    if (
+      fetched.code !== 0 &&
+      !env.JCB_RELEASE_REF &&
+      !/repository|unable to access|resolve|connect/i.test(fetched.last)
+    )
+      fetched = await run(['fetch', '--depth', '1', '--progress', url, 'HEAD']); // a mirror without the pinned commit
+    if (fetched.code !== 0) throw fetchFailure(url, fetched.last);
+    const checkout = await run(['checkout', '-q', 'FETCH_HEAD']);
+    if (checkout.code !== 0) throw new UserError(`Could not check out the release (git: ${checkout.last}).`);
+    rmSync(path.join(tmp, '.git'), { recursive: true, force: true });
+    const problem = describeProblems(verifyRelease(tmp, manifest, true));
+    if (problem)
+      throw new UserError(
+        `The release fetched from ${url} is not the one jcb scores: ${problem}.`,
+        'Point JCB_RELEASE_URL (and JCB_RELEASE_REF) at a copy of the published release.',
+      );
+    writeFileSync(path.join(tmp, PULLED_MARKER), `${url}\n`);
+    if (present) {
+      const old = `${tmp}-old`;
+      renameSync(target, old);
+      renameSync(tmp, target);
+      rmSync(old, { recursive: true, force: true });
+    } else renameSync(tmp, target);
+    return { dir: target, files: manifest.files.length, fetched: true };
+  } finally {
+    process.off('SIGINT', abandon);
+    process.off('SIGTERM', abandon);
+    rmSync(tmp, { recursive: true, force: true });
   }
-  return target;
 }

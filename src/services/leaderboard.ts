@@ -1,7 +1,7 @@
 // Table 4: from the replayed generations (`paper`) or the latest stored runs (`runs`), and as a chart.
 import { pricesOf, runUsage } from '../evaluation/cost.js';
 import { coverageOf, scoreOrNull, type Coverage } from '../leaderboard/coverage.js';
-import { leaderboardPng } from '../leaderboard/chart.js';
+import { leaderboardChart, type ChartView } from '../leaderboard/vega.js';
 import type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
 import { scoreInterval } from '../metrics/bootstrap.js';
 import { loadModels } from '../models/registry.js';
@@ -89,7 +89,8 @@ export function leaderboardServices(ctx: ServiceContext) {
       return board;
     },
 
-    /** Table 4 as a PNG chart. */
-    leaderboardChart: (board: Leaderboard) => leaderboardPng(board),
+    /** Table 4 as a chart (Vega-Lite): the heatmap by default, which Slack posts; PNG bytes or SVG text. */
+    leaderboardChart: (board: Leaderboard, view: ChartView = 'heatmap', format: 'png' | 'svg' = 'png') =>
+      leaderboardChart(board, view, format),
   };
 }

@@ -82,6 +82,9 @@ export function runsServices(ctx: ServiceContext) {
     /** A stored run, or undefined. */
     findRun: async (id: string) => (await ctx.store()).getRun(id),
 
+    /** Every stored document of a run (for --log-samples). */
+    runDocuments: async (id: string) => (await ctx.store()).documents((await requireRun(ctx, id)).id),
+
     /** Writes a run in the release's layout under `dir`; `jcb score <dir>/generated` re-scores it. */
     async exportRun(id: string, dir: string): Promise<string[]> {
       const run = await requireRun(ctx, id);

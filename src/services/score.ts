@@ -4,6 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { scoreRows, taskOfFolder } from '../evaluation/score-file.js';
 import { readJsonRows } from '../release/files.js';
+import { validRows } from '../evaluation/rows.js';
 import { listGenerationFiles, shotOfFileName, type GenerationFile } from '../release/release.js';
 import type { DocScore, Metrics, Task } from '../tasks/types.js';
 import type { ServiceContext } from './context.js';
@@ -46,7 +47,7 @@ export async function scoreGenerationFile(
   task: Task,
   file: GenerationFile,
 ): Promise<ScoreRow & { documents: DocScore[] }> {
-  const scored = await scoreRows(task, readJsonRows(file.path), ctx.scoring);
+  const scored = await scoreRows(task, validRows(task, readJsonRows(file.path), file.path), ctx.scoring);
   const expected = file.resultsPath ? (JSON.parse(readFileSync(file.resultsPath, 'utf8')) as Metrics) : undefined;
   const model =
     ctx.replayModels().find((m) => m.provider === 'replay' && m.release === file.modelDir)?.alias ?? file.modelDir;

@@ -1,5 +1,5 @@
 // The results store: runs, each document's outcome, aggregates and the response cache, through Kysely.
-// SQLite (better-sqlite3) under .jcb/ by default; PostgreSQL when DATABASE_URL is set.
+// SQLite (better-sqlite3) in jcb's per-user folder by default; PostgreSQL when DATABASE_URL is set.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Kysely, Selectable } from 'kysely';
@@ -7,6 +7,7 @@ import { asStoreError } from './errors.js';
 import { openPostgres, openSqlite } from './open.js';
 import { retryOnConnectionLoss } from './retry.js';
 import type { StoreLocation } from './errors.js';
+import { defaultStoreFile } from '../release/locate.js';
 import type {
   Database,
   JudgementsTable,
@@ -22,10 +23,10 @@ export type Run = Selectable<RunsTable>;
 export type RunDocument = Selectable<RunDocumentsTable>;
 export type RunScore = Selectable<RunScoresTable>;
 
-/** Where the store is: DATABASE_URL, else an SQLite file (JCB_STORE, default .jcb/jcb.sqlite). */
+/** Where the store is: DATABASE_URL, else an SQLite file (JCB_STORE, default <per-user folder>/jcb.sqlite). */
 export function storeLocation(env: NodeJS.ProcessEnv): StoreLocation {
   if (env.DATABASE_URL) return { kind: 'postgres', url: env.DATABASE_URL };
-  return { kind: 'sqlite', file: path.resolve(env.JCB_STORE || path.join('.jcb', 'jcb.sqlite')) };
+  return { kind: 'sqlite', file: env.JCB_STORE ? path.resolve(env.JCB_STORE) : defaultStoreFile(env) };
 }
 
 export class Store {

@@ -1,0 +1,37 @@
+// Terminal views of `data check`, `doctor`, and stored runs as plain JSON values.
+import type { DataCheck } from '../release/check.js';
+import type { DoctorItem } from '../doctor.js';
+import type { Run } from '../store/store.js';
+import { renderCheck } from './render.js';
+import { terminalWidth, wrap } from './table.js';
+
+export function renderDataCheck(c: DataCheck): string {
+  const files = `${c.root}: ${c.files.files} files in the manifest, ${c.files.missing.length} missing, ${c.files.altered.length} altered`;
+  const listed = [...c.files.missing.map((p) => `  missing  ${p}`), ...c.files.altered.map((p) => `  altered  ${p}`)];
+  return [
+    files,
+    ...listed.slice(0, 20),
+    ...(listed.length > 20 ? [`  ... and ${listed.length - 20} more`] : []),
+    ...(c.tasks.length ? ['', renderCheck(c.tasks)] : []),
+    '',
+    c.verdict,
+  ].join('\n');
+}
+
+/** One block per thing: whether it works, its name and place, then the detail wrapped under it. */
+export function renderDoctor(items: DoctorItem[]): string {
+  const width = terminalWidth();
+  return items
+    .map((i) =>
+      [`${i.ok ? 'ok' : 'NO'}  ${i.what}: ${i.where}`, ...wrap(i.detail, width - 4).map((l) => `    ${l}`)].join('\n'),
+    )
+    .join('\n');
+}
+
+/** A stored run with its JSON columns (tasks, engine) as JSON values, not strings holding JSON. */
+export function plainRun(run: Run) {
+  return { ...run, tasks: JSON.parse(run.tasks) as string[], engine: JSON.parse(run.engine) as unknown };
+}
+
+/** A summary or progress report whose run is shown as JSON values (`runs`, `show`, `status` --json). */
+export const runJson = <T extends { run: Run }>(r: T) => ({ ...r, run: plainRun(r.run) });

@@ -1,0 +1,112 @@
+// Plain-text tables that fit the terminal: widths counted by string-width (East Asian wide characters
+// take two columns), a long text column wrapped, a grid too wide for the screen split into stacked tables.
+import stringWidth from 'string-width';
+
+const GAP = '  ';
+
+/** The width tables must fit: COLUMNS, else the terminal's, else 80. */
+export function terminalWidth(env: NodeJS.ProcessEnv = process.env): number {
+  const cols = Number(env.COLUMNS);
+  if (Number.isInteger(cols) && cols > 20) return cols;
+  return process.stdout.columns || 80;
+}
+
+const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - stringWidth(s)));
+
+/** Splits text into lines of at most `width` columns, at spaces where it can, inside words where it must. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/(\s+)/)) {
+    if (stringWidth(line + word) <= width) {
+      line += word;
+      continue;
+    }
+    if (line.trim()) lines.push(line.trimEnd());
+    line = '';
+    let rest = word.trimStart();
+    while (stringWidth(rest) > width) {
+      let cut = '';
+      for (const ch of rest) {
+        if (stringWidth(cut + ch) > width) break;
+        cut += ch;
+      }
+      lines.push(cut);
+      rest = rest.slice(cut.length);
+    }
+    line = rest;
+  }
+  if (line.trim() || lines.length === 0) lines.push(line.trimEnd());
+  return lines;
+}
+
+function layout(header: string[], rows: string[][], widths: number[]): string {
+  const render = (cells: string[]) => {
+    const wrapped = cells.map((c, i) => wrap(c ?? '', widths[i]));
+    const height = Math.max(...wrapped.map((w) => w.length));
+    return Array.from({ length: height }, (_, l) =>
+      wrapped
+        .map((w, i) => pad(w[l] ?? '', widths[i]))
+        .join(GAP)
+        .trimEnd(),
+    ).join('\n');
+  };
+  return [render(header), widths.map((w) => '-'.repeat(w)).join(GAP), ...rows.map(render)].join('\n');
+}
+
+export interface TableOptions {
+  /** Total width to fit (default: terminalWidth()). */
+  width?: number;
+  /** Leading columns repeated in every part when a wide grid is split (default 1: the row's name). */
+  keep?: number;
+}
+
+/**
+ * A table of `header` and `rows` within `width` columns: as is when it fits; else its widest column
+ * wrapped when that is enough (free text); else split into stacked tables, each repeating the first
+ * `keep` columns (grids of numbers such as Table 4).
+ */
+export function table(header: string[], rows: string[][], options: TableOptions = {}): string {
+  const width = options.width ?? terminalWidth();
+  const keep = options.keep ?? 1;
+  const natural = header.map((h, i) => Math.max(stringWidth(h), ...rows.map((r) => stringWidth(r[i] ?? ''))));
+  const total = (ws: number[]) => ws.reduce((a, b) => a + b, 0) + GAP.length * (ws.length - 1);
+  if (total(natural) <= width) return layout(header, rows, natural);
+  const widest = natural.indexOf(Math.max(...natural));
+  const room = width - (total(natural) - natural[widest]);
+  if (room >= 16 && widest >= keep)
+    return layout(
+      header,
+      rows,
+      natural.map((w, i) => (i === widest ? room : w)),
+    );
+  // Split the columns after `keep` into parts that fit beside the kept ones.
+  const kept = natural.slice(0, keep);
+  const parts: number[][] = [];
+  let part: number[] = [];
+  for (let i = keep; i < header.length; i++) {
+    if (part.length && total([...kept, ...part.map((j) => natural[j]), natural[i]]) > width) {
+      parts.push(part);
+      part = [];
+    }
+    part.push(i);
+  }
+  if (part.length) parts.push(part);
+  // As many parts as needed, of even size where they still fit (no lone last column).
+  const per = Math.ceil((header.length - keep) / parts.length);
+  const even = Array.from({ length: parts.length }, (_, p) =>
+    Array.from({ length: per }, (_, j) => keep + p * per + j).filter((i) => i < header.length),
+  ).filter((p) => p.length);
+  const fits = even.every((p) => total([...kept, ...p.map((j) => natural[j])]) <= width);
+  return (fits ? even : parts)
+    .map((cols) => {
+      const idx = [...kept.map((_, i) => i), ...cols];
+      const pick = (r: string[]) => idx.map((i) => r[i] ?? '');
+      const ws = idx.map((i) => natural[i]);
+      // A column wider than the screen even alone (free text beside kept ones) still wraps.
+      const over = total(ws) - width;
+      if (over > 0) ws[ws.length - 1] = Math.max(8, ws[ws.length - 1] - over);
+      return layout(pick(header), rows.map(pick), ws);
+    })
+    .join('\n\n');
+}

@@ -1,0 +1,92 @@
+// `jcb doctor`: where each thing jcb uses is, and whether it works, checked without changing anything.
+import { Socket } from 'node:net';
+import { UserError } from './errors.js';
+import { loadModels, registryPath } from './models/registry.js';
+import { redisUrl } from './queue/eval-queue.js';
+import { releaseRoot } from './release/data-dir.js';
+import { jcbHome, releaseLocation } from './release/locate.js';
+import { storeLocation } from './store/store.js';
+
+export interface DoctorItem {
+  what: 'per-user folder' | 'release' | 'store' | 'model registry' | 'Redis';
+  where: string;
+  ok: boolean;
+  /** What works, or what is wrong and what to do. */
+  detail: string;
+}
+
+const reason = (err: unknown) =>
+  err instanceof UserError ? `${err.message}${err.hint ? ` ${err.hint}` : ''}` : (err as Error).message;
+
+/** Sends PING (after AUTH when the URL carries a password); resolves with the reply's first line. */
+function pingRedis(url: string, timeoutMs = 1500): Promise<string> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = new Socket();
+    const done = (err?: Error, reply?: string) => {
+      socket.destroy();
+      if (err) reject(err);
+      else resolve(reply ?? '');
+    };
+    socket.setTimeout(timeoutMs, () => done(new Error(`no answer within ${timeoutMs} ms`)));
+    socket.once('error', (e) => done(e));
+    let text = '';
+    socket.on('data', (d) => {
+      text += d.toString();
+      if (text.includes('PONG') || text.startsWith('-')) done(undefined, text.split('\r\n').filter(Boolean).pop());
+    });
+    socket.connect(Number(u.port || 6379), u.hostname || '127.0.0.1', () => {
+      const password = decodeURIComponent(u.password);
+      if (password) socket.write(`AUTH ${u.username ? `${decodeURIComponent(u.username)} ` : ''}${password}\r\n`);
+      socket.write('PING\r\n');
+    });
+  });
+}
+
+/** Checks the release (sizes against the manifest), the store (opened by `openStore`), the registry and Redis. */
+export async function doctor(env: NodeJS.ProcessEnv, openStore: () => Promise<string>): Promise<DoctorItem[]> {
+  const items: DoctorItem[] = [
+    { what: 'per-user folder', where: jcbHome(env), ok: true, detail: 'JCB_HOME, else $XDG_DATA_HOME/jcb' },
+  ];
+  const { dir, configured } = releaseLocation(env);
+  try {
+    releaseRoot(env);
+    items.push({
+      what: 'release',
+      where: dir,
+      ok: true,
+      detail: `whole (sizes)${configured ? ', from JCB_DATA_DIR' : ''}`,
+    });
+  } catch (err) {
+    items.push({ what: 'release', where: dir, ok: false, detail: reason(err) });
+  }
+  const store = storeLocation(env);
+  const storeWhere = store.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : store.file;
+  try {
+    await openStore();
+    items.push({ what: 'store', where: storeWhere, ok: true, detail: 'opens, schema up to date' });
+  } catch (err) {
+    items.push({ what: 'store', where: storeWhere, ok: false, detail: reason(err) });
+  }
+  try {
+    const models = loadModels(env);
+    items.push({ what: 'model registry', where: registryPath(env), ok: true, detail: `${models.length} models` });
+  } catch (err) {
+    items.push({ what: 'model registry', where: registryPath(env), ok: false, detail: reason(err) });
+  }
+  const url = redisUrl(env);
+  const shown = url.replace(/\/\/[^@/]*@/, '//***@'); // never print a password
+  try {
+    const reply = await pingRedis(url);
+    const ok = reply.includes('PONG');
+    items.push({ what: 'Redis', where: shown, ok, detail: ok ? 'answers PING' : `answers "${reply}"` });
+  } catch (err) {
+    items.push({
+      what: 'Redis',
+      where: shown,
+      ok: false,
+      detail: `${(err as Error).message}: background evaluations (--queue, worker, bot) need it; set REDIS_URL`,
+    });
+  }
+  return items;
+}

@@ -1,0 +1,29 @@
+// `jcb eval --log-samples FILE`: one JSON line per document, as lm-evaluation-harness writes its samples.
+import type { RunDocument } from '../store/store.js';
+import { findTask } from './documents.js';
+
+/**
+ * JSONL text: per stored document {task, doc_id, prompt_hash, status, output, parsed, parse_ok,
+ * parse_problem, gold, scores, error}; `parsed` is the task parser's reading of the output.
+ */
+export function sampleLines(docs: readonly RunDocument[]): string {
+  return docs
+    .map((d) => {
+      const parsed = d.output === null ? null : findTask(d.task).parse(d.output);
+      return JSON.stringify({
+        task: d.task,
+        doc_id: d.doc_id,
+        prompt_hash: d.prompt_hash,
+        status: d.status,
+        output: d.output,
+        parsed: parsed?.value ?? null,
+        parse_ok: parsed?.ok ?? null,
+        parse_problem: d.parse_problem,
+        gold: d.gold === null ? null : (JSON.parse(d.gold) as unknown),
+        scores: d.scores === null ? null : (JSON.parse(d.scores) as unknown),
+        error: d.error,
+      });
+    })
+    .map((line) => `${line}\n`)
+    .join('');
+}

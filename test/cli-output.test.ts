@@ -1,0 +1,151 @@
+// What the terminal prints and writes: tables within 80 columns, real JSON, files by extension, and
+// bad input refused in one line.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import stringWidth from 'string-width';
+import { describe, expect, it } from 'vitest';
+import { table } from '../src/cli/table.js';
+import { FIXTURE_ENV } from './helpers.js';
+
+const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'jcb-out-'));
+const STORE = path.join(tmp(), 'jcb.sqlite');
+
+function jcb(args: string[], env: Record<string, string | undefined> = {}) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...FIXTURE_ENV, JCB_STORE: STORE, COLUMNS: '80', ...env },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const widest = (text: string) => Math.max(...text.split('\n').map((l) => stringWidth(l)));
+
+describe('tables', () => {
+  it('count East Asian wide characters as two columns', () => {
+    const t = table(
+      ['名前', 'n'],
+      [
+        ['肺結節', '1'],
+        ['ab', '22'],
+      ],
+      { width: 80 },
+    );
+    expect(t.split('\n').map((l) => stringWidth(l))).toEqual([9, 10, 9, 10]);
+  });
+
+  it('split a grid too wide for the screen into stacked tables that repeat the row names', () => {
+    const header = ['model', ...Array.from({ length: 13 }, (_, i) => `setting${i}`)];
+    const rows = [['GPT-4o', ...Array.from({ length: 13 }, () => '92.4')]];
+    const t = table(header, rows, { width: 80 });
+    expect(widest(t)).toBeLessThanOrEqual(80);
+    expect(t.match(/^GPT-4o/gm)).toHaveLength(2);
+    for (const h of header) expect(t).toContain(h);
+  });
+
+  it('wrap a long text column', () => {
+    const t = table(['alias', 'usable'], [['x', 'no: '.repeat(40)]], { width: 40 });
+    expect(widest(t)).toBeLessThanOrEqual(40);
+    expect(t.split('\n').length).toBeGreaterThan(3);
+  });
+});
+
+describe('the terminal at 80 columns', () => {
+  it.each([['leaderboard'], ['leaderboard', '--shot', 'zero'], ['models'], ['tasks'], ['score']])(
+    '%j fits',
+    (...args) => {
+      const r = jcb(args);
+      expect(r.code).toBe(0);
+      expect(widest(r.out)).toBeLessThanOrEqual(80);
+    },
+  );
+});
+
+describe('runs and files', () => {
+  it('eval --log-samples writes a JSONL line per document; -o writes JSON, CSV or Markdown; runs --json and show', () => {
+    const dir = tmp();
+    const samples = path.join(dir, 'samples.jsonl');
+    const ran = jcb(['eval', 'mr', 'gpt-4o', '--log-samples', samples, '-o', path.join(dir, 'eval.csv')]);
+    expect(ran.code).toBe(0);
+    const lines = readFileSync(samples, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({
+      task: 'mr',
+      doc_id: expect.any(String),
+      prompt_hash: expect.any(String),
+      parse_ok: true,
+    });
+    expect(Array.isArray(lines[0].parsed)).toBe(true);
+    expect(lines[0].scores).toEqual(expect.any(Object));
+    expect(readFileSync(path.join(dir, 'eval.csv'), 'utf8')).toMatch(
+      /^task,scored,failed,unreadable,score\nmr,2,0,0,0\.75\n$/,
+    );
+
+    const runs = JSON.parse(jcb(['runs', '--json']).out) as { run: { id: string; tasks: unknown; engine: unknown } }[];
+    expect(runs[0].run.tasks).toEqual(['mr']);
+    expect(typeof runs[0].run.engine).toBe('object');
+    expect(jcb(['show', runs[0].run.id]).out).toMatch(/95 % interval[\s\S]*mr\s+2\s+0\s+0\s+75\.0\s+\d+\.\d–\d+\.\d/);
+
+    expect(jcb(['leaderboard', '-o', path.join(dir, 'table4.md')]).code).toBe(0);
+    expect(readFileSync(path.join(dir, 'table4.md'), 'utf8')).toMatch(
+      /^\| model \| ExamQA \| CCA \| MR \|[\s\S]*\| GPT-4o \| {2}\| {2}\| 75 \|/,
+    );
+    expect(jcb(['score', '-o', path.join(dir, 'scores.json')]).code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(dir, 'scores.json'), 'utf8'))[0]).toMatchObject({ task: 'mr' });
+    expect(jcb(['compare', 'gpt-4o', 'gpt-5', 'mr', '-o', path.join(dir, 'c.csv')]).code).toBe(0);
+    expect(readFileSync(path.join(dir, 'c.csv'), 'utf8')).toMatch(
+      /^task,documents,gpt-4o,gpt-5,difference,low,high,significant\n/,
+    );
+  }, 600_000); // eight runs of the CLI on a shared machine
+
+  it('--chart x.svg writes SVG, --chart x.png writes PNG', () => {
+    const dir = tmp();
+    expect(jcb(['leaderboard', '--chart', path.join(dir, 'x.svg')]).code).toBe(0);
+    expect(readFileSync(path.join(dir, 'x.svg'), 'utf8').startsWith('<svg')).toBe(true);
+    expect(jcb(['leaderboard', '--chart', path.join(dir, 'x.png'), '--view', 'heatmap']).code).toBe(0);
+    expect(readFileSync(path.join(dir, 'x.png')).subarray(1, 4).toString()).toBe('PNG');
+  });
+});
+
+describe('bad input: one line, exit 1', () => {
+  const generated = (content: string) => {
+    const dir = path.join(tmp(), 'generated', 'CLR', 'MR', 'gpt-4o');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'one_shot.json');
+    writeFileSync(file, content);
+    return file;
+  };
+
+  it.each([
+    [
+      'a row without the fields',
+      () => ['score', generated('{"a":1}\n')],
+      /^jcb: \S+one_shot\.json: row 1 lacks "doc_name", "gold", "generated"/,
+    ],
+    ['an empty file', () => ['score', generated('')], /^jcb: \S+one_shot\.json holds no rows\./],
+    ['a file that is not JSON', () => ['score', generated('hello world\n')], /is not JSON: it reads "hello world"/],
+    [
+      '--chart into a missing folder',
+      () => ['leaderboard', '--chart', '/nowhere/at/all/x.png'],
+      /^jcb: --chart \/nowhere\/at\/all\/x\.png: the folder \/nowhere\/at\/all does not exist\./,
+    ],
+    ['-o with an unknown extension', () => ['score', '-o', 'x.txt'], /^jcb: -o x\.txt: the extension says the format/],
+  ])('%s', (_, args, message) => {
+    const r = jcb(args());
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(message);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('JCB_MODELS naming a missing file', () => {
+    const r = jcb(['models'], { JCB_MODELS: '/nowhere/models.yml' });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^jcb: No model registry at \/nowhere\/models\.yml\. Point JCB_MODELS/);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+});
