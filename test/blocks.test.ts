@@ -4,7 +4,7 @@ import { runParent, runReplies, decodeRef, encodeRef } from '../handlers/blocks/
 import { cut, LIMITS } from '../handlers/blocks/text.js';
 import { metricsText } from '../src/format.js';
 import { createServices, type Digest, type Leaderboard, type RunProgress, type RunResult } from '../src/services.js';
-import { FIXTURE_RELEASE, freshStore, inThreadTokenizer } from './helpers.js';
+import { FIXTURE_ENV, freshStore, inThreadTokenizer } from './helpers.js';
 import { finalScoresMessage } from '../handlers/blocks/progress.js';
 import { boardTable, leaderboardMessage } from '../handlers/blocks/tables.js';
 import { digestMessage } from '../handlers/blocks/digest.js';
@@ -78,7 +78,7 @@ describe('a change against the previous run', () => {
     const store = await freshStore('sqlite');
     try {
       const s = createServices({
-        env: { JCB_DATA_DIR: FIXTURE_RELEASE, ...store.env },
+        env: { ...FIXTURE_ENV, ...store.env },
         tokenizer: inThreadTokenizer(),
       });
       await s.evaluate({ task: 'irs', model: 'gpt-4o', shot: 'one' });

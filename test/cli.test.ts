@@ -146,7 +146,7 @@ describe('jcb eval from the terminal', () => {
 
 describe('honest scores from the terminal', () => {
   const storeEnv = () => ({
-    JCB_DATA_DIR: FIXTURE_RELEASE,
+    ...FIXTURE_ENV,
     JCB_STORE: path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-cli-')), 'jcb.sqlite'),
     OPENAI_API_KEY: 'sk-test',
   });

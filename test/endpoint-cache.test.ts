@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../src/services.js';
 import {
-  FIXTURE_RELEASE,
+  FIXTURE_ENV,
   freshStore,
   inThreadTokenizer,
   localChatServer,
@@ -23,7 +23,7 @@ describe('the response cache and OPENAI_BASE_URL', () => {
     const models = testModelsFile();
     const evaluateOn = async (url: string) => {
       const env = {
-        JCB_DATA_DIR: FIXTURE_RELEASE,
+        ...FIXTURE_ENV,
         JCB_MODELS: models,
         TEST_OPENAI_KEY: 'sk-test',
         OPENAI_BASE_URL: url,

@@ -17,6 +17,7 @@ import { createServices } from '../src/services.js';
 import { Store } from '../src/store/store.js';
 import {
   chatCompletion,
+  FIXTURE_ENV,
   FIXTURE_RELEASE,
   freshStore,
   inThreadTokenizer,
@@ -74,7 +75,7 @@ function testEnv(store: TestStore, modelUrl?: string, extra: Record<string, stri
     : '';
   writeFileSync(models, TEST_MODELS + slow);
   return {
-    JCB_DATA_DIR: FIXTURE_RELEASE,
+    ...FIXTURE_ENV,
     JCB_MODELS: models,
     JCB_QUEUE_PREFIX: `jcbfault-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     JCB_QUEUE_LOCK_MS: '1500',

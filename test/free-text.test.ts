@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createBot, type Bot } from '../handlers/app.js';
 import { createServices } from '../src/services.js';
 import { Store } from '../src/store/store.js';
-import { chatCompletion, FIXTURE_RELEASE, freshStore, inThreadTokenizer, type TestStore } from './helpers.js';
+import { chatCompletion, FIXTURE_ENV, freshStore, inThreadTokenizer, type TestStore } from './helpers.js';
 
 const SECRET = 'test-signing-secret';
 const SLACK = 'https://slack.com';
@@ -117,7 +117,7 @@ describe('free text with personal information (issue 14)', { timeout: 60_000 }, 
         return 'ok';
       });
     env = {
-      JCB_DATA_DIR: FIXTURE_RELEASE,
+      ...FIXTURE_ENV,
       JCB_MODELS: path.join(dir, 'models.yml'),
       TEST_OPENAI_KEY: 'sk-test',
       SLACK_BOT_TOKEN: 'xoxb-test',

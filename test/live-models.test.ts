@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServices } from '../src/services.js';
-import { FIXTURE_RELEASE, freshStore, inThreadTokenizer, type TestStore } from './helpers.js';
+import { FIXTURE_ENV, freshStore, inThreadTokenizer, type TestStore } from './helpers.js';
 import { completion, openaiReply, type Answer } from './openai-fake.js';
 
 const OPENAI = 'https://api.openai.com';
@@ -58,7 +58,7 @@ describe('per-family request parameters', () => {
   beforeEach(async () => {
     store = await freshStore('sqlite');
     services = createServices({
-      env: { JCB_DATA_DIR: FIXTURE_RELEASE, JCB_MODELS: models, TEST_OPENAI_KEY: 'sk-test', ...store.env },
+      env: { ...FIXTURE_ENV, JCB_MODELS: models, TEST_OPENAI_KEY: 'sk-test', ...store.env },
       tokenizer: inThreadTokenizer(),
       retryBaseDelayMs: 1,
     });
@@ -120,7 +120,7 @@ describe('per-family request parameters', () => {
     expect(hot.status).toBe(400);
     expect(JSON.stringify(await hot.json())).toMatch(/'temperature' does not support 0 with this model/);
     const wrongKey = createServices({
-      env: { JCB_DATA_DIR: FIXTURE_RELEASE, JCB_MODELS: models, TEST_OPENAI_KEY: 'sk-wrong', ...store.env },
+      env: { ...FIXTURE_ENV, JCB_MODELS: models, TEST_OPENAI_KEY: 'sk-wrong', ...store.env },
       tokenizer: inThreadTokenizer(),
     });
     const refused = await wrongKey.evaluate({ task: 'mr', model: 'g4o', shot: 'zero', limit: 1 });
@@ -167,7 +167,7 @@ describe.each(['sqlite', 'postgres'] as const)('live non-answers on %s', (kind) 
   beforeEach(async () => {
     store = await freshStore(kind);
     services = createServices({
-      env: { JCB_DATA_DIR: FIXTURE_RELEASE, JCB_MODELS: models, TEST_OPENAI_KEY: 'sk-test', ...store.env },
+      env: { ...FIXTURE_ENV, JCB_MODELS: models, TEST_OPENAI_KEY: 'sk-test', ...store.env },
       tokenizer: inThreadTokenizer(),
       retryBaseDelayMs: 1,
     });

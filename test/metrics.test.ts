@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { f1, mean, ratio } from '../src/metrics/fractions.js';
+import { f1, mean, ratio, sum } from '../src/metrics/fractions.js';
 import { lcsLength, rougeL } from '../src/metrics/rouge-l.js';
 import { setF1 } from '../src/metrics/set-f1.js';
 import { matchSpans } from '../src/metrics/span-f1.js';
@@ -11,6 +11,18 @@ describe('fractions', () => {
     expect(mean([])).toBe(0);
     expect(f1(0.5, 1)).toBeCloseTo(2 / 3, 12);
   });
+  it('divides, averages and adds by hand-computed values', () => {
+    expect(ratio(3, 4)).toBe(0.75);
+    expect(ratio(5, 0)).toBe(0);
+    expect(f1(1, 0)).toBe(0);
+    expect(f1(0, 0.4)).toBe(0);
+    expect(f1(0.6, 0.6)).toBeCloseTo(0.6, 12);
+    expect(f1(0.25, 0.75)).toBeCloseTo(0.375, 12); // 2·0.1875 / 1
+    expect(mean([1, 2, 3, 6])).toBe(3);
+    expect(mean([0.5])).toBe(0.5);
+    expect(sum([1, 2, 3.5])).toBe(6.5);
+    expect(sum([])).toBe(0);
+  });
 });
 
 describe('set F1', () => {
@@ -19,6 +31,16 @@ describe('set F1', () => {
   });
   it('counts an empty item in precision, like any other wrong item', () => {
     expect(setF1(['a', ''], ['a']).precision).toBe(0.5);
+  });
+  it('scores a partly right answer and a wholly wrong one by hand-computed values', () => {
+    // 2 of 4 predicted are right (precision 1/2), 2 of 3 gold found (recall 2/3): F1 = (2/3)/(7/6) = 4/7.
+    const partly = setF1(['a', 'b', 'x', 'y'], ['a', 'b', 'c']);
+    expect(partly.precision).toBe(0.5);
+    expect(partly.recall).toBeCloseTo(2 / 3, 12);
+    expect(partly.f1).toBeCloseTo(4 / 7, 12);
+    expect(setF1(['x', 'y'], ['a', 'b'])).toEqual({ precision: 0, recall: 0, f1: 0 });
+    expect(setF1(['b', 'a'], ['a', 'b', 'b'])).toEqual({ precision: 1, recall: 1, f1: 1 });
+    expect(setF1(['a'], ['a', 'b', 'c', 'd'])).toEqual({ precision: 1, recall: 0.25, f1: 0.4 });
   });
   it('scores an empty prediction and an empty gold as 0', () => {
     expect(setF1([], ['a'])).toEqual({ precision: 0, recall: 0, f1: 0 });
@@ -37,6 +59,24 @@ describe('ROUGE-L', () => {
     expect(r.precision).toBe(1);
     expect(r.recall).toBe(0.75);
     expect(r.f1).toBeCloseTo(6 / 7, 12);
+    // LCS 2 of a 5-token candidate and a 4-token reference: P = 0.4, R = 0.5, F1 = 0.4/0.9.
+    const partly = rougeL(['a', 'x', 'b', 'y', 'z'], ['a', 'b', 'c', 'd']);
+    expect(partly).toEqual({ precision: 0.4, recall: 0.5, f1: expect.closeTo(4 / 9, 12) });
+    expect(rougeL(['x'], ['a', 'b'])).toEqual({ precision: 0, recall: 0, f1: 0 });
+    expect(rougeL([], ['a'])).toEqual({ precision: 0, recall: 0, f1: 0 });
+    expect(rougeL(['a'], [])).toEqual({ precision: 0, recall: 0, f1: 0 });
+  });
+  it('handles a reference of exactly 32 and 33 tokens (one and two bit words) and a repeated token', () => {
+    const ref = Array.from({ length: 33 }, (_, i) => `t${i}`);
+    expect(lcsLength(ref, ref)).toBe(33);
+    expect(lcsLength(ref.slice(0, 32), ref.slice(0, 32))).toBe(32);
+    expect(lcsLength(['t31', 't32'], ref)).toBe(2);
+    expect(lcsLength(['t32', 't31'], ref)).toBe(1);
+    // A token only in the second word, while the first is untouched: no carry may cross into it.
+    expect(lcsLength(['t32'], ref)).toBe(1);
+    expect(lcsLength(['x', 't32', 't0'], ref)).toBe(1);
+    expect(lcsLength(['a', 'a', 'a'], ['a', 'b', 'a'])).toBe(2);
+    expect(lcsLength(['a'], [])).toBe(0);
   });
 });
 
@@ -52,6 +92,25 @@ describe('span matching', () => {
       { start: 5, end: 7, kind: 'm-key' },
     ];
     expect(matchSpans(pred, gold)).toEqual({ tp: 1, fp: 2, fn: 1 });
+  });
+  it('needs the same start, end and kind, and counts a repeated gold span as often as it occurs', () => {
+    const g = { start: 3, end: 6, kind: 'd' };
+    expect(
+      matchSpans(
+        [
+          { ...g, start: 2 },
+          { ...g, end: 7 },
+          { ...g, kind: 'm' },
+        ],
+        [g],
+      ),
+    ).toEqual({ tp: 0, fp: 3, fn: 1 });
+    expect(matchSpans([g, g], [g, g])).toEqual({ tp: 2, fp: 0, fn: 0 });
+    expect(matchSpans([g], [g, g])).toEqual({ tp: 1, fp: 0, fn: 1 });
+    expect(matchSpans([], [g])).toEqual({ tp: 0, fp: 0, fn: 1 });
+    expect(matchSpans([g], [])).toEqual({ tp: 0, fp: 1, fn: 0 });
+    // Keys do not collide across fields: 1:23 vs 12:3.
+    expect(matchSpans([{ start: 1, end: 23, kind: 'd' }], [{ start: 12, end: 3, kind: 'd' }]).tp).toBe(0);
   });
 });
 

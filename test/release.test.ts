@@ -139,9 +139,10 @@ describe('jcb leaderboard on a fresh machine', () => {
       const config = path.join(user.home, 'gitconfig');
       writeFileSync(config, `[uploadpack]\n\tpackObjectsHook = ${slow}\n`);
       const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'data', 'pull'], {
-        env: { ...process.env, ...user.env, GIT_CONFIG_GLOBAL: config },
+        env: { ...process.env, JCB_DATA_DIR: undefined, ...user.env, GIT_CONFIG_GLOBAL: config },
         stdio: 'ignore',
       });
+      const ended = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
       const parent = path.dirname(user.release);
       const started = Date.now();
       while (
@@ -150,7 +151,6 @@ describe('jcb leaderboard on a fresh machine', () => {
       )
         await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 300));
-      const ended = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
       child.kill(signal);
       await ended;
       expect(existsSync(user.release)).toBe(false);

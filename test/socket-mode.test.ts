@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSocketStandIn, type SocketStandIn } from '../bench/socket-stand-in.js';
 import { createBot, type Bot } from '../handlers/app.js';
 import { createServices } from '../src/services.js';
-import { FIXTURE_RELEASE, freshStore, inThreadTokenizer, testModelsFile, type TestStore } from './helpers.js';
+import { FIXTURE_ENV, freshStore, inThreadTokenizer, testModelsFile, type TestStore } from './helpers.js';
 
 const APP_TOKEN = 'xapp-1-test';
 
@@ -40,7 +40,7 @@ describe('the bot in Socket Mode', () => {
     store = await freshStore('sqlite');
     slack = await startSocketStandIn(APP_TOKEN);
     const env = {
-      JCB_DATA_DIR: FIXTURE_RELEASE,
+      ...FIXTURE_ENV,
       JCB_MODELS: models,
       SLACK_BOT_TOKEN: 'xoxb-test',
       SLACK_APP_TOKEN: APP_TOKEN,

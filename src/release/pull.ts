@@ -24,6 +24,8 @@ function git(args: string[], progress: (text: string) => void, onChild: (child: 
     const child = spawn('git', args, {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+      // Its own process group: an interrupted pull stops git and the helpers it starts (index-pack) at once.
+      detached: true,
     });
     onChild(child);
     let last = '';
@@ -98,9 +100,9 @@ export async function pullRelease(
       rmSync(tmp, { recursive: true, force: true });
       process.exit(130);
     };
-    if (current && current.exitCode === null && current.signalCode === null) {
-      current.once('close', finish);
-      current.kill('SIGKILL');
+    if (current?.pid && current.exitCode === null && current.signalCode === null) {
+      current.once('exit', finish);
+      process.kill(-current.pid, 'SIGKILL');
     } else finish();
   };
   process.once('SIGINT', abandon);

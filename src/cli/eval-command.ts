@@ -1,0 +1,108 @@
+// `jcb eval` in a terminal: a dry run, a queued run, or a run here with its progress bar, signals, budget
+// and output files.
+import { writeFileSync } from 'node:fs';
+import type { Command } from '../command/grammar.js';
+import { UserError } from '../errors.js';
+import type { Progress } from '../evaluation/engine.js';
+import { everyDocumentFailed, failureCause } from '../evaluation/failure-cause.js';
+import { sampleLines } from '../evaluation/samples.js';
+import type { Services } from '../services.js';
+import { asStoreError } from '../store/errors.js';
+import { storeLocation } from '../store/store.js';
+import { interruptedLine, resumeCommand } from './interrupted.js';
+import { checkOutput, checkWritable, writeOutput } from './output.js';
+import { progressPrinter } from './progress.js';
+import { renderEval } from './render.js';
+import { renderEstimate } from './render-request.js';
+
+const print = (text: string): void => void process.stdout.write(`${text}\n`);
+const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
+
+/**
+ * Runs `jcb eval`. Sets process.exitCode 75 when --max-cost stopped the run, 130/143 when SIGINT/SIGTERM
+ * interrupted it (both print the command that resumes it). Errors: UserError for bad flag combinations, a
+ * run whose every document failed (with the first cause), or a store that went away mid-run.
+ */
+export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, services: Services): Promise<void> {
+  if (cmd.dryRun) {
+    const estimate = await services.estimate(cmd);
+    return cmd.json ? printJson(estimate) : print(renderEstimate(estimate));
+  }
+  if (cmd.queue && cmd.maxCost !== undefined)
+    throw new UserError('--max-cost limits a run in this terminal, not a queued one.', 'Leave out --queue.');
+  if (cmd.output) checkOutput(cmd.output);
+  if (cmd.logSamples) checkWritable(cmd.logSamples, '--log-samples');
+  if (cmd.queue && cmd.logSamples)
+    throw new UserError('--log-samples writes when the run ends here; it does not go with --queue.');
+  if (cmd.queue) {
+    const queued = await services.enqueueEvaluation({ ...cmd, startedBy: 'terminal' });
+    if (cmd.json) return printJson(queued);
+    return print(
+      `Run ${queued.run.id} queued: ${queued.documents} documents in ${queued.jobs} jobs.\n` +
+        `Workers take them: \`jcb worker\` (any number, on any machine with the same REDIS_URL and store). ` +
+        `Follow it with \`jcb status ${queued.run.id}\`.`,
+    );
+  }
+  const controller = new AbortController();
+  let signalled: NodeJS.Signals | undefined;
+  const stop = (sig: NodeJS.Signals) => {
+    signalled = sig;
+    controller.abort(new Error('interrupted'));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const bar = progressPrinter();
+  let last: Progress | undefined;
+  try {
+    const result = await services.evaluate(
+      { ...cmd, startedBy: 'terminal' },
+      (p) => {
+        last = p;
+        bar.update(p);
+      },
+      controller.signal,
+    );
+    bar.end();
+    if (result.interrupted) {
+      const done = (await services.show(result.run.id)).documents.done;
+      const budget = result.spentUsd !== undefined && !controller.signal.aborted;
+      if (budget) {
+        process.stderr.write(
+          `jcb: stopped: --max-cost $${cmd.maxCost} reached ($${result.spentUsd!.toFixed(4)} spent), ${done} of ${result.planned ?? '?'} done; resume with ${resumeCommand(cmd, result.run.id)}\n`,
+        );
+        process.exitCode = 75; // EX_TEMPFAIL: to be continued
+      } else {
+        process.stderr.write(`jcb: ${interruptedLine(cmd, result.run.id, done, result.planned)}\n`);
+        process.exitCode = signalled === 'SIGTERM' ? 143 : 130;
+      }
+      return;
+    }
+    if (cmd.logSamples) writeFileSync(cmd.logSamples, sampleLines(await services.runDocuments(result.run.id)));
+    if (cmd.output)
+      writeOutput(cmd.output, {
+        json: result,
+        header: ['task', 'scored', 'failed', 'unreadable', 'score'],
+        rows: result.outcomes.map((o) => [o.task, o.n, o.failed, o.parseFailures, o.score]),
+      });
+    if (cmd.json) printJson(result);
+    else print(renderEval(result, await services.storeLocation()));
+    if (everyDocumentFailed(result.outcomes)) {
+      const [first] = (await services.show(result.run.id)).failures;
+      throw new UserError(
+        `Every document failed, nothing was scored: ${failureCause(first?.error ?? '')}.`,
+        `Once fixed, resume with --run ${result.run.id}.`,
+      );
+    }
+    return;
+  } catch (err) {
+    bar.end();
+    // The store went away mid-run (and stayed away through the retries): what is stored stays.
+    const storeErr = asStoreError(err, storeLocation(process.env));
+    const runId = last?.runId ?? cmd.runId;
+    if (!storeErr || !runId) throw err;
+    throw new UserError(`${storeErr.message} ${interruptedLine(cmd, runId, last?.done ?? 0, last?.total)}`);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
