@@ -1,4 +1,5 @@
 // Numbers as both faces (terminal and Slack) show them.
+import type { Mark } from './tasks/types.js';
 
 /** A 0–1 score as the paper prints it: ×100, one decimal. */
 export const pct = (x: number) => (x * 100).toFixed(1);
@@ -67,3 +68,7 @@ export function progressBar(
   const f = Math.min(width - d, Math.round((failed / Math.max(1, planned)) * width));
   return `${marks.done.repeat(d)}${marks.failed.repeat(f)}${marks.left.repeat(width - d - f)}`;
 }
+
+/** The marks of gold against output, the same in Slack and the terminal (readable without colour). */
+export const MARKS: Record<Mark, string> = { matched: '✓', missed: '✗', extra: '+' };
+export const MARKS_LEGEND = '✓ matched · ✗ missed (gold only) · + extra (output only)';

@@ -78,7 +78,21 @@ const checkMessage = (name: string, m: Message) => check(name, m.blocks, m.text)
 const comparisons = (s: string): Comparison[] => [
   { kind: 'items', matched: [s, s], missed: [s], extra: Array(30).fill(s) },
   { kind: 'texts', gold: s, output: s },
-  { kind: 'entities', gold: [s], predicted: [s, s], matched: [s] },
+  {
+    kind: 'texts',
+    gold: s,
+    output: s,
+    highlight: [{ text: s, mark: 'matched' }, { text: s }, { text: s, mark: 'matched' }],
+  },
+  {
+    kind: 'entities',
+    gold: [
+      { text: s, mark: 'matched' },
+      { text: s, mark: 'missed' },
+    ],
+    predicted: Array(12).fill({ text: s, mark: 'extra' }),
+    sentence: [{ text: s }, { text: s, mark: 'matched' }, { text: s, mark: 'missed' }, { text: s, mark: 'extra' }],
+  },
   { kind: 'labels', gold: s, predicted: s },
 ];
 

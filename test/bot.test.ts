@@ -196,9 +196,8 @@ describe('the Slack bot', () => {
     ]);
     expect(replies.map((r) => r.body.thread_ts)).toEqual(['1000.000100', '1000.000100', '1000.000100']);
     const shown = JSON.stringify(replies[1].body.blocks);
-    expect(shown).toContain(':white_check_mark: *Matched* (1): ニトログリセリン');
-    expect(shown).toContain(':x: *Missed* (1): アスピリン');
-    expect(shown).toContain(':heavy_plus_sign: *Extra* (1): ヘパリン');
+    expect(shown).toContain('*Gold* (2)\\n✓ ニトログリセリン\\n✗ アスピリン');
+    expect(shown).toContain('*Output* (2)\\n✓ ニトログリセリン\\n+ ヘパリン');
     const direct = await createServices({ env, tokenizer: inThreadTokenizer() }).run({
       task: 'mr',
       model: 'gpt-4o',

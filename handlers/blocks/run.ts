@@ -3,6 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import { metricsText } from '../../src/format.js';
 import type { RunResult } from '../../src/services.js';
 import type { Comparison, Metrics } from '../../src/tasks/types.js';
+import { entityBlocks, highlighted, listColumns } from './comparison.js';
 import { code, context, fields, LIMITS, message, pct, plain, section } from './text.js';
 
 export interface Message {
@@ -84,31 +85,22 @@ export function runParent(r: RunResult, models: readonly { alias: string; label:
   ]);
 }
 
-function list(items: readonly string[]): string {
-  return items.length ? items.join(', ') : '_none_';
-}
-
 export function comparisonBlocks(c: Comparison, metric: string, metrics: Metrics): KnownBlock[] {
   switch (c.kind) {
     case 'items':
-      return [
-        section(`:white_check_mark: *Matched* (${c.matched.length}): ${list(c.matched)}`),
-        section(`:x: *Missed* (${c.missed.length}): ${list(c.missed)}`),
-        section(`:heavy_plus_sign: *Extra* (${c.extra.length}): ${list(c.extra)}`),
-      ];
+      return listColumns(c);
     case 'texts':
       return [
-        fields(`*Gold*\n${c.gold}`, `*Output* (as scored)\n${c.output ? c.output : '_empty_'}`),
+        fields(
+          `*Gold*\n${c.gold}`,
+          c.highlight
+            ? `*Output* (as scored; in bold the tokens ${metric} matched)\n${highlighted(c.highlight)}`
+            : `*Output* (as scored)\n${c.output ? c.output : '_empty_'}`,
+        ),
         context(`${metric} (×100): ${formatMetrics(metrics)}`),
       ];
     case 'entities':
-      return [
-        fields(
-          `*Gold entities* (${c.gold.length})\n${list(c.gold)}`,
-          `*Predicted* (${c.predicted.length})\n${list(c.predicted)}`,
-        ),
-        context(`matched by position and kind: ${list(c.matched)}`),
-      ];
+      return entityBlocks(c);
     case 'labels':
       return [fields(`*Gold*\n${c.gold}`, `*Output*\n${c.predicted}`)];
   }

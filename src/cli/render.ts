@@ -2,6 +2,7 @@
 import type { TaskCheck } from '../release/check.js';
 import type { EvalResult } from '../evaluation/engine.js';
 import { duration, metricsText, pct, progressBar, signedPct } from '../format.js';
+import { renderMarks } from './render-comparison.js';
 import { renderUsage } from './render-request.js';
 import { CRITERIA, type Criterion, type RatingsReport } from '../ratings.js';
 import type {
@@ -39,6 +40,7 @@ export function renderRun(r: RunResult): string {
     section('Gold', r.gold),
     section(r.model.provider === 'replay' ? 'Output (replayed)' : 'Output', r.output === '' ? '(empty)' : r.output),
     section('Read as', r.parse.ok ? r.parse.shown : `${r.parse.shown}\n⚠ ${r.parse.problem}`),
+    ...(renderMarks(r.comparison) ? [section('Compared', renderMarks(r.comparison)!)] : []),
     section('Scores', `${r.task.metric} ${(r.score * 100).toFixed(1)}   ${formatMetrics(r.metrics)}`),
   ].join('\n');
 }

@@ -1,12 +1,13 @@
 // One document through one model (`run`), a user's own text (`ask`), and who asked for which run.
 import { MAX_FREE_TEXT } from '../command/conversation.js';
 import { UserError } from '../errors.js';
-import { evaluationDocuments, findDocument, findTask } from '../evaluation/documents.js';
+import { evaluationDocuments, findDocument, findTask, nothingToFind } from '../evaluation/documents.js';
 import type { ModelProvider } from '../models/provider.js';
 import { findModel, loadModels, type Provider } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
 import { guardFreeText, recordFreeText } from '../privacy/free-text.js';
 import { buildPrompt } from '../tasks/prompt.js';
+import { rougeHighlight } from '../tasks/rouge-highlight.js';
 import type { Comparison, Document, Metrics, Parsed, Shot, Task } from '../tasks/types.js';
 import { TASKS } from '../../tasks/index.js';
 import type { ServiceContext } from './context.js';
@@ -63,7 +64,12 @@ function pickDocument(ctx: ServiceContext, task: Task, provider: ModelProvider, 
           g.document ? [g.document] : [],
         )
       : evaluationDocuments(task, ctx.release(), req.shot);
-  if (req.doc === 'random') return candidates[Math.floor(ctx.random() * candidates.length)];
+  if (req.doc === 'random') {
+    // Documents with nothing to find (an NER sentence without entities) only when asked for by id.
+    const worth = candidates.filter((d) => !nothingToFind(d.gold));
+    const pool = worth.length ? worth : candidates;
+    return pool[Math.floor(ctx.random() * pool.length)];
+  }
   const known = [...(task.loadDocuments(ctx.release()) as Document<unknown>[]), ...candidates];
   const doc = findDocument(known, req.doc, task);
   if (req.shot === 'one' && task.oneShotExamples.includes(doc.id)) {
@@ -118,6 +124,14 @@ export function runServices(ctx: ServiceContext) {
       const parsed = task.parse(generation.output) as Parsed<unknown>;
       const [docScore] = await task.score([{ gold, parsed }], ctx.scoring);
       const metrics = task.aggregate([docScore]);
+      const comparison: Comparison = task.compare?.(gold, parsed) ?? {
+        kind: 'labels',
+        gold: task.showGold(gold),
+        predicted: task.showParsed(parsed),
+      };
+      if (comparison.kind === 'texts' && comparison.output) {
+        comparison.highlight = await rougeHighlight(comparison.gold, comparison.output, ctx.scoring);
+      }
       return {
         task: { id: task.id, label: task.label, title: task.title, metric: task.metric },
         model: { alias: model.alias, label: model.label, provider: model.provider },
@@ -126,11 +140,7 @@ export function runServices(ctx: ServiceContext) {
         gold: task.showGold(gold),
         output: generation.output,
         parse: { ok: parsed.ok, problem: parsed.problem, shown: task.showParsed(parsed) },
-        comparison: task.compare?.(gold, parsed) ?? {
-          kind: 'labels',
-          gold: task.showGold(gold),
-          predicted: task.showParsed(parsed),
-        },
+        comparison,
         metrics,
         score: task.headline(metrics),
       };

@@ -1,10 +1,10 @@
 // The NER settings: the model copies the sentence with entity tags; spans are compared by position.
 import { f1, ratio, sum } from '../metrics/fractions.js';
-import { matchSpans, type Span } from '../metrics/span-f1.js';
+import { alignSpans, matchSpans, type Span } from '../metrics/span-f1.js';
 import type { Row } from '../release/files.js';
 import type { Release } from '../release/release.js';
 import { normalizeId } from './prompt.js';
-import { defineTask, type Document, type Task, type TaskId } from './types.js';
+import { defineTask, type Document, type Mark, type MarkedText, type Task, type TaskId } from './types.js';
 
 export interface NerGold {
   sentence: string;
@@ -129,22 +129,51 @@ export function nerTask(spec: NerTaskSpec): Task {
     },
     headline: (m) => m.f1 as number,
     compare(gold, parsed) {
-      const chars = Array.from(gold.sentence);
-      const named = (s: Span) => `<${s.kind}>${chars.slice(s.start, s.end).join('')}</${s.kind}>`;
-      const key = (s: Span) => `${s.start}:${s.end}:${s.kind}`;
-      const goldKeys = new Set(gold.entities.map(key));
+      const predicted = parsed.value.spans;
+      const aligned = alignSpans(predicted, gold.entities);
       const outChars = Array.from(parsed.value.text);
+      const marks = [
+        ...gold.entities.map((s, i) => ({ ...s, mark: aligned.gold[i] ? 'matched' : 'missed' }) as const),
+        ...predicted.filter((_, i) => !aligned.predicted[i]).map((s) => ({ ...s, mark: 'extra' }) as const),
+      ];
       return {
         kind: 'entities',
-        gold: gold.entities.map(named),
-        predicted: parsed.value.spans.map((s) => `<${s.kind}>${outChars.slice(s.start, s.end).join('')}</${s.kind}>`),
-        matched: parsed.value.spans.filter((s) => goldKeys.has(key(s))).map(named),
+        gold: gold.entities.map((s, i) => ({
+          text: tagged(gold.sentence, s),
+          mark: aligned.gold[i] ? 'matched' : 'missed',
+        })),
+        predicted: predicted.map((s, i) => ({
+          text: `<${s.kind}>${outChars.slice(s.start, s.end).join('')}</${s.kind}>`,
+          mark: aligned.predicted[i] ? 'matched' : 'extra',
+        })),
+        sentence: markedSentence(gold.sentence, marks),
       };
     },
     documentFromText: (text) => ({ id: 'text', text, fields: { text }, gold: { sentence: text, entities: [] } }),
     showGold: (gold) => showSpans(gold.sentence, gold.entities),
     showParsed: (p) => showSpans(p.value.text, p.value.spans),
   });
+}
+
+const tagged = (sentence: string, s: Span) =>
+  `<${s.kind}>${Array.from(sentence).slice(s.start, s.end).join('')}</${s.kind}>`;
+
+/**
+ * The sentence in pieces, each span marked in place by position (the scorer's rule: an extra span's
+ * offsets read over the gold sentence). A span overlapping an earlier-starting one stays in the lists only.
+ */
+function markedSentence(sentence: string, spans: readonly (Span & { mark: Mark })[]): MarkedText[] {
+  const chars = Array.from(sentence);
+  const pieces: MarkedText[] = [];
+  let at = 0;
+  for (const s of [...spans].sort((a, b) => a.start - b.start || b.end - a.end)) {
+    if (s.start < at || s.end > chars.length || s.end <= s.start) continue;
+    if (s.start > at) pieces.push({ text: chars.slice(at, s.start).join('') });
+    pieces.push({ text: chars.slice(s.start, s.end).join(''), mark: s.mark });
+    at = s.end;
+  }
+  if (at < chars.length) pieces.push({ text: chars.slice(at).join('') });
+  return pieces;
 }
 
 function showSpans(sentence: string, spans: readonly Span[]): string {

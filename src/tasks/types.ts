@@ -49,11 +49,24 @@ export interface GenerationRow<G> {
   document?: Document<G>;
 }
 
+/** How an item of gold or output fared under the task's own matching rule. */
+export type Mark = 'matched' | 'missed' | 'extra';
+/** A piece of text, marked when it is an item (an entity in its sentence, a token ROUGE-L matched). */
+export interface MarkedText {
+  text: string;
+  mark?: Mark;
+}
+
 /** Gold against output, made readable: what a person checks in a result. */
 export type Comparison =
   | { kind: 'items'; matched: string[]; missed: string[]; extra: string[] }
-  | { kind: 'texts'; gold: string; output: string }
-  | { kind: 'entities'; gold: string[]; predicted: string[]; matched: string[] }
+  /** `highlight`: the output in pieces, `matched` where ROUGE-L's LCS uses the token (added by the run service). */
+  | { kind: 'texts'; gold: string; output: string; highlight?: MarkedText[] }
+  /**
+   * Entities as `<kind>name</kind>`, gold ones matched or missed, predicted ones matched or extra; `sentence`:
+   * the gold sentence in pieces with every entity that does not overlap an earlier one marked in place.
+   */
+  | { kind: 'entities'; gold: MarkedText[]; predicted: MarkedText[]; sentence: MarkedText[] }
   | { kind: 'labels'; gold: string; predicted: string };
 
 /** Per-document numbers from which the file's metrics are aggregated (means, sums or counts). */

@@ -1,0 +1,22 @@
+// Gold against output in the terminal: the marks Slack shows (src/format.ts MARKS), as plain text.
+import { MARKS, MARKS_LEGEND } from '../format.js';
+import type { Comparison, MarkedText } from '../tasks/types.js';
+
+const line = (items: readonly MarkedText[]) => items.map((i) => `${i.mark ? MARKS[i.mark] : ''}${i.text}`).join('  ');
+
+/** Lines marking list items and entities matched, missed or extra; undefined for texts and labels. */
+export function renderMarks(c: Comparison): string | undefined {
+  if (c.kind === 'items') {
+    const marked = (mark: 'matched' | 'missed' | 'extra', xs: string[]) => xs.map((text) => ({ text, mark }));
+    return [
+      `Gold:    ${line([...marked('matched', c.matched), ...marked('missed', c.missed)]) || '(none)'}`,
+      `Output:  ${line([...marked('matched', c.matched), ...marked('extra', c.extra)]) || '(none)'}`,
+      MARKS_LEGEND,
+    ].join('\n');
+  }
+  if (c.kind === 'entities') {
+    const inline = c.sentence.map((p) => (p.mark ? `${MARKS[p.mark]}[${p.text}]` : p.text)).join('');
+    return [inline, MARKS_LEGEND].join('\n');
+  }
+  return undefined;
+}
