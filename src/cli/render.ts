@@ -166,7 +166,8 @@ export function renderRunSummary(r: RunSummary): string {
     `Run ${r.run.id} — ${r.run.model} (${r.run.provider}), ${r.run.shot}-shot, ${r.run.status}`,
     `tasks: ${r.tasks.join(', ')}${r.run.doc_limit ? ` (first ${r.run.doc_limit} documents each)` : ''}`,
     `engine: ${Object.entries(engine)
-      .map(([k, v]) => `${k}=${v}`)
+      // The server as host and path: which one answered matters, its URL scheme does not.
+      .map(([k, v]) => `${k}=${k === 'baseUrl' && typeof v === 'string' ? v.replace(/^https?:\/\//, '') : v}`)
       .join(' ')}`,
     `started ${r.run.created_at}, last update ${r.run.updated_at}`,
     `documents: ${r.documents.done} scored (${r.documents.cached} from cache), ${r.documents.failed} failed`,
