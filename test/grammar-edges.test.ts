@@ -123,9 +123,8 @@ describe('commands and their errors', () => {
     });
   });
 
-  it('names the extra arguments and the pending command', () => {
+  it('names the extra arguments', () => {
     expect(refusal('cancel r1 r2 r3').message).toBe('Too many arguments for "cancel": "r2 r3".');
-    expect(refusal('doctor').message).toBe('"jcb doctor" is not available yet.');
   });
 
   it('gives each command its hint', () => {
@@ -143,7 +142,7 @@ describe('commands and their errors', () => {
       '"ratings --batch" needs a task to rate, e.g. `/jcb ratings hs-pn --batch`.',
     );
     expect(refusal('compare a').hint).toBe(
-      'Usage: jcb compare <model-a> <model-b> [<task>] [--shot one|zero] [--json]',
+      'Usage: jcb compare <model-a> <model-b> [<task>] [--shot one|zero] [-o|--output PATH] [--json]',
     );
   });
 
@@ -171,18 +170,18 @@ describe('commands and their errors', () => {
 describe('help text', () => {
   it('writes usage lines with optional positionals bracketed and pending options left out', () => {
     expect(usageLine('status')).toBe('status [<run>] [--json]');
-    expect(usageLine('score')).toBe('score [<file or generated/ tree>] [--json]');
+    expect(usageLine('score')).toBe('score [<file or generated/ tree>] [-o|--output PATH] [--json]');
     expect(usageLine('models')).toBe('models [<alias>] [--json]');
     expect(usageLine('help', 'slack')).toBe('help [[<command>]]'.replace('[[', '[').replace(']]', ']'));
     expect(usageHint('leaderboard', 'slack')).toBe(
-      'Usage: /jcb leaderboard [--shot one|zero] [--source paper|runs] [--post #channel]',
+      'Usage: /jcb leaderboard [--shot one|zero] [--source paper|runs] [--post #channel] [--view bars|heatmap]',
     );
   });
 
   it('describes each option once, marks pending ones, and wraps at the width with a hanging indent', () => {
     const text = commandHelp('eval', 'terminal', 60);
     expect(text).toContain('-o, --output PATH');
-    expect(text).toContain('(not available yet)');
+    expect(text).not.toContain('(not available yet)'); // every option has landed
     expect(text).toContain('    --limit N');
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(60);
     const lines = text.split('\n');
@@ -190,7 +189,7 @@ describe('help text', () => {
     expect(lines[0].startsWith('Usage: jcb eval')).toBe(true);
     expect(lines.slice(1, usage).every((l) => l.startsWith('    ') && !l.startsWith('     '))).toBe(true);
     expect(text).toContain('Examples:\n  jcb eval mr llm-jp --limit 5\n  jcb eval all baseline --shot zero');
-    expect(commandHelp('doctor')).toContain('(not available yet)');
+    expect(commandHelp('doctor')).not.toContain('(not available yet)');
     expect(commandHelp('run', 'slack')).not.toContain('--json');
   });
 
@@ -198,15 +197,15 @@ describe('help text', () => {
     const doctor = COMMANDS.find((c) => c.name === 'doctor')!.summary;
     expect(helpEntries('terminal').find((e) => e.name === 'doctor')).toEqual({
       name: 'doctor',
-      usage: 'jcb doctor',
+      usage: 'jcb doctor [--json]',
       summary: doctor,
-      pending: true,
+      pending: false,
     });
     expect(helpEntries('terminal').find((e) => e.name === 'tasks')!.pending).toBe(false);
     const text = overview('terminal', 70);
     expect(text.split('\n')[0]).toBe('jcb — J-ClinicalBench harness');
     expect(text).toContain('  jcb run <task>');
-    expect(text.replace(/\s+/g, ' ')).toContain(` jcb doctor ${doctor} (not available yet) `);
+    expect(text.replace(/\s+/g, ' ')).toContain(` jcb doctor ${doctor} `);
     expect(
       text.endsWith('\n\njcb <command> --help describes every option of a command; jcb\n--version prints the version.'),
     ).toBe(true);
