@@ -205,7 +205,9 @@ describe('help text', () => {
     const text = overview('terminal', 70);
     expect(text.split('\n')[0]).toBe('jcb — J-ClinicalBench harness');
     expect(text).toContain('  jcb run <task>');
-    expect(text.replace(/\s+/g, ' ')).toContain(` jcb doctor ${doctor} `);
+    expect(text.replace(/\s+/g, ' ')).toMatch(
+      new RegExp(` jcb doctor( \\[--json\\])? ${doctor.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `),
+    );
     expect(
       text.endsWith('\n\njcb <command> --help describes every option of a command; jcb\n--version prints the version.'),
     ).toBe(true);
