@@ -73,12 +73,11 @@ describe('options', () => {
     expect(parse('eval mr x --limit 1')).toMatchObject({ limit: 1 });
     expect(refusal('eval mr x --limit 1.5').message).toBe('--limit must be a whole number of at least 1, not "1.5".');
     expect(parse('worker')).toEqual({ kind: 'worker', concurrency: undefined });
-    const pending = (text: string) => parseCommand(splitWords(text), { allowPending: true });
-    expect(pending('eval mr x --max-cost 0.01')).toMatchObject({ maxCost: 0.01 });
-    expect(() => pending('eval mr x --max-cost 0')).toThrow(
-      /^--max-cost must be an amount in US dollars above 0, not "0".$/,
+    expect(parse('eval mr x --max-cost 0.01')).toMatchObject({ maxCost: 0.01 });
+    expect(refusal('eval mr x --max-cost 0').message).toBe(
+      '--max-cost must be an amount in US dollars above 0, not "0".',
     );
-    expect(pending('eval mr x')).toMatchObject({ dryRun: undefined, maxCost: undefined, noCache: false });
+    expect(parse('eval mr x')).toMatchObject({ dryRun: undefined, maxCost: undefined, noCache: false });
   });
 });
 
@@ -108,7 +107,7 @@ describe('commands and their errors', () => {
       message: 'Unknown models command "a".',
       hint: 'Usage: jcb models add',
     });
-    expect(parseCommand(splitWords('models --json a'), { allowPending: true })).toEqual({
+    expect(parse('models --json a')).toEqual({
       kind: 'models',
       json: true,
       alias: 'a',
@@ -168,7 +167,7 @@ describe('commands and their errors', () => {
 });
 
 describe('help text', () => {
-  it('writes usage lines with optional positionals bracketed and pending options left out', () => {
+  it('writes usage lines with optional positionals bracketed', () => {
     expect(usageLine('status')).toBe('status [<run>] [--json]');
     expect(usageLine('score')).toBe('score [<file or generated/ tree>] [-o|--output PATH] [--json]');
     expect(usageLine('models')).toBe('models [<alias>] [--json]');
@@ -178,10 +177,9 @@ describe('help text', () => {
     );
   });
 
-  it('describes each option once, marks pending ones, and wraps at the width with a hanging indent', () => {
+  it('describes each option once and wraps at the width with a hanging indent', () => {
     const text = commandHelp('eval', 'terminal', 60);
     expect(text).toContain('-o, --output PATH');
-    expect(text).not.toContain('(not available yet)'); // every option has landed
     expect(text).toContain('    --limit N');
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(60);
     const lines = text.split('\n');
@@ -189,19 +187,16 @@ describe('help text', () => {
     expect(lines[0].startsWith('Usage: jcb eval')).toBe(true);
     expect(lines.slice(1, usage).every((l) => l.startsWith('    ') && !l.startsWith('     '))).toBe(true);
     expect(text).toContain('Examples:\n  jcb eval mr llm-jp --limit 5\n  jcb eval all baseline --shot zero');
-    expect(commandHelp('doctor')).not.toContain('(not available yet)');
     expect(commandHelp('run', 'slack')).not.toContain('--json');
   });
 
-  it('lists every command of a face with its pending mark, and how to see one in full', () => {
+  it('lists every command of a face with its summary, and how to see one in full', () => {
     const doctor = COMMANDS.find((c) => c.name === 'doctor')!.summary;
     expect(helpEntries('terminal').find((e) => e.name === 'doctor')).toEqual({
       name: 'doctor',
       usage: 'jcb doctor [--json]',
       summary: doctor,
-      pending: false,
     });
-    expect(helpEntries('terminal').find((e) => e.name === 'tasks')!.pending).toBe(false);
     const text = overview('terminal', 70);
     expect(text.split('\n')[0]).toBe('jcb — J-ClinicalBench harness');
     expect(text).toContain('  jcb run <task>');

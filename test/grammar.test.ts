@@ -139,7 +139,7 @@ describe('help and version, generated from the command table', () => {
   it('every example in the table parses to its command', () => {
     for (const c of COMMANDS) {
       for (const e of c.examples) {
-        const cmd = parseCommand(splitWords(e), { allowPending: true });
+        const cmd = parseCommand(splitWords(e));
         if (c.name === 'help') expect(cmd).toMatchObject({ kind: 'help' });
         else expect(cmd.kind.replace('-', ' ')).toMatch(new RegExp(`^${c.name.split(' ')[0]}`));
       }
@@ -274,40 +274,34 @@ describe("options that take values, and each command's branches", () => {
   });
 });
 
-describe('declared work of other engineers', () => {
-  const pending = (text: string) => parseCommand(splitWords(text), { allowPending: true });
-  it.each([
-  ])('"%s" says in one line that it is not available yet', (text, message) => {
-    expect(() => parse(text)).toThrow(message);
-  });
-  it('parses "audit", landed with issue 14', () => {
+describe('cost, output and chart options', () => {
+  it('parses "audit"', () => {
     expect(parse('audit --json')).toEqual({ kind: 'audit', json: true });
   });
-  it('holds their commands and flags', () => {
-    expect(() => pending('eval mr x --max-cost free')).toThrow(
+  it('holds their values', () => {
+    expect(() => parse('eval mr x --max-cost free')).toThrow(
       /--max-cost must be an amount in US dollars above 0, not "free"/,
     );
-    expect(pending('eval mr x --dry-run --max-cost $2.5 --log-samples s.jsonl -o out.md')).toMatchObject({
+    expect(parse('eval mr x --dry-run --max-cost $2.5 --log-samples s.jsonl -o out.md')).toMatchObject({
       dryRun: true,
       maxCost: 2.5,
       logSamples: 's.jsonl',
       output: 'out.md',
     });
-    expect(pending('leaderboard --chart b.svg --view bars --output t.csv')).toMatchObject({
+    expect(parse('leaderboard --chart b.svg --view bars --output t.csv')).toMatchObject({
       chart: 'b.svg',
       view: 'bars',
       output: 't.csv',
     });
-    expect(pending('compare a b -o c.json')).toMatchObject({ output: 'c.json' });
-    expect(pending('score --output=s.md')).toMatchObject({ output: 's.md' });
-    expect(pending('doctor')).toEqual({ kind: 'doctor', json: false });
-    // Landed (issue 13): parsed without allowPending.
+    expect(parse('compare a b -o c.json')).toMatchObject({ output: 'c.json' });
+    expect(parse('score --output=s.md')).toMatchObject({ output: 's.md' });
+    expect(parse('doctor')).toEqual({ kind: 'doctor', json: false });
     expect(parseCommand(['doctor', '--json'])).toEqual({ kind: 'doctor', json: true });
     expect(parseCommand(splitWords('score -o out.csv'))).toMatchObject({ output: 'out.csv' });
     expect(parseCommand(splitWords('leaderboard --view heatmap --chart t.svg'))).toMatchObject({ view: 'heatmap' });
     expect(parseCommand(splitWords('eval mr x --log-samples s.jsonl'))).toMatchObject({ logSamples: 's.jsonl' });
-    expect(pending('audit --json')).toEqual({ kind: 'audit', json: true });
-    expect(pending('models GPT-4o')).toEqual({ kind: 'models', json: false, alias: 'GPT-4o' });
+    expect(parse('audit --json')).toEqual({ kind: 'audit', json: true });
+    expect(parse('models GPT-4o')).toEqual({ kind: 'models', json: false, alias: 'GPT-4o' });
   });
 });
 

@@ -7,9 +7,7 @@ import { code, LIMITS, message, section } from './text.js';
 
 /** Every `/jcb` command, one mrkdwn line each, in as few sections as Slack's 3,000-character limit allows. */
 export function commandSections(): KnownBlock[] {
-  const lines = helpEntries('slack').map(
-    (e) => `\`${e.usage}\` — ${e.summary}${e.pending ? ' _(not available yet)_' : ''}`,
-  );
+  const lines = helpEntries('slack').map((e) => `\`${e.usage}\` — ${e.summary}`);
   const chunks: string[] = [];
   for (const line of lines) {
     const last = chunks.at(-1);

@@ -12,8 +12,6 @@ export interface PositionalSpec {
   shown: string;
   optional?: boolean;
   kind?: TokenKind;
-  /** Declared so the grammar holds it; its work has not landed yet. */
-  pending?: boolean;
 }
 
 export interface OptionSpec {
@@ -28,8 +26,6 @@ export interface OptionSpec {
   kind?: TokenKind;
   description: string;
   faces?: Face;
-  /** Declared so the grammar holds it; its work has not landed yet (the faces say so in one line). */
-  pending?: boolean;
 }
 
 export interface CommandSpec {
@@ -41,7 +37,6 @@ export interface CommandSpec {
   /** Typed after `jcb ` (or `/jcb `). */
   examples: string[];
   faces: Face;
-  pending?: boolean;
 }
 
 const SHOT: OptionSpec = {

@@ -14,8 +14,6 @@ export type { Command } from './types.js';
 export interface ParseOptions {
   /** The face typing the command: its options are checked and its hints written in its form. Unset: any face. */
   face?: HelpFace;
-  /** Parse options and commands marked pending instead of answering "not available yet" (tests, landing work). */
-  allowPending?: boolean;
 }
 
 /** Splits a typed command line into words; quotes group words (`"a b"`); full-width spaces separate too. */
@@ -100,7 +98,6 @@ function tokenize(spec: CommandSpec, words: string[], opts: ParseOptions): Parse
       const where = o.faces === 'slack' ? 'in Slack' : 'in a terminal';
       throw new UserError(`--${o.name} of "${spec.name}" works only ${where}.`, usageHint(spec.name, opts.face));
     }
-    if (o.pending && !opts.allowPending) throw new UserError(`--${o.name} of "${spec.name}" is not available yet.`);
     if (o.choices && o.name in out.values) out.values[o.name] = choiceOf(o, out.values[o.name]);
     if (o.kind === 'model' && o.name in out.values) out.values[o.name] = normalizeToken(out.values[o.name]);
   }
@@ -177,8 +174,6 @@ function parse(words: readonly string[], opts: ParseOptions): Command {
   const { positionals: raw, values, flags } = tokenize(spec, args, opts);
   if (flags.has('help')) return { kind: 'help', command: name };
   notOnFace(spec, opts.face);
-  if (spec.pending && !opts.allowPending)
-    throw new UserError(`"${PROGRAM[opts.face ?? 'terminal']} ${name}" is not available yet.`);
   if (name === 'help') return helpOn(raw, opts.face);
   if (raw.length > spec.positionals.length) {
     throw new UserError(
@@ -186,11 +181,6 @@ function parse(words: readonly string[], opts: ParseOptions): Command {
       usageHint(name, opts.face),
     );
   }
-  const notYet = spec.positionals.findIndex((p, i) => p.pending && raw[i] !== undefined);
-  if (notYet >= 0 && !opts.allowPending)
-    throw new UserError(
-      `"${PROGRAM[opts.face ?? 'terminal']} ${name} ${spec.positionals[notYet].shown.replace(/^\[|\]$/g, '')}" is not available yet.`,
-    );
   const positionals = raw.map((w, i) => (spec.positionals[i].kind === 'text' ? w : normalizeToken(w)));
   return build(name, positionals, values, flags, opts.face);
 }

@@ -20,15 +20,11 @@ export function commandsOn(face: HelpFace): CommandSpec[] {
   return COMMANDS.filter((c) => offeredOn(c.faces, face));
 }
 
-/** `run <task> <model> [<doc-id>|random|all] [--shot one|zero] [--json]`, without the program; pending options left out. */
+/** `run <task> <model> [<doc-id>|random|all] [--shot one|zero] [--json]`, without the program. */
 export function usageLine(name: string, face: HelpFace = 'terminal'): string {
   const spec = COMMANDS_BY_NAME.get(name)!;
-  const positionals = spec.positionals
-    .filter((p) => !p.pending)
-    .map((p) => (p.optional && !p.shown.startsWith('[') ? `[${p.shown}]` : p.shown));
-  const options = optionsOn(spec, face)
-    .filter((o) => !o.pending)
-    .map((o) => `[${o.short ? `-${o.short}|` : ''}${flagOf(o)}]`);
+  const positionals = spec.positionals.map((p) => (p.optional && !p.shown.startsWith('[') ? `[${p.shown}]` : p.shown));
+  const options = optionsOn(spec, face).map((o) => `[${o.short ? `-${o.short}|` : ''}${flagOf(o)}]`);
   return [spec.name, ...positionals, ...options].join(' ');
 }
 
@@ -59,15 +55,14 @@ export function commandHelp(name: string, face: HelpFace = 'terminal', width = 8
   const spec = COMMANDS_BY_NAME.get(name)!;
   const options = [...optionsOn(spec, face), HELP_OPTION];
   const shown = options.map((o) => `${o.short ? `-${o.short}, ` : '    '}${flagOf(o)}`);
-  const notYet = (o: OptionSpec) => (o.pending ? ' (not available yet)' : '');
   const column = Math.max(...shown.map((s) => s.length)) + 4;
   return [
     wrap(`Usage: ${PROGRAM[face]} ${usageLine(name, face)}`, width, 4),
     '',
-    wrap(`${spec.summary}${spec.pending ? ' (not available yet)' : ''}`, width, 0),
+    wrap(spec.summary, width, 0),
     '',
     'Options:',
-    ...options.map((o, i) => wrap(`  ${shown[i].padEnd(column - 2)}${o.description}${notYet(o)}`, width, column)),
+    ...options.map((o, i) => wrap(`  ${shown[i].padEnd(column - 2)}${o.description}`, width, column)),
     '',
     'Examples:',
     ...spec.examples.map((e) => `  ${PROGRAM[face]} ${e}`),
@@ -79,7 +74,6 @@ export interface HelpEntry {
   name: string;
   usage: string;
   summary: string;
-  pending: boolean;
 }
 
 export function helpEntries(face: HelpFace): HelpEntry[] {
@@ -87,7 +81,6 @@ export function helpEntries(face: HelpFace): HelpEntry[] {
     name: c.name,
     usage: `${PROGRAM[face]} ${usageLine(c.name, face)}`,
     summary: c.summary,
-    pending: Boolean(c.pending),
   }));
 }
 
@@ -97,10 +90,7 @@ export function overview(face: HelpFace = 'terminal', width = 80): string {
   return [
     'jcb — J-ClinicalBench harness',
     '',
-    ...entries.flatMap((e) => [
-      wrap(`  ${e.usage}`, width, 6),
-      wrap(`      ${e.summary}${e.pending ? ' (not available yet)' : ''}`, width, 6),
-    ]),
+    ...entries.flatMap((e) => [wrap(`  ${e.usage}`, width, 6), wrap(`      ${e.summary}`, width, 6)]),
     '',
     wrap(
       `${PROGRAM[face]} <command> --help describes every option of a command; ${PROGRAM[face]} --version prints the version.`,

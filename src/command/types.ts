@@ -7,7 +7,7 @@ export type Command =
   /** `--version`: package.json's version. */
   | { kind: 'version' }
   | { kind: 'tasks'; json: boolean }
-  /** `models [<alias>]`: the registry; with an alias, that one model's exact request (pending). */
+  /** `models [<alias>]`: the registry; with an alias, that one model's exact request. */
   | { kind: 'models'; json: boolean; alias?: string }
   | { kind: 'models-add'; alias: string; entry: Record<string, unknown> }
   | { kind: 'run'; task: string; model: string; doc: string; shot: Shot; json: boolean }
