@@ -289,3 +289,85 @@ describe('the scores', () => {
     expect(scores.overlap.record).toEqual({ gold: 1, found: 0, matched: 0, precision: 1, recall: 0 });
   });
 });
+
+describe('names', () => {
+  it('take the nouns before an honorific, not the honorific', async () => {
+    expect(await found('本日，山本さんが外来を受診した．')).toEqual([['name', '山本']]);
+    expect(await found('担当看護師の佐藤様へ申し送り．')).toEqual([['name', '佐藤']]);
+    expect(await found('内田先生の外来へ．鈴木医師が執刀した．')).toEqual([
+      ['name', '内田'],
+      ['name', '鈴木'],
+    ]);
+    expect(await found('はなちゃんは3歳．三郎君と二郎くんが来た．')).toEqual([
+      ['name', 'はな'],
+      ['name', '三郎'],
+      ['name', '二郎'],
+    ]);
+    expect(await found('今日は伊藤 さんの誕生日．')).toEqual([['name', '伊藤']]);
+    expect(await found('森さん と 林さん．')).toEqual([
+      ['name', '森'],
+      ['name', '林'],
+    ]);
+  });
+
+  it('join a family name before a space to the given name', async () => {
+    expect(await found('田村 聡子様 は独居．')).toEqual([['name', '田村 聡子']]);
+    expect(await found('高橋 直樹 氏より紹介状あり．')).toEqual([['name', '高橋 直樹']]);
+    expect(await found('大河原 さくらさん．')).toEqual([['name', '大河原 さくら']]);
+    expect(await found('長宗我部 元親さん．')).toEqual([['name', '長宗我部 元親']]);
+    expect(await found('ジョン スミスさん に説明．')).toEqual([['name', 'ジョン スミス']]);
+    expect(await found('マイケル・ジョンソンさんが入院．')).toEqual([['name', 'マイケル・ジョンソン']]);
+  });
+
+  it('take no pronoun, no word that merely starts with an honorific, no overlong run', async () => {
+    expect(await found('彼さん．彼女さんに聞く．私さん．')).toEqual([]);
+    expect(await found('さんま定食を食べた．様子を見る．')).toEqual([]);
+    expect(await found('アレクサンドリアエリザベスヴィクトリアカトリーナウィルヘルミナさん．')).toEqual([]);
+  });
+
+  it('take the name after a role or kinship label, and a given name after a space', async () => {
+    expect(await found('主治医 松田 より説明．')).toEqual([['name', '松田']]);
+    expect(await found('主治医 松田 健 より説明．')).toEqual([['name', '松田 健']]);
+    expect(await found('長女 恵 が来院し，付き添った．')).toEqual([['name', '恵']]);
+    expect(await found('記載者：Ns.岡田')).toEqual([['name', '岡田']]);
+    expect(await found('キーパーソンは長男 大輔．')).toEqual([['name', '大輔']]);
+    expect(await found('患者本人 中島 より聴取．Dr.木村 が回診．')).toEqual([
+      ['name', '中島'],
+      ['name', '木村'],
+    ]);
+    expect(await found('担当医：長谷川 から連絡．看護師 あおい が対応．')).toEqual([
+      ['name', '長谷川'],
+      ['name', 'あおい'],
+    ]);
+    expect(await found('妻 ヨウコ が来院．')).toEqual([['name', 'ヨウコ']]);
+    expect(await found('主治医 松田 ありがとう．')).toEqual([['name', '松田']]);
+  });
+
+  it('take a surname and a given name both tagged as person names', async () => {
+    expect(await found('中村 澄夫は本日退院．')).toEqual([['name', '中村 澄夫']]);
+    expect(await found('吉田 一郎の家族に連絡．')).toEqual([['name', '吉田 一郎']]);
+    expect(await found('中村 様子を見る．')).toEqual([]);
+  });
+
+  it('let eponyms and scales pass', async () => {
+    expect(await found('橋本病で通院中．長谷川式で20点．ベーチェット病の疑い．')).toEqual([]);
+  });
+});
+
+describe('facilities', () => {
+  it('take a specific name before 病院, クリニック, 医院, or a proper name before a department', async () => {
+    expect(await found('当院から夢見台中央病院へ転院．')).toEqual([['facility', '夢見台中央病院']]);
+    expect(await found('近医の架空クリニックから紹介．')).toEqual([['facility', '架空クリニック']]);
+    expect(await found('前医の山田内科医院で加療．')).toEqual([['facility', '山田内科医院']]);
+    expect(await found('ひまわり台整形外科を受診．')).toEqual([['facility', 'ひまわり台整形外科']]);
+    expect(await found('架空病院内科を受診．')).toEqual([['facility', '架空病院']]);
+    expect(await found('国立病院機構夢見医療センター病院へ．')).toEqual([
+      ['facility', '国立病院機構夢見医療センター病院'],
+    ]);
+  });
+
+  it('take no generic hospital or bare department', async () => {
+    expect(await found('総合病院への紹介を検討．眼科を受診．大学病院で精査．')).toEqual([]);
+    expect(await found('当院救急外来を受診．県立病院へ．')).toEqual([]);
+  });
+});
