@@ -340,6 +340,7 @@ describe('names', () => {
       ['name', 'あおい'],
     ]);
     expect(await found('妻 ヨウコ が来院．')).toEqual([['name', 'ヨウコ']]);
+    expect(await found('祖母 正 が同席．')).toEqual([['name', '正']]);
     expect(await found('主治医 松田 ありがとう．')).toEqual([['name', '松田']]);
   });
 
@@ -369,5 +370,39 @@ describe('facilities', () => {
   it('take no generic hospital or bare department', async () => {
     expect(await found('総合病院への紹介を検討．眼科を受診．大学病院で精査．')).toEqual([]);
     expect(await found('当院救急外来を受診．県立病院へ．')).toEqual([]);
+  });
+
+  it('take no hospital named only by generic words: 当, 近, 他, 市立, 急性期 ...', async () => {
+    const generic = [
+      '当',
+      '前',
+      '他',
+      '同',
+      '総合',
+      '大学',
+      '市立',
+      '県立',
+      '国立',
+      '公立',
+      '私立',
+      '専門',
+      '地域',
+    ].concat([
+      '救急',
+      '一般',
+      '精神',
+      '小児',
+      '附属',
+      '付属',
+      '関連',
+      '紹介',
+      '基幹',
+      '拠点',
+      '中核',
+      '急性期',
+      '療養',
+    ]);
+    const text = generic.map((g) => `${g}病院へ．`).join('') + '近医院へ．';
+    expect(await found(text)).toEqual([]);
   });
 });
