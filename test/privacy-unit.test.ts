@@ -6,6 +6,7 @@ import { detectPersonalInformation, maskFindings } from '../src/privacy/detect.j
 import { KIND_LABELS, KINDS, type Finding } from '../src/privacy/kinds.js';
 import { normalizeForMatching, originalSpan } from '../src/privacy/normalize.js';
 import { patternCandidates } from '../src/privacy/patterns.js';
+import { posTokens } from '../src/privacy/pos-tokenizer.js';
 import { scoreDetector, type AnnotatedSentence } from '../src/privacy/score.js';
 
 /** [kind, matched text, rank] of the shape rules on an (already normalized) text. */
@@ -290,6 +291,40 @@ describe('the scores', () => {
   });
 });
 
+describe('the part-of-speech tokenizer', () => {
+  const t = (surface: string, start: number, [pos, pos1, pos2, pos3]: string[], unknown = false) => ({
+    surface,
+    start,
+    pos,
+    pos1,
+    pos2,
+    pos3,
+    unknown,
+  });
+
+  it('gives IPADIC parts of speech and offsets across sentences, unknown words marked', async () => {
+    expect(await posTokens('ヶ丘にて．彼は森さん')).toEqual([
+      t('ヶ', 0, ['名詞', '一般', '*', '*'], true),
+      t('丘', 1, ['名詞', '一般', '*', '*']),
+      t('にて', 2, ['助詞', '格助詞', '一般', '*']),
+      t('．', 4, ['記号', '句点', '*', '*']),
+      t('彼', 5, ['名詞', '代名詞', '一般', '*']),
+      t('は', 6, ['助詞', '係助詞', '*', '*']),
+      t('森', 7, ['名詞', '固有名詞', '人名', '姓']),
+      t('さん', 8, ['名詞', '接尾', '人名', '*']),
+    ]);
+    expect(await posTokens('ABCの3回目。')).toEqual([
+      t('ABC', 0, ['名詞', '固有名詞', '組織', '*'], true),
+      t('の', 3, ['助詞', '連体化', '*', '*']),
+      t('3', 4, ['名詞', '数', '*', '*'], true),
+      t('回', 5, ['名詞', '接尾', '助数詞', '*']),
+      t('目', 6, ['名詞', '接尾', '一般', '*']),
+      t('。', 7, ['記号', '句点', '*', '*']),
+    ]);
+    expect(await posTokens('')).toEqual([]);
+  });
+});
+
 describe('names', () => {
   it('take the nouns before an honorific, not the honorific', async () => {
     expect(await found('本日，山本さんが外来を受診した．')).toEqual([['name', '山本']]);
@@ -321,6 +356,7 @@ describe('names', () => {
 
   it('take no pronoun, no word that merely starts with an honorific, no overlong run', async () => {
     expect(await found('彼さん．彼女さんに聞く．私さん．')).toEqual([]);
+    expect(await found('担当さんから連絡．家族さんへ説明．')).toEqual([]);
     expect(await found('さんま定食を食べた．様子を見る．')).toEqual([]);
     expect(await found('アレクサンドリアエリザベスヴィクトリアカトリーナウィルヘルミナさん．')).toEqual([]);
   });
@@ -344,7 +380,32 @@ describe('names', () => {
     expect(await found('主治医 松田 ありがとう．')).toEqual([['name', '松田']]);
   });
 
+  it('take up to six kanji, or a katakana name joined by ・, before an honorific', async () => {
+    expect(await found('佐々木真由美さんが来院．')).toEqual([['name', '佐々木真由美']]);
+    expect(await found('マリア・エリザベス・ヴィクトリアさんが入院．')).toEqual([
+      ['name', 'マリア・エリザベス・ヴィクトリア'],
+    ]);
+    expect(await found('ウィリアムズ ジェーンさん．')).toEqual([['name', 'ウィリアムズ ジェーン']]);
+    expect(await found('さんが来た．毛様体炎の所見．')).toEqual([]);
+  });
+
+  it('take a katakana, hiragana or kanji given name after a label', async () => {
+    expect(await found('長男 ケン が来院．長女 まさみ が同席．')).toEqual([
+      ['name', 'ケン'],
+      ['name', 'まさみ'],
+    ]);
+    expect(await found('主治医 松田 ケン より．')).toEqual([['name', '松田 ケン']]);
+    expect(await found('娘 美咲 と 息子 翔太．')).toEqual([
+      ['name', '美咲'],
+      ['name', '翔太'],
+    ]);
+  });
+
   it('take a surname and a given name both tagged as person names', async () => {
+    expect(await found('佐藤 花子 と 鈴木花子．')).toEqual([
+      ['name', '佐藤 花子'],
+      ['name', '鈴木花子'],
+    ]);
     expect(await found('中村 澄夫は本日退院．')).toEqual([['name', '中村 澄夫']]);
     expect(await found('吉田 一郎の家族に連絡．')).toEqual([['name', '吉田 一郎']]);
     expect(await found('中村 様子を見る．')).toEqual([]);
@@ -362,6 +423,10 @@ describe('facilities', () => {
     expect(await found('前医の山田内科医院で加療．')).toEqual([['facility', '山田内科医院']]);
     expect(await found('ひまわり台整形外科を受診．')).toEqual([['facility', 'ひまわり台整形外科']]);
     expect(await found('架空病院内科を受診．')).toEqual([['facility', '架空病院']]);
+    expect(await found('山田内科を受診．架空クリニック小児科を受診．')).toEqual([
+      ['facility', '山田内科'],
+      ['facility', '架空クリニック'],
+    ]);
     expect(await found('国立病院機構夢見医療センター病院へ．')).toEqual([
       ['facility', '国立病院機構夢見医療センター病院'],
     ]);
