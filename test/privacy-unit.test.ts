@@ -77,7 +77,10 @@ describe('the shape rules', () => {
       ['address', '123-4567', 8],
       ['address', '1234567', 8],
     ]);
-    expect(shapes('郵便番号:987-6543')).toEqual([['address', '987-6543', 8]]);
+    expect(shapes('郵便番号:987-6543 と 〒1000001')).toEqual([
+      ['address', '987-6543', 8],
+      ['address', '1000001', 8],
+    ]);
     expect(shapes('〒 番号 123-4567')).toEqual([['record', '123-4567', 7]]);
   });
 
@@ -387,6 +390,10 @@ describe('names', () => {
     ]);
     expect(await found('ウィリアムズ ジェーンさん．')).toEqual([['name', 'ウィリアムズ ジェーン']]);
     expect(await found('さんが来た．毛様体炎の所見．')).toEqual([]);
+    // No family name before the space: punctuation.
+    expect(await found('連絡あり． 花子さんへ伝達．')).toEqual([['name', '花子']]);
+    // A number after the honorific is not a compound.
+    expect(await found('山田さん二人が来院．')).toEqual([['name', '山田']]);
   });
 
   it('take a katakana, hiragana or kanji given name after a label', async () => {
@@ -395,6 +402,7 @@ describe('names', () => {
       ['name', 'まさみ'],
     ]);
     expect(await found('主治医 松田 ケン より．')).toEqual([['name', '松田 ケン']]);
+    expect(await found('主治医 松田 外来にて説明．')).toEqual([['name', '松田']]);
     expect(await found('娘 美咲 と 息子 翔太．')).toEqual([
       ['name', '美咲'],
       ['name', '翔太'],
@@ -423,6 +431,7 @@ describe('facilities', () => {
     expect(await found('前医の山田内科医院で加療．')).toEqual([['facility', '山田内科医院']]);
     expect(await found('ひまわり台整形外科を受診．')).toEqual([['facility', 'ひまわり台整形外科']]);
     expect(await found('架空病院内科を受診．')).toEqual([['facility', '架空病院']]);
+    expect(await found('さくら・みらい病院へ紹介．')).toEqual([['facility', 'さくら・みらい病院']]);
     expect(await found('山田内科を受診．架空クリニック小児科を受診．')).toEqual([
       ['facility', '山田内科'],
       ['facility', '架空クリニック'],
@@ -435,6 +444,7 @@ describe('facilities', () => {
   it('take no generic hospital or bare department', async () => {
     expect(await found('総合病院への紹介を検討．眼科を受診．大学病院で精査．')).toEqual([]);
     expect(await found('当院救急外来を受診．県立病院へ．')).toEqual([]);
+    expect(await found('循環器内科を受診．')).toEqual([]);
   });
 
   it('take no hospital named only by generic words: 当, 近, 他, 市立, 急性期 ...', async () => {
