@@ -2,7 +2,7 @@
 import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import { getEncodingNameForModel, type TiktokenModel } from 'js-tiktoken/lite';
-import { isReasoningFamily } from '../models/family.js';
+import { familyName, isReasoningFamily } from '../models/family.js';
 import { loadModels, type LiveModelConfig } from '../models/registry.js';
 import { requestParameters } from '../models/request.js';
 import type { RunDocument } from '../store/store.js';
@@ -34,7 +34,10 @@ export function costUsd(u: Pick<TokenUsage, 'input' | 'cachedInput' | 'output'>,
 }
 
 /** What a run's calls to the provider used: its stored documents that were not answered from the cache. */
-export function runUsage(rows: readonly RunDocument[], prices: Prices | undefined): TokenUsage & { costUsd: number | null } {
+export function runUsage(
+  rows: readonly RunDocument[],
+  prices: Prices | undefined,
+): TokenUsage & { costUsd: number | null } {
   const called = rows.filter((r) => r.status === 'done' && r.cached === 0);
   const sum = (f: (r: RunDocument) => number | null) => called.reduce((n, r) => n + (f(r) ?? 0), 0);
   const usage = {
@@ -50,7 +53,8 @@ export function runUsage(rows: readonly RunDocument[], prices: Prices | undefine
 const CHAT_OVERHEAD = 7;
 
 /**
- * A token counter for a model: OpenAI's own encoding where the model is one js-tiktoken names (with
+ * A token counter for a model: OpenAI's own encoding where the model is one js-tiktoken names, in any
+ * case and with or without a `vendor/` prefix (with
  * gpt-tokenizer's bundled tables, ~30x faster on Japanese than js-tiktoken's; nothing is downloaded),
  * else o200k_base as an estimate (`exact: false`).
  */
@@ -58,7 +62,7 @@ export function tokenCounter(model: string): { count: (text: string) => number; 
   let encoding: 'o200k_base' | 'cl100k_base' = 'o200k_base';
   let exact = false;
   try {
-    const known = getEncodingNameForModel(model as TiktokenModel);
+    const known = getEncodingNameForModel(familyName(model) as TiktokenModel);
     if (known === 'o200k_base' || known === 'cl100k_base') [encoding, exact] = [known, true];
   } catch {
     // not an OpenAI model: estimated
