@@ -544,7 +544,9 @@ describe('the Slack bot', () => {
     await start({ JCB_MODELS: priced, JCB_CONFIRM_COST_USD: '0.0001' });
     await command('eval mr priced');
     const [asked] = (await until(() => responses, 1)) as Posted[];
-    expect(asked.body.text).toMatch(/\*mr\* on \*priced\* \(one-shot\) would cost about \*\$0\.00\* .*2 calls, [\d,]+ prompt tokens\. Queue it\?/);
+    expect(asked.body.text).toMatch(
+      /\*mr\* on \*priced\* \(one-shot\) would cost about \*\$0\.00\* .*2 calls, [\d,]+ prompt tokens\. Queue it\?/,
+    );
     expect(posted).toEqual([]); // nothing queued, no progress message
     const buttons = (asked.body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find(
       (b) => b.type === 'actions',
@@ -565,7 +567,38 @@ describe('the Slack bot', () => {
     expect(posted).toEqual([]);
     await press(buttons.find((b) => b.action_id === 'jcb_cost_confirm')!);
     expect(((await until(() => posted, 1))[0] as Posted).body.text).toMatch(/^Evaluation \S+: priced on mr, 0\/2/);
-    expect(((await until(() => responses, 3))[2] as Posted).body.text).toMatch(/^Confirmed by <@U1>: run \S+ queued\.$/);
+    expect(((await until(() => responses, 3))[2] as Posted).body.text).toMatch(
+      /^Confirmed by <@U1>: run \S+ queued\.$/,
+    );
+  });
+
+  it('asks to confirm a /jcb eval whose cost is unknown on an external provider, not on an on-premises server', async () => {
+    const unpriced = path.join(path.dirname(models), 'unpriced.yml');
+    writeFileSync(
+      unpriced,
+      'models:\n' +
+        '  bare: { provider: openai, model: gpt-4o, apiKeyEnv: TEST_OPENAI_KEY }\n' +
+        '  router: { provider: openai-compatible, model: openai/gpt-4o, baseUrl: "https://router.example/v1" }\n' +
+        '  local: { provider: openai-compatible, model: llm-jp, baseUrl: "http://10.0.0.5:8000/v1", dataPolicy: on-premises }\n',
+    );
+    await bot.stop();
+    await start({ JCB_MODELS: unpriced });
+    await command('eval mr bare');
+    await command('eval mr router --shot zero');
+    const asked = ((await until(() => responses, 2)) as Posted[]).map((r) => r.body.text as string).sort();
+    expect(asked).toEqual([
+      expect.stringMatching(
+        /^\*mr\* on \*bare\* \(one-shot\): cost unknown \(models\.yml has no prices for it\): 2 calls, [\d,]+ prompt tokens\. Queue it\?$/,
+      ),
+      expect.stringMatching(
+        /^\*mr\* on \*router\* \(zero-shot\): cost unknown .*: 3 calls, [\d,]+ prompt tokens\. Queue it\?$/,
+      ),
+    ]);
+    expect(posted).toEqual([]); // nothing queued
+    // An on-premises server without prices costs nothing per token: queued at once.
+    await command('eval mr local');
+    expect(((await until(() => posted, 1))[0] as Posted).body.text).toMatch(/^Evaluation \S+: local on mr, 0\/2/);
+    expect(responses).toHaveLength(2);
   });
 
   it('says when the queue is unavailable, and single runs still work', async () => {

@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { tokenCounter } from '../src/evaluation/cost.js';
+import { estimateCost, tokenCounter } from '../src/evaluation/cost.js';
+import { liveModel, parseRegistry } from '../src/models/registry.js';
 import { createServices } from '../src/services.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer, type TestStore } from './helpers.js';
 import { completion, openaiReply, type Answer } from './openai-fake.js';
@@ -168,6 +169,29 @@ describe('per-family request parameters', () => {
     expect(tokenCounter('openai/GPT-4o')).toMatchObject({ exact: true, encoding: 'o200k_base' });
     expect(tokenCounter('OpenAI/gpt-4')).toMatchObject({ exact: true, encoding: 'cl100k_base' });
     expect(tokenCounter('llm-jp/llm-jp-3-8x13b-instruct3')).toMatchObject({ exact: false, encoding: 'o200k_base' });
+  });
+
+  it('counts a large estimate in slices: timers run meanwhile, and the figures are those of counting at once', async () => {
+    const [config] = parseRegistry(
+      'models:\n  g: { provider: openai, model: gpt-4o, prices: { input: 2.5, output: 10 } }\n',
+      't',
+    );
+    // Distinct texts (nothing memoized yet), long enough to take far more than one 20 ms slice.
+    const items = Array.from({ length: 400 }, (_, i) => ({
+      prompt: `症例${i}: 患者は胸痛を訴え救急外来を受診した。`.repeat(150),
+      gold: `["ニトログリセリン${i}"]`,
+    }));
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 1);
+    const estimate = await estimateCost(liveModel(config), 400, items);
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(0);
+    const counter = tokenCounter('gpt-4o');
+    const prompt = items.reduce((n, it) => n + counter.count(it.prompt) + 7, 0);
+    const gold = items.reduce((n, it) => n + counter.count(it.gold), 0);
+    expect(estimate).toMatchObject({ calls: 400, promptTokens: prompt, expectedOutputTokens: gold, exact: true });
+    // Counted again (memoized): the same figures.
+    expect(await estimateCost(liveModel(config), 400, items)).toEqual(estimate);
   });
 
   it('retries a response body that is not JSON, like a 5xx', async () => {

@@ -16,17 +16,20 @@ export async function dryRun(
   deps: { release: Release; store: Store; shot: 'one' | 'zero'; runId?: string },
 ): Promise<CostEstimate> {
   const settled = new Set(
-    deps.runId ? (await deps.store.documents(deps.runId)).filter(isSettled).map((r) => `${r.task}\u0000${r.doc_id}`) : [],
+    deps.runId
+      ? (await deps.store.documents(deps.runId)).filter(isSettled).map((r) => `${r.task}\u0000${r.doc_id}`)
+      : [],
   );
   const todo = plan.filter((it) => !settled.has(`${it.task.id}\u0000${it.doc.id}`));
-  return estimateCost(
-    config,
-    plan.length,
-    todo.map((it) => ({
-      prompt: buildPrompt(deps.release, it.task.folder, it.doc, deps.shot),
-      gold: it.task.showGold(it.doc.gold),
-    })),
-  );
+  // Prompts are built as they are counted, in the estimate's slices.
+  const items = function* () {
+    for (const it of todo)
+      yield {
+        prompt: buildPrompt(deps.release, it.task.folder, it.doc, deps.shot),
+        gold: it.task.showGold(it.doc.gold),
+      };
+  };
+  return estimateCost(config, plan.length, items());
 }
 
 /**
@@ -47,7 +50,10 @@ export function withBudget(provider: ModelProvider, maxCostUsd: number) {
     generate: async (req) => {
       const g = await provider.generate(req);
       spent +=
-        costUsd({ input: g.inputTokens ?? 0, cachedInput: g.cachedInputTokens ?? 0, output: g.outputTokens ?? 0 }, prices) ?? 0;
+        costUsd(
+          { input: g.inputTokens ?? 0, cachedInput: g.cachedInputTokens ?? 0, output: g.outputTokens ?? 0 },
+          prices,
+        ) ?? 0;
       return g;
     },
   };
