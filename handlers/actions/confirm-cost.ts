@@ -17,6 +17,8 @@ const carried = z.strictObject({
   limit: z.number().int().positive().optional(),
   runId: z.string().optional(),
   noCache: z.boolean(),
+  /** --max-cost in US dollars: the workers stop the run once it is spent. */
+  maxCost: z.number().positive().optional(),
 });
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
@@ -43,8 +45,10 @@ export async function costConfirmation(ctx: BotContext, cmd: EvalCommand): Promi
     if (e.expectedCostUsd <= ctx.config.confirmCostUsd) return undefined;
     text = `${setting} would cost about *${usd(e.expectedCostUsd)}* (at most ${usd(e.maxCostUsd!)}): ${tokens}. Queue it?`;
   }
-  const { task, model, shot, limit, runId } = cmd;
-  const value = JSON.stringify(carried.parse({ task, model, shot, limit, runId, noCache: cmd.noCache ?? false }));
+  const { task, model, shot, limit, runId, maxCost } = cmd;
+  const value = JSON.stringify(
+    carried.parse({ task, model, shot, limit, runId, maxCost, noCache: cmd.noCache ?? false }),
+  );
   return {
     text,
     blocks: [
