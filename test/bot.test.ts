@@ -654,10 +654,15 @@ describe('the Slack bot', () => {
       ),
     ]);
     expect(posted).toEqual([]); // nothing queued
+    // --max-cost cannot be counted without prices: refused in one line, not asked for.
+    await command('eval mr bare --max-cost 1');
+    expect(((await until(() => responses, 3))[2] as Posted).body.text).toBe(
+      ':warning: --max-cost needs the prices of bare. Add `prices: { input, cachedInput, output }` (US dollars per million tokens) to its entry in models.yml.',
+    );
     // An on-premises server without prices costs nothing per token: queued at once.
     await command('eval mr local');
     expect(((await until(() => posted, 1))[0] as Posted).body.text).toMatch(/^Evaluation \S+: local on mr, 0\/2/);
-    expect(responses).toHaveLength(2);
+    expect(responses).toHaveLength(3);
   });
 
   it('says when the queue is unavailable, and single runs still work', async () => {

@@ -39,7 +39,8 @@ export async function costConfirmation(ctx: BotContext, cmd: EvalCommand): Promi
   const setting = `*${e.task}* on *${e.model}* (${e.shot}-shot)`;
   let text: string;
   if (e.expectedCostUsd === null) {
-    if (e.dataPolicy !== 'external') return undefined;
+    // With --max-cost, queueing refuses the model for its lack of prices: nothing to confirm.
+    if (e.dataPolicy !== 'external' || cmd.maxCost !== undefined) return undefined;
     text = `${setting}: cost unknown (models.yml has no prices for it): ${tokens}. Queue it?`;
   } else {
     if (e.expectedCostUsd <= ctx.config.confirmCostUsd) return undefined;
