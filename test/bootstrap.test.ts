@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { pairedBootstrap, scoreInterval, seededRandom } from '../src/metrics/bootstrap.js';
 import type { Task } from '../src/tasks/types.js';
 import { TASKS_BY_ID } from '../tasks/index.js';
-import { createServices } from '../src/services.js';
-import { FIXTURE_ENV, inThreadTokenizer } from './helpers.js';
 
 const examqa = TASKS_BY_ID.get('examqa')!; // headline = mean of per-document accuracy
 const docs = (bits: number[]) => bits.map((accuracy) => ({ accuracy }));
@@ -152,22 +150,5 @@ describe('mulberry32', () => {
       bins[Math.floor(x * 10)]++;
     }
     for (const b of bins) expect(Math.abs(b - 1000)).toBeLessThan(100);
-  });
-});
-
-describe('jcb compare', () => {
-  it('compares two models on the documents both have', async () => {
-    const s = createServices({ env: { ...FIXTURE_ENV }, tokenizer: inThreadTokenizer() });
-    const rows = await s.compare('gpt-4o', 'gpt-4o', 'mr');
-    expect(rows).toEqual([
-      { task: 'mr', documents: 2, result: expect.objectContaining({ difference: 0, significant: false }) },
-    ]);
-    expect((await s.compare('gpt-4o', 'llm-jp', 'mr'))[0]).toEqual({ task: 'mr', documents: 0, result: null });
-    const board = await s.leaderboard('one');
-    const mr = board.columns.findIndex((c) => c.id === 'mr');
-    const iv = board.rows.find((r) => r.model === 'gpt-4o')!.intervals![mr]!;
-    expect(iv.low).toBeLessThanOrEqual(0.75);
-    expect(iv.high).toBeGreaterThanOrEqual(0.75);
-    await s.close();
   });
 });
