@@ -392,6 +392,8 @@ describe('names', () => {
     expect(await found('さんが来た．毛様体炎の所見．')).toEqual([]);
     // No family name before the space: punctuation.
     expect(await found('連絡あり． 花子さんへ伝達．')).toEqual([['name', '花子']]);
+    // Nor a kana word: ママ is not はな's family name.
+    expect(await found('ママ はなちゃんと来院．')).toEqual([['name', 'はな']]);
     // A number after the honorific is not a compound.
     expect(await found('山田さん二人が来院．')).toEqual([['name', '山田']]);
   });
@@ -403,6 +405,8 @@ describe('names', () => {
     ]);
     expect(await found('主治医 松田 ケン より．')).toEqual([['name', '松田 ケン']]);
     expect(await found('主治医 松田 外来にて説明．')).toEqual([['name', '松田']]);
+    // After a label, a kana word is a name only when tagged as one.
+    expect(await found('本人 リハビリ意欲あり．')).toEqual([]);
     expect(await found('娘 美咲 と 息子 翔太．')).toEqual([
       ['name', '美咲'],
       ['name', '翔太'],
