@@ -1,13 +1,16 @@
 // Unit tests of the personal-information detector's parts, on sentences written for these tests (not the
 // test set of test/fixtures/pii, which the detector was tuned on): each shape rule with positive and negative
 // examples, NFKC spans mapped back to the original, masking, the scores, the kinds and their labels.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectPersonalInformation, maskFindings } from '../src/privacy/detect.js';
 import { KIND_LABELS, KINDS, type Finding } from '../src/privacy/kinds.js';
 import { normalizeForMatching, originalSpan } from '../src/privacy/normalize.js';
 import { patternCandidates } from '../src/privacy/patterns.js';
 import { posTokens } from '../src/privacy/pos-tokenizer.js';
-import { scoreDetector, type AnnotatedSentence } from '../src/privacy/score.js';
+import { readTestSet, scoreDetector, type AnnotatedSentence } from '../src/privacy/score.js';
 
 /** [kind, matched text, rank] of the shape rules on an (already normalized) text. */
 const shapes = (text: string) => patternCandidates(text).map((c) => [c.kind, text.slice(c.start, c.end), c.rank]);
@@ -252,6 +255,18 @@ describe('masking', () => {
 });
 
 describe('the scores', () => {
+  it('read a test set of one JSON sentence a line, blank lines skipped, and refuse an unknown kind', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-pii-'));
+    const good = path.join(dir, 'good.jsonl');
+    const s1 = { id: 'x1', text: '森さん', findings: [{ kind: 'name', start: 0, end: 1, text: '森' }] };
+    const s2 = { id: 'x2', text: '所見なし', findings: [], note: 'negative' };
+    writeFileSync(good, `${JSON.stringify(s1)}\n  \n${JSON.stringify(s2)}\n`);
+    expect(readTestSet(good)).toEqual([s1, { id: 'x2', text: '所見なし', findings: [] }]);
+    const bad = path.join(dir, 'bad.jsonl');
+    writeFileSync(bad, JSON.stringify({ ...s1, findings: [{ ...s1.findings[0], kind: 'hobby' }] }));
+    expect(() => readTestSet(bad)).toThrow(/kind/);
+  });
+
   const sentence = (id: string, text: string, findings: Finding[]): AnnotatedSentence => ({ id, text, findings });
   const f = (kind: Finding['kind'], text: string, whole: string, shift = 0): Finding => {
     const start = whole.indexOf(text) + shift;

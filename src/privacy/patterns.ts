@@ -40,6 +40,7 @@ const RULES: Rule[] = [
       'gu',
     ),
     group: 1,
+    // Stryker disable next-line ArrayDeclaration: the group holds two digits or more, so match() is never null
     accept: (m) => !/(郵便|電話|携帯|FAX)/.test(m[0]) && (m[1].match(/\d/g) ?? []).length >= 4,
   },
   {
