@@ -246,6 +246,8 @@ describe('masking', () => {
   it('keeps the higher-ranked finding where two overlap, and the longer at equal rank', async () => {
     // 患者番号 (record, rank 7) holds a number shaped like a phone (rank 6): one record finding.
     expect(await found('患者番号 0312345678 を確認')).toEqual([['record', '0312345678']]);
+    // The honorific alone gives ミサ (a katakana given name takes no kanji family); the tagged pair gives more.
+    expect(await found('小林 ミサさんが来院．')).toEqual([['name', '小林 ミサ']]);
     // A phone number is never an address's street number.
     expect(await found('架空県夢見市本町 03-1234-5678')).toEqual([
       ['address', '架空県夢見市本町'],
