@@ -248,6 +248,11 @@ describe('masking', () => {
     expect(await found('患者番号 0312345678 を確認')).toEqual([['record', '0312345678']]);
     // The honorific alone gives ミサ (a katakana given name takes no kanji family); the tagged pair gives more.
     expect(await found('小林 ミサさんが来院．')).toEqual([['name', '小林 ミサ']]);
+    // Findings that touch do not overlap: the postal code and the address written without a space.
+    expect(await found('〒123-4567架空県夢見市本町1-2')).toEqual([
+      ['address', '123-4567'],
+      ['address', '架空県夢見市本町1-2'],
+    ]);
     // A phone number is never an address's street number.
     expect(await found('架空県夢見市本町 03-1234-5678')).toEqual([
       ['address', '架空県夢見市本町'],
