@@ -195,6 +195,7 @@ describe('the shape rules', () => {
   it('take no prefecture alone, one municipality alone, nor a town name glued to more kanji', () => {
     expect(shapes('東京都 と 京都府で と 大阪府 と 北海道')).toEqual([]);
     expect(shapes('架空市 に住む')).toEqual([]);
+    expect(shapes('架空県 と 神奈川県で')).toEqual([]);
     expect(shapes('架空市夢見町役場')).toEqual([]);
   });
 });
@@ -309,10 +310,11 @@ describe('the scores', () => {
         { kind: 'record', start: 0, end: 12, text: t },
         { kind: 'phone', start: 0, end: 12, text: t },
       ]),
-      sentence('e', t, []),
+      // A phone found where only a record is gold matches nothing.
+      sentence('e', t, [{ kind: 'record', start: 0, end: 12, text: t }]),
     ]);
     expect(scores.exact.phone).toEqual({ gold: 1, found: 2, matched: 1, precision: 0.5, recall: 1 });
-    expect(scores.overlap.record).toEqual({ gold: 1, found: 0, matched: 0, precision: 1, recall: 0 });
+    expect(scores.overlap.record).toEqual({ gold: 2, found: 0, matched: 0, precision: 1, recall: 0 });
   });
 });
 
