@@ -502,6 +502,10 @@ describe('what comes back to a person is bounded', () => {
     expect(() => parseCommand(fits)).toThrow(/^Too many arguments for "cancel": "x" y+ "z"\.$/);
   });
 
+  it("lets a programming error through as it is, not as a person's mistake", () => {
+    expect(() => parseCommand([null as unknown as string])).toThrow(TypeError);
+  });
+
   it('keeps a message without a hint without one', () => {
     expect(refusal('leaderboard --source x').hint).toBeUndefined();
   });
@@ -578,6 +582,9 @@ describe('free text: keywords and --model', () => {
     expect(parseConversation('ＮＥＲ－Ｄ 肺炎')).toEqual({ task: 'ner-d', model: undefined, text: '肺炎' });
     expect(parseConversation('ner‐med アスピリン')).toEqual({ task: 'ner-med', model: undefined, text: 'アスピリン' });
     expect(parseConversation('dc－tnm T1')).toMatchObject({ task: 'dc-tnm' });
+    // Every dash look-alike a Japanese keyboard or editor gives: U+2015, minus sign, ー and half-width ｰ.
+    for (const dash of ['\u2015', '\u2212', '\u30fc', '\uff70'])
+      expect(parseConversation(`ner${dash}med 本文`)).toEqual({ task: 'ner-med', model: undefined, text: '本文' });
     expect(parseConversation('drugs:ロキソニン')).toEqual({ task: 'mr', model: undefined, text: 'ロキソニン' });
     expect(parseConversation('<@U1ABC> <@U2> cts 本文')).toEqual({ task: 'cts', model: undefined, text: '本文' });
   });
@@ -589,11 +596,8 @@ describe('free text: keywords and --model', () => {
       text: '本文',
     });
     expect(parseConversation('cts --MODEL x 本文')).toEqual({ task: 'cts', model: 'x', text: '本文' });
-    expect(parseConversation('cts 前\t--model x\t後')).toEqual({
-      task: 'cts',
-      model: 'x',
-      text: '前後'.replace('後', ' 後'),
-    });
+    expect(parseConversation('cts 前\t--model x\t後')).toEqual({ task: 'cts', model: 'x', text: '前 後' });
+    expect(parseConversation('cts 前  --model x \t後')).toEqual({ task: 'cts', model: 'x', text: '前 後' });
     expect(parseConversation('cts 前\u3000--model x\u3000後')).toEqual({ task: 'cts', model: 'x', text: '前 後' });
     expect(parseConversation('cts 前 --model x --model y 後')).toEqual({
       task: 'cts',
