@@ -245,6 +245,12 @@ describe('each option', () => {
     );
   });
 
+  it('accepts each choice, in any case', () => {
+    expect(parse('compare a b --shot ONE')).toMatchObject({ shot: 'one' });
+    expect(parse('leaderboard --source Paper')).toMatchObject({ source: 'paper' });
+    expect(parse('leaderboard --source runs --view bars')).toMatchObject({ source: 'runs', view: 'bars' });
+  });
+
   it('reads --view and says which views exist', () => {
     expect(parse('leaderboard --view HEATMAP')).toMatchObject({ view: 'heatmap' });
     expect(parse('leaderboard')).not.toHaveProperty('view', expect.anything());
@@ -508,6 +514,37 @@ describe('what comes back to a person is bounded', () => {
 
   it('keeps a message without a hint without one', () => {
     expect(refusal('leaderboard --source x').hint).toBeUndefined();
+  });
+});
+
+describe('the help of a command without options', () => {
+  it('is its usage, its summary, -h/--help and its example', () => {
+    expect(commandHelp('bot')).toBe(
+      [
+        'Usage: jcb bot',
+        '',
+        'The Slack bot (see README, "Connect Slack").',
+        '',
+        'Options:',
+        '  -h, --help  Show this help.',
+        '',
+        'Examples:',
+        '  jcb bot',
+      ].join('\n'),
+    );
+    expect(commandHelp('cancel', 'slack')).toBe(
+      [
+        'Usage: /jcb cancel <run>',
+        '',
+        'Cancel a run: waiting documents dropped, finished ones kept.',
+        '',
+        'Options:',
+        '  -h, --help  Show this help.',
+        '',
+        'Examples:',
+        '  /jcb cancel r-20261129-1',
+      ].join('\n'),
+    );
   });
 });
 
