@@ -7,6 +7,7 @@ import { CONVERSATION_HELP, KEYWORDS, parseConversation } from '../src/command/c
 import { parseCommand, splitWords } from '../src/command/grammar.js';
 import { commandHelp, commandsOn, helpEntries, overview, PROGRAM, usageHint, usageLine } from '../src/command/help.js';
 import type { Command } from '../src/command/types.js';
+import { normalizeToken, suggest } from '../src/command/suggest.js';
 import { UserError } from '../src/errors.js';
 
 type Face = 'terminal' | 'slack';
@@ -654,5 +655,27 @@ describe('free text: keywords and --model', () => {
       expect((err as UserError).hint).toBe('Send a shorter part of it.');
     }
     expect.assertions(3);
+  });
+});
+
+describe('tokens and suggestions', () => {
+  it('reads flags typed in full width or with editor dashes', () => {
+    expect(parse('ｅｖａｌ mr x ——limit ５ －－ｓｈｏｔ ｚｅｒｏ')).toMatchObject({
+      kind: 'eval',
+      limit: 5,
+      shot: 'zero',
+    });
+    expect(parse('run mr x –json')).toMatchObject({ json: true });
+    expect(normalizeToken('llm—jp')).toBe('llm-jp');
+    expect(normalizeToken('—1')).toBe('-1');
+    expect(normalizeToken('—JSON')).toBe('--JSON');
+  });
+
+  it('suggests the nearest candidate, then the one closest in length, in any case', () => {
+    expect(suggest('abc', ['axy'])).toBeUndefined();
+    expect(suggest('ner-mde', ['ner-d', 'ner-med'])).toBe('ner-med');
+    expect(suggest('ner-mde', ['ner-med', 'ner-d'])).toBe('ner-med');
+    expect(suggest('evals', ['evalxy', 'eval'])).toBe('eval');
+    expect(suggest('EVL', ['EVAL'])).toBe('EVAL');
   });
 });
