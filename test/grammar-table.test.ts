@@ -568,6 +568,16 @@ describe('the overview', () => {
     }
   });
 
+  it('is for the terminal, 80 columns wide, unless asked otherwise', () => {
+    expect(overview()).toBe(overview('terminal', 80));
+    expect(overview().split('\n')[2]).toBe('  jcb run <task> <model> [<doc-id>|random|all] [--shot one|zero] [--json]');
+    expect(commandHelp('eval')).toBe(commandHelp('eval', 'terminal', 80));
+    expect(commandHelp('eval').split('\n')[0]).toBe(
+      // 79 characters: " N]" would pass the 80th column.
+      'Usage: jcb eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency',
+    );
+  });
+
   it('wraps long lines at spaces with their indents', () => {
     const lines = overview('terminal', 40).split('\n');
     const evalAt = lines.findIndex((l) => l.startsWith('  jcb eval '));
