@@ -645,7 +645,7 @@ describe('free text: keywords and --model', () => {
     });
     expect(parseConversation('cts --MODEL x 本文')).toEqual({ task: 'cts', model: 'x', text: '本文' });
     expect(parseConversation('cts 前\t--model x\t後')).toEqual({ task: 'cts', model: 'x', text: '前 後' });
-    expect(parseConversation('cts 前  --model x \t後')).toEqual({ task: 'cts', model: 'x', text: '前 後' });
+    expect(parseConversation('cts 前 \t  --model x \u3000  後')).toEqual({ task: 'cts', model: 'x', text: '前 後' });
     expect(parseConversation('cts 前\u3000--model x\u3000後')).toEqual({ task: 'cts', model: 'x', text: '前 後' });
     expect(parseConversation('cts 前 --model x --model y 後')).toEqual({
       task: 'cts',
