@@ -127,6 +127,12 @@ const EXAMPLES: Record<string, Command[]> = {
   help: [{ kind: 'help', command: 'eval' }],
 };
 
+/** The registry entry of a `models add` line. */
+function entryOf(text: string): Record<string, unknown> | undefined {
+  const command = parse(text);
+  return command.kind === 'models-add' ? command.entry : undefined;
+}
+
 describe('the table lists each command once, in the order help shows them', () => {
   it('has exactly the commands written out here', () => {
     expect(COMMANDS.map((c) => c.name)).toEqual(Object.keys(USAGE));
@@ -360,6 +366,35 @@ describe('each option', () => {
     expect(refusal('models add a --provider open --model m').message).toBe(
       '--provider must be "openai" or "openai-compatible", not "open". Did you mean "openai"?',
     );
+  });
+
+  it('puts only the given options in the registry entry, and an alias only when one is given', () => {
+    expect(parse('models add a --provider openai --model m')).toStrictEqual({
+      kind: 'models-add',
+      alias: 'a',
+      entry: { provider: 'openai', model: 'm' },
+    });
+    expect(parse('models add a --provider openai --model m --base-url http://h/v1')).toStrictEqual({
+      kind: 'models-add',
+      alias: 'a',
+      entry: { provider: 'openai', model: 'm', baseUrl: 'http://h/v1' },
+    });
+    expect(entryOf('models add a --provider openai --model m --label L')).toStrictEqual({
+      provider: 'openai',
+      model: 'm',
+      label: 'L',
+    });
+    expect(entryOf('models add a --provider openai --model m --api-key-env K')).toStrictEqual({
+      provider: 'openai',
+      model: 'm',
+      apiKeyEnv: 'K',
+    });
+    expect(parse('models')).toStrictEqual({ kind: 'models', json: false });
+    expect(parse('models x')).toStrictEqual({ kind: 'models', json: false, alias: 'x' });
+  });
+
+  it('names the one allowed value of a single choice', () => {
+    expect(refusal('ratings --by task').message).toBe('--by must be "model", not "task".');
   });
 
   it('reads the dir of data pull and export as typed', () => {
