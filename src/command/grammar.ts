@@ -60,7 +60,9 @@ function tokenize(spec: CommandSpec, words: string[], opts: ParseOptions): Parse
       'camel-case-expansion': false,
       'dot-notation': false,
       'duplicate-arguments-array': false,
+      // Stryker disable next-line BooleanLiteral: every option is declared string or boolean, which yargs-parser never coerces, and an undeclared one is refused by its name
       'parse-numbers': false,
+      // Stryker disable next-line BooleanLiteral: positionals are coerced only when parse-numbers is on too
       'parse-positional-numbers': false,
       'short-option-groups': false,
     },
