@@ -459,7 +459,10 @@ describe('positionals: tasks and models read after NFKC, ids and paths as typed'
       message: '"eval" needs a task (or "all") and a model.',
       hint: `Usage: /jcb ${USAGE.eval[1]}`,
     });
-    expect(refusal('compare a', 'slack').hint).toBe(`Usage: /jcb ${USAGE.compare[1]}`);
+    expect(refusal('compare a', 'slack')).toEqual({
+      message: '"compare" needs two models.',
+      hint: `Usage: /jcb ${USAGE.compare[1]}`,
+    });
     expect(refusal('cancel')).toEqual({
       message: '"cancel" needs a run id.',
       hint: 'See `jcb status` for the runs under way.',
