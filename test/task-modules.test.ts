@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Release } from '../src/release/release.js';
-import type { Document, Parsed, Task, TaskId } from '../src/tasks/types.js';
+import type { Document, Parsed, TaskId } from '../src/tasks/types.js';
 import { TASKS, TASKS_BY_ID } from '../tasks/index.js';
 
 const task = (id: TaskId) => TASKS_BY_ID.get(id)!;
@@ -580,5 +580,63 @@ describe('DC-ADE: showing labels', () => {
       ok: false,
       problem: 'no option number: counted as 有 (positive), as the release did',
     });
+  });
+});
+
+describe('metrics under the release keys', () => {
+  it('CCA: _precision, recall and _f1, the mean over documents; _f1 is the headline', async () => {
+    const t = task('cca');
+    const scores = await t.score(
+      [
+        { gold: ['頭痛', '発熱'], parsed: t.parse('["頭痛"]') },
+        { gold: ['嘔吐'], parsed: t.parse('["嘔吐", "発熱"]') },
+      ],
+      noTokens,
+    );
+    const m = t.aggregate(scores);
+    // Document 1: P 1, R 1/2, F1 2/3; document 2: P 1/2, R 1, F1 2/3.
+    expect(Object.keys(m).sort()).toEqual(['_f1', '_precision', 'recall']);
+    expect(m._precision).toBeCloseTo(0.75, 12);
+    expect(m.recall).toBeCloseTo(0.75, 12);
+    expect(t.headline(m)).toBeCloseTo(2 / 3, 12);
+  });
+  it('MR: predicted drug names typed in full width are matched as ASCII; CCA keeps them as written', () => {
+    expect(task('mr').parse('["ＯＤ錠", "Ａ"]').value).toEqual(['OD錠', 'A']);
+    expect(task('cca').parse('["ＯＤ錠"]').value).toEqual(['ＯＤ錠']);
+  });
+  it('DC-ADE: precision, recall and F1 of the positive class 有', async () => {
+    const t = task('dc-ade');
+    const items = [
+      { gold: '有', output: '1' }, // tp
+      { gold: '有', output: '2' }, // fn
+      { gold: '有', output: '2' }, // fn
+      { gold: '無', output: '1' }, // fp
+      { gold: '無', output: '2' }, // tn
+    ].map(({ gold, output }) => ({ gold, parsed: t.parse(output) }));
+    const scores = await t.score(items, noTokens);
+    expect(scores).toEqual([
+      { tp: 1, fp: 0, fn: 0 },
+      { tp: 0, fp: 0, fn: 1 },
+      { tp: 0, fp: 0, fn: 1 },
+      { tp: 0, fp: 1, fn: 0 },
+      { tp: 0, fp: 0, fn: 0 },
+    ]);
+    const m = t.aggregate(scores);
+    expect(m).toEqual({ precision: 0.5, recall: 1 / 3, f1: expect.closeTo(0.4, 12) });
+    expect(t.headline(m)).toBeCloseTo(0.4, 12);
+  });
+  it('DC-TMN: per factor, precision over every row and recall over the rows with an offered gold', async () => {
+    const t = task('dc-tnm');
+    const items = [
+      { gold: { t: 'T1', n: 'N0', m: 'M0' }, parsed: t.parse('T因子: T1\nN因子: N0\nM因子: M1a') },
+      { gold: { t: 'T1a', n: 'N0', m: 'M0' }, parsed: t.parse('T因子: T1a\nN因子: N0\nM因子: M0') },
+    ];
+    const m = t.aggregate(await t.score(items, noTokens));
+    expect(m).toEqual({
+      t: { precision: 0.5, recall: 1, f1: expect.closeTo(2 / 3, 12) },
+      n: { precision: 1, recall: 1, f1: 1 },
+      m: { precision: 0.5, recall: 0.5, f1: 0.5 },
+    });
+    expect(t.headline(m)).toBeCloseTo((2 / 3 + 1 + 0.5) / 3, 12);
   });
 });
