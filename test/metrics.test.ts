@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { f1, mean, ratio, sum } from '../src/metrics/fractions.js';
 import { lcsLength, rougeL } from '../src/metrics/rouge-l.js';
 import { setF1 } from '../src/metrics/set-f1.js';
-import { matchSpans } from '../src/metrics/span-f1.js';
+import { alignSpans, matchSpans } from '../src/metrics/span-f1.js';
 
 describe('fractions', () => {
   it('scores an empty denominator as 0, not NaN', () => {
@@ -111,6 +111,13 @@ describe('span matching', () => {
     expect(matchSpans([g], [])).toEqual({ tp: 0, fp: 1, fn: 0 });
     // Keys do not collide across fields: 1:23 vs 12:3.
     expect(matchSpans([{ start: 1, end: 23, kind: 'd' }], [{ start: 12, end: 3, kind: 'd' }]).tp).toBe(0);
+  });
+  it('aligns each span with the one it matched, gold left to right (the displays mark these)', () => {
+    const g = { start: 3, end: 6, kind: 'd' };
+    const h = { start: 8, end: 9, kind: 'd' };
+    expect(alignSpans([h, g], [g, g, h])).toEqual({ predicted: [true, true], gold: [true, false, true] });
+    expect(alignSpans([], [g])).toEqual({ predicted: [], gold: [false] });
+    expect(alignSpans([{ ...g, kind: 'm' }], [g])).toEqual({ predicted: [false], gold: [false] });
   });
 });
 
