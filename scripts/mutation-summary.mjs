@@ -4,7 +4,10 @@
 // mutants that do not compile are no mutants and count nowhere.
 import { readFileSync } from 'node:fs';
 
-const report = JSON.parse(readFileSync(process.argv[2] ?? 'reports/mutation/mutation.json', 'utf8'));
+// Several reports (runs of parts of the scope, e.g. `stryker run --mutate 'src/command/**'`) are read as one;
+// a file in more than one report counts from the last given.
+const paths = process.argv.length > 2 ? process.argv.slice(2) : ['reports/mutation/mutation.json'];
+const report = { files: Object.assign({}, ...paths.map((p) => JSON.parse(readFileSync(p, 'utf8')).files)) };
 const COLUMNS = ['Killed', 'Timeout', 'Survived', 'NoCoverage', 'Ignored'];
 
 function tally(mutants) {

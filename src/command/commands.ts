@@ -98,6 +98,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'status',
     summary: 'Evaluations under way, or one run.',
+    // Stryker disable next-line BooleanLiteral: a shown form already in brackets is printed as is either way
     positionals: [{ ...RUN, shown: '[<run>]', optional: true }],
     options: [JSON_FLAG],
     examples: ['status'],
@@ -143,6 +144,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [
       { shown: '<model-a>', kind: 'model' },
       { shown: '<model-b>', kind: 'model' },
+      // Stryker disable next-line BooleanLiteral: a shown form already in brackets is printed as is either way
       { shown: '[<task>]', optional: true, kind: 'task' },
     ],
     options: [SHOT, OUTPUT, JSON_FLAG],
@@ -152,6 +154,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'digest',
     summary: 'The scheduled digests of recent runs.',
+    // Stryker disable next-line BooleanLiteral: a shown form already in brackets is printed as is either way
     positionals: [{ shown: '[<schedule>]', optional: true, kind: 'text' }],
     options: [JSON_FLAG],
     examples: ['digest nightly'],
@@ -160,6 +163,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'ratings',
     summary: "Clinicians' ratings of outputs: summaries, a batch to rate, or the correlation with metrics.",
+    // Stryker disable next-line BooleanLiteral: a shown form already in brackets is printed as is either way
     positionals: [{ shown: '[<task>]', optional: true, kind: 'task' }],
     options: [
       { name: 'by', value: 'model', choices: ['model'], description: 'One row per model.' },
@@ -189,6 +193,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'models',
     summary: 'The models that can be used; with an alias, that model’s exact request.',
+    // Stryker disable next-line BooleanLiteral: a shown form already in brackets is printed as is either way
     positionals: [{ shown: '[<alias>]', optional: true, kind: 'model' }],
     options: [JSON_FLAG],
     examples: ['models', 'models gpt-4o-live'],
@@ -248,6 +253,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'score',
     summary: 'Score generation files (the release layout), or the release itself.',
+    // Stryker disable next-line BooleanLiteral: a shown form already in brackets is printed as is either way
     positionals: [{ shown: '[<file or generated/ tree>]', optional: true, kind: 'text' }],
     options: [OUTPUT, JSON_FLAG],
     examples: ['score', 'score export-r1/generated'],
@@ -296,6 +302,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'help',
     summary: 'Every command, or one command in full.',
+    // Stryker disable next-line BooleanLiteral: a shown form already in brackets is printed as is either way
     positionals: [{ shown: '[<command>]', optional: true }],
     options: [],
     examples: ['help eval'],

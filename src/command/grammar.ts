@@ -60,7 +60,9 @@ function tokenize(spec: CommandSpec, words: string[], opts: ParseOptions): Parse
       'camel-case-expansion': false,
       'dot-notation': false,
       'duplicate-arguments-array': false,
+      // Stryker disable next-line BooleanLiteral: declared strings and booleans are never coerced; undeclared keys are refused
       'parse-numbers': false,
+      // Stryker disable next-line BooleanLiteral: positionals are coerced only when parse-numbers is on too
       'parse-positional-numbers': false,
       'short-option-groups': false,
     },
