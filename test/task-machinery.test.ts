@@ -9,6 +9,7 @@ import { lead, majority, namesInText } from '../src/tasks/baselines.js';
 import { candidateList } from '../src/tasks/candidates.js';
 import { normalizeLabelText } from '../src/tasks/label-text.js';
 import { nerTask, type NerGold, type TaggedOutput } from '../src/tasks/ner-task.js';
+import { readListOutput, readPythonList } from '../src/tasks/lists.js';
 import { buildPrompt, fillTemplate, normalizeId, unescapeNewlines } from '../src/tasks/prompt.js';
 import { relationTask } from '../src/tasks/relation-task.js';
 import { rougeHighlight } from '../src/tasks/rouge-highlight.js';
@@ -416,5 +417,68 @@ describe('ROUGE highlight', () => {
     const sized = (n: number): ScoringContext => ({ tokenize: async () => [new Array<string>(n).fill('a'), ['a']] });
     expect(await rougeHighlight('', 'a', sized(4_000_000))).toStrictEqual([{ text: 'a', mark: 'matched' }]);
     expect(await rougeHighlight('', 'a', sized(4_000_001))).toBeUndefined();
+  });
+});
+
+describe('list escapes and lenient items', () => {
+  it('decodes \\u, \\U and \\x with hex digits of either case', () => {
+    const literal = String.raw`['\u00e9\u00E9', '\U0001f600', '\x4A\x4a']`;
+    expect(readPythonList(literal)).toEqual(['éé', '😀', 'JJ']);
+  });
+
+  it('trims each lenient item inside its quotes too', () => {
+    expect(readListOutput('[\' a \', " b "]')).toEqual({ items: ['a', 'b'], json: false });
+  });
+});
+
+describe('NER: tags stripped from an annotated sentence without its text', () => {
+  it('strips tags whose names are letters, digits, `_` or `-`, with attributes', () => {
+    const row = {
+      ID: [1, 2],
+      annotated_sentence: '<m-key state="x">a</m-key><2>b</2><_>c</_><->d</->',
+      entities: [],
+    };
+    expect(ner.fromGeneration(row).gold.sentence).toBe('abcd');
+  });
+});
+
+describe('NER: the dictionary of a pool', () => {
+  it('is read once per pool: documents added to the pool later teach nothing', () => {
+    const pool = [nerDoc('1', nerGold('胸水なし', [0, 2]))];
+    const target = nerDoc('9', nerGold('肺炎と胸水'));
+    expect(ner.baseline(target, pool)).toBe('肺炎と<d>胸水</d>[EOS]');
+    pool.push(nerDoc('2', nerGold('肺炎なし', [0, 2])));
+    expect(ner.baseline(target, pool)).toBe('肺炎と<d>胸水</d>[EOS]');
+    expect(ner.baseline(target, [...pool])).toBe('<d>肺炎</d>と<d>胸水</d>[EOS]');
+  });
+});
+
+describe('ROUGE-L scores per document', () => {
+  it('pairs each output with its own gold, every document', async () => {
+    const t = rougeTask({
+      id: 'irs',
+      label: 'IRS',
+      title: 't',
+      folder: 'CLG/IRS',
+      oneShotExamples: [],
+      loadDocuments: () => [],
+      generationId: () => '',
+      baseline: () => '',
+    });
+    const spaces: ScoringContext = { tokenize: async (texts) => texts.map((x) => x.split(' ')) };
+    const items = (
+      [
+        ['a b', 'a b'],
+        ['c d e f', 'c x'],
+        ['g h', 'g h i j'],
+      ] as const
+    ).map(([gold, output]) => ({ gold, parsed: t.parse(output) }));
+    const docs = await t.score(items, spaces);
+    // LCS 2 of 2/2; 1 of 2 output tokens and 4 gold tokens; 2 of 4 and 2.
+    expect(docs).toEqual([
+      { empty: 0, precision: 1, recall: 1, f1: 1 },
+      { empty: 0, precision: 0.5, recall: 0.25, f1: expect.closeTo(1 / 3, 12) },
+      { empty: 0, precision: 0.5, recall: 1, f1: expect.closeTo(2 / 3, 12) },
+    ]);
   });
 });
