@@ -7,6 +7,20 @@ export const pct = (x: number) => (x * 100).toFixed(1);
 /** A change of score, signed: +1.3, -0.8. */
 export const signedPct = (x: number) => `${x >= 0 ? '+' : ''}${pct(x)}`;
 
+/**
+ * What a run stopped at its `--max-cost` says, in both faces: the limit and what was spent (US dollars),
+ * documents done of those planned, and `resume`, the command that resumes it in that face.
+ */
+export function budgetStopped(
+  maxCostUsd: number,
+  spentUsd: number,
+  done: number,
+  planned: number | null | undefined,
+  resume: string,
+): string {
+  return `stopped: --max-cost $${maxCostUsd} reached ($${spentUsd.toFixed(4)} spent), ${done} of ${planned ?? '?'} done; resume with ${resume}`;
+}
+
 /** What a cancel did, in words both faces show: jobs removed, jobs that stop after their current document. */
 export function cancelSummary(runId: string, removed: number, held: number): string {
   const jobs = (n: number) => `${n} waiting job${n === 1 ? '' : 's'}`;

@@ -125,6 +125,8 @@ function progress(s: string, status: string): RunProgress {
     updated_at: '2026-01-01T00:00:00Z',
     planned: 10,
     started_by: s,
+    max_cost_usd: null,
+    budget_since: null,
   };
   const score = { task: s, n: 3, failed: 1, parseFailures: 0, score: 0.5, metrics: { f1: 0.5 }, interval: null };
   return {

@@ -132,6 +132,8 @@ describe('honest scores in Slack', () => {
     updated_at: '2026-01-01T00:01:00Z',
     planned: 6,
     started_by: null,
+    max_cost_usd: null,
+    budget_since: null,
   };
   const score = (task: string, n: number, failed: number, value: number) => ({
     task,

@@ -18,9 +18,11 @@ import {
   freshStore,
   inThreadTokenizer,
   testModelsFile,
+  TEST_MODELS,
   type TestStore,
   chatCompletion,
 } from './helpers.js';
+import { openaiReply } from './openai-fake.js';
 
 const SECRET = 'test-signing-secret';
 const TOKEN = 'xoxb-test-token';
@@ -323,9 +325,62 @@ describe('the Slack bot', () => {
     }
   });
 
+  it('stops a /jcb eval --max-cost run in the background once that is spent, says so, and resumes with --run', async () => {
+    const priced = path.join(path.dirname(models), 'budget.yml');
+    writeFileSync(
+      priced,
+      'models:\n  priced: { provider: openai, model: gpt-4o, apiKeyEnv: TEST_OPENAI_KEY, concurrency: 1, prices: { input: 2.5, output: 10 } }\n',
+    );
+    await bot.stop();
+    // One document a job: the limit must hold across jobs (as across workers), read from the store.
+    await start({ JCB_MODELS: priced, JCB_QUEUE_CHUNK: '1' });
+    const bodies: unknown[] = [];
+    nock(OPENAI)
+      .post('/v1/chat/completions')
+      .times(3)
+      .reply(function (_uri, body) {
+        bodies.push(body);
+        const reply = openaiReply(body as Record<string, unknown>, this.req.headers.authorization as string, () => ({
+          content: '["ニトログリセリン"]',
+        }));
+        return [reply.status, reply.body];
+      });
+    const worker = createServices({ env, tokenizer: inThreadTokenizer() });
+    try {
+      // Each answer costs $0.00045 (100 prompt tokens, 40 cached, 20 output): the first reaches $0.0002.
+      await command('eval mr priced --max-cost 0.0002');
+      const progress = ((await until(() => posted, 1)) as Posted[])[0];
+      const runId = /^Evaluation (\S+):/.exec(progress.body.text as string)![1];
+      await worker.startWorker(1);
+      const stopped = async () =>
+        posted.filter((p) => p.method === 'chat.update' && /stopped/.test(p.body.text as string));
+      for (let i = 0; i < 200 && (await stopped()).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect((await stopped()).at(-1)!.body.text).toBe(
+        `Evaluation ${runId}: priced on mr, 1/2 (stopped: --max-cost $0.0002 reached ($0.0004 spent), 1 of 2 done; ` +
+          `resume with \`/jcb eval mr priced --shot one --run ${runId}\`)`,
+      );
+      expect(bodies).toHaveLength(1);
+      expect((await worker.findRun(runId))!.status).toBe('interrupted');
+      // Resumed without a limit: the rest is computed, and the run finishes.
+      await command(`eval mr priced --run ${runId}`);
+      for (let i = 0; i < 200 && (await worker.findRun(runId))!.status !== 'finished'; i++)
+        await new Promise((r) => setTimeout(r, 25));
+      expect((await worker.findRun(runId))!.status).toBe('finished');
+      expect(bodies).toHaveLength(2);
+    } finally {
+      await worker.close();
+    }
+  });
+
   it('cancels a run being worked on only for its owner or an admin, and says what happened', async () => {
     await bot.stop();
-    await start({ JCB_QUEUE_CHUNK: '1', JCB_ADMINS: 'UADMIN' });
+    // Priced (free): a live model without prices would first be asked to be confirmed (cost unknown).
+    const free = path.join(path.dirname(models), 'free.yml');
+    writeFileSync(
+      free,
+      TEST_MODELS.replace('    freeText: true\n', '    freeText: true\n    prices: { input: 0, output: 0 }\n'),
+    );
+    await start({ JCB_MODELS: free, JCB_QUEUE_CHUNK: '1', JCB_ADMINS: 'UADMIN' });
     nock(OPENAI).post('/v1/chat/completions').times(4).delay(1500).reply(200, chatCompletion('["W"]'));
     const worker = createServices({ env, tokenizer: inThreadTokenizer() });
     const opened = await Store.open(env);
@@ -542,9 +597,11 @@ describe('the Slack bot', () => {
     );
     await bot.stop();
     await start({ JCB_MODELS: priced, JCB_CONFIRM_COST_USD: '0.0001' });
-    await command('eval mr priced');
+    await command('eval mr priced --max-cost 5');
     const [asked] = (await until(() => responses, 1)) as Posted[];
-    expect(asked.body.text).toMatch(/\*mr\* on \*priced\* \(one-shot\) would cost about \*\$0\.00\* .*2 calls, [\d,]+ prompt tokens\. Queue it\?/);
+    expect(asked.body.text).toMatch(
+      /\*mr\* on \*priced\* \(one-shot\) would cost about \*\$0\.00\* .*2 calls, [\d,]+ prompt tokens\. Queue it\?/,
+    );
     expect(posted).toEqual([]); // nothing queued, no progress message
     const buttons = (asked.body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find(
       (b) => b.type === 'actions',
@@ -565,7 +622,47 @@ describe('the Slack bot', () => {
     expect(posted).toEqual([]);
     await press(buttons.find((b) => b.action_id === 'jcb_cost_confirm')!);
     expect(((await until(() => posted, 1))[0] as Posted).body.text).toMatch(/^Evaluation \S+: priced on mr, 0\/2/);
-    expect(((await until(() => responses, 3))[2] as Posted).body.text).toMatch(/^Confirmed by <@U1>: run \S+ queued\.$/);
+    const confirmed = ((await until(() => responses, 3))[2] as Posted).body.text as string;
+    expect(confirmed).toMatch(/^Confirmed by <@U1>: run \S+ queued\.$/);
+    // The confirmed run keeps its --max-cost, which its workers stop it at.
+    const runId = /run (\S+) queued/.exec(confirmed)![1];
+    const services = createServices({ env, tokenizer: inThreadTokenizer() });
+    expect((await services.findRun(runId))!.max_cost_usd).toBe(5);
+    await services.close();
+  });
+
+  it('asks to confirm a /jcb eval whose cost is unknown on an external provider, not on an on-premises server', async () => {
+    const unpriced = path.join(path.dirname(models), 'unpriced.yml');
+    writeFileSync(
+      unpriced,
+      'models:\n' +
+        '  bare: { provider: openai, model: gpt-4o, apiKeyEnv: TEST_OPENAI_KEY }\n' +
+        '  router: { provider: openai-compatible, model: openai/gpt-4o, baseUrl: "https://router.example/v1" }\n' +
+        '  local: { provider: openai-compatible, model: llm-jp, baseUrl: "http://10.0.0.5:8000/v1", dataPolicy: on-premises }\n',
+    );
+    await bot.stop();
+    await start({ JCB_MODELS: unpriced });
+    await command('eval mr bare');
+    await command('eval mr router --shot zero');
+    const asked = ((await until(() => responses, 2)) as Posted[]).map((r) => r.body.text as string).sort();
+    expect(asked).toEqual([
+      expect.stringMatching(
+        /^\*mr\* on \*bare\* \(one-shot\): cost unknown \(models\.yml has no prices for it\): 2 calls, [\d,]+ prompt tokens\. Queue it\?$/,
+      ),
+      expect.stringMatching(
+        /^\*mr\* on \*router\* \(zero-shot\): cost unknown .*: 3 calls, [\d,]+ prompt tokens\. Queue it\?$/,
+      ),
+    ]);
+    expect(posted).toEqual([]); // nothing queued
+    // --max-cost cannot be counted without prices: refused in one line, not asked for.
+    await command('eval mr bare --max-cost 1');
+    expect(((await until(() => responses, 3))[2] as Posted).body.text).toBe(
+      ':warning: --max-cost needs the prices of bare. Add `prices: { input, cachedInput, output }` (US dollars per million tokens) to its entry in models.yml.',
+    );
+    // An on-premises server without prices costs nothing per token: queued at once.
+    await command('eval mr local');
+    expect(((await until(() => posted, 1))[0] as Posted).body.text).toMatch(/^Evaluation \S+: local on mr, 0\/2/);
+    expect(responses).toHaveLength(3);
   });
 
   it('says when the queue is unavailable, and single runs still work', async () => {

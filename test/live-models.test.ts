@@ -4,6 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { estimateCost, tokenCounter } from '../src/evaluation/cost.js';
+import { liveModel, parseRegistry } from '../src/models/registry.js';
 import { createServices } from '../src/services.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer, type TestStore } from './helpers.js';
 import { completion, openaiReply, type Answer } from './openai-fake.js';
@@ -17,6 +19,10 @@ models:
   g5: { provider: openai, model: gpt-5, apiKeyEnv: TEST_OPENAI_KEY, maxTokens: 4096, maxRetries: 2 }
   o3: { provider: openai, model: o3-mini, apiKeyEnv: TEST_OPENAI_KEY, reasoningEffort: low, maxRetries: 0 }
   g4o-free: { provider: openai, model: gpt-4o, apiKeyEnv: TEST_OPENAI_KEY, temperature: null, maxRetries: 0 }
+  g5-upper: { provider: openai, model: GPT-5, apiKeyEnv: TEST_OPENAI_KEY, maxRetries: 0 }
+  g5-vendor: { provider: openai, model: openai/gpt-5, apiKeyEnv: TEST_OPENAI_KEY, reasoningEffort: minimal, maxRetries: 0 }
+  o3-upper: { provider: openai, model: O3-mini, apiKeyEnv: TEST_OPENAI_KEY, reasoningEffort: high, maxRetries: 0 }
+  g5-chat: { provider: openai, model: openai/GPT-5-chat-latest, apiKeyEnv: TEST_OPENAI_KEY, maxRetries: 0 }
   vllm:
     provider: openai-compatible
     model: llm-jp/llm-jp-3-8x13b-instruct3
@@ -74,6 +80,11 @@ describe('per-family request parameters', () => {
     ['g5', { model: 'gpt-5', max_completion_tokens: 4096 }],
     ['o3', { model: 'o3-mini', reasoning_effort: 'low', max_completion_tokens: 8192 }],
     ['g4o-free', { model: 'gpt-4o', max_tokens: 1024 }],
+    // Upper case and a vendor prefix (OpenRouter, vLLM) name the same reasoning models.
+    ['g5-upper', { model: 'GPT-5', max_completion_tokens: 8192 }],
+    ['g5-vendor', { model: 'openai/gpt-5', reasoning_effort: 'minimal', max_completion_tokens: 8192 }],
+    ['o3-upper', { model: 'O3-mini', reasoning_effort: 'high', max_completion_tokens: 8192 }],
+    ['g5-chat', { model: 'openai/GPT-5-chat-latest', temperature: 0, max_tokens: 1024 }],
   ])('%s sends the body its family takes, the one `jcb models <alias>` shows', async (alias, fields) => {
     const { scope, bodies } = fakeOpenAI();
     const result = await services.evaluate({ task: 'mr', model: alias, shot: 'zero', limit: 1 });
@@ -141,8 +152,46 @@ describe('per-family request parameters', () => {
       /models\.x\.temperature: reasoning models .* refuse any temperature but the default/,
     );
     expect(() => bad('{ provider: openai, model: gpt-5, temperature: 1 }')).not.toThrow();
+    for (const model of ['GPT-5', 'openai/gpt-5-mini', 'O3-mini', 'openai/o4-mini'])
+      expect(() =>
+        bad(`{ provider: openai-compatible, model: ${model}, baseUrl: "http://h/v1", temperature: 0 }`),
+      ).toThrow(/models\.x\.temperature: reasoning models/);
+    expect(() => bad('{ provider: openai, model: OpenAI/GPT-5, reasoningEffort: low }')).not.toThrow();
+    expect(() => bad('{ provider: openai, model: openai/gpt-5-chat-latest, temperature: 0 }')).not.toThrow();
+    expect(() => bad('{ provider: openai, model: openai/gpt-5-chat-latest, reasoningEffort: low }')).toThrow(
+      /only reasoning models/,
+    );
     expect(() => bad('{ provider: openai, model: gpt-4o, temperature: 0 }')).not.toThrow();
     expect(() => createServices({ env: { JCB_MODELS: modelsFile() } }).modelRequest('nope')).toThrow(/Unknown model/);
+  });
+
+  it('counts the prompt tokens of a vendor-prefixed or upper-case OpenAI name with its own encoding', () => {
+    expect(tokenCounter('openai/GPT-4o')).toMatchObject({ exact: true, encoding: 'o200k_base' });
+    expect(tokenCounter('OpenAI/gpt-4')).toMatchObject({ exact: true, encoding: 'cl100k_base' });
+    expect(tokenCounter('llm-jp/llm-jp-3-8x13b-instruct3')).toMatchObject({ exact: false, encoding: 'o200k_base' });
+  });
+
+  it('counts a large estimate in slices: timers run meanwhile, and the figures are those of counting at once', async () => {
+    const [config] = parseRegistry(
+      'models:\n  g: { provider: openai, model: gpt-4o, prices: { input: 2.5, output: 10 } }\n',
+      't',
+    );
+    // Distinct texts (nothing memoized yet), long enough to take far more than one 20 ms slice.
+    const items = Array.from({ length: 400 }, (_, i) => ({
+      prompt: `症例${i}: 患者は胸痛を訴え救急外来を受診した。`.repeat(150),
+      gold: `["ニトログリセリン${i}"]`,
+    }));
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 1);
+    const estimate = await estimateCost(liveModel(config), 400, items);
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(0);
+    const counter = tokenCounter('gpt-4o');
+    const prompt = items.reduce((n, it) => n + counter.count(it.prompt) + 7, 0);
+    const gold = items.reduce((n, it) => n + counter.count(it.gold), 0);
+    expect(estimate).toMatchObject({ calls: 400, promptTokens: prompt, expectedOutputTokens: gold, exact: true });
+    // Counted again (memoized): the same figures.
+    expect(await estimateCost(liveModel(config), 400, items)).toEqual(estimate);
   });
 
   it('retries a response body that is not JSON, like a 5xx', async () => {

@@ -33,7 +33,14 @@ const KNOWN = new Set([
   'service_tier',
 ]);
 
-const reasoning = (model: string) => /^o\d/.test(model) || (model.startsWith('gpt-5') && !model.startsWith('gpt-5-chat'));
+/**
+ * OpenAI's reasoning models, as a server serving them answers: the name's case does not matter, and a
+ * proxy's vendor prefix (OpenRouter's `openai/gpt-5`) names the same model behind it.
+ */
+const reasoning = (model: string) => {
+  const name = model.toLowerCase().split('/').at(-1) ?? '';
+  return /^o\d/.test(name) || (name.startsWith('gpt-5') && !name.startsWith('gpt-5-chat'));
+};
 
 /** The API's answer to a request: a refusal, or a completion of `answer(body)`. */
 export function openaiReply(
@@ -43,19 +50,44 @@ export function openaiReply(
   key = 'sk-test',
 ): { status: number; body: unknown } {
   if (!authorization)
-    return refusal(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", null, null);
+    return refusal(
+      401,
+      "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+      null,
+      null,
+    );
   if (authorization !== `Bearer ${key}`)
-    return refusal(401, 'Incorrect API key provided: sk-***. You can find your API key at https://platform.openai.com/account/api-keys.', null, 'invalid_api_key');
+    return refusal(
+      401,
+      'Incorrect API key provided: sk-***. You can find your API key at https://platform.openai.com/account/api-keys.',
+      null,
+      'invalid_api_key',
+    );
   const model = String(body.model);
   const unknown = Object.keys(body).find((k) => !KNOWN.has(k));
   if (unknown) return refusal(400, `Unrecognized request argument supplied: ${unknown}`, null, null);
   if (reasoning(model)) {
     if ('max_tokens' in body)
-      return refusal(400, "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'max_tokens', 'unsupported_parameter');
+      return refusal(
+        400,
+        "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+        'max_tokens',
+        'unsupported_parameter',
+      );
     if ('temperature' in body && body.temperature !== 1)
-      return refusal(400, `Unsupported value: 'temperature' does not support ${String(body.temperature)} with this model. Only the default (1) value is supported.`, 'temperature', 'unsupported_value');
+      return refusal(
+        400,
+        `Unsupported value: 'temperature' does not support ${String(body.temperature)} with this model. Only the default (1) value is supported.`,
+        'temperature',
+        'unsupported_value',
+      );
   } else if ('reasoning_effort' in body) {
-    return refusal(400, "Unsupported parameter: 'reasoning_effort' is not supported with this model.", 'reasoning_effort', 'unsupported_parameter');
+    return refusal(
+      400,
+      "Unsupported parameter: 'reasoning_effort' is not supported with this model.",
+      'reasoning_effort',
+      'unsupported_parameter',
+    );
   }
   const a = answer(body);
   return { status: 200, body: completion(model, a) };
@@ -67,7 +99,9 @@ export function completion(model: string, a: Answer) {
     object: 'chat.completion',
     created: 1,
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content: a.content }, finish_reason: a.finish_reason ?? 'stop' }],
+    choices: [
+      { index: 0, message: { role: 'assistant', content: a.content }, finish_reason: a.finish_reason ?? 'stop' },
+    ],
     usage: a.usage ?? {
       prompt_tokens: 100,
       completion_tokens: 20,

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderStatus } from '../src/cli/render.js';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { createServices } from '../src/services.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer, TEST_MODELS, type TestStore, localChatServer } from './helpers.js';
@@ -85,6 +86,47 @@ describe('background evaluations', () => {
       expect(shown.documents.done).toBe(queued.documents);
     } finally {
       await model.close();
+    }
+  });
+
+  it('stops a run queued with --max-cost on PostgreSQL once two workers have spent it; refuses it without prices', async () => {
+    const pgStore = await freshStore('postgres');
+    env = { ...env, ...pgStore.env };
+    const model = await localModel(200);
+    // Each answer: 11 prompt and 7 output tokens at $1,000 a million, $0.018.
+    writeFileSync(
+      env.JCB_MODELS,
+      `${TEST_MODELS}  priced:\n    provider: openai-compatible\n    model: m\n    baseUrl: ${model.url}\n    concurrency: 1\n    prices: { input: 1000, output: 1000 }\n`,
+    );
+    try {
+      env.JCB_QUEUE_CHUNK = '1';
+      const producer = services();
+      await expect(
+        producer.enqueueEvaluation({ task: 'mr', model: 'gpt-4o', shot: 'one', maxCost: 1 }),
+      ).rejects.toThrow(/^--max-cost needs the prices of gpt-4o\.$/);
+      const queued = await producer.enqueueEvaluation({ task: 'mr', model: 'priced', shot: 'zero', maxCost: 0.01 });
+      expect(queued.jobs).toBe(3);
+      const logs: string[] = [];
+      await Promise.all([
+        services().startWorker(1, (m) => logs.push(m)),
+        services().startWorker(1, (m) => logs.push(m)),
+      ]);
+      const stopped = async () => (await producer.status(queued.run.id))[0].run.status === 'interrupted';
+      await waitFor(stopped);
+      await new Promise((r) => setTimeout(r, 500)); // what the workers still had in hand
+      const [p] = await producer.status(queued.run.id);
+      expect(model.calls()).toBeLessThan(3);
+      expect(p).toMatchObject({ done: model.calls(), budget: { maxCostUsd: 0.01, task: 'mr' } });
+      expect(p.budget!.spentUsd).toBeCloseTo(0.018 * model.calls(), 10);
+      expect(logs.filter((m) => m.includes('--max-cost $0.01 reached'))).toHaveLength(1);
+      expect(renderStatus([p])).toContain(
+        `stopped: --max-cost $0.01 reached ($${p.budget!.spentUsd.toFixed(4)} spent), ${p.done} of 3 done; ` +
+          `resume with jcb eval mr priced --shot zero --run ${queued.run.id}`,
+      );
+    } finally {
+      await model.close();
+      await Promise.all(open.splice(0).map((s) => s.close()));
+      await pgStore.drop();
     }
   });
 
@@ -201,12 +243,10 @@ describe('a worker and Redis going away', () => {
       // The producer's client retries on its own backoff (up to 2 s apart): it may need a moment more.
       let queued: Awaited<ReturnType<typeof producer.enqueueEvaluation>> | undefined;
       for (let i = 0; i < 10 && !queued; i++) {
-        queued = await producer
-          .enqueueEvaluation({ task: 'mr', model: 'gpt-4o', shot: 'one' })
-          .catch((err: Error) => {
-            if (!/queue is unavailable/.test(err.message)) throw err;
-            return undefined;
-          });
+        queued = await producer.enqueueEvaluation({ task: 'mr', model: 'gpt-4o', shot: 'one' }).catch((err: Error) => {
+          if (!/queue is unavailable/.test(err.message)) throw err;
+          return undefined;
+        });
       }
       if (!queued) throw new Error('the producer never reconnected');
       for (let i = 0; i < 100 && (await producer.status(queued.run.id))[0].run.status !== 'finished'; i++) {

@@ -17,21 +17,39 @@ const carried = z.strictObject({
   limit: z.number().int().positive().optional(),
   runId: z.string().optional(),
   noCache: z.boolean(),
+  /** --max-cost in US dollars: the workers stop the run once it is spent. */
+  maxCost: z.number().positive().optional(),
 });
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
-/** The confirmation to show instead of queueing, or undefined when the run may be queued at once. */
+const n = (x: number) => x.toLocaleString('en-US');
+
+/**
+ * The confirmation to show instead of queueing, or undefined when the run may be queued at once: asked
+ * when the estimate is above JCB_CONFIRM_COST_USD, and whenever the cost is unknown (no `prices`) for a
+ * model on an external provider, which bills per token; an on-premises model without prices costs
+ * nothing per token and is queued at once.
+ */
 export async function costConfirmation(ctx: BotContext, cmd: EvalCommand): Promise<Message | undefined> {
   if (!isExpensive(ctx, cmd.model)) return undefined;
   const e = await ctx.services.estimate(cmd);
-  if (e.expectedCostUsd === null || e.expectedCostUsd <= ctx.config.confirmCostUsd) return undefined;
-  const { task, model, shot, limit, runId } = cmd;
-  const value = JSON.stringify(carried.parse({ task, model, shot, limit, runId, noCache: cmd.noCache ?? false }));
-  const text =
-    `*${e.task}* on *${e.model}* (${e.shot}-shot) would cost about *${usd(e.expectedCostUsd)}* ` +
-    `(at most ${usd(e.maxCostUsd!)}): ${e.calls.toLocaleString('en-US')} calls, ` +
-    `${e.promptTokens.toLocaleString('en-US')} prompt tokens${e.exact ? '' : ' (estimated)'}. Queue it?`;
+  if (e.calls === 0) return undefined;
+  const tokens = `${n(e.calls)} calls, ${n(e.promptTokens)} prompt tokens${e.exact ? '' : ' (estimated)'}`;
+  const setting = `*${e.task}* on *${e.model}* (${e.shot}-shot)`;
+  let text: string;
+  if (e.expectedCostUsd === null) {
+    // With --max-cost, queueing refuses the model for its lack of prices: nothing to confirm.
+    if (e.dataPolicy !== 'external' || cmd.maxCost !== undefined) return undefined;
+    text = `${setting}: cost unknown (models.yml has no prices for it): ${tokens}. Queue it?`;
+  } else {
+    if (e.expectedCostUsd <= ctx.config.confirmCostUsd) return undefined;
+    text = `${setting} would cost about *${usd(e.expectedCostUsd)}* (at most ${usd(e.maxCostUsd!)}): ${tokens}. Queue it?`;
+  }
+  const { task, model, shot, limit, runId, maxCost } = cmd;
+  const value = JSON.stringify(
+    carried.parse({ task, model, shot, limit, runId, maxCost, noCache: cmd.noCache ?? false }),
+  );
   return {
     text,
     blocks: [

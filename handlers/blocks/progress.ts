@@ -1,7 +1,7 @@
 // A queued run's progress message (updated in place) and its final scores (in the thread).
 import type { RunProgress } from '../../src/services.js';
 import type { Message } from './run.js';
-import { duration, progressBar, signedPct } from '../../src/format.js';
+import { budgetStopped, duration, progressBar, signedPct } from '../../src/format.js';
 import { context, message, section } from './text.js';
 import { coverageOf, showScore } from '../../src/leaderboard/coverage.js';
 import { everyDocumentFailed, failureCause } from '../../src/evaluation/failure-cause.js';
@@ -9,12 +9,22 @@ import { everyDocumentFailed, failureCause } from '../../src/evaluation/failure-
 /** Statuses after which a run does no more work. */
 export const ENDED = new Set(['finished', 'cancelled', 'interrupted']);
 
+/** A queued run stopped at its --max-cost: what it spent, and the `/jcb eval` that resumes it. */
+function budgetState(p: RunProgress, budget: NonNullable<RunProgress['budget']>): string {
+  const limit = p.run.doc_limit ? ` --limit ${p.run.doc_limit}` : '';
+  const resume = `\`/jcb eval ${budget.task} ${p.run.model} --shot ${p.run.shot}${limit} --run ${p.run.id}\``;
+  return budgetStopped(budget.maxCostUsd, budget.spentUsd, p.done, p.planned, resume);
+}
+
 export function progressMessage(p: RunProgress): Message {
   const planned = p.planned ?? p.done + p.failed;
   const tasks = (JSON.parse(p.run.tasks) as string[]).join(', ');
-  const state = ENDED.has(p.run.status)
-    ? p.run.status
-    : `${duration(p.elapsedMs)} so far${p.etaMs !== undefined ? `, about ${duration(p.etaMs)} left` : ''}`;
+  const state =
+    p.run.status === 'interrupted' && p.budget
+      ? budgetState(p, p.budget)
+      : ENDED.has(p.run.status)
+        ? p.run.status
+        : `${duration(p.elapsedMs)} so far${p.etaMs !== undefined ? `, about ${duration(p.etaMs)} left` : ''}`;
   const text = `Evaluation ${p.run.id}: ${p.run.model} on ${tasks}, ${p.done + p.failed}/${planned} (${state})`;
   return message(text, [
     section(`*Evaluation* \`${p.run.id}\` — *${p.run.model}* on ${tasks}, ${p.run.shot}-shot`),

@@ -7,6 +7,7 @@ import type { Progress } from '../evaluation/engine.js';
 import { everyDocumentFailed, failureCause } from '../evaluation/failure-cause.js';
 import { sampleLines } from '../evaluation/samples.js';
 import type { Services } from '../services.js';
+import { budgetStopped } from '../format.js';
 import { asStoreError } from '../store/errors.js';
 import { storeLocation } from '../store/store.js';
 import { interruptedLine, resumeCommand } from './interrupted.js';
@@ -28,8 +29,6 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
     const estimate = await services.estimate(cmd);
     return cmd.json ? printJson(estimate) : print(renderEstimate(estimate));
   }
-  if (cmd.queue && cmd.maxCost !== undefined)
-    throw new UserError('--max-cost limits a run in this terminal, not a queued one.', 'Leave out --queue.');
   if (cmd.output) checkOutput(cmd.output);
   if (cmd.logSamples) checkWritable(cmd.logSamples, '--log-samples');
   if (cmd.queue && cmd.logSamples)
@@ -68,7 +67,7 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
       const budget = result.spentUsd !== undefined && !controller.signal.aborted;
       if (budget) {
         process.stderr.write(
-          `jcb: stopped: --max-cost $${cmd.maxCost} reached ($${result.spentUsd!.toFixed(4)} spent), ${done} of ${result.planned ?? '?'} done; resume with ${resumeCommand(cmd, result.run.id)}\n`,
+          `jcb: ${budgetStopped(cmd.maxCost!, result.spentUsd!, done, result.planned, resumeCommand(cmd, result.run.id))}\n`,
         );
         process.exitCode = 75; // EX_TEMPFAIL: to be continued
       } else {

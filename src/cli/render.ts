@@ -1,7 +1,8 @@
 // Plain-text views of service results for a terminal.
 import type { TaskCheck } from '../release/check.js';
 import type { EvalResult } from '../evaluation/engine.js';
-import { duration, metricsText, pct, progressBar, signedPct } from '../format.js';
+import { budgetStopped, duration, metricsText, pct, progressBar, signedPct } from '../format.js';
+import { resumeCommand } from './interrupted.js';
 import { renderMarks } from './render-comparison.js';
 import { renderUsage } from './render-request.js';
 import { CRITERIA, type Criterion, type RatingsReport } from '../ratings.js';
@@ -14,7 +15,7 @@ import type {
   RunSummary,
   ScoreRow,
 } from '../services.js';
-import type { Metrics } from '../tasks/types.js';
+import type { Metrics, Shot } from '../tasks/types.js';
 import { COVERAGE_LEGEND, coverageOf, isFull, showScore, type Coverage } from '../leaderboard/coverage.js';
 import { failureCause } from '../evaluation/failure-cause.js';
 import { table } from './table.js';
@@ -227,7 +228,18 @@ export function renderStatus(runs: RunProgress[]): string {
         const change = before === undefined || !s.n ? '' : ` (${signedPct(s.score - before)} since the previous run)`;
         return `  ${s.task} ${showScore(s.score, coverageOf({ ...s, doc_limit: p.run.doc_limit }))}${change}`;
       });
-      return [head, bar, ...scores].join('\n');
+      // A queued run stopped at its --max-cost: what it spent, and the command that resumes it.
+      const b = p.run.status === 'interrupted' ? p.budget : undefined;
+      const spec = {
+        task: b?.task ?? '',
+        model: p.run.model,
+        shot: p.run.shot as Shot,
+        limit: p.run.doc_limit ?? undefined,
+      };
+      const stopped = b
+        ? [budgetStopped(b.maxCostUsd, b.spentUsd, p.done, p.planned, resumeCommand(spec, p.run.id))]
+        : [];
+      return [head, bar, ...stopped, ...scores].join('\n');
     })
     .join('\n\n');
 }

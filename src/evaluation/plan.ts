@@ -89,6 +89,8 @@ export async function openRun(
     updated_at: now,
     planned: null,
     started_by: req.startedBy ?? null,
+    max_cost_usd: null,
+    budget_since: null,
   };
   await store.createRun(run);
   return run;

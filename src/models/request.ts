@@ -25,9 +25,30 @@ export function requestParameters(config: LiveModelConfig): RequestParameters {
   };
 }
 
-/** ChatOpenAI's settings for this entry (no key, no client options). */
+/** Whether LangChain itself treats `model` as a reasoning model (it tells them by the exact name). */
+function langchainSeesReasoning(model: string): boolean {
+  const probe = new ChatOpenAI({ model, maxTokens: 1, apiKey: 'probe-not-sent' });
+  return 'max_completion_tokens' in probe.invocationParams({});
+}
+
+/**
+ * ChatOpenAI's settings for this entry (no key, no client options). A reasoning model LangChain does not
+ * recognise by its name (`GPT-5`, `openai/gpt-5`) gets `max_completion_tokens` and `reasoning_effort`
+ * as body fields of their own, and no `max_tokens`, which the API refuses (HTTP 400).
+ */
 export function chatFields(config: LiveModelConfig): ChatOpenAIFields {
   const p = requestParameters(config);
+  if (isReasoningFamily(config.model) && !langchainSeesReasoning(config.model))
+    return {
+      model: config.model,
+      temperature: p.temperature,
+      maxTokens: -1, // LangChain then sends no max_tokens
+      modelKwargs: {
+        ...p.extraBody,
+        max_completion_tokens: p.maxTokens,
+        ...(p.reasoningEffort ? { reasoning_effort: p.reasoningEffort } : {}),
+      },
+    };
   return {
     model: config.model,
     temperature: p.temperature,

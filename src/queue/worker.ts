@@ -11,8 +11,12 @@ import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
 import type { Store } from '../store/store.js';
 import type { ScoringContext, Shot } from '../tasks/types.js';
-import type { ChunkJob } from './eval-queue.js';
+import { queuedSpendUsd } from '../evaluation/budget.js';
+import { removeWaitingJobs, type ChunkJob } from './eval-queue.js';
 import { finishIfComplete } from './finish.js';
+
+/** Statuses in which a queued run takes no more documents: cancelled, or stopped at its --max-cost. */
+const STOPPED = new Set(['cancelled', 'interrupted']);
 
 export interface WorkerDeps {
   queue: Queue.Queue<ChunkJob>;
@@ -36,7 +40,7 @@ export async function processJob(
 ): Promise<{ computed: number; finished: boolean; handedBack: number }> {
   const store = await deps.store();
   const run = await store.getRun(job.runId);
-  if (!run || run.status === 'cancelled' || run.status === 'finished')
+  if (!run || STOPPED.has(run.status) || run.status === 'finished')
     return { computed: 0, finished: false, handedBack: 0 };
   if (run.status === 'queued') await store.transition(run.id, 'queued', 'running');
   const task = findTask(job.task);
@@ -45,6 +49,10 @@ export async function processJob(
   const items = planDocuments({ tasks: [task], shot: run.shot as Shot }, provider, deps.release()).filter((it) =>
     wanted.has(it.doc.id),
   );
+  // --max-cost of a queued run: what its calls cost since it was set, read from the store by every worker.
+  const prices = 'prices' in provider.config ? provider.config.prices : undefined;
+  const limit = run.max_cost_usd;
+  const overBudget = async () => limit !== null && (await queuedSpendUsd(store, run, prices)) >= limit;
   const engine: EngineDeps = {
     store,
     provider,
@@ -58,13 +66,22 @@ export async function processJob(
     {
       shot: run.shot as Shot,
       noCache: job.noCache,
-      stopIf: async () => stopping.requested() || (await store.getRun(run.id))?.status === 'cancelled',
+      stopIf: async () =>
+        stopping.requested() || STOPPED.has((await store.getRun(run.id))?.status ?? '') || (await overBudget()),
     },
     engine,
   );
-  const current = (await store.getRun(run.id))!;
+  let current = (await store.getRun(run.id))!;
+  if (processed.interrupted && current.status === 'running' && (await overBudget())) {
+    // The first worker to see the limit reached stops the run: its waiting jobs go, as on cancel.
+    if (await store.transition(run.id, 'running', 'interrupted')) {
+      const { removed } = await removeWaitingJobs(deps.queue, run.id);
+      deps.log?.(`run ${run.id}: --max-cost $${limit} reached, stopped (${removed} waiting jobs removed)`);
+    }
+    current = (await store.getRun(run.id))!;
+  }
   let handedBack = 0;
-  if (processed.interrupted && stopping.requested() && current.status !== 'cancelled') {
+  if (processed.interrupted && stopping.requested() && !STOPPED.has(current.status)) {
     // The documents not stored go back to the queue now, for another worker (rather than waiting
     // for this job's lock to expire).
     const stored = new Set((await store.documents(run.id, task.id)).map((r) => r.doc_id));

@@ -1,6 +1,8 @@
 // Evaluations in the background: queued in chunks for workers (any number, sharing Redis and the store),
 // followed while they run, cancelled, and watched from where their progress is shown.
 import { UserError } from '../errors.js';
+import { budgetPrices, queuedSpendUsd } from '../evaluation/budget.js';
+import { pricesOf } from '../evaluation/cost.js';
 import { openRun, planDocuments } from '../evaluation/plan.js';
 import { findModel } from '../models/registry.js';
 import {
@@ -14,7 +16,7 @@ import { chunkSize, ensureReachable, removeWaitingJobs } from '../queue/eval-que
 import { queueMissing, runPlan } from '../queue/reconcile.js';
 import { startWorker, type RunningWorker } from '../queue/worker.js';
 import type { Run } from '../store/store.js';
-import { requireRun, tasksOf, type ServiceContext } from './context.js';
+import { requireRun, taskSpec, tasksOf, type ServiceContext } from './context.js';
 import type { EvalCommand } from './evaluate.js';
 import { runSummary, type RunSummary } from './runs.js';
 
@@ -34,9 +36,18 @@ export interface RunProgress {
   previous: Record<string, number>;
   /** The stored error of the first failed document, if any. */
   firstFailure: string | null;
+  /**
+   * A run queued with --max-cost: the limit and what its calls have cost since it was set (US dollars),
+   * and the `eval` task argument that resumes it (`all`, or task ids).
+   */
+  budget?: { maxCostUsd: number; spentUsd: number; task: string };
 }
 
-/** Creates a run and queues its documents in jobs for the workers; answers at once. */
+/**
+ * Creates a run and queues its documents in jobs for the workers; answers at once. With `maxCost`, the
+ * workers stop the run once its calls have cost that much (US dollars, from now on). Errors: UserError
+ * for nothing to evaluate, `maxCost` for a model without prices, or Redis unreachable.
+ */
 export async function enqueue(
   ctx: ServiceContext,
   cmd: EvalCommand,
@@ -44,6 +55,7 @@ export async function enqueue(
   const tasks = tasksOf(cmd.task);
   const model = findModel(cmd.model, ctx.env);
   const provider = ctx.providerOf(model);
+  if (cmd.maxCost !== undefined) budgetPrices(model);
   const plan = planDocuments({ tasks, shot: cmd.shot, limit: cmd.limit }, provider, ctx.release());
   if (plan.length === 0)
     throw new UserError(`${model.alias} has nothing to evaluate for ${cmd.task} (${cmd.shot}-shot).`);
@@ -56,7 +68,7 @@ export async function enqueue(
     provider,
     'queued',
   );
-  await s.setPlanned(run.id, plan.length);
+  await s.setPlanned(run.id, plan.length, cmd.maxCost ?? null);
   // Exactly what is missing or failed, whatever Redis still holds of earlier jobs.
   const refs = plan.map((it) => ({ task: it.task.id, docId: it.doc.id }));
   const queued = await queueMissing(s, q, { ...run, planned: plan.length }, refs, {
@@ -104,6 +116,8 @@ export function backgroundServices(ctx: ServiceContext) {
             (run.status === 'finished' ? Date.parse(run.updated_at) : Date.now()) - Date.parse(run.created_at);
           const left = run.planned === null ? undefined : run.planned - done - failed;
           const summary = await runSummary(ctx, run);
+          const limit = run.max_cost_usd;
+          const spentUsd = limit === null ? 0 : await queuedSpendUsd(s, run, pricesOf(run.model, ctx.env));
           return {
             run,
             planned: run.planned,
@@ -117,6 +131,9 @@ export function backgroundServices(ctx: ServiceContext) {
             usage: summary.usage,
             firstFailure: summary.failures[0]?.error ?? null,
             previous: Object.fromEntries(await s.previousScores(run.model, run.shot, run.created_at, run.doc_limit)),
+            ...(limit !== null && {
+              budget: { maxCostUsd: limit, spentUsd, task: taskSpec(JSON.parse(run.tasks) as string[]) },
+            }),
           };
         }),
       );

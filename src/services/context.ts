@@ -102,6 +102,11 @@ export function tasksOf(spec: string): Task[] {
   return spec.toLowerCase() === 'all' ? [...TASKS] : spec.split(',').map((t) => findTask(t.trim()));
 }
 
+/** The task argument of `eval` for a run's task ids: `all`, or the ids joined by commas (see tasksOf). */
+export function taskSpec(ids: readonly string[]): string {
+  return ids.join(',') === TASKS.map((t) => t.id).join(',') ? 'all' : ids.join(',');
+}
+
 /** A stored run by id; UserError naming the store if there is none. */
 export async function requireRun(ctx: ServiceContext, id: string): Promise<Run> {
   const store = await ctx.store();

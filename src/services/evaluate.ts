@@ -3,7 +3,7 @@ import type { Command } from '../command/grammar.js';
 import { evaluate, type EvalResult, type Progress } from '../evaluation/engine.js';
 import { dryRun, withBudget } from '../evaluation/budget.js';
 import { planDocuments } from '../evaluation/plan.js';
-import { findModel, liveModel } from '../models/registry.js';
+import { dataPolicyOf, findModel, liveModel } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
 import { TASKS } from '../../tasks/index.js';
 import { tasksOf, type ServiceContext } from './context.js';
@@ -58,7 +58,10 @@ export function evaluateServices(ctx: ServiceContext) {
       return { ...result, ...(spentUsd !== undefined && { spentUsd }) };
     },
 
-    /** What `eval` would send and cost (`--dry-run`), making no call. */
+    /**
+     * What `eval` would send and cost (`--dry-run`), making no call; with where the model runs
+     * (`dataPolicy`: an external provider bills its tokens, an on-premises server does not).
+     */
     async estimate(cmd: EvalCommand) {
       const model = liveModel(findModel(cmd.model, ctx.env));
       const plan = planDocuments(
@@ -67,7 +70,8 @@ export function evaluateServices(ctx: ServiceContext) {
         ctx.release(),
       );
       const deps = { release: ctx.release(), store: await ctx.store(), shot: cmd.shot, runId: cmd.runId };
-      return { model: model.alias, task: cmd.task, shot: cmd.shot, ...(await dryRun(model, plan, deps)) };
+      const estimate = await dryRun(model, plan, deps);
+      return { model: model.alias, task: cmd.task, shot: cmd.shot, dataPolicy: dataPolicyOf(model), ...estimate };
     },
   };
 }

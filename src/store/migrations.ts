@@ -235,6 +235,17 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('runs').dropColumn('started_by').execute();
     },
   },
+  '011_run_budget': {
+    async up(db: Kysely<unknown>) {
+      // A queued run's --max-cost, read by every worker (a job's payload would be lost with Redis).
+      await db.schema.alterTable('runs').addColumn('max_cost_usd', 'double precision').execute();
+      await db.schema.alterTable('runs').addColumn('budget_since', 'varchar(32)').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('runs').dropColumn('budget_since').execute();
+      await db.schema.alterTable('runs').dropColumn('max_cost_usd').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

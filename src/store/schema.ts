@@ -18,6 +18,10 @@ export interface RunsTable {
   planned: number | null;
   /** Who started it (a Slack user id, or `terminal`); null for runs stored before owners were kept. */
   started_by: string | null;
+  /** A queued run's `--max-cost` in US dollars: workers stop it once that is spent (null: no limit). */
+  max_cost_usd: number | null;
+  /** When the limit was set (ISO time): what the run's calls cost since then counts against it. */
+  budget_since: string | null;
 }
 
 /** Where a run's progress is shown, e.g. target `slack:C0123`, message_id its ts; done once final. */

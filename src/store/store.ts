@@ -248,8 +248,11 @@ export class Store {
     }
   }
 
-  async setPlanned(id: string, planned: number): Promise<void> {
-    await this.db.updateTable('runs').set({ planned }).where('id', '=', id).execute();
+  /** A queued run's documents, and its spending limit in US dollars from now on (null: none). */
+  async setPlanned(id: string, planned: number, maxCostUsd: number | null = null): Promise<void> {
+    const since = maxCostUsd === null ? null : new Date().toISOString();
+    const set = { planned, max_cost_usd: maxCostUsd, budget_since: since };
+    await this.db.updateTable('runs').set(set).where('id', '=', id).execute();
   }
 
   async setRunStatus(id: string, status: string): Promise<void> {
