@@ -438,7 +438,7 @@ describe('NER: tags stripped from an annotated sentence without its text', () =>
       annotated_sentence: '<m-key state="x">a</m-key><2>b</2><_>c</_><->d</->',
       entities: [],
     };
-    expect(ner.fromGeneration(row).gold.sentence).toBe('abcd');
+    expect((ner.fromGeneration(row).gold as NerGold).sentence).toBe('abcd');
   });
 });
 
