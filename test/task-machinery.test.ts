@@ -268,6 +268,12 @@ describe('NER: the dictionary baseline', () => {
     expect(parsed.value.spans).toEqual([{ start: 1, end: 4, kind: 'x' }]);
   });
 
+  it('prefers the longer name where a shorter one starts earlier and overlaps it', () => {
+    // 肺胸 (0–2) is in the dictionary first and starts first; 胸水貯留 (1–5) is longer and wins.
+    const pool = [nerDoc('1', nerGold('肺胸', [0, 2])), nerDoc('2', nerGold('胸水貯留', [0, 4]))];
+    expect(ner.baseline(nerDoc('3', nerGold('肺胸水貯留')), pool)).toBe('肺<d>胸水貯留</d>[EOS]');
+  });
+
   it("takes the document's own names off only when its sentence is in the pool", () => {
     const pool = [nerDoc('1', nerGold('胸水なし', [0, 2]))];
     expect(ner.baseline(nerDoc('2', nerGold('胸水あり', [0, 2])), pool)).toBe('<d>胸水</d>あり[EOS]');
