@@ -274,6 +274,15 @@ describe('NER: the dictionary baseline', () => {
     expect(ner.baseline(nerDoc('3', nerGold('肺胸水貯留')), pool)).toBe('肺<d>胸水貯留</d>[EOS]');
   });
 
+  it('skips a name overlapping one tagged before it, wherever the names stand', () => {
+    // Equal lengths: 胸水 (1–3) comes first in the dictionary and is tagged; 肺胸 (0–2) overlaps it.
+    const pool = [nerDoc('1', nerGold('胸水', [0, 2])), nerDoc('2', nerGold('肺胸', [0, 2]))];
+    expect(ner.baseline(nerDoc('3', nerGold('肺胸水')), pool)).toBe('肺<d>胸水</d>[EOS]');
+    // A name starting further in than its length: 胸水貯 (3–6) is tagged, 肺胸 (2–4) overlaps it.
+    const later = [nerDoc('4', nerGold('胸水貯', [0, 3])), nerDoc('5', nerGold('肺胸', [0, 2]))];
+    expect(ner.baseline(nerDoc('6', nerGold('無無肺胸水貯')), later)).toBe('無無肺<d>胸水貯</d>[EOS]');
+  });
+
   it("takes the document's own names off only when its sentence is in the pool", () => {
     const pool = [nerDoc('1', nerGold('胸水なし', [0, 2]))];
     expect(ner.baseline(nerDoc('2', nerGold('胸水あり', [0, 2])), pool)).toBe('<d>胸水</d>あり[EOS]');
