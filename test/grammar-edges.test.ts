@@ -1,24 +1,12 @@
 // The grammar's options, errors and help text at their edges: what mutation testing found no test holding.
 import { describe, expect, it } from 'vitest';
 import { parseConversation, MAX_FREE_TEXT } from '../src/command/conversation.js';
-import { isCommandWord, parseCommand, splitWords } from '../src/command/grammar.js';
+import { isCommandWord, splitWords } from '../src/command/grammar.js';
 import { COMMANDS } from '../src/command/commands.js';
 import { commandHelp, helpEntries, overview, usageHint, usageLine } from '../src/command/help.js';
 import { cutEcho, ECHO_LIMIT, normalizeToken, suggest } from '../src/command/suggest.js';
-import { UserError } from '../src/errors.js';
 
-const parse = (text: string, face?: 'terminal' | 'slack') => parseCommand(splitWords(text), { face });
-
-/** The UserError `text` raises, as message and hint. */
-function refusal(text: string, face?: 'terminal' | 'slack'): { message: string; hint?: string } {
-  try {
-    parse(text, face);
-  } catch (err) {
-    expect(err).toBeInstanceOf(UserError);
-    return { message: (err as UserError).message, hint: (err as UserError).hint };
-  }
-  throw new Error(`"${text}" was accepted`);
-}
+import { parse, refusal } from './grammar-helpers.js';
 
 describe('words and command words', () => {
   it('groups single- and double-quoted words and splits on any whitespace', () => {

@@ -1,9 +1,8 @@
 // A command offered only in Slack: the table allows one (`faces: 'slack'`) though none is declared today, so the
 // grammar's Slack-only branches are held here with the real table plus one such command.
 import { describe, expect, it, vi } from 'vitest';
-import { isCommandWord, parseCommand, splitWords } from '../src/command/grammar.js';
+import { isCommandWord } from '../src/command/grammar.js';
 import { commandsOn, overview } from '../src/command/help.js';
-import { UserError } from '../src/errors.js';
 
 vi.mock('../src/command/commands.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/command/commands.js')>();
@@ -19,17 +18,7 @@ vi.mock('../src/command/commands.js', async (importOriginal) => {
   return { ...real, COMMANDS, COMMANDS_BY_NAME: new Map(COMMANDS.map((c) => [c.name, c])) };
 });
 
-const parse = (text: string, face?: 'terminal' | 'slack') => parseCommand(splitWords(text), { face });
-
-function refusal(text: string, face?: 'terminal' | 'slack'): { message: string; hint?: string } {
-  try {
-    parse(text, face);
-  } catch (err) {
-    expect(err).toBeInstanceOf(UserError);
-    return { message: (err as UserError).message, hint: (err as UserError).hint };
-  }
-  throw new Error(`"${text}" was accepted`);
-}
+import { parse, refusal } from './grammar-helpers.js';
 
 describe('a Slack-only command', () => {
   it('is refused in a terminal, saying how to type it in Slack', () => {

@@ -4,25 +4,14 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, COMMANDS_BY_NAME, HELP_OPTION, offeredOn } from '../src/command/commands.js';
 import { CONVERSATION_HELP, KEYWORDS, parseConversation } from '../src/command/conversation.js';
-import { parseCommand, splitWords } from '../src/command/grammar.js';
+import { parseCommand } from '../src/command/grammar.js';
 import { commandHelp, commandsOn, helpEntries, overview, PROGRAM, usageHint, usageLine } from '../src/command/help.js';
 import type { Command } from '../src/command/types.js';
 import { normalizeToken, suggest } from '../src/command/suggest.js';
 import { UserError } from '../src/errors.js';
 
 type Face = 'terminal' | 'slack';
-const parse = (text: string, face?: Face) => parseCommand(splitWords(text), { face });
-
-/** The UserError `text` raises, as message and hint. */
-function refusal(text: string, face?: Face): { message: string; hint?: string } {
-  try {
-    parse(text, face);
-  } catch (err) {
-    expect(err).toBeInstanceOf(UserError);
-    return { message: (err as UserError).message, hint: (err as UserError).hint };
-  }
-  throw new Error(`"${text}" was accepted`);
-}
+import { parse, refusal } from './grammar-helpers.js';
 
 // Every command's usage, without the program: terminal, then Slack (null: not offered in Slack).
 const USAGE: Record<string, [string, string | null]> = {
