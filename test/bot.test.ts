@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createBot, type Bot } from '../handlers/app.js';
 import { Store } from '../src/store/store.js';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
-import { createServices } from '../src/services.js';
+import { createServices, type Services } from '../src/services.js';
 import { detectPersonalInformation } from '../src/privacy/detect.js';
 import {
   FIXTURE_ENV,
@@ -137,6 +137,11 @@ describe('the Slack bot', () => {
   const until = async (list: () => unknown[], n: number) => {
     for (let i = 0; i < 200 && list().length < n; i++) await new Promise((r) => setTimeout(r, 25));
     return list();
+  };
+  /** The runs still watched under `prefix`, once none are (or after 5 s): the bot forgets a run after posting its end. */
+  const watchedAfterEnd = async (s: Services, prefix: string) => {
+    for (let i = 0; i < 200 && (await s.watched(prefix)).length > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    return s.watched(prefix);
   };
 
   beforeAll(async () => {
@@ -427,9 +432,7 @@ describe('the Slack bot', () => {
       const second = ((await until(() => posted, 2)) as Posted[])[1];
       expect(JSON.stringify(second.body.blocks)).toContain('mr *75.0*');
       // Unwatched once posted.
-      for (let i = 0; i < 40 && (await s.watched('digest:')).length > 0; i++)
-        await new Promise((r) => setTimeout(r, 25));
-      expect(await s.watched('digest:')).toEqual([]);
+      expect(await watchedAfterEnd(s, 'digest:')).toEqual([]);
     } finally {
       await s.close();
     }
@@ -492,7 +495,7 @@ describe('the Slack bot', () => {
       // A finished run's message no longer offers to cancel it.
       expect(JSON.stringify(updates.at(-1))).not.toContain('cancel');
       // The run whose message is gone is no longer watched, nor updated.
-      expect(await worker.watched('slack:')).toEqual([]);
+      expect(await watchedAfterEnd(worker, 'slack:')).toEqual([]);
       expect(updates.every((u) => u.ts === '2001.000100')).toBe(true);
     } finally {
       await worker.close();
