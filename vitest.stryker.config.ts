@@ -6,22 +6,28 @@
 import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
+// The run of one part can name its own tests (comma-separated globs), e.g.
+// JCB_MUTATION_TESTS='test/privacy*.test.ts' for src/privacy: a static mutant then reloads only those.
+const only = process.env.JCB_MUTATION_TESTS?.split(',').filter(Boolean);
+
 // Replaced, not merged: mergeConfig would append to the base's `test/**` pattern.
 export default defineConfig({
   ...base,
   test: {
     ...base.test,
-    include: [
-      'test/metrics.test.ts',
-      'test/krippendorff.test.ts',
-      'test/bootstrap.test.ts',
-      'test/tasks.test.ts',
-      'test/task-*.test.ts',
-      'test/parsers.test.ts',
-      'test/label-shapes.test.ts',
-      'test/grammar*.test.ts',
-      'test/privacy*.test.ts',
-      'test/unit-*.test.ts',
-    ],
+    include: only?.length
+      ? only
+      : [
+          'test/metrics.test.ts',
+          'test/krippendorff.test.ts',
+          'test/bootstrap.test.ts',
+          'test/tasks.test.ts',
+          'test/task-*.test.ts',
+          'test/parsers.test.ts',
+          'test/label-shapes.test.ts',
+          'test/grammar*.test.ts',
+          'test/privacy*.test.ts',
+          'test/unit-*.test.ts',
+        ],
   },
 });

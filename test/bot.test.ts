@@ -1,6 +1,5 @@
 // The real Bolt app over its HTTP receiver, with signed requests; nock stands in for the Slack Web API
 // and for OpenAI.
-import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -23,25 +22,15 @@ import {
   chatCompletion,
 } from './helpers.js';
 import { openaiReply } from './openai-fake.js';
+import { formBody, HOOK, sendSigned, SIGNING_SECRET as SECRET, SLACK, type SignedOptions } from './slack-requests.js';
 
-const SECRET = 'test-signing-secret';
 const TOKEN = 'xoxb-test-token';
-const SLACK = 'https://slack.com';
-const HOOK = 'https://hooks.slack.com';
 const OPENAI = 'https://api.openai.com';
 
 interface Posted {
   method: string;
   at: number;
   body: Record<string, unknown>;
-}
-
-function formBody(body: unknown): Record<string, unknown> {
-  const raw =
-    typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : (body as Record<string, unknown>);
-  const out: Record<string, unknown> = { ...raw };
-  for (const k of ['blocks', 'view']) if (typeof out[k] === 'string') out[k] = JSON.parse(out[k] as string);
-  return out;
 }
 
 describe('the Slack bot', () => {
@@ -78,26 +67,8 @@ describe('the Slack bot', () => {
   };
 
   /** Sends a request signed as Slack signs it (or not, for the forged cases). */
-  async function send(
-    body: string,
-    type: string,
-    opts: { age?: number; secret?: string; headers?: Record<string, string> } = {},
-  ) {
-    const ts = Math.floor(Date.now() / 1000) - (opts.age ?? 0);
-    const sig = `v0=${createHmac('sha256', opts.secret ?? SECRET)
-      .update(`v0:${ts}:${body}`)
-      .digest('hex')}`;
-    const res = await fetch(url, {
-      method: 'POST',
-      body,
-      headers: {
-        'content-type': type,
-        'x-slack-request-timestamp': String(ts),
-        'x-slack-signature': sig,
-        ...opts.headers,
-      },
-    });
-    const out = { status: res.status, text: await res.text(), at: performance.now() };
+  async function send(body: string, type: string, opts: SignedOptions = {}) {
+    const out = await sendSigned(url, body, type, opts);
     if (process.env.DEBUG_BOT) console.log('RES', url, out);
     return out;
   }
@@ -831,18 +802,7 @@ describe('per-user limits and the allowlist', () => {
       response_url: `${HOOK}/c`,
       trigger_id: `t${Math.random()}`,
     }).toString();
-    const ts = Math.floor(Date.now() / 1000);
-    const sig = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
-    const res = await fetch(target, {
-      method: 'POST',
-      body,
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-slack-request-timestamp': String(ts),
-        'x-slack-signature': sig,
-      },
-    });
-    return res.text();
+    return (await sendSigned(target, body, 'application/x-www-form-urlencoded')).text;
   };
 
   it('keeps live models to the allowed users', async () => {

@@ -1,7 +1,6 @@
 // Issue 14 over the real bot (signed HTTP, Slack Web API and the model providers nock'd): a DM with a
 // name and a phone number for an external model is not sent; "Send masked" sends the masked text only;
 // an on-premises model gets the original; the audit row holds no text.
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,10 +12,8 @@ import { createBot, type Bot } from '../handlers/app.js';
 import { createServices } from '../src/services.js';
 import { Store } from '../src/store/store.js';
 import { chatCompletion, FIXTURE_ENV, freshStore, inThreadTokenizer, type TestStore } from './helpers.js';
+import { formBody, HOOK, sendSigned, SIGNING_SECRET as SECRET, SLACK } from './slack-requests.js';
 
-const SECRET = 'test-signing-secret';
-const SLACK = 'https://slack.com';
-const HOOK = 'https://hooks.slack.com';
 const OPENAI = 'https://api.openai.com';
 const ON_PREMISES = 'http://llm.hospital.example';
 const TEXT = '長女の真由美さん（080-2233-4455）より，発熱が続くと連絡あり．';
@@ -48,16 +45,7 @@ describe('free text with personal information (issue 14)', { timeout: 60_000 }, 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-free-text-'));
   writeFileSync(path.join(dir, 'models.yml'), MODELS);
 
-  const send = async (body: string, type: string) => {
-    const ts = Math.floor(Date.now() / 1000);
-    const sig = `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
-    const res = await fetch(url, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': type, 'x-slack-request-timestamp': String(ts), 'x-slack-signature': sig },
-    });
-    return res.status;
-  };
+  const send = async (body: string, type: string) => (await sendSigned(url, body, type)).status;
   const dm = (text: string, ts: string) =>
     send(
       JSON.stringify({
@@ -107,9 +95,7 @@ describe('free text with personal information (issue 14)', { timeout: 60_000 }, 
       .persist()
       .post(/\/api\/(chat\.postMessage|chat\.postEphemeral)/)
       .reply(200, (uri, body) => {
-        const raw = Object.fromEntries(new URLSearchParams(body as string)) as Record<string, unknown>;
-        if (typeof raw.blocks === 'string') raw.blocks = JSON.parse(raw.blocks);
-        posted.push({ method: uri.split('/').pop()!, body: raw });
+        posted.push({ method: uri.split('/').pop()!, body: formBody(body) });
         return { ok: true, channel: 'D1', ts: `${ts++}.000100` };
       });
     nock(HOOK)
