@@ -31,6 +31,13 @@ describe('options', () => {
     expect(parse('run cts x a=b')).toMatchObject({ doc: 'a=b' });
   });
 
+  it('reads a short option typed full-width, and a dash inside a positional is not an option', () => {
+    expect(parse('run mr x －ｈ')).toEqual({ kind: 'help', command: 'run' });
+    expect(parse('score a.json －ｏ out.csv')).toMatchObject({ target: 'a.json', output: 'out.csv' });
+    expect(parse('run cts x ＡＢ-c')).toMatchObject({ doc: 'ＡＢ-c' });
+    expect(parse('show ｒ-ａ')).toMatchObject({ runId: 'ｒ-ａ' });
+  });
+
   it('names an unknown short or long option as typed, with the usage', () => {
     expect(refusal('run mr x -q')).toEqual({
       message: 'Unknown option -q for "run".',
