@@ -381,6 +381,17 @@ describe('names', () => {
     expect(await found('マイケル・ジョンソンさんが入院．')).toEqual([['name', 'マイケル・ジョンソン']]);
   });
 
+  it('join no family name longer than 4 kanji or 8 katakana before a space', async () => {
+    const names = async (text: string) => (await found(text)).map(([, t]) => t);
+    expect(await names('カトウ ミサさんが来院．')).toEqual(['カトウ ミサ']);
+    const katakana = await names('アンダーソンスミス ミサさんが来院．'); // 9 katakana
+    expect(katakana).toContain('ミサ');
+    expect(katakana).not.toContain('アンダーソンスミス ミサ');
+    const kanji = await names('大河内山田 花子さんが来院．'); // 5 kanji
+    expect(kanji).toContain('花子');
+    expect(kanji).not.toContain('大河内山田 花子');
+  });
+
   it('take no pronoun, no word that merely starts with an honorific, no overlong run', async () => {
     expect(await found('彼さん．彼女さんに聞く．私さん．')).toEqual([]);
     expect(await found('担当さんから連絡．家族さんへ説明．')).toEqual([]);
