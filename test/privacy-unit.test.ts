@@ -487,35 +487,10 @@ describe('facilities', () => {
   });
 
   it('take no hospital named only by generic words: 当, 近, 他, 市立, 急性期 ...', async () => {
-    const generic = [
-      '当',
-      '前',
-      '他',
-      '同',
-      '総合',
-      '大学',
-      '市立',
-      '県立',
-      '国立',
-      '公立',
-      '私立',
-      '専門',
-      '地域',
-    ].concat([
-      '救急',
-      '一般',
-      '精神',
-      '小児',
-      '附属',
-      '付属',
-      '関連',
-      '紹介',
-      '基幹',
-      '拠点',
-      '中核',
-      '急性期',
-      '療養',
-    ]);
+    // Each in front of 病院 on its own, and 近 in front of 医院.
+    const words =
+      '当 前 他 同 総合 大学 市立 県立 国立 公立 私立 専門 地域 救急 一般 精神 小児 附属 付属 関連 紹介 基幹 拠点 中核 急性期 療養';
+    const generic = words.split(' ');
     const text = generic.map((g) => `${g}病院へ．`).join('') + '近医院へ．';
     expect(await found(text)).toEqual([]);
   });
