@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { createServices } from '../src/services.js';
+import { createServices } from '../src/services/index.js';
 
 // The server runs in its own process; the parent sets its latency between phases.
 const stub = fork(fileURLToPath(new URL('./openai-stub-server.js', import.meta.url)));

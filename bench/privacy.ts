@@ -4,7 +4,7 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { projectRoot } from '../src/project.js';
+import { projectRoot } from '../src/base/project.js';
 import { readTestSet, scoreDetector, TARGETS } from '../src/privacy/score.js';
 
 if (process.argv[2] === 'rss') {

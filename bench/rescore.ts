@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { loadIpadic } from '../src/metrics/tokenizer/ipadic.js';
 import { cleanGeneration } from '../src/tasks/rouge-task.js';
 import { Release } from '../src/release/release.js';
-import { createServices } from '../src/services.js';
+import { createServices } from '../src/services/index.js';
 import { createRougeTokenizer } from '../src/metrics/tokenizer/index.js';
 
 const require = createRequire(import.meta.url);

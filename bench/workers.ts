@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { createServices } from '../src/services.js';
+import { createServices } from '../src/services/index.js';
 
 const LATENCY = 200;
 const DOCS = 80;

@@ -2,8 +2,8 @@
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Server } from 'node:http';
-import { UserError } from '../src/errors.js';
-import { createServices, type Services } from '../src/services.js';
+import { UserError } from '../src/base/errors.js';
+import { createServices, type Services } from '../src/services/index.js';
 import { botConfig, type BotConfig } from './config.js';
 import { createContext } from './context.js';
 import { registerListeners } from './index.js';

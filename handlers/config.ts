@@ -1,6 +1,6 @@
 // The bot's settings, from the environment, checked at start with one clear message for what is missing.
 import { z } from 'zod';
-import { UserError } from '../src/errors.js';
+import { UserError } from '../src/base/errors.js';
 
 const list = z
   .string()

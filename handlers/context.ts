@@ -1,15 +1,15 @@
 // What every listener gets: the core services, the safety guards, and posting helpers.
 import type { WebClient } from '@slack/web-api';
-import type { EvalCommand, RunRequest, Services } from '../src/services.js';
+import type { EvalCommand, RunRequest, Services } from '../src/services/index.js';
 import { progressMessage } from './blocks/progress.js';
 import { rateMessage } from './blocks/rating.js';
-import { outputHash, RATED_TASKS } from '../src/ratings.js';
+import { outputHash, RATED_TASKS } from '../src/ratings/ratings.js';
 import type { Message } from './blocks/run.js';
 import { runParent, runReplies } from './blocks/run.js';
 import type { BotConfig } from './config.js';
 import { Safety } from './safety.js';
 import { Semaphore } from '../src/models/limits.js';
-import { requireOwnerOrAdmin } from '../src/ownership.js';
+import { requireOwnerOrAdmin } from '../src/policy/ownership.js';
 
 export interface BotContext {
   services: Services;

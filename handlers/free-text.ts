@@ -3,7 +3,7 @@
 // masked. The text waits in memory only (never stored) until the person chooses, for 15 minutes.
 import { randomBytes } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
-import type { AskRequest } from '../src/services.js';
+import type { AskRequest } from '../src/services/index.js';
 import { FindingsError } from '../src/privacy/free-text.js';
 import { answerMessage } from './blocks/answers.js';
 import { findingsMessage } from './blocks/findings.js';

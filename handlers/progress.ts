@@ -3,7 +3,7 @@
 // picks them up again. Each run is updated on its own: one whose message is gone is dropped, one that
 // Slack rate-limits waits as told, and neither holds up the others.
 import { ErrorCode, WebClient } from '@slack/web-api';
-import type { Services } from '../src/services.js';
+import type { Services } from '../src/services/index.js';
 import { digestMessage } from './blocks/digest.js';
 import { ENDED, finalScoresMessage, progressMessage } from './blocks/progress.js';
 

@@ -1,6 +1,6 @@
 // Guards around the work the bot does: per-user rate limits, an allowlist for expensive models, and
 // never doing the same Slack event twice when Slack retries it.
-import { UserError } from '../src/errors.js';
+import { UserError } from '../src/base/errors.js';
 import type { BotConfig } from './config.js';
 
 /** Slack's replay window: a signed request's timestamp may differ from now by at most this much. */

@@ -13,8 +13,8 @@ import { batchItemMessage, rateMessage } from '../handlers/blocks/rating.js';
 import { runParent, runReplies, type Message } from '../handlers/blocks/run.js';
 import { compareMessage, leaderboardMessage, listMessage, ratingsMessage } from '../handlers/blocks/tables.js';
 import { cut, LIMITS } from '../handlers/blocks/text.js';
-import { UserError } from '../src/errors.js';
-import type { Leaderboard, RunProgress, RunResult } from '../src/services.js';
+import { UserError } from '../src/base/errors.js';
+import type { Leaderboard, RunProgress, RunResult } from '../src/services/index.js';
 import type { Comparison } from '../src/tasks/types.js';
 
 const FAMILY = '👨‍👩‍👧‍👦'; // a ZWJ sequence of 11 UTF-16 code units

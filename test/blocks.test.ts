@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { runParent, runReplies, decodeRef, encodeRef } from '../handlers/blocks/run.js';
 import { cut, LIMITS } from '../handlers/blocks/text.js';
-import { metricsText } from '../src/format.js';
-import { createServices, type Digest, type Leaderboard, type RunProgress, type RunResult } from '../src/services.js';
+import { metricsText } from '../src/base/format.js';
+import { createServices, type Digest, type Leaderboard, type RunProgress, type RunResult } from '../src/services/index.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer } from './helpers.js';
 import { finalScoresMessage } from '../handlers/blocks/progress.js';
 import { boardTable, leaderboardMessage } from '../handlers/blocks/tables.js';

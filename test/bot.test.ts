@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createBot, type Bot } from '../handlers/app.js';
 import { Store } from '../src/store/store.js';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
-import { createServices, type Services } from '../src/services.js';
+import { createServices, type Services } from '../src/services/index.js';
 import { detectPersonalInformation } from '../src/privacy/detect.js';
 import {
   FIXTURE_ENV,

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { table } from '../src/cli/table.js';
+import { table } from '../src/base/table.js';
 import { FIXTURE_ENV } from './helpers.js';
 
 const MAIN = path.resolve(__dirname, '../src/cli/main.ts');

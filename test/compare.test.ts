@@ -1,7 +1,7 @@
 // `jcb compare` and the leaderboard's intervals over the fixture release, through the services (kept apart
 // from the bootstrap unit tests, which the mutation run reloads for every static mutant).
 import { describe, expect, it } from 'vitest';
-import { createServices } from '../src/services.js';
+import { createServices } from '../src/services/index.js';
 import { FIXTURE_ENV, inThreadTokenizer } from './helpers.js';
 
 describe('jcb compare', () => {

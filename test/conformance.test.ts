@@ -1,6 +1,6 @@
 // Scoring every released generation must reproduce the release's own results/ files, every key, to 1e-4.
 import { afterAll, describe, expect, it } from 'vitest';
-import { createServices } from '../src/services.js';
+import { createServices } from '../src/services/index.js';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

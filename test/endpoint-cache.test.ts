@@ -1,6 +1,6 @@
 // The response cache tells servers apart: one model name behind two OPENAI_BASE_URLs gives two answers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices } from '../src/services.js';
+import { createServices } from '../src/services/index.js';
 import {
   FIXTURE_ENV,
   freshStore,

@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findTask } from '../src/evaluation/documents.js';
 import { processItems } from '../src/evaluation/engine.js';
 import { openRun, planDocuments } from '../src/evaluation/plan.js';
-import { createServices } from '../src/services.js';
+import { createServices } from '../src/services/index.js';
 import { Store } from '../src/store/store.js';
 import {
   chatCompletion,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../handlers/app.js';
-import { createServices } from '../src/services.js';
+import { createServices } from '../src/services/index.js';
 import { Store } from '../src/store/store.js';
 import { chatCompletion, FIXTURE_ENV, freshStore, inThreadTokenizer, type TestStore } from './helpers.js';
 import { formBody, HOOK, sendSigned, SIGNING_SECRET as SECRET, SLACK } from './slack-requests.js';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { comparisonBlocks } from '../handlers/blocks/run.js';
 import { highlighted, inlineEntities } from '../handlers/blocks/comparison.js';
-import { createServices } from '../src/services.js';
+import { createServices } from '../src/services/index.js';
 import { nothingToFind } from '../src/evaluation/documents.js';
 import { lcsTokensOfA, markTokens } from '../src/metrics/lcs-alignment.js';
 import { lcsLength } from '../src/metrics/rouge-l.js';

@@ -4,7 +4,7 @@ import { parseConversation, MAX_FREE_TEXT } from '../src/command/conversation.js
 import { isCommandWord, splitWords } from '../src/command/grammar.js';
 import { COMMANDS } from '../src/command/commands.js';
 import { commandHelp, helpEntries, overview, usageHint, usageLine } from '../src/command/help.js';
-import { cutEcho, ECHO_LIMIT, normalizeToken, suggest } from '../src/command/suggest.js';
+import { cutEcho, ECHO_LIMIT, normalizeToken, suggest } from '../src/base/suggest.js';
 
 import { parse, refusal } from './grammar-helpers.js';
 

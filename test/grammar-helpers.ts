@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { parseCommand, splitWords } from '../src/command/grammar.js';
 import type { HelpFace } from '../src/command/help.js';
-import { UserError } from '../src/errors.js';
+import { UserError } from '../src/base/errors.js';
 
 export const parse = (text: string, face?: HelpFace) => parseCommand(splitWords(text), { face });
 

@@ -7,8 +7,8 @@ import { CONVERSATION_HELP, KEYWORDS, parseConversation } from '../src/command/c
 import { parseCommand } from '../src/command/grammar.js';
 import { commandHelp, commandsOn, helpEntries, overview, PROGRAM, usageHint, usageLine } from '../src/command/help.js';
 import type { Command } from '../src/command/types.js';
-import { normalizeToken, suggest } from '../src/command/suggest.js';
-import { UserError } from '../src/errors.js';
+import { normalizeToken, suggest } from '../src/base/suggest.js';
+import { UserError } from '../src/base/errors.js';
 
 type Face = 'terminal' | 'slack';
 import { parse, refusal } from './grammar-helpers.js';

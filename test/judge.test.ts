@@ -1,9 +1,9 @@
 // The LLM judge through nock, and how judge and ROUGE-L follow human ratings.
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readJudgement, spearman } from '../src/judge.js';
-import { outputHash } from '../src/ratings.js';
-import { createServices } from '../src/services.js';
+import { readJudgement, spearman } from '../src/judge/judge.js';
+import { outputHash } from '../src/ratings/ratings.js';
+import { createServices } from '../src/services/index.js';
 import {
   chatCompletion,
   FIXTURE_ENV,

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices } from '../src/services.js';
+import { createServices } from '../src/services/index.js';
 import { freshStore, inThreadTokenizer, releaseDir } from './helpers.js';
 import { loopbackOpenAI, openaiReply } from './openai-fake.js';
 

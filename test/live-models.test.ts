@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { estimateCost, tokenCounter } from '../src/evaluation/cost.js';
 import { liveModel, parseRegistry } from '../src/models/registry.js';
-import { createServices } from '../src/services.js';
+import { createServices } from '../src/services/index.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer, type TestStore } from './helpers.js';
 import { completion, openaiReply, type Answer } from './openai-fake.js';
 

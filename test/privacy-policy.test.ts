@@ -5,8 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { table } from '../src/cli/table.js';
-import { userErrorText } from '../src/errors.js';
+import { table } from '../src/base/table.js';
+import { userErrorText } from '../src/base/errors.js';
 import { parseRegistry } from '../src/models/registry.js';
 import { renderAudit } from '../src/privacy/audit-table.js';
 import {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderStatus } from '../src/cli/render.js';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
-import { createServices } from '../src/services.js';
+import { createServices } from '../src/services/index.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer, TEST_MODELS, type TestStore, localChatServer } from './helpers.js';
 
 /** A local model answering after `latencyMs` with the first drug of the prompt's note. */

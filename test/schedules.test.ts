@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openScheduleQueue } from '../src/queue/eval-queue.js';
 import { installSchedules, loadSchedules, type Schedule } from '../src/queue/schedules.js';
-import { createServices } from '../src/services.js';
+import { createServices } from '../src/services/index.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer, TEST_MODELS, type TestStore, localChatServer } from './helpers.js';
 
 const nightly = (cron: string): Schedule => ({

@@ -1,6 +1,6 @@
 // The services over a miniature release written for these tests (test/fixtures/release).
 import { describe, expect, it } from 'vitest';
-import { createServices } from '../src/services.js';
+import { createServices } from '../src/services/index.js';
 import { FIXTURE_ENV, FIXTURE_RELEASE, inThreadTokenizer } from './helpers.js';
 
 const services = (random = () => 0) =>

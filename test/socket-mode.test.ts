@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSocketStandIn, type SocketStandIn } from '../bench/socket-stand-in.js';
 import { createBot, type Bot } from '../handlers/app.js';
-import { createServices } from '../src/services.js';
+import { createServices } from '../src/services/index.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer, testModelsFile, type TestStore } from './helpers.js';
 
 const APP_TOKEN = 'xapp-1-test';

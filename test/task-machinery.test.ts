@@ -14,7 +14,7 @@ import { buildPrompt, fillTemplate, normalizeId, unescapeNewlines } from '../src
 import { relationTask } from '../src/tasks/relation-task.js';
 import { rougeHighlight } from '../src/tasks/rouge-highlight.js';
 import { rougeTask } from '../src/tasks/rouge-task.js';
-import { SHOTS } from '../src/tasks/shots.js';
+import { SHOTS } from '../src/release/shots.js';
 import { defineTask, type Document, type Parsed, type ScoringContext } from '../src/tasks/types.js';
 import { FIXTURE_RELEASE } from './helpers.js';
 

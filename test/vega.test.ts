@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { leaderboardChart, leaderboardSpec, leaderboardSvg } from '../src/leaderboard/vega.js';
-import type { Leaderboard } from '../src/services.js';
+import type { Leaderboard } from '../src/services/index.js';
 
 const board: Leaderboard = {
   shot: 'one',

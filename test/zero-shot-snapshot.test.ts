@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createServices } from '../src/services.js';
+import { createServices } from '../src/services/index.js';
 import type { Metrics } from '../src/tasks/types.js';
 import { FIXTURES, releaseDir } from './helpers.js';
 

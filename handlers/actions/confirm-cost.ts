@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import type { Message } from '../blocks/run.js';
 import { evaluateInBackground, isExpensive, type BotContext } from '../context.js';
-import type { EvalCommand } from '../../src/services.js';
+import type { EvalCommand } from '../../src/services/index.js';
 
 export const COST_ACTIONS = { confirm: 'jcb_cost_confirm', cancel: 'jcb_cost_cancel' } as const;
 

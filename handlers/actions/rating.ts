@@ -1,7 +1,7 @@
 // Ratings: each select stores one criterion; a blind batch moves on once all three are given.
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { UserError } from '../../src/errors.js';
-import { CRITERIA, DEFINITIONS, type Criterion } from '../../src/ratings.js';
+import { UserError } from '../../src/base/errors.js';
+import { CRITERIA, DEFINITIONS, type Criterion } from '../../src/ratings/ratings.js';
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import { batchItemMessage, decodeRated, RATE_ACTIONS } from '../blocks/rating.js';
 import { escape } from '../blocks/text.js';

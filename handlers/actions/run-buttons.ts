@@ -1,6 +1,6 @@
 // The buttons of a run's parent message: another document, another model, the other shot, everything.
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { UserError } from '../../src/errors.js';
+import { UserError } from '../../src/base/errors.js';
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import { decodeRef, RUN_ACTIONS } from '../blocks/run.js';
 import { evaluateInBackground, runInThread, type BotContext } from '../context.js';

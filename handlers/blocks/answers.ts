@@ -1,6 +1,6 @@
 // Replies to people's own text, and error messages.
-import type { AskResult } from '../../src/services.js';
-import { UserError, userErrorText } from '../../src/errors.js';
+import type { AskResult } from '../../src/services/index.js';
+import { UserError, userErrorText } from '../../src/base/errors.js';
 import { ProviderError } from '../../src/models/provider.js';
 import type { Message } from './run.js';
 import { code, context, cut, escape, LIMITS, message, section } from './text.js';

@@ -2,7 +2,7 @@
 // marked inside their sentence, ROUGE-L's matched tokens in bold. The marks are computed in src/; this
 // only draws them (readable without colour), escaping every data text through the text.ts helpers.
 import type { KnownBlock } from '@slack/types';
-import { MARKS, MARKS_LEGEND } from '../../src/format.js';
+import { MARKS, MARKS_LEGEND } from '../../src/base/format.js';
 import type { Comparison, MarkedText } from '../../src/tasks/types.js';
 import { context, fields, section } from './text.js';
 

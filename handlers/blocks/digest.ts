@@ -1,7 +1,7 @@
 // A schedule's digest: every model × setting score, its change since the last digest, regressions flagged.
-import { signedPct } from '../../src/format.js';
+import { signedPct } from '../../src/base/format.js';
 import { COVERAGE_LEGEND, showScore } from '../../src/leaderboard/coverage.js';
-import type { Digest } from '../../src/services.js';
+import type { Digest } from '../../src/services/index.js';
 import type { Message } from './run.js';
 import { context, message, pct, section } from './text.js';
 

@@ -1,6 +1,6 @@
 // The App Home tab: leaderboards, the person's recent runs, how to use the bot.
 import type { KnownBlock } from '@slack/types';
-import type { Leaderboard } from '../../src/services.js';
+import type { Leaderboard } from '../../src/services/index.js';
 import { commandSections } from './help.js';
 import { boardTable } from './tables.js';
 import { code, context, header, LIMITS, pct, section } from './text.js';

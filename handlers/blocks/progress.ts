@@ -1,7 +1,7 @@
 // A queued run's progress message (updated in place) and its final scores (in the thread).
-import type { RunProgress } from '../../src/services.js';
+import type { RunProgress } from '../../src/services/index.js';
 import type { Message } from './run.js';
-import { budgetStopped, duration, progressBar, signedPct } from '../../src/format.js';
+import { budgetStopped, duration, progressBar, signedPct } from '../../src/base/format.js';
 import { context, message, section } from './text.js';
 import { coverageOf, showScore } from '../../src/leaderboard/coverage.js';
 import { everyDocumentFailed, failureCause } from '../../src/evaluation/failure-cause.js';

@@ -1,6 +1,6 @@
 // Rating controls for generated texts: three 1–5 selects, the paper's definitions, a comment.
 import type { KnownBlock } from '@slack/types';
-import { CRITERIA, type RatedOutput } from '../../src/ratings.js';
+import { CRITERIA, type RatedOutput } from '../../src/ratings/ratings.js';
 import type { Message } from './run.js';
 import { code, context, cut, LIMITS, message, plain, section } from './text.js';
 

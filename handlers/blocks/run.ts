@@ -1,7 +1,7 @@
 // A `run` in a thread: the parent message (what ran, the score, what to try next) and its replies.
 import type { KnownBlock } from '@slack/types';
-import { metricsText } from '../../src/format.js';
-import type { RunResult } from '../../src/services.js';
+import { metricsText } from '../../src/base/format.js';
+import type { RunResult } from '../../src/services/index.js';
 import type { Comparison, Metrics } from '../../src/tasks/types.js';
 import { entityBlocks, highlighted, listColumns } from './comparison.js';
 import { code, context, fields, LIMITS, message, pct, plain, section } from './text.js';

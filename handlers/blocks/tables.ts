@@ -1,10 +1,10 @@
 // Leaderboards and lists as monospaced tables.
-import { signedPct } from '../../src/format.js';
+import { signedPct } from '../../src/base/format.js';
 import { COVERAGE_LEGEND, isFull, showScore } from '../../src/leaderboard/coverage.js';
-import type { Leaderboard, ModelComparison } from '../../src/services.js';
+import type { Leaderboard, ModelComparison } from '../../src/services/index.js';
 import type { Message } from './run.js';
 import { code, context, message, pct, section } from './text.js';
-import { CRITERIA, type RatingsReport } from '../../src/ratings.js';
+import { CRITERIA, type RatingsReport } from '../../src/ratings/ratings.js';
 
 export function boardTable(board: Leaderboard): string {
   const header = ['model', ...board.columns.map((c) => c.label)];

@@ -88,4 +88,4 @@ export const message = (text: string, blocks: KnownBlock[] = []) => ({
   blocks: blocks.slice(0, LIMITS.blocks),
 });
 
-export { pct } from '../../src/format.js';
+export { pct } from '../../src/base/format.js';

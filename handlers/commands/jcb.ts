@@ -1,8 +1,8 @@
 // `/jcb ...`: the shared grammar; acknowledged at once, then the work, then the answer.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { parseCommand, splitWords, type Command } from '../../src/command/grammar.js';
-import { UserError } from '../../src/errors.js';
-import { packageVersion } from '../../src/project.js';
+import { UserError } from '../../src/base/errors.js';
+import { packageVersion } from '../../src/base/project.js';
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import { helpMessage } from '../blocks/help.js';
 import type { Message } from '../blocks/run.js';
@@ -12,7 +12,7 @@ import { digestMessage } from '../blocks/digest.js';
 import { batchItemMessage } from '../blocks/rating.js';
 import { compareMessage, ratingsMessage } from '../blocks/tables.js';
 import { progressMessage } from '../blocks/progress.js';
-import { cancelSummary } from '../../src/format.js';
+import { cancelSummary } from '../../src/base/format.js';
 import { cut, LIMITS, message } from '../blocks/text.js';
 import { costConfirmation } from '../actions/confirm-cost.js';
 import { renderAudit } from '../../src/privacy/audit-table.js';

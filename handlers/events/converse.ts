@@ -2,8 +2,8 @@
 import type { WebClient } from '@slack/web-api';
 import { parseConversation } from '../../src/command/conversation.js';
 import { isCommandWord, parseCommand, splitWords } from '../../src/command/grammar.js';
-import { cutEcho } from '../../src/command/suggest.js';
-import { UserError } from '../../src/errors.js';
+import { cutEcho } from '../../src/base/suggest.js';
+import { UserError } from '../../src/base/errors.js';
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import { askInThread } from '../free-text.js';
 import { helpMessage } from '../blocks/help.js';

@@ -1,7 +1,7 @@
 // The message shortcut "Run a J-ClinicalBench task": a modal picks the task and model for the message's text.
 import type { App } from '@slack/bolt';
 import { MAX_FREE_TEXT } from '../../src/command/conversation.js';
-import { UserError } from '../../src/errors.js';
+import { UserError } from '../../src/base/errors.js';
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import { taskModalBlocks } from '../blocks/modal.js';
 import type { BotContext } from '../context.js';

@@ -2,12 +2,12 @@
 // and output files.
 import { writeFileSync } from 'node:fs';
 import type { Command } from '../command/grammar.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 import type { Progress } from '../evaluation/engine.js';
 import { everyDocumentFailed, failureCause } from '../evaluation/failure-cause.js';
 import { sampleLines } from '../evaluation/samples.js';
-import type { Services } from '../services.js';
-import { budgetStopped } from '../format.js';
+import type { Services } from '../services/index.js';
+import { budgetStopped } from '../base/format.js';
 import { asStoreError } from '../store/errors.js';
 import { storeLocation } from '../store/store.js';
 import { interruptedLine, resumeCommand } from './interrupted.js';

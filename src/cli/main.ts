@@ -1,10 +1,10 @@
 // The `jcb` program: parses argv with the shared grammar, calls the services, prints.
 import { parseCommand, type Command } from '../command/grammar.js';
 import { commandHelp, overview } from '../command/help.js';
-import { packageVersion } from '../project.js';
-import { UserError, userErrorText } from '../errors.js';
-import { cancelSummary } from '../format.js';
-import { createServices, type Services } from '../services.js';
+import { packageVersion } from '../base/project.js';
+import { UserError, userErrorText } from '../base/errors.js';
+import { cancelSummary } from '../base/format.js';
+import { createServices, type Services } from '../services/index.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { asStoreError } from '../store/errors.js';
@@ -28,8 +28,8 @@ import {
   renderComparison,
   renderRatings,
   renderCorrelation,
-  table,
 } from './render.js';
+import { table } from '../base/table.js';
 
 const print = (text: string): void => void process.stdout.write(`${text}\n`);
 const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));

@@ -2,7 +2,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 
 /** What a command can write: its JSON value, and the same as a grid for CSV and Markdown. */
 export interface Tabular {

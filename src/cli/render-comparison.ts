@@ -1,5 +1,5 @@
-// Gold against output in the terminal: the marks Slack shows (src/format.ts MARKS), as plain text.
-import { MARKS, MARKS_LEGEND } from '../format.js';
+// Gold against output in the terminal: the marks Slack shows (src/base/format.ts MARKS), as plain text.
+import { MARKS, MARKS_LEGEND } from '../base/format.js';
 import type { Comparison, MarkedText } from '../tasks/types.js';
 
 const line = (items: readonly MarkedText[]) => items.map((i) => `${i.mark ? MARKS[i.mark] : ''}${i.text}`).join('  ');

@@ -1,9 +1,9 @@
 // Terminal views of `data check`, `doctor`, and stored runs as plain JSON values.
-import type { DataCheck } from '../release/check.js';
-import type { DoctorItem } from '../doctor.js';
+import type { DataCheck } from '../evaluation/release-check.js';
+import type { DoctorItem } from '../services/doctor.js';
 import type { Run } from '../store/store.js';
 import { renderCheck } from './render.js';
-import { terminalWidth, wrap } from './table.js';
+import { terminalWidth, wrap } from '../base/table.js';
 
 export function renderDataCheck(c: DataCheck): string {
   const files = `${c.root}: ${c.files.files} files in the manifest, ${c.files.missing.length} missing, ${c.files.altered.length} altered`;

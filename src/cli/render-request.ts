@@ -1,6 +1,6 @@
 // Terminal text for what a live run sends and costs: one model's request, a dry run's estimate.
 import type { describeRequest } from '../models/request.js';
-import type { RunSummary, Services } from '../services.js';
+import type { RunSummary, Services } from '../services/index.js';
 
 const usd = (n: number) => `$${n < 0.01 && n > 0 ? n.toPrecision(2) : n.toFixed(2)}`;
 

@@ -1,11 +1,11 @@
 // Plain-text views of service results for a terminal.
-import type { TaskCheck } from '../release/check.js';
+import type { TaskCheck } from '../evaluation/release-check.js';
 import type { EvalResult } from '../evaluation/engine.js';
-import { budgetStopped, duration, metricsText, pct, progressBar, signedPct } from '../format.js';
+import { budgetStopped, duration, metricsText, pct, progressBar, signedPct } from '../base/format.js';
 import { resumeCommand } from './interrupted.js';
 import { renderMarks } from './render-comparison.js';
 import { renderUsage } from './render-request.js';
-import { CRITERIA, type Criterion, type RatingsReport } from '../ratings.js';
+import { CRITERIA, type Criterion, type RatingsReport } from '../ratings/ratings.js';
 import type {
   Digest,
   Leaderboard,
@@ -14,13 +14,12 @@ import type {
   RunResult,
   RunSummary,
   ScoreRow,
-} from '../services.js';
+} from '../services/index.js';
 import type { Metrics, Shot } from '../tasks/types.js';
 import { COVERAGE_LEGEND, coverageOf, isFull, showScore, type Coverage } from '../leaderboard/coverage.js';
 import { failureCause } from '../evaluation/failure-cause.js';
-import { table } from './table.js';
+import { table } from '../base/table.js';
 
-export { table };
 
 /** Cuts long text with a visible marker, never silently. */
 export function shorten(text: string, max: number): string {

@@ -1,9 +1,9 @@
 // From a parsed command line (its name, positionals, option values and flags) to the Command faces act on.
 import { z } from 'zod';
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 import type { Shot } from '../tasks/types.js';
 import { PROGRAM, usageHint, type HelpFace } from './help.js';
-import { normalizeToken } from './suggest.js';
+import { normalizeToken } from '../base/suggest.js';
 import type { Command } from './types.js';
 
 const countSchema = z.number().int().min(1);

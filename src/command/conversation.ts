@@ -2,8 +2,8 @@
 //   cts <text>            any task id whose input is one text
 //   simplify: <text>      keywords, below
 //   ... --model <alias>   anywhere: picks the model (default: JCB_CHAT_MODEL, else the first allowed for free text)
-import { UserError } from '../errors.js';
-import { cutEcho, normalizeToken } from './suggest.js';
+import { UserError } from '../base/errors.js';
+import { cutEcho, normalizeToken } from '../base/suggest.js';
 
 export const KEYWORDS: Record<string, string> = {
   simplify: 'cts',

@@ -2,10 +2,10 @@
 // Options are tokenized by yargs-parser (yargs's own parser) under our table (commands.ts); the table decides
 // what exists, which face offers it, and every message.
 import parser from 'yargs-parser';
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 import { COMMANDS, COMMANDS_BY_NAME, HELP_OPTION, offeredOn, type CommandSpec, type OptionSpec } from './commands.js';
 import { PROGRAM, usageHint, type HelpFace } from './help.js';
-import { cutEcho, didYouMean, normalizeToken, unknownName } from './suggest.js';
+import { cutEcho, didYouMean, normalizeToken, unknownName } from '../base/suggest.js';
 import { build } from './build.js';
 import type { Command } from './types.js';
 

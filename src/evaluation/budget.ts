@@ -1,5 +1,5 @@
 // Dry runs and spending limits of live runs: what a run would cost, and a stop when it has cost enough.
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { LiveModelConfig, ModelConfig } from '../models/registry.js';
 import type { Release } from '../release/release.js';

@@ -1,10 +1,9 @@
 // Finding tasks and documents by what people type, with messages that say what would be right.
-import { UserError } from '../errors.js';
-import type { Release } from '../release/release.js';
-import type { Document, Shot, Task } from '../tasks/types.js';
+import { UserError } from '../base/errors.js';
+import type { Task } from '../tasks/types.js';
 import { TASKS, TASKS_BY_ID } from '../../tasks/index.js';
 import { normalizeId } from '../tasks/prompt.js';
-import { cutEcho, normalizeToken, unknownName } from '../command/suggest.js';
+import { cutEcho, normalizeToken, unknownName } from '../base/suggest.js';
 
 /**
  * A task by its id or its Table 4 label (`dc-tnm`, `DC-TMN`, `NER-Med`), case-insensitive, read after NFKC.
@@ -18,12 +17,6 @@ export function findTask(id: string): Task {
     throw unknownName('task', id, names, `Tasks: ${TASKS.map((t) => t.id).join(', ')}.`);
   }
   return task;
-}
-
-/** The documents a shot is evaluated on: one-shot leaves out the template's own example. */
-export function evaluationDocuments(task: Task, release: Release, shot: Shot): Document<unknown>[] {
-  const docs = task.loadDocuments(release) as Document<unknown>[];
-  return shot === 'one' ? docs.filter((d) => !task.oneShotExamples.includes(d.id)) : docs;
 }
 
 /** A document by its id, or by the start of one when that is unambiguous (`28-10` for `28-10-3fa2c1`). */

@@ -1,7 +1,7 @@
 // The evaluation engine: prompts → model → parse → score, each document stored as it finishes, so that
 // a run interrupted in any way resumes with only what is missing and ends with the same scores.
 import { createHash } from 'node:crypto';
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 import { ProviderError, type Generation, type ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
 import type { Run, RunDocument, Store } from '../store/store.js';

@@ -1,12 +1,12 @@
 // A run's record and plan: the documents it covers, and the stored run it writes to (new, or resumed
 // when the same run id names the same model, setting and limit).
 import { randomBytes } from 'node:crypto';
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
 import type { Run, Store } from '../store/store.js';
 import type { Document, Shot, Task } from '../tasks/types.js';
-import { evaluationDocuments } from './documents.js';
+import { evaluationDocuments } from '../tasks/documents.js';
 
 export interface EvalRequest {
   tasks: readonly Task[];

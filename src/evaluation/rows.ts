@@ -1,6 +1,6 @@
 // Generation rows checked before they are scored: a row that lacks a field its task reads is named,
 // rather than scored as if the field were empty (`{"a":1}` once scored 100).
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 import type { Row } from '../release/files.js';
 import type { Task } from '../tasks/types.js';
 

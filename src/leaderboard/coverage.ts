@@ -1,7 +1,7 @@
 // Honest scores: a score says how many documents it stands on. Nothing scored is no score (never 0.0),
 // a score over fewer documents than planned carries n/planned and a mark, and a --limit run is marked,
 // so that neither is ranked beside full runs without saying so. Both faces show scores through here.
-import { pct } from '../format.js';
+import { pct } from '../base/format.js';
 
 /** How much of its plan a run's score of one setting covers. */
 export interface Coverage {

@@ -1,6 +1,16 @@
 // Uncertainty of a score: 95 % intervals by resampling documents (a fixed seed makes them repeatable),
 // and the paired bootstrap for the difference between two models on the same documents.
-import type { DocScore, Task } from '../tasks/types.js';
+/** Per-document numbers (a task's `DocScore`): the unit the bootstrap resamples. */
+type DocScore = Record<string, number>;
+
+/**
+ * How a headline score is computed from documents: aggregate them, then take the headline number
+ * (every task of `tasks/` has this shape; declared here so that metrics need not know what a task is).
+ */
+export interface HeadlineScorer<M> {
+  aggregate(scores: readonly DocScore[]): M;
+  headline(metrics: M): number;
+}
 
 export interface Interval {
   low: number;
@@ -46,7 +56,9 @@ function resampleStats(n: number, statistic: (indices: Int32Array) => number, op
 }
 
 /** The interval of a task's headline score over its documents (aggregated as the task aggregates). */
-export function scoreInterval(task: Task, docs: readonly DocScore[], opts: BootstrapOptions = {}): Interval | null {
+export function scoreInterval<M>(
+  task: HeadlineScorer<M>,
+  docs: readonly DocScore[], opts: BootstrapOptions = {}): Interval | null {
   if (docs.length === 0) return null;
   return resampleStats(docs.length, (idx) => task.headline(task.aggregate(Array.from(idx, (i) => docs[i]))), opts);
 }
@@ -62,8 +74,8 @@ export interface PairedComparison {
 }
 
 /** Paired bootstrap: the same resampled documents for both models, the interval of the difference. */
-export function pairedBootstrap(
-  task: Task,
+export function pairedBootstrap<M>(
+  task: HeadlineScorer<M>,
   a: readonly DocScore[],
   b: readonly DocScore[],
   opts: BootstrapOptions = {},

@@ -1,7 +1,7 @@
 // OpenAI and OpenAI-compatible servers (vLLM, Ollama, llama.cpp) through LangChain's ChatOpenAI.
 import { HumanMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 import { linkedSignal, RateLimiter, Semaphore, withRetries, type Failure, type RetryPolicy } from './limits.js';
 import {
   incompleteAnswer,

@@ -3,9 +3,9 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { normalizeToken, unknownName } from '../command/suggest.js';
-import { UserError } from '../errors.js';
-import { projectRoot } from '../project.js';
+import { normalizeToken, unknownName } from '../base/suggest.js';
+import { UserError } from '../base/errors.js';
+import { projectRoot } from '../base/project.js';
 import { isReasoningFamily, OWN_FIELDS } from './family.js';
 
 const label = z.string().min(1).optional();

@@ -1,7 +1,7 @@
 // The replay provider: a paper model's released generation for (setting, document, shot).
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 import type { GenerationFile, Release } from '../release/release.js';
-import { evaluationDocuments } from '../evaluation/documents.js';
+import { evaluationDocuments } from '../tasks/documents.js';
 import type { Document, Shot, Task } from '../tasks/types.js';
 import { ProviderError, type GenerateRequest, type ModelProvider } from './provider.js';
 import type { ModelConfig } from './registry.js';

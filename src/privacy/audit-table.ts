@@ -1,5 +1,5 @@
 // The audit rows as a plain-text table (jcb audit, /jcb audit): no text, only what was sent where.
-import { table } from '../cli/render.js';
+import { table } from '../base/table.js';
 import type { AuditRow } from './free-text.js';
 
 export function renderAudit(rows: AuditRow[]): string {

@@ -2,7 +2,7 @@
 // model as is; the person may send it masked. Every text sent leaves an audit row with its hash and
 // length, never the text (unless JCB_KEEP_FREE_TEXT=1).
 import { createHash, randomBytes } from 'node:crypto';
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 import { dataPolicyOf, type DataPolicy, type ModelConfig } from '../models/registry.js';
 import type { Store } from '../store/store.js';
 import { detectPersonalInformation, maskFindings } from './detect.js';

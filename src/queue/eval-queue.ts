@@ -1,7 +1,7 @@
 // The evaluation queue on Bull (Redis): a run is split into jobs of a bounded number of documents,
 // which workers on any machine take.
 import Queue from 'bull';
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 
 export interface ChunkJob {
   runId: string;

@@ -5,8 +5,8 @@ import path from 'node:path';
 import type Queue from 'bull';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { UserError } from '../errors.js';
-import { projectRoot } from '../project.js';
+import { UserError } from '../base/errors.js';
+import { projectRoot } from '../base/project.js';
 import { SHOTS } from '../tasks/types.js';
 
 const schedule = z.strictObject({

@@ -1,7 +1,7 @@
 // Where the J-ClinicalBench release lives, checked to be whole. It is read at run time and never shipped.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 import { releaseLocation } from './locate.js';
 import { describeProblems, loadManifest, verifyRelease } from './manifest.js';
 

@@ -1,7 +1,7 @@
 // Readers for the release's file formats: CSV with a BOM, JSON arrays, and JSON lines stored as .json.
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 
 export type Row = Record<string, unknown>;
 

@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { UserError } from '../errors.js';
-import { projectRoot } from '../project.js';
+import { UserError } from '../base/errors.js';
+import { projectRoot } from '../base/project.js';
 
 const manifestSchema = z.object({
   /** The upstream commit the reference copy was taken at (docs/spec: platform.md). */

@@ -1,8 +1,8 @@
 // The release on disk: benchmark files, prompt templates and generation files, read lazily and cached.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../errors.js';
-import type { Shot } from '../tasks/shots.js';
+import { UserError } from '../base/errors.js';
+import type { Shot } from './shots.js';
 import { isDirectory, releaseRoot } from './data-dir.js';
 import { readCsv, readJson, readJsonRows, type Row } from './files.js';
 

@@ -1,6 +1,6 @@
 // Evaluations in the background: queued in chunks for workers (any number, sharing Redis and the store),
 // followed while they run, cancelled, and watched from where their progress is shown.
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 import { budgetPrices, queuedSpendUsd } from '../evaluation/budget.js';
 import { pricesOf } from '../evaluation/cost.js';
 import { openRun, planDocuments } from '../evaluation/plan.js';

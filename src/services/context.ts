@@ -1,6 +1,6 @@
 // The shared context of the service modules: what several capabilities need, each opened lazily, once.
 import type Queue from 'bull';
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 import { findTask } from '../evaluation/documents.js';
 import { createRougeTokenizer, type RougeTokenizer } from '../metrics/tokenizer/index.js';
 import { createProvider } from '../models/index.js';

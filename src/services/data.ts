@@ -1,6 +1,6 @@
 // The data behind everything: the release (pull, check) and where runs are stored.
-import { doctor } from '../doctor.js';
-import { checkData } from '../release/check.js';
+import { doctor } from './doctor.js';
+import { checkData } from '../evaluation/release-check.js';
 import { releaseLocation } from '../release/locate.js';
 import { pullRelease } from '../release/pull.js';
 import type { ServiceContext } from './context.js';

@@ -1,10 +1,10 @@
 // An LLM judge of a run's free-text outputs, and how well it and ROUGE-L follow the human ratings.
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 import { findTask } from '../evaluation/documents.js';
 import { planDocuments } from '../evaluation/plan.js';
-import { judge, RUBRIC_VERSION, spearman } from '../judge.js';
+import { judge, RUBRIC_VERSION, spearman } from '../judge/judge.js';
 import { findModel } from '../models/registry.js';
-import { CRITERIA, outputHash, RATED_TASKS, type Criterion } from '../ratings.js';
+import { CRITERIA, outputHash, RATED_TASKS, type Criterion } from '../ratings/ratings.js';
 import type { DocScore, Shot } from '../tasks/types.js';
 import { requireRun, type ServiceContext } from './context.js';
 

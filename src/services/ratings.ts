@@ -1,8 +1,8 @@
 // Human ratings of free-text outputs: blind batches for raters, their 1–5 judgements, and Table 6.
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 import { findTask } from '../evaluation/documents.js';
 import type { ReplayModel } from '../models/replay.js';
-import { outputHash, RATED_TASKS, ratingsReport, type Criterion, type RatedOutput } from '../ratings.js';
+import { outputHash, RATED_TASKS, ratingsReport, type Criterion, type RatedOutput } from '../ratings/ratings.js';
 import type { ServiceContext } from './context.js';
 
 export function ratingServices(ctx: ServiceContext) {

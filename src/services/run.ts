@@ -1,7 +1,8 @@
 // One document through one model (`run`), a user's own text (`ask`), and who asked for which run.
 import { MAX_FREE_TEXT } from '../command/conversation.js';
-import { UserError } from '../errors.js';
-import { evaluationDocuments, findDocument, findTask, nothingToFind } from '../evaluation/documents.js';
+import { UserError } from '../base/errors.js';
+import { findDocument, findTask, nothingToFind } from '../evaluation/documents.js';
+import { evaluationDocuments } from '../tasks/documents.js';
 import type { ModelProvider } from '../models/provider.js';
 import { findModel, loadModels, type Provider } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';

@@ -1,5 +1,5 @@
 // Schedules (data/schedules.yml): evaluations queued when they fire, and their digests.
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 import { findTask } from '../evaluation/documents.js';
 import { coverageOf, scoreOrNull, type Coverage } from '../leaderboard/coverage.js';
 import { scoreInterval, type Interval } from '../metrics/bootstrap.js';

@@ -1,7 +1,7 @@
 // Scoring files in the release's layout: the released generations, or an exported run.
 import path from 'node:path';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 import { scoreRows, taskOfFolder } from '../evaluation/score-file.js';
 import { readJsonRows } from '../release/files.js';
 import { validRows } from '../evaluation/rows.js';

@@ -1,6 +1,6 @@
 // Store failures told in one line: which store (a path, or PostgreSQL host and database, never a
 // password) and the cause, with what to do; never a stack trace.
-import { UserError } from '../errors.js';
+import { UserError } from '../base/errors.js';
 
 export type StoreLocation = { kind: 'postgres'; url: string } | { kind: 'sqlite'; file: string };
 

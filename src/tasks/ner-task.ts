@@ -4,7 +4,8 @@ import { alignSpans, matchSpans, type Span } from '../metrics/span-f1.js';
 import type { Row } from '../release/files.js';
 import type { Release } from '../release/release.js';
 import { normalizeId } from './prompt.js';
-import { defineTask, type Document, type Mark, type MarkedText, type Task, type TaskId } from './types.js';
+import type { Mark } from '../base/format.js';
+import { defineTask, type Document, type MarkedText, type Task, type TaskId } from './types.js';
 
 export interface NerGold {
   sentence: string;

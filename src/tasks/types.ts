@@ -1,5 +1,6 @@
 // What a task module declares (see tasks/): its data, prompt, output parser and metric. The scorer of
 // released files, the replay model and live evaluations all go through these same functions.
+import type { Mark } from '../base/format.js';
 import type { Row } from '../release/files.js';
 import type { Release } from '../release/release.js';
 
@@ -20,7 +21,7 @@ export const TASK_IDS = [
 ] as const;
 export type TaskId = (typeof TASK_IDS)[number];
 
-export { SHOTS, type Shot } from './shots.js';
+export { SHOTS, type Shot } from '../release/shots.js';
 
 /** One benchmark item: what the prompt is filled with, and the reference answer. */
 export interface Document<G> {
@@ -50,7 +51,6 @@ export interface GenerationRow<G> {
 }
 
 /** How an item of gold or output fared under the task's own matching rule. */
-export type Mark = 'matched' | 'missed' | 'extra';
 /** A piece of text, marked when it is an item (an entity in its sentence, a token ROUGE-L matched). */
 export interface MarkedText {
   text: string;

@@ -1,6 +1,6 @@
 // "Did you mean", token normalization and cut echoes: one place for every face (CLI and Slack alike).
 import { distance } from 'fastest-levenshtein';
-import { UserError } from '../errors.js';
+import { UserError } from './errors.js';
 
 /** The most characters of a person's input an error message repeats back (a 1 MB command never comes back whole). */
 export const ECHO_LIMIT = 80;

@@ -1,11 +1,11 @@
 // `jcb doctor`: where each thing jcb uses is, and whether it works, checked without changing anything.
 import { Socket } from 'node:net';
-import { UserError } from './errors.js';
-import { loadModels, registryPath } from './models/registry.js';
-import { redisUrl } from './queue/eval-queue.js';
-import { releaseRoot } from './release/data-dir.js';
-import { jcbHome, releaseLocation } from './release/locate.js';
-import { storeLocation } from './store/store.js';
+import { UserError } from '../base/errors.js';
+import { loadModels, registryPath } from '../models/registry.js';
+import { redisUrl } from '../queue/eval-queue.js';
+import { releaseRoot } from '../release/data-dir.js';
+import { jcbHome, releaseLocation } from '../release/locate.js';
+import { storeLocation } from '../store/store.js';
 
 export interface DoctorItem {
   what: 'per-user folder' | 'release' | 'store' | 'model registry' | 'Redis';

@@ -1,8 +1,8 @@
 // LLM-as-judge: a model scores a generated text on the human criteria (1–5) against the source and the
 // reference, with a fixed rubric whose version is stored with every judgement.
-import type { ModelProvider } from './models/provider.js';
-import { CRITERIA, DEFINITIONS, type Criterion } from './ratings.js';
-import type { Task } from './tasks/types.js';
+import type { ModelProvider } from '../models/provider.js';
+import { CRITERIA, DEFINITIONS, type Criterion } from '../ratings/ratings.js';
+import type { Task } from '../tasks/types.js';
 
 export const RUBRIC_VERSION = 'jcb-rubric-1';
 

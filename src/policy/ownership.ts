@@ -1,6 +1,6 @@
 // Who may act on a run: the person who started it, or an admin.
-import { UserError } from './errors.js';
-import type { Run } from './store/store.js';
+import { UserError } from '../base/errors.js';
+import type { Run } from '../store/store.js';
 
 /**
  * Throws a UserError unless `who` started the run or is one of `admins` (ids as the face knows them,

@@ -1,5 +1,4 @@
 // Numbers as both faces (terminal and Slack) show them.
-import type { Mark } from './tasks/types.js';
 
 /** A 0–1 score as the paper prints it: ×100, one decimal. */
 export const pct = (x: number) => (x * 100).toFixed(1);
@@ -84,5 +83,8 @@ export function progressBar(
 }
 
 /** The marks of gold against output, the same in Slack and the terminal (readable without colour). */
+/** How a gold or predicted item fares against the other side: the ✓ ✗ + of threads and `jcb run`. */
+export type Mark = 'matched' | 'missed' | 'extra';
+
 export const MARKS: Record<Mark, string> = { matched: '✓', missed: '✗', extra: '+' };
 export const MARKS_LEGEND = '✓ matched · ✗ missed (gold only) · + extra (output only)';

@@ -1,7 +1,7 @@
 // Human ratings of generated texts, the paper's Table 6 criteria on 1–5 scales, and their agreement.
 import { createHash } from 'node:crypto';
-import { krippendorffOrdinal } from './metrics/krippendorff.js';
-import type { Store } from './store/store.js';
+import { krippendorffOrdinal } from '../metrics/krippendorff.js';
+import type { Store } from '../store/store.js';
 
 export const CRITERIA = ['consistency', 'saliency', 'fluency'] as const;
 export type Criterion = (typeof CRITERIA)[number];

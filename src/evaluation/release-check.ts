@@ -1,9 +1,9 @@
 // `jcb data check`: what the release holds per setting, and anything that does not fit.
-import { Release } from './release.js';
-import { releaseRoot } from './data-dir.js';
-import { describeProblems, loadManifest, verifyRelease, type ManifestCheck } from './manifest.js';
-import { taskOfFolder } from '../evaluation/score-file.js';
-import { evaluationDocuments } from '../evaluation/documents.js';
+import { Release } from '../release/release.js';
+import { releaseRoot } from '../release/data-dir.js';
+import { describeProblems, loadManifest, verifyRelease, type ManifestCheck } from '../release/manifest.js';
+import { taskOfFolder } from './score-file.js';
+import { evaluationDocuments } from '../tasks/documents.js';
 import type { Document, Parsed, Task } from '../tasks/types.js';
 import { TASKS } from '../../tasks/index.js';
 
