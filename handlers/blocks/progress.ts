@@ -47,7 +47,7 @@ export function finalScoresMessage(p: RunProgress): Message {
   const lines = p.scores.map((s) => {
     const before = p.previous[s.task];
     const change = before === undefined || !s.n ? '' : ` (${signedPct(s.score - before)} since the previous run)`;
-    return `*${s.task}* ${shown(s)}${change} — ${s.n} scored, ${s.failed} failed, ${s.parseFailures} unreadable`;
+    return `*${s.task}* ${shown(s)}${change} — ${s.n} scored, ${s.failed} failed, ${s.parseFailures} unreadable${s.noAnswer ? `, ${s.noAnswer} no answer` : ''}`;
   });
   const failed = everyDocumentFailed(p.scores)
     ? [section(`:x: *Every document failed*, nothing was scored: ${failureCause(p.firstFailure ?? '')}.`)]

@@ -115,6 +115,7 @@ export function runReplies(r: RunResult): Message[] {
     message('Gold and output', [
       section(`*Model output* (${r.model.provider === 'replay' ? 'replayed' : 'live'})`),
       code(r.output || '(empty)'),
+      ...(r.incomplete ? [context(`:warning: ${r.incomplete}: scored as an empty output.`)] : []),
       ...comparisonBlocks(r.comparison, r.task.metric, r.metrics),
       ...(r.parse.ok
         ? []
@@ -124,8 +125,19 @@ export function runReplies(r: RunResult): Message[] {
             ),
           ]),
     ]),
+    // The thinking in a reply of its own after the answer: never mixed into the output that is scored.
+    ...(r.thinking ? [thinkingReply(r.thinking)] : []),
     message(`Scores: ${r.task.metric} ${pct(r.score)}`, [
       section(`*Scores* (×100) — ${r.task.metric} *${pct(r.score)}*\n${formatMetrics(r.metrics)}`),
     ]),
   ];
+}
+
+/** A reasoning model's thinking, as a reply of its own below the answer (Slack folds a long one under "Show more"). */
+export function thinkingReply(thinking: string): Message {
+  const chars = Array.from(thinking).length;
+  return message(`Thinking (${chars} characters, not scored)`, [
+    context(`*Thinking* before the answer: ${chars.toLocaleString('en-US')} characters, not scored.`),
+    code(thinking),
+  ]);
 }

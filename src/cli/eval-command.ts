@@ -60,6 +60,7 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
         bar.update(p);
       },
       controller.signal,
+      (line) => process.stderr.write(`\njcb: ${line}\n`),
     );
     bar.end();
     if (result.interrupted) {
@@ -80,8 +81,8 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
     if (cmd.output)
       writeOutput(cmd.output, {
         json: result,
-        header: ['task', 'scored', 'failed', 'unreadable', 'score'],
-        rows: result.outcomes.map((o) => [o.task, o.n, o.failed, o.parseFailures, o.score]),
+        header: ['task', 'scored', 'failed', 'unreadable', 'no answer', 'score'],
+        rows: result.outcomes.map((o) => [o.task, o.n, o.failed, o.parseFailures, o.noAnswer, o.score]),
       });
     if (cmd.json) printJson(result);
     else print(renderEval(result, await services.storeLocation()));

@@ -1,4 +1,5 @@
 // Terminal text for what a live run sends and costs: one model's request, a dry run's estimate.
+import { INCOMPLETE_SHOWN, type Incomplete } from '../models/provider.js';
 import type { describeRequest } from '../models/request.js';
 import type { RunSummary, Services } from '../services/index.js';
 
@@ -9,7 +10,10 @@ export function renderModelRequest(r: ReturnType<typeof describeRequest>): strin
   const prices = r.prices
     ? `Prices per million tokens: input $${r.prices.input}, cached input $${r.prices.cachedInput ?? r.prices.input}, output $${r.prices.output}.`
     : 'No prices in the registry: costs are not estimated.';
-  return [`${r.alias} (${r.provider}) → POST ${r.url}${key}`, JSON.stringify(r.body, null, 2), prices].join('\n');
+  const refused = r.thinkingRefused ? [`Not sent: ${r.thinkingRefused} (a run refuses to start).`] : [];
+  return [`${r.alias} (${r.provider}) → POST ${r.url}${key}`, JSON.stringify(r.body, null, 2), prices, ...refused].join(
+    '\n',
+  );
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
@@ -46,7 +50,7 @@ export function renderUsage(r: Pick<RunSummary, 'usage' | 'answers' | 'incomplet
     lines.push(
       `non-answers (scored as empty; --run asks again): ${r.incomplete
         .slice(0, 5)
-        .map((i) => `${i.task} ${i.doc} ${i.why}`)
+        .map((i) => `${i.task} ${i.doc} ${INCOMPLETE_SHOWN[i.why as Incomplete] ?? i.why}`)
         .join(', ')}${r.incomplete.length > 5 ? `, and ${r.incomplete.length - 5} more` : ''}`,
     );
   return lines;

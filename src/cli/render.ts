@@ -38,7 +38,11 @@ export function renderRun(r: RunResult): string {
     `${r.task.label} · ${r.model.alias} (${source}) · ${r.shot}-shot · document ${r.document.id}`,
     section('Document', shorten(r.document.text, 600)),
     section('Gold', r.gold),
-    section(r.model.provider === 'replay' ? 'Output (replayed)' : 'Output', r.output === '' ? '(empty)' : r.output),
+    ...(r.thinking ? [section('Thinking (not scored)', shorten(r.thinking, 600))] : []),
+    section(
+      r.model.provider === 'replay' ? 'Output (replayed)' : 'Output',
+      `${r.output === '' ? '(empty)' : r.output}${r.incomplete ? `\n⚠ ${r.incomplete}: scored as an empty output` : ''}`,
+    ),
     section('Read as', r.parse.ok ? r.parse.shown : `${r.parse.shown}\n⚠ ${r.parse.problem}`),
     ...(renderMarks(r.comparison) ? [section('Compared', renderMarks(r.comparison)!)] : []),
     section('Scores', `${r.task.metric} ${(r.score * 100).toFixed(1)}   ${formatMetrics(r.metrics)}`),
@@ -116,7 +120,7 @@ export function renderCheck(checks: TaskCheck[]): string {
 
 /** A task's row of an eval or show table: nothing scored shows `–` and no metrics, never zeros. */
 function outcomeRow(
-  o: { task: string; n: number; failed: number; parseFailures: number; score: number; metrics: Metrics },
+  o: { task: string; n: number; failed: number; parseFailures: number; noAnswer: number; score: number; metrics: Metrics },
   limit: number | null,
 ): string[] {
   return [
@@ -124,6 +128,7 @@ function outcomeRow(
     String(o.n),
     String(o.failed),
     String(o.parseFailures),
+    String(o.noAnswer),
     showScore(o.score, coverageOf({ ...o, doc_limit: limit })),
     o.n ? formatMetrics(o.metrics) : '(nothing scored)',
   ];
@@ -133,7 +138,7 @@ export function renderEval(result: EvalResult, where: string): string {
   const rows = result.outcomes.map((o) => outcomeRow(o, result.run.doc_limit));
   return [
     `Run ${result.run.id}: ${result.run.model} (${result.run.provider}), ${result.run.shot}-shot — ${result.computed} documents computed now, ${result.cacheHits} from the response cache.`,
-    table(['task', 'scored', 'failed', 'unreadable', 'score', 'metrics'], rows),
+    table(['task', 'scored', 'failed', 'unreadable', 'no answer', 'score', 'metrics'], rows),
     `Stored in ${where}.`,
     ...(result.outcomes.some((o) => o.failed)
       ? [`Failed documents (provider errors) are not in the scores; re-run with --run ${result.run.id} to retry them.`]
@@ -175,11 +180,11 @@ export function renderRunSummary(r: RunSummary): string {
     '',
     r.scores.length
       ? table(
-          ['task', 'scored', 'failed', 'unreadable', 'score', '95 % interval', 'metrics'],
+          ['task', 'scored', 'failed', 'unreadable', 'no answer', 'score', '95 % interval', 'metrics'],
           r.scores.map((s) => {
-            const [task, n, failed, unreadable, score, metrics] = outcomeRow(s, r.run.doc_limit);
+            const [task, n, failed, unreadable, noAnswer, score, metrics] = outcomeRow(s, r.run.doc_limit);
             const interval = s.interval ? `${pct(s.interval.low)}–${pct(s.interval.high)}` : '–';
-            return [task, n, failed, unreadable, score, interval, metrics];
+            return [task, n, failed, unreadable, noAnswer, score, interval, metrics];
           }),
         )
       : '(no aggregate yet: the run has not finished)',

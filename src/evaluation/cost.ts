@@ -105,6 +105,11 @@ function countOnce(counter: ReturnType<typeof tokenCounter>, text: string): numb
   return n;
 }
 
+/** A prompt's tokens as jcb counts them for cost estimates (the chat formatting included). */
+export function promptTokens(model: string, prompt: string): number {
+  return countOnce(tokenCounter(model), prompt) + CHAT_OVERHEAD;
+}
+
 /** Counting works in slices of this long at most, then lets the event loop answer others (the bot). */
 const SLICE_MS = 20;
 

@@ -7,7 +7,7 @@ import type { Release } from '../release/release.js';
 import type { Run, RunDocument, Store } from '../store/store.js';
 import { buildPrompt } from '../tasks/prompt.js';
 import type { DocScore, Metrics, Parsed, ScoringContext, Shot, Task } from '../tasks/types.js';
-import { isSettled, NO_USAGE, scoredText, usageColumns } from './answer.js';
+import { isSettled, NO_USAGE, promptCut, scoredText, usageColumns } from './answer.js';
 import { openRun, planDocuments, type EvalRequest, type Item } from './plan.js';
 
 export interface Progress {
@@ -27,6 +27,8 @@ export interface TaskOutcome {
   n: number;
   failed: number;
   parseFailures: number;
+  /** Scored documents that were no answer (empty, only thinking, thinking or prompt cut...), scored as empty. */
+  noAnswer: number;
   metrics: Metrics;
   score: number;
 }
@@ -48,6 +50,8 @@ export interface EngineDeps {
   release: Release;
   scoring: ScoringContext;
   onProgress?: (p: Progress) => void;
+  /** One line to show the person running (the first prompt a server cut, with the setting to change). */
+  onNotice?: (line: string) => void;
   signal?: AbortSignal;
 }
 
@@ -61,7 +65,7 @@ export function cacheKey(fingerprint: Record<string, unknown>, prompt: string): 
 async function generateCached(
   provider: ModelProvider,
   item: Item,
-  opts: { shot: Shot; noCache?: boolean; onRetry?: () => void },
+  opts: { shot: Shot; noCache?: boolean; onRetry?: () => void; onCut?: (line: string) => void },
   prompt: string,
   deps: EngineDeps,
 ) {
@@ -71,6 +75,7 @@ async function generateCached(
     if (hit) {
       const generation: Generation = {
         output: hit.output,
+        thinking: hit.thinking ?? undefined,
         inputTokens: hit.input_tokens ?? undefined,
         outputTokens: hit.output_tokens ?? undefined,
         latencyMs: 0,
@@ -78,7 +83,7 @@ async function generateCached(
       return { generation, cached: true };
     }
   }
-  const generation = await provider.generate({
+  let generation = await provider.generate({
     task: item.task,
     document: item.doc,
     shot: opts.shot,
@@ -86,9 +91,15 @@ async function generateCached(
     signal: deps.signal,
     onRetry: opts.onRetry,
   });
+  const cut = promptCut(generation, prompt, provider.config);
+  if (cut) {
+    generation = cut.generation;
+    opts.onCut?.(cut.line);
+  }
   if (key && !generation.incomplete)
     await deps.store.cache(key, {
       output: generation.output,
+      thinking: generation.thinking ?? null,
       input_tokens: generation.inputTokens ?? null,
       output_tokens: generation.outputTokens ?? null,
     });
@@ -104,6 +115,7 @@ export function aggregateDocuments(task: Task, rows: readonly RunDocument[]): Ta
     n: done.length,
     failed: rows.filter((r) => r.status === 'failed').length,
     parseFailures: done.filter((r) => r.parse_ok === 0).length,
+    noAnswer: done.filter((r) => r.incomplete !== null).length,
     metrics,
     score: task.headline(metrics),
   };
@@ -147,6 +159,12 @@ export async function processItems(
   let done = total - queue.length;
   const out: Processed = { computed: 0, cacheHits: 0, failed: 0, interrupted: false };
   let retries = 0;
+  // Only the run's first cut prompt is told: the fix (the server's context length) is the same for all.
+  let cutShown = false;
+  const onCut = (line: string) => {
+    if (!cutShown) deps.onNotice?.(line);
+    cutShown = true;
+  };
 
   const report = (task: Task) => {
     const scores = scoresSoFar.get(task.id) ?? [];
@@ -168,7 +186,7 @@ export async function processItems(
     let row: RunDocument;
     try {
       const onRetry = () => (retries++, report(task));
-      const { generation, cached } = await generateCached(provider, item, { ...opts, onRetry }, prompt, deps);
+      const { generation, cached } = await generateCached(provider, item, { ...opts, onRetry, onCut }, prompt, deps);
       const gold = generation.gold ?? doc.gold;
       const parsed = task.parse(scoredText(generation)) as Parsed<unknown>;
       const [score] = await task.score([{ gold, parsed }], deps.scoring);
@@ -187,7 +205,7 @@ export async function processItems(
         latency_ms: generation.latencyMs,
         cached: cached ? 1 : 0,
         finished_at: new Date().toISOString(),
-        ...usageColumns(generation),
+        ...usageColumns(generation, 'model' in provider.config ? provider.config.model : provider.config.alias),
       };
       if (cached) out.cacheHits++;
       push(task.id, score);

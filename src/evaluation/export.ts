@@ -21,7 +21,9 @@ export function exportRun(dir: string, { run, tasks }: ExportInput): string[] {
       .sort((a, b) => a.doc_index - b.doc_index)
       .map((r) => {
         const doc = documents.get(r.doc_id) ?? { id: r.doc_id, text: '', fields: {}, gold: JSON.parse(r.gold!) };
-        return task.toGeneration(doc, r.incomplete ? '' : (r.output ?? ''), JSON.parse(r.gold!)); // as scored
+        const row = task.toGeneration(doc, r.incomplete ? '' : (r.output ?? ''), JSON.parse(r.gold!)); // as scored
+        // The thinking beside the output it preceded, under a key of its own that no scorer reads.
+        return r.thinking === null ? row : { ...row, thinking: r.thinking };
       });
     const target = path.join(dir, 'generated', task.folder, run.model, file);
     mkdirSync(path.dirname(target), { recursive: true });

@@ -3,8 +3,9 @@ import type { RunDocument } from '../store/store.js';
 import { findTask } from './documents.js';
 
 /**
- * JSONL text: per stored document {task, doc_id, prompt_hash, status, output, parsed, parse_ok,
- * parse_problem, gold, scores, error}; `parsed` is the task parser's reading of the output.
+ * JSONL text: per stored document {task, doc_id, prompt_hash, status, output, thinking, incomplete, parsed,
+ * parse_ok, parse_problem, gold, scores, error, reasoning_tokens, reasoning_estimated}; `parsed` is the task
+ * parser's reading of the output (the answer: `thinking` is what the model thought before it, never parsed).
  */
 export function sampleLines(docs: readonly RunDocument[]): string {
   return docs
@@ -16,12 +17,16 @@ export function sampleLines(docs: readonly RunDocument[]): string {
         prompt_hash: d.prompt_hash,
         status: d.status,
         output: d.output,
+        thinking: d.thinking,
+        incomplete: d.incomplete,
         parsed: parsed?.value ?? null,
         parse_ok: parsed?.ok ?? null,
         parse_problem: d.parse_problem,
         gold: d.gold === null ? null : (JSON.parse(d.gold) as unknown),
         scores: d.scores === null ? null : (JSON.parse(d.scores) as unknown),
         error: d.error,
+        reasoning_tokens: d.reasoning_tokens,
+        reasoning_estimated: d.reasoning_estimated === 1,
       });
     })
     .map((line) => `${line}\n`)

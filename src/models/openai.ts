@@ -4,11 +4,11 @@ import { ChatOpenAI } from '@langchain/openai';
 import { UserError } from '../base/errors.js';
 import { linkedSignal, RateLimiter, Semaphore, withRetries, type Failure, type RetryPolicy } from './limits.js';
 import {
-  incompleteAnswer,
   ProviderError,
   type Generation,
   type GenerateRequest,
   type ModelProvider,
+  type RawReply,
 } from './provider.js';
 import type { LiveModelConfig } from './registry.js';
 import { baseUrlOf, chatFields, requestParameters } from './request.js';
@@ -73,6 +73,8 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
       `Export ${config.apiKeyEnv}, or use a replayed or baseline model.`,
     );
   }
+  const refused = requestParameters(config).thinking.refused;
+  if (refused) throw new UserError(`${config.alias}: ${refused}.`, 'Change `thinking` in models.yml, or remove it.');
   const baseUrl = baseUrlOf(config, options.env);
   const chat = new ChatOpenAI({
     ...chatFields(config),
@@ -83,6 +85,8 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
     maxRetries: 0,
     // The services' env, not the process's: the SDK itself would read OPENAI_BASE_URL from process.env.
     configuration: baseUrl ? { baseURL: baseUrl } : undefined,
+    // The body as sent back: LangChain keeps `reasoning_content` only, not vLLM's and Ollama's `reasoning`.
+    __includeRawResponse: true,
   });
   const slots = new Semaphore(config.concurrency);
   const rate = new RateLimiter(config.rpm);
@@ -125,21 +129,37 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
           );
         }
         const { message, latencyMs } = result.value;
-        const output = typeof message.content === 'string' ? message.content : message.text;
-        const finishReason = message.response_metadata?.finish_reason as string | undefined;
+        const reply = rawReply(message.additional_kwargs?.__raw_response) ?? {
+          content: message.content,
+          reasoning: message.additional_kwargs?.reasoning_content,
+        };
         const usage = message.usage_metadata;
         return {
-          output,
+          output: typeof message.content === 'string' ? message.content : message.text,
+          reply,
           inputTokens: usage?.input_tokens,
           outputTokens: usage?.output_tokens,
           cachedInputTokens: usage?.input_token_details?.cache_read,
-          reasoningTokens: usage?.output_token_details?.reasoning,
-          finishReason,
-          incomplete: incompleteAnswer(output, finishReason),
+          reasoningTokens: usage?.output_token_details?.reasoning || undefined,
+          finishReason: message.response_metadata?.finish_reason as string | undefined,
           latencyMs,
         };
       }),
   };
+}
+
+/**
+ * The first choice's message of a raw chat completion body: its content (a string, null, or typed parts)
+ * and every thinking field the servers use, whichever are present. Undefined for a body of another shape.
+ */
+function rawReply(body: unknown): RawReply | undefined {
+  const message = (body as { choices?: { message?: Record<string, unknown> }[] } | undefined)?.choices?.[0]?.message;
+  if (!message || typeof message !== 'object') return undefined;
+  // The same thinking under several names (vLLM while renaming, OpenRouter's text and details): the first.
+  const field = ['reasoning', 'reasoning_content', 'reasoning_details'].find(
+    (f) => message[f] !== undefined && message[f] !== null && message[f] !== '',
+  );
+  return { content: message.content ?? null, reasoning: field ? message[field] : undefined };
 }
 
 /**
@@ -155,6 +175,7 @@ function fingerprintOf(config: LiveModelConfig, baseUrl: string | undefined): Re
     baseUrl: baseUrl ?? null,
     temperature: p.temperature ?? null,
     maxTokens: p.maxTokens,
+    ...(p.topP !== undefined ? { topP: p.topP } : {}),
     ...(p.reasoningEffort ? { reasoningEffort: p.reasoningEffort } : {}),
     ...(Object.keys(p.extraBody).length ? { extraBody: p.extraBody } : {}),
   };

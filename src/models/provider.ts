@@ -12,8 +12,25 @@ export interface GenerateRequest {
   onRetry?: (failedAttempt: number, cause: string) => void;
 }
 
+/** The reply as the server sent it: the message's content and its separate thinking fields, any shape. */
+export interface RawReply {
+  content: unknown;
+  /** `message.reasoning` (vLLM ≥ 0.10, Ollama), `reasoning_content` (older vLLM, SGLang, DeepSeek), `reasoning_details` (OpenRouter). */
+  reasoning?: unknown;
+}
+
 export interface Generation {
+  /** The answer the task parser reads (after src/models/answer.ts took any thinking out). */
   output: string;
+  /**
+   * The reply as a live server sent it (content of any shape, thinking fields): providers set it, and
+   * `splitGeneration` turns it into `output` and `thinking` before anything else sees the generation.
+   */
+  reply?: RawReply;
+  /** What the model thought before answering (a reasoning field, or tagged text taken out of the reply). */
+  thinking?: string;
+  /** Reasoning tokens were counted by jcb from the thinking text: the server did not report them. */
+  reasoningEstimated?: boolean;
   /** The gold this output was scored against in the release (replays only; else the document's). */
   gold?: unknown;
   inputTokens?: number;
@@ -25,21 +42,26 @@ export interface Generation {
   /** The provider's finish reason (`stop`, `length`, `content_filter`...); live providers only. */
   finishReason?: string;
   /**
-   * A live answer that is no answer: empty, cut at the token limit, or withheld by a content filter.
+   * A live answer that is no answer: empty, cut at the token limit, withheld by a content filter, given
+   * only in thinking, thinking cut off, or read from a prompt the server cut (src/models/answer.ts).
    * Never cached, asked again on resume; scored as an empty output meanwhile.
    */
   incomplete?: Incomplete;
   latencyMs: number;
 }
 
-export type Incomplete = 'empty' | 'truncated' | 'filtered';
+/** The kinds of live non-answer, as stored in `run_documents.incomplete`. */
+export type Incomplete = 'empty' | 'truncated' | 'filtered' | 'thinking-only' | 'thinking-cut' | 'prompt-cut';
 
-/** Names a live answer that is no answer, from its text and finish reason. */
-export function incompleteAnswer(output: string, finishReason: string | undefined): Incomplete | undefined {
-  if (finishReason === 'length') return 'truncated';
-  if (finishReason === 'content_filter') return 'filtered';
-  return output.trim() === '' ? 'empty' : undefined;
-}
+/** How each non-answer is named to people (`jcb show`, `jcb run`, Slack). */
+export const INCOMPLETE_SHOWN: Record<Incomplete, string> = {
+  empty: 'empty answer',
+  truncated: 'cut at the token limit',
+  filtered: 'withheld by a content filter',
+  'thinking-only': 'answered only in thinking',
+  'thinking-cut': 'thinking cut off',
+  'prompt-cut': 'prompt cut by the server',
+};
 
 export interface ModelProvider {
   config: ModelConfig;

@@ -7,6 +7,7 @@ import { normalizeToken, unknownName } from '../base/suggest.js';
 import { UserError } from '../base/errors.js';
 import { projectRoot } from '../base/project.js';
 import { isReasoningFamily, OWN_FIELDS } from './family.js';
+import { parseThinking } from './thinking.js';
 
 const label = z.string().min(1).optional();
 
@@ -41,6 +42,30 @@ const liveFields = {
       message: `extraBody may not set ${OWN_FIELDS.join(', ')}: use temperature and maxTokens`,
     })
     .optional(),
+  /**
+   * OpenAI-compatible servers: top_p sent (default 1, so the server's generation config never applies);
+   * `null` leaves it out; `extraBody.top_p` wins over it.
+   */
+  topP: z.number().gt(0).max(1).nullable().optional(),
+  /** Open reasoning models: `on`, `off` or `budget N`, mapped per family and server (src/models/thinking.ts). */
+  thinking: z
+    .union([z.string(), z.boolean()])
+    .transform((v, ctx) => {
+      const setting = parseThinking(v);
+      if (setting === undefined) ctx.addIssue({ code: 'custom', message: 'on, off or budget N (tokens), e.g. budget 2048' });
+      return setting ?? 'on';
+    })
+    .optional(),
+  /** Tags the model writes its thinking in, where they are not the usual ones (src/models/answer.ts). */
+  thinkTags: z
+    .array(z.strictObject({ open: z.string().min(1), close: z.string().min(1) }))
+    .min(1)
+    .optional(),
+  /**
+   * A response whose prompt_tokens is below this share of jcb's own count of the prompt was read from a
+   * prompt the server cut (its context is too short): the document is marked, not scored as an answer.
+   */
+  promptCutRatio: z.number().gt(0).max(1).default(0.8),
   /** US dollars per million tokens, for cost estimates and --max-cost. */
   prices: z
     .strictObject({
@@ -75,6 +100,8 @@ const compatibleModel = z.strictObject({
   ...liveFields,
   /** The server's OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1 (vLLM), :11434/v1 (Ollama). */
   baseUrl: z.url(),
+  /** Which server it is, for the thinking setting (default: ollama on port 11434, else vllm). */
+  server: z.enum(['vllm', 'sglang', 'ollama']).optional(),
 });
 
 const modelEntry = z

@@ -2,26 +2,42 @@
 import { ChatOpenAI, type ChatOpenAIFields } from '@langchain/openai';
 import { isReasoningFamily } from './family.js';
 import type { LiveModelConfig } from './registry.js';
+import { serverKind, thinkingRequest, type ThinkingRequest } from './thinking.js';
 
 export interface RequestParameters {
   /** Undefined: left out of the request (reasoning models; `temperature: null`). */
   temperature: number | undefined;
   /** Sent as `max_completion_tokens` to reasoning models, `max_tokens` to the others. */
   maxTokens: number;
+  /** Undefined: left out (the OpenAI API's default; `topP: null`; or `extraBody.top_p`, which is sent instead). */
+  topP: number | undefined;
   reasoningEffort: LiveModelConfig['reasoningEffort'];
-  /** Further body fields, sent as they are (vLLM's top_p, repetition_penalty, chat_template_kwargs...). */
+  /** Further body fields, sent as they are (vLLM's repetition_penalty...), the thinking setting's merged over them. */
   extraBody: Record<string, unknown>;
+  /** The `thinking` setting as this family and server take it, or why it cannot be sent. */
+  thinking: ThinkingRequest;
 }
 
-/** The registry entry's parameters with its family's defaults filled in. */
+/**
+ * The registry entry's parameters with its family's defaults filled in: the one place that decides what a
+ * request states. An OpenAI-compatible server is told temperature (0), top_p (1) and the token limit, so
+ * that its own generation config (vLLM fills what a request leaves out from the model's) never applies.
+ */
 export function requestParameters(config: LiveModelConfig): RequestParameters {
   const reasoning = isReasoningFamily(config.model);
+  const thinking = thinkingRequest(config.model, serverKind(config), config.thinking);
+  const extra = config.extraBody ?? {};
+  const ownServer = config.provider === 'openai-compatible' && !reasoning;
+  const topP = 'top_p' in extra || config.topP === null ? undefined : (config.topP ?? (ownServer ? 1 : undefined));
+  const kwargs = { ...(extra.chat_template_kwargs as object), ...(thinking.body.chat_template_kwargs as object) };
   return {
     temperature: config.temperature === null ? undefined : (config.temperature ?? (reasoning ? undefined : 0)),
     // Reasoning tokens count against the limit: 1,024 would leave many answers empty.
-    maxTokens: config.maxTokens ?? (reasoning ? 8192 : 1024),
+    maxTokens: config.maxTokens ?? (reasoning || thinking.thinks ? 8192 : 1024),
+    topP,
     reasoningEffort: config.reasoningEffort,
-    extraBody: config.extraBody ?? {},
+    extraBody: { ...extra, ...thinking.body, ...(Object.keys(kwargs).length ? { chat_template_kwargs: kwargs } : {}) },
+    thinking,
   };
 }
 
@@ -43,6 +59,7 @@ export function chatFields(config: LiveModelConfig): ChatOpenAIFields {
       model: config.model,
       temperature: p.temperature,
       maxTokens: -1, // LangChain then sends no max_tokens
+      topP: p.topP,
       modelKwargs: {
         ...p.extraBody,
         max_completion_tokens: p.maxTokens,
@@ -53,6 +70,7 @@ export function chatFields(config: LiveModelConfig): ChatOpenAIFields {
     model: config.model,
     temperature: p.temperature,
     maxTokens: p.maxTokens,
+    topP: p.topP,
     reasoning: p.reasoningEffort ? { effort: p.reasoningEffort } : undefined,
     modelKwargs: p.extraBody,
   };
@@ -91,5 +109,7 @@ export function describeRequest(config: LiveModelConfig, env: NodeJS.ProcessEnv,
     apiKeyEnv: config.apiKeyEnv ?? null,
     body: requestBody(config, prompt),
     prices: config.prices ?? null,
+    /** Why the `thinking` setting is not sent (a run refuses to start); null when it is, or none is set. */
+    thinkingRefused: requestParameters(config).thinking.refused ?? null,
   };
 }

@@ -59,6 +59,7 @@ export async function processJob(
     release: deps.release(),
     scoring: deps.scoring,
     signal: stopping.signal,
+    onNotice: (line) => deps.log?.(`run ${run.id}: ${line}`),
   };
   const processed = await processItems(
     run,

@@ -25,6 +25,8 @@ export function evaluateServices(ctx: ServiceContext) {
       cmd: EvalCommand,
       onProgress?: (p: Progress) => void,
       signal?: AbortSignal,
+      /** Told once, of the first prompt a server cut (with the setting to change). */
+      onNotice?: (line: string) => void,
     ): Promise<EvalResult & { spentUsd?: number }> {
       const tasks = tasksOf(cmd.task);
       const provider = ctx.providerOf(findModel(cmd.model, ctx.env));
@@ -51,6 +53,7 @@ export function evaluateServices(ctx: ServiceContext) {
           release: ctx.release(),
           scoring: ctx.scoring,
           onProgress,
+          onNotice,
           signal,
         },
       );

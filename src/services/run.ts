@@ -3,7 +3,7 @@ import { MAX_FREE_TEXT } from '../command/conversation.js';
 import { UserError } from '../base/errors.js';
 import { findDocument, findTask, nothingToFind } from '../evaluation/documents.js';
 import { evaluationDocuments } from '../tasks/documents.js';
-import type { ModelProvider } from '../models/provider.js';
+import { INCOMPLETE_SHOWN, type ModelProvider } from '../models/provider.js';
 import { findModel, loadModels, type Provider } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
 import { guardFreeText, recordFreeText } from '../privacy/free-text.js';
@@ -27,7 +27,12 @@ export interface RunResult {
   shot: Shot;
   document: { id: string; text: string };
   gold: string;
+  /** The answer: what was parsed and scored (a reasoning model's thinking taken out). */
   output: string;
+  /** What a reasoning model thought before answering, shown apart (collapsed), never scored. */
+  thinking?: string;
+  /** How a live non-answer is named (`answered only in thinking`, `thinking cut off`...). */
+  incomplete?: string;
   parse: { ok: boolean; problem?: string; shown: string };
   comparison: Comparison;
   /** This document's numbers, under the keys of the release's results/ files. */
@@ -140,6 +145,8 @@ export function runServices(ctx: ServiceContext) {
         document: { id: doc.id, text: doc.text },
         gold: task.showGold(gold),
         output: generation.output,
+        thinking: generation.thinking,
+        incomplete: generation.incomplete && INCOMPLETE_SHOWN[generation.incomplete],
         parse: { ok: parsed.ok, problem: parsed.problem, shown: task.showParsed(parsed) },
         comparison,
         metrics,

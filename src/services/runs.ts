@@ -19,6 +19,8 @@ export interface RunSummary {
     n: number;
     failed: number;
     parseFailures: number;
+    /** Live non-answers among the scored documents (scored as an empty output). */
+    noAnswer: number;
     score: number;
     metrics: Metrics;
     interval: Interval | null;
@@ -53,6 +55,7 @@ export async function runSummary(ctx: ServiceContext, run: Run): Promise<RunSumm
         n: r.n,
         failed: r.failed,
         parseFailures: r.parse_failures,
+        noAnswer: docs.filter((d) => d.task === r.task && d.status === 'done' && d.incomplete !== null).length,
         score: r.score,
         metrics: JSON.parse(r.metrics) as Metrics,
         interval: scoreInterval(findTask(r.task), await storedScores(s, run.id, r.task)),

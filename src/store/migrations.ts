@@ -246,6 +246,20 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('runs').dropColumn('max_cost_usd').execute();
     },
   },
+  '012_issue21_thinking': {
+    async up(db: Kysely<unknown>) {
+      // Issue 21: what a reasoning model thought, kept apart from the answer that is scored; and whether its
+      // reasoning tokens were counted by jcb (the server did not report them).
+      await db.schema.alterTable('run_documents').addColumn('thinking', 'text').execute();
+      await db.schema.alterTable('run_documents').addColumn('reasoning_estimated', 'integer').execute();
+      await db.schema.alterTable('response_cache').addColumn('thinking', 'text').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('response_cache').dropColumn('thinking').execute();
+      await db.schema.alterTable('run_documents').dropColumn('reasoning_estimated').execute();
+      await db.schema.alterTable('run_documents').dropColumn('thinking').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -57,10 +57,17 @@ export interface RunDocumentsTable {
   finished_at: string;
   /** The provider's finish reason (live answers). */
   finish_reason: string | null;
-  /** `empty`, `truncated` or `filtered`: a live non-answer, scored as an empty output, asked again on resume. */
+  /**
+   * A live non-answer (`empty`, `truncated`, `filtered`, `thinking-only`, `thinking-cut`, `prompt-cut`),
+   * scored as an empty output, asked again on resume.
+   */
   incomplete: string | null;
   cached_input_tokens: number | null;
   reasoning_tokens: number | null;
+  /** What a reasoning model thought before its answer (never part of `output`, never scored). */
+  thinking: string | null;
+  /** 1: `reasoning_tokens` counted by jcb from `thinking` (o200k_base), the server reported none. */
+  reasoning_estimated: number | null;
 }
 
 export interface RunScoresTable {
@@ -78,6 +85,8 @@ export interface RunScoresTable {
 export interface ResponseCacheTable {
   key: string;
   output: string;
+  /** The thinking that came with the answer (null for answers cached before issue 21, or without any). */
+  thinking: string | null;
   input_tokens: number | null;
   output_tokens: number | null;
   created_at: string;

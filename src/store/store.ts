@@ -13,6 +13,7 @@ import type {
   JudgementsTable,
   RatingsTable,
   RequestHistoryTable,
+  ResponseCacheTable,
   RunDocumentsTable,
   RunNotificationsTable,
   RunScoresTable,
@@ -22,6 +23,8 @@ import type {
 export type Run = Selectable<RunsTable>;
 export type RunDocument = Selectable<RunDocumentsTable>;
 export type RunScore = Selectable<RunScoresTable>;
+/** A cached response: the answer, its thinking and its tokens. */
+export type CachedResponse = Omit<Selectable<ResponseCacheTable>, 'key' | 'created_at'>;
 
 /** Where the store is: DATABASE_URL, else an SQLite file (JCB_STORE, default <per-user folder>/jcb.sqlite). */
 export function storeLocation(env: NodeJS.ProcessEnv): StoreLocation {
@@ -321,20 +324,15 @@ export class Store {
       .execute();
   }
 
-  async cached(
-    key: string,
-  ): Promise<{ output: string; input_tokens: number | null; output_tokens: number | null } | undefined> {
+  async cached(key: string): Promise<CachedResponse | undefined> {
     return this.db
       .selectFrom('response_cache')
-      .select(['output', 'input_tokens', 'output_tokens'])
+      .select(['output', 'thinking', 'input_tokens', 'output_tokens'])
       .where('key', '=', key)
       .executeTakeFirst();
   }
 
-  async cache(
-    key: string,
-    value: { output: string; input_tokens: number | null; output_tokens: number | null },
-  ): Promise<void> {
+  async cache(key: string, value: CachedResponse): Promise<void> {
     await retryOnConnectionLoss(() =>
       this.db
         .insertInto('response_cache')
