@@ -128,7 +128,16 @@ function progress(s: string, status: string): RunProgress {
     max_cost_usd: null,
     budget_since: null,
   };
-  const score = { task: s, n: 3, failed: 1, parseFailures: 0, noAnswer: 0, score: 0.5, metrics: { f1: 0.5 }, interval: null };
+  const score = {
+    task: s,
+    n: 3,
+    failed: 1,
+    parseFailures: 0,
+    noAnswer: 0,
+    score: 0.5,
+    metrics: { f1: 0.5 },
+    interval: null,
+  };
   return {
     run,
     planned: 10,

@@ -20,7 +20,6 @@ import { COVERAGE_LEGEND, coverageOf, isFull, showScore, type Coverage } from '.
 import { failureCause } from '../evaluation/failure-cause.js';
 import { table } from '../base/table.js';
 
-
 /** Cuts long text with a visible marker, never silently. */
 export function shorten(text: string, max: number): string {
   const chars = Array.from(text);
@@ -120,7 +119,15 @@ export function renderCheck(checks: TaskCheck[]): string {
 
 /** A task's row of an eval or show table: nothing scored shows `–` and no metrics, never zeros. */
 function outcomeRow(
-  o: { task: string; n: number; failed: number; parseFailures: number; noAnswer: number; score: number; metrics: Metrics },
+  o: {
+    task: string;
+    n: number;
+    failed: number;
+    parseFailures: number;
+    noAnswer: number;
+    score: number;
+    metrics: Metrics;
+  },
   limit: number | null,
 ): string[] {
   return [

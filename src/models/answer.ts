@@ -94,8 +94,7 @@ function splitText(text: string, tags: readonly ThinkTag[]): SplitReply {
 /** The text without any start or end tag (several think blocks before the answer). */
 function removeTags(text: string, tags: readonly ThinkTag[]): string {
   let out = text;
-  for (const tag of tags)
-    for (const t of [tag.open, tag.close]) out = out.replace(new RegExp(escape(t), 'gi'), '\n');
+  for (const tag of tags) for (const t of [tag.open, tag.close]) out = out.replace(new RegExp(escape(t), 'gi'), '\n');
   return out;
 }
 
@@ -123,7 +122,8 @@ export function splitReply(reply: RawReply, tags: readonly ThinkTag[] = DEFAULT_
 export function incompleteAnswer(split: SplitReply, finishReason: string | undefined): Incomplete | undefined {
   if (finishReason === 'content_filter') return 'filtered';
   const noAnswer = split.answer.trim() === '';
-  if (noAnswer && (split.thinking || split.unclosed)) return finishReason === 'length' ? 'thinking-cut' : 'thinking-only';
+  if (noAnswer && (split.thinking || split.unclosed))
+    return finishReason === 'length' ? 'thinking-cut' : 'thinking-only';
   if (split.unclosed && finishReason === 'length') return 'thinking-cut';
   if (finishReason === 'length') return 'truncated';
   return noAnswer ? 'empty' : undefined;

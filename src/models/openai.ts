@@ -3,13 +3,7 @@ import { HumanMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
 import { UserError } from '../base/errors.js';
 import { linkedSignal, RateLimiter, Semaphore, withRetries, type Failure, type RetryPolicy } from './limits.js';
-import {
-  ProviderError,
-  type Generation,
-  type GenerateRequest,
-  type ModelProvider,
-  type RawReply,
-} from './provider.js';
+import { ProviderError, type Generation, type GenerateRequest, type ModelProvider, type RawReply } from './provider.js';
 import type { LiveModelConfig } from './registry.js';
 import { baseUrlOf, chatFields, requestParameters } from './request.js';
 

@@ -52,7 +52,8 @@ const liveFields = {
     .union([z.string(), z.boolean()])
     .transform((v, ctx) => {
       const setting = parseThinking(v);
-      if (setting === undefined) ctx.addIssue({ code: 'custom', message: 'on, off or budget N (tokens), e.g. budget 2048' });
+      if (setting === undefined)
+        ctx.addIssue({ code: 'custom', message: 'on, off or budget N (tokens), e.g. budget 2048' });
       return setting ?? 'on';
     })
     .optional(),

@@ -38,7 +38,11 @@ const label = (s: ThinkingSetting) => (typeof s === 'string' ? s : `budget ${s.b
  * (vLLM, SGLang); Ollama's OpenAI endpoint `reasoning_effort` (`none` turns thinking off); vLLM's
  * `thinking_token_budget` for a budget; gpt-oss `reasoning_effort` (it cannot stop thinking).
  */
-export function thinkingRequest(model: string, server: ServerKind, setting: ThinkingSetting | undefined): ThinkingRequest {
+export function thinkingRequest(
+  model: string,
+  server: ServerKind,
+  setting: ThinkingSetting | undefined,
+): ThinkingRequest {
   const family = thinkingFamily(model);
   const inherent = family === 'always' || family === 'gpt-oss' || family === 'openai';
   if (setting === undefined) return { body: {}, thinks: inherent };
