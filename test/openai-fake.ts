@@ -1,11 +1,19 @@
 // A stand-in for the OpenAI chat completions API that refuses what the real one refuses, with its error
 // shapes (observed from api.openai.com): no or wrong key, temperature or max_tokens sent to a reasoning
 // model, reasoning_effort or unknown fields sent to another model. For nock and for a loopback server.
+// `openServerReply` answers as the open servers do (vLLM, Ollama, SGLang): thinking in their fields or
+// tags, `content: null`, a prompt cut to Ollama's context (issue 21).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 
 export interface Answer {
-  content: string;
+  /** A string, `null` (all went into thinking), or typed parts (servers that return thinking as a part). */
+  content: string | null | unknown[];
+  /** Thinking fields, as each server names them: vLLM ≥ 0.10 and Ollama `reasoning`, SGLang and older vLLM `reasoning_content`, OpenRouter `reasoning_details`. */
+  reasoning?: unknown;
+  reasoning_content?: unknown;
+  reasoning_details?: unknown;
   finish_reason?: string;
   usage?: Record<string, unknown>;
 }
@@ -94,14 +102,14 @@ export function openaiReply(
 }
 
 export function completion(model: string, a: Answer) {
+  const fields = (['reasoning', 'reasoning_content', 'reasoning_details'] as const).filter((f) => a[f] !== undefined);
+  const message = { role: 'assistant', content: a.content, ...Object.fromEntries(fields.map((f) => [f, a[f]])) };
   return {
     id: 'chatcmpl-fake',
     object: 'chat.completion',
     created: 1,
     model,
-    choices: [
-      { index: 0, message: { role: 'assistant', content: a.content }, finish_reason: a.finish_reason ?? 'stop' },
-    ],
+    choices: [{ index: 0, message, finish_reason: a.finish_reason ?? 'stop' }],
     usage: a.usage ?? {
       prompt_tokens: 100,
       completion_tokens: 20,
@@ -131,5 +139,70 @@ export async function loopbackOpenAI(answer: (body: Record<string, unknown>) => 
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
     bodies,
     close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** Which open server a stand-in plays, and its context length in tokens (Ollama's default is 4,096; vLLM's the model's). */
+export interface OpenServer {
+  kind: 'vllm' | 'ollama' | 'sglang';
+  contextTokens: number;
+}
+
+/** Prompt tokens as the stand-in's "model" counts them: o200k_base over the messages, plus the chat formatting. */
+export const servedPromptTokens = (body: Record<string, unknown>) =>
+  (body.messages as { content: string }[]).reduce((n, m) => n + countTokens(m.content), 0) + 7;
+
+/**
+ * An open server's answer to a request. vLLM refuses (400, its message) a prompt plus max_tokens over its
+ * context and a temperature or top_p out of range, and accepts any other field; Ollama cuts a long prompt
+ * to its context without a word (its prompt_tokens tell) and accepts anything; SGLang answers as vLLM.
+ * None of them reports reasoning tokens; thinking comes in the Answer's own fields or tags.
+ */
+export function openServerReply(
+  body: Record<string, unknown>,
+  server: OpenServer,
+  answer: (body: Record<string, unknown>) => Answer,
+): { status: number; body: unknown } {
+  const prompt = servedPromptTokens(body);
+  const maxTokens = Number(body.max_tokens ?? body.max_completion_tokens ?? 16);
+  if (server.kind !== 'ollama') {
+    const bad = (message: string) => ({
+      status: 400,
+      body: { object: 'error', message, type: 'BadRequestError', param: null, code: 400 },
+    });
+    if (typeof body.temperature === 'number' && (body.temperature < 0 || body.temperature > 2))
+      return bad(`temperature must be in [0, 2], got ${body.temperature}.`);
+    if (typeof body.top_p === 'number' && (body.top_p <= 0 || body.top_p > 1))
+      return bad(`top_p must be in (0, 1], got ${body.top_p}.`);
+    if (prompt + maxTokens > server.contextTokens)
+      return bad(
+        `This model's maximum context length is ${server.contextTokens} tokens. However, you requested ${prompt + maxTokens} tokens (${prompt} in the messages, ${maxTokens} in the completion). Please reduce the length of the messages or completion.`,
+      );
+  }
+  const a = answer(body);
+  const read = Math.min(prompt, server.contextTokens);
+  const usage = a.usage ?? { prompt_tokens: read, completion_tokens: 30, total_tokens: read + 30 };
+  return { status: 200, body: completion(String(body.model), { ...a, usage }) };
+}
+
+/** An open server on a loopback port (for the CLI in a child process): every request body is kept. */
+export async function loopbackOpenServer(server: OpenServer, answer: (body: Record<string, unknown>) => Answer) {
+  const bodies: Record<string, unknown>[] = [];
+  const http: Server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c) => (text += c));
+    req.on('end', () => {
+      const body = JSON.parse(text) as Record<string, unknown>;
+      bodies.push(body);
+      const reply = openServerReply(body, server, answer);
+      res.writeHead(reply.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(reply.body));
+    });
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/v1`,
+    bodies,
+    close: () => new Promise<void>((r) => http.close(() => r())),
   };
 }
