@@ -168,7 +168,8 @@ export function openServerReply(
   if (server.kind !== 'ollama') {
     const bad = (message: string) => ({
       status: 400,
-      body: { object: 'error', message, type: 'BadRequestError', param: null, code: 400 },
+      // vLLM's error body since its OpenAI-style `error` object (older versions put these fields at the top).
+      body: { error: { message, type: 'BadRequestError', param: null, code: 400 } },
     });
     if (typeof body.temperature === 'number' && (body.temperature < 0 || body.temperature > 2))
       return bad(`temperature must be in [0, 2], got ${body.temperature}.`);

@@ -75,8 +75,16 @@ describe('splitReply', () => {
   });
 
   it('an unclosed start tag: no answer after it, the text before it stays the answer', () => {
-    expect(splitReply({ content: '<think>答え: 1 かな' })).toEqual({ answer: '', thinking: '答え: 1 かな', unclosed: true });
-    expect(splitReply({ content: '4\n<think>念のため' })).toEqual({ answer: '4', thinking: '念のため', unclosed: true });
+    expect(splitReply({ content: '<think>答え: 1 かな' })).toEqual({
+      answer: '',
+      thinking: '答え: 1 かな',
+      unclosed: true,
+    });
+    expect(splitReply({ content: '4\n<think>念のため' })).toEqual({
+      answer: '4',
+      thinking: '念のため',
+      unclosed: true,
+    });
   });
 
   it.each([
@@ -84,7 +92,15 @@ describe('splitReply', () => {
     ['SGLang `reasoning_content`', { content: '4', reasoning: '答え: 1' }],
     ['OpenRouter `reasoning_details`', { content: '4', reasoning: [{ type: 'reasoning.text', text: '答え: 1' }] }],
     ['a summary detail', { content: '4', reasoning: [{ type: 'reasoning.summary', summary: '答え: 1' }] }],
-    ['content parts', { content: [{ type: 'thinking', thinking: [{ type: 'text', text: '答え: 1' }] }, { type: 'text', text: '4' }] }],
+    [
+      'content parts',
+      {
+        content: [
+          { type: 'thinking', thinking: [{ type: 'text', text: '答え: 1' }] },
+          { type: 'text', text: '4' },
+        ],
+      },
+    ],
   ])('%s: the field is thinking, the content the answer', (_, reply) => {
     expect(splitReply(reply)).toEqual({ answer: '4', thinking: '答え: 1', unclosed: false });
   });
@@ -94,8 +110,16 @@ describe('splitReply', () => {
   });
 
   it('content null, an object, a number: never a crash, never read as an answer when it is thinking', () => {
-    expect(splitReply({ content: null, reasoning: '答え: 1' })).toEqual({ answer: '', thinking: '答え: 1', unclosed: false });
-    expect(splitReply({ content: '4', reasoning: { odd: 1 } })).toEqual({ answer: '4', thinking: '{"odd":1}', unclosed: false });
+    expect(splitReply({ content: null, reasoning: '答え: 1' })).toEqual({
+      answer: '',
+      thinking: '答え: 1',
+      unclosed: false,
+    });
+    expect(splitReply({ content: '4', reasoning: { odd: 1 } })).toEqual({
+      answer: '4',
+      thinking: '{"odd":1}',
+      unclosed: false,
+    });
     expect(splitReply({ content: 4 }).answer).toBe('4');
   });
 

@@ -1,6 +1,7 @@
 // One document through one model (`run`), a user's own text (`ask`), and who asked for which run.
 import { MAX_FREE_TEXT } from '../command/conversation.js';
 import { UserError } from '../base/errors.js';
+import { promptCut, scoredText } from '../evaluation/answer.js';
 import { findDocument, findTask, nothingToFind } from '../evaluation/documents.js';
 import { evaluationDocuments } from '../tasks/documents.js';
 import { INCOMPLETE_SHOWN, type ModelProvider } from '../models/provider.js';
@@ -125,9 +126,11 @@ export function runServices(ctx: ServiceContext) {
       const provider = ctx.providerOf(model);
       const doc = pickDocument(ctx, task, provider, req);
       const prompt = provider instanceof ReplayModel ? '' : buildPrompt(ctx.release(), task.folder, doc, req.shot);
-      const generation = await provider.generate({ task, document: doc, shot: req.shot, prompt });
+      const asked = await provider.generate({ task, document: doc, shot: req.shot, prompt });
+      const generation = promptCut(asked, prompt, model)?.generation ?? asked;
       const gold = generation.gold ?? doc.gold;
-      const parsed = task.parse(generation.output) as Parsed<unknown>;
+      // A non-answer (thinking only, a cut prompt...) is scored as the engine scores it: as an empty output.
+      const parsed = task.parse(scoredText(generation)) as Parsed<unknown>;
       const [docScore] = await task.score([{ gold, parsed }], ctx.scoring);
       const metrics = task.aggregate([docScore]);
       const comparison: Comparison = task.compare?.(gold, parsed) ?? {
