@@ -8,7 +8,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runReplies } from '../handlers/blocks/run.js';
+import { renderRun } from '../src/cli/render.js';
+import { renderModelRequest } from '../src/cli/render-request.js';
 import { sampleLines } from '../src/evaluation/samples.js';
+import { parseRegistry } from '../src/models/registry.js';
 import { findTask } from '../src/evaluation/documents.js';
 import { createServices, type RunResult } from '../src/services/index.js';
 import type { Parsed } from '../src/tasks/types.js';
@@ -221,6 +225,49 @@ describe.skipIf(!dir)('open reasoning models, every reply shape, through the pro
   });
 });
 
+describe('how thinking and non-answers are shown', () => {
+  const result: RunResult = {
+    task: { id: 'examqa', label: 'ExamQA', title: 't', metric: 'accuracy' },
+    model: { alias: 'qwen-vllm', label: 'qwen-vllm', provider: 'openai-compatible' },
+    shot: 'one',
+    document: { id: 'd1', text: '問題' },
+    gold: '3',
+    output: '',
+    thinking: '答え: 1 かな',
+    incomplete: 'answered only in thinking',
+    parse: { ok: false, problem: 'no option number in the output', shown: '' },
+    comparison: { kind: 'labels', gold: '3', predicted: '' },
+    metrics: { accuracy: 0 },
+    score: 0,
+  };
+
+  it('Slack: the thinking is a reply of its own after the answer, never in the output block', () => {
+    const replies = runReplies(result);
+    const texts = replies.map((m) => JSON.stringify(m.blocks));
+    const answer = texts.findIndex((t) => t.includes('Model output'));
+    const thinking = texts.findIndex((t) => t.includes('*Thinking* before the answer'));
+    expect(thinking).toBeGreaterThan(answer);
+    expect(texts[answer]).not.toContain('答え: 1');
+    expect(texts[answer]).toContain('answered only in thinking: scored as an empty output');
+    expect(texts[thinking]).toContain('答え: 1 かな');
+  });
+
+  it('the terminal: a section of its own, and the non-answer named under the output', () => {
+    const text = renderRun(result);
+    expect(text).toMatch(/── Thinking \(not scored\)[^\n]*\n答え: 1 かな/);
+    expect(text).toMatch(/── Output[^\n]*\n\(empty\)\n⚠ answered only in thinking: scored as an empty output/);
+  });
+
+  it('models.yml: a thinking value that is none of on, off, budget N is one line naming the key', () => {
+    expect(() =>
+      parseRegistry(
+        'models:\n  q: { provider: openai-compatible, model: qwen3, baseUrl: http://h/v1, thinking: lots }',
+        'm.yml',
+      ),
+    ).toThrow('m.yml: models.q.thinking: on, off or budget N (tokens), e.g. budget 2048');
+  });
+});
+
 describe('what LangChain keeps of a reply (pinned: why the raw body is read)', () => {
   beforeAll(() => nock.disableNetConnect());
   afterAll(() => nock.enableNetConnect());
@@ -266,6 +313,12 @@ describe.skipIf(!dir)('what each open model is sent', () => {
     expect(body('qwen-greedy-off')).not.toHaveProperty('temperature');
     expect(body('qwen-greedy-off')).not.toHaveProperty('top_p');
     expect(body('qwen-greedy-off')).toMatchObject({ max_tokens: 1024 });
+  });
+
+  it('`jcb models <alias>` says what is not sent, under the body', () => {
+    expect(renderModelRequest(services.modelRequest('r1-off'))).toMatch(
+      /\n"?}?\n?[\s\S]*Not sent: thinking: off cannot be sent to deepseek-r1:8b: it always thinks \(a run refuses to start\)\.$/,
+    );
   });
 
   it.each([

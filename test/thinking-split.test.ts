@@ -105,6 +105,19 @@ describe('splitReply', () => {
     expect(splitReply(reply)).toEqual({ answer: '4', thinking: '答え: 1', unclosed: false });
   });
 
+  it('a block reopened after the answer and never closed: that part is thinking too, the answer stays', () => {
+    expect(splitReply({ content: '<think>a</think>4\n<think>答え: 1' })).toEqual({
+      answer: '4',
+      thinking: 'a\n\n答え: 1',
+      unclosed: true,
+    });
+  });
+
+  it('an answer wrapped in <answer> after thinking is unwrapped; without thinking it is left as it is', () => {
+    expect(splitReply({ content: '<think>1?</think>\n<answer>4</answer>' }).answer).toBe('4');
+    expect(splitReply({ content: '<answer>4</answer>' }).answer).toBe('<answer>4</answer>');
+  });
+
   it('a field and a think block together: both kept as thinking, field first', () => {
     expect(splitReply({ content: '<think>b</think>4', reasoning: 'a' }).thinking).toBe('a\n\nb');
   });

@@ -148,7 +148,7 @@ export async function estimateCost(
     maxOutputTokens,
     exact: counter.exact,
     encoding: counter.encoding,
-    reasoningModel: isReasoningFamily(config.model),
+    reasoningModel: isReasoningFamily(config.model) || params.thinking.thinks,
     expectedCostUsd: price(expectedOutputTokens),
     maxCostUsd: price(maxOutputTokens),
   };

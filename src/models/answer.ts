@@ -76,10 +76,12 @@ function splitText(text: string, tags: readonly ThinkTag[]): SplitReply {
     if (at >= 0 && (!best || at + tag.close.length > best.at + best.tag.close.length)) best = { tag, at };
   }
   if (best) {
-    const before = text.slice(0, best.at);
-    const answer = text.slice(best.at + best.tag.close.length);
-    const thinking = removeTags(before, tags);
-    return { answer: clean(answer).trim(), thinking: clean(thinking).trim() || null, unclosed: false };
+    const thinking = clean(removeTags(text.slice(0, best.at), tags)).trim();
+    // What follows may open thinking again, never closed (`<think>a</think>4<think>b`): that part is thinking too.
+    const rest = splitText(clean(text.slice(best.at + best.tag.close.length)), tags);
+    const answer = unwrapAnswer(rest.answer).trim();
+    const all = [thinking, rest.thinking ?? ''].filter(Boolean).join('\n\n');
+    return { answer, thinking: all || null, unclosed: rest.unclosed };
   }
   for (const tag of tags) {
     const at = folded.indexOf(lower(tag.open));
@@ -90,6 +92,9 @@ function splitText(text: string, tags: readonly ThinkTag[]): SplitReply {
   }
   return { answer: text, thinking: null, unclosed: false };
 }
+
+/** An answer a model wrapped in `<answer>…</answer>` after its thinking (R1-style training), without the wrapper. */
+const unwrapAnswer = (answer: string) => /^\s*<answer>([\s\S]*)<\/answer>\s*$/i.exec(answer)?.[1] ?? answer;
 
 /** The text without any start or end tag (several think blocks before the answer). */
 function removeTags(text: string, tags: readonly ThinkTag[]): string {

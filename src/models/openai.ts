@@ -144,13 +144,13 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
 
 /**
  * The first choice's message of a raw chat completion body: its content (a string, null, or typed parts)
- * and every thinking field the servers use, whichever are present. Undefined for a body of another shape.
+ * and every thinking field the servers use (`thinking`: Ollama's own API shape, in some proxies), whichever are present. Undefined for a body of another shape.
  */
 function rawReply(body: unknown): RawReply | undefined {
   const message = (body as { choices?: { message?: Record<string, unknown> }[] } | undefined)?.choices?.[0]?.message;
   if (!message || typeof message !== 'object') return undefined;
   // The same thinking under several names (vLLM while renaming, OpenRouter's text and details): the first.
-  const field = ['reasoning', 'reasoning_content', 'reasoning_details'].find(
+  const field = ['reasoning', 'reasoning_content', 'reasoning_details', 'thinking'].find(
     (f) => message[f] !== undefined && message[f] !== null && message[f] !== '',
   );
   return { content: message.content ?? null, reasoning: field ? message[field] : undefined };
