@@ -4,6 +4,7 @@
 import { ChatOpenAI } from '@langchain/openai';
 import { HumanMessage } from '@langchain/core/messages';
 import nock from 'nock';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +18,7 @@ import { findTask } from '../src/evaluation/documents.js';
 import { createServices, type RunResult } from '../src/services/index.js';
 import type { Parsed } from '../src/tasks/types.js';
 import { freshStore, inThreadTokenizer, releaseDir, type TestStore } from './helpers.js';
-import { openServerReply, type Answer, type OpenServer } from './openai-fake.js';
+import { loopbackOpenServer, openServerReply, type Answer, type OpenServer } from './openai-fake.js';
 
 const dir = releaseDir();
 const VLLM = 'http://127.0.0.1:8000';
@@ -332,107 +333,165 @@ describe.skipIf(!dir)('what each open model is sent', () => {
   });
 });
 
-describe.skipIf(!dir)('a live run against vLLM-like and Ollama-like stand-ins', () => {
-  let store: TestStore;
-  let services: ReturnType<typeof createServices>;
-  const models = modelsFile();
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    store = await freshStore('sqlite');
-    services = createServices({
-      env: { JCB_DATA_DIR: dir, JCB_MODELS: models, ...store.env },
-      tokenizer: inThreadTokenizer(),
-      retryBaseDelayMs: 1,
+describe.skipIf(!dir).each(['sqlite', 'postgres'] as const)(
+  'a live run against vLLM-like and Ollama-like stand-ins on %s',
+  (kind) => {
+    let store: TestStore;
+    let services: ReturnType<typeof createServices>;
+    const models = modelsFile();
+    beforeAll(async () => {
+      nock.disableNetConnect();
+      store = await freshStore(kind);
+      services = createServices({
+        env: { JCB_DATA_DIR: dir, JCB_MODELS: models, ...store.env },
+        tokenizer: inThreadTokenizer(),
+        retryBaseDelayMs: 1,
+      });
     });
-  });
-  afterAll(async () => {
-    await services.close();
-    await store.drop();
-    nock.enableNetConnect();
-  });
-  afterEach(() => nock.cleanAll());
-
-  it('stores the thinking, counts its tokens (estimated), logs and exports it, and keeps it through the cache', async () => {
-    const bodies = serve(SERVERS.vllm, () => ({ content: '3', reasoning: '1は禁忌。答え: 1 ではない。' }));
-    const run = await services.evaluate({ task: 'examqa', model: 'qwen-vllm', shot: 'one', limit: 3 });
-    expect(bodies).toHaveLength(3);
-    const docs = await services.runDocuments(run.run.id);
-    for (const d of docs) {
-      expect(d).toMatchObject({ output: '3', thinking: '1は禁忌。答え: 1 ではない。', reasoning_estimated: 1 });
-      expect(d.reasoning_tokens).toBeGreaterThan(5);
-    }
-    expect((await services.show(run.run.id)).usage.reasoning).toBe(docs.reduce((n, d) => n + d.reasoning_tokens!, 0));
-    const samples = sampleLines(docs)
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    const parsed = findTask('examqa').parse('3').value;
-    expect(samples[0]).toMatchObject({
-      output: '3',
-      parsed,
-      parse_ok: true,
-      thinking: '1は禁忌。答え: 1 ではない。',
-      reasoning_estimated: true,
+    afterAll(async () => {
+      await services.close();
+      await store.drop();
+      nock.enableNetConnect();
     });
-    const out = mkdtempSync(path.join(os.tmpdir(), 'jcb-export-'));
-    const [generated] = await services.exportRun(run.run.id, out);
-    const rows = JSON.parse(readFileSync(generated, 'utf8')) as Record<string, unknown>[];
-    expect(rows[0].thinking).toBe('1は禁忌。答え: 1 ではない。');
-    const rescored = await services.score(path.join(out, 'generated'));
-    expect(rescored[0].score).toBe(run.outcomes[0].score);
+    afterEach(() => nock.cleanAll());
 
-    const again = await services.evaluate({ task: 'examqa', model: 'qwen-vllm', shot: 'one', limit: 3 });
-    expect(again.cacheHits).toBe(3);
-    expect((await services.runDocuments(again.run.id)).map((d) => d.thinking)).toEqual(docs.map((d) => d.thinking));
+    it('stores the thinking, counts its tokens (estimated), logs and exports it, and keeps it through the cache', async () => {
+      const bodies = serve(SERVERS.vllm, () => ({ content: '3', reasoning: '1は禁忌。答え: 1 ではない。' }));
+      const run = await services.evaluate({ task: 'examqa', model: 'qwen-vllm', shot: 'one', limit: 3 });
+      expect(bodies).toHaveLength(3);
+      const docs = await services.runDocuments(run.run.id);
+      for (const d of docs) {
+        expect(d).toMatchObject({ output: '3', thinking: '1は禁忌。答え: 1 ではない。', reasoning_estimated: 1 });
+        expect(d.reasoning_tokens).toBeGreaterThan(5);
+      }
+      expect((await services.show(run.run.id)).usage.reasoning).toBe(docs.reduce((n, d) => n + d.reasoning_tokens!, 0));
+      const samples = sampleLines(docs)
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const parsed = findTask('examqa').parse('3').value;
+      expect(samples[0]).toMatchObject({
+        output: '3',
+        parsed,
+        parse_ok: true,
+        thinking: '1は禁忌。答え: 1 ではない。',
+        reasoning_estimated: true,
+      });
+      const out = mkdtempSync(path.join(os.tmpdir(), 'jcb-export-'));
+      const [generated] = await services.exportRun(run.run.id, out);
+      const rows = JSON.parse(readFileSync(generated, 'utf8')) as Record<string, unknown>[];
+      expect(rows[0].thinking).toBe('1は禁忌。答え: 1 ではない。');
+      const rescored = await services.score(path.join(out, 'generated'));
+      expect(rescored[0].score).toBe(run.outcomes[0].score);
+
+      const again = await services.evaluate({ task: 'examqa', model: 'qwen-vllm', shot: 'one', limit: 3 });
+      expect(again.cacheHits).toBe(3);
+      expect((await services.runDocuments(again.run.id)).map((d) => d.thinking)).toEqual(docs.map((d) => d.thinking));
+    });
+
+    it('reasoning tokens the server reports are taken as reported, not estimated', async () => {
+      serve(SERVERS.vllm, () => ({
+        content: '3',
+        reasoning: '考える',
+        usage: { prompt_tokens: 5000, completion_tokens: 40, completion_tokens_details: { reasoning_tokens: 37 } },
+      }));
+      const run = await services.evaluate({ task: 'examqa', model: 'qwen-vllm', shot: 'one', limit: 1, noCache: true });
+      expect((await services.runDocuments(run.run.id))[0]).toMatchObject({
+        reasoning_tokens: 37,
+        reasoning_estimated: null,
+      });
+    });
+
+    it('a prompt Ollama cut is marked, not scored as an answer, never cached, and told once with num_ctx', async () => {
+      const ollama = { ...SERVERS.ollama, contextTokens: 300 };
+      serve(ollama, () => ({ content: '3' }));
+      const notices: string[] = [];
+      const run = await services.evaluate(
+        { task: 'examqa', model: 'qwen-ollama', shot: 'one', limit: 3 },
+        undefined,
+        undefined,
+        (line) => notices.push(line),
+      );
+      const docs = await services.runDocuments(run.run.id);
+      expect(docs.map((d) => d.incomplete)).toEqual(['prompt-cut', 'prompt-cut', 'prompt-cut']);
+      expect(run.outcomes[0]).toMatchObject({ noAnswer: 3, score: 0 });
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toMatch(/prompt cut by the server: qwen-ollama read 300 prompt tokens of about \d+ .*num_ctx/);
+      // Asked again on resume, and answered in full once the server's context is long enough.
+      nock.cleanAll();
+      serve(SERVERS.ollama, () => ({ content: '3' }));
+      const resumed = await services.evaluate({
+        task: 'examqa',
+        model: 'qwen-ollama',
+        shot: 'one',
+        limit: 3,
+        runId: run.run.id,
+      });
+      expect(resumed.computed).toBe(3);
+      expect(resumed.outcomes[0].noAnswer).toBe(0);
+    });
+
+    it('vLLM refuses a prompt over its context: the document fails with its message, the run goes on', async () => {
+      serve({ ...SERVERS.vllm, contextTokens: 300 }, () => ({ content: '3' }));
+      const run = await services.evaluate({ task: 'examqa', model: 'qwen-vllm', shot: 'one', limit: 1, noCache: true });
+      const [doc] = await services.runDocuments(run.run.id);
+      expect(doc.status).toBe('failed');
+      expect(doc.error).toMatch(/maximum context length is 300 tokens/);
+    });
+  },
+);
+
+const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
+
+function jcb(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { ...process.env, ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.on('close', (code) => resolve({ code, out, err }));
   });
+}
 
-  it('reasoning tokens the server reports are taken as reported, not estimated', async () => {
-    serve(SERVERS.vllm, () => ({
-      content: '3',
-      reasoning: '考える',
-      usage: { prompt_tokens: 5000, completion_tokens: 40, completion_tokens_details: { reasoning_tokens: 37 } },
+describe.skipIf(!dir)('jcb eval against open servers on loopback ports', () => {
+  it('Ollama with a short context: each document marked, one line naming num_ctx, the no-answer column', async () => {
+    const ollama = await loopbackOpenServer({ kind: 'ollama', contextTokens: 300 }, () => ({ content: '3' }));
+    const vllm = await loopbackOpenServer({ kind: 'vllm', contextTokens: 131_072 }, () => ({
+      content: '<think>答え: 1 かな</think>3',
     }));
-    const run = await services.evaluate({ task: 'examqa', model: 'qwen-vllm', shot: 'one', limit: 1, noCache: true });
-    expect((await services.runDocuments(run.run.id))[0]).toMatchObject({
-      reasoning_tokens: 37,
-      reasoning_estimated: null,
-    });
-  });
+    try {
+      const folder = mkdtempSync(path.join(os.tmpdir(), 'jcb-reasoning-cli-'));
+      const models = path.join(folder, 'models.yml');
+      writeFileSync(
+        models,
+        `models:\n  q-ollama: { provider: openai-compatible, model: "qwen3:8b", baseUrl: ${ollama.url}, server: ollama, thinking: off }\n` +
+          `  q-vllm: { provider: openai-compatible, model: Qwen/Qwen3-8B, baseUrl: ${vllm.url}, thinking: on }\n`,
+      );
+      const env = { JCB_DATA_DIR: dir!, JCB_STORE: path.join(folder, 'jcb.sqlite'), JCB_MODELS: models };
+      const cut = await jcb(['eval', 'examqa', 'q-ollama', '--limit', '2'], env);
+      expect(cut.code).toBe(0);
+      expect(cut.err.match(/jcb: prompt cut by the server/g)).toHaveLength(1);
+      expect(cut.err).toMatch(/Ollama: num_ctx/);
+      expect(cut.out).toMatch(/no answer[\s\S]*examqa\s+2\s+0\s+\d+\s+2\s/);
+      expect(ollama.bodies[0]).toMatchObject({ temperature: 0, top_p: 1, max_tokens: 1024, reasoning_effort: 'none' });
 
-  it('a prompt Ollama cut is marked, not scored as an answer, never cached, and told once with num_ctx', async () => {
-    const ollama = { ...SERVERS.ollama, contextTokens: 300 };
-    serve(ollama, () => ({ content: '3' }));
-    const notices: string[] = [];
-    const run = await services.evaluate(
-      { task: 'examqa', model: 'qwen-ollama', shot: 'one', limit: 3 },
-      undefined,
-      undefined,
-      (line) => notices.push(line),
-    );
-    const docs = await services.runDocuments(run.run.id);
-    expect(docs.map((d) => d.incomplete)).toEqual(['prompt-cut', 'prompt-cut', 'prompt-cut']);
-    expect(run.outcomes[0]).toMatchObject({ noAnswer: 3, score: 0 });
-    expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatch(/prompt cut by the server: qwen-ollama read 300 prompt tokens of about \d+ .*num_ctx/);
-    // Asked again on resume, and answered in full once the server's context is long enough.
-    nock.cleanAll();
-    serve(SERVERS.ollama, () => ({ content: '3' }));
-    const resumed = await services.evaluate({
-      task: 'examqa',
-      model: 'qwen-ollama',
-      shot: 'one',
-      limit: 3,
-      runId: run.run.id,
-    });
-    expect(resumed.computed).toBe(3);
-    expect(resumed.outcomes[0].noAnswer).toBe(0);
-  });
-
-  it('vLLM refuses a prompt over its context: the document fails with its message, the run goes on', async () => {
-    serve({ ...SERVERS.vllm, contextTokens: 300 }, () => ({ content: '3' }));
-    const run = await services.evaluate({ task: 'examqa', model: 'qwen-vllm', shot: 'one', limit: 1, noCache: true });
-    const [doc] = await services.runDocuments(run.run.id);
-    expect(doc.status).toBe('failed');
-    expect(doc.error).toMatch(/maximum context length is 300 tokens/);
+      const samples = path.join(folder, 'samples.jsonl');
+      const read = await jcb(['eval', 'examqa', 'q-vllm', '--limit', '2', '--log-samples', samples], env);
+      expect(read.code).toBe(0);
+      expect(read.err).not.toMatch(/prompt cut/);
+      const lines = readFileSync(samples, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.map((l) => [l.output, l.thinking, l.reasoning_estimated])).toEqual([
+        ['3', '答え: 1 かな', true],
+        ['3', '答え: 1 かな', true],
+      ]);
+      expect(vllm.bodies[0]).toMatchObject({ chat_template_kwargs: { enable_thinking: true }, max_tokens: 8192 });
+    } finally {
+      await ollama.close();
+      await vllm.close();
+    }
   });
 });
