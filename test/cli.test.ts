@@ -172,7 +172,7 @@ describe('honest scores from the terminal', () => {
         /^jcb: Every document failed, nothing was scored: 401 from the provider: invalid API key\. Once fixed, resume with --run \S+\.$/,
       );
       expect(r.err).not.toMatch(/https?:|sk-test|at .*\.ts:/);
-      expect(r.out).toMatch(/^irs\s+0\s+1\s+0\s+–\s+\(nothing scored\)$/m);
+      expect(r.out).toMatch(/^irs\s+0\s+1\s+0\s+0\s+–\s+\(nothing scored\)$/m);
       expect(r.out).not.toMatch(/0\.0/);
       const board = jcb(['leaderboard', '--source', 'runs'], env);
       expect(board.code).toBe(0);
@@ -195,7 +195,7 @@ describe('honest scores from the terminal', () => {
       const env = { ...storeEnv(), OPENAI_BASE_URL: server.url };
       const partial = await jcbAsync(['eval', 'irs', 'gpt-4o-live', '--concurrency', '1'], env);
       expect(partial.code).toBe(0);
-      expect(partial.out).toMatch(/^irs\s+2\s+1\s+\d+\s+\d+\.\d† 2\/3\s/m);
+      expect(partial.out).toMatch(/^irs\s+2\s+1\s+\d+\s+0\s+\d+\.\d† 2\/3\s/m);
       const board = jcb(['leaderboard', '--source', 'runs'], env).out;
       expect(irsCell(board)(/^GPT-4o \(live\)/)).toMatch(/^\d+\.\d† 2\/3$/);
       expect(board).toContain('† n/planned: scored on fewer documents than planned');
@@ -203,7 +203,7 @@ describe('honest scores from the terminal', () => {
 
       const limited = await jcbAsync(['eval', 'irs', 'baseline', '--limit', '2'], env);
       expect(limited.code).toBe(0);
-      expect(limited.out).toMatch(/^irs\s+2\s+0\s+\d+\s+\d+\.\d‡\s/m);
+      expect(limited.out).toMatch(/^irs\s+2\s+0\s+\d+\s+0\s+\d+\.\d‡\s/m);
       expect(irsCell(jcb(['leaderboard', '--source', 'runs'], env).out)(/^Baseline \(baseline\)/)).toMatch(
         /^\d+\.\d‡$/,
       );
