@@ -80,6 +80,9 @@ export function isTransient(err: unknown): boolean {
   );
 }
 
+/** Whether the database refused the connection: nothing listens there (yet). */
+export const isRefused = (err: unknown): boolean => codeOf(err) === 'ECONNREFUSED';
+
 /** The store error an error of the database driver means, or undefined if it is not one. */
 export function asStoreError(err: unknown, location: StoreLocation): StoreError | undefined {
   if (err instanceof StoreError) return err;

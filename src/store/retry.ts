@@ -43,7 +43,12 @@ export function callStamp(): CallStamp {
  * before the call (a synchronous driver such as better-sqlite3 would otherwise starve signals and
  * timers during a long run).
  */
-export async function retrying<T>(call: () => Promise<T>, policy: RetryPolicy, yieldFirst: boolean): Promise<T> {
+export async function retrying<T>(
+  call: () => Promise<T>,
+  policy: RetryPolicy,
+  yieldFirst: boolean,
+  worthRetrying: (err: unknown) => boolean = isTransient,
+): Promise<T> {
   return calls.run(callStamp(), async () => {
     const start = Date.now();
     for (let attempt = 0; ; attempt++) {
@@ -52,7 +57,7 @@ export async function retrying<T>(call: () => Promise<T>, policy: RetryPolicy, y
         return await call();
       } catch (err) {
         const delay = Math.min(policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);
-        if (!isTransient(err) || Date.now() - start + delay > policy.budgetMs) throw err;
+        if (!worthRetrying(err) || Date.now() - start + delay > policy.budgetMs) throw err;
         await sleep(delay);
       }
     }

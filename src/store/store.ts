@@ -2,9 +2,9 @@
 // SQLite (better-sqlite3) in jcb's per-user folder by default; PostgreSQL when DATABASE_URL is set.
 import path from 'node:path';
 import type { Kysely, Selectable } from 'kysely';
-import { asStoreError } from './errors.js';
+import { asStoreError, isRefused, isTransient } from './errors.js';
 import { openPostgres, openSqlite } from './open.js';
-import { callStamp, retryEveryMethod, retryPolicy } from './retry.js';
+import { callStamp, retrying, retryEveryMethod, retryPolicy } from './retry.js';
 import { SideTables } from './side-tables.js';
 import type { StoreLocation } from './errors.js';
 import { defaultStoreFile } from '../release/locate.js';
@@ -19,6 +19,9 @@ export function storeLocation(env: NodeJS.ProcessEnv): StoreLocation {
   if (env.DATABASE_URL) return { kind: 'postgres', url: env.DATABASE_URL };
   return { kind: 'sqlite', file: env.JCB_STORE ? path.resolve(env.JCB_STORE) : defaultStoreFile(env) };
 }
+
+/** Worth opening again: a transient error, but a refused connection (no server there, or not yet). */
+const reopenable = (err: unknown) => isTransient(err) && !isRefused(err);
 
 /**
  * The results store. Every method (this class's and SideTables') is retried on a lost connection
@@ -51,7 +54,11 @@ export class Store extends SideTables {
   static async open(env: NodeJS.ProcessEnv = process.env): Promise<Store> {
     const location = storeLocation(env);
     try {
-      const opened = location.kind === 'postgres' ? await openPostgres(location.url) : await openSqlite(location.file);
+      // A connection lost while opening (a restart under way) is tried again; a refused one is said at once.
+      const opened =
+        location.kind === 'postgres'
+          ? await retrying(() => openPostgres(location.url), retryPolicy(env), false, reopenable)
+          : await openSqlite(location.file);
       return new Store(opened.db, opened.where, opened.readOnly, env, location.kind === 'sqlite');
     } catch (err) {
       throw asStoreError(err, location) ?? err;
