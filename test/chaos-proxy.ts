@@ -19,6 +19,8 @@ export interface ChaosProxy {
   port: number;
   /** How many connections it has cut. */
   cuts(): number;
+  /** Cuts every open connection now, as a network failure would (no goodbye from the server). */
+  cutAll(): void;
   /** From now on, every connection (open or new) ends after a random lifetime in [minMs, maxMs). */
   startCutting(minMs: number, maxMs: number): void;
   stopCutting(): void;
@@ -71,6 +73,13 @@ export async function chaosProxy(target: { host: string; port: number }, seed: n
       for (const pair of open) schedule(pair);
     },
     stopCutting,
+    cutAll() {
+      for (const pair of open) {
+        cuts++;
+        pair.client.destroy();
+        pair.upstream.destroy();
+      }
+    },
     async close() {
       stopCutting();
       for (const pair of open) {

@@ -1,4 +1,4 @@
-// A foreground run and two workers taking a queued run, all through a proxy that cuts every PostgreSQL
+// A foreground run, two workers taking a queued run and the bot, all through a proxy that cuts every PostgreSQL
 // connection at seeded random moments (issue 23): every score equals an uninterrupted run's, no
 // process exits, and no document is computed twice beyond those in flight at a cut.
 import { fork } from 'node:child_process';
@@ -57,6 +57,25 @@ function modelsFile(url: string): string {
   return file;
 }
 
+/** Slack's Web API as the bot needs it at start and for messages: every method answers ok. */
+async function fakeSlack() {
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', ts: '1.1', channel: 'C1' }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
 function jcbProcess(args: string[], env: Record<string, string>) {
   const child = fork(MAIN, args, {
     execArgv: ['--import', 'tsx'],
@@ -81,10 +100,10 @@ const scoresOf = async (store: Store, runId: string) =>
   Object.fromEntries((await store.scores(runId)).map((s) => [s.task, [s.n, s.failed, s.score]]));
 
 describe.skipIf(!release)(`a chaos proxy cutting every PostgreSQL connection (seed ${SEED})`, () => {
-  it('a foreground run and two workers finish with the scores of an uninterrupted run', async () => {
+  it('a foreground run and two workers finish with the scores of an uninterrupted run; the bot lives on', async () => {
     const store = await freshStore('postgres');
     cleanups.push(store.drop);
-    const model = await countingModel(80);
+    const model = await countingModel(60);
     cleanups.push(model.close);
     const url = new URL(store.env.DATABASE_URL);
     const proxy = await chaosProxy({ host: url.hostname, port: Number(url.port || 5432) }, SEED);
@@ -102,14 +121,29 @@ describe.skipIf(!release)(`a chaos proxy cutting every PostgreSQL connection (se
     // The store exists (migrated) before the cuts: what is drilled is work, not a first start.
     await (await Store.open(store.env)).close();
     const workers = [0, 1].map(() => jcbProcess(['worker', '--concurrency', '2'], env));
-    await waitFor(() => workers.every((w) => w.out.stderr.includes('taking evaluation jobs')), 120_000);
+    // The bot, over HTTP, with a stand-in for Slack's Web API on this machine: it reconciles and
+    // follows the runs through the cuts.
+    const slack = await fakeSlack();
+    cleanups.push(slack.close);
+    const bot = jcbProcess(['bot'], {
+      ...env,
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 'test-signing-secret',
+      SLACK_API_URL: slack.url,
+      PORT: '0',
+    });
+    await waitFor(
+      () =>
+        workers.every((w) => w.out.stderr.includes('taking evaluation jobs')) && bot.out.stderr.includes('listening'),
+      120_000,
+    );
 
     proxy.startCutting(300, 2500);
     const queue = jcbProcess(
-      ['eval', 'mr,re-time', 'live-a', '--shot', 'zero', '--limit', '120', '--no-cache', '--queue'],
+      ['eval', 'mr,re-time', 'live-a', '--shot', 'zero', '--limit', '60', '--no-cache', '--queue'],
       env,
     );
-    const foreground = jcbProcess(['eval', 're-time', 'live-b', '--shot', 'zero', '--limit', '250', '--no-cache'], env);
+    const foreground = jcbProcess(['eval', 're-time', 'live-b', '--shot', 'zero', '--limit', '150', '--no-cache'], env);
     expect(await queue.exited, queue.out.stderr).toBe(0);
     const queuedId = /Run (\S+) queued/.exec(queue.out.stdout)![1]!;
     const observer = await Store.open(store.env); // directly, not through the proxy
@@ -120,7 +154,7 @@ describe.skipIf(!release)(`a chaos proxy cutting every PostgreSQL connection (se
 
     expect(foregroundCode, foreground.out.stderr.slice(-500)).toBe(0);
     expect(proxy.cuts()).toBeGreaterThan(5);
-    for (const w of workers) {
+    for (const w of [...workers, bot]) {
       expect(w.child.exitCode, w.out.stderr).toBeNull();
       expect(w.out.stderr).not.toMatch(/Unhandled|error event|\n\s+at /);
     }
@@ -139,10 +173,10 @@ describe.skipIf(!release)(`a chaos proxy cutting every PostgreSQL connection (se
       task: 'mr,re-time',
       model: 'live-a',
       shot: 'zero',
-      limit: 120,
+      limit: 60,
       noCache: true,
     });
-    const b = await reference.evaluate({ task: 're-time', model: 'live-b', shot: 'zero', limit: 250, noCache: true });
+    const b = await reference.evaluate({ task: 're-time', model: 'live-b', shot: 'zero', limit: 150, noCache: true });
     const refStore = await Store.open(quiet.env);
     cleanups.push(() => refStore.close());
     const foregroundId = (await observer.listRuns()).find((r) => r.model === 'live-b')!.id;
