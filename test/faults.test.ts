@@ -80,6 +80,7 @@ function testEnv(store: TestStore, modelUrl?: string, extra: Record<string, stri
     JCB_QUEUE_PREFIX: `jcbfault-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     JCB_QUEUE_LOCK_MS: '1500',
     JCB_RECONCILE_MS: '1000',
+    JCB_STORE_RETRY_MS: '3000',
     ...store.env,
     ...extra,
   } as Record<string, string>;
@@ -262,7 +263,7 @@ describe('3. PostgreSQL dropping the connections', () => {
     await dropConnections(store, true); // and now it stays away
     const code = await run.exited;
     expect(run.out.stderr).toMatch(
-      /^jcb: The store PostgreSQL at 127\.0\.0\.1:5432\/jcb_test_\w+ is unavailable: .+ interrupted: run \S+, [12] of 3 done; resume with jcb eval mr slow --shot zero --run \S+\n$/m,
+      /^jcb: The store PostgreSQL at 127\.0\.0\.1:5432\/jcb_\w+ is unavailable: .+ interrupted: run \S+, [12] of 3 done; resume with jcb eval mr slow --shot zero --no-cache --run \S+\n$/m,
     );
     expect(run.out.stderr).not.toMatch(/Unhandled|\n\s+at /);
     expect(code).toBe(1);
@@ -376,7 +377,7 @@ describe('7. stopping', () => {
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(130);
     expect(run.out.stderr).toMatch(
-      /^jcb: interrupted: run (\S+), 1 of 3 done; resume with jcb eval mr slow --shot zero --run \1$/m,
+      /^jcb: interrupted: run (\S+), 1 of 3 done; resume with jcb eval mr slow --shot zero --no-cache --run \1$/m,
     );
   });
 });

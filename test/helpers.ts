@@ -128,7 +128,8 @@ export async function freshStore(kind: 'sqlite' | 'postgres'): Promise<TestStore
     return { name: kind, env: { JCB_STORE: path.join(dir, 'jcb.sqlite') }, drop: async () => {} };
   }
   const admin = process.env.JCB_TEST_PG_ADMIN ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const db = `jcb_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  // JCB_TEST_DB_PREFIX keeps the databases of several checkouts on one server apart.
+  const db = `${process.env.JCB_TEST_DB_PREFIX ?? 'jcb_test_'}${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
   await client.query(`CREATE DATABASE ${db}`);

@@ -100,7 +100,8 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
     const storeErr = asStoreError(err, storeLocation(process.env));
     const runId = last?.runId ?? cmd.runId;
     if (!storeErr || !runId) throw err;
-    throw new UserError(`${storeErr.message} ${interruptedLine(cmd, runId, last?.done ?? 0, last?.total)}`);
+    // The resume command ends the line (a hint is printed as is), so that it can be copied whole.
+    throw new UserError(storeErr.message, interruptedLine(cmd, runId, last?.done ?? 0, last?.total));
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { asStoreError } from '../store/errors.js';
 import { storeLocation } from '../store/store.js';
+import { checkStorePath } from '../store/path-check.js';
 import { renderModelRequest } from './render-request.js';
 import { renderAudit } from '../privacy/audit-table.js';
 import { evalCommand } from './eval-command.js';
@@ -261,6 +262,9 @@ export async function main(argv: string[]): Promise<number> {
   const services = createServices();
   try {
     cmd = parseCommand(argv, { face: 'terminal' });
+    // Before anything else (the bot's port, a worker's queue, a release fetch): a store path that
+    // cannot work is said at once, for every command but help and --version.
+    if (cmd.kind !== 'help' && cmd.kind !== 'version') checkStorePath(process.env);
     if (cmd.kind === 'bot') {
       await startBot();
       return 0;

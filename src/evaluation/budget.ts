@@ -74,18 +74,20 @@ export function withBudget(provider: ModelProvider, maxCostUsd: number) {
  */
 export async function queuedSpendUsd(store: Store, run: Run, prices: Prices | undefined): Promise<number> {
   if (run.budget_since === null) return 0;
-  const sums = await store.db
-    .selectFrom('run_documents')
-    .select((eb) => [
-      eb.fn.sum<string | number>('input_tokens').as('input'),
-      eb.fn.sum<string | number>('cached_input_tokens').as('cachedInput'),
-      eb.fn.sum<string | number>('output_tokens').as('output'),
-    ])
-    .where('run_id', '=', run.id)
-    .where('status', '=', 'done')
-    .where('cached', '=', 0)
-    .where('finished_at', '>=', run.budget_since)
-    .executeTakeFirst();
+  const sums = await store.query((db) =>
+    db
+      .selectFrom('run_documents')
+      .select((eb) => [
+        eb.fn.sum<string | number>('input_tokens').as('input'),
+        eb.fn.sum<string | number>('cached_input_tokens').as('cachedInput'),
+        eb.fn.sum<string | number>('output_tokens').as('output'),
+      ])
+      .where('run_id', '=', run.id)
+      .where('status', '=', 'done')
+      .where('cached', '=', 0)
+      .where('finished_at', '>=', run.budget_since!)
+      .executeTakeFirst(),
+  );
   const usage = {
     input: Number(sums?.input ?? 0),
     cachedInput: Number(sums?.cachedInput ?? 0),

@@ -75,23 +75,27 @@ export interface AuditEntry {
 export async function recordFreeText(store: Store, e: AuditEntry, env: NodeJS.ProcessEnv): Promise<void> {
   const created = new Date().toISOString();
   const keep = env.JCB_KEEP_FREE_TEXT === '1';
-  await store.db
-    .insertInto('free_text_audit')
-    .values({
-      id: `${created}-${randomBytes(4).toString('hex')}`,
-      user_id: e.user,
-      origin: e.origin,
-      created_at: created,
-      model: e.model,
-      data_policy: e.guarded.dataPolicy,
-      applied: e.guarded.applied,
-      findings: JSON.stringify(countByKind(e.guarded.findings)),
-      text_sha256: createHash('sha256').update(e.original).digest('hex'),
-      text_length: Array.from(e.original).length,
-      text: keep ? e.guarded.text : null,
-      answer: keep ? e.answer : null,
-    })
-    .execute();
+  // Under the store's retry: the row's id is made once, so a retried insert adds nothing.
+  await store.query((db) =>
+    db
+      .insertInto('free_text_audit')
+      .values({
+        id: `${created}-${randomBytes(4).toString('hex')}`,
+        user_id: e.user,
+        origin: e.origin,
+        created_at: created,
+        model: e.model,
+        data_policy: e.guarded.dataPolicy,
+        applied: e.guarded.applied,
+        findings: JSON.stringify(countByKind(e.guarded.findings)),
+        text_sha256: createHash('sha256').update(e.original).digest('hex'),
+        text_length: Array.from(e.original).length,
+        text: keep ? e.guarded.text : null,
+        answer: keep ? e.answer : null,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute(),
+  );
 }
 
 export interface AuditRow {
@@ -109,7 +113,9 @@ export interface AuditRow {
 
 /** The latest audit rows, newest first. */
 export async function auditRows(store: Store, limit = 100): Promise<AuditRow[]> {
-  const rows = await store.db.selectFrom('free_text_audit').selectAll().orderBy('id', 'desc').limit(limit).execute();
+  const rows = await store.query((db) =>
+    db.selectFrom('free_text_audit').selectAll().orderBy('id', 'desc').limit(limit).execute(),
+  );
   return rows.map((r) => ({
     user: r.user_id,
     origin: r.origin,

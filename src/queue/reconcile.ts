@@ -61,7 +61,7 @@ export async function queueMissing(
   queue: Queue.Queue<ChunkJob>,
   run: Run,
   plan: readonly DocRef[],
-  opts: { chunk: number; noCache: boolean; failed: boolean },
+  opts: { chunk: number; noCache: boolean; failed: boolean; log?: (message: string) => void },
 ): Promise<{ documents: number; jobs: number }> {
   const pending = await pendingDocuments(queue, run.id);
   const stored = new Map((await store.documents(run.id)).map((r) => [keyOf(r.task, r.doc_id), r.status]));
@@ -75,14 +75,22 @@ export async function queueMissing(
   const jobs = await addJobs(queue, run.id, wanted, opts);
   if (jobs === 0 && pending.size === 0) {
     if (run.status === 'queued') await store.transition(run.id, 'queued', 'running');
-    await finishIfComplete(store, { ...run, status: 'running' });
+    // Planned documents the release no longer has would never come: the run ends with what exists
+    // (its scores then say how many of the planned documents they stand on).
+    const gone = run.planned !== null && plan.length < run.planned;
+    const planned = gone ? plan.length : run.planned;
+    if ((await finishIfComplete(store, { ...run, status: 'running', planned })) && gone)
+      opts.log?.(
+        `run ${run.id}: ${run.planned! - plan.length} planned documents are no longer in the release; finished without them`,
+      );
   }
   return { documents: wanted.length, jobs };
 }
 
 /**
  * Re-queues the missing documents of every queued run (not cancelled, not foreground) that has been
- * unchanged for `minAgeMs`, and finishes those with nothing left; logs each. A run whose
+ * unchanged for `minAgeMs`, and finishes those with nothing left (also those left `aggregating` by a
+ * process that stopped); logs each. A run whose
  * plan cannot be made here (a model this process does not know) is left to others.
  */
 export async function reconcile(
@@ -92,9 +100,16 @@ export async function reconcile(
   opts: { chunk: number; minAgeMs: number; log?: (message: string) => void; runIds?: readonly string[] },
 ): Promise<number> {
   let requeued = 0;
-  for (const run of await store.queuedRuns(opts.runIds)) {
+  for (let run of await store.queuedRuns(opts.runIds)) {
     // A run just (re-)queued may not have its jobs in Redis yet.
     if (Date.now() - Date.parse(run.updated_at) < opts.minAgeMs) continue;
+    // A process that stopped while aggregating (a crash, the store away) leaves the run there: hand it
+    // back to `running`, and whoever wins `running → aggregating` again finishes it.
+    if (run.status === 'aggregating') {
+      if (!(await store.transition(run.id, 'aggregating', 'running'))) continue;
+      opts.log?.(`run ${run.id}: left while aggregating; finishing it again`);
+      run = { ...run, status: 'running' };
+    }
     let plan: DocRef[];
     try {
       plan = planOf(run);
@@ -105,6 +120,7 @@ export async function reconcile(
       chunk: opts.chunk,
       noCache: false,
       failed: false,
+      log: opts.log,
     });
     if (documents > 0)
       opts.log?.(`run ${run.id}: ${documents} documents had no job (lost from Redis?); re-queued in ${jobs} jobs`);

@@ -100,7 +100,7 @@ export function backgroundServices(ctx: ServiceContext) {
         : (await s.listRuns(20)).filter((r) => r.status !== 'finished').slice(0, 5);
       // Queued runs whose jobs were lost (Redis restarted empty) are queued again first.
       const queuedIds = runs
-        .filter((r) => r.planned !== null && ['queued', 'running'].includes(r.status))
+        .filter((r) => r.planned !== null && ['queued', 'running', 'aggregating'].includes(r.status))
         .map((r) => r.id);
       if (queuedIds.length)
         await ctx

@@ -28,16 +28,19 @@ export class StoreError extends UserError {
 }
 
 const CAUSES: [RegExp, string, string?][] = [
+  [/^SQLITE_FULL$/, 'the disk is full', 'Free some space; the command resumes where it stopped.'],
+  [/^53100$/, 'the database server’s disk is full', 'Free some space; the command resumes where it stopped.'],
+  [/^25006$/, 'it accepts only reads (a read-only transaction or a standby)', 'Point DATABASE_URL at the primary.'],
   [/^SQLITE_READONLY/, 'it is read-only', 'Commands that only read (runs, show, status, leaderboard) work on it.'],
   [/^SQLITE_CANTOPEN$/, 'the file cannot be opened', 'Check the folder exists and is writable, or set JCB_STORE.'],
-  [/^SQLITE_BUSY/, 'another process holds it locked', 'Try again when the other jcb process has finished.'],
+  [/^SQLITE_(BUSY|LOCKED)/, 'another process holds it locked', 'Try again when the other jcb process has finished.'],
   [/^SQLITE_(NOTADB|CORRUPT)$/, 'the file is not an SQLite database', 'Point JCB_STORE at a jcb store.'],
   [/^(EACCES|EPERM)$/, 'permission denied', 'Use a folder you can write to (JCB_STORE).'],
   [/^EROFS$/, 'the file system is read-only', 'Use a folder you can write to (JCB_STORE).'],
   [/^ECONNREFUSED$/, 'connection refused', 'Start PostgreSQL or correct DATABASE_URL.'],
   [/^(ENOTFOUND|EAI_AGAIN)$/, 'unknown host', 'Correct the host in DATABASE_URL.'],
   [
-    /^(ETIMEDOUT|ECONNRESET|EPIPE)$/,
+    /^(ETIMEDOUT|ECONNRESET|ECONNABORTED|EPIPE|EHOSTUNREACH|ENETUNREACH)$/,
     'the connection was lost',
     'Check PostgreSQL is up; the command resumes where it stopped.',
   ],
@@ -59,16 +62,26 @@ function codeOf(err: unknown): string | undefined {
   return undefined;
 }
 
-const CONNECTION_LOST = /Connection terminated|connection terminated|Client has encountered a connection error/;
+const CONNECTION_LOST =
+  /Connection terminated|connection terminated|Client has encountered a connection error|Client was closed and is not queryable/;
 
-/** Whether an error means the database connection went away (worth retrying on a new connection). */
-export function isConnectionLoss(err: unknown): boolean {
+/**
+ * Whether an error means the database connection went away or the database is briefly busy, so that
+ * the same call on a new connection, a moment later, may succeed: a reset, refused or timed-out
+ * socket; PostgreSQL's 57P01 (admin shutdown), 57P02 (crash shutdown), 57P03 (cannot connect now),
+ * 55000 (not accepting connections) and class 08 (connection exception); SQLite's BUSY and LOCKED.
+ */
+export function isTransient(err: unknown): boolean {
   const code = codeOf(err) ?? '';
   return (
-    /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|55000|57P0[1-3]|08\d{3})$/.test(code) ||
-    CONNECTION_LOST.test((err as Error)?.message ?? '')
+    /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|55000|57P0[1-3]|08\w{3}|SQLITE_BUSY\w*|SQLITE_LOCKED\w*)$/.test(
+      code,
+    ) || CONNECTION_LOST.test((err as Error)?.message ?? '')
   );
 }
+
+/** Whether the database refused the connection: nothing listens there (yet). */
+export const isRefused = (err: unknown): boolean => codeOf(err) === 'ECONNREFUSED';
 
 /** The store error an error of the database driver means, or undefined if it is not one. */
 export function asStoreError(err: unknown, location: StoreLocation): StoreError | undefined {

@@ -19,9 +19,12 @@ export interface Opened {
 
 export async function openPostgres(url: string): Promise<Opened> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  // An idle connection the server closes (a restart, pg_terminate_backend) is reported here and
-  // dropped from the pool; unheard, it would kill the process. The next query opens a new one.
+  // A connection the server closes (a restart, a failover, pg_terminate_backend) emits 'error' on its
+  // client; unheard, that kills the process. The pool listens only while a client is idle (pg-pool
+  // removes its listener while the client is checked out), so every client gets its own listener for
+  // its whole life. The broken client is then dropped, and the store's retry opens a new one.
   pool.on('error', () => {});
+  pool.on('connect', (client) => void client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrateLocked(db as Kysely<unknown>, { kind: 'postgres' });

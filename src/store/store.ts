@@ -1,24 +1,14 @@
 // The results store: runs, each document's outcome, aggregates and the response cache, through Kysely.
 // SQLite (better-sqlite3) in jcb's per-user folder by default; PostgreSQL when DATABASE_URL is set.
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Kysely, Selectable } from 'kysely';
-import { asStoreError } from './errors.js';
+import { asStoreError, isRefused, isTransient } from './errors.js';
 import { openPostgres, openSqlite } from './open.js';
-import { retryOnConnectionLoss } from './retry.js';
+import { callStamp, retrying, retryEveryMethod, retryPolicy } from './retry.js';
+import { SideTables } from './side-tables.js';
 import type { StoreLocation } from './errors.js';
 import { defaultStoreFile } from '../release/locate.js';
-import type {
-  Database,
-  JudgementsTable,
-  RatingsTable,
-  RequestHistoryTable,
-  ResponseCacheTable,
-  RunDocumentsTable,
-  RunNotificationsTable,
-  RunScoresTable,
-  RunsTable,
-} from './schema.js';
+import type { Database, ResponseCacheTable, RunDocumentsTable, RunScoresTable, RunsTable } from './schema.js';
 
 export type Run = Selectable<RunsTable>;
 export type RunDocument = Selectable<RunDocumentsTable>;
@@ -32,15 +22,31 @@ export function storeLocation(env: NodeJS.ProcessEnv): StoreLocation {
   return { kind: 'sqlite', file: env.JCB_STORE ? path.resolve(env.JCB_STORE) : defaultStoreFile(env) };
 }
 
-export class Store {
+/** Worth opening again: a transient error, but a refused connection (no server there, or not yet). */
+const reopenable = (err: unknown) => isTransient(err) && !isRefused(err);
+
+/**
+ * The results store. Every method (this class's and SideTables') is retried on a lost connection
+ * or a busy database for a bounded time (retry.ts, JCB_STORE_RETRY_MS), then throws its last error;
+ * every write is idempotent, so that a retry of one that did commit changes nothing more: upserts,
+ * updates to fixed values, deletes, and inserts keyed by values made once per call (callStamp).
+ * `transition` compares and sets: a retry of one that did commit recognises its own stamp.
+ */
+export class Store extends SideTables {
   private identity: Promise<string> | undefined;
 
   private constructor(
-    readonly db: Kysely<Database>,
+    db: Kysely<Database>,
     /** Where the store is, for people: a path, or PostgreSQL host and database (no password). */
     readonly where: string,
-    readonly readOnly = false,
-  ) {}
+    readonly readOnly: boolean,
+    env: NodeJS.ProcessEnv,
+    sqlite: boolean,
+  ) {
+    super(db);
+    // SQLite's driver is synchronous: yielding before each call lets signals and timers through.
+    retryEveryMethod(this, retryPolicy(env), sqlite, ['close']);
+  }
 
   /**
    * Opens (and migrates, under a lock) the store `env` names. A store that cannot be written (a
@@ -50,8 +56,12 @@ export class Store {
   static async open(env: NodeJS.ProcessEnv = process.env): Promise<Store> {
     const location = storeLocation(env);
     try {
-      const opened = location.kind === 'postgres' ? await openPostgres(location.url) : await openSqlite(location.file);
-      return new Store(opened.db, opened.where, opened.readOnly);
+      // A connection lost while opening (a restart under way) is tried again; a refused one is said at once.
+      const opened =
+        location.kind === 'postgres'
+          ? await retrying(() => openPostgres(location.url), retryPolicy(env), false, reopenable)
+          : await openSqlite(location.file);
+      return new Store(opened.db, opened.where, opened.readOnly, env, location.kind === 'sqlite');
     } catch (err) {
       throw asStoreError(err, location) ?? err;
     }
@@ -65,15 +75,32 @@ export class Store {
       .where('key', '=', 'id')
       .executeTakeFirstOrThrow()
       .then((r) => r.value);
-    return this.identity;
+    // A failed read is not remembered: the retry (and the next call) reads again.
+    return this.identity.catch((err) => {
+      this.identity = undefined;
+      throw err;
+    });
+  }
+
+  /**
+   * A query of a module that keeps its own table (the audit, the budget): run under the same retry
+   * as every store method. `query` must be idempotent (a read, an upsert, an insert of a fixed key).
+   */
+  async query<T>(query: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    return query(this.db);
   }
 
   async close(): Promise<void> {
     await this.db.destroy();
   }
 
+  /** Creates a run; creating it again (a retry after a lost reply) changes nothing. */
   async createRun(run: Run): Promise<void> {
-    await this.db.insertInto('runs').values(run).execute();
+    await this.db
+      .insertInto('runs')
+      .values(run)
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
   }
 
   async getRun(id: string): Promise<Run | undefined> {
@@ -92,14 +119,17 @@ export class Store {
 
   /**
    * Moves a run from one status to another only if it is still in the first: the worker that wins
-   * `running → aggregating` is the one that aggregates, whatever the number of workers.
+   * `running → aggregating` is the one that aggregates, whatever the number of workers. A retry of a
+   * transition whose reply was lost finds the run in `to` with this call's own stamp, and has won.
+   * (Two calls stamped in the same millisecond could both win; aggregating twice gives the same rows.)
    */
   async transition(id: string, from: string, to: string): Promise<boolean> {
+    const stamp = callStamp().now;
     const result = await this.db
       .updateTable('runs')
-      .set({ status: to, updated_at: new Date().toISOString() })
+      .set({ status: to, updated_at: stamp })
       .where('id', '=', id)
-      .where('status', '=', from)
+      .where((eb) => eb.or([eb('status', '=', from), eb.and([eb('status', '=', to), eb('updated_at', '=', stamp)])]))
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
@@ -113,27 +143,6 @@ export class Store {
       .execute();
     const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
     return { done: count('done'), failed: count('failed') };
-  }
-
-  async notify(runId: string, target: string, messageId: string): Promise<void> {
-    await this.db
-      .insertInto('run_notifications')
-      .values({ run_id: runId, target, message_id: messageId, done: 0, created_at: new Date().toISOString() })
-      .onConflict((oc) => oc.column('run_id').doUpdateSet({ target, message_id: messageId, done: 0 }))
-      .execute();
-  }
-
-  async openNotifications(prefix: string): Promise<Selectable<RunNotificationsTable>[]> {
-    return this.db
-      .selectFrom('run_notifications')
-      .selectAll()
-      .where('done', '=', 0)
-      .where('target', 'like', `${prefix}%`)
-      .execute();
-  }
-
-  async closeNotification(runId: string): Promise<void> {
-    await this.db.updateTable('run_notifications').set({ done: 1 }).where('run_id', '=', runId).execute();
   }
 
   /** The latest finished run of a model before `runId`, for "change since the last run". */
@@ -158,69 +167,12 @@ export class Store {
     return new Map(rows.map((r) => [r.task, r.score]));
   }
 
-  async lastDigest(schedule: string): Promise<{ posted_at: string; scores: string } | undefined> {
-    return this.db
-      .selectFrom('digests')
-      .select(['posted_at', 'scores'])
-      .where('schedule', '=', schedule)
-      .orderBy('posted_at', 'desc')
-      .executeTakeFirst();
-  }
-
-  async saveDigest(schedule: string, scores: string): Promise<void> {
-    await this.db.insertInto('digests').values({ schedule, posted_at: new Date().toISOString(), scores }).execute();
-  }
-
-  async runsSince(models: readonly string[], since: string): Promise<Run[]> {
-    if (models.length === 0) return [];
-    return this.db
-      .selectFrom('runs')
-      .selectAll()
-      .where('model', 'in', [...models])
-      .where('created_at', '>', since)
-      .execute();
-  }
-
-  /** Stores a rater's judgement of an output; given criteria replace earlier ones, others are kept. */
-  async rate(
-    key: Pick<Selectable<RatingsTable>, 'rater' | 'task' | 'model' | 'doc_id' | 'output_hash'>,
-    values: Partial<Pick<Selectable<RatingsTable>, 'consistency' | 'saliency' | 'fluency' | 'comment'>>,
-  ): Promise<void> {
-    const updated_at = new Date().toISOString();
-    await this.db
-      .insertInto('ratings')
-      .values({ ...key, consistency: null, saliency: null, fluency: null, comment: null, ...values, updated_at })
-      .onConflict((oc) =>
-        oc.columns(['rater', 'task', 'model', 'doc_id', 'output_hash']).doUpdateSet({ ...values, updated_at }),
-      )
-      .execute();
-  }
-
-  async saveJudgement(row: Selectable<JudgementsTable>): Promise<void> {
-    const { run_id, task, doc_id, judge, rubric, ...scores } = row;
-    await this.db
-      .insertInto('judgements')
-      .values(row)
-      .onConflict((oc) => oc.columns(['run_id', 'task', 'doc_id', 'judge', 'rubric']).doUpdateSet(scores))
-      .execute();
-  }
-
-  async judgements(): Promise<Selectable<JudgementsTable>[]> {
-    return this.db.selectFrom('judgements').selectAll().execute();
-  }
-
-  async ratings(task?: string): Promise<Selectable<RatingsTable>[]> {
-    let q = this.db.selectFrom('ratings').selectAll();
-    if (task) q = q.where('task', '=', task);
-    return q.execute();
-  }
-
-  /** Queued runs (planned, not foreground) that are not over: queued or running; optionally these ids. */
+  /** Queued runs (planned, not foreground) that are not over: queued, running or aggregating; optionally these ids. */
   async queuedRuns(ids?: readonly string[]): Promise<Run[]> {
     let q = this.db
       .selectFrom('runs')
       .selectAll()
-      .where('status', 'in', ['queued', 'running'])
+      .where('status', 'in', ['queued', 'running', 'aggregating'])
       .where('planned', 'is not', null);
     if (ids) q = ids.length ? q.where('id', 'in', [...ids]) : q.where('id', '=', '');
     return q.execute();
@@ -253,30 +205,23 @@ export class Store {
 
   /** A queued run's documents, and its spending limit in US dollars from now on (null: none). */
   async setPlanned(id: string, planned: number, maxCostUsd: number | null = null): Promise<void> {
-    const since = maxCostUsd === null ? null : new Date().toISOString();
+    const since = maxCostUsd === null ? null : callStamp().now;
     const set = { planned, max_cost_usd: maxCostUsd, budget_since: since };
     await this.db.updateTable('runs').set(set).where('id', '=', id).execute();
   }
 
   async setRunStatus(id: string, status: string): Promise<void> {
-    await this.db
-      .updateTable('runs')
-      .set({ status, updated_at: new Date().toISOString() })
-      .where('id', '=', id)
-      .execute();
+    await this.db.updateTable('runs').set({ status, updated_at: callStamp().now }).where('id', '=', id).execute();
   }
 
   /** Stores a document's outcome; storing it again (a retried job) replaces it. */
   async saveDocument(row: RunDocument): Promise<void> {
     const { run_id, task, doc_id, ...rest } = row;
-    // An upsert: retried on a new connection when the database dropped this one.
-    await retryOnConnectionLoss(() =>
-      this.db
-        .insertInto('run_documents')
-        .values(row)
-        .onConflict((oc) => oc.columns(['run_id', 'task', 'doc_id']).doUpdateSet(rest))
-        .execute(),
-    );
+    await this.db
+      .insertInto('run_documents')
+      .values(row)
+      .onConflict((oc) => oc.columns(['run_id', 'task', 'doc_id']).doUpdateSet(rest))
+      .execute();
   }
 
   async documents(runId: string, task?: string): Promise<RunDocument[]> {
@@ -306,24 +251,6 @@ export class Store {
     return q.orderBy('run_scores.finished_at').execute();
   }
 
-  async recordRequest(row: Omit<Selectable<RequestHistoryTable>, 'id'>): Promise<void> {
-    const id = `${row.created_at}-${randomBytes(4).toString('hex')}`;
-    await this.db
-      .insertInto('request_history')
-      .values({ id, ...row })
-      .execute();
-  }
-
-  async recentRequests(userId: string, limit = 10): Promise<Selectable<RequestHistoryTable>[]> {
-    return this.db
-      .selectFrom('request_history')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute();
-  }
-
   async cached(key: string): Promise<CachedResponse | undefined> {
     return this.db
       .selectFrom('response_cache')
@@ -333,12 +260,10 @@ export class Store {
   }
 
   async cache(key: string, value: CachedResponse): Promise<void> {
-    await retryOnConnectionLoss(() =>
-      this.db
-        .insertInto('response_cache')
-        .values({ key, ...value, created_at: new Date().toISOString() })
-        .onConflict((oc) => oc.column('key').doNothing())
-        .execute(),
-    );
+    await this.db
+      .insertInto('response_cache')
+      .values({ key, ...value, created_at: callStamp().now })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
   }
 }

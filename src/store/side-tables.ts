@@ -1,0 +1,118 @@
+// The store's tables beside the runs: Slack progress messages, digests, ratings, judgements and the
+// request history. Every method is retried by the Store (see retry.ts); each one's writes are
+// idempotent: upserts, deletes, or inserts of a key made once per call (callStamp).
+import type { Kysely, Selectable } from 'kysely';
+import { callStamp } from './retry.js';
+import type {
+  Database,
+  JudgementsTable,
+  RatingsTable,
+  RequestHistoryTable,
+  RunNotificationsTable,
+  RunsTable,
+} from './schema.js';
+
+export class SideTables {
+  constructor(readonly db: Kysely<Database>) {}
+
+  async notify(runId: string, target: string, messageId: string): Promise<void> {
+    await this.db
+      .insertInto('run_notifications')
+      .values({ run_id: runId, target, message_id: messageId, done: 0, created_at: callStamp().now })
+      .onConflict((oc) => oc.column('run_id').doUpdateSet({ target, message_id: messageId, done: 0 }))
+      .execute();
+  }
+
+  async openNotifications(prefix: string): Promise<Selectable<RunNotificationsTable>[]> {
+    return this.db
+      .selectFrom('run_notifications')
+      .selectAll()
+      .where('done', '=', 0)
+      .where('target', 'like', `${prefix}%`)
+      .execute();
+  }
+
+  async closeNotification(runId: string): Promise<void> {
+    await this.db.updateTable('run_notifications').set({ done: 1 }).where('run_id', '=', runId).execute();
+  }
+
+  async lastDigest(schedule: string): Promise<{ posted_at: string; scores: string } | undefined> {
+    return this.db
+      .selectFrom('digests')
+      .select(['posted_at', 'scores'])
+      .where('schedule', '=', schedule)
+      .orderBy('posted_at', 'desc')
+      .executeTakeFirst();
+  }
+
+  async saveDigest(schedule: string, scores: string): Promise<void> {
+    await this.db
+      .insertInto('digests')
+      .values({ schedule, posted_at: callStamp().now, scores })
+      .onConflict((oc) => oc.columns(['schedule', 'posted_at']).doNothing())
+      .execute();
+  }
+
+  async runsSince(models: readonly string[], since: string): Promise<Selectable<RunsTable>[]> {
+    if (models.length === 0) return [];
+    return this.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('model', 'in', [...models])
+      .where('created_at', '>', since)
+      .execute();
+  }
+
+  /** Stores a rater's judgement of an output; given criteria replace earlier ones, others are kept. */
+  async rate(
+    key: Pick<Selectable<RatingsTable>, 'rater' | 'task' | 'model' | 'doc_id' | 'output_hash'>,
+    values: Partial<Pick<Selectable<RatingsTable>, 'consistency' | 'saliency' | 'fluency' | 'comment'>>,
+  ): Promise<void> {
+    const updated_at = callStamp().now;
+    await this.db
+      .insertInto('ratings')
+      .values({ ...key, consistency: null, saliency: null, fluency: null, comment: null, ...values, updated_at })
+      .onConflict((oc) =>
+        oc.columns(['rater', 'task', 'model', 'doc_id', 'output_hash']).doUpdateSet({ ...values, updated_at }),
+      )
+      .execute();
+  }
+
+  async saveJudgement(row: Selectable<JudgementsTable>): Promise<void> {
+    const { run_id, task, doc_id, judge, rubric, ...scores } = row;
+    await this.db
+      .insertInto('judgements')
+      .values(row)
+      .onConflict((oc) => oc.columns(['run_id', 'task', 'doc_id', 'judge', 'rubric']).doUpdateSet(scores))
+      .execute();
+  }
+
+  async judgements(): Promise<Selectable<JudgementsTable>[]> {
+    return this.db.selectFrom('judgements').selectAll().execute();
+  }
+
+  async ratings(task?: string): Promise<Selectable<RatingsTable>[]> {
+    let q = this.db.selectFrom('ratings').selectAll();
+    if (task) q = q.where('task', '=', task);
+    return q.execute();
+  }
+
+  async recordRequest(row: Omit<Selectable<RequestHistoryTable>, 'id'>): Promise<void> {
+    const id = `${row.created_at}-${callStamp().nonce}`;
+    await this.db
+      .insertInto('request_history')
+      .values({ id, ...row })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+
+  async recentRequests(userId: string, limit = 10): Promise<Selectable<RequestHistoryTable>[]> {
+    return this.db
+      .selectFrom('request_history')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+  }
+}
