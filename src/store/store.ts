@@ -129,8 +129,10 @@ export class Store {
       .execute();
   }
 
-  async closeNotification(runId: string): Promise<void> {
-    await this.db.updateTable('run_notifications').set({ done: 1 }).where('run_id', '=', runId).execute();
+  /** Closes a run's notification; true only for the one caller (of any process) that closed it. */
+  async closeNotification(runId: string): Promise<boolean> {
+    const q = this.db.updateTable('run_notifications').set({ done: 1 }).where('run_id', '=', runId);
+    return Number((await q.where('done', '=', 0).executeTakeFirst()).numUpdatedRows) === 1;
   }
 
   /** The latest finished run of a model before `runId`, for "change since the last run". */
