@@ -24,7 +24,14 @@ export function progressClient(token: string, slackApiUrl?: string): WebClient {
 
 /** What a progress message says apart from the clock: a message is edited only when this changes. */
 const progressKey = (p: RunProgress) =>
-  JSON.stringify([p.done, p.failed, p.run.status, p.cause ?? null, Boolean(p.stalledSince), p.budget?.spentUsd ?? null]);
+  JSON.stringify([
+    p.done,
+    p.failed,
+    p.run.status,
+    p.cause ?? null,
+    Boolean(p.stalledSince),
+    p.budget?.spentUsd ?? null,
+  ]);
 
 /**
  * Follows the watched runs every `everyMs`; edits a run's message at most once per `minGapMs` (the

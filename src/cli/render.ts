@@ -216,7 +216,8 @@ export function renderRunsLeaderboard(runs: Leaderboard, paper: Leaderboard | un
 }
 
 export function renderStatus(runs: RunProgress[]): string {
-  if (runs.length === 0) return 'No runs under way. `jcb status --all` shows the latest whatever their state; `jcb runs` lists them all.';
+  if (runs.length === 0)
+    return 'No runs under way. `jcb status --all` shows the latest whatever their state; `jcb runs` lists them all.';
   return runs
     .map((p) => {
       const planned = p.planned ?? p.done + p.failed;

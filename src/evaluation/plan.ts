@@ -78,7 +78,10 @@ export async function openRun(
       return { ...existing, status };
     }
     // A mistyped id would otherwise become a new run under that id, and show in digests and leaderboards.
-    const near = nearest(req.runId, (await store.listRuns(500)).map((r) => r.id));
+    const near = nearest(
+      req.runId,
+      (await store.listRuns(500)).map((r) => r.id),
+    );
     throw new UserError(
       `No run "${cutEcho(req.runId)}" to resume.`,
       near.length

@@ -3,7 +3,7 @@
 import Queue from 'bull';
 import { UserError } from '../base/errors.js';
 import type { JobAssumptions } from './assumptions.js';
-import { queueNumber, redisUrl, shownRedisUrl } from './settings.js';
+import { checkQueueSettings, queueNumber, redisUrl, shownRedisUrl } from './settings.js';
 
 export interface ChunkJob {
   runId: string;
@@ -42,6 +42,8 @@ export function openScheduleQueue(env: NodeJS.ProcessEnv, storeId: string): Queu
 }
 
 function openQueue<T>(name: string, env: NodeJS.ProcessEnv): Queue.Queue<T> {
+  // Every setting now, before anything is queued: not at the first chunk, after a run was created.
+  checkQueueSettings(env);
   // A killed worker's job is taken again within lockDuration + stalledInterval (≤ 12 s by default):
   // its lock, renewed every lockDuration / 2, expires, and the next stall check moves the job back.
   const lockMs = queueNumber(env, 'JCB_QUEUE_LOCK_MS');

@@ -24,10 +24,12 @@ export function redisUrl(env: NodeJS.ProcessEnv): string {
   } catch {
     throw refuse('it does not parse as a URL');
   }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw refuse(`its scheme is ${url.protocol.slice(0, 12)}`);
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    throw refuse(`its scheme is ${url.protocol.slice(0, 12)}`);
   if (!url.hostname) throw refuse('it names no host');
   if (url.port && !(Number(url.port) >= 1 && Number(url.port) <= 65535)) throw refuse('its port is out of range');
-  if (url.pathname && url.pathname !== '/' && !/^\/\d+$/.test(url.pathname)) throw refuse('its path is no database number');
+  if (url.pathname && url.pathname !== '/' && !/^\/\d+$/.test(url.pathname))
+    throw refuse('its path is no database number');
   return raw;
 }
 

@@ -40,7 +40,14 @@ export function stallCause(view: QueueView, runId: string, missing: (job: ChunkJ
   if (view.eviction) return view.eviction;
   const mine = view.jobs.filter((j) => j.job.data.runId === runId);
   const failed = mine.filter((j) => j.state === 'failed' && missing(j.job.data));
-  const pending = mine.filter((j) => j.state !== 'failed');
+  // A job held by a worker that has just declined it (its copy waits, declined) is no progress.
+  const docsOf = (d: ChunkJob) => `${d.task}\u0000${d.docIds.join('\u0000')}`;
+  const declinedDocs = new Set(
+    mine.filter((j) => j.state !== 'failed' && j.job.data.declined).map((j) => docsOf(j.job.data)),
+  );
+  const pending = mine.filter(
+    (j) => j.state !== 'failed' && !(j.state === 'active' && declinedDocs.has(docsOf(j.job.data))),
+  );
   const active = pending.some((j) => j.state === 'active');
   if (failed.length && !active) {
     const first = failed[0].job;
@@ -53,6 +60,7 @@ export function stallCause(view: QueueView, runId: string, missing: (job: ChunkJ
     const wanted = engine ? ` with ${describeEngine(engine)} as configured` : '';
     return `waiting for a worker${wanted}: declined ${times} times (last: ${declined[0].declined!.reason})`;
   }
-  if (!active && pending.length && view.workers === 0) return 'waiting for a worker: none is taking jobs from this queue';
+  if (!active && pending.length && view.workers === 0)
+    return 'waiting for a worker: none is taking jobs from this queue';
   return undefined;
 }

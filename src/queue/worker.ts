@@ -33,8 +33,17 @@ export interface WorkerDeps {
 /** The reasons this process has logged for declining a run's jobs: each is logged once. */
 const declinedLogged = new WeakMap<WorkerDeps, Set<string>>();
 
-/** How long a declined job waits before any worker may take it again: 1 s, doubling, at most 30 s. */
-const declineDelayMs = (count: number) => Math.min(30_000, 1000 * 2 ** Math.min(count - 1, 5));
+/**
+ * How long a declined job waits before any worker may take it again: half a second more each time, at
+ * most 5 s (with no worker that matches, each job costs a few Redis calls every 5 s, no more).
+ */
+const declineDelayMs = (count: number) => Math.min(5_000, 500 * count);
+
+/**
+ * A worker that declined a job keeps that slot busy until the job is back in the queue and a while
+ * after: the job comes back while the decliner is not looking, so a free worker that matches takes it.
+ */
+const declineHoldMs = (count: number) => declineDelayMs(count) + 500;
 
 /**
  * Why this worker cannot compute `job` of `run`, or undefined: the job's assumptions (store, model as
@@ -56,9 +65,10 @@ async function whyNot(job: ChunkJob, run: Run, deps: WorkerDeps, store: Store): 
 
 /**
  * Leaves a job this worker cannot compute to another: the same documents queued again, delayed, with
- * the reason and the count of declines (which `jcb status` shows); the reason is logged once.
+ * the reason and the count of declines (which `jcb status` shows); the reason is logged once. Returns
+ * the count.
  */
-async function decline(job: ChunkJob, reason: string, deps: WorkerDeps): Promise<void> {
+async function decline(job: ChunkJob, reason: string, deps: WorkerDeps): Promise<number> {
   const count = (job.declined?.count ?? 0) + 1;
   await deps.queue.add(
     'chunk',
@@ -71,6 +81,7 @@ async function decline(job: ChunkJob, reason: string, deps: WorkerDeps): Promise
     logged.add(`${job.runId}\u0000${reason}`);
     deps.log?.(`run ${job.runId}: not taken here (${reason}); left for a worker that matches`);
   }
+  return count;
 }
 
 /** How a worker being stopped tells its jobs: take no more documents; abort those in flight. */
@@ -91,7 +102,8 @@ export async function processJob(
     return { computed: 0, finished: false, handedBack: 0 };
   const reason = await whyNot(job, run, deps, store);
   if (reason) {
-    await decline(job, reason, deps);
+    const count = await decline(job, reason, deps);
+    if (!stopping.requested()) await new Promise((r) => setTimeout(r, declineHoldMs(count)));
     return { computed: 0, finished: false, handedBack: 0, declined: reason };
   }
   if (run.status === 'queued') await store.transition(run.id, 'queued', 'running');

@@ -85,7 +85,8 @@ export async function enqueue(
 /** Nothing is queued into a Redis that may evict it (Bull needs maxmemory-policy noeviction). */
 async function refuseEvicting(q: Awaited<ReturnType<ServiceContext['queue']>>): Promise<void> {
   const { refuse } = await redisChecks(q);
-  if (refuse) throw new UserError(`The evaluation queue cannot be used: ${refuse}.`, 'Ask whoever runs Redis (README).');
+  if (refuse)
+    throw new UserError(`The evaluation queue cannot be used: ${refuse}.`, 'Ask whoever runs Redis (README).');
 }
 
 /** Statuses of runs under way: what `status` lists unless asked for all. */
@@ -185,7 +186,11 @@ export function backgroundServices(ctx: ServiceContext) {
       const q = await ctx.queue();
       const { refuse, warnings } = await redisChecks(q);
       // A worker on an evicting Redis would take jobs that vanish under it: it does not start.
-      if (refuse) throw new UserError(`This worker does not start: ${refuse}.`, 'See README, "Redis and the store in production".');
+      if (refuse)
+        throw new UserError(
+          `This worker does not start: ${refuse}.`,
+          'See README, "Redis and the store in production".',
+        );
       for (const w of warnings) log?.(`warning: ${w}`);
       ctx.onClose(startReconciler(backgroundDeps(ctx), log));
       return startWorker(

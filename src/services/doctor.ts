@@ -54,7 +54,10 @@ async function evictionCheck(env: NodeJS.ProcessEnv): Promise<{ ok: boolean; det
     const problem = evictionProblem(health);
     if (problem) return { ok: false, detail: `answers PING, but ${problem} (see README)` };
     const unknown = unknownPolicyWarning(health);
-    return { ok: true, detail: unknown ? `answers PING; warning: ${unknown}` : 'answers PING, maxmemory-policy noeviction' };
+    return {
+      ok: true,
+      detail: unknown ? `answers PING; warning: ${unknown}` : 'answers PING, maxmemory-policy noeviction',
+    };
   } finally {
     await queue.close().catch(() => {});
   }
