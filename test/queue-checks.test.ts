@@ -9,7 +9,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { progressMessage } from '../handlers/blocks/progress.js';
 import { UserError } from '../src/base/errors.js';
 import { renderStatus } from '../src/cli/render.js';
+import type { ChunkJob } from '../src/queue/eval-queue.js';
+import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { QUEUE_NUMBERS, queueNumber, redisUrl } from '../src/queue/settings.js';
+import { stallCause, type QueueView } from '../src/queue/stall-cause.js';
+import { Store } from '../src/store/store.js';
 import { createServices } from '../src/services/index.js';
 import { ownRedis, waitFor } from './own-redis.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer, localChatServer, TEST_MODELS, type TestStore } from './helpers.js';
@@ -254,5 +258,88 @@ describe('jobs carry what they assume', () => {
     } finally {
       await model.close();
     }
+  });
+});
+
+describe('runs that do not move say why', () => {
+  let store: TestStore;
+  const open: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+    await store?.drop();
+  });
+
+  it('reconciliation backs off from a run whose jobs keep vanishing, and status names the likely cause', async () => {
+    store = await freshStore('sqlite');
+    const env = testEnv(store, '', { JCB_RECONCILE_MS: '200' });
+    const producer = createServices({ env, tokenizer: inThreadTokenizer() });
+    open.push(producer);
+    const queued = await producer.enqueueEvaluation({ task: 'mr', model: 'gpt-4o', shot: 'one' });
+    // Something keeps emptying the queue (an evicting or wiped Redis).
+    const opened = await Store.open(env);
+    const q = openEvalQueue(env, await opened.id());
+    await opened.close();
+    const thief = setInterval(() => void q.empty().catch(() => {}), 50);
+    try {
+      const logs: string[] = [];
+      await producer.startReconciler((m) => logs.push(m));
+      await waitFor(async () => logs.some((m) => m.includes('lost 4 rounds in a row')));
+      const requeued = logs.filter((m) => m.includes('had no job'));
+      const backoffs = logs.filter((m) => m.includes('rounds in a row'));
+      // Rounds 1 to 4 re-queued; after 2, 3 and 4 losses it waited 1, 3 and 7 rounds before the next.
+      expect(requeued).toHaveLength(4);
+      expect(backoffs).toEqual([
+        expect.stringMatching(
+          /its jobs were lost 2 rounds in a row \(Redis emptied or wiped by someone\?\); next check in 2 rounds$/,
+        ),
+        expect.stringMatching(/lost 3 rounds in a row .*; next check in 4 rounds$/),
+        expect.stringMatching(/lost 4 rounds in a row .*; next check in 8 rounds$/),
+      ]);
+      const [p] = await producer.status(queued.run.id);
+      expect(p.cause).toMatch(
+        /documents had no job in Redis \(restarted empty, evicting or wiped\?\) and were queued again|waiting for a worker/,
+      );
+      expect(p.etaMs).toBeUndefined();
+    } finally {
+      clearInterval(thief);
+      await q.close();
+    }
+  });
+
+  it('failed jobs are named with their error and attempts; jobs every worker declined, with what they wait for', () => {
+    const job = (data: Partial<ChunkJob>, extra: Record<string, unknown> = {}) =>
+      ({ data: { runId: 'r1', task: 'mr', docIds: ['a'], noCache: false, ...data }, ...extra }) as never;
+    const view: QueueView = {
+      workers: 2,
+      jobs: [
+        { state: 'failed', job: job({}, { attemptsMade: 3, failedReason: 'ENOSPC: no space left on device' }) },
+        { state: 'waiting', job: job({ docIds: ['b'] }) },
+      ],
+    };
+    expect(stallCause(view, 'r1', () => true)).toBe('1 job failed after 3 attempts: ENOSPC: no space left on device');
+    // Its documents were stored since by another job: no longer a cause.
+    expect(stallCause(view, 'r1', () => false)).toBeUndefined();
+    const declined = {
+      assumes: {
+        storeId: 's',
+        engine: { provider: 'openai-compatible', model: 'm', baseUrl: 'http://gpu1:8000/v1' },
+        scoring: '1',
+      },
+      declined: { reason: 'OPENAI_KEY is not set', count: 3, by: 'w1' },
+    };
+    const waiting: QueueView = {
+      workers: 1,
+      jobs: [
+        { state: 'delayed', job: job(declined) },
+        { state: 'active', job: job(declined) },
+      ],
+    };
+    expect(stallCause(waiting, 'r1', () => true)).toBe(
+      'waiting for a worker with m at http://gpu1:8000/v1 as configured: declined 3 times (last: OPENAI_KEY is not set)',
+    );
+    expect(stallCause({ workers: 0, jobs: [{ state: 'waiting', job: job({}) }] }, 'r1', () => true)).toBe(
+      'waiting for a worker: none is taking jobs from this queue',
+    );
+    expect(stallCause({ workers: 1, jobs: [{ state: 'active', job: job({}) }] }, 'r1', () => true)).toBeUndefined();
   });
 });

@@ -121,11 +121,15 @@ export function backgroundServices(ctx: ServiceContext) {
       const queuedIds = runs
         .filter((r) => r.planned !== null && ['queued', 'running'].includes(r.status))
         .map((r) => r.id);
+      // Documents found with no job, by run: a likely cause when the queue shows none other.
+      const lost = new Map<string, number>();
       if (queuedIds.length)
         await ctx
           .queue()
           .then((q) => ensureReachable(q, ctx.env))
-          .then(() => reconcileNow(backgroundDeps(ctx), undefined, queuedIds))
+          .then(async () => {
+            for (const id of queuedIds) lost.set(id, await reconcileNow(backgroundDeps(ctx), undefined, [id]));
+          })
           .catch(() => {}); // without Redis, status still shows what is stored
       const view: QueueView | undefined = queuedIds.length
         ? await ctx
@@ -137,7 +141,10 @@ export function backgroundServices(ctx: ServiceContext) {
         runs.map(async (run): Promise<RunProgress> => {
           const { done, failed } = await s.progress(run.id);
           const stalled = await stalledSince(s, run, ctx.env);
-          const cause = view && queuedIds.includes(run.id) ? await causeOf(view, run, s) : undefined;
+          const lostNow = lost.get(run.id)
+            ? `${lost.get(run.id)} documents had no job in Redis (restarted empty, evicting or wiped?) and were queued again`
+            : undefined;
+          const cause = (view && queuedIds.includes(run.id) ? await causeOf(view, run, s) : undefined) ?? lostNow;
           const moving = (run.status === 'queued' || run.status === 'running') && !stalled && !cause;
           const elapsedMs =
             (run.status === 'finished' ? Date.parse(run.updated_at) : Date.now()) - Date.parse(run.created_at);
