@@ -56,8 +56,9 @@ export function trackProgress(
     const watched = await services.watched('digest:');
     for (const schedule of new Set(watched.map((w) => w.target.slice('digest:'.length)))) {
       const runs = watched.filter((w) => w.target === `digest:${schedule}`);
-      const states = await Promise.all(runs.map(async (w) => (await services.status(w.run_id))[0].run.status));
-      if (!states.every((s) => ENDED.has(s))) continue;
+      const states = await Promise.all(runs.map((w) => services.runState(w.run_id)));
+      // A run deleted from the store does no more work either.
+      if (!states.every((s) => s === undefined || ENDED.has(s))) continue;
       // Another bot on the same store may be here too: only the one that closes the first watch posts.
       const [first, ...rest] = runs;
       const mine = await services.unwatch(first.run_id);

@@ -14,21 +14,27 @@ export interface RedisHealth {
 /** The README section that says how to check the policy by hand when CONFIG is refused. */
 export const EVICTION_README = 'README, "Redis and the store in production"';
 
-/** Reads the eviction policy and the count of evicted keys; never throws for a refused command. */
+/** A reply that says the command is not allowed here (disabled, renamed, no permission), not a lost connection. */
+const refused = (err: unknown) => /unknown command|NOPERM|not allowed|disabled/i.test((err as Error).message);
+
+/**
+ * Reads the eviction policy and the count of evicted keys. A refused command leaves its part unknown;
+ * a connection error is thrown (the caller says Redis is unavailable, not that its policy is unknown).
+ */
 export async function redisHealth(client: Redis): Promise<RedisHealth> {
   let policy = 'unknown';
   try {
     const reply = (await client.config('GET', 'maxmemory-policy')) as string[];
     if (reply[1]) policy = reply[1];
-  } catch {
-    // CONFIG disabled or renamed: stays unknown.
+  } catch (err) {
+    if (!refused(err)) throw err;
   }
   let evictedKeys: number | undefined;
   try {
     const match = /^evicted_keys:(\d+)/m.exec(await client.info('stats'));
     if (match) evictedKeys = Number(match[1]);
-  } catch {
-    // INFO refused: the count stays unknown.
+  } catch (err) {
+    if (!refused(err)) throw err;
   }
   return { policy, evictedKeys };
 }
