@@ -80,7 +80,13 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
         app?.logger.error(err),
       );
       // Queued runs whose jobs were lost with Redis are queued again (workers do it too).
-      services.startReconciler((m) => app?.logger.info(m));
+      // Redis that may evict keys, or whose policy cannot be read, is said loudly at start.
+      services
+        .startReconciler(
+          (m) => app?.logger.info(m),
+          (m) => app?.logger.warn(`Redis: ${m}`),
+        )
+        .catch((err: Error) => app?.logger.warn(`evaluation queue: ${err.message}`));
       // Scheduled evaluations: their runs are watched, and the digest posted when they have all ended.
       // Without Redis the bot still works; the schedules wait for it.
       services

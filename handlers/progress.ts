@@ -1,9 +1,12 @@
-// Keeps the progress messages of queued runs up to date (chat.update, at most once a second each), and
-// posts the final scores in their thread. Runs being watched are kept in the store, so a restarted bot
-// picks them up again. Each run is updated on its own: one whose message is gone is dropped, one that
-// Slack rate-limits waits as told, and neither holds up the others.
+// Keeps the progress messages of queued runs up to date and posts the final scores in their thread.
+// Edits are coalesced: a message is edited only when what it says has changed (documents, failures,
+// state, cause; not the clock), at most once every 3 s, except the final state, which is shown at once
+// (chat.update is rate-limited, about 50 a minute per workspace). Runs being watched are kept in the
+// store, so a restarted bot picks them up again. Each run is updated on its own: one whose message is
+// gone is dropped, one that Slack rate-limits waits as told, and neither holds up the others. The
+// evaluation never waits for any of this: workers store documents; this only reads the store.
 import { ErrorCode, WebClient } from '@slack/web-api';
-import type { Services } from '../src/services/index.js';
+import type { RunProgress, Services } from '../src/services/index.js';
 import { digestMessage } from './blocks/digest.js';
 import { ENDED, finalScoresMessage, progressMessage } from './blocks/progress.js';
 
@@ -19,13 +22,32 @@ export function progressClient(token: string, slackApiUrl?: string): WebClient {
   return new WebClient(token, { slackApiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
 }
 
+/** What a progress message says apart from the clock: a message is edited only when this changes. */
+const progressKey = (p: RunProgress) =>
+  JSON.stringify([
+    p.done,
+    p.failed,
+    p.run.status,
+    p.cause ?? null,
+    Boolean(p.stalledSince),
+    p.budget?.spentUsd ?? null,
+  ]);
+
+/**
+ * Follows the watched runs every `everyMs`; edits a run's message at most once per `minGapMs` (the
+ * final state at once) and only when its content changed; posts each schedule's digest once (across
+ * bots sharing the store, the one that closes the watch posts). Returns the function that stops it.
+ */
 export function trackProgress(
   services: Services,
   client: WebClient,
   log: (err: unknown) => void,
   everyMs = 1000,
+  minGapMs = 3000,
 ): () => void {
   const shown = new Map<string, string>();
+  /** Per run: when its message was last edited (ms). */
+  const editedAt = new Map<string, number>();
   /** Per run: not before this time (ms), after a 429's Retry-After. */
   const waitUntil = new Map<string, number>();
   let busy = false;
@@ -34,23 +56,33 @@ export function trackProgress(
     const watched = await services.watched('digest:');
     for (const schedule of new Set(watched.map((w) => w.target.slice('digest:'.length)))) {
       const runs = watched.filter((w) => w.target === `digest:${schedule}`);
-      const states = await Promise.all(runs.map(async (w) => (await services.status(w.run_id))[0].run.status));
-      if (!states.every((s) => ENDED.has(s))) continue;
+      const states = await Promise.all(runs.map((w) => services.runState(w.run_id)));
+      // A run deleted from the store does no more work either.
+      if (!states.every((s) => s === undefined || ENDED.has(s))) continue;
+      // Another bot on the same store may be here too: only the one that closes the first watch posts.
+      const [first, ...rest] = runs;
+      const mine = await services.unwatch(first.run_id);
+      for (const w of rest) await services.unwatch(w.run_id);
+      if (!mine) continue;
       for (const d of await services.digest(schedule)) {
         const m = digestMessage(d);
         await client.chat.postMessage({ channel: d.channel, text: m.text, blocks: m.blocks });
       }
-      for (const w of runs) await services.unwatch(w.run_id);
     }
   };
 
   const update = async (w: { run_id: string; target: string; message_id: string }) => {
     const channel = w.target.slice('slack:'.length);
+    const ended = async () => ENDED.has((await services.runState(w.run_id)) ?? '');
+    // Not yet time for another edit (the final state is not held back: checked once more, cheaply).
+    if (Date.now() - (editedAt.get(w.run_id) ?? 0) < minGapMs && !(await ended())) return;
     const [progress] = await services.status(w.run_id);
-    const message = progressMessage(progress);
-    if (shown.get(w.run_id) !== message.text) {
+    const key = progressKey(progress);
+    if (shown.get(w.run_id) !== key) {
+      const message = progressMessage(progress);
       await client.chat.update({ channel, ts: w.message_id, text: message.text, blocks: message.blocks });
-      shown.set(w.run_id, message.text);
+      shown.set(w.run_id, key);
+      editedAt.set(w.run_id, Date.now());
     }
     if (ENDED.has(progress.run.status)) {
       if (progress.run.status === 'finished') {
@@ -64,6 +96,7 @@ export function trackProgress(
   const forget = async (runId: string) => {
     await services.unwatch(runId);
     shown.delete(runId);
+    editedAt.delete(runId);
     waitUntil.delete(runId);
   };
 

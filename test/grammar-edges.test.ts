@@ -163,7 +163,7 @@ describe('commands and their errors', () => {
 
 describe('help text', () => {
   it('writes usage lines with optional positionals bracketed', () => {
-    expect(usageLine('status')).toBe('status [<run>] [--json]');
+    expect(usageLine('status')).toBe('status [<run>] [--all] [--json]');
     expect(usageLine('score')).toBe('score [<file or generated/ tree>] [-o|--output PATH] [--json]');
     expect(usageLine('models')).toBe('models [<alias>] [--json]');
     expect(usageLine('help', 'slack')).toBe('help [[<command>]]'.replace('[[', '[').replace(']]', ']'));

@@ -25,7 +25,7 @@ const USAGE: Record<string, [string, string | null]> = {
     'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache] [--dry-run]' +
       ' [--max-cost USD]',
   ],
-  status: ['status [<run>] [--json]', 'status [<run>]'],
+  status: ['status [<run>] [--all] [--json]', 'status [<run>] [--all]'],
   cancel: ['cancel <run>', 'cancel <run>'],
   leaderboard: [
     'leaderboard [--shot one|zero] [--source paper|runs] [--chart FILE.png|FILE.svg] [--view bars|heatmap]' +
@@ -72,7 +72,10 @@ const EXAMPLES: Record<string, Command[]> = {
     expect.objectContaining({ kind: 'eval', task: 'mr', model: 'llm-jp', limit: 5, shot: 'one' }),
     expect.objectContaining({ kind: 'eval', task: 'all', model: 'baseline', limit: undefined, shot: 'zero' }),
   ],
-  status: [{ kind: 'status', runId: undefined, json: false }],
+  status: [
+    { kind: 'status', runId: undefined, all: false, json: false },
+    { kind: 'status', runId: undefined, all: true, json: false },
+  ],
   cancel: [{ kind: 'cancel', runId: 'r-20261129-1' }],
   leaderboard: [
     { kind: 'leaderboard', shot: 'one', source: 'paper', json: false },

@@ -145,8 +145,9 @@ describe('background evaluations', () => {
         env: { ...process.env, ...env },
         stdio: 'ignore',
       });
-      // Killed once it has stored its first document and is working on the next.
-      await waitFor(async () => (await producer.status(queued.run.id))[0].done >= 1);
+      // Killed once it has stored its first document and is working on the next (a worker process on
+      // tsx may take a while to start on a busy machine: a hang guard, not a speed check).
+      await waitFor(async () => (await producer.status(queued.run.id))[0].done >= 1, 60_000);
       child.kill('SIGKILL');
       expect((await producer.status(queued.run.id))[0].run.status).toBe('running');
       await services().startWorker(1);

@@ -21,7 +21,7 @@ const nightly = (cron: string): Schedule => ({
 
 describe('schedules', () => {
   it('are installed once, and a changed schedule replaces its timer', async () => {
-    const queue = openScheduleQueue({ JCB_QUEUE_PREFIX: `jcbsched-${process.pid}-${Date.now()}` });
+    const queue = openScheduleQueue({ JCB_QUEUE_PREFIX: `jcbsched-${process.pid}-${Date.now()}` }, 'store-a');
     try {
       await installSchedules(queue, [nightly('0 2 * * *')]);
       expect(await installSchedules(queue, [nightly('0 2 * * *')])).toEqual({ added: 0, removed: 0 });

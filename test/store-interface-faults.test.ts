@@ -64,6 +64,8 @@ const doc = (docId: string, status = 'done') => ({
   incomplete: null,
   cached_input_tokens: null,
   reasoning_tokens: null,
+  thinking: null,
+  reasoning_estimated: null,
 });
 const score = {
   run_id: 'r1',
@@ -100,7 +102,7 @@ const CALLS: Record<string, (s: Store) => Promise<unknown>> = {
   saveScore: (s) => s.saveScore({ ...score, score: 0.5 }),
   scores: (s) => s.scores('r1'),
   cached: (s) => s.cached('k1'),
-  cache: (s) => s.cache('k2', { output: 'o', input_tokens: 1, output_tokens: 1 }),
+  cache: (s) => s.cache('k2', { output: 'o', thinking: null, input_tokens: 1, output_tokens: 1 }),
   notify: (s) => s.notify('r1', 'slack:C1', 'm2'),
   openNotifications: (s) => s.openNotifications('slack:'),
   closeNotification: (s) => s.closeNotification('r1'),
@@ -142,7 +144,7 @@ async function seed(s: Store): Promise<void> {
   await s.saveDocument(doc('d1'));
   await s.saveDocument(doc('d2', 'failed'));
   await s.saveScore(score);
-  await s.cache('k1', { output: 'x', input_tokens: null, output_tokens: null });
+  await s.cache('k1', { output: 'x', thinking: null, input_tokens: null, output_tokens: null });
   await s.notify('r1', 'slack:C1', 'm1');
 }
 

@@ -24,7 +24,11 @@ export function progressMessage(p: RunProgress): Message {
       ? budgetState(p, p.budget)
       : ENDED.has(p.run.status)
         ? p.run.status
-        : `${duration(p.elapsedMs)} so far${p.etaMs !== undefined ? `, about ${duration(p.etaMs)} left` : ''}`;
+        : p.cause
+          ? `${duration(p.elapsedMs)} so far, not moving: ${p.cause}`
+          : p.stalledSince
+            ? `${duration(p.elapsedMs)} so far, stalled since ${p.stalledSince.slice(0, 19).replace('T', ' ')} UTC`
+            : `${duration(p.elapsedMs)} so far${p.etaMs !== undefined ? `, about ${duration(p.etaMs)} left` : ''}`;
   const text = `Evaluation ${p.run.id}: ${p.run.model} on ${tasks}, ${p.done + p.failed}/${planned} (${state})`;
   return message(text, [
     section(`*Evaluation* \`${p.run.id}\` — *${p.run.model}* on ${tasks}, ${p.run.shot}-shot`),

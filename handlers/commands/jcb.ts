@@ -76,7 +76,7 @@ export function jcbCommand(ctx: BotContext) {
         return undefined;
       }
       case 'status': {
-        const runs = await ctx.services.status(cmd.runId);
+        const runs = await ctx.services.status(cmd.runId, { all: cmd.all });
         if (runs.length === 0) return { response_type: 'ephemeral', text: 'No evaluations under way.', blocks: [] };
         const shown = runs.map(progressMessage);
         return {

@@ -40,6 +40,19 @@ export function suggest(input: string, candidates: readonly string[]): string | 
   return ranked[0]?.c;
 }
 
+/**
+ * The `n` candidates nearest to `input` by edit distance (case-insensitive), nearest first, however far:
+ * for ids (run ids), where a slip can be anywhere and any near one helps.
+ */
+export function nearest(input: string, candidates: readonly string[], n = 3): string[] {
+  const typed = input.toLowerCase();
+  return candidates
+    .map((c) => ({ c, d: distance(typed, c.toLowerCase()) }))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, n)
+    .map((r) => r.c);
+}
+
 /** ` Did you mean "<nearest>"?` when one candidate is near `input`, else the empty string. */
 export function didYouMean(input: string, candidates: readonly string[]): string {
   const near = suggest(input, candidates);

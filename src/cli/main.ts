@@ -3,6 +3,7 @@ import { parseCommand, type Command } from '../command/grammar.js';
 import { commandHelp, overview } from '../command/help.js';
 import { packageVersion } from '../base/project.js';
 import { UserError, userErrorText } from '../base/errors.js';
+import { checkQueueSettings, queueNumber } from '../queue/settings.js';
 import { cancelSummary } from '../base/format.js';
 import { createServices, type Services } from '../services/index.js';
 import { writeFileSync } from 'node:fs';
@@ -160,7 +161,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
     case 'worker':
       return; // long-running: started by main()
     case 'status': {
-      const runs = await services.status(cmd.runId);
+      const runs = await services.status(cmd.runId, { all: cmd.all });
       return cmd.json ? printJson(runs.map(runJson)) : print(renderStatus(runs));
     }
     case 'compare': {
@@ -219,6 +220,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
 
 /** Starts the Slack bot; it runs until the process is stopped. Bolt is loaded only for this command. */
 async function startBot(): Promise<void> {
+  checkQueueSettings(process.env); // a bad REDIS_URL or queue number: one line, before anything starts
   const { createBot } = await import('../../handlers/app.js');
   const bot = createBot(process.env);
   await bot.start();
@@ -239,10 +241,11 @@ async function startWorker(
   concurrency: number | undefined,
 ): Promise<void> {
   const log = (m: string) => process.stderr.write(`jcb worker: ${m}\n`);
+  checkQueueSettings(process.env);
   await services.storeLocation(); // fails now, with a clear message, if the store cannot be opened
   const worker = await services.startWorker(concurrency ?? 2, log);
   log(`taking evaluation jobs (${concurrency ?? 2} at a time).`);
-  const graceMs = Number(process.env.JCB_SHUTDOWN_GRACE_MS) || 30_000;
+  const graceMs = queueNumber(process.env, 'JCB_SHUTDOWN_GRACE_MS');
   const stop = (signal: NodeJS.Signals) => {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

@@ -228,12 +228,15 @@ export function renderRunsLeaderboard(runs: Leaderboard, paper: Leaderboard | un
 }
 
 export function renderStatus(runs: RunProgress[]): string {
-  if (runs.length === 0) return 'No runs under way. `jcb runs` lists them all.';
+  if (runs.length === 0)
+    return 'No runs under way. `jcb status --all` shows the latest whatever their state; `jcb runs` lists them all.';
   return runs
     .map((p) => {
       const planned = p.planned ?? p.done + p.failed;
       const head = `Run ${p.run.id} — ${p.run.model}, ${p.run.shot}-shot, ${p.run.status}`;
-      const bar = `[${progressBar(p.done, p.failed, planned)}] ${p.done + p.failed}/${planned} (${p.failed} failed), ${duration(p.elapsedMs)} so far${p.stalledSince ? `, stalled since ${p.stalledSince.slice(0, 19).replace('T', ' ')} UTC` : p.etaMs !== undefined && p.run.status !== 'finished' ? `, about ${duration(p.etaMs)} left` : ''}`;
+      const bar = `[${progressBar(p.done, p.failed, planned)}] ${p.done + p.failed}/${planned} (${p.failed} failed), ${duration(p.elapsedMs)} so far${p.stalledSince ? `, stalled since ${p.stalledSince.slice(0, 19).replace('T', ' ')} UTC` : p.etaMs !== undefined ? `, about ${duration(p.etaMs)} left` : ''}`;
+      // Why it is not moving, in place of an ETA (the service gives none then).
+      const cause = p.cause ? [`  not moving: ${p.cause}`] : [];
       const scores = p.scores.map((s) => {
         const before = p.previous[s.task];
         const change = before === undefined || !s.n ? '' : ` (${signedPct(s.score - before)} since the previous run)`;
@@ -250,7 +253,7 @@ export function renderStatus(runs: RunProgress[]): string {
       const stopped = b
         ? [budgetStopped(b.maxCostUsd, b.spentUsd, p.done, p.planned, resumeCommand(spec, p.run.id))]
         : [];
-      return [head, bar, ...stopped, ...scores].join('\n');
+      return [head, bar, ...cause, ...stopped, ...scores].join('\n');
     })
     .join('\n\n');
 }

@@ -81,7 +81,7 @@ export function build(
     case 'worker':
       return { kind: 'worker', concurrency: countOf('concurrency', values.concurrency) };
     case 'status':
-      return { kind: 'status', runId: positionals[0], json };
+      return { kind: 'status', runId: positionals[0], all: flags.has('all'), json };
     case 'compare': {
       const [a, b, task] = positionals;
       if (!a || !b) throw needs('two models');

@@ -100,8 +100,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Evaluations under way, or one run.',
     // Stryker disable next-line BooleanLiteral: a shown form already in brackets is printed as is either way
     positionals: [{ ...RUN, shown: '[<run>]', optional: true }],
-    options: [JSON_FLAG],
-    examples: ['status'],
+    options: [
+      { name: 'all', description: 'The latest runs whatever their state (finished, cancelled, stopped too).' },
+      JSON_FLAG,
+    ],
+    examples: ['status', 'status --all'],
     faces: 'both',
   },
   {

@@ -54,7 +54,7 @@ export type Command =
       output?: string;
     }
   | { kind: 'worker'; concurrency?: number }
-  | { kind: 'status'; runId?: string; json: boolean }
+  | { kind: 'status'; runId?: string; all: boolean; json: boolean }
   | { kind: 'cancel'; runId: string }
   | { kind: 'digest'; schedule?: string; json: boolean }
   | {

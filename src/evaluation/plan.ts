@@ -2,6 +2,7 @@
 // when the same run id names the same model, setting and limit).
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../base/errors.js';
+import { cutEcho, nearest } from '../base/suggest.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
 import type { Run, Store } from '../store/store.js';
@@ -15,7 +16,7 @@ export interface EvalRequest {
   limit?: number;
   /** Documents in flight at once (default: the provider's concurrency). */
   concurrency?: number;
-  /** Resume this run, or create it under this id. */
+  /** Resume this stored run (an id not stored is refused, with the nearest ones). */
   runId?: string;
   noCache?: boolean;
   /** Who starts the run (a Slack user id, or `terminal`), kept as its owner. */
@@ -47,6 +48,11 @@ export function planDocuments(
   });
 }
 
+/** What a run records of its provider (runs.engine, beside the Node version): its fingerprint, or its kind. */
+export function providerEngine(provider: ModelProvider): Record<string, unknown> {
+  return provider.fingerprint ?? { provider: provider.config.provider };
+}
+
 export async function openRun(
   store: Store,
   req: EvalRequest,
@@ -71,16 +77,24 @@ export async function openRun(
       await store.setRunStatus(existing.id, status);
       return { ...existing, status };
     }
+    // A mistyped id would otherwise become a new run under that id, and show in digests and leaderboards.
+    const near = nearest(
+      req.runId,
+      (await store.listRuns(500)).map((r) => r.id),
+    );
+    throw new UserError(
+      `No run "${cutEcho(req.runId)}" to resume.`,
+      near.length
+        ? `Nearest: ${near.join(', ')}. Leave out --run to start a new run.`
+        : 'No run is stored yet: leave out --run to start a new run.',
+    );
   }
   const now = new Date().toISOString();
   const run: Run = {
     id: req.runId ?? newRunId(),
     model: provider.config.alias,
     provider: provider.config.provider,
-    engine: JSON.stringify({
-      ...(provider.fingerprint ?? { provider: provider.config.provider }),
-      node: process.version,
-    }),
+    engine: JSON.stringify({ ...providerEngine(provider), node: process.version }),
     shot: req.shot,
     tasks,
     doc_limit: req.limit ?? null,

@@ -1,15 +1,21 @@
-// What the faces need of background evaluations beyond the queue itself: reconciliation on a timer,
-// the persistence warning, and whether a run has stalled.
+// What the faces need of background evaluations beyond the queue itself: reconciliation on a timer
+// (backing off from runs whose jobs keep vanishing), the checks of Redis, and whether a run has stalled.
 import type Queue from 'bull';
 import type { Run, Store } from '../store/store.js';
+import { assumptionsOf } from './assumptions.js';
 import { chunkSize, redisPersists, type ChunkJob } from './eval-queue.js';
 import { reconcile, reconcileEvery, type DocRef } from './reconcile.js';
+import { evictionProblem, redisHealth, unknownPolicyWarning } from './redis-health.js';
+import { queueNumber } from './settings.js';
 
 /** How often queued runs are checked for documents with no job (JCB_RECONCILE_MS, default 60 s). */
-export const reconcileMs = (env: NodeJS.ProcessEnv) => Number(env.JCB_RECONCILE_MS) || 60_000;
+export const reconcileMs = (env: NodeJS.ProcessEnv) => queueNumber(env, 'JCB_RECONCILE_MS');
 
 /** A run that stored nothing for this long (JCB_STALLED_MS, default 10 min) is shown as stalled. */
-const stalledMs = (env: NodeJS.ProcessEnv) => Number(env.JCB_STALLED_MS) || 600_000;
+const stalledMs = (env: NodeJS.ProcessEnv) => queueNumber(env, 'JCB_STALLED_MS');
+
+/** Rounds a run is left alone after its jobs were lost in `streak` rounds in a row: 0, 1, 3, 7 … at most 31. */
+export const backoffRounds = (streak: number) => (streak < 2 ? 0 : 2 ** Math.min(streak - 1, 5) - 1);
 
 export interface BackgroundDeps {
   env: NodeJS.ProcessEnv;
@@ -24,23 +30,59 @@ export async function reconcileNow(
   log?: (m: string) => void,
   runIds?: readonly string[],
 ): Promise<number> {
-  return reconcile(await deps.store(), await deps.queue(), deps.planOf, {
+  const store = await deps.store();
+  const storeId = await store.id();
+  return reconcile(store, await deps.queue(), deps.planOf, {
     chunk: chunkSize(deps.env),
     minAgeMs: reconcileMs(deps.env),
     log,
     runIds,
+    assumesOf: (run) => assumptionsOf(run, storeId),
   });
 }
 
-/** Reconciles on a timer (workers, the bot); returns the function that stops it. */
+/**
+ * Reconciles on a timer (workers, the bot); returns the function that stops it. A run whose jobs were
+ * lost in two rounds in a row is something Redis keeps doing (evicting, wiped by someone): it is left
+ * alone for a doubling number of rounds, and the likely cause is logged, rather than re-adding
+ * thousands of jobs a minute into a Redis that drops them.
+ */
 export function startReconciler(deps: BackgroundDeps, log?: (m: string) => void): () => void {
-  return reconcileEvery(reconcileMs(deps.env), () => reconcileNow(deps, log), log);
+  const streaks = new Map<string, { lost: number; skip: number }>();
+  const round = async () => {
+    const store = await deps.store();
+    for (const run of await store.queuedRuns()) {
+      const s = streaks.get(run.id) ?? { lost: 0, skip: 0 };
+      if (s.skip > 0) {
+        streaks.set(run.id, { ...s, skip: s.skip - 1 });
+        continue;
+      }
+      const requeued = await reconcileNow(deps, log, [run.id]);
+      const lost = requeued > 0 ? s.lost + 1 : 0;
+      streaks.set(run.id, { lost, skip: backoffRounds(lost) });
+      if (backoffRounds(lost) > 0) {
+        const cause = evictionProblem(await redisHealth((await deps.queue()).client));
+        log?.(
+          `run ${run.id}: its jobs were lost ${lost} rounds in a row (${cause ?? 'Redis emptied or wiped by someone?'}); next check in ${backoffRounds(lost) + 1} rounds`,
+        );
+      }
+    }
+  };
+  return reconcileEvery(reconcileMs(deps.env), round, log);
 }
 
-/** A warning when Redis keeps nothing on disk: a restart loses the waiting jobs (reconciled, late). */
-export async function persistenceWarning(queue: Queue.Queue<ChunkJob>): Promise<string | undefined> {
-  if ((await redisPersists(queue)) !== false) return undefined;
-  return 'Redis keeps nothing on disk (no AOF, no snapshots): a restart loses the waiting jobs, which are re-queued only at the next reconciliation. Run Redis with --appendonly yes (see README).';
+/**
+ * What a worker or the bot says of Redis at start: `refuse` when it may evict keys (Bull needs
+ * `noeviction`), `warnings` when the policy cannot be read or nothing is kept on disk.
+ */
+export async function redisChecks(queue: Queue.Queue<ChunkJob>): Promise<{ refuse?: string; warnings: string[] }> {
+  const health = await redisHealth(queue.client);
+  const warnings = [unknownPolicyWarning(health)].filter((w): w is string => Boolean(w));
+  if ((await redisPersists(queue)) === false)
+    warnings.push(
+      'Redis keeps nothing on disk (no AOF, no snapshots): a restart loses the waiting jobs, which are re-queued only at the next reconciliation. Run Redis with --appendonly yes (see README).',
+    );
+  return { refuse: evictionProblem(health), warnings };
 }
 
 /** When a queued or running run last stored anything, if that is longer ago than the stall limit. */

@@ -2,6 +2,8 @@
 // which workers on any machine take.
 import Queue from 'bull';
 import { UserError } from '../base/errors.js';
+import type { JobAssumptions } from './assumptions.js';
+import { checkQueueSettings, queueNumber, redisUrl, shownRedisUrl } from './settings.js';
 
 export interface ChunkJob {
   runId: string;
@@ -9,17 +11,17 @@ export interface ChunkJob {
   /** The documents of this job, by id; their order in the task's plan decides aggregation order. */
   docIds: string[];
   noCache: boolean;
+  /** What the job assumes of the worker that takes it (absent in jobs queued before they carried it). */
+  assumes?: JobAssumptions;
+  /** Set when workers left the job to others: the last reason, how many times, by whom. */
+  declined?: { reason: string; count: number; by: string };
 }
 
 export const QUEUE_NAME = 'jcb-eval';
 export const SCHEDULE_QUEUE_NAME = 'jcb-schedules';
 /** Documents a job covers: small enough that a stalled job costs little to redo (JCB_QUEUE_CHUNK). */
 export function chunkSize(env: NodeJS.ProcessEnv): number {
-  return Number(env.JCB_QUEUE_CHUNK) || 25;
-}
-
-export function redisUrl(env: NodeJS.ProcessEnv): string {
-  return env.REDIS_URL || 'redis://127.0.0.1:6379';
+  return queueNumber(env, 'JCB_QUEUE_CHUNK');
 }
 
 /**
@@ -32,16 +34,19 @@ export function openEvalQueue(env: NodeJS.ProcessEnv, storeId: string): Queue.Qu
 
 /**
  * Schedules fire on a queue of their own: a Bull queue that processes one job name fails the others
- * ("missing process handler"), so the bot, which handles schedules, must not see evaluation jobs.
+ * ("missing process handler"), so the bot, which handles schedules, must not see evaluation jobs. One
+ * per store, as the evaluation queue: bots of another store sharing the Redis never take its fires.
  */
-export function openScheduleQueue(env: NodeJS.ProcessEnv): Queue.Queue {
-  return openQueue(SCHEDULE_QUEUE_NAME, env);
+export function openScheduleQueue(env: NodeJS.ProcessEnv, storeId: string): Queue.Queue {
+  return openQueue(`${SCHEDULE_QUEUE_NAME}-${storeId}`, env);
 }
 
 function openQueue<T>(name: string, env: NodeJS.ProcessEnv): Queue.Queue<T> {
+  // Every setting now, before anything is queued: not at the first chunk, after a run was created.
+  checkQueueSettings(env);
   // A killed worker's job is taken again within lockDuration + stalledInterval (≤ 12 s by default):
   // its lock, renewed every lockDuration / 2, expires, and the next stall check moves the job back.
-  const lockMs = Number(env.JCB_QUEUE_LOCK_MS) || 8_000;
+  const lockMs = queueNumber(env, 'JCB_QUEUE_LOCK_MS');
   const queue = new Queue<T>(name, redisUrl(env), {
     // Tests and separate deployments on one Redis use their own prefix.
     prefix: env.JCB_QUEUE_PREFIX || 'jcb',
@@ -80,7 +85,7 @@ export async function ensureReachable(
       'The evaluation queue is unavailable.',
       'Single documents (`run`) work without it; ask whoever runs the bot to start Redis.',
       {
-        detail: `Redis at ${redisUrl(env).replace(/\/\/[^@]*@/, '//')} does not answer: ${(err as Error).message}`,
+        detail: `Redis at ${shownRedisUrl(env)} does not answer: ${(err as Error).message}`,
         hint: 'Start Redis or set REDIS_URL; single documents (`run`) work without it.',
       },
     );

@@ -10,6 +10,7 @@ import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
 import type { Shot } from '../tasks/types.js';
 import type { Run, Store } from '../store/store.js';
+import type { JobAssumptions } from './assumptions.js';
 import type { ChunkJob } from './eval-queue.js';
 import { finishIfComplete } from './finish.js';
 
@@ -35,13 +36,13 @@ export async function addJobs(
   queue: Queue.Queue<ChunkJob>,
   runId: string,
   docs: readonly DocRef[],
-  opts: { chunk: number; noCache: boolean },
+  opts: { chunk: number; noCache: boolean; assumes?: JobAssumptions },
 ): Promise<number> {
   const jobs: ChunkJob[] = [];
   for (const task of [...new Set(docs.map((d) => d.task))]) {
     const ids = docs.filter((d) => d.task === task).map((d) => d.docId);
     for (let i = 0; i < ids.length; i += opts.chunk)
-      jobs.push({ runId, task, docIds: ids.slice(i, i + opts.chunk), noCache: opts.noCache });
+      jobs.push({ runId, task, docIds: ids.slice(i, i + opts.chunk), noCache: opts.noCache, assumes: opts.assumes });
   }
   // Fresh ids: Bull ignores a job whose id it still holds (completed jobs are kept), so re-using
   // ids would silently queue nothing.
@@ -61,7 +62,7 @@ export async function queueMissing(
   queue: Queue.Queue<ChunkJob>,
   run: Run,
   plan: readonly DocRef[],
-  opts: { chunk: number; noCache: boolean; failed: boolean; log?: (message: string) => void },
+  opts: { chunk: number; noCache: boolean; failed: boolean; log?: (message: string) => void; assumes?: JobAssumptions },
 ): Promise<{ documents: number; jobs: number }> {
   const pending = await pendingDocuments(queue, run.id);
   const stored = new Map((await store.documents(run.id)).map((r) => [keyOf(r.task, r.doc_id), r.status]));
@@ -97,7 +98,14 @@ export async function reconcile(
   store: Store,
   queue: Queue.Queue<ChunkJob>,
   planOf: (run: Run) => DocRef[],
-  opts: { chunk: number; minAgeMs: number; log?: (message: string) => void; runIds?: readonly string[] },
+  opts: {
+    chunk: number;
+    minAgeMs: number;
+    log?: (message: string) => void;
+    runIds?: readonly string[];
+    /** What the run's jobs assume of their workers (see assumptions.ts). */
+    assumesOf?: (run: Run) => JobAssumptions;
+  },
 ): Promise<number> {
   let requeued = 0;
   for (let run of await store.queuedRuns(opts.runIds)) {
@@ -121,6 +129,7 @@ export async function reconcile(
       noCache: false,
       failed: false,
       log: opts.log,
+      assumes: opts.assumesOf?.(run),
     });
     if (documents > 0)
       opts.log?.(`run ${run.id}: ${documents} documents had no job (lost from Redis?); re-queued in ${jobs} jobs`);

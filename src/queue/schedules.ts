@@ -66,3 +66,45 @@ export async function installSchedules(
   }
   return { added: wanted.size, removed };
 }
+
+/** What Bull records of a repeatable job's fire (job.opts): the time it was due, its cron and zone. */
+export interface FireOptions {
+  prevMillis?: number;
+  timestamp?: number;
+  repeat?: { cron?: string; tz?: string };
+}
+
+/**
+ * The wall-clock minute a fire was due at in the schedule's zone, `YYYY-MM-DD HH:mm`: the same slot
+ * whether Bull fires it once or twice (a repeated hour when summer time ends, a clock set back across
+ * midnight, duplicated repeatables after a restart), so a digest is queued once per slot.
+ */
+export function fireSlot(dueMillis: number, tz: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(dueMillis))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+/**
+ * Whether this fire is to be worked: it comes from the schedule's current timer (an old timer left
+ * after a change, by a bot with the older file or by Bull, is not), and no process of this store has
+ * claimed its slot yet. The claim is a Redis key set only if absent (atomic across bots), kept 3 days.
+ */
+export async function claimFire(queue: Queue.Queue, s: Schedule, opts: FireOptions): Promise<boolean> {
+  if (opts.repeat && (opts.repeat.cron !== s.cron || (opts.repeat.tz ?? 'UTC') !== s.tz)) return false;
+  const slot = fireSlot(opts.prevMillis ?? opts.timestamp ?? Date.now(), s.tz);
+  // Beside the queue's own keys (its prefix and name, as Bull's toKey makes them).
+  const key = `${queue.clientName().replace(/:[^:]*$/, '')}:${queue.name}:fired:${s.name}:${slot}`;
+  return (await queue.client.set(key, new Date().toISOString(), 'EX', 3 * 86_400, 'NX')) === 'OK';
+}

@@ -9,9 +9,10 @@ import { processItems, type EngineDeps } from '../evaluation/engine.js';
 import { planDocuments } from '../evaluation/plan.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
-import type { Store } from '../store/store.js';
+import type { Run, Store } from '../store/store.js';
 import type { ScoringContext, Shot } from '../tasks/types.js';
 import { queuedSpendUsd } from '../evaluation/budget.js';
+import { mismatch } from './assumptions.js';
 import { removeWaitingJobs, type ChunkJob } from './eval-queue.js';
 import { finishIfComplete } from './finish.js';
 
@@ -25,6 +26,62 @@ export interface WorkerDeps {
   release: () => Release;
   scoring: ScoringContext;
   log?: (message: string) => void;
+  /** Who this worker is in a declined job (host and process id). */
+  name?: string;
+}
+
+/** The reasons this process has logged for declining a run's jobs: each is logged once. */
+const declinedLogged = new WeakMap<WorkerDeps, Set<string>>();
+
+/**
+ * How long a declined job waits before any worker may take it again: half a second more each time, at
+ * most 5 s (with no worker that matches, each job costs a few Redis calls every 5 s, no more).
+ */
+const declineDelayMs = (count: number) => Math.min(5_000, 500 * count);
+
+/**
+ * A worker that declined a job keeps that slot busy until the job is back in the queue and a while
+ * after: the job comes back while the decliner is not looking, so a free worker that matches takes it.
+ */
+const declineHoldMs = (count: number) => declineDelayMs(count) + 500;
+
+/**
+ * Why this worker cannot compute `job` of `run`, or undefined: the job's assumptions (store, model as
+ * the run recorded it, scoring version), then the task, the release and the job's documents in it.
+ */
+async function whyNot(job: ChunkJob, run: Run, deps: WorkerDeps, store: Store): Promise<string | undefined> {
+  const reason = mismatch(job.assumes, run, { storeId: await store.id(), provider: () => deps.providerFor(run.model) });
+  if (reason) return reason;
+  try {
+    const task = findTask(job.task);
+    const found = planDocuments({ tasks: [task], shot: run.shot as Shot }, deps.providerFor(run.model), deps.release());
+    const ids = new Set(found.map((it) => it.doc.id));
+    const missing = job.docIds.filter((id) => !ids.has(id)).length;
+    return missing ? `this worker's release lacks ${missing} of the job's ${job.docIds.length} documents` : undefined;
+  } catch (err) {
+    return (err as Error).message.replace(/\.$/, '');
+  }
+}
+
+/**
+ * Leaves a job this worker cannot compute to another: the same documents queued again, delayed, with
+ * the reason and the count of declines (which `jcb status` shows); the reason is logged once. Returns
+ * the count.
+ */
+async function decline(job: ChunkJob, reason: string, deps: WorkerDeps): Promise<number> {
+  const count = (job.declined?.count ?? 0) + 1;
+  await deps.queue.add(
+    'chunk',
+    { ...job, declined: { reason, count, by: deps.name ?? 'a worker' } },
+    { jobId: `${job.runId}:${job.task}:declined-${randomBytes(3).toString('hex')}`, delay: declineDelayMs(count) },
+  );
+  const logged = declinedLogged.get(deps) ?? new Set<string>();
+  declinedLogged.set(deps, logged);
+  if (!logged.has(`${job.runId}\u0000${reason}`)) {
+    logged.add(`${job.runId}\u0000${reason}`);
+    deps.log?.(`run ${job.runId}: not taken here (${reason}); left for a worker that matches`);
+  }
+  return count;
 }
 
 /** How a worker being stopped tells its jobs: take no more documents; abort those in flight. */
@@ -37,11 +94,18 @@ export async function processJob(
   job: ChunkJob,
   deps: WorkerDeps,
   stopping: Stopping = { requested: () => false },
-): Promise<{ computed: number; finished: boolean; handedBack: number }> {
+): Promise<{ computed: number; finished: boolean; handedBack: number; declined?: string }> {
   const store = await deps.store();
   const run = await store.getRun(job.runId);
+  if (!run) deps.log?.(`run ${job.runId}: not in this store; its job is dropped`);
   if (!run || STOPPED.has(run.status) || run.status === 'finished')
     return { computed: 0, finished: false, handedBack: 0 };
+  const reason = await whyNot(job, run, deps, store);
+  if (reason) {
+    const count = await decline(job, reason, deps);
+    if (!stopping.requested()) await new Promise((r) => setTimeout(r, declineHoldMs(count)));
+    return { computed: 0, finished: false, handedBack: 0, declined: reason };
+  }
   if (run.status === 'queued') await store.transition(run.id, 'queued', 'running');
   const task = findTask(job.task);
   const provider = deps.providerFor(run.model);
@@ -90,7 +154,7 @@ export async function processJob(
     if (rest.length)
       await deps.queue.add(
         'chunk',
-        { ...job, docIds: rest },
+        { ...job, docIds: rest, declined: undefined },
         { jobId: `${run.id}:${task.id}:back-${randomBytes(3).toString('hex')}` },
       );
     handedBack = rest.length;

@@ -5,17 +5,13 @@ import { budgetPrices, queuedSpendUsd } from '../evaluation/budget.js';
 import { pricesOf } from '../evaluation/cost.js';
 import { openRun, planDocuments } from '../evaluation/plan.js';
 import { findModel } from '../models/registry.js';
-import {
-  persistenceWarning,
-  reconcileNow,
-  stalledSince,
-  startReconciler,
-  type BackgroundDeps,
-} from '../queue/background.js';
+import { assumptionsOf } from '../queue/assumptions.js';
+import { reconcileNow, redisChecks, stalledSince, startReconciler, type BackgroundDeps } from '../queue/background.js';
 import { chunkSize, ensureReachable, removeWaitingJobs } from '../queue/eval-queue.js';
 import { queueMissing, runPlan } from '../queue/reconcile.js';
+import { stallCause, viewQueue, type QueueView } from '../queue/stall-cause.js';
 import { startWorker, type RunningWorker } from '../queue/worker.js';
-import type { Run } from '../store/store.js';
+import type { Run, Store } from '../store/store.js';
 import { requireRun, taskSpec, tasksOf, type ServiceContext } from './context.js';
 import type { EvalCommand } from './evaluate.js';
 import { runSummary, type RunSummary } from './runs.js';
@@ -30,6 +26,11 @@ export interface RunProgress {
   etaMs: number | undefined;
   /** When a queued or running run last stored a document, if it has made no progress for a while. */
   stalledSince?: string;
+  /**
+   * Why a queued or running run is not moving, as the queue shows it: Redis evicting keys, jobs failed
+   * (with their error), jobs every worker declined (and why), no worker. No ETA is given then.
+   */
+  cause?: string;
   scores: RunSummary['scores'];
   usage: RunSummary['usage'];
   /** Headline scores of the model's previous finished run, by task: to show the change. */
@@ -61,6 +62,7 @@ export async function enqueue(
     throw new UserError(`${model.alias} has nothing to evaluate for ${cmd.task} (${cmd.shot}-shot).`);
   const q = await ctx.queue();
   await ensureReachable(q, ctx.env);
+  await refuseEvicting(q);
   const s = await ctx.store();
   const run = await openRun(
     s,
@@ -75,8 +77,25 @@ export async function enqueue(
     chunk: chunkSize(ctx.env),
     noCache: cmd.noCache ?? false,
     failed: true,
+    assumes: assumptionsOf(run, await s.id()),
   });
   return { run: { ...run, planned: plan.length }, ...queued };
+}
+
+/** Nothing is queued into a Redis that may evict it (Bull needs maxmemory-policy noeviction). */
+async function refuseEvicting(q: Awaited<ReturnType<ServiceContext['queue']>>): Promise<void> {
+  const { refuse } = await redisChecks(q);
+  if (refuse)
+    throw new UserError(`The evaluation queue cannot be used: ${refuse}.`, 'Ask whoever runs Redis (README).');
+}
+
+/** Statuses of runs under way: what `status` lists unless asked for all. */
+const UNDER_WAY = new Set(['queued', 'running', 'aggregating']);
+
+/** Why a queued run is not moving, from one view of the queue and the documents it has stored. */
+async function causeOf(view: QueueView, run: Run, store: Store): Promise<string | undefined> {
+  const stored = new Set((await store.documents(run.id)).map((r) => `${r.task}\u0000${r.doc_id}`));
+  return stallCause(view, run.id, (job) => job.docIds.some((id) => !stored.has(`${job.task}\u0000${id}`)));
 }
 
 /** What reconciliation needs of the context. */
@@ -93,25 +112,40 @@ export function backgroundServices(ctx: ServiceContext) {
     enqueueEvaluation: (cmd: EvalCommand) => enqueue(ctx, cmd),
 
     /** Where a run stands: documents done and failed, time so far and left, scores once finished. */
-    async status(id?: string): Promise<RunProgress[]> {
+    async status(id?: string, opts: { all?: boolean } = {}): Promise<RunProgress[]> {
       const s = await ctx.store();
       const runs = id
         ? [await requireRun(ctx, id)]
-        : (await s.listRuns(20)).filter((r) => r.status !== 'finished').slice(0, 5);
+        : (await s.listRuns(20)).filter((r) => opts.all || UNDER_WAY.has(r.status)).slice(0, opts.all ? 20 : 5);
       // Queued runs whose jobs were lost (Redis restarted empty) are queued again first.
       const queuedIds = runs
         .filter((r) => r.planned !== null && ['queued', 'running', 'aggregating'].includes(r.status))
         .map((r) => r.id);
+      // Documents found with no job, by run: a likely cause when the queue shows none other.
+      const lost = new Map<string, number>();
       if (queuedIds.length)
         await ctx
           .queue()
           .then((q) => ensureReachable(q, ctx.env))
-          .then(() => reconcileNow(backgroundDeps(ctx), undefined, queuedIds))
+          .then(async () => {
+            for (const id of queuedIds) lost.set(id, await reconcileNow(backgroundDeps(ctx), undefined, [id]));
+          })
           .catch(() => {}); // without Redis, status still shows what is stored
+      const view: QueueView | undefined = queuedIds.length
+        ? await ctx
+            .queue()
+            .then(viewQueue)
+            .catch(() => undefined)
+        : undefined;
       return Promise.all(
         runs.map(async (run): Promise<RunProgress> => {
           const { done, failed } = await s.progress(run.id);
           const stalled = await stalledSince(s, run, ctx.env);
+          const lostNow = lost.get(run.id)
+            ? `${lost.get(run.id)} documents had no job in Redis (restarted empty, evicting or wiped?) and were queued again`
+            : undefined;
+          const cause = (view && queuedIds.includes(run.id) ? await causeOf(view, run, s) : undefined) ?? lostNow;
+          const moving = (run.status === 'queued' || run.status === 'running') && !stalled && !cause;
           const elapsedMs =
             (run.status === 'finished' ? Date.parse(run.updated_at) : Date.now()) - Date.parse(run.created_at);
           const left = run.planned === null ? undefined : run.planned - done - failed;
@@ -124,9 +158,9 @@ export function backgroundServices(ctx: ServiceContext) {
             done,
             failed,
             elapsedMs,
-            etaMs:
-              !stalled && left !== undefined && done + failed > 0 ? (elapsedMs / (done + failed)) * left : undefined,
+            etaMs: moving && left !== undefined && done + failed > 0 ? (elapsedMs / (done + failed)) * left : undefined,
             stalledSince: stalled,
+            cause,
             scores: summary.scores,
             usage: summary.usage,
             firstFailure: summary.failures[0]?.error ?? null,
@@ -157,8 +191,14 @@ export function backgroundServices(ctx: ServiceContext) {
     /** Takes evaluation jobs until closed (`jcb worker`; any number, on any machine sharing Redis and the store). */
     async startWorker(concurrency = 2, log?: (m: string) => void): Promise<RunningWorker> {
       const q = await ctx.queue();
-      const warning = await persistenceWarning(q);
-      if (warning) log?.(`warning: ${warning}`);
+      const { refuse, warnings } = await redisChecks(q);
+      // A worker on an evicting Redis would take jobs that vanish under it: it does not start.
+      if (refuse)
+        throw new UserError(
+          `This worker does not start: ${refuse}.`,
+          'See README, "Redis and the store in production".',
+        );
+      for (const w of warnings) log?.(`warning: ${w}`);
       ctx.onClose(startReconciler(backgroundDeps(ctx), log));
       return startWorker(
         {
@@ -173,10 +213,21 @@ export function backgroundServices(ctx: ServiceContext) {
       );
     },
 
-    /** Re-queues, on a timer, the documents of queued runs that have no job (the bot runs it too). */
-    startReconciler(log?: (m: string) => void): void {
+    /**
+     * Re-queues, on a timer, the documents of queued runs that have no job (the bot runs it too); says
+     * first, through `warn`, what is wrong with Redis (an evicting policy, one that cannot be read, no
+     * persistence). Without Redis it says nothing and reconciles once Redis answers.
+     */
+    async startReconciler(log?: (m: string) => void, warn: (m: string) => void = log ?? (() => {})): Promise<void> {
       ctx.onClose(startReconciler(backgroundDeps(ctx), log));
+      const q = await ctx.queue();
+      await ensureReachable(q, ctx.env);
+      const { refuse, warnings } = await redisChecks(q);
+      for (const w of refuse ? [`${refuse}; /jcb eval refuses to queue until it is.`, ...warnings] : warnings) warn(w);
     },
+
+    /** A run's status as stored (one cheap read), or undefined when there is no such run. */
+    runState: async (id: string) => (await (await ctx.store()).getRun(id))?.status,
 
     /** Remembers where a run's progress is shown (e.g. a Slack message), until it ends. */
     watch: async (runId: string, target: string, messageId: string) =>

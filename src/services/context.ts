@@ -31,7 +31,8 @@ export interface ServiceContext {
   store(): Promise<Store>;
   /** The evaluation queue of this store (named after the store's id, so stores sharing a Redis stay apart). */
   queue(): Promise<Queue.Queue<ChunkJob>>;
-  scheduleQueue(): Queue.Queue;
+  /** The schedule queue of this store (see openScheduleQueue). */
+  scheduleQueue(): Promise<Queue.Queue>;
   /** One provider per model alias, kept for the life of the services (replayed files are read once). */
   providerOf(model: ModelConfig): ModelProvider;
   /** The models of data/models.yml replayed from the release. */
@@ -50,7 +51,7 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
   let store: Promise<Store> | undefined;
   let queue: Promise<Queue.Queue<ChunkJob>> | undefined;
   const stops: (() => void)[] = [];
-  let scheduleQueue: Queue.Queue | undefined;
+  let scheduleQueue: Promise<Queue.Queue> | undefined;
   const providers = new Map<string, ModelProvider>();
   const getRelease = () => (release ??= Release.fromEnv(env));
   const getTokenizer = () => (tokenizer ??= createRougeTokenizer());
@@ -70,7 +71,8 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
     store: () => (store ??= Store.open(env)),
     queue: () => (queue ??= (store ??= Store.open(env)).then(async (s) => openEvalQueue(env, await s.id()))),
     onClose: (stop) => void stops.push(stop),
-    scheduleQueue: () => (scheduleQueue ??= openScheduleQueue(env)),
+    scheduleQueue: () =>
+      (scheduleQueue ??= (store ??= Store.open(env)).then(async (s) => openScheduleQueue(env, await s.id()))),
     providerOf(model) {
       if (!providers.has(model.alias)) {
         providers.set(
@@ -87,7 +89,7 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
       await tokenizer?.close();
       // Closing fails only if the connection is already gone, which is what closing wants.
       await queue?.then((q) => q.close()).catch(() => {});
-      await scheduleQueue?.close().catch(() => {});
+      await scheduleQueue?.then((q) => q.close()).catch(() => {});
       // A store that never opened has nothing to close (its error was reported where it was needed).
       await store?.then(
         (s) => s.close(),

@@ -2,7 +2,9 @@
 import { Socket } from 'node:net';
 import { UserError } from '../base/errors.js';
 import { loadModels, registryPath } from '../models/registry.js';
-import { redisUrl } from '../queue/eval-queue.js';
+import { openEvalQueue } from '../queue/eval-queue.js';
+import { evictionProblem, redisHealth, unknownPolicyWarning } from '../queue/redis-health.js';
+import { redisUrl, shownRedisUrl } from '../queue/settings.js';
 import { releaseRoot } from '../release/data-dir.js';
 import { jcbHome, releaseLocation } from '../release/locate.js';
 import { storeLocation } from '../store/store.js';
@@ -43,6 +45,24 @@ function pingRedis(url: string, timeoutMs = 1500): Promise<string> {
   });
 }
 
+/** Whether the Redis that answers PING keeps every key (Bull needs maxmemory-policy noeviction). */
+async function evictionCheck(env: NodeJS.ProcessEnv): Promise<{ ok: boolean; detail: string }> {
+  // A queue object only for its Redis client: nothing is read or written under its name.
+  const queue = openEvalQueue(env, 'doctor');
+  try {
+    const health = await redisHealth(queue.client);
+    const problem = evictionProblem(health);
+    if (problem) return { ok: false, detail: `answers PING, but ${problem} (see README)` };
+    const unknown = unknownPolicyWarning(health);
+    return {
+      ok: true,
+      detail: unknown ? `answers PING; warning: ${unknown}` : 'answers PING, maxmemory-policy noeviction',
+    };
+  } finally {
+    await queue.close().catch(() => {});
+  }
+}
+
 /** Checks the release (sizes against the manifest), the store (opened by `openStore`), the registry and Redis. */
 export async function doctor(env: NodeJS.ProcessEnv, openStore: () => Promise<string>): Promise<DoctorItem[]> {
   const items: DoctorItem[] = [
@@ -74,12 +94,21 @@ export async function doctor(env: NodeJS.ProcessEnv, openStore: () => Promise<st
   } catch (err) {
     items.push({ what: 'model registry', where: registryPath(env), ok: false, detail: reason(err) });
   }
-  const url = redisUrl(env);
-  const shown = url.replace(/\/\/[^@/]*@/, '//***@'); // never print a password
+  let url: string;
+  try {
+    url = redisUrl(env);
+  } catch (err) {
+    items.push({ what: 'Redis', where: 'REDIS_URL', ok: false, detail: reason(err) });
+    return items;
+  }
+  const shown = shownRedisUrl(env); // never print a password
   try {
     const reply = await pingRedis(url);
-    const ok = reply.includes('PONG');
-    items.push({ what: 'Redis', where: shown, ok, detail: ok ? 'answers PING' : `answers "${reply}"` });
+    if (!reply.includes('PONG')) {
+      items.push({ what: 'Redis', where: shown, ok: false, detail: `answers "${reply}"` });
+      return items;
+    }
+    items.push({ what: 'Redis', where: shown, ...(await evictionCheck(env)) });
   } catch (err) {
     items.push({
       what: 'Redis',

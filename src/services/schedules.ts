@@ -4,7 +4,14 @@ import { findTask } from '../evaluation/documents.js';
 import { coverageOf, scoreOrNull, type Coverage } from '../leaderboard/coverage.js';
 import { scoreInterval, type Interval } from '../metrics/bootstrap.js';
 import { ensureReachable } from '../queue/eval-queue.js';
-import { installSchedules, loadSchedules, type Schedule, type ScheduleJob } from '../queue/schedules.js';
+import {
+  claimFire,
+  installSchedules,
+  loadSchedules,
+  type FireOptions,
+  type Schedule,
+  type ScheduleJob,
+} from '../queue/schedules.js';
 import type { Store } from '../store/store.js';
 import type { Shot } from '../tasks/types.js';
 import { TASKS } from '../../tasks/index.js';
@@ -107,12 +114,13 @@ export function scheduleServices(ctx: ServiceContext) {
     async startScheduler(
       onFire: (schedule: string, runIds: string[]) => Promise<void>,
     ): Promise<{ added: number; removed: number }> {
-      const q = ctx.scheduleQueue();
+      const q = await ctx.scheduleQueue();
       await ensureReachable(q, ctx.env);
       const installed = await installSchedules(q, loadSchedules(ctx.env));
       q.process('schedule', 1, async (job) => {
-        const sc = loadSchedules(ctx.env).find((x) => x.name === (job.data as unknown as ScheduleJob).schedule);
-        if (!sc) return;
+        const sc = loadSchedules(ctx.env).find((x) => x.name === (job.data as ScheduleJob).schedule);
+        // Each slot once, from the current timer only, whatever Bull or other bots fire.
+        if (!sc || !(await claimFire(q, sc, job.opts as FireOptions))) return;
         const runIds: string[] = [];
         for (const model of sc.models) {
           const task = sc.tasks === 'all' ? 'all' : sc.tasks.join(',');

@@ -32,8 +32,10 @@ export class SideTables {
       .execute();
   }
 
-  async closeNotification(runId: string): Promise<void> {
-    await this.db.updateTable('run_notifications').set({ done: 1 }).where('run_id', '=', runId).execute();
+  /** Closes a run's notification; true only for the one caller (of any process) that closed it. */
+  async closeNotification(runId: string): Promise<boolean> {
+    const q = this.db.updateTable('run_notifications').set({ done: 1 }).where('run_id', '=', runId);
+    return Number((await q.where('done', '=', 0).executeTakeFirst()).numUpdatedRows) === 1;
   }
 
   async lastDigest(schedule: string): Promise<{ posted_at: string; scores: string } | undefined> {

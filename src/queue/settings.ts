@@ -1,0 +1,78 @@
+// The queue's settings from the environment, checked: a malformed REDIS_URL or a number that is no
+// number is refused in one line, never replaced by a default (which would queue into another Redis,
+// or lock jobs for a time nobody chose).
+import { UserError } from '../base/errors.js';
+
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/**
+ * REDIS_URL (default redis://127.0.0.1:6379), checked: `redis://` or `rediss://`, a host, a port of
+ * 1–65535 if given, a database number if given. Errors: UserError naming the variable and the form,
+ * without echoing the value (it may hold a password).
+ */
+export function redisUrl(env: NodeJS.ProcessEnv): string {
+  const raw = env.REDIS_URL?.trim();
+  if (!raw) return DEFAULT_REDIS_URL;
+  const refuse = (why: string) =>
+    new UserError(
+      `REDIS_URL is not a Redis URL (${why}).`,
+      'Set it as redis://[user:password@]host[:port][/db] (rediss:// for TLS), or unset it for redis://127.0.0.1:6379.',
+    );
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw refuse('it does not parse as a URL');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    throw refuse(`its scheme is ${url.protocol.slice(0, 12)}`);
+  if (!url.hostname) throw refuse('it names no host');
+  if (url.port && !(Number(url.port) >= 1 && Number(url.port) <= 65535)) throw refuse('its port is out of range');
+  if (url.pathname && url.pathname !== '/' && !/^\/\d+$/.test(url.pathname))
+    throw refuse('its path is no database number');
+  return raw;
+}
+
+/** REDIS_URL without its password, for the operator's terminal. */
+export function shownRedisUrl(env: NodeJS.ProcessEnv): string {
+  return redisUrl(env).replace(/\/\/[^@/]*@/, '//***@');
+}
+
+/** The numeric settings of the queue, each an environment variable with its default. */
+export const QUEUE_NUMBERS = {
+  /** Documents a job covers: small enough that a stalled job costs little to redo. */
+  JCB_QUEUE_CHUNK: 25,
+  /** A dead worker's job is taken again after this lock expires (ms). */
+  JCB_QUEUE_LOCK_MS: 8_000,
+  /** How often queued runs are checked for documents with no job (ms). */
+  JCB_RECONCILE_MS: 60_000,
+  /** A run that stored nothing for this long is shown as stalled (ms). */
+  JCB_STALLED_MS: 600_000,
+  /** How long a stopped worker lets the documents in flight finish (ms). */
+  JCB_SHUTDOWN_GRACE_MS: 30_000,
+} as const;
+
+/**
+ * A numeric queue setting: its default when unset or empty, else a positive integer. Errors: UserError
+ * naming the variable, when it is anything else.
+ */
+export function queueNumber(env: NodeJS.ProcessEnv, name: keyof typeof QUEUE_NUMBERS): number {
+  const raw = env[name]?.trim();
+  if (!raw) return QUEUE_NUMBERS[name];
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new UserError(
+      `${name} must be a whole number above 0 (it is "${raw.slice(0, 20)}").`,
+      `Unset it for the default, ${QUEUE_NUMBERS[name]}.`,
+    );
+  return n;
+}
+
+/**
+ * Checks every queue setting at once, so that a worker or the bot refuses a bad one at start rather
+ * than at its first job. Errors: the first bad setting's UserError.
+ */
+export function checkQueueSettings(env: NodeJS.ProcessEnv): void {
+  redisUrl(env);
+  for (const name of Object.keys(QUEUE_NUMBERS) as (keyof typeof QUEUE_NUMBERS)[]) queueNumber(env, name);
+}

@@ -1,0 +1,66 @@
+// Why a queued run is not moving, read from Redis where the workers left it: keys evicted, jobs failed
+// (their error, not only inside Redis), jobs every worker declined (and why), or no worker at all.
+import type Queue from 'bull';
+import { describeEngine } from './assumptions.js';
+import type { ChunkJob } from './eval-queue.js';
+import { evictionProblem, redisHealth } from './redis-health.js';
+
+/** What one look at the queue says, shared by every run shown at once. */
+export interface QueueView {
+  /** Why Redis may lose jobs (an evicting policy), if it may. */
+  eviction?: string;
+  /** Processes taking this queue's jobs; undefined where Redis refuses CLIENT LIST. */
+  workers?: number;
+  jobs: { state: 'waiting' | 'delayed' | 'active' | 'failed'; job: Queue.Job<ChunkJob> }[];
+}
+
+const STATES = ['waiting', 'delayed', 'active', 'failed'] as const;
+
+/** Reads the queue once: Redis's policy, the workers connected, the jobs waiting, held or failed. */
+export async function viewQueue(queue: Queue.Queue<ChunkJob>): Promise<QueueView> {
+  const eviction = evictionProblem(await redisHealth(queue.client));
+  const workers = await queue.getWorkers().then(
+    (w) => (Array.isArray(w) ? w.length : undefined),
+    () => undefined,
+  );
+  const jobs = (
+    await Promise.all(
+      STATES.map(async (state) => (await queue.getJobs([state])).filter(Boolean).map((job) => ({ state, job }))),
+    )
+  ).flat();
+  return { eviction, workers, jobs };
+}
+
+/**
+ * Why run `runId` (queued or running, `missing` documents not yet stored) is not moving, or undefined
+ * when nothing is wrong that the queue shows. `missing(job)` says whether a job still has documents to
+ * store (a failed job whose documents were stored since by another is no cause).
+ */
+export function stallCause(view: QueueView, runId: string, missing: (job: ChunkJob) => boolean): string | undefined {
+  if (view.eviction) return view.eviction;
+  const mine = view.jobs.filter((j) => j.job.data.runId === runId);
+  const failed = mine.filter((j) => j.state === 'failed' && missing(j.job.data));
+  // A job held by a worker that has just declined it (its copy waits, declined) is no progress.
+  const docsOf = (d: ChunkJob) => `${d.task}\u0000${d.docIds.join('\u0000')}`;
+  const declinedDocs = new Set(
+    mine.filter((j) => j.state !== 'failed' && j.job.data.declined).map((j) => docsOf(j.job.data)),
+  );
+  const pending = mine.filter(
+    (j) => j.state !== 'failed' && !(j.state === 'active' && declinedDocs.has(docsOf(j.job.data))),
+  );
+  const active = pending.some((j) => j.state === 'active');
+  if (failed.length && !active) {
+    const first = failed[0].job;
+    return `${failed.length} job${failed.length > 1 ? 's' : ''} failed after ${first.attemptsMade} attempts: ${(first.failedReason ?? 'no reason given').slice(0, 200)}`;
+  }
+  const declined = pending.map((j) => j.job.data).filter((d) => d.declined);
+  if (!active && declined.length && declined.length === pending.length) {
+    const times = declined.reduce((n, d) => n + d.declined!.count, 0);
+    const engine = declined[0].assumes?.engine;
+    const wanted = engine ? ` with ${describeEngine(engine)} as configured` : '';
+    return `waiting for a worker${wanted}: declined ${times} times (last: ${declined[0].declined!.reason})`;
+  }
+  if (!active && pending.length && view.workers === 0)
+    return 'waiting for a worker: none is taking jobs from this queue';
+  return undefined;
+}

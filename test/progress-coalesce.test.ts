@@ -1,0 +1,139 @@
+// Issue 24: Slack progress edits are coalesced (only on change, at most one per message every 3 s, the
+// final state at once) and a 429 with Retry-After delays only that message's edit. Fake clock; the
+// services and Slack are stand-ins that record what they are asked (the tracker only reads status).
+import { ErrorCode } from '@slack/web-api';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { trackProgress } from '../handlers/progress.js';
+import type { RunProgress, Services } from '../src/services/index.js';
+
+interface FakeRun {
+  done: number;
+  status: string;
+}
+
+function progressOf(id: string, r: FakeRun, startedAt: number): RunProgress {
+  return {
+    run: {
+      id,
+      model: 'baseline',
+      provider: 'baseline',
+      engine: '{}',
+      shot: 'one',
+      tasks: '["mr"]',
+      doc_limit: null,
+      status: r.status,
+      created_at: new Date(startedAt).toISOString(),
+      updated_at: new Date(startedAt).toISOString(),
+      planned: 100,
+      started_by: null,
+      max_cost_usd: null,
+      budget_since: null,
+    },
+    planned: 100,
+    done: r.done,
+    failed: 0,
+    elapsedMs: Date.now() - startedAt,
+    etaMs: r.done ? ((Date.now() - startedAt) / r.done) * (100 - r.done) : undefined,
+    scores: [],
+    usage: { input: 0, cachedInput: 0, output: 0, reasoning: 0, costUsd: null },
+    previous: {},
+    firstFailure: null,
+  };
+}
+
+describe('progress messages in Slack', () => {
+  beforeEach(() => vi.useFakeTimers({ now: Date.parse('2026-12-03T00:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  /** Two runs watched; Slack answers 429 (Retry-After 10 s) to run B's edits while `limitB` is set. */
+  function setup() {
+    const start = Date.now();
+    const runs: Record<string, FakeRun> = { A: { done: 0, status: 'running' }, B: { done: 0, status: 'running' } };
+    const watched = new Set(['A', 'B']);
+    let limitB = false;
+    const edits: { run: string; at: number; text: string }[] = [];
+    const posts: { run: string; at: number }[] = [];
+    const services = {
+      watched: async (prefix: string) =>
+        prefix === 'slack:'
+          ? [...watched].map((id) => ({ run_id: id, target: 'slack:C1', message_id: `ts-${id}` }))
+          : [],
+      status: async (id: string) => [progressOf(id, runs[id], start)],
+      runState: async (id: string) => runs[id].status,
+      unwatch: async (id: string) => watched.delete(id),
+      digest: async () => [],
+    } as unknown as Services;
+    const client = {
+      chat: {
+        update: async (m: { ts: string; text: string }) => {
+          const run = m.ts.slice(3);
+          if (run === 'B' && limitB)
+            throw Object.assign(new Error('rate limited'), { code: ErrorCode.RateLimitedError, retryAfter: 10 });
+          edits.push({ run, at: Date.now() - start, text: m.text });
+          return { ok: true };
+        },
+        postMessage: async (m: { thread_ts: string }) => {
+          posts.push({ run: m.thread_ts.slice(3), at: Date.now() - start });
+          return { ok: true };
+        },
+      },
+    };
+    const stop = trackProgress(services, client as never, (err) => {
+      throw err;
+    });
+    return { runs, edits, posts, stop, setLimitB: (v: boolean) => (limitB = v) };
+  }
+
+  it('edits only when what it says changes, at most once every 3 s, and the final state at once', async () => {
+    const t = setup();
+    // 20 s with nothing changing but the clock: the first edit only.
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(t.edits.filter((e) => e.run === 'A')).toHaveLength(1);
+    // A document every 200 ms for 12 s: coalesced to one edit per 3 s at most.
+    for (let i = 0; i < 60; i++) {
+      t.runs.A.done++;
+      await vi.advanceTimersByTimeAsync(200);
+    }
+    const during = t.edits.filter((e) => e.run === 'A' && e.at > 20_000);
+    expect(during.length).toBeGreaterThanOrEqual(3);
+    expect(during.length).toBeLessThanOrEqual(5);
+    const times = t.edits.filter((e) => e.run === 'A').map((e) => e.at);
+    for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(3000);
+    // It finishes right after an edit: the final state is not held back by the 3 s.
+    const before = t.edits.length;
+    while (t.edits.length === before) {
+      t.runs.A.done++;
+      await vi.advanceTimersByTimeAsync(1000);
+    }
+    const lastEdit = t.edits[t.edits.length - 1].at;
+    t.runs.A.done = 100;
+    t.runs.A.status = 'finished';
+    await vi.advanceTimersByTimeAsync(1000);
+    const final = t.edits.filter((e) => e.run === 'A').pop()!;
+    expect(final.text).toMatch(/100\/100 \(finished\)/);
+    expect(final.at - lastEdit).toBeLessThanOrEqual(1000);
+    expect(t.posts.filter((p) => p.run === 'A')).toHaveLength(1);
+    t.stop();
+  });
+
+  it('a 429 with Retry-After delays only that message, and only as long as Slack says', async () => {
+    const t = setup();
+    await vi.advanceTimersByTimeAsync(1000);
+    t.setLimitB(true);
+    for (let i = 0; i < 40; i++) {
+      t.runs.A.done++;
+      t.runs.B.done++;
+      await vi.advanceTimersByTimeAsync(500);
+    }
+    // 20 s: A goes on every 3 s; B was refused once and asked again only after 10 s.
+    expect(t.edits.filter((e) => e.run === 'A').length).toBeGreaterThanOrEqual(6);
+    t.setLimitB(false);
+    const refusedAt = 1000;
+    await vi.advanceTimersByTimeAsync(12_000);
+    const b = t.edits.filter((e) => e.run === 'B');
+    expect(b[0].at).toBeLessThanOrEqual(refusedAt);
+    expect(b[1].at).toBeGreaterThanOrEqual(20_000);
+    expect(b[b.length - 1].text).toMatch(/40\/100/);
+    t.stop();
+  });
+});

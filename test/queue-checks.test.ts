@@ -1,0 +1,345 @@
+// Issue 24: what a worker, the bot, doctor and status assume of shared state is checked, and a run that
+// does not move says why. Redis servers of the test's own (ports from JCB_TEST_REDIS_PORT, default 6440).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { progressMessage } from '../handlers/blocks/progress.js';
+import { UserError } from '../src/base/errors.js';
+import { renderStatus } from '../src/cli/render.js';
+import type { ChunkJob } from '../src/queue/eval-queue.js';
+import { openEvalQueue } from '../src/queue/eval-queue.js';
+import { QUEUE_NUMBERS, queueNumber, redisUrl } from '../src/queue/settings.js';
+import { stallCause, type QueueView } from '../src/queue/stall-cause.js';
+import { Store } from '../src/store/store.js';
+import { createServices } from '../src/services/index.js';
+import { ownRedis, waitFor } from './own-redis.js';
+import { FIXTURE_ENV, freshStore, inThreadTokenizer, localChatServer, TEST_MODELS, type TestStore } from './helpers.js';
+
+const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
+/** A CLI run to its end: exit code and stderr. */
+function jcb(args: string[], env: Record<string, string>): { code: number | null; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  return { code: r.status, stderr: r.stderr };
+}
+
+function testEnv(store: TestStore, models: string, extra: Record<string, string> = {}): Record<string, string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-qc-'));
+  writeFileSync(path.join(dir, 'models.yml'), TEST_MODELS + models);
+  return {
+    ...FIXTURE_ENV,
+    JCB_MODELS: path.join(dir, 'models.yml'),
+    JCB_QUEUE_PREFIX: `jcbqc-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    JCB_QUEUE_LOCK_MS: '1500',
+    JCB_RECONCILE_MS: '600000',
+    ...store.env,
+    ...extra,
+  };
+}
+
+const live = (alias: string, url: string) =>
+  `  ${alias}:\n    provider: openai-compatible\n    model: m\n    baseUrl: ${url}\n    concurrency: 1\n    maxRetries: 0\n`;
+
+describe('queue settings from the environment', () => {
+  it('REDIS_URL is a redis:// or rediss:// URL with a host, else refused in one line that does not echo it', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.webUrl(), fc.constantFrom('garbage', 'redis://', 'localhost:6379')),
+        (raw) => {
+          let accepted: string | undefined;
+          try {
+            accepted = redisUrl({ REDIS_URL: raw });
+          } catch (err) {
+            expect(err).toBeInstanceOf(UserError);
+            expect((err as Error).message).toMatch(/^REDIS_URL is not a Redis URL \([^\n]*\)\.$/);
+            if (raw.trim().length > 8) expect((err as Error).message).not.toContain(raw.trim());
+            return;
+          }
+          if (!raw.trim()) expect(accepted).toBe('redis://127.0.0.1:6379');
+          else {
+            expect(accepted).toBe(raw.trim());
+            expect(new URL(accepted).protocol).toMatch(/^rediss?:$/);
+            expect(new URL(accepted).hostname).not.toBe('');
+          }
+        },
+      ),
+    );
+    for (const bad of ['garbage', 'http://127.0.0.1:6379', 'redis://', 'redis://h:70000', 'redis://h/x'])
+      expect(() => redisUrl({ REDIS_URL: bad })).toThrow(/^REDIS_URL is not a Redis URL/);
+    expect(redisUrl({ REDIS_URL: 'rediss://:pw@cache.example:6380/2' })).toBe('rediss://:pw@cache.example:6380/2');
+  });
+
+  it('every numeric queue setting refuses what is not a whole number above 0, and is its default when unset', () => {
+    for (const name of Object.keys(QUEUE_NUMBERS) as (keyof typeof QUEUE_NUMBERS)[]) {
+      expect(queueNumber({}, name)).toBe(QUEUE_NUMBERS[name]);
+      expect(queueNumber({ [name]: '' }, name)).toBe(QUEUE_NUMBERS[name]);
+      expect(queueNumber({ [name]: '1500' }, name)).toBe(1500);
+      for (const bad of ['abc', '0', '-5', '1.5', '1e400'])
+        expect(() => queueNumber({ [name]: bad }, name)).toThrow(new RegExp(`^${name} must be a whole number above 0`));
+    }
+  });
+
+  it('jcb eval --queue, jcb worker and jcb bot with REDIS_URL=garbage: one line, exit 1, nothing stored', async () => {
+    const store = await freshStore('sqlite');
+    const env = testEnv(store, '', { REDIS_URL: 'garbage' });
+    for (const args of [['eval', 'mr', 'gpt-4o', '--queue'], ['worker'], ['bot']]) {
+      const r = jcb(args, env);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        /^jcb: REDIS_URL is not a Redis URL \(it does not parse as a URL\)\. Set it as redis:\/\/.*\n$/,
+      );
+    }
+    // A number that is no number is refused before a run is created, not at its first chunk.
+    const s = createServices({ env: { ...env, REDIS_URL: '', JCB_QUEUE_CHUNK: 'ten' } });
+    await expect(s.enqueueEvaluation({ task: 'mr', model: 'gpt-4o', shot: 'one' })).rejects.toThrow(
+      /^JCB_QUEUE_CHUNK must be a whole number above 0 \(it is "ten"\)\.$/,
+    );
+    expect(await s.runs()).toEqual([]);
+    await s.close();
+  });
+});
+
+describe('a Redis that may evict keys', () => {
+  const redis = ownRedis(0, ['--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru']);
+  const refusing = ownRedis(1, ['--rename-command', 'CONFIG', '""']);
+  let store: TestStore;
+  const open: { close(): Promise<void> }[] = [];
+  beforeAll(async () => {
+    await Promise.all([redis.start(), refusing.start()]);
+    store = await freshStore('sqlite');
+  });
+  afterAll(async () => {
+    await Promise.all(open.map((s) => s.close()));
+    await Promise.all([redis.kill(), refusing.kill()]);
+  });
+  const services = (env: Record<string, string>) => {
+    const s = createServices({ env, tokenizer: inThreadTokenizer() });
+    open.push(s);
+    return s;
+  };
+
+  it('is refused by the worker and by eval --queue, named by doctor, and named by status instead of an ETA', async () => {
+    const env = testEnv(store, '', { REDIS_URL: redis.url });
+    await expect(services(env).startWorker(1)).rejects.toThrow(
+      /^This worker does not start: Redis may evict keys \(maxmemory-policy allkeys-lru\): queued jobs vanish and runs stall\. Set maxmemory-policy noeviction\.$/,
+    );
+    const producer = services(env);
+    await expect(producer.enqueueEvaluation({ task: 'mr', model: 'gpt-4o', shot: 'one' })).rejects.toThrow(
+      /^The evaluation queue cannot be used: Redis may evict keys \(maxmemory-policy allkeys-lru\)/,
+    );
+    const redisItem = (await producer.doctor()).find((i) => i.what === 'Redis')!;
+    expect(redisItem).toMatchObject({ ok: false, detail: expect.stringContaining('maxmemory-policy allkeys-lru') });
+    // A run queued while the policy was right; then someone changes it.
+    redis.cli('config', 'set', 'maxmemory-policy', 'noeviction');
+    const queued = await producer.enqueueEvaluation({ task: 'mr', model: 'gpt-4o', shot: 'one' });
+    expect((await producer.doctor()).find((i) => i.what === 'Redis')).toMatchObject({ ok: true });
+    redis.cli('config', 'set', 'maxmemory-policy', 'volatile-lru');
+    const [p] = await producer.status(queued.run.id);
+    expect(p.cause).toMatch(/^Redis may evict keys \(maxmemory-policy volatile-lru\)/);
+    expect(p.etaMs).toBeUndefined();
+    expect(renderStatus([p])).toContain('not moving: Redis may evict keys (maxmemory-policy volatile-lru)');
+    expect(progressMessage(p).text).toMatch(/not moving: Redis may evict keys/);
+    expect(progressMessage(p).text).not.toMatch(/left/);
+  });
+
+  it('where CONFIG is refused: the worker starts and warns to check by hand; doctor says the same', async () => {
+    const env = testEnv(store, '', { REDIS_URL: refusing.url });
+    const logs: string[] = [];
+    const s = services(env);
+    await s.startWorker(1, (m) => logs.push(m));
+    expect(logs).toContainEqual(
+      expect.stringMatching(
+        /^warning: Redis refused CONFIG GET maxmemory-policy: check by hand that it is noeviction \(README/,
+      ),
+    );
+    expect((await s.doctor()).find((i) => i.what === 'Redis')).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining('check by hand that it is noeviction'),
+    });
+  });
+});
+
+describe('jobs carry what they assume', () => {
+  let store: TestStore;
+  const open: { close(): Promise<void> }[] = [];
+  const services = (env: Record<string, string>) => {
+    const s = createServices({ env, tokenizer: inThreadTokenizer() });
+    open.push(s);
+    return s;
+  };
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+    await store?.drop();
+  });
+
+  it('a worker with another server for the alias, or without it, leaves the jobs to one that matches', async () => {
+    store = await freshStore('sqlite');
+    const [a, b] = await Promise.all([localChatServer(() => '["W"]', 20), localChatServer(() => '["W"]', 20)]);
+    try {
+      const envA = testEnv(store, live('slow', a.url), { JCB_QUEUE_CHUNK: '1' });
+      const envB = { ...testEnv(store, live('slow', b.url)), JCB_QUEUE_PREFIX: envA.JCB_QUEUE_PREFIX };
+      const envC = { ...testEnv(store, ''), JCB_QUEUE_PREFIX: envA.JCB_QUEUE_PREFIX };
+      const producer = services(envA);
+      const queued = await producer.enqueueEvaluation({ task: 'mr', model: 'slow', shot: 'zero', noCache: true });
+      const logs = { b: [] as string[], c: [] as string[] };
+      await services(envB).startWorker(1, (m) => logs.b.push(m));
+      await services(envC).startWorker(1, (m) => logs.c.push(m));
+      // Both decline, several times; status says what the run waits for, and never gives an ETA.
+      let cause = '';
+      await waitFor(async () => {
+        const [p] = await producer.status(queued.run.id);
+        expect(p.etaMs).toBeUndefined();
+        cause = p.cause ?? '';
+        return Number(/declined (\d+) times/.exec(cause)?.[1] ?? 0) >= 4;
+      });
+      expect(cause).toMatch(
+        new RegExp(
+          `^waiting for a worker with m at ${a.url.replace(/[.]/g, '\\.')} as configured: declined \\d+ times \\(last: .+\\)$`,
+        ),
+      );
+      expect(b.calls()).toBe(0);
+      expect(a.calls()).toBe(0);
+      expect(logs.b.filter((m) => m.includes('not taken here'))).toEqual([
+        `run ${queued.run.id}: not taken here (this worker's slow differs in baseUrl: m at ${b.url}, the run's m at ${a.url}); left for a worker that matches`,
+      ]);
+      expect(logs.c.filter((m) => m.includes('not taken here'))).toEqual([
+        `run ${queued.run.id}: not taken here (Unknown model "slow"); left for a worker that matches`,
+      ]);
+      expect((await producer.status(queued.run.id))[0]).toMatchObject({ done: 0, failed: 0 });
+      // The worker that matches takes every job; the others never computed one.
+      await services(envA).startWorker(1);
+      await waitFor(async () => (await producer.status(queued.run.id))[0].run.status === 'finished', 60_000);
+      expect(a.calls()).toBe(queued.documents);
+      expect(b.calls()).toBe(0);
+      expect((await producer.show(queued.run.id)).documents.done).toBe(queued.documents);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('--run of an id not stored is refused with the nearest ids, and nothing is created', async () => {
+    store = await freshStore('sqlite');
+    const s = services(testEnv(store, ''));
+    const { run } = await s.evaluate({ task: 'mr', model: 'gpt-4o', shot: 'one' });
+    const typo = `${run.id.slice(0, -1)}${run.id.endsWith('x') ? 'y' : 'x'}`;
+    for (const attempt of [
+      () => s.evaluate({ task: 'mr', model: 'gpt-4o', shot: 'one', runId: typo }),
+      () => s.enqueueEvaluation({ task: 'mr', model: 'gpt-4o', shot: 'one', runId: typo }),
+    ])
+      await expect(attempt()).rejects.toMatchObject({
+        message: `No run "${typo}" to resume.`,
+        hint: `Nearest: ${run.id}. Leave out --run to start a new run.`,
+      });
+    expect((await s.runs()).map((r) => r.run.id)).toEqual([run.id]);
+  });
+
+  it('a cancelled run shows no ETA and is listed by status only when asked for all', async () => {
+    store = await freshStore('sqlite');
+    const model = await localChatServer(() => '["W"]', 300);
+    try {
+      const env = testEnv(store, live('slow', model.url), { JCB_QUEUE_CHUNK: '1' });
+      const producer = services(env);
+      const queued = await producer.enqueueEvaluation({ task: 'mr', model: 'slow', shot: 'zero', noCache: true });
+      await services(env).startWorker(1);
+      await waitFor(async () => (await producer.status(queued.run.id))[0].done >= 1);
+      expect((await producer.status(queued.run.id))[0].etaMs).toBeGreaterThan(0);
+      await producer.cancel(queued.run.id);
+      const [p] = await producer.status(queued.run.id);
+      expect(p).toMatchObject({ run: { status: 'cancelled' }, etaMs: undefined });
+      expect(renderStatus([p])).not.toMatch(/left/);
+      expect(progressMessage(p).text).not.toMatch(/left/);
+      expect((await producer.status()).map((r) => r.run.id)).not.toContain(queued.run.id);
+      expect((await producer.status(undefined, { all: true })).map((r) => r.run.id)).toContain(queued.run.id);
+    } finally {
+      await model.close();
+    }
+  });
+});
+
+describe('runs that do not move say why', () => {
+  let store: TestStore;
+  const open: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+    await store?.drop();
+  });
+
+  it('reconciliation backs off from a run whose jobs keep vanishing, and status names the likely cause', async () => {
+    store = await freshStore('sqlite');
+    const env = testEnv(store, '', { JCB_RECONCILE_MS: '200' });
+    const producer = createServices({ env, tokenizer: inThreadTokenizer() });
+    open.push(producer);
+    const queued = await producer.enqueueEvaluation({ task: 'mr', model: 'gpt-4o', shot: 'one' });
+    // Something keeps emptying the queue (an evicting or wiped Redis).
+    const opened = await Store.open(env);
+    const q = openEvalQueue(env, await opened.id());
+    await opened.close();
+    const thief = setInterval(() => void q.empty().catch(() => {}), 50);
+    try {
+      const logs: string[] = [];
+      await producer.startReconciler((m) => logs.push(m));
+      await waitFor(async () => logs.some((m) => m.includes('lost 4 rounds in a row')));
+      const requeued = logs.filter((m) => m.includes('had no job'));
+      const backoffs = logs.filter((m) => m.includes('rounds in a row'));
+      // Rounds 1 to 4 re-queued; after 2, 3 and 4 losses it waited 1, 3 and 7 rounds before the next.
+      expect(requeued).toHaveLength(4);
+      expect(backoffs).toEqual([
+        expect.stringMatching(
+          /its jobs were lost 2 rounds in a row \(Redis emptied or wiped by someone\?\); next check in 2 rounds$/,
+        ),
+        expect.stringMatching(/lost 3 rounds in a row .*; next check in 4 rounds$/),
+        expect.stringMatching(/lost 4 rounds in a row .*; next check in 8 rounds$/),
+      ]);
+      const [p] = await producer.status(queued.run.id);
+      expect(p.cause).toMatch(
+        /documents had no job in Redis \(restarted empty, evicting or wiped\?\) and were queued again|waiting for a worker/,
+      );
+      expect(p.etaMs).toBeUndefined();
+    } finally {
+      clearInterval(thief);
+      await q.close();
+    }
+  });
+
+  it('failed jobs are named with their error and attempts; jobs every worker declined, with what they wait for', () => {
+    const job = (data: Partial<ChunkJob>, extra: Record<string, unknown> = {}) =>
+      ({ data: { runId: 'r1', task: 'mr', docIds: ['a'], noCache: false, ...data }, ...extra }) as never;
+    const view: QueueView = {
+      workers: 2,
+      jobs: [
+        { state: 'failed', job: job({}, { attemptsMade: 3, failedReason: 'ENOSPC: no space left on device' }) },
+        { state: 'waiting', job: job({ docIds: ['b'] }) },
+      ],
+    };
+    expect(stallCause(view, 'r1', () => true)).toBe('1 job failed after 3 attempts: ENOSPC: no space left on device');
+    // Its documents were stored since by another job: no longer a cause.
+    expect(stallCause(view, 'r1', () => false)).toBeUndefined();
+    const declined = {
+      assumes: {
+        storeId: 's',
+        engine: { provider: 'openai-compatible', model: 'm', baseUrl: 'http://gpu1:8000/v1' },
+        scoring: '1',
+      },
+      declined: { reason: 'OPENAI_KEY is not set', count: 3, by: 'w1' },
+    };
+    const waiting: QueueView = {
+      workers: 1,
+      jobs: [
+        { state: 'delayed', job: job(declined) },
+        { state: 'active', job: job(declined) },
+      ],
+    };
+    expect(stallCause(waiting, 'r1', () => true)).toBe(
+      'waiting for a worker with m at http://gpu1:8000/v1 as configured: declined 3 times (last: OPENAI_KEY is not set)',
+    );
+    expect(stallCause({ workers: 0, jobs: [{ state: 'waiting', job: job({}) }] }, 'r1', () => true)).toBe(
+      'waiting for a worker: none is taking jobs from this queue',
+    );
+    expect(stallCause({ workers: 1, jobs: [{ state: 'active', job: job({}) }] }, 'r1', () => true)).toBeUndefined();
+  });
+});
