@@ -9,7 +9,16 @@ import { runParent, runReplies } from './blocks/run.js';
 import type { BotConfig } from './config.js';
 import { Safety } from './safety.js';
 import { Semaphore } from '../src/models/limits.js';
-import { requireOwnerOrAdmin } from '../src/policy/ownership.js';
+import { authorize, may, type Act } from '../src/policy/acts.js';
+
+/** A listener of the registry (handlers/index.ts): what it answers and which acts it can lead to. */
+export interface Listener {
+  kind: 'command' | 'action' | 'view' | 'shortcut' | 'event' | 'message';
+  /** The command, action id, callback id or event type (`im` for direct messages). */
+  id: string;
+  acts: readonly Act[];
+  handler: (args: never) => Promise<void>;
+}
 
 export interface BotContext {
   services: Services;
@@ -52,9 +61,14 @@ export async function post(client: WebClient, channel: string, message: Message,
 }
 
 /** Refuses (UserError, answered ephemerally) unless the user started run `runId` or is an admin. */
-export async function requireOwner(ctx: BotContext, runId: string, userId: string, verb: string): Promise<void> {
+export async function requireOwner(
+  ctx: BotContext,
+  runId: string,
+  userId: string,
+  act: 'cancel' | 'requeue' | 'judge',
+): Promise<void> {
   const run = await ctx.services.findRun(runId);
-  if (run) requireOwnerOrAdmin(run, userId, ctx.config.admins, verb);
+  authorize(act, { user: userId, run: run ?? undefined }, ctx.config);
 }
 
 /** Queues a full evaluation and posts its progress message, which the progress tracker keeps current. */
@@ -65,8 +79,8 @@ export async function evaluateInBackground(
   userId: string,
   cmd: EvalCommand,
 ) {
-  if (isExpensive(ctx, cmd.model)) ctx.safety.checkExpensive(userId, channel, `Evaluating ${cmd.model}`);
-  if (cmd.runId) await requireOwner(ctx, cmd.runId, userId, 're-queue');
+  authorize(isExpensive(ctx, cmd.model) ? 'eval-live' : 'eval-replay', { user: userId, channel }, ctx.config);
+  if (cmd.runId) await requireOwner(ctx, cmd.runId, userId, 'requeue');
   const queued = await ctx.services.enqueueEvaluation({ ...cmd, startedBy: userId });
   const [progress] = await ctx.services.status(queued.run.id);
   const posted = await post(client, channel, progressMessage(progress));
@@ -82,11 +96,16 @@ export async function runInThread(
   userId: string,
   req: RunRequest,
 ) {
-  if (isExpensive(ctx, req.model)) ctx.safety.checkExpensive(userId, channel, `Running ${req.model}`);
+  const asker = { user: userId, channel };
+  authorize(isExpensive(ctx, req.model) ? 'run-live' : 'run-replay', asker, ctx.config);
   const result = await ctx.services.run(req);
   // Recorded before posting: App Home may be opened as soon as the thread appears.
   await ctx.services.recordRequest(userId, `slack:${channel}`, result);
-  const models = ctx.services.models().map((m) => ({ alias: m.alias, label: m.label }));
+  // The other-model menu offers what the person may run (the acts table).
+  const models = ctx.services
+    .models()
+    .filter((m) => may(isExpensive(ctx, m.alias) ? 'run-live' : 'run-replay', asker, ctx.config))
+    .map((m) => ({ alias: m.alias, label: m.label }));
   const parent = await post(client, channel, runParent(result, models));
   for (const reply of runReplies(result)) await post(client, channel, reply, parent.ts);
   // Generated texts can be rated by the people reading the thread.

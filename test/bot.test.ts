@@ -391,8 +391,14 @@ describe('the Slack bot', () => {
     }
   });
 
-  it("posts a schedule's digest on /jcb digest, and when its watched runs have ended", async () => {
+  it("posts a schedule's digest on /jcb digest (an admin's), and when its watched runs have ended", async () => {
     await command('digest nightly');
+    const [refused] = (await until(() => responses, 1)) as Posted[];
+    expect(refused.body.text).toMatch(/Only an admin \(JCB_ADMINS\) may post schedules' digests on demand/);
+    expect(posted).toEqual([]);
+    await bot.stop();
+    await start({ JCB_ADMINS: 'UADMIN' });
+    await command('digest nightly', 'UADMIN');
     const [digest] = (await until(() => posted, 1)) as Posted[];
     expect(digest.body).toMatchObject({ channel: 'C9', text: 'Digest nightly: 0 regression(s), 0 failed run(s)' });
     expect(JSON.stringify(digest.body.blocks)).toContain('*gpt-4o* — mr –');
@@ -422,7 +428,7 @@ describe('the Slack bot', () => {
       .reply(200, { ok: true, files: [{ id: 'F1' }] });
     await command('leaderboard --post <#C1|general>');
     const [r] = (await until(() => responses, 1)) as Posted[];
-    expect(r.body.text).toBe('Leaderboard posted to #general, with its chart.');
+    expect(r.body.text).toBe('Leaderboard posted to <#C1>, with its chart.');
     expect(posted[0].body).toMatchObject({ channel: 'C1', text: 'J-ClinicalBench leaderboard (paper, one-shot)' });
     expect(completed.isDone()).toBe(true);
   });
@@ -808,7 +814,7 @@ describe('per-user limits and the allowlist', () => {
   it('keeps live models to the allowed users', async () => {
     await slash('run mr openai-test B_p1', 'U_OTHER');
     for (let i = 0; i < 80 && said.length < 1; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(said[0]).toMatch(/Running openai-test is limited to some users here/);
+    expect(said[0]).toMatch(/Only some users may run one document on a live model here/);
   });
 
   it('refuses a user over the per-minute limit', async () => {

@@ -4,6 +4,7 @@ import { parseConversation } from '../../src/command/conversation.js';
 import { isCommandWord, parseCommand, splitWords } from '../../src/command/grammar.js';
 import { cutEcho } from '../../src/base/suggest.js';
 import { UserError } from '../../src/base/errors.js';
+import { authorize } from '../../src/policy/acts.js';
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import { askInThread } from '../free-text.js';
 import { helpMessage } from '../blocks/help.js';
@@ -20,7 +21,6 @@ interface Said {
 
 export async function converse(ctx: BotContext, client: WebClient, said: Said, log: (err: unknown) => void) {
   try {
-    ctx.safety.checkRate(said.user);
     const text = said.text.replace(/<@[A-Z0-9]+>/g, '').trim();
     const first = text.split(/\s+/)[0] ?? '';
     if (!text || isCommandWord(first, 'help'))
@@ -39,9 +39,8 @@ export async function converse(ctx: BotContext, client: WebClient, said: Said, l
       throw new UserError(`Use \`/jcb ${cutEcho(text)}\` for that.`);
     }
     const ask = parseConversation(text);
-    if (ask.model && isExpensive(ctx, ask.model))
-      ctx.safety.checkExpensive(said.user, said.channel, `Sending text to ${ask.model}`);
-    else if (!ask.model) ctx.safety.checkExpensive(said.user, said.channel, 'Sending your text to a model');
+    // No model named: the default for free text is a live one.
+    if (!ask.model || isExpensive(ctx, ask.model)) authorize('free-text', said, ctx.config);
     await askInThread(ctx, client, { user: said.user, channel: said.channel, threadTs: said.threadTs, ask });
   } catch (err) {
     if (isUnexpected(err)) log(err);
