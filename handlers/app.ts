@@ -75,7 +75,7 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
         clientOptions: config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : undefined,
         logLevel: env.JCB_DEBUG ? LogLevel.DEBUG : LogLevel.INFO,
       });
-      const ctx = createContext(services, config);
+      const ctx = createContext(services, config, identity.botUserId);
       // Requests of another workspace or app are refused: the team from auth.test, the app from SLACK_APP_ID.
       guardEntry(app, ctx, { teamId, appId: config.appId });
       registerListeners(app, ctx);

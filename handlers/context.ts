@@ -24,6 +24,8 @@ export interface BotContext {
   services: Services;
   safety: Safety;
   config: BotConfig;
+  /** The bot's own user id (auth.test): its mention is not part of what people say to it. */
+  botUserId?: string;
   /**
    * Runs work after a request has been acknowledged, a few at a time: a burst of requests is then
    * acknowledged at once instead of waiting behind each other's work.
@@ -33,12 +35,13 @@ export interface BotContext {
 
 const WORK_IN_PARALLEL = 4;
 
-export function createContext(services: Services, config: BotConfig): BotContext {
+export function createContext(services: Services, config: BotConfig, botUserId?: string): BotContext {
   const slots = new Semaphore(WORK_IN_PARALLEL);
   return {
     services,
     safety: new Safety(config),
     config,
+    botUserId,
     // setImmediate first: the acknowledgement's response is written before any work starts.
     afterAck: (work) => new Promise<void>((resolve) => setImmediate(resolve)).then(() => slots.use(work)),
   };
@@ -88,13 +91,17 @@ export async function evaluateInBackground(
   return queued;
 }
 
-/** Runs one document and posts it: a parent message in the channel, the details as thread replies. */
+/**
+ * Runs one document and posts it: a parent message in the channel, the details as thread replies; asked in a
+ * thread (`threadTs`: a mention's), the parent and its details all go into that thread.
+ */
 export async function runInThread(
   ctx: BotContext,
   client: WebClient,
   channel: string,
   userId: string,
   req: RunRequest,
+  threadTs?: string,
 ) {
   const asker = { user: userId, channel };
   authorize(isExpensive(ctx, req.model) ? 'run-live' : 'run-replay', asker, ctx.config);
@@ -106,8 +113,9 @@ export async function runInThread(
     .models()
     .filter((m) => may(isExpensive(ctx, m.alias) ? 'run-live' : 'run-replay', asker, ctx.config))
     .map((m) => ({ alias: m.alias, label: m.label }));
-  const parent = await post(client, channel, runParent(result, models));
-  for (const reply of runReplies(result)) await post(client, channel, reply, parent.ts);
+  const parent = await post(client, channel, runParent(result, models), threadTs);
+  const thread = threadTs ?? parent.ts;
+  for (const reply of runReplies(result)) await post(client, channel, reply, thread);
   // Generated texts can be rated by the people reading the thread.
   if (RATED_TASKS.includes(result.task.id)) {
     const rated = {
@@ -116,7 +124,7 @@ export async function runInThread(
       doc: result.document.id,
       hash: outputHash(result.output),
     };
-    await post(client, channel, rateMessage(rated), parent.ts);
+    await post(client, channel, rateMessage(rated), thread);
   }
   return result;
 }

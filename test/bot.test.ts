@@ -207,7 +207,7 @@ describe('the Slack bot', () => {
   });
 
   it('works a retried event once', async () => {
-    const mention = { type: 'app_mention', user: 'U1', channel: 'C1', text: '<@B1> help', ts: '5.1' };
+    const mention = { type: 'app_mention', user: 'U1', channel: 'C1', text: '<@UBOT> help', ts: '5.1' };
     expect((await event(mention, 'Ev1')).status).toBe(200);
     expect(
       (await event(mention, 'Ev1', { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).status,
@@ -662,7 +662,7 @@ describe('the Slack bot', () => {
 
   it('answers a mention with a task and free text in a thread, and DMs the same way', async () => {
     nock(OPENAI).post('/v1/chat/completions').times(2).reply(200, chatCompletion('患者さんは熱があります。'));
-    await event({ type: 'app_mention', user: 'U1', channel: 'C1', text: '<@B1> simplify: 発熱あり', ts: '7.1' }, 'Ev2');
+    await event({ type: 'app_mention', user: 'U1', channel: 'C1', text: '<@UBOT> simplify: 発熱あり', ts: '7.1' }, 'Ev2');
     await event(
       {
         type: 'message',
@@ -690,7 +690,7 @@ describe('the Slack bot', () => {
     [`cts ${'長'.repeat(9000)}`, /9000 characters long; the limit is 8000/],
   ])('explains why a mention cannot be answered (%#)', async (text, message) => {
     await event(
-      { type: 'app_mention', user: 'U1', channel: 'C1', text: `<@B1> ${text.slice(0, 9100)}`, ts: '9.1' },
+      { type: 'app_mention', user: 'U1', channel: 'C1', text: `<@UBOT> ${text.slice(0, 9100)}`, ts: '9.1' },
       `E-${text.length}-${text.slice(0, 8)}`,
     );
     const [m] = (await until(() => posted, 1)) as Posted[];

@@ -76,10 +76,22 @@ export const context = (text: string): KnownBlock => ({
 
 export const header = (text: string): KnownBlock => ({ type: 'header', text: plain(text, LIMITS.header) });
 
-/** A monospaced block (tables, documents, outputs); escaped too, Slack reads entities in code blocks. */
+/**
+ * Any text for inside a ``` block: escaped (Slack reads entities in code blocks too), and no backtick next to
+ * another nor at either end, so that no run of backticks in the text (a model's own fence) can close the
+ * block: a zero-width space (U+200B) is put between them. Shown, it reads as the text.
+ */
+export function codeText(text: string): string {
+  return escape(text)
+    .replace(/`(?=`)/g, '`\u200B')
+    .replace(/^`/, '\u200B`')
+    .replace(/`$/, '`\u200B');
+}
+
+/** A monospaced block (tables, documents, outputs): any text, fences included, stays inside it. */
 export const code = (text: string): KnownBlock => ({
   type: 'section',
-  text: { type: 'mrkdwn', text: `\`\`\`${cut(escape(text), LIMITS.sectionText - 6)}\`\`\`` },
+  text: { type: 'mrkdwn', text: `\`\`\`${cut(codeText(text), LIMITS.sectionText - 6)}\`\`\`` },
 });
 
 /** A message: the notification text escaped and cut, at most 50 blocks. */

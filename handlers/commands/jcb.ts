@@ -13,13 +13,14 @@ import { batchItemMessage } from '../blocks/rating.js';
 import { compareMessage, ratingsMessage } from '../blocks/tables.js';
 import { progressMessage } from '../blocks/progress.js';
 import { cancelSummary } from '../../src/base/format.js';
-import { cut, LIMITS, message } from '../blocks/text.js';
+import { codeText, cut, LIMITS, message } from '../blocks/text.js';
 import { costConfirmation } from '../actions/confirm-cost.js';
 import { renderAudit } from '../../src/privacy/audit-table.js';
 import { authorize } from '../../src/policy/acts.js';
 import { postTarget } from '../channels.js';
+import { fromSlack } from '../slack-text.js';
 
-const codeBlock = (s: string) => `\`\`\`\n${s}\n\`\`\``;
+const codeBlock = (s: string) => `\`\`\`\n${codeText(s)}\n\`\`\``;
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -143,7 +144,8 @@ export function jcbCommand(ctx: BotContext) {
     const { command, ack, respond, logger } = args;
     let cmd: Command;
     try {
-      cmd = parseCommand(splitWords(command.text), { face: 'slack' });
+      // As typed: Slack's entities undone; a channel reference keeps its id for `--post`.
+      cmd = parseCommand(splitWords(fromSlack(command.text, { channels: 'keep' })), { face: 'slack' });
     } catch (err) {
       await ack({ response_type: 'ephemeral', text: errorText(err) });
       return;

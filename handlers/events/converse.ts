@@ -5,6 +5,7 @@ import { isCommandWord, parseCommand, splitWords } from '../../src/command/gramm
 import { cutEcho } from '../../src/base/suggest.js';
 import { UserError } from '../../src/base/errors.js';
 import { authorize } from '../../src/policy/acts.js';
+import { fromSlack } from '../slack-text.js';
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import { askInThread } from '../free-text.js';
 import { helpMessage } from '../blocks/help.js';
@@ -21,13 +22,14 @@ interface Said {
 
 export async function converse(ctx: BotContext, client: WebClient, said: Said, log: (err: unknown) => void) {
   try {
-    const text = said.text.replace(/<@[A-Z0-9]+>/g, '').trim();
+    // As typed: Slack's entities, links and mentions undone (the bot's own mention removed).
+    const text = fromSlack(said.text, { botUserId: ctx.botUserId }).trim();
     const first = text.split(/\s+/)[0] ?? '';
     if (!text || isCommandWord(first, 'help'))
       return void (await post(client, said.channel, helpMessage(), said.threadTs));
     if (isCommandWord(first)) {
       const cmd = parseCommand(splitWords(text), { face: 'slack' });
-      if (cmd.kind === 'run') return void (await runInThread(ctx, client, said.channel, said.user, cmd));
+      if (cmd.kind === 'run') return void (await runInThread(ctx, client, said.channel, said.user, cmd, said.threadTs));
       if (cmd.kind === 'leaderboard') {
         return void (await post(
           client,

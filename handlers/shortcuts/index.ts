@@ -7,6 +7,7 @@ import { may } from '../../src/policy/acts.js';
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import { taskModalBlocks } from '../blocks/modal.js';
 import type { BotContext, Listener } from '../context.js';
+import { fromSlack } from '../slack-text.js';
 
 export const SHORTCUT_ID = 'run_task_on_message';
 export const MODAL_ID = 'run_task_modal';
@@ -36,7 +37,8 @@ export default {
       acts: ['free-text'],
       handler: async ({ ack, shortcut, client, logger }: Args) => {
         await ack();
-        const text = shortcut.message.text ?? '';
+        // As typed (Slack's entities undone): the model gets the text, the limit counts it.
+        const text = fromSlack(shortcut.message.text ?? '', { botUserId: ctx.botUserId });
         const meta = JSON.stringify({
           channel: shortcut.channel.id,
           ts: shortcut.message.thread_ts ?? shortcut.message.ts,
