@@ -6,6 +6,7 @@ import { rateMessage } from './blocks/rating.js';
 import { outputHash, RATED_TASKS } from '../src/ratings/ratings.js';
 import type { Message } from './blocks/run.js';
 import { runParent, runReplies } from './blocks/run.js';
+import { splitBlocks } from './blocks/text.js';
 import type { BotConfig } from './config.js';
 import { Safety } from './safety.js';
 import { Semaphore } from '../src/models/limits.js';
@@ -53,14 +54,17 @@ export function isExpensive(ctx: BotContext, alias: string): boolean {
   return model !== undefined && model.provider !== 'replay' && model.provider !== 'baseline';
 }
 
+/**
+ * Posts a message (in `threadTs`'s thread when given). Blocks holding more text than Slack takes in one
+ * message go on in the thread, in order (splitBlocks); the first message's answer is returned.
+ */
 export async function post(client: WebClient, channel: string, message: Message, threadTs?: string) {
-  return client.chat.postMessage({
-    channel,
-    text: message.text,
-    blocks: message.blocks,
-    thread_ts: threadTs,
-    unfurl_links: false,
-  });
+  const [first, ...rest] = splitBlocks(message.blocks);
+  const send = (blocks: Message['blocks'], thread?: string) =>
+    client.chat.postMessage({ channel, text: message.text, blocks, thread_ts: thread, unfurl_links: false });
+  const posted = await send(first, threadTs);
+  for (const blocks of rest) await send(blocks, threadTs ?? posted.ts);
+  return posted;
 }
 
 /** Refuses (UserError, answered ephemerally) unless the user started run `runId` or is an admin. */
