@@ -2,6 +2,7 @@
 // DM, shortcut, button or select, view submission, App Home): from this workspace and app, worked once
 // (a repeat gets the same answer), and within the per-user limit.
 import type { AnyMiddlewareArgs, App, Middleware, ReceiverEvent } from '@slack/bolt';
+import { z } from 'zod';
 import type { BotContext } from './context.js';
 
 /** Who sent the request and where, read from any of Slack's payload shapes. */
@@ -12,11 +13,37 @@ interface Door {
   threadTs?: string;
 }
 
-type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const id = z.string().optional().catch(undefined);
+const part = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape).optional().catch(undefined);
+
+/**
+ * What the doors read of any payload (slash command, event callback, block action, view submission,
+ * shortcut), checked with zod: a field of another shape reads as absent, never as something else.
+ */
+const payload = z.looseObject({
+  command: id,
+  type: id,
+  user_id: id,
+  channel_id: id,
+  team_id: id,
+  api_app_id: id,
+  event_id: id,
+  trigger_id: id,
+  event: part({ type: id, user: id, channel: id, ts: id, thread_ts: id, bot_id: id, subtype: id }),
+  user: part({ id, team_id: id }),
+  team: part({ id }),
+  channel: part({ id }),
+  container: part({ channel_id: id }),
+  view: part({ state: part({ values: z.record(z.string(), z.unknown()).optional().catch(undefined) }) }),
+});
+type Body = z.infer<typeof payload>;
+
+/** A payload as the doors read it (an unreadable one reads as empty: no user, no team). */
+const read = (body: unknown): Body => payload.safeParse(body).data ?? {};
 
 function doorOf(body: Body): Door {
   if (typeof body.command === 'string') return { kind: 'command', user: body.user_id, channel: body.channel_id };
-  const event = body.event as Body | undefined;
+  const event = body.event;
   if (body.type === 'event_callback' && event) {
     // The bot's own messages, edits and other subtypes are not requests.
     if (event.bot_id || event.subtype) return { kind: 'other' };
@@ -30,7 +57,7 @@ function doorOf(body: Body): Door {
             : 'other';
     return { kind, user: event.user, channel: event.channel, threadTs: event.thread_ts ?? event.ts };
   }
-  const user = body.user?.id as string | undefined;
+  const user = body.user?.id;
   if (body.type === 'block_actions')
     return { kind: 'action', user, channel: body.channel?.id ?? body.container?.channel_id };
   if (body.type === 'view_submission') return { kind: 'view', user };
@@ -55,7 +82,7 @@ const ANSWER_WAIT_MS = 2500;
 export function guardEntry(app: App, ctx: BotContext, expected: { teamId?: string; appId?: string }): void {
   const work = app.processEvent.bind(app);
   app.processEvent = async (event: ReceiverEvent) => {
-    const body = event.body as Body;
+    const body = read(event.body);
     const team = teamOf(body);
     if (
       (expected.teamId && team !== expected.teamId) ||
@@ -65,16 +92,16 @@ export function guardEntry(app: App, ctx: BotContext, expected: { teamId?: strin
       await event.ack();
       return;
     }
-    const id = (body.event_id ?? body.trigger_id) as string | undefined;
-    if (!id) return work(event);
-    const earlier = ctx.safety.answerOf(id);
+    const delivery = body.event_id ?? body.trigger_id;
+    if (!delivery) return work(event);
+    const earlier = ctx.safety.answerOf(delivery);
     if (earlier) {
       const timeout = new Promise<undefined>((r) => globalThis.setTimeout(r, ANSWER_WAIT_MS));
       await event.ack(await Promise.race([earlier, timeout]));
       return;
     }
     let answered: (payload: unknown) => void = () => {};
-    ctx.safety.remember(id, new Promise((resolve) => (answered = resolve)));
+    ctx.safety.remember(delivery, new Promise((resolve) => (answered = resolve)));
     const ack = event.ack;
     event.ack = async (payload?: unknown) => {
       answered(payload);
@@ -90,7 +117,8 @@ export function guardEntry(app: App, ctx: BotContext, expected: { teamId?: strin
  */
 export function limitEveryDoor(ctx: BotContext): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
-    const door = doorOf(args.body as Body);
+    const body = read(args.body);
+    const door = doorOf(body);
     if (!door.user || door.kind === 'other') return args.next();
     const verdict = ctx.safety.checkRate(door.user);
     if (verdict.ok) return args.next();
@@ -99,7 +127,7 @@ export function limitEveryDoor(ctx: BotContext): Middleware<AnyMiddlewareArgs> {
     try {
       if (door.kind === 'command') return void (await ack?.(text ? { response_type: 'ephemeral', text } : undefined));
       if (door.kind === 'view') {
-        const blocks = Object.keys((args.body as Body).view?.state?.values ?? {});
+        const blocks = Object.keys(body.view?.state?.values ?? {});
         const errors = text && blocks.length ? { response_action: 'errors', errors: { [blocks[0]]: text } } : undefined;
         return void (await ack?.(errors));
       }
