@@ -29,14 +29,20 @@ export interface SocketStandIn {
   acks: { envelope_id: string; payload?: unknown; at: number }[];
   /** While true, acks are lost on the way (as with a connection about to drop): not recorded, re-sent later. */
   loseAcks: boolean;
+  /** While true, acks carrying a payload (an answer) are lost the same way, and kept here instead. */
+  loseAnswers: boolean;
+  lost: { envelope_id: string; payload?: unknown }[];
   /** Connections opened so far (apps.connections.open answered and socket connected). */
   connections: number;
   /** Sends an envelope on the current connection (or the next, if none); resolves with its id. */
   send(type: Envelope['type'], payload: Record<string, unknown>): string;
   /** When each envelope was first sent (ms, performance.now()). */
   sentAt: Map<string, number>;
-  /** Asks the client to reconnect, as Slack does before recycling a connection. */
-  refresh(): void;
+  /**
+   * Sends `disconnect` with a reason Slack uses: `refresh_requested` (before recycling a connection, the
+   * default), `warning` (a connection about to be closed), `too_many_websockets`.
+   */
+  refresh(reason?: string): void;
   /** Drops the connection without a word, as a network failure would. */
   drop(): void;
   /** Waits until `n` connections have said hello. */
@@ -82,6 +88,10 @@ export async function startSocketStandIn(appToken = 'xapp-test'): Promise<Socket
     ws.on('message', (data) => {
       const ack = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
       if (!ack.envelope_id || standIn.loseAcks) return;
+      if (standIn.loseAnswers && ack.payload !== undefined) {
+        standIn.lost.push({ envelope_id: ack.envelope_id, payload: ack.payload });
+        return;
+      }
       standIn.acks.push({ envelope_id: ack.envelope_id, payload: ack.payload, at: performance.now() });
       unacked.delete(ack.envelope_id);
     });
@@ -112,6 +122,8 @@ export async function startSocketStandIn(appToken = 'xapp-test'): Promise<Socket
     acks: [],
     connections: 0,
     loseAcks: false,
+    loseAnswers: false,
+    lost: [],
     sentAt: new Map(),
     send(type, payload) {
       const envelope: Envelope = {
@@ -127,10 +139,8 @@ export async function startSocketStandIn(appToken = 'xapp-test'): Promise<Socket
       if (socket?.readyState === 1) socket.send(JSON.stringify(envelope));
       return envelope.envelope_id;
     },
-    refresh() {
-      socket?.send(
-        JSON.stringify({ type: 'disconnect', reason: 'refresh_requested', debug_info: { host: 'stand-in' } }),
-      );
+    refresh(reason = 'refresh_requested') {
+      socket?.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'stand-in' } }));
     },
     drop() {
       socket?.terminate();

@@ -6,6 +6,7 @@ import { UserError } from '../src/base/errors.js';
 import { createServices, type Services } from '../src/services/index.js';
 import { botConfig, type BotConfig } from './config.js';
 import { createContext } from './context.js';
+import { guardEntry } from './doors.js';
 import { registerListeners } from './index.js';
 import { progressClient, trackProgress } from './progress.js';
 import { refuseStaleOrFuture } from './safety.js';
@@ -18,11 +19,11 @@ export interface Bot {
 }
 
 /** Who the token belongs to, or a clear refusal. */
-async function whoAmI(config: BotConfig): Promise<{ botId: string; botUserId: string }> {
+async function whoAmI(config: BotConfig): Promise<{ botId: string; botUserId: string; teamId?: string }> {
   const client = new WebClient(config.botToken, { slackApiUrl: config.slackApiUrl, retryConfig: { retries: 2 } });
   try {
     const me = await client.auth.test();
-    return { botId: me.bot_id as string, botUserId: me.user_id as string };
+    return { botId: me.bot_id as string, botUserId: me.user_id as string, teamId: me.team_id };
   } catch (err) {
     throw new UserError(
       `Slack refused SLACK_BOT_TOKEN: ${(err as { data?: { error?: string } }).data?.error ?? (err as Error).message}.`,
@@ -58,7 +59,7 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
     async start() {
       // The bot's identity is asked once, here. (Bolt 5.1 asks auth.test again on every request
       // when given neither the ids nor token verification at construction.)
-      const identity = await whoAmI(config);
+      const { teamId, ...identity } = await whoAmI(config);
       app = new App({
         token: config.botToken,
         ...identity,
@@ -74,7 +75,10 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
         clientOptions: config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : undefined,
         logLevel: env.JCB_DEBUG ? LogLevel.DEBUG : LogLevel.INFO,
       });
-      registerListeners(app, createContext(services, config));
+      const ctx = createContext(services, config, identity.botUserId);
+      // Requests of another workspace or app are refused: the team from auth.test, the app from SLACK_APP_ID.
+      guardEntry(app, ctx, { teamId, appId: config.appId });
+      registerListeners(app, ctx);
       const server = (await app.start(config.port)) as unknown;
       stopTracking = trackProgress(services, progressClient(config.botToken, config.slackApiUrl), (err) =>
         app?.logger.error(err),

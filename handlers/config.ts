@@ -19,6 +19,11 @@ const schema = z.object({
   SLACK_APP_TOKEN: z.string().optional(),
   SLACK_SIGNING_SECRET: z.string().optional(),
   SLACK_API_URL: z.url().optional(),
+  /** The app's id (Basic Information → App ID): requests naming another app are refused. */
+  SLACK_APP_ID: z
+    .string()
+    .regex(/^A[A-Z0-9]+$/)
+    .optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Requests a user may make a minute (commands, buttons, mentions). */
   JCB_BOT_RATE_PER_MINUTE: z.coerce.number().int().positive().default(20),
@@ -38,6 +43,8 @@ export interface BotConfig {
   appToken?: string;
   signingSecret?: string;
   slackApiUrl?: string;
+  /** When set, requests whose api_app_id is another app's are refused. */
+  appId?: string;
   port: number;
   ratePerMinute: number;
   allowedUsers: string[];
@@ -68,6 +75,7 @@ export function botConfig(env: NodeJS.ProcessEnv): BotConfig {
     signingSecret: c.SLACK_SIGNING_SECRET || undefined,
     // The Web API client joins method names to this base: it must end with a slash.
     slackApiUrl: c.SLACK_API_URL ? c.SLACK_API_URL.replace(/\/?$/, '/') : undefined,
+    appId: c.SLACK_APP_ID,
     port: c.PORT,
     ratePerMinute: c.JCB_BOT_RATE_PER_MINUTE,
     allowedUsers: c.JCB_BOT_ALLOWED_USERS,

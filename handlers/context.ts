@@ -6,15 +6,27 @@ import { rateMessage } from './blocks/rating.js';
 import { outputHash, RATED_TASKS } from '../src/ratings/ratings.js';
 import type { Message } from './blocks/run.js';
 import { runParent, runReplies } from './blocks/run.js';
+import { splitBlocks } from './blocks/text.js';
 import type { BotConfig } from './config.js';
 import { Safety } from './safety.js';
 import { Semaphore } from '../src/models/limits.js';
-import { requireOwnerOrAdmin } from '../src/policy/ownership.js';
+import { authorize, may, type Act } from '../src/policy/acts.js';
+
+/** A listener of the registry (handlers/index.ts): what it answers and which acts it can lead to. */
+export interface Listener {
+  kind: 'command' | 'action' | 'view' | 'shortcut' | 'event' | 'message';
+  /** The command, action id, callback id or event type (`im` for direct messages). */
+  id: string;
+  acts: readonly Act[];
+  handler: (args: never) => Promise<void>;
+}
 
 export interface BotContext {
   services: Services;
   safety: Safety;
   config: BotConfig;
+  /** The bot's own user id (auth.test): its mention is not part of what people say to it. */
+  botUserId?: string;
   /**
    * Runs work after a request has been acknowledged, a few at a time: a burst of requests is then
    * acknowledged at once instead of waiting behind each other's work.
@@ -24,12 +36,13 @@ export interface BotContext {
 
 const WORK_IN_PARALLEL = 4;
 
-export function createContext(services: Services, config: BotConfig): BotContext {
+export function createContext(services: Services, config: BotConfig, botUserId?: string): BotContext {
   const slots = new Semaphore(WORK_IN_PARALLEL);
   return {
     services,
     safety: new Safety(config),
     config,
+    botUserId,
     // setImmediate first: the acknowledgement's response is written before any work starts.
     afterAck: (work) => new Promise<void>((resolve) => setImmediate(resolve)).then(() => slots.use(work)),
   };
@@ -41,20 +54,28 @@ export function isExpensive(ctx: BotContext, alias: string): boolean {
   return model !== undefined && model.provider !== 'replay' && model.provider !== 'baseline';
 }
 
+/**
+ * Posts a message (in `threadTs`'s thread when given). Blocks holding more text than Slack takes in one
+ * message go on in the thread, in order (splitBlocks); the first message's answer is returned.
+ */
 export async function post(client: WebClient, channel: string, message: Message, threadTs?: string) {
-  return client.chat.postMessage({
-    channel,
-    text: message.text,
-    blocks: message.blocks,
-    thread_ts: threadTs,
-    unfurl_links: false,
-  });
+  const [first, ...rest] = splitBlocks(message.blocks);
+  const send = (blocks: Message['blocks'], thread?: string) =>
+    client.chat.postMessage({ channel, text: message.text, blocks, thread_ts: thread, unfurl_links: false });
+  const posted = await send(first, threadTs);
+  for (const blocks of rest) await send(blocks, threadTs ?? posted.ts);
+  return posted;
 }
 
 /** Refuses (UserError, answered ephemerally) unless the user started run `runId` or is an admin. */
-export async function requireOwner(ctx: BotContext, runId: string, userId: string, verb: string): Promise<void> {
+export async function requireOwner(
+  ctx: BotContext,
+  runId: string,
+  userId: string,
+  act: 'cancel' | 'requeue' | 'judge',
+): Promise<void> {
   const run = await ctx.services.findRun(runId);
-  if (run) requireOwnerOrAdmin(run, userId, ctx.config.admins, verb);
+  authorize(act, { user: userId, run: run ?? undefined }, ctx.config);
 }
 
 /** Queues a full evaluation and posts its progress message, which the progress tracker keeps current. */
@@ -65,8 +86,8 @@ export async function evaluateInBackground(
   userId: string,
   cmd: EvalCommand,
 ) {
-  if (isExpensive(ctx, cmd.model)) ctx.safety.checkExpensive(userId, channel, `Evaluating ${cmd.model}`);
-  if (cmd.runId) await requireOwner(ctx, cmd.runId, userId, 're-queue');
+  authorize(isExpensive(ctx, cmd.model) ? 'eval-live' : 'eval-replay', { user: userId, channel }, ctx.config);
+  if (cmd.runId) await requireOwner(ctx, cmd.runId, userId, 'requeue');
   const queued = await ctx.services.enqueueEvaluation({ ...cmd, startedBy: userId });
   const [progress] = await ctx.services.status(queued.run.id);
   const posted = await post(client, channel, progressMessage(progress));
@@ -74,21 +95,31 @@ export async function evaluateInBackground(
   return queued;
 }
 
-/** Runs one document and posts it: a parent message in the channel, the details as thread replies. */
+/**
+ * Runs one document and posts it: a parent message in the channel, the details as thread replies; asked in a
+ * thread (`threadTs`: a mention's), the parent and its details all go into that thread.
+ */
 export async function runInThread(
   ctx: BotContext,
   client: WebClient,
   channel: string,
   userId: string,
   req: RunRequest,
+  threadTs?: string,
 ) {
-  if (isExpensive(ctx, req.model)) ctx.safety.checkExpensive(userId, channel, `Running ${req.model}`);
+  const asker = { user: userId, channel };
+  authorize(isExpensive(ctx, req.model) ? 'run-live' : 'run-replay', asker, ctx.config);
   const result = await ctx.services.run(req);
   // Recorded before posting: App Home may be opened as soon as the thread appears.
   await ctx.services.recordRequest(userId, `slack:${channel}`, result);
-  const models = ctx.services.models().map((m) => ({ alias: m.alias, label: m.label }));
-  const parent = await post(client, channel, runParent(result, models));
-  for (const reply of runReplies(result)) await post(client, channel, reply, parent.ts);
+  // The other-model menu offers what the person may run (the acts table).
+  const models = ctx.services
+    .models()
+    .filter((m) => may(isExpensive(ctx, m.alias) ? 'run-live' : 'run-replay', asker, ctx.config))
+    .map((m) => ({ alias: m.alias, label: m.label }));
+  const parent = await post(client, channel, runParent(result, models), threadTs);
+  const thread = threadTs ?? parent.ts;
+  for (const reply of runReplies(result)) await post(client, channel, reply, thread);
   // Generated texts can be rated by the people reading the thread.
   if (RATED_TASKS.includes(result.task.id)) {
     const rated = {
@@ -97,7 +128,7 @@ export async function runInThread(
       doc: result.document.id,
       hash: outputHash(result.output),
     };
-    await post(client, channel, rateMessage(rated), parent.ts);
+    await post(client, channel, rateMessage(rated), thread);
   }
   return result;
 }

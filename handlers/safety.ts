@@ -1,6 +1,5 @@
-// Guards around the work the bot does: per-user rate limits, an allowlist for expensive models, and
-// never doing the same Slack event twice when Slack retries it.
-import { UserError } from '../src/base/errors.js';
+// Guards around the work the bot does: per-user rate limits, and never doing the same Slack delivery twice
+// when Slack retries it (the answer given is kept for the repeat).
 import type { BotConfig } from './config.js';
 
 /** Slack's replay window: a signed request's timestamp may differ from now by at most this much. */
@@ -17,44 +16,46 @@ export function refuseStaleOrFuture(header: string | string[] | undefined, nowMs
   return Math.abs(nowMs / 1000 - ts) > REQUEST_WINDOW_S;
 }
 
+/** A request within the per-user limit, or not; `notice` (once a window) is what to tell the person. */
+export type RateVerdict = { ok: true } | { ok: false; notice?: string };
+
+const WINDOW_MS = 60_000;
+
 export class Safety {
   private readonly recent = new Map<string, number[]>();
-  private readonly seenEvents = new Set<string>();
+  private readonly warned = new Map<string, number>();
+  private readonly answers = new Map<string, Promise<unknown>>();
 
   constructor(private readonly config: BotConfig) {}
 
-  /** Throws when the user has made too many requests in the last minute. */
-  checkRate(userId: string, now = Date.now()): void {
-    const times = (this.recent.get(userId) ?? []).filter((t) => now - t < 60_000);
-    if (times.length >= this.config.ratePerMinute) {
-      throw new UserError(
-        `You have made ${times.length} requests in the last minute; the limit is ${this.config.ratePerMinute}.`,
-        'Try again in a minute.',
-      );
-    }
-    times.push(now);
+  /**
+   * Counts a request of `userId` against JCB_BOT_RATE_PER_MINUTE (a sliding minute). Refused requests are not
+   * counted; the first refusal in a minute carries the notice, the next ones none (the bot must not answer a
+   * flood with a flood).
+   */
+  checkRate(userId: string, now = Date.now()): RateVerdict {
+    const times = (this.recent.get(userId) ?? []).filter((t) => now - t < WINDOW_MS);
     this.recent.set(userId, times);
+    if (times.length < this.config.ratePerMinute) {
+      times.push(now);
+      return { ok: true };
+    }
+    if (now - (this.warned.get(userId) ?? -Infinity) < WINDOW_MS) return { ok: false };
+    this.warned.set(userId, now);
+    return {
+      ok: false,
+      notice: `:warning: You have made ${times.length} requests in the last minute; the limit is ${this.config.ratePerMinute}. Try again in a minute.`,
+    };
   }
 
-  /** Live models cost money and send text out: only for allowed users and channels, when configured. */
-  checkExpensive(userId: string, channelId: string | undefined, what: string): void {
-    const { allowedUsers, allowedChannels } = this.config;
-    if (allowedUsers.length && !allowedUsers.includes(userId)) {
-      throw new UserError(
-        `${what} is limited to some users here.`,
-        'Ask an admin, or use a replayed model or the baseline.',
-      );
-    }
-    if (allowedChannels.length && channelId && !allowedChannels.includes(channelId)) {
-      throw new UserError(`${what} is not enabled in this channel.`, 'Use a replayed model or the baseline here.');
-    }
+  /** The answer (ack payload) given to a delivery id (event id or trigger id) seen before, else undefined. */
+  answerOf(id: string): Promise<unknown> | undefined {
+    return this.answers.get(id);
   }
 
-  /** True the first time an event id is seen (Slack retries an event it thinks went unanswered). */
-  firstTime(eventId: string): boolean {
-    if (this.seenEvents.has(eventId)) return false;
-    this.seenEvents.add(eventId);
-    if (this.seenEvents.size > 10_000) this.seenEvents.delete(this.seenEvents.values().next().value!);
-    return true;
+  /** Remembers a delivery id and the answer its ack will carry (the last 10,000 ids are kept). */
+  remember(id: string, answer: Promise<unknown>): void {
+    this.answers.set(id, answer);
+    if (this.answers.size > 10_000) this.answers.delete(this.answers.keys().next().value!);
   }
 }

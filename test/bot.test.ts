@@ -207,7 +207,7 @@ describe('the Slack bot', () => {
   });
 
   it('works a retried event once', async () => {
-    const mention = { type: 'app_mention', user: 'U1', channel: 'C1', text: '<@B1> help', ts: '5.1' };
+    const mention = { type: 'app_mention', user: 'U1', channel: 'C1', text: '<@UBOT> help', ts: '5.1' };
     expect((await event(mention, 'Ev1')).status).toBe(200);
     expect(
       (await event(mention, 'Ev1', { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).status,
@@ -391,8 +391,14 @@ describe('the Slack bot', () => {
     }
   });
 
-  it("posts a schedule's digest on /jcb digest, and when its watched runs have ended", async () => {
+  it("posts a schedule's digest on /jcb digest (an admin's), and when its watched runs have ended", async () => {
     await command('digest nightly');
+    const [refused] = (await until(() => responses, 1)) as Posted[];
+    expect(refused.body.text).toMatch(/Only an admin \(JCB_ADMINS\) may post schedules' digests on demand/);
+    expect(posted).toEqual([]);
+    await bot.stop();
+    await start({ JCB_ADMINS: 'UADMIN' });
+    await command('digest nightly', 'UADMIN');
     const [digest] = (await until(() => posted, 1)) as Posted[];
     expect(digest.body).toMatchObject({ channel: 'C9', text: 'Digest nightly: 0 regression(s), 0 failed run(s)' });
     expect(JSON.stringify(digest.body.blocks)).toContain('*gpt-4o* — mr –');
@@ -422,7 +428,7 @@ describe('the Slack bot', () => {
       .reply(200, { ok: true, files: [{ id: 'F1' }] });
     await command('leaderboard --post <#C1|general>');
     const [r] = (await until(() => responses, 1)) as Posted[];
-    expect(r.body.text).toBe('Leaderboard posted to #general, with its chart.');
+    expect(r.body.text).toBe('Leaderboard posted to <#C1>, with its chart.');
     expect(posted[0].body).toMatchObject({ channel: 'C1', text: 'J-ClinicalBench leaderboard (paper, one-shot)' });
     expect(completed.isDone()).toBe(true);
   });
@@ -656,7 +662,10 @@ describe('the Slack bot', () => {
 
   it('answers a mention with a task and free text in a thread, and DMs the same way', async () => {
     nock(OPENAI).post('/v1/chat/completions').times(2).reply(200, chatCompletion('患者さんは熱があります。'));
-    await event({ type: 'app_mention', user: 'U1', channel: 'C1', text: '<@B1> simplify: 発熱あり', ts: '7.1' }, 'Ev2');
+    await event(
+      { type: 'app_mention', user: 'U1', channel: 'C1', text: '<@UBOT> simplify: 発熱あり', ts: '7.1' },
+      'Ev2',
+    );
     await event(
       {
         type: 'message',
@@ -684,7 +693,7 @@ describe('the Slack bot', () => {
     [`cts ${'長'.repeat(9000)}`, /9000 characters long; the limit is 8000/],
   ])('explains why a mention cannot be answered (%#)', async (text, message) => {
     await event(
-      { type: 'app_mention', user: 'U1', channel: 'C1', text: `<@B1> ${text.slice(0, 9100)}`, ts: '9.1' },
+      { type: 'app_mention', user: 'U1', channel: 'C1', text: `<@UBOT> ${text.slice(0, 9100)}`, ts: '9.1' },
       `E-${text.length}-${text.slice(0, 8)}`,
     );
     const [m] = (await until(() => posted, 1)) as Posted[];
@@ -730,6 +739,65 @@ describe('the Slack bot', () => {
       );
     expect(answer.body).toMatchObject({ channel: 'C1', thread_ts: '11.1' });
     expect(JSON.stringify(answer.body.blocks)).toContain('38度の熱があります');
+  });
+
+  it('answers a mention in its thread: the run, its details and its errors', async () => {
+    await event(
+      { type: 'app_mention', user: 'U1', channel: 'C1', text: '<@UBOT> run mr gpt-4o A_p1', ts: '21.1' },
+      'Ev21',
+    );
+    const msgs = (await until(() => posted, 4)) as Posted[];
+    expect(msgs.map((m) => m.body.thread_ts)).toEqual(Array(4).fill('21.1'));
+  });
+
+  it('sends the model the text as typed, echoes it escaped once, and keeps its fences inside the code block', async () => {
+    let sent = '';
+    nock(OPENAI)
+      .post('/v1/chat/completions', (b: { messages: { content: string }[] }) => {
+        sent = b.messages.map((m) => m.content).join('\n');
+        return true;
+      })
+      .reply(200, chatCompletion('BP & HR\n```\n*not bold*\n```'));
+    const typed = 'BP 120/80 &amp; HR &gt; 100 <!channel> <https://evil.example/x|click here> <@U2> <@UBOT>';
+    await event({ type: 'app_mention', user: 'U1', channel: 'C1', text: `<@UBOT> cts ${typed}`, ts: '22.1' }, 'Ev22');
+    const [answer] = (await until(() => posted, 1)) as Posted[];
+    expect(sent).toContain('BP 120/80 & HR > 100 @channel click here (https://evil.example/x) @user');
+    expect(sent).not.toMatch(/&amp;|&gt;|<!channel>|<https:|<@U/);
+    const blocks = JSON.stringify(answer.body.blocks);
+    expect(blocks).toContain('BP &amp; HR');
+    expect(blocks).not.toContain('&amp;amp;');
+    const output = (answer.body.blocks as { text?: { text: string } }[])
+      .map((b) => b.text?.text ?? '')
+      .find((t) => t.includes('not bold'))!;
+    // One code block, from its opening to its closing fence.
+    expect(output.startsWith('```')).toBe(true);
+    expect(output.endsWith('```')).toBe(true);
+    expect(output.slice(3, -3)).not.toContain('```');
+  });
+
+  it('counts the typed characters against the limit, not the entities Slack sent', async () => {
+    nock(OPENAI).post('/v1/chat/completions').reply(200, chatCompletion('ok'));
+    const text = '&amp;'.repeat(1700); // 1,700 typed, 8,500 sent
+    await event({ type: 'app_mention', user: 'U1', channel: 'C1', text: `<@UBOT> cts ${text}`, ts: '23.1' }, 'Ev23');
+    const [answer] = (await until(() => posted, 1)) as Posted[];
+    expect(answer.body.text).not.toMatch(/limit is 8000/);
+    expect(answer.body.text).toMatch(/by openai-test/);
+  });
+
+  it('reads a full-width ｒａｎｄｏｍ like random', async () => {
+    await command('run mr gpt-4o ｒａｎｄｏｍ');
+    const [parent] = (await until(() => posted, 4)) as Posted[];
+    expect(parent.body.text).toMatch(/^MR · gpt-4o/);
+  });
+
+  it('says whom to ask when the server has no data, with no path', async () => {
+    await bot.stop();
+    await start({ JCB_DATA_DIR: path.join(path.dirname(models), 'no-release-here') });
+    await command('run mr gpt-4o A_p1');
+    const [r] = (await until(() => responses, 1)) as Posted[];
+    expect(r.body.text).toBe(
+      ':warning: The benchmark data is not on this server. Ask an admin to run `jcb data pull`.',
+    );
   });
 
   it("publishes App Home: the leaderboards, the person's recent runs, how to use it", async () => {
@@ -808,7 +876,7 @@ describe('per-user limits and the allowlist', () => {
   it('keeps live models to the allowed users', async () => {
     await slash('run mr openai-test B_p1', 'U_OTHER');
     for (let i = 0; i < 80 && said.length < 1; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(said[0]).toMatch(/Running openai-test is limited to some users here/);
+    expect(said[0]).toMatch(/Only some users may run one document on a live model here/);
   });
 
   it('refuses a user over the per-minute limit', async () => {

@@ -36,9 +36,7 @@ describe('the bot in Socket Mode', () => {
       trigger_id: `trigger-${++trigger}`,
     });
 
-  beforeEach(async () => {
-    store = await freshStore('sqlite');
-    slack = await startSocketStandIn(APP_TOKEN);
+  const startBot = async (extra: Record<string, string> = {}) => {
     const env = {
       ...FIXTURE_ENV,
       JCB_MODELS: models,
@@ -47,9 +45,16 @@ describe('the bot in Socket Mode', () => {
       SLACK_API_URL: slack.apiUrl,
       JCB_QUEUE_PREFIX: `jcbsocket-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
       ...store.env,
+      ...extra,
     };
     bot = createBot(env, createServices({ env, tokenizer: inThreadTokenizer() }));
     await bot.start();
+  };
+
+  beforeEach(async () => {
+    store = await freshStore('sqlite');
+    slack = await startSocketStandIn(APP_TOKEN);
+    await startBot();
     await slack.connected(1);
   });
 
@@ -120,6 +125,93 @@ describe('the bot in Socket Mode', () => {
     const id = slashCommand('run mr gpt-4o A_p1');
     await until(() => posts().length === 4);
     expect(acked(id)).toHaveLength(1);
+  });
+
+  it('answers a re-sent envelope with the payload of the ack that was lost, and works it once', async () => {
+    slack.loseAnswers = true;
+    const id = slashCommand('frobnicate');
+    await until(() => slack.lost.some((l) => l.envelope_id === id));
+    slack.loseAnswers = false;
+    slack.drop();
+    await slack.connected(2);
+    await until(() => acked(id).length === 1);
+    expect(acked(id)[0].payload).toEqual(slack.lost[0].payload);
+    expect(acked(id)[0].payload).toMatchObject({ text: expect.stringMatching(/Unknown command "frobnicate"/) });
+  });
+
+  it.each(['refresh_requested', 'warning', 'too_many_websockets'])(
+    'survives a disconnect (%s) and answers a command after it',
+    async (reason) => {
+      slack.refresh(reason);
+      await slack.connected(2);
+      const id = slashCommand('run mr gpt-4o A_p1');
+      await until(() => posts().length === 4);
+      expect(acked(id)).toHaveLength(1);
+    },
+  );
+
+  it('refuses by the acts table at each kind of door, in one line', async () => {
+    await bot.stop();
+    await startBot({ JCB_ADMINS: 'UADMIN', JCB_BOT_ALLOWED_USERS: 'UOK', TEST_OPENAI_KEY: 'sk-test' });
+    await slack.connected(2);
+    const refusals = () =>
+      slack.calls.filter((c) => /Only (some users|an admin)/.test(String(c.body.text))).map((c) => String(c.body.text));
+    const live = 'run:{"t":"mr","m":"openai-test","d":"B_p1","s":"one"}';
+    slashCommand('audit');
+    slack.send('interactive', {
+      type: 'block_actions',
+      user: { id: 'U1' },
+      team: { id: 'T1' },
+      trigger_id: 'trigger-live',
+      channel: { id: 'C1' },
+      container: { type: 'message', message_ts: '1.000100', channel_id: 'C1' },
+      response_url: slack.responseUrl,
+      actions: [{ type: 'button', action_id: 'run_random_document', block_id: live, action_ts: '1.2' }],
+    });
+    for (const [i, event] of [
+      { type: 'app_mention', user: 'U1', channel: 'C1', text: '<@UBOT> run mr openai-test B_p1', ts: '9.1' },
+      { type: 'message', channel_type: 'im', user: 'U1', channel: 'D1', text: 'cts 発熱', ts: '9.2' },
+    ].entries())
+      slack.send('events_api', {
+        type: 'event_callback',
+        team_id: 'T1',
+        api_app_id: 'A1',
+        event_id: `Ev-kind-${i}`,
+        event_time: 1,
+        event,
+      });
+    slack.send('interactive', {
+      type: 'view_submission',
+      user: { id: 'U1' },
+      team: { id: 'T1' },
+      view: {
+        id: 'V1',
+        callback_id: 'run_task_modal',
+        private_metadata: JSON.stringify({ channel: 'C1', ts: '3.1', text: '発熱' }),
+        state: {
+          values: {
+            task: { value: { type: 'static_select', selected_option: { value: 'cts' } } },
+            model: { value: { type: 'static_select', selected_option: { value: 'openai-test' } } },
+          },
+        },
+      },
+    });
+    await until(() => refusals().length === 5);
+    expect(refusals().every((t) => !t.includes('\n'))).toBe(true);
+    slack.send('interactive', {
+      type: 'message_action',
+      callback_id: 'run_task_on_message',
+      trigger_id: 'trigger-shortcut',
+      user: { id: 'U1' },
+      team: { id: 'T1' },
+      channel: { id: 'C1' },
+      message: { ts: '4.1', text: '発熱' },
+      response_url: slack.responseUrl,
+    });
+    await until(() => slack.calls.some((c) => c.method === 'views.open'));
+    const view = String(slack.calls.find((c) => c.method === 'views.open')!.body.view);
+    expect(view).toContain('baseline');
+    expect(view).not.toContain('openai-test');
   });
 
   it('after a dropped connection, loses no envelope and works none twice', async () => {

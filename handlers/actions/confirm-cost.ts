@@ -2,6 +2,8 @@
 // Confirm / Cancel buttons; nothing is queued before Confirm.
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
+import { UserError } from '../../src/base/errors.js';
+import { authorize } from '../../src/policy/acts.js';
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import type { Message } from '../blocks/run.js';
 import { evaluateInBackground, isExpensive, type BotContext } from '../context.js';
@@ -20,6 +22,17 @@ const carried = z.strictObject({
   /** --max-cost in US dollars: the workers stop the run once it is spent. */
   maxCost: z.number().positive().optional(),
 });
+
+const LOST = 'This button has lost what it was about; run `/jcb eval` again.';
+
+/** The evaluation a Confirm button carries, checked whole. @throws UserError when it is not one of ours. */
+function carriedEval(value: string | undefined): z.infer<typeof carried> {
+  try {
+    return carried.parse(JSON.parse(value ?? ''));
+  } catch {
+    throw new UserError(LOST);
+  }
+}
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
@@ -81,13 +94,13 @@ type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonActi
 export function costButton(ctx: BotContext) {
   return async ({ ack, body, action, client, respond, logger }: Args) => {
     await ack();
-    if (action.action_id === COST_ACTIONS.cancel)
-      return void (await respond({ replace_original: true, text: 'Cancelled: nothing was queued.' }));
     await ctx.afterAck(async () => {
       try {
-        ctx.safety.checkRate(body.user.id);
-        const cmd = carried.parse(JSON.parse(action.value ?? ''));
         const channel = body.channel?.id ?? '';
+        authorize('eval-live', { user: body.user.id, channel }, ctx.config);
+        if (action.action_id === COST_ACTIONS.cancel)
+          return void (await respond({ replace_original: true, text: 'Cancelled: nothing was queued.' }));
+        const cmd = carriedEval(action.value);
         const queued = await evaluateInBackground(ctx, client, channel, body.user.id, cmd);
         await respond({
           replace_original: true,

@@ -1,6 +1,7 @@
 // "Send masked" and "Cancel" on the offer made when a text holds personal information.
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { errorText, isUnexpected } from '../blocks/answers.js';
+import { authorize } from '../../src/policy/acts.js';
 import type { BotContext } from '../context.js';
 import { askInThread, takePending } from '../free-text.js';
 
@@ -9,6 +10,11 @@ type Args = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 export function freeTextChoice(ctx: BotContext, masked: boolean) {
   return async ({ ack, action, body, client, respond, logger }: Args) => {
     await ack();
+    try {
+      authorize('free-text', { user: body.user.id, channel: body.channel?.id }, ctx.config);
+    } catch (err) {
+      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: errorText(err) }));
+    }
     const asked = takePending(action.value ?? '', body.user.id);
     if (!asked) {
       await respond({ replace_original: true, text: 'That request has expired: send your text again.' });

@@ -5,6 +5,7 @@ import { CRITERIA, DEFINITIONS, type Criterion } from '../../src/ratings/ratings
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import { batchItemMessage, decodeRated, RATE_ACTIONS } from '../blocks/rating.js';
 import { escape } from '../blocks/text.js';
+import { authorize } from '../../src/policy/acts.js';
 import type { BotContext } from '../context.js';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
@@ -18,6 +19,7 @@ export function rateSelect(ctx: BotContext, criterion: Criterion) {
   return async ({ ack, body, action, respond, logger }: Args) => {
     await ack();
     try {
+      authorize('rate', { user: body.user.id }, ctx.config);
       const rated = decodeRated(action.block_id);
       if (!rated || action.type !== 'static_select' || !action.selected_option)
         throw new UserError('This rating control has lost its output.');
@@ -50,9 +52,10 @@ export function rateSelect(ctx: BotContext, criterion: Criterion) {
   };
 }
 
-export function rateDefinitions() {
-  return async ({ ack, respond }: Args) => {
+export function rateDefinitions(ctx: BotContext) {
+  return async ({ ack, body, respond }: Args) => {
     await ack();
+    authorize('read', { user: body.user.id }, ctx.config);
     await respond({
       response_type: 'ephemeral',
       replace_original: false,
@@ -61,9 +64,15 @@ export function rateDefinitions() {
   };
 }
 
-export function rateComment() {
-  return async ({ ack, body, action, client }: Args) => {
+export function rateComment(ctx: BotContext) {
+  return async ({ ack, body, action, client, respond }: Args) => {
     await ack();
+    try {
+      authorize('comment', { user: body.user.id }, ctx.config);
+      if (!decodeRated(action.block_id)) throw new UserError('This comment button has lost its output.');
+    } catch (err) {
+      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: errorText(err) }));
+    }
     await client.views.open({
       trigger_id: body.trigger_id,
       view: {

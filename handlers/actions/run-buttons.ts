@@ -12,7 +12,6 @@ export function runButton(ctx: BotContext) {
     await ack();
     await ctx.afterAck(async () => {
       try {
-        ctx.safety.checkRate(body.user.id);
         const ref = decodeRef(action.block_id);
         const channel = body.channel?.id;
         if (!ref || !channel) throw new UserError('This button has lost what it was about; run the command again.');

@@ -4,24 +4,24 @@ import type { KnownBlock } from '@slack/types';
 import { KIND_LABELS, type Finding } from '../../src/privacy/kinds.js';
 import type { FindingsError } from '../../src/privacy/free-text.js';
 import type { Message } from './run.js';
-import { code, context, cut, escape, section } from './text.js';
+import { code, context, cut, escape, LIMITS, section } from './text.js';
 
 export const FINDINGS_ACTIONS = { sendMasked: 'free_text_send_masked', cancel: 'free_text_cancel' } as const;
 
-/** The text with each finding in bold, followed by its kind: 長女の*真由美*〔氏名〕さん. */
+/** The text with each finding in bold, followed by its kind: 長女の*真由美*〔氏名〕さん (raw: `section` escapes it). */
 export function highlighted(text: string, findings: readonly Finding[]): string {
   let out = '';
   let at = 0;
   for (const f of findings) {
-    out += `${escape(text.slice(at, f.start))}*${escape(f.text)}*〔${KIND_LABELS[f.kind]}〕`;
+    out += `${text.slice(at, f.start)}*${f.text}*〔${KIND_LABELS[f.kind]}〕`;
     at = f.end;
   }
-  return out + escape(text.slice(at));
+  return out + text.slice(at);
 }
 
 export function findingsMessage(text: string, err: FindingsError, pendingId: string): Message {
   const blocks: KnownBlock[] = [
-    section(`:lock: *Not sent.* ${escape(err.message.replace(/^Not sent: /, ''))}`),
+    section(`:lock: *Not sent.* ${err.message.replace(/^Not sent: /, '')}`),
     section(`*Found in your text*\n${cut(highlighted(text, err.findings), 2900)}`),
     section('*What would be sent masked*'),
     code(err.masked),
@@ -45,5 +45,5 @@ export function findingsMessage(text: string, err: FindingsError, pendingId: str
     },
     context('Only you see this. The text itself is not stored; an audit row keeps its hash and length.'),
   ];
-  return { text: `Not sent: ${err.message}`, blocks };
+  return { text: cut(escape(err.message), LIMITS.messageText), blocks };
 }

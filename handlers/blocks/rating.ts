@@ -1,5 +1,6 @@
 // Rating controls for generated texts: three 1–5 selects, the paper's definitions, a comment.
 import type { KnownBlock } from '@slack/types';
+import { z } from 'zod';
 import { CRITERIA, type RatedOutput } from '../../src/ratings/ratings.js';
 import type { Message } from './run.js';
 import { code, context, cut, LIMITS, message, plain, section } from './text.js';
@@ -21,11 +22,20 @@ export function encodeRated(o: RatedOutput, batch = false): string {
   return `${batch ? 'rateb' : 'rate'}:${JSON.stringify(ref)}`.slice(0, 255);
 }
 
+const ratedRef = z.strictObject({
+  t: z.string().min(1),
+  m: z.string().min(1).optional(),
+  d: z.string().min(1),
+  h: z.string().regex(/^[0-9a-f]{8,64}$/),
+});
+
+/** The output a rating control is about, or undefined when the id is not one of ours (checked whole, zod). */
 export function decodeRated(blockId: string | undefined): { output: RatedOutput; batch: boolean } | undefined {
   const m = /^(rateb?):(.*)$/.exec(blockId ?? '');
   if (!m) return undefined;
   try {
-    const r = JSON.parse(m[2]) as { t: string; m?: string; d: string; h: string };
+    const r = ratedRef.parse(JSON.parse(m[2]));
+    if ((m[1] === 'rate') !== (r.m !== undefined)) return undefined;
     return { output: { task: r.t, model: r.m ?? '', doc: r.d, hash: r.h }, batch: m[1] === 'rateb' };
   } catch {
     return undefined;

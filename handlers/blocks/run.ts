@@ -1,5 +1,6 @@
 // A `run` in a thread: the parent message (what ran, the score, what to try next) and its replies.
 import type { KnownBlock } from '@slack/types';
+import { z } from 'zod';
 import { metricsText } from '../../src/base/format.js';
 import type { RunResult } from '../../src/services/index.js';
 import type { Comparison, Metrics } from '../../src/tasks/types.js';
@@ -30,10 +31,18 @@ export function encodeRef(ref: RunRef): string {
   return `run:${JSON.stringify(ref)}`.slice(0, 255);
 }
 
+const runRef = z.strictObject({
+  t: z.string().min(1),
+  m: z.string().min(1),
+  d: z.string().min(1),
+  s: z.enum(['one', 'zero']),
+});
+
+/** The run a button is about, or undefined when the block id is not one of ours (checked whole, zod). */
 export function decodeRef(blockId: string | undefined): RunRef | undefined {
   if (!blockId?.startsWith('run:')) return undefined;
   try {
-    return JSON.parse(blockId.slice(4)) as RunRef;
+    return runRef.parse(JSON.parse(blockId.slice(4)));
   } catch {
     return undefined;
   }

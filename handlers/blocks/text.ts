@@ -17,6 +17,11 @@ export const LIMITS = {
   buttonText: 75,
   optionText: 75,
   placeholder: 150,
+  /**
+   * The text of all of a message's blocks together: Slack refuses more than about 12,000 characters
+   * (`msg_blocks_too_long`, bolt-js #2509, #2867) even when each block is within its own limit.
+   */
+  messageBlocksText: 11_000,
 } as const;
 
 /**
@@ -76,11 +81,54 @@ export const context = (text: string): KnownBlock => ({
 
 export const header = (text: string): KnownBlock => ({ type: 'header', text: plain(text, LIMITS.header) });
 
-/** A monospaced block (tables, documents, outputs); escaped too, Slack reads entities in code blocks. */
+/**
+ * Any text for inside a ``` block: escaped (Slack reads entities in code blocks too), and no backtick next to
+ * another nor at either end, so that no run of backticks in the text (a model's own fence) can close the
+ * block: a zero-width space (U+200B) is put between them. Shown, it reads as the text.
+ */
+export function codeText(text: string): string {
+  return escape(text)
+    .replace(/`(?=`)/g, '`\u200B')
+    .replace(/^`/, '\u200B`')
+    .replace(/`$/, '`\u200B');
+}
+
+/** A monospaced block (tables, documents, outputs): any text, fences included, stays inside it. */
 export const code = (text: string): KnownBlock => ({
   type: 'section',
-  text: { type: 'mrkdwn', text: `\`\`\`${cut(escape(text), LIMITS.sectionText - 6)}\`\`\`` },
+  text: { type: 'mrkdwn', text: `\`\`\`${cut(codeText(text), LIMITS.sectionText - 6)}\`\`\`` },
 });
+
+/** The characters of text a block holds (every `text` string in it, nested ones included). */
+export function blockTextLength(block: unknown): number {
+  if (Array.isArray(block)) return block.reduce((n: number, b) => n + blockTextLength(b), 0);
+  if (!block || typeof block !== 'object') return 0;
+  return Object.entries(block).reduce(
+    (n, [k, v]) => n + (k === 'text' && typeof v === 'string' ? v.length : blockTextLength(v)),
+    0,
+  );
+}
+
+/**
+ * A message's blocks in runs that Slack takes, in order: each at most LIMITS.blocks blocks and
+ * LIMITS.messageBlocksText characters of text (a single block is within its own limits already).
+ */
+export function splitBlocks(blocks: readonly KnownBlock[]): KnownBlock[][] {
+  const runs: KnownBlock[][] = [[]];
+  let size = 0;
+  for (const b of blocks) {
+    const n = blockTextLength(b);
+    const run = runs[runs.length - 1];
+    if (run.length > 0 && (size + n > LIMITS.messageBlocksText || run.length >= LIMITS.blocks)) {
+      runs.push([b]);
+      size = n;
+    } else {
+      run.push(b);
+      size += n;
+    }
+  }
+  return runs;
+}
 
 /** A message: the notification text escaped and cut, at most 50 blocks. */
 export const message = (text: string, blocks: KnownBlock[] = []) => ({

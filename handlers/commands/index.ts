@@ -1,5 +1,26 @@
-import type { App } from '@slack/bolt';
-import type { BotContext } from '../context.js';
+import type { BotContext, Listener } from '../context.js';
 import { jcbCommand } from './jcb.js';
 
-export default { register: (app: App, ctx: BotContext) => app.command('/jcb', jcbCommand(ctx)) };
+export default {
+  listeners: (ctx: BotContext): Listener[] => [
+    {
+      kind: 'command',
+      id: '/jcb',
+      acts: [
+        'read',
+        'run-replay',
+        'run-live',
+        'eval-replay',
+        'eval-live',
+        'requeue',
+        'cancel',
+        'judge',
+        'rate',
+        'post-leaderboard',
+        'digest',
+        'audit',
+      ],
+      handler: jcbCommand(ctx),
+    },
+  ],
+};

@@ -7,17 +7,20 @@ import { errorText, isUnexpected } from '../blocks/answers.js';
 import { helpMessage } from '../blocks/help.js';
 import type { Message } from '../blocks/run.js';
 import { leaderboardMessage, listMessage } from '../blocks/tables.js';
-import { evaluateInBackground, post, requireOwner, runInThread, type BotContext } from '../context.js';
+import { evaluateInBackground, isExpensive, post, requireOwner, runInThread, type BotContext } from '../context.js';
 import { digestMessage } from '../blocks/digest.js';
 import { batchItemMessage } from '../blocks/rating.js';
 import { compareMessage, ratingsMessage } from '../blocks/tables.js';
 import { progressMessage } from '../blocks/progress.js';
 import { cancelSummary } from '../../src/base/format.js';
-import { cut, LIMITS, message } from '../blocks/text.js';
+import { codeText, cut, LIMITS, message } from '../blocks/text.js';
 import { costConfirmation } from '../actions/confirm-cost.js';
 import { renderAudit } from '../../src/privacy/audit-table.js';
+import { authorize } from '../../src/policy/acts.js';
+import { postTarget } from '../channels.js';
+import { fromSlack } from '../slack-text.js';
 
-const codeBlock = (s: string) => `\`\`\`\n${s}\n\`\`\``;
+const codeBlock = (s: string) => `\`\`\`\n${codeText(s)}\n\`\`\``;
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -27,6 +30,7 @@ export function jcbCommand(ctx: BotContext) {
     cmd: Command,
     { command, client }: Args,
   ): Promise<(Message & { response_type: string }) | undefined> {
+    const asker = { user: command.user_id, channel: command.channel_id };
     switch (cmd.kind) {
       case 'help':
         return { response_type: 'ephemeral', ...helpMessage(cmd.command) };
@@ -54,22 +58,20 @@ export function jcbCommand(ctx: BotContext) {
       case 'leaderboard': {
         const board = await ctx.services.leaderboard(cmd.shot, cmd.source);
         if (!cmd.post) return { response_type: 'in_channel', ...leaderboardMessage(board) };
-        // `#name` or Slack's escaped `<#C123|name>`; the posted message tells the channel's id.
-        const target = /^<#([A-Z0-9]+)(\|[^>]*)?>$/.exec(cmd.post)?.[1] ?? cmd.post;
+        const target = await postTarget(ctx, client, cmd.post, command.user_id, command.channel_id);
         const posted = await post(client, target, leaderboardMessage(board));
         await client.filesUploadV2({
-          channel_id: posted.channel!,
+          channel_id: posted.channel ?? target,
           file: await ctx.services.leaderboardChart(board),
           filename: `jcb-leaderboard-${board.source}-${board.shot}-shot.png`,
           title: `J-ClinicalBench leaderboard (${board.source}, ${board.shot}-shot)`,
         });
-        const name = /^<#[A-Z0-9]+\|([^>]+)>$/.exec(cmd.post)?.[1];
-        return {
-          response_type: 'ephemeral',
-          ...message(`Leaderboard posted to ${name ? `#${name}` : cmd.post}, with its chart.`),
-        };
+        return { response_type: 'ephemeral', text: `Leaderboard posted to <#${target}>, with its chart.`, blocks: [] };
       }
       case 'eval': {
+        // Asked before the cost is shown: what is confirmed is then queued, never refused.
+        authorize(isExpensive(ctx, cmd.model) ? 'eval-live' : 'eval-replay', asker, ctx.config);
+        if (cmd.runId) await requireOwner(ctx, cmd.runId, command.user_id, 'requeue');
         const confirmation = await costConfirmation(ctx, cmd);
         if (confirmation) return { response_type: 'ephemeral', ...confirmation };
         await evaluateInBackground(ctx, client, command.channel_id, command.user_id, cmd);
@@ -87,6 +89,7 @@ export function jcbCommand(ctx: BotContext) {
       }
       case 'ratings': {
         if (cmd.batch) {
+          authorize('rate', asker, ctx.config);
           const first = await ctx.services.nextToRate(command.user_id, cmd.task!);
           if (!first) return { response_type: 'ephemeral', ...message(`You have rated every output of ${cmd.task}.`) };
           return { response_type: 'ephemeral', ...batchItemMessage(first, 0) };
@@ -117,12 +120,12 @@ export function jcbCommand(ctx: BotContext) {
         return { response_type: 'in_channel', ...compareMessage(cmd.a, cmd.b, rows) };
       }
       case 'digest': {
+        authorize('digest', asker, ctx.config);
         for (const d of await ctx.services.digest(cmd.schedule)) await post(client, d.channel, digestMessage(d));
         return { response_type: 'ephemeral', text: 'Digest posted.', blocks: [] };
       }
       case 'audit': {
-        if (!ctx.config.admins.includes(command.user_id))
-          throw new UserError('`/jcb audit` is for the admins (JCB_ADMINS).');
+        authorize('audit', asker, ctx.config);
         return { response_type: 'ephemeral', text: codeBlock(renderAudit(await ctx.services.audit(30))), blocks: [] };
       }
       case 'cancel': {
@@ -141,8 +144,8 @@ export function jcbCommand(ctx: BotContext) {
     const { command, ack, respond, logger } = args;
     let cmd: Command;
     try {
-      ctx.safety.checkRate(command.user_id);
-      cmd = parseCommand(splitWords(command.text), { face: 'slack' });
+      // As typed: Slack's entities undone; a channel reference keeps its id for `--post`.
+      cmd = parseCommand(splitWords(fromSlack(command.text, { channels: 'keep' })), { face: 'slack' });
     } catch (err) {
       await ack({ response_type: 'ephemeral', text: errorText(err) });
       return;

@@ -4,6 +4,8 @@ import { parseConversation } from '../../src/command/conversation.js';
 import { isCommandWord, parseCommand, splitWords } from '../../src/command/grammar.js';
 import { cutEcho } from '../../src/base/suggest.js';
 import { UserError } from '../../src/base/errors.js';
+import { authorize } from '../../src/policy/acts.js';
+import { fromSlack } from '../slack-text.js';
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import { askInThread } from '../free-text.js';
 import { helpMessage } from '../blocks/help.js';
@@ -20,14 +22,14 @@ interface Said {
 
 export async function converse(ctx: BotContext, client: WebClient, said: Said, log: (err: unknown) => void) {
   try {
-    ctx.safety.checkRate(said.user);
-    const text = said.text.replace(/<@[A-Z0-9]+>/g, '').trim();
+    // As typed: Slack's entities, links and mentions undone (the bot's own mention removed).
+    const text = fromSlack(said.text, { botUserId: ctx.botUserId }).trim();
     const first = text.split(/\s+/)[0] ?? '';
     if (!text || isCommandWord(first, 'help'))
       return void (await post(client, said.channel, helpMessage(), said.threadTs));
     if (isCommandWord(first)) {
       const cmd = parseCommand(splitWords(text), { face: 'slack' });
-      if (cmd.kind === 'run') return void (await runInThread(ctx, client, said.channel, said.user, cmd));
+      if (cmd.kind === 'run') return void (await runInThread(ctx, client, said.channel, said.user, cmd, said.threadTs));
       if (cmd.kind === 'leaderboard') {
         return void (await post(
           client,
@@ -39,9 +41,8 @@ export async function converse(ctx: BotContext, client: WebClient, said: Said, l
       throw new UserError(`Use \`/jcb ${cutEcho(text)}\` for that.`);
     }
     const ask = parseConversation(text);
-    if (ask.model && isExpensive(ctx, ask.model))
-      ctx.safety.checkExpensive(said.user, said.channel, `Sending text to ${ask.model}`);
-    else if (!ask.model) ctx.safety.checkExpensive(said.user, said.channel, 'Sending your text to a model');
+    // No model named: the default for free text is a live one.
+    if (!ask.model || isExpensive(ctx, ask.model)) authorize('free-text', said, ctx.config);
     await askInThread(ctx, client, { user: said.user, channel: said.channel, threadTs: said.threadTs, ask });
   } catch (err) {
     if (isUnexpected(err)) log(err);

@@ -1,55 +1,89 @@
 // The message shortcut "Run a J-ClinicalBench task": a modal picks the task and model for the message's text.
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
+import { z } from 'zod';
 import { MAX_FREE_TEXT } from '../../src/command/conversation.js';
 import { UserError } from '../../src/base/errors.js';
+import { may } from '../../src/policy/acts.js';
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import { taskModalBlocks } from '../blocks/modal.js';
-import type { BotContext } from '../context.js';
+import type { BotContext, Listener } from '../context.js';
+import { fromSlack } from '../slack-text.js';
 
 export const SHORTCUT_ID = 'run_task_on_message';
 export const MODAL_ID = 'run_task_modal';
 /** A modal's private_metadata holds at most 3,000 characters: the message text travels in it. */
 const METADATA_ROOM = 2800;
+/** The tasks whose input is one text (what a message can be). */
+const TEXT_TASKS = ['cts', 'cca', 'mr', 'dc-tnm', 'ner-d', 'ner-med', 'hs-pn'];
+
+const metadata = z.strictObject({ channel: z.string().min(1), ts: z.string().min(1), text: z.string().min(1) });
+
+/** The message a submitted modal is about (its private_metadata), or undefined when it is not ours. */
+export function shortcutMetadata(raw: string | undefined): z.infer<typeof metadata> | undefined {
+  try {
+    return metadata.parse(JSON.parse(raw ?? ''));
+  } catch {
+    return undefined;
+  }
+}
+
+type Args = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;
 
 export default {
-  register(app: App, ctx: BotContext) {
-    app.shortcut({ callback_id: SHORTCUT_ID, type: 'message_action' }, async ({ ack, shortcut, client, logger }) => {
-      await ack();
-      const text = shortcut.message.text ?? '';
-      const meta = JSON.stringify({
-        channel: shortcut.channel.id,
-        ts: shortcut.message.thread_ts ?? shortcut.message.ts,
-        text,
-      });
-      try {
-        ctx.safety.checkRate(shortcut.user.id);
-        if (!text.trim()) throw new UserError('That message has no text to run a task on.');
-        if (meta.length > METADATA_ROOM || Array.from(text).length > MAX_FREE_TEXT) {
-          throw new UserError(
-            `That message is too long for a task (${Array.from(text).length} characters).`,
-            'Copy a part of it into a DM to me.',
-          );
-        }
-        const tasks = ctx.services
-          .tasks()
-          .filter((t) => ['cts', 'cca', 'mr', 'dc-tnm', 'ner-d', 'ner-med', 'hs-pn'].includes(t.id));
-        const models = ctx.services.models().filter((m) => m.provider !== 'replay');
-        const blocks = taskModalBlocks(text, tasks, models);
-        await client.views.open({
-          trigger_id: shortcut.trigger_id,
-          view: {
-            type: 'modal',
-            callback_id: MODAL_ID,
-            private_metadata: meta,
-            title: { type: 'plain_text', text: 'J-ClinicalBench' },
-            submit: { type: 'plain_text', text: 'Run' },
-            blocks,
-          },
+  listeners: (ctx: BotContext): Listener[] => [
+    {
+      kind: 'shortcut',
+      id: SHORTCUT_ID,
+      acts: ['free-text'],
+      handler: async ({ ack, shortcut, client, logger }: Args) => {
+        await ack();
+        // As typed (Slack's entities undone): the model gets the text, the limit counts it.
+        const text = fromSlack(shortcut.message.text ?? '', { botUserId: ctx.botUserId });
+        const meta = JSON.stringify({
+          channel: shortcut.channel.id,
+          ts: shortcut.message.thread_ts ?? shortcut.message.ts,
+          text,
         });
-      } catch (err) {
-        if (isUnexpected(err)) logger.error(err);
-        await client.chat.postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, text: errorText(err) });
-      }
-    });
-  },
+        try {
+          if (!text.trim()) throw new UserError('That message has no text to run a task on.');
+          if (meta.length > METADATA_ROOM || Array.from(text).length > MAX_FREE_TEXT) {
+            throw new UserError(
+              `That message is too long for a task (${Array.from(text).length} characters).`,
+              'Copy a part of it into a DM to me.',
+            );
+          }
+          const tasks = ctx.services.tasks().filter((t) => TEXT_TASKS.includes(t.id));
+          // Offered: what this person may then send, so nothing offered is refused (the acts table).
+          const asker = { user: shortcut.user.id, channel: shortcut.channel.id };
+          const models = ctx.services
+            .models()
+            .filter(
+              (m) =>
+                m.usable &&
+                (m.provider === 'baseline' ||
+                  (m.freeText && m.provider !== 'replay' && may('free-text', asker, ctx.config))),
+            );
+          const blocks = taskModalBlocks(text, tasks, models);
+          await client.views.open({
+            trigger_id: shortcut.trigger_id,
+            view: {
+              type: 'modal',
+              callback_id: MODAL_ID,
+              private_metadata: meta,
+              title: { type: 'plain_text', text: 'J-ClinicalBench' },
+              submit: { type: 'plain_text', text: 'Run' },
+              blocks,
+            },
+          });
+        } catch (err) {
+          if (isUnexpected(err)) logger.error(err);
+          await client.chat.postEphemeral({
+            channel: shortcut.channel.id,
+            user: shortcut.user.id,
+            text: errorText(err),
+          });
+        }
+      },
+    },
+  ],
 };

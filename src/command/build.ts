@@ -44,9 +44,11 @@ export function build(
     case 'run': {
       const [task, model, doc = 'random'] = positionals;
       if (!task || !model) throw needs('a task and a model');
-      // `run <task> <model> all`: every document, in the background.
-      if (doc.toLowerCase() === 'all') return { kind: 'eval', task, model, shot, noCache: false, queue: true, json };
-      return { kind: 'run', task, model, doc, shot, json };
+      // `run <task> <model> all`: every document, in the background. The two words read after NFKC, as
+      // every other word of the grammar (`ｒａｎｄｏｍ`, `ＡＬＬ`).
+      const word = normalizeToken(doc).toLowerCase();
+      if (word === 'all') return { kind: 'eval', task, model, shot, noCache: false, queue: true, json };
+      return { kind: 'run', task, model, doc: word === 'random' ? word : doc, shot, json };
     }
     case 'score':
       return { kind: 'score', target: positionals[0], json, output };

@@ -14,6 +14,8 @@ export function modelServices(ctx: ServiceContext) {
         alias: m.alias,
         label: m.label,
         provider: m.provider,
+        /** Whether people's own text may be sent to it (models.yml `freeText`). */
+        freeText: 'freeText' in m && m.freeText === true,
         source:
           m.provider === 'replay'
             ? `release: ${m.release}`

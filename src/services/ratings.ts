@@ -4,16 +4,38 @@ import { findTask } from '../evaluation/documents.js';
 import type { ReplayModel } from '../models/replay.js';
 import { outputHash, RATED_TASKS, ratingsReport, type Criterion, type RatedOutput } from '../ratings/ratings.js';
 import type { ServiceContext } from './context.js';
+import { loadModels } from '../models/registry.js';
+import { TASKS_BY_ID } from '../../tasks/index.js';
+import type { Task } from '../tasks/types.js';
+
+const NO_SUCH_OUTPUT = 'That output is not one jcb showed: nothing was saved.';
+
+/** Refuses a rating of an output that does not exist (see `rate`). */
+function requireOutput(ctx: ServiceContext, o: RatedOutput): void {
+  const task = TASKS_BY_ID.get(o.task as Task['id']);
+  const model = loadModels(ctx.env).find((m) => m.alias === o.model);
+  if (!task || !RATED_TASKS.includes(task.id) || !model || model.provider === 'baseline')
+    throw new UserError(NO_SUCH_OUTPUT, 'Rate from the controls under a run, or start a batch with `ratings --batch`.');
+  if (model.provider === 'replay') {
+    const g = (ctx.providerOf(model) as ReplayModel).generations(task, 'one').get(o.doc);
+    if (!g || outputHash(g.output) !== o.hash) throw new UserError(NO_SUCH_OUTPUT);
+  } else if (!task.loadDocuments(ctx.release()).some((d) => d.id === o.doc)) throw new UserError(NO_SUCH_OUTPUT);
+}
 
 export function ratingServices(ctx: ServiceContext) {
   return {
-    /** A rater's 1–5 judgement of an output on some criteria (a second one replaces the first), or a comment. */
+    /**
+     * A rater's 1–5 judgement of an output on some criteria (a second one replaces the first), or a comment.
+     * @throws UserError, storing nothing, for an output that does not exist: a task that is not rated, an
+     * unknown model or document, or (replayed models) a hash that is not the released output's.
+     */
     async rate(rater: string, output: RatedOutput, values: Partial<Record<Criterion, number>> & { comment?: string }) {
       for (const [k, v] of Object.entries(values)) {
         if (k !== 'comment' && (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 5)) {
           throw new UserError(`${k} must be a whole number from 1 to 5, not ${v}.`);
         }
       }
+      requireOutput(ctx, output);
       await (
         await ctx.store()
       ).rate({ rater, task: output.task, model: output.model, doc_id: output.doc, output_hash: output.hash }, values);

@@ -1,0 +1,146 @@
+// The checks every request passes before any listener, whatever door it came in by (slash command, mention,
+// DM, shortcut, button or select, view submission, App Home): from this workspace and app, worked once
+// (a repeat gets the same answer), and within the per-user limit.
+import type { AnyMiddlewareArgs, App, Middleware, ReceiverEvent } from '@slack/bolt';
+import { z } from 'zod';
+import type { BotContext } from './context.js';
+
+/** Who sent the request and where, read from any of Slack's payload shapes. */
+interface Door {
+  kind: 'command' | 'action' | 'view' | 'shortcut' | 'mention' | 'dm' | 'home' | 'other';
+  user?: string;
+  channel?: string;
+  threadTs?: string;
+}
+
+const id = z.string().optional().catch(undefined);
+const part = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape).optional().catch(undefined);
+
+/**
+ * What the doors read of any payload (slash command, event callback, block action, view submission,
+ * shortcut), checked with zod: a field of another shape reads as absent, never as something else.
+ */
+const payload = z.looseObject({
+  command: id,
+  type: id,
+  user_id: id,
+  channel_id: id,
+  team_id: id,
+  api_app_id: id,
+  event_id: id,
+  trigger_id: id,
+  event: part({ type: id, user: id, channel: id, ts: id, thread_ts: id, bot_id: id, subtype: id }),
+  user: part({ id, team_id: id }),
+  team: part({ id }),
+  channel: part({ id }),
+  container: part({ channel_id: id }),
+  view: part({ state: part({ values: z.record(z.string(), z.unknown()).optional().catch(undefined) }) }),
+});
+type Body = z.infer<typeof payload>;
+
+/** A payload as the doors read it (an unreadable one reads as empty: no user, no team). */
+const read = (body: unknown): Body => payload.safeParse(body).data ?? {};
+
+function doorOf(body: Body): Door {
+  if (typeof body.command === 'string') return { kind: 'command', user: body.user_id, channel: body.channel_id };
+  const event = body.event;
+  if (body.type === 'event_callback' && event) {
+    // The bot's own messages, edits and other subtypes are not requests.
+    if (event.bot_id || event.subtype) return { kind: 'other' };
+    const kind =
+      event.type === 'app_mention'
+        ? 'mention'
+        : event.type === 'message'
+          ? 'dm'
+          : event.type === 'app_home_opened'
+            ? 'home'
+            : 'other';
+    return { kind, user: event.user, channel: event.channel, threadTs: event.thread_ts ?? event.ts };
+  }
+  const user = body.user?.id;
+  if (body.type === 'block_actions')
+    return { kind: 'action', user, channel: body.channel?.id ?? body.container?.channel_id };
+  if (body.type === 'view_submission') return { kind: 'view', user };
+  if (body.type === 'message_action' || body.type === 'shortcut')
+    return { kind: 'shortcut', user, channel: body.channel?.id };
+  return { kind: 'other', user };
+}
+
+/** The workspace a payload says it comes from (commands and events: team_id; interactions: team.id). */
+const teamOf = (body: Body): string | undefined => body.team_id ?? body.team?.id ?? body.user?.team_id ?? undefined;
+
+/** How long a repeat waits for the first delivery's answer before being acknowledged empty (Slack waits 3 s). */
+const ANSWER_WAIT_MS = 2500;
+
+/**
+ * Wraps the app's entry (`processEvent`, which every receiver calls) so that
+ * - a request of another workspace (`team_id`) or another app (`api_app_id`) is acknowledged and dropped;
+ * - a repeat of a delivery (same event id or trigger id: an HTTP retry, a Socket Mode envelope re-sent after a
+ *   lost ack) is not worked again but acknowledged with the payload the first delivery's ack carried (an
+ *   "Unknown command" answer, a modal's errors), so an answer lost with its ack still reaches the person.
+ */
+export function guardEntry(app: App, ctx: BotContext, expected: { teamId?: string; appId?: string }): void {
+  const work = app.processEvent.bind(app);
+  app.processEvent = async (event: ReceiverEvent) => {
+    const body = read(event.body);
+    const team = teamOf(body);
+    if (
+      (expected.teamId && team !== expected.teamId) ||
+      (expected.appId && body.api_app_id && body.api_app_id !== expected.appId)
+    ) {
+      app.logger.warn(`refused a request of team ${team ?? '(none)'}, app ${body.api_app_id ?? '(none)'}`);
+      await event.ack();
+      return;
+    }
+    const delivery = body.event_id ?? body.trigger_id;
+    if (!delivery) return work(event);
+    const earlier = ctx.safety.answerOf(delivery);
+    if (earlier) {
+      const timeout = new Promise<undefined>((r) => globalThis.setTimeout(r, ANSWER_WAIT_MS));
+      await event.ack(await Promise.race([earlier, timeout]));
+      return;
+    }
+    let answered: (payload: unknown) => void = () => {};
+    ctx.safety.remember(delivery, new Promise((resolve) => (answered = resolve)));
+    const ack = event.ack;
+    event.ack = async (payload?: unknown) => {
+      answered(payload);
+      return ack(payload as never);
+    };
+    return work(event);
+  };
+}
+
+/**
+ * The per-user limit at every door. Over it, the request is acknowledged and not worked; the person is told
+ * once a minute, only to them (ephemeral; in a modal, as its error), never in a public post.
+ */
+export function limitEveryDoor(ctx: BotContext): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const body = read(args.body);
+    const door = doorOf(body);
+    if (!door.user || door.kind === 'other') return args.next();
+    const verdict = ctx.safety.checkRate(door.user);
+    if (verdict.ok) return args.next();
+    const ack = (args as { ack?: (p?: unknown) => Promise<void> }).ack;
+    const text = verdict.notice;
+    try {
+      if (door.kind === 'command') return void (await ack?.(text ? { response_type: 'ephemeral', text } : undefined));
+      if (door.kind === 'view') {
+        const blocks = Object.keys(body.view?.state?.values ?? {});
+        const errors = text && blocks.length ? { response_action: 'errors', errors: { [blocks[0]]: text } } : undefined;
+        return void (await ack?.(errors));
+      }
+      await ack?.();
+      if (!text || door.kind === 'home' || !door.channel) return;
+      await args.client.chat.postEphemeral({
+        channel: door.channel,
+        user: door.user,
+        text,
+        ...(door.kind === 'mention' || door.kind === 'dm' ? { thread_ts: door.threadTs } : {}),
+      });
+    } catch (err) {
+      args.logger.warn(`rate-limit notice not delivered: ${(err as Error).message}`);
+    }
+  };
+}

@@ -1,0 +1,116 @@
+// Who may do what in Slack: one row per act the bot can do. Every listener asks `authorize` (or `may`, to
+// decide what to offer), so nothing offered is then refused; the README's table is `actsTable()`.
+import { UserError } from '../base/errors.js';
+import { requireOwnerOrAdmin } from './ownership.js';
+
+/**
+ * Who may do an act (an admin, JCB_ADMINS, may do every act):
+ * - `anyone`: anyone in the workspace;
+ * - `allowed`: the allow-list (JCB_BOT_ALLOWED_USERS, and JCB_BOT_ALLOWED_CHANNELS for where), open to all
+ *   when unset: live models cost money and send text out;
+ * - `owner`: the person who started the run;
+ * - `member`: a member of the channel the act posts into;
+ * - `admin`: admins only.
+ */
+export type Who = 'anyone' | 'allowed' | 'owner' | 'member' | 'admin';
+
+export const ACTS = {
+  'run-replay': { who: 'anyone', what: 'run one document on a replayed model or the baseline' },
+  'run-live': { who: 'allowed', what: 'run one document on a live model' },
+  'free-text': { who: 'allowed', what: "send one's own text to a model (per its data policy), or send it masked" },
+  'eval-replay': { who: 'anyone', what: 'evaluate a replayed model or the baseline on every document' },
+  'eval-live': { who: 'allowed', what: 'evaluate a live model on every document (after its cost is confirmed)' },
+  cancel: { who: 'owner', what: 'cancel a background run' },
+  requeue: { who: 'owner', what: 're-queue a run (`eval --run`)' },
+  judge: { who: 'owner', what: "judge a run's outputs with the LLM judge" },
+  rate: { who: 'anyone', what: 'rate an output (1–5), alone or in a blind batch' },
+  comment: { who: 'anyone', what: 'comment on an output' },
+  read: {
+    who: 'anyone',
+    what: 'read help, tasks, models, status, leaderboards, comparisons and ratings where they asked',
+  },
+  'post-leaderboard': { who: 'member', what: 'post a leaderboard into another channel (`--post`)' },
+  digest: { who: 'admin', what: "post schedules' digests on demand (`/jcb digest`; scheduled ones are posted anyway)" },
+  audit: { who: 'admin', what: 'read the free-text audit (`/jcb audit`)' },
+  home: { who: 'anyone', what: 'open App Home (leaderboards, their own recent runs)' },
+} as const satisfies Record<string, { who: Who; what: string }>;
+
+export type Act = keyof typeof ACTS;
+export const ACT_IDS = Object.keys(ACTS) as Act[];
+
+/** The settings the rules read (ids as the face knows them, e.g. Slack user and channel ids). */
+export interface ActPolicy {
+  admins: readonly string[];
+  allowedUsers: readonly string[];
+  allowedChannels: readonly string[];
+}
+
+/** Who asks, and what the rule of the act needs to know. */
+export interface Asker {
+  user: string;
+  /** The channel the act happens in (for the channel allow-list). */
+  channel?: string;
+  /** For `owner` acts: the run (its owner), when it exists. */
+  run?: { id: string; started_by: string | null };
+  /** For `member` acts: whether the user is a member of the target channel. */
+  member?: boolean;
+}
+
+const REFUSALS: Record<Exclude<Who, 'anyone' | 'owner'>, (what: string) => [string, string]> = {
+  allowed: (what) => [`Only some users may ${what} here.`, 'Ask an admin, or use a replayed model or the baseline.'],
+  member: (what) => [`Only members of that channel, or an admin, may ${what}.`, 'Join it first, or ask an admin.'],
+  admin: (what) => [`Only an admin (JCB_ADMINS) may ${what}.`, 'Ask an admin.'],
+};
+
+/**
+ * Throws a UserError (one line: who may, what to do) unless `asker` may do `act` under `policy`.
+ * An `owner` act on a run that does not exist is let through: the service says the run is unknown.
+ */
+export function authorize(act: Act, asker: Asker, policy: ActPolicy): void {
+  const { who, what } = ACTS[act];
+  if (who === 'anyone' || policy.admins.includes(asker.user)) return;
+  if (who === 'owner') {
+    if (asker.run) requireOwnerOrAdmin(asker.run, asker.user, policy.admins, verbOf[act as OwnerAct]);
+    return;
+  }
+  if (who === 'allowed') {
+    const userOk = policy.allowedUsers.length === 0 || policy.allowedUsers.includes(asker.user);
+    const channelOk =
+      policy.allowedChannels.length === 0 || !asker.channel || policy.allowedChannels.includes(asker.channel);
+    if (userOk && !channelOk)
+      throw new UserError(`This is not enabled in this channel: ${what}.`, REFUSALS.allowed(what)[1]);
+    if (userOk) return;
+  }
+  if (who === 'member' && asker.member) return;
+  throw new UserError(...REFUSALS[who as keyof typeof REFUSALS](what));
+}
+
+type OwnerAct = { [K in Act]: (typeof ACTS)[K]['who'] extends 'owner' ? K : never }[Act];
+const verbOf: Record<OwnerAct, string> = { cancel: 'cancel', requeue: 're-queue', judge: 'judge' };
+
+/** Whether `asker` may do `act` (what to offer: menus, modal options, buttons). */
+export function may(act: Act, asker: Asker, policy: ActPolicy): boolean {
+  try {
+    authorize(act, asker, policy);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const WHO_TEXT: Record<Who, string> = {
+  anyone: 'anyone in the workspace',
+  allowed: 'the allow-list (`JCB_BOT_ALLOWED_USERS`, `JCB_BOT_ALLOWED_CHANNELS`; everyone when unset)',
+  owner: 'the person who started the run',
+  member: 'members of the target channel',
+  admin: 'admins only',
+};
+
+/** The README's table of acts (Markdown): act, what it is, who may (admins may do every act). */
+export function actsTable(): string {
+  return [
+    '| act | what | who may (and every admin) |',
+    '| --- | --- | --- |',
+    ...ACT_IDS.map((a) => `| \`${a}\` | ${ACTS[a].what} | ${WHO_TEXT[ACTS[a].who]} |`),
+  ].join('\n');
+}

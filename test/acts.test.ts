@@ -1,0 +1,361 @@
+// The authorization table walked: for every listener of the registry (handlers/index.ts) and every act it can
+// lead to (src/policy/acts.ts), one signed request per kind of user through the real HTTP receiver; each is
+// refused with the table's one line exactly when the table says so. A listener or act without a request here,
+// or an act no listener leads to, fails the test: a new act is covered as soon as it is added.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import nock from 'nock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBot, type Bot } from '../handlers/app.js';
+import type { BotContext } from '../handlers/context.js';
+import { listenerRegistry } from '../handlers/index.js';
+import { ACT_IDS, actsTable, may, type Act } from '../src/policy/acts.js';
+import { outputHash } from '../src/ratings/ratings.js';
+import { createServices, type Services } from '../src/services/index.js';
+import { detectPersonalInformation } from '../src/privacy/detect.js';
+import {
+  chatCompletion,
+  FIXTURE_ENV,
+  freshStore,
+  inThreadTokenizer,
+  testModelsFile,
+  type TestStore,
+} from './helpers.js';
+import { formBody, HOOK, sendSigned, SIGNING_SECRET, SLACK } from './slack-requests.js';
+
+const USERS = { stranger: 'USTRANGER', allowed: 'UALLOWED', owner: 'UOWNER', member: 'UMEMBER', admin: 'UADMIN' };
+const POLICY = { admins: [USERS.admin], allowedUsers: [USERS.allowed], allowedChannels: [] };
+/** The table's refusals, and nothing else the bot says. */
+const REFUSED = /Only (some users|members of that channel|an admin|the person who started run)/;
+const TARGET = 'CTARGET';
+
+describe('the acts table, walked by every listener and every kind of user', () => {
+  let bot: Bot;
+  let url: string;
+  let store: TestStore;
+  let services: Services;
+  let runId: string;
+  /** Everything the bot sent (Web API, response_url, acks), as JSON strings. */
+  const said: string[] = [];
+  let n = 0;
+
+  beforeAll(async () => {
+    await detectPersonalInformation('');
+    store = await freshStore('sqlite');
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    nock(SLACK).persist().post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'B1', team_id: 'T1' });
+    nock(SLACK)
+      .persist()
+      .post('/api/conversations.members')
+      .reply(200, (_u, b) =>
+        formBody(b).channel === TARGET
+          ? { ok: true, members: [USERS.member] }
+          : { ok: false, error: 'channel_not_found' },
+      );
+    nock(SLACK)
+      .persist()
+      .post('/api/files.getUploadURLExternal')
+      .reply(200, { ok: true, upload_url: 'https://files.slack.com/upload/v1/x', file_id: 'F1' });
+    nock('https://files.slack.com').persist().post(/.*/).reply(200, 'OK');
+    nock(SLACK)
+      .persist()
+      .post('/api/files.completeUploadExternal')
+      .reply(200, { ok: true, files: [{ id: 'F1' }] });
+    nock(SLACK)
+      .persist()
+      .post(/\/api\/.*/)
+      .reply(200, (uri, b) => {
+        said.push(JSON.stringify({ method: uri, ...formBody(b) }));
+        return { ok: true, channel: 'C1', ts: `${++n}.000100` };
+      });
+    nock(HOOK)
+      .persist()
+      .post(/.*/)
+      .reply(200, (uri, b) => (said.push(JSON.stringify({ uri, body: b })), 'ok'));
+    nock('https://api.openai.com')
+      .persist()
+      .post('/v1/chat/completions')
+      .reply(200, chatCompletion('["ワルファリン"]'));
+    const env = {
+      ...FIXTURE_ENV,
+      JCB_MODELS: testModelsFile(),
+      TEST_OPENAI_KEY: 'sk-test',
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      PORT: '0',
+      JCB_ADMINS: USERS.admin,
+      JCB_BOT_ALLOWED_USERS: USERS.allowed,
+      JCB_BOT_RATE_PER_MINUTE: '100000',
+      JCB_CONFIRM_COST_USD: '1000000',
+      JCB_QUEUE_PREFIX: `jcbacts-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+      ...store.env,
+    };
+    services = createServices({ env, tokenizer: inThreadTokenizer(), retryBaseDelayMs: 1 });
+    bot = createBot(env, services);
+    const server = (await bot.start()) as Server;
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+    const queued = await services.enqueueEvaluation({
+      task: 'mr',
+      model: 'gpt-4o',
+      shot: 'one',
+      limit: 1,
+      noCache: false,
+      startedBy: USERS.owner,
+    });
+    runId = queued.run.id;
+  }, 60_000);
+
+  afterAll(async () => {
+    await bot.stop();
+    nock.cleanAll();
+    nock.enableNetConnect();
+    await store.drop();
+  });
+
+  // One request a (listener, act): `tag` is unique to the request and appears in whatever answers it
+  // (its response_url, its thread, its trigger id), so answers to users asked at once are told apart.
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+  const FORM = 'application/x-www-form-urlencoded';
+  const slash = (text: string) => async (user: string, tag: string) =>
+    sendSigned(
+      url,
+      form({
+        command: '/jcb',
+        text,
+        user_id: user,
+        channel_id: 'C1',
+        team_id: 'T1',
+        response_url: `${HOOK}/r/${tag}`,
+        trigger_id: tag,
+      }),
+      FORM,
+    );
+  const interaction = (payload: (user: string, tag: string) => object) => async (user: string, tag: string) =>
+    sendSigned(url, form({ payload: JSON.stringify(payload(user, tag)) }), FORM);
+  const button = (action: object) =>
+    interaction((user, tag) => ({
+      type: 'block_actions',
+      user: { id: user },
+      team: { id: 'T1' },
+      channel: { id: 'C1' },
+      trigger_id: tag,
+      response_url: `${HOOK}/r/${tag}`,
+      container: { type: 'message', message_ts: '1.1', channel_id: 'C1' },
+      actions: [{ action_ts: '1', ...action }],
+    }));
+  const ref = (m: string) => `run:${JSON.stringify({ t: 'mr', m, d: 'B_p1', s: 'one' })}`;
+  const rated = `rate:${JSON.stringify({ t: 'irs', m: 'gpt-4o', d: '2', h: outputHash('内服薬の忘れ') })}`;
+  const event = (ev: (user: string, tag: string) => object) => async (user: string, tag: string) =>
+    sendSigned(
+      url,
+      JSON.stringify({
+        type: 'event_callback',
+        team_id: 'T1',
+        api_app_id: 'A1',
+        event_id: `Ev${tag}`,
+        event_time: 1,
+        event: ev(user, tag),
+      }),
+      'application/json',
+    );
+  const mention = (text: string) =>
+    event((user, tag) => ({ type: 'app_mention', user, channel: 'C1', text: `<@UBOT> ${text}`, ts: tag }));
+  const dm = (text: string) =>
+    event((user, tag) => ({ type: 'message', channel_type: 'im', user, channel: 'D1', text, ts: tag }));
+  const carried = JSON.stringify({ task: 'mr', model: 'openai-test', shot: 'one', limit: 1, noCache: false });
+  const submit = (callback: string, metadata: (tag: string) => string, values: object) =>
+    interaction((user, tag) => ({
+      type: 'view_submission',
+      user: { id: user },
+      team: { id: 'T1' },
+      trigger_id: tag,
+      view: { id: 'V1', callback_id: callback, private_metadata: metadata(tag), state: { values } },
+    }));
+  const select = (v: string) => ({ value: { type: 'static_select', selected_option: { value: v } } });
+
+  type Send = (user: string, tag: string) => Promise<{ text: string }>;
+  const REQUESTS: Record<string, Send> = {
+    'command:/jcb:read': slash('models'),
+    'command:/jcb:run-replay': slash('run mr gpt-4o B_p1'),
+    'command:/jcb:run-live': slash('run mr openai-test B_p1'),
+    'command:/jcb:eval-replay': slash('eval mr gpt-4o --limit 1'),
+    'command:/jcb:eval-live': slash('eval mr openai-test --limit 1'),
+    'command:/jcb:requeue': async (u, t) => slash(`eval mr gpt-4o --run ${runId}`)(u, t),
+    'command:/jcb:judge': async (u, t) => slash(`judge ${runId}`)(u, t),
+    'command:/jcb:cancel': async (u, t) => slash(`cancel ${runId}`)(u, t),
+    'command:/jcb:rate': slash('ratings irs --batch'),
+    'command:/jcb:post-leaderboard': slash(`leaderboard --post <#${TARGET}|target>`),
+    'command:/jcb:digest': slash('digest'),
+    'command:/jcb:audit': slash('audit'),
+    'action:run_random_document:run-replay': button({
+      type: 'button',
+      action_id: 'run_random_document',
+      block_id: ref('gpt-4o'),
+    }),
+    'action:run_random_document:run-live': button({
+      type: 'button',
+      action_id: 'run_random_document',
+      block_id: ref('openai-test'),
+    }),
+    'action:run_other_model:run-replay': button({
+      type: 'static_select',
+      action_id: 'run_other_model',
+      block_id: ref('openai-test'),
+      selected_option: { value: 'gpt-4o' },
+    }),
+    'action:run_other_model:run-live': button({
+      type: 'static_select',
+      action_id: 'run_other_model',
+      block_id: ref('gpt-4o'),
+      selected_option: { value: 'openai-test' },
+    }),
+    'action:run_other_shot:run-replay': button({
+      type: 'button',
+      action_id: 'run_other_shot',
+      block_id: ref('gpt-4o'),
+    }),
+    'action:run_other_shot:run-live': button({
+      type: 'button',
+      action_id: 'run_other_shot',
+      block_id: ref('openai-test'),
+    }),
+    'action:run_every_document:eval-replay': button({
+      type: 'button',
+      action_id: 'run_every_document',
+      block_id: ref('gpt-4o'),
+    }),
+    'action:run_every_document:eval-live': button({
+      type: 'button',
+      action_id: 'run_every_document',
+      block_id: ref('openai-test'),
+    }),
+    'action:rate_consistency:rate': button({
+      type: 'static_select',
+      action_id: 'rate_consistency',
+      block_id: rated,
+      selected_option: { value: '4' },
+    }),
+    'action:rate_saliency:rate': button({
+      type: 'static_select',
+      action_id: 'rate_saliency',
+      block_id: rated,
+      selected_option: { value: '4' },
+    }),
+    'action:rate_fluency:rate': button({
+      type: 'static_select',
+      action_id: 'rate_fluency',
+      block_id: rated,
+      selected_option: { value: '4' },
+    }),
+    'action:rate_definitions:read': button({ type: 'button', action_id: 'rate_definitions', block_id: rated }),
+    'action:rate_comment:comment': button({ type: 'button', action_id: 'rate_comment', block_id: rated }),
+    'action:jcb_cost_confirm:eval-live': button({
+      type: 'button',
+      action_id: 'jcb_cost_confirm',
+      block_id: 'b',
+      value: carried,
+    }),
+    'action:jcb_cost_cancel:eval-live': button({
+      type: 'button',
+      action_id: 'jcb_cost_cancel',
+      block_id: 'b',
+      value: 'cancel',
+    }),
+    'action:free_text_send_masked:free-text': button({
+      type: 'button',
+      action_id: 'free_text_send_masked',
+      block_id: 'b',
+      value: 'p',
+    }),
+    'action:free_text_cancel:free-text': button({
+      type: 'button',
+      action_id: 'free_text_cancel',
+      block_id: 'b',
+      value: 'p',
+    }),
+    'event:app_mention:read': mention('models'),
+    'event:app_mention:run-replay': mention('run mr gpt-4o B_p1'),
+    'event:app_mention:run-live': mention('run mr openai-test B_p1'),
+    'event:app_mention:free-text': mention('drugs: ワルファリン内服中 --model openai-test'),
+    'message:im:read': dm('help'),
+    'message:im:run-replay': dm('run mr gpt-4o B_p1'),
+    'message:im:run-live': dm('run mr openai-test B_p1'),
+    'message:im:free-text': dm('drugs: ワルファリン内服中'),
+    'event:app_home_opened:home': event((user) => ({ type: 'app_home_opened', user, channel: 'D1', tab: 'home' })),
+    'shortcut:run_task_on_message:free-text': interaction((user, tag) => ({
+      type: 'message_action',
+      callback_id: 'run_task_on_message',
+      trigger_id: tag,
+      user: { id: user },
+      channel: { id: 'C1' },
+      team: { id: 'T1' },
+      message: { ts: tag, text: 'ワルファリン内服中' },
+      response_url: `${HOOK}/r/${tag}`,
+    })),
+    'view:rate_comment_modal:comment': submit('rate_comment_modal', () => rated, {
+      comment: { value: { type: 'plain_text_input', value: 'clear' } },
+    }),
+    'view:run_task_modal:free-text': submit(
+      'run_task_modal',
+      (tag) => JSON.stringify({ channel: 'C1', ts: tag, text: 'ワルファリン内服中' }),
+      { task: select('mr'), model: select('openai-test') },
+    ),
+  };
+
+  /** The kind of user each id stands for, as the table sees them. */
+  const asker = (user: string) => ({
+    user,
+    channel: 'C1',
+    run: { id: runId, started_by: USERS.owner },
+    member: user === USERS.member,
+  });
+
+  const registry = listenerRegistry({} as BotContext);
+  const pairs = registry.flatMap((l) => l.acts.map((act) => ({ key: `${l.kind}:${l.id}:${act}`, act })));
+
+  it('has a request for every listener and act, and every act is led to by some listener', () => {
+    expect(pairs.map((p) => p.key).sort()).toEqual(Object.keys(REQUESTS).sort());
+    expect([...new Set(pairs.map((p) => p.act))].sort()).toEqual([...ACT_IDS].sort());
+  });
+
+  it("is the README's table", () => {
+    expect(readFileSync(path.join(import.meta.dirname, '..', 'README.md'), 'utf8')).toContain(actsTable());
+  });
+
+  // The shortcut refuses nothing: it offers only what may be sent (the next test).
+  it.each(pairs.filter((p) => !p.key.startsWith('shortcut:')))(
+    '$key: refused exactly for the users the table refuses',
+    async ({ key, act }) => {
+      const send = REQUESTS[key];
+      expect(send, `no request for ${key}`).toBeDefined();
+      const asked = Object.values(USERS).map((user) => ({ user, tag: `${1000 + ++n}.${Date.now() % 1e6}` }));
+      const acks = await Promise.all(asked.map(async (a) => ({ ...a, ack: (await send(a.user, a.tag)).text })));
+      const answers = (tag: string) => [acks.find((a) => a.tag === tag)!.ack, ...said.filter((s) => s.includes(tag))];
+      const refused = (tag: string) => answers(tag).some((s) => REFUSED.test(s));
+      const expected = acks.map((a) => ({ user: a.user, refused: !may(act as Act, asker(a.user), POLICY) }));
+      for (let i = 0; i < 200 && !expected.every((e, k) => !e.refused || refused(acks[k].tag)); i++)
+        await new Promise((r) => setTimeout(r, 25));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(acks.map((a) => ({ user: a.user, refused: refused(a.tag) }))).toEqual(expected);
+      // Each refusal is one line.
+      for (const a of acks) for (const s of answers(a.tag).filter((x) => REFUSED.test(x))) expect(s).not.toMatch(/\\n/);
+    },
+  );
+
+  it('offers in the shortcut only the models the person may send text to', async () => {
+    for (const [user, offered] of [
+      [USERS.stranger, false],
+      [USERS.allowed, true],
+    ] as const) {
+      const tag = `${1000 + ++n}.5`;
+      await REQUESTS['shortcut:run_task_on_message:free-text'](user, tag);
+      for (let i = 0; i < 200 && !said.some((s) => s.includes(tag)); i++) await new Promise((r) => setTimeout(r, 25));
+      const view = said.find((s) => s.includes(tag) && s.includes('views.open'))!;
+      expect(view).toContain('baseline');
+      expect(view.includes('openai-test')).toBe(offered);
+    }
+  });
+});
