@@ -674,11 +674,9 @@ describe('free text: keywords and --model', () => {
     expect(parseConversation('cts 前\t--model x\t後')).toEqual({ task: 'cts', model: 'x', text: '前 後' });
     expect(parseConversation('cts 前 \t  --model x \u3000  後')).toEqual({ task: 'cts', model: 'x', text: '前 後' });
     expect(parseConversation('cts 前\u3000--model x\u3000後')).toEqual({ task: 'cts', model: 'x', text: '前 後' });
-    expect(parseConversation('cts 前 --model x --model y 後')).toEqual({
-      task: 'cts',
-      model: 'x',
-      text: '前 --model y 後',
-    });
+    // A second --model, in any form, is refused rather than sent as text (issue 27).
+    for (const twice of ['cts 前 --model x --model y 後', 'cts 前 --model=x 後 --model', 'cts --model x 前 ——MODEL＝y'])
+      expect(() => parseConversation(twice), twice).toThrow(/^`--model` is given more than once\.$/);
     expect(() => parseConversation('--model x')).toThrow(/^I need a task and a text\.$/);
     expect(() => parseConversation('cts --model x')).toThrow(/^I need a task and a text\.$/);
   });
