@@ -19,6 +19,7 @@ export class FindingsError extends UserError {
     super(
       `Not sent: your text holds personal information (${summary(findings)}) and ${model} is an external model.`,
       'Send it masked (each finding replaced by its kind, e.g. [氏名]), or choose an on-premises model.',
+      { hint: 'Add --masked to send it with each finding replaced by its kind (`jcb phi` shows that text), or choose an on-premises model.' },
     );
   }
 }
@@ -29,7 +30,7 @@ export class CheckFailedError extends UserError {
     // An operator's mistake (an unreadable facility list) is said; anything else is not shown.
     const why = cause instanceof UserError ? ` (${cause.message.replace(/\.$/, '')})` : '';
     super(
-      `Not sent: the check for personal information failed on this text${why}, so nothing was sent.`,
+      `The check for personal information failed on this text${why}: nothing was sent.`,
       'Try again, or send a shorter part of the text.',
     );
   }
