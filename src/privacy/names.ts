@@ -11,20 +11,40 @@ import type { Candidate } from './kinds.js';
 import type { PosToken } from './pos-tokenizer.js';
 
 const HONORIFICS = new Set(['さん', '様', '氏', '君', 'ちゃん', '先生', '医師', 'くん']);
-/** Words that precede a name in notes; they are never part of it. */
-const ROLES = new Set([
-  ...['主治医', '担当医', '医師', '看護師', '薬剤師', '記載者', '記録者', '確認', '氏名', '患者', '本人', 'Ns', 'Dr'],
-  ...['妻', '夫', '母', '父', '長男', '次男', '三男', '長女', '次女', '三女', '娘', '息子', '兄', '姉', '弟', '妹'],
-  ...['祖母', '祖父', '孫', '義母', '義父', '家族', 'キーパーソン', '担当', '紹介医'],
+/** Staff roles written before a name (看護師 森, 担当医：平野). */
+const STAFF_ROLES = [
+  ...['主治医', '担当医', '医師', '看護師', '薬剤師', '記載者', '記録者', '担当', '紹介医', 'Ns', 'Dr'],
   ...['看護師長', '師長', '理学療法士', '作業療法士', '言語聴覚士', '管理栄養士', '栄養士', '保健師', '助産師'],
   ...['技師', '研修医', '専攻医', '指導医', '執刀医', '院長', '医長', 'ケアマネジャー', 'ケアマネージャー'],
   ...['ケアマネ', 'ソーシャルワーカー'],
+];
+/** Words that precede a name in notes (staff, kin, the patient); they are never part of it. */
+const ROLES = new Set([
+  ...STAFF_ROLES,
+  ...['確認', '氏名', '患者', '本人', '妻', '夫', '母', '父', '長男', '次男', '三男', '長女', '次女', '三女', '娘'],
+  ...['息子', '兄', '姉', '弟', '妹', '祖母', '祖父', '孫', '義母', '義父', '家族', 'キーパーソン'],
 ]);
 const ROLE_BEFORE = new RegExp(String.raw`(?:${[...ROLES].join('|')})[ :().]+$`);
-/** Any staff role: the words above, a compound ending in 師 or 士 (臨床検査技師), or its abbreviation. */
-const STAFF = String.raw`(?:${[...ROLES].join('|')}|[\p{sc=Han}ァ-ヶー]*(?:師|士)長?|PT|OT|ST|MSW|SW|CM|NS|Ns|Dr)`;
-/** A staff role right before a tagged person name: glued, after a separator, or joined by の. */
-const STAFF_BEFORE = new RegExp(String.raw`${STAFF}(?:[ :().]*|の)$`, 'u');
+/** Any staff role: the words above, a compound ending in 師 or 士 (臨床検査技師), or an abbreviation (PT, not FAST). */
+const STAFF = String.raw`(?:${STAFF_ROLES.join('|')}|[\p{sc=Han}ァ-ヶー]*(?:師|士)長?|(?<![A-Za-z])(?:PT|OT|ST|MSW|SW|CM|NS))`;
+/** Any staff role as a label, before a colon (PT：森). */
+const STAFF_LABEL = new RegExp(String.raw`${STAFF} *: *$`, 'u');
+/** A staff role right before a name: glued, after a separator, or joined by の. */
+const STAFF_BEFORE = new RegExp(String.raw`${STAFF}[ :().]*の?$`, 'u');
+const STAFF_GLUED = new RegExp(String.raw`${STAFF}$`, 'u');
+/**
+ * A surname after a staff role, glued or joined by の: any proper noun (IPADIC tags many surnames as places
+ * or organisations: 松本, 吉田); glued, also a kanji noun of two or three characters before a particle
+ * (看護師山田が: IPADIC reads 山田 as a common noun there).
+ */
+const surnameAfterStaff = (t: PosToken, next: PosToken | undefined, before: string) =>
+  (t.pos1 === '固有名詞' && STAFF_BEFORE.test(before)) ||
+  (t.pos1 === '一般' &&
+    /^\p{sc=Han}{2,3}$/u.test(t.surface) &&
+    (next === undefined || /^(?:助詞|記号)$/.test(next.pos)) &&
+    STAFF_GLUED.test(before));
+/** A staff role on its own (看護師さん is a role, not a name). */
+const STAFF_WORD = new RegExp(String.raw`^${STAFF}$`, 'u');
 /** A reading in brackets (kana or Latin letters) right after a name, or right before an honorific. */
 const READING = String.raw`[(\[〔【][\p{sc=Hiragana}\p{sc=Katakana}ー・ A-Za-z]{1,30}[)\]〕】]`;
 const READING_AFTER = new RegExp(String.raw`^ ?${READING}`, 'u');
@@ -97,7 +117,10 @@ function honorificNames(tokens: PosToken[], normalized: string): Candidate[] {
     if (from > last) return;
     const given = text(tokens, from, last);
     const katakana = KATAKANA.test(given);
-    if (cp(given) > (katakana ? 25 : 6)) return;
+    if (cp(given) > (katakana ? 25 : 6) || STAFF_WORD.test(given)) return;
+    // 様 after a common noun, before の/な/に or a line's end, reads よう, "-like" (乾癬様の紅斑, 旧血様), not an honorific.
+    const common = !tokens.slice(from, last + 1).some((x) => isPerson(x) || x.unknown);
+    if (t.surface === '様' && common && /^(?:[のなに]| *(?:\n|$))/u.test(normalized.slice(t.start + 1))) return;
     const family = given.includes('・') ? undefined : familyBefore(tokens, from - 1, katakana);
     out.push(span(tokens, family ?? from, last));
   });
@@ -110,8 +133,8 @@ function labelledNames(tokens: PosToken[], normalized: string): Candidate[] {
   tokens.forEach((t, i) => {
     if (!nameLike(t)) return;
     const before = normalized.slice(0, t.start);
-    const labelled = !(i > 0 && nameLike(tokens[i - 1])) && ROLE_BEFORE.test(before);
-    if (!labelled && !(isPerson(t) && STAFF_BEFORE.test(before))) return;
+    const labelled = !(i > 0 && nameLike(tokens[i - 1])) && (ROLE_BEFORE.test(before) || STAFF_LABEL.test(before));
+    if (!labelled && !surnameAfterStaff(t, tokens[i + 1], before)) return;
     let last = i;
     while (last + 1 < tokens.length && nameLike(tokens[last + 1])) last++;
     const family = text(tokens, i, last);
@@ -149,7 +172,7 @@ function pairedNames(tokens: PosToken[]): Candidate[] {
 /** Name and facility candidates from the tokens of the normalized text. */
 export function tokenCandidates(tokens: PosToken[], normalized: string): Candidate[] {
   const names = [...honorificNames(tokens, normalized), ...labelledNames(tokens, normalized), ...pairedNames(tokens)];
-  return [...names.map((c) => withReading(c, normalized)), ...facilities(tokens)];
+  return [...names.map((c) => withReading(c, normalized)), ...facilities(tokens, normalized)];
 }
 
 /** A name with the reading in brackets that follows it. */
