@@ -9,9 +9,10 @@ import path from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../handlers/app.js';
+import { findingsMessage } from '../handlers/blocks/findings.js';
 import { askCommand } from '../src/cli/free-text.js';
 import { detectPersonalInformation, type Detector } from '../src/privacy/detect.js';
-import { CheckFailedError } from '../src/privacy/free-text.js';
+import { CheckFailedError, FindingsError } from '../src/privacy/free-text.js';
 import { createServices, type Services } from '../src/services/index.js';
 import { Store } from '../src/store/store.js';
 import { chatCompletion, FIXTURE_ENV, freshStore, inThreadTokenizer, type TestStore } from './helpers.js';
@@ -392,5 +393,19 @@ describe('free text with personal information (issue 14)', { timeout: 60_000 }, 
       }
       expect(requests).toEqual([]);
     });
+  });
+});
+
+describe('the offer to send masked (issue 27)', () => {
+  it('shows the whole masked text, byte for byte, however long, in blocks Slack accepts', () => {
+    const masked = `[氏名]さん & <${'発熱が続く。'.repeat(1200)}> [電話番号]`;
+    const offer = findingsMessage(masked, new FindingsError([], masked, 'cloud'), 'p1');
+    const codes = (offer.blocks as { text?: { text: string } }[])
+      .map((b) => b.text?.text ?? '')
+      .filter((t) => t.startsWith('```'));
+    expect(codes.length).toBeGreaterThan(2);
+    for (const c of codes) expect(c.length).toBeLessThanOrEqual(3000);
+    const shown = codes.map((c) => c.slice(3, -3)).join('');
+    expect(shown.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')).toBe(masked);
   });
 });
