@@ -50,6 +50,8 @@ const USAGE: Record<string, [string, string | null]> = {
     null,
   ],
   audit: ['audit [--json]', 'audit'],
+  phi: ['phi [FILE|-] [--json]', null],
+  ask: ['ask <task> <model> [TEXT|-] [--masked] [--json]', null],
   runs: ['runs [--json]', null],
   show: ['show <run> [--json]', null],
   export: ['export <run> [--dir D]', null],
@@ -101,6 +103,14 @@ const EXAMPLES: Record<string, Command[]> = {
     },
   ],
   audit: [{ kind: 'audit', json: false }],
+  phi: [
+    { kind: 'phi', file: 'note.txt', json: false },
+    { kind: 'phi', file: undefined, json: true },
+  ],
+  ask: [
+    { kind: 'ask', task: 'cts', model: 'ward-llm', text: '発熱が続く。', masked: false, json: false },
+    { kind: 'ask', task: 'cts', model: 'gpt-4o-live', text: undefined, masked: true, json: false },
+  ],
   runs: [{ kind: 'runs', json: false }],
   show: [{ kind: 'show', runId: 'r-20261129-1', json: false }],
   export: [{ kind: 'export', runId: 'r-20261129-1', dir: 'export-r-20261129-1' }],

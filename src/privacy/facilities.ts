@@ -103,7 +103,7 @@ export function facilities(tokens: PosToken[], normalized: string): Candidate[] 
     const hiragana = prefix.every((p) => !KANA_ONLY.test(p.surface)) ? hiraganaNameBefore(normalized, tokens[from].start) : 0;
     const specific = hiragana > 0 || prefix.some((p) => !GENERIC.has(p.surface) && !(medical && p === tokens[i - 1]));
     if (!organisation && !specific) return;
-    if (department && (prefix[0].pos1 !== '固有名詞' || prefix.some((p) => FACILITY_ENDS.has(p.surface)))) return;
+    if (department && (prefix[0]?.pos1 !== '固有名詞' || prefix.some((p) => FACILITY_ENDS.has(p.surface)))) return;
     // A centre is a facility as a 医療センター or after a proper noun, not as 透析センター.
     if (centre && !medical && !prefix.some((p) => p.pos1 === '固有名詞')) return;
     out.push({ kind: 'facility', start: tokens[from].start - hiragana, end: t.start + t.surface.length, rank: 1 });
