@@ -361,6 +361,21 @@ describe('free text with personal information (issue 14)', { timeout: 60_000 }, 
       expect(await auditRows()).toEqual([]);
     });
 
+    it('reads --model=<alias> as the grammar does, and refuses a bare or repeated --model without sending', async () => {
+      await dm(`cts --model=ward-llm 夜間の発熱なし．`, '32.1');
+      await dm(`cts 夜間の発熱なし． --model`, '32.2');
+      await dm(`cts --model ward-llm 夜間の発熱なし． --model=openai-test`, '32.3');
+      const said = await until(() => posted, 3);
+      expect(requests).toHaveLength(1);
+      expect(requests[0]).toContain('夜間の発熱なし．');
+      expect(requests[0]).not.toContain('--model');
+      expect(said.filter((m) => m.body.thread_ts !== '32.1').map((m) => [m.body.thread_ts, m.body.text]).sort()).toEqual([
+        // (escaped for Slack's mrkdwn)
+        ['32.2', ':warning: `--model` needs a model alias. Write `--model &lt;alias&gt;` (or `--model=&lt;alias&gt;`) once to choose the model.'],
+        ['32.3', ':warning: `--model` is given more than once. Write `--model &lt;alias&gt;` (or `--model=&lt;alias&gt;`) once to choose the model.'],
+      ]);
+    });
+
     it('sends nothing on "Send masked" when the check of the re-sent text fails', async () => {
       let broken = false;
       await restartWith(async (text) => (broken ? crash() : detectPersonalInformation(text)));
