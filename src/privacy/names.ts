@@ -1,8 +1,8 @@
 // Findings read from parts of speech (IPADIC via kuromoji): person names (facilities: facilities.ts).
 // Names come from three cues, each general rather than a list of names:
 //  1. an honorific after the name (さん 様 氏 君 ちゃん, 先生 医師): the name is the nouns before it;
-//  2. a role or kinship label before it (主治医 平野, 長女 愛, Ns.森), or any staff role (…師, …士, PT)
-//     before a word tagged 人名, also glued or joined by の (看護師の佐藤, PT田中);
+//  2. a role or kinship label before it (主治医 平野, 長女 愛, Ns.森, PT：森), or any staff role (…師, …士, PT)
+//     before a proper noun, glued or joined by の (看護師の佐藤, PT田中; see surnameAfterStaff);
 //  3. a surname followed by a given name (小林 澪央), both tagged 人名.
 // A reading in brackets after a name belongs to it (山田太郎（やまだたろう）さん).
 // A 人名 word glued to a following noun is a compound, not a person (橋本病, 長谷川式, 高安動脈炎).
