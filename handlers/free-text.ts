@@ -9,11 +9,9 @@ import { answerMessage } from './blocks/answers.js';
 import { findingsMessage } from './blocks/findings.js';
 import { post, type BotContext } from './context.js';
 
-interface Pending {
-  user: string;
-  channel: string;
-  threadTs: string;
-  ask: AskRequest;
+interface Pending extends Asked {
+  /** The masked text the person was shown: Send masked sends exactly it, or nothing. */
+  shown: string;
   expires: number;
 }
 
@@ -37,7 +35,7 @@ export async function askInThread(ctx: BotContext, client: WebClient, a: Asked):
     const now = Date.now();
     for (const [id, p] of pending) if (p.expires < now) pending.delete(id);
     const id = randomBytes(12).toString('hex');
-    pending.set(id, { ...a, expires: now + WAIT_MS });
+    pending.set(id, { ...a, shown: err.masked, expires: now + WAIT_MS });
     const offer = findingsMessage(a.ask.text, err, id);
     await client.chat.postEphemeral({
       channel: a.channel,
@@ -50,7 +48,7 @@ export async function askInThread(ctx: BotContext, client: WebClient, a: Asked):
 }
 
 /** The person's choice on the offer: the waiting request, if it is theirs and not expired; it is forgotten. */
-export function takePending(id: string, user: string): Asked | undefined {
+export function takePending(id: string, user: string): (Asked & { shown: string }) | undefined {
   const p = pending.get(id);
   if (!p || p.user !== user || p.expires < Date.now()) return undefined;
   pending.delete(id);

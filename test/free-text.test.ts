@@ -9,7 +9,11 @@ import path from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../handlers/app.js';
-import { createServices } from '../src/services/index.js';
+import { findingsMessage } from '../handlers/blocks/findings.js';
+import { askCommand } from '../src/cli/free-text.js';
+import { detectPersonalInformation, type Detector } from '../src/privacy/detect.js';
+import { CheckFailedError, FindingsError } from '../src/privacy/free-text.js';
+import { createServices, type Services } from '../src/services/index.js';
 import { Store } from '../src/store/store.js';
 import { chatCompletion, FIXTURE_ENV, freshStore, inThreadTokenizer, type TestStore } from './helpers.js';
 import { formBody, HOOK, sendSigned, SIGNING_SECRET as SECRET, SLACK } from './slack-requests.js';
@@ -70,6 +74,41 @@ describe('free text with personal information (issue 14)', { timeout: 60_000 }, 
           trigger_id: `t${++triggers}`,
           response_url: `${HOOK}/actions/1`,
           actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1' }],
+        }),
+      }).toString(),
+      'application/x-www-form-urlencoded',
+    );
+  const mention = (text: string, ts: string) =>
+    send(
+      JSON.stringify({
+        type: 'event_callback',
+        team_id: 'T1',
+        api_app_id: 'A1',
+        event_id: `Ev-mention-${ts}`,
+        event_time: 1,
+        event: { type: 'app_mention', user: 'U1', channel: 'C1', text: `<@UBOT> ${text}`, ts },
+      }),
+      'application/json',
+    );
+  /** The shortcut's modal submitted for a message `text` in C1 (the thread `ts`). */
+  const submit = (text: string, model = 'openai-test', ts = '26.1') =>
+    send(
+      new URLSearchParams({
+        payload: JSON.stringify({
+          type: 'view_submission',
+          user: { id: 'U1' },
+          team: { id: 'T1' },
+          view: {
+            id: 'V1',
+            callback_id: 'run_task_modal',
+            private_metadata: JSON.stringify({ channel: 'C1', ts, text }),
+            state: {
+              values: {
+                task: { value: { type: 'static_select', selected_option: { value: 'cts' } } },
+                model: { value: { type: 'static_select', selected_option: { value: model } } },
+              },
+            },
+          },
         }),
       }).toString(),
       'application/x-www-form-urlencoded',
@@ -235,45 +274,7 @@ describe('free text with personal information (issue 14)', { timeout: 60_000 }, 
   });
 
   it('applies the same rule to a mention and to the message shortcut', async () => {
-    await send(
-      JSON.stringify({
-        type: 'event_callback',
-        team_id: 'T1',
-        api_app_id: 'A1',
-        event_id: 'Ev-mention',
-        event_time: 1,
-        event: {
-          type: 'app_mention',
-          user: 'U1',
-          channel: 'C1',
-          text: `<@UBOT> cts --model openai-test ${TEXT}`,
-          ts: '25.1',
-        },
-      }),
-      'application/json',
-    );
-    const submit = (text: string) =>
-      send(
-        new URLSearchParams({
-          payload: JSON.stringify({
-            type: 'view_submission',
-            user: { id: 'U1' },
-            team: { id: 'T1' },
-            view: {
-              id: 'V1',
-              callback_id: 'run_task_modal',
-              private_metadata: JSON.stringify({ channel: 'C1', ts: '26.1', text }),
-              state: {
-                values: {
-                  task: { value: { type: 'static_select', selected_option: { value: 'cts' } } },
-                  model: { value: { type: 'static_select', selected_option: { value: 'openai-test' } } },
-                },
-              },
-            },
-          }),
-        }).toString(),
-        'application/x-www-form-urlencoded',
-      );
+    await mention(`cts --model openai-test ${TEXT}`, '25.1');
     await submit(TEXT);
     const offers = await until(() => posted, 2);
     expect(offers.map((m) => [m.method, m.body.channel, m.body.thread_ts]).sort()).toEqual([
@@ -317,5 +318,109 @@ describe('free text with personal information (issue 14)', { timeout: 60_000 }, 
     await dm(`cts --model ward-llm ${TEXT}`, '23.1');
     const [, offer] = await until(() => posted, 2);
     expect(offer.method).toBe('chat.postEphemeral');
+  });
+  describe('failing closed (issue 27)', () => {
+    const REFUSAL =
+      ':warning: The check for personal information failed on this text: nothing was sent. Try again, or send a shorter part of the text.';
+    // What kuromoji threw on a NUL before issue 27: any error of the detector must be a refusal.
+    const crash = () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'length')");
+    };
+    let requests: string[];
+    beforeEach(() => {
+      requests = [];
+      for (const host of [OPENAI, ON_PREMISES]) {
+        nock(host)
+          .persist()
+          .post('/v1/chat/completions')
+          .reply(200, (_uri, body) => {
+            requests.push(JSON.stringify(body));
+            return chatCompletion('答え');
+          });
+      }
+    });
+    const restartWith = async (detector: Detector) => {
+      await bot.stop();
+      bot = createBot(env, createServices({ env, tokenizer: inThreadTokenizer(), detector }));
+      const server = (await bot.start()) as Server;
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+    };
+
+    it('sends nothing from a DM, a mention or the shortcut when the detector throws, to any model, and says so', async () => {
+      await restartWith(async () => crash());
+      await dm(`cts --model openai-test ${TEXT}`, '30.1');
+      await dm(`cts --model ward-llm ${TEXT}`, '30.2');
+      await dm('cts --model ward-llm 夜間の発熱なし．', '30.3');
+      await mention(`cts --model openai-test ${TEXT}`, '30.4');
+      await submit(TEXT, 'ward-llm', '30.5');
+      const said = await until(() => posted, 5);
+      expect(said.map((m) => [m.body.thread_ts, m.body.text]).sort()).toEqual(
+        ['30.1', '30.2', '30.3', '30.4', '30.5'].map((ts) => [ts, REFUSAL]),
+      );
+      expect(requests).toEqual([]);
+      expect(await auditRows()).toEqual([]);
+    });
+
+    it('reads --model=<alias> as the grammar does, and refuses a bare or repeated --model without sending', async () => {
+      await dm(`cts --model=ward-llm 夜間の発熱なし．`, '32.1');
+      await dm(`cts 夜間の発熱なし． --model`, '32.2');
+      await dm(`cts --model ward-llm 夜間の発熱なし． --model=openai-test`, '32.3');
+      const said = await until(() => posted, 3);
+      expect(requests).toHaveLength(1);
+      expect(requests[0]).toContain('夜間の発熱なし．');
+      expect(requests[0]).not.toContain('--model');
+      expect(said.filter((m) => m.body.thread_ts !== '32.1').map((m) => [m.body.thread_ts, m.body.text]).sort()).toEqual([
+        // (escaped for Slack's mrkdwn)
+        ['32.2', ':warning: `--model` needs a model alias. Write `--model &lt;alias&gt;` (or `--model=&lt;alias&gt;`) once to choose the model.'],
+        ['32.3', ':warning: `--model` is given more than once. Write `--model &lt;alias&gt;` (or `--model=&lt;alias&gt;`) once to choose the model.'],
+      ]);
+    });
+
+    it('sends nothing on "Send masked" when the check of the re-sent text fails', async () => {
+      let broken = false;
+      await restartWith(async (text) => (broken ? crash() : detectPersonalInformation(text)));
+      await dm(`cts --model openai-test ${TEXT}`, '31.1');
+      const [offer] = await until(() => posted, 1);
+      const id = JSON.stringify(offer.body.blocks).match(/"value":"([0-9a-f]{24})"/)![1];
+      broken = true;
+      await click('free_text_send_masked', id);
+      const said = await until(() => responses, 2);
+      expect(said.at(-1)).toMatchObject({ text: REFUSAL });
+      expect(requests).toEqual([]);
+    });
+
+    it('sends nothing from the terminal (jcb ask) when the detector throws or never answers', async () => {
+      const ask = (services: Services) =>
+        askCommand({ kind: 'ask', task: 'cts', model: 'ward-llm', masked: true, json: false }, services, {
+          readStdin: async () => TEXT,
+          print: () => expect.fail('nothing is printed'),
+        });
+      for (const [detector, timeout] of [
+        [async () => crash(), '30000'],
+        [() => new Promise<never>(() => {}), '50'],
+      ] as const) {
+        const services = createServices({ env: { ...env, JCB_CHECK_TIMEOUT_MS: timeout }, detector });
+        try {
+          await expect(ask(services)).rejects.toThrow(CheckFailedError);
+        } finally {
+          await services.close();
+        }
+      }
+      expect(requests).toEqual([]);
+    });
+  });
+});
+
+describe('the offer to send masked (issue 27)', () => {
+  it('shows the whole masked text, byte for byte, however long, in blocks Slack accepts', () => {
+    const masked = `[氏名]さん & <${'発熱が続く。'.repeat(1200)}> [電話番号]`;
+    const offer = findingsMessage(masked, new FindingsError([], masked, 'cloud'), 'p1');
+    const codes = (offer.blocks as { text?: { text: string } }[])
+      .map((b) => b.text?.text ?? '')
+      .filter((t) => t.startsWith('```'));
+    expect(codes.length).toBeGreaterThan(2);
+    for (const c of codes) expect(c.length).toBeLessThanOrEqual(3000);
+    const shown = codes.map((c) => c.slice(3, -3)).join('');
+    expect(shown.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')).toBe(masked);
   });
 });

@@ -50,6 +50,8 @@ const USAGE: Record<string, [string, string | null]> = {
     null,
   ],
   audit: ['audit [--json]', 'audit'],
+  phi: ['phi [FILE|-] [--json]', null],
+  ask: ['ask <task> <model> [TEXT|-] [--masked] [--json]', null],
   runs: ['runs [--json]', null],
   show: ['show <run> [--json]', null],
   export: ['export <run> [--dir D]', null],
@@ -104,6 +106,14 @@ const EXAMPLES: Record<string, Command[]> = {
     },
   ],
   audit: [{ kind: 'audit', json: false }],
+  phi: [
+    { kind: 'phi', file: 'note.txt', json: false },
+    { kind: 'phi', file: undefined, json: true },
+  ],
+  ask: [
+    { kind: 'ask', task: 'cts', model: 'ward-llm', text: '発熱が続く。', masked: false, json: false },
+    { kind: 'ask', task: 'cts', model: 'gpt-4o-live', text: undefined, masked: true, json: false },
+  ],
   runs: [{ kind: 'runs', json: false }],
   show: [{ kind: 'show', runId: 'r-20261129-1', json: false }],
   export: [{ kind: 'export', runId: 'r-20261129-1', dir: 'export-r-20261129-1' }],
@@ -677,11 +687,9 @@ describe('free text: keywords and --model', () => {
     expect(parseConversation('cts 前\t--model x\t後')).toEqual({ task: 'cts', model: 'x', text: '前 後' });
     expect(parseConversation('cts 前 \t  --model x \u3000  後')).toEqual({ task: 'cts', model: 'x', text: '前 後' });
     expect(parseConversation('cts 前\u3000--model x\u3000後')).toEqual({ task: 'cts', model: 'x', text: '前 後' });
-    expect(parseConversation('cts 前 --model x --model y 後')).toEqual({
-      task: 'cts',
-      model: 'x',
-      text: '前 --model y 後',
-    });
+    // A second --model, in any form, is refused rather than sent as text (issue 27).
+    for (const twice of ['cts 前 --model x --model y 後', 'cts 前 --model=x 後 --model', 'cts --model x 前 ——MODEL＝y'])
+      expect(() => parseConversation(twice), twice).toThrow(/^`--model` is given more than once\.$/);
     expect(() => parseConversation('--model x')).toThrow(/^I need a task and a text\.$/);
     expect(() => parseConversation('cts --model x')).toThrow(/^I need a task and a text\.$/);
   });

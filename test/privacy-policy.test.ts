@@ -6,11 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { table } from '../src/base/table.js';
-import { userErrorText } from '../src/base/errors.js';
+import { UserError, userErrorText } from '../src/base/errors.js';
 import { parseRegistry } from '../src/models/registry.js';
 import { renderAudit } from '../src/privacy/audit-table.js';
 import {
   auditRows,
+  CheckFailedError,
   countByKind,
   FindingsError,
   guardFreeText,
@@ -114,6 +115,40 @@ describe('guarding free text', () => {
     );
     expect(refused).toBeInstanceOf(FindingsError);
     expect((refused as FindingsError).model).toBe('ward');
+  });
+});
+
+describe('failing closed (issue 27)', () => {
+  it('refuses when the detector throws, saying why only for an operator’s mistake, never the internals', async () => {
+    const crash = async (): Promise<Finding[]> => {
+      throw new TypeError("Cannot read properties of undefined (reading 'length')");
+    };
+    for (const model of [external, onPremises]) {
+      const err = await guardFreeText(PLAIN, model, true, {}, crash).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CheckFailedError);
+      expect(userErrorText(err as CheckFailedError, 'chat')).toBe(
+        'The check for personal information failed on this text: nothing was sent. Try again, or send a shorter part of the text.',
+      );
+    }
+    const listMissing = async (): Promise<Finding[]> => {
+      throw new UserError('The facility list that JCB_FACILITIES names cannot be read.');
+    };
+    const err = await guardFreeText(PLAIN, external, true, {}, listMissing).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(
+      'The check for personal information failed on this text (The facility list that JCB_FACILITIES names cannot be read): nothing was sent.',
+    );
+  });
+
+  it('refuses when the detector does not answer within JCB_CHECK_TIMEOUT_MS', async () => {
+    const silent = () => new Promise<Finding[]>(() => {});
+    await expect(guardFreeText(PLAIN, onPremises, true, { JCB_CHECK_TIMEOUT_MS: '20' }, silent)).rejects.toThrow(
+      CheckFailedError,
+    );
+  });
+
+  it('reads a NUL, controls and lone surrogates as blanks: a text holding them is checked and masked', async () => {
+    const err = await guardFreeText(`次女の美咲さん\u0000\ud800（090-8765-4321）`, external, false, {}).catch((e: unknown) => e);
+    expect((err as FindingsError).masked).toBe('次女の[氏名]さん\u0000\ud800（[電話番号]）');
   });
 });
 

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectPersonalInformation, maskFindings } from '../src/privacy/detect.js';
+import { detectPersonalInformation, maskFindings, maskToFixedPoint } from '../src/privacy/detect.js';
 import { KIND_LABELS, KINDS, type Finding } from '../src/privacy/kinds.js';
 import { normalizeForMatching, originalSpan } from '../src/privacy/normalize.js';
 import { patternCandidates } from '../src/privacy/patterns.js';
@@ -233,6 +233,36 @@ describe('masking', () => {
     expect(maskFindings(text, findings)).toBe('[氏名]さん [電話番号]');
     expect(maskFindings(text, [])).toBe(text);
     expect(maskFindings('x', [{ kind: 'record', start: 0, end: 1, text: 'x' }])).toBe('[ID]');
+  });
+
+  it('makes one label of findings of one kind separated by blanks only, never of other kinds or across words', () => {
+    const at = (kind: Finding['kind'], text: string, whole: string): Finding => {
+      const start = whole.indexOf(text);
+      return { kind, start, end: start + text.length, text };
+    };
+    const text = '〒160-0023 新宿区西新宿7丁目 山田 03-1111-2222 と 090-1111-2222';
+    const findings = [
+      at('address', '160-0023', text),
+      at('address', '新宿区西新宿7丁目', text),
+      at('name', '山田', text),
+      at('phone', '03-1111-2222', text),
+      at('phone', '090-1111-2222', text),
+    ];
+    expect(maskFindings(text, findings)).toBe('〒[住所] [氏名] [電話番号] と [電話番号]');
+  });
+
+  it('masks to a fixed point, and refuses a masked text that still holds findings', async () => {
+    // A detector that finds something in every text it is given never reaches a fixed point.
+    const always = async (text: string): Promise<Finding[]> => [{ kind: 'name', start: 0, end: 1, text: text[0] }];
+    await expect(maskToFixedPoint('山田さん', always)).rejects.toThrow(/masking left findings after 3 rounds/);
+    // One that finds in the masked text what it missed first is asked again: the second round is masked too.
+    let round = 0;
+    const late = async (text: string): Promise<Finding[]> => {
+      round++;
+      const at = text.indexOf('田中');
+      return round === 2 && at >= 0 ? [{ kind: 'name', start: at, end: at + 2, text: '田中' }] : detectPersonalInformation(text);
+    };
+    expect((await maskToFixedPoint('山田さんと田中', late)).masked).toBe('[氏名]さんと[氏名]');
   });
 
   it('masks every kind the detector finds in one note', async () => {

@@ -27,7 +27,7 @@ export function freeTextChoice(ctx: BotContext, masked: boolean) {
     await respond({ replace_original: true, text: 'Sending the masked text…' });
     await ctx.afterAck(async () => {
       try {
-        await askInThread(ctx, client, { ...asked, ask: { ...asked.ask, masked: true } });
+        await askInThread(ctx, client, { ...asked, ask: { ...asked.ask, masked: true, shown: asked.shown } });
       } catch (err) {
         if (isUnexpected(err)) logger.error(err);
         await respond({ replace_original: true, text: errorText(err) });

@@ -4,7 +4,7 @@ import type { KnownBlock } from '@slack/types';
 import { KIND_LABELS, type Finding } from '../../src/privacy/kinds.js';
 import type { FindingsError } from '../../src/privacy/free-text.js';
 import type { Message } from './run.js';
-import { code, context, cut, escape, LIMITS, section } from './text.js';
+import { codeBlocks, context, cut, escape, LIMITS, section } from './text.js';
 
 export const FINDINGS_ACTIONS = { sendMasked: 'free_text_send_masked', cancel: 'free_text_cancel' } as const;
 
@@ -24,7 +24,8 @@ export function findingsMessage(text: string, err: FindingsError, pendingId: str
     section(`:lock: *Not sent.* ${err.message.replace(/^Not sent: /, '')}`),
     section(`*Found in your text*\n${cut(highlighted(text, err.findings), 2900)}`),
     section('*What would be sent masked*'),
-    code(err.masked),
+    // Byte for byte what Send masked sends (the service refuses any other text).
+    ...codeBlocks(err.masked),
     {
       type: 'actions',
       elements: [

@@ -130,6 +130,21 @@ export function splitBlocks(blocks: readonly KnownBlock[]): KnownBlock[][] {
   return runs;
 }
 
+/** A text in as many code blocks as it needs, never cut: what is shown is the whole text. */
+export function codeBlocks(text: string): KnownBlock[] {
+  const room = LIMITS.sectionText - 6;
+  const blocks: KnownBlock[] = [];
+  let chunk = '';
+  for (const ch of text) {
+    if (codeText(chunk + ch).length > room) {
+      blocks.push(code(chunk));
+      chunk = '';
+    }
+    chunk += ch;
+  }
+  return [...blocks, code(chunk)];
+}
+
 /** A message: the notification text escaped and cut, at most 50 blocks. */
 export const message = (text: string, blocks: KnownBlock[] = []) => ({
   text: cut(escape(text), LIMITS.messageText),

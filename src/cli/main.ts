@@ -14,6 +14,7 @@ import { checkStorePath } from '../store/path-check.js';
 import { renderModelRequest } from './render-request.js';
 import { renderAudit } from '../privacy/audit-table.js';
 import { evalCommand } from './eval-command.js';
+import { askCommand, phiCommand } from './free-text.js';
 import { NoReleaseError } from '../release/data-dir.js';
 import { TASKS } from '../../tasks/index.js';
 import { checkOutput, checkWritable, writeOutput } from './output.js';
@@ -129,6 +130,10 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       const rows = await services.audit();
       return cmd.json ? printJson(rows) : print(renderAudit(rows));
     }
+    case 'phi':
+      return phiCommand(cmd, services);
+    case 'ask':
+      return askCommand(cmd, services);
     case 'runs': {
       const runs = await services.runs();
       return cmd.json ? printJson(runs.map(runJson)) : print(renderRuns(runs));

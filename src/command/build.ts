@@ -24,6 +24,9 @@ function costOf(value: string | undefined): number | undefined {
 }
 
 /** The Command of `name`; option values are already checked against their choices. @throws UserError */
+/** A file or text positional where absent and `-` both mean standard input (undefined). */
+const stdinOr = (word: string | undefined) => (word === undefined || word === '-' ? undefined : word);
+
 export function build(
   name: string,
   positionals: string[],
@@ -141,6 +144,13 @@ export function build(
       return { kind: 'doctor', json };
     case 'audit':
       return { kind: 'audit', json };
+    case 'phi':
+      return { kind: 'phi', file: stdinOr(positionals[0]), json };
+    case 'ask': {
+      const [task, model, text] = positionals;
+      if (!task || !model) throw needs('a task and a model');
+      return { kind: 'ask', task, model, text: stdinOr(text), masked: flags.has('masked'), json };
+    }
     default:
       return { kind: 'bot' };
   }

@@ -230,6 +230,25 @@ export const COMMANDS: readonly CommandSpec[] = [
     faces: 'both',
   },
   {
+    name: 'phi',
+    summary: 'Personal information in a file (or standard input): findings, the masked text; exit 1 when found.',
+    positionals: [{ shown: '[FILE|-]', optional: true, kind: 'text' }],
+    options: [{ ...JSON_FLAG, description: 'Print JSON: {findings: [{kind, start, end, text}], masked}.' }],
+    examples: ['phi note.txt', 'phi - --json'],
+    faces: 'terminal',
+  },
+  {
+    name: 'ask',
+    summary: "A model's answer to your own text (or standard input), under the bot's privacy rule and audit.",
+    positionals: [TASK, MODEL, { shown: '[TEXT|-]', optional: true, kind: 'text' }],
+    options: [
+      { name: 'masked', description: 'Send it with each finding replaced by its kind.' },
+      { ...JSON_FLAG, description: 'Print JSON.' },
+    ],
+    examples: ['ask cts ward-llm "発熱が続く。"', 'ask cts gpt-4o-live - --masked'],
+    faces: 'terminal',
+  },
+  {
     name: 'runs',
     summary: 'The stored runs.',
     positionals: [],

@@ -1,9 +1,11 @@
 // What people type to the bot in a mention or a DM: a task (or a keyword) and their own text.
 //   cts <text>            any task id whose input is one text
 //   simplify: <text>      keywords, below
-//   ... --model <alias>   anywhere: picks the model (default: JCB_CHAT_MODEL, else the first allowed for free text)
+//   ... --model <alias>   anywhere, or --model=<alias>: picks the model (default: JCB_CHAT_MODEL, else the first
+//                         allowed for free text); a bare or repeated --model is refused
 import { UserError } from '../base/errors.js';
 import { cutEcho, normalizeToken } from '../base/suggest.js';
+import { normalizeWord } from './grammar.js';
 
 export const KEYWORDS: Record<string, string> = {
   simplify: 'cts',
@@ -31,18 +33,38 @@ export const CONVERSATION_HELP =
     .join(', ') +
   '. Add `--model <alias>` to choose the model.';
 
-/** `--model <alias>` anywhere in the message (its tokens read after NFKC), and the message without it. */
+const NEEDS_MODEL = 'Write `--model <alias>` (or `--model=<alias>`) once to choose the model.';
+
+/** `--model` or `--model=<alias>` as the grammar reads a flag word (NFKC, dashes, `=` or `＝`); else undefined. */
+function modelFlag(word: string): { value?: string } | undefined {
+  const m = /^--model(?:=([^]*))?$/i.exec(normalizeWord(word));
+  return m ? { value: m[1] } : undefined;
+}
+
+/**
+ * `--model <alias>` or `--model=<alias>` anywhere in the message (flags read as the grammar reads them),
+ * and the message without it.
+ * @throws UserError for a `--model` without an alias or given twice: nothing is sent then.
+ */
 function takeModel(message: string): { model?: string; rest: string } {
   const tokens = [...message.matchAll(/\S+/g)];
-  const at = tokens.findIndex((t, i) => i + 1 < tokens.length && normalizeToken(t[0]).toLowerCase() === '--model');
-  if (at < 0) return { rest: message };
-  const start = tokens[at].index!;
-  const end = tokens[at + 1].index! + tokens[at + 1][0].length;
+  const flags = tokens.flatMap((t, i) => {
+    const flag = modelFlag(t[0]);
+    return flag ? [{ i, ...flag }] : [];
+  });
+  if (flags.length === 0) return { rest: message };
+  if (flags.length > 1) throw new UserError('`--model` is given more than once.', NEEDS_MODEL);
+  const [{ i, value }] = flags;
+  const last = value === undefined ? i + 1 : i;
+  const model = value ?? tokens[last]?.[0];
+  if (!model || model.startsWith('-')) throw new UserError('`--model` needs a model alias.', NEEDS_MODEL);
+  const start = tokens[i].index!;
+  const end = tokens[last].index! + tokens[last][0].length;
   // Only the option and the space it leaves are removed; the text on either side is kept as written.
   const before = message.slice(0, start).replace(/[ \t\u3000]+$/, '');
   const after = message.slice(end).replace(/^[ \t\u3000]+/, '');
   const sep = before && after && !/\s$/.test(before) && !/^\s/.test(after) ? ' ' : '';
-  return { model: normalizeToken(tokens[at + 1][0]), rest: before + sep + after };
+  return { model: normalizeToken(model), rest: before + sep + after };
 }
 
 // A task id or keyword: Latin letters and dashes, full-width ones too (read after NFKC).

@@ -36,7 +36,7 @@ export function isCommandWord(word: string, name?: string): boolean {
 }
 
 /** A flag token normalized (NFKC, dashes) up to its `=`; the value after `=` stays as typed. */
-function normalizeWord(word: string): string {
+export function normalizeWord(word: string): string {
   const n = normalizeToken(word);
   if (!/^--?[A-Za-z]/.test(n)) return word;
   const eq = word.search(/[=＝]/);

@@ -78,4 +78,8 @@ export type Command =
   | { kind: 'doctor'; json: boolean }
   /** `audit [--json]`: who sent free text to which model, when, with what findings (never the text). */
   | { kind: 'audit'; json: boolean }
+  /** `phi [FILE|-] [--json]`: the personal-information check of a file or of standard input (absent or `-`). */
+  | { kind: 'phi'; file?: string; json: boolean }
+  /** `ask <task> <model> [TEXT|-] [--masked] [--json]`: free text from a terminal (absent or `-`: standard input). */
+  | { kind: 'ask'; task: string; model: string; text?: string; masked: boolean; json: boolean }
   | { kind: 'bot' };

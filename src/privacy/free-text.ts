@@ -1,11 +1,12 @@
 // The rule for people's own text (issue 14): text with personal information never reaches an external
 // model as is; the person may send it masked. Every text sent leaves an audit row with its hash and
-// length, never the text (unless JCB_KEEP_FREE_TEXT=1).
+// length, never the text (unless JCB_KEEP_FREE_TEXT=1). It fails closed (issue 27): a detector that
+// throws, hangs or cannot mask to a fixed point means nothing is sent.
 import { createHash, randomBytes } from 'node:crypto';
 import { UserError } from '../base/errors.js';
 import { dataPolicyOf, type DataPolicy, type ModelConfig } from '../models/registry.js';
 import type { Store } from '../store/store.js';
-import { detectPersonalInformation, maskFindings } from './detect.js';
+import { detectPersonalInformation, maskToFixedPoint, type Detector, type MaskedText } from './detect.js';
 import { KIND_LABELS, type Finding, type FindingKind } from './kinds.js';
 
 /** Raised instead of sending: the text holds findings and the model may not receive them. */
@@ -18,7 +19,42 @@ export class FindingsError extends UserError {
     super(
       `Not sent: your text holds personal information (${summary(findings)}) and ${model} is an external model.`,
       'Send it masked (each finding replaced by its kind, e.g. [氏名]), or choose an on-premises model.',
+      { hint: 'Add --masked to send it with each finding replaced by its kind (`jcb phi` shows that text), or choose an on-premises model.' },
     );
+  }
+}
+
+/** Raised instead of sending when the check itself failed: a crash is a refusal, never a pass. */
+export class CheckFailedError extends UserError {
+  constructor(cause: unknown) {
+    // An operator's mistake (an unreadable facility list) is said; anything else is not shown.
+    const why = cause instanceof UserError ? ` (${cause.message.replace(/\.$/, '')})` : '';
+    super(
+      `The check for personal information failed on this text${why}: nothing was sent.`,
+      'Try again, or send a shorter part of the text.',
+    );
+  }
+}
+
+/** How long the check may take before it counts as failed (the first call loads a dictionary). */
+const CHECK_TIMEOUT_MS = 30_000;
+
+/**
+ * The findings in `text` and the text masked to a fixed point, or CheckFailedError on any error or
+ * after JCB_CHECK_TIMEOUT_MS (default 30 s).
+ */
+export async function checkText(text: string, detect: Detector, env: NodeJS.ProcessEnv): Promise<MaskedText> {
+  const limit = Number(env.JCB_CHECK_TIMEOUT_MS) || CHECK_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${limit} ms`)), limit);
+  });
+  try {
+    return await Promise.race([maskToFixedPoint(text, detect), late]);
+  } catch (err) {
+    throw new CheckFailedError(err);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -46,18 +82,19 @@ export interface GuardedText {
 /**
  * Decides what may be sent to `model`. Findings and an external model (or JCB_FREE_TEXT_POLICY=mask-always):
  * masked if `masked` was chosen, else a FindingsError. An on-premises model gets the text as is.
+ * @throws CheckFailedError when the check fails (nothing may be sent), FindingsError as above.
  */
 export async function guardFreeText(
   text: string,
   model: ModelConfig,
   masked: boolean,
   env: NodeJS.ProcessEnv,
+  detect: Detector = detectPersonalInformation,
 ): Promise<GuardedText> {
   const dataPolicy = dataPolicyOf(model);
-  const findings = await detectPersonalInformation(text);
+  const { findings, masked: maskedText } = await checkText(text, detect, env);
   const mustMask = findings.length > 0 && (dataPolicy === 'external' || env.JCB_FREE_TEXT_POLICY === 'mask-always');
   if (!mustMask) return { text, applied: 'sent', dataPolicy, findings };
-  const maskedText = maskFindings(text, findings);
   if (!masked) throw new FindingsError(findings, maskedText, model.alias);
   return { text: maskedText, applied: 'masked', dataPolicy, findings };
 }

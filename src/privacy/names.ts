@@ -1,46 +1,58 @@
-// Findings read from parts of speech (IPADIC via kuromoji): person names and facility names.
+// Findings read from parts of speech (IPADIC via kuromoji): person names (facilities: facilities.ts).
 // Names come from three cues, each general rather than a list of names:
 //  1. an honorific after the name (さん 様 氏 君 ちゃん, 先生 医師): the name is the nouns before it;
-//  2. a role or kinship label before it (主治医 平野, 長女 愛, Ns.森);
+//  2. a role or kinship label before it (主治医 平野, 長女 愛, Ns.森, PT：森), or any staff role (…師, …士, PT)
+//     before a proper noun, glued or joined by の (看護師の佐藤, PT田中; see surnameAfterStaff);
 //  3. a surname followed by a given name (小林 澪央), both tagged 人名.
+// A reading in brackets after a name belongs to it (山田太郎（やまだたろう）さん).
 // A 人名 word glued to a following noun is a compound, not a person (橋本病, 長谷川式, 高安動脈炎).
+import { facilities } from './facilities.js';
 import type { Candidate } from './kinds.js';
 import type { PosToken } from './pos-tokenizer.js';
 
 const HONORIFICS = new Set(['さん', '様', '氏', '君', 'ちゃん', '先生', '医師', 'くん']);
-/** Words that precede a name in notes; they are never part of it. */
+/** Staff roles written before a name (看護師 森, 担当医：平野). */
+const STAFF_ROLES = [
+  ...['主治医', '担当医', '医師', '看護師', '薬剤師', '記載者', '記録者', '担当', '紹介医', 'Ns', 'Dr'],
+  ...['看護師長', '師長', '理学療法士', '作業療法士', '言語聴覚士', '管理栄養士', '栄養士', '保健師', '助産師'],
+  ...['技師', '研修医', '専攻医', '指導医', '執刀医', '院長', '医長', 'ケアマネジャー', 'ケアマネージャー'],
+  ...['ケアマネ', 'ソーシャルワーカー'],
+];
+/** Words that precede a name in notes (staff, kin, the patient); they are never part of it. */
 const ROLES = new Set([
-  ...['主治医', '担当医', '医師', '看護師', '薬剤師', '記載者', '記録者', '確認', '氏名', '患者', '本人', 'Ns', 'Dr'],
-  ...['妻', '夫', '母', '父', '長男', '次男', '三男', '長女', '次女', '三女', '娘', '息子', '兄', '姉', '弟', '妹'],
-  ...['祖母', '祖父', '孫', '義母', '義父', '家族', 'キーパーソン', '担当', '紹介医'],
+  ...STAFF_ROLES,
+  ...['確認', '氏名', '患者', '本人', '妻', '夫', '母', '父', '長男', '次男', '三男', '長女', '次女', '三女', '娘'],
+  ...['息子', '兄', '姉', '弟', '妹', '祖母', '祖父', '孫', '義母', '義父', '家族', 'キーパーソン'],
 ]);
 const ROLE_BEFORE = new RegExp(String.raw`(?:${[...ROLES].join('|')})[ :().]+$`);
+/** Any staff role: the words above, a compound ending in 師 or 士 (臨床検査技師), or an abbreviation (PT, not FAST). */
+const STAFF = String.raw`(?:${STAFF_ROLES.join('|')}|[\p{sc=Han}ァ-ヶー]*(?:師|士)長?|(?<![A-Za-z])(?:PT|OT|ST|MSW|SW|CM|NS))`;
+/** Any staff role as a label, before a colon (PT：森). */
+const STAFF_LABEL = new RegExp(String.raw`${STAFF} *: *$`, 'u');
+/** A staff role right before a name: glued, after a separator, or joined by の. */
+const STAFF_BEFORE = new RegExp(String.raw`${STAFF}[ :().]*の?$`, 'u');
+const STAFF_GLUED = new RegExp(String.raw`${STAFF}$`, 'u');
+/**
+ * A surname after a staff role, glued or joined by の: any proper noun (IPADIC tags many surnames as places
+ * or organisations: 松本, 吉田); glued, also a kanji noun of two or three characters before a particle
+ * (看護師山田が: IPADIC reads 山田 as a common noun there).
+ */
+const surnameAfterStaff = (t: PosToken, next: PosToken | undefined, before: string) =>
+  (t.pos1 === '固有名詞' && STAFF_BEFORE.test(before)) ||
+  (t.pos1 === '一般' &&
+    /^\p{sc=Han}{2,3}$/u.test(t.surface) &&
+    (next === undefined || /^(?:助詞|記号)$/.test(next.pos)) &&
+    STAFF_GLUED.test(before));
+/** A staff role on its own (看護師さん is a role, not a name). */
+const STAFF_WORD = new RegExp(String.raw`^${STAFF}$`, 'u');
+/** A reading in brackets (kana or Latin letters) right after a name, or right before an honorific. */
+const READING = String.raw`[(\[〔【][\p{sc=Hiragana}\p{sc=Katakana}ー・ A-Za-z]{1,30}[)\]〕】]`;
+const READING_AFTER = new RegExp(String.raw`^ ?${READING}`, 'u');
+const READING_BEFORE = new RegExp(String.raw`${READING} ?$`, 'u');
 const NAME_CHARS = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}ー々]+$/u;
 const HAN = /^[\p{sc=Han}々]+$/u;
 const KANA = /^[\p{sc=Hiragana}\p{sc=Katakana}ー]+$/u;
 const KATAKANA = /^[\p{sc=Katakana}ー・]+$/u;
-const FACILITY_ENDS = new Set(['病院', '医院', 'クリニック', '診療所']);
-/** Words that make a facility generic (当院, 大学病院, 総合病院) when nothing else precedes the suffix. */
-const GENERIC = new Set(
-  ['当', '院', '近', '前', '他', '同', '総合', '大学', '市立', '県立', '国立', '公立', '私立', '専門', '地域'].concat([
-    '救急',
-    '一般',
-    '精神',
-    '小児',
-    '附属',
-    '付属',
-    '関連',
-    '紹介',
-    '基幹',
-    '拠点',
-    '中核',
-    '急性',
-    '期',
-    '療養',
-  ]),
-);
-const FACILITY_LIMIT = 24;
-
 const cp = (s: string) => Array.from(s).length;
 
 function nameLike(t: PosToken): boolean {
@@ -92,17 +104,23 @@ function familyBefore(tokens: PosToken[], spaceAt: number, katakana: boolean): n
   return cp(family) <= 4 && !KANA.test(family) ? from : undefined;
 }
 
-function honorificNames(tokens: PosToken[]): Candidate[] {
+function honorificNames(tokens: PosToken[], normalized: string): Candidate[] {
   const out: Candidate[] = [];
   tokens.forEach((t, h) => {
     if (!HONORIFICS.has(t.surface) || gluedNoun(tokens[h + 1])) return;
-    const last = isSpace(tokens[h - 1]) ? h - 2 : h - 1;
+    // The name before a reading in brackets (山田（やまだ）様); the reading joins it in withReading.
+    const reading = READING_BEFORE.exec(normalized.slice(0, t.start));
+    const before = reading ? tokens.findIndex((x) => x.start === reading.index) : h;
+    const last = isSpace(tokens[before - 1]) ? before - 2 : before - 1;
     if (last < 0) return;
     const from = segmentBefore(tokens, last);
     if (from > last) return;
     const given = text(tokens, from, last);
     const katakana = KATAKANA.test(given);
-    if (cp(given) > (katakana ? 25 : 6)) return;
+    if (cp(given) > (katakana ? 25 : 6) || STAFF_WORD.test(given)) return;
+    // 様 after a common noun, before の/な/に or a line's end, reads よう, "-like" (乾癬様の紅斑, 旧血様), not an honorific.
+    const common = !tokens.slice(from, last + 1).some((x) => isPerson(x) || x.unknown);
+    if (t.surface === '様' && common && /^(?:[のなに]| *(?:\n|$))/u.test(normalized.slice(t.start + 1))) return;
     const family = given.includes('・') ? undefined : familyBefore(tokens, from - 1, katakana);
     out.push(span(tokens, family ?? from, last));
   });
@@ -113,8 +131,10 @@ function honorificNames(tokens: PosToken[]): Candidate[] {
 function labelledNames(tokens: PosToken[], normalized: string): Candidate[] {
   const out: Candidate[] = [];
   tokens.forEach((t, i) => {
-    if (!nameLike(t) || (i > 0 && nameLike(tokens[i - 1]))) return;
-    if (!ROLE_BEFORE.test(normalized.slice(0, t.start))) return;
+    if (!nameLike(t)) return;
+    const before = normalized.slice(0, t.start);
+    const labelled = !(i > 0 && nameLike(tokens[i - 1])) && (ROLE_BEFORE.test(before) || STAFF_LABEL.test(before));
+    if (!labelled && !surnameAfterStaff(t, tokens[i + 1], before)) return;
     let last = i;
     while (last + 1 < tokens.length && nameLike(tokens[last + 1])) last++;
     const family = text(tokens, i, last);
@@ -149,35 +169,14 @@ function pairedNames(tokens: PosToken[]): Candidate[] {
   return out;
 }
 
-/** …病院, …医院, …クリニック with a specific name before the suffix; a proper noun before a department (みどり野整形外科). */
-function facilities(tokens: PosToken[]): Candidate[] {
-  const out: Candidate[] = [];
-  tokens.forEach((t, i) => {
-    const department = /^\p{sc=Han}*科$/u.test(t.surface) && t.surface.length >= 2;
-    if (!FACILITY_ENDS.has(t.surface) && !department) return;
-    let from = i;
-    while (from > 0) {
-      const p = tokens[from - 1];
-      const joins =
-        (p.pos === '名詞' || p.pos === '接頭詞' || p.unknown || p.surface === 'ヶ' || p.surface === '・') &&
-        NAME_CHARS.test(p.surface.replace('・', 'ア'));
-      if (!joins || t.start + t.surface.length - p.start > FACILITY_LIMIT) break;
-      from--;
-    }
-    const prefix = tokens.slice(from, i);
-    if (!prefix.some((p) => !GENERIC.has(p.surface))) return;
-    if (department && (prefix[0].pos1 !== '固有名詞' || prefix.some((p) => FACILITY_ENDS.has(p.surface)))) return;
-    out.push({ kind: 'facility', start: tokens[from].start, end: t.start + t.surface.length, rank: 1 });
-  });
-  return out;
-}
-
 /** Name and facility candidates from the tokens of the normalized text. */
 export function tokenCandidates(tokens: PosToken[], normalized: string): Candidate[] {
-  return [
-    ...honorificNames(tokens),
-    ...labelledNames(tokens, normalized),
-    ...pairedNames(tokens),
-    ...facilities(tokens),
-  ];
+  const names = [...honorificNames(tokens, normalized), ...labelledNames(tokens, normalized), ...pairedNames(tokens)];
+  return [...names.map((c) => withReading(c, normalized)), ...facilities(tokens, normalized)];
+}
+
+/** A name with the reading in brackets that follows it. */
+function withReading(c: Candidate, normalized: string): Candidate {
+  const reading = READING_AFTER.exec(normalized.slice(c.end));
+  return reading ? { ...c, end: c.end + reading[0].length } : c;
 }

@@ -1,5 +1,7 @@
 // NFKC for matching (full-width digits and letters, half-width katakana) with a map back to the
-// original text, so that findings keep the original's JS string indices.
+// original text, so that findings keep the original's JS string indices. Characters the tokenizer cannot
+// take (kuromoji throws on NUL and on a lone surrogate) are read as a space, and invisible format
+// characters (U+200B, soft hyphen) as nothing, so that 田\u200B中さん reads as 田中さん.
 
 export interface Normalized {
   text: string;
@@ -16,7 +18,7 @@ export function normalizeForMatching(original: string): Normalized {
   const endOf: number[] = [];
   let i = 0;
   for (const ch of original) {
-    const n = ch.normalize('NFKC');
+    const n = matchingForm(ch);
     for (let k = 0; k < n.length; k++) {
       startOf.push(i);
       endOf.push(i + ch.length);
@@ -26,6 +28,17 @@ export function normalizeForMatching(original: string): Normalized {
   }
   startOf.push(i);
   return { text, startOf, endOf };
+}
+
+const UNREADABLE = /^(?:[\p{Cc}\p{Co}\p{Cn}]|[\uD800-\uDFFF])$/u;
+const INVISIBLE = /^\p{Cf}$/u;
+
+/** One code point as matched: NFKC; a control, private-use, unassigned or lone surrogate as a space; format as nothing. */
+function matchingForm(ch: string): string {
+  if (ch === '\n' || ch === '\t' || ch === '\r') return ch;
+  if (UNREADABLE.test(ch)) return ' ';
+  if (INVISIBLE.test(ch)) return '';
+  return ch.normalize('NFKC');
 }
 
 /** The original span of the normalized span [start, end). */

@@ -16,10 +16,36 @@ const KANJI_KANA = String.raw`[\p{sc=Han}々ァ-ヶー]`;
 /** A municipality: a name then 市 区 郡 町 村 (hiragana excluded, so that 隣の… does not join it). */
 const UNIT = String.raw`${KANJI_KANA}{1,8}?(?:市|区|郡|町|村)`;
 const PREFECTURE = String.raw`(?:東京都|北海道|大阪府|京都府|\p{sc=Han}{2,3}県)`;
+/** Dashes people type between groups of digits (NFKC leaves ‐ − ー as they are). */
+const DASH = String.raw`[-‐‑‒–—―−ー]`;
 /** Chome, banchi, go and dash-separated numbers, ending on a number or 号/番地. */
-const STREET = String.raw`${NUM}(?:(?:丁目|番地の?|番|号|-)${NUM})*(?:丁目|番地|号)?`;
+const STREET = String.raw`${NUM}(?:(?:丁目|番地の?|番|号|${DASH})${NUM})*(?:丁目|番地|号)?`;
+/** A street number that says it is one (a suffix or a dash), where a bare number could be anything. */
+const MARKED_STREET = String.raw`${NUM}(?:(?:(?:丁目|番地の?|番|号|${DASH})${NUM})+(?:丁目|番地|号)?|丁目|番地|号)`;
 /** A building after a space: a name and a room number. */
 const BUILDING = String.raw`(?: [\p{sc=Han}ぁ-んァ-ヶー]{1,12}\d{1,5}(?:号室)?)?`;
+
+const POSTAL = String.raw`(?:〒|郵便番号)[ :]*`;
+/** What follows a postal code: an address with or without its prefecture and city (〒160-0023 西新宿7-1). */
+const AFTER_POSTAL = String.raw`(?:${PREFECTURE})?(?:${UNIT}){0,3}${KANJI_KANA}{0,8}?${STREET}${BUILDING}|${PREFECTURE}(?:${UNIT}){0,3}|(?:${UNIT}){1,3}`;
+
+const SEP = String.raw`(?:${DASH}| ?)`;
+const OPEN = String.raw`[(\[〔【]`;
+const CLOSE = String.raw`[)\]〕】]`;
+/** Phone numbers in every bracket and dash form: the area code or the exchange in brackets, +81, none. */
+const PHONE = [
+  String.raw`\+81${SEP}(?:${OPEN}0${CLOSE})?${SEP}\d{1,4}${SEP}\d{1,4}${SEP}\d{4}`,
+  String.raw`${OPEN}0\d{1,4}${CLOSE} ?\d{1,4}${SEP}\d{3,4}`,
+  String.raw`0\d{1,4} ?${OPEN}\d{1,4}${CLOSE} ?\d{3,4}`,
+  String.raw`0\d{1,4}(?:${DASH}| )\d{1,4}(?:${DASH}| )\d{3,4}`,
+  String.raw`0\d{9,10}`,
+].join('|');
+/** Domestic numbers have 10 or 11 digits; after +81 the country code stands for the leading 0. */
+function phoneDigits(m: RegExpExecArray): boolean {
+  const digits = m[0].replace(/\D/g, '');
+  const national = m[0].startsWith('+') ? `0${digits.slice(2).replace(/^0/, '')}` : digits;
+  return national.length === 10 || national.length === 11;
+}
 
 const RECORD_LABEL = String.raw`(?:患者ID|ID|MRN|No\.?|(?:[\p{sc=Han}ァ-ヶー]{0,6}(?:番号|券)))`;
 
@@ -29,6 +55,12 @@ const RULES: Rule[] = [
     kind: 'address',
     rank: 8,
     pattern: /(?:〒|郵便番号)[ :]*(\d{3}-?\d{4})(?!\d)/gu,
+    group: 1,
+  },
+  {
+    kind: 'address',
+    rank: 8,
+    pattern: new RegExp(String.raw`(?<=${POSTAL}\d{3}-?\d{4})(?!\d) *(${AFTER_POSTAL})`, 'gu'),
     group: 1,
   },
   {
@@ -46,8 +78,8 @@ const RULES: Rule[] = [
   {
     kind: 'phone',
     rank: 6,
-    pattern:
-      /(?<![\d.\/-])(?:\+81[- ]?\d{1,4}[- ]?\d{1,4}[- ]?\d{4}|\(0\d{1,4}\) ?\d{1,4}-\d{4}|0\d{1,4}[- ]\d{1,4}[- ]\d{3,4}|0\d{9,10})(?![\d-])/g,
+    pattern: new RegExp(String.raw`(?<![\d.\/-])(?:${PHONE})(?![\d-])`, 'g'),
+    accept: phoneDigits,
   },
   {
     kind: 'date',
@@ -80,13 +112,23 @@ const RULES: Rule[] = [
     kind: 'address',
     rank: 3,
     pattern: new RegExp(
-      String.raw`(?:${PREFECTURE}(?:${UNIT}){0,3}|(?:${UNIT}){2,3})(?:${KANJI_KANA}{0,8}?${STREET}${BUILDING}|(?=[^\p{sc=Han}]|$))`,
+      String.raw`(?:${PREFECTURE}(?:${UNIT}){0,3}|(?:${UNIT}){2,3})(?:${KANJI_KANA}{0,8}?${STREET}${BUILDING}|(?=[^\p{sc=Han}]|$))|${UNIT}${KANJI_KANA}{0,8}?${MARKED_STREET}${BUILDING}`,
       'gu',
     ),
     // A prefecture alone (東京都で) is not an address that locates a home.
     accept: (m) => !new RegExp(`^${PREFECTURE}$`, 'u').test(m[0]),
   },
 ];
+
+/** Every occurrence of a listed facility name (NFKC) in the normalized text. */
+export function listedCandidates(text: string, names: readonly string[]): Candidate[] {
+  const out: Candidate[] = [];
+  for (const name of names) {
+    for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length))
+      out.push({ kind: 'facility', start: at, end: at + name.length, rank: 3 });
+  }
+  return out;
+}
 
 /** Candidates found by shape in the normalized text. */
 export function patternCandidates(text: string): Candidate[] {

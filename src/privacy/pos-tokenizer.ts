@@ -124,8 +124,12 @@ export async function posTokens(text: string): Promise<PosToken[]> {
       const [p, p1, p2, p3] = known
         ? posNames[posOfWord[node.name / WORD_BYTES]]
         : tokenizer.unknown_dictionary.getFeatures(node.name).split(',').slice(1, 5);
-      tokens.push({ surface: node.surface_form, start, pos: p, pos1: p1, pos2: p2, pos3: p3, unknown: !known });
-      start += node.surface_form.length;
+      // kuromoji drops characters in some lattices (blanks next to supplementary-plane symbols): each token
+      // is placed where its surface is, never by adding up the lengths before it.
+      const at = text.indexOf(node.surface_form, start);
+      if (at < 0) throw new Error('the tokenizer returned a surface that is not in the text');
+      tokens.push({ surface: node.surface_form, start: at, pos: p, pos1: p1, pos2: p2, pos3: p3, unknown: !known });
+      start = at + node.surface_form.length;
     }
   }
   return tokens;

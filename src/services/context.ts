@@ -7,6 +7,8 @@ import { createProvider } from '../models/index.js';
 import type { ModelProvider } from '../models/provider.js';
 import { loadModels, type ModelConfig } from '../models/registry.js';
 import { openEvalQueue, openScheduleQueue, type ChunkJob } from '../queue/eval-queue.js';
+import type { Detector } from '../privacy/detect.js';
+import { configuredDetector } from '../privacy/facility-list.js';
 import { Release } from '../release/release.js';
 import { Store, type Run } from '../store/store.js';
 import type { ScoringContext, Task } from '../tasks/types.js';
@@ -18,6 +20,8 @@ export interface ServicesOptions {
   random?: () => number;
   /** Backoff base for live providers (tests shorten it). */
   retryBaseDelayMs?: number;
+  /** The personal-information detector (default: IPADIC rules and JCB_FACILITIES); tests inject failing ones. */
+  detector?: Detector;
 }
 
 export interface ServiceContext {
@@ -38,6 +42,8 @@ export interface ServiceContext {
   /** The models of data/models.yml replayed from the release. */
   replayModels(): ModelConfig[];
   scoring: ScoringContext;
+  /** The personal-information detector every path that sends or checks free text uses. */
+  detect: Detector;
   /** Something to stop on close (a timer). */
   onClose(stop: () => void): void;
   /** Releases what was opened: tokenizer threads, queue connections, the store. */
@@ -84,6 +90,7 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
     },
     replayModels: () => loadModels(env).filter((m) => m.provider === 'replay'),
     scoring: { tokenize: (texts: readonly string[]) => getTokenizer().tokenize(texts) },
+    detect: options.detector ?? configuredDetector(env),
     async close() {
       for (const stop of stops.splice(0)) stop();
       await tokenizer?.close();

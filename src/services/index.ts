@@ -10,6 +10,7 @@ import { evaluateServices } from './evaluate.js';
 import { judgeServices } from './judge.js';
 import { leaderboardServices } from './leaderboard.js';
 import { modelServices } from './models.js';
+import { phiServices } from './phi.js';
 import { ratingServices } from './ratings.js';
 import { runServices } from './run.js';
 import { runsServices } from './runs.js';
@@ -44,6 +45,7 @@ export function createServices(options: ServicesOptions = {}) {
     ...judgeServices(ctx),
     ...compareServices(ctx),
     ...auditServices(ctx),
+    ...phiServices(ctx),
     close: ctx.close,
   };
 }

@@ -49,6 +49,8 @@ export interface AskRequest {
   text: string;
   /** Send the text with its personal information masked (else it is refused for an external model). */
   masked?: boolean;
+  /** The masked text the person was shown when they chose to send it: a text that would differ is not sent. */
+  shown?: string;
   /** Who asked and where (`slack:C0123`, `cli`), for the audit row. */
   user?: string;
   origin?: string;
@@ -173,7 +175,10 @@ export function runServices(ctx: ServiceContext) {
         );
       }
       const model = freeTextModel(ctx, req.model);
-      const guarded = await guardFreeText(req.text, model, req.masked ?? false, ctx.env);
+      const guarded = await guardFreeText(req.text, model, req.masked ?? false, ctx.env, ctx.detect);
+      if (req.shown !== undefined && guarded.text !== req.shown) {
+        throw new UserError('Not sent: the text to send is no longer the one you were shown.', 'Send your text again.');
+      }
       const doc = task.documentFromText(guarded.text, ctx.release()) as Document<unknown>;
       const generation = await ctx.providerOf(model).generate({
         task,

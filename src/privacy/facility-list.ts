@@ -1,0 +1,41 @@
+// The detector as configured: the facility names an operator lists in the file JCB_FACILITIES names
+// (UTF-8, one name a line, `#` starts a comment), found wherever they occur (issue 27).
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { UserError } from '../base/errors.js';
+import { createDetector, type Detector } from './detect.js';
+
+const names = z.array(z.string().min(1).max(200));
+
+/**
+ * The names listed in the file JCB_FACILITIES names; none when it is unset.
+ * @throws UserError (naming the variable, not the path) when the file cannot be read or holds an over-long line.
+ */
+export function readFacilityList(env: NodeJS.ProcessEnv): string[] {
+  const file = env.JCB_FACILITIES;
+  if (!file) return [];
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError('The facility list that JCB_FACILITIES names cannot be read.', undefined, {
+      detail: `${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    });
+  }
+  const listed = text
+    .split(/\r?\n/)
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter(Boolean);
+  const parsed = names.safeParse(listed);
+  if (!parsed.success) throw new UserError('The facility list that JCB_FACILITIES names has a line over 200 characters.');
+  return parsed.data;
+}
+
+/** The detector with the operator's facility list, read on its first use (an unreadable list fails each check). */
+export function configuredDetector(env: NodeJS.ProcessEnv): Detector {
+  let detector: Detector | undefined;
+  return async (text) => {
+    detector ??= createDetector({ facilities: readFacilityList(env) });
+    return detector(text);
+  };
+}
