@@ -130,9 +130,9 @@ describe('bad input: one line, exit 1', () => {
     ['an empty file', () => ['score', generated('')], /^jcb: \S+one_shot\.json holds no rows\./],
     ['a file that is not JSON', () => ['score', generated('hello world\n')], /is not JSON: it reads "hello world"/],
     [
-      '--chart into a missing folder',
-      () => ['leaderboard', '--chart', '/nowhere/at/all/x.png'],
-      /^jcb: --chart \/nowhere\/at\/all\/x\.png: the folder \/nowhere\/at\/all does not exist\./,
+      '--chart under /proc (every path option and kind: test/paths.test.ts)',
+      () => ['leaderboard', '--chart', '/proc/jcb/x.png'],
+      /^jcb: --chart \/proc\/jcb\/x\.png: cannot create the folder \/proc\/jcb: \/proc does not accept new files/,
     ],
     ['-o with an unknown extension', () => ['score', '-o', 'x.txt'], /^jcb: -o x\.txt: the extension says the format/],
   ])('%s', (_, args, message) => {

@@ -93,9 +93,11 @@ describe('commands and their errors', () => {
     expect(refusal('runs', 'slack').message).toBe('"runs" runs in a terminal: `npx jcb runs …`.');
   });
 
-  it('explains a missing or wrong sub-command', () => {
-    expect(refusal('data')).toEqual({
-      message: 'Unknown data command "".',
+  it('explains a missing or wrong sub-command; a group alone or with --help is its help', () => {
+    for (const words of ['data', 'data --help', 'data -h', 'help data', 'ｄａｔａ'])
+      expect(parse(words, 'terminal')).toEqual({ kind: 'help', command: 'data' });
+    expect(refusal('data frob')).toEqual({
+      message: 'Unknown data command "frob".',
       hint: 'Usage: jcb data pull | jcb data check',
     });
     expect(refusal('models a b')).toEqual({

@@ -194,7 +194,15 @@ describe.each(Object.entries(USAGE))('"%s"', (name, [terminal, slack]) => {
     for (const o of spec.options.filter((x) => !offered.includes(x))) expect(text).not.toContain(`--${o.name} `);
     expect(lines[5 + offered.length + 1]).toBe('');
     expect(lines[5 + offered.length + 2]).toBe('Examples:');
-    expect(lines.slice(5 + offered.length + 3)).toEqual(spec.examples.map((e) => `  ${PROGRAM[face]} ${e}`));
+    const examples = lines.slice(5 + offered.length + 3, 5 + offered.length + 3 + spec.examples.length);
+    expect(examples).toEqual(spec.examples.map((e) => `  ${PROGRAM[face]} ${e}`));
+    // A command with sub-commands (`models` → `models add`) names them last.
+    const subs = COMMANDS.filter((c) => c.name.startsWith(`${spec.name} `) && offeredOn(c.faces, face));
+    expect(lines.slice(5 + offered.length + 3 + spec.examples.length)).toEqual(
+      subs.length
+        ? ['', `Sub-commands: ${subs.map((c) => `${PROGRAM[face]} ${c.name}`).join(', ')} (each with --help).`]
+        : [],
+    );
   });
 
   it('parses each of its examples into the command it shows', () => {

@@ -1,5 +1,5 @@
 // The `jcb` program: parses argv with the shared grammar, calls the services, prints.
-import { parseCommand, type Command } from '../command/grammar.js';
+import { parseCommand, terminalWords, type Command } from '../command/grammar.js';
 import { commandHelp, overview } from '../command/help.js';
 import { packageVersion } from '../base/project.js';
 import { UserError, userErrorText } from '../base/errors.js';
@@ -14,7 +14,9 @@ import { renderAudit } from '../privacy/audit-table.js';
 import { evalCommand } from './eval-command.js';
 import { NoReleaseError } from '../release/data-dir.js';
 import { TASKS } from '../../tasks/index.js';
-import { checkOutput, checkWritable, writeOutput } from './output.js';
+import { writeOutput } from './output.js';
+import { preparePaths, type PreparedPaths } from '../base/paths.js';
+import { pathArguments } from '../command/paths.js';
 import { renderDataCheck, renderDoctor, runJson } from './render-more.js';
 import {
   renderLeaderboard,
@@ -73,7 +75,6 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(result) : print(renderRun(result));
     }
     case 'score': {
-      if (cmd.output) checkOutput(cmd.output);
       const order = (id: string) => TASKS.findIndex((t) => t.id === id);
       const rows = (await services.score(cmd.target)).sort((a, b) => order(a.task) - order(b.task));
       const json = rows.map(({ task, model, file, n, score, metrics }) => ({ task, model, file, n, score, metrics }));
@@ -93,8 +94,6 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(json) : print(renderScores(rows));
     }
     case 'leaderboard': {
-      if (cmd.chart) checkWritable(cmd.chart, '--chart');
-      if (cmd.output) checkOutput(cmd.output);
       const board = await services.leaderboard(cmd.shot, cmd.source);
       if (cmd.chart) {
         const format = cmd.chart.toLowerCase().endsWith('.svg') ? 'svg' : 'png';
@@ -163,7 +162,6 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(runs.map(runJson)) : print(renderStatus(runs));
     }
     case 'compare': {
-      if (cmd.output) checkOutput(cmd.output);
       const rows = await services.compare(cmd.a, cmd.b, cmd.task, cmd.shot);
       if (cmd.output)
         writeOutput(cmd.output, {
@@ -258,9 +256,12 @@ async function startWorker(
 
 export async function main(argv: string[]): Promise<number> {
   let cmd: Command | undefined;
+  let paths: PreparedPaths | undefined;
   const services = createServices();
   try {
-    cmd = parseCommand(argv, { face: 'terminal' });
+    cmd = parseCommand(terminalWords(argv), { face: 'terminal' });
+    // Every path an option names, checked (and its missing folders created) before any work.
+    paths = preparePaths(pathArguments(cmd));
     if (cmd.kind === 'bot') {
       await startBot();
       return 0;
@@ -285,6 +286,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {
+    paths?.undo();
     const storeErr = asStoreError(err, storeLocation(process.env));
     if (storeErr) err = storeErr;
     if (err instanceof UserError) {

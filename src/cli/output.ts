@@ -1,32 +1,13 @@
 // `-o/--output PATH`: a command's result as a file, in the format its extension names.
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { UserError } from '../base/errors.js';
 
 /** What a command can write: its JSON value, and the same as a grid for CSV and Markdown. */
 export interface Tabular {
   json: unknown;
   header: string[];
   rows: (string | number | null)[][];
-}
-
-/** Refuses (one line) a file whose folder does not exist, before any work is done. */
-export function checkWritable(file: string, option: string): void {
-  const dir = path.dirname(path.resolve(file));
-  if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new UserError(
-      `${option} ${file}: the folder ${dir} does not exist.`,
-      'Create it first, or choose another path.',
-    );
-}
-
-const FORMATS = ['.json', '.csv', '.md'];
-
-export function checkOutput(file: string): void {
-  if (!FORMATS.includes(path.extname(file).toLowerCase()))
-    throw new UserError(`-o ${file}: the extension says the format; use .json, .csv or .md.`);
-  checkWritable(file, '-o');
 }
 
 const mdCell = (v: string | number | null) =>

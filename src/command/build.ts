@@ -23,6 +23,13 @@ function costOf(value: string | undefined): number | undefined {
   return parsed.data;
 }
 
+/** `-o PATH`: its extension names the format (src/cli/output.ts writes it). */
+function outputOf(file: string | undefined): string | undefined {
+  if (file !== undefined && !/\.(json|csv|md)$/i.test(file))
+    throw new UserError(`-o ${file}: the extension says the format; use .json, .csv or .md.`);
+  return file;
+}
+
 /** The Command of `name`; option values are already checked against their choices. @throws UserError */
 export function build(
   name: string,
@@ -33,7 +40,7 @@ export function build(
 ): Command {
   const json = flags.has('json');
   const shot = (values.shot ?? 'one') as Shot;
-  const output = values.output;
+  const output = outputOf(values.output);
   const needs = (what: string) => new UserError(`"${name}" needs ${what}.`, usageHint(name, face));
   const listRuns = face === 'slack' ? '`/jcb status` lists the runs under way.' : 'See `jcb runs`.';
   switch (name) {

@@ -1,5 +1,6 @@
 // The declarative table of jcb's commands: the grammar parses from it, and every help text (terminal `--help`,
 // `jcb help`, Slack's `/jcb help` and App Home) is generated from it. Adding a flag is one entry here.
+import type { PathUse } from '../base/paths.js';
 
 /** Where a command or option works: both faces, the terminal only, or Slack only. */
 export type Face = 'both' | 'terminal' | 'slack';
@@ -12,6 +13,8 @@ export interface PositionalSpec {
   shown: string;
   optional?: boolean;
   kind?: TokenKind;
+  /** A path the command reads or writes, and the Command field that holds it. */
+  path?: { use: PathUse; field: string };
 }
 
 export interface OptionSpec {
@@ -24,6 +27,11 @@ export interface OptionSpec {
   /** The only values accepted (compared case-insensitively, after NFKC). */
   choices?: readonly string[];
   kind?: TokenKind;
+  /**
+   * The value is a path: a file written, a folder written into, or something read; checked by
+   * src/base/paths.ts before any work. The Command holds it under the name in camelCase (`log-samples` → `logSamples`).
+   */
+  path?: PathUse;
   description: string;
   faces?: Face;
 }
@@ -54,6 +62,7 @@ const OUTPUT: OptionSpec = {
   name: 'output',
   short: 'o',
   value: 'PATH',
+  path: 'file',
   description: 'Also write the result to PATH: JSON, CSV or Markdown by its extension.',
   faces: 'terminal',
 };
@@ -86,6 +95,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       {
         name: 'log-samples',
         value: 'PATH',
+        path: 'file',
         description: 'Write one JSONL line per document (id, prompt hash, output, parsed answer, scores).',
         faces: 'terminal',
       },
@@ -123,6 +133,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       {
         name: 'chart',
         value: 'FILE.png|FILE.svg',
+        path: 'file',
         description: 'Write the chart to FILE (PNG or SVG by extension).',
         faces: 'terminal',
       },
@@ -246,7 +257,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'export',
     summary: "A run's generations in the release's layout.",
     positionals: [RUN],
-    options: [{ name: 'dir', value: 'D', description: 'The folder to write (default export-<run>).' }],
+    options: [{ name: 'dir', value: 'D', path: 'folder', description: 'The folder to write (default export-<run>).' }],
     examples: ['export r-20261129-1'],
     faces: 'terminal',
   },
@@ -254,7 +265,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'score',
     summary: 'Score generation files (the release layout), or the release itself.',
     // Stryker disable next-line BooleanLiteral: a shown form already in brackets is printed as is either way
-    positionals: [{ shown: '[<file or generated/ tree>]', optional: true, kind: 'text' }],
+    positionals: [
+      { shown: '[<file or generated/ tree>]', optional: true, kind: 'text', path: { use: 'read', field: 'target' } },
+    ],
     options: [OUTPUT, JSON_FLAG],
     examples: ['score', 'score export-r1/generated'],
     faces: 'terminal',
@@ -263,7 +276,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'data pull',
     summary: 'Fetch the release.',
     positionals: [],
-    options: [{ name: 'dir', value: 'D', description: 'Where to put it.' }],
+    options: [{ name: 'dir', value: 'D', path: 'folder', description: 'Where to put it.' }],
     examples: ['data pull'],
     faces: 'terminal',
   },

@@ -47,12 +47,36 @@ function wrap(text: string, width: number, indent: number): string {
   return [...lines, line].join('\n');
 }
 
+/** The commands of a group (`data` → `data pull`, `data check`) offered on `face`; empty for a plain command. */
+export function subcommandsOf(group: string, face: HelpFace = 'terminal'): CommandSpec[] {
+  return commandsOn(face).filter((c) => c.name.startsWith(`${group} `));
+}
+
+/** `jcb data --help`, `jcb help data`, bare `jcb data`: each sub-command's usage and summary. */
+function groupHelp(group: string, face: HelpFace, width: number): string {
+  return [
+    `Usage: ${PROGRAM[face]} ${group} <${subcommandsOf(group, face)
+      .map((c) => c.name.split(' ')[1])
+      .join('|')}> …`,
+    '',
+    ...subcommandsOf(group, face).flatMap((c) => [
+      wrap(`  ${PROGRAM[face]} ${usageLine(c.name, face)}`, width, 6),
+      wrap(`      ${c.summary}`, width, 6),
+    ]),
+    '',
+    `${PROGRAM[face]} ${group} <command> --help describes every option of one.`,
+  ].join('\n');
+}
+
 /**
- * `jcb <command> --help`: usage, summary, every option with its description, examples.
+ * `jcb <command> --help`: usage, summary, every option with its description, examples. A group's name
+ * (`data`) gives its sub-commands; a command with sub-commands (`models`) names them after its examples.
  * @param width the terminal's columns (80 unless known); long lines wrap with a hanging indent.
  */
 export function commandHelp(name: string, face: HelpFace = 'terminal', width = 80): string {
-  const spec = COMMANDS_BY_NAME.get(name)!;
+  const spec = COMMANDS_BY_NAME.get(name);
+  if (!spec) return groupHelp(name, face, width);
+  const subs = subcommandsOf(name, face).map((c) => `${PROGRAM[face]} ${c.name}`);
   const options = [...optionsOn(spec, face), HELP_OPTION];
   const shown = options.map((o) => `${o.short ? `-${o.short}, ` : '    '}${flagOf(o)}`);
   const column = Math.max(...shown.map((s) => s.length)) + 4;
@@ -66,6 +90,7 @@ export function commandHelp(name: string, face: HelpFace = 'terminal', width = 8
     '',
     'Examples:',
     ...spec.examples.map((e) => `  ${PROGRAM[face]} ${e}`),
+    ...(subs.length ? ['', `Sub-commands: ${subs.join(', ')} (each with --help).`] : []),
   ].join('\n');
 }
 
