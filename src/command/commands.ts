@@ -24,6 +24,8 @@ export interface OptionSpec {
   short?: string;
   /** The value's placeholder (`N`, `PATH`); absent for a flag. */
   value?: string;
+  /** A number's bounds, both included (`N`: whole numbers; `USD`: any amount above 0 up to the maximum). */
+  range?: readonly [number, number];
   /** The only values accepted (compared case-insensitively, after NFKC). */
   choices?: readonly string[];
   kind?: TokenKind;
@@ -42,7 +44,10 @@ export interface CommandSpec {
   summary: string;
   positionals: PositionalSpec[];
   options: OptionSpec[];
-  /** Typed after `jcb ` (or `/jcb `). */
+  /**
+   * Typed after `jcb ` (or `/jcb `); each is run by test/examples.test.ts. A run id stands for one of yours
+   * (jcb's format, `20261129-020000-3f9a`). An example with an option of one face is shown on that face only.
+   */
   examples: string[];
   faces: Face;
 }
@@ -85,13 +90,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [{ shown: '<task|all>', kind: 'task' }, MODEL],
     options: [
       SHOT,
-      { name: 'limit', value: 'N', description: 'Only the first N documents of each task.' },
-      { name: 'concurrency', value: 'N', description: 'Documents in flight at once.' },
+      { name: 'limit', value: 'N', range: [1, 100_000], description: 'Only the first N documents of each task.' },
+      { name: 'concurrency', value: 'N', range: [1, 256], description: 'Documents in flight at once (1–256).' },
       { name: 'run', value: 'ID', description: 'Resume the run ID (its finished documents are kept).' },
       { name: 'no-cache', description: 'Ask the model again instead of reusing cached generations.' },
       { name: 'queue', description: 'Run in the background through the queue and its workers.', faces: 'terminal' },
       { name: 'dry-run', description: 'Show the documents, calls, tokens and cost estimate; send nothing.' },
-      { name: 'max-cost', value: 'USD', description: 'Stop cleanly once USD has been spent (resume with --run).' },
+      {
+        name: 'max-cost',
+        value: 'USD',
+        range: [0, 1_000_000],
+        description: 'Stop cleanly once USD has been spent (resume with --run).',
+      },
       {
         name: 'log-samples',
         value: 'PATH',
@@ -102,7 +112,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       OUTPUT,
       JSON_FLAG,
     ],
-    examples: ['eval mr llm-jp --limit 5', 'eval all baseline --shot zero'],
+    examples: ['eval mr llm-jp --limit 5', 'eval all baseline --shot zero --limit 3'],
     faces: 'both',
   },
   {
@@ -119,7 +129,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Cancel a run: waiting documents dropped, finished ones kept.',
     positionals: [RUN],
     options: [],
-    examples: ['cancel r-20261129-1'],
+    examples: ['cancel 20261129-020000-3f9a'],
     faces: 'both',
   },
   {
@@ -168,7 +178,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     // Stryker disable next-line BooleanLiteral: a shown form already in brackets is printed as is either way
     positionals: [{ shown: '[<schedule>]', optional: true, kind: 'text' }],
     options: [JSON_FLAG],
-    examples: ['digest nightly'],
+    examples: ['digest nightly-baseline'],
     faces: 'both',
   },
   {
@@ -190,7 +200,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Score a run's outputs with an LLM judge, stored beside ROUGE-L.",
     positionals: [RUN],
     options: [{ name: 'judge', value: 'MODEL', kind: 'model', description: 'The judging model.' }],
-    examples: ['judge r-20261129-1 --judge gpt-4o'],
+    examples: ['judge 20261129-020000-3f9a --judge gpt-4o-live'],
     faces: 'both',
   },
   {
@@ -250,7 +260,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'One stored run with its scores and intervals.',
     positionals: [RUN],
     options: [JSON_FLAG],
-    examples: ['show r-20261129-1'],
+    examples: ['show 20261129-020000-3f9a'],
     faces: 'terminal',
   },
   {
@@ -258,7 +268,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "A run's generations in the release's layout.",
     positionals: [RUN],
     options: [{ name: 'dir', value: 'D', path: 'folder', description: 'The folder to write (default export-<run>).' }],
-    examples: ['export r-20261129-1'],
+    examples: ['export 20261129-020000-3f9a'],
     faces: 'terminal',
   },
   {
@@ -269,7 +279,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { shown: '[<file or generated/ tree>]', optional: true, kind: 'text', path: { use: 'read', field: 'target' } },
     ],
     options: [OUTPUT, JSON_FLAG],
-    examples: ['score', 'score export-r1/generated'],
+    examples: ['score', 'score export-20261129-020000-3f9a/generated'],
     faces: 'terminal',
   },
   {
@@ -300,7 +310,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'worker',
     summary: 'Take evaluation jobs from the queue until stopped.',
     positionals: [],
-    options: [{ name: 'concurrency', value: 'N', description: 'Jobs at once (default 2).' }],
+    options: [{ name: 'concurrency', value: 'N', range: [1, 256], description: 'Jobs at once (default 2; 1–256).' }],
     examples: ['worker --concurrency 4'],
     faces: 'terminal',
   },

@@ -67,9 +67,27 @@ interface Parsed {
   flags: Set<string>;
 }
 
+/** Refuses an option given twice (`--shot one --shot zero`): which one was meant cannot be guessed. */
+function refuseRepeats(spec: CommandSpec, words: string[], byKey: Map<string, OptionSpec>, opts: ParseOptions) {
+  const seen = new Set<string>();
+  for (const word of words) {
+    if (word === '--') return;
+    const o = byKey.get(/^--?([^=]+)/.exec(word)?.[1] ?? '');
+    if (!o) continue;
+    if (seen.has(o.name))
+      throw new UserError(`--${o.name} is given twice; give it once.`, usageHint(spec.name, opts.face));
+    seen.add(o.name);
+  }
+}
+
 function tokenize(spec: CommandSpec, words: string[], opts: ParseOptions): Parsed {
   const options = [...spec.options, HELP_OPTION];
-  const argv = parser(words.map(normalizeWord), {
+  const normalized = words.map(normalizeWord);
+  const byKey = new Map<string, OptionSpec>(
+    options.flatMap((o) => [[o.name, o], ...(o.short ? [[o.short, o]] : [])] as [string, OptionSpec][]),
+  );
+  refuseRepeats(spec, normalized, byKey, opts);
+  const argv = parser(normalized, {
     string: options.filter((o) => o.value).map((o) => o.name),
     boolean: options.filter((o) => !o.value).map((o) => o.name),
     alias: Object.fromEntries(options.filter((o) => o.short).map((o) => [o.name, [o.short!]])),
@@ -85,9 +103,6 @@ function tokenize(spec: CommandSpec, words: string[], opts: ParseOptions): Parse
       'short-option-groups': false,
     },
   });
-  const byKey = new Map<string, OptionSpec>(
-    options.flatMap((o) => [[o.name, o], ...(o.short ? [[o.short, o]] : [])] as [string, OptionSpec][]),
-  );
   const out: Parsed = { positionals: argv._.map(String), values: {}, flags: new Set() };
   for (const [key, value] of Object.entries(argv)) {
     if (key === '_' || key === '--') continue;

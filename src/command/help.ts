@@ -47,6 +47,12 @@ function wrap(text: string, width: number, indent: number): string {
   return [...lines, line].join('\n');
 }
 
+/** The examples of `spec` shown on `face`: those whose every option is offered there (`--batch`: Slack only). */
+export function examplesOn(spec: CommandSpec, face: HelpFace): string[] {
+  const offered = new Set(optionsOn(spec, face).map((o) => o.name));
+  return spec.examples.filter((e) => [...e.matchAll(/(?:^| )--([a-z-]+)/g)].every(([, name]) => offered.has(name)));
+}
+
 /** The commands of a group (`data` → `data pull`, `data check`) offered on `face`; empty for a plain command. */
 export function subcommandsOf(group: string, face: HelpFace = 'terminal'): CommandSpec[] {
   return commandsOn(face).filter((c) => c.name.startsWith(`${group} `));
@@ -89,7 +95,7 @@ export function commandHelp(name: string, face: HelpFace = 'terminal', width = 8
     ...options.map((o, i) => wrap(`  ${shown[i].padEnd(column - 2)}${o.description}`, width, column)),
     '',
     'Examples:',
-    ...spec.examples.map((e) => `  ${PROGRAM[face]} ${e}`),
+    ...examplesOn(spec, face).map((e) => `  ${PROGRAM[face]} ${e}`),
     ...(subs.length ? ['', `Sub-commands: ${subs.join(', ')} (each with --help).`] : []),
   ].join('\n');
 }
