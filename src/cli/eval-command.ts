@@ -12,6 +12,7 @@ import { asStoreError } from '../store/errors.js';
 import { storeLocation } from '../store/store.js';
 import { interruptedLine, resumeCommand } from './interrupted.js';
 import { writeOutput } from './output.js';
+import { evalTable } from './output-tables.js';
 import { progressPrinter } from './progress.js';
 import { renderEval } from './render.js';
 import { renderEstimate } from './render-request.js';
@@ -75,12 +76,7 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
       return;
     }
     if (cmd.logSamples) writeFileSync(cmd.logSamples, sampleLines(await services.runDocuments(result.run.id)));
-    if (cmd.output)
-      writeOutput(cmd.output, {
-        json: result,
-        header: ['task', 'scored', 'failed', 'unreadable', 'score'],
-        rows: result.outcomes.map((o) => [o.task, o.n, o.failed, o.parseFailures, o.score]),
-      });
+    if (cmd.output) writeOutput(cmd.output, evalTable(result, cmd.shot));
     if (cmd.json) printJson(result);
     else print(renderEval(result, await services.storeLocation()));
     if (everyDocumentFailed(result.outcomes)) {

@@ -15,6 +15,7 @@ import { evalCommand } from './eval-command.js';
 import { NoReleaseError } from '../release/data-dir.js';
 import { TASKS } from '../../tasks/index.js';
 import { writeOutput } from './output.js';
+import { boardTable, comparisonTable, scoreTable } from './output-tables.js';
 import { preparePaths, type PreparedPaths } from '../base/paths.js';
 import { pathArguments } from '../command/paths.js';
 import { renderDataCheck, renderDoctor, runJson } from './render-more.js';
@@ -34,6 +35,8 @@ import {
 import { table } from '../base/table.js';
 
 const print = (text: string): void => void process.stdout.write(`${text}\n`);
+/** git's progress (carriage returns redrawing one line) is for a terminal; a log gets none of it. */
+const gitProgress = (text: string): void => void (process.stderr.isTTY && process.stderr.write(text));
 const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
 
 async function execute(cmd: Command, services: Services): Promise<void> {
@@ -78,19 +81,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       const order = (id: string) => TASKS.findIndex((t) => t.id === id);
       const rows = (await services.score(cmd.target)).sort((a, b) => order(a.task) - order(b.task));
       const json = rows.map(({ task, model, file, n, score, metrics }) => ({ task, model, file, n, score, metrics }));
-      if (cmd.output)
-        writeOutput(cmd.output, {
-          json,
-          header: ['task', 'model', 'file', 'n', 'score', 'matches_release'],
-          rows: rows.map((r) => [
-            r.task,
-            r.model,
-            r.file,
-            r.n,
-            r.score,
-            r.matchesRelease === null ? '' : String(r.matchesRelease),
-          ]),
-        });
+      if (cmd.output) writeOutput(cmd.output, scoreTable(rows, json, cmd.target));
       return cmd.json ? printJson(json) : print(renderScores(rows));
     }
     case 'leaderboard': {
@@ -100,15 +91,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
         writeFileSync(cmd.chart, await services.leaderboardChart(board, cmd.view ?? 'bars', format));
         process.stderr.write(`Chart written to ${cmd.chart}.\n`);
       }
-      if (cmd.output)
-        writeOutput(cmd.output, {
-          json: board,
-          header: ['model', ...board.columns.map((c) => c.label)],
-          rows: board.rows.map((r) => [
-            r.label,
-            ...r.cells.map((c) => (c === null ? null : Number((c * 100).toFixed(1)))),
-          ]),
-        });
+      if (cmd.output) writeOutput(cmd.output, boardTable(board));
       if (cmd.source === 'runs') {
         let paper;
         try {
@@ -147,7 +130,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return print(`Added ${model.alias} (${model.provider}) to the model registry.`);
     }
     case 'data-pull': {
-      const pulled = await services.pullData(cmd.dir, (t) => process.stderr.write(t));
+      const pulled = await services.pullData(cmd.dir, gitProgress);
       return print(
         pulled.fetched
           ? `The release is in ${pulled.dir}: all ${pulled.files} files match the manifest.`
@@ -163,21 +146,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
     }
     case 'compare': {
       const rows = await services.compare(cmd.a, cmd.b, cmd.task, cmd.shot);
-      if (cmd.output)
-        writeOutput(cmd.output, {
-          json: rows,
-          header: ['task', 'documents', cmd.a, cmd.b, 'difference', 'low', 'high', 'significant'],
-          rows: rows.map((r) => [
-            r.task,
-            r.documents,
-            r.result?.a ?? null,
-            r.result?.b ?? null,
-            r.result?.difference ?? null,
-            r.result?.interval.low ?? null,
-            r.result?.interval.high ?? null,
-            r.result ? String(r.result.significant) : null,
-          ]),
-        });
+      if (cmd.output) writeOutput(cmd.output, comparisonTable(cmd.a, cmd.b, cmd.shot, rows));
       return cmd.json ? printJson(rows) : print(renderComparison(cmd.a, cmd.b, rows));
     }
     case 'ratings': {
@@ -277,7 +246,7 @@ export async function main(argv: string[]): Promise<number> {
       if (!(err instanceof NoReleaseError && err.defaultFolder) || cmd.kind === 'data-pull') throw err;
       process.stderr.write(`jcb: no release yet; fetching it (about 40 MB) into ${services.releaseFolder()}.\n`);
       try {
-        await services.pullData(undefined, (t) => process.stderr.write(t));
+        await services.pullData(undefined, gitProgress);
       } catch (pullErr) {
         if (!(pullErr instanceof UserError)) throw pullErr;
         throw new UserError(`${err.message} Fetching it failed: ${pullErr.message}`, err.hint);
