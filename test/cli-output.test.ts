@@ -82,8 +82,9 @@ describe('runs and files', () => {
     });
     expect(Array.isArray(lines[0].parsed)).toBe(true);
     expect(lines[0].scores).toEqual(expect.any(Object));
+    // CSV: a BOM, one header line, the context first, scores ×100 with one decimal (test/output-files.test.ts).
     expect(readFileSync(path.join(dir, 'eval.csv'), 'utf8')).toMatch(
-      /^task,scored,failed,unreadable,no answer,score\nmr,2,0,0,0,0\.75\n$/,
+      /^\uFEFFrun,model,shot,scale,release,task,scored,failed,unreadable,no answer,score\n\S+,gpt-4o,one-shot,×100,\w+,mr,2,0,0,0,75\.0\n$/,
     );
 
     const runs = JSON.parse(jcb(['runs', '--json']).out) as { run: { id: string; tasks: unknown; engine: unknown } }[];
@@ -93,13 +94,13 @@ describe('runs and files', () => {
 
     expect(jcb(['leaderboard', '-o', path.join(dir, 'table4.md')]).code).toBe(0);
     expect(readFileSync(path.join(dir, 'table4.md'), 'utf8')).toMatch(
-      /^\| model \| ExamQA \| CCA \| MR \|[\s\S]*\| GPT-4o \| {2}\| {2}\| 75 \|/,
+      /^\*shot: one-shot · source: paper · scale: ×100 · release: \w+ · written \d{4}-\d\d-\d\d\. – no score\.\*\n\n\| model \| ExamQA \| CCA \| MR \|[\s\S]*\| GPT-4o \| – \| – \| 75\.0 \|/,
     );
     expect(jcb(['score', '-o', path.join(dir, 'scores.json')]).code).toBe(0);
     expect(JSON.parse(readFileSync(path.join(dir, 'scores.json'), 'utf8'))[0]).toMatchObject({ task: 'mr' });
     expect(jcb(['compare', 'gpt-4o', 'gpt-5', 'mr', '-o', path.join(dir, 'c.csv')]).code).toBe(0);
     expect(readFileSync(path.join(dir, 'c.csv'), 'utf8')).toMatch(
-      /^task,documents,gpt-4o,gpt-5,difference,low,high,significant\n/,
+      /^\uFEFFshot,scale,release,task,documents,gpt-4o,gpt-5,difference,low,high,significant\n/,
     );
   }, 600_000); // eight runs of the CLI on a shared machine
 
@@ -130,9 +131,23 @@ describe('bad input: one line, exit 1', () => {
     ['an empty file', () => ['score', generated('')], /^jcb: \S+one_shot\.json holds no rows\./],
     ['a file that is not JSON', () => ['score', generated('hello world\n')], /is not JSON: it reads "hello world"/],
     [
-      '--chart into a missing folder',
-      () => ['leaderboard', '--chart', '/nowhere/at/all/x.png'],
-      /^jcb: --chart \/nowhere\/at\/all\/x\.png: the folder \/nowhere\/at\/all does not exist\./,
+      'a binary file: named, its bytes never echoed',
+      () => ['score', generated('\u0000\u0001PNG\u001b[2J\u0007')],
+      /^jcb: \S+one_shot\.json is a binary file, not JSON\. Expected a JSON array/,
+    ],
+    [
+      'a file outside the release layout',
+      () => {
+        const file = path.join(tmp(), 'x.json');
+        writeFileSync(file, '{"a":1}\n');
+        return ['score', file];
+      },
+      /^jcb: \S+x\.json is not where a generation file lies\. Expected <group>\/<TASK>/,
+    ],
+    [
+      '--chart under /proc (every path option and kind: test/paths.test.ts)',
+      () => ['leaderboard', '--chart', '/proc/jcb/x.png'],
+      /^jcb: --chart \/proc\/jcb\/x\.png: cannot create the folder \/proc\/jcb: \/proc does not accept new files/,
     ],
     ['-o with an unknown extension', () => ['score', '-o', 'x.txt'], /^jcb: -o x\.txt: the extension says the format/],
   ])('%s', (_, args, message) => {

@@ -50,9 +50,9 @@ describe('options', () => {
     });
   });
 
-  it('reads a model option after NFKC, keeping its case, and a flag given twice once', () => {
+  it('reads a model option after NFKC, keeping its case, and refuses a flag given twice', () => {
     expect(parse('judge r1 --judge ＧＰＴ－４ｏ')).toEqual({ kind: 'judge', runId: 'r1', judge: 'GPT-4o' });
-    expect(parse('tasks --json --json')).toEqual({ kind: 'tasks', json: true });
+    expect(refusal('tasks --json －－ｊｓｏｎ').message).toBe('--json is given twice; give it once.');
   });
 
   it('lists every allowed value when a choice is wrong', () => {
@@ -66,11 +66,13 @@ describe('options', () => {
 
   it('checks counts and costs', () => {
     expect(parse('eval mr x --limit 1')).toMatchObject({ limit: 1 });
-    expect(refusal('eval mr x --limit 1.5').message).toBe('--limit must be a whole number of at least 1, not "1.5".');
+    expect(refusal('eval mr x --limit 1.5').message).toBe(
+      '--limit must be a whole number from 1 to 100,000, not "1.5".',
+    );
     expect(parse('worker')).toEqual({ kind: 'worker', concurrency: undefined });
     expect(parse('eval mr x --max-cost 0.01')).toMatchObject({ maxCost: 0.01 });
     expect(refusal('eval mr x --max-cost 0').message).toBe(
-      '--max-cost must be an amount in US dollars above 0, not "0".',
+      '--max-cost must be an amount in US dollars above 0 and at most 1,000,000, not "0".',
     );
     expect(parse('eval mr x')).toMatchObject({ dryRun: undefined, maxCost: undefined, noCache: false });
   });
@@ -93,9 +95,11 @@ describe('commands and their errors', () => {
     expect(refusal('runs', 'slack').message).toBe('"runs" runs in a terminal: `npx jcb runs …`.');
   });
 
-  it('explains a missing or wrong sub-command', () => {
-    expect(refusal('data')).toEqual({
-      message: 'Unknown data command "".',
+  it('explains a missing or wrong sub-command; a group alone or with --help is its help', () => {
+    for (const words of ['data', 'data --help', 'data -h', 'help data', 'ｄａｔａ'])
+      expect(parse(words, 'terminal')).toEqual({ kind: 'help', command: 'data' });
+    expect(refusal('data frob')).toEqual({
+      message: 'Unknown data command "frob".',
       hint: 'Usage: jcb data pull | jcb data check',
     });
     expect(refusal('models a b')).toEqual({

@@ -72,13 +72,13 @@ const EXAMPLES: Record<string, Command[]> = {
   ],
   eval: [
     expect.objectContaining({ kind: 'eval', task: 'mr', model: 'llm-jp', limit: 5, shot: 'one' }),
-    expect.objectContaining({ kind: 'eval', task: 'all', model: 'baseline', limit: undefined, shot: 'zero' }),
+    expect.objectContaining({ kind: 'eval', task: 'all', model: 'baseline', limit: 3, shot: 'zero' }),
   ],
   status: [
     { kind: 'status', runId: undefined, all: false, json: false },
     { kind: 'status', runId: undefined, all: true, json: false },
   ],
-  cancel: [{ kind: 'cancel', runId: 'r-20261129-1' }],
+  cancel: [{ kind: 'cancel', runId: '20261129-020000-3f9a' }],
   leaderboard: [
     { kind: 'leaderboard', shot: 'one', source: 'paper', json: false },
     { kind: 'leaderboard', shot: 'zero', source: 'runs', json: false },
@@ -87,12 +87,12 @@ const EXAMPLES: Record<string, Command[]> = {
     { kind: 'compare', a: 'gpt-4o', b: 'llm-jp', task: undefined, shot: 'one', json: false },
     { kind: 'compare', a: 'gpt-4o', b: 'llm-jp', task: 'mr', shot: 'one', json: false },
   ],
-  digest: [{ kind: 'digest', schedule: 'nightly', json: false }],
+  digest: [{ kind: 'digest', schedule: 'nightly-baseline', json: false }],
   ratings: [
     { kind: 'ratings', task: 'hs-pn', byModel: true, batch: false, correlate: false, json: false },
     { kind: 'ratings', task: 'hs-pn', byModel: false, batch: true, correlate: false, json: false },
   ],
-  judge: [{ kind: 'judge', runId: 'r-20261129-1', judge: 'gpt-4o' }],
+  judge: [{ kind: 'judge', runId: '20261129-020000-3f9a', judge: 'gpt-4o-live' }],
   tasks: [{ kind: 'tasks', json: false }],
   models: [
     { kind: 'models', json: false },
@@ -115,11 +115,11 @@ const EXAMPLES: Record<string, Command[]> = {
     { kind: 'ask', task: 'cts', model: 'gpt-4o-live', text: undefined, masked: true, json: false },
   ],
   runs: [{ kind: 'runs', json: false }],
-  show: [{ kind: 'show', runId: 'r-20261129-1', json: false }],
-  export: [{ kind: 'export', runId: 'r-20261129-1', dir: 'export-r-20261129-1' }],
+  show: [{ kind: 'show', runId: '20261129-020000-3f9a', json: false }],
+  export: [{ kind: 'export', runId: '20261129-020000-3f9a', dir: 'export-20261129-020000-3f9a' }],
   score: [
     { kind: 'score', target: undefined, json: false },
-    { kind: 'score', target: 'export-r1/generated', json: false },
+    { kind: 'score', target: 'export-20261129-020000-3f9a/generated', json: false },
   ],
   'data pull': [{ kind: 'data-pull' }],
   'data check': [{ kind: 'data-check', json: false }],
@@ -207,7 +207,19 @@ describe.each(Object.entries(USAGE))('"%s"', (name, [terminal, slack]) => {
     for (const o of spec.options.filter((x) => !offered.includes(x))) expect(text).not.toContain(`--${o.name} `);
     expect(lines[5 + offered.length + 1]).toBe('');
     expect(lines[5 + offered.length + 2]).toBe('Examples:');
-    expect(lines.slice(5 + offered.length + 3)).toEqual(spec.examples.map((e) => `  ${PROGRAM[face]} ${e}`));
+    // Examples with an option of the other face only (`ratings --batch`) are not shown.
+    const shownExamples = spec.examples.filter((e) =>
+      [...e.matchAll(/ --([a-z-]+)/g)].every(([, n]) => offered.some((o) => o.name === n)),
+    );
+    const examples = lines.slice(5 + offered.length + 3, 5 + offered.length + 3 + shownExamples.length);
+    expect(examples).toEqual(shownExamples.map((e) => `  ${PROGRAM[face]} ${e}`));
+    // A command with sub-commands (`models` → `models add`) names them last.
+    const subs = COMMANDS.filter((c) => c.name.startsWith(`${spec.name} `) && offeredOn(c.faces, face));
+    expect(lines.slice(5 + offered.length + 3 + shownExamples.length)).toEqual(
+      subs.length
+        ? ['', `Sub-commands: ${subs.map((c) => `${PROGRAM[face]} ${c.name}`).join(', ')} (each with --help).`]
+        : [],
+    );
   });
 
   it('parses each of its examples into the command it shows', () => {
@@ -320,22 +332,22 @@ describe('each option', () => {
 
   it('checks numbers and costs, naming the option', () => {
     expect(refusal('eval mr x --concurrency 0').message).toBe(
-      '--concurrency must be a whole number of at least 1, not "0".',
+      '--concurrency must be a whole number from 1 to 256, not "0".',
     );
     expect(refusal('worker --concurrency 2.5').message).toBe(
-      '--concurrency must be a whole number of at least 1, not "2.5".',
+      '--concurrency must be a whole number from 1 to 256, not "2.5".',
     );
-    expect(refusal('eval mr x --limit=-3').message).toBe('--limit must be a whole number of at least 1, not "-3".');
+    expect(refusal('eval mr x --limit=-3').message).toBe('--limit must be a whole number from 1 to 100,000, not "-3".');
     expect(parse('worker --concurrency ４')).toEqual({ kind: 'worker', concurrency: 4 });
     expect(parse('eval mr x --max-cost ＄３')).toMatchObject({ maxCost: 3 });
     expect(refusal('eval mr x --max-cost 2$').message).toBe(
-      '--max-cost must be an amount in US dollars above 0, not "2$".',
+      '--max-cost must be an amount in US dollars above 0 and at most 1,000,000, not "2$".',
     );
     expect(refusal('eval mr x --max-cost=-1').message).toBe(
-      '--max-cost must be an amount in US dollars above 0, not "-1".',
+      '--max-cost must be an amount in US dollars above 0 and at most 1,000,000, not "-1".',
     );
     expect(refusal('eval mr x --max-cost $$1').message).toBe(
-      '--max-cost must be an amount in US dollars above 0, not "$$1".',
+      '--max-cost must be an amount in US dollars above 0 and at most 1,000,000, not "$$1".',
     );
   });
 
@@ -412,9 +424,9 @@ describe('each option', () => {
     expect(parse('ratings --correlate --json')).toMatchObject({ correlate: true, json: true });
   });
 
-  it('takes the last of an option given twice', () => {
-    expect(parse('run mr x --shot one --shot zero')).toMatchObject({ shot: 'zero' });
-    expect(parse('eval mr x --limit 2 --limit 3')).toMatchObject({ limit: 3 });
+  it('refuses an option given twice (every option: test/options.test.ts)', () => {
+    expect(refusal('run mr x --shot one --shot zero').message).toBe('--shot is given twice; give it once.');
+    expect(refusal('eval mr x --limit 2 --limit=3').message).toBe('--limit is given twice; give it once.');
   });
 
   it('keeps dots and letter groups in option names as typed', () => {
@@ -529,7 +541,7 @@ describe('what comes back to a person is bounded', () => {
       hint: 'Usage: jcb data pull | jcb data check',
     });
     expect(refusal(`eval mr x --limit ${long}`).message).toBe(
-      `--limit must be a whole number of at least 1, not "${'x'.repeat(79)}…".`,
+      `--limit must be a whole number from 1 to 100,000, not "${'x'.repeat(79)}…".`,
     );
   });
 
@@ -583,7 +595,7 @@ describe('the help of a command without options', () => {
         '  -h, --help  Show this help.',
         '',
         'Examples:',
-        '  /jcb cancel r-20261129-1',
+        '  /jcb cancel 20261129-020000-3f9a',
       ].join('\n'),
     );
   });

@@ -108,13 +108,13 @@ describe('the evaluation commands', () => {
   });
   it.each([
     ['eval mr', /needs a task \(or "all"\) and a model/],
-    ['eval mr x --limit 0', /--limit must be a whole number of at least 1, not "0"/],
+    ['eval mr x --limit 0', /--limit must be a whole number from 1 to 100,000, not "0"/],
     ['eval mr x --concurrency many', /--concurrency must be a whole number/],
     ['show', /needs a run id/],
     ['leaderboard --source mine', /--source must be "paper" or "runs"/],
     ['models remove x', /Unknown models command "remove"/],
     ['models add x --provider openai', /needs an alias, --provider and --model/],
-    ['eval mr x --max-cost 0', /--max-cost must be an amount in US dollars above 0, not "0"/],
+    ['eval mr x --max-cost 0', /--max-cost must be an amount in US dollars above 0 and at most 1,000,000, not "0"/],
   ])('explains what is wrong with "%s"', (text, message) => {
     expect(() => parse(text)).toThrow(message);
   });
@@ -280,7 +280,7 @@ describe('cost, output and chart options', () => {
   });
   it('holds their values', () => {
     expect(() => parse('eval mr x --max-cost free')).toThrow(
-      /--max-cost must be an amount in US dollars above 0, not "free"/,
+      /--max-cost must be an amount in US dollars above 0 and at most 1,000,000, not "free"/,
     );
     expect(parse('eval mr x --dry-run --max-cost $2.5 --log-samples s.jsonl -o out.md')).toMatchObject({
       dryRun: true,

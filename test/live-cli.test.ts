@@ -61,6 +61,22 @@ describe.skipIf(!data)('live models of data/models.yml through jcb', () => {
     expect(r.out).toMatch(/Cost: about \$\d+\.\d+, at most \$\d+\.\d+/);
   });
 
+  it('a dry run needs no API key, and a replay or the baseline says: no requests, $0', async () => {
+    const before = api.bodies.length;
+    const noKey = await jcb(['eval', 'mr', 'gpt-4o-live', '--dry-run', '--limit', '2'], { ...env, OPENAI_API_KEY: '' });
+    expect(noKey.err).toBe('');
+    expect(noKey.code).toBe(0);
+    expect(noKey.out).toMatch(/Documents 2 · calls 2 · prompt tokens/);
+    const baseline = await jcb(['eval', 'mr', 'baseline', '--dry-run', '--limit', '4'], env);
+    expect(baseline.code).toBe(0);
+    expect(baseline.out.trim()).toBe(
+      'Dry run of mr on baseline (one-shot): 4 documents, answered here: no requests, $0.',
+    );
+    const replay = await jcb(['eval', 'mr', 'llm-jp', '--dry-run', '--json'], env);
+    expect(JSON.parse(replay.out)).toMatchObject({ offline: 'replay', calls: 0, expectedCostUsd: 0 });
+    expect(api.bodies.length).toBe(before);
+  });
+
   it('stops at --max-cost, and --run resumes to the end', async () => {
     const before = api.bodies.length;
     // Each answer: 60 fresh + 40 cached prompt tokens and 20 output tokens at gpt-4o's prices, $0.0004.

@@ -11,7 +11,8 @@ import { budgetStopped } from '../base/format.js';
 import { asStoreError } from '../store/errors.js';
 import { storeLocation } from '../store/store.js';
 import { interruptedLine, resumeCommand } from './interrupted.js';
-import { checkOutput, checkWritable, writeOutput } from './output.js';
+import { writeOutput } from './output.js';
+import { evalTable } from './output-tables.js';
 import { progressPrinter } from './progress.js';
 import { renderEval } from './render.js';
 import { renderEstimate } from './render-request.js';
@@ -29,8 +30,6 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
     const estimate = await services.estimate(cmd);
     return cmd.json ? printJson(estimate) : print(renderEstimate(estimate));
   }
-  if (cmd.output) checkOutput(cmd.output);
-  if (cmd.logSamples) checkWritable(cmd.logSamples, '--log-samples');
   if (cmd.queue && cmd.logSamples)
     throw new UserError('--log-samples writes when the run ends here; it does not go with --queue.');
   if (cmd.queue) {
@@ -78,12 +77,7 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
       return;
     }
     if (cmd.logSamples) writeFileSync(cmd.logSamples, sampleLines(await services.runDocuments(result.run.id)));
-    if (cmd.output)
-      writeOutput(cmd.output, {
-        json: result,
-        header: ['task', 'scored', 'failed', 'unreadable', 'no answer', 'score'],
-        rows: result.outcomes.map((o) => [o.task, o.n, o.failed, o.parseFailures, o.noAnswer, o.score]),
-      });
+    if (cmd.output) writeOutput(cmd.output, evalTable(result, cmd.shot));
     if (cmd.json) printJson(result);
     else print(renderEval(result, await services.storeLocation()));
     if (everyDocumentFailed(result.outcomes)) {

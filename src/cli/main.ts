@@ -1,5 +1,5 @@
 // The `jcb` program: parses argv with the shared grammar, calls the services, prints.
-import { parseCommand, type Command } from '../command/grammar.js';
+import { parseCommand, terminalWords, type Command } from '../command/grammar.js';
 import { commandHelp, overview } from '../command/help.js';
 import { packageVersion } from '../base/project.js';
 import { UserError, userErrorText } from '../base/errors.js';
@@ -17,7 +17,10 @@ import { evalCommand } from './eval-command.js';
 import { askCommand, phiCommand } from './free-text.js';
 import { NoReleaseError } from '../release/data-dir.js';
 import { TASKS } from '../../tasks/index.js';
-import { checkOutput, checkWritable, writeOutput } from './output.js';
+import { writeOutput } from './output.js';
+import { boardTable, comparisonTable, scoreTable } from './output-tables.js';
+import { preparePaths, type PreparedPaths } from '../base/paths.js';
+import { pathArguments } from '../command/paths.js';
 import { renderDataCheck, renderDoctor, runJson } from './render-more.js';
 import {
   renderLeaderboard,
@@ -35,6 +38,8 @@ import {
 import { table } from '../base/table.js';
 
 const print = (text: string): void => void process.stdout.write(`${text}\n`);
+/** git's progress (carriage returns redrawing one line) is for a terminal; a log gets none of it. */
+const gitProgress = (text: string): void => void (process.stderr.isTTY && process.stderr.write(text));
 const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
 
 async function execute(cmd: Command, services: Services): Promise<void> {
@@ -76,43 +81,20 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(result) : print(renderRun(result));
     }
     case 'score': {
-      if (cmd.output) checkOutput(cmd.output);
       const order = (id: string) => TASKS.findIndex((t) => t.id === id);
       const rows = (await services.score(cmd.target)).sort((a, b) => order(a.task) - order(b.task));
       const json = rows.map(({ task, model, file, n, score, metrics }) => ({ task, model, file, n, score, metrics }));
-      if (cmd.output)
-        writeOutput(cmd.output, {
-          json,
-          header: ['task', 'model', 'file', 'n', 'score', 'matches_release'],
-          rows: rows.map((r) => [
-            r.task,
-            r.model,
-            r.file,
-            r.n,
-            r.score,
-            r.matchesRelease === null ? '' : String(r.matchesRelease),
-          ]),
-        });
+      if (cmd.output) writeOutput(cmd.output, scoreTable(rows, json, cmd.target));
       return cmd.json ? printJson(json) : print(renderScores(rows));
     }
     case 'leaderboard': {
-      if (cmd.chart) checkWritable(cmd.chart, '--chart');
-      if (cmd.output) checkOutput(cmd.output);
       const board = await services.leaderboard(cmd.shot, cmd.source);
       if (cmd.chart) {
         const format = cmd.chart.toLowerCase().endsWith('.svg') ? 'svg' : 'png';
         writeFileSync(cmd.chart, await services.leaderboardChart(board, cmd.view ?? 'bars', format));
         process.stderr.write(`Chart written to ${cmd.chart}.\n`);
       }
-      if (cmd.output)
-        writeOutput(cmd.output, {
-          json: board,
-          header: ['model', ...board.columns.map((c) => c.label)],
-          rows: board.rows.map((r) => [
-            r.label,
-            ...r.cells.map((c) => (c === null ? null : Number((c * 100).toFixed(1)))),
-          ]),
-        });
+      if (cmd.output) writeOutput(cmd.output, boardTable(board));
       if (cmd.source === 'runs') {
         let paper;
         try {
@@ -155,7 +137,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return print(`Added ${model.alias} (${model.provider}) to the model registry.`);
     }
     case 'data-pull': {
-      const pulled = await services.pullData(cmd.dir, (t) => process.stderr.write(t));
+      const pulled = await services.pullData(cmd.dir, gitProgress);
       return print(
         pulled.fetched
           ? `The release is in ${pulled.dir}: all ${pulled.files} files match the manifest.`
@@ -170,23 +152,8 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(runs.map(runJson)) : print(renderStatus(runs));
     }
     case 'compare': {
-      if (cmd.output) checkOutput(cmd.output);
       const rows = await services.compare(cmd.a, cmd.b, cmd.task, cmd.shot);
-      if (cmd.output)
-        writeOutput(cmd.output, {
-          json: rows,
-          header: ['task', 'documents', cmd.a, cmd.b, 'difference', 'low', 'high', 'significant'],
-          rows: rows.map((r) => [
-            r.task,
-            r.documents,
-            r.result?.a ?? null,
-            r.result?.b ?? null,
-            r.result?.difference ?? null,
-            r.result?.interval.low ?? null,
-            r.result?.interval.high ?? null,
-            r.result ? String(r.result.significant) : null,
-          ]),
-        });
+      if (cmd.output) writeOutput(cmd.output, comparisonTable(cmd.a, cmd.b, cmd.shot, rows));
       return cmd.json ? printJson(rows) : print(renderComparison(cmd.a, cmd.b, rows));
     }
     case 'ratings': {
@@ -267,12 +234,15 @@ async function startWorker(
 
 export async function main(argv: string[]): Promise<number> {
   let cmd: Command | undefined;
+  let paths: PreparedPaths | undefined;
   const services = createServices();
   try {
-    cmd = parseCommand(argv, { face: 'terminal' });
+    cmd = parseCommand(terminalWords(argv), { face: 'terminal' });
     // Before anything else (the bot's port, a worker's queue, a release fetch): a store path that
     // cannot work is said at once, for every command but help and --version.
     if (cmd.kind !== 'help' && cmd.kind !== 'version') checkStorePath(process.env);
+    // Every path an option names, checked (and its missing folders created) before any work.
+    paths = preparePaths(pathArguments(cmd));
     if (cmd.kind === 'bot') {
       await startBot();
       return 0;
@@ -288,7 +258,7 @@ export async function main(argv: string[]): Promise<number> {
       if (!(err instanceof NoReleaseError && err.defaultFolder) || cmd.kind === 'data-pull') throw err;
       process.stderr.write(`jcb: no release yet; fetching it (about 40 MB) into ${services.releaseFolder()}.\n`);
       try {
-        await services.pullData(undefined, (t) => process.stderr.write(t));
+        await services.pullData(undefined, gitProgress);
       } catch (pullErr) {
         if (!(pullErr instanceof UserError)) throw pullErr;
         throw new UserError(`${err.message} Fetching it failed: ${pullErr.message}`, err.hint);
@@ -297,6 +267,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {
+    paths?.undo();
     const storeErr = asStoreError(err, storeLocation(process.env));
     if (storeErr) err = storeErr;
     if (err instanceof UserError) {

@@ -1,47 +1,71 @@
-// `-o/--output PATH`: a command's result as a file, in the format its extension names.
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+// `-o/--output PATH`: a command's result as a file, in the format its extension names. CSV and Markdown are
+// what a spreadsheet or a report reads: the numbers as on screen (scores ×100, one decimal), what they stand on
+// (shot, source, release) beside them, and every mark explained in the file itself.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { UserError } from '../base/errors.js';
+
+/** A cell: text, a number as written (`score100` gives a score's), or none (empty in CSV, `–` in Markdown). */
+export type Cell = string | number | null;
 
 /** What a command can write: its JSON value, and the same as a grid for CSV and Markdown. */
 export interface Tabular {
   json: unknown;
   header: string[];
-  rows: (string | number | null)[][];
+  rows: Cell[][];
+  /**
+   * What every number stands on (`shot`, `source`, `release`, …): leading columns of the CSV, the Markdown
+   * caption. Values are plain words.
+   */
+  context: Record<string, string>;
 }
 
-/** Refuses (one line) a file whose folder does not exist, before any work is done. */
-export function checkWritable(file: string, option: string): void {
-  const dir = path.dirname(path.resolve(file));
-  if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new UserError(
-      `${option} ${file}: the folder ${dir} does not exist.`,
-      'Create it first, or choose another path.',
-    );
+/** A 0–1 score as the screen shows it: ×100 with one decimal (`80.0`, never `80`); null stays none. */
+export function score100(value: number | null | undefined): string | null {
+  return value === null || value === undefined ? null : (value * 100).toFixed(1);
 }
 
-const FORMATS = ['.json', '.csv', '.md'];
+const NUMBER = /^-?\d+(\.\d+)?$/;
 
-export function checkOutput(file: string): void {
-  if (!FORMATS.includes(path.extname(file).toLowerCase()))
-    throw new UserError(`-o ${file}: the extension says the format; use .json, .csv or .md.`);
-  checkWritable(file, '-o');
+/**
+ * A CSV cell a spreadsheet reads as data: text that starts like a formula (`=`, `+`, `-`, `@`, a tab or a
+ * carriage return) gets a leading `'` (OWASP, "CSV Injection"); numbers stay numbers.
+ */
+function csvCell(v: Cell): string | number {
+  if (v === null) return '';
+  if (typeof v === 'number' || NUMBER.test(v)) return v;
+  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
 }
 
-const mdCell = (v: string | number | null) =>
-  String(v ?? '')
-    .replace(/\|/g, '\\|')
-    .replace(/\n/g, ' ');
+const mdCell = (v: Cell) => (v === null ? '–' : String(v).replace(/\|/g, '\\|').replace(/\n/g, ' '));
 
-/** Writes `data` to `file` as JSON (the --json value), CSV (RFC 4180) or a Markdown table. */
-export function writeOutput(file: string, data: Tabular): void {
+/** The Markdown caption: what the numbers stand on, the date written, and what `–` means. */
+function caption(context: Record<string, string>, now: Date): string {
+  const parts = Object.entries(context).map(([k, v]) => `${k}: ${v}`);
+  return `*${[...parts, `written ${now.toISOString().slice(0, 10)}`].join(' · ')}. – no score.*`;
+}
+
+/**
+ * Writes `data` to `file` as JSON (the --json value), CSV (UTF-8 with a BOM, so that Excel reads Japanese;
+ * one header line, then rows; the context as leading columns) or a Markdown table under its caption.
+ */
+export function writeOutput(file: string, data: Tabular, now = new Date()): void {
   const ext = path.extname(file).toLowerCase();
+  const keys = Object.keys(data.context);
+  const values = Object.values(data.context);
   let text: string;
   if (ext === '.json') text = `${JSON.stringify(data.json, null, 2)}\n`;
-  else if (ext === '.csv') text = stringify([data.header, ...data.rows.map((r) => r.map((v) => v ?? ''))]);
+  else if (ext === '.csv')
+    text = stringify(
+      [[...keys, ...data.header], ...data.rows.map((r) => [...values, ...r])].map((r) => r.map(csvCell)),
+      {
+        bom: true,
+      },
+    );
   else
     text = [
+      caption(data.context, now),
+      '',
       `| ${data.header.map(mdCell).join(' | ')} |`,
       `| ${data.header.map(() => '---').join(' | ')} |`,
       ...data.rows.map((r) => `| ${r.map(mdCell).join(' | ')} |`),

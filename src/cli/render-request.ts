@@ -19,6 +19,10 @@ export function renderModelRequest(r: ReturnType<typeof describeRequest>): strin
 const n = (x: number) => x.toLocaleString('en-US');
 
 export function renderEstimate(e: Awaited<ReturnType<Services['estimate']>>): string {
+  if (e.offline)
+    return `Dry run of ${e.task} on ${e.model} (${e.shot}-shot): ${n(e.documents)} documents, ${
+      e.offline === 'replay' ? 'replayed from the release' : 'answered here'
+    }: no requests, $0.`;
   const counted = e.exact
     ? `counted with ${e.encoding}, as the model counts`
     : `estimated with ${e.encoding}: the server's tokenizer may count otherwise`;

@@ -101,7 +101,7 @@ export function renderComparison(a: string, b: string, rows: ModelComparison[]):
       verdict,
     ];
   });
-  return `${a} against ${b}, paired bootstrap on the documents both have (×100, 95 %, 1,000 resamples)\n\n${table(['task', 'docs', a, b, 'difference', 'interval', ''], body)}`;
+  return `${a} against ${b}, paired bootstrap on the documents both have (×100, 95 %, 1,000 resamples)\n\n${table(['task', 'docs', a, b, 'difference', 'interval', 'verdict'], body)}`;
 }
 
 export function renderCheck(checks: TaskCheck[]): string {
@@ -115,6 +115,11 @@ export function renderCheck(checks: TaskCheck[]): string {
       return [head, ...files].join('\n');
     })
     .join('\n');
+}
+
+/** The marks' legend, as a last line, when any of `scores` carries one (`–`, `†`, `‡`); else nothing. */
+function legendOf(scores: readonly string[]): string[] {
+  return scores.some((x) => x === '–' || /[†‡]/.test(x)) ? [COVERAGE_LEGEND] : [];
 }
 
 /** A task's row of an eval or show table: nothing scored shows `–` and no metrics, never zeros. */
@@ -146,6 +151,7 @@ export function renderEval(result: EvalResult, where: string): string {
   return [
     `Run ${result.run.id}: ${result.run.model} (${result.run.provider}), ${result.run.shot}-shot — ${result.computed} documents computed now, ${result.cacheHits} from the response cache.`,
     table(['task', 'scored', 'failed', 'unreadable', 'no answer', 'score', 'metrics'], rows),
+    ...legendOf(rows.map((r) => r[5])),
     `Stored in ${where}.`,
     ...(result.outcomes.some((o) => o.failed)
       ? [`Failed documents (provider errors) are not in the scores; re-run with --run ${result.run.id} to retry them.`]
@@ -155,7 +161,10 @@ export function renderEval(result: EvalResult, where: string): string {
 
 export function renderRuns(runs: RunSummary[]): string {
   if (runs.length === 0) return 'No runs yet. Start one with: jcb eval <task|all> <model>';
-  return table(
+  const shown = runs.flatMap((r) =>
+    r.scores.map((x) => showScore(x.score, coverageOf({ ...x, doc_limit: r.run.doc_limit }))),
+  );
+  const body = table(
     ['run', 'model', 'shot', 'tasks', 'status', 'done', 'failed', 'scores'],
     runs.map((r) => [
       r.run.id,
@@ -170,6 +179,7 @@ export function renderRuns(runs: RunSummary[]): string {
         .join('  '),
     ]),
   );
+  return [body, ...legendOf(shown)].join('\n\n');
 }
 
 export function renderRunSummary(r: RunSummary): string {
@@ -230,7 +240,10 @@ export function renderRunsLeaderboard(runs: Leaderboard, paper: Leaderboard | un
 export function renderStatus(runs: RunProgress[]): string {
   if (runs.length === 0)
     return 'No runs under way. `jcb status --all` shows the latest whatever their state; `jcb runs` lists them all.';
-  return runs
+  const shown = runs.flatMap((p) =>
+    p.scores.map((x) => showScore(x.score, coverageOf({ ...x, doc_limit: p.run.doc_limit }))),
+  );
+  const text = runs
     .map((p) => {
       const planned = p.planned ?? p.done + p.failed;
       const head = `Run ${p.run.id} — ${p.run.model}, ${p.run.shot}-shot, ${p.run.status}`;
@@ -256,6 +269,7 @@ export function renderStatus(runs: RunProgress[]): string {
       return [head, bar, ...cause, ...stopped, ...scores].join('\n');
     })
     .join('\n\n');
+  return [text, ...legendOf(shown)].join('\n\n');
 }
 
 export function renderDigests(digests: Digest[]): string {

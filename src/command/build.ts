@@ -4,23 +4,52 @@ import { UserError } from '../base/errors.js';
 import type { Shot } from '../tasks/types.js';
 import { PROGRAM, usageHint, type HelpFace } from './help.js';
 import { normalizeToken } from '../base/suggest.js';
+import { COMMANDS_BY_NAME } from './commands.js';
 import type { Command } from './types.js';
 
-const countSchema = z.number().int().min(1);
-const costSchema = z.number().positive();
+/** The bounds the command table gives `option` of `command`. */
+function rangeOf(command: string, option: string): readonly [number, number] {
+  return COMMANDS_BY_NAME.get(command)!.options.find((o) => o.name === option)!.range!;
+}
 
-function countOf(option: string, value: string | undefined): number | undefined {
+/** A whole number within the option's range (`--limit`, `--concurrency`). */
+function countOf(command: string, option: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const parsed = countSchema.safeParse(Number(normalizeToken(value)));
-  if (!parsed.success) throw new UserError(`--${option} must be a whole number of at least 1, not "${value}".`);
+  const [min, max] = rangeOf(command, option);
+  const parsed = z
+    .number()
+    .int()
+    .min(min)
+    .max(max)
+    .safeParse(Number(normalizeToken(value)));
+  if (!parsed.success)
+    throw new UserError(
+      `--${option} must be a whole number from ${min} to ${max.toLocaleString('en-US')}, not "${value}".`,
+    );
   return parsed.data;
 }
 
+/** `--max-cost`: US dollars above 0, at most the table's maximum; a leading `$` is allowed. */
 function costOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const parsed = costSchema.safeParse(Number(normalizeToken(value).replace(/^\$/, '')));
-  if (!parsed.success) throw new UserError(`--max-cost must be an amount in US dollars above 0, not "${value}".`);
+  const [, max] = rangeOf('eval', 'max-cost');
+  const parsed = z
+    .number()
+    .positive()
+    .max(max)
+    .safeParse(Number(normalizeToken(value).replace(/^\$/, '')));
+  if (!parsed.success)
+    throw new UserError(
+      `--max-cost must be an amount in US dollars above 0 and at most ${max.toLocaleString('en-US')}, not "${value}".`,
+    );
   return parsed.data;
+}
+
+/** `-o PATH`: its extension names the format (src/cli/output.ts writes it). */
+function outputOf(file: string | undefined): string | undefined {
+  if (file !== undefined && !/\.(json|csv|md)$/i.test(file))
+    throw new UserError(`-o ${file}: the extension says the format; use .json, .csv or .md.`);
+  return file;
 }
 
 /** The Command of `name`; option values are already checked against their choices. @throws UserError */
@@ -36,7 +65,7 @@ export function build(
 ): Command {
   const json = flags.has('json');
   const shot = (values.shot ?? 'one') as Shot;
-  const output = values.output;
+  const output = outputOf(values.output);
   const needs = (what: string) => new UserError(`"${name}" needs ${what}.`, usageHint(name, face));
   const listRuns = face === 'slack' ? '`/jcb status` lists the runs under way.' : 'See `jcb runs`.';
   switch (name) {
@@ -71,8 +100,8 @@ export function build(
         task,
         model,
         shot,
-        limit: countOf('limit', values.limit),
-        concurrency: countOf('concurrency', values.concurrency),
+        limit: countOf(name, 'limit', values.limit),
+        concurrency: countOf(name, 'concurrency', values.concurrency),
         runId: values.run,
         noCache: flags.has('no-cache'),
         queue: flags.has('queue'),
@@ -84,12 +113,14 @@ export function build(
       };
     }
     case 'worker':
-      return { kind: 'worker', concurrency: countOf('concurrency', values.concurrency) };
+      return { kind: 'worker', concurrency: countOf(name, 'concurrency', values.concurrency) };
     case 'status':
       return { kind: 'status', runId: positionals[0], all: flags.has('all'), json };
     case 'compare': {
       const [a, b, task] = positionals;
       if (!a || !b) throw needs('two models');
+      if (a.toLowerCase() === b.toLowerCase())
+        throw new UserError(`"compare" needs two different models, not ${a} twice.`, usageHint(name, face));
       return { kind: 'compare', a, b, task, shot, json, output };
     }
     case 'ratings':

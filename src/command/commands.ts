@@ -1,5 +1,6 @@
 // The declarative table of jcb's commands: the grammar parses from it, and every help text (terminal `--help`,
 // `jcb help`, Slack's `/jcb help` and App Home) is generated from it. Adding a flag is one entry here.
+import type { PathUse } from '../base/paths.js';
 
 /** Where a command or option works: both faces, the terminal only, or Slack only. */
 export type Face = 'both' | 'terminal' | 'slack';
@@ -12,6 +13,8 @@ export interface PositionalSpec {
   shown: string;
   optional?: boolean;
   kind?: TokenKind;
+  /** A path the command reads or writes, and the Command field that holds it. */
+  path?: { use: PathUse; field: string };
 }
 
 export interface OptionSpec {
@@ -21,9 +24,16 @@ export interface OptionSpec {
   short?: string;
   /** The value's placeholder (`N`, `PATH`); absent for a flag. */
   value?: string;
+  /** A number's bounds, both included (`N`: whole numbers; `USD`: any amount above 0 up to the maximum). */
+  range?: readonly [number, number];
   /** The only values accepted (compared case-insensitively, after NFKC). */
   choices?: readonly string[];
   kind?: TokenKind;
+  /**
+   * The value is a path: a file written, a folder written into, or something read; checked by
+   * src/base/paths.ts before any work. The Command holds it under the name in camelCase (`log-samples` → `logSamples`).
+   */
+  path?: PathUse;
   description: string;
   faces?: Face;
 }
@@ -34,7 +44,10 @@ export interface CommandSpec {
   summary: string;
   positionals: PositionalSpec[];
   options: OptionSpec[];
-  /** Typed after `jcb ` (or `/jcb `). */
+  /**
+   * Typed after `jcb ` (or `/jcb `); each is run by test/examples.test.ts. A run id stands for one of yours
+   * (jcb's format, `20261129-020000-3f9a`). An example with an option of one face is shown on that face only.
+   */
   examples: string[];
   faces: Face;
 }
@@ -54,6 +67,7 @@ const OUTPUT: OptionSpec = {
   name: 'output',
   short: 'o',
   value: 'PATH',
+  path: 'file',
   description: 'Also write the result to PATH: JSON, CSV or Markdown by its extension.',
   faces: 'terminal',
 };
@@ -76,23 +90,29 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [{ shown: '<task|all>', kind: 'task' }, MODEL],
     options: [
       SHOT,
-      { name: 'limit', value: 'N', description: 'Only the first N documents of each task.' },
-      { name: 'concurrency', value: 'N', description: 'Documents in flight at once.' },
+      { name: 'limit', value: 'N', range: [1, 100_000], description: 'Only the first N documents of each task.' },
+      { name: 'concurrency', value: 'N', range: [1, 256], description: 'Documents in flight at once (1–256).' },
       { name: 'run', value: 'ID', description: 'Resume the run ID (its finished documents are kept).' },
       { name: 'no-cache', description: 'Ask the model again instead of reusing cached generations.' },
       { name: 'queue', description: 'Run in the background through the queue and its workers.', faces: 'terminal' },
       { name: 'dry-run', description: 'Show the documents, calls, tokens and cost estimate; send nothing.' },
-      { name: 'max-cost', value: 'USD', description: 'Stop cleanly once USD has been spent (resume with --run).' },
+      {
+        name: 'max-cost',
+        value: 'USD',
+        range: [0, 1_000_000],
+        description: 'Stop cleanly once USD has been spent (resume with --run).',
+      },
       {
         name: 'log-samples',
         value: 'PATH',
+        path: 'file',
         description: 'Write one JSONL line per document (id, prompt hash, output, parsed answer, scores).',
         faces: 'terminal',
       },
       OUTPUT,
       JSON_FLAG,
     ],
-    examples: ['eval mr llm-jp --limit 5', 'eval all baseline --shot zero'],
+    examples: ['eval mr llm-jp --limit 5', 'eval all baseline --shot zero --limit 3'],
     faces: 'both',
   },
   {
@@ -112,7 +132,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Cancel a run: waiting documents dropped, finished ones kept.',
     positionals: [RUN],
     options: [],
-    examples: ['cancel r-20261129-1'],
+    examples: ['cancel 20261129-020000-3f9a'],
     faces: 'both',
   },
   {
@@ -126,6 +146,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       {
         name: 'chart',
         value: 'FILE.png|FILE.svg',
+        path: 'file',
         description: 'Write the chart to FILE (PNG or SVG by extension).',
         faces: 'terminal',
       },
@@ -160,7 +181,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     // Stryker disable next-line BooleanLiteral: a shown form already in brackets is printed as is either way
     positionals: [{ shown: '[<schedule>]', optional: true, kind: 'text' }],
     options: [JSON_FLAG],
-    examples: ['digest nightly'],
+    examples: ['digest nightly-baseline'],
     faces: 'both',
   },
   {
@@ -182,7 +203,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Score a run's outputs with an LLM judge, stored beside ROUGE-L.",
     positionals: [RUN],
     options: [{ name: 'judge', value: 'MODEL', kind: 'model', description: 'The judging model.' }],
-    examples: ['judge r-20261129-1 --judge gpt-4o'],
+    examples: ['judge 20261129-020000-3f9a --judge gpt-4o-live'],
     faces: 'both',
   },
   {
@@ -261,31 +282,33 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'One stored run with its scores and intervals.',
     positionals: [RUN],
     options: [JSON_FLAG],
-    examples: ['show r-20261129-1'],
+    examples: ['show 20261129-020000-3f9a'],
     faces: 'terminal',
   },
   {
     name: 'export',
     summary: "A run's generations in the release's layout.",
     positionals: [RUN],
-    options: [{ name: 'dir', value: 'D', description: 'The folder to write (default export-<run>).' }],
-    examples: ['export r-20261129-1'],
+    options: [{ name: 'dir', value: 'D', path: 'folder', description: 'The folder to write (default export-<run>).' }],
+    examples: ['export 20261129-020000-3f9a'],
     faces: 'terminal',
   },
   {
     name: 'score',
     summary: 'Score generation files (the release layout), or the release itself.',
     // Stryker disable next-line BooleanLiteral: a shown form already in brackets is printed as is either way
-    positionals: [{ shown: '[<file or generated/ tree>]', optional: true, kind: 'text' }],
+    positionals: [
+      { shown: '[<file or generated/ tree>]', optional: true, kind: 'text', path: { use: 'read', field: 'target' } },
+    ],
     options: [OUTPUT, JSON_FLAG],
-    examples: ['score', 'score export-r1/generated'],
+    examples: ['score', 'score export-20261129-020000-3f9a/generated'],
     faces: 'terminal',
   },
   {
     name: 'data pull',
     summary: 'Fetch the release.',
     positionals: [],
-    options: [{ name: 'dir', value: 'D', description: 'Where to put it.' }],
+    options: [{ name: 'dir', value: 'D', path: 'folder', description: 'Where to put it.' }],
     examples: ['data pull'],
     faces: 'terminal',
   },
@@ -309,7 +332,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'worker',
     summary: 'Take evaluation jobs from the queue until stopped.',
     positionals: [],
-    options: [{ name: 'concurrency', value: 'N', description: 'Jobs at once (default 2).' }],
+    options: [{ name: 'concurrency', value: 'N', range: [1, 256], description: 'Jobs at once (default 2; 1–256).' }],
     examples: ['worker --concurrency 4'],
     faces: 'terminal',
   },

@@ -4,7 +4,7 @@
 import parser from 'yargs-parser';
 import { UserError } from '../base/errors.js';
 import { COMMANDS, COMMANDS_BY_NAME, HELP_OPTION, offeredOn, type CommandSpec, type OptionSpec } from './commands.js';
-import { PROGRAM, usageHint, type HelpFace } from './help.js';
+import { PROGRAM, subcommandsOf, usageHint, type HelpFace } from './help.js';
 import { cutEcho, didYouMean, normalizeToken, unknownName } from '../base/suggest.js';
 import { build } from './build.js';
 import type { Command } from './types.js';
@@ -21,6 +21,24 @@ export function splitWords(text: string): string[] {
   const words: string[] = [];
   for (const m of text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) words.push(m[1] ?? m[2] ?? m[3]);
   return words;
+}
+
+/** Every flag whose value is a path (`-o`, `--dir`, …): the one value a terminal word is kept whole for. */
+const PATH_FLAGS = new Set(
+  COMMANDS.flatMap((c) =>
+    c.options.filter((o) => o.path).flatMap((o) => [`--${o.name}`, ...(o.short ? [`-${o.short}`] : [])]),
+  ),
+);
+
+/**
+ * A terminal's argv as the grammar's words: a shell splits only at ASCII blanks, so a line typed with an IME
+ * (`ｒｕｎ　ｍｒ　ｌｌｍ－ｊｐ`, ideographic spaces) arrives as one word; it is split at ideographic spaces as `/jcb`
+ * text is. The value of a path option is kept whole (a folder may be named with one).
+ */
+export function terminalWords(argv: readonly string[]): string[] {
+  return argv.flatMap((word, i) =>
+    i > 0 && PATH_FLAGS.has(normalizeToken(argv[i - 1])) ? [word] : word.split(/\u3000+/).filter(Boolean),
+  );
 }
 
 const SUBCOMMANDS: Record<string, string[]> = { data: ['pull', 'check'], models: ['add'] };
@@ -49,9 +67,27 @@ interface Parsed {
   flags: Set<string>;
 }
 
+/** Refuses an option given twice (`--shot one --shot zero`): which one was meant cannot be guessed. */
+function refuseRepeats(spec: CommandSpec, words: string[], byKey: Map<string, OptionSpec>, opts: ParseOptions) {
+  const seen = new Set<string>();
+  for (const word of words) {
+    if (word === '--') return;
+    const o = byKey.get(/^--?([^=]+)/.exec(word)?.[1] ?? '');
+    if (!o) continue;
+    if (seen.has(o.name))
+      throw new UserError(`--${o.name} is given twice; give it once.`, usageHint(spec.name, opts.face));
+    seen.add(o.name);
+  }
+}
+
 function tokenize(spec: CommandSpec, words: string[], opts: ParseOptions): Parsed {
   const options = [...spec.options, HELP_OPTION];
-  const argv = parser(words.map(normalizeWord), {
+  const normalized = words.map(normalizeWord);
+  const byKey = new Map<string, OptionSpec>(
+    options.flatMap((o) => [[o.name, o], ...(o.short ? [[o.short, o]] : [])] as [string, OptionSpec][]),
+  );
+  refuseRepeats(spec, normalized, byKey, opts);
+  const argv = parser(normalized, {
     string: options.filter((o) => o.value).map((o) => o.name),
     boolean: options.filter((o) => !o.value).map((o) => o.name),
     alias: Object.fromEntries(options.filter((o) => o.short).map((o) => [o.name, [o.short!]])),
@@ -67,9 +103,6 @@ function tokenize(spec: CommandSpec, words: string[], opts: ParseOptions): Parse
       'short-option-groups': false,
     },
   });
-  const byKey = new Map<string, OptionSpec>(
-    options.flatMap((o) => [[o.name, o], ...(o.short ? [[o.short, o]] : [])] as [string, OptionSpec][]),
-  );
   const out: Parsed = { positionals: argv._.map(String), values: {}, flags: new Set() };
   for (const [key, value] of Object.entries(argv)) {
     if (key === '_' || key === '--') continue;
@@ -122,6 +155,8 @@ function commandOf(words: string[], face: HelpFace | undefined): { name: string;
   const subs = SUBCOMMANDS[name];
   const sub = normalizeToken(rest[0] ?? '').toLowerCase();
   const isSub = subs?.includes(sub);
+  // A group alone (`data`), or asked for help (`data --help`): its sub-commands.
+  if (name === 'data' && (sub === '' || sub === '--help' || sub === '-h')) return { name: 'help', args: [name] };
   // `models <alias>` is one model; a word and more after `models` is a sub-command that does not exist.
   const wrongSub =
     (name === 'data' && !isSub) || (name === 'models' && !isSub && rest.filter((w) => !w.startsWith('-')).length > 1);
@@ -200,12 +235,16 @@ function helpOn(words: string[], face: HelpFace | undefined): Command {
   if (words.length === 0) return { kind: 'help' };
   const topic = words.map(normalizeToken).join(' ').toLowerCase();
   const spec = COMMANDS_BY_NAME.get(topic);
-  if (!spec)
+  if (!spec) {
+    if (subcommandsOf(topic, face).length) return { kind: 'help', command: topic };
+    const known = firstWords(face);
     throw unknownName(
       'command',
       topic,
       [...COMMANDS_BY_NAME.keys()].filter((n) => !face || offeredOn(COMMANDS_BY_NAME.get(n)!.faces, face)),
+      `Commands: ${known.join(', ')}.`,
     );
+  }
   notOnFace(spec, face);
   return { kind: 'help', command: topic };
 }

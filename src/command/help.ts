@@ -47,12 +47,42 @@ function wrap(text: string, width: number, indent: number): string {
   return [...lines, line].join('\n');
 }
 
+/** The examples of `spec` shown on `face`: those whose every option is offered there (`--batch`: Slack only). */
+export function examplesOn(spec: CommandSpec, face: HelpFace): string[] {
+  const offered = new Set(optionsOn(spec, face).map((o) => o.name));
+  return spec.examples.filter((e) => [...e.matchAll(/(?:^| )--([a-z-]+)/g)].every(([, name]) => offered.has(name)));
+}
+
+/** The commands of a group (`data` → `data pull`, `data check`) offered on `face`; empty for a plain command. */
+export function subcommandsOf(group: string, face: HelpFace = 'terminal'): CommandSpec[] {
+  return commandsOn(face).filter((c) => c.name.startsWith(`${group} `));
+}
+
+/** `jcb data --help`, `jcb help data`, bare `jcb data`: each sub-command's usage and summary. */
+function groupHelp(group: string, face: HelpFace, width: number): string {
+  return [
+    `Usage: ${PROGRAM[face]} ${group} <${subcommandsOf(group, face)
+      .map((c) => c.name.split(' ')[1])
+      .join('|')}> …`,
+    '',
+    ...subcommandsOf(group, face).flatMap((c) => [
+      wrap(`  ${PROGRAM[face]} ${usageLine(c.name, face)}`, width, 6),
+      wrap(`      ${c.summary}`, width, 6),
+    ]),
+    '',
+    `${PROGRAM[face]} ${group} <command> --help describes every option of one.`,
+  ].join('\n');
+}
+
 /**
- * `jcb <command> --help`: usage, summary, every option with its description, examples.
+ * `jcb <command> --help`: usage, summary, every option with its description, examples. A group's name
+ * (`data`) gives its sub-commands; a command with sub-commands (`models`) names them after its examples.
  * @param width the terminal's columns (80 unless known); long lines wrap with a hanging indent.
  */
 export function commandHelp(name: string, face: HelpFace = 'terminal', width = 80): string {
-  const spec = COMMANDS_BY_NAME.get(name)!;
+  const spec = COMMANDS_BY_NAME.get(name);
+  if (!spec) return groupHelp(name, face, width);
+  const subs = subcommandsOf(name, face).map((c) => `${PROGRAM[face]} ${c.name}`);
   const options = [...optionsOn(spec, face), HELP_OPTION];
   const shown = options.map((o) => `${o.short ? `-${o.short}, ` : '    '}${flagOf(o)}`);
   const column = Math.max(...shown.map((s) => s.length)) + 4;
@@ -65,7 +95,8 @@ export function commandHelp(name: string, face: HelpFace = 'terminal', width = 8
     ...options.map((o, i) => wrap(`  ${shown[i].padEnd(column - 2)}${o.description}`, width, column)),
     '',
     'Examples:',
-    ...spec.examples.map((e) => `  ${PROGRAM[face]} ${e}`),
+    ...examplesOn(spec, face).map((e) => `  ${PROGRAM[face]} ${e}`),
+    ...(subs.length ? ['', `Sub-commands: ${subs.join(', ')} (each with --help).`] : []),
   ].join('\n');
 }
 

@@ -89,6 +89,22 @@ export interface CostEstimate {
   maxCostUsd: number | null;
 }
 
+/** The estimate of a model that sends nothing (a replay, the baseline): its documents, no call, $0. */
+export function noRequests(documents: number): CostEstimate {
+  return {
+    documents,
+    calls: 0,
+    promptTokens: 0,
+    expectedOutputTokens: 0,
+    maxOutputTokens: 0,
+    exact: true,
+    encoding: 'none',
+    reasoningModel: false,
+    expectedCostUsd: 0,
+    maxCostUsd: 0,
+  };
+}
+
 /** Token counts already made, by encoding and hash of the text: each text is counted once a process. */
 const counted = new Map<string, number>();
 /** Entries kept at most (a full release is ~33,000 texts a shot); past it the memo starts again. */

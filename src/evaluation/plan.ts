@@ -39,7 +39,7 @@ export interface Item {
 /** The documents a run covers, per task, in a fixed order. */
 export function planDocuments(
   req: Pick<EvalRequest, 'tasks' | 'shot' | 'limit'>,
-  provider: ModelProvider,
+  provider: Pick<ModelProvider, 'documents'>,
   release: Release,
 ): Item[] {
   return req.tasks.flatMap((task) => {

@@ -12,6 +12,9 @@ export function readCsv(file: string): Record<string, string>[] {
 /** A JSON array, or JSON lines (several generated files of the release are JSONL despite the name). */
 export function readJsonRows(file: string): Row[] {
   const text = readFileSync(file, 'utf8');
+  // A binary file (an image, an archive, a database): named as such, its bytes never echoed to a terminal.
+  if (text.slice(0, 4096).includes('\u0000'))
+    throw new UserError(`${file} is a binary file, not JSON.`, 'Expected a JSON array or JSON lines of generations.');
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[')) {
     let parsed: unknown;

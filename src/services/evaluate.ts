@@ -2,6 +2,7 @@
 import type { Command } from '../command/grammar.js';
 import { evaluate, type EvalResult, type Progress } from '../evaluation/engine.js';
 import { dryRun, withBudget } from '../evaluation/budget.js';
+import { noRequests } from '../evaluation/cost.js';
 import { planDocuments } from '../evaluation/plan.js';
 import { dataPolicyOf, findModel, liveModel } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
@@ -66,15 +67,19 @@ export function evaluateServices(ctx: ServiceContext) {
      * (`dataPolicy`: an external provider bills its tokens, an on-premises server does not).
      */
     async estimate(cmd: EvalCommand) {
-      const model = liveModel(findModel(cmd.model, ctx.env));
-      const plan = planDocuments(
-        { tasks: tasksOf(cmd.task), shot: cmd.shot, limit: cmd.limit },
-        ctx.providerOf(model),
-        ctx.release(),
-      );
+      const found = findModel(cmd.model, ctx.env);
+      const request = { tasks: tasksOf(cmd.task), shot: cmd.shot, limit: cmd.limit };
+      const head = { model: found.alias, task: cmd.task, shot: cmd.shot, dataPolicy: dataPolicyOf(found) };
+      if (found.provider === 'replay' || found.provider === 'baseline') {
+        const documents = planDocuments(request, ctx.providerOf(found), ctx.release()).length;
+        return { ...head, offline: found.provider, ...noRequests(documents) };
+      }
+      const model = liveModel(found);
+      // Only replays restrict the documents: a live model's plan needs no provider, so a dry run needs no API key.
+      const plan = planDocuments(request, {}, ctx.release());
       const deps = { release: ctx.release(), store: await ctx.store(), shot: cmd.shot, runId: cmd.runId };
       const estimate = await dryRun(model, plan, deps);
-      return { model: model.alias, task: cmd.task, shot: cmd.shot, dataPolicy: dataPolicyOf(model), ...estimate };
+      return { ...head, offline: undefined, ...estimate };
     },
   };
 }

@@ -77,7 +77,13 @@ function generationFiles(root: string, target: string | undefined): GenerationFi
     }
     return files;
   }
-  const [group, folder, modelDir, file] = root.split(path.sep).slice(-4);
+  const parts = path.resolve(root).split(path.sep).slice(1);
+  if (parts.length < 4)
+    throw new UserError(
+      `${root} is not where a generation file lies.`,
+      "Expected <group>/<TASK>/<model>/<shot>.json, as in the release's data/generated.",
+    );
+  const [group, folder, modelDir, file] = parts.slice(-4);
   const name = file.replace(/\.json$/, '');
   const results = path.join(resultsRootOf(path.resolve(root, '..', '..', '..', '..')), group, folder, modelDir, file);
   return [

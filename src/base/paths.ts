@@ -1,0 +1,163 @@
+// The one rule for every path a command option names, applied before any work: a missing folder is created,
+// anything that cannot be written (or read) is refused in one line naming the option.
+import {
+  accessSync,
+  closeSync,
+  constants,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
+import path from 'node:path';
+import { UserError } from './errors.js';
+
+/** What a command does with a path: writes a file there, writes into a folder there, or reads it. */
+export type PathUse = 'file' | 'folder' | 'read';
+
+/** One path argument: the option as typed in usage (`-o`, `--dir`) and its value as given. */
+export interface PathArgument {
+  option: string;
+  value: string;
+  use: PathUse;
+}
+
+/** What `preparePaths` created, so that a command that then fails leaves no empty folder behind. */
+export interface PreparedPaths {
+  /** Removes the folders this check created, deepest first, if they are still empty. */
+  undo(): void;
+}
+
+const HINT = 'Choose a path in a folder you can write.';
+
+/** Why the system refused, in words (Node's error codes as the user's reason). */
+function reason(err: NodeJS.ErrnoException, where: string): string {
+  switch (err.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return `no permission to write in ${where}`;
+    case 'EROFS':
+      return `${where} is on a read-only file system`;
+    case 'ENOENT':
+      return `${where} does not accept new files (a system folder)`;
+    case 'ENOTDIR':
+      return `a part of ${where} is a file, not a folder`;
+    case 'ENOSPC':
+      return `no space left in ${where}`;
+    default:
+      return `${where} cannot be written (${err.code ?? err.message})`;
+  }
+}
+
+function refuse(arg: PathArgument, why: string, hint = HINT): UserError {
+  return new UserError(`${arg.option} ${arg.value}: ${why}.`, hint);
+}
+
+function kindOf(p: string): 'file' | 'folder' | 'missing' {
+  try {
+    return statSync(p).isDirectory() ? 'folder' : 'file';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // Under a file (ENOTDIR): missing, so that the walk up meets that file and names it.
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
+    throw err;
+  }
+}
+
+/**
+ * Makes `dir` exist, one level at a time: Node's recursive mkdir never returns under /proc, so each missing
+ * level is created on its own. Folders created are pushed onto `created`. @throws UserError naming `arg`
+ */
+function ensureFolder(arg: PathArgument, dir: string, created: string[]): void {
+  const missing: string[] = [];
+  let at = dir;
+  while (kindOf(at) === 'missing' && path.dirname(at) !== at) {
+    missing.unshift(at);
+    at = path.dirname(at);
+  }
+  if (kindOf(at) === 'file') throw refuse(arg, `${at} is a file, not a folder`);
+  for (const level of missing) {
+    try {
+      mkdirSync(level);
+    } catch (err) {
+      throw refuse(
+        arg,
+        `cannot create the folder ${level}: ${reason(err as NodeJS.ErrnoException, path.dirname(level))}`,
+      );
+    }
+    created.push(level);
+  }
+}
+
+/** Creates and removes a file in `dir`: the only test of writing that holds for root and read-only mounts. */
+function probeFolder(arg: PathArgument, dir: string): void {
+  const probe = path.join(dir, `.jcb-probe-${process.pid}`);
+  try {
+    closeSync(openSync(probe, 'wx'));
+    unlinkSync(probe);
+  } catch (err) {
+    throw refuse(arg, reason(err as NodeJS.ErrnoException, dir));
+  }
+}
+
+function prepareOne(arg: PathArgument, created: string[]): void {
+  if (!arg.value.trim()) throw refuse(arg, 'an empty path', 'Give a file or folder name.');
+  const target = path.resolve(arg.value);
+  const kind = kindOf(target);
+  if (arg.use === 'read') {
+    if (kind === 'missing') throw refuse(arg, 'no such file or folder', 'Check the path.');
+    try {
+      accessSync(target, constants.R_OK);
+      if (kind === 'folder') readdirSync(target);
+    } catch {
+      throw refuse(arg, 'it cannot be read (no permission)', 'Check the path and its permissions.');
+    }
+    return;
+  }
+  if (arg.use === 'file') {
+    if (kind === 'folder') throw refuse(arg, 'it is a folder; give a file name', HINT);
+    ensureFolder(arg, path.dirname(target), created);
+    if (kind === 'file') {
+      try {
+        closeSync(openSync(target, 'r+')); // opened for writing, not truncated
+      } catch (err) {
+        throw refuse(arg, reason(err as NodeJS.ErrnoException, target));
+      }
+    } else probeFolder(arg, path.dirname(target));
+    return;
+  }
+  if (kind === 'file') throw refuse(arg, 'it is a file; give a folder', HINT);
+  ensureFolder(arg, target, created);
+  probeFolder(arg, target);
+}
+
+/**
+ * The one check of every path argument, before a command does any work. Missing folders are created (a file's
+ * folder, or the folder itself); a path under /proc or /sys, under a file, a folder given as a file (or the
+ * reverse), one without write permission, or (for `read`) one that does not exist is refused.
+ * Synchronous and local: it never waits on anything but the file system.
+ * @returns what was created, to undo if the command then fails.
+ * @throws UserError `<option> <value>: <why>.` with what would be right.
+ */
+export function preparePaths(args: readonly PathArgument[]): PreparedPaths {
+  const created: string[] = [];
+  const undo = () => {
+    for (const dir of created.reverse()) {
+      try {
+        rmdirSync(dir); // only an empty folder: anything the command wrote stays
+      } catch {
+        break;
+      }
+    }
+    created.length = 0;
+  };
+  try {
+    for (const arg of args) prepareOne(arg, created);
+  } catch (err) {
+    undo();
+    throw err;
+  }
+  return { undo };
+}

@@ -1,0 +1,112 @@
+// Options and help as kinds, generated from the command table: every numeric option has a range, every
+// option given twice is refused, every command and group answers `help`, `--help` and `-h`, an unknown help
+// topic lists the commands, and a line typed with ideographic spaces reads as its words.
+import { describe, expect, it } from 'vitest';
+import { COMMANDS, offeredOn, type CommandSpec, type OptionSpec } from '../src/command/commands.js';
+import { parseCommand, terminalWords } from '../src/command/grammar.js';
+import { commandHelp, subcommandsOf } from '../src/command/help.js';
+import { parse, refusal } from './grammar-helpers.js';
+
+/** `jcb <command>` with its required positionals filled with words the grammar accepts. */
+function head(c: CommandSpec): string {
+  const fill = { task: ['mr'], model: ['baseline', 'llm-jp'], text: ['r-1'] } as const;
+  const used = { task: 0, model: 0, text: 0 };
+  const words = c.positionals.filter((p) => !p.optional).map((p) => fill[p.kind ?? 'text'][used[p.kind ?? 'text']++]);
+  return [c.name, ...words].join(' ');
+}
+
+/** A value the option accepts: its first choice, a number in range, or a word with the extension it needs. */
+function valueOf(o: OptionSpec): string {
+  if (o.choices) return o.choices[0];
+  if (o.range) return String(Math.max(1, o.range[0]));
+  if (o.name === 'chart') return 'c.svg';
+  if (o.name === 'output' || o.name === 'log-samples') return 'out.json';
+  if (o.name === 'post') return '#general';
+  return 'x';
+}
+
+const terminalOptions = COMMANDS.filter((c) => offeredOn(c.faces, 'terminal')).flatMap((c) =>
+  c.options.filter((o) => offeredOn(o.faces, 'terminal')).map((o) => [`${c.name} --${o.name}`, c, o] as const),
+);
+
+describe('numeric options', () => {
+  it('every option that takes a number (N, USD) has a range in the table', () => {
+    for (const [label, , o] of terminalOptions) expect(Boolean(o.range), label).toBe(/^(N|USD)$/.test(o.value ?? ''));
+  });
+
+  const ranged = terminalOptions.filter(([, , o]) => o.range);
+  it.each(ranged)('%s accepts its bounds and refuses past them', (_, c, o) => {
+    const [min, max] = o.range!;
+    const whole = o.value === 'N';
+    const inside = whole ? [min, max] : [0.01, max];
+    for (const v of inside) expect(() => parse(`${head(c)} --${o.name} ${v}`, 'terminal')).not.toThrow();
+    const outside = whole ? [min - 1, max + 1, min + 0.5, 100_000_000] : [0, -1, max + 1];
+    for (const v of outside)
+      expect(refusal(`${head(c)} --${o.name} ${v}`, 'terminal').message).toMatch(
+        new RegExp(`^--${o.name} must be .*${whole ? `from ${min} to ${max.toLocaleString('en-US')}` : 'at most'}`),
+      );
+  });
+});
+
+describe('an option given twice', () => {
+  it.each(terminalOptions)('%s twice is refused, in any spelling', (_, c, o) => {
+    const once = o.value ? `--${o.name} ${valueOf(o)}` : `--${o.name}`;
+    expect(refusal(`${head(c)} ${once} ${once}`, 'terminal').message).toBe(`--${o.name} is given twice; give it once.`);
+    if (o.short) {
+      const short = `-${o.short} ${valueOf(o)}`;
+      expect(refusal(`${head(c)} ${once} ${short}`, 'terminal').message).toMatch(/is given twice/);
+    }
+  });
+
+  it('a word after -- is not an option', () => {
+    expect(parse('score -- --json', 'terminal')).toMatchObject({ kind: 'score', target: '--json' });
+  });
+});
+
+describe('help for every command, sub-command and group', () => {
+  const names = COMMANDS.filter((c) => offeredOn(c.faces, 'terminal')).map((c) => c.name);
+  // A group: the first word of sub-commands that is not a command itself (`data`; `models` is one).
+  const groups = [...new Set(names.filter((n) => n.includes(' ')).map((n) => n.split(' ')[0]))].filter(
+    (g) => !names.includes(g),
+  );
+
+  const withSubs = [...new Set(names.filter((n) => n.includes(' ')).map((n) => n.split(' ')[0]))];
+  it.each([...new Set([...names, ...withSubs])])('%s: `help`, `--help`, `-h` and the full-width spelling', (name) => {
+    const expected = { kind: 'help', command: name };
+    for (const words of [`help ${name}`, `${name} --help`, `${name} -h`, `ｈｅｌｐ　${name}`])
+      expect(parseCommand(terminalWords(words.split(' ')), { face: 'terminal' }), words).toEqual(expected);
+    const text = commandHelp(name, 'terminal');
+    expect(text).toMatch(new RegExp(`^Usage: jcb ${name}`));
+    for (const sub of subcommandsOf(name, 'terminal')) expect(text).toContain(`jcb ${sub.name}`);
+  });
+
+  it.each(groups)('bare `jcb %s` is its help', (group) => {
+    expect(parse(group, 'terminal')).toEqual({ kind: 'help', command: group });
+  });
+
+  it('an unknown topic lists the commands', () => {
+    const r = refusal('help nosuch', 'terminal');
+    expect(r.message).toBe('Unknown command "nosuch".');
+    expect(r.hint).toBe(`Commands: ${[...new Set(names.map((n) => n.split(' ')[0]))].join(', ')}.`);
+  });
+});
+
+describe('a terminal line typed with ideographic spaces', () => {
+  it('reads as its words, as /jcb text does; a path option keeps its value whole', () => {
+    expect(terminalWords(['ｒｕｎ　ｍｒ　ｌｌｍ－ｊｐ'])).toEqual(['ｒｕｎ', 'ｍｒ', 'ｌｌｍ－ｊｐ']);
+    expect(parseCommand(terminalWords(['ｒｕｎ　ｍｒ　ｌｌｍ－ｊｐ']), { face: 'terminal' })).toEqual(
+      parse('run mr llm-jp', 'terminal'),
+    );
+    expect(terminalWords(['run', 'mr　llm-jp', '--shot　zero'])).toEqual(['run', 'mr', 'llm-jp', '--shot', 'zero']);
+    expect(terminalWords(['score', '-o', '新しい　フォルダ/x.csv'])).toEqual(['score', '-o', '新しい　フォルダ/x.csv']);
+    expect(terminalWords(['export', 'r1', '－－ｄｉｒ', 'ａ　ｂ'])).toEqual(['export', 'r1', '－－ｄｉｒ', 'ａ　ｂ']);
+  });
+});
+
+describe('compare', () => {
+  it('refuses the same model twice', () => {
+    expect(refusal('compare gpt-4o GPT-4o mr', 'terminal').message).toBe(
+      '"compare" needs two different models, not gpt-4o twice.',
+    );
+  });
+});

@@ -1,0 +1,181 @@
+// Every path a command option names, from the command table: each kind of bad path is refused in one line
+// naming the option, exit 1, before any work; a missing folder is created. A new path option is covered with
+// no change here (and an option that looks like a path but is not marked fails the first test).
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { UserError } from '../src/base/errors.js';
+import { preparePaths, type PathUse } from '../src/base/paths.js';
+import { COMMANDS, type CommandSpec, type OptionSpec } from '../src/command/commands.js';
+import { parseCommand } from '../src/command/grammar.js';
+import { pathArguments } from '../src/command/paths.js';
+import { FIXTURE_ENV } from './helpers.js';
+
+const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
+const ROOT = mkdtempSync(path.join(os.tmpdir(), 'jcb-paths-'));
+const A_FILE = path.join(ROOT, 'a-file');
+writeFileSync(A_FILE, 'x');
+/** A folder named as the file a slot writes (`out.json`, `chart.svg`): given where a file is meant. */
+function aFolderNamed(leafName: string): string {
+  const dir = path.join(ROOT, 'folders', leafName);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+const READ_ONLY = path.join(ROOT, 'read-only');
+mkdirSync(READ_ONLY);
+chmodSync(READ_ONLY, 0o555);
+chmodSync(ROOT, 0o755);
+afterAll(() => rmSync(ROOT, { recursive: true, force: true }));
+
+/** A path option or positional of a command, with what it is used for. */
+interface PathSlot {
+  command: CommandSpec;
+  option?: OptionSpec;
+  use: PathUse;
+}
+
+const SLOTS: PathSlot[] = COMMANDS.flatMap((command) => [
+  ...command.options.filter((o) => o.path).map((option) => ({ command, option, use: option.path! })),
+  ...command.positionals.filter((p) => p.path).map((p) => ({ command, use: p.path!.use })),
+]);
+
+/** A file name the option accepts (its extension), or a folder name. */
+function leaf(slot: PathSlot): string {
+  if (slot.use === 'folder') return 'out';
+  if (slot.option?.name === 'chart') return 'chart.svg';
+  if (slot.option?.name === 'log-samples') return 'samples.jsonl';
+  return 'out.json';
+}
+
+/** The words of `jcb <command> … <path>`: required positionals filled with words the grammar accepts. */
+function argv(slot: PathSlot, value: string): string[] {
+  const fill = { task: 'mr', model: 'baseline', text: 'r-1' } as const;
+  const positionals = slot.command.positionals.filter((p) => !p.optional).map((p) => fill[p.kind ?? 'text']);
+  const words = [...slot.command.name.split(' '), ...positionals];
+  return slot.option ? [...words, `--${slot.option.name}`, value] : [...words, value];
+}
+
+/** The kinds of bad path, each built for a slot; `undefined` where a kind does not apply to that use. */
+const BAD: Record<string, (slot: PathSlot) => string | undefined> = {
+  'under /proc': (s) => `/proc/jcb-test/${leaf(s)}`,
+  'under /sys': (s) => `/sys/jcb-test/${leaf(s)}`,
+  'under a file': (s) => path.join(A_FILE, 'sub', leaf(s)),
+  'a folder for a file, a file for a folder': (s) =>
+    s.use === 'file' ? aFolderNamed(leaf(s)) : s.use === 'folder' ? A_FILE : path.join(ROOT, 'missing'),
+  'an empty path': () => '',
+};
+
+/** How an error may name the slot: its long or short option, or the command for a positional. */
+const names = (s: PathSlot) =>
+  s.option ? [`--${s.option.name}`, ...(s.option.short ? [`-${s.option.short}`] : [])] : [s.command.name];
+
+const label = (s: PathSlot) => `${s.command.name} ${s.option ? `--${s.option.name}` : 'positional'}`;
+
+describe('path options, from the command table', () => {
+  it('marks every option whose value is a path, and the grammar hands each to the check', () => {
+    const looksLikePath = (o: OptionSpec) => /PATH|FILE|DIR|^D$/.test(o.value ?? '');
+    for (const c of COMMANDS)
+      for (const o of c.options) expect(Boolean(o.path), `${c.name} --${o.name}`).toBe(looksLikePath(o));
+    expect(SLOTS.length).toBeGreaterThanOrEqual(8);
+    for (const slot of SLOTS) {
+      const value = path.join(ROOT, 'given', leaf(slot));
+      const args = pathArguments(parseCommand(argv(slot, value), { face: 'terminal' }));
+      expect(args, label(slot)).toContainEqual(expect.objectContaining({ value, use: slot.use }));
+    }
+  });
+
+  describe.each(SLOTS.map((s) => [label(s), s] as const))('%s', (_, slot) => {
+    it.each(Object.keys(BAD))('refuses a path %s in one line naming the option', (kind) => {
+      const value = BAD[kind](slot)!;
+      let error: unknown;
+      try {
+        // An empty value is the grammar's to refuse (`--dir needs a value`); every other kind the check's.
+        preparePaths(pathArguments(parseCommand(argv(slot, value), { face: 'terminal' })));
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(UserError);
+      const message = (error as UserError).message;
+      expect(names(slot).some((n) => message.startsWith(`${n} ${value ? `${value}:` : ''}`))).toBe(true);
+      expect(message).not.toMatch(/\n|ENOENT|EACCES|EPERM|at /);
+      expect(existsSync('/proc/jcb-test')).toBe(false);
+    });
+
+    it.skipIf(slot.use === 'read')('creates a missing folder, and undoes it when asked', () => {
+      const top = path.join(ROOT, `new-${slot.command.name.replace(' ', '-')}-${slot.option?.name}`);
+      const value = path.join(top, 'deeper', leaf(slot));
+      const prepared = preparePaths(pathArguments(parseCommand(argv(slot, value), { face: 'terminal' })));
+      const folder = slot.use === 'folder' ? value : path.dirname(value);
+      expect(statSync(folder).isDirectory()).toBe(true);
+      expect(existsSync(path.join(folder, `.jcb-probe-${process.pid}`))).toBe(false);
+      prepared.undo();
+      expect(existsSync(top)).toBe(false);
+    });
+  });
+});
+
+/** `jcb …` in a child process (as `uid` when given), with a generous guard against a hang. */
+function jcb(args: string[], uid?: number) {
+  return new Promise<{ code: number | null; err: string; out: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+      env: { ...process.env, ...FIXTURE_ENV, JCB_STORE: path.join(ROOT, 'store.sqlite'), HOME: ROOT },
+      ...(uid === undefined ? {} : { uid, gid: uid }),
+    });
+    let err = '';
+    let out = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.on('data', (d) => (out += d));
+    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      resolve({ code, err, out });
+    });
+  });
+}
+
+describe('the jcb program refuses a bad path before any work', () => {
+  // One bad kind per slot, turning through the kinds, so that every option and every kind meet the real program.
+  const kinds = Object.keys(BAD);
+  const cases = SLOTS.map((slot, i) => [label(slot), kinds[i % kinds.length], slot] as const);
+  it.each(cases)('%s, a path %s: one line, exit 1', async (_, kind, slot) => {
+    const value = BAD[kind](slot)!;
+    const r = await jcb(argv(slot, value));
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/^jcb: \S+ /);
+    expect(r.err).toContain(`${value}:`);
+    expect(r.err).not.toMatch(/unexpected error|ENOENT|store/i);
+    expect(r.out).toBe('');
+  });
+
+  const asNobody = process.getuid?.() === 0 ? 65534 : undefined;
+  it('refuses a folder without write permission, naming it', async () => {
+    const slot = SLOTS.find((s) => s.use === 'folder')!;
+    const value = path.join(READ_ONLY, 'out');
+    const r = await jcb(argv(slot, value), asNobody);
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toBe(
+      `jcb: --dir ${value}: cannot create the folder ${value}: no permission to write in ${READ_ONLY}. Choose a path in a folder you can write.`,
+    );
+    const file = SLOTS.find((s) => s.option?.name === 'output')!;
+    const r2 = await jcb(argv(file, path.join(READ_ONLY, 'x.csv')), asNobody);
+    expect(r2.err.trim()).toMatch(/^jcb: -o \S+x\.csv: no permission to write in \S+read-only\./);
+  });
+
+  it('creates a missing folder for -o, and writes the file there', async () => {
+    const file = path.join(ROOT, 'made', 'by', 'jcb', 'board.csv');
+    const r = await jcb(['leaderboard', '-o', file]);
+    expect(r.code).toBe(0);
+    expect(statSync(file).size).toBeGreaterThan(0);
+  });
+
+  it('leaves no folder behind when the command then fails', async () => {
+    const dir = path.join(ROOT, 'never', 'made');
+    const r = await jcb(['export', 'no-such-run', '--dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/No run "no-such-run"/);
+    expect(existsSync(path.join(ROOT, 'never'))).toBe(false);
+  });
+});
