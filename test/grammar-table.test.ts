@@ -43,6 +43,7 @@ const USAGE: Record<string, [string, string | null]> = {
   ],
   judge: ['judge <run> [--judge MODEL]', 'judge <run> [--judge MODEL]'],
   tasks: ['tasks [--json]', 'tasks'],
+  'tasks check': ['tasks check <file>', null],
   models: ['models [<alias>] [--json]', 'models [<alias>]'],
   'models add': [
     'models add <alias> [--provider openai|openai-compatible] [--model NAME] [--base-url URL] [--api-key-env VAR]' +
@@ -89,6 +90,7 @@ const EXAMPLES: Record<string, Command[]> = {
   ],
   judge: [{ kind: 'judge', runId: 'r-20261129-1', judge: 'gpt-4o' }],
   tasks: [{ kind: 'tasks', json: false }],
+  'tasks check': [{ kind: 'tasks-check', file: 'my-tasks/discharge.yml' }],
   models: [
     { kind: 'models', json: false },
     { kind: 'models', json: false, alias: 'gpt-4o-live' },

@@ -13,9 +13,10 @@ import { renderModelRequest } from './render-request.js';
 import { renderAudit } from '../privacy/audit-table.js';
 import { evalCommand } from './eval-command.js';
 import { NoReleaseError } from '../release/data-dir.js';
-import { TASKS } from '../../tasks/index.js';
+import { allTasks } from '../../tasks/index.js';
 import { checkOutput, checkWritable, writeOutput } from './output.js';
-import { renderDataCheck, renderDoctor, runJson } from './render-more.js';
+import { renderDataCheck, renderDoctor, renderTasks, runJson } from './render-more.js';
+import { problemLine } from '../tasks/task-file/load.js';
 import {
   renderLeaderboard,
   renderRun,
@@ -44,14 +45,20 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return print(packageVersion());
     case 'tasks': {
       const tasks = services.tasks();
-      return cmd.json
-        ? printJson(tasks)
-        : print(
-            table(
-              ['id', 'Table 4', 'metric', 'title'],
-              tasks.map((t) => [t.id, t.label, t.metric, t.title]),
-            ),
-          );
+      const problems = services.taskFileProblems();
+      if (cmd.json) {
+        for (const p of problems) process.stderr.write(`${problemLine(p)}\n`);
+        return printJson(tasks);
+      }
+      print(renderTasks(tasks, problems.map((p) => problemLine(p))));
+      return;
+    }
+    case 'tasks-check': {
+      const checked = services.checkTaskFile(cmd.file);
+      if (!checked.problems.length) return print(`${cmd.file}: ${checked.id}, ${checked.documents} documents: no problems.`);
+      print(checked.problems.map((p) => problemLine(p)).join('\n'));
+      process.exitCode = 1;
+      return;
     }
     case 'models': {
       if (cmd.alias) {
@@ -74,7 +81,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
     }
     case 'score': {
       if (cmd.output) checkOutput(cmd.output);
-      const order = (id: string) => TASKS.findIndex((t) => t.id === id);
+      const order = (id: string) => allTasks().findIndex((t) => t.id === id);
       const rows = (await services.score(cmd.target)).sort((a, b) => order(a.task) - order(b.task));
       const json = rows.map(({ task, model, file, n, score, metrics }) => ({ task, model, file, n, score, metrics }));
       if (cmd.output)

@@ -39,6 +39,9 @@ export function build(
   switch (name) {
     case 'tasks':
       return { kind: 'tasks', json };
+    case 'tasks check':
+      if (!positionals[0]) throw needs('a task file');
+      return { kind: 'tasks-check', file: positionals[0] };
     case 'models':
       return positionals[0] ? { kind: 'models', json, alias: positionals[0] } : { kind: 'models', json };
     case 'run': {

@@ -184,11 +184,19 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'tasks',
-    summary: 'The tasks and their Table 4 labels.',
+    summary: 'The tasks (the paper’s settings and declared task files) with their labels, metrics and sources.',
     positionals: [],
     options: [JSON_FLAG],
     examples: ['tasks'],
     faces: 'both',
+  },
+  {
+    name: 'tasks check',
+    summary: 'Check task files (YAML) and report every problem, one line each; runs nothing.',
+    positionals: [{ shown: '<file>', kind: 'text' }],
+    options: [],
+    examples: ['tasks check my-tasks/discharge.yml'],
+    faces: 'terminal',
   },
   {
     name: 'models',

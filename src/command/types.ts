@@ -7,6 +7,8 @@ export type Command =
   /** `--version`: package.json's version. */
   | { kind: 'version' }
   | { kind: 'tasks'; json: boolean }
+  /** `tasks check FILE`: every problem of that task file, nothing run. */
+  | { kind: 'tasks-check'; file: string }
   /** `models [<alias>]`: the registry; with an alias, that one model's exact request. */
   | { kind: 'models'; json: boolean; alias?: string }
   | { kind: 'models-add'; alias: string; entry: Record<string, unknown> }

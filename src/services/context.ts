@@ -10,7 +10,7 @@ import { openEvalQueue, openScheduleQueue, type ChunkJob } from '../queue/eval-q
 import { Release } from '../release/release.js';
 import { Store, type Run } from '../store/store.js';
 import type { ScoringContext, Task } from '../tasks/types.js';
-import { TASKS } from '../../tasks/index.js';
+import { TASKS, useTaskFiles } from '../../tasks/index.js';
 
 export interface ServicesOptions {
   env?: NodeJS.ProcessEnv;
@@ -45,6 +45,7 @@ export interface ServiceContext {
 
 export function createContext(options: ServicesOptions = {}): ServiceContext {
   const env = options.env ?? process.env;
+  useTaskFiles(env);
   let release: Release | undefined;
   let tokenizer = options.tokenizer;
   let store: Promise<Store> | undefined;

@@ -5,7 +5,7 @@ import { dryRun, withBudget } from '../evaluation/budget.js';
 import { planDocuments } from '../evaluation/plan.js';
 import { dataPolicyOf, findModel, liveModel } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
-import { TASKS } from '../../tasks/index.js';
+import { allTasks } from '../../tasks/index.js';
 import { tasksOf, type ServiceContext } from './context.js';
 
 /** What an evaluation needs: the `eval` command of the grammar, without how its result is shown. */
@@ -30,7 +30,7 @@ export function evaluateServices(ctx: ServiceContext) {
       const provider = ctx.providerOf(findModel(cmd.model, ctx.env));
       if (provider instanceof ReplayModel) {
         const missing = tasks.filter((t) => !provider.file(t, cmd.shot));
-        if (missing.length === tasks.length) provider.requireGenerations(tasks[0], cmd.shot, TASKS);
+        if (missing.length === tasks.length) provider.requireGenerations(tasks[0], cmd.shot, allTasks());
       }
       // --max-cost: the provider counts what its answers cost, and the run stops once that is spent.
       const budget = cmd.maxCost === undefined ? undefined : withBudget(provider, cmd.maxCost);

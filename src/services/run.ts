@@ -10,7 +10,7 @@ import { guardFreeText, recordFreeText } from '../privacy/free-text.js';
 import { buildPrompt } from '../tasks/prompt.js';
 import { rougeHighlight } from '../tasks/rouge-highlight.js';
 import type { Comparison, Document, Metrics, Parsed, Shot, Task } from '../tasks/types.js';
-import { TASKS } from '../../tasks/index.js';
+import { allTasks } from '../../tasks/index.js';
 import type { ServiceContext } from './context.js';
 
 export interface RunRequest {
@@ -61,7 +61,7 @@ export interface AskResult {
 function pickDocument(ctx: ServiceContext, task: Task, provider: ModelProvider, req: RunRequest): Document<unknown> {
   const candidates =
     provider instanceof ReplayModel
-      ? [...provider.requireGenerations(task, req.shot, TASKS).values()].flatMap((g) =>
+      ? [...provider.requireGenerations(task, req.shot, allTasks()).values()].flatMap((g) =>
           g.document ? [g.document] : [],
         )
       : evaluationDocuments(task, ctx.release(), req.shot);
@@ -119,7 +119,7 @@ export function runServices(ctx: ServiceContext) {
       const model = findModel(req.model, ctx.env);
       const provider = ctx.providerOf(model);
       const doc = pickDocument(ctx, task, provider, req);
-      const prompt = provider instanceof ReplayModel ? '' : buildPrompt(ctx.release(), task.folder, doc, req.shot);
+      const prompt = provider instanceof ReplayModel ? '' : buildPrompt(ctx.release(), task, doc, req.shot);
       const generation = await provider.generate({ task, document: doc, shot: req.shot, prompt });
       const gold = generation.gold ?? doc.gold;
       const parsed = task.parse(generation.output) as Parsed<unknown>;
@@ -151,7 +151,7 @@ export function runServices(ctx: ServiceContext) {
     async ask(req: AskRequest): Promise<AskResult> {
       const task = findTask(req.task);
       if (!task.documentFromText) {
-        const open = TASKS.filter((t) => t.documentFromText).map((t) => t.id);
+        const open = allTasks().filter((t) => t.documentFromText).map((t) => t.id);
         throw new UserError(
           `${task.id} does not take free text (its input has several parts).`,
           `Tasks that do: ${open.join(', ')}.`,
@@ -169,7 +169,7 @@ export function runServices(ctx: ServiceContext) {
         task,
         document: doc,
         shot: 'zero',
-        prompt: buildPrompt(ctx.release(), task.folder, doc, 'zero'),
+        prompt: buildPrompt(ctx.release(), task, doc, 'zero'),
       });
       const parsed = task.parse(generation.output) as Parsed<unknown>;
       const audit = { user: req.user ?? 'cli', origin: req.origin ?? 'cli', model: model.alias, original: req.text };
