@@ -12,6 +12,8 @@ import { asStoreError } from '../store/errors.js';
 import { storeLocation } from '../store/store.js';
 import { interruptedLine, resumeCommand } from './interrupted.js';
 import { checkOutput, checkWritable, writeOutput } from './output.js';
+import { findTask } from '../evaluation/documents.js';
+import { aboutTask } from '../tasks/task-file/about.js';
 import { progressPrinter } from './progress.js';
 import { renderEval } from './render.js';
 import { renderEstimate } from './render-request.js';
@@ -77,14 +79,20 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
       return;
     }
     if (cmd.logSamples) writeFileSync(cmd.logSamples, sampleLines(await services.runDocuments(result.run.id)));
+    // Declared tasks carry their source and licence with every output: a column in files, a line in text.
+    const about = result.outcomes.map((o) => aboutTask(findTask(o.task)));
+    const declared = about.some((a) => a !== undefined);
     if (cmd.output)
       writeOutput(cmd.output, {
         json: result,
-        header: ['task', 'scored', 'failed', 'unreadable', 'score'],
-        rows: result.outcomes.map((o) => [o.task, o.n, o.failed, o.parseFailures, o.score]),
+        header: ['task', 'scored', 'failed', 'unreadable', 'score', ...(declared ? ['source and licence'] : [])],
+        rows: result.outcomes.map((o, i) => [o.task, o.n, o.failed, o.parseFailures, o.score, ...(declared ? [about[i] ?? 'built-in'] : [])]),
       });
     if (cmd.json) printJson(result);
-    else print(renderEval(result, await services.storeLocation()));
+    else {
+      const notes = result.outcomes.flatMap((o, i) => (about[i] ? [`${o.task}: ${about[i]}`] : []));
+      print([renderEval(result, await services.storeLocation()), ...notes].join('\n'));
+    }
     if (everyDocumentFailed(result.outcomes)) {
       const [first] = (await services.show(result.run.id)).failures;
       throw new UserError(

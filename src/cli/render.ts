@@ -36,6 +36,7 @@ export function renderRun(r: RunResult): string {
   const source = r.model.provider === 'replay' ? 'replay of the released generation' : r.model.provider;
   return [
     `${r.task.label} · ${r.model.alias} (${source}) · ${r.shot}-shot · document ${r.document.id}`,
+    ...(r.task.about ? [`Task: ${r.task.about}`] : []),
     section('Document', shorten(r.document.text, 600)),
     section('Gold', r.gold),
     section(r.model.provider === 'replay' ? 'Output (replayed)' : 'Output', r.output === '' ? '(empty)' : r.output),

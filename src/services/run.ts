@@ -11,6 +11,7 @@ import { buildPrompt } from '../tasks/prompt.js';
 import { rougeHighlight } from '../tasks/rouge-highlight.js';
 import type { Comparison, Document, Metrics, Parsed, Shot, Task } from '../tasks/types.js';
 import { allTasks } from '../../tasks/index.js';
+import { aboutTask } from '../tasks/task-file/about.js';
 import type { ServiceContext } from './context.js';
 
 export interface RunRequest {
@@ -22,7 +23,8 @@ export interface RunRequest {
 }
 
 export interface RunResult {
-  task: Pick<Task, 'id' | 'label' | 'title' | 'metric'>;
+  /** `about`: a declared task's source and licence (aboutTask), shown with the run. */
+  task: Pick<Task, 'id' | 'label' | 'title' | 'metric'> & { about?: string };
   model: { alias: string; label: string; provider: Provider };
   shot: Shot;
   document: { id: string; text: string };
@@ -134,7 +136,7 @@ export function runServices(ctx: ServiceContext) {
         comparison.highlight = await rougeHighlight(comparison.gold, comparison.output, ctx.scoring);
       }
       return {
-        task: { id: task.id, label: task.label, title: task.title, metric: task.metric },
+        task: { id: task.id, label: task.label, title: task.title, metric: task.metric, about: aboutTask(task) },
         model: { alias: model.alias, label: model.label, provider: model.provider },
         shot: req.shot,
         document: { id: doc.id, text: doc.text },
