@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../src/services/index.js';
+import { EXAM_RULES, normalizeExamAnswer, readExamAnswer } from '../src/tasks/task-file/exam.js';
 import { FIXTURE_ENV, inThreadTokenizer, localChatServer, packsDir, testModelsFile } from './helpers.js';
 
 const PACKS = packsDir();
@@ -135,5 +136,76 @@ describe.skipIf(!PACKS)('JMED-LLM, scored as src/evaluator.py scores it', () => 
     const gpt4o = runs.rows.find((r: { model: string }) => r.model === 'gpt-4o-2024-08-06');
     expect(gpt4o).toMatchObject({ provider: 'published', published: 'JMED-LLM README leaderboard' });
     expect(gpt4o.cells[at]).toBe(0.54);
+  });
+});
+
+describe('IgakuQA119: answers compared as grade_answers.py compares them', () => {
+  it('reads the last answer line; letters sorted, numbers as numbers; anything else is no answer', () => {
+    expect(readExamAnswer('理由…\nanswer: c, a\nconfidence: 0.9')).toBe('ac');
+    expect(readExamAnswer('答え：**Ｂ**')).toBe('b');
+    expect(readExamAnswer('answer: [a,c]')).toBe('ac');
+    expect(readExamAnswer('answer: 600.0')).toBe('600');
+    expect(readExamAnswer('d')).toBe('d');
+    expect(readExamAnswer('わかりません')).toBe('');
+    expect(normalizeExamAnswer(' E ')).toBe('e');
+  });
+
+  it('weighs the required blocks’ questions 26–50 three points, the rest one; 119E28 takes a or c alone', () => {
+    const rule = EXAM_RULES.igakuqa119;
+    expect(['119B26', '119B50', '119E26', '119E50'].map(rule.points)).toEqual([3, 3, 3, 3]);
+    expect(['119B25', '119E51', '119A30', '119F75'].map(rule.points)).toEqual([1, 1, 1, 1]);
+    expect(rule.accepted('119E28', 'ac')).toEqual(['a', 'c']);
+    expect(rule.accepted('119E27', 'ac')).toEqual(['ac']);
+  });
+});
+
+describe.skipIf(!PACKS)('IgakuQA119 on its 400 questions', () => {
+  let server: Awaited<ReturnType<typeof localChatServer>>;
+  let services: ReturnType<typeof createServices>;
+  const root = () => path.join(PACKS!, 'IgakuQA119');
+  beforeAll(async () => {
+    const questions = 'ABCDEF'.split('').flatMap(
+      (b) => JSON.parse(readFileSync(path.join(root(), 'questions', `119${b}_json.json`), 'utf8')) as { number: string; question: string }[],
+    );
+    const key = new Map(
+      (parseCsv(readFileSync(path.join(root(), 'results', 'correct_answers.csv'), 'utf8'), { columns: true }) as Record<string, string>[]).map(
+        (r) => [r['問題番号'], r['解答']],
+      ),
+    );
+    // Right everywhere, in the authors' answer format, except 119E28 answered with both of its letters
+    // (the authors accept a or c alone) and 119A75 answered as 600.0 (a number: right).
+    server = await localChatServer((body) => {
+      const prompt = (JSON.parse(body) as { messages: { content: string }[] }).messages.map((m) => m.content).join('\n');
+      const q = questions.filter((x) => prompt.includes(x.question)).sort((a, b) => b.question.length - a.question.length)[0];
+      const answer = q.number === '119E28' ? 'a, c' : q.number === '119A75' ? '600.0' : key.get(q.number)!;
+      return `answer: ${answer}\nconfidence: 0.9\nexplanation: …`;
+    });
+    const models = testModelsFile();
+    writeFileSync(models, readFileSync(models, 'utf8').replace('http://127.0.0.1:8000/v1', server.url).replace('concurrency: 1', 'concurrency: 8'));
+    const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-igakuqa-')), 'jcb.sqlite');
+    services = createServices({
+      env: { ...process.env, ...FIXTURE_ENV, JCB_PACKS_DIR: PACKS!, JCB_MODELS: models, JCB_STORE: store },
+      tokenizer: inThreadTokenizer(),
+    });
+  });
+  afterAll(async () => {
+    await services.close();
+    await server.close();
+  });
+
+  it('leaves the 103 image questions out by default and says so; 297 questions weigh 383 points, as the README says', async () => {
+    const task = services.tasks().find((t) => t.id === 'igakuqa119')!;
+    expect(task).toMatchObject({ source: 'pack igakuqa119', licence: 'Apache-2.0', nonCommercial: false });
+    const run = await services.evaluate({ task: 'igakuqa119', model: 'local', shot: 'zero' });
+    expect(run.outcomes[0].n).toBe(297);
+    // 119E28 (3 points, no image) is the one miss.
+    expect(run.outcomes[0].metrics).toEqual({ accuracy: 296 / 297, 'points-rate': 380 / 383, points: 380, 'points-possible': 383 });
+  });
+
+  it('all 400 questions weigh 500 points; the baseline answers the most frequent answer of the others', async () => {
+    const all = await services.evaluate({ task: 'igakuqa119-all', model: 'local', shot: 'zero' });
+    expect(all.outcomes[0].metrics).toEqual({ accuracy: 399 / 400, 'points-rate': 497 / 500, points: 497, 'points-possible': 500 });
+    const base = await services.evaluate({ task: 'igakuqa119-all', model: 'baseline', shot: 'zero' });
+    expect((base.outcomes[0].metrics as Record<string, number>)['points-possible']).toBe(500);
   });
 });

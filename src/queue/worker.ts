@@ -10,7 +10,7 @@ import { planDocuments } from '../evaluation/plan.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
 import type { Store } from '../store/store.js';
-import type { ScoringContext, Shot } from '../tasks/types.js';
+import type { ScoringContext, Shot, Task } from '../tasks/types.js';
 import { queuedSpendUsd } from '../evaluation/budget.js';
 import { removeWaitingJobs, type ChunkJob } from './eval-queue.js';
 import { finishIfComplete } from './finish.js';
@@ -22,7 +22,7 @@ export interface WorkerDeps {
   queue: Queue.Queue<ChunkJob>;
   store: () => Promise<Store>;
   providerFor: (alias: string) => ModelProvider;
-  release: () => Release;
+  release: (tasks?: readonly Task[]) => Release;
   scoring: ScoringContext;
   log?: (message: string) => void;
 }
@@ -46,7 +46,7 @@ export async function processJob(
   const task = findTask(job.task);
   const provider = deps.providerFor(run.model);
   const wanted = new Set(job.docIds);
-  const items = planDocuments({ tasks: [task], shot: run.shot as Shot }, provider, deps.release()).filter((it) =>
+  const items = planDocuments({ tasks: [task], shot: run.shot as Shot }, provider, deps.release([task])).filter((it) =>
     wanted.has(it.doc.id),
   );
   // --max-cost of a queued run: what its calls cost since it was set, read from the store by every worker.
@@ -56,7 +56,7 @@ export async function processJob(
   const engine: EngineDeps = {
     store,
     provider,
-    release: deps.release(),
+    release: deps.release([task]),
     scoring: deps.scoring,
     signal: stopping.signal,
   };

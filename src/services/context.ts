@@ -8,6 +8,7 @@ import type { ModelProvider } from '../models/provider.js';
 import { loadModels, type ModelConfig } from '../models/registry.js';
 import { openEvalQueue, openScheduleQueue, type ChunkJob } from '../queue/eval-queue.js';
 import { Release } from '../release/release.js';
+import { releaseLocation } from '../release/locate.js';
 import { Store, type Run } from '../store/store.js';
 import type { ScoringContext, Task } from '../tasks/types.js';
 import { TASKS, useTaskFiles } from '../../tasks/index.js';
@@ -24,7 +25,11 @@ export interface ServiceContext {
   env: NodeJS.ProcessEnv;
   /** Uniform in [0, 1): which random document or output is picked (tests fix it). */
   random: () => number;
-  release(): Release;
+  /**
+   * The release (checked whole; UserError without one). With `tasks` that are all declared (task files), which
+   * read their own files, the release is not needed: an unchecked handle is returned instead.
+   */
+  release(tasks?: readonly Task[]): Release;
   /** Whether JCB_DATA_DIR (or the default) holds a readable release. */
   hasRelease(): boolean;
   tokenizer(): RougeTokenizer;
@@ -58,7 +63,8 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
   return {
     env,
     random: options.random ?? Math.random,
-    release: getRelease,
+    release: (tasks) =>
+      tasks?.length && tasks.every((t) => t.origin) ? new Release(releaseLocation(env).dir) : getRelease(),
     hasRelease() {
       try {
         getRelease();

@@ -48,7 +48,7 @@ export function evaluateServices(ctx: ServiceContext) {
         {
           store: await ctx.store(),
           provider: budget?.provider ?? provider,
-          release: ctx.release(),
+          release: ctx.release(tasks),
           scoring: ctx.scoring,
           onProgress,
           signal,
@@ -64,12 +64,9 @@ export function evaluateServices(ctx: ServiceContext) {
      */
     async estimate(cmd: EvalCommand) {
       const model = liveModel(findModel(cmd.model, ctx.env));
-      const plan = planDocuments(
-        { tasks: tasksOf(cmd.task), shot: cmd.shot, limit: cmd.limit },
-        ctx.providerOf(model),
-        ctx.release(),
-      );
-      const deps = { release: ctx.release(), store: await ctx.store(), shot: cmd.shot, runId: cmd.runId };
+      const tasks = tasksOf(cmd.task);
+      const plan = planDocuments({ tasks, shot: cmd.shot, limit: cmd.limit }, ctx.providerOf(model), ctx.release(tasks));
+      const deps = { release: ctx.release(tasks), store: await ctx.store(), shot: cmd.shot, runId: cmd.runId };
       const estimate = await dryRun(model, plan, deps);
       return { model: model.alias, task: cmd.task, shot: cmd.shot, dataPolicy: dataPolicyOf(model), ...estimate };
     },

@@ -66,14 +66,14 @@ function pickDocument(ctx: ServiceContext, task: Task, provider: ModelProvider, 
       ? [...provider.requireGenerations(task, req.shot, allTasks()).values()].flatMap((g) =>
           g.document ? [g.document] : [],
         )
-      : evaluationDocuments(task, ctx.release(), req.shot);
+      : evaluationDocuments(task, ctx.release([task]), req.shot);
   if (req.doc === 'random') {
     // Documents with nothing to find (an NER sentence without entities) only when asked for by id.
     const worth = candidates.filter((d) => !nothingToFind(d.gold));
     const pool = worth.length ? worth : candidates;
     return pool[Math.floor(ctx.random() * pool.length)];
   }
-  const known = [...(task.loadDocuments(ctx.release()) as Document<unknown>[]), ...candidates];
+  const known = [...(task.loadDocuments(ctx.release([task])) as Document<unknown>[]), ...candidates];
   const doc = findDocument(known, req.doc, task);
   if (req.shot === 'one' && task.oneShotExamples.includes(doc.id)) {
     throw new UserError(
@@ -121,7 +121,7 @@ export function runServices(ctx: ServiceContext) {
       const model = findModel(req.model, ctx.env);
       const provider = ctx.providerOf(model);
       const doc = pickDocument(ctx, task, provider, req);
-      const prompt = provider instanceof ReplayModel ? '' : buildPrompt(ctx.release(), task, doc, req.shot);
+      const prompt = provider instanceof ReplayModel ? '' : buildPrompt(ctx.release([task]), task, doc, req.shot);
       const generation = await provider.generate({ task, document: doc, shot: req.shot, prompt });
       const gold = generation.gold ?? doc.gold;
       const parsed = task.parse(generation.output) as Parsed<unknown>;
@@ -166,12 +166,12 @@ export function runServices(ctx: ServiceContext) {
       }
       const model = freeTextModel(ctx, req.model);
       const guarded = await guardFreeText(req.text, model, req.masked ?? false, ctx.env);
-      const doc = task.documentFromText(guarded.text, ctx.release()) as Document<unknown>;
+      const doc = task.documentFromText(guarded.text, ctx.release([task])) as Document<unknown>;
       const generation = await ctx.providerOf(model).generate({
         task,
         document: doc,
         shot: 'zero',
-        prompt: buildPrompt(ctx.release(), task, doc, 'zero'),
+        prompt: buildPrompt(ctx.release([task]), task, doc, 'zero'),
       });
       const parsed = task.parse(generation.output) as Parsed<unknown>;
       const audit = { user: req.user ?? 'cli', origin: req.origin ?? 'cli', model: model.alias, original: req.text };

@@ -96,6 +96,8 @@ export interface TaskOrigin {
   credit?: string;
   /** The licence forbids commercial use (CC BY-NC…): said with every output. */
   nonCommercial: boolean;
+  /** Rows the task file leaves out, counted, and why (`103 rows left out: the question needs an image`). */
+  excluded?: string;
 }
 
 /** A published result carried by a task file: shown beside our runs, marked as published, not reproduced. */

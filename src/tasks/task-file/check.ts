@@ -4,6 +4,7 @@ import type { Row } from '../../release/files.js';
 import { categoriesOf, optionsOf } from './declared-task.js';
 import { METRICS } from './metrics.js';
 import { READERS } from './readers.js';
+import { EXAM_RULES } from './exam.js';
 import type { TaskFile } from './schema.js';
 import { placeholdersOf } from './templates.js';
 
@@ -31,6 +32,8 @@ export function checkAnswer(spec: TaskFile): KeyProblem[] {
     problems.push({ key: 'answer.options', message: 'option answers need the column holding the options, or one column per option' });
   if (kind === 'label' && !Array.isArray(spec.answer.labels))
     problems.push({ key: 'answer.labels', message: 'label answers need the list of labels, e.g. [positive, negative]' });
+  if (kind === 'exam' && !(spec.answer.exam && spec.answer.exam in EXAM_RULES))
+    problems.push({ key: 'answer.exam', message: `exam answers need the exam's rule; rules: ${Object.keys(EXAM_RULES).join(', ')}` });
   if (kind === 'spans' && !spec.answer.tags) problems.push({ key: 'answer.tags', message: 'span answers need their tag names, e.g. [d]' });
   spec.metrics.forEach((name, i) => {
     const metric = METRICS[name];

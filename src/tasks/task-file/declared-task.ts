@@ -17,8 +17,14 @@ import { METRICS } from './metrics.js';
 import { READERS, type AnswerValue } from './readers.js';
 import type { TaskFile } from './schema.js';
 import { fillPlaceholders } from './templates.js';
+import { EXAM_RULES, normalizeExamAnswer } from './exam.js';
 
-type Gold = string | string[] | SpanGold;
+type Gold = string | string[] | SpanGold | ExamGold;
+interface ExamGold {
+  answer: string;
+  points: number;
+  accepted: string[];
+}
 interface SpanGold {
   text: string;
   spans: Span[];
@@ -75,7 +81,12 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
   const outputColumn = gen?.output ?? 'generated';
   const goldColumn = gen?.gold ?? 'gold';
 
-  const goldOf = (raw: unknown): Gold => {
+  const goldOf = (raw: unknown, id = ''): Gold => {
+    if (kind === 'exam') {
+      const rule = EXAM_RULES[spec.answer.exam!];
+      const answer = normalizeExamAnswer(cellText(raw));
+      return { answer, points: rule.points(id), accepted: rule.accepted(id, answer) };
+    }
     if (kind === 'option' && spec.answer.goldIsIndex) return categories[Number(raw)] ?? String(raw);
     if (kind === 'list') return readPythonList(raw);
     if (kind === 'spans') {
@@ -88,11 +99,12 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
     if (kind === 'option' && spec.answer.goldIsIndex) return categories.indexOf(gold as string);
     if (kind === 'list') return toPythonList(gold as string[]);
     if (kind === 'spans') return (gold as SpanGold).tagged;
+    if (kind === 'exam') return (gold as ExamGold).answer;
     return gold;
   };
   const shownGold = (gold: Gold): string => {
     if (Array.isArray(gold)) return gold.length ? gold.join(', ') : '(none)';
-    if (typeof gold === 'object') return gold.tagged;
+    if (typeof gold === 'object') return 'tagged' in gold ? gold.tagged : gold.accepted.join(' or ');
     return kind === 'option' ? `option ${gold}` : gold;
   };
 
@@ -110,7 +122,7 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
     fields.input = text;
     if (kind === 'option') fields.options = optionsOf(spec, row).map((o, j) => `${categories[j]}. ${o}`).join('\n');
     const id = spec.data.id ? normalizeId(cellText(row[spec.data.id]).trim()) : String(i + 1);
-    return { id, text, fields, gold: goldOf(row[spec.data.gold]) };
+    return { id, text, fields, gold: goldOf(row[spec.data.gold], id) };
   });
   const exampleId = spec.prompts.example === undefined ? documents[0]?.id : normalizeId(String(spec.prompts.example));
   const example = documents.find((d) => d.id === exampleId);
@@ -130,7 +142,7 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
     loadDocuments: () => documents,
     fromGeneration: (row) => ({
       id: row[idColumn] === undefined ? undefined : normalizeId(cellText(row[idColumn]).trim()),
-      gold: goldOf(row[goldColumn]),
+      gold: goldOf(row[goldColumn], normalizeId(cellText(row[idColumn]).trim())),
       output: gen?.outputIs === 'choice-index' ? storedChoiceAsOutput(row[outputColumn]) : cellText(row[outputColumn]),
     }),
     toGeneration(doc, output, gold) {
@@ -145,6 +157,7 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
     },
     baseline(doc, pool) {
       if (kind === 'option' || kind === 'label') return majority(doc, pool, (d) => d.gold as string);
+      if (kind === 'exam') return majority(doc, pool, (d) => (d.gold as ExamGold).answer);
       if (kind === 'list') return '[]';
       if (kind === 'spans') return (doc.gold as SpanGold).text;
       return lead(doc, doc.text, pool, (d) => d.gold as string);
@@ -163,6 +176,11 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
           return { set_f1: setF1(p, g).f1, exact_f1: exactListF1(g, p), partial_f1: partialListF1(g, p) };
         }
         if (kind === 'spans') return matchSpans((parsed.value as { spans: Span[] }).spans, (gold as SpanGold).spans);
+        if (kind === 'exam') {
+          const { accepted, points } = gold as ExamGold;
+          const correct = accepted.includes(parsed.value as string) ? 1 : 0;
+          return { correct, points: correct * points, possible: points };
+        }
         const chosen = parsed.value as string[];
         const predicted = chosen.length === 1 ? code(chosen[0]) : none;
         return { correct: chosen.length === 1 && chosen[0] === gold ? 1 : 0, gold: code(gold as string), predicted };
@@ -181,7 +199,7 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
       return { kind: 'labels', gold: shownGold(gold), predicted: shownParsed(parsed) };
     },
     documentFromText:
-      inputs.length === 1 && kind !== 'option'
+      inputs.length === 1 && kind !== 'option' && kind !== 'exam'
         ? (text) => ({ id: 'text', text, fields: { [inputs[0]]: text, input: text }, gold: goldOf('') })
         : undefined,
     prompt(doc, shot) {
@@ -201,7 +219,7 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
   /** The example's gold as its answer would be written: the option name, the list, the tagged text. */
   function rawGoldShown(gold: Gold): unknown {
     if (Array.isArray(gold)) return toPythonList(gold);
-    if (typeof gold === 'object') return gold.tagged;
+    if (typeof gold === 'object') return 'tagged' in gold ? gold.tagged : gold.answer;
     return gold;
   }
 }

@@ -3,11 +3,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { readCsv, readJsonRows, type Row } from '../../release/files.js';
 import { packLocation, releaseLocation } from '../../release/locate.js';
 import type { Task } from '../types.js';
 import { checkAnswer, checkData, type KeyProblem } from './check.js';
 import { declaredTask } from './declared-task.js';
+import { taskRows } from './rows.js';
 import { taskFileSchema, type TaskFile } from './schema.js';
 
 /** One problem of one task file, as shown: `<file>: <key>: <what was wrong; what would be right>`. */
@@ -42,9 +42,6 @@ function fromFolder(from: string, env: NodeJS.ProcessEnv): string {
   return from === 'release' ? releaseLocation(env).dir : packLocation(from, env);
 }
 
-function readRows(file: string): Row[] {
-  return /\.csv$/i.test(file) ? readCsv(file) : readJsonRows(file);
-}
 
 /** Loads one task file; never throws for a problem of the file (it is returned). */
 export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, takenIds: ReadonlySet<string>): LoadedTaskFile {
@@ -81,7 +78,6 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
     }
     return ok ? full : undefined;
   };
-  const dataFile = locate('data.file', spec.data.from, spec.data.file, 'file');
   const templates: { zero: string; one?: string } = { zero: '' };
   for (const shot of ['zero', 'one'] as const) {
     const t = spec.prompts[shot];
@@ -95,15 +91,10 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
   const generationsDir = spec.generations
     ? locate('generations.dir', spec.generations.from, spec.generations.dir, 'folder')
     : undefined;
-  let rows: Row[] = [];
-  if (dataFile) {
-    try {
-      rows = readRows(dataFile);
-    } catch (err) {
-      add('data.file', `not readable (${(err as Error).message.split('\n')[0].slice(0, 120)})`);
-    }
-    if (!problems.length) for (const p of checkData(spec, rows, templates)) add(p.key, p.message);
-  }
+  const before = problems.length;
+  const { rows, excluded, problems: rowProblems } = taskRows(spec, (key, rel) => locate(key, spec.data.from, rel, 'file'));
+  for (const p of rowProblems) add(p.key, p.message);
+  if (problems.length === before) for (const p of checkData(spec, rows, templates)) add(p.key, p.message);
   if (problems.length) return { problems };
   const licence = spec.licence;
   const task = declaredTask({
@@ -117,6 +108,7 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
       licence,
       credit: spec.source,
       nonCommercial: licence !== undefined && /\bNC\b|non-?commercial/i.test(licence),
+      excluded: excluded ? `${excluded} rows left out: ${spec.data.exclude!.why}` : undefined,
     },
   });
   return { task, problems, documents: rows.length };

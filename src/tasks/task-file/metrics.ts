@@ -31,11 +31,12 @@ function kappa(scores: readonly DocScore[], weights: 'none' | 'linear'): number 
 }
 
 const CHOICES: readonly AnswerKind[] = ['option', 'label'];
+const EXAM: readonly AnswerKind[] = ['exam'];
 
 /** The registry of metrics, by the name a task file lists in `metrics:`. */
 export const METRICS: Readonly<Record<string, TaskMetric>> = {
   accuracy: {
-    kinds: CHOICES,
+    kinds: [...CHOICES, ...EXAM],
     shown: 'accuracy',
     rule: 'share of documents whose one answer is the gold one (several answers score wrong)',
     aggregate: (scores) => mean(scores.map((s) => s.correct)),
@@ -57,6 +58,24 @@ export const METRICS: Readonly<Record<string, TaskMetric>> = {
     shown: 'kappa (linear)',
     rule: "Cohen's kappa with linear weights |i − j| over the categories in order (cohen_kappa_score weights='linear')",
     aggregate: (scores) => kappa(scores, 'linear'),
+  },
+  points: {
+    kinds: EXAM,
+    shown: 'points',
+    rule: "the points of the questions answered right (IgakuQA119: required blocks' questions 26–50 weigh 3)",
+    aggregate: (scores) => sum(scores.map((s) => s.points)),
+  },
+  'points-possible': {
+    kinds: EXAM,
+    shown: 'of points',
+    rule: 'the points the questions scored give in all',
+    aggregate: (scores) => sum(scores.map((s) => s.possible)),
+  },
+  'points-rate': {
+    kinds: EXAM,
+    shown: 'score rate',
+    rule: "points over possible points (IgakuQA119's score rate)",
+    aggregate: (scores) => ratio(sum(scores.map((s) => s.points)), sum(scores.map((s) => s.possible))),
   },
   'set-f1': {
     kinds: ['list'],

@@ -5,10 +5,11 @@ import { readListOutput, readPythonList } from '../lists.js';
 import { normalizeLabelText } from '../label-text.js';
 import { readChoices } from '../option-number.js';
 import { cleanGeneration } from '../rouge-task.js';
+import { readExamAnswer } from './exam.js';
 import type { Span } from '../../metrics/span-f1.js';
 import type { Parsed } from '../types.js';
 
-export type AnswerKind = 'option' | 'label' | 'list' | 'spans' | 'text';
+export type AnswerKind = 'option' | 'label' | 'list' | 'spans' | 'text' | 'exam';
 
 /** What a reader needs from the task: every category an answer may name (option names or labels) and span tags. */
 export interface ReaderContext {
@@ -95,6 +96,14 @@ export const READERS: Readonly<Record<string, AnswerReader>> = {
     kind: 'spans',
     describe: "NER's reading: <tag>…</tag> pairs of the task's tags, offsets over the untagged text",
     read: (output, ctx) => ({ value: readTaggedSpans(output, ctx.tags), ok: true }),
+  },
+  'exam-answer': {
+    kind: 'exam',
+    describe: "IgakuQA119's comparison: the last `answer:` (or 答え, 回答…) line, else the output; letters sorted, numbers as numbers",
+    read(output) {
+      const answer = readExamAnswer(output);
+      return answer ? { value: answer, ok: true } : { value: '', ok: false, problem: 'no letters or number read' };
+    },
   },
   text: {
     kind: 'text',

@@ -11,7 +11,9 @@ const located = {
 
 const template = z.union([z.string().min(1), z.strictObject({ file: z.string().min(1) })]);
 
-export const ANSWER_KINDS = ['option', 'label', 'list', 'spans', 'text'] as const;
+export const ANSWER_KINDS = ['option', 'label', 'list', 'spans', 'text', 'exam'] as const;
+
+const dataFile = z.string().regex(/\.(csv|jsonl|json)$/i, 'a .csv, .jsonl or .json file');
 
 export const taskFileSchema = z.strictObject({
   /** Lowercase letters, digits and dashes; never a built-in id. */
@@ -24,8 +26,14 @@ export const taskFileSchema = z.strictObject({
   source: z.string().min(1).optional(),
   data: z.strictObject({
     ...located,
-    /** A .csv, .jsonl or .json (an array of objects) file. */
-    file: z.string().regex(/\.(csv|jsonl|json)$/i, 'a .csv, .jsonl or .json file'),
+    /** A .csv, .jsonl or .json (an array of objects) file, or several whose rows follow one another. */
+    file: z.union([dataFile, z.array(dataFile).min(1)]),
+    /** The gold in another file (an answer key), joined on the id: `{ file, id, gold }` (its own column names). */
+    answers: z.strictObject({ file: dataFile, id: column, gold: column }).optional(),
+    /** Rows left out (their count is said with the task), e.g. `{ column: has_image, equals: true, why: … }`. */
+    exclude: z
+      .strictObject({ column, equals: z.union([z.string(), z.number(), z.boolean()]), why: z.string().min(1) })
+      .optional(),
     /** The id column; absent: the row number from 1. */
     id: column.optional(),
     /** The columns people read as the document (joined by blank lines). */
@@ -59,6 +67,8 @@ export const taskFileSchema = z.strictObject({
     labels: z.union([z.enum(['numbers', 'letters', 'lowercase']), z.array(z.string().min(1)).min(2)]).optional(),
     /** option: the gold column holds a 0-based index (the release's ExamQA `answer_idx`). */
     goldIsIndex: z.boolean().default(false),
+    /** exam: the exam's rule for points and accepted answers (src/tasks/task-file/exam.ts). */
+    exam: z.string().min(1).optional(),
     /** spans: the tag names (`<d>…</d>`). */
     tags: z.array(z.string().regex(/^[\p{L}\p{N}_-]+$/u, 'a tag name such as d')).min(1).optional(),
   }),
