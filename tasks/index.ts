@@ -1,7 +1,6 @@
 // The registry: the paper's settings in Table 4's column order (TASKS), and the declared tasks beside them.
 // Adding a built-in task touches one file here.
-import path from 'node:path';
-import { projectRoot } from '../src/base/project.js';
+import { packsFolder } from '../src/release/packs.js';
 import { findTaskFiles, loadTaskFiles, type TaskFileProblem } from '../src/tasks/task-file/load.js';
 import { TASK_IDS, type Task } from '../src/tasks/types.js';
 import examqa from './examqa.js';
@@ -45,8 +44,6 @@ interface Declared {
 }
 let declared: Declared = { key: '', tasks: [], problems: [] };
 
-/** Where jcb's own packs are (`packs/<name>/`); JCB_PACKS_TASKS overrides it (tests). */
-export const packsFolder = (env: NodeJS.ProcessEnv) => env.JCB_PACKS_TASKS ?? path.join(projectRoot(), 'packs');
 
 /**
  * Loads the task files `env` points at (JCB_TASKS, the packs) and makes them the declared tasks, unless the same

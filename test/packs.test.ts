@@ -1,14 +1,14 @@
 // The packs (packs/<name>/): JMED-LLM's eight tasks and IgakuQA119, read from copies of their files
 // (JCB_PACKS_DIR, set by .ci/run), scored as their authors score them, checked by hand.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../src/services/index.js';
 import { EXAM_RULES, normalizeExamAnswer, readExamAnswer } from '../src/tasks/task-file/exam.js';
-import { FIXTURE_ENV, inThreadTokenizer, localChatServer, packsDir, testModelsFile } from './helpers.js';
+import { FIXTURE_ENV, gitMirror, inThreadTokenizer, localChatServer, packsDir, testModelsFile } from './helpers.js';
 
 const PACKS = packsDir();
 const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
@@ -207,5 +207,40 @@ describe.skipIf(!PACKS)('IgakuQA119 on its 400 questions', () => {
     expect(all.outcomes[0].metrics).toEqual({ accuracy: 399 / 400, 'points-rate': 497 / 500, points: 497, 'points-possible': 500 });
     const base = await services.evaluate({ task: 'igakuqa119-all', model: 'baseline', shot: 'zero' });
     expect((base.outcomes[0].metrics as Record<string, number>)['points-possible']).toBe(500);
+  });
+});
+
+describe.skipIf(!PACKS)('jcb data pull <pack>: git at the pinned commit, checked against the manifest', () => {
+  it('fetches a file:// mirror into the packs folder, keeps a whole copy, refuses an altered one and never replaces a copy it did not make', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-pull-'));
+    const env = { JCB_PACKS_DIR: home, JCB_PACK_URL: gitMirror(path.join(PACKS!, 'JMED-LLM')), JCB_DATA_DIR: undefined };
+    const first = await jcb(['data', 'pull', 'jmed-llm'], env);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/The jmed-llm pack is in .*JMED-LLM: all 9 files match its manifest\./);
+    expect(readFileSync(path.join(home, 'JMED-LLM', 'datasets', 'smdis.csv'))).toEqual(
+      readFileSync(path.join(PACKS!, 'JMED-LLM', 'datasets', 'smdis.csv')),
+    );
+    expect((await jcb(['data', 'pull', 'jmed-llm'], env)).out).toMatch(/already whole \(9 files match its manifest\); nothing fetched/);
+
+    const altered = mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-altered-'));
+    cpSync(path.join(PACKS!, 'JMED-LLM'), altered, { recursive: true });
+    execFileSync('chmod', ['-R', 'u+w', altered]);
+    writeFileSync(path.join(altered, 'datasets', 'crade.csv'), 'tag,question,answer\n');
+    const refused = await jcb(['data', 'pull', 'jmed-llm'], { ...env, JCB_PACKS_DIR: mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-')), JCB_PACK_URL: gitMirror(altered) });
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/^jcb: The jmed-llm pack fetched from file:\S+ is not the one jcb scores: 1 of its 9 files are missing or altered \(datasets\/crade\.csv altered\)/m);
+
+    const handMade = mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-hand-'));
+    cpSync(altered, path.join(handMade, 'JMED-LLM'), { recursive: true });
+    const kept = await jcb(['data', 'pull', 'jmed-llm'], { ...env, JCB_PACKS_DIR: handMade });
+    expect(kept.code).toBe(1);
+    expect(kept.err).toMatch(/jcb did not fetch it, so it will not replace it/);
+    expect(readFileSync(path.join(handMade, 'JMED-LLM', 'datasets', 'crade.csv'), 'utf8')).toBe('tag,question,answer\n');
+  });
+
+  it('refuses an unknown pack in one line naming the packs', async () => {
+    const r = await jcb(['data', 'pull', 'jmed-lm'], { JCB_PACKS_DIR: mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-')) });
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toBe('jcb: Unknown pack "jmed-lm". Did you mean "jmed-llm"? Packs: igakuqa119, jmed-llm.');
   });
 });

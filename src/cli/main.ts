@@ -155,6 +155,14 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return print(`Added ${model.alias} (${model.provider}) to the model registry.`);
     }
     case 'data-pull': {
+      if (cmd.pack) {
+        const pack = await services.pullPack(cmd.pack, cmd.dir, (t) => process.stderr.write(t));
+        return print(
+          pack.fetched
+            ? `The ${cmd.pack.toLowerCase()} pack is in ${pack.dir}: all ${pack.files} files match its manifest.`
+            : `The ${cmd.pack.toLowerCase()} pack in ${pack.dir} is already whole (${pack.files} files match its manifest); nothing fetched.`,
+        );
+      }
       const pulled = await services.pullData(cmd.dir, (t) => process.stderr.write(t));
       return print(
         pulled.fetched

@@ -135,7 +135,9 @@ export function build(
       return { kind: 'models-add', alias, entry };
     }
     case 'data pull':
-      return { kind: 'data-pull', dir: values.dir };
+      return positionals[0]
+        ? { kind: 'data-pull', dir: values.dir, pack: positionals[0] }
+        : { kind: 'data-pull', dir: values.dir };
     case 'data check':
       return { kind: 'data-check', json };
     case 'doctor':

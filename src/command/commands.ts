@@ -269,10 +269,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'data pull',
-    summary: 'Fetch the release.',
-    positionals: [],
+    summary: 'Fetch the release, or a pack (jmed-llm, igakuqa119) at its pinned commit.',
+    positionals: [{ shown: '[<pack>]', optional: true, kind: 'text' }],
     options: [{ name: 'dir', value: 'D', description: 'Where to put it.' }],
-    examples: ['data pull'],
+    examples: ['data pull', 'data pull jmed-llm'],
     faces: 'terminal',
   },
   {

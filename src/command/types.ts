@@ -74,7 +74,8 @@ export type Command =
   | { kind: 'runs'; json: boolean }
   | { kind: 'show'; runId: string; json: boolean }
   | { kind: 'export'; runId: string; dir: string }
-  | { kind: 'data-pull'; dir?: string }
+  /** `data pull [<pack>]`: the release, or a pack by name. */
+  | { kind: 'data-pull'; dir?: string; pack?: string }
   | { kind: 'data-check'; json: boolean }
   /** `doctor`: where the release, store, model registry and Redis are, and whether each works. */
   | { kind: 'doctor'; json: boolean }
