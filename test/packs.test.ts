@@ -49,7 +49,8 @@ describe.skipIf(!PACKS)('JMED-LLM, scored as src/evaluator.py scores it', () => 
     const answers = [...OPTION_TASKS, ...LIST_TASKS].flatMap((name) =>
       rowsOf(name).map((r, i) => {
         const first = i === 0;
-        if (LIST_TASKS.includes(name)) return { q: r.question, a: first ? r.answer.replace(/,.*\]$/s, ']') : r.answer };
+        if (LIST_TASKS.includes(name))
+          return { q: r.question, a: first ? `[${r.answer.match(/'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"/)![0]}]` : r.answer };
         return { q: r.question, a: first ? 'わかりません' : r.answer };
       }),
     );

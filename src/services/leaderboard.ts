@@ -27,9 +27,9 @@ async function runsBoard(ctx: ServiceContext, shot: Shot): Promise<{ tasks: Task
   }
   const models = [...new Set([...latest.keys()].map((k) => k.split('\u0000')[0]))];
   const known = new Map(loadModels(ctx.env).map((m) => [m.alias, m]));
-  // The paper's 13 settings always; a declared task when it has a run or published results.
+  // The paper's 13 settings always; a declared task once it has a run (with its published results beside it).
   const ran = new Set([...latest.keys()].map((k) => k.split('\u0000')[1]));
-  const tasks = allTasks().filter((t) => TASKS.includes(t) || ran.has(t.id) || publishedOf(t).length);
+  const tasks = allTasks().filter((t) => TASKS.includes(t) || ran.has(t.id));
   const rows = await Promise.all(
     models.map(async (model): Promise<LeaderboardRow> => {
       const cells = tasks.map((t) => latest.get(`${model}\u0000${t.id}`));
