@@ -43,6 +43,7 @@ const USAGE: Record<string, [string, string | null]> = {
   ],
   judge: ['judge <run> [--judge MODEL]', 'judge <run> [--judge MODEL]'],
   tasks: ['tasks [--json]', 'tasks'],
+  'tasks check': ['tasks check <file>', null],
   models: ['models [<alias>] [--json]', 'models [<alias>]'],
   'models add': [
     'models add <alias> [--provider openai|openai-compatible] [--model NAME] [--base-url URL] [--api-key-env VAR]' +
@@ -56,7 +57,7 @@ const USAGE: Record<string, [string, string | null]> = {
   show: ['show <run> [--json]', null],
   export: ['export <run> [--dir D]', null],
   score: ['score [<file or generated/ tree>] [-o|--output PATH] [--json]', null],
-  'data pull': ['data pull [--dir D]', null],
+  'data pull': ['data pull [<pack>] [--dir D]', null],
   'data check': ['data check [--json]', null],
   doctor: ['doctor [--json]', null],
   worker: ['worker [--concurrency N]', null],
@@ -94,6 +95,7 @@ const EXAMPLES: Record<string, Command[]> = {
   ],
   judge: [{ kind: 'judge', runId: '20261129-020000-3f9a', judge: 'gpt-4o-live' }],
   tasks: [{ kind: 'tasks', json: false }],
+  'tasks check': [{ kind: 'tasks-check', file: 'my-tasks/discharge.yml' }],
   models: [
     { kind: 'models', json: false },
     { kind: 'models', json: false, alias: 'gpt-4o-live' },
@@ -121,7 +123,7 @@ const EXAMPLES: Record<string, Command[]> = {
     { kind: 'score', target: undefined, json: false },
     { kind: 'score', target: 'export-20261129-020000-3f9a/generated', json: false },
   ],
-  'data pull': [{ kind: 'data-pull' }],
+  'data pull': [{ kind: 'data-pull' }, { kind: 'data-pull', pack: 'jmed-llm' }],
   'data check': [{ kind: 'data-check', json: false }],
   doctor: [{ kind: 'doctor', json: false }],
   worker: [{ kind: 'worker', concurrency: 4 }],

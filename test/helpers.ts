@@ -53,6 +53,16 @@ export function releaseDir(): string | undefined {
   return dir || undefined;
 }
 
+/**
+ * The copies of the packs' files (JMED-LLM, IgakuQA119) for the pack tests: JCB_PACKS_DIR, as `.ci/run` sets it.
+ * Without it the pack tests are skipped, except in CI.
+ */
+export function packsDir(): string | undefined {
+  const dir = process.env.JCB_PACKS_DIR;
+  if (!dir && process.env.CI) throw new Error('CI must set JCB_PACKS_DIR: the pack tests may not be skipped.');
+  return dir || undefined;
+}
+
 /** The paper's Table 4 (one-shot, ×100) per model alias, in Table 4 order; null where it has no cell. */
 export const PAPER_TABLE_4: Record<string, (number | null)[]> = {
   'gpt-4o': [92.4, 44.1, 28.6, 33.7, 35.3, 38.7, 50.8, 41.2, 51.2, 76.8, 69.7, 80.0, 86.4],

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Release } from '../src/release/release.js';
+import { TASKS_BY_ID } from '../tasks/index.js';
 import { lead, majority, namesInText } from '../src/tasks/baselines.js';
 import { candidateList } from '../src/tasks/candidates.js';
 import { normalizeLabelText } from '../src/tasks/label-text.js';
@@ -34,7 +35,7 @@ describe('prompt helpers', () => {
   it("builds a prompt from the release's template for the shot", () => {
     const release = new Release(FIXTURE_RELEASE);
     const d = doc('0', 'region', '肺に結節', { text: '肺に結節', source: 'x.xml' });
-    expect(buildPrompt(release, 'CLU/RE_Ent', d, 'zero')).toBe('### 入力文: 肺に結節\n出力:\n');
+    expect(buildPrompt(release, TASKS_BY_ID.get('re-ent')!, d, 'zero')).toBe('### 入力文: 肺に結節\n出力:\n');
   });
 
   it('turns every stored `\\n` into a line break', () => {

@@ -59,7 +59,7 @@ export function runParent(r: RunResult, models: readonly { alias: string; label:
   const text = `${r.task.label} · ${r.model.alias} (${source(r)}) · ${r.shot}-shot · document ${r.document.id}: ${r.task.metric} ${pct(r.score)}`;
   return message(text, [
     section(
-      `*${r.task.label}* — ${r.task.title}\n*${r.model.label}* (\`${r.model.alias}\`, _${source(r)}_) · ${r.shot}-shot · document \`${r.document.id}\`\n*${r.task.metric} ${pct(r.score)}*`,
+      `*${r.task.label}* — ${r.task.title}${r.task.about ? ` _(${r.task.about})_` : ''}\n*${r.model.label}* (\`${r.model.alias}\`, _${source(r)}_) · ${r.shot}-shot · document \`${r.document.id}\`\n*${r.task.metric} ${pct(r.score)}*`,
     ),
     {
       type: 'actions',

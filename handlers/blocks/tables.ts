@@ -8,7 +8,10 @@ import { CRITERIA, type RatingsReport } from '../../src/ratings/ratings.js';
 
 export function boardTable(board: Leaderboard): string {
   const header = ['model', ...board.columns.map((c) => c.label)];
-  const rows = board.rows.map((r) => [r.label, ...r.cells.map((c, i) => showScore(c, r.coverage?.[i] ?? undefined))]);
+  const rows = board.rows.map((r) => [
+    r.provider === 'published' ? `${r.label} (published)` : r.label,
+    ...r.cells.map((c, i) => showScore(c, r.coverage?.[i] ?? undefined)),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join(' ')).join('\n');
 }
@@ -16,9 +19,12 @@ export function boardTable(board: Leaderboard): string {
 /** What the marks of a board mean; stored runs are listed as stored, not ranked, when some cells are partial. */
 function legend(board: Leaderboard): string {
   const marked = board.rows.some((r) => r.coverage?.some((c) => c !== null && !isFull(c)));
-  return marked
+  const published = board.rows.some((r) => r.provider === 'published')
+    ? ' _(published)_: results carried by task files, not reproduced by jcb.'
+    : '';
+  return (marked
     ? `${COVERAGE_LEGEND}. Marked cells are not comparable with full runs.`
-    : '`–`: no score for that setting.';
+    : '`–`: no score for that setting.') + published;
 }
 
 export function leaderboardMessage(board: Leaderboard): Message {

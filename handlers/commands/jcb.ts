@@ -40,8 +40,10 @@ export function jcbCommand(ctx: BotContext) {
         return {
           response_type: 'ephemeral',
           ...listMessage('Tasks', [
-            ['id', 'Table 4', 'metric'],
-            ...ctx.services.tasks().map((t) => [t.id, t.label, t.metric]),
+            ['id', 'label', 'metric', 'source'],
+            ...ctx.services
+              .tasks()
+              .map((t) => [t.id, t.label, t.metric, t.licence ? `${t.source}, ${t.licence}${t.nonCommercial ? ' (non-commercial)' : ''}` : t.source]),
           ]),
         };
       case 'models':

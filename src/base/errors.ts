@@ -26,5 +26,7 @@ export class UserError extends Error {
 export function userErrorText(err: UserError, face: 'terminal' | 'chat'): string {
   const detail = face === 'terminal' && err.terminal?.detail ? ` (${err.terminal.detail})` : '';
   const hint = (face === 'terminal' ? err.terminal?.hint : undefined) ?? err.hint;
-  return `${err.message.replace(/\.$/, '')}${detail}.${hint ? ` ${hint}` : ''}`;
+  // A message ending in a question ("Did you mean …?") keeps its mark and takes no full stop after it.
+  const ends = detail === '' && /[?!]$/.test(err.message) ? '' : '.';
+  return `${err.message.replace(/\.$/, '')}${detail}${ends}${hint ? ` ${hint}` : ''}`;
 }

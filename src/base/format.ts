@@ -53,6 +53,9 @@ export const metricLabel = (key: string) => LABELS[key.replace(/^_+/, '')] ?? ke
  * "precision 50.0 · recall 25.0 · F1 33.3", scores ×100 with one decimal, counts (`total_*`) as they are.
  * `bold` marks the numbers (Slack: `*…*`). JSON, `score` and exports keep the release's values and keys.
  */
+/** Keys that hold counts, shown as they are: the release's `total_*`, an exam's points (task files). */
+const COUNTS = /^total_|^points$|^points-possible$/;
+
 export function metricsText(
   m: Record<string, number | Record<string, number>>,
   bold = (s: string) => s,
@@ -61,7 +64,7 @@ export function metricsText(
   return Object.entries(m)
     .map(([k, v]) =>
       typeof v === 'number'
-        ? `${prefix}${metricLabel(k)} ${bold(k.startsWith('total_') ? String(v) : pct(v))}`
+        ? `${prefix}${metricLabel(k)} ${bold(COUNTS.test(k) ? String(v) : pct(v))}`
         : metricsText(v, bold, `${prefix}${metricLabel(k)} `),
     )
     .join(' · ');

@@ -13,6 +13,8 @@ import { storeLocation } from '../store/store.js';
 import { interruptedLine, resumeCommand } from './interrupted.js';
 import { writeOutput } from './output.js';
 import { evalTable } from './output-tables.js';
+import { findTask } from '../evaluation/documents.js';
+import { aboutTask } from '../tasks/task-file/about.js';
 import { progressPrinter } from './progress.js';
 import { renderEval } from './render.js';
 import { renderEstimate } from './render-request.js';
@@ -77,9 +79,27 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
       return;
     }
     if (cmd.logSamples) writeFileSync(cmd.logSamples, sampleLines(await services.runDocuments(result.run.id)));
-    if (cmd.output) writeOutput(cmd.output, evalTable(result, cmd.shot));
+    // Declared tasks carry their source and licence with every output: a column in files, a line in text.
+    const about = result.outcomes.map((o) => aboutTask(findTask(o.task)));
+    if (cmd.output) {
+      const tabular = evalTable(result, cmd.shot);
+      const declared = about.some((a) => a !== undefined);
+      writeOutput(
+        cmd.output,
+        declared
+          ? {
+              ...tabular,
+              header: [...tabular.header, 'source and licence'],
+              rows: tabular.rows.map((r, i) => [...r, about[i] ?? 'built-in']),
+            }
+          : tabular,
+      );
+    }
     if (cmd.json) printJson(result);
-    else print(renderEval(result, await services.storeLocation()));
+    else {
+      const notes = result.outcomes.flatMap((o, i) => (about[i] ? [`${o.task}: ${about[i]}`] : []));
+      print([renderEval(result, await services.storeLocation()), ...notes].join('\n'));
+    }
     if (everyDocumentFailed(result.outcomes)) {
       const [first] = (await services.show(result.run.id)).failures;
       throw new UserError(

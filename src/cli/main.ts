@@ -16,12 +16,13 @@ import { renderAudit } from '../privacy/audit-table.js';
 import { evalCommand } from './eval-command.js';
 import { askCommand, phiCommand } from './free-text.js';
 import { NoReleaseError } from '../release/data-dir.js';
-import { TASKS } from '../../tasks/index.js';
+import { allTasks } from '../../tasks/index.js';
 import { writeOutput } from './output.js';
 import { boardTable, comparisonTable, scoreTable } from './output-tables.js';
 import { preparePaths, type PreparedPaths } from '../base/paths.js';
 import { pathArguments } from '../command/paths.js';
-import { renderDataCheck, renderDoctor, runJson } from './render-more.js';
+import { renderDataCheck, renderDoctor, renderTasks, runJson } from './render-more.js';
+import { problemLine } from '../tasks/task-file/load.js';
 import {
   renderLeaderboard,
   renderRun,
@@ -52,14 +53,20 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return print(packageVersion());
     case 'tasks': {
       const tasks = services.tasks();
-      return cmd.json
-        ? printJson(tasks)
-        : print(
-            table(
-              ['id', 'Table 4', 'metric', 'title'],
-              tasks.map((t) => [t.id, t.label, t.metric, t.title]),
-            ),
-          );
+      const problems = services.taskFileProblems();
+      if (cmd.json) {
+        for (const p of problems) process.stderr.write(`${problemLine(p)}\n`);
+        return printJson(tasks);
+      }
+      print(renderTasks(tasks, problems.map((p) => problemLine(p))));
+      return;
+    }
+    case 'tasks-check': {
+      const checked = services.checkTaskFile(cmd.file);
+      if (!checked.problems.length) return print(`${cmd.file}: ${checked.id}, ${checked.documents} documents: no problems.`);
+      print(checked.problems.map((p) => problemLine(p)).join('\n'));
+      process.exitCode = 1;
+      return;
     }
     case 'models': {
       if (cmd.alias) {
@@ -81,7 +88,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(result) : print(renderRun(result));
     }
     case 'score': {
-      const order = (id: string) => TASKS.findIndex((t) => t.id === id);
+      const order = (id: string) => allTasks().findIndex((t) => t.id === id);
       const rows = (await services.score(cmd.target)).sort((a, b) => order(a.task) - order(b.task));
       const json = rows.map(({ task, model, file, n, score, metrics }) => ({ task, model, file, n, score, metrics }));
       if (cmd.output) writeOutput(cmd.output, scoreTable(rows, json, cmd.target));
@@ -137,6 +144,14 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return print(`Added ${model.alias} (${model.provider}) to the model registry.`);
     }
     case 'data-pull': {
+      if (cmd.pack) {
+        const pack = await services.pullPack(cmd.pack, cmd.dir, gitProgress);
+        return print(
+          pack.fetched
+            ? `The ${cmd.pack.toLowerCase()} pack is in ${pack.dir}: all ${pack.files} files match its manifest.`
+            : `The ${cmd.pack.toLowerCase()} pack in ${pack.dir} is already whole (${pack.files} files match its manifest); nothing fetched.`,
+        );
+      }
       const pulled = await services.pullData(cmd.dir, gitProgress);
       return print(
         pulled.fetched

@@ -3,7 +3,7 @@ import type { DataCheck } from '../evaluation/release-check.js';
 import type { DoctorItem } from '../services/doctor.js';
 import type { Run } from '../store/store.js';
 import { renderCheck } from './render.js';
-import { terminalWidth, wrap } from '../base/table.js';
+import { table, terminalWidth, wrap } from '../base/table.js';
 
 export function renderDataCheck(c: DataCheck): string {
   const files = `${c.root}: ${c.files.files} files in the manifest, ${c.files.missing.length} missing, ${c.files.altered.length} altered`;
@@ -35,3 +35,20 @@ export function plainRun(run: Run) {
 
 /** A summary or progress report whose run is shown as JSON values (`runs`, `show`, `status` --json). */
 export const runJson = <T extends { run: Run }>(r: T) => ({ ...r, run: plainRun(r.run) });
+
+/** `jcb tasks`: one row a task with its source and licence; the task files left out, one line each, below. */
+export function renderTasks(
+  tasks: readonly { id: string; label: string; metric: string; title: string; source: string; licence: string | null; nonCommercial: boolean }[],
+  problems: readonly string[],
+): string {
+  const rows = tasks.map((t) => [
+    t.id,
+    t.label,
+    t.metric,
+    t.title,
+    t.source,
+    t.licence ? `${t.licence}${t.nonCommercial ? ' (non-commercial)' : ''}` : '',
+  ]);
+  const body = table(['id', 'label', 'metric', 'title', 'source', 'licence'], rows);
+  return problems.length ? `${body}\n\nLeft out (fix, then \`jcb tasks check <file>\`):\n${problems.join('\n')}` : body;
+}

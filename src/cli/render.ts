@@ -35,6 +35,7 @@ export function renderRun(r: RunResult): string {
   const source = r.model.provider === 'replay' ? 'replay of the released generation' : r.model.provider;
   return [
     `${r.task.label} · ${r.model.alias} (${source}) · ${r.shot}-shot · document ${r.document.id}`,
+    ...(r.task.about ? [`Task: ${r.task.about}`] : []),
     section('Document', shorten(r.document.text, 600)),
     section('Gold', r.gold),
     ...(r.thinking ? [section('Thinking (not scored)', shorten(r.thinking, 600))] : []),
@@ -224,16 +225,21 @@ export function renderRunsLeaderboard(runs: Leaderboard, paper: Leaderboard | un
   const ranked = [...runs.rows].sort((a, b) => fullMean(b) - fullMean(a));
   const rows = [
     ...ranked.map((r) => [
-      `${r.label} (${r.provider})`,
-      'runs',
+      r.provider === 'published' ? r.label : `${r.label} (${r.provider})`,
+      r.provider === 'published' ? 'published' : 'runs',
       ...r.cells.map((c, i) => showScore(c, coverage(r, i))),
     ]),
-    ...(paper?.rows ?? []).map((r) => [r.label, 'paper', ...r.cells.map((c) => (c === null ? '–' : pct(c)))]),
+    ...(paper?.rows ?? []).map((r) => [
+      r.label,
+      'paper',
+      ...runs.columns.map((_, i) => (r.cells[i] === null || r.cells[i] === undefined ? '–' : pct(r.cells[i]!))),
+    ]),
   ];
+  const published = runs.rows.filter((r) => r.provider === 'published').map((r) => `${r.label}: ${r.published}`);
   const header = `J-ClinicalBench, ${runs.shot}-shot, ×100: stored runs (latest finished run per model and setting), ranked by the mean of their full cells (unmarked), beside the paper's models`;
   const marked = runs.rows.some((r) => r.cells.some((_, i) => coverage(r, i) && !isFull(coverage(r, i)!)));
   return runs.rows.length
-    ? `${header}\n\n${table(['model', 'source', ...runs.columns.map((c) => c.label)], rows)}${marked ? `\n\n${COVERAGE_LEGEND}; marked cells are not ranked.` : ''}`
+    ? `${header}\n\n${table(['model', 'source', ...runs.columns.map((c) => c.label)], rows)}${marked ? `\n\n${COVERAGE_LEGEND}; marked cells are not ranked.` : ''}${published.length ? `\n\npublished: results carried by task files, not reproduced by jcb (${published.join('; ')})` : ''}`
     : `No finished ${runs.shot}-shot runs stored yet: start one with jcb eval <task|all> <model>.${paper ? `\n\n${renderLeaderboard(paper)}` : ''}`;
 }
 

@@ -71,6 +71,9 @@ export function build(
   switch (name) {
     case 'tasks':
       return { kind: 'tasks', json };
+    case 'tasks check':
+      if (!positionals[0]) throw needs('a task file');
+      return { kind: 'tasks-check', file: positionals[0] };
     case 'models':
       return positionals[0] ? { kind: 'models', json, alias: positionals[0] } : { kind: 'models', json };
     case 'run': {
@@ -168,7 +171,9 @@ export function build(
       return { kind: 'models-add', alias, entry };
     }
     case 'data pull':
-      return { kind: 'data-pull', dir: values.dir };
+      return positionals[0]
+        ? { kind: 'data-pull', dir: values.dir, pack: positionals[0] }
+        : { kind: 'data-pull', dir: values.dir };
     case 'data check':
       return { kind: 'data-check', json };
     case 'doctor':

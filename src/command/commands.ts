@@ -208,11 +208,19 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'tasks',
-    summary: 'The tasks and their Table 4 labels.',
+    summary: 'The tasks (the paper’s settings and declared task files) with their labels, metrics and sources.',
     positionals: [],
     options: [JSON_FLAG],
     examples: ['tasks'],
     faces: 'both',
+  },
+  {
+    name: 'tasks check',
+    summary: 'Check task files (YAML) and report every problem, one line each; runs nothing.',
+    positionals: [{ shown: '<file>', kind: 'text' }],
+    options: [],
+    examples: ['tasks check my-tasks/discharge.yml'],
+    faces: 'terminal',
   },
   {
     name: 'models',
@@ -306,10 +314,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'data pull',
-    summary: 'Fetch the release.',
-    positionals: [],
+    summary: 'Fetch the release, or a pack (jmed-llm, igakuqa119) at its pinned commit.',
+    positionals: [{ shown: '[<pack>]', optional: true, kind: 'text' }],
     options: [{ name: 'dir', value: 'D', path: 'folder', description: 'Where to put it.' }],
-    examples: ['data pull'],
+    examples: ['data pull', 'data pull jmed-llm'],
     faces: 'terminal',
   },
   {

@@ -41,7 +41,7 @@ export function terminalWords(argv: readonly string[]): string[] {
   );
 }
 
-const SUBCOMMANDS: Record<string, string[]> = { data: ['pull', 'check'], models: ['add'] };
+const SUBCOMMANDS: Record<string, string[]> = { data: ['pull', 'check'], models: ['add'], tasks: ['check'] };
 const firstWords = (face?: HelpFace) => [
   ...new Set(COMMANDS.filter((c) => !face || offeredOn(c.faces, face)).map((c) => c.name.split(' ')[0])),
 ];

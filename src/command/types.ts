@@ -7,6 +7,8 @@ export type Command =
   /** `--version`: package.json's version. */
   | { kind: 'version' }
   | { kind: 'tasks'; json: boolean }
+  /** `tasks check FILE`: every problem of that task file, nothing run. */
+  | { kind: 'tasks-check'; file: string }
   /** `models [<alias>]`: the registry; with an alias, that one model's exact request. */
   | { kind: 'models'; json: boolean; alias?: string }
   | { kind: 'models-add'; alias: string; entry: Record<string, unknown> }
@@ -72,7 +74,8 @@ export type Command =
   | { kind: 'runs'; json: boolean }
   | { kind: 'show'; runId: string; json: boolean }
   | { kind: 'export'; runId: string; dir: string }
-  | { kind: 'data-pull'; dir?: string }
+  /** `data pull [<pack>]`: the release, or a pack by name. */
+  | { kind: 'data-pull'; dir?: string; pack?: string }
   | { kind: 'data-check'; json: boolean }
   /** `doctor`: where the release, store, model registry and Redis are, and whether each works. */
   | { kind: 'doctor'; json: boolean }

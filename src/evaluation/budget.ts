@@ -25,7 +25,7 @@ export async function dryRun(
   const items = function* () {
     for (const it of todo)
       yield {
-        prompt: buildPrompt(deps.release, it.task.folder, it.doc, deps.shot),
+        prompt: buildPrompt(deps.release, it.task, it.doc, deps.shot),
         gold: it.task.showGold(it.doc.gold),
       };
   };

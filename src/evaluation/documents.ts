@@ -1,20 +1,28 @@
 // Finding tasks and documents by what people type, with messages that say what would be right.
 import { UserError } from '../base/errors.js';
 import type { Task } from '../tasks/types.js';
-import { TASKS, TASKS_BY_ID } from '../../tasks/index.js';
+import { allTasks, taskFileProblems } from '../../tasks/index.js';
+import { problemLine } from '../tasks/task-file/load.js';
 import { normalizeId } from '../tasks/prompt.js';
 import { cutEcho, normalizeToken, unknownName } from '../base/suggest.js';
 
 /**
  * A task by its id or its Table 4 label (`dc-tnm`, `DC-TMN`, `NER-Med`), case-insensitive, read after NFKC.
- * @throws UserError `Unknown task "x". Did you mean "y"?` listing the ids.
+ * Declared tasks (task files) are found by their id and label too.
+ * @throws UserError `Unknown task "x". Did you mean "y"?` listing the ids; a task file's first problem for its id.
  */
 export function findTask(id: string): Task {
   const typed = normalizeToken(id).toLowerCase();
-  const task = TASKS_BY_ID.get(typed as Task['id']) ?? TASKS.find((t) => t.label.toLowerCase() === typed);
+  const tasks = allTasks();
+  const task = tasks.find((t) => t.id === typed) ?? tasks.find((t) => t.label.toLowerCase() === typed);
   if (!task) {
-    const names = TASKS.flatMap((t) => [t.id, t.label]);
-    throw unknownName('task', id, names, `Tasks: ${TASKS.map((t) => t.id).join(', ')}.`);
+    const broken = taskFileProblems().find((p) => p.id === typed);
+    if (broken)
+      throw new UserError(`The task file of ${typed} has a problem: ${problemLine(broken, 'chat')}`, undefined, {
+        hint: '`jcb tasks check <file>` lists every problem.',
+      });
+    const names = tasks.flatMap((t) => [t.id, t.label]);
+    throw unknownName('task', id, names, `Tasks: ${tasks.map((t) => t.id).join(', ')}.`);
   }
   return task;
 }

@@ -181,7 +181,7 @@ export async function processItems(
 
   const process1 = async (item: Item) => {
     const { task, doc } = item;
-    const prompt = buildPrompt(release, task.folder, doc, opts.shot);
+    const prompt = buildPrompt(release, task, doc, opts.shot);
     const base = { run_id: run.id, task: task.id, doc_id: doc.id, doc_index: item.index, prompt_hash: sha256(prompt) };
     let row: RunDocument;
     try {

@@ -1,7 +1,7 @@
 // Scoring a released-format generation file: each row against the gold stored beside it.
 import type { Row } from '../release/files.js';
 import type { DocScore, Metrics, Parsed, ScoringContext, Task } from '../tasks/types.js';
-import { TASKS } from '../../tasks/index.js';
+import { allTasks } from '../../tasks/index.js';
 
 export interface ScoredRows {
   n: number;
@@ -14,7 +14,7 @@ export interface ScoredRows {
 
 /** The task a generated/ folder belongs to: `CLR/MR`, or an ablation of it such as `CLR/MR_no_options`. */
 export function taskOfFolder(folder: string): Task | undefined {
-  return TASKS.find((t) => folder === t.folder || folder.startsWith(`${t.folder}_`));
+  return allTasks().find((t) => folder === t.folder || folder.startsWith(`${t.folder}_`));
 }
 
 export async function scoreRows(task: Task, rows: readonly Row[], ctx: ScoringContext): Promise<ScoredRows> {

@@ -7,7 +7,10 @@ import type { Shot } from '../tasks/types.js';
 export interface LeaderboardRow {
   model: string;
   label: string;
-  provider: Provider;
+  /** `published`: a task file's reference results, not reproduced by jcb. */
+  provider: Provider | 'published';
+  /** For published rows: where the numbers were published. */
+  published?: string;
   /** One cell per task, in `columns` order; null where there is no score. */
   cells: (number | null)[];
   /** For stored runs: the run each cell comes from. */

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { TASKS } from '../../tasks/index.js';
+import { allTasks } from '../../tasks/index.js';
 import type { Leaderboard } from './board.js';
 
 /** `bars`: grouped bars with 95 % bootstrap intervals; `heatmap`: models × settings, the value in each cell. */
@@ -16,7 +16,7 @@ const JAPANESE_FONTS = [
   '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
 ];
 const FONT = 'IPAGothic, Noto Sans CJK JP, DejaVu Sans, sans-serif';
-const METRIC_SHORT = { accuracy: 'Acc', F1: 'F1', 'ROUGE-L': 'R-L' } as const;
+const METRIC_SHORT: Record<string, string> = { accuracy: 'Acc', F1: 'F1', 'ROUGE-L': 'R-L' };
 
 interface Cell {
   model: string;
@@ -30,8 +30,8 @@ interface Cell {
 /** One row per (model, setting), values ×100; the setting named with its metric ("MR · F1"). */
 function cells(board: Leaderboard): { data: Cell[]; settings: string[]; models: string[] } {
   const settings = board.columns.map((c) => {
-    const task = TASKS.find((t) => t.id === c.id);
-    return task ? `${c.label} · ${METRIC_SHORT[task.metric]}` : c.label;
+    const task = allTasks().find((t) => t.id === c.id);
+    return task ? `${c.label} · ${METRIC_SHORT[task.metric] ?? task.metric}` : c.label;
   });
   const data = board.rows.flatMap((r) =>
     board.columns.map((_, i) => {

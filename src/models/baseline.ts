@@ -7,7 +7,8 @@ import type { ModelConfig } from './registry.js';
 export function createBaselineProvider(config: ModelConfig, release: () => Release): ModelProvider {
   const pools = new Map<Task, Document<unknown>[]>();
   const poolOf = (task: Task) => {
-    if (!pools.has(task)) pools.set(task, task.loadDocuments(release()) as Document<unknown>[]);
+    // A declared task (task file) reads its own files: the release is not needed for it.
+    if (!pools.has(task)) pools.set(task, task.loadDocuments(task.origin ? (undefined as never) : release()) as Document<unknown>[]);
     return pools.get(task)!;
   };
   return {

@@ -26,6 +26,12 @@ export class ReplayModel implements ModelProvider {
 
   /** The released file for this model, task and shot (`one_shot.json`; variants such as `one_shot4096` are ablations). */
   file(task: Task, shot: Shot): GenerationFile | undefined {
+    if (task.generationFile) {
+      const declared = task.generationFile(this.config.release, shot);
+      return declared
+        ? { folder: task.folder, modelDir: this.config.release, name: `${shot}_shot`, shot, path: declared, resultsPath: undefined }
+        : undefined;
+    }
     return this.release
       .generationFiles()
       .find((f) => f.folder === task.folder && f.modelDir === this.config.release && f.name === `${shot}_shot`);

@@ -10,7 +10,7 @@ import { planDocuments } from '../evaluation/plan.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
 import type { Run, Store } from '../store/store.js';
-import type { ScoringContext, Shot } from '../tasks/types.js';
+import type { ScoringContext, Shot, Task } from '../tasks/types.js';
 import { queuedSpendUsd } from '../evaluation/budget.js';
 import { mismatch } from './assumptions.js';
 import { removeWaitingJobs, type ChunkJob } from './eval-queue.js';
@@ -23,7 +23,7 @@ export interface WorkerDeps {
   queue: Queue.Queue<ChunkJob>;
   store: () => Promise<Store>;
   providerFor: (alias: string) => ModelProvider;
-  release: () => Release;
+  release: (tasks?: readonly Task[]) => Release;
   scoring: ScoringContext;
   log?: (message: string) => void;
   /** Who this worker is in a declined job (host and process id). */
@@ -54,7 +54,7 @@ async function whyNot(job: ChunkJob, run: Run, deps: WorkerDeps, store: Store): 
   if (reason) return reason;
   try {
     const task = findTask(job.task);
-    const found = planDocuments({ tasks: [task], shot: run.shot as Shot }, deps.providerFor(run.model), deps.release());
+    const found = planDocuments({ tasks: [task], shot: run.shot as Shot }, deps.providerFor(run.model), deps.release([task]));
     const ids = new Set(found.map((it) => it.doc.id));
     const missing = job.docIds.filter((id) => !ids.has(id)).length;
     return missing ? `this worker's release lacks ${missing} of the job's ${job.docIds.length} documents` : undefined;
@@ -110,7 +110,7 @@ export async function processJob(
   const task = findTask(job.task);
   const provider = deps.providerFor(run.model);
   const wanted = new Set(job.docIds);
-  const items = planDocuments({ tasks: [task], shot: run.shot as Shot }, provider, deps.release()).filter((it) =>
+  const items = planDocuments({ tasks: [task], shot: run.shot as Shot }, provider, deps.release([task])).filter((it) =>
     wanted.has(it.doc.id),
   );
   // --max-cost of a queued run: what its calls cost since it was set, read from the store by every worker.
@@ -120,7 +120,7 @@ export async function processJob(
   const engine: EngineDeps = {
     store,
     provider,
-    release: deps.release(),
+    release: deps.release([task]),
     scoring: deps.scoring,
     signal: stopping.signal,
     onNotice: (line) => deps.log?.(`run ${run.id}: ${line}`),

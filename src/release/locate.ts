@@ -22,3 +22,11 @@ export function releaseLocation(env: NodeJS.ProcessEnv = process.env): { dir: st
 export function defaultStoreFile(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(jcbHome(env), 'jcb.sqlite');
 }
+
+/**
+ * A pulled pack's folder (`JMED-LLM`, `IgakuQA119`): under JCB_PACKS_DIR when set (the tests point it at
+ * copies), else `<jcbHome>/packs/<folder>` (where `data pull <pack>` puts it).
+ */
+export function packLocation(folder: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(env.JCB_PACKS_DIR ? path.resolve(env.JCB_PACKS_DIR) : path.join(jcbHome(env), 'packs'), folder);
+}

@@ -42,11 +42,11 @@ function git(args: string[], progress: (text: string) => void, onChild: (child: 
   });
 }
 
-function fetchFailure(url: string, reason: string): UserError {
+function fetchFailure(url: string, reason: string, hint: string): UserError {
   const offline = /resolve host|unable to access|network|connect|timed out/i.test(reason);
   return new UserError(
     `Could not fetch ${url}${offline ? ': the machine seems to be offline' : ''} (git: ${reason || 'no reason given'}).`,
-    'Check JCB_RELEASE_URL, or copy the release from a machine that has it and set JCB_DATA_DIR to that folder.',
+    hint,
   );
 }
 
@@ -64,28 +64,70 @@ export async function pullRelease(
   env: NodeJS.ProcessEnv = process.env,
   progress: (text: string) => void = () => {},
 ): Promise<PullResult> {
-  const target = dir ? path.resolve(dir) : releaseLocation(env).dir;
   const manifest = loadManifest(env);
+  return pullRepository(
+    {
+      what: 'the release',
+      target: dir ? path.resolve(dir) : releaseLocation(env).dir,
+      url: env.JCB_RELEASE_URL || `${RELEASE_REPOSITORY}.git`,
+      ref: env.JCB_RELEASE_REF || PINNED_COMMIT,
+      pinned: !env.JCB_RELEASE_REF,
+      files: manifest.files.length,
+      problem: (root, hash) => describeProblems(verifyRelease(root, manifest, hash)),
+      isOurs: (root) => existsSync(path.join(root, 'data')) || existsSync(path.join(root, 'results')),
+      again: 'jcb data pull',
+      urlHint: 'Point JCB_RELEASE_URL (and JCB_RELEASE_REF) at a copy of the published release.',
+      offlineHint: 'Check JCB_RELEASE_URL, or copy the release from a machine that has it and set JCB_DATA_DIR to that folder.',
+      download: `download ${RELEASE_REPOSITORY} as a zip, unpack it and set JCB_DATA_DIR to it`,
+    },
+    progress,
+  );
+}
+
+/** What to fetch, where, and how to tell that what arrived is whole. */
+export interface RepositoryPull {
+  /** `the release`, `the jmed-llm pack`: in messages. */
+  what: string;
+  target: string;
+  url: string;
+  ref: string;
+  /** The ref is jcb's pinned commit (not one the user chose): a mirror without it is fetched at its HEAD. */
+  pinned: boolean;
+  files: number;
+  /** One line naming the files missing or altered under `root`, or undefined when whole. */
+  problem(root: string, hash: boolean): string | undefined;
+  /** Whether a non-empty `root` holds this kind of data at all (else it is someone else's folder). */
+  isOurs(root: string): boolean;
+  /** The command that fetches again, for messages. */
+  again: string;
+  urlHint: string;
+  offlineHint: string;
+  /** What to do without git. */
+  download: string;
+}
+
+/**
+ * Fetches `spec.url` at `spec.ref` with git into a hidden folder beside `spec.target`, checks it (sizes and
+ * SHA-256) and only then renames it into place. A whole copy already there is kept; a partial one is replaced
+ * only if jcb fetched it. Errors: UserError when git is missing, the fetch fails, or the files do not match.
+ */
+export async function pullRepository(spec: RepositoryPull, progress: (text: string) => void): Promise<PullResult> {
+  const { target } = spec;
   const present = existsSync(target) && readdirSync(target).length > 0;
   if (present) {
-    if (!existsSync(path.join(target, 'data')) && !existsSync(path.join(target, 'results')))
-      throw new UserError(`${target} exists and is not empty.`, 'Choose another folder with --dir.');
-    if (!describeProblems(verifyRelease(target, manifest, true)))
-      return { dir: target, files: manifest.files.length, fetched: false };
+    if (!spec.isOurs(target)) throw new UserError(`${target} exists and is not empty.`, 'Choose another folder with --dir.');
+    if (!spec.problem(target, true)) return { dir: target, files: spec.files, fetched: false };
     // Only a folder jcb fetched itself is ever replaced: a hand-made copy is someone's data.
     if (!existsSync(path.join(target, PULLED_MARKER)))
       throw new UserError(
-        `${target} holds a release that is not whole, and jcb did not fetch it, so it will not replace it.`,
-        'Move that folder away (or repair it from the published release), then run `jcb data pull` again.',
+        `${target} holds ${spec.what} but not whole, and jcb did not fetch it, so it will not replace it.`,
+        `Move that folder away (or repair it from the published copy), then run \`${spec.again}\` again.`,
       );
   }
   if (spawnSync('git', ['--version']).error) {
-    throw new UserError(
-      'git is not installed, and jcb fetches the release with it.',
-      `Install git, or download ${RELEASE_REPOSITORY} as a zip, unpack it and set JCB_DATA_DIR to it.`,
-    );
+    throw new UserError(`git is not installed, and jcb fetches ${spec.what} with it.`, `Install git, or ${spec.download}.`);
   }
-  const url = env.JCB_RELEASE_URL || `${RELEASE_REPOSITORY}.git`;
+  const { url } = spec;
   const parent = path.dirname(target);
   const base = path.basename(target);
   mkdirSync(parent, { recursive: true });
@@ -110,24 +152,16 @@ export async function pullRelease(
   try {
     const run = (args: string[]) => git(['-C', tmp, ...args], progress, (c) => (current = c));
     await run(['init', '-q']);
-    const ref = env.JCB_RELEASE_REF || PINNED_COMMIT;
-    let fetched = await run(['fetch', '--depth', '1', '--progress', url, ref]);
-    if (
-      fetched.code !== 0 &&
-      !env.JCB_RELEASE_REF &&
-      !/repository|unable to access|resolve|connect/i.test(fetched.last)
-    )
+    let fetched = await run(['fetch', '--depth', '1', '--progress', url, spec.ref]);
+    if (fetched.code !== 0 && spec.pinned && !/repository|unable to access|resolve|connect/i.test(fetched.last))
       fetched = await run(['fetch', '--depth', '1', '--progress', url, 'HEAD']); // a mirror without the pinned commit
-    if (fetched.code !== 0) throw fetchFailure(url, fetched.last);
+    if (fetched.code !== 0) throw fetchFailure(url, fetched.last, spec.offlineHint);
     const checkout = await run(['checkout', '-q', 'FETCH_HEAD']);
-    if (checkout.code !== 0) throw new UserError(`Could not check out the release (git: ${checkout.last}).`);
+    if (checkout.code !== 0) throw new UserError(`Could not check out ${spec.what} (git: ${checkout.last}).`);
     rmSync(path.join(tmp, '.git'), { recursive: true, force: true });
-    const problem = describeProblems(verifyRelease(tmp, manifest, true));
+    const problem = spec.problem(tmp, true);
     if (problem)
-      throw new UserError(
-        `The release fetched from ${url} is not the one jcb scores: ${problem}.`,
-        'Point JCB_RELEASE_URL (and JCB_RELEASE_REF) at a copy of the published release.',
-      );
+      throw new UserError(`${capitalized(spec.what)} fetched from ${url} is not the one jcb scores: ${problem}.`, spec.urlHint);
     writeFileSync(path.join(tmp, PULLED_MARKER), `${url}\n`);
     if (present) {
       const old = `${tmp}-old`;
@@ -135,10 +169,12 @@ export async function pullRelease(
       renameSync(tmp, target);
       rmSync(old, { recursive: true, force: true });
     } else renameSync(tmp, target);
-    return { dir: target, files: manifest.files.length, fetched: true };
+    return { dir: target, files: spec.files, fetched: true };
   } finally {
     process.off('SIGINT', abandon);
     process.off('SIGTERM', abandon);
     rmSync(tmp, { recursive: true, force: true });
   }
 }
+
+const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

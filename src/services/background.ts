@@ -57,7 +57,7 @@ export async function enqueue(
   const model = findModel(cmd.model, ctx.env);
   const provider = ctx.providerOf(model);
   if (cmd.maxCost !== undefined) budgetPrices(model);
-  const plan = planDocuments({ tasks, shot: cmd.shot, limit: cmd.limit }, provider, ctx.release());
+  const plan = planDocuments({ tasks, shot: cmd.shot, limit: cmd.limit }, provider, ctx.release(tasks));
   if (plan.length === 0)
     throw new UserError(`${model.alias} has nothing to evaluate for ${cmd.task} (${cmd.shot}-shot).`);
   const q = await ctx.queue();

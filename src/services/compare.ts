@@ -3,7 +3,7 @@ import { pairedBootstrap, type PairedComparison } from '../metrics/bootstrap.js'
 import { findModel } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
 import type { DocScore, Parsed, Shot, Task } from '../tasks/types.js';
-import { TASKS } from '../../tasks/index.js';
+import { allTasks } from '../../tasks/index.js';
 import { tasksOf, type ServiceContext } from './context.js';
 
 /** One setting of `compare`: null where the two models share no document. */
@@ -53,7 +53,7 @@ export function compareServices(ctx: ServiceContext) {
      * paired-bootstrap interval, and whether it is significant (the interval excludes 0).
      */
     async compare(a: string, b: string, task?: string, shot: Shot = 'one'): Promise<ModelComparison[]> {
-      const tasks = task ? tasksOf(task) : [...TASKS];
+      const tasks = task ? tasksOf(task) : [...allTasks()];
       const out: ModelComparison[] = [];
       for (const t of tasks) {
         const [sa, sb] = await Promise.all([documentScores(ctx, a, t, shot), documentScores(ctx, b, t, shot)]);

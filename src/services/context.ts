@@ -10,9 +10,10 @@ import { openEvalQueue, openScheduleQueue, type ChunkJob } from '../queue/eval-q
 import type { Detector } from '../privacy/detect.js';
 import { configuredDetector } from '../privacy/facility-list.js';
 import { Release } from '../release/release.js';
+import { releaseLocation } from '../release/locate.js';
 import { Store, type Run } from '../store/store.js';
 import type { ScoringContext, Task } from '../tasks/types.js';
-import { TASKS } from '../../tasks/index.js';
+import { TASKS, useTaskFiles } from '../../tasks/index.js';
 
 export interface ServicesOptions {
   env?: NodeJS.ProcessEnv;
@@ -28,7 +29,11 @@ export interface ServiceContext {
   env: NodeJS.ProcessEnv;
   /** Uniform in [0, 1): which random document or output is picked (tests fix it). */
   random: () => number;
-  release(): Release;
+  /**
+   * The release (checked whole; UserError without one). With `tasks` that are all declared (task files), which
+   * read their own files, the release is not needed: an unchecked handle is returned instead.
+   */
+  release(tasks?: readonly Task[]): Release;
   /** Whether JCB_DATA_DIR (or the default) holds a readable release. */
   hasRelease(): boolean;
   tokenizer(): RougeTokenizer;
@@ -52,6 +57,7 @@ export interface ServiceContext {
 
 export function createContext(options: ServicesOptions = {}): ServiceContext {
   const env = options.env ?? process.env;
+  useTaskFiles(env);
   let release: Release | undefined;
   let tokenizer = options.tokenizer;
   let store: Promise<Store> | undefined;
@@ -64,7 +70,8 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
   return {
     env,
     random: options.random ?? Math.random,
-    release: getRelease,
+    release: (tasks) =>
+      tasks?.length && tasks.every((t) => t.origin) ? new Release(releaseLocation(env).dir) : getRelease(),
     hasRelease() {
       try {
         getRelease();

@@ -3,6 +3,7 @@ import { doctor } from './doctor.js';
 import { checkData } from '../evaluation/release-check.js';
 import { releaseLocation } from '../release/locate.js';
 import { pullRelease } from '../release/pull.js';
+import { pullPack } from '../release/packs.js';
 import type { ServiceContext } from './context.js';
 
 export function dataServices(ctx: ServiceContext) {
@@ -12,6 +13,9 @@ export function dataServices(ctx: ServiceContext) {
 
     /** Fetches the release (see release/pull.ts), passing git's progress to `progress`. */
     pullData: (dir?: string, progress?: (text: string) => void) => pullRelease(dir, ctx.env, progress),
+
+    /** Fetches a pack (`jmed-llm`, `igakuqa119`) at its pinned commit (see release/packs.ts). */
+    pullPack: (name: string, dir?: string, progress?: (text: string) => void) => pullPack(name, dir, ctx.env, progress),
 
     /** Where the release is looked for (JCB_DATA_DIR, else the per-user folder). */
     releaseFolder: () => releaseLocation(ctx.env).dir,

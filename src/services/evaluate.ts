@@ -6,7 +6,7 @@ import { noRequests } from '../evaluation/cost.js';
 import { planDocuments } from '../evaluation/plan.js';
 import { dataPolicyOf, findModel, liveModel } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
-import { TASKS } from '../../tasks/index.js';
+import { allTasks } from '../../tasks/index.js';
 import { tasksOf, type ServiceContext } from './context.js';
 
 /** What an evaluation needs: the `eval` command of the grammar, without how its result is shown. */
@@ -33,7 +33,7 @@ export function evaluateServices(ctx: ServiceContext) {
       const provider = ctx.providerOf(findModel(cmd.model, ctx.env));
       if (provider instanceof ReplayModel) {
         const missing = tasks.filter((t) => !provider.file(t, cmd.shot));
-        if (missing.length === tasks.length) provider.requireGenerations(tasks[0], cmd.shot, TASKS);
+        if (missing.length === tasks.length) provider.requireGenerations(tasks[0], cmd.shot, allTasks());
       }
       // --max-cost: the provider counts what its answers cost, and the run stops once that is spent.
       const budget = cmd.maxCost === undefined ? undefined : withBudget(provider, cmd.maxCost);
@@ -51,7 +51,7 @@ export function evaluateServices(ctx: ServiceContext) {
         {
           store: await ctx.store(),
           provider: budget?.provider ?? provider,
-          release: ctx.release(),
+          release: ctx.release(tasks),
           scoring: ctx.scoring,
           onProgress,
           onNotice,
@@ -68,16 +68,17 @@ export function evaluateServices(ctx: ServiceContext) {
      */
     async estimate(cmd: EvalCommand) {
       const found = findModel(cmd.model, ctx.env);
-      const request = { tasks: tasksOf(cmd.task), shot: cmd.shot, limit: cmd.limit };
+      const tasks = tasksOf(cmd.task);
+      const request = { tasks, shot: cmd.shot, limit: cmd.limit };
       const head = { model: found.alias, task: cmd.task, shot: cmd.shot, dataPolicy: dataPolicyOf(found) };
       if (found.provider === 'replay' || found.provider === 'baseline') {
-        const documents = planDocuments(request, ctx.providerOf(found), ctx.release()).length;
+        const documents = planDocuments(request, ctx.providerOf(found), ctx.release(tasks)).length;
         return { ...head, offline: found.provider, ...noRequests(documents) };
       }
       const model = liveModel(found);
       // Only replays restrict the documents: a live model's plan needs no provider, so a dry run needs no API key.
-      const plan = planDocuments(request, {}, ctx.release());
-      const deps = { release: ctx.release(), store: await ctx.store(), shot: cmd.shot, runId: cmd.runId };
+      const plan = planDocuments(request, {}, ctx.release(tasks));
+      const deps = { release: ctx.release(tasks), store: await ctx.store(), shot: cmd.shot, runId: cmd.runId };
       const estimate = await dryRun(model, plan, deps);
       return { ...head, offline: undefined, ...estimate };
     },

@@ -6,8 +6,8 @@ import type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
 import { scoreInterval } from '../metrics/bootstrap.js';
 import { loadModels } from '../models/registry.js';
 import type { ReplayModel } from '../models/replay.js';
-import type { Shot } from '../tasks/types.js';
-import { TASKS } from '../../tasks/index.js';
+import type { Shot, Task } from '../tasks/types.js';
+import { allTasks, TASKS } from '../../tasks/index.js';
 import type { ServiceContext } from './context.js';
 import { storedScores } from './runs.js';
 import { scoreGenerationFile } from './score.js';
@@ -15,7 +15,7 @@ import { scoreGenerationFile } from './score.js';
 export type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
 
 /** The latest finished run of each model and setting; a run on every document outranks a --limit one. */
-async function runsBoard(ctx: ServiceContext, shot: Shot): Promise<LeaderboardRow[]> {
+async function runsBoard(ctx: ServiceContext, shot: Shot): Promise<{ tasks: Task[]; rows: LeaderboardRow[] }> {
   const store = await ctx.store();
   const latest = new Map<string, { score: number | null; run: string; limited: boolean; coverage: Coverage }>();
   for (const s of await store.scores()) {
@@ -27,16 +27,19 @@ async function runsBoard(ctx: ServiceContext, shot: Shot): Promise<LeaderboardRo
   }
   const models = [...new Set([...latest.keys()].map((k) => k.split('\u0000')[0]))];
   const known = new Map(loadModels(ctx.env).map((m) => [m.alias, m]));
-  return Promise.all(
+  // The paper's 13 settings always; a declared task once it has a run (with its published results beside it).
+  const ran = new Set([...latest.keys()].map((k) => k.split('\u0000')[1]));
+  const tasks = allTasks().filter((t) => TASKS.includes(t) || ran.has(t.id));
+  const rows = await Promise.all(
     models.map(async (model): Promise<LeaderboardRow> => {
-      const cells = TASKS.map((t) => latest.get(`${model}\u0000${t.id}`));
+      const cells = tasks.map((t) => latest.get(`${model}\u0000${t.id}`));
       const config = known.get(model);
       const intervals = await Promise.all(
-        cells.map(async (c, i) => (c ? scoreInterval(TASKS[i], await storedScores(store, c.run, TASKS[i].id)) : null)),
+        cells.map(async (c, i) => (c ? scoreInterval(tasks[i], await storedScores(store, c.run, tasks[i].id)) : null)),
       );
       const prices = pricesOf(model, ctx.env);
       const usage = await Promise.all(
-        cells.map(async (c, i) => (c ? runUsage(await store.documents(c.run, TASKS[i].id), prices) : null)),
+        cells.map(async (c, i) => (c ? runUsage(await store.documents(c.run, tasks[i].id), prices) : null)),
       );
       return {
         model,
@@ -50,6 +53,22 @@ async function runsBoard(ctx: ServiceContext, shot: Shot): Promise<LeaderboardRo
       };
     }),
   );
+  return { tasks, rows: [...rows, ...publishedRows(tasks)] };
+}
+
+/** A task file's published results on its headline metric (the others are not on the board). */
+const publishedOf = (task: Task) => (task.references ?? []).filter((r) => r.headline);
+
+/** One row per published model, its cells the task files' reference results: marked published, not reproduced. */
+function publishedRows(tasks: readonly Task[]): LeaderboardRow[] {
+  const models = [...new Set(tasks.flatMap((t) => publishedOf(t).map((r) => r.model)))];
+  return models.map((model) => ({
+    model,
+    label: model,
+    provider: 'published',
+    cells: tasks.map((t) => publishedOf(t).find((r) => r.model === model)?.value ?? null),
+    published: [...new Set(tasks.flatMap((t) => publishedOf(t).filter((r) => r.model === model).map((r) => r.source)))].join('; '),
+  }));
 }
 
 /** The paper's board: each replayed model's released files, scored. */
@@ -80,8 +99,11 @@ export function leaderboardServices(ctx: ServiceContext) {
   return {
     /** Table 4 from the replayed generations (`paper`), or from the latest stored run of each model (`runs`). */
     async leaderboard(shot: Shot, source: 'paper' | 'runs' = 'paper'): Promise<Leaderboard> {
+      if (source === 'runs') {
+        const { tasks, rows } = await runsBoard(ctx, shot);
+        return { shot, source, columns: tasks.map((t) => ({ id: t.id, label: t.label })), rows };
+      }
       const columns = TASKS.map((t) => ({ id: t.id, label: t.label }));
-      if (source === 'runs') return { shot, source, columns, rows: await runsBoard(ctx, shot) };
       const memo = paperBoards.get(shot);
       if (memo) return memo;
       const board: Leaderboard = { shot, source, columns, rows: await paperBoard(ctx, shot) };

@@ -1,12 +1,47 @@
 // The catalogue: the benchmark's tasks and the configured models with whether each can run here.
 import { addModel, availability, findModel, liveModel, loadModels } from '../models/registry.js';
 import { describeRequest } from '../models/request.js';
-import { TASKS } from '../../tasks/index.js';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { cutEcho } from '../base/suggest.js';
+import { UserError } from '../base/errors.js';
+import { loadTaskFile, type TaskFileProblem } from '../tasks/task-file/load.js';
+import { TASK_IDS } from '../tasks/types.js';
+import { allTasks, taskFileProblems } from '../../tasks/index.js';
 import type { ServiceContext } from './context.js';
 
 export function modelServices(ctx: ServiceContext) {
   return {
-    tasks: () => TASKS.map((t) => ({ id: t.id, label: t.label, title: t.title, metric: t.metric, folder: t.folder })),
+    /** Every task: the paper's settings (source `built-in`), then the declared ones with their licence and credit. */
+    tasks: () =>
+      allTasks().map((t) => ({
+        id: t.id,
+        label: t.label,
+        title: t.title,
+        metric: t.metric,
+        folder: t.folder,
+        source: t.origin?.source ?? 'built-in',
+        licence: t.origin?.licence ?? null,
+        credit: t.origin?.credit ?? null,
+        nonCommercial: t.origin?.nonCommercial ?? false,
+      })),
+
+    /** The task files left out of the registry for a problem (each problem one line). */
+    taskFileProblems: (): readonly TaskFileProblem[] => taskFileProblems(),
+
+    /**
+     * Every problem of one task file (`jcb tasks check`), checked as it would be loaded: its id may not be a
+     * built-in one nor another loaded file's. Nothing is run or registered.
+     * @throws UserError when the file does not exist.
+     */
+    checkTaskFile(file: string): { id?: string; documents: number; problems: TaskFileProblem[] } {
+      const full = path.resolve(file);
+      if (!existsSync(full) || !statSync(full).isFile())
+        throw new UserError(`No task file "${cutEcho(file)}".`, 'Give the path of a .yml task file.');
+      const others = allTasks().filter((t) => t.origin && path.resolve(t.origin.file) !== full).map((t) => t.id);
+      const loaded = loadTaskFile({ file: full, source: 'task file' }, ctx.env, new Set([...TASK_IDS, ...others]));
+      return { id: loaded.task?.id, documents: loaded.documents ?? 0, problems: loaded.problems };
+    },
 
     models: () => {
       const release = ctx.hasRelease();

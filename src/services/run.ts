@@ -11,7 +11,8 @@ import { guardFreeText, recordFreeText } from '../privacy/free-text.js';
 import { buildPrompt } from '../tasks/prompt.js';
 import { rougeHighlight } from '../tasks/rouge-highlight.js';
 import type { Comparison, Document, Metrics, Parsed, Shot, Task } from '../tasks/types.js';
-import { TASKS } from '../../tasks/index.js';
+import { allTasks } from '../../tasks/index.js';
+import { aboutTask } from '../tasks/task-file/about.js';
 import type { ServiceContext } from './context.js';
 
 export interface RunRequest {
@@ -23,7 +24,8 @@ export interface RunRequest {
 }
 
 export interface RunResult {
-  task: Pick<Task, 'id' | 'label' | 'title' | 'metric'>;
+  /** `about`: a declared task's source and licence (aboutTask), shown with the run. */
+  task: Pick<Task, 'id' | 'label' | 'title' | 'metric'> & { about?: string };
   model: { alias: string; label: string; provider: Provider };
   shot: Shot;
   document: { id: string; text: string };
@@ -69,17 +71,17 @@ export interface AskResult {
 function pickDocument(ctx: ServiceContext, task: Task, provider: ModelProvider, req: RunRequest): Document<unknown> {
   const candidates =
     provider instanceof ReplayModel
-      ? [...provider.requireGenerations(task, req.shot, TASKS).values()].flatMap((g) =>
+      ? [...provider.requireGenerations(task, req.shot, allTasks()).values()].flatMap((g) =>
           g.document ? [g.document] : [],
         )
-      : evaluationDocuments(task, ctx.release(), req.shot);
+      : evaluationDocuments(task, ctx.release([task]), req.shot);
   if (req.doc === 'random') {
     // Documents with nothing to find (an NER sentence without entities) only when asked for by id.
     const worth = candidates.filter((d) => !nothingToFind(d.gold));
     const pool = worth.length ? worth : candidates;
     return pool[Math.floor(ctx.random() * pool.length)];
   }
-  const known = [...(task.loadDocuments(ctx.release()) as Document<unknown>[]), ...candidates];
+  const known = [...(task.loadDocuments(ctx.release([task])) as Document<unknown>[]), ...candidates];
   const doc = findDocument(known, req.doc, task);
   if (req.shot === 'one' && task.oneShotExamples.includes(doc.id)) {
     throw new UserError(
@@ -127,7 +129,7 @@ export function runServices(ctx: ServiceContext) {
       const model = findModel(req.model, ctx.env);
       const provider = ctx.providerOf(model);
       const doc = pickDocument(ctx, task, provider, req);
-      const prompt = provider instanceof ReplayModel ? '' : buildPrompt(ctx.release(), task.folder, doc, req.shot);
+      const prompt = provider instanceof ReplayModel ? '' : buildPrompt(ctx.release([task]), task, doc, req.shot);
       const asked = await provider.generate({ task, document: doc, shot: req.shot, prompt });
       const generation = promptCut(asked, prompt, model)?.generation ?? asked;
       const gold = generation.gold ?? doc.gold;
@@ -144,7 +146,7 @@ export function runServices(ctx: ServiceContext) {
         comparison.highlight = await rougeHighlight(comparison.gold, comparison.output, ctx.scoring);
       }
       return {
-        task: { id: task.id, label: task.label, title: task.title, metric: task.metric },
+        task: { id: task.id, label: task.label, title: task.title, metric: task.metric, about: aboutTask(task) },
         model: { alias: model.alias, label: model.label, provider: model.provider },
         shot: req.shot,
         document: { id: doc.id, text: doc.text },
@@ -163,7 +165,7 @@ export function runServices(ctx: ServiceContext) {
     async ask(req: AskRequest): Promise<AskResult> {
       const task = findTask(req.task);
       if (!task.documentFromText) {
-        const open = TASKS.filter((t) => t.documentFromText).map((t) => t.id);
+        const open = allTasks().filter((t) => t.documentFromText).map((t) => t.id);
         throw new UserError(
           `${task.id} does not take free text (its input has several parts).`,
           `Tasks that do: ${open.join(', ')}.`,
@@ -179,12 +181,12 @@ export function runServices(ctx: ServiceContext) {
       if (req.shown !== undefined && guarded.text !== req.shown) {
         throw new UserError('Not sent: the text to send is no longer the one you were shown.', 'Send your text again.');
       }
-      const doc = task.documentFromText(guarded.text, ctx.release()) as Document<unknown>;
+      const doc = task.documentFromText(guarded.text, ctx.release([task])) as Document<unknown>;
       const generation = await ctx.providerOf(model).generate({
         task,
         document: doc,
         shot: 'zero',
-        prompt: buildPrompt(ctx.release(), task.folder, doc, 'zero'),
+        prompt: buildPrompt(ctx.release([task]), task, doc, 'zero'),
       });
       const parsed = task.parse(generation.output) as Parsed<unknown>;
       const audit = { user: req.user ?? 'cli', origin: req.origin ?? 'cli', model: model.alias, original: req.text };

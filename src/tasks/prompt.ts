@@ -1,4 +1,4 @@
-import type { Document, Shot } from './types.js';
+import type { Document, Shot, Task } from './types.js';
 import type { Release } from '../release/release.js';
 
 /**
@@ -11,8 +11,9 @@ export function fillTemplate(template: string, fields: Record<string, string>): 
   return out;
 }
 
-export function buildPrompt(release: Release, folder: string, doc: Document<unknown>, shot: Shot): string {
-  return fillTemplate(release.template(folder, shot), doc.fields);
+/** The prompt of `doc`: the task's own templates (task files), else the release's template of its folder. */
+export function buildPrompt(release: Release, task: Task, doc: Document<unknown>, shot: Shot): string {
+  return task.prompt ? task.prompt(doc, shot) : fillTemplate(release.template(task.folder, shot), doc.fields);
 }
 
 /** CSV cells of the release that store line breaks as the two characters `\n` (MR, DC-ADE). */

@@ -22,6 +22,7 @@ export const TASK_IDS = [
 export type TaskId = (typeof TASK_IDS)[number];
 
 export { SHOTS, type Shot } from '../release/shots.js';
+import type { Shot } from '../release/shots.js';
 
 /** One benchmark item: what the prompt is filled with, and the reference answer. */
 export interface Document<G> {
@@ -84,14 +85,42 @@ export interface ScoredItem<G, P> {
   parsed: Parsed<P>;
 }
 
+/** Where a declared task (a task file) comes from, shown wherever the task is. */
+export interface TaskOrigin {
+  /** The task file, as found (a path the operator chose; shown in terminals only). */
+  file: string;
+  /** `built-in`, `task file`, or `pack <name>`. */
+  source: string;
+  licence?: string;
+  /** Who made the data and where it is published. */
+  credit?: string;
+  /** The licence forbids commercial use (CC BY-NC…): said with every output. */
+  nonCommercial: boolean;
+  /** Rows the task file leaves out, counted, and why (`103 rows left out: the question needs an image`). */
+  excluded?: string;
+}
+
+/** A published result carried by a task file: shown beside our runs, marked as published, not reproduced. */
+export interface ReferenceRow {
+  model: string;
+  metric: string;
+  /** 0–1, as the metric. */
+  value: number;
+  source: string;
+  /** On the task's headline metric (shown on the board); the others are listed with the task only. */
+  headline: boolean;
+}
+
 export interface Task<G = unknown, P = unknown> {
-  id: TaskId;
+  /** A built-in `TaskId`, or a task file's own id. */
+  id: string;
   /** The column name in the paper's Table 4. */
   label: string;
   title: string;
   /** Where the release keeps it, e.g. `CLR/MR`; generated/ also holds ablations named `<folder>_*`. */
   folder: string;
-  metric: 'accuracy' | 'F1' | 'ROUGE-L';
+  /** The headline metric's name: `accuracy`, `F1`, `ROUGE-L` for the paper's settings; a task file's own. */
+  metric: string;
   /** The ids of the documents the one-shot template embeds as its example: not evaluated one-shot. */
   oneShotExamples: readonly string[];
   loadDocuments(release: Release): Document<G>[];
@@ -118,6 +147,14 @@ export interface Task<G = unknown, P = unknown> {
    * input is one text. The other placeholders get the setting's defaults (e.g. the candidate list).
    */
   documentFromText?(text: string, release: Release): Document<G>;
+  /** The prompt of a task that carries its own templates (task files); else the release's templates are filled. */
+  prompt?(doc: Document<G>, shot: Shot): string;
+  /** A released generation file of a declared task (`<dir>/<model folder>/<shot>_shot.json`), if there is one. */
+  generationFile?(modelDir: string, shot: Shot): string | undefined;
+  /** Task files only: where the task comes from, its licence and credit. */
+  origin?: TaskOrigin;
+  /** Task files only: published results to show beside our runs. */
+  references?: readonly ReferenceRow[];
 }
 
 /** Tasks are declared with their own gold and prediction types and listed together as Task. */

@@ -1,0 +1,74 @@
+// Packs (packs/<name>/pack.yml): public benchmarks jcb runs as task files, fetched at a pinned commit and
+// checked file by file against the manifest, like the release. Their data is never part of jcb.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { UserError } from '../base/errors.js';
+import { projectRoot } from '../base/project.js';
+import { unknownName } from '../base/suggest.js';
+import { packLocation } from './locate.js';
+import { describeProblems, verifyRelease } from './manifest.js';
+import { pullRepository, type PullResult } from './pull.js';
+
+const packSchema = z.object({
+  name: z.string(),
+  /** The folder it is pulled into (and that task files name in `from:`). */
+  folder: z.string(),
+  repository: z.string().url(),
+  commit: z.string().regex(/^[0-9a-f]{40}$/),
+  date: z.string(),
+  licence: z.string(),
+  files: z.array(z.object({ path: z.string(), size: z.number().int().min(0), sha256: z.string().length(64) })).min(1),
+});
+export type Pack = z.infer<typeof packSchema>;
+
+/** Where jcb's own packs are (`packs/<name>/`); JCB_PACKS_TASKS overrides it (tests). */
+export const packsFolder = (env: NodeJS.ProcessEnv) => env.JCB_PACKS_TASKS ?? path.join(projectRoot(), 'packs');
+
+/** The packs jcb ships, by name. */
+export function packNames(env: NodeJS.ProcessEnv = process.env): string[] {
+  const dir = packsFolder(env);
+  return existsSync(dir) ? readdirSync(dir).filter((n) => existsSync(path.join(dir, n, 'pack.yml'))).sort() : [];
+}
+
+/** A pack's manifest. @throws UserError for an unknown name (with the known ones). */
+export function loadPack(name: string, env: NodeJS.ProcessEnv = process.env): Pack {
+  const names = packNames(env);
+  const typed = name.toLowerCase();
+  if (!names.includes(typed)) throw unknownName('pack', name, names, `Packs: ${names.join(', ')}.`);
+  const parsed = packSchema.safeParse(parse(readFileSync(path.join(packsFolder(env), typed, 'pack.yml'), 'utf8')));
+  if (!parsed.success) throw new UserError(`packs/${typed}/pack.yml: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}.`);
+  return parsed.data;
+}
+
+/**
+ * Fetches a pack with git at its pinned commit (JCB_PACK_URL and JCB_PACK_REF point at a mirror) into
+ * `dir`, else its folder under JCB_PACKS_DIR or `<jcbHome>/packs`, checked against its manifest.
+ */
+export function pullPack(
+  name: string,
+  dir: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  progress: (text: string) => void = () => {},
+): Promise<PullResult> {
+  const pack = loadPack(name, env);
+  const manifest = { commit: pack.commit, files: pack.files };
+  return pullRepository(
+    {
+      what: `the ${pack.name} pack`,
+      target: dir ? path.resolve(dir) : packLocation(pack.folder, env),
+      url: env.JCB_PACK_URL || `${pack.repository}.git`,
+      ref: env.JCB_PACK_REF || pack.commit,
+      pinned: !env.JCB_PACK_REF,
+      files: pack.files.length,
+      problem: (root, hash) => describeProblems(verifyRelease(root, manifest, hash)),
+      isOurs: (root) => pack.files.some((f) => existsSync(path.join(root, f.path))),
+      again: `jcb data pull ${pack.name}`,
+      urlHint: 'Point JCB_PACK_URL (and JCB_PACK_REF) at a copy of the published repository.',
+      offlineHint: `Check JCB_PACK_URL, or copy ${pack.folder} from a machine that has it and set JCB_PACKS_DIR to the folder holding it.`,
+      download: `download ${pack.repository} at ${pack.commit.slice(0, 7)} as a zip and unpack it as ${pack.folder} in JCB_PACKS_DIR`,
+    },
+    progress,
+  );
+}

@@ -1,0 +1,13 @@
+// The line a declared task carries wherever it is shown: where it comes from and its licence.
+import type { Task } from '../types.js';
+
+/**
+ * `pack jmed-llm · CC BY-NC-SA 4.0 (non-commercial) · JMED-LLM (…)`, or undefined for a built-in setting.
+ * Shown under runs, in Slack threads and as a column or caption of written files.
+ */
+export function aboutTask(task: Task): string | undefined {
+  const o = task.origin;
+  if (!o) return undefined;
+  const licence = o.licence ? `${o.licence}${o.nonCommercial ? ' (non-commercial)' : ''}` : 'licence not given';
+  return [o.source, licence, o.credit, o.excluded].filter(Boolean).join(' · ');
+}

@@ -1,0 +1,168 @@
+// Finding and loading task files: YAML → schema → checks → a Task. A file with any problem is left out whole
+// and its problems kept, one line each naming the file and the key (`jcb tasks`, `jcb tasks check FILE`).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { packLocation, releaseLocation } from '../../release/locate.js';
+import type { Task } from '../types.js';
+import { checkAnswer, checkData, type KeyProblem } from './check.js';
+import { declaredTask } from './declared-task.js';
+import { taskRows } from './rows.js';
+import { taskFileSchema, type TaskFile } from './schema.js';
+
+/** One problem of one task file, as shown: `<file>: <key>: <what was wrong; what would be right>`. */
+export interface TaskFileProblem extends KeyProblem {
+  /** The file as found (for terminals); `name` is its base name (for Slack). */
+  file: string;
+  name: string;
+  /** The id the file declares, when it could be read. */
+  id?: string;
+}
+
+export interface LoadedTaskFile {
+  task?: Task;
+  problems: TaskFileProblem[];
+  /** The documents of a task loaded whole. */
+  documents?: number;
+}
+
+/** The one-line form of a problem. */
+export const problemLine = (p: TaskFileProblem, face: 'terminal' | 'chat' = 'terminal') =>
+  `${face === 'terminal' ? p.file : p.name}: ${p.key}: ${p.message}.`;
+
+/** Where a task file comes from: a folder of JCB_TASKS, or a pack of jcb's own `packs/`. */
+export interface TaskFileSource {
+  file: string;
+  /** `task file`, or `pack <name>`. */
+  source: string;
+}
+
+/** The folder a `from:` names: `release` (the J-ClinicalBench release) or a pulled pack's folder. */
+function fromFolder(from: string, env: NodeJS.ProcessEnv): string {
+  return from === 'release' ? releaseLocation(env).dir : packLocation(from, env);
+}
+
+
+/** Loads one task file; never throws for a problem of the file (it is returned). */
+export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, takenIds: ReadonlySet<string>): LoadedTaskFile {
+  const { file } = found;
+  const dir = path.dirname(file);
+  const problems: TaskFileProblem[] = [];
+  let id: string | undefined;
+  const add = (key: string, message: string) => problems.push({ file, name: path.basename(file), key, message, id });
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    add('(file)', `not readable YAML (${((err as Error).message.split('\n')[0] ?? '').slice(0, 120)})`);
+    return { problems };
+  }
+  if (raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string') id = (raw as { id: string }).id;
+  const result = taskFileSchema.safeParse(raw);
+  if (!result.success) {
+    for (const issue of result.error.issues) add(issue.path.join('.') || '(top level)', issue.message);
+    return { problems };
+  }
+  const spec: TaskFile = result.data;
+  if (takenIds.has(spec.id)) add('id', `"${spec.id}" is already a task's id; choose another`);
+  for (const p of checkAnswer(spec)) add(p.key, p.message);
+
+  const locate = (key: string, from: string | undefined, rel: string, what: 'file' | 'folder') => {
+    const base = from === undefined ? dir : fromFolder(from, env);
+    const full = path.resolve(base, rel);
+    const ok = existsSync(full) && statSync(full).isDirectory() === (what === 'folder');
+    if (!ok) {
+      const where = from === undefined ? 'beside the task file' : from === 'release' ? 'in the release' : `in the pulled ${from} folder`;
+      const fix = from === undefined ? '' : from === 'release' ? '; run `jcb data pull`' : `; run \`jcb data pull ${from.toLowerCase()}\``;
+      add(key, `no ${what} ${rel} ${where}${fix}`);
+    }
+    return ok ? full : undefined;
+  };
+  const templates: { zero: string; one?: string } = { zero: '' };
+  for (const shot of ['zero', 'one'] as const) {
+    const t = spec.prompts[shot];
+    if (t === undefined) continue;
+    if (typeof t === 'string') templates[shot] = t;
+    else {
+      const full = locate(`prompts.${shot}.file`, undefined, t.file, 'file');
+      if (full) templates[shot] = readFileSync(full, 'utf8');
+    }
+  }
+  const generationsDir = spec.generations
+    ? locate('generations.dir', spec.generations.from, spec.generations.dir, 'folder')
+    : undefined;
+  const before = problems.length;
+  const { rows, excluded, problems: rowProblems } = taskRows(spec, (key, rel) => locate(key, spec.data.from, rel, 'file'));
+  for (const p of rowProblems) add(p.key, p.message);
+  if (problems.length === before) for (const p of checkData(spec, rows, templates)) add(p.key, p.message);
+  if (problems.length) return { problems };
+  const licence = spec.licence;
+  const task = declaredTask({
+    spec,
+    rows,
+    templates,
+    generationsDir,
+    origin: {
+      file,
+      source: found.source,
+      licence,
+      credit: spec.source,
+      nonCommercial: licence !== undefined && /\bNC\b|non-?commercial/i.test(licence),
+      excluded: excluded ? `${excluded} rows left out: ${spec.data.exclude!.why}` : undefined,
+    },
+  });
+  return { task, problems, documents: rows.length };
+}
+
+const TASK_FILE = /\.ya?ml$/i;
+
+/** `*.yml`/`*.yaml` in `dir` and its sub-folders one level down, sorted; `pack.yml` manifests excluded. */
+function taskFilesIn(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  if (!statSync(dir).isDirectory()) return TASK_FILE.test(dir) ? [dir] : [];
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) return readdirSync(p).filter((f) => TASK_FILE.test(f)).map((f) => path.join(p, f));
+      return TASK_FILE.test(e.name) ? [p] : [];
+    })
+    .filter((f) => !/^pack\.ya?ml$/i.test(path.basename(f)))
+    .sort();
+}
+
+/**
+ * The task files jcb finds: each folder (or file) of JCB_TASKS (separated like PATH), then each pack of
+ * `packsDir` (`packs/<name>/*.yml`, the source `pack <name>`).
+ */
+export function findTaskFiles(env: NodeJS.ProcessEnv, packsDir: string): TaskFileSource[] {
+  const own = (env.JCB_TASKS ?? '')
+    .split(path.delimiter)
+    .filter(Boolean)
+    .flatMap((d) => taskFilesIn(path.resolve(d)).map((file) => ({ file, source: 'task file' })));
+  const packs = existsSync(packsDir)
+    ? readdirSync(packsDir)
+        .sort()
+        .flatMap((name) => taskFilesIn(path.join(packsDir, name)).map((file) => ({ file, source: `pack ${name}` })))
+    : [];
+  return [...own, ...packs];
+}
+
+/** Every task file found, loaded in order: an id already taken (built-in or an earlier file) is refused. */
+export function loadTaskFiles(
+  files: readonly TaskFileSource[],
+  env: NodeJS.ProcessEnv,
+  builtinIds: readonly string[],
+): { tasks: Task[]; problems: TaskFileProblem[] } {
+  const taken = new Set(builtinIds);
+  const tasks: Task[] = [];
+  const problems: TaskFileProblem[] = [];
+  for (const found of files) {
+    const loaded = loadTaskFile(found, env, taken);
+    problems.push(...loaded.problems);
+    if (loaded.task) {
+      tasks.push(loaded.task);
+      taken.add(loaded.task.id);
+    }
+  }
+  return { tasks, problems };
+}

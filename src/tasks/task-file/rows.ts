@@ -1,0 +1,67 @@
+// A task file's rows: its data file(s) one after another, the gold joined from an answer key, rows excluded.
+import { readCsv, readJsonRows, type Row } from '../../release/files.js';
+import { cellText } from './declared-task.js';
+import type { KeyProblem } from './check.js';
+import type { TaskFile } from './schema.js';
+
+function readRows(file: string): Row[] {
+  return /\.csv$/i.test(file) ? readCsv(file) : readJsonRows(file);
+}
+
+const firstLine = (err: unknown) => ((err as Error).message.split('\n')[0] ?? '').slice(0, 120);
+
+/**
+ * The rows of the task, with `excluded` counted. `locate(key, relativePath)` gives a file's full path or
+ * undefined (it has recorded the problem). Problems of reading or joining are returned, never thrown.
+ */
+export function taskRows(
+  spec: TaskFile,
+  locate: (key: string, rel: string) => string | undefined,
+): { rows: Row[]; excluded: number; problems: KeyProblem[] } {
+  const problems: KeyProblem[] = [];
+  const files = Array.isArray(spec.data.file) ? spec.data.file : [spec.data.file];
+  let rows: Row[] = [];
+  files.forEach((rel, i) => {
+    const full = locate(Array.isArray(spec.data.file) ? `data.file.${i}` : 'data.file', rel);
+    if (!full) return;
+    try {
+      rows.push(...readRows(full));
+    } catch (err) {
+      problems.push({ key: 'data.file', message: `${rel} is not readable (${firstLine(err)})` });
+    }
+  });
+  const key = spec.data.answers;
+  if (key) {
+    const full = locate('data.answers.file', key.file);
+    if (full) {
+      let answers: Row[] = [];
+      try {
+        answers = readRows(full);
+      } catch (err) {
+        problems.push({ key: 'data.answers.file', message: `not readable (${firstLine(err)})` });
+      }
+      const byId = new Map(answers.map((a) => [cellText(a[key.id]).trim(), a[key.gold]]));
+      const idColumn = spec.data.id;
+      if (!idColumn) problems.push({ key: 'data.id', message: 'an answer key is joined on the id: name the id column' });
+      else if (answers.length && !(key.id in answers[0]))
+        problems.push({ key: 'data.answers.id', message: `no column "${key.id}" in the answer key` });
+      else if (answers.length && !(key.gold in answers[0]))
+        problems.push({ key: 'data.answers.gold', message: `no column "${key.gold}" in the answer key` });
+      else {
+        rows = rows.map((r) => ({ ...r, [spec.data.gold]: byId.get(cellText(r[idColumn]).trim()) }));
+        const missing = rows.find((r) => r[spec.data.gold] === undefined);
+        if (missing)
+          problems.push({ key: 'data.answers', message: `the answer key has no answer for "${cellText(missing[idColumn])}"` });
+      }
+    }
+  }
+  const exclude = spec.data.exclude;
+  const before = rows.length;
+  if (exclude && rows.length) {
+    if (!rows.some((r) => exclude.column in r))
+      problems.push({ key: 'data.exclude.column', message: `no column "${exclude.column}" in the data` });
+    const same = (v: unknown) => cellText(v).toLowerCase() === String(exclude.equals).toLowerCase();
+    rows = rows.filter((r) => !same(r[exclude.column]));
+  }
+  return { rows, excluded: before - rows.length, problems };
+}

@@ -1,0 +1,247 @@
+// The packs (packs/<name>/): JMED-LLM's eight tasks and IgakuQA119, read from copies of their files
+// (JCB_PACKS_DIR, set by .ci/run), scored as their authors score them, checked by hand.
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices } from '../src/services/index.js';
+import { EXAM_RULES, normalizeExamAnswer, readExamAnswer } from '../src/tasks/task-file/exam.js';
+import { FIXTURE_ENV, gitMirror, inThreadTokenizer, localChatServer, packsDir, testModelsFile } from './helpers.js';
+
+const PACKS = packsDir();
+const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
+
+function jcb(args: string[], env: Record<string, string | undefined>) {
+  return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { ...process.env, ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+const OPTION_TASKS = ['jmmlu_med', 'crade', 'rrtnm', 'smdis', 'jcsts'];
+const LIST_TASKS = ['mrner_disease', 'mrner_medicine', 'nrner'];
+const rowsOf = (name: string) =>
+  parseCsv(readFileSync(path.join(PACKS!, 'JMED-LLM', 'datasets', `${name}.csv`), 'utf8'), { columns: true }) as Record<string, string>[];
+const idOf = (name: string) => `jmed-${name.replace('_', '-')}`;
+
+/** Cohen's kappa in its textbook form (p_o − p_e) / (1 − p_e), to check the implementation's other form. */
+function textbookKappa(gold: string[], predicted: string[]): number {
+  const n = gold.length;
+  const labels = [...new Set([...gold, ...predicted])];
+  const po = gold.filter((g, i) => g === predicted[i]).length / n;
+  const pe = labels.reduce((s, l) => s + (gold.filter((g) => g === l).length / n) * (predicted.filter((p) => p === l).length / n), 0);
+  return (po - pe) / (1 - pe);
+}
+
+describe.skipIf(!PACKS)('JMED-LLM, scored as src/evaluator.py scores it', () => {
+  let server: Awaited<ReturnType<typeof localChatServer>>;
+  let services: ReturnType<typeof createServices>;
+  let env: Record<string, string>;
+  // The fake model answers every question right, except the first of each task: no letter there (read as
+  // "None"), and for lists only the first gold item.
+  beforeAll(async () => {
+    const answers = [...OPTION_TASKS, ...LIST_TASKS].flatMap((name) =>
+      rowsOf(name).map((r, i) => {
+        const first = i === 0;
+        if (LIST_TASKS.includes(name))
+          return { q: r.question, a: first ? `[${r.answer.match(/'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"/)![0]}]` : r.answer };
+        return { q: r.question, a: first ? 'わかりません' : r.answer };
+      }),
+    );
+    server = await localChatServer((body) => {
+      const prompt = (JSON.parse(body) as { messages: { content: string }[] }).messages.map((m) => m.content).join('\n');
+      return answers.find((x) => prompt.includes(x.q))?.a ?? '';
+    });
+    const models = testModelsFile();
+    writeFileSync(models, readFileSync(models, 'utf8').replace('http://127.0.0.1:8000/v1', server.url).replace('concurrency: 1', 'concurrency: 8'));
+    const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-packs-')), 'jcb.sqlite');
+    env = { ...FIXTURE_ENV, JCB_PACKS_DIR: PACKS!, JCB_MODELS: models, JCB_STORE: store };
+    services = createServices({ env: { ...process.env, ...env }, tokenizer: inThreadTokenizer() });
+  });
+  afterAll(async () => {
+    await services.close();
+    await server.close();
+  });
+
+  it('lists the eight tasks with their pack, licence and non-commercial mark', () => {
+    const tasks = services.tasks().filter((t) => t.source === 'pack jmed-llm');
+    expect(tasks.map((t) => t.id).sort()).toEqual([...OPTION_TASKS, ...LIST_TASKS].map(idOf).sort());
+    expect(tasks.filter((t) => t.nonCommercial).map((t) => t.id).sort()).toEqual(['jmed-jcsts', 'jmed-nrner']);
+  });
+
+  it.each(OPTION_TASKS)('%s: accuracy 99/100 and kappa as the textbook formula gives', async (name) => {
+    const rows = rowsOf(name);
+    const run = await services.evaluate({ task: idOf(name), model: 'local', shot: 'zero' });
+    const m = run.outcomes[0].metrics as Record<string, number>;
+    expect(run.outcomes[0].n).toBe(100);
+    expect(m.accuracy).toBeCloseTo(99 / 100, 12);
+    const gold = rows.map((r) => r.answer);
+    const predicted = gold.map((g, i) => (i === 0 ? 'None' : g));
+    if (name === 'crade' || name === 'jcsts') {
+      // Linear weights: the one disagreement is gold g against "None", which sorts after every letter.
+      const labels = [...new Set([...gold, 'None'])].sort();
+      const w = (a: string, b: string) => Math.abs(labels.indexOf(a) - labels.indexOf(b));
+      const n = gold.length;
+      const count = (xs: string[], l: string) => xs.filter((x) => x === l).length;
+      const expected = labels.reduce((s, a) => s + labels.reduce((t, b) => t + (w(a, b) * count(gold, a) * count(predicted, b)) / n, 0), 0);
+      expect(m['kappa-linear']).toBeCloseTo(1 - w(gold[0], 'None') / expected, 12);
+    } else expect(m.kappa).toBeCloseTo(textbookKappa(gold, predicted), 12);
+  });
+
+  it.each(LIST_TASKS)('%s: exact F1 and partial F1 with one document half read', async (name) => {
+    const rows = rowsOf(name);
+    const run = await services.evaluate({ task: idOf(name), model: 'local', shot: 'zero' });
+    const m = run.outcomes[0].metrics as Record<string, number>;
+    // Document 1 answers only the first of its g distinct gold items: exact F1 2/(g+1), partial F1 2g/(g+1)
+    // (JMED-LLM's partial precision is |gold| / |predicted|); the other 99 score 1 on both.
+    const items = rows[0].answer.match(/'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"/g)!;
+    const g = new Set(items).size;
+    expect(m['list-f1-exact']).toBeCloseTo((99 + 2 / (g + 1)) / 100, 12);
+    expect(m['list-f1-partial']).toBeCloseTo((99 + (g === 1 ? 1 : (2 * g) / (g + 1))) / 100, 12);
+  });
+
+  it('scores the baseline: empty lists score 0; the majority of the other rows for options', async () => {
+    for (const name of LIST_TASKS) {
+      const run = await services.evaluate({ task: idOf(name), model: 'baseline', shot: 'zero' });
+      expect(run.outcomes[0].metrics).toEqual({ 'list-f1-partial': 0, 'list-f1-exact': 0 });
+    }
+    // SMDIS: 13+13+… posts, answers A or B; leaving a row out, its own answer is the minority or a tie
+    // broken by the first seen, so the count of right answers is computed from the answers themselves.
+    const gold = rowsOf('smdis').map((r) => r.answer);
+    const majorityWithout = (i: number) => {
+      const others = gold.filter((_, j) => j !== i);
+      const a = others.filter((x) => x === 'A').length;
+      const b = others.length - a;
+      return a > b || (a === b && others[0] === 'A') ? 'A' : 'B';
+    };
+    const right = gold.filter((g, i) => majorityWithout(i) === g).length;
+    const run = await services.evaluate({ task: 'jmed-smdis', model: 'baseline', shot: 'zero' });
+    expect((run.outcomes[0].metrics as Record<string, number>).accuracy).toBeCloseTo(right / 100, 12);
+  });
+
+  it('runs through the CLI, says the licence with the task, and puts the README leaderboard beside our runs', async () => {
+    const one = await jcb(['run', 'jmed-smdis', 'local', '2', '--shot', 'zero'], env);
+    expect(one.code).toBe(0);
+    expect(one.out).toMatch(/CC BY 4\.0/);
+    const nc = await jcb(['run', 'jmed-nrner', 'local', '2', '--shot', 'zero'], env);
+    expect(nc.out).toMatch(/CC BY-NC-SA 4\.0 \(non-commercial\)/);
+    const board = await jcb(['leaderboard', '--source', 'runs', '--shot', 'zero', '--json'], env);
+    const runs = JSON.parse(board.out).runs;
+    const at = runs.columns.findIndex((c: { id: string }) => c.id === 'jmed-crade');
+    const gpt4o = runs.rows.find((r: { model: string }) => r.model === 'gpt-4o-2024-08-06');
+    expect(gpt4o).toMatchObject({ provider: 'published', published: 'JMED-LLM README leaderboard' });
+    expect(gpt4o.cells[at]).toBe(0.54);
+  });
+});
+
+describe('IgakuQA119: answers compared as grade_answers.py compares them', () => {
+  it('reads the last answer line; letters sorted, numbers as numbers; anything else is no answer', () => {
+    expect(readExamAnswer('理由…\nanswer: c, a\nconfidence: 0.9')).toBe('ac');
+    expect(readExamAnswer('答え：**Ｂ**')).toBe('b');
+    expect(readExamAnswer('answer: [a,c]')).toBe('ac');
+    expect(readExamAnswer('answer: 600.0')).toBe('600');
+    expect(readExamAnswer('d')).toBe('d');
+    expect(readExamAnswer('わかりません')).toBe('');
+    expect(normalizeExamAnswer(' E ')).toBe('e');
+  });
+
+  it('weighs the required blocks’ questions 26–50 three points, the rest one; 119E28 takes a or c alone', () => {
+    const rule = EXAM_RULES.igakuqa119;
+    expect(['119B26', '119B50', '119E26', '119E50'].map(rule.points)).toEqual([3, 3, 3, 3]);
+    expect(['119B25', '119E51', '119A30', '119F75'].map(rule.points)).toEqual([1, 1, 1, 1]);
+    expect(rule.accepted('119E28', 'ac')).toEqual(['a', 'c']);
+    expect(rule.accepted('119E27', 'ac')).toEqual(['ac']);
+  });
+});
+
+describe.skipIf(!PACKS)('IgakuQA119 on its 400 questions', () => {
+  let server: Awaited<ReturnType<typeof localChatServer>>;
+  let services: ReturnType<typeof createServices>;
+  const root = () => path.join(PACKS!, 'IgakuQA119');
+  beforeAll(async () => {
+    const questions = 'ABCDEF'.split('').flatMap(
+      (b) => JSON.parse(readFileSync(path.join(root(), 'questions', `119${b}_json.json`), 'utf8')) as { number: string; question: string }[],
+    );
+    const key = new Map(
+      (parseCsv(readFileSync(path.join(root(), 'results', 'correct_answers.csv'), 'utf8'), { columns: true }) as Record<string, string>[]).map(
+        (r) => [r['問題番号'], r['解答']],
+      ),
+    );
+    // Right everywhere, in the authors' answer format, except 119E28 answered with both of its letters
+    // (the authors accept a or c alone) and 119A75 answered as 600.0 (a number: right).
+    server = await localChatServer((body) => {
+      const prompt = (JSON.parse(body) as { messages: { content: string }[] }).messages.map((m) => m.content).join('\n');
+      const q = questions.filter((x) => prompt.includes(x.question)).sort((a, b) => b.question.length - a.question.length)[0];
+      const answer = q.number === '119E28' ? 'a, c' : q.number === '119A75' ? '600.0' : key.get(q.number)!;
+      return `answer: ${answer}\nconfidence: 0.9\nexplanation: …`;
+    });
+    const models = testModelsFile();
+    writeFileSync(models, readFileSync(models, 'utf8').replace('http://127.0.0.1:8000/v1', server.url).replace('concurrency: 1', 'concurrency: 8'));
+    const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-igakuqa-')), 'jcb.sqlite');
+    services = createServices({
+      env: { ...process.env, ...FIXTURE_ENV, JCB_PACKS_DIR: PACKS!, JCB_MODELS: models, JCB_STORE: store },
+      tokenizer: inThreadTokenizer(),
+    });
+  });
+  afterAll(async () => {
+    await services.close();
+    await server.close();
+  });
+
+  it('leaves the 103 image questions out by default and says so; 297 questions weigh 383 points, as the README says', async () => {
+    const task = services.tasks().find((t) => t.id === 'igakuqa119')!;
+    expect(task).toMatchObject({ source: 'pack igakuqa119', licence: 'Apache-2.0', nonCommercial: false });
+    const run = await services.evaluate({ task: 'igakuqa119', model: 'local', shot: 'zero' });
+    expect(run.outcomes[0].n).toBe(297);
+    // 119E28 (3 points, no image) is the one miss.
+    expect(run.outcomes[0].metrics).toEqual({ accuracy: 296 / 297, 'points-rate': 380 / 383, points: 380, 'points-possible': 383 });
+  });
+
+  it('all 400 questions weigh 500 points; the baseline answers the most frequent answer of the others', async () => {
+    const all = await services.evaluate({ task: 'igakuqa119-all', model: 'local', shot: 'zero' });
+    expect(all.outcomes[0].metrics).toEqual({ accuracy: 399 / 400, 'points-rate': 497 / 500, points: 497, 'points-possible': 500 });
+    const base = await services.evaluate({ task: 'igakuqa119-all', model: 'baseline', shot: 'zero' });
+    expect((base.outcomes[0].metrics as Record<string, number>)['points-possible']).toBe(500);
+  });
+});
+
+describe.skipIf(!PACKS)('jcb data pull <pack>: git at the pinned commit, checked against the manifest', () => {
+  it('fetches a file:// mirror into the packs folder, keeps a whole copy, refuses an altered one and never replaces a copy it did not make', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-pull-'));
+    const env = { JCB_PACKS_DIR: home, JCB_PACK_URL: gitMirror(path.join(PACKS!, 'JMED-LLM')), JCB_DATA_DIR: undefined };
+    const first = await jcb(['data', 'pull', 'jmed-llm'], env);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/The jmed-llm pack is in .*JMED-LLM: all 9 files match its manifest\./);
+    expect(readFileSync(path.join(home, 'JMED-LLM', 'datasets', 'smdis.csv'))).toEqual(
+      readFileSync(path.join(PACKS!, 'JMED-LLM', 'datasets', 'smdis.csv')),
+    );
+    expect((await jcb(['data', 'pull', 'jmed-llm'], env)).out).toMatch(/already whole \(9 files match its manifest\); nothing fetched/);
+
+    const altered = mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-altered-'));
+    cpSync(path.join(PACKS!, 'JMED-LLM'), altered, { recursive: true });
+    execFileSync('chmod', ['-R', 'u+w', altered]);
+    writeFileSync(path.join(altered, 'datasets', 'crade.csv'), 'tag,question,answer\n');
+    const refused = await jcb(['data', 'pull', 'jmed-llm'], { ...env, JCB_PACKS_DIR: mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-')), JCB_PACK_URL: gitMirror(altered) });
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/^jcb: The jmed-llm pack fetched from file:\S+ is not the one jcb scores: 1 of its 9 files are missing or altered \(datasets\/crade\.csv altered\)/m);
+
+    const handMade = mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-hand-'));
+    cpSync(altered, path.join(handMade, 'JMED-LLM'), { recursive: true });
+    const kept = await jcb(['data', 'pull', 'jmed-llm'], { ...env, JCB_PACKS_DIR: handMade });
+    expect(kept.code).toBe(1);
+    expect(kept.err).toMatch(/jcb did not fetch it, so it will not replace it/);
+    expect(readFileSync(path.join(handMade, 'JMED-LLM', 'datasets', 'crade.csv'), 'utf8')).toBe('tag,question,answer\n');
+  });
+
+  it('refuses an unknown pack in one line naming the packs', async () => {
+    const r = await jcb(['data', 'pull', 'jmed-lm'], { JCB_PACKS_DIR: mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-')) });
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toBe('jcb: Unknown pack "jmed-lm". Did you mean "jmed-llm"? Packs: igakuqa119, jmed-llm.');
+  });
+});
