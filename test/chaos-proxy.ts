@@ -1,18 +1,7 @@
 // A TCP proxy for drills: passes bytes between a client and a server, and, while cutting, ends every
 // connection after a lifetime drawn from a seeded generator (so that a failing drill can be replayed).
 import net, { type AddressInfo, type Socket } from 'node:net';
-
-/** mulberry32: a small seeded generator of uniform numbers in [0, 1). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../src/metrics/bootstrap.js';
 
 export interface ChaosProxy {
   /** The proxy's port on 127.0.0.1 (ephemeral). */
@@ -29,7 +18,7 @@ export interface ChaosProxy {
 
 /** A proxy on an ephemeral port of 127.0.0.1 to `target` on the same machine. */
 export async function chaosProxy(target: { host: string; port: number }, seed: number): Promise<ChaosProxy> {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const open = new Set<{ client: Socket; upstream: Socket; timer?: NodeJS.Timeout }>();
   let cutting: { minMs: number; maxMs: number } | undefined;
   let cuts = 0;

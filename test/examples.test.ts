@@ -6,7 +6,6 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS, offeredOn } from '../src/command/commands.js';
 import { examplesOn } from '../src/command/help.js';
@@ -14,9 +13,8 @@ import { FIXTURE_MANIFEST, FIXTURE_RELEASE, gitMirror, releaseDir } from './help
 import { loopbackOpenAI } from './openai-fake.js';
 
 const ROOT = path.resolve(__dirname, '..');
-const MAIN = path.join(ROOT, 'src/cli/main.ts');
-/** tsx by its file: the examples run in a scratch folder, where `--import tsx` would not resolve. */
-const TSX = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+/** The installed program, as `npx jcb` runs it (built by `npm install`/`npm ci`), from a scratch folder. */
+const BIN = path.join(ROOT, 'bin/jcb.js');
 const data = releaseDir();
 /** The run id format of the examples (jcb's own: `20261129-020000-3f9a`). */
 const RUN_ID = /\b\d{8}-\d{6}-[0-9a-f]{4}\b/g;
@@ -73,7 +71,7 @@ describe.skipIf(!data)('every example shown to a user runs', { timeout: 300_000 
 
   function jcb(args: string[], opts: { stopOn?: RegExp; extraEnv?: Record<string, string | undefined> } = {}) {
     return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+      const child = spawn(process.execPath, [BIN, ...args], {
         cwd,
         env: { ...process.env, ...env, ...opts.extraEnv },
       });

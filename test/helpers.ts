@@ -180,7 +180,13 @@ export async function localChatServer(answer: (body: string) => string, latencyM
       calls++;
       setTimeout(() => {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(chatCompletion(answer(body))));
+        // A real server reads the whole prompt: its prompt_tokens are at least jcb's own count of it (one a
+        // character is more than any tokenizer gives), so no answer is taken for one to a cut prompt.
+        const messages = (JSON.parse(body) as { messages?: { content?: unknown }[] }).messages ?? [];
+        const read = messages.reduce((n, m) => n + JSON.stringify(m.content ?? '').length, 0);
+        const completion = chatCompletion(answer(body));
+        completion.usage = { prompt_tokens: Math.max(11, read), completion_tokens: 7, total_tokens: Math.max(11, read) + 7 };
+        res.end(JSON.stringify(completion));
       }, latencyMs);
     });
   });
