@@ -75,6 +75,8 @@ describe.skipIf(!data)('every example shown to a user runs', { timeout: 300_000 
         cwd,
         env: { ...process.env, ...env, ...opts.extraEnv },
       });
+      // `-` reads the text from standard input, as a user pipes a note in; other commands get none.
+      child.stdin.end(args.includes('-') ? '夜間の発熱なし。食事は全量摂取。' : '');
       let out = '';
       let err = '';
       child.stdout.on('data', (d) => (out += d));
