@@ -170,8 +170,12 @@ export function chatCompletion(content: string) {
   };
 }
 
-/** A local OpenAI-compatible server (a model on this machine): answers `answer(body)` after `latencyMs`. */
-export async function localChatServer(answer: (body: string) => string, latencyMs = 0) {
+/**
+ * A local OpenAI-compatible server (a model on this machine): answers `answer(body)` after `latencyMs`, with
+ * 11 prompt tokens, or (`readsPrompt`) as many as the prompt has characters, at least jcb's own count of it, as
+ * a server that read the whole prompt reports (11 on a long prompt reads as a prompt the server cut).
+ */
+export async function localChatServer(answer: (body: string) => string, latencyMs = 0, readsPrompt = false) {
   let calls = 0;
   const server: Server = createServer((req, res) => {
     let body = '';
@@ -180,12 +184,11 @@ export async function localChatServer(answer: (body: string) => string, latencyM
       calls++;
       setTimeout(() => {
         res.writeHead(200, { 'content-type': 'application/json' });
-        // A real server reads the whole prompt: its prompt_tokens are at least jcb's own count of it (one a
-        // character is more than any tokenizer gives), so no answer is taken for one to a cut prompt.
         const messages = (JSON.parse(body) as { messages?: { content?: unknown }[] }).messages ?? [];
-        const read = messages.reduce((n, m) => n + JSON.stringify(m.content ?? '').length, 0);
+        const read = readsPrompt ? messages.reduce((n, m) => n + JSON.stringify(m.content ?? '').length, 0) : 0;
         const completion = chatCompletion(answer(body));
-        completion.usage = { prompt_tokens: Math.max(11, read), completion_tokens: 7, total_tokens: Math.max(11, read) + 7 };
+        const prompt = Math.max(11, read);
+        completion.usage = { prompt_tokens: prompt, completion_tokens: 7, total_tokens: prompt + 7 };
         res.end(JSON.stringify(completion));
       }, latencyMs);
     });

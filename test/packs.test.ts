@@ -57,7 +57,7 @@ describe.skipIf(!PACKS)('JMED-LLM, scored as src/evaluator.py scores it', () => 
     server = await localChatServer((body) => {
       const prompt = (JSON.parse(body) as { messages: { content: string }[] }).messages.map((m) => m.content).join('\n');
       return answers.find((x) => prompt.includes(x.q))?.a ?? '';
-    });
+    }, 0, true);
     const models = testModelsFile();
     writeFileSync(models, readFileSync(models, 'utf8').replace('http://127.0.0.1:8000/v1', server.url).replace('concurrency: 1', 'concurrency: 8'));
     const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-packs-')), 'jcb.sqlite');
@@ -180,7 +180,7 @@ describe.skipIf(!PACKS)('IgakuQA119 on its 400 questions', () => {
       const q = questions.filter((x) => prompt.includes(x.question)).sort((a, b) => b.question.length - a.question.length)[0];
       const answer = q.number === '119E28' ? 'a, c' : q.number === '119A75' ? '600.0' : key.get(q.number)!;
       return `answer: ${answer}\nconfidence: 0.9\nexplanation: …`;
-    });
+    }, 0, true);
     const models = testModelsFile();
     writeFileSync(models, readFileSync(models, 'utf8').replace('http://127.0.0.1:8000/v1', server.url).replace('concurrency: 1', 'concurrency: 8'));
     const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-igakuqa-')), 'jcb.sqlite');

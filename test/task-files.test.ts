@@ -93,7 +93,7 @@ describe('a task file of our own data, written from the README', () => {
       if (prompt.includes('メトホルミンを継続')) return "['メトホルミン', 'インスリン']";
       if (prompt.includes('ワルファリン')) return 'ワルファリン, アスピリン';
       return 'routine';
-    });
+    }, 0, true);
     const models = testModelsFile();
     writeFileSync(models, readFileSync(models, 'utf8').replace('http://127.0.0.1:8000/v1', server.url));
     const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-taskfile-store-')), 'jcb.sqlite');
