@@ -1,0 +1,53 @@
+// The shape of an entry of the command table (commands.ts): what the grammar, the help and the path and
+// number checks read from it.
+import type { PathUse } from '../base/paths.js';
+
+/** Where a command or option works: both faces, the terminal only, or Slack only. */
+export type Face = 'both' | 'terminal' | 'slack';
+
+/** What a token names: task and model tokens are read after NFKC; `text` is taken exactly as typed. */
+export type TokenKind = 'task' | 'model' | 'text';
+
+export interface PositionalSpec {
+  /** As shown in usage lines, e.g. `<task>` or `<doc-id>|random|all`. */
+  shown: string;
+  optional?: boolean;
+  kind?: TokenKind;
+  /** A path the command reads or writes, and the Command field that holds it. */
+  path?: { use: PathUse; field: string };
+}
+
+export interface OptionSpec {
+  /** The long name, without `--`. */
+  name: string;
+  /** A one-letter alias, without `-`. */
+  short?: string;
+  /** The value's placeholder (`N`, `PATH`); absent for a flag. */
+  value?: string;
+  /** A number's bounds, both included (`N`: whole numbers; `USD`: any amount above 0 up to the maximum). */
+  range?: readonly [number, number];
+  /** The only values accepted (compared case-insensitively, after NFKC). */
+  choices?: readonly string[];
+  kind?: TokenKind;
+  /**
+   * The value is a path: a file written, a folder written into, or something read; checked by
+   * src/base/paths.ts before any work. The Command holds it under the name in camelCase (`log-samples` → `logSamples`).
+   */
+  path?: PathUse;
+  description: string;
+  faces?: Face;
+}
+
+export interface CommandSpec {
+  /** As typed: one word, or two for sub-commands (`data pull`). */
+  name: string;
+  summary: string;
+  positionals: PositionalSpec[];
+  options: OptionSpec[];
+  /**
+   * Typed after `jcb ` (or `/jcb `); each is run by test/examples.test.ts. A run id stands for one of yours
+   * (jcb's format, `20261129-020000-3f9a`). An example with an option of one face is shown on that face only.
+   */
+  examples: string[];
+  faces: Face;
+}
