@@ -169,10 +169,13 @@ async function contents(s: Store): Promise<string> {
   }
   return comparable(out);
 }
-/** JSON of `v` with the times and nonces a call makes (which differ from store to store) masked. */
+/**
+ * JSON of `v` with the times and nonces a call makes (which differ from store to store) masked, and a closed
+ * notification's mark of its closing call (`done`, any non-zero value) read as closed.
+ */
 const comparable = (v: unknown) =>
-  JSON.stringify(v ?? null, (_k, x: unknown) =>
-    typeof x === 'string' && x > '2026-06' && /^20\d\d-/.test(x) ? 'NOW' : x,
+  JSON.stringify(v ?? null, (k, x: unknown) =>
+    typeof x === 'string' && x > '2026-06' && /^20\d\d-/.test(x) ? 'NOW' : k === 'done' && typeof x === 'number' && x > 0 ? 'closed' : x,
   ).replace(/(\.\d{3}Z|NOW)-[0-9a-f]{8}"/g, '$1-nonce"');
 
 /** Throws `error` in place of the next `count` queries: before they reach the database, or after (reply lost). */

@@ -32,10 +32,25 @@ export class SideTables {
       .execute();
   }
 
-  /** Closes a run's notification; true only for the one caller (of any process) that closed it. */
+  /**
+   * Closes a run's notification; true only for the one call (of any process) that closed it. `done` holds a
+   * mark of the closing call (any non-zero value is closed), so that a retry of a close that committed
+   * before its reply was lost still knows it was this call's.
+   */
   async closeNotification(runId: string): Promise<boolean> {
-    const q = this.db.updateTable('run_notifications').set({ done: 1 }).where('run_id', '=', runId);
-    return Number((await q.where('done', '=', 0).executeTakeFirst()).numUpdatedRows) === 1;
+    const mark = 1 + (Number.parseInt(callStamp().nonce, 16) % 1_000_000_000);
+    await this.db
+      .updateTable('run_notifications')
+      .set({ done: mark })
+      .where('run_id', '=', runId)
+      .where('done', '=', 0)
+      .execute();
+    const row = await this.db
+      .selectFrom('run_notifications')
+      .select('done')
+      .where('run_id', '=', runId)
+      .executeTakeFirst();
+    return Number(row?.done) === mark;
   }
 
   async lastDigest(schedule: string): Promise<{ posted_at: string; scores: string } | undefined> {
