@@ -27,6 +27,10 @@ const READ_ONLY = path.join(ROOT, 'read-only');
 mkdirSync(READ_ONLY);
 chmodSync(READ_ONLY, 0o555);
 chmodSync(ROOT, 0o755);
+/** A store folder anyone may write in: a command run as another user gets past the store's own check (issue 23). */
+const OPEN = path.join(ROOT, 'open');
+mkdirSync(OPEN);
+chmodSync(OPEN, 0o777);
 afterAll(() => rmSync(ROOT, { recursive: true, force: true }));
 
 /** A path option or positional of a command, with what it is used for. */
@@ -120,7 +124,12 @@ describe('path options, from the command table', () => {
 function jcb(args: string[], uid?: number) {
   return new Promise<{ code: number | null; err: string; out: string }>((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-      env: { ...process.env, ...FIXTURE_ENV, JCB_STORE: path.join(ROOT, 'store.sqlite'), HOME: ROOT },
+      env: {
+        ...process.env,
+        ...FIXTURE_ENV,
+        JCB_STORE: path.join(uid === undefined ? ROOT : OPEN, 'store.sqlite'),
+        HOME: uid === undefined ? ROOT : OPEN,
+      },
       ...(uid === undefined ? {} : { uid, gid: uid }),
     });
     let err = '';
