@@ -55,8 +55,14 @@ function leaf(slot: PathSlot): string {
 
 /** The words of `jcb <command> … <path>`: required positionals filled with words the grammar accepts. */
 function argv(slot: PathSlot, value: string): string[] {
-  const fill = { task: 'mr', model: 'baseline', text: 'r-1' } as const;
-  const positionals = slot.command.positionals.filter((p) => !p.optional).map((p) => fill[p.kind ?? 'text']);
+  // Two models are two different ones (`compare` refuses one model twice).
+  const fill = { task: ['mr'], model: ['baseline', 'gpt-4o'], text: ['r-1'] } as const;
+  const positionals = slot.command.positionals
+    .filter((p) => !p.optional)
+    .map((p, i, all) => {
+      const words = fill[p.kind ?? 'text'];
+      return words[all.slice(0, i).filter((q) => q.kind === p.kind).length % words.length];
+    });
   const words = [...slot.command.name.split(' '), ...positionals];
   return slot.option ? [...words, `--${slot.option.name}`, value] : [...words, value];
 }
