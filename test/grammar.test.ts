@@ -85,7 +85,7 @@ describe('the evaluation commands', () => {
       queue: true,
     });
     expect(parse('worker --concurrency 4')).toEqual({ kind: 'worker', concurrency: 4 });
-    expect(parse('status')).toEqual({ kind: 'status', runId: undefined, json: false });
+    expect(parse('status')).toEqual({ kind: 'status', runId: undefined, all: false, json: false });
     expect(parse('cancel r1')).toEqual({ kind: 'cancel', runId: 'r1' });
     expect(parse('digest nightly')).toEqual({ kind: 'digest', schedule: 'nightly', json: false });
     expect(parse('compare gpt-4o llm-jp mr')).toEqual({
@@ -268,7 +268,7 @@ describe("options that take values, and each command's branches", () => {
       shot: 'zero',
       json: true,
     });
-    expect(parse('status r1 --json')).toEqual({ kind: 'status', runId: 'r1', json: true });
+    expect(parse('status r1 --json')).toEqual({ kind: 'status', runId: 'r1', all: false, json: true });
     expect(parse('models --json')).toEqual({ kind: 'models', json: true });
     expect(parse('leaderboard --shot=ZERO')).toMatchObject({ shot: 'zero' });
   });
