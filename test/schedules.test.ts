@@ -102,7 +102,7 @@ describe('digests', () => {
   it('flag a drop beyond the threshold as a regression', async () => {
     // A local model that answers well, then badly.
     let good = true;
-    const server = await localChatServer(() => (good ? '["ニトログリセリン", "アスピリン", "W"]' : '[]'));
+    const server = await localChatServer(() => (good ? '["ニトログリセリン", "アスピリン", "W"]' : '[]'), 0, true);
     try {
       const url = server.url;
       writeFileSync(
