@@ -125,15 +125,7 @@ function legendOf(scores: readonly string[]): string[] {
 
 /** A task's row of an eval or show table: nothing scored shows `–` and no metrics, never zeros. */
 function outcomeRow(
-  o: {
-    task: string;
-    n: number;
-    failed: number;
-    parseFailures: number;
-    noAnswer: number;
-    score: number;
-    metrics: Metrics;
-  },
+  o: Omit<RunSummary['scores'][number], 'interval'>,
   limit: number | null,
 ): string[] {
   return [
