@@ -127,6 +127,7 @@ function progress(s: string, status: string): RunProgress {
     started_by: s,
     max_cost_usd: null,
     budget_since: null,
+    label_version: null,
   };
   const score = {
     task: s,
@@ -137,6 +138,8 @@ function progress(s: string, status: string): RunProgress {
     score: 0.5,
     metrics: { f1: 0.5 },
     interval: null,
+    labels: null,
+    otherList: false,
   };
   return {
     run,
@@ -155,6 +158,7 @@ function progress(s: string, status: string): RunProgress {
 const board = (s: string): Leaderboard => ({
   shot: 'one',
   source: 'runs',
+  labels: 'paper',
   columns: [{ id: 'mr', label: s }],
   rows: Array.from({ length: 40 }, () => ({ model: s, label: s, provider: 'replay' as const, cells: [0.5] })),
 });
@@ -192,6 +196,8 @@ describe('every Block Kit builder with hostile strings', () => {
       digestMessage({
         schedule: s,
         channel: 'C1',
+        labels: 'paper',
+        previousLabels: null,
         shot: 'one',
         since: null,
         rows: Array(20).fill(row),

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { runParent, runReplies, decodeRef, encodeRef } from '../handlers/blocks/run.js';
 import { cut, LIMITS } from '../handlers/blocks/text.js';
 import { metricsText } from '../src/base/format.js';
-import { createServices, type Digest, type Leaderboard, type RunProgress, type RunResult } from '../src/services/index.js';
+import {
+  createServices,
+  type Digest,
+  type Leaderboard,
+  type RunProgress,
+  type RunResult,
+} from '../src/services/index.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer } from './helpers.js';
 import { finalScoresMessage } from '../handlers/blocks/progress.js';
 import { boardTable, leaderboardMessage } from '../handlers/blocks/tables.js';
@@ -101,7 +107,20 @@ describe('the final scores in a run thread', () => {
     failed: 0,
     elapsedMs: 1,
     etaMs: undefined,
-    scores: [{ task: 'mr', n: 2, failed: 0, parseFailures: 0, noAnswer: 0, score: 0.5, metrics: {}, interval: null }],
+    scores: [
+      {
+        task: 'mr',
+        n: 2,
+        failed: 0,
+        parseFailures: 0,
+        noAnswer: 0,
+        score: 0.5,
+        metrics: {},
+        interval: null,
+        labels: null,
+        otherList: false,
+      },
+    ],
     usage,
     previous: {},
     firstFailure: null,
@@ -134,6 +153,7 @@ describe('honest scores in Slack', () => {
     started_by: null,
     max_cost_usd: null,
     budget_since: null,
+    label_version: null,
   };
   const score = (task: string, n: number, failed: number, value: number) => ({
     task,
@@ -144,6 +164,8 @@ describe('honest scores in Slack', () => {
     score: value,
     metrics: { f1: value },
     interval: null,
+    labels: null,
+    otherList: false,
   });
   const progress = (scores: ReturnType<typeof score>[], firstFailure: string | null): RunProgress => ({
     run,
@@ -179,6 +201,7 @@ describe('honest scores in Slack', () => {
     const board: Leaderboard = {
       shot: 'one',
       source: 'runs',
+      labels: 'paper',
       columns: [
         { id: 'irs', label: 'IRS' },
         { id: 'mr', label: 'MR' },
@@ -216,12 +239,14 @@ describe('honest scores in Slack', () => {
   });
 
   it('writes – in a digest for a run that scored nothing, never 0.0, and marks a partial one', () => {
-    const row = { model: 'gpt-4o-live', previous: null, regression: false, run: 'r1', interval: null };
+    const row = { model: 'gpt-4o-live', previous: null, change: null, regression: false, run: 'r1', interval: null };
     const d: Digest = {
       schedule: 'nightly',
       channel: '#eval',
       shot: 'one',
       since: null,
+      labels: 'paper',
+      previousLabels: null,
       rows: [
         { ...row, task: 'irs', score: null, coverage: { n: 0, planned: 3, limit: null } },
         { ...row, task: 'mr', score: 0.25, coverage: { n: 3, planned: 4, limit: null } },

@@ -140,7 +140,7 @@ describe('commands and their errors', () => {
       '"ratings --batch" needs a task to rate, e.g. `/jcb ratings hs-pn --batch`.',
     );
     expect(refusal('compare a').hint).toBe(
-      'Usage: jcb compare <model-a> <model-b> [<task>] [--shot one|zero] [-o|--output PATH] [--json]',
+      'Usage: jcb compare <model-a> <model-b> [<task>] [--shot one|zero] [--labels paper|reviewed] [-o|--output PATH] [--json]',
     );
   });
 
@@ -168,11 +168,11 @@ describe('commands and their errors', () => {
 describe('help text', () => {
   it('writes usage lines with optional positionals bracketed', () => {
     expect(usageLine('status')).toBe('status [<run>] [--all] [--json]');
-    expect(usageLine('score')).toBe('score [<file or generated/ tree>] [-o|--output PATH] [--json]');
+    expect(usageLine('score')).toBe('score [<file or generated/ tree>] [--labels paper|reviewed] [-o|--output PATH] [--json]');
     expect(usageLine('models')).toBe('models [<alias>] [--json]');
     expect(usageLine('help', 'slack')).toBe('help [[<command>]]'.replace('[[', '[').replace(']]', ']'));
     expect(usageHint('leaderboard', 'slack')).toBe(
-      'Usage: /jcb leaderboard [--shot one|zero] [--source paper|runs] [--post #channel] [--view bars|heatmap]',
+      'Usage: /jcb leaderboard [--shot one|zero] [--labels paper|reviewed] [--source paper|runs] [--post #channel] [--view bars|heatmap]',
     );
   });
 

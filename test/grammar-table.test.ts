@@ -20,23 +20,23 @@ const USAGE: Record<string, [string, string | null]> = {
     'run <task> <model> [<doc-id>|random|all] [--shot one|zero]',
   ],
   eval: [
-    'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache] [--queue]' +
+    'eval <task|all> <model> [--shot one|zero] [--labels paper|reviewed] [--limit N] [--concurrency N] [--run ID] [--no-cache] [--queue]' +
       ' [--dry-run] [--max-cost USD] [--log-samples PATH] [-o|--output PATH] [--json]',
-    'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache] [--dry-run]' +
+    'eval <task|all> <model> [--shot one|zero] [--labels paper|reviewed] [--limit N] [--concurrency N] [--run ID] [--no-cache] [--dry-run]' +
       ' [--max-cost USD]',
   ],
   status: ['status [<run>] [--all] [--json]', 'status [<run>] [--all]'],
   cancel: ['cancel <run>', 'cancel <run>'],
   leaderboard: [
-    'leaderboard [--shot one|zero] [--source paper|runs] [--chart FILE.png|FILE.svg] [--view bars|heatmap]' +
+    'leaderboard [--shot one|zero] [--labels paper|reviewed] [--source paper|runs] [--chart FILE.png|FILE.svg] [--view bars|heatmap]' +
       ' [-o|--output PATH] [--json]',
-    'leaderboard [--shot one|zero] [--source paper|runs] [--post #channel] [--view bars|heatmap]',
+    'leaderboard [--shot one|zero] [--labels paper|reviewed] [--source paper|runs] [--post #channel] [--view bars|heatmap]',
   ],
   compare: [
-    'compare <model-a> <model-b> [<task>] [--shot one|zero] [-o|--output PATH] [--json]',
-    'compare <model-a> <model-b> [<task>] [--shot one|zero]',
+    'compare <model-a> <model-b> [<task>] [--shot one|zero] [--labels paper|reviewed] [-o|--output PATH] [--json]',
+    'compare <model-a> <model-b> [<task>] [--shot one|zero] [--labels paper|reviewed]',
   ],
-  digest: ['digest [<schedule>] [--json]', 'digest [<schedule>]'],
+  digest: ['digest [<schedule>] [--labels paper|reviewed] [--json]', 'digest [<schedule>] [--labels paper|reviewed]'],
   ratings: [
     'ratings [<task>] [--by model] [--correlate] [--json]',
     'ratings [<task>] [--by model] [--batch] [--correlate]',
@@ -54,9 +54,9 @@ const USAGE: Record<string, [string, string | null]> = {
   phi: ['phi [FILE|-] [--json]', null],
   ask: ['ask <task> <model> [TEXT|-] [--masked] [--json]', null],
   runs: ['runs [--json]', null],
-  show: ['show <run> [--json]', null],
+  show: ['show <run> [--labels paper|reviewed] [--json]', null],
   export: ['export <run> [--dir D]', null],
-  score: ['score [<file or generated/ tree>] [-o|--output PATH] [--json]', null],
+  score: ['score [<file or generated/ tree>] [--labels paper|reviewed] [-o|--output PATH] [--json]', null],
   'data pull': ['data pull [<pack>] [--dir D]', null],
   'data check': ['data check [--json]', null],
   doctor: ['doctor [--json]', null],
@@ -627,8 +627,8 @@ describe('the overview', () => {
     expect(overview().split('\n')[2]).toBe('  jcb run <task> <model> [<doc-id>|random|all] [--shot one|zero] [--json]');
     expect(commandHelp('eval')).toBe(commandHelp('eval', 'terminal', 80));
     expect(commandHelp('eval').split('\n')[0]).toBe(
-      // 79 characters: " N]" would pass the 80th column.
-      'Usage: jcb eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency',
+      // 78 characters: " [--limit" would pass the 80th column.
+      'Usage: jcb eval <task|all> <model> [--shot one|zero] [--labels paper|reviewed]',
     );
   });
 
@@ -636,7 +636,7 @@ describe('the overview', () => {
     const lines = overview('terminal', 40).split('\n');
     const evalAt = lines.findIndex((l) => l.startsWith('  jcb eval '));
     expect(lines[evalAt]).toBe('  jcb eval <task|all> <model> [--shot');
-    expect(lines[evalAt + 1]).toBe('      one|zero] [--limit N]');
+    expect(lines[evalAt + 1]).toBe('      one|zero] [--labels');
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(40);
   });
 

@@ -28,6 +28,7 @@ function progressOf(id: string, r: FakeRun, startedAt: number): RunProgress {
       started_by: null,
       max_cost_usd: null,
       budget_since: null,
+      label_version: null,
     },
     planned: 100,
     done: r.done,

@@ -40,6 +40,7 @@ const run = (id: string, status = 'running'): Run => ({
   started_by: 'terminal',
   max_cost_usd: null,
   budget_since: null,
+  label_version: null,
 });
 const doc = (docId: string, status = 'done') => ({
   run_id: 'r1',

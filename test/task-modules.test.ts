@@ -44,6 +44,12 @@ put(
   'data.csv',
   'text,medra_list,doc_name\n"S　頭痛と発熱。\\nA　感冒","[\'頭痛\', \'発熱\']",01_X_p1\nS　嘔吐あり。,"[\'嘔吐\']",02_Y_p1\n',
 );
+// The paper's labels (issue 22): the same documents, one gold changed (`感冒` dropped by the re-review).
+put(
+  'CLR/CCA',
+  'data_old.csv',
+  'text,medra_list,doc_name\n"S　頭痛と発熱。\\nA　感冒","[\'頭痛\', \'発熱\', \'感冒\']",01_X_p1\nS　嘔吐あり。,"[\'嘔吐\']",02_Y_p1\n',
+);
 // Case ids in decomposed Unicode are read in NFC (spec: one HS-PN id is stored decomposed).
 const DECOMPOSED_ID = '02_カ\u3099ン';
 put(
@@ -215,9 +221,22 @@ describe('loaders on the miniature release', () => {
     ]);
   });
 
-  it('CCA: the note with real line breaks, every gold name of the setting as sorted options', () => {
-    const options = "['嘔吐', '発熱', '頭痛']";
+  it("CCA: the note with real line breaks, every gold name of the setting as sorted options (the paper's labels by default)", () => {
+    const options = "['嘔吐', '感冒', '発熱', '頭痛']";
     expect(docs('cca')).toEqual([
+      {
+        id: '01_X_p1',
+        text: 'S　頭痛と発熱。\nA　感冒',
+        fields: { text: 'S　頭痛と発熱。\nA　感冒', options },
+        gold: ['頭痛', '発熱', '感冒'],
+      },
+      { id: '02_Y_p1', text: 'S　嘔吐あり。', fields: { text: 'S　嘔吐あり。', options }, gold: ['嘔吐'] },
+    ]);
+  });
+
+  it('CCA under the reviewed labels: data.csv, its gold and its own (shorter) options list', () => {
+    const options = "['嘔吐', '発熱', '頭痛']";
+    expect(task('cca').loadDocuments(release, 'reviewed')).toEqual([
       {
         id: '01_X_p1',
         text: 'S　頭痛と発熱。\nA　感冒',
@@ -226,6 +245,7 @@ describe('loaders on the miniature release', () => {
       },
       { id: '02_Y_p1', text: 'S　嘔吐あり。', fields: { text: 'S　嘔吐あり。', options }, gold: ['嘔吐'] },
     ]);
+    expect(task('cca').loadDocuments(release, 'paper')).toEqual(docs('cca'));
   });
 
   it('MR: the same, from the fixture release', () => {
@@ -359,7 +379,7 @@ describe('documents made of free text', () => {
     expect(from('cca')).toEqual({
       id: 'text',
       text: '胸が痛い。',
-      fields: { text: '胸が痛い。', options: "['嘔吐', '発熱', '頭痛']" },
+      fields: { text: '胸が痛い。', options: "['嘔吐', '感冒', '発熱', '頭痛']" },
       gold: [],
     });
     expect(from('mr')).toEqual({

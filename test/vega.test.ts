@@ -5,6 +5,7 @@ import type { Leaderboard } from '../src/services/index.js';
 const board: Leaderboard = {
   shot: 'one',
   source: 'paper',
+  labels: 'paper',
   columns: [
     { id: 'mr', label: 'MR' },
     { id: 'irs', label: 'IRS' },

@@ -13,7 +13,7 @@ export function digestMessage(d: Digest): Message {
       .filter((r) => r.model === model)
       .map((r) => {
         if (r.score === null) return `${r.task} –`;
-        const change = r.previous === null ? '' : ` (${signedPct(r.score - r.previous)})`;
+        const change = r.change === null ? '' : ` (${signedPct(r.change)})`;
         const ci = r.interval ? ` [${pct(r.interval.low)}–${pct(r.interval.high)}]` : '';
         return `${r.regression ? ':warning: ' : ''}${r.task} *${showScore(r.score, r.coverage ?? undefined)}*${ci}${change}`;
       });
@@ -22,13 +22,13 @@ export function digestMessage(d: Digest): Message {
   });
   return message(`Digest ${d.schedule}: ${regressions.length} regression(s), ${d.failedRuns.length} failed run(s)`, [
     section(
-      `*Digest: ${d.schedule}* (${d.shot}-shot, ×100; change since ${d.since ? d.since.slice(0, 16).replace('T', ' ') : 'the first digest'})`,
+      `*Digest: ${d.schedule}* (${d.shot}-shot, ×100, CCA on the ${d.labels} labels; change since ${d.since ? d.since.slice(0, 16).replace('T', ' ') : 'the first digest'}${d.previousLabels && d.previousLabels !== d.labels ? `, CCA's on the ${d.previousLabels} labels as that digest was` : ''})`,
     ),
     ...lines.map(section),
     ...(regressions.length
       ? [
           section(
-            `:warning: *Regressions*: ${regressions.map((r) => `${r.model} ${r.task} ${pct(r.previous! - r.score!)} down`).join(', ')}`,
+            `:warning: *Regressions*: ${regressions.map((r) => `${r.model} ${r.task} ${pct(-r.change!)} down`).join(', ')}`,
           ),
         ]
       : []),

@@ -8,7 +8,17 @@ import { code, context, header, LIMITS, pct, section } from './text.js';
 export interface HomeData {
   paper?: Leaderboard;
   runs?: Leaderboard;
+  /** The paper's models with CCA re-scored on the release's re-reviewed labels (`--labels reviewed`). */
+  reviewed?: Leaderboard;
   recent: { task: string; model: string; shot: string; doc_id: string; score: number | null; created_at: string }[];
+}
+
+/** CCA of the paper's models on both label versions, one line (`/jcb leaderboard --labels reviewed`: the board). */
+function reviewedLine(paper: Leaderboard, reviewed: Leaderboard): string {
+  const i = paper.columns.findIndex((c) => c.id === 'cca');
+  const cell = (b: Leaderboard, r: number) => (b.rows[r]?.cells[i] == null ? '–' : pct(b.rows[r].cells[i]!));
+  const models = paper.rows.map((r, n) => `${r.label} ${cell(paper, n)} → ${cell(reviewed, n)}`);
+  return `CCA on the paper's labels → re-scored on the re-reviewed data.csv (\`/jcb leaderboard --labels reviewed\`): ${models.join(' · ')}`;
 }
 
 export function homeView(d: HomeData): { type: 'home'; blocks: KnownBlock[] } {
@@ -18,6 +28,7 @@ export function homeView(d: HomeData): { type: 'home'; blocks: KnownBlock[] } {
     { type: 'divider' },
     section("*The paper's models* (one-shot, ×100, recomputed from their released generations)"),
     d.paper ? code(boardTable(d.paper)) : context('The release is not available to this bot (JCB_DATA_DIR).'),
+    ...(d.paper && d.reviewed ? [context(reviewedLine(d.paper, d.reviewed))] : []),
     section('*Our runs* (latest finished run per model and setting)'),
     d.runs?.rows.length ? code(boardTable(d.runs)) : context('No finished runs yet.'),
     { type: 'divider' },

@@ -1,6 +1,7 @@
 // Leaderboards and lists as monospaced tables.
 import { signedPct } from '../../src/base/format.js';
 import { COVERAGE_LEGEND, isFull, showScore } from '../../src/leaderboard/coverage.js';
+import { OTHER_LIST_LEGEND, OTHER_LIST_MARK } from '../../src/release/views.js';
 import type { Leaderboard, ModelComparison } from '../../src/services/index.js';
 import type { Message } from './run.js';
 import { code, context, message, pct, section } from './text.js';
@@ -10,7 +11,7 @@ export function boardTable(board: Leaderboard): string {
   const header = ['model', ...board.columns.map((c) => c.label)];
   const rows = board.rows.map((r) => [
     r.provider === 'published' ? `${r.label} (published)` : r.label,
-    ...r.cells.map((c, i) => showScore(c, r.coverage?.[i] ?? undefined)),
+    ...r.cells.map((c, i) => `${showScore(c, r.coverage?.[i] ?? undefined)}${r.otherList?.[i] ? OTHER_LIST_MARK : ''}`),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join(' ')).join('\n');
@@ -22,9 +23,15 @@ function legend(board: Leaderboard): string {
   const published = board.rows.some((r) => r.provider === 'published')
     ? ' _(published)_: results carried by task files, not reproduced by jcb.'
     : '';
-  return (marked
-    ? `${COVERAGE_LEGEND}. Marked cells are not comparable with full runs.`
-    : '`–`: no score for that setting.') + published;
+  const relabelled = board.rows.some((r) => r.otherList?.some(Boolean)) ? ` ${OTHER_LIST_LEGEND}.` : '';
+  return (
+    (marked
+      ? `${COVERAGE_LEGEND}. Marked cells are not comparable with full runs.`
+      : '`–`: no score for that setting.') +
+    published +
+    relabelled +
+    ` CCA on the ${board.labels} labels.`
+  );
 }
 
 export function leaderboardMessage(board: Leaderboard): Message {

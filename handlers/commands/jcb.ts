@@ -58,7 +58,7 @@ export function jcbCommand(ctx: BotContext) {
         await runInThread(ctx, client, command.channel_id, command.user_id, cmd);
         return undefined;
       case 'leaderboard': {
-        const board = await ctx.services.leaderboard(cmd.shot, cmd.source);
+        const board = await ctx.services.leaderboard(cmd.shot, cmd.source, cmd.labels);
         if (!cmd.post) return { response_type: 'in_channel', ...leaderboardMessage(board) };
         const target = await postTarget(ctx, client, cmd.post, command.user_id, command.channel_id);
         const posted = await post(client, target, leaderboardMessage(board));
@@ -118,12 +118,12 @@ export function jcbCommand(ctx: BotContext) {
         };
       }
       case 'compare': {
-        const rows = await ctx.services.compare(cmd.a, cmd.b, cmd.task, cmd.shot);
+        const rows = await ctx.services.compare(cmd.a, cmd.b, cmd.task, cmd.shot, cmd.labels);
         return { response_type: 'in_channel', ...compareMessage(cmd.a, cmd.b, rows) };
       }
       case 'digest': {
         authorize('digest', asker, ctx.config);
-        for (const d of await ctx.services.digest(cmd.schedule)) await post(client, d.channel, digestMessage(d));
+        for (const d of await ctx.services.digest(cmd.schedule, cmd.labels)) await post(client, d.channel, digestMessage(d));
         return { response_type: 'ephemeral', text: 'Digest posted.', blocks: [] };
       }
       case 'audit': {

@@ -34,7 +34,7 @@ export async function converse(ctx: BotContext, client: WebClient, said: Said, l
         return void (await post(
           client,
           said.channel,
-          leaderboardMessage(await ctx.services.leaderboard(cmd.shot, cmd.source)),
+          leaderboardMessage(await ctx.services.leaderboard(cmd.shot, cmd.source, cmd.labels)),
           said.threadTs,
         ));
       }

@@ -53,12 +53,14 @@ export default {
             return undefined;
           }
         };
-        const [paper, runs, recent] = await Promise.all([
+        const [paper, runs, recent, reviewed] = await Promise.all([
           optional(() => ctx.services.leaderboard('one', 'paper')),
           optional(() => ctx.services.leaderboard('one', 'runs')),
           optional(() => ctx.services.recentRequests(event.user)),
+          optional(() => ctx.services.leaderboard('one', 'paper', 'reviewed')),
         ]);
-        await client.views.publish({ user_id: event.user, view: homeView({ paper, runs, recent: recent ?? [] }) });
+        const home = homeView({ paper, runs, reviewed, recent: recent ?? [] });
+        await client.views.publish({ user_id: event.user, view: home });
       },
     },
   ],

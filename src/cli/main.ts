@@ -89,13 +89,13 @@ async function execute(cmd: Command, services: Services): Promise<void> {
     }
     case 'score': {
       const order = (id: string) => allTasks().findIndex((t) => t.id === id);
-      const rows = (await services.score(cmd.target)).sort((a, b) => order(a.task) - order(b.task));
+      const rows = (await services.score(cmd.target, cmd.labels)).sort((a, b) => order(a.task) - order(b.task));
       const json = rows.map(({ task, model, file, n, score, metrics }) => ({ task, model, file, n, score, metrics }));
       if (cmd.output) writeOutput(cmd.output, scoreTable(rows, json, cmd.target));
       return cmd.json ? printJson(json) : print(renderScores(rows));
     }
     case 'leaderboard': {
-      const board = await services.leaderboard(cmd.shot, cmd.source);
+      const board = await services.leaderboard(cmd.shot, cmd.source, cmd.labels);
       if (cmd.chart) {
         const format = cmd.chart.toLowerCase().endsWith('.svg') ? 'svg' : 'png';
         writeFileSync(cmd.chart, await services.leaderboardChart(board, cmd.view ?? 'bars', format));
@@ -105,7 +105,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       if (cmd.source === 'runs') {
         let paper;
         try {
-          paper = await services.leaderboard(cmd.shot, 'paper');
+          paper = await services.leaderboard(cmd.shot, 'paper', cmd.labels);
         } catch (err) {
           if (!(err instanceof UserError)) throw err; // no release: the stored runs alone
         }
@@ -128,7 +128,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(runs.map(runJson)) : print(renderRuns(runs));
     }
     case 'show': {
-      const run = await services.show(cmd.runId);
+      const run = await services.show(cmd.runId, cmd.labels);
       return cmd.json ? printJson(runJson(run)) : print(renderRunSummary(run));
     }
     case 'export': {
@@ -167,7 +167,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(runs.map(runJson)) : print(renderStatus(runs));
     }
     case 'compare': {
-      const rows = await services.compare(cmd.a, cmd.b, cmd.task, cmd.shot);
+      const rows = await services.compare(cmd.a, cmd.b, cmd.task, cmd.shot, cmd.labels);
       if (cmd.output) writeOutput(cmd.output, comparisonTable(cmd.a, cmd.b, cmd.shot, rows));
       return cmd.json ? printJson(rows) : print(renderComparison(cmd.a, cmd.b, rows));
     }
@@ -186,7 +186,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       );
     }
     case 'digest': {
-      const digests = await services.digest(cmd.schedule);
+      const digests = await services.digest(cmd.schedule, cmd.labels);
       return cmd.json ? printJson(digests) : print(renderDigests(digests));
     }
     case 'cancel': {

@@ -19,6 +19,7 @@ import type { Metrics, Shot } from '../tasks/types.js';
 import { COVERAGE_LEGEND, coverageOf, isFull, showScore, type Coverage } from '../leaderboard/coverage.js';
 import { failureCause } from '../evaluation/failure-cause.js';
 import { table } from '../base/table.js';
+import { OTHER_LIST_LEGEND, OTHER_LIST_MARK } from '../release/views.js';
 
 /** Cuts long text with a visible marker, never silently. */
 export function shorten(text: string, max: number): string {
@@ -69,9 +70,11 @@ export function renderScores(rows: ScoreRow[]): string {
 export function renderLeaderboard(board: Leaderboard): string {
   const rows = board.rows.map((r) => [
     `${r.label}${r.provider === 'replay' ? '' : ` (${r.provider})`}`,
-    ...r.cells.map((c) => (c === null ? '–' : pct(c))),
+    ...r.cells.map((c, i) => (c === null ? '–' : labelled(pct(c), r.otherList?.[i]))),
   ]);
-  const header = `J-ClinicalBench, ${board.shot}-shot, ×100 (replayed generations, scored by jcb)`;
+  const relabelled =
+    board.labels !== 'paper' ? `, CCA re-scored on the ${board.labels} labels (${OTHER_LIST_MARK})` : '';
+  const header = `J-ClinicalBench, ${board.shot}-shot, ×100 (replayed generations, scored by jcb${relabelled})`;
   return `${header}\n\n${table(['model', ...board.columns.map((c) => c.label)], rows)}\n\n${renderIntervals(board)}`;
 }
 
@@ -118,14 +121,20 @@ export function renderCheck(checks: TaskCheck[]): string {
     .join('\n');
 }
 
-/** The marks' legend, as a last line, when any of `scores` carries one (`–`, `†`, `‡`); else nothing. */
+/** The marks' legends, as last lines, for the marks any of `scores` carries (`–`, `†`, `‡`, `§`); else nothing. */
 function legendOf(scores: readonly string[]): string[] {
-  return scores.some((x) => x === '–' || /[†‡]/.test(x)) ? [COVERAGE_LEGEND] : [];
+  return [
+    ...(scores.some((x) => x === '–' || /[†‡]/.test(x)) ? [COVERAGE_LEGEND] : []),
+    ...(scores.some((x) => x.includes(OTHER_LIST_MARK)) ? [OTHER_LIST_LEGEND] : []),
+  ];
 }
+
+/** A score as shown, with OTHER_LIST_MARK when it is re-scored under other labels than its run's. */
+const labelled = (shown: string, otherList: boolean | undefined) => (otherList ? `${shown}${OTHER_LIST_MARK}` : shown);
 
 /** A task's row of an eval or show table: nothing scored shows `–` and no metrics, never zeros. */
 function outcomeRow(
-  o: Omit<RunSummary['scores'][number], 'interval'>,
+  o: Omit<RunSummary['scores'][number], 'interval' | 'labels' | 'otherList'> & { otherList?: boolean },
   limit: number | null,
 ): string[] {
   return [
@@ -134,7 +143,7 @@ function outcomeRow(
     String(o.failed),
     String(o.parseFailures),
     String(o.noAnswer),
-    showScore(o.score, coverageOf({ ...o, doc_limit: limit })),
+    labelled(showScore(o.score, coverageOf({ ...o, doc_limit: limit })), o.otherList),
     o.n ? formatMetrics(o.metrics) : '(nothing scored)',
   ];
 }
@@ -142,7 +151,7 @@ function outcomeRow(
 export function renderEval(result: EvalResult, where: string): string {
   const rows = result.outcomes.map((o) => outcomeRow(o, result.run.doc_limit));
   return [
-    `Run ${result.run.id}: ${result.run.model} (${result.run.provider}), ${result.run.shot}-shot — ${result.computed} documents computed now, ${result.cacheHits} from the response cache.`,
+    `Run ${result.run.id}: ${result.run.model} (${result.run.provider}), ${result.run.shot}-shot${labelsNote(result.run)} — ${result.computed} documents computed now, ${result.cacheHits} from the response cache.`,
     table(['task', 'scored', 'failed', 'unreadable', 'no answer', 'score', 'metrics'], rows),
     ...legendOf(rows.map((r) => r[5])),
     `Stored in ${where}.`,
@@ -175,11 +184,21 @@ export function renderRuns(runs: RunSummary[]): string {
   return [body, ...legendOf(shown)].join('\n\n');
 }
 
+/** What CCA list a run sent and was scored on (`, CCA labels: paper`); nothing for a run without CCA. */
+const labelsNote = (run: { label_version: string | null }) =>
+  run.label_version ? `, CCA labels: ${run.label_version}` : '';
+
+/** The labels a summary's CCA score is shown under, when they are not the run's own. */
+function shownUnder(r: RunSummary): string {
+  const other = r.scores.find((s) => s.otherList);
+  return other ? ` (shown under ${other.labels}, re-scored: ${OTHER_LIST_MARK})` : '';
+}
+
 export function renderRunSummary(r: RunSummary): string {
   const engine = JSON.parse(r.run.engine) as Record<string, unknown>;
   return [
     `Run ${r.run.id} — ${r.run.model} (${r.run.provider}), ${r.run.shot}-shot, ${r.run.status}`,
-    `tasks: ${r.tasks.join(', ')}${r.run.doc_limit ? ` (first ${r.run.doc_limit} documents each)` : ''}`,
+    `tasks: ${r.tasks.join(', ')}${r.run.doc_limit ? ` (first ${r.run.doc_limit} documents each)` : ''}${labelsNote(r.run)}${shownUnder(r)}`,
     `engine: ${Object.entries(engine)
       // The server as host and path: which one answered matters, its URL scheme does not.
       .map(([k, v]) => `${k}=${k === 'baseUrl' && typeof v === 'string' ? v.replace(/^https?:\/\//, '') : v}`)
@@ -198,6 +217,7 @@ export function renderRunSummary(r: RunSummary): string {
           }),
         )
       : '(no aggregate yet: the run has not finished)',
+    ...legendOf(r.scores.map((s) => labelled('', s.otherList))).filter((l) => l === OTHER_LIST_LEGEND),
     ...(r.failures.length
       ? ['', 'Failures:', ...r.failures.slice(0, 10).map((f) => `  ${f.task} ${f.doc}: ${failureCause(f.error)}`)]
       : []),
@@ -219,19 +239,22 @@ export function renderRunsLeaderboard(runs: Leaderboard, paper: Leaderboard | un
     ...ranked.map((r) => [
       r.provider === 'published' ? r.label : `${r.label} (${r.provider})`,
       r.provider === 'published' ? 'published' : 'runs',
-      ...r.cells.map((c, i) => showScore(c, coverage(r, i))),
+      ...r.cells.map((c, i) => labelled(showScore(c, coverage(r, i)), r.otherList?.[i])),
     ]),
     ...(paper?.rows ?? []).map((r) => [
       r.label,
       'paper',
-      ...runs.columns.map((_, i) => (r.cells[i] === null || r.cells[i] === undefined ? '–' : pct(r.cells[i]!))),
+      ...runs.columns.map((_, i) =>
+        r.cells[i] === null || r.cells[i] === undefined ? '–' : labelled(pct(r.cells[i]!), r.otherList?.[i]),
+      ),
     ]),
   ];
+  const relabelled = [...runs.rows, ...(paper?.rows ?? [])].some((r) => r.otherList?.some(Boolean));
   const published = runs.rows.filter((r) => r.provider === 'published').map((r) => `${r.label}: ${r.published}`);
-  const header = `J-ClinicalBench, ${runs.shot}-shot, ×100: stored runs (latest finished run per model and setting), ranked by the mean of their full cells (unmarked), beside the paper's models`;
+  const header = `J-ClinicalBench, ${runs.shot}-shot, CCA on the ${runs.labels} labels, ×100: stored runs (latest finished run per model and setting), ranked by the mean of their full cells (unmarked), beside the paper's models`;
   const marked = runs.rows.some((r) => r.cells.some((_, i) => coverage(r, i) && !isFull(coverage(r, i)!)));
   return runs.rows.length
-    ? `${header}\n\n${table(['model', 'source', ...runs.columns.map((c) => c.label)], rows)}${marked ? `\n\n${COVERAGE_LEGEND}; marked cells are not ranked.` : ''}${published.length ? `\n\npublished: results carried by task files, not reproduced by jcb (${published.join('; ')})` : ''}`
+    ? `${header}\n\n${table(['model', 'source', ...runs.columns.map((c) => c.label)], rows)}${marked ? `\n\n${COVERAGE_LEGEND}; marked cells are not ranked.` : ''}${relabelled ? `\n\n${OTHER_LIST_LEGEND}` : ''}${published.length ? `\n\npublished: results carried by task files, not reproduced by jcb (${published.join('; ')})` : ''}`
     : `No finished ${runs.shot}-shot runs stored yet: start one with jcb eval <task|all> <model>.${paper ? `\n\n${renderLeaderboard(paper)}` : ''}`;
 }
 
@@ -279,7 +302,7 @@ export function renderDigests(digests: Digest[]): string {
         r.task,
         showScore(r.score, r.coverage ?? undefined),
         r.interval ? `${pct(r.interval.low)}–${pct(r.interval.high)}` : '',
-        r.score === null || r.previous === null ? '' : `${signedPct(r.score - r.previous)}`,
+        r.change === null ? '' : signedPct(r.change),
         r.regression ? 'REGRESSION' : '',
         r.run ?? '',
       ]);
@@ -287,7 +310,7 @@ export function renderDigests(digests: Digest[]): string {
         (f) => `  failed: ${f.run} (${f.model}, ${f.status}, ${f.failed} documents failed)`,
       );
       return [
-        `Digest ${d.schedule} (${d.shot}-shot, to ${d.channel}), change since ${d.since ?? 'the first digest'}`,
+        `Digest ${d.schedule} (${d.shot}-shot, CCA on the ${d.labels} labels, to ${d.channel}), change since ${d.since ?? 'the first digest'}${d.previousLabels && d.previousLabels !== d.labels ? ` (CCA's change on the ${d.previousLabels} labels, as that digest was)` : ''}`,
         table(['model', 'task', 'score', '95 % interval', 'change', '', 'run'], rows),
         ...failed,
         COVERAGE_LEGEND,

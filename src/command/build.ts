@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
 import type { Shot } from '../tasks/types.js';
+import type { LabelVersion } from '../release/views.js';
 import { PROGRAM, usageHint, type HelpFace } from './help.js';
 import { normalizeToken } from '../base/suggest.js';
 import { COMMANDS_BY_NAME } from './commands.js';
@@ -66,6 +67,9 @@ export function build(
   const json = flags.has('json');
   const shot = (values.shot ?? 'one') as Shot;
   const output = outputOf(values.output);
+  // Checked against the table's choices already; absent when not given (each service knows its default).
+  const labels = values.labels as LabelVersion | undefined;
+  const withLabels = labels ? { labels } : {};
   const needs = (what: string) => new UserError(`"${name}" needs ${what}.`, usageHint(name, face));
   const listRuns = face === 'slack' ? '`/jcb status` lists the runs under way.' : 'See `jcb runs`.';
   switch (name) {
@@ -86,14 +90,14 @@ export function build(
       return { kind: 'run', task, model, doc: word === 'random' ? word : doc, shot, json };
     }
     case 'score':
-      return { kind: 'score', target: positionals[0], json, output };
+      return { kind: 'score', target: positionals[0], json, output, ...withLabels };
     case 'leaderboard': {
       const chart = values.chart;
       if (chart !== undefined && !/\.(png|svg)$/i.test(chart))
         throw new UserError(`--chart writes a .png or .svg file, not "${chart}".`);
       const source = (values.source ?? 'paper') as 'paper' | 'runs';
       const view = values.view as 'bars' | 'heatmap' | undefined;
-      return { kind: 'leaderboard', shot, source, json, post: values.post, chart, view, output };
+      return { kind: 'leaderboard', shot, source, json, post: values.post, chart, view, output, ...withLabels };
     }
     case 'eval': {
       const [task, model] = positionals;
@@ -113,6 +117,7 @@ export function build(
         maxCost: costOf(values['max-cost']),
         logSamples: values['log-samples'],
         output,
+        ...withLabels,
       };
     }
     case 'worker':
@@ -124,7 +129,7 @@ export function build(
       if (!a || !b) throw needs('two models');
       if (a.toLowerCase() === b.toLowerCase())
         throw new UserError(`"compare" needs two different models, not ${a} twice.`, usageHint(name, face));
-      return { kind: 'compare', a, b, task, shot, json, output };
+      return { kind: 'compare', a, b, task, shot, json, output, ...withLabels };
     }
     case 'ratings':
       if (flags.has('batch') && !positionals[0])
@@ -143,7 +148,7 @@ export function build(
       if (!positionals[0]) throw new UserError('"judge" needs a run id.', listRuns);
       return { kind: 'judge', runId: positionals[0], judge: values.judge };
     case 'digest':
-      return { kind: 'digest', schedule: positionals[0], json };
+      return { kind: 'digest', schedule: positionals[0], json, ...withLabels };
     case 'cancel':
       if (!positionals[0])
         throw new UserError(
@@ -158,7 +163,7 @@ export function build(
       const [runId] = positionals;
       if (!runId) throw new UserError(`"${name}" needs a run id.`, 'See `jcb runs` for the stored runs.');
       return name === 'show'
-        ? { kind: 'show', runId, json }
+        ? { kind: 'show', runId, json, ...withLabels }
         : { kind: 'export', runId, dir: values.dir ?? `export-${runId}` };
     }
     case 'models add': {

@@ -23,6 +23,12 @@ const OUTPUT: OptionSpec = {
   description: 'Also write the result to PATH: JSON, CSV or Markdown by its extension.',
   faces: 'terminal',
 };
+const LABELS: OptionSpec = {
+  name: 'labels',
+  value: 'paper|reviewed',
+  choices: ['paper', 'reviewed'],
+  description: "CCA's gold: the paper's (data_old.csv, the default) or the re-reviewed data.csv.",
+};
 const TASK: PositionalSpec = { shown: '<task>', kind: 'task' };
 const MODEL: PositionalSpec = { shown: '<model>', kind: 'model' };
 const RUN: PositionalSpec = { shown: '<run>', kind: 'text' };
@@ -42,6 +48,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [{ shown: '<task|all>', kind: 'task' }, MODEL],
     options: [
       SHOT,
+      LABELS,
       { name: 'limit', value: 'N', range: [1, 100_000], description: 'Only the first N documents of each task.' },
       { name: 'concurrency', value: 'N', range: [1, 256], description: 'Documents in flight at once (1–256).' },
       { name: 'run', value: 'ID', description: 'Resume the run ID (its finished documents are kept).' },
@@ -93,6 +100,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [],
     options: [
       SHOT,
+      LABELS,
       { name: 'source', value: 'paper|runs', choices: ['paper', 'runs'], description: 'The release or our runs.' },
       { name: 'post', value: '#channel', description: 'Post the board and its chart to a channel.', faces: 'slack' },
       {
@@ -123,7 +131,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       // Stryker disable next-line BooleanLiteral: a shown form already in brackets is printed as is either way
       { shown: '[<task>]', optional: true, kind: 'task' },
     ],
-    options: [SHOT, OUTPUT, JSON_FLAG],
+    options: [SHOT, LABELS, OUTPUT, JSON_FLAG],
     examples: ['compare gpt-4o llm-jp', 'compare gpt-4o llm-jp mr'],
     faces: 'both',
   },
@@ -132,7 +140,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'The scheduled digests of recent runs.',
     // Stryker disable next-line BooleanLiteral: a shown form already in brackets is printed as is either way
     positionals: [{ shown: '[<schedule>]', optional: true, kind: 'text' }],
-    options: [JSON_FLAG],
+    options: [LABELS, JSON_FLAG],
     examples: ['digest nightly-baseline'],
     faces: 'both',
   },
@@ -241,7 +249,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'show',
     summary: 'One stored run with its scores and intervals.',
     positionals: [RUN],
-    options: [JSON_FLAG],
+    options: [LABELS, JSON_FLAG],
     examples: ['show 20261129-020000-3f9a'],
     faces: 'terminal',
   },
@@ -260,7 +268,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [
       { shown: '[<file or generated/ tree>]', optional: true, kind: 'text', path: { use: 'read', field: 'target' } },
     ],
-    options: [OUTPUT, JSON_FLAG],
+    options: [LABELS, OUTPUT, JSON_FLAG],
     examples: ['score', 'score export-20261129-020000-3f9a/generated'],
     faces: 'terminal',
   },

@@ -1,4 +1,5 @@
 // What a parsed command is: the one shape both faces (terminal and Slack) act on.
+import type { LabelVersion } from '../release/views.js';
 import type { Shot } from '../tasks/types.js';
 
 export type Command =
@@ -16,6 +17,8 @@ export type Command =
   | {
       kind: 'score';
       target?: string;
+      /** `--labels`: CCA's gold version (src/release/views.ts); absent: not given (the default, `paper`). */
+      labels?: LabelVersion;
       json: boolean;
       /** `-o/--output PATH`: also write the rows there (JSON, CSV or Markdown by extension). */
       output?: string;
@@ -23,6 +26,7 @@ export type Command =
   | {
       kind: 'leaderboard';
       shot: Shot;
+      labels?: LabelVersion;
       source: 'paper' | 'runs';
       json: boolean;
       /** Slack: the channel to post it to, with its chart. */
@@ -39,6 +43,7 @@ export type Command =
       task: string;
       model: string;
       shot: Shot;
+      labels?: LabelVersion;
       limit?: number;
       concurrency?: number;
       runId?: string;
@@ -58,13 +63,14 @@ export type Command =
   | { kind: 'worker'; concurrency?: number }
   | { kind: 'status'; runId?: string; all: boolean; json: boolean }
   | { kind: 'cancel'; runId: string }
-  | { kind: 'digest'; schedule?: string; json: boolean }
+  | { kind: 'digest'; schedule?: string; json: boolean; labels?: LabelVersion }
   | {
       kind: 'compare';
       a: string;
       b: string;
       task?: string;
       shot: Shot;
+      labels?: LabelVersion;
       json: boolean;
       /** `-o/--output PATH`: also write the comparison there (JSON, CSV or Markdown by extension). */
       output?: string;
@@ -72,7 +78,7 @@ export type Command =
   | { kind: 'ratings'; task?: string; byModel: boolean; batch: boolean; correlate: boolean; json: boolean }
   | { kind: 'judge'; runId: string; judge?: string }
   | { kind: 'runs'; json: boolean }
-  | { kind: 'show'; runId: string; json: boolean }
+  | { kind: 'show'; runId: string; json: boolean; labels?: LabelVersion }
   | { kind: 'export'; runId: string; dir: string }
   /** `data pull [<pack>]`: the release, or a pack by name. */
   | { kind: 'data-pull'; dir?: string; pack?: string }

@@ -8,7 +8,8 @@ import type { Run, RunDocument, Store } from '../store/store.js';
 import { buildPrompt } from '../tasks/prompt.js';
 import type { DocScore, Metrics, Parsed, ScoringContext, Shot, Task } from '../tasks/types.js';
 import { isSettled, NO_USAGE, promptCut, scoredText, usageColumns } from './answer.js';
-import { openRun, planDocuments, type EvalRequest, type Item } from './plan.js';
+import { labelsOfRun, openRun, planDocuments, type EvalRequest, type Item } from './plan.js';
+import { hasLabels } from './labels.js';
 
 export interface Progress {
   runId: string;
@@ -187,7 +188,9 @@ export async function processItems(
     try {
       const onRetry = () => (retries++, report(task));
       const { generation, cached } = await generateCached(provider, item, { ...opts, onRetry, onCut }, prompt, deps);
-      const gold = generation.gold ?? doc.gold;
+      // A replayed output is scored on the gold its file embeds (the paper's); under other labels, on theirs.
+      const otherLabels = hasLabels(task) && labelsOfRun(run) !== undefined && labelsOfRun(run) !== 'paper';
+      const gold = otherLabels ? doc.gold : (generation.gold ?? doc.gold);
       const parsed = task.parse(scoredText(generation)) as Parsed<unknown>;
       const [score] = await task.score([{ gold, parsed }], deps.scoring);
       row = {
@@ -285,7 +288,8 @@ export async function finishRun(store: Store, run: Run, tasks: readonly Task[]):
 
 export async function evaluate(req: EvalRequest, deps: EngineDeps): Promise<EvalResult> {
   const run = await openRun(deps.store, req, deps.provider);
-  const plan = planDocuments(req, deps.provider, deps.release);
+  // A resumed run keeps the label version it was started with.
+  const plan = planDocuments({ ...req, labels: labelsOfRun(run) }, deps.provider, deps.release);
   const processed = await processItems(run, plan, req, deps);
   if (processed.interrupted) {
     await deps.store.setRunStatus(run.id, 'interrupted');

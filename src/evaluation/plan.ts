@@ -8,6 +8,8 @@ import type { Release } from '../release/release.js';
 import type { Run, Store } from '../store/store.js';
 import type { Document, Shot, Task } from '../tasks/types.js';
 import { evaluationDocuments } from '../tasks/documents.js';
+import { DEFAULT_LABELS, labelVersionOf, type LabelVersion } from '../release/views.js';
+import { hasLabels } from './labels.js';
 
 export interface EvalRequest {
   tasks: readonly Task[];
@@ -23,6 +25,8 @@ export interface EvalRequest {
   startedBy?: string;
   /** Asked before each document: a true answer stops the run, resumable (e.g. --max-cost reached). */
   stopIf?: () => Promise<boolean>;
+  /** `--labels`: the CCA gold scored on and whose options are offered (default `paper`; a resumed run keeps its own). */
+  labels?: LabelVersion;
 }
 
 export function newRunId(now = new Date()): string {
@@ -38,15 +42,37 @@ export interface Item {
 
 /** The documents a run covers, per task, in a fixed order. */
 export function planDocuments(
-  req: Pick<EvalRequest, 'tasks' | 'shot' | 'limit'>,
+  req: Pick<EvalRequest, 'tasks' | 'shot' | 'limit' | 'labels'>,
   provider: Pick<ModelProvider, 'documents'>,
   release: Release,
 ): Item[] {
   return req.tasks.flatMap((task) => {
-    const docs = provider.documents?.(task, req.shot) ?? evaluationDocuments(task, release, req.shot);
+    const docs = underLabels(
+      task,
+      provider.documents?.(task, req.shot) ?? evaluationDocuments(task, release, req.shot),
+      release,
+      req.labels,
+    );
     return docs.slice(0, req.limit ?? docs.length).map((doc, index) => ({ task, doc, index }));
   });
 }
+
+/** The same documents read under a label version (its gold, its options list); as they are for a setting without. */
+function underLabels(task: Task, docs: Document<unknown>[], release: Release, labels: LabelVersion | undefined) {
+  if (!hasLabels(task)) return docs;
+  const byId = new Map(
+    task.loadDocuments(release, labels ?? DEFAULT_LABELS).map((d) => [d.id, d as Document<unknown>]),
+  );
+  return docs.map((d) => byId.get(d.id) ?? d);
+}
+
+/** The label version a run records: the one asked for (default `paper`) when it covers a setting with versions. */
+export const labelsOfRequest = (req: Pick<EvalRequest, 'tasks' | 'labels'>): LabelVersion | null =>
+  req.tasks.some(hasLabels) ? (req.labels ?? DEFAULT_LABELS) : null;
+
+/** The label version a stored run's documents are read under (null for a run without CCA: none applies). */
+export const labelsOfRun = (run: Pick<Run, 'label_version'>): LabelVersion | undefined =>
+  labelVersionOf(run.label_version);
 
 /** What a run records of its provider (runs.engine, beside the Node version): its fingerprint, or its kind. */
 export function providerEngine(provider: ModelProvider): Record<string, unknown> {
@@ -68,6 +94,13 @@ export async function openRun(
         existing.shot === req.shot &&
         existing.tasks === tasks &&
         existing.doc_limit === (req.limit ?? null);
+      // A run is scored on one label version: a resume that names another is refused (the run keeps its own).
+      if (same && req.labels && existing.label_version && existing.label_version !== req.labels) {
+        throw new UserError(
+          `Run ${req.runId} was scored on the ${existing.label_version} labels, not ${req.labels}.`,
+          `Resume it without --labels (or with --labels ${existing.label_version}), or start a new run without --run.`,
+        );
+      }
       if (!same) {
         throw new UserError(
           `Run ${req.runId} is ${existing.model} on ${JSON.parse(existing.tasks).join(',')} (${existing.shot}-shot${existing.doc_limit ? `, limit ${existing.doc_limit}` : ''}).`,
@@ -105,6 +138,7 @@ export async function openRun(
     started_by: req.startedBy ?? null,
     max_cost_usd: null,
     budget_since: null,
+    label_version: labelsOfRequest(req),
   };
   await store.createRun(run);
   return run;

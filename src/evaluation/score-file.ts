@@ -17,10 +17,20 @@ export function taskOfFolder(folder: string): Task | undefined {
   return allTasks().find((t) => folder === t.folder || folder.startsWith(`${t.folder}_`));
 }
 
-export async function scoreRows(task: Task, rows: readonly Row[], ctx: ScoringContext): Promise<ScoredRows> {
+/**
+ * Scores released-format rows against the gold stored beside each output, or, with `golds` (a label version's
+ * gold by document id: evaluation/labels.ts), against that version's gold.
+ */
+export async function scoreRows(
+  task: Task,
+  rows: readonly Row[],
+  ctx: ScoringContext,
+  golds?: ReadonlyMap<string, unknown>,
+): Promise<ScoredRows> {
   const items = rows.map((row) => {
     const g = task.fromGeneration(row);
-    return { gold: g.gold, parsed: task.parse(g.output) as Parsed<unknown> };
+    const gold = g.id !== undefined && golds?.has(g.id) ? golds.get(g.id) : g.gold;
+    return { gold, parsed: task.parse(g.output) as Parsed<unknown> };
   });
   const documents = await task.score(items, ctx);
   const metrics = task.aggregate(documents);

@@ -2,6 +2,7 @@
 import type { Coverage } from './coverage.js';
 import type { Interval } from '../metrics/bootstrap.js';
 import type { Provider } from '../models/registry.js';
+import type { LabelVersion } from '../release/views.js';
 import type { Shot } from '../tasks/types.js';
 
 export interface LeaderboardRow {
@@ -21,6 +22,8 @@ export interface LeaderboardRow {
   usage?: (TokenCost | null)[];
   /** For stored runs: the documents each cell stands on (n of planned, a --limit). */
   coverage?: (Coverage | null)[];
+  /** Cells re-scored under other labels than the options the model was offered (OTHER_LIST_MARK). */
+  otherList?: boolean[];
 }
 
 export interface TokenCost {
@@ -34,6 +37,8 @@ export interface TokenCost {
 export interface Leaderboard {
   shot: Shot;
   source: 'paper' | 'runs';
+  /** CCA's gold version the board is computed under (src/release/views.ts). */
+  labels: LabelVersion;
   columns: { id: string; label: string }[];
   rows: LeaderboardRow[];
 }

@@ -1,6 +1,6 @@
 // What a job assumes of the worker that takes it, carried in the job and checked before anything is
 // computed: the store it belongs to, the run's model as the run recorded it (provider, model, server,
-// parameters), and what decides a score. A worker that differs leaves the job for one that does not.
+// parameters), and what decides a score (jcb's scoring version, the run's CCA label version). A worker that differs leaves the job for one that does not.
 import { providerEngine } from '../evaluation/plan.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Run } from '../store/store.js';
@@ -9,7 +9,8 @@ import type { Run } from '../store/store.js';
  * jcb's scoring version: raised with every change that alters a stored score (a prompt, a parser, a
  * metric, the documents a shot covers), so that workers of two versions never fill one run.
  */
-export const SCORING_VERSION = '1';
+// 2: issue 22, CCA's documents read under a label version (default `paper`, data_old.csv; before: data.csv).
+export const SCORING_VERSION = '2';
 
 export interface JobAssumptions {
   /** The id of the store the run lives in (Store.id). */
@@ -18,6 +19,11 @@ export interface JobAssumptions {
   engine: Record<string, unknown>;
   /** SCORING_VERSION of the process that queued the job. */
   scoring: string;
+  /**
+   * The CCA label version the run is scored on and offers the options of (runs.label_version; null without CCA).
+   * Absent in jobs queued before issue 22.
+   */
+  labels?: string | null;
 }
 
 /** What the run recorded of its provider: runs.engine without the Node version (which decides nothing). */
@@ -27,8 +33,8 @@ export function recordedEngine(run: Pick<Run, 'engine'>): Record<string, unknown
 }
 
 /** The assumptions of a run's jobs, queued into the queue of the store `storeId`. */
-export function assumptionsOf(run: Pick<Run, 'engine'>, storeId: string): JobAssumptions {
-  return { storeId, engine: recordedEngine(run), scoring: SCORING_VERSION };
+export function assumptionsOf(run: Pick<Run, 'engine' | 'label_version'>, storeId: string): JobAssumptions {
+  return { storeId, engine: recordedEngine(run), scoring: SCORING_VERSION, labels: run.label_version };
 }
 
 /** JSON with sorted keys: two fingerprints are the same whatever the order of their fields. */
@@ -62,12 +68,15 @@ export interface WorkerSide {
  */
 export function mismatch(
   assumes: JobAssumptions | undefined,
-  run: Pick<Run, 'engine' | 'model'>,
+  run: Pick<Run, 'engine' | 'model' | 'label_version'>,
   worker: WorkerSide,
 ): string | undefined {
   if (assumes && assumes.storeId !== worker.storeId) return 'this worker opens another store';
   if (assumes && assumes.scoring !== SCORING_VERSION)
     return `this worker scores with version ${SCORING_VERSION}, the run with ${assumes.scoring}`;
+  // The documents (gold and options) a job is computed on follow the label version it was queued with.
+  if (assumes?.labels !== undefined && (assumes.labels ?? null) !== (run.label_version ?? null))
+    return `the job was queued on the ${assumes.labels ?? 'no'} labels, the run records ${run.label_version ?? 'none'}`;
   let provider: ModelProvider;
   try {
     provider = worker.provider();

@@ -3,7 +3,9 @@
 import { UserError } from '../base/errors.js';
 import { budgetPrices, queuedSpendUsd } from '../evaluation/budget.js';
 import { pricesOf } from '../evaluation/cost.js';
+import { requireLabelled } from '../evaluation/labels.js';
 import { openRun, planDocuments } from '../evaluation/plan.js';
+import { allTasks } from '../../tasks/index.js';
 import { findModel } from '../models/registry.js';
 import { assumptionsOf } from '../queue/assumptions.js';
 import { reconcileNow, redisChecks, stalledSince, startReconciler, type BackgroundDeps } from '../queue/background.js';
@@ -15,6 +17,8 @@ import type { Run, Store } from '../store/store.js';
 import { requireRun, taskSpec, tasksOf, type ServiceContext } from './context.js';
 import type { EvalCommand } from './evaluate.js';
 import { runSummary, type RunSummary } from './runs.js';
+import { scoreUnder } from './labels.js';
+import type { Metrics } from '../tasks/types.js';
 
 export interface RunProgress {
   run: Run;
@@ -57,7 +61,12 @@ export async function enqueue(
   const model = findModel(cmd.model, ctx.env);
   const provider = ctx.providerOf(model);
   if (cmd.maxCost !== undefined) budgetPrices(model);
-  const plan = planDocuments({ tasks, shot: cmd.shot, limit: cmd.limit }, provider, ctx.release(tasks));
+  requireLabelled(tasks, cmd.labels, allTasks());
+  const plan = planDocuments(
+    { tasks, shot: cmd.shot, limit: cmd.limit, labels: cmd.labels },
+    provider,
+    ctx.release(tasks),
+  );
   if (plan.length === 0)
     throw new UserError(`${model.alias} has nothing to evaluate for ${cmd.task} (${cmd.shot}-shot).`);
   const q = await ctx.queue();
@@ -66,7 +75,7 @@ export async function enqueue(
   const s = await ctx.store();
   const run = await openRun(
     s,
-    { tasks, shot: cmd.shot, limit: cmd.limit, runId: cmd.runId, startedBy: cmd.startedBy },
+    { tasks, shot: cmd.shot, limit: cmd.limit, runId: cmd.runId, startedBy: cmd.startedBy, labels: cmd.labels },
     provider,
     'queued',
   );
@@ -80,6 +89,22 @@ export async function enqueue(
     assumes: assumptionsOf(run, await s.id()),
   });
   return { run: { ...run, planned: plan.length }, ...queued };
+}
+
+/**
+ * The model's previous finished run's scores, by task, under the labels this run's scores are shown under
+ * (`paper`): a change since then is never made by CCA's labels alone.
+ */
+async function previousUnder(ctx: ServiceContext, run: Run): Promise<Record<string, number>> {
+  const before = await (await ctx.store()).previousScores(run.model, run.shot, run.created_at, run.doc_limit);
+  const out: Record<string, number> = {};
+  for (const [task, r] of before) {
+    const stored = { score: r.score, metrics: JSON.parse(r.metrics) as Metrics };
+    out[task] = r.label_version
+      ? (await scoreUnder(ctx, { id: r.run_id, label_version: r.label_version }, task, stored)).score
+      : r.score;
+  }
+  return out;
 }
 
 /** Nothing is queued into a Redis that may evict it (Bull needs maxmemory-policy noeviction). */
@@ -164,7 +189,7 @@ export function backgroundServices(ctx: ServiceContext) {
             scores: summary.scores,
             usage: summary.usage,
             firstFailure: summary.failures[0]?.error ?? null,
-            previous: Object.fromEntries(await s.previousScores(run.model, run.shot, run.created_at, run.doc_limit)),
+            previous: await previousUnder(ctx, run),
             ...(limit !== null && {
               budget: { maxCostUsd: limit, spentUsd, task: taskSpec(JSON.parse(run.tasks) as string[]) },
             }),

@@ -5,6 +5,8 @@ import { ReplayModel } from '../models/replay.js';
 import type { DocScore, Parsed, Shot, Task } from '../tasks/types.js';
 import { allTasks } from '../../tasks/index.js';
 import { tasksOf, type ServiceContext } from './context.js';
+import { goldsUnder, hasLabels, requireLabelled, rescoreStored, runLabels } from '../evaluation/labels.js';
+import { DEFAULT_LABELS, type LabelVersion } from '../release/views.js';
 
 /** One setting of `compare`: null where the two models share no document. */
 export interface ModelComparison {
@@ -19,13 +21,19 @@ async function documentScores(
   alias: string,
   task: Task,
   shot: Shot,
+  labels: LabelVersion,
 ): Promise<Map<string, DocScore>> {
   const model = findModel(alias, ctx.env);
   const provider = ctx.providerOf(model);
+  // CCA under other labels than the paper's: every output scored on that version's gold.
+  const golds = labels === 'paper' ? undefined : goldsUnder(task, ctx.release([task]), labels);
   if (provider instanceof ReplayModel) {
     const gens = [...provider.generations(task, shot)];
     const scores = await task.score(
-      gens.map(([, g]) => ({ gold: g.gold, parsed: task.parse(g.output) as Parsed<unknown> })),
+      gens.map(([id, g]) => ({
+        gold: golds?.has(id) ? golds.get(id) : g.gold,
+        parsed: task.parse(g.output) as Parsed<unknown>,
+      })),
       ctx.scoring,
     );
     return new Map(gens.map(([id], i) => [id, scores[i]]));
@@ -42,7 +50,14 @@ async function documentScores(
     )
     .at(-1);
   if (!latest) return new Map();
-  const docs = (await s.documents(latest.run_id, task.id)).filter((d) => d.status === 'done');
+  const docs = (await s.documents(latest.run_id, task.id))
+    .filter((d) => d.status === 'done')
+    .sort((x, y) => x.doc_index - y.doc_index);
+  const own = runLabels(latest, task) ?? 'reviewed';
+  if (hasLabels(task) && own !== labels) {
+    const again = await rescoreStored(task, docs, goldsUnder(task, ctx.release([task]), labels)!, ctx.scoring);
+    return new Map(docs.map((d, i) => [d.doc_id, again.documents[i]]));
+  }
   return new Map(docs.map((d) => [d.doc_id, JSON.parse(d.scores!) as DocScore]));
 }
 
@@ -52,11 +67,19 @@ export function compareServices(ctx: ServiceContext) {
      * Two models on the documents both have, setting by setting: scores, the difference, its 95 %
      * paired-bootstrap interval, and whether it is significant (the interval excludes 0).
      */
-    async compare(a: string, b: string, task?: string, shot: Shot = 'one'): Promise<ModelComparison[]> {
+    async compare(
+      a: string,
+      b: string,
+      task?: string,
+      shot: Shot = 'one',
+      labels?: LabelVersion,
+    ): Promise<ModelComparison[]> {
       const tasks = task ? tasksOf(task) : [...allTasks()];
+      requireLabelled(tasks, labels, allTasks());
       const out: ModelComparison[] = [];
+      const v = labels ?? DEFAULT_LABELS;
       for (const t of tasks) {
-        const [sa, sb] = await Promise.all([documentScores(ctx, a, t, shot), documentScores(ctx, b, t, shot)]);
+        const [sa, sb] = await Promise.all([documentScores(ctx, a, t, shot, v), documentScores(ctx, b, t, shot, v)]);
         const shared = [...sa.keys()].filter((id) => sb.has(id));
         if (shared.length === 0) {
           out.push({ task: t.id, documents: 0, result: null });

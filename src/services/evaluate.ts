@@ -6,13 +6,14 @@ import { noRequests } from '../evaluation/cost.js';
 import { planDocuments } from '../evaluation/plan.js';
 import { dataPolicyOf, findModel, liveModel } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
+import { requireLabelled } from '../evaluation/labels.js';
 import { allTasks } from '../../tasks/index.js';
 import { tasksOf, type ServiceContext } from './context.js';
 
 /** What an evaluation needs: the `eval` command of the grammar, without how its result is shown. */
 export type EvalCommand = Pick<
   Extract<Command, { kind: 'eval' }>,
-  'task' | 'model' | 'shot' | 'limit' | 'concurrency' | 'runId' | 'maxCost'
+  'task' | 'model' | 'shot' | 'limit' | 'concurrency' | 'runId' | 'maxCost' | 'labels'
 > & {
   noCache?: boolean;
   /** The run's owner: a Slack user id, or `terminal`. */
@@ -30,6 +31,7 @@ export function evaluateServices(ctx: ServiceContext) {
       onNotice?: (line: string) => void,
     ): Promise<EvalResult & { spentUsd?: number }> {
       const tasks = tasksOf(cmd.task);
+      requireLabelled(tasks, cmd.labels, allTasks());
       const provider = ctx.providerOf(findModel(cmd.model, ctx.env));
       if (provider instanceof ReplayModel) {
         const missing = tasks.filter((t) => !provider.file(t, cmd.shot));
@@ -47,6 +49,7 @@ export function evaluateServices(ctx: ServiceContext) {
           noCache: cmd.noCache,
           startedBy: cmd.startedBy,
           stopIf: budget?.reached,
+          labels: cmd.labels,
         },
         {
           store: await ctx.store(),
@@ -69,7 +72,8 @@ export function evaluateServices(ctx: ServiceContext) {
     async estimate(cmd: EvalCommand) {
       const found = findModel(cmd.model, ctx.env);
       const tasks = tasksOf(cmd.task);
-      const request = { tasks, shot: cmd.shot, limit: cmd.limit };
+      requireLabelled(tasks, cmd.labels, allTasks());
+      const request = { tasks, shot: cmd.shot, limit: cmd.limit, labels: cmd.labels };
       const head = { model: found.alias, task: cmd.task, shot: cmd.shot, dataPolicy: dataPolicyOf(found) };
       if (found.provider === 'replay' || found.provider === 'baseline') {
         const documents = planDocuments(request, ctx.providerOf(found), ctx.release(tasks)).length;

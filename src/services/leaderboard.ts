@@ -9,21 +9,51 @@ import type { ReplayModel } from '../models/replay.js';
 import type { Shot, Task } from '../tasks/types.js';
 import { allTasks, TASKS } from '../../tasks/index.js';
 import type { ServiceContext } from './context.js';
-import { storedScores } from './runs.js';
+import { goldsUnder } from '../evaluation/labels.js';
+import { DEFAULT_LABELS, type LabelVersion } from '../release/views.js';
+import type { DocScore, Metrics } from '../tasks/types.js';
+import { scoreUnder } from './labels.js';
 import { scoreGenerationFile } from './score.js';
 
 export type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
 
 /** The latest finished run of each model and setting; a run on every document outranks a --limit one. */
-async function runsBoard(ctx: ServiceContext, shot: Shot): Promise<{ tasks: Task[]; rows: LeaderboardRow[] }> {
+async function runsBoard(
+  ctx: ServiceContext,
+  shot: Shot,
+  labels: LabelVersion,
+): Promise<{ tasks: Task[]; rows: LeaderboardRow[] }> {
   const store = await ctx.store();
-  const latest = new Map<string, { score: number | null; run: string; limited: boolean; coverage: Coverage }>();
+  type Cell = {
+    score: number | null;
+    run: string;
+    limited: boolean;
+    coverage: Coverage;
+    documents: DocScore[];
+    otherList: boolean;
+  };
+  const latest = new Map<string, Cell>();
   for (const s of await store.scores()) {
     if (s.shot !== shot || s.status !== 'finished') continue;
     const key = `${s.model}\u0000${s.task}`;
     const limited = s.doc_limit !== null;
-    if (!limited || latest.get(key)?.limited !== false)
-      latest.set(key, { score: scoreOrNull(s.score, s), run: s.run_id, limited, coverage: coverageOf(s) });
+    if (limited && latest.get(key)?.limited === false) continue;
+    // CCA under the chosen labels: stored, or re-scored from the run's outputs (services/labels.ts).
+    const under = await scoreUnder(
+      ctx,
+      { id: s.run_id, label_version: s.label_version },
+      s.task,
+      { score: s.score, metrics: JSON.parse(s.metrics) as Metrics },
+      labels,
+    );
+    latest.set(key, {
+      score: scoreOrNull(under.score, s),
+      run: s.run_id,
+      limited,
+      coverage: coverageOf(s),
+      documents: under.documents,
+      otherList: under.otherList,
+    });
   }
   const models = [...new Set([...latest.keys()].map((k) => k.split('\u0000')[0]))];
   const known = new Map(loadModels(ctx.env).map((m) => [m.alias, m]));
@@ -34,9 +64,7 @@ async function runsBoard(ctx: ServiceContext, shot: Shot): Promise<{ tasks: Task
     models.map(async (model): Promise<LeaderboardRow> => {
       const cells = tasks.map((t) => latest.get(`${model}\u0000${t.id}`));
       const config = known.get(model);
-      const intervals = await Promise.all(
-        cells.map(async (c, i) => (c ? scoreInterval(tasks[i], await storedScores(store, c.run, tasks[i].id)) : null)),
-      );
+      const intervals = cells.map((c, i) => (c ? scoreInterval(tasks[i], c.documents) : null));
       const prices = pricesOf(model, ctx.env);
       const usage = await Promise.all(
         cells.map(async (c, i) => (c ? runUsage(await store.documents(c.run, tasks[i].id), prices) : null)),
@@ -50,6 +78,7 @@ async function runsBoard(ctx: ServiceContext, shot: Shot): Promise<{ tasks: Task
         intervals,
         usage,
         coverage: cells.map((c) => c?.coverage ?? null),
+        otherList: cells.map((c) => c?.otherList ?? false),
       };
     }),
   );
@@ -67,19 +96,29 @@ function publishedRows(tasks: readonly Task[]): LeaderboardRow[] {
     label: model,
     provider: 'published',
     cells: tasks.map((t) => publishedOf(t).find((r) => r.model === model)?.value ?? null),
-    published: [...new Set(tasks.flatMap((t) => publishedOf(t).filter((r) => r.model === model).map((r) => r.source)))].join('; '),
+    published: [
+      ...new Set(
+        tasks.flatMap((t) =>
+          publishedOf(t)
+            .filter((r) => r.model === model)
+            .map((r) => r.source),
+        ),
+      ),
+    ].join('; '),
   }));
 }
 
 /** The paper's board: each replayed model's released files, scored. */
-async function paperBoard(ctx: ServiceContext, shot: Shot): Promise<LeaderboardRow[]> {
+async function paperBoard(ctx: ServiceContext, shot: Shot, labels: LabelVersion): Promise<LeaderboardRow[]> {
   ctx.tokenizer().warm();
+  // Under `paper` each file is scored on the gold it embeds (Table 4); under other labels, on theirs.
+  const golds = (task: Task) => (labels === 'paper' ? undefined : goldsUnder(task, ctx.release([task]), labels));
   const rows = ctx.replayModels().map(async (model): Promise<LeaderboardRow> => {
     const replay = ctx.providerOf(model) as ReplayModel;
     const scored = await Promise.all(
       TASKS.map(async (task) => {
         const file = replay.file(task, shot);
-        return file ? await scoreGenerationFile(ctx, task, file) : null;
+        return file ? await scoreGenerationFile(ctx, task, file, golds(task)) : null;
       }),
     );
     return {
@@ -88,26 +127,35 @@ async function paperBoard(ctx: ServiceContext, shot: Shot): Promise<LeaderboardR
       provider: model.provider,
       cells: scored.map((c) => c?.score ?? null),
       intervals: scored.map((c, i) => (c ? scoreInterval(TASKS[i], c.documents) : null)),
+      otherList: TASKS.map((t, i) => scored[i] !== null && golds(t) !== undefined),
     };
   });
   return Promise.all(rows);
 }
 
 export function leaderboardServices(ctx: ServiceContext) {
-  // The paper's board depends only on the release: computed once per shot.
-  const paperBoards = new Map<Shot, Leaderboard>();
+  // The paper's board depends only on the release: computed once per shot and label version.
+  const paperBoards = new Map<string, Leaderboard>();
   return {
-    /** Table 4 from the replayed generations (`paper`), or from the latest stored run of each model (`runs`). */
-    async leaderboard(shot: Shot, source: 'paper' | 'runs' = 'paper'): Promise<Leaderboard> {
+    /**
+     * Table 4 from the replayed generations (`paper`), or from the latest stored run of each model (`runs`);
+     * CCA under `labels` (default `paper`: Table 4's own numbers).
+     */
+    async leaderboard(
+      shot: Shot,
+      source: 'paper' | 'runs' = 'paper',
+      labels: LabelVersion = DEFAULT_LABELS,
+    ): Promise<Leaderboard> {
       if (source === 'runs') {
-        const { tasks, rows } = await runsBoard(ctx, shot);
-        return { shot, source, columns: tasks.map((t) => ({ id: t.id, label: t.label })), rows };
+        const { tasks, rows } = await runsBoard(ctx, shot, labels);
+        return { shot, source, labels, columns: tasks.map((t) => ({ id: t.id, label: t.label })), rows };
       }
       const columns = TASKS.map((t) => ({ id: t.id, label: t.label }));
-      const memo = paperBoards.get(shot);
+      const key = `${shot}:${labels}`;
+      const memo = paperBoards.get(key);
       if (memo) return memo;
-      const board: Leaderboard = { shot, source, columns, rows: await paperBoard(ctx, shot) };
-      paperBoards.set(shot, board);
+      const board: Leaderboard = { shot, source, labels, columns, rows: await paperBoard(ctx, shot, labels) };
+      paperBoards.set(key, board);
       return board;
     },
 

@@ -7,9 +7,13 @@ import { planDocuments } from '../evaluation/plan.js';
 import { exportRun } from '../evaluation/export.js';
 import { scoreInterval, type Interval } from '../metrics/bootstrap.js';
 import { findModel } from '../models/registry.js';
-import type { Run, Store } from '../store/store.js';
-import type { DocScore, Metrics, Shot } from '../tasks/types.js';
+import type { Run } from '../store/store.js';
+import type { Metrics, Shot } from '../tasks/types.js';
 import { requireRun, type ServiceContext } from './context.js';
+import { requireLabelled } from '../evaluation/labels.js';
+import type { LabelVersion } from '../release/views.js';
+import { allTasks } from '../../tasks/index.js';
+import { scoreUnder } from './labels.js';
 
 export interface RunSummary {
   run: Run;
@@ -24,6 +28,10 @@ export interface RunSummary {
     score: number;
     metrics: Metrics;
     interval: Interval | null;
+    /** CCA's gold version the score is computed under; null for a setting with one gold. */
+    labels: LabelVersion | null;
+    /** Re-scored under other labels than the options the run sent (OTHER_LIST_MARK). */
+    otherList: boolean;
   }[];
   documents: { done: number; failed: number; cached: number };
   failures: { task: string; doc: string; error: string }[];
@@ -35,31 +43,35 @@ export interface RunSummary {
   incomplete: { task: string; doc: string; why: string }[];
 }
 
-/** The per-document scores a run stored for a task, in document order. */
-export async function storedScores(store: Store, runId: string, task: string): Promise<DocScore[]> {
-  return (await store.documents(runId, task))
-    .filter((d) => d.status === 'done')
-    .sort((a, b) => a.doc_index - b.doc_index)
-    .map((d) => JSON.parse(d.scores!) as DocScore);
-}
-
-export async function runSummary(ctx: ServiceContext, run: Run): Promise<RunSummary> {
+/** A run's summary, CCA under `labels` (default `paper`): its stored score, or its outputs re-scored. */
+export async function runSummary(ctx: ServiceContext, run: Run, labels?: LabelVersion): Promise<RunSummary> {
   const s = await ctx.store();
   const [scores, docs] = await Promise.all([s.scores(run.id), s.documents(run.id)]);
   return {
     run,
     tasks: JSON.parse(run.tasks) as string[],
     scores: await Promise.all(
-      scores.map(async (r) => ({
-        task: r.task,
-        n: r.n,
-        failed: r.failed,
-        parseFailures: r.parse_failures,
-        noAnswer: docs.filter((d) => d.task === r.task && d.status === 'done' && d.incomplete !== null).length,
-        score: r.score,
-        metrics: JSON.parse(r.metrics) as Metrics,
-        interval: scoreInterval(findTask(r.task), await storedScores(s, run.id, r.task)),
-      })),
+      scores.map(async (r) => {
+        const under = await scoreUnder(
+          ctx,
+          run,
+          r.task,
+          { score: r.score, metrics: JSON.parse(r.metrics) as Metrics },
+          labels,
+        );
+        return {
+          task: r.task,
+          n: r.n,
+          failed: r.failed,
+          parseFailures: r.parse_failures,
+          noAnswer: docs.filter((d) => d.task === r.task && d.status === 'done' && d.incomplete !== null).length,
+          score: under.score,
+          metrics: under.metrics,
+          interval: scoreInterval(findTask(r.task), under.documents),
+          labels: under.labels,
+          otherList: under.otherList,
+        };
+      }),
     ),
     documents: {
       done: docs.filter((d) => d.status === 'done').length,
@@ -81,7 +93,12 @@ export function runsServices(ctx: ServiceContext) {
       return Promise.all(runs.map((run) => runSummary(ctx, run)));
     },
 
-    show: async (id: string) => runSummary(ctx, await requireRun(ctx, id)),
+    /** One run; CCA under `labels` (default `paper`). @throws UserError for `labels` on a run without CCA. */
+    async show(id: string, labels?: LabelVersion) {
+      const run = await requireRun(ctx, id);
+      requireLabelled((JSON.parse(run.tasks) as string[]).map(findTask), labels, allTasks());
+      return runSummary(ctx, run, labels);
+    },
     /** A stored run, or undefined. */
     findRun: async (id: string) => (await ctx.store()).getRun(id),
 

@@ -17,7 +17,9 @@ import type { Shot } from '../tasks/types.js';
 import { TASKS } from '../../tasks/index.js';
 import { enqueue } from './background.js';
 import type { ServiceContext } from './context.js';
-import { storedScores } from './runs.js';
+import { DEFAULT_LABELS, labelVersionOf, type LabelVersion } from '../release/views.js';
+import type { Metrics } from '../tasks/types.js';
+import { scoreUnder } from './labels.js';
 
 export interface DigestRow {
   model: string;
@@ -25,6 +27,11 @@ export interface DigestRow {
   score: number | null;
   /** The score the last digest reported. */
   previous: number | null;
+  /**
+   * The change since the last digest, like with like: for CCA, when the last digest was computed under other
+   * labels, the run's score under those labels minus the last digest's (labels alone make no change).
+   */
+  change: number | null;
   regression: boolean;
   run: string | null;
   /** 95 % bootstrap interval of the score. */
@@ -37,40 +44,64 @@ export interface Digest {
   channel: string;
   shot: Shot;
   since: string | null;
+  /** CCA's gold version the scores are computed under; `previousLabels`: the last digest's. */
+  labels: LabelVersion;
+  previousLabels: LabelVersion | null;
   rows: DigestRow[];
   /** Runs since the last digest that did not end well: cancelled, interrupted, or with failed documents. */
   failedRuns: { run: string; model: string; status: string; failed: number }[];
 }
 
 /** One schedule's digest, recorded as the last one so that the next reports the change since. */
-async function digestOf(s: Store, sc: Schedule, scores: Awaited<ReturnType<Store['scores']>>): Promise<Digest> {
+async function digestOf(
+  ctx: ServiceContext,
+  s: Store,
+  sc: Schedule,
+  scores: Awaited<ReturnType<Store['scores']>>,
+  labels: LabelVersion,
+): Promise<Digest> {
   const tasks = sc.tasks === 'all' ? TASKS.map((t) => t.id) : sc.tasks;
-  const latest = new Map<string, { score: number | null; run: string; coverage: Coverage }>();
+  type Latest = (typeof scores)[number];
+  const latest = new Map<string, Latest>();
   for (const r of scores) {
-    if (r.shot === sc.shot && r.status === 'finished' && r.doc_limit === null && sc.models.includes(r.model)) {
-      latest.set(`${r.model}\u0000${r.task}`, {
-        score: scoreOrNull(r.score, r),
-        run: r.run_id,
-        coverage: coverageOf(r),
-      });
-    }
+    if (r.shot === sc.shot && r.status === 'finished' && r.doc_limit === null && sc.models.includes(r.model))
+      latest.set(`${r.model}\u0000${r.task}`, r);
   }
   const last = await s.lastDigest(sc.name);
   const before = last ? (JSON.parse(last.scores) as Record<string, Record<string, number>>) : {};
+  // Digests made before label versions were kept were computed on data.csv (the migration says `reviewed`).
+  const previousLabels = last ? (labelVersionOf(last.label_version) ?? 'reviewed') : null;
+  const under = (r: Latest, v: LabelVersion) =>
+    scoreUnder(
+      ctx,
+      { id: r.run_id, label_version: r.label_version },
+      r.task,
+      { score: r.score, metrics: JSON.parse(r.metrics) as Metrics },
+      v,
+    );
   const rows = await Promise.all(
     sc.models.flatMap((model) =>
       tasks.map(async (task): Promise<DigestRow> => {
-        const now = latest.get(`${model}\u0000${task}`);
+        const r = latest.get(`${model}\u0000${task}`);
+        const now = r ? await under(r, labels) : undefined;
+        const score = r && now ? scoreOrNull(now.score, r) : null;
         const previous = before[model]?.[task] ?? null;
+        // Like with like: the last digest's number against this run's score under the labels it was computed on.
+        const comparable =
+          r && now?.labels && previousLabels && previousLabels !== labels
+            ? scoreOrNull((await under(r, previousLabels)).score, r)
+            : score;
+        const change = comparable !== null && previous !== null ? comparable - previous : null;
         return {
           model,
           task,
-          score: now?.score ?? null,
+          score,
           previous,
-          regression: now?.score != null && previous !== null && previous - now.score > sc.regression,
-          run: now?.run ?? null,
-          interval: now?.score != null ? scoreInterval(findTask(task), await storedScores(s, now.run, task)) : null,
-          coverage: now?.coverage ?? null,
+          change,
+          regression: change !== null && -change > sc.regression,
+          run: r?.run_id ?? null,
+          interval: score !== null && now ? scoreInterval(findTask(task), now.documents) : null,
+          coverage: r ? coverageOf(r) : null,
         };
       }),
     ),
@@ -84,8 +115,9 @@ async function digestOf(s: Store, sc: Schedule, scores: Awaited<ReturnType<Store
   }
   const reported: Record<string, Record<string, number>> = {};
   for (const r of rows) if (r.score !== null) (reported[r.model] ??= {})[r.task] = r.score;
-  await s.saveDigest(sc.name, JSON.stringify(reported));
-  return { schedule: sc.name, channel: sc.channel, shot: sc.shot, since: last?.posted_at ?? null, rows, failedRuns };
+  await s.saveDigest(sc.name, JSON.stringify(reported), labels);
+  const since = last?.posted_at ?? null;
+  return { schedule: sc.name, channel: sc.channel, shot: sc.shot, since, labels, previousLabels, rows, failedRuns };
 }
 
 export function scheduleServices(ctx: ServiceContext) {
@@ -93,7 +125,7 @@ export function scheduleServices(ctx: ServiceContext) {
     schedules: () => loadSchedules(ctx.env),
 
     /** A schedule's digest now: the latest scores of its models and settings, with the change since the last digest. */
-    async digest(name?: string): Promise<Digest[]> {
+    async digest(name?: string, labels: LabelVersion = DEFAULT_LABELS): Promise<Digest[]> {
       const all = loadSchedules(ctx.env);
       const chosen = name ? all.filter((s) => s.name === name) : all;
       if (name && chosen.length === 0) {
@@ -104,7 +136,7 @@ export function scheduleServices(ctx: ServiceContext) {
       }
       const s = await ctx.store();
       const scores = await s.scores();
-      return Promise.all(chosen.map((sc) => digestOf(s, sc, scores)));
+      return Promise.all(chosen.map((sc) => digestOf(ctx, s, sc, scores, labels)));
     },
 
     /**

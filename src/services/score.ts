@@ -8,6 +8,9 @@ import { validRows } from '../evaluation/rows.js';
 import { listGenerationFiles, shotOfFileName, type GenerationFile } from '../release/release.js';
 import type { DocScore, Metrics, Task } from '../tasks/types.js';
 import type { ServiceContext } from './context.js';
+import { goldsUnder, requireLabelled } from '../evaluation/labels.js';
+import type { LabelVersion } from '../release/views.js';
+import { allTasks } from '../../tasks/index.js';
 
 export interface ScoreRow {
   task: string;
@@ -46,9 +49,13 @@ export async function scoreGenerationFile(
   ctx: ServiceContext,
   task: Task,
   file: GenerationFile,
+  /** A label version's gold by document id (evaluation/labels.ts): scored on it instead of the embedded gold. */
+  golds?: ReadonlyMap<string, unknown>,
 ): Promise<ScoreRow & { documents: DocScore[] }> {
-  const scored = await scoreRows(task, validRows(task, readJsonRows(file.path), file.path), ctx.scoring);
-  const expected = file.resultsPath ? (JSON.parse(readFileSync(file.resultsPath, 'utf8')) as Metrics) : undefined;
+  const scored = await scoreRows(task, validRows(task, readJsonRows(file.path), file.path), ctx.scoring, golds);
+  // The release's results/ were computed on the embedded gold: compared only when that is what was scored.
+  const expected =
+    file.resultsPath && !golds ? (JSON.parse(readFileSync(file.resultsPath, 'utf8')) as Metrics) : undefined;
   const model =
     ctx.replayModels().find((m) => m.provider === 'replay' && m.release === file.modelDir)?.alias ?? file.modelDir;
   return {
@@ -101,7 +108,11 @@ function generationFiles(root: string, target: string | undefined): GenerationFi
 export function scoreServices(ctx: ServiceContext) {
   return {
     /** Scores a released-format generation file, or every file of a generated/ tree. */
-    async score(target?: string): Promise<ScoreRow[]> {
+    /**
+     * `labels`: CCA's files scored on that version's gold (`paper`, the default: the gold each file embeds).
+     * @throws UserError for `labels` given with no file of a setting with versions.
+     */
+    async score(target?: string, labels?: LabelVersion): Promise<ScoreRow[]> {
       const root = path.resolve(target ?? path.join(ctx.release().root, 'data', 'generated'));
       const scored = generationFiles(root, target).map((file) => {
         const task = taskOfFolder(file.folder);
@@ -112,7 +123,14 @@ export function scoreServices(ctx: ServiceContext) {
       // All files at once: their ROUGE texts then reach the tokenizer as one batch, spread over threads
       // that load the dictionary while the files are read.
       if (scored.some(({ task }) => task.metric === 'ROUGE-L')) ctx.tokenizer().warm();
-      return Promise.all(scored.map(({ task, file }) => scoreGenerationFile(ctx, task, file)));
+      requireLabelled(
+        scored.map(({ task }) => task),
+        labels,
+        allTasks(),
+      );
+      const golds = (task: Task) =>
+        labels && labels !== 'paper' ? goldsUnder(task, ctx.release([task]), labels) : undefined;
+      return Promise.all(scored.map(({ task, file }) => scoreGenerationFile(ctx, task, file, golds(task))));
     },
   };
 }

@@ -22,6 +22,11 @@ export interface RunsTable {
   max_cost_usd: number | null;
   /** When the limit was set (ISO time): what the run's calls cost since then counts against it. */
   budget_since: string | null;
+  /**
+   * The CCA label version (`paper`, `reviewed`: src/release/views.ts) the run's CCA documents were scored on and
+   * whose options its prompts offered; null for a run without CCA. Runs stored before issue 22: `reviewed`.
+   */
+  label_version: string | null;
 }
 
 /** Where a run's progress is shown, e.g. target `slack:C0123`, message_id its ts; done once final. */
@@ -112,6 +117,8 @@ export interface DigestsTable {
   posted_at: string;
   /** JSON: { model: { task: score } } as reported. */
   scores: string;
+  /** The label version its CCA numbers were computed under (digests before issue 22: `reviewed`). */
+  label_version: string | null;
 }
 
 export interface RatingsTable {

@@ -53,19 +53,21 @@ export class SideTables {
     return Number(row?.done) === mark;
   }
 
-  async lastDigest(schedule: string): Promise<{ posted_at: string; scores: string } | undefined> {
+  async lastDigest(
+    schedule: string,
+  ): Promise<{ posted_at: string; scores: string; label_version: string | null } | undefined> {
     return this.db
       .selectFrom('digests')
-      .select(['posted_at', 'scores'])
+      .select(['posted_at', 'scores', 'label_version'])
       .where('schedule', '=', schedule)
       .orderBy('posted_at', 'desc')
       .executeTakeFirst();
   }
 
-  async saveDigest(schedule: string, scores: string): Promise<void> {
+  async saveDigest(schedule: string, scores: string, labels: string | null = null): Promise<void> {
     await this.db
       .insertInto('digests')
-      .values({ schedule, posted_at: callStamp().now, scores })
+      .values({ schedule, posted_at: callStamp().now, scores, label_version: labels })
       .onConflict((oc) => oc.columns(['schedule', 'posted_at']).doNothing())
       .execute();
   }

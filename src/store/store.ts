@@ -152,11 +152,11 @@ export class Store extends SideTables {
     shot: string,
     before: string,
     docLimit: number | null = null,
-  ): Promise<Map<string, number>> {
+  ): Promise<Map<string, { score: number; metrics: string; run_id: string; label_version: string | null }>> {
     const rows = await this.db
       .selectFrom('run_scores')
       .innerJoin('runs', 'runs.id', 'run_scores.run_id')
-      .select(['run_scores.task', 'run_scores.score', 'runs.created_at'])
+      .select(['run_scores.task', 'run_scores.score', 'run_scores.metrics', 'run_scores.run_id', 'runs.label_version'])
       .where('runs.model', '=', model)
       .where('runs.shot', '=', shot)
       .where('runs.status', '=', 'finished')
@@ -164,7 +164,7 @@ export class Store extends SideTables {
       .where('runs.created_at', '<', before)
       .orderBy('runs.created_at')
       .execute();
-    return new Map(rows.map((r) => [r.task, r.score]));
+    return new Map(rows.map(({ task, ...r }) => [task, r]));
   }
 
   /** Queued runs (planned, not foreground) that are not over: queued, running or aggregating; optionally these ids. */
@@ -241,12 +241,12 @@ export class Store extends SideTables {
 
   async scores(
     runId?: string,
-  ): Promise<(RunScore & Pick<Run, 'model' | 'provider' | 'shot' | 'status' | 'doc_limit'>)[]> {
+  ): Promise<(RunScore & Pick<Run, 'model' | 'provider' | 'shot' | 'status' | 'doc_limit' | 'label_version'>)[]> {
     let q = this.db
       .selectFrom('run_scores')
       .innerJoin('runs', 'runs.id', 'run_scores.run_id')
       .selectAll('run_scores')
-      .select(['runs.model', 'runs.provider', 'runs.shot', 'runs.status', 'runs.doc_limit']);
+      .select(['runs.model', 'runs.provider', 'runs.shot', 'runs.status', 'runs.doc_limit', 'runs.label_version']);
     if (runId) q = q.where('run_scores.run_id', '=', runId);
     return q.orderBy('run_scores.finished_at').execute();
   }

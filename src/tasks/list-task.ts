@@ -3,6 +3,7 @@ import { mean } from '../metrics/fractions.js';
 import { setF1 } from '../metrics/set-f1.js';
 import type { Row } from '../release/files.js';
 import type { Release } from '../release/release.js';
+import type { LabelVersion } from '../release/views.js';
 import { namesInText } from './baselines.js';
 import { readListOutput } from './lists.js';
 import { defineTask, type Document, type GenerationRow, type Task, type TaskId } from './types.js';
@@ -13,7 +14,8 @@ export interface ListTaskSpec {
   title: string;
   folder: string;
   oneShotExamples: readonly string[];
-  loadDocuments(release: Release): Document<string[]>[];
+  loadDocuments(release: Release, labels?: LabelVersion): Document<string[]>[];
+  labelVersions?: readonly LabelVersion[];
   fromGeneration(row: Row): GenerationRow<string[]>;
   toGeneration(doc: Document<string[]>, output: string, gold: string[]): Row;
   documentFromText(text: string, release: Release): Document<string[]>;

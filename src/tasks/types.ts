@@ -3,6 +3,7 @@
 import type { Mark } from '../base/format.js';
 import type { Row } from '../release/files.js';
 import type { Release } from '../release/release.js';
+import type { LabelVersion } from '../release/views.js';
 
 export const TASK_IDS = [
   'examqa',
@@ -123,7 +124,13 @@ export interface Task<G = unknown, P = unknown> {
   metric: string;
   /** The ids of the documents the one-shot template embeds as its example: not evaluated one-shot. */
   oneShotExamples: readonly string[];
-  loadDocuments(release: Release): Document<G>[];
+  /**
+   * The setting's documents; a setting whose gold has versions (`labelVersions`) reads the one asked for
+   * (default `paper`), and its prompt's options follow that gold.
+   */
+  loadDocuments(release: Release, labels?: LabelVersion): Document<G>[];
+  /** The gold versions of a setting that has several (CCA: src/release/views.ts); absent: one gold. */
+  labelVersions?: readonly LabelVersion[];
   fromGeneration(row: Row): GenerationRow<G>;
   /** A row of the release's generated/ format holding `output`, which fromGeneration reads back. */
   toGeneration(doc: Document<G>, output: string, gold: G): Row;
