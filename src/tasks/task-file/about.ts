@@ -9,5 +9,5 @@ export function aboutTask(task: Task): string | undefined {
   const o = task.origin;
   if (!o) return undefined;
   const licence = o.licence ? `${o.licence}${o.nonCommercial ? ' (non-commercial)' : ''}` : 'licence not given';
-  return [o.source, licence, o.credit, o.excluded].filter(Boolean).join(' · ');
+  return [o.private ? 'private data' : undefined, o.source, licence, o.credit, o.excluded].filter(Boolean).join(' · ');
 }
