@@ -112,6 +112,7 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
       credit: spec.source,
       nonCommercial: licence !== undefined && /\bNC\b|non-?commercial/i.test(licence),
       excluded: excluded ? `${excluded} rows left out: ${spec.data.exclude!.why}` : undefined,
+      private: spec.private,
       hash: createHash('sha256').update(JSON.stringify([source, templates])).digest('hex').slice(0, 12),
     },
   });
