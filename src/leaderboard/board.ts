@@ -39,6 +39,7 @@ export interface Leaderboard {
   source: 'paper' | 'runs';
   /** CCA's gold version the board is computed under (src/release/views.ts). */
   labels: LabelVersion;
-  columns: { id: string; label: string }[];
+  /** `about`: a declared task's source and licence (aboutTask), absent for the paper's settings. */
+  columns: { id: string; label: string; about?: string }[];
   rows: LeaderboardRow[];
 }

@@ -7,6 +7,7 @@ import { requireLabelled } from '../evaluation/labels.js';
 import { openRun, planDocuments } from '../evaluation/plan.js';
 import { allTasks } from '../../tasks/index.js';
 import { findModel } from '../models/registry.js';
+import { requireMayReceive } from '../policy/data-policy.js';
 import { assumptionsOf } from '../queue/assumptions.js';
 import { reconcileNow, redisChecks, stalledSince, startReconciler, type BackgroundDeps } from '../queue/background.js';
 import { chunkSize, ensureReachable, removeWaitingJobs } from '../queue/eval-queue.js';
@@ -59,6 +60,7 @@ export async function enqueue(
 ): Promise<{ run: Run; jobs: number; documents: number }> {
   const tasks = tasksOf(cmd.task);
   const model = findModel(cmd.model, ctx.env);
+  requireMayReceive(tasks, model);
   const provider = ctx.providerOf(model);
   if (cmd.maxCost !== undefined) budgetPrices(model);
   requireLabelled(tasks, cmd.labels, allTasks());

@@ -7,6 +7,7 @@ import { planDocuments } from '../evaluation/plan.js';
 import { dataPolicyOf, findModel, liveModel } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
 import { requireLabelled } from '../evaluation/labels.js';
+import { requireMayReceive } from '../policy/data-policy.js';
 import { allTasks } from '../../tasks/index.js';
 import { tasksOf, type ServiceContext } from './context.js';
 
@@ -32,7 +33,9 @@ export function evaluateServices(ctx: ServiceContext) {
     ): Promise<EvalResult & { spentUsd?: number }> {
       const tasks = tasksOf(cmd.task);
       requireLabelled(tasks, cmd.labels, allTasks());
-      const provider = ctx.providerOf(findModel(cmd.model, ctx.env));
+      const found = findModel(cmd.model, ctx.env);
+      requireMayReceive(tasks, found);
+      const provider = ctx.providerOf(found);
       if (provider instanceof ReplayModel) {
         const missing = tasks.filter((t) => !provider.file(t, cmd.shot));
         if (missing.length === tasks.length) provider.requireGenerations(tasks[0], cmd.shot, allTasks());
@@ -73,6 +76,7 @@ export function evaluateServices(ctx: ServiceContext) {
       const found = findModel(cmd.model, ctx.env);
       const tasks = tasksOf(cmd.task);
       requireLabelled(tasks, cmd.labels, allTasks());
+      requireMayReceive(tasks, found);
       const request = { tasks, shot: cmd.shot, limit: cmd.limit, labels: cmd.labels };
       const head = { model: found.alias, task: cmd.task, shot: cmd.shot, dataPolicy: dataPolicyOf(found) };
       if (found.provider === 'replay' || found.provider === 'baseline') {

@@ -13,6 +13,7 @@ import {
   type ScheduleJob,
 } from '../queue/schedules.js';
 import type { Store } from '../store/store.js';
+import { aboutTask } from '../tasks/task-file/about.js';
 import type { Shot } from '../tasks/types.js';
 import { TASKS } from '../../tasks/index.js';
 import { enqueue } from './background.js';
@@ -37,6 +38,8 @@ export interface DigestRow {
   /** 95 % bootstrap interval of the score. */
   interval: Interval | null;
   coverage: Coverage | null;
+  /** A declared task's source and licence (aboutTask). */
+  about?: string;
 }
 
 export interface Digest {
@@ -92,7 +95,9 @@ async function digestOf(
             ? scoreOrNull((await under(r, previousLabels)).score, r)
             : score;
         const change = comparable !== null && previous !== null ? comparable - previous : null;
+        const about = aboutTask(findTask(task));
         return {
+          ...(about ? { about } : {}),
           model,
           task,
           score,
