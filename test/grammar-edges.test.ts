@@ -140,7 +140,7 @@ describe('commands and their errors', () => {
       '"ratings --batch" needs a task to rate, e.g. `/jcb ratings hs-pn --batch`.',
     );
     expect(refusal('compare a').hint).toBe(
-      'Usage: jcb compare <model-a> <model-b> [<task>] [--shot one|zero] [--labels paper|reviewed] [-o|--output PATH] [--json]',
+      'Usage: jcb compare <model-a> <model-b> [<task>] [--shot one|zero] [--labels paper|reviewed] [-o|--output PATH] [--include-private] [--json]',
     );
   });
 
