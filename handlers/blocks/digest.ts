@@ -4,6 +4,7 @@ import { COVERAGE_LEGEND, showScore } from '../../src/leaderboard/coverage.js';
 import { summarizeProvenance } from '../../src/evaluation/provenance.js';
 import type { Digest } from '../../src/services/index.js';
 import type { Message } from './run.js';
+import { aboutBlocks } from './tables.js';
 import { context, message, pct, section } from './text.js';
 
 export function digestMessage(d: Digest): Message {
@@ -41,6 +42,7 @@ export function digestMessage(d: Digest): Message {
           ),
         ]
       : []),
+    ...aboutBlocks(d.rows),
     context(`${COVERAGE_LEGEND}. \`/jcb digest\` posts one now; \`/jcb status <run>\` for a run.`),
   ]);
 }

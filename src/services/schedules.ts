@@ -14,6 +14,7 @@ import {
   type ScheduleJob,
 } from '../queue/schedules.js';
 import type { Store } from '../store/store.js';
+import { aboutTask } from '../tasks/task-file/about.js';
 import type { Shot } from '../tasks/types.js';
 import { TASKS } from '../../tasks/index.js';
 import { enqueue } from './background.js';
@@ -33,6 +34,8 @@ export interface DigestRow {
   coverage: Coverage | null;
   /** Labels, document set and release commit of the score (null without one). */
   provenance?: Provenance | null;
+  /** A declared task's source and licence (aboutTask). */
+  about?: string;
 }
 
 export interface Digest {
@@ -66,7 +69,9 @@ async function digestOf(s: Store, sc: Schedule, scores: Awaited<ReturnType<Store
       tasks.map(async (task): Promise<DigestRow> => {
         const now = latest.get(`${model}\u0000${task}`);
         const previous = before[model]?.[task] ?? null;
+        const about = aboutTask(findTask(task));
         return {
+          ...(about ? { about } : {}),
           model,
           task,
           score: now?.score ?? null,
