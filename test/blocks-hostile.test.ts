@@ -128,6 +128,9 @@ function progress(s: string, status: string): RunProgress {
     max_cost_usd: null,
     budget_since: null,
     label_version: null,
+    document_set: null,
+    document_count: null,
+    release_commit: null,
   };
   const score = {
     task: s,

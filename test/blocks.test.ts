@@ -154,6 +154,9 @@ describe('honest scores in Slack', () => {
     max_cost_usd: null,
     budget_since: null,
     label_version: null,
+    document_set: null,
+    document_count: null,
+    release_commit: null,
   };
   const score = (task: string, n: number, failed: number, value: number) => ({
     task,

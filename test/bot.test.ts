@@ -187,15 +187,18 @@ describe('the Slack bot', () => {
     expect(replies[2].body.text).toBe(`Scores: F1 ${(direct.score * 100).toFixed(1)}`);
   });
 
-  it.skipIf(!process.env.JCB_PACKS_DIR)('answers /jcb run of a pack task, with its source and licence in the thread', async () => {
-    const res = await command('run igakuqa119 baseline 119A1 --shot zero');
-    expect(res.status).toBe(200);
-    const [parent, ...replies] = (await until(() => posted, 4)) as Posted[];
-    expect(parent.body.text).toContain('IgakuQA119 · baseline (baseline) · zero-shot · document 119A1');
-    expect(JSON.stringify(parent.body.blocks)).toContain('pack igakuqa119 · Apache-2.0');
-    expect(JSON.stringify(parent.body.blocks)).toContain('103 rows left out: the question needs an image');
-    expect(replies.at(-1)!.body.text).toMatch(/^Scores: accuracy (0\.0|100\.0)$/);
-  });
+  it.skipIf(!process.env.JCB_PACKS_DIR)(
+    'answers /jcb run of a pack task, with its source and licence in the thread',
+    async () => {
+      const res = await command('run igakuqa119 baseline 119A1 --shot zero');
+      expect(res.status).toBe(200);
+      const [parent, ...replies] = (await until(() => posted, 4)) as Posted[];
+      expect(parent.body.text).toContain('IgakuQA119 · baseline (baseline) · zero-shot · document 119A1');
+      expect(JSON.stringify(parent.body.blocks)).toContain('pack igakuqa119 · Apache-2.0');
+      expect(JSON.stringify(parent.body.blocks)).toContain('103 rows left out: the question needs an image');
+      expect(replies.at(-1)!.body.text).toMatch(/^Scores: accuracy (0\.0|100\.0)$/);
+    },
+  );
 
   it('acknowledges at once, before the work is done', async () => {
     nock(OPENAI).post('/v1/chat/completions').delay(400).reply(200, chatCompletion('["W"]'));

@@ -92,7 +92,12 @@ describe('jcb phi and jcb ask (issue 27)', { timeout: 240_000 }, () => {
     expect(bodies[0]).not.toContain('真由美');
 
     const audit = await jcb(['audit', '--json'], env);
-    expect(JSON.parse(audit.out)[0]).toMatchObject({ user: 'terminal', origin: 'cli', model: 'cloud', applied: 'masked' });
+    expect(JSON.parse(audit.out)[0]).toMatchObject({
+      user: 'terminal',
+      origin: 'cli',
+      model: 'cloud',
+      applied: 'masked',
+    });
   });
 
   it('fails closed: a check that cannot run sends nothing, even to an on-premises model, and says so in one line', async () => {

@@ -90,7 +90,9 @@ describe('runs and files', () => {
     const runs = JSON.parse(jcb(['runs', '--json']).out) as { run: { id: string; tasks: unknown; engine: unknown } }[];
     expect(runs[0].run.tasks).toEqual(['mr']);
     expect(typeof runs[0].run.engine).toBe('object');
-    expect(jcb(['show', runs[0].run.id]).out).toMatch(/95 % interval[\s\S]*mr\s+2\s+0\s+0\s+0\s+75\.0\s+\d+\.\d–\d+\.\d/);
+    expect(jcb(['show', runs[0].run.id]).out).toMatch(
+      /95 % interval[\s\S]*mr\s+2\s+0\s+0\s+0\s+75\.0\s+\d+\.\d–\d+\.\d/,
+    );
 
     expect(jcb(['leaderboard', '-o', path.join(dir, 'table4.md')]).code).toBe(0);
     expect(readFileSync(path.join(dir, 'table4.md'), 'utf8')).toMatch(

@@ -369,10 +369,21 @@ describe('free text with personal information (issue 14)', { timeout: 60_000 }, 
       expect(requests).toHaveLength(1);
       expect(requests[0]).toContain('夜間の発熱なし．');
       expect(requests[0]).not.toContain('--model');
-      expect(said.filter((m) => m.body.thread_ts !== '32.1').map((m) => [m.body.thread_ts, m.body.text]).sort()).toEqual([
+      expect(
+        said
+          .filter((m) => m.body.thread_ts !== '32.1')
+          .map((m) => [m.body.thread_ts, m.body.text])
+          .sort(),
+      ).toEqual([
         // (escaped for Slack's mrkdwn)
-        ['32.2', ':warning: `--model` needs a model alias. Write `--model &lt;alias&gt;` (or `--model=&lt;alias&gt;`) once to choose the model.'],
-        ['32.3', ':warning: `--model` is given more than once. Write `--model &lt;alias&gt;` (or `--model=&lt;alias&gt;`) once to choose the model.'],
+        [
+          '32.2',
+          ':warning: `--model` needs a model alias. Write `--model &lt;alias&gt;` (or `--model=&lt;alias&gt;`) once to choose the model.',
+        ],
+        [
+          '32.3',
+          ':warning: `--model` is given more than once. Write `--model &lt;alias&gt;` (or `--model=&lt;alias&gt;`) once to choose the model.',
+        ],
       ]);
     });
 

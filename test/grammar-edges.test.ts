@@ -168,7 +168,9 @@ describe('commands and their errors', () => {
 describe('help text', () => {
   it('writes usage lines with optional positionals bracketed', () => {
     expect(usageLine('status')).toBe('status [<run>] [--all] [--json]');
-    expect(usageLine('score')).toBe('score [<file or generated/ tree>] [--labels paper|reviewed] [-o|--output PATH] [--json]');
+    expect(usageLine('score')).toBe(
+      'score [<file or generated/ tree>] [--labels paper|reviewed] [-o|--output PATH] [--json]',
+    );
     expect(usageLine('models')).toBe('models [<alias>] [--json]');
     expect(usageLine('help', 'slack')).toBe('help [[<command>]]'.replace('[[', '[').replace(']]', ']'));
     expect(usageHint('leaderboard', 'slack')).toBe(
@@ -259,14 +261,27 @@ describe('free text to the bot: errors', () => {
 
   it('reads keywords with either colon, and refuses a --model without an alias (issue 27)', () => {
     expect(parseConversation('TNM：T1 N0')).toEqual({ task: 'dc-tnm', model: undefined, text: 'T1 N0' });
-    for (const bare of ['ner-d 肺炎 --model', 'ner-d 肺炎 --model=', 'ner-d 肺炎 --model --shot one', 'ner-d 肺炎 --model＝'])
+    for (const bare of [
+      'ner-d 肺炎 --model',
+      'ner-d 肺炎 --model=',
+      'ner-d 肺炎 --model --shot one',
+      'ner-d 肺炎 --model＝',
+    ])
       expect(() => parseConversation(bare), bare).toThrow(/^`--model` needs a model alias\.$/);
     expect(parseConversation('cts a --model x b')).toEqual({ task: 'cts', model: 'x', text: 'a b' });
   });
 
   it('reads --model=<alias> as the grammar reads --opt=value, in any width (issue 27)', () => {
-    expect(parseConversation('cts 発熱あり --model=onprem-chat')).toEqual({ task: 'cts', model: 'onprem-chat', text: '発熱あり' });
+    expect(parseConversation('cts 発熱あり --model=onprem-chat')).toEqual({
+      task: 'cts',
+      model: 'onprem-chat',
+      text: '発熱あり',
+    });
     expect(parseConversation('cts ーーｍｏｄｅｌ＝ward 発熱')).toEqual({ task: 'cts', model: 'ward', text: '発熱' });
-    expect(parseConversation('--model=ward simplify: 既往歴なし')).toEqual({ task: 'cts', model: 'ward', text: '既往歴なし' });
+    expect(parseConversation('--model=ward simplify: 既往歴なし')).toEqual({
+      task: 'cts',
+      model: 'ward',
+      text: '既往歴なし',
+    });
   });
 });

@@ -296,7 +296,7 @@ describe('bad --labels', () => {
   });
 
   it('a job queued on other labels than its run records is left to no worker', () => {
-    const run = { engine: '{"provider":"baseline"}', model: 'baseline', label_version: 'reviewed' };
+    const run = { engine: '{"provider":"baseline"}', model: 'baseline', label_version: 'reviewed', document_set: null };
     const assumes = { storeId: 's', engine: { provider: 'baseline' }, scoring: SCORING_VERSION, labels: 'paper' };
     const worker = { storeId: 's', provider: () => ({ config: { provider: 'baseline' } }) as never };
     expect(mismatch(assumes, run, worker)).toBe('the job was queued on the paper labels, the run records reviewed');

@@ -55,7 +55,7 @@ function roomCircles(graph: Record<string, string[]>): string[][] {
   const reach = (start: string) => {
     const seen = new Set<string>();
     const stack = [start];
-    while (stack.length) for (const n of edges.get(stack.pop()!) ?? []) if (!seen.has(n)) seen.add(n), stack.push(n);
+    while (stack.length) for (const n of edges.get(stack.pop()!) ?? []) if (!seen.has(n)) (seen.add(n), stack.push(n));
     return seen;
   };
   const circles = new Map<string, string[]>();

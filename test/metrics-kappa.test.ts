@@ -28,7 +28,10 @@ describe("Cohen's kappa as scikit-learn computes it", () => {
   });
 
   it('is symmetric, 1 on full agreement of two or more labels, and at most 1', () => {
-    const labels = fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 })), { minLength: 2, maxLength: 40 });
+    const labels = fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 4 })), {
+      minLength: 2,
+      maxLength: 40,
+    });
     fc.assert(
       fc.property(labels, fc.constantFrom('none' as const, 'linear' as const), (pairs, weights) => {
         const a = pairs.map((p) => p[0]);

@@ -27,7 +27,10 @@ function jcb(args: string[], env: Record<string, string | undefined>) {
 const OPTION_TASKS = ['jmmlu_med', 'crade', 'rrtnm', 'smdis', 'jcsts'];
 const LIST_TASKS = ['mrner_disease', 'mrner_medicine', 'nrner'];
 const rowsOf = (name: string) =>
-  parseCsv(readFileSync(path.join(PACKS!, 'JMED-LLM', 'datasets', `${name}.csv`), 'utf8'), { columns: true }) as Record<string, string>[];
+  parseCsv(readFileSync(path.join(PACKS!, 'JMED-LLM', 'datasets', `${name}.csv`), 'utf8'), { columns: true }) as Record<
+    string,
+    string
+  >[];
 const idOf = (name: string) => `jmed-${name.replace('_', '-')}`;
 
 /** Cohen's kappa in its textbook form (p_o − p_e) / (1 − p_e), to check the implementation's other form. */
@@ -35,7 +38,10 @@ function textbookKappa(gold: string[], predicted: string[]): number {
   const n = gold.length;
   const labels = [...new Set([...gold, ...predicted])];
   const po = gold.filter((g, i) => g === predicted[i]).length / n;
-  const pe = labels.reduce((s, l) => s + (gold.filter((g) => g === l).length / n) * (predicted.filter((p) => p === l).length / n), 0);
+  const pe = labels.reduce(
+    (s, l) => s + (gold.filter((g) => g === l).length / n) * (predicted.filter((p) => p === l).length / n),
+    0,
+  );
   return (po - pe) / (1 - pe);
 }
 
@@ -50,17 +56,32 @@ describe.skipIf(!PACKS)('JMED-LLM, scored as src/evaluator.py scores it', () => 
       rowsOf(name).map((r, i) => {
         const first = i === 0;
         if (LIST_TASKS.includes(name))
-          return { q: r.question, a: first ? `[${r.answer.match(/'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"/)![0]}]` : r.answer };
+          return {
+            q: r.question,
+            a: first ? `[${r.answer.match(/'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"/)![0]}]` : r.answer,
+          };
         return { q: r.question, a: first ? 'わかりません' : r.answer };
       }),
     );
-    server = await localChatServer((body) => {
-      const prompt = (JSON.parse(body) as { messages: { content: string }[] }).messages.map((m) => m.content).join('\n');
-      return answers.find((x) => prompt.includes(x.q))?.a ?? '';
-    }, 0, true);
+    server = await localChatServer(
+      (body) => {
+        const prompt = (JSON.parse(body) as { messages: { content: string }[] }).messages
+          .map((m) => m.content)
+          .join('\n');
+        return answers.find((x) => prompt.includes(x.q))?.a ?? '';
+      },
+      0,
+      true,
+    );
     const models = testModelsFile();
     // Generous timeouts: on a loaded machine an answer may take longer than the fixture's 300 ms; these tests are about scores.
-    writeFileSync(models, readFileSync(models, 'utf8').replace('http://127.0.0.1:8000/v1', server.url).replace('concurrency: 1', 'concurrency: 8').replace('timeoutMs: 300', 'timeoutMs: 60000'));
+    writeFileSync(
+      models,
+      readFileSync(models, 'utf8')
+        .replace('http://127.0.0.1:8000/v1', server.url)
+        .replace('concurrency: 1', 'concurrency: 8')
+        .replace('timeoutMs: 300', 'timeoutMs: 60000'),
+    );
     const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-packs-')), 'jcb.sqlite');
     env = { ...FIXTURE_ENV, JCB_PACKS_DIR: PACKS!, JCB_MODELS: models, JCB_STORE: store };
     services = createServices({ env: { ...process.env, ...env }, tokenizer: inThreadTokenizer() });
@@ -73,7 +94,12 @@ describe.skipIf(!PACKS)('JMED-LLM, scored as src/evaluator.py scores it', () => 
   it('lists the eight tasks with their pack, licence and non-commercial mark', () => {
     const tasks = services.tasks().filter((t) => t.source === 'pack jmed-llm');
     expect(tasks.map((t) => t.id).sort()).toEqual([...OPTION_TASKS, ...LIST_TASKS].map(idOf).sort());
-    expect(tasks.filter((t) => t.nonCommercial).map((t) => t.id).sort()).toEqual(['jmed-jcsts', 'jmed-nrner']);
+    expect(
+      tasks
+        .filter((t) => t.nonCommercial)
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual(['jmed-jcsts', 'jmed-nrner']);
   });
 
   it.each(OPTION_TASKS)('%s: accuracy 99/100 and kappa as the textbook formula gives', async (name) => {
@@ -90,7 +116,10 @@ describe.skipIf(!PACKS)('JMED-LLM, scored as src/evaluator.py scores it', () => 
       const w = (a: string, b: string) => Math.abs(labels.indexOf(a) - labels.indexOf(b));
       const n = gold.length;
       const count = (xs: string[], l: string) => xs.filter((x) => x === l).length;
-      const expected = labels.reduce((s, a) => s + labels.reduce((t, b) => t + (w(a, b) * count(gold, a) * count(predicted, b)) / n, 0), 0);
+      const expected = labels.reduce(
+        (s, a) => s + labels.reduce((t, b) => t + (w(a, b) * count(gold, a) * count(predicted, b)) / n, 0),
+        0,
+      );
       expect(m['kappa-linear']).toBeCloseTo(1 - w(gold[0], 'None') / expected, 12);
     } else expect(m.kappa).toBeCloseTo(textbookKappa(gold, predicted), 12);
   });
@@ -180,24 +209,46 @@ describe.skipIf(!PACKS)('IgakuQA119 on its 400 questions', () => {
   let services: ReturnType<typeof createServices>;
   const root = () => path.join(PACKS!, 'IgakuQA119');
   beforeAll(async () => {
-    const questions = 'ABCDEF'.split('').flatMap(
-      (b) => JSON.parse(readFileSync(path.join(root(), 'questions', `119${b}_json.json`), 'utf8')) as { number: string; question: string }[],
-    );
+    const questions = 'ABCDEF'
+      .split('')
+      .flatMap(
+        (b) =>
+          JSON.parse(readFileSync(path.join(root(), 'questions', `119${b}_json.json`), 'utf8')) as {
+            number: string;
+            question: string;
+          }[],
+      );
     const key = new Map(
-      (parseCsv(readFileSync(path.join(root(), 'results', 'correct_answers.csv'), 'utf8'), { columns: true }) as Record<string, string>[]).map(
-        (r) => [r['問題番号'], r['解答']],
-      ),
+      (
+        parseCsv(readFileSync(path.join(root(), 'results', 'correct_answers.csv'), 'utf8'), {
+          columns: true,
+        }) as Record<string, string>[]
+      ).map((r) => [r['問題番号'], r['解答']]),
     );
     // Right everywhere, in the authors' answer format, except 119E28 answered with both of its letters
     // (the authors accept a or c alone) and 119A75 answered as 600.0 (a number: right).
-    server = await localChatServer((body) => {
-      const prompt = (JSON.parse(body) as { messages: { content: string }[] }).messages.map((m) => m.content).join('\n');
-      const q = questions.filter((x) => prompt.includes(x.question)).sort((a, b) => b.question.length - a.question.length)[0];
-      const answer = q.number === '119E28' ? 'a, c' : q.number === '119A75' ? '600.0' : key.get(q.number)!;
-      return `answer: ${answer}\nconfidence: 0.9\nexplanation: …`;
-    }, 0, true);
+    server = await localChatServer(
+      (body) => {
+        const prompt = (JSON.parse(body) as { messages: { content: string }[] }).messages
+          .map((m) => m.content)
+          .join('\n');
+        const q = questions
+          .filter((x) => prompt.includes(x.question))
+          .sort((a, b) => b.question.length - a.question.length)[0];
+        const answer = q.number === '119E28' ? 'a, c' : q.number === '119A75' ? '600.0' : key.get(q.number)!;
+        return `answer: ${answer}\nconfidence: 0.9\nexplanation: …`;
+      },
+      0,
+      true,
+    );
     const models = testModelsFile();
-    writeFileSync(models, readFileSync(models, 'utf8').replace('http://127.0.0.1:8000/v1', server.url).replace('concurrency: 1', 'concurrency: 8').replace('timeoutMs: 300', 'timeoutMs: 60000'));
+    writeFileSync(
+      models,
+      readFileSync(models, 'utf8')
+        .replace('http://127.0.0.1:8000/v1', server.url)
+        .replace('concurrency: 1', 'concurrency: 8')
+        .replace('timeoutMs: 300', 'timeoutMs: 60000'),
+    );
     const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-igakuqa-')), 'jcb.sqlite');
     services = createServices({
       env: { ...process.env, ...FIXTURE_ENV, JCB_PACKS_DIR: PACKS!, JCB_MODELS: models, JCB_STORE: store },
@@ -215,63 +266,105 @@ describe.skipIf(!PACKS)('IgakuQA119 on its 400 questions', () => {
     const run = await services.evaluate({ task: 'igakuqa119', model: 'local', shot: 'zero' });
     expect(run.outcomes[0].n).toBe(297);
     // 119E28 (3 points, no image) is the one miss.
-    expect(run.outcomes[0].metrics).toEqual({ accuracy: 296 / 297, 'points-rate': 380 / 383, points: 380, 'points-possible': 383 });
+    expect(run.outcomes[0].metrics).toEqual({
+      accuracy: 296 / 297,
+      'points-rate': 380 / 383,
+      points: 380,
+      'points-possible': 383,
+    });
   });
 
   it('all 400 questions weigh 500 points', async () => {
     const all = await services.evaluate({ task: 'igakuqa119-all', model: 'local', shot: 'zero' });
-    expect(all.outcomes[0].metrics).toEqual({ accuracy: 399 / 400, 'points-rate': 497 / 500, points: 497, 'points-possible': 500 });
+    expect(all.outcomes[0].metrics).toEqual({
+      accuracy: 399 / 400,
+      'points-rate': 497 / 500,
+      points: 497,
+      'points-possible': 500,
+    });
   });
 
   it('the baseline answers the most frequent answer of the other questions: "e" everywhere, scored by hand', async () => {
     // "e" is the key of 81 of the 297 questions without images (18 of them weigh 3 points: 81 + 2·18 = 117
     // points), and of 104 of all 400 (19 weigh 3: 142 points); no other answer comes near (next: "a" 53, "d" 69).
     const base = await services.evaluate({ task: 'igakuqa119', model: 'baseline', shot: 'zero' });
-    expect(base.outcomes[0].metrics).toEqual({ accuracy: 81 / 297, 'points-rate': 117 / 383, points: 117, 'points-possible': 383 });
+    expect(base.outcomes[0].metrics).toEqual({
+      accuracy: 81 / 297,
+      'points-rate': 117 / 383,
+      points: 117,
+      'points-possible': 383,
+    });
     const all = await services.evaluate({ task: 'igakuqa119-all', model: 'baseline', shot: 'zero' });
-    expect(all.outcomes[0].metrics).toEqual({ accuracy: 104 / 400, 'points-rate': 142 / 500, points: 142, 'points-possible': 500 });
+    expect(all.outcomes[0].metrics).toEqual({
+      accuracy: 104 / 400,
+      'points-rate': 142 / 500,
+      points: 142,
+      'points-possible': 500,
+    });
   });
 });
 
 describe.skipIf(!PACKS)('jcb data pull <pack>: git at the pinned commit, checked against the manifest', () => {
   it('fetches a file:// mirror into the packs folder, keeps a whole copy, refuses an altered one and never replaces a copy it did not make', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-pull-'));
-    const env = { JCB_PACKS_DIR: home, JCB_PACK_URL: gitMirror(path.join(PACKS!, 'JMED-LLM')), JCB_DATA_DIR: undefined };
+    const env = {
+      JCB_PACKS_DIR: home,
+      JCB_PACK_URL: gitMirror(path.join(PACKS!, 'JMED-LLM')),
+      JCB_DATA_DIR: undefined,
+    };
     const first = await jcb(['data', 'pull', 'jmed-llm'], env);
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/The jmed-llm pack is in .*JMED-LLM: all 9 files match its manifest\./);
     expect(readFileSync(path.join(home, 'JMED-LLM', 'datasets', 'smdis.csv'))).toEqual(
       readFileSync(path.join(PACKS!, 'JMED-LLM', 'datasets', 'smdis.csv')),
     );
-    expect((await jcb(['data', 'pull', 'jmed-llm'], env)).out).toMatch(/already whole \(9 files match its manifest\); nothing fetched/);
+    expect((await jcb(['data', 'pull', 'jmed-llm'], env)).out).toMatch(
+      /already whole \(9 files match its manifest\); nothing fetched/,
+    );
 
     const altered = mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-altered-'));
     cpSync(path.join(PACKS!, 'JMED-LLM'), altered, { recursive: true });
     execFileSync('chmod', ['-R', 'u+w', altered]);
     writeFileSync(path.join(altered, 'datasets', 'crade.csv'), 'tag,question,answer\n');
-    const refused = await jcb(['data', 'pull', 'jmed-llm'], { ...env, JCB_PACKS_DIR: mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-')), JCB_PACK_URL: gitMirror(altered) });
+    const refused = await jcb(['data', 'pull', 'jmed-llm'], {
+      ...env,
+      JCB_PACKS_DIR: mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-')),
+      JCB_PACK_URL: gitMirror(altered),
+    });
     expect(refused.code).toBe(1);
-    expect(refused.err).toMatch(/^jcb: The jmed-llm pack fetched from file:\S+ is not the one jcb scores: 1 of its 9 files are missing or altered \(datasets\/crade\.csv altered\)/m);
+    expect(refused.err).toMatch(
+      /^jcb: The jmed-llm pack fetched from file:\S+ is not the one jcb scores: 1 of its 9 files are missing or altered \(datasets\/crade\.csv altered\)/m,
+    );
 
     const handMade = mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-hand-'));
     cpSync(altered, path.join(handMade, 'JMED-LLM'), { recursive: true });
     const kept = await jcb(['data', 'pull', 'jmed-llm'], { ...env, JCB_PACKS_DIR: handMade });
     expect(kept.code).toBe(1);
     expect(kept.err).toMatch(/jcb did not fetch it, so it will not replace it/);
-    expect(readFileSync(path.join(handMade, 'JMED-LLM', 'datasets', 'crade.csv'), 'utf8')).toBe('tag,question,answer\n');
+    expect(readFileSync(path.join(handMade, 'JMED-LLM', 'datasets', 'crade.csv'), 'utf8')).toBe(
+      'tag,question,answer\n',
+    );
   });
 
   it('igakuqa119 alone: fetched from its mirror and checked file by file; an altered answer key refused; a hand-made folder kept', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-pull-'));
-    const env = { JCB_PACKS_DIR: home, JCB_PACK_URL: gitMirror(path.join(PACKS!, 'IgakuQA119')), JCB_DATA_DIR: undefined };
+    const env = {
+      JCB_PACKS_DIR: home,
+      JCB_PACK_URL: gitMirror(path.join(PACKS!, 'IgakuQA119')),
+      JCB_DATA_DIR: undefined,
+    };
     const first = await jcb(['data', 'pull', 'igakuqa119'], env);
     expect(first.code, first.err).toBe(0);
     expect(first.out).toMatch(/The igakuqa119 pack is in .*IgakuQA119: all 9 files match its manifest\./);
     for (const file of ['results/correct_answers.csv', 'questions/119E_json.json'])
-      expect(readFileSync(path.join(home, 'IgakuQA119', file))).toEqual(readFileSync(path.join(PACKS!, 'IgakuQA119', file)));
+      expect(readFileSync(path.join(home, 'IgakuQA119', file))).toEqual(
+        readFileSync(path.join(PACKS!, 'IgakuQA119', file)),
+      );
     // Only the pack asked for: JMED-LLM's folder is not made.
     expect(readdirSync(home)).toEqual(['IgakuQA119']);
-    expect((await jcb(['data', 'pull', 'igakuqa119'], env)).out).toMatch(/already whole \(9 files match its manifest\); nothing fetched/);
+    expect((await jcb(['data', 'pull', 'igakuqa119'], env)).out).toMatch(
+      /already whole \(9 files match its manifest\); nothing fetched/,
+    );
     const listed = await jcb(['tasks'], { ...env, JCB_TASKS: undefined });
     expect(listed.out).toMatch(/^igakuqa119 +pack igakuqa119 +Apache-2\.0$/m);
     expect(listed.out).not.toMatch(/Left out[\s\S]*igakuqa119/);
@@ -281,9 +374,15 @@ describe.skipIf(!PACKS)('jcb data pull <pack>: git at the pinned commit, checked
     execFileSync('chmod', ['-R', 'u+w', altered]);
     writeFileSync(path.join(altered, 'results', 'correct_answers.csv'), '問題番号,解答\n119A1,b\n');
     const fresh = mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-'));
-    const refused = await jcb(['data', 'pull', 'igakuqa119'], { ...env, JCB_PACKS_DIR: fresh, JCB_PACK_URL: gitMirror(altered) });
+    const refused = await jcb(['data', 'pull', 'igakuqa119'], {
+      ...env,
+      JCB_PACKS_DIR: fresh,
+      JCB_PACK_URL: gitMirror(altered),
+    });
     expect(refused.code).toBe(1);
-    expect(refused.err).toMatch(/^jcb: The igakuqa119 pack fetched from file:\S+ is not the one jcb scores: 1 of its 9 files are missing or altered \(results\/correct_answers\.csv altered\)/m);
+    expect(refused.err).toMatch(
+      /^jcb: The igakuqa119 pack fetched from file:\S+ is not the one jcb scores: 1 of its 9 files are missing or altered \(results\/correct_answers\.csv altered\)/m,
+    );
     expect(readdirSync(fresh).filter((f) => !f.startsWith('.'))).toEqual([]); // nothing half-fetched put in place
 
     const handMade = mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-hand-'));
@@ -291,11 +390,15 @@ describe.skipIf(!PACKS)('jcb data pull <pack>: git at the pinned commit, checked
     const kept = await jcb(['data', 'pull', 'igakuqa119'], { ...env, JCB_PACKS_DIR: handMade });
     expect(kept.code).toBe(1);
     expect(kept.err).toMatch(/jcb did not fetch it, so it will not replace it/);
-    expect(readFileSync(path.join(handMade, 'IgakuQA119', 'results', 'correct_answers.csv'), 'utf8')).toBe('問題番号,解答\n119A1,b\n');
+    expect(readFileSync(path.join(handMade, 'IgakuQA119', 'results', 'correct_answers.csv'), 'utf8')).toBe(
+      '問題番号,解答\n119A1,b\n',
+    );
   });
 
   it('refuses an unknown pack in one line naming the packs', async () => {
-    const r = await jcb(['data', 'pull', 'jmed-lm'], { JCB_PACKS_DIR: mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-')) });
+    const r = await jcb(['data', 'pull', 'jmed-lm'], {
+      JCB_PACKS_DIR: mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-')),
+    });
     expect(r.code).toBe(1);
     expect(r.err.trim()).toBe('jcb: Unknown pack "jmed-lm". Did you mean "jmed-llm"? Packs: igakuqa119, jmed-llm.');
   });

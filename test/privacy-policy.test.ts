@@ -147,7 +147,9 @@ describe('failing closed (issue 27)', () => {
   });
 
   it('reads a NUL, controls and lone surrogates as blanks: a text holding them is checked and masked', async () => {
-    const err = await guardFreeText(`次女の美咲さん\u0000\ud800（090-8765-4321）`, external, false, {}).catch((e: unknown) => e);
+    const err = await guardFreeText(`次女の美咲さん\u0000\ud800（090-8765-4321）`, external, false, {}).catch(
+      (e: unknown) => e,
+    );
     expect((err as FindingsError).masked).toBe('次女の[氏名]さん\u0000\ud800（[電話番号]）');
   });
 });

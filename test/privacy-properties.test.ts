@@ -18,10 +18,57 @@ const check = (text: string) => maskToFixedPoint(text, detectPersonalInformation
 
 /** Pieces that make hard strings: clinical words, identifying shapes, and characters that broke tokenizers. */
 const PIECES = [
-  '発熱', '患者', 'さん', '様', '看護師の', '主治医 ', '（', '）', '(', ')', '〒', '123-4567', '03', '1234', '-', 'ー',
-  '年', '月', '日', '令和', '病院', '医療センター', '山田', '太郎', ' ', '\u3000', '\n', '[氏名]', '[', ']', '。', '、',
-  '内科', '整形外科', 'さくら', 'みなと', 'の', '虎', '様の', 'PT', '：',
-  '\u0000', '\u0007', '\u001b', '\ud800', '\udc00', '\u200b', '\ufeff', '𠮷', '\ue000', '\uffff',
+  '発熱',
+  '患者',
+  'さん',
+  '様',
+  '看護師の',
+  '主治医 ',
+  '（',
+  '）',
+  '(',
+  ')',
+  '〒',
+  '123-4567',
+  '03',
+  '1234',
+  '-',
+  'ー',
+  '年',
+  '月',
+  '日',
+  '令和',
+  '病院',
+  '医療センター',
+  '山田',
+  '太郎',
+  ' ',
+  '\u3000',
+  '\n',
+  '[氏名]',
+  '[',
+  ']',
+  '。',
+  '、',
+  '内科',
+  '整形外科',
+  'さくら',
+  'みなと',
+  'の',
+  '虎',
+  '様の',
+  'PT',
+  '：',
+  '\u0000',
+  '\u0007',
+  '\u001b',
+  '\ud800',
+  '\udc00',
+  '\u200b',
+  '\ufeff',
+  '𠮷',
+  '\ue000',
+  '\uffff',
 ];
 const hardText = fc
   .array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ unit: 'binary', maxLength: 4 })), { maxLength: 24 })
@@ -92,22 +139,39 @@ interface Fragment {
 }
 
 const pick = <T>(...xs: T[]) => fc.constantFrom(...xs);
-const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
+const digits = (n: number) =>
+  fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
 /** Full width for digits, Latin letters, brackets, hyphen, slash and colon: what Japanese input methods type. */
 const fullWidth = (s: string) => s.replace(/[0-9A-Za-z()\-/:.]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 const anyWidth = (s: fc.Arbitrary<string>) => fc.tuple(s, fc.boolean()).map(([x, wide]) => (wide ? fullWidth(x) : x));
 
-const PROPER_SURNAMES = ['佐藤', '鈴木', '高橋', '田中', '伊藤', '渡辺', '山本', '中村', '小林', '加藤', '吉田', '山田'].concat(
-  ['佐々木', '松本', '井上', '木村', '斎藤', '山崎', '池田', '橋本', '石川', '前田', '藤田'],
-);
+const PROPER_SURNAMES = [
+  '佐藤',
+  '鈴木',
+  '高橋',
+  '田中',
+  '伊藤',
+  '渡辺',
+  '山本',
+  '中村',
+  '小林',
+  '加藤',
+  '吉田',
+  '山田',
+].concat(['佐々木', '松本', '井上', '木村', '斎藤', '山崎', '池田', '橋本', '石川', '前田', '藤田']);
 /** Surnames that are common words (清水 water, 森 forest): glued to a role they read as a compound (看護師不足). */
 const WORD_SURNAMES = ['清水', '森', '林', '東', '原', '坂'];
 const SURNAMES = [...PROPER_SURNAMES, ...WORD_SURNAMES];
 const GIVEN = ['太郎', '花子', '一郎', '美咲', '健太', '直子', '由美', '浩二', '和子', '大輔', '恵子', '翔太'];
-const hiragana = fc.array(fc.constantFrom(...'あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわん'), {
-  minLength: 2,
-  maxLength: 6,
-}).map((a) => a.join(''));
+const hiragana = fc
+  .array(
+    fc.constantFrom(...'あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわん'),
+    {
+      minLength: 2,
+      maxLength: 6,
+    },
+  )
+  .map((a) => a.join(''));
 const reading = fc
   .tuple(hiragana, hiragana, fc.boolean(), fc.boolean(), pick('（）', '()', '【】', '[]'))
   .map(([a, b, kata, space, [open, close]]) => {
@@ -118,12 +182,29 @@ const reading = fc
 const names: fc.Arbitrary<Fragment> = fc.oneof(
   // Family and given name, with or without a space and a reading, then an honorific.
   fc
-    .tuple(pick(...SURNAMES), pick(...GIVEN), pick('', ' ', '\u3000'), fc.option(reading), pick('さん', '様', '氏', '先生'))
+    .tuple(
+      pick(...SURNAMES),
+      pick(...GIVEN),
+      pick('', ' ', '\u3000'),
+      fc.option(reading),
+      pick('さん', '様', '氏', '先生'),
+    )
     .map(([f, g, sp, r, hon]) => ({ kind: 'name', before: '', pii: `${f}${sp}${g}${r ?? ''}`, after: hon })),
   // A staff role, then a family name: glued, after a blank or a colon, or joined by の.
   fc
     .tuple(
-      pick('看護師', '担当看護師', '理学療法士', '作業療法士', '薬剤師', '主治医', '臨床検査技師', '管理栄養士', 'PT', 'Ns.'),
+      pick(
+        '看護師',
+        '担当看護師',
+        '理学療法士',
+        '作業療法士',
+        '薬剤師',
+        '主治医',
+        '臨床検査技師',
+        '管理栄養士',
+        'PT',
+        'Ns.',
+      ),
       pick('', 'の', ' ', '：'),
       fc.nat(),
     )
@@ -136,7 +217,13 @@ const names: fc.Arbitrary<Fragment> = fc.oneof(
 
 /** 10 digits (area code and exchange share 6) or a mobile's 11, in every bracket, dash and width form. */
 const phones: fc.Arbitrary<Fragment> = fc
-  .tuple(fc.integer({ min: 1, max: 4 }), digits(5), digits(4), pick('-', 'ー', '−', '‐', ' '), fc.integer({ min: 0, max: 5 }))
+  .tuple(
+    fc.integer({ min: 1, max: 4 }),
+    digits(5),
+    digits(4),
+    pick('-', 'ー', '−', '‐', ' '),
+    fc.integer({ min: 0, max: 5 }),
+  )
   .chain(([areaLength, middle, last, dash, form]) => {
     const area = `0${middle.slice(0, areaLength).replace(/^0/, '3')}`;
     const exchange = middle.slice(areaLength).replace(/^$/, '1') + '';
@@ -176,7 +263,12 @@ const addresses: fc.Arbitrary<Fragment> = fc
   .chain((f) => pick('住所：', '現住所 ', '').map((cue) => ({ ...f, before: `${cue}${f.before}` })));
 
 const dates: fc.Arbitrary<Fragment> = fc
-  .tuple(fc.integer({ min: 1940, max: 2026 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }), fc.integer({ min: 0, max: 3 }))
+  .tuple(
+    fc.integer({ min: 1940, max: 2026 }),
+    fc.integer({ min: 1, max: 12 }),
+    fc.integer({ min: 1, max: 28 }),
+    fc.integer({ min: 0, max: 3 }),
+  )
   .chain(([y, m, d, form]) => {
     const era = y >= 2019 ? ['令和', y - 2018] : y >= 1989 ? ['平成', y - 1988] : ['昭和', y - 1925];
     const text = [`${y}年${m}月${d}日`, `${y}/${m}/${d}`, `${era[0]}${era[1]}年${m}月${d}日`, `${m}月${d}日`][form];
@@ -185,7 +277,10 @@ const dates: fc.Arbitrary<Fragment> = fc
   .chain((pii) => pick('生年月日：', '初診日 ', '').map((before) => ({ kind: 'date', before, pii, after: 'に' })));
 
 const records: fc.Arbitrary<Fragment> = fc
-  .tuple(pick('患者ID: ', '患者番号 ', 'カルテNo.', '診察券番号：', '保険者番号 ', '被保険者番号 '), fc.integer({ min: 6, max: 10 }))
+  .tuple(
+    pick('患者ID: ', '患者番号 ', 'カルテNo.', '診察券番号：', '保険者番号 ', '被保険者番号 '),
+    fc.integer({ min: 6, max: 10 }),
+  )
   .chain(([label, n]) => anyWidth(digits(n)).map((pii) => ({ kind: 'record', before: label, pii, after: '' })));
 
 /** Facility names by their forms: a proper name (kanji, kana, with の) before a facility word. */
@@ -212,7 +307,10 @@ async function cleanSentences(dir: string): Promise<string[]> {
     let kept = 0;
     for (const s of sentences.slice(0, 150)) {
       if (kept === 40) break;
-      if ((await detectPersonalInformation(s)).length === 0 && (await detectPersonalInformation(`。${s}`)).length === 0) {
+      if (
+        (await detectPersonalInformation(s)).length === 0 &&
+        (await detectPersonalInformation(`。${s}`)).length === 0
+      ) {
         out.push(s);
         kept++;
       }
@@ -223,48 +321,63 @@ async function cleanSentences(dir: string): Promise<string[]> {
 
 const dir = releaseDir();
 
-describe.skipIf(!dir)('recall by kind, inside the release’s clinical sentences (issue 27)', { timeout: 300_000 }, () => {
-  let sentences: string[];
+describe.skipIf(!dir)(
+  'recall by kind, inside the release’s clinical sentences (issue 27)',
+  { timeout: 300_000 },
+  () => {
+    let sentences: string[];
 
-  it.each(Object.entries(KINDS))('%s: the fragment is masked whole, the sentence around it is kept', async (_, kind) => {
-    sentences ??= await cleanSentences(dir!);
-    expect(sentences.length).toBeGreaterThan(40);
-    const placed = fc.tuple(kind, fc.nat(sentences.length - 1), fc.nat(), pick('、', '。', '．\n')).map(([f, i, cut, mark]) => {
-      const s = sentences[i];
-      const cuts = [0, ...[...s.matchAll(/[、。，．]/gu)].map((m) => m.index + 1)];
-      const at = cuts[cut % cuts.length];
-      return { f, left: s.slice(0, at), right: `${mark}${s.slice(at)}` };
+    it.each(Object.entries(KINDS))(
+      '%s: the fragment is masked whole, the sentence around it is kept',
+      async (_, kind) => {
+        sentences ??= await cleanSentences(dir!);
+        expect(sentences.length).toBeGreaterThan(40);
+        const placed = fc
+          .tuple(kind, fc.nat(sentences.length - 1), fc.nat(), pick('、', '。', '．\n'))
+          .map(([f, i, cut, mark]) => {
+            const s = sentences[i];
+            const cuts = [0, ...[...s.matchAll(/[、。，．]/gu)].map((m) => m.index + 1)];
+            const at = cuts[cut % cuts.length];
+            return { f, left: s.slice(0, at), right: `${mark}${s.slice(at)}` };
+          });
+        await fc.assert(
+          fc.asyncProperty(placed, async ({ f, left, right }) => {
+            const text = `${left}${f.before}${f.pii}${f.after}${right}`;
+            const start = left.length + f.before.length;
+            const end = start + f.pii.length;
+            const findings = await detectPersonalInformation(text);
+            // Every identifying character is inside a finding (blanks between findings of one kind are masked with them).
+            for (let i = start; i < end; i++) {
+              if (/\s/u.test(text[i])) continue;
+              expect(
+                findings.some((x) => x.start <= i && i < x.end),
+                `${JSON.stringify(text)}: "${text[i]}" of "${f.pii}" kept`,
+              ).toBe(true);
+            }
+            // The clinical words around it, and the cue words (role, honorific, label), are not masked.
+            for (const x of findings)
+              expect(
+                x.start >= start && x.end <= end,
+                `${JSON.stringify(text)}: ${x.kind} "${x.text}" beyond "${f.pii}"`,
+              ).toBe(true);
+            const { masked } = await maskToFixedPoint(text, detectPersonalInformation);
+            expect(masked.startsWith(`${left}${f.before}`) && masked.endsWith(`${f.after}${right}`)).toBe(true);
+          }),
+          { numRuns: 120 },
+        );
+      },
+    );
+
+    it('honours the facility list an operator adds, wherever the name stands', async () => {
+      const detect = createDetector({ facilities: ['ＪＣＢ会ひかり'] });
+      await fc.assert(
+        fc.asyncProperty(fc.nat(sentences.length - 1), async (i) => {
+          const text = `${sentences[i]}JCB会ひかりで加療。`;
+          const findings = await detect(text);
+          expect(findings.map((x) => [x.kind, x.text])).toContainEqual(['facility', 'JCB会ひかり']);
+        }),
+        { numRuns: 20 },
+      );
     });
-    await fc.assert(
-      fc.asyncProperty(placed, async ({ f, left, right }) => {
-        const text = `${left}${f.before}${f.pii}${f.after}${right}`;
-        const start = left.length + f.before.length;
-        const end = start + f.pii.length;
-        const findings = await detectPersonalInformation(text);
-        // Every identifying character is inside a finding (blanks between findings of one kind are masked with them).
-        for (let i = start; i < end; i++) {
-          if (/\s/u.test(text[i])) continue;
-          expect(findings.some((x) => x.start <= i && i < x.end), `${JSON.stringify(text)}: "${text[i]}" of "${f.pii}" kept`).toBe(true);
-        }
-        // The clinical words around it, and the cue words (role, honorific, label), are not masked.
-        for (const x of findings)
-          expect(x.start >= start && x.end <= end, `${JSON.stringify(text)}: ${x.kind} "${x.text}" beyond "${f.pii}"`).toBe(true);
-        const { masked } = await maskToFixedPoint(text, detectPersonalInformation);
-        expect(masked.startsWith(`${left}${f.before}`) && masked.endsWith(`${f.after}${right}`)).toBe(true);
-      }),
-      { numRuns: 120 },
-    );
-  });
-
-  it('honours the facility list an operator adds, wherever the name stands', async () => {
-    const detect = createDetector({ facilities: ['ＪＣＢ会ひかり'] });
-    await fc.assert(
-      fc.asyncProperty(fc.nat(sentences.length - 1), async (i) => {
-        const text = `${sentences[i]}JCB会ひかりで加療。`;
-        const findings = await detect(text);
-        expect(findings.map((x) => [x.kind, x.text])).toContainEqual(['facility', 'JCB会ひかり']);
-      }),
-      { numRuns: 20 },
-    );
-  });
-});
+  },
+);

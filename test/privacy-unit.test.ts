@@ -260,7 +260,9 @@ describe('masking', () => {
     const late = async (text: string): Promise<Finding[]> => {
       round++;
       const at = text.indexOf('田中');
-      return round === 2 && at >= 0 ? [{ kind: 'name', start: at, end: at + 2, text: '田中' }] : detectPersonalInformation(text);
+      return round === 2 && at >= 0
+        ? [{ kind: 'name', start: at, end: at + 2, text: '田中' }]
+        : detectPersonalInformation(text);
     };
     expect((await maskToFixedPoint('山田さんと田中', late)).masked).toBe('[氏名]さんと[氏名]');
   });

@@ -76,7 +76,12 @@ describe('a private task in a terminal: every command of the table', () => {
   }
 
   /** The command's words: the private task, `model` (then another), the private run, a document id, every path option. */
-  function argsOf(c: CommandSpec, model: string, n: number, includePrivate: boolean): { args: string[]; written: string[] } {
+  function argsOf(
+    c: CommandSpec,
+    model: string,
+    n: number,
+    includePrivate: boolean,
+  ): { args: string[]; written: string[] } {
     const models = [model, 'baseline'];
     const positionals = c.positionals.flatMap((p) => {
       if (/run/.test(p.shown)) return [runId];
@@ -88,7 +93,10 @@ describe('a private task in a terminal: every command of the table', () => {
     const written: string[] = [];
     const options = c.options.flatMap((o) => {
       if (!offeredOn(o.faces, 'terminal') || (o.path !== 'file' && o.path !== 'folder')) return [];
-      const target = path.join(dir, `${n}-${o.name}${o.path === 'folder' ? '' : o.name === 'chart' ? '.svg' : o.name === 'output' ? '.csv' : '.jsonl'}`);
+      const target = path.join(
+        dir,
+        `${n}-${o.name}${o.path === 'folder' ? '' : o.name === 'chart' ? '.svg' : o.name === 'output' ? '.csv' : '.jsonl'}`,
+      );
       written.push(target);
       return [`--${o.name}`, target];
     });
@@ -128,7 +136,9 @@ describe('a private task in a terminal: every command of the table', () => {
       const r = await jcb(withFlag.args);
       expect(r.code, r.err).toBe(0);
       // Every file holding the task (its text or its id: a board of the paper's settings holds neither) says so.
-      const holding = withFlag.written.flatMap(filesIn).filter((f) => PRIVATE_MARK.test(f.text) || f.text.includes(TASK));
+      const holding = withFlag.written
+        .flatMap(filesIn)
+        .filter((f) => PRIVATE_MARK.test(f.text) || f.text.includes(TASK));
       for (const f of holding) expect(f.text, f.file).toContain(PRIVATE_CAPTION);
       expect(external.calls()).toBe(0);
     },

@@ -85,7 +85,9 @@ describe('a private task of our own through the services', () => {
   it('lists the private task with the models allowed (jcb doctor)', async () => {
     expect(services.privateTasks()).toEqual([{ task: 'ward-meds', allowed: ['baseline', 'ward-llm'] }]);
     const doctor = (await services.doctor()).filter((i) => i.what === 'private task');
-    expect(doctor.map((i) => [i.where, i.detail.split(';')[0]])).toEqual([['ward-meds', 'private: sent only to baseline, ward-llm']]);
+    expect(doctor.map((i) => [i.where, i.detail.split(';')[0]])).toEqual([
+      ['ward-meds', 'private: sent only to baseline, ward-llm'],
+    ]);
   });
 
   it('runs on the on-premises model and the baseline', async () => {
@@ -100,7 +102,10 @@ describe('a private task of our own through the services', () => {
     ['eval', (s: Services) => s.evaluate({ task: 'ward-meds', model: 'openai-test', shot: 'zero' })],
     ['eval --dry-run', (s: Services) => s.estimate({ task: 'ward-meds', model: 'openai-test', shot: 'zero' })],
     ['ask', (s: Services) => s.ask({ task: 'ward-meds', model: 'openai-test', text: 'aspirin' })],
-    ['eval of several tasks', (s: Services) => s.evaluate({ task: 'mr,ward-meds', model: 'openai-test', shot: 'zero' })],
+    [
+      'eval of several tasks',
+      (s: Services) => s.evaluate({ task: 'mr,ward-meds', model: 'openai-test', shot: 'zero' }),
+    ],
   ])('%s on an external model is refused in one line, before any request', async (_name, call) => {
     const err = await call(services).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PrivateDataError);

@@ -13,7 +13,11 @@ export const PRIVATE_MARK = /秘匿/;
  * The test registry, with an on-premises model `ward-llm` at `baseUrl` (or external, `policy`) and, given
  * `externalUrl`, an external OpenAI-compatible model `ext-llm` there (a server a test can count requests of).
  */
-export function privateModels(baseUrl: string, policy: 'on-premises' | 'external' = 'on-premises', externalUrl?: string): string {
+export function privateModels(
+  baseUrl: string,
+  policy: 'on-premises' | 'external' = 'on-premises',
+  externalUrl?: string,
+): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-private-models-'));
   const file = path.join(dir, 'models.yml');
   writeFileSync(
@@ -25,4 +29,3 @@ export function privateModels(baseUrl: string, policy: 'on-premises' | 'external
   );
   return file;
 }
-

@@ -52,7 +52,10 @@ describe('a private task in Slack: every command and every act', () => {
       .post('/api/files.getUploadURLExternal')
       .reply(200, { ok: true, upload_url: 'https://files.slack.com/upload/v1/x', file_id: 'F1' });
     nock('https://files.slack.com').persist().post(/.*/).reply(200, 'OK');
-    nock(SLACK).persist().post('/api/files.completeUploadExternal').reply(200, { ok: true, files: [{ id: 'F1' }] });
+    nock(SLACK)
+      .persist()
+      .post('/api/files.completeUploadExternal')
+      .reply(200, { ok: true, files: [{ id: 'F1' }] });
     nock(SLACK)
       .persist()
       .post(/\/api\/.*/)
@@ -88,9 +91,9 @@ describe('a private task in Slack: every command and every act', () => {
     // A finished run of the private task on the on-premises model: its outputs hold the mark too.
     const done = await services.evaluate({ task: TASK, model: ON_PREMISES, shot: 'zero', startedBy: ADMIN });
     runId = done.run.id;
-    await services.run({ task: TASK, model: ON_PREMISES, doc: 'w2', shot: 'zero' }).then((r) =>
-      services.recordRequest(ADMIN, 'slack:C1', r),
-    );
+    await services
+      .run({ task: TASK, model: ON_PREMISES, doc: 'w2', shot: 'zero' })
+      .then((r) => services.recordRequest(ADMIN, 'slack:C1', r));
     bot = createBot(env, services);
     const started = (await bot.start()) as Server;
     url = `http://127.0.0.1:${(started.address() as AddressInfo).port}/slack/events`;
@@ -107,22 +110,26 @@ describe('a private task in Slack: every command and every act', () => {
   const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
   const FORM = 'application/x-www-form-urlencoded';
   type Send = (tag: string) => Promise<{ text: string }>;
-  const slash = (text: string): Send => (tag) =>
-    sendSigned(
-      url,
-      form({
-        command: '/jcb',
-        text,
-        user_id: ADMIN,
-        channel_id: 'C1',
-        team_id: 'T1',
-        response_url: `${HOOK}/r/${tag}`,
-        trigger_id: tag,
-      }),
-      FORM,
-    );
-  const interaction = (payload: (tag: string) => object): Send => (tag) =>
-    sendSigned(url, form({ payload: JSON.stringify(payload(tag)) }), FORM);
+  const slash =
+    (text: string): Send =>
+    (tag) =>
+      sendSigned(
+        url,
+        form({
+          command: '/jcb',
+          text,
+          user_id: ADMIN,
+          channel_id: 'C1',
+          team_id: 'T1',
+          response_url: `${HOOK}/r/${tag}`,
+          trigger_id: tag,
+        }),
+        FORM,
+      );
+  const interaction =
+    (payload: (tag: string) => object): Send =>
+    (tag) =>
+      sendSigned(url, form({ payload: JSON.stringify(payload(tag)) }), FORM);
   const button = (action: object) =>
     interaction((tag) => ({
       type: 'block_actions',
@@ -134,12 +141,21 @@ describe('a private task in Slack: every command and every act', () => {
       container: { type: 'message', message_ts: '1.1', channel_id: 'C1' },
       actions: [{ action_ts: '1', ...action }],
     }));
-  const event = (ev: (tag: string) => object): Send => (tag) =>
-    sendSigned(
-      url,
-      JSON.stringify({ type: 'event_callback', team_id: 'T1', api_app_id: 'A1', event_id: `Ev${tag}`, event_time: 1, event: ev(tag) }),
-      'application/json',
-    );
+  const event =
+    (ev: (tag: string) => object): Send =>
+    (tag) =>
+      sendSigned(
+        url,
+        JSON.stringify({
+          type: 'event_callback',
+          team_id: 'T1',
+          api_app_id: 'A1',
+          event_id: `Ev${tag}`,
+          event_time: 1,
+          event: ev(tag),
+        }),
+        'application/json',
+      );
   const ref = (m: string) => `run:${JSON.stringify({ t: TASK, m, d: 'w2', s: 'zero' })}`;
   const rated = `rate:${JSON.stringify({ t: TASK, m: ON_PREMISES, d: 'w2', h: outputHash("['秘匿薬ベータ']") })}`;
   const carried = (m: string) => JSON.stringify({ task: TASK, model: m, shot: 'zero', limit: 1, noCache: false });
@@ -148,25 +164,52 @@ describe('a private task in Slack: every command and every act', () => {
   const ACT_REQUESTS: Record<string, (model: string) => Send> = {
     'action:run_random_document': (m) => button({ type: 'button', action_id: 'run_random_document', block_id: ref(m) }),
     'action:run_other_model': (m) =>
-      button({ type: 'static_select', action_id: 'run_other_model', block_id: ref('baseline'), selected_option: { value: m } }),
+      button({
+        type: 'static_select',
+        action_id: 'run_other_model',
+        block_id: ref('baseline'),
+        selected_option: { value: m },
+      }),
     'action:run_other_shot': (m) => button({ type: 'button', action_id: 'run_other_shot', block_id: ref(m) }),
     'action:run_every_document': (m) => button({ type: 'button', action_id: 'run_every_document', block_id: ref(m) }),
     'action:rate_consistency': () =>
-      button({ type: 'static_select', action_id: 'rate_consistency', block_id: rated, selected_option: { value: '4' } }),
+      button({
+        type: 'static_select',
+        action_id: 'rate_consistency',
+        block_id: rated,
+        selected_option: { value: '4' },
+      }),
     'action:rate_saliency': () =>
       button({ type: 'static_select', action_id: 'rate_saliency', block_id: rated, selected_option: { value: '4' } }),
     'action:rate_fluency': () =>
       button({ type: 'static_select', action_id: 'rate_fluency', block_id: rated, selected_option: { value: '4' } }),
     'action:rate_definitions': () => button({ type: 'button', action_id: 'rate_definitions', block_id: rated }),
     'action:rate_comment': () => button({ type: 'button', action_id: 'rate_comment', block_id: rated }),
-    'action:jcb_cost_confirm': (m) => button({ type: 'button', action_id: 'jcb_cost_confirm', block_id: 'b', value: carried(m) }),
-    'action:jcb_cost_cancel': () => button({ type: 'button', action_id: 'jcb_cost_cancel', block_id: 'b', value: 'cancel' }),
-    'action:free_text_send_masked': () => button({ type: 'button', action_id: 'free_text_send_masked', block_id: 'b', value: 'p' }),
-    'action:free_text_cancel': () => button({ type: 'button', action_id: 'free_text_cancel', block_id: 'b', value: 'p' }),
+    'action:jcb_cost_confirm': (m) =>
+      button({ type: 'button', action_id: 'jcb_cost_confirm', block_id: 'b', value: carried(m) }),
+    'action:jcb_cost_cancel': () =>
+      button({ type: 'button', action_id: 'jcb_cost_cancel', block_id: 'b', value: 'cancel' }),
+    'action:free_text_send_masked': () =>
+      button({ type: 'button', action_id: 'free_text_send_masked', block_id: 'b', value: 'p' }),
+    'action:free_text_cancel': () =>
+      button({ type: 'button', action_id: 'free_text_cancel', block_id: 'b', value: 'p' }),
     'event:app_mention': (m) =>
-      event((tag) => ({ type: 'app_mention', user: ADMIN, channel: 'C1', text: `<@UBOT> ${TASK} 処方を確認 --model ${m}`, ts: tag })),
+      event((tag) => ({
+        type: 'app_mention',
+        user: ADMIN,
+        channel: 'C1',
+        text: `<@UBOT> ${TASK} 処方を確認 --model ${m}`,
+        ts: tag,
+      })),
     'message:im': (m) =>
-      event((tag) => ({ type: 'message', channel_type: 'im', user: ADMIN, channel: 'D1', text: `run ${TASK} ${m} w2`, ts: tag })),
+      event((tag) => ({
+        type: 'message',
+        channel_type: 'im',
+        user: ADMIN,
+        channel: 'D1',
+        text: `run ${TASK} ${m} w2`,
+        ts: tag,
+      })),
     'event:app_home_opened': () => event(() => ({ type: 'app_home_opened', user: ADMIN, channel: 'D1', tab: 'home' })),
     'shortcut:run_task_on_message': () =>
       interaction((tag) => ({
@@ -185,7 +228,12 @@ describe('a private task in Slack: every command and every act', () => {
         user: { id: ADMIN },
         team: { id: 'T1' },
         trigger_id: tag,
-        view: { id: 'V1', callback_id: 'rate_comment_modal', private_metadata: rated, state: { values: { comment: { value: { type: 'plain_text_input', value: 'ok' } } } } },
+        view: {
+          id: 'V1',
+          callback_id: 'rate_comment_modal',
+          private_metadata: rated,
+          state: { values: { comment: { value: { type: 'plain_text_input', value: 'ok' } } } },
+        },
       })),
     'view:run_task_modal': (m) =>
       interaction((tag) => ({
@@ -257,7 +305,8 @@ describe('a private task in Slack: every command and every act', () => {
         model,
         send: ACT_REQUESTS[p.key]?.(model),
         // Acts that send refuse an external model; free text on a private task is refused whatever the model.
-        refuse: (ACTS[p.act as Act].text === 'sends' && model === EXTERNAL && /run_|cost_confirm|im$/.test(p.key)) ||
+        refuse:
+          (ACTS[p.act as Act].text === 'sends' && model === EXTERNAL && /run_|cost_confirm|im$/.test(p.key)) ||
           (ACTS[p.act as Act].text === 'answers' && /app_mention|run_task_modal/.test(p.key)),
       })),
   ]);
@@ -273,7 +322,7 @@ describe('a private task in Slack: every command and every act', () => {
     if (refuse) expect(answers.some((s) => REFUSED.test(s))).toBe(true);
   });
 
-  it("shows a run of the private task on the on-premises model with ids, scores and the terminal command", async () => {
+  it('shows a run of the private task on the on-premises model with ids, scores and the terminal command', async () => {
     const before = said.length;
     await ask(slash(`run ${TASK} ${ON_PREMISES} w2 --shot zero`));
     const thread = said.slice(before).join('\n');

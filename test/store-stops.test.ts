@@ -134,10 +134,12 @@ describe('a full or read-only store', () => {
     await s.query((db) => sql`PRAGMA max_page_count = 1`.execute(db).catch(() => undefined));
     const pages = await s.query((db) => sql<{ page_count: number }>`PRAGMA page_count`.execute(db));
     await s.query((db) => sql.raw(`PRAGMA max_page_count = ${pages.rows[0]!.page_count}`).execute(db));
-    const err = await s.cache('k', { output: 'x'.repeat(100_000), thinking: null, input_tokens: null, output_tokens: null }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const err = await s
+      .cache('k', { output: 'x'.repeat(100_000), thinking: null, input_tokens: null, output_tokens: null })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect((err as { code?: string }).code).toBe('SQLITE_FULL');
     expect(asStoreError(err, { kind: 'sqlite', file: store.env.JCB_STORE })?.message).toBe(
       `The store ${store.env.JCB_STORE} is unavailable: the disk is full.`,

@@ -41,14 +41,18 @@ describe('declared tasks through the queue, compare, boards, export, digest and 
 
   beforeAll(async () => {
     // The fake model of test/task-files.test.ts: triage right but for t5; meds m1 half, m2 one extra, m3 not a list.
-    server = await localChatServer((prompt) => {
-      if (prompt.includes('胸痛') || prompt.includes('頭痛')) return 'urgent';
-      if (prompt.includes('発熱')) return '**soon**';
-      if (prompt.includes('アムロジピン5mg')) return "['アムロジピン']";
-      if (prompt.includes('メトホルミンを継続')) return "['メトホルミン', 'インスリン']";
-      if (prompt.includes('ワルファリン')) return 'ワルファリン, アスピリン';
-      return 'routine';
-    }, 0, true);
+    server = await localChatServer(
+      (prompt) => {
+        if (prompt.includes('胸痛') || prompt.includes('頭痛')) return 'urgent';
+        if (prompt.includes('発熱')) return '**soon**';
+        if (prompt.includes('アムロジピン5mg')) return "['アムロジピン']";
+        if (prompt.includes('メトホルミンを継続')) return "['メトホルミン', 'インスリン']";
+        if (prompt.includes('ワルファリン')) return 'ワルファリン, アスピリン';
+        return 'routine';
+      },
+      0,
+      true,
+    );
     const models = testModelsFile();
     writeFileSync(models, readFileSync(models, 'utf8').replace('http://127.0.0.1:8000/v1', server.url));
     const schedules = path.join(scratch, 'schedules.yml');
@@ -93,7 +97,10 @@ describe('declared tasks through the queue, compare, boards, export, digest and 
       const scores = async (id: string) =>
         Object.fromEntries((await services.show(id)).scores.map((s) => [s.task, [s.n, s.score]]));
       // triage: one miss in six (t5); meds partial F1 (4/3 + 2/3 + 0) / 3; the baseline: all wrong, empty lists.
-      expect(await scores(runs.local)).toEqual({ triage: [6, expect.closeTo(5 / 6, 12)], meds: [3, expect.closeTo(2 / 3, 12)] });
+      expect(await scores(runs.local)).toEqual({
+        triage: [6, expect.closeTo(5 / 6, 12)],
+        meds: [3, expect.closeTo(2 / 3, 12)],
+      });
       expect(await scores(runs.baseline)).toEqual({ triage: [6, 0], meds: [3, 0] });
     } finally {
       await services.close();
@@ -105,7 +112,12 @@ describe('declared tasks through the queue, compare, boards, export, digest and 
     const csv = path.join(scratch, 'compare.csv');
     const r = await jcb(['compare', 'local', 'baseline', 'triage,meds', '--shot', 'zero', '-o', csv, '--json'], env);
     expect(r.code, r.err).toBe(0);
-    const rows = JSON.parse(r.out) as { task: string; documents: number; about?: string; result: { a: number; b: number; difference: number } }[];
+    const rows = JSON.parse(r.out) as {
+      task: string;
+      documents: number;
+      about?: string;
+      result: { a: number; b: number; difference: number };
+    }[];
     expect(rows.map((x) => [x.task, x.documents, x.result.a, x.result.b, x.result.difference])).toEqual([
       ['triage', 6, expect.closeTo(5 / 6, 12), 0, expect.closeTo(5 / 6, 12)],
       ['meds', 3, expect.closeTo(2 / 3, 12), 0, expect.closeTo(2 / 3, 12)],
@@ -114,7 +126,10 @@ describe('declared tasks through the queue, compare, boards, export, digest and 
     expect(text.out).toContain(TRIAGE);
     expect(text.out).toContain(MEDS);
     // A leading column (the numbers' context), never a line of its own: one header line, then a row per task.
-    const lines = readFileSync(csv, 'utf8').replace(/^\uFEFF/, '').trim().split('\n');
+    const lines = readFileSync(csv, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^shot,scale,release,source and licence,task,/);
     for (const line of lines.slice(1)) expect(line).toContain(`"${TRIAGE}; ${MEDS}"`);
@@ -126,7 +141,10 @@ describe('declared tasks through the queue, compare, boards, export, digest and 
     const text = await jcb(['leaderboard', '--source', 'runs', '--shot', 'zero', '-o', csv], env);
     expect(text.code, text.err).toBe(0);
     expect(text.out).toContain(`${MEDS}\n${TRIAGE}`);
-    const lines = readFileSync(csv, 'utf8').replace(/^\uFEFF/, '').trim().split('\n');
+    const lines = readFileSync(csv, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
     expect(lines[0]).toMatch(/^shot,source,scale,release,source and licence,model,/);
     expect(lines.slice(1).every((l) => l.includes(`"${MEDS}; ${TRIAGE}"`))).toBe(true);
     await jcb(['leaderboard', '--source', 'runs', '--shot', 'zero', '-o', md], env);
@@ -143,7 +161,9 @@ describe('declared tasks through the queue, compare, boards, export, digest and 
     expect(existsSync(path.join(dir, 'generated', 'declared', 'triage', 'SOURCE.txt'))).toBe(true);
     const scored = await jcb(['score', path.join(dir, 'generated'), '--json'], env);
     expect(scored.code, scored.err).toBe(0);
-    expect(Object.fromEntries(JSON.parse(scored.out).map((x: { task: string; score: number }) => [x.task, x.score]))).toEqual({
+    expect(
+      Object.fromEntries(JSON.parse(scored.out).map((x: { task: string; score: number }) => [x.task, x.score])),
+    ).toEqual({
       triage: expect.closeTo(5 / 6, 12),
       meds: expect.closeTo(2 / 3, 12),
     });
@@ -153,7 +173,14 @@ describe('declared tasks through the queue, compare, boards, export, digest and 
     const r = await jcb(['digest', 'ward', '--json'], env);
     expect(r.code, r.err).toBe(0);
     const [digest] = JSON.parse(r.out);
-    expect(digest.rows.map((x: { model: string; task: string; score: number; about: string }) => [x.model, x.task, x.score, x.about])).toEqual([
+    expect(
+      digest.rows.map((x: { model: string; task: string; score: number; about: string }) => [
+        x.model,
+        x.task,
+        x.score,
+        x.about,
+      ]),
+    ).toEqual([
       ['local', 'triage', expect.closeTo(5 / 6, 12), TRIAGE.slice('triage: '.length)],
       ['local', 'meds', expect.closeTo(2 / 3, 12), MEDS.slice('meds: '.length)],
       ['baseline', 'triage', 0, TRIAGE.slice('triage: '.length)],

@@ -44,30 +44,59 @@ describe('task files written from the README alone', () => {
       ['嘔吐', '<d>腹痛</d>なし。<d>嘔吐</d>あり。'],
       ['頭痛', '<d>頭痛</d>が続く。'],
     ];
-    server = await localChatServer((body) => {
-      const prompt = (JSON.parse(body) as { messages: { content: string }[] }).messages.map((m) => m.content).join('\n');
-      const last = prompt.split('問題:').at(-1)!;
-      return rules.find(([k]) => last.includes(k))?.[1] ?? '';
-    }, 0, true);
+    server = await localChatServer(
+      (body) => {
+        const prompt = (JSON.parse(body) as { messages: { content: string }[] }).messages
+          .map((m) => m.content)
+          .join('\n');
+        const last = prompt.split('問題:').at(-1)!;
+        return rules.find(([k]) => last.includes(k))?.[1] ?? '';
+      },
+      0,
+      true,
+    );
     const models = testModelsFile();
-    writeFileSync(models, readFileSync(models, 'utf8').replace('http://127.0.0.1:8000/v1', server.url).replace('timeoutMs: 300', 'timeoutMs: 60000'));
+    writeFileSync(
+      models,
+      readFileSync(models, 'utf8')
+        .replace('http://127.0.0.1:8000/v1', server.url)
+        .replace('timeoutMs: 300', 'timeoutMs: 60000'),
+    );
     const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-readme-tasks-')), 'jcb.sqlite');
-    env = { ...FIXTURE_ENV, JCB_MODELS: models, JCB_STORE: store, JCB_TASKS: path.join(FIXTURES, 'task-files', 'readme'), JCB_PACKS_TASKS: '/nonexistent' };
+    env = {
+      ...FIXTURE_ENV,
+      JCB_MODELS: models,
+      JCB_STORE: store,
+      JCB_TASKS: path.join(FIXTURES, 'task-files', 'readme'),
+      JCB_PACKS_TASKS: '/nonexistent',
+    };
   });
   afterAll(() => server.close());
 
   it('the option task on the baseline: the majority of the other questions, by hand', async () => {
     // Gold 2, 1, 2, 1, 1. Leaving each out, the majority (ties: the first seen) is 1, 2, 1, 2, 2: all wrong.
     // Kappa: p_o = 0; gold 1: 3/5, 2: 2/5; predicted 1: 2/5, 2: 3/5; p_e = 12/25; kappa = −12/13.
-    expect(await metrics('dose-quiz', 'baseline', 'zero', env)).toEqual({ n: 5, accuracy: 0, kappa: expect.closeTo(-12 / 13, 12) });
+    expect(await metrics('dose-quiz', 'baseline', 'zero', env)).toEqual({
+      n: 5,
+      accuracy: 0,
+      kappa: expect.closeTo(-12 / 13, 12),
+    });
     // One-shot: d1 is the example, left out of the documents but not of the majority: 2, 1, 2, 2 against 1, 2, 1, 1;
     // p_e = 3/4·1/4 + 1/4·3/4 = 6/16: kappa = −0.6.
-    expect(await metrics('dose-quiz', 'baseline', 'one', env)).toEqual({ n: 4, accuracy: 0, kappa: expect.closeTo(-0.6, 12) });
+    expect(await metrics('dose-quiz', 'baseline', 'one', env)).toEqual({
+      n: 4,
+      accuracy: 0,
+      kappa: expect.closeTo(-0.6, 12),
+    });
   });
 
   it('the option task on a stand-in model: three right, one wrong, one unread (a category of its own)', async () => {
     // Predicted 2, 1, 3, 1, none against 2, 1, 2, 1, 1: p_o = 3/5; p_e = 3/5·2/5 + 2/5·1/5 = 8/25; kappa = 7/17.
-    expect(await metrics('dose-quiz', 'local', 'zero', env)).toEqual({ n: 5, accuracy: 0.6, kappa: expect.closeTo(7 / 17, 12) });
+    expect(await metrics('dose-quiz', 'local', 'zero', env)).toEqual({
+      n: 5,
+      accuracy: 0.6,
+      kappa: expect.closeTo(7 / 17, 12),
+    });
   });
 
   it('the span task: the untagged text scores 0; the stand-in finds 3 of 4 findings with 1 extra: F1 3/4', async () => {

@@ -13,7 +13,15 @@ import { loadTaskFile, problemLine } from '../src/tasks/task-file/load.js';
 import { METRICS } from '../src/tasks/task-file/metrics.js';
 import { READERS } from '../src/tasks/task-file/readers.js';
 import { TASK_IDS } from '../src/tasks/types.js';
-import { FIXTURE_ENV, FIXTURES, freshStore, inThreadTokenizer, localChatServer, releaseDir, testModelsFile } from './helpers.js';
+import {
+  FIXTURE_ENV,
+  FIXTURES,
+  freshStore,
+  inThreadTokenizer,
+  localChatServer,
+  releaseDir,
+  testModelsFile,
+} from './helpers.js';
 
 const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
 const OWN = path.join(FIXTURES, 'task-files', 'own');
@@ -52,7 +60,9 @@ describe.skipIf(!data)('task files declaring paper settings from the release rep
     ['examqa-declared', 'examqa'],
     ['irs-declared', 'irs'],
   ])('%s equals %s for every replayed model and shot', async (declared, builtIn) => {
-    const released = (await services.score()).filter((r) => r.task === builtIn && /\/(one|zero)_shot\.json$/.test(r.file));
+    const released = (await services.score()).filter(
+      (r) => r.task === builtIn && /\/(one|zero)_shot\.json$/.test(r.file),
+    );
     const models = services.models().filter((m) => m.provider === 'replay');
     let compared = 0;
     for (const row of released) {
@@ -85,15 +95,19 @@ describe('a task file of our own data, written from the README', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     // A fake model: a label per note (one in markdown), a Python list per drug note (one not a list).
-    server = await localChatServer((body) => {
-      const prompt = body;
-      if (prompt.includes('胸痛') || prompt.includes('頭痛')) return 'urgent';
-      if (prompt.includes('発熱')) return '**soon**';
-      if (prompt.includes('アムロジピン5mg')) return "['アムロジピン']";
-      if (prompt.includes('メトホルミンを継続')) return "['メトホルミン', 'インスリン']";
-      if (prompt.includes('ワルファリン')) return 'ワルファリン, アスピリン';
-      return 'routine';
-    }, 0, true);
+    server = await localChatServer(
+      (body) => {
+        const prompt = body;
+        if (prompt.includes('胸痛') || prompt.includes('頭痛')) return 'urgent';
+        if (prompt.includes('発熱')) return '**soon**';
+        if (prompt.includes('アムロジピン5mg')) return "['アムロジピン']";
+        if (prompt.includes('メトホルミンを継続')) return "['メトホルミン', 'インスリン']";
+        if (prompt.includes('ワルファリン')) return 'ワルファリン, アスピリン';
+        return 'routine';
+      },
+      0,
+      true,
+    );
     const models = testModelsFile();
     writeFileSync(models, readFileSync(models, 'utf8').replace('http://127.0.0.1:8000/v1', server.url));
     const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-taskfile-store-')), 'jcb.sqlite');
@@ -159,37 +173,152 @@ const BAD: [string, (spec: Record<string, any>) => void, string, RegExp, Record<
   ['an id of the wrong form', (s) => (s.id = 'My Task'), 'id', /lowercase letters, digits and dashes/],
   ['an id of a built-in task', (s) => (s.id = 'mr'), 'id', /already a task's id; choose another/],
   ['a data file of another format', (s) => (s.data.file = 'triage.xlsx'), 'data.file', /\.csv, \.jsonl or \.json/],
-  ['a missing data file', (s) => (s.data.file = 'missing.csv'), 'data.file', /no file missing\.csv beside the task file/],
-  ['a data file in a folder not pulled', (s) => (s.data.from = 'NoSuchPack'), 'data.from', /the NoSuchPack folder is not pulled yet; run `jcb data pull nosuchpack`/],
+  [
+    'a missing data file',
+    (s) => (s.data.file = 'missing.csv'),
+    'data.file',
+    /no file missing\.csv beside the task file/,
+  ],
+  [
+    'a data file in a folder not pulled',
+    (s) => (s.data.from = 'NoSuchPack'),
+    'data.from',
+    /the NoSuchPack folder is not pulled yet; run `jcb data pull nosuchpack`/,
+  ],
   ['an unknown id column', (s) => (s.data.id = 'case'), 'data.id', /no column "case".*columns: id, note, urgency/],
   ['an unknown input column', (s) => (s.data.input = 'text'), 'data.input', /no column "text"/],
   ['an unknown gold column', (s) => (s.data.gold = 'label'), 'data.gold', /no column "label"/],
-  ['a gold value not among the labels', (s) => (s.answer.labels = ['urgent', 'routine']), 'data.gold', /row 5 has gold "soon", not one of urgent, routine/],
-  ['a placeholder without a value', (s) => (s.prompts.zero = '{{notes}}'), 'prompts.zero', /\{\{notes\}\} has no value; placeholders: id, note, urgency/],
-  ['an example placeholder in the zero-shot prompt', (s) => (s.prompts.zero = '{{example.note}}'), 'prompts.zero', /belong in the one-shot prompt/],
-  ['a one-shot placeholder without a value', (s) => (s.prompts.one = '{{example.notes}}'), 'prompts.one', /example\.notes/],
+  [
+    'a gold value not among the labels',
+    (s) => (s.answer.labels = ['urgent', 'routine']),
+    'data.gold',
+    /row 5 has gold "soon", not one of urgent, routine/,
+  ],
+  [
+    'a placeholder without a value',
+    (s) => (s.prompts.zero = '{{notes}}'),
+    'prompts.zero',
+    /\{\{notes\}\} has no value; placeholders: id, note, urgency/,
+  ],
+  [
+    'an example placeholder in the zero-shot prompt',
+    (s) => (s.prompts.zero = '{{example.note}}'),
+    'prompts.zero',
+    /belong in the one-shot prompt/,
+  ],
+  [
+    'a one-shot placeholder without a value',
+    (s) => (s.prompts.one = '{{example.notes}}'),
+    'prompts.one',
+    /example\.notes/,
+  ],
   ['a missing template file', (s) => (s.prompts.zero = { file: 'zero.txt' }), 'prompts.zero.file', /no file zero\.txt/],
   ['an example id that no row has', (s) => (s.prompts.example = 't9'), 'prompts.example', /no row has the id "t9"/],
-  ['an unknown reader', (s) => (s.answer.reader = 'labels'), 'answer.reader', /unknown reader "labels"; readers for label: label/],
-  ['a reader of another kind', (s) => (s.answer.reader = 'python-list'), 'answer.reader', /reads list answers, not label/],
+  [
+    'an unknown reader',
+    (s) => (s.answer.reader = 'labels'),
+    'answer.reader',
+    /unknown reader "labels"; readers for label: label/,
+  ],
+  [
+    'a reader of another kind',
+    (s) => (s.answer.reader = 'python-list'),
+    'answer.reader',
+    /reads list answers, not label/,
+  ],
   ['an unknown answer kind', (s) => (s.answer.kind = 'choice'), 'answer.kind', /option/],
   ['labels missing for a label answer', (s) => delete s.answer.labels, 'answer.labels', /need the list of labels/],
-  ['an unknown metric', (s) => (s.metrics = ['acc']), 'metrics.0', /unknown metric "acc"; metrics for label: accuracy, macro-f1, kappa/],
-  ['a metric of another kind', (s) => (s.metrics = ['accuracy', 'rouge-l']), 'metrics.1', /does not score label answers/],
+  [
+    'an unknown metric',
+    (s) => (s.metrics = ['acc']),
+    'metrics.0',
+    /unknown metric "acc"; metrics for label: accuracy, macro-f1, kappa/,
+  ],
+  [
+    'a metric of another kind',
+    (s) => (s.metrics = ['accuracy', 'rouge-l']),
+    'metrics.1',
+    /does not score label answers/,
+  ],
   ['no metric', (s) => (s.metrics = []), 'metrics', /at least|too small|>=1/i],
-  ['a reference on a metric the task has not', (s) => (s.references[0].metric = 'f1'), 'references.0.metric', /not one of this task's metrics/],
-  ['released generations in a missing folder', (s) => (s.generations = { dir: 'gen' }), 'generations.dir', /no folder gen/],
+  [
+    'a reference on a metric the task has not',
+    (s) => (s.references[0].metric = 'f1'),
+    'references.0.metric',
+    /not one of this task's metrics/,
+  ],
+  [
+    'released generations in a missing folder',
+    (s) => (s.generations = { dir: 'gen' }),
+    'generations.dir',
+    /no folder gen/,
+  ],
   ['a metric list that is not a list', (s) => (s.metrics = 'accuracy'), 'metrics', /expected array/],
-  ['a data file with no rows', () => {}, 'data.file', /no rows; it needs one row per document/, { 'triage.csv': 'id,note,urgency\n' }],
-  ['an id that repeats', () => {}, 'data.id', /the id "t1" repeats; ids must be unique/, { 'triage.csv': 'id,note,urgency\nt1,a,urgent\nt1,b,soon\n' }],
-  ['a data file that does not parse', (s) => (s.data.file = 'bad.json'), 'data.file', /bad\.json is not readable \(.+\); expected CSV with a header line, JSONL/, { 'bad.json': '[{"id": ' }],
-  ['an answer key without the id column', (s) => (s.data.answers = { file: 'key.csv', id: 'qid', gold: 'answer' }), 'data.answers.id', /no column "qid" in the answer key; its columns: id, answer/, { 'key.csv': 'id,answer\nt1,urgent\n' }],
-  ['an answer key without a row of the data', (s) => (s.data.answers = { file: 'key.csv', id: 'id', gold: 'answer' }), 'data.answers', /no answer for "t2"; it needs a line for every row's id/, { 'key.csv': 'id,answer\nt1,urgent\n' }],
-  ['rows left out on a missing column', (s) => (s.data.exclude = { column: 'flag', equals: true, why: 'test' }), 'data.exclude.column', /no column "flag" in the data; its columns: id, note, urgency/],
-  ['option answers without their options', (s) => (s.answer = { kind: 'option', reader: 'option-number', labels: 'numbers' }), 'answer.options', /need the column holding the options/],
-  ['options named otherwise than the reader reads them', (s) => (s.answer = { kind: 'option', reader: 'first-letter', labels: 'numbers', options: ['note', 'urgency'] }), 'answer.labels', /reads options named by letters; set labels: letters/],
-  ['exam answers without the exam’s rule', (s) => (s.answer = { kind: 'exam', reader: 'exam-answer' }), 'answer.exam', /rules: igakuqa119/],
-  ['span answers without their tags', (s) => (s.answer = { kind: 'spans', reader: 'tagged-spans' }), 'answer.tags', /need their tag names, e\.g\. \[d\]/],
+  [
+    'a data file with no rows',
+    () => {},
+    'data.file',
+    /no rows; it needs one row per document/,
+    { 'triage.csv': 'id,note,urgency\n' },
+  ],
+  [
+    'an id that repeats',
+    () => {},
+    'data.id',
+    /the id "t1" repeats; ids must be unique/,
+    { 'triage.csv': 'id,note,urgency\nt1,a,urgent\nt1,b,soon\n' },
+  ],
+  [
+    'a data file that does not parse',
+    (s) => (s.data.file = 'bad.json'),
+    'data.file',
+    /bad\.json is not readable \(.+\); expected CSV with a header line, JSONL/,
+    { 'bad.json': '[{"id": ' },
+  ],
+  [
+    'an answer key without the id column',
+    (s) => (s.data.answers = { file: 'key.csv', id: 'qid', gold: 'answer' }),
+    'data.answers.id',
+    /no column "qid" in the answer key; its columns: id, answer/,
+    { 'key.csv': 'id,answer\nt1,urgent\n' },
+  ],
+  [
+    'an answer key without a row of the data',
+    (s) => (s.data.answers = { file: 'key.csv', id: 'id', gold: 'answer' }),
+    'data.answers',
+    /no answer for "t2"; it needs a line for every row's id/,
+    { 'key.csv': 'id,answer\nt1,urgent\n' },
+  ],
+  [
+    'rows left out on a missing column',
+    (s) => (s.data.exclude = { column: 'flag', equals: true, why: 'test' }),
+    'data.exclude.column',
+    /no column "flag" in the data; its columns: id, note, urgency/,
+  ],
+  [
+    'option answers without their options',
+    (s) => (s.answer = { kind: 'option', reader: 'option-number', labels: 'numbers' }),
+    'answer.options',
+    /need the column holding the options/,
+  ],
+  [
+    'options named otherwise than the reader reads them',
+    (s) => (s.answer = { kind: 'option', reader: 'first-letter', labels: 'numbers', options: ['note', 'urgency'] }),
+    'answer.labels',
+    /reads options named by letters; set labels: letters/,
+  ],
+  [
+    'exam answers without the exam’s rule',
+    (s) => (s.answer = { kind: 'exam', reader: 'exam-answer' }),
+    'answer.exam',
+    /rules: igakuqa119/,
+  ],
+  [
+    'span answers without their tags',
+    (s) => (s.answer = { kind: 'spans', reader: 'tagged-spans' }),
+    'answer.tags',
+    /need their tag names, e\.g\. \[d\]/,
+  ],
 ];
 
 describe('bad task files', () => {
@@ -202,7 +331,11 @@ describe('bad task files', () => {
     change(spec);
     const file = path.join(dir, 'triage.yml');
     writeFileSync(file, stringify(spec));
-    const { task, problems } = loadTaskFile({ file, source: 'task file' }, { ...process.env, JCB_PACKS_DIR: dir }, new Set(TASK_IDS));
+    const { task, problems } = loadTaskFile(
+      { file, source: 'task file' },
+      { ...process.env, JCB_PACKS_DIR: dir },
+      new Set(TASK_IDS),
+    );
     expect(task).toBeUndefined();
     const line = problems.map((p) => problemLine(p)).find((l) => l.startsWith(`${file}: ${key}: `));
     expect(line, problems.map((p) => problemLine(p)).join('\n')).toMatch(message);
@@ -216,7 +349,9 @@ describe('bad task files', () => {
     const file = path.join(dir, 'triage.yml');
     writeFileSync(file, 'id: [triage\n');
     const { problems } = loadTaskFile({ file, source: 'task file' }, process.env, new Set(TASK_IDS));
-    expect(problems.map((p) => problemLine(p))).toEqual([expect.stringMatching(/triage\.yml: \(file\): not readable YAML/)]);
+    expect(problems.map((p) => problemLine(p))).toEqual([
+      expect.stringMatching(/triage\.yml: \(file\): not readable YAML/),
+    ]);
   });
 
   it('never throws, whatever the YAML holds: a task or at least one problem line', () => {
@@ -236,12 +371,18 @@ describe('bad task files', () => {
   it('jcb tasks check reports every problem at once, one line each, and exits 1; a run of the task is refused', async () => {
     const dir = ownCopy();
     const spec = structuredClone(good);
-    for (const [, change] of BAD.filter(([what]) => /unknown reader|unknown metric|reference on/.test(what))) change(spec);
+    for (const [, change] of BAD.filter(([what]) => /unknown reader|unknown metric|reference on/.test(what)))
+      change(spec);
     writeFileSync(path.join(dir, 'triage.yml'), stringify(spec));
     const env = { ...FIXTURE_ENV, JCB_TASKS: dir, JCB_PACKS_TASKS: '/nonexistent' };
     const check = await jcb(['tasks', 'check', path.join(dir, 'triage.yml')], env);
     expect(check.code).toBe(1);
-    expect(check.out.trim().split('\n').map((l) => l.split(': ')[1])).toEqual(['answer.reader', 'metrics.0', 'references.0.metric']);
+    expect(
+      check.out
+        .trim()
+        .split('\n')
+        .map((l) => l.split(': ')[1]),
+    ).toEqual(['answer.reader', 'metrics.0', 'references.0.metric']);
     const run = await jcb(['run', 'triage', 'baseline'], env);
     expect(run.code).toBe(1);
     expect(run.err.trim().split('\n')).toHaveLength(1);
@@ -254,6 +395,9 @@ describe('bad task files', () => {
 describe('the registries a task file names', () => {
   it('every reader reads its kind, and every kind has a reader and a metric', () => {
     for (const kind of ['option', 'label', 'list', 'spans', 'text'])
-      expect([Object.values(READERS).some((r) => r.kind === kind), Object.values(METRICS).some((m) => m.kinds.includes(kind as never))]).toEqual([true, true]);
+      expect([
+        Object.values(READERS).some((r) => r.kind === kind),
+        Object.values(METRICS).some((m) => m.kinds.includes(kind as never)),
+      ]).toEqual([true, true]);
   });
 });

@@ -48,7 +48,7 @@ put(
 put(
   'CLR/CCA',
   'data_old.csv',
-  'text,medra_list,doc_name\n"S　頭痛と発熱。\\nA　感冒","[\'頭痛\', \'発熱\', \'感冒\']",01_X_p1\nS　嘔吐あり。,"[\'嘔吐\']",02_Y_p1\n',
+  "text,medra_list,doc_name\n\"S　頭痛と発熱。\\nA　感冒\",\"['頭痛', '発熱', '感冒']\",01_X_p1\nS　嘔吐あり。,\"['嘔吐']\",02_Y_p1\n",
 );
 // Case ids in decomposed Unicode are read in NFC (spec: one HS-PN id is stored decomposed).
 const DECOMPOSED_ID = '02_カ\u3099ン';

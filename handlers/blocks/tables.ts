@@ -1,6 +1,6 @@
 // Leaderboards and lists as monospaced tables.
 import { signedPct } from '../../src/base/format.js';
-import { COVERAGE_LEGEND, isFull, showScore } from '../../src/leaderboard/coverage.js';
+import { COVERAGE_LEGEND, DOCUMENTS_LEGEND, isFull, showScore } from '../../src/leaderboard/coverage.js';
 import { OTHER_LIST_LEGEND, OTHER_LIST_MARK } from '../../src/release/views.js';
 import type { Leaderboard, ModelComparison } from '../../src/services/index.js';
 import type { Message } from './run.js';
@@ -32,11 +32,13 @@ function legend(board: Leaderboard): string {
     ? ' _(published)_: results carried by task files, not reproduced by jcb.'
     : '';
   const relabelled = board.rows.some((r) => r.otherList?.some(Boolean)) ? ` ${OTHER_LIST_LEGEND}.` : '';
+  const documents = board.source === 'runs' ? ` ${DOCUMENTS_LEGEND}` : '';
   return (
     (marked
       ? `${COVERAGE_LEGEND}. Marked cells are not comparable with full runs.`
       : '`–`: no score for that setting.') +
     published +
+    documents +
     relabelled +
     ` CCA on the ${board.labels} labels.`
   );

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { UserError } from '../base/errors.js';
 import type { Shot } from '../tasks/types.js';
 import type { LabelVersion } from '../release/views.js';
+import type { DocumentSet } from '../tasks/documents.js';
 import { PROGRAM, usageHint, type HelpFace } from './help.js';
 import { normalizeToken } from '../base/suggest.js';
 import { COMMANDS_BY_NAME } from './commands.js';
@@ -120,6 +121,7 @@ export function build(
         model,
         shot,
         limit: countOf(name, 'limit', values.limit),
+        documents: values.documents as DocumentSet | undefined,
         concurrency: countOf(name, 'concurrency', values.concurrency),
         runId: values.run,
         noCache: flags.has('no-cache'),

@@ -1,5 +1,5 @@
 // A run's record and plan: the documents it covers, and the stored run it writes to (new, or resumed
-// when the same run id names the same model, setting and limit).
+// when the same run id names the same model, setting, limit and document set).
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../base/errors.js';
 import { cutEcho, nearest } from '../base/suggest.js';
@@ -7,7 +7,7 @@ import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
 import type { Run, Store } from '../store/store.js';
 import type { Document, Shot, Task } from '../tasks/types.js';
-import { evaluationDocuments } from '../tasks/documents.js';
+import { documentsOf, type DocumentSet } from '../tasks/documents.js';
 import { DEFAULT_LABELS, labelVersionOf, type LabelVersion } from '../release/views.js';
 import { hasLabels } from './labels.js';
 
@@ -16,6 +16,13 @@ export interface EvalRequest {
   shot: Shot;
   /** The first N documents of each task. */
   limit?: number;
+  /**
+   * Which documents (src/tasks/documents.ts): `paper` (the default), `all`; null for a run stored before
+   * document sets (the rows it was planned on then).
+   */
+  documents?: DocumentSet | null;
+  /** The release's commit, recorded with a new run (its provenance). */
+  releaseCommit?: string | null;
   /** Documents in flight at once (default: the provider's concurrency). */
   concurrency?: number;
   /** Resume this stored run (an id not stored is refused, with the nearest ones). */
@@ -42,14 +49,15 @@ export interface Item {
 
 /** The documents a run covers, per task, in a fixed order. */
 export function planDocuments(
-  req: Pick<EvalRequest, 'tasks' | 'shot' | 'limit' | 'labels'>,
+  req: Pick<EvalRequest, 'tasks' | 'shot' | 'limit' | 'documents' | 'labels'>,
   provider: Pick<ModelProvider, 'documents'>,
   release: Release,
 ): Item[] {
   return req.tasks.flatMap((task) => {
+    // A replay answers for its released rows only, whatever the set.
     const docs = underLabels(
       task,
-      provider.documents?.(task, req.shot) ?? evaluationDocuments(task, release, req.shot),
+      provider.documents?.(task, req.shot) ?? documentsOf(task, release, req.shot, req.documents),
       release,
       req.labels,
     );
@@ -79,13 +87,36 @@ export function providerEngine(provider: ModelProvider): Record<string, unknown>
   return provider.fingerprint ?? { provider: provider.config.provider };
 }
 
+/** A stored run's document set: null for a run stored before document sets (see documentsOf). */
+export const setOfRun = (run: Pick<Run, 'document_set'>): DocumentSet | null =>
+  (run.document_set ?? null) as DocumentSet | null;
+
+/**
+ * The document set a request plans on: the one asked for, else the resumed run's own (null for a run stored
+ * before document sets), else `paper`.
+ */
+export async function documentSetFor(
+  store: Store,
+  req: Pick<EvalRequest, 'runId' | 'documents'>,
+): Promise<DocumentSet | null> {
+  if (req.documents !== undefined) return req.documents;
+  const existing = req.runId ? await store.getRun(req.runId) : undefined;
+  return existing ? setOfRun(existing) : 'paper';
+}
+
+/**
+ * The stored run a request writes to: the resumed one (refused, UserError, when it differs in model, shot,
+ * tasks, limit or document set), or a new one recording its document set, `documentCount` and release commit.
+ */
 export async function openRun(
   store: Store,
   req: EvalRequest,
   provider: ModelProvider,
   status = 'running',
+  documentCount: number | null = null,
 ): Promise<Run> {
   const tasks = JSON.stringify(req.tasks.map((t) => t.id));
+  const documents = req.documents === undefined ? 'paper' : req.documents;
   if (req.runId) {
     const existing = await store.getRun(req.runId);
     if (existing) {
@@ -93,7 +124,8 @@ export async function openRun(
         existing.model === provider.config.alias &&
         existing.shot === req.shot &&
         existing.tasks === tasks &&
-        existing.doc_limit === (req.limit ?? null);
+        existing.doc_limit === (req.limit ?? null) &&
+        (existing.document_set ?? null) === documents;
       // A run is scored on one label version: a resume that names another is refused (the run keeps its own).
       if (same && req.labels && existing.label_version && existing.label_version !== req.labels) {
         throw new UserError(
@@ -102,9 +134,10 @@ export async function openRun(
         );
       }
       if (!same) {
+        const set = existing.document_set === 'all' ? ', --documents all' : '';
         throw new UserError(
-          `Run ${req.runId} is ${existing.model} on ${JSON.parse(existing.tasks).join(',')} (${existing.shot}-shot${existing.doc_limit ? `, limit ${existing.doc_limit}` : ''}).`,
-          'Resume it with the same task, model, shot and limit, or start a new run without --run.',
+          `Run ${req.runId} is ${existing.model} on ${JSON.parse(existing.tasks).join(',')} (${existing.shot}-shot${existing.doc_limit ? `, limit ${existing.doc_limit}` : ''}${set}).`,
+          'Resume it with the same task, model, shot, limit and documents, or start a new run without --run.',
         );
       }
       await store.setRunStatus(existing.id, status);
@@ -139,6 +172,9 @@ export async function openRun(
     max_cost_usd: null,
     budget_since: null,
     label_version: labelsOfRequest(req),
+    document_set: documents,
+    document_count: documentCount,
+    release_commit: req.releaseCommit ?? null,
   };
   await store.createRun(run);
   return run;

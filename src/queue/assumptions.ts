@@ -1,9 +1,11 @@
 // What a job assumes of the worker that takes it, carried in the job and checked before anything is
 // computed: the store it belongs to, the run's model as the run recorded it (provider, model, server,
-// parameters), and what decides a score (jcb's scoring version, the run's CCA label version). A worker that differs leaves the job for one that does not.
+// parameters), what decides a score (jcb's scoring version, the run's CCA label version), and the run's document
+// set. A worker that differs leaves the job for one that does not.
 import { providerEngine } from '../evaluation/plan.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Run } from '../store/store.js';
+import { DOCUMENT_SETS } from '../tasks/documents.js';
 import type { Task } from '../tasks/types.js';
 
 /**
@@ -27,6 +29,11 @@ export interface JobAssumptions {
    * Absent in jobs queued before issue 22.
    */
   labels?: string | null;
+  /**
+   * The run's document set (src/tasks/documents.ts; null: a run stored before document sets); absent from
+   * jobs queued before issue 22. A worker that does not know the set declines the job.
+   */
+  documents?: string | null;
 }
 
 /** What the run recorded of its provider: runs.engine without the Node version (which decides nothing). */
@@ -36,8 +43,17 @@ export function recordedEngine(run: Pick<Run, 'engine'>): Record<string, unknown
 }
 
 /** The assumptions of a run's jobs, queued into the queue of the store `storeId`. */
-export function assumptionsOf(run: Pick<Run, 'engine' | 'label_version'>, storeId: string): JobAssumptions {
-  return { storeId, engine: recordedEngine(run), scoring: SCORING_VERSION, labels: run.label_version };
+export function assumptionsOf(
+  run: Pick<Run, 'engine' | 'label_version' | 'document_set'>,
+  storeId: string,
+): JobAssumptions {
+  return {
+    storeId,
+    engine: recordedEngine(run),
+    scoring: SCORING_VERSION,
+    labels: run.label_version,
+    documents: run.document_set ?? null,
+  };
 }
 
 /** JSON with sorted keys: two fingerprints are the same whatever the order of their fields. */
@@ -71,7 +87,7 @@ export interface WorkerSide {
  */
 export function mismatch(
   assumes: JobAssumptions | undefined,
-  run: Pick<Run, 'engine' | 'model' | 'label_version'>,
+  run: Pick<Run, 'engine' | 'model' | 'label_version' | 'document_set'>,
   worker: WorkerSide,
 ): string | undefined {
   if (assumes && assumes.storeId !== worker.storeId) return 'this worker opens another store';
@@ -80,6 +96,11 @@ export function mismatch(
   // The documents (gold and options) a job is computed on follow the label version it was queued with.
   if (assumes?.labels !== undefined && (assumes.labels ?? null) !== (run.label_version ?? null))
     return `the job was queued on the ${assumes.labels ?? 'no'} labels, the run records ${run.label_version ?? 'none'}`;
+  const set = assumes?.documents;
+  if (typeof set === 'string' && !(DOCUMENT_SETS as readonly string[]).includes(set))
+    return `this worker knows no document set "${set}" (it knows ${DOCUMENT_SETS.join(', ')})`;
+  if (set !== undefined && set !== (run.document_set ?? null))
+    return `the job was queued on documents ${set ?? 'of a run from before document sets'}, the run is on ${run.document_set ?? 'those of before'}`;
   let provider: ModelProvider;
   try {
     provider = worker.provider();

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type Queue from 'bull';
 import { findTask } from '../evaluation/documents.js';
-import { labelsOfRun, planDocuments } from '../evaluation/plan.js';
+import { labelsOfRun, planDocuments, setOfRun } from '../evaluation/plan.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
 import type { Shot } from '../tasks/types.js';
@@ -144,7 +144,13 @@ export async function reconcile(
 export function runPlan(run: Run, provider: ModelProvider, release: Release): DocRef[] {
   const tasks = (JSON.parse(run.tasks) as string[]).map(findTask);
   return planDocuments(
-    { tasks, shot: run.shot as Shot, limit: run.doc_limit ?? undefined, labels: labelsOfRun(run) },
+    {
+      tasks,
+      shot: run.shot as Shot,
+      limit: run.doc_limit ?? undefined,
+      documents: setOfRun(run),
+      labels: labelsOfRun(run),
+    },
     provider,
     release,
   ).map((it) => ({ task: it.task.id, docId: it.doc.id }));

@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import type Queue from 'bull';
 import { findTask } from '../evaluation/documents.js';
 import { processItems, type EngineDeps } from '../evaluation/engine.js';
-import { labelsOfRun, planDocuments } from '../evaluation/plan.js';
+import { labelsOfRun, planDocuments, setOfRun } from '../evaluation/plan.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
 import type { Run, Store } from '../store/store.js';
@@ -58,7 +58,7 @@ async function whyNot(job: ChunkJob, run: Run, deps: WorkerDeps, store: Store): 
     const other = taskFileMismatch(job.assumes, task);
     if (other) return other;
     const found = planDocuments(
-      { tasks: [task], shot: run.shot as Shot, labels: labelsOfRun(run) },
+      { tasks: [task], shot: run.shot as Shot, documents: setOfRun(run), labels: labelsOfRun(run) },
       deps.providerFor(run.model),
       deps.release([task]),
     );
@@ -118,7 +118,7 @@ export async function processJob(
   const provider = deps.providerFor(run.model);
   const wanted = new Set(job.docIds);
   const items = planDocuments(
-    { tasks: [task], shot: run.shot as Shot, labels: labelsOfRun(run) },
+    { tasks: [task], shot: run.shot as Shot, documents: setOfRun(run), labels: labelsOfRun(run) },
     provider,
     deps.release([task]),
   ).filter((it) => wanted.has(it.doc.id));

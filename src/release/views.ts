@@ -30,5 +30,5 @@ export const otherLabels = (v: LabelVersion): LabelVersion => (v === 'paper' ? '
  * The mark of a score shown under another version than the one its run sent the options of (a live CCA run
  * offers the chosen version's gold names): re-scored from its outputs, but the model saw the other list.
  */
-export const OTHER_LIST_MARK = '§';
+export const OTHER_LIST_MARK = '¶';
 export const OTHER_LIST_LEGEND = `${OTHER_LIST_MARK} re-scored under labels other than the options list the run sent`;

@@ -4,8 +4,9 @@ import { UserError } from '../base/errors.js';
 import { budgetPrices, queuedSpendUsd } from '../evaluation/budget.js';
 import { pricesOf } from '../evaluation/cost.js';
 import { requireLabelled } from '../evaluation/labels.js';
-import { openRun, planDocuments } from '../evaluation/plan.js';
 import { allTasks } from '../../tasks/index.js';
+import { documentSetFor, openRun, planDocuments } from '../evaluation/plan.js';
+import { releaseCommitOf } from '../evaluation/provenance.js';
 import { findModel } from '../models/registry.js';
 import { requireMayReceive } from '../policy/data-policy.js';
 import { assumptionsOf } from '../queue/assumptions.js';
@@ -64,8 +65,10 @@ export async function enqueue(
   const provider = ctx.providerOf(model);
   if (cmd.maxCost !== undefined) budgetPrices(model);
   requireLabelled(tasks, cmd.labels, allTasks());
+  const s = await ctx.store();
+  const documents = await documentSetFor(s, cmd);
   const plan = planDocuments(
-    { tasks, shot: cmd.shot, limit: cmd.limit, labels: cmd.labels },
+    { tasks, shot: cmd.shot, limit: cmd.limit, documents, labels: cmd.labels },
     provider,
     ctx.release(tasks),
   );
@@ -74,12 +77,21 @@ export async function enqueue(
   const q = await ctx.queue();
   await ensureReachable(q, ctx.env);
   await refuseEvicting(q);
-  const s = await ctx.store();
   const run = await openRun(
     s,
-    { tasks, shot: cmd.shot, limit: cmd.limit, runId: cmd.runId, startedBy: cmd.startedBy, labels: cmd.labels },
+    {
+      tasks,
+      shot: cmd.shot,
+      limit: cmd.limit,
+      documents,
+      releaseCommit: releaseCommitOf(tasks, ctx.env),
+      runId: cmd.runId,
+      startedBy: cmd.startedBy,
+      labels: cmd.labels,
+    },
     provider,
     'queued',
+    plan.length,
   );
   await s.setPlanned(run.id, plan.length, cmd.maxCost ?? null);
   // Exactly what is missing or failed, whatever Redis still holds of earlier jobs.

@@ -1,5 +1,6 @@
 // Table 4: from the replayed generations (`paper`) or the latest stored runs (`runs`), and as a chart.
 import { pricesOf, runUsage } from '../evaluation/cost.js';
+import { provenanceOf, type Provenance } from '../evaluation/provenance.js';
 import { coverageOf, scoreOrNull, type Coverage } from '../leaderboard/coverage.js';
 import { leaderboardChart, type ChartView } from '../leaderboard/vega.js';
 import type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
@@ -18,7 +19,10 @@ import { scoreGenerationFile } from './score.js';
 
 export type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
 
-/** The latest finished run of each model and setting; a run on every document outranks a --limit one. */
+/**
+ * The latest finished run of each model and setting: one on the paper's documents outranks one on every row
+ * (--documents all), which outranks a --limit one.
+ */
 async function runsBoard(
   ctx: ServiceContext,
   shot: Shot,
@@ -28,8 +32,9 @@ async function runsBoard(
   type Cell = {
     score: number | null;
     run: string;
-    limited: boolean;
+    rank: number;
     coverage: Coverage;
+    provenance: Provenance;
     documents: DocScore[];
     otherList: boolean;
   };
@@ -37,24 +42,28 @@ async function runsBoard(
   for (const s of await store.scores()) {
     if (s.shot !== shot || s.status !== 'finished') continue;
     const key = `${s.model}\u0000${s.task}`;
-    const limited = s.doc_limit !== null;
-    if (limited && latest.get(key)?.limited === false) continue;
-    // CCA under the chosen labels: stored, or re-scored from the run's outputs (services/labels.ts).
-    const under = await scoreUnder(
-      ctx,
-      { id: s.run_id, label_version: s.label_version },
-      s.task,
-      { score: s.score, metrics: JSON.parse(s.metrics) as Metrics },
-      labels,
-    );
-    latest.set(key, {
-      score: scoreOrNull(under.score, s),
-      run: s.run_id,
-      limited,
-      coverage: coverageOf(s),
-      documents: under.documents,
-      otherList: under.otherList,
-    });
+    const coverage = coverageOf(s);
+    const rank = coverage.limit !== null ? 0 : coverage.everyRow ? 1 : 2;
+    if (rank >= (latest.get(key)?.rank ?? 0)) {
+      // CCA under the chosen labels: stored, or re-scored from the run's outputs (services/labels.ts).
+      const under = await scoreUnder(
+        ctx,
+        { id: s.run_id, label_version: s.label_version },
+        s.task,
+        { score: s.score, metrics: JSON.parse(s.metrics) as Metrics },
+        labels,
+      );
+      const provenance = provenanceOf({ ...s, label_version: under.labels }, s.task, s.n + s.failed);
+      latest.set(key, {
+        score: scoreOrNull(under.score, s),
+        run: s.run_id,
+        rank,
+        coverage,
+        provenance,
+        documents: under.documents,
+        otherList: under.otherList,
+      });
+    }
   }
   const models = [...new Set([...latest.keys()].map((k) => k.split('\u0000')[0]))];
   const known = new Map(loadModels(ctx.env).map((m) => [m.alias, m]));
@@ -80,6 +89,7 @@ async function runsBoard(
         usage,
         coverage: cells.map((c) => c?.coverage ?? null),
         otherList: cells.map((c) => c?.otherList ?? false),
+        provenance: cells.map((c) => c?.provenance ?? null),
       };
     }),
   );

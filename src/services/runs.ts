@@ -4,8 +4,9 @@ import path from 'node:path';
 import { answersOf } from '../evaluation/answer.js';
 import { pricesOf, runUsage } from '../evaluation/cost.js';
 import { findTask } from '../evaluation/documents.js';
-import { planDocuments } from '../evaluation/plan.js';
+import { planDocuments, setOfRun } from '../evaluation/plan.js';
 import { exportRun } from '../evaluation/export.js';
+import { provenanceOf, type Provenance } from '../evaluation/provenance.js';
 import { scoreInterval, type Interval } from '../metrics/bootstrap.js';
 import { findModel } from '../models/registry.js';
 import { isPrivate, PRIVATE_CAPTION, requireMayWrite } from '../policy/data-policy.js';
@@ -34,6 +35,8 @@ export interface RunSummary {
     labels: LabelVersion | null;
     /** Re-scored under other labels than the options the run sent (OTHER_LIST_MARK). */
     otherList: boolean;
+    /** Labels, document set and release commit of the number. */
+    provenance?: Provenance;
   }[];
   documents: { done: number; failed: number; cached: number };
   failures: { task: string; doc: string; error: string }[];
@@ -72,6 +75,7 @@ export async function runSummary(ctx: ServiceContext, run: Run, labels?: LabelVe
           interval: scoreInterval(findTask(r.task), under.documents),
           labels: under.labels,
           otherList: under.otherList,
+          provenance: provenanceOf({ ...run, label_version: under.labels }, r.task, r.n + r.failed),
         };
       }),
     ),
@@ -116,9 +120,11 @@ export function runsServices(ctx: ServiceContext) {
       const [rows, scores] = await Promise.all([s.documents(run.id), s.scores(run.id)]);
       const provider = ctx.providerOf(findModel(run.model, ctx.env));
       const tasks = (JSON.parse(run.tasks) as string[]).map(findTask).map((task) => {
-        const docs = planDocuments({ tasks: [task], shot: run.shot as Shot }, provider, ctx.release()).map(
-          (i) => i.doc,
-        );
+        const docs = planDocuments(
+          { tasks: [task], shot: run.shot as Shot, documents: setOfRun(run) },
+          provider,
+          ctx.release(),
+        ).map((i) => i.doc);
         return {
           task,
           rows: rows.filter((r) => r.task === task.id),
@@ -129,7 +135,13 @@ export function runsServices(ctx: ServiceContext) {
       const written = exportRun(path.resolve(dir), { run, tasks });
       if (!marked) return written;
       const caption = path.join(path.resolve(dir), 'PRIVATE-DATA.txt');
-      writeFileSync(caption, `${PRIVATE_CAPTION}: ${tasks.filter((t) => isPrivate(t.task)).map((t) => t.task.id).join(', ')}\n`);
+      writeFileSync(
+        caption,
+        `${PRIVATE_CAPTION}: ${tasks
+          .filter((t) => isPrivate(t.task))
+          .map((t) => t.task.id)
+          .join(', ')}\n`,
+      );
       return [...written, caption];
     },
   };

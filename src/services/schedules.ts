@@ -2,6 +2,7 @@
 import { UserError } from '../base/errors.js';
 import { findTask } from '../evaluation/documents.js';
 import { coverageOf, scoreOrNull, type Coverage } from '../leaderboard/coverage.js';
+import { provenanceOf, type Provenance } from '../evaluation/provenance.js';
 import { scoreInterval, type Interval } from '../metrics/bootstrap.js';
 import { ensureReachable } from '../queue/eval-queue.js';
 import {
@@ -38,6 +39,8 @@ export interface DigestRow {
   /** 95 % bootstrap interval of the score. */
   interval: Interval | null;
   coverage: Coverage | null;
+  /** Labels, document set and release commit of the score (null without one). */
+  provenance?: Provenance | null;
   /** A declared task's source and licence (aboutTask). */
   about?: string;
 }
@@ -107,6 +110,7 @@ async function digestOf(
           run: r?.run_id ?? null,
           interval: score !== null && now ? scoreInterval(findTask(task), now.documents) : null,
           coverage: r ? coverageOf(r) : null,
+          provenance: r ? provenanceOf({ ...r, label_version: now?.labels ?? null }, task, r.n + r.failed) : null,
         };
       }),
     ),

@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely';
 import { firstSteps } from './001-012.js';
 import { labelVersions } from './013-label-versions.js';
+import { documentSets } from './014-document-sets.js';
 
 export const migrations: Record<string, Migration> = {
   ...firstSteps,
   ...labelVersions,
+  ...documentSets,
 };

@@ -1,0 +1,17 @@
+// CCA's label versions as the terminal shows them (issue 22): the mark of a re-scored number, what a run sent.
+import { OTHER_LIST_MARK } from '../release/views.js';
+import type { RunSummary } from '../services/index.js';
+
+/** A score as shown, with OTHER_LIST_MARK when it is re-scored under other labels than its run's. */
+export const labelled = (shown: string, otherList: boolean | undefined) =>
+  otherList ? `${shown}${OTHER_LIST_MARK}` : shown;
+
+/** What CCA list a run sent and was scored on (`, CCA labels: paper`); nothing for a run without CCA. */
+export const labelsNote = (run: { label_version: string | null }) =>
+  run.label_version ? `, CCA labels: ${run.label_version}` : '';
+
+/** The labels a summary's CCA score is shown under, when they are not the run's own. */
+export function shownUnder(r: RunSummary): string {
+  const other = r.scores.find((s) => s.otherList);
+  return other ? ` (shown under ${other.labels}, re-scored: ${OTHER_LIST_MARK})` : '';
+}
