@@ -12,7 +12,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runReplies } from '../handlers/blocks/run.js';
 import { renderRun } from '../src/cli/render.js';
 import { renderModelRequest } from '../src/cli/render-request.js';
-import { sampleLines } from '../src/evaluation/samples.js';
 import { parseRegistry } from '../src/models/registry.js';
 import { findTask } from '../src/evaluation/documents.js';
 import { createServices, type RunResult } from '../src/services/index.js';
@@ -365,7 +364,7 @@ describe.skipIf(!dir).each(['sqlite', 'postgres'] as const)(
         expect(d.reasoning_tokens).toBeGreaterThan(5);
       }
       expect((await services.show(run.run.id)).usage.reasoning).toBe(docs.reduce((n, d) => n + d.reasoning_tokens!, 0));
-      const samples = sampleLines(docs)
+      const samples = (await services.runSamples(run.run.id))
         .trim()
         .split('\n')
         .map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -376,11 +375,14 @@ describe.skipIf(!dir).each(['sqlite', 'postgres'] as const)(
         parse_ok: true,
         thinking: '1は禁忌。答え: 1 ではない。',
         reasoning_estimated: true,
+        // Why it scored what it did, as `jcb run` says it (issue 30).
+        explanation: { kind: 'choice', chosen: [3] },
       });
       const out = mkdtempSync(path.join(os.tmpdir(), 'jcb-export-'));
       const [generated] = await services.exportRun(run.run.id, out);
       const rows = JSON.parse(readFileSync(generated, 'utf8')) as Record<string, unknown>[];
       expect(rows[0].thinking).toBe('1は禁忌。答え: 1 ではない。');
+      expect(rows[0].explanation).toMatchObject({ kind: 'choice', chosen: [3] });
       const rescored = await services.score(path.join(out, 'generated'));
       expect(rescored[0].score).toBe(run.outcomes[0].score);
 

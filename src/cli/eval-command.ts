@@ -5,7 +5,6 @@ import type { Command } from '../command/grammar.js';
 import { UserError } from '../base/errors.js';
 import type { Progress } from '../evaluation/engine.js';
 import { everyDocumentFailed, failureCause } from '../evaluation/failure-cause.js';
-import { sampleLines } from '../evaluation/samples.js';
 import type { Services } from '../services/index.js';
 import { budgetStopped } from '../base/format.js';
 import { asStoreError } from '../store/errors.js';
@@ -78,7 +77,7 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
       }
       return;
     }
-    if (cmd.logSamples) writeFileSync(cmd.logSamples, sampleLines(await services.runDocuments(result.run.id)));
+    if (cmd.logSamples) writeFileSync(cmd.logSamples, await services.runSamples(result.run.id));
     // Declared tasks carry their source and licence with every output: a column in files, a line in text.
     const about = result.outcomes.map((o) => aboutTask(findTask(o.task)));
     if (cmd.output) {

@@ -4,6 +4,7 @@ import type { EvalResult } from '../evaluation/engine.js';
 import { budgetStopped, duration, metricsText, pct, progressBar, signedPct } from '../base/format.js';
 import { resumeCommand } from './interrupted.js';
 import { renderMarks } from './render-comparison.js';
+import { explanationText } from '../tasks/explanation.js';
 import { renderUsage } from './render-request.js';
 import { CRITERIA, type Criterion, type RatingsReport } from '../ratings/ratings.js';
 import type {
@@ -45,6 +46,7 @@ export function renderRun(r: RunResult): string {
     ),
     section('Read as', r.parse.ok ? r.parse.shown : `${r.parse.shown}\n⚠ ${r.parse.problem}`),
     ...(renderMarks(r.comparison) ? [section('Compared', renderMarks(r.comparison)!)] : []),
+    ...(r.explanation ? [section('Why this score', explanationText(r.explanation))] : []),
     section('Scores', `${r.task.metric} ${(r.score * 100).toFixed(1)}   ${formatMetrics(r.metrics)}`),
   ].join('\n');
 }
@@ -124,10 +126,7 @@ function legendOf(scores: readonly string[]): string[] {
 }
 
 /** A task's row of an eval or show table: nothing scored shows `–` and no metrics, never zeros. */
-function outcomeRow(
-  o: Omit<RunSummary['scores'][number], 'interval'>,
-  limit: number | null,
-): string[] {
+function outcomeRow(o: Omit<RunSummary['scores'][number], 'interval'>, limit: number | null): string[] {
   return [
     o.task,
     String(o.n),
