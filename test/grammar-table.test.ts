@@ -21,7 +21,7 @@ const USAGE: Record<string, [string, string | null]> = {
   ],
   eval: [
     'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache] [--queue]' +
-      ' [--dry-run] [--max-cost USD] [--log-samples PATH] [-o|--output PATH] [--json]',
+      ' [--dry-run] [--max-cost USD] [--log-samples PATH] [-o|--output PATH] [--include-private] [--json]',
     'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache] [--dry-run]' +
       ' [--max-cost USD]',
   ],
@@ -29,11 +29,11 @@ const USAGE: Record<string, [string, string | null]> = {
   cancel: ['cancel <run>', 'cancel <run>'],
   leaderboard: [
     'leaderboard [--shot one|zero] [--source paper|runs] [--chart FILE.png|FILE.svg] [--view bars|heatmap]' +
-      ' [-o|--output PATH] [--json]',
+      ' [-o|--output PATH] [--include-private] [--json]',
     'leaderboard [--shot one|zero] [--source paper|runs] [--post #channel] [--view bars|heatmap]',
   ],
   compare: [
-    'compare <model-a> <model-b> [<task>] [--shot one|zero] [-o|--output PATH] [--json]',
+    'compare <model-a> <model-b> [<task>] [--shot one|zero] [-o|--output PATH] [--include-private] [--json]',
     'compare <model-a> <model-b> [<task>] [--shot one|zero]',
   ],
   digest: ['digest [<schedule>] [--json]', 'digest [<schedule>]'],
@@ -55,7 +55,7 @@ const USAGE: Record<string, [string, string | null]> = {
   ask: ['ask <task> <model> [TEXT|-] [--masked] [--json]', null],
   runs: ['runs [--json]', null],
   show: ['show <run> [--json]', null],
-  export: ['export <run> [--dir D]', null],
+  export: ['export <run> [--dir D] [--include-private]', null],
   score: ['score [<file or generated/ tree>] [-o|--output PATH] [--json]', null],
   'data pull': ['data pull [<pack>] [--dir D]', null],
   'data check': ['data check [--json]', null],

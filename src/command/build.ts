@@ -93,7 +93,8 @@ export function build(
         throw new UserError(`--chart writes a .png or .svg file, not "${chart}".`);
       const source = (values.source ?? 'paper') as 'paper' | 'runs';
       const view = values.view as 'bars' | 'heatmap' | undefined;
-      return { kind: 'leaderboard', shot, source, json, post: values.post, chart, view, output };
+      const includePrivate = flags.has('include-private') || undefined;
+      return { kind: 'leaderboard', shot, source, json, post: values.post, chart, view, output, includePrivate };
     }
     case 'eval': {
       const [task, model] = positionals;
@@ -113,6 +114,7 @@ export function build(
         maxCost: costOf(values['max-cost']),
         logSamples: values['log-samples'],
         output,
+        includePrivate: flags.has('include-private') || undefined,
       };
     }
     case 'worker':
@@ -124,7 +126,7 @@ export function build(
       if (!a || !b) throw needs('two models');
       if (a.toLowerCase() === b.toLowerCase())
         throw new UserError(`"compare" needs two different models, not ${a} twice.`, usageHint(name, face));
-      return { kind: 'compare', a, b, task, shot, json, output };
+      return { kind: 'compare', a, b, task, shot, json, output, includePrivate: flags.has('include-private') || undefined };
     }
     case 'ratings':
       if (flags.has('batch') && !positionals[0])
@@ -159,7 +161,7 @@ export function build(
       if (!runId) throw new UserError(`"${name}" needs a run id.`, 'See `jcb runs` for the stored runs.');
       return name === 'show'
         ? { kind: 'show', runId, json }
-        : { kind: 'export', runId, dir: values.dir ?? `export-${runId}` };
+        : { kind: 'export', runId, dir: values.dir ?? `export-${runId}`, includePrivate: flags.has('include-private') || undefined };
     }
     case 'models add': {
       const [alias] = positionals;

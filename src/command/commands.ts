@@ -23,6 +23,12 @@ const OUTPUT: OptionSpec = {
   description: 'Also write the result to PATH: JSON, CSV or Markdown by its extension.',
   faces: 'terminal',
 };
+/** Files that would hold a private task's text are written only when asked (src/policy/data-policy.ts). */
+const INCLUDE_PRIVATE: OptionSpec = {
+  name: 'include-private',
+  description: "Write a private task's data into the file too (the file then says it holds private data).",
+  faces: 'terminal',
+};
 const TASK: PositionalSpec = { shown: '<task>', kind: 'task' };
 const MODEL: PositionalSpec = { shown: '<model>', kind: 'model' };
 const RUN: PositionalSpec = { shown: '<run>', kind: 'text' };
@@ -62,6 +68,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         faces: 'terminal',
       },
       OUTPUT,
+      INCLUDE_PRIVATE,
       JSON_FLAG,
     ],
     examples: ['eval mr llm-jp --limit 5', 'eval all baseline --shot zero --limit 3'],
@@ -109,6 +116,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'The chart: bars with intervals, or a models × settings heatmap.',
       },
       OUTPUT,
+      INCLUDE_PRIVATE,
       JSON_FLAG,
     ],
     examples: ['leaderboard', 'leaderboard --source runs --shot zero'],
@@ -123,7 +131,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       // Stryker disable next-line BooleanLiteral: a shown form already in brackets is printed as is either way
       { shown: '[<task>]', optional: true, kind: 'task' },
     ],
-    options: [SHOT, OUTPUT, JSON_FLAG],
+    options: [SHOT, OUTPUT, INCLUDE_PRIVATE, JSON_FLAG],
     examples: ['compare gpt-4o llm-jp', 'compare gpt-4o llm-jp mr'],
     faces: 'both',
   },
@@ -249,7 +257,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'export',
     summary: "A run's generations in the release's layout.",
     positionals: [RUN],
-    options: [{ name: 'dir', value: 'D', path: 'folder', description: 'The folder to write (default export-<run>).' }],
+    options: [
+      { name: 'dir', value: 'D', path: 'folder', description: 'The folder to write (default export-<run>).' },
+      INCLUDE_PRIVATE,
+    ],
     examples: ['export 20261129-020000-3f9a'],
     faces: 'terminal',
   },

@@ -33,6 +33,7 @@ export type Command =
       view?: 'bars' | 'heatmap';
       /** `-o/--output PATH`: also write the board there (JSON, CSV or Markdown by extension). */
       output?: string;
+      includePrivate?: boolean;
     }
   | {
       kind: 'eval';
@@ -54,6 +55,8 @@ export type Command =
       logSamples?: string;
       /** `-o/--output PATH`: also write the scores there (JSON, CSV or Markdown by extension). */
       output?: string;
+      /** `--include-private`: files may hold a private task's data (src/policy/data-policy.ts). */
+      includePrivate?: boolean;
     }
   | { kind: 'worker'; concurrency?: number }
   | { kind: 'status'; runId?: string; all: boolean; json: boolean }
@@ -68,12 +71,13 @@ export type Command =
       json: boolean;
       /** `-o/--output PATH`: also write the comparison there (JSON, CSV or Markdown by extension). */
       output?: string;
+      includePrivate?: boolean;
     }
   | { kind: 'ratings'; task?: string; byModel: boolean; batch: boolean; correlate: boolean; json: boolean }
   | { kind: 'judge'; runId: string; judge?: string }
   | { kind: 'runs'; json: boolean }
   | { kind: 'show'; runId: string; json: boolean }
-  | { kind: 'export'; runId: string; dir: string }
+  | { kind: 'export'; runId: string; dir: string; includePrivate?: boolean }
   /** `data pull [<pack>]`: the release, or a pack by name. */
   | { kind: 'data-pull'; dir?: string; pack?: string }
   | { kind: 'data-check'; json: boolean }

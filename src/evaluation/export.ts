@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Run, RunDocument, RunScore } from '../store/store.js';
 import { aboutTask } from '../tasks/task-file/about.js';
+import { isPrivate, PRIVATE_CAPTION } from '../policy/data-policy.js';
 import type { Document, Task } from '../tasks/types.js';
 import type { Explanation } from '../tasks/explanation.js';
 
@@ -31,10 +32,12 @@ export function exportRun(dir: string, { run, tasks }: ExportInput): string[] {
       .map((r) => {
         const doc = documents.get(r.doc_id) ?? { id: r.doc_id, text: '', fields: {}, gold: JSON.parse(r.gold!) };
         const row = task.toGeneration(doc, r.incomplete ? '' : (r.output ?? ''), JSON.parse(r.gold!)); // as scored
-        // The thinking and the explanation beside the output, under keys of their own that no scorer reads.
+        // The thinking and the explanation beside the output, under keys of their own that no scorer reads; a
+        // private task's rows say so in a column of their own.
         const explanation = explanations?.get(r.doc_id);
         return {
           ...row,
+          ...(isPrivate(task) ? { data: PRIVATE_CAPTION } : {}),
           ...(r.thinking === null ? {} : { thinking: r.thinking }),
           ...(explanation ? { explanation } : {}),
         };
@@ -48,7 +51,7 @@ export function exportRun(dir: string, { run, tasks }: ExportInput): string[] {
     const about = aboutTask(task);
     if (about) {
       const caption = path.join(dir, 'generated', task.folder, 'SOURCE.txt');
-      writeFileSync(caption, `${task.id}: ${task.title}\n${about}\n`);
+      writeFileSync(caption, `${task.id}: ${task.title}\n${about}\n${isPrivate(task) ? `${PRIVATE_CAPTION}\n` : ''}`);
       written.push(caption);
     }
     if (score) {

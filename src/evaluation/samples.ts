@@ -2,6 +2,7 @@
 import type { RunDocument } from '../store/store.js';
 import type { Explanation } from '../tasks/explanation.js';
 import { findTask } from './documents.js';
+import { isPrivate, PRIVATE_CAPTION } from '../policy/data-policy.js';
 
 /**
  * JSONL text: per stored document {task, doc_id, prompt_hash, status, output, thinking, incomplete, parsed,
@@ -12,8 +13,11 @@ import { findTask } from './documents.js';
 export function sampleLines(docs: readonly RunDocument[], explanations: readonly (Explanation | null)[] = []): string {
   return docs
     .map((d, i) => {
-      const parsed = d.output === null ? null : findTask(d.task).parse(d.output);
+      const task = findTask(d.task);
+      const parsed = d.output === null ? null : task.parse(d.output);
       return JSON.stringify({
+        // A private task's line says so in a column of its own (src/policy/data-policy.ts).
+        ...(isPrivate(task) && { data: PRIVATE_CAPTION }),
         task: d.task,
         doc_id: d.doc_id,
         prompt_hash: d.prompt_hash,

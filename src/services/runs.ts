@@ -1,4 +1,5 @@
 // Stored runs: their summaries (scores with intervals, documents done and failed) and export.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { answersOf } from '../evaluation/answer.js';
 import { pricesOf, runUsage } from '../evaluation/cost.js';
@@ -9,6 +10,7 @@ import { explainStored } from '../evaluation/explain.js';
 import { sampleLines } from '../evaluation/samples.js';
 import { scoreInterval, type Interval } from '../metrics/bootstrap.js';
 import { findModel } from '../models/registry.js';
+import { isPrivate, PRIVATE_CAPTION, requireMayWrite } from '../policy/data-policy.js';
 import type { Run, Store } from '../store/store.js';
 import type { DocScore, Metrics, Shot } from '../tasks/types.js';
 import { requireRun, type ServiceContext } from './context.js';
@@ -121,12 +123,25 @@ export function runsServices(ctx: ServiceContext) {
     },
 
     /** Writes a run in the release's layout under `dir`; `jcb score <dir>/generated` re-scores it. */
-    async exportRun(id: string, dir: string): Promise<string[]> {
-      const { run, tasks } = await runTasks(ctx, id);
-      return exportRun(path.resolve(dir), {
+    async exportRun(id: string, dir: string, includePrivate?: boolean): Promise<string[]> {
+      const run = await requireRun(ctx, id);
+      // Before anything is written: a private task's data only with --include-private.
+      const marked = requireMayWrite((JSON.parse(run.tasks) as string[]).map(findTask), includePrivate, '--dir');
+      const { tasks } = await runTasks(ctx, id);
+      const written = exportRun(path.resolve(dir), {
         run,
         tasks: tasks.map((t) => ({ ...t, explanations: new Map(t.rows.map((r, i) => [r.doc_id, t.explanations[i]])) })),
       });
+      if (!marked) return written;
+      const caption = path.join(path.resolve(dir), 'PRIVATE-DATA.txt');
+      writeFileSync(
+        caption,
+        `${PRIVATE_CAPTION}: ${tasks
+          .filter((t) => isPrivate(t.task))
+          .map((t) => t.task.id)
+          .join(', ')}\n`,
+      );
+      return [...written, caption];
     },
   };
 }
