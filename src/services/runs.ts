@@ -4,10 +4,11 @@ import path from 'node:path';
 import { answersOf } from '../evaluation/answer.js';
 import { pricesOf, runUsage } from '../evaluation/cost.js';
 import { findTask } from '../evaluation/documents.js';
-import { planDocuments } from '../evaluation/plan.js';
+import { planDocuments, setOfRun } from '../evaluation/plan.js';
 import { exportRun } from '../evaluation/export.js';
 import { explainStored } from '../evaluation/explain.js';
 import { sampleLines } from '../evaluation/samples.js';
+import { provenanceOf, type Provenance } from '../evaluation/provenance.js';
 import { scoreInterval, type Interval } from '../metrics/bootstrap.js';
 import { findModel } from '../models/registry.js';
 import { isPrivate, PRIVATE_CAPTION, requireMayWrite } from '../policy/data-policy.js';
@@ -28,6 +29,8 @@ export interface RunSummary {
     score: number;
     metrics: Metrics;
     interval: Interval | null;
+    /** Labels, document set and release commit of the number. */
+    provenance?: Provenance;
   }[];
   documents: { done: number; failed: number; cached: number };
   failures: { task: string; doc: string; error: string }[];
@@ -63,6 +66,7 @@ export async function runSummary(ctx: ServiceContext, run: Run): Promise<RunSumm
         score: r.score,
         metrics: JSON.parse(r.metrics) as Metrics,
         interval: scoreInterval(findTask(r.task), await storedScores(s, run.id, r.task)),
+        provenance: provenanceOf(run, r.task, r.n + r.failed),
       })),
     ),
     documents: {
@@ -86,7 +90,11 @@ async function runTasks(ctx: ServiceContext, id: string) {
   const provider = ctx.providerOf(findModel(run.model, ctx.env));
   const tasks = await Promise.all(
     (JSON.parse(run.tasks) as string[]).map(findTask).map(async (task) => {
-      const docs = planDocuments({ tasks: [task], shot: run.shot as Shot }, provider, ctx.release()).map((i) => i.doc);
+      const docs = planDocuments(
+        { tasks: [task], shot: run.shot as Shot, documents: setOfRun(run) },
+        provider,
+        ctx.release(),
+      ).map((i) => i.doc);
       const documents = new Map(docs.map((d) => [d.id, d]));
       const own = rows.filter((r) => r.task === task.id);
       const explanations = await Promise.all(
