@@ -20,10 +20,11 @@ const USAGE: Record<string, [string, string | null]> = {
     'run <task> <model> [<doc-id>|random|all] [--shot one|zero]',
   ],
   eval: [
-    'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache] [--queue]' +
-      ' [--dry-run] [--max-cost USD] [--log-samples PATH] [-o|--output PATH] [--include-private] [--json]',
-    'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache] [--dry-run]' +
-      ' [--max-cost USD]',
+    'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache]' +
+      ' [--documents paper|all] [--queue] [--dry-run] [--max-cost USD] [--log-samples PATH] [-o|--output PATH]' +
+      ' [--include-private] [--json]',
+    'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache]' +
+      ' [--documents paper|all] [--dry-run] [--max-cost USD]',
   ],
   status: ['status [<run>] [--all] [--json]', 'status [<run>] [--all]'],
   cancel: ['cancel <run>', 'cancel <run>'],

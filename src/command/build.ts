@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
 import type { Shot } from '../tasks/types.js';
+import type { DocumentSet } from '../tasks/documents.js';
 import { PROGRAM, usageHint, type HelpFace } from './help.js';
 import { normalizeToken } from '../base/suggest.js';
 import { COMMANDS_BY_NAME } from './commands.js';
@@ -105,6 +106,7 @@ export function build(
         model,
         shot,
         limit: countOf(name, 'limit', values.limit),
+        documents: values.documents as DocumentSet | undefined,
         concurrency: countOf(name, 'concurrency', values.concurrency),
         runId: values.run,
         noCache: flags.has('no-cache'),

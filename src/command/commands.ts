@@ -1,6 +1,7 @@
 // The declarative table of jcb's commands: the grammar parses from it, and every help text (terminal `--help`,
 // `jcb help`, Slack's `/jcb help` and App Home) is generated from it. Adding a flag is one entry here.
 import type { CommandSpec, Face, OptionSpec, PositionalSpec } from './command-spec.js';
+import { DOCUMENT_SETS } from '../tasks/documents.js';
 
 export type { CommandSpec, Face, OptionSpec, PositionalSpec, TokenKind } from './command-spec.js';
 
@@ -52,6 +53,13 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'concurrency', value: 'N', range: [1, 256], description: 'Documents in flight at once (1–256).' },
       { name: 'run', value: 'ID', description: 'Resume the run ID (its finished documents are kept).' },
       { name: 'no-cache', description: 'Ask the model again instead of reusing cached generations.' },
+      {
+        name: 'documents',
+        value: 'paper|all',
+        choices: DOCUMENT_SETS,
+        description:
+          "The paper's documents (the default: NER its open models' rows, RE a seeded 1,000, HS-PN 20 cases) or every row.",
+      },
       { name: 'queue', description: 'Run in the background through the queue and its workers.', faces: 'terminal' },
       { name: 'dry-run', description: 'Show the documents, calls, tokens and cost estimate; send nothing.' },
       {

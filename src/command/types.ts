@@ -1,5 +1,6 @@
 // What a parsed command is: the one shape both faces (terminal and Slack) act on.
 import type { Shot } from '../tasks/types.js';
+import type { DocumentSet } from '../tasks/documents.js';
 
 export type Command =
   /** `help [<command>]`, `<command> --help`, `-h`: every command, or `command` in full. */
@@ -41,6 +42,8 @@ export type Command =
       model: string;
       shot: Shot;
       limit?: number;
+      /** `--documents`: the paper's documents (default) or every row; undefined when not given (a resumed run keeps its own). */
+      documents?: DocumentSet;
       concurrency?: number;
       runId?: string;
       noCache: boolean;

@@ -1,11 +1,13 @@
 // A run written out in the release's own layout, so that `jcb score` re-scores it and others can
-// compare it with the paper's files: generated/<group>/<TASK>/<model>/<shot>_shot.json and results/...
+// compare it with the paper's files: generated/<group>/<TASK>/<model>/<shot>_shot.json and results/..., and
+// beside each results file its provenance (`<shot>_shot.provenance.json`: labels, documents, release commit).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Run, RunDocument, RunScore } from '../store/store.js';
 import { aboutTask } from '../tasks/task-file/about.js';
 import { isPrivate, PRIVATE_CAPTION } from '../policy/data-policy.js';
 import type { Document, Task } from '../tasks/types.js';
+import { provenanceOf } from './provenance.js';
 
 export interface ExportInput {
   run: Run;
@@ -41,12 +43,17 @@ export function exportRun(dir: string, { run, tasks }: ExportInput): string[] {
       writeFileSync(caption, `${task.id}: ${task.title}\n${about}\n${isPrivate(task) ? `${PRIVATE_CAPTION}\n` : ''}`);
       written.push(caption);
     }
+    const results = path.join(dir, 'results', task.folder, run.model, file);
+    mkdirSync(path.dirname(results), { recursive: true });
     if (score) {
-      const results = path.join(dir, 'results', task.folder, run.model, file);
-      mkdirSync(path.dirname(results), { recursive: true });
       writeFileSync(results, JSON.stringify(JSON.parse(score.metrics), null, 4));
       written.push(results);
     }
+    // Beside the results (a name `jcb score` never reads): what the numbers rest on.
+    const provenance = results.replace(/\.json$/, '.provenance.json');
+    const count = score ? score.n + score.failed : rows.length;
+    writeFileSync(provenance, JSON.stringify({ run: run.id, task: task.id, ...provenanceOf(run, task, count) }, null, 2));
+    written.push(provenance);
   }
   return written;
 }

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { answersOf } from '../evaluation/answer.js';
 import { pricesOf, runUsage } from '../evaluation/cost.js';
 import { findTask } from '../evaluation/documents.js';
-import { planDocuments } from '../evaluation/plan.js';
+import { planDocuments, setOfRun } from '../evaluation/plan.js';
 import { exportRun } from '../evaluation/export.js';
+import { provenanceOf, type Provenance } from '../evaluation/provenance.js';
 import { scoreInterval, type Interval } from '../metrics/bootstrap.js';
 import { findModel } from '../models/registry.js';
 import { isPrivate, PRIVATE_CAPTION, requireMayWrite } from '../policy/data-policy.js';
@@ -26,6 +27,8 @@ export interface RunSummary {
     score: number;
     metrics: Metrics;
     interval: Interval | null;
+    /** Labels, document set and release commit of the number. */
+    provenance?: Provenance;
   }[];
   documents: { done: number; failed: number; cached: number };
   failures: { task: string; doc: string; error: string }[];
@@ -61,6 +64,7 @@ export async function runSummary(ctx: ServiceContext, run: Run): Promise<RunSumm
         score: r.score,
         metrics: JSON.parse(r.metrics) as Metrics,
         interval: scoreInterval(findTask(r.task), await storedScores(s, run.id, r.task)),
+        provenance: provenanceOf(run, r.task, r.n + r.failed),
       })),
     ),
     documents: {
@@ -99,9 +103,11 @@ export function runsServices(ctx: ServiceContext) {
       const [rows, scores] = await Promise.all([s.documents(run.id), s.scores(run.id)]);
       const provider = ctx.providerOf(findModel(run.model, ctx.env));
       const tasks = (JSON.parse(run.tasks) as string[]).map(findTask).map((task) => {
-        const docs = planDocuments({ tasks: [task], shot: run.shot as Shot }, provider, ctx.release()).map(
-          (i) => i.doc,
-        );
+        const docs = planDocuments(
+          { tasks: [task], shot: run.shot as Shot, documents: setOfRun(run) },
+          provider,
+          ctx.release(),
+        ).map((i) => i.doc);
         return {
           task,
           rows: rows.filter((r) => r.task === task.id),
