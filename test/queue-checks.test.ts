@@ -16,12 +16,19 @@ import { stallCause, type QueueView } from '../src/queue/stall-cause.js';
 import { Store } from '../src/store/store.js';
 import { createServices } from '../src/services/index.js';
 import { ownRedis, waitFor } from './own-redis.js';
-import { FIXTURE_ENV, freshStore, inThreadTokenizer, localChatServer, TEST_MODELS, type TestStore } from './helpers.js';
+import {
+  FIXTURE_ENV,
+  freshStore,
+  inThreadTokenizer,
+  JCB_BIN,
+  localChatServer,
+  TEST_MODELS,
+  type TestStore,
+} from './helpers.js';
 
-const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
 /** A CLI run to its end: exit code and stderr. */
 function jcb(args: string[], env: Record<string, string>): { code: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const r = spawnSync(process.execPath, [JCB_BIN, ...args], {
     env: { ...process.env, ...env },
     encoding: 'utf8',
   });
