@@ -67,6 +67,25 @@ export async function post(client: WebClient, channel: string, message: Message,
   return posted;
 }
 
+/**
+ * Posts a message only `user` sees, split as `post` splits (ephemeral messages cannot be threaded under,
+ * so every part goes where the first went, in order: the buttons of an offer come last).
+ */
+export async function postEphemeral(
+  client: WebClient,
+  at: { channel: string; user: string; threadTs?: string },
+  message: Message,
+) {
+  for (const blocks of splitBlocks(message.blocks))
+    await client.chat.postEphemeral({
+      channel: at.channel,
+      user: at.user,
+      thread_ts: at.threadTs,
+      text: message.text,
+      blocks,
+    });
+}
+
 /** Refuses (UserError, answered ephemerally) unless the user started run `runId` or is an admin. */
 export async function requireOwner(
   ctx: BotContext,

@@ -7,7 +7,7 @@ import type { AskRequest } from '../src/services/index.js';
 import { FindingsError } from '../src/privacy/free-text.js';
 import { answerMessage } from './blocks/answers.js';
 import { findingsMessage } from './blocks/findings.js';
-import { post, type BotContext } from './context.js';
+import { post, postEphemeral, type BotContext } from './context.js';
 
 interface Pending extends Asked {
   /** The masked text the person was shown: Send masked sends exactly it, or nothing. */
@@ -37,13 +37,7 @@ export async function askInThread(ctx: BotContext, client: WebClient, a: Asked):
     const id = randomBytes(12).toString('hex');
     pending.set(id, { ...a, shown: err.masked, expires: now + WAIT_MS });
     const offer = findingsMessage(a.ask.text, err, id);
-    await client.chat.postEphemeral({
-      channel: a.channel,
-      user: a.user,
-      thread_ts: a.threadTs,
-      text: offer.text,
-      blocks: offer.blocks,
-    });
+    await postEphemeral(client, { channel: a.channel, user: a.user, threadTs: a.threadTs }, offer);
   }
 }
 

@@ -787,6 +787,22 @@ describe('the Slack bot', () => {
     expect(output.slice(3, -3)).not.toContain('```');
   });
 
+  it("sends another person's mention as @user (never a name), drops only the bot's own, keeps a typed <@U…>", async () => {
+    let sent = '';
+    nock(OPENAI)
+      .post('/v1/chat/completions', (b: { messages: { content: string }[] }) => {
+        sent = b.messages.map((m) => m.content).join('\n');
+        return true;
+      })
+      .reply(200, chatCompletion('ok'));
+    // Typed: "@jcb cts @Sato さんに &lt;@U3&gt; と書いた @jcb" (Slack sends a typed `<` `>` escaped).
+    const text = '<@UBOT> cts <@U2|sato> さんに &lt;@U3&gt; と書いた <@UBOT>';
+    await event({ type: 'app_mention', user: 'U1', channel: 'C1', text, ts: '22.5' }, 'Ev22b');
+    await until(() => posted, 1);
+    expect(sent).toContain('@user さんに <@U3> と書いた');
+    expect(sent).not.toMatch(/sato|UBOT|<@U2/);
+  });
+
   it('counts the typed characters against the limit, not the entities Slack sent', async () => {
     nock(OPENAI).post('/v1/chat/completions').reply(200, chatCompletion('ok'));
     const text = '&amp;'.repeat(1700); // 1,700 typed, 8,500 sent

@@ -98,6 +98,11 @@ export interface TaskOrigin {
   nonCommercial: boolean;
   /** Rows the task file leaves out, counted, and why (`103 rows left out: the question needs an image`). */
   excluded?: string;
+  /**
+   * The task file says `private: true`: its documents, gold, outputs and thinking go only to on-premises models,
+   * never to Slack, and into files only with --include-private (src/policy/data-policy.ts).
+   */
+  private?: boolean;
 }
 
 /** A published result carried by a task file: shown beside our runs, marked as published, not reproduced. */

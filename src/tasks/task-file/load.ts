@@ -109,6 +109,7 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
       credit: spec.source,
       nonCommercial: licence !== undefined && /\bNC\b|non-?commercial/i.test(licence),
       excluded: excluded ? `${excluded} rows left out: ${spec.data.exclude!.why}` : undefined,
+      private: spec.private,
     },
   });
   return { task, problems, documents: rows.length };
