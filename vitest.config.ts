@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 /**
  * The suites a newcomer need not wait for (`npm run test:slow`; `.ci/run` runs them after `npm test`): the
  * chaos and store-fault drills, the examples of every help and README line, and the files that run the
- * program dozens of times. Each took over a minute of a 2-core machine; together, most of the suite's time.
+ * program end to end dozens of times. Together they took four fifths of the suite's time on a 2-core machine.
  */
 export const SLOW = [
   'test/examples.test.ts',
@@ -14,8 +14,12 @@ export const SLOW = [
   'test/faults.test.ts',
   'test/cli.test.ts',
   'test/cli-output.test.ts',
+  'test/cli-free-text.test.ts',
+  'test/live-cli.test.ts',
   'test/release.test.ts',
   'test/paths.test.ts',
+  'test/packs.test.ts',
+  'test/task-files.test.ts',
 ];
 
 export default defineConfig({

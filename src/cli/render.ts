@@ -236,7 +236,8 @@ export function renderRunsLeaderboard(runs: Leaderboard, paper: Leaderboard | un
   ];
   const published = runs.rows.filter((r) => r.provider === 'published').map((r) => `${r.label}: ${r.published}`);
   const header = `J-ClinicalBench, ${runs.shot}-shot, ×100: stored runs (latest finished run per model and setting), ranked by the mean of their full cells (unmarked), beside the paper's models`;
-  const marked = runs.rows.some((r) => r.cells.some((_, i) => coverage(r, i) && !isFull(coverage(r, i)!)));
+  // Any mark (`†`, `‡`, or `–` for nothing scored) brings its legend.
+  const marked = rows.some((r) => r.slice(2).some((c) => c === '–' || /[†‡]/.test(c)));
   const about = aboutLines(runs.columns);
   return runs.rows.length
     ? `${header}\n\n${table(['model', 'source', ...runs.columns.map((c) => c.label)], rows)}${marked ? `\n\n${COVERAGE_LEGEND}; marked cells are not ranked.` : ''}${published.length ? `\n\npublished: results carried by task files, not reproduced by jcb (${published.join('; ')})` : ''}${about.length ? `\n\n${about.join('\n')}` : ''}`
