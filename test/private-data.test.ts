@@ -2,9 +2,7 @@
 // A private task of our own (test/fixtures/private) goes to an on-premises model and the baseline, and is refused
 // for an external one before any request (run, eval, dry run, queue, ask, judge), at the request itself when the
 // registry changes under a running provider, and in the engine before its cache.
-import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -19,22 +17,8 @@ import { createServices, type Services } from '../src/services/index.js';
 import { findTask } from '../src/evaluation/documents.js';
 import { findModel } from '../src/models/registry.js';
 import { createProvider } from '../src/models/index.js';
-import { FIXTURE_ENV, FIXTURES, freshStore, inThreadTokenizer, localChatServer, TEST_MODELS } from './helpers.js';
-
-export const PRIVATE_TASKS = path.join(FIXTURES, 'private');
-/** Every note and gold item of the private fixture holds it: found anywhere sent, it is a leak. */
-export const PRIVATE_MARK = /秘匿/;
-
-/** The test registry, with an on-premises model at `baseUrl`. */
-export function privateModels(baseUrl: string, policy: 'on-premises' | 'external' = 'on-premises'): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-private-models-'));
-  const file = path.join(dir, 'models.yml');
-  writeFileSync(
-    file,
-    `${TEST_MODELS}  ward-llm:\n    provider: openai-compatible\n    model: ward-model\n    baseUrl: ${baseUrl}\n    dataPolicy: ${policy}\n    maxRetries: 0\n    freeText: true\n`,
-  );
-  return file;
-}
+import { FIXTURE_ENV, freshStore, inThreadTokenizer, localChatServer } from './helpers.js';
+import { PRIVATE_TASKS, privateModels } from './private-fixture.js';
 
 describe('the data policy decides', () => {
   const priv = { id: 'p', origin: { file: 'f', source: 'task file', nonCommercial: false, private: true } };
@@ -75,7 +59,7 @@ describe('a private task of our own through the services', () => {
       .persist()
       .post(/.*/)
       .reply(200, (_u, body) => (openai.push(JSON.stringify(body)), {}));
-    server = await localChatServer(() => "['秘匿薬ベータ']");
+    server = await localChatServer(() => "['秘匿薬ベータ']", 0, true);
     models = privateModels(server.url);
     const store = await freshStore('sqlite');
     services = createServices({

@@ -1,7 +1,7 @@
 // Issue 24: what a worker, the bot, doctor and status assume of shared state is checked, and a run that
 // does not move says why. Redis servers of the test's own (ports from JCB_TEST_REDIS_PORT, default 6440).
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { progressMessage } from '../handlers/blocks/progress.js';
 import { UserError } from '../src/base/errors.js';
 import { renderStatus } from '../src/cli/render.js';
+import { mismatch, SCORING_VERSION } from '../src/queue/assumptions.js';
 import type { ChunkJob } from '../src/queue/eval-queue.js';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { QUEUE_NUMBERS, queueNumber, redisUrl } from '../src/queue/settings.js';
@@ -227,6 +228,55 @@ describe('jobs carry what they assume', () => {
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
+  });
+
+  it("a worker whose task file differs leaves a declared task's jobs to one whose file is the run's", async () => {
+    store = await freshStore('sqlite');
+    const own = path.resolve(__dirname, 'fixtures/task-files/own');
+    const folder = (prompt: (yml: string) => string) => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-qc-tasks-'));
+      writeFileSync(path.join(dir, 'triage.yml'), prompt(readFileSync(path.join(own, 'triage.yml'), 'utf8')));
+      writeFileSync(path.join(dir, 'triage.csv'), readFileSync(path.join(own, 'triage.csv')));
+      return dir;
+    };
+    const envA = testEnv(store, '', { JCB_TASKS: folder((y) => y), JCB_PACKS_TASKS: '/nonexistent' });
+    const envB = { ...envA, JCB_TASKS: folder((y) => y.replaceAll('一語で', '一語だけで')) };
+    const producer = services(envA);
+    const queued = await producer.enqueueEvaluation({ task: 'triage', model: 'baseline', shot: 'zero' });
+    // A worker of its own process (declared tasks are per process), with the edited prompts.
+    const other = spawn(process.execPath, ['--import', 'tsx', MAIN, 'worker', '--concurrency', '1'], {
+      env: { ...process.env, ...envB },
+    });
+    let said = '';
+    other.stderr.on('data', (d) => (said += String(d)));
+    try {
+      await waitFor(
+        async () =>
+          /not taken here/.test(said) && /declined [2-9]/.test((await producer.status(queued.run.id))[0].cause ?? ''),
+      );
+      expect(said).toMatch(
+        new RegExp(
+          `run ${queued.run.id}: not taken here \\(this worker's task file of triage differs \\([0-9a-f]{12}, the run's [0-9a-f]{12}\\)\\)`,
+        ),
+      );
+      expect((await producer.status(queued.run.id))[0]).toMatchObject({ done: 0, failed: 0, etaMs: undefined });
+    } finally {
+      other.kill('SIGKILL');
+    }
+    await services(envA).startWorker(1);
+    await waitFor(async () => (await producer.status(queued.run.id))[0].run.status === 'finished', 60_000);
+    expect((await producer.show(queued.run.id)).documents.done).toBe(queued.documents);
+  });
+
+  it("a job of another scoring version is declined, naming both versions; one of the worker's is taken", () => {
+    const run = { engine: JSON.stringify({ provider: 'baseline', node: 'v0' }), model: 'baseline' } as never;
+    const worker = { storeId: 's', provider: () => ({ config: { provider: 'baseline' } }) as never };
+    const assumes = { storeId: 's', engine: { provider: 'baseline' }, scoring: SCORING_VERSION };
+    expect(mismatch(assumes, run, worker)).toBeUndefined();
+    expect(mismatch({ ...assumes, scoring: '0' }, run, worker)).toBe(
+      `this worker scores with version ${SCORING_VERSION}, the run with 0`,
+    );
+    expect(mismatch({ ...assumes, storeId: 't' }, run, worker)).toBe('this worker opens another store');
   });
 
   it('--run of an id not stored is refused with the nearest ids, and nothing is created', async () => {

@@ -11,6 +11,7 @@ import { judgeServices } from './judge.js';
 import { leaderboardServices } from './leaderboard.js';
 import { modelServices } from './models.js';
 import { phiServices } from './phi.js';
+import { privateServices } from './private.js';
 import { ratingServices } from './ratings.js';
 import { runServices } from './run.js';
 import { runsServices } from './runs.js';
@@ -46,6 +47,7 @@ export function createServices(options: ServicesOptions = {}) {
     ...compareServices(ctx),
     ...auditServices(ctx),
     ...phiServices(ctx),
+    ...privateServices(ctx),
     close: ctx.close,
   };
 }

@@ -7,7 +7,7 @@ import { evaluationDocuments } from '../tasks/documents.js';
 import { INCOMPLETE_SHOWN, type ModelProvider } from '../models/provider.js';
 import { findModel, loadModels, type Provider } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
-import { requireMayReceive } from '../policy/data-policy.js';
+import { isPrivate, requireMayReceive } from '../policy/data-policy.js';
 import { guardFreeText, recordFreeText } from '../privacy/free-text.js';
 import { buildPrompt } from '../tasks/prompt.js';
 import { rougeHighlight } from '../tasks/rouge-highlight.js';
@@ -26,7 +26,7 @@ export interface RunRequest {
 
 export interface RunResult {
   /** `about`: a declared task's source and licence (aboutTask), shown with the run. */
-  task: Pick<Task, 'id' | 'label' | 'title' | 'metric'> & { about?: string };
+  task: Pick<Task, 'id' | 'label' | 'title' | 'metric'> & { about?: string; private?: boolean };
   model: { alias: string; label: string; provider: Provider };
   shot: Shot;
   document: { id: string; text: string };
@@ -148,7 +148,7 @@ export function runServices(ctx: ServiceContext) {
         comparison.highlight = await rougeHighlight(comparison.gold, comparison.output, ctx.scoring);
       }
       return {
-        task: { id: task.id, label: task.label, title: task.title, metric: task.metric, about: aboutTask(task) },
+        task: { id: task.id, label: task.label, title: task.title, metric: task.metric, about: aboutTask(task), private: isPrivate(task) },
         model: { alias: model.alias, label: model.label, provider: model.provider },
         shot: req.shot,
         document: { id: doc.id, text: doc.text },

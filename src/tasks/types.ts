@@ -103,6 +103,11 @@ export interface TaskOrigin {
    * never to Slack, and into files only with --include-private (src/policy/data-policy.ts).
    */
   private?: boolean;
+  /**
+   * The task file's text and its prompt templates, hashed (SHA-256, 12 hex digits): a queued job carries it and
+   * a worker whose file differs leaves the job (issue 24).
+   */
+  hash?: string;
 }
 
 /** A published result carried by a task file: shown beside our runs, marked as published, not reproduced. */

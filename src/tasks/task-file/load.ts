@@ -1,5 +1,6 @@
 // Finding and loading task files: YAML → schema → checks → a Task. A file with any problem is left out whole
 // and its problems kept, one line each naming the file and the key (`jcb tasks`, `jcb tasks check FILE`).
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -51,8 +52,10 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
   let id: string | undefined;
   const add = (key: string, message: string) => problems.push({ file, name: path.basename(file), key, message, id });
   let raw: unknown;
+  let source = '';
   try {
-    raw = parse(readFileSync(file, 'utf8'));
+    source = readFileSync(file, 'utf8');
+    raw = parse(source);
   } catch (err) {
     add('(file)', `not readable YAML (${((err as Error).message.split('\n')[0] ?? '').slice(0, 120)})`);
     return { problems };
@@ -110,6 +113,7 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
       nonCommercial: licence !== undefined && /\bNC\b|non-?commercial/i.test(licence),
       excluded: excluded ? `${excluded} rows left out: ${spec.data.exclude!.why}` : undefined,
       private: spec.private,
+      hash: createHash('sha256').update(JSON.stringify([source, templates])).digest('hex').slice(0, 12),
     },
   });
   return { task, problems, documents: rows.length };
