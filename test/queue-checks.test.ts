@@ -244,7 +244,7 @@ describe('jobs carry what they assume', () => {
     const producer = services(envA);
     const queued = await producer.enqueueEvaluation({ task: 'triage', model: 'baseline', shot: 'zero' });
     // A worker of its own process (declared tasks are per process), with the edited prompts.
-    const other = spawn(process.execPath, ['--import', 'tsx', MAIN, 'worker', '--concurrency', '1'], {
+    const other = spawn(process.execPath, [JCB_BIN, 'worker', '--concurrency', '1'], {
       env: { ...process.env, ...envB },
     });
     let said = '';
