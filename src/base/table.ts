@@ -43,45 +43,69 @@ export function wrap(text: string, width: number): string[] {
 
 const total = (ws: number[]) => ws.reduce((a, b) => a + b, 0) + GAP.length * (ws.length - 1);
 
-/** The table as is when it fits; else with its widest column wrapped when that is enough; else undefined. */
-function fitOrWrap(header: string[], rows: string[][], natural: number[], width: number, keep: number) {
+/** A wrapped column keeps at least this many columns: narrower, its text would be a tower of fragments. */
+const MIN_WRAPPED = 16;
+
+/**
+ * The table as is when it fits; else with its widest column (after the first `keep`) wrapped when that is
+ * enough; else (`several`) with its widest columns wrapped, each narrowed in turn no further than the next
+ * widest nor MIN_WRAPPED, when that is enough; else undefined.
+ */
+function fitOrWrap(
+  header: string[],
+  rows: string[][],
+  natural: number[],
+  width: number,
+  keep: number,
+  several = false,
+) {
   if (total(natural) <= width) return layout(header, rows, natural);
-  const widest = natural.indexOf(Math.max(...natural));
+  const free = natural.map((w, i) => (i < keep ? -1 : w));
+  const widest = free.indexOf(Math.max(...free));
   const room = width - (total(natural) - natural[widest]);
-  if (room >= 16 && widest >= keep)
+  if (room >= MIN_WRAPPED && widest >= keep)
     return layout(
       header,
       rows,
       natural.map((w, i) => (i === widest ? room : w)),
     );
-  return undefined;
+  if (!several) return undefined;
+  const ws = [...natural];
+  while (total(ws) > width) {
+    const left = ws.map((w, i) => (i < keep ? -1 : w));
+    const i = left.indexOf(Math.max(...left));
+    if (i < 0 || ws[i] <= MIN_WRAPPED) return undefined;
+    const next = Math.max(MIN_WRAPPED, ...left.filter((_, j) => j !== i));
+    // Never below the next widest, but by one column at least (two of a width take turns).
+    ws[i] = Math.max(MIN_WRAPPED, ws[i] - (total(ws) - width), Math.min(next, ws[i] - 1));
+  }
+  return layout(header, rows, ws);
 }
 
-/** Drops the least important columns, one at a time, until the rest fits (wrapped if need be). */
+/**
+ * Drops the least important columns, one at a time, until the rest fits: with one column wrapped, else
+ * several.
+ */
 function dropToFit(header: string[], rows: string[][], natural: number[], width: number, priority: readonly number[]) {
   let shown = header.map((_, i) => i);
-  while (shown.length > 1) {
+  let fitted: string | undefined;
+  while (fitted === undefined && shown.length > 1) {
     const least = shown.reduce((a, i) => ((priority[i] ?? 0) <= (priority[a] ?? 0) ? i : a), shown[0]);
     shown = shown.filter((i) => i !== least);
     const pick = (r: string[]) => shown.map((i) => r[i] ?? '');
-    const fitted = fitOrWrap(
-      pick(header),
-      rows.map(pick),
-      shown.map((i) => natural[i]),
-      width,
-      0,
-    );
-    if (fitted !== undefined) {
-      const dropped = header.filter((_, i) => !shown.includes(i));
-      return `${fitted}\n${droppedNote(dropped, width)}`;
-    }
+    const ws = shown.map((i) => natural[i]);
+    fitted =
+      fitOrWrap(pick(header), rows.map(pick), ws, width, 0) ??
+      fitOrWrap(pick(header), rows.map(pick), ws, width, 0, true);
   }
   // One column left that is still too wide: wrapped to the screen.
-  const pick = (r: string[]) => shown.map((i) => r[i] ?? '');
-  return `${layout(pick(header), rows.map(pick), [width])}\n${droppedNote(
-    header.filter((_, i) => !shown.includes(i)),
-    width,
-  )}`;
+  fitted ??= layout(
+    [header[shown[0]]],
+    rows.map((r) => [r[shown[0]] ?? '']),
+    [width],
+  );
+  const dropped = header.filter((_, i) => !shown.includes(i));
+  return [fitted, ...wrap(droppedNote(dropped, width), width)].join('\n');
 }
 
 function layout(header: string[], rows: string[][], widths: number[]): string {
