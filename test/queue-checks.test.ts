@@ -316,6 +316,39 @@ describe('jobs carry what they assume', () => {
       await model.close();
     }
   });
+  it('only a run that moves has an ETA: failed, interrupted and stalled ones none, nor are they listed as under way', async () => {
+    store = await freshStore('sqlite');
+    const model = await localChatServer(() => '["W"]', 300);
+    try {
+      const env = testEnv(store, live('slow', model.url), { JCB_QUEUE_CHUNK: '1' });
+      const producer = services(env);
+      const queued = await producer.enqueueEvaluation({ task: 'mr', model: 'slow', shot: 'zero', noCache: true });
+      await services(env).startWorker(1);
+      await waitFor(async () => (await producer.status(queued.run.id))[0].done >= 1);
+      expect((await producer.status(queued.run.id))[0].etaMs).toBeGreaterThan(0);
+      // Nothing stored for longer than JCB_STALLED_MS (1 ms here): stalled, whatever the arithmetic says.
+      const [stalled] = await services({ ...env, JCB_STALLED_MS: '1' }).status(queued.run.id);
+      expect(stalled).toMatchObject({ stalledSince: expect.any(String), etaMs: undefined });
+      expect(renderStatus([stalled])).toMatch(/stalled since/);
+      expect(renderStatus([stalled])).not.toMatch(/left/);
+      const opened = await Store.open(env);
+      try {
+        for (const status of ['failed', 'interrupted']) {
+          await opened.setRunStatus(queued.run.id, status);
+          const [p] = await producer.status(queued.run.id);
+          expect(p).toMatchObject({ run: { status }, etaMs: undefined });
+          expect(renderStatus([p])).not.toMatch(/left/);
+          expect(progressMessage(p).text).not.toMatch(/left/);
+          expect((await producer.status()).map((r) => r.run.id)).not.toContain(queued.run.id);
+          expect((await producer.status(undefined, { all: true })).map((r) => r.run.id)).toContain(queued.run.id);
+        }
+      } finally {
+        await opened.close();
+      }
+    } finally {
+      await model.close();
+    }
+  });
 });
 
 describe('runs that do not move say why', () => {

@@ -159,7 +159,7 @@ const BAD: [string, (spec: Record<string, any>) => void, string, RegExp, Record<
   ['an id of a built-in task', (s) => (s.id = 'mr'), 'id', /already a task's id; choose another/],
   ['a data file of another format', (s) => (s.data.file = 'triage.xlsx'), 'data.file', /\.csv, \.jsonl or \.json/],
   ['a missing data file', (s) => (s.data.file = 'missing.csv'), 'data.file', /no file missing\.csv beside the task file/],
-  ['a data file in a folder not pulled', (s) => (s.data.from = 'NoSuchPack'), 'data.file', /not|no file/],
+  ['a data file in a folder not pulled', (s) => (s.data.from = 'NoSuchPack'), 'data.from', /the NoSuchPack folder is not pulled yet; run `jcb data pull nosuchpack`/],
   ['an unknown id column', (s) => (s.data.id = 'case'), 'data.id', /no column "case".*columns: id, note, urgency/],
   ['an unknown input column', (s) => (s.data.input = 'text'), 'data.input', /no column "text"/],
   ['an unknown gold column', (s) => (s.data.gold = 'label'), 'data.gold', /no column "label"/],

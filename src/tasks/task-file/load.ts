@@ -70,8 +70,16 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
   if (takenIds.has(spec.id)) add('id', `"${spec.id}" is already a task's id; choose another`);
   for (const p of checkAnswer(spec)) add(p.key, p.message);
 
+  const notPulled = new Set<string>();
   const locate = (key: string, from: string | undefined, rel: string, what: 'file' | 'folder') => {
     const base = from === undefined ? dir : fromFolder(from, env);
+    // A folder not pulled at all: one line for it, not one for each of its files.
+    if (from !== undefined && !existsSync(base)) {
+      if (!notPulled.has(from))
+        add(`${key.split('.')[0]}.from`, `the ${from} folder is not pulled yet; run \`jcb data pull${from === 'release' ? '' : ` ${from.toLowerCase()}`}\``);
+      notPulled.add(from);
+      return undefined;
+    }
     const full = path.resolve(base, rel);
     const ok = existsSync(full) && statSync(full).isDirectory() === (what === 'folder');
     if (!ok) {
