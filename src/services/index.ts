@@ -9,6 +9,7 @@ import { dataServices } from './data.js';
 import { evaluateServices } from './evaluate.js';
 import { judgeServices } from './judge.js';
 import { leaderboardServices } from './leaderboard.js';
+import { loopServices } from './loop.js';
 import { modelServices } from './models.js';
 import { phiServices } from './phi.js';
 import { ratingServices } from './ratings.js';
@@ -46,6 +47,7 @@ export function createServices(options: ServicesOptions = {}) {
     ...compareServices(ctx),
     ...auditServices(ctx),
     ...phiServices(ctx),
+    ...loopServices(ctx),
     close: ctx.close,
   };
 }
