@@ -11,6 +11,8 @@ import type { BotConfig } from './config.js';
 import { Safety } from './safety.js';
 import { Semaphore } from '../src/models/limits.js';
 import { authorize, may, type Act } from '../src/policy/acts.js';
+import { mayReceive } from '../src/policy/data-policy.js';
+import { privateRun } from './blocks/private.js';
 
 /** A listener of the registry (handlers/index.ts): what it answers and which acts it can lead to. */
 export interface Listener {
@@ -67,6 +69,25 @@ export async function post(client: WebClient, channel: string, message: Message,
   return posted;
 }
 
+/**
+ * Posts a message only `user` sees, split as `post` splits (ephemeral messages cannot be threaded under,
+ * so every part goes where the first went, in order: the buttons of an offer come last).
+ */
+export async function postEphemeral(
+  client: WebClient,
+  at: { channel: string; user: string; threadTs?: string },
+  message: Message,
+) {
+  for (const blocks of splitBlocks(message.blocks))
+    await client.chat.postEphemeral({
+      channel: at.channel,
+      user: at.user,
+      thread_ts: at.threadTs,
+      text: message.text,
+      blocks,
+    });
+}
+
 /** Refuses (UserError, answered ephemerally) unless the user started run `runId` or is an admin. */
 export async function requireOwner(
   ctx: BotContext,
@@ -86,7 +107,8 @@ export async function evaluateInBackground(
   userId: string,
   cmd: EvalCommand,
 ) {
-  authorize(isExpensive(ctx, cmd.model) ? 'eval-live' : 'eval-replay', { user: userId, channel }, ctx.config);
+  const data = ctx.services.dataContext(cmd.task, cmd.model);
+  authorize(isExpensive(ctx, cmd.model) ? 'eval-live' : 'eval-replay', { user: userId, channel, data }, ctx.config);
   if (cmd.runId) await requireOwner(ctx, cmd.runId, userId, 'requeue');
   const queued = await ctx.services.enqueueEvaluation({ ...cmd, startedBy: userId });
   const [progress] = await ctx.services.status(queued.run.id);
@@ -108,15 +130,23 @@ export async function runInThread(
   threadTs?: string,
 ) {
   const asker = { user: userId, channel };
-  authorize(isExpensive(ctx, req.model) ? 'run-live' : 'run-replay', asker, ctx.config);
+  const data = ctx.services.dataContext(req.task, req.model);
+  authorize(isExpensive(ctx, req.model) ? 'run-live' : 'run-replay', { ...asker, data }, ctx.config);
   const result = await ctx.services.run(req);
   // Recorded before posting: App Home may be opened as soon as the thread appears.
   await ctx.services.recordRequest(userId, `slack:${channel}`, result);
-  // The other-model menu offers what the person may run (the acts table).
+  // The other-model menu offers what the person may run (the acts table) and the task's text may go to.
+  const policies = ctx.services.dataPolicies();
   const models = ctx.services
     .models()
     .filter((m) => may(isExpensive(ctx, m.alias) ? 'run-live' : 'run-replay', asker, ctx.config))
+    .filter((m) => !data || mayReceive(data.task, { ...m, dataPolicy: policies[m.alias] }))
     .map((m) => ({ alias: m.alias, label: m.label }));
+  // A private task: ids, scores and marks only, with the terminal command that shows the text.
+  if (result.task.private) {
+    await post(client, channel, privateRun(result, models), threadTs);
+    return result;
+  }
   const parent = await post(client, channel, runParent(result, models), threadTs);
   const thread = threadTs ?? parent.ts;
   for (const reply of runReplies(result)) await post(client, channel, reply, thread);

@@ -7,7 +7,8 @@ import type { AskRequest } from '../src/services/index.js';
 import { FindingsError } from '../src/privacy/free-text.js';
 import { answerMessage } from './blocks/answers.js';
 import { findingsMessage } from './blocks/findings.js';
-import { post, type BotContext } from './context.js';
+import { post, postEphemeral, type BotContext } from './context.js';
+import { authorizeText } from '../src/policy/acts.js';
 
 interface Pending extends Asked {
   /** The masked text the person was shown: Send masked sends exactly it, or nothing. */
@@ -28,6 +29,8 @@ export interface Asked {
 /** Asks the model and posts the answer in the thread; on findings, the ephemeral offer instead. */
 export async function askInThread(ctx: BotContext, client: WebClient, a: Asked): Promise<void> {
   const req = { ...a.ask, user: a.user, origin: `slack:${a.channel}` };
+  // The data policy, for everyone who may send free text at all: a private task's answer is never shown here.
+  authorizeText('free-text', ctx.services.dataContext(req.task, req.model));
   try {
     await post(client, a.channel, answerMessage(await ctx.services.ask(req)), a.threadTs);
   } catch (err) {
@@ -37,13 +40,7 @@ export async function askInThread(ctx: BotContext, client: WebClient, a: Asked):
     const id = randomBytes(12).toString('hex');
     pending.set(id, { ...a, shown: err.masked, expires: now + WAIT_MS });
     const offer = findingsMessage(a.ask.text, err, id);
-    await client.chat.postEphemeral({
-      channel: a.channel,
-      user: a.user,
-      thread_ts: a.threadTs,
-      text: offer.text,
-      blocks: offer.blocks,
-    });
+    await postEphemeral(client, { channel: a.channel, user: a.user, threadTs: a.threadTs }, offer);
   }
 }
 

@@ -71,26 +71,37 @@ export function trackProgress(
     }
   };
 
+  /** Runs whose final scores are in their thread (the final edit may still wait for a 429's Retry-After). */
+  const posted = new Set<string>();
+
   const update = async (w: { run_id: string; target: string; message_id: string }) => {
     const channel = w.target.slice('slack:'.length);
+    const limited = (waitUntil.get(w.run_id) ?? 0) > Date.now();
     const ended = async () => ENDED.has((await services.runState(w.run_id)) ?? '');
     // Not yet time for another edit (the final state is not held back: checked once more, cheaply).
-    if (Date.now() - (editedAt.get(w.run_id) ?? 0) < minGapMs && !(await ended())) return;
+    if ((limited || Date.now() - (editedAt.get(w.run_id) ?? 0) < minGapMs) && !(await ended())) return;
     const [progress] = await services.status(w.run_id);
     const key = progressKey(progress);
-    if (shown.get(w.run_id) !== key) {
+    if (!limited && shown.get(w.run_id) !== key) {
       const message = progressMessage(progress);
-      await client.chat.update({ channel, ts: w.message_id, text: message.text, blocks: message.blocks });
-      shown.set(w.run_id, key);
-      editedAt.set(w.run_id, Date.now());
-    }
-    if (ENDED.has(progress.run.status)) {
-      if (progress.run.status === 'finished') {
-        const final = finalScoresMessage(progress);
-        await client.chat.postMessage({ channel, thread_ts: w.message_id, text: final.text, blocks: final.blocks });
+      try {
+        await client.chat.update({ channel, ts: w.message_id, text: message.text, blocks: message.blocks });
+        shown.set(w.run_id, key);
+        editedAt.set(w.run_id, Date.now());
+      } catch (err) {
+        const e = err as { code?: string; retryAfter?: number };
+        if (e.code !== ErrorCode.RateLimitedError) throw err;
+        // A 429 delays this message's edit only, as long as Slack says; the final scores below go now.
+        waitUntil.set(w.run_id, Date.now() + (e.retryAfter ?? 1) * 1000);
       }
-      await forget(w.run_id);
     }
+    if (!ENDED.has(progress.run.status)) return;
+    if (progress.run.status === 'finished' && !posted.has(w.run_id)) {
+      const final = finalScoresMessage(progress);
+      await client.chat.postMessage({ channel, thread_ts: w.message_id, text: final.text, blocks: final.blocks });
+      posted.add(w.run_id);
+    }
+    if (shown.get(w.run_id) === key) await forget(w.run_id);
   };
 
   const forget = async (runId: string) => {
@@ -98,6 +109,7 @@ export function trackProgress(
     shown.delete(runId);
     editedAt.delete(runId);
     waitUntil.delete(runId);
+    posted.delete(runId);
   };
 
   const tick = async () => {
@@ -106,7 +118,6 @@ export function trackProgress(
     try {
       await digests();
       for (const w of await services.watched('slack:')) {
-        if ((waitUntil.get(w.run_id) ?? 0) > Date.now()) continue;
         try {
           await update(w);
         } catch (err) {

@@ -479,6 +479,8 @@ describe('the Slack bot', () => {
       await worker.startWorker(1);
       const final = await until(() => posted.filter((p) => p.body.thread_ts === '2001.000100'), 1);
       expect((final[0] as Posted).body.text).toMatch(/^Final scores of \S+: mr \d/);
+      // The final scores are not held back by the 429; the final edit comes once Slack allows it.
+      await until(() => updates.filter((u) => /\(finished\)$/.test(u.text)), 1);
       expect(updates[0].at - limitedAt).toBeGreaterThanOrEqual(1000);
       expect(updates.at(-1)!.text).toMatch(/\(finished\)$/);
       // A finished run's message no longer offers to cancel it.
@@ -785,6 +787,22 @@ describe('the Slack bot', () => {
     expect(output.startsWith('```')).toBe(true);
     expect(output.endsWith('```')).toBe(true);
     expect(output.slice(3, -3)).not.toContain('```');
+  });
+
+  it("sends another person's mention as @user (never a name), drops only the bot's own, keeps a typed <@U…>", async () => {
+    let sent = '';
+    nock(OPENAI)
+      .post('/v1/chat/completions', (b: { messages: { content: string }[] }) => {
+        sent = b.messages.map((m) => m.content).join('\n');
+        return true;
+      })
+      .reply(200, chatCompletion('ok'));
+    // Typed: "@jcb cts @Sato さんに &lt;@U3&gt; と書いた @jcb" (Slack sends a typed `<` `>` escaped).
+    const text = '<@UBOT> cts <@U2|sato> さんに &lt;@U3&gt; と書いた <@UBOT>';
+    await event({ type: 'app_mention', user: 'U1', channel: 'C1', text, ts: '22.5' }, 'Ev22b');
+    await until(() => posted, 1);
+    expect(sent).toContain('@user さんに <@U3> と書いた');
+    expect(sent).not.toMatch(/sato|UBOT|<@U2/);
   });
 
   it('counts the typed characters against the limit, not the entities Slack sent', async () => {

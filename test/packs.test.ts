@@ -1,7 +1,7 @@
 // The packs (packs/<name>/): JMED-LLM's eight tasks and IgakuQA119, read from copies of their files
 // (JCB_PACKS_DIR, set by .ci/run), scored as their authors score them, checked by hand.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -59,7 +59,8 @@ describe.skipIf(!PACKS)('JMED-LLM, scored as src/evaluator.py scores it', () => 
       return answers.find((x) => prompt.includes(x.q))?.a ?? '';
     }, 0, true);
     const models = testModelsFile();
-    writeFileSync(models, readFileSync(models, 'utf8').replace('http://127.0.0.1:8000/v1', server.url).replace('concurrency: 1', 'concurrency: 8'));
+    // Generous timeouts: on a loaded machine an answer may take longer than the fixture's 300 ms; these tests are about scores.
+    writeFileSync(models, readFileSync(models, 'utf8').replace('http://127.0.0.1:8000/v1', server.url).replace('concurrency: 1', 'concurrency: 8').replace('timeoutMs: 300', 'timeoutMs: 60000'));
     const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-packs-')), 'jcb.sqlite');
     env = { ...FIXTURE_ENV, JCB_PACKS_DIR: PACKS!, JCB_MODELS: models, JCB_STORE: store };
     services = createServices({ env: { ...process.env, ...env }, tokenizer: inThreadTokenizer() });
@@ -106,23 +107,37 @@ describe.skipIf(!PACKS)('JMED-LLM, scored as src/evaluator.py scores it', () => 
     expect(m['list-f1-partial']).toBeCloseTo((99 + (g === 1 ? 1 : (2 * g) / (g + 1))) / 100, 12);
   });
 
-  it('scores the baseline: empty lists score 0; the majority of the other rows for options', async () => {
+  it('scores the baseline on the lists: the empty list, 0 on both F1s', async () => {
     for (const name of LIST_TASKS) {
       const run = await services.evaluate({ task: idOf(name), model: 'baseline', shot: 'zero' });
       expect(run.outcomes[0].metrics).toEqual({ 'list-f1-partial': 0, 'list-f1-exact': 0 });
     }
-    // SMDIS: 13+13+… posts, answers A or B; leaving a row out, its own answer is the minority or a tie
-    // broken by the first seen, so the count of right answers is computed from the answers themselves.
-    const gold = rowsOf('smdis').map((r) => r.answer);
-    const majorityWithout = (i: number) => {
-      const others = gold.filter((_, j) => j !== i);
-      const a = others.filter((x) => x === 'A').length;
-      const b = others.length - a;
-      return a > b || (a === b && others[0] === 'A') ? 'A' : 'B';
-    };
-    const right = gold.filter((g, i) => majorityWithout(i) === g).length;
-    const run = await services.evaluate({ task: 'jmed-smdis', model: 'baseline', shot: 'zero' });
-    expect((run.outcomes[0].metrics as Record<string, number>).accuracy).toBeCloseTo(right / 100, 12);
+  });
+
+  // The baseline answers the majority of the other 99 rows (ties: the letter seen first). These sets are
+  // balanced or nearly, so a row's own letter is always outvoted once it is left out: accuracy 0 everywhere,
+  // and kappa below 0. Computed by hand from the letters' counts (p_o = 0, so kappa = −p_e / (1 − p_e);
+  // linear: 1 − Σ|i−j| observed / Σ|i−j| expected):
+  //  JMMLU-Med A25 B25 C25 D25: rows of A answer B, the others A (predictions A75 B25): p_e = .25·.75 + .25·.25 = 1/4.
+  //  CRADE, the same counts, linear: observed 25·1 (A→B) + 25·1 + 25·2 + 25·3 = 175; expected
+  //   (0+1+2+3)·25·75/100 + (1+0+1+2)·25·25/100 = 137.5: 1 − 175/137.5 = −3/11.
+  //  RRTNM B36 A35 C13 D13 E3: rows of A answer B, of B (a tie, A seen first) A, the rest B (A36 B64):
+  //   p_e = .35·.36 + .36·.64 = .3564.
+  //  SMDIS A50 B50: every row answers the other letter: kappa −1.
+  //  JCSTS A17 B17 C17 D17 E16 F16: rows of A answer B, the rest A (A83 B17), linear: observed
+  //   17 + 17 + 34 + 51 + 64 + 80 = 263; expected (17+34+51+64+80)·.83 + (17+17+34+48+64)·.17 = 234.78.
+  it.each([
+    ['jmmlu_med', 'kappa', -0.25 / 0.75],
+    ['crade', 'kappa-linear', 1 - 175 / 137.5],
+    ['rrtnm', 'kappa', -0.3564 / (1 - 0.3564)],
+    ['smdis', 'kappa', -1],
+    ['jcsts', 'kappa-linear', 1 - 263 / 234.78],
+  ] as const)('%s: the baseline scores accuracy 0 and %s as computed by hand', async (name, metric, kappa) => {
+    const run = await services.evaluate({ task: idOf(name), model: 'baseline', shot: 'zero' });
+    const m = run.outcomes[0].metrics as Record<string, number>;
+    expect(run.outcomes[0].n).toBe(100);
+    expect(m.accuracy).toBe(0);
+    expect(m[metric]).toBeCloseTo(kappa, 12);
   });
 
   it('runs through the CLI, says the licence with the task, and puts the README leaderboard beside our runs', async () => {
@@ -182,7 +197,7 @@ describe.skipIf(!PACKS)('IgakuQA119 on its 400 questions', () => {
       return `answer: ${answer}\nconfidence: 0.9\nexplanation: …`;
     }, 0, true);
     const models = testModelsFile();
-    writeFileSync(models, readFileSync(models, 'utf8').replace('http://127.0.0.1:8000/v1', server.url).replace('concurrency: 1', 'concurrency: 8'));
+    writeFileSync(models, readFileSync(models, 'utf8').replace('http://127.0.0.1:8000/v1', server.url).replace('concurrency: 1', 'concurrency: 8').replace('timeoutMs: 300', 'timeoutMs: 60000'));
     const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-igakuqa-')), 'jcb.sqlite');
     services = createServices({
       env: { ...process.env, ...FIXTURE_ENV, JCB_PACKS_DIR: PACKS!, JCB_MODELS: models, JCB_STORE: store },
@@ -203,11 +218,18 @@ describe.skipIf(!PACKS)('IgakuQA119 on its 400 questions', () => {
     expect(run.outcomes[0].metrics).toEqual({ accuracy: 296 / 297, 'points-rate': 380 / 383, points: 380, 'points-possible': 383 });
   });
 
-  it('all 400 questions weigh 500 points; the baseline answers the most frequent answer of the others', async () => {
+  it('all 400 questions weigh 500 points', async () => {
     const all = await services.evaluate({ task: 'igakuqa119-all', model: 'local', shot: 'zero' });
     expect(all.outcomes[0].metrics).toEqual({ accuracy: 399 / 400, 'points-rate': 497 / 500, points: 497, 'points-possible': 500 });
-    const base = await services.evaluate({ task: 'igakuqa119-all', model: 'baseline', shot: 'zero' });
-    expect((base.outcomes[0].metrics as Record<string, number>)['points-possible']).toBe(500);
+  });
+
+  it('the baseline answers the most frequent answer of the other questions: "e" everywhere, scored by hand', async () => {
+    // "e" is the key of 81 of the 297 questions without images (18 of them weigh 3 points: 81 + 2·18 = 117
+    // points), and of 104 of all 400 (19 weigh 3: 142 points); no other answer comes near (next: "a" 53, "d" 69).
+    const base = await services.evaluate({ task: 'igakuqa119', model: 'baseline', shot: 'zero' });
+    expect(base.outcomes[0].metrics).toEqual({ accuracy: 81 / 297, 'points-rate': 117 / 383, points: 117, 'points-possible': 383 });
+    const all = await services.evaluate({ task: 'igakuqa119-all', model: 'baseline', shot: 'zero' });
+    expect(all.outcomes[0].metrics).toEqual({ accuracy: 104 / 400, 'points-rate': 142 / 500, points: 142, 'points-possible': 500 });
   });
 });
 
@@ -237,6 +259,39 @@ describe.skipIf(!PACKS)('jcb data pull <pack>: git at the pinned commit, checked
     expect(kept.code).toBe(1);
     expect(kept.err).toMatch(/jcb did not fetch it, so it will not replace it/);
     expect(readFileSync(path.join(handMade, 'JMED-LLM', 'datasets', 'crade.csv'), 'utf8')).toBe('tag,question,answer\n');
+  });
+
+  it('igakuqa119 alone: fetched from its mirror and checked file by file; an altered answer key refused; a hand-made folder kept', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-pull-'));
+    const env = { JCB_PACKS_DIR: home, JCB_PACK_URL: gitMirror(path.join(PACKS!, 'IgakuQA119')), JCB_DATA_DIR: undefined };
+    const first = await jcb(['data', 'pull', 'igakuqa119'], env);
+    expect(first.code, first.err).toBe(0);
+    expect(first.out).toMatch(/The igakuqa119 pack is in .*IgakuQA119: all 9 files match its manifest\./);
+    for (const file of ['results/correct_answers.csv', 'questions/119E_json.json'])
+      expect(readFileSync(path.join(home, 'IgakuQA119', file))).toEqual(readFileSync(path.join(PACKS!, 'IgakuQA119', file)));
+    // Only the pack asked for: JMED-LLM's folder is not made.
+    expect(readdirSync(home)).toEqual(['IgakuQA119']);
+    expect((await jcb(['data', 'pull', 'igakuqa119'], env)).out).toMatch(/already whole \(9 files match its manifest\); nothing fetched/);
+    const listed = await jcb(['tasks'], { ...env, JCB_TASKS: undefined });
+    expect(listed.out).toMatch(/^igakuqa119 +pack igakuqa119 +Apache-2\.0$/m);
+    expect(listed.out).not.toMatch(/Left out[\s\S]*igakuqa119/);
+
+    const altered = mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-altered-'));
+    cpSync(path.join(PACKS!, 'IgakuQA119'), altered, { recursive: true });
+    execFileSync('chmod', ['-R', 'u+w', altered]);
+    writeFileSync(path.join(altered, 'results', 'correct_answers.csv'), '問題番号,解答\n119A1,b\n');
+    const fresh = mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-'));
+    const refused = await jcb(['data', 'pull', 'igakuqa119'], { ...env, JCB_PACKS_DIR: fresh, JCB_PACK_URL: gitMirror(altered) });
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/^jcb: The igakuqa119 pack fetched from file:\S+ is not the one jcb scores: 1 of its 9 files are missing or altered \(results\/correct_answers\.csv altered\)/m);
+    expect(readdirSync(fresh).filter((f) => !f.startsWith('.'))).toEqual([]); // nothing half-fetched put in place
+
+    const handMade = mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-hand-'));
+    cpSync(altered, path.join(handMade, 'IgakuQA119'), { recursive: true });
+    const kept = await jcb(['data', 'pull', 'igakuqa119'], { ...env, JCB_PACKS_DIR: handMade });
+    expect(kept.code).toBe(1);
+    expect(kept.err).toMatch(/jcb did not fetch it, so it will not replace it/);
+    expect(readFileSync(path.join(handMade, 'IgakuQA119', 'results', 'correct_answers.csv'), 'utf8')).toBe('問題番号,解答\n119A1,b\n');
   });
 
   it('refuses an unknown pack in one line naming the packs', async () => {

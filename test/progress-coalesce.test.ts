@@ -1,10 +1,17 @@
 // Issue 24: Slack progress edits are coalesced (only on change, at most one per message every 3 s, the
 // final state at once) and a 429 with Retry-After delays only that message's edit. Fake clock; the
 // services and Slack are stand-ins that record what they are asked (the tracker only reads status).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { ErrorCode } from '@slack/web-api';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { trackProgress } from '../handlers/progress.js';
-import type { RunProgress, Services } from '../src/services/index.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { progressClient, trackProgress } from '../handlers/progress.js';
+import { createServices, type RunProgress, type Services } from '../src/services/index.js';
+import { FIXTURE_ENV, freshStore, inThreadTokenizer, localChatServer, TEST_MODELS, type TestStore } from './helpers.js';
+import { ownRedis, waitFor } from './own-redis.js';
 
 interface FakeRun {
   done: number;
@@ -81,7 +88,7 @@ describe('progress messages in Slack', () => {
     const stop = trackProgress(services, client as never, (err) => {
       throw err;
     });
-    return { runs, edits, posts, stop, setLimitB: (v: boolean) => (limitB = v) };
+    return { runs, edits, posts, stop, watched, setLimitB: (v: boolean) => (limitB = v) };
   }
 
   it('edits only when what it says changes, at most once every 3 s, and the final state at once', async () => {
@@ -135,5 +142,116 @@ describe('progress messages in Slack', () => {
     expect(b[1].at).toBeGreaterThanOrEqual(20_000);
     expect(b[b.length - 1].text).toMatch(/40\/100/);
     t.stop();
+  });
+
+  it('a run that ends while Slack refuses its edits has its final scores posted at once, its final edit when allowed', async () => {
+    const t = setup();
+    await vi.advanceTimersByTimeAsync(1000);
+    t.setLimitB(true);
+    t.runs.B.done = 50;
+    await vi.advanceTimersByTimeAsync(3000); // refused: no edit before 3 + 10 s
+    t.runs.B.done = 100;
+    t.runs.B.status = 'finished';
+    const endedAt = 4000;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(t.posts.filter((p) => p.run === 'B').map((p) => p.at)).toEqual([expect.any(Number)]);
+    expect(t.posts.find((p) => p.run === 'B')!.at - endedAt).toBeLessThanOrEqual(1000);
+    expect(t.edits.filter((e) => e.run === 'B' && /finished/.test(e.text))).toEqual([]);
+    t.setLimitB(false);
+    await vi.advanceTimersByTimeAsync(12_000);
+    const finals = t.edits.filter((e) => e.run === 'B' && /100\/100 \(finished\)/.test(e.text));
+    expect(finals).toHaveLength(1);
+    expect(finals[0].at).toBeGreaterThanOrEqual(13_000);
+    // Posted once, and forgotten once shown.
+    expect(t.posts.filter((p) => p.run === 'B')).toHaveLength(1);
+    expect(t.watched.has('B')).toBe(false);
+    t.stop();
+  });
+});
+
+// The same with everything real but Slack: a queued run computed by a worker on a Redis of the test's own,
+// its progress message followed by the bot's tracker through the Web API client it uses, against a stand-in
+// of Slack that answers every chat.update 429 with Retry-After 30 s.
+describe('evaluation throughput while Slack answers 429', () => {
+  const redis = ownRedis(3);
+  let store: TestStore;
+  let model: Awaited<ReturnType<typeof localChatServer>>;
+  let slack: Server;
+  const calls: { method: string; at: number; body: string }[] = [];
+  const open: { close(): Promise<void> }[] = [];
+  beforeAll(async () => {
+    await redis.start();
+    store = await freshStore('sqlite');
+    model = await localChatServer(() => '["W"]', 60);
+    slack = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        const method = (req.url ?? '').split('/').pop()!;
+        calls.push({ method, at: performance.now(), body });
+        if (method === 'chat.update') {
+          res.writeHead(429, { 'retry-after': '30', 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+        } else {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok: true, channel: 'C1', ts: '2.000100' }));
+        }
+      });
+    });
+    await new Promise<void>((r) => slack.listen(0, '127.0.0.1', r));
+  });
+  afterAll(async () => {
+    await Promise.all(open.map((s) => s.close()));
+    await Promise.all([redis.kill(), model.close(), new Promise((r) => slack.close(r))]);
+    await store.drop();
+  });
+
+  it('leaves the time a run takes unchanged, edits at most once per Retry-After, and posts the final scores at once', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-429-'));
+    writeFileSync(
+      path.join(dir, 'models.yml'),
+      `${TEST_MODELS}  slow:\n    provider: openai-compatible\n    model: m\n    baseUrl: ${model.url}\n    concurrency: 1\n    maxRetries: 0\n`,
+    );
+    const env = {
+      ...FIXTURE_ENV,
+      ...store.env,
+      JCB_MODELS: path.join(dir, 'models.yml'),
+      REDIS_URL: redis.url,
+      JCB_QUEUE_PREFIX: `jcb429-${process.pid}`,
+      JCB_QUEUE_CHUNK: '1',
+    };
+    const s = createServices({ env, tokenizer: inThreadTokenizer() });
+    open.push(s);
+    await s.startWorker(1);
+    const timed = async (watched: boolean) => {
+      const start = performance.now();
+      const { run } = await s.enqueueEvaluation({ task: 'mr', model: 'slow', shot: 'zero', noCache: true });
+      if (watched) await s.watch(run.id, 'slack:C1', '1.000100');
+      await waitFor(async () => (await s.runState(run.id)) === 'finished', 60_000);
+      return { ms: performance.now() - start, endedAt: performance.now() };
+    };
+    const quiet = await timed(false);
+    const address = slack.address() as AddressInfo;
+    const logged: unknown[] = [];
+    const stop = trackProgress(
+      s,
+      progressClient('xoxb-test', `http://127.0.0.1:${address.port}/api/`),
+      (e) => logged.push(e),
+      100,
+    );
+    try {
+      const limited = await timed(true);
+      // A client that waited out the 429 inside its call would have held everything for 30 s.
+      expect(limited.ms).toBeLessThan(quiet.ms * 1.5 + 1000);
+      await waitFor(async () => calls.some((c) => c.method === 'chat.postMessage'), 5_000);
+      const final = calls.find((c) => c.method === 'chat.postMessage')!;
+      expect(final.at - limited.endedAt).toBeLessThan(1500);
+      expect(decodeURIComponent(final.body)).toMatch(/thread_ts=1\.000100/);
+      // Asked once, refused, not asked again before the 30 s Slack named.
+      expect(calls.filter((c) => c.method === 'chat.update')).toHaveLength(1);
+      expect(logged).toEqual([]);
+    } finally {
+      stop();
+    }
   });
 });

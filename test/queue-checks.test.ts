@@ -1,7 +1,7 @@
 // Issue 24: what a worker, the bot, doctor and status assume of shared state is checked, and a run that
 // does not move says why. Redis servers of the test's own (ports from JCB_TEST_REDIS_PORT, default 6440).
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { progressMessage } from '../handlers/blocks/progress.js';
 import { UserError } from '../src/base/errors.js';
 import { renderStatus } from '../src/cli/render.js';
+import { mismatch, SCORING_VERSION } from '../src/queue/assumptions.js';
 import type { ChunkJob } from '../src/queue/eval-queue.js';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { QUEUE_NUMBERS, queueNumber, redisUrl } from '../src/queue/settings.js';
@@ -222,6 +223,55 @@ describe('jobs carry what they assume', () => {
     }
   });
 
+  it("a worker whose task file differs leaves a declared task's jobs to one whose file is the run's", async () => {
+    store = await freshStore('sqlite');
+    const own = path.resolve(__dirname, 'fixtures/task-files/own');
+    const folder = (prompt: (yml: string) => string) => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-qc-tasks-'));
+      writeFileSync(path.join(dir, 'triage.yml'), prompt(readFileSync(path.join(own, 'triage.yml'), 'utf8')));
+      writeFileSync(path.join(dir, 'triage.csv'), readFileSync(path.join(own, 'triage.csv')));
+      return dir;
+    };
+    const envA = testEnv(store, '', { JCB_TASKS: folder((y) => y), JCB_PACKS_TASKS: '/nonexistent' });
+    const envB = { ...envA, JCB_TASKS: folder((y) => y.replaceAll('一語で', '一語だけで')) };
+    const producer = services(envA);
+    const queued = await producer.enqueueEvaluation({ task: 'triage', model: 'baseline', shot: 'zero' });
+    // A worker of its own process (declared tasks are per process), with the edited prompts.
+    const other = spawn(process.execPath, ['--import', 'tsx', MAIN, 'worker', '--concurrency', '1'], {
+      env: { ...process.env, ...envB },
+    });
+    let said = '';
+    other.stderr.on('data', (d) => (said += String(d)));
+    try {
+      await waitFor(
+        async () =>
+          /not taken here/.test(said) && /declined [2-9]/.test((await producer.status(queued.run.id))[0].cause ?? ''),
+      );
+      expect(said).toMatch(
+        new RegExp(
+          `run ${queued.run.id}: not taken here \\(this worker's task file of triage differs \\([0-9a-f]{12}, the run's [0-9a-f]{12}\\)\\)`,
+        ),
+      );
+      expect((await producer.status(queued.run.id))[0]).toMatchObject({ done: 0, failed: 0, etaMs: undefined });
+    } finally {
+      other.kill('SIGKILL');
+    }
+    await services(envA).startWorker(1);
+    await waitFor(async () => (await producer.status(queued.run.id))[0].run.status === 'finished', 60_000);
+    expect((await producer.show(queued.run.id)).documents.done).toBe(queued.documents);
+  });
+
+  it("a job of another scoring version is declined, naming both versions; one of the worker's is taken", () => {
+    const run = { engine: JSON.stringify({ provider: 'baseline', node: 'v0' }), model: 'baseline' } as never;
+    const worker = { storeId: 's', provider: () => ({ config: { provider: 'baseline' } }) as never };
+    const assumes = { storeId: 's', engine: { provider: 'baseline' }, scoring: SCORING_VERSION };
+    expect(mismatch(assumes, run, worker)).toBeUndefined();
+    expect(mismatch({ ...assumes, scoring: '0' }, run, worker)).toBe(
+      `this worker scores with version ${SCORING_VERSION}, the run with 0`,
+    );
+    expect(mismatch({ ...assumes, storeId: 't' }, run, worker)).toBe('this worker opens another store');
+  });
+
   it('--run of an id not stored is refused with the nearest ids, and nothing is created', async () => {
     store = await freshStore('sqlite');
     const s = services(testEnv(store, ''));
@@ -255,6 +305,39 @@ describe('jobs carry what they assume', () => {
       expect(progressMessage(p).text).not.toMatch(/left/);
       expect((await producer.status()).map((r) => r.run.id)).not.toContain(queued.run.id);
       expect((await producer.status(undefined, { all: true })).map((r) => r.run.id)).toContain(queued.run.id);
+    } finally {
+      await model.close();
+    }
+  });
+  it('only a run that moves has an ETA: failed, interrupted and stalled ones none, nor are they listed as under way', async () => {
+    store = await freshStore('sqlite');
+    const model = await localChatServer(() => '["W"]', 300);
+    try {
+      const env = testEnv(store, live('slow', model.url), { JCB_QUEUE_CHUNK: '1' });
+      const producer = services(env);
+      const queued = await producer.enqueueEvaluation({ task: 'mr', model: 'slow', shot: 'zero', noCache: true });
+      await services(env).startWorker(1);
+      await waitFor(async () => (await producer.status(queued.run.id))[0].done >= 1);
+      expect((await producer.status(queued.run.id))[0].etaMs).toBeGreaterThan(0);
+      // Nothing stored for longer than JCB_STALLED_MS (1 ms here): stalled, whatever the arithmetic says.
+      const [stalled] = await services({ ...env, JCB_STALLED_MS: '1' }).status(queued.run.id);
+      expect(stalled).toMatchObject({ stalledSince: expect.any(String), etaMs: undefined });
+      expect(renderStatus([stalled])).toMatch(/stalled since/);
+      expect(renderStatus([stalled])).not.toMatch(/left/);
+      const opened = await Store.open(env);
+      try {
+        for (const status of ['failed', 'interrupted']) {
+          await opened.setRunStatus(queued.run.id, status);
+          const [p] = await producer.status(queued.run.id);
+          expect(p).toMatchObject({ run: { status }, etaMs: undefined });
+          expect(renderStatus([p])).not.toMatch(/left/);
+          expect(progressMessage(p).text).not.toMatch(/left/);
+          expect((await producer.status()).map((r) => r.run.id)).not.toContain(queued.run.id);
+          expect((await producer.status(undefined, { all: true })).map((r) => r.run.id)).toContain(queued.run.id);
+        }
+      } finally {
+        await opened.close();
+      }
     } finally {
       await model.close();
     }

@@ -64,6 +64,16 @@ describe('schedule fires', () => {
       // The clock is set back across midnight: Bull computes the same due time again; refused.
       vi.useFakeTimers({ toFake: ['Date'], now: due - 3_600_000 });
       expect(await claimFire(a, s, fire)).toBe(false);
+      // Summer time ends in New York: 01:30 comes twice (EDT, then EST an hour later); one slot, one digest.
+      const ny = nightly('30 1 * * *', 'America/New_York');
+      const edt = { prevMillis: Date.parse('2026-11-01T05:30:00Z'), repeat: { cron: ny.cron, tz: ny.tz } };
+      expect(await claimFire(a, ny, edt)).toBe(true);
+      expect(await claimFire(b, ny, { ...edt, prevMillis: Date.parse('2026-11-01T06:30:00Z') })).toBe(false);
+      // The clock set back across midnight, to 23:00 of the day before in Tokyo: the slot Bull computes again is
+      // refused; the next night's is not.
+      vi.setSystemTime(due - 3 * 3_600_000);
+      expect(await claimFire(b, s, fire)).toBe(false);
+      expect(await claimFire(b, s, { ...fire, prevMillis: due + 2 * 86_400_000 })).toBe(true);
       // Without a due time (a job added by hand) the slot is now's.
       expect(await claimFire(a, s, {})).toBe(true);
       expect(await claimFire(b, s, {})).toBe(false);
@@ -108,6 +118,8 @@ describe('schedule fires', () => {
         added: 1,
         removed: 1,
       });
+      // A restart (a bot of the same file starts again): still one timer.
+      await bot().startScheduler(async (_s, runIds) => void fired.push(runIds));
       const st = await Store.open(env);
       const q = openScheduleQueue(env, await st.id());
       await st.close();

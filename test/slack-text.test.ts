@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { post } from '../handlers/context.js';
+import { post, postEphemeral } from '../handlers/context.js';
+import { MAX_FREE_TEXT } from '../src/command/conversation.js';
 import { fromSlack, unescapeEntities } from '../handlers/slack-text.js';
 import { blockTextLength, code, codeText, escape, LIMITS, section, splitBlocks } from '../handlers/blocks/text.js';
 import { runReplies } from '../handlers/blocks/run.js';
@@ -20,9 +21,13 @@ import { Release } from '../src/release/release.js';
 import { TASKS } from '../tasks/index.js';
 import { inThreadTokenizer, releaseDir } from './helpers.js';
 
+let mentions = 0;
 /** Slack's encoding of a typed word: special mentions, links and channels become entities, the rest escaped. */
 function slackWord(word: string): string {
   if (/^@(channel|here|everyone)$/.test(word)) return `<!${word.slice(1)}>`;
+  // A person mentioned (typed `@Sato`, picked from the list): their id, sometimes with their name.
+  if (word === '@user') return ++mentions % 2 ? '<@U024BE7LH>' : '<@W0123ABCD|sato>';
+  if (word === '@jcb') return '<@UBOT>';
   if (/^https?:\/\/\S+$/.test(word)) return `<${escape(word)}>`;
   if (/^[a-z]+\.(org|com|jp)$/.test(word)) return `<http://${word}|${word}>`;
   if (/^#[a-z-]+$/.test(word)) return `<#C024BE7LR|${word.slice(1)}>`;
@@ -53,6 +58,7 @@ const fragment = fc.oneof(
     '````',
     '@channel',
     '@here',
+    '@user',
     'https://evil.example/x?a=1&b=<2>',
     'example.org',
     '#general',
@@ -95,6 +101,18 @@ describe('Slack → jcb: the text as typed', () => {
         expect(fromSlack(slackEncode(typed))).toBe(typed);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it("removes the bot's own mention, wherever it is, and nothing else (property)", () => {
+    fc.assert(
+      fc.property(typedText, typedText, (before, after) => {
+        const typed = `${before} @jcb ${after}`;
+        expect(fromSlack(slackEncode(typed), { botUserId: 'UBOT' })).toBe(`${before}  ${after}`);
+        // Not knowing who it is, the bot reads its own mention as anyone's.
+        expect(fromSlack(slackEncode(typed))).toBe(`${before} @user ${after}`);
+      }),
+      { numRuns: 1000 },
     );
   });
 
@@ -211,6 +229,39 @@ describe('messages longer than Slack takes', () => {
       replays = services.models().filter((m) => m.provider === 'replay');
     });
     afterAll(() => services.close());
+
+    it('the longest documents pasted as one text with a name: the offer to send it masked goes in parts Slack takes', async () => {
+      // What a person may paste: the release's longest documents, joined up to the free-text limit.
+      const longest = TASKS.flatMap((t) => [...t.loadDocuments(release)].map((d) => d.text)).sort(
+        (a, b) => b.length - a.length,
+      );
+      let text = '山田太郎さん';
+      for (const doc of longest) {
+        if (Array.from(text).length + Array.from(doc).length + 2 > MAX_FREE_TEXT) continue;
+        text += `\n\n${doc}`;
+      }
+      expect(Array.from(text).length).toBeGreaterThan(MAX_FREE_TEXT - 300);
+      const err = new FindingsError(
+        [{ kind: 'name', start: 0, end: 4, text: '山田太郎' } as never],
+        `[氏名]${text.slice(4)}`,
+        'openai-test',
+      );
+      const offer = findingsMessage(text, err, 'p1');
+      expect(blockTextLength(offer.blocks)).toBeGreaterThan(LIMITS.messageBlocksText);
+      const sent: { blocks: KnownBlock[]; thread_ts?: string; user: string }[] = [];
+      const client = {
+        chat: { postEphemeral: async (m: (typeof sent)[number]) => (sent.push(m), { ok: true }) },
+      } as unknown as WebClient;
+      await postEphemeral(client, { channel: 'C1', user: 'U1', threadTs: '5.1' }, offer);
+      expect(sent.length).toBeGreaterThan(1);
+      for (const m of sent) {
+        expect(blockTextLength(m.blocks)).toBeLessThanOrEqual(LIMITS.messageBlocksText);
+        expect(m).toMatchObject({ user: 'U1', thread_ts: '5.1' });
+      }
+      expect(sent.flatMap((m) => m.blocks)).toEqual(offer.blocks);
+      // The choice comes after the whole masked text.
+      expect(sent.at(-1)!.blocks.some((b) => b.type === 'actions')).toBe(true);
+    });
 
     it.each(TASKS.map((t) => [t.id, t] as const))(
       '%s: every message of its thread within the limits',

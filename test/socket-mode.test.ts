@@ -139,6 +139,60 @@ describe('the bot in Socket Mode', () => {
     expect(acked(id)[0].payload).toMatchObject({ text: expect.stringMatching(/Unknown command "frobnicate"/) });
   });
 
+  it('answers a re-sent view submission with the errors its lost ack carried, and works a re-sent button once', async () => {
+    // A modal whose submission is answered in its ack (its errors, shown under the first input).
+    slack.loseAnswers = true;
+    const view = slack.send('interactive', {
+      type: 'view_submission',
+      user: { id: 'U1' },
+      team: { id: 'T1' },
+      api_app_id: 'A1',
+      trigger_id: 'trigger-view-lost',
+      view: {
+        id: 'V1',
+        callback_id: 'run_task_modal',
+        private_metadata: 'not a form of ours',
+        state: { values: { task: { value: {} }, model: { value: {} } } },
+      },
+    });
+    await until(() => slack.lost.some((l) => l.envelope_id === view));
+    slack.loseAnswers = false;
+    // A button press worked, its (empty) ack lost with the connection.
+    slack.loseAcks = true;
+    const button = slack.send('interactive', {
+      type: 'block_actions',
+      user: { id: 'U1' },
+      team: { id: 'T1' },
+      api_app_id: 'A1',
+      trigger_id: 'trigger-button-lost',
+      channel: { id: 'C1' },
+      container: { type: 'message', message_ts: '1.000100', channel_id: 'C1' },
+      response_url: slack.responseUrl,
+      actions: [
+        {
+          type: 'button',
+          action_id: 'run_other_shot',
+          block_id: 'run:{"t":"mr","m":"gpt-4o","d":"A_p1","s":"zero"}',
+          action_ts: '1.2',
+        },
+      ],
+    });
+    await until(() => posts().length === 4);
+    slack.drop();
+    slack.loseAcks = false;
+    await slack.connected(2);
+    await until(() => acked(view).length === 1 && acked(button).length === 1);
+    const lost = slack.lost.find((l) => l.envelope_id === view)!.payload;
+    expect(lost).toMatchObject({
+      response_action: 'errors',
+      errors: { task: expect.stringMatching(/lost what it was/) },
+    });
+    expect(acked(view)[0].payload).toEqual(lost);
+    expect(acked(button)[0].payload ?? {}).toEqual({}); // as its first ack: no answer
+    await new Promise((r) => setTimeout(r, 300));
+    expect(posts()).toHaveLength(4);
+  });
+
   it.each(['refresh_requested', 'warning', 'too_many_websockets'])(
     'survives a disconnect (%s) and answers a command after it',
     async (reason) => {

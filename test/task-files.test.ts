@@ -151,15 +151,16 @@ describe('a task file of our own data, written from the README', () => {
   });
 });
 
-// Each kind of bad task file: a change to the good triage file, the key named, and a word of what would be right.
-const BAD: [string, (spec: Record<string, any>) => void, string, RegExp][] = [
+// Each kind of bad task file: a change to the good triage file (and files written beside it), the key named,
+// and a word of what would be right.
+const BAD: [string, (spec: Record<string, any>) => void, string, RegExp, Record<string, string>?][] = [
   ['a required key missing', (s) => delete s.title, 'title', /expected string/],
   ['an unknown key', (s) => (s.colour = 'red'), '(top level)', /colour/],
   ['an id of the wrong form', (s) => (s.id = 'My Task'), 'id', /lowercase letters, digits and dashes/],
   ['an id of a built-in task', (s) => (s.id = 'mr'), 'id', /already a task's id; choose another/],
   ['a data file of another format', (s) => (s.data.file = 'triage.xlsx'), 'data.file', /\.csv, \.jsonl or \.json/],
   ['a missing data file', (s) => (s.data.file = 'missing.csv'), 'data.file', /no file missing\.csv beside the task file/],
-  ['a data file in a folder not pulled', (s) => (s.data.from = 'NoSuchPack'), 'data.file', /not|no file/],
+  ['a data file in a folder not pulled', (s) => (s.data.from = 'NoSuchPack'), 'data.from', /the NoSuchPack folder is not pulled yet; run `jcb data pull nosuchpack`/],
   ['an unknown id column', (s) => (s.data.id = 'case'), 'data.id', /no column "case".*columns: id, note, urgency/],
   ['an unknown input column', (s) => (s.data.input = 'text'), 'data.input', /no column "text"/],
   ['an unknown gold column', (s) => (s.data.gold = 'label'), 'data.gold', /no column "label"/],
@@ -178,13 +179,25 @@ const BAD: [string, (spec: Record<string, any>) => void, string, RegExp][] = [
   ['no metric', (s) => (s.metrics = []), 'metrics', /at least|too small|>=1/i],
   ['a reference on a metric the task has not', (s) => (s.references[0].metric = 'f1'), 'references.0.metric', /not one of this task's metrics/],
   ['released generations in a missing folder', (s) => (s.generations = { dir: 'gen' }), 'generations.dir', /no folder gen/],
+  ['a metric list that is not a list', (s) => (s.metrics = 'accuracy'), 'metrics', /expected array/],
+  ['a data file with no rows', () => {}, 'data.file', /no rows; it needs one row per document/, { 'triage.csv': 'id,note,urgency\n' }],
+  ['an id that repeats', () => {}, 'data.id', /the id "t1" repeats; ids must be unique/, { 'triage.csv': 'id,note,urgency\nt1,a,urgent\nt1,b,soon\n' }],
+  ['a data file that does not parse', (s) => (s.data.file = 'bad.json'), 'data.file', /bad\.json is not readable \(.+\); expected CSV with a header line, JSONL/, { 'bad.json': '[{"id": ' }],
+  ['an answer key without the id column', (s) => (s.data.answers = { file: 'key.csv', id: 'qid', gold: 'answer' }), 'data.answers.id', /no column "qid" in the answer key; its columns: id, answer/, { 'key.csv': 'id,answer\nt1,urgent\n' }],
+  ['an answer key without a row of the data', (s) => (s.data.answers = { file: 'key.csv', id: 'id', gold: 'answer' }), 'data.answers', /no answer for "t2"; it needs a line for every row's id/, { 'key.csv': 'id,answer\nt1,urgent\n' }],
+  ['rows left out on a missing column', (s) => (s.data.exclude = { column: 'flag', equals: true, why: 'test' }), 'data.exclude.column', /no column "flag" in the data; its columns: id, note, urgency/],
+  ['option answers without their options', (s) => (s.answer = { kind: 'option', reader: 'option-number', labels: 'numbers' }), 'answer.options', /need the column holding the options/],
+  ['options named otherwise than the reader reads them', (s) => (s.answer = { kind: 'option', reader: 'first-letter', labels: 'numbers', options: ['note', 'urgency'] }), 'answer.labels', /reads options named by letters; set labels: letters/],
+  ['exam answers without the exam’s rule', (s) => (s.answer = { kind: 'exam', reader: 'exam-answer' }), 'answer.exam', /rules: igakuqa119/],
+  ['span answers without their tags', (s) => (s.answer = { kind: 'spans', reader: 'tagged-spans' }), 'answer.tags', /need their tag names, e\.g\. \[d\]/],
 ];
 
 describe('bad task files', () => {
   const good = parse(readFileSync(path.join(OWN, 'triage.yml'), 'utf8')) as Record<string, any>;
 
-  it.each(BAD)('%s: one line naming the file and the key', (_, change, key, message) => {
+  it.each(BAD)('%s: one line naming the file and the key', (_, change, key, message, files = {}) => {
     const dir = ownCopy();
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
     const spec = structuredClone(good);
     change(spec);
     const file = path.join(dir, 'triage.yml');

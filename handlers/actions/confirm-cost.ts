@@ -101,6 +101,7 @@ export function costButton(ctx: BotContext) {
         if (action.action_id === COST_ACTIONS.cancel)
           return void (await respond({ replace_original: true, text: 'Cancelled: nothing was queued.' }));
         const cmd = carriedEval(action.value);
+        authorize('eval-live', { user: body.user.id, channel, data: ctx.services.dataContext(cmd.task, cmd.model) }, ctx.config);
         const queued = await evaluateInBackground(ctx, client, channel, body.user.id, cmd);
         await respond({
           replace_original: true,

@@ -3,6 +3,7 @@ import { signedPct } from '../../src/base/format.js';
 import { COVERAGE_LEGEND, showScore } from '../../src/leaderboard/coverage.js';
 import type { Digest } from '../../src/services/index.js';
 import type { Message } from './run.js';
+import { aboutBlocks } from './tables.js';
 import { context, message, pct, section } from './text.js';
 
 export function digestMessage(d: Digest): Message {
@@ -39,6 +40,7 @@ export function digestMessage(d: Digest): Message {
           ),
         ]
       : []),
+    ...aboutBlocks(d.rows),
     context(`${COVERAGE_LEGEND}. \`/jcb digest\` posts one now; \`/jcb status <run>\` for a run.`),
   ]);
 }

@@ -2,7 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Leaderboard } from '../../src/services/index.js';
 import { commandSections } from './help.js';
-import { boardTable } from './tables.js';
+import { aboutBlocks, boardTable } from './tables.js';
 import { code, context, header, LIMITS, pct, section } from './text.js';
 
 export interface HomeData {
@@ -19,7 +19,7 @@ export function homeView(d: HomeData): { type: 'home'; blocks: KnownBlock[] } {
     section("*The paper's models* (one-shot, ×100, recomputed from their released generations)"),
     d.paper ? code(boardTable(d.paper)) : context('The release is not available to this bot (JCB_DATA_DIR).'),
     section('*Our runs* (latest finished run per model and setting)'),
-    d.runs?.rows.length ? code(boardTable(d.runs)) : context('No finished runs yet.'),
+    ...(d.runs?.rows.length ? [code(boardTable(d.runs)), ...aboutBlocks(d.runs.columns)] : [context('No finished runs yet.')]),
     { type: 'divider' },
     section('*Your recent runs*'),
     d.recent.length

@@ -3,8 +3,16 @@ import { signedPct } from '../../src/base/format.js';
 import { COVERAGE_LEGEND, isFull, showScore } from '../../src/leaderboard/coverage.js';
 import type { Leaderboard, ModelComparison } from '../../src/services/index.js';
 import type { Message } from './run.js';
+import type { KnownBlock } from '@slack/types';
+import { aboutLines } from '../../src/tasks/task-file/about.js';
 import { code, context, message, pct, section } from './text.js';
 import { CRITERIA, type RatingsReport } from '../../src/ratings/ratings.js';
+
+/** The declared tasks' source and licence lines (CC BY-NC-SA ones say non-commercial), as a context block, or none. */
+export function aboutBlocks(items: readonly { id?: string; task?: string; about?: string }[]): KnownBlock[] {
+  const lines = aboutLines(items);
+  return lines.length ? [context(lines.join('\n'))] : [];
+}
 
 export function boardTable(board: Leaderboard): string {
   const header = ['model', ...board.columns.map((c) => c.label)];
@@ -35,7 +43,7 @@ export function leaderboardMessage(board: Leaderboard): Message {
   return message(
     `J-ClinicalBench leaderboard (${board.source}, ${board.shot}-shot)`,
     board.rows.length
-      ? [section(title), code(boardTable(board)), context(legend(board))]
+      ? [section(title), code(boardTable(board)), context(legend(board)), ...aboutBlocks(board.columns)]
       : [section(`${title}\n_No finished runs yet._`)],
   );
 }
@@ -75,8 +83,9 @@ export function compareMessage(a: string, b: string, rows: ModelComparison[]): M
         ]
       : [r.task, '0', '–', '–', '–', '–', 'no shared documents'],
   );
-  return listMessage(`${a} against ${b} (paired bootstrap, 95 %)`, [
+  const table = listMessage(`${a} against ${b} (paired bootstrap, 95 %)`, [
     ['task', 'docs', a, b, 'diff', 'interval', 'better'],
     ...body,
   ]);
+  return { ...table, blocks: [...table.blocks, ...aboutBlocks(rows)] };
 }

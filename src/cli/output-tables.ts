@@ -5,6 +5,7 @@ import type { Leaderboard } from '../leaderboard/board.js';
 import type { EvalResult } from '../evaluation/engine.js';
 import type { ModelComparison } from '../services/compare.js';
 import type { ScoreRow } from '../services/score.js';
+import { aboutLines } from '../tasks/task-file/about.js';
 import type { Shot } from '../tasks/types.js';
 import { score100, type Tabular } from './output.js';
 
@@ -19,11 +20,17 @@ function release(): string {
 
 const shotWords = (shot: Shot) => `${shot}-shot`;
 
+/** A declared task's source and licence with the numbers: a leading CSV column, the Markdown caption. */
+function sources(items: readonly { id?: string; task?: string; about?: string }[]): Record<string, string> {
+  const lines = aboutLines(items);
+  return lines.length ? { 'source and licence': lines.join('; ') } : {};
+}
+
 /** `jcb leaderboard -o`: Table 4's grid, one row a model. */
 export function boardTable(board: Leaderboard): Tabular {
   return {
     json: board,
-    context: { shot: shotWords(board.shot), source: board.source, scale: '×100', release: release() },
+    context: { shot: shotWords(board.shot), source: board.source, scale: '×100', release: release(), ...sources(board.columns) },
     header: ['model', ...board.columns.map((c) => c.label)],
     rows: board.rows.map((r) => [r.label, ...r.cells.map(score100)]),
   };
@@ -50,7 +57,7 @@ export function scoreTable(rows: ScoreRow[], json: unknown, target: string | und
 export function comparisonTable(a: string, b: string, shot: Shot, rows: ModelComparison[]): Tabular {
   return {
     json: rows,
-    context: { shot: shotWords(shot), scale: '×100', release: release() },
+    context: { shot: shotWords(shot), scale: '×100', release: release(), ...sources(rows) },
     header: ['task', 'documents', a, b, 'difference', 'low', 'high', 'significant'],
     rows: rows.map((r) => [
       r.task,

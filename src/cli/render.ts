@@ -16,6 +16,7 @@ import type {
   ScoreRow,
 } from '../services/index.js';
 import type { Metrics, Shot } from '../tasks/types.js';
+import { aboutLines } from '../tasks/task-file/about.js';
 import { COVERAGE_LEGEND, coverageOf, isFull, showScore, type Coverage } from '../leaderboard/coverage.js';
 import { failureCause } from '../evaluation/failure-cause.js';
 import { table } from '../base/table.js';
@@ -102,7 +103,8 @@ export function renderComparison(a: string, b: string, rows: ModelComparison[]):
       verdict,
     ];
   });
-  return `${a} against ${b}, paired bootstrap on the documents both have (×100, 95 %, 1,000 resamples)\n\n${table(['task', 'docs', a, b, 'difference', 'interval', 'verdict'], body)}`;
+  const notes = aboutLines(rows).map((l) => `\n${l}`).join('');
+  return `${a} against ${b}, paired bootstrap on the documents both have (×100, 95 %, 1,000 resamples)\n\n${table(['task', 'docs', a, b, 'difference', 'interval', 'verdict'], body)}${notes ? `\n${notes}` : ''}`;
 }
 
 export function renderCheck(checks: TaskCheck[]): string {
@@ -230,8 +232,9 @@ export function renderRunsLeaderboard(runs: Leaderboard, paper: Leaderboard | un
   const published = runs.rows.filter((r) => r.provider === 'published').map((r) => `${r.label}: ${r.published}`);
   const header = `J-ClinicalBench, ${runs.shot}-shot, ×100: stored runs (latest finished run per model and setting), ranked by the mean of their full cells (unmarked), beside the paper's models`;
   const marked = runs.rows.some((r) => r.cells.some((_, i) => coverage(r, i) && !isFull(coverage(r, i)!)));
+  const about = aboutLines(runs.columns);
   return runs.rows.length
-    ? `${header}\n\n${table(['model', 'source', ...runs.columns.map((c) => c.label)], rows)}${marked ? `\n\n${COVERAGE_LEGEND}; marked cells are not ranked.` : ''}${published.length ? `\n\npublished: results carried by task files, not reproduced by jcb (${published.join('; ')})` : ''}`
+    ? `${header}\n\n${table(['model', 'source', ...runs.columns.map((c) => c.label)], rows)}${marked ? `\n\n${COVERAGE_LEGEND}; marked cells are not ranked.` : ''}${published.length ? `\n\npublished: results carried by task files, not reproduced by jcb (${published.join('; ')})` : ''}${about.length ? `\n\n${about.join('\n')}` : ''}`
     : `No finished ${runs.shot}-shot runs stored yet: start one with jcb eval <task|all> <model>.${paper ? `\n\n${renderLeaderboard(paper)}` : ''}`;
 }
 
@@ -290,6 +293,7 @@ export function renderDigests(digests: Digest[]): string {
         `Digest ${d.schedule} (${d.shot}-shot, to ${d.channel}), change since ${d.since ?? 'the first digest'}`,
         table(['model', 'task', 'score', '95 % interval', 'change', '', 'run'], rows),
         ...failed,
+        ...aboutLines(d.rows),
         COVERAGE_LEGEND,
       ].join('\n');
     })

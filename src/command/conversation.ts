@@ -73,11 +73,13 @@ const KEYWORD = new RegExp(`^(${NAME})\\s*[:：]\\s*`);
 const WORD = new RegExp(`^(${NAME})\\s+`);
 
 /**
- * Reads a mention or DM: `<task|keyword> <text>` with `--model <alias>` anywhere.
+ * Reads a mention or DM: `<task|keyword> <text>` with `--model <alias>` anywhere. `message` is the text as
+ * typed (the face has undone its own encoding: in Slack, other people's mentions already read `@user` and
+ * the bot's own is gone); nothing in it is removed here, so a typed `<@U…>` reaches the model as typed.
  * @throws UserError when no task or no text is given, or the text is over MAX_FREE_TEXT code points.
  */
 export function parseConversation(message: string): Conversation {
-  const { model, rest: withoutModel } = takeModel(message.replace(/<@[A-Z0-9]+>/g, ''));
+  const { model, rest: withoutModel } = takeModel(message);
   const rest = withoutModel.trim();
   const head = KEYWORD.exec(rest) ?? WORD.exec(rest);
   if (!head) throw new UserError('I need a task and a text.', CONVERSATION_HELP);

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../base/errors.js';
 import { ProviderError, type Generation, type ModelProvider } from '../models/provider.js';
+import { requireMayReceive } from '../policy/data-policy.js';
 import type { Release } from '../release/release.js';
 import type { Run, RunDocument, Store } from '../store/store.js';
 import { buildPrompt } from '../tasks/prompt.js';
@@ -148,6 +149,8 @@ export async function processItems(
   progress?: { total: number },
 ): Promise<Processed> {
   const { store, provider, release } = deps;
+  // Before the cache too: a private task's run on an external model stores nothing, asked or cached.
+  requireMayReceive([...new Set(items.map((it) => it.task))], provider.config);
   const stored = await store.documents(run.id);
   const finished = new Set(stored.filter(isSettled).map((r) => `${r.task}\u0000${r.doc_id}`));
   const queue = items.filter((it) => !finished.has(`${it.task.id}\u0000${it.doc.id}`));

@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Run, RunDocument, RunScore } from '../store/store.js';
+import { aboutTask } from '../tasks/task-file/about.js';
 import type { Document, Task } from '../tasks/types.js';
 
 export interface ExportInput {
@@ -29,6 +30,14 @@ export function exportRun(dir: string, { run, tasks }: ExportInput): string[] {
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, JSON.stringify(generated, null, 2));
     written.push(target);
+    // A declared task's source and licence travel with its files: a caption beside them (the release's
+    // JSON layout has no room for one; `jcb score` reads only the .json files).
+    const about = aboutTask(task);
+    if (about) {
+      const caption = path.join(dir, 'generated', task.folder, 'SOURCE.txt');
+      writeFileSync(caption, `${task.id}: ${task.title}\n${about}\n`);
+      written.push(caption);
+    }
     if (score) {
       const results = path.join(dir, 'results', task.folder, run.model, file);
       mkdirSync(path.dirname(results), { recursive: true });

@@ -34,6 +34,7 @@ export interface TokenCost {
 export interface Leaderboard {
   shot: Shot;
   source: 'paper' | 'runs';
-  columns: { id: string; label: string }[];
+  /** `about`: a declared task's source and licence (aboutTask), absent for the paper's settings. */
+  columns: { id: string; label: string; about?: string }[];
   rows: LeaderboardRow[];
 }

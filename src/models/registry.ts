@@ -223,14 +223,5 @@ export function liveModel(model: ModelConfig): LiveModelConfig {
   return model;
 }
 
-export type DataPolicy = 'external' | 'on-premises';
-
-/**
- * Where text sent to `model` goes. The OpenAI API is external whatever the file says; replays and the
- * baseline send nothing anywhere.
- */
-export function dataPolicyOf(model: ModelConfig): DataPolicy {
-  if (model.provider === 'openai') return 'external';
-  if (model.provider === 'openai-compatible') return model.dataPolicy;
-  return 'on-premises';
-}
+// The policy decides where a model's text goes (src/policy/data-policy.ts); kept importable from here.
+export { dataPolicyOf, type DataPolicy } from '../policy/data-policy.js';

@@ -1,7 +1,9 @@
 // Who may do what in Slack: one row per act the bot can do. Every listener asks `authorize` (or `may`, to
 // decide what to offer), so nothing offered is then refused; the README's table is `actsTable()`.
 import { UserError } from '../base/errors.js';
+import { mayShowText, requireMayReceive, type PolicyModel } from './data-policy.js';
 import { requireOwnerOrAdmin } from './ownership.js';
+import type { Task } from '../tasks/types.js';
 
 /**
  * Who may do an act (an admin, JCB_ADMINS, may do every act):
@@ -14,26 +16,35 @@ import { requireOwnerOrAdmin } from './ownership.js';
  */
 export type Who = 'anyone' | 'allowed' | 'owner' | 'member' | 'admin';
 
+/**
+ * What an act does with a task's text (documents, gold, outputs, thinking), for the data policy
+ * (src/policy/data-policy.ts): `sends` it to a model (a private task: only to an on-premises one; the Slack face
+ * then shows ids, scores and marks only), `answers` free text with it in Slack (refused for a private task:
+ * the answer is all it shows), `shows` it in Slack (a private task's: ids, scores and marks only), or `none`.
+ */
+export type TextUse = 'sends' | 'answers' | 'shows' | 'none';
+
 export const ACTS = {
-  'run-replay': { who: 'anyone', what: 'run one document on a replayed model or the baseline' },
-  'run-live': { who: 'allowed', what: 'run one document on a live model' },
-  'free-text': { who: 'allowed', what: "send one's own text to a model (per its data policy), or send it masked" },
-  'eval-replay': { who: 'anyone', what: 'evaluate a replayed model or the baseline on every document' },
-  'eval-live': { who: 'allowed', what: 'evaluate a live model on every document (after its cost is confirmed)' },
-  cancel: { who: 'owner', what: 'cancel a background run' },
-  requeue: { who: 'owner', what: 're-queue a run (`eval --run`)' },
-  judge: { who: 'owner', what: "judge a run's outputs with the LLM judge" },
-  rate: { who: 'anyone', what: 'rate an output (1–5), alone or in a blind batch' },
-  comment: { who: 'anyone', what: 'comment on an output' },
+  'run-replay': { text: 'shows', who: 'anyone', what: 'run one document on a replayed model or the baseline' },
+  'run-live': { text: 'sends', who: 'allowed', what: 'run one document on a live model' },
+  'free-text': { text: 'answers', who: 'allowed', what: "send one's own text to a model (per its data policy), or send it masked" },
+  'eval-replay': { text: 'shows', who: 'anyone', what: 'evaluate a replayed model or the baseline on every document' },
+  'eval-live': { text: 'sends', who: 'allowed', what: 'evaluate a live model on every document (after its cost is confirmed)' },
+  cancel: { text: 'none', who: 'owner', what: 'cancel a background run' },
+  requeue: { text: 'sends', who: 'owner', what: 're-queue a run (`eval --run`)' },
+  judge: { text: 'sends', who: 'owner', what: "judge a run's outputs with the LLM judge" },
+  rate: { text: 'shows', who: 'anyone', what: 'rate an output (1–5), alone or in a blind batch' },
+  comment: { text: 'shows', who: 'anyone', what: 'comment on an output' },
   read: {
+    text: 'shows',
     who: 'anyone',
     what: 'read help, tasks, models, status, leaderboards, comparisons and ratings where they asked',
   },
-  'post-leaderboard': { who: 'member', what: 'post a leaderboard into another channel (`--post`)' },
-  digest: { who: 'admin', what: "post schedules' digests on demand (`/jcb digest`; scheduled ones are posted anyway)" },
-  audit: { who: 'admin', what: 'read the free-text audit (`/jcb audit`)' },
-  home: { who: 'anyone', what: 'open App Home (leaderboards, their own recent runs)' },
-} as const satisfies Record<string, { who: Who; what: string }>;
+  'post-leaderboard': { text: 'shows', who: 'member', what: 'post a leaderboard into another channel (`--post`)' },
+  digest: { text: 'shows', who: 'admin', what: "post schedules' digests on demand (`/jcb digest`; scheduled ones are posted anyway)" },
+  audit: { text: 'none', who: 'admin', what: 'read the free-text audit (`/jcb audit`)' },
+  home: { text: 'shows', who: 'anyone', what: 'open App Home (leaderboards, their own recent runs)' },
+} as const satisfies Record<string, { text: TextUse; who: Who; what: string }>;
 
 export type Act = keyof typeof ACTS;
 export const ACT_IDS = Object.keys(ACTS) as Act[];
@@ -54,6 +65,8 @@ export interface Asker {
   run?: { id: string; started_by: string | null };
   /** For `member` acts: whether the user is a member of the target channel. */
   member?: boolean;
+  /** The task the act is about and the model it would send to, for the data policy (its `text` column). */
+  data?: { task: Pick<Task, 'id' | 'origin'>; model?: PolicyModel };
 }
 
 const REFUSALS: Record<Exclude<Who, 'anyone' | 'owner'>, (what: string) => [string, string]> = {
@@ -68,6 +81,7 @@ const REFUSALS: Record<Exclude<Who, 'anyone' | 'owner'>, (what: string) => [stri
  */
 export function authorize(act: Act, asker: Asker, policy: ActPolicy): void {
   const { who, what } = ACTS[act];
+  authorizeText(act, asker.data);
   if (who === 'anyone' || policy.admins.includes(asker.user)) return;
   if (who === 'owner') {
     if (asker.run) requireOwnerOrAdmin(asker.run, asker.user, policy.admins, verbOf[act as OwnerAct]);
@@ -83,6 +97,23 @@ export function authorize(act: Act, asker: Asker, policy: ActPolicy): void {
   }
   if (who === 'member' && asker.member) return;
   throw new UserError(...REFUSALS[who as keyof typeof REFUSALS](what));
+}
+
+/**
+ * The data policy's part, for everyone, admins too: a private task's text goes to no external model, and no
+ * answer to free text on it is shown in Slack. (Acts that show text show ids only: their renderers ask
+ * `mayShowText`.)
+ */
+export function authorizeText(act: Act, data: Asker['data']): void {
+  const { text } = ACTS[act];
+  if (!data) return;
+  const { task, model } = data;
+  if ((text === 'sends' || text === 'answers') && model) requireMayReceive([task], model);
+  if (text === 'answers' && !mayShowText(task, 'slack'))
+    throw new UserError(
+      `${task.id} is private: an answer to free text on it would show its output in Slack.`,
+      "Ask in a terminal on the hospital's side (`jcb ask`), or pick another task.",
+    );
 }
 
 type OwnerAct = { [K in Act]: (typeof ACTS)[K]['who'] extends 'owner' ? K : never }[Act];
@@ -106,11 +137,18 @@ const WHO_TEXT: Record<Who, string> = {
   admin: 'admins only',
 };
 
+const TEXT_USE: Record<TextUse, string> = {
+  sends: 'on-premises models only; ids, scores and marks shown',
+  answers: 'refused (the answer would show it)',
+  shows: 'ids, scores and marks only',
+  none: 'not involved',
+};
+
 /** The README's table of acts (Markdown): act, what it is, who may (admins may do every act). */
 export function actsTable(): string {
   return [
-    '| act | what | who may (and every admin) |',
-    '| --- | --- | --- |',
-    ...ACT_IDS.map((a) => `| \`${a}\` | ${ACTS[a].what} | ${WHO_TEXT[ACTS[a].who]} |`),
+    "| act | what | who may (and every admin) | a private task's text |",
+    '| --- | --- | --- | --- |',
+    ...ACT_IDS.map((a) => `| \`${a}\` | ${ACTS[a].what} | ${WHO_TEXT[ACTS[a].who]} | ${TEXT_USE[ACTS[a].text]} |`),
   ].join('\n');
 }

@@ -4,6 +4,7 @@
 import { providerEngine } from '../evaluation/plan.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Run } from '../store/store.js';
+import type { Task } from '../tasks/types.js';
 
 /**
  * jcb's scoring version: raised with every change that alters a stored score (a prompt, a parser, a
@@ -12,6 +13,8 @@ import type { Run } from '../store/store.js';
 export const SCORING_VERSION = '1';
 
 export interface JobAssumptions {
+  /** A declared task's job: its task file's hash (TaskOrigin.hash); built-in tasks are SCORING_VERSION's. */
+  taskFile?: string;
   /** The id of the store the run lives in (Store.id). */
   storeId: string;
   /** The run's provider fingerprint as recorded at its creation (runs.engine, without the Node version). */
@@ -81,4 +84,19 @@ export function mismatch(
   );
   if (differ.length === 0) return undefined;
   return `this worker's ${run.model} differs in ${differ.sort().join(', ')}: ${describeEngine(mine)}, the run's ${describeEngine(wanted)}`;
+}
+
+/** `assumes` for a job of `task`: with its task file's hash when it is a declared task. */
+export function withTaskFile(assumes: JobAssumptions, task: Pick<Task, 'origin'>): JobAssumptions {
+  const hash = task.origin?.hash;
+  return hash ? { ...assumes, taskFile: hash } : assumes;
+}
+
+/** Why this worker's `task` is not the task file the job was queued with (another text or prompts), or undefined. */
+export function taskFileMismatch(
+  assumes: JobAssumptions | undefined,
+  task: Pick<Task, 'id' | 'origin'>,
+): string | undefined {
+  if (!assumes?.taskFile || task.origin?.hash === assumes.taskFile) return undefined;
+  return `this worker's task file of ${task.id} differs (${task.origin?.hash ?? 'none'}, the run's ${assumes.taskFile})`;
 }

@@ -10,7 +10,7 @@ import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
 import type { Shot } from '../tasks/types.js';
 import type { Run, Store } from '../store/store.js';
-import type { JobAssumptions } from './assumptions.js';
+import { withTaskFile, type JobAssumptions } from './assumptions.js';
 import type { ChunkJob } from './eval-queue.js';
 import { finishIfComplete } from './finish.js';
 
@@ -41,8 +41,10 @@ export async function addJobs(
   const jobs: ChunkJob[] = [];
   for (const task of [...new Set(docs.map((d) => d.task))]) {
     const ids = docs.filter((d) => d.task === task).map((d) => d.docId);
+    // The plan was made from this process's tasks: a declared one is found.
+    const assumes = opts.assumes && withTaskFile(opts.assumes, findTask(task));
     for (let i = 0; i < ids.length; i += opts.chunk)
-      jobs.push({ runId, task, docIds: ids.slice(i, i + opts.chunk), noCache: opts.noCache, assumes: opts.assumes });
+      jobs.push({ runId, task, docIds: ids.slice(i, i + opts.chunk), noCache: opts.noCache, assumes });
   }
   // Fresh ids: Bull ignores a job whose id it still holds (completed jobs are kept), so re-using
   // ids would silently queue nothing.

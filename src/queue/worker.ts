@@ -12,7 +12,7 @@ import type { Release } from '../release/release.js';
 import type { Run, Store } from '../store/store.js';
 import type { ScoringContext, Shot, Task } from '../tasks/types.js';
 import { queuedSpendUsd } from '../evaluation/budget.js';
-import { mismatch } from './assumptions.js';
+import { mismatch, taskFileMismatch } from './assumptions.js';
 import { removeWaitingJobs, type ChunkJob } from './eval-queue.js';
 import { finishIfComplete } from './finish.js';
 
@@ -47,13 +47,16 @@ const declineHoldMs = (count: number) => declineDelayMs(count) + 500;
 
 /**
  * Why this worker cannot compute `job` of `run`, or undefined: the job's assumptions (store, model as
- * the run recorded it, scoring version), then the task, the release and the job's documents in it.
+ * the run recorded it, scoring version), then the task (a declared one: its file), the release and the
+ * job's documents in it.
  */
 async function whyNot(job: ChunkJob, run: Run, deps: WorkerDeps, store: Store): Promise<string | undefined> {
   const reason = mismatch(job.assumes, run, { storeId: await store.id(), provider: () => deps.providerFor(run.model) });
   if (reason) return reason;
   try {
     const task = findTask(job.task);
+    const other = taskFileMismatch(job.assumes, task);
+    if (other) return other;
     const found = planDocuments({ tasks: [task], shot: run.shot as Shot }, deps.providerFor(run.model), deps.release([task]));
     const ids = new Set(found.map((it) => it.doc.id));
     const missing = job.docIds.filter((id) => !ids.has(id)).length;

@@ -5,6 +5,7 @@ import { budgetPrices, queuedSpendUsd } from '../evaluation/budget.js';
 import { pricesOf } from '../evaluation/cost.js';
 import { openRun, planDocuments } from '../evaluation/plan.js';
 import { findModel } from '../models/registry.js';
+import { requireMayReceive } from '../policy/data-policy.js';
 import { assumptionsOf } from '../queue/assumptions.js';
 import { reconcileNow, redisChecks, stalledSince, startReconciler, type BackgroundDeps } from '../queue/background.js';
 import { chunkSize, ensureReachable, removeWaitingJobs } from '../queue/eval-queue.js';
@@ -55,6 +56,7 @@ export async function enqueue(
 ): Promise<{ run: Run; jobs: number; documents: number }> {
   const tasks = tasksOf(cmd.task);
   const model = findModel(cmd.model, ctx.env);
+  requireMayReceive(tasks, model);
   const provider = ctx.providerOf(model);
   if (cmd.maxCost !== undefined) budgetPrices(model);
   const plan = planDocuments({ tasks, shot: cmd.shot, limit: cmd.limit }, provider, ctx.release(tasks));

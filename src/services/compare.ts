@@ -2,6 +2,7 @@
 import { pairedBootstrap, type PairedComparison } from '../metrics/bootstrap.js';
 import { findModel } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
+import { aboutTask } from '../tasks/task-file/about.js';
 import type { DocScore, Parsed, Shot, Task } from '../tasks/types.js';
 import { allTasks } from '../../tasks/index.js';
 import { tasksOf, type ServiceContext } from './context.js';
@@ -11,6 +12,8 @@ export interface ModelComparison {
   task: string;
   documents: number;
   result: PairedComparison | null;
+  /** A declared task's source and licence (aboutTask). */
+  about?: string;
 }
 
 /** Per-document scores of a model on a task, by document id: replayed files, else its latest stored run. */
@@ -58,8 +61,10 @@ export function compareServices(ctx: ServiceContext) {
       for (const t of tasks) {
         const [sa, sb] = await Promise.all([documentScores(ctx, a, t, shot), documentScores(ctx, b, t, shot)]);
         const shared = [...sa.keys()].filter((id) => sb.has(id));
+        const about = aboutTask(t);
+        const row = { task: t.id, ...(about ? { about } : {}) };
         if (shared.length === 0) {
-          out.push({ task: t.id, documents: 0, result: null });
+          out.push({ ...row, documents: 0, result: null });
           continue;
         }
         const result = pairedBootstrap(
@@ -67,7 +72,7 @@ export function compareServices(ctx: ServiceContext) {
           shared.map((id) => sa.get(id)!),
           shared.map((id) => sb.get(id)!),
         );
-        out.push({ task: t.id, documents: shared.length, result });
+        out.push({ ...row, documents: shared.length, result });
       }
       return out;
     },

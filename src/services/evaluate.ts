@@ -6,6 +6,7 @@ import { noRequests } from '../evaluation/cost.js';
 import { planDocuments } from '../evaluation/plan.js';
 import { dataPolicyOf, findModel, liveModel } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
+import { requireMayReceive } from '../policy/data-policy.js';
 import { allTasks } from '../../tasks/index.js';
 import { tasksOf, type ServiceContext } from './context.js';
 
@@ -30,7 +31,9 @@ export function evaluateServices(ctx: ServiceContext) {
       onNotice?: (line: string) => void,
     ): Promise<EvalResult & { spentUsd?: number }> {
       const tasks = tasksOf(cmd.task);
-      const provider = ctx.providerOf(findModel(cmd.model, ctx.env));
+      const found = findModel(cmd.model, ctx.env);
+      requireMayReceive(tasks, found);
+      const provider = ctx.providerOf(found);
       if (provider instanceof ReplayModel) {
         const missing = tasks.filter((t) => !provider.file(t, cmd.shot));
         if (missing.length === tasks.length) provider.requireGenerations(tasks[0], cmd.shot, allTasks());
@@ -69,6 +72,7 @@ export function evaluateServices(ctx: ServiceContext) {
     async estimate(cmd: EvalCommand) {
       const found = findModel(cmd.model, ctx.env);
       const tasks = tasksOf(cmd.task);
+      requireMayReceive(tasks, found);
       const request = { tasks, shot: cmd.shot, limit: cmd.limit };
       const head = { model: found.alias, task: cmd.task, shot: cmd.shot, dataPolicy: dataPolicyOf(found) };
       if (found.provider === 'replay' || found.provider === 'baseline') {

@@ -12,6 +12,7 @@ import { leaderboardServices } from './leaderboard.js';
 import { loopServices } from './loop.js';
 import { modelServices } from './models.js';
 import { phiServices } from './phi.js';
+import { privateServices } from './private.js';
 import { ratingServices } from './ratings.js';
 import { runServices } from './run.js';
 import { runsServices } from './runs.js';
@@ -48,6 +49,7 @@ export function createServices(options: ServicesOptions = {}) {
     ...auditServices(ctx),
     ...phiServices(ctx),
     ...loopServices(ctx),
+    ...privateServices(ctx),
     close: ctx.close,
   };
 }

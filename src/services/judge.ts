@@ -4,6 +4,7 @@ import { findTask } from '../evaluation/documents.js';
 import { planDocuments } from '../evaluation/plan.js';
 import { judge, RUBRIC_VERSION, spearman } from '../judge/judge.js';
 import { findModel } from '../models/registry.js';
+import { requireMayReceive } from '../policy/data-policy.js';
 import { CRITERIA, outputHash, RATED_TASKS, type Criterion } from '../ratings/ratings.js';
 import type { DocScore, Shot } from '../tasks/types.js';
 import { requireRun, type ServiceContext } from './context.js';
@@ -24,6 +25,7 @@ export function judgeServices(ctx: ServiceContext) {
         );
       const judgeModel = findModel(alias, ctx.env);
       if (judgeModel.provider === 'replay') throw new UserError(`${alias} is replayed: a judge must be a live model.`);
+      requireMayReceive((JSON.parse(run.tasks) as string[]).map((t) => findTask(t)), judgeModel);
       const provider = ctx.providerOf(judgeModel);
       const s = await ctx.store();
       let judged = 0;

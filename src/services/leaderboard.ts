@@ -6,6 +6,7 @@ import type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
 import { scoreInterval } from '../metrics/bootstrap.js';
 import { loadModels } from '../models/registry.js';
 import type { ReplayModel } from '../models/replay.js';
+import { aboutTask } from '../tasks/task-file/about.js';
 import type { Shot, Task } from '../tasks/types.js';
 import { allTasks, TASKS } from '../../tasks/index.js';
 import type { ServiceContext } from './context.js';
@@ -100,7 +101,11 @@ export function leaderboardServices(ctx: ServiceContext) {
     async leaderboard(shot: Shot, source: 'paper' | 'runs' = 'paper'): Promise<Leaderboard> {
       if (source === 'runs') {
         const { tasks, rows } = await runsBoard(ctx, shot);
-        return { shot, source, columns: tasks.map((t) => ({ id: t.id, label: t.label })), rows };
+        const columns = tasks.map((t) => {
+          const about = aboutTask(t);
+          return about ? { id: t.id, label: t.label, about } : { id: t.id, label: t.label };
+        });
+        return { shot, source, columns, rows };
       }
       const columns = TASKS.map((t) => ({ id: t.id, label: t.label }));
       const memo = paperBoards.get(shot);

@@ -24,6 +24,8 @@ export function modelServices(ctx: ServiceContext) {
         licence: t.origin?.licence ?? null,
         credit: t.origin?.credit ?? null,
         nonCommercial: t.origin?.nonCommercial ?? false,
+        /** `private: true` in its task file: on-premises models only, never shown in Slack. */
+        private: t.origin?.private ?? false,
       })),
 
     /** The task files left out of the registry for a problem (each problem one line). */

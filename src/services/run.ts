@@ -7,6 +7,7 @@ import { evaluationDocuments } from '../tasks/documents.js';
 import { INCOMPLETE_SHOWN, type ModelProvider } from '../models/provider.js';
 import { findModel, loadModels, type Provider } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
+import { isPrivate, requireMayReceive } from '../policy/data-policy.js';
 import { guardFreeText, recordFreeText } from '../privacy/free-text.js';
 import { buildPrompt } from '../tasks/prompt.js';
 import { rougeHighlight } from '../tasks/rouge-highlight.js';
@@ -25,7 +26,7 @@ export interface RunRequest {
 
 export interface RunResult {
   /** `about`: a declared task's source and licence (aboutTask), shown with the run. */
-  task: Pick<Task, 'id' | 'label' | 'title' | 'metric'> & { about?: string };
+  task: Pick<Task, 'id' | 'label' | 'title' | 'metric'> & { about?: string; private?: boolean };
   model: { alias: string; label: string; provider: Provider };
   shot: Shot;
   document: { id: string; text: string };
@@ -127,6 +128,7 @@ export function runServices(ctx: ServiceContext) {
     async run(req: RunRequest): Promise<RunResult> {
       const task = findTask(req.task);
       const model = findModel(req.model, ctx.env);
+      requireMayReceive([task], model);
       const provider = ctx.providerOf(model);
       const doc = pickDocument(ctx, task, provider, req);
       const prompt = provider instanceof ReplayModel ? '' : buildPrompt(ctx.release([task]), task, doc, req.shot);
@@ -146,7 +148,7 @@ export function runServices(ctx: ServiceContext) {
         comparison.highlight = await rougeHighlight(comparison.gold, comparison.output, ctx.scoring);
       }
       return {
-        task: { id: task.id, label: task.label, title: task.title, metric: task.metric, about: aboutTask(task) },
+        task: { id: task.id, label: task.label, title: task.title, metric: task.metric, about: aboutTask(task), private: isPrivate(task) },
         model: { alias: model.alias, label: model.label, provider: model.provider },
         shot: req.shot,
         document: { id: doc.id, text: doc.text },
@@ -177,6 +179,8 @@ export function runServices(ctx: ServiceContext) {
         );
       }
       const model = freeTextModel(ctx, req.model);
+      // The prompt of a private task (its template, a one-shot example) is the task's text too.
+      requireMayReceive([task], model);
       const guarded = await guardFreeText(req.text, model, req.masked ?? false, ctx.env, ctx.detect);
       if (req.shown !== undefined && guarded.text !== req.shown) {
         throw new UserError('Not sent: the text to send is no longer the one you were shown.', 'Send your text again.');

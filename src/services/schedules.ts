@@ -13,6 +13,7 @@ import {
   type ScheduleJob,
 } from '../queue/schedules.js';
 import type { Store } from '../store/store.js';
+import { aboutTask } from '../tasks/task-file/about.js';
 import type { Shot } from '../tasks/types.js';
 import { TASKS } from '../../tasks/index.js';
 import { enqueue } from './background.js';
@@ -30,6 +31,8 @@ export interface DigestRow {
   /** 95 % bootstrap interval of the score. */
   interval: Interval | null;
   coverage: Coverage | null;
+  /** A declared task's source and licence (aboutTask). */
+  about?: string;
 }
 
 export interface Digest {
@@ -62,7 +65,9 @@ async function digestOf(s: Store, sc: Schedule, scores: Awaited<ReturnType<Store
       tasks.map(async (task): Promise<DigestRow> => {
         const now = latest.get(`${model}\u0000${task}`);
         const previous = before[model]?.[task] ?? null;
+        const about = aboutTask(findTask(task));
         return {
+          ...(about ? { about } : {}),
           model,
           task,
           score: now?.score ?? null,

@@ -98,6 +98,16 @@ export interface TaskOrigin {
   nonCommercial: boolean;
   /** Rows the task file leaves out, counted, and why (`103 rows left out: the question needs an image`). */
   excluded?: string;
+  /**
+   * The task file says `private: true`: its documents, gold, outputs and thinking go only to on-premises models,
+   * never to Slack, and into files only with --include-private (src/policy/data-policy.ts).
+   */
+  private?: boolean;
+  /**
+   * The task file's text and its prompt templates, hashed (SHA-256, 12 hex digits): a queued job carries it and
+   * a worker whose file differs leaves the job (issue 24).
+   */
+  hash?: string;
 }
 
 /** A published result carried by a task file: shown beside our runs, marked as published, not reproduced. */

@@ -9,5 +9,10 @@ export function aboutTask(task: Task): string | undefined {
   const o = task.origin;
   if (!o) return undefined;
   const licence = o.licence ? `${o.licence}${o.nonCommercial ? ' (non-commercial)' : ''}` : 'licence not given';
-  return [o.source, licence, o.credit, o.excluded].filter(Boolean).join(' · ');
+  return [o.private ? 'private data' : undefined, o.source, licence, o.credit, o.excluded].filter(Boolean).join(' · ');
+}
+
+/** The distinct `task: about` lines of the declared tasks among `items` (built-in ones carry none), for notes and captions. */
+export function aboutLines(items: readonly { id?: string; task?: string; about?: string }[]): string[] {
+  return [...new Set(items.flatMap((i) => (i.about ? [`${i.id ?? i.task}: ${i.about}`] : [])))];
 }

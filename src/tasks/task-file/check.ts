@@ -52,7 +52,7 @@ export function checkAnswer(spec: TaskFile): KeyProblem[] {
 /** Column, gold-value, id and placeholder problems: what needs the rows and the templates. */
 export function checkData(spec: TaskFile, rows: readonly Row[], templates: { zero: string; one?: string }): KeyProblem[] {
   const problems: KeyProblem[] = [];
-  if (rows.length === 0) return [{ key: 'data.file', message: 'the file has no rows' }];
+  if (rows.length === 0) return [{ key: 'data.file', message: 'the data has no rows; it needs one row per document (CSV: after the header line)' }];
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const need = (key: string, column: string | undefined) => {
     if (column !== undefined && !columns.includes(column))

@@ -1,5 +1,6 @@
 // Finding and loading task files: YAML → schema → checks → a Task. A file with any problem is left out whole
 // and its problems kept, one line each naming the file and the key (`jcb tasks`, `jcb tasks check FILE`).
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -51,8 +52,10 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
   let id: string | undefined;
   const add = (key: string, message: string) => problems.push({ file, name: path.basename(file), key, message, id });
   let raw: unknown;
+  let source = '';
   try {
-    raw = parse(readFileSync(file, 'utf8'));
+    source = readFileSync(file, 'utf8');
+    raw = parse(source);
   } catch (err) {
     add('(file)', `not readable YAML (${((err as Error).message.split('\n')[0] ?? '').slice(0, 120)})`);
     return { problems };
@@ -67,8 +70,16 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
   if (takenIds.has(spec.id)) add('id', `"${spec.id}" is already a task's id; choose another`);
   for (const p of checkAnswer(spec)) add(p.key, p.message);
 
+  const notPulled = new Set<string>();
   const locate = (key: string, from: string | undefined, rel: string, what: 'file' | 'folder') => {
     const base = from === undefined ? dir : fromFolder(from, env);
+    // A folder not pulled at all: one line for it, not one for each of its files.
+    if (from !== undefined && !existsSync(base)) {
+      if (!notPulled.has(from))
+        add(`${key.split('.')[0]}.from`, `the ${from} folder is not pulled yet; run \`jcb data pull${from === 'release' ? '' : ` ${from.toLowerCase()}`}\``);
+      notPulled.add(from);
+      return undefined;
+    }
     const full = path.resolve(base, rel);
     const ok = existsSync(full) && statSync(full).isDirectory() === (what === 'folder');
     if (!ok) {
@@ -109,6 +120,8 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
       credit: spec.source,
       nonCommercial: licence !== undefined && /\bNC\b|non-?commercial/i.test(licence),
       excluded: excluded ? `${excluded} rows left out: ${spec.data.exclude!.why}` : undefined,
+      private: spec.private,
+      hash: createHash('sha256').update(JSON.stringify([source, templates])).digest('hex').slice(0, 12),
     },
   });
   return { task, problems, documents: rows.length };

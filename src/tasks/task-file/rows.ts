@@ -8,7 +8,11 @@ function readRows(file: string): Row[] {
   return /\.csv$/i.test(file) ? readCsv(file) : readJsonRows(file);
 }
 
-const firstLine = (err: unknown) => ((err as Error).message.split('\n')[0] ?? '').slice(0, 120);
+/** The reader's first line, the file named as the task file names it (no path: Slack shows these lines too). */
+const firstLine = (err: unknown, full: string, rel: string) =>
+  ((err as Error).message.split('\n')[0] ?? '').split(full).join(rel).slice(0, 120);
+const FORMATS = 'expected CSV with a header line, JSONL (an object a line) or JSON (an array of objects)';
+const columnsOf = (rows: readonly Row[]) => [...new Set(rows.flatMap((r) => Object.keys(r)))].join(', ');
 
 /**
  * The rows of the task, with `excluded` counted. `locate(key, relativePath)` gives a file's full path or
@@ -27,7 +31,7 @@ export function taskRows(
     try {
       rows.push(...readRows(full));
     } catch (err) {
-      problems.push({ key: 'data.file', message: `${rel} is not readable (${firstLine(err)})` });
+      problems.push({ key: 'data.file', message: `${rel} is not readable (${firstLine(err, full, rel)}); ${FORMATS}` });
     }
   });
   const key = spec.data.answers;
@@ -38,20 +42,23 @@ export function taskRows(
       try {
         answers = readRows(full);
       } catch (err) {
-        problems.push({ key: 'data.answers.file', message: `not readable (${firstLine(err)})` });
+        problems.push({ key: 'data.answers.file', message: `${key.file} is not readable (${firstLine(err, full, key.file)}); ${FORMATS}` });
       }
       const byId = new Map(answers.map((a) => [cellText(a[key.id]).trim(), a[key.gold]]));
       const idColumn = spec.data.id;
       if (!idColumn) problems.push({ key: 'data.id', message: 'an answer key is joined on the id: name the id column' });
       else if (answers.length && !(key.id in answers[0]))
-        problems.push({ key: 'data.answers.id', message: `no column "${key.id}" in the answer key` });
+        problems.push({ key: 'data.answers.id', message: `no column "${key.id}" in the answer key; its columns: ${columnsOf(answers)}` });
       else if (answers.length && !(key.gold in answers[0]))
-        problems.push({ key: 'data.answers.gold', message: `no column "${key.gold}" in the answer key` });
+        problems.push({ key: 'data.answers.gold', message: `no column "${key.gold}" in the answer key; its columns: ${columnsOf(answers)}` });
       else {
         rows = rows.map((r) => ({ ...r, [spec.data.gold]: byId.get(cellText(r[idColumn]).trim()) }));
         const missing = rows.find((r) => r[spec.data.gold] === undefined);
         if (missing)
-          problems.push({ key: 'data.answers', message: `the answer key has no answer for "${cellText(missing[idColumn])}"` });
+          problems.push({
+            key: 'data.answers',
+            message: `the answer key has no answer for "${cellText(missing[idColumn])}"; it needs a line for every row's id`,
+          });
       }
     }
   }
@@ -59,7 +66,7 @@ export function taskRows(
   const before = rows.length;
   if (exclude && rows.length) {
     if (!rows.some((r) => exclude.column in r))
-      problems.push({ key: 'data.exclude.column', message: `no column "${exclude.column}" in the data` });
+      problems.push({ key: 'data.exclude.column', message: `no column "${exclude.column}" in the data; its columns: ${columnsOf(rows)}` });
     const same = (v: unknown) => cellText(v).toLowerCase() === String(exclude.equals).toLowerCase();
     rows = rows.filter((r) => !same(r[exclude.column]));
   }

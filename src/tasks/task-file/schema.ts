@@ -24,6 +24,8 @@ export const taskFileSchema = z.strictObject({
   licence: z.string().min(1).optional(),
   /** Who made the data, where it is published. */
   source: z.string().min(1).optional(),
+  /** A hospital's own data: sent only to on-premises models, never shown in Slack (src/policy/data-policy.ts). */
+  private: z.boolean().default(false),
   data: z.strictObject({
     ...located,
     /** A .csv, .jsonl or .json (an array of objects) file, or several whose rows follow one another. */

@@ -1,0 +1,39 @@
+// Private tasks (issue 33): what the faces ask of the data policy (src/policy/data-policy.ts) through the services.
+import { findTask } from '../evaluation/documents.js';
+import { findModel, loadModels, type ModelConfig } from '../models/registry.js';
+import { dataPolicyOf, isPrivate, privateTasks, type DataPolicy } from '../policy/data-policy.js';
+import type { Task } from '../tasks/types.js';
+import { allTasks } from '../../tasks/index.js';
+import type { ServiceContext } from './context.js';
+
+const orUndefined = <T>(f: () => T): T | undefined => {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+};
+
+export function privateServices(ctx: ServiceContext) {
+  return {
+    /**
+     * The task and model an act is about, for `authorize` (src/policy/acts.ts): undefined parts where a name is
+     * unknown (the service that does the work then says so in its own words).
+     */
+    dataContext(task: string, model?: string): { task: Task; model?: ModelConfig } | undefined {
+      const found = orUndefined(() => findTask(task));
+      if (!found) return undefined;
+      return { task: found, model: model === undefined ? undefined : orUndefined(() => findModel(model, ctx.env)) };
+    },
+
+    /** Whether the task (id or label) is private; false for an unknown one. */
+    isPrivateTask: (task: string): boolean => isPrivate(orUndefined(() => findTask(task))),
+
+    /** Where each model of the registry sends text (`external`, `on-premises`). */
+    dataPolicies: (): Record<string, DataPolicy> =>
+      Object.fromEntries(loadModels(ctx.env).map((m) => [m.alias, dataPolicyOf(m)])),
+
+    /** The private tasks and the models allowed each (`jcb doctor`). */
+    privateTasks: () => privateTasks(allTasks(), orUndefined(() => loadModels(ctx.env)) ?? []),
+  };
+}

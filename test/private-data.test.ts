@@ -1,0 +1,123 @@
+// Private tasks (issue 33): the data policy (src/policy/data-policy.ts) decides, and every sending path asks it.
+// A private task of our own (test/fixtures/private) goes to an on-premises model and the baseline, and is refused
+// for an external one before any request (run, eval, dry run, queue, ask, judge), at the request itself when the
+// registry changes under a running provider, and in the engine before its cache.
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import nock from 'nock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  dataPolicyOf,
+  isPrivate,
+  mayReceive,
+  mayShowText,
+  PrivateDataError,
+  requireMayWrite,
+} from '../src/policy/data-policy.js';
+import { createServices, type Services } from '../src/services/index.js';
+import { findTask } from '../src/evaluation/documents.js';
+import { findModel } from '../src/models/registry.js';
+import { createProvider } from '../src/models/index.js';
+import { FIXTURE_ENV, freshStore, inThreadTokenizer, localChatServer } from './helpers.js';
+import { PRIVATE_TASKS, privateModels } from './private-fixture.js';
+
+describe('the data policy decides', () => {
+  const priv = { id: 'p', origin: { file: 'f', source: 'task file', nonCommercial: false, private: true } };
+  const open = { id: 'o', origin: { file: 'f', source: 'task file', nonCommercial: false } };
+  const external = { alias: 'x', provider: 'openai-compatible', dataPolicy: 'external' as const };
+  const onPrem = { alias: 'y', provider: 'openai-compatible', dataPolicy: 'on-premises' as const };
+
+  it('sends a private task only to on-premises models; the OpenAI API is external whatever it says', () => {
+    expect(mayReceive(priv, onPrem)).toBe(true);
+    expect(mayReceive(priv, external)).toBe(false);
+    expect(mayReceive(priv, { alias: 'o', provider: 'openai', dataPolicy: 'on-premises' })).toBe(false);
+    expect(mayReceive(priv, { alias: 'b', provider: 'baseline' })).toBe(true);
+    expect(mayReceive(open, external)).toBe(true);
+    expect(dataPolicyOf({ alias: 'c', provider: 'openai-compatible' })).toBe('external');
+    expect(isPrivate(findTask('mr'))).toBe(false);
+  });
+
+  it('never shows its text in Slack; writes it only with --include-private', () => {
+    expect(mayShowText(priv, 'slack')).toBe(false);
+    expect(mayShowText(priv, 'terminal')).toBe(true);
+    expect(mayShowText(open, 'slack')).toBe(true);
+    expect(() => requireMayWrite([open, priv], false, '-o')).toThrow(/p is private: -o would write its text/);
+    expect(requireMayWrite([open, priv], true, '-o')).toBe(true);
+    expect(requireMayWrite([open], false, '-o')).toBe(false);
+  });
+});
+
+describe('a private task of our own through the services', () => {
+  let services: Services;
+  let server: Awaited<ReturnType<typeof localChatServer>>;
+  let models: string;
+  const openai: string[] = [];
+
+  beforeAll(async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    nock('https://api.openai.com')
+      .persist()
+      .post(/.*/)
+      .reply(200, (_u, body) => (openai.push(JSON.stringify(body)), {}));
+    server = await localChatServer(() => "['秘匿薬ベータ']", 0, true);
+    models = privateModels(server.url);
+    const store = await freshStore('sqlite');
+    services = createServices({
+      env: {
+        ...FIXTURE_ENV,
+        ...store.env,
+        JCB_MODELS: models,
+        JCB_TASKS: PRIVATE_TASKS,
+        JCB_PACKS_TASKS: '/nonexistent',
+        TEST_OPENAI_KEY: 'sk-test',
+      },
+      tokenizer: inThreadTokenizer(),
+      retryBaseDelayMs: 1,
+    });
+  });
+  afterAll(async () => {
+    await services.close();
+    await server.close();
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  it('runs on the on-premises model and the baseline', async () => {
+    const r = await services.run({ task: 'ward-meds', model: 'ward-llm', doc: 'w2', shot: 'zero' });
+    expect(r.output).toContain('秘匿薬ベータ');
+    const b = await services.run({ task: 'ward-meds', model: 'baseline', doc: 'w2', shot: 'one' });
+    expect(b.document.id).toBe('w2');
+  });
+
+  it.each([
+    ['run', (s: Services) => s.run({ task: 'ward-meds', model: 'openai-test', doc: 'w2', shot: 'zero' })],
+    ['eval', (s: Services) => s.evaluate({ task: 'ward-meds', model: 'openai-test', shot: 'zero' })],
+    ['eval --dry-run', (s: Services) => s.estimate({ task: 'ward-meds', model: 'openai-test', shot: 'zero' })],
+    ['ask', (s: Services) => s.ask({ task: 'ward-meds', model: 'openai-test', text: 'aspirin' })],
+    ['eval of several tasks', (s: Services) => s.evaluate({ task: 'mr,ward-meds', model: 'openai-test', shot: 'zero' })],
+  ])('%s on an external model is refused in one line, before any request', async (_name, call) => {
+    const err = await call(services).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PrivateDataError);
+    expect((err as Error).message).toBe(
+      'ward-meds is private: its documents go only to on-premises models, and openai-test is external.',
+    );
+    expect(openai).toEqual([]);
+  });
+
+  it('is refused at the request when the registry turned the model external after its provider was built', async () => {
+    const task = findTask('ward-meds');
+    const env = { ...FIXTURE_ENV, JCB_MODELS: privateModels(server.url), JCB_TASKS: PRIVATE_TASKS };
+    const provider = createProvider(findModel('ward-llm', env), { release: () => undefined as never, env });
+    const doc = task.loadDocuments(undefined as never)[0];
+    const before = server.calls();
+    await provider.generate({ task, document: doc, shot: 'zero', prompt: doc.text });
+    expect(server.calls()).toBe(before + 1);
+    writeFileSync(env.JCB_MODELS, readFileSync(privateModels(server.url, 'external'), 'utf8'));
+    // The registry is read again when its file's mtime changes.
+    utimesSync(env.JCB_MODELS, new Date(), new Date(Date.now() + 5000));
+    await expect(provider.generate({ task, document: doc, shot: 'zero', prompt: doc.text })).rejects.toThrow(
+      PrivateDataError,
+    );
+    expect(server.calls()).toBe(before + 1);
+  });
+});

@@ -1,0 +1,284 @@
+// Private tasks in Slack (issue 33), generated from the command table (src/command/commands.ts) and the listener
+// registry with its acts (handlers/index.ts, src/policy/acts.ts): every `/jcb` command Slack is offered and every
+// (listener, act) pair is tried on the private fixture task with an external model and with an on-premises one,
+// as an admin (the data policy binds admins too). Nothing the bot sends to Slack holds the task's text (every
+// note and gold item of the fixture holds 秘匿, and so does the on-premises model's answer), nothing reaches the
+// external model, and what would send to it or answer free text is refused in one line. A new command or a new
+// (listener, act) pair without a request here fails the test.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import nock from 'nock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBot, type Bot } from '../handlers/app.js';
+import type { BotContext } from '../handlers/context.js';
+import { listenerRegistry } from '../handlers/index.js';
+import { COMMANDS, offeredOn, type CommandSpec } from '../src/command/commands.js';
+import { ACTS, type Act } from '../src/policy/acts.js';
+import { outputHash } from '../src/ratings/ratings.js';
+import { createServices, type Services } from '../src/services/index.js';
+import { FIXTURE_ENV, freshStore, inThreadTokenizer, localChatServer, type TestStore } from './helpers.js';
+import { PRIVATE_MARK, PRIVATE_TASKS, privateModels } from './private-fixture.js';
+import { formBody, HOOK, sendSigned, SIGNING_SECRET, SLACK } from './slack-requests.js';
+
+const ADMIN = 'UADMIN';
+const TASK = 'ward-meds';
+const EXTERNAL = 'openai-test';
+const ON_PREMISES = 'ward-llm';
+const REFUSED = /ward-meds is private: (its documents go only to on-premises models|an answer to free text on it)/;
+
+describe('a private task in Slack: every command and every act', () => {
+  let bot: Bot;
+  let url: string;
+  let store: TestStore;
+  let services: Services;
+  let server: Awaited<ReturnType<typeof localChatServer>>;
+  let runId: string;
+  const said: string[] = [];
+  const external: string[] = [];
+  let n = 0;
+
+  beforeAll(async () => {
+    store = await freshStore('sqlite');
+    server = await localChatServer(() => "['秘匿薬ベータ']", 0, true);
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    nock(SLACK).persist().post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'B1', team_id: 'T1' });
+    nock(SLACK)
+      .persist()
+      .post('/api/conversations.members')
+      .reply(200, { ok: true, members: [ADMIN] });
+    nock(SLACK)
+      .persist()
+      .post('/api/files.getUploadURLExternal')
+      .reply(200, { ok: true, upload_url: 'https://files.slack.com/upload/v1/x', file_id: 'F1' });
+    nock('https://files.slack.com').persist().post(/.*/).reply(200, 'OK');
+    nock(SLACK).persist().post('/api/files.completeUploadExternal').reply(200, { ok: true, files: [{ id: 'F1' }] });
+    nock(SLACK)
+      .persist()
+      .post(/\/api\/.*/)
+      .reply(200, (uri, b) => {
+        said.push(JSON.stringify({ method: uri, ...formBody(b) }));
+        return { ok: true, channel: 'C1', ts: `${++n}.000100` };
+      });
+    nock(HOOK)
+      .persist()
+      .post(/.*/)
+      .reply(200, (uri, b) => (said.push(JSON.stringify({ uri, body: b })), 'ok'));
+    nock('https://api.openai.com')
+      .persist()
+      .post(/.*/)
+      .reply(200, (_u, b) => (external.push(JSON.stringify(b)), {}));
+    const env = {
+      ...FIXTURE_ENV,
+      ...store.env,
+      JCB_MODELS: privateModels(server.url),
+      JCB_TASKS: PRIVATE_TASKS,
+      JCB_PACKS_TASKS: '/nonexistent',
+      JCB_JUDGE_MODEL: EXTERNAL,
+      TEST_OPENAI_KEY: 'sk-test',
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      PORT: '0',
+      JCB_ADMINS: ADMIN,
+      JCB_BOT_RATE_PER_MINUTE: '100000',
+      JCB_CONFIRM_COST_USD: '1000000',
+      JCB_QUEUE_PREFIX: `jcbprivate-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    };
+    services = createServices({ env, tokenizer: inThreadTokenizer(), retryBaseDelayMs: 1 });
+    // A finished run of the private task on the on-premises model: its outputs hold the mark too.
+    const done = await services.evaluate({ task: TASK, model: ON_PREMISES, shot: 'zero', startedBy: ADMIN });
+    runId = done.run.id;
+    await services.run({ task: TASK, model: ON_PREMISES, doc: 'w2', shot: 'zero' }).then((r) =>
+      services.recordRequest(ADMIN, 'slack:C1', r),
+    );
+    bot = createBot(env, services);
+    const started = (await bot.start()) as Server;
+    url = `http://127.0.0.1:${(started.address() as AddressInfo).port}/slack/events`;
+  }, 60_000);
+
+  afterAll(async () => {
+    await bot.stop();
+    await server.close();
+    nock.cleanAll();
+    nock.enableNetConnect();
+    await store.drop();
+  });
+
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+  const FORM = 'application/x-www-form-urlencoded';
+  type Send = (tag: string) => Promise<{ text: string }>;
+  const slash = (text: string): Send => (tag) =>
+    sendSigned(
+      url,
+      form({
+        command: '/jcb',
+        text,
+        user_id: ADMIN,
+        channel_id: 'C1',
+        team_id: 'T1',
+        response_url: `${HOOK}/r/${tag}`,
+        trigger_id: tag,
+      }),
+      FORM,
+    );
+  const interaction = (payload: (tag: string) => object): Send => (tag) =>
+    sendSigned(url, form({ payload: JSON.stringify(payload(tag)) }), FORM);
+  const button = (action: object) =>
+    interaction((tag) => ({
+      type: 'block_actions',
+      user: { id: ADMIN },
+      team: { id: 'T1' },
+      channel: { id: 'C1' },
+      trigger_id: tag,
+      response_url: `${HOOK}/r/${tag}`,
+      container: { type: 'message', message_ts: '1.1', channel_id: 'C1' },
+      actions: [{ action_ts: '1', ...action }],
+    }));
+  const event = (ev: (tag: string) => object): Send => (tag) =>
+    sendSigned(
+      url,
+      JSON.stringify({ type: 'event_callback', team_id: 'T1', api_app_id: 'A1', event_id: `Ev${tag}`, event_time: 1, event: ev(tag) }),
+      'application/json',
+    );
+  const ref = (m: string) => `run:${JSON.stringify({ t: TASK, m, d: 'w2', s: 'zero' })}`;
+  const rated = `rate:${JSON.stringify({ t: TASK, m: ON_PREMISES, d: 'w2', h: outputHash("['秘匿薬ベータ']") })}`;
+  const carried = (m: string) => JSON.stringify({ task: TASK, model: m, shot: 'zero', limit: 1, noCache: false });
+
+  /** One request per (listener, act) pair on the private task, with `model` where the act names one. */
+  const ACT_REQUESTS: Record<string, (model: string) => Send> = {
+    'action:run_random_document': (m) => button({ type: 'button', action_id: 'run_random_document', block_id: ref(m) }),
+    'action:run_other_model': (m) =>
+      button({ type: 'static_select', action_id: 'run_other_model', block_id: ref('baseline'), selected_option: { value: m } }),
+    'action:run_other_shot': (m) => button({ type: 'button', action_id: 'run_other_shot', block_id: ref(m) }),
+    'action:run_every_document': (m) => button({ type: 'button', action_id: 'run_every_document', block_id: ref(m) }),
+    'action:rate_consistency': () =>
+      button({ type: 'static_select', action_id: 'rate_consistency', block_id: rated, selected_option: { value: '4' } }),
+    'action:rate_saliency': () =>
+      button({ type: 'static_select', action_id: 'rate_saliency', block_id: rated, selected_option: { value: '4' } }),
+    'action:rate_fluency': () =>
+      button({ type: 'static_select', action_id: 'rate_fluency', block_id: rated, selected_option: { value: '4' } }),
+    'action:rate_definitions': () => button({ type: 'button', action_id: 'rate_definitions', block_id: rated }),
+    'action:rate_comment': () => button({ type: 'button', action_id: 'rate_comment', block_id: rated }),
+    'action:jcb_cost_confirm': (m) => button({ type: 'button', action_id: 'jcb_cost_confirm', block_id: 'b', value: carried(m) }),
+    'action:jcb_cost_cancel': () => button({ type: 'button', action_id: 'jcb_cost_cancel', block_id: 'b', value: 'cancel' }),
+    'action:free_text_send_masked': () => button({ type: 'button', action_id: 'free_text_send_masked', block_id: 'b', value: 'p' }),
+    'action:free_text_cancel': () => button({ type: 'button', action_id: 'free_text_cancel', block_id: 'b', value: 'p' }),
+    'event:app_mention': (m) =>
+      event((tag) => ({ type: 'app_mention', user: ADMIN, channel: 'C1', text: `<@UBOT> ${TASK} 処方を確認 --model ${m}`, ts: tag })),
+    'message:im': (m) =>
+      event((tag) => ({ type: 'message', channel_type: 'im', user: ADMIN, channel: 'D1', text: `run ${TASK} ${m} w2`, ts: tag })),
+    'event:app_home_opened': () => event(() => ({ type: 'app_home_opened', user: ADMIN, channel: 'D1', tab: 'home' })),
+    'shortcut:run_task_on_message': () =>
+      interaction((tag) => ({
+        type: 'message_action',
+        callback_id: 'run_task_on_message',
+        trigger_id: tag,
+        user: { id: ADMIN },
+        channel: { id: 'C1' },
+        team: { id: 'T1' },
+        message: { ts: tag, text: '処方を確認' },
+        response_url: `${HOOK}/r/${tag}`,
+      })),
+    'view:rate_comment_modal': () =>
+      interaction((tag) => ({
+        type: 'view_submission',
+        user: { id: ADMIN },
+        team: { id: 'T1' },
+        trigger_id: tag,
+        view: { id: 'V1', callback_id: 'rate_comment_modal', private_metadata: rated, state: { values: { comment: { value: { type: 'plain_text_input', value: 'ok' } } } } },
+      })),
+    'view:run_task_modal': (m) =>
+      interaction((tag) => ({
+        type: 'view_submission',
+        user: { id: ADMIN },
+        team: { id: 'T1' },
+        trigger_id: tag,
+        view: {
+          id: 'V1',
+          callback_id: 'run_task_modal',
+          private_metadata: JSON.stringify({ channel: 'C1', ts: tag, text: '処方を確認' }),
+          state: {
+            values: {
+              task: { value: { type: 'static_select', selected_option: { value: TASK } } },
+              model: { value: { type: 'static_select', selected_option: { value: m } } },
+            },
+          },
+        },
+      })),
+  };
+
+  /** `/jcb <command>` with the private task, `model`, the private run and a document id in its positionals. */
+  function commandText(c: CommandSpec, model: string): string {
+    const models = [model, model === ON_PREMISES ? 'baseline' : ON_PREMISES];
+    const words = c.positionals.flatMap((p) => {
+      if (/run/.test(p.shown)) return [runId];
+      if (p.kind === 'model') return [models.shift()!];
+      if (p.kind === 'task' || /task/.test(p.shown)) return [TASK];
+      if (/doc-id/.test(p.shown)) return ['w2'];
+      return [];
+    });
+    return [c.name, ...words].join(' ');
+  }
+  const slackCommands = COMMANDS.filter((c) => offeredOn(c.faces, 'slack'));
+  /** A command sends the task's text to the model it names when it takes a task and one model (run, eval). */
+  const sends = (c: CommandSpec) =>
+    c.positionals.some((p) => p.kind === 'task') && c.positionals.filter((p) => p.kind === 'model').length === 1;
+
+  const registry = listenerRegistry({} as BotContext);
+  const pairs = registry.flatMap((l) => l.acts.map((act) => ({ key: `${l.kind}:${l.id}`, act })));
+
+  it('has a request for every listener of the registry (commands: from the command table)', () => {
+    const keys = [...new Set(pairs.map((p) => p.key))].filter((k) => !k.startsWith('command:'));
+    expect(keys.sort()).toEqual(Object.keys(ACT_REQUESTS).sort());
+  });
+
+  /** Sends, waits for an answer carrying the tag (or the time a thread takes), returns the answers to it. */
+  async function ask(send: Send): Promise<string[]> {
+    const tag = `${9000 + ++n}.${Date.now() % 1e6}`;
+    const ack = (await send(tag)).text;
+    const mine = () => said.filter((s) => s.includes(tag));
+    for (let i = 0; i < 120 && mine().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 400));
+    return [ack, ...mine()];
+  }
+
+  const cases = [EXTERNAL, ON_PREMISES].flatMap((model) => [
+    ...slackCommands.map((c) => ({
+      name: `/jcb ${c.name} with ${model}`,
+      model,
+      // The text is built when sent: the private run exists only once beforeAll has run.
+      send: ((tag: string) => slash(commandText(c, model))(tag)) as Send,
+      refuse: sends(c) && model === EXTERNAL,
+    })),
+    ...pairs
+      .filter((p) => !p.key.startsWith('command:'))
+      .map((p) => ({
+        name: `${p.key} (${p.act}) with ${model}`,
+        model,
+        send: ACT_REQUESTS[p.key]?.(model),
+        // Acts that send refuse an external model; free text on a private task is refused whatever the model.
+        refuse: (ACTS[p.act as Act].text === 'sends' && model === EXTERNAL && /run_|cost_confirm|im$/.test(p.key)) ||
+          (ACTS[p.act as Act].text === 'answers' && /app_mention|run_task_modal/.test(p.key)),
+      })),
+  ]);
+
+  it.each(cases)('$name: refused or ids only, and nothing reaches the external model', async ({ send, refuse }) => {
+    expect(send, 'no request for this listener').toBeDefined();
+    const before = said.length;
+    const answers = await ask(send!);
+    const sent = said.slice(before);
+    expect(sent.filter((s) => PRIVATE_MARK.test(s))).toEqual([]);
+    expect(answers.filter((s) => PRIVATE_MARK.test(s))).toEqual([]);
+    expect(external).toEqual([]);
+    if (refuse) expect(answers.some((s) => REFUSED.test(s))).toBe(true);
+  });
+
+  it("shows a run of the private task on the on-premises model with ids, scores and the terminal command", async () => {
+    const before = said.length;
+    await ask(slash(`run ${TASK} ${ON_PREMISES} w2 --shot zero`));
+    const thread = said.slice(before).join('\n');
+    expect(thread).toContain('w2');
+    expect(thread).toContain(`jcb run ${TASK} ${ON_PREMISES} w2 --shot zero`);
+    expect(thread).not.toMatch(PRIVATE_MARK);
+  });
+});
