@@ -12,14 +12,13 @@ interface Case {
   summary: string;
 }
 
-// The paper's set (dataset_paper.json, 20 cases); data_release_full.json is a later, larger release.
-function loadDocuments(release: Release) {
-  return (release.json(FOLDER, 'dataset_paper.json') as Case[]).map((c) => {
+/** The cases of `file`: the paper's set (dataset_paper.json, 20 cases) or the release's (data_release_full.json, 95; the first 20 the same). */
+const casesOf = (file: string) => (release: Release) =>
+  (release.json(FOLDER, file) as Case[]).map((c) => {
     // Numbered as in the one-shot template's example input.
     const notes = c.notes.map((n, i) => `プログレスノート${i + 1}：\n${n}`).join('\n\n');
     return { id: normalizeId(c.case_id), text: notes, fields: { notes }, gold: c.summary };
   });
-}
 
 export default rougeTask({
   id: 'hs-pn',
@@ -27,7 +26,9 @@ export default rougeTask({
   title: 'Hospitalization summary from progress notes',
   folder: FOLDER,
   oneShotExamples: ['01_118B49-50_高Ca血症'],
-  loadDocuments,
+  loadDocuments: casesOf('dataset_paper.json'),
+  allDocuments: casesOf('data_release_full.json'),
+  documentRule: "the paper's 20 cases (dataset_paper.json)",
   baseline: (doc, pool) => lead(doc, doc.text, pool, (d) => d.gold),
   textField: 'notes',
   generationId: (row) => normalizeId(row.id),

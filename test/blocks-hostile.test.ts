@@ -127,6 +127,9 @@ function progress(s: string, status: string): RunProgress {
     started_by: s,
     max_cost_usd: null,
     budget_since: null,
+    document_set: null,
+    document_count: null,
+    release_commit: null,
   };
   const score = {
     task: s,

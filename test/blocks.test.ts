@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { runParent, runReplies, decodeRef, encodeRef } from '../handlers/blocks/run.js';
 import { cut, LIMITS } from '../handlers/blocks/text.js';
 import { metricsText } from '../src/base/format.js';
-import { createServices, type Digest, type Leaderboard, type RunProgress, type RunResult } from '../src/services/index.js';
+import {
+  createServices,
+  type Digest,
+  type Leaderboard,
+  type RunProgress,
+  type RunResult,
+} from '../src/services/index.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer } from './helpers.js';
 import { finalScoresMessage } from '../handlers/blocks/progress.js';
 import { boardTable, leaderboardMessage } from '../handlers/blocks/tables.js';
@@ -134,6 +140,9 @@ describe('honest scores in Slack', () => {
     started_by: null,
     max_cost_usd: null,
     budget_since: null,
+    document_set: null,
+    document_count: null,
+    release_commit: null,
   };
   const score = (task: string, n: number, failed: number, value: number) => ({
     task,

@@ -20,20 +20,21 @@ const USAGE: Record<string, [string, string | null]> = {
     'run <task> <model> [<doc-id>|random|all] [--shot one|zero]',
   ],
   eval: [
-    'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache] [--queue]' +
-      ' [--dry-run] [--max-cost USD] [--log-samples PATH] [-o|--output PATH] [--json]',
-    'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache] [--dry-run]' +
-      ' [--max-cost USD]',
+    'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache]' +
+      ' [--documents paper|all] [--queue] [--dry-run] [--max-cost USD] [--log-samples PATH] [-o|--output PATH]' +
+      ' [--include-private] [--json]',
+    'eval <task|all> <model> [--shot one|zero] [--limit N] [--concurrency N] [--run ID] [--no-cache]' +
+      ' [--documents paper|all] [--dry-run] [--max-cost USD]',
   ],
   status: ['status [<run>] [--all] [--json]', 'status [<run>] [--all]'],
   cancel: ['cancel <run>', 'cancel <run>'],
   leaderboard: [
     'leaderboard [--shot one|zero] [--source paper|runs] [--chart FILE.png|FILE.svg] [--view bars|heatmap]' +
-      ' [-o|--output PATH] [--json]',
+      ' [-o|--output PATH] [--include-private] [--json]',
     'leaderboard [--shot one|zero] [--source paper|runs] [--post #channel] [--view bars|heatmap]',
   ],
   compare: [
-    'compare <model-a> <model-b> [<task>] [--shot one|zero] [-o|--output PATH] [--json]',
+    'compare <model-a> <model-b> [<task>] [--shot one|zero] [-o|--output PATH] [--include-private] [--json]',
     'compare <model-a> <model-b> [<task>] [--shot one|zero]',
   ],
   digest: ['digest [<schedule>] [--json]', 'digest [<schedule>]'],
@@ -55,7 +56,7 @@ const USAGE: Record<string, [string, string | null]> = {
   ask: ['ask <task> <model> [TEXT|-] [--masked] [--json]', null],
   runs: ['runs [--json]', null],
   show: ['show <run> [--json]', null],
-  export: ['export <run> [--dir D]', null],
+  export: ['export <run> [--dir D] [--include-private]', null],
   score: ['score [<file or generated/ tree>] [-o|--output PATH] [--json]', null],
   'data pull': ['data pull [<pack>] [--dir D]', null],
   'data check': ['data check [--json]', null],

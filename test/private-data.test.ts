@@ -82,6 +82,12 @@ describe('a private task of our own through the services', () => {
     nock.enableNetConnect();
   });
 
+  it('lists the private task with the models allowed (jcb doctor)', async () => {
+    expect(services.privateTasks()).toEqual([{ task: 'ward-meds', allowed: ['baseline', 'ward-llm'] }]);
+    const doctor = (await services.doctor()).filter((i) => i.what === 'private task');
+    expect(doctor.map((i) => [i.where, i.detail.split(';')[0]])).toEqual([['ward-meds', 'private: sent only to baseline, ward-llm']]);
+  });
+
   it('runs on the on-premises model and the baseline', async () => {
     const r = await services.run({ task: 'ward-meds', model: 'ward-llm', doc: 'w2', shot: 'zero' });
     expect(r.output).toContain('秘匿薬ベータ');

@@ -40,6 +40,9 @@ const run = (id: string, status = 'running'): Run => ({
   started_by: 'terminal',
   max_cost_usd: null,
   budget_since: null,
+  document_set: null,
+  document_count: null,
+  release_commit: null,
 });
 const doc = (docId: string, status = 'done') => ({
   run_id: 'r1',
@@ -175,7 +178,11 @@ async function contents(s: Store): Promise<string> {
  */
 const comparable = (v: unknown) =>
   JSON.stringify(v ?? null, (k, x: unknown) =>
-    typeof x === 'string' && x > '2026-06' && /^20\d\d-/.test(x) ? 'NOW' : k === 'done' && typeof x === 'number' && x > 0 ? 'closed' : x,
+    typeof x === 'string' && x > '2026-06' && /^20\d\d-/.test(x)
+      ? 'NOW'
+      : k === 'done' && typeof x === 'number' && x > 0
+        ? 'closed'
+        : x,
   ).replace(/(\.\d{3}Z|NOW)-[0-9a-f]{8}"/g, '$1-nonce"');
 
 /** Throws `error` in place of the next `count` queries: before they reach the database, or after (reply lost). */

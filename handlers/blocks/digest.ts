@@ -1,6 +1,7 @@
 // A schedule's digest: every model × setting score, its change since the last digest, regressions flagged.
 import { signedPct } from '../../src/base/format.js';
 import { COVERAGE_LEGEND, showScore } from '../../src/leaderboard/coverage.js';
+import { summarizeProvenance } from '../../src/evaluation/provenance.js';
 import type { Digest } from '../../src/services/index.js';
 import type { Message } from './run.js';
 import { aboutBlocks } from './tables.js';
@@ -19,7 +20,8 @@ export function digestMessage(d: Digest): Message {
         return `${r.regression ? ':warning: ' : ''}${r.task} *${showScore(r.score, r.coverage ?? undefined)}*${ci}${change}`;
       });
     const runs = [...new Set(d.rows.filter((r) => r.model === model && r.run).map((r) => r.run))];
-    return `*${model}* — ${cells.join(' · ')}\n_runs: ${runs.map((r) => `\`${r}\``).join(', ') || 'none'}_`;
+    const about = summarizeProvenance(d.rows.filter((r) => r.model === model));
+    return `*${model}* — ${cells.join(' · ')}\n_runs: ${runs.map((r) => `\`${r}\``).join(', ') || 'none'}_${about ? `\n_${about}_` : ''}`;
   });
   return message(`Digest ${d.schedule}: ${regressions.length} regression(s), ${d.failedRuns.length} failed run(s)`, [
     section(

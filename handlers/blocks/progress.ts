@@ -3,7 +3,8 @@ import type { RunProgress } from '../../src/services/index.js';
 import type { Message } from './run.js';
 import { budgetStopped, duration, progressBar, signedPct } from '../../src/base/format.js';
 import { context, message, section } from './text.js';
-import { coverageOf, showScore } from '../../src/leaderboard/coverage.js';
+import { runCoverage, showScore } from '../../src/leaderboard/coverage.js';
+import { summarizeProvenance } from '../../src/evaluation/provenance.js';
 import { everyDocumentFailed, failureCause } from '../../src/evaluation/failure-cause.js';
 
 /** Statuses after which a run does no more work. */
@@ -46,8 +47,7 @@ export function progressMessage(p: RunProgress): Message {
 
 /** The run's scores once finished: `–` for what scored nothing, and the first cause when every document failed. */
 export function finalScoresMessage(p: RunProgress): Message {
-  const shown = (s: RunProgress['scores'][number]) =>
-    showScore(s.score, coverageOf({ ...s, doc_limit: p.run.doc_limit }));
+  const shown = (s: RunProgress['scores'][number]) => showScore(s.score, runCoverage(s, p.run));
   const lines = p.scores.map((s) => {
     const before = p.previous[s.task];
     const change = before === undefined || !s.n ? '' : ` (${signedPct(s.score - before)} since the previous run)`;
@@ -61,6 +61,8 @@ export function finalScoresMessage(p: RunProgress): Message {
     ...failed,
     section(lines.join('\n') || '_no scores_'),
     ...usageLine(p.usage),
+    // The footer: what the numbers rest on (labels, documents, release commit).
+    ...(p.scores.length ? [context(`Provenance: ${summarizeProvenance(p.scores)}`)] : []),
   ]);
 }
 

@@ -1,6 +1,6 @@
 // Leaderboards and lists as monospaced tables.
 import { signedPct } from '../../src/base/format.js';
-import { COVERAGE_LEGEND, isFull, showScore } from '../../src/leaderboard/coverage.js';
+import { COVERAGE_LEGEND, DOCUMENTS_LEGEND, isFull, showScore } from '../../src/leaderboard/coverage.js';
 import type { Leaderboard, ModelComparison } from '../../src/services/index.js';
 import type { Message } from './run.js';
 import type { KnownBlock } from '@slack/types';
@@ -30,9 +30,14 @@ function legend(board: Leaderboard): string {
   const published = board.rows.some((r) => r.provider === 'published')
     ? ' _(published)_: results carried by task files, not reproduced by jcb.'
     : '';
-  return (marked
-    ? `${COVERAGE_LEGEND}. Marked cells are not comparable with full runs.`
-    : '`–`: no score for that setting.') + published;
+  const documents = board.source === 'runs' ? ` ${DOCUMENTS_LEGEND}` : '';
+  return (
+    (marked
+      ? `${COVERAGE_LEGEND}. Marked cells are not comparable with full runs.`
+      : '`–`: no score for that setting.') +
+    published +
+    documents
+  );
 }
 
 export function leaderboardMessage(board: Leaderboard): Message {

@@ -11,7 +11,7 @@ import { budgetStopped } from '../base/format.js';
 import { asStoreError } from '../store/errors.js';
 import { storeLocation } from '../store/store.js';
 import { interruptedLine, resumeCommand } from './interrupted.js';
-import { writeOutput } from './output.js';
+import { markedPrivate, writeOutput } from './output.js';
 import { evalTable } from './output-tables.js';
 import { findTask } from '../evaluation/documents.js';
 import { aboutTask } from '../tasks/task-file/about.js';
@@ -34,6 +34,9 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
   }
   if (cmd.queue && cmd.logSamples)
     throw new UserError('--log-samples writes when the run ends here; it does not go with --queue.');
+  // Before any work: a file would hold a private task's data only with --include-private.
+  const files = [cmd.logSamples && '--log-samples', cmd.output && '-o'].filter((o): o is string => Boolean(o));
+  const marked = files.some((option) => services.mayWrite(cmd.task.split(','), cmd.includePrivate, option));
   if (cmd.queue) {
     const queued = await services.enqueueEvaluation({ ...cmd, startedBy: 'terminal' });
     if (cmd.json) return printJson(queued);
@@ -84,15 +87,16 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
     if (cmd.output) {
       const tabular = evalTable(result, cmd.shot);
       const declared = about.some((a) => a !== undefined);
+      const shown = marked ? markedPrivate(tabular) : tabular;
       writeOutput(
         cmd.output,
         declared
           ? {
-              ...tabular,
-              header: [...tabular.header, 'source and licence'],
-              rows: tabular.rows.map((r, i) => [...r, about[i] ?? 'built-in']),
+              ...shown,
+              header: [...shown.header, 'source and licence'],
+              rows: shown.rows.map((r, i) => [...r, about[i] ?? 'built-in']),
             }
-          : tabular,
+          : shown,
       );
     }
     if (cmd.json) printJson(result);

@@ -17,7 +17,7 @@ import { evalCommand } from './eval-command.js';
 import { askCommand, phiCommand } from './free-text.js';
 import { NoReleaseError } from '../release/data-dir.js';
 import { allTasks } from '../../tasks/index.js';
-import { writeOutput } from './output.js';
+import { markedPrivate, writeOutput, type Tabular } from './output.js';
 import { boardTable, comparisonTable, scoreTable } from './output-tables.js';
 import { preparePaths, type PreparedPaths } from '../base/paths.js';
 import { pathArguments } from '../command/paths.js';
@@ -42,6 +42,12 @@ const print = (text: string): void => void process.stdout.write(`${text}\n`);
 /** git's progress (carriage returns redrawing one line) is for a terminal; a log gets none of it. */
 const gitProgress = (text: string): void => void (process.stderr.isTTY && process.stderr.write(text));
 const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
+
+/** `-o` of a board or comparison: refused for a private task without --include-private, else marked private. */
+function writeFor(services: Services, cmd: { output?: string; includePrivate?: boolean }, tasks: string[], data: Tabular) {
+  const marked = services.mayWrite(tasks, cmd.includePrivate, '-o');
+  writeOutput(cmd.output!, marked ? markedPrivate(data) : data);
+}
 
 async function execute(cmd: Command, services: Services): Promise<void> {
   switch (cmd.kind) {
@@ -101,7 +107,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
         writeFileSync(cmd.chart, await services.leaderboardChart(board, cmd.view ?? 'bars', format));
         process.stderr.write(`Chart written to ${cmd.chart}.\n`);
       }
-      if (cmd.output) writeOutput(cmd.output, boardTable(board));
+      if (cmd.output) writeFor(services, cmd, board.columns.map((c) => c.id), boardTable(board));
       if (cmd.source === 'runs') {
         let paper;
         try {
@@ -132,7 +138,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(runJson(run)) : print(renderRunSummary(run));
     }
     case 'export': {
-      const files = await services.exportRun(cmd.runId, cmd.dir);
+      const files = await services.exportRun(cmd.runId, cmd.dir, cmd.includePrivate);
       const generated = files.find((f) => f.includes(`${path.sep}generated${path.sep}`));
       const root = generated
         ? generated.slice(0, generated.indexOf(`${path.sep}generated${path.sep}`) + '/generated'.length)
@@ -168,7 +174,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
     }
     case 'compare': {
       const rows = await services.compare(cmd.a, cmd.b, cmd.task, cmd.shot);
-      if (cmd.output) writeOutput(cmd.output, comparisonTable(cmd.a, cmd.b, cmd.shot, rows));
+      if (cmd.output) writeFor(services, cmd, rows.map((r) => r.task), comparisonTable(cmd.a, cmd.b, cmd.shot, rows));
       return cmd.json ? printJson(rows) : print(renderComparison(cmd.a, cmd.b, rows));
     }
     case 'ratings': {

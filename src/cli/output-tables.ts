@@ -83,7 +83,8 @@ export function evalTable(result: EvalResult, shot: Shot): Tabular {
       scale: '×100',
       release: release(),
     },
-    header: ['task', 'scored', 'failed', 'unreadable', 'no answer', 'score'],
+    // Each number's provenance (issue 22): labels, document set and count, release commit.
+    header: ['task', 'scored', 'failed', 'unreadable', 'no answer', 'score', 'labels', 'documents', 'count', 'release'],
     rows: result.outcomes.map((o) => [
       o.task,
       o.n,
@@ -91,6 +92,10 @@ export function evalTable(result: EvalResult, shot: Shot): Tabular {
       o.parseFailures,
       o.noAnswer,
       o.n ? score100(o.score) : null,
+      o.provenance.labels,
+      o.provenance.documents.set,
+      o.provenance.documents.count,
+      o.provenance.releaseCommit,
     ]),
   };
 }

@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { PRIVATE_CAPTION } from '../policy/data-policy.js';
 
 /** A cell: text, a number as written (`score100` gives a score's), or none (empty in CSV, `–` in Markdown). */
 export type Cell = string | number | null;
@@ -18,6 +19,14 @@ export interface Tabular {
    * caption. Values are plain words.
    */
   context: Record<string, string>;
+}
+
+/**
+ * The same file, saying it holds private data: a leading CSV column, a Markdown caption, and in JSON the value
+ * under `result` beside a `data` key (src/policy/data-policy.ts, PRIVATE_CAPTION).
+ */
+export function markedPrivate(data: Tabular): Tabular {
+  return { ...data, json: { data: PRIVATE_CAPTION, result: data.json }, context: { data: PRIVATE_CAPTION, ...data.context } };
 }
 
 /** A 0–1 score as the screen shows it: ×100 with one decimal (`80.0`, never `80`); null stays none. */

@@ -19,10 +19,15 @@ export function renderModelRequest(r: ReturnType<typeof describeRequest>): strin
 const n = (x: number) => x.toLocaleString('en-US');
 
 export function renderEstimate(e: Awaited<ReturnType<Services['estimate']>>): string {
+  const set = e.documentSet === 'paper' ? "the paper's documents" : '--documents all: every row';
+  const other = e.other ? [otherChoice(e.other, Boolean(e.offline))] : [];
   if (e.offline)
-    return `Dry run of ${e.task} on ${e.model} (${e.shot}-shot): ${n(e.documents)} documents, ${
-      e.offline === 'replay' ? 'replayed from the release' : 'answered here'
-    }: no requests, $0.`;
+    return [
+      `Dry run of ${e.task} on ${e.model} (${e.shot}-shot${e.offline === 'replay' ? '' : `, ${set}`}): ${n(e.documents)} documents, ${
+        e.offline === 'replay' ? 'replayed from the release' : 'answered here'
+      }: no requests, $0.`,
+      ...other,
+    ].join('\n');
   const counted = e.exact
     ? `counted with ${e.encoding}, as the model counts`
     : `estimated with ${e.encoding}: the server's tokenizer may count otherwise`;
@@ -32,11 +37,21 @@ export function renderEstimate(e: Awaited<ReturnType<Services['estimate']>>): st
       ? `Cost: no prices for ${e.model} in models.yml (add prices: { input, cachedInput, output }).`
       : `Cost: about ${usd(e.expectedCostUsd)}${reasoning ? ' plus reasoning' : ''}, at most ${usd(e.maxCostUsd!)} (every answer at its token limit).`;
   return [
-    `Dry run of ${e.task} on ${e.model} (${e.shot}-shot): no call made.`,
+    `Dry run of ${e.task} on ${e.model} (${e.shot}-shot, ${set}): no call made.`,
     `Documents ${n(e.documents)} · calls ${n(e.calls)} · prompt tokens ${n(e.promptTokens)} (${counted})`,
     `Expected output tokens ${n(e.expectedOutputTokens)} (answers as long as the gold ones${reasoning}; at most ${n(e.maxOutputTokens)})`,
     cost,
+    ...other,
   ].join('\n');
+}
+
+/** The other document set's documents and cost, in one line. */
+function otherChoice(o: NonNullable<Awaited<ReturnType<Services['estimate']>>['other']>, offline: boolean): string {
+  const cost = offline
+    ? 'no requests, $0'
+    : `${n(o.calls)} calls, ${o.expectedCostUsd === null ? 'cost unknown' : `about ${usd(o.expectedCostUsd)}, at most ${usd(o.maxCostUsd!)}`}`;
+  const what = o.documentSet === 'paper' ? "the default, the paper's documents" : 'every row';
+  return `With --documents ${o.documentSet} (${what}): ${n(o.documents)} documents, ${cost}.`;
 }
 
 /** A run's calls: tokens, cost and how its answers ended, in one or two lines (nothing for replays). */

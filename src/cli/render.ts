@@ -1,6 +1,8 @@
 // Plain-text views of service results for a terminal.
 import type { TaskCheck } from '../evaluation/release-check.js';
 import type { EvalResult } from '../evaluation/engine.js';
+import { summarizeProvenance, type Provenance } from '../evaluation/provenance.js';
+import type { Run } from '../store/store.js';
 import { budgetStopped, duration, metricsText, pct, progressBar, signedPct } from '../base/format.js';
 import { resumeCommand } from './interrupted.js';
 import { renderMarks } from './render-comparison.js';
@@ -17,7 +19,14 @@ import type {
 } from '../services/index.js';
 import type { Metrics, Shot } from '../tasks/types.js';
 import { aboutLines } from '../tasks/task-file/about.js';
-import { COVERAGE_LEGEND, coverageOf, isFull, showScore, type Coverage } from '../leaderboard/coverage.js';
+import {
+  COVERAGE_LEGEND,
+  DOCUMENTS_LEGEND,
+  isFull,
+  runCoverage,
+  showScore,
+  type Coverage,
+} from '../leaderboard/coverage.js';
 import { failureCause } from '../evaluation/failure-cause.js';
 import { table } from '../base/table.js';
 
@@ -120,15 +129,15 @@ export function renderCheck(checks: TaskCheck[]): string {
     .join('\n');
 }
 
-/** The marks' legend, as a last line, when any of `scores` carries one (`–`, `†`, `‡`); else nothing. */
+/** The marks' legend, as a last line, when any of `scores` carries one (`–`, `†`, `‡`, `§`); else nothing. */
 function legendOf(scores: readonly string[]): string[] {
-  return scores.some((x) => x === '–' || /[†‡]/.test(x)) ? [COVERAGE_LEGEND] : [];
+  return scores.some((x) => x === '–' || /[†‡§]/.test(x)) ? [COVERAGE_LEGEND] : [];
 }
 
 /** A task's row of an eval or show table: nothing scored shows `–` and no metrics, never zeros. */
 function outcomeRow(
-  o: Omit<RunSummary['scores'][number], 'interval'>,
-  limit: number | null,
+  o: Omit<RunSummary['scores'][number], 'interval' | 'provenance'>,
+  run: Pick<Run, 'doc_limit' | 'document_set'>,
 ): string[] {
   return [
     o.task,
@@ -136,17 +145,24 @@ function outcomeRow(
     String(o.failed),
     String(o.parseFailures),
     String(o.noAnswer),
-    showScore(o.score, coverageOf({ ...o, doc_limit: limit })),
+    showScore(o.score, runCoverage(o, run)),
     o.n ? formatMetrics(o.metrics) : '(nothing scored)',
   ];
 }
 
+/** Where the numbers come from, one line: `provenance: documents mr paper (123) · release f7ea47a`. */
+function provenanceLines(scores: readonly { task: string; provenance?: Provenance | null }[]): string[] {
+  const line = summarizeProvenance(scores);
+  return line ? [`provenance: ${line}`] : [];
+}
+
 export function renderEval(result: EvalResult, where: string): string {
-  const rows = result.outcomes.map((o) => outcomeRow(o, result.run.doc_limit));
+  const rows = result.outcomes.map((o) => outcomeRow(o, result.run));
   return [
     `Run ${result.run.id}: ${result.run.model} (${result.run.provider}), ${result.run.shot}-shot — ${result.computed} documents computed now, ${result.cacheHits} from the response cache.`,
     table(['task', 'scored', 'failed', 'unreadable', 'no answer', 'score', 'metrics'], rows),
     ...legendOf(rows.map((r) => r[5])),
+    ...provenanceLines(result.outcomes),
     `Stored in ${where}.`,
     ...(result.outcomes.some((o) => o.failed)
       ? [`Failed documents (provider errors) are not in the scores; re-run with --run ${result.run.id} to retry them.`]
@@ -156,9 +172,7 @@ export function renderEval(result: EvalResult, where: string): string {
 
 export function renderRuns(runs: RunSummary[]): string {
   if (runs.length === 0) return 'No runs yet. Start one with: jcb eval <task|all> <model>';
-  const shown = runs.flatMap((r) =>
-    r.scores.map((x) => showScore(x.score, coverageOf({ ...x, doc_limit: r.run.doc_limit }))),
-  );
+  const shown = runs.flatMap((r) => r.scores.map((x) => showScore(x.score, runCoverage(x, r.run))));
   const body = table(
     ['run', 'model', 'shot', 'tasks', 'status', 'done', 'failed', 'scores'],
     runs.map((r) => [
@@ -169,9 +183,7 @@ export function renderRuns(runs: RunSummary[]): string {
       r.run.status,
       String(r.documents.done),
       String(r.documents.failed),
-      r.scores
-        .map((s) => `${s.task} ${showScore(s.score, coverageOf({ ...s, doc_limit: r.run.doc_limit }))}`)
-        .join('  '),
+      r.scores.map((s) => `${s.task} ${showScore(s.score, runCoverage(s, r.run))}`).join('  '),
     ]),
   );
   return [body, ...legendOf(shown)].join('\n\n');
@@ -194,12 +206,13 @@ export function renderRunSummary(r: RunSummary): string {
       ? table(
           ['task', 'scored', 'failed', 'unreadable', 'no answer', 'score', '95 % interval', 'metrics'],
           r.scores.map((s) => {
-            const [task, n, failed, unreadable, noAnswer, score, metrics] = outcomeRow(s, r.run.doc_limit);
+            const [task, n, failed, unreadable, noAnswer, score, metrics] = outcomeRow(s, r.run);
             const interval = s.interval ? `${pct(s.interval.low)}–${pct(s.interval.high)}` : '–';
             return [task, n, failed, unreadable, noAnswer, score, interval, metrics];
           }),
         )
       : '(no aggregate yet: the run has not finished)',
+    ...provenanceLines(r.scores),
     ...(r.failures.length
       ? ['', 'Failures:', ...r.failures.slice(0, 10).map((f) => `  ${f.task} ${f.doc}: ${failureCause(f.error)}`)]
       : []),
@@ -234,16 +247,14 @@ export function renderRunsLeaderboard(runs: Leaderboard, paper: Leaderboard | un
   const marked = runs.rows.some((r) => r.cells.some((_, i) => coverage(r, i) && !isFull(coverage(r, i)!)));
   const about = aboutLines(runs.columns);
   return runs.rows.length
-    ? `${header}\n\n${table(['model', 'source', ...runs.columns.map((c) => c.label)], rows)}${marked ? `\n\n${COVERAGE_LEGEND}; marked cells are not ranked.` : ''}${published.length ? `\n\npublished: results carried by task files, not reproduced by jcb (${published.join('; ')})` : ''}${about.length ? `\n\n${about.join('\n')}` : ''}`
+    ? `${header}\n\n${table(['model', 'source', ...runs.columns.map((c) => c.label)], rows)}${marked ? `\n\n${COVERAGE_LEGEND}; marked cells are not ranked.` : ''}\n\n${DOCUMENTS_LEGEND}${published.length ? `\n\npublished: results carried by task files, not reproduced by jcb (${published.join('; ')})` : ''}${about.length ? `\n\n${about.join('\n')}` : ''}`
     : `No finished ${runs.shot}-shot runs stored yet: start one with jcb eval <task|all> <model>.${paper ? `\n\n${renderLeaderboard(paper)}` : ''}`;
 }
 
 export function renderStatus(runs: RunProgress[]): string {
   if (runs.length === 0)
     return 'No runs under way. `jcb status --all` shows the latest whatever their state; `jcb runs` lists them all.';
-  const shown = runs.flatMap((p) =>
-    p.scores.map((x) => showScore(x.score, coverageOf({ ...x, doc_limit: p.run.doc_limit }))),
-  );
+  const shown = runs.flatMap((p) => p.scores.map((x) => showScore(x.score, runCoverage(x, p.run))));
   const text = runs
     .map((p) => {
       const planned = p.planned ?? p.done + p.failed;
@@ -254,7 +265,7 @@ export function renderStatus(runs: RunProgress[]): string {
       const scores = p.scores.map((s) => {
         const before = p.previous[s.task];
         const change = before === undefined || !s.n ? '' : ` (${signedPct(s.score - before)} since the previous run)`;
-        return `  ${s.task} ${showScore(s.score, coverageOf({ ...s, doc_limit: p.run.doc_limit }))}${change}`;
+        return `  ${s.task} ${showScore(s.score, runCoverage(s, p.run))}${change}`;
       });
       // A queued run stopped at its --max-cost: what it spent, and the command that resumes it.
       const b = p.run.status === 'interrupted' ? p.budget : undefined;
@@ -293,6 +304,7 @@ export function renderDigests(digests: Digest[]): string {
         `Digest ${d.schedule} (${d.shot}-shot, to ${d.channel}), change since ${d.since ?? 'the first digest'}`,
         table(['model', 'task', 'score', '95 % interval', 'change', '', 'run'], rows),
         ...failed,
+        ...provenanceLines(d.rows),
         ...aboutLines(d.rows),
         COVERAGE_LEGEND,
       ].join('\n');

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
 import type { Shot } from '../tasks/types.js';
+import type { DocumentSet } from '../tasks/documents.js';
 import { PROGRAM, usageHint, type HelpFace } from './help.js';
 import { normalizeToken } from '../base/suggest.js';
 import { COMMANDS_BY_NAME } from './commands.js';
@@ -93,7 +94,8 @@ export function build(
         throw new UserError(`--chart writes a .png or .svg file, not "${chart}".`);
       const source = (values.source ?? 'paper') as 'paper' | 'runs';
       const view = values.view as 'bars' | 'heatmap' | undefined;
-      return { kind: 'leaderboard', shot, source, json, post: values.post, chart, view, output };
+      const includePrivate = flags.has('include-private') || undefined;
+      return { kind: 'leaderboard', shot, source, json, post: values.post, chart, view, output, includePrivate };
     }
     case 'eval': {
       const [task, model] = positionals;
@@ -104,6 +106,7 @@ export function build(
         model,
         shot,
         limit: countOf(name, 'limit', values.limit),
+        documents: values.documents as DocumentSet | undefined,
         concurrency: countOf(name, 'concurrency', values.concurrency),
         runId: values.run,
         noCache: flags.has('no-cache'),
@@ -113,6 +116,7 @@ export function build(
         maxCost: costOf(values['max-cost']),
         logSamples: values['log-samples'],
         output,
+        includePrivate: flags.has('include-private') || undefined,
       };
     }
     case 'worker':
@@ -124,7 +128,7 @@ export function build(
       if (!a || !b) throw needs('two models');
       if (a.toLowerCase() === b.toLowerCase())
         throw new UserError(`"compare" needs two different models, not ${a} twice.`, usageHint(name, face));
-      return { kind: 'compare', a, b, task, shot, json, output };
+      return { kind: 'compare', a, b, task, shot, json, output, includePrivate: flags.has('include-private') || undefined };
     }
     case 'ratings':
       if (flags.has('batch') && !positionals[0])
@@ -159,7 +163,7 @@ export function build(
       if (!runId) throw new UserError(`"${name}" needs a run id.`, 'See `jcb runs` for the stored runs.');
       return name === 'show'
         ? { kind: 'show', runId, json }
-        : { kind: 'export', runId, dir: values.dir ?? `export-${runId}` };
+        : { kind: 'export', runId, dir: values.dir ?? `export-${runId}`, includePrivate: flags.has('include-private') || undefined };
     }
     case 'models add': {
       const [alias] = positionals;

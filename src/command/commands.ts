@@ -1,6 +1,7 @@
 // The declarative table of jcb's commands: the grammar parses from it, and every help text (terminal `--help`,
 // `jcb help`, Slack's `/jcb help` and App Home) is generated from it. Adding a flag is one entry here.
 import type { CommandSpec, Face, OptionSpec, PositionalSpec } from './command-spec.js';
+import { DOCUMENT_SETS } from '../tasks/documents.js';
 
 export type { CommandSpec, Face, OptionSpec, PositionalSpec, TokenKind } from './command-spec.js';
 
@@ -21,6 +22,12 @@ const OUTPUT: OptionSpec = {
   value: 'PATH',
   path: 'file',
   description: 'Also write the result to PATH: JSON, CSV or Markdown by its extension.',
+  faces: 'terminal',
+};
+/** Files that would hold a private task's text are written only when asked (src/policy/data-policy.ts). */
+const INCLUDE_PRIVATE: OptionSpec = {
+  name: 'include-private',
+  description: "Write a private task's data into the file too (the file then says it holds private data).",
   faces: 'terminal',
 };
 const TASK: PositionalSpec = { shown: '<task>', kind: 'task' };
@@ -46,6 +53,13 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'concurrency', value: 'N', range: [1, 256], description: 'Documents in flight at once (1–256).' },
       { name: 'run', value: 'ID', description: 'Resume the run ID (its finished documents are kept).' },
       { name: 'no-cache', description: 'Ask the model again instead of reusing cached generations.' },
+      {
+        name: 'documents',
+        value: 'paper|all',
+        choices: DOCUMENT_SETS,
+        description:
+          "The paper's documents (the default: NER its open models' rows, RE a seeded 1,000, HS-PN 20 cases) or every row.",
+      },
       { name: 'queue', description: 'Run in the background through the queue and its workers.', faces: 'terminal' },
       { name: 'dry-run', description: 'Show the documents, calls, tokens and cost estimate; send nothing.' },
       {
@@ -62,6 +76,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         faces: 'terminal',
       },
       OUTPUT,
+      INCLUDE_PRIVATE,
       JSON_FLAG,
     ],
     examples: ['eval mr llm-jp --limit 5', 'eval all baseline --shot zero --limit 3'],
@@ -109,6 +124,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'The chart: bars with intervals, or a models × settings heatmap.',
       },
       OUTPUT,
+      INCLUDE_PRIVATE,
       JSON_FLAG,
     ],
     examples: ['leaderboard', 'leaderboard --source runs --shot zero'],
@@ -123,7 +139,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       // Stryker disable next-line BooleanLiteral: a shown form already in brackets is printed as is either way
       { shown: '[<task>]', optional: true, kind: 'task' },
     ],
-    options: [SHOT, OUTPUT, JSON_FLAG],
+    options: [SHOT, OUTPUT, INCLUDE_PRIVATE, JSON_FLAG],
     examples: ['compare gpt-4o llm-jp', 'compare gpt-4o llm-jp mr'],
     faces: 'both',
   },
@@ -249,7 +265,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'export',
     summary: "A run's generations in the release's layout.",
     positionals: [RUN],
-    options: [{ name: 'dir', value: 'D', path: 'folder', description: 'The folder to write (default export-<run>).' }],
+    options: [
+      { name: 'dir', value: 'D', path: 'folder', description: 'The folder to write (default export-<run>).' },
+      INCLUDE_PRIVATE,
+    ],
     examples: ['export 20261129-020000-3f9a'],
     faces: 'terminal',
   },

@@ -1,5 +1,6 @@
 // What a parsed command is: the one shape both faces (terminal and Slack) act on.
 import type { Shot } from '../tasks/types.js';
+import type { DocumentSet } from '../tasks/documents.js';
 
 export type Command =
   /** `help [<command>]`, `<command> --help`, `-h`: every command, or `command` in full. */
@@ -33,6 +34,7 @@ export type Command =
       view?: 'bars' | 'heatmap';
       /** `-o/--output PATH`: also write the board there (JSON, CSV or Markdown by extension). */
       output?: string;
+      includePrivate?: boolean;
     }
   | {
       kind: 'eval';
@@ -40,6 +42,8 @@ export type Command =
       model: string;
       shot: Shot;
       limit?: number;
+      /** `--documents`: the paper's documents (default) or every row; undefined when not given (a resumed run keeps its own). */
+      documents?: DocumentSet;
       concurrency?: number;
       runId?: string;
       noCache: boolean;
@@ -54,6 +58,8 @@ export type Command =
       logSamples?: string;
       /** `-o/--output PATH`: also write the scores there (JSON, CSV or Markdown by extension). */
       output?: string;
+      /** `--include-private`: files may hold a private task's data (src/policy/data-policy.ts). */
+      includePrivate?: boolean;
     }
   | { kind: 'worker'; concurrency?: number }
   | { kind: 'status'; runId?: string; all: boolean; json: boolean }
@@ -68,12 +74,13 @@ export type Command =
       json: boolean;
       /** `-o/--output PATH`: also write the comparison there (JSON, CSV or Markdown by extension). */
       output?: string;
+      includePrivate?: boolean;
     }
   | { kind: 'ratings'; task?: string; byModel: boolean; batch: boolean; correlate: boolean; json: boolean }
   | { kind: 'judge'; runId: string; judge?: string }
   | { kind: 'runs'; json: boolean }
   | { kind: 'show'; runId: string; json: boolean }
-  | { kind: 'export'; runId: string; dir: string }
+  | { kind: 'export'; runId: string; dir: string; includePrivate?: boolean }
   /** `data pull [<pack>]`: the release, or a pack by name. */
   | { kind: 'data-pull'; dir?: string; pack?: string }
   | { kind: 'data-check'; json: boolean }

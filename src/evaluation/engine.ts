@@ -9,7 +9,8 @@ import type { Run, RunDocument, Store } from '../store/store.js';
 import { buildPrompt } from '../tasks/prompt.js';
 import type { DocScore, Metrics, Parsed, ScoringContext, Shot, Task } from '../tasks/types.js';
 import { isSettled, NO_USAGE, promptCut, scoredText, usageColumns } from './answer.js';
-import { openRun, planDocuments, type EvalRequest, type Item } from './plan.js';
+import { provenanceOf, type Provenance } from './provenance.js';
+import { documentSetFor, openRun, planDocuments, type EvalRequest, type Item } from './plan.js';
 
 export interface Progress {
   runId: string;
@@ -36,7 +37,8 @@ export interface TaskOutcome {
 
 export interface EvalResult {
   run: Run;
-  outcomes: TaskOutcome[];
+  /** With each number's provenance (labels, document set and count, release commit). */
+  outcomes: (TaskOutcome & { provenance: Provenance })[];
   /** Documents this call computed (0 when everything was already stored). */
   computed: number;
   cacheHits: number;
@@ -286,9 +288,10 @@ export async function finishRun(store: Store, run: Run, tasks: readonly Task[]):
   return outcomes;
 }
 
-export async function evaluate(req: EvalRequest, deps: EngineDeps): Promise<EvalResult> {
-  const run = await openRun(deps.store, req, deps.provider);
+export async function evaluate(asked: EvalRequest, deps: EngineDeps): Promise<EvalResult> {
+  const req = { ...asked, documents: await documentSetFor(deps.store, asked) };
   const plan = planDocuments(req, deps.provider, deps.release);
+  const run = await openRun(deps.store, req, deps.provider, 'running', plan.length);
   const processed = await processItems(run, plan, req, deps);
   if (processed.interrupted) {
     await deps.store.setRunStatus(run.id, 'interrupted');
@@ -304,7 +307,7 @@ export async function evaluate(req: EvalRequest, deps: EngineDeps): Promise<Eval
   const outcomes = await finishRun(deps.store, run, req.tasks);
   return {
     run: { ...run, status: 'finished' },
-    outcomes,
+    outcomes: outcomes.map((o) => ({ ...o, provenance: provenanceOf(run, o.task, o.n + o.failed) })),
     computed: processed.computed,
     cacheHits: processed.cacheHits,
     interrupted: false,

@@ -1,10 +1,13 @@
 // A run written out in the release's own layout, so that `jcb score` re-scores it and others can
-// compare it with the paper's files: generated/<group>/<TASK>/<model>/<shot>_shot.json and results/...
+// compare it with the paper's files: generated/<group>/<TASK>/<model>/<shot>_shot.json and results/..., and
+// beside each results file its provenance (`<shot>_shot.provenance.json`: labels, documents, release commit).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Run, RunDocument, RunScore } from '../store/store.js';
 import { aboutTask } from '../tasks/task-file/about.js';
+import { isPrivate, PRIVATE_CAPTION } from '../policy/data-policy.js';
 import type { Document, Task } from '../tasks/types.js';
+import { provenanceOf } from './provenance.js';
 
 export interface ExportInput {
   run: Run;
@@ -23,8 +26,10 @@ export function exportRun(dir: string, { run, tasks }: ExportInput): string[] {
       .map((r) => {
         const doc = documents.get(r.doc_id) ?? { id: r.doc_id, text: '', fields: {}, gold: JSON.parse(r.gold!) };
         const row = task.toGeneration(doc, r.incomplete ? '' : (r.output ?? ''), JSON.parse(r.gold!)); // as scored
-        // The thinking beside the output it preceded, under a key of its own that no scorer reads.
-        return r.thinking === null ? row : { ...row, thinking: r.thinking };
+        // The thinking beside the output it preceded, under a key of its own that no scorer reads; a private
+        // task's rows say so in a column of their own.
+        const marked = isPrivate(task) ? { ...row, data: PRIVATE_CAPTION } : row;
+        return r.thinking === null ? marked : { ...marked, thinking: r.thinking };
       });
     const target = path.join(dir, 'generated', task.folder, run.model, file);
     mkdirSync(path.dirname(target), { recursive: true });
@@ -35,15 +40,20 @@ export function exportRun(dir: string, { run, tasks }: ExportInput): string[] {
     const about = aboutTask(task);
     if (about) {
       const caption = path.join(dir, 'generated', task.folder, 'SOURCE.txt');
-      writeFileSync(caption, `${task.id}: ${task.title}\n${about}\n`);
+      writeFileSync(caption, `${task.id}: ${task.title}\n${about}\n${isPrivate(task) ? `${PRIVATE_CAPTION}\n` : ''}`);
       written.push(caption);
     }
+    const results = path.join(dir, 'results', task.folder, run.model, file);
+    mkdirSync(path.dirname(results), { recursive: true });
     if (score) {
-      const results = path.join(dir, 'results', task.folder, run.model, file);
-      mkdirSync(path.dirname(results), { recursive: true });
       writeFileSync(results, JSON.stringify(JSON.parse(score.metrics), null, 4));
       written.push(results);
     }
+    // Beside the results (a name `jcb score` never reads): what the numbers rest on.
+    const provenance = results.replace(/\.json$/, '.provenance.json');
+    const count = score ? score.n + score.failed : rows.length;
+    writeFileSync(provenance, JSON.stringify({ run: run.id, task: task.id, ...provenanceOf(run, task, count) }, null, 2));
+    written.push(provenance);
   }
   return written;
 }

@@ -1,5 +1,5 @@
 // A run's record and plan: the documents it covers, and the stored run it writes to (new, or resumed
-// when the same run id names the same model, setting and limit).
+// when the same run id names the same model, setting, limit and document set).
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../base/errors.js';
 import { cutEcho, nearest } from '../base/suggest.js';
@@ -7,13 +7,20 @@ import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
 import type { Run, Store } from '../store/store.js';
 import type { Document, Shot, Task } from '../tasks/types.js';
-import { evaluationDocuments } from '../tasks/documents.js';
+import { documentsOf, type DocumentSet } from '../tasks/documents.js';
 
 export interface EvalRequest {
   tasks: readonly Task[];
   shot: Shot;
   /** The first N documents of each task. */
   limit?: number;
+  /**
+   * Which documents (src/tasks/documents.ts): `paper` (the default), `all`; null for a run stored before
+   * document sets (the rows it was planned on then).
+   */
+  documents?: DocumentSet | null;
+  /** The release's commit, recorded with a new run (its provenance). */
+  releaseCommit?: string | null;
   /** Documents in flight at once (default: the provider's concurrency). */
   concurrency?: number;
   /** Resume this stored run (an id not stored is refused, with the nearest ones). */
@@ -38,12 +45,13 @@ export interface Item {
 
 /** The documents a run covers, per task, in a fixed order. */
 export function planDocuments(
-  req: Pick<EvalRequest, 'tasks' | 'shot' | 'limit'>,
+  req: Pick<EvalRequest, 'tasks' | 'shot' | 'limit' | 'documents'>,
   provider: Pick<ModelProvider, 'documents'>,
   release: Release,
 ): Item[] {
   return req.tasks.flatMap((task) => {
-    const docs = provider.documents?.(task, req.shot) ?? evaluationDocuments(task, release, req.shot);
+    // A replay answers for its released rows only, whatever the set.
+    const docs = provider.documents?.(task, req.shot) ?? documentsOf(task, release, req.shot, req.documents);
     return docs.slice(0, req.limit ?? docs.length).map((doc, index) => ({ task, doc, index }));
   });
 }
@@ -53,13 +61,36 @@ export function providerEngine(provider: ModelProvider): Record<string, unknown>
   return provider.fingerprint ?? { provider: provider.config.provider };
 }
 
+/** A stored run's document set: null for a run stored before document sets (see documentsOf). */
+export const setOfRun = (run: Pick<Run, 'document_set'>): DocumentSet | null =>
+  (run.document_set ?? null) as DocumentSet | null;
+
+/**
+ * The document set a request plans on: the one asked for, else the resumed run's own (null for a run stored
+ * before document sets), else `paper`.
+ */
+export async function documentSetFor(
+  store: Store,
+  req: Pick<EvalRequest, 'runId' | 'documents'>,
+): Promise<DocumentSet | null> {
+  if (req.documents !== undefined) return req.documents;
+  const existing = req.runId ? await store.getRun(req.runId) : undefined;
+  return existing ? setOfRun(existing) : 'paper';
+}
+
+/**
+ * The stored run a request writes to: the resumed one (refused, UserError, when it differs in model, shot,
+ * tasks, limit or document set), or a new one recording its document set, `documentCount` and release commit.
+ */
 export async function openRun(
   store: Store,
   req: EvalRequest,
   provider: ModelProvider,
   status = 'running',
+  documentCount: number | null = null,
 ): Promise<Run> {
   const tasks = JSON.stringify(req.tasks.map((t) => t.id));
+  const documents = req.documents === undefined ? 'paper' : req.documents;
   if (req.runId) {
     const existing = await store.getRun(req.runId);
     if (existing) {
@@ -67,11 +98,13 @@ export async function openRun(
         existing.model === provider.config.alias &&
         existing.shot === req.shot &&
         existing.tasks === tasks &&
-        existing.doc_limit === (req.limit ?? null);
+        existing.doc_limit === (req.limit ?? null) &&
+        (existing.document_set ?? null) === documents;
       if (!same) {
+        const set = existing.document_set === 'all' ? ', --documents all' : '';
         throw new UserError(
-          `Run ${req.runId} is ${existing.model} on ${JSON.parse(existing.tasks).join(',')} (${existing.shot}-shot${existing.doc_limit ? `, limit ${existing.doc_limit}` : ''}).`,
-          'Resume it with the same task, model, shot and limit, or start a new run without --run.',
+          `Run ${req.runId} is ${existing.model} on ${JSON.parse(existing.tasks).join(',')} (${existing.shot}-shot${existing.doc_limit ? `, limit ${existing.doc_limit}` : ''}${set}).`,
+          'Resume it with the same task, model, shot, limit and documents, or start a new run without --run.',
         );
       }
       await store.setRunStatus(existing.id, status);
@@ -105,6 +138,9 @@ export async function openRun(
     started_by: req.startedBy ?? null,
     max_cost_usd: null,
     budget_since: null,
+    document_set: documents,
+    document_count: documentCount,
+    release_commit: req.releaseCommit ?? null,
   };
   await store.createRun(run);
   return run;

@@ -1,6 +1,7 @@
 // `jcb eval --log-samples FILE`: one JSON line per document, as lm-evaluation-harness writes its samples.
 import type { RunDocument } from '../store/store.js';
 import { findTask } from './documents.js';
+import { isPrivate, PRIVATE_CAPTION } from '../policy/data-policy.js';
 
 /**
  * JSONL text: per stored document {task, doc_id, prompt_hash, status, output, thinking, incomplete, parsed,
@@ -10,8 +11,11 @@ import { findTask } from './documents.js';
 export function sampleLines(docs: readonly RunDocument[]): string {
   return docs
     .map((d) => {
-      const parsed = d.output === null ? null : findTask(d.task).parse(d.output);
+      const task = findTask(d.task);
+      const parsed = d.output === null ? null : task.parse(d.output);
       return JSON.stringify({
+        // A private task's line says so in a column of its own (src/policy/data-policy.ts).
+        ...(isPrivate(task) && { data: PRIVATE_CAPTION }),
         task: d.task,
         doc_id: d.doc_id,
         prompt_hash: d.prompt_hash,

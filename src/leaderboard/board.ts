@@ -1,5 +1,6 @@
 // The shape of Table 4 (the leaderboard), shared by the service that computes it and the chart that draws it.
 import type { Coverage } from './coverage.js';
+import type { Provenance } from '../evaluation/provenance.js';
 import type { Interval } from '../metrics/bootstrap.js';
 import type { Provider } from '../models/registry.js';
 import type { Shot } from '../tasks/types.js';
@@ -19,8 +20,10 @@ export interface LeaderboardRow {
   intervals?: (Interval | null)[];
   /** For stored runs: tokens and cost of each cell's run on that task (cost null without prices). */
   usage?: (TokenCost | null)[];
-  /** For stored runs: the documents each cell stands on (n of planned, a --limit). */
+  /** For stored runs: the documents each cell stands on (n of planned, a --limit, every row). */
   coverage?: (Coverage | null)[];
+  /** For stored runs: each cell's labels, document set and release commit. */
+  provenance?: (Provenance | null)[];
 }
 
 export interface TokenCost {

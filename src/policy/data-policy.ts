@@ -94,12 +94,18 @@ export function requireMayWrite(
   return first !== undefined;
 }
 
-/** The private tasks among `tasks`, and the models of `models` each may be sent to (for `jcb doctor`). */
+/**
+ * The private tasks among `tasks`, and the models of `models` each may be sent to (for `jcb doctor`): the
+ * on-premises ones and the baseline (replays answer only from released files, which a private task has not).
+ */
 export function privateTasks<M extends PolicyModel>(
   tasks: readonly Task[],
   models: readonly M[],
 ): { task: string; allowed: string[] }[] {
   return tasks
     .filter(isPrivate)
-    .map((t) => ({ task: t.id, allowed: models.filter((m) => mayReceive(t, m)).map((m) => m.alias) }));
+    .map((t) => ({
+      task: t.id,
+      allowed: models.filter((m) => m.provider !== 'replay' && mayReceive(t, m)).map((m) => m.alias),
+    }));
 }

@@ -1,16 +1,17 @@
 // What a job assumes of the worker that takes it, carried in the job and checked before anything is
 // computed: the store it belongs to, the run's model as the run recorded it (provider, model, server,
-// parameters), and what decides a score. A worker that differs leaves the job for one that does not.
+// parameters), what decides a score, and the run's document set. A worker that differs leaves the job for one that does not.
 import { providerEngine } from '../evaluation/plan.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Run } from '../store/store.js';
+import { DOCUMENT_SETS } from '../tasks/documents.js';
 import type { Task } from '../tasks/types.js';
 
 /**
  * jcb's scoring version: raised with every change that alters a stored score (a prompt, a parser, a
  * metric, the documents a shot covers), so that workers of two versions never fill one run.
  */
-export const SCORING_VERSION = '1';
+export const SCORING_VERSION = '2';
 
 export interface JobAssumptions {
   /** A declared task's job: its task file's hash (TaskOrigin.hash); built-in tasks are SCORING_VERSION's. */
@@ -21,6 +22,11 @@ export interface JobAssumptions {
   engine: Record<string, unknown>;
   /** SCORING_VERSION of the process that queued the job. */
   scoring: string;
+  /**
+   * The run's document set (src/tasks/documents.ts; null: a run stored before document sets); absent from
+   * jobs queued before issue 22. A worker that does not know the set declines the job.
+   */
+  documents?: string | null;
 }
 
 /** What the run recorded of its provider: runs.engine without the Node version (which decides nothing). */
@@ -30,8 +36,8 @@ export function recordedEngine(run: Pick<Run, 'engine'>): Record<string, unknown
 }
 
 /** The assumptions of a run's jobs, queued into the queue of the store `storeId`. */
-export function assumptionsOf(run: Pick<Run, 'engine'>, storeId: string): JobAssumptions {
-  return { storeId, engine: recordedEngine(run), scoring: SCORING_VERSION };
+export function assumptionsOf(run: Pick<Run, 'engine' | 'document_set'>, storeId: string): JobAssumptions {
+  return { storeId, engine: recordedEngine(run), scoring: SCORING_VERSION, documents: run.document_set ?? null };
 }
 
 /** JSON with sorted keys: two fingerprints are the same whatever the order of their fields. */
@@ -65,12 +71,17 @@ export interface WorkerSide {
  */
 export function mismatch(
   assumes: JobAssumptions | undefined,
-  run: Pick<Run, 'engine' | 'model'>,
+  run: Pick<Run, 'engine' | 'model' | 'document_set'>,
   worker: WorkerSide,
 ): string | undefined {
   if (assumes && assumes.storeId !== worker.storeId) return 'this worker opens another store';
   if (assumes && assumes.scoring !== SCORING_VERSION)
     return `this worker scores with version ${SCORING_VERSION}, the run with ${assumes.scoring}`;
+  const set = assumes?.documents;
+  if (typeof set === 'string' && !(DOCUMENT_SETS as readonly string[]).includes(set))
+    return `this worker knows no document set "${set}" (it knows ${DOCUMENT_SETS.join(', ')})`;
+  if (set !== undefined && set !== (run.document_set ?? null))
+    return `the job was queued on documents ${set ?? 'of a run from before document sets'}, the run is on ${run.document_set ?? 'those of before'}`;
   let provider: ModelProvider;
   try {
     provider = worker.provider();

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type Queue from 'bull';
 import { findTask } from '../evaluation/documents.js';
-import { planDocuments } from '../evaluation/plan.js';
+import { planDocuments, setOfRun } from '../evaluation/plan.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
 import type { Shot } from '../tasks/types.js';
@@ -143,9 +143,11 @@ export async function reconcile(
 /** The documents a run covers, as the plan of its model and release gives them. */
 export function runPlan(run: Run, provider: ModelProvider, release: Release): DocRef[] {
   const tasks = (JSON.parse(run.tasks) as string[]).map(findTask);
-  return planDocuments({ tasks, shot: run.shot as Shot, limit: run.doc_limit ?? undefined }, provider, release).map(
-    (it) => ({ task: it.task.id, docId: it.doc.id }),
-  );
+  return planDocuments(
+    { tasks, shot: run.shot as Shot, limit: run.doc_limit ?? undefined, documents: setOfRun(run) },
+    provider,
+    release,
+  ).map((it) => ({ task: it.task.id, docId: it.doc.id }));
 }
 
 /**

@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import type Queue from 'bull';
 import { findTask } from '../evaluation/documents.js';
 import { processItems, type EngineDeps } from '../evaluation/engine.js';
-import { planDocuments } from '../evaluation/plan.js';
+import { planDocuments, setOfRun } from '../evaluation/plan.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
 import type { Run, Store } from '../store/store.js';
@@ -57,7 +57,11 @@ async function whyNot(job: ChunkJob, run: Run, deps: WorkerDeps, store: Store): 
     const task = findTask(job.task);
     const other = taskFileMismatch(job.assumes, task);
     if (other) return other;
-    const found = planDocuments({ tasks: [task], shot: run.shot as Shot }, deps.providerFor(run.model), deps.release([task]));
+    const found = planDocuments(
+      { tasks: [task], shot: run.shot as Shot, documents: setOfRun(run) },
+      deps.providerFor(run.model),
+      deps.release([task]),
+    );
     const ids = new Set(found.map((it) => it.doc.id));
     const missing = job.docIds.filter((id) => !ids.has(id)).length;
     return missing ? `this worker's release lacks ${missing} of the job's ${job.docIds.length} documents` : undefined;
@@ -113,9 +117,11 @@ export async function processJob(
   const task = findTask(job.task);
   const provider = deps.providerFor(run.model);
   const wanted = new Set(job.docIds);
-  const items = planDocuments({ tasks: [task], shot: run.shot as Shot }, provider, deps.release([task])).filter((it) =>
-    wanted.has(it.doc.id),
-  );
+  const items = planDocuments(
+    { tasks: [task], shot: run.shot as Shot, documents: setOfRun(run) },
+    provider,
+    deps.release([task]),
+  ).filter((it) => wanted.has(it.doc.id));
   // --max-cost of a queued run: what its calls cost since it was set, read from the store by every worker.
   const prices = 'prices' in provider.config ? provider.config.prices : undefined;
   const limit = run.max_cost_usd;

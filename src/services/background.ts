@@ -3,7 +3,8 @@
 import { UserError } from '../base/errors.js';
 import { budgetPrices, queuedSpendUsd } from '../evaluation/budget.js';
 import { pricesOf } from '../evaluation/cost.js';
-import { openRun, planDocuments } from '../evaluation/plan.js';
+import { documentSetFor, openRun, planDocuments } from '../evaluation/plan.js';
+import { releaseCommitOf } from '../evaluation/provenance.js';
 import { findModel } from '../models/registry.js';
 import { requireMayReceive } from '../policy/data-policy.js';
 import { assumptionsOf } from '../queue/assumptions.js';
@@ -59,18 +60,28 @@ export async function enqueue(
   requireMayReceive(tasks, model);
   const provider = ctx.providerOf(model);
   if (cmd.maxCost !== undefined) budgetPrices(model);
-  const plan = planDocuments({ tasks, shot: cmd.shot, limit: cmd.limit }, provider, ctx.release(tasks));
+  const s = await ctx.store();
+  const documents = await documentSetFor(s, cmd);
+  const plan = planDocuments({ tasks, shot: cmd.shot, limit: cmd.limit, documents }, provider, ctx.release(tasks));
   if (plan.length === 0)
     throw new UserError(`${model.alias} has nothing to evaluate for ${cmd.task} (${cmd.shot}-shot).`);
   const q = await ctx.queue();
   await ensureReachable(q, ctx.env);
   await refuseEvicting(q);
-  const s = await ctx.store();
   const run = await openRun(
     s,
-    { tasks, shot: cmd.shot, limit: cmd.limit, runId: cmd.runId, startedBy: cmd.startedBy },
+    {
+      tasks,
+      shot: cmd.shot,
+      limit: cmd.limit,
+      documents,
+      releaseCommit: releaseCommitOf(tasks, ctx.env),
+      runId: cmd.runId,
+      startedBy: cmd.startedBy,
+    },
     provider,
     'queued',
+    plan.length,
   );
   await s.setPlanned(run.id, plan.length, cmd.maxCost ?? null);
   // Exactly what is missing or failed, whatever Redis still holds of earlier jobs.

@@ -2,6 +2,8 @@
 import { Socket } from 'node:net';
 import { UserError } from '../base/errors.js';
 import { loadModels, registryPath } from '../models/registry.js';
+import { privateTasks } from '../policy/data-policy.js';
+import { allTasks } from '../../tasks/index.js';
 import { openEvalQueue } from '../queue/eval-queue.js';
 import { evictionProblem, redisHealth, unknownPolicyWarning } from '../queue/redis-health.js';
 import { redisUrl, shownRedisUrl } from '../queue/settings.js';
@@ -11,7 +13,7 @@ import { storeLocation } from '../store/store.js';
 import { alive, LOOP_P99_LIMIT_MS, readLoopReport } from './loop.js';
 
 export interface DoctorItem {
-  what: 'per-user folder' | 'release' | 'store' | 'model registry' | 'bot event loop' | 'Redis';
+  what: 'per-user folder' | 'release' | 'store' | 'model registry' | 'private task' | 'bot event loop' | 'Redis';
   where: string;
   ok: boolean;
   /** What works, or what is wrong and what to do. */
@@ -109,6 +111,14 @@ export async function doctor(env: NodeJS.ProcessEnv, openStore: () => Promise<st
   try {
     const models = loadModels(env);
     items.push({ what: 'model registry', where: registryPath(env), ok: true, detail: `${models.length} models` });
+    // Each private task and the models its text may go to (src/policy/data-policy.ts): on-premises ones only.
+    for (const p of privateTasks(allTasks(), models))
+      items.push({
+        what: 'private task',
+        where: p.task,
+        ok: true,
+        detail: `private: sent only to ${p.allowed.join(', ') || 'no model (mark one `dataPolicy: on-premises`)'}; never shown in Slack; files only with --include-private`,
+      });
   } catch (err) {
     items.push({ what: 'model registry', where: registryPath(env), ok: false, detail: reason(err) });
   }

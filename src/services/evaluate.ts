@@ -4,16 +4,18 @@ import { evaluate, type EvalResult, type Progress } from '../evaluation/engine.j
 import { dryRun, withBudget } from '../evaluation/budget.js';
 import { noRequests } from '../evaluation/cost.js';
 import { planDocuments } from '../evaluation/plan.js';
+import { releaseCommitOf } from '../evaluation/provenance.js';
 import { dataPolicyOf, findModel, liveModel } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
 import { requireMayReceive } from '../policy/data-policy.js';
 import { allTasks } from '../../tasks/index.js';
+import { setsDiffer, type DocumentSet } from '../tasks/documents.js';
 import { tasksOf, type ServiceContext } from './context.js';
 
 /** What an evaluation needs: the `eval` command of the grammar, without how its result is shown. */
 export type EvalCommand = Pick<
   Extract<Command, { kind: 'eval' }>,
-  'task' | 'model' | 'shot' | 'limit' | 'concurrency' | 'runId' | 'maxCost'
+  'task' | 'model' | 'shot' | 'limit' | 'documents' | 'concurrency' | 'runId' | 'maxCost'
 > & {
   noCache?: boolean;
   /** The run's owner: a Slack user id, or `terminal`. */
@@ -45,6 +47,8 @@ export function evaluateServices(ctx: ServiceContext) {
           tasks,
           shot: cmd.shot,
           limit: cmd.limit,
+          documents: cmd.documents,
+          releaseCommit: releaseCommitOf(tasks, ctx.env),
           concurrency: cmd.concurrency,
           runId: cmd.runId,
           noCache: cmd.noCache,
@@ -73,18 +77,39 @@ export function evaluateServices(ctx: ServiceContext) {
       const found = findModel(cmd.model, ctx.env);
       const tasks = tasksOf(cmd.task);
       requireMayReceive(tasks, found);
-      const request = { tasks, shot: cmd.shot, limit: cmd.limit };
-      const head = { model: found.alias, task: cmd.task, shot: cmd.shot, dataPolicy: dataPolicyOf(found) };
-      if (found.provider === 'replay' || found.provider === 'baseline') {
-        const documents = planDocuments(request, ctx.providerOf(found), ctx.release(tasks)).length;
-        return { ...head, offline: found.provider, ...noRequests(documents) };
+      const documentSet = cmd.documents ?? 'paper';
+      const head = { model: found.alias, task: cmd.task, shot: cmd.shot, dataPolicy: dataPolicyOf(found), documentSet };
+      if (found.provider === 'replay') {
+        const plan = planDocuments(
+          { tasks, shot: cmd.shot, limit: cmd.limit },
+          ctx.providerOf(found),
+          ctx.release(tasks),
+        );
+        return { ...head, offline: found.provider, ...noRequests(plan.length), other: undefined };
       }
-      const model = liveModel(found);
-      // Only replays restrict the documents: a live model's plan needs no provider, so a dry run needs no API key.
-      const plan = planDocuments(request, {}, ctx.release(tasks));
-      const deps = { release: ctx.release(tasks), store: await ctx.store(), shot: cmd.shot, runId: cmd.runId };
-      const estimate = await dryRun(model, plan, deps);
-      return { ...head, offline: undefined, ...estimate };
+      // Each document set the model could be run on: the chosen one, then the other where they differ.
+      const sets: DocumentSet[] = tasks.some(setsDiffer)
+        ? [documentSet, documentSet === 'paper' ? 'all' : 'paper']
+        : [documentSet];
+      const estimates = [];
+      for (const documents of sets) {
+        const request = { tasks, shot: cmd.shot, limit: cmd.limit, documents };
+        if (found.provider === 'baseline') {
+          estimates.push(noRequests(planDocuments(request, ctx.providerOf(found), ctx.release(tasks)).length));
+          continue;
+        }
+        // A live model's plan needs no provider, so a dry run needs no API key.
+        const plan = planDocuments(request, {}, ctx.release(tasks));
+        const deps = { release: ctx.release(tasks), store: await ctx.store(), shot: cmd.shot, runId: cmd.runId };
+        estimates.push(await dryRun(liveModel(found), plan, deps));
+      }
+      const [chosen, other] = estimates;
+      return {
+        ...head,
+        offline: found.provider === 'baseline' ? ('baseline' as const) : undefined,
+        ...chosen,
+        ...(other && { other: { documentSet: sets[1], ...other } }),
+      };
     },
   };
 }

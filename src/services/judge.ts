@@ -1,7 +1,7 @@
 // An LLM judge of a run's free-text outputs, and how well it and ROUGE-L follow the human ratings.
 import { UserError } from '../base/errors.js';
 import { findTask } from '../evaluation/documents.js';
-import { planDocuments } from '../evaluation/plan.js';
+import { planDocuments, setOfRun } from '../evaluation/plan.js';
 import { judge, RUBRIC_VERSION, spearman } from '../judge/judge.js';
 import { findModel } from '../models/registry.js';
 import { requireMayReceive } from '../policy/data-policy.js';
@@ -33,7 +33,7 @@ export function judgeServices(ctx: ServiceContext) {
         const task = findTask(taskId);
         const docs = new Map(
           planDocuments(
-            { tasks: [task], shot: run.shot as Shot },
+            { tasks: [task], shot: run.shot as Shot, documents: setOfRun(run) },
             ctx.providerOf(findModel(run.model, ctx.env)),
             ctx.release(),
           ).map((i) => [i.doc.id, i.doc]),

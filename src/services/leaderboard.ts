@@ -1,5 +1,6 @@
 // Table 4: from the replayed generations (`paper`) or the latest stored runs (`runs`), and as a chart.
 import { pricesOf, runUsage } from '../evaluation/cost.js';
+import { provenanceOf, type Provenance } from '../evaluation/provenance.js';
 import { coverageOf, scoreOrNull, type Coverage } from '../leaderboard/coverage.js';
 import { leaderboardChart, type ChartView } from '../leaderboard/vega.js';
 import type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
@@ -15,16 +16,23 @@ import { scoreGenerationFile } from './score.js';
 
 export type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
 
-/** The latest finished run of each model and setting; a run on every document outranks a --limit one. */
+/**
+ * The latest finished run of each model and setting: one on the paper's documents outranks one on every row
+ * (--documents all), which outranks a --limit one.
+ */
 async function runsBoard(ctx: ServiceContext, shot: Shot): Promise<{ tasks: Task[]; rows: LeaderboardRow[] }> {
   const store = await ctx.store();
-  const latest = new Map<string, { score: number | null; run: string; limited: boolean; coverage: Coverage }>();
+  type Cell = { score: number | null; run: string; rank: number; coverage: Coverage; provenance: Provenance };
+  const latest = new Map<string, Cell>();
   for (const s of await store.scores()) {
     if (s.shot !== shot || s.status !== 'finished') continue;
     const key = `${s.model}\u0000${s.task}`;
-    const limited = s.doc_limit !== null;
-    if (!limited || latest.get(key)?.limited !== false)
-      latest.set(key, { score: scoreOrNull(s.score, s), run: s.run_id, limited, coverage: coverageOf(s) });
+    const coverage = coverageOf(s);
+    const rank = coverage.limit !== null ? 0 : coverage.everyRow ? 1 : 2;
+    if (rank >= (latest.get(key)?.rank ?? 0)) {
+      const provenance = provenanceOf(s, s.task, s.n + s.failed);
+      latest.set(key, { score: scoreOrNull(s.score, s), run: s.run_id, rank, coverage, provenance });
+    }
   }
   const models = [...new Set([...latest.keys()].map((k) => k.split('\u0000')[0]))];
   const known = new Map(loadModels(ctx.env).map((m) => [m.alias, m]));
@@ -51,6 +59,7 @@ async function runsBoard(ctx: ServiceContext, shot: Shot): Promise<{ tasks: Task
         intervals,
         usage,
         coverage: cells.map((c) => c?.coverage ?? null),
+        provenance: cells.map((c) => c?.provenance ?? null),
       };
     }),
   );

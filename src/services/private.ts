@@ -1,7 +1,7 @@
 // Private tasks (issue 33): what the faces ask of the data policy (src/policy/data-policy.ts) through the services.
 import { findTask } from '../evaluation/documents.js';
 import { findModel, loadModels, type ModelConfig } from '../models/registry.js';
-import { dataPolicyOf, isPrivate, privateTasks, type DataPolicy } from '../policy/data-policy.js';
+import { dataPolicyOf, isPrivate, privateTasks, requireMayWrite, type DataPolicy } from '../policy/data-policy.js';
 import type { Task } from '../tasks/types.js';
 import { allTasks } from '../../tasks/index.js';
 import type { ServiceContext } from './context.js';
@@ -32,6 +32,15 @@ export function privateServices(ctx: ServiceContext) {
     /** Where each model of the registry sends text (`external`, `on-premises`). */
     dataPolicies: (): Record<string, DataPolicy> =>
       Object.fromEntries(loadModels(ctx.env).map((m) => [m.alias, dataPolicyOf(m)])),
+
+    /**
+     * Throws unless a file (`option`) may hold the data of `tasks` (ids or labels; unknown ones are left to the
+     * command): a private task's only with --include-private. Returns whether the file will hold private data.
+     */
+    mayWrite(tasks: readonly string[], includePrivate: boolean | undefined, option: string): boolean {
+      const found = tasks.flatMap((t) => orUndefined(() => findTask(t)) ?? []);
+      return requireMayWrite(found, includePrivate, option);
+    },
 
     /** The private tasks and the models allowed each (`jcb doctor`). */
     privateTasks: () => privateTasks(allTasks(), orUndefined(() => loadModels(ctx.env)) ?? []),

@@ -1,12 +1,15 @@
 // Stored runs: their summaries (scores with intervals, documents done and failed) and export.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { answersOf } from '../evaluation/answer.js';
 import { pricesOf, runUsage } from '../evaluation/cost.js';
 import { findTask } from '../evaluation/documents.js';
-import { planDocuments } from '../evaluation/plan.js';
+import { planDocuments, setOfRun } from '../evaluation/plan.js';
 import { exportRun } from '../evaluation/export.js';
+import { provenanceOf, type Provenance } from '../evaluation/provenance.js';
 import { scoreInterval, type Interval } from '../metrics/bootstrap.js';
 import { findModel } from '../models/registry.js';
+import { isPrivate, PRIVATE_CAPTION, requireMayWrite } from '../policy/data-policy.js';
 import type { Run, Store } from '../store/store.js';
 import type { DocScore, Metrics, Shot } from '../tasks/types.js';
 import { requireRun, type ServiceContext } from './context.js';
@@ -24,6 +27,8 @@ export interface RunSummary {
     score: number;
     metrics: Metrics;
     interval: Interval | null;
+    /** Labels, document set and release commit of the number. */
+    provenance?: Provenance;
   }[];
   documents: { done: number; failed: number; cached: number };
   failures: { task: string; doc: string; error: string }[];
@@ -59,6 +64,7 @@ export async function runSummary(ctx: ServiceContext, run: Run): Promise<RunSumm
         score: r.score,
         metrics: JSON.parse(r.metrics) as Metrics,
         interval: scoreInterval(findTask(r.task), await storedScores(s, run.id, r.task)),
+        provenance: provenanceOf(run, r.task, r.n + r.failed),
       })),
     ),
     documents: {
@@ -89,15 +95,19 @@ export function runsServices(ctx: ServiceContext) {
     runDocuments: async (id: string) => (await ctx.store()).documents((await requireRun(ctx, id)).id),
 
     /** Writes a run in the release's layout under `dir`; `jcb score <dir>/generated` re-scores it. */
-    async exportRun(id: string, dir: string): Promise<string[]> {
+    async exportRun(id: string, dir: string, includePrivate?: boolean): Promise<string[]> {
       const run = await requireRun(ctx, id);
+      // Before anything is written: a private task's data only with --include-private.
+      const marked = requireMayWrite((JSON.parse(run.tasks) as string[]).map(findTask), includePrivate, '--dir');
       const s = await ctx.store();
       const [rows, scores] = await Promise.all([s.documents(run.id), s.scores(run.id)]);
       const provider = ctx.providerOf(findModel(run.model, ctx.env));
       const tasks = (JSON.parse(run.tasks) as string[]).map(findTask).map((task) => {
-        const docs = planDocuments({ tasks: [task], shot: run.shot as Shot }, provider, ctx.release()).map(
-          (i) => i.doc,
-        );
+        const docs = planDocuments(
+          { tasks: [task], shot: run.shot as Shot, documents: setOfRun(run) },
+          provider,
+          ctx.release(),
+        ).map((i) => i.doc);
         return {
           task,
           rows: rows.filter((r) => r.task === task.id),
@@ -105,7 +115,11 @@ export function runsServices(ctx: ServiceContext) {
           documents: new Map(docs.map((d) => [d.id, d])),
         };
       });
-      return exportRun(path.resolve(dir), { run, tasks });
+      const written = exportRun(path.resolve(dir), { run, tasks });
+      if (!marked) return written;
+      const caption = path.join(path.resolve(dir), 'PRIVATE-DATA.txt');
+      writeFileSync(caption, `${PRIVATE_CAPTION}: ${tasks.filter((t) => isPrivate(t.task)).map((t) => t.task.id).join(', ')}\n`);
+      return [...written, caption];
     },
   };
 }

@@ -2,6 +2,7 @@
 import { UserError } from '../base/errors.js';
 import { findTask } from '../evaluation/documents.js';
 import { coverageOf, scoreOrNull, type Coverage } from '../leaderboard/coverage.js';
+import { provenanceOf, type Provenance } from '../evaluation/provenance.js';
 import { scoreInterval, type Interval } from '../metrics/bootstrap.js';
 import { ensureReachable } from '../queue/eval-queue.js';
 import {
@@ -31,6 +32,8 @@ export interface DigestRow {
   /** 95 % bootstrap interval of the score. */
   interval: Interval | null;
   coverage: Coverage | null;
+  /** Labels, document set and release commit of the score (null without one). */
+  provenance?: Provenance | null;
   /** A declared task's source and licence (aboutTask). */
   about?: string;
 }
@@ -48,13 +51,14 @@ export interface Digest {
 /** One schedule's digest, recorded as the last one so that the next reports the change since. */
 async function digestOf(s: Store, sc: Schedule, scores: Awaited<ReturnType<Store['scores']>>): Promise<Digest> {
   const tasks = sc.tasks === 'all' ? TASKS.map((t) => t.id) : sc.tasks;
-  const latest = new Map<string, { score: number | null; run: string; coverage: Coverage }>();
+  const latest = new Map<string, { score: number | null; run: string; coverage: Coverage; provenance: Provenance }>();
   for (const r of scores) {
     if (r.shot === sc.shot && r.status === 'finished' && r.doc_limit === null && sc.models.includes(r.model)) {
       latest.set(`${r.model}\u0000${r.task}`, {
         score: scoreOrNull(r.score, r),
         run: r.run_id,
         coverage: coverageOf(r),
+        provenance: provenanceOf(r, r.task, r.n + r.failed),
       });
     }
   }
@@ -76,6 +80,7 @@ async function digestOf(s: Store, sc: Schedule, scores: Awaited<ReturnType<Store
           run: now?.run ?? null,
           interval: now?.score != null ? scoreInterval(findTask(task), await storedScores(s, now.run, task)) : null,
           coverage: now?.coverage ?? null,
+          provenance: now?.provenance ?? null,
         };
       }),
     ),

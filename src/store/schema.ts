@@ -22,6 +22,15 @@ export interface RunsTable {
   max_cost_usd: number | null;
   /** When the limit was set (ISO time): what the run's calls cost since then counts against it. */
   budget_since: string | null;
+  /**
+   * Issue 22: the document set asked for (`paper`, `all`); null for runs stored before, which took every row
+   * jcb read then (src/tasks/documents.ts documentSetOf). Optional so that a run written without it is a legacy one.
+   */
+  document_set?: string | null;
+  /** The documents the run planned, over all its settings (null before issue 22). */
+  document_count?: number | null;
+  /** The release's commit (its manifest's) the run read; null before issue 22 or for task files alone. */
+  release_commit?: string | null;
 }
 
 /** Where a run's progress is shown, e.g. target `slack:C0123`, message_id its ts; done once final. */

@@ -241,12 +241,22 @@ export class Store extends SideTables {
 
   async scores(
     runId?: string,
-  ): Promise<(RunScore & Pick<Run, 'model' | 'provider' | 'shot' | 'status' | 'doc_limit'>)[]> {
+  ): Promise<
+    (RunScore & Pick<Run, 'model' | 'provider' | 'shot' | 'status' | 'doc_limit' | 'document_set' | 'release_commit'>)[]
+  > {
     let q = this.db
       .selectFrom('run_scores')
       .innerJoin('runs', 'runs.id', 'run_scores.run_id')
       .selectAll('run_scores')
-      .select(['runs.model', 'runs.provider', 'runs.shot', 'runs.status', 'runs.doc_limit']);
+      .select([
+        'runs.model',
+        'runs.provider',
+        'runs.shot',
+        'runs.status',
+        'runs.doc_limit',
+        'runs.document_set',
+        'runs.release_commit',
+      ]);
     if (runId) q = q.where('run_scores.run_id', '=', runId);
     return q.orderBy('run_scores.finished_at').execute();
   }

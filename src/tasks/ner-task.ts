@@ -3,6 +3,7 @@ import { f1, ratio, sum } from '../metrics/fractions.js';
 import { alignSpans, matchSpans, type Span } from '../metrics/span-f1.js';
 import type { Row } from '../release/files.js';
 import type { Release } from '../release/release.js';
+import { openModelRows } from './documents.js';
 import { normalizeId } from './prompt.js';
 import type { Mark } from '../base/format.js';
 import { defineTask, type Document, type MarkedText, type Task, type TaskId } from './types.js';
@@ -83,10 +84,14 @@ export function readTaggedSpans(output: string, kinds: readonly string[]): Tagge
 }
 
 export function nerTask(spec: NerTaskSpec): Task {
-  return defineTask<NerGold, TaggedOutput>({
+  const task: Task = defineTask<NerGold, TaggedOutput>({
     ...spec,
     metric: 'F1',
     oneShotExamples: [],
+    // The paper's documents: the five open models' rows, each carrying its sentence and gold (385 of the 1,000
+    // sentences are in none of the three files).
+    paperDocuments: (_docs, release, shot) => openModelRows(task, release, shot) as Document<NerGold>[],
+    documentRule: "the open models' 1,000 rows (by the release's ID)",
     // The generated rows are samples that reach beyond these three files, so each row also carries its
     // own sentence and gold (GenerationRow.document); these are the sentences a live model can be given.
     loadDocuments: (release: Release) =>
@@ -154,6 +159,7 @@ export function nerTask(spec: NerTaskSpec): Task {
     showGold: (gold) => showSpans(gold.sentence, gold.entities),
     showParsed: (p) => showSpans(p.value.text, p.value.spans),
   });
+  return task;
 }
 
 const tagged = (sentence: string, s: Span) =>

@@ -2,6 +2,7 @@
 import { f1, ratio, sum } from '../metrics/fractions.js';
 import type { Release } from '../release/release.js';
 import { majority } from './baselines.js';
+import { RE_SAMPLE, relationSample } from './documents.js';
 import { normalizeLabelText } from './label-text.js';
 import { defineTask, type Document, type Task, type TaskId } from './types.js';
 
@@ -35,6 +36,9 @@ export function relationTask(spec: RelationTaskSpec): Task {
         fields: { text: r.text, source: r.source },
         gold: r.relation,
       })),
+    // The paper's RE rows cannot be rebuilt: a seeded sample of 1,000 stands for them (src/tasks/documents.ts).
+    paperDocuments: (docs) => relationSample(docs, ['0']),
+    documentRule: `a seeded sample of ${RE_SAMPLE.size.toLocaleString('en-US')} (mulberry32, seed ${RE_SAMPLE.seed}: jcb's own)`,
     toGeneration: (doc, output, gold) => ({ relation: gold, source: doc.fields.source ?? '', generated: output }),
     // Baseline: the most frequent relation.
     baseline: (doc, pool) => String(spec.relations.indexOf(majority(doc, pool, (d) => d.gold)) + 1),

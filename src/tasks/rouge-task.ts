@@ -22,6 +22,9 @@ export interface RougeTaskSpec {
   folder: string;
   oneShotExamples: readonly string[];
   loadDocuments(release: Release): Document<string>[];
+  /** Every row of the release, where it has more than loadDocuments reads (see Task). */
+  allDocuments?(release: Release): Document<string>[];
+  documentRule?: string;
   /** The row's document id (the release names it differently per model and setting). */
   generationId(row: Row): string;
   /** The placeholder a user's free text fills, where the input is one text (HS-PN, CTS). */

@@ -134,6 +134,15 @@ export interface Task<G = unknown, P = unknown> {
   /** The ids of the documents the one-shot template embeds as its example: not evaluated one-shot. */
   oneShotExamples: readonly string[];
   loadDocuments(release: Release): Document<G>[];
+  /**
+   * The paper's protocol documents, where they are not every document of the shot (`docs`, in their order):
+   * NER the open models' rows, RE a seeded sample (src/tasks/documents.ts). A live run takes these by default.
+   */
+  paperDocuments?(docs: readonly Document<G>[], release: Release, shot: Shot): Document<G>[];
+  /** Every row of the release, where that is more than loadDocuments (HS-PN: data_release_full.json). */
+  allDocuments?(release: Release): Document<G>[];
+  /** What the paper's documents are, where the sets differ: `the open models' 1,000 rows (by the release's ID)`. */
+  documentRule?: string;
   fromGeneration(row: Row): GenerationRow<G>;
   /** A row of the release's generated/ format holding `output`, which fromGeneration reads back. */
   toGeneration(doc: Document<G>, output: string, gold: G): Row;

@@ -1,7 +1,9 @@
 // Every schema step in order of its name (Kysely sorts by name): one file per step after 012.
 import type { Migration } from 'kysely';
 import { firstSteps } from './001-012.js';
+import { documentSets } from './014-document-sets.js';
 
 export const migrations: Record<string, Migration> = {
   ...firstSteps,
+  ...documentSets,
 };
