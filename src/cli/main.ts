@@ -86,6 +86,8 @@ async function execute(cmd: Command, services: Services): Promise<void> {
             table(
               ['alias', 'label', 'provider', 'source', 'usable'],
               models.map((m) => [m.alias, m.label, m.provider, m.source, m.usable ? 'yes' : `no: ${m.why}`]),
+              // Narrow screens lose the label first (the alias names the model), then where it comes from.
+              { priority: [5, 1, 4, 2, 4] },
             ),
           );
     }
