@@ -16,7 +16,7 @@ import { parseRegistry } from '../src/models/registry.js';
 import { findTask } from '../src/evaluation/documents.js';
 import { createServices, type RunResult } from '../src/services/index.js';
 import type { Parsed } from '../src/tasks/types.js';
-import { freshStore, inThreadTokenizer, releaseDir, type TestStore } from './helpers.js';
+import { freshStore, inThreadTokenizer, JCB_BIN, releaseDir, type TestStore } from './helpers.js';
 import { loopbackOpenServer, openServerReply, type Answer, type OpenServer } from './openai-fake.js';
 
 const dir = releaseDir();
@@ -443,11 +443,9 @@ describe.skipIf(!dir).each(['sqlite', 'postgres'] as const)(
   },
 );
 
-const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
-
 function jcb(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [JCB_BIN, ...args], { env: { ...process.env, ...env } });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));

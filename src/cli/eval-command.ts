@@ -81,6 +81,11 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
       return;
     }
     if (cmd.logSamples) writeFileSync(cmd.logSamples, await services.runSamples(result.run.id));
+    const tasks = result.outcomes.map((o) => o.task);
+    const who = { user: 'terminal', model: cmd.model };
+    await services.auditPrivate(tasks, { ...who, act: 'eval', place: 'terminal' });
+    if (cmd.logSamples) await services.auditPrivate(tasks, { ...who, act: '--log-samples', place: cmd.logSamples });
+    if (cmd.output) await services.auditPrivate(tasks, { ...who, act: '-o', place: cmd.output });
     // Declared tasks carry their source and licence with every output: a column in files, a line in text.
     const about = result.outcomes.map((o) => aboutTask(findTask(o.task)));
     if (cmd.output) {

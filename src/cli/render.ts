@@ -63,15 +63,18 @@ export function renderRun(r: RunResult): string {
 
 export function renderScores(rows: ScoreRow[]): string {
   const body = table(
-    ['task', 'model', 'file', 'n', 'score', 'release'],
+    ['task', 'model', 'shot', 'file', 'n', 'score', 'release'],
     rows.map((r) => [
       r.task,
       r.model,
+      /(?:^|\/)(\w+)_shot\.json$/.exec(r.file)?.[1] ?? '',
       r.file,
       String(r.n),
       (r.score * 100).toFixed(2),
       r.matchesRelease === null ? '(no results file)' : r.matchesRelease ? 'matches' : 'DIFFERS',
     ]),
+    // At 80 columns the file's path goes first (task, model and shot name it), then n: one table, never stacked.
+    { priority: [5, 4, 4, 1, 2, 5, 3] },
   );
   const compared = rows.filter((r) => r.matchesRelease !== null);
   const agreeing = compared.filter((r) => r.matchesRelease).length;
@@ -84,7 +87,9 @@ export function renderLeaderboard(board: Leaderboard): string {
     ...r.cells.map((c) => (c === null ? '–' : pct(c))),
   ]);
   const header = `J-ClinicalBench, ${board.shot}-shot, ×100 (replayed generations, scored by jcb)`;
-  return `${header}\n\n${table(['model', ...board.columns.map((c) => c.label)], rows)}\n\n${renderIntervals(board)}`;
+  const none = board.rows.some((r) => r.cells.some((c) => c === null));
+  const legend = none ? '\n\n– no score: the model has no generations of that setting' : '';
+  return `${header}\n\n${table(['model', ...board.columns.map((c) => c.label)], rows)}\n\n${renderIntervals(board)}${legend}`;
 }
 
 /** The 95 % bootstrap intervals of a board's cells, in the same layout. */
@@ -246,7 +251,8 @@ export function renderRunsLeaderboard(runs: Leaderboard, paper: Leaderboard | un
   ];
   const published = runs.rows.filter((r) => r.provider === 'published').map((r) => `${r.label}: ${r.published}`);
   const header = `J-ClinicalBench, ${runs.shot}-shot, ×100: stored runs (latest finished run per model and setting), ranked by the mean of their full cells (unmarked), beside the paper's models`;
-  const marked = runs.rows.some((r) => r.cells.some((_, i) => coverage(r, i) && !isFull(coverage(r, i)!)));
+  // Any mark (`†`, `‡`, or `–` for nothing scored) brings its legend.
+  const marked = rows.some((r) => r.slice(2).some((c) => c === '–' || /[†‡]/.test(c)));
   const about = aboutLines(runs.columns);
   return runs.rows.length
     ? `${header}\n\n${table(['model', 'source', ...runs.columns.map((c) => c.label)], rows)}${marked ? `\n\n${COVERAGE_LEGEND}; marked cells are not ranked.` : ''}\n\n${DOCUMENTS_LEGEND}${published.length ? `\n\npublished: results carried by task files, not reproduced by jcb (${published.join('; ')})` : ''}${about.length ? `\n\n${about.join('\n')}` : ''}`

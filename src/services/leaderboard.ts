@@ -83,13 +83,12 @@ function publishedRows(tasks: readonly Task[]): LeaderboardRow[] {
 
 /** The paper's board: each replayed model's released files, scored. */
 async function paperBoard(ctx: ServiceContext, shot: Shot): Promise<LeaderboardRow[]> {
-  ctx.tokenizer().warm();
   const rows = ctx.replayModels().map(async (model): Promise<LeaderboardRow> => {
     const replay = ctx.providerOf(model) as ReplayModel;
     const scored = await Promise.all(
       TASKS.map(async (task) => {
         const file = replay.file(task, shot);
-        return file ? await scoreGenerationFile(ctx, task, file) : null;
+        return file ? await scoreGenerationFile(ctx, task, file, true) : null;
       }),
     );
     return {
@@ -97,7 +96,7 @@ async function paperBoard(ctx: ServiceContext, shot: Shot): Promise<LeaderboardR
       label: model.label,
       provider: model.provider,
       cells: scored.map((c) => c?.score ?? null),
-      intervals: scored.map((c, i) => (c ? scoreInterval(TASKS[i], c.documents) : null)),
+      intervals: scored.map((c) => c?.interval ?? null),
     };
   });
   return Promise.all(rows);
@@ -126,7 +125,11 @@ export function leaderboardServices(ctx: ServiceContext) {
     },
 
     /** Table 4 as a chart (Vega-Lite): the heatmap by default, which Slack posts; PNG bytes or SVG text. */
-    leaderboardChart: (board: Leaderboard, view: ChartView = 'heatmap', format: 'png' | 'svg' = 'png') =>
-      leaderboardChart(board, view, format),
+    async leaderboardChart(board: Leaderboard, view: ChartView = 'heatmap', format: 'png' | 'svg' = 'png'): Promise<Buffer> {
+      const pool = ctx.pool();
+      if (!pool) return leaderboardChart(board, view, format);
+      // Vega and resvg take seconds of CPU: on the pool (its bytes come back as a Uint8Array).
+      return Buffer.from(await pool.run<Uint8Array>('chart', [board, view, format]));
+    },
   };
 }

@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely';
 import { firstSteps } from './001-012.js';
 import { documentSets } from './014-document-sets.js';
+import { privateAccessStep } from './033-private-access.js';
 
 export const migrations: Record<string, Migration> = {
   ...firstSteps,
   ...documentSets,
+  ...privateAccessStep,
 };
