@@ -15,6 +15,8 @@ export default defineConfig({
   ...base,
   test: {
     ...base.test,
+    // One list of files, not the quick and slow projects of `npm test`.
+    projects: undefined,
     include: only?.length
       ? only
       : [

@@ -3,6 +3,7 @@ import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Server } from 'node:http';
 import { UserError } from '../src/base/errors.js';
+import { watchLoopDelay } from '../src/base/loop-delay.js';
 import { createServices, type Services } from '../src/services/index.js';
 import { botConfig, type BotConfig } from './config.js';
 import { createContext } from './context.js';
@@ -50,10 +51,31 @@ function httpReceiver(signingSecret: string): HTTPReceiver {
   return receiver;
 }
 
+/** Logs the event loop's delay (p99) once a window (JCB_LOOP_REPORT_MS, default a minute) and keeps it for `jcb doctor`. */
+function reportLoopDelay(services: Services, env: NodeJS.ProcessEnv, log: (m: string) => void): () => void {
+  const windowMs = Number(env.JCB_LOOP_REPORT_MS) > 0 ? Number(env.JCB_LOOP_REPORT_MS) : 60_000;
+  const watch = watchLoopDelay();
+  const timer = setInterval(() => {
+    const d = watch.read();
+    log(`event loop delay over ${Math.round(windowMs / 1000)} s: p99 ${d.p99} ms, p50 ${d.p50} ms, max ${d.max} ms`);
+    try {
+      services.recordLoopDelay(d, windowMs);
+    } catch (err) {
+      log(`event loop delay not kept for jcb doctor: ${(err as Error).message}`);
+    }
+  }, windowMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    watch.stop();
+  };
+}
+
 export function createBot(env: NodeJS.ProcessEnv = process.env, services: Services = createServices({ env })): Bot {
   const config = botConfig(env);
   let app: App | undefined;
   let stopTracking = () => {};
+  let stopLoopWatch = () => {};
   return {
     config,
     async start() {
@@ -80,6 +102,13 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
       guardEntry(app, ctx, { teamId, appId: config.appId });
       registerListeners(app, ctx);
       const server = (await app.start(config.port)) as unknown;
+      // Charts, detection and scoring run on worker threads: they load in the background; a request arriving
+      // before is acknowledged at once and its work waits for them.
+      const warming = performance.now();
+      void services.warmUp().then((warm) => {
+        if (warm) app?.logger.info(`worker threads ready in ${Math.round(performance.now() - warming)} ms`);
+      });
+      stopLoopWatch = reportLoopDelay(services, env, (m) => app?.logger.info(m));
       stopTracking = trackProgress(services, progressClient(config.botToken, config.slackApiUrl), (err) =>
         app?.logger.error(err),
       );
@@ -102,6 +131,7 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
     },
     async stop() {
       stopTracking();
+      stopLoopWatch();
       await app?.stop();
       await services.close();
     },

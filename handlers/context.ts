@@ -111,6 +111,8 @@ export async function evaluateInBackground(
   authorize(isExpensive(ctx, cmd.model) ? 'eval-live' : 'eval-replay', { user: userId, channel, data }, ctx.config);
   if (cmd.runId) await requireOwner(ctx, cmd.runId, userId, 'requeue');
   const queued = await ctx.services.enqueueEvaluation({ ...cmd, startedBy: userId });
+  const audited = { user: userId, act: 'eval --queue', model: cmd.model, place: `slack:${channel}` };
+  await ctx.services.auditPrivate(JSON.parse(queued.run.tasks) as string[], audited);
   const [progress] = await ctx.services.status(queued.run.id);
   const posted = await post(client, channel, progressMessage(progress));
   await ctx.services.watch(queued.run.id, `slack:${channel}`, posted.ts!);
@@ -133,6 +135,7 @@ export async function runInThread(
   const data = ctx.services.dataContext(req.task, req.model);
   authorize(isExpensive(ctx, req.model) ? 'run-live' : 'run-replay', { ...asker, data }, ctx.config);
   const result = await ctx.services.run(req);
+  await ctx.services.auditPrivate([req.task], { user: userId, act: 'run', model: req.model, place: `slack:${channel}` });
   // Recorded before posting: App Home may be opened as soon as the thread appears.
   await ctx.services.recordRequest(userId, `slack:${channel}`, result);
   // The other-model menu offers what the person may run (the acts table) and the task's text may go to.

@@ -4,6 +4,7 @@ import { normalizeId, unescapeNewlines } from '../src/tasks/prompt.js';
 import { defineTask } from '../src/tasks/types.js';
 import { majority } from '../src/tasks/baselines.js';
 import type { Release } from '../src/release/release.js';
+import { afterFirstLine } from '../src/tasks/explanation.js';
 
 const FOLDER = 'CLU/DC_ADE';
 type Label = '有' | '無';
@@ -16,6 +17,8 @@ function loadDocuments(release: Release) {
     gold: r.label as Label,
   }));
 }
+
+const show = (label: Label) => (label === '有' ? '1 有 (adverse event)' : '2 無 (none)');
 
 export default defineTask<Label, Label>({
   id: 'dc-ade',
@@ -47,6 +50,16 @@ export default defineTask<Label, Label>({
       ? { value: '有', ok: true }
       : { value: '有', ok: false, problem: 'no option number: counted as 有 (positive), as the release did' };
   },
+  async explain({ gold, parsed, output }) {
+    return {
+      kind: 'label',
+      read: show(parsed.value),
+      gold: show(gold),
+      correct: parsed.value === gold,
+      // An output without a number is not read at all (counted 有), so it has no point where reading stopped.
+      ...(parsed.ok ? { stop: afterFirstLine(output) } : { assumed: 'counted as 1 有, as the release did' }),
+    };
+  },
   score: async (items) =>
     items.map(({ gold, parsed }) => ({
       tp: gold === '有' && parsed.value === '有' ? 1 : 0,
@@ -60,6 +73,6 @@ export default defineTask<Label, Label>({
     return { precision, recall, f1: f1(precision, recall) };
   },
   headline: (m) => m.f1 as number,
-  showGold: (gold) => (gold === '有' ? '1 有 (adverse event)' : '2 無 (none)'),
-  showParsed: (p) => (p.value === '有' ? '1 有 (adverse event)' : '2 無 (none)'),
+  showGold: show,
+  showParsed: (p) => show(p.value),
 });

@@ -29,18 +29,43 @@ function loadDocuments(release: Release) {
   }));
 }
 
+/** One factor as the release read it: the label, the output's line for it, and whether the label came from the next line. */
+interface FactorReading {
+  value: string | null;
+  line: string | null;
+  fromNextLine: boolean;
+}
+
 /**
  * `T因子: T2a`: the first such line of each factor, as the release read them (shared/spec/benchmark.md), after
  * width and markdown are normalised (`**Ｔ因子**：Ｔ２ａ`). A label ends at a blank, `/`, `|` (the release's
- * ends) or at a separator or remark written after it (`T2a,` `T2a、` `T2a。` `T2a(…)`).
+ * ends) or at a separator or remark written after it (`T2a,` `T2a、` `T2a。` `T2a(…)`). The blanks after the
+ * colon may span lines, as the release's `\s*` did: `T因子: ` followed by `N因子: N0` reads T as `N因子:`.
  */
-function readFactors(output: string): Tnm {
+function readFactorLines(output: string): Record<Factor, FactorReading> {
   const text = normalizeLabelText(output);
-  const value = {} as Tnm;
-  for (const f of FACTORS)
-    value[f] = new RegExp(`${f.toUpperCase()}因子\\s*:\\s*([^\\s/|,、。(]+)`).exec(text)?.[1] ?? null;
-  return value;
+  const out = {} as Record<Factor, FactorReading>;
+  for (const f of FACTORS) {
+    const label = `${f.toUpperCase()}因子\\s*:`;
+    const m = new RegExp(`${label}(\\s*)([^\\s/|,、。(]+)`).exec(text);
+    const at = m?.index ?? new RegExp(label).exec(text)?.index;
+    out[f] = {
+      value: m?.[2] ?? null,
+      line: at === undefined ? null : text.slice(at).split('\n')[0].trim(),
+      fromNextLine: m?.[1].includes('\n') ?? false,
+    };
+  }
+  return out;
 }
+
+const readFactors = (output: string): Tnm => {
+  const lines = readFactorLines(output);
+  return { t: lines.t.value, n: lines.n.value, m: lines.m.value };
+};
+
+/** Whether a factor is credited: its gold is one of the offered labels and the output's label equals it. */
+const credited = (gold: string | null, read: string | null, f: Factor) =>
+  gold !== null && LABELS[f].includes(gold) && read === gold;
 
 const show = (v: Tnm) => FACTORS.map((f) => v[f] ?? `${f.toUpperCase()}?`).join(' ');
 
@@ -63,18 +88,40 @@ export default defineTask<Tnm, Tnm>({
     FACTORS.map((f) => `${f.toUpperCase()}因子: ${majority(doc, pool, (d) => d.gold[f])}`).join('\n'),
   documentFromText: (text) => ({ id: 'text', text, fields: { text }, gold: { t: null, n: null, m: null } }),
   parse(output) {
+    const lines = readFactorLines(output);
     const value = readFactors(output);
     const missing = FACTORS.filter((f) => value[f] === null);
-    return missing.length
-      ? { value, ok: false, problem: `no ${missing.map((f) => `${f.toUpperCase()}因子:`).join(', ')} line` }
-      : { value, ok: true };
+    // A line that is there but holds no label is said to be empty: "no M因子: line" would contradict the output.
+    const names = (fs: Factor[]) => fs.map((f) => `${f.toUpperCase()}因子:`).join(', ');
+    const absent = missing.filter((f) => lines[f].line === null);
+    const empty = missing.filter((f) => lines[f].line !== null);
+    const said = [
+      ...(absent.length ? [`no ${names(absent)} line`] : []),
+      ...(empty.length ? [`${names(empty)} line${empty.length > 1 ? 's' : ''} empty`] : []),
+    ];
+    return missing.length ? { value, ok: false, problem: said.join('; ') } : { value, ok: true };
+  },
+  async explain({ gold, output }) {
+    const lines = readFactorLines(output);
+    return {
+      kind: 'factors',
+      factors: FACTORS.map((f) => ({
+        factor: f.toUpperCase() as 'T' | 'N' | 'M',
+        line: lines[f].line,
+        read: lines[f].value,
+        fromNextLine: lines[f].fromNextLine,
+        gold: gold[f],
+        offered: gold[f] !== null && LABELS[f].includes(gold[f]!),
+        correct: credited(gold[f], lines[f].value, f),
+      })),
+    };
   },
   score: async (items) =>
     items.map(({ gold, parsed }) => {
       const s: Record<string, number> = {};
       for (const f of FACTORS) {
         const labelled = gold[f] !== null && LABELS[f].includes(gold[f]!);
-        s[`${f}_correct`] = labelled && parsed.value[f] === gold[f] ? 1 : 0;
+        s[`${f}_correct`] = credited(gold[f], parsed.value[f], f) ? 1 : 0;
         s[`${f}_labelled`] = labelled ? 1 : 0;
       }
       return s;

@@ -13,6 +13,8 @@ interface Question {
   question: string;
   options: string[];
   answer_idx: number;
+  /** Every accepted option where the question asks for several (「2つ選べ」); the paper scored answer_idx alone. */
+  metadata?: { all_answer_idx?: number[] };
 }
 
 function loadDocuments(release: Release) {
@@ -22,8 +24,12 @@ function loadDocuments(release: Release) {
     // Numbered from 1 as in the template's example, each line ending like the example's.
     fields: { text: q.question, options: q.options.map((o, i) => `${i + 1}. ${o}`).join('  \n') },
     gold: q.answer_idx,
+    allGold: q.metadata?.all_answer_idx ?? [q.answer_idx],
   }));
 }
+
+/** The paper's rule: exactly one option chosen, and it is answer_idx. */
+const isCorrect = (gold: number, chosen: readonly number[]) => chosen.length === 1 && chosen[0] === gold;
 
 const show = (choices: readonly number[]) => `option ${choices.map((c) => c + 1).join(', ')}`;
 
@@ -54,8 +60,17 @@ export default defineTask<number, number[]>({
       ? { value, ok: false, problem: 'several options chosen: scored wrong' }
       : { value, ok: true };
   },
-  score: async (items) =>
-    items.map((it) => ({ accuracy: it.parsed.value.length === 1 && it.parsed.value[0] === it.gold ? 1 : 0 })),
+  async explain({ gold, parsed, document }) {
+    const all = document?.allGold?.includes(gold) ? document.allGold : [gold];
+    return {
+      kind: 'choice',
+      chosen: parsed.value.map((c) => c + 1),
+      gold: all.map((c) => c + 1),
+      scoredOn: gold + 1,
+      correct: isCorrect(gold, parsed.value),
+    };
+  },
+  score: async (items) => items.map((it) => ({ accuracy: isCorrect(it.gold, it.parsed.value) ? 1 : 0 })),
   aggregate: (scores) => ({ accuracy: mean(scores.map((s) => s.accuracy)) }),
   headline: (m) => m.accuracy as number,
   showGold: (gold) => show([gold]),

@@ -91,7 +91,9 @@ const comparisons = (s: string): Comparison[] => [
       { text: s, mark: 'missed' },
     ],
     predicted: Array(12).fill({ text: s, mark: 'extra' }),
-    sentence: [{ text: s }, { text: s, mark: 'matched' }, { text: s, mark: 'missed' }, { text: s, mark: 'extra' }],
+    sentence: [{ text: s }, { text: s, mark: 'matched' }, { text: s, mark: 'missed' }],
+    output: [{ text: s }, { text: s, mark: 'matched' }, { text: s, mark: 'extra' }],
+    sameText: false,
   },
   { kind: 'labels', gold: s, predicted: s },
 ];

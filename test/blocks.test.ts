@@ -14,6 +14,9 @@ import { FIXTURE_ENV, freshStore, inThreadTokenizer } from './helpers.js';
 import { finalScoresMessage } from '../handlers/blocks/progress.js';
 import { boardTable, leaderboardMessage } from '../handlers/blocks/tables.js';
 import { digestMessage } from '../handlers/blocks/digest.js';
+import { DASH_LEGEND, message, missingLegends, section } from '../handlers/blocks/text.js';
+import { MARKS_LEGEND } from '../src/base/format.js';
+import { COVERAGE_LEGEND } from '../src/leaderboard/coverage.js';
 
 const long = 'あ'.repeat(10_000);
 const result: RunResult = {
@@ -192,12 +195,15 @@ describe('honest scores in Slack', () => {
     expect(all).toContain('*Every document failed*, nothing was scored: 401 from the provider: invalid API key.');
     expect(all).not.toMatch(/0\.0|https?:|sk-test/);
     expect(all).not.toContain('since the previous run');
+    // The – travels with its meaning (issue 30).
+    expect(all).toContain('– nothing scored');
   });
 
   it('marks a score over fewer documents than planned with n/planned', () => {
     const m = finalScoresMessage(progress([score('irs', 2, 1, 0.5), score('mr', 3, 0, 0.25)], error));
     expect(m.text).toBe('Final scores of r1: irs 50.0† 2/3, mr 25.0');
     expect(JSON.stringify(m)).not.toContain('Every document failed');
+    expect(JSON.stringify(m.blocks)).toContain(COVERAGE_LEGEND);
   });
 
   it('shows nothing scored as – on the runs board, partial and --limit cells marked, with the legend', () => {
@@ -260,5 +266,20 @@ describe('honest scores in Slack', () => {
     expect(text).toContain('irs –');
     expect(text).toContain('mr *25.0† 3/4*');
     expect(text).not.toMatch(/0\.0\b(?!†)/);
+  });
+});
+
+describe('legends travel with the marks (issue 30)', () => {
+  const legendOf = (text: string) => message('m', [section(text)]).blocks.slice(1).map((b) => JSON.stringify(b));
+  it('adds, to any message, the legend of the marks it carries and does not explain', () => {
+    expect(legendOf('✓ a\n✗ b')).toEqual([expect.stringContaining(MARKS_LEGEND)]);
+    expect(legendOf('sentence +[x] here')).toEqual([expect.stringContaining(MARKS_LEGEND)]);
+    expect(legendOf('irs 41.2‡')).toEqual([expect.stringContaining(COVERAGE_LEGEND)]);
+    expect(legendOf('irs *–*')).toEqual([expect.stringContaining(DASH_LEGEND)]);
+  });
+  it('adds nothing where there is no mark, or the legend is there already', () => {
+    expect(legendOf('interval 41.2–50.3, change +1.3, アスピリン+ボノプラザン')).toEqual([]);
+    expect(legendOf(`✓ a\n${MARKS_LEGEND}`)).toEqual([]);
+    expect(missingLegends(`20.0† 1/6 · ${COVERAGE_LEGEND}`)).toEqual([]);
   });
 });

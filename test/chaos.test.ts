@@ -12,9 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createServices } from '../src/services/index.js';
 import { Store } from '../src/store/store.js';
 import { chaosProxy } from './chaos-proxy.js';
-import { chatCompletion, freshStore, inThreadTokenizer, releaseDir, TEST_MODELS } from './helpers.js';
+import { chatCompletion, freshStore, inThreadTokenizer, JCB_BIN, releaseDir, TEST_MODELS } from './helpers.js';
 
-const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
 const SEED = Number(process.env.JCB_CHAOS_SEED ?? 23);
 const release = releaseDir();
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -77,8 +76,8 @@ async function fakeSlack() {
 }
 
 function jcbProcess(args: string[], env: Record<string, string>) {
-  const child = fork(MAIN, args, {
-    execArgv: ['--import', 'tsx'],
+  const child = fork(JCB_BIN, args, {
+    execArgv: [],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -6,15 +6,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_ENV, localChatServer } from './helpers.js';
+import { FIXTURE_ENV, JCB_BIN, localChatServer } from './helpers.js';
 
-const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
 const TEXT = '長女の真由美さん（080-2233-4455）より，発熱が続くと連絡あり．';
 const MASKED = '長女の[氏名]さん（[電話番号]）より，発熱が続くと連絡あり．';
 
 function jcb(args: string[], env: Record<string, string | undefined>, stdin = '') {
   return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    const child = spawn(process.execPath, [JCB_BIN, ...args], {
       env: { ...process.env, JCB_DATA_DIR: undefined, ...env },
     });
     let out = '';

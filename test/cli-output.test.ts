@@ -7,14 +7,13 @@ import path from 'node:path';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { table } from '../src/base/table.js';
-import { FIXTURE_ENV } from './helpers.js';
+import { FIXTURE_ENV, JCB_BIN } from './helpers.js';
 
-const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'jcb-out-'));
 const STORE = path.join(tmp(), 'jcb.sqlite');
 
 function jcb(args: string[], env: Record<string, string | undefined> = {}) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const r = spawnSync(process.execPath, [JCB_BIN, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...FIXTURE_ENV, JCB_STORE: STORE, COLUMNS: '80', ...env },
   });
@@ -45,6 +44,22 @@ describe('tables', () => {
     for (const h of header) expect(t).toContain(h);
   });
 
+  it('leave out the least important columns of a list, rightmost first among equals, and name them', () => {
+    const header = ['task', 'model', 'file', 'n', 'score'];
+    const rows = [['mr', 'gpt-4o', 'CLR/MR/gpt-4o/one_shot.json'.padEnd(60, '_'), '30', '75.0']];
+    // n goes first (rightmost of the least important); the file, wrapped in what is left, is still too wide.
+    const t = table(header, rows, { width: 20, priority: [3, 3, 1, 1, 3] });
+    expect(widest(t)).toBeLessThanOrEqual(20);
+    expect(t.split('\n')[0].split(/\s+/)).toEqual(['task', 'model', 'score']);
+    expect(t.split('\n').slice(3).join(' ')).toBe('(left out to fit 20 columns: file, n)');
+    // At 40 columns dropping n is enough: the file is wrapped.
+    const wider = table(header, rows, { width: 40, priority: [3, 3, 1, 1, 3] });
+    expect(wider.split('\n')[0].split(/\s+/)).toEqual(['task', 'model', 'file', 'score']);
+    expect(widest(wider)).toBeLessThanOrEqual(40);
+    // Without priorities (a grid), the same table is stacked, every column kept.
+    expect(table(header, rows, { width: 40 })).not.toContain('left out');
+  });
+
   it('wrap a long text column', () => {
     const t = table(['alias', 'usable'], [['x', 'no: '.repeat(40)]], { width: 40 });
     expect(widest(t)).toBeLessThanOrEqual(40);
@@ -52,15 +67,31 @@ describe('tables', () => {
   });
 });
 
+/** The marks of a terminal output (`–` alone in a cell, `†`, `‡`) that it does not explain in a legend line. */
+function unexplainedMarks(text: string): string[] {
+  const used = ['†', '‡'].filter((m) => text.includes(m));
+  if (/(^| )–( |$)/m.test(text)) used.push('–');
+  return used.filter((m) => !new RegExp(`(^|· )${m} \\S`, 'm').test(text));
+}
+
 describe('the terminal at 80 columns', () => {
   it.each([['leaderboard'], ['leaderboard', '--shot', 'zero'], ['models'], ['tasks'], ['score']])(
-    '%j fits',
+    '%j fits, in one table a list, every mark explained',
     (...args) => {
       const r = jcb(args);
       expect(r.code).toBe(0);
       expect(widest(r.out)).toBeLessThanOrEqual(80);
+      expect(unexplainedMarks(r.out)).toEqual([]);
+      if (args[0] !== 'leaderboard') expect(r.out.match(/^-{3,}  -/gm)).toHaveLength(1);
     },
   );
+
+  it('tasks fits before the packs are pulled (their task files left out, each problem wrapped)', () => {
+    const r = jcb(['tasks'], { JCB_PACKS_DIR: tmp() });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Left out');
+    expect(widest(r.out)).toBeLessThanOrEqual(80);
+  });
 });
 
 describe('runs and files', () => {

@@ -4,12 +4,18 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chatCompletion, FIXTURE_ENV, FIXTURE_RELEASE, INVALID_KEY, refusal, standInServer } from './helpers.js';
-
-const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
+import {
+  chatCompletion,
+  FIXTURE_ENV,
+  FIXTURE_RELEASE,
+  INVALID_KEY,
+  JCB_BIN,
+  refusal,
+  standInServer,
+} from './helpers.js';
 
 function jcb(args: string[], env: Record<string, string | undefined> = { ...FIXTURE_ENV }) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const r = spawnSync(process.execPath, [JCB_BIN, ...args], {
     encoding: 'utf8',
     env: { ...process.env, JCB_DATA_DIR: undefined, ...env },
   });
@@ -19,7 +25,7 @@ function jcb(args: string[], env: Record<string, string | undefined> = { ...FIXT
 /** `jcb` without blocking this process: for tests whose stand-in server lives in this process. */
 function jcbAsync(args: string[], env: Record<string, string | undefined>) {
   return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    const child = spawn(process.execPath, [JCB_BIN, ...args], {
       env: { ...process.env, JCB_DATA_DIR: undefined, ...env },
     });
     let out = '';

@@ -21,11 +21,11 @@ import {
   FIXTURE_RELEASE,
   freshStore,
   inThreadTokenizer,
+  JCB_BIN,
   TEST_MODELS,
   type TestStore,
 } from './helpers.js';
 
-const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
 const OPEN_STORE = path.resolve(__dirname, 'fixtures/scripts/open-store.ts');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const waitFor = async (check: () => Promise<boolean> | boolean, ms = 30_000) => {
@@ -88,8 +88,8 @@ function testEnv(store: TestStore, modelUrl?: string, extra: Record<string, stri
 
 /** A CLI process (worker or command) with its stderr collected. */
 function jcbProcess(args: string[], env: Record<string, string>, options: { uid?: number } = {}) {
-  const child = fork(MAIN, args, {
-    execArgv: ['--import', 'tsx'],
+  const child = fork(JCB_BIN, args, {
+    execArgv: [],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     ...options,
@@ -102,7 +102,7 @@ function jcbProcess(args: string[], env: Record<string, string>, options: { uid?
 }
 
 function jcbSync(args: string[], env: Record<string, string>, uid?: number) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const r = spawnSync(process.execPath, [JCB_BIN, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     uid,

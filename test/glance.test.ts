@@ -101,13 +101,24 @@ describe('NER: entities marked in their sentence', () => {
     const c = ner.compare!(gold, parsed) as Extract<Comparison, { kind: 'entities' }>;
     expect(c.gold.map((g) => g.mark)).toEqual(['matched', 'missed']);
     expect(c.predicted.map((p) => [p.text, p.mark])).toEqual([
-      ['<d>発熱</d>', 'matched'],
-      ['<d>認め</d>', 'extra'],
+      ['発熱', 'matched'],
+      ['認め', 'extra'],
     ]);
-    expect(inlineEntities(c.sentence)).toBe('\u200b*✓[発熱]*\u200bと✗[肺炎]を+[認め]た');
+    expect(inlineEntities(c.sentence)).toBe('\u200b*✓[発熱]*\u200bと✗[肺炎]を認めた');
+    expect(inlineEntities(c.output)).toBe('\u200b*✓[発熱]*\u200bと肺炎を+[認め]た');
+    // Columns show entity text, never the tags (issue 30).
     const json = blocksText(c);
-    expect(json).toContain('✓ &lt;d&gt;発熱&lt;/d&gt;');
-    expect(json).toContain('+ &lt;d&gt;認め&lt;/d&gt;');
+    expect(json).toContain('✓ 発熱');
+    expect(json).toContain('+ 認め');
+    expect(json).not.toContain('&lt;d&gt;');
+  });
+
+  it('marks both sides where a prediction overlaps gold spans: the missed gold spans and the extra one', () => {
+    const parsed = ner.parse('<d>発熱と肺炎</d>を認めた[EOS]') as Parsed<unknown>;
+    const c = ner.compare!(gold, parsed) as Extract<Comparison, { kind: 'entities' }>;
+    expect(inlineEntities(c.sentence)).toBe('✗[発熱]と✗[肺炎]を認めた');
+    expect(inlineEntities(c.output)).toBe('+[発熱と肺炎]を認めた');
+    expect(c.sameText).toBe(true);
   });
 
   it('aligns spans as a multiset, agreeing with the scorer’s counts', () => {

@@ -9,6 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { createRougeTokenizer } from '../src/metrics/tokenizer/index.js';
 import { buildManifest } from '../src/release/manifest.js';
 
+/**
+ * The program as a user runs it: bin/jcb.js over the compiled dist/ (test/setup/build.ts builds it when a
+ * source is newer), which starts in about half the time of src/ through tsx. Spawn it with `process.execPath`.
+ */
+export const JCB_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/jcb.js');
+
 export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
 // Three relation pairs written for the tests. Kept here rather than as a committed rel_data.json:
@@ -37,8 +43,12 @@ export const FIXTURE_MANIFEST = (() => {
   return file;
 })();
 
-/** What a test's environment sets to use the miniature release. */
-export const FIXTURE_ENV = { JCB_DATA_DIR: FIXTURE_RELEASE, JCB_RELEASE_MANIFEST: FIXTURE_MANIFEST };
+/**
+ * What a test's environment sets to use the miniature release. Its work stays in the test's thread (JCB_THREADS=0):
+ * a pool of threads per test would load its renderer and dictionaries per test. The pool is tested by
+ * test/pool.test.ts, and scores the real release in test/conformance.test.ts.
+ */
+export const FIXTURE_ENV = { JCB_DATA_DIR: FIXTURE_RELEASE, JCB_RELEASE_MANIFEST: FIXTURE_MANIFEST, JCB_THREADS: '0' };
 
 /** One in-thread tokenizer for a test file (workers are exercised by the conformance test). */
 export const inThreadTokenizer = () => createRougeTokenizer({ threads: 0 });

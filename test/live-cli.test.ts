@@ -7,17 +7,16 @@ import path from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../src/services/index.js';
-import { freshStore, inThreadTokenizer, releaseDir } from './helpers.js';
+import { freshStore, inThreadTokenizer, JCB_BIN, releaseDir } from './helpers.js';
 import { loopbackOpenAI, openaiReply } from './openai-fake.js';
 
-const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
 const data = releaseDir();
 
 function jcb(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const childEnv = { ...process.env, ...env };
     delete childEnv.JCB_MODELS; // the shipped data/models.yml
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: childEnv });
+    const child = spawn(process.execPath, [JCB_BIN, ...args], { env: childEnv });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));

@@ -8,14 +8,13 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../src/services/index.js';
 import { EXAM_RULES, normalizeExamAnswer, readExamAnswer } from '../src/tasks/task-file/exam.js';
-import { FIXTURE_ENV, gitMirror, inThreadTokenizer, localChatServer, packsDir, testModelsFile } from './helpers.js';
+import { FIXTURE_ENV, gitMirror, inThreadTokenizer, JCB_BIN, localChatServer, packsDir, testModelsFile } from './helpers.js';
 
 const PACKS = packsDir();
-const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
 
 function jcb(args: string[], env: Record<string, string | undefined>) {
   return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [JCB_BIN, ...args], { env: { ...process.env, ...env } });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));

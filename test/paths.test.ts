@@ -11,9 +11,8 @@ import { preparePaths, type PathUse } from '../src/base/paths.js';
 import { COMMANDS, type CommandSpec, type OptionSpec } from '../src/command/commands.js';
 import { parseCommand } from '../src/command/grammar.js';
 import { pathArguments } from '../src/command/paths.js';
-import { FIXTURE_ENV } from './helpers.js';
+import { FIXTURE_ENV, JCB_BIN } from './helpers.js';
 
-const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
 const ROOT = mkdtempSync(path.join(os.tmpdir(), 'jcb-paths-'));
 const A_FILE = path.join(ROOT, 'a-file');
 writeFileSync(A_FILE, 'x');
@@ -129,7 +128,7 @@ describe('path options, from the command table', () => {
 /** `jcb …` in a child process (as `uid` when given), with a generous guard against a hang. */
 function jcb(args: string[], uid?: number) {
   return new Promise<{ code: number | null; err: string; out: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    const child = spawn(process.execPath, [JCB_BIN, ...args], {
       env: {
         ...process.env,
         ...FIXTURE_ENV,

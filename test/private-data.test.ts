@@ -97,6 +97,13 @@ describe('a private task of our own through the services', () => {
     expect(b.document.id).toBe('w2');
   });
 
+  it('records every access to the private task: who, what, where', async () => {
+    await services.auditPrivate(['ward-meds', 'mr'], { user: 'U1', act: 'run', model: 'ward-llm', place: 'slack:C1' });
+    const rows = await services.privateAccess();
+    expect(rows[0]).toMatchObject({ user: 'U1', act: 'run', task: 'ward-meds', model: 'ward-llm', place: 'slack:C1' });
+    expect(rows.filter((r) => r.task === 'mr')).toEqual([]);
+  });
+
   it.each([
     ['run', (s: Services) => s.run({ task: 'ward-meds', model: 'openai-test', doc: 'w2', shot: 'zero' })],
     ['eval', (s: Services) => s.evaluate({ task: 'ward-meds', model: 'openai-test', shot: 'zero' })],

@@ -17,12 +17,19 @@ import { stallCause, type QueueView } from '../src/queue/stall-cause.js';
 import { Store } from '../src/store/store.js';
 import { createServices } from '../src/services/index.js';
 import { ownRedis, waitFor } from './own-redis.js';
-import { FIXTURE_ENV, freshStore, inThreadTokenizer, localChatServer, TEST_MODELS, type TestStore } from './helpers.js';
+import {
+  FIXTURE_ENV,
+  freshStore,
+  inThreadTokenizer,
+  JCB_BIN,
+  localChatServer,
+  TEST_MODELS,
+  type TestStore,
+} from './helpers.js';
 
-const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
 /** A CLI run to its end: exit code and stderr. */
 function jcb(args: string[], env: Record<string, string>): { code: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const r = spawnSync(process.execPath, [JCB_BIN, ...args], {
     env: { ...process.env, ...env },
     encoding: 'utf8',
   });
@@ -237,7 +244,7 @@ describe('jobs carry what they assume', () => {
     const producer = services(envA);
     const queued = await producer.enqueueEvaluation({ task: 'triage', model: 'baseline', shot: 'zero' });
     // A worker of its own process (declared tasks are per process), with the edited prompts.
-    const other = spawn(process.execPath, ['--import', 'tsx', MAIN, 'worker', '--concurrency', '1'], {
+    const other = spawn(process.execPath, [JCB_BIN, 'worker', '--concurrency', '1'], {
       env: { ...process.env, ...envB },
     });
     let said = '';

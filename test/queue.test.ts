@@ -7,7 +7,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderStatus } from '../src/cli/render.js';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { createServices } from '../src/services/index.js';
-import { FIXTURE_ENV, freshStore, inThreadTokenizer, TEST_MODELS, type TestStore, localChatServer } from './helpers.js';
+import {
+  FIXTURE_ENV,
+  freshStore,
+  inThreadTokenizer,
+  JCB_BIN,
+  localChatServer,
+  TEST_MODELS,
+  type TestStore,
+} from './helpers.js';
 
 /** A local model answering after `latencyMs` with the first drug of the prompt's note. */
 const localModel = (latencyMs: number) =>
@@ -140,13 +148,13 @@ describe('background evaluations', () => {
     try {
       const producer = services();
       const queued = await producer.enqueueEvaluation({ task: 'mr', model: 'slow', shot: 'zero', noCache: true });
-      child = fork(path.resolve(__dirname, '../src/cli/main.ts'), ['worker', '--concurrency', '1'], {
-        execArgv: ['--import', 'tsx'],
+      child = fork(JCB_BIN, ['worker', '--concurrency', '1'], {
+        execArgv: [],
         env: { ...process.env, ...env },
         stdio: 'ignore',
       });
-      // Killed once it has stored its first document and is working on the next (a worker process on
-      // tsx may take a while to start on a busy machine: a hang guard, not a speed check).
+      // Killed once it has stored its first document and is working on the next (a worker process may take a
+      // while to start on a busy machine: a hang guard, not a speed check).
       await waitFor(async () => (await producer.status(queued.run.id))[0].done >= 1, 60_000);
       child.kill('SIGKILL');
       expect((await producer.status(queued.run.id))[0].run.status).toBe('running');

@@ -12,12 +12,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runReplies } from '../handlers/blocks/run.js';
 import { renderRun } from '../src/cli/render.js';
 import { renderModelRequest } from '../src/cli/render-request.js';
-import { sampleLines } from '../src/evaluation/samples.js';
 import { parseRegistry } from '../src/models/registry.js';
 import { findTask } from '../src/evaluation/documents.js';
 import { createServices, type RunResult } from '../src/services/index.js';
 import type { Parsed } from '../src/tasks/types.js';
-import { freshStore, inThreadTokenizer, releaseDir, type TestStore } from './helpers.js';
+import { freshStore, inThreadTokenizer, JCB_BIN, releaseDir, type TestStore } from './helpers.js';
 import { loopbackOpenServer, openServerReply, type Answer, type OpenServer } from './openai-fake.js';
 
 const dir = releaseDir();
@@ -365,7 +364,7 @@ describe.skipIf(!dir).each(['sqlite', 'postgres'] as const)(
         expect(d.reasoning_tokens).toBeGreaterThan(5);
       }
       expect((await services.show(run.run.id)).usage.reasoning).toBe(docs.reduce((n, d) => n + d.reasoning_tokens!, 0));
-      const samples = sampleLines(docs)
+      const samples = (await services.runSamples(run.run.id))
         .trim()
         .split('\n')
         .map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -376,11 +375,14 @@ describe.skipIf(!dir).each(['sqlite', 'postgres'] as const)(
         parse_ok: true,
         thinking: '1は禁忌。答え: 1 ではない。',
         reasoning_estimated: true,
+        // Why it scored what it did, as `jcb run` says it (issue 30).
+        explanation: { kind: 'choice', chosen: [3] },
       });
       const out = mkdtempSync(path.join(os.tmpdir(), 'jcb-export-'));
       const [generated] = await services.exportRun(run.run.id, out);
       const rows = JSON.parse(readFileSync(generated, 'utf8')) as Record<string, unknown>[];
       expect(rows[0].thinking).toBe('1は禁忌。答え: 1 ではない。');
+      expect(rows[0].explanation).toMatchObject({ kind: 'choice', chosen: [3] });
       const rescored = await services.score(path.join(out, 'generated'));
       expect(rescored[0].score).toBe(run.outcomes[0].score);
 
@@ -441,11 +443,9 @@ describe.skipIf(!dir).each(['sqlite', 'postgres'] as const)(
   },
 );
 
-const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
-
 function jcb(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [JCB_BIN, ...args], { env: { ...process.env, ...env } });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));

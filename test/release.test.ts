@@ -5,9 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildManifest, describeProblems, verifyRelease } from '../src/release/manifest.js';
-import { FIXTURE_MANIFEST, FIXTURE_RELEASE, gitMirror, PAPER_TABLE_4, releaseDir } from './helpers.js';
+import { FIXTURE_MANIFEST, FIXTURE_RELEASE, gitMirror, JCB_BIN, PAPER_TABLE_4, releaseDir } from './helpers.js';
 
-const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
 const MIRROR = gitMirror(FIXTURE_RELEASE);
 
 /** A user with an empty per-user folder, the fixture's manifest, and the fixture's mirror as the release. */
@@ -27,7 +26,7 @@ function freshUser(extra: Record<string, string> = {}) {
 }
 
 function jcb(args: string[], env: Record<string, string | undefined>, cwd?: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const r = spawnSync(process.execPath, [JCB_BIN, ...args], {
     encoding: 'utf8',
     cwd,
     env: { ...process.env, JCB_DATA_DIR: undefined, JCB_RELEASE_MANIFEST: undefined, ...env },
@@ -138,7 +137,7 @@ describe('jcb leaderboard on a fresh machine', () => {
       chmodSync(slow, 0o755);
       const config = path.join(user.home, 'gitconfig');
       writeFileSync(config, `[uploadpack]\n\tpackObjectsHook = ${slow}\n`);
-      const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'data', 'pull'], {
+      const child = spawn(process.execPath, [JCB_BIN, 'data', 'pull'], {
         env: { ...process.env, JCB_DATA_DIR: undefined, ...user.env, GIT_CONFIG_GLOBAL: config },
         stdio: 'ignore',
       });

@@ -15,9 +15,8 @@ import { parseCommand } from '../src/command/grammar.js';
 import { asStoreError } from '../src/store/errors.js';
 import { checkStorePath } from '../src/store/path-check.js';
 import { Store } from '../src/store/store.js';
-import { FIXTURE_ENV, freshStore, localChatServer, releaseDir, TEST_MODELS } from './helpers.js';
+import { FIXTURE_ENV, freshStore, JCB_BIN, localChatServer, releaseDir, TEST_MODELS } from './helpers.js';
 
-const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -25,7 +24,7 @@ afterEach(async () => {
 
 /** A jcb child process with its output collected. */
 function jcb(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const child = spawn(process.execPath, [JCB_BIN, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -218,7 +217,7 @@ describe('store paths checked before anything else', () => {
   });
 
   it('a folder that cannot be written, for a user whom permissions stop', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'runs'], {
+    const r = spawnSync(process.execPath, [JCB_BIN, 'runs'], {
       encoding: 'utf8',
       env: { ...process.env, ...FIXTURE_ENV, HOME: '/tmp', JCB_STORE: path.join(locked, 'jcb.sqlite') },
       uid: 65534,

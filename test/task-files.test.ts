@@ -13,23 +13,14 @@ import { loadTaskFile, problemLine } from '../src/tasks/task-file/load.js';
 import { METRICS } from '../src/tasks/task-file/metrics.js';
 import { READERS } from '../src/tasks/task-file/readers.js';
 import { TASK_IDS } from '../src/tasks/types.js';
-import {
-  FIXTURE_ENV,
-  FIXTURES,
-  freshStore,
-  inThreadTokenizer,
-  localChatServer,
-  releaseDir,
-  testModelsFile,
-} from './helpers.js';
+import { FIXTURE_ENV, FIXTURES, freshStore, inThreadTokenizer, JCB_BIN, localChatServer, releaseDir, testModelsFile } from './helpers.js';
 
-const MAIN = path.resolve(__dirname, '../src/cli/main.ts');
 const OWN = path.join(FIXTURES, 'task-files', 'own');
 const FROM_RELEASE = path.join(FIXTURES, 'task-files', 'release');
 
 function jcb(args: string[], env: Record<string, string | undefined>) {
   return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [JCB_BIN, ...args], { env: { ...process.env, ...env } });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));

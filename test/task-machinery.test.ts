@@ -208,21 +208,23 @@ describe('NER: reading tags', () => {
 });
 
 describe('NER: gold against output', () => {
-  it('marks matched, missed and extra entities, and the gold sentence in place', () => {
+  it('marks matched, missed and extra entities, each side in its own text, by entity text', () => {
     const gold = nerGold('肺炎と胸水あり', [0, 2], [3, 5]);
     const parsed = ner.parse('<d>肺炎</d>と胸<d>水あ</d>り[EOS]');
     expect(ner.compare!(gold, parsed)).toStrictEqual({
       kind: 'entities',
       gold: [
-        { text: '<d>肺炎</d>', mark: 'matched' },
-        { text: '<d>胸水</d>', mark: 'missed' },
+        { text: '肺炎', mark: 'matched' },
+        { text: '胸水', mark: 'missed' },
       ],
       predicted: [
-        { text: '<d>肺炎</d>', mark: 'matched' },
-        { text: '<d>水あ</d>', mark: 'extra' },
+        { text: '肺炎', mark: 'matched' },
+        { text: '水あ', mark: 'extra' },
       ],
-      // The extra span (4–6) overlaps the missed one (3–5), which starts earlier: lists only.
+      // The extra span (4–6) overlaps the missed one (3–5): each shows, on its own side (issue 30).
       sentence: [{ text: '肺炎', mark: 'matched' }, { text: 'と' }, { text: '胸水', mark: 'missed' }, { text: 'あり' }],
+      output: [{ text: '肺炎', mark: 'matched' }, { text: 'と胸' }, { text: '水あ', mark: 'extra' }, { text: 'り' }],
+      sameText: true,
     });
   });
 
@@ -230,17 +232,20 @@ describe('NER: gold against output', () => {
     const gold = nerGold('肺炎あり', [0, 2]);
     const longer = ner.compare!(gold, ner.parse('<d>肺炎あ</d>り[EOS]'));
     expect(longer).toMatchObject({
-      sentence: [{ text: '肺炎あ', mark: 'extra' }, { text: 'り' }],
+      sentence: [{ text: '肺炎', mark: 'missed' }, { text: 'あり' }],
+      output: [{ text: '肺炎あ', mark: 'extra' }, { text: 'り' }],
     });
     const odd = ner.compare!(gold, ner.parse('肺炎<d></d>あり<d>です</d>[EOS]'));
     expect(odd).toStrictEqual({
       kind: 'entities',
-      gold: [{ text: '<d>肺炎</d>', mark: 'missed' }],
+      gold: [{ text: '肺炎', mark: 'missed' }],
       predicted: [
-        { text: '<d></d>', mark: 'extra' },
-        { text: '<d>です</d>', mark: 'extra' },
+        { text: '', mark: 'extra' },
+        { text: 'です', mark: 'extra' },
       ],
       sentence: [{ text: '肺炎', mark: 'missed' }, { text: 'あり' }],
+      output: [{ text: '肺炎あり' }, { text: 'です', mark: 'extra' }],
+      sameText: false,
     });
     const whole = ner.compare!(nerGold('肺炎', [0, 2]), ner.parse('<d>肺炎</d>[EOS]'));
     expect(whole).toMatchObject({ sentence: [{ text: '肺炎', mark: 'matched' }] });

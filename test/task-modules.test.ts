@@ -211,12 +211,14 @@ describe('loaders on the miniature release', () => {
         text: '発熱で来院した。対応はどれか。\n1. 経過観察\n2. 解熱薬\n3. 入院',
         fields: { text: '発熱で来院した。対応はどれか。', options: '1. 経過観察  \n2. 解熱薬  \n3. 入院' },
         gold: 1,
+        allGold: [1],
       },
       {
         id: '900A2',
         text: '腹痛がある。\n1. CT\n2. 内視鏡',
         fields: { text: '腹痛がある。', options: '1. CT  \n2. 内視鏡' },
         gold: 0,
+        allGold: [0],
       },
     ]);
   });
@@ -556,6 +558,9 @@ describe('DC-TMN: problems, credit and showing factors', () => {
       problem: 'no T因子:, M因子: line',
     });
     expect(t.parse('T因子: T1a\nN因子: N0').problem).toBe('no M因子: line');
+    // A line that is there, empty, is not said to be missing (issue 30: gpt-5's `T因子: \nN因子: \nM因子:`).
+    expect(t.parse('T因子: \nN因子: \nM因子:').problem).toBe('M因子: line empty');
+    expect(t.parse('T因子: T1a\nM因子:').problem).toBe('no N因子: line; M因子: line empty');
   });
   it('credits only the labels the prompt offers (spec: T, N and M label sets)', async () => {
     const offered = {

@@ -13,8 +13,11 @@ const inert = (text: string) => text.replace(FORMATTING, (c) => LOOK_ALIKE[c]);
 // A zero-width space each side lets `*…*` turn bold inside Japanese text, which has no word breaks.
 const bold = (text: string) => `\u200b*${inert(text)}*\u200b`;
 
+/** An item as read: an empty one (a trailing comma, a cut-off list) is named, not left blank. */
+const itemText = (text: string) => (text === '' ? '(empty item)' : inert(text));
+
 function column(title: string, items: readonly MarkedText[]): string {
-  const lines = items.map((i) => `${i.mark ? MARKS[i.mark] : ' '} ${inert(i.text)}`);
+  const lines = items.map((i) => `${i.mark ? MARKS[i.mark] : ' '} ${itemText(i.text)}`);
   return `*${title}* (${items.length})\n${lines.length ? lines.join('\n') : '_none_'}`;
 }
 
@@ -30,7 +33,7 @@ export function listColumns(c: Extract<Comparison, { kind: 'items' }>): KnownBlo
   ];
 }
 
-/** The sentence with each entity marked in place: ✓[x], ✗[x] missed, +[x] extra. */
+/** A text with one side's entities marked in place: ✓[x] matched, ✗[x] missed (gold), +[x] extra (output). */
 export function inlineEntities(pieces: readonly MarkedText[]): string {
   return pieces
     .map((p) => {
@@ -41,10 +44,15 @@ export function inlineEntities(pieces: readonly MarkedText[]): string {
     .join('');
 }
 
-/** NER: the sentence marked inline, then gold and predicted entities as two columns. */
+/**
+ * NER: both sides marked in place, the gold spans in the sentence (✓ found, ✗ missed) and the predicted ones
+ * in the output's text (✓ matched, + extra), so that overlapping spans all show; then the two columns.
+ */
 export function entityBlocks(c: Extract<Comparison, { kind: 'entities' }>): KnownBlock[] {
+  const moved = c.sameText ? '' : ' (the model changed the sentence: spans are compared by position)';
   return [
-    section(`*Sentence* (entities marked by position and kind)\n${inlineEntities(c.sentence)}`),
+    section(`*Gold entities in the sentence*\n${inlineEntities(c.sentence)}`),
+    section(`*Predicted entities in the output*${moved}\n${inlineEntities(c.output)}`),
     fields(column('Gold entities', c.gold), column('Predicted', c.predicted)),
     context(MARKS_LEGEND),
   ];

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { metricsText } from '../../src/base/format.js';
 import type { RunResult } from '../../src/services/index.js';
 import type { Comparison, Metrics } from '../../src/tasks/types.js';
+import { explanationText } from '../../src/tasks/explanation.js';
 import { entityBlocks, highlighted, listColumns } from './comparison.js';
 import { code, context, fields, LIMITS, message, pct, plain, section } from './text.js';
 
@@ -126,6 +127,7 @@ export function runReplies(r: RunResult): Message[] {
       code(r.output || '(empty)'),
       ...(r.incomplete ? [context(`:warning: ${r.incomplete}: scored as an empty output.`)] : []),
       ...comparisonBlocks(r.comparison, r.task.metric, r.metrics),
+      ...(r.explanation ? [context(`*Why this score:* ${explanationText(r.explanation)}`)] : []),
       ...(r.parse.ok
         ? []
         : [

@@ -1,6 +1,8 @@
 // Text within Block Kit's limits: escaped for mrkdwn here, once, and cut with a visible marker, never
 // silently and never inside a character, an emoji sequence or an escape.
 import type { KnownBlock } from '@slack/types';
+import { MARKS_LEGEND } from '../../src/base/format.js';
+import { COVERAGE_LEGEND } from '../../src/leaderboard/coverage.js';
 
 /**
  * Block Kit's limits (https://api.slack.com/reference/block-kit/blocks, .../composition-objects,
@@ -145,10 +147,41 @@ export function codeBlocks(text: string): KnownBlock[] {
   return [...blocks, code(chunk)];
 }
 
-/** A message: the notification text escaped and cut, at most 50 blocks. */
-export const message = (text: string, blocks: KnownBlock[] = []) => ({
-  text: cut(escape(text), LIMITS.messageText),
-  blocks: blocks.slice(0, LIMITS.blocks),
-});
+/** A `–` standing alone for a value (not a range `41.2–50.3`), when no ‡ or † calls for the whole legend. */
+export const DASH_LEGEND = '– nothing scored, no value';
+
+/**
+ * The legends `text`'s marks need and it does not carry: ✓ ✗ and `+` as a mark (`+ item`, `+[span]`) need
+ * MARKS_LEGEND; `†`, `‡` need COVERAGE_LEGEND (which also says `–`); a lone `–` needs a line saying it.
+ */
+export function missingLegends(text: string): string[] {
+  const marks = /[✓✗]|(?:^|\s)\+ |\+\[/m.test(text) && !text.includes(MARKS_LEGEND);
+  const coverage = /[†‡]/.test(text) && !text.includes(COVERAGE_LEGEND);
+  const dash = !coverage && /(?:^|[\s*|(`])–(?=$|[\s*|)`,])/m.test(text) && !/– nothing scored|–`:|`–` /.test(text);
+  return [...(marks ? [MARKS_LEGEND] : []), ...(coverage ? [COVERAGE_LEGEND] : []), ...(dash ? [DASH_LEGEND] : [])];
+}
+
+/** Every string of a block tree joined (what a reader sees, escaped as sent). */
+const allText = (b: unknown): string =>
+  Array.isArray(b)
+    ? b.map(allText).join('\n')
+    : b && typeof b === 'object'
+      ? Object.entries(b)
+          .map(([k, v]) => (k === 'text' && typeof v === 'string' ? v : allText(v)))
+          .join('\n')
+      : '';
+
+/**
+ * A message: the notification text escaped and cut, at most 50 blocks. Marks travel with their meaning: a
+ * legend its blocks need and do not carry yet is added as a last context block (issue 30).
+ */
+export function message(text: string, blocks: KnownBlock[] = []) {
+  const missing = missingLegends(allText(blocks));
+  const legend = missing.length ? [context(missing.join('\n'))] : [];
+  return {
+    text: cut(escape(text), LIMITS.messageText),
+    blocks: [...blocks.slice(0, LIMITS.blocks - legend.length), ...legend],
+  };
+}
 
 export { pct } from '../../src/base/format.js';

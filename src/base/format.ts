@@ -56,6 +56,15 @@ export const metricLabel = (key: string) => LABELS[key.replace(/^_+/, '')] ?? ke
 /** Keys that hold counts, shown as they are: the release's `total_*`, an exam's points (task files). */
 const COUNTS = /^total_|^points$|^points-possible$/;
 
+/**
+ * `m` with the key the headline metric is named by (`f1` for "F1", `accuracy`) first, so that a line of metrics
+ * starts with the number the headline shows (RE's `accuracy` comes first in the release's files).
+ */
+export function headlineFirst<M extends Record<string, unknown>>(m: M, metric: string): M {
+  const key = Object.keys(m).find((k) => metricLabel(k) === metric);
+  return key ? ({ [key]: m[key], ...m } as M) : m;
+}
+
 export function metricsText(
   m: Record<string, number | Record<string, number>>,
   bold = (s: string) => s,

@@ -5,7 +5,6 @@ import type { Command } from '../command/grammar.js';
 import { UserError } from '../base/errors.js';
 import type { Progress } from '../evaluation/engine.js';
 import { everyDocumentFailed, failureCause } from '../evaluation/failure-cause.js';
-import { sampleLines } from '../evaluation/samples.js';
 import type { Services } from '../services/index.js';
 import { budgetStopped } from '../base/format.js';
 import { asStoreError } from '../store/errors.js';
@@ -81,7 +80,12 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
       }
       return;
     }
-    if (cmd.logSamples) writeFileSync(cmd.logSamples, sampleLines(await services.runDocuments(result.run.id)));
+    if (cmd.logSamples) writeFileSync(cmd.logSamples, await services.runSamples(result.run.id));
+    const tasks = result.outcomes.map((o) => o.task);
+    const who = { user: 'terminal', model: cmd.model };
+    await services.auditPrivate(tasks, { ...who, act: 'eval', place: 'terminal' });
+    if (cmd.logSamples) await services.auditPrivate(tasks, { ...who, act: '--log-samples', place: cmd.logSamples });
+    if (cmd.output) await services.auditPrivate(tasks, { ...who, act: '-o', place: cmd.output });
     // Declared tasks carry their source and licence with every output: a column in files, a line in text.
     const about = result.outcomes.map((o) => aboutTask(findTask(o.task)));
     if (cmd.output) {

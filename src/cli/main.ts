@@ -97,11 +97,14 @@ async function execute(cmd: Command, services: Services): Promise<void> {
             table(
               ['alias', 'label', 'provider', 'source', 'usable'],
               models.map((m) => [m.alias, m.label, m.provider, m.source, m.usable ? 'yes' : `no: ${m.why}`]),
+              // Narrow screens lose the label first (the alias names the model), then where it comes from.
+              { priority: [5, 1, 4, 2, 4] },
             ),
           );
     }
     case 'run': {
       const result = await services.run(cmd);
+      await services.auditPrivate([cmd.task], { user: 'terminal', act: 'run', model: cmd.model, place: 'terminal' });
       return cmd.json ? printJson(result) : print(renderRun(result));
     }
     case 'score': {
@@ -140,7 +143,13 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return evalCommand(cmd, services);
     case 'audit': {
       const rows = await services.audit();
-      return cmd.json ? printJson(rows) : print(renderAudit(rows));
+      if (cmd.json) return printJson(rows);
+      const access = await services.privateAccess();
+      const accessTable = table(
+        ['time', 'user', 'act', 'task', 'model', 'where'],
+        access.map((a) => [a.at.slice(0, 19).replace('T', ' '), a.user, a.act, a.task, a.model ?? '–', a.place]),
+      );
+      return print(`${renderAudit(rows)}\n\nPrivate tasks' data (who, what, where):\n${access.length ? accessTable : 'no access yet.'}`);
     }
     case 'phi':
       return phiCommand(cmd, services);
@@ -156,6 +165,9 @@ async function execute(cmd: Command, services: Services): Promise<void> {
     }
     case 'export': {
       const files = await services.exportRun(cmd.runId, cmd.dir, cmd.includePrivate);
+      const run = await services.show(cmd.runId);
+      const where = { user: 'terminal', act: 'export', model: run.run.model, place: path.resolve(cmd.dir) };
+      await services.auditPrivate(JSON.parse(run.run.tasks) as string[], where);
       const generated = files.find((f) => f.includes(`${path.sep}generated${path.sep}`));
       const root = generated
         ? generated.slice(0, generated.indexOf(`${path.sep}generated${path.sep}`) + '/generated'.length)

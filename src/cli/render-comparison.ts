@@ -2,7 +2,10 @@
 import { MARKS, MARKS_LEGEND } from '../base/format.js';
 import type { Comparison, MarkedText } from '../tasks/types.js';
 
-const line = (items: readonly MarkedText[]) => items.map((i) => `${i.mark ? MARKS[i.mark] : ''}${i.text}`).join('  ');
+const line = (items: readonly MarkedText[]) =>
+  items.map((i) => `${i.mark ? MARKS[i.mark] : ''}${i.text === '' ? '(empty item)' : i.text}`).join('  ');
+const inline = (pieces: readonly MarkedText[]) =>
+  pieces.map((p) => (p.mark ? `${MARKS[p.mark]}[${p.text}]` : p.text)).join('');
 
 /** Lines marking list items and entities matched, missed or extra; undefined for texts and labels. */
 export function renderMarks(c: Comparison): string | undefined {
@@ -15,8 +18,8 @@ export function renderMarks(c: Comparison): string | undefined {
     ].join('\n');
   }
   if (c.kind === 'entities') {
-    const inline = c.sentence.map((p) => (p.mark ? `${MARKS[p.mark]}[${p.text}]` : p.text)).join('');
-    return [inline, MARKS_LEGEND].join('\n');
+    const moved = c.sameText ? '' : ' (the model changed the sentence: spans are compared by position)';
+    return [`Gold:    ${inline(c.sentence)}`, `Output:  ${inline(c.output)}${moved}`, MARKS_LEGEND].join('\n');
   }
   return undefined;
 }

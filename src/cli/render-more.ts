@@ -49,6 +49,10 @@ export function renderTasks(
     t.source,
     t.licence ? `${t.licence}${t.nonCommercial ? ' (non-commercial)' : ''}` : '',
   ]);
-  const body = table(['id', 'label', 'metric', 'title', 'source', 'licence'], rows);
-  return problems.length ? `${body}\n\nLeft out (fix, then \`jcb tasks check <file>\`):\n${problems.join('\n')}` : body;
+  // Narrow screens lose the label first (the id names the task), then the source; the licence stays.
+  const body = table(['id', 'label', 'metric', 'title', 'source', 'licence'], rows, { priority: [6, 2, 5, 4, 3, 5] });
+  // A problem names a file by its path and says what would be right: wrapped to the screen, never cut.
+  const width = terminalWidth();
+  const lines = problems.flatMap((p) => wrap(p, width - 2).map((l, i) => (i ? `  ${l}` : l)));
+  return problems.length ? `${body}\n\nLeft out (fix, then \`jcb tasks check <file>\`):\n${lines.join('\n')}` : body;
 }

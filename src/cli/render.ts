@@ -6,6 +6,7 @@ import type { Run } from '../store/store.js';
 import { budgetStopped, duration, metricsText, pct, progressBar, signedPct } from '../base/format.js';
 import { resumeCommand } from './interrupted.js';
 import { renderMarks } from './render-comparison.js';
+import { explanationText } from '../tasks/explanation.js';
 import { renderUsage } from './render-request.js';
 import { CRITERIA, type Criterion, type RatingsReport } from '../ratings/ratings.js';
 import type {
@@ -31,7 +32,6 @@ import { failureCause } from '../evaluation/failure-cause.js';
 import { table } from '../base/table.js';
 import { OTHER_LIST_LEGEND, OTHER_LIST_MARK } from '../release/views.js';
 import { labelled, labelsNote, shownUnder } from './render-labels.js';
-
 /** Cuts long text with a visible marker, never silently. */
 export function shorten(text: string, max: number): string {
   const chars = Array.from(text);
@@ -57,21 +57,25 @@ export function renderRun(r: RunResult): string {
     ),
     section('Read as', r.parse.ok ? r.parse.shown : `${r.parse.shown}\n⚠ ${r.parse.problem}`),
     ...(renderMarks(r.comparison) ? [section('Compared', renderMarks(r.comparison)!)] : []),
+    ...(r.explanation ? [section('Why this score', explanationText(r.explanation))] : []),
     section('Scores', `${r.task.metric} ${(r.score * 100).toFixed(1)}   ${formatMetrics(r.metrics)}`),
   ].join('\n');
 }
 
 export function renderScores(rows: ScoreRow[]): string {
   const body = table(
-    ['task', 'model', 'file', 'n', 'score', 'release'],
+    ['task', 'model', 'shot', 'file', 'n', 'score', 'release'],
     rows.map((r) => [
       r.task,
       r.model,
+      /(?:^|\/)(\w+)_shot\.json$/.exec(r.file)?.[1] ?? '',
       r.file,
       String(r.n),
       (r.score * 100).toFixed(2),
       r.matchesRelease === null ? '(no results file)' : r.matchesRelease ? 'matches' : 'DIFFERS',
     ]),
+    // At 80 columns the file's path goes first (task, model and shot name it), then n: one table, never stacked.
+    { priority: [5, 4, 4, 1, 2, 5, 3] },
   );
   const compared = rows.filter((r) => r.matchesRelease !== null);
   const agreeing = compared.filter((r) => r.matchesRelease).length;
@@ -86,7 +90,9 @@ export function renderLeaderboard(board: Leaderboard): string {
   const relabelled =
     board.labels !== 'paper' ? `, CCA re-scored on the ${board.labels} labels (${OTHER_LIST_MARK})` : '';
   const header = `J-ClinicalBench, ${board.shot}-shot, ×100 (replayed generations, scored by jcb${relabelled})`;
-  return `${header}\n\n${table(['model', ...board.columns.map((c) => c.label)], rows)}\n\n${renderIntervals(board)}`;
+  const none = board.rows.some((r) => r.cells.some((c) => c === null));
+  const legend = none ? '\n\n– no score: the model has no generations of that setting' : '';
+  return `${header}\n\n${table(['model', ...board.columns.map((c) => c.label)], rows)}\n\n${renderIntervals(board)}${legend}`;
 }
 
 /** The 95 % bootstrap intervals of a board's cells, in the same layout. */
@@ -257,7 +263,8 @@ export function renderRunsLeaderboard(runs: Leaderboard, paper: Leaderboard | un
   const relabelled = [...runs.rows, ...(paper?.rows ?? [])].some((r) => r.otherList?.some(Boolean));
   const published = runs.rows.filter((r) => r.provider === 'published').map((r) => `${r.label}: ${r.published}`);
   const header = `J-ClinicalBench, ${runs.shot}-shot, CCA on the ${runs.labels} labels, ×100: stored runs (latest finished run per model and setting), ranked by the mean of their full cells (unmarked), beside the paper's models`;
-  const marked = runs.rows.some((r) => r.cells.some((_, i) => coverage(r, i) && !isFull(coverage(r, i)!)));
+  // Any mark (`†`, `‡`, or `–` for nothing scored) brings its legend.
+  const marked = rows.some((r) => r.slice(2).some((c) => c === '–' || /[†‡]/.test(c)));
   const about = aboutLines(runs.columns);
   return runs.rows.length
     ? `${header}\n\n${table(['model', 'source', ...runs.columns.map((c) => c.label)], rows)}${marked ? `\n\n${COVERAGE_LEGEND}; marked cells are not ranked.` : ''}\n\n${DOCUMENTS_LEGEND}${relabelled ? `\n\n${OTHER_LIST_LEGEND}` : ''}${published.length ? `\n\npublished: results carried by task files, not reproduced by jcb (${published.join('; ')})` : ''}${about.length ? `\n\n${about.join('\n')}` : ''}`

@@ -7,18 +7,26 @@ import type { Run, RunDocument, RunScore } from '../store/store.js';
 import { aboutTask } from '../tasks/task-file/about.js';
 import { isPrivate, PRIVATE_CAPTION } from '../policy/data-policy.js';
 import type { Document, Task } from '../tasks/types.js';
+import type { Explanation } from '../tasks/explanation.js';
 import { provenanceOf } from './provenance.js';
 
 export interface ExportInput {
   run: Run;
   /** Per task: its stored documents and aggregate, and the documents they refer to, by id. */
-  tasks: { task: Task; rows: RunDocument[]; score: RunScore | undefined; documents: Map<string, Document<unknown>> }[];
+  tasks: {
+    task: Task;
+    rows: RunDocument[];
+    score: RunScore | undefined;
+    documents: Map<string, Document<unknown>>;
+    /** Why each document scores what it does, by doc_id (src/tasks/explanation.ts). */
+    explanations?: Map<string, Explanation | null>;
+  }[];
 }
 
 export function exportRun(dir: string, { run, tasks }: ExportInput): string[] {
   const written: string[] = [];
   const file = `${run.shot}_shot.json`;
-  for (const { task, rows, score, documents } of tasks) {
+  for (const { task, rows, score, documents, explanations } of tasks) {
     // Failed documents have no output: left out, as the run's own scores leave them out.
     const generated = rows
       .filter((r) => r.status === 'done')
@@ -26,10 +34,15 @@ export function exportRun(dir: string, { run, tasks }: ExportInput): string[] {
       .map((r) => {
         const doc = documents.get(r.doc_id) ?? { id: r.doc_id, text: '', fields: {}, gold: JSON.parse(r.gold!) };
         const row = task.toGeneration(doc, r.incomplete ? '' : (r.output ?? ''), JSON.parse(r.gold!)); // as scored
-        // The thinking beside the output it preceded, under a key of its own that no scorer reads; a private
-        // task's rows say so in a column of their own.
-        const marked = isPrivate(task) ? { ...row, data: PRIVATE_CAPTION } : row;
-        return r.thinking === null ? marked : { ...marked, thinking: r.thinking };
+        // The thinking and the explanation beside the output, under keys of their own that no scorer reads; a
+        // private task's rows say so in a column of their own.
+        const explanation = explanations?.get(r.doc_id);
+        return {
+          ...row,
+          ...(isPrivate(task) ? { data: PRIVATE_CAPTION } : {}),
+          ...(r.thinking === null ? {} : { thinking: r.thinking }),
+          ...(explanation ? { explanation } : {}),
+        };
       });
     const target = path.join(dir, 'generated', task.folder, run.model, file);
     mkdirSync(path.dirname(target), { recursive: true });

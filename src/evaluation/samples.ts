@@ -1,16 +1,18 @@
 // `jcb eval --log-samples FILE`: one JSON line per document, as lm-evaluation-harness writes its samples.
 import type { RunDocument } from '../store/store.js';
+import type { Explanation } from '../tasks/explanation.js';
 import { findTask } from './documents.js';
 import { isPrivate, PRIVATE_CAPTION } from '../policy/data-policy.js';
 
 /**
  * JSONL text: per stored document {task, doc_id, prompt_hash, status, output, thinking, incomplete, parsed,
- * parse_ok, parse_problem, gold, scores, error, reasoning_tokens, reasoning_estimated}; `parsed` is the task
- * parser's reading of the output (the answer: `thinking` is what the model thought before it, never parsed).
+ * parse_ok, parse_problem, gold, scores, explanation, error, reasoning_tokens, reasoning_estimated}; `parsed` is
+ * the task parser's reading of the output (the answer: `thinking` is what the model thought before it, never
+ * parsed); `explanation` the values the score came from (src/tasks/explanation.ts), `explanations[i]` for docs[i].
  */
-export function sampleLines(docs: readonly RunDocument[]): string {
+export function sampleLines(docs: readonly RunDocument[], explanations: readonly (Explanation | null)[] = []): string {
   return docs
-    .map((d) => {
+    .map((d, i) => {
       const task = findTask(d.task);
       const parsed = d.output === null ? null : task.parse(d.output);
       return JSON.stringify({
@@ -28,6 +30,7 @@ export function sampleLines(docs: readonly RunDocument[]): string {
         parse_problem: d.parse_problem,
         gold: d.gold === null ? null : (JSON.parse(d.gold) as unknown),
         scores: d.scores === null ? null : (JSON.parse(d.scores) as unknown),
+        explanation: explanations[i] ?? null,
         error: d.error,
         reasoning_tokens: d.reasoning_tokens,
         reasoning_estimated: d.reasoning_estimated === 1,

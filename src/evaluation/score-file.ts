@@ -1,7 +1,9 @@
 // Scoring a released-format generation file: each row against the gold stored beside it.
-import type { Row } from '../release/files.js';
+import { scoreInterval, type Interval } from '../metrics/bootstrap.js';
+import { readJsonRows, type Row } from '../release/files.js';
 import type { DocScore, Metrics, Parsed, ScoringContext, Task } from '../tasks/types.js';
 import { allTasks } from '../../tasks/index.js';
+import { validRows } from './rows.js';
 
 export interface ScoredRows {
   n: number;
@@ -41,4 +43,29 @@ export async function scoreRows(
     documents,
     parseFailures: items.filter((it) => !it.parsed.ok).length,
   };
+}
+
+/** A file's scores without its per-document rows: what crosses back from a pool thread. */
+export interface FileScore extends Omit<ScoredRows, 'documents'> {
+  /** The headline's 95 % bootstrap interval, when asked for (1,000 resamples: the costly part of a board). */
+  interval: Interval | null;
+}
+
+/**
+ * Reads, checks and scores the generation file at `file` as task `taskId` (a declared task too, once its
+ * files are in use). Run in a pool thread for any file of more than a handful of documents (issue 28).
+ * @throws UserError for an unknown task or a file that is not a generation file.
+ */
+export async function scoreFileAt(
+  taskId: string,
+  file: string,
+  ctx: ScoringContext,
+  interval: boolean,
+  /** A label version's gold by document id (in this thread only: evaluation/labels.ts). */
+  golds?: ReadonlyMap<string, unknown>,
+): Promise<FileScore> {
+  const task = allTasks().find((t) => t.id === taskId);
+  if (!task) throw new Error(`no task "${taskId}"`);
+  const { documents, ...scored } = await scoreRows(task, validRows(task, readJsonRows(file), file), ctx, golds);
+  return { ...scored, interval: interval ? scoreInterval(task, documents) : null };
 }

@@ -1,6 +1,8 @@
 // The shared context of the service modules: what several capabilities need, each opened lazily, once.
 import type Queue from 'bull';
+import path from 'node:path';
 import { UserError } from '../base/errors.js';
+import { createPool, poolSize, type Pool } from '../base/pool.js';
 import { findTask } from '../evaluation/documents.js';
 import { createRougeTokenizer, type RougeTokenizer } from '../metrics/tokenizer/index.js';
 import { createProvider } from '../models/index.js';
@@ -23,6 +25,8 @@ export interface ServicesOptions {
   retryBaseDelayMs?: number;
   /** The personal-information detector (default: IPADIC rules and JCB_FACILITIES); tests inject failing ones. */
   detector?: Detector;
+  /** Worker threads for charts, detection and scoring files (default: `poolSize`); 0 does it all in this thread. */
+  threads?: number;
 }
 
 export interface ServiceContext {
@@ -49,6 +53,11 @@ export interface ServiceContext {
   scoring: ScoringContext;
   /** The personal-information detector every path that sends or checks free text uses. */
   detect: Detector;
+  /**
+   * The worker-thread pool for CPU-bound work (charts, detection, scoring files), started on first use;
+   * undefined with `threads: 0`.
+   */
+  pool(): Pool | undefined;
   /** Something to stop on close (a timer). */
   onClose(stop: () => void): void;
   /** Releases what was opened: tokenizer threads, queue connections, the store. */
@@ -67,6 +76,14 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
   const providers = new Map<string, ModelProvider>();
   const getRelease = () => (release ??= Release.fromEnv(env));
   const getTokenizer = () => (tokenizer ??= createRougeTokenizer());
+  const threads = options.threads ?? poolSize(env);
+  let pool: Pool | undefined;
+  const getPool = () => {
+    if (threads === 0) return undefined;
+    // The entry beside this module, in the form this module runs from (.ts under tsx and vitest, .js built).
+    const entry = new URL(`./pool-worker${path.extname(new URL(import.meta.url).pathname)}`, import.meta.url);
+    return (pool ??= createPool(entry, { size: threads, data: { env: { ...env } }, warmTask: 'warm' }));
+  };
   return {
     env,
     random: options.random ?? Math.random,
@@ -96,11 +113,19 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
       return providers.get(model.alias)!;
     },
     replayModels: () => loadModels(env).filter((m) => m.provider === 'replay'),
-    scoring: { tokenize: (texts: readonly string[]) => getTokenizer().tokenize(texts) },
-    detect: options.detector ?? configuredDetector(env),
+    // Tokenizing loads a 24 MB dictionary and takes milliseconds a text: on the pool when there is one.
+    scoring: {
+      tokenize: (texts: readonly string[]) =>
+        options.tokenizer || threads === 0 ? getTokenizer().tokenize(texts) : getPool()!.run<string[][]>('tokenize', [texts]),
+    },
+    detect:
+      options.detector ??
+      (threads === 0 ? configuredDetector(env) : (text) => getPool()!.run<Awaited<ReturnType<Detector>>>('detect', [text])),
+    pool: getPool,
     async close() {
       for (const stop of stops.splice(0)) stop();
       await tokenizer?.close();
+      await pool?.close();
       // Closing fails only if the connection is already gone, which is what closing wants.
       await queue?.then((q) => q.close()).catch(() => {});
       await scheduleQueue?.then((q) => q.close()).catch(() => {});

@@ -10,9 +10,10 @@ import { redisUrl, shownRedisUrl } from '../queue/settings.js';
 import { releaseRoot } from '../release/data-dir.js';
 import { jcbHome, releaseLocation } from '../release/locate.js';
 import { storeLocation } from '../store/store.js';
+import { alive, LOOP_P99_LIMIT_MS, readLoopReport } from './loop.js';
 
 export interface DoctorItem {
-  what: 'per-user folder' | 'release' | 'store' | 'model registry' | 'private task' | 'Redis';
+  what: 'per-user folder' | 'release' | 'store' | 'model registry' | 'private task' | 'bot event loop' | 'Redis';
   where: string;
   ok: boolean;
   /** What works, or what is wrong and what to do. */
@@ -65,6 +66,23 @@ async function evictionCheck(env: NodeJS.ProcessEnv): Promise<{ ok: boolean; det
   }
 }
 
+/** The event-loop delay the bot last reported (src/services/loop.ts); no bot is not a problem. */
+function botLoopItem(env: NodeJS.ProcessEnv): DoctorItem {
+  const r = readLoopReport(env);
+  const where = `${jcbHome(env)}/bot-event-loop.json`;
+  if (!r) return { what: 'bot event loop', where, ok: true, detail: 'no bot has reported here yet' };
+  const running = alive(r.pid) ? `bot ${r.pid} running` : `bot ${r.pid} no longer running`;
+  const slow = r.p99 > LOOP_P99_LIMIT_MS;
+  return {
+    what: 'bot event loop',
+    where,
+    ok: !slow || !alive(r.pid),
+    detail:
+      `delay p99 ${r.p99} ms, p50 ${r.p50} ms, max ${r.max} ms over ${Math.round(r.windowMs / 1000)} s to ${r.at} (${running})` +
+      (slow ? `; over ${LOOP_P99_LIMIT_MS} ms: Slack's acknowledgements are late` : ''),
+  };
+}
+
 /** Checks the release (sizes against the manifest), the store (opened by `openStore`), the registry and Redis. */
 export async function doctor(env: NodeJS.ProcessEnv, openStore: () => Promise<string>): Promise<DoctorItem[]> {
   const items: DoctorItem[] = [
@@ -104,6 +122,7 @@ export async function doctor(env: NodeJS.ProcessEnv, openStore: () => Promise<st
   } catch (err) {
     items.push({ what: 'model registry', where: registryPath(env), ok: false, detail: reason(err) });
   }
+  items.push(botLoopItem(env));
   let url: string;
   try {
     url = redisUrl(env);

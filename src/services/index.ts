@@ -9,6 +9,7 @@ import { dataServices } from './data.js';
 import { evaluateServices } from './evaluate.js';
 import { judgeServices } from './judge.js';
 import { leaderboardServices } from './leaderboard.js';
+import { loopServices } from './loop.js';
 import { modelServices } from './models.js';
 import { phiServices } from './phi.js';
 import { privateServices } from './private.js';
@@ -47,6 +48,7 @@ export function createServices(options: ServicesOptions = {}) {
     ...compareServices(ctx),
     ...auditServices(ctx),
     ...phiServices(ctx),
+    ...loopServices(ctx),
     ...privateServices(ctx),
     close: ctx.close,
   };

@@ -129,7 +129,7 @@ async function paperBoard(ctx: ServiceContext, shot: Shot, labels: LabelVersion)
     const scored = await Promise.all(
       TASKS.map(async (task) => {
         const file = replay.file(task, shot);
-        return file ? await scoreGenerationFile(ctx, task, file, golds(task)) : null;
+        return file ? await scoreGenerationFile(ctx, task, file, true, golds(task)) : null;
       }),
     );
     return {
@@ -137,7 +137,7 @@ async function paperBoard(ctx: ServiceContext, shot: Shot, labels: LabelVersion)
       label: model.label,
       provider: model.provider,
       cells: scored.map((c) => c?.score ?? null),
-      intervals: scored.map((c, i) => (c ? scoreInterval(TASKS[i], c.documents) : null)),
+      intervals: scored.map((c) => c?.interval ?? null),
       otherList: TASKS.map((t, i) => scored[i] !== null && golds(t) !== undefined),
     };
   });
@@ -175,7 +175,15 @@ export function leaderboardServices(ctx: ServiceContext) {
     },
 
     /** Table 4 as a chart (Vega-Lite): the heatmap by default, which Slack posts; PNG bytes or SVG text. */
-    leaderboardChart: (board: Leaderboard, view: ChartView = 'heatmap', format: 'png' | 'svg' = 'png') =>
-      leaderboardChart(board, view, format),
+    async leaderboardChart(
+      board: Leaderboard,
+      view: ChartView = 'heatmap',
+      format: 'png' | 'svg' = 'png',
+    ): Promise<Buffer> {
+      const pool = ctx.pool();
+      if (!pool) return leaderboardChart(board, view, format);
+      // Vega and resvg take seconds of CPU: on the pool (its bytes come back as a Uint8Array).
+      return Buffer.from(await pool.run<Uint8Array>('chart', [board, view, format]));
+    },
   };
 }

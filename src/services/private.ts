@@ -3,6 +3,7 @@ import { findTask } from '../evaluation/documents.js';
 import { findModel, loadModels, type ModelConfig } from '../models/registry.js';
 import { dataPolicyOf, isPrivate, privateTasks, requireMayWrite, type DataPolicy } from '../policy/data-policy.js';
 import type { Task } from '../tasks/types.js';
+import { privateAccessRows, recordPrivateAccess, type PrivateAccess } from '../policy/access-audit.js';
 import { allTasks } from '../../tasks/index.js';
 import type { ServiceContext } from './context.js';
 
@@ -41,6 +42,15 @@ export function privateServices(ctx: ServiceContext) {
       const found = tasks.flatMap((t) => orUndefined(() => findTask(t)) ?? []);
       return requireMayWrite(found, includePrivate, option);
     },
+
+    /** Records an access to the private ones of `tasks` (ids), who, what, where; nothing for other tasks. */
+    async auditPrivate(tasks: readonly string[], a: Omit<PrivateAccess, 'task'>): Promise<void> {
+      for (const t of tasks.filter((id) => isPrivate(orUndefined(() => findTask(id)))))
+        await recordPrivateAccess(await ctx.store(), { ...a, task: findTask(t).id });
+    },
+
+    /** The latest accesses to private tasks' data, newest first (`jcb audit`). */
+    privateAccess: async (limit = 100) => privateAccessRows(await ctx.store(), limit),
 
     /** The private tasks and the models allowed each (`jcb doctor`). */
     privateTasks: () => privateTasks(allTasks(), orUndefined(() => loadModels(ctx.env)) ?? []),

@@ -12,6 +12,8 @@ import { guardFreeText, recordFreeText } from '../privacy/free-text.js';
 import { buildPrompt } from '../tasks/prompt.js';
 import { rougeHighlight } from '../tasks/rouge-highlight.js';
 import type { Comparison, Document, Metrics, Parsed, Shot, Task } from '../tasks/types.js';
+import type { Explanation } from '../tasks/explanation.js';
+import { headlineFirst } from '../base/format.js';
 import { allTasks } from '../../tasks/index.js';
 import { aboutTask } from '../tasks/task-file/about.js';
 import type { ServiceContext } from './context.js';
@@ -39,7 +41,9 @@ export interface RunResult {
   incomplete?: string;
   parse: { ok: boolean; problem?: string; shown: string };
   comparison: Comparison;
-  /** This document's numbers, under the keys of the release's results/ files. */
+  /** Why this document scores what it does: the scorer's own counts (task.explain), where the task gives them. */
+  explanation?: Explanation;
+  /** This document's numbers, under the keys of the release's results/ files, the headline metric's key first. */
   metrics: Metrics;
   /** The Table 4 number of this one document (0–1). */
   score: number;
@@ -138,7 +142,8 @@ export function runServices(ctx: ServiceContext) {
       // A non-answer (thinking only, a cut prompt...) is scored as the engine scores it: as an empty output.
       const parsed = task.parse(scoredText(generation)) as Parsed<unknown>;
       const [docScore] = await task.score([{ gold, parsed }], ctx.scoring);
-      const metrics = task.aggregate([docScore]);
+      const metrics = headlineFirst(task.aggregate([docScore]), task.metric);
+      const explanation = await task.explain?.({ gold, parsed, output: scoredText(generation), document: doc }, ctx.scoring);
       const comparison: Comparison = task.compare?.(gold, parsed) ?? {
         kind: 'labels',
         gold: task.showGold(gold),
@@ -158,6 +163,7 @@ export function runServices(ctx: ServiceContext) {
         incomplete: generation.incomplete && INCOMPLETE_SHOWN[generation.incomplete],
         parse: { ok: parsed.ok, problem: parsed.problem, shown: task.showParsed(parsed) },
         comparison,
+        explanation,
         metrics,
         score: task.headline(metrics),
       };

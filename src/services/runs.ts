@@ -6,6 +6,8 @@ import { pricesOf, runUsage } from '../evaluation/cost.js';
 import { findTask } from '../evaluation/documents.js';
 import { planDocuments, setOfRun } from '../evaluation/plan.js';
 import { exportRun } from '../evaluation/export.js';
+import { explainStored } from '../evaluation/explain.js';
+import { sampleLines } from '../evaluation/samples.js';
 import { provenanceOf, type Provenance } from '../evaluation/provenance.js';
 import { scoreInterval, type Interval } from '../metrics/bootstrap.js';
 import { findModel } from '../models/registry.js';
@@ -92,6 +94,30 @@ export async function runSummary(ctx: ServiceContext, run: Run, labels?: LabelVe
   };
 }
 
+/** A run, its stored rows (store order), and per task its rows, aggregate, planned documents and each row's explanation. */
+async function runTasks(ctx: ServiceContext, id: string) {
+  const run = await requireRun(ctx, id);
+  const s = await ctx.store();
+  const [rows, scores] = await Promise.all([s.documents(run.id), s.scores(run.id)]);
+  const provider = ctx.providerOf(findModel(run.model, ctx.env));
+  const tasks = await Promise.all(
+    (JSON.parse(run.tasks) as string[]).map(findTask).map(async (task) => {
+      const docs = planDocuments(
+        { tasks: [task], shot: run.shot as Shot, documents: setOfRun(run) },
+        provider,
+        ctx.release(),
+      ).map((i) => i.doc);
+      const documents = new Map(docs.map((d) => [d.id, d]));
+      const own = rows.filter((r) => r.task === task.id);
+      const explanations = await Promise.all(
+        own.map((r) => explainStored(task, r, documents.get(r.doc_id), ctx.scoring)),
+      );
+      return { task, rows: own, score: scores.find((x) => x.task === task.id), documents, explanations };
+    }),
+  );
+  return { run, rows, tasks };
+}
+
 export function runsServices(ctx: ServiceContext) {
   return {
     async runs(): Promise<RunSummary[]> {
@@ -111,28 +137,26 @@ export function runsServices(ctx: ServiceContext) {
     /** Every stored document of a run (for --log-samples). */
     runDocuments: async (id: string) => (await ctx.store()).documents((await requireRun(ctx, id)).id),
 
+    /** A run's documents as --log-samples JSONL (src/evaluation/samples.ts), each with its explanation. */
+    async runSamples(id: string): Promise<string> {
+      const { rows, tasks } = await runTasks(ctx, id);
+      const explained = new Map(tasks.flatMap((t) => t.rows.map((r, i) => [r, t.explanations[i]] as const)));
+      return sampleLines(
+        rows,
+        rows.map((r) => explained.get(r) ?? null),
+      );
+    },
+
     /** Writes a run in the release's layout under `dir`; `jcb score <dir>/generated` re-scores it. */
     async exportRun(id: string, dir: string, includePrivate?: boolean): Promise<string[]> {
       const run = await requireRun(ctx, id);
       // Before anything is written: a private task's data only with --include-private.
       const marked = requireMayWrite((JSON.parse(run.tasks) as string[]).map(findTask), includePrivate, '--dir');
-      const s = await ctx.store();
-      const [rows, scores] = await Promise.all([s.documents(run.id), s.scores(run.id)]);
-      const provider = ctx.providerOf(findModel(run.model, ctx.env));
-      const tasks = (JSON.parse(run.tasks) as string[]).map(findTask).map((task) => {
-        const docs = planDocuments(
-          { tasks: [task], shot: run.shot as Shot, documents: setOfRun(run) },
-          provider,
-          ctx.release(),
-        ).map((i) => i.doc);
-        return {
-          task,
-          rows: rows.filter((r) => r.task === task.id),
-          score: scores.find((x) => x.task === task.id),
-          documents: new Map(docs.map((d) => [d.id, d])),
-        };
+      const { tasks } = await runTasks(ctx, id);
+      const written = exportRun(path.resolve(dir), {
+        run,
+        tasks: tasks.map((t) => ({ ...t, explanations: new Map(t.rows.map((r, i) => [r.doc_id, t.explanations[i]])) })),
       });
-      const written = exportRun(path.resolve(dir), { run, tasks });
       if (!marked) return written;
       const caption = path.join(path.resolve(dir), 'PRIVATE-DATA.txt');
       writeFileSync(

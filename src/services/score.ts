@@ -2,11 +2,10 @@
 import path from 'node:path';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { UserError } from '../base/errors.js';
-import { scoreRows, taskOfFolder } from '../evaluation/score-file.js';
-import { readJsonRows } from '../release/files.js';
-import { validRows } from '../evaluation/rows.js';
+import { scoreFileAt, taskOfFolder, type FileScore } from '../evaluation/score-file.js';
+import type { Interval } from '../metrics/bootstrap.js';
 import { listGenerationFiles, shotOfFileName, type GenerationFile } from '../release/release.js';
-import type { DocScore, Metrics, Task } from '../tasks/types.js';
+import type { Metrics, Task } from '../tasks/types.js';
 import type { ServiceContext } from './context.js';
 import { goldsUnder, requireLabelled } from '../evaluation/labels.js';
 import type { LabelVersion } from '../release/views.js';
@@ -44,15 +43,25 @@ function resultsRootOf(generated: string): string {
   return existsSync(sibling) ? sibling : path.resolve(generated, '..', '..', 'results');
 }
 
-/** A generation file scored, compared with its results/ file, with the per-document scores (for intervals). */
+/** Files larger than this (a handful of documents) are read and scored on the pool's threads. */
+const IN_THREAD_BYTES = 16_384;
+
+/**
+ * A generation file scored, compared with its results/ file; with `interval`, the headline's bootstrap interval.
+ * Reading, parsing and scoring a file of more than a handful of documents run on the pool (issue 28).
+ */
 export async function scoreGenerationFile(
   ctx: ServiceContext,
   task: Task,
   file: GenerationFile,
+  interval = false,
   /** A label version's gold by document id (evaluation/labels.ts): scored on it instead of the embedded gold. */
   golds?: ReadonlyMap<string, unknown>,
-): Promise<ScoreRow & { documents: DocScore[] }> {
-  const scored = await scoreRows(task, validRows(task, readJsonRows(file.path), file.path), ctx.scoring, golds);
+): Promise<ScoreRow & { interval: Interval | null }> {
+  const pool = !golds && statSync(file.path).size > IN_THREAD_BYTES ? ctx.pool() : undefined;
+  const scored = pool
+    ? await pool.run<FileScore>('scoreFile', [task.id, file.path, interval])
+    : await scoreFileAt(task.id, file.path, ctx.scoring, interval, golds);
   // The release's results/ were computed on the embedded gold: compared only when that is what was scored.
   const expected =
     file.resultsPath && !golds ? (JSON.parse(readFileSync(file.resultsPath, 'utf8')) as Metrics) : undefined;
@@ -67,7 +76,7 @@ export async function scoreGenerationFile(
     metrics: scored.metrics,
     matchesRelease: expected ? metricsAgree(scored.metrics, expected) : null,
     parseFailures: scored.parseFailures,
-    documents: scored.documents,
+    interval: scored.interval,
   };
 }
 
@@ -120,9 +129,8 @@ export function scoreServices(ctx: ServiceContext) {
           throw new UserError(`${file.path}: "${file.folder}" is not a J-ClinicalBench setting folder (e.g. CLR/MR).`);
         return { task, file };
       });
-      // All files at once: their ROUGE texts then reach the tokenizer as one batch, spread over threads
-      // that load the dictionary while the files are read.
-      if (scored.some(({ task }) => task.metric === 'ROUGE-L')) ctx.tokenizer().warm();
+      // All files at once: the pool's threads share them out, the small ones' ROUGE texts reach this thread's
+      // tokenizer as one batch.
       requireLabelled(
         scored.map(({ task }) => task),
         labels,
@@ -130,7 +138,7 @@ export function scoreServices(ctx: ServiceContext) {
       );
       const golds = (task: Task) =>
         labels && labels !== 'paper' ? goldsUnder(task, ctx.release([task]), labels) : undefined;
-      return Promise.all(scored.map(({ task, file }) => scoreGenerationFile(ctx, task, file, golds(task))));
+      return Promise.all(scored.map(({ task, file }) => scoreGenerationFile(ctx, task, file, false, golds(task))));
     },
   };
 }

@@ -179,7 +179,21 @@ export interface FreeTextAuditTable {
   answer: string | null;
 }
 
+/** Issue 33: an access to a private task's data: who (a face's user id or `terminal`), what, where. */
+export interface PrivateAccessTable {
+  id: string;
+  created_at: string;
+  user_id: string;
+  /** `run`, `eval`, `eval --queue`, `export`, `--log-samples`, `-o`. */
+  act: string;
+  task: string;
+  model: string | null;
+  /** `terminal`, `slack:C0123`, or the file written. */
+  place: string;
+}
+
 export interface Database {
+  private_access: PrivateAccessTable;
   free_text_audit: FreeTextAuditTable;
   runs: RunsTable;
   run_documents: RunDocumentsTable;

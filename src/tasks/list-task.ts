@@ -1,11 +1,11 @@
 // The list settings (CCA, MR): the set of names a model lists, scored per document and averaged.
 import { mean } from '../metrics/fractions.js';
-import { setF1 } from '../metrics/set-f1.js';
+import { setCounts, setF1 } from '../metrics/set-f1.js';
 import type { Row } from '../release/files.js';
 import type { Release } from '../release/release.js';
 import type { LabelVersion } from '../release/views.js';
 import { namesInText } from './baselines.js';
-import { readListOutput } from './lists.js';
+import { isCutOffList, readListOutput } from './lists.js';
 import { defineTask, type Document, type GenerationRow, type Task, type TaskId } from './types.js';
 
 export interface ListTaskSpec {
@@ -63,6 +63,21 @@ export function listTask(spec: ListTaskSpec): Task {
         matched: [...reference].filter((g) => predicted.has(g)),
         missed: [...reference].filter((g) => !predicted.has(g)),
         extra: [...predicted].filter((p) => !reference.has(p)),
+      };
+    },
+    async explain({ gold, parsed, output }) {
+      const { json } = readListOutput(output);
+      const items = parsed.value;
+      const distinct = new Set(items).size;
+      return {
+        kind: 'set',
+        read: items.length,
+        repeats: items.length - distinct,
+        empty: items.filter((i) => i === '').length,
+        distinct,
+        json,
+        ...setCounts(items, gold),
+        ...(isCutOffList(output) ? { stop: { at: 'cut off', marker: items.at(-1) ?? '', unread: 0, continuation: false } } : {}),
       };
     },
     documentFromText: spec.documentFromText,

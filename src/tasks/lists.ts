@@ -25,6 +25,12 @@ export function readListOutput(output: string): { items: string[]; json: boolean
   return { items, json: false };
 }
 
+/** A list begun with `[` and never closed, not JSON: an output cut off mid-list (its token limit), last fragment kept. */
+export function isCutOffList(output: string): boolean {
+  const text = output.replace(FENCES, '').trim();
+  return text.startsWith('[') && !text.endsWith(']') && !readListOutput(output).json;
+}
+
 /** Writes a list as the Python literal the release stores gold lists as. */
 export function toPythonList(items: readonly string[]): string {
   return `[${items.map((i) => `'${i.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ')}]`;

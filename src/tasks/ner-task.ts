@@ -7,6 +7,7 @@ import { openModelRows } from './documents.js';
 import { normalizeId } from './prompt.js';
 import type { Mark } from '../base/format.js';
 import { defineTask, type Document, type MarkedText, type Task, type TaskId } from './types.js';
+import { stopAt } from './explanation.js';
 
 export interface NerGold {
   sentence: string;
@@ -134,25 +135,34 @@ export function nerTask(spec: NerTaskSpec): Task {
       return { precision, recall, f1: f1(precision, recall), total_tp: tp, total_fp: fp, total_fn: fn };
     },
     headline: (m) => m.f1 as number,
+    async explain({ gold, parsed, output }) {
+      const predicted = parsed.value.spans;
+      const aligned = alignSpans(predicted, gold.entities);
+      // Extra spans lying across a gold span that they do not match: the overlaps a reader must see on both sides.
+      const overlaps = predicted.filter(
+        (p, i) => !aligned.predicted[i] && gold.entities.some((g) => p.start < g.end && g.start < p.end),
+      ).length;
+      const eos = output.indexOf('[EOS]');
+      const stop = eos >= 0 ? stopAt(output, eos + '[EOS]'.length, 'end marker', '[EOS]') : undefined;
+      return { kind: 'spans', ...matchSpans(predicted, gold.entities), overlaps, stop };
+    },
     compare(gold, parsed) {
       const predicted = parsed.value.spans;
       const aligned = alignSpans(predicted, gold.entities);
-      const outChars = Array.from(parsed.value.text);
-      const marks = [
-        ...gold.entities.map((s, i) => ({ ...s, mark: aligned.gold[i] ? 'matched' : 'missed' }) as const),
-        ...predicted.filter((_, i) => !aligned.predicted[i]).map((s) => ({ ...s, mark: 'extra' }) as const),
-      ];
+      // Entity text only; the kind is named where a setting has several (NER-Med's m-key, m-val).
+      const name = (text: string, s: Span) =>
+        `${Array.from(text).slice(s.start, s.end).join('')}${spec.kinds.length > 1 ? ` (${s.kind})` : ''}`;
+      const goldMarks = gold.entities.map((s, i) => ({ ...s, mark: aligned.gold[i] ? 'matched' : 'missed' }) as const);
+      const predictedMarks = predicted.map(
+        (s, i) => ({ ...s, mark: aligned.predicted[i] ? 'matched' : 'extra' }) as const,
+      );
       return {
         kind: 'entities',
-        gold: gold.entities.map((s, i) => ({
-          text: tagged(gold.sentence, s),
-          mark: aligned.gold[i] ? 'matched' : 'missed',
-        })),
-        predicted: predicted.map((s, i) => ({
-          text: `<${s.kind}>${outChars.slice(s.start, s.end).join('')}</${s.kind}>`,
-          mark: aligned.predicted[i] ? 'matched' : 'extra',
-        })),
-        sentence: markedSentence(gold.sentence, marks),
+        gold: goldMarks.map((s) => ({ text: name(gold.sentence, s), mark: s.mark })),
+        predicted: predictedMarks.map((s) => ({ text: name(parsed.value.text, s), mark: s.mark })),
+        sentence: markedSentence(gold.sentence, goldMarks),
+        output: markedSentence(parsed.value.text, predictedMarks),
+        sameText: parsed.value.text === gold.sentence,
       };
     },
     documentFromText: (text) => ({ id: 'text', text, fields: { text }, gold: { sentence: text, entities: [] } }),
@@ -162,12 +172,9 @@ export function nerTask(spec: NerTaskSpec): Task {
   return task;
 }
 
-const tagged = (sentence: string, s: Span) =>
-  `<${s.kind}>${Array.from(sentence).slice(s.start, s.end).join('')}</${s.kind}>`;
-
 /**
- * The sentence in pieces, each span marked in place by position (the scorer's rule: an extra span's
- * offsets read over the gold sentence). A span overlapping an earlier-starting one stays in the lists only.
+ * A text in pieces, each span of one side marked in place by position. Spans of one side rarely overlap; one
+ * that overlaps an earlier-starting span of the same side stays in the lists only.
  */
 function markedSentence(sentence: string, spans: readonly (Span & { mark: Mark })[]): MarkedText[] {
   const chars = Array.from(sentence);

@@ -5,6 +5,7 @@ import { majority } from './baselines.js';
 import { RE_SAMPLE, relationSample } from './documents.js';
 import { normalizeLabelText } from './label-text.js';
 import { defineTask, type Document, type Task, type TaskId } from './types.js';
+import { afterFirstLine } from './explanation.js';
 
 export interface RelationTaskSpec {
   id: TaskId;
@@ -50,6 +51,16 @@ export function relationTask(spec: RelationTaskSpec): Task {
       return m
         ? { value: spec.relations[Number(m[1]) - 1], ok: true }
         : { value: null, ok: false, problem: 'no option number (1–5) at the start of the output' };
+    },
+    async explain({ gold, parsed, output }) {
+      const shown = (r: string) => `${spec.relations.indexOf(r) + 1}. ${r}`;
+      return {
+        kind: 'label',
+        read: parsed.value && shown(parsed.value),
+        gold: shown(gold),
+        correct: parsed.value === gold,
+        stop: afterFirstLine(output),
+      };
     },
     score: async (items) =>
       items.map((it) => ({ correct: it.parsed.value === it.gold ? 1 : 0, readable: it.parsed.ok ? 1 : 0 })),

@@ -1,6 +1,7 @@
 // The generation settings (HS-PN, HS-DS, IRS, CTS): free text scored with ROUGE-L on MeCab tokens.
 import { mean } from '../metrics/fractions.js';
-import { rougeL } from '../metrics/rouge-l.js';
+import { lcsLength, rougeL } from '../metrics/rouge-l.js';
+import { stopAt } from './explanation.js';
 import type { Row } from '../release/files.js';
 import type { Release } from '../release/release.js';
 import { defineTask, type Document, type GenerationRow, type Task, type TaskId } from './types.js';
@@ -67,6 +68,20 @@ export function rougeTask(spec: RougeTaskSpec): Task {
       };
     },
     headline: (m) => m.f1 as number,
+    async explain({ gold, parsed, output }, ctx) {
+      const end = OUTPUT_END.exec(output);
+      const stop = end ? stopAt(output, end.index, 'end marker', end[0]) : undefined;
+      if (!parsed.value) return { kind: 'rouge', lcs: 0, outputTokens: 0, goldTokens: 0, empty: true, stop };
+      const [goldTokens, outputTokens] = await ctx.tokenize([gold, parsed.value]);
+      return {
+        kind: 'rouge',
+        lcs: lcsLength(outputTokens, goldTokens),
+        outputTokens: outputTokens.length,
+        goldTokens: goldTokens.length,
+        empty: false,
+        stop,
+      };
+    },
     compare: (gold, parsed) => ({ kind: 'texts', gold, output: parsed.value }),
     documentFromText: spec.textField
       ? (text) => ({ id: 'text', text, fields: { [spec.textField!]: text }, gold: '' })

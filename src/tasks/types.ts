@@ -4,6 +4,7 @@ import type { Mark } from '../base/format.js';
 import type { Row } from '../release/files.js';
 import type { Release } from '../release/release.js';
 import type { LabelVersion } from '../release/views.js';
+import type { Explanation } from './explanation.js';
 
 export const TASK_IDS = [
   'examqa',
@@ -33,6 +34,8 @@ export interface Document<G> {
   /** Values of the template's placeholders, by name (`text` fills `<text>`). */
   fields: Record<string, string>;
   gold: G;
+  /** Every accepted answer where the source lists several (ExamQA's `all_answer_idx`); `gold` is the one scored. */
+  allGold?: readonly G[];
 }
 
 /** A model output read by the task's parser. A failure is scored (as the release did), and shown. */
@@ -65,10 +68,19 @@ export type Comparison =
   /** `highlight`: the output in pieces, `matched` where ROUGE-L's LCS uses the token (added by the run service). */
   | { kind: 'texts'; gold: string; output: string; highlight?: MarkedText[] }
   /**
-   * Entities as `<kind>name</kind>`, gold ones matched or missed, predicted ones matched or extra; `sentence`:
-   * the gold sentence in pieces with every entity that does not overlap an earlier one marked in place.
+   * Entities by their text (and kind where a setting has several), gold ones matched or missed, predicted ones
+   * matched or extra. Both sides marked in place, so that a prediction overlapping gold spans shows them all:
+   * `sentence` the gold sentence with the gold spans, `output` the output's untagged text with the predicted
+   * spans; `sameText` false when the model changed the sentence (spans are still compared by position).
    */
-  | { kind: 'entities'; gold: MarkedText[]; predicted: MarkedText[]; sentence: MarkedText[] }
+  | {
+      kind: 'entities';
+      gold: MarkedText[];
+      predicted: MarkedText[];
+      sentence: MarkedText[];
+      output: MarkedText[];
+      sameText: boolean;
+    }
   | { kind: 'labels'; gold: string; predicted: string };
 
 /** Per-document numbers from which the file's metrics are aggregated (means, sums or counts). */
@@ -84,6 +96,14 @@ export interface ScoringContext {
 export interface ScoredItem<G, P> {
   gold: G;
   parsed: Parsed<P>;
+}
+
+/** What `explain` reads: the scored pair, the output it was parsed from, and the document where known. */
+export interface ExplainItem<G, P> {
+  gold: G;
+  parsed: Parsed<P>;
+  output: string;
+  document?: Document<G>;
 }
 
 /** Where a declared task (a task file) comes from, shown wherever the task is. */
@@ -168,6 +188,11 @@ export interface Task<G = unknown, P = unknown> {
   showParsed(parsed: Parsed<P>): string;
   /** Gold against output item by item (lists, entities) or side by side (texts); labels by default. */
   compare?(gold: G, parsed: Parsed<P>): Comparison;
+  /**
+   * Why this document scores what it does (display only): the scorer's own intermediate values for `gold`
+   * against `parsed`, read from `output` (the text parsed); `document` where known (ExamQA's other gold options).
+   */
+  explain?(item: ExplainItem<G, P>, ctx: ScoringContext): Promise<Explanation>;
   /**
    * A document made of free text typed by a user (the bot's conversational use), for the settings whose
    * input is one text. The other placeholders get the setting's defaults (e.g. the candidate list).

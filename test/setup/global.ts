@@ -4,8 +4,10 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { releaseRoot } from '../../src/release/data-dir.js';
+import { buildIfStale } from './build.js';
 
 export default function setup(): void {
+  buildIfStale();
   if (!process.env.JCB_DATA_DIR) {
     // A release `jcb data pull` (or `jcb leaderboard`) already fetched serves the data tests too.
     try {

@@ -3,9 +3,11 @@ import type { Migration } from 'kysely';
 import { firstSteps } from './001-012.js';
 import { labelVersions } from './013-label-versions.js';
 import { documentSets } from './014-document-sets.js';
+import { privateAccessStep } from './033-private-access.js';
 
 export const migrations: Record<string, Migration> = {
   ...firstSteps,
   ...labelVersions,
   ...documentSets,
+  ...privateAccessStep,
 };

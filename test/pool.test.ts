@@ -1,0 +1,76 @@
+// The worker-thread pool (src/base/pool.ts, issue 28): FIFO over its threads, errors carried back as they were
+// thrown, a dead thread replaced, warm-up on request, the threads below the event loop's priority.
+import os from 'node:os';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPool, poolSize, type Pool } from '../src/base/pool.js';
+import { UserError } from '../src/base/errors.js';
+
+const entry = new URL('./fixtures/pool/tasks.ts', import.meta.url);
+
+describe('the worker-thread pool', () => {
+  let pool: Pool;
+  afterEach(() => pool?.close());
+
+  it('is sized to the machine unless JCB_THREADS says otherwise (0: no pool)', () => {
+    expect(poolSize({})).toBe(Math.max(1, os.availableParallelism()));
+    expect(poolSize({ JCB_THREADS: '' })).toBe(poolSize({}));
+    expect(poolSize({ JCB_THREADS: '3' })).toBe(3);
+    expect(poolSize({ JCB_THREADS: '0' })).toBe(0);
+    expect(poolSize({ JCB_THREADS: '65' })).toBe(poolSize({}));
+  });
+
+  it('runs tasks on its threads with their data, one at a time per thread, spread over the threads', async () => {
+    pool = createPool(entry, { size: 2, data: { env: { A: '1' } } });
+    expect(await pool.run('echo', [{ n: 1 }])).toMatchObject({ x: { n: 1 }, data: { env: { A: '1' } } });
+    const started = performance.now();
+    const threads = await Promise.all([pool.run('spin', [300]), pool.run('spin', [300]), pool.run('spin', [300])]);
+    // Three 300 ms tasks on two threads: two rounds, never one, never three at once.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(590);
+    expect(new Set(threads).size).toBe(2);
+    expect(pool.pending()).toBe(0);
+  }, 30_000);
+
+  it('keeps the event loop free while its threads work', async () => {
+    pool = createPool(entry, { size: 1 });
+    await pool.run('echo', [0]);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    await pool.run('spin', [500]);
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(10);
+  }, 30_000);
+
+  it('carries a UserError back as one, other errors with their message', async () => {
+    pool = createPool(entry, { size: 1 });
+    const err = await pool.run('userError').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect(err).toMatchObject({ message: 'Nothing to score.', hint: 'Give a file.', terminal: { detail: 'in /tmp' } });
+    await expect(pool.run('nope')).rejects.toThrow('no task "nope" in this pool');
+  }, 30_000);
+
+  it('fails the job of a thread that dies, and answers the next on a new thread', async () => {
+    pool = createPool(entry, { size: 1 });
+    const first = ((await pool.run('echo', [0])) as { thread: number }).thread;
+    await expect(pool.run('crash')).rejects.toThrow(/exited \(3\)/);
+    expect(((await pool.run('echo', [0])) as { thread: number }).thread).not.toBe(first);
+  }, 30_000);
+
+  it('warms its threads only when asked, and runs them at a lower priority than the event loop', async () => {
+    pool = createPool(entry, { size: 2, warmTask: 'warm' });
+    expect(await pool.run('warmed')).toBe(false);
+    expect(await pool.warm()).toBe(true);
+    expect(await Promise.all([pool.run('warmed'), pool.run('warmed')])).toEqual([true, true]);
+    if (process.platform === 'linux') expect(await pool.run('priority')).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('refuses work once closed, and fails what was waiting', async () => {
+    pool = createPool(entry, { size: 1 });
+    const running = pool.run('spin', [200]).catch((e: Error) => e);
+    const waiting = pool.run('echo', [1]).catch((e: Error) => e);
+    await new Promise((r) => setTimeout(r, 50));
+    await pool.close();
+    expect(await waiting).toMatchObject({ message: 'the worker pool is closed' });
+    expect(await running).toBeInstanceOf(Error);
+    await expect(pool.run('echo', [1])).rejects.toThrow('closed');
+  }, 30_000);
+});
