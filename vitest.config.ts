@@ -20,6 +20,8 @@ export const SLOW = [
   'test/paths.test.ts',
   'test/packs.test.ts',
   'test/task-files.test.ts',
+  'test/private-cli.test.ts',
+  'test/document-sets.test.ts',
 ];
 
 export default defineConfig({

@@ -364,7 +364,7 @@ describe('echoed input is cut', () => {
 
 describe('free text to the bot', () => {
   it('takes --model anywhere and removes it, leaving the text as written', () => {
-    expect(parseConversation('<@B1> drugs: アスピリン 100mg を内服 --model baseline')).toEqual({
+    expect(parseConversation('drugs: アスピリン 100mg を内服 --model baseline')).toEqual({
       task: 'mr',
       model: 'baseline',
       text: 'アスピリン 100mg を内服',
