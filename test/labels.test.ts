@@ -15,6 +15,8 @@ import { planDocuments } from '../src/evaluation/plan.js';
 import { mismatch, SCORING_VERSION } from '../src/queue/assumptions.js';
 import { Release } from '../src/release/release.js';
 import { createServices } from '../src/services/index.js';
+import { renderRun } from '../src/cli/render.js';
+import { runReplies } from '../handlers/blocks/run.js';
 import { migrations } from '../src/store/steps/index.js';
 import { TASKS_BY_ID } from '../tasks/index.js';
 import { inThreadTokenizer, PAPER_TABLE_4, releaseDir } from './helpers.js';
@@ -113,6 +115,36 @@ describe.skipIf(!dir)('CCA label versions on the release', () => {
         expect(row.cells[CCA]).toBeCloseTo(rescored(row.model, paper), 12);
         expect(row.otherList?.some(Boolean)).toBe(false);
       }
+    } finally {
+      await s.close();
+    }
+  }, 300_000);
+
+  it('a thread of a CCA document whose two golds differ shows both, with the score under each', async () => {
+    const paper = goldFile('data_old.csv');
+    const reviewed = goldFile('data.csv');
+    const differing = [...paper.keys()].filter((id) => paper.get(id)!.join('|') !== reviewed.get(id)!.join('|'));
+    expect(differing).toHaveLength(88);
+    const row = generations('gpt-4o').find((r) => differing.includes(r.sheet_name.normalize('NFC')))!;
+    const id = row.sheet_name.normalize('NFC');
+    const same = generations('gpt-4o').find((r) => !differing.includes(r.sheet_name.normalize('NFC')))!;
+    const s = createServices({ env: { JCB_DATA_DIR: dir }, tokenizer: inThreadTokenizer() });
+    try {
+      const r = await s.run({ task: 'cca', model: 'gpt-4o', doc: id, shot: 'one' });
+      expect(r.score).toBeCloseTo(f1(listed(row.generated_medra), paper.get(id)!).f1, 12);
+      expect(r.otherGold).toMatchObject({ labels: 'reviewed' });
+      expect(r.otherGold!.score).toBeCloseTo(f1(listed(row.generated_medra), reviewed.get(id)!).f1, 12);
+      for (const name of reviewed.get(id)!) expect(r.otherGold!.gold).toContain(name);
+      const replies = JSON.stringify(runReplies(r));
+      expect(replies).toContain('Gold under the reviewed labels');
+      expect(replies).toContain('data.csv');
+      const terminal = renderRun(r);
+      expect(terminal).toContain('Gold (paper labels, scored)');
+      expect(terminal).toContain('Gold (reviewed labels: data.csv, 2026-05-01)');
+      // Where the two golds agree, one gold as before.
+      const plain = await s.run({ task: 'cca', model: 'gpt-4o', doc: same.sheet_name.normalize('NFC'), shot: 'one' });
+      expect(plain.otherGold).toBeUndefined();
+      expect(renderRun(plain)).not.toContain('reviewed labels');
     } finally {
       await s.close();
     }

@@ -5,6 +5,7 @@ import { metricsText } from '../../src/base/format.js';
 import type { RunResult } from '../../src/services/index.js';
 import type { Comparison, Metrics } from '../../src/tasks/types.js';
 import { explanationText } from '../../src/tasks/explanation.js';
+import { LABEL_FILES } from '../../src/release/views.js';
 import { entityBlocks, highlighted, listColumns } from './comparison.js';
 import { code, context, fields, LIMITS, message, pct, plain, section } from './text.js';
 
@@ -116,6 +117,12 @@ export function comparisonBlocks(c: Comparison, metric: string, metrics: Metrics
   }
 }
 
+/** The document's gold under the other label version, where it differs (CCA: data.csv vs data_old.csv). */
+const otherGoldBlock = (g: NonNullable<RunResult['otherGold']>, metric: string): KnownBlock =>
+  section(
+    `*Gold under the ${g.labels} labels* (${LABEL_FILES[g.labels].file}, ${LABEL_FILES[g.labels].released}) differs from the one scored above; the same output scores ${metric} ${pct(g.score)} under it:\n${g.gold}`,
+  );
+
 export function runReplies(r: RunResult): Message[] {
   return [
     message(`Document ${r.document.id}`, [
@@ -128,6 +135,7 @@ export function runReplies(r: RunResult): Message[] {
       ...(r.incomplete ? [context(`:warning: ${r.incomplete}: scored as an empty output.`)] : []),
       ...comparisonBlocks(r.comparison, r.task.metric, r.metrics),
       ...(r.explanation ? [context(`*Why this score:* ${explanationText(r.explanation)}`)] : []),
+      ...(r.otherGold ? [otherGoldBlock(r.otherGold, r.task.metric)] : []),
       ...(r.parse.ok
         ? []
         : [

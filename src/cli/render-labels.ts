@@ -1,6 +1,6 @@
 // CCA's label versions as the terminal shows them (issue 22): the mark of a re-scored number, what a run sent.
-import { OTHER_LIST_MARK } from '../release/views.js';
-import type { RunSummary } from '../services/index.js';
+import { DEFAULT_LABELS, LABEL_FILES, OTHER_LIST_MARK } from '../release/views.js';
+import type { RunResult, RunSummary } from '../services/index.js';
 
 /** A score as shown, with OTHER_LIST_MARK when it is re-scored under other labels than its run's. */
 export const labelled = (shown: string, otherList: boolean | undefined) =>
@@ -14,4 +14,21 @@ export const labelsNote = (run: { label_version: string | null }) =>
 export function shownUnder(r: RunSummary): string {
   const other = r.scores.find((s) => s.otherList);
   return other ? ` (shown under ${other.labels}, re-scored: ${OTHER_LIST_MARK})` : '';
+}
+
+/**
+ * A run's gold sections (title, body): one, or where the document's gold differs under the other label version
+ * (CCA), the scored one named by its labels and the other one with the same output's score under it.
+ */
+export function golds(r: RunResult): [string, string][] {
+  if (!r.otherGold) return [['Gold', r.gold]];
+  const { labels, gold, score } = r.otherGold;
+  const { file, released } = LABEL_FILES[labels];
+  return [
+    [`Gold (${DEFAULT_LABELS} labels, scored)`, r.gold],
+    [
+      `Gold (${labels} labels: ${file}, ${released})`,
+      `${gold}\n(the same output scores ${r.task.metric} ${(score * 100).toFixed(1)} under these labels)`,
+    ],
+  ];
 }

@@ -31,7 +31,7 @@ import {
 import { failureCause } from '../evaluation/failure-cause.js';
 import { table } from '../base/table.js';
 import { OTHER_LIST_LEGEND, OTHER_LIST_MARK } from '../release/views.js';
-import { labelled, labelsNote, shownUnder } from './render-labels.js';
+import { golds, labelled, labelsNote, shownUnder } from './render-labels.js';
 /** Cuts long text with a visible marker, never silently. */
 export function shorten(text: string, max: number): string {
   const chars = Array.from(text);
@@ -49,7 +49,7 @@ export function renderRun(r: RunResult): string {
     `${r.task.label} · ${r.model.alias} (${source}) · ${r.shot}-shot · document ${r.document.id}`,
     ...(r.task.about ? [`Task: ${r.task.about}`] : []),
     section('Document', shorten(r.document.text, 600)),
-    section('Gold', r.gold),
+    ...golds(r).map(([title, body]) => section(title, body)),
     ...(r.thinking ? [section('Thinking (not scored)', shorten(r.thinking, 600))] : []),
     section(
       r.model.provider === 'replay' ? 'Output (replayed)' : 'Output',

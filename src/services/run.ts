@@ -10,6 +10,7 @@ import { ReplayModel } from '../models/replay.js';
 import { isPrivate, requireMayReceive } from '../policy/data-policy.js';
 import { guardFreeText, recordFreeText } from '../privacy/free-text.js';
 import { buildPrompt } from '../tasks/prompt.js';
+import { DEFAULT_LABELS, otherLabels, type LabelVersion } from '../release/views.js';
 import { rougeHighlight } from '../tasks/rouge-highlight.js';
 import type { Comparison, Document, Metrics, Parsed, Shot, Task } from '../tasks/types.js';
 import type { Explanation } from '../tasks/explanation.js';
@@ -47,6 +48,11 @@ export interface RunResult {
   metrics: Metrics;
   /** The Table 4 number of this one document (0–1). */
   score: number;
+  /**
+   * A setting whose gold has versions (CCA): `gold` and `score` are under the paper's labels (Table 4's); where
+   * the re-reviewed gold of this document differs, it and the score under it (0–1) are given too.
+   */
+  otherGold?: { labels: LabelVersion; gold: string; score: number };
 }
 
 export interface AskRequest {
@@ -127,6 +133,31 @@ function freeTextModel(ctx: ServiceContext, asked: string | undefined) {
   return model;
 }
 
+/**
+ * The gold of a document under the other label version when it differs from the one scored (as a set: the
+ * versions differ in 88 of CCA's 200 documents, data.csv vs data_old.csv), with the same parsed output's score
+ * under it. Undefined for settings without versions and for documents whose two golds agree.
+ */
+async function otherVersionGold(
+  ctx: ServiceContext,
+  task: Task,
+  id: string,
+  gold: unknown,
+  parsed: Parsed<unknown>,
+): Promise<RunResult['otherGold']> {
+  if (!task.labelVersions) return undefined;
+  const labels = otherLabels(DEFAULT_LABELS);
+  const other = (task.loadDocuments(ctx.release([task]), labels) as Document<unknown>[]).find((d) => d.id === id);
+  if (!other || sameSet(other.gold, gold)) return undefined;
+  const [docScore] = await task.score([{ gold: other.gold, parsed }], ctx.scoring);
+  return { labels, gold: task.showGold(other.gold), score: task.headline(task.aggregate([docScore])) };
+}
+
+const sameSet = (a: unknown, b: unknown): boolean =>
+  Array.isArray(a) && Array.isArray(b)
+    ? new Set(a).size === new Set(b).size && a.every((x) => b.includes(x))
+    : JSON.stringify(a) === JSON.stringify(b);
+
 export function runServices(ctx: ServiceContext) {
   return {
     async run(req: RunRequest): Promise<RunResult> {
@@ -152,6 +183,7 @@ export function runServices(ctx: ServiceContext) {
       if (comparison.kind === 'texts' && comparison.output) {
         comparison.highlight = await rougeHighlight(comparison.gold, comparison.output, ctx.scoring);
       }
+      const otherGold = await otherVersionGold(ctx, task, doc.id, gold, parsed);
       return {
         task: { id: task.id, label: task.label, title: task.title, metric: task.metric, about: aboutTask(task), private: isPrivate(task) },
         model: { alias: model.alias, label: model.label, provider: model.provider },
@@ -166,6 +198,7 @@ export function runServices(ctx: ServiceContext) {
         explanation,
         metrics,
         score: task.headline(metrics),
+        ...(otherGold ? { otherGold } : {}),
       };
     },
 
