@@ -365,7 +365,7 @@ describe.skipIf(!PACKS)('jcb data pull <pack>: git at the pinned commit, checked
       /already whole \(9 files match its manifest\); nothing fetched/,
     );
     const listed = await jcb(['tasks'], { ...env, JCB_TASKS: undefined });
-    expect(listed.out).toMatch(/^igakuqa119 +pack igakuqa119 +Apache-2\.0$/m);
+    expect(listed.out).toMatch(/^igakuqa119 +accuracy +The 119th national +pack igakuqa119 +Apache-2\.0$/m);
     expect(listed.out).not.toMatch(/Left out[\s\S]*igakuqa119/);
 
     const altered = mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-altered-'));

@@ -141,7 +141,7 @@ describe('a task file of our own data, written from the README', () => {
     expect(r.out).toMatch(/Triage · local .* document t6/);
     expect(r.out).toMatch(/Read as[\s\S]*soon/);
     const tasks = await jcb(['tasks'], env);
-    expect(tasks.out).toMatch(/triage\s+Triage\s+accuracy[\s\S]*task file\s+CC BY 4\.0/);
+    expect(tasks.out).toMatch(/triage\s+accuracy\s+Triage[\s\S]*task file\s+CC BY 4\.0/);
   });
 
   it('puts its published reference rows on the runs board, marked published', async () => {
