@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { score100, writeOutput, type Cell, type Tabular } from '../src/cli/output.js';
+import { boardTable } from '../src/cli/output-tables.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-output-'));
 const grid = (rows: Cell[][]): Tabular => ({
@@ -71,6 +72,50 @@ describe('Markdown', () => {
         '| C | – |',
         '',
       ].join('\n'),
+    );
+  });
+});
+
+describe('leaderboard -o: what the numbers stand on', () => {
+  const columns = [
+    { id: 'cca', label: 'CCA' },
+    { id: 're-ent', label: 'RE-Ent' },
+  ];
+  const provenance = (labels: string | null, set: string, count: number) => ({
+    labels,
+    documents: { set, count },
+    releaseCommit: 'f7ea47a3ba39aa',
+  });
+  it("the paper's board: the CCA labels it is computed under and the paper's documents, as columns", () => {
+    const t = boardTable({
+      shot: 'one',
+      source: 'paper',
+      labels: 'reviewed',
+      columns,
+      rows: [{ model: 'gpt-4o', label: 'GPT-4o', provider: 'replay', cells: [0.452, 0.768] }],
+    });
+    expect(t.context).toMatchObject({ labels: 'CCA reviewed', documents: "the paper's" });
+    expect(t.rows).toEqual([['GPT-4o', '45.2', '76.8']]);
+  });
+  it("a runs board: each cell's labels, document set and count, said once", () => {
+    const t = boardTable({
+      shot: 'one',
+      source: 'runs',
+      labels: 'paper',
+      columns,
+      rows: [
+        {
+          model: 'a',
+          label: 'a',
+          provider: 'openai',
+          cells: [0.5, 0.6],
+          provenance: [provenance('paper', 'paper', 200), provenance(null, 'all', 5994)],
+        },
+        { model: 'b', label: 'b', provider: 'openai', cells: [0.4, null], provenance: [provenance('paper', 'paper', 200), null] },
+      ],
+    });
+    expect(t.context.documents).toBe(
+      'labels cca paper · documents cca paper (200), re-ent all (5,994) · release f7ea47a',
     );
   });
 });

@@ -1,6 +1,7 @@
 // What each command writes with `-o`: its JSON value, and the grid CSV and Markdown show (scores ×100, one
 // decimal, as on screen) with the context the numbers stand on.
 import { loadManifest } from '../release/manifest.js';
+import { summarizeProvenance } from '../evaluation/provenance.js';
 import type { Leaderboard } from '../leaderboard/board.js';
 import type { EvalResult } from '../evaluation/engine.js';
 import type { ModelComparison } from '../services/compare.js';
@@ -26,11 +27,27 @@ function sources(items: readonly { id?: string; task?: string; about?: string }[
   return lines.length ? { 'source and licence': lines.join('; ') } : {};
 }
 
-/** `jcb leaderboard -o`: Table 4's grid, one row a model. */
+/** A runs board's cells' labels, document sets and release commits, each said once (summarizeProvenance). */
+function cellsProvenance(board: Leaderboard): string {
+  const cells = board.rows.flatMap((r) =>
+    (r.provenance ?? []).map((provenance, i) => ({ task: board.columns[i].id, provenance })),
+  );
+  return summarizeProvenance(cells) || 'none recorded';
+}
+
+/** `jcb leaderboard -o`: Table 4's grid, one row a model, with what its numbers stand on. */
 export function boardTable(board: Leaderboard): Tabular {
   return {
     json: board,
-    context: { shot: shotWords(board.shot), source: board.source, scale: '×100', release: release(), ...sources(board.columns) },
+    context: {
+      shot: shotWords(board.shot),
+      source: board.source,
+      scale: '×100',
+      release: release(),
+      labels: `CCA ${board.labels}`,
+      documents: board.source === 'paper' ? "the paper's" : cellsProvenance(board),
+      ...sources(board.columns),
+    },
     header: ['model', ...board.columns.map((c) => c.label)],
     rows: board.rows.map((r) => [r.label, ...r.cells.map(score100)]),
   };
