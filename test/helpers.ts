@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +14,24 @@ import { buildManifest } from '../src/release/manifest.js';
  * source is newer), which starts in about half the time of src/ through tsx. Spawn it with `process.execPath`.
  */
 export const JCB_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/jcb.js');
+
+/**
+ * Runs the built program (bin/jcb.js) with `env` over this process's (undefined removes a variable), without
+ * blocking the test's event loop (stand-in servers answer meanwhile); resolves with its exit code and output.
+ */
+export function runJcb(
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [JCB_BIN, ...args], { env: { ...process.env, ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
 
 export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 

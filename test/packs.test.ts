@@ -1,6 +1,6 @@
 // The packs (packs/<name>/): JMED-LLM's eight tasks and IgakuQA119, read from copies of their files
 // (JCB_PACKS_DIR, set by .ci/run), scored as their authors score them, checked by hand.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,20 +8,19 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../src/services/index.js';
 import { EXAM_RULES, normalizeExamAnswer, readExamAnswer } from '../src/tasks/task-file/exam.js';
-import { FIXTURE_ENV, gitMirror, inThreadTokenizer, JCB_BIN, localChatServer, packsDir, testModelsFile } from './helpers.js';
+import {
+  FIXTURE_ENV,
+  gitMirror,
+  inThreadTokenizer,
+  localChatServer,
+  packsDir,
+  testModelsFile,
+  runJcb,
+} from './helpers.js';
 
 const PACKS = packsDir();
 
-function jcb(args: string[], env: Record<string, string | undefined>) {
-  return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, [JCB_BIN, ...args], { env: { ...process.env, ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const jcb = runJcb;
 
 const OPTION_TASKS = ['jmmlu_med', 'crade', 'rrtnm', 'smdis', 'jcsts'];
 const LIST_TASKS = ['mrner_disease', 'mrner_medicine', 'nrner'];
@@ -208,15 +207,13 @@ describe.skipIf(!PACKS)('IgakuQA119 on its 400 questions', () => {
   let services: ReturnType<typeof createServices>;
   const root = () => path.join(PACKS!, 'IgakuQA119');
   beforeAll(async () => {
-    const questions = 'ABCDEF'
-      .split('')
-      .flatMap(
-        (b) =>
-          JSON.parse(readFileSync(path.join(root(), 'questions', `119${b}_json.json`), 'utf8')) as {
-            number: string;
-            question: string;
-          }[],
-      );
+    const questions = 'ABCDEF'.split('').flatMap(
+      (b) =>
+        JSON.parse(readFileSync(path.join(root(), 'questions', `119${b}_json.json`), 'utf8')) as {
+          number: string;
+          question: string;
+        }[],
+    );
     const key = new Map(
       (
         parseCsv(readFileSync(path.join(root(), 'results', 'correct_answers.csv'), 'utf8'), {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestMessage } from '../handlers/blocks/digest.js';
 import { homeView } from '../handlers/blocks/home.js';
 import { createServices } from '../src/services/index.js';
-import { FIXTURE_ENV, FIXTURES, inThreadTokenizer, localChatServer, testModelsFile } from './helpers.js';
+import { FIXTURE_ENV, FIXTURES, inThreadTokenizer, localChatServer, testModelsFile, runJcb } from './helpers.js';
 import { waitFor } from './own-redis.js';
 
 // The built program (npm ci builds dist/): a dozen processes start here, each faster than through tsx.
@@ -20,16 +20,7 @@ const OWN = path.join(FIXTURES, 'task-files', 'own');
 const TRIAGE = 'triage: task file · CC BY 4.0 · jcb test fixture';
 const MEDS = 'meds: task file · CC BY-NC-SA 4.0 (non-commercial) · jcb test fixture, shared for non-commercial use';
 
-function jcb(args: string[], env: Record<string, string | undefined>) {
-  return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const jcb = runJcb;
 
 describe('declared tasks through the queue, compare, boards, export, digest and the App Home', () => {
   let server: Awaited<ReturnType<typeof localChatServer>>;
@@ -145,7 +136,7 @@ describe('declared tasks through the queue, compare, boards, export, digest and 
       .replace(/^\uFEFF/, '')
       .trim()
       .split('\n');
-    expect(lines[0]).toMatch(/^shot,source,scale,release,source and licence,model,/);
+    expect(lines[0]).toMatch(/^shot,source,scale,release,labels,documents,source and licence,model,/);
     expect(lines.slice(1).every((l) => l.includes(`"${MEDS}; ${TRIAGE}"`))).toBe(true);
     await jcb(['leaderboard', '--source', 'runs', '--shot', 'zero', '-o', md], env);
     expect(readFileSync(md, 'utf8').split('\n')[0]).toContain(`source and licence: ${MEDS}; ${TRIAGE}`);

@@ -1,25 +1,13 @@
 // Task files written from the README alone, for data of our own (test/fixtures/task-files/readme/): an option
 // task (JSON, the options in a list column, a one-shot prompt) and a tagged-span task (JSONL, ids the row
 // numbers), evaluated through the built program on the baseline and on a stand-in model, scored by hand.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_ENV, FIXTURES, localChatServer, testModelsFile } from './helpers.js';
+import { FIXTURE_ENV, FIXTURES, localChatServer, testModelsFile, runJcb } from './helpers.js';
 
-const BIN = path.resolve(__dirname, '../bin/jcb.js');
-
-function jcb(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const jcb = runJcb;
 
 /** The headline and every metric of a zero- or one-shot `jcb eval --json`. */
 async function metrics(task: string, model: string, shot: string, env: Record<string, string>) {

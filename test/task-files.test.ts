@@ -1,7 +1,6 @@
 // Task files (README "Your own tasks"): declared tasks load beside the built-in ones, reproduce the release's
 // scores when they declare a paper setting from its files, score our own data as computed by hand, and every
 // kind of bad file is refused in one line naming the file and the key.
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,21 +12,21 @@ import { loadTaskFile, problemLine } from '../src/tasks/task-file/load.js';
 import { METRICS } from '../src/tasks/task-file/metrics.js';
 import { READERS } from '../src/tasks/task-file/readers.js';
 import { TASK_IDS } from '../src/tasks/types.js';
-import { FIXTURE_ENV, FIXTURES, freshStore, inThreadTokenizer, JCB_BIN, localChatServer, releaseDir, testModelsFile } from './helpers.js';
+import {
+  FIXTURE_ENV,
+  FIXTURES,
+  freshStore,
+  inThreadTokenizer,
+  localChatServer,
+  releaseDir,
+  testModelsFile,
+  runJcb,
+} from './helpers.js';
 
 const OWN = path.join(FIXTURES, 'task-files', 'own');
 const FROM_RELEASE = path.join(FIXTURES, 'task-files', 'release');
 
-function jcb(args: string[], env: Record<string, string | undefined>) {
-  return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn(process.execPath, [JCB_BIN, ...args], { env: { ...process.env, ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const jcb = runJcb;
 
 /** A copy of the own task files in a fresh folder, so that a test can break one. */
 function ownCopy(): string {
