@@ -115,7 +115,7 @@ describe('runs and files', () => {
     expect(lines[0].scores).toEqual(expect.any(Object));
     // CSV: a BOM, one header line, the context first, scores ×100 with one decimal (test/output-files.test.ts).
     expect(readFileSync(path.join(dir, 'eval.csv'), 'utf8')).toMatch(
-      /^\uFEFFrun,model,shot,scale,release,task,scored,failed,unreadable,no answer,score\n\S+,gpt-4o,one-shot,×100,\w+,mr,2,0,0,0,75\.0\n$/,
+      /^\uFEFFrun,model,shot,scale,task,scored,failed,unreadable,no answer,score,labels,documents,count,release\n\S+,gpt-4o,one-shot,×100,mr,2,0,0,0,75\.0,,paper,2,\w+\n$/,
     );
 
     const runs = JSON.parse(jcb(['runs', '--json']).out) as { run: { id: string; tasks: unknown; engine: unknown } }[];
@@ -127,7 +127,7 @@ describe('runs and files', () => {
 
     expect(jcb(['leaderboard', '-o', path.join(dir, 'table4.md')]).code).toBe(0);
     expect(readFileSync(path.join(dir, 'table4.md'), 'utf8')).toMatch(
-      /^\*shot: one-shot · source: paper · scale: ×100 · release: \w+ · written \d{4}-\d\d-\d\d\. – no score\.\*\n\n\| model \| ExamQA \| CCA \| MR \|[\s\S]*\| GPT-4o \| – \| – \| 75\.0 \|/,
+      /^\*shot: one-shot · source: paper · scale: ×100 · release: \w+ · labels: CCA paper · documents: the paper's · written \d{4}-\d\d-\d\d\. – no score\.\*\n\n\| model \| ExamQA \| CCA \| MR \|[\s\S]*\| GPT-4o \| – \| – \| 75\.0 \|/,
     );
     expect(jcb(['score', '-o', path.join(dir, 'scores.json')]).code).toBe(0);
     expect(JSON.parse(readFileSync(path.join(dir, 'scores.json'), 'utf8'))[0]).toMatchObject({ task: 'mr' });

@@ -69,7 +69,7 @@ describe.skipIf(!data)('live models of data/models.yml through jcb', () => {
     const baseline = await jcb(['eval', 'mr', 'baseline', '--dry-run', '--limit', '4'], env);
     expect(baseline.code).toBe(0);
     expect(baseline.out.trim()).toBe(
-      'Dry run of mr on baseline (one-shot): 4 documents, answered here: no requests, $0.',
+      "Dry run of mr on baseline (one-shot, the paper's documents): 4 documents, answered here: no requests, $0.",
     );
     const replay = await jcb(['eval', 'mr', 'llm-jp', '--dry-run', '--json'], env);
     expect(JSON.parse(replay.out)).toMatchObject({ offline: 'replay', calls: 0, expectedCostUsd: 0 });

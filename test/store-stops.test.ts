@@ -51,6 +51,8 @@ describe('the resume line', () => {
     'max-cost': fc.constantFrom('0.5', '2', '10.25'),
     'log-samples': fc.constantFrom('/tmp/s.jsonl', "/tmp/my samples/it's.jsonl"),
     output: fc.constantFrom('/tmp/o.json', '/tmp/a b/o.csv'),
+    labels: fc.constantFrom('paper', 'reviewed'),
+    documents: fc.constantFrom('paper', 'all'),
   };
 
   it('repeats every option of the eval command table that the run had, and reads back the same', () => {

@@ -98,9 +98,8 @@ export function evalTable(result: EvalResult, shot: Shot): Tabular {
       model: result.run.model,
       shot: shotWords(shot),
       scale: '×100',
-      release: release(),
     },
-    // Each number's provenance (issue 22): labels, document set and count, release commit.
+    // Each number's provenance (issue 22): labels, document set and count, the release commit its run read.
     header: ['task', 'scored', 'failed', 'unreadable', 'no answer', 'score', 'labels', 'documents', 'count', 'release'],
     rows: result.outcomes.map((o) => [
       o.task,
