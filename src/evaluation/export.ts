@@ -65,7 +65,9 @@ export function exportRun(dir: string, { run, tasks }: ExportInput): string[] {
     // Beside the results (a name `jcb score` never reads): what the numbers rest on.
     const provenance = results.replace(/\.json$/, '.provenance.json');
     const count = score ? score.n + score.failed : rows.length;
-    writeFileSync(provenance, JSON.stringify({ run: run.id, task: task.id, ...provenanceOf(run, task, count) }, null, 2));
+    const origin = { run: run.id, task: task.id, ...provenanceOf(run, task, count) };
+    // A private task's files all say so (data-policy), this one too, though it holds ids and counts only.
+    writeFileSync(provenance, JSON.stringify(isPrivate(task) ? { data: PRIVATE_CAPTION, ...origin } : origin, null, 2));
     written.push(provenance);
   }
   return written;
