@@ -110,7 +110,20 @@ describe.skipIf(!release)('signals on every store', () => {
         const store = await freshStore(kind);
         cleanups.push(store.drop);
         // The baseline answers without I/O: only the store's turns let the signal in (SQLite is synchronous).
-        const run = jcb(['eval', 're-time', 'baseline', '--limit', '3000', '--concurrency', '2', '--no-cache'], {
+        // Every row (the paper's RE sample is 1,000), so that 3,000 documents are planned.
+        const argv = [
+          'eval',
+          're-time',
+          'baseline',
+          '--limit',
+          '3000',
+          '--concurrency',
+          '2',
+          '--no-cache',
+          '--documents',
+          'all',
+        ];
+        const run = jcb(argv, {
           JCB_DATA_DIR: release!,
           ...store.env,
         });
@@ -121,7 +134,7 @@ describe.skipIf(!release)('signals on every store', () => {
         expect(m, run.out.stderr.slice(-400)).not.toBeNull();
         expect(Number(m![2])).toBeLessThan(3000);
         expect(m![3]).toBe(
-          `jcb eval re-time baseline --shot one --limit 3000 --concurrency 2 --no-cache --run ${m![1]}`,
+          `jcb eval re-time baseline --shot one --limit 3000 --concurrency 2 --no-cache --documents all --run ${m![1]}`,
         );
         expect(run.out.stdout).toBe('');
       });
