@@ -2,23 +2,15 @@
 // worker threads warm up, the bot computes the paper's leaderboard (every released file scored) and renders
 // its first chart; meanwhile Slack's side (another process) sends signed `/jcb help` one after another and
 // times each ack (target: every ack under 100 ms). Also the bot's RSS once started and after that work.
-import { fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createBot } from '../handlers/app.js';
+import { SECRET, startSlackSide } from './slack-side-client.js';
 import { createServices } from '../src/services/index.js';
 
-const SECRET = 'bench-signing-secret';
-const slackSide = fork(fileURLToPath(new URL('./slack-side.js', import.meta.url)));
-const ask = <T>(order: object) =>
-  new Promise<T>((resolve) => {
-    slackSide.once('message', (m: T) => resolve(m));
-    slackSide.send(order);
-  });
-const { apiUrl } = await new Promise<{ apiUrl: string }>((resolve) => slackSide.once('message', resolve));
+const { apiUrl, ask, stop: stopSlackSide } = await startSlackSide();
 const env = {
   ...process.env,
   SLACK_BOT_TOKEN: 'xoxb-bench',
@@ -54,7 +46,9 @@ await work;
 const rssAfter = process.memoryUsage().rss;
 acks.sort((a, b) => a - b);
 const at = (q: number) => acks[Math.min(acks.length - 1, Math.floor(q * acks.length))];
-console.log('Acknowledgements while the bot works (pool of worker threads; Slack stand-in and load in another process)');
+console.log(
+  'Acknowledgements while the bot works (pool of worker threads; Slack stand-in and load in another process)',
+);
 console.log(
   `  first leaderboard (every released file scored) and its chart, from start: ${(chartMs / 1000).toFixed(1)} s, threads warming up meanwhile`,
 );
@@ -64,4 +58,4 @@ console.log(
 console.log(`  bot RSS once started               ${Math.round(rssStarted / 2 ** 20)} MB`);
 console.log(`  bot RSS after that work            ${Math.round(rssAfter / 2 ** 20)} MB  (target ≤ 150 MB)`);
 await bot.stop();
-slackSide.kill();
+stopSlackSide();

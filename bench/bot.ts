@@ -2,23 +2,15 @@
 // tokenizer loaded only when a ROUGE score is needed), and the p50/p99 time to acknowledge 50
 // concurrent signed `/jcb run` requests on loopback (target: p99 under 100 ms), and the same for Socket
 // Mode envelopes. Slack's side of the HTTP part (the Web API stand-in and the load) runs in another process.
-import { fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createBot } from '../handlers/app.js';
+import { SECRET, startSlackSide } from './slack-side-client.js';
 import { startSocketStandIn } from './socket-stand-in.js';
 
-const SECRET = 'bench-signing-secret';
-const slackSide = fork(fileURLToPath(new URL('./slack-side.js', import.meta.url)));
-const ask = <T>(order: object) =>
-  new Promise<T>((resolve) => {
-    slackSide.once('message', (m: T) => resolve(m));
-    slackSide.send(order);
-  });
-const { apiUrl } = await new Promise<{ apiUrl: string }>((resolve) => slackSide.once('message', resolve));
+const { apiUrl, ask, stop: stopSlackSide } = await startSlackSide();
 
 const bot = createBot({
   ...process.env,
@@ -60,7 +52,7 @@ console.log(
 );
 console.log(`  messages posted                       ${await posted()} (4 a run, 151 runs)`);
 await bot.stop();
-slackSide.kill();
+stopSlackSide();
 
 // Socket Mode: the same burst as envelopes from the loopback stand-in of Slack's Socket Mode service;
 // an ack's latency is from the envelope sent to its ack received, by envelope id.
