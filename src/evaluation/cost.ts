@@ -1,12 +1,25 @@
 // What a live run costs: tokens counted before (dry run) and used after, priced by the registry.
 import { createHash } from 'node:crypto';
-import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
-import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
-import { getEncodingNameForModel, type TiktokenModel } from 'js-tiktoken/lite';
+import { createRequire } from 'node:module';
+import type * as Encoding from 'gpt-tokenizer/encoding/o200k_base';
+import type * as TiktokenLite from 'js-tiktoken/lite';
+import type { TiktokenModel } from 'js-tiktoken/lite';
 import { familyName, isReasoningFamily } from '../models/family.js';
 import { loadModels, type LiveModelConfig } from '../models/registry.js';
 import { requestParameters } from '../models/request.js';
 import type { RunDocument } from '../store/store.js';
+
+const require = createRequire(import.meta.url);
+// The encodings' tables take ~80 MB once loaded: required on the first count, never by a process that counts nothing.
+const encodings = new Map<string, (text: string) => number>();
+const countWith = (encoding: 'o200k_base' | 'cl100k_base') => (text: string) => {
+  let count = encodings.get(encoding);
+  if (!count) {
+    count = (require(`gpt-tokenizer/encoding/${encoding}`) as typeof Encoding).countTokens;
+    encodings.set(encoding, count);
+  }
+  return count(text);
+};
 
 /** US dollars per million tokens (models.yml `prices`). */
 export type Prices = NonNullable<LiveModelConfig['prices']>;
@@ -62,14 +75,14 @@ const CHAT_OVERHEAD = 7;
 export function tokenCounter(model: string): { count: (text: string) => number; exact: boolean; encoding: string } {
   let encoding: 'o200k_base' | 'cl100k_base' = 'o200k_base';
   let exact = false;
+  const { getEncodingNameForModel } = require('js-tiktoken/lite') as typeof TiktokenLite;
   try {
     const known = getEncodingNameForModel(familyName(model) as TiktokenModel);
     if (known === 'o200k_base' || known === 'cl100k_base') [encoding, exact] = [known, true];
   } catch {
     // not an OpenAI model: estimated
   }
-  const count = encoding === 'o200k_base' ? countO200k : countCl100k;
-  return { count: (text) => count(text), exact, encoding };
+  return { count: countWith(encoding), exact, encoding };
 }
 
 export interface CostEstimate {

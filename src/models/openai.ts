@@ -1,10 +1,9 @@
 // OpenAI and OpenAI-compatible servers (vLLM, Ollama, llama.cpp) through LangChain's ChatOpenAI.
-import { HumanMessage } from '@langchain/core/messages';
-import { ChatOpenAI } from '@langchain/openai';
 import { UserError } from '../base/errors.js';
 import { linkedSignal, RateLimiter, Semaphore, withRetries, type Failure, type RetryPolicy } from './limits.js';
 import { ProviderError, type Generation, type GenerateRequest, type ModelProvider, type RawReply } from './provider.js';
 import type { LiveModelConfig } from './registry.js';
+import { langchain } from './langchain.js';
 import { baseUrlOf, chatFields, requestParameters } from './request.js';
 
 interface HttpError {
@@ -70,6 +69,7 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
   const refused = requestParameters(config).thinking.refused;
   if (refused) throw new UserError(`${config.alias}: ${refused}.`, 'Change `thinking` in models.yml, or remove it.');
   const baseUrl = baseUrlOf(config, options.env);
+  const { ChatOpenAI, HumanMessage } = langchain();
   const chat = new ChatOpenAI({
     ...chatFields(config),
     // Servers without keys (vLLM, Ollama) still need a non-empty one for the client.

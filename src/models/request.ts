@@ -1,6 +1,7 @@
 // What a live model is sent: its family's parameters, the registry's overrides, and the exact request body.
-import { ChatOpenAI, type ChatOpenAIFields } from '@langchain/openai';
+import type { ChatOpenAIFields } from '@langchain/openai';
 import { isReasoningFamily } from './family.js';
+import { langchain } from './langchain.js';
 import type { LiveModelConfig } from './registry.js';
 import { serverKind, thinkingRequest, type ThinkingRequest } from './thinking.js';
 
@@ -43,6 +44,7 @@ export function requestParameters(config: LiveModelConfig): RequestParameters {
 
 /** Whether LangChain itself treats `model` as a reasoning model (it tells them by the exact name). */
 function langchainSeesReasoning(model: string): boolean {
+  const { ChatOpenAI } = langchain();
   const probe = new ChatOpenAI({ model, maxTokens: 1, apiKey: 'probe-not-sent' });
   return 'max_completion_tokens' in probe.invocationParams({});
 }
@@ -81,6 +83,7 @@ export function chatFields(config: LiveModelConfig): ChatOpenAIFields {
  * (its `invocationParams`, then the messages), so that what `jcb models <alias>` shows is what is sent.
  */
 export function requestBody(config: LiveModelConfig, prompt: string): Record<string, unknown> {
+  const { ChatOpenAI } = langchain();
   const chat = new ChatOpenAI({ ...chatFields(config), apiKey: 'shown-not-sent' });
   const params = JSON.parse(JSON.stringify(chat.invocationParams({}))) as Record<string, unknown>;
   return { ...params, stream: false, messages: [{ role: 'user', content: prompt }] };

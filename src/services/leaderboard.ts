@@ -2,7 +2,7 @@
 import { pricesOf, runUsage } from '../evaluation/cost.js';
 import { provenanceOf, type Provenance } from '../evaluation/provenance.js';
 import { coverageOf, scoreOrNull, type Coverage } from '../leaderboard/coverage.js';
-import { leaderboardChart, type ChartView } from '../leaderboard/vega.js';
+import type { ChartView } from '../leaderboard/vega.js';
 import type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
 import { scoreInterval } from '../metrics/bootstrap.js';
 import { loadModels } from '../models/registry.js';
@@ -181,7 +181,8 @@ export function leaderboardServices(ctx: ServiceContext) {
       format: 'png' | 'svg' = 'png',
     ): Promise<Buffer> {
       const pool = ctx.pool();
-      if (!pool) return leaderboardChart(board, view, format);
+      // Vega, Vega-Lite and resvg (~70 MB) are loaded only by the thread that draws.
+      if (!pool) return (await import('../leaderboard/vega.js')).leaderboardChart(board, view, format);
       // Vega and resvg take seconds of CPU: on the pool (its bytes come back as a Uint8Array).
       return Buffer.from(await pool.run<Uint8Array>('chart', [board, view, format]));
     },

@@ -5,10 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type PG from 'pg';
 import { describeStore } from './errors.js';
 import { isCurrent, migrateLocked } from './migrations.js';
 import type { Database } from './schema.js';
+
+const require = createRequire(import.meta.url);
 
 export interface Opened {
   db: Kysely<Database>;
@@ -18,6 +21,8 @@ export interface Opened {
 }
 
 export async function openPostgres(url: string): Promise<Opened> {
+  // The PostgreSQL client is loaded only by a process whose store is one.
+  const pg = require('pg') as typeof PG;
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // A connection the server closes (a restart, a failover, pg_terminate_backend) emits 'error' on its
   // client; unheard, that kills the process. The pool listens only while a client is idle (pg-pool
