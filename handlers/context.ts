@@ -31,14 +31,40 @@ export interface BotContext {
   botUserId?: string;
   /**
    * Runs work after a request has been acknowledged, a few at a time: a burst of requests is then
-   * acknowledged at once instead of waiting behind each other's work.
+   * acknowledged at once instead of waiting behind each other's work. A work holds its slot for at most
+   * `SLOT_LEASE_MS` and goes on without it, so no work waits longer than that behind others (a Slack call
+   * waiting out a rate limit, a live model, a hung request would otherwise hold the slots for ever).
    */
   afterAck<T>(work: () => Promise<T>): Promise<T>;
 }
 
 const WORK_IN_PARALLEL = 4;
+/** How long a work keeps its slot: well within the 30 minutes a slash command's response_url lasts. */
+export const SLOT_LEASE_MS = 5_000;
 
-export function createContext(services: Services, config: BotConfig, botUserId?: string): BotContext {
+/**
+ * `work` run in one of `slots`, which it gives back when it settles or after `leaseMs`, whichever is first;
+ * its own result either way.
+ */
+export async function leased<T>(slots: Semaphore, leaseMs: number, work: () => Promise<T>): Promise<T> {
+  let result!: Promise<T>;
+  await slots.use(() => {
+    result = work();
+    let timer: NodeJS.Timeout | undefined;
+    const lease = new Promise<void>((resolve) => (timer = setTimeout(resolve, leaseMs)));
+    return Promise.race([result.then(noop, noop), lease]).finally(() => clearTimeout(timer));
+  });
+  return result;
+}
+
+const noop = () => {};
+
+export function createContext(
+  services: Services,
+  config: BotConfig,
+  botUserId?: string,
+  leaseMs = SLOT_LEASE_MS,
+): BotContext {
   const slots = new Semaphore(WORK_IN_PARALLEL);
   return {
     services,
@@ -46,7 +72,7 @@ export function createContext(services: Services, config: BotConfig, botUserId?:
     config,
     botUserId,
     // setImmediate first: the acknowledgement's response is written before any work starts.
-    afterAck: (work) => new Promise<void>((resolve) => setImmediate(resolve)).then(() => slots.use(work)),
+    afterAck: (work) => new Promise<void>((resolve) => setImmediate(resolve)).then(() => leased(slots, leaseMs, work)),
   };
 }
 
