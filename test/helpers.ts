@@ -64,7 +64,7 @@ export const FIXTURE_MANIFEST = (() => {
 /**
  * What a test's environment sets to use the miniature release. Its work stays in the test's thread (JCB_THREADS=0):
  * a pool of threads per test would load its renderer and dictionaries per test. The pool is tested by
- * test/pool.test.ts, and scores the real release in test/conformance.test.ts.
+ * test/pool.test.ts and test/ack-under-load.test.ts, and scores the real release in test/conformance.test.ts.
  */
 export const FIXTURE_ENV = { JCB_DATA_DIR: FIXTURE_RELEASE, JCB_RELEASE_MANIFEST: FIXTURE_MANIFEST, JCB_THREADS: '0' };
 
