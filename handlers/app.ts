@@ -102,8 +102,8 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
       guardEntry(app, ctx, { teamId, appId: config.appId });
       registerListeners(app, ctx);
       const server = (await app.start(config.port)) as unknown;
-      // Charts, detection and scoring run on worker threads: they load in the background; a request arriving
-      // before is acknowledged at once and its work waits for them.
+      // Charts, detection and scoring run on worker threads: the first and the dictionary load in the background;
+      // a request arriving before is acknowledged at once and its work waits for them.
       const warming = performance.now();
       void services.warmUp().then((warm) => {
         if (warm) app?.logger.info(`worker threads ready in ${Math.round(performance.now() - warming)} ms`);

@@ -63,6 +63,30 @@ describe('the worker-thread pool', () => {
     if (process.platform === 'linux') expect(await pool.run('priority')).toBeGreaterThan(0);
   }, 30_000);
 
+  it('warms only warmThreads threads, and ends a thread idle for idleMs (a new one takes the next task)', async () => {
+    pool = createPool(entry, { size: 2, warmTask: 'warm', warmThreads: 1, idleMs: 300 });
+    expect(await pool.warm()).toBe(true);
+    const first = ((await pool.run('echo', [0])) as { thread: number }).thread;
+    expect(await pool.run('warmed')).toBe(true);
+    await new Promise((r) => setTimeout(r, 600));
+    const next = ((await pool.run('echo', [0])) as { thread: number }).thread;
+    expect(next).not.toBe(first);
+    // A thread started for work, not by warm(), has not run the warm task.
+    expect(await pool.run('warmed')).toBe(false);
+  }, 30_000);
+
+  it('loads a shared table once and hands every thread the same memory', async () => {
+    let loads = 0;
+    const table = new Int32Array(new SharedArrayBuffer(16));
+    pool = createPool(entry, { size: 2, shared: { t: async () => (loads++, table) } });
+    expect(await Promise.all([pool.run('writeShared', ['t', 0, 7]), pool.run('writeShared', ['t', 1, 9])])).toEqual([
+      4, 4,
+    ]);
+    expect([...table.subarray(0, 2)]).toEqual([7, 9]);
+    expect(loads).toBe(1);
+    await expect(pool.run('writeShared', ['none', 0, 1])).rejects.toThrow('no shared table "none" in this pool');
+  }, 30_000);
+
   it('refuses work once closed, and fails what was waiting', async () => {
     pool = createPool(entry, { size: 1 });
     const running = pool.run('spin', [200]).catch((e: Error) => e);

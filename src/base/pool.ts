@@ -17,6 +17,15 @@ export interface PoolOptions {
   data?: unknown;
   /** The task `warm()` has each idle thread run (fonts, dictionaries, renderers); a command that needs one thing skips it. */
   warmTask?: string;
+  /** Threads `warm()` starts (default: all of them); the others start when work needs them. */
+  warmThreads?: number;
+  /** A thread idle this long (ms) ends, and its memory with it; a new one starts when work comes. Default: never. */
+  idleMs?: number;
+  /**
+   * Large tables loaded once, in this thread, and handed to every thread that asks (`sharedTable`): typed arrays
+   * over SharedArrayBuffers cross without a copy, so N threads hold one copy, not N.
+   */
+  shared?: Record<string, () => Promise<unknown>>;
 }
 
 export interface Pool {
@@ -64,6 +73,10 @@ interface Job {
 interface Thread {
   worker: Worker;
   job?: Job;
+  /** The timer that ends the thread once idle for `idleMs`. */
+  idle?: NodeJS.Timeout;
+  /** Ended for being idle: its exit is not a failure. */
+  retired?: boolean;
   /** Resolves true once the warm task succeeded, false if it failed or the thread ended first. */
   warm: Promise<boolean>;
   warmed?: boolean;
@@ -98,11 +111,38 @@ export function createPool(entry: URL, options: PoolOptions = {}): Pool {
   const size = options.size ?? poolSize();
   const threads: Thread[] = [];
   const queue: Job[] = [];
+  const tables = new Map<string, Promise<unknown>>();
   let nextId = 0;
   let closed = false;
 
+  /** Ends `t` after `idleMs` without work (the timer does not keep the process alive). */
+  const idleTimer = (t: Thread) => {
+    if (options.idleMs === undefined) return;
+    t.idle = setTimeout(() => {
+      if (t.job || closed) return;
+      t.retired = true;
+      threads.splice(threads.indexOf(t), 1);
+      void t.worker.terminate();
+    }, options.idleMs);
+    t.idle.unref();
+  };
+  /** Answers a thread's `sharedTable(name)`: each table is loaded once, the same one handed to every thread. */
+  const answerTable = (t: Thread, name: string) => {
+    const load = options.shared?.[name];
+    if (load && !tables.has(name)) tables.set(name, load());
+    const table = load ? tables.get(name)! : Promise.reject(new Error(`no shared table "${name}" in this pool`));
+    table.then(
+      (value) => t.worker.postMessage({ table: name, value }),
+      (err: unknown) => {
+        tables.delete(name);
+        t.worker.postMessage({ table: name, error: carried(err) });
+      },
+    );
+  };
+
   // One message at a time per thread: the thread's reply settles the job it was sent.
   const send = (t: Thread, job: Job) => {
+    clearTimeout(t.idle);
     t.job = job;
     // A busy thread keeps the process alive; an idle one must not (a CLI ends when its work is done).
     t.worker.ref();
@@ -118,15 +158,19 @@ export function createPool(entry: URL, options: PoolOptions = {}): Pool {
   const spawn = (): Thread => {
     const worker = moduleWorker(entry, { workerData: options.data });
     const t: Thread = { worker, warm: Promise.resolve(true) };
-    worker.on('message', (reply: Reply) => {
+    worker.on('message', (reply: Reply | { table: string }) => {
+      if ('table' in reply) return answerTable(t, reply.table);
       const job = t.job;
       t.job = undefined;
       worker.unref();
       if ('error' in reply) job?.reject(rebuilt(reply.error));
       else job?.resolve(reply.value);
       dispatch();
+      if (!t.job) idleTimer(t);
     });
     const gone = (err: unknown) => {
+      clearTimeout(t.idle);
+      if (t.retired) return;
       const at = threads.indexOf(t);
       if (at >= 0) threads.splice(at, 1);
       t.job?.reject(err);
@@ -149,7 +193,7 @@ export function createPool(entry: URL, options: PoolOptions = {}): Pool {
     return t;
   };
   const ensure = () => {
-    while (!closed && threads.length < size) threads.push(spawn());
+    while (!closed && threads.length < Math.min(size, options.warmThreads ?? size)) threads.push(spawn());
   };
 
   return {
@@ -171,6 +215,7 @@ export function createPool(entry: URL, options: PoolOptions = {}): Pool {
     pending: () => queue.length + threads.filter((t) => t.job).length,
     async close() {
       closed = true;
+      for (const t of threads) clearTimeout(t.idle);
       for (const job of queue.splice(0)) job.reject(new Error('the worker pool is closed'));
       await Promise.all(threads.splice(0).map((t) => t.worker.terminate()));
     },
@@ -189,7 +234,8 @@ export function serveTasks(tasks: TaskTable): void {
   } catch {
     // not permitted here: the work runs at the event loop's priority
   }
-  port.on('message', async ({ id, task, args }: { id: number; task: string; args: unknown[] }) => {
+  port.on('message', async ({ id, task, args }: { id: number; task?: string; args: unknown[] }) => {
+    if (task === undefined) return; // a shared table's answer (sharedTable)
     try {
       const fn = tasks[task] as ((...a: unknown[]) => unknown) | undefined;
       if (!fn) throw new Error(`no task "${task}" in this pool`);
@@ -198,6 +244,34 @@ export function serveTasks(tasks: TaskTable): void {
       port.postMessage({ id, error: carried(err) });
     }
   });
+}
+
+const tableRequests = new Map<string, Promise<unknown>>();
+
+/**
+ * In a pool's thread: the pool's shared table `name` (PoolOptions.shared), asked of the pool once per thread.
+ * Rejects with the loader's error, or when the pool has no such table.
+ */
+export function sharedTable<T>(name: string): Promise<T> {
+  const port = parentPort;
+  if (!port) return Promise.reject(new Error('sharedTable is asked in a worker thread'));
+  let asked = tableRequests.get(name);
+  if (!asked) {
+    asked = new Promise((resolve, reject) => {
+      const answer = (m: { table?: string; value?: unknown; error?: CarriedError }) => {
+        if (m.table !== name) return;
+        port.off('message', answer);
+        if (m.error) {
+          tableRequests.delete(name);
+          reject(rebuilt(m.error));
+        } else resolve(m.value);
+      };
+      port.on('message', answer);
+      port.postMessage({ table: name });
+    });
+    tableRequests.set(name, asked);
+  }
+  return asked as Promise<T>;
 }
 
 /** In a pool's thread: what the pool was given as `data`. */

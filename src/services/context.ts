@@ -5,6 +5,7 @@ import { UserError } from '../base/errors.js';
 import { createPool, poolSize, type Pool } from '../base/pool.js';
 import { findTask } from '../evaluation/documents.js';
 import { createRougeTokenizer, type RougeTokenizer } from '../metrics/tokenizer/index.js';
+import { loadIpadic } from '../metrics/tokenizer/ipadic.js';
 import { createProvider } from '../models/index.js';
 import type { ModelProvider } from '../models/provider.js';
 import { loadModels, type ModelConfig } from '../models/registry.js';
@@ -64,6 +65,9 @@ export interface ServiceContext {
   close(): Promise<void>;
 }
 
+/** A pool thread idle this long ends (its memory with it); the next work starts a new one in ~0.1 s. */
+const THREAD_IDLE_MS = 30_000;
+
 export function createContext(options: ServicesOptions = {}): ServiceContext {
   const env = options.env ?? process.env;
   useTaskFiles(env);
@@ -82,7 +86,17 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
     if (threads === 0) return undefined;
     // The entry beside this module, in the form this module runs from (.ts under tsx and vitest, .js built).
     const entry = new URL(`./pool-worker${path.extname(new URL(import.meta.url).pathname)}`, import.meta.url);
-    return (pool ??= createPool(entry, { size: threads, data: { env: { ...env } }, warmTask: 'warm' }));
+    // One thread warms at start; the others start when work needs them, and any ends after a while idle, giving
+    // back what it loaded (a chart renderer, the detector's dictionary). The tokenizer's dictionary is one
+    // copy in shared memory, loaded here and handed to every thread.
+    return (pool ??= createPool(entry, {
+      size: threads,
+      data: { env: { ...env } },
+      warmTask: 'warm',
+      warmThreads: 1,
+      idleMs: THREAD_IDLE_MS,
+      shared: { ipadic: loadIpadic },
+    }));
   };
   return {
     env,
@@ -116,11 +130,15 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
     // Tokenizing loads a 24 MB dictionary and takes milliseconds a text: on the pool when there is one.
     scoring: {
       tokenize: (texts: readonly string[]) =>
-        options.tokenizer || threads === 0 ? getTokenizer().tokenize(texts) : getPool()!.run<string[][]>('tokenize', [texts]),
+        options.tokenizer || threads === 0
+          ? getTokenizer().tokenize(texts)
+          : getPool()!.run<string[][]>('tokenize', [texts]),
     },
     detect:
       options.detector ??
-      (threads === 0 ? configuredDetector(env) : (text) => getPool()!.run<Awaited<ReturnType<Detector>>>('detect', [text])),
+      (threads === 0
+        ? configuredDetector(env)
+        : (text) => getPool()!.run<Awaited<ReturnType<Detector>>>('detect', [text])),
     pool: getPool,
     async close() {
       for (const stop of stops.splice(0)) stop();

@@ -54,8 +54,8 @@ export function alive(pid: number): boolean {
 export function loopServices(ctx: ServiceContext) {
   return {
     /**
-     * Starts the pool's threads and has each load the renderer, fonts and dictionaries, in the background:
-     * resolves true when they are warm, false if one failed, they were stopped first or there is no pool
+     * Starts a pool thread and has it load the tokenizer's dictionary (shared by every thread), in the background:
+     * resolves true when it is warm, false if it failed, it was stopped first or there is no pool
      * (JCB_THREADS=0); never rejects. A request arriving before is queued behind the warm-up.
      */
     warmUp: (): Promise<boolean> => ctx.pool()?.warm() ?? Promise.resolve(false),

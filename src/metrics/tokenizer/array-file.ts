@@ -6,6 +6,15 @@ import path from 'node:path';
 
 const KINDS = { Int16Array, Int32Array, Uint8Array, Uint32Array } as const;
 type Kind = keyof typeof KINDS;
+/** An array `shared` copies into a SharedArrayBuffer of its own. */
+export function shared<T extends TypedArray>(a: T): T {
+  const copy = new (a.constructor as new (b: ArrayBuffer) => T)(
+    new SharedArrayBuffer(a.byteLength) as unknown as ArrayBuffer,
+  );
+  copy.set(a as never);
+  return copy;
+}
+
 export type TypedArray = Int16Array | Int32Array | Uint8Array | Uint32Array;
 const MAGIC = 'JCBA';
 
@@ -35,6 +44,10 @@ export function writeArrays(file: string, arrays: Record<string, TypedArray>, me
   renameSync(tmp, file);
 }
 
+/**
+ * The arrays and metadata of a file written by `writeArrays`, over one SharedArrayBuffer: handed to worker
+ * threads, they cross without a copy. Throws when the file is missing or not one of these.
+ */
 export function readArrays(file: string): { arrays: Record<string, TypedArray>; meta: unknown } {
   const bytes = readFileSync(file);
   if (bytes.toString('latin1', 0, 4) !== MAGIC) throw new Error(`${file}: not a jcb array file`);
@@ -44,9 +57,9 @@ export function readArrays(file: string): { arrays: Record<string, TypedArray>; 
     meta: unknown;
   };
   // Copy into one aligned buffer: readFileSync's may start at any offset of a pooled allocation.
-  const data = new Uint8Array(bytes.length - align(8 + headLength));
+  const data = new Uint8Array(new SharedArrayBuffer(bytes.length - align(8 + headLength)));
   data.set(bytes.subarray(align(8 + headLength)));
   const arrays: Record<string, TypedArray> = {};
-  for (const e of index) arrays[e.name] = new KINDS[e.kind](data.buffer, e.offset, e.length);
+  for (const e of index) arrays[e.name] = new KINDS[e.kind](data.buffer as unknown as ArrayBuffer, e.offset, e.length);
   return { arrays, meta };
 }

@@ -1,13 +1,13 @@
 // Tokenization for ROUGE-L: each distinct text once, cached, on worker threads when the batch is big.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { loadIpadic } from './ipadic.js';
+import { loadIpadic, type Ipadic } from './ipadic.js';
 import { rougeTokens } from './rouge-tokens.js';
 
 export interface TokenizerOptions {
   /** Worker threads for large batches; 0 tokenizes in this thread. Default: the machine's cores. */
   threads?: number;
-  /** Batches smaller than this many characters stay in this thread (a worker costs a dictionary load). */
+  /** Batches smaller than this many characters stay in this thread (a thread costs its start). */
   parallelAbove?: number;
   /** Texts kept in the cache. */
   cacheSize?: number;
@@ -15,7 +15,7 @@ export interface TokenizerOptions {
 
 export interface RougeTokenizer {
   tokenize(texts: readonly string[]): Promise<string[][]>;
-  /** Starts the worker threads (each loads the dictionary) ahead of a large batch. */
+  /** Loads the dictionary and starts the worker threads (which share it) ahead of a large batch. */
   warm(): void;
   close(): Promise<void>;
 }
@@ -25,12 +25,14 @@ interface PendingBatch {
   reject(err: unknown): void;
 }
 
-function spawnWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
+/** A tokenizer thread over `dic`, which it shares (its tables are in shared memory), never copies. */
+function spawnWorker(dic: Ipadic): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: dic });
   // Run from the TypeScript sources (tests, tsx): the worker registers tsx's loader first.
   const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
   return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); })`, {
     eval: true,
+    workerData: dic,
   });
 }
 
@@ -39,7 +41,7 @@ export function createRougeTokenizer(options: TokenizerOptions = {}): RougeToken
   const parallelAbove = options.parallelAbove ?? 300_000;
   const cacheSize = options.cacheSize ?? 50_000;
   const cache = new Map<string, string[]>();
-  const workers: Worker[] = [];
+  let starting: Promise<Worker[]> | undefined;
   const pending = new Map<number, PendingBatch>();
   let nextId = 0;
 
@@ -61,12 +63,12 @@ export function createRougeTokenizer(options: TokenizerOptions = {}): RougeToken
     return w;
   };
 
-  const spawnAll = () => {
-    while (workers.length < threads) workers.push(onWorker(spawnWorker()));
-  };
+  // The dictionary is loaded here once, and the threads share it.
+  const start = () =>
+    (starting ??= loadIpadic().then((dic) => Array.from({ length: threads }, () => onWorker(spawnWorker(dic)))));
 
   const onThreads = async (texts: string[]): Promise<string[][]> => {
-    spawnAll();
+    const workers = await start();
     // Deal texts longest first to the least loaded worker, so threads finish together.
     const order = texts.map((_, i) => i).sort((a, b) => texts[b].length - texts[a].length);
     const shares = workers.map(() => ({ load: 0, indices: [] as number[] }));
@@ -129,9 +131,11 @@ export function createRougeTokenizer(options: TokenizerOptions = {}): RougeToken
       }
       return texts.map((t) => results.get(t)!);
     },
-    warm: spawnAll,
+    warm: () => void start(),
     async close() {
-      await Promise.all(workers.splice(0).map((w) => w.terminate()));
+      const workers = await starting;
+      starting = undefined;
+      await Promise.all((workers ?? []).map((w) => w.terminate()));
     },
   };
 }

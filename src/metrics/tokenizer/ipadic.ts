@@ -1,13 +1,14 @@
 // The IPADIC dictionary bundled with kuromoji, read straight from its compiled files, plus MeCab's
 // character table. Only what segmentation needs is loaded (no part-of-speech strings), with Node's own
-// gunzip, once per thread, lazily, on first use.
+// gunzip, once, lazily, on first use; its tables lie in shared memory, so that worker threads given them
+// (useIpadic) hold no copy of their own.
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { readArrays, writeArrays } from './array-file.js';
+import { readArrays, shared, writeArrays } from './array-file.js';
 
 const require = createRequire(import.meta.url);
 const gunzipAsync = promisify(gunzip);
@@ -215,7 +216,8 @@ async function readDictionary(): Promise<Ipadic> {
   } catch {
     // no cache yet, or an unreadable one: build it
   }
-  const dic = await buildFromKuromoji(path.join(path.dirname(require.resolve('kuromoji/package.json')), 'dict'));
+  const built = await buildFromKuromoji(path.join(path.dirname(require.resolve('kuromoji/package.json')), 'dict'));
+  const dic: Ipadic = { ...built, ...Object.fromEntries(TABLES.map((t) => [t, shared(built[t])])) };
   try {
     const { categories, spaceCategory, defaultCategory, connectionStride } = dic;
     writeArrays(file, Object.fromEntries(TABLES.map((t) => [t, dic[t]])), {
@@ -231,9 +233,18 @@ async function readDictionary(): Promise<Ipadic> {
 }
 
 let loading: Promise<Ipadic> | undefined;
+let source: (() => Promise<Ipadic>) | undefined;
 
-/** The dictionary, loaded on first call and shared afterwards. */
+/** The dictionary, loaded on first call and shared afterwards (its tables over SharedArrayBuffers). */
 export function loadIpadic(): Promise<Ipadic> {
-  loading ??= readDictionary();
+  loading ??= (source ?? readDictionary)();
   return loading;
+}
+
+/**
+ * Has this thread take the dictionary from `source` (the one another thread loaded, e.g. a pool's shared table)
+ * instead of loading its own copy; asked on first use. No effect once the dictionary is loaded here.
+ */
+export function useIpadic(from: () => Promise<Ipadic>): void {
+  source = from;
 }

@@ -1,8 +1,9 @@
-// A tokenizer thread: loads the dictionary once, then answers batches of texts.
-import { parentPort } from 'node:worker_threads';
-import { loadIpadic } from './ipadic.js';
+// A tokenizer thread: uses the dictionary it was given (shared memory, no copy), then answers batches of texts.
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadIpadic, useIpadic, type Ipadic } from './ipadic.js';
 import { rougeTokens } from './rouge-tokens.js';
 
+useIpadic(() => Promise.resolve(workerData as Ipadic));
 const dic = loadIpadic();
 parentPort!.on('message', async ({ id, texts }: { id: number; texts: string[] }) => {
   const d = await dic;
