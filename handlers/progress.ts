@@ -3,8 +3,10 @@
 // state, cause; not the clock), at most once every 3 s, except the final state, which is shown at once
 // (chat.update is rate-limited, about 50 a minute per workspace). Runs being watched are kept in the
 // store, so a restarted bot picks them up again. Each run is updated on its own: one whose message is
-// gone is dropped, one that Slack rate-limits waits as told, and neither holds up the others. The
-// evaluation never waits for any of this: workers store documents; this only reads the store.
+// gone is dropped, one that Slack rate-limits waits as told, and neither holds up the others. Every call
+// here (the edit, the final scores, a digest) that Slack answers 429 is asked again only after the
+// Retry-After it named, and only that call waits. The evaluation never waits for any of this: workers
+// store documents; this only reads the store.
 import { ErrorCode, WebClient } from '@slack/web-api';
 import type { RunProgress, Services } from '../src/services/index.js';
 import { digestMessage } from './blocks/digest.js';
@@ -20,6 +22,12 @@ const PERMANENT = new Set(['message_not_found', 'channel_not_found', 'is_archive
  */
 export function progressClient(token: string, slackApiUrl?: string): WebClient {
   return new WebClient(token, { slackApiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
+}
+
+/** Slack's Retry-After in ms when `err` is a rate-limited call (1 s when Slack named none), else undefined. */
+function retryAfterMs(err: unknown): number | undefined {
+  const e = err as { code?: string; retryAfter?: number };
+  return e.code === ErrorCode.RateLimitedError ? (e.retryAfter ?? 1) * 1000 : undefined;
 }
 
 /** What a progress message says apart from the clock: a message is edited only when this changes. */
@@ -48,8 +56,12 @@ export function trackProgress(
   const shown = new Map<string, string>();
   /** Per run: when its message was last edited (ms). */
   const editedAt = new Map<string, number>();
-  /** Per run: not before this time (ms), after a 429's Retry-After. */
+  /** Per run and call (`update`, `post`): not before this time (ms), after a 429's Retry-After. */
   const waitUntil = new Map<string, number>();
+  const waitKey = (runId: string, call: 'update' | 'post') => `${runId}\u0000${call}`;
+  const waiting = (runId: string, call: 'update' | 'post') => (waitUntil.get(waitKey(runId, call)) ?? 0) > Date.now();
+  /** Digests closed by this bot and not yet posted (a 429 holds one until its Retry-After). */
+  const digestsDue: { channel: string; message: ReturnType<typeof digestMessage>; notBefore: number }[] = [];
   let busy = false;
   /** A schedule's runs are watched under `digest:<schedule>`: when they have all ended, its digest is posted. */
   const digests = async () => {
@@ -64,10 +76,23 @@ export function trackProgress(
       const mine = await services.unwatch(first.run_id);
       for (const w of rest) await services.unwatch(w.run_id);
       if (!mine) continue;
-      for (const d of await services.digest(schedule)) {
-        const m = digestMessage(d);
-        await client.chat.postMessage({ channel: d.channel, text: m.text, blocks: m.blocks });
+      for (const d of await services.digest(schedule))
+        digestsDue.push({ channel: d.channel, message: digestMessage(d), notBefore: 0 });
+    }
+    // In order; a 429 holds the rest of the digests too (the same method, the same workspace).
+    while (digestsDue.length && digestsDue[0].notBefore <= Date.now()) {
+      const { channel, message } = digestsDue[0];
+      try {
+        await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+      } catch (err) {
+        const wait = retryAfterMs(err);
+        if (wait === undefined) log(err);
+        else {
+          digestsDue[0].notBefore = Date.now() + wait;
+          return;
+        }
       }
+      digestsDue.shift();
     }
   };
 
@@ -76,7 +101,7 @@ export function trackProgress(
 
   const update = async (w: { run_id: string; target: string; message_id: string }) => {
     const channel = w.target.slice('slack:'.length);
-    const limited = (waitUntil.get(w.run_id) ?? 0) > Date.now();
+    const limited = waiting(w.run_id, 'update');
     const ended = async () => ENDED.has((await services.runState(w.run_id)) ?? '');
     // Not yet time for another edit (the final state is not held back: checked once more, cheaply).
     if ((limited || Date.now() - (editedAt.get(w.run_id) ?? 0) < minGapMs) && !(await ended())) return;
@@ -89,26 +114,35 @@ export function trackProgress(
         shown.set(w.run_id, key);
         editedAt.set(w.run_id, Date.now());
       } catch (err) {
-        const e = err as { code?: string; retryAfter?: number };
-        if (e.code !== ErrorCode.RateLimitedError) throw err;
+        const wait = retryAfterMs(err);
+        if (wait === undefined) throw err;
         // A 429 delays this message's edit only, as long as Slack says; the final scores below go now.
-        waitUntil.set(w.run_id, Date.now() + (e.retryAfter ?? 1) * 1000);
+        waitUntil.set(waitKey(w.run_id, 'update'), Date.now() + wait);
       }
     }
     if (!ENDED.has(progress.run.status)) return;
-    if (progress.run.status === 'finished' && !posted.has(w.run_id)) {
+    const finished = progress.run.status === 'finished';
+    if (finished && !posted.has(w.run_id) && !waiting(w.run_id, 'post')) {
       const final = finalScoresMessage(progress);
-      await client.chat.postMessage({ channel, thread_ts: w.message_id, text: final.text, blocks: final.blocks });
-      posted.add(w.run_id);
+      try {
+        await client.chat.postMessage({ channel, thread_ts: w.message_id, text: final.text, blocks: final.blocks });
+        posted.add(w.run_id);
+      } catch (err) {
+        const wait = retryAfterMs(err);
+        if (wait === undefined) throw err;
+        // Asked again after Slack's Retry-After, not at the next tick.
+        waitUntil.set(waitKey(w.run_id, 'post'), Date.now() + wait);
+      }
     }
-    if (shown.get(w.run_id) === key) await forget(w.run_id);
+    if (shown.get(w.run_id) === key && (!finished || posted.has(w.run_id))) await forget(w.run_id);
   };
 
   const forget = async (runId: string) => {
     await services.unwatch(runId);
     shown.delete(runId);
     editedAt.delete(runId);
-    waitUntil.delete(runId);
+    waitUntil.delete(waitKey(runId, 'update'));
+    waitUntil.delete(waitKey(runId, 'post'));
     posted.delete(runId);
   };
 
@@ -121,10 +155,8 @@ export function trackProgress(
         try {
           await update(w);
         } catch (err) {
-          const e = err as { code?: string; retryAfter?: number; data?: { error?: string } };
-          if (e.code === ErrorCode.RateLimitedError) {
-            waitUntil.set(w.run_id, Date.now() + (e.retryAfter ?? 1) * 1000);
-          } else if (e.data?.error && PERMANENT.has(e.data.error)) {
+          const e = err as { data?: { error?: string } };
+          if (e.data?.error && PERMANENT.has(e.data.error)) {
             log(
               new Error(`run ${w.run_id}: its progress message cannot be updated (${e.data.error}); no longer shown`),
             );

@@ -133,6 +133,7 @@ function progress(s: string, status: string): RunProgress {
     document_set: null,
     document_count: null,
     release_commit: null,
+    assumptions: null,
   };
   const score = {
     task: s,

@@ -160,6 +160,7 @@ describe('honest scores in Slack', () => {
     document_set: null,
     document_count: null,
     release_commit: null,
+    assumptions: null,
   };
   const score = (task: string, n: number, failed: number, value: number) => ({
     task,

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ErrorCode } from '@slack/web-api';
+import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { progressClient, trackProgress } from '../handlers/progress.js';
 import { createServices, type RunProgress, type Services } from '../src/services/index.js';
@@ -39,6 +40,7 @@ function progressOf(id: string, r: FakeRun, startedAt: number): RunProgress {
       document_set: null,
       document_count: null,
       release_commit: null,
+      assumptions: null,
     },
     planned: 100,
     done: r.done,
@@ -173,6 +175,88 @@ describe('progress messages in Slack', () => {
   });
 });
 
+// Every other call of the tracker honours Retry-After too: the final scores' post and a schedule's digest
+// are asked again after the time Slack named, not at the next tick (1 s), and only they wait.
+describe('a 429 on the final post or a digest', () => {
+  beforeEach(() => vi.useFakeTimers({ now: Date.parse('2026-12-03T00:00:00Z') }));
+  afterEach(() => vi.useRealTimers());
+
+  it('is asked again after Retry-After (2 s) and not before, once; the other run is not held', async () => {
+    const start = Date.now();
+    const runs: Record<string, FakeRun> = { A: { done: 0, status: 'running' }, B: { done: 0, status: 'running' } };
+    const watched = new Set(['A', 'B', 'D']);
+    const asked: { what: string; at: number; ok: boolean }[] = [];
+    const digest = {
+      schedule: 'nightly',
+      channel: 'C9',
+      shot: 'one',
+      since: null,
+      labels: 'paper',
+      previousLabels: null,
+      rows: [],
+      failedRuns: [],
+    };
+    const services = {
+      watched: async (prefix: string) =>
+        prefix === 'slack:'
+          ? [...watched]
+              .filter((id) => id !== 'D')
+              .map((id) => ({ run_id: id, target: 'slack:C1', message_id: `ts-${id}` }))
+          : watched.has('D')
+            ? [{ run_id: 'D', target: 'digest:nightly', message_id: 'D' }]
+            : [],
+      status: async (id: string) => [progressOf(id, runs[id], start)],
+      runState: async (id: string) => (id === 'D' ? 'finished' : runs[id].status),
+      unwatch: async (id: string) => watched.delete(id),
+      digest: async () => [digest],
+    } as unknown as Services;
+    /** Each of these is refused once, with Retry-After 2 s. */
+    const refuseOnce = new Set(['final B', 'digest C9']);
+    const client = {
+      chat: {
+        update: async () => ({ ok: true }),
+        postMessage: async (m: { channel: string; thread_ts?: string }) => {
+          const what = m.thread_ts ? `final ${m.thread_ts.slice(3)}` : `digest ${m.channel}`;
+          const ok = !refuseOnce.delete(what);
+          asked.push({ what, at: Date.now() - start, ok });
+          if (!ok) throw Object.assign(new Error('rate limited'), { code: ErrorCode.RateLimitedError, retryAfter: 2 });
+          return { ok: true };
+        },
+      },
+    };
+    const stop = trackProgress(services, client as never, (err) => {
+      throw err;
+    });
+    try {
+      await vi.advanceTimersByTimeAsync(1000);
+      runs.B = { done: 100, status: 'finished' };
+      await vi.advanceTimersByTimeAsync(1000);
+      const refusedAt = asked.find((a) => a.what === 'final B')!.at;
+      const digestRefusedAt = asked.find((a) => a.what === 'digest C9')!.at;
+      // Run A goes on being shown meanwhile, and finishes with its final scores at once.
+      runs.A = { done: 100, status: 'finished' };
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(asked.filter((a) => a.what === 'final A')).toEqual([
+        { what: 'final A', at: expect.any(Number), ok: true },
+      ]);
+      await vi.advanceTimersByTimeAsync(10_000);
+      for (const [what, refused] of [
+        ['final B', refusedAt],
+        ['digest C9', digestRefusedAt],
+      ] as const) {
+        const calls = asked.filter((a) => a.what === what);
+        expect(calls.map((c) => c.ok)).toEqual([false, true]);
+        expect(calls[1].at - refused).toBeGreaterThanOrEqual(2000);
+        expect(calls[1].at - refused).toBeLessThanOrEqual(3000);
+      }
+      // Posted once each, and forgotten once shown.
+      expect(watched.size).toBe(0);
+    } finally {
+      stop();
+    }
+  });
+});
+
 // The same with everything real but Slack: a queued run computed by a worker on a Redis of the test's own,
 // its progress message followed by the bot's tracker through the Web API client it uses, against a stand-in
 // of Slack that answers every chat.update 429 with Retry-After 30 s.
@@ -256,6 +340,69 @@ describe('evaluation throughput while Slack answers 429', () => {
       expect(logged).toEqual([]);
     } finally {
       stop();
+    }
+  });
+
+  it('a 429 (Retry-After 2 s) on the final post: posted after 2 s and not before; the run takes as long as without Slack', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-429-'));
+    writeFileSync(
+      path.join(dir, 'models.yml'),
+      `${TEST_MODELS}  slow:\n    provider: openai-compatible\n    model: m\n    baseUrl: ${model.url}\n    concurrency: 1\n    maxRetries: 0\n`,
+    );
+    const env = {
+      ...FIXTURE_ENV,
+      ...store.env,
+      JCB_MODELS: path.join(dir, 'models.yml'),
+      REDIS_URL: redis.url,
+      JCB_QUEUE_PREFIX: `jcb429b-${process.pid}`,
+      JCB_QUEUE_CHUNK: '1',
+    };
+    const s = createServices({ env, tokenizer: inThreadTokenizer() });
+    open.push(s);
+    await s.startWorker(1);
+    const timed = async (watched: boolean) => {
+      const start = performance.now();
+      const { run } = await s.enqueueEvaluation({ task: 'mr', model: 'slow', shot: 'zero', noCache: true });
+      if (watched) await s.watch(run.id, 'slack:C1', '3.000300');
+      await waitFor(async () => (await s.runState(run.id)) === 'finished', 60_000);
+      return { ms: performance.now() - start, endedAt: performance.now() };
+    };
+    const quiet = await timed(false);
+    // Slack's Web API, stood in by nock: edits answered, the first final post refused with Retry-After 2.
+    const posts: { at: number; status: number }[] = [];
+    nock('https://slack.test')
+      .persist()
+      .post('/api/chat.update')
+      .reply(200, { ok: true, channel: 'C1', ts: '1.000100' })
+      .post('/api/chat.postMessage')
+      .reply((_uri, body) => {
+        // The earlier test's run is still watched (its edits were all refused): its post is not this one's.
+        if (!decodeURIComponent(String(body)).includes('thread_ts=3.000300'))
+          return [200, { ok: true, channel: 'C1', ts: '2.000200' }];
+        const status = posts.length === 0 ? 429 : 200;
+        posts.push({ at: performance.now(), status });
+        return status === 429
+          ? [429, { ok: false, error: 'ratelimited' }, { 'Retry-After': '2' }]
+          : [200, { ok: true, channel: 'C1', ts: '2.000100' }];
+      });
+    const logged: unknown[] = [];
+    const stop = trackProgress(s, progressClient('xoxb-test', 'https://slack.test/api/'), (e) => logged.push(e), 100);
+    try {
+      const limited = await timed(true);
+      expect(limited.ms).toBeLessThan(quiet.ms * 1.5 + 1000);
+      await waitFor(async () => posts.length >= 2, 10_000);
+      // Refused at once after the run ended; asked again only once Slack's 2 s were over, and then no more.
+      expect(posts[0]).toMatchObject({ status: 429 });
+      expect(posts[0].at - limited.endedAt).toBeLessThan(1500);
+      expect(posts[1]).toMatchObject({ status: 200 });
+      expect(posts[1].at - posts[0].at).toBeGreaterThanOrEqual(2000);
+      expect(posts[1].at - posts[0].at).toBeLessThan(3500);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(posts).toHaveLength(2);
+      expect(logged).toEqual([]);
+    } finally {
+      stop();
+      nock.cleanAll();
     }
   });
 });

@@ -433,3 +433,154 @@ describe('runs that do not move say why', () => {
     expect(stallCause({ workers: 1, jobs: [{ state: 'active', job: job({}) }] }, 'r1', () => true)).toBeUndefined();
   });
 });
+
+// Issue 24's leftovers: the thinking/answer split is one of a job's assumptions, and every re-queue carries
+// what the run was started with (runs.assumptions), not what the process re-queueing it has. A Redis of the
+// test's own (offset 4), emptied to lose the jobs.
+describe('jobs carry what the run was started with', () => {
+  const redis = ownRedis(4);
+  let store: TestStore | undefined;
+  const open: { close(): Promise<void> }[] = [];
+  beforeAll(() => redis.start());
+  afterAll(() => redis.kill());
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+    await store?.drop();
+    store = undefined;
+  });
+  const services = (env: Record<string, string>) => {
+    const s = createServices({ env, tokenizer: inThreadTokenizer() });
+    open.push(s);
+    return s;
+  };
+
+  it('a worker whose models file splits thinking from answers otherwise leaves the jobs, says so once, and status names it', async () => {
+    store = await freshStore('sqlite');
+    const model = await localChatServer(() => '<r>urgent?</r>["W"]', 20);
+    try {
+      const tags = (open: string, close: string) => `    thinkTags: [{ open: "${open}", close: "${close}" }]\n`;
+      const envA = testEnv(store, live('slow', model.url) + tags('<r>', '</r>'), {
+        REDIS_URL: redis.url,
+        JCB_QUEUE_CHUNK: '1',
+      });
+      const other = (models: string) => ({
+        ...testEnv(store!, models),
+        REDIS_URL: redis.url,
+        JCB_QUEUE_PREFIX: envA.JCB_QUEUE_PREFIX,
+      });
+      const producer = services(envA);
+      const queued = await producer.enqueueEvaluation({ task: 'mr', model: 'slow', shot: 'zero', noCache: true });
+      const logs = { tags: [] as string[], cut: [] as string[] };
+      // The same model on the same server: one reads <think> only, one counts a prompt as cut below 50 %.
+      await services(other(live('slow', model.url))).startWorker(1, (m) => logs.tags.push(m));
+      await services(other(live('slow', model.url) + tags('<r>', '</r>') + '    promptCutRatio: 0.5\n')).startWorker(
+        1,
+        (m) => logs.cut.push(m),
+      );
+      let p = (await producer.status(queued.run.id))[0];
+      await waitFor(async () => {
+        p = (await producer.status(queued.run.id))[0];
+        return Number(/declined (\d+) times/.exec(p.cause ?? '')?.[1] ?? 0) >= 6;
+      });
+      const configured = `waiting for a worker with m at ${model.url} as configured: declined \\d+ times`;
+      expect(p.cause).toMatch(
+        new RegExp(
+          `^${configured.replace(/[.]/g, '\\.')} \\(last: this worker's slow differs in (thinkTags|promptCutRatio): `,
+        ),
+      );
+      expect(p).toMatchObject({ done: 0, failed: 0, etaMs: undefined });
+      expect(renderStatus([p])).toContain(`not moving: waiting for a worker with m at ${model.url} as configured`);
+      expect(progressMessage(p).text).toContain(`waiting for a worker with m at ${model.url} as configured`);
+      expect(model.calls()).toBe(0);
+      // One line each, however many jobs they left.
+      expect(logs.tags.filter((m) => m.includes('not taken here'))).toEqual([
+        `run ${queued.run.id}: not taken here (this worker's slow differs in thinkTags: m at ${model.url}, the run's m at ${model.url}); left for a worker that matches`,
+      ]);
+      expect(logs.cut.filter((m) => m.includes('not taken here'))).toEqual([
+        `run ${queued.run.id}: not taken here (this worker's slow differs in promptCutRatio: m at ${model.url}, the run's m at ${model.url}); left for a worker that matches`,
+      ]);
+      // The worker configured as the run was computes every document, its thinking taken out by <r>.
+      await services(envA).startWorker(1);
+      await waitFor(async () => (await producer.status(queued.run.id))[0].run.status === 'finished', 60_000);
+      expect(model.calls()).toBe(queued.documents);
+      const shown = await producer.show(queued.run.id);
+      expect(shown.documents.done).toBe(queued.documents);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it('a worker that reads another release than the run recorded leaves its jobs (another gold scores otherwise)', async () => {
+    store = await freshStore('sqlite');
+    const env = testEnv(store, '', { REDIS_URL: redis.url });
+    const manifest = JSON.parse(readFileSync(FIXTURE_ENV.JCB_RELEASE_MANIFEST, 'utf8')) as { commit: string };
+    const other = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-qc-manifest-')), 'manifest.json');
+    writeFileSync(other, JSON.stringify({ ...manifest, commit: 'f'.repeat(40) }));
+    const producer = services(env);
+    const queued = await producer.enqueueEvaluation({ task: 'mr', model: 'baseline', shot: 'one' });
+    const logs: string[] = [];
+    await services({ ...env, JCB_RELEASE_MANIFEST: other }).startWorker(1, (m) => logs.push(m));
+    await waitFor(async () => /declined [2-9]/.test((await producer.status(queued.run.id))[0].cause ?? ''));
+    expect(logs.filter((m) => m.includes('not taken here'))).toEqual([
+      `run ${queued.run.id}: not taken here (this worker reads release fffffff, the run release ${manifest.commit.slice(0, 7)}); left for a worker that matches`,
+    ]);
+    expect((await producer.status(queued.run.id))[0]).toMatchObject({ done: 0, failed: 0 });
+    await services(env).startWorker(1);
+    await waitFor(async () => (await producer.status(queued.run.id))[0].run.status === 'finished', 60_000);
+    expect((await producer.show(queued.run.id)).documents.done).toBe(queued.documents);
+  });
+
+  for (const kind of ['sqlite', 'postgres'] as const)
+    it(`${kind}: reconciliation re-queues lost jobs with the task file the run was started with, not its own`, async () => {
+      store = await freshStore(kind);
+      const own = path.resolve(__dirname, 'fixtures/task-files/own');
+      const original = readFileSync(path.join(own, 'triage.yml'), 'utf8');
+      const folder = (yml: string) => {
+        const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-qc-tasks-'));
+        writeFileSync(path.join(dir, 'triage.yml'), yml);
+        writeFileSync(path.join(dir, 'triage.csv'), readFileSync(path.join(own, 'triage.csv')));
+        return dir;
+      };
+      const started = folder(original);
+      const env = testEnv(store, '', { JCB_TASKS: started, JCB_PACKS_TASKS: '/nonexistent', REDIS_URL: redis.url });
+      const queued = await services(env).enqueueEvaluation({ task: 'triage', model: 'baseline', shot: 'zero' });
+      // The file is edited after the run started, and Redis loses every job.
+      writeFileSync(path.join(started, 'triage.yml'), original.replaceAll('一語で', '一語だけで'));
+      redis.cli('flushall');
+      const worker = (tasks: string) => {
+        const child = spawn(process.execPath, [JCB_BIN, 'worker', '--concurrency', '1'], {
+          env: { ...process.env, ...env, JCB_TASKS: tasks, JCB_RECONCILE_MS: '300' },
+        });
+        const out = { said: '' };
+        child.stderr.on('data', (d) => (out.said += String(d)));
+        return { child, out };
+      };
+      // A worker with the edited file reconciles: it re-queues the lost documents, and declines them.
+      const edited = worker(started);
+      try {
+        await waitFor(async () => /had no job/.test(edited.out.said) && /not taken here/.test(edited.out.said), 60_000);
+        const hashes = /task file of triage differs \(([0-9a-f]{12}), the run's ([0-9a-f]{12})\)/.exec(edited.out.said);
+        expect(hashes).not.toBeNull();
+        expect(hashes![1]).not.toBe(hashes![2]);
+        expect(edited.out.said).not.toMatch(/documents computed/);
+        expect((await services(env).status(queued.run.id))[0]).toMatchObject({ done: 0, failed: 0 });
+        // Computed here, the resumed run would mix the two files: refused in one line.
+        const resumed = jcb(['eval', 'triage', 'baseline', '--shot', 'zero', '--run', queued.run.id], env);
+        expect(resumed.code).toBe(1);
+        expect(resumed.stderr).toBe(
+          `jcb: Run ${queued.run.id} was started with another task file of triage than this process has. Resume it where it was started as it was (or queue it for the workers), or start a new run without --run.\n`,
+        );
+      } finally {
+        edited.child.kill('SIGKILL');
+      }
+      // A worker with the file as the run was started computes them.
+      const same = worker(folder(original));
+      try {
+        await waitFor(async () => (await services(env).status(queued.run.id))[0].run.status === 'finished', 60_000);
+        expect(same.out.said).toMatch(/documents computed/);
+      } finally {
+        same.child.kill('SIGKILL');
+      }
+      expect((await services(env).show(queued.run.id)).documents.done).toBe(queued.documents);
+    });
+});

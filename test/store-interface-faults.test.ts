@@ -44,6 +44,7 @@ const run = (id: string, status = 'running'): Run => ({
   document_set: null,
   document_count: null,
   release_commit: null,
+  assumptions: null,
 });
 const doc = (docId: string, status = 'done') => ({
   run_id: 'r1',

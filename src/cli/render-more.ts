@@ -28,9 +28,14 @@ export function renderDoctor(items: DoctorItem[]): string {
     .join('\n');
 }
 
-/** A stored run with its JSON columns (tasks, engine) as JSON values, not strings holding JSON. */
+/** A stored run with its JSON columns (tasks, engine, assumptions) as JSON values, not strings holding JSON. */
 export function plainRun(run: Run) {
-  return { ...run, tasks: JSON.parse(run.tasks) as string[], engine: JSON.parse(run.engine) as unknown };
+  return {
+    ...run,
+    tasks: JSON.parse(run.tasks) as string[],
+    engine: JSON.parse(run.engine) as unknown,
+    assumptions: run.assumptions ? (JSON.parse(run.assumptions) as unknown) : null,
+  };
 }
 
 /** A summary or progress report whose run is shown as JSON values (`runs`, `show`, `status` --json). */

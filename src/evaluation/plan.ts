@@ -10,6 +10,7 @@ import type { Document, Shot, Task } from '../tasks/types.js';
 import { documentsOf, type DocumentSet } from '../tasks/documents.js';
 import { DEFAULT_LABELS, labelVersionOf, type LabelVersion } from '../release/views.js';
 import { hasLabels } from './labels.js';
+import { assumptionsDiffer, runAssumptions } from './run-assumptions.js';
 
 export interface EvalRequest {
   tasks: readonly Task[];
@@ -140,6 +141,15 @@ export async function openRun(
           'Resume it with the same task, model, shot, limit and documents, or start a new run without --run.',
         );
       }
+      // Computed here, a resumed run must be computed as it was started (queued, its jobs carry its record).
+      const differs =
+        status !== 'queued' &&
+        assumptionsDiffer(existing, runAssumptions(req.tasks, provider.config), JSON.parse(tasks) as string[]);
+      if (differs)
+        throw new UserError(
+          `Run ${req.runId} was started with another ${differs} than this process has.`,
+          'Resume it where it was started as it was (or queue it for the workers), or start a new run without --run.',
+        );
       await store.setRunStatus(existing.id, status);
       return { ...existing, status };
     }
@@ -175,6 +185,7 @@ export async function openRun(
     document_set: documents,
     document_count: documentCount,
     release_commit: req.releaseCommit ?? null,
+    assumptions: JSON.stringify(runAssumptions(req.tasks, provider.config)),
   };
   await store.createRun(run);
   return run;

@@ -4,6 +4,7 @@
 // never closed leaves no answer after it (the model was still thinking); a reply field of its own
 // (`reasoning`, `reasoning_content`, `reasoning_details`) is thinking, never answer.
 import type { Generation, Incomplete, RawReply } from './provider.js';
+import type { ModelConfig } from './registry.js';
 
 /** A pair of tags that enclose thinking in a reply's text. */
 export interface ThinkTag {
@@ -24,6 +25,26 @@ export const DEFAULT_THINK_TAGS: readonly ThinkTag[] = [
   { open: '◁think▷', close: '◁/think▷' },
   { open: '<|channel|>analysis<|message|>', close: '<|channel|>final<|message|>' },
 ];
+
+/**
+ * How a model's replies are split and judged: the tags its thinking is taken out by (its `thinkTags`, else
+ * DEFAULT_THINK_TAGS) and, for an OpenAI-compatible server, the `promptCutRatio` below which an answer counts
+ * as read from a cut prompt. Both decide scores: a job carries the run's, and a worker whose models file says
+ * otherwise leaves the job (issue 24, src/queue/assumptions.ts).
+ */
+export interface SplitSettings {
+  thinkTags: ThinkTag[];
+  promptCutRatio?: number;
+}
+
+/** The split settings of a registry entry (replayed and baseline models: the default tags only). */
+export function splitSettings(config: ModelConfig): SplitSettings {
+  const tags = ('thinkTags' in config && config.thinkTags) || DEFAULT_THINK_TAGS;
+  return {
+    thinkTags: tags.map(({ open, close }) => ({ open, close })),
+    ...(config.provider === 'openai-compatible' ? { promptCutRatio: config.promptCutRatio } : {}),
+  };
+}
 
 export interface SplitReply {
   /** What the task parser reads: the reply with every piece of thinking taken out, trimmed. */

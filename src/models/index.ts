@@ -1,7 +1,7 @@
 // Building the provider a registry entry names.
 import { isPrivate, requireMayReceive } from '../policy/data-policy.js';
 import type { Release } from '../release/release.js';
-import { DEFAULT_THINK_TAGS, splitGeneration } from './answer.js';
+import { splitGeneration, splitSettings } from './answer.js';
 import { createBaselineProvider } from './baseline.js';
 import { createLiveProvider } from './openai.js';
 import type { ModelProvider } from './provider.js';
@@ -23,7 +23,7 @@ export interface ProviderContext {
 export function createProvider(config: ModelConfig, ctx: ProviderContext): ModelProvider {
   const provider = providerFor(config, ctx);
   const live = config.provider === 'openai' || config.provider === 'openai-compatible';
-  const tags = ('thinkTags' in config && config.thinkTags) || DEFAULT_THINK_TAGS;
+  const tags = splitSettings(config).thinkTags;
   const generate = provider.generate.bind(provider);
   // The same object (a replay is still a ReplayModel), its generate wrapped.
   provider.generate = async (req) => {

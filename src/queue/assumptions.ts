@@ -1,12 +1,17 @@
 // What a job assumes of the worker that takes it, carried in the job and checked before anything is
 // computed: the store it belongs to, the run's model as the run recorded it (provider, model, server,
-// parameters), what decides a score (jcb's scoring version, the run's CCA label version), and the run's document
-// set. A worker that differs leaves the job for one that does not.
+// parameters, and how its replies are split into thinking and answer), what decides a score (jcb's scoring
+// version, the run's CCA label version, a declared task's file), and the run's document set. A worker that
+// differs leaves the job for one that does not. Every job of a run carries what the run recorded at its
+// creation (src/evaluation/run-assumptions.ts), whoever queues it and whenever.
+import { findTask } from '../evaluation/documents.js';
 import { providerEngine } from '../evaluation/plan.js';
+import { recordedAssumptions } from '../evaluation/run-assumptions.js';
+import { splitSettings, type SplitSettings } from '../models/answer.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Run } from '../store/store.js';
-import { DOCUMENT_SETS } from '../tasks/documents.js';
 import type { Task } from '../tasks/types.js';
+import { DOCUMENT_SETS } from '../tasks/documents.js';
 
 /**
  * jcb's scoring version: raised with every change that alters a stored score (a prompt, a parser, a
@@ -34,6 +39,11 @@ export interface JobAssumptions {
    * jobs queued before issue 22. A worker that does not know the set declines the job.
    */
   documents?: string | null;
+  /**
+   * How the model's replies are split into thinking and answer (think tags, prompt-cut ratio), as the run
+   * recorded them; absent for runs stored before they were (schema step 034): not checked then.
+   */
+  split?: SplitSettings;
 }
 
 /** What the run recorded of its provider: runs.engine without the Node version (which decides nothing). */
@@ -42,17 +52,27 @@ export function recordedEngine(run: Pick<Run, 'engine'>): Record<string, unknown
   return engine;
 }
 
-/** The assumptions of a run's jobs, queued into the queue of the store `storeId`. */
+/**
+ * The assumptions of a run's jobs of `taskId`, queued into the queue of the store `storeId`: what the run
+ * recorded (its engine, labels, documents, split settings, the task file's hash), never this process's
+ * configuration. A run stored before step 034 recorded no task file: this process's is taken, as before.
+ * Errors: a declared task this process does not know, for such a run (UserError).
+ */
 export function assumptionsOf(
-  run: Pick<Run, 'engine' | 'label_version' | 'document_set'>,
+  run: Pick<Run, 'engine' | 'label_version' | 'document_set' | 'assumptions'>,
   storeId: string,
+  taskId: string,
 ): JobAssumptions {
+  const recorded = recordedAssumptions(run);
+  const taskFile = recorded ? recorded.taskFiles[taskId] : findTask(taskId).origin?.hash;
   return {
     storeId,
     engine: recordedEngine(run),
     scoring: SCORING_VERSION,
     labels: run.label_version,
     documents: run.document_set ?? null,
+    ...(recorded && { split: recorded.split }),
+    ...(taskFile && { taskFile }),
   };
 }
 
@@ -82,8 +102,8 @@ export interface WorkerSide {
 /**
  * Why this worker cannot take a job of `alias`, or undefined when it can: another store, another
  * scoring version, a model it does not know or cannot call (no key), or the same alias configured
- * otherwise than the run recorded. Jobs queued before jobs carried assumptions are checked against the
- * run alone.
+ * otherwise than the run recorded (its fingerprint, or how its replies are split: `thinkTags`,
+ * `promptCutRatio`). Jobs queued before jobs carried assumptions are checked against the run alone.
  */
 export function mismatch(
   assumes: JobAssumptions | undefined,
@@ -107,19 +127,17 @@ export function mismatch(
   } catch (err) {
     return (err as Error).message.replace(/\.$/, '');
   }
-  const wanted = assumes?.engine ?? recordedEngine(run);
-  const mine = providerEngine(provider);
+  // The split settings sit beside the engine's fields: a difference is named as one of the model's.
+  const wanted: Record<string, unknown> = { ...(assumes?.engine ?? recordedEngine(run)), ...assumes?.split };
+  const mine: Record<string, unknown> = {
+    ...providerEngine(provider),
+    ...(assumes?.split && splitSettings(provider.config)),
+  };
   const differ = [...new Set([...Object.keys(mine), ...Object.keys(wanted)])].filter(
     (k) => canonical(mine[k]) !== canonical(wanted[k]),
   );
   if (differ.length === 0) return undefined;
   return `this worker's ${run.model} differs in ${differ.sort().join(', ')}: ${describeEngine(mine)}, the run's ${describeEngine(wanted)}`;
-}
-
-/** `assumes` for a job of `task`: with its task file's hash when it is a declared task. */
-export function withTaskFile(assumes: JobAssumptions, task: Pick<Task, 'origin'>): JobAssumptions {
-  const hash = task.origin?.hash;
-  return hash ? { ...assumes, taskFile: hash } : assumes;
 }
 
 /** Why this worker's `task` is not the task file the job was queued with (another text or prompts), or undefined. */

@@ -37,7 +37,7 @@ export async function reconcileNow(
     minAgeMs: reconcileMs(deps.env),
     log,
     runIds,
-    assumesOf: (run) => assumptionsOf(run, storeId),
+    assumesOf: (run, task) => assumptionsOf(run, storeId, task),
   });
 }
 

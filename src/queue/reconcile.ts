@@ -10,7 +10,7 @@ import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
 import type { Shot } from '../tasks/types.js';
 import type { Run, Store } from '../store/store.js';
-import { withTaskFile, type JobAssumptions } from './assumptions.js';
+import type { JobAssumptions } from './assumptions.js';
 import type { ChunkJob } from './eval-queue.js';
 import { finishIfComplete } from './finish.js';
 
@@ -31,18 +31,20 @@ async function pendingDocuments(queue: Queue.Queue<ChunkJob>, runId: string): Pr
   return keys;
 }
 
+/** What the jobs of a run's task assume of their workers (assumptionsOf, src/queue/assumptions.ts). */
+export type AssumesOf = (task: string) => JobAssumptions;
+
 /** Adds jobs of at most `chunk` documents each (per task, in plan order); returns how many. */
 export async function addJobs(
   queue: Queue.Queue<ChunkJob>,
   runId: string,
   docs: readonly DocRef[],
-  opts: { chunk: number; noCache: boolean; assumes?: JobAssumptions },
+  opts: { chunk: number; noCache: boolean; assumesOf?: AssumesOf },
 ): Promise<number> {
   const jobs: ChunkJob[] = [];
   for (const task of [...new Set(docs.map((d) => d.task))]) {
     const ids = docs.filter((d) => d.task === task).map((d) => d.docId);
-    // The plan was made from this process's tasks: a declared one is found.
-    const assumes = opts.assumes && withTaskFile(opts.assumes, findTask(task));
+    const assumes = opts.assumesOf?.(task);
     for (let i = 0; i < ids.length; i += opts.chunk)
       jobs.push({ runId, task, docIds: ids.slice(i, i + opts.chunk), noCache: opts.noCache, assumes });
   }
@@ -64,7 +66,7 @@ export async function queueMissing(
   queue: Queue.Queue<ChunkJob>,
   run: Run,
   plan: readonly DocRef[],
-  opts: { chunk: number; noCache: boolean; failed: boolean; log?: (message: string) => void; assumes?: JobAssumptions },
+  opts: { chunk: number; noCache: boolean; failed: boolean; log?: (message: string) => void; assumesOf?: AssumesOf },
 ): Promise<{ documents: number; jobs: number }> {
   const pending = await pendingDocuments(queue, run.id);
   const stored = new Map((await store.documents(run.id)).map((r) => [keyOf(r.task, r.doc_id), r.status]));
@@ -105,8 +107,8 @@ export async function reconcile(
     minAgeMs: number;
     log?: (message: string) => void;
     runIds?: readonly string[];
-    /** What the run's jobs assume of their workers (see assumptions.ts). */
-    assumesOf?: (run: Run) => JobAssumptions;
+    /** What the run's jobs of a task assume of their workers (see assumptions.ts): the run's record. */
+    assumesOf?: (run: Run, task: string) => JobAssumptions;
   },
 ): Promise<number> {
   let requeued = 0;
@@ -131,7 +133,7 @@ export async function reconcile(
       noCache: false,
       failed: false,
       log: opts.log,
-      assumes: opts.assumesOf?.(run),
+      assumesOf: opts.assumesOf && ((task) => opts.assumesOf!(run, task)),
     });
     if (documents > 0)
       opts.log?.(`run ${run.id}: ${documents} documents had no job (lost from Redis?); re-queued in ${jobs} jobs`);

@@ -28,6 +28,8 @@ export interface WorkerDeps {
   log?: (message: string) => void;
   /** Who this worker is in a declined job (host and process id). */
   name?: string;
+  /** The commit of the release this worker reads for `tasks` (null: task files alone), as runs record it. */
+  releaseCommit?: (tasks: readonly Task[]) => string | null;
 }
 
 /** The reasons this process has logged for declining a run's jobs: each is logged once. */
@@ -47,8 +49,8 @@ const declineHoldMs = (count: number) => declineDelayMs(count) + 500;
 
 /**
  * Why this worker cannot compute `job` of `run`, or undefined: the job's assumptions (store, model as
- * the run recorded it, scoring version), then the task (a declared one: its file), the release and the
- * job's documents in it.
+ * the run recorded it, scoring version), then the task (a declared one: its file), the release (the commit
+ * the run recorded: another one's gold scores otherwise) and the job's documents in it.
  */
 async function whyNot(job: ChunkJob, run: Run, deps: WorkerDeps, store: Store): Promise<string | undefined> {
   const reason = mismatch(job.assumes, run, { storeId: await store.id(), provider: () => deps.providerFor(run.model) });
@@ -57,6 +59,9 @@ async function whyNot(job: ChunkJob, run: Run, deps: WorkerDeps, store: Store): 
     const task = findTask(job.task);
     const other = taskFileMismatch(job.assumes, task);
     if (other) return other;
+    const release = deps.releaseCommit?.([task]);
+    if (run.release_commit && release && release !== run.release_commit)
+      return `this worker reads release ${release.slice(0, 7)}, the run release ${run.release_commit.slice(0, 7)}`;
     const found = planDocuments(
       { tasks: [task], shot: run.shot as Shot, documents: setOfRun(run), labels: labelsOfRun(run) },
       deps.providerFor(run.model),

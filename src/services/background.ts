@@ -96,11 +96,13 @@ export async function enqueue(
   await s.setPlanned(run.id, plan.length, cmd.maxCost ?? null);
   // Exactly what is missing or failed, whatever Redis still holds of earlier jobs.
   const refs = plan.map((it) => ({ task: it.task.id, docId: it.doc.id }));
+  // A resumed run's jobs carry what the run was started with (its task files, its split), not this process's.
+  const storeId = await s.id();
   const queued = await queueMissing(s, q, { ...run, planned: plan.length }, refs, {
     chunk: chunkSize(ctx.env),
     noCache: cmd.noCache ?? false,
     failed: true,
-    assumes: assumptionsOf(run, await s.id()),
+    assumesOf: (task) => assumptionsOf(run, storeId, task),
   });
   return { run: { ...run, planned: plan.length }, ...queued };
 }
@@ -247,6 +249,7 @@ export function backgroundServices(ctx: ServiceContext) {
           release: ctx.release,
           scoring: ctx.scoring,
           log,
+          releaseCommit: (tasks) => releaseCommitOf(tasks, ctx.env),
         },
         concurrency,
       );

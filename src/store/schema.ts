@@ -36,6 +36,11 @@ export interface RunsTable {
   document_count?: number | null;
   /** The release's commit (its manifest's) the run read; null before issue 22 or for task files alone. */
   release_commit?: string | null;
+  /**
+   * Issue 24: what the run was started with that decides its scores besides `engine` (declared tasks' file
+   * hashes, the model's thinking/answer split), JSON (src/evaluation/run-assumptions.ts); null before step 034.
+   */
+  assumptions?: string | null;
 }
 
 /** Where a run's progress is shown, e.g. target `slack:C0123`, message_id its ts; done once final. */

@@ -4,10 +4,12 @@ import { firstSteps } from './001-012.js';
 import { labelVersions } from './013-label-versions.js';
 import { documentSets } from './014-document-sets.js';
 import { privateAccessStep } from './033-private-access.js';
+import { runAssumptionsStep } from './034-run-assumptions.js';
 
 export const migrations: Record<string, Migration> = {
   ...firstSteps,
   ...labelVersions,
   ...documentSets,
   ...privateAccessStep,
+  ...runAssumptionsStep,
 };
