@@ -17,6 +17,8 @@ export interface CompactIpadic {
   posOfWord: Uint16Array;
   /** [pos, detail 1, detail 2, detail 3] */
   posNames: string[][];
+  /** UTF-16 length of the longest surface (the trie's longest key). */
+  longestWord: number;
   /** tid_map.dat: trie ids ascending; the words of keys[i] are values[starts[i] .. starts[i + 1]). */
   keys: Int32Array;
   starts: Int32Array;
@@ -39,7 +41,10 @@ function trimmed(data: Uint8Array, keep = 64): Uint8Array {
   return new Uint8Array(data.subarray(0, Math.min(data.length, end + keep)));
 }
 
-function partsOfSpeech(words: Uint8Array, features: Uint8Array): Pick<CompactIpadic, 'posOfWord' | 'posNames'> {
+function partsOfSpeech(
+  words: Uint8Array,
+  features: Uint8Array,
+): Pick<CompactIpadic, 'posOfWord' | 'posNames' | 'longestWord'> {
   const count = Math.floor(words.length / WORD_BYTES);
   const view = new DataView(words.buffer, words.byteOffset, words.byteLength);
   const posOfWord = new Uint16Array(count);
@@ -47,11 +52,14 @@ function partsOfSpeech(words: Uint8Array, features: Uint8Array): Pick<CompactIpa
   const index = new Map<string, number>();
   const byOffset = new Map<number, number>();
   const decoder = new TextDecoder();
+  let longestWord = 0;
   for (let w = 0; w < count; w++) {
     const from = view.getInt32(w * WORD_BYTES + 6, true);
     let id = byOffset.get(from);
     if (id === undefined) {
+      // surface, pos, its three details, …: ten fields, none holding a comma.
       const fields = decoder.decode(features.subarray(from, features.indexOf(0, from))).split(',');
+      longestWord = Math.max(longestWord, fields[0].length);
       const key = fields.slice(1, 5).join(',');
       id = index.get(key);
       if (id === undefined) {
@@ -63,7 +71,7 @@ function partsOfSpeech(words: Uint8Array, features: Uint8Array): Pick<CompactIpa
     }
     posOfWord[w] = id;
   }
-  return { posOfWord, posNames };
+  return { posOfWord, posNames, longestWord };
 }
 
 function targetMap(data: Uint8Array): Pick<CompactIpadic, 'keys' | 'starts' | 'values'> {

@@ -49,6 +49,30 @@ const STAFF_WORD = new RegExp(String.raw`^${STAFF}$`, 'u');
 const READING = String.raw`[(\[〔【][\p{sc=Hiragana}\p{sc=Katakana}ー・ A-Za-z]{1,30}[)\]〕】]`;
 const READING_AFTER = new RegExp(String.raw`^ ?${READING}`, 'u');
 const READING_BEFORE = new RegExp(String.raw`${READING} ?$`, 'u');
+/**
+ * Every character the expressions above that read back from a name (ROLE_BEFORE, STAFF_*, READING_BEFORE) can
+ * match; a character of any other kind (、。, digits, a line break) ends what they may read.
+ */
+const LABEL_CHAR = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}ー・A-Za-z :().[\]〔〕【】]$/u;
+
+/**
+ * For each index of `normalized`: where the text before it that a label may lie in starts, at the last
+ * character no label holds (kept for STAFF's look-behind), else 0. Reading `slice(from[i], i)` instead of
+ * `slice(0, i)` finds the same labels, in time that does not grow with the text before (issue 28).
+ */
+function labelStarts(normalized: string): Int32Array {
+  const from = new Int32Array(normalized.length + 1);
+  let last = 0;
+  for (let i = 0; i < normalized.length;) {
+    const ch = String.fromCodePoint(normalized.codePointAt(i)!);
+    for (let k = 0; k < ch.length; k++) from[i + k] = last;
+    if (!LABEL_CHAR.test(ch)) last = i;
+    i += ch.length;
+  }
+  from[normalized.length] = last;
+  return from;
+}
+
 const NAME_CHARS = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}ー々]+$/u;
 const HAN = /^[\p{sc=Han}々]+$/u;
 const KANA = /^[\p{sc=Hiragana}\p{sc=Katakana}ー]+$/u;
@@ -104,13 +128,13 @@ function familyBefore(tokens: PosToken[], spaceAt: number, katakana: boolean): n
   return cp(family) <= 4 && !KANA.test(family) ? from : undefined;
 }
 
-function honorificNames(tokens: PosToken[], normalized: string): Candidate[] {
+function honorificNames(tokens: PosToken[], normalized: string, labelFrom: Int32Array): Candidate[] {
   const out: Candidate[] = [];
   tokens.forEach((t, h) => {
     if (!HONORIFICS.has(t.surface) || gluedNoun(tokens[h + 1])) return;
     // The name before a reading in brackets (山田（やまだ）様); the reading joins it in withReading.
-    const reading = READING_BEFORE.exec(normalized.slice(0, t.start));
-    const before = reading ? tokens.findIndex((x) => x.start === reading.index) : h;
+    const reading = READING_BEFORE.exec(normalized.slice(labelFrom[t.start], t.start));
+    const before = reading ? tokens.findIndex((x) => x.start === labelFrom[t.start] + reading.index) : h;
     const last = isSpace(tokens[before - 1]) ? before - 2 : before - 1;
     if (last < 0) return;
     const from = segmentBefore(tokens, last);
@@ -128,11 +152,11 @@ function honorificNames(tokens: PosToken[], normalized: string): Candidate[] {
 }
 
 /** The name after a role label: kanji (or a tagged name), then a given name after a space when it is one. */
-function labelledNames(tokens: PosToken[], normalized: string): Candidate[] {
+function labelledNames(tokens: PosToken[], normalized: string, labelFrom: Int32Array): Candidate[] {
   const out: Candidate[] = [];
   tokens.forEach((t, i) => {
     if (!nameLike(t)) return;
-    const before = normalized.slice(0, t.start);
+    const before = normalized.slice(labelFrom[t.start], t.start);
     const labelled = !(i > 0 && nameLike(tokens[i - 1])) && (ROLE_BEFORE.test(before) || STAFF_LABEL.test(before));
     if (!labelled && !surnameAfterStaff(t, tokens[i + 1], before)) return;
     let last = i;
@@ -171,7 +195,12 @@ function pairedNames(tokens: PosToken[]): Candidate[] {
 
 /** Name and facility candidates from the tokens of the normalized text. */
 export function tokenCandidates(tokens: PosToken[], normalized: string): Candidate[] {
-  const names = [...honorificNames(tokens, normalized), ...labelledNames(tokens, normalized), ...pairedNames(tokens)];
+  const labelFrom = labelStarts(normalized);
+  const names = [
+    ...honorificNames(tokens, normalized, labelFrom),
+    ...labelledNames(tokens, normalized, labelFrom),
+    ...pairedNames(tokens),
+  ];
   return [...names.map((c) => withReading(c, normalized)), ...facilities(tokens, normalized)];
 }
 

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { exactFile, WORD_BYTES, type CompactIpadic } from './ipadic-files.js';
+import { buildLattice, type LatticeSource } from './lattice.js';
 
 const require = createRequire(import.meta.url);
 
@@ -27,7 +28,7 @@ interface LatticeNode {
   surface_form: string;
 }
 interface Kuromoji {
-  getLattice(text: string): unknown;
+  viterbi_builder: LatticeSource;
   viterbi_searcher: { search(lattice: unknown): LatticeNode[] };
   unknown_dictionary: { getFeatures(id: number): string };
 }
@@ -36,6 +37,7 @@ interface Loaded {
   split: (text: string) => string[];
   posOfWord: Uint16Array;
   posNames: string[][];
+  longestWord: number;
 }
 
 function compactTables(dir: string): Promise<CompactIpadic> {
@@ -103,6 +105,7 @@ async function build(): Promise<Loaded> {
     split: Tokenizer.splitByPunctuation,
     posOfWord: compact.posOfWord,
     posNames: compact.posNames,
+    longestWord: compact.longestWord,
   };
 }
 
@@ -114,11 +117,13 @@ export async function posTokens(text: string): Promise<PosToken[]> {
     loading = undefined;
     throw err;
   });
-  const { tokenizer, split, posOfWord, posNames } = await loading;
+  const { tokenizer, split, posOfWord, posNames, longestWord } = await loading;
   const tokens: PosToken[] = [];
   let start = 0;
   for (const sentence of split(text)) {
-    for (const node of tokenizer.viterbi_searcher.search(tokenizer.getLattice(sentence))) {
+    for (const node of tokenizer.viterbi_searcher.search(
+      buildLattice(tokenizer.viterbi_builder, sentence, longestWord),
+    )) {
       if (node.type !== 'KNOWN' && node.type !== 'UNKNOWN') continue;
       const known = node.type === 'KNOWN';
       const [p, p1, p2, p3] = known
