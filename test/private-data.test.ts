@@ -1,8 +1,11 @@
 // Private tasks (issue 33): the data policy (src/policy/data-policy.ts) decides, and every sending path asks it.
 // A private task of our own (test/fixtures/private) goes to an on-premises model and the baseline, and is refused
 // for an external one before any request (run, eval, dry run, queue, ask, judge), at the request itself when the
-// registry changes under a running provider, and in the engine before its cache.
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+// registry changes under a running provider, and in the engine before its cache. A pack marked private makes
+// every task of it private (test/fixtures/private-packs).
+import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,7 +20,8 @@ import { createServices, type Services } from '../src/services/index.js';
 import { findTask } from '../src/evaluation/documents.js';
 import { findModel } from '../src/models/registry.js';
 import { createProvider } from '../src/models/index.js';
-import { FIXTURE_ENV, freshStore, inThreadTokenizer, localChatServer } from './helpers.js';
+import { packIsPrivate } from '../src/release/packs.js';
+import { FIXTURE_ENV, FIXTURES, freshStore, inThreadTokenizer, localChatServer } from './helpers.js';
 import { PRIVATE_TASKS, privateModels } from './private-fixture.js';
 
 describe('the data policy decides', () => {
@@ -137,5 +141,68 @@ describe('a private task of our own through the services', () => {
       PrivateDataError,
     );
     expect(server.calls()).toBe(before + 1);
+  });
+});
+
+describe('a pack marked private (packs/<name>/pack.yml `private: true`)', () => {
+  const packs = path.join(FIXTURES, 'private-packs');
+  const openai: string[] = [];
+  let services: Services;
+  let server: Awaited<ReturnType<typeof localChatServer>>;
+
+  beforeAll(async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    nock('https://api.openai.com')
+      .persist()
+      .post(/.*/)
+      .reply(200, (_u, body) => (openai.push(JSON.stringify(body)), {}));
+    server = await localChatServer(() => "['秘匿薬ベータ']", 0, true);
+    const store = await freshStore('sqlite');
+    const env = { ...FIXTURE_ENV, ...store.env, JCB_MODELS: privateModels(server.url), TEST_OPENAI_KEY: 'sk-test' };
+    services = createServices({
+      env: { ...env, JCB_TASKS: '', JCB_PACKS_TASKS: packs },
+      tokenizer: inThreadTokenizer(),
+      retryBaseDelayMs: 1,
+    });
+  });
+  afterAll(async () => {
+    await services.close();
+    await server.close();
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  it("makes every task of the pack private, whatever its task file says; a task's own key still works", () => {
+    expect(services.taskFileProblems()).toEqual([]);
+    // ward-pack is private (ward-notes says `private: false`); open-pack is not, but open-secret says so itself.
+    expect(services.privateTasks().map((p) => p.task)).toEqual(['open-secret', 'ward-labs', 'ward-notes']);
+    expect(services.isPrivateTask('open-plain')).toBe(false);
+    expect(services.privateTasks()[1].allowed).toEqual(['baseline', 'ward-llm']);
+  });
+
+  it.each(['ward-labs', 'ward-notes', 'open-secret'])(
+    '%s goes to the on-premises model and is refused for an external one before any request',
+    async (task) => {
+      expect((await services.run({ task, model: 'ward-llm', doc: 'w2', shot: 'zero' })).task.private).toBe(true);
+      const err = await services.run({ task, model: 'openai-test', doc: 'w2', shot: 'zero' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PrivateDataError);
+      expect(openai).toEqual([]);
+    },
+  );
+
+  it('reads a manifest whose `private` is not true or false, or is unreadable, as private', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-'));
+    expect(packIsPrivate(dir)).toBe(false);
+    for (const [text, secret] of [
+      ['name: p\n', false],
+      ['name: p\nprivate: false\n', false],
+      ['name: p\nprivate: true\n', true],
+      ['name: p\nprivate: yes please\n', true],
+      ['name: [p\n', true],
+    ] as const) {
+      writeFileSync(path.join(dir, 'pack.yml'), text);
+      expect(packIsPrivate(dir), text).toBe(secret);
+    }
   });
 });

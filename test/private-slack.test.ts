@@ -268,9 +268,8 @@ describe('a private task in Slack: every command and every act', () => {
     return [c.name, ...words].join(' ');
   }
   const slackCommands = COMMANDS.filter((c) => offeredOn(c.faces, 'slack'));
-  /** A command sends the task's text to the model it names when it takes a task and one model (run, eval). */
-  const sends = (c: CommandSpec) =>
-    c.positionals.some((p) => p.kind === 'task') && c.positionals.filter((p) => p.kind === 'model').length === 1;
+  /** A command that sends the task's text to a model says so in the command table (`privateData`). */
+  const sends = (c: CommandSpec) => c.privateData === 'sends';
 
   const registry = listenerRegistry({} as BotContext);
   const pairs = registry.flatMap((l) => l.acts.map((act) => ({ key: `${l.kind}:${l.id}`, act })));

@@ -8,6 +8,15 @@ export type Face = 'both' | 'terminal' | 'slack';
 /** What a token names: task and model tokens are read after NFKC; `text` is taken exactly as typed. */
 export type TokenKind = 'task' | 'model' | 'text';
 
+/**
+ * What a command does with a private task's data (src/policy/data-policy.ts), declared by every command:
+ * `sends` its text to the model it names (refused for an external model), writes its `text` to a file or
+ * shows it (terminal only), shows its `scores` only (ids, scores, marks), or `none` (never reads it). The
+ * audit of private tasks records `sends` and `text` as text and `scores` as scores-only
+ * (src/policy/access-audit.ts); the generated private tests read it.
+ */
+export type PrivateData = 'sends' | 'text' | 'scores' | 'none';
+
 export interface PositionalSpec {
   /** As shown in usage lines, e.g. `<task>` or `<doc-id>|random|all`. */
   shown: string;
@@ -50,4 +59,5 @@ export interface CommandSpec {
    */
   examples: string[];
   faces: Face;
+  privateData: PrivateData;
 }

@@ -1,39 +1,11 @@
 // The declarative table of jcb's commands: the grammar parses from it, and every help text (terminal `--help`,
 // `jcb help`, Slack's `/jcb help` and App Home) is generated from it. Adding a flag is one entry here.
-import type { CommandSpec, Face, OptionSpec, PositionalSpec } from './command-spec.js';
+import type { CommandSpec, Face, OptionSpec } from './command-spec.js';
 import { LABELS } from './labels-option.js';
+import { INCLUDE_PRIVATE, JSON_FLAG, MODEL, OUTPUT, RUN, SHOT, TASK } from './shared-options.js';
 import { DOCUMENT_SETS } from '../tasks/documents.js';
 
-export type { CommandSpec, Face, OptionSpec, PositionalSpec, TokenKind } from './command-spec.js';
-
-const SHOT: OptionSpec = {
-  name: 'shot',
-  value: 'one|zero',
-  choices: ['one', 'zero'],
-  description: 'One-shot (the default, as Table 4) or zero-shot prompts.',
-};
-const JSON_FLAG: OptionSpec = {
-  name: 'json',
-  description: 'Print JSON (0–1 values, the release keys).',
-  faces: 'terminal',
-};
-const OUTPUT: OptionSpec = {
-  name: 'output',
-  short: 'o',
-  value: 'PATH',
-  path: 'file',
-  description: 'Also write the result to PATH: JSON, CSV or Markdown by its extension.',
-  faces: 'terminal',
-};
-/** Files that would hold a private task's text are written only when asked (src/policy/data-policy.ts). */
-const INCLUDE_PRIVATE: OptionSpec = {
-  name: 'include-private',
-  description: "Write a private task's data into the file too (the file then says it holds private data).",
-  faces: 'terminal',
-};
-const TASK: PositionalSpec = { shown: '<task>', kind: 'task' };
-const MODEL: PositionalSpec = { shown: '<model>', kind: 'model' };
-const RUN: PositionalSpec = { shown: '<run>', kind: 'text' };
+export type { CommandSpec, Face, OptionSpec, PositionalSpec, PrivateData, TokenKind } from './command-spec.js';
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -43,6 +15,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [SHOT, JSON_FLAG],
     examples: ['run mr llm-jp', 'run DC-TMN gpt-5 random --shot zero'],
     faces: 'both',
+    privateData: 'sends',
   },
   {
     name: 'eval',
@@ -83,6 +56,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     examples: ['eval mr llm-jp --limit 5', 'eval all baseline --shot zero --limit 3'],
     faces: 'both',
+    privateData: 'sends',
   },
   {
     name: 'status',
@@ -95,6 +69,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     examples: ['status', 'status --all'],
     faces: 'both',
+    privateData: 'scores',
   },
   {
     name: 'cancel',
@@ -103,6 +78,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [],
     examples: ['cancel 20261129-020000-3f9a'],
     faces: 'both',
+    privateData: 'none',
   },
   {
     name: 'leaderboard',
@@ -132,6 +108,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     examples: ['leaderboard', 'leaderboard --source runs --shot zero'],
     faces: 'both',
+    privateData: 'scores',
   },
   {
     name: 'compare',
@@ -145,6 +122,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [SHOT, LABELS, OUTPUT, INCLUDE_PRIVATE, JSON_FLAG],
     examples: ['compare gpt-4o llm-jp', 'compare gpt-4o llm-jp mr'],
     faces: 'both',
+    privateData: 'scores',
   },
   {
     name: 'digest',
@@ -154,6 +132,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [LABELS, JSON_FLAG],
     examples: ['digest nightly-baseline'],
     faces: 'both',
+    privateData: 'scores',
   },
   {
     name: 'ratings',
@@ -168,6 +147,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     examples: ['ratings hs-pn --by model', 'ratings hs-pn --batch'],
     faces: 'both',
+    privateData: 'scores',
   },
   {
     name: 'judge',
@@ -176,6 +156,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [{ name: 'judge', value: 'MODEL', kind: 'model', description: 'The judging model.' }],
     examples: ['judge 20261129-020000-3f9a --judge gpt-4o-live'],
     faces: 'both',
+    privateData: 'sends',
   },
   {
     name: 'tasks',
@@ -184,6 +165,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [JSON_FLAG],
     examples: ['tasks'],
     faces: 'both',
+    privateData: 'none',
   },
   {
     name: 'tasks check',
@@ -192,6 +174,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [],
     examples: ['tasks check my-tasks/discharge.yml'],
     faces: 'terminal',
+    privateData: 'none',
   },
   {
     name: 'models',
@@ -201,6 +184,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [JSON_FLAG],
     examples: ['models', 'models gpt-4o-live'],
     faces: 'both',
+    privateData: 'none',
   },
   {
     name: 'models add',
@@ -220,6 +204,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     examples: ['models add local --provider openai-compatible --model qwen --base-url http://127.0.0.1:8000/v1'],
     faces: 'terminal',
+    privateData: 'none',
   },
   {
     name: 'audit',
@@ -228,6 +213,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [JSON_FLAG],
     examples: ['audit'],
     faces: 'both',
+    privateData: 'none',
   },
   {
     name: 'phi',
@@ -236,6 +222,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [{ ...JSON_FLAG, description: 'Print JSON: {findings: [{kind, start, end, text}], masked}.' }],
     examples: ['phi note.txt', 'phi - --json'],
     faces: 'terminal',
+    privateData: 'none',
   },
   {
     name: 'ask',
@@ -247,6 +234,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     examples: ['ask cts ward-llm "発熱が続く。"', 'ask cts gpt-4o-live - --masked'],
     faces: 'terminal',
+    privateData: 'sends',
   },
   {
     name: 'runs',
@@ -255,6 +243,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [JSON_FLAG],
     examples: ['runs'],
     faces: 'terminal',
+    privateData: 'scores',
   },
   {
     name: 'show',
@@ -263,6 +252,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [LABELS, JSON_FLAG],
     examples: ['show 20261129-020000-3f9a'],
     faces: 'terminal',
+    privateData: 'scores',
   },
   {
     name: 'export',
@@ -274,6 +264,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     examples: ['export 20261129-020000-3f9a'],
     faces: 'terminal',
+    privateData: 'text',
   },
   {
     name: 'score',
@@ -285,6 +276,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [LABELS, OUTPUT, JSON_FLAG],
     examples: ['score', 'score export-20261129-020000-3f9a/generated'],
     faces: 'terminal',
+    privateData: 'scores',
   },
   {
     name: 'data pull',
@@ -293,6 +285,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [{ name: 'dir', value: 'D', path: 'folder', description: 'Where to put it.' }],
     examples: ['data pull', 'data pull jmed-llm'],
     faces: 'terminal',
+    privateData: 'none',
   },
   {
     name: 'data check',
@@ -301,6 +294,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [JSON_FLAG],
     examples: ['data check'],
     faces: 'terminal',
+    privateData: 'none',
   },
   {
     name: 'doctor',
@@ -309,6 +303,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [JSON_FLAG],
     examples: ['doctor'],
     faces: 'terminal',
+    privateData: 'none',
   },
   {
     name: 'worker',
@@ -317,6 +312,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [{ name: 'concurrency', value: 'N', range: [1, 256], description: 'Jobs at once (default 2; 1–256).' }],
     examples: ['worker --concurrency 4'],
     faces: 'terminal',
+    privateData: 'none',
   },
   {
     name: 'bot',
@@ -325,6 +321,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [],
     examples: ['bot'],
     faces: 'terminal',
+    privateData: 'none',
   },
   {
     name: 'help',
@@ -334,6 +331,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [],
     examples: ['help eval'],
     faces: 'both',
+    privateData: 'none',
   },
 ];
 

@@ -19,12 +19,30 @@ const packSchema = z.object({
   commit: z.string().regex(/^[0-9a-f]{40}$/),
   date: z.string(),
   licence: z.string(),
+  /** Every task of the pack is private (src/policy/data-policy.ts), whatever its task file says. */
+  private: z.boolean().optional(),
   files: z.array(z.object({ path: z.string(), size: z.number().int().min(0), sha256: z.string().length(64) })).min(1),
 });
 export type Pack = z.infer<typeof packSchema>;
 
 /** Where jcb's own packs are (`packs/<name>/`); JCB_PACKS_TASKS overrides it (tests). */
 export const packsFolder = (env: NodeJS.ProcessEnv) => env.JCB_PACKS_TASKS ?? path.join(projectRoot(), 'packs');
+
+/**
+ * Whether the pack in `dir` (a folder holding `pack.yml`) says `private: true`: then each of its tasks is
+ * private. Only that key is read (a hospital's own pack need not be pullable); an unreadable manifest or a
+ * `private` that is not `true` or `false` counts as private, so a typo cannot open the pack's data.
+ */
+export function packIsPrivate(dir: string): boolean {
+  const file = path.join(dir, 'pack.yml');
+  if (!existsSync(file)) return false;
+  try {
+    const key = (parse(readFileSync(file, 'utf8')) as { private?: unknown } | null)?.private;
+    return key === undefined || key === false ? false : true;
+  } catch {
+    return true;
+  }
+}
 
 /** The packs jcb ships, by name. */
 export function packNames(env: NodeJS.ProcessEnv = process.env): string[] {

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { packLocation, releaseLocation } from '../../release/locate.js';
+import { packIsPrivate } from '../../release/packs.js';
 import type { Task } from '../types.js';
 import { checkAnswer, checkData, type KeyProblem } from './check.js';
 import { declaredTask } from './declared-task.js';
@@ -36,6 +37,8 @@ export interface TaskFileSource {
   file: string;
   /** `task file`, or `pack <name>`. */
   source: string;
+  /** Its pack's manifest says `private: true` (every task of the pack is then private). */
+  private?: boolean;
 }
 
 /** The folder a `from:` names: `release` (the J-ClinicalBench release) or a pulled pack's folder. */
@@ -120,7 +123,7 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
       credit: spec.source,
       nonCommercial: licence !== undefined && /\bNC\b|non-?commercial/i.test(licence),
       excluded: excluded ? `${excluded} rows left out: ${spec.data.exclude!.why}` : undefined,
-      private: spec.private,
+      private: spec.private || found.private === true,
       hash: createHash('sha256').update(JSON.stringify([source, templates])).digest('hex').slice(0, 12),
     },
   });
@@ -155,7 +158,10 @@ export function findTaskFiles(env: NodeJS.ProcessEnv, packsDir: string): TaskFil
   const packs = existsSync(packsDir)
     ? readdirSync(packsDir)
         .sort()
-        .flatMap((name) => taskFilesIn(path.join(packsDir, name)).map((file) => ({ file, source: `pack ${name}` })))
+        .flatMap((name) => {
+          const secret = packIsPrivate(path.join(packsDir, name));
+          return taskFilesIn(path.join(packsDir, name)).map((file) => ({ file, source: `pack ${name}`, private: secret }));
+        })
     : [];
   return [...own, ...packs];
 }
