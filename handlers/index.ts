@@ -4,6 +4,7 @@ import type { App } from '@slack/bolt';
 import actions from './actions/index.js';
 import commands from './commands/index.js';
 import type { BotContext, Listener } from './context.js';
+import { actsView } from '../src/policy/access-audit.js';
 import { limitEveryDoor } from './doors.js';
 import events from './events/index.js';
 import shortcuts from './shortcuts/index.js';
@@ -14,11 +15,26 @@ export function listenerRegistry(ctx: BotContext): Listener[] {
   return [actions, commands, events, shortcuts, views].flatMap((group) => group.listeners(ctx));
 }
 
+/** Who asks and where, as the audit of private tasks records it (user, listener, channel or App Home). */
+function askerOf(l: Listener, args: Record<string, unknown>): { user: string; act: string; place: string } {
+  type Ids = { user_id?: string; user?: string | { id?: string }; channel_id?: string; channel?: string | { id?: string } };
+  const body = (args.body ?? {}) as Ids & { container?: { channel_id?: string } };
+  const event = (args.event ?? {}) as Ids;
+  const id = (x: Ids['user']) => (typeof x === 'string' ? x : x?.id);
+  const user = body.user_id ?? id(body.user) ?? id(event.user) ?? 'unknown';
+  const channel = body.channel_id ?? id(body.channel) ?? body.container?.channel_id ?? id(event.channel);
+  const place = l.id === 'app_home_opened' ? 'slack:home' : `slack:${channel ?? 'modal'}`;
+  return { user, act: `${l.kind}:${l.id}`, place };
+}
+
 export function registerListeners(app: App, ctx: BotContext): void {
   // Repeats and other workspaces are turned away before this (doors.ts, guardEntry); the limit is per person.
   app.use(limitEveryDoor(ctx));
   for (const l of listenerRegistry(ctx)) {
-    const handler = l.handler as never;
+    // Each request is one access scope: the private tasks it reaches are recorded as its acts say (scores only).
+    const view = actsView(l.acts);
+    const handler = ((args: Record<string, unknown>) =>
+      ctx.services.accessScope(askerOf(l, args), view, () => (l.handler as (a: unknown) => Promise<void>)(args))) as never;
     switch (l.kind) {
       case 'command':
         app.command(l.id, handler);

@@ -8,7 +8,7 @@
 // Retry-After it named, and only that call waits. The evaluation never waits for any of this: workers
 // store documents; this only reads the store.
 import { ErrorCode, WebClient } from '@slack/web-api';
-import type { RunProgress, Services } from '../src/services/index.js';
+import type { Digest, RunProgress, Services } from '../src/services/index.js';
 import { digestMessage } from './blocks/digest.js';
 import { ENDED, finalScoresMessage, progressMessage } from './blocks/progress.js';
 
@@ -60,8 +60,9 @@ export function trackProgress(
   const waitUntil = new Map<string, number>();
   const waitKey = (runId: string, call: 'update' | 'post') => `${runId}\u0000${call}`;
   const waiting = (runId: string, call: 'update' | 'post') => (waitUntil.get(waitKey(runId, call)) ?? 0) > Date.now();
-  /** Digests closed by this bot and not yet posted (a 429 holds one until its Retry-After). */
-  const digestsDue: { channel: string; message: ReturnType<typeof digestMessage>; notBefore: number }[] = [];
+  /** Digests closed by this bot and not yet posted (a 429 holds one until its Retry-After); `digest` for the audit. */
+  type Due = { channel: string; message: ReturnType<typeof digestMessage>; digest: Digest; notBefore: number };
+  const digestsDue: Due[] = [];
   let busy = false;
   /** A schedule's runs are watched under `digest:<schedule>`: when they have all ended, its digest is posted. */
   const digests = async () => {
@@ -77,13 +78,18 @@ export function trackProgress(
       for (const w of rest) await services.unwatch(w.run_id);
       if (!mine) continue;
       for (const d of await services.digest(schedule))
-        digestsDue.push({ channel: d.channel, message: digestMessage(d), notBefore: 0 });
+        digestsDue.push({ channel: d.channel, message: digestMessage(d), digest: d, notBefore: 0 });
     }
     // In order; a 429 holds the rest of the digests too (the same method, the same workspace).
     while (digestsDue.length && digestsDue[0].notBefore <= Date.now()) {
-      const { channel, message } = digestsDue[0];
+      const { channel, message, digest } = digestsDue[0];
       try {
-        await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+        // Posted by the bot itself: its private tasks recorded as shown (scores only) in that channel.
+        const who = { user: 'jcb', act: `digest ${digest.schedule}`, place: `slack:${channel}` };
+        await services.accessScope(who, 'scores', async () => {
+          await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+          services.noteShown(digest); // once posted (a 429 is tried again)
+        });
       } catch (err) {
         const wait = retryAfterMs(err);
         if (wait === undefined) log(err);
@@ -125,7 +131,12 @@ export function trackProgress(
     if (finished && !posted.has(w.run_id) && !waiting(w.run_id, 'post')) {
       const final = finalScoresMessage(progress);
       try {
-        await client.chat.postMessage({ channel, thread_ts: w.message_id, text: final.text, blocks: final.blocks });
+        // The final scores, posted by the bot itself: recorded as shown (scores only) in that channel.
+        const who = { user: 'jcb', act: 'final scores', place: `slack:${channel}` };
+        await services.accessScope(who, 'scores', async () => {
+          await client.chat.postMessage({ channel, thread_ts: w.message_id, text: final.text, blocks: final.blocks });
+          services.noteShown(progress); // once posted (a 429 is tried again)
+        });
         posted.add(w.run_id);
       } catch (err) {
         const wait = retryAfterMs(err);

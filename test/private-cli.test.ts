@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS, offeredOn, type CommandSpec, type PrivateData } from '../src/command/commands.js';
 import { PRIVATE_CAPTION } from '../src/policy/data-policy.js';
+import { commandView } from '../src/policy/access-audit.js';
 import { createServices } from '../src/services/index.js';
 import { FIXTURE_ENV, inThreadTokenizer, localChatServer } from './helpers.js';
 import { PRIVATE_MARK, PRIVATE_TASKS, privateModels } from './private-fixture.js';
@@ -20,6 +21,8 @@ import { PRIVATE_MARK, PRIVATE_TASKS, privateModels } from './private-fixture.js
 const PRIVATE_DATA: readonly PrivateData[] = ['sends', 'text', 'scores', 'none'];
 const BIN = path.resolve(__dirname, '../bin/jcb.js');
 const TASK = 'ward-meds';
+/** The private task as a terminal shows it: its id, or its label in boards and comparisons. */
+const SHOWN = /ward-meds|Ward meds/;
 /** Commands that serve until stopped or fetch from the network: not run here, and why. */
 const NOT_RUN: Record<string, string> = {
   bot: 'serves Slack until stopped (test/private-slack.test.ts tries the bot)',
@@ -77,12 +80,17 @@ describe('a private task in a terminal: every command of the table', () => {
     });
   }
 
-  /** The command's words: the private task, `model` (then another), the private run, a document id, every path option. */
+  /**
+   * The command's words: the private task, `model` (then another), the private run, a document id, every path
+   * option (none with `views`, which then gives the private run's shot and our runs rather than the paper's
+   * where a command offers both: the command shows the task instead of refusing a file).
+   */
   function argsOf(
     c: CommandSpec,
     model: string,
     n: number,
     includePrivate: boolean,
+    views = false,
   ): { args: string[]; written: string[] } {
     const models = [model, 'baseline'];
     const positionals = c.positionals.flatMap((p) => {
@@ -94,7 +102,7 @@ describe('a private task in a terminal: every command of the table', () => {
     });
     const written: string[] = [];
     const options = c.options.flatMap((o) => {
-      if (!offeredOn(o.faces, 'terminal') || (o.path !== 'file' && o.path !== 'folder')) return [];
+      if (views || !offeredOn(o.faces, 'terminal') || (o.path !== 'file' && o.path !== 'folder')) return [];
       const target = path.join(
         dir,
         `${n}-${o.name}${o.path === 'folder' ? '' : o.name === 'chart' ? '.svg' : o.name === 'output' ? '.csv' : '.jsonl'}`,
@@ -102,8 +110,10 @@ describe('a private task in a terminal: every command of the table', () => {
       written.push(target);
       return [`--${o.name}`, target];
     });
-    const flags = includePrivate && c.options.some((o) => o.name === 'include-private') ? ['--include-private'] : [];
-    return { args: [...c.name.split(' '), ...positionals, ...options, ...flags], written };
+    const has = (name: string) => c.options.some((o) => o.name === name && offeredOn(o.faces, 'terminal'));
+    const flags = includePrivate && has('include-private') ? ['--include-private'] : [];
+    const shown = views ? [...(has('shot') ? ['--shot', 'zero'] : []), ...(has('source') ? ['--source', 'runs'] : [])] : [];
+    return { args: [...c.name.split(' '), ...positionals, ...options, ...flags, ...shown], written };
   }
 
   const terminal = COMMANDS.filter((c) => offeredOn(c.faces, 'terminal') && !(c.name in NOT_RUN));
@@ -113,10 +123,22 @@ describe('a private task in a terminal: every command of the table', () => {
     for (const c of COMMANDS) expect(PRIVATE_DATA, c.name).toContain(c.privateData);
   });
 
+  /** The audit of private tasks as the store holds it (`jcb audit`'s second table). */
+  async function accessRows() {
+    const services = createServices({ env, tokenizer: inThreadTokenizer() });
+    try {
+      return await services.privateAccess(10_000);
+    } finally {
+      await services.close();
+    }
+  }
+  const shownBy: string[] = [];
+
   it.each(terminal.map((c) => ({ name: c.name, c })))(
-    'jcb $name with an external model: refused or nothing sent, no private file',
+    'jcb $name with an external model: refused or nothing sent, no private file, every view recorded',
     async ({ c }) => {
       const { args, written } = argsOf(c, 'ext-llm', ++n, false);
+      const before = new Set((await accessRows()).map((a) => a.at + a.act + a.place));
       const r = await jcb(args);
       expect(external.calls(), `jcb ${args.join(' ')}`).toBe(0);
       if (c.privateData === 'sends') {
@@ -124,9 +146,40 @@ describe('a private task in a terminal: every command of the table', () => {
         expect(r.err.trim().split('\n')).toEqual([expect.stringMatching(/^jcb: ward-meds is private: /)]);
       }
       for (const f of written.flatMap(filesIn)) expect(f.text, f.file).not.toMatch(PRIVATE_MARK);
+      // Every view of the private task is recorded (who, what, where) as the command table's `privateData` says:
+      // scores only or its text; a command that reaches no task's data records nothing.
+      const rows = (await accessRows()).filter((a) => !before.has(a.at + a.act + a.place));
+      const view = commandView(c.privateData, 'terminal');
+      if (!view) expect(rows, `jcb ${args.join(' ')}`).toEqual([]);
+      else if (SHOWN.test(r.out)) {
+        shownBy.push(c.name);
+        const row = { user: 'terminal', act: c.name, task: TASK, place: 'terminal', view };
+        expect(rows, `jcb ${args.join(' ')}`).toContainEqual(expect.objectContaining(row));
+      }
     },
     60_000,
   );
+
+  const viewers = terminal.filter((c) => commandView(c.privateData, 'terminal') === 'scores');
+  it.each(viewers.map((c) => ({ name: c.name, c })))(
+    'jcb $name showing the private task (its shot, our runs): recorded as a scores-only view',
+    async ({ c }) => {
+      const { args } = argsOf(c, 'ward-llm', ++n, false, true);
+      const before = new Set((await accessRows()).map((a) => a.at + a.act + a.place));
+      const r = await jcb(args);
+      expect(r.out, `jcb ${args.join(' ')}`).not.toMatch(PRIVATE_MARK);
+      if (!SHOWN.test(r.out)) return;
+      shownBy.push(c.name);
+      const rows = (await accessRows()).filter((a) => !before.has(a.at + a.act + a.place));
+      const row = { user: 'terminal', act: c.name, task: TASK, place: 'terminal', view: 'scores' };
+      expect(rows, `jcb ${args.join(' ')}`).toContainEqual(expect.objectContaining(row));
+    },
+    60_000,
+  );
+
+  it("found the private task in the boards, comparisons and lists it sweeps (scores only, recorded so)", () => {
+    expect(shownBy).toEqual(expect.arrayContaining(['leaderboard', 'compare', 'runs', 'show', 'status']));
+  });
 
   const writers = terminal.filter((c) => c.options.some((o) => o.path === 'file' || o.path === 'folder'));
   it.each(writers.map((c) => ({ name: c.name, c })))(

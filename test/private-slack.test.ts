@@ -5,7 +5,10 @@
 // note and gold item of the fixture holds 秘匿, and so does the on-premises model's answer), nothing reaches the
 // external model, and what would send to it or answer free text is refused in one line. A new command or a new
 // (listener, act) pair without a request here fails the test.
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +17,7 @@ import type { BotContext } from '../handlers/context.js';
 import { listenerRegistry } from '../handlers/index.js';
 import { COMMANDS, offeredOn, type CommandSpec } from '../src/command/commands.js';
 import { ACTS, type Act } from '../src/policy/acts.js';
+import { actsView, commandView } from '../src/policy/access-audit.js';
 import { outputHash } from '../src/ratings/ratings.js';
 import { createServices, type Services } from '../src/services/index.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer, localChatServer, type TestStore } from './helpers.js';
@@ -22,6 +26,8 @@ import { formBody, HOOK, sendSigned, SIGNING_SECRET, SLACK } from './slack-reque
 
 const ADMIN = 'UADMIN';
 const TASK = 'ward-meds';
+/** The private task as Slack shows it: its id, or its label in boards. */
+const SHOWN = /ward-meds|Ward meds/;
 const EXTERNAL = 'openai-test';
 const ON_PREMISES = 'ward-llm';
 const REFUSED = /ward-meds is private: (its documents go only to on-premises models|an answer to free text on it)/;
@@ -39,6 +45,10 @@ describe('a private task in Slack: every command and every act', () => {
 
   beforeAll(async () => {
     store = await freshStore('sqlite');
+    // A schedule of the private task: its digest (`/jcb digest`) shows the private task's row.
+    const schedules = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-private-schedules-')), 'schedules.yml');
+    const ward = `{ cron: "0 3 1 1 *", models: [${ON_PREMISES}], tasks: [${TASK}], shot: zero, channel: C1 }`;
+    writeFileSync(schedules, `schedules:\n  ward-nightly: ${ward}\n`);
     server = await localChatServer(() => "['秘匿薬ベータ']", 0, true);
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
@@ -77,6 +87,7 @@ describe('a private task in Slack: every command and every act', () => {
       JCB_MODELS: privateModels(server.url),
       JCB_TASKS: PRIVATE_TASKS,
       JCB_PACKS_TASKS: '/nonexistent',
+      JCB_SCHEDULES: schedules,
       JCB_JUDGE_MODEL: EXTERNAL,
       TEST_OPENAI_KEY: 'sk-test',
       SLACK_BOT_TOKEN: 'xoxb-test',
@@ -255,7 +266,11 @@ describe('a private task in Slack: every command and every act', () => {
       })),
   };
 
-  /** `/jcb <command>` with the private task, `model`, the private run and a document id in its positionals. */
+  /**
+   * `/jcb <command>` with the private task, `model`, the private run and a document id in its positionals; the
+   * private run's shot, and our runs rather than the paper's where a command offers both (the private task is
+   * in our runs only).
+   */
   function commandText(c: CommandSpec, model: string): string {
     const models = [model, model === ON_PREMISES ? 'baseline' : ON_PREMISES];
     const words = c.positionals.flatMap((p) => {
@@ -265,19 +280,31 @@ describe('a private task in Slack: every command and every act', () => {
       if (/doc-id/.test(p.shown)) return ['w2'];
       return [];
     });
-    return [c.name, ...words].join(' ');
+    const has = (name: string) => c.options.some((o) => o.name === name && offeredOn(o.faces, 'slack'));
+    const options = [...(has('shot') ? ['--shot', 'zero'] : []), ...(has('source') ? ['--source', 'runs'] : [])];
+    return [c.name, ...words, ...options].join(' ');
   }
   const slackCommands = COMMANDS.filter((c) => offeredOn(c.faces, 'slack'));
   /** A command that sends the task's text to a model says so in the command table (`privateData`). */
   const sends = (c: CommandSpec) => c.privateData === 'sends';
 
   const registry = listenerRegistry({} as BotContext);
-  const pairs = registry.flatMap((l) => l.acts.map((act) => ({ key: `${l.kind}:${l.id}`, act })));
+  const pairs = registry.flatMap((l) => l.acts.map((act) => ({ key: `${l.kind}:${l.id}`, act, acts: l.acts })));
 
   it('has a request for every listener of the registry (commands: from the command table)', () => {
     const keys = [...new Set(pairs.map((p) => p.key))].filter((k) => !k.startsWith('command:'));
     expect(keys.sort()).toEqual(Object.keys(ACT_REQUESTS).sort());
   });
+
+  /** What Slack shows of a message sent (JSON): the ids the bot keeps in it for itself left out. */
+  const visible = (sent: string): string => {
+    try {
+      return JSON.stringify(JSON.parse(sent), (k, v) => (HIDDEN.includes(k) ? undefined : (v as unknown)));
+    } catch {
+      return sent; // an acknowledgement's plain text
+    }
+  };
+  const HIDDEN = ['private_metadata', 'block_id', 'value', 'action_id', 'trigger_id', 'uri'];
 
   /** Sends, waits for an answer carrying the tag (or the time a thread takes), returns the answers to it. */
   async function ask(send: Send): Promise<string[]> {
@@ -296,6 +323,7 @@ describe('a private task in Slack: every command and every act', () => {
       // The text is built when sent: the private run exists only once beforeAll has run.
       send: ((tag: string) => slash(commandText(c, model))(tag)) as Send,
       refuse: sends(c) && model === EXTERNAL,
+      view: commandView(c.privateData, 'slack'),
     })),
     ...pairs
       .filter((p) => !p.key.startsWith('command:'))
@@ -307,18 +335,54 @@ describe('a private task in Slack: every command and every act', () => {
         refuse:
           (ACTS[p.act as Act].text === 'sends' && model === EXTERNAL && /run_|cost_confirm|im$/.test(p.key)) ||
           (ACTS[p.act as Act].text === 'answers' && /app_mention|run_task_modal/.test(p.key)),
+        view: actsView(p.acts),
       })),
   ]);
 
-  it.each(cases)('$name: refused or ids only, and nothing reaches the external model', async ({ send, refuse }) => {
-    expect(send, 'no request for this listener').toBeDefined();
-    const before = said.length;
-    const answers = await ask(send!);
-    const sent = said.slice(before);
-    expect(sent.filter((s) => PRIVATE_MARK.test(s))).toEqual([]);
-    expect(answers.filter((s) => PRIVATE_MARK.test(s))).toEqual([]);
-    expect(external).toEqual([]);
-    if (refuse) expect(answers.some((s) => REFUSED.test(s))).toBe(true);
+  const shownIn: string[] = [];
+  it.each(cases)(
+    '$name: refused or ids only with the private line, nothing reaches the external model, every view recorded',
+    async ({ name, send, refuse, view }) => {
+      expect(send, 'no request for this listener').toBeDefined();
+      const before = said.length;
+      const seen = new Set((await services.privateAccess(10_000)).map((r) => r.at + r.act + r.place));
+      const answers = await ask(send!);
+      const sent = said.slice(before);
+      expect(sent.filter((s) => PRIVATE_MARK.test(s))).toEqual([]);
+      expect(answers.filter((s) => PRIVATE_MARK.test(s))).toEqual([]);
+      expect(external).toEqual([]);
+      if (refuse) expect(answers.some((s) => REFUSED.test(s))).toBe(true);
+      // What a view shows of the private task (a refusal aside) says its text is private and where to read it...
+      const showing = (xs: string[]) => xs.filter((s) => SHOWN.test(visible(s)) && !REFUSED.test(s));
+      if (view) for (const s of showing(sent)) expect(s, name).toContain(`The text of ${TASK} is private`);
+      // ...and this request's answers (App Home's is published untagged) are recorded in the audit, who and where,
+      // as the tables say (a text row where text was sent to a model); what reaches no task's data records nothing.
+      await new Promise((r) => setTimeout(r, 300)); // the scope records once the request's work has ended
+      const rows = (await services.privateAccess(10_000)).filter((r) => !seen.has(r.at + r.act + r.place));
+      if (!view) expect(rows.filter((r) => r.view === 'scores'), name).toEqual([]);
+      const mine = [...answers, ...sent.filter((s) => s.includes('/api/views.publish'))];
+      if (showing(mine).length === 0) return;
+      shownIn.push(name);
+      if (!view) return; // a list of task ids (`/jcb tasks`), not a view of a task's data
+      expect(rows, name).toContainEqual(
+        expect.objectContaining({ task: TASK, user: ADMIN, place: expect.stringMatching(/^slack:/) }),
+      );
+      expect(rows.some((r) => r.view === view || (r.view === 'text' && /^(run|eval --queue)$/.test(r.act))), name).toBe(
+        true,
+      );
+    },
+  );
+
+  it('found the private task shown by the boards, comparisons, digests, status and App Home it sweeps', async () => {
+    for (const what of ['/jcb leaderboard', '/jcb compare', '/jcb status', 'event:app_home_opened'])
+      expect(shownIn.some((n) => n.startsWith(what)), what).toBe(true);
+    // The digest goes to the schedule's channel (not an answer to the command): posted with the line, recorded.
+    const digest = said.filter((s) => s.includes('Digest: ward-nightly'));
+    expect(digest.length).toBeGreaterThan(0);
+    for (const d of digest) expect(d).toContain(`The text of ${TASK} is private`);
+    expect(await services.privateAccess(10_000)).toContainEqual(
+      expect.objectContaining({ act: '/jcb digest', task: TASK, view: 'scores', user: ADMIN, place: 'slack:C1' }),
+    );
   });
 
   it('shows a run of the private task on the on-premises model with ids, scores and the terminal command', async () => {

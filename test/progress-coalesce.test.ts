@@ -54,6 +54,12 @@ function progressOf(id: string, r: FakeRun, startedAt: number): RunProgress {
   };
 }
 
+/** The audit's access scope of the services (src/services/access.ts), for the fakes: no private task here. */
+const NO_AUDIT = {
+  accessScope: (_who: unknown, _view: unknown, work: () => Promise<unknown>) => work(),
+  noteShown: () => {},
+};
+
 describe('progress messages in Slack', () => {
   beforeEach(() => vi.useFakeTimers({ now: Date.parse('2026-12-03T00:00:00Z') }));
   afterEach(() => vi.useRealTimers());
@@ -75,6 +81,7 @@ describe('progress messages in Slack', () => {
       runState: async (id: string) => runs[id].status,
       unwatch: async (id: string) => watched.delete(id),
       digest: async () => [],
+      ...NO_AUDIT,
     } as unknown as Services;
     const client = {
       chat: {
@@ -209,6 +216,7 @@ describe('a 429 on the final post or a digest', () => {
       runState: async (id: string) => (id === 'D' ? 'finished' : runs[id].status),
       unwatch: async (id: string) => watched.delete(id),
       digest: async () => [digest],
+      ...NO_AUDIT,
     } as unknown as Services;
     /** Each of these is refused once, with Retry-After 2 s. */
     const refuseOnce = new Set(['final B', 'digest C9']);

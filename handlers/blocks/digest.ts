@@ -5,6 +5,7 @@ import { summarizeProvenance } from '../../src/evaluation/provenance.js';
 import type { Digest } from '../../src/services/index.js';
 import type { Message } from './run.js';
 import { aboutBlocks } from './tables.js';
+import { privateNote } from './private-note.js';
 import { context, message, pct, section } from './text.js';
 
 export function digestMessage(d: Digest): Message {
@@ -43,6 +44,7 @@ export function digestMessage(d: Digest): Message {
         ]
       : []),
     ...aboutBlocks(d.rows),
+    ...privateNote(d.rows),
     context(`${COVERAGE_LEGEND}. \`/jcb digest\` posts one now; \`/jcb status <run>\` for a run.`),
   ]);
 }

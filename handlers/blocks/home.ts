@@ -4,13 +4,23 @@ import type { Leaderboard } from '../../src/services/index.js';
 import { commandSections } from './help.js';
 import { aboutBlocks, boardTable } from './tables.js';
 import { code, context, header, LIMITS, pct, section } from './text.js';
+import { privateNote } from './private-note.js';
 
 export interface HomeData {
   paper?: Leaderboard;
   runs?: Leaderboard;
   /** The paper's models with CCA re-scored on the release's re-reviewed labels (`--labels reviewed`). */
   reviewed?: Leaderboard;
-  recent: { task: string; model: string; shot: string; doc_id: string; score: number | null; created_at: string }[];
+  recent: {
+    task: string;
+    model: string;
+    shot: string;
+    doc_id: string;
+    score: number | null;
+    created_at: string;
+    /** The task is private: a line says where its text is. */
+    private?: boolean;
+  }[];
 }
 
 /** CCA of the paper's models on both label versions, one line (`/jcb leaderboard --labels reviewed`: the board). */
@@ -30,7 +40,9 @@ export function homeView(d: HomeData): { type: 'home'; blocks: KnownBlock[] } {
     d.paper ? code(boardTable(d.paper)) : context('The release is not available to this bot (JCB_DATA_DIR).'),
     ...(d.paper && d.reviewed ? [context(reviewedLine(d.paper, d.reviewed))] : []),
     section('*Our runs* (latest finished run per model and setting)'),
-    ...(d.runs?.rows.length ? [code(boardTable(d.runs)), ...aboutBlocks(d.runs.columns)] : [context('No finished runs yet.')]),
+    ...(d.runs?.rows.length
+      ? [code(boardTable(d.runs)), ...aboutBlocks(d.runs.columns), ...privateNote(d.runs.columns)]
+      : [context('No finished runs yet.')]),
     { type: 'divider' },
     section('*Your recent runs*'),
     d.recent.length
@@ -43,6 +55,7 @@ export function homeView(d: HomeData): { type: 'home'; blocks: KnownBlock[] } {
             .join('\n'),
         )
       : context('None yet: try `/jcb run mr llm-jp`.'),
+    ...privateNote(d.recent),
   ];
   return { type: 'home', blocks: blocks.slice(0, LIMITS.homeBlocks) };
 }

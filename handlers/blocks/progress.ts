@@ -3,9 +3,13 @@ import type { RunProgress } from '../../src/services/index.js';
 import type { Message } from './run.js';
 import { budgetStopped, duration, progressBar, signedPct } from '../../src/base/format.js';
 import { context, message, section } from './text.js';
+import { privateNote } from './private-note.js';
 import { runCoverage, showScore } from '../../src/leaderboard/coverage.js';
 import { summarizeProvenance } from '../../src/evaluation/provenance.js';
 import { everyDocumentFailed, failureCause } from '../../src/evaluation/failure-cause.js';
+
+/** The line under a run of private tasks: their text is private, and where to read it. */
+const privateOf = (p: RunProgress) => privateNote((p.privateTasks ?? []).map((task) => ({ task, private: true })));
 
 /** Statuses after which a run does no more work. */
 export const ENDED = new Set(['finished', 'cancelled', 'interrupted']);
@@ -42,6 +46,7 @@ export function progressMessage(p: RunProgress): Message {
         ? `\`/jcb status ${p.run.id}\``
         : `\`/jcb status ${p.run.id}\` · \`/jcb cancel ${p.run.id}\``,
     ),
+    ...privateOf(p),
   ]);
 }
 
@@ -63,6 +68,7 @@ export function finalScoresMessage(p: RunProgress): Message {
     ...usageLine(p.usage),
     // The footer: what the numbers rest on (labels, documents, release commit).
     ...(p.scores.length ? [context(`Provenance: ${summarizeProvenance(p.scores)}`)] : []),
+    ...privateOf(p),
   ]);
 }
 

@@ -7,6 +7,7 @@ import type { Message } from './run.js';
 import type { KnownBlock } from '@slack/types';
 import { aboutLines } from '../../src/tasks/task-file/about.js';
 import { code, context, message, pct, section } from './text.js';
+import { privateNote } from './private-note.js';
 import { CRITERIA, type RatingsReport } from '../../src/ratings/ratings.js';
 
 /** The declared tasks' source and licence lines (CC BY-NC-SA ones say non-commercial), as a context block, or none. */
@@ -52,7 +53,13 @@ export function leaderboardMessage(board: Leaderboard): Message {
   return message(
     `J-ClinicalBench leaderboard (${board.source}, ${board.shot}-shot)`,
     board.rows.length
-      ? [section(title), code(boardTable(board)), context(legend(board)), ...aboutBlocks(board.columns)]
+      ? [
+          section(title),
+          code(boardTable(board)),
+          context(legend(board)),
+          ...aboutBlocks(board.columns),
+          ...privateNote(board.columns),
+        ]
       : [section(`${title}\n_No finished runs yet._`)],
   );
 }
@@ -96,5 +103,5 @@ export function compareMessage(a: string, b: string, rows: ModelComparison[]): M
     ['task', 'docs', a, b, 'diff', 'interval', 'better'],
     ...body,
   ]);
-  return { ...table, blocks: [...table.blocks, ...aboutBlocks(rows)] };
+  return { ...table, blocks: [...table.blocks, ...aboutBlocks(rows), ...privateNote(rows)] };
 }

@@ -17,6 +17,8 @@ import { codeText, cut, LIMITS, message } from '../blocks/text.js';
 import { costConfirmation } from '../actions/confirm-cost.js';
 import { renderAudit } from '../../src/privacy/audit-table.js';
 import { authorize } from '../../src/policy/acts.js';
+import { commandView } from '../../src/policy/access-audit.js';
+import { COMMANDS_BY_NAME } from '../../src/command/commands.js';
 import { postTarget } from '../channels.js';
 import { fromSlack } from '../slack-text.js';
 
@@ -62,6 +64,9 @@ export function jcbCommand(ctx: BotContext) {
         if (!cmd.post) return { response_type: 'in_channel', ...leaderboardMessage(board) };
         const target = await postTarget(ctx, client, cmd.post, command.user_id, command.channel_id);
         const posted = await post(client, target, leaderboardMessage(board));
+        // Shown in the target channel: recorded there (scores only), not where it was asked.
+        const shown = { user: command.user_id, act: '/jcb leaderboard --post', place: `slack:${target}` };
+        await ctx.services.auditPrivate(board.columns.map((c) => c.id), { ...shown, view: 'scores' });
         await client.filesUploadV2({
           channel_id: posted.channel ?? target,
           file: await ctx.services.leaderboardChart(board),
@@ -155,7 +160,11 @@ export function jcbCommand(ctx: BotContext) {
     await ack();
     await ctx.afterAck(async () => {
       try {
-        const message = await answer(cmd, args);
+        // One access scope per command: the private tasks it reaches recorded as its `privateData` says.
+        const name = cmd.kind.replace('-', ' ');
+        const view = commandView(COMMANDS_BY_NAME.get(name)?.privateData ?? 'none', 'slack');
+        const who = { user: command.user_id, act: `/jcb ${name}`, place: `slack:${command.channel_id}` };
+        const message = await ctx.services.accessScope(who, view, () => answer(cmd, args));
         if (message) await respond(message as never);
       } catch (err) {
         if (isUnexpected(err)) logger.error(err);

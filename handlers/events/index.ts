@@ -59,7 +59,8 @@ export default {
           optional(() => ctx.services.recentRequests(event.user)),
           optional(() => ctx.services.leaderboard('one', 'paper', 'reviewed')),
         ]);
-        const home = homeView({ paper, runs, reviewed, recent: recent ?? [] });
+        const mine = (recent ?? []).map((r) => ({ ...r, private: ctx.services.isPrivateTask(r.task) }));
+        const home = homeView({ paper, runs, reviewed, recent: mine });
         await client.views.publish({ user_id: event.user, view: home });
       },
     },

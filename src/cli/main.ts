@@ -1,6 +1,8 @@
 // The `jcb` program: parses argv with the shared grammar, calls the services, prints.
 import { parseCommand, terminalWords, type Command } from '../command/grammar.js';
 import { commandHelp, overview } from '../command/help.js';
+import { COMMANDS_BY_NAME } from '../command/commands.js';
+import { commandView } from '../policy/access-audit.js';
 import { packageVersion } from '../base/project.js';
 import { UserError, userErrorText } from '../base/errors.js';
 import { checkQueueSettings, queueNumber } from '../queue/settings.js';
@@ -52,6 +54,13 @@ function writeFor(
 ) {
   const marked = services.mayWrite(tasks, cmd.includePrivate, '-o');
   writeOutput(cmd.output!, marked ? markedPrivate(data) : data);
+}
+
+/** `execute` as one request of the terminal: the private tasks it reaches recorded as its `privateData` says. */
+function executeAudited(cmd: Command, services: Services): Promise<void> {
+  const name = cmd.kind.replace('-', ' ');
+  const view = commandView(COMMANDS_BY_NAME.get(name)?.privateData ?? 'none', 'terminal');
+  return services.accessScope({ user: 'terminal', act: name, place: 'terminal' }, view, () => execute(cmd, services));
 }
 
 async function execute(cmd: Command, services: Services): Promise<void> {
@@ -146,8 +155,8 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       if (cmd.json) return printJson(rows);
       const access = await services.privateAccess();
       const accessTable = table(
-        ['time', 'user', 'act', 'task', 'model', 'where'],
-        access.map((a) => [a.at.slice(0, 19).replace('T', ' '), a.user, a.act, a.task, a.model ?? '–', a.place]),
+        ['time', 'user', 'act', 'task', 'model', 'where', 'view'],
+        access.map((a) => [a.at.slice(0, 19).replace('T', ' '), a.user, a.act, a.task, a.model ?? '–', a.place, a.view]),
       );
       return print(`${renderAudit(rows)}\n\nPrivate tasks' data (who, what, where):\n${access.length ? accessTable : 'no access yet.'}`);
     }
@@ -308,7 +317,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     try {
-      await execute(cmd, services);
+      await executeAudited(cmd, services);
     } catch (err) {
       // No release where jcb keeps its own: fetch it once, then do what was asked.
       if (!(err instanceof NoReleaseError && err.defaultFolder) || cmd.kind === 'data-pull') throw err;
@@ -319,7 +328,7 @@ export async function main(argv: string[]): Promise<number> {
         if (!(pullErr instanceof UserError)) throw pullErr;
         throw new UserError(`${err.message} Fetching it failed: ${pullErr.message}`, err.hint);
       }
-      await execute(cmd, services);
+      await executeAudited(cmd, services);
     }
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {

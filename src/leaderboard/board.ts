@@ -43,6 +43,6 @@ export interface Leaderboard {
   /** CCA's gold version the board is computed under (src/release/views.ts). */
   labels: LabelVersion;
   /** `about`: a declared task's source and licence (aboutTask), absent for the paper's settings. */
-  columns: { id: string; label: string; about?: string }[];
+  columns: { id: string; label: string; about?: string; private?: boolean }[];
   rows: LeaderboardRow[];
 }

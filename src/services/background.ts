@@ -8,7 +8,7 @@ import { allTasks } from '../../tasks/index.js';
 import { documentSetFor, openRun, planDocuments } from '../evaluation/plan.js';
 import { releaseCommitOf } from '../evaluation/provenance.js';
 import { findModel } from '../models/registry.js';
-import { requireMayReceive } from '../policy/data-policy.js';
+import { isPrivate, requireMayReceive } from '../policy/data-policy.js';
 import { assumptionsOf } from '../queue/assumptions.js';
 import { reconcileNow, redisChecks, stalledSince, startReconciler, type BackgroundDeps } from '../queue/background.js';
 import { chunkSize, ensureReachable, removeWaitingJobs } from '../queue/eval-queue.js';
@@ -43,6 +43,8 @@ export interface RunProgress {
   previous: Record<string, number>;
   /** The stored error of the first failed document, if any. */
   firstFailure: string | null;
+  /** The run's private tasks (src/policy/data-policy.ts; absent when none): Slack says where their text is. */
+  privateTasks?: string[];
   /**
    * A run queued with --max-cost: the limit and what its calls have cost since it was set (US dollars),
    * and the `eval` task argument that resumes it (`all`, or task ids).
@@ -147,6 +149,12 @@ const backgroundDeps = (ctx: ServiceContext): BackgroundDeps => ({
   planOf: (run) => runPlan(run, ctx.providerOf(findModel(run.model, ctx.env)), ctx.release()),
 });
 
+/** The run's private tasks, when it has any (src/policy/data-policy.ts). */
+function privateOf(run: Run): { privateTasks?: string[] } {
+  const ids = (JSON.parse(run.tasks) as string[]).filter((t) => isPrivate(allTasks().find((x) => x.id === t)));
+  return ids.length ? { privateTasks: ids } : {};
+}
+
 export function backgroundServices(ctx: ServiceContext) {
   return {
     /** Creates a run and queues its documents in jobs for the workers; answers at once. */
@@ -205,6 +213,7 @@ export function backgroundServices(ctx: ServiceContext) {
             scores: summary.scores,
             usage: summary.usage,
             firstFailure: summary.failures[0]?.error ?? null,
+            ...privateOf(run),
             previous: await previousUnder(ctx, run),
             ...(limit !== null && {
               budget: { maxCostUsd: limit, spentUsd, task: taskSpec(JSON.parse(run.tasks) as string[]) },

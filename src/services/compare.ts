@@ -3,6 +3,7 @@ import { pairedBootstrap, type PairedComparison } from '../metrics/bootstrap.js'
 import { findModel } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
 import { aboutTask } from '../tasks/task-file/about.js';
+import { isPrivate } from '../policy/data-policy.js';
 import type { DocScore, Parsed, Shot, Task } from '../tasks/types.js';
 import { allTasks } from '../../tasks/index.js';
 import { tasksOf, type ServiceContext } from './context.js';
@@ -16,6 +17,8 @@ export interface ModelComparison {
   result: PairedComparison | null;
   /** A declared task's source and licence (aboutTask). */
   about?: string;
+  /** The task is private (src/policy/data-policy.ts): Slack says where its text is. */
+  private?: boolean;
 }
 
 /** Per-document scores of a model on a task, by document id: replayed files, else its latest stored run. */
@@ -85,7 +88,7 @@ export function compareServices(ctx: ServiceContext) {
         const [sa, sb] = await Promise.all([documentScores(ctx, a, t, shot, v), documentScores(ctx, b, t, shot, v)]);
         const shared = [...sa.keys()].filter((id) => sb.has(id));
         const about = aboutTask(t);
-        const row = { task: t.id, ...(about ? { about } : {}) };
+        const row = { task: t.id, ...(about ? { about } : {}), ...(isPrivate(t) ? { private: true } : {}) };
         if (shared.length === 0) {
           out.push({ ...row, documents: 0, result: null });
           continue;

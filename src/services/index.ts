@@ -1,6 +1,7 @@
 // The composition root of the core: what the faces (CLI, Slack, workers, schedules) call. It only wires
 // the capability modules of src/services/ into one flat facade, so faces keep `services.run(...)`,
 // `services.leaderboard(...)`, `services.enqueueEvaluation(...)`: see README "Layout".
+import { accessServices, watchViews } from './access.js';
 import { auditServices } from './audit.js';
 import { backgroundServices } from './background.js';
 import { compareServices } from './compare.js';
@@ -30,10 +31,14 @@ export type { RunSummary } from './runs.js';
 export type { Digest, DigestRow } from './schedules.js';
 export type { ScoreRow } from './score.js';
 
-/** Every capability over one lazily opened context (release, store, queues, tokenizer, providers). */
+/**
+ * Every capability over one lazily opened context (release, store, queues, tokenizer, providers), each method's
+ * result noted in the access scope of private tasks (access.ts).
+ */
 export function createServices(options: ServicesOptions = {}) {
   const ctx = createContext(options);
-  return {
+  // Every method's result looked through for private tasks in a face's access scope (access.ts).
+  return watchViews({
     ...modelServices(ctx),
     ...dataServices(ctx),
     ...runServices(ctx),
@@ -50,8 +55,9 @@ export function createServices(options: ServicesOptions = {}) {
     ...phiServices(ctx),
     ...loopServices(ctx),
     ...privateServices(ctx),
+    ...accessServices(ctx),
     close: ctx.close,
-  };
+  });
 }
 
 export type Services = ReturnType<typeof createServices>;

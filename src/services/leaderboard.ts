@@ -8,6 +8,7 @@ import { scoreInterval } from '../metrics/bootstrap.js';
 import { loadModels } from '../models/registry.js';
 import type { ReplayModel } from '../models/replay.js';
 import { aboutTask } from '../tasks/task-file/about.js';
+import { isPrivate } from '../policy/data-policy.js';
 import type { Shot, Task } from '../tasks/types.js';
 import { allTasks, TASKS } from '../../tasks/index.js';
 import type { ServiceContext } from './context.js';
@@ -161,7 +162,7 @@ export function leaderboardServices(ctx: ServiceContext) {
         const { tasks, rows } = await runsBoard(ctx, shot, labels);
         const columns = tasks.map((t) => {
           const about = aboutTask(t);
-          return about ? { id: t.id, label: t.label, about } : { id: t.id, label: t.label };
+          return { id: t.id, label: t.label, ...(about ? { about } : {}), ...(isPrivate(t) ? { private: true } : {}) };
         });
         return { shot, source, labels, columns, rows };
       }

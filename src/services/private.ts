@@ -5,6 +5,7 @@ import { dataPolicyOf, isPrivate, privateTasks, requireMayWrite, type DataPolicy
 import type { Task } from '../tasks/types.js';
 import { privateAccessRows, recordPrivateAccess, type PrivateAccess } from '../policy/access-audit.js';
 import { allTasks } from '../../tasks/index.js';
+import { markRecorded } from './access.js';
 import type { ServiceContext } from './context.js';
 
 const orUndefined = <T>(f: () => T): T | undefined => {
@@ -43,10 +44,15 @@ export function privateServices(ctx: ServiceContext) {
       return requireMayWrite(found, includePrivate, option);
     },
 
-    /** Records an access to the private ones of `tasks` (ids), who, what, where; nothing for other tasks. */
+    /**
+     * Records an access to the private ones of `tasks` (ids), who, what, where (`view`: default `text`); nothing
+     * for other tasks. In an access scope (access.ts), the scope does not record them again.
+     */
     async auditPrivate(tasks: readonly string[], a: Omit<PrivateAccess, 'task'>): Promise<void> {
-      for (const t of tasks.filter((id) => isPrivate(orUndefined(() => findTask(id)))))
+      for (const t of tasks.filter((id) => isPrivate(orUndefined(() => findTask(id))))) {
         await recordPrivateAccess(await ctx.store(), { ...a, task: findTask(t).id });
+        markRecorded(findTask(t).id);
+      }
     },
 
     /** The latest accesses to private tasks' data, newest first (`jcb audit`). */

@@ -15,6 +15,7 @@ import {
 } from '../queue/schedules.js';
 import type { Store } from '../store/store.js';
 import { aboutTask } from '../tasks/task-file/about.js';
+import { isPrivate } from '../policy/data-policy.js';
 import type { Shot } from '../tasks/types.js';
 import { TASKS } from '../../tasks/index.js';
 import { enqueue } from './background.js';
@@ -43,6 +44,8 @@ export interface DigestRow {
   provenance?: Provenance | null;
   /** A declared task's source and licence (aboutTask). */
   about?: string;
+  /** The task is private (src/policy/data-policy.ts): Slack says where its text is. */
+  private?: boolean;
 }
 
 export interface Digest {
@@ -101,6 +104,7 @@ async function digestOf(
         const about = aboutTask(findTask(task));
         return {
           ...(about ? { about } : {}),
+          ...(isPrivate(findTask(task)) ? { private: true } : {}),
           model,
           task,
           score,

@@ -189,12 +189,14 @@ export interface PrivateAccessTable {
   id: string;
   created_at: string;
   user_id: string;
-  /** `run`, `eval`, `eval --queue`, `export`, `--log-samples`, `-o`. */
+  /** `run`, `eval`, `eval --queue`, `export`, `--log-samples`, `-o`, or the command or listener that showed it. */
   act: string;
   task: string;
   model: string | null;
-  /** `terminal`, `slack:C0123`, or the file written. */
+  /** `terminal`, `slack:C0123`, `slack:home`, or the file written. */
   place: string;
+  /** `text` (its text sent, shown or written) or `scores` (ids and scores only). */
+  view: string;
 }
 
 export interface Database {

@@ -5,6 +5,7 @@ import { labelVersions } from './013-label-versions.js';
 import { documentSets } from './014-document-sets.js';
 import { privateAccessStep } from './033-private-access.js';
 import { runAssumptionsStep } from './034-run-assumptions.js';
+import { privateAccessViewStep } from './035-private-access-view.js';
 
 export const migrations: Record<string, Migration> = {
   ...firstSteps,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   ...documentSets,
   ...privateAccessStep,
   ...runAssumptionsStep,
+  ...privateAccessViewStep,
 };
