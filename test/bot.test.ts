@@ -255,7 +255,7 @@ describe('the Slack bot', () => {
     const [r] = (await until(() => responses, 1)) as Posted[];
     expect(r.body).toMatchObject({
       response_type: 'ephemeral',
-      text: expect.stringMatching(/provider failed: openai-test: HTTP 500.*after 3 attempts/),
+      text: expect.stringMatching(/openai-test: 500 from the provider: server error: down/),
     });
   });
 

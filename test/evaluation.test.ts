@@ -94,7 +94,7 @@ describe.each(['sqlite', 'postgres'] as const)('evaluation runs on %s', (kind) =
     expect(result.outcomes[0]).toMatchObject({ n: 1, failed: 1, score: 1 });
     const shown = await services.show(result.run.id);
     expect(shown.failures).toEqual([
-      { task: 'mr', doc: 'A_p1', error: expect.stringMatching(/HTTP 500.*after 3 attempts/) },
+      { task: 'mr', doc: 'A_p1', error: expect.stringMatching(/500 from the provider: server error.*after 3 attempts/) },
     ]);
   });
 

@@ -135,7 +135,7 @@ describe('per-family request parameters', () => {
       tokenizer: inThreadTokenizer(),
     });
     const refused = await wrongKey.evaluate({ task: 'mr', model: 'g4o', shot: 'zero', limit: 1 });
-    expect((await wrongKey.show(refused.run.id)).failures[0].error).toMatch(/HTTP 401.*Incorrect API key/);
+    expect((await wrongKey.show(refused.run.id)).failures[0].error).toMatch(/^g4o: 401 from the provider: invalid API key/);
     await wrongKey.close();
   });
 

@@ -1,4 +1,5 @@
 // The `jcb` program: parses argv with the shared grammar, calls the services, prints.
+import { failureCause } from '../evaluation/failure-cause.js';
 import { parseCommand, terminalWords, type Command } from '../command/grammar.js';
 import { commandHelp, overview } from '../command/help.js';
 import { COMMANDS_BY_NAME } from '../command/commands.js';
@@ -112,7 +113,10 @@ async function execute(cmd: Command, services: Services): Promise<void> {
           );
     }
     case 'run': {
-      const result = await services.run(cmd);
+      // A live model's retries are said as they happen, rather than minutes of silence.
+      const onRetry = (n: number, cause: string) =>
+        process.stderr.write(`jcb: ${cmd.model}: attempt ${n} failed (${failureCause(cause)}); retrying…\n`);
+      const result = await services.run({ ...cmd, onRetry });
       await services.auditPrivate([cmd.task], { user: 'terminal', act: 'run', model: cmd.model, place: 'terminal' });
       return cmd.json ? printJson(result) : print(renderRun(result));
     }

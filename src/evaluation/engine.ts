@@ -1,5 +1,6 @@
 // The evaluation engine: prompts → model → parse → score, each document stored as it finishes, so that
 // a run interrupted in any way resumes with only what is missing and ends with the same scores.
+import { redact } from '../models/server-reply.js';
 import { createHash } from 'node:crypto';
 import { UserError } from '../base/errors.js';
 import { ProviderError, type Generation, type ModelProvider } from '../models/provider.js';
@@ -229,7 +230,8 @@ export async function processItems(
         parse_problem: null,
         scores: null,
         gold: null,
-        error: (err as Error).message,
+        // Provider errors come redacted (src/models/server-reply.ts); anything else is, before it is stored.
+        error: redact((err as Error).message),
         attempts: err instanceof ProviderError ? err.attempts : 1,
         input_tokens: null,
         output_tokens: null,

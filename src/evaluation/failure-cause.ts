@@ -1,18 +1,13 @@
-// A stored provider error as a person should read it: one line, the HTTP status and what it means,
-// never a URL, a key, a stack or LangChain's troubleshooting text.
+// A stored provider error as a person should read it: one line, the HTTP status and what it means, the
+// server's own message where it says more; never a key, a stack or LangChain's troubleshooting text.
+// Errors are written as such lines at the boundary (src/models/server-reply.ts); rows stored before that
+// (`HTTP 401: 401 …`, `timeout: …`) are read here too.
+import { redact, STATUS_MEANING } from '../models/server-reply.js';
 
-const STATUS_MEANING: Record<number, string> = {
-  401: 'invalid API key',
-  403: 'the API key may not use this model',
-  404: 'no such model or endpoint',
-  429: 'rate limit or quota exceeded',
-};
-
-/** The first sentence of a provider's message, without URLs, keys or the repeated status. */
+/** The first sentence of a provider's message, without URLs, keys or the repeated status (rows stored before). */
 function firstSentence(message: string): string {
   const line = message
     .replace(/Troubleshooting URL:[\s\S]*$/, '')
-    .replace(/\(after \d+ attempts?\)\s*$/, '')
     .replace(/https?:\/\/\S+/g, '')
     .replace(/\b(sk|key)-[\w-]+/gi, '…')
     .split('\n')[0]
@@ -26,13 +21,21 @@ function firstSentence(message: string): string {
     .replace(/[.。]$/, '');
 }
 
+/** Lines written by the boundary reader (src/models/server-reply.ts, limits.ts): kept whole. */
+const BOUNDARY_LINE =
+  /^(\d{3} from the provider: |could not connect to |no answer within |the server answered |the connection dropped )/;
+
 /**
  * `401 from the provider: invalid API key` from a stored document error such as
+ * `gpt-4o-live: 401 from the provider: invalid API key (after 1 attempt)`, or one stored before as
  * `gpt-4o-live: HTTP 401: 401 Incorrect API key provided: sk-… You can find … https://… (after 1 attempt)`.
  * Connection failures and timeouts are named as such; anything else is its first sentence.
  */
 export function failureCause(error: string): string {
-  const rest = error.replace(/^[\w.-]+: (?=HTTP \d{3}|timeout|[A-Z])/, '');
+  const rest = redact(error)
+    .replace(/^[a-z0-9][a-z0-9._-]*: (?=HTTP \d{3}|timeout|[A-Z]|\d{3} from|could not|no answer|the server|the connection)/, '')
+    .replace(/\s*\(after \d+ attempts?\)\s*$/, '');
+  if (BOUNDARY_LINE.test(rest)) return rest.replace(/\s+/g, ' ').trim().replace(/[.。]$/, '');
   const http = /^HTTP (\d{3}): (?:\d{3} )?([\s\S]*)$/.exec(rest);
   if (http) {
     const status = Number(http[1]);

@@ -67,14 +67,18 @@ export interface RetryPolicy {
 
 export interface Failure {
   retryable: boolean;
-  /** What the server asked for (Retry-After), in milliseconds. */
+  /** What the server asked for (`retry-after-ms`, `Retry-After`), in milliseconds. */
   retryAfterMs?: number;
+  /** Retries this kind of failure gets at most, below the policy's (a timeout: 1). */
+  retryLimit?: number;
   message: string;
 }
 
 /**
- * Runs `attempt` until it succeeds, a failure is final, or the retries are spent. `onRetry` hears of each
- * retry as it is decided (the attempt that failed, 1-based, and why), so that progress can show it.
+ * Runs `attempt` until it succeeds, a failure is final, or the retries are spent (the policy's, or fewer for
+ * a failure with its own `retryLimit`). A server asking to wait longer than `maxDelayMs` fails at once, its
+ * message naming the wait. `onRetry` hears of each retry as it is decided (the attempt that failed, 1-based,
+ * and why), so that progress can show it.
  */
 export async function withRetries<T>(
   attempt: () => Promise<T>,
@@ -89,7 +93,12 @@ export async function withRetries<T>(
     } catch (err) {
       if (signal?.aborted) throw err;
       const failure = classify(err);
-      if (!failure.retryable || tries > policy.maxRetries) return { failure, attempts: tries };
+      if (!failure.retryable || tries > Math.min(policy.maxRetries, failure.retryLimit ?? Infinity))
+        return { failure, attempts: tries };
+      if (failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.maxDelayMs) {
+        const asked = `the server asks to wait ${Math.ceil(failure.retryAfterMs / 1000)} s (Retry-After), more than the ${policy.maxDelayMs / 1000} s jcb waits`;
+        return { failure: { ...failure, retryable: false, message: `${failure.message}; ${asked}` }, attempts: tries };
+      }
       onRetry?.(tries, failure);
       const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (tries - 1)) * (0.5 + Math.random() / 2);
       await sleep(failure.retryAfterMs ?? backoff, signal);

@@ -1,56 +1,11 @@
 // OpenAI and OpenAI-compatible servers (vLLM, Ollama, llama.cpp) through LangChain's ChatOpenAI.
 import { UserError } from '../base/errors.js';
-import { linkedSignal, RateLimiter, Semaphore, withRetries, type Failure, type RetryPolicy } from './limits.js';
+import { linkedSignal, RateLimiter, Semaphore, withRetries, type RetryPolicy } from './limits.js';
 import { ProviderError, type Generation, type GenerateRequest, type ModelProvider, type RawReply } from './provider.js';
 import type { LiveModelConfig } from './registry.js';
 import { langchain } from './langchain.js';
 import { baseUrlOf, chatFields, requestParameters } from './request.js';
-
-interface HttpError {
-  status?: number;
-  name?: string;
-  message?: string;
-  code?: string;
-  headers?: Headers | Record<string, string>;
-  cause?: unknown;
-}
-
-function header(headers: HttpError['headers'], name: string): string | undefined {
-  if (!headers) return undefined;
-  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
-  return (headers as Record<string, string>)[name];
-}
-
-/** Retry-After as seconds or an HTTP date, in milliseconds. */
-function retryAfterMs(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-/** 429, 5xx, timeouts and dropped connections are worth another try; the rest are final. */
-export function classifyError(err: unknown): Failure {
-  const e = (err ?? {}) as HttpError;
-  const status = e.status;
-  const message = e.message ?? String(err);
-  if (status === 429 || (status !== undefined && status >= 500)) {
-    return {
-      retryable: true,
-      retryAfterMs: retryAfterMs(header(e.headers, 'retry-after')),
-      message: `HTTP ${status}: ${message}`,
-    };
-  }
-  if (status !== undefined) return { retryable: false, message: `HTTP ${status}: ${message}` };
-  // A body that is not JSON (a proxy's error page, a cut connection) is the server's fault, like a 5xx.
-  if (e.name === 'SyntaxError' || /JSON/.test(message))
-    return { retryable: true, message: `invalid response body: ${message}` };
-  if (e.name === 'TimeoutError' || /timed? ?out/i.test(message))
-    return { retryable: true, message: `timeout: ${message}` };
-  if (/connection|ECONNREFUSED|ECONNRESET|fetch failed|socket/i.test(message)) return { retryable: true, message };
-  return { retryable: false, message };
-}
+import { classifyError, serverFetch, type ServerContext } from './server-reply.js';
 
 export interface LiveOptions {
   env: NodeJS.ProcessEnv;
@@ -69,6 +24,7 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
   const refused = requestParameters(config).thinking.refused;
   if (refused) throw new UserError(`${config.alias}: ${refused}.`, 'Change `thinking` in models.yml, or remove it.');
   const baseUrl = baseUrlOf(config, options.env);
+  const server: ServerContext = { baseUrl, secrets: [apiKey], timeoutMs: config.timeoutMs };
   const { ChatOpenAI, HumanMessage } = langchain();
   const chat = new ChatOpenAI({
     ...chatFields(config),
@@ -78,7 +34,8 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
     // Retries are ours: LangChain's would not honour Retry-After nor report attempts.
     maxRetries: 0,
     // The services' env, not the process's: the SDK itself would read OPENAI_BASE_URL from process.env.
-    configuration: baseUrl ? { baseURL: baseUrl } : undefined,
+    // jcb's own fetch reads every reply first: errors, non-completions, connections (src/models/server-reply.ts).
+    configuration: { ...(baseUrl ? { baseURL: baseUrl } : {}), fetch: serverFetch(server) },
     // The body as sent back: LangChain keeps `reasoning_content` only, not vLLM's and Ollama's `reasoning`.
     __includeRawResponse: true,
   });
@@ -110,7 +67,7 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
               link.dispose();
             }
           },
-          classifyError,
+          (err) => classifyError(err, server),
           policy,
           req.signal,
           (n, failure) => req.onRetry?.(n, failure.message),
@@ -165,7 +122,8 @@ function fingerprintOf(config: LiveModelConfig, baseUrl: string | undefined): Re
   return {
     provider: config.provider,
     model: config.model,
-    // Answers of one model name from two servers are not the same answers.
+    // Answers of one model name from two servers are not the same answers. (A URL with credentials is refused
+    // before this: src/models/request.ts.)
     baseUrl: baseUrl ?? null,
     temperature: p.temperature ?? null,
     maxTokens: p.maxTokens,

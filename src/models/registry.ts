@@ -7,6 +7,7 @@ import { normalizeToken, unknownName } from '../base/suggest.js';
 import { UserError } from '../base/errors.js';
 import { projectRoot } from '../base/project.js';
 import { isReasoningFamily, OWN_FIELDS } from './family.js';
+import { hasCredentials } from './server-reply.js';
 import { parseThinking } from './thinking.js';
 
 const label = z.string().min(1).optional();
@@ -89,10 +90,20 @@ const liveFields = {
   dataPolicy: z.enum(['external', 'on-premises']).default('external'),
 };
 
+/**
+ * A server's base URL: http or https, with no user or password in it (fetch refuses to send such a URL, and
+ * it would be printed and stored with every run): a key goes in the variable `apiKeyEnv` names.
+ */
+const baseUrl = z
+  .url({ protocol: /^https?$/, error: 'a URL starting with http:// or https://, e.g. http://127.0.0.1:8000/v1' })
+  .refine((url) => !hasCredentials(url), {
+    message: 'a URL with no user or password in it (http://user:pw@… is never sent): put the key in apiKeyEnv',
+  });
+
 const openaiModel = z.strictObject({
   provider: z.literal('openai'),
   ...liveFields,
-  baseUrl: z.url().optional(),
+  baseUrl: baseUrl.optional(),
   apiKeyEnv: liveFields.apiKeyEnv.default('OPENAI_API_KEY'),
 });
 
@@ -100,7 +111,7 @@ const compatibleModel = z.strictObject({
   provider: z.literal('openai-compatible'),
   ...liveFields,
   /** The server's OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1 (vLLM), :11434/v1 (Ollama). */
-  baseUrl: z.url(),
+  baseUrl,
   /** Which server it is, for the thinking setting (default: ollama on port 11434, else vllm). */
   server: z.enum(['vllm', 'sglang', 'ollama']).optional(),
 });

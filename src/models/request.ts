@@ -3,6 +3,8 @@ import type { ChatOpenAIFields } from '@langchain/openai';
 import { isReasoningFamily } from './family.js';
 import { langchain } from './langchain.js';
 import type { LiveModelConfig } from './registry.js';
+import { UserError } from '../base/errors.js';
+import { hasCredentials, safeUrl } from './server-reply.js';
 import { serverKind, thinkingRequest, type ThinkingRequest } from './thinking.js';
 
 export interface RequestParameters {
@@ -92,9 +94,16 @@ export function requestBody(config: LiveModelConfig, prompt: string): Record<str
 /**
  * The base URL a model's requests go to: its `baseUrl`, else OPENAI_BASE_URL (the OpenAI SDK's own
  * variable), else undefined for the OpenAI API itself.
+ * @throws UserError when OPENAI_BASE_URL carries a user or password (the registry refuses them in `baseUrl`).
  */
 export function baseUrlOf(config: LiveModelConfig, env: NodeJS.ProcessEnv): string | undefined {
-  return config.baseUrl ?? (env.OPENAI_BASE_URL || undefined);
+  const url = config.baseUrl ?? (env.OPENAI_BASE_URL || undefined);
+  if (url && hasCredentials(url))
+    throw new UserError(
+      `OPENAI_BASE_URL (${safeUrl(url)}) carries a user or password, which is never sent.`,
+      'Put the key in the variable apiKeyEnv names instead.',
+    );
+  return url;
 }
 
 /** Where the request goes. */

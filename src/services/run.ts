@@ -4,7 +4,8 @@ import { UserError } from '../base/errors.js';
 import { promptCut, scoredText } from '../evaluation/answer.js';
 import { findDocument, findTask, nothingToFind } from '../evaluation/documents.js';
 import { evaluationDocuments } from '../tasks/documents.js';
-import { INCOMPLETE_SHOWN, type ModelProvider } from '../models/provider.js';
+import { failureCause } from '../evaluation/failure-cause.js';
+import { INCOMPLETE_SHOWN, ProviderError, type ModelProvider } from '../models/provider.js';
 import { findModel, loadModels, type Provider } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
 import { isPrivate, requireMayReceive } from '../policy/data-policy.js';
@@ -25,6 +26,8 @@ export interface RunRequest {
   /** A document id, the start of one, or `random`. */
   doc: string;
   shot: Shot;
+  /** Told of each retry of a live model's request as it happens: the attempt that failed and why. */
+  onRetry?: (failedAttempt: number, cause: string) => void;
 }
 
 export interface RunResult {
@@ -167,7 +170,13 @@ export function runServices(ctx: ServiceContext) {
       const provider = ctx.providerOf(model);
       const doc = pickDocument(ctx, task, provider, req);
       const prompt = provider instanceof ReplayModel ? '' : buildPrompt(ctx.release([task]), task, doc, req.shot);
-      const asked = await provider.generate({ task, document: doc, shot: req.shot, prompt });
+      const asked = await provider
+        .generate({ task, document: doc, shot: req.shot, prompt, onRetry: req.onRetry })
+        .catch((err: unknown) => {
+          // The provider failed after its retries: the user's to fix (key, URL, server), said in one line.
+          if (!(err instanceof ProviderError)) throw err;
+          throw new UserError(`${model.alias}: ${failureCause(err.message)}`);
+        });
       const generation = promptCut(asked, prompt, model)?.generation ?? asked;
       const gold = generation.gold ?? doc.gold;
       // A non-answer (thinking only, a cut prompt...) is scored as the engine scores it: as an empty output.

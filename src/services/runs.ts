@@ -1,4 +1,5 @@
 // Stored runs: their summaries (scores with intervals, documents done and failed) and export.
+import { redact } from '../models/server-reply.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { answersOf } from '../evaluation/answer.js';
@@ -55,7 +56,8 @@ export async function runSummary(ctx: ServiceContext, run: Run, labels?: LabelVe
   const s = await ctx.store();
   const [scores, docs] = await Promise.all([s.scores(run.id), s.documents(run.id)]);
   return {
-    run,
+    // Rows stored before errors and URLs were redacted at the boundary (src/models/server-reply.ts) show none either.
+    run: { ...run, engine: redact(run.engine) },
     tasks: JSON.parse(run.tasks) as string[],
     scores: await Promise.all(
       scores.map(async (r) => {
@@ -88,7 +90,7 @@ export async function runSummary(ctx: ServiceContext, run: Run, labels?: LabelVe
     },
     failures: docs
       .filter((d) => d.status === 'failed')
-      .map((d) => ({ task: d.task, doc: d.doc_id, error: d.error ?? '' })),
+      .map((d) => ({ task: d.task, doc: d.doc_id, error: redact(d.error ?? '') })),
     usage: runUsage(docs, pricesOf(run.model, ctx.env)),
     ...answersOf(docs),
   };

@@ -1,0 +1,194 @@
+// What real OpenAI-compatible servers answer when something is wrong, read at one boundary
+// (src/models/server-reply.ts): secrets never printed nor stored, the server's own message kept, one line
+// for `run` and `eval` alike, waits bounded, wrong URLs named. The bodies are those the servers send.
+import nock from 'nock';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { UserError } from '../src/base/errors.js';
+import { failureCause } from '../src/evaluation/failure-cause.js';
+import { addModel, parseRegistry } from '../src/models/registry.js';
+import { createServices } from '../src/services/index.js';
+import { FIXTURE_ENV, freshStore, inThreadTokenizer, type TestStore } from './helpers.js';
+import { completion } from './openai-fake.js';
+
+const VLLM = 'http://127.0.0.1:8000';
+const KEY = 'sk-live-SECRET-123456789abcdef';
+
+const MODELS = `
+models:
+  vllm: { provider: openai-compatible, model: m, baseUrl: ${VLLM}/v1, maxRetries: 2, dataPolicy: on-premises }
+  keyed: { provider: openai-compatible, model: m, baseUrl: ${VLLM}/v1, apiKeyEnv: LIVE_KEY, maxRetries: 1 }
+  patient: { provider: openai-compatible, model: m, baseUrl: ${VLLM}/v1, maxRetries: 5, timeoutMs: 300 }
+  nov1: { provider: openai-compatible, model: m, baseUrl: ${VLLM}, maxRetries: 0 }
+  refused: { provider: openai-compatible, model: m, baseUrl: 'http://127.0.0.1:9/v1', maxRetries: 0 }
+`;
+
+function modelsFile(text = MODELS): string {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-provider-errors-')), 'models.yml');
+  writeFileSync(file, text);
+  return file;
+}
+
+const MR = { content: '["ニトログリセリン", "アスピリン"]' };
+/** vLLM's and SGLang's classic ErrorResponse (vLLM < 0.10's serving_engine, SGLang's protocol). */
+const VLLM_CTX = {
+  object: 'error',
+  message:
+    "This model's maximum context length is 2048 tokens. However, you requested 9192 tokens (1000 in the messages, 8192 in the completion). Please reduce the length of the messages or completion.",
+  type: 'BadRequestError',
+  param: null,
+  code: 400,
+};
+/** Newer vLLM: OpenAI's shape. */
+const VLLM_CTX_NEW = {
+  error: {
+    message:
+      "This model's maximum context length is 2048 tokens. However, you requested 1024 output tokens and your prompt contains at least 1025 input tokens, for a total of at least 2049 tokens. Please reduce the length of the input prompt or the number of requested output tokens. (parameter=input_tokens, value=1025)",
+    type: 'BadRequestError',
+    param: 'input_tokens',
+    code: 400,
+  },
+};
+const OLLAMA_404 = {
+  error: { message: 'model "m" not found, try pulling it first', type: 'api_error', param: null, code: null },
+};
+const QUOTA = {
+  error: {
+    message:
+      'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+    type: 'insufficient_quota',
+    param: null,
+    code: 'insufficient_quota',
+  },
+};
+const NGINX_502 =
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n';
+
+describe('provider errors as real servers send them', () => {
+  let store: TestStore;
+  let services: ReturnType<typeof createServices>;
+  const models = modelsFile();
+
+  beforeAll(() => nock.disableNetConnect());
+  afterAll(() => nock.enableNetConnect());
+  beforeEach(async () => {
+    store = await freshStore('sqlite');
+    services = createServices({
+      env: { ...FIXTURE_ENV, JCB_MODELS: models, LIVE_KEY: KEY, ...store.env },
+      tokenizer: inThreadTokenizer(),
+      retryBaseDelayMs: 1,
+    });
+  });
+  afterEach(async () => {
+    await services.close();
+    await store.drop();
+    nock.cleanAll();
+  });
+
+  /** The one line `jcb run` fails with (a UserError, exit 1), or the unexpected error it threw instead. */
+  const runLine = (model: string) =>
+    services.run({ task: 'mr', model, doc: 'random', shot: 'zero' }).then(
+      () => 'answered',
+      (err: Error) => (err instanceof UserError ? err.message : `unexpected: ${err.message}`),
+    );
+  /** The stored error of an `eval` of one document, as stored and as `eval`/`show` say it. */
+  async function evalError(model: string) {
+    const result = await services.evaluate({ task: 'mr', model, shot: 'zero', limit: 1 });
+    const shown = await services.show(result.run.id);
+    const stored = (await services.runDocuments(result.run.id))[0].error ?? '';
+    return { stored, shown: JSON.stringify(shown), cause: failureCause(stored) };
+  }
+
+  it('never stores nor prints the key a server echoes in its error', async () => {
+    nock(VLLM)
+      .post('/v1/chat/completions')
+      .times(4)
+      .reply(function () {
+        return [500, { error: { message: `upstream failed for key ${String(this.req.headers.authorization)}` } }];
+      });
+    const line = await runLine('keyed');
+    expect(line).toBe('keyed: 500 from the provider: server error: upstream failed for key Bearer [key]');
+    const { stored, shown } = await evalError('keyed');
+    expect(stored).toContain('upstream failed for key Bearer [key]');
+    expect(`${stored}${shown}`).not.toContain('SECRET');
+  });
+
+  it('refuses a base URL with a password or without a scheme, in one line, at load and at `models add`', () => {
+    const entry = (url: string) => `models:\n  x: { provider: openai-compatible, model: m, baseUrl: '${url}' }\n`;
+    expect(() => parseRegistry(entry('http://admin:s3cretpw@127.0.0.1:8000/v1'), 'models.yml')).toThrow(
+      /^models\.yml: models\.x\.baseUrl: a URL with no user or password in it .*put the key in apiKeyEnv$/,
+    );
+    expect(() => parseRegistry(entry('localhost:8000/v1'), 'models.yml')).toThrow(/starting with http:\/\/ or https:\/\//);
+    const env = { JCB_MODELS: modelsFile() };
+    expect(() => addModel('y', { provider: 'openai-compatible', model: 'm', baseUrl: 'localhost:8000/v1' }, env)).toThrow(
+      /baseUrl: a URL starting with http/,
+    );
+  });
+
+  it.each([
+    // Said as one line: the server's last full stop is left to the sentence it ends up in.
+    ['vLLM classic', 400, VLLM_CTX, `400 from the provider: ${VLLM_CTX.message.replace(/\.$/, '')}`],
+    ['vLLM newer', 400, VLLM_CTX_NEW, `400 from the provider: ${VLLM_CTX_NEW.error.message}`],
+    ['Ollama', 404, OLLAMA_404, `404 from the provider: no such model or endpoint: ${OLLAMA_404.error.message} (base URL ${VLLM}/v1)`],
+  ])('keeps the whole message of a %s error body, in `run` and `eval` alike', async (_, status, body, line) => {
+    nock(VLLM).post('/v1/chat/completions').times(2).reply(status, body);
+    expect(await runLine('vllm')).toBe(`vllm: ${line}`);
+    expect((await evalError('vllm')).cause).toBe(line);
+  });
+
+  it('does not retry a quota 429; says a 502 page by its title', async () => {
+    nock(VLLM).post('/v1/chat/completions').once().reply(429, QUOTA);
+    expect(await runLine('vllm')).toMatch(/^vllm: 429 from the provider: quota exceeded \(waiting does not help\): You exceeded your current quota/);
+    nock(VLLM).post('/v1/chat/completions').times(3).reply(502, NGINX_502, { 'content-type': 'text/html' });
+    expect(await runLine('vllm')).toBe('vllm: 502 from the provider: server error: an HTML page ("502 Bad Gateway")');
+  });
+
+  it('fails at once, naming the wait, when Retry-After asks for more than a minute; honours retry-after-ms', async () => {
+    nock(VLLM).post('/v1/chat/completions').once().reply(429, { error: { message: 'Rate limit reached' } }, { 'Retry-After': '3600' });
+    expect(await runLine('vllm')).toBe(
+      'vllm: 429 from the provider: rate limit exceeded: Rate limit reached; the server asks to wait 3600 s (Retry-After), more than the 60 s jcb waits',
+    );
+    nock(VLLM)
+      .post('/v1/chat/completions')
+      .reply(429, { error: { message: 'Rate limit reached' } }, { 'retry-after-ms': '400' })
+      .post('/v1/chat/completions')
+      .reply(200, completion('m', MR));
+    const started = Date.now();
+    expect(await runLine('vllm')).toBe('answered');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+  });
+
+  it('names timeoutMs when the server does not answer, and retries a timeout once only', async () => {
+    const scope = nock(VLLM).post('/v1/chat/completions').times(6).delay(2000).reply(200, completion('m', MR));
+    const heard: string[] = [];
+    const line = await services
+      .run({ task: 'mr', model: 'patient', doc: 'random', shot: 'zero', onRetry: (_, c) => heard.push(c) })
+      .catch((e: Error) => e.message);
+    expect(line).toBe('patient: no answer within 0.3 s (timeoutMs 300): raise timeoutMs in models.yml if the server is slow');
+    expect(heard).toHaveLength(1);
+    expect(scope.pendingMocks()).toHaveLength(1); // 2 of 6 used (nock counts one interceptor)
+  });
+
+  it.each([
+    ['empty choices', 200, { id: 'x', object: 'chat.completion', choices: [], usage: {} }, {}, 1, 'the server answered 200 with no answer in it (empty choices)'],
+    ['a bare JSON string', 200, '"just a string"', { 'content-type': 'application/json' }, 1, 'the server answered 200 with JSON that is not a chat completion (no choices)'],
+    ['a stream', 200, 'data: {"choices":[{"delta":{"content":"x"}}]}\n\ndata: [DONE]\n\n', { 'content-type': 'text/event-stream' }, 1, 'the server answered with a stream (text/event-stream) although jcb asks stream: false: a streaming-only gateway is not supported'],
+    ['an HTML page (retried)', 200, '<!DOCTYPE html><html><head><title>Sign in</title></head></html>', { 'content-type': 'text/html' }, 3, 'the server answered 200 with an HTML page (is the base URL right, or a proxy in the way?), not a chat completion'],
+  ])('says a 200 with %s in one line', async (_, status, body, headers, attempts, line) => {
+    const scope = nock(VLLM).post('/v1/chat/completions').times(3).reply(status, body, headers);
+    expect(await runLine('vllm')).toBe(`vllm: ${line}`);
+    expect(scope.isDone()).toBe(attempts === 3); // retried (3 requests) or not
+  });
+
+  it('names a base URL without /v1, and the address it could not connect to', async () => {
+    nock(VLLM).post('/chat/completions').reply(404, { detail: 'Not Found' });
+    expect(await runLine('nov1')).toBe(
+      `nov1: 404 from the provider: no such model or endpoint: Not Found (the base URL ${VLLM} has no /v1: vLLM, SGLang and Ollama serve under …/v1)`,
+    );
+    // (The cause, refused, host not found or TLS, is read from the socket's error code, which nock hides.)
+    nock.enableNetConnect('127.0.0.1:9');
+    expect(await runLine('refused')).toMatch(/^refused: could not connect to http:\/\/127\.0\.0\.1:9\/v1 \(/);
+  });
+});
