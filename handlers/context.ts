@@ -6,7 +6,7 @@ import { rateMessage } from './blocks/rating.js';
 import { outputHash, RATED_TASKS } from '../src/ratings/ratings.js';
 import type { Message } from './blocks/run.js';
 import { runParent, runReplies } from './blocks/run.js';
-import { splitBlocks } from './blocks/text.js';
+import { joined, splitBlocks } from './blocks/text.js';
 import type { BotConfig } from './config.js';
 import { Safety } from './safety.js';
 import { Semaphore } from '../src/models/limits.js';
@@ -161,9 +161,11 @@ export async function runInThread(
   const data = ctx.services.dataContext(req.task, req.model);
   authorize(isExpensive(ctx, req.model) ? 'run-live' : 'run-replay', { ...asker, data }, ctx.config);
   const result = await ctx.services.run(req);
-  await ctx.services.auditPrivate([req.task], { user: userId, act: 'run', model: req.model, place: `slack:${channel}` });
-  // Recorded before posting: App Home may be opened as soon as the thread appears.
-  await ctx.services.recordRequest(userId, `slack:${channel}`, result);
+  // Recorded before posting (App Home may be opened as soon as the thread appears), both at once.
+  await Promise.all([
+    ctx.services.auditPrivate([req.task], { user: userId, act: 'run', model: req.model, place: `slack:${channel}` }),
+    ctx.services.recordRequest(userId, `slack:${channel}`, result),
+  ]);
   // The other-model menu offers what the person may run (the acts table) and the task's text may go to.
   const policies = ctx.services.dataPolicies();
   const models = ctx.services
@@ -177,17 +179,18 @@ export async function runInThread(
     return result;
   }
   const parent = await post(client, channel, runParent(result, models), threadTs);
-  const thread = threadTs ?? parent.ts;
-  for (const reply of runReplies(result)) await post(client, channel, reply, thread);
-  // Generated texts can be rated by the people reading the thread.
-  if (RATED_TASKS.includes(result.task.id)) {
-    const rated = {
-      task: result.task.id,
-      model: result.model.alias,
-      doc: result.document.id,
-      hash: outputHash(result.output),
-    };
-    await post(client, channel, rateMessage(rated), thread);
-  }
+  // The details and, for generated texts, the rating offer (read by the people of the thread) follow the parent in
+  // order, in as few messages as Slack's limits allow: usually one call for all of them (issue 28).
+  const rated = RATED_TASKS.includes(result.task.id)
+    ? [
+        rateMessage({
+          task: result.task.id,
+          model: result.model.alias,
+          doc: result.document.id,
+          hash: outputHash(result.output),
+        }),
+      ]
+    : [];
+  await post(client, channel, joined([...runReplies(result), ...rated]), threadTs ?? parent.ts);
   return result;
 }

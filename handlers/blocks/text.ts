@@ -184,4 +184,16 @@ export function message(text: string, blocks: KnownBlock[] = []) {
   };
 }
 
+/**
+ * Messages that follow each other as one: texts joined (cut to Slack's limit), blocks in order, not cut. `post`
+ * sends it in as few messages as Slack's limits allow (splitBlocks), one Web API call each, instead of one call
+ * a message.
+ */
+export function joined(messages: readonly { text: string; blocks: KnownBlock[] }[]) {
+  return {
+    text: cut(messages.map((m) => m.text).join(' · '), LIMITS.messageText),
+    blocks: messages.flatMap((m) => m.blocks),
+  };
+}
+
 export { pct } from '../../src/base/format.js';
