@@ -1,11 +1,15 @@
 // The thinking/answer split (src/models/answer.ts, issue 21): it changes no released answer, reads every
 // shape the open servers send, and never lets a task parser read the thinking.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { taskOfFolder } from '../src/evaluation/score-file.js';
 import { DEFAULT_THINK_TAGS, incompleteAnswer, splitGeneration, splitReply } from '../src/models/answer.js';
 import { Release } from '../src/release/release.js';
-import { releaseDir } from './helpers.js';
+import { createServices } from '../src/services/index.js';
+import { FIXTURE_ENV, freshStore, inThreadTokenizer, localChatServer, releaseDir, TEST_MODELS } from './helpers.js';
 
 const dir = releaseDir();
 
@@ -185,5 +189,39 @@ describe('the non-answers after thinking', () => {
   it('a replayed or baseline generation is never marked, whatever it holds', () => {
     expect(splitGeneration({ output: '', latencyMs: 0 }, false).incomplete).toBeUndefined();
     expect(splitGeneration({ output: '', latencyMs: 0 }, true).incomplete).toBe('empty');
+  });
+});
+
+describe('the response cache and the split', () => {
+  it("an answer cached split with an entry's own think tags is not served to the same model with other tags", async () => {
+    const store = await freshStore('sqlite');
+    const server = await localChatServer(() => '<r>soon?</r>["W"]', 0, true);
+    const evaluate = async (tags: string) => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-split-cache-'));
+      const entry = `  m:\n    provider: openai-compatible\n    model: m\n    baseUrl: ${server.url}\n    maxRetries: 0\n${tags}`;
+      writeFileSync(path.join(dir, 'models.yml'), TEST_MODELS + entry);
+      const s = createServices({
+        env: { ...FIXTURE_ENV, ...store.env, JCB_MODELS: path.join(dir, 'models.yml') },
+        tokenizer: inThreadTokenizer(),
+      });
+      try {
+        const { run } = await s.evaluate({ task: 'mr', model: 'm', shot: 'zero', limit: 2 });
+        return { calls: server.calls(), outputs: (await s.runDocuments(run.id)).map((d) => d.output) };
+      } finally {
+        await s.close();
+      }
+    };
+    try {
+      const own = '    thinkTags: [{ open: "<r>", close: "</r>" }]\n';
+      const first = await evaluate(own);
+      expect(first).toEqual({ calls: 2, outputs: ['["W"]', '["W"]'] });
+      // The same entry again: from the cache.
+      expect(await evaluate(own)).toEqual(first);
+      // The default tags do not take <r> out: asked again, and the answer is the whole reply.
+      expect(await evaluate('')).toEqual({ calls: 4, outputs: ['<r>soon?</r>["W"]', '<r>soon?</r>["W"]'] });
+    } finally {
+      await server.close();
+      await store.drop();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { redact } from '../models/server-reply.js';
 import { createHash } from 'node:crypto';
 import { UserError } from '../base/errors.js';
 import { ProviderError, type Generation, type ModelProvider } from '../models/provider.js';
+import { cachedSplit } from '../models/answer.js';
 import { requireMayReceive } from '../policy/data-policy.js';
 import type { Release } from '../release/release.js';
 import type { Run, RunDocument, Store } from '../store/store.js';
@@ -74,7 +75,9 @@ async function generateCached(
   prompt: string,
   deps: EngineDeps,
 ) {
-  const key = provider.fingerprint && !opts.noCache ? cacheKey(provider.fingerprint, prompt) : undefined;
+  // The answer is cached split: an entry's own think tags are part of what it was made with.
+  const made = provider.fingerprint && { ...provider.fingerprint, ...cachedSplit(provider.config) };
+  const key = made && !opts.noCache ? cacheKey(made, prompt) : undefined;
   if (key) {
     const hit = await deps.store.cached(key);
     if (hit) {

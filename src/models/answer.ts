@@ -46,6 +46,14 @@ export function splitSettings(config: ModelConfig): SplitSettings {
   };
 }
 
+/**
+ * What of the split a cached answer depends on, for the response cache's key: the entry's own `thinkTags`
+ * (a cached answer was split with them), nothing for the default tags (keys made before stay valid).
+ */
+export function cachedSplit(config: ModelConfig): { thinkTags?: ThinkTag[] } {
+  return 'thinkTags' in config && config.thinkTags ? { thinkTags: splitSettings(config).thinkTags } : {};
+}
+
 export interface SplitReply {
   /** What the task parser reads: the reply with every piece of thinking taken out, trimmed. */
   answer: string;
