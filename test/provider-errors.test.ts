@@ -192,3 +192,51 @@ describe('provider errors as real servers send them', () => {
     expect(await runLine('refused')).toMatch(/^refused: could not connect to http:\/\/127\.0\.0\.1:9\/v1 \(/);
   });
 });
+
+describe('replies that are no plain answer, as the servers send them', () => {
+  let store: TestStore;
+  let services: ReturnType<typeof createServices>;
+  const models = modelsFile();
+
+  beforeAll(() => nock.disableNetConnect());
+  afterAll(() => nock.enableNetConnect());
+  beforeEach(async () => {
+    store = await freshStore('sqlite');
+    services = createServices({
+      env: { ...FIXTURE_ENV, JCB_MODELS: models, ...store.env },
+      tokenizer: inThreadTokenizer(),
+      retryBaseDelayMs: 1,
+    });
+  });
+  afterEach(async () => {
+    await services.close();
+    await store.drop();
+    nock.cleanAll();
+  });
+
+  const run = () => services.run({ task: 'mr', model: 'vllm', doc: 'random', shot: 'zero' });
+
+  it('takes `<think >…</think >` (a space before >) as thinking, never as the answer', async () => {
+    const content = `<think >オルメテック, アムロジピン を考えた</think >\n${MR.content}`;
+    nock(VLLM).post('/v1/chat/completions').reply(200, completion('m', { content }));
+    const result = await run();
+    expect(result.output).toBe(MR.content);
+    expect(result.thinking).toBe('オルメテック, アムロジピン を考えた');
+  });
+
+  it("shows OpenAI's refusal as a refusal, with the model's words", async () => {
+    const body = completion('m', { content: null });
+    Object.assign(body.choices[0].message, { refusal: 'I cannot help with that.' });
+    nock(VLLM).post('/v1/chat/completions').reply(200, body);
+    expect((await run()).incomplete).toBe('refused by the model: I cannot help with that.');
+  });
+
+  it('counts a thinking-only reply once: no answer, not also unreadable', async () => {
+    nock(VLLM)
+      .post('/v1/chat/completions')
+      .times(2)
+      .reply(200, completion('m', { content: null, reasoning: 'ニトログリセリンかな' }));
+    const result = await services.evaluate({ task: 'mr', model: 'vllm', shot: 'zero', limit: 2 });
+    expect(result.outcomes[0]).toMatchObject({ n: 2, noAnswer: 2, parseFailures: 0 });
+  });
+});

@@ -122,7 +122,8 @@ export function aggregateDocuments(task: Task, rows: readonly RunDocument[]): Ta
     task: task.id,
     n: done.length,
     failed: rows.filter((r) => r.status === 'failed').length,
-    parseFailures: done.filter((r) => r.parse_ok === 0).length,
+    // A non-answer is counted once, under `noAnswer`, though its empty output is unreadable too.
+    parseFailures: done.filter((r) => r.parse_ok === 0 && r.incomplete === null).length,
     noAnswer: done.filter((r) => r.incomplete !== null).length,
     metrics,
     score: task.headline(metrics),

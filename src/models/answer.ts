@@ -122,6 +122,18 @@ function splitText(text: string, tags: readonly ThinkTag[]): SplitReply {
   return { answer: text, thinking: null, unclosed: false };
 }
 
+/**
+ * The text with tags written with a space before `>` (`<think >`, `</think >`) as the tags themselves; a text
+ * without such a tag is returned unchanged.
+ */
+function spacedTags(text: string, tags: readonly ThinkTag[]): string {
+  let out = text;
+  for (const tag of tags)
+    for (const t of [tag.open, tag.close])
+      if (/^<[^\s<>]+>$/.test(t)) out = out.replace(new RegExp(`${escape(t.slice(0, -1))}\\s+>`, 'gi'), t);
+  return out;
+}
+
 /** An answer a model wrapped in `<answer>…</answer>` after its thinking (R1-style training), without the wrapper. */
 const unwrapAnswer = (answer: string) => /^\s*<answer>([\s\S]*)<\/answer>\s*$/i.exec(answer)?.[1] ?? answer;
 
@@ -142,7 +154,7 @@ const clean = (s: string) => s.replace(HARMONY_TOKENS, '');
  */
 export function splitReply(reply: RawReply, tags: readonly ThinkTag[] = DEFAULT_THINK_TAGS): SplitReply {
   const parts = contentParts(reply.content);
-  const split = splitText(parts.text, tags);
+  const split = splitText(spacedTags(parts.text, tags), tags);
   const thinking = [textOf(reply.reasoning).trim(), parts.thinking.trim(), split.thinking ?? '']
     .filter(Boolean)
     .join('\n\n');
@@ -150,12 +162,18 @@ export function splitReply(reply: RawReply, tags: readonly ThinkTag[] = DEFAULT_
 }
 
 /**
- * Names a live answer that is no answer, from its split and finish reason: filtered; thinking cut off at the
- * token limit, or thinking with no answer after it; an answer cut at the limit; an empty reply.
+ * Names a live answer that is no answer, from its split and finish reason: filtered; refused (no answer and
+ * OpenAI's `refusal` set); thinking cut off at the token limit, or thinking with no answer after it; an answer
+ * cut at the limit; an empty reply.
  */
-export function incompleteAnswer(split: SplitReply, finishReason: string | undefined): Incomplete | undefined {
+export function incompleteAnswer(
+  split: SplitReply,
+  finishReason: string | undefined,
+  refused = false,
+): Incomplete | undefined {
   if (finishReason === 'content_filter') return 'filtered';
   const noAnswer = split.answer.trim() === '';
+  if (noAnswer && refused) return 'refused';
   if (noAnswer && (split.thinking || split.unclosed))
     return finishReason === 'length' ? 'thinking-cut' : 'thinking-only';
   if (split.unclosed && finishReason === 'length') return 'thinking-cut';
@@ -170,10 +188,13 @@ export function incompleteAnswer(split: SplitReply, finishReason: string | undef
 export function splitGeneration(g: Generation, live: boolean, tags?: readonly ThinkTag[]): Generation {
   const { reply, ...rest } = g;
   const split = splitReply(reply ?? { content: g.output }, tags);
+  const refusal = typeof reply?.refusal === 'string' && reply.refusal.trim() ? reply.refusal.trim() : undefined;
+  const incomplete = live ? incompleteAnswer(split, g.finishReason, refusal !== undefined) : g.incomplete;
   return {
     ...rest,
     output: split.answer,
     thinking: split.thinking ?? undefined,
-    incomplete: live ? incompleteAnswer(split, g.finishReason) : g.incomplete,
+    incomplete,
+    ...(incomplete === 'refused' ? { refusal } : {}),
   };
 }

@@ -110,7 +110,11 @@ function rawReply(body: unknown): RawReply | undefined {
   const field = ['reasoning', 'reasoning_content', 'reasoning_details', 'thinking'].find(
     (f) => message[f] !== undefined && message[f] !== null && message[f] !== '',
   );
-  return { content: message.content ?? null, reasoning: field ? message[field] : undefined };
+  return {
+    content: message.content ?? null,
+    reasoning: field ? message[field] : undefined,
+    ...(message.refusal ? { refusal: message.refusal } : {}),
+  };
 }
 
 /**

@@ -17,6 +17,8 @@ export interface RawReply {
   content: unknown;
   /** `message.reasoning` (vLLM ≥ 0.10, Ollama), `reasoning_content` (older vLLM, SGLang, DeepSeek), `reasoning_details` (OpenRouter). */
   reasoning?: unknown;
+  /** OpenAI's `message.refusal`: the model declined, saying why (its content is then null). */
+  refusal?: unknown;
 }
 
 export interface Generation {
@@ -47,17 +49,27 @@ export interface Generation {
    * Never cached, asked again on resume; scored as an empty output meanwhile.
    */
   incomplete?: Incomplete;
+  /** What the model said when it declined (`incomplete: 'refused'`), shown with the run, never scored nor stored. */
+  refusal?: string;
   latencyMs: number;
 }
 
 /** The kinds of live non-answer, as stored in `run_documents.incomplete`. */
-export type Incomplete = 'empty' | 'truncated' | 'filtered' | 'thinking-only' | 'thinking-cut' | 'prompt-cut';
+export type Incomplete =
+  | 'empty'
+  | 'truncated'
+  | 'filtered'
+  | 'refused'
+  | 'thinking-only'
+  | 'thinking-cut'
+  | 'prompt-cut';
 
 /** How each non-answer is named to people (`jcb show`, `jcb run`, Slack). */
 export const INCOMPLETE_SHOWN: Record<Incomplete, string> = {
   empty: 'empty answer',
   truncated: 'cut at the token limit',
   filtered: 'withheld by a content filter',
+  refused: 'refused by the model',
   'thinking-only': 'answered only in thinking',
   'thinking-cut': 'thinking cut off',
   'prompt-cut': 'prompt cut by the server',

@@ -201,7 +201,9 @@ export function runServices(ctx: ServiceContext) {
         gold: task.showGold(gold),
         output: generation.output,
         thinking: generation.thinking,
-        incomplete: generation.incomplete && INCOMPLETE_SHOWN[generation.incomplete],
+        incomplete:
+          generation.incomplete &&
+          `${INCOMPLETE_SHOWN[generation.incomplete]}${generation.refusal ? `: ${generation.refusal}` : ''}`,
         parse: { ok: parsed.ok, problem: parsed.problem, shown: task.showParsed(parsed) },
         comparison,
         explanation,
