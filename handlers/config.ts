@@ -1,4 +1,5 @@
 // The bot's settings, from the environment, checked at start with one clear message for what is missing.
+import { issueLine } from '../src/base/issues.js';
 import { z } from 'zod';
 import { UserError } from '../src/base/errors.js';
 
@@ -65,8 +66,7 @@ export function botConfig(env: NodeJS.ProcessEnv): BotConfig {
   }
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UserError(`${issue.path.join('.')}: ${issue.message}.`, SEE);
+    throw new UserError(`${issueLine(parsed.error.issues[0])}.`, SEE);
   }
   const c = parsed.data;
   return {

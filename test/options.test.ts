@@ -46,6 +46,31 @@ describe('numeric options', () => {
         new RegExp(`^--${o.name} must be .*${whole ? `from ${min} to ${max.toLocaleString('en-US')}` : 'at most'}`),
       );
   });
+
+  // Decimal digits only: Number() reads each of these as a number in range, which a person did not write.
+  it.each(ranged)('%s refuses every notation but decimal digits (hex, exponent, sign, spaces)', (_, c, o) => {
+    for (const v of ['0x10', '1e3', '1E1', '+5', '0b11', '0o7', '5.', '.5e1', 'Infinity'])
+      expect(refusal(`${head(c)} --${o.name} ${v}`, 'terminal').message, v).toMatch(new RegExp(`^--${o.name} must be `));
+    expect(() => parse(`${head(c)} --${o.name} ５`, 'terminal'), 'full-width digits read after NFKC').not.toThrow();
+  });
+});
+
+describe('positionals', () => {
+  // Every positional of every command, given as an empty word: refused, never read as left out (`score ""`).
+  const cases = COMMANDS.filter((c) => offeredOn(c.faces, 'terminal')).flatMap((c) =>
+    c.positionals.map((p, i) => [`${c.name} ${p.shown}`, c, i] as const),
+  );
+  it.each(cases)('%s refuses an empty word', (_, c, i) => {
+    const fill = { task: 'mr', model: 'baseline', text: 'r-1' } as const;
+    const words = [...c.name.split(' '), ...c.positionals.slice(0, i).map((p) => fill[p.kind ?? 'text']), ''];
+    let message = '';
+    try {
+      parseCommand(words, { face: 'terminal' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(new RegExp(`^"${c.name}" got an empty `));
+  });
 });
 
 describe('an option given twice', () => {

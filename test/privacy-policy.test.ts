@@ -141,8 +141,11 @@ describe('failing closed (issue 27)', () => {
 
   it('refuses when the detector does not answer within JCB_CHECK_TIMEOUT_MS', async () => {
     const silent = () => new Promise<Finding[]>(() => {});
-    await expect(guardFreeText(PLAIN, onPremises, true, { JCB_CHECK_TIMEOUT_MS: '20' }, silent)).rejects.toThrow(
-      CheckFailedError,
+    const err = await guardFreeText('熱', onPremises, true, { JCB_CHECK_TIMEOUT_MS: '20' }, silent).catch((e) => e);
+    expect(err).toBeInstanceOf(CheckFailedError);
+    // The machine's state, not the text's: never "send a shorter part" (a one-character text times out too).
+    expect(userErrorText(err as CheckFailedError, 'chat')).toBe(
+      'The check for personal information did not finish within 0.02 s (JCB_CHECK_TIMEOUT_MS): nothing was sent. The machine is busy (the first check also loads its dictionary): try again in a moment, or raise JCB_CHECK_TIMEOUT_MS.',
     );
   });
 

@@ -3,6 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Leaderboard } from '../../src/services/index.js';
 import { commandSections } from './help.js';
 import { aboutBlocks, boardTable } from './tables.js';
+import { STANDING_RULE } from '../../src/leaderboard/coverage.js';
 import { code, context, header, LIMITS, pct, section } from './text.js';
 import { privateNote } from './private-note.js';
 
@@ -39,7 +40,7 @@ export function homeView(d: HomeData): { type: 'home'; blocks: KnownBlock[] } {
     section("*The paper's models* (one-shot, ×100, recomputed from their released generations)"),
     d.paper ? code(boardTable(d.paper)) : context('The release is not available to this bot (JCB_DATA_DIR).'),
     ...(d.paper && d.reviewed ? [context(reviewedLine(d.paper, d.reviewed))] : []),
-    section('*Our runs* (latest finished run per model and setting)'),
+    section(`*Our runs* (${STANDING_RULE})`),
     ...(d.runs?.rows.length
       ? [code(boardTable(d.runs)), ...aboutBlocks(d.runs.columns), ...privateNote(d.runs.columns)]
       : [context('No finished runs yet.')]),

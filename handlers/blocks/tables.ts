@@ -1,6 +1,6 @@
 // Leaderboards and lists as monospaced tables.
 import { signedPct } from '../../src/base/format.js';
-import { COVERAGE_LEGEND, DOCUMENTS_LEGEND, isFull, showScore } from '../../src/leaderboard/coverage.js';
+import { COVERAGE_LEGEND, DOCUMENTS_LEGEND, isFull, showScore, STANDING_RULE } from '../../src/leaderboard/coverage.js';
 import { OTHER_LIST_LEGEND, OTHER_LIST_MARK } from '../../src/release/views.js';
 import type { Leaderboard, ModelComparison } from '../../src/services/index.js';
 import type { Message } from './run.js';
@@ -49,7 +49,7 @@ export function leaderboardMessage(board: Leaderboard): Message {
   const title =
     board.source === 'paper'
       ? `*J-ClinicalBench, ${board.shot}-shot* (×100) — the paper's models, recomputed from their released generations`
-      : `*J-ClinicalBench, ${board.shot}-shot* (×100) — our stored runs, latest finished run per model and setting`;
+      : `*J-ClinicalBench, ${board.shot}-shot* (×100) — our stored runs, ${STANDING_RULE}`;
   return message(
     `J-ClinicalBench leaderboard (${board.source}, ${board.shot}-shot)`,
     board.rows.length

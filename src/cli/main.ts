@@ -7,6 +7,7 @@ import { commandView } from '../policy/access-audit.js';
 import { packageVersion } from '../base/project.js';
 import { UserError, userErrorText } from '../base/errors.js';
 import { checkQueueSettings, queueNumber } from '../queue/settings.js';
+import { checkEnv } from '../services/env.js';
 import { cancelSummary } from '../base/format.js';
 import { createServices, type Services } from '../services/index.js';
 import { writeFileSync } from 'node:fs';
@@ -254,6 +255,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
     }
     case 'doctor': {
       const items = await services.doctor();
+      if (items.some((i) => !i.ok)) process.exitCode = 1; // scripts and CI can test it
       return cmd.json ? printJson(items) : print(renderDoctor(items));
     }
   }
@@ -304,20 +306,21 @@ async function startWorker(
 export async function main(argv: string[]): Promise<number> {
   let cmd: Command | undefined;
   let paths: PreparedPaths | undefined;
+  let running = false; // a bot or worker that started runs on; anything else (a refusal too) closes at the end
   const services = createServices();
   try {
     cmd = parseCommand(terminalWords(argv), { face: 'terminal' });
-    // Before anything else (the bot's port, a worker's queue, a release fetch): a store path that
-    // cannot work is said at once, for every command but help and --version.
-    if (cmd.kind !== 'help' && cmd.kind !== 'version') checkStorePath(process.env);
+    // Before anything else (the bot's port, a worker's queue, a release fetch): a setting (ENV_SETTINGS) or a
+    // store path that cannot work is said at once, for every command but help and --version.
+    if (cmd.kind !== 'help' && cmd.kind !== 'version') {
+      checkEnv(process.env);
+      checkStorePath(process.env);
+    }
     // Every path an option names, checked (and its missing folders created) before any work.
     paths = preparePaths(pathArguments(cmd));
-    if (cmd.kind === 'bot') {
-      await startBot();
-      return 0;
-    }
-    if (cmd.kind === 'worker') {
-      await startWorker(services, cmd.concurrency);
+    if (cmd.kind === 'bot' || cmd.kind === 'worker') {
+      await (cmd.kind === 'bot' ? startBot() : startWorker(services, cmd.concurrency));
+      running = true;
       return 0;
     }
     try {
@@ -347,7 +350,7 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.JCB_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     return 2;
   } finally {
-    if (cmd?.kind !== 'bot' && cmd?.kind !== 'worker') await services.close();
+    if (!running) await services.close();
   }
 }
 

@@ -1,5 +1,7 @@
 // CCA's label versions as the terminal shows them (issue 22): the mark of a re-scored number, what a run sent.
-import { DEFAULT_LABELS, LABEL_FILES, OTHER_LIST_MARK } from '../release/views.js';
+import { DEFAULT_LABELS, LABEL_FILES, OTHER_LIST_LEGEND, OTHER_LIST_MARK } from '../release/views.js';
+import { UNLOADED_NOTE } from '../evaluation/documents.js';
+import { COVERAGE_LEGEND } from '../leaderboard/coverage.js';
 import type { RunResult, RunSummary } from '../services/index.js';
 
 /** A score as shown, with OTHER_LIST_MARK when it is re-scored under other labels than its run's. */
@@ -30,5 +32,18 @@ export function golds(r: RunResult): [string, string][] {
       `Gold (${labels} labels: ${file}, ${released})`,
       `${gold}\n(the same output scores ${r.task.metric} ${(score * 100).toFixed(1)} under these labels)`,
     ],
+  ];
+}
+
+/**
+ * The legends, as last lines: a line naming `runs`' tasks not declared now (UNLOADED_NOTE), then one per mark
+ * any of `scores` carries (`–`, `†`, `‡`, `§`, OTHER_LIST_MARK); else nothing.
+ */
+export function legendOf(scores: readonly string[], runs: readonly { unloaded?: string[] }[] = []): string[] {
+  const unloaded = [...new Set(runs.flatMap((r) => r.unloaded ?? []))];
+  return [
+    ...(unloaded.length ? [`${unloaded.join(', ')}: ${UNLOADED_NOTE}`] : []),
+    ...(scores.some((x) => x === '–' || /[†‡§]/.test(x)) ? [COVERAGE_LEGEND] : []),
+    ...(scores.some((x) => x.includes(OTHER_LIST_MARK)) ? [OTHER_LIST_LEGEND] : []),
   ];
 }

@@ -5,7 +5,7 @@ import { summarizeProvenance, type Provenance } from '../evaluation/provenance.j
 import type { Run } from '../store/store.js';
 import { budgetStopped, duration, metricsText, pct, progressBar, signedPct } from '../base/format.js';
 import { resumeCommand } from './interrupted.js';
-import { renderMarks } from './render-comparison.js';
+import { renderMarks, scoresLine } from './render-comparison.js';
 import { explanationText } from '../tasks/explanation.js';
 import { renderUsage } from './render-request.js';
 import { CRITERIA, type Criterion, type RatingsReport } from '../ratings/ratings.js';
@@ -24,6 +24,7 @@ import {
   COVERAGE_LEGEND,
   DOCUMENTS_LEGEND,
   isFull,
+  STANDING_RULE,
   runCoverage,
   showScore,
   type Coverage,
@@ -31,7 +32,7 @@ import {
 import { failureCause } from '../evaluation/failure-cause.js';
 import { table } from '../base/table.js';
 import { OTHER_LIST_LEGEND, OTHER_LIST_MARK } from '../release/views.js';
-import { golds, labelled, labelsNote, shownUnder } from './render-labels.js';
+import { golds, labelled, labelsNote, legendOf, shownUnder } from './render-labels.js';
 /** Cuts long text with a visible marker, never silently. */
 export function shorten(text: string, max: number): string {
   const chars = Array.from(text);
@@ -58,7 +59,7 @@ export function renderRun(r: RunResult): string {
     section('Read as', r.parse.ok ? r.parse.shown : `${r.parse.shown}\n⚠ ${r.parse.problem}`),
     ...(renderMarks(r.comparison) ? [section('Compared', renderMarks(r.comparison)!)] : []),
     ...(r.explanation ? [section('Why this score', explanationText(r.explanation))] : []),
-    section('Scores', `${r.task.metric} ${(r.score * 100).toFixed(1)}   ${formatMetrics(r.metrics)}`),
+    section('Scores', scoresLine(r)),
   ].join('\n');
 }
 
@@ -71,7 +72,7 @@ export function renderScores(rows: ScoreRow[]): string {
       /(?:^|\/)(\w+)_shot\.json$/.exec(r.file)?.[1] ?? '',
       r.file,
       String(r.n),
-      (r.score * 100).toFixed(2),
+      pct(r.score),
       r.matchesRelease === null ? '(no results file)' : r.matchesRelease ? 'matches' : 'DIFFERS',
     ]),
     // At 80 columns the file's path goes first (task, model and shot name it), then n: one table, never stacked.
@@ -141,14 +142,6 @@ export function renderCheck(checks: TaskCheck[]): string {
     .join('\n');
 }
 
-/** The marks' legends, as last lines, for the marks any of `scores` carries (`–`, `†`, `‡`, `§`); else nothing. */
-function legendOf(scores: readonly string[]): string[] {
-  return [
-    ...(scores.some((x) => x === '–' || /[†‡§]/.test(x)) ? [COVERAGE_LEGEND] : []),
-    ...(scores.some((x) => x.includes(OTHER_LIST_MARK)) ? [OTHER_LIST_LEGEND] : []),
-  ];
-}
-
 /** A task's row of an eval or show table: nothing scored shows `–` and no metrics, never zeros. */
 function outcomeRow(
   o: Omit<RunSummary['scores'][number], 'interval' | 'provenance' | 'labels' | 'otherList'> & { otherList?: boolean },
@@ -201,7 +194,7 @@ export function renderRuns(runs: RunSummary[]): string {
       r.scores.map((s) => `${s.task} ${showScore(s.score, runCoverage(s, r.run))}`).join('  '),
     ]),
   );
-  return [body, ...legendOf(shown)].join('\n\n');
+  return [body, ...legendOf(shown, runs)].join('\n\n');
 }
 
 export function renderRunSummary(r: RunSummary): string {
@@ -262,7 +255,7 @@ export function renderRunsLeaderboard(runs: Leaderboard, paper: Leaderboard | un
   ];
   const relabelled = [...runs.rows, ...(paper?.rows ?? [])].some((r) => r.otherList?.some(Boolean));
   const published = runs.rows.filter((r) => r.provider === 'published').map((r) => `${r.label}: ${r.published}`);
-  const header = `J-ClinicalBench, ${runs.shot}-shot, CCA on the ${runs.labels} labels, ×100: stored runs (latest finished run per model and setting), ranked by the mean of their full cells (unmarked), beside the paper's models`;
+  const header = `J-ClinicalBench, ${runs.shot}-shot, CCA on the ${runs.labels} labels, ×100: stored runs (${STANDING_RULE}), ranked by the mean of their full cells (unmarked), beside the paper's models`;
   // Any mark (`†`, `‡`, or `–` for nothing scored) brings its legend.
   const marked = rows.some((r) => r.slice(2).some((c) => c === '–' || /[†‡]/.test(c)));
   const about = aboutLines(runs.columns);
@@ -301,7 +294,7 @@ export function renderStatus(runs: RunProgress[]): string {
       return [head, bar, ...cause, ...stopped, ...scores].join('\n');
     })
     .join('\n\n');
-  return [text, ...legendOf(shown)].join('\n\n');
+  return [text, ...legendOf(shown, runs)].join('\n\n');
 }
 
 export function renderDigests(digests: Digest[]): string {

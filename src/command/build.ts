@@ -14,16 +14,19 @@ function rangeOf(command: string, option: string): readonly [number, number] {
   return COMMANDS_BY_NAME.get(command)!.options.find((o) => o.name === option)!.range!;
 }
 
-/** A whole number within the option's range (`--limit`, `--concurrency`). */
+/** Decimal digits only (after NFKC: `５` is 5): never `0x10`, `1e3`, `+5` or ` 5`, which Number() would read. */
+const DIGITS = /^[0-9]+$/;
+
+/** A whole number within the option's range (`--limit`, `--concurrency`), written in decimal digits. */
 function countOf(command: string, option: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const [min, max] = rangeOf(command, option);
   const parsed = z
-    .number()
-    .int()
-    .min(min)
-    .max(max)
-    .safeParse(Number(normalizeToken(value)));
+    .string()
+    .regex(DIGITS)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .safeParse(normalizeToken(value));
   if (!parsed.success)
     throw new UserError(
       `--${option} must be a whole number from ${min} to ${max.toLocaleString('en-US')}, not "${value}".`,
@@ -36,10 +39,11 @@ function costOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const [, max] = rangeOf('eval', 'max-cost');
   const parsed = z
-    .number()
-    .positive()
-    .max(max)
-    .safeParse(Number(normalizeToken(value).replace(/^\$/, '')));
+    .string()
+    .regex(/^[0-9]+(\.[0-9]+)?$/)
+    .transform(Number)
+    .pipe(z.number().positive().max(max))
+    .safeParse(normalizeToken(value).replace(/^\$/, ''));
   if (!parsed.success)
     throw new UserError(
       `--max-cost must be an amount in US dollars above 0 and at most ${max.toLocaleString('en-US')}, not "${value}".`,

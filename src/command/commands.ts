@@ -298,7 +298,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'doctor',
-    summary: 'Where the release, store, model registry and Redis are, and whether each works.',
+    summary: 'Where the release, store, model registry and Redis are, and whether each works (exit 1 when any is NO).',
     positionals: [],
     options: [JSON_FLAG],
     examples: ['doctor'],

@@ -211,6 +211,14 @@ function parse(words: readonly string[], opts: ParseOptions): Command {
   const { positionals: raw, values, flags } = tokenize(spec, args, opts);
   if (flags.has('help')) return { kind: 'help', command: name };
   notOnFace(spec, opts.face);
+  // An empty word ("") is no value, never the same as leaving it out (`score ""` is not `score`).
+  const what = spec.positionals[raw.findIndex((w) => normalizeToken(w).trim() === '')];
+  if (what) {
+    throw new UserError(
+      `"${name}" got an empty ${what.shown.replace(/^\[(.*)\]$/, '$1')}: give one${what.optional ? ', or leave it out' : ''}.`,
+      usageHint(name, opts.face),
+    );
+  }
   if (name === 'help') return helpOn(raw, opts.face);
   if (raw.length > spec.positionals.length) {
     throw new UserError(

@@ -27,6 +27,27 @@ export function findTask(id: string): Task {
   return task;
 }
 
+/** Shown beside a stored run's task that is not declared now (a task file not loaded, moved or renamed). */
+export const UNLOADED_NOTE = 'task file not loaded: set JCB_TASKS';
+
+/** A stored run's task by its stored id, or undefined for one not declared now (UNLOADED_NOTE). */
+export function knownTask(id: string): Task | undefined {
+  return allTasks().find((t) => t.id === id);
+}
+
+/**
+ * Every stored task id of run `runId` as a Task, for what cannot go on without them (export).
+ * @throws UserError naming the first task not declared now and JCB_TASKS, the variable to set.
+ */
+export function requireLoaded(runId: string, ids: readonly string[]): Task[] {
+  const missing = ids.find((id) => !knownTask(id));
+  if (missing)
+    throw new UserError(
+      `Run ${runId} holds task "${cutEcho(missing)}", whose task file is not loaded: set JCB_TASKS to the folder that holds it.`,
+    );
+  return ids.map((id) => knownTask(id)!);
+}
+
 /** A document by its id, or by the start of one when that is unambiguous (`28-10` for `28-10-3fa2c1`). */
 export function findDocument<D extends { id: string }>(docs: readonly D[], query: string, task: Task): D {
   const id = normalizeId(query);

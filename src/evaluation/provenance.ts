@@ -4,7 +4,7 @@ import { loadManifest } from '../release/manifest.js';
 import type { Run } from '../store/store.js';
 import { documentSetOf } from '../tasks/documents.js';
 import type { Task } from '../tasks/types.js';
-import { findTask } from './documents.js';
+import { knownTask } from './documents.js';
 
 export interface Provenance {
   /** The gold version scored on (CCA: `paper` or `reviewed`); null for settings without versions. */
@@ -18,21 +18,12 @@ export interface Provenance {
 /** What provenance reads of a run (label_version: the run's column once label versions are stored). */
 export type ProvenanceRun = Pick<Run, 'document_set' | 'release_commit'> & { label_version?: string | null };
 
-/** A task by id, or undefined for one no longer declared (a removed task file). */
-function taskOrNot(id: string): Task | undefined {
-  try {
-    return findTask(id);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The provenance of a run's number on `task` (an id or the Task), resting on `count` documents (those it
  * planned for the setting: scored and failed). A setting whose sets do not differ is on `paper`.
  */
 export function provenanceOf(run: ProvenanceRun, task: Task | string, count: number): Provenance {
-  const known = typeof task === 'string' ? taskOrNot(task) : task;
+  const known = typeof task === 'string' ? knownTask(task) : task;
   return {
     labels: run.label_version ?? null,
     documents: { set: known ? documentSetOf(known, run.document_set) : (run.document_set ?? 'all'), count },

@@ -40,6 +40,29 @@ export const runCoverage = (
   run: { doc_limit: number | null; document_set?: string | null },
 ): Coverage => coverageOf({ ...score, doc_limit: run.doc_limit, document_set: run.document_set });
 
+/** What the runs board, its charts and the digests say they show: the rule of standingRuns. */
+export const STANDING_RULE =
+  "latest finished run per model and setting: on the paper's documents, else on every row, else a --limit run";
+
+/**
+ * The run that stands for each model and setting on every board and digest (one rule, shared): of the finished
+ * `scores` (store order, oldest first), the latest on the paper's documents, else the latest on every row
+ * (--documents all), else the latest --limit run (shown ‡). Keyed `model\u0000task`.
+ */
+export function standingRuns<
+  S extends { model: string; task: string; status: string; n: number; failed: number; doc_limit: number | null },
+>(scores: readonly S[]): Map<string, S> {
+  const standing = new Map<string, { s: S; rank: number }>();
+  for (const s of scores) {
+    if (s.status !== 'finished') continue;
+    const coverage = coverageOf(s);
+    const rank = coverage.limit !== null ? 0 : coverage.everyRow ? 1 : 2;
+    const key = `${s.model}\u0000${s.task}`;
+    if (rank >= (standing.get(key)?.rank ?? 0)) standing.set(key, { s, rank });
+  }
+  return new Map([...standing].map(([k, v]) => [k, v.s]));
+}
+
 /** The score to show and rank: null when no document was scored (the metrics of nothing are not 0). */
 export const scoreOrNull = (score: number | null | undefined, c: Pick<Coverage, 'n'>): number | null =>
   score === null || score === undefined || c.n === 0 ? null : score;

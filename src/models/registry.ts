@@ -1,4 +1,5 @@
 // The model registry (data/models.yml, or the file JCB_MODELS names), validated at the boundary.
+import { issueLine } from '../base/issues.js';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseDocument } from 'yaml';
@@ -156,8 +157,7 @@ export function parseRegistry(text: string, source: string): ModelConfig[] {
     throw new UserError(`${source}: models.${badAlias}: aliases are lower-case letters, digits, . _ -`);
   const result = registryFile.safeParse(raw);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new UserError(`${source}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    throw new UserError(`${source}: ${issueLine(result.error.issues[0])}.`);
   }
   return Object.entries(result.data.models).map(([alias, m]) => ({ ...m, alias, label: m.label ?? alias }));
 }
@@ -207,6 +207,10 @@ export function availability(
 }
 
 /** Adds an entry to the registry file, keeping its comments; the entry is validated first. */
+/** An entry's key as the option of `models add` that sets it: baseUrl → --base-url. */
+const optionOf = (p: readonly PropertyKey[]) =>
+  p.length ? `--${String(p[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : 'the entry';
+
 export function addModel(
   alias: string,
   entry: Record<string, unknown>,
@@ -217,6 +221,9 @@ export function addModel(
   const doc = parseDocument(text);
   if (doc.hasIn(['models', alias]))
     throw new UserError(`Model "${alias}" is already in ${file}.`, 'Edit it there, or pick another alias.');
+  // Checked alone first, so that a refusal names the option typed (`--base-url`), not the registry's key.
+  const checked = modelEntry.safeParse(entry);
+  if (!checked.success) throw new UserError(`Model "${alias}" not added: ${issueLine(checked.error.issues[0], optionOf)}.`);
   doc.setIn(['models', alias], entry);
   const updated = doc.toString();
   const added = parseRegistry(updated, file).find((m) => m.alias === alias)!;

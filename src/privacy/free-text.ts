@@ -24,9 +24,24 @@ export class FindingsError extends UserError {
   }
 }
 
+/** The check did not answer within its limit (JCB_CHECK_TIMEOUT_MS, in ms). */
+class CheckTimeout extends Error {
+  constructor(readonly limitMs: number) {
+    super(`no answer within ${limitMs} ms`);
+  }
+}
+
 /** Raised instead of sending when the check itself failed: a crash is a refusal, never a pass. */
 export class CheckFailedError extends UserError {
   constructor(cause: unknown) {
+    // A timeout is the machine's state, not the text's (a short text times out as well on a busy machine).
+    if (cause instanceof CheckTimeout) {
+      super(
+        `The check for personal information did not finish within ${cause.limitMs / 1000} s (JCB_CHECK_TIMEOUT_MS): nothing was sent.`,
+        'The machine is busy (the first check also loads its dictionary): try again in a moment, or raise JCB_CHECK_TIMEOUT_MS.',
+      );
+      return;
+    }
     // An operator's mistake (an unreadable facility list) is said; anything else is not shown.
     const why = cause instanceof UserError ? ` (${cause.message.replace(/\.$/, '')})` : '';
     super(
@@ -47,7 +62,7 @@ export async function checkText(text: string, detect: Detector, env: NodeJS.Proc
   const limit = Number(env.JCB_CHECK_TIMEOUT_MS) || CHECK_TIMEOUT_MS;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${limit} ms`)), limit);
+    timer = setTimeout(() => reject(new CheckTimeout(limit)), limit);
   });
   try {
     return await Promise.race([maskToFixedPoint(text, detect), late]);

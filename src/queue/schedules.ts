@@ -1,5 +1,6 @@
 // Scheduled evaluations (data/schedules.yml, or JCB_SCHEDULES): validated, and installed as Bull
 // repeatable jobs without duplicates when a schedule changes.
+import { issueLine } from '../base/issues.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type Queue from 'bull';
@@ -30,8 +31,7 @@ export function loadSchedules(env: NodeJS.ProcessEnv): Schedule[] {
   const source = env.JCB_SCHEDULES || path.join(projectRoot(), 'data', 'schedules.yml');
   const parsed = file.safeParse(parse(readFileSync(source, 'utf8')) ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UserError(`${source}: ${issue.path.join('.')}: ${issue.message}`);
+    throw new UserError(`${source}: ${issueLine(parsed.error.issues[0])}.`);
   }
   return Object.entries(parsed.data.schedules).map(([name, s]) => ({ name, ...s }));
 }

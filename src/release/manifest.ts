@@ -54,8 +54,19 @@ export function manifestPath(env: NodeJS.ProcessEnv = process.env): string {
 export function loadManifest(env: NodeJS.ProcessEnv = process.env): Manifest {
   const file = manifestPath(env);
   if (!existsSync(file)) throw new UserError(`No release manifest at ${file}.`, 'Unset JCB_RELEASE_MANIFEST.');
-  const parsed = manifestSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new UserError(`${file} is not a release manifest: ${parsed.error.issues[0].message}.`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const why = err instanceof SyntaxError ? 'it is not JSON' : `it cannot be read: ${(err as NodeJS.ErrnoException).code}`;
+    throw new UserError(`${file} is not a release manifest (JSON): ${why}.`, 'Unset JCB_RELEASE_MANIFEST.');
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue.path.length ? issue.path.join('.') : 'the file';
+    throw new UserError(`${file} is not a release manifest: ${where} is missing or malformed.`, 'Unset JCB_RELEASE_MANIFEST.');
+  }
   return parsed.data;
 }
 

@@ -1,5 +1,6 @@
 // Packs (packs/<name>/pack.yml): public benchmarks jcb runs as task files, fetched at a pinned commit and
 // checked file by file against the manifest, like the release. Their data is never part of jcb.
+import { issueLine } from '../base/issues.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -56,7 +57,7 @@ export function loadPack(name: string, env: NodeJS.ProcessEnv = process.env): Pa
   const typed = name.toLowerCase();
   if (!names.includes(typed)) throw unknownName('pack', name, names, `Packs: ${names.join(', ')}.`);
   const parsed = packSchema.safeParse(parse(readFileSync(path.join(packsFolder(env), typed, 'pack.yml'), 'utf8')));
-  if (!parsed.success) throw new UserError(`packs/${typed}/pack.yml: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}.`);
+  if (!parsed.success) throw new UserError(`packs/${typed}/pack.yml: ${issueLine(parsed.error.issues[0])}.`);
   return parsed.data;
 }
 

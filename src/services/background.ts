@@ -24,6 +24,8 @@ import type { Metrics } from '../tasks/types.js';
 
 export interface RunProgress {
   run: Run;
+  /** The run's tasks not declared now (their task file not loaded). */
+  unloaded?: string[];
   planned: number | null;
   done: number;
   failed: number;
@@ -211,6 +213,7 @@ export function backgroundServices(ctx: ServiceContext) {
             stalledSince: stalled,
             cause,
             scores: summary.scores,
+            unloaded: summary.unloaded,
             usage: summary.usage,
             firstFailure: summary.failures[0]?.error ?? null,
             ...privateOf(run),
@@ -241,6 +244,8 @@ export function backgroundServices(ctx: ServiceContext) {
     /** Takes evaluation jobs until closed (`jcb worker`; any number, on any machine sharing Redis and the store). */
     async startWorker(concurrency = 2, log?: (m: string) => void): Promise<RunningWorker> {
       const q = await ctx.queue();
+      // Without Redis a worker would wait in silence: it says so in one line and exits 1 instead.
+      await ensureReachable(q, ctx.env, 5000);
       const { refuse, warnings } = await redisChecks(q);
       // A worker on an evicting Redis would take jobs that vanish under it: it does not start.
       if (refuse)

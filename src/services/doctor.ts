@@ -143,8 +143,22 @@ export async function doctor(env: NodeJS.ProcessEnv, openStore: () => Promise<st
       what: 'Redis',
       where: shown,
       ok: false,
-      detail: `${(err as Error).message}: background evaluations (--queue, worker, bot) need it; set REDIS_URL`,
+      // In words, not Node's codes (ECONNREFUSED): what a person can act on.
+      detail: `${redisFailure(err)}: background evaluations (--queue, worker, bot) need it; start Redis or set REDIS_URL`,
     });
   }
   return items;
+}
+
+/** Why Redis did not answer, in words: refused (nothing listens), unknown host, timed out; else the message. */
+function redisFailure(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code ?? /\b(E[A-Z]+)\b/.exec((err as Error).message)?.[1];
+  const words: Record<string, string> = {
+    ECONNREFUSED: 'nothing answers there (connection refused)',
+    ENOTFOUND: 'unknown host',
+    EAI_AGAIN: 'unknown host',
+    ETIMEDOUT: 'no answer in time',
+    EHOSTUNREACH: 'the host cannot be reached',
+  };
+  return (code && words[code]) ?? (err as Error).message;
 }

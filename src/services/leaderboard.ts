@@ -1,7 +1,8 @@
 // Table 4: from the replayed generations (`paper`) or the latest stored runs (`runs`), and as a chart.
 import { pricesOf, runUsage } from '../evaluation/cost.js';
 import { provenanceOf, type Provenance } from '../evaluation/provenance.js';
-import { coverageOf, scoreOrNull, type Coverage } from '../leaderboard/coverage.js';
+import { coverageOf, scoreOrNull, standingRuns, type Coverage } from '../leaderboard/coverage.js';
+import { knownTask, UNLOADED_NOTE } from '../evaluation/documents.js';
 import type { ChartView } from '../leaderboard/vega.js';
 import type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
 import { scoreInterval } from '../metrics/bootstrap.js';
@@ -20,65 +21,62 @@ import { scoreGenerationFile } from './score.js';
 
 export type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
 
-/**
- * The latest finished run of each model and setting: one on the paper's documents outranks one on every row
- * (--documents all), which outranks a --limit one.
- */
+/** The runs board: the run of each model and setting that standingRuns picks (STANDING_RULE). */
 async function runsBoard(
   ctx: ServiceContext,
   shot: Shot,
   labels: LabelVersion,
-): Promise<{ tasks: Task[]; rows: LeaderboardRow[] }> {
+): Promise<{ columns: Leaderboard['columns']; rows: LeaderboardRow[] }> {
   const store = await ctx.store();
   type Cell = {
     score: number | null;
     run: string;
-    rank: number;
     coverage: Coverage;
     provenance: Provenance;
     documents: DocScore[];
     otherList: boolean;
   };
   const latest = new Map<string, Cell>();
-  for (const s of await store.scores()) {
-    if (s.shot !== shot || s.status !== 'finished') continue;
-    const key = `${s.model}\u0000${s.task}`;
-    const coverage = coverageOf(s);
-    const rank = coverage.limit !== null ? 0 : coverage.everyRow ? 1 : 2;
-    if (rank >= (latest.get(key)?.rank ?? 0)) {
-      // CCA under the chosen labels: stored, or re-scored from the run's outputs (services/labels.ts).
-      const under = await scoreUnder(
-        ctx,
-        { id: s.run_id, label_version: s.label_version },
-        s.task,
-        { score: s.score, metrics: JSON.parse(s.metrics) as Metrics },
-        labels,
-      );
-      const provenance = provenanceOf({ ...s, label_version: under.labels }, s.task, s.n + s.failed);
-      latest.set(key, {
-        score: scoreOrNull(under.score, s),
-        run: s.run_id,
-        rank,
-        coverage,
-        provenance,
-        documents: under.documents,
-        otherList: under.otherList,
-      });
-    }
+  for (const [key, s] of standingRuns((await store.scores()).filter((s) => s.shot === shot))) {
+    // CCA under the chosen labels: stored, or re-scored from the run's outputs (services/labels.ts).
+    const under = await scoreUnder(
+      ctx,
+      { id: s.run_id, label_version: s.label_version },
+      s.task,
+      { score: s.score, metrics: JSON.parse(s.metrics) as Metrics },
+      labels,
+    );
+    latest.set(key, {
+      score: scoreOrNull(under.score, s),
+      run: s.run_id,
+      coverage: coverageOf(s),
+      provenance: provenanceOf({ ...s, label_version: under.labels }, s.task, s.n + s.failed),
+      documents: under.documents,
+      otherList: under.otherList,
+    });
   }
   const models = [...new Set([...latest.keys()].map((k) => k.split('\u0000')[0]))];
   const known = new Map(loadModels(ctx.env).map((m) => [m.alias, m]));
   // The paper's 13 settings always; a declared task once it has a run (with its published results beside it).
   const ran = new Set([...latest.keys()].map((k) => k.split('\u0000')[1]));
   const tasks = allTasks().filter((t) => TASKS.includes(t) || ran.has(t.id));
+  // A task run but not declared now (its task file not loaded) keeps its column, by id, with the note.
+  const unloaded = [...ran].filter((id) => !knownTask(id));
+  const columns: Leaderboard['columns'] = [
+    ...tasks.map((t) => {
+      const about = aboutTask(t);
+      return { id: t.id, label: t.label, ...(about ? { about } : {}), ...(isPrivate(t) ? { private: true } : {}) };
+    }),
+    ...unloaded.map((id) => ({ id, label: id, about: UNLOADED_NOTE })),
+  ];
   const rows = await Promise.all(
     models.map(async (model): Promise<LeaderboardRow> => {
-      const cells = tasks.map((t) => latest.get(`${model}\u0000${t.id}`));
+      const cells = columns.map((t) => latest.get(`${model}\u0000${t.id}`));
       const config = known.get(model);
-      const intervals = cells.map((c, i) => (c ? scoreInterval(tasks[i], c.documents) : null));
+      const intervals = cells.map((c, i) => (c && tasks[i] ? scoreInterval(tasks[i], c.documents) : null));
       const prices = pricesOf(model, ctx.env);
       const usage = await Promise.all(
-        cells.map(async (c, i) => (c ? runUsage(await store.documents(c.run, tasks[i].id), prices) : null)),
+        cells.map(async (c, i) => (c ? runUsage(await store.documents(c.run, columns[i].id), prices) : null)),
       );
       return {
         model,
@@ -94,7 +92,8 @@ async function runsBoard(
       };
     }),
   );
-  return { tasks, rows: [...rows, ...publishedRows(tasks)] };
+  const published = publishedRows(tasks).map((r) => ({ ...r, cells: [...r.cells, ...unloaded.map(() => null)] }));
+  return { columns, rows: [...rows, ...published] };
 }
 
 /** A task file's published results on its headline metric (the others are not on the board). */
@@ -159,12 +158,7 @@ export function leaderboardServices(ctx: ServiceContext) {
       labels: LabelVersion = DEFAULT_LABELS,
     ): Promise<Leaderboard> {
       if (source === 'runs') {
-        const { tasks, rows } = await runsBoard(ctx, shot, labels);
-        const columns = tasks.map((t) => {
-          const about = aboutTask(t);
-          return { id: t.id, label: t.label, ...(about ? { about } : {}), ...(isPrivate(t) ? { private: true } : {}) };
-        });
-        return { shot, source, labels, columns, rows };
+        return { shot, source, labels, ...(await runsBoard(ctx, shot, labels)) };
       }
       const columns = TASKS.map((t) => ({ id: t.id, label: t.label }));
       const key = `${shot}:${labels}`;

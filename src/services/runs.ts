@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { answersOf } from '../evaluation/answer.js';
 import { pricesOf, runUsage } from '../evaluation/cost.js';
-import { findTask } from '../evaluation/documents.js';
+import { knownTask, requireLoaded } from '../evaluation/documents.js';
 import { planDocuments, setOfRun } from '../evaluation/plan.js';
 import { exportRun } from '../evaluation/export.js';
 import { explainStored } from '../evaluation/explain.js';
@@ -24,6 +24,8 @@ import { scoreUnder } from './labels.js';
 export interface RunSummary {
   run: Run;
   tasks: string[];
+  /** The run's tasks not declared now (their task file not loaded): shown by id with UNLOADED_NOTE. */
+  unloaded: string[];
   scores: {
     task: string;
     n: number;
@@ -55,10 +57,12 @@ export interface RunSummary {
 export async function runSummary(ctx: ServiceContext, run: Run, labels?: LabelVersion): Promise<RunSummary> {
   const s = await ctx.store();
   const [scores, docs] = await Promise.all([s.scores(run.id), s.documents(run.id)]);
+  const tasks = JSON.parse(run.tasks) as string[];
   return {
     // Rows stored before errors and URLs were redacted at the boundary (src/models/server-reply.ts) show none either.
     run: { ...run, engine: redact(run.engine) },
-    tasks: JSON.parse(run.tasks) as string[],
+    tasks,
+    unloaded: tasks.filter((t) => !knownTask(t)),
     scores: await Promise.all(
       scores.map(async (r) => {
         const under = await scoreUnder(
@@ -76,7 +80,7 @@ export async function runSummary(ctx: ServiceContext, run: Run, labels?: LabelVe
           noAnswer: docs.filter((d) => d.task === r.task && d.status === 'done' && d.incomplete !== null).length,
           score: under.score,
           metrics: under.metrics,
-          interval: scoreInterval(findTask(r.task), under.documents),
+          interval: knownTask(r.task) ? scoreInterval(knownTask(r.task)!, under.documents) : null,
           labels: under.labels,
           otherList: under.otherList,
           provenance: provenanceOf({ ...run, label_version: under.labels }, r.task, r.n + r.failed),
@@ -103,7 +107,7 @@ async function runTasks(ctx: ServiceContext, id: string) {
   const [rows, scores] = await Promise.all([s.documents(run.id), s.scores(run.id)]);
   const provider = ctx.providerOf(findModel(run.model, ctx.env));
   const tasks = await Promise.all(
-    (JSON.parse(run.tasks) as string[]).map(findTask).map(async (task) => {
+    requireLoaded(run.id, JSON.parse(run.tasks) as string[]).map(async (task) => {
       const docs = planDocuments(
         { tasks: [task], shot: run.shot as Shot, documents: setOfRun(run) },
         provider,
@@ -130,7 +134,7 @@ export function runsServices(ctx: ServiceContext) {
     /** One run; CCA under `labels` (default `paper`). @throws UserError for `labels` on a run without CCA. */
     async show(id: string, labels?: LabelVersion) {
       const run = await requireRun(ctx, id);
-      requireLabelled((JSON.parse(run.tasks) as string[]).map(findTask), labels, allTasks());
+      requireLabelled((JSON.parse(run.tasks) as string[]).flatMap((t) => knownTask(t) ?? []), labels, allTasks());
       return runSummary(ctx, run, labels);
     },
     /** A stored run, or undefined. */
@@ -153,7 +157,7 @@ export function runsServices(ctx: ServiceContext) {
     async exportRun(id: string, dir: string, includePrivate?: boolean): Promise<string[]> {
       const run = await requireRun(ctx, id);
       // Before anything is written: a private task's data only with --include-private.
-      const marked = requireMayWrite((JSON.parse(run.tasks) as string[]).map(findTask), includePrivate, '--dir');
+      const marked = requireMayWrite(requireLoaded(run.id, JSON.parse(run.tasks) as string[]), includePrivate, '--dir');
       const { tasks } = await runTasks(ctx, id);
       const written = exportRun(path.resolve(dir), {
         run,

@@ -1,7 +1,7 @@
 // Schedules (data/schedules.yml): evaluations queued when they fire, and their digests.
 import { UserError } from '../base/errors.js';
-import { findTask } from '../evaluation/documents.js';
-import { coverageOf, scoreOrNull, type Coverage } from '../leaderboard/coverage.js';
+import { knownTask, UNLOADED_NOTE } from '../evaluation/documents.js';
+import { coverageOf, scoreOrNull, standingRuns, type Coverage } from '../leaderboard/coverage.js';
 import { provenanceOf, type Provenance } from '../evaluation/provenance.js';
 import { scoreInterval, type Interval } from '../metrics/bootstrap.js';
 import { ensureReachable } from '../queue/eval-queue.js';
@@ -71,11 +71,8 @@ async function digestOf(
 ): Promise<Digest> {
   const tasks = sc.tasks === 'all' ? TASKS.map((t) => t.id) : sc.tasks;
   type Latest = (typeof scores)[number];
-  const latest = new Map<string, Latest>();
-  for (const r of scores) {
-    if (r.shot === sc.shot && r.status === 'finished' && r.doc_limit === null && sc.models.includes(r.model))
-      latest.set(`${r.model}\u0000${r.task}`, r);
-  }
+  // The board's rule (standingRuns): a --limit run stands, marked ‡, until a full one is stored.
+  const latest = standingRuns(scores.filter((r) => r.shot === sc.shot && sc.models.includes(r.model)));
   const last = await s.lastDigest(sc.name);
   const before = last ? (JSON.parse(last.scores) as Record<string, Record<string, number>>) : {};
   // Digests made before label versions were kept were computed on data.csv (the migration says `reviewed`).
@@ -100,8 +97,10 @@ async function digestOf(
           r && now?.labels && previousLabels && previousLabels !== labels
             ? scoreOrNull((await under(r, previousLabels)).score, r)
             : score;
-        const change = comparable !== null && previous !== null ? comparable - previous : null;
-        const about = aboutTask(findTask(task));
+        // A --limit number is not compared with a full one (nor kept as the next digest's "before").
+        const change = comparable !== null && previous !== null && r?.doc_limit === null ? comparable - previous : null;
+        const known = knownTask(task);
+        const about = known ? aboutTask(known) : UNLOADED_NOTE;
         return {
           ...(about ? { about } : {}),
           ...(isPrivate(findTask(task)) ? { private: true } : {}),
@@ -112,7 +111,7 @@ async function digestOf(
           change,
           regression: change !== null && -change > sc.regression,
           run: r?.run_id ?? null,
-          interval: score !== null && now ? scoreInterval(findTask(task), now.documents) : null,
+          interval: score !== null && now && known ? scoreInterval(known, now.documents) : null,
           coverage: r ? coverageOf(r) : null,
           provenance: r ? provenanceOf({ ...r, label_version: now?.labels ?? null }, task, r.n + r.failed) : null,
         };
@@ -127,7 +126,7 @@ async function digestOf(
     }
   }
   const reported: Record<string, Record<string, number>> = {};
-  for (const r of rows) if (r.score !== null) (reported[r.model] ??= {})[r.task] = r.score;
+  for (const r of rows) if (r.score !== null && r.coverage?.limit === null) (reported[r.model] ??= {})[r.task] = r.score;
   await s.saveDigest(sc.name, JSON.stringify(reported), labels);
   const since = last?.posted_at ?? null;
   return { schedule: sc.name, channel: sc.channel, shot: sc.shot, since, labels, previousLabels, rows, failedRuns };

@@ -1,5 +1,6 @@
 // Finding and loading task files: YAML → schema → checks → a Task. A file with any problem is left out whole
 // and its problems kept, one line each naming the file and the key (`jcb tasks`, `jcb tasks check FILE`).
+import { issueText } from '../../base/issues.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -64,9 +65,13 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
     return { problems };
   }
   if (raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string') id = (raw as { id: string }).id;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    add('(file)', 'not a task file (a YAML mapping with id, title, data, prompts, answer, metrics)');
+    return { problems };
+  }
   const result = taskFileSchema.safeParse(raw);
   if (!result.success) {
-    for (const issue of result.error.issues) add(issue.path.join('.') || '(top level)', issue.message);
+    for (const issue of result.error.issues) add(issue.path.join('.') || '(file)', issueText(issue));
     return { problems };
   }
   const spec: TaskFile = result.data;
@@ -133,7 +138,7 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
 const TASK_FILE = /\.ya?ml$/i;
 
 /** `*.yml`/`*.yaml` in `dir` and its sub-folders one level down, sorted; `pack.yml` manifests excluded. */
-function taskFilesIn(dir: string): string[] {
+export function taskFilesIn(dir: string): string[] {
   if (!existsSync(dir)) return [];
   if (!statSync(dir).isDirectory()) return TASK_FILE.test(dir) ? [dir] : [];
   return readdirSync(dir, { withFileTypes: true })

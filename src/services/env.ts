@@ -1,0 +1,130 @@
+// Every environment variable jcb reads with a rule of its own, checked at one place before any command runs:
+// one line naming the variable and what would be right, never a default put in its place, never a raw error.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../base/errors.js';
+import { cutEcho } from '../base/suggest.js';
+import { QUEUE_NUMBERS, redisUrl } from '../queue/settings.js';
+import { loadManifest } from '../release/manifest.js';
+import { taskFilesIn } from '../tasks/task-file/load.js';
+
+/** A setting's rule: `schema` reads the value as set (unset variables are not checked). */
+export interface EnvSetting {
+  name: string;
+  /** What a right value is, as the refusal says it: `NAME must be <right>`. */
+  right: string;
+  schema: z.ZodType<unknown>;
+  /** Checked only when none of these is set (HOME matters only without JCB_HOME and XDG_DATA_HOME). */
+  unless?: string[];
+  /** Its value may hold a password: never echoed. */
+  secret?: boolean;
+}
+
+/** A zod rule from a function that throws (the queue's and the release's own checks), its message kept. */
+const by = (check: (value: string) => unknown) =>
+  z.string().superRefine((v, ctx) => {
+    try {
+      check(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  });
+
+const absolute = z.string().refine((v) => path.isAbsolute(v));
+/** Decimal digits only, from `min` (never `0x10`, `1e3`, ` 5`, which Number() would read). */
+const whole = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .regex(/^[0-9]+$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+/** Empty is unset for these (as every reader treats it). */
+const orEmpty = (schema: z.ZodType<unknown>) => z.union([z.literal(''), schema]);
+
+export const ENV_SETTINGS: readonly EnvSetting[] = [
+  {
+    name: 'HOME',
+    right: 'an absolute path (your home folder), or set JCB_HOME: the store and the release are kept under it',
+    schema: absolute,
+    unless: ['JCB_HOME', 'XDG_DATA_HOME'],
+  },
+  { name: 'XDG_DATA_HOME', right: 'an absolute path, or unset', schema: orEmpty(absolute) },
+  {
+    name: 'DATABASE_URL',
+    right: 'a postgres:// URL (postgres://user[:password]@host[:port]/database), or unset for SQLite',
+    schema: orEmpty(
+      z
+        .string()
+        .refine((v) => URL.canParse(v) && /^postgres(ql)?:$/.test(new URL(v).protocol) && new URL(v).hostname !== ''),
+    ),
+    secret: true,
+  },
+  {
+    name: 'REDIS_URL',
+    right: 'a Redis URL: redis://[user:password@]host[:port][/db] (rediss:// for TLS), or unset for redis://127.0.0.1:6379',
+    schema: by((v) => redisUrl({ REDIS_URL: v })),
+    secret: true,
+  },
+  ...(Object.keys(QUEUE_NUMBERS) as (keyof typeof QUEUE_NUMBERS)[]).map((name) => ({
+    name,
+    right: `a whole number above 0 in decimal digits, or unset for ${QUEUE_NUMBERS[name]}`,
+    schema: orEmpty(whole(1)),
+  })),
+  { name: 'JCB_THREADS', right: 'a whole number from 0 to 64 (0: no threads), or unset', schema: orEmpty(whole(0, 64)) },
+  {
+    name: 'JCB_CHECK_TIMEOUT_MS',
+    right: 'a whole number of milliseconds above 0, or unset for 30000',
+    schema: orEmpty(whole(1)),
+  },
+  {
+    name: 'JCB_STORE_RETRY_MS',
+    right: 'a whole number of milliseconds (0: no retry), or unset for 30000',
+    schema: orEmpty(whole(0)),
+  },
+  {
+    name: 'JCB_LOOP_REPORT_MS',
+    right: 'a whole number of milliseconds above 0, or unset for 60000',
+    schema: orEmpty(whole(1)),
+  },
+  { name: 'JCB_FREE_TEXT_POLICY', right: 'mask-always, or unset', schema: z.enum(['', 'mask-always']) },
+  { name: 'JCB_KEEP_FREE_TEXT', right: '1 (keep the texts), 0 or unset', schema: z.enum(['', '0', '1']) },
+  {
+    name: 'JCB_RELEASE_MANIFEST',
+    right: 'a release manifest (JSON, as data/release-manifest.json), or unset for jcb’s own',
+    schema: orEmpty(by((v) => loadManifest({ JCB_RELEASE_MANIFEST: v }))),
+  },
+  {
+    name: 'JCB_TASKS',
+    right: `folders of task files (*.yml) or task files, separated by "${path.delimiter}"`,
+    schema: by((v) => {
+      const none = v
+        .split(path.delimiter)
+        .filter(Boolean)
+        .find((p) => !existsSync(path.resolve(p)) || taskFilesIn(path.resolve(p)).length === 0);
+      if (none !== undefined) throw new Error(`${cutEcho(none)} holds no task file`);
+    }),
+  },
+];
+
+/**
+ * Checks every setting of ENV_SETTINGS that `env` sets, in the table's order.
+ * @throws UserError for the first bad one: `NAME must be <right> (<why>).`, the value never echoed when secret.
+ */
+export function checkEnv(env: NodeJS.ProcessEnv): void {
+  for (const s of ENV_SETTINGS) {
+    const value = env[s.name];
+    if (value === undefined || s.unless?.some((n) => env[n])) continue;
+    const parsed = s.schema.safeParse(value);
+    if (parsed.success) continue;
+    // A check's own words (redisUrl's "REDIS_URL is not a Redis URL (why)." gives its why), never zod's.
+    const own = parsed.error.issues.find((i) => i.code === 'custom' && i.message && !/^Invalid/.test(i.message));
+    const said = own?.message.replace(/\.$/, '');
+    const why = said
+      ? (new RegExp(`^${s.name} .*\\((.*)\\)$`).exec(said)?.[1] ?? said)
+      : s.secret
+        ? ''
+        : `it is "${cutEcho(value)}"`;
+    throw new UserError(`${s.name} must be ${s.right}${why ? ` (${why})` : ''}.`);
+  }
+}

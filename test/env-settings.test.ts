@@ -1,0 +1,116 @@
+// Every environment variable with a rule of its own is checked at one place (ENV_SETTINGS): one line naming the
+// variable and what is right, never zod's words, never a default in its place (break1, kind 2). Generated from
+// the table: a setting added without refused values here fails the first test.
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../src/base/errors.js';
+import { checkEnv, ENV_SETTINGS } from '../src/services/env.js';
+import { FIXTURE_ENV, FIXTURES, runJcb } from './helpers.js';
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'jcb-env-'));
+const plain = path.join(scratch, 'afile');
+writeFileSync(plain, 'hi\n');
+
+/** Values each setting refuses: a malformed form, another scheme, a number in another notation, a path of nothing. */
+const REFUSED: Record<string, string[]> = {
+  HOME: ['', 'relative/home'],
+  XDG_DATA_HOME: ['relative/data'],
+  DATABASE_URL: ['mysql://x@127.0.0.1/jcb', 'garbage', 'postgres://'],
+  REDIS_URL: ['garbage', 'redis://:pw@127.0.0.1:99999', 'http://127.0.0.1:6379'],
+  JCB_QUEUE_CHUNK: ['0', '0x10', '1e3', 'abc', '-5'],
+  JCB_QUEUE_LOCK_MS: ['0', '1e3'],
+  JCB_RECONCILE_MS: ['0', '1.5'],
+  JCB_STALLED_MS: ['abc', '0x10'],
+  JCB_SHUTDOWN_GRACE_MS: ['-1', '1e3'],
+  JCB_THREADS: ['65', '-1', '0x2', '2.5'],
+  JCB_CHECK_TIMEOUT_MS: ['0', '30s', '1e5'],
+  JCB_STORE_RETRY_MS: ['-1', 'soon'],
+  JCB_LOOP_REPORT_MS: ['0', '1e3'],
+  JCB_FREE_TEXT_POLICY: ['mask', 'always'],
+  JCB_KEEP_FREE_TEXT: ['yes', 'true'],
+  JCB_RELEASE_MANIFEST: [plain, path.join(scratch, 'none.json'), scratch],
+  JCB_TASKS: ['/proc/self', plain, path.join(scratch, 'none')],
+};
+
+/** A value each setting takes. */
+const TAKEN: Record<string, string> = {
+  HOME: scratch,
+  XDG_DATA_HOME: scratch,
+  DATABASE_URL: 'postgres://u:secret@127.0.0.1:5432/jcb',
+  REDIS_URL: 'redis://127.0.0.1:6379/2',
+  JCB_QUEUE_CHUNK: '25',
+  JCB_QUEUE_LOCK_MS: '8000',
+  JCB_RECONCILE_MS: '60000',
+  JCB_STALLED_MS: '600000',
+  JCB_SHUTDOWN_GRACE_MS: '30000',
+  JCB_THREADS: '0',
+  JCB_CHECK_TIMEOUT_MS: '600000',
+  JCB_STORE_RETRY_MS: '0',
+  JCB_LOOP_REPORT_MS: '60000',
+  JCB_FREE_TEXT_POLICY: 'mask-always',
+  JCB_KEEP_FREE_TEXT: '1',
+  JCB_RELEASE_MANIFEST: FIXTURE_ENV.JCB_RELEASE_MANIFEST,
+  JCB_TASKS: path.join(FIXTURES, 'task-files', 'own'),
+};
+
+const refusal = (env: NodeJS.ProcessEnv): string => {
+  try {
+    checkEnv(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(UserError);
+    return (err as UserError).message;
+  }
+  return '(accepted)';
+};
+
+describe('ENV_SETTINGS', () => {
+  it('every setting of the table has refused and taken values here', () => {
+    expect(Object.keys(REFUSED).sort()).toEqual(ENV_SETTINGS.map((s) => s.name).sort());
+    expect(Object.keys(TAKEN).sort()).toEqual(ENV_SETTINGS.map((s) => s.name).sort());
+  });
+
+  it.each(ENV_SETTINGS.map((s) => [s.name, s] as const))('%s: refused in one line naming it and what is right', (name, s) => {
+    for (const bad of REFUSED[name]) {
+      const message = refusal({ [name]: bad });
+      expect(message, bad).toMatch(new RegExp(`^${name} must be `));
+      expect(message, bad).toContain(s.right);
+      expect(message, bad).not.toMatch(/\n|Invalid input|expected \w+, received|Unexpected token/);
+      if (s.secret) expect(message, bad).not.toContain(':pw@');
+    }
+    expect(refusal({ [name]: TAKEN[name] })).toBe('(accepted)');
+  });
+
+  it('HOME is not needed when JCB_HOME or XDG_DATA_HOME says where', () => {
+    expect(refusal({ HOME: '', JCB_HOME: scratch })).toBe('(accepted)');
+    expect(refusal({ HOME: '', XDG_DATA_HOME: scratch })).toBe('(accepted)');
+  });
+});
+
+describe('every command checks the settings first', () => {
+  const env = { ...FIXTURE_ENV, JCB_STORE: path.join(scratch, 'jcb.sqlite'), JCB_PACKS_TASKS: '/nonexistent' };
+  it('status, runs, leaderboard, doctor and worker refuse in one line, exit 1; doctor and worker say NO and exit 1', async () => {
+    const [status, home, mysql, manifest, doctor, worker] = await Promise.all([
+      runJcb(['status'], { ...env, REDIS_URL: 'garbage' }),
+      runJcb(['runs'], { ...env, JCB_STORE: undefined, JCB_HOME: undefined, XDG_DATA_HOME: undefined, HOME: '' }),
+      runJcb(['runs'], { ...env, DATABASE_URL: 'mysql://x@127.0.0.1/jcb' }),
+      runJcb(['leaderboard'], { ...env, JCB_RELEASE_MANIFEST: plain }),
+      runJcb(['doctor'], { ...env, REDIS_URL: 'redis://127.0.0.1:1' }),
+      runJcb(['worker'], { ...env, REDIS_URL: 'redis://127.0.0.1:1' }),
+    ]);
+    expect([status.code, status.err]).toEqual([1, expect.stringMatching(/^jcb: REDIS_URL must be a Redis URL.*\n$/)]);
+    expect([home.code, home.err]).toEqual([1, expect.stringMatching(/^jcb: HOME must be an absolute path.*\n$/)]);
+    expect(existsSync(path.join(process.cwd(), '.local'))).toBe(false);
+    expect([mysql.code, mysql.err]).toEqual([1, expect.stringMatching(/^jcb: DATABASE_URL must be a postgres:\/\/ URL.*\n$/)]);
+    expect([manifest.code, manifest.err]).toEqual([
+      1,
+      expect.stringMatching(/^jcb: JCB_RELEASE_MANIFEST must be a release manifest.*it is not JSON.*\n$/),
+    ]);
+    expect(doctor.code).toBe(1);
+    expect(doctor.out).toMatch(/^NO {2}Redis/m);
+    expect(worker.code).toBe(1);
+    expect(worker.err).toMatch(/^jcb: The evaluation queue is unavailable\..*127\.0\.0\.1:1/);
+    for (const r of [status, home, mysql, manifest, worker]) expect(r.err.trim().split('\n')).toHaveLength(1);
+  }, 240_000);
+});
