@@ -243,7 +243,7 @@ const BAD: [string, (spec: Record<string, any>) => void, string, RegExp, Record<
     'generations.dir',
     /no folder gen/,
   ],
-  ['a metric list that is not a list', (s) => (s.metrics = 'accuracy'), 'metrics', /expected array/],
+  ['a metric list that is not a list', (s) => (s.metrics = 'accuracy'), 'metrics', /must be a list/],
   [
     'a data file with no rows',
     () => {},
