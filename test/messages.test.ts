@@ -88,10 +88,10 @@ describe('the model registry and schedules', () => {
       }
       return '(added)';
     };
-    expect(add({ provider: 'openai-compatible', model: 'x' })).toBe('Model "bad" not added: --base-url: missing (give a text).');
-    expect(add({ provider: 'openai-compatible', model: 'x', baseUrl: 'notaurl' })).toBe(
-      'Model "bad" not added: --base-url: must be a URL (http://host[:port]/path).',
-    );
+    for (const baseUrl of [undefined, 'notaurl'])
+      expect(add({ provider: 'openai-compatible', model: 'x', ...(baseUrl ? { baseUrl } : {}) })).toMatch(
+        /^Model "bad" not added: --base-url: [^\n]*URL[^\n]*\.$/,
+      );
     expect(add({ provider: 'openai-compatible', model: 'x', baseUrl: 'http://h/v1', apiKeyEnv: 3 })).toMatch(/--api-key-env/);
     expect(readFileSync(models, 'utf8')).toBe(before);
   });

@@ -103,7 +103,7 @@ async function digestOf(
         const about = known ? aboutTask(known) : UNLOADED_NOTE;
         return {
           ...(about ? { about } : {}),
-          ...(isPrivate(findTask(task)) ? { private: true } : {}),
+          ...(known && isPrivate(known) ? { private: true } : {}),
           model,
           task,
           score,
