@@ -228,7 +228,7 @@ describe('replies that are no plain answer, as the servers send them', () => {
     const body = completion('m', { content: null });
     Object.assign(body.choices[0].message, { refusal: 'I cannot help with that.' });
     nock(VLLM).post('/v1/chat/completions').reply(200, body);
-    expect((await run()).incomplete).toBe('refused by the model: I cannot help with that.');
+    expect((await run()).incomplete).toBe('refused by the model: I cannot help with that');
   });
 
   it('counts a thinking-only reply once: no answer, not also unreadable', async () => {

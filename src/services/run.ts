@@ -203,7 +203,7 @@ export function runServices(ctx: ServiceContext) {
         thinking: generation.thinking,
         incomplete:
           generation.incomplete &&
-          `${INCOMPLETE_SHOWN[generation.incomplete]}${generation.refusal ? `: ${generation.refusal}` : ''}`,
+          `${INCOMPLETE_SHOWN[generation.incomplete]}${generation.refusal ? `: ${generation.refusal.replace(/[.。]$/, '')}` : ''}`,
         parse: { ok: parsed.ok, problem: parsed.problem, shown: task.showParsed(parsed) },
         comparison,
         explanation,
