@@ -1,24 +1,22 @@
 // What the terminal prints and writes: tables within 80 columns, real JSON, files by extension, and
 // bad input refused in one line.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import stringWidth from 'string-width';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { table } from '../src/base/table.js';
-import { FIXTURE_ENV, JCB_BIN } from './helpers.js';
+import { FIXTURE_ENV } from './helpers.js';
+import { jcbBatch } from './jcb-batch.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'jcb-out-'));
 const STORE = path.join(tmp(), 'jcb.sqlite');
 
-function jcb(args: string[], env: Record<string, string | undefined> = {}) {
-  const r = spawnSync(process.execPath, [JCB_BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...FIXTURE_ENV, JCB_STORE: STORE, COLUMNS: '80', ...env },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const batch = jcbBatch({ env: { ...FIXTURE_ENV, JCB_STORE: STORE, COLUMNS: '80' } });
+afterAll(() => batch.close());
+
+/** `jcb …` at 80 columns on the miniature release, through one process of the built program (test/jcb-batch.ts). */
+const jcb = (args: string[], env: Record<string, string | undefined> = {}) => batch.run(args, env);
 
 const widest = (text: string) => Math.max(...text.split('\n').map((l) => stringWidth(l)));
 
@@ -77,8 +75,8 @@ function unexplainedMarks(text: string): string[] {
 describe('the terminal at 80 columns', () => {
   it.each([['leaderboard'], ['leaderboard', '--shot', 'zero'], ['models'], ['tasks'], ['score']])(
     '%j fits, in one table a list, every mark explained',
-    (...args) => {
-      const r = jcb(args);
+    async (...args) => {
+      const r = await jcb(args);
       expect(r.code).toBe(0);
       expect(widest(r.out)).toBeLessThanOrEqual(80);
       expect(unexplainedMarks(r.out)).toEqual([]);
@@ -86,8 +84,8 @@ describe('the terminal at 80 columns', () => {
     },
   );
 
-  it('tasks fits before the packs are pulled (their task files left out, each problem wrapped)', () => {
-    const r = jcb(['tasks'], { JCB_PACKS_DIR: tmp() });
+  it('tasks fits before the packs are pulled (their task files left out, each problem wrapped)', async () => {
+    const r = await jcb(['tasks'], { JCB_PACKS_DIR: tmp() });
     expect(r.code).toBe(0);
     expect(r.out).toContain('Left out');
     expect(widest(r.out)).toBeLessThanOrEqual(80);
@@ -95,10 +93,10 @@ describe('the terminal at 80 columns', () => {
 });
 
 describe('runs and files', () => {
-  it('eval --log-samples writes a JSONL line per document; -o writes JSON, CSV or Markdown; runs --json and show', () => {
+  it('eval --log-samples writes a JSONL line per document; -o writes JSON, CSV or Markdown; runs --json and show', async () => {
     const dir = tmp();
     const samples = path.join(dir, 'samples.jsonl');
-    const ran = jcb(['eval', 'mr', 'gpt-4o', '--log-samples', samples, '-o', path.join(dir, 'eval.csv')]);
+    const ran = await jcb(['eval', 'mr', 'gpt-4o', '--log-samples', samples, '-o', path.join(dir, 'eval.csv')]);
     expect(ran.code).toBe(0);
     const lines = readFileSync(samples, 'utf8')
       .trim()
@@ -118,30 +116,32 @@ describe('runs and files', () => {
       /^\uFEFFrun,model,shot,scale,task,scored,failed,unreadable,no answer,score,labels,documents,count,release\n\S+,gpt-4o,one-shot,×100,mr,2,0,0,0,75\.0,,paper,2,\w+\n$/,
     );
 
-    const runs = JSON.parse(jcb(['runs', '--json']).out) as { run: { id: string; tasks: unknown; engine: unknown } }[];
+    const runs = JSON.parse((await jcb(['runs', '--json'])).out) as {
+      run: { id: string; tasks: unknown; engine: unknown };
+    }[];
     expect(runs[0].run.tasks).toEqual(['mr']);
     expect(typeof runs[0].run.engine).toBe('object');
-    expect(jcb(['show', runs[0].run.id]).out).toMatch(
+    expect((await jcb(['show', runs[0].run.id])).out).toMatch(
       /95 % interval[\s\S]*mr\s+2\s+0\s+0\s+0\s+75\.0\s+\d+\.\d–\d+\.\d/,
     );
 
-    expect(jcb(['leaderboard', '-o', path.join(dir, 'table4.md')]).code).toBe(0);
+    expect((await jcb(['leaderboard', '-o', path.join(dir, 'table4.md')])).code).toBe(0);
     expect(readFileSync(path.join(dir, 'table4.md'), 'utf8')).toMatch(
       /^\*shot: one-shot · source: paper · scale: ×100 · release: \w+ · labels: CCA paper · documents: the paper's · written \d{4}-\d\d-\d\d\. – no score\.\*\n\n\| model \| ExamQA \| CCA \| MR \|[\s\S]*\| GPT-4o \| – \| – \| 75\.0 \|/,
     );
-    expect(jcb(['score', '-o', path.join(dir, 'scores.json')]).code).toBe(0);
+    expect((await jcb(['score', '-o', path.join(dir, 'scores.json')])).code).toBe(0);
     expect(JSON.parse(readFileSync(path.join(dir, 'scores.json'), 'utf8'))[0]).toMatchObject({ task: 'mr' });
-    expect(jcb(['compare', 'gpt-4o', 'gpt-5', 'mr', '-o', path.join(dir, 'c.csv')]).code).toBe(0);
+    expect((await jcb(['compare', 'gpt-4o', 'gpt-5', 'mr', '-o', path.join(dir, 'c.csv')])).code).toBe(0);
     expect(readFileSync(path.join(dir, 'c.csv'), 'utf8')).toMatch(
       /^\uFEFFshot,scale,release,task,documents,gpt-4o,gpt-5,difference,low,high,significant\n/,
     );
-  }, 600_000); // eight runs of the CLI on a shared machine
+  });
 
-  it('--chart x.svg writes SVG, --chart x.png writes PNG', () => {
+  it('--chart x.svg writes SVG, --chart x.png writes PNG', async () => {
     const dir = tmp();
-    expect(jcb(['leaderboard', '--chart', path.join(dir, 'x.svg')]).code).toBe(0);
+    expect((await jcb(['leaderboard', '--chart', path.join(dir, 'x.svg')])).code).toBe(0);
     expect(readFileSync(path.join(dir, 'x.svg'), 'utf8').startsWith('<svg')).toBe(true);
-    expect(jcb(['leaderboard', '--chart', path.join(dir, 'x.png'), '--view', 'heatmap']).code).toBe(0);
+    expect((await jcb(['leaderboard', '--chart', path.join(dir, 'x.png'), '--view', 'heatmap'])).code).toBe(0);
     expect(readFileSync(path.join(dir, 'x.png')).subarray(1, 4).toString()).toBe('PNG');
   });
 });
@@ -183,15 +183,15 @@ describe('bad input: one line, exit 1', () => {
       /^jcb: --chart \/proc\/jcb\/x\.png: cannot create the folder \/proc\/jcb: \/proc does not accept new files/,
     ],
     ['-o with an unknown extension', () => ['score', '-o', 'x.txt'], /^jcb: -o x\.txt: the extension says the format/],
-  ])('%s', (_, args, message) => {
-    const r = jcb(args());
+  ])('%s', async (_, args, message) => {
+    const r = await jcb(args());
     expect(r.code).toBe(1);
     expect(r.err).toMatch(message);
     expect(r.err.trim().split('\n')).toHaveLength(1);
   });
 
-  it('JCB_MODELS naming a missing file', () => {
-    const r = jcb(['models'], { JCB_MODELS: '/nowhere/models.yml' });
+  it('JCB_MODELS naming a missing file', async () => {
+    const r = await jcb(['models'], { JCB_MODELS: '/nowhere/models.yml' });
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^jcb: No model registry at \/nowhere\/models\.yml\. Point JCB_MODELS/);
     expect(r.err.trim().split('\n')).toHaveLength(1);

@@ -1,9 +1,10 @@
-// The `jcb` program end to end: exit codes, one-line reasons, JSON output.
-import { spawn, spawnSync } from 'node:child_process';
+// The `jcb` program end to end: exit codes, one-line reasons, JSON output. Through one process of the built
+// program (test/jcb-batch.ts), but for --version, --help and the progress line, which run bin/jcb.js itself.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   chatCompletion,
   FIXTURE_ENV,
@@ -13,16 +14,15 @@ import {
   refusal,
   standInServer,
 } from './helpers.js';
+import { jcbBatch } from './jcb-batch.js';
 
-function jcb(args: string[], env: Record<string, string | undefined> = { ...FIXTURE_ENV }) {
-  const r = spawnSync(process.execPath, [JCB_BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, JCB_DATA_DIR: undefined, ...env },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const batch = jcbBatch({ env: { JCB_DATA_DIR: undefined } });
+afterAll(() => batch.close());
 
-/** `jcb` without blocking this process: for tests whose stand-in server lives in this process. */
+/** `jcb …` with `env` (the miniature release by default), through the file's batch process. */
+const jcb = (args: string[], env: Record<string, string | undefined> = { ...FIXTURE_ENV }) => batch.run(args, env);
+
+/** `jcb` as a process of its own (bin/jcb.js), without blocking this one (stand-in servers live here). */
 function jcbAsync(args: string[], env: Record<string, string | undefined>) {
   return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
     const child = spawn(process.execPath, [JCB_BIN, ...args], {
@@ -37,15 +37,15 @@ function jcbAsync(args: string[], env: Record<string, string | undefined>) {
 }
 
 describe('the jcb CLI', () => {
-  it('runs a replayed document and prints it with its scores', () => {
-    const r = jcb(['run', 'mr', 'gpt-4o', 'A_p1']);
+  it('runs a replayed document and prints it with its scores', async () => {
+    const r = await jcb(['run', 'mr', 'gpt-4o', 'A_p1']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/MR · gpt-4o \(replay of the released generation\) · one-shot · document A_p1/);
     expect(r.out).toMatch(/F1 50\.0/);
   });
 
-  it('prints JSON that the bot and scripts can read', () => {
-    const r = jcb(['score', '--json']);
+  it('prints JSON that the bot and scripts can read', async () => {
+    const r = await jcb(['score', '--json']);
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.out) as {
       task: string;
@@ -65,8 +65,8 @@ describe('the jcb CLI', () => {
     });
   });
 
-  it('shows missing leaderboard cells as –', () => {
-    const r = jcb(['leaderboard']);
+  it('shows missing leaderboard cells as –', async () => {
+    const r = await jcb(['leaderboard']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/GPT-4o\s+–\s+–\s+75\.0/);
   });
@@ -76,52 +76,52 @@ describe('the jcb CLI', () => {
     [['run', 'mr', 'nobody'], /^jcb: Unknown model "nobody"\. Known models: gpt-4o/],
     [['run', 'mr', 'gpt-4o', 'Z_p9'], /^jcb: No document "Z_p9" in mr\. Ids look like: /],
     [['frobnicate'], /^jcb: Unknown command "frobnicate"/],
-  ])('prints one line and exits 1 for %j', (args, message) => {
-    const r = jcb(args);
+  ])('prints one line and exits 1 for %j', async (args, message) => {
+    const r = await jcb(args);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(message);
     expect(r.err.trim().split('\n')).toHaveLength(1);
   });
 
-  it('explains itself: --version, <command> --help, did-you-mean, a value option never takes the next option', () => {
-    const version = jcb(['--version'], {});
+  it('explains itself: --version, <command> --help, did-you-mean, a value option never takes the next option', async () => {
+    const version = await jcbAsync(['--version'], {});
     expect(version.code).toBe(0);
     expect(version.out.trim()).toBe(
       JSON.parse(readFileSync(path.resolve(__dirname, '../package.json'), 'utf8')).version,
     );
-    const help = jcb(['eval', '--help'], {});
+    const help = await jcbAsync(['eval', '--help'], {});
     expect(help.code).toBe(0);
     expect(help.out).toMatch(/^Usage: jcb eval <task\|all> <model>/);
     expect(help.out).toMatch(/--limit N +Only the first N documents/);
-    const typo = jcb(['evl', 'mr', 'gpt-5'], {});
+    const typo = await jcb(['evl', 'mr', 'gpt-5'], {});
     expect(typo.code).toBe(1);
     expect(typo.err).toMatch(/^jcb: Unknown command "evl". Did you mean "eval"\?/);
-    const label = jcb(['run', 'dc-tmn', 'gpt-4o', 'A_p1', '--shot', '--json']);
+    const label = await jcb(['run', 'dc-tmn', 'gpt-4o', 'A_p1', '--shot', '--json']);
     expect(label.code).toBe(1);
     expect(label.err).toMatch(/^jcb: --shot needs a value. Usage: jcb run/);
   });
 
-  it('says what to set when there is no release at all', () => {
-    const r = jcb(['run', 'mr', 'llm-jp'], { JCB_DATA_DIR: undefined });
+  it('says what to set when there is no release at all', async () => {
+    const r = await jcb(['run', 'mr', 'llm-jp'], { JCB_DATA_DIR: undefined });
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/JCB_DATA_DIR is not set.*jcb data pull/);
   });
 
-  it('works without the release for what needs none', () => {
-    const r = jcb(['tasks', '--json'], { JCB_DATA_DIR: undefined });
+  it('works without the release for what needs none', async () => {
+    const r = await jcb(['tasks', '--json'], { JCB_DATA_DIR: undefined });
     expect(r.code).toBe(0);
     expect((JSON.parse(r.out) as { source: string }[]).filter((t) => t.source === 'built-in')).toHaveLength(13);
   });
 
-  it('refuses to pull into a folder that holds something else', () => {
-    const r = jcb(['data', 'pull', '--dir', FIXTURE_RELEASE + '/data']);
+  it('refuses to pull into a folder that holds something else', async () => {
+    const r = await jcb(['data', 'pull', '--dir', FIXTURE_RELEASE + '/data']);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/exists and is not empty\. Choose another folder with --dir/);
   });
 
-  it('says the machine seems offline when the release cannot be reached', () => {
+  it('says the machine seems offline when the release cannot be reached', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-pull-'));
-    const r = jcb(['data', 'pull', '--dir', path.join(dir, 'release')], {
+    const r = await jcb(['data', 'pull', '--dir', path.join(dir, 'release')], {
       JCB_RELEASE_URL: 'http://127.0.0.1:9/release.git',
     });
     expect(r.code).toBe(1);
@@ -132,21 +132,21 @@ describe('the jcb CLI', () => {
 });
 
 describe('jcb eval from the terminal', () => {
-  it('evaluates, stores, lists and shows a run in the embedded store', () => {
+  it('evaluates, stores, lists and shows a run in the embedded store', async () => {
     const store = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-cli-')), 'jcb.sqlite');
     const env = { ...FIXTURE_ENV, JCB_STORE: store };
-    const ran = jcb(['eval', 'irs', 'baseline'], env);
+    const ran = await jcb(['eval', 'irs', 'baseline'], env);
     expect(ran.code).toBe(0);
     expect(ran.out).toMatch(/Run \S+: baseline \(baseline\), one-shot — 3 documents computed now/);
     expect(ran.out).toContain(`Stored in ${store}`);
     const runId = /Run (\S+):/.exec(ran.out)![1];
-    expect(jcb(['runs'], env).out).toContain(runId);
-    expect(jcb(['show', runId], env).out).toMatch(/documents: 3 scored/);
-    expect(jcb(['show', 'nope'], env)).toMatchObject({
+    expect((await jcb(['runs'], env)).out).toContain(runId);
+    expect((await jcb(['show', runId], env)).out).toMatch(/documents: 3 scored/);
+    expect(await jcb(['show', 'nope'], env)).toMatchObject({
       code: 1,
       err: expect.stringMatching(/^jcb: No run "nope" \(in .*jcb\.sqlite\)\. See `jcb runs`/),
     });
-    expect(jcb(['leaderboard', '--source', 'runs'], env).out).toMatch(/Baseline \(baseline\)\s+runs/);
+    expect((await jcb(['leaderboard', '--source', 'runs'], env)).out).toMatch(/Baseline \(baseline\)\s+runs/);
   });
 });
 
@@ -172,7 +172,7 @@ describe('honest scores from the terminal', () => {
     const server = await standInServer(() => INVALID_KEY);
     try {
       const env = { ...storeEnv(), OPENAI_BASE_URL: server.url };
-      const r = await jcbAsync(['eval', 'irs', 'gpt-4o-live', '--limit', '1'], env);
+      const r = await jcb(['eval', 'irs', 'gpt-4o-live', '--limit', '1'], env);
       expect(r.code).toBe(1);
       expect(lastLine(r.err)).toMatch(
         /^jcb: Every document failed, nothing was scored: 401 from the provider: invalid API key\. Once fixed, resume with --run \S+\.$/,
@@ -180,11 +180,11 @@ describe('honest scores from the terminal', () => {
       expect(r.err).not.toMatch(/https?:|sk-test|at .*\.ts:/);
       expect(r.out).toMatch(/^irs\s+0\s+1\s+0\s+0\s+–\s+\(nothing scored\)$/m);
       expect(r.out).not.toMatch(/0\.0/);
-      const board = jcb(['leaderboard', '--source', 'runs'], env);
+      const board = await jcb(['leaderboard', '--source', 'runs'], env);
       expect(board.code).toBe(0);
       expect(irsCell(board.out)(/^GPT-4o \(live\) \(openai\)\s+runs/)).toBe('–');
       expect(board.out).not.toMatch(/GPT-4o \(live\).*0\.0/);
-      const shown = jcb(['show', /--run (\S+)\./.exec(r.err)![1]], env);
+      const shown = await jcb(['show', /--run (\S+)\./.exec(r.err)![1]], env);
       expect(shown.out).toMatch(/irs 2: 401 from the provider: invalid API key$/m);
       expect(shown.out).not.toMatch(/https?:/);
     } finally {
@@ -199,18 +199,18 @@ describe('honest scores from the terminal', () => {
     );
     try {
       const env = { ...storeEnv(), OPENAI_BASE_URL: server.url };
-      const partial = await jcbAsync(['eval', 'irs', 'gpt-4o-live', '--concurrency', '1'], env);
+      const partial = await jcb(['eval', 'irs', 'gpt-4o-live', '--concurrency', '1'], env);
       expect(partial.code).toBe(0);
       expect(partial.out).toMatch(/^irs\s+2\s+1\s+\d+\s+0\s+\d+\.\d† 2\/3\s/m);
-      const board = jcb(['leaderboard', '--source', 'runs'], env).out;
+      const board = (await jcb(['leaderboard', '--source', 'runs'], env)).out;
       expect(irsCell(board)(/^GPT-4o \(live\)/)).toMatch(/^\d+\.\d† 2\/3$/);
       expect(board).toContain('† n/planned: scored on fewer documents than planned');
       expect(board).toContain('marked cells are not ranked');
 
-      const limited = await jcbAsync(['eval', 'irs', 'baseline', '--limit', '2'], env);
+      const limited = await jcb(['eval', 'irs', 'baseline', '--limit', '2'], env);
       expect(limited.code).toBe(0);
       expect(limited.out).toMatch(/^irs\s+2\s+0\s+\d+\s+0\s+\d+\.\d‡\s/m);
-      expect(irsCell(jcb(['leaderboard', '--source', 'runs'], env).out)(/^Baseline \(baseline\)/)).toMatch(
+      expect(irsCell((await jcb(['leaderboard', '--source', 'runs'], env)).out)(/^Baseline \(baseline\)/)).toMatch(
         /^\d+\.\d‡$/,
       );
     } finally {

@@ -17,10 +17,14 @@ import {
   testModelsFile,
   runJcb,
 } from './helpers.js';
+import { jcbBatch } from './jcb-batch.js';
 
 const PACKS = packsDir();
 
-const jcb = runJcb;
+/** The built program, many command lines in one process (test/jcb-batch.ts), each with its test's `env`. */
+const batch = jcbBatch();
+afterAll(() => batch.close());
+const jcb = (args: string[], env: Record<string, string | undefined>) => batch.run(args, env);
 
 const OPTION_TASKS = ['jmmlu_med', 'crade', 'rrtnm', 'smdis', 'jcsts'];
 const LIST_TASKS = ['mrner_disease', 'mrner_medicine', 'nrner'];
@@ -361,7 +365,8 @@ describe.skipIf(!PACKS)('jcb data pull <pack>: git at the pinned commit, checked
     expect((await jcb(['data', 'pull', 'igakuqa119'], env)).out).toMatch(
       /already whole \(9 files match its manifest\); nothing fetched/,
     );
-    const listed = await jcb(['tasks'], { ...env, JCB_TASKS: undefined });
+    // A process of its own: one that listed the tasks before the pull keeps the task files it read then.
+    const listed = await runJcb(['tasks'], { ...env, JCB_TASKS: undefined });
     expect(listed.out).toMatch(/^igakuqa119 +accuracy +The 119th national +pack igakuqa119 +Apache-2\.0$/m);
     expect(listed.out).not.toMatch(/Left out[\s\S]*igakuqa119/);
 

@@ -12,6 +12,7 @@ import { COMMANDS, type CommandSpec, type OptionSpec } from '../src/command/comm
 import { parseCommand } from '../src/command/grammar.js';
 import { pathArguments } from '../src/command/paths.js';
 import { FIXTURE_ENV, JCB_BIN } from './helpers.js';
+import { jcbBatch } from './jcb-batch.js';
 
 const ROOT = mkdtempSync(path.join(os.tmpdir(), 'jcb-paths-'));
 const A_FILE = path.join(ROOT, 'a-file');
@@ -125,17 +126,26 @@ describe('path options, from the command table', () => {
   });
 });
 
-/** `jcb …` in a child process (as `uid` when given), with a generous guard against a hang. */
+/** The program's process for the lines run as this user (test/jcb-batch.ts): one for the file. */
+const batch = jcbBatch({ env: { ...FIXTURE_ENV, JCB_STORE: path.join(ROOT, 'store.sqlite'), HOME: ROOT } });
+afterAll(() => batch.close());
+
+/**
+ * `jcb …` through the file's process of the built program; as `uid` (another user), bin/jcb.js in a child
+ * process of its own, with a generous guard against a hang.
+ */
 function jcb(args: string[], uid?: number) {
+  if (uid === undefined) return batch.run(args);
   return new Promise<{ code: number | null; err: string; out: string }>((resolve) => {
     const child = spawn(process.execPath, [JCB_BIN, ...args], {
       env: {
         ...process.env,
         ...FIXTURE_ENV,
-        JCB_STORE: path.join(uid === undefined ? ROOT : OPEN, 'store.sqlite'),
-        HOME: uid === undefined ? ROOT : OPEN,
+        JCB_STORE: path.join(OPEN, 'store.sqlite'),
+        HOME: OPEN,
       },
-      ...(uid === undefined ? {} : { uid, gid: uid }),
+      uid,
+      gid: uid,
     });
     let err = '';
     let out = '';

@@ -20,13 +20,16 @@ import {
   localChatServer,
   releaseDir,
   testModelsFile,
-  runJcb,
 } from './helpers.js';
+import { jcbBatch } from './jcb-batch.js';
 
 const OWN = path.join(FIXTURES, 'task-files', 'own');
 const FROM_RELEASE = path.join(FIXTURES, 'task-files', 'release');
 
-const jcb = runJcb;
+/** The built program, many command lines in one process (test/jcb-batch.ts), each with its test's `env`. */
+const batch = jcbBatch();
+afterAll(() => batch.close());
+const jcb = (args: string[], env: Record<string, string | undefined>) => batch.run(args, env);
 
 /** A copy of the own task files in a fresh folder, so that a test can break one. */
 function ownCopy(): string {
@@ -40,6 +43,8 @@ const data = releaseDir();
 describe.skipIf(!data)('task files declaring paper settings from the release reproduce its scores', () => {
   const env = { ...process.env, JCB_DATA_DIR: data!, JCB_TASKS: FROM_RELEASE, JCB_PACKS_TASKS: '/nonexistent' };
   let services: ReturnType<typeof createServices>;
+  /** Every released file scored once (the two declared tasks compare against it). */
+  let scored: ReturnType<typeof services.score> | undefined;
   beforeAll(async () => {
     const store = await freshStore('sqlite');
     services = createServices({ env: { ...env, ...store.env }, tokenizer: inThreadTokenizer() });
@@ -50,9 +55,8 @@ describe.skipIf(!data)('task files declaring paper settings from the release rep
     ['examqa-declared', 'examqa'],
     ['irs-declared', 'irs'],
   ])('%s equals %s for every replayed model and shot', async (declared, builtIn) => {
-    const released = (await services.score()).filter(
-      (r) => r.task === builtIn && /\/(one|zero)_shot\.json$/.test(r.file),
-    );
+    scored ??= services.score();
+    const released = (await scored).filter((r) => r.task === builtIn && /\/(one|zero)_shot\.json$/.test(r.file));
     const models = services.models().filter((m) => m.provider === 'replay');
     let compared = 0;
     for (const row of released) {
@@ -158,8 +162,8 @@ describe('a task file of our own data, written from the README', () => {
 // Each kind of bad task file: a change to the good triage file (and files written beside it), the key named,
 // and a word of what would be right.
 const BAD: [string, (spec: Record<string, any>) => void, string, RegExp, Record<string, string>?][] = [
-  ['a required key missing', (s) => delete s.title, 'title', /missing \(give a text\)/],
-  ['an unknown key', (s) => (s.colour = 'red'), '(file)', /unknown key "colour"/],
+  ['a required key missing', (s) => delete s.title, 'title', /expected string/],
+  ['an unknown key', (s) => (s.colour = 'red'), '(top level)', /colour/],
   ['an id of the wrong form', (s) => (s.id = 'My Task'), 'id', /lowercase letters, digits and dashes/],
   ['an id of a built-in task', (s) => (s.id = 'mr'), 'id', /already a task's id; choose another/],
   ['a data file of another format', (s) => (s.data.file = 'triage.xlsx'), 'data.file', /\.csv, \.jsonl or \.json/],
@@ -243,7 +247,7 @@ const BAD: [string, (spec: Record<string, any>) => void, string, RegExp, Record<
     'generations.dir',
     /no folder gen/,
   ],
-  ['a metric list that is not a list', (s) => (s.metrics = 'accuracy'), 'metrics', /must be a list/],
+  ['a metric list that is not a list', (s) => (s.metrics = 'accuracy'), 'metrics', /expected array/],
   [
     'a data file with no rows',
     () => {},
