@@ -112,9 +112,15 @@ describe.each(['sqlite', 'postgres'] as const)('evaluation runs on %s', (kind) =
   });
 
   it('scores a malformed output as a visible parse failure', async () => {
+    nock(OPENAI).post('/v1/chat/completions').times(2).reply(200, chatCompletion(', ,'));
+    const result = await services.evaluate({ task: 'mr', model: 'openai-test', shot: 'one' });
+    expect(result.outcomes[0]).toMatchObject({ n: 2, failed: 0, parseFailures: 2, noAnswer: 0, score: 0 });
+  });
+
+  it('counts an empty output once, as no answer (not also as unreadable), scored 0', async () => {
     nock(OPENAI).post('/v1/chat/completions').times(2).reply(200, chatCompletion(''));
     const result = await services.evaluate({ task: 'mr', model: 'openai-test', shot: 'one' });
-    expect(result.outcomes[0]).toMatchObject({ n: 2, failed: 0, parseFailures: 2, score: 0 });
+    expect(result.outcomes[0]).toMatchObject({ n: 2, failed: 0, parseFailures: 0, noAnswer: 2, score: 0 });
   });
 
   it('resumes a run stopped half-way without calling again for finished documents, to the same scores', async () => {

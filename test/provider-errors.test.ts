@@ -118,12 +118,12 @@ describe('provider errors as real servers send them', () => {
   it('refuses a base URL with a password or without a scheme, in one line, at load and at `models add`', () => {
     const entry = (url: string) => `models:\n  x: { provider: openai-compatible, model: m, baseUrl: '${url}' }\n`;
     expect(() => parseRegistry(entry('http://admin:s3cretpw@127.0.0.1:8000/v1'), 'models.yml')).toThrow(
-      /^models\.yml: models\.x\.baseUrl: a URL with no user or password in it .*put the key in apiKeyEnv$/,
+      /^models\.yml: models\.x\.baseUrl: a URL with no user or password in it .*put the key in apiKeyEnv\.$/,
     );
     expect(() => parseRegistry(entry('localhost:8000/v1'), 'models.yml')).toThrow(/starting with http:\/\/ or https:\/\//);
     const env = { JCB_MODELS: modelsFile() };
     expect(() => addModel('y', { provider: 'openai-compatible', model: 'm', baseUrl: 'localhost:8000/v1' }, env)).toThrow(
-      /baseUrl: a URL starting with http/,
+      /--base-url: a URL starting with http/,
     );
   });
 

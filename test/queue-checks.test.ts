@@ -99,7 +99,7 @@ describe('queue settings from the environment', () => {
       const r = jcb(args, env);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(
-        /^jcb: REDIS_URL is not a Redis URL \(it does not parse as a URL\)\. Set it as redis:\/\/.*\n$/,
+        /^jcb: REDIS_URL must be a Redis URL: redis:\/\/.*\(it does not parse as a URL\)\.\n$/,
       );
     }
     // A number that is no number is refused before a run is created, not at its first chunk.
