@@ -162,8 +162,8 @@ describe('a task file of our own data, written from the README', () => {
 // Each kind of bad task file: a change to the good triage file (and files written beside it), the key named,
 // and a word of what would be right.
 const BAD: [string, (spec: Record<string, any>) => void, string, RegExp, Record<string, string>?][] = [
-  ['a required key missing', (s) => delete s.title, 'title', /expected string/],
-  ['an unknown key', (s) => (s.colour = 'red'), '(top level)', /colour/],
+  ['a required key missing', (s) => delete s.title, 'title', /missing \(give a text\)/],
+  ['an unknown key', (s) => (s.colour = 'red'), '(file)', /unknown key "colour"/],
   ['an id of the wrong form', (s) => (s.id = 'My Task'), 'id', /lowercase letters, digits and dashes/],
   ['an id of a built-in task', (s) => (s.id = 'mr'), 'id', /already a task's id; choose another/],
   ['a data file of another format', (s) => (s.data.file = 'triage.xlsx'), 'data.file', /\.csv, \.jsonl or \.json/],
@@ -247,7 +247,7 @@ const BAD: [string, (spec: Record<string, any>) => void, string, RegExp, Record<
     'generations.dir',
     /no folder gen/,
   ],
-  ['a metric list that is not a list', (s) => (s.metrics = 'accuracy'), 'metrics', /expected array/],
+  ['a metric list that is not a list', (s) => (s.metrics = 'accuracy'), 'metrics', /must be a list/],
   [
     'a data file with no rows',
     () => {},
