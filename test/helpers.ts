@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -46,6 +46,8 @@ const REL_DATA = [
 /** A miniature release in the release's layout (test/fixtures/release plus the pairs above), in a temp folder. */
 export const FIXTURE_RELEASE = (() => {
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-fixture-')), 'release');
+  // Readable by the other user some tests run jcb as (mkdtemp makes the folder its owner's alone).
+  chmodSync(path.dirname(dir), 0o755);
   cpSync(path.join(FIXTURES, 'release'), dir, { recursive: true });
   writeFileSync(
     path.join(dir, 'data', 'benchmarks', 'CLU', 'RE_Ent', 'rel_data.json'),

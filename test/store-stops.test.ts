@@ -234,14 +234,7 @@ describe('store paths checked before anything else', () => {
   it('a folder that cannot be written, for a user whom permissions stop', () => {
     const r = spawnSync(process.execPath, [JCB_BIN, 'runs'], {
       encoding: 'utf8',
-      // The fixture's manifest sits in root's private temporary folder: that user could not read it.
-      env: {
-        ...process.env,
-        ...FIXTURE_ENV,
-        JCB_RELEASE_MANIFEST: undefined,
-        HOME: '/tmp',
-        JCB_STORE: path.join(locked, 'jcb.sqlite'),
-      },
+      env: { ...process.env, ...FIXTURE_ENV, HOME: '/tmp', JCB_STORE: path.join(locked, 'jcb.sqlite') },
       uid: 65534,
     });
     expect(r.stderr).toBe(
