@@ -1,5 +1,6 @@
 // The registry: the paper's settings in Table 4's column order (TASKS), and the declared tasks beside them.
 // Adding a built-in task touches one file here.
+import { filesStamp } from '../src/base/stamp.js';
 import { packsFolder } from '../src/release/packs.js';
 import { findTaskFiles, loadTaskFiles, type TaskFileProblem } from '../src/tasks/task-file/load.js';
 import { TASK_IDS, type Task } from '../src/tasks/types.js';
@@ -36,24 +37,34 @@ export const TASKS: readonly Task[] = [
 export const TASKS_BY_ID: ReadonlyMap<string, Task> = new Map(TASKS.map((t) => [t.id, t]));
 
 // Declared tasks (task files), loaded beside the built-in ones: JCB_TASKS's folders, then jcb's own packs/.
-// The services load them once per environment (useTaskFiles); everything that looks tasks up sees them.
+// The services look at them before each call (useTaskFiles); everything that looks tasks up sees them.
 interface Declared {
+  /** The environment and the task files found (a file added or removed changes it). */
   key: string;
+  /** What the last load read or looked for, and their stamp then (a file edited or pulled changes it). */
+  inputs: readonly string[];
+  stamp: string;
   tasks: readonly Task[];
   problems: readonly TaskFileProblem[];
 }
-let declared: Declared = { key: '', tasks: [], problems: [] };
-
+let declared: Declared = { key: '', inputs: [], stamp: '', tasks: [], problems: [] };
 
 /**
  * Loads the task files `env` points at (JCB_TASKS, the packs) and makes them the declared tasks, unless the same
- * environment was loaded last. A file with problems is left out; its problems are kept for `jcb tasks`.
+ * files were loaded last and none of what they read changed since (a task file, its pack's manifest, its
+ * prompts and data, a pulled folder): a long-running bot sees an edit, a new or removed file or `jcb packs pull`
+ * on its next request. Costs a folder listing and a stat per input when nothing changed. A file with problems
+ * is left out; its problems are kept for `jcb tasks`.
  */
 export function useTaskFiles(env: NodeJS.ProcessEnv): Declared {
-  const key = [env.JCB_TASKS, env.JCB_DATA_DIR, env.JCB_PACKS_DIR, env.JCB_HOME, packsFolder(env)].join('\u0000');
-  if (declared.key !== key) {
-    const loaded = loadTaskFiles(findTaskFiles(env, packsFolder(env)), env, TASK_IDS);
-    declared = { key, ...loaded };
+  const packs = packsFolder(env);
+  const found = findTaskFiles(env, packs);
+  const key = JSON.stringify([env.JCB_TASKS, env.JCB_DATA_DIR, env.JCB_PACKS_DIR, env.JCB_HOME, packs, found]);
+  if (declared.key !== key || filesStamp(declared.inputs) !== declared.stamp) {
+    const loaded = loadTaskFiles(found, env, TASK_IDS);
+    // Stamped after the load: a file rewritten in place during these milliseconds would be kept as read until
+    // its next change (pulls and most editors replace files whole, by a rename).
+    declared = { key, stamp: filesStamp(loaded.inputs), ...loaded };
   }
   return declared;
 }

@@ -1,11 +1,12 @@
 // The model registry (data/models.yml, or the file JCB_MODELS names), validated at the boundary.
 import { issueLine } from '../base/issues.js';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { normalizeToken, unknownName } from '../base/suggest.js';
 import { UserError } from '../base/errors.js';
+import { filesStamp } from '../base/stamp.js';
 import { projectRoot } from '../base/project.js';
 import { isReasoningFamily, OWN_FIELDS } from './family.js';
 import { hasCredentials } from './server-reply.js';
@@ -163,17 +164,17 @@ export function parseRegistry(text: string, source: string): ModelConfig[] {
 }
 
 // Read again only when the file changes (the bot asks for the models on every request).
-const parsed = new Map<string, { mtimeMs: number; models: ModelConfig[] }>();
+const parsed = new Map<string, { stamp: string; models: ModelConfig[] }>();
 
 export function loadModels(env: NodeJS.ProcessEnv = process.env): ModelConfig[] {
   const file = registryPath(env);
   if (!existsSync(file))
     throw new UserError(`No model registry at ${file}.`, 'Point JCB_MODELS at a models.yml file, or unset it.');
-  const { mtimeMs } = statSync(file);
+  const stamp = filesStamp([file]);
   const known = parsed.get(file);
-  if (known?.mtimeMs === mtimeMs) return known.models;
+  if (known?.stamp === stamp) return known.models;
   const models = parseRegistry(readFileSync(file, 'utf8'), file);
-  parsed.set(file, { mtimeMs, models });
+  parsed.set(file, { stamp, models });
   return models;
 }
 

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
+import { filesStamp } from '../base/stamp.js';
 import { createDetector, type Detector } from './detect.js';
 
 const names = z.array(z.string().min(1).max(200));
@@ -31,11 +32,16 @@ export function readFacilityList(env: NodeJS.ProcessEnv): string[] {
   return parsed.data;
 }
 
-/** The detector with the operator's facility list, read on its first use (an unreadable list fails each check). */
+/**
+ * The detector with the operator's facility list, read on its first use and again whenever the file changes
+ * (a stat a check), so a long-running bot finds a name added to the list without a restart. An unreadable list
+ * fails each check.
+ */
 export function configuredDetector(env: NodeJS.ProcessEnv): Detector {
-  let detector: Detector | undefined;
+  let made: { stamp: string; detector: Detector } | undefined;
   return async (text) => {
-    detector ??= createDetector({ facilities: readFacilityList(env) });
-    return detector(text);
+    const stamp = env.JCB_FACILITIES ? filesStamp([env.JCB_FACILITIES]) : '';
+    if (made?.stamp !== stamp) made = { stamp, detector: createDetector({ facilities: readFacilityList(env) }) };
+    return made.detector(text);
   };
 }

@@ -156,6 +156,22 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
   };
 }
 
+/**
+ * `services` with the task files looked at before each call (useTaskFiles: a listing and a stat per file read
+ * when nothing changed), so a long-running bot sees an edited, added or removed task file, or a pack pulled,
+ * on its next request.
+ */
+export function withTaskFiles<S extends Record<string, unknown>>(ctx: ServiceContext, services: S): S {
+  const fresh = (f: unknown) =>
+    typeof f !== 'function'
+      ? f
+      : (...args: unknown[]): unknown => {
+          useTaskFiles(ctx.env);
+          return f(...args);
+        };
+  return Object.fromEntries(Object.entries(services).map(([name, f]) => [name, fresh(f)])) as S;
+}
+
 /** The tasks a `--task` value names: `all`, or ids/labels separated by commas. Unknown ones throw UserError. */
 export function tasksOf(spec: string): Task[] {
   return spec.toLowerCase() === 'all' ? [...TASKS] : spec.split(',').map((t) => findTask(t.trim()));

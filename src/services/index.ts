@@ -5,7 +5,7 @@ import { accessServices, watchViews } from './access.js';
 import { auditServices } from './audit.js';
 import { backgroundServices } from './background.js';
 import { compareServices } from './compare.js';
-import { createContext, type ServicesOptions } from './context.js';
+import { createContext, withTaskFiles, type ServicesOptions } from './context.js';
 import { dataServices } from './data.js';
 import { evaluateServices } from './evaluate.js';
 import { judgeServices } from './judge.js';
@@ -37,8 +37,9 @@ export type { ScoreRow } from './score.js';
  */
 export function createServices(options: ServicesOptions = {}) {
   const ctx = createContext(options);
-  // Every method's result looked through for private tasks in a face's access scope (access.ts).
-  return watchViews({
+  // Every method's result looked through for private tasks in a face's access scope (access.ts), each call
+  // seeing the task files as they are now (a long-running bot sees edits and pulls without a restart).
+  return watchViews(withTaskFiles(ctx, {
     ...modelServices(ctx),
     ...dataServices(ctx),
     ...runServices(ctx),
@@ -57,7 +58,7 @@ export function createServices(options: ServicesOptions = {}) {
     ...privateServices(ctx),
     ...accessServices(ctx),
     close: ctx.close,
-  });
+  }));
 }
 
 export type Services = ReturnType<typeof createServices>;

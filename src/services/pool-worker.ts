@@ -24,11 +24,17 @@ export const poolTasks = {
   async warm(): Promise<void> {
     await tokenizer.tokenize(['温度']);
   },
-  chart: async (board: Leaderboard, view: ChartView, format: 'png' | 'svg') =>
-    (await import('../leaderboard/vega.js')).leaderboardChart(board, view, format),
+  // The tasks as the calling thread sees them now (a task file edited or pulled since this thread started).
+  chart: async (board: Leaderboard, view: ChartView, format: 'png' | 'svg') => {
+    useTaskFiles(env);
+    return (await import('../leaderboard/vega.js')).leaderboardChart(board, view, format);
+  },
   detect: (text: string) => detect(text),
   tokenize: (texts: readonly string[]) => tokenizer.tokenize(texts),
-  scoreFile: (taskId: string, file: string, interval: boolean) => scoreFileAt(taskId, file, scoring, interval),
+  scoreFile: (taskId: string, file: string, interval: boolean) => {
+    useTaskFiles(env);
+    return scoreFileAt(taskId, file, scoring, interval);
+  },
 };
 
 serveTasks(poolTasks);

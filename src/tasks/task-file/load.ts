@@ -27,6 +27,8 @@ export interface LoadedTaskFile {
   problems: TaskFileProblem[];
   /** The documents of a task loaded whole. */
   documents?: number;
+  /** Every path the load read or looked for (the file, its pack's manifest, prompts, data, folders): a change to any may change the result. */
+  inputs: string[];
 }
 
 /** The one-line form of a problem. */
@@ -38,8 +40,8 @@ export interface TaskFileSource {
   file: string;
   /** `task file`, or `pack <name>`. */
   source: string;
-  /** Its pack's manifest says `private: true` (every task of the pack is then private). */
-  private?: boolean;
+  /** The folder of its pack (holding `pack.yml`, whose `private: true` makes every task of the pack private). */
+  pack?: string;
 }
 
 /** The folder a `from:` names: `release` (the J-ClinicalBench release) or a pulled pack's folder. */
@@ -53,6 +55,7 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
   const { file } = found;
   const dir = path.dirname(file);
   const problems: TaskFileProblem[] = [];
+  const inputs = found.pack === undefined ? [file] : [file, path.join(found.pack, 'pack.yml')];
   let id: string | undefined;
   const add = (key: string, message: string) => problems.push({ file, name: path.basename(file), key, message, id });
   let raw: unknown;
@@ -62,17 +65,17 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
     raw = parse(source);
   } catch (err) {
     add('(file)', `not readable YAML (${((err as Error).message.split('\n')[0] ?? '').slice(0, 120)})`);
-    return { problems };
+    return { problems, inputs };
   }
   if (raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string') id = (raw as { id: string }).id;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     add('(file)', 'not a task file (a YAML mapping with id, title, data, prompts, answer, metrics)');
-    return { problems };
+    return { problems, inputs };
   }
   const result = taskFileSchema.safeParse(raw);
   if (!result.success) {
     for (const issue of result.error.issues) add(issue.path.join('.') || '(file)', issueText(issue));
-    return { problems };
+    return { problems, inputs };
   }
   const spec: TaskFile = result.data;
   if (takenIds.has(spec.id)) add('id', `"${spec.id}" is already a task's id; choose another`);
@@ -81,6 +84,7 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
   const notPulled = new Set<string>();
   const locate = (key: string, from: string | undefined, rel: string, what: 'file' | 'folder') => {
     const base = from === undefined ? dir : fromFolder(from, env);
+    inputs.push(base);
     // A folder not pulled at all: one line for it, not one for each of its files.
     if (from !== undefined && !existsSync(base)) {
       if (!notPulled.has(from))
@@ -89,6 +93,7 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
       return undefined;
     }
     const full = path.resolve(base, rel);
+    inputs.push(full);
     const ok = existsSync(full) && statSync(full).isDirectory() === (what === 'folder');
     if (!ok) {
       const where = from === undefined ? 'beside the task file' : from === 'release' ? 'in the release' : `in the pulled ${from} folder`;
@@ -114,7 +119,7 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
   const { rows, excluded, problems: rowProblems } = taskRows(spec, (key, rel) => locate(key, spec.data.from, rel, 'file'));
   for (const p of rowProblems) add(p.key, p.message);
   if (problems.length === before) for (const p of checkData(spec, rows, templates)) add(p.key, p.message);
-  if (problems.length) return { problems };
+  if (problems.length) return { problems, inputs };
   const licence = spec.licence;
   const task = declaredTask({
     spec,
@@ -128,11 +133,11 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
       credit: spec.source,
       nonCommercial: licence !== undefined && /\bNC\b|non-?commercial/i.test(licence),
       excluded: excluded ? `${excluded} rows left out: ${spec.data.exclude!.why}` : undefined,
-      private: spec.private || found.private === true,
+      private: spec.private || (found.pack !== undefined && packIsPrivate(found.pack)),
       hash: createHash('sha256').update(JSON.stringify([source, templates])).digest('hex').slice(0, 12),
     },
   });
-  return { task, problems, documents: rows.length };
+  return { task, problems, documents: rows.length, inputs };
 }
 
 const TASK_FILE = /\.ya?ml$/i;
@@ -164,8 +169,8 @@ export function findTaskFiles(env: NodeJS.ProcessEnv, packsDir: string): TaskFil
     ? readdirSync(packsDir)
         .sort()
         .flatMap((name) => {
-          const secret = packIsPrivate(path.join(packsDir, name));
-          return taskFilesIn(path.join(packsDir, name)).map((file) => ({ file, source: `pack ${name}`, private: secret }));
+          const pack = path.join(packsDir, name);
+          return taskFilesIn(pack).map((file) => ({ file, source: `pack ${name}`, pack }));
         })
     : [];
   return [...own, ...packs];
@@ -176,17 +181,19 @@ export function loadTaskFiles(
   files: readonly TaskFileSource[],
   env: NodeJS.ProcessEnv,
   builtinIds: readonly string[],
-): { tasks: Task[]; problems: TaskFileProblem[] } {
+): { tasks: Task[]; problems: TaskFileProblem[]; inputs: string[] } {
   const taken = new Set(builtinIds);
   const tasks: Task[] = [];
   const problems: TaskFileProblem[] = [];
+  const inputs: string[] = [];
   for (const found of files) {
     const loaded = loadTaskFile(found, env, taken);
     problems.push(...loaded.problems);
+    inputs.push(...loaded.inputs);
     if (loaded.task) {
       tasks.push(loaded.task);
       taken.add(loaded.task.id);
     }
   }
-  return { tasks, problems };
+  return { tasks, problems, inputs };
 }
