@@ -26,6 +26,8 @@ export interface PoolOptions {
    * over SharedArrayBuffers cross without a copy, so N threads hold one copy, not N.
    */
   shared?: Record<string, () => Promise<unknown>>;
+  /** Each thread's V8 limits (e.g. a small young generation: less memory held between collections). */
+  resourceLimits?: WorkerOptions['resourceLimits'];
 }
 
 export interface Pool {
@@ -156,7 +158,7 @@ export function createPool(entry: URL, options: PoolOptions = {}): Pool {
   };
 
   const spawn = (): Thread => {
-    const worker = moduleWorker(entry, { workerData: options.data });
+    const worker = moduleWorker(entry, { workerData: options.data, resourceLimits: options.resourceLimits });
     const t: Thread = { worker, warm: Promise.resolve(true) };
     worker.on('message', (reply: Reply | { table: string }) => {
       if ('table' in reply) return answerTable(t, reply.table);

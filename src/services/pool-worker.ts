@@ -1,7 +1,7 @@
 // A thread of the services' pool (src/base/pool.ts): the CPU-bound work of the faces runs here, off the event
 // loop (issue 28). The tokenizer's dictionary is the pool's shared table (one copy for every thread); the chart
-// renderer (Vega, resvg: ~70 MB) and the detector's dictionary load in the thread that first needs them, and
-// leave with it when it ends idle.
+// renderer (Vega, resvg: ~70 MB), the detector's dictionary and the task files load in the thread that first
+// needs them, and leave with it when it ends idle.
 import { serveTasks, sharedTable, threadData } from '../base/pool.js';
 import { scoreFileAt } from '../evaluation/score-file.js';
 import type { Leaderboard } from '../leaderboard/board.js';
@@ -9,10 +9,9 @@ import type { ChartView } from '../leaderboard/vega.js';
 import { createRougeTokenizer } from '../metrics/tokenizer/index.js';
 import { useIpadic, type Ipadic } from '../metrics/tokenizer/ipadic.js';
 import { configuredDetector } from '../privacy/facility-list.js';
-import { useTaskFiles } from '../../tasks/index.js';
+import { TASKS_BY_ID, useTaskFiles } from '../../tasks/index.js';
 
 const { env } = threadData<{ env: NodeJS.ProcessEnv }>();
-useTaskFiles(env);
 useIpadic(() => sharedTable<Ipadic>('ipadic'));
 // This thread is the parallelism: its tokenizer works in place, never on threads of its own.
 const tokenizer = createRougeTokenizer({ threads: 0 });
@@ -32,7 +31,8 @@ export const poolTasks = {
   detect: (text: string) => detect(text),
   tokenize: (texts: readonly string[]) => tokenizer.tokenize(texts),
   scoreFile: (taskId: string, file: string, interval: boolean) => {
-    useTaskFiles(env);
+    // The task files (and the packs' data they read: ~0.5 s, ~15 MB) only for a declared task's file.
+    if (!TASKS_BY_ID.has(taskId)) useTaskFiles(env);
     return scoreFileAt(taskId, file, scoring, interval);
   },
 };
