@@ -1,5 +1,6 @@
 // The bot's work after an acknowledgement (handlers/context.ts): a few at a time, and none waiting for ever
-// behind others that do not end (a Slack call waiting out a rate limit, a live model, a hung request).
+// behind others that do not end (a Slack call waiting out a rate limit, a live model, a hung request); light work
+// (replays, help) in slots of its own.
 import { describe, expect, it } from 'vitest';
 import { createContext } from '../handlers/context.js';
 import type { BotConfig } from '../handlers/config.js';
@@ -36,5 +37,17 @@ describe('work after the acknowledgement', () => {
     expect(most).toBe(4);
     expect(results[3]).toMatchObject({ status: 'rejected', reason: { message: 'three' } });
     expect(results.filter((r) => r.status === 'fulfilled').map((r) => r.value)).toEqual([0, 1, 2, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('runs light work (a replay, help) at once while live work holds every slot, and that work still waits', async () => {
+    const ctx = createContext({} as Services, {} as BotConfig, undefined, 60_000);
+    for (let i = 0; i < 4; i++) void ctx.afterAck(never);
+    const light = await Promise.all(Array.from({ length: 30 }, (_, i) => ctx.afterAck(async () => i, 'light')));
+    expect(light).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    const heavy = await Promise.race([
+      ctx.afterAck(async () => 'eval'),
+      new Promise((r) => setTimeout(() => r('still waiting'), 100)),
+    ]);
+    expect(heavy).toBe('still waiting');
   });
 });

@@ -3,16 +3,19 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import { UserError } from '../../src/base/errors.js';
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import { decodeRef, RUN_ACTIONS } from '../blocks/run.js';
-import { evaluateInBackground, runInThread, type BotContext } from '../context.js';
+import { evaluateInBackground, runInThread, runWeight, type BotContext } from '../context.js';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
 
 export function runButton(ctx: BotContext) {
   return async ({ ack, body, action, client, respond, logger }: Args) => {
     await ack();
+    // Light (see afterAck) when a replay or the baseline answers: the model chosen in the menu, else the run's.
+    const ref = decodeRef(action.block_id);
+    const model = action.type === 'static_select' ? action.selected_option?.value : ref?.m;
+    const weight = action.action_id !== RUN_ACTIONS.all && model ? runWeight(ctx, model) : undefined;
     await ctx.afterAck(async () => {
       try {
-        const ref = decodeRef(action.block_id);
         const channel = body.channel?.id;
         if (!ref || !channel) throw new UserError('This button has lost what it was about; run the command again.');
         const req = { task: ref.t, model: ref.m, doc: ref.d, shot: ref.s };
@@ -41,6 +44,6 @@ export function runButton(ctx: BotContext) {
         if (isUnexpected(err)) logger.error(err);
         await respond({ response_type: 'ephemeral', replace_original: false, text: errorText(err) });
       }
-    });
+    }, weight);
   };
 }

@@ -7,7 +7,7 @@ import { errorText, isUnexpected } from '../blocks/answers.js';
 import { helpMessage } from '../blocks/help.js';
 import type { Message } from '../blocks/run.js';
 import { leaderboardMessage, listMessage } from '../blocks/tables.js';
-import { evaluateInBackground, isExpensive, post, requireOwner, runInThread, type BotContext } from '../context.js';
+import { evaluateInBackground, isExpensive, post, requireOwner, runInThread, runWeight, type BotContext } from '../context.js';
 import { digestMessage } from '../blocks/digest.js';
 import { batchItemMessage } from '../blocks/rating.js';
 import { compareMessage, ratingsMessage } from '../blocks/tables.js';
@@ -26,7 +26,13 @@ const codeBlock = (s: string) => `\`\`\`\n${codeText(s)}\n\`\`\``;
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
+/** Commands answered from what the bot holds, in milliseconds (see afterAck). */
+const LIGHT = new Set<Command['kind']>(['help', 'version', 'tasks', 'models']);
+
 export function jcbCommand(ctx: BotContext) {
+  const weightOf = (cmd: Command) =>
+    cmd.kind === 'run' ? runWeight(ctx, cmd.model) : LIGHT.has(cmd.kind) ? ('light' as const) : undefined;
+
   /** The answer to a parsed command: a message for the person, or work done in a thread (undefined). */
   async function answer(
     cmd: Command,
@@ -170,6 +176,6 @@ export function jcbCommand(ctx: BotContext) {
         if (isUnexpected(err)) logger.error(err);
         await respond({ response_type: 'ephemeral', text: errorText(err) });
       }
-    });
+    }, weightOf(cmd));
   };
 }

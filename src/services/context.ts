@@ -83,13 +83,13 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
   const threads = options.threads ?? poolSize(env);
   let pool: Pool | undefined;
   const getPool = () => {
-    if (threads === 0) return undefined;
+    if (threads === 0 || pool) return pool;
     // The entry beside this module, in the form this module runs from (.ts under tsx and vitest, .js built).
     const entry = new URL(`./pool-worker${path.extname(new URL(import.meta.url).pathname)}`, import.meta.url);
     // One thread warms at start; the others start when work needs them, and any ends after a while idle, giving
     // back what it loaded (a chart renderer, the detector's dictionary). The tokenizer's dictionary is one
     // copy in shared memory, loaded here and handed to every thread.
-    return (pool ??= createPool(entry, {
+    return (pool = createPool(entry, {
       size: threads,
       data: { env: { ...env } },
       warmTask: 'warm',

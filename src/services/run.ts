@@ -13,7 +13,7 @@ import { guardFreeText, recordFreeText } from '../privacy/free-text.js';
 import { buildPrompt } from '../tasks/prompt.js';
 import { DEFAULT_LABELS, otherLabels, type LabelVersion } from '../release/views.js';
 import { rougeHighlight } from '../tasks/rouge-highlight.js';
-import type { Comparison, Document, Metrics, Parsed, Shot, Task } from '../tasks/types.js';
+import type { Comparison, Document, Metrics, Parsed, ScoringContext, Shot, Task } from '../tasks/types.js';
 import type { Explanation } from '../tasks/explanation.js';
 import { headlineFirst } from '../base/format.js';
 import { allTasks } from '../../tasks/index.js';
@@ -156,6 +156,24 @@ async function otherVersionGold(
   return { labels, gold: task.showGold(other.gold), score: task.headline(task.aggregate([docScore])) };
 }
 
+/**
+ * `scoring` asking for each text once: a run's score, explanation and highlight tokenize the same two texts, and
+ * each request to the pool is a round trip to a thread that, on a busy machine, waits for the CPU (issue 28).
+ */
+function tokenizingOnce(scoring: ScoringContext): ScoringContext {
+  const known = new Map<string, Promise<string[]>>();
+  return {
+    tokenize(texts) {
+      const missing = [...new Set(texts.filter((t) => !known.has(t)))];
+      if (missing.length) {
+        const asked = scoring.tokenize(missing);
+        missing.forEach((t, i) => known.set(t, asked.then((tokens) => tokens[i])));
+      }
+      return Promise.all(texts.map((t) => known.get(t)!));
+    },
+  };
+}
+
 const sameSet = (a: unknown, b: unknown): boolean =>
   Array.isArray(a) && Array.isArray(b)
     ? new Set(a).size === new Set(b).size && a.every((x) => b.includes(x))
@@ -179,18 +197,19 @@ export function runServices(ctx: ServiceContext) {
         });
       const generation = promptCut(asked, prompt, model)?.generation ?? asked;
       const gold = generation.gold ?? doc.gold;
+      const scoring = tokenizingOnce(ctx.scoring);
       // A non-answer (thinking only, a cut prompt...) is scored as the engine scores it: as an empty output.
       const parsed = task.parse(scoredText(generation)) as Parsed<unknown>;
-      const [docScore] = await task.score([{ gold, parsed }], ctx.scoring);
+      const [docScore] = await task.score([{ gold, parsed }], scoring);
       const metrics = headlineFirst(task.aggregate([docScore]), task.metric);
-      const explanation = await task.explain?.({ gold, parsed, output: scoredText(generation), document: doc }, ctx.scoring);
+      const explanation = await task.explain?.({ gold, parsed, output: scoredText(generation), document: doc }, scoring);
       const comparison: Comparison = task.compare?.(gold, parsed) ?? {
         kind: 'labels',
         gold: task.showGold(gold),
         predicted: task.showParsed(parsed),
       };
       if (comparison.kind === 'texts' && comparison.output) {
-        comparison.highlight = await rougeHighlight(comparison.gold, comparison.output, ctx.scoring);
+        comparison.highlight = await rougeHighlight(comparison.gold, comparison.output, scoring);
       }
       const otherGold = await otherVersionGold(ctx, task, doc.id, gold, parsed);
       return {
