@@ -91,7 +91,7 @@ describe('jcb phi and jcb ask (issue 27)', { timeout: 240_000 }, () => {
     expect(bodies[0]).not.toContain('真由美');
 
     const audit = await jcb(['audit', '--json'], env);
-    expect(JSON.parse(audit.out)[0]).toMatchObject({
+    expect(JSON.parse(audit.out).freeText[0]).toMatchObject({
       user: 'terminal',
       origin: 'cli',
       model: 'cloud',

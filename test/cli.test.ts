@@ -62,6 +62,7 @@ describe('the jcb CLI', () => {
       n: 2,
       score: 0.75,
       metrics: { _precision: 0.75, recall: 0.75, _f1: 0.75, _accuracy: 0.75 },
+      matchesRelease: true,
     });
   });
 
@@ -110,7 +111,7 @@ describe('the jcb CLI', () => {
   it('works without the release for what needs none', async () => {
     const r = await jcb(['tasks', '--json'], { JCB_DATA_DIR: undefined });
     expect(r.code).toBe(0);
-    expect((JSON.parse(r.out) as { source: string }[]).filter((t) => t.source === 'built-in')).toHaveLength(13);
+    expect((JSON.parse(r.out) as { tasks: { source: string }[] }).tasks.filter((t) => t.source === 'built-in')).toHaveLength(13);
   });
 
   it('refuses to pull into a folder that holds something else', async () => {

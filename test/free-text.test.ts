@@ -271,6 +271,8 @@ describe('free text with personal information (issue 14)', { timeout: 60_000 }, 
     expect(listed.text).toMatch(/U1 +slack:D1 +ward-llm +on-premises/);
     expect(listed.text).toMatch(/ sent +name 1, phone 1 +\d+ +[0-9a-f]{12}/);
     expect(listed.text).not.toContain('真由美');
+    // The private tasks' access rows too, as in the terminal (test/json-faces.test.ts).
+    expect(listed.text).toContain("Private tasks' data (who, what, where):");
   });
 
   it('applies the same rule to a mention and to the message shortcut', async () => {

@@ -15,7 +15,7 @@ import { progressMessage } from '../blocks/progress.js';
 import { cancelSummary } from '../../src/base/format.js';
 import { codeText, cut, LIMITS, message } from '../blocks/text.js';
 import { costConfirmation } from '../actions/confirm-cost.js';
-import { renderAudit } from '../../src/privacy/audit-table.js';
+import { renderAuditReport } from '../../src/privacy/audit-table.js';
 import { authorize } from '../../src/policy/acts.js';
 import { commandView } from '../../src/policy/access-audit.js';
 import { COMMANDS_BY_NAME } from '../../src/command/commands.js';
@@ -139,7 +139,7 @@ export function jcbCommand(ctx: BotContext) {
       }
       case 'audit': {
         authorize('audit', asker, ctx.config);
-        return { response_type: 'ephemeral', text: codeBlock(renderAudit(await ctx.services.audit(30))), blocks: [] };
+        return { response_type: 'ephemeral', text: codeBlock(renderAuditReport(await ctx.services.audit(30))), blocks: [] };
       }
       case 'cancel': {
         await requireOwner(ctx, cmd.runId, command.user_id, 'cancel');

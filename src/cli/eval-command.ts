@@ -103,7 +103,8 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
           : shown,
       );
     }
-    if (cmd.json) printJson(result);
+    // JSON carries the source-and-licence line too, on each declared task's outcome.
+    if (cmd.json) printJson({ ...result, outcomes: result.outcomes.map((o, i) => (about[i] ? { ...o, about: about[i] } : o)) });
     else {
       const notes = result.outcomes.flatMap((o, i) => (about[i] ? [`${o.task}: ${about[i]}`] : []));
       print([renderEval(result, await services.storeLocation()), ...notes].join('\n'));

@@ -16,7 +16,7 @@ import { asStoreError } from '../store/errors.js';
 import { storeLocation } from '../store/store.js';
 import { checkStorePath } from '../store/path-check.js';
 import { renderModelRequest } from './render-request.js';
-import { renderAudit } from '../privacy/audit-table.js';
+import { renderAuditReport } from '../privacy/audit-table.js';
 import { evalCommand } from './eval-command.js';
 import { askCommand, phiCommand } from './free-text.js';
 import { NoReleaseError } from '../release/data-dir.js';
@@ -77,8 +77,9 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       const tasks = services.tasks();
       const problems = services.taskFileProblems();
       if (cmd.json) {
+        // The files left out are in the JSON as in the text, and on stderr for the person running it.
         for (const p of problems) process.stderr.write(`${problemLine(p)}\n`);
-        return printJson(tasks);
+        return printJson({ tasks, problems });
       }
       print(
         renderTasks(
@@ -124,7 +125,15 @@ async function execute(cmd: Command, services: Services): Promise<void> {
     case 'score': {
       const order = (id: string) => allTasks().findIndex((t) => t.id === id);
       const rows = (await services.score(cmd.target, cmd.labels)).sort((a, b) => order(a.task) - order(b.task));
-      const json = rows.map(({ task, model, file, n, score, metrics }) => ({ task, model, file, n, score, metrics }));
+      const json = rows.map(({ task, model, file, n, score, metrics, matchesRelease }) => ({
+        task,
+        model,
+        file,
+        n,
+        score,
+        metrics,
+        matchesRelease,
+      }));
       if (cmd.output) writeOutput(cmd.output, scoreTable(rows, json, cmd.target));
       return cmd.json ? printJson(json) : print(renderScores(rows));
     }
@@ -156,14 +165,8 @@ async function execute(cmd: Command, services: Services): Promise<void> {
     case 'eval':
       return evalCommand(cmd, services);
     case 'audit': {
-      const rows = await services.audit();
-      if (cmd.json) return printJson(rows);
-      const access = await services.privateAccess();
-      const accessTable = table(
-        ['time', 'user', 'act', 'task', 'model', 'where', 'view'],
-        access.map((a) => [a.at.slice(0, 19).replace('T', ' '), a.user, a.act, a.task, a.model ?? '–', a.place, a.view]),
-      );
-      return print(`${renderAudit(rows)}\n\nPrivate tasks' data (who, what, where):\n${access.length ? accessTable : 'no access yet.'}`);
+      const audit = await services.audit();
+      return cmd.json ? printJson(audit) : print(renderAuditReport(audit));
     }
     case 'phi':
       return phiCommand(cmd, services);
