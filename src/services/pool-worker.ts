@@ -23,9 +23,9 @@ export const poolTasks = {
   async warm(): Promise<void> {
     await tokenizer.tokenize(['温度']);
   },
-  // The tasks as the calling thread sees them now (a task file edited or pulled since this thread started).
+  // The task files as they are now (edited or pulled since this thread started), only for a declared task's column.
   chart: async (board: Leaderboard, view: ChartView, format: 'png' | 'svg') => {
-    useTaskFiles(env);
+    if (board.columns.some((c) => !TASKS_BY_ID.has(c.id))) useTaskFiles(env);
     return (await import('../leaderboard/vega.js')).leaderboardChart(board, view, format);
   },
   detect: (text: string) => detect(text),
