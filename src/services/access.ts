@@ -17,6 +17,8 @@ interface Scope {
   seen: Set<string>;
   /** Private task ids the request recorded itself. */
   recorded: Set<string>;
+  /** What the request has done that is done once a request (see oncePerRequest). */
+  done: Set<string>;
 }
 const scopes = new AsyncLocalStorage<Scope>();
 
@@ -64,6 +66,18 @@ function note(value: unknown): void {
   if (ids.size) collect(value, ids, scope.seen);
 }
 
+/**
+ * Whether `what` is still to be done in this request: true at its first asking in the current access scope (one
+ * request of a face), and at every asking outside any scope (each call is then a request of its own).
+ */
+export function firstInRequest(what: string): boolean {
+  const scope = scopes.getStore();
+  if (!scope) return true;
+  if (scope.done.has(what)) return false;
+  scope.done.add(what);
+  return true;
+}
+
 /** Marks `task` as recorded by the request itself (the scope does not record it again). */
 export function markRecorded(task: string): void {
   scopes.getStore()?.recorded.add(task);
@@ -92,7 +106,9 @@ export function accessServices(ctx: ServiceContext) {
      * throws after reaching it; the error is rethrown.
      */
     async accessScope<T>(who: Scope['who'], view: AccessView | undefined, work: () => Promise<T>): Promise<T> {
-      const scope: Scope = { who, view, seen: new Set(), recorded: new Set() };
+      // A scope opened inside another (a listener's, then its command's) is the same request: `done` is shared.
+      const done = scopes.getStore()?.done ?? new Set<string>();
+      const scope: Scope = { who, view, seen: new Set(), recorded: new Set(), done };
       try {
         return await scopes.run(scope, work);
       } finally {
