@@ -40,27 +40,14 @@ export function createRougeTokenizer(options: TokenizerOptions = {}): RougeToken
   const threads = options.threads ?? Math.max(1, os.availableParallelism());
   const parallelAbove = options.parallelAbove ?? 300_000;
   const cacheSize = options.cacheSize ?? 50_000;
-  // Tokens kept as ids into one vocabulary: 4 bytes a token, not a string each (every released ROUGE text
-  // cached held ~40 MB of strings a thread; as ids, ~4 MB).
-  const cache = new Map<string, Int32Array>();
-  const vocabulary = new Map<string, number>();
-  const words: string[] = [];
-  const idOf = (token: string) => {
-    let id = vocabulary.get(token);
-    if (id === undefined) vocabulary.set(token, (id = words.push(token) - 1));
-    return id;
-  };
-  const cached = (text: string): string[] | undefined => {
-    const ids = cache.get(text);
-    return ids && Array.from(ids, (id) => words[id]);
-  };
+  const cache = new Map<string, string[]>();
   let starting: Promise<Worker[]> | undefined;
   const pending = new Map<number, PendingBatch>();
   let nextId = 0;
 
   const remember = (text: string, tokens: string[]) => {
     if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
-    cache.set(text, Int32Array.from(tokens, idOf));
+    cache.set(text, tokens);
   };
 
   const onWorker = (w: Worker) => {
@@ -133,15 +120,14 @@ export function createRougeTokenizer(options: TokenizerOptions = {}): RougeToken
     async tokenize(texts) {
       const results = new Map<string, string[]>();
       for (const t of texts) {
-        if (results.has(t)) continue;
-        const hit = cached(t);
+        const hit = cache.get(t);
         if (hit) results.set(t, hit);
         else queued.add(t);
       }
       if (results.size < new Set(texts).size) {
         await schedule();
         // Read back at once: a batch larger than the cache may evict its own texts later.
-        for (const t of texts) if (!results.has(t)) results.set(t, cached(t) ?? rougeTokens(await loadIpadic(), t));
+        for (const t of texts) if (!results.has(t)) results.set(t, cache.get(t) ?? rougeTokens(await loadIpadic(), t));
       }
       return texts.map((t) => results.get(t)!);
     },
