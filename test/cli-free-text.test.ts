@@ -3,9 +3,11 @@
 // The on-premises path and the refusals of every bot path are in test/free-text.test.ts.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices } from '../src/services/index.js';
 import { FIXTURE_ENV, JCB_BIN, localChatServer } from './helpers.js';
 
 const TEXT = '長女の真由美さん（080-2233-4455）より，発熱が続くと連絡あり．';
@@ -97,6 +99,41 @@ describe('jcb phi and jcb ask (issue 27)', { timeout: 240_000 }, () => {
       model: 'cloud',
       applied: 'masked',
     });
+  });
+
+  it('ask with nothing on standard input says what was wrong and how to give text, sends nothing, exit 1', async () => {
+    bodies.length = 0;
+    const line =
+      'jcb: No text to send: standard input was empty. Give the text after the model (jcb ask cts ward "…"), ' +
+      'or pipe it in (echo "…" | jcb ask cts ward -).\n';
+    expect(await jcb(['ask', 'cts', 'ward'], env, '')).toEqual({ code: 1, out: '', err: line });
+    expect(await jcb(['ask', 'cts', 'ward', '-'], env, ' \n\t\n')).toEqual({ code: 1, out: '', err: line });
+    expect(bodies).toEqual([]);
+    // Every face: the services refuse a blank text before the model (a Slack message of spaces).
+    const services = createServices({ env, threads: 0 });
+    await expect(services.ask({ task: 'cts', model: 'ward', text: ' \u3000' })).rejects.toThrow(
+      'No text to send to ward: the text is empty.',
+    );
+    await services.close();
+    expect(bodies).toEqual([]);
+  });
+
+  it('ask to a model that cannot be reached says so in one line naming the model, exit 1 (not an unexpected error)', async () => {
+    // A port just closed: nothing listens there.
+    const closed = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const down = path.join(dir, 'down.yml');
+    writeFileSync(
+      down,
+      `models:\n  ward: { provider: openai-compatible, model: ward, baseUrl: "http://127.0.0.1:${closed}/v1", maxRetries: 0, freeText: true, dataPolicy: on-premises }\n`,
+    );
+    const r = await jcb(['ask', 'cts', 'ward', '夜間の発熱なし．'], { ...env, JCB_MODELS: down });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(new RegExp(`^jcb: ward: could not connect to http://127\\.0\\.0\\.1:${closed}/v1 \\([^)]+\\)[^\\n]*\\n$`));
   });
 
   it('fails closed: a check that cannot run sends nothing, even to an on-premises model, and says so in one line', async () => {

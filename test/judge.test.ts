@@ -1,6 +1,7 @@
 // The LLM judge through nock, and how judge and ROUGE-L follow human ratings.
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UserError } from '../src/base/errors.js';
 import { readJudgement, spearman } from '../src/judge/judge.js';
 import { outputHash } from '../src/ratings/ratings.js';
 import { createServices } from '../src/services/index.js';
@@ -95,5 +96,13 @@ describe('jcb judge and ratings --correlate', () => {
     await expect(
       services.rate('U1', { task: 'irs', model: 'gpt-4o', doc: '2', hash: 'x' }, { fluency: 7 }),
     ).rejects.toThrow(/from 1 to 5/);
+  });
+
+  it('says a judge that fails in one line naming it (for the user to fix), not as an unexpected error', async () => {
+    const run = await services.evaluate({ task: 'irs', model: 'gpt-4o', shot: 'one' });
+    nock('https://api.openai.com').post('/v1/chat/completions').times(5).reply(401, { error: { message: 'Incorrect API key' } });
+    const failed = await services.judgeRun(run.run.id, 'openai-test').catch((err: unknown) => err);
+    expect(failed).toBeInstanceOf(UserError);
+    expect((failed as Error).message).toMatch(/^openai-test: \S/);
   });
 });

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from '../command/grammar.js';
 import { UserError } from '../base/errors.js';
+import { cutEcho } from '../base/suggest.js';
 import { KIND_LABELS } from '../privacy/kinds.js';
 import { summary } from '../privacy/free-text.js';
 import type { Services } from '../services/index.js';
@@ -55,6 +56,14 @@ export async function phiCommand(cmd: Extract<Command, { kind: 'phi' }>, service
  */
 export async function askCommand(cmd: Extract<Command, { kind: 'ask' }>, services: Services, io = processIo) {
   const text = cmd.text ?? (await io.readStdin());
+  // (The grammar refuses a blank TEXT itself: only standard input can bring nothing.)
+  if (!text.trim()) {
+    const asked = `jcb ask ${cutEcho(cmd.task)} ${cutEcho(cmd.model)}`;
+    throw new UserError(
+      'No text to send: standard input was empty.',
+      `Give the text after the model (${asked} "…"), or pipe it in (echo "…" | ${asked} -).`,
+    );
+  }
   const answer = await services.ask({
     task: cmd.task,
     model: cmd.model,

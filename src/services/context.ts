@@ -7,7 +7,8 @@ import { findTask } from '../evaluation/documents.js';
 import { createRougeTokenizer, type RougeTokenizer } from '../metrics/tokenizer/index.js';
 import { loadIpadic } from '../metrics/tokenizer/ipadic.js';
 import { createProvider } from '../models/index.js';
-import type { ModelProvider } from '../models/provider.js';
+import { ProviderError, type ModelProvider } from '../models/provider.js';
+import { failureCause } from '../evaluation/failure-cause.js';
 import { loadModels, type ModelConfig } from '../models/registry.js';
 import { openEvalQueue, openScheduleQueue, type ChunkJob } from '../queue/eval-queue.js';
 import type { Detector } from '../privacy/detect.js';
@@ -186,6 +187,17 @@ export function tasksOf(spec: string): Task[] {
 /** The task argument of `eval` for a run's task ids: `all`, or the ids joined by commas (see tasksOf). */
 export function taskSpec(ids: readonly string[]): string {
   return ids.join(',') === TASKS.map((t) => t.id).join(',') ? 'all' : ids.join(',');
+}
+
+/**
+ * `work` (a live model's generation), with a failure after the provider's retries said in one line naming the
+ * model: the user's to fix (key, URL, server), not an unexpected error.
+ */
+export function sayingProviderFailure<T>(alias: string, work: Promise<T>): Promise<T> {
+  return work.catch((err: unknown) => {
+    if (!(err instanceof ProviderError)) throw err;
+    throw new UserError(`${alias}: ${failureCause(err.message)}`);
+  });
 }
 
 /** A stored run by id; UserError naming the store if there is none. */

@@ -7,7 +7,7 @@ import { findModel } from '../models/registry.js';
 import { requireMayReceive } from '../policy/data-policy.js';
 import { CRITERIA, outputHash, RATED_TASKS, type Criterion } from '../ratings/ratings.js';
 import type { DocScore, Shot } from '../tasks/types.js';
-import { requireRun, type ServiceContext } from './context.js';
+import { requireRun, sayingProviderFailure, type ServiceContext } from './context.js';
 
 /** Spearman's correlation with the mean human rating, per criterion, over `n` rated outputs. */
 export type Correlations = Record<Criterion, { judge: number | null; rougeL: number | null; n: number }>;
@@ -40,7 +40,10 @@ export function judgeServices(ctx: ServiceContext) {
         );
         for (const d of (await s.documents(run.id, taskId)).filter((x) => x.status === 'done')) {
           const text = docs.get(d.doc_id)?.text ?? '';
-          const scores = await judge(provider, task, text, String(JSON.parse(d.gold!)), d.output ?? '');
+          const scores = await sayingProviderFailure(
+            judgeModel.alias,
+            judge(provider, task, text, String(JSON.parse(d.gold!)), d.output ?? ''),
+          );
           await s.saveJudgement({
             run_id: run.id,
             task: taskId,

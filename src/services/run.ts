@@ -4,8 +4,7 @@ import { UserError } from '../base/errors.js';
 import { promptCut, scoredText } from '../evaluation/answer.js';
 import { findDocument, findTask, nothingToFind } from '../evaluation/documents.js';
 import { evaluationDocuments } from '../tasks/documents.js';
-import { failureCause } from '../evaluation/failure-cause.js';
-import { INCOMPLETE_SHOWN, ProviderError, type ModelProvider } from '../models/provider.js';
+import { INCOMPLETE_SHOWN, type ModelProvider } from '../models/provider.js';
 import { findModel, loadModels, type Provider } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
 import { isPrivate, requireMayReceive } from '../policy/data-policy.js';
@@ -18,7 +17,7 @@ import type { Explanation } from '../tasks/explanation.js';
 import { headlineFirst } from '../base/format.js';
 import { allTasks } from '../../tasks/index.js';
 import { aboutTask } from '../tasks/task-file/about.js';
-import type { ServiceContext } from './context.js';
+import { sayingProviderFailure, type ServiceContext } from './context.js';
 
 export interface RunRequest {
   task: string;
@@ -188,13 +187,10 @@ export function runServices(ctx: ServiceContext) {
       const provider = ctx.providerOf(model);
       const doc = pickDocument(ctx, task, provider, req);
       const prompt = provider instanceof ReplayModel ? '' : buildPrompt(ctx.release([task]), task, doc, req.shot);
-      const asked = await provider
-        .generate({ task, document: doc, shot: req.shot, prompt, onRetry: req.onRetry })
-        .catch((err: unknown) => {
-          // The provider failed after its retries: the user's to fix (key, URL, server), said in one line.
-          if (!(err instanceof ProviderError)) throw err;
-          throw new UserError(`${model.alias}: ${failureCause(err.message)}`);
-        });
+      const asked = await sayingProviderFailure(
+        model.alias,
+        provider.generate({ task, document: doc, shot: req.shot, prompt, onRetry: req.onRetry }),
+      );
       const generation = promptCut(asked, prompt, model)?.generation ?? asked;
       const gold = generation.gold ?? doc.gold;
       const scoring = tokenizingOnce(ctx.scoring);
@@ -248,6 +244,8 @@ export function runServices(ctx: ServiceContext) {
         );
       }
       const model = freeTextModel(ctx, req.model);
+      // Nothing to send is the asker's slip (an empty message, nothing piped in), never a question for the model.
+      if (!req.text.trim()) throw new UserError(`No text to send to ${model.alias}: the text is empty.`, 'Give the text to send.');
       // The prompt of a private task (its template, a one-shot example) is the task's text too.
       requireMayReceive([task], model);
       const guarded = await guardFreeText(req.text, model, req.masked ?? false, ctx.env, ctx.detect);
@@ -255,12 +253,15 @@ export function runServices(ctx: ServiceContext) {
         throw new UserError('Not sent: the text to send is no longer the one you were shown.', 'Send your text again.');
       }
       const doc = task.documentFromText(guarded.text, ctx.release([task])) as Document<unknown>;
-      const generation = await ctx.providerOf(model).generate({
-        task,
-        document: doc,
-        shot: 'zero',
-        prompt: buildPrompt(ctx.release([task]), task, doc, 'zero'),
-      });
+      const generation = await sayingProviderFailure(
+        model.alias,
+        ctx.providerOf(model).generate({
+          task,
+          document: doc,
+          shot: 'zero',
+          prompt: buildPrompt(ctx.release([task]), task, doc, 'zero'),
+        }),
+      );
       const parsed = task.parse(generation.output) as Parsed<unknown>;
       const audit = { user: req.user ?? 'cli', origin: req.origin ?? 'cli', model: model.alias, original: req.text };
       await recordFreeText(await ctx.store(), { ...audit, guarded, answer: generation.output }, ctx.env);
