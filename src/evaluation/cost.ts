@@ -72,7 +72,17 @@ const CHAT_OVERHEAD = 7;
  * gpt-tokenizer's bundled tables, ~30x faster on Japanese than js-tiktoken's; nothing is downloaded),
  * else o200k_base as an estimate (`exact: false`).
  */
-export function tokenCounter(model: string): { count: (text: string) => number; exact: boolean; encoding: string } {
+export function tokenCounter(model: string): TokenCounter {
+  let counter = counters.get(model);
+  if (!counter) counters.set(model, (counter = counterOf(model)));
+  return counter;
+}
+
+type TokenCounter = { count: (text: string) => number; exact: boolean; encoding: string };
+/** Each model's counter, found once a process: the engine asks for one per document (promptCut). */
+const counters = new Map<string, TokenCounter>();
+
+function counterOf(model: string): TokenCounter {
   let encoding: 'o200k_base' | 'cl100k_base' = 'o200k_base';
   let exact = false;
   const { getEncodingNameForModel } = require('js-tiktoken/lite') as typeof TiktokenLite;
