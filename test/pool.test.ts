@@ -2,7 +2,7 @@
 // thrown, a dead thread replaced, warm-up on request, the threads below the event loop's priority.
 import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPool, poolSize, type Pool } from '../src/base/pool.js';
+import { coalesced, createPool, poolSize, type Pool } from '../src/base/pool.js';
 import { UserError } from '../src/base/errors.js';
 
 const entry = new URL('./fixtures/pool/tasks.ts', import.meta.url);
@@ -97,4 +97,35 @@ describe('the worker-thread pool', () => {
     expect(await running).toBeInstanceOf(Error);
     await expect(pool.run('echo', [1])).rejects.toThrow('closed');
   }, 30_000);
+});
+
+describe('coalesced calls', () => {
+  it('sends the calls made while a batch is under way together, each getting its own results', async () => {
+    const batches: number[][] = [];
+    let release = () => {};
+    const run = async (items: number[]) => {
+      batches.push(items);
+      if (batches.length === 1) await new Promise<void>((r) => (release = r));
+      return items.map((x) => x * 10);
+    };
+    const double = coalesced(run, () => 1);
+    const first = double([1]);
+    const later = [double([2, 3]), double([]), double([4])];
+    release();
+    expect(await first).toEqual([10]);
+    expect(await Promise.all(later)).toEqual([[20, 30], [], [40]]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('fails every call of a failed batch, and goes on with the next', async () => {
+    let calls = 0;
+    const run = async (items: string[]) => {
+      if (calls++ === 0) throw new Error('thread died');
+      return items;
+    };
+    const echo = coalesced(run, () => 1);
+    const [a, b] = [echo(['a']), echo(['b'])];
+    await expect(a).rejects.toThrow('thread died');
+    expect(await b).toEqual(['b']);
+  });
 });

@@ -225,6 +225,44 @@ export function createPool(entry: URL, options: PoolOptions = {}): Pool {
 }
 
 /**
+ * `run` over batches: the calls made while `inFlight()` batches are under way wait, and go together in the next
+ * batch. Many small requests (the bot's runs, a few texts each) then make a few round trips to the pool instead of
+ * one each, every one a wait for a thread that, on a busy machine, waits for the CPU (issue 28). Each call gets the
+ * results of its own items, in order; a batch that fails fails every call in it.
+ */
+export function coalesced<T, R>(
+  run: (items: T[]) => Promise<R[]>,
+  inFlight: () => number,
+): (items: readonly T[]) => Promise<R[]> {
+  type Call = { items: readonly T[]; resolve(results: R[]): void; reject(err: unknown): void };
+  let waiting: Call[] = [];
+  let running = 0;
+  const next = () => {
+    if (running >= Math.max(1, inFlight()) || waiting.length === 0) return;
+    const batch = waiting;
+    waiting = [];
+    running++;
+    run(batch.flatMap((c) => c.items))
+      .then(
+        (results) => {
+          let at = 0;
+          for (const c of batch) c.resolve(results.slice(at, (at += c.items.length)));
+        },
+        (err: unknown) => batch.forEach((c) => c.reject(err)),
+      )
+      .finally(() => {
+        running--;
+        next();
+      });
+  };
+  return (items) =>
+    new Promise<R[]>((resolve, reject) => {
+      waiting.push({ items, resolve, reject });
+      next();
+    });
+}
+
+/**
  * In a pool's thread: answers each message by running the named task. The thread runs at a lower CPU priority
  * (nice 5; on Linux per thread) so that, on a busy machine, the event loop is scheduled before the work.
  */

@@ -2,7 +2,7 @@
 import type Queue from 'bull';
 import path from 'node:path';
 import { UserError } from '../base/errors.js';
-import { createPool, poolSize, type Pool } from '../base/pool.js';
+import { coalesced, createPool, poolSize, type Pool } from '../base/pool.js';
 import { findTask } from '../evaluation/documents.js';
 import { createRougeTokenizer, type RougeTokenizer } from '../metrics/tokenizer/index.js';
 import { loadIpadic } from '../metrics/tokenizer/ipadic.js';
@@ -103,6 +103,11 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
     }));
   };
+  // Concurrent requests' texts go to the pool together, at most one batch a thread at a time.
+  const tokenizeOnPool = coalesced(
+    (texts: string[]) => getPool()!.run<string[][]>('tokenize', [texts]),
+    () => getPool()!.size,
+  );
   return {
     env,
     random: options.random ?? Math.random,
@@ -137,7 +142,7 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
       tokenize: (texts: readonly string[]) =>
         options.tokenizer || threads === 0
           ? getTokenizer().tokenize(texts)
-          : getPool()!.run<string[][]>('tokenize', [texts]),
+          : tokenizeOnPool(texts),
     },
     detect:
       options.detector ??
