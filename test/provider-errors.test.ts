@@ -23,6 +23,7 @@ models:
   patient: { provider: openai-compatible, model: m, baseUrl: ${VLLM}/v1, maxRetries: 5, timeoutMs: 300 }
   nov1: { provider: openai-compatible, model: m, baseUrl: ${VLLM}, maxRetries: 0 }
   refused: { provider: openai-compatible, model: m, baseUrl: 'http://127.0.0.1:9/v1', maxRetries: 0 }
+  ward: { provider: openai-compatible, model: m, baseUrl: ${VLLM}/v1, maxRetries: 0, dataPolicy: on-premises, freeText: true }
 `;
 
 function modelsFile(text = MODELS): string {
@@ -229,6 +230,30 @@ describe('replies that are no plain answer, as the servers send them', () => {
     Object.assign(body.choices[0].message, { refusal: 'I cannot help with that.' });
     nock(VLLM).post('/v1/chat/completions').reply(200, body);
     expect((await run()).incomplete).toBe('refused by the model: I cannot help with that');
+  });
+
+  /** A reply that calls a tool and says nothing (OpenAI's and vLLM's shape): `content` null, `tool_calls`. */
+  const toolCall = (finish = 'tool_calls') => {
+    const body = completion('m', { content: null, finish_reason: finish });
+    const call = { id: 'call_1', type: 'function', function: { name: 'lookup_drug', arguments: '{"name":"アスピリン"}' } };
+    Object.assign(body.choices[0].message, { tool_calls: [call] });
+    return body;
+  };
+
+  it('shows a reply holding only a tool call as a tool call, not as an empty answer: run, eval, ask', async () => {
+    nock(VLLM).post('/v1/chat/completions').reply(200, toolCall());
+    const ran = await run();
+    expect(ran.output).toBe('');
+    expect(ran.incomplete).toBe('answered with a tool call, not text');
+    // A server that says it stopped for no reason it names (finish_reason stop) is read by the message alone.
+    nock(VLLM).post('/v1/chat/completions').times(2).reply(200, toolCall('stop'));
+    const evaluated = await services.evaluate({ task: 'mr', model: 'vllm', shot: 'zero', limit: 2 });
+    expect(evaluated.outcomes[0]).toMatchObject({ n: 2, noAnswer: 2, parseFailures: 0 });
+    const shown = await services.show(evaluated.run.id);
+    expect(shown.incomplete.map((i) => i.why)).toEqual(['tool-call', 'tool-call']);
+    nock(VLLM).post('/v1/chat/completions').reply(200, toolCall());
+    const asked = await services.ask({ task: 'cts', model: 'ward', text: '夜間の発熱なし．' });
+    expect(asked).toMatchObject({ output: '', incomplete: 'answered with a tool call, not text' });
   });
 
   it('counts a thinking-only reply once: no answer, not also unreadable', async () => {

@@ -10,6 +10,7 @@ export function answerMessage(a: AskResult): Message {
   return message(`${a.task.label} by ${a.model.alias}: ${cut(a.output, 200)}`, [
     section(`*${a.task.label}* — ${a.task.title} · *${a.model.label}* (\`${a.model.alias}\`, ${a.model.provider})`),
     code(a.output || '(empty)'),
+    ...(a.incomplete ? [context(`:warning: ${a.incomplete}.`)] : []),
     ...(a.parse.ok ? [section(`*Read as*: ${a.parse.shown}`)] : [context(`:warning: ${a.parse.problem ?? ''}`)]),
     ...(a.maskedText ? [section('*Sent masked* (personal information replaced by its kind)'), code(a.maskedText)] : []),
     context('Your own text has no gold answer, so there is no score.'),

@@ -74,6 +74,7 @@ export async function askCommand(cmd: Extract<Command, { kind: 'ask' }>, service
   });
   if (cmd.json) return io.print(JSON.stringify(answer, null, 2));
   const lines = [`${answer.task.label} by ${answer.model.alias} (${answer.model.provider})`, answer.output || '(empty)'];
+  if (answer.incomplete) lines.push(`⚠ ${answer.incomplete}`);
   lines.push(answer.parse.ok ? `Read as: ${answer.parse.shown}` : `Not read: ${answer.parse.problem ?? ''}`);
   if (answer.maskedText) lines.push(`Sent masked (each finding replaced by its kind):\n${answer.maskedText}`);
   io.print(lines.join('\n'));

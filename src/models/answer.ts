@@ -163,17 +163,19 @@ export function splitReply(reply: RawReply, tags: readonly ThinkTag[] = DEFAULT_
 
 /**
  * Names a live answer that is no answer, from its split and finish reason: filtered; refused (no answer and
- * OpenAI's `refusal` set); thinking cut off at the token limit, or thinking with no answer after it; an answer
- * cut at the limit; an empty reply.
+ * OpenAI's `refusal` set); a tool call with no text (`tool_calls`, or finish reason `tool_calls`); thinking cut
+ * off at the token limit, or thinking with no answer after it; an answer cut at the limit; an empty reply.
  */
 export function incompleteAnswer(
   split: SplitReply,
   finishReason: string | undefined,
   refused = false,
+  toolCall = false,
 ): Incomplete | undefined {
   if (finishReason === 'content_filter') return 'filtered';
   const noAnswer = split.answer.trim() === '';
   if (noAnswer && refused) return 'refused';
+  if (noAnswer && (toolCall || finishReason === 'tool_calls' || finishReason === 'function_call')) return 'tool-call';
   if (noAnswer && (split.thinking || split.unclosed))
     return finishReason === 'length' ? 'thinking-cut' : 'thinking-only';
   if (split.unclosed && finishReason === 'length') return 'thinking-cut';
@@ -189,7 +191,7 @@ export function splitGeneration(g: Generation, live: boolean, tags?: readonly Th
   const { reply, ...rest } = g;
   const split = splitReply(reply ?? { content: g.output }, tags);
   const refusal = typeof reply?.refusal === 'string' && reply.refusal.trim() ? reply.refusal.trim() : undefined;
-  const incomplete = live ? incompleteAnswer(split, g.finishReason, refusal !== undefined) : g.incomplete;
+  const incomplete = live ? incompleteAnswer(split, g.finishReason, refusal !== undefined, reply?.toolCall) : g.incomplete;
   return {
     ...rest,
     output: split.answer,

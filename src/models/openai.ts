@@ -83,6 +83,7 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
         const reply = rawReply(message.additional_kwargs?.__raw_response) ?? {
           content: message.content,
           reasoning: message.additional_kwargs?.reasoning_content,
+          ...(message.tool_calls?.length ? { toolCall: true } : {}),
         };
         const usage = message.usage_metadata;
         return {
@@ -100,8 +101,8 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
 }
 
 /**
- * The first choice's message of a raw chat completion body: its content (a string, null, or typed parts)
- * and every thinking field the servers use (`thinking`: Ollama's own API shape, in some proxies), whichever are present. Undefined for a body of another shape.
+ * The first choice's message of a raw chat completion body: its content (a string, null, or typed parts),
+ * whether it calls a tool, and every thinking field the servers use (`thinking`: Ollama's own API shape, in some proxies), whichever are present. Undefined for a body of another shape.
  */
 function rawReply(body: unknown): RawReply | undefined {
   const message = (body as { choices?: { message?: Record<string, unknown> }[] } | undefined)?.choices?.[0]?.message;
@@ -110,10 +111,12 @@ function rawReply(body: unknown): RawReply | undefined {
   const field = ['reasoning', 'reasoning_content', 'reasoning_details', 'thinking'].find(
     (f) => message[f] !== undefined && message[f] !== null && message[f] !== '',
   );
+  const calls = message.tool_calls;
   return {
     content: message.content ?? null,
     reasoning: field ? message[field] : undefined,
     ...(message.refusal ? { refusal: message.refusal } : {}),
+    ...((Array.isArray(calls) && calls.length) || message.function_call ? { toolCall: true } : {}),
   };
 }
 

@@ -19,6 +19,8 @@ export interface RawReply {
   reasoning?: unknown;
   /** OpenAI's `message.refusal`: the model declined, saying why (its content is then null). */
   refusal?: unknown;
+  /** The reply calls a tool (`message.tool_calls`, or the older `function_call`) rather than, or beside, text. */
+  toolCall?: boolean;
 }
 
 export interface Generation {
@@ -45,7 +47,8 @@ export interface Generation {
   finishReason?: string;
   /**
    * A live answer that is no answer: empty, cut at the token limit, withheld by a content filter, given
-   * only in thinking, thinking cut off, or read from a prompt the server cut (src/models/answer.ts).
+   * only in thinking, thinking cut off, a tool call instead of text, or read from a prompt the server cut
+   * (src/models/answer.ts).
    * Never cached, asked again on resume; scored as an empty output meanwhile.
    */
   incomplete?: Incomplete;
@@ -62,7 +65,8 @@ export type Incomplete =
   | 'refused'
   | 'thinking-only'
   | 'thinking-cut'
-  | 'prompt-cut';
+  | 'prompt-cut'
+  | 'tool-call';
 
 /** How each non-answer is named to people (`jcb show`, `jcb run`, Slack). */
 export const INCOMPLETE_SHOWN: Record<Incomplete, string> = {
@@ -73,6 +77,7 @@ export const INCOMPLETE_SHOWN: Record<Incomplete, string> = {
   'thinking-only': 'answered only in thinking',
   'thinking-cut': 'thinking cut off',
   'prompt-cut': 'prompt cut by the server',
+  'tool-call': 'answered with a tool call, not text',
 };
 
 export interface ModelProvider {

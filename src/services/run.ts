@@ -4,7 +4,7 @@ import { UserError } from '../base/errors.js';
 import { promptCut, scoredText } from '../evaluation/answer.js';
 import { findDocument, findTask, nothingToFind } from '../evaluation/documents.js';
 import { evaluationDocuments } from '../tasks/documents.js';
-import { INCOMPLETE_SHOWN, type ModelProvider } from '../models/provider.js';
+import { INCOMPLETE_SHOWN, type Generation, type ModelProvider } from '../models/provider.js';
 import { findModel, loadModels, type Provider } from '../models/registry.js';
 import { ReplayModel } from '../models/replay.js';
 import { isPrivate, requireMayReceive } from '../policy/data-policy.js';
@@ -75,10 +75,16 @@ export interface AskResult {
   task: Pick<Task, 'id' | 'label' | 'title'>;
   model: { alias: string; label: string; provider: Provider };
   output: string;
+  /** Why the answer is no answer, as shown (a tool call, a refusal with its words...), as RunResult's. */
+  incomplete?: string;
   parse: { ok: boolean; problem?: string; shown: string };
   /** The masked text, when that is what the model received. */
   maskedText?: string;
 }
+
+/** A live non-answer as people read it (INCOMPLETE_SHOWN), a refusal with the model's words; undefined for an answer. */
+const shownIncomplete = (g: Generation): string | undefined =>
+  g.incomplete && `${INCOMPLETE_SHOWN[g.incomplete]}${g.refusal ? `: ${g.refusal.replace(/[.。]$/, '')}` : ''}`;
 
 /** The document a `run` request names, among those the provider can answer for. */
 function pickDocument(ctx: ServiceContext, task: Task, provider: ModelProvider, req: RunRequest): Document<unknown> {
@@ -216,9 +222,7 @@ export function runServices(ctx: ServiceContext) {
         gold: task.showGold(gold),
         output: generation.output,
         thinking: generation.thinking,
-        incomplete:
-          generation.incomplete &&
-          `${INCOMPLETE_SHOWN[generation.incomplete]}${generation.refusal ? `: ${generation.refusal.replace(/[.。]$/, '')}` : ''}`,
+        incomplete: shownIncomplete(generation),
         parse: { ok: parsed.ok, problem: parsed.problem, shown: task.showParsed(parsed) },
         comparison,
         explanation,
@@ -270,6 +274,7 @@ export function runServices(ctx: ServiceContext) {
         task: { id: task.id, label: task.label, title: task.title },
         model: { alias: model.alias, label: model.label, provider: model.provider },
         output: generation.output,
+        incomplete: shownIncomplete(generation),
         parse: { ok: parsed.ok, problem: parsed.problem, shown: task.showParsed(parsed) },
       };
     },

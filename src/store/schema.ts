@@ -77,7 +77,7 @@ export interface RunDocumentsTable {
   /** The provider's finish reason (live answers). */
   finish_reason: string | null;
   /**
-   * A live non-answer (`empty`, `truncated`, `filtered`, `thinking-only`, `thinking-cut`, `prompt-cut`),
+   * A live non-answer (`empty`, `truncated`, `filtered`, `refused`, `thinking-only`, `thinking-cut`, `prompt-cut`, `tool-call`),
    * scored as an empty output, asked again on resume.
    */
   incomplete: string | null;
