@@ -6,7 +6,7 @@
 //     before to the word after;
 //  3. the whole text is one lattice (kuromoji cuts sentences at 、 and 。).
 // Ties between equal-cost paths are broken in MeCab's order (the later-built left node wins).
-import type { Ipadic } from './ipadic.js';
+import type { CharCategory, Ipadic } from './ipadic.js';
 
 const MAX_GROUPING = 24; // MeCab's max-grouping-size
 const encoder = new TextEncoder();
@@ -69,11 +69,27 @@ function roomForPending(n: number): void {
   pending = grown(pending, Math.max(n, pending.length * 2));
 }
 
+/**
+ * Queues the unknown words of category `c` and `length` at `queued`; returns the new end. (A function of the
+ * module, not a closure: a closure over the lattice's counters would keep them in memory, not in registers.)
+ */
+function queueUnknown(c: CharCategory, length: number, queued: number): number {
+  roomForPending(queued + 4 * c.unknownEntries.length);
+  for (const e of c.unknownEntries) {
+    pending[queued++] = length;
+    pending[queued++] = e.left;
+    pending[queued++] = e.right;
+    pending[queued++] = e.cost;
+  }
+  return queued;
+}
+
 /** Segments `text` exactly as `mecab -Owakati` with IPADIC would, returning the surface forms. */
 export function segment(dic: Ipadic, text: string): string[] {
   const { base, check, connection, connectionStride: stride, categoryOf, kindsOf, categories } = dic;
   const { wordStart, wordLeft, wordRight, wordCost, spaceCategory, defaultCategory } = dic;
   const lefts = connection.length / stride;
+  const checkLength = check.length;
   if (memoStamp.length < lefts) {
     memoStamp = new Int32Array(lefts);
     memoBest = new Int32Array(lefts);
@@ -118,11 +134,11 @@ export function segment(dic: Ipadic, text: string): string[] {
     walk: for (let q = from; q < n; q++) {
       for (let b = u8[q]; b < u8[q + 1]; b++) {
         const child = base[node] + bytes[b];
-        if (child >= check.length || check[child] !== node) break walk;
+        if (child >= checkLength || check[child] !== node) break walk;
         node = child;
       }
       const leaf = base[node];
-      if (leaf < check.length && check[leaf] === node && base[leaf] <= 0) {
+      if (leaf < checkLength && check[leaf] === node && base[leaf] <= 0) {
         const value = -base[leaf] - 1;
         const first = wordStart[value];
         const last = wordStart[value + 1];
@@ -140,33 +156,23 @@ export function segment(dic: Ipadic, text: string): string[] {
     // Unknown words, as MeCab's Tokenizer::lookup builds them.
     const c = categories[cat[from]];
     if (found === 0 || c.invoke) {
-      const entries = c.unknownEntries;
-      const unknown = (length: number) => {
-        roomForPending(queued + 4 * entries.length);
-        for (const e of entries) {
-          pending[queued++] = length;
-          pending[queued++] = e.left;
-          pending[queued++] = e.right;
-          pending[queued++] = e.cost;
-        }
-      };
       const before = queued;
       let groupEnd = -1;
       if (c.group) {
         let q = from + 1;
         while (q < n && (kinds[q - 1] & kinds[q]) !== 0) q++;
-        if (q - from - 1 <= MAX_GROUPING) unknown(q - from);
+        if (q - from - 1 <= MAX_GROUPING) queued = queueUnknown(c, q - from, queued);
         groupEnd = q;
       }
       let q = from + 1;
       for (let i = 1; i <= c.length; i++) {
         if (q > n) break;
         if (q === groupEnd) continue;
-        unknown(q - from);
+        queued = queueUnknown(c, q - from, queued);
         if (q >= n || (kinds[from] & kinds[q]) === 0) break;
         q++;
       }
-      if (found === 0 && queued === before) unknown(1);
+      if (found === 0 && queued === before) queued = queueUnknown(c, 1, queued);
     }
 
     // MeCab links each new node in front of the previous ones, so it connects them in reverse. The nodes ending
@@ -214,8 +220,10 @@ export function segment(dic: Ipadic, text: string): string[] {
   }
 
   // EOS joins the last position where words end (trailing blanks make none).
-  let last = n;
-  while (lastEnding[last] < 0) last--;
+  // (A do-while: the step runs on every text, so the optimised code never meets it without type feedback.)
+  let last = n + 1;
+  do last--;
+  while (lastEnding[last] < 0);
   let best = -1,
     bestCost = NO_PATH;
   for (let l = lastEnding[last]; l >= 0; l = nextEnding[l]) {
