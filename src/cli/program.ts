@@ -124,7 +124,8 @@ async function execute(cmd: Command, services: Services): Promise<void> {
     }
     case 'score': {
       const order = (id: string) => allTasks().findIndex((t) => t.id === id);
-      const rows = (await services.score(cmd.target, cmd.labels)).sort((a, b) => order(a.task) - order(b.task));
+      // This thread has nothing else to do meanwhile: it scores beside the pool's threads, in place of one.
+      const rows = (await services.score(cmd.target, cmd.labels, true)).sort((a, b) => order(a.task) - order(b.task));
       const json = rows.map(({ task, model, file, n, score, metrics, matchesRelease }) => ({
         task,
         model,

@@ -4,6 +4,7 @@ import { readJsonRows, type Row } from '../release/files.js';
 import type { DocScore, Metrics, Parsed, ScoringContext, Task } from '../tasks/types.js';
 import { allTasks } from '../../tasks/index.js';
 import { validRows } from './rows.js';
+import { createRougeTokenizer } from '../metrics/tokenizer/index.js';
 
 export interface ScoredRows {
   n: number;
@@ -68,4 +69,20 @@ export async function scoreFileAt(
   if (!task) throw new Error(`no task "${taskId}"`);
   const { documents, ...scored } = await scoreRows(task, validRows(task, readJsonRows(file), file), ctx, golds);
   return { ...scored, interval: interval ? scoreInterval(task, documents) : null };
+}
+
+/** A file to score by `scoreFilesAt`: task id, path, whether the headline's interval is wanted. */
+export type FileToScore = readonly [taskId: string, file: string, interval: boolean];
+
+/**
+ * Files scored one after another in this thread (see scoreFileAt), with a tokenizer of their own: given a task's
+ * files, its gold texts are tokenized once, and the tokens cached go with the call (memory bounded by one task's
+ * texts; one file held at a time).
+ */
+export async function scoreFilesAt(files: readonly FileToScore[]): Promise<FileScore[]> {
+  const tokenizer = createRougeTokenizer({ threads: 0 });
+  const ctx: ScoringContext = { tokenize: (texts) => tokenizer.tokenize(texts) };
+  const scores: FileScore[] = [];
+  for (const [taskId, file, interval] of files) scores.push(await scoreFileAt(taskId, file, ctx, interval));
+  return scores;
 }

@@ -17,7 +17,7 @@ import { goldsUnder } from '../evaluation/labels.js';
 import { DEFAULT_LABELS, type LabelVersion } from '../release/views.js';
 import type { DocScore, Metrics } from '../tasks/types.js';
 import { scoreUnder } from './labels.js';
-import { scoreGenerationFile } from './score.js';
+import { scoreGenerationFiles } from './score.js';
 
 export type { Leaderboard, LeaderboardRow } from '../leaderboard/board.js';
 
@@ -121,17 +121,19 @@ function publishedRows(tasks: readonly Task[]): LeaderboardRow[] {
 
 /** The paper's board: each replayed model's released files, scored. */
 async function paperBoard(ctx: ServiceContext, shot: Shot, labels: LabelVersion): Promise<LeaderboardRow[]> {
-  ctx.tokenizer().warm();
+  // The in-thread tokenizer's own threads, ahead of the batch: only without a pool (whose threads tokenize).
+  if (!ctx.pool()) ctx.tokenizer().warm();
   // Under `paper` each file is scored on the gold it embeds (Table 4); under other labels, on theirs.
   const golds = (task: Task) => (labels === 'paper' ? undefined : goldsUnder(task, ctx.release([task]), labels));
-  const rows = ctx.replayModels().map(async (model): Promise<LeaderboardRow> => {
-    const replay = ctx.providerOf(model) as ReplayModel;
-    const scored = await Promise.all(
-      TASKS.map(async (task) => {
-        const file = replay.file(task, shot);
-        return file ? await scoreGenerationFile(ctx, task, file, true, golds(task)) : null;
-      }),
-    );
+  const models = ctx.replayModels();
+  const files = models.map((model) => TASKS.map((task) => (ctx.providerOf(model) as ReplayModel).file(task, shot)));
+  // Every file at once: a setting's files go to one pool thread together (its gold texts tokenized once).
+  const jobs = files.flatMap((row) =>
+    row.flatMap((file, t) => (file ? [{ task: TASKS[t], file, interval: true, golds: golds(TASKS[t]) }] : [])),
+  );
+  const done = await scoreGenerationFiles(ctx, jobs);
+  return models.map((model, m): LeaderboardRow => {
+    const scored = files[m].map((file) => (file ? done.shift()! : null));
     return {
       model: model.alias,
       label: model.label,
@@ -141,7 +143,6 @@ async function paperBoard(ctx: ServiceContext, shot: Shot, labels: LabelVersion)
       otherList: TASKS.map((t, i) => scored[i] !== null && golds(t) !== undefined),
     };
   });
-  return Promise.all(rows);
 }
 
 export function leaderboardServices(ctx: ServiceContext) {

@@ -3,7 +3,7 @@
 // renderer (Vega, resvg: ~70 MB), the detector's dictionary and the task files load in the thread that first
 // needs them, and leave with it when it ends idle.
 import { serveTasks, sharedTable, threadData } from '../base/pool.js';
-import { scoreFileAt, type FileScore } from '../evaluation/score-file.js';
+import { scoreFilesAt, type FileScore, type FileToScore } from '../evaluation/score-file.js';
 import type { Leaderboard } from '../leaderboard/board.js';
 import type { ChartView } from '../leaderboard/vega.js';
 import { createRougeTokenizer } from '../metrics/tokenizer/index.js';
@@ -29,20 +29,10 @@ export const poolTasks = {
   },
   detect: (text: string) => detect(text),
   tokenize: (texts: readonly string[]) => tokenizer.tokenize(texts),
-  /**
-   * Files of one task, one after another ([task id, path, interval] each), with a tokenizer of their own: the
-   * task's gold texts are tokenized once, and its cache goes with the batch (memory bounded by one task's texts).
-   */
-  async scoreFiles(files: readonly [string, string, boolean][]): Promise<FileScore[]> {
-    const batch = createRougeTokenizer({ threads: 0 });
-    const scoring = { tokenize: (texts: readonly string[]) => batch.tokenize(texts) };
-    const scores: FileScore[] = [];
-    for (const [taskId, file, interval] of files) {
-      // The task files (and the packs' data they read: ~0.5 s, ~15 MB) only for a declared task's file.
-      if (!TASKS_BY_ID.has(taskId)) useTaskFiles(env);
-      scores.push(await scoreFileAt(taskId, file, scoring, interval));
-    }
-    return scores;
+  /** Files of one task (scoreFilesAt). The task files (and the packs' data: ~0.5 s, ~15 MB) only for a declared task. */
+  scoreFiles(files: readonly FileToScore[]): Promise<FileScore[]> {
+    if (files.some(([taskId]) => !TASKS_BY_ID.has(taskId))) useTaskFiles(env);
+    return scoreFilesAt(files);
   },
 };
 

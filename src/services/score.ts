@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { UserError } from '../base/errors.js';
-import { scoreFileAt, taskOfFolder, type FileScore } from '../evaluation/score-file.js';
+import { scoreFileAt, scoreFilesAt, taskOfFolder, type FileScore, type FileToScore } from '../evaluation/score-file.js';
 import type { Interval } from '../metrics/bootstrap.js';
 import { listGenerationFiles, shotOfFileName, type GenerationFile } from '../release/release.js';
 import type { Metrics, Task } from '../tasks/types.js';
@@ -61,41 +61,45 @@ export type ScoredFile = ScoreRow & { interval: Interval | null };
 /**
  * Generation files scored, each compared with its results/ file, in the order given. A file of more than a
  * handful of documents is read, parsed and scored on the pool (issue 28), a task's files together in one
- * thread, one after another: the thread holds one file at a time and tokenizes the task's shared gold texts once
- * (CTS: 14 files, 100 golds each). Tasks go largest first, so that the threads end together. The others, and
- * files scored on a label version's gold, are scored in this thread.
+ * thread, one after another (scoreFilesAt: the task's gold texts tokenized once, one file held at a time); tasks
+ * go largest first, so that the threads end together. The others, and files scored on a label version's gold,
+ * are scored in this thread. With `callerWorks` (a CLI, whose event loop has nothing else to do) this thread
+ * takes tasks too, in place of one of the pool's threads: the same parallelism, one thread's memory less.
  */
-export async function scoreGenerationFiles(ctx: ServiceContext, jobs: readonly FileJob[]): Promise<ScoredFile[]> {
+export async function scoreGenerationFiles(
+  ctx: ServiceContext,
+  jobs: readonly FileJob[],
+  callerWorks = false,
+): Promise<ScoredFile[]> {
   const pool = ctx.pool();
   const scores: Promise<FileScore>[] = [];
   const byTask = new Map<string, { bytes: number; at: number[] }>();
   jobs.forEach((job, i) => {
     const bytes = statSync(job.file.path).size;
-    if (pool && !job.golds && bytes > IN_THREAD_BYTES) {
+    // With callerWorks, small files too: this thread tokenizes them itself, rather than ask a thread more.
+    if (pool && !job.golds && (callerWorks || bytes > IN_THREAD_BYTES)) {
       const group = byTask.get(job.task.id) ?? { bytes: 0, at: [] };
       byTask.set(job.task.id, group);
       group.bytes += bytes;
       group.at.push(i);
     } else scores[i] = scoreFileAt(job.task.id, job.file.path, ctx.scoring, job.interval ?? false, job.golds);
   });
-  for (const { at } of [...byTask.values()].sort((a, b) => b.bytes - a.bytes)) {
-    const files = at.map((i) => [jobs[i].task.id, jobs[i].file.path, jobs[i].interval ?? false]);
-    const scored = pool!.run<FileScore[]>('scoreFiles', [files]);
-    at.forEach((i, k) => (scores[i] = scored.then((all) => all[k])));
+  const tasks = [...byTask.values()].sort((a, b) => b.bytes - a.bytes);
+  // Each worker takes the next task when done with its last (the pool's own queue would take them all at once).
+  const worker = async (score: (files: FileToScore[]) => Promise<FileScore[]>) => {
+    for (let task = tasks.shift(); task; task = tasks.shift()) {
+      const scored = score(task.at.map((i) => [jobs[i].task.id, jobs[i].file.path, jobs[i].interval ?? false]));
+      task.at.forEach((i, k) => (scores[i] = scored.then((all) => all[k])));
+      await scored.catch(() => {}); // its failure is the files' own, reported by their rows
+    }
+  };
+  if (pool) {
+    const threads = callerWorks ? Math.max(1, pool.size - 1) : pool.size;
+    const workers = Array.from({ length: threads }, () => worker((files) => pool.run('scoreFiles', [files])));
+    if (callerWorks) workers.push(worker(scoreFilesAt));
+    await Promise.all(workers);
   }
   return Promise.all(jobs.map(async (job, i) => scoredFile(ctx, job, await scores[i])));
-}
-
-/** A generation file scored (see scoreGenerationFiles). */
-export async function scoreGenerationFile(
-  ctx: ServiceContext,
-  task: Task,
-  file: GenerationFile,
-  interval = false,
-  golds?: ReadonlyMap<string, unknown>,
-): Promise<ScoredFile> {
-  const [scored] = await scoreGenerationFiles(ctx, [{ task, file, interval, golds }]);
-  return scored;
 }
 
 /** A file's scores as a row: its model's alias, and whether they match the release's results/ file. */
@@ -159,7 +163,8 @@ export function scoreServices(ctx: ServiceContext) {
      * `labels`: CCA's files scored on that version's gold (`paper`, the default: the gold each file embeds).
      * @throws UserError for `labels` given with no file of a setting with versions.
      */
-    async score(target?: string, labels?: LabelVersion): Promise<ScoreRow[]> {
+    /** `callerWorks`: this thread scores beside the pool's (scoreGenerationFiles; the CLI's, never the bot's). */
+    async score(target?: string, labels?: LabelVersion, callerWorks = false): Promise<ScoreRow[]> {
       const root = path.resolve(target ?? path.join(ctx.release().root, 'data', 'generated'));
       const scored = generationFiles(root, target).map((file) => {
         const task = taskOfFolder(file.folder);
@@ -179,6 +184,7 @@ export function scoreServices(ctx: ServiceContext) {
       return scoreGenerationFiles(
         ctx,
         scored.map(({ task, file }) => ({ task, file, golds: golds(task) })),
+        callerWorks,
       );
     },
   };
