@@ -1,5 +1,6 @@
 // The replay provider: a paper model's released generation for (setting, document, shot).
 import { UserError } from '../base/errors.js';
+import { RecentlyUsed } from '../base/recent.js';
 import type { GenerationFile, Release } from '../release/release.js';
 import { evaluationDocuments } from '../tasks/documents.js';
 import type { Document, Shot, Task } from '../tasks/types.js';
@@ -17,7 +18,8 @@ type ReplayConfig = Extract<ModelConfig, { provider: 'replay' }>;
 
 export class ReplayModel implements ModelProvider {
   readonly concurrency = 64;
-  private readonly cache = new Map<string, Map<string, ReplayedGeneration>>();
+  /** The generations of the (setting, shot) pairs used last: a bot holds a few, not every file it replayed. */
+  private readonly cache = new RecentlyUsed<string, Map<string, ReplayedGeneration>>(2);
 
   constructor(
     private readonly release: Release,
@@ -39,24 +41,22 @@ export class ReplayModel implements ModelProvider {
 
   /** Every released generation of the task and shot, by document id, in the file's order. */
   generations(task: Task, shot: Shot): Map<string, ReplayedGeneration> {
-    const key = `${task.id}:${shot}`;
-    const cached = this.cache.get(key);
-    if (cached) return cached;
-    const out = new Map<string, ReplayedGeneration>();
-    const file = this.file(task, shot);
-    if (file) {
-      const rows = this.release.generationRows(file.path).map((r) => task.fromGeneration(r));
-      const docs = evaluationDocuments(task, this.release, shot);
-      const byId = new Map(docs.map((d) => [d.id, d]));
-      rows.forEach((row, i) => {
-        // Rows without an id (RE) are the shot's documents in order.
-        const id = row.id ?? docs[i]?.id;
-        if (id !== undefined)
-          out.set(id, { document: row.document ?? byId.get(id), gold: row.gold, output: row.output });
-      });
-    }
-    this.cache.set(key, out);
-    return out;
+    return this.cache.get(`${task.id}:${shot}`, () => {
+      const out = new Map<string, ReplayedGeneration>();
+      const file = this.file(task, shot);
+      if (file) {
+        const rows = this.release.generationRows(file.path).map((r) => task.fromGeneration(r));
+        const docs = evaluationDocuments(task, this.release, shot);
+        const byId = new Map(docs.map((d) => [d.id, d]));
+        rows.forEach((row, i) => {
+          // Rows without an id (RE) are the shot's documents in order.
+          const id = row.id ?? docs[i]?.id;
+          if (id !== undefined)
+            out.set(id, { document: row.document ?? byId.get(id), gold: row.gold, output: row.output });
+        });
+      }
+      return out;
+    });
   }
 
   /** Settings that have a released generation file for this shot. */

@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../base/errors.js';
+import { RecentlyUsed } from '../base/recent.js';
 import type { Shot } from './shots.js';
 import { isDirectory, releaseRoot } from './data-dir.js';
 import { readCsv, readJson, readJsonRows, type Row } from './files.js';
@@ -33,8 +34,16 @@ function listDirs(dir: string): string[] {
     : [];
 }
 
+/**
+ * Parsed benchmark and generation files kept at once: a setting reads one to three of each, and is usually asked
+ * again soon; the others are read again when asked (the bot would otherwise hold every file it ever read).
+ */
+const FILES_KEPT = 6;
+
 export class Release {
+  /** Small things kept for good: templates, the list of generation files. */
   private readonly cache = new Map<string, unknown>();
+  private readonly files = new RecentlyUsed<string, unknown>(FILES_KEPT);
 
   constructor(readonly root: string) {}
 
@@ -53,16 +62,21 @@ export class Release {
     return this.cache.get(key) as T;
   }
 
+  /** A parsed file, among the FILES_KEPT used last. */
+  private file<T>(key: string, load: () => T): T {
+    return this.files.get(key, load) as T;
+  }
+
   csv(folder: string, file: string): Record<string, string>[] {
-    return this.memo(`csv:${folder}/${file}`, () => readCsv(this.benchmarkPath(folder, file)));
+    return this.file(`csv:${folder}/${file}`, () => readCsv(this.benchmarkPath(folder, file)));
   }
 
   json(folder: string, file: string): unknown {
-    return this.memo(`json:${folder}/${file}`, () => readJson(this.benchmarkPath(folder, file)));
+    return this.file(`json:${folder}/${file}`, () => readJson(this.benchmarkPath(folder, file)));
   }
 
   jsonRows(folder: string, file: string): Row[] {
-    return this.memo(`rows:${folder}/${file}`, () => readJsonRows(this.benchmarkPath(folder, file)));
+    return this.file(`rows:${folder}/${file}`, () => readJsonRows(this.benchmarkPath(folder, file)));
   }
 
   template(folder: string, shot: Shot): string {
@@ -77,7 +91,7 @@ export class Release {
   }
 
   generationRows(file: string): Row[] {
-    return this.memo(`genrows:${file}`, () => readJsonRows(file));
+    return this.file(`genrows:${file}`, () => readJsonRows(file));
   }
 }
 
