@@ -7,4 +7,6 @@ if (!existsSync(main)) {
   console.error('jcb: not built yet. Run `npm install` (or `npm run build`) in the jcb folder.');
   process.exit(1);
 }
+// The bot (`jcb bot`, `npm start`) keeps a small heap; set before the program's modules load (src/base/lean-heap.ts).
+if (process.argv[2] === 'bot') (await import(new URL('../dist/src/base/lean-heap.js', import.meta.url).href)).useLeanHeap();
 await import(main.href);
