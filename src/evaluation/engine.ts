@@ -63,9 +63,15 @@ export interface EngineDeps {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** The content address of a response: provider, model, parameters and prompt (never a key). */
-export function cacheKey(fingerprint: Record<string, unknown>, prompt: string): string {
-  return sha256(JSON.stringify({ ...fingerprint, prompt }));
+/**
+ * The content address of `provider`'s response to `prompt`: what it is asked (provider, model, server,
+ * parameters: its fingerprint; the prompt) and how its answer is read (the split: cachedSplit), never a key.
+ * Undefined for a provider that is not cached (replay, baseline).
+ */
+export function responseKey(provider: ModelProvider, prompt: string): string | undefined {
+  if (!provider.fingerprint) return undefined;
+  // The answer is cached split: an entry's own think tags (and cut-prompt ratio) are part of what it was made with.
+  return sha256(JSON.stringify({ ...provider.fingerprint, ...cachedSplit(provider.config), prompt }));
 }
 
 async function generateCached(
@@ -75,9 +81,7 @@ async function generateCached(
   prompt: string,
   deps: EngineDeps,
 ) {
-  // The answer is cached split: an entry's own think tags are part of what it was made with.
-  const made = provider.fingerprint && { ...provider.fingerprint, ...cachedSplit(provider.config) };
-  const key = made && !opts.noCache ? cacheKey(made, prompt) : undefined;
+  const key = opts.noCache ? undefined : responseKey(provider, prompt);
   if (key) {
     const hit = await deps.store.cached(key);
     if (hit) {

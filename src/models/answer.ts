@@ -4,7 +4,7 @@
 // never closed leaves no answer after it (the model was still thinking); a reply field of its own
 // (`reasoning`, `reasoning_content`, `reasoning_details`) is thinking, never answer.
 import type { Generation, Incomplete, RawReply } from './provider.js';
-import type { ModelConfig } from './registry.js';
+import { PROMPT_CUT_RATIO, type ModelConfig } from './registry.js';
 
 /** A pair of tags that enclose thinking in a reply's text. */
 export interface ThinkTag {
@@ -48,10 +48,14 @@ export function splitSettings(config: ModelConfig): SplitSettings {
 
 /**
  * What of the split a cached answer depends on, for the response cache's key: the entry's own `thinkTags`
- * (a cached answer was split with them), nothing for the default tags (keys made before stay valid).
+ * (a cached answer was split with them) and its own `promptCutRatio` (an answer is cached only when it did not
+ * count as read from a cut prompt); nothing for the defaults (keys made before stay valid).
  */
-export function cachedSplit(config: ModelConfig): { thinkTags?: ThinkTag[] } {
-  return 'thinkTags' in config && config.thinkTags ? { thinkTags: splitSettings(config).thinkTags } : {};
+export function cachedSplit(config: ModelConfig): { thinkTags?: ThinkTag[]; promptCutRatio?: number } {
+  return {
+    ...('thinkTags' in config && config.thinkTags ? { thinkTags: splitSettings(config).thinkTags } : {}),
+    ...('promptCutRatio' in config && config.promptCutRatio !== PROMPT_CUT_RATIO ? { promptCutRatio: config.promptCutRatio } : {}),
+  };
 }
 
 export interface SplitReply {

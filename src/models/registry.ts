@@ -23,6 +23,9 @@ const replayModel = z.strictObject({
 
 const baselineModel = z.strictObject({ provider: z.literal('baseline'), label });
 
+/** The default `promptCutRatio`: an answer that read under 80 % of the prompt's tokens read a cut prompt. */
+export const PROMPT_CUT_RATIO = 0.8;
+
 const liveFields = {
   label,
   /** The model name the server knows (`gpt-4o`, `llm-jp/llm-jp-3-8x13b-instruct3`). */
@@ -69,7 +72,7 @@ const liveFields = {
    * A response whose prompt_tokens is below this share of jcb's own count of the prompt was read from a
    * prompt the server cut (its context is too short): the document is marked, not scored as an answer.
    */
-  promptCutRatio: z.number().gt(0).max(1).default(0.8),
+  promptCutRatio: z.number().gt(0).max(1).default(PROMPT_CUT_RATIO),
   /** US dollars per million tokens, for cost estimates and --max-cost. */
   prices: z
     .strictObject({
@@ -117,6 +120,14 @@ const compatibleModel = z.strictObject({
   /** Which server it is, for the thinking setting (default: ollama on port 11434, else vllm). */
   server: z.enum(['vllm', 'sglang', 'ollama']).optional(),
 });
+
+/**
+ * Every option of a live model's entry, both providers: what the response cache's key must weigh (in it when
+ * it changes what is asked or how the answer is read; test/cache-key.test.ts goes through each).
+ */
+export const LIVE_MODEL_OPTIONS: readonly string[] = [
+  ...new Set([...Object.keys(openaiModel.shape), ...Object.keys(compatibleModel.shape)]),
+];
 
 const modelEntry = z
   .discriminatedUnion('provider', [replayModel, baselineModel, openaiModel, compatibleModel])
