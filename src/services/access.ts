@@ -7,7 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { recordPrivateAccess, type AccessView, type PrivateAccess } from '../policy/access-audit.js';
 import { isPrivate } from '../policy/data-policy.js';
-import { allTasks } from '../../tasks/index.js';
+import { allTasks, useTaskFiles } from '../../tasks/index.js';
 import type { ServiceContext } from './context.js';
 
 interface Scope {
@@ -123,4 +123,22 @@ export function accessServices(ctx: ServiceContext) {
     /** Notes what a face shows that it read outside its scope (a digest fetched once for several channels). */
     noteShown: (value: unknown): void => note(value),
   };
+}
+
+/**
+ * `services` with the task files looked at before each request (useTaskFiles: a listing and a stat per file read
+ * when nothing changed), so a long-running bot sees an edited, added or removed task file, or a pack pulled,
+ * on its next request. Once a request (an access scope, firstInRequest), not once a call: a `/jcb run` thread
+ * makes some ten calls, and ten looks were a third of the bot's CPU in 30 threads at once (issue 28).
+ */
+export function withTaskFiles<S extends Record<string, unknown>>(ctx: ServiceContext, services: S): S {
+  // A scope's opening reads no task: the first call of its work looks.
+  const fresh = (f: unknown, name: string) =>
+    typeof f !== 'function' || name === 'accessScope'
+      ? f
+      : (...args: unknown[]): unknown => {
+          if (firstInRequest('task files')) useTaskFiles(ctx.env);
+          return f(...args);
+        };
+  return Object.fromEntries(Object.entries(services).map(([name, f]) => [name, fresh(f, name)])) as S;
 }

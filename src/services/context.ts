@@ -18,7 +18,6 @@ import { releaseLocation } from '../release/locate.js';
 import { Store, type Run } from '../store/store.js';
 import type { ScoringContext, Task } from '../tasks/types.js';
 import { TASKS, useTaskFiles } from '../../tasks/index.js';
-import { firstInRequest } from './access.js';
 
 export interface ServicesOptions {
   env?: NodeJS.ProcessEnv;
@@ -164,24 +163,6 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
       );
     },
   };
-}
-
-/**
- * `services` with the task files looked at before each request (useTaskFiles: a listing and a stat per file read
- * when nothing changed), so a long-running bot sees an edited, added or removed task file, or a pack pulled,
- * on its next request. Once a request (an access scope, firstInRequest), not once a call: a `/jcb run` thread
- * makes some ten calls, and ten looks were a third of the bot's CPU in 30 threads at once (issue 28).
- */
-export function withTaskFiles<S extends Record<string, unknown>>(ctx: ServiceContext, services: S): S {
-  // A scope's opening reads no task: the first call of its work looks.
-  const fresh = (f: unknown, name: string) =>
-    typeof f !== 'function' || name === 'accessScope'
-      ? f
-      : (...args: unknown[]): unknown => {
-          if (firstInRequest('task files')) useTaskFiles(ctx.env);
-          return f(...args);
-        };
-  return Object.fromEntries(Object.entries(services).map(([name, f]) => [name, fresh(f, name)])) as S;
 }
 
 /** The tasks a `--task` value names: `all`, or ids/labels separated by commas. Unknown ones throw UserError. */

@@ -1,11 +1,11 @@
 // The composition root of the core: what the faces (CLI, Slack, workers, schedules) call. It only wires
 // the capability modules of src/services/ into one flat facade, so faces keep `services.run(...)`,
 // `services.leaderboard(...)`, `services.enqueueEvaluation(...)`: see README "Layout".
-import { accessServices, watchViews } from './access.js';
+import { accessServices, watchViews, withTaskFiles } from './access.js';
 import { auditServices } from './audit.js';
 import { backgroundServices } from './background.js';
 import { compareServices } from './compare.js';
-import { createContext, withTaskFiles, type ServicesOptions } from './context.js';
+import { createContext, type ServicesOptions } from './context.js';
 import { dataServices } from './data.js';
 import { evaluateServices } from './evaluate.js';
 import { judgeServices } from './judge.js';
