@@ -30,8 +30,11 @@ export interface CharCategory {
 }
 
 export interface Ipadic {
-  base: Int32Array;
-  check: Int32Array;
+  /**
+   * The double-array trie over UTF-8 bytes, each unit's base and check side by side (trie[2i], trie[2i + 1]), as
+   * MeCab's Darts keeps them: a step of the walk reads one cache line, not one in each of two 6 MB arrays.
+   */
+  trie: Int32Array;
   /** The dictionary words of trie value v are rows wordStart[v] .. wordStart[v + 1] - 1. */
   wordStart: Int32Array;
   wordLeft: Int16Array;
@@ -175,9 +178,14 @@ async function buildFromKuromoji(dir: string): Promise<Ipadic> {
   const [rights, lefts] = [costs[0], costs[1]];
   const connection = new Int16Array(rights * lefts);
   for (let r = 0; r < rights; r++) for (let l = 0; l < lefts; l++) connection[l * rights + r] = costs[2 + r * lefts + l];
+  const [bases, checks] = [int32(base), int32(check)];
+  const trie = new Int32Array(2 * checks.length);
+  for (let i = 0; i < checks.length; i++) {
+    trie[2 * i] = bases[i];
+    trie[2 * i + 1] = checks[i];
+  }
   return {
-    base: int32(base),
-    check: int32(check),
+    trie,
     wordStart: words.start,
     wordLeft,
     wordRight,
@@ -193,8 +201,7 @@ async function buildFromKuromoji(dir: string): Promise<Ipadic> {
 }
 
 const TABLES = [
-  'base',
-  'check',
+  'trie',
   'wordStart',
   'wordLeft',
   'wordRight',
@@ -203,7 +210,7 @@ const TABLES = [
   'categoryOf',
   'kindsOf',
 ] as const;
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 /** Where the built tables are kept between runs: JCB_CACHE_DIR, else ~/.cache/jcb. */
 function cacheFile(kuromojiVersion: string): string {

@@ -86,10 +86,10 @@ function queueUnknown(c: CharCategory, length: number, queued: number): number {
 
 /** Segments `text` exactly as `mecab -Owakati` with IPADIC would, returning the surface forms. */
 export function segment(dic: Ipadic, text: string): string[] {
-  const { base, check, connection, connectionStride: stride, categoryOf, kindsOf, categories } = dic;
+  const { trie, connection, connectionStride: stride, categoryOf, kindsOf, categories } = dic;
   const { wordStart, wordLeft, wordRight, wordCost, spaceCategory, defaultCategory } = dic;
   const lefts = connection.length / stride;
-  const checkLength = check.length;
+  const units = trie.length >> 1;
   if (memoStamp.length < lefts) {
     memoStamp = new Int32Array(lefts);
     memoBest = new Int32Array(lefts);
@@ -133,13 +133,13 @@ export function segment(dic: Ipadic, text: string): string[] {
       found = 0;
     walk: for (let q = from; q < n; q++) {
       for (let b = u8[q]; b < u8[q + 1]; b++) {
-        const child = base[node] + bytes[b];
-        if (child >= checkLength || check[child] !== node) break walk;
+        const child = trie[2 * node] + bytes[b];
+        if (child >= units || trie[2 * child + 1] !== node) break walk;
         node = child;
       }
-      const leaf = base[node];
-      if (leaf < checkLength && check[leaf] === node && base[leaf] <= 0) {
-        const value = -base[leaf] - 1;
+      const leaf = trie[2 * node];
+      if (leaf < units && trie[2 * leaf + 1] === node && trie[2 * leaf] <= 0) {
+        const value = -trie[2 * leaf] - 1;
         const first = wordStart[value];
         const last = wordStart[value + 1];
         roomForPending(queued + 4 * (last - first));
@@ -177,7 +177,7 @@ export function segment(dic: Ipadic, text: string): string[] {
 
     // MeCab links each new node in front of the previous ones, so it connects them in reverse. The nodes ending
     // at `pos` do not change meanwhile (new ones end further on): the best of them per left id is found once.
-    roomForNodes(nodes + queued / 4);
+    if (nodes + queued / 4 > nodeRoom) roomForNodes(nodes + queued / 4);
     let ends = 0;
     for (let l = lastEnding[pos]; l >= 0; l = nextEnding[l], ends++) {
       if (ends === endId.length) [endId, endTotal, endRight] = [endId, endTotal, endRight].map(grown);
