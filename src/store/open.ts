@@ -55,7 +55,7 @@ export async function openSqlite(file: string): Promise<Opened> {
     // With WAL, NORMAL syncs at checkpoints rather than at every commit: a crashed process loses
     // nothing, and each stored document costs no fsync.
     sqlite.pragma('synchronous = NORMAL');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }) });
     await migrateLocked(db as Kysely<unknown>, { kind: 'sqlite', sqlite });
     return { db, where, readOnly: false };
   } catch (err) {
@@ -77,10 +77,33 @@ async function openSnapshot(file: string, where: string): Promise<Opened> {
   copyFileSync(file, copy);
   if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
   const sqlite = new BetterSqlite3(copy, { readonly: true });
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }) });
   if (!(await isCurrent(db as Kysely<unknown>))) {
     await db.destroy();
     throw Object.assign(new Error('read-only and made by an older jcb'), { code: 'SQLITE_READONLY' });
   }
   return { db, where, readOnly: true };
+}
+
+/** Statements kept at most; past it the cache starts again (queries with lists of values vary in length). */
+const STATEMENTS = 500;
+
+/**
+ * `sqlite` as Kysely's SQLite driver uses it, with each statement prepared once by its SQL: the driver prepares every
+ * query anew, a parse of the SQL each time a document is stored (issue 28: the engine's overhead per document).
+ * Statements are used one query at a time (Kysely holds the one connection for each), as better-sqlite3 needs.
+ */
+function preparedOnce(sqlite: BetterSqlite3.Database) {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        if (statements.size >= STATEMENTS) statements.clear();
+        statements.set(sql, (statement = sqlite.prepare(sql)));
+      }
+      return statement;
+    },
+    close: () => sqlite.close(),
+  };
 }
