@@ -15,24 +15,23 @@ export function lcsLength(a: readonly string[], b: readonly string[]): number {
   // Stryker disable next-line ConditionalExpression,LogicalOperator: a shortcut; the loops give 0 for these too
   if (a.length === 0 || m === 0) return 0;
   const words = (m + 31) >>> 5;
-  // For each token of b, the bit set of its positions in b.
-  const matches = new Map<string, Uint32Array>();
-  for (let j = 0; j < m; j++) {
-    let mask = matches.get(b[j]);
-    if (!mask) matches.set(b[j], (mask = new Uint32Array(words)));
-    mask[j >>> 5] |= 1 << (j & 31);
-  }
+  // For each distinct token of b, the bit set of its positions in b: row `row` of one flat table.
+  const rows = new Map<string, number>();
+  for (const token of b) if (!rows.has(token)) rows.set(token, rows.size);
+  const matches = new Uint32Array(rows.size * words);
+  for (let j = 0; j < m; j++) matches[rows.get(b[j])! * words + (j >>> 5)] |= 1 << (j & 31);
   // v has a 0 bit wherever the LCS grows; it starts all ones.
   const v = new Uint32Array(words).fill(0xffffffff);
   for (const token of a) {
-    const mask = matches.get(token);
-    if (!mask) continue;
+    const row = rows.get(token);
+    if (row === undefined) continue;
+    const at = row * words;
     let carry = 0;
     let borrow = 0;
     // Stryker disable next-line EqualityOperator: a step past the last word reads undefined and writes nothing
     for (let k = 0; k < words; k++) {
       const x = v[k];
-      const u = (x & mask[k]) >>> 0;
+      const u = (x & matches[at + k]) >>> 0;
       const sum = x + u + carry;
       carry = sum > 0xffffffff ? 1 : 0;
       const diff = x - u - borrow;
