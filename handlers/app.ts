@@ -123,9 +123,13 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
       // Scheduled evaluations: their runs are watched, and the digest posted when they have all ended.
       // Without Redis the bot still works; the schedules wait for it.
       services
-        .startScheduler(async (schedule, runIds) => {
-          for (const id of runIds) await services.watch(id, `digest:${schedule}`, id);
-        })
+        .startScheduler(
+          async (schedule, runIds) => {
+            for (const id of runIds) await services.watch(id, `digest:${schedule}`, id);
+          },
+          // schedules.yml edited while the bot runs: installed again, said in the log.
+          (line) => app?.logger.info(line),
+        )
         .catch((err: Error) => app?.logger.warn(`schedules not installed: ${err.message}`));
       return config.appToken ? undefined : (server as Server);
     },

@@ -90,6 +90,44 @@ describe('schedule fires', () => {
       await store.drop();
     });
 
+    it('see the schedules file edited while they run: a schedule added or re-timed is installed, a broken file is said', async () => {
+      store = await freshStore('sqlite');
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-resched-'));
+      const env = {
+        ...FIXTURE_ENV,
+        ...store.env,
+        JCB_MODELS: path.join(dir, 'models.yml'),
+        JCB_SCHEDULES: path.join(dir, 'schedules.yml'),
+        REDIS_URL: redis.url,
+        JCB_QUEUE_PREFIX: `jcbresched-${process.pid}`,
+      };
+      writeFileSync(env.JCB_MODELS, TEST_MODELS);
+      const entry = (name: string, cron: string) =>
+        `  ${name}:\n    cron: "${cron}"\n    tz: Asia/Tokyo\n    models: [baseline]\n    tasks: [irs]\n    channel: C9\n`;
+      writeFileSync(env.JCB_SCHEDULES, `schedules:\n${entry('nightly', '0 2 * * *')}`);
+      const bot = createServices({ env, tokenizer: inThreadTokenizer() });
+      open.push(bot);
+      const said: string[] = [];
+      await bot.startScheduler(async () => {}, (line) => void said.push(line), 20);
+      const st = await Store.open(env);
+      const q = openScheduleQueue(env, await st.id());
+      await st.close();
+      const timers = async () => (await q.getRepeatableJobs()).map((r) => `${r.id} ${r.cron}`).sort();
+      try {
+        expect(await timers()).toEqual(['nightly 0 2 * * *']);
+        writeFileSync(env.JCB_SCHEDULES, `schedules:\n${entry('nightly', '30 3 * * *')}${entry('weekly', '0 4 * * 1')}`);
+        await waitFor(async () => said.length === 1);
+        expect(await timers()).toEqual(['nightly 30 3 * * *', 'weekly 0 4 * * 1']);
+        expect(said[0]).toMatch(/schedules\.yml changed: 2 schedule timers added, 1 removed\.$/);
+        writeFileSync(env.JCB_SCHEDULES, 'schedules: [not, a, mapping]\n');
+        await waitFor(async () => said.length === 2);
+        expect(said[1]).toMatch(/schedules\.yml changed but was not installed \(the timers stay as they were\): /);
+        expect(await timers()).toEqual(['nightly 30 3 * * *', 'weekly 0 4 * * 1']);
+      } finally {
+        await q.close();
+      }
+    });
+
     it('after a schedule change leave one timer; fires duplicated or stale queue the evaluations once', async () => {
       store = await freshStore('sqlite');
       const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-once-'));

@@ -27,8 +27,12 @@ const file = z.strictObject({ schedules: z.record(z.string().regex(/^[a-z0-9][a-
 
 export type Schedule = z.infer<typeof schedule> & { name: string };
 
+/** The schedules file: JCB_SCHEDULES, else jcb's own data/schedules.yml. */
+export const schedulesPath = (env: NodeJS.ProcessEnv): string =>
+  env.JCB_SCHEDULES || path.join(projectRoot(), 'data', 'schedules.yml');
+
 export function loadSchedules(env: NodeJS.ProcessEnv): Schedule[] {
-  const source = env.JCB_SCHEDULES || path.join(projectRoot(), 'data', 'schedules.yml');
+  const source = schedulesPath(env);
   const parsed = file.safeParse(parse(readFileSync(source, 'utf8')) ?? {});
   if (!parsed.success) {
     throw new UserError(`${source}: ${issueLine(parsed.error.issues[0])}.`);

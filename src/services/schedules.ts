@@ -1,5 +1,6 @@
 // Schedules (data/schedules.yml): evaluations queued when they fire, and their digests.
 import { UserError } from '../base/errors.js';
+import { filesStamp } from '../base/stamp.js';
 import { knownTask, UNLOADED_NOTE } from '../evaluation/documents.js';
 import { coverageOf, scoreOrNull, standingRuns, type Coverage } from '../leaderboard/coverage.js';
 import { provenanceOf, type Provenance } from '../evaluation/provenance.js';
@@ -9,6 +10,7 @@ import {
   claimFire,
   installSchedules,
   loadSchedules,
+  schedulesPath,
   type FireOptions,
   type Schedule,
   type ScheduleJob,
@@ -153,14 +155,36 @@ export function scheduleServices(ctx: ServiceContext) {
 
     /**
      * Installs the schedules as repeatable jobs and runs them when they fire: each fire queues the
-     * schedule's evaluations and hands their run ids to `onFire` (the bot watches them for the digest).
+     * schedule's evaluations and hands their run ids to `onFire` (the bot watches them for the digest). The
+     * file is looked at again every `checkMs` (a stat): a schedule added, removed or re-timed is installed
+     * without a restart, and `onChange` told in one line (or why the changed file was not installed: the
+     * timers then stay as they were).
      */
     async startScheduler(
       onFire: (schedule: string, runIds: string[]) => Promise<void>,
+      onChange: (line: string) => void = () => {},
+      checkMs = 60_000,
     ): Promise<{ added: number; removed: number }> {
       const q = await ctx.scheduleQueue();
       await ensureReachable(q, ctx.env);
+      const file = schedulesPath(ctx.env);
+      let stamp = filesStamp([file]);
       const installed = await installSchedules(q, loadSchedules(ctx.env));
+      let checking = false;
+      const check = setInterval(() => {
+        if (checking || filesStamp([file]) === stamp) return;
+        checking = true;
+        stamp = filesStamp([file]);
+        Promise.resolve()
+          .then(() => installSchedules(q, loadSchedules(ctx.env)))
+          .then(
+            (r) => onChange(`${file} changed: ${r.added} schedule timers added, ${r.removed} removed.`),
+            (err: Error) => onChange(`${file} changed but was not installed (the timers stay as they were): ${err.message}`),
+          )
+          .finally(() => (checking = false));
+      }, checkMs);
+      check.unref();
+      ctx.onClose(() => clearInterval(check));
       q.process('schedule', 1, async (job) => {
         const sc = loadSchedules(ctx.env).find((x) => x.name === (job.data as ScheduleJob).schedule);
         // Each slot once, from the current timer only, whatever Bull or other bots fire.
