@@ -62,6 +62,14 @@ describe('jcb phi and jcb ask (issue 27)', { timeout: 240_000 }, () => {
     expect(clean).toMatchObject({ code: 0, out: 'No personal information found.\n', err: '' });
   });
 
+  it('phi of nothing (empty standard input) is no pass: one line saying so and how to give text, exit 1', async () => {
+    expect(await jcb(['phi', '-'], env, '\n')).toEqual({
+      code: 1,
+      out: '',
+      err: 'jcb: No text to check: standard input was empty. Name a text file (jcb phi note.txt), or pipe the text in (cat note.txt | jcb phi -).\n',
+    });
+  });
+
   it('phi --json reads standard input and gives kinds, spans and the masked text', async () => {
     const r = await jcb(['phi', '--json'], env, TEXT);
     expect(r.code).toBe(1);

@@ -36,11 +36,17 @@ function readFile(file: string): string {
 
 /**
  * `jcb phi`: the findings (kind, span in UTF-16 code units, text) and the masked text; process.exitCode 1
- * when something was found. `--json`: `{ findings: [{kind, start, end, text}], masked }`.
+ * when something was found. UserError for an empty text (nothing checked is not a pass). `--json`: `{ findings: [{kind, start, end, text}], masked }`.
  * @throws CheckFailedError when the check fails (exit 1 with its line, never a pass).
  */
 export async function phiCommand(cmd: Extract<Command, { kind: 'phi' }>, services: Services, io = processIo) {
   const text = cmd.file === undefined ? await io.readStdin() : readFile(cmd.file);
+  // Nothing checked is no pass: `cat missing.txt | jcb phi` must not say the text is clean.
+  if (!text.trim())
+    throw new UserError(
+      `No text to check: ${cmd.file === undefined ? 'standard input was empty' : `${cutEcho(cmd.file)} is empty`}.`,
+      'Name a text file (jcb phi note.txt), or pipe the text in (cat note.txt | jcb phi -).',
+    );
   const { findings, masked } = await services.phi(text);
   if (findings.length) process.exitCode = 1;
   if (cmd.json) return io.print(JSON.stringify({ findings, masked }, null, 2));
