@@ -134,6 +134,16 @@ export function aggregateDocuments(task: Task, rows: readonly RunDocument[]): Ta
   };
 }
 
+/** The stored rows of `items` alone, per task (ids in lists of at most 500: the databases' limits on parameters). */
+async function storedItems(store: Store, runId: string, items: readonly Item[]): Promise<RunDocument[]> {
+  const rows: RunDocument[] = [];
+  for (const task of new Set(items.map((it) => it.task.id))) {
+    const ids = items.filter((it) => it.task.id === task).map((it) => it.doc.id);
+    for (let i = 0; i < ids.length; i += 500) rows.push(...(await store.documents(runId, task, ids.slice(i, i + 500))));
+  }
+  return rows;
+}
+
 export interface ProcessOptions {
   shot: Shot;
   noCache?: boolean;
@@ -163,13 +173,15 @@ export async function processItems(
   const { store, provider, release } = deps;
   // Before the cache too: a private task's run on an external model stores nothing, asked or cached.
   requireMayReceive([...new Set(items.map((it) => it.task))], provider.config);
-  const stored = await store.documents(run.id);
+  // Progress reports a task's running score, made of every stored document of the run; without them (a
+  // queued job) only the items' own rows are read: a job's cost does not grow with its run.
+  const stored = deps.onProgress ? await store.documents(run.id) : await storedItems(store, run.id, items);
   const finished = new Set(stored.filter(isSettled).map((r) => `${r.task}\u0000${r.doc_id}`));
   const queue = items.filter((it) => !finished.has(`${it.task.id}\u0000${it.doc.id}`));
   const scoresSoFar = new Map<string, DocScore[]>();
   const push = (task: string, score: DocScore) =>
     (scoresSoFar.get(task) ?? scoresSoFar.set(task, []).get(task)!).push(score);
-  for (const r of stored) if (isSettled(r)) push(r.task, JSON.parse(r.scores!));
+  if (deps.onProgress) for (const r of stored) if (isSettled(r)) push(r.task, JSON.parse(r.scores!));
   const total = progress?.total ?? items.length;
   let done = total - queue.length;
   const out: Processed = { computed: 0, cacheHits: 0, failed: 0, interrupted: false };
@@ -182,8 +194,9 @@ export async function processItems(
   };
 
   const report = (task: Task) => {
+    if (!deps.onProgress) return;
     const scores = scoresSoFar.get(task.id) ?? [];
-    deps.onProgress?.({
+    deps.onProgress({
       runId: run.id,
       task: task.id,
       done,

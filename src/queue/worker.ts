@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import type Queue from 'bull';
 import { findTask } from '../evaluation/documents.js';
 import { processItems, type EngineDeps } from '../evaluation/engine.js';
-import { labelsOfRun, planDocuments, setOfRun } from '../evaluation/plan.js';
+import { labelsOfRun, planDocuments, setOfRun, type Item } from '../evaluation/plan.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
 import type { Run, Store } from '../store/store.js';
@@ -30,6 +30,32 @@ export interface WorkerDeps {
   name?: string;
   /** The commit of the release this worker reads for `tasks` (null: task files alone), as runs record it. */
   releaseCommit?: (tasks: readonly Task[]) => string | null;
+}
+
+/**
+ * A run's plan of a task, by document id, made once a process and kept for the last few runs: planning reads
+ * the task's whole document set (thousands of rows, a seeded sample), where a job covers a few documents.
+ * Keyed by the task file's hash too: an edited task file is planned again.
+ */
+const plans = new WeakMap<WorkerDeps, Map<string, Map<string, Item>>>();
+const PLANS_KEPT = 8;
+
+function planOf(run: Run, task: Task, deps: WorkerDeps): Map<string, Item> {
+  const kept = plans.get(deps) ?? new Map<string, Map<string, Item>>();
+  plans.set(deps, kept);
+  const key = `${run.id}\u0000${task.id}\u0000${task.origin?.hash ?? ''}`;
+  let plan = kept.get(key);
+  if (!plan) {
+    const items = planDocuments(
+      { tasks: [task], shot: run.shot as Shot, documents: setOfRun(run), labels: labelsOfRun(run) },
+      deps.providerFor(run.model),
+      deps.release([task]),
+    );
+    plan = new Map(items.map((it) => [it.doc.id, it]));
+    kept.set(key, plan);
+    if (kept.size > PLANS_KEPT) kept.delete(kept.keys().next().value!);
+  }
+  return plan;
 }
 
 /** The reasons this process has logged for declining a run's jobs: each is logged once. */
@@ -62,13 +88,8 @@ async function whyNot(job: ChunkJob, run: Run, deps: WorkerDeps, store: Store): 
     const release = deps.releaseCommit?.([task]);
     if (run.release_commit && release && release !== run.release_commit)
       return `this worker reads release ${release.slice(0, 7)}, the run release ${run.release_commit.slice(0, 7)}`;
-    const found = planDocuments(
-      { tasks: [task], shot: run.shot as Shot, documents: setOfRun(run), labels: labelsOfRun(run) },
-      deps.providerFor(run.model),
-      deps.release([task]),
-    );
-    const ids = new Set(found.map((it) => it.doc.id));
-    const missing = job.docIds.filter((id) => !ids.has(id)).length;
+    const plan = planOf(run, task, deps);
+    const missing = job.docIds.filter((id) => !plan.has(id)).length;
     return missing ? `this worker's release lacks ${missing} of the job's ${job.docIds.length} documents` : undefined;
   } catch (err) {
     return (err as Error).message.replace(/\.$/, '');
@@ -121,12 +142,9 @@ export async function processJob(
   if (run.status === 'queued') await store.transition(run.id, 'queued', 'running');
   const task = findTask(job.task);
   const provider = deps.providerFor(run.model);
-  const wanted = new Set(job.docIds);
-  const items = planDocuments(
-    { tasks: [task], shot: run.shot as Shot, documents: setOfRun(run), labels: labelsOfRun(run) },
-    provider,
-    deps.release([task]),
-  ).filter((it) => wanted.has(it.doc.id));
+  const plan = planOf(run, task, deps);
+  // In plan order, as the job's documents were queued.
+  const items = job.docIds.flatMap((id) => plan.get(id) ?? []).sort((a, b) => a.index - b.index);
   // --max-cost of a queued run: what its calls cost since it was set, read from the store by every worker.
   const prices = 'prices' in provider.config ? provider.config.prices : undefined;
   const limit = run.max_cost_usd;

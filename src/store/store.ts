@@ -224,9 +224,17 @@ export class Store extends SideTables {
       .execute();
   }
 
-  async documents(runId: string, task?: string): Promise<RunDocument[]> {
+  /**
+   * A run's stored documents, by task and document order: all, a task's, or those of a task's `docIds` (a
+   * queued job's few, read without the rest of a run of thousands).
+   */
+  async documents(runId: string, task?: string, docIds?: readonly string[]): Promise<RunDocument[]> {
     let q = this.db.selectFrom('run_documents').selectAll().where('run_id', '=', runId);
     if (task) q = q.where('task', '=', task);
+    if (docIds) {
+      if (docIds.length === 0) return [];
+      q = q.where('doc_id', 'in', docIds);
+    }
     return q.orderBy('task').orderBy('doc_index').execute();
   }
 
