@@ -1,5 +1,5 @@
-// `npm run bench` (part 3c): the bot's memory (issue 28, target ≤ 150 MB), in a process of its own, with V8's
-// settings of `jcb bot` (src/base/lean-heap.ts): once started, once its pool thread is warm, after one signed
+// `npm run bench` (part 3c): the bot's memory (issue 28, target ≤ 150 MB), in a process of its own, with the V8
+// setting of `jcb bot` (src/base/lean-heap.ts): once started, once its pool thread is warm, after one signed
 // `/jcb run <setting> gpt-4o --shot <shot>` of each setting in both shots (each thread posted), and once its
 // threads have ended idle. Slack's side runs in another process. RSS is the process's; heapUsed is the main
 // thread's V8 heap, external and arrayBuffers the memory outside it (the tokenizer's shared dictionary).
@@ -54,7 +54,7 @@ await pause(2_000);
 sample(`after one run of each setting (${runs}, both shots)`, '  (target ≤ 150 MB)');
 await pause(35_000);
 sample('its threads ended idle (+35 s)');
-console.log('Slack bot memory (HTTP receiver, jcb bot\'s V8 settings; Slack stand-in in another process)');
+console.log('Slack bot memory (HTTP receiver, jcb bot\'s V8 setting; Slack stand-in in another process)');
 for (const row of rows) console.log(row);
 console.log(`  messages posted ${await posted()} (2 a run)`);
 await bot.stop();

@@ -2,13 +2,14 @@
 import v8 from 'node:v8';
 
 /**
- * The young generation keeps its first size (1 MB a semi-space; V8 otherwise grows it to 16 MB, and the grown
- * pages stay resident), and the old generation grows and shrinks as on a small device. Measured on the bot
- * after start and one `/jcb run` of each setting in both shots: ~25 MB less once started, ~30 MB less after the
- * runs (README, "Speed"). Both flags are ones V8 reads as it goes, so setting them at run time takes effect;
- * set before the program's modules load, since loading them is what grows the young generation first.
+ * The young generation keeps its first size (1 MB a semi-space; V8 otherwise grows it to 16 MB while the
+ * program loads, and the grown pages stay resident). Measured on the bot (bench/bot-memory.ts, load 9): ~25 MB
+ * less once started and once idle, the same CPU for 26 `/jcb run`s. It is a flag V8 reads each time it would
+ * grow the space, so setting it at run time takes effect; set before the program's modules load, since
+ * loading them is what grows the space first. Not `--optimize-for-size`: ~25 MB less after the runs, but
+ * ~70 % more CPU for them (it holds for the pool's threads too, which tokenize).
  */
-export const LEAN_HEAP_FLAGS = ['--semi-space-growth-factor=1', '--optimize-for-size'] as const;
+export const LEAN_HEAP_FLAGS = ['--semi-space-growth-factor=1'] as const;
 
 /** Applies LEAN_HEAP_FLAGS to this process (and so to its worker threads). */
 export function useLeanHeap(): void {
