@@ -1,16 +1,13 @@
 // Live models as the real APIs answer them: per-family request bodies, non-answers, bodies that are not JSON.
 import nock from 'nock';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { estimateCost, tokenCounter } from '../src/evaluation/cost.js';
 import { liveModel, parseRegistry } from '../src/models/registry.js';
 import { createServices } from '../src/services/index.js';
-import { FIXTURE_ENV, freshStore, inThreadTokenizer, type TestStore } from './helpers.js';
-import { completion, openaiReply, type Answer } from './openai-fake.js';
+import { fakeOpenAI, modelsFile, OPENAI, servicesOverNock } from './fake-provider.js';
+import { FIXTURE_ENV, inThreadTokenizer } from './helpers.js';
+import { completion, type Answer } from './openai-fake.js';
 
-const OPENAI = 'https://api.openai.com';
 const VLLM = 'http://127.0.0.1:8000';
 
 const MODELS = `
@@ -31,49 +28,11 @@ models:
     extraBody: { top_p: 0.95, repetition_penalty: 1.05, chat_template_kwargs: { enable_thinking: false } }
 `;
 
-function modelsFile(text = MODELS): string {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-live-models-')), 'models.yml');
-  writeFileSync(file, text);
-  return file;
-}
-
 const MR_ANSWER: Answer = { content: '["ニトログリセリン", "アスピリン"]' };
 
-/** nock as api.openai.com: refuses what it refuses, records each accepted body. */
-function fakeOpenAI(answer: () => Answer = () => MR_ANSWER, times = 2) {
-  const bodies: Record<string, unknown>[] = [];
-  const scope = nock(OPENAI)
-    .post('/v1/chat/completions')
-    .times(times)
-    .reply(function (_uri, body) {
-      const b = body as Record<string, unknown>;
-      const reply = openaiReply(b, this.req.headers.authorization as string | undefined, answer);
-      if (reply.status === 200) bodies.push(b);
-      return [reply.status, reply.body];
-    });
-  return { scope, bodies };
-}
-
 describe('per-family request parameters', () => {
-  let store: TestStore;
-  let services: ReturnType<typeof createServices>;
-  const models = modelsFile();
-
-  beforeAll(() => nock.disableNetConnect());
-  afterAll(() => nock.enableNetConnect());
-  beforeEach(async () => {
-    store = await freshStore('sqlite');
-    services = createServices({
-      env: { ...FIXTURE_ENV, JCB_MODELS: models, TEST_OPENAI_KEY: 'sk-test', ...store.env },
-      tokenizer: inThreadTokenizer(),
-      retryBaseDelayMs: 1,
-    });
-  });
-  afterEach(async () => {
-    await services.close();
-    await store.drop();
-    nock.cleanAll();
-  });
+  const models = modelsFile(MODELS);
+  const t = servicesOverNock('sqlite', { JCB_MODELS: models, TEST_OPENAI_KEY: 'sk-test' });
 
   it.each([
     ['g4o', { model: 'gpt-4o', temperature: 0, max_tokens: 1024 }],
@@ -86,15 +45,15 @@ describe('per-family request parameters', () => {
     ['o3-upper', { model: 'O3-mini', reasoning_effort: 'high', max_completion_tokens: 8192 }],
     ['g5-chat', { model: 'openai/GPT-5-chat-latest', temperature: 0, max_tokens: 1024 }],
   ])('%s sends the body its family takes, the one `jcb models <alias>` shows', async (alias, fields) => {
-    const { scope, bodies } = fakeOpenAI();
-    const result = await services.evaluate({ task: 'mr', model: alias, shot: 'zero', limit: 1 });
+    const { scope, bodies } = fakeOpenAI(() => MR_ANSWER, 2);
+    const result = await t.services.evaluate({ task: 'mr', model: alias, shot: 'zero', limit: 1 });
     expect(scope.isDone()).toBe(false); // one of two answers used: limit 1
     expect(result.outcomes[0]).toMatchObject({ n: 1, failed: 0 });
     const [body] = bodies;
     expect(body).toEqual({ ...fields, stream: false, messages: [{ role: 'user', content: expect.any(String) }] });
-    const shown = services.modelRequest(alias);
+    const shown = t.services.modelRequest(alias);
     expect(shown.url).toBe('https://api.openai.com/v1/chat/completions');
-    expect(services.modelRequest(alias).body).toEqual({
+    expect(t.services.modelRequest(alias).body).toEqual({
       ...body,
       messages: [{ role: 'user', content: '<the prompt>' }],
     });
@@ -105,7 +64,7 @@ describe('per-family request parameters', () => {
     nock(VLLM)
       .post('/v1/chat/completions')
       .reply(200, (_uri, body) => (bodies.push(body as never), completion('llm-jp', MR_ANSWER)));
-    const result = await services.evaluate({ task: 'mr', model: 'vllm', shot: 'zero', limit: 1 });
+    const result = await t.services.evaluate({ task: 'mr', model: 'vllm', shot: 'zero', limit: 1 });
     expect(result.outcomes[0]).toMatchObject({ n: 1, failed: 0 });
     expect(bodies[0]).toEqual({
       model: 'llm-jp/llm-jp-3-8x13b-instruct3',
@@ -117,11 +76,11 @@ describe('per-family request parameters', () => {
       stream: false,
       messages: [{ role: 'user', content: expect.any(String) }],
     });
-    expect(services.modelRequest('vllm')).toMatchObject({ url: `${VLLM}/v1/chat/completions`, apiKeyEnv: null });
+    expect(t.services.modelRequest('vllm')).toMatchObject({ url: `${VLLM}/v1/chat/completions`, apiKeyEnv: null });
   });
 
   it('the stand-in refuses what the real API refuses: temperature 0 to gpt-5, a wrong key', async () => {
-    fakeOpenAI();
+    fakeOpenAI(() => MR_ANSWER, 2);
     // The registry refuses such an entry (below), so the request is made by hand.
     const hot = await fetch(`${OPENAI}/v1/chat/completions`, {
       method: 'POST',
@@ -131,7 +90,7 @@ describe('per-family request parameters', () => {
     expect(hot.status).toBe(400);
     expect(JSON.stringify(await hot.json())).toMatch(/'temperature' does not support 0 with this model/);
     const wrongKey = createServices({
-      env: { ...FIXTURE_ENV, JCB_MODELS: models, TEST_OPENAI_KEY: 'sk-wrong', ...store.env },
+      env: { ...FIXTURE_ENV, JCB_MODELS: models, TEST_OPENAI_KEY: 'sk-wrong', ...t.store.env },
       tokenizer: inThreadTokenizer(),
     });
     const refused = await wrongKey.evaluate({ task: 'mr', model: 'g4o', shot: 'zero', limit: 1 });
@@ -162,7 +121,7 @@ describe('per-family request parameters', () => {
       /only reasoning models/,
     );
     expect(() => bad('{ provider: openai, model: gpt-4o, temperature: 0 }')).not.toThrow();
-    expect(() => createServices({ env: { JCB_MODELS: modelsFile() } }).modelRequest('nope')).toThrow(/Unknown model/);
+    expect(() => createServices({ env: { JCB_MODELS: modelsFile(MODELS) } }).modelRequest('nope')).toThrow(/Unknown model/);
   });
 
   it('counts the prompt tokens of a vendor-prefixed or upper-case OpenAI name with its own encoding', () => {
@@ -200,72 +159,55 @@ describe('per-family request parameters', () => {
       .reply(200, '<html>502 Bad Gateway</html>', { 'content-type': 'application/json' })
       .post('/v1/chat/completions')
       .reply(200, completion('gpt-4o', MR_ANSWER));
-    const result = await services.evaluate({ task: 'mr', model: 'g4o', shot: 'zero', limit: 1 });
+    const result = await t.services.evaluate({ task: 'mr', model: 'g4o', shot: 'zero', limit: 1 });
     expect(scope.isDone()).toBe(true);
     expect(result.outcomes[0]).toMatchObject({ n: 1, failed: 0 });
   });
 });
 
 describe.each(['sqlite', 'postgres'] as const)('live non-answers on %s', (kind) => {
-  let store: TestStore;
-  let services: ReturnType<typeof createServices>;
-  const models = modelsFile();
-
-  beforeAll(() => nock.disableNetConnect());
-  afterAll(() => nock.enableNetConnect());
-  beforeEach(async () => {
-    store = await freshStore(kind);
-    services = createServices({
-      env: { ...FIXTURE_ENV, JCB_MODELS: models, TEST_OPENAI_KEY: 'sk-test', ...store.env },
-      tokenizer: inThreadTokenizer(),
-      retryBaseDelayMs: 1,
-    });
-  });
-  afterEach(async () => {
-    await services.close();
-    await store.drop();
-    nock.cleanAll();
-  });
+  const models = modelsFile(MODELS);
+  const t = servicesOverNock(kind, { JCB_MODELS: models, TEST_OPENAI_KEY: 'sk-test' });
 
   it('an empty answer, then a good one: --run calls the provider again and scores it', async () => {
     const empty = fakeOpenAI(() => ({ content: '', finish_reason: 'length' }), 2);
-    const first = await services.evaluate({ task: 'mr', model: 'g5', shot: 'one' });
+    const first = await t.services.evaluate({ task: 'mr', model: 'g5', shot: 'one' });
     expect(empty.scope.isDone()).toBe(true);
     // Scored as the release scores an empty output (a list task: nothing predicted).
     expect(first.outcomes[0]).toMatchObject({ n: 2, failed: 0, score: 0 });
-    const shown = await services.show(first.run.id);
+    const shown = await t.services.show(first.run.id);
     expect(shown.incomplete).toEqual([
       { task: 'mr', doc: 'A_p1', why: 'truncated' },
       { task: 'mr', doc: 'B_p1', why: 'truncated' },
     ]);
     const good = fakeOpenAI(() => MR_ANSWER, 2);
-    const again = await services.evaluate({ task: 'mr', model: 'g5', shot: 'one', runId: first.run.id });
+    const again = await t.services.evaluate({ task: 'mr', model: 'g5', shot: 'one', runId: first.run.id });
     expect(good.scope.isDone()).toBe(true); // called again: nothing was cached
     expect(again.computed).toBe(2);
     expect(again.outcomes[0]).toMatchObject({ n: 2, failed: 0, metrics: expect.objectContaining({ recall: 0.5 }) });
-    expect((await services.show(first.run.id)).incomplete).toEqual([]);
+    expect((await t.services.show(first.run.id)).incomplete).toEqual([]);
     // The good answers are cached; a third run calls nothing.
-    const third = await services.evaluate({ task: 'mr', model: 'g5', shot: 'one' });
+    const third = await t.services.evaluate({ task: 'mr', model: 'g5', shot: 'one' });
     expect(third.cacheHits).toBe(2);
   });
 
   it('stores finish reason and usage: cached prompt tokens and reasoning tokens', async () => {
     fakeOpenAI(() => MR_ANSWER, 1);
-    const run = await services.evaluate({ task: 'mr', model: 'g5', shot: 'one', limit: 1 });
-    const shown = await services.show(run.run.id);
+    const run = await t.services.evaluate({ task: 'mr', model: 'g5', shot: 'one', limit: 1 });
+    const shown = await t.services.show(run.run.id);
     expect(shown.usage).toMatchObject({ input: 100, cachedInput: 40, output: 20, reasoning: 12 });
     expect(shown.answers).toEqual({ stop: 1 });
-    const board = await services.leaderboard('one', 'runs');
+    const board = await t.services.leaderboard('one', 'runs');
     const mr = board.columns.findIndex((c) => c.id === 'mr');
     expect(board.rows.find((r) => r.model === 'g5')!.usage![mr]).toMatchObject({ input: 100, output: 20 });
   });
 
   it('names a filtered answer and never caches it', async () => {
     const filtered = fakeOpenAI(() => ({ content: '', finish_reason: 'content_filter' }), 2);
-    await services.evaluate({ task: 'mr', model: 'g4o', shot: 'one', limit: 1 });
-    const second = await services.evaluate({ task: 'mr', model: 'g4o', shot: 'one', limit: 1 });
+    await t.services.evaluate({ task: 'mr', model: 'g4o', shot: 'one', limit: 1 });
+    const second = await t.services.evaluate({ task: 'mr', model: 'g4o', shot: 'one', limit: 1 });
     expect(filtered.scope.isDone()).toBe(true);
     expect(second.cacheHits).toBe(0);
-    expect((await services.show(second.run.id)).incomplete).toEqual([{ task: 'mr', doc: 'A_p1', why: 'filtered' }]);
+    expect((await t.services.show(second.run.id)).incomplete).toEqual([{ task: 'mr', doc: 'A_p1', why: 'filtered' }]);
   });
 });

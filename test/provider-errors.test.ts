@@ -2,15 +2,11 @@
 // (src/models/server-reply.ts): secrets never printed nor stored, the server's own message kept, one line
 // for `run` and `eval` alike, waits bounded, wrong URLs named. The bodies are those the servers send.
 import nock from 'nock';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserError } from '../src/base/errors.js';
 import { failureCause } from '../src/evaluation/failure-cause.js';
 import { addModel, parseRegistry } from '../src/models/registry.js';
-import { createServices } from '../src/services/index.js';
-import { FIXTURE_ENV, freshStore, inThreadTokenizer, type TestStore } from './helpers.js';
+import { modelsFile, servicesOverNock } from './fake-provider.js';
 import { completion } from './openai-fake.js';
 
 const VLLM = 'http://127.0.0.1:8000';
@@ -25,12 +21,6 @@ models:
   refused: { provider: openai-compatible, model: m, baseUrl: 'http://127.0.0.1:9/v1', maxRetries: 0 }
   ward: { provider: openai-compatible, model: m, baseUrl: ${VLLM}/v1, maxRetries: 0, dataPolicy: on-premises, freeText: true }
 `;
-
-function modelsFile(text = MODELS): string {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-provider-errors-')), 'models.yml');
-  writeFileSync(file, text);
-  return file;
-}
 
 const MR = { content: '["ニトログリセリン", "アスピリン"]' };
 /** vLLM's and SGLang's classic ErrorResponse (vLLM < 0.10's serving_engine, SGLang's protocol). */
@@ -68,37 +58,19 @@ const NGINX_502 =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n';
 
 describe('provider errors as real servers send them', () => {
-  let store: TestStore;
-  let services: ReturnType<typeof createServices>;
-  const models = modelsFile();
-
-  beforeAll(() => nock.disableNetConnect());
-  afterAll(() => nock.enableNetConnect());
-  beforeEach(async () => {
-    store = await freshStore('sqlite');
-    services = createServices({
-      env: { ...FIXTURE_ENV, JCB_MODELS: models, LIVE_KEY: KEY, ...store.env },
-      tokenizer: inThreadTokenizer(),
-      retryBaseDelayMs: 1,
-    });
-  });
-  afterEach(async () => {
-    await services.close();
-    await store.drop();
-    nock.cleanAll();
-  });
+  const t = servicesOverNock('sqlite', { JCB_MODELS: modelsFile(MODELS), LIVE_KEY: KEY });
 
   /** The one line `jcb run` fails with (a UserError, exit 1), or the unexpected error it threw instead. */
   const runLine = (model: string) =>
-    services.run({ task: 'mr', model, doc: 'random', shot: 'zero' }).then(
+    t.services.run({ task: 'mr', model, doc: 'random', shot: 'zero' }).then(
       () => 'answered',
       (err: Error) => (err instanceof UserError ? err.message : `unexpected: ${err.message}`),
     );
   /** The stored error of an `eval` of one document, as stored and as `eval`/`show` say it. */
   async function evalError(model: string) {
-    const result = await services.evaluate({ task: 'mr', model, shot: 'zero', limit: 1 });
-    const shown = await services.show(result.run.id);
-    const stored = (await services.runDocuments(result.run.id))[0].error ?? '';
+    const result = await t.services.evaluate({ task: 'mr', model, shot: 'zero', limit: 1 });
+    const shown = await t.services.show(result.run.id);
+    const stored = (await t.services.runDocuments(result.run.id))[0].error ?? '';
     return { stored, shown: JSON.stringify(shown), cause: failureCause(stored) };
   }
 
@@ -122,7 +94,7 @@ describe('provider errors as real servers send them', () => {
       /^models\.yml: models\.x\.baseUrl: a URL with no user or password in it .*put the key in apiKeyEnv\.$/,
     );
     expect(() => parseRegistry(entry('localhost:8000/v1'), 'models.yml')).toThrow(/starting with http:\/\/ or https:\/\//);
-    const env = { JCB_MODELS: modelsFile() };
+    const env = { JCB_MODELS: modelsFile(MODELS) };
     expect(() => addModel('y', { provider: 'openai-compatible', model: 'm', baseUrl: 'localhost:8000/v1' }, env)).toThrow(
       /--base-url: a URL starting with http/,
     );
@@ -164,7 +136,7 @@ describe('provider errors as real servers send them', () => {
   it('names timeoutMs when the server does not answer, and retries a timeout once only', async () => {
     const scope = nock(VLLM).post('/v1/chat/completions').times(6).delay(2000).reply(200, completion('m', MR));
     const heard: string[] = [];
-    const line = await services
+    const line = await t.services
       .run({ task: 'mr', model: 'patient', doc: 'random', shot: 'zero', onRetry: (_, c) => heard.push(c) })
       .catch((e: Error) => e.message);
     expect(line).toBe('patient: no answer within 0.3 s (timeoutMs 300): raise timeoutMs in models.yml if the server is slow');
@@ -195,27 +167,9 @@ describe('provider errors as real servers send them', () => {
 });
 
 describe('replies that are no plain answer, as the servers send them', () => {
-  let store: TestStore;
-  let services: ReturnType<typeof createServices>;
-  const models = modelsFile();
+  const t = servicesOverNock('sqlite', { JCB_MODELS: modelsFile(MODELS) });
 
-  beforeAll(() => nock.disableNetConnect());
-  afterAll(() => nock.enableNetConnect());
-  beforeEach(async () => {
-    store = await freshStore('sqlite');
-    services = createServices({
-      env: { ...FIXTURE_ENV, JCB_MODELS: models, ...store.env },
-      tokenizer: inThreadTokenizer(),
-      retryBaseDelayMs: 1,
-    });
-  });
-  afterEach(async () => {
-    await services.close();
-    await store.drop();
-    nock.cleanAll();
-  });
-
-  const run = () => services.run({ task: 'mr', model: 'vllm', doc: 'random', shot: 'zero' });
+  const run = () => t.services.run({ task: 'mr', model: 'vllm', doc: 'random', shot: 'zero' });
 
   it('takes `<think >…</think >` (a space before >) as thinking, never as the answer', async () => {
     const content = `<think >オルメテック, アムロジピン を考えた</think >\n${MR.content}`;
@@ -247,12 +201,12 @@ describe('replies that are no plain answer, as the servers send them', () => {
     expect(ran.incomplete).toBe('answered with a tool call, not text');
     // A server that says it stopped for no reason it names (finish_reason stop) is read by the message alone.
     nock(VLLM).post('/v1/chat/completions').times(2).reply(200, toolCall('stop'));
-    const evaluated = await services.evaluate({ task: 'mr', model: 'vllm', shot: 'zero', limit: 2 });
+    const evaluated = await t.services.evaluate({ task: 'mr', model: 'vllm', shot: 'zero', limit: 2 });
     expect(evaluated.outcomes[0]).toMatchObject({ n: 2, noAnswer: 2, parseFailures: 0 });
-    const shown = await services.show(evaluated.run.id);
+    const shown = await t.services.show(evaluated.run.id);
     expect(shown.incomplete.map((i) => i.why)).toEqual(['tool-call', 'tool-call']);
     nock(VLLM).post('/v1/chat/completions').reply(200, toolCall());
-    const asked = await services.ask({ task: 'cts', model: 'ward', text: '夜間の発熱なし．' });
+    const asked = await t.services.ask({ task: 'cts', model: 'ward', text: '夜間の発熱なし．' });
     expect(asked).toMatchObject({ output: '', incomplete: 'answered with a tool call, not text' });
   });
 
@@ -261,7 +215,7 @@ describe('replies that are no plain answer, as the servers send them', () => {
       .post('/v1/chat/completions')
       .times(2)
       .reply(200, completion('m', { content: null, reasoning: 'ニトログリセリンかな' }));
-    const result = await services.evaluate({ task: 'mr', model: 'vllm', shot: 'zero', limit: 2 });
+    const result = await t.services.evaluate({ task: 'mr', model: 'vllm', shot: 'zero', limit: 2 });
     expect(result.outcomes[0]).toMatchObject({ n: 2, noAnswer: 2, parseFailures: 0 });
   });
 });
