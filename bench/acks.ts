@@ -2,13 +2,15 @@
 // worker threads warm up, the bot computes the paper's leaderboard (every released file scored) and renders
 // its first chart; meanwhile Slack's side (another process) sends signed `/jcb help` one after another and
 // times each ack (target: every ack under 100 ms). Also the bot's RSS once started and after that work.
+import { useLeanHeap } from '../src/base/lean-heap.js';
 import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createBot } from '../handlers/app.js';
 import { SECRET, startSlackSide } from './slack-side-client.js';
-import { createServices } from '../src/services/index.js';
+useLeanHeap(); // the bot's V8 setting, set before its modules load, as bin/jcb.js does for `jcb bot`
+const { createBot } = await import('../handlers/app.js');
+const { createServices } = await import('../src/services/index.js');
 
 const { apiUrl, ask, stop: stopSlackSide } = await startSlackSide();
 const env = {

@@ -4,12 +4,12 @@
 // threads have ended idle. Slack's side runs in another process. RSS is the process's; heapUsed is the main
 // thread's V8 heap, external and arrayBuffers the memory outside it (the tokenizer's shared dictionary).
 import { useLeanHeap } from '../src/base/lean-heap.js';
-useLeanHeap(); // before the bot's modules load, as bin/jcb.js does
 import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+useLeanHeap(); // the bot's V8 setting, set before its modules load, as bin/jcb.js does for `jcb bot`
 const { createBot } = await import('../handlers/app.js');
 const { TASKS } = await import('../tasks/index.js');
 const { SECRET, startSlackSide } = await import('./slack-side-client.js');
