@@ -23,7 +23,8 @@ import {
   testModelsFile,
   type TestStore,
 } from './helpers.js';
-import { formBody, HOOK, sendSigned, SIGNING_SECRET, SLACK } from './slack-requests.js';
+import { fakeSlackApi } from './fake-slack.js';
+import { HOOK, SIGNING_SECRET, slackRequests, type SlackSend } from './slack-requests.js';
 
 const USERS = { stranger: 'USTRANGER', allowed: 'UALLOWED', owner: 'UOWNER', member: 'UMEMBER', admin: 'UADMIN' };
 const POLICY = { admins: [USERS.admin], allowedUsers: [USERS.allowed], allowedChannels: [] };
@@ -46,35 +47,9 @@ describe('the acts table, walked by every listener and every kind of user', () =
     store = await freshStore('sqlite');
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
-    nock(SLACK).persist().post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'B1', team_id: 'T1' });
-    nock(SLACK)
-      .persist()
-      .post('/api/conversations.members')
-      .reply(200, (_u, b) =>
-        formBody(b).channel === TARGET
-          ? { ok: true, members: [USERS.member] }
-          : { ok: false, error: 'channel_not_found' },
-      );
-    nock(SLACK)
-      .persist()
-      .post('/api/files.getUploadURLExternal')
-      .reply(200, { ok: true, upload_url: 'https://files.slack.com/upload/v1/x', file_id: 'F1' });
-    nock('https://files.slack.com').persist().post(/.*/).reply(200, 'OK');
-    nock(SLACK)
-      .persist()
-      .post('/api/files.completeUploadExternal')
-      .reply(200, { ok: true, files: [{ id: 'F1' }] });
-    nock(SLACK)
-      .persist()
-      .post(/\/api\/.*/)
-      .reply(200, (uri, b) => {
-        said.push(JSON.stringify({ method: uri, ...formBody(b) }));
-        return { ok: true, channel: 'C1', ts: `${++n}.000100` };
-      });
-    nock(HOOK)
-      .persist()
-      .post(/.*/)
-      .reply(200, (uri, b) => (said.push(JSON.stringify({ uri, body: b })), 'ok'));
+    fakeSlackApi(said, (b) =>
+      b.channel === TARGET ? { ok: true, members: [USERS.member] } : { ok: false, error: 'channel_not_found' },
+    );
     nock('https://api.openai.com')
       .persist()
       .post('/v1/chat/completions')
@@ -117,67 +92,17 @@ describe('the acts table, walked by every listener and every kind of user', () =
 
   // One request a (listener, act): `tag` is unique to the request and appears in whatever answers it
   // (its response_url, its thread, its trigger id), so answers to users asked at once are told apart.
-  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-  const FORM = 'application/x-www-form-urlencoded';
-  const slash = (text: string) => async (user: string, tag: string) =>
-    sendSigned(
-      url,
-      form({
-        command: '/jcb',
-        text,
-        user_id: user,
-        channel_id: 'C1',
-        team_id: 'T1',
-        response_url: `${HOOK}/r/${tag}`,
-        trigger_id: tag,
-      }),
-      FORM,
-    );
-  const interaction = (payload: (user: string, tag: string) => object) => async (user: string, tag: string) =>
-    sendSigned(url, form({ payload: JSON.stringify(payload(user, tag)) }), FORM);
-  const button = (action: object) =>
-    interaction((user, tag) => ({
-      type: 'block_actions',
-      user: { id: user },
-      team: { id: 'T1' },
-      channel: { id: 'C1' },
-      trigger_id: tag,
-      response_url: `${HOOK}/r/${tag}`,
-      container: { type: 'message', message_ts: '1.1', channel_id: 'C1' },
-      actions: [{ action_ts: '1', ...action }],
-    }));
+  const { slash, interaction, button, event, submit } = slackRequests(() => url);
   const ref = (m: string) => `run:${JSON.stringify({ t: 'mr', m, d: 'B_p1', s: 'one' })}`;
   const rated = `rate:${JSON.stringify({ t: 'irs', m: 'gpt-4o', d: '2', h: outputHash('内服薬の忘れ') })}`;
-  const event = (ev: (user: string, tag: string) => object) => async (user: string, tag: string) =>
-    sendSigned(
-      url,
-      JSON.stringify({
-        type: 'event_callback',
-        team_id: 'T1',
-        api_app_id: 'A1',
-        event_id: `Ev${tag}`,
-        event_time: 1,
-        event: ev(user, tag),
-      }),
-      'application/json',
-    );
   const mention = (text: string) =>
     event((user, tag) => ({ type: 'app_mention', user, channel: 'C1', text: `<@UBOT> ${text}`, ts: tag }));
   const dm = (text: string) =>
     event((user, tag) => ({ type: 'message', channel_type: 'im', user, channel: 'D1', text, ts: tag }));
   const carried = JSON.stringify({ task: 'mr', model: 'openai-test', shot: 'one', limit: 1, noCache: false });
-  const submit = (callback: string, metadata: (tag: string) => string, values: object) =>
-    interaction((user, tag) => ({
-      type: 'view_submission',
-      user: { id: user },
-      team: { id: 'T1' },
-      trigger_id: tag,
-      view: { id: 'V1', callback_id: callback, private_metadata: metadata(tag), state: { values } },
-    }));
   const select = (v: string) => ({ value: { type: 'static_select', selected_option: { value: v } } });
 
-  type Send = (user: string, tag: string) => Promise<{ text: string }>;
-  const REQUESTS: Record<string, Send> = {
+  const REQUESTS: Record<string, SlackSend> = {
     'command:/jcb:read': slash('models'),
     'command:/jcb:run-replay': slash('run mr gpt-4o B_p1'),
     'command:/jcb:run-live': slash('run mr openai-test B_p1'),

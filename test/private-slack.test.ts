@@ -22,7 +22,8 @@ import { outputHash } from '../src/ratings/ratings.js';
 import { createServices, type Services } from '../src/services/index.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer, localChatServer, type TestStore } from './helpers.js';
 import { PRIVATE_MARK, PRIVATE_TASKS, privateModels } from './private-fixture.js';
-import { formBody, HOOK, sendSigned, SIGNING_SECRET, SLACK } from './slack-requests.js';
+import { fakeSlackApi } from './fake-slack.js';
+import { HOOK, SIGNING_SECRET, slackRequests, type SlackSend } from './slack-requests.js';
 
 const ADMIN = 'UADMIN';
 const TASK = 'ward-meds';
@@ -52,31 +53,7 @@ describe('a private task in Slack: every command and every act', () => {
     server = await localChatServer(() => "['秘匿薬ベータ']", 0, true);
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
-    nock(SLACK).persist().post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'B1', team_id: 'T1' });
-    nock(SLACK)
-      .persist()
-      .post('/api/conversations.members')
-      .reply(200, { ok: true, members: [ADMIN] });
-    nock(SLACK)
-      .persist()
-      .post('/api/files.getUploadURLExternal')
-      .reply(200, { ok: true, upload_url: 'https://files.slack.com/upload/v1/x', file_id: 'F1' });
-    nock('https://files.slack.com').persist().post(/.*/).reply(200, 'OK');
-    nock(SLACK)
-      .persist()
-      .post('/api/files.completeUploadExternal')
-      .reply(200, { ok: true, files: [{ id: 'F1' }] });
-    nock(SLACK)
-      .persist()
-      .post(/\/api\/.*/)
-      .reply(200, (uri, b) => {
-        said.push(JSON.stringify({ method: uri, ...formBody(b) }));
-        return { ok: true, channel: 'C1', ts: `${++n}.000100` };
-      });
-    nock(HOOK)
-      .persist()
-      .post(/.*/)
-      .reply(200, (uri, b) => (said.push(JSON.stringify({ uri, body: b })), 'ok'));
+    fakeSlackApi(said, () => ({ ok: true, members: [ADMIN] }));
     nock('https://api.openai.com')
       .persist()
       .post(/.*/)
@@ -118,55 +95,17 @@ describe('a private task in Slack: every command and every act', () => {
     await store.drop();
   });
 
-  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-  const FORM = 'application/x-www-form-urlencoded';
   type Send = (tag: string) => Promise<{ text: string }>;
-  const slash =
-    (text: string): Send =>
+  const requests = slackRequests(() => url);
+  /** Every request is the admin's. */
+  const asAdmin =
+    (send: SlackSend): Send =>
     (tag) =>
-      sendSigned(
-        url,
-        form({
-          command: '/jcb',
-          text,
-          user_id: ADMIN,
-          channel_id: 'C1',
-          team_id: 'T1',
-          response_url: `${HOOK}/r/${tag}`,
-          trigger_id: tag,
-        }),
-        FORM,
-      );
-  const interaction =
-    (payload: (tag: string) => object): Send =>
-    (tag) =>
-      sendSigned(url, form({ payload: JSON.stringify(payload(tag)) }), FORM);
-  const button = (action: object) =>
-    interaction((tag) => ({
-      type: 'block_actions',
-      user: { id: ADMIN },
-      team: { id: 'T1' },
-      channel: { id: 'C1' },
-      trigger_id: tag,
-      response_url: `${HOOK}/r/${tag}`,
-      container: { type: 'message', message_ts: '1.1', channel_id: 'C1' },
-      actions: [{ action_ts: '1', ...action }],
-    }));
-  const event =
-    (ev: (tag: string) => object): Send =>
-    (tag) =>
-      sendSigned(
-        url,
-        JSON.stringify({
-          type: 'event_callback',
-          team_id: 'T1',
-          api_app_id: 'A1',
-          event_id: `Ev${tag}`,
-          event_time: 1,
-          event: ev(tag),
-        }),
-        'application/json',
-      );
+      send(ADMIN, tag);
+  const slash = (text: string) => asAdmin(requests.slash(text));
+  const button = (action: object) => asAdmin(requests.button(action));
+  const interaction = (payload: (tag: string) => object) => asAdmin(requests.interaction((_, tag) => payload(tag)));
+  const event = (ev: (tag: string) => object) => asAdmin(requests.event((_, tag) => ev(tag)));
   const ref = (m: string) => `run:${JSON.stringify({ t: TASK, m, d: 'w2', s: 'zero' })}`;
   const rated = `rate:${JSON.stringify({ t: TASK, m: ON_PREMISES, d: 'w2', h: outputHash("['秘匿薬ベータ']") })}`;
   const carried = (m: string) => JSON.stringify({ task: TASK, model: m, shot: 'zero', limit: 1, noCache: false });
@@ -234,36 +173,18 @@ describe('a private task in Slack: every command and every act', () => {
         response_url: `${HOOK}/r/${tag}`,
       })),
     'view:rate_comment_modal': () =>
-      interaction((tag) => ({
-        type: 'view_submission',
-        user: { id: ADMIN },
-        team: { id: 'T1' },
-        trigger_id: tag,
-        view: {
-          id: 'V1',
-          callback_id: 'rate_comment_modal',
-          private_metadata: rated,
-          state: { values: { comment: { value: { type: 'plain_text_input', value: 'ok' } } } },
-        },
-      })),
+      asAdmin(
+        requests.submit('rate_comment_modal', () => rated, {
+          comment: { value: { type: 'plain_text_input', value: 'ok' } },
+        }),
+      ),
     'view:run_task_modal': (m) =>
-      interaction((tag) => ({
-        type: 'view_submission',
-        user: { id: ADMIN },
-        team: { id: 'T1' },
-        trigger_id: tag,
-        view: {
-          id: 'V1',
-          callback_id: 'run_task_modal',
-          private_metadata: JSON.stringify({ channel: 'C1', ts: tag, text: '処方を確認' }),
-          state: {
-            values: {
-              task: { value: { type: 'static_select', selected_option: { value: TASK } } },
-              model: { value: { type: 'static_select', selected_option: { value: m } } },
-            },
-          },
-        },
-      })),
+      asAdmin(
+        requests.submit('run_task_modal', (tag) => JSON.stringify({ channel: 'C1', ts: tag, text: '処方を確認' }), {
+          task: { value: { type: 'static_select', selected_option: { value: TASK } } },
+          model: { value: { type: 'static_select', selected_option: { value: m } } },
+        }),
+      ),
   };
 
   /**

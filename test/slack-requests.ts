@@ -47,3 +47,71 @@ export function formBody(body: unknown): Record<string, unknown> {
   for (const k of ['blocks', 'view']) if (typeof out[k] === 'string') out[k] = JSON.parse(out[k] as string);
   return out;
 }
+
+/** A request a test sends the bot as `user`, tagged `tag`: unique to the request, it names its response_url, thread and trigger. */
+export type SlackSend = (user: string, tag: string) => Promise<{ status: number; text: string; at: number }>;
+
+/**
+ * Builders of signed requests from channel C1 of team T1 to the bot at `url()` (read when one is sent: the bot
+ * starts in a hook): a `/jcb` command, an interaction payload, a button or select of a message, an event, a
+ * modal's submission.
+ */
+export function slackRequests(url: () => string) {
+  const FORM = 'application/x-www-form-urlencoded';
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+  const slash =
+    (text: string): SlackSend =>
+    (user, tag) =>
+      sendSigned(
+        url(),
+        form({
+          command: '/jcb',
+          text,
+          user_id: user,
+          channel_id: 'C1',
+          team_id: 'T1',
+          response_url: `${HOOK}/r/${tag}`,
+          trigger_id: tag,
+        }),
+        FORM,
+      );
+  const interaction =
+    (payload: (user: string, tag: string) => object): SlackSend =>
+    (user, tag) =>
+      sendSigned(url(), form({ payload: JSON.stringify(payload(user, tag)) }), FORM);
+  const button = (action: object) =>
+    interaction((user, tag) => ({
+      type: 'block_actions',
+      user: { id: user },
+      team: { id: 'T1' },
+      channel: { id: 'C1' },
+      trigger_id: tag,
+      response_url: `${HOOK}/r/${tag}`,
+      container: { type: 'message', message_ts: '1.1', channel_id: 'C1' },
+      actions: [{ action_ts: '1', ...action }],
+    }));
+  const event =
+    (ev: (user: string, tag: string) => object): SlackSend =>
+    (user, tag) =>
+      sendSigned(
+        url(),
+        JSON.stringify({
+          type: 'event_callback',
+          team_id: 'T1',
+          api_app_id: 'A1',
+          event_id: `Ev${tag}`,
+          event_time: 1,
+          event: ev(user, tag),
+        }),
+        'application/json',
+      );
+  const submit = (callback: string, metadata: (tag: string) => string, values: object) =>
+    interaction((user, tag) => ({
+      type: 'view_submission',
+      user: { id: user },
+      team: { id: 'T1' },
+      trigger_id: tag,
+      view: { id: 'V1', callback_id: callback, private_metadata: metadata(tag), state: { values } },
+    }));
+  return { slash, interaction, button, event, submit };
+}

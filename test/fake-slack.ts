@@ -1,0 +1,38 @@
+// Slack's Web API on nock for the tests that walk every request the bot takes (test/acts.test.ts,
+// test/private-slack.test.ts): whatever the bot sends is answered ok and recorded.
+import nock from 'nock';
+import { formBody, HOOK, SLACK } from './slack-requests.js';
+
+/**
+ * Answers the bot as Slack would, for the rest of the file (`nock.cleanAll()` ends it): auth.test as bot UBOT
+ * of team T1, conversations.members as `members(body)` says, file uploads accepted, and any other Web API
+ * method (a message gets a new ts in C1) and any response_url post recorded in `said`, as JSON strings.
+ */
+export function fakeSlackApi(said: string[], members: (body: Record<string, unknown>) => object) {
+  let n = 0;
+  nock(SLACK).persist().post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'B1', team_id: 'T1' });
+  nock(SLACK)
+    .persist()
+    .post('/api/conversations.members')
+    .reply(200, (_u, b) => members(formBody(b)));
+  nock(SLACK)
+    .persist()
+    .post('/api/files.getUploadURLExternal')
+    .reply(200, { ok: true, upload_url: 'https://files.slack.com/upload/v1/x', file_id: 'F1' });
+  nock('https://files.slack.com').persist().post(/.*/).reply(200, 'OK');
+  nock(SLACK)
+    .persist()
+    .post('/api/files.completeUploadExternal')
+    .reply(200, { ok: true, files: [{ id: 'F1' }] });
+  nock(SLACK)
+    .persist()
+    .post(/\/api\/.*/)
+    .reply(200, (uri, b) => {
+      said.push(JSON.stringify({ method: uri, ...formBody(b) }));
+      return { ok: true, channel: 'C1', ts: `${++n}.000100` };
+    });
+  nock(HOOK)
+    .persist()
+    .post(/.*/)
+    .reply(200, (uri, b) => (said.push(JSON.stringify({ uri, body: b })), 'ok'));
+}
