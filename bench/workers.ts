@@ -5,8 +5,8 @@
 // Workers are long-running (`jcb worker`, started once on any number of machines): each row times the same
 // run of 320 documents (20 a worker at 16) with every worker started and warm, so the ratios compare
 // steady-state throughput. What a worker costs once per process is printed apart under each row: its start
-// (to the "taking evaluation jobs" line) and its first job (LangChain, the token counter, the setting's
-// documents, loaded on first use). CPU is read from /proc (Linux; "n/a" elsewhere): the workers', the
+// (to the "taking evaluation jobs" line: LangChain and the token counter are loaded by then) and its first job
+// (the setting's documents, read on first use). CPU is read from /proc (Linux; "n/a" elsewhere): the workers', the
 // stand-in model's and this bench's own, per document of the timed run. The Redis commands are those of
 // every client of that server during the run (INFO commandstats): on a shared Redis, others' count too.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -154,7 +154,7 @@ for (const n of [1, 4, 16]) {
     `      CPU a document: workers ${ms(r.workerCpu)}, stand-in model ${ms(r.stubCpu)}, this bench ${ms(r.ownCpu)}; Redis ${r.redis.toFixed(1)} commands a document (all its clients)`,
   );
   console.log(
-    `      start-up, once a process (not timed above): ${n > 1 ? 'all ' : ''}ready in ${s(r.readyMs)} (${s(r.startCpu)} CPU a worker); first jobs ${s(r.warmMs)} (${s(r.warmCpu)} CPU a worker: LangChain, token counter, documents; ${r.warmed} of ${n} took one)`,
+    `      start-up, once a process (not timed above): ${n > 1 ? 'all ' : ''}ready in ${s(r.readyMs)} (${s(r.startCpu)} CPU a worker, LangChain and token counter included); first jobs ${s(r.warmMs)} (${s(r.warmCpu)} CPU a worker: the setting's documents; ${r.warmed} of ${n} took one)`,
   );
 }
 await probe.close();

@@ -2,12 +2,12 @@
 // followed while they run, cancelled, and watched from where their progress is shown.
 import { UserError } from '../base/errors.js';
 import { budgetPrices, queuedSpendUsd } from '../evaluation/budget.js';
-import { pricesOf } from '../evaluation/cost.js';
+import { pricesOf, promptTokens } from '../evaluation/cost.js';
 import { requireLabelled } from '../evaluation/labels.js';
 import { allTasks } from '../../tasks/index.js';
 import { documentSetFor, openRun, planDocuments } from '../evaluation/plan.js';
 import { releaseCommitOf } from '../evaluation/provenance.js';
-import { findModel } from '../models/registry.js';
+import { findModel, loadModels, type ModelConfig } from '../models/registry.js';
 import { isPrivate, requireMayReceive } from '../policy/data-policy.js';
 import { assumptionsOf } from '../queue/assumptions.js';
 import { reconcileNow, redisChecks, stalledSince, startReconciler, type BackgroundDeps } from '../queue/background.js';
@@ -151,6 +151,31 @@ const backgroundDeps = (ctx: ServiceContext): BackgroundDeps => ({
   planOf: (run) => runPlan(run, ctx.providerOf(findModel(run.model, ctx.env)), ctx.release()),
 });
 
+/**
+ * Loads, before a worker takes its first job, what that job would load with the event loop held: LangChain (a
+ * live model's client) and the token counter's tables (the prompt-cut check of OpenAI-compatible servers), about
+ * 0.7 s of CPU. Loaded inside a job, on a busy machine, it held the loop past the job's lock (8 s): Bull gave the
+ * job to another worker as stalled, and paused this one 5 s when it could not complete it. A model that cannot be
+ * built here (no key) is left to its jobs, which say why.
+ */
+function warmLiveModels(ctx: ServiceContext): void {
+  let models: ModelConfig[] = [];
+  try {
+    models = loadModels(ctx.env);
+  } catch {
+    // a registry that cannot be read: the jobs say so
+  }
+  for (const model of models) {
+    if (model.provider !== 'openai' && model.provider !== 'openai-compatible') continue;
+    try {
+      ctx.providerOf(model);
+      if (model.provider === 'openai-compatible') promptTokens(model.model, '');
+    } catch {
+      // its jobs report it
+    }
+  }
+}
+
 /** The run's private tasks, when it has any (src/policy/data-policy.ts). */
 function privateOf(run: Run): { privateTasks?: string[] } {
   const ids = (JSON.parse(run.tasks) as string[]).filter((t) => isPrivate(allTasks().find((x) => x.id === t)));
@@ -254,6 +279,7 @@ export function backgroundServices(ctx: ServiceContext) {
           'See README, "Redis and the store in production".',
         );
       for (const w of warnings) log?.(`warning: ${w}`);
+      warmLiveModels(ctx);
       ctx.onClose(startReconciler(backgroundDeps(ctx), log));
       return startWorker(
         {
