@@ -36,6 +36,30 @@ describe('the bot in Socket Mode', () => {
       trigger_id: `trigger-${++trigger}`,
     });
 
+  /** U1 presses a button of the run message 1.000100 in C1: the envelope's id. */
+  const pressButton = (trigger: string, actionId: string, blockId: string) =>
+    slack.send('interactive', {
+      type: 'block_actions',
+      user: { id: 'U1' },
+      team: { id: 'T1' },
+      api_app_id: 'A1',
+      trigger_id: trigger,
+      channel: { id: 'C1' },
+      container: { type: 'message', message_ts: '1.000100', channel_id: 'C1' },
+      response_url: slack.responseUrl,
+      actions: [{ type: 'button', action_id: actionId, block_id: blockId, action_ts: '1.2' }],
+    });
+  /** An events_api envelope of `event`: its id. */
+  const sendEvent = (eventId: string, event: object) =>
+    slack.send('events_api', {
+      type: 'event_callback',
+      team_id: 'T1',
+      api_app_id: 'A1',
+      event_id: eventId,
+      event_time: 1,
+      event,
+    });
+
   const startBot = async (extra: Record<string, string> = {}) => {
     const env = {
       ...FIXTURE_ENV,
@@ -84,34 +108,16 @@ describe('the bot in Socket Mode', () => {
   });
 
   it('acks an interactive envelope (a button) and an events_api envelope (a mention), and answers both', async () => {
-    const button = slack.send('interactive', {
-      type: 'block_actions',
-      user: { id: 'U1' },
-      team: { id: 'T1' },
-      api_app_id: 'A1',
-      trigger_id: 'trigger-button',
-      channel: { id: 'C1' },
-      container: { type: 'message', message_ts: '1.000100', channel_id: 'C1' },
-      response_url: slack.responseUrl,
-      actions: [
-        {
-          type: 'button',
-          action_id: 'run_other_shot',
-          block_id: 'run:{"t":"mr","m":"gpt-4o","d":"A_p1","s":"zero"}',
-          action_ts: '1.2',
-        },
-      ],
-    });
+    const button = pressButton('trigger-button', 'run_other_shot', 'run:{"t":"mr","m":"gpt-4o","d":"A_p1","s":"zero"}');
     await until(() => posts().length === 2);
     expect(acked(button)).toHaveLength(1);
     expect(posts()[0].body.text).toContain('one-shot');
-    const mention = slack.send('events_api', {
-      type: 'event_callback',
-      team_id: 'T1',
-      api_app_id: 'A1',
-      event_id: 'Ev-socket-1',
-      event_time: 1,
-      event: { type: 'app_mention', user: 'U1', channel: 'C1', text: '<@UBOT> help', ts: '9.1' },
+    const mention = sendEvent('Ev-socket-1', {
+      type: 'app_mention',
+      user: 'U1',
+      channel: 'C1',
+      text: '<@UBOT> help',
+      ts: '9.1',
     });
     await until(() => posts().length === 3);
     expect(acked(mention)).toHaveLength(1);
@@ -159,24 +165,11 @@ describe('the bot in Socket Mode', () => {
     slack.loseAnswers = false;
     // A button press worked, its (empty) ack lost with the connection.
     slack.loseAcks = true;
-    const button = slack.send('interactive', {
-      type: 'block_actions',
-      user: { id: 'U1' },
-      team: { id: 'T1' },
-      api_app_id: 'A1',
-      trigger_id: 'trigger-button-lost',
-      channel: { id: 'C1' },
-      container: { type: 'message', message_ts: '1.000100', channel_id: 'C1' },
-      response_url: slack.responseUrl,
-      actions: [
-        {
-          type: 'button',
-          action_id: 'run_other_shot',
-          block_id: 'run:{"t":"mr","m":"gpt-4o","d":"A_p1","s":"zero"}',
-          action_ts: '1.2',
-        },
-      ],
-    });
+    const button = pressButton(
+      'trigger-button-lost',
+      'run_other_shot',
+      'run:{"t":"mr","m":"gpt-4o","d":"A_p1","s":"zero"}',
+    );
     await until(() => posts().length === 2);
     slack.drop();
     slack.loseAcks = false;
@@ -212,28 +205,12 @@ describe('the bot in Socket Mode', () => {
       slack.calls.filter((c) => /Only (some users|an admin)/.test(String(c.body.text))).map((c) => String(c.body.text));
     const live = 'run:{"t":"mr","m":"openai-test","d":"B_p1","s":"one"}';
     slashCommand('audit');
-    slack.send('interactive', {
-      type: 'block_actions',
-      user: { id: 'U1' },
-      team: { id: 'T1' },
-      trigger_id: 'trigger-live',
-      channel: { id: 'C1' },
-      container: { type: 'message', message_ts: '1.000100', channel_id: 'C1' },
-      response_url: slack.responseUrl,
-      actions: [{ type: 'button', action_id: 'run_random_document', block_id: live, action_ts: '1.2' }],
-    });
+    pressButton('trigger-live', 'run_random_document', live);
     for (const [i, event] of [
       { type: 'app_mention', user: 'U1', channel: 'C1', text: '<@UBOT> run mr openai-test B_p1', ts: '9.1' },
       { type: 'message', channel_type: 'im', user: 'U1', channel: 'D1', text: 'cts 発熱', ts: '9.2' },
     ].entries())
-      slack.send('events_api', {
-        type: 'event_callback',
-        team_id: 'T1',
-        api_app_id: 'A1',
-        event_id: `Ev-kind-${i}`,
-        event_time: 1,
-        event,
-      });
+      sendEvent(`Ev-kind-${i}`, event);
     slack.send('interactive', {
       type: 'view_submission',
       user: { id: 'U1' },
