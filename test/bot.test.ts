@@ -11,6 +11,7 @@ import { Store } from '../src/store/store.js';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { createServices, type Services } from '../src/services/index.js';
 import { detectPersonalInformation } from '../src/privacy/detect.js';
+import { modelsFile } from './fake-provider.js';
 import {
   FIXTURE_ENV,
   FIXTURE_RELEASE,
@@ -66,6 +67,12 @@ describe('the Slack bot', () => {
     bot = createBot(env, createServices({ env, tokenizer: inThreadTokenizer(), retryBaseDelayMs: 1 }));
     server = (await bot.start())!;
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  };
+
+  /** Restarts the bot with a models.yml of its own holding `registry`, and `extra` over its environment. */
+  const restartWithModels = async (registry: string, extra: Record<string, string> = {}) => {
+    await bot.stop();
+    await start({ JCB_MODELS: modelsFile(registry), ...extra });
   };
 
   /** Sends a request signed as Slack signs it (or not, for the forged cases). */
@@ -322,14 +329,11 @@ describe('the Slack bot', () => {
   });
 
   it('stops a /jcb eval --max-cost run in the background once that is spent, says so, and resumes with --run', async () => {
-    const priced = path.join(path.dirname(models), 'budget.yml');
-    writeFileSync(
-      priced,
-      'models:\n  priced: { provider: openai, model: gpt-4o, apiKeyEnv: TEST_OPENAI_KEY, concurrency: 1, prices: { input: 2.5, output: 10 } }\n',
-    );
-    await bot.stop();
     // One document a job: the limit must hold across jobs (as across workers), read from the store.
-    await start({ JCB_MODELS: priced, JCB_QUEUE_CHUNK: '1' });
+    await restartWithModels(
+      'models:\n  priced: { provider: openai, model: gpt-4o, apiKeyEnv: TEST_OPENAI_KEY, concurrency: 1, prices: { input: 2.5, output: 10 } }\n',
+      { JCB_QUEUE_CHUNK: '1' },
+    );
     const bodies: unknown[] = [];
     nock(OPENAI)
       .post('/v1/chat/completions')
@@ -369,14 +373,11 @@ describe('the Slack bot', () => {
   });
 
   it('cancels a run being worked on only for its owner or an admin, and says what happened', async () => {
-    await bot.stop();
     // Priced (free): a live model without prices would first be asked to be confirmed (cost unknown).
-    const free = path.join(path.dirname(models), 'free.yml');
-    writeFileSync(
-      free,
+    await restartWithModels(
       TEST_MODELS.replace('    freeText: true\n', '    freeText: true\n    prices: { input: 0, output: 0 }\n'),
+      { JCB_QUEUE_CHUNK: '1', JCB_ADMINS: 'UADMIN' },
     );
-    await start({ JCB_MODELS: free, JCB_QUEUE_CHUNK: '1', JCB_ADMINS: 'UADMIN' });
     nock(OPENAI).post('/v1/chat/completions').times(4).delay(1500).reply(200, chatCompletion('["W"]'));
     const worker = createServices({ env, tokenizer: inThreadTokenizer() });
     const opened = await Store.open(env);
@@ -592,13 +593,10 @@ describe('the Slack bot', () => {
   });
 
   it('asks to confirm a /jcb eval of a live model estimated above JCB_CONFIRM_COST_USD, queueing nothing before', async () => {
-    const priced = path.join(path.dirname(models), 'priced.yml');
-    writeFileSync(
-      priced,
+    await restartWithModels(
       'models:\n  priced: { provider: openai, model: gpt-4o, apiKeyEnv: TEST_OPENAI_KEY, prices: { input: 2.5, output: 10 } }\n',
+      { JCB_CONFIRM_COST_USD: '0.0001' },
     );
-    await bot.stop();
-    await start({ JCB_MODELS: priced, JCB_CONFIRM_COST_USD: '0.0001' });
     await command('eval mr priced --max-cost 5');
     const [asked] = (await until(() => responses, 1)) as Posted[];
     expect(asked.body.text).toMatch(
@@ -634,16 +632,12 @@ describe('the Slack bot', () => {
   });
 
   it('asks to confirm a /jcb eval whose cost is unknown on an external provider, not on an on-premises server', async () => {
-    const unpriced = path.join(path.dirname(models), 'unpriced.yml');
-    writeFileSync(
-      unpriced,
+    await restartWithModels(
       'models:\n' +
         '  bare: { provider: openai, model: gpt-4o, apiKeyEnv: TEST_OPENAI_KEY }\n' +
         '  router: { provider: openai-compatible, model: openai/gpt-4o, baseUrl: "https://router.example/v1" }\n' +
         '  local: { provider: openai-compatible, model: llm-jp, baseUrl: "http://10.0.0.5:8000/v1", dataPolicy: on-premises }\n',
     );
-    await bot.stop();
-    await start({ JCB_MODELS: unpriced });
     await command('eval mr bare');
     await command('eval mr router --shot zero');
     const asked = ((await until(() => responses, 2)) as Posted[]).map((r) => r.body.text as string).sort();
