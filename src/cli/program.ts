@@ -1,269 +1,14 @@
-// The `jcb` program: parses argv with the shared grammar, calls the services, prints (src/cli/main.ts runs it).
-import { failureCause } from '../evaluation/failure-cause.js';
-import { parseCommand, terminalWords, type Command } from '../command/grammar.js';
+// The `jcb` program: parses argv with the shared grammar, answers help and --version, and loads what every other
+// command needs (the services, the renderers: execute.ts) only then (src/cli/main.ts runs it). Loading them all
+// took ~0.5 s and ~40 MB of a process that only printed its version (issue 28).
+import { parseCommand, terminalWords } from '../command/grammar.js';
 import { commandHelp, overview } from '../command/help.js';
-import { COMMANDS_BY_NAME } from '../command/commands.js';
-import { commandView } from '../policy/access-audit.js';
 import { packageVersion } from '../base/project.js';
 import { UserError, userErrorText } from '../base/errors.js';
-import { startBot, startWorker } from './serve.js';
-import { checkEnv } from '../services/env.js';
-import { cancelSummary } from '../base/format.js';
-import { createServices, type Services } from '../services/index.js';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { asStoreError } from '../store/errors.js';
-import { storeLocation } from '../store/store.js';
-import { checkStorePath } from '../store/path-check.js';
-import { renderModelRequest } from './render-request.js';
-import { renderAuditReport } from '../privacy/audit-table.js';
-import { evalCommand } from './eval-command.js';
-import { askCommand, phiCommand } from './free-text.js';
-import { NoReleaseError } from '../release/data-dir.js';
-import { allTasks } from '../../tasks/index.js';
-import { markedPrivate, writeOutput, type Tabular } from './output.js';
-import { boardTable, comparisonTable, scoreTable } from './output-tables.js';
-import { preparePaths, type PreparedPaths } from '../base/paths.js';
-import { pathArguments } from '../command/paths.js';
-import { renderDataCheck, renderDoctor, renderTasks, runJson } from './render-more.js';
-import { problemLine } from '../tasks/task-file/load.js';
-import {
-  renderLeaderboard,
-  renderRun,
-  renderRunSummary,
-  renderRuns,
-  renderRunsLeaderboard,
-  renderScores,
-  renderStatus,
-  renderDigests,
-  renderComparison,
-  renderRatings,
-  renderCorrelation,
-} from './render.js';
-import { table } from '../base/table.js';
+import type { PreparedPaths } from '../base/paths.js';
+import type { Services } from '../services/index.js';
 
 const print = (text: string): void => void process.stdout.write(`${text}\n`);
-/** git's progress (carriage returns redrawing one line) is for a terminal; a log gets none of it. */
-const gitProgress = (text: string): void => void (process.stderr.isTTY && process.stderr.write(text));
-const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
-
-/** `-o` of a board or comparison: refused for a private task without --include-private, else marked private. */
-function writeFor(
-  services: Services,
-  cmd: { output?: string; includePrivate?: boolean },
-  tasks: string[],
-  data: Tabular,
-) {
-  const marked = services.mayWrite(tasks, cmd.includePrivate, '-o');
-  writeOutput(cmd.output!, marked ? markedPrivate(data) : data);
-}
-
-/** `execute` as one request of the terminal: the private tasks it reaches recorded as its `privateData` says. */
-function executeAudited(cmd: Command, services: Services): Promise<void> {
-  const name = cmd.kind.replace('-', ' ');
-  const view = commandView(COMMANDS_BY_NAME.get(name)?.privateData ?? 'none', 'terminal');
-  return services.accessScope({ user: 'terminal', act: name, place: 'terminal' }, view, () => execute(cmd, services));
-}
-
-async function execute(cmd: Command, services: Services): Promise<void> {
-  switch (cmd.kind) {
-    case 'help': {
-      const width = Math.max(60, process.stdout.columns || Number(process.env.COLUMNS) || 80);
-      return print(cmd.command ? commandHelp(cmd.command, 'terminal', width) : overview('terminal', width));
-    }
-    case 'version':
-      return print(packageVersion());
-    case 'tasks': {
-      const tasks = services.tasks();
-      const problems = services.taskFileProblems();
-      if (cmd.json) {
-        // The files left out are in the JSON as in the text, and on stderr for the person running it.
-        for (const p of problems) process.stderr.write(`${problemLine(p)}\n`);
-        return printJson({ tasks, problems });
-      }
-      print(
-        renderTasks(
-          tasks,
-          problems.map((p) => problemLine(p)),
-        ),
-      );
-      return;
-    }
-    case 'tasks-check': {
-      const checked = services.checkTaskFile(cmd.file);
-      if (!checked.problems.length)
-        return print(`${cmd.file}: ${checked.id}, ${checked.documents} documents: no problems.`);
-      print(checked.problems.map((p) => problemLine(p)).join('\n'));
-      process.exitCode = 1;
-      return;
-    }
-    case 'models': {
-      if (cmd.alias) {
-        const request = services.modelRequest(cmd.alias);
-        return cmd.json ? printJson(request) : print(renderModelRequest(request));
-      }
-      const models = services.models();
-      return cmd.json
-        ? printJson(models)
-        : print(
-            table(
-              ['alias', 'label', 'provider', 'source', 'usable'],
-              models.map((m) => [m.alias, m.label, m.provider, m.source, m.usable ? 'yes' : `no: ${m.why}`]),
-              // Narrow screens lose the label first (the alias names the model), then where it comes from.
-              { priority: [5, 1, 4, 2, 4] },
-            ),
-          );
-    }
-    case 'run': {
-      // A live model's retries are said as they happen, rather than minutes of silence.
-      const onRetry = (n: number, cause: string) =>
-        process.stderr.write(`jcb: ${cmd.model}: attempt ${n} failed (${failureCause(cause)}); retrying…\n`);
-      const result = await services.run({ ...cmd, onRetry });
-      await services.auditPrivate([cmd.task], { user: 'terminal', act: 'run', model: cmd.model, place: 'terminal' });
-      return cmd.json ? printJson(result) : print(renderRun(result));
-    }
-    case 'score': {
-      const order = (id: string) => allTasks().findIndex((t) => t.id === id);
-      // This thread has nothing else to do meanwhile: it scores beside the pool's threads, in place of one.
-      const rows = (await services.score(cmd.target, cmd.labels, true)).sort((a, b) => order(a.task) - order(b.task));
-      const json = rows.map(({ task, model, file, n, score, metrics, matchesRelease }) => ({
-        task,
-        model,
-        file,
-        n,
-        score,
-        metrics,
-        matchesRelease,
-      }));
-      if (cmd.output) writeOutput(cmd.output, scoreTable(rows, json, cmd.target));
-      return cmd.json ? printJson(json) : print(renderScores(rows));
-    }
-    case 'leaderboard': {
-      const board = await services.leaderboard(cmd.shot, cmd.source, cmd.labels);
-      if (cmd.chart) {
-        const format = cmd.chart.toLowerCase().endsWith('.svg') ? 'svg' : 'png';
-        writeFileSync(cmd.chart, await services.leaderboardChart(board, cmd.view ?? 'bars', format));
-        process.stderr.write(`Chart written to ${cmd.chart}.\n`);
-      }
-      if (cmd.output)
-        writeFor(
-          services,
-          cmd,
-          board.columns.map((c) => c.id),
-          boardTable(board),
-        );
-      if (cmd.source === 'runs') {
-        let paper;
-        try {
-          paper = await services.leaderboard(cmd.shot, 'paper', cmd.labels);
-        } catch (err) {
-          if (!(err instanceof UserError)) throw err; // no release: the stored runs alone
-        }
-        return cmd.json ? printJson({ runs: board, paper }) : print(renderRunsLeaderboard(board, paper));
-      }
-      return cmd.json ? printJson(board) : print(renderLeaderboard(board));
-    }
-    case 'eval':
-      return evalCommand(cmd, services);
-    case 'audit': {
-      const audit = await services.audit();
-      return cmd.json ? printJson(audit) : print(renderAuditReport(audit));
-    }
-    case 'phi':
-      return phiCommand(cmd, services);
-    case 'ask':
-      return askCommand(cmd, services);
-    case 'runs': {
-      const runs = await services.runs();
-      return cmd.json ? printJson(runs.map(runJson)) : print(renderRuns(runs));
-    }
-    case 'show': {
-      const run = await services.show(cmd.runId, cmd.labels);
-      return cmd.json ? printJson(runJson(run)) : print(renderRunSummary(run));
-    }
-    case 'export': {
-      const files = await services.exportRun(cmd.runId, cmd.dir, cmd.includePrivate);
-      const run = await services.show(cmd.runId);
-      const where = { user: 'terminal', act: 'export', model: run.run.model, place: path.resolve(cmd.dir) };
-      await services.auditPrivate(JSON.parse(run.run.tasks) as string[], where);
-      const generated = files.find((f) => f.includes(`${path.sep}generated${path.sep}`));
-      const root = generated
-        ? generated.slice(0, generated.indexOf(`${path.sep}generated${path.sep}`) + '/generated'.length)
-        : cmd.dir;
-      return print(`${files.map((f) => `wrote ${f}`).join('\n')}\nRe-score with: jcb score ${root}`);
-    }
-    case 'models-add': {
-      const model = services.addModel(cmd.alias, cmd.entry);
-      return print(`Added ${model.alias} (${model.provider}) to the model registry.`);
-    }
-    case 'data-pull': {
-      if (cmd.pack) {
-        const pack = await services.pullPack(cmd.pack, cmd.dir, gitProgress);
-        return print(
-          pack.fetched
-            ? `The ${cmd.pack.toLowerCase()} pack is in ${pack.dir}: all ${pack.files} files match its manifest.`
-            : `The ${cmd.pack.toLowerCase()} pack in ${pack.dir} is already whole (${pack.files} files match its manifest); nothing fetched.`,
-        );
-      }
-      const pulled = await services.pullData(cmd.dir, gitProgress);
-      return print(
-        pulled.fetched
-          ? `The release is in ${pulled.dir}: all ${pulled.files} files match the manifest.`
-          : `The release in ${pulled.dir} is already whole (${pulled.files} files match the manifest); nothing fetched.`,
-      );
-    }
-    case 'bot':
-    case 'worker':
-      return; // long-running: started by main()
-    case 'status': {
-      const runs = await services.status(cmd.runId, { all: cmd.all });
-      return cmd.json ? printJson(runs.map(runJson)) : print(renderStatus(runs));
-    }
-    case 'compare': {
-      const rows = await services.compare(cmd.a, cmd.b, cmd.task, cmd.shot, cmd.labels);
-      if (cmd.output)
-        writeFor(
-          services,
-          cmd,
-          rows.map((r) => r.task),
-          comparisonTable(cmd.a, cmd.b, cmd.shot, rows),
-        );
-      return cmd.json ? printJson(rows) : print(renderComparison(cmd.a, cmd.b, rows));
-    }
-    case 'ratings': {
-      if (cmd.correlate) {
-        const corr = await services.correlate(cmd.task);
-        return cmd.json ? printJson(corr) : print(renderCorrelation(corr));
-      }
-      const report = await services.ratings(cmd.task, cmd.byModel);
-      return cmd.json ? printJson(report) : print(renderRatings(report));
-    }
-    case 'judge': {
-      const r = await services.judgeRun(cmd.runId, cmd.judge);
-      return print(
-        `${r.judged} outputs of run ${cmd.runId} judged by ${r.judge} (rubric ${r.rubric}), stored beside ROUGE-L.`,
-      );
-    }
-    case 'digest': {
-      const digests = await services.digest(cmd.schedule, cmd.labels);
-      return cmd.json ? printJson(digests) : print(renderDigests(digests));
-    }
-    case 'cancel': {
-      const { run, removedJobs, heldJobs } = await services.cancel(cmd.runId);
-      return print(cancelSummary(run.id, removedJobs, heldJobs));
-    }
-    case 'data-check': {
-      const check = services.checkData();
-      if (!check.whole) process.exitCode = 1;
-      return cmd.json ? printJson(check) : print(renderDataCheck(check));
-    }
-    case 'doctor': {
-      const items = await services.doctor();
-      if (items.some((i) => !i.ok)) process.exitCode = 1; // scripts and CI can test it
-      return cmd.json ? printJson(items) : print(renderDoctor(items));
-    }
-  }
-}
 
 /**
  * Runs one `jcb` command line (`argv`: the words after the program's name) with this process's environment:
@@ -271,43 +16,25 @@ async function execute(cmd: Command, services: Services): Promise<void> {
  * command's own, e.g. 75 when --max-cost stopped a run). `bot` and `worker` resolve once started and keep running.
  */
 export async function main(argv: string[]): Promise<number> {
-  let cmd: Command | undefined;
   let paths: PreparedPaths | undefined;
+  let services: Services | undefined;
+  let execute: typeof import('./execute.js') | undefined;
   let running = false; // a bot or worker that started runs on; anything else (a refusal too) closes at the end
-  const services = createServices();
   try {
-    cmd = parseCommand(terminalWords(argv), { face: 'terminal' });
-    // Before anything else (the bot's port, a worker's queue, a release fetch): a setting (ENV_SETTINGS) or a
-    // store path that cannot work is said at once, for every command but help and --version.
-    if (cmd.kind !== 'help' && cmd.kind !== 'version') {
-      checkEnv(process.env);
-      checkStorePath(process.env);
-    }
-    // Every path an option names, checked (and its missing folders created) before any work.
-    paths = preparePaths(pathArguments(cmd));
-    if (cmd.kind === 'bot' || cmd.kind === 'worker') {
-      await (cmd.kind === 'bot' ? startBot() : startWorker(services, cmd.concurrency));
-      running = true;
+    const cmd = parseCommand(terminalWords(argv), { face: 'terminal' });
+    if (cmd.kind === 'help') {
+      const width = Math.max(60, process.stdout.columns || Number(process.env.COLUMNS) || 80);
+      print(cmd.command ? commandHelp(cmd.command, 'terminal', width) : overview('terminal', width));
       return 0;
     }
-    try {
-      await executeAudited(cmd, services);
-    } catch (err) {
-      // No release where jcb keeps its own: fetch it once, then do what was asked.
-      if (!(err instanceof NoReleaseError && err.defaultFolder) || cmd.kind === 'data-pull') throw err;
-      process.stderr.write(`jcb: no release yet; fetching it (about 40 MB) into ${services.releaseFolder()}.\n`);
-      try {
-        await services.pullData(undefined, gitProgress);
-      } catch (pullErr) {
-        if (!(pullErr instanceof UserError)) throw pullErr;
-        throw new UserError(`${err.message} Fetching it failed: ${pullErr.message}`, err.hint);
-      }
-      await executeAudited(cmd, services);
-    }
+    if (cmd.kind === 'version') return (print(packageVersion()), 0);
+    execute = await import('./execute.js');
+    ({ services, paths } = execute.prepare(cmd));
+    running = await execute.runCommand(cmd, services);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {
     paths?.undo();
-    const storeErr = asStoreError(err, storeLocation(process.env));
+    const storeErr = execute?.storeError(err);
     if (storeErr) err = storeErr;
     if (err instanceof UserError) {
       process.stderr.write(`jcb: ${userErrorText(err, 'terminal')}\n`);
@@ -317,7 +44,6 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.JCB_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     return 2;
   } finally {
-    if (!running) await services.close();
+    if (!running) await services?.close();
   }
 }
-
