@@ -21,7 +21,7 @@ import { renderModelRequest } from './render-request.js';
 import { renderAuditReport } from '../privacy/audit-table.js';
 import { evalCommand } from './eval-command.js';
 import { askCommand, phiCommand } from './free-text.js';
-import { allTasks } from '../../tasks/index.js';
+import { loadedTasks } from '../../tasks/index.js';
 import { markedPrivate, writeOutput, type Tabular } from './output.js';
 import { boardTable, comparisonTable, scoreTable } from './output-tables.js';
 import { renderDataCheck, renderDoctor, renderTasks, runJson } from './render-more.js';
@@ -116,7 +116,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(result) : print(renderRun(result));
     }
     case 'score': {
-      const order = (id: string) => allTasks().findIndex((t) => t.id === id);
+      const order = (id: string) => loadedTasks().findIndex((t) => t.id === id);
       // This thread has nothing else to do meanwhile: it scores beside the pool's threads, in place of one.
       const rows = (await services.score(cmd.target, cmd.labels, true)).sort((a, b) => order(a.task) - order(b.task));
       const json = rows.map(({ task, model, file, n, score, metrics, matchesRelease }) => ({

@@ -1,7 +1,7 @@
 // Finding tasks and documents by what people type, with messages that say what would be right.
 import { UserError } from '../base/errors.js';
 import type { Task } from '../tasks/types.js';
-import { allTasks, taskFileProblems } from '../../tasks/index.js';
+import { allTasks, taskById, taskFileProblems } from '../../tasks/index.js';
 import { problemLine } from '../tasks/task-file/load.js';
 import { normalizeId } from '../tasks/prompt.js';
 import { cutEcho, normalizeToken, unknownName } from '../base/suggest.js';
@@ -32,7 +32,7 @@ export const UNLOADED_NOTE = 'task file not loaded: set JCB_TASKS';
 
 /** A stored run's task by its stored id, or undefined for one not declared now (UNLOADED_NOTE). */
 export function knownTask(id: string): Task | undefined {
-  return allTasks().find((t) => t.id === id);
+  return taskById(id);
 }
 
 /**

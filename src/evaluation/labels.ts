@@ -10,12 +10,17 @@ import { UserError } from '../base/errors.js';
 export const hasLabels = (task: Pick<Task, 'labelVersions'>): boolean => Boolean(task.labelVersions?.length);
 
 /**
- * `--labels` given on settings none of which has versions: one line naming the settings that have them.
+ * `--labels` given on settings none of which has versions: one line naming the settings that have them (of
+ * `all`, asked only then).
  * @throws UserError
  */
-export function requireLabelled(tasks: readonly Task[], labels: LabelVersion | undefined, all: readonly Task[]): void {
+export function requireLabelled(
+  tasks: readonly Task[],
+  labels: LabelVersion | undefined,
+  all: () => readonly Task[],
+): void {
   if (labels === undefined || tasks.some(hasLabels)) return;
-  const labelled = all.filter(hasLabels).map((t) => t.id);
+  const labelled = all().filter(hasLabels).map((t) => t.id);
   throw new UserError(
     `--labels ${labels}: ${tasks.map((t) => t.id).join(', ')} has one gold; only ${labelled.join(', ')} has versions (${LABEL_VERSIONS.join(' or ')}).`,
   );

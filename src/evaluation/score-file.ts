@@ -2,7 +2,7 @@
 import { scoreInterval, type Interval } from '../metrics/bootstrap.js';
 import { readJsonRows, type Row } from '../release/files.js';
 import type { DocScore, Metrics, Parsed, ScoringContext, Task } from '../tasks/types.js';
-import { allTasks } from '../../tasks/index.js';
+import { allTasks, taskById, TASKS } from '../../tasks/index.js';
 import { validRows } from './rows.js';
 import { createRougeTokenizer } from '../metrics/tokenizer/index.js';
 
@@ -17,7 +17,9 @@ export interface ScoredRows {
 
 /** The task a generated/ folder belongs to: `CLR/MR`, or an ablation of it such as `CLR/MR_no_options`. */
 export function taskOfFolder(folder: string): Task | undefined {
-  return allTasks().find((t) => folder === t.folder || folder.startsWith(`${t.folder}_`));
+  const of = (t: Task) => folder === t.folder || folder.startsWith(`${t.folder}_`);
+  // A built-in setting's folder needs no look at the task files (allTasks lists the built-in ones first).
+  return TASKS.find(of) ?? allTasks().find(of);
 }
 
 /**
@@ -65,7 +67,7 @@ export async function scoreFileAt(
   /** A label version's gold by document id (in this thread only: evaluation/labels.ts). */
   golds?: ReadonlyMap<string, unknown>,
 ): Promise<FileScore> {
-  const task = allTasks().find((t) => t.id === taskId);
+  const task = taskById(taskId);
   if (!task) throw new Error(`no task "${taskId}"`);
   const { documents, ...scored } = await scoreRows(task, validRows(task, readJsonRows(file), file), ctx, golds);
   return { ...scored, interval: interval ? scoreInterval(task, documents) : null };

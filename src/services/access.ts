@@ -7,7 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { recordPrivateAccess, type AccessView, type PrivateAccess } from '../policy/access-audit.js';
 import { isPrivate } from '../policy/data-policy.js';
-import { allTasks, useTaskFiles } from '../../tasks/index.js';
+import { loadedTasks, useTaskFiles } from '../../tasks/index.js';
 import type { ServiceContext } from './context.js';
 
 interface Scope {
@@ -62,7 +62,8 @@ function collect(value: unknown, ids: ReadonlySet<string>, found: Set<string>, d
 function note(value: unknown): void {
   const scope = scopes.getStore();
   if (!scope?.view) return;
-  const ids = new Set(allTasks().filter(isPrivate).map((t) => t.id));
+  // What the request can have reached: a declared task is loaded before any of its data is (loadedTasks).
+  const ids = new Set(loadedTasks().filter(isPrivate).map((t) => t.id));
   if (ids.size) collect(value, ids, scope.seen);
 }
 

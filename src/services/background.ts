@@ -68,7 +68,7 @@ export async function enqueue(
   requireMayReceive(tasks, model);
   const provider = ctx.providerOf(model);
   if (cmd.maxCost !== undefined) budgetPrices(model);
-  requireLabelled(tasks, cmd.labels, allTasks());
+  requireLabelled(tasks, cmd.labels, allTasks);
   const s = await ctx.store();
   const documents = await documentSetFor(s, cmd);
   const plan = planDocuments(

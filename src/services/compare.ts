@@ -81,7 +81,7 @@ export function compareServices(ctx: ServiceContext) {
       labels?: LabelVersion,
     ): Promise<ModelComparison[]> {
       const tasks = task ? tasksOf(task) : [...allTasks()];
-      requireLabelled(tasks, labels, allTasks());
+      requireLabelled(tasks, labels, allTasks);
       const out: ModelComparison[] = [];
       const v = labels ?? DEFAULT_LABELS;
       for (const t of tasks) {

@@ -34,7 +34,7 @@ export function evaluateServices(ctx: ServiceContext) {
       onNotice?: (line: string) => void,
     ): Promise<EvalResult & { spentUsd?: number }> {
       const tasks = tasksOf(cmd.task);
-      requireLabelled(tasks, cmd.labels, allTasks());
+      requireLabelled(tasks, cmd.labels, allTasks);
       const found = findModel(cmd.model, ctx.env);
       requireMayReceive(tasks, found);
       const provider = ctx.providerOf(found);
@@ -79,7 +79,7 @@ export function evaluateServices(ctx: ServiceContext) {
     async estimate(cmd: EvalCommand) {
       const found = findModel(cmd.model, ctx.env);
       const tasks = tasksOf(cmd.task);
-      requireLabelled(tasks, cmd.labels, allTasks());
+      requireLabelled(tasks, cmd.labels, allTasks);
       requireMayReceive(tasks, found);
       const documentSet = cmd.documents ?? 'paper';
       const head = { model: found.alias, task: cmd.task, shot: cmd.shot, dataPolicy: dataPolicyOf(found), documentSet };

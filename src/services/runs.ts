@@ -134,7 +134,7 @@ export function runsServices(ctx: ServiceContext) {
     /** One run; CCA under `labels` (default `paper`). @throws UserError for `labels` on a run without CCA. */
     async show(id: string, labels?: LabelVersion) {
       const run = await requireRun(ctx, id);
-      requireLabelled((JSON.parse(run.tasks) as string[]).flatMap((t) => knownTask(t) ?? []), labels, allTasks());
+      requireLabelled((JSON.parse(run.tasks) as string[]).flatMap((t) => knownTask(t) ?? []), labels, allTasks);
       return runSummary(ctx, run, labels);
     },
     /** A stored run, or undefined. */

@@ -175,7 +175,7 @@ export function scoreServices(ctx: ServiceContext) {
       requireLabelled(
         scored.map(({ task }) => task),
         labels,
-        allTasks(),
+        allTasks,
       );
       const golds = (task: Task) =>
         labels && labels !== 'paper' ? goldsUnder(task, ctx.release([task]), labels) : undefined;
