@@ -1,8 +1,9 @@
 // `npm run bench` (part 3c): the bot's memory (issue 28, target ≤ 150 MB), in a process of its own, with the V8
 // setting of `jcb bot` (src/base/lean-heap.ts): once started, once its pool thread is warm, after one signed
 // `/jcb run <setting> gpt-4o --shot <shot>` of each setting in both shots (each thread posted), and once its
-// threads have ended idle. Slack's side runs in another process. RSS is the process's; heapUsed is the main
-// thread's V8 heap, external and arrayBuffers the memory outside it (the tokenizer's shared dictionary).
+// threads have ended idle and V8 has collected. Slack's side runs in another process. RSS is the process's;
+// heapUsed is the main thread's V8 heap, external and arrayBuffers the memory outside it (the tokenizer's shared
+// dictionary).
 import { useLeanHeap } from '../src/base/lean-heap.js';
 import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -52,8 +53,9 @@ for (const shot of ['one', 'zero'])
   }
 await pause(2_000);
 sample(`after one run of each setting (${runs}, both shots)`, '  (target ≤ 150 MB)');
-await pause(35_000);
-sample('its threads ended idle (+35 s)');
+// Threads end 30 s idle; V8 collects the runs' garbage (and the dictionary they left) on its own some 20–30 s later.
+await pause(70_000);
+sample('idle: threads ended, garbage collected (+70 s)');
 console.log('Slack bot memory (HTTP receiver, jcb bot\'s V8 setting; Slack stand-in in another process)');
 for (const row of rows) console.log(row);
 console.log(`  messages posted ${await posted()} (2 a run)`);

@@ -87,6 +87,20 @@ describe('the worker-thread pool', () => {
     await expect(pool.run('writeShared', ['none', 0, 1])).rejects.toThrow('no shared table "none" in this pool');
   }, 30_000);
 
+  it('drops its shared tables when its last thread ends idle, says so, and loads them again for the next', async () => {
+    let loads = 0;
+    let idle = 0;
+    const table = () => new Int32Array(new SharedArrayBuffer(16));
+    pool = createPool(entry, { size: 1, idleMs: 200, onIdle: () => idle++, shared: { t: async () => (loads++, table()) } });
+    await pool.run('writeShared', ['t', 0, 7]);
+    await pool.run('writeShared', ['t', 0, 8]);
+    expect([loads, idle]).toEqual([1, 0]);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(idle).toBe(1);
+    await pool.run('writeShared', ['t', 0, 9]);
+    expect(loads).toBe(2);
+  }, 30_000);
+
   it('refuses work once closed, and fails what was waiting', async () => {
     pool = createPool(entry, { size: 1 });
     const running = pool.run('spin', [200]).catch((e: Error) => e);

@@ -22,6 +22,11 @@ export interface PoolOptions {
   /** A thread idle this long (ms) ends, and its memory with it; a new one starts when work comes. Default: never. */
   idleMs?: number;
   /**
+   * Called when the last thread has ended idle. The pool then holds no shared table either (the next thread's ask
+   * loads it again): a caller drops here what it kept only for the threads (e.g. a loader's memo of the table).
+   */
+  onIdle?: () => void;
+  /**
    * Large tables loaded once, in this thread, and handed to every thread that asks (`sharedTable`): typed arrays
    * over SharedArrayBuffers cross without a copy, so N threads hold one copy, not N.
    */
@@ -125,6 +130,10 @@ export function createPool(entry: URL, options: PoolOptions = {}): Pool {
       t.retired = true;
       threads.splice(threads.indexOf(t), 1);
       void t.worker.terminate();
+      if (threads.length === 0) {
+        tables.clear();
+        options.onIdle?.();
+      }
     }, options.idleMs);
     t.idle.unref();
   };

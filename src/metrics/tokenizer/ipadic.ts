@@ -256,6 +256,11 @@ export function loadIpadic(): Promise<Ipadic> {
   return loading;
 }
 
+/** Forgets the loaded dictionary: its memory goes once nothing else holds it; the next loadIpadic reads it again. */
+export function forgetIpadic(): void {
+  loading = undefined;
+}
+
 /**
  * Has this thread take the dictionary from `source` (the one another thread loaded, e.g. a pool's shared table)
  * instead of loading its own copy; asked on first use. No effect once the dictionary is loaded here.
