@@ -1,16 +1,14 @@
 // Issue 24: Slack progress edits are coalesced (only on change, at most one per message every 3 s, the
 // final state at once) and a 429 with Retry-After delays only that message's edit. Fake clock; the
 // services and Slack are stand-ins that record what they are asked (the tracker only reads status).
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { ErrorCode } from '@slack/web-api';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { progressClient, trackProgress } from '../handlers/progress.js';
 import { createServices, type RunProgress, type Services } from '../src/services/index.js';
+import { modelsFile } from './fake-provider.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer, localChatServer, TEST_MODELS, type TestStore } from './helpers.js';
 import { ownRedis, waitFor } from './own-redis.js';
 
@@ -302,31 +300,37 @@ describe('evaluation throughput while Slack answers 429', () => {
     await store.drop();
   });
 
-  it('leaves the time a run takes unchanged, edits at most once per Retry-After, and posts the final scores at once', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-429-'));
-    writeFileSync(
-      path.join(dir, 'models.yml'),
-      `${TEST_MODELS}  slow:\n    provider: openai-compatible\n    model: m\n    baseUrl: ${model.url}\n    concurrency: 1\n    maxRetries: 0\n`,
-    );
+  /**
+   * Services working one document a job, with \`slow\` (the stand-in model, one request at a time) in their
+   * registry, on queue \`prefix\`; \`timed\` runs MR on it (watched in C1 under \`thread\` if given) to its end.
+   */
+  async function slowWorker(prefix: string) {
     const env = {
       ...FIXTURE_ENV,
       ...store.env,
-      JCB_MODELS: path.join(dir, 'models.yml'),
+      JCB_MODELS: modelsFile(
+        `${TEST_MODELS}  slow:\n    provider: openai-compatible\n    model: m\n    baseUrl: ${model.url}\n    concurrency: 1\n    maxRetries: 0\n`,
+      ),
       REDIS_URL: redis.url,
-      JCB_QUEUE_PREFIX: `jcb429-${process.pid}`,
+      JCB_QUEUE_PREFIX: `${prefix}-${process.pid}`,
       JCB_QUEUE_CHUNK: '1',
     };
     const s = createServices({ env, tokenizer: inThreadTokenizer() });
     open.push(s);
     await s.startWorker(1);
-    const timed = async (watched: boolean) => {
+    const timed = async (thread?: string) => {
       const start = performance.now();
       const { run } = await s.enqueueEvaluation({ task: 'mr', model: 'slow', shot: 'zero', noCache: true });
-      if (watched) await s.watch(run.id, 'slack:C1', '1.000100');
+      if (thread) await s.watch(run.id, 'slack:C1', thread);
       await waitFor(async () => (await s.runState(run.id)) === 'finished', 60_000);
       return { ms: performance.now() - start, endedAt: performance.now() };
     };
-    const quiet = await timed(false);
+    return { s, timed };
+  }
+
+  it('leaves the time a run takes unchanged, edits at most once per Retry-After, and posts the final scores at once', async () => {
+    const { s, timed } = await slowWorker('jcb429');
+    const quiet = await timed();
     const address = slack.address() as AddressInfo;
     const logged: unknown[] = [];
     const stop = trackProgress(
@@ -336,7 +340,7 @@ describe('evaluation throughput while Slack answers 429', () => {
       100,
     );
     try {
-      const limited = await timed(true);
+      const limited = await timed('1.000100');
       // A client that waited out the 429 inside its call would have held everything for 30 s.
       expect(limited.ms).toBeLessThan(quiet.ms * 1.5 + 1000);
       await waitFor(async () => calls.some((c) => c.method === 'chat.postMessage'), 5_000);
@@ -352,30 +356,8 @@ describe('evaluation throughput while Slack answers 429', () => {
   });
 
   it('a 429 (Retry-After 2 s) on the final post: posted after 2 s and not before; the run takes as long as without Slack', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-429-'));
-    writeFileSync(
-      path.join(dir, 'models.yml'),
-      `${TEST_MODELS}  slow:\n    provider: openai-compatible\n    model: m\n    baseUrl: ${model.url}\n    concurrency: 1\n    maxRetries: 0\n`,
-    );
-    const env = {
-      ...FIXTURE_ENV,
-      ...store.env,
-      JCB_MODELS: path.join(dir, 'models.yml'),
-      REDIS_URL: redis.url,
-      JCB_QUEUE_PREFIX: `jcb429b-${process.pid}`,
-      JCB_QUEUE_CHUNK: '1',
-    };
-    const s = createServices({ env, tokenizer: inThreadTokenizer() });
-    open.push(s);
-    await s.startWorker(1);
-    const timed = async (watched: boolean) => {
-      const start = performance.now();
-      const { run } = await s.enqueueEvaluation({ task: 'mr', model: 'slow', shot: 'zero', noCache: true });
-      if (watched) await s.watch(run.id, 'slack:C1', '3.000300');
-      await waitFor(async () => (await s.runState(run.id)) === 'finished', 60_000);
-      return { ms: performance.now() - start, endedAt: performance.now() };
-    };
-    const quiet = await timed(false);
+    const { s, timed } = await slowWorker('jcb429b');
+    const quiet = await timed();
     // Slack's Web API, stood in by nock: edits answered, the first final post refused with Retry-After 2.
     const posts: { at: number; status: number }[] = [];
     nock('https://slack.test')
@@ -396,7 +378,7 @@ describe('evaluation throughput while Slack answers 429', () => {
     const logged: unknown[] = [];
     const stop = trackProgress(s, progressClient('xoxb-test', 'https://slack.test/api/'), (e) => logged.push(e), 100);
     try {
-      const limited = await timed(true);
+      const limited = await timed('3.000300');
       expect(limited.ms).toBeLessThan(quiet.ms * 1.5 + 1000);
       await waitFor(async () => posts.length >= 2, 10_000);
       // Refused at once after the run ended; asked again only once Slack's 2 s were over, and then no more.
