@@ -50,12 +50,13 @@ describe('the data policy decides', () => {
   });
 });
 
-describe('a private task of our own through the services', () => {
-  let services: Services;
-  let server: Awaited<ReturnType<typeof localChatServer>>;
-  let models: string;
-  const openai: string[] = [];
-
+/**
+ * Registers, in the calling `describe`, services on a fresh SQLite store over the miniature release with `tasks`,
+ * the private fixture's models (the on-premises one served on loopback, `server`), and api.openai.com on nock
+ * recording in `openai` every body that reaches it; nothing else leaves the machine.
+ */
+function privateServices(openai: string[], tasks: { JCB_TASKS: string; JCB_PACKS_TASKS: string }) {
+  const t = {} as { services: Services; server: Awaited<ReturnType<typeof localChatServer>> };
   beforeAll(async () => {
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
@@ -63,47 +64,56 @@ describe('a private task of our own through the services', () => {
       .persist()
       .post(/.*/)
       .reply(200, (_u, body) => (openai.push(JSON.stringify(body)), {}));
-    server = await localChatServer(() => "['秘匿薬ベータ']", 0, true);
-    models = privateModels(server.url);
+    t.server = await localChatServer(() => "['秘匿薬ベータ']", 0, true);
     const store = await freshStore('sqlite');
-    services = createServices({
+    t.services = createServices({
       env: {
         ...FIXTURE_ENV,
         ...store.env,
-        JCB_MODELS: models,
-        JCB_TASKS: PRIVATE_TASKS,
-        JCB_PACKS_TASKS: '/nonexistent',
+        JCB_MODELS: privateModels(t.server.url),
         TEST_OPENAI_KEY: 'sk-test',
+        ...tasks,
       },
       tokenizer: inThreadTokenizer(),
       retryBaseDelayMs: 1,
     });
   });
   afterAll(async () => {
-    await services.close();
-    await server.close();
+    await t.services.close();
+    await t.server.close();
     nock.cleanAll();
     nock.enableNetConnect();
   });
+  return t;
+}
+
+describe('a private task of our own through the t.services', () => {
+  const openai: string[] = [];
+  const t = privateServices(openai, { JCB_TASKS: PRIVATE_TASKS, JCB_PACKS_TASKS: '/nonexistent' });
 
   it('lists the private task with the models allowed (jcb doctor)', async () => {
-    expect(services.privateTasks()).toEqual([{ task: 'ward-meds', allowed: ['baseline', 'ward-llm'] }]);
-    const doctor = (await services.doctor()).filter((i) => i.what === 'private task');
+    expect(t.services.privateTasks()).toEqual([{ task: 'ward-meds', allowed: ['baseline', 'ward-llm'] }]);
+    const doctor = (await t.services.doctor()).filter((i) => i.what === 'private task');
     expect(doctor.map((i) => [i.where, i.detail.split(';')[0]])).toEqual([
       ['ward-meds', 'private: sent only to baseline, ward-llm'],
     ]);
   });
 
   it('runs on the on-premises model and the baseline', async () => {
-    const r = await services.run({ task: 'ward-meds', model: 'ward-llm', doc: 'w2', shot: 'zero' });
+    const r = await t.services.run({ task: 'ward-meds', model: 'ward-llm', doc: 'w2', shot: 'zero' });
     expect(r.output).toContain('秘匿薬ベータ');
-    const b = await services.run({ task: 'ward-meds', model: 'baseline', doc: 'w2', shot: 'one' });
+    const b = await t.services.run({ task: 'ward-meds', model: 'baseline', doc: 'w2', shot: 'one' });
     expect(b.document.id).toBe('w2');
   });
 
   it('records every access to the private task: who, what, where', async () => {
-    await services.auditPrivate(['ward-meds', 'mr'], { user: 'U1', act: 'run', model: 'ward-llm', place: 'slack:C1' });
-    const rows = await services.privateAccess();
+    await t.services.auditPrivate(['ward-meds', 'mr'], {
+      user: 'U1',
+      act: 'run',
+      model: 'ward-llm',
+      place: 'slack:C1',
+    });
+    const rows = await t.services.privateAccess();
     expect(rows[0]).toMatchObject({ user: 'U1', act: 'run', task: 'ward-meds', model: 'ward-llm', place: 'slack:C1' });
     expect(rows.filter((r) => r.task === 'mr')).toEqual([]);
   });
@@ -118,7 +128,7 @@ describe('a private task of our own through the services', () => {
       (s: Services) => s.evaluate({ task: 'mr,ward-meds', model: 'openai-test', shot: 'zero' }),
     ],
   ])('%s on an external model is refused in one line, before any request', async (_name, call) => {
-    const err = await call(services).catch((e: unknown) => e);
+    const err = await call(t.services).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PrivateDataError);
     expect((err as Error).message).toBe(
       'ward-meds is private: its documents go only to on-premises models, and openai-test is external.',
@@ -128,64 +138,42 @@ describe('a private task of our own through the services', () => {
 
   it('is refused at the request when the registry turned the model external after its provider was built', async () => {
     const task = findTask('ward-meds');
-    const env = { ...FIXTURE_ENV, JCB_MODELS: privateModels(server.url), JCB_TASKS: PRIVATE_TASKS };
+    const env = { ...FIXTURE_ENV, JCB_MODELS: privateModels(t.server.url), JCB_TASKS: PRIVATE_TASKS };
     const provider = createProvider(findModel('ward-llm', env), { release: () => undefined as never, env });
     const doc = task.loadDocuments(undefined as never)[0];
-    const before = server.calls();
+    const before = t.server.calls();
     await provider.generate({ task, document: doc, shot: 'zero', prompt: doc.text });
-    expect(server.calls()).toBe(before + 1);
-    writeFileSync(env.JCB_MODELS, readFileSync(privateModels(server.url, 'external'), 'utf8'));
+    expect(t.server.calls()).toBe(before + 1);
+    writeFileSync(env.JCB_MODELS, readFileSync(privateModels(t.server.url, 'external'), 'utf8'));
     // The registry is read again when its file's mtime changes.
     utimesSync(env.JCB_MODELS, new Date(), new Date(Date.now() + 5000));
     await expect(provider.generate({ task, document: doc, shot: 'zero', prompt: doc.text })).rejects.toThrow(
       PrivateDataError,
     );
-    expect(server.calls()).toBe(before + 1);
+    expect(t.server.calls()).toBe(before + 1);
   });
 });
 
 describe('a pack marked private (packs/<name>/pack.yml `private: true`)', () => {
   const packs = path.join(FIXTURES, 'private-packs');
   const openai: string[] = [];
-  let services: Services;
-  let server: Awaited<ReturnType<typeof localChatServer>>;
-
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    nock('https://api.openai.com')
-      .persist()
-      .post(/.*/)
-      .reply(200, (_u, body) => (openai.push(JSON.stringify(body)), {}));
-    server = await localChatServer(() => "['秘匿薬ベータ']", 0, true);
-    const store = await freshStore('sqlite');
-    const env = { ...FIXTURE_ENV, ...store.env, JCB_MODELS: privateModels(server.url), TEST_OPENAI_KEY: 'sk-test' };
-    services = createServices({
-      env: { ...env, JCB_TASKS: '', JCB_PACKS_TASKS: packs },
-      tokenizer: inThreadTokenizer(),
-      retryBaseDelayMs: 1,
-    });
-  });
-  afterAll(async () => {
-    await services.close();
-    await server.close();
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  const t = privateServices(openai, { JCB_TASKS: '', JCB_PACKS_TASKS: packs });
 
   it("makes every task of the pack private, whatever its task file says; a task's own key still works", () => {
-    expect(services.taskFileProblems()).toEqual([]);
+    expect(t.services.taskFileProblems()).toEqual([]);
     // ward-pack is private (ward-notes says `private: false`); open-pack is not, but open-secret says so itself.
-    expect(services.privateTasks().map((p) => p.task)).toEqual(['open-secret', 'ward-labs', 'ward-notes']);
-    expect(services.isPrivateTask('open-plain')).toBe(false);
-    expect(services.privateTasks()[1].allowed).toEqual(['baseline', 'ward-llm']);
+    expect(t.services.privateTasks().map((p) => p.task)).toEqual(['open-secret', 'ward-labs', 'ward-notes']);
+    expect(t.services.isPrivateTask('open-plain')).toBe(false);
+    expect(t.services.privateTasks()[1].allowed).toEqual(['baseline', 'ward-llm']);
   });
 
   it.each(['ward-labs', 'ward-notes', 'open-secret'])(
     '%s goes to the on-premises model and is refused for an external one before any request',
     async (task) => {
-      expect((await services.run({ task, model: 'ward-llm', doc: 'w2', shot: 'zero' })).task.private).toBe(true);
-      const err = await services.run({ task, model: 'openai-test', doc: 'w2', shot: 'zero' }).catch((e: unknown) => e);
+      expect((await t.services.run({ task, model: 'ward-llm', doc: 'w2', shot: 'zero' })).task.private).toBe(true);
+      const err = await t.services
+        .run({ task, model: 'openai-test', doc: 'w2', shot: 'zero' })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(PrivateDataError);
       expect(openai).toEqual([]);
     },
