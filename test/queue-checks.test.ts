@@ -15,7 +15,7 @@ import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { QUEUE_NUMBERS, queueNumber, redisUrl } from '../src/queue/settings.js';
 import { stallCause, type QueueView } from '../src/queue/stall-cause.js';
 import { Store } from '../src/store/store.js';
-import { createServices } from '../src/services/index.js';
+import { createServices, type Services } from '../src/services/index.js';
 import { ownRedis, waitFor } from './own-redis.js';
 import {
   FIXTURE_ENV,
@@ -98,9 +98,7 @@ describe('queue settings from the environment', () => {
     for (const args of [['eval', 'mr', 'gpt-4o', '--queue'], ['worker'], ['bot']]) {
       const r = jcb(args, env);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(
-        /^jcb: REDIS_URL must be a Redis URL: redis:\/\/.*\(it does not parse as a URL\)\.\n$/,
-      );
+      expect(r.stderr).toMatch(/^jcb: REDIS_URL must be a Redis URL: redis:\/\/.*\(it does not parse as a URL\)\.\n$/);
     }
     // A number that is no number is refused before a run is created, not at its first chunk.
     const s = createServices({ env: { ...env, REDIS_URL: '', JCB_QUEUE_CHUNK: 'ten' } });
@@ -295,7 +293,8 @@ describe('jobs carry what they assume', () => {
     expect((await s.runs()).map((r) => r.run.id)).toEqual([run.id]);
   });
 
-  it('a cancelled run shows no ETA and is listed by status only when asked for all', async () => {
+  /** Runs `check` on a run of MR on a slow live model (300 ms an answer, a document a job) once it has an ETA. */
+  async function onMovingRun(check: (producer: Services, env: Record<string, string>, runId: string) => Promise<void>) {
     store = await freshStore('sqlite');
     const model = await localChatServer(() => '["W"]', 300);
     try {
@@ -305,49 +304,44 @@ describe('jobs carry what they assume', () => {
       await services(env).startWorker(1);
       await waitFor(async () => (await producer.status(queued.run.id))[0].done >= 1);
       expect((await producer.status(queued.run.id))[0].etaMs).toBeGreaterThan(0);
-      await producer.cancel(queued.run.id);
-      const [p] = await producer.status(queued.run.id);
-      expect(p).toMatchObject({ run: { status: 'cancelled' }, etaMs: undefined });
-      expect(renderStatus([p])).not.toMatch(/left/);
-      expect(progressMessage(p).text).not.toMatch(/left/);
-      expect((await producer.status()).map((r) => r.run.id)).not.toContain(queued.run.id);
-      expect((await producer.status(undefined, { all: true })).map((r) => r.run.id)).toContain(queued.run.id);
+      await check(producer, env, queued.run.id);
     } finally {
       await model.close();
     }
+  }
+  /** The run, now `status`, has no ETA, in `status` and in Slack, and is listed only with all runs. */
+  async function expectStopped(producer: Services, runId: string, status: string) {
+    const [p] = await producer.status(runId);
+    expect(p).toMatchObject({ run: { status }, etaMs: undefined });
+    expect(renderStatus([p])).not.toMatch(/left/);
+    expect(progressMessage(p).text).not.toMatch(/left/);
+    expect((await producer.status()).map((r) => r.run.id)).not.toContain(runId);
+    expect((await producer.status(undefined, { all: true })).map((r) => r.run.id)).toContain(runId);
+  }
+
+  it('a cancelled run shows no ETA and is listed by status only when asked for all', async () => {
+    await onMovingRun(async (producer, _env, runId) => {
+      await producer.cancel(runId);
+      await expectStopped(producer, runId, 'cancelled');
+    });
   });
   it('only a run that moves has an ETA: failed, interrupted and stalled ones none, nor are they listed as under way', async () => {
-    store = await freshStore('sqlite');
-    const model = await localChatServer(() => '["W"]', 300);
-    try {
-      const env = testEnv(store, live('slow', model.url), { JCB_QUEUE_CHUNK: '1' });
-      const producer = services(env);
-      const queued = await producer.enqueueEvaluation({ task: 'mr', model: 'slow', shot: 'zero', noCache: true });
-      await services(env).startWorker(1);
-      await waitFor(async () => (await producer.status(queued.run.id))[0].done >= 1);
-      expect((await producer.status(queued.run.id))[0].etaMs).toBeGreaterThan(0);
+    await onMovingRun(async (producer, env, runId) => {
       // Nothing stored for longer than JCB_STALLED_MS (1 ms here): stalled, whatever the arithmetic says.
-      const [stalled] = await services({ ...env, JCB_STALLED_MS: '1' }).status(queued.run.id);
+      const [stalled] = await services({ ...env, JCB_STALLED_MS: '1' }).status(runId);
       expect(stalled).toMatchObject({ stalledSince: expect.any(String), etaMs: undefined });
       expect(renderStatus([stalled])).toMatch(/stalled since/);
       expect(renderStatus([stalled])).not.toMatch(/left/);
       const opened = await Store.open(env);
       try {
         for (const status of ['failed', 'interrupted']) {
-          await opened.setRunStatus(queued.run.id, status);
-          const [p] = await producer.status(queued.run.id);
-          expect(p).toMatchObject({ run: { status }, etaMs: undefined });
-          expect(renderStatus([p])).not.toMatch(/left/);
-          expect(progressMessage(p).text).not.toMatch(/left/);
-          expect((await producer.status()).map((r) => r.run.id)).not.toContain(queued.run.id);
-          expect((await producer.status(undefined, { all: true })).map((r) => r.run.id)).toContain(queued.run.id);
+          await opened.setRunStatus(runId, status);
+          await expectStopped(producer, runId, status);
         }
       } finally {
         await opened.close();
       }
-    } finally {
-      await model.close();
-    }
+    });
   });
 });
 
