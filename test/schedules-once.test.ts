@@ -90,32 +90,53 @@ describe('schedule fires', () => {
       await store.drop();
     });
 
-    it('see the schedules file edited while they run: a schedule added or re-timed is installed, a broken file is said', async () => {
+    /**
+     * The bots' environment on a fresh store and this Redis: the test registry, `schedules` as the schedules
+     * file (both in a temp folder), queues named under `prefix` if given.
+     */
+    async function botsEnv(schedules: string, prefix?: string): Promise<Record<string, string>> {
       store = await freshStore('sqlite');
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-resched-'));
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-once-'));
       const env = {
         ...FIXTURE_ENV,
         ...store.env,
         JCB_MODELS: path.join(dir, 'models.yml'),
         JCB_SCHEDULES: path.join(dir, 'schedules.yml'),
         REDIS_URL: redis.url,
-        JCB_QUEUE_PREFIX: `jcbresched-${process.pid}`,
+        ...(prefix && { JCB_QUEUE_PREFIX: `${prefix}-${process.pid}` }),
       };
       writeFileSync(env.JCB_MODELS, TEST_MODELS);
-      const entry = (name: string, cron: string) =>
-        `  ${name}:\n    cron: "${cron}"\n    tz: Asia/Tokyo\n    models: [baseline]\n    tasks: [irs]\n    channel: C9\n`;
-      writeFileSync(env.JCB_SCHEDULES, `schedules:\n${entry('nightly', '0 2 * * *')}`);
-      const bot = createServices({ env, tokenizer: inThreadTokenizer() });
-      open.push(bot);
-      const said: string[] = [];
-      await bot.startScheduler(async () => {}, (line) => void said.push(line), 20);
+      writeFileSync(env.JCB_SCHEDULES, schedules);
+      return env;
+    }
+    /** The bots' schedule queue (named by their store's id). */
+    async function scheduleQueue(env: Record<string, string>) {
       const st = await Store.open(env);
       const q = openScheduleQueue(env, await st.id());
       await st.close();
+      return q;
+    }
+
+    it('see the schedules file edited while they run: a schedule added or re-timed is installed, a broken file is said', async () => {
+      const entry = (name: string, cron: string) =>
+        `  ${name}:\n    cron: "${cron}"\n    tz: Asia/Tokyo\n    models: [baseline]\n    tasks: [irs]\n    channel: C9\n`;
+      const env = await botsEnv(`schedules:\n${entry('nightly', '0 2 * * *')}`, 'jcbresched');
+      const bot = createServices({ env, tokenizer: inThreadTokenizer() });
+      open.push(bot);
+      const said: string[] = [];
+      await bot.startScheduler(
+        async () => {},
+        (line) => void said.push(line),
+        20,
+      );
+      const q = await scheduleQueue(env);
       const timers = async () => (await q.getRepeatableJobs()).map((r) => `${r.id} ${r.cron}`).sort();
       try {
         expect(await timers()).toEqual(['nightly 0 2 * * *']);
-        writeFileSync(env.JCB_SCHEDULES, `schedules:\n${entry('nightly', '30 3 * * *')}${entry('weekly', '0 4 * * 1')}`);
+        writeFileSync(
+          env.JCB_SCHEDULES,
+          `schedules:\n${entry('nightly', '30 3 * * *')}${entry('weekly', '0 4 * * 1')}`,
+        );
         await waitFor(async () => said.length === 1);
         expect(await timers()).toEqual(['nightly 30 3 * * *', 'weekly 0 4 * * 1']);
         expect(said[0]).toMatch(/schedules\.yml changed: 2 schedule timers added, 1 removed\.$/);
@@ -129,26 +150,15 @@ describe('schedule fires', () => {
     });
 
     it('after a schedule change leave one timer; fires duplicated or stale queue the evaluations once', async () => {
-      store = await freshStore('sqlite');
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-once-'));
-      const env = {
-        ...FIXTURE_ENV,
-        ...store.env,
-        JCB_MODELS: path.join(dir, 'models.yml'),
-        JCB_SCHEDULES: path.join(dir, 'schedules.yml'),
-        REDIS_URL: redis.url,
-        JCB_QUEUE_PREFIX: `jcbonce2-${process.pid}`,
-      };
-      writeFileSync(env.JCB_MODELS, TEST_MODELS);
       const file = (cron: string) =>
         `schedules:\n  nightly:\n    cron: "${cron}"\n    tz: Asia/Tokyo\n    models: [baseline]\n    tasks: [irs]\n    channel: C9\n`;
+      const env = await botsEnv(file('0 2 * * *'), 'jcbonce2');
       const fired: string[][] = [];
       const bot = () => {
         const s = createServices({ env, tokenizer: inThreadTokenizer() });
         open.push(s);
         return s;
       };
-      writeFileSync(env.JCB_SCHEDULES, file('0 2 * * *'));
       const [botA, botB] = [bot(), bot()];
       await botA.startScheduler(async (_s, runIds) => void fired.push(runIds));
       writeFileSync(env.JCB_SCHEDULES, file('30 3 * * *'));
@@ -158,9 +168,7 @@ describe('schedule fires', () => {
       });
       // A restart (a bot of the same file starts again): still one timer.
       await bot().startScheduler(async (_s, runIds) => void fired.push(runIds));
-      const st = await Store.open(env);
-      const q = openScheduleQueue(env, await st.id());
-      await st.close();
+      const q = await scheduleQueue(env);
       try {
         expect((await q.getRepeatableJobs()).map((r) => r.cron)).toEqual(['30 3 * * *']);
         // The same slot fired twice (Bull issues #2207, #1701) and the old timer's fire.
@@ -181,18 +189,7 @@ describe('schedule fires', () => {
     });
 
     it('post a digest once when its runs have ended', async () => {
-      store = await freshStore('sqlite');
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-once-'));
-      const env = {
-        ...FIXTURE_ENV,
-        ...store.env,
-        JCB_MODELS: path.join(dir, 'models.yml'),
-        JCB_SCHEDULES: path.join(dir, 'schedules.yml'),
-        REDIS_URL: redis.url,
-      };
-      writeFileSync(env.JCB_MODELS, TEST_MODELS);
-      writeFileSync(
-        env.JCB_SCHEDULES,
+      const env = await botsEnv(
         'schedules:\n  nightly:\n    cron: "0 2 * * *"\n    models: [baseline]\n    tasks: [irs]\n    channel: C9\n',
       );
       const bots = [0, 1].map(() => createServices({ env, tokenizer: inThreadTokenizer() }));
