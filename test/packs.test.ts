@@ -260,47 +260,35 @@ describe.skipIf(!PACKS)('IgakuQA119 on its 400 questions', () => {
     await server.close();
   });
 
+  /** The metrics of `right` of `n` questions answered, worth `points` of the `possible` points. */
+  const marks = (right: number, n: number, points: number, possible: number) => ({
+    accuracy: right / n,
+    'points-rate': points / possible,
+    points,
+    'points-possible': possible,
+  });
+
   it('leaves the 103 image questions out by default and says so; 297 questions weigh 383 points, as the README says', async () => {
     const task = services.tasks().find((t) => t.id === 'igakuqa119')!;
     expect(task).toMatchObject({ source: 'pack igakuqa119', licence: 'Apache-2.0', nonCommercial: false });
     const run = await services.evaluate({ task: 'igakuqa119', model: 'local', shot: 'zero' });
     expect(run.outcomes[0].n).toBe(297);
     // 119E28 (3 points, no image) is the one miss.
-    expect(run.outcomes[0].metrics).toEqual({
-      accuracy: 296 / 297,
-      'points-rate': 380 / 383,
-      points: 380,
-      'points-possible': 383,
-    });
+    expect(run.outcomes[0].metrics).toEqual(marks(296, 297, 380, 383));
   });
 
   it('all 400 questions weigh 500 points', async () => {
     const all = await services.evaluate({ task: 'igakuqa119-all', model: 'local', shot: 'zero' });
-    expect(all.outcomes[0].metrics).toEqual({
-      accuracy: 399 / 400,
-      'points-rate': 497 / 500,
-      points: 497,
-      'points-possible': 500,
-    });
+    expect(all.outcomes[0].metrics).toEqual(marks(399, 400, 497, 500));
   });
 
   it('the baseline answers the most frequent answer of the other questions: "e" everywhere, scored by hand', async () => {
     // "e" is the key of 81 of the 297 questions without images (18 of them weigh 3 points: 81 + 2·18 = 117
     // points), and of 104 of all 400 (19 weigh 3: 142 points); no other answer comes near (next: "a" 53, "d" 69).
     const base = await services.evaluate({ task: 'igakuqa119', model: 'baseline', shot: 'zero' });
-    expect(base.outcomes[0].metrics).toEqual({
-      accuracy: 81 / 297,
-      'points-rate': 117 / 383,
-      points: 117,
-      'points-possible': 383,
-    });
+    expect(base.outcomes[0].metrics).toEqual(marks(81, 297, 117, 383));
     const all = await services.evaluate({ task: 'igakuqa119-all', model: 'baseline', shot: 'zero' });
-    expect(all.outcomes[0].metrics).toEqual({
-      accuracy: 104 / 400,
-      'points-rate': 142 / 500,
-      points: 142,
-      'points-possible': 500,
-    });
+    expect(all.outcomes[0].metrics).toEqual(marks(104, 400, 142, 500));
   });
 });
 
