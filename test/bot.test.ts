@@ -766,19 +766,25 @@ describe('the Slack bot', () => {
     expect(msgs.map((m) => m.body.thread_ts)).toEqual(Array(2).fill('21.1'));
   });
 
-  it('sends the model the text as typed, echoes it escaped once, and keeps its fences inside the code block', async () => {
-    let sent = '';
+  /** The live model answers `answer` once; `text` is then the prompt it was sent (its messages, a line each). */
+  const modelSees = (answer: string) => {
+    const sent = { text: '' };
     nock(OPENAI)
       .post('/v1/chat/completions', (b: { messages: { content: string }[] }) => {
-        sent = b.messages.map((m) => m.content).join('\n');
+        sent.text = b.messages.map((m) => m.content).join('\n');
         return true;
       })
-      .reply(200, chatCompletion('BP & HR\n```\n*not bold*\n```'));
+      .reply(200, chatCompletion(answer));
+    return sent;
+  };
+
+  it('sends the model the text as typed, echoes it escaped once, and keeps its fences inside the code block', async () => {
+    const sent = modelSees('BP & HR\n```\n*not bold*\n```');
     const typed = 'BP 120/80 &amp; HR &gt; 100 <!channel> <https://evil.example/x|click here> <@U2> <@UBOT>';
     await event({ type: 'app_mention', user: 'U1', channel: 'C1', text: `<@UBOT> cts ${typed}`, ts: '22.1' }, 'Ev22');
     const [answer] = (await until(() => posted, 1)) as Posted[];
-    expect(sent).toContain('BP 120/80 & HR > 100 @channel click here (https://evil.example/x) @user');
-    expect(sent).not.toMatch(/&amp;|&gt;|<!channel>|<https:|<@U/);
+    expect(sent.text).toContain('BP 120/80 & HR > 100 @channel click here (https://evil.example/x) @user');
+    expect(sent.text).not.toMatch(/&amp;|&gt;|<!channel>|<https:|<@U/);
     const blocks = JSON.stringify(answer.body.blocks);
     expect(blocks).toContain('BP &amp; HR');
     expect(blocks).not.toContain('&amp;amp;');
@@ -792,19 +798,13 @@ describe('the Slack bot', () => {
   });
 
   it("sends another person's mention as @user (never a name), drops only the bot's own, keeps a typed <@U…>", async () => {
-    let sent = '';
-    nock(OPENAI)
-      .post('/v1/chat/completions', (b: { messages: { content: string }[] }) => {
-        sent = b.messages.map((m) => m.content).join('\n');
-        return true;
-      })
-      .reply(200, chatCompletion('ok'));
+    const sent = modelSees('ok');
     // Typed: "@jcb cts @Sato さんに &lt;@U3&gt; と書いた @jcb" (Slack sends a typed `<` `>` escaped).
     const text = '<@UBOT> cts <@U2|sato> さんに &lt;@U3&gt; と書いた <@UBOT>';
     await event({ type: 'app_mention', user: 'U1', channel: 'C1', text, ts: '22.5' }, 'Ev22b');
     await until(() => posted, 1);
-    expect(sent).toContain('@user さんに <@U3> と書いた');
-    expect(sent).not.toMatch(/sato|UBOT|<@U2/);
+    expect(sent.text).toContain('@user さんに <@U3> と書いた');
+    expect(sent.text).not.toMatch(/sato|UBOT|<@U2/);
   });
 
   it('counts the typed characters against the limit, not the entities Slack sent', async () => {
