@@ -112,7 +112,7 @@ describe('jcb phi and jcb ask (issue 27)', { timeout: 240_000 }, () => {
   it('ask with nothing on standard input says what was wrong and how to give text, sends nothing, exit 1', async () => {
     bodies.length = 0;
     const line =
-      'jcb: No text to send: standard input was empty. Give the text after the model (jcb ask cts ward "…"), ' +
+      'jcb: No text to send: the text is empty. Give the text after the model (jcb ask cts ward "…"), ' +
       'or pipe it in (echo "…" | jcb ask cts ward -).\n';
     expect(await jcb(['ask', 'cts', 'ward'], env, '')).toEqual({ code: 1, out: '', err: line });
     expect(await jcb(['ask', 'cts', 'ward', '-'], env, ' \n\t\n')).toEqual({ code: 1, out: '', err: line });
@@ -120,7 +120,7 @@ describe('jcb phi and jcb ask (issue 27)', { timeout: 240_000 }, () => {
     // Every face: the services refuse a blank text before the model (a Slack message of spaces).
     const services = createServices({ env, threads: 0 });
     await expect(services.ask({ task: 'cts', model: 'ward', text: ' \u3000' })).rejects.toThrow(
-      'No text to send to ward: the text is empty.',
+      'No text to send: the text is empty.',
     );
     await services.close();
     expect(bodies).toEqual([]);

@@ -61,15 +61,8 @@ export async function phiCommand(cmd: Extract<Command, { kind: 'phi' }>, service
  * model unless --masked; FindingsError says so in one line). The audit row names the user `terminal`.
  */
 export async function askCommand(cmd: Extract<Command, { kind: 'ask' }>, services: Services, io = processIo) {
+  // An empty standard input is refused by the service (after the private-task rule, which needs no text).
   const text = cmd.text ?? (await io.readStdin());
-  // (The grammar refuses a blank TEXT itself: only standard input can bring nothing.)
-  if (!text.trim()) {
-    const asked = `jcb ask ${cutEcho(cmd.task)} ${cutEcho(cmd.model)}`;
-    throw new UserError(
-      'No text to send: standard input was empty.',
-      `Give the text after the model (${asked} "…"), or pipe it in (echo "…" | ${asked} -).`,
-    );
-  }
   const answer = await services.ask({
     task: cmd.task,
     model: cmd.model,

@@ -1,6 +1,7 @@
 // One document through one model (`run`), a user's own text (`ask`), and who asked for which run.
 import { MAX_FREE_TEXT } from '../command/conversation.js';
 import { UserError } from '../base/errors.js';
+import { cutEcho } from '../base/suggest.js';
 import { promptCut, scoredText } from '../evaluation/answer.js';
 import { findDocument, findTask, nothingToFind } from '../evaluation/documents.js';
 import { evaluationDocuments } from '../tasks/documents.js';
@@ -248,10 +249,16 @@ export function runServices(ctx: ServiceContext) {
         );
       }
       const model = freeTextModel(ctx, req.model);
-      // Nothing to send is the asker's slip (an empty message, nothing piped in), never a question for the model.
-      if (!req.text.trim()) throw new UserError(`No text to send to ${model.alias}: the text is empty.`, 'Give the text to send.');
-      // The prompt of a private task (its template, a one-shot example) is the task's text too.
+      // The prompt of a private task (its template, a one-shot example) is the task's text too: refused whatever
+      // the text, so before the text is looked at.
       requireMayReceive([task], model);
+      // Nothing to send is the asker's slip (an empty message, nothing piped in), never a question for the model.
+      if (!req.text.trim()) {
+        const asked = `jcb ask ${cutEcho(req.task)} ${cutEcho(req.model ?? model.alias)}`;
+        throw new UserError('No text to send: the text is empty.', 'Give the text to send.', {
+          hint: `Give the text after the model (${asked} "…"), or pipe it in (echo "…" | ${asked} -).`,
+        });
+      }
       const guarded = await guardFreeText(req.text, model, req.masked ?? false, ctx.env, ctx.detect);
       if (req.shown !== undefined && guarded.text !== req.shown) {
         throw new UserError('Not sent: the text to send is no longer the one you were shown.', 'Send your text again.');
