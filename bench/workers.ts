@@ -5,8 +5,8 @@
 // Workers are long-running (`jcb worker`, started once on any number of machines): each row times the same
 // run of 320 documents (20 a worker at 16) with every worker started and warm, so the ratios compare
 // steady-state throughput. What a worker costs once per process is printed apart under each row: its start
-// (to the "taking evaluation jobs" line: LangChain and the token counter are loaded by then) and its first job
-// (the setting's documents, read on first use). CPU is read from /proc (Linux; "n/a" elsewhere): the workers', the
+// (to the "taking evaluation jobs" line: task files, LangChain and the token counter are loaded by then) and
+// its first job (the setting's documents, read on first use). CPU is read from /proc (Linux; "n/a" elsewhere): the workers', the
 // stand-in model's and this bench's own, per document of the timed run. The Redis commands are those of
 // every client of that server during the run (INFO commandstats): on a shared Redis, others' count too.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -37,7 +37,10 @@ const env: NodeJS.ProcessEnv = {
   JCB_QUEUE_PREFIX: `jcbbench-${process.pid}`,
   JCB_QUEUE_CHUNK: String(CHUNK),
 };
-writeFileSync(env.JCB_MODELS!, `models:\n  local:\n    provider: openai-compatible\n    model: bench\n    baseUrl: http://127.0.0.1:${port}/v1\n    concurrency: 1\n`);
+writeFileSync(
+  env.JCB_MODELS!,
+  `models:\n  local:\n    provider: openai-compatible\n    model: bench\n    baseUrl: http://127.0.0.1:${port}/v1\n    concurrency: 1\n`,
+);
 const services = createServices({ env });
 const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 // A connection of its own for INFO: the services' queue is not the bench's to read.
@@ -102,14 +105,26 @@ async function timedRun(n: number) {
   const { workers } = start;
   // First jobs: one a worker (each takes one job at a time, and all are waiting).
   const warmT = performance.now();
-  const warm = await services.enqueueEvaluation({ task: 're-ent', model: 'local', shot: 'zero', limit: n * CHUNK, noCache: true });
+  const warm = await services.enqueueEvaluation({
+    task: 're-ent',
+    model: 'local',
+    shot: 'zero',
+    limit: n * CHUNK,
+    noCache: true,
+  });
   await finished(warm.run.id);
   const warmMs = performance.now() - warmT;
   const warmed = workers.filter((w) => w.jobs > 0).length;
   const before = workers.map((w) => cpuMs(w.proc.pid));
   const [stub0, own0, redis0] = [cpuMs(stub.pid), ownCpuMs(), await redisCommands()];
   const t = performance.now();
-  const { run } = await services.enqueueEvaluation({ task: 're-ent', model: 'local', shot: 'zero', limit: DOCS, noCache: true });
+  const { run } = await services.enqueueEvaluation({
+    task: 're-ent',
+    model: 'local',
+    shot: 'zero',
+    limit: DOCS,
+    noCache: true,
+  });
   await finished(run.id);
   const wall = performance.now() - t;
   const after = workers.map((w) => cpuMs(w.proc.pid));
@@ -154,7 +169,7 @@ for (const n of [1, 4, 16]) {
     `      CPU a document: workers ${ms(r.workerCpu)}, stand-in model ${ms(r.stubCpu)}, this bench ${ms(r.ownCpu)}; Redis ${r.redis.toFixed(1)} commands a document (all its clients)`,
   );
   console.log(
-    `      start-up, once a process (not timed above): ${n > 1 ? 'all ' : ''}ready in ${s(r.readyMs)} (${s(r.startCpu)} CPU a worker, LangChain and token counter included); first jobs ${s(r.warmMs)} (${s(r.warmCpu)} CPU a worker: the setting's documents; ${r.warmed} of ${n} took one)`,
+    `      start-up, once a process (not timed above): ${n > 1 ? 'all ' : ''}ready in ${s(r.readyMs)} (${s(r.startCpu)} CPU a worker: task files, LangChain, token counter included); first jobs ${s(r.warmMs)} (${s(r.warmCpu)} CPU a worker: the setting's documents; ${r.warmed} of ${n} took one)`,
   );
 }
 await probe.close();

@@ -152,14 +152,20 @@ const backgroundDeps = (ctx: ServiceContext): BackgroundDeps => ({
 });
 
 /**
- * Loads, before a worker takes its first job, what that job would load with the event loop held: LangChain (a
- * live model's client) and the token counter's tables (the prompt-cut check of OpenAI-compatible servers), about
- * 0.7 s of CPU. Loaded inside a job, on a busy machine, it held the loop past the job's lock (8 s): Bull gave the
- * job to another worker as stalled, and paused this one 5 s when it could not complete it. A model that cannot be
- * built here (no key) is left to its jobs, which say why.
+ * Loads, before a worker takes its first job, what that job would load with the event loop held: the declared
+ * tasks (the packs' task files, ~0.6 s of CPU with the shared packs), LangChain (a live model's client) and the
+ * token counter's tables (the prompt-cut check of OpenAI-compatible servers), ~0.7 s. Loaded inside a job, on a
+ * busy machine, they held the loop past the job's lock (8 s): Bull gave the job to another worker as stalled, and
+ * paused this one 5 s when it could not complete it. What cannot be loaded here (a task file in error, a model
+ * without its key) is left to the jobs, which say why.
  */
-function warmLiveModels(ctx: ServiceContext): void {
+function warmUp(ctx: ServiceContext): void {
   let models: ModelConfig[] = [];
+  try {
+    allTasks();
+  } catch {
+    // a task file in error: the jobs of its task say so
+  }
   try {
     models = loadModels(ctx.env);
   } catch {
@@ -279,7 +285,7 @@ export function backgroundServices(ctx: ServiceContext) {
           'See README, "Redis and the store in production".',
         );
       for (const w of warnings) log?.(`warning: ${w}`);
-      warmLiveModels(ctx);
+      warmUp(ctx);
       ctx.onClose(startReconciler(backgroundDeps(ctx), log));
       return startWorker(
         {
