@@ -46,13 +46,17 @@ export class ReplayModel implements ModelProvider {
       const file = this.file(task, shot);
       if (file) {
         const rows = this.release.generationRows(file.path).map((r) => task.fromGeneration(r));
-        const docs = evaluationDocuments(task, this.release, shot);
-        const byId = new Map(docs.map((d) => [d.id, d]));
+        // The benchmark's documents only when a row lacks its id or document (NER rows carry both): building
+        // them for NER allocated ~4-5 MB a run the bot would not use (issue 28).
+        let docs: Document<unknown>[] | undefined;
+        let byId: Map<string, Document<unknown>> | undefined;
+        const benchmark = () => (docs ??= evaluationDocuments(task, this.release, shot));
         rows.forEach((row, i) => {
           // Rows without an id (RE) are the shot's documents in order.
-          const id = row.id ?? docs[i]?.id;
-          if (id !== undefined)
-            out.set(id, { document: row.document ?? byId.get(id), gold: row.gold, output: row.output });
+          const id = row.id ?? benchmark()[i]?.id;
+          if (id === undefined) return;
+          const document = row.document ?? (byId ??= new Map(benchmark().map((d) => [d.id, d]))).get(id);
+          out.set(id, { document, gold: row.gold, output: row.output });
         });
       }
       return out;
