@@ -83,7 +83,7 @@ export type FileToScore = readonly [taskId: string, file: string, interval: bool
  */
 export async function scoreFilesAt(files: readonly FileToScore[]): Promise<FileScore[]> {
   const tokenizer = createRougeTokenizer({ threads: 0 });
-  const ctx: ScoringContext = { tokenize: (texts) => tokenizer.tokenize(texts) };
+  const ctx: ScoringContext = { tokenize: (texts, keep) => tokenizer.tokenize(texts, keep) };
   const scores: FileScore[] = [];
   for (const [taskId, file, interval] of files) scores.push(await scoreFileAt(taskId, file, ctx, interval));
   return scores;

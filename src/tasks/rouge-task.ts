@@ -51,11 +51,17 @@ export function rougeTask(spec: RougeTaskSpec): Task {
         : { value: '', ok: false, problem: 'empty output: left out of the means, as the release did' };
     },
     async score(items, ctx) {
-      const texts = items.flatMap((it) => [it.gold, it.parsed.value]);
-      const tokens = await ctx.tokenize(texts);
+      // Asked together (one batch): the gold texts kept for the task's other files, the outputs not.
+      const [golds, outputs] = await Promise.all([
+        ctx.tokenize(items.map((it) => it.gold)),
+        ctx.tokenize(
+          items.map((it) => it.parsed.value),
+          false,
+        ),
+      ]);
       return items.map((it, i) => {
         if (!it.parsed.value) return { empty: 1, precision: 0, recall: 0, f1: 0 };
-        return { empty: 0, ...rougeL(tokens[2 * i + 1], tokens[2 * i]) };
+        return { empty: 0, ...rougeL(outputs[i], golds[i]) };
       });
     },
     // The release averaged over documents whose output is not empty (CTS MedSwallow: 36 of 97).

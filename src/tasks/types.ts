@@ -89,8 +89,12 @@ export type DocScore = Record<string, number>;
 export type Metrics = Record<string, number | Record<string, number>>;
 
 export interface ScoringContext {
-  /** ROUGE-L tokens of each text (MeCab-IPADIC rules), computed once per distinct text. */
-  tokenize(texts: readonly string[]): Promise<string[][]>;
+  /**
+   * ROUGE-L tokens of each text (MeCab-IPADIC rules), computed once per distinct text. `keep` false: texts not
+   * asked for again (a file's outputs, where its gold texts recur in every file of the task), left out of a
+   * tokenizer's cache.
+   */
+  tokenize(texts: readonly string[], keep?: boolean): Promise<string[][]>;
 }
 
 export interface ScoredItem<G, P> {

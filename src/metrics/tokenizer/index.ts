@@ -14,7 +14,8 @@ export interface TokenizerOptions {
 }
 
 export interface RougeTokenizer {
-  tokenize(texts: readonly string[]): Promise<string[][]>;
+  /** Tokens of each text; `keep` false leaves them out of the cache (texts not asked for again). */
+  tokenize(texts: readonly string[], keep?: boolean): Promise<string[][]>;
   /** Loads the dictionary and starts the worker threads (which share it) ahead of a large batch. */
   warm(): void;
   close(): Promise<void>;
@@ -97,8 +98,11 @@ export function createRougeTokenizer(options: TokenizerOptions = {}): RougeToken
   // Requests made in the same turn of the event loop (e.g. many files scored at once) are served as
   // one batch, so that a large workload reaches the worker threads whole.
   let queued = new Set<string>();
-  let flushing: Promise<void> | undefined;
-  const flush = async (texts: string[]) => {
+  // Texts of the queued batch that a request wants cached.
+  let kept = new Set<string>();
+  let flushing: Promise<Map<string, string[]>> | undefined;
+  /** The batch's tokens by text; those in `keep` cached too. */
+  const flush = async (texts: string[], keep: ReadonlySet<string>) => {
     const chars = texts.reduce((n, t) => n + t.length, 0);
     let tokens: string[][];
     if (threads > 0 && chars > parallelAbove) tokens = await onThreads(texts);
@@ -106,28 +110,32 @@ export function createRougeTokenizer(options: TokenizerOptions = {}): RougeToken
       const dic = await loadIpadic();
       tokens = texts.map((t) => rougeTokens(dic, t));
     }
-    texts.forEach((t, i) => remember(t, tokens[i]));
+    texts.forEach((t, i) => keep.has(t) && remember(t, tokens[i]));
+    return new Map(texts.map((t, i) => [t, tokens[i]]));
   };
-  const schedule = (): Promise<void> =>
+  const schedule = (): Promise<Map<string, string[]>> =>
     (flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      const batch = [...queued];
-      queued = new Set();
+      const [batch, keep] = [[...queued], kept];
+      [queued, kept] = [new Set(), new Set()];
       flushing = undefined;
-      return flush(batch);
+      return flush(batch, keep);
     }));
 
   return {
-    async tokenize(texts) {
+    async tokenize(texts, keep = true) {
       const results = new Map<string, string[]>();
       for (const t of texts) {
         const hit = cache.get(t);
         if (hit) results.set(t, hit);
-        else queued.add(t);
+        else {
+          queued.add(t);
+          if (keep) kept.add(t);
+        }
       }
       if (results.size < new Set(texts).size) {
-        await schedule();
-        // Read back at once: a batch larger than the cache may evict its own texts later.
-        for (const t of texts) if (!results.has(t)) results.set(t, cache.get(t) ?? rougeTokens(await loadIpadic(), t));
+        // The batch's own tokens: a batch larger than the cache may have evicted some already.
+        const batch = await schedule();
+        for (const t of texts) if (!results.has(t)) results.set(t, batch.get(t)!);
       }
       return texts.map((t) => results.get(t)!);
     },
