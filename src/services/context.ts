@@ -102,9 +102,9 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
       // A 4 MB young generation: a scoring thread's garbage is short-lived (texts, lattices), and V8's default
       // lets each thread hold ~30 MB more between collections (`jcb score --json`: 316 → 268 MB peak RSS).
       // A 512 MB old generation (a thread past it fails its job with ERR_WORKER_OUT_OF_MEMORY; the largest use,
-      // a chart, takes ~70 MB): V8 lets the old generation grow past its live size by a factor that shrinks
-      // with this maximum (4× for the default's 4 GB, under 1.5× at 512 MB), so a parsed file's rows and a
-      // task's tokens are collected at ~23 MB, not ~45 (`jcb score --json`: 223–226 → 200 MB, same CPU, load 7–11).
+      // a chart, takes ~70 MB): V8 lets the old generation grow further past its live size the larger this
+      // maximum (4 GB by default; 64, 256 and 512 MB measured alike), so a parsed file's rows and a task's
+      // tokens are collected at ~23 MB, not ~45 (`jcb score --json`: 223–226 → 200 MB, same CPU, load 7–11).
       resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 512 },
     }));
   };
