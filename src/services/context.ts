@@ -144,10 +144,8 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
     replayModels: () => loadModels(env).filter((m) => m.provider === 'replay'),
     // Tokenizing loads a 24 MB dictionary and takes milliseconds a text: on the pool when there is one.
     scoring: {
-      tokenize: (texts: readonly string[]) =>
-        options.tokenizer || threads === 0
-          ? getTokenizer().tokenize(texts)
-          : tokenizeOnPool(texts),
+      tokenize: (texts: readonly string[], keep?: boolean) =>
+        options.tokenizer || threads === 0 ? getTokenizer().tokenize(texts, keep) : tokenizeOnPool(texts),
     },
     detect:
       options.detector ??
