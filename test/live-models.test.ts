@@ -1,7 +1,7 @@
 // Live models as the real APIs answer them: per-family request bodies, non-answers, bodies that are not JSON.
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { estimateCost, tokenCounter } from '../src/evaluation/cost.js';
+import { estimateCost, promptTokens, tokenCounter } from '../src/evaluation/cost.js';
 import { liveModel, parseRegistry } from '../src/models/registry.js';
 import { createServices } from '../src/services/index.js';
 import { fakeOpenAI, modelsFile, OPENAI, servicesOverNock } from './fake-provider.js';
@@ -128,6 +128,20 @@ describe('per-family request parameters', () => {
     expect(tokenCounter('openai/GPT-4o')).toMatchObject({ exact: true, encoding: 'o200k_base' });
     expect(tokenCounter('OpenAI/gpt-4')).toMatchObject({ exact: true, encoding: 'cl100k_base' });
     expect(tokenCounter('llm-jp/llm-jp-3-8x13b-instruct3')).toMatchObject({ exact: false, encoding: 'o200k_base' });
+  });
+
+  it('counts a prompt line by line (instructions once a process) to the same figure as the whole text', () => {
+    // Junctions where a piece of the encodings could span a line break: punctuation, spaces, `/`, CRLF, blank lines.
+    const lines = ['### 説明', '入力文: 患者は胸痛。', '  字下げ', '/path', 'a/b。', ' \t', '', "it's", '1234', '「引用」'];
+    for (const model of ['gpt-4o', 'gpt-4', 'llm-jp/llm-jp-3-8x13b-instruct3']) {
+      const counter = tokenCounter(model);
+      for (let i = 0; i < 300; i++) {
+        const text = Array.from({ length: 1 + (i % 9) }, (_, k) => lines[(i * 7 + k * 3) % lines.length])
+          .join(['\n', '\r\n', '\n\n', ' \n'][i % 4])
+          .concat(i % 2 ? '\n' : '');
+        expect(promptTokens(model, text)).toBe(counter.count(text) + 7);
+      }
+    }
   });
 
   it('counts a large estimate in slices: timers run meanwhile, and the figures are those of counting at once', async () => {
