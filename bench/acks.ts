@@ -3,26 +3,14 @@
 // its first chart; meanwhile Slack's side (another process) sends signed `/jcb help` one after another and
 // times each ack (target: every ack under 100 ms). Also the bot's RSS once started and after that work.
 import { useLeanHeap } from '../src/base/lean-heap.js';
-import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { SECRET, startSlackSide } from './slack-side-client.js';
+import { benchBotEnv, SECRET, startSlackSide } from './slack-side-client.js';
 useLeanHeap(); // the bot's V8 setting, set before its modules load, as bin/jcb.js does for `jcb bot`
 const { createBot } = await import('../handlers/app.js');
 const { createServices } = await import('../src/services/index.js');
 
 const { apiUrl, ask, stop: stopSlackSide } = await startSlackSide();
-const env = {
-  ...process.env,
-  SLACK_BOT_TOKEN: 'xoxb-bench',
-  SLACK_SIGNING_SECRET: SECRET,
-  SLACK_API_URL: apiUrl,
-  SLACK_APP_TOKEN: '',
-  PORT: '0',
-  JCB_BOT_RATE_PER_MINUTE: '100000',
-  JCB_STORE: path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-acks-bench-')), 'jcb.sqlite'),
-};
+const env = benchBotEnv(apiUrl, 'acks-bench', 100000);
 const services = createServices({ env });
 const bot = createBot(env, services);
 const server = (await bot.start())!;

@@ -5,15 +5,13 @@
 // heapUsed is the main thread's V8 heap, external and arrayBuffers the memory outside it (the tokenizer's shared
 // dictionary).
 import { useLeanHeap } from '../src/base/lean-heap.js';
-import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 
 useLeanHeap(); // the bot's V8 setting, set before its modules load, as bin/jcb.js does for `jcb bot`
 const { createBot } = await import('../handlers/app.js');
 const { TASKS } = await import('../tasks/index.js');
-const { SECRET, startSlackSide } = await import('./slack-side-client.js');
+const { benchBotEnv, SECRET, startSlackSide } = await import('./slack-side-client.js');
 
 const rows: string[] = [];
 const sample = (label: string, target = '') => {
@@ -26,16 +24,7 @@ const sample = (label: string, target = '') => {
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const { apiUrl, ask, stop: stopSlackSide } = await startSlackSide();
-const bot = createBot({
-  ...process.env,
-  SLACK_BOT_TOKEN: 'xoxb-bench',
-  SLACK_SIGNING_SECRET: SECRET,
-  SLACK_API_URL: apiUrl,
-  SLACK_APP_TOKEN: '',
-  PORT: '0',
-  JCB_BOT_RATE_PER_MINUTE: '100000',
-  JCB_STORE: path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-bot-memory-')), 'jcb.sqlite'),
-});
+const bot = createBot(benchBotEnv(apiUrl, 'bot-memory', 100000));
 const server = (await bot.start())!;
 sample('once started', '  (target ≤ 150 MB)');
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;

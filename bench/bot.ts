@@ -7,23 +7,14 @@ import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { SECRET, startSlackSide } from './slack-side-client.js';
+import { benchBotEnv, SECRET, startSlackSide } from './slack-side-client.js';
 import { startSocketStandIn } from './socket-stand-in.js';
 useLeanHeap(); // the bot's V8 setting, set before its modules load, as bin/jcb.js does for `jcb bot`
 const { createBot } = await import('../handlers/app.js');
 
 const { apiUrl, ask, stop: stopSlackSide } = await startSlackSide();
 
-const bot = createBot({
-  ...process.env,
-  SLACK_BOT_TOKEN: 'xoxb-bench',
-  SLACK_SIGNING_SECRET: SECRET,
-  SLACK_API_URL: apiUrl,
-  SLACK_APP_TOKEN: '',
-  PORT: '0',
-  JCB_BOT_RATE_PER_MINUTE: '1000',
-  JCB_STORE: path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-bot-bench-')), 'jcb.sqlite'),
-});
+const bot = createBot(benchBotEnv(apiUrl, 'bot-bench', 1000));
 const server = (await bot.start())!;
 const rssStarted = process.memoryUsage().rss;
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
