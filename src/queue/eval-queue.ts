@@ -42,6 +42,27 @@ export function openScheduleQueue(env: NodeJS.ProcessEnv, storeId: string): Queu
   return openQueue(`${SCHEDULE_QUEUE_NAME}-${storeId}`, env);
 }
 
+const require = createRequire(import.meta.url);
+
+/**
+ * Loads Bull ahead of a first queue, its largest dependencies (resolved as Bull resolves them) one a macrotask:
+ * required at once they hold the event loop ~0.1-0.2 s (with the bot's first leaderboard at start, an ack
+ * took 125 ms), in slices none takes more than ~50 ms (ioredis ~30-45, lodash ~14, cron-parser ~8, Bull's own ~25). Later calls resolve at once.
+ */
+export function loadBull(): Promise<void> {
+  return (bullLoading ??= (async () => {
+    const fromBull = createRequire(require.resolve('bull'));
+    // A slice each, the first too (its caller may have just opened the store in the same macrotask).
+    for (const load of [() => fromBull('ioredis'), () => fromBull('lodash'), () => fromBull('cron-parser')]) {
+      await new Promise((resolve) => setImmediate(resolve));
+      load();
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    require('bull');
+  })());
+}
+let bullLoading: Promise<void> | undefined;
+
 function openQueue<T>(name: string, env: NodeJS.ProcessEnv): Queue.Queue<T> {
   // Every setting now, before anything is queued: not at the first chunk, after a run was created.
   checkQueueSettings(env);
@@ -49,7 +70,7 @@ function openQueue<T>(name: string, env: NodeJS.ProcessEnv): Queue.Queue<T> {
   // its lock, renewed every lockDuration / 2, expires, and the next stall check moves the job back.
   const lockMs = queueNumber(env, 'JCB_QUEUE_LOCK_MS');
   // Bull (with ioredis, lodash: ~0.15 s CPU, ~30 MB) loads with a process's first queue, not with every command.
-  const Bull = createRequire(import.meta.url)('bull') as typeof Queue;
+  const Bull = require('bull') as typeof Queue;
   const queue = new Bull<T>(name, redisUrl(env), {
     // Tests and separate deployments on one Redis use their own prefix.
     prefix: env.JCB_QUEUE_PREFIX || 'jcb',

@@ -10,7 +10,7 @@ import { createProvider } from '../models/index.js';
 import { ProviderError, type ModelProvider } from '../models/provider.js';
 import { failureCause } from '../evaluation/failure-cause.js';
 import { loadModels, type ModelConfig } from '../models/registry.js';
-import { openEvalQueue, openScheduleQueue, type ChunkJob } from '../queue/eval-queue.js';
+import { loadBull, openEvalQueue, openScheduleQueue, type ChunkJob } from '../queue/eval-queue.js';
 import type { Detector } from '../privacy/detect.js';
 import { configuredDetector } from '../privacy/facility-list.js';
 import { Release } from '../release/release.js';
@@ -128,10 +128,18 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
     },
     tokenizer: getTokenizer,
     store: () => (store ??= Store.open(env)),
-    queue: () => (queue ??= (store ??= Store.open(env)).then(async (s) => openEvalQueue(env, await s.id()))),
+    // Bull loads in slices first (loadBull): the bot opens both queues at start, beside its first requests.
+    queue: () =>
+      (queue ??= (store ??= Store.open(env)).then(async (s) => {
+        await loadBull();
+        return openEvalQueue(env, await s.id());
+      })),
     onClose: (stop) => void stops.push(stop),
     scheduleQueue: () =>
-      (scheduleQueue ??= (store ??= Store.open(env)).then(async (s) => openScheduleQueue(env, await s.id()))),
+      (scheduleQueue ??= (store ??= Store.open(env)).then(async (s) => {
+        await loadBull();
+        return openScheduleQueue(env, await s.id());
+      })),
     providerOf(model) {
       if (!providers.has(model.alias)) {
         providers.set(

@@ -60,7 +60,7 @@ export type ScoredFile = ScoreRow & { interval: Interval | null };
 
 /**
  * Generation files scored, each compared with its results/ file, in the order given. A file of more than a
- * handful of documents is read, parsed and scored on the pool (issue 28), a task's files together in one
+ * handful of documents, or whose interval is asked for, is read, parsed and scored on the pool (issue 28), a task's files together in one
  * thread, one after another (scoreFilesAt: the task's gold texts tokenized once, one file held at a time); tasks
  * go largest first, so that the threads end together. The others, and files scored on a label version's gold,
  * are scored in this thread. With `callerWorks` (a CLI, whose event loop has nothing else to do) this thread
@@ -76,8 +76,9 @@ export async function scoreGenerationFiles(
   const byTask = new Map<string, { bytes: number; at: number[] }>();
   jobs.forEach((job, i) => {
     const bytes = statSync(job.file.path).size;
-    // With callerWorks, small files too: this thread tokenizes them itself, rather than ask a thread more.
-    if (pool && !job.golds && (callerWorks || bytes > IN_THREAD_BYTES)) {
+    // With callerWorks, small files too: this thread tokenizes them itself, rather than ask a thread more. A
+    // file's interval (1,000 resamples) holds an event loop 50-90 ms even for a small file: on the pool too.
+    if (pool && !job.golds && (callerWorks || job.interval || bytes > IN_THREAD_BYTES)) {
       const group = byTask.get(job.task.id) ?? { bytes: 0, at: [] };
       byTask.set(job.task.id, group);
       group.bytes += bytes;
