@@ -6,7 +6,25 @@ import { Migrator, sql, type Kysely, type MigrationProvider } from 'kysely';
 
 import { migrations } from './steps/index.js';
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+/**
+ * Each migration begins in a turn of the event loop of its own: the SQLite driver answers at once, so the whole
+ * chain would otherwise run as one turn (a new store's ~35 steps held a starting bot's acks past 100 ms, issue 28).
+ */
+const provider: MigrationProvider = {
+  getMigrations: async () =>
+    Object.fromEntries(
+      Object.entries(migrations).map(([name, step]) => [
+        name,
+        {
+          ...step,
+          up: async (db: Kysely<unknown>) => {
+            await new Promise((resolve) => setImmediate(resolve));
+            await step.up(db);
+          },
+        },
+      ]),
+    ),
+};
 
 /** Any 64-bit key of our own: Kysely's migrator takes its own lock, but creates its tables before it. */
 const PG_LOCK_KEY = 7_411_020_110n;
