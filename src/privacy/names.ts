@@ -32,17 +32,20 @@ const STAFF_LABEL = new RegExp(String.raw`${STAFF} *: *$`, 'u');
 /** A staff role right before a name: glued, after a separator, or joined by の. */
 const STAFF_BEFORE = new RegExp(String.raw`${STAFF}[ :().]*の?$`, 'u');
 const STAFF_GLUED = new RegExp(String.raw`${STAFF}$`, 'u');
+/** A staff role, then a blank or a colon (PT 東: a label, as the README promises for common-word surnames). */
+const STAFF_SPACED = new RegExp(String.raw`${STAFF}[ :]+$`, 'u');
 /**
  * A surname after a staff role, glued or joined by の: any proper noun (IPADIC tags many surnames as places
  * or organisations: 松本, 吉田); glued, also a kanji noun of two or three characters before a particle
- * (看護師山田が: IPADIC reads 山田 as a common noun there).
+ * (看護師山田が: IPADIC reads 山田 as a common noun there); after a blank or a colon, of one to three (PT 東が:
+ * a one-character surname is a word glued, 看護師東, but a label's name after a separator).
  */
 const surnameAfterStaff = (t: PosToken, next: PosToken | undefined, before: string) =>
   (t.pos1 === '固有名詞' && STAFF_BEFORE.test(before)) ||
   (t.pos1 === '一般' &&
-    /^\p{sc=Han}{2,3}$/u.test(t.surface) &&
     (next === undefined || /^(?:助詞|記号)$/.test(next.pos)) &&
-    STAFF_GLUED.test(before));
+    ((/^\p{sc=Han}{2,3}$/u.test(t.surface) && STAFF_GLUED.test(before)) ||
+      (/^\p{sc=Han}{1,3}$/u.test(t.surface) && STAFF_SPACED.test(before))));
 /** A staff role on its own (看護師さん is a role, not a name). */
 const STAFF_WORD = new RegExp(String.raw`^${STAFF}$`, 'u');
 /** A reading in brackets (kana or Latin letters) right after a name, or right before an honorific. */
