@@ -1,4 +1,5 @@
 // What every listener gets: the core services, the safety guards, and posting helpers.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { WebClient } from '@slack/web-api';
 import type { EvalCommand, RunRequest, Services } from '../src/services/index.js';
 import { progressMessage } from './blocks/progress.js';
@@ -81,7 +82,7 @@ export function createContext(
     botUserId,
     // setImmediate first: the acknowledgement's response is written before any work starts.
     afterAck: (work, weight) =>
-      new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+      nextTurn().then(() =>
         leased(weight === 'light' ? lightSlots : slots, leaseMs, work),
       ),
   };

@@ -9,7 +9,7 @@ import v8 from 'node:v8';
  * loading them is what grows the space first. Not `--optimize-for-size`: ~25 MB less after the runs, but
  * ~70 % more CPU for them (it holds for the pool's threads too, which tokenize).
  */
-export const LEAN_HEAP_FLAGS = ['--semi-space-growth-factor=1'] as const;
+const LEAN_HEAP_FLAGS = ['--semi-space-growth-factor=1'] as const;
 
 /** Applies LEAN_HEAP_FLAGS to this process (and so to its worker threads). */
 export function useLeanHeap(): void {

@@ -58,7 +58,7 @@ function writeFor(
 }
 
 /** `execute` as one request of the terminal: the private tasks it reaches recorded as its `privateData` says. */
-export function executeAudited(cmd: Command, services: Services): Promise<void> {
+function executeAudited(cmd: Command, services: Services): Promise<void> {
   const name = cmd.kind.replace('-', ' ');
   const view = commandView(COMMANDS_BY_NAME.get(name)?.privateData ?? 'none', 'terminal');
   return services.accessScope({ user: 'terminal', act: name, place: 'terminal' }, view, () => execute(cmd, services));

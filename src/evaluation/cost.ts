@@ -1,4 +1,5 @@
 // What a live run costs: tokens counted before (dry run) and used after, priced by the registry.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as Encoding from 'gpt-tokenizer/encoding/o200k_base';
@@ -206,7 +207,7 @@ export async function estimateCost(
     promptTokens += countOnce(counter, it.prompt) + CHAT_OVERHEAD;
     expectedOutputTokens += countOnce(counter, it.gold);
     if (performance.now() - sliceStart > SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       sliceStart = performance.now();
     }
   }

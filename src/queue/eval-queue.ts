@@ -1,5 +1,6 @@
 // The evaluation queue on Bull (Redis): a run is split into jobs of a bounded number of documents,
 // which workers on any machine take.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type Queue from 'bull';
 import { createRequire } from 'node:module';
 import { UserError } from '../base/errors.js';
@@ -54,10 +55,10 @@ export function loadBull(): Promise<void> {
     const fromBull = createRequire(require.resolve('bull'));
     // A slice each, the first too (its caller may have just opened the store in the same macrotask).
     for (const load of [() => fromBull('ioredis'), () => fromBull('lodash'), () => fromBull('cron-parser')]) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       load();
     }
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     require('bull');
   })());
 }

@@ -1,6 +1,7 @@
 // A worker: takes evaluation jobs from the queue, stores each document as it finishes, and finishes a
 // run (aggregates it, once) when its last document is stored. Stopped (SIGTERM), it finishes the
 // documents in flight, hands the rest of its jobs back to the queue at once, and closes.
+import { RecentlyUsed } from '../base/recent.js';
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type Queue from 'bull';
@@ -37,25 +38,21 @@ export interface WorkerDeps {
  * the task's whole document set (thousands of rows, a seeded sample), where a job covers a few documents.
  * Keyed by the task file's hash too: an edited task file is planned again.
  */
-const plans = new WeakMap<WorkerDeps, Map<string, Map<string, Item>>>();
+const plans = new WeakMap<WorkerDeps, RecentlyUsed<string, Map<string, Item>>>();
 const PLANS_KEPT = 8;
 
 function planOf(run: Run, task: Task, deps: WorkerDeps): Map<string, Item> {
-  const kept = plans.get(deps) ?? new Map<string, Map<string, Item>>();
+  const kept = plans.get(deps) ?? new RecentlyUsed<string, Map<string, Item>>(PLANS_KEPT);
   plans.set(deps, kept);
   const key = `${run.id}\u0000${task.id}\u0000${task.origin?.hash ?? ''}`;
-  let plan = kept.get(key);
-  if (!plan) {
+  return kept.get(key, () => {
     const items = planDocuments(
       { tasks: [task], shot: run.shot as Shot, documents: setOfRun(run), labels: labelsOfRun(run) },
       deps.providerFor(run.model),
       deps.release([task]),
     );
-    plan = new Map(items.map((it) => [it.doc.id, it]));
-    kept.set(key, plan);
-    if (kept.size > PLANS_KEPT) kept.delete(kept.keys().next().value!);
-  }
-  return plan;
+    return new Map(items.map((it) => [it.doc.id, it]));
+  });
 }
 
 /** The reasons this process has logged for declining a run's jobs: each is logged once. */

@@ -71,7 +71,7 @@ function note(value: unknown): void {
  * Whether `what` is still to be done in this request: true at its first asking in the current access scope (one
  * request of a face), and at every asking outside any scope (each call is then a request of its own).
  */
-export function firstInRequest(what: string): boolean {
+function firstInRequest(what: string): boolean {
   const scope = scopes.getStore();
   if (!scope) return true;
   if (scope.done.has(what)) return false;

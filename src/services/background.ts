@@ -4,7 +4,7 @@ import { UserError } from '../base/errors.js';
 import { budgetPrices, queuedSpendUsd } from '../evaluation/budget.js';
 import { pricesOf, promptTokens } from '../evaluation/cost.js';
 import { requireLabelled } from '../evaluation/labels.js';
-import { allTasks } from '../../tasks/index.js';
+import { allTasks, taskById } from '../../tasks/index.js';
 import { documentSetFor, openRun, planDocuments } from '../evaluation/plan.js';
 import { releaseCommitOf } from '../evaluation/provenance.js';
 import { findModel, loadModels, type ModelConfig } from '../models/registry.js';
@@ -184,7 +184,7 @@ function warmUp(ctx: ServiceContext): void {
 
 /** The run's private tasks, when it has any (src/policy/data-policy.ts). */
 function privateOf(run: Run): { privateTasks?: string[] } {
-  const ids = (JSON.parse(run.tasks) as string[]).filter((t) => isPrivate(allTasks().find((x) => x.id === t)));
+  const ids = (JSON.parse(run.tasks) as string[]).filter((t) => isPrivate(taskById(t)));
   return ids.length ? { privateTasks: ids } : {};
 }
 

@@ -73,6 +73,12 @@ export async function scoreGenerationFiles(
 ): Promise<ScoredFile[]> {
   const pool = ctx.pool();
   const scores: Promise<FileScore>[] = [];
+  // A file's score is awaited only once every worker below is done: marked handled meanwhile, so that its failure
+  // reaches the caller (one line) there, not the process as an unhandled rejection now.
+  const keep = (i: number, score: Promise<FileScore>) => {
+    score.catch(() => {});
+    scores[i] = score;
+  };
   const byTask = new Map<string, { bytes: number; at: number[] }>();
   jobs.forEach((job, i) => {
     const bytes = statSync(job.file.path).size;
@@ -83,15 +89,15 @@ export async function scoreGenerationFiles(
       byTask.set(job.task.id, group);
       group.bytes += bytes;
       group.at.push(i);
-    } else scores[i] = scoreFileAt(job.task.id, job.file.path, ctx.scoring, job.interval ?? false, job.golds);
+    } else keep(i, scoreFileAt(job.task.id, job.file.path, ctx.scoring, job.interval ?? false, job.golds));
   });
   const tasks = [...byTask.values()].sort((a, b) => b.bytes - a.bytes);
   // Each worker takes the next task when done with its last (the pool's own queue would take them all at once).
   const worker = async (score: (files: FileToScore[]) => Promise<FileScore[]>) => {
     for (let task = tasks.shift(); task; task = tasks.shift()) {
       const scored = score(task.at.map((i) => [jobs[i].task.id, jobs[i].file.path, jobs[i].interval ?? false]));
-      task.at.forEach((i, k) => (scores[i] = scored.then((all) => all[k])));
-      await scored.catch(() => {}); // its failure is the files' own, reported by their rows
+      task.at.forEach((i, k) => keep(i, scored.then((all) => all[k])));
+      await scored.catch(() => {}); // thrown where the files' rows are built, below
     }
   };
   if (pool) {
@@ -159,12 +165,12 @@ function generationFiles(root: string, target: string | undefined): GenerationFi
 
 export function scoreServices(ctx: ServiceContext) {
   return {
-    /** Scores a released-format generation file, or every file of a generated/ tree. */
     /**
+     * Scores a released-format generation file, or every file of a generated/ tree.
      * `labels`: CCA's files scored on that version's gold (`paper`, the default: the gold each file embeds).
+     * `callerWorks`: this thread scores beside the pool's (scoreGenerationFiles; the CLI's, never the bot's).
      * @throws UserError for `labels` given with no file of a setting with versions.
      */
-    /** `callerWorks`: this thread scores beside the pool's (scoreGenerationFiles; the CLI's, never the bot's). */
     async score(target?: string, labels?: LabelVersion, callerWorks = false): Promise<ScoreRow[]> {
       const root = path.resolve(target ?? path.join(ctx.release().root, 'data', 'generated'));
       const scored = generationFiles(root, target).map((file) => {

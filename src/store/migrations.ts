@@ -1,6 +1,6 @@
 // The one set of migrations, for both dialects, run under a lock so that any number of processes
 // opening a new store at once all succeed.
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Migrator, sql, type Kysely, type MigrationProvider } from 'kysely';
 
@@ -18,7 +18,7 @@ const provider: MigrationProvider = {
         {
           ...step,
           up: async (db: Kysely<unknown>) => {
-            await new Promise((resolve) => setImmediate(resolve));
+            await nextTurn();
             await step.up(db);
           },
         },

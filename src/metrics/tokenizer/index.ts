@@ -1,4 +1,5 @@
 // Tokenization for ROUGE-L: each distinct text once, cached, on worker threads when the batch is big.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { loadIpadic, type Ipadic } from './ipadic.js';
@@ -114,7 +115,7 @@ export function createRougeTokenizer(options: TokenizerOptions = {}): RougeToken
     return new Map(texts.map((t, i) => [t, tokens[i]]));
   };
   const schedule = (): Promise<Map<string, string[]>> =>
-    (flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+    (flushing ??= nextTurn().then(() => {
       const [batch, keep] = [[...queued], kept];
       [queued, kept] = [new Set(), new Set()];
       flushing = undefined;
