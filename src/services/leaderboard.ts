@@ -123,8 +123,12 @@ function publishedRows(tasks: readonly Task[]): LeaderboardRow[] {
 async function paperBoard(ctx: ServiceContext, shot: Shot, labels: LabelVersion): Promise<LeaderboardRow[]> {
   // The in-thread tokenizer's own threads, ahead of the batch: only without a pool (whose threads tokenize).
   if (!ctx.pool()) ctx.tokenizer().warm();
-  // Under `paper` each file is scored on the gold it embeds (Table 4); under other labels, on theirs.
-  const golds = (task: Task) => (labels === 'paper' ? undefined : goldsUnder(task, ctx.release([task]), labels));
+  // Under `paper` each file is scored on the gold it embeds (Table 4); under other labels, on theirs: read once a
+  // task (the release keeps only its last files, so read per model and per cell they were parsed again and again).
+  const goldsOf = new Map(
+    TASKS.map((task) => [task.id, labels === 'paper' ? undefined : goldsUnder(task, ctx.release([task]), labels)]),
+  );
+  const golds = (task: Task) => goldsOf.get(task.id);
   const models = ctx.replayModels();
   const files = models.map((model) => TASKS.map((task) => (ctx.providerOf(model) as ReplayModel).file(task, shot)));
   // Every file at once: a setting's files go to one pool thread together (its gold texts tokenized once).
