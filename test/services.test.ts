@@ -1,5 +1,6 @@
 // The services over a miniature release written for these tests (test/fixtures/release).
 import { describe, expect, it } from 'vitest';
+import { createContext } from '../src/services/context.js';
 import { createServices } from '../src/services/index.js';
 import { FIXTURE_ENV, FIXTURE_RELEASE, inThreadTokenizer } from './helpers.js';
 
@@ -65,6 +66,38 @@ describe('jcb run', () => {
     expect(r.document.text).toContain('CRP');
     expect(r.parse.ok).toBe(false);
     expect(r.metrics).toMatchObject({ accuracy: 0, precision: 0 });
+  });
+
+  it("keeps a run's gold text in the tokenizer's cache, never its output", async () => {
+    const tokenizer = inThreadTokenizer();
+    const asked: [string, boolean][] = [];
+    const tokenize = tokenizer.tokenize.bind(tokenizer);
+    tokenizer.tokenize = (texts, keep = true) => {
+      texts.forEach((t, i) => asked.push([t, typeof keep === 'boolean' ? keep : keep[i]]));
+      return tokenize(texts, keep);
+    };
+    const s = createServices({ env: { ...FIXTURE_ENV }, tokenizer });
+    const r = await s.run({ task: 'irs', model: 'gpt-4o', doc: '2', shot: 'one' });
+    const kept = (t: string) => asked.filter(([text]) => text === t).map(([, keep]) => keep);
+    expect(r.comparison).toMatchObject({ kind: 'texts' });
+    const { gold, output } = r.comparison as { gold: string; output: string };
+    expect(kept(gold)).toEqual([true]);
+    expect(kept(output)).toEqual([false]);
+  });
+
+  it("sends each text's `keep` with the pool's tokenize job (the thread's cache holds gold texts only)", async () => {
+    const ctx = createContext({ env: { ...FIXTURE_ENV }, threads: 1 });
+    try {
+      const pool = ctx.pool()!;
+      const jobs: unknown[][] = [];
+      const run = pool.run.bind(pool);
+      pool.run = <T>(task: string, args: unknown[] = []) => (jobs.push([task, ...args]), run<T>(task, args));
+      const tokens = await ctx.scoring.tokenize(['患者は', '発熱した'], [true, false]);
+      expect(tokens).toEqual(await inThreadTokenizer().tokenize(['患者は', '発熱した']));
+      expect(jobs).toEqual([['tokenize', ['患者は', '発熱した'], [true, false]]]);
+    } finally {
+      await ctx.close();
+    }
   });
 
   it('picks a random document among those the model has', async () => {

@@ -53,4 +53,14 @@ describe('the cached tokenizer', () => {
       await threaded.close();
     }
   });
+
+  it('caches the texts `keep` names, for all or one flag a text (gold texts recur, outputs do not)', async () => {
+    const tokenizer = inThreadTokenizer();
+    const first = await tokenizer.tokenize(['患者は', '発熱した', '咳'], [true, false, true]);
+    const again = await tokenizer.tokenize(['患者は', '発熱した', '咳']);
+    // A cached text's tokens are the same array; a text not cached is tokenized anew.
+    expect([again[0] === first[0], again[1] === first[1], again[2] === first[2]]).toEqual([true, false, true]);
+    const outputs = await tokenizer.tokenize(['頭痛'], false);
+    expect((await tokenizer.tokenize(['頭痛']))[0]).not.toBe(outputs[0]);
+  });
 });

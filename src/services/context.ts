@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UserError } from '../base/errors.js';
 import { coalesced, createPool, poolSize, type Pool } from '../base/pool.js';
 import { findTask } from '../evaluation/documents.js';
-import { createRougeTokenizer, type RougeTokenizer } from '../metrics/tokenizer/index.js';
+import { createRougeTokenizer, keeps, type Keep, type RougeTokenizer } from '../metrics/tokenizer/index.js';
 import { forgetIpadic, loadIpadic } from '../metrics/tokenizer/ipadic.js';
 import { createProvider } from '../models/index.js';
 import { ProviderError, type ModelProvider } from '../models/provider.js';
@@ -108,9 +108,11 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
       resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 512 },
     }));
   };
-  // Concurrent requests' texts go to the pool together, at most one batch a thread at a time.
+  // Concurrent requests' texts go to the pool together, at most one batch a thread at a time; each text with its
+  // caller's `keep` (the thread's cache holds gold texts, not outputs).
   const tokenizeOnPool = coalesced(
-    (texts: string[]) => getPool()!.run<string[][]>('tokenize', [texts]),
+    (items: { text: string; keep: boolean }[]) =>
+      getPool()!.run<string[][]>('tokenize', [items.map((it) => it.text), items.map((it) => it.keep)]),
     () => getPool()!.size,
   );
   return {
@@ -152,8 +154,10 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
     replayModels: () => loadModels(env).filter((m) => m.provider === 'replay'),
     // Tokenizing loads a 24 MB dictionary and takes milliseconds a text: on the pool when there is one.
     scoring: {
-      tokenize: (texts: readonly string[], keep?: boolean) =>
-        options.tokenizer || threads === 0 ? getTokenizer().tokenize(texts, keep) : tokenizeOnPool(texts),
+      tokenize: (texts: readonly string[], keep: Keep = true) =>
+        options.tokenizer || threads === 0
+          ? getTokenizer().tokenize(texts, keep)
+          : tokenizeOnPool(texts.map((text, i) => ({ text, keep: keeps(keep, i) }))),
     },
     detect:
       options.detector ??

@@ -26,7 +26,7 @@ async function declaredTasks(ids: readonly string[]): Promise<void> {
 export const poolTasks = {
   /** The tokenizer's dictionary (the pool's shared one), before the first score needs it. */
   async warm(): Promise<void> {
-    await tokenizer.tokenize(['温度']);
+    await tokenizer.tokenize(['温度'], false);
   },
   async chart(board: Leaderboard, view: ChartView, format: 'png' | 'svg') {
     await declaredTasks(board.columns.map((c) => c.id));
@@ -36,7 +36,8 @@ export const poolTasks = {
     detector ??= import('../privacy/facility-list.js').then((m) => m.configuredDetector(env));
     return (await detector)(text);
   },
-  tokenize: (texts: readonly string[]) => tokenizer.tokenize(texts),
+  /** `keep`: one flag a text (the gold texts of the callers' batches cached, their outputs not). */
+  tokenize: (texts: readonly string[], keep: readonly boolean[]) => tokenizer.tokenize(texts, keep),
   /** Files of one task (scoreFilesAt). The task files (and the packs' data: ~0.5 s, ~15 MB) only for a declared task. */
   async scoreFiles(files: readonly FileToScore[]): Promise<FileScore[]> {
     await declaredTasks(files.map(([taskId]) => taskId));

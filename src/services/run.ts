@@ -12,6 +12,7 @@ import { isPrivate, requireMayReceive } from '../policy/data-policy.js';
 import { guardFreeText, recordFreeText } from '../privacy/free-text.js';
 import { buildPrompt } from '../tasks/prompt.js';
 import { DEFAULT_LABELS, otherLabels, type LabelVersion } from '../release/views.js';
+import { keeps } from '../metrics/tokenizer/index.js';
 import { rougeHighlight } from '../tasks/rouge-highlight.js';
 import type { Comparison, Document, Metrics, Parsed, ScoringContext, Shot, Task } from '../tasks/types.js';
 import type { Explanation } from '../tasks/explanation.js';
@@ -169,10 +170,13 @@ async function otherVersionGold(
 function tokenizingOnce(scoring: ScoringContext): ScoringContext {
   const known = new Map<string, Promise<string[]>>();
   return {
-    tokenize(texts) {
-      const missing = [...new Set(texts.filter((t) => !known.has(t)))];
+    tokenize(texts, keep = true) {
+      // Each text not yet asked for, at its first index (whose `keep` it is asked with).
+      const first = new Map<string, number>();
+      texts.forEach((t, i) => known.has(t) || first.has(t) || first.set(t, i));
+      const missing = [...first.keys()];
       if (missing.length) {
-        const asked = scoring.tokenize(missing);
+        const asked = scoring.tokenize(missing, [...first.values()].map((i) => keeps(keep, i)));
         missing.forEach((t, i) => known.set(t, asked.then((tokens) => tokens[i])));
       }
       return Promise.all(texts.map((t) => known.get(t)!));

@@ -1,6 +1,6 @@
 // The output of a ROUGE-L task with the tokens the metric matched marked, for people to read.
 import { lcsTokensOfA, markTokens } from '../metrics/lcs-alignment.js';
-import type { MarkedText, ScoringContext } from './types.js';
+import { goldAndOutputTokens, type MarkedText, type ScoringContext } from './types.js';
 
 /** Past this many token pairs the display skips the highlight (the alignment table is |a|·|b| cells). */
 const MAX_CELLS = 4_000_000;
@@ -14,7 +14,7 @@ export async function rougeHighlight(
   output: string,
   ctx: ScoringContext,
 ): Promise<MarkedText[] | undefined> {
-  const [goldTokens, outputTokens] = await ctx.tokenize([gold, output]);
+  const [[goldTokens], [outputTokens]] = await goldAndOutputTokens(ctx, [gold], [output]);
   if (goldTokens.length * outputTokens.length > MAX_CELLS) return undefined;
   const flags = lcsTokensOfA(outputTokens, goldTokens);
   // Newlines are spaces to the tokenizer; the pieces keep the text's own.

@@ -4,7 +4,7 @@ import { lcsLength, rougeL } from '../metrics/rouge-l.js';
 import { stopAt } from './explanation.js';
 import type { Row } from '../release/files.js';
 import type { Release } from '../release/release.js';
-import { defineTask, type Document, type GenerationRow, type Task, type TaskId } from './types.js';
+import { defineTask, goldAndOutputTokens, type Document, type GenerationRow, type Task, type TaskId } from './types.js';
 
 // Where the release stopped reading an output. The colon matters: `### 入力例:` is not a cut
 // (Meta-Llama-3's CTS outputs); `解説` (an added explanation) and `python` (a drift into code) are
@@ -51,14 +51,11 @@ export function rougeTask(spec: RougeTaskSpec): Task {
         : { value: '', ok: false, problem: 'empty output: left out of the means, as the release did' };
     },
     async score(items, ctx) {
-      // Asked together (one batch): the gold texts kept for the task's other files, the outputs not.
-      const [golds, outputs] = await Promise.all([
-        ctx.tokenize(items.map((it) => it.gold)),
-        ctx.tokenize(
-          items.map((it) => it.parsed.value),
-          false,
-        ),
-      ]);
+      const [golds, outputs] = await goldAndOutputTokens(
+        ctx,
+        items.map((it) => it.gold),
+        items.map((it) => it.parsed.value),
+      );
       return items.map((it, i) => {
         if (!it.parsed.value) return { empty: 1, precision: 0, recall: 0, f1: 0 };
         return { empty: 0, ...rougeL(outputs[i], golds[i]) };
@@ -78,7 +75,7 @@ export function rougeTask(spec: RougeTaskSpec): Task {
       const end = OUTPUT_END.exec(output);
       const stop = end ? stopAt(output, end.index, 'end marker', end[0]) : undefined;
       if (!parsed.value) return { kind: 'rouge', lcs: 0, outputTokens: 0, goldTokens: 0, empty: true, stop };
-      const [goldTokens, outputTokens] = await ctx.tokenize([gold, parsed.value]);
+      const [[goldTokens], [outputTokens]] = await goldAndOutputTokens(ctx, [gold], [parsed.value]);
       return {
         kind: 'rouge',
         lcs: lcsLength(outputTokens, goldTokens),

@@ -5,6 +5,7 @@ import type { Row } from '../release/files.js';
 import type { Release } from '../release/release.js';
 import type { LabelVersion } from '../release/views.js';
 import type { Explanation } from './explanation.js';
+import type { Keep } from '../metrics/tokenizer/index.js';
 
 export const TASK_IDS = [
   'examqa',
@@ -90,11 +91,25 @@ export type Metrics = Record<string, number | Record<string, number>>;
 
 export interface ScoringContext {
   /**
-   * ROUGE-L tokens of each text (MeCab-IPADIC rules), computed once per distinct text. `keep` false: texts not
-   * asked for again (a file's outputs, where its gold texts recur in every file of the task), left out of a
-   * tokenizer's cache.
+   * ROUGE-L tokens of each text (MeCab-IPADIC rules), computed once per distinct text. `keep` (for every text, or
+   * one flag a text) false: texts not asked for again (a file's outputs, where its gold texts recur in every file
+   * of the task), left out of a tokenizer's cache (see goldAndOutputTokens).
    */
-  tokenize(texts: readonly string[], keep?: boolean): Promise<string[][]>;
+  tokenize(texts: readonly string[], keep?: Keep): Promise<string[][]>;
+}
+
+/**
+ * Tokens of `golds` (kept: a task's gold texts recur in each of its files) and of `outputs` (not kept), asked as
+ * one request (one round trip to a pool thread).
+ */
+export async function goldAndOutputTokens(
+  ctx: ScoringContext,
+  golds: readonly string[],
+  outputs: readonly string[],
+): Promise<[string[][], string[][]]> {
+  const keep = [...golds.map(() => true), ...outputs.map(() => false)];
+  const tokens = await ctx.tokenize([...golds, ...outputs], keep);
+  return [tokens.slice(0, golds.length), tokens.slice(golds.length)];
 }
 
 export interface ScoredItem<G, P> {

@@ -14,9 +14,15 @@ export interface TokenizerOptions {
   cacheSize?: number;
 }
 
+/** Whether texts' tokens are cached: for every text, or one flag a text (gold texts cached, outputs not). */
+export type Keep = boolean | readonly boolean[];
+
+/** Whether `keep` caches the text at index `i`. */
+export const keeps = (keep: Keep, i: number): boolean => (typeof keep === 'boolean' ? keep : keep[i]);
+
 export interface RougeTokenizer {
-  /** Tokens of each text; `keep` false leaves them out of the cache (texts not asked for again). */
-  tokenize(texts: readonly string[], keep?: boolean): Promise<string[][]>;
+  /** Tokens of each text; those `keep` says false left out of the cache (texts not asked for again). */
+  tokenize(texts: readonly string[], keep?: Keep): Promise<string[][]>;
   /** Loads the dictionary and starts the worker threads (which share it) ahead of a large batch. */
   warm(): void;
   close(): Promise<void>;
@@ -125,14 +131,14 @@ export function createRougeTokenizer(options: TokenizerOptions = {}): RougeToken
   return {
     async tokenize(texts, keep = true) {
       const results = new Map<string, string[]>();
-      for (const t of texts) {
+      texts.forEach((t, i) => {
         const hit = cache.get(t);
         if (hit) results.set(t, hit);
         else {
           queued.add(t);
-          if (keep) kept.add(t);
+          if (keeps(keep, i)) kept.add(t);
         }
-      }
+      });
       if (results.size < new Set(texts).size) {
         // The batch's own tokens: a batch larger than the cache may have evicted some already.
         const batch = await schedule();

@@ -12,7 +12,7 @@ import { readPythonList, toPythonList } from '../lists.js';
 import { readTaggedSpans } from '../ner-task.js';
 import { storedChoiceAsOutput } from '../option-number.js';
 import { normalizeId } from '../prompt.js';
-import { defineTask, type Comparison, type DocScore, type Document, type Parsed, type ReferenceRow, type Task, type TaskOrigin } from '../types.js';
+import { defineTask, goldAndOutputTokens, type Comparison, type DocScore, type Document, type Parsed, type ReferenceRow, type Task, type TaskOrigin } from '../types.js';
 import { METRICS } from './metrics.js';
 import { READERS, type AnswerValue } from './readers.js';
 import type { TaskFile } from './schema.js';
@@ -165,9 +165,10 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
     parse: (output) => reader.read(output, { categories, tags }),
     async score(items, ctx) {
       if (kind === 'text') {
-        const tokens = await ctx.tokenize(items.flatMap((it) => [it.gold as string, it.parsed.value as string]));
+        const golds = items.map((it) => it.gold as string);
+        const [goldTokens, outputs] = await goldAndOutputTokens(ctx, golds, items.map((it) => it.parsed.value as string));
         return items.map((it, i) =>
-          it.parsed.value ? { empty: 0, ...rougeL(tokens[2 * i + 1], tokens[2 * i]) } : { empty: 1, precision: 0, recall: 0, f1: 0 },
+          it.parsed.value ? { empty: 0, ...rougeL(outputs[i], goldTokens[i]) } : { empty: 1, precision: 0, recall: 0, f1: 0 },
         );
       }
       return items.map(({ gold, parsed }): DocScore => {
