@@ -15,6 +15,8 @@ import {
   standInServer,
 } from './helpers.js';
 import { jcbBatch } from './jcb-batch.js';
+import { parseCommand, terminalWords } from '../src/command/grammar.js';
+import { leansHeap } from '../src/cli/program.js';
 
 const batch = jcbBatch({ env: { JCB_DATA_DIR: undefined } });
 afterAll(() => batch.close());
@@ -235,5 +237,13 @@ describe('honest scores from the terminal', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("the bot's lean heap", () => {
+  it('is decided by the parsed command: the bot however typed, not its help nor another command', () => {
+    const lean = (...argv: string[]) => leansHeap(parseCommand(terminalWords(argv), { face: 'terminal' }));
+    expect([lean('bot'), lean('BOT'), lean('ｂｏｔ'), lean('bot　')]).toEqual([true, true, true, true]);
+    expect([lean('bot', '--help'), lean('help', 'bot'), lean('worker'), lean('score')]).toEqual([false, false, false, false]);
   });
 });

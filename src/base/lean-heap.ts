@@ -10,8 +10,15 @@ import v8 from 'node:v8';
  * ~70 % more CPU for them (it holds for the pool's threads too, which tokenize).
  */
 const LEAN_HEAP_FLAGS = ['--semi-space-growth-factor=1'] as const;
+/** V8's own values of those flags (`node --v8-options`, Node 20 and 22), for a process that is not the bot. */
+const DEFAULT_FLAGS = ['--semi-space-growth-factor=2'] as const;
 
-/** Applies LEAN_HEAP_FLAGS to this process (and so to its worker threads). */
-export function useLeanHeap(): void {
-  for (const flag of LEAN_HEAP_FLAGS) v8.setFlagsFromString(flag);
+/**
+ * Applies LEAN_HEAP_FLAGS to this process (and so to its worker threads); `lean` false puts V8's defaults back.
+ * bin/jcb.js applies them before any module of the program loads, and the program, once it has parsed its
+ * command, puts the defaults back for every command but the bot (src/cli/program.ts, leansHeap): deciding
+ * only after the grammar had loaded would let loading it grow the space (1 → 4 MB, 2 MB more once started).
+ */
+export function useLeanHeap(lean = true): void {
+  for (const flag of lean ? LEAN_HEAP_FLAGS : DEFAULT_FLAGS) v8.setFlagsFromString(flag);
 }

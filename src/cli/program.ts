@@ -1,12 +1,19 @@
 // The `jcb` program: parses argv with the shared grammar, answers help and --version, and loads what every other
 // command needs (the services, the renderers: execute.ts) only then (src/cli/main.ts runs it). Loading them all
 // took ~0.5 s and ~40 MB of a process that only printed its version (issue 28).
-import { parseCommand, terminalWords } from '../command/grammar.js';
+import { parseCommand, terminalWords, type Command } from '../command/grammar.js';
 import { commandHelp, overview } from '../command/help.js';
 import { packageVersion } from '../base/project.js';
+import { useLeanHeap } from '../base/lean-heap.js';
 import { UserError, userErrorText } from '../base/errors.js';
 import type { PreparedPaths } from '../base/paths.js';
 import type { Services } from '../services/index.js';
+
+/**
+ * Whether `cmd` runs with the bot's lean heap (src/base/lean-heap.ts): the bot however it was typed (`jcb BOT`,
+ * full-width), not a help about it.
+ */
+export const leansHeap = (cmd: Command): boolean => cmd.kind === 'bot';
 
 const print = (text: string): void => void process.stdout.write(`${text}\n`);
 
@@ -28,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (cmd.kind === 'version') return (print(packageVersion()), 0);
+    // bin/jcb.js set the bot's lean heap before anything loaded; the other commands get V8's defaults back.
+    if (!leansHeap(cmd)) useLeanHeap(false);
     execute = await import('./execute.js');
     ({ services, paths } = execute.prepare(cmd));
     running = await execute.runCommand(cmd, services);
