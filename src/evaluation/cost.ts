@@ -1,6 +1,5 @@
 // What a live run costs: tokens counted before (dry run) and used after, priced by the registry.
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as Encoding from 'gpt-tokenizer/encoding/o200k_base';
 import type * as TiktokenLite from 'js-tiktoken/lite';
@@ -129,54 +128,55 @@ export function noRequests(documents: number): CostEstimate {
   };
 }
 
-/** Token counts already made, by encoding and hash of the text: each text is counted once a process. */
-const counted = new Map<string, number>();
-/** Entries kept at most (a full release is ~33,000 texts a shot); past it the memo starts again. */
-const MEMO_LIMIT = 200_000;
-
-function countOnce(counter: ReturnType<typeof tokenCounter>, text: string): number {
-  const key = `${counter.encoding}:${createHash('sha1').update(text).digest('base64')}`;
-  let n = counted.get(key);
-  if (n === undefined) {
-    n = 0;
-    for (const part of text.split(PIECE_BREAK)) n += countPart(counter, part);
-    if (counted.size >= MEMO_LIMIT) counted.clear();
-    counted.set(key, n);
-  }
-  return n;
-}
+/**
+ * A piece break, where a text may be cut for counting: after a line break followed by this (neither white space
+ * nor `/`; sticky: read at the one position after each line break). The pre-tokenizers of both encodings
+ * (o200k_base, cl100k_base: gpt-tokenizer's split patterns) end a piece there, and BPE merges only within a
+ * piece, so the parts' counts add up to the whole text's exactly.
+ */
+const PIECE_START = /[^\s/]/uy;
 
 /**
- * Where a text may be cut for counting: after a line break followed by neither white space nor `/`. The
- * pre-tokenizers of both encodings (o200k_base, cl100k_base: gpt-tokenizer's split patterns) end a piece
- * there, and BPE merges only within a piece, so the parts' counts add up to the whole text's exactly.
+ * The one memo of token counts: by encoding, then part of a text (at each piece break), so that a prompt's lines of
+ * instruction and shots, shared by a task's documents, are counted once a process, and a text asked for again
+ * (an estimate made again, the engine's promptCut) costs only its lookups.
  */
-const PIECE_BREAK = /(?<=\n)(?=[^\s/])/u;
-
-/** Counts of the parts of texts, by encoding and part: a prompt's lines of instruction and shots are counted once. */
-const partCounts = new Map<string, number>();
+const partCounts = new Map<string, Map<string, number>>();
 /** Characters of the parts kept at most (~8 MB); past it the memo starts again. */
 const PART_MEMO_CHARS = 4_000_000;
 let partChars = 0;
 
-function countPart(counter: ReturnType<typeof tokenCounter>, part: string): number {
-  const key = `${counter.encoding}\u0000${part}`;
-  let n = partCounts.get(key);
+/** `text`'s tokens, counted by its parts (cut at each piece break: their counts add up to the whole text's). */
+function countOnce(counter: TokenCounter, text: string): number {
+  let counts = partCounts.get(counter.encoding);
+  if (!counts) partCounts.set(counter.encoding, (counts = new Map()));
+  let [n, start] = [0, 0];
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+    PIECE_START.lastIndex = at + 1;
+    if (!PIECE_START.test(text)) continue;
+    n += countPart(counter, counts, text.slice(start, at + 1));
+    start = at + 1;
+  }
+  return n + countPart(counter, counts, text.slice(start));
+}
+
+function countPart(counter: TokenCounter, counts: Map<string, number>, part: string): number {
+  let n = counts.get(part);
   if (n === undefined) {
     n = counter.count(part);
-    if (partChars + key.length > PART_MEMO_CHARS) {
-      partCounts.clear();
+    if (partChars + part.length > PART_MEMO_CHARS) {
+      for (const m of partCounts.values()) m.clear();
       partChars = 0;
     }
-    partCounts.set(key, n);
-    partChars += key.length;
+    counts.set(part, n);
+    partChars += part.length;
   }
   return n;
 }
 
 /**
  * A prompt's tokens as jcb counts them for cost estimates (the chat formatting included). Counted by its
- * lines (PIECE_BREAK, exact): the instruction and shots, the same for every document of a task and shot,
+ * lines (piece breaks, exact): the instruction and shots, the same for every document of a task and shot,
  * are counted once a process, and only each document's own lines after that (issue 28: ~0.5 ms a document).
  */
 export function promptTokens(model: string, prompt: string): number {
@@ -189,7 +189,7 @@ const SLICE_MS = 20;
 /**
  * Estimates a run before making it. `items` are the documents still to compute, each with its
  * prompt and the text of its gold answer (built as they are iterated). The same figures as counting
- * every text at once, but each text is counted once a process (memoized by encoding and hash), and
+ * every text at once, but each part of a text is counted once a process (memoized by encoding and part), and
  * the work yields to the event loop every 20 ms: counting a whole release (~10M tokens, seconds of
  * CPU) blocks nothing else.
  */
