@@ -8,6 +8,7 @@ import { explanationText } from '../../src/tasks/explanation.js';
 import { LABEL_FILES } from '../../src/release/views.js';
 import { entityBlocks, highlighted, listColumns } from './comparison.js';
 import { code, context, fields, LIMITS, message, pct, plain, section } from './text.js';
+import { codePointLength } from '../../src/base/code-points.js';
 
 export interface Message {
   text: string;
@@ -154,7 +155,7 @@ export function runReplies(r: RunResult): Message[] {
 
 /** A reasoning model's thinking, as a reply of its own below the answer (Slack folds a long one under "Show more"). */
 export function thinkingReply(thinking: string): Message {
-  const chars = Array.from(thinking).length;
+  const chars = codePointLength(thinking);
   return message(`Thinking (${chars} characters, not scored)`, [
     context(`*Thinking* before the answer: ${chars.toLocaleString('en-US')} characters, not scored.`),
     code(thinking),

@@ -8,6 +8,7 @@ import { errorText, isUnexpected } from '../blocks/answers.js';
 import { taskModalBlocks } from '../blocks/modal.js';
 import type { BotContext, Listener } from '../context.js';
 import { fromSlack } from '../slack-text.js';
+import { codePointLength } from '../../src/base/code-points.js';
 
 export const SHORTCUT_ID = 'run_task_on_message';
 export const MODAL_ID = 'run_task_modal';
@@ -46,9 +47,9 @@ export default {
         });
         try {
           if (!text.trim()) throw new UserError('That message has no text to run a task on.');
-          if (meta.length > METADATA_ROOM || Array.from(text).length > MAX_FREE_TEXT) {
+          if (meta.length > METADATA_ROOM || codePointLength(text) > MAX_FREE_TEXT) {
             throw new UserError(
-              `That message is too long for a task (${Array.from(text).length} characters).`,
+              `That message is too long for a task (${codePointLength(text)} characters).`,
               'Copy a part of it into a DM to me.',
             );
           }

@@ -6,6 +6,7 @@
 import { UserError } from '../base/errors.js';
 import { cutEcho, normalizeToken } from '../base/suggest.js';
 import { normalizeWord } from './grammar.js';
+import { codePointLength } from '../base/code-points.js';
 
 export const KEYWORDS: Record<string, string> = {
   simplify: 'cts',
@@ -86,9 +87,9 @@ export function parseConversation(message: string): Conversation {
   const name = normalizeToken(head[1]).toLowerCase();
   const text = rest.slice(head[0].length).trim();
   if (!text) throw new UserError(`No text after "${cutEcho(head[1])}".`, CONVERSATION_HELP);
-  if (Array.from(text).length > MAX_FREE_TEXT) {
+  if (codePointLength(text) > MAX_FREE_TEXT) {
     throw new UserError(
-      `The text is ${Array.from(text).length} characters long; the limit is ${MAX_FREE_TEXT}.`,
+      `The text is ${codePointLength(text)} characters long; the limit is ${MAX_FREE_TEXT}.`,
       'Send a shorter part of it.',
     );
   }

@@ -9,6 +9,7 @@
 import { facilities } from './facilities.js';
 import type { Candidate } from './kinds.js';
 import type { PosToken } from './pos-tokenizer.js';
+import { codePointLength } from '../base/code-points.js';
 
 const HONORIFICS = new Set(['さん', '様', '氏', '君', 'ちゃん', '先生', '医師', 'くん']);
 /** Staff roles written before a name (看護師 森, 担当医：平野). */
@@ -80,7 +81,6 @@ const NAME_CHARS = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}ー々]+$/u;
 const HAN = /^[\p{sc=Han}々]+$/u;
 const KANA = /^[\p{sc=Hiragana}\p{sc=Katakana}ー]+$/u;
 const KATAKANA = /^[\p{sc=Katakana}ー・]+$/u;
-const cp = (s: string) => Array.from(s).length;
 
 function nameLike(t: PosToken): boolean {
   if (
@@ -127,8 +127,9 @@ function familyBefore(tokens: PosToken[], spaceAt: number, katakana: boolean): n
   const from = segmentBefore(tokens, spaceAt - 1);
   if (from > spaceAt - 1) return undefined;
   const family = text(tokens, from, spaceAt - 1);
-  if (katakana) return cp(family) <= 8 && KATAKANA.test(family) && !family.includes('・') ? from : undefined;
-  return cp(family) <= 4 && !KANA.test(family) ? from : undefined;
+  if (katakana)
+    return codePointLength(family) <= 8 && KATAKANA.test(family) && !family.includes('・') ? from : undefined;
+  return codePointLength(family) <= 4 && !KANA.test(family) ? from : undefined;
 }
 
 function honorificNames(tokens: PosToken[], normalized: string, labelFrom: Int32Array): Candidate[] {
@@ -144,7 +145,7 @@ function honorificNames(tokens: PosToken[], normalized: string, labelFrom: Int32
     if (from > last) return;
     const given = text(tokens, from, last);
     const katakana = KATAKANA.test(given);
-    if (cp(given) > (katakana ? 25 : 6) || STAFF_WORD.test(given)) return;
+    if (codePointLength(given) > (katakana ? 25 : 6) || STAFF_WORD.test(given)) return;
     // 様 after a common noun, before の/な/に or a line's end, reads よう, "-like" (乾癬様の紅斑, 旧血様), not an honorific.
     const common = !tokens.slice(from, last + 1).some((x) => isPerson(x) || x.unknown);
     if (t.surface === '様' && common && /^(?:[のなに]| *(?:\n|$))/u.test(normalized.slice(t.start + 1))) return;
@@ -166,14 +167,15 @@ function labelledNames(tokens: PosToken[], normalized: string, labelFrom: Int32A
     while (last + 1 < tokens.length && nameLike(tokens[last + 1])) last++;
     const family = text(tokens, i, last);
     const tagged = tokens.slice(i, last + 1).some(isPerson);
-    if (cp(family) > 4 || !(HAN.test(family) || tagged)) return;
+    if (codePointLength(family) > 4 || !(HAN.test(family) || tagged)) return;
     let end = last;
     if (isSpace(tokens[last + 1]) && tokens[last + 2] && nameLike(tokens[last + 2])) {
       let g = last + 2;
       while (g + 1 < tokens.length && nameLike(tokens[g + 1])) g++;
       const given = text(tokens, last + 2, g);
       const givenTokens = tokens.slice(last + 2, g + 1);
-      if (cp(given) <= 4 && (KANA.test(given) || givenTokens.some((x) => isPerson(x) || x.unknown))) end = g;
+      if (codePointLength(given) <= 4 && (KANA.test(given) || givenTokens.some((x) => isPerson(x) || x.unknown)))
+        end = g;
     }
     out.push(span(tokens, i, end));
   });
@@ -190,7 +192,7 @@ function pairedNames(tokens: PosToken[]): Candidate[] {
     const from = g;
     while (g + 1 < tokens.length && nameLike(tokens[g + 1])) g++;
     const given = tokens.slice(from, g + 1);
-    if (!given.some(isPerson) || cp(text(tokens, from, g)) > 4) return;
+    if (!given.some(isPerson) || codePointLength(text(tokens, from, g)) > 4) return;
     out.push(span(tokens, i, g));
   });
   return out;

@@ -1,6 +1,7 @@
 // "Why this score": the values a task's scorer worked from for one document, as a structured object (for
 // --json, --log-samples, exports) and as one line of text that both faces show. Display only: every value
 // here is computed by the same functions the scorer uses, and nothing here feeds a score.
+import { codePointLength } from '../base/code-points.js';
 
 /** Where the task's reading of an output stopped short of its end. */
 export interface Stop {
@@ -63,7 +64,7 @@ const CONTINUATION = /^\s*(?:-{3,}|#{2,}|(?:入力文?|出力|例)\s*[:：]|\[EO
 export function stopAt(output: string, consumed: number, at: Stop['at'], marker?: string): Stop | undefined {
   const rest = output.slice(consumed);
   if (!rest.trim()) return undefined;
-  return { at, marker, unread: Array.from(rest).length, continuation: CONTINUATION.test(rest) };
+  return { at, marker, unread: codePointLength(rest), continuation: CONTINUATION.test(rest) };
 }
 
 /** For settings that read only the answer at the start (RE, DC-ADE): the lines after the first, if any, not read. */

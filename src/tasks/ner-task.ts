@@ -8,6 +8,7 @@ import { normalizeId } from './prompt.js';
 import type { Mark } from '../base/format.js';
 import { defineTask, type Document, type MarkedText, type Task, type TaskId } from './types.js';
 import { stopAt } from './explanation.js';
+import { codePointLength } from '../base/code-points.js';
 
 export interface NerGold {
   sentence: string;
@@ -37,7 +38,6 @@ interface NerRow {
 }
 
 const ANY_TAG = /<\/?[\p{L}\p{N}_-]+[^>]*>/gu;
-const codePoints = (s: string) => Array.from(s).length;
 
 /** FNV-1a, to tell apart sentences that share an (ID) in the release's sources. */
 function shortHash(text: string): string {
@@ -72,14 +72,20 @@ export function readTaggedSpans(output: string, kinds: readonly string[]): Tagge
   const pair = /<([\p{L}\p{N}_-]+)[^>]*>([^\n]*?)<\/\1>/gu;
   const spans: Span[] = [];
   let removed = 0;
+  // Offsets in code points (the release's), counted on from the last match rather than from the start.
+  let at = 0;
+  let before = 0;
   for (const m of text.matchAll(pair)) {
-    const inner = m[2];
-    const innerLength = codePoints(inner);
+    before += codePointLength(text, at, m.index);
+    at = m.index + m[0].length;
+    const innerLength = codePointLength(m[2]);
     if (kinds.includes(m[1])) {
-      const start = codePoints(text.slice(0, m.index)) - removed;
+      const start = before - removed;
       spans.push({ start, end: start + innerLength, kind: m[1] });
     }
-    removed += codePoints(m[0]) - innerLength;
+    const matchLength = codePointLength(m[0]);
+    removed += matchLength - innerLength;
+    before += matchLength;
   }
   return { text: text.replace(pair, '$2'), spans };
 }
@@ -240,9 +246,9 @@ function dictionaryTags(doc: Document<NerGold>, pool: readonly Document<NerGold>
   const spans: Span[] = [];
   const names = [...dictionary].filter(([name, e]) => name.length > 1 && e.sentences - (own.has(name) ? 1 : 0) > 0);
   for (const [name, e] of names.sort((a, b) => b[0].length - a[0].length)) {
-    const n = Array.from(name).length;
+    const n = codePointLength(name);
     for (let i = doc.gold.sentence.indexOf(name); i >= 0; i = doc.gold.sentence.indexOf(name, i + 1)) {
-      const start = Array.from(doc.gold.sentence.slice(0, i)).length;
+      const start = codePointLength(doc.gold.sentence, 0, i);
       if (taken.slice(start, start + n).some(Boolean)) continue;
       taken.fill(true, start, start + n);
       spans.push({ start, end: start + n, kind: e.kind });
