@@ -321,7 +321,7 @@ describe.skipIf(!PACKS)('jcb data pull <pack>: git at the pinned commit, checked
     });
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(
-      /^jcb: The jmed-llm pack fetched from file:\S+ is not the one jcb scores: 1 of its 9 files are missing or altered \(datasets\/crade\.csv altered\)/m,
+      /^jcb: The jmed-llm pack just fetched is not the one jcb scores: 1 of its 9 files are missing or altered \(datasets\/crade\.csv altered\)/m,
     );
 
     const handMade = mkdtempSync(path.join(os.tmpdir(), 'jcb-pack-hand-'));
@@ -370,7 +370,7 @@ describe.skipIf(!PACKS)('jcb data pull <pack>: git at the pinned commit, checked
     });
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(
-      /^jcb: The igakuqa119 pack fetched from file:\S+ is not the one jcb scores: 1 of its 9 files are missing or altered \(results\/correct_answers\.csv altered\)/m,
+      /^jcb: The igakuqa119 pack just fetched is not the one jcb scores: 1 of its 9 files are missing or altered \(results\/correct_answers\.csv altered\)/m,
     );
     expect(readdirSync(fresh).filter((f) => !f.startsWith('.'))).toEqual([]); // nothing half-fetched put in place
 

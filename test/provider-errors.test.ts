@@ -104,7 +104,7 @@ describe('provider errors as real servers send them', () => {
     // Said as one line: the server's last full stop is left to the sentence it ends up in.
     ['vLLM classic', 400, VLLM_CTX, `400 from the provider: ${VLLM_CTX.message.replace(/\.$/, '')}`],
     ['vLLM newer', 400, VLLM_CTX_NEW, `400 from the provider: ${VLLM_CTX_NEW.error.message}`],
-    ['Ollama', 404, OLLAMA_404, `404 from the provider: no such model or endpoint: ${OLLAMA_404.error.message} (base URL ${VLLM}/v1)`],
+    ['Ollama', 404, OLLAMA_404, `404 from the provider: no such model or endpoint: ${OLLAMA_404.error.message} (base URL [address])`],
   ])('keeps the whole message of a %s error body, in `run` and `eval` alike', async (_, status, body, line) => {
     nock(VLLM).post('/v1/chat/completions').times(2).reply(status, body);
     expect(await runLine('vllm')).toBe(`vllm: ${line}`);
@@ -155,14 +155,14 @@ describe('provider errors as real servers send them', () => {
     expect(scope.isDone()).toBe(attempts === 3); // retried (3 requests) or not
   });
 
-  it('names a base URL without /v1, and the address it could not connect to', async () => {
+  it('says a base URL has no /v1, and that it could not connect, never the address (src/base/shown.ts)', async () => {
     nock(VLLM).post('/chat/completions').reply(404, { detail: 'Not Found' });
     expect(await runLine('nov1')).toBe(
-      `nov1: 404 from the provider: no such model or endpoint: Not Found (the base URL ${VLLM} has no /v1: vLLM, SGLang and Ollama serve under …/v1)`,
+      'nov1: 404 from the provider: no such model or endpoint: Not Found (the base URL [address] has no /v1: vLLM, SGLang and Ollama serve under …/v1)',
     );
     // (The cause, refused, host not found or TLS, is read from the socket's error code, which nock hides.)
     nock.enableNetConnect('127.0.0.1:9');
-    expect(await runLine('refused')).toMatch(/^refused: could not connect to http:\/\/127\.0\.0\.1:9\/v1 \(/);
+    expect(await runLine('refused')).toMatch(/^refused: could not connect to \[address\] \(/);
   });
 });
 

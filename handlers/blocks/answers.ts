@@ -1,6 +1,7 @@
 // Replies to people's own text, and error messages.
 import type { AskResult } from '../../src/services/index.js';
 import { UserError, userErrorText } from '../../src/base/errors.js';
+import { forPeople } from '../../src/base/shown.js';
 import { ProviderError } from '../../src/models/provider.js';
 import { NoReleaseError } from '../../src/release/data-dir.js';
 import type { Message } from './run.js';
@@ -20,11 +21,6 @@ export function answerMessage(a: AskResult): Message {
 /** A message's text, escaped and cut: errors quote what people typed. */
 const said = (text: string) => cut(escape(text), LIMITS.messageText);
 
-/** Addresses (`scheme://…`) and server paths (`/a/b…`): the log's, never a Slack user's. */
-const INTERNALS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s)>\]]+|(?<![\w.~`])\/(?:[^\s/()`]+\/)+[^\s/()`,.]*/gi;
-
-/** What a person may read of an error: one line, without addresses or server paths. */
-const withoutInternals = (text: string) => text.replace(INTERNALS, '(on the server)');
 
 /**
  * What went wrong and what would be right, in one line. Unexpected errors show nothing of theirs (no class
@@ -33,10 +29,10 @@ const withoutInternals = (text: string) => text.replace(INTERNALS, '(on the serv
 export function errorText(err: unknown): string {
   if (err instanceof NoReleaseError)
     return said(':warning: The benchmark data is not on this server. Ask an admin to run `jcb data pull`.');
-  if (err instanceof UserError) return said(withoutInternals(`:warning: ${userErrorText(err, 'chat')}`));
+  if (err instanceof UserError) return said(`:warning: ${userErrorText(err, 'chat')}`);
   if (err instanceof ProviderError) {
     return said(
-      withoutInternals(`:warning: The model's provider failed: ${err.message}. Try again later, or another model.`),
+      forPeople(`:warning: The model's provider failed: ${err.message}. Try again later, or another model.`, 'chat'),
     );
   }
   return ':boom: Something went wrong on our side; it has been logged. Try again, or tell an admin.';

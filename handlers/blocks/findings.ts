@@ -1,6 +1,7 @@
 // The ephemeral answer when a text holds personal information for an external model: the findings
 // highlighted in the text, the masked text, and the choice "Send masked" / "Cancel".
 import type { KnownBlock } from '@slack/types';
+import { forPeople } from '../../src/base/shown.js';
 import { KIND_LABELS, type Finding } from '../../src/privacy/kinds.js';
 import type { FindingsError } from '../../src/privacy/free-text.js';
 import type { Message } from './run.js';
@@ -21,7 +22,7 @@ export function highlighted(text: string, findings: readonly Finding[]): string 
 
 export function findingsMessage(text: string, err: FindingsError, pendingId: string): Message {
   const blocks: KnownBlock[] = [
-    section(`:lock: *Not sent.* ${err.message.replace(/^Not sent: /, '')}`),
+    section(`:lock: *Not sent.* ${forPeople(err.message, 'chat').replace(/^Not sent: /, '')}`),
     section(`*Found in your text*\n${cut(highlighted(text, err.findings), 2900)}`),
     section('*What would be sent masked*'),
     // Byte for byte what Send masked sends (the service refuses any other text).
@@ -46,5 +47,5 @@ export function findingsMessage(text: string, err: FindingsError, pendingId: str
     },
     context('Only you see this. The text itself is not stored; an audit row keeps its hash and length.'),
   ];
-  return { text: cut(escape(err.message), LIMITS.messageText), blocks };
+  return { text: cut(escape(forPeople(err.message, 'chat')), LIMITS.messageText), blocks };
 }

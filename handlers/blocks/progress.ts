@@ -6,6 +6,7 @@ import { context, message, section } from './text.js';
 import { privateNote } from './private-note.js';
 import { runCoverage, showScore } from '../../src/leaderboard/coverage.js';
 import { summarizeProvenance } from '../../src/evaluation/provenance.js';
+import { forPeople } from '../../src/base/shown.js';
 import { everyDocumentFailed, failureCause } from '../../src/evaluation/failure-cause.js';
 
 /** The line under a run of private tasks: their text is private, and where to read it. */
@@ -30,7 +31,7 @@ export function progressMessage(p: RunProgress): Message {
       : ENDED.has(p.run.status)
         ? p.run.status
         : p.cause
-          ? `${duration(p.elapsedMs)} so far, not moving: ${p.cause}`
+          ? `${duration(p.elapsedMs)} so far, not moving: ${forPeople(p.cause, 'chat')}`
           : p.stalledSince
             ? `${duration(p.elapsedMs)} so far, stalled since ${p.stalledSince.slice(0, 19).replace('T', ' ')} UTC`
             : `${duration(p.elapsedMs)} so far${p.etaMs !== undefined ? `, about ${duration(p.etaMs)} left` : ''}`;
@@ -59,7 +60,7 @@ export function finalScoresMessage(p: RunProgress): Message {
     return `*${s.task}* ${shown(s)}${change} — ${s.n} scored, ${s.failed} failed, ${s.parseFailures} unreadable${s.noAnswer ? `, ${s.noAnswer} no answer` : ''}`;
   });
   const failed = everyDocumentFailed(p.scores)
-    ? [section(`:x: *Every document failed*, nothing was scored: ${failureCause(p.firstFailure ?? '')}.`)]
+    ? [section(`:x: *Every document failed*, nothing was scored: ${forPeople(failureCause(p.firstFailure ?? ''), 'chat')}.`)]
     : [];
   return message(`Final scores of ${p.run.id}: ${p.scores.map((s) => `${s.task} ${shown(s)}`).join(', ')}`, [
     section(`*Final scores* of \`${p.run.id}\` (${p.run.model}, ${p.run.shot}-shot)`),

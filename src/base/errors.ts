@@ -1,3 +1,5 @@
+import { forPeople } from './shown.js';
+
 /** What only a terminal's user should see: the operator's details (paths, URLs) and terminal commands. */
 export interface TerminalWords {
   /** Appended to the message in a terminal: where (a store's path, Redis's URL), the underlying error. */
@@ -22,11 +24,14 @@ export class UserError extends Error {
   }
 }
 
-/** A UserError in one line for a face: `terminal` adds the operator's details and terminal advice. */
+/**
+ * A UserError in one line for a face: `terminal` adds the operator's details and terminal advice. Either way
+ * through `forPeople`: no address, secret or stack frame reaches a person (a path only the terminal's).
+ */
 export function userErrorText(err: UserError, face: 'terminal' | 'chat'): string {
   const detail = face === 'terminal' && err.terminal?.detail ? ` (${err.terminal.detail})` : '';
   const hint = (face === 'terminal' ? err.terminal?.hint : undefined) ?? err.hint;
   // A message ending in a question ("Did you mean …?") keeps its mark and takes no full stop after it.
   const ends = detail === '' && /[?!]$/.test(err.message) ? '' : '.';
-  return `${err.message.replace(/\.$/, '')}${detail}${ends}${hint ? ` ${hint}` : ''}`;
+  return forPeople(`${err.message.replace(/\.$/, '')}${detail}${ends}${hint ? ` ${hint}` : ''}`, face);
 }

@@ -35,7 +35,7 @@ export function issueText(issue: Issue): string {
       return /received undefined$/.test(issue.message) ? `missing (give ${want})` : `must be ${want}`;
     }
     case 'invalid_format':
-      return `must be ${issue.format === 'url' ? 'a URL (http://host[:port]/path)' : `a ${issue.format}`}`;
+      return `must be ${issue.format === 'url' ? 'a URL (http:// or https://, then the host, its port and the path)' : `a ${issue.format}`}`;
     case 'unrecognized_keys':
       return `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${cutEcho(issue.keys.map((k) => `"${k}"`).join(', '))}`;
     case 'invalid_value':

@@ -6,6 +6,7 @@ import { commandHelp, overview } from '../command/help.js';
 import { packageVersion } from '../base/project.js';
 import { useLeanHeap } from '../base/lean-heap.js';
 import { UserError, userErrorText } from '../base/errors.js';
+import { forPeople } from '../base/shown.js';
 import type { PreparedPaths } from '../base/paths.js';
 import type { Services } from '../services/index.js';
 
@@ -49,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`jcb: ${userErrorText(err, 'terminal')}\n`);
       return 1;
     }
-    process.stderr.write(`jcb: unexpected error: ${(err as Error).message}\n`);
+    process.stderr.write(`jcb: ${forPeople(`unexpected error: ${(err as Error).message}`, 'terminal')}\n`);
     if (process.env.JCB_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     return 2;
   } finally {

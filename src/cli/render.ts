@@ -29,6 +29,7 @@ import {
   showScore,
   type Coverage,
 } from '../leaderboard/coverage.js';
+import { forPeople } from '../base/shown.js';
 import { failureCause } from '../evaluation/failure-cause.js';
 import { table } from '../base/table.js';
 import { OTHER_LIST_LEGEND, OTHER_LIST_MARK } from '../release/views.js';
@@ -274,7 +275,7 @@ export function renderStatus(runs: RunProgress[]): string {
       const head = `Run ${p.run.id} — ${p.run.model}, ${p.run.shot}-shot, ${p.run.status}`;
       const bar = `[${progressBar(p.done, p.failed, planned)}] ${p.done + p.failed}/${planned} (${p.failed} failed), ${duration(p.elapsedMs)} so far${p.stalledSince ? `, stalled since ${p.stalledSince.slice(0, 19).replace('T', ' ')} UTC` : p.etaMs !== undefined ? `, about ${duration(p.etaMs)} left` : ''}`;
       // Why it is not moving, in place of an ETA (the service gives none then).
-      const cause = p.cause ? [`  not moving: ${p.cause}`] : [];
+      const cause = p.cause ? [`  not moving: ${forPeople(p.cause, 'terminal')}`] : [];
       const scores = p.scores.map((s) => {
         const before = p.previous[s.task];
         const change = before === undefined || !s.n ? '' : ` (${signedPct(s.score - before)} since the previous run)`;

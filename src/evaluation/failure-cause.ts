@@ -2,6 +2,7 @@
 // server's own message where it says more; never a key, a stack or LangChain's troubleshooting text.
 // Errors are written as such lines at the boundary (src/models/server-reply.ts); rows stored before that
 // (`HTTP 401: 401 …`, `timeout: …`) are read here too.
+import { forPeople } from '../base/shown.js';
 import { redact, STATUS_MEANING } from '../models/server-reply.js';
 
 /** The first sentence of a provider's message, without URLs, keys or the repeated status (rows stored before). */
@@ -29,9 +30,12 @@ const BOUNDARY_LINE =
  * `401 from the provider: invalid API key` from a stored document error such as
  * `gpt-4o-live: 401 from the provider: invalid API key (after 1 attempt)`, or one stored before as
  * `gpt-4o-live: HTTP 401: 401 Incorrect API key provided: sk-… You can find … https://… (after 1 attempt)`.
- * Connection failures and timeouts are named as such; anything else is its first sentence.
+ * Connection failures and timeouts are named as such; anything else is its first sentence. Through
+ * `forPeople` (no address: `could not connect to [address] (connection refused)`); Slack adds its own face.
  */
-export function failureCause(error: string): string {
+export const failureCause = (error: string): string => forPeople(cause(error), 'terminal');
+
+function cause(error: string): string {
   const rest = redact(error)
     .replace(/^[a-z0-9][a-z0-9._-]*: (?=HTTP \d{3}|timeout|[A-Z]|\d{3} from|could not|no answer|the server|the connection)/, '')
     .replace(/\s*\(after \d+ attempts?\)\s*$/, '');

@@ -100,9 +100,9 @@ const liveFields = {
  * it would be printed and stored with every run): a key goes in the variable `apiKeyEnv` names.
  */
 const baseUrl = z
-  .url({ protocol: /^https?$/, error: 'a URL starting with http:// or https://, e.g. http://127.0.0.1:8000/v1' })
+  .url({ protocol: /^https?$/, error: 'a URL starting with http:// or https://, then the host, its port and the path (…/v1 for vLLM)' })
   .refine((url) => !hasCredentials(url), {
-    message: 'a URL with no user or password in it (http://user:pw@… is never sent): put the key in apiKeyEnv',
+    message: 'a URL with no user or password in it (user:password@ is never sent): put the key in apiKeyEnv',
   });
 
 const openaiModel = z.strictObject({

@@ -3,6 +3,7 @@
 // timeout becomes one line (`Failure`) with the server's own message, truncated and with every secret
 // redacted, saying whether a retry can help. Every provider error message and every base URL that reaches
 // the store, a log, Slack or the terminal comes through `redact` here first.
+import { redactCredentials } from '../base/shown.js';
 import type { Failure } from './limits.js';
 
 /** What an HTTP status means to a person running a model. */
@@ -16,8 +17,8 @@ export const STATUS_MEANING: Record<number, string> = {
 /** Longest server message kept (characters): a whole sentence pair such as vLLM's context-length refusal. */
 const MAX_MESSAGE = 400;
 
-/** A URL with its user and password masked: `http://***@host/v1`. */
-export const safeUrl = (url: string): string => url.replace(/^([a-z][\w+.-]*:\/\/)[^/@\s]*@/i, '$1***@');
+/** A URL with its user and password masked, and its secret query parameters: `http://***@host/v1?key=[key]`. */
+export const safeUrl = (url: string): string => redactCredentials(url);
 
 /** Whether a URL carries a user or password (`http://user:pw@host`), which fetch refuses to send. */
 export const hasCredentials = (url: string): boolean => /^[a-z][\w+.-]*:\/\/[^/@\s]*@/i.test(url);
@@ -29,10 +30,7 @@ export const hasCredentials = (url: string): boolean => /^[a-z][\w+.-]*:\/\/[^/@
 export function redact(text: string, secrets: readonly (string | undefined)[] = []): string {
   let out = text;
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('[key]');
-  return out
-    .replace(/\b(Bearer|Basic)\s+(?!\[key\])[^\s"',;]+/gi, '$1 [key]')
-    .replace(/\bsk-(?!\*)[\w-]{6,}/g, 'sk-[key]')
-    .replace(/([a-z][\w+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');
+  return redactCredentials(out);
 }
 
 /** A server's message as one line: collapsed, redacted, cut at MAX_MESSAGE characters. */

@@ -1,6 +1,7 @@
 // Why a queued run is not moving, read from Redis where the workers left it: keys evicted, jobs failed
 // (their error, not only inside Redis), jobs every worker declined (and why), or no worker at all.
 import type Queue from 'bull';
+import { forPeople } from '../base/shown.js';
 import { describeEngine } from './assumptions.js';
 import type { ChunkJob } from './eval-queue.js';
 import { evictionProblem, redisHealth } from './redis-health.js';
@@ -51,7 +52,7 @@ export function stallCause(view: QueueView, runId: string, missing: (job: ChunkJ
   const active = pending.some((j) => j.state === 'active');
   if (failed.length && !active) {
     const first = failed[0].job;
-    return `${failed.length} job${failed.length > 1 ? 's' : ''} failed after ${first.attemptsMade} attempts: ${(first.failedReason ?? 'no reason given').slice(0, 200)}`;
+    return `${failed.length} job${failed.length > 1 ? 's' : ''} failed after ${first.attemptsMade} attempts: ${forPeople(first.failedReason ?? 'no reason given', 'terminal').slice(0, 200)}`;
   }
   const declined = pending.map((j) => j.job.data).filter((d) => d.declined);
   if (!active && declined.length && declined.length === pending.length) {

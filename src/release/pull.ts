@@ -42,10 +42,11 @@ function git(args: string[], progress: (text: string) => void, onChild: (child: 
   });
 }
 
-function fetchFailure(url: string, reason: string, hint: string): UserError {
+/** A failed fetch of `what` (`the release`): named by what it is, not its URL (the hint names the variable). */
+function fetchFailure(what: string, reason: string, hint: string): UserError {
   const offline = /resolve host|unable to access|network|connect|timed out/i.test(reason);
   return new UserError(
-    `Could not fetch ${url}${offline ? ': the machine seems to be offline' : ''} (git: ${reason || 'no reason given'}).`,
+    `Could not fetch ${what}${offline ? ': the machine seems to be offline' : ''} (git: ${reason || 'no reason given'}).`,
     hint,
   );
 }
@@ -155,13 +156,13 @@ export async function pullRepository(spec: RepositoryPull, progress: (text: stri
     let fetched = await run(['fetch', '--depth', '1', '--progress', url, spec.ref]);
     if (fetched.code !== 0 && spec.pinned && !/repository|unable to access|resolve|connect/i.test(fetched.last))
       fetched = await run(['fetch', '--depth', '1', '--progress', url, 'HEAD']); // a mirror without the pinned commit
-    if (fetched.code !== 0) throw fetchFailure(url, fetched.last, spec.offlineHint);
+    if (fetched.code !== 0) throw fetchFailure(spec.what, fetched.last, spec.offlineHint);
     const checkout = await run(['checkout', '-q', 'FETCH_HEAD']);
     if (checkout.code !== 0) throw new UserError(`Could not check out ${spec.what} (git: ${checkout.last}).`);
     rmSync(path.join(tmp, '.git'), { recursive: true, force: true });
     const problem = spec.problem(tmp, true);
     if (problem)
-      throw new UserError(`${capitalized(spec.what)} fetched from ${url} is not the one jcb scores: ${problem}.`, spec.urlHint);
+      throw new UserError(`${capitalized(spec.what)} just fetched is not the one jcb scores: ${problem}.`, spec.urlHint);
     writeFileSync(path.join(tmp, PULLED_MARKER), `${url}\n`);
     if (present) {
       const old = `${tmp}-old`;

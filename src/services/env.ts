@@ -62,7 +62,7 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   },
   {
     name: 'REDIS_URL',
-    right: 'a Redis URL: redis://[user:password@]host[:port][/db] (rediss:// for TLS), or unset for redis://127.0.0.1:6379',
+    right: 'a Redis URL: redis://, then [user:password@]host[:port][/db] (rediss:// for TLS), or unset for Redis on 127.0.0.1:6379',
     schema: by((v) => redisUrl({ REDIS_URL: v })),
     secret: true,
   },

@@ -1,0 +1,54 @@
+// What a person may read of a failure, in Slack or in a terminal: one line, never a secret, an address or a
+// stack trace (a server's base URL such as "could not connect to http://10.0.0.5:8000/v1" is the operator's,
+// for the logs and `jcb models`). Every face renders failure text through `forPeople`; stored base URLs and
+// engine descriptions go through `redactCredentials` wherever they are shown or exported.
+
+/** Query parameters that carry a secret (`?api_key=…`, `&token=…`, Azure's `sig`), any case, `-` or `_`. */
+const SECRET_PARAM = /([?&;](?:api[_-]?key|apikey|key|access[_-]?token|token|secret|client[_-]?secret|password|passwd|pwd|auth|sig|signature)=)[^&#\s"'<>]*/gi;
+
+/** A URL's userinfo (`user:password@`), up to the authority's last `@` (a password may hold another). */
+const USERINFO = /([a-z][\w+.-]*:\/\/)[^\s/?#@]*(?:@[^\s/?#@]*)*@/gi;
+
+/**
+ * `text` with the credentials of every URL in it masked: userinfo to `***@`, secret-like query parameters'
+ * values to `[key]`; any `Bearer`/`Basic` token and anything shaped like an OpenAI key (`sk-…`) too.
+ * `http://user:pw@host/v1?api_key=x` → `http://***@host/v1?api_key=[key]`. The rest is left as it was.
+ */
+export function redactCredentials(text: string): string {
+  return text
+    .replace(USERINFO, '$1***@')
+    .replace(SECRET_PARAM, '$1[key]')
+    .replace(/\b(Bearer|Basic)\s+(?!\[key\])[^\s"',;]+/gi, '$1 [key]')
+    .replace(/\bsk-(?!\*|\[key\])[\w-]{6,}/g, 'sk-[key]');
+}
+
+/** A line of a stack trace: JavaScript's `at f (file:1:2)`, Python's `File "x.py", line 3`, their headers. */
+const FRAME = /^\s*(?:at\s|File "|Traceback \(most recent call last\)|\.\.\. \d+ more)/;
+
+/** Any address with a scheme (`http://…`, `redis://…`, `file:///…`), up to a blank or a closing mark; not a bare `http://`. */
+const ADDRESS = /\b[a-z][a-z0-9+.-]*:\/\/(?=[\w[/%~.*-])[^\s)>\]'"`]+/gi;
+
+/** A replaced address's or path's trailing full stop, comma or colon: the sentence's, kept. */
+const ending = (s: string) => /[.,:;]$/.exec(s)?.[0] ?? '';
+
+/** A place in code: `…/x.js:12:3`, `node_modules/…`, `node:internal/…`: never anyone's own file. */
+const CODE_PLACE = /(?:\bnode:internal\/\S+|(?:[\w.~-]*\/)*node_modules\/[^\s()]+|[^\s()]+\.(?:[cm]?js|ts):\d+(?::\d+)?)/g;
+
+/** An absolute path of two or more parts (`/srv/jcb/x.db`, `~/data/x`), not a `/jcb` command nor `a/b`. */
+const PATH = /(?<![\w.~`:/])~?\/(?:[^\s/()`'"]+\/)+[^\s/()`'",;]*/g;
+
+/**
+ * A failure as a person may read it: what comes before a stack trace (blank lines out), credentials masked, every
+ * address replaced by `[address]` and every place in code (a frame's file, node_modules) by `[path]`. For
+ * `chat` (Slack: the server's files are no business of its users) every absolute path too; a terminal keeps
+ * other paths, which are its operator's own (the store, an `-o` folder). Trailing punctuation of a replaced
+ * path stays. Rule: README "Commands" (one-line errors), the preamble's style (no stack traces, paths, URLs).
+ */
+export function forPeople(text: string, face: 'chat' | 'terminal'): string {
+  const lines = text.split(/\r?\n/);
+  const frame = lines.findIndex((l) => FRAME.test(l));
+  const kept = (frame < 0 ? lines : lines.slice(0, frame)).filter((l) => l.trim() !== '').join('\n');
+  let out = redactCredentials(kept).replace(ADDRESS, (a) => `[address]${ending(a)}`).replace(CODE_PLACE, '[path]');
+  if (face === 'chat') out = out.replace(PATH, (p) => `[path]${ending(p)}`);
+  return out.trim();
+}
