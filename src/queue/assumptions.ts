@@ -4,6 +4,7 @@
 // version, the run's CCA label version, a declared task's file), and the run's document set. A worker that
 // differs leaves the job for one that does not. Every job of a run carries what the run recorded at its
 // creation (src/evaluation/run-assumptions.ts), whoever queues it and whenever.
+import { redactCredentials } from '../base/shown.js';
 import { findTask } from '../evaluation/documents.js';
 import { providerEngine } from '../evaluation/plan.js';
 import { recordedAssumptions } from '../evaluation/run-assumptions.js';
@@ -87,10 +88,13 @@ function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-/** The model as a person reads it: `m at http://host/v1`, or the provider alone. */
+/**
+ * The model as an operator reads it (worker logs, `status --json`): `m at http://host/v1`, or the provider alone;
+ * a base URL stored with credentials (runs of before the registry refused them) shows them masked.
+ */
 export function describeEngine(engine: Record<string, unknown>): string {
   const model = typeof engine.model === 'string' ? engine.model : String(engine.provider);
-  return typeof engine.baseUrl === 'string' ? `${model} at ${engine.baseUrl}` : model;
+  return typeof engine.baseUrl === 'string' ? `${model} at ${redactCredentials(engine.baseUrl)}` : model;
 }
 
 /** What this worker is, for a job's check: each part may throw a UserError (its message is the reason). */

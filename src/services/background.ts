@@ -235,7 +235,7 @@ export function backgroundServices(ctx: ServiceContext) {
           const limit = run.max_cost_usd;
           const spentUsd = limit === null ? 0 : await queuedSpendUsd(s, run, pricesOf(run.model, ctx.env));
           return {
-            run,
+            run: summary.run, // its engine's base URL without credentials, as every face shows a stored run
             planned: run.planned,
             done,
             failed,
