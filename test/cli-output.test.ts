@@ -175,14 +175,37 @@ describe('bad input: one line, exit 1', () => {
         writeFileSync(file, '{"a":1}\n');
         return ['score', file];
       },
-      /^jcb: \S+x\.json is not where a generation file lies\. Expected <group>\/<TASK>/,
+      /^jcb: \S+x\.json is not a generation file: give one at <group>\/<TASK>\/<model>\/<shot>\.json of a generated\/ tree \(as the release's data\/generated\), or the tree\.$/m,
+    ],
+    [
+      'a plain text file, not a generation file: what it is not and what would be right',
+      () => {
+        const file = path.join(tmp(), 'notes.txt');
+        writeFileSync(file, 'the scores of last week\n');
+        return ['score', file];
+      },
+      /^jcb: \S+notes\.txt is not a generation file: give one at <group>\/<TASK>\/<model>\/<shot>\.json of a generated\/ tree/,
+    ],
+    [
+      'a folder with no generation file',
+      () => ['score', tmp()],
+      /^jcb: \S+ holds no generation files: give a generated\/ tree of <group>\/<TASK>\/<model>\/<shot>\.json files \(as the release's data\/generated\), or one such file\.$/m,
+    ],
+    [
+      '-o naming a folder that exists: said to be a folder, with a file it could be',
+      () => {
+        const dir = tmp();
+        return ['score', '-o', dir];
+      },
+      /^jcb: -o (\S+) is a folder: give a file in it ending in \.json, \.csv or \.md \(e\.g\. \1\/scores\.csv\)\.$/m,
     ],
     [
       '--chart under /proc (every path option and kind: test/paths.test.ts)',
       () => ['leaderboard', '--chart', '/proc/jcb/x.png'],
       /^jcb: --chart \/proc\/jcb\/x\.png: cannot create the folder \/proc\/jcb: \/proc does not accept new files/,
     ],
-    ['-o with an unknown extension', () => ['score', '-o', 'x.txt'], /^jcb: -o x\.txt: the extension says the format/],
+    ['-o with an unknown extension', () => ['score', '-o', 'x.txt'], /^jcb: -o x\.txt: \.txt is not a format jcb writes; give a file ending in \.json, \.csv or \.md\.$/m],
+    ['-o without an extension', () => ['score', '-o', 'scores'], /^jcb: -o scores: no extension to say the format; give a file ending/],
   ])('%s', async (_, args, message) => {
     const r = await jcb(args());
     expect(r.code).toBe(1);

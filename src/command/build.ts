@@ -1,4 +1,6 @@
 // From a parsed command line (its name, positionals, option values and flags) to the Command faces act on.
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
 import type { Shot } from '../tasks/types.js';
@@ -51,12 +53,27 @@ function costOf(value: string | undefined): number | undefined {
   return parsed.data;
 }
 
-/** `-o PATH`: its extension names the format (src/cli/output.ts writes it). */
+/**
+ * `-o PATH`: a file whose extension names the format (src/cli/output.ts writes it). A folder that exists is
+ * said to be one (`-o results/`), with the file it could be; any other name is told the extensions.
+ */
 function outputOf(file: string | undefined): string | undefined {
-  if (file !== undefined && !/\.(json|csv|md)$/i.test(file))
-    throw new UserError(`-o ${file}: the extension says the format; use .json, .csv or .md.`);
-  return file;
+  if (file === undefined || /\.(json|csv|md)$/i.test(file)) return file;
+  if (isFolder(file))
+    throw new UserError(`-o ${file} is a folder: give a file in it ending in .json, .csv or .md (e.g. ${path.join(file, 'scores.csv')}).`);
+  const ext = path.extname(file);
+  throw new UserError(
+    `-o ${file}: ${ext ? `${ext} is not a format jcb writes` : 'no extension to say the format'}; give a file ending in .json, .csv or .md.`,
+  );
 }
+
+const isFolder = (file: string): boolean => {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+};
 
 /** The Command of `name`; option values are already checked against their choices. @throws UserError */
 /** A file or text positional where absent and `-` both mean standard input (undefined). */

@@ -136,17 +136,16 @@ function generationFiles(root: string, target: string | undefined): GenerationFi
     const files = listGenerationFiles(root, resultsRootOf(root));
     if (files.length === 0) {
       throw new UserError(
-        `${root} holds no generation files.`,
-        "Expected <group>/<TASK>/<model>/<shot>.json, as in the release's data/generated.",
+        `${root} holds no generation files: give a generated/ tree of <group>/<TASK>/<model>/<shot>.json files (as the release's data/generated), or one such file.`,
       );
     }
     return files;
   }
   const parts = path.resolve(root).split(path.sep).slice(1);
-  if (parts.length < 4)
+  // Its place names its task, model and shot: a file elsewhere (a text, a lone JSON) is no generation file.
+  if (parts.length < 4 || !root.endsWith('.json'))
     throw new UserError(
-      `${root} is not where a generation file lies.`,
-      "Expected <group>/<TASK>/<model>/<shot>.json, as in the release's data/generated.",
+      `${root} is not a generation file: give one at <group>/<TASK>/<model>/<shot>.json of a generated/ tree (as the release's data/generated), or the tree.`,
     );
   const [group, folder, modelDir, file] = parts.slice(-4);
   const name = file.replace(/\.json$/, '');
