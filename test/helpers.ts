@@ -7,6 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { createRougeTokenizer } from '../src/metrics/tokenizer/index.js';
+import type { Run, RunDocument } from '../src/store/store.js';
 import { buildManifest } from '../src/release/manifest.js';
 
 /**
@@ -155,6 +156,58 @@ export function testModelsFile(): string {
   return file;
 }
 
+/** When a store test's rows were made. */
+const ROW_TIME = '2026-01-01T00:00:00.000Z';
+
+/** A stored run of gpt-4o on MR made at ROW_TIME (a store test's row). */
+export const runRow = (id: string, status = 'running'): Run => ({
+  id,
+  model: 'gpt-4o',
+  provider: 'replay',
+  engine: 'jcb',
+  shot: 'one',
+  tasks: '["mr"]',
+  doc_limit: null,
+  status,
+  created_at: ROW_TIME,
+  updated_at: ROW_TIME,
+  planned: 2,
+  started_by: 'terminal',
+  max_cost_usd: null,
+  budget_since: null,
+  label_version: null,
+  document_set: null,
+  document_count: null,
+  release_commit: null,
+  assumptions: null,
+});
+/** A stored document of run r1's MR (a store test's row). */
+export const documentRow = (docId: string, status = 'done', docIndex = 0): RunDocument => ({
+  run_id: 'r1',
+  task: 'mr',
+  doc_id: docId,
+  doc_index: docIndex,
+  prompt_hash: 'h',
+  status,
+  output: '["W"]',
+  parse_ok: 1,
+  parse_problem: null,
+  scores: '{"accuracy":1}',
+  gold: '["W"]',
+  error: null,
+  attempts: 1,
+  input_tokens: 10,
+  output_tokens: 2,
+  latency_ms: 5,
+  cached: 0,
+  finished_at: ROW_TIME,
+  finish_reason: 'stop',
+  incomplete: null,
+  cached_input_tokens: null,
+  reasoning_tokens: null,
+  thinking: null,
+  reasoning_estimated: null,
+});
 export interface TestStore {
   name: 'sqlite' | 'postgres';
   env: Record<string, string>;

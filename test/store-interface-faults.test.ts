@@ -19,59 +19,12 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asStoreError, type StoreLocation } from '../src/store/errors.js';
 import { storeMethods } from '../src/store/retry.js';
-import { Store, type Run } from '../src/store/store.js';
+import { Store } from '../src/store/store.js';
 import type { Database } from '../src/store/schema.js';
 import { chaosProxy } from './chaos-proxy.js';
-import { freshStore, type TestStore } from './helpers.js';
+import { documentRow as doc, freshStore, runRow as run, type TestStore } from './helpers.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
-const run = (id: string, status = 'running'): Run => ({
-  id,
-  model: 'gpt-4o',
-  provider: 'replay',
-  engine: 'jcb',
-  shot: 'one',
-  tasks: '["mr"]',
-  doc_limit: null,
-  status,
-  created_at: T0,
-  updated_at: T0,
-  planned: 2,
-  started_by: 'terminal',
-  max_cost_usd: null,
-  budget_since: null,
-  label_version: null,
-  document_set: null,
-  document_count: null,
-  release_commit: null,
-  assumptions: null,
-});
-const doc = (docId: string, status = 'done') => ({
-  run_id: 'r1',
-  task: 'mr',
-  doc_id: docId,
-  doc_index: 0,
-  prompt_hash: 'h',
-  status,
-  output: '["W"]',
-  parse_ok: 1,
-  parse_problem: null,
-  scores: '{"accuracy":1}',
-  gold: '["W"]',
-  error: null,
-  attempts: 1,
-  input_tokens: 10,
-  output_tokens: 2,
-  latency_ms: 5,
-  cached: 0,
-  finished_at: T0,
-  finish_reason: 'stop',
-  incomplete: null,
-  cached_input_tokens: null,
-  reasoning_tokens: null,
-  thinking: null,
-  reasoning_estimated: null,
-});
 const score = {
   run_id: 'r1',
   task: 'mr',

@@ -134,12 +134,12 @@ export function aggregateDocuments(task: Task, rows: readonly RunDocument[]): Ta
   };
 }
 
-/** The stored rows of `items` alone, per task (ids in lists of at most 500: the databases' limits on parameters). */
+/** The stored rows of `items` alone, per task (the store reads any number of ids). */
 async function storedItems(store: Store, runId: string, items: readonly Item[]): Promise<RunDocument[]> {
   const rows: RunDocument[] = [];
   for (const task of new Set(items.map((it) => it.task.id))) {
     const ids = items.filter((it) => it.task.id === task).map((it) => it.doc.id);
-    for (let i = 0; i < ids.length; i += 500) rows.push(...(await store.documents(runId, task, ids.slice(i, i + 500))));
+    rows.push(...(await store.documents(runId, task, ids)));
   }
   return rows;
 }

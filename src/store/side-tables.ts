@@ -3,6 +3,7 @@
 // idempotent: upserts, deletes, or inserts of a key made once per call (callStamp).
 import type { Kysely, Selectable } from 'kysely';
 import { callStamp } from './retry.js';
+import { inChunks } from './id-chunks.js';
 import type {
   Database,
   JudgementsTable,
@@ -73,13 +74,9 @@ export class SideTables {
   }
 
   async runsSince(models: readonly string[], since: string): Promise<Selectable<RunsTable>[]> {
-    if (models.length === 0) return [];
-    return this.db
-      .selectFrom('runs')
-      .selectAll()
-      .where('model', 'in', [...models])
-      .where('created_at', '>', since)
-      .execute();
+    return inChunks(models, (chunk) =>
+      this.db.selectFrom('runs').selectAll().where('model', 'in', chunk).where('created_at', '>', since).execute(),
+    );
   }
 
   /** Stores a rater's judgement of an output; given criteria replace earlier ones, others are kept. */

@@ -5,6 +5,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { asStoreError, isRefused, isTransient } from './errors.js';
 import { openPostgres, openSqlite } from './open.js';
 import { callStamp, retrying, retryEveryMethod, retryPolicy } from './retry.js';
+import { IDS_PER_QUERY, inChunks } from './id-chunks.js';
 import { SideTables } from './side-tables.js';
 import type { StoreLocation } from './errors.js';
 import { defaultStoreFile } from '../release/locate.js';
@@ -169,13 +170,12 @@ export class Store extends SideTables {
 
   /** Queued runs (planned, not foreground) that are not over: queued, running or aggregating; optionally these ids. */
   async queuedRuns(ids?: readonly string[]): Promise<Run[]> {
-    let q = this.db
+    const q = this.db
       .selectFrom('runs')
       .selectAll()
       .where('status', 'in', ['queued', 'running', 'aggregating'])
       .where('planned', 'is not', null);
-    if (ids) q = ids.length ? q.where('id', 'in', [...ids]) : q.where('id', '=', '');
-    return q.execute();
+    return ids ? inChunks(ids, (chunk) => q.where('id', 'in', chunk).execute()) : q.execute();
   }
 
   /** When a run last moved: its latest stored document, or its last change of status. */
@@ -193,13 +193,15 @@ export class Store extends SideTables {
   async forgetFailed(runId: string, docs: readonly { task: string; docId: string }[]): Promise<void> {
     for (const task of new Set(docs.map((d) => d.task))) {
       const ids = docs.filter((d) => d.task === task).map((d) => d.docId);
-      await this.db
-        .deleteFrom('run_documents')
-        .where('run_id', '=', runId)
-        .where('task', '=', task)
-        .where('status', '=', 'failed')
-        .where('doc_id', 'in', ids)
-        .execute();
+      await inChunks(ids, (chunk) =>
+        this.db
+          .deleteFrom('run_documents')
+          .where('run_id', '=', runId)
+          .where('task', '=', task)
+          .where('status', '=', 'failed')
+          .where('doc_id', 'in', chunk)
+          .execute(),
+      );
     }
   }
 
@@ -225,17 +227,18 @@ export class Store extends SideTables {
   }
 
   /**
-   * A run's stored documents, by task and document order: all, a task's, or those of a task's `docIds` (a
-   * queued job's few, read without the rest of a run of thousands).
+   * A run's stored documents, by task and document order: all, a task's, or those of `docIds` (a queued job's
+   * few, read without the rest of a run of thousands), any number of them (IDS_PER_QUERY a query).
    */
   async documents(runId: string, task?: string, docIds?: readonly string[]): Promise<RunDocument[]> {
     let q = this.db.selectFrom('run_documents').selectAll().where('run_id', '=', runId);
     if (task) q = q.where('task', '=', task);
-    if (docIds) {
-      if (docIds.length === 0) return [];
-      q = q.where('doc_id', 'in', docIds);
-    }
-    return q.orderBy('task').orderBy('doc_index').execute();
+    q = q.orderBy('task').orderBy('doc_index');
+    if (!docIds) return q.execute();
+    const rows = await inChunks(docIds, (chunk) => q.where('doc_id', 'in', chunk).execute());
+    // Each chunk's rows are in order; chunks together are put in order again (tasks by code point).
+    if (docIds.length <= IDS_PER_QUERY) return rows;
+    return rows.sort((a, b) => (a.task === b.task ? a.doc_index - b.doc_index : a.task < b.task ? -1 : 1));
   }
 
   async saveScore(row: RunScore): Promise<void> {
