@@ -37,8 +37,9 @@ export interface BotContext {
    * waiting out a rate limit, a live model, a hung request would otherwise hold the slots for ever).
    * `light` work (a replayed model's or the baseline's run, help: milliseconds of CPU between two Web API
    * calls) has slots of its own, many more, so it never queues behind live models, charts or evaluations.
+   * `weight` given as a function is weighed after the acknowledgement's turn (it reads the model registry).
    */
-  afterAck<T>(work: () => Promise<T>, weight?: 'light'): Promise<T>;
+  afterAck<T>(work: () => Promise<T>, weight?: Weight | (() => Weight)): Promise<T>;
 }
 
 const WORK_IN_PARALLEL = 4;
@@ -83,25 +84,30 @@ export function createContext(
     // setImmediate first: the acknowledgement's response is written before any work starts.
     afterAck: (work, weight) =>
       nextTurn().then(() =>
-        leased(weight === 'light' ? lightSlots : slots, leaseMs, work),
+        leased((typeof weight === 'function' ? weight() : weight) === 'light' ? lightSlots : slots, leaseMs, work),
       ),
   };
 }
 
 /**
  * Live models are the expensive ones: replays and the baseline are open to all. `models`: the registry's list when
- * the caller already has it (it is read, and each model's availability checked, on every call).
+ * the caller already has it; else only `alias`'s provider is read (no model's availability checked).
  */
-export function isExpensive(ctx: BotContext, alias: string, models = ctx.services.models()): boolean {
-  const model = models.find((m) => m.alias === alias.toLowerCase());
-  return model !== undefined && model.provider !== 'replay' && model.provider !== 'baseline';
+export function isExpensive(ctx: BotContext, alias: string, models?: ReturnType<Services['models']>): boolean {
+  const provider = models
+    ? models.find((m) => m.alias === alias.toLowerCase())?.provider
+    : ctx.services.modelProvider(alias);
+  return provider !== undefined && provider !== 'replay' && provider !== 'baseline';
 }
+
+/** How afterAck weighs a work: `light` (milliseconds of CPU), or undefined (any other). */
+type Weight = 'light' | undefined;
 
 /**
  * How `afterAck` weighs a run of `model`: light unless a live model answers it; not light when the registry cannot
  * be read (the work then says why, in its own slot).
  */
-export function runWeight(ctx: BotContext, model: string): 'light' | undefined {
+export function runWeight(ctx: BotContext, model: string): Weight {
   try {
     return isExpensive(ctx, model) ? undefined : 'light';
   } catch {

@@ -2,7 +2,7 @@
 // behind others that do not end (a Slack call waiting out a rate limit, a live model, a hung request); light work
 // (replays, help) in slots of its own.
 import { describe, expect, it } from 'vitest';
-import { createContext } from '../handlers/context.js';
+import { createContext, isExpensive, runWeight } from '../handlers/context.js';
 import type { BotConfig } from '../handlers/config.js';
 import type { Services } from '../src/services/index.js';
 
@@ -49,5 +49,21 @@ describe('work after the acknowledgement', () => {
       new Promise((r) => setTimeout(() => r('still waiting'), 100)),
     ]);
     expect(heavy).toBe('still waiting');
+  });
+
+  it('weighs a work after the acknowledgement, reading only the model it names', async () => {
+    const services = {
+      modelProvider: (alias: string) => (alias === 'gpt-4o' ? 'replay' : 'openai'),
+      models: () => {
+        throw new Error('every model checked before the work is under way');
+      },
+    } as unknown as Services;
+    const ctx = createContext(services, {} as BotConfig, undefined, 60_000);
+    expect([runWeight(ctx, 'gpt-4o'), runWeight(ctx, 'gpt-5-live')]).toEqual(['light', undefined]);
+    expect(isExpensive(ctx, 'gpt-5-live')).toBe(true);
+    let weighed = false;
+    const done = ctx.afterAck(async () => weighed, () => ((weighed = true), 'light'));
+    expect(weighed).toBe(false);
+    expect(await done).toBe(true);
   });
 });

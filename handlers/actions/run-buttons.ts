@@ -13,7 +13,7 @@ export function runButton(ctx: BotContext) {
     // Light (see afterAck) when a replay or the baseline answers: the model chosen in the menu, else the run's.
     const ref = decodeRef(action.block_id);
     const model = action.type === 'static_select' ? action.selected_option?.value : ref?.m;
-    const weight = action.action_id !== RUN_ACTIONS.all && model ? runWeight(ctx, model) : undefined;
+    const weight = () => (action.action_id !== RUN_ACTIONS.all && model ? runWeight(ctx, model) : undefined);
     await ctx.afterAck(async () => {
       try {
         const channel = body.channel?.id;

@@ -176,6 +176,6 @@ export function jcbCommand(ctx: BotContext) {
         if (isUnexpected(err)) logger.error(err);
         await respond({ response_type: 'ephemeral', text: errorText(err) });
       }
-    }, weightOf(cmd));
+    }, () => weightOf(cmd));
   };
 }

@@ -37,6 +37,7 @@ const NOT_VIEWS = new Set([
   'taskFileProblems',
   'checkTaskFile',
   'models',
+  'modelProvider',
   'modelRequest',
   'doctor',
   'audit',

@@ -1,9 +1,9 @@
 // The catalogue: the benchmark's tasks and the configured models with whether each can run here.
-import { addModel, availability, findModel, liveModel, loadModels } from '../models/registry.js';
+import { addModel, availability, findModel, liveModel, loadModels, type Provider } from '../models/registry.js';
 import { describeRequest } from '../models/request.js';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { cutEcho } from '../base/suggest.js';
+import { cutEcho, normalizeToken } from '../base/suggest.js';
 import { UserError } from '../base/errors.js';
 import { loadTaskFile, type TaskFileProblem } from '../tasks/task-file/load.js';
 import { TASK_IDS } from '../tasks/types.js';
@@ -62,6 +62,13 @@ export function modelServices(ctx: ServiceContext) {
         ...availability(m, ctx.env, release),
       }));
     },
+
+    /**
+     * The provider of the model `alias` names (undefined: none does), without the rest of `models` (each model's
+     * availability, the release's check): what a bot's request asks before it is under way.
+     */
+    modelProvider: (alias: string): Provider | undefined =>
+      loadModels(ctx.env).find((m) => m.alias === normalizeToken(alias).toLowerCase())?.provider,
 
     addModel: (alias: string, entry: Record<string, unknown>) => addModel(alias, entry, ctx.env),
 
