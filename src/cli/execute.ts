@@ -190,20 +190,11 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return print(`Added ${model.alias} (${model.provider}) to the model registry.`);
     }
     case 'data-pull': {
-      if (cmd.pack) {
-        const pack = await services.pullPack(cmd.pack, cmd.dir, gitProgress);
-        return print(
-          pack.fetched
-            ? `The ${cmd.pack.toLowerCase()} pack is in ${pack.dir}: all ${pack.files} files match its manifest.`
-            : `The ${cmd.pack.toLowerCase()} pack in ${pack.dir} is already whole (${pack.files} files match its manifest); nothing fetched.`,
-        );
-      }
-      const pulled = await services.pullData(cmd.dir, gitProgress);
-      return print(
-        pulled.fetched
-          ? `The release is in ${pulled.dir}: all ${pulled.files} files match the manifest.`
-          : `The release in ${pulled.dir} is already whole (${pulled.files} files match the manifest); nothing fetched.`,
-      );
+      const pulled = cmd.pack
+        ? await services.pullPack(cmd.pack, cmd.dir, gitProgress)
+        : await services.pullData(cmd.dir, gitProgress);
+      const what = cmd.pack ? `The ${cmd.pack.toLowerCase()} pack` : 'The release';
+      return print(pullText(what, pulled, cmd.pack ? 'its' : 'the'));
     }
     case 'bot':
     case 'worker':
@@ -267,6 +258,17 @@ export function prepare(cmd: Command): { services: Services; paths: PreparedPath
   checkEnv(process.env);
   checkStorePath(process.env);
   return { paths: preparePaths(pathArguments(cmd)), services: createServices() };
+}
+
+/**
+ * What `jcb data pull` says of `what` (the release, a pack) in `pulled.dir`: fetched now, or already whole. `whose`
+ * manifest its files were checked against: `the` release's, or a pack's own (`its`).
+ */
+function pullText(what: string, pulled: { dir: string; files: number; fetched: boolean }, whose: 'the' | 'its') {
+  const match = `${pulled.files} files match ${whose} manifest`;
+  return pulled.fetched
+    ? `${what} is in ${pulled.dir}: all ${match}.`
+    : `${what} in ${pulled.dir} is already whole (${match}); nothing fetched.`;
 }
 
 /**
