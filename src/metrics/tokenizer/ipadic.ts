@@ -33,13 +33,21 @@ export interface Ipadic {
   /**
    * The double-array trie over UTF-8 bytes, each unit's base and check side by side (trie[2i], trie[2i + 1]), as
    * MeCab's Darts keeps them: a step of the walk reads one cache line, not one in each of two 6 MB arrays.
+   * A leaf's base is -w - 1, w the first of its surface's words.
    */
   trie: Int32Array;
-  /** The dictionary words of trie value v are rows wordStart[v] .. wordStart[v + 1] - 1. */
-  wordStart: Int32Array;
-  wordLeft: Int16Array;
-  wordRight: Int16Array;
-  wordCost: Int16Array;
+  /**
+   * The dictionary words, four int16 each: left id, right id, cost, and how many words of the same surface follow
+   * it (a surface's words are consecutive). One record holds all a word's lookup needs: one cache line, where a
+   * table of surfaces and three of ids and costs were four.
+   */
+  words: Int16Array;
+  /**
+   * Per BMP code point (a lone surrogate read as U+FFFD, as TextEncoder writes it): the trie node its UTF-8 bytes
+   * lead to from the root, -1 when none, and the first word of that node's surface, -1 when none. The walk of
+   * every position starts here: one read, where its first character's bytes were two to four steps.
+   */
+  firstStep: Int32Array;
   /**
    * matrix.def, transposed: the cost of joining a left word's right id r to a right word's left id l is
    * connection[l * connectionStride + r]. The lattice asks it for one l against every word ending where a new one
@@ -163,33 +171,43 @@ async function buildFromKuromoji(dir: string): Promise<Ipadic> {
   const words = readTargetMap(tidMap);
   const tokenTable = new DataView(tid.buffer, tid.byteOffset, tid.byteLength);
   const n = words.values.length;
-  const wordLeft = new Int16Array(n);
-  const wordRight = new Int16Array(n);
-  const wordCost = new Int16Array(n);
+  const table = new Int16Array(4 * n);
   for (let w = 0; w < n; w++) {
     const entry = readEntry(tokenTable, words.values[w]);
-    wordLeft[w] = entry.left;
-    wordRight[w] = entry.right;
-    wordCost[w] = entry.cost;
+    table[4 * w] = entry.left;
+    table[4 * w + 1] = entry.right;
+    table[4 * w + 2] = entry.cost;
+  }
+  for (let v = 0; v + 1 < words.start.length; v++) {
+    for (let w = words.start[v]; w < words.start[v + 1]; w++) table[4 * w + 3] = words.start[v + 1] - 1 - w;
   }
   // cc.dat: two int16 dimensions (right ids of left words, left ids of right words), then the matrix with a row
   // per left word's right id.
   const costs = new Int16Array(cc.buffer, cc.byteOffset, cc.byteLength >> 1);
   const [rights, lefts] = [costs[0], costs[1]];
   const connection = new Int16Array(rights * lefts);
-  for (let r = 0; r < rights; r++) for (let l = 0; l < lefts; l++) connection[l * rights + r] = costs[2 + r * lefts + l];
+  for (let r = 0; r < rights; r++)
+    for (let l = 0; l < lefts; l++) connection[l * rights + r] = costs[2 + r * lefts + l];
   const [bases, checks] = [int32(base), int32(check)];
   const trie = new Int32Array(2 * checks.length);
   for (let i = 0; i < checks.length; i++) {
     trie[2 * i] = bases[i];
     trie[2 * i + 1] = checks[i];
   }
+  // Each leaf (the unit a node's base points to, checked by that node, base <= 0: the lattice's own test) names its
+  // first word instead of its trie value.
+  for (let node = 1; node < checks.length; node++) {
+    const leaf = bases[node];
+    if (leaf <= 0 || leaf >= checks.length || checks[leaf] !== node || bases[leaf] > 0) continue;
+    const value = -bases[leaf] - 1;
+    if (words.start[value] === words.start[value + 1])
+      throw new Error('IPADIC: a surface without words (a damaged kuromoji dictionary?)');
+    trie[2 * leaf] = -words.start[value] - 1;
+  }
   return {
     trie,
-    wordStart: words.start,
-    wordLeft,
-    wordRight,
-    wordCost,
+    words: table,
+    firstStep: firstSteps(trie),
     connection,
     connectionStride: rights,
     categories,
@@ -200,17 +218,29 @@ async function buildFromKuromoji(dir: string): Promise<Ipadic> {
   };
 }
 
-const TABLES = [
-  'trie',
-  'wordStart',
-  'wordLeft',
-  'wordRight',
-  'wordCost',
-  'connection',
-  'categoryOf',
-  'kindsOf',
-] as const;
-const CACHE_FORMAT = 3;
+/** Ipadic.firstStep of `trie`. */
+function firstSteps(trie: Int32Array): Int32Array {
+  const units = trie.length >> 1;
+  const steps = new Int32Array(2 * 0x10000).fill(-1);
+  const encoder = new TextEncoder();
+  for (let cp = 0; cp < 0x10000; cp++) {
+    let node = 0;
+    for (const byte of encoder.encode(String.fromCharCode(cp))) {
+      const child = trie[2 * node] + byte;
+      // (Byte 0, a NUL, would lead back to the root: no word starts with it.)
+      node = child > 0 && child < units && trie[2 * child + 1] === node ? child : -1;
+      if (node < 0) break;
+    }
+    if (node < 0) continue;
+    steps[2 * cp] = node;
+    const leaf = trie[2 * node];
+    if (leaf < units && trie[2 * leaf + 1] === node && trie[2 * leaf] <= 0) steps[2 * cp + 1] = -trie[2 * leaf] - 1;
+  }
+  return steps;
+}
+
+const TABLES = ['trie', 'words', 'firstStep', 'connection', 'categoryOf', 'kindsOf'] as const;
+const CACHE_FORMAT = 5;
 
 /** Where the built tables are kept between runs: JCB_CACHE_DIR, else ~/.cache/jcb. */
 function cacheFile(kuromojiVersion: string): string {
@@ -224,6 +254,7 @@ async function readDictionary(): Promise<Ipadic> {
   const file = cacheFile(pkg.version);
   try {
     const { arrays, meta } = readArrays(file);
+    if (TABLES.some((t) => !(t in arrays))) throw new Error('not this layout');
     return {
       ...(meta as Pick<Ipadic, 'categories' | 'spaceCategory' | 'defaultCategory' | 'connectionStride'>),
       ...arrays,
