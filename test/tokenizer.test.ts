@@ -38,6 +38,11 @@ describe('MeCab-exact segmentation over kuromoji IPADIC', async () => {
     expect(segment(dic, '')).toEqual([]);
     expect(segment(dic, '   ')).toEqual([]);
   });
+
+  it('reads a NUL as an unknown word of its own (the trie walk once took it to a leaf and threw)', () => {
+    expect(segment(dic, 'a\0b')).toEqual(['a', '\0', 'b']);
+    expect(segment(dic, '\0')).toEqual(['\0']);
+  });
 });
 
 describe('the cached tokenizer', () => {
