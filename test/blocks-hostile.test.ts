@@ -16,6 +16,7 @@ import { cut, LIMITS } from '../handlers/blocks/text.js';
 import { UserError } from '../src/base/errors.js';
 import type { Leaderboard, RunProgress, RunResult } from '../src/services/index.js';
 import type { Comparison } from '../src/tasks/types.js';
+import { runRow } from './helpers.js';
 
 const FAMILY = '👨‍👩‍👧‍👦'; // a ZWJ sequence of 11 UTF-16 code units
 const SPECIAL = '<!channel> <@U1> <!here> <#C1|x> & a<b>c ‹家族歴>';
@@ -115,25 +116,14 @@ function runResult(s: string, comparison: Comparison): RunResult {
 
 function progress(s: string, status: string): RunProgress {
   const run = {
-    id: s,
+    ...runRow(s, status),
     model: s,
-    provider: 'replay',
     engine: '{}',
-    shot: 'one',
     tasks: JSON.stringify([s, 'mr']),
-    doc_limit: null,
-    status,
     created_at: '2026-01-01T00:00:00Z',
     updated_at: '2026-01-01T00:00:00Z',
     planned: 10,
     started_by: s,
-    max_cost_usd: null,
-    budget_since: null,
-    label_version: null,
-    document_set: null,
-    document_count: null,
-    release_commit: null,
-    assumptions: null,
   };
   const score = {
     task: s,

@@ -10,7 +10,7 @@ import {
   type RunProgress,
   type RunResult,
 } from '../src/services/index.js';
-import { FIXTURE_ENV, freshStore, inThreadTokenizer } from './helpers.js';
+import { FIXTURE_ENV, freshStore, inThreadTokenizer, runRow } from './helpers.js';
 import { finalScoresMessage } from '../handlers/blocks/progress.js';
 import { boardTable, leaderboardMessage } from '../handlers/blocks/tables.js';
 import { digestMessage } from '../handlers/blocks/digest.js';
@@ -142,25 +142,15 @@ describe('the final scores in a run thread', () => {
 
 describe('honest scores in Slack', () => {
   const run = {
-    id: 'r1',
+    ...runRow('r1', 'finished'),
     model: 'gpt-4o-live',
     provider: 'openai',
     engine: '{}',
-    shot: 'one',
     tasks: '["irs","mr"]',
-    doc_limit: null,
-    status: 'finished',
     created_at: '2026-01-01T00:00:00Z',
     updated_at: '2026-01-01T00:01:00Z',
     planned: 6,
     started_by: null,
-    max_cost_usd: null,
-    budget_since: null,
-    label_version: null,
-    document_set: null,
-    document_count: null,
-    release_commit: null,
-    assumptions: null,
   };
   const score = (task: string, n: number, failed: number, value: number) => ({
     task,

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { progressClient, trackProgress } from '../handlers/progress.js';
 import { createServices, type RunProgress, type Services } from '../src/services/index.js';
 import { modelsFile } from './fake-provider.js';
-import { FIXTURE_ENV, freshStore, inThreadTokenizer, localChatServer, TEST_MODELS, type TestStore } from './helpers.js';
+import { FIXTURE_ENV, freshStore, inThreadTokenizer, localChatServer, runRow, TEST_MODELS, type TestStore } from './helpers.js';
 import { ownRedis, waitFor } from './own-redis.js';
 
 interface FakeRun {
@@ -20,25 +20,14 @@ interface FakeRun {
 function progressOf(id: string, r: FakeRun, startedAt: number): RunProgress {
   return {
     run: {
-      id,
+      ...runRow(id, r.status),
       model: 'baseline',
       provider: 'baseline',
       engine: '{}',
-      shot: 'one',
-      tasks: '["mr"]',
-      doc_limit: null,
-      status: r.status,
       created_at: new Date(startedAt).toISOString(),
       updated_at: new Date(startedAt).toISOString(),
       planned: 100,
       started_by: null,
-      max_cost_usd: null,
-      budget_since: null,
-      label_version: null,
-      document_set: null,
-      document_count: null,
-      release_commit: null,
-      assumptions: null,
     },
     planned: 100,
     done: r.done,
