@@ -5,12 +5,16 @@
 // store, so a restarted bot picks them up again. Each run is updated on its own: one whose message is
 // gone is dropped, one that Slack rate-limits waits as told, and neither holds up the others. Every call
 // here (the edit, the final scores, a digest) that Slack answers 429 is asked again only after the
-// Retry-After it named, and only that call waits. The evaluation never waits for any of this: workers
-// store documents; this only reads the store.
+// Retry-After it named, and only that call waits. A digest waiting to be posted is kept in the store (its
+// schedule's first watch, moved to `digest-due:<schedule>` with the time it is due), so that a bot restarted
+// meanwhile posts it. The evaluation never waits for any of this: workers store documents; this only reads the store.
 import { ErrorCode, WebClient } from '@slack/web-api';
-import type { Digest, RunProgress, Services } from '../src/services/index.js';
+import type { RunProgress, Services } from '../src/services/index.js';
 import { digestMessage } from './blocks/digest.js';
 import { ENDED, finalScoresMessage, progressMessage } from './blocks/progress.js';
+
+/** A digest being posted is held this long by the bot posting it; one that died meanwhile leaves it to the next. */
+const DIGEST_LEASE_MS = 60_000;
 
 /** Errors after which a run's message can never be updated again (api.slack.com/methods/chat.update). */
 const PERMANENT = new Set(['message_not_found', 'channel_not_found', 'is_archived', 'cant_update_message']);
@@ -44,7 +48,7 @@ const progressKey = (p: RunProgress) =>
 /**
  * Follows the watched runs every `everyMs`; edits a run's message at most once per `minGapMs` (the
  * final state at once) and only when its content changed; posts each schedule's digest once (across
- * bots sharing the store, the one that closes the watch posts). Returns the function that stops it.
+ * bots sharing the store, the one that moved its watch, then took it for the post). Returns the function that stops it.
  */
 export function trackProgress(
   services: Services,
@@ -60,11 +64,12 @@ export function trackProgress(
   const waitUntil = new Map<string, number>();
   const waitKey = (runId: string, call: 'update' | 'post') => `${runId}\u0000${call}`;
   const waiting = (runId: string, call: 'update' | 'post') => (waitUntil.get(waitKey(runId, call)) ?? 0) > Date.now();
-  /** Digests closed by this bot and not yet posted (a 429 holds one until its Retry-After); `digest` for the audit. */
-  type Due = { channel: string; message: ReturnType<typeof digestMessage>; digest: Digest; notBefore: number };
-  const digestsDue: Due[] = [];
   let busy = false;
-  /** A schedule's runs are watched under `digest:<schedule>`: when they have all ended, its digest is posted. */
+  /**
+   * A schedule's runs are watched under `digest:<schedule>`: when they have all ended, its digest is due. The
+   * pending post is durable: the first watch moves to `digest-due:<schedule>`, its message id the time it is
+   * due (ms); only the bot whose move succeeded owns it (bots sharing the store post once).
+   */
   const digests = async () => {
     const watched = await services.watched('digest:');
     for (const schedule of new Set(watched.map((w) => w.target.slice('digest:'.length)))) {
@@ -72,33 +77,39 @@ export function trackProgress(
       const states = await Promise.all(runs.map((w) => services.runState(w.run_id)));
       // A run deleted from the store does no more work either.
       if (!states.every((s) => s === undefined || ENDED.has(s))) continue;
-      // Another bot on the same store may be here too: only the one that closes the first watch posts.
       const [first, ...rest] = runs;
-      const mine = await services.unwatch(first.run_id);
+      await services.moveWatch(first.run_id, { target: first.target }, `digest-due:${schedule}`, Date.now());
       for (const w of rest) await services.unwatch(w.run_id);
-      if (!mine) continue;
-      for (const d of await services.digest(schedule))
-        digestsDue.push({ channel: d.channel, message: digestMessage(d), digest: d, notBefore: 0 });
     }
-    // In order; a 429 holds the rest of the digests too (the same method, the same workspace).
-    while (digestsDue.length && digestsDue[0].notBefore <= Date.now()) {
-      const { channel, message, digest } = digestsDue[0];
+    for (const due of await services.watched('digest-due:')) {
+      if (Number.parseInt(due.message_id, 10) > Date.now()) continue; // a 429's Retry-After, or another bot's lease
+      const lease = await services.moveWatch(
+        due.run_id,
+        { target: due.target, messageId: due.message_id },
+        due.target,
+        Date.now() + DIGEST_LEASE_MS,
+      );
+      if (!lease) continue; // another bot took it
+      const schedule = due.target.slice('digest-due:'.length);
       try {
+        // Made now (a restarted bot makes it as the first would have), recorded as the last digest once posted.
+        const [digest] = await services.digest(schedule, undefined, { record: false });
+        const message = digestMessage(digest);
         // Posted by the bot itself: its private tasks recorded as shown (scores only) in that channel.
-        const who = { user: 'jcb', act: `digest ${digest.schedule}`, place: `slack:${channel}` };
+        const who = { user: 'jcb', act: `digest ${schedule}`, place: `slack:${digest.channel}` };
         await services.accessScope(who, 'scores', async () => {
-          await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+          await client.chat.postMessage({ channel: digest.channel, text: message.text, blocks: message.blocks });
           services.noteShown(digest); // once posted (a 429 is tried again)
         });
+        await services.recordDigest(digest);
+        await services.unwatch(due.run_id);
       } catch (err) {
         const wait = retryAfterMs(err);
-        if (wait === undefined) log(err);
-        else {
-          digestsDue[0].notBefore = Date.now() + wait;
-          return;
-        }
+        if (wait === undefined) {
+          log(err);
+          await services.unwatch(due.run_id);
+        } else await services.moveWatch(due.run_id, { target: due.target, messageId: lease }, due.target, Date.now() + wait);
       }
-      digestsDue.shift();
     }
   };
 

@@ -178,7 +178,13 @@ describe('a 429 on the final post or a digest', () => {
   it('is asked again after Retry-After (2 s) and not before, once; the other run is not held', async () => {
     const start = Date.now();
     const runs: Record<string, FakeRun> = { A: { done: 0, status: 'running' }, B: { done: 0, status: 'running' } };
-    const watched = new Set(['A', 'B', 'D']);
+    /** The store's watches (run_notifications): moved as the store moves them (compare-and-set). */
+    const watched = new Map([
+      ['A', { target: 'slack:C1', message_id: 'ts-A' }],
+      ['B', { target: 'slack:C1', message_id: 'ts-B' }],
+      ['D', { target: 'digest:nightly', message_id: 'D' }],
+    ]);
+    let moves = 0;
     const asked: { what: string; at: number; ok: boolean }[] = [];
     const digest = {
       schedule: 'nightly',
@@ -192,13 +198,15 @@ describe('a 429 on the final post or a digest', () => {
     };
     const services = {
       watched: async (prefix: string) =>
-        prefix === 'slack:'
-          ? [...watched]
-              .filter((id) => id !== 'D')
-              .map((id) => ({ run_id: id, target: 'slack:C1', message_id: `ts-${id}` }))
-          : watched.has('D')
-            ? [{ run_id: 'D', target: 'digest:nightly', message_id: 'D' }]
-            : [],
+        [...watched].filter(([, w]) => w.target.startsWith(prefix)).map(([id, w]) => ({ run_id: id, ...w })),
+      moveWatch: async (id: string, from: { target: string; messageId?: string }, to: string, at: number) => {
+        const w = watched.get(id);
+        if (!w || w.target !== from.target || (from.messageId !== undefined && w.message_id !== from.messageId)) return;
+        const messageId = `${at}:${++moves}`;
+        watched.set(id, { target: to, message_id: messageId });
+        return messageId;
+      },
+      recordDigest: async () => {},
       status: async (id: string) => [progressOf(id, runs[id], start)],
       runState: async (id: string) => (id === 'D' ? 'finished' : runs[id].status),
       unwatch: async (id: string) => watched.delete(id),

@@ -64,6 +64,7 @@ const CALLS: Record<string, (s: Store) => Promise<unknown>> = {
   notify: (s) => s.notify('r1', 'slack:C1', 'm2'),
   openNotifications: (s) => s.openNotifications('slack:'),
   closeNotification: (s) => s.closeNotification('r1'),
+  moveNotification: (s) => s.moveNotification('r1', { target: 'slack:C1', messageId: 'm1' }, 'digest-due:weekly', 1),
   lastDigest: (s) => s.lastDigest('weekly'),
   saveDigest: (s) => s.saveDigest('weekly', '{"mr":1}'),
   runsSince: (s) => s.runsSince(['gpt-4o'], '2025-01-01T00:00:00.000Z'),
@@ -138,7 +139,9 @@ const comparable = (v: unknown) =>
       : k === 'done' && typeof x === 'number' && x > 0
         ? 'closed'
         : x,
-  ).replace(/(\.\d{3}Z|NOW)-[0-9a-f]{8}"/g, '$1-nonce"');
+  )
+    .replace(/(\.\d{3}Z|NOW)-[0-9a-f]{8}"/g, '$1-nonce"')
+    .replace(/"(\d+):[0-9a-f]{8}"/g, '"$1:nonce"'); // a moved notification's message id (moveNotification)
 
 /** Throws `error` in place of the next `count` queries: before they reach the database, or after (reply lost). */
 class Faults implements KyselyPlugin {

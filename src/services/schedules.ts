@@ -63,13 +63,17 @@ export interface Digest {
   failedRuns: { run: string; model: string; status: string; failed: number }[];
 }
 
-/** One schedule's digest, recorded as the last one so that the next reports the change since. */
+/**
+ * One schedule's digest, recorded as the last one (unless `record` is false: the bot records it once posted,
+ * recordDigest) so that the next reports the change since.
+ */
 async function digestOf(
   ctx: ServiceContext,
   s: Store,
   sc: Schedule,
   scores: Awaited<ReturnType<Store['scores']>>,
   labels: LabelVersion,
+  record: boolean,
 ): Promise<Digest> {
   const tasks = sc.tasks === 'all' ? TASKS.map((t) => t.id) : sc.tasks;
   type Latest = (typeof scores)[number];
@@ -127,19 +131,31 @@ async function digestOf(
       failedRuns.push({ run: run.id, model: run.model, status: run.status, failed });
     }
   }
-  const reported: Record<string, Record<string, number>> = {};
-  for (const r of rows) if (r.score !== null && r.coverage?.limit === null) (reported[r.model] ??= {})[r.task] = r.score;
-  await s.saveDigest(sc.name, JSON.stringify(reported), labels);
+  if (record) await saveDigest(s, sc.name, rows, labels);
   const since = last?.posted_at ?? null;
   return { schedule: sc.name, channel: sc.channel, shot: sc.shot, since, labels, previousLabels, rows, failedRuns };
+}
+
+/** Keeps a digest's full-run scores as the last digest of `schedule` (a --limit number is no next "before"). */
+async function saveDigest(s: Store, schedule: string, rows: readonly DigestRow[], labels: LabelVersion): Promise<void> {
+  const reported: Record<string, Record<string, number>> = {};
+  for (const r of rows) if (r.score !== null && r.coverage?.limit === null) (reported[r.model] ??= {})[r.task] = r.score;
+  await s.saveDigest(schedule, JSON.stringify(reported), labels);
 }
 
 export function scheduleServices(ctx: ServiceContext) {
   return {
     schedules: () => loadSchedules(ctx.env),
 
-    /** A schedule's digest now: the latest scores of its models and settings, with the change since the last digest. */
-    async digest(name?: string, labels: LabelVersion = DEFAULT_LABELS): Promise<Digest[]> {
+    /**
+     * A schedule's digest now: the latest scores of its models and settings, with the change since the last
+     * digest; recorded as the last one, unless `record: false` (a post that may wait: recordDigest once posted).
+     */
+    async digest(
+      name?: string,
+      labels: LabelVersion = DEFAULT_LABELS,
+      opts: { record?: boolean } = {},
+    ): Promise<Digest[]> {
       const all = loadSchedules(ctx.env);
       const chosen = name ? all.filter((s) => s.name === name) : all;
       if (name && chosen.length === 0) {
@@ -150,7 +166,12 @@ export function scheduleServices(ctx: ServiceContext) {
       }
       const s = await ctx.store();
       const scores = await s.scores();
-      return Promise.all(chosen.map((sc) => digestOf(ctx, s, sc, scores, labels)));
+      return Promise.all(chosen.map((sc) => digestOf(ctx, s, sc, scores, labels, opts.record ?? true)));
+    },
+
+    /** Records a digest made with `record: false` as its schedule's last one, once it has been posted. */
+    async recordDigest(d: Digest): Promise<void> {
+      await saveDigest(await ctx.store(), d.schedule, d.rows, d.labels);
     },
 
     /**

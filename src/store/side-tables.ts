@@ -54,6 +54,35 @@ export class SideTables {
     return Number(row?.done) === mark;
   }
 
+  /**
+   * Moves `runId`'s open notification from `from` (its target, and its message id when given) to target `to`
+   * with message id `<at>:<nonce>` (`at`: ms, a time the caller reads back, e.g. not before): the new message
+   * id for the one call (of any process) that moved it, else undefined. A compare-and-set: bots sharing the
+   * store take a pending digest once; a retry of a move that committed reads back its own nonce.
+   */
+  async moveNotification(
+    runId: string,
+    from: { target: string; messageId?: string },
+    to: string,
+    at: number,
+  ): Promise<string | undefined> {
+    const messageId = `${Math.round(at)}:${callStamp().nonce}`;
+    let move = this.db
+      .updateTable('run_notifications')
+      .set({ target: to, message_id: messageId })
+      .where('run_id', '=', runId)
+      .where('done', '=', 0)
+      .where('target', '=', from.target);
+    if (from.messageId !== undefined) move = move.where('message_id', '=', from.messageId);
+    await move.execute();
+    const row = await this.db
+      .selectFrom('run_notifications')
+      .select(['target', 'message_id', 'done'])
+      .where('run_id', '=', runId)
+      .executeTakeFirst();
+    return row && Number(row.done) === 0 && row.target === to && row.message_id === messageId ? messageId : undefined;
+  }
+
   async lastDigest(
     schedule: string,
   ): Promise<{ posted_at: string; scores: string; label_version: string | null } | undefined> {
