@@ -97,7 +97,7 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
       warmThreads: 1,
       idleMs: THREAD_IDLE_MS,
       shared: { ipadic: loadIpadic },
-      // Once every thread has ended idle, the dictionary goes too (24 MB of an idle bot); read again in ~10 ms.
+      // Once every thread has ended idle, the dictionary goes too (18 MB of an idle bot); read again in ~10 ms.
       onIdle: forgetIpadic,
       // A 4 MB young generation: a scoring thread's garbage is short-lived (texts, lattices), and V8's default
       // lets each thread hold ~30 MB more between collections (`jcb score --json`: 316 → 268 MB peak RSS).
@@ -152,7 +152,7 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
       return providers.get(model.alias)!;
     },
     replayModels: () => loadModels(env).filter((m) => m.provider === 'replay'),
-    // Tokenizing loads a 24 MB dictionary and takes milliseconds a text: on the pool when there is one.
+    // Tokenizing loads an 18 MB dictionary and takes milliseconds a text: on the pool when there is one.
     scoring: {
       tokenize: (texts: readonly string[], keep: Keep = true) =>
         options.tokenizer || threads === 0
