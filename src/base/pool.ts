@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { parentPort, Worker, workerData, type WorkerOptions } from 'node:worker_threads';
 import { UserError } from './errors.js';
+import { keepLeanHeap } from './lean-heap.js';
 
 /** Named functions a thread serves; arguments and results cross by structured clone. */
 export type TaskTable = Record<string, (...args: never[]) => unknown>;
@@ -169,6 +170,7 @@ export function createPool(entry: URL, options: PoolOptions = {}): Pool {
   const spawn = (): Thread => {
     const worker = moduleWorker(entry, { workerData: options.data, resourceLimits: options.resourceLimits });
     const t: Thread = { worker, warm: Promise.resolve(true) };
+    worker.once('online', keepLeanHeap);
     worker.on('message', (reply: Reply | { table: string }) => {
       if ('table' in reply) return answerTable(t, reply.table);
       const job = t.job;
