@@ -7,7 +7,7 @@ if (!existsSync(main)) {
   console.error('jcb: not built yet. Run `npm install` (or `npm run build`) in the jcb folder.');
   process.exit(1);
 }
-// The bot (`jcb bot`, `npm start`) keeps a small heap, set before the program's modules load; the program puts
-// V8's defaults back once its parsed command is not the bot (src/base/lean-heap.ts, src/cli/program.ts leansHeap).
+// The bot (`jcb bot`, `npm start`) and `jcb score` keep a small heap, set before the program's modules load; the
+// program puts V8's defaults back for any other parsed command (src/base/lean-heap.ts, src/cli/program.ts leansHeap).
 (await import(new URL('../dist/src/base/lean-heap.js', import.meta.url).href)).useLeanHeap();
 await import(main.href);

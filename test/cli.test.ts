@@ -113,7 +113,9 @@ describe('the jcb CLI', () => {
   it('works without the release for what needs none', async () => {
     const r = await jcb(['tasks', '--json'], { JCB_DATA_DIR: undefined });
     expect(r.code).toBe(0);
-    expect((JSON.parse(r.out) as { tasks: { source: string }[] }).tasks.filter((t) => t.source === 'built-in')).toHaveLength(13);
+    expect(
+      (JSON.parse(r.out) as { tasks: { source: string }[] }).tasks.filter((t) => t.source === 'built-in'),
+    ).toHaveLength(13);
   });
 
   it('refuses to pull into a folder that holds something else', async () => {
@@ -240,10 +242,16 @@ describe('honest scores from the terminal', () => {
   });
 });
 
-describe("the bot's lean heap", () => {
-  it('is decided by the parsed command: the bot however typed, not its help nor another command', () => {
+describe('the lean heap', () => {
+  it('is decided by the parsed command: the bot however typed and score, not their help nor another command', () => {
     const lean = (...argv: string[]) => leansHeap(parseCommand(terminalWords(argv), { face: 'terminal' }));
     expect([lean('bot'), lean('BOT'), lean('ｂｏｔ'), lean('bot　')]).toEqual([true, true, true, true]);
-    expect([lean('bot', '--help'), lean('help', 'bot'), lean('worker'), lean('score')]).toEqual([false, false, false, false]);
+    expect([lean('score'), lean('SCORE', '--json')]).toEqual([true, true]);
+    expect([lean('bot', '--help'), lean('help', 'score'), lean('worker'), lean('leaderboard')]).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

@@ -1,4 +1,5 @@
-// V8's settings for the bot, a process that runs for weeks and mostly waits (issue 28: its RSS ≤ 150 MB).
+// V8's settings for a small heap (issue 28: ≤ 150 MB): the bot, a process that runs for weeks and mostly waits,
+// and `jcb score`.
 import v8 from 'node:v8';
 
 /**
@@ -21,7 +22,7 @@ let lean = false;
 /**
  * Applies LEAN_HEAP_FLAGS to this process (and so to its worker threads); `lean` false puts V8's defaults back.
  * bin/jcb.js applies them before any module of the program loads, and the program, once it has parsed its
- * command, puts the defaults back for every command but the bot (src/cli/program.ts, leansHeap): deciding
+ * command, puts the defaults back for every command but the bot and score (src/cli/program.ts, leansHeap): deciding
  * only after the grammar had loaded would let loading it grow the space (1 → 4 MB, 2 MB more once started).
  */
 export function useLeanHeap(on = true): void {
