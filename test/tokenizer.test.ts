@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +43,30 @@ describe('MeCab-exact segmentation over kuromoji IPADIC', async () => {
   it('reads a NUL as an unknown word of its own (the trie walk once took it to a leaf and threw)', () => {
     expect(segment(dic, 'a\0b')).toEqual(['a', '\0', 'b']);
     expect(segment(dic, '\0')).toEqual(['\0']);
+  });
+});
+
+describe('the dictionary once forgotten', () => {
+  it('leaves memory: the segmenter holds its tables only while it segments', () => {
+    // A process of its own, with --expose-gc: arrayBuffers counts the dictionary's shared tables (18 MB).
+    const script = `
+      import { forgetIpadic, loadIpadic } from ${JSON.stringify(new URL('../src/metrics/tokenizer/ipadic.ts', import.meta.url).href)};
+      import { rougeTokens } from ${JSON.stringify(new URL('../src/metrics/tokenizer/rouge-tokens.ts', import.meta.url).href)};
+      const mb = () => process.memoryUsage().arrayBuffers / 2 ** 20;
+      rougeTokens(await loadIpadic(), '抜去した');
+      globalThis.gc();
+      const loaded = mb();
+      forgetIpadic();
+      await new Promise((r) => setTimeout(r, 10));
+      globalThis.gc();
+      console.log(JSON.stringify({ loaded, forgotten: mb() }));`;
+    const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    const { loaded, forgotten } = JSON.parse(run.stdout) as { loaded: number; forgotten: number };
+    expect(loaded).toBeGreaterThan(10);
+    expect(forgotten).toBeLessThan(1);
   });
 });
 

@@ -18,21 +18,28 @@ const NO_PATH = 0x7fffffff;
 // Their state lives in this module (segment is synchronous); each function reads it into locals first, as a
 // module variable is read from memory at each use.
 
-// The dictionary's tables (set by useDictionary).
-let dictionary: Ipadic | undefined;
-let trie: Int32Array = new Int32Array(0);
+// The dictionary's tables, held only during a call of segment (useDictionary, releaseDictionary): a dictionary
+// forgotten (forgetIpadic) must not stay in memory for this module's sake.
+const NONE = { int32: new Int32Array(0), int16: new Int16Array(0), uint32: new Uint32Array(0) };
+let trie: Int32Array = NONE.int32;
 let units = 0;
-let words: Int16Array = new Int16Array(0);
-let firstStep: Int32Array = new Int32Array(0);
-let connection: Int16Array = new Int16Array(0);
+let words: Int16Array = NONE.int16;
+let firstStep: Int32Array = NONE.int32;
+let connection: Int16Array = NONE.int16;
 let stride = 0;
-let kindsOf: Uint32Array = new Uint32Array(0);
+let kindsOf: Uint32Array = NONE.uint32;
 let defaultKinds = 0;
 // char.def's categories, five int32 each (length, invoke, group, first and end offset in unknownTable), and their
-// unknown words as [left, right, cost] triples.
-let categoryTable = new Int32Array(0);
-let unknownTable = new Int32Array(0);
-/** The most unknown words one position can queue: a grouped one and one per length 1..length+1, each category's. */
+// unknown words as [left, right, cost] triples; unknownRoom, the most unknown words one position can queue (a
+// grouped one and one per length 1..length+1). Built once a dictionary.
+interface Categories {
+  categoryTable: Int32Array;
+  unknownTable: Int32Array;
+  unknownRoom: number;
+}
+const categoriesOf = new WeakMap<Ipadic, Categories>();
+let categoryTable: Int32Array = NONE.int32;
+let unknownTable: Int32Array = NONE.int32;
 let unknownRoom = 0;
 
 // Scratch tables reused by every text: a text allocates nothing but its surfaces. They only grow, to the longest
@@ -62,19 +69,29 @@ function useDictionary(dic: Ipadic): void {
   ({ trie, words, firstStep, connection, connectionStride: stride, kindsOf } = dic);
   units = trie.length >> 1;
   defaultKinds = 1 << dic.defaultCategory;
-  categoryTable = new Int32Array(5 * dic.categories.length);
-  unknownTable = new Int32Array(3 * dic.categories.reduce((n, c) => n + c.unknownEntries.length, 0));
-  unknownRoom = 0;
+  let categories = categoriesOf.get(dic);
+  if (!categories) categoriesOf.set(dic, (categories = flatCategories(dic)));
+  ({ categoryTable, unknownTable, unknownRoom } = categories);
+  const lefts = connection.length / stride;
+  if (memoStamp.length !== lefts) [memoStamp, memoBest, memoCost] = [0, 0, 0].map(() => new Int32Array(lefts));
+  if (slotStamp.length !== stride) [slotStamp, slotAt] = [0, 0].map(() => new Int32Array(stride));
+}
+
+function releaseDictionary(): void {
+  [trie, words, firstStep, connection, kindsOf] = [NONE.int32, NONE.int16, NONE.int32, NONE.int16, NONE.uint32];
+}
+
+function flatCategories(dic: Ipadic): Categories {
+  const categoryTable = new Int32Array(5 * dic.categories.length);
+  const unknownTable = new Int32Array(3 * dic.categories.reduce((n, c) => n + c.unknownEntries.length, 0));
+  let unknownRoom = 0;
   let at = 0;
   dic.categories.forEach((c, i) => {
     categoryTable.set([c.length, c.invoke ? 1 : 0, c.group ? 1 : 0, at, at + 3 * c.unknownEntries.length], 5 * i);
     for (const e of c.unknownEntries) unknownTable.set([e.left, e.right, e.cost], (at += 3) - 3);
     unknownRoom = Math.max(unknownRoom, (c.length + 2) * c.unknownEntries.length);
   });
-  const lefts = connection.length / stride;
-  [memoStamp, memoBest, memoCost] = [0, 0, 0].map(() => new Int32Array(lefts));
-  [slotStamp, slotAt] = [0, 0].map(() => new Int32Array(stride));
-  dictionary = dic;
+  return { categoryTable, unknownTable, unknownRoom };
 }
 
 /** `a` copied into an array of `length` (by default twice its own). */
@@ -282,7 +299,7 @@ function bestPath(text: string, n: number): string[] {
 
 /** Segments `text` exactly as `mecab -Owakati` with IPADIC would, returning the surface forms. */
 export function segment(dic: Ipadic, text: string): string[] {
-  if (dic !== dictionary) useDictionary(dic);
+  useDictionary(dic);
   const { spaceCategory } = dic;
   memoStamp.fill(0);
   slotStamp.fill(0);
@@ -305,5 +322,7 @@ export function segment(dic: Ipadic, text: string): string[] {
     if (from === n) break;
     nodes = join(pos, from, lookup(from, n), nodes);
   }
-  return bestPath(text, n);
+  const surfaces = bestPath(text, n);
+  releaseDictionary();
+  return surfaces;
 }
