@@ -7,6 +7,7 @@ import { findModel } from '../models/registry.js';
 import { requireMayReceive } from '../policy/data-policy.js';
 import { CRITERIA, outputHash, RATED_TASKS, type Criterion } from '../ratings/ratings.js';
 import type { DocScore, Shot } from '../tasks/types.js';
+import type { RunDocument } from '../store/store.js';
 import { requireRun, sayingProviderFailure, type ServiceContext } from './context.js';
 
 /** Spearman's correlation with the mean human rating, per criterion, over `n` rated outputs. */
@@ -25,7 +26,10 @@ export function judgeServices(ctx: ServiceContext) {
         );
       const judgeModel = findModel(alias, ctx.env);
       if (judgeModel.provider === 'replay') throw new UserError(`${alias} is replayed: a judge must be a live model.`);
-      requireMayReceive((JSON.parse(run.tasks) as string[]).map((t) => findTask(t)), judgeModel);
+      requireMayReceive(
+        (JSON.parse(run.tasks) as string[]).map((t) => findTask(t)),
+        judgeModel,
+      );
       const provider = ctx.providerOf(judgeModel);
       const s = await ctx.store();
       let judged = 0;
@@ -70,10 +74,25 @@ export function judgeServices(ctx: ServiceContext) {
       const pairs = Object.fromEntries(
         CRITERIA.map((c) => [c, { human: [] as number[], judge: [] as number[], rouge: [] as number[] }]),
       );
-      for (const j of judgements) {
-        const run = runs.get(j.run_id);
-        if (!run || (task && j.task !== task)) continue;
-        const [doc] = (await s.documents(j.run_id, j.task)).filter((d) => d.doc_id === j.doc_id);
+      const judged = judgements.filter((j) => runs.has(j.run_id) && (!task || j.task === task));
+      // The judged documents of each run and task, asked for by id: one query a run and task, not a task's
+      // documents a judgement.
+      const docs = new Map<string, RunDocument>();
+      const key = (runId: string, taskId: string, docId: string) => JSON.stringify([runId, taskId, docId]);
+      const ids = new Map<string, string[]>();
+      for (const j of judged) {
+        const group = JSON.stringify([j.run_id, j.task]);
+        const list = ids.get(group) ?? [];
+        list.push(j.doc_id);
+        ids.set(group, list);
+      }
+      for (const [group, docIds] of ids) {
+        const [runId, taskId] = JSON.parse(group) as [string, string];
+        for (const d of await s.documents(runId, taskId, docIds)) docs.set(key(runId, taskId, d.doc_id), d);
+      }
+      for (const j of judged) {
+        const run = runs.get(j.run_id)!;
+        const doc = docs.get(key(j.run_id, j.task, j.doc_id));
         if (!doc || doc.output === null) continue;
         const hash = outputHash(doc.output);
         const human = ratings.filter(
