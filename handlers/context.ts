@@ -1,5 +1,6 @@
 // What every listener gets: the core services, the safety guards, and posting helpers.
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { idleCollector } from '../src/base/idle-collect.js';
 import type { WebClient } from '@slack/web-api';
 import type { EvalCommand, RunRequest, Services } from '../src/services/index.js';
 import { progressMessage } from './blocks/progress.js';
@@ -76,16 +77,22 @@ export function createContext(
 ): BotContext {
   const slots = new Semaphore(WORK_IN_PARALLEL);
   const lightSlots = new Semaphore(LIGHT_IN_PARALLEL);
+  // A second after the last work, the garbage of the works goes (src/base/idle-collect.ts).
+  const idle = idleCollector();
   return {
     services,
     safety: new Safety(config),
     config,
     botUserId,
     // setImmediate first: the acknowledgement's response is written before any work starts.
-    afterAck: (work, weight) =>
-      nextTurn().then(() =>
-        leased((typeof weight === 'function' ? weight() : weight) === 'light' ? lightSlots : slots, leaseMs, work),
-      ),
+    afterAck: (work, weight) => {
+      idle.begin();
+      return nextTurn()
+        .then(() =>
+          leased((typeof weight === 'function' ? weight() : weight) === 'light' ? lightSlots : slots, leaseMs, work),
+        )
+        .finally(idle.end);
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import os from 'node:os';
 import { parentPort, Worker, workerData, type WorkerOptions } from 'node:worker_threads';
 import { UserError } from './errors.js';
 import { keepLeanHeap } from './lean-heap.js';
+import { idleCollector } from './idle-collect.js';
 
 /** Named functions a thread serves; arguments and results cross by structured clone. */
 export type TaskTable = Record<string, (...args: never[]) => unknown>;
@@ -285,14 +286,19 @@ export function serveTasks(tasks: TaskTable): void {
   } catch {
     // not permitted here: the work runs at the event loop's priority
   }
+  // A thread that goes quiet collects its tasks' garbage (a bot's thread waits most of its life).
+  const idle = idleCollector();
   port.on('message', async ({ id, task, args }: { id: number; task?: string; args: unknown[] }) => {
     if (task === undefined) return; // a shared table's answer (sharedTable)
+    idle.begin();
     try {
       const fn = tasks[task] as ((...a: unknown[]) => unknown) | undefined;
       if (!fn) throw new Error(`no task "${task}" in this pool`);
       port.postMessage({ id, value: await fn(...args) });
     } catch (err) {
       port.postMessage({ id, error: carried(err) });
+    } finally {
+      idle.end();
     }
   });
 }

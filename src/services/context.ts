@@ -3,6 +3,7 @@ import type Queue from 'bull';
 import path from 'node:path';
 import { UserError } from '../base/errors.js';
 import { coalesced, createPool, poolSize, type Pool } from '../base/pool.js';
+import { collectGarbage } from '../base/idle-collect.js';
 import { findTask } from '../evaluation/documents.js';
 import { createRougeTokenizer, keeps, type Keep, type RougeTokenizer } from '../metrics/tokenizer/index.js';
 import { forgetIpadic, loadIpadic } from '../metrics/tokenizer/ipadic.js';
@@ -97,8 +98,12 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
       warmThreads: 1,
       idleMs: THREAD_IDLE_MS,
       shared: { ipadic: loadIpadic },
-      // Once every thread has ended idle, the dictionary goes too (18 MB of an idle bot); read again in ~10 ms.
-      onIdle: forgetIpadic,
+      // Once every thread has ended idle, the dictionary goes too (18 MB of an idle bot; read again in ~10 ms),
+      // collected now: an idle process allocates nothing that would have V8 collect it.
+      onIdle: () => {
+        forgetIpadic();
+        collectGarbage();
+      },
       // A 4 MB young generation: a scoring thread's garbage is short-lived (texts, lattices), and V8's default
       // lets each thread hold ~30 MB more between collections (`jcb score --json`: 316 → 268 MB peak RSS).
       // A 512 MB old generation (a thread past it fails its job with ERR_WORKER_OUT_OF_MEMORY; the largest use,
