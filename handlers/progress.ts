@@ -72,11 +72,17 @@ export function trackProgress(
    */
   const digests = async () => {
     const watched = await services.watched('digest:');
+    const pending = new Set((await services.watched('digest-due:')).map((w) => w.target));
     for (const schedule of new Set(watched.map((w) => w.target.slice('digest:'.length)))) {
       const runs = watched.filter((w) => w.target === `digest:${schedule}`);
       const states = await Promise.all(runs.map((w) => services.runState(w.run_id)));
       // A run deleted from the store does no more work either.
       if (!states.every((s) => s === undefined || ENDED.has(s))) continue;
+      // A digest of the schedule still waits (a 429): made when posted, it reports these runs too; one post.
+      if (pending.has(`digest-due:${schedule}`)) {
+        for (const w of runs) await services.unwatch(w.run_id);
+        continue;
+      }
       const [first, ...rest] = runs;
       await services.moveWatch(first.run_id, { target: first.target }, `digest-due:${schedule}`, Date.now());
       for (const w of rest) await services.unwatch(w.run_id);
@@ -108,7 +114,8 @@ export function trackProgress(
         if (wait === undefined) {
           log(err);
           await services.unwatch(due.run_id);
-        } else await services.moveWatch(due.run_id, { target: due.target, messageId: lease }, due.target, Date.now() + wait);
+        } else
+          await services.moveWatch(due.run_id, { target: due.target, messageId: lease }, due.target, Date.now() + wait);
       }
     }
   };

@@ -40,12 +40,25 @@ describe('a digest Slack answers 429, and a bot restart during the wait', () => 
     // First 429 with Retry-After 2 s, then 200.
     nock(SLACK)
       .post('/api/chat.postMessage')
-      .reply(429, (_u, b) => (asked.push({ status: 429, at: Date.now(), body: formBody(b) }), { ok: false, error: 'ratelimited' }), {
-        'Retry-After': '2',
-      });
+      .reply(
+        429,
+        (_u, b) => (
+          asked.push({ status: 429, at: Date.now(), body: formBody(b) }),
+          { ok: false, error: 'ratelimited' }
+        ),
+        {
+          'Retry-After': '2',
+        },
+      );
     nock(SLACK)
       .post('/api/chat.postMessage')
-      .reply(200, (_u, b) => (asked.push({ status: 200, at: Date.now(), body: formBody(b) }), { ok: true, channel: 'C9', ts: '1.0001' }));
+      .reply(
+        200,
+        (_u, b) => (
+          asked.push({ status: 200, at: Date.now(), body: formBody(b) }),
+          { ok: true, channel: 'C9', ts: '1.0001' }
+        ),
+      );
     const errors: unknown[] = [];
 
     const first = createServices({ env, tokenizer: inThreadTokenizer() });
@@ -80,6 +93,42 @@ describe('a digest Slack answers 429, and a bot restart during the wait', () => 
     } finally {
       stopSecond();
       await second.close();
+    }
+  }, 60_000);
+
+  it("is posted once when the next night's runs end while it waits", async () => {
+    const asked: number[] = [];
+    nock(SLACK)
+      .post('/api/chat.postMessage')
+      .reply(429, () => (asked.push(429), { ok: false, error: 'ratelimited' }), { 'Retry-After': '2' });
+    nock(SLACK)
+      .post('/api/chat.postMessage')
+      .reply(200, () => (asked.push(200), { ok: true, channel: 'C9', ts: '1.0002' }));
+    const errors: unknown[] = [];
+    const services = createServices({ env, tokenizer: inThreadTokenizer() });
+    const stop = trackProgress(services, progressClient('xoxb-test', `${SLACK}/api/`), (e) => errors.push(e), 50);
+    try {
+      const night = async () => {
+        const { run } = await services.evaluate({ task: 'irs', model: 'baseline', shot: 'one' });
+        await services.watch(run.id, 'digest:nightly', run.id);
+        return run.id;
+      };
+      await night();
+      await waitFor(async () => asked.length === 1);
+      const second = await night();
+      // The second night's watch is let go, not made a second pending digest.
+      await waitFor(async () => (await services.watched('digest:')).length === 0);
+      const due = await services.watched('digest-due:');
+      expect(due).toHaveLength(1);
+      expect(due[0].run_id).not.toBe(second);
+      await waitFor(async () => asked.length === 2);
+      await waitFor(async () => (await services.watched('digest-due:')).length === 0);
+      await new Promise((r) => setTimeout(r, 300)); // a second post would come meanwhile
+      expect(asked).toEqual([429, 200]);
+      expect(errors).toEqual([]);
+    } finally {
+      stop();
+      await services.close();
     }
   }, 60_000);
 });
