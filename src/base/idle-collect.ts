@@ -8,14 +8,17 @@ import vm from 'node:vm';
 let gc: (() => void) | undefined;
 
 /**
- * Runs V8's full collection now (tens of milliseconds on the bot's ~40 MB heap). Node has no API for it: the
- * flag that exposes `gc` is set at run time and read in a new context, where V8 installs it.
+ * Runs V8's full collection now, twice (tens of milliseconds on the bot's ~40 MB heap): the pages the first
+ * empties V8 keeps for reuse, and the second returns them to the system (a heap of 86 MB, 10 MB live: RSS
+ * 147 → 139 MB after one, 64 MB after two). Node has no API for it: the flag that exposes `gc` is set at run
+ * time and read in a new context, where V8 installs it.
  */
 export function collectGarbage(): void {
   if (!gc) {
     v8.setFlagsFromString('--expose-gc');
     gc = vm.runInNewContext('gc') as () => void;
   }
+  gc();
   gc();
 }
 
