@@ -62,6 +62,9 @@ function codeOf(err: unknown): string | undefined {
   return undefined;
 }
 
+/** node-postgres's words for a connection not ready within connectionTimeoutMillis (open.ts). */
+const CONNECT_TIMEOUT = /due to connection timeout|timeout exceeded when trying to connect/;
+
 const CONNECTION_LOST =
   /Connection terminated|connection terminated|Client has encountered a connection error|Client was closed and is not queryable/;
 
@@ -90,6 +93,12 @@ export function asStoreError(err: unknown, location: StoreLocation): StoreError 
   const code = codeOf(err);
   const known = code ? CAUSES.find(([re]) => re.test(code)) : undefined;
   if (known) return new StoreError(describeStore(location), known[1], known[2]);
+  if (CONNECT_TIMEOUT.test((err as Error)?.message ?? ''))
+    return new StoreError(
+      describeStore(location),
+      'no PostgreSQL answered in time',
+      'Check that DATABASE_URL names a PostgreSQL server (its host and port) and that it is up.',
+    );
   if (CONNECTION_LOST.test((err as Error)?.message ?? ''))
     return new StoreError(describeStore(location), 'the connection was lost', CAUSES.at(-1)![2]);
   return undefined;

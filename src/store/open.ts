@@ -12,6 +12,9 @@ import type { Database } from './schema.js';
 
 const require = createRequire(import.meta.url);
 
+/** How long a new PostgreSQL connection may take to be ready (connect, TLS, authentication). */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
 /**
  * Kysely, the SQLite driver and the migrations, loaded when a process first opens a store: ~0.2 s CPU and ~20 MB
  * that a command without one (`jcb score`, `jcb tasks`) does not pay (issue 28).
@@ -32,7 +35,9 @@ export async function openPostgres(url: string): Promise<Opened> {
   // The PostgreSQL client is loaded only by a process whose store is one.
   const pg = require('pg') as typeof PG;
   const { Kysely, PostgresDialect, migrateLocked } = await drivers();
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // A connection not ready in 10 s fails (pg waits for ever by default: a DATABASE_URL naming a port where another
+  // kind of server listens, Redis say, hung every command without a word); the store's retry then says why.
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // A connection the server closes (a restart, a failover, pg_terminate_backend) emits 'error' on its
   // client; unheard, that kills the process. The pool listens only while a client is idle (pg-pool
   // removes its listener while the client is checked out), so every client gets its own listener for
