@@ -1,6 +1,6 @@
 // The model registry (data/models.yml, or the file JCB_MODELS names), validated at the boundary.
 import { issueLine } from '../base/issues.js';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -100,7 +100,10 @@ const liveFields = {
  * it would be printed and stored with every run): a key goes in the variable `apiKeyEnv` names.
  */
 const baseUrl = z
-  .url({ protocol: /^https?$/, error: 'a URL starting with http:// or https://, then the host, its port and the path (…/v1 for vLLM)' })
+  .url({
+    protocol: /^https?$/,
+    error: 'a URL starting with http:// or https://, then the host, its port and the path (…/v1 for vLLM)',
+  })
   .refine((url) => !hasCredentials(url), {
     message: 'a URL with no user or password in it (user:password@ is never sent): put the key in apiKeyEnv',
   });
@@ -179,12 +182,19 @@ const parsed = new Map<string, { stamp: string; models: ModelConfig[] }>();
 
 export function loadModels(env: NodeJS.ProcessEnv = process.env): ModelConfig[] {
   const file = registryPath(env);
-  if (!existsSync(file))
-    throw new UserError(`No model registry at ${file}.`, 'Point JCB_MODELS at a models.yml file, or unset it.');
+  const hint = 'Point JCB_MODELS at a models.yml file, or unset it.';
+  if (!existsSync(file)) throw new UserError(`No model registry at ${file}.`, hint);
+  if (statSync(file).isDirectory()) throw new UserError(`${file} is a folder, not a model registry.`, hint);
   const stamp = filesStamp([file]);
   const known = parsed.get(file);
   if (known?.stamp === stamp) return known.models;
-  const models = parseRegistry(readFileSync(file, 'utf8'), file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`The model registry ${file} cannot be read (${(err as NodeJS.ErrnoException).code}).`, hint);
+  }
+  const models = parseRegistry(text, file);
   parsed.set(file, { stamp, models });
   return models;
 }
@@ -235,7 +245,8 @@ export function addModel(
     throw new UserError(`Model "${alias}" is already in ${file}.`, 'Edit it there, or pick another alias.');
   // Checked alone first, so that a refusal names the option typed (`--base-url`), not the registry's key.
   const checked = modelEntry.safeParse(entry);
-  if (!checked.success) throw new UserError(`Model "${alias}" not added: ${issueLine(checked.error.issues[0], optionOf)}.`);
+  if (!checked.success)
+    throw new UserError(`Model "${alias}" not added: ${issueLine(checked.error.issues[0], optionOf)}.`);
   doc.setIn(['models', alias], entry);
   const updated = doc.toString();
   const added = parseRegistry(updated, file).find((m) => m.alias === alias)!;

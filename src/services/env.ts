@@ -1,6 +1,6 @@
 // Every environment variable jcb reads with a rule of its own, checked at one place before any command runs:
 // one line naming the variable and what would be right, never a default put in its place, never a raw error.
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
@@ -39,6 +39,17 @@ const whole = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     .regex(/^[0-9]+$/)
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
+/** A file's path that, where something is there, is a file this process can read (a folder hung or threw EISDIR). */
+const fileIfThere = by((v) => {
+  const file = path.resolve(v);
+  if (!existsSync(file)) return;
+  if (statSync(file).isDirectory()) throw new Error('it is a folder');
+  try {
+    accessSync(file, constants.R_OK);
+  } catch {
+    throw new Error('it cannot be read');
+  }
+});
 /** Empty is unset for these (as every reader treats it). */
 const orEmpty = (schema: z.ZodType<unknown>) => z.union([z.literal(''), schema]);
 
@@ -52,7 +63,7 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   { name: 'XDG_DATA_HOME', right: 'an absolute path, or unset', schema: orEmpty(absolute) },
   {
     name: 'DATABASE_URL',
-    right: 'a postgres:// URL (postgres://user[:password]@host[:port]/database), or unset for SQLite',
+    right: 'postgres://, then [user[:password]@]host[:port]/database, or unset for SQLite',
     schema: orEmpty(
       z
         .string()
@@ -62,7 +73,8 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   },
   {
     name: 'REDIS_URL',
-    right: 'a Redis URL: redis://, then [user:password@]host[:port][/db] (rediss:// for TLS), or unset for Redis on 127.0.0.1:6379',
+    right:
+      'a Redis URL: redis://, then [user:password@]host[:port][/db] (rediss:// for TLS), or unset for Redis on 127.0.0.1:6379',
     schema: by((v) => redisUrl({ REDIS_URL: v })),
     secret: true,
   },
@@ -71,7 +83,11 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     right: `a whole number above 0 in decimal digits, or unset for ${QUEUE_NUMBERS[name]}`,
     schema: orEmpty(whole(1)),
   })),
-  { name: 'JCB_THREADS', right: 'a whole number from 0 to 64 (0: no threads), or unset', schema: orEmpty(whole(0, 64)) },
+  {
+    name: 'JCB_THREADS',
+    right: 'a whole number from 0 to 64 (0: no threads), or unset',
+    schema: orEmpty(whole(0, 64)),
+  },
   {
     name: 'JCB_CHECK_TIMEOUT_MS',
     right: 'a whole number of milliseconds above 0, or unset for 30000',
@@ -94,6 +110,11 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     right: 'a release manifest (JSON, as data/release-manifest.json), or unset for jcb’s own',
     schema: orEmpty(by((v) => loadManifest({ JCB_RELEASE_MANIFEST: v }))),
   },
+  ...(['JCB_MODELS', 'JCB_SCHEDULES', 'JCB_FACILITIES'] as const).map((name) => ({
+    name,
+    right: 'a file jcb can read (where it is missing, the command that needs it says so), or unset',
+    schema: fileIfThere,
+  })),
   {
     name: 'JCB_TASKS',
     right: `folders of task files (*.yml) or task files, separated by "${path.delimiter}"`,
