@@ -31,9 +31,7 @@ const url = fc
     ...u,
     text: `${u.scheme}://${u.user}:${u.password}@${u.host}${u.port ? `:${u.port}` : ''}${u.path}?${u.param}=${u.key}`,
   }));
-const serverPath = fc
-  .array(token('Dir'), { minLength: 2, maxLength: 4 })
-  .map((parts) => `/${parts.join('/')}.db`);
+const serverPath = fc.array(token('Dir'), { minLength: 2, maxLength: 4 }).map((parts) => `/${parts.join('/')}.db`);
 const frames = fc
   .array(serverPath, { minLength: 0, maxLength: 3 })
   .map((ps) => ps.map((p, i) => `    at fn${i} (${p.replace(/\.db$/, '.js')}:${i + 1}:7)`).join('\n'));
@@ -42,12 +40,14 @@ describe('forPeople', () => {
   it('never shows a URL, its credentials, a stack frame, nor (chat) a server path; keeps the words', () => {
     fc.assert(
       fc.property(words, url, serverPath, frames, fc.constantFrom('chat', 'terminal'), (ws, u, p, fr, face) => {
-        const text = `Error: ${ws.join(' ')} ${u.text} (${p}).${fr ? `\n${fr}` : ''}`;
+        // The frames on lines of their own, or flattened into the line (a server's body).
+        const text = `Error: ${ws.join(' ')} ${u.text} (${p}).${fr ? (p.length % 2 ? `\n${fr}` : ` ${fr.trim()}`) : ''}`;
         const shown = forPeople(text, face as 'chat' | 'terminal');
         expect(shown).not.toContain('://');
         for (const secret of [u.user, u.password, u.key]) expect(shown).not.toContain(secret);
         expect(shown).not.toMatch(/\bat fn\d|\n/);
         expect(shown).not.toMatch(/\.js:\d/);
+        expect(shown).not.toContain(']]');
         if (face === 'chat') expect(shown).not.toMatch(/Dir[A-Za-z0-9]+\//);
         else expect(shown).toContain(p); // the operator's own file, in the terminal
         expect(shown.startsWith(`Error: ${ws.join(' ')} [address]`)).toBe(true);
@@ -58,7 +58,11 @@ describe('forPeople', () => {
   it.each([
     ['connection refused to http://10.0.0.5:8000/v1.', 'chat', 'connection refused to [address].'],
     ['must be redis:// or rediss://, then a host', 'terminal', 'must be redis:// or rediss://, then a host'],
-    ['could not connect to http://u:s3cret@h:8/v1 (connection refused).', 'terminal', 'could not connect to [address] (connection refused).'],
+    [
+      'could not connect to http://u:s3cret@h:8/v1 (connection refused).',
+      'terminal',
+      'could not connect to [address] (connection refused).',
+    ],
     ['-o /tmp/out/x.csv is a folder, give a file', 'terminal', '-o /tmp/out/x.csv is a folder, give a file'],
     ['-o /tmp/out/x.csv is a folder, give a file', 'chat', '-o [path] is a folder, give a file'],
     ['cannot open /srv/jcb/jcb.db.', 'chat', 'cannot open [path].'],
@@ -67,18 +71,38 @@ describe('forPeople', () => {
     ['Cannot find module /app/node_modules/bull/index.js', 'terminal', 'Cannot find module [path]'],
     ['Traceback (most recent call last):\n  File "/srv/app.py", line 3', 'chat', ''],
     ['ok: Bearer abc.def sk-abcdefghij', 'terminal', 'ok: Bearer [key] sk-[key]'],
+    // A server's body flattened to one line (break-urls): the trace inside it goes, the server's files too.
+    [
+      'server error: upstream http://h/v1?api_key=sk-abcdefgh failed at /opt/vllm/engine.py:42.',
+      'terminal',
+      'server error: upstream [address] failed at [path].',
+    ],
+    [
+      'bad request see http://h/x?token=abc Traceback (most recent call last): File "/usr/lib/x.py", line 99',
+      'terminal',
+      'bad request see [address]',
+    ],
+    [
+      'Internal error at http://h/ at Object.<anonymous> (/srv/app/server.js:12:7) at Module._compile (node:internal/x:1:1)',
+      'terminal',
+      'Internal error at [address]',
+    ],
+    ['ratio 0.5:1 of 3.5 s', 'chat', 'ratio 0.5:1 of 3.5 s'],
   ])('%j (%s) → %j', (text, face, shown) => {
     expect(forPeople(text, face as 'chat' | 'terminal')).toBe(shown);
   });
 
   it('redactCredentials masks a URL’s userinfo (a password holding @ too) and key parameters, and keeps the rest', () => {
-    expect(redactCredentials('http://user:p@ss@host:8000/v1?api_key=abc&x=1')).toBe('http://***@host:8000/v1?api_key=[key]&x=1');
+    expect(redactCredentials('http://user:p@ss@host:8000/v1?api_key=abc&x=1')).toBe(
+      'http://***@host:8000/v1?api_key=[key]&x=1',
+    );
     expect(redactCredentials('https://host/v1')).toBe('https://host/v1');
   });
 });
 
 describe('every face’s failure line goes through it', () => {
-  const stored = 'vllm: could not connect to http://admin:hunter22@10.0.0.5:8000/v1 (connection refused): is the server running? (after 3 attempts)';
+  const stored =
+    'vllm: could not connect to http://admin:hunter22@10.0.0.5:8000/v1 (connection refused): is the server running? (after 3 attempts)';
 
   it('failureCause (terminal and Slack lines of stored document errors) names no address', () => {
     expect(failureCause(stored)).toBe('could not connect to [address] (connection refused): is the server running?');
@@ -87,7 +111,9 @@ describe('every face’s failure line goes through it', () => {
   it('Slack: a provider error and a user error show no URL, no credentials, no server path', () => {
     const provider = errorText(new ProviderError(stored, true));
     expect(provider).not.toMatch(/:\/\/|hunter22|10\.0\.0\.5/);
-    const user = errorText(new UserError('The store at /srv/jcb/jcb.db refused', undefined, { detail: 'in /srv/jcb/jcb.db' }));
+    const user = errorText(
+      new UserError('The store at /srv/jcb/jcb.db refused', undefined, { detail: 'in /srv/jcb/jcb.db' }),
+    );
     expect(user).not.toContain('/srv/');
   });
 

@@ -4,7 +4,8 @@
 // engine descriptions go through `redactCredentials` wherever they are shown or exported.
 
 /** Query parameters that carry a secret (`?api_key=…`, `&token=…`, Azure's `sig`), any case, `-` or `_`. */
-const SECRET_PARAM = /([?&;](?:api[_-]?key|apikey|key|access[_-]?token|token|secret|client[_-]?secret|password|passwd|pwd|auth|sig|signature)=)[^&#\s"'<>]*/gi;
+const SECRET_PARAM =
+  /([?&;](?:api[_-]?key|apikey|key|access[_-]?token|token|secret|client[_-]?secret|password|passwd|pwd|auth|sig|signature)=)[^&#\s"'<>]*/gi;
 
 /** A URL's userinfo (`user:password@`), up to the authority's last `@` (a password may hold another). */
 const USERINFO = /([a-z][\w+.-]*:\/\/)[^\s/?#@]*(?:@[^\s/?#@]*)*@/gi;
@@ -25,21 +26,33 @@ export function redactCredentials(text: string): string {
 /** A line of a stack trace: JavaScript's `at f (file:1:2)`, Python's `File "x.py", line 3`, their headers. */
 const FRAME = /^\s*(?:at\s|File "|Traceback \(most recent call last\)|\.\.\. \d+ more)/;
 
-/** Any address with a scheme (`http://…`, `redis://…`, `file:///…`), up to a blank or a closing mark; not a bare `http://`. */
-const ADDRESS = /\b[a-z][a-z0-9+.-]*:\/\/(?=[\w[/%~.*-])[^\s)>\]'"`]+/gi;
+/**
+ * A stack trace inside a line (a server's body flattened to one): JavaScript's ` at f (` or ` at /file:1:2`,
+ * Python's `Traceback (most recent call last)` or `File "x.py", line 3`.
+ */
+const INLINE_FRAME =
+  /\s(?:at\s+(?:new\s+)?[\w$.<>[\]]+\s+\(|at\s+\S+:\d+:\d+|Traceback \(most recent call last\)|File "[^"]+", line \d+)/;
+
+/**
+ * Any address with a scheme (`http://…`, `redis://:pw@…`, `file:///…`, an IPv6 host in brackets), up to a blank or
+ * a closing mark; not a bare `http://`.
+ */
+const ADDRESS = /\b[a-z][a-z0-9+.-]*:\/\/(?=[\w[/%~.*:-])(?:\[[^\s\]]*\]|[^\s)>\]'"`])+/gi;
 
 /** A replaced address's or path's trailing full stop, comma or colon: the sentence's, kept. */
 const ending = (s: string) => /[.,:;]$/.exec(s)?.[0] ?? '';
 
-/** A place in code: `…/x.js:12:3`, `node_modules/…`, `node:internal/…`: never anyone's own file. */
-const CODE_PLACE = /(?:\bnode:internal\/\S+|(?:[\w.~-]*\/)*node_modules\/[^\s()]+|[^\s()]+\.(?:[cm]?js|ts):\d+(?::\d+)?)/g;
+/** A place in code: `…/x.js:12:3`, `/opt/vllm/engine.py:42`, `node_modules/…`, `node:internal/…`: never anyone's own file. */
+const CODE_PLACE =
+  /(?:\bnode:internal\/\S+|(?:[\w.~-]*\/)*node_modules\/[^\s()]+|[^\s()]+\.[a-z]\w{0,3}:\d+(?::\d+)?)/gi;
 
 /** An absolute path of two or more parts (`/srv/jcb/x.db`, `~/data/x`), not a `/jcb` command nor `a/b`. */
 const PATH = /(?<![\w.~`:/])~?\/(?:[^\s/()`'"]+\/)+[^\s/()`'",;]*/g;
 
 /**
- * A failure as a person may read it: what comes before a stack trace (blank lines out), credentials masked, every
- * address replaced by `[address]` and every place in code (a frame's file, node_modules) by `[path]`. For
+ * A failure as a person may read it: what comes before a stack trace, on lines of its own or inside one (blank
+ * lines out), credentials masked, every address replaced by `[address]` and every place in code (a frame's
+ * file, a file and line number, node_modules) by `[path]`. For
  * `chat` (Slack: the server's files are no business of its users) every absolute path too; a terminal keeps
  * other paths, which are its operator's own (the store, an `-o` folder). Trailing punctuation of a replaced
  * path stays. Rule: README "Commands" (one-line errors), the preamble's style (no stack traces, paths, URLs).
@@ -47,8 +60,11 @@ const PATH = /(?<![\w.~`:/])~?\/(?:[^\s/()`'"]+\/)+[^\s/()`'",;]*/g;
 export function forPeople(text: string, face: 'chat' | 'terminal'): string {
   const lines = text.split(/\r?\n/);
   const frame = lines.findIndex((l) => FRAME.test(l));
-  const kept = (frame < 0 ? lines : lines.slice(0, frame)).filter((l) => l.trim() !== '').join('\n');
-  let out = redactCredentials(kept).replace(ADDRESS, (a) => `[address]${ending(a)}`).replace(CODE_PLACE, '[path]');
+  let kept = (frame < 0 ? lines : lines.slice(0, frame)).filter((l) => l.trim() !== '').join('\n');
+  const inline = INLINE_FRAME.exec(kept);
+  if (inline) kept = kept.slice(0, inline.index).replace(/[\s:;,-]+$/, '');
+  // Addresses first, whole: masking their keys first would leave `…[key]` for the address to stop short of.
+  let out = redactCredentials(kept.replace(ADDRESS, (a) => `[address]${ending(a)}`)).replace(CODE_PLACE, '[path]');
   if (face === 'chat') out = out.replace(PATH, (p) => `[path]${ending(p)}`);
   return out.trim();
 }
