@@ -15,7 +15,12 @@ describe.each(['sqlite', 'postgres'] as const)('id lists past the parameter limi
     fresh = await freshStore(kind);
     store = await Store.open(fresh.env);
     await store.createRun({ ...runRow('r1', 'queued'), planned: 3 });
-    for (const [id, i] of [['d3', 2], ['d1', 0], ['d2', 1]] as const) await store.saveDocument(documentRow(id, 'failed', i));
+    for (const [id, i] of [
+      ['d3', 2],
+      ['d1', 0],
+      ['d2', 1],
+    ] as const)
+      await store.saveDocument(documentRow(id, 'failed', i));
   });
   afterAll(async () => {
     await store?.close();
@@ -29,8 +34,17 @@ describe.each(['sqlite', 'postgres'] as const)('id lists past the parameter limi
     expect((await store.runsSince(ids('gpt-4o'), '2025-01-01')).map((r) => r.id)).toEqual(['r1']);
   });
 
+  it('returns a row once however often its id is named, across chunks too (break-store)', async () => {
+    const docs = await store.documents('r1', 'mr', ['d2', ...ids('d3'), 'd2', 'd3']);
+    expect(docs.map((d) => d.doc_id)).toEqual(['d2', 'd3']);
+    expect((await store.queuedRuns(['r1', ...ids('r1')])).map((r) => r.id)).toEqual(['r1']);
+  });
+
   it('forgets failed documents', async () => {
-    await store.forgetFailed('r1', ids('d1', 'd3').map((docId) => ({ task: 'mr', docId })));
+    await store.forgetFailed(
+      'r1',
+      ids('d1', 'd3').map((docId) => ({ task: 'mr', docId })),
+    );
     expect((await store.documents('r1')).map((d) => d.doc_id)).toEqual(['d2']);
   });
 });

@@ -66,7 +66,7 @@ function codeOf(err: unknown): string | undefined {
 const CONNECT_TIMEOUT = /due to connection timeout|timeout exceeded when trying to connect/;
 
 const CONNECTION_LOST =
-  /Connection terminated|connection terminated|Client has encountered a connection error|Client was closed and is not queryable/;
+  /Connection terminated|connection terminated|Client has encountered a connection error|Client was closed and is not queryable|connection has been discarded/;
 
 /**
  * Whether an error means the database connection went away or the database is briefly busy, so that

@@ -42,11 +42,16 @@ export async function migrateLocked(
   if (target.kind === 'postgres') {
     await db.connection().execute(async (conn) => {
       await sql`select pg_advisory_lock(${sql.lit(PG_LOCK_KEY)})`.execute(conn);
+      const unlock = () => sql`select pg_advisory_unlock(${sql.lit(PG_LOCK_KEY)})`.execute(conn);
       try {
         await migrateToLatest(conn);
-      } finally {
-        await sql`select pg_advisory_unlock(${sql.lit(PG_LOCK_KEY)})`.execute(conn);
+      } catch (err) {
+        // The lock is the session's: a lost connection releases it, and unlocking on it fails too, with an error
+        // ("connection has been discarded") that would hide the cause the store's retry knows.
+        await unlock().catch(() => {});
+        throw err;
       }
+      await unlock();
     });
     return;
   }
