@@ -205,20 +205,29 @@ export function backgroundServices(ctx: ServiceContext) {
         .map((r) => r.id);
       // Documents found with no job, by run: a likely cause when the queue shows none other.
       const lost = new Map<string, number>();
-      if (queuedIds.length)
-        await ctx
+      // Redis asked once, briefly: without it, status shows what is stored and says the queue could not be seen
+      // (the queue's own commands would wait out the client's retries, ~4 minutes, and show stale figures after).
+      const reachable =
+        queuedIds.length > 0 &&
+        (await ctx
           .queue()
           .then((q) => ensureReachable(q, ctx.env))
-          .then(async () => {
-            for (const id of queuedIds) lost.set(id, await reconcileNow(backgroundDeps(ctx), undefined, [id]));
-          })
-          .catch(() => {}); // without Redis, status still shows what is stored
-      const view: QueueView | undefined = queuedIds.length
+          .then(
+            () => true,
+            () => false,
+          ));
+      if (reachable)
+        await (async () => {
+          for (const id of queuedIds) lost.set(id, await reconcileNow(backgroundDeps(ctx), undefined, [id]));
+        })().catch(() => {});
+      const view: QueueView | undefined = reachable
         ? await ctx
             .queue()
             .then(viewQueue)
             .catch(() => undefined)
         : undefined;
+      const unseen =
+        queuedIds.length > 0 && !reachable ? 'the queue (Redis) does not answer: its jobs cannot be seen' : undefined;
       return Promise.all(
         runs.map(async (run): Promise<RunProgress> => {
           const { done, failed } = await s.progress(run.id);
@@ -226,7 +235,9 @@ export function backgroundServices(ctx: ServiceContext) {
           const lostNow = lost.get(run.id)
             ? `${lost.get(run.id)} documents had no job in Redis (restarted empty, evicting or wiped?) and were queued again`
             : undefined;
-          const cause = (view && queuedIds.includes(run.id) ? await causeOf(view, run, s) : undefined) ?? lostNow;
+          const queued = queuedIds.includes(run.id);
+          const cause =
+            (view && queued ? await causeOf(view, run, s) : undefined) ?? lostNow ?? (queued ? unseen : undefined);
           const moving = (run.status === 'queued' || run.status === 'running') && !stalled && !cause;
           const elapsedMs =
             (run.status === 'finished' ? Date.parse(run.updated_at) : Date.now()) - Date.parse(run.created_at);
