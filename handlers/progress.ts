@@ -10,11 +10,18 @@
 // meanwhile posts it. The evaluation never waits for any of this: workers store documents; this only reads the store.
 import { ErrorCode, WebClient } from '@slack/web-api';
 import type { RunProgress, Services } from '../src/services/index.js';
+import { UserError } from '../src/base/errors.js';
 import { digestMessage } from './blocks/digest.js';
 import { ENDED, finalScoresMessage, progressMessage } from './blocks/progress.js';
 
 /** A digest being posted is held this long by the bot posting it; one that died meanwhile leaves it to the next. */
 const DIGEST_LEASE_MS = 60_000;
+/** A digest whose post failed in a way that may pass is tried again this many polls later (30 s at 1 s). */
+const TRANSIENT_RETRY_POLLS = 30;
+
+/** Slack refused the call for good (channel_not_found, not_in_channel, invalid_auth…), or the request is wrong. */
+const refusedForGood = (err: unknown): boolean =>
+  (err as { code?: string }).code === ErrorCode.PlatformError || err instanceof UserError;
 
 /** Errors after which a run's message can never be updated again (api.slack.com/methods/chat.update). */
 const PERMANENT = new Set(['message_not_found', 'channel_not_found', 'is_archived', 'cant_update_message']);
@@ -97,6 +104,7 @@ export function trackProgress(
       );
       if (!lease) continue; // another bot took it
       const schedule = due.target.slice('digest-due:'.length);
+      let posted = false;
       try {
         // Made now (a restarted bot makes it as the first would have), recorded as the last digest once posted.
         const [digest] = await services.digest(schedule, undefined, { record: false });
@@ -105,17 +113,23 @@ export function trackProgress(
         const who = { user: 'jcb', act: `digest ${schedule}`, place: `slack:${digest.channel}` };
         await services.accessScope(who, 'scores', async () => {
           await client.chat.postMessage({ channel: digest.channel, text: message.text, blocks: message.blocks });
+          posted = true;
           services.noteShown(digest); // once posted (a 429 is tried again)
         });
         await services.recordDigest(digest);
         await services.unwatch(due.run_id);
       } catch (err) {
-        const wait = retryAfterMs(err);
-        if (wait === undefined) {
-          log(err);
-          await services.unwatch(due.run_id);
-        } else
-          await services.moveWatch(due.run_id, { target: due.target, messageId: lease }, due.target, Date.now() + wait);
+        // Tried again: after a 429's Retry-After, or a while after a failure that may pass (the network, Slack's
+        // 5xx, the store past its own retries). Dropped: one Slack refused for good (a channel the bot is not in),
+        // or one after Slack took the post (never posted twice; its record is what failed, logged).
+        const limited = retryAfterMs(err);
+        if (limited === undefined) log(err);
+        const wait = limited ?? (posted || refusedForGood(err) ? undefined : TRANSIENT_RETRY_POLLS * everyMs);
+        await (
+          wait === undefined
+            ? services.unwatch(due.run_id)
+            : services.moveWatch(due.run_id, { target: due.target, messageId: lease }, due.target, Date.now() + wait)
+        ).catch(log);
       }
     }
   };

@@ -131,4 +131,39 @@ describe('a digest Slack answers 429, and a bot restart during the wait', () => 
       await services.close();
     }
   }, 60_000);
+
+  it.each([
+    ['a 503 from Slack, tried again a while later', 503, [503, 200]],
+    ['a channel the bot is not in, dropped at once', 200, [200]],
+  ] as const)(
+    '%s',
+    async (_name, status, expected) => {
+      const asked: number[] = [];
+      const refused =
+        status === 503 ? { ok: false, error: 'service_unavailable' } : { ok: false, error: 'not_in_channel' };
+      nock(SLACK)
+        .post('/api/chat.postMessage')
+        .reply(status, () => (asked.push(status), refused));
+      nock(SLACK)
+        .post('/api/chat.postMessage')
+        .reply(200, () => (asked.push(200), { ok: true, channel: 'C9', ts: '1.0003' }));
+      const errors: unknown[] = [];
+      const services = createServices({ env, tokenizer: inThreadTokenizer() });
+      const stop = trackProgress(services, progressClient('xoxb-test', `${SLACK}/api/`), (e) => errors.push(e), 50);
+      try {
+        const { run } = await services.evaluate({ task: 'irs', model: 'baseline', shot: 'one' });
+        await services.watch(run.id, 'digest:nightly', run.id);
+        await waitFor(async () => asked.length === expected.length);
+        await waitFor(async () => (await services.watched('digest-due:')).length === 0);
+        await new Promise((r) => setTimeout(r, 300)); // another post would come meanwhile
+        expect(asked).toEqual(expected);
+        expect(errors).toHaveLength(1); // the failure, logged once
+      } finally {
+        stop();
+        await services.close();
+        nock.cleanAll();
+      }
+    },
+    60_000,
+  );
 });
