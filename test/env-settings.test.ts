@@ -18,6 +18,12 @@ const REFUSED: Record<string, string[]> = {
   HOME: ['', 'relative/home'],
   XDG_DATA_HOME: ['relative/data'],
   DATABASE_URL: ['mysql://x@127.0.0.1/jcb', 'garbage', 'postgres://'],
+  OPENAI_BASE_URL: [
+    'notaurl',
+    'ftp://127.0.0.1/v1',
+    'http://u:pw@127.0.0.1:8000/v1',
+    'http://127.0.0.1:8000/v1?api_key=sk-ENVQUERY12345',
+  ],
   REDIS_URL: ['garbage', 'redis://:pw@127.0.0.1:99999', 'http://127.0.0.1:6379'],
   JCB_QUEUE_CHUNK: ['0', '0x10', '1e3', 'abc', '-5'],
   JCB_QUEUE_LOCK_MS: ['0', '1e3'],
@@ -42,6 +48,7 @@ const TAKEN: Record<string, string> = {
   HOME: scratch,
   XDG_DATA_HOME: scratch,
   DATABASE_URL: 'postgres://u:secret@127.0.0.1:5432/jcb',
+  OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1',
   REDIS_URL: 'redis://127.0.0.1:6379/2',
   JCB_QUEUE_CHUNK: '25',
   JCB_QUEUE_LOCK_MS: '8000',
@@ -85,7 +92,7 @@ describe('ENV_SETTINGS', () => {
         expect(message, bad).toMatch(new RegExp(`^${name} must be `));
         expect(message, bad).toContain(s.right);
         expect(message, bad).not.toMatch(/\n|Invalid input|expected \w+, received|Unexpected token/);
-        if (s.secret) expect(message, bad).not.toContain(':pw@');
+        if (s.secret) expect(message, bad).not.toMatch(/:pw@|ENVQUERY|notaurl/);
       }
       expect(refusal({ [name]: TAKEN[name] })).toBe('(accepted)');
     },

@@ -1,11 +1,15 @@
 // What real OpenAI-compatible servers answer when something is wrong, read at one boundary
 // (src/models/server-reply.ts): secrets never printed nor stored, the server's own message kept, one line
 // for `run` and `eval` alike, waits bounded, wrong URLs named. The bodies are those the servers send.
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../src/base/errors.js';
 import { failureCause } from '../src/evaluation/failure-cause.js';
-import { addModel, parseRegistry } from '../src/models/registry.js';
+import { addModel, parseRegistry, type LiveModelConfig } from '../src/models/registry.js';
+import { baseUrlOf } from '../src/models/request.js';
 import { modelsFile, servicesOverNock } from './fake-provider.js';
 import { completion } from './openai-fake.js';
 
@@ -86,6 +90,54 @@ describe('provider errors as real servers send them', () => {
     const { stored, shown } = await evalError('keyed');
     expect(stored).toContain('upstream failed for key Bearer [key]');
     expect(`${stored}${shown}`).not.toContain('SECRET');
+  });
+
+  it('never shows, stores, exports nor logs the key a server echoes in a 200 answer', async () => {
+    const echo = function (this: { req: { headers: Record<string, string | string[] | undefined> } }) {
+      const key = String(this.req.headers.authorization).replace(/^Bearer /, '');
+      return [200, completion('m', { content: `["${key}"]`, reasoning: `the key is ${key}` })] as [number, unknown];
+    };
+    nock(VLLM).post('/v1/chat/completions').times(2).reply(echo);
+    const ran = await t.services.run({ task: 'mr', model: 'keyed', doc: 'random', shot: 'zero' });
+    expect(JSON.stringify(ran)).toContain('[key]');
+    const result = await t.services.evaluate({ task: 'mr', model: 'keyed', shot: 'zero', limit: 1 });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-echo-'));
+    await t.services.exportRun(result.run.id, dir);
+    const exported = readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => readFileSync(path.join(e.parentPath, e.name), 'utf8'));
+    const shown = [
+      JSON.stringify(ran),
+      JSON.stringify(result),
+      JSON.stringify(await t.services.show(result.run.id)),
+      JSON.stringify(await t.services.runDocuments(result.run.id)),
+      await t.services.runSamples(result.run.id),
+      ...exported,
+    ];
+    for (const out of shown) expect(out).not.toContain('SECRET-123456789');
+  });
+
+  it('refuses a base URL with a query string or fragment in one line, never echoing it: registry, `models add`, OPENAI_BASE_URL', () => {
+    const entry = (url: string) => `models:\n  x: { provider: openai-compatible, model: m, baseUrl: '${url}' }\n`;
+    const query = /^models\.yml: models\.x\.baseUrl: a URL with no query string or fragment .*put the key in apiKeyEnv, or OPENAI_API_KEY\.$/;
+    for (const url of ['http://127.0.0.1:8000/v1?api_key=sk-QUERY123456789', 'http://127.0.0.1:8000/v1#sk-QUERY123456789']) {
+      expect(() => parseRegistry(entry(url), 'models.yml')).toThrow(query);
+      expect(() => parseRegistry(entry(url), 'models.yml')).not.toThrow(/QUERY1234/);
+    }
+    const env = { JCB_MODELS: modelsFile(MODELS) };
+    const add = () => addModel('y', { provider: 'openai-compatible', model: 'm', baseUrl: `${VLLM}/v1?api_key=sk-QUERY123456789` }, env);
+    expect(add).toThrow(/^Model "y" not added: --base-url: a URL with no query string or fragment/);
+    expect(add).not.toThrow(/QUERY1234/);
+    const openai = { alias: 'o', provider: 'openai', model: 'gpt-4o' } as LiveModelConfig;
+    for (const [url, why] of [
+      ['http://127.0.0.1:8000/v1?api_key=sk-QUERY123456789', 'no query string'],
+      ['notaurl', 'starting with http:// or https://'],
+      ['http://u:pw5ecret@127.0.0.1:8000/v1', 'no user or password'],
+    ]) {
+      expect(() => baseUrlOf(openai, { OPENAI_BASE_URL: url })).toThrow(new RegExp(`^OPENAI_BASE_URL must be an http.* \\(a URL [^(]*${why}.*\\)\\.$`));
+      expect(() => baseUrlOf(openai, { OPENAI_BASE_URL: url })).not.toThrow(/QUERY1234|pw5ecret|notaurl/);
+    }
+    expect(baseUrlOf(openai, { OPENAI_BASE_URL: `${VLLM}/v1` })).toBe(`${VLLM}/v1`);
   });
 
   it('refuses a base URL with a password or without a scheme, in one line, at load and at `models add`', () => {

@@ -1,6 +1,7 @@
 // A run stored before the registry refused credentials in a base URL (`http://user:secret@host/v1`, or a key
 // in its query) keeps them in runs.engine. Every reader that shows or exports a stored run masks them at read
-// time: show, runs, status (and their --json), the worker's and status's description of the engine, export.
+// time: show, runs, status (and their --json), the worker's and status's description of the engine, export,
+// and what `eval` (resumed) gives to --json, -o and --log-samples.
 import { readdirSync, readFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderRunSummary, renderStatus } from '../src/cli/render.js';
 import { runJson } from '../src/cli/render-more.js';
+import { evalTable } from '../src/cli/output-tables.js';
 import { describeEngine } from '../src/queue/assumptions.js';
 import { createServices } from '../src/services/index.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer } from './helpers.js';
@@ -61,6 +63,14 @@ describe('a stored base URL with credentials', () => {
 
   it('the engine described to a worker or status masks it', () => {
     expect(describeEngine({ model: 'm', baseUrl: BASE })).toBe('m at http://***@10.0.0.5:8000/v1?api_key=[key]&x=1');
+  });
+
+  it('eval resumed writes none of it to --json, -o (json, csv, md) nor --log-samples; the host stays', async () => {
+    const result = await services.evaluate({ task: 'mr', model: 'baseline', shot: 'zero', limit: 2, runId });
+    const table = evalTable(result, 'zero');
+    for (const out of [JSON.stringify(result), JSON.stringify(table), await services.runSamples(runId)])
+      expect(out).not.toMatch(SECRETS);
+    expect(JSON.stringify(table.json)).toContain('http://***@10.0.0.5:8000/v1?api_key=[key]&x=1');
   });
 
   it('export writes none of it', async () => {

@@ -87,8 +87,8 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
         };
         const usage = message.usage_metadata;
         return {
-          output: typeof message.content === 'string' ? message.content : message.text,
-          reply,
+          output: withoutKey(typeof message.content === 'string' ? message.content : message.text, apiKey),
+          reply: withoutKey(reply, apiKey),
           inputTokens: usage?.input_tokens,
           outputTokens: usage?.output_tokens,
           cachedInputTokens: usage?.input_token_details?.cache_read,
@@ -98,6 +98,19 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
         };
       }),
   };
+}
+
+/**
+ * `value` (an answer's text, or its reply's fields: strings, parts, thinking objects) with every occurrence of
+ * the API key's exact value replaced by `[key]`, before anything stores or shows it: a server that echoes the
+ * Authorization header in a 200 answer (README "Secrets"). Keys under 8 characters are left alone: so short
+ * a string (`not-needed`'s kind, a test's `x`) would be found in ordinary answers.
+ */
+function withoutKey<T>(value: T, key: string | undefined): T {
+  if (!key || key.length < 8 || value === undefined) return value;
+  const escaped = JSON.stringify(key).slice(1, -1);
+  const json = JSON.stringify(value);
+  return json.includes(escaped) ? (JSON.parse(json.split(escaped).join('[key]')) as T) : value;
 }
 
 /**

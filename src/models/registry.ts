@@ -97,21 +97,30 @@ const liveFields = {
 
 /**
  * A server's base URL: http or https, with no user or password in it (fetch refuses to send such a URL, and
- * it would be printed and stored with every run): a key goes in the variable `apiKeyEnv` names.
+ * it would be printed and stored with every run) and no query string or fragment (`?api_key=…` would be
+ * printed and stored the same way, and `/chat/completions` goes after the path, so the request would go
+ * nowhere): a key goes in the variable `apiKeyEnv` names. OPENAI_BASE_URL is checked by the same rule.
  */
-const baseUrl = z
+export const baseUrlSchema = z
   .url({
     protocol: /^https?$/,
     error: 'a URL starting with http:// or https://, then the host, its port and the path (…/v1 for vLLM)',
   })
   .refine((url) => !hasCredentials(url), {
     message: 'a URL with no user or password in it (user:password@ is never sent): put the key in apiKeyEnv',
+  })
+  .refine((url) => !/[?#]/.test(url), {
+    message:
+      'a URL with no query string or fragment (?…, #…; /chat/completions goes after the path): put the key in apiKeyEnv, or OPENAI_API_KEY',
   });
+
+/** What OPENAI_BASE_URL must be, as its refusal says it (src/services/env.ts, src/models/request.ts). */
+export const OPENAI_BASE_URL_RIGHT = 'an http:// or https:// URL of an OpenAI-compatible API (…/v1), or unset';
 
 const openaiModel = z.strictObject({
   provider: z.literal('openai'),
   ...liveFields,
-  baseUrl: baseUrl.optional(),
+  baseUrl: baseUrlSchema.optional(),
   apiKeyEnv: liveFields.apiKeyEnv.default('OPENAI_API_KEY'),
 });
 
@@ -119,7 +128,7 @@ const compatibleModel = z.strictObject({
   provider: z.literal('openai-compatible'),
   ...liveFields,
   /** The server's OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1 (vLLM), :11434/v1 (Ollama). */
-  baseUrl,
+  baseUrl: baseUrlSchema,
   /** Which server it is, for the thinking setting (default: ollama on port 11434, else vllm). */
   server: z.enum(['vllm', 'sglang', 'ollama']).optional(),
 });

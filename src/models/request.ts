@@ -2,9 +2,8 @@
 import type { ChatOpenAIFields } from '@langchain/openai';
 import { isReasoningFamily } from './family.js';
 import { langchain } from './langchain.js';
-import type { LiveModelConfig } from './registry.js';
+import { baseUrlSchema, OPENAI_BASE_URL_RIGHT, type LiveModelConfig } from './registry.js';
 import { UserError } from '../base/errors.js';
-import { hasCredentials, safeUrl } from './server-reply.js';
 import { serverKind, thinkingRequest, type ThinkingRequest } from './thinking.js';
 
 export interface RequestParameters {
@@ -94,15 +93,14 @@ export function requestBody(config: LiveModelConfig, prompt: string): Record<str
 /**
  * The base URL a model's requests go to: its `baseUrl`, else OPENAI_BASE_URL (the OpenAI SDK's own
  * variable), else undefined for the OpenAI API itself.
- * @throws UserError when OPENAI_BASE_URL carries a user or password (the registry refuses them in `baseUrl`).
+ * @throws UserError when OPENAI_BASE_URL breaks the registry's rule for `baseUrl` (baseUrlSchema: http(s),
+ *   no user or password, no query string); the value is never echoed, it may hold a key.
  */
 export function baseUrlOf(config: LiveModelConfig, env: NodeJS.ProcessEnv): string | undefined {
-  const url = config.baseUrl ?? (env.OPENAI_BASE_URL || undefined);
-  if (url && hasCredentials(url))
-    throw new UserError(
-      `OPENAI_BASE_URL (${safeUrl(url)}) carries a user or password, which is never sent.`,
-      'Put the key in the variable apiKeyEnv names instead.',
-    );
+  if (config.baseUrl) return config.baseUrl;
+  const url = env.OPENAI_BASE_URL || undefined;
+  const issue = url === undefined ? undefined : baseUrlSchema.safeParse(url).error?.issues[0];
+  if (issue) throw new UserError(`OPENAI_BASE_URL must be ${OPENAI_BASE_URL_RIGHT} (${issue.message}).`);
   return url;
 }
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
 import { cutEcho } from '../base/suggest.js';
+import { baseUrlSchema, OPENAI_BASE_URL_RIGHT } from '../models/registry.js';
 import { QUEUE_NUMBERS, redisUrl } from '../queue/settings.js';
 import { loadManifest } from '../release/manifest.js';
 import { taskFilesIn } from '../tasks/task-file/load.js';
@@ -78,6 +79,8 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     schema: by((v) => redisUrl({ REDIS_URL: v })),
     secret: true,
   },
+  // The registry's rule for baseUrl: an env-given key in a query string would be printed and stored too.
+  { name: 'OPENAI_BASE_URL', right: OPENAI_BASE_URL_RIGHT, schema: orEmpty(baseUrlSchema), secret: true },
   ...(Object.keys(QUEUE_NUMBERS) as (keyof typeof QUEUE_NUMBERS)[]).map((name) => ({
     name,
     right: `a whole number above 0 in decimal digits, or unset for ${QUEUE_NUMBERS[name]}`,

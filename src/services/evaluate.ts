@@ -3,6 +3,7 @@ import type { Command } from '../command/grammar.js';
 import { evaluate, type EvalResult, type Progress } from '../evaluation/engine.js';
 import { dryRun, withBudget } from '../evaluation/budget.js';
 import { noRequests } from '../evaluation/cost.js';
+import { redactCredentials } from '../base/shown.js';
 import { planDocuments } from '../evaluation/plan.js';
 import { releaseCommitOf } from '../evaluation/provenance.js';
 import { dataPolicyOf, findModel, liveModel } from '../models/registry.js';
@@ -69,7 +70,10 @@ export function evaluateServices(ctx: ServiceContext) {
         },
       );
       const spentUsd = budget?.spentUsd();
-      return { ...result, ...(spentUsd !== undefined && { spentUsd }) };
+      // What `eval --json` and `-o` write: the engine's baseUrl masked as `show` masks it (a run stored before
+      // the registry refused credentials and query strings in it may hold a key).
+      const run = { ...result.run, engine: redactCredentials(result.run.engine) };
+      return { ...result, run, ...(spentUsd !== undefined && { spentUsd }) };
     },
 
     /**
