@@ -96,23 +96,45 @@ describe('a digest Slack answers 429, and a bot restart during the wait', () => 
     }
   }, 60_000);
 
-  it("is posted once when the next night's runs end while it waits", async () => {
+  /** Slack answering chat.postMessage with `status` and `body` first, then 200: the statuses it answered, in order. */
+  function slackAnswers(status: number, body: object, headers?: Record<string, string>): number[] {
     const asked: number[] = [];
     nock(SLACK)
       .post('/api/chat.postMessage')
-      .reply(429, () => (asked.push(429), { ok: false, error: 'ratelimited' }), { 'Retry-After': '2' });
+      .reply(status, () => (asked.push(status), body), headers);
     nock(SLACK)
       .post('/api/chat.postMessage')
       .reply(200, () => (asked.push(200), { ok: true, channel: 'C9', ts: '1.0002' }));
+    return asked;
+  }
+
+  /** A bot following the store's watches (the real tracker, polling every 50 ms): its services and logged errors. */
+  function startBot() {
     const errors: unknown[] = [];
     const services = createServices({ env, tokenizer: inThreadTokenizer() });
-    const stop = trackProgress(services, progressClient('xoxb-test', `${SLACK}/api/`), (e) => errors.push(e), 50);
+    const stopTracking = trackProgress(
+      services,
+      progressClient('xoxb-test', `${SLACK}/api/`),
+      (e) => errors.push(e),
+      50,
+    );
+    const night = async () => {
+      const { run } = await services.evaluate({ task: 'irs', model: 'baseline', shot: 'one' });
+      await services.watch(run.id, 'digest:nightly', run.id);
+      return run.id;
+    };
+    const stop = async () => {
+      stopTracking();
+      await services.close();
+      nock.cleanAll();
+    };
+    return { services, errors, night, stop };
+  }
+
+  it("is posted once when the next night's runs end while it waits", async () => {
+    const asked = slackAnswers(429, { ok: false, error: 'ratelimited' }, { 'Retry-After': '2' });
+    const { services, errors, night, stop } = startBot();
     try {
-      const night = async () => {
-        const { run } = await services.evaluate({ task: 'irs', model: 'baseline', shot: 'one' });
-        await services.watch(run.id, 'digest:nightly', run.id);
-        return run.id;
-      };
       await night();
       await waitFor(async () => asked.length === 1);
       const second = await night();
@@ -127,41 +149,27 @@ describe('a digest Slack answers 429, and a bot restart during the wait', () => 
       expect(asked).toEqual([429, 200]);
       expect(errors).toEqual([]);
     } finally {
-      stop();
-      await services.close();
+      await stop();
     }
   }, 60_000);
 
   it.each([
-    ['a 503 from Slack, tried again a while later', 503, [503, 200]],
-    ['a channel the bot is not in, dropped at once', 200, [200]],
+    ['a 503 from Slack, tried again a while later', 503, 'service_unavailable', [503, 200]],
+    ['a channel the bot is not in, dropped at once', 200, 'not_in_channel', [200]],
   ] as const)(
     '%s',
-    async (_name, status, expected) => {
-      const asked: number[] = [];
-      const refused =
-        status === 503 ? { ok: false, error: 'service_unavailable' } : { ok: false, error: 'not_in_channel' };
-      nock(SLACK)
-        .post('/api/chat.postMessage')
-        .reply(status, () => (asked.push(status), refused));
-      nock(SLACK)
-        .post('/api/chat.postMessage')
-        .reply(200, () => (asked.push(200), { ok: true, channel: 'C9', ts: '1.0003' }));
-      const errors: unknown[] = [];
-      const services = createServices({ env, tokenizer: inThreadTokenizer() });
-      const stop = trackProgress(services, progressClient('xoxb-test', `${SLACK}/api/`), (e) => errors.push(e), 50);
+    async (_name, status, error, expected) => {
+      const asked = slackAnswers(status, { ok: false, error });
+      const { services, errors, night, stop } = startBot();
       try {
-        const { run } = await services.evaluate({ task: 'irs', model: 'baseline', shot: 'one' });
-        await services.watch(run.id, 'digest:nightly', run.id);
+        await night();
         await waitFor(async () => asked.length === expected.length);
         await waitFor(async () => (await services.watched('digest-due:')).length === 0);
         await new Promise((r) => setTimeout(r, 300)); // another post would come meanwhile
         expect(asked).toEqual(expected);
         expect(errors).toHaveLength(1); // the failure, logged once
       } finally {
-        stop();
-        await services.close();
-        nock.cleanAll();
+        await stop();
       }
     },
     60_000,
