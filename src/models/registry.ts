@@ -2,7 +2,8 @@
 import { issueLine } from '../base/issues.js';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
+import { parseYamlText } from '../base/yaml-text.js';
 import { z } from 'zod';
 import { normalizeToken, unknownName } from '../base/suggest.js';
 import { UserError } from '../base/errors.js';
@@ -168,12 +169,7 @@ export function registryPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function parseRegistry(text: string, source: string): ModelConfig[] {
-  let raw: unknown;
-  try {
-    raw = parse(text);
-  } catch (err) {
-    throw new UserError(`${source} is not valid YAML: ${(err as Error).message}`);
-  }
+  const raw = parseYamlText(text, source);
   // Checked first so that a bad alias is named (zod reports only "invalid key").
   const aliases = Object.keys((raw as { models?: object } | null)?.models ?? {});
   const badAlias = aliases.find((a) => !aliasSchema.safeParse(a).success);

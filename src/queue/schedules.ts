@@ -4,7 +4,7 @@ import { issueLine } from '../base/issues.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type Queue from 'bull';
-import { parse } from 'yaml';
+import { parseYamlText } from '../base/yaml-text.js';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
 import { projectRoot } from '../base/project.js';
@@ -33,7 +33,7 @@ export const schedulesPath = (env: NodeJS.ProcessEnv): string =>
 
 export function loadSchedules(env: NodeJS.ProcessEnv): Schedule[] {
   const source = schedulesPath(env);
-  const parsed = file.safeParse(parse(readFileSync(source, 'utf8')) ?? {});
+  const parsed = file.safeParse(parseYamlText(readFileSync(source, 'utf8'), source) ?? {});
   if (!parsed.success) {
     throw new UserError(`${source}: ${issueLine(parsed.error.issues[0])}.`);
   }

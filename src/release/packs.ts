@@ -4,6 +4,7 @@ import { issueLine } from '../base/issues.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { parseYamlText } from '../base/yaml-text.js';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
 import { projectRoot } from '../base/project.js';
@@ -48,7 +49,11 @@ export function packIsPrivate(dir: string): boolean {
 /** The packs jcb ships, by name. */
 export function packNames(env: NodeJS.ProcessEnv = process.env): string[] {
   const dir = packsFolder(env);
-  return existsSync(dir) ? readdirSync(dir).filter((n) => existsSync(path.join(dir, n, 'pack.yml'))).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => existsSync(path.join(dir, n, 'pack.yml')))
+        .sort()
+    : [];
 }
 
 /** A pack's manifest. @throws UserError for an unknown name (with the known ones). */
@@ -56,7 +61,8 @@ export function loadPack(name: string, env: NodeJS.ProcessEnv = process.env): Pa
   const names = packNames(env);
   const typed = name.toLowerCase();
   if (!names.includes(typed)) throw unknownName('pack', name, names, `Packs: ${names.join(', ')}.`);
-  const parsed = packSchema.safeParse(parse(readFileSync(path.join(packsFolder(env), typed, 'pack.yml'), 'utf8')));
+  const file = path.join(packsFolder(env), typed, 'pack.yml');
+  const parsed = packSchema.safeParse(parseYamlText(readFileSync(file, 'utf8'), `packs/${typed}/pack.yml`));
   if (!parsed.success) throw new UserError(`packs/${typed}/pack.yml: ${issueLine(parsed.error.issues[0])}.`);
   return parsed.data;
 }
