@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeOpenAI, OPENAI, servicesOverNock } from './fake-provider.js';
-import { chatCompletion, FIXTURE_RELEASE, testModelsFile } from './helpers.js';
+import { chatCompletion, FIXTURE_ENV, FIXTURE_RELEASE, inThreadTokenizer, testModelsFile } from './helpers.js';
+import { createServices } from '../src/services/index.js';
 import type { Answer } from './openai-fake.js';
 
 const LOCAL = 'http://127.0.0.1:8000';
@@ -62,7 +63,11 @@ describe.each(['sqlite', 'postgres'] as const)('evaluation runs on %s', (kind) =
     expect(result.outcomes[0]).toMatchObject({ n: 1, failed: 1, score: 1 });
     const shown = await t.services.show(result.run.id);
     expect(shown.failures).toEqual([
-      { task: 'mr', doc: 'A_p1', error: expect.stringMatching(/500 from the provider: server error.*after 3 attempts/) },
+      {
+        task: 'mr',
+        doc: 'A_p1',
+        error: expect.stringMatching(/500 from the provider: server error.*after 3 attempts/),
+      },
     ]);
   });
 
@@ -132,9 +137,9 @@ describe.each(['sqlite', 'postgres'] as const)('evaluation runs on %s', (kind) =
 
   it('refuses to resume a run with other settings', async () => {
     const run = await t.services.evaluate({ task: 'irs', model: 'baseline', shot: 'one' });
-    await expect(t.services.evaluate({ task: 'mr', model: 'baseline', shot: 'one', runId: run.run.id })).rejects.toThrow(
-      /is baseline on irs \(one-shot\)/,
-    );
+    await expect(
+      t.services.evaluate({ task: 'mr', model: 'baseline', shot: 'one', runId: run.run.id }),
+    ).rejects.toThrow(/is baseline on irs \(one-shot\)/);
   });
 
   it('stores a replayed run equal to scoring the same file, and exports it for jcb score', async () => {
@@ -149,6 +154,24 @@ describe.each(['sqlite', 'postgres'] as const)('evaluation runs on %s', (kind) =
       metrics: scored.metrics,
       matchesRelease: true,
     });
+  });
+
+  it("exports a live model's run without its API key: nothing is asked of the model (break-urls)", async () => {
+    fakeOpenAI(mr, 2);
+    const run = await t.services.evaluate({ task: 'mr', model: 'openai-test', shot: 'one' });
+    const keyless = createServices({
+      env: { ...FIXTURE_ENV, ...t.store.env, JCB_MODELS: testModelsFile() },
+      tokenizer: inThreadTokenizer(),
+    });
+    try {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-export-'));
+      const written = await keyless.exportRun(run.run.id, dir);
+      expect(written.some((f) => f.endsWith(path.join('openai-test', 'one_shot.json')))).toBe(true);
+      const [rescored] = await keyless.score(path.join(dir, 'generated'));
+      expect(rescored.metrics).toEqual(run.outcomes[0].metrics);
+    } finally {
+      await keyless.close();
+    }
   });
 
   it('exports live runs of every kind of task so that jcb score gives their scores back', async () => {

@@ -143,7 +143,7 @@ export async function reconcile(
 }
 
 /** The documents a run covers, as the plan of its model and release gives them. */
-export function runPlan(run: Run, provider: ModelProvider, release: Release): DocRef[] {
+export function runPlan(run: Run, provider: Pick<ModelProvider, 'documents'>, release: Release): DocRef[] {
   const tasks = (JSON.parse(run.tasks) as string[]).map(findTask);
   return planDocuments(
     {

@@ -16,7 +16,7 @@ import { queueMissing, runPlan } from '../queue/reconcile.js';
 import { stallCause, viewQueue, type QueueView } from '../queue/stall-cause.js';
 import { startWorker, type RunningWorker } from '../queue/worker.js';
 import type { Run, Store } from '../store/store.js';
-import { requireRun, taskSpec, tasksOf, type ServiceContext } from './context.js';
+import { documentsSource, requireRun, taskSpec, tasksOf, type ServiceContext } from './context.js';
 import type { EvalCommand } from './evaluate.js';
 import { runSummary, type RunSummary } from './runs.js';
 import { scoreUnder } from './labels.js';
@@ -148,7 +148,7 @@ const backgroundDeps = (ctx: ServiceContext): BackgroundDeps => ({
   env: ctx.env,
   store: ctx.store,
   queue: ctx.queue,
-  planOf: (run) => runPlan(run, ctx.providerOf(findModel(run.model, ctx.env)), ctx.release()),
+  planOf: (run) => runPlan(run, documentsSource(ctx, findModel(run.model, ctx.env)), ctx.release()),
 });
 
 /**

@@ -6,7 +6,7 @@ import { aboutTask } from '../tasks/task-file/about.js';
 import { isPrivate } from '../policy/data-policy.js';
 import type { DocScore, Parsed, Shot, Task } from '../tasks/types.js';
 import { allTasks } from '../../tasks/index.js';
-import { tasksOf, type ServiceContext } from './context.js';
+import { documentsSource, tasksOf, type ServiceContext } from './context.js';
 import { goldsUnder, hasLabels, requireLabelled, rescoreStored, runLabels } from '../evaluation/labels.js';
 import { DEFAULT_LABELS, type LabelVersion } from '../release/views.js';
 
@@ -30,7 +30,7 @@ async function documentScores(
   labels: LabelVersion,
 ): Promise<Map<string, DocScore>> {
   const model = findModel(alias, ctx.env);
-  const provider = ctx.providerOf(model);
+  const provider = documentsSource(ctx, model);
   // CCA under other labels than the paper's: every output scored on that version's gold.
   const golds = labels === 'paper' ? undefined : goldsUnder(task, ctx.release([task]), labels);
   if (provider instanceof ReplayModel) {

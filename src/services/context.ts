@@ -218,3 +218,11 @@ export async function requireRun(ctx: ServiceContext, id: string): Promise<Run> 
     });
   return run;
 }
+
+/**
+ * What limits a stored run's documents: a replay's provider (ModelProvider.documents); for a live model nothing,
+ * so that reading what was stored (show, export, compare, status) needs no API key and calls no model.
+ */
+export function documentsSource(ctx: ServiceContext, model: ModelConfig): Pick<ModelProvider, 'documents'> {
+  return model.provider === 'replay' ? ctx.providerOf(model) : {};
+}

@@ -15,7 +15,7 @@ import { findModel } from '../models/registry.js';
 import { isPrivate, PRIVATE_CAPTION, requireMayWrite } from '../policy/data-policy.js';
 import type { Run } from '../store/store.js';
 import type { Metrics, Shot } from '../tasks/types.js';
-import { requireRun, type ServiceContext } from './context.js';
+import { documentsSource, requireRun, type ServiceContext } from './context.js';
 import { requireLabelled } from '../evaluation/labels.js';
 import type { LabelVersion } from '../release/views.js';
 import { allTasks } from '../../tasks/index.js';
@@ -105,7 +105,7 @@ async function runTasks(ctx: ServiceContext, id: string) {
   const run = await requireRun(ctx, id);
   const s = await ctx.store();
   const [rows, scores] = await Promise.all([s.documents(run.id), s.scores(run.id)]);
-  const provider = ctx.providerOf(findModel(run.model, ctx.env));
+  const provider = documentsSource(ctx, findModel(run.model, ctx.env));
   const tasks = await Promise.all(
     requireLoaded(run.id, JSON.parse(run.tasks) as string[]).map(async (task) => {
       const docs = planDocuments(
@@ -134,7 +134,11 @@ export function runsServices(ctx: ServiceContext) {
     /** One run; CCA under `labels` (default `paper`). @throws UserError for `labels` on a run without CCA. */
     async show(id: string, labels?: LabelVersion) {
       const run = await requireRun(ctx, id);
-      requireLabelled((JSON.parse(run.tasks) as string[]).flatMap((t) => knownTask(t) ?? []), labels, allTasks);
+      requireLabelled(
+        (JSON.parse(run.tasks) as string[]).flatMap((t) => knownTask(t) ?? []),
+        labels,
+        allTasks,
+      );
       return runSummary(ctx, run, labels);
     },
     /** A stored run, or undefined. */
