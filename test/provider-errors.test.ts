@@ -22,7 +22,8 @@ models:
   keyed: { provider: openai-compatible, model: m, baseUrl: ${VLLM}/v1, apiKeyEnv: LIVE_KEY, maxRetries: 1 }
   patient: { provider: openai-compatible, model: m, baseUrl: ${VLLM}/v1, maxRetries: 5, timeoutMs: 300 }
   nov1: { provider: openai-compatible, model: m, baseUrl: ${VLLM}, maxRetries: 0 }
-  refused: { provider: openai-compatible, model: m, baseUrl: 'http://127.0.0.1:9/v1', maxRetries: 0 }
+  refused: { provider: openai-compatible, model: m, baseUrl: 'http://127.0.0.1:2/v1', maxRetries: 0 }
+  badport: { provider: openai-compatible, model: m, baseUrl: 'http://127.0.0.1:9/v1', maxRetries: 0 }
   ward: { provider: openai-compatible, model: m, baseUrl: ${VLLM}/v1, maxRetries: 0, dataPolicy: on-premises, freeText: true }
 `;
 
@@ -119,13 +120,22 @@ describe('provider errors as real servers send them', () => {
 
   it('refuses a base URL with a query string or fragment in one line, never echoing it: registry, `models add`, OPENAI_BASE_URL', () => {
     const entry = (url: string) => `models:\n  x: { provider: openai-compatible, model: m, baseUrl: '${url}' }\n`;
-    const query = /^models\.yml: models\.x\.baseUrl: a URL with no query string or fragment .*put the key in apiKeyEnv, or OPENAI_API_KEY\.$/;
-    for (const url of ['http://127.0.0.1:8000/v1?api_key=sk-QUERY123456789', 'http://127.0.0.1:8000/v1#sk-QUERY123456789']) {
+    const query =
+      /^models\.yml: models\.x\.baseUrl: a URL with no query string or fragment .*put the key in apiKeyEnv, or OPENAI_API_KEY\.$/;
+    for (const url of [
+      'http://127.0.0.1:8000/v1?api_key=sk-QUERY123456789',
+      'http://127.0.0.1:8000/v1#sk-QUERY123456789',
+    ]) {
       expect(() => parseRegistry(entry(url), 'models.yml')).toThrow(query);
       expect(() => parseRegistry(entry(url), 'models.yml')).not.toThrow(/QUERY1234/);
     }
     const env = { JCB_MODELS: modelsFile(MODELS) };
-    const add = () => addModel('y', { provider: 'openai-compatible', model: 'm', baseUrl: `${VLLM}/v1?api_key=sk-QUERY123456789` }, env);
+    const add = () =>
+      addModel(
+        'y',
+        { provider: 'openai-compatible', model: 'm', baseUrl: `${VLLM}/v1?api_key=sk-QUERY123456789` },
+        env,
+      );
     expect(add).toThrow(/^Model "y" not added: --base-url: a URL with no query string or fragment/);
     expect(add).not.toThrow(/QUERY1234/);
     const openai = { alias: 'o', provider: 'openai', model: 'gpt-4o' } as LiveModelConfig;
@@ -134,7 +144,9 @@ describe('provider errors as real servers send them', () => {
       ['notaurl', 'starting with http:// or https://'],
       ['http://u:pw5ecret@127.0.0.1:8000/v1', 'no user or password'],
     ]) {
-      expect(() => baseUrlOf(openai, { OPENAI_BASE_URL: url })).toThrow(new RegExp(`^OPENAI_BASE_URL must be an http.* \\(a URL [^(]*${why}.*\\)\\.$`));
+      expect(() => baseUrlOf(openai, { OPENAI_BASE_URL: url })).toThrow(
+        new RegExp(`^OPENAI_BASE_URL must be an http.* \\(a URL [^(]*${why}.*\\)\\.$`),
+      );
       expect(() => baseUrlOf(openai, { OPENAI_BASE_URL: url })).not.toThrow(/QUERY1234|pw5ecret|notaurl/);
     }
     expect(baseUrlOf(openai, { OPENAI_BASE_URL: `${VLLM}/v1` })).toBe(`${VLLM}/v1`);
@@ -145,18 +157,25 @@ describe('provider errors as real servers send them', () => {
     expect(() => parseRegistry(entry('http://admin:s3cretpw@127.0.0.1:8000/v1'), 'models.yml')).toThrow(
       /^models\.yml: models\.x\.baseUrl: a URL with no user or password in it .*put the key in apiKeyEnv\.$/,
     );
-    expect(() => parseRegistry(entry('localhost:8000/v1'), 'models.yml')).toThrow(/starting with http:\/\/ or https:\/\//);
-    const env = { JCB_MODELS: modelsFile(MODELS) };
-    expect(() => addModel('y', { provider: 'openai-compatible', model: 'm', baseUrl: 'localhost:8000/v1' }, env)).toThrow(
-      /--base-url: a URL starting with http/,
+    expect(() => parseRegistry(entry('localhost:8000/v1'), 'models.yml')).toThrow(
+      /starting with http:\/\/ or https:\/\//,
     );
+    const env = { JCB_MODELS: modelsFile(MODELS) };
+    expect(() =>
+      addModel('y', { provider: 'openai-compatible', model: 'm', baseUrl: 'localhost:8000/v1' }, env),
+    ).toThrow(/--base-url: a URL starting with http/);
   });
 
   it.each([
     // Said as one line: the server's last full stop is left to the sentence it ends up in.
     ['vLLM classic', 400, VLLM_CTX, `400 from the provider: ${VLLM_CTX.message.replace(/\.$/, '')}`],
     ['vLLM newer', 400, VLLM_CTX_NEW, `400 from the provider: ${VLLM_CTX_NEW.error.message}`],
-    ['Ollama', 404, OLLAMA_404, `404 from the provider: no such model or endpoint: ${OLLAMA_404.error.message} (base URL [address])`],
+    [
+      'Ollama',
+      404,
+      OLLAMA_404,
+      `404 from the provider: no such model or endpoint: ${OLLAMA_404.error.message} (base URL [address])`,
+    ],
   ])('keeps the whole message of a %s error body, in `run` and `eval` alike', async (_, status, body, line) => {
     nock(VLLM).post('/v1/chat/completions').times(2).reply(status, body);
     expect(await runLine('vllm')).toBe(`vllm: ${line}`);
@@ -165,13 +184,18 @@ describe('provider errors as real servers send them', () => {
 
   it('does not retry a quota 429; says a 502 page by its title', async () => {
     nock(VLLM).post('/v1/chat/completions').once().reply(429, QUOTA);
-    expect(await runLine('vllm')).toMatch(/^vllm: 429 from the provider: quota exceeded \(waiting does not help\): You exceeded your current quota/);
+    expect(await runLine('vllm')).toMatch(
+      /^vllm: 429 from the provider: quota exceeded \(waiting does not help\): You exceeded your current quota/,
+    );
     nock(VLLM).post('/v1/chat/completions').times(3).reply(502, NGINX_502, { 'content-type': 'text/html' });
     expect(await runLine('vllm')).toBe('vllm: 502 from the provider: server error: an HTML page ("502 Bad Gateway")');
   });
 
   it('fails at once, naming the wait, when Retry-After asks for more than a minute; honours retry-after-ms', async () => {
-    nock(VLLM).post('/v1/chat/completions').once().reply(429, { error: { message: 'Rate limit reached' } }, { 'Retry-After': '3600' });
+    nock(VLLM)
+      .post('/v1/chat/completions')
+      .once()
+      .reply(429, { error: { message: 'Rate limit reached' } }, { 'Retry-After': '3600' });
     expect(await runLine('vllm')).toBe(
       'vllm: 429 from the provider: rate limit exceeded: Rate limit reached; the server asks to wait 3600 s (Retry-After), more than the 60 s jcb waits',
     );
@@ -191,16 +215,46 @@ describe('provider errors as real servers send them', () => {
     const line = await t.services
       .run({ task: 'mr', model: 'patient', doc: 'random', shot: 'zero', onRetry: (_, c) => heard.push(c) })
       .catch((e: Error) => e.message);
-    expect(line).toBe('patient: no answer within 0.3 s (timeoutMs 300): raise timeoutMs in models.yml if the server is slow');
+    expect(line).toBe(
+      'patient: no answer within 0.3 s (timeoutMs 300): raise timeoutMs in models.yml if the server is slow',
+    );
     expect(heard).toHaveLength(1);
     expect(scope.pendingMocks()).toHaveLength(1); // 2 of 6 used (nock counts one interceptor)
   });
 
   it.each([
-    ['empty choices', 200, { id: 'x', object: 'chat.completion', choices: [], usage: {} }, {}, 1, 'the server answered 200 with no answer in it (empty choices)'],
-    ['a bare JSON string', 200, '"just a string"', { 'content-type': 'application/json' }, 1, 'the server answered 200 with JSON that is not a chat completion (no choices)'],
-    ['a stream', 200, 'data: {"choices":[{"delta":{"content":"x"}}]}\n\ndata: [DONE]\n\n', { 'content-type': 'text/event-stream' }, 1, 'the server answered with a stream (text/event-stream) although jcb asks stream: false: a streaming-only gateway is not supported'],
-    ['an HTML page (retried)', 200, '<!DOCTYPE html><html><head><title>Sign in</title></head></html>', { 'content-type': 'text/html' }, 3, 'the server answered 200 with an HTML page (is the base URL right, or a proxy in the way?), not a chat completion'],
+    [
+      'empty choices',
+      200,
+      { id: 'x', object: 'chat.completion', choices: [], usage: {} },
+      {},
+      1,
+      'the server answered 200 with no answer in it (empty choices)',
+    ],
+    [
+      'a bare JSON string',
+      200,
+      '"just a string"',
+      { 'content-type': 'application/json' },
+      1,
+      'the server answered 200 with JSON that is not a chat completion (no choices)',
+    ],
+    [
+      'a stream',
+      200,
+      'data: {"choices":[{"delta":{"content":"x"}}]}\n\ndata: [DONE]\n\n',
+      { 'content-type': 'text/event-stream' },
+      1,
+      'the server answered with a stream (text/event-stream) although jcb asks stream: false: a streaming-only gateway is not supported',
+    ],
+    [
+      'an HTML page (retried)',
+      200,
+      '<!DOCTYPE html><html><head><title>Sign in</title></head></html>',
+      { 'content-type': 'text/html' },
+      3,
+      'the server answered 200 with an HTML page (is the base URL right, or a proxy in the way?), not a chat completion',
+    ],
   ])('says a 200 with %s in one line', async (_, status, body, headers, attempts, line) => {
     const scope = nock(VLLM).post('/v1/chat/completions').times(3).reply(status, body, headers);
     expect(await runLine('vllm')).toBe(`vllm: ${line}`);
@@ -213,8 +267,12 @@ describe('provider errors as real servers send them', () => {
       'nov1: 404 from the provider: no such model or endpoint: Not Found (the base URL [address] has no /v1: vLLM, SGLang and Ollama serve under …/v1)',
     );
     // (The cause, refused, host not found or TLS, is read from the socket's error code, which nock hides.)
-    nock.enableNetConnect('127.0.0.1:9');
-    expect(await runLine('refused')).toMatch(/^refused: could not connect to \[address\] \(/);
+    nock.enableNetConnect(/127\.0\.0\.1:(2|9)$/);
+    expect(await runLine('refused')).toMatch(/^refused: could not connect to \[address\] \(connection refused\)/);
+    // Port 9 is on fetch's list of ports it never calls: said so, not "(connection error)" (break-urls).
+    expect(await runLine('badport')).toBe(
+      'badport: could not connect to [address] (a port fetch refuses to call): serve the model on another port',
+    );
   });
 });
 
@@ -241,7 +299,11 @@ describe('replies that are no plain answer, as the servers send them', () => {
   /** A reply that calls a tool and says nothing (OpenAI's and vLLM's shape): `content` null, `tool_calls`. */
   const toolCall = (finish = 'tool_calls') => {
     const body = completion('m', { content: null, finish_reason: finish });
-    const call = { id: 'call_1', type: 'function', function: { name: 'lookup_drug', arguments: '{"name":"アスピリン"}' } };
+    const call = {
+      id: 'call_1',
+      type: 'function',
+      function: { name: 'lookup_drug', arguments: '{"name":"アスピリン"}' },
+    };
     Object.assign(body.choices[0].message, { tool_calls: [call] });
     return body;
   };

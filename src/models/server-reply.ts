@@ -55,7 +55,8 @@ export function errorBody(text: string, contentType: string): { message: string;
     if (typeof error === 'string') return { message: error };
     const detail = json.detail;
     const message = json.message ?? (typeof detail === 'string' ? detail : detail && JSON.stringify(detail));
-    if (message !== undefined) return { message: stringOf(message), code: stringOf(json.code ?? json.type) || undefined };
+    if (message !== undefined)
+      return { message: stringOf(message), code: stringOf(json.code ?? json.type) || undefined };
   }
   if (/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(text)) {
     const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
@@ -72,7 +73,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-const stringOf = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+const stringOf = (v: unknown): string =>
+  v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
 
 /** A reply jcb refused at its fetch: the SDK wraps it as the `cause` of its connection error; `failure` says it all. */
 export class ServerReplyError extends Error {
@@ -98,8 +100,7 @@ function urlHint(baseUrl: string | undefined): string {
   const base = safeUrl(baseUrl).replace(/\/+$/, '');
   if (/\/chat\/completions$/.test(base))
     return ` (the base URL ${base} names the endpoint itself: leave out /chat/completions)`;
-  if (!/\/v1$/.test(base))
-    return ` (the base URL ${base} has no /v1: vLLM, SGLang and Ollama serve under …/v1)`;
+  if (!/\/v1$/.test(base)) return ` (the base URL ${base} has no /v1: vLLM, SGLang and Ollama serve under …/v1)`;
   return ` (base URL ${base})`;
 }
 
@@ -144,12 +145,19 @@ function notCompletion(text: string, contentType: string): Failure | undefined {
     };
   const json = parseJson(text);
   if (json === undefined) {
-    const what = /html/i.test(contentType) || /^\s*</.test(text) ? 'an HTML page (is the base URL right, or a proxy in the way?)' : 'a body that is not JSON';
+    const what =
+      /html/i.test(contentType) || /^\s*</.test(text)
+        ? 'an HTML page (is the base URL right, or a proxy in the way?)'
+        : 'a body that is not JSON';
     // README: a body that is not JSON is retried, like a 5xx.
     return { retryable: true, message: `the server answered 200 with ${what}, not a chat completion` };
   }
   const choices = (json as { choices?: unknown } | null)?.choices;
-  if (!Array.isArray(choices)) return { retryable: false, message: 'the server answered 200 with JSON that is not a chat completion (no choices)' };
+  if (!Array.isArray(choices))
+    return {
+      retryable: false,
+      message: 'the server answered 200 with JSON that is not a chat completion (no choices)',
+    };
   if (choices.length === 0 || typeof (choices[0] as { message?: unknown })?.message !== 'object')
     return { retryable: false, message: 'the server answered 200 with no answer in it (empty choices)' };
   return undefined;
@@ -158,17 +166,25 @@ function notCompletion(text: string, contentType: string): Failure | undefined {
 /** The cause of a failed connection, from undici's error codes. */
 function connectionFailure(err: unknown, url: string): Failure {
   const codes = [] as string[];
-  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) if (e.code) codes.push(e.code);
+  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
+    if (e.code) codes.push(e.code);
   const code = codes.join(' ');
   const at = `could not connect to ${safeUrl(url)}`;
-  if (/ECONNREFUSED/.test(code)) return { retryable: true, message: `${at} (connection refused): is the server running?` };
-  if (/ENOTFOUND|EAI_AGAIN/.test(code)) return { retryable: false, message: `${at} (host not found): check the host name in baseUrl` };
+  // WHATWG fetch refuses some ports outright (6000, 6665-6669, 9, …: its "bad port" list), before any connection.
+  for (let e = err as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
+    if (e.message === 'bad port')
+      return { retryable: false, message: `${at} (a port fetch refuses to call): serve the model on another port` };
+  if (/ECONNREFUSED/.test(code))
+    return { retryable: true, message: `${at} (connection refused): is the server running?` };
+  if (/ENOTFOUND|EAI_AGAIN/.test(code))
+    return { retryable: false, message: `${at} (host not found): check the host name in baseUrl` };
   if (/SSL|TLS|CERT|EPROTO/i.test(code))
     return { retryable: false, message: `${at} (TLS failed: ${code}): is the server http rather than https?` };
   return { retryable: true, message: `${at} (${code || 'connection error'})` };
 }
 
-const isAbort = (err: unknown) => (err as { name?: string })?.name === 'AbortError' || (err as { name?: string })?.name === 'TimeoutError';
+const isAbort = (err: unknown) =>
+  (err as { name?: string })?.name === 'AbortError' || (err as { name?: string })?.name === 'TimeoutError';
 
 /**
  * The `fetch` jcb's OpenAI client uses: the answer read whole (within the request's timeout), and anything
