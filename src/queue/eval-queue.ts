@@ -96,8 +96,12 @@ export async function ensureReachable(
   timeoutMs = 1500,
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
+  // What the client met while trying (connection refused, host not found): said in place of "timed out".
+  let met: Error | undefined;
+  const heard = (err: Error) => void (met = err);
+  queue.client.on('error', heard);
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
+    timer = setTimeout(() => reject(met ?? new Error('timed out')), timeoutMs);
   });
   try {
     // If the timeout wins, the ping stays queued until the connection closes and is then rejected:
@@ -116,6 +120,7 @@ export async function ensureReachable(
     );
   } finally {
     clearTimeout(timer);
+    queue.client.off('error', heard);
   }
 }
 
