@@ -14,7 +14,7 @@ import v8 from 'node:v8';
  * the runs, but ~70 % more CPU for them (it holds for the pool's threads too, which tokenize).
  */
 const LEAN_HEAP_FLAGS = ['--semi-space-growth-factor=1', '--heap-growing-percent=10'] as const;
-/** V8's own values of those flags (`node --v8-options`, Node 20 and 22), for a process that is not the bot. */
+/** V8's own values of those flags (`node --v8-options`, Node 20 and 22), for the commands that are neither. */
 const DEFAULT_FLAGS = ['--semi-space-growth-factor=2', '--heap-growing-percent=0'] as const;
 
 let lean = false;
