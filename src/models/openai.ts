@@ -103,8 +103,9 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
 /**
  * `value` (an answer's text, or its reply's fields: strings, parts, thinking objects) with every occurrence of
  * the API key's exact value replaced by `[key]`, before anything stores or shows it: a server that echoes the
- * Authorization header in a 200 answer (README "Secrets"). Keys under 8 characters are left alone: so short
- * a string (`not-needed`'s kind, a test's `x`) would be found in ordinary answers.
+ * Authorization header in a 200 answer (README "Secrets"). Only a key from the environment (the placeholder a
+ * keyless server is sent is never looked for), and none under 8 characters (vLLM's `EMPTY`, a test's `x`): so
+ * short a string could be an ordinary answer's, and replacing it would change a score.
  */
 function withoutKey<T>(value: T, key: string | undefined): T {
   if (!key || key.length < 8 || value === undefined) return value;
