@@ -74,7 +74,7 @@ function reportLoopDelay(services: Services, env: NodeJS.ProcessEnv, log: (m: st
 export function createBot(env: NodeJS.ProcessEnv = process.env, services: Services = createServices({ env })): Bot {
   const config = botConfig(env);
   let app: App | undefined;
-  let stopTracking = () => {};
+  let stopTracking = async () => {};
   let stopLoopWatch = () => {};
   return {
     config,
@@ -134,9 +134,10 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
       return config.appToken ? undefined : (server as Server);
     },
     async stop() {
-      stopTracking();
+      const tracking = stopTracking();
       stopLoopWatch();
       await app?.stop();
+      await tracking; // its pass under way ends before the store closes
       await services.close();
     },
   };

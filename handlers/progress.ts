@@ -55,7 +55,8 @@ const progressKey = (p: RunProgress) =>
 /**
  * Follows the watched runs every `everyMs`; edits a run's message at most once per `minGapMs` (the
  * final state at once) and only when its content changed; posts each schedule's digest once (across
- * bots sharing the store, the one that moved its watch, then took it for the post). Returns the function that stops it.
+ * bots sharing the store, the one that moved its watch, then took it for the post). Returns the function that stops it,
+ * resolving once a pass under way has ended (so that what it uses, the store, may then be closed).
  */
 export function trackProgress(
   services: Services,
@@ -63,7 +64,7 @@ export function trackProgress(
   log: (err: unknown) => void,
   everyMs = 1000,
   minGapMs = 3000,
-): () => void {
+): () => Promise<void> {
   const shown = new Map<string, string>();
   /** Per run: when its message was last edited (ms). */
   const editedAt = new Map<string, number>();
@@ -189,6 +190,7 @@ export function trackProgress(
     posted.delete(runId);
   };
 
+  let pass: Promise<void> = Promise.resolve();
   const tick = async () => {
     if (busy) return;
     busy = true;
@@ -213,7 +215,13 @@ export function trackProgress(
       busy = false;
     }
   };
-  const timer = setInterval(() => void tick(), everyMs);
+  // A pass still under way is the one stop() waits for (the tick would return at once, busy).
+  const timer = setInterval(() => {
+    if (!busy) pass = tick();
+  }, everyMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    clearInterval(timer);
+    return pass;
+  };
 }

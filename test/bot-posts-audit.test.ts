@@ -62,13 +62,18 @@ describe("the bot's own posts of a private task's scores", () => {
     await services.watch(run.id, 'digest:nightly', run.id);
     const before = (await botRows()).length;
     const { client, posts } = slack(1);
-    const stop = trackProgress(services, client as never, (err) => {
-      throw err;
-    }, 20);
+    const stop = trackProgress(
+      services,
+      client as never,
+      (err) => {
+        throw err;
+      },
+      20,
+    );
     try {
       await waitFor(async () => posts.length === 1 && (await services.watched('digest-due:')).length === 0);
     } finally {
-      stop();
+      await stop(); // its pass under way ends before the services close
     }
     const rows = (await botRows()).slice(0, (await botRows()).length - before);
     expect(rows).toEqual([
@@ -81,13 +86,21 @@ describe("the bot's own posts of a private task's scores", () => {
     await services.watch(run.id, 'slack:C1', '1.0000');
     const before = (await botRows()).length;
     const { client, posts } = slack(0);
-    const stop = trackProgress(services, client as never, (err) => {
-      throw err;
-    }, 20, 0);
+    const stop = trackProgress(
+      services,
+      client as never,
+      (err) => {
+        throw err;
+      },
+      20,
+      0,
+    );
     try {
-      await waitFor(async () => posts.some((p) => p.thread_ts === '1.0000') && (await services.watched('slack:')).length === 0);
+      await waitFor(
+        async () => posts.some((p) => p.thread_ts === '1.0000') && (await services.watched('slack:')).length === 0,
+      );
     } finally {
-      stop();
+      await stop(); // its pass under way ends before the services close
     }
     const rows = (await botRows()).slice(0, (await botRows()).length - before);
     expect(rows).toEqual([

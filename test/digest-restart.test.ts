@@ -60,7 +60,7 @@ describe('a digest Slack answers 429, and a bot restart during the wait', () => 
     const stopFirst = trackProgress(first, progressClient('xoxb-test', `${SLACK}/api/`), (e) => errors.push(e), 50);
     await waitFor(async () => asked.length === 1);
     // The bot dies while the digest waits for its Retry-After: what it held in memory is gone.
-    stopFirst();
+    await stopFirst();
     const [pending] = await first.watched('digest-due:');
     // Not posted, so not recorded: the digest the restarted bot makes is the same one.
     expect((await first.digest('nightly', undefined, { record: false }))[0].since).toBeNull();
@@ -84,7 +84,7 @@ describe('a digest Slack answers 429, and a bot restart during the wait', () => 
       expect(asked).toHaveLength(2);
       expect(errors).toEqual([]);
     } finally {
-      stopSecond();
+      await stopSecond();
       await second.close();
     }
   }, 60_000);
@@ -105,7 +105,7 @@ describe('a digest Slack answers 429, and a bot restart during the wait', () => 
       return run.id;
     };
     const stop = async () => {
-      stopTracking();
+      await stopTracking();
       await services.close();
       nock.cleanAll();
     };

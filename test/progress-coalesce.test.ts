@@ -9,7 +9,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { progressClient, trackProgress } from '../handlers/progress.js';
 import { createServices, type RunProgress, type Services } from '../src/services/index.js';
 import { modelsFile } from './fake-provider.js';
-import { FIXTURE_ENV, freshStore, inThreadTokenizer, localChatServer, runRow, TEST_MODELS, type TestStore } from './helpers.js';
+import {
+  FIXTURE_ENV,
+  freshStore,
+  inThreadTokenizer,
+  localChatServer,
+  runRow,
+  TEST_MODELS,
+  type TestStore,
+} from './helpers.js';
 import { ownRedis, waitFor } from './own-redis.js';
 
 interface FakeRun {
@@ -255,7 +263,7 @@ describe('a 429 on the final post or a digest', () => {
       // Posted once each, and forgotten once shown.
       expect(watched.size).toBe(0);
     } finally {
-      stop();
+      await stop();
     }
   });
 });
@@ -348,7 +356,7 @@ describe('evaluation throughput while Slack answers 429', () => {
       expect(calls.filter((c) => c.method === 'chat.update')).toHaveLength(1);
       expect(logged).toEqual([]);
     } finally {
-      stop();
+      await stop();
     }
   });
 
@@ -388,7 +396,7 @@ describe('evaluation throughput while Slack answers 429', () => {
       expect(posts).toHaveLength(2);
       expect(logged).toEqual([]);
     } finally {
-      stop();
+      await stop();
       nock.cleanAll();
     }
   });

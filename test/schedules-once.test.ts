@@ -206,7 +206,7 @@ describe('schedule fires', () => {
         await new Promise((r) => setTimeout(r, 300)); // what a second bot would still post
         expect(posted).toEqual(['C9']);
       } finally {
-        stops.forEach((stop) => stop());
+        await Promise.all(stops.map((stop) => stop()));
       }
     });
   });
