@@ -57,11 +57,8 @@ describe("the bot's own posts of a private task's scores", () => {
     return { client, posts };
   }
 
-  it('a scheduled digest: one row once posted, none for the 429 before it', async () => {
-    const { run } = await services.evaluate({ task: TASK, model: 'baseline', shot: 'zero' });
-    await services.watch(run.id, 'digest:nightly', run.id);
-    const before = (await botRows()).length;
-    const { client, posts } = slack(1);
+  /** The bot's tracker over `client` (every 20 ms; edits `minGapMs` apart) until `done`, then stopped, its pass ended. */
+  async function trackedUntil(client: unknown, done: () => Promise<boolean>, minGapMs?: number) {
     const stop = trackProgress(
       services,
       client as never,
@@ -69,12 +66,21 @@ describe("the bot's own posts of a private task's scores", () => {
         throw err;
       },
       20,
+      minGapMs,
     );
     try {
-      await waitFor(async () => posts.length === 1 && (await services.watched('digest-due:')).length === 0);
+      await waitFor(done);
     } finally {
       await stop(); // its pass under way ends before the services close
     }
+  }
+
+  it('a scheduled digest: one row once posted, none for the 429 before it', async () => {
+    const { run } = await services.evaluate({ task: TASK, model: 'baseline', shot: 'zero' });
+    await services.watch(run.id, 'digest:nightly', run.id);
+    const before = (await botRows()).length;
+    const { client, posts } = slack(1);
+    await trackedUntil(client, async () => posts.length === 1 && (await services.watched('digest-due:')).length === 0);
     const rows = (await botRows()).slice(0, (await botRows()).length - before);
     expect(rows).toEqual([
       expect.objectContaining({ user: 'jcb', act: 'digest nightly', task: TASK, place: 'slack:C9', view: 'scores' }),
@@ -86,22 +92,11 @@ describe("the bot's own posts of a private task's scores", () => {
     await services.watch(run.id, 'slack:C1', '1.0000');
     const before = (await botRows()).length;
     const { client, posts } = slack(0);
-    const stop = trackProgress(
-      services,
-      client as never,
-      (err) => {
-        throw err;
-      },
-      20,
+    await trackedUntil(
+      client,
+      async () => posts.some((p) => p.thread_ts === '1.0000') && (await services.watched('slack:')).length === 0,
       0,
     );
-    try {
-      await waitFor(
-        async () => posts.some((p) => p.thread_ts === '1.0000') && (await services.watched('slack:')).length === 0,
-      );
-    } finally {
-      await stop(); // its pass under way ends before the services close
-    }
     const rows = (await botRows()).slice(0, (await botRows()).length - before);
     expect(rows).toEqual([
       expect.objectContaining({ user: 'jcb', act: 'final scores', task: TASK, place: 'slack:C1', view: 'scores' }),
