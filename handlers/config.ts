@@ -19,7 +19,7 @@ const schema = z.object({
   SLACK_BOT_TOKEN: z.string().min(1),
   SLACK_APP_TOKEN: z.string().optional(),
   SLACK_SIGNING_SECRET: z.string().optional(),
-  SLACK_API_URL: z.url().optional(),
+  SLACK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The app's id (Basic Information → App ID): requests naming another app are refused. */
   SLACK_APP_ID: z
     .string()

@@ -1,7 +1,7 @@
 // Every environment variable with a rule of its own is checked at one place (ENV_SETTINGS): one line naming the
 // variable and what is right, never zod's words, never a default in its place (break1, kind 2). Generated from
 // the table: a setting added without refused values here fails the first test.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +17,15 @@ writeFileSync(plain, 'hi\n');
 const REFUSED: Record<string, string[]> = {
   HOME: ['', 'relative/home'],
   XDG_DATA_HOME: ['relative/data'],
+  JCB_HOME: [],
+  JCB_DATA_DIR: [],
+  JCB_PACKS_DIR: [],
+  JCB_PACKS_TASKS: [],
+  JCB_STORE: [],
+  JCB_CACHE_DIR: [],
+  JCB_RELEASE_URL: [],
+  JCB_PACK_URL: [],
+  SLACK_API_URL: ['garbage', 'ftp://127.0.0.1/api/'],
   DATABASE_URL: ['mysql://x@127.0.0.1/jcb', 'garbage', 'postgres://'],
   OPENAI_BASE_URL: [
     'notaurl',
@@ -47,6 +56,15 @@ const REFUSED: Record<string, string[]> = {
 const TAKEN: Record<string, string> = {
   HOME: scratch,
   XDG_DATA_HOME: scratch,
+  JCB_HOME: scratch,
+  JCB_DATA_DIR: 'relative/release',
+  JCB_PACKS_DIR: scratch,
+  JCB_PACKS_TASKS: scratch,
+  JCB_STORE: path.join(scratch, 'jcb.sqlite'),
+  JCB_CACHE_DIR: scratch,
+  JCB_RELEASE_URL: 'https://example.org/j-clinicalbench.git',
+  JCB_PACK_URL: scratch,
+  SLACK_API_URL: 'http://127.0.0.1:3999/api/',
   DATABASE_URL: 'postgres://u:secret@127.0.0.1:5432/jcb',
   OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1',
   REDIS_URL: 'redis://127.0.0.1:6379/2',
@@ -98,6 +116,72 @@ describe('ENV_SETTINGS', () => {
     },
   );
 
+  // Kind: a place set to nothing is a mistake (`JCB_DATA_DIR=$UNSET`), refused, never read as unset (which fetched
+  // the release into the default folder, or named a store file called " "). Numbers and choices: empty is unset.
+  it.each(ENV_SETTINGS.filter((s) => s.place).map((s) => [s.name, s] as const))(
+    '%s: empty or blank is refused in one line, never read as unset',
+    (name, s) => {
+      const blanks = ['', ' ', '\t ', ...(name === 'JCB_TASKS' ? [path.delimiter, ` ${path.delimiter} `] : [])];
+      for (const value of blanks) {
+        expect(refusal({ [name]: value }), JSON.stringify(value)).toBe(
+          `${name} must be ${s.right} (it is ${value === '' ? 'empty' : 'blank'}).`,
+        );
+      }
+    },
+  );
+
+  it('every setting naming a path, a file or a URL is a place; numbers and choices are not', () => {
+    expect(ENV_SETTINGS.filter((s) => s.place).map((s) => s.name)).toEqual(
+      ENV_SETTINGS.filter(
+        (s) =>
+          !/^JCB_(QUEUE_CHUNK|QUEUE_LOCK_MS|RECONCILE_MS|STALLED_MS|SHUTDOWN_GRACE_MS|THREADS|CHECK_TIMEOUT_MS|STORE_RETRY_MS|LOOP_REPORT_MS|FREE_TEXT_POLICY|KEEP_FREE_TEXT)$/.test(
+            s.name,
+          ),
+      ).map((s) => s.name),
+    );
+    for (const s of ENV_SETTINGS.filter((s) => !s.place)) expect(refusal({ [s.name]: '' }), s.name).toBe('(accepted)');
+  });
+
+  // A variable the code reads but the table lacks would escape the empty rule: every one read in src/ and
+  // handlers/ is in the table, or here, with why it is no place.
+  it('every variable the code reads is in the table or named here as no place', () => {
+    const NO_PLACE: Record<string, string> = {
+      SLACK_BOT_TOKEN: 'a token',
+      SLACK_APP_TOKEN: 'a token',
+      SLACK_SIGNING_SECRET: 'a secret',
+      SLACK_APP_ID: 'an id',
+      PORT: 'a number',
+      JCB_BOT_RATE_PER_MINUTE: 'a number',
+      JCB_BOT_ALLOWED_USERS: 'a list of ids',
+      JCB_BOT_ALLOWED_CHANNELS: 'a list of ids',
+      JCB_ADMINS: 'a list of ids',
+      JCB_CONFIRM_COST_USD: 'a number',
+      JCB_CHAT_MODEL: 'a model alias',
+      JCB_JUDGE_MODEL: 'a model alias',
+      JCB_RELEASE_REF: 'a git ref',
+      JCB_PACK_REF: 'a git ref',
+      JCB_QUEUE_PREFIX: 'a key prefix',
+      JCB_DEBUG: 'a switch',
+      COLUMNS: 'a number',
+    };
+    const read = new Set<string>();
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+      );
+    for (const file of [...files('src'), ...files('handlers')]) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/\benv(?:\.([A-Z][A-Z0-9_]+)\b|\[['"]([A-Z][A-Z0-9_]+)['"]\])/g))
+        read.add(m[1] ?? m[2]);
+      // The bot's settings are read as a zod object's keys (handlers/config.ts).
+      if (file.endsWith(path.join('handlers', 'config.ts')))
+        for (const m of text.matchAll(/^ {2}([A-Z][A-Z0-9_]+): z\./gm)) read.add(m[1]);
+    }
+    expect([...read]).toEqual(expect.arrayContaining(['JCB_DATA_DIR', 'JCB_CACHE_DIR', 'SLACK_API_URL', 'PORT']));
+    const table = new Set(ENV_SETTINGS.map((s) => s.name));
+    expect([...read].filter((n) => !table.has(n) && !(n in NO_PLACE)).sort()).toEqual([]);
+  });
+
   it('HOME is not needed when JCB_HOME or XDG_DATA_HOME says where', () => {
     expect(refusal({ HOME: '', JCB_HOME: scratch })).toBe('(accepted)');
     expect(refusal({ HOME: '', XDG_DATA_HOME: scratch })).toBe('(accepted)');
@@ -135,4 +219,32 @@ describe('every command checks the settings first', () => {
     expect(worker.err).toMatch(/^jcb: The evaluation queue is unavailable \(Redis at \[address\] does not answer/);
     for (const r of [status, home, mysql, manifest, worker]) expect(r.err.trim().split('\n')).toHaveLength(1);
   }, 240_000);
+});
+
+describe('an empty JCB_DATA_DIR', () => {
+  // It read as unset: `score` and `run` fetched the release into the per-user folder, `doctor` looked there.
+  it('is refused by score, run and doctor in one line, exit 1, nothing fetched', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'jcb-empty-'));
+    const env = {
+      ...FIXTURE_ENV,
+      HOME: home,
+      XDG_DATA_HOME: undefined,
+      JCB_HOME: undefined,
+      JCB_STORE: path.join(home, 'jcb.sqlite'),
+      JCB_RELEASE_URL: path.join(home, 'no-mirror'),
+    };
+    const results = await Promise.all(
+      [['score'], ['run', 'mr', 'baseline'], ['doctor']].flatMap((args) =>
+        ['', '  '].map((value) => runJcb(args, { ...env, JCB_DATA_DIR: value })),
+      ),
+    );
+    for (const r of results) {
+      expect(r.code, r.err).toBe(1);
+      expect(r.err).toMatch(
+        /^jcb: JCB_DATA_DIR must be a folder holding a copy of the release.*\(it is (empty|blank)\)\.\n$/,
+      );
+      expect(r.out).toBe('');
+    }
+    expect(existsSync(path.join(home, '.local'))).toBe(false);
+  }, 120_000);
 });

@@ -10,7 +10,7 @@ import { FIXTURE_MANIFEST, FIXTURE_RELEASE, gitMirror, JCB_BIN, PAPER_TABLE_4, r
 const MIRROR = gitMirror(FIXTURE_RELEASE);
 
 /** A user with an empty per-user folder, the fixture's manifest, and the fixture's mirror as the release. */
-function freshUser(extra: Record<string, string> = {}) {
+function freshUser(extra: Record<string, string | undefined> = {}) {
   const home = mkdtempSync(path.join(os.tmpdir(), 'jcb-user-'));
   return {
     home,
@@ -165,7 +165,7 @@ describe('jcb leaderboard on a fresh machine', () => {
 
 describe.skipIf(!releaseDir())('the real release through a local mirror', () => {
   it("npx jcb leaderboard on a fresh machine prints the paper's Table 4", () => {
-    const user = freshUser({ JCB_RELEASE_URL: gitMirror(releaseDir()!), JCB_RELEASE_MANIFEST: '' });
+    const user = freshUser({ JCB_RELEASE_URL: gitMirror(releaseDir()!), JCB_RELEASE_MANIFEST: undefined });
     const r = jcb(['leaderboard', '--json'], user.env);
     expect(r.code).toBe(0);
     const board = JSON.parse(r.out.slice(r.out.indexOf('{'))) as {

@@ -20,6 +20,11 @@ export interface EnvSetting {
   unless?: string[];
   /** Its value may hold a password: never echoed. */
   secret?: boolean;
+  /**
+   * It names a path, a file or a URL: set but empty or blank, it is refused, never read as unset (`JCB_DATA_DIR=$X`
+   * with X unset fetched the release into the default folder; `JCB_STORE= ` named a file called " ").
+   */
+  place?: boolean;
 }
 
 /** A zod rule from a function that throws (the queue's and the release's own checks), its message kept. */
@@ -51,8 +56,10 @@ const fileIfThere = by((v) => {
     throw new Error('it cannot be read');
   }
 });
-/** Empty is unset for these (as every reader treats it). */
+/** Empty is unset for these settings (numbers, choices), as every reader treats it; never for a place (`place`). */
 const orEmpty = (schema: z.ZodType<unknown>) => z.union([z.literal(''), schema]);
+/** A place whose only rule is not to be empty (checkEnv's); what it names is checked where it is used. */
+const anyPlace = z.string();
 
 export const ENV_SETTINGS: readonly EnvSetting[] = [
   {
@@ -60,17 +67,66 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     right: 'an absolute path (your home folder), or set JCB_HOME: the store and the release are kept under it',
     schema: absolute,
     unless: ['JCB_HOME', 'XDG_DATA_HOME'],
+    place: true,
   },
-  { name: 'XDG_DATA_HOME', right: 'an absolute path, or unset', schema: orEmpty(absolute) },
+  // The XDG spec reads an empty XDG_DATA_HOME as unset; jcb refuses it as it refuses every empty place.
+  { name: 'XDG_DATA_HOME', right: 'an absolute path, or unset', schema: absolute, place: true },
+  {
+    name: 'JCB_HOME',
+    right: 'a folder (jcb’s per-user folder: the store, the release, the packs), or unset for $XDG_DATA_HOME/jcb',
+    schema: anyPlace,
+    place: true,
+  },
+  {
+    name: 'JCB_DATA_DIR',
+    right: 'a folder holding a copy of the release, or unset for the one `jcb data pull` fetches into jcb’s folder',
+    schema: anyPlace,
+    place: true,
+  },
+  {
+    name: 'JCB_PACKS_DIR',
+    right: 'a folder holding the pulled packs, or unset for the packs folder in jcb’s folder',
+    schema: anyPlace,
+    place: true,
+  },
+  {
+    name: 'JCB_PACKS_TASKS',
+    right: 'a folder of packs’ task files (<name>/), or unset for jcb’s own',
+    schema: anyPlace,
+    place: true,
+  },
+  {
+    name: 'JCB_STORE',
+    right: 'an SQLite file, or unset for jcb.sqlite in jcb’s folder',
+    schema: anyPlace,
+    place: true,
+  },
+  {
+    name: 'JCB_CACHE_DIR',
+    right: 'a folder for the tokenizer’s built tables, or unset for ~/.cache/jcb',
+    schema: anyPlace,
+    place: true,
+  },
+  {
+    name: 'JCB_RELEASE_URL',
+    right: 'a git URL or folder of a copy of the release, or unset for the published one',
+    schema: anyPlace,
+    place: true,
+  },
+  {
+    name: 'JCB_PACK_URL',
+    right: 'a git URL or folder of a copy of the pack, or unset for the published one',
+    schema: anyPlace,
+    place: true,
+  },
   {
     name: 'DATABASE_URL',
     right: 'postgres://, then [user[:password]@]host[:port]/database, or unset for SQLite',
-    schema: orEmpty(
-      z
-        .string()
-        .refine((v) => URL.canParse(v) && /^postgres(ql)?:$/.test(new URL(v).protocol) && new URL(v).hostname !== ''),
-    ),
+    schema: z
+      .string()
+      .refine((v) => URL.canParse(v) && /^postgres(ql)?:$/.test(new URL(v).protocol) && new URL(v).hostname !== ''),
     secret: true,
+    place: true,
   },
   {
     name: 'REDIS_URL',
@@ -78,9 +134,17 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
       'a Redis URL: redis://, then [user:password@]host[:port][/db] (rediss:// for TLS), or unset for Redis on 127.0.0.1:6379',
     schema: by((v) => redisUrl({ REDIS_URL: v })),
     secret: true,
+    place: true,
   },
   // The registry's rule for baseUrl: an env-given key in a query string would be printed and stored too.
-  { name: 'OPENAI_BASE_URL', right: OPENAI_BASE_URL_RIGHT, schema: orEmpty(baseUrlSchema), secret: true },
+  { name: 'OPENAI_BASE_URL', right: OPENAI_BASE_URL_RIGHT, schema: baseUrlSchema, secret: true, place: true },
+  // The bot's (handlers/config.ts reads it with the same rule).
+  {
+    name: 'SLACK_API_URL',
+    right: 'the URL of a Slack Web API (https://…/api/), or unset for slack.com',
+    schema: z.url({ protocol: /^https?$/ }),
+    place: true,
+  },
   ...(Object.keys(QUEUE_NUMBERS) as (keyof typeof QUEUE_NUMBERS)[]).map((name) => ({
     name,
     right: `a whole number above 0 in decimal digits, or unset for ${QUEUE_NUMBERS[name]}`,
@@ -111,16 +175,18 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   {
     name: 'JCB_RELEASE_MANIFEST',
     right: 'a release manifest (JSON, as data/release-manifest.json), or unset for jcb’s own',
-    schema: orEmpty(by((v) => loadManifest({ JCB_RELEASE_MANIFEST: v }))),
+    schema: by((v) => loadManifest({ JCB_RELEASE_MANIFEST: v })),
+    place: true,
   },
   ...(['JCB_MODELS', 'JCB_SCHEDULES', 'JCB_FACILITIES'] as const).map((name) => ({
     name,
     right: 'a file jcb can read (where it is missing, the command that needs it says so), or unset',
     schema: fileIfThere,
+    place: true,
   })),
   {
     name: 'JCB_TASKS',
-    right: `folders of task files (*.yml) or task files, separated by "${path.delimiter}"`,
+    right: `folders of task files (*.yml) or task files, separated by "${path.delimiter}", or unset`,
     schema: by((v) => {
       const none = v
         .split(path.delimiter)
@@ -128,8 +194,13 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
         .find((p) => !existsSync(path.resolve(p)) || taskFilesIn(path.resolve(p)).length === 0);
       if (none !== undefined) throw new Error(`${cutEcho(none)} holds no task file`);
     }),
+    place: true,
   },
 ];
+
+/** Whether `value` names nothing: empty or blanks, or for JCB_TASKS only separators and blanks. */
+const blank = (name: string, value: string): boolean =>
+  (name === 'JCB_TASKS' ? value.split(path.delimiter) : [value]).every((part) => part.trim() === '');
 
 /**
  * Checks every setting of ENV_SETTINGS that `env` sets, in the table's order.
@@ -139,6 +210,10 @@ export function checkEnv(env: NodeJS.ProcessEnv): void {
   for (const s of ENV_SETTINGS) {
     const value = env[s.name];
     if (value === undefined || s.unless?.some((n) => env[n])) continue;
+    // A place left empty (`JCB_DATA_DIR=$UNSET_VARIABLE`) is a mistake, never the default (a 40 MB fetch).
+    if (s.place && blank(s.name, value)) {
+      throw new UserError(`${s.name} must be ${s.right} (it is ${value === '' ? 'empty' : 'blank'}).`);
+    }
     const parsed = s.schema.safeParse(value);
     if (parsed.success) continue;
     // A check's own words (redisUrl's "REDIS_URL is not a Redis URL (why)." gives its why), never zod's.
