@@ -8,6 +8,10 @@
 // Retry-After it named, and only that call waits. A digest waiting to be posted is kept in the store (its
 // schedule's first watch, moved to `digest-due:<schedule>` with the time it is due), so that a bot restarted
 // meanwhile posts it. The evaluation never waits for any of this: workers store documents; this only reads the store.
+// A digest is posted once even when a bot dies after Slack took it but before its row was closed: the row is
+// marked before the post with a marker the message carries (its metadata), and a bot taking a row so marked
+// looks for that marker in the channel's history before posting (postedBefore).
+import { randomUUID } from 'node:crypto';
 import { ErrorCode, WebClient } from '@slack/web-api';
 import type { RunProgress, Services } from '../src/services/index.js';
 import { UserError } from '../src/base/errors.js';
@@ -18,6 +22,17 @@ import { ENDED, finalScoresMessage, progressMessage } from './blocks/progress.js
 const DIGEST_LEASE_MS = 60_000;
 /** A digest whose post failed in a way that may pass is tried again this many polls later (30 s at 1 s). */
 const TRANSIENT_RETRY_POLLS = 30;
+/** The metadata event type of a digest's message (Slack: alphanumeric and underscores). */
+export const DIGEST_EVENT = 'jcb_digest';
+/**
+ * The posting marker a digest's row carries, the end of its message id: `<at>:<nonce>:posting-<made, ms>-<uuid>`.
+ * Its time bounds the history read for it, however long the row then waited (bots down for a day).
+ */
+const POSTING = /:(posting-(\d+)-[0-9a-f-]{36})$/;
+/** History pages read for a marker (200 messages each, since the marker was made), before posting anyway. */
+const HISTORY_PAGES = 5;
+/** Slack's clock may be behind this host's: the history is read from this long before the marker was made. */
+const CLOCK_SLACK_S = 600;
 
 /** Slack refused the call for good (channel_not_found, not_in_channel, invalid_auth…), or the request is wrong. */
 const refusedForGood = (err: unknown): boolean =>
@@ -41,6 +56,48 @@ function retryAfterMs(err: unknown): number | undefined {
   return e.code === ErrorCode.RateLimitedError ? (e.retryAfter ?? 1) * 1000 : undefined;
 }
 
+/**
+ * Whether a message carrying `marker` (a digest's, in its metadata) is in `channel` since `sinceMs`: a bot that
+ * died after Slack took the post left its row marked. Errors: a failure that may pass (the network, 5xx, 429)
+ * is thrown, to be tried again with the marker kept.
+ */
+async function postedBefore(
+  client: WebClient,
+  channel: string,
+  marker: string,
+  sinceMs: number,
+  log: (err: unknown) => void,
+): Promise<boolean> {
+  let cursor: string | undefined;
+  try {
+    for (let page = 0; page < HISTORY_PAGES; page++) {
+      const res = await client.conversations.history({
+        channel,
+        oldest: String(Math.floor(sinceMs / 1000) - CLOCK_SLACK_S),
+        limit: 200,
+        include_all_metadata: true, // else Slack leaves the metadata out
+        cursor,
+      });
+      const found = res.messages?.some(
+        (m) =>
+          m.metadata?.event_type === DIGEST_EVENT &&
+          (m.metadata.event_payload as Record<string, unknown> | undefined)?.marker === marker,
+      );
+      if (found) return true;
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!res.has_more || !cursor) return false;
+    }
+    return false;
+  } catch (err) {
+    if (!refusedForGood(err)) throw err;
+    // The history cannot be read (no channels:history or groups:history scope, a channel the bot was not
+    // added to: chat:write.public posts there all the same). Then it is posted: a digest perhaps posted
+    // twice rather than one perhaps never posted. Said in the log, with Slack's error.
+    log(err);
+    return false;
+  }
+}
+
 /** What a progress message says apart from the clock: a message is edited only when this changes. */
 const progressKey = (p: RunProgress) =>
   JSON.stringify([
@@ -55,7 +112,8 @@ const progressKey = (p: RunProgress) =>
 /**
  * Follows the watched runs every `everyMs`; edits a run's message at most once per `minGapMs` (the
  * final state at once) and only when its content changed; posts each schedule's digest once (across
- * bots sharing the store, the one that moved its watch, then took it for the post). Returns the function that stops it,
+ * bots sharing the store, the one that moved its watch, then took it for the post; held `digestLeaseMs`, then
+ * another bot may take it, and posts it only if the channel does not hold it). Returns the function that stops it,
  * resolving once a pass under way has ended (so that what it uses, the store, may then be closed).
  */
 export function trackProgress(
@@ -64,6 +122,7 @@ export function trackProgress(
   log: (err: unknown) => void,
   everyMs = 1000,
   minGapMs = 3000,
+  digestLeaseMs = DIGEST_LEASE_MS,
 ): () => Promise<void> {
   const shown = new Map<string, string>();
   /** Per run: when its message was last edited (ms). */
@@ -97,11 +156,16 @@ export function trackProgress(
     }
     for (const due of await services.watched('digest-due:')) {
       if (Number.parseInt(due.message_id, 10) > Date.now()) continue; // a 429's Retry-After, or another bot's lease
+      // A row marked by an earlier try (this bot's or a dead one's) may have been posted: its marker is kept, and
+      // looked for in the channel before posting. Else a new one, made (with its time) before the post.
+      const earlier = POSTING.exec(due.message_id);
+      const marker = earlier?.[1] ?? `posting-${Date.now()}-${randomUUID()}`;
       const lease = await services.moveWatch(
         due.run_id,
         { target: due.target, messageId: due.message_id },
         due.target,
-        Date.now() + DIGEST_LEASE_MS,
+        Date.now() + digestLeaseMs,
+        marker,
       );
       if (!lease) continue; // another bot took it
       const schedule = due.target.slice('digest-due:'.length);
@@ -110,12 +174,22 @@ export function trackProgress(
         // Made now (a restarted bot makes it as the first would have), recorded as the last digest once posted.
         const [digest] = await services.digest(schedule, undefined, { record: false });
         const message = digestMessage(digest);
+        const already =
+          earlier !== null && (await postedBefore(client, digest.channel, marker, Number(earlier[2]), log));
         // Posted by the bot itself: its private tasks recorded as shown (scores only) in that channel.
         const who = { user: 'jcb', act: `digest ${schedule}`, place: `slack:${digest.channel}` };
         await services.accessScope(who, 'scores', async () => {
-          await client.chat.postMessage({ channel: digest.channel, text: message.text, blocks: message.blocks });
+          if (!already) {
+            await client.chat.postMessage({
+              channel: digest.channel,
+              text: message.text,
+              blocks: message.blocks,
+              metadata: { event_type: DIGEST_EVENT, event_payload: { schedule, marker } },
+            });
+          }
           posted = true;
-          services.noteShown(digest); // once posted (a 429 is tried again)
+          // Once posted (a 429 is tried again); found posted, by a bot that may have died before noting it.
+          services.noteShown(digest);
         });
         await services.recordDigest(digest);
         await services.unwatch(due.run_id);
@@ -126,10 +200,19 @@ export function trackProgress(
         const limited = retryAfterMs(err);
         if (limited === undefined) log(err);
         const wait = limited ?? (posted || refusedForGood(err) ? undefined : TRANSIENT_RETRY_POLLS * everyMs);
+        // The marker is kept when a try may have reached Slack: a post that failed on its way back (a timeout, a
+        // 5xx), or an earlier try's. Only a first try that Slack answered 429 surely posted nothing.
+        const keep = earlier !== null || limited === undefined ? marker : undefined;
         await (
           wait === undefined
             ? services.unwatch(due.run_id)
-            : services.moveWatch(due.run_id, { target: due.target, messageId: lease }, due.target, Date.now() + wait)
+            : services.moveWatch(
+                due.run_id,
+                { target: due.target, messageId: lease },
+                due.target,
+                Date.now() + wait,
+                keep,
+              )
         ).catch(log);
       }
     }

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { progressClient, trackProgress } from '../handlers/progress.js';
 import { createServices } from '../src/services/index.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer, TEST_MODELS } from './helpers.js';
@@ -35,18 +35,68 @@ describe('a digest Slack answers 429, and a bot restart during the wait', () => 
     nock.enableNetConnect();
   });
 
-  /** Slack answering chat.postMessage with `status` and `body` first, then 200: what it answered (status, when, form). */
-  function slackAnswers(status: number, body: object, headers?: Record<string, string>) {
-    const asked: { status: number; at: number; body: Record<string, unknown> }[] = [];
-    const answer = (code: number, reply: object) => (_u: string, b: nock.Body) => (
-      asked.push({ status: code, at: Date.now(), body: formBody(b) }),
-      reply
-    );
-    nock(SLACK).post('/api/chat.postMessage').reply(status, answer(status, body), headers);
+  afterEach(() => void nock.cleanAll());
+
+  /** How Slack answers conversations.history: the channel's messages, or refused as it refuses it. */
+  type History = 'ok' | 'missing_scope' | 'not_in_channel';
+
+  /**
+   * Slack's side of channel C9: chat.postMessage answering `status` and `body` first, then 200 to every post
+   * (each kept, with its metadata), and conversations.history of the posts kept, newest first, since `oldest`,
+   * their metadata only when include_all_metadata is asked, or refused as `history` says (a token without
+   * channels:history, a channel the bot is not in). What it was asked: posts (status, when, form) and reads.
+   */
+  function slackAnswers(status: number, body: object, headers?: Record<string, string>, history: History = 'ok') {
+    // Registered first: nock answers with the first interceptor that matches.
     nock(SLACK)
       .post('/api/chat.postMessage')
-      .reply(200, answer(200, { ok: true, channel: 'C9', ts: '1.0001' }));
+      .reply(
+        status,
+        (_u: string, b: nock.Body) => (asked.push({ status, at: Date.now(), body: formBody(b) }), body),
+        headers,
+      );
+    const asked = slackChannel(history);
     return asked;
+  }
+
+  /** Slack's channel C9 alone: every post answered 200 and kept (slackAnswers). */
+  function slackChannel(history: History = 'ok') {
+    const asked: { status: number; at: number; body: Record<string, unknown> }[] = [];
+    const reads: Record<string, unknown>[] = [];
+    const kept: { ts: string; text: unknown; metadata?: unknown }[] = [];
+    nock(SLACK)
+      .post('/api/chat.postMessage')
+      .reply(200, (_u: string, b: nock.Body) => {
+        const form = formBody(b);
+        asked.push({ status: 200, at: Date.now(), body: form });
+        const ts = `${Math.floor(Date.now() / 1000)}.${String(kept.length + 1).padStart(6, '0')}`;
+        const metadata = typeof form.metadata === 'string' ? JSON.parse(form.metadata) : undefined;
+        kept.push({ ts, text: form.text, metadata });
+        return { ok: true, channel: 'C9', ts };
+      })
+      .persist();
+    nock(SLACK)
+      .post('/api/conversations.history')
+      .reply(200, (_u: string, b: nock.Body) => {
+        const form = formBody(b);
+        reads.push(form);
+        if (history === 'missing_scope')
+          return { ok: false, error: 'missing_scope', needed: 'channels:history', provided: 'chat:write' };
+        if (history !== 'ok') return { ok: false, error: history };
+        if (form.channel !== 'C9') return { ok: false, error: 'channel_not_found' };
+        const messages = kept
+          .filter((m) => Number(m.ts) > Number(form.oldest ?? 0))
+          .reverse()
+          .map((m) => ({
+            type: 'message',
+            ts: m.ts,
+            text: m.text,
+            ...(form.include_all_metadata === 'true' && m.metadata ? { metadata: m.metadata } : {}),
+          }));
+        return { ok: true, messages, has_more: false };
+      })
+      .persist();
+    return Object.assign(asked, { reads, kept });
   }
 
   it('is posted by the restarted bot after Retry-After, once, and recorded as the last digest only then', async () => {
@@ -82,6 +132,8 @@ describe('a digest Slack answers 429, and a bot restart during the wait', () => 
       expect(next.since).not.toBeNull();
       await new Promise((r) => setTimeout(r, 300)); // a second post would come meanwhile
       expect(asked).toHaveLength(2);
+      // A first try Slack answered 429 posted nothing: the channel is not read for it.
+      expect(asked.reads).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
       await stopSecond();
@@ -90,14 +142,22 @@ describe('a digest Slack answers 429, and a bot restart during the wait', () => 
   }, 60_000);
 
   /** A bot following the store's watches (the real tracker, polling every 50 ms): its services and logged errors. */
-  function startBot() {
+  function startBot(opts: { diesAt?: 'digest' | 'recordDigest'; leaseMs?: number } = {}) {
     const errors: unknown[] = [];
     const services = createServices({ env, tokenizer: inThreadTokenizer() });
+    // A bot killed at `diesAt`: that call never returns, so nothing after it happens (the row is not closed).
+    const dying = opts.diesAt
+      ? new Proxy(services, {
+          get: (t, k) => (k === opts.diesAt ? () => new Promise<never>(() => {}) : Reflect.get(t, k)),
+        })
+      : services;
     const stopTracking = trackProgress(
-      services,
+      dying,
       progressClient('xoxb-test', `${SLACK}/api/`),
       (e) => errors.push(e),
       50,
+      3000,
+      opts.leaseMs,
     );
     const night = async () => {
       const { run } = await services.evaluate({ task: 'irs', model: 'baseline', shot: 'one' });
@@ -109,8 +169,81 @@ describe('a digest Slack answers 429, and a bot restart during the wait', () => 
       await services.close();
       nock.cleanAll();
     };
-    return { services, errors, night, stop };
+    /** The bot dies: its tracker stops at once (its pass stays where it died), its store is closed. */
+    const kill = async () => {
+      void stopTracking();
+      await services.close();
+    };
+    return { services, errors, night, stop, kill };
   }
+
+  /** The first bot, killed at `diesAt` once the digest is due; the next one, started after its lease (300 ms). */
+  async function killedThenRestarted(diesAt: 'digest' | 'recordDigest', until: () => boolean) {
+    const first = startBot({ diesAt, leaseMs: 300 });
+    await first.night();
+    // Taken by the first bot: its row is leased (due again only once the lease has run out).
+    await waitFor(
+      async () => Number.parseInt((await first.services.watched('digest-due:'))[0]?.message_id, 10) > Date.now(),
+    );
+    await waitFor(async () => until());
+    await first.kill();
+    await new Promise((r) => setTimeout(r, 400)); // its lease runs out
+    const second = startBot({ leaseMs: 300 });
+    await waitFor(async () => (await second.services.watched('digest-due:')).length === 0);
+    await new Promise((r) => setTimeout(r, 300)); // another post would come meanwhile
+    return { first, second };
+  }
+
+  it('taken by Slack from a bot killed before it closed the row: found in the channel, never posted again', async () => {
+    const channel = slackChannel();
+    const { first, second } = await killedThenRestarted('recordDigest', () => channel.length === 1);
+    try {
+      expect(channel.map((a) => a.status)).toEqual([200]);
+      expect(channel.kept).toHaveLength(1);
+      const posted = channel.kept[0].metadata as { event_type: string; event_payload: { marker: string } };
+      expect(posted.event_type).toBe('jcb_digest');
+      expect(posted.event_payload.marker).toMatch(/^posting-\d+-[0-9a-f-]{36}$/);
+      // The restarted bot read the channel for that marker, with the metadata.
+      expect(channel.reads).toHaveLength(1);
+      expect(channel.reads[0]).toMatchObject({ channel: 'C9', include_all_metadata: 'true' });
+      // Recorded as the last digest by the restarted bot.
+      expect((await second.services.digest('nightly'))[0].since).not.toBeNull();
+      expect([...first.errors, ...second.errors]).toEqual([]);
+    } finally {
+      await second.stop();
+    }
+  }, 60_000);
+
+  it('marked by a bot killed before its post reached Slack: not in the channel, so posted once', async () => {
+    const channel = slackChannel();
+    const { first, second } = await killedThenRestarted('digest', () => true);
+    try {
+      expect(channel.reads).toHaveLength(1);
+      expect(channel.kept).toHaveLength(1);
+      expect(channel.length).toBe(1);
+      expect([...first.errors, ...second.errors]).toEqual([]);
+    } finally {
+      await second.stop();
+    }
+  }, 60_000);
+
+  it.each(['missing_scope', 'not_in_channel'] as const)(
+    'whose channel cannot be read (%s) is posted again, and the refusal logged',
+    async (history) => {
+      const channel = slackChannel(history);
+      const { first, second } = await killedThenRestarted('recordDigest', () => channel.length === 1);
+      try {
+        // Posted by the dead bot and again by the restarted one, which could not tell: the fallback.
+        expect(channel.kept).toHaveLength(2);
+        expect(channel.reads).toHaveLength(1);
+        expect(first.errors).toEqual([]);
+        expect(second.errors).toEqual([expect.objectContaining({ data: expect.objectContaining({ error: history }) })]);
+      } finally {
+        await second.stop();
+      }
+    },
+    60_000,
+  );
 
   it("is posted once when the next night's runs end while it waits", async () => {
     const asked = slackAnswers(429, { ok: false, error: 'ratelimited' }, { 'Retry-After': '2' });
@@ -135,11 +268,12 @@ describe('a digest Slack answers 429, and a bot restart during the wait', () => 
   }, 60_000);
 
   it.each([
-    ['a 503 from Slack, tried again a while later', 503, 'service_unavailable', [503, 200]],
-    ['a channel the bot is not in, dropped at once', 200, 'not_in_channel', [200]],
+    // The 503's retry reads the channel first: a post whose answer was lost may have been taken.
+    ['a 503 from Slack, tried again a while later', 503, 'service_unavailable', [503, 200], 1],
+    ['a channel the bot is not in, dropped at once', 200, 'not_in_channel', [200], 0],
   ] as const)(
     '%s',
-    async (_name, status, error, expected) => {
+    async (_name, status, error, expected, reads) => {
       const asked = slackAnswers(status, { ok: false, error });
       const { services, errors, night, stop } = startBot();
       try {
@@ -148,6 +282,7 @@ describe('a digest Slack answers 429, and a bot restart during the wait', () => 
         await waitFor(async () => (await services.watched('digest-due:')).length === 0);
         await new Promise((r) => setTimeout(r, 300)); // another post would come meanwhile
         expect(asked.map((a) => a.status)).toEqual(expected);
+        expect(asked.reads).toHaveLength(reads);
         expect(errors).toHaveLength(1); // the failure, logged once
       } finally {
         await stop();

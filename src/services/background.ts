@@ -333,8 +333,16 @@ export function backgroundServices(ctx: ServiceContext) {
       (await ctx.store()).notify(runId, target, messageId),
     watched: async (prefix: string) => (await ctx.store()).openNotifications(prefix),
     unwatch: async (runId: string) => (await ctx.store()).closeNotification(runId),
-    /** Moves a watch to `to`, due at `at` (ms): its new message id for the one caller that moved it (Store.moveNotification). */
-    moveWatch: async (runId: string, from: { target: string; messageId?: string }, to: string, at: number) =>
-      (await ctx.store()).moveNotification(runId, from, to, at),
+    /**
+     * Moves a watch to `to`, due at `at` (ms), its message id ending with `mark` when given: its new message id
+     * for the one caller that moved it (Store.moveNotification).
+     */
+    moveWatch: async (
+      runId: string,
+      from: { target: string; messageId?: string },
+      to: string,
+      at: number,
+      mark?: string,
+    ) => (await ctx.store()).moveNotification(runId, from, to, at, mark),
   };
 }

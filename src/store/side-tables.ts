@@ -58,15 +58,18 @@ export class SideTables {
    * Moves `runId`'s open notification from `from` (its target, and its message id when given) to target `to`
    * with message id `<at>:<nonce>` (`at`: ms, a time the caller reads back, e.g. not before): the new message
    * id for the one call (of any process) that moved it, else undefined. A compare-and-set: bots sharing the
-   * store take a pending digest once; a retry of a move that committed reads back its own nonce.
+   * store take a pending digest once; a retry of a move that committed reads back its own nonce. `mark` (no
+   * colon), when given, ends the id (`<at>:<nonce>:<mark>`): what the caller keeps across moves (a digest's
+   * posting marker).
    */
   async moveNotification(
     runId: string,
     from: { target: string; messageId?: string },
     to: string,
     at: number,
+    mark?: string,
   ): Promise<string | undefined> {
-    const messageId = `${Math.round(at)}:${callStamp().nonce}`;
+    const messageId = `${Math.round(at)}:${callStamp().nonce}${mark ? `:${mark}` : ''}`;
     let move = this.db
       .updateTable('run_notifications')
       .set({ target: to, message_id: messageId })
