@@ -65,10 +65,16 @@ describe('the worker-thread pool', () => {
 
   it('warms only warmThreads threads, and ends a thread idle for idleMs (a new one takes the next task)', async () => {
     pool = createPool(entry, { size: 2, warmTask: 'warm', warmThreads: 1, idleMs: 300 });
+    expect(pool.threads()).toBe(0);
     expect(await pool.warm()).toBe(true);
+    expect(pool.threads()).toBe(1);
     const first = ((await pool.run('echo', [0])) as { thread: number }).thread;
     expect(await pool.run('warmed')).toBe(true);
-    await new Promise((r) => setTimeout(r, 600));
+    // Counted until its exit is seen (its isolate disposed), not merely until it was told to end.
+    const since = Date.now();
+    while (pool.threads() > 0 && Date.now() - since < 10_000) await new Promise((r) => setTimeout(r, 20));
+    expect(pool.threads()).toBe(0);
+    expect(Date.now() - since).toBeGreaterThanOrEqual(250);
     const next = ((await pool.run('echo', [0])) as { thread: number }).thread;
     expect(next).not.toBe(first);
     // A thread started for work, not by warm(), has not run the warm task.

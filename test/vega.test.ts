@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { leaderboardChart, leaderboardSpec, leaderboardSvg } from '../src/leaderboard/vega.js';
+import { createContext } from '../src/services/context.js';
 import type { Leaderboard } from '../src/services/index.js';
+import { leaderboardServices } from '../src/services/leaderboard.js';
+import { FIXTURE_ENV } from './helpers.js';
 
 const board: Leaderboard = {
   shot: 'one',
@@ -55,5 +58,35 @@ describe('the leaderboard chart (Vega-Lite)', () => {
     const png = await leaderboardChart(board, 'heatmap', 'png');
     expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     expect(png.length).toBeGreaterThan(5000);
+  });
+
+  it("renders on a thread of its own that ends soon after, Vega and resvg with it; the next chart starts another", async () => {
+    const ctx = createContext({ env: { ...FIXTURE_ENV, JCB_THREADS: '1' }, chartThreadIdleMs: 300 });
+    const charts = leaderboardServices(ctx);
+    const isPng = (b: Buffer) => b.subarray(0, 8).toString('hex') === '89504e470d0a1a0a';
+    const ended = async () => {
+      const since = Date.now();
+      while (charts.chartThreads() > 0 && Date.now() - since < 20_000) await new Promise((r) => setTimeout(r, 25));
+      return charts.chartThreads();
+    };
+    try {
+      expect(charts.chartThreads()).toBe(0);
+      // The render is off the event loop: timers keep firing while it runs.
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 10);
+      const first = await charts.leaderboardChart(board, 'heatmap', 'png').finally(() => clearInterval(ticker));
+      expect(isPng(first)).toBe(true);
+      expect(ticks).toBeGreaterThan(0);
+      expect(charts.chartThreads()).toBe(1);
+      // Ended (its exit seen: the isolate, Vega's heap and resvg's memory are gone), not merely idle.
+      expect(await ended()).toBe(0);
+      // The pool that tokenizes never started for a chart: no long-lived thread holds the renderer.
+      expect(ctx.pool()!.threads()).toBe(0);
+      const second = await charts.leaderboardChart(board, 'heatmap', 'png');
+      expect(second.equals(first)).toBe(true);
+      expect(await ended()).toBe(0);
+    } finally {
+      await ctx.close();
+    }
   });
 });

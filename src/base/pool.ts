@@ -48,6 +48,8 @@ export interface Pool {
   warm(): Promise<boolean>;
   /** Tasks waiting or running. */
   pending(): number;
+  /** Threads alive now (started, not yet ended idle): 0 once the last one has ended, its memory with it. */
+  threads(): number;
   close(): Promise<void>;
 }
 
@@ -120,6 +122,8 @@ export function createPool(entry: URL, options: PoolOptions = {}): Pool {
   const size = options.size ?? poolSize();
   const threads: Thread[] = [];
   const queue: Job[] = [];
+  /** Threads ended idle whose exit has not come yet (their isolate, and its memory, not yet disposed). */
+  const ending = new Set<Thread>();
   const tables = new Map<string, Promise<unknown>>();
   let nextId = 0;
   let closed = false;
@@ -131,6 +135,7 @@ export function createPool(entry: URL, options: PoolOptions = {}): Pool {
       if (t.job || closed) return;
       t.retired = true;
       threads.splice(threads.indexOf(t), 1);
+      ending.add(t);
       void t.worker.terminate();
       if (threads.length === 0) {
         tables.clear();
@@ -184,7 +189,7 @@ export function createPool(entry: URL, options: PoolOptions = {}): Pool {
     });
     const gone = (err: unknown) => {
       clearTimeout(t.idle);
-      if (t.retired) return;
+      if (t.retired) return void ending.delete(t);
       const at = threads.indexOf(t);
       if (at >= 0) threads.splice(at, 1);
       t.job?.reject(err);
@@ -227,6 +232,7 @@ export function createPool(entry: URL, options: PoolOptions = {}): Pool {
       return (await Promise.all(threads.map((t) => t.warm))).every(Boolean);
     },
     pending: () => queue.length + threads.filter((t) => t.job).length,
+    threads: () => threads.length + ending.size,
     async close() {
       closed = true;
       for (const t of threads) clearTimeout(t.idle);
