@@ -28,6 +28,7 @@ const rss = () => process.memoryUsage.rss();
 let peakWork = 0;
 let peakRender = 0;
 let rendering = false;
+let rssBeforeChart = 0;
 const sampler = setInterval(() => {
   const now = rss();
   peakWork = Math.max(peakWork, now);
@@ -36,6 +37,7 @@ const sampler = setInterval(() => {
 const work = services
   .leaderboard('one')
   .then((board) => {
+    rssBeforeChart = rss();
     rendering = true;
     renderMs = performance.now();
     return services.leaderboardChart(board);
@@ -60,6 +62,11 @@ const threadEndedMs = performance.now() - chartDone;
 await new Promise((r) => setTimeout(r, 200));
 const rssThreadEnded = rss();
 clearInterval(sampler);
+// The pool's threads (the leaderboard's scoring) end once idle 30 s (THREAD_IDLE_MS), the bot at rest after.
+while (services.poolThreads() > 0) await new Promise((r) => setTimeout(r, 100));
+const allEndedMs = performance.now() - chartDone;
+await new Promise((r) => setTimeout(r, 1500)); // the bot's idle collection (a second after its last work)
+const rssAllEnded = rss();
 acks.sort((a, b) => a - b);
 const at = (q: number) => acks[Math.min(acks.length - 1, Math.floor(q * acks.length))];
 console.log(
@@ -73,10 +80,15 @@ console.log(
 );
 console.log(`  bot RSS once started               ${Math.round(rssStarted / 2 ** 20)} MB`);
 const mb = (b: number) => `${Math.round(b / 2 ** 20)} MB`;
-console.log(`  bot RSS peak during that work      ${mb(peakWork)}; during the chart's render (${(renderMs / 1000).toFixed(2)} s) ${mb(peakRender)}`);
-console.log(`  bot RSS right after the chart      ${mb(rssAfter)}`);
+console.log(`  bot RSS peak during that work      ${mb(peakWork)} (sampled every 20 ms)`);
+console.log(
+  `  bot RSS before the chart, peak during its render (${(renderMs / 1000).toFixed(2)} s), right after   ${mb(rssBeforeChart)}, ${mb(peakRender)}, ${mb(rssAfter)}`,
+);
 console.log(
   `  bot RSS once the chart's thread ended (${(threadEndedMs / 1000).toFixed(1)} s after the chart, +0.2 s)   ${mb(rssThreadEnded)}  (target ≤ 150 MB)`,
+);
+console.log(
+  `  bot RSS once every thread ended (${(allEndedMs / 1000).toFixed(1)} s after the chart, +1.5 s)   ${mb(rssAllEnded)}`,
 );
 await bot.stop();
 stopSlackSide();

@@ -59,6 +59,8 @@ export function loopServices(ctx: ServiceContext) {
      * (JCB_THREADS=0); never rejects. A request arriving before is queued behind the warm-up.
      */
     warmUp: (): Promise<boolean> => ctx.pool()?.warm() ?? Promise.resolve(false),
+    /** The pool's threads alive now (tokenizing, detection, scoring; charts have their own: `chartThreads`). */
+    poolThreads: (): number => ctx.pool()?.threads() ?? 0,
     /** Keeps the bot's latest event-loop delays for `jcb doctor`. @throws when the per-user folder cannot be written. */
     recordLoopDelay: (delay: LoopDelay, windowMs: number) => writeLoopReport(ctx.env, delay, windowMs),
   };
