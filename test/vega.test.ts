@@ -60,7 +60,7 @@ describe('the leaderboard chart (Vega-Lite)', () => {
     expect(png.length).toBeGreaterThan(5000);
   });
 
-  it("renders on a thread of its own that ends soon after, Vega and resvg with it; the next chart starts another", async () => {
+  it('renders on a pool thread that ends soon after, Vega and resvg with it; the next chart starts another', async () => {
     const ctx = createContext({ env: { ...FIXTURE_ENV, JCB_THREADS: '1' }, chartThreadIdleMs: 300 });
     const charts = leaderboardServices(ctx);
     const isPng = (b: Buffer) => b.subarray(0, 8).toString('hex') === '89504e470d0a1a0a';
@@ -80,7 +80,7 @@ describe('the leaderboard chart (Vega-Lite)', () => {
       expect(charts.chartThreads()).toBe(1);
       // Ended (its exit seen: the isolate, Vega's heap and resvg's memory are gone), not merely idle.
       expect(await ended()).toBe(0);
-      // The pool that tokenizes never started for a chart: no long-lived thread holds the renderer.
+      // Well before the 30 s a thread that only tokenizes stays: the pool holds no thread at all.
       expect(ctx.pool()!.threads()).toBe(0);
       const second = await charts.leaderboardChart(board, 'heatmap', 'png');
       expect(second.equals(first)).toBe(true);

@@ -24,6 +24,11 @@ export interface PoolOptions {
   /** A thread idle this long (ms) ends, and its memory with it; a new one starts when work comes. Default: never. */
   idleMs?: number;
   /**
+   * Tasks that load much for little use (a chart renderer): a thread that has run one ends this long (ms) after its
+   * last task, not `idleMs`, so that what the task loaded does not stay for the thread's other work.
+   */
+  heavyTasks?: Record<string, number>;
+  /**
    * Called when the last thread has ended idle. The pool then holds no shared table either (the next thread's ask
    * loads it again): a caller drops here what it kept only for the threads (e.g. a loader's memo of the table).
    */
@@ -48,8 +53,11 @@ export interface Pool {
   warm(): Promise<boolean>;
   /** Tasks waiting or running. */
   pending(): number;
-  /** Threads alive now (started, not yet ended idle): 0 once the last one has ended, its memory with it. */
-  threads(): number;
+  /**
+   * Threads alive now (counted until their exit is seen): 0 once the last one has ended, its memory with it. With
+   * `task`, those of them that have run it (and hold what it loaded).
+   */
+  threads(task?: string): number;
   close(): Promise<void>;
 }
 
@@ -88,6 +96,10 @@ interface Thread {
   idle?: NodeJS.Timeout;
   /** Ended for being idle: its exit is not a failure. */
   retired?: boolean;
+  /** The tasks it has run (what they loaded it holds till it ends). */
+  ran: Set<string>;
+  /** The idle time after which it ends: `idleMs`, or shorter once it has run a heavy task. */
+  idleMs?: number;
   /** Resolves true once the warm task succeeded, false if it failed or the thread ended first. */
   warm: Promise<boolean>;
   warmed?: boolean;
@@ -130,7 +142,7 @@ export function createPool(entry: URL, options: PoolOptions = {}): Pool {
 
   /** Ends `t` after `idleMs` without work (the timer does not keep the process alive). */
   const idleTimer = (t: Thread) => {
-    if (options.idleMs === undefined) return;
+    if (t.idleMs === undefined) return;
     t.idle = setTimeout(() => {
       if (t.job || closed) return;
       t.retired = true;
@@ -141,7 +153,7 @@ export function createPool(entry: URL, options: PoolOptions = {}): Pool {
         tables.clear();
         options.onIdle?.();
       }
-    }, options.idleMs);
+    }, t.idleMs);
     t.idle.unref();
   };
   /** Answers a thread's `sharedTable(name)`: each table is loaded once, the same one handed to every thread. */
@@ -162,6 +174,9 @@ export function createPool(entry: URL, options: PoolOptions = {}): Pool {
   const send = (t: Thread, job: Job) => {
     clearTimeout(t.idle);
     t.job = job;
+    t.ran.add(job.task);
+    const heavy = options.heavyTasks?.[job.task];
+    if (heavy !== undefined) t.idleMs = Math.min(t.idleMs ?? heavy, heavy);
     // A busy thread keeps the process alive; an idle one must not (a CLI ends when its work is done).
     t.worker.ref();
     t.worker.postMessage({ id: nextId++, task: job.task, args: job.args });
@@ -175,7 +190,7 @@ export function createPool(entry: URL, options: PoolOptions = {}): Pool {
 
   const spawn = (): Thread => {
     const worker = moduleWorker(entry, { workerData: options.data, resourceLimits: options.resourceLimits });
-    const t: Thread = { worker, warm: Promise.resolve(true) };
+    const t: Thread = { worker, warm: Promise.resolve(true), ran: new Set(), idleMs: options.idleMs };
     worker.once('online', keepLeanHeap);
     worker.on('message', (reply: Reply | { table: string }) => {
       if ('table' in reply) return answerTable(t, reply.table);
@@ -232,7 +247,7 @@ export function createPool(entry: URL, options: PoolOptions = {}): Pool {
       return (await Promise.all(threads.map((t) => t.warm))).every(Boolean);
     },
     pending: () => queue.length + threads.filter((t) => t.job).length,
-    threads: () => threads.length + ending.size,
+    threads: (task) => [...threads, ...ending].filter((t) => task === undefined || t.ran.has(task)).length,
     async close() {
       closed = true;
       for (const t of threads) clearTimeout(t.idle);

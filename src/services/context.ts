@@ -63,11 +63,6 @@ export interface ServiceContext {
    * undefined with `threads: 0`.
    */
   pool(): Pool | undefined;
-  /**
-   * The chart renderer's own thread (a pool of one, started on the first chart), which ends soon after its last
-   * chart, Vega and resvg with it; undefined with `threads: 0`.
-   */
-  chartPool(): Pool | undefined;
   /** Something to stop on close (a timer). */
   onClose(stop: () => void): void;
   /** Releases what was opened: tokenizer threads, queue connections, the store. */
@@ -77,8 +72,8 @@ export interface ServiceContext {
 /** A pool thread idle this long ends (its memory with it); the next work starts a new one in ~0.1 s. */
 const THREAD_IDLE_MS = 30_000;
 /**
- * The chart thread ends this long after its last chart: Vega and resvg (~40 MB in the thread, ~0.4 s of its CPU to
- * load) are not kept for charts that come a few times a day; charts asked together share one load.
+ * The thread that drew a chart ends this long after its last task: Vega and resvg (~40 MB in the thread, ~0.4 s of
+ * its CPU to load) are not kept for charts that come a few times a day; charts asked together share one load.
  */
 export const CHART_THREAD_IDLE_MS = 5_000;
 
@@ -109,6 +104,8 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
       warmTask: 'warm',
       warmThreads: 1,
       idleMs: THREAD_IDLE_MS,
+      // The thread that drew a chart ends seconds after (Vega and resvg with it), not 30 s after its last work.
+      heavyTasks: { chart: options.chartThreadIdleMs ?? CHART_THREAD_IDLE_MS },
       shared: { ipadic: loadIpadic },
       // Once every thread has ended idle, the dictionary goes too (18 MB of an idle bot; read again in ~10 ms),
       // collected now: an idle process allocates nothing that would have V8 collect it.
@@ -122,21 +119,6 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
       // a chart, takes ~70 MB): V8 lets the old generation grow further past its live size the larger this
       // maximum (4 GB by default; 64, 256 and 512 MB measured alike), so a parsed file's rows and a task's
       // tokens are collected at ~23 MB, not ~45 (`jcb score --json`: 223–226 → 200 MB, same CPU, load 7–11).
-      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 512 },
-    }));
-  };
-  let chartPool: Pool | undefined;
-  // A thread of its own for charts, so that the renderer never lands in a thread that stays for tokenizing, and
-  // leaves (its isolate disposed, its memory given back) seconds after the chart rather than 30 s after the last
-  // work of any kind. It needs no shared table: a chart tokenizes nothing.
-  const getChartPool = () => {
-    if (threads === 0 || chartPool) return chartPool;
-    const entry = new URL(`./pool-worker${path.extname(new URL(import.meta.url).pathname)}`, import.meta.url);
-    return (chartPool = createPool(entry, {
-      size: 1,
-      data: { env: { ...env } },
-      idleMs: options.chartThreadIdleMs ?? CHART_THREAD_IDLE_MS,
-      onIdle: collectGarbage,
       resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 512 },
     }));
   };
@@ -197,12 +179,10 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
         ? configuredDetector(env)
         : (text) => getPool()!.run<Awaited<ReturnType<Detector>>>('detect', [text])),
     pool: getPool,
-    chartPool: getChartPool,
     async close() {
       for (const stop of stops.splice(0)) stop();
       await tokenizer?.close();
       await pool?.close();
-      await chartPool?.close();
       // Closing fails only if the connection is already gone, which is what closing wants.
       await queue?.then((q) => q.close()).catch(() => {});
       await scheduleQueue?.then((q) => q.close()).catch(() => {});

@@ -180,14 +180,14 @@ export function leaderboardServices(ctx: ServiceContext) {
       view: ChartView = 'heatmap',
       format: 'png' | 'svg' = 'png',
     ): Promise<Buffer> {
-      const pool = ctx.chartPool();
+      const pool = ctx.pool();
       // Vega, Vega-Lite and resvg (~40 MB) are loaded only by the thread that draws.
       if (!pool) return (await import('../leaderboard/vega.js')).leaderboardChart(board, view, format);
-      // Vega and resvg take seconds of CPU: on the chart's own thread, which ends seconds after (its bytes come
-      // back as a Uint8Array).
+      // Vega and resvg take seconds of CPU: on the pool, whose thread that drew ends seconds after, not 30 s (its
+      // bytes come back as a Uint8Array).
       return Buffer.from(await pool.run<Uint8Array>('chart', [board, view, format]));
     },
     /** Chart renderer threads alive now (0: none holds Vega and resvg; the next chart starts one). */
-    chartThreads: (): number => ctx.chartPool()?.threads() ?? 0,
+    chartThreads: (): number => ctx.pool()?.threads('chart') ?? 0,
   };
 }

@@ -3,7 +3,7 @@
 // some tasks need (the chart renderer, Vega and resvg: ~70 MB; the detector and its dictionary; the task
 // registry, the task files and the scorers) is imported by the first task that needs it, so that a thread that
 // only tokenizes (the bot's `/jcb run`) holds none of it, and all of it leaves with the thread when it ends idle.
-// Charts run in a pool of their own over this module (ServiceContext.chartPool), whose thread ends seconds after.
+// A thread that drew a chart ends seconds after its last task (the pool's `heavyTasks`), not 30 s.
 import { serveTasks, sharedTable, threadData } from '../base/pool.js';
 import type { FileScore, FileToScore } from '../evaluation/score-file.js';
 import type { Leaderboard } from '../leaderboard/board.js';
