@@ -81,6 +81,21 @@ describe('the worker-thread pool', () => {
     expect(await pool.run('warmed')).toBe(false);
   }, 30_000);
 
+  it('ends a thread that ran a heavy task after its shorter idle time, the others after idleMs', async () => {
+    pool = createPool(entry, { size: 2, idleMs: 20_000, heavyTasks: { echo: 200 } });
+    // Both at once: the first thread takes echo, a second starts for warmed.
+    await Promise.all([pool.run('echo', [0]), pool.run('warmed')]);
+    expect([pool.threads(), pool.threads('echo'), pool.threads('warmed')]).toEqual([2, 1, 1]);
+    const since = Date.now();
+    while (pool.threads('echo') > 0 && Date.now() - since < 10_000) await new Promise((r) => setTimeout(r, 20));
+    expect([pool.threads(), pool.threads('echo'), pool.threads('warmed')]).toEqual([1, 0, 1]);
+    expect(Date.now() - since).toBeLessThan(5_000);
+    // The next heavy task runs on the thread that stayed, which now ends soon after it too.
+    await pool.run('echo', [1]);
+    while (pool.threads() > 0 && Date.now() - since < 10_000) await new Promise((r) => setTimeout(r, 20));
+    expect(pool.threads()).toBe(0);
+  }, 30_000);
+
   it('loads a shared table once and hands every thread the same memory', async () => {
     let loads = 0;
     const table = new Int32Array(new SharedArrayBuffer(16));
