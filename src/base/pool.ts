@@ -23,10 +23,7 @@ export interface PoolOptions {
   warmThreads?: number;
   /** A thread idle this long (ms) ends, and its memory with it; a new one starts when work comes. Default: never. */
   idleMs?: number;
-  /**
-   * Tasks that load much for little use (a chart renderer): a thread that has run one ends this long (ms) after its
-   * last task, not `idleMs`, so that what the task loaded does not stay for the thread's other work.
-   */
+  /** Tasks that load much for rare use (a chart renderer): a thread that ran one ends this long (ms) idle instead. */
   heavyTasks?: Record<string, number>;
   /**
    * Called when the last thread has ended idle. The pool then holds no shared table either (the next thread's ask
@@ -53,10 +50,7 @@ export interface Pool {
   warm(): Promise<boolean>;
   /** Tasks waiting or running. */
   pending(): number;
-  /**
-   * Threads alive now (counted until their exit is seen): 0 once the last one has ended, its memory with it. With
-   * `task`, those of them that have run it (and hold what it loaded).
-   */
+  /** Threads alive (until their exit: their memory then gone); with `task`, those that ran it (hold what it loaded). */
   threads(task?: string): number;
   close(): Promise<void>;
 }
@@ -96,9 +90,8 @@ interface Thread {
   idle?: NodeJS.Timeout;
   /** Ended for being idle: its exit is not a failure. */
   retired?: boolean;
-  /** The tasks it has run (what they loaded it holds till it ends). */
+  /** The tasks it has run, and its idle time to end: `idleMs`, or a heavy task's once it ran one. */
   ran: Set<string>;
-  /** The idle time after which it ends: `idleMs`, or shorter once it has run a heavy task. */
   idleMs?: number;
   /** Resolves true once the warm task succeeded, false if it failed or the thread ended first. */
   warm: Promise<boolean>;
