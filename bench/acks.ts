@@ -3,10 +3,10 @@
 // its first chart; meanwhile Slack's side (another process) sends signed `/jcb help` one after another and
 // times each ack (target: every ack under 100 ms). Also the bot's RSS once started, its peak while the chart
 // renders (sampled every 20 ms), right after the chart, and once the chart's thread has ended (with when).
-import { useLeanHeap } from '../src/base/lean-heap.js';
+import { useHeapSetting } from '../src/base/lean-heap.js';
 import type { AddressInfo } from 'node:net';
 import { benchBotEnv, SECRET, startSlackSide } from './slack-side-client.js';
-useLeanHeap(); // the bot's V8 setting, set before its modules load, as bin/jcb.js does for `jcb bot`
+useHeapSetting('waiting'); // the bot's V8 setting (`jcb bot`), set before its modules load
 const { createBot } = await import('../handlers/app.js');
 const { createServices } = await import('../src/services/index.js');
 

@@ -4,11 +4,11 @@
 // threads have ended idle and V8 has collected. Slack's side runs in another process. RSS is the process's;
 // heapUsed is the main thread's V8 heap, external and arrayBuffers the memory outside it (the tokenizer's shared
 // dictionary).
-import { useLeanHeap } from '../src/base/lean-heap.js';
+import { useHeapSetting } from '../src/base/lean-heap.js';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 
-useLeanHeap(); // the bot's V8 setting, set before its modules load, as bin/jcb.js does for `jcb bot`
+useHeapSetting('waiting'); // the bot's V8 setting (`jcb bot`), set before its modules load
 const { createBot } = await import('../handlers/app.js');
 const { TASKS } = await import('../tasks/index.js');
 const { benchBotEnv, SECRET, startSlackSide } = await import('./slack-side-client.js');

@@ -2,14 +2,14 @@
 // tokenizer loaded only when a ROUGE score is needed), and the p50/p99 time to acknowledge 50
 // concurrent signed `/jcb run` requests on loopback (target: p99 under 100 ms), and the same for Socket
 // Mode envelopes. Slack's side of the HTTP part (the Web API stand-in and the load) runs in another process.
-import { useLeanHeap } from '../src/base/lean-heap.js';
+import { useHeapSetting } from '../src/base/lean-heap.js';
 import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { benchBotEnv, SECRET, startSlackSide } from './slack-side-client.js';
 import { startSocketStandIn } from './socket-stand-in.js';
-useLeanHeap(); // the bot's V8 setting, set before its modules load, as bin/jcb.js does for `jcb bot`
+useHeapSetting('waiting'); // the bot's V8 setting (`jcb bot`), set before its modules load
 const { createBot } = await import('../handlers/app.js');
 
 const { apiUrl, ask, stop: stopSlackSide } = await startSlackSide();

@@ -8,6 +8,6 @@ if (!existsSync(main)) {
   process.exit(1);
 }
 // The bot (`jcb bot`, `npm start`) and `jcb score` keep a small heap, set before the program's modules load; the
-// program puts V8's defaults back for any other parsed command (src/base/lean-heap.ts, src/cli/program.ts leansHeap).
-(await import(new URL('../dist/src/base/lean-heap.js', import.meta.url).href)).useLeanHeap();
+// program sets the parsed command's own (src/base/lean-heap.ts, src/cli/program.ts heapSettingOf).
+(await import(new URL('../dist/src/base/lean-heap.js', import.meta.url).href)).useHeapSetting('lean');
 await import(main.href);

@@ -16,7 +16,7 @@ import {
 } from './helpers.js';
 import { jcbBatch } from './jcb-batch.js';
 import { parseCommand, terminalWords } from '../src/command/grammar.js';
-import { leansHeap } from '../src/cli/program.js';
+import { heapSettingOf } from '../src/cli/program.js';
 
 const batch = jcbBatch({ env: { JCB_DATA_DIR: undefined } });
 afterAll(() => batch.close());
@@ -242,16 +242,16 @@ describe('honest scores from the terminal', () => {
   });
 });
 
-describe('the lean heap', () => {
-  it('is decided by the parsed command: the bot however typed and score, not their help nor another command', () => {
-    const lean = (...argv: string[]) => leansHeap(parseCommand(terminalWords(argv), { face: 'terminal' }));
-    expect([lean('bot'), lean('BOT'), lean('ｂｏｔ'), lean('bot　')]).toEqual([true, true, true, true]);
-    expect([lean('score'), lean('SCORE', '--json')]).toEqual([true, true]);
-    expect([lean('bot', '--help'), lean('help', 'score'), lean('worker'), lean('leaderboard')]).toEqual([
-      false,
-      false,
-      false,
-      false,
+describe('the heap setting', () => {
+  it('is decided by the parsed command: the bot however typed waits, score is lean, their help and others default', () => {
+    const heap = (...argv: string[]) => heapSettingOf(parseCommand(terminalWords(argv), { face: 'terminal' }));
+    expect([heap('bot'), heap('BOT'), heap('ｂｏｔ'), heap('bot　')]).toEqual(['waiting', 'waiting', 'waiting', 'waiting']);
+    expect([heap('score'), heap('SCORE', '--json')]).toEqual(['lean', 'lean']);
+    expect([heap('bot', '--help'), heap('help', 'score'), heap('worker'), heap('leaderboard')]).toEqual([
+      'default',
+      'default',
+      'default',
+      'default',
     ]);
   });
 });

@@ -21,9 +21,9 @@ function newSpaceAfterThread(lean: boolean): number {
   );
   const script = `
     import v8 from 'node:v8';
-    const { useLeanHeap } = await import(${JSON.stringify(dist('lean-heap.js'))});
+    const { useHeapSetting } = await import(${JSON.stringify(dist('lean-heap.js'))});
     const { createPool } = await import(${JSON.stringify(dist('pool.js'))});
-    useLeanHeap(${lean});
+    useHeapSetting(${JSON.stringify(lean ? 'lean' : 'default')});
     const pool = createPool(new URL(${JSON.stringify(pathToFileURL(entry).href)}), { size: 1 });
     await pool.run('ping');
     const kept = [];

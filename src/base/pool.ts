@@ -6,7 +6,7 @@
 import os from 'node:os';
 import { parentPort, Worker, workerData, type WorkerOptions } from 'node:worker_threads';
 import { UserError } from './errors.js';
-import { keepLeanHeap } from './lean-heap.js';
+import { keepHeapSetting } from './lean-heap.js';
 import { idleCollector } from './idle-collect.js';
 
 /** Named functions a thread serves; arguments and results cross by structured clone. */
@@ -184,7 +184,7 @@ export function createPool(entry: URL, options: PoolOptions = {}): Pool {
   const spawn = (): Thread => {
     const worker = moduleWorker(entry, { workerData: options.data, resourceLimits: options.resourceLimits });
     const t: Thread = { worker, warm: Promise.resolve(true), ran: new Set(), idleMs: options.idleMs };
-    worker.once('online', keepLeanHeap);
+    worker.once('online', keepHeapSetting);
     worker.on('message', (reply: Reply | { table: string }) => {
       if ('table' in reply) return answerTable(t, reply.table);
       const job = t.job;

@@ -4,18 +4,20 @@
 import { parseCommand, terminalWords, type Command } from '../command/grammar.js';
 import { commandHelp, overview } from '../command/help.js';
 import { packageVersion } from '../base/project.js';
-import { useLeanHeap } from '../base/lean-heap.js';
+import { useHeapSetting, type HeapSetting } from '../base/lean-heap.js';
 import { UserError, userErrorText } from '../base/errors.js';
 import { forPeople } from '../base/shown.js';
 import type { PreparedPaths } from '../base/paths.js';
 import type { Services } from '../services/index.js';
 
 /**
- * Whether `cmd` runs with the lean heap (src/base/lean-heap.ts): the bot however it was typed (`jcb BOT`,
- * full-width), a process that runs for weeks and mostly waits, and `score` (issue 28: ≤ 150 MB scoring every
- * released file; 171-178 → 145-154 MB peak RSS for ~5 % more CPU, load 5); not a help about them.
+ * The heap `cmd` runs with (src/base/lean-heap.ts): `waiting` for the bot however it was typed (`jcb BOT`,
+ * full-width), a process that runs for weeks and mostly waits; `lean` for `score` (issue 28: ≤ 150 MB scoring every
+ * released file; 171-178 → 145-154 MB peak RSS for ~5 % more CPU, load 5); V8's default for the rest, a help
+ * about them too.
  */
-export const leansHeap = (cmd: Command): boolean => cmd.kind === 'bot' || cmd.kind === 'score';
+export const heapSettingOf = (cmd: Command): HeapSetting =>
+  cmd.kind === 'bot' ? 'waiting' : cmd.kind === 'score' ? 'lean' : 'default';
 
 const print = (text: string): void => void process.stdout.write(`${text}\n`);
 
@@ -37,8 +39,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (cmd.kind === 'version') return (print(packageVersion()), 0);
-    // bin/jcb.js set the lean heap before anything loaded; the other commands get V8's defaults back.
-    if (!leansHeap(cmd)) useLeanHeap(false);
+    // bin/jcb.js set the lean heap before anything loaded; each command gets its own now.
+    useHeapSetting(heapSettingOf(cmd));
     execute = await import('./execute.js');
     ({ services, paths } = execute.prepare(cmd));
     running = await execute.runCommand(cmd, services);

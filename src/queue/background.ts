@@ -3,7 +3,7 @@
 import type Queue from 'bull';
 import type { Run, Store } from '../store/store.js';
 import { assumptionsOf } from './assumptions.js';
-import { chunkSize, redisPersists, type ChunkJob } from './eval-queue.js';
+import { chunkSize, redisPersists, type ChunkJob, type WithRedis } from './eval-queue.js';
 import { reconcile, reconcileEvery, type DocRef } from './reconcile.js';
 import { evictionProblem, redisHealth, unknownPolicyWarning } from './redis-health.js';
 import { queueNumber } from './settings.js';
@@ -75,7 +75,7 @@ export function startReconciler(deps: BackgroundDeps, log?: (m: string) => void)
  * What a worker or the bot says of Redis at start: `refuse` when it may evict keys (Bull needs
  * `noeviction`), `warnings` when the policy cannot be read or nothing is kept on disk.
  */
-export async function redisChecks(queue: Queue.Queue<ChunkJob>): Promise<{ refuse?: string; warnings: string[] }> {
+export async function redisChecks(queue: WithRedis): Promise<{ refuse?: string; warnings: string[] }> {
   const health = await redisHealth(queue.client);
   const warnings = [unknownPolicyWarning(health)].filter((w): w is string => Boolean(w));
   if ((await redisPersists(queue)) === false)

@@ -64,6 +64,39 @@ export function loadBull(): Promise<void> {
 }
 let bullLoading: Promise<void> | undefined;
 
+/** Anything holding a Redis connection: a Bull queue, or the bare client of openRedisCheck. */
+export type WithRedis = Pick<Queue.Queue, 'client'>;
+
+/**
+ * A bare Redis connection (ioredis, Bull's own client) for what needs Redis but no queue: the bot's checks of
+ * Redis at start and its look for schedule timers. Bull, with lodash and cron-parser, then loads with the
+ * first run queued or schedule installed, not at every bot's start (~7 MB of its memory: bench/bot-memory.ts).
+ * `close` ends the connection at once.
+ */
+export function openRedisCheck(env: NodeJS.ProcessEnv): WithRedis & { close(): void } {
+  const Redis = createRequire(require.resolve('bull'))('ioredis') as new (url: string) => WithRedis['client'];
+  const client = new Redis(redisUrl(env));
+  // Connection errors are retried by ioredis and reported by ensureReachable.
+  client.on('error', () => {});
+  return { client, close: () => client.disconnect() };
+}
+
+/** The key of a queue's repeatable jobs, as Bull names it (`<prefix>:<queue>:repeat`, bull/lib/queue.js toKey). */
+function repeatKey(env: NodeJS.ProcessEnv, queueName: string): string {
+  return `${queuePrefix(env)}:${queueName}:repeat`;
+}
+
+/**
+ * How many schedule timers (Bull's repeatable jobs) the schedule queue of `storeId` holds, read with a bare
+ * connection (openRedisCheck) so that Bull need not load when there are none and none are wanted.
+ */
+export async function scheduleTimersIn(redis: WithRedis, env: NodeJS.ProcessEnv, storeId: string): Promise<number> {
+  return redis.client.zcard(repeatKey(env, `${SCHEDULE_QUEUE_NAME}-${storeId}`));
+}
+
+/** Tests and separate deployments on one Redis use their own prefix. */
+const queuePrefix = (env: NodeJS.ProcessEnv) => env.JCB_QUEUE_PREFIX || 'jcb';
+
 function openQueue<T>(name: string, env: NodeJS.ProcessEnv): Queue.Queue<T> {
   // Every setting now, before anything is queued: not at the first chunk, after a run was created.
   checkQueueSettings(env);
@@ -73,8 +106,7 @@ function openQueue<T>(name: string, env: NodeJS.ProcessEnv): Queue.Queue<T> {
   // Bull (with ioredis, lodash: ~0.15 s CPU, ~30 MB) loads with a process's first queue, not with every command.
   const Bull = require('bull') as typeof Queue;
   const queue = new Bull<T>(name, redisUrl(env), {
-    // Tests and separate deployments on one Redis use their own prefix.
-    prefix: env.JCB_QUEUE_PREFIX || 'jcb',
+    prefix: queuePrefix(env),
     // A worker that dies leaves its job locked: after lockDuration it is stalled and taken again.
     settings: { lockDuration: lockMs, stalledInterval: Math.max(500, lockMs / 2), maxStalledCount: 3 },
     defaultJobOptions: {
@@ -91,7 +123,7 @@ function openQueue<T>(name: string, env: NodeJS.ProcessEnv): Queue.Queue<T> {
 
 /** Fails fast, with what to do, when Redis cannot be reached (ioredis would otherwise wait for it). */
 export async function ensureReachable(
-  queue: Queue.Queue<ChunkJob>,
+  queue: WithRedis,
   env: NodeJS.ProcessEnv,
   timeoutMs = 1500,
 ): Promise<void> {
@@ -125,7 +157,7 @@ export async function ensureReachable(
 }
 
 /** Whether Redis keeps anything on disk (AOF or RDB snapshots); undefined when CONFIG is not allowed. */
-export async function redisPersists(queue: Queue.Queue<ChunkJob>): Promise<boolean | undefined> {
+export async function redisPersists(queue: WithRedis): Promise<boolean | undefined> {
   try {
     const [, aof] = (await queue.client.config('GET', 'appendonly')) as string[];
     const [, save] = (await queue.client.config('GET', 'save')) as string[];

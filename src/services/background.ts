@@ -11,7 +11,7 @@ import { findModel, loadModels, type ModelConfig } from '../models/registry.js';
 import { isPrivate, requireMayReceive } from '../policy/data-policy.js';
 import { assumptionsOf } from '../queue/assumptions.js';
 import { reconcileNow, redisChecks, stalledSince, startReconciler, type BackgroundDeps } from '../queue/background.js';
-import { chunkSize, ensureReachable, removeWaitingJobs } from '../queue/eval-queue.js';
+import { chunkSize, ensureReachable, openRedisCheck, removeWaitingJobs } from '../queue/eval-queue.js';
 import { queueMissing, runPlan } from '../queue/reconcile.js';
 import { stallCause, viewQueue, type QueueView } from '../queue/stall-cause.js';
 import { startWorker, type RunningWorker } from '../queue/worker.js';
@@ -318,11 +318,17 @@ export function backgroundServices(ctx: ServiceContext) {
      * persistence). Without Redis it says nothing and reconciles once Redis answers.
      */
     async startReconciler(log?: (m: string) => void, warn: (m: string) => void = log ?? (() => {})): Promise<void> {
+      // The rounds open the queue only when a run is queued; the checks need Redis, not Bull.
       ctx.onClose(startReconciler(backgroundDeps(ctx), log));
-      const q = await ctx.queue();
-      await ensureReachable(q, ctx.env);
-      const { refuse, warnings } = await redisChecks(q);
-      for (const w of refuse ? [`${refuse}; /jcb eval refuses to queue until it is.`, ...warnings] : warnings) warn(w);
+      const redis = openRedisCheck(ctx.env);
+      try {
+        await ensureReachable(redis, ctx.env);
+        const { refuse, warnings } = await redisChecks(redis);
+        for (const w of refuse ? [`${refuse}; /jcb eval refuses to queue until it is.`, ...warnings] : warnings)
+          warn(w);
+      } finally {
+        redis.close();
+      }
     },
 
     /** A run's status as stored (one cheap read), or undefined when there is no such run. */

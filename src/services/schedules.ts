@@ -1,11 +1,12 @@
 // Schedules (data/schedules.yml): evaluations queued when they fire, and their digests.
+import type Queue from 'bull';
 import { UserError } from '../base/errors.js';
 import { filesStamp } from '../base/stamp.js';
 import { knownTask, UNLOADED_NOTE } from '../evaluation/documents.js';
 import { coverageOf, scoreOrNull, standingRuns, type Coverage } from '../leaderboard/coverage.js';
 import { provenanceOf, type Provenance } from '../evaluation/provenance.js';
 import { scoreInterval, type Interval } from '../metrics/bootstrap.js';
-import { ensureReachable } from '../queue/eval-queue.js';
+import { ensureReachable, openRedisCheck, scheduleTimersIn } from '../queue/eval-queue.js';
 import {
   claimFire,
   installSchedules,
@@ -186,18 +187,48 @@ export function scheduleServices(ctx: ServiceContext) {
       onChange: (line: string) => void = () => {},
       checkMs = 60_000,
     ): Promise<{ added: number; removed: number }> {
-      const q = await ctx.scheduleQueue();
-      await ensureReachable(q, ctx.env);
+      let queue: Queue.Queue | undefined;
+      const opened = async () => {
+        if (queue) return queue;
+        const q = await ctx.scheduleQueue();
+        await ensureReachable(q, ctx.env);
+        q.process('schedule', 1, async (job) => {
+          const sc = loadSchedules(ctx.env).find((x) => x.name === (job.data as ScheduleJob).schedule);
+          // Each slot once, from the current timer only, whatever Bull or other bots fire.
+          if (!sc || !(await claimFire(q, sc, job.opts as FireOptions))) return;
+          const runIds: string[] = [];
+          for (const model of sc.models) {
+            const task = sc.tasks === 'all' ? 'all' : sc.tasks.join(',');
+            runIds.push((await enqueue(ctx, { task, model, shot: sc.shot })).run.id);
+          }
+          await onFire(sc.name, runIds);
+        }).catch(() => {});
+        return (queue = q);
+      };
+      const install = async (schedules: Schedule[]) => {
+        // No schedule wanted and no timer left of an earlier file: the queue (and Bull) waits for the first one.
+        if (!queue && schedules.length === 0 && (await timersLeft()) === 0) return { added: 0, removed: 0 };
+        return installSchedules(await opened(), schedules);
+      };
+      const timersLeft = async () => {
+        const redis = openRedisCheck(ctx.env);
+        try {
+          await ensureReachable(redis, ctx.env);
+          return await scheduleTimersIn(redis, ctx.env, await (await ctx.store()).id());
+        } finally {
+          redis.close();
+        }
+      };
       const file = schedulesPath(ctx.env);
       let stamp = filesStamp([file]);
-      const installed = await installSchedules(q, loadSchedules(ctx.env));
+      const installed = await install(loadSchedules(ctx.env));
       let checking = false;
       const check = setInterval(() => {
         if (checking || filesStamp([file]) === stamp) return;
         checking = true;
         stamp = filesStamp([file]);
         Promise.resolve()
-          .then(() => installSchedules(q, loadSchedules(ctx.env)))
+          .then(() => install(loadSchedules(ctx.env)))
           .then(
             (r) => onChange(`${file} changed: ${r.added} schedule timers added, ${r.removed} removed.`),
             (err: Error) => onChange(`${file} changed but was not installed (the timers stay as they were): ${err.message}`),
@@ -206,17 +237,6 @@ export function scheduleServices(ctx: ServiceContext) {
       }, checkMs);
       check.unref();
       ctx.onClose(() => clearInterval(check));
-      q.process('schedule', 1, async (job) => {
-        const sc = loadSchedules(ctx.env).find((x) => x.name === (job.data as ScheduleJob).schedule);
-        // Each slot once, from the current timer only, whatever Bull or other bots fire.
-        if (!sc || !(await claimFire(q, sc, job.opts as FireOptions))) return;
-        const runIds: string[] = [];
-        for (const model of sc.models) {
-          const task = sc.tasks === 'all' ? 'all' : sc.tasks.join(',');
-          runIds.push((await enqueue(ctx, { task, model, shot: sc.shot })).run.id);
-        }
-        await onFire(sc.name, runIds);
-      }).catch(() => {});
       return installed;
     },
   };
