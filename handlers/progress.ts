@@ -8,9 +8,10 @@
 // Retry-After it named, and only that call waits. A digest waiting to be posted is kept in the store (its
 // schedule's first watch, moved to `digest-due:<schedule>` with the time it is due), so that a bot restarted
 // meanwhile posts it. The evaluation never waits for any of this: workers store documents; this only reads the store.
-// A digest is posted once even when a bot dies after Slack took it but before its row was closed: the row is
-// marked before the post with a marker the message carries (its metadata), and a bot taking a row so marked
-// looks for that marker in the channel's history before posting (postedBefore).
+// A digest and a run's final scores are posted once, even when a bot dies after Slack took the post but before
+// its row was closed, and however many bots share the store: the row is claimed (compare-and-set) and marked
+// before the post with a marker the message carries (its metadata), and a bot taking a row so marked (its hold
+// over) looks for that marker in the channel's history, or the run's thread, before posting (postedBefore).
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, WebClient } from '@slack/web-api';
 import type { RunProgress, Services } from '../src/services/index.js';
@@ -29,6 +30,13 @@ export const DIGEST_EVENT = 'jcb_digest';
  * Its time bounds the history read for it, however long the row then waited (bots down for a day).
  */
 const POSTING = /:(posting-(\d+)-[0-9a-f-]{36})$/;
+/** The metadata event type of a run's final scores, posted in its thread. */
+export const FINAL_EVENT = 'jcb_final_scores';
+/**
+ * A run's watch marked before its final scores are posted: `<at>:<nonce>:final-<ts>-<made, ms>-<uuid>` (`at`: until
+ * when the bot that marked it holds it; `ts`: the progress message's, which the unmarked watch holds).
+ */
+const FINAL = /:(final-(.+)-(\d+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 /** History pages read for a marker (200 messages each, since the marker was made), before posting anyway. */
 const HISTORY_PAGES = 5;
 /** Slack's clock may be behind this host's: the history is read from this long before the marker was made. */
@@ -56,31 +64,31 @@ function retryAfterMs(err: unknown): number | undefined {
   return e.code === ErrorCode.RateLimitedError ? (e.retryAfter ?? 1) * 1000 : undefined;
 }
 
+/** A page of a channel's history or of a thread (conversations.history, conversations.replies). */
+type Page = {
+  messages?: { metadata?: { event_type?: string; event_payload?: unknown } }[];
+  has_more?: boolean;
+  response_metadata?: { next_cursor?: string };
+};
+
 /**
- * Whether a message carrying `marker` (a digest's, in its metadata) is in `channel` since `sinceMs`: a bot that
- * died after Slack took the post left its row marked. Errors: a failure that may pass (the network, 5xx, 429)
- * is thrown, to be tried again with the marker kept.
+ * Whether a message carrying `marker` as `eventType` (in its metadata) is among the pages `read` gives (since the
+ * marker was made): a bot that died after Slack took a post left its row marked. False, logged, when Slack will
+ * not say. Errors: a failure that may pass (the network, 5xx, 429) is thrown, to be tried again, the marker kept.
  */
 async function postedBefore(
-  client: WebClient,
-  channel: string,
+  read: (cursor: string | undefined) => Promise<Page>,
+  eventType: string,
   marker: string,
-  sinceMs: number,
   log: (err: unknown) => void,
 ): Promise<boolean> {
   let cursor: string | undefined;
   try {
     for (let page = 0; page < HISTORY_PAGES; page++) {
-      const res = await client.conversations.history({
-        channel,
-        oldest: String(Math.floor(sinceMs / 1000) - CLOCK_SLACK_S),
-        limit: 200,
-        include_all_metadata: true, // else Slack leaves the metadata out
-        cursor,
-      });
+      const res = await read(cursor);
       const found = res.messages?.some(
         (m) =>
-          m.metadata?.event_type === DIGEST_EVENT &&
+          m.metadata?.event_type === eventType &&
           (m.metadata.event_payload as Record<string, unknown> | undefined)?.marker === marker,
       );
       if (found) return true;
@@ -91,12 +99,15 @@ async function postedBefore(
   } catch (err) {
     if (!refusedForGood(err)) throw err;
     // The history cannot be read (no channels:history or groups:history scope, a channel the bot was not
-    // added to: chat:write.public posts there all the same). Then it is posted: a digest perhaps posted
+    // added to: chat:write.public posts there all the same). Then it is posted: a message perhaps posted
     // twice rather than one perhaps never posted. Said in the log, with Slack's error.
     log(err);
     return false;
   }
 }
+
+/** The oldest time (s, as Slack's `oldest`) a marker made at `madeMs` is looked for from. */
+const since = (madeMs: number) => String(Math.floor(madeMs / 1000) - CLOCK_SLACK_S);
 
 /** What a progress message says apart from the clock: a message is edited only when this changes. */
 const progressKey = (p: RunProgress) =>
@@ -112,8 +123,9 @@ const progressKey = (p: RunProgress) =>
 /**
  * Follows the watched runs every `everyMs`; edits a run's message at most once per `minGapMs` (the
  * final state at once) and only when its content changed; posts each schedule's digest once (across
- * bots sharing the store, the one that moved its watch, then took it for the post; held `digestLeaseMs`, then
- * another bot may take it, and posts it only if the channel does not hold it). Returns the function that stops it,
+ * bots sharing the store, the one that moved its watch, then took it for the post) and each run's final scores
+ * once (the one that claimed its watch): held `leaseMs`, then another bot may take either, and posts it only if
+ * the channel (the thread) does not hold it already. Returns the function that stops it,
  * resolving once a pass under way has ended (so that what it uses, the store, may then be closed).
  */
 export function trackProgress(
@@ -122,7 +134,7 @@ export function trackProgress(
   log: (err: unknown) => void,
   everyMs = 1000,
   minGapMs = 3000,
-  digestLeaseMs = DIGEST_LEASE_MS,
+  leaseMs = DIGEST_LEASE_MS,
 ): () => Promise<void> {
   const shown = new Map<string, string>();
   /** Per run: when its message was last edited (ms). */
@@ -164,7 +176,7 @@ export function trackProgress(
         due.run_id,
         { target: due.target, messageId: due.message_id },
         due.target,
-        Date.now() + digestLeaseMs,
+        Date.now() + leaseMs,
         marker,
       );
       if (!lease) continue; // another bot took it
@@ -175,7 +187,20 @@ export function trackProgress(
         const [digest] = await services.digest(schedule, undefined, { record: false });
         const message = digestMessage(digest);
         const already =
-          earlier !== null && (await postedBefore(client, digest.channel, marker, Number(earlier[2]), log));
+          earlier !== null &&
+          (await postedBefore(
+            (cursor) =>
+              client.conversations.history({
+                channel: digest.channel,
+                oldest: since(Number(earlier[2])),
+                limit: 200,
+                include_all_metadata: true, // else Slack leaves the metadata out
+                cursor,
+              }),
+            DIGEST_EVENT,
+            marker,
+            log,
+          ));
         // Posted by the bot itself: its private tasks recorded as shown (scores only) in that channel.
         const who = { user: 'jcb', act: `digest ${schedule}`, place: `slack:${digest.channel}` };
         await services.accessScope(who, 'scores', async () => {
@@ -221,8 +246,79 @@ export function trackProgress(
   /** Runs whose final scores are in their thread (the final edit may still wait for a 429's Retry-After). */
   const posted = new Set<string>();
 
+  /** Per run: the mark of this bot's claim on its final scores, while no try of it can have reached Slack (a 429). */
+  const claimed = new Map<string, string>();
+
+  /**
+   * Posts `progress`'s final scores in the thread of `ts` once, across bots and restarts: the watch is claimed
+   * (a compare-and-set of its message id, marked with a marker the post carries in its metadata) before the post;
+   * a claim another bot holds is left to it; one left by a bot that died or failed (its hold over) is taken, and
+   * the thread is looked in for its marker first. Errors: a 429 (asked again after its Retry-After), the rest.
+   */
+  const postFinal = async (
+    w: { run_id: string; target: string; message_id: string },
+    channel: string,
+    ts: string,
+    progress: RunProgress,
+  ) => {
+    const earlier = FINAL.exec(w.message_id);
+    const ours = claimed.get(w.run_id) === w.message_id;
+    if (earlier && !ours && Number.parseInt(w.message_id, 10) > Date.now()) return; // another bot's, held
+    const marker = earlier?.[1] ?? `final-${ts}-${Date.now()}-${randomUUID()}`;
+    const claim = await services.moveWatch(
+      w.run_id,
+      { target: w.target, messageId: w.message_id },
+      w.target,
+      Date.now() + leaseMs,
+      marker,
+    );
+    if (!claim) return; // another bot took it
+    claimed.delete(w.run_id);
+    const already =
+      earlier !== null &&
+      !ours &&
+      (await postedBefore(
+        (cursor) =>
+          client.conversations.replies({
+            channel,
+            ts,
+            oldest: since(Number(earlier[3])),
+            limit: 200,
+            include_all_metadata: true,
+            cursor,
+          }),
+        FINAL_EVENT,
+        marker,
+        log,
+      ));
+    const final = finalScoresMessage(progress);
+    // The final scores, posted by the bot itself: recorded as shown (scores only) in that channel.
+    const who = { user: 'jcb', act: 'final scores', place: `slack:${channel}` };
+    try {
+      await services.accessScope(who, 'scores', async () => {
+        if (!already) {
+          await client.chat.postMessage({
+            channel,
+            thread_ts: ts,
+            text: final.text,
+            blocks: final.blocks,
+            metadata: { event_type: FINAL_EVENT, event_payload: { run: w.run_id, marker } },
+          });
+        }
+        services.noteShown(progress); // once posted (a 429 is tried again)
+      });
+    } catch (err) {
+      // Slack said 429: nothing was posted, the claim stays this bot's for the try after Retry-After.
+      if (retryAfterMs(err) !== undefined) claimed.set(w.run_id, claim);
+      throw err;
+    }
+    posted.add(w.run_id);
+  };
+
   const update = async (w: { run_id: string; target: string; message_id: string }) => {
     const channel = w.target.slice('slack:'.length);
+    // The progress message: the watch's message id, or kept in its final-scores mark.
+    const ts = FINAL.exec(w.message_id)?.[2] ?? w.message_id;
     const limited = waiting(w.run_id, 'update');
     const ended = async () => ENDED.has((await services.runState(w.run_id)) ?? '');
     // Not yet time for another edit (the final state is not held back: checked once more, cheaply).
@@ -232,7 +328,7 @@ export function trackProgress(
     if (!limited && shown.get(w.run_id) !== key) {
       const message = progressMessage(progress);
       try {
-        await client.chat.update({ channel, ts: w.message_id, text: message.text, blocks: message.blocks });
+        await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
         shown.set(w.run_id, key);
         editedAt.set(w.run_id, Date.now());
       } catch (err) {
@@ -245,15 +341,8 @@ export function trackProgress(
     if (!ENDED.has(progress.run.status)) return;
     const finished = progress.run.status === 'finished';
     if (finished && !posted.has(w.run_id) && !waiting(w.run_id, 'post')) {
-      const final = finalScoresMessage(progress);
       try {
-        // The final scores, posted by the bot itself: recorded as shown (scores only) in that channel.
-        const who = { user: 'jcb', act: 'final scores', place: `slack:${channel}` };
-        await services.accessScope(who, 'scores', async () => {
-          await client.chat.postMessage({ channel, thread_ts: w.message_id, text: final.text, blocks: final.blocks });
-          services.noteShown(progress); // once posted (a 429 is tried again)
-        });
-        posted.add(w.run_id);
+        await postFinal(w, channel, ts, progress);
       } catch (err) {
         const wait = retryAfterMs(err);
         if (wait === undefined) throw err;
@@ -271,6 +360,7 @@ export function trackProgress(
     waitUntil.delete(waitKey(runId, 'update'));
     waitUntil.delete(waitKey(runId, 'post'));
     posted.delete(runId);
+    claimed.delete(runId);
   };
 
   let pass: Promise<void> = Promise.resolve();

@@ -59,11 +59,14 @@ describe('a digest Slack answers 429, and a bot restart during the wait', () => 
     return asked;
   }
 
-  /** Slack's channel C9 alone: every post answered 200 and kept (slackAnswers). */
+  /**
+   * Slack's channel C9 alone: every post answered 200 and kept (slackAnswers), edits answered 200; read back with
+   * conversations.history (the channel's own messages) and conversations.replies (a thread's), both refused alike.
+   */
   function slackChannel(history: History = 'ok') {
     const asked: { status: number; at: number; body: Record<string, unknown> }[] = [];
     const reads: Record<string, unknown>[] = [];
-    const kept: { ts: string; text: unknown; metadata?: unknown }[] = [];
+    const kept: { ts: string; thread_ts?: string; text: unknown; metadata?: unknown }[] = [];
     nock(SLACK)
       .post('/api/chat.postMessage')
       .reply(200, (_u: string, b: nock.Body) => {
@@ -71,30 +74,43 @@ describe('a digest Slack answers 429, and a bot restart during the wait', () => 
         asked.push({ status: 200, at: Date.now(), body: form });
         const ts = `${Math.floor(Date.now() / 1000)}.${String(kept.length + 1).padStart(6, '0')}`;
         const metadata = typeof form.metadata === 'string' ? JSON.parse(form.metadata) : undefined;
-        kept.push({ ts, text: form.text, metadata });
+        kept.push({ ts, thread_ts: form.thread_ts as string | undefined, text: form.text, metadata });
         return { ok: true, channel: 'C9', ts };
       })
       .persist();
+    nock(SLACK).post('/api/chat.update').reply(200, { ok: true, channel: 'C9' }).persist();
+    const read = (thread: (form: Record<string, unknown>) => string | undefined) => (_u: string, b: nock.Body) => {
+      const form = formBody(b);
+      reads.push(form);
+      if (history === 'missing_scope')
+        return { ok: false, error: 'missing_scope', needed: 'channels:history', provided: 'chat:write' };
+      if (history !== 'ok') return { ok: false, error: history };
+      if (form.channel !== 'C9') return { ok: false, error: 'channel_not_found' };
+      const messages = kept
+        .filter((m) => m.thread_ts === thread(form) && Number(m.ts) > Number(form.oldest ?? 0))
+        .reverse()
+        .map((m) => ({
+          type: 'message',
+          ts: m.ts,
+          thread_ts: m.thread_ts,
+          text: m.text,
+          ...(form.include_all_metadata === 'true' && m.metadata ? { metadata: m.metadata } : {}),
+        }));
+      return { ok: true, messages, has_more: false };
+    };
     nock(SLACK)
       .post('/api/conversations.history')
-      .reply(200, (_u: string, b: nock.Body) => {
-        const form = formBody(b);
-        reads.push(form);
-        if (history === 'missing_scope')
-          return { ok: false, error: 'missing_scope', needed: 'channels:history', provided: 'chat:write' };
-        if (history !== 'ok') return { ok: false, error: history };
-        if (form.channel !== 'C9') return { ok: false, error: 'channel_not_found' };
-        const messages = kept
-          .filter((m) => Number(m.ts) > Number(form.oldest ?? 0))
-          .reverse()
-          .map((m) => ({
-            type: 'message',
-            ts: m.ts,
-            text: m.text,
-            ...(form.include_all_metadata === 'true' && m.metadata ? { metadata: m.metadata } : {}),
-          }));
-        return { ok: true, messages, has_more: false };
-      })
+      .reply(
+        200,
+        read(() => undefined),
+      )
+      .persist();
+    nock(SLACK)
+      .post('/api/conversations.replies')
+      .reply(
+        200,
+        read((form) => String(form.ts)),
+      )
       .persist();
     return Object.assign(asked, { reads, kept });
   }
@@ -142,13 +158,14 @@ describe('a digest Slack answers 429, and a bot restart during the wait', () => 
   }, 60_000);
 
   /** A bot following the store's watches (the real tracker, polling every 50 ms): its services and logged errors. */
-  function startBot(opts: { diesAt?: 'digest' | 'recordDigest'; leaseMs?: number } = {}) {
+  function startBot(opts: { diesAt?: 'digest' | 'recordDigest' | 'accessScope' | 'unwatch'; leaseMs?: number } = {}) {
     const errors: unknown[] = [];
     const services = createServices({ env, tokenizer: inThreadTokenizer() });
     // A bot killed at `diesAt`: that call never returns, so nothing after it happens (the row is not closed).
+    let dead = false;
     const dying = opts.diesAt
       ? new Proxy(services, {
-          get: (t, k) => (k === opts.diesAt ? () => new Promise<never>(() => {}) : Reflect.get(t, k)),
+          get: (t, k) => (k === opts.diesAt ? () => ((dead = true), new Promise<never>(() => {})) : Reflect.get(t, k)),
         })
       : services;
     const stopTracking = trackProgress(
@@ -174,7 +191,7 @@ describe('a digest Slack answers 429, and a bot restart during the wait', () => 
       void stopTracking();
       await services.close();
     };
-    return { services, errors, night, stop, kill };
+    return { services, errors, night, stop, kill, dead: () => dead };
   }
 
   /** The first bot, killed at `diesAt` once the digest is due; the next one, started after its lease (300 ms). */
@@ -290,4 +307,67 @@ describe('a digest Slack answers 429, and a bot restart during the wait', () => 
     },
     60_000,
   );
+  /** The progress message of a run, in C9, in whose thread its final scores go. */
+  const PARENT = '1700000000.000100';
+
+  /** A finished run watched by a bot killed at `diesAt` (after `until`); the next bot, started after its hold. */
+  async function finalKilledThenRestarted(diesAt: 'accessScope' | 'unwatch', until: () => boolean) {
+    const first = startBot({ diesAt, leaseMs: 300 });
+    const { run } = await first.services.evaluate({ task: 'irs', model: 'baseline', shot: 'one' });
+    await first.services.watch(run.id, 'slack:C9', PARENT);
+    await waitFor(async () => first.dead() && until());
+    await first.kill();
+    await new Promise((r) => setTimeout(r, 400)); // its hold runs out
+    const second = startBot({ leaseMs: 300 });
+    await waitFor(async () => (await second.services.watched('slack:')).length === 0);
+    await new Promise((r) => setTimeout(r, 300)); // another post would come meanwhile
+    return { run: run.id, first, second };
+  }
+
+  // The same kind as the digest: a run's final scores, posted in its thread, by a bot killed before it let go
+  // of the run's watch.
+  it("a run's final scores taken by Slack from a bot killed before it let go of the run: never posted again", async () => {
+    const channel = slackChannel();
+    const { run, first, second } = await finalKilledThenRestarted('unwatch', () => channel.kept.length === 1);
+    try {
+      expect(channel.kept).toHaveLength(1);
+      expect(channel.kept[0]).toMatchObject({
+        thread_ts: PARENT,
+        metadata: { event_type: 'jcb_final_scores', event_payload: { run } },
+      });
+      expect(channel.reads).toEqual([
+        expect.objectContaining({ channel: 'C9', ts: PARENT, include_all_metadata: 'true' }),
+      ]);
+      expect([...first.errors, ...second.errors]).toEqual([]);
+    } finally {
+      await second.stop();
+    }
+  }, 60_000);
+
+  it("a run's final scores a bot was killed before posting: posted once, in the thread", async () => {
+    const channel = slackChannel();
+    const { first, second } = await finalKilledThenRestarted('accessScope', () => true);
+    try {
+      expect(channel.kept.map((m) => m.thread_ts)).toEqual([PARENT]);
+      expect(channel.reads).toHaveLength(1);
+      expect([...first.errors, ...second.errors]).toEqual([]);
+    } finally {
+      await second.stop();
+    }
+  }, 60_000);
+  it("a run's final scores, with two bots sharing the store: posted once", async () => {
+    const channel = slackChannel();
+    const [a, b] = [startBot(), startBot()];
+    try {
+      const { run } = await a.services.evaluate({ task: 'irs', model: 'baseline', shot: 'one' });
+      await a.services.watch(run.id, 'slack:C9', PARENT);
+      await waitFor(async () => (await a.services.watched('slack:')).length === 0);
+      await new Promise((r) => setTimeout(r, 300)); // another post would come meanwhile
+      expect(channel.kept.map((m) => m.thread_ts)).toEqual([PARENT]);
+      expect([...a.errors, ...b.errors]).toEqual([]);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  }, 60_000);
 });

@@ -63,15 +63,26 @@ describe('progress messages in Slack', () => {
   function setup() {
     const start = Date.now();
     const runs: Record<string, FakeRun> = { A: { done: 0, status: 'running' }, B: { done: 0, status: 'running' } };
-    const watched = new Set(['A', 'B']);
+    /** The watches' message ids, as the store keeps them: the progress message's, or a claim's (moveWatch). */
+    const watched = new Map([
+      ['A', 'ts-A'],
+      ['B', 'ts-B'],
+    ]);
+    let moves = 0;
     let limitB = false;
     const edits: { run: string; at: number; text: string }[] = [];
     const posts: { run: string; at: number }[] = [];
     const services = {
       watched: async (prefix: string) =>
         prefix === 'slack:'
-          ? [...watched].map((id) => ({ run_id: id, target: 'slack:C1', message_id: `ts-${id}` }))
+          ? [...watched].map(([id, messageId]) => ({ run_id: id, target: 'slack:C1', message_id: messageId }))
           : [],
+      moveWatch: async (id: string, from: { messageId?: string }, _to: string, at: number, mark?: string) => {
+        if (watched.get(id) !== from.messageId) return;
+        const messageId = `${at}:${++moves}${mark ? `:${mark}` : ''}`;
+        watched.set(id, messageId);
+        return messageId;
+      },
       status: async (id: string) => [progressOf(id, runs[id], start)],
       runState: async (id: string) => runs[id].status,
       unwatch: async (id: string) => watched.delete(id),
@@ -207,10 +218,16 @@ describe('a 429 on the final post or a digest', () => {
     const services = {
       watched: async (prefix: string) =>
         [...watched].filter(([, w]) => w.target.startsWith(prefix)).map(([id, w]) => ({ run_id: id, ...w })),
-      moveWatch: async (id: string, from: { target: string; messageId?: string }, to: string, at: number) => {
+      moveWatch: async (
+        id: string,
+        from: { target: string; messageId?: string },
+        to: string,
+        at: number,
+        mark?: string,
+      ) => {
         const w = watched.get(id);
         if (!w || w.target !== from.target || (from.messageId !== undefined && w.message_id !== from.messageId)) return;
-        const messageId = `${at}:${++moves}`;
+        const messageId = `${at}:${++moves}${mark ? `:${mark}` : ''}`;
         watched.set(id, { target: to, message_id: messageId });
         return messageId;
       },
