@@ -8,6 +8,7 @@ import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../handlers/app.js';
 import { outputHash } from '../src/ratings/ratings.js';
+import { Store } from '../src/store/store.js';
 import { createServices, type Services } from '../src/services/index.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer, testModelsFile, type TestStore } from './helpers.js';
 import { formBody, HOOK, sendSigned, SIGNING_SECRET, SLACK } from './slack-requests.js';
@@ -211,6 +212,28 @@ describe('the doors of the bot', () => {
     for (const line of Object.values(errors ?? {})) expect(line).not.toMatch(/\n/);
     expect(publicPosts()).toEqual([]);
     expect(await ratings()).toBe(0);
+  });
+
+  it('stores a comment with personal information masked, and the modal says what was masked', async () => {
+    await start();
+    const res = await submit({
+      id: 'V1',
+      callback_id: 'rate_comment_modal',
+      private_metadata: `rate:${JSON.stringify(RATED)}`,
+      state: { values: { comment: { value: { type: 'plain_text_input', value: '山田太郎さん（電話 090-1234-5678）の件、要約が良い' } } } },
+    });
+    // Acknowledged at once with the modal updated (the check may outlast Slack's 3 s), then its outcome.
+    expect(JSON.parse(res.text)).toMatchObject({ response_action: 'update' });
+    await settle(() => calls.some((c) => c.method === 'views.update'), 0);
+    const opened = await Store.open({ ...FIXTURE_ENV, ...store.env });
+    const [stored] = await opened.ratings('irs');
+    await opened.close();
+    expect(stored.comment).not.toMatch(/山田|090/);
+    expect(stored.comment).toMatch(/\[氏名\].*\[電話番号\].*要約が良い/);
+    const update = calls.find((c) => c.method === 'views.update')!;
+    expect(update.body.view_id).toBe('V1');
+    expect(JSON.stringify(update.body.view)).toMatch(/Comment saved, with personal information masked \(1 氏名, 1 電話番号\)/);
+    expect(publicPosts()).toEqual([]);
   });
 
   it.each([

@@ -85,3 +85,11 @@ export function batchItemMessage(
     context('Rating all three criteria brings the next output.'),
   ]);
 }
+
+/** The comment modal once submitted: `text` (checking, saved, or why not), and a button to close it. */
+export const commentOutcome = (text: string) => ({
+  type: 'modal' as const,
+  title: { type: 'plain_text' as const, text: 'Comment' },
+  close: { type: 'plain_text' as const, text: 'Close' },
+  blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+});

@@ -9,7 +9,8 @@ import { isExpensive, type BotContext, type Listener } from '../context.js';
 import { askInThread } from '../free-text.js';
 import { MODAL_ID, shortcutMetadata } from '../shortcuts/index.js';
 import { COMMENT_MODAL } from '../actions/rating.js';
-import { decodeRated } from '../blocks/rating.js';
+import { commentOutcome, decodeRated } from '../blocks/rating.js';
+import { summary } from '../../src/privacy/free-text.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -39,12 +40,27 @@ export default {
         try {
           authorize('comment', { user: body.user.id }, ctx.config);
           if (rated.batch) rated.output.model = await ctx.services.modelOfOutput(rated.output);
-          await ctx.services.rate(body.user.id, rated.output, { comment: state.data.comment.value.value });
-          await args.ack();
         } catch (err) {
           if (isUnexpected(err)) logger.error(err);
-          await refuse(args, errorText(err));
+          return void (await refuse(args, errorText(err)));
         }
+        // The check for personal information may take longer than Slack's 3 s (its first call loads a
+        // dictionary): the modal says so at once, and is updated with the outcome.
+        await args.ack({ response_action: 'update', view: commentOutcome('Checking your comment for personal information…') });
+        let outcome: string;
+        try {
+          const { masked } = await ctx.services.rate(body.user.id, rated.output, {
+            comment: state.data.comment.value.value,
+          });
+          outcome = masked.length
+            ? `Comment saved, with personal information masked (${summary(masked)}): it is stored as [氏名], [電話番号]…`
+            : 'Comment saved.';
+        } catch (err) {
+          if (isUnexpected(err)) logger.error(err);
+          outcome = errorText(err);
+        }
+        // A modal closed meanwhile cannot be updated: the outcome stands in the store either way.
+        await args.client.views.update({ view_id: view.id, view: commentOutcome(outcome) }).catch(() => {});
       },
     },
     {

@@ -7,6 +7,8 @@ import type { ServiceContext } from './context.js';
 import { loadModels } from '../models/registry.js';
 import { TASKS_BY_ID } from '../../tasks/index.js';
 import type { Task } from '../tasks/types.js';
+import { checkText } from '../privacy/free-text.js';
+import type { Finding } from '../privacy/kinds.js';
 
 const NO_SUCH_OUTPUT = 'That output is not one jcb showed: nothing was saved.';
 
@@ -26,19 +28,29 @@ export function ratingServices(ctx: ServiceContext) {
   return {
     /**
      * A rater's 1–5 judgement of an output on some criteria (a second one replaces the first), or a comment.
+     * A comment is a person's free text, personal data (README, Privacy): it is stored masked, each finding of
+     * the detector replaced by its kind ([氏名]); the findings are returned, for the face to say what was masked.
      * @throws UserError, storing nothing, for an output that does not exist: a task that is not rated, an
-     * unknown model or document, or (replayed models) a hash that is not the released output's.
+     * unknown model or document, or (replayed models) a hash that is not the released output's; and
+     * CheckFailedError when the check of a comment fails or takes longer than JCB_CHECK_TIMEOUT_MS.
      */
-    async rate(rater: string, output: RatedOutput, values: Partial<Record<Criterion, number>> & { comment?: string }) {
+    async rate(
+      rater: string,
+      output: RatedOutput,
+      values: Partial<Record<Criterion, number>> & { comment?: string },
+    ): Promise<{ masked: Finding[] }> {
       for (const [k, v] of Object.entries(values)) {
         if (k !== 'comment' && (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 5)) {
           throw new UserError(`${k} must be a whole number from 1 to 5, not ${v}.`);
         }
       }
       requireOutput(ctx, output);
+      const checked = values.comment === undefined ? undefined : await checkText(values.comment, ctx.detect, ctx.env);
+      const stored = checked ? { ...values, comment: checked.masked } : values;
       await (
         await ctx.store()
-      ).rate({ rater, task: output.task, model: output.model, doc_id: output.doc, output_hash: output.hash }, values);
+      ).rate({ rater, task: output.task, model: output.model, doc_id: output.doc, output_hash: output.hash }, stored);
+      return { masked: checked?.findings ?? [] };
     },
 
     /** The replayed model whose output (for a task and document) has this hash: blind batches hide it. */
