@@ -125,6 +125,8 @@ describe('jcb leaderboard on a fresh machine', () => {
     expect(r.err.trim().split('\n').pop()).toMatch(
       /^jcb: No J-ClinicalBench release found: .* Fetching it failed: Could not fetch the release \(git: .+\)\./,
     );
+    // git's reason, not the advice it adds after it ("…and the repository exists.").
+    expect(r.err).toMatch(/\(git: '.*' does not appear to be a git repository\)/);
   });
 
   it.each(['SIGINT', 'SIGKILL'] as const)(

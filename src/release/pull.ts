@@ -18,7 +18,11 @@ export interface PullResult {
   fetched: boolean;
 }
 
-/** Runs git, passing its progress lines to `progress`; resolves with its exit code and last stderr line. */
+/**
+ * Runs git, passing its progress lines to `progress`; resolves with its exit code and the reason it gave: its
+ * first error line (`fatal: '/x.git' does not appear to be a git repository`, not the advice git adds after it,
+ * "…and the repository exists."), else its last stderr line.
+ */
 function git(args: string[], progress: (text: string) => void, onChild: (child: ChildProcess) => void) {
   return new Promise<{ code: number | null; last: string }>((resolve) => {
     const child = spawn('git', args, {
@@ -29,18 +33,25 @@ function git(args: string[], progress: (text: string) => void, onChild: (child: 
     });
     onChild(child);
     let last = '';
+    let firstError = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       // Progress is shown as git writes it; its errors are reported once, in jcb's own line.
-      const shown = chunk.replace(/^(fatal|error|remote: fatal|remote error):.*$\n?/gim, '');
+      const shown = chunk.replace(ERROR_LINE, '');
       if (shown) progress(shown);
       const lines = chunk.split(/[\r\n]+/).filter((l) => l.trim());
       if (lines.length) last = lines[lines.length - 1];
+      firstError ||= chunk.match(ERROR_LINE)?.[0] ?? '';
     });
     child.on('error', () => resolve({ code: -1, last: 'git could not be started' }));
-    child.on('close', (code) => resolve({ code, last: last.replace(/^fatal:\s*/, '').trim() }));
+    child.on('close', (code) =>
+      resolve({ code, last: (firstError || last).replace(/^(remote: )?(fatal|error|remote error):\s*/i, '').trim() }),
+    );
   });
 }
+
+/** A line in which git says what failed. */
+const ERROR_LINE = /^(fatal|error|remote: fatal|remote error):.*$\n?/gim;
 
 /** A failed fetch of `what` (`the release`): named by what it is, not its URL (the hint names the variable). */
 function fetchFailure(what: string, reason: string, hint: string): UserError {
