@@ -56,7 +56,7 @@ while (working || acks.length < 24) {
 await work;
 const rssAfter = rss();
 const chartDone = performance.now();
-// The chart's thread ends CHART_THREAD_IDLE_MS after its chart; its isolate is disposed on its exit.
+// The chart's thread ends HEAVY_THREAD_IDLE_MS after its chart; its isolate is disposed on its exit.
 while (services.chartThreads() > 0) await new Promise((r) => setTimeout(r, 50));
 const threadEndedMs = performance.now() - chartDone;
 await new Promise((r) => setTimeout(r, 200));

@@ -61,7 +61,7 @@ describe('the leaderboard chart (Vega-Lite)', () => {
   });
 
   it('renders on a pool thread that ends soon after, Vega and resvg with it; the next chart starts another', async () => {
-    const ctx = createContext({ env: { ...FIXTURE_ENV, JCB_THREADS: '1' }, chartThreadIdleMs: 300 });
+    const ctx = createContext({ env: { ...FIXTURE_ENV, JCB_THREADS: '1' }, heavyThreadIdleMs: 300 });
     const charts = leaderboardServices(ctx);
     const isPng = (b: Buffer) => b.subarray(0, 8).toString('hex') === '89504e470d0a1a0a';
     const ended = async () => {

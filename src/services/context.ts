@@ -30,8 +30,8 @@ export interface ServicesOptions {
   detector?: Detector;
   /** Worker threads for charts, detection and scoring files (default: `poolSize`); 0 does it all in this thread. */
   threads?: number;
-  /** How long the chart renderer's thread stays after its last chart (ms; default CHART_THREAD_IDLE_MS). */
-  chartThreadIdleMs?: number;
+  /** How long a thread stays after a chart or a scoring of files (ms; default HEAVY_THREAD_IDLE_MS). */
+  heavyThreadIdleMs?: number;
 }
 
 export interface ServiceContext {
@@ -72,10 +72,12 @@ export interface ServiceContext {
 /** A pool thread idle this long ends (its memory with it); the next work starts a new one in ~0.1 s. */
 const THREAD_IDLE_MS = 30_000;
 /**
- * The thread that drew a chart ends this long after its last task: Vega and resvg (~40 MB in the thread, ~0.4 s of
- * its CPU to load) are not kept for charts that come a few times a day; charts asked together share one load.
+ * A thread that drew a chart or scored files ends this long after its last task, not THREAD_IDLE_MS: Vega and
+ * resvg (~40 MB in the thread, ~0.4 s of its CPU to load), the task registry, its scorers and the files' garbage
+ * (~45 MB after the leaderboard's scoring) are not kept for work that comes a few times a day; work asked
+ * together shares one load. A thread that only tokenized (`/jcb run`) stays warm for the next run.
  */
-export const CHART_THREAD_IDLE_MS = 5_000;
+export const HEAVY_THREAD_IDLE_MS = 5_000;
 
 export function createContext(options: ServicesOptions = {}): ServiceContext {
   const env = options.env ?? process.env;
@@ -104,8 +106,11 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
       warmTask: 'warm',
       warmThreads: 1,
       idleMs: THREAD_IDLE_MS,
-      // The thread that drew a chart ends seconds after (Vega and resvg with it), not 30 s after its last work.
-      heavyTasks: { chart: options.chartThreadIdleMs ?? CHART_THREAD_IDLE_MS },
+      // A thread that drew a chart or scored files ends seconds after, not 30 s after its last work.
+      heavyTasks: {
+        chart: options.heavyThreadIdleMs ?? HEAVY_THREAD_IDLE_MS,
+        scoreFiles: options.heavyThreadIdleMs ?? HEAVY_THREAD_IDLE_MS,
+      },
       shared: { ipadic: loadIpadic },
       // Once every thread has ended idle, the dictionary goes too (18 MB of an idle bot; read again in ~10 ms),
       // collected now: an idle process allocates nothing that would have V8 collect it.
