@@ -172,11 +172,14 @@ export async function evaluateInBackground(
   channel: string,
   userId: string,
   cmd: EvalCommand,
+  /** Told the run's id as soon as it is queued (before anything is posted): a one-time button's outcome. */
+  onQueued?: (runId: string) => Promise<void>,
 ) {
   const data = ctx.services.dataContext(cmd.task, cmd.model);
   authorize(isExpensive(ctx, cmd.model) ? 'eval-live' : 'eval-replay', { user: userId, channel, data }, ctx.config);
   if (cmd.runId) await requireOwner(ctx, cmd.runId, userId, 'requeue');
   const queued = await ctx.services.enqueueEvaluation({ ...cmd, startedBy: userId });
+  await onQueued?.(queued.run.id);
   const audited = { user: userId, act: 'eval --queue', model: cmd.model, place: `slack:${channel}` };
   await ctx.services.auditPrivate(JSON.parse(queued.run.tasks) as string[], audited);
   const [progress] = await ctx.services.status(queued.run.id);

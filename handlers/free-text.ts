@@ -44,10 +44,17 @@ export async function askInThread(ctx: BotContext, client: WebClient, a: Asked):
   }
 }
 
-/** The person's choice on the offer: the waiting request, if it is theirs and not expired; it is forgotten. */
-export function takePending(id: string, user: string): (Asked & { shown: string }) | undefined {
-  const p = pending.get(id);
-  if (!p || p.user !== user || p.expires < Date.now()) return undefined;
+/** The id an offer's buttons carry (askInThread): 24 hex digits. */
+const offerId = /^[0-9a-f]{24}$/;
+
+/**
+ * The person's choice on the offer: the waiting request, if it is theirs and not expired (it is forgotten: a
+ * second press finds nothing); else why not: `not-yours` (another person's offer, left waiting for them) or `gone`.
+ */
+export function takePending(id: string, user: string): (Asked & { shown: string }) | 'not-yours' | 'gone' {
+  const p = offerId.test(id) ? pending.get(id) : undefined;
+  if (!p || p.expires < Date.now()) return 'gone';
+  if (p.user !== user) return 'not-yours';
   pending.delete(id);
   return p;
 }

@@ -293,9 +293,28 @@ describe('the Slack bot', () => {
     expect(((await until(() => posted, 6))[4] as Posted).body.text).toMatch(
       /MR · baseline \(baseline\) · one-shot · document A_p1/,
     );
-    await click({ action_id: 'run_every_document', type: 'button' });
+    // A double click on "every document": one run queued, the second press told which.
+    await Promise.all([
+      click({ action_id: 'run_every_document', type: 'button' }),
+      click({ action_id: 'run_every_document', type: 'button' }),
+    ]);
     const progress = ((await until(() => posted, 7))[6] as Posted).body;
     expect(progress.text).toMatch(/^Evaluation \S+: gpt-4o on mr, 0\/2/);
+    expect(((await until(() => responses, 1))[0] as Posted).body.text).toMatch(
+      /^Already (queued from this message: run \S+ .*|being queued from this message); nothing more was queued\.$/,
+    );
+    // A double click on another document: one run, one line for the second.
+    await Promise.all([
+      click({ action_id: 'run_random_document', type: 'button' }),
+      click({ action_id: 'run_random_document', type: 'button' }),
+    ]);
+    expect(((await until(() => responses, 2))[1] as Posted).body.text).toBe('Already on it: one press runs it once.');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(posted.filter((p) => p.method === 'chat.postMessage' && /^Evaluation /.test(p.body.text as string))).toHaveLength(1);
+    expect(posted.filter((p) => p.method === 'chat.postMessage' && !p.body.thread_ts)).toHaveLength(5);
+    // A menu value that is not a model alias, a rating the menu never offers: one line each, nothing run.
+    await click({ action_id: 'run_other_model', type: 'static_select', selected_option: { value: '' } });
+    expect(((await until(() => responses, 3))[2] as Posted).body.text).toMatch(/lost what it was about/);
   });
 
   it('runs /jcb eval in the background: a progress message updated in place, final scores in its thread', async () => {
@@ -619,11 +638,63 @@ describe('the Slack bot', () => {
       });
     await press(buttons.find((b) => b.action_id === 'jcb_cost_cancel')!);
     expect(((await until(() => responses, 2))[1] as Posted).body.text).toBe('Cancelled: nothing was queued.');
-    expect(posted).toEqual([]);
+    // The offer is spent: its Confirm (an ephemeral Slack may still show) queues nothing.
     await press(buttons.find((b) => b.action_id === 'jcb_cost_confirm')!);
+    expect(((await until(() => responses, 3))[2] as Posted).body.text).toBe('That offer was cancelled: nothing was queued.');
+    expect(posted).toEqual([]);
+    responses.length = 0;
+    await command('eval mr priced --max-cost 5');
+    const [offered] = (await until(() => responses, 1)) as Posted[];
+    const confirm = (offered.body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
+      .find((b) => b.type === 'actions')!
+      .elements!.find((b) => b.action_id === 'jcb_cost_confirm')!;
+    // A double click: two presses at once queue one run; the other is told which.
+    await Promise.all([press(confirm), press(confirm)]);
     expect(((await until(() => posted, 1))[0] as Posted).body.text).toMatch(/^Evaluation \S+: priced on mr, 0\/2/);
-    const confirmed = ((await until(() => responses, 3))[2] as Posted).body.text as string;
+    const answers = ((await until(() => responses, 3)) as Posted[]).slice(1).map((r) => r.body.text as string);
+    const confirmed = answers.find((t) => t.startsWith('Confirmed'))!;
     expect(confirmed).toMatch(/^Confirmed by <@U1>: run \S+ queued\.$/);
+    const again = answers.find((t) => t !== confirmed)!;
+    expect(again).toMatch(/^Already confirmed: (run \S+ is queued .*|the run is being queued); nothing more was queued\.$/);
+    await press(confirm);
+    expect(((await until(() => responses, 4))[3] as Posted).body.text).toBe(
+      `Already confirmed: run ${/run (\S+) queued/.exec(confirmed)![1]} is queued (\`/jcb status ${/run (\S+) queued/.exec(confirmed)![1]}\`); nothing more was queued.`,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(posted.filter((p) => /^Evaluation /.test(p.body.text as string) && p.method === 'chat.postMessage')).toHaveLength(1);
+    // A value it did not issue (a limit other than the one costed, none, out of range) or another person's press:
+    // one line each, nothing queued.
+    responses.length = 0;
+    await command('eval mr priced --max-cost 5 --limit 1');
+    const fresh = JSON.parse(
+      ((await until(() => responses, 1))[0] as Posted).body.blocks!
+        ? ((responses[0].body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
+            .find((b) => b.type === 'actions')!
+            .elements!.find((b) => b.action_id === 'jcb_cost_confirm')!.value)
+        : '{}',
+    ) as Record<string, unknown>;
+    const forged = [
+      { ...fresh, limit: 2 },
+      { ...fresh, limit: 999999999 },
+      Object.fromEntries(Object.entries(fresh).filter(([k]) => k !== 'limit')),
+      { ...fresh, offer: 'offer:000000000000000000000000' },
+    ];
+    for (const value of forged) await press({ action_id: 'jcb_cost_confirm', value: JSON.stringify(value) });
+    const lines = ((await until(() => responses, 5)) as Posted[]).slice(1).map((r) => r.body.text);
+    expect(lines).toEqual(Array(4).fill(expect.stringMatching(/^:\S+: This button is not one I offered: nothing was queued; run `\/jcb eval` again for a fresh estimate\.$|^This button is not one I offered/)));
+    await interaction({
+      type: 'block_actions',
+      user: { id: 'U2' },
+      channel: { id: 'C1' },
+      team: { id: 'T1' },
+      trigger_id: `t${++triggers}`,
+      response_url: `${HOOK}/actions/3`,
+      container: { type: 'message', message_ts: '1.1', channel_id: 'C1' },
+      actions: [{ block_id: 'b', action_ts: '1', type: 'button', action_id: 'jcb_cost_confirm', value: JSON.stringify(fresh) }],
+    });
+    expect(((await until(() => responses, 6))[5] as Posted).body.text).toMatch(/This offer is not yours: nothing was queued/);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(posted.filter((p) => /^Evaluation /.test(p.body.text as string) && p.method === 'chat.postMessage')).toHaveLength(1);
     // The confirmed run keeps its --max-cost, which its workers stop it at.
     const runId = /run (\S+) queued/.exec(confirmed)![1];
     const services = createServices({ env, tokenizer: inThreadTokenizer() });

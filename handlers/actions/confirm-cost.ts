@@ -7,32 +7,72 @@ import { authorize } from '../../src/policy/acts.js';
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import type { Message } from '../blocks/run.js';
 import { evaluateInBackground, isExpensive, type BotContext } from '../context.js';
-import type { EvalCommand } from '../../src/services/index.js';
+import type { ButtonClaim, EvalCommand } from '../../src/services/index.js';
 
 export const COST_ACTIONS = { confirm: 'jcb_cost_confirm', cancel: 'jcb_cost_cancel' } as const;
 
-/** What the Confirm button carries: the evaluation to queue (checked again when pressed). */
-const carried = z.strictObject({
-  task: z.string(),
-  model: z.string(),
+/** What the Confirm and Cancel buttons carry: the evaluation that was costed, checked whole when pressed. */
+const costed = z.strictObject({
+  task: z.string().min(1).max(64),
+  model: z.string().min(1).max(100),
   shot: z.enum(['one', 'zero']),
-  limit: z.number().int().positive().optional(),
-  runId: z.string().optional(),
+  /** The --limit that was costed; null: every document was. */
+  limit: z.number().int().positive().max(1_000_000).nullable(),
+  runId: z.string().min(1).max(64).nullable(),
   noCache: z.boolean(),
   /** --max-cost in US dollars: the workers stop the run once it is spent. */
-  maxCost: z.number().positive().optional(),
+  maxCost: z.number().positive().max(1_000_000).nullable(),
 });
+/** ...and the one-time offer it belongs to (services.issueButton). */
+const carried = costed.extend({ offer: z.string().regex(/^offer:[0-9a-f]{24}$/) });
+type Costed = z.infer<typeof costed>;
 
-const LOST = 'This button has lost what it was about; run `/jcb eval` again.';
+/** How long a cost offer stands: its estimate is of now (prices, cache). */
+export const OFFER_TTL_MS = 60 * 60_000;
 
-/** The evaluation a Confirm button carries, checked whole. @throws UserError when it is not one of ours. */
-function carriedEval(value: string | undefined): z.infer<typeof carried> {
+const AGAIN = 'run `/jcb eval` again for a fresh estimate';
+
+/** The offer a button carries, checked whole. @throws UserError when it is not one of ours. */
+function carriedOffer(value: string | undefined): { offer: string; costed: Costed; value: string } {
+  let parsed: z.infer<typeof carried>;
   try {
-    return carried.parse(JSON.parse(value ?? ''));
+    parsed = carried.parse(JSON.parse(value ?? ''));
   } catch {
-    throw new UserError(LOST);
+    throw new UserError(`This button is not one I offered: nothing was queued; ${AGAIN}.`);
+  }
+  const { offer, ...rest } = parsed;
+  return { offer, costed: rest, value: JSON.stringify(costed.parse(rest)) };
+}
+
+/** One line for a press that does not act (services.claimOffer). */
+export function claimRefusal(claim: Exclude<ButtonClaim, { acted: true }>): string {
+  switch (claim.why) {
+    case 'taken':
+      if (claim.outcome === CANCELLED) return 'That offer was cancelled: nothing was queued.';
+      return claim.outcome
+        ? `Already confirmed: run ${claim.outcome} is queued (\`/jcb status ${claim.outcome}\`); nothing more was queued.`
+        : 'Already confirmed: the run is being queued; nothing more was queued.';
+    case 'not-yours':
+      return `This offer is not yours: nothing was queued; ${AGAIN} yourself.`;
+    case 'expired':
+      return `This offer has expired: nothing was queued; ${AGAIN}.`;
+    case 'unknown':
+    case 'changed':
+      return `This button is not one I offered: nothing was queued; ${AGAIN}.`;
   }
 }
+
+const CANCELLED = 'cancelled';
+
+const toCommand = (c: Costed): EvalCommand => ({
+  task: c.task,
+  model: c.model,
+  shot: c.shot,
+  noCache: c.noCache,
+  ...(c.limit !== null ? { limit: c.limit } : {}),
+  ...(c.runId !== null ? { runId: c.runId } : {}),
+  ...(c.maxCost !== null ? { maxCost: c.maxCost } : {}),
+});
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
@@ -44,7 +84,11 @@ const n = (x: number) => x.toLocaleString('en-US');
  * model on an external provider, which bills per token; an on-premises model without prices costs
  * nothing per token and is queued at once.
  */
-export async function costConfirmation(ctx: BotContext, cmd: EvalCommand): Promise<Message | undefined> {
+export async function costConfirmation(
+  ctx: BotContext,
+  cmd: EvalCommand,
+  user: string,
+): Promise<Message | undefined> {
   if (!isExpensive(ctx, cmd.model)) return undefined;
   const e = await ctx.services.estimate(cmd);
   if (e.calls === 0) return undefined;
@@ -59,10 +103,20 @@ export async function costConfirmation(ctx: BotContext, cmd: EvalCommand): Promi
     if (e.expectedCostUsd <= ctx.config.confirmCostUsd) return undefined;
     text = `${setting} would cost about *${usd(e.expectedCostUsd)}* (at most ${usd(e.maxCostUsd!)}): ${tokens}. Queue it?`;
   }
-  const { task, model, shot, limit, runId, maxCost } = cmd;
-  const value = JSON.stringify(
-    carried.parse({ task, model, shot, limit, runId, maxCost, noCache: cmd.noCache ?? false }),
+  const { task, model, shot } = cmd;
+  const offered = JSON.stringify(
+    costed.parse({
+      task,
+      model,
+      shot,
+      limit: cmd.limit ?? null,
+      runId: cmd.runId ?? null,
+      noCache: cmd.noCache ?? false,
+      maxCost: cmd.maxCost ?? null,
+    }),
   );
+  const offer = await ctx.services.issueButton(user, offered, OFFER_TTL_MS);
+  const value = JSON.stringify({ ...(JSON.parse(offered) as Costed), offer });
   return {
     text,
     blocks: [
@@ -81,7 +135,7 @@ export async function costConfirmation(ctx: BotContext, cmd: EvalCommand): Promi
             type: 'button',
             action_id: COST_ACTIONS.cancel,
             text: { type: 'plain_text', text: 'Cancel' },
-            value: 'cancel',
+            value,
           },
         ],
       },
@@ -98,15 +152,31 @@ export function costButton(ctx: BotContext) {
       try {
         const channel = body.channel?.id ?? '';
         authorize('eval-live', { user: body.user.id, channel }, ctx.config);
-        if (action.action_id === COST_ACTIONS.cancel)
+        const pressed = carriedOffer(action.value);
+        const claim = await ctx.services.claimOffer(pressed.offer, body.user.id, pressed.value);
+        if (!claim.acted)
+          return void (await respond({ response_type: 'ephemeral', replace_original: false, text: claimRefusal(claim) }));
+        if (action.action_id === COST_ACTIONS.cancel) {
+          await ctx.services.settleButton(pressed.offer, CANCELLED);
           return void (await respond({ replace_original: true, text: 'Cancelled: nothing was queued.' }));
-        const cmd = carriedEval(action.value);
-        authorize('eval-live', { user: body.user.id, channel, data: ctx.services.dataContext(cmd.task, cmd.model) }, ctx.config);
-        const queued = await evaluateInBackground(ctx, client, channel, body.user.id, cmd);
-        await respond({
-          replace_original: true,
-          text: `Confirmed by <@${body.user.id}>: run ${queued.run.id} queued.`,
-        });
+        }
+        const cmd = toCommand(pressed.costed);
+        let queuedAs: string | undefined;
+        try {
+          authorize('eval-live', { user: body.user.id, channel, data: ctx.services.dataContext(cmd.task, cmd.model) }, ctx.config);
+          const queued = await evaluateInBackground(ctx, client, channel, body.user.id, cmd, async (id) => {
+            queuedAs = id;
+            await ctx.services.settleButton(pressed.offer, id);
+          });
+          await respond({
+            replace_original: true,
+            text: `Confirmed by <@${body.user.id}>: run ${queued.run.id} queued.`,
+          });
+        } catch (err) {
+          // Nothing queued: the offer stands again (a press after the cause is fixed queues it once).
+          if (queuedAs === undefined) await ctx.services.settleButton(pressed.offer, undefined);
+          throw err;
+        }
       } catch (err) {
         if (isUnexpected(err)) logger.error(err);
         await respond({ response_type: 'ephemeral', replace_original: false, text: errorText(err) });

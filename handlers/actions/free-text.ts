@@ -16,8 +16,14 @@ export function freeTextChoice(ctx: BotContext, masked: boolean) {
       return void (await respond({ response_type: 'ephemeral', replace_original: false, text: errorText(err) }));
     }
     const asked = takePending(action.value ?? '', body.user.id);
-    if (!asked) {
-      await respond({ replace_original: true, text: 'That request has expired: send your text again.' });
+    if (asked === 'not-yours')
+      return void (await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'This is not your request: only the person who sent the text can send or cancel it.',
+      }));
+    if (asked === 'gone') {
+      await respond({ replace_original: true, text: 'That request has expired or was already answered: send your text again.' });
       return;
     }
     if (!masked) {

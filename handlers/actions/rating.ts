@@ -1,5 +1,6 @@
 // Ratings: each select stores one criterion; a blind batch moves on once all three are given.
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { z } from 'zod';
 import { UserError } from '../../src/base/errors.js';
 import { CRITERIA, DEFINITIONS, type Criterion } from '../../src/ratings/ratings.js';
 import { errorText, isUnexpected } from '../blocks/answers.js';
@@ -10,6 +11,8 @@ import type { BotContext } from '../context.js';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
 export const COMMENT_MODAL = 'rate_comment_modal';
+/** What a rating menu's options carry. */
+const ONE_TO_FIVE = z.enum(['1', '2', '3', '4', '5']);
 
 /** Per rater and output, the criteria given so far in a batch (to deal the next output when all three are). */
 const given = new Map<string, Set<Criterion>>();
@@ -23,7 +26,9 @@ export function rateSelect(ctx: BotContext, criterion: Criterion) {
       const rated = decodeRated(action.block_id);
       if (!rated || action.type !== 'static_select' || !action.selected_option)
         throw new UserError('This rating control has lost its output.');
-      const value = Number(action.selected_option.value);
+      const score = ONE_TO_FIVE.safeParse(action.selected_option.value);
+      if (!score.success) throw new UserError('A rating is a whole number from 1 to 5; pick one from the menu.');
+      const value = Number(score.data);
       if (rated.batch) rated.output.model = await ctx.services.modelOfOutput(rated.output);
       await ctx.services.rate(body.user.id, rated.output, { [criterion]: value });
       if (!rated.batch) {

@@ -85,7 +85,7 @@ export function jcbCommand(ctx: BotContext) {
         // Asked before the cost is shown: what is confirmed is then queued, never refused.
         authorize(isExpensive(ctx, cmd.model) ? 'eval-live' : 'eval-replay', asker, ctx.config);
         if (cmd.runId) await requireOwner(ctx, cmd.runId, command.user_id, 'requeue');
-        const confirmation = await costConfirmation(ctx, cmd);
+        const confirmation = await costConfirmation(ctx, cmd, command.user_id);
         if (confirmation) return { response_type: 'ephemeral', ...confirmation };
         await evaluateInBackground(ctx, client, command.channel_id, command.user_id, cmd);
         return undefined;

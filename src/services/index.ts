@@ -4,6 +4,7 @@
 import { accessServices, watchViews, withTaskFiles } from './access.js';
 import { auditServices } from './audit.js';
 import { backgroundServices } from './background.js';
+import { buttonServices } from './buttons.js';
 import { compareServices } from './compare.js';
 import { createContext, type ServicesOptions } from './context.js';
 import { dataServices } from './data.js';
@@ -21,6 +22,7 @@ import { scheduleServices } from './schedules.js';
 import { scoreServices } from './score.js';
 
 export type { RunProgress } from './background.js';
+export type { ButtonClaim } from './buttons.js';
 export type { ModelComparison } from './compare.js';
 export type { ServicesOptions } from './context.js';
 export type { EvalCommand } from './evaluate.js';
@@ -50,6 +52,7 @@ export function createServices(options: ServicesOptions = {}) {
     ...backgroundServices(ctx),
     ...scheduleServices(ctx),
     ...ratingServices(ctx),
+    ...buttonServices(ctx),
     ...judgeServices(ctx),
     ...compareServices(ctx),
     ...auditServices(ctx),

@@ -199,7 +199,23 @@ export interface PrivateAccessTable {
   view: string;
 }
 
+/** A button that acts once (finding 2 of breaker-slack): see migration 036. */
+export interface ButtonClaimsTable {
+  id: string;
+  /** Who may press it (an offer made to one person), or null: anyone. */
+  user_id: string | null;
+  /** sha256 of the value the offer's button carries, or null. */
+  value_hash: string | null;
+  /** The nonce of the press that acted, or null while the offer stands. */
+  mark: string | null;
+  /** What that press did (a run id), once it is known. */
+  outcome: string | null;
+  expires_at: string;
+  created_at: string;
+}
+
 export interface Database {
+  button_claims: ButtonClaimsTable;
   private_access: PrivateAccessTable;
   free_text_audit: FreeTextAuditTable;
   runs: RunsTable;

@@ -5,6 +5,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { callStamp } from './retry.js';
 import { inChunks } from './id-chunks.js';
 import type {
+  ButtonClaimsTable,
   Database,
   JudgementsTable,
   RatingsTable,
@@ -163,4 +164,77 @@ export class SideTables {
       .limit(limit)
       .execute();
   }
+
+  /** Issues a one-time offer (a button that may act once): who may press it and a hash of what it carries. */
+  async issueButton(id: string, offer: { user: string | null; valueHash: string | null; expiresAt: string }): Promise<void> {
+    const row: Selectable<ButtonClaimsTable> = {
+      id,
+      user_id: offer.user,
+      value_hash: offer.valueHash,
+      mark: null,
+      outcome: null,
+      expires_at: offer.expiresAt,
+      created_at: callStamp().now,
+    };
+    await this.db.insertInto('button_claims').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
+  }
+
+  /**
+   * A press of button `id`: true for the one call (of any process) that may act on it, else why not. An issued
+   * offer is claimed by its person, carrying its value, before it expires; with `holdMs` (a button of a message,
+   * no offer issued) the first press claims it for that long. A retry of a claim that committed reads back its nonce.
+   */
+  async claimButton(
+    id: string,
+    press: { user: string; valueHash?: string; holdMs?: number },
+  ): Promise<ButtonClaim> {
+    const { now, nonce } = callStamp();
+    if (press.holdMs !== undefined) {
+      const expires_at = new Date(Date.parse(now) + press.holdMs).toISOString();
+      const fresh = { mark: nonce, outcome: null, expires_at, created_at: now, user_id: null, value_hash: null };
+      await this.db
+        .insertInto('button_claims')
+        .values({ id, ...fresh })
+        .onConflict((oc) =>
+          oc
+            .column('id')
+            .doUpdateSet(fresh)
+            .where((eb) => eb.or([eb('button_claims.expires_at', '<', now), eb('button_claims.mark', 'is', null)])),
+        )
+        .execute();
+    } else {
+      await this.db
+        .updateTable('button_claims')
+        .set({ mark: nonce })
+        .where('id', '=', id)
+        .where('mark', 'is', null)
+        .where('expires_at', '>', now)
+        .where((eb) => eb.or([eb('user_id', 'is', null), eb('user_id', '=', press.user)]))
+        .where((eb) =>
+          press.valueHash === undefined ? eb('value_hash', 'is', null) : eb('value_hash', '=', press.valueHash),
+        )
+        .execute();
+    }
+    const row = await this.db.selectFrom('button_claims').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return { acted: false, why: 'unknown' };
+    if (row.mark === nonce) return { acted: true };
+    if (row.mark !== null) return { acted: false, why: 'taken', outcome: row.outcome ?? undefined };
+    if (row.user_id !== null && row.user_id !== press.user) return { acted: false, why: 'not-yours' };
+    if (row.expires_at <= now) return { acted: false, why: 'expired' };
+    return { acted: false, why: 'changed' };
+  }
+
+  /** What the press that claimed `id` did (a run id); `undefined`: it did nothing, and the button stands again. */
+  async settleButton(id: string, outcome: string | undefined): Promise<void> {
+    await this.db
+      .updateTable('button_claims')
+      .set(outcome === undefined ? { mark: null, outcome: null } : { outcome })
+      .where('id', '=', id)
+      .execute();
+  }
 }
+
+/** A press of a one-time button: it acts, or why not (`outcome`: what the press that acted did). */
+export type ButtonClaim =
+  | { acted: true }
+  | { acted: false; why: 'unknown' | 'taken' | 'not-yours' | 'expired' | 'changed'; outcome?: string };

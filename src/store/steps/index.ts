@@ -6,6 +6,7 @@ import { documentSets } from './014-document-sets.js';
 import { privateAccessStep } from './033-private-access.js';
 import { runAssumptionsStep } from './034-run-assumptions.js';
 import { privateAccessViewStep } from './035-private-access-view.js';
+import { buttonClaimsStep } from './036-button-claims.js';
 
 export const migrations: Record<string, Migration> = {
   ...firstSteps,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   ...privateAccessStep,
   ...runAssumptionsStep,
   ...privateAccessViewStep,
+  ...buttonClaimsStep,
 };
