@@ -108,7 +108,17 @@ describe('a private task in Slack: every command and every act', () => {
   const event = (ev: (tag: string) => object) => asAdmin(requests.event((_, tag) => ev(tag)));
   const ref = (m: string) => `run:${JSON.stringify({ t: TASK, m, d: 'w2', s: 'zero' })}`;
   const rated = `rate:${JSON.stringify({ t: TASK, m: ON_PREMISES, d: 'w2', h: outputHash("['秘匿薬ベータ']") })}`;
-  const carried = (m: string) => JSON.stringify({ task: TASK, model: m, shot: 'zero', limit: 1, noCache: false });
+  const carried = (m: string) =>
+    JSON.stringify({
+      task: TASK,
+      model: m,
+      shot: 'zero',
+      limit: 1,
+      runId: null,
+      noCache: false,
+      maxCost: null,
+      offer: `offer:${'0'.repeat(24)}`,
+    });
 
   /** One request per (listener, act) pair on the private task, with `model` where the act names one. */
   const ACT_REQUESTS: Record<string, (model: string) => Send> = {
@@ -138,7 +148,7 @@ describe('a private task in Slack: every command and every act', () => {
     'action:jcb_cost_confirm': (m) =>
       button({ type: 'button', action_id: 'jcb_cost_confirm', block_id: 'b', value: carried(m) }),
     'action:jcb_cost_cancel': () =>
-      button({ type: 'button', action_id: 'jcb_cost_cancel', block_id: 'b', value: 'cancel' }),
+      button({ type: 'button', action_id: 'jcb_cost_cancel', block_id: 'b', value: carried(EXTERNAL) }),
     'action:free_text_send_masked': () =>
       button({ type: 'button', action_id: 'free_text_send_masked', block_id: 'b', value: 'p' }),
     'action:free_text_cancel': () =>

@@ -153,6 +153,8 @@ export function costButton(ctx: BotContext) {
         const channel = body.channel?.id ?? '';
         authorize('eval-live', { user: body.user.id, channel }, ctx.config);
         const pressed = carriedOffer(action.value);
+        const { task, model } = pressed.costed;
+        authorize('eval-live', { user: body.user.id, channel, data: ctx.services.dataContext(task, model) }, ctx.config);
         const claim = await ctx.services.claimOffer(pressed.offer, body.user.id, pressed.value);
         if (!claim.acted)
           return void (await respond({ response_type: 'ephemeral', replace_original: false, text: claimRefusal(claim) }));
@@ -163,7 +165,6 @@ export function costButton(ctx: BotContext) {
         const cmd = toCommand(pressed.costed);
         let queuedAs: string | undefined;
         try {
-          authorize('eval-live', { user: body.user.id, channel, data: ctx.services.dataContext(cmd.task, cmd.model) }, ctx.config);
           const queued = await evaluateInBackground(ctx, client, channel, body.user.id, cmd, async (id) => {
             queuedAs = id;
             await ctx.services.settleButton(pressed.offer, id);

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { UserError } from '../../src/base/errors.js';
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import { decodeRef, RUN_ACTIONS } from '../blocks/run.js';
-import { evaluateInBackground, runInThread, runWeight, type BotContext } from '../context.js';
+import { authorize } from '../../src/policy/acts.js';
+import { evaluateInBackground, isExpensive, runInThread, runWeight, type BotContext } from '../context.js';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
 
@@ -36,8 +37,13 @@ export function runButton(ctx: BotContext) {
         const req = { task: ref.t, model: ref.m, doc: ref.d, shot: ref.s };
         const picked = action.type === 'static_select' ? pickedModel.safeParse(action.selected_option?.value) : undefined;
         if (picked && !picked.success) throw new UserError(LOST);
-        // One press acts once: a double click (or a repeat within the hold) is told so, nothing runs twice.
         const all = action.action_id === RUN_ACTIONS.all;
+        // Asked first (as runInThread and evaluateInBackground ask again): a refusal is told as one, not as a repeat.
+        const chosen = picked?.data ?? ref.m;
+        const live = isExpensive(ctx, chosen);
+        const act = all ? (live ? 'eval-live' : 'eval-replay') : live ? 'run-live' : 'run-replay';
+        authorize(act, { user: body.user.id, channel, data: ctx.services.dataContext(ref.t, chosen) }, ctx.config);
+        // One press acts once: a double click (or a repeat within the hold) is told so, nothing runs twice.
         const key = [action.action_id, channel, messageOf(body) ?? '', action.block_id, picked?.data ?? '', all ? '' : body.user.id];
         const { id, claim } = await ctx.services.claimPress(key.join('\u0000'), body.user.id, all ? ALL_HOLD_MS : PRESS_HOLD_MS);
         if (!claim.acted) {
