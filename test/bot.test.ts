@@ -317,6 +317,27 @@ describe('the Slack bot', () => {
     expect(((await until(() => responses, 3))[2] as Posted).body.text).toMatch(/lost what it was about/);
   });
 
+  it('says when /jcb status shows only some of the runs (breaker-slack finding 8)', async () => {
+    const services = createServices({ env, tokenizer: inThreadTokenizer() });
+    try {
+      for (let i = 0; i < 7; i++)
+        await services.enqueueEvaluation({ task: 'mr', model: 'gpt-4o', shot: 'one', limit: 1, noCache: false });
+    } finally {
+      await services.close();
+    }
+    const answer = async (text: string) => {
+      const before = responses.length;
+      const ack = await command(text);
+      if (ack.text) return JSON.parse(ack.text) as { text: string; blocks: unknown[] };
+      return ((await until(() => responses, before + 1))[before] as Posted).body as { text: string; blocks: unknown[] };
+    };
+    const underWay = await answer('status');
+    expect(JSON.stringify(underWay.blocks.at(-1))).toContain('Showing 5 of 7 runs under way: `/jcb status --all`');
+    const all = await answer('status --all');
+    expect(all.blocks.length).toBeLessThanOrEqual(50);
+    expect(JSON.stringify(all.blocks)).not.toContain('Showing');
+  });
+
   it('runs /jcb eval in the background: a progress message updated in place, final scores in its thread', async () => {
     const worker = createServices({ env, tokenizer: inThreadTokenizer() });
     try {

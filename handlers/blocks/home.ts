@@ -4,7 +4,7 @@ import type { Leaderboard } from '../../src/services/index.js';
 import { commandSections } from './help.js';
 import { aboutBlocks, boardTable } from './tables.js';
 import { STANDING_RULE } from '../../src/leaderboard/coverage.js';
-import { code, context, header, LIMITS, pct, section } from './text.js';
+import { code, context, fitItems, header, LIMITS, pct, section } from './text.js';
 import { privateNote } from './private-note.js';
 
 export interface HomeData {
@@ -58,5 +58,8 @@ export function homeView(d: HomeData): { type: 'home'; blocks: KnownBlock[] } {
       : context('None yet: try `/jcb run mr llm-jp`.'),
     ...privateNote(d.recent),
   ];
-  return { type: 'home', blocks: blocks.slice(0, LIMITS.homeBlocks) };
+  return { type: 'home', blocks: fitItems(
+      blocks.map((b) => [b]),
+      { max: LIMITS.homeBlocks, maxText: Infinity, noun: 'parts' },
+    ) };
 }

@@ -172,7 +172,35 @@ const allText = (b: unknown): string =>
       : '';
 
 /**
- * A message: the notification text escaped and cut, at most 50 blocks. Marks travel with their meaning: a
+ * The one way a list is cut to fit (breaker-slack finding 8): whole items (each one's blocks, never half of one)
+ * while they fit in `max` blocks and `maxText` characters (a message's limits by default), then, when any are left out, a last
+ * context line saying so: "Showing 5 of 20 runs: `/jcb status --all`". `total`: how many there are in all, when
+ * more than `items` (a list already cut by a count); `noun`: what an item is; `rest`: where to see the others.
+ */
+export function fitItems(
+  items: readonly KnownBlock[][],
+  opts: { max?: number; maxText?: number; total?: number; noun?: string; rest?: string } = {},
+): KnownBlock[] {
+  const max = opts.max ?? LIMITS.blocks;
+  const maxText = opts.maxText ?? LIMITS.messageBlocksText;
+  const total = Math.max(opts.total ?? items.length, items.length);
+  const note = (shown: number) =>
+    context(`Showing ${shown} of ${total}${opts.noun ? ` ${opts.noun}` : ''}${opts.rest ? `: ${opts.rest}` : '.'}`);
+  if (total === items.length && items.flat().length <= max && blockTextLength(items) <= maxText) return items.flat();
+  const room = max - 1;
+  const roomText = maxText - blockTextLength(note(total));
+  const kept: KnownBlock[] = [];
+  let shown = 0;
+  for (const item of items) {
+    if (kept.length + item.length > room || blockTextLength([kept, item]) > roomText) break;
+    kept.push(...item);
+    shown++;
+  }
+  return [...kept, note(shown)];
+}
+
+/**
+ * A message: the notification text escaped and cut, at most 50 blocks (fitItems: a cut says so). Marks travel with their meaning: a
  * legend its blocks need and do not carry yet is added as a last context block (issue 30).
  */
 export function message(text: string, blocks: KnownBlock[] = []) {
@@ -180,7 +208,14 @@ export function message(text: string, blocks: KnownBlock[] = []) {
   const legend = missing.length ? [context(missing.join('\n'))] : [];
   return {
     text: cut(escape(text), LIMITS.messageText),
-    blocks: [...blocks.slice(0, LIMITS.blocks - legend.length), ...legend],
+    blocks: [
+      ...fitItems(
+        blocks.map((b) => [b]),
+        // Its text is not counted: `post` sends a long one as several messages (splitBlocks).
+        { max: LIMITS.blocks - legend.length, maxText: Infinity, noun: 'parts', rest: 'the rest did not fit in one Slack message' },
+      ),
+      ...legend,
+    ],
   };
 }
 

@@ -13,7 +13,7 @@ import { batchItemMessage } from '../blocks/rating.js';
 import { compareMessage, ratingsMessage } from '../blocks/tables.js';
 import { progressMessage } from '../blocks/progress.js';
 import { cancelSummary } from '../../src/base/format.js';
-import { codeText, cut, LIMITS, message } from '../blocks/text.js';
+import { codeText, cut, fitItems, LIMITS, message } from '../blocks/text.js';
 import { costConfirmation } from '../actions/confirm-cost.js';
 import { renderAuditReport } from '../../src/privacy/audit-table.js';
 import { authorize } from '../../src/policy/acts.js';
@@ -91,13 +91,23 @@ export function jcbCommand(ctx: BotContext) {
         return undefined;
       }
       case 'status': {
-        const runs = await ctx.services.status(cmd.runId, { all: cmd.all });
+        const [runs, total] = await Promise.all([
+          ctx.services.status(cmd.runId, { all: cmd.all }),
+          cmd.runId ? 1 : ctx.services.statusTotal({ all: cmd.all }),
+        ]);
         if (runs.length === 0) return { response_type: 'ephemeral', text: 'No evaluations under way.', blocks: [] };
         const shown = runs.map(progressMessage);
+        // Cut by a count (the service's few) or by Slack's limits: the last line says so (fitItems).
+        const more = cmd.all
+          ? { noun: 'runs (the latest first)', rest: '`/jcb status <run>` for one, `jcb runs` in a terminal for all' }
+          : { noun: 'runs under way', rest: '`/jcb status --all`' };
         return {
           response_type: 'ephemeral',
           text: cut(shown.map((m) => m.text).join('\n'), LIMITS.messageText),
-          blocks: shown.flatMap((m) => m.blocks).slice(0, LIMITS.blocks),
+          blocks: fitItems(
+            shown.map((m) => m.blocks),
+            { total, ...more },
+          ),
         };
       }
       case 'ratings': {

@@ -126,6 +126,11 @@ async function runTasks(ctx: ServiceContext, id: string) {
 
 export function runsServices(ctx: ServiceContext) {
   return {
+    /** How many runs `status` chooses from: those under way, or with `all` every stored one (it shows a few). */
+    async statusTotal(opts: { all?: boolean } = {}): Promise<number> {
+      return (await ctx.store()).countRuns(opts.all ? undefined : ['queued', 'running', 'aggregating']);
+    },
+
     async runs(): Promise<RunSummary[]> {
       const runs = await (await ctx.store()).listRuns();
       return Promise.all(runs.map((run) => runSummary(ctx, run)));

@@ -108,6 +108,13 @@ export class Store extends SideTables {
     return this.db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** How many runs are stored, or how many are in one of `statuses`. */
+  async countRuns(statuses?: readonly string[]): Promise<number> {
+    let q = this.db.selectFrom('runs').select((eb) => eb.fn.countAll<number>().as('n'));
+    if (statuses) q = q.where('status', 'in', [...statuses]);
+    return Number((await q.executeTakeFirst())?.n ?? 0);
+  }
+
   async listRuns(limit = 50): Promise<Run[]> {
     return this.db
       .selectFrom('runs')
