@@ -4,6 +4,7 @@
 import type { AnyMiddlewareArgs, App, Middleware, ReceiverEvent } from '@slack/bolt';
 import { z } from 'zod';
 import type { BotContext } from './context.js';
+import { modalErrors } from './views/inputs.js';
 
 /** Who sent the request and where, read from any of Slack's payload shapes. */
 interface Door {
@@ -34,7 +35,7 @@ const payload = z.looseObject({
   team: part({ id }),
   channel: part({ id }),
   container: part({ channel_id: id }),
-  view: part({ state: part({ values: z.record(z.string(), z.unknown()).optional().catch(undefined) }) }),
+  view: part({ callback_id: id }),
 });
 type Body = z.infer<typeof payload>;
 
@@ -127,9 +128,7 @@ export function limitEveryDoor(ctx: BotContext): Middleware<AnyMiddlewareArgs> {
     try {
       if (door.kind === 'command') return void (await ack?.(text ? { response_type: 'ephemeral', text } : undefined));
       if (door.kind === 'view') {
-        const blocks = Object.keys(body.view?.state?.values ?? {});
-        const errors = text && blocks.length ? { response_action: 'errors', errors: { [blocks[0]]: text } } : undefined;
-        return void (await ack?.(errors));
+        return void (await ack?.(text ? modalErrors(body.view?.callback_id, text) : undefined));
       }
       await ack?.();
       if (!text || door.kind === 'home' || !door.channel) return;

@@ -6,6 +6,7 @@ import { CRITERIA, DEFINITIONS, type Criterion } from '../../src/ratings/ratings
 import { errorText, isUnexpected } from '../blocks/answers.js';
 import { batchItemMessage, decodeRated, RATE_ACTIONS } from '../blocks/rating.js';
 import { escape } from '../blocks/text.js';
+import { commentModalBlocks } from '../blocks/modal.js';
 import { authorize } from '../../src/policy/acts.js';
 import type { BotContext } from '../context.js';
 
@@ -86,14 +87,7 @@ export function rateComment(ctx: BotContext) {
         private_metadata: action.block_id,
         title: { type: 'plain_text', text: 'Comment' },
         submit: { type: 'plain_text', text: 'Save' },
-        blocks: [
-          {
-            type: 'input',
-            block_id: 'comment',
-            label: { type: 'plain_text', text: 'Your comment on this output' },
-            element: { type: 'plain_text_input', action_id: 'value', multiline: true },
-          },
-        ],
+        blocks: commentModalBlocks(),
       },
     });
   };

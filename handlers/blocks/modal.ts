@@ -35,3 +35,22 @@ export function taskModalBlocks(
     },
   ];
 }
+
+/** A rating's comment modal: one text input. */
+export function commentModalBlocks(): KnownBlock[] {
+  return [
+    {
+      type: 'input',
+      block_id: 'comment',
+      label: plain('Your comment on this output', LIMITS.placeholder),
+      element: { type: 'plain_text_input', action_id: 'value', multiline: true },
+    },
+  ];
+}
+
+/** The first input block of a modal's blocks: where a refused submission's one line is shown (`errors`). */
+export function firstInput(blocks: readonly KnownBlock[]): string {
+  const input = blocks.find((b) => b.type === 'input' && b.block_id);
+  if (!input?.block_id) throw new Error('a modal without an input block');
+  return input.block_id;
+}

@@ -11,6 +11,7 @@ import { MODAL_ID, shortcutMetadata } from '../shortcuts/index.js';
 import { COMMENT_MODAL } from '../actions/rating.js';
 import { commentOutcome, decodeRated } from '../blocks/rating.js';
 import { summary } from '../../src/privacy/free-text.js';
+import { modalErrors } from './inputs.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -19,10 +20,7 @@ const taskModalState = z.object({ task: picked, model: picked });
 const commentState = z.object({ comment: z.object({ value: z.object({ value: z.string().trim().min(1) }) }) });
 
 /** Acknowledges a submission with `text` shown under the modal's first input (Slack keeps the modal open). */
-const refuse = (args: Args, text: string) => {
-  const block = Object.keys(args.view.state?.values ?? {})[0];
-  return args.ack(block ? { response_action: 'errors', errors: { [block]: text } } : undefined);
-};
+const refuse = (args: Args, text: string) => args.ack(modalErrors(args.view.callback_id, text));
 
 const LOST = 'This form has lost what it was about; start again from the message.';
 
