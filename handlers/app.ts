@@ -7,6 +7,7 @@ import { watchLoopDelay } from '../src/base/loop-delay.js';
 import { createServices, type Services } from '../src/services/index.js';
 import { botConfig, type BotConfig } from './config.js';
 import { createContext } from './context.js';
+import { SLACK_RETRY_CONFIG } from './rate-limits.js';
 import { guardEntry } from './doors.js';
 import { registerListeners } from './index.js';
 import { progressClient, trackProgress } from './progress.js';
@@ -94,7 +95,8 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
               installerOptions: { clientOptions: config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {} },
             }
           : { receiver: httpReceiver(config.signingSecret!) }),
-        clientOptions: config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : undefined,
+        // A 429's Retry-After waited as given, no growing backoff on top (rate-limits.ts).
+        clientOptions: { ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}), retryConfig: SLACK_RETRY_CONFIG },
         logLevel: env.JCB_DEBUG ? LogLevel.DEBUG : LogLevel.INFO,
       });
       const ctx = createContext(services, config, identity.botUserId);

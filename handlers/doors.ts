@@ -40,9 +40,9 @@ const payload = z.looseObject({
 type Body = z.infer<typeof payload>;
 
 /** A payload as the doors read it (an unreadable one reads as empty: no user, no team). */
-const read = (body: unknown): Body => payload.safeParse(body).data ?? {};
+export const read = (body: unknown): Body => payload.safeParse(body).data ?? {};
 
-function doorOf(body: Body): Door {
+export function doorOf(body: Body): Door {
   if (typeof body.command === 'string') return { kind: 'command', user: body.user_id, channel: body.channel_id };
   const event = body.event;
   if (body.type === 'event_callback' && event) {

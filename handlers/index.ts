@@ -6,6 +6,7 @@ import commands from './commands/index.js';
 import type { BotContext, Listener } from './context.js';
 import { actsView } from '../src/policy/access-audit.js';
 import { limitEveryDoor } from './doors.js';
+import { tellWhenRateLimited } from './rate-limits.js';
 import events from './events/index.js';
 import shortcuts from './shortcuts/index.js';
 import views from './views/index.js';
@@ -30,6 +31,7 @@ function askerOf(l: Listener, args: Record<string, unknown>): { user: string; ac
 export function registerListeners(app: App, ctx: BotContext): void {
   // Repeats and other workspaces are turned away before this (doors.ts, guardEntry); the limit is per person.
   app.use(limitEveryDoor(ctx));
+  app.use(tellWhenRateLimited());
   for (const l of listenerRegistry(ctx)) {
     // Each request is one access scope: the private tasks it reaches are recorded as its acts say (scores only).
     const view = actsView(l.acts);
