@@ -5,6 +5,7 @@ import { UserError } from '../src/base/errors.js';
 import { cutEcho } from '../src/base/suggest.js';
 import { authorize } from '../src/policy/acts.js';
 import type { BotContext } from './context.js';
+import { refusal, SlackRefusal } from './refusals.js';
 
 const PAGES = 50;
 const REINSTALL = 'Ask an admin to re-install the app with the scopes of manifest.yml (channels:read, groups:read).';
@@ -47,8 +48,11 @@ async function isMember(client: WebClient, channel: string, user: string): Promi
       const code = slackError(err);
       if (code === 'missing_scope' || code === 'not_allowed_token_type')
         throw new UserError(`I cannot check who is in that channel (Slack says ${code}).`, REINSTALL);
-      // Private channels the bot is not in are invisible to it: nobody can be shown to be a member.
-      return { members: [] as string[], response_metadata: undefined };
+      // A private channel (or a DM) the bot is not in is invisible to it: it is the bot that must be invited,
+      // whoever asks. Any other refusal is said as handlers/refusals.ts says it.
+      if (code === 'not_in_channel' || code === 'channel_not_found')
+        throw new SlackRefusal(code, `I am not in <#${channel}>: invite @jcb there first (\`/invite @jcb\`), then post again.`, false);
+      throw refusal(err, { channel }) ?? err;
     });
     if (res.members?.includes(user)) return true;
     cursor = res.response_metadata?.next_cursor || undefined;

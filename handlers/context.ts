@@ -15,6 +15,7 @@ import { Semaphore } from '../src/models/limits.js';
 import { authorize, may, type Act } from '../src/policy/acts.js';
 import { mayReceive } from '../src/policy/data-policy.js';
 import { privateRun } from './blocks/private.js';
+import { refusal, refusedAs } from './refusals.js';
 
 /** A listener of the registry (handlers/index.ts): what it answers and which acts it can lead to. */
 export interface Listener {
@@ -128,8 +129,11 @@ export function runWeight(ctx: BotContext, model: string): Weight {
  */
 export async function post(client: WebClient, channel: string, message: Message, threadTs?: string) {
   const [first, ...rest] = splitBlocks(message.blocks);
+  // A refusal of Slack's (not_in_channel, invalid_blocks…) is thrown as what to do (handlers/refusals.ts).
   const send = (blocks: Message['blocks'], thread?: string) =>
-    client.chat.postMessage({ channel, text: message.text, blocks, thread_ts: thread, unfurl_links: false });
+    refusedAs({ channel }, () =>
+      client.chat.postMessage({ channel, text: message.text, blocks, thread_ts: thread, unfurl_links: false }),
+    );
   const posted = await send(first, threadTs);
   for (const blocks of rest) await send(blocks, threadTs ?? posted.ts);
   return posted;
@@ -145,13 +149,15 @@ export async function postEphemeral(
   message: Message,
 ) {
   for (const blocks of splitBlocks(message.blocks))
-    await client.chat.postEphemeral({
-      channel: at.channel,
-      user: at.user,
-      thread_ts: at.threadTs,
-      text: message.text,
-      blocks,
-    });
+    await refusedAs({ channel: at.channel }, () =>
+      client.chat.postEphemeral({
+        channel: at.channel,
+        user: at.user,
+        thread_ts: at.threadTs,
+        text: message.text,
+        blocks,
+      }),
+    );
 }
 
 /** Refuses (UserError, answered ephemerally) unless the user started run `runId` or is an admin. */
@@ -183,7 +189,12 @@ export async function evaluateInBackground(
   const audited = { user: userId, act: 'eval --queue', model: cmd.model, place: `slack:${channel}` };
   await ctx.services.auditPrivate(JSON.parse(queued.run.tasks) as string[], audited);
   const [progress] = await ctx.services.status(queued.run.id);
-  const posted = await post(client, channel, progressMessage(progress));
+  // The run is queued: a refusal to post its progress names it, so that nobody queues it again.
+  const posted = await post(client, channel, progressMessage(progress)).catch((err: unknown) => {
+    const id = queued.run.id;
+    const around = { before: `Run ${id} is queued, but`, after: `Follow it with \`/jcb status ${id}\` (do not start another).` };
+    throw refusal(err, { channel }, around) ?? err;
+  });
   await ctx.services.watch(queued.run.id, `slack:${channel}`, posted.ts!);
   return queued;
 }

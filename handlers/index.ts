@@ -10,6 +10,7 @@ import { tellWhenRateLimited } from './rate-limits.js';
 import events from './events/index.js';
 import shortcuts from './shortcuts/index.js';
 import views from './views/index.js';
+import { answerUnknown } from './unknown.js';
 
 /** Every listener of the bot: kind, id (command, action id, callback id, event type), acts, handler. */
 export function listenerRegistry(ctx: BotContext): Listener[] {
@@ -32,7 +33,8 @@ export function registerListeners(app: App, ctx: BotContext): void {
   // Repeats and other workspaces are turned away before this (doors.ts, guardEntry); the limit is per person.
   app.use(limitEveryDoor(ctx));
   app.use(tellWhenRateLimited());
-  for (const l of listenerRegistry(ctx)) {
+  const listeners = listenerRegistry(ctx);
+  for (const l of listeners) {
     // Each request is one access scope: the private tasks it reaches are recorded as its acts say (scores only).
     const view = actsView(l.acts);
     const handler = ((args: Record<string, unknown>) =>
@@ -58,4 +60,6 @@ export function registerListeners(app: App, ctx: BotContext): void {
         break;
     }
   }
+  // Last: buttons, forms and shortcuts of an older version (ids no listener has), answered at once.
+  answerUnknown(app, listeners);
 }

@@ -9,6 +9,7 @@ import { escape } from '../blocks/text.js';
 import { commentModalBlocks } from '../blocks/modal.js';
 import { authorize } from '../../src/policy/acts.js';
 import type { BotContext } from '../context.js';
+import { refusedAs } from '../refusals.js';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
 export const COMMENT_MODAL = 'rate_comment_modal';
@@ -71,25 +72,29 @@ export function rateDefinitions(ctx: BotContext) {
 }
 
 export function rateComment(ctx: BotContext) {
-  return async ({ ack, body, action, client, respond }: Args) => {
+  return async ({ ack, body, action, client, respond, logger }: Args) => {
     await ack();
     try {
       authorize('comment', { user: body.user.id }, ctx.config);
       if (!decodeRated(action.block_id)) throw new UserError('This comment button has lost its output.');
+      // Slack refuses a form opened too late (expired_trigger_id): said as "click again" (handlers/refusals.ts).
+      await refusedAs({}, () =>
+        client.views.open({
+          trigger_id: body.trigger_id,
+          view: {
+            type: 'modal',
+            callback_id: COMMENT_MODAL,
+            private_metadata: action.block_id,
+            title: { type: 'plain_text', text: 'Comment' },
+            submit: { type: 'plain_text', text: 'Save' },
+            blocks: commentModalBlocks(),
+          },
+        }),
+      );
     } catch (err) {
-      return void (await respond({ response_type: 'ephemeral', replace_original: false, text: errorText(err) }));
+      if (isUnexpected(err)) logger.error(err);
+      await respond({ response_type: 'ephemeral', replace_original: false, text: errorText(err) });
     }
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: {
-        type: 'modal',
-        callback_id: COMMENT_MODAL,
-        private_metadata: action.block_id,
-        title: { type: 'plain_text', text: 'Comment' },
-        submit: { type: 'plain_text', text: 'Save' },
-        blocks: commentModalBlocks(),
-      },
-    });
   };
 }
 

@@ -5,6 +5,7 @@ import { forPeople } from '../../src/base/shown.js';
 import { ProviderError } from '../../src/models/provider.js';
 import { NoReleaseError } from '../../src/release/data-dir.js';
 import type { Message } from './run.js';
+import { refusal } from '../refusals.js';
 import { code, context, cut, escape, LIMITS, message, section } from './text.js';
 
 export function answerMessage(a: AskResult): Message {
@@ -29,6 +30,9 @@ const said = (text: string) => cut(escape(text), LIMITS.messageText);
 export function errorText(err: unknown): string {
   if (err instanceof NoReleaseError)
     return said(':warning: The benchmark data is not on this server. Ask an admin to run `jcb data pull`.');
+  // Slack refused a call for good: what to do (jcb's own words, with a channel's link: not escaped).
+  const refused = refusal(err);
+  if (refused) return cut(`:warning: ${refused.message}`, LIMITS.messageText);
   if (err instanceof UserError) return said(`:warning: ${userErrorText(err, 'chat')}`);
   if (err instanceof ProviderError) {
     return said(
@@ -40,5 +44,8 @@ export function errorText(err: unknown): string {
 
 /** Errors that are ours to fix (logged), as opposed to bad input and failing providers (told to the user). */
 export function isUnexpected(err: unknown): boolean {
+  // A refusal of Slack's is logged when the message refused was jcb's (invalid_blocks, msg_too_long).
+  const refused = refusal(err);
+  if (refused) return refused.ours;
   return !(err instanceof UserError) && !(err instanceof ProviderError);
 }

@@ -54,3 +54,16 @@ export function firstInput(blocks: readonly KnownBlock[]): string {
   if (!input?.block_id) throw new Error('a modal without an input block');
   return input.block_id;
 }
+
+/**
+ * A modal that only says something (no input, no submit): a refusal, or a form from an older version. `text` is
+ * jcb's own mrkdwn (a channel's link stays one), never what people typed.
+ */
+export function noticeModal(text: string) {
+  return {
+    type: 'modal' as const,
+    title: plain('J-ClinicalBench', LIMITS.placeholder),
+    close: plain('Close', LIMITS.buttonText),
+    blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: cut(`:warning: ${text}`, LIMITS.sectionText) } }],
+  };
+}

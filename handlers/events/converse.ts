@@ -11,6 +11,7 @@ import { askInThread } from '../free-text.js';
 import { helpMessage } from '../blocks/help.js';
 import { leaderboardMessage } from '../blocks/tables.js';
 import { isExpensive, post, runInThread, type BotContext } from '../context.js';
+import { tell } from '../refusals.js';
 
 interface Said {
   user: string;
@@ -46,6 +47,9 @@ export async function converse(ctx: BotContext, client: WebClient, said: Said, l
     await askInThread(ctx, client, { user: said.user, channel: said.channel, threadTs: said.threadTs, ask });
   } catch (err) {
     if (isUnexpected(err)) log(err);
-    await post(client, said.channel, { text: errorText(err), blocks: [] }, said.threadTs);
+    // In the thread; when Slack refuses that too (an archived channel, the bot removed), by another way.
+    const who = { user: said.user, channel: said.channel, threadTs: said.threadTs };
+    const answer = (text: string) => post(client, said.channel, { text, blocks: [] }, said.threadTs);
+    await tell(client, { ...who, answer }, errorText(err), (m) => log(new Error(`error not told: ${m}`)));
   }
 }

@@ -9,6 +9,8 @@ import { taskModalBlocks } from '../blocks/modal.js';
 import type { BotContext, Listener } from '../context.js';
 import { fromSlack } from '../slack-text.js';
 import { codePointLength } from '../../src/base/code-points.js';
+import { cannotAnswerIn, refusedAs, tell } from '../refusals.js';
+import { noticeModal } from '../blocks/modal.js';
 
 export const SHORTCUT_ID = 'run_task_on_message';
 export const MODAL_ID = 'run_task_modal';
@@ -40,11 +42,9 @@ export default {
         await ack();
         // As typed (Slack's entities undone): the model gets the text, the limit counts it.
         const text = fromSlack(shortcut.message.text ?? '', { botUserId: ctx.botUserId });
-        const meta = JSON.stringify({
-          channel: shortcut.channel.id,
-          ts: shortcut.message.thread_ts ?? shortcut.message.ts,
-          text,
-        });
+        const channel = shortcut.channel.id;
+        const meta = JSON.stringify({ channel, ts: shortcut.message.thread_ts ?? shortcut.message.ts, text });
+        const who = { user: shortcut.user.id, channel };
         try {
           if (!text.trim()) throw new UserError('That message has no text to run a task on.');
           if (meta.length > METADATA_ROOM || codePointLength(text) > MAX_FREE_TEXT) {
@@ -53,36 +53,37 @@ export default {
               'Copy a part of it into a DM to me.',
             );
           }
+          // Nothing is offered (nor later sent to a model) where the answer could not be posted: said in the
+          // modal instead, the one place that reaches the person whatever the conversation.
+          const unreachable = await cannotAnswerIn(client, channel);
           const tasks = ctx.services.tasks().filter((t) => TEXT_TASKS.includes(t.id));
           // Offered: what this person may then send, so nothing offered is refused (the acts table).
-          const asker = { user: shortcut.user.id, channel: shortcut.channel.id };
           const models = ctx.services
             .models()
             .filter(
               (m) =>
                 m.usable &&
                 (m.provider === 'baseline' ||
-                  (m.freeText && m.provider !== 'replay' && may('free-text', asker, ctx.config))),
+                  (m.freeText && m.provider !== 'replay' && may('free-text', who, ctx.config))),
             );
-          const blocks = taskModalBlocks(text, tasks, models);
-          await client.views.open({
-            trigger_id: shortcut.trigger_id,
-            view: {
-              type: 'modal',
-              callback_id: MODAL_ID,
-              private_metadata: meta,
-              title: { type: 'plain_text', text: 'J-ClinicalBench' },
-              submit: { type: 'plain_text', text: 'Run' },
-              blocks,
-            },
-          });
+          await refusedAs({ channel }, () =>
+            client.views.open({
+              trigger_id: shortcut.trigger_id,
+              view: unreachable
+                ? noticeModal(`${unreachable.message} (I would answer in its thread.)`)
+                : {
+                    type: 'modal',
+                    callback_id: MODAL_ID,
+                    private_metadata: meta,
+                    title: { type: 'plain_text', text: 'J-ClinicalBench' },
+                    submit: { type: 'plain_text', text: 'Run' },
+                    blocks: taskModalBlocks(text, tasks, models),
+                  },
+            }),
+          );
         } catch (err) {
           if (isUnexpected(err)) logger.error(err);
-          await client.chat.postEphemeral({
-            channel: shortcut.channel.id,
-            user: shortcut.user.id,
-            text: errorText(err),
-          });
+          await tell(client, who, errorText(err), (m) => logger.warn(`message shortcut: ${m}`));
         }
       },
     },

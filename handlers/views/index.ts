@@ -12,6 +12,7 @@ import { COMMENT_MODAL } from '../actions/rating.js';
 import { commentOutcome, decodeRated } from '../blocks/rating.js';
 import { summary } from '../../src/privacy/free-text.js';
 import { modalErrors } from './inputs.js';
+import { cannotAnswerIn, tell } from '../refusals.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -77,10 +78,14 @@ export default {
         try {
           if (!ctx.services.tasks().some((t) => t.id === task)) throw new UserError(LOST);
           if (isExpensive(ctx, model)) authorize('free-text', { user: body.user.id, channel }, ctx.config);
+          // Nothing goes to a model (nor into the audit as sent) when its answer could not be posted there.
+          const unreachable = await cannotAnswerIn(client, channel);
+          if (unreachable) throw unreachable;
           await askInThread(ctx, client, { user: body.user.id, channel, threadTs: ts, ask: { task, model, text } });
         } catch (err) {
           if (isUnexpected(err)) logger.error(err);
-          await client.chat.postEphemeral({ channel, user: body.user.id, text: errorText(err), thread_ts: ts });
+          const who = { user: body.user.id, channel, threadTs: ts };
+          await tell(client, who, errorText(err), (m) => logger.warn(`shortcut's answer: ${m}`));
         }
       },
     },
