@@ -192,7 +192,7 @@ export async function evaluateInBackground(
   // The run is queued: a refusal to post its progress names it, so that nobody queues it again.
   const posted = await post(client, channel, progressMessage(progress)).catch((err: unknown) => {
     const id = queued.run.id;
-    const around = { before: `Run ${id} is queued, but`, after: `Follow it with \`/jcb status ${id}\` (do not start another).` };
+    const around = { before: `Run ${id} is queued, but its progress cannot be shown here.`, after: `Follow it with \`/jcb status ${id}\` (do not start another).` };
     throw refusal(err, { channel }, around) ?? err;
   });
   await ctx.services.watch(queued.run.id, `slack:${channel}`, posted.ts!);

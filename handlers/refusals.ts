@@ -74,7 +74,7 @@ export class SlackRefusal extends UserError {
 
 /**
  * `err` as a SlackRefusal when Slack refused the call for good (`where`: the channel it went to), its line
- * between `around.before` and `around.after` when given ("Run … is queued, but …"); else undefined.
+ * between the sentences `around.before` and `around.after` when given ("Run … is queued. …"); else undefined.
  */
 export function refusal(
   err: unknown,
@@ -87,11 +87,9 @@ export function refusal(
   if (known && !around.before && !around.after) return known;
   const row = SLACK_REFUSALS[code];
   const line = known?.message ?? (row ? row.say(where) : OTHER(code));
-  const text = [around.before, around.before ? lower(line) : line, around.after].filter(Boolean).join(' ');
+  const text = [around.before, line, around.after].filter(Boolean).join(' ');
   return new SlackRefusal(code, text, known?.ours ?? row?.ours ?? !row);
 }
-
-const lower = (s: string) => (/^I\b/.test(s) ? s : s.charAt(0).toLowerCase() + s.slice(1));
 
 /** `work()`, with a refusal of Slack's thrown as a SlackRefusal naming `where`. */
 export async function refusedAs<T>(where: Where, work: () => Promise<T>): Promise<T> {

@@ -21,6 +21,7 @@ import { commandView } from '../../src/policy/access-audit.js';
 import { COMMANDS_BY_NAME } from '../../src/command/commands.js';
 import { postTarget } from '../channels.js';
 import { fromSlack } from '../slack-text.js';
+import { refusedAs } from '../refusals.js';
 
 const codeBlock = (s: string) => `\`\`\`\n${codeText(s)}\n\`\`\``;
 
@@ -73,12 +74,15 @@ export function jcbCommand(ctx: BotContext) {
         // Shown in the target channel: recorded there (scores only), not where it was asked.
         const shown = { user: command.user_id, act: '/jcb leaderboard --post', place: `slack:${target}` };
         await ctx.services.auditPrivate(board.columns.map((c) => c.id), { ...shown, view: 'scores' });
-        await client.filesUploadV2({
-          channel_id: posted.channel ?? target,
-          file: await ctx.services.leaderboardChart(board),
-          filename: `jcb-leaderboard-${board.source}-${board.shot}-shot.png`,
-          title: `J-ClinicalBench leaderboard (${board.source}, ${board.shot}-shot)`,
-        });
+        const file = await ctx.services.leaderboardChart(board);
+        await refusedAs({ channel: target }, () =>
+          client.filesUploadV2({
+            channel_id: posted.channel ?? target,
+            file,
+            filename: `jcb-leaderboard-${board.source}-${board.shot}-shot.png`,
+            title: `J-ClinicalBench leaderboard (${board.source}, ${board.shot}-shot)`,
+          }),
+        );
         return { response_type: 'ephemeral', text: `Leaderboard posted to <#${target}>, with its chart.`, blocks: [] };
       }
       case 'eval': {
