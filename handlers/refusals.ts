@@ -6,7 +6,7 @@
 // person, from the one table below) and the answer goes by `tell`, which tries the ways to reach someone in order
 // (the command's or button's response_url, an ephemeral in the conversation, a DM) until one works.
 // Rate limits (429) are not refusals: the Web API client waits them out.
-import { ErrorCode, type WebClient } from '@slack/web-api';
+import { ErrorCode, WebClient } from '@slack/web-api';
 import { UserError } from '../src/base/errors.js';
 
 /** Where the refused call went: named in the line (`<#C…>`), when known. */
@@ -142,7 +142,14 @@ export async function tell(client: WebClient, who: Reach, text: string, log: (m:
  */
 export async function cannotAnswerIn(client: WebClient, channel: string): Promise<SlackRefusal | undefined> {
   try {
-    const res = await client.conversations.info({ channel });
+    // Asked once, briefly (a shortcut's form must open within Slack's 3 s): not tried again, not waited out.
+    const quick = new WebClient(client.token, {
+      slackApiUrl: client.slackApiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: CHECK_MS,
+    });
+    const res = await quick.conversations.info({ channel });
     const c = (typeof res.channel === 'object' ? res.channel : {}) as {
       is_archived?: boolean;
       is_private?: boolean;
@@ -157,6 +164,9 @@ export async function cannotAnswerIn(client: WebClient, channel: string): Promis
     return code === 'channel_not_found' || code === 'not_in_channel' ? refusal(err, { channel }) : undefined;
   }
 }
+
+/** How long the check waits for Slack before leaving it to the post. */
+const CHECK_MS = 1500;
 
 /** A platform error as the Web API client throws it, for a refusal found without a failed call. */
 const platformError = (error: string) => ({ code: ErrorCode.PlatformError, data: { ok: false, error } });
