@@ -436,7 +436,9 @@ describe('every Web API call of the listeners that posts or opens goes through t
     );
 
   it('finds the call sites', () => expect(sites.length).toBeGreaterThan(3));
-  it.each(sites.map((s) => ({ at: `${s.file}:${s.i + 1}`, before: s.before })))('$at', ({ before }) => {
-    expect(before).toMatch(/refusedAs\(/);
+  // A call whose failure leaves nobody to tell (a modal's update after its outcome was stored) says so on its line
+  // with its own `.catch(`.
+  it.each(sites.map((s) => ({ at: `${s.file}:${s.i + 1}`, before: s.before, line: s.line })))('$at', ({ before, line }) => {
+    expect(/\)\.catch\(/.test(line) ? 'best effort' : before).toMatch(/refusedAs\(|best effort/);
   });
 });
