@@ -15,7 +15,7 @@ import { Semaphore } from '../src/models/limits.js';
 import { authorize, may, type Act } from '../src/policy/acts.js';
 import { mayReceive } from '../src/policy/data-policy.js';
 import { privateRun } from './blocks/private.js';
-import { refusal, refusedAs } from './refusals.js';
+import { cannotAnswerIn, refusal, refusedAs } from './refusals.js';
 
 /** A listener of the registry (handlers/index.ts): what it answers and which acts it can lead to. */
 export interface Listener {
@@ -184,6 +184,10 @@ export async function evaluateInBackground(
   const data = ctx.services.dataContext(cmd.task, cmd.model);
   authorize(isExpensive(ctx, cmd.model) ? 'eval-live' : 'eval-replay', { user: userId, channel, data }, ctx.config);
   if (cmd.runId) await requireOwner(ctx, cmd.runId, userId, 'requeue');
+  // Nothing is queued where its progress could not be shown (a private channel or DM the bot is not in, an
+  // archived one): one quick question to Slack first.
+  const unreachable = await cannotAnswerIn(client, channel);
+  if (unreachable) throw unreachable;
   const queued = await ctx.services.enqueueEvaluation({ ...cmd, startedBy: userId });
   await onQueued?.(queued.run.id);
   const audited = { user: userId, act: 'eval --queue', model: cmd.model, place: `slack:${channel}` };

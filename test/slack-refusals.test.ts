@@ -231,8 +231,9 @@ describe("Slack's refusals, said as what to do, by a way that works", () => {
     const { user, tag } = fresh();
     const channel = channelOf(code);
     const who = p.includes('admin') ? ADMIN : user;
-    // The form checks the conversation first: Slack hides one the bot is not in (channel_not_found).
-    const seen = p === 'message shortcut form' && INVISIBLE.has(code) ? 'channel_not_found' : code;
+    // The form and an evaluation check the conversation first: Slack hides one the bot is not in (channel_not_found).
+    const checked = p === 'message shortcut form' || p === 'evaluate-all button';
+    const seen = checked && INVISIBLE.has(code) ? 'channel_not_found' : code;
     const line = SLACK_REFUSALS[seen].say({ channel });
     expect(heard(who, tag)).toEqual([]); // nothing before the request
     const res = await PATHS[p](user, channel, tag);
@@ -242,17 +243,30 @@ describe("Slack's refusals, said as what to do, by a way that works", () => {
     expect(answers.join('\n')).not.toMatch(OUR_SIDE);
   });
 
-  it('an eval whose progress cannot be posted names the run it queued, once', async () => {
+  it('an eval whose progress Slack refuses names the run it queued; one where the bot cannot post queues nothing', async () => {
     const { user, tag } = fresh();
-    const channel = channelOf('not_in_channel');
+    const channel = channelOf('invalid_blocks');
     await slash('eval mr gpt-4o --limit 1', user, channel, tag);
     const answers = await hear(user, tag, 'is queued');
     const said = answers.find((a) => a.includes('is queued'))!;
     const id = /Run (\S+) is queued/.exec(said)![1];
     expect(await services.findRun(id)).toBeTruthy();
-    expect(said).toContain(json(SLACK_REFUSALS.not_in_channel.say({ channel })));
+    expect(said).toContain(json(SLACK_REFUSALS.invalid_blocks.say({ channel })));
     expect(said).toContain(`/jcb status ${id}`);
     expect(said).not.toMatch(OUR_SIDE);
+    for (const code of UNREACHABLE) {
+      const at = fresh();
+      const there = channelOf(code);
+      // The newest run (the list is capped; its head is not).
+      const newest = async () => (await services.status(undefined, { all: true }))[0]?.run.id;
+      const before = await newest();
+      await slash('eval mr gpt-4o --limit 1', at.user, there, at.tag);
+      const line = SLACK_REFUSALS[INVISIBLE.has(code) ? 'channel_not_found' : code].say({ channel: there });
+      const told = await hear(at.user, at.tag, line);
+      expect(told.some((a) => a.includes(json(line))), told.join('\n')).toBe(true);
+      expect(told.join('\n')).not.toMatch(/is queued|on our side/);
+      expect(await newest()).toBe(before);
+    }
   });
 
   it.each([...UNREACHABLE])(
