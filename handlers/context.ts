@@ -4,6 +4,7 @@ import { idleCollector } from '../src/base/idle-collect.js';
 import type { WebClient } from '@slack/web-api';
 import type { EvalCommand, RunRequest, Services } from '../src/services/index.js';
 import { progressMessage } from './blocks/progress.js';
+import { notePosted } from './progress.js';
 import { rateMessage } from './blocks/rating.js';
 import { outputHash, RATED_TASKS } from '../src/ratings/ratings.js';
 import type { Message } from './blocks/run.js';
@@ -199,6 +200,7 @@ export async function evaluateInBackground(
     const around = { before: `Run ${id} is queued, but its progress cannot be shown here.`, after: `Follow it with \`/jcb status ${id}\` (do not start another).` };
     throw refusal(err, { channel }, around) ?? err;
   });
+  notePosted(progress);
   await ctx.services.watch(queued.run.id, `slack:${channel}`, posted.ts!);
   return queued;
 }

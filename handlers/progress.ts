@@ -121,6 +121,18 @@ const progressKey = (p: RunProgress) =>
   ]);
 
 /**
+ * What the progress messages this process posted said (progressKey, by run): the first pass of the tracker does
+ * not edit a message just posted to say the same again (breaker-slack finding 12). Kept until the run is followed.
+ */
+const postedShows = new Map<string, string>();
+
+/** Notes the progress a message just posted shows (evaluateInBackground). */
+export function notePosted(p: RunProgress): void {
+  postedShows.set(p.run.id, progressKey(p));
+  if (postedShows.size > 10_000) postedShows.delete(postedShows.keys().next().value!);
+}
+
+/**
  * Follows the watched runs every `everyMs`; edits a run's message at most once per `minGapMs` (the
  * final state at once) and only when its content changed; posts each schedule's digest once (across
  * bots sharing the store, the one that moved its watch, then took it for the post) and each run's final scores
@@ -325,6 +337,9 @@ export function trackProgress(
     if ((limited || Date.now() - (editedAt.get(w.run_id) ?? 0) < minGapMs) && !(await ended())) return;
     const [progress] = await services.status(w.run_id);
     const key = progressKey(progress);
+    const justPosted = postedShows.get(w.run_id);
+    if (justPosted !== undefined && !shown.has(w.run_id)) shown.set(w.run_id, justPosted);
+    postedShows.delete(w.run_id);
     if (!limited && shown.get(w.run_id) !== key) {
       const message = progressMessage(progress);
       try {

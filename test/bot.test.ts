@@ -317,6 +317,21 @@ describe('the Slack bot', () => {
     expect(((await until(() => responses, 3))[2] as Posted).body.text).toMatch(/lost what it was about/);
   });
 
+  it('does not edit a progress message just posted to say the same again (breaker-slack finding 12)', async () => {
+    await command('eval mr gpt-4o --limit 1');
+    const [progress] = (await until(() => posted, 1)) as Posted[];
+    expect(progress.body.text).toMatch(/^Evaluation \S+: gpt-4o on mr, 0\/1/);
+    await new Promise((r) => setTimeout(r, 3_500));
+    const clockless = (t: unknown) => JSON.stringify(t).replace(/\d+ s so far|\d+ s(?= |\))/g, 'T');
+    const same = posted.filter(
+      (p) =>
+        p.method === 'chat.update' &&
+        clockless(p.body.text) === clockless(progress.body.text) &&
+        clockless(p.body.blocks) === clockless(progress.body.blocks),
+    );
+    expect(same).toEqual([]);
+  });
+
   it('says when /jcb status shows only some of the runs (breaker-slack finding 8)', async () => {
     const services = createServices({ env, tokenizer: inThreadTokenizer() });
     try {
@@ -906,6 +921,28 @@ describe('the Slack bot', () => {
     const [answer] = (await until(() => posted, 1)) as Posted[];
     expect(answer.body.text).not.toMatch(/limit is 8000/);
     expect(answer.body.text).toMatch(/by openai-test/);
+  });
+
+  it("the shortcut's refusal of a long message states its limit, quotes counting twice (breaker-slack finding 12)", async () => {
+    const shortcut = (text: string, ts: string) =>
+      interaction({
+        type: 'message_action',
+        callback_id: 'run_task_on_message',
+        trigger_id: `t${++triggers}`,
+        user: { id: 'U1' },
+        channel: { id: 'C1' },
+        team: { id: 'T1' },
+        message: { ts, text },
+        response_url: `${HOOK}/r/${ts}`,
+      });
+    await shortcut('"'.repeat(1600), '31.1');
+    const [refused] = (await until(() => posted, 1)) as Posted[];
+    expect(refused.method).toBe('chat.postEphemeral');
+    expect(refused.body.text).toMatch(
+      /^:warning: That message is too long for the shortcut: it takes 2,7\d\d characters, quotes, backslashes and line breaks counting twice; this one takes 3,200\. DM it to me instead \(up to 8,000 characters\)\.$/,
+    );
+    await shortcut('あ'.repeat(2700), '31.2');
+    expect(((await until(() => posted, 2))[1] as Posted).method).toBe('views.open');
   });
 
   it('reads a full-width ｒａｎｄｏｍ like random', async () => {

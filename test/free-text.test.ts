@@ -62,12 +62,12 @@ describe('free text with personal information (issue 14)', { timeout: 60_000 }, 
       }),
       'application/json',
     );
-  const click = (actionId: string, value: string) =>
+  const click = (actionId: string, value: string, user = 'U1') =>
     send(
       new URLSearchParams({
         payload: JSON.stringify({
           type: 'block_actions',
-          user: { id: 'U1' },
+          user: { id: user },
           team: { id: 'T1' },
           channel: { id: 'D1' },
           container: { type: 'message', is_ephemeral: true },
@@ -197,6 +197,14 @@ describe('free text with personal information (issue 14)', { timeout: 60_000 }, 
     const pendingId = (offer.body.blocks as { type: string; elements?: { value: string }[] }[]).find(
       (b) => b.type === 'actions',
     )!.elements![0].value;
+    // Another person's click (a forged one: the offer is ephemeral) is told it is not theirs, and sends nothing.
+    await click('free_text_send_masked', pendingId, 'U2');
+    await until(() => responses, 1);
+    expect(responses.at(-1)).toMatchObject({
+      response_type: 'ephemeral',
+      text: 'This is not your request: only the person who sent the text can send or cancel it.',
+    });
+    expect(sent).toBe('');
     await click('free_text_send_masked', pendingId);
     const [, answer] = await until(() => posted, 2);
     expect(answer.body).toMatchObject({ channel: 'D1', thread_ts: '20.1' });
@@ -214,7 +222,7 @@ describe('free text with personal information (issue 14)', { timeout: 60_000 }, 
 
     // The offer is used once.
     await click('free_text_send_masked', pendingId);
-    await until(() => responses, 2);
+    await until(() => responses, 3);
     expect(JSON.stringify(responses.at(-1))).toContain('expired');
   });
 

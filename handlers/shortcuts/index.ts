@@ -32,6 +32,8 @@ export function shortcutMetadata(raw: string | undefined): z.infer<typeof metada
 
 type Args = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;
 
+const n = (x: number) => x.toLocaleString('en-US');
+
 export default {
   listeners: (ctx: BotContext): Listener[] => [
     {
@@ -47,12 +49,20 @@ export default {
         const who = { user: shortcut.user.id, channel };
         try {
           if (!text.trim()) throw new UserError('That message has no text to run a task on.');
-          if (meta.length > METADATA_ROOM || codePointLength(text) > MAX_FREE_TEXT) {
+          const length = codePointLength(text);
+          if (length > MAX_FREE_TEXT)
             throw new UserError(
-              `That message is too long for a task (${codePointLength(text)} characters).`,
+              `That message is too long for a task: ${n(length)} characters, the limit is ${n(MAX_FREE_TEXT)}.`,
               'Copy a part of it into a DM to me.',
             );
-          }
+          // The text travels in the modal's metadata, escaped: a quote, backslash or line break takes two characters.
+          const carried = JSON.stringify(text).length - 2;
+          const room = METADATA_ROOM - (meta.length - carried);
+          if (carried > room)
+            throw new UserError(
+              `That message is too long for the shortcut: it takes ${n(room)} characters, quotes, backslashes and line breaks counting twice; this one takes ${n(carried)}.`,
+              `DM it to me instead (up to ${n(MAX_FREE_TEXT)} characters).`,
+            );
           // Nothing is offered (nor later sent to a model) where the answer could not be posted: said in the
           // modal instead, the one place that reaches the person whatever the conversation.
           const unreachable = await cannotAnswerIn(client, channel);
