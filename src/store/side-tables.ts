@@ -177,6 +177,9 @@ export class SideTables {
       created_at: callStamp().now,
     };
     await this.db.insertInto('button_claims').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
+    // Claims expired a day ago tell nobody anything any more (a press of one reads as not issued).
+    const dayAgo = new Date(Date.parse(row.created_at) - 86_400_000).toISOString();
+    await this.db.deleteFrom('button_claims').where('expires_at', '<', dayAgo).execute();
   }
 
   /**
