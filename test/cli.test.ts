@@ -245,7 +245,12 @@ describe('honest scores from the terminal', () => {
 describe('the heap setting', () => {
   it('is decided by the parsed command: the bot however typed waits, score is lean, their help and others default', () => {
     const heap = (...argv: string[]) => heapSettingOf(parseCommand(terminalWords(argv), { face: 'terminal' }));
-    expect([heap('bot'), heap('BOT'), heap('ｂｏｔ'), heap('bot　')]).toEqual(['waiting', 'waiting', 'waiting', 'waiting']);
+    expect([heap('bot'), heap('BOT'), heap('ｂｏｔ'), heap('bot　')]).toEqual([
+      'waiting',
+      'waiting',
+      'waiting',
+      'waiting',
+    ]);
     expect([heap('score'), heap('SCORE', '--json')]).toEqual(['lean', 'lean']);
     expect([heap('bot', '--help'), heap('help', 'score'), heap('worker'), heap('leaderboard')]).toEqual([
       'default',

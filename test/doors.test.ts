@@ -220,7 +220,11 @@ describe('the doors of the bot', () => {
       id: 'V1',
       callback_id: 'rate_comment_modal',
       private_metadata: `rate:${JSON.stringify(RATED)}`,
-      state: { values: { comment: { value: { type: 'plain_text_input', value: '山田太郎さん（電話 090-1234-5678）の件、要約が良い' } } } },
+      state: {
+        values: {
+          comment: { value: { type: 'plain_text_input', value: '山田太郎さん（電話 090-1234-5678）の件、要約が良い' } },
+        },
+      },
     });
     // Acknowledged at once with the modal updated (the check may outlast Slack's 3 s), then its outcome.
     expect(JSON.parse(res.text)).toMatchObject({ response_action: 'update' });
@@ -232,7 +236,9 @@ describe('the doors of the bot', () => {
     expect(stored.comment).toMatch(/\[氏名\].*\[電話番号\].*要約が良い/);
     const update = calls.find((c) => c.method === 'views.update')!;
     expect(update.body.view_id).toBe('V1');
-    expect(JSON.stringify(update.body.view)).toMatch(/Comment saved, with personal information masked \(1 氏名, 1 電話番号\)/);
+    expect(JSON.stringify(update.body.view)).toMatch(
+      /Comment saved, with personal information masked \(1 氏名, 1 電話番号\)/,
+    );
     expect(publicPosts()).toEqual([]);
   });
 

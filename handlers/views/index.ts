@@ -45,7 +45,10 @@ export default {
         }
         // The check for personal information may take longer than Slack's 3 s (its first call loads a
         // dictionary): the modal says so at once, and is updated with the outcome.
-        await args.ack({ response_action: 'update', view: commentOutcome('Checking your comment for personal information…') });
+        await args.ack({
+          response_action: 'update',
+          view: commentOutcome('Checking your comment for personal information…'),
+        });
         let outcome: string;
         try {
           const { masked } = await ctx.services.rate(body.user.id, rated.output, {

@@ -1,9 +1,17 @@
 // What the faces need of background evaluations beyond the queue itself: reconciliation on a timer
 // (backing off from runs whose jobs keep vanishing), the checks of Redis, and whether a run has stalled.
 import type Queue from 'bull';
+import { UserError } from '../base/errors.js';
 import type { Run, Store } from '../store/store.js';
 import { assumptionsOf } from './assumptions.js';
-import { chunkSize, redisPersists, type ChunkJob, type WithRedis } from './eval-queue.js';
+import {
+  chunkSize,
+  ensureReachable,
+  openRedisCheck,
+  redisPersists,
+  type ChunkJob,
+  type WithRedis,
+} from './eval-queue.js';
 import { reconcile, reconcileEvery, type DocRef } from './reconcile.js';
 import { evictionProblem, redisHealth, unknownPolicyWarning } from './redis-health.js';
 import { queueNumber } from './settings.js';
@@ -83,6 +91,28 @@ export async function redisChecks(queue: WithRedis): Promise<{ refuse?: string; 
       'Redis keeps nothing on disk (no AOF, no snapshots): a restart loses the waiting jobs, which are re-queued only at the next reconciliation. Run Redis with --appendonly yes (see README).',
     );
   return { refuse: evictionProblem(health), warnings };
+}
+
+/** Nothing is queued into a Redis that may evict it (Bull needs maxmemory-policy noeviction). */
+export async function refuseEvicting(q: WithRedis): Promise<void> {
+  const { refuse } = await redisChecks(q);
+  if (refuse)
+    throw new UserError(`The evaluation queue cannot be used: ${refuse}.`, 'Ask whoever runs Redis (README).');
+}
+
+/**
+ * What the bot says of Redis at start (redisChecks), read over a bare connection (openRedisCheck: Bull need not
+ * load for it). @throws UserError when Redis does not answer (ensureReachable).
+ */
+export async function redisWarnings(env: NodeJS.ProcessEnv): Promise<string[]> {
+  const redis = openRedisCheck(env);
+  try {
+    await ensureReachable(redis, env);
+    const { refuse, warnings } = await redisChecks(redis);
+    return refuse ? [`${refuse}; /jcb eval refuses to queue until it is.`, ...warnings] : warnings;
+  } finally {
+    redis.close();
+  }
 }
 
 /** When a queued or running run last stored anything, if that is longer ago than the stall limit. */

@@ -122,11 +122,7 @@ function openQueue<T>(name: string, env: NodeJS.ProcessEnv): Queue.Queue<T> {
 }
 
 /** Fails fast, with what to do, when Redis cannot be reached (ioredis would otherwise wait for it). */
-export async function ensureReachable(
-  queue: WithRedis,
-  env: NodeJS.ProcessEnv,
-  timeoutMs = 1500,
-): Promise<void> {
+export async function ensureReachable(queue: WithRedis, env: NodeJS.ProcessEnv, timeoutMs = 1500): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   // What the client met while trying (connection refused, host not found): said in place of "timed out".
   let met: Error | undefined;

@@ -10,8 +10,16 @@ import { releaseCommitOf } from '../evaluation/provenance.js';
 import { findModel, loadModels, type ModelConfig } from '../models/registry.js';
 import { isPrivate, requireMayReceive } from '../policy/data-policy.js';
 import { assumptionsOf } from '../queue/assumptions.js';
-import { reconcileNow, redisChecks, stalledSince, startReconciler, type BackgroundDeps } from '../queue/background.js';
-import { chunkSize, ensureReachable, openRedisCheck, removeWaitingJobs } from '../queue/eval-queue.js';
+import {
+  reconcileNow,
+  redisChecks,
+  redisWarnings,
+  refuseEvicting,
+  stalledSince,
+  startReconciler,
+  type BackgroundDeps,
+} from '../queue/background.js';
+import { chunkSize, ensureReachable, removeWaitingJobs } from '../queue/eval-queue.js';
 import { queueMissing, runPlan } from '../queue/reconcile.js';
 import { stallCause, viewQueue, type QueueView } from '../queue/stall-cause.js';
 import { startWorker, type RunningWorker } from '../queue/worker.js';
@@ -125,13 +133,6 @@ async function previousUnder(ctx: ServiceContext, run: Run): Promise<Record<stri
       : r.score;
   }
   return out;
-}
-
-/** Nothing is queued into a Redis that may evict it (Bull needs maxmemory-policy noeviction). */
-async function refuseEvicting(q: Awaited<ReturnType<ServiceContext['queue']>>): Promise<void> {
-  const { refuse } = await redisChecks(q);
-  if (refuse)
-    throw new UserError(`The evaluation queue cannot be used: ${refuse}.`, 'Ask whoever runs Redis (README).');
 }
 
 /** Statuses of runs under way: what `status` lists unless asked for all. */
@@ -313,22 +314,13 @@ export function backgroundServices(ctx: ServiceContext) {
     },
 
     /**
-     * Re-queues, on a timer, the documents of queued runs that have no job (the bot runs it too); says
-     * first, through `warn`, what is wrong with Redis (an evicting policy, one that cannot be read, no
-     * persistence). Without Redis it says nothing and reconciles once Redis answers.
+     * Re-queues, on a timer, the documents of queued runs that have no job (the bot runs it too; the rounds open
+     * the queue only for a queued run); says first, through `warn`, what is wrong with Redis (an evicting policy,
+     * one that cannot be read, no persistence), or throws when Redis does not answer, reconciling once it does.
      */
     async startReconciler(log?: (m: string) => void, warn: (m: string) => void = log ?? (() => {})): Promise<void> {
-      // The rounds open the queue only when a run is queued; the checks need Redis, not Bull.
       ctx.onClose(startReconciler(backgroundDeps(ctx), log));
-      const redis = openRedisCheck(ctx.env);
-      try {
-        await ensureReachable(redis, ctx.env);
-        const { refuse, warnings } = await redisChecks(redis);
-        for (const w of refuse ? [`${refuse}; /jcb eval refuses to queue until it is.`, ...warnings] : warnings)
-          warn(w);
-      } finally {
-        redis.close();
-      }
+      for (const w of await redisWarnings(ctx.env)) warn(w);
     },
 
     /** A run's status as stored (one cheap read), or undefined when there is no such run. */

@@ -140,7 +140,8 @@ async function digestOf(
 /** Keeps a digest's full-run scores as the last digest of `schedule` (a --limit number is no next "before"). */
 async function saveDigest(s: Store, schedule: string, rows: readonly DigestRow[], labels: LabelVersion): Promise<void> {
   const reported: Record<string, Record<string, number>> = {};
-  for (const r of rows) if (r.score !== null && r.coverage?.limit === null) (reported[r.model] ??= {})[r.task] = r.score;
+  for (const r of rows)
+    if (r.score !== null && r.coverage?.limit === null) (reported[r.model] ??= {})[r.task] = r.score;
   await s.saveDigest(schedule, JSON.stringify(reported), labels);
 }
 
@@ -231,7 +232,8 @@ export function scheduleServices(ctx: ServiceContext) {
           .then(() => install(loadSchedules(ctx.env)))
           .then(
             (r) => onChange(`${file} changed: ${r.added} schedule timers added, ${r.removed} removed.`),
-            (err: Error) => onChange(`${file} changed but was not installed (the timers stay as they were): ${err.message}`),
+            (err: Error) =>
+              onChange(`${file} changed but was not installed (the timers stay as they were): ${err.message}`),
           )
           .finally(() => (checking = false));
       }, checkMs);
