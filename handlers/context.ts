@@ -197,7 +197,10 @@ export async function evaluateInBackground(
   // The run is queued: a refusal to post its progress names it, so that nobody queues it again.
   const posted = await post(client, channel, progressMessage(progress)).catch((err: unknown) => {
     const id = queued.run.id;
-    const around = { before: `Run ${id} is queued, but its progress cannot be shown here.`, after: `Follow it with \`/jcb status ${id}\` (do not start another).` };
+    const around = {
+      before: `Run ${id} is queued, but its progress cannot be shown here.`,
+      after: `Follow it with \`/jcb status ${id}\` (do not start another).`,
+    };
     throw refusal(err, { channel }, around) ?? err;
   });
   notePosted(progress);
@@ -221,7 +224,12 @@ export async function runInThread(
   const data = ctx.services.dataContext(req.task, req.model);
   // The registry read once for the request (each read checks every model's availability).
   const registry = ctx.services.models();
-  authorize(isExpensive(ctx, req.model, registry) ? 'run-live' : 'run-replay', { ...asker, data }, ctx.config);
+  const live = isExpensive(ctx, req.model, registry);
+  authorize(live ? 'run-live' : 'run-replay', { ...asker, data }, ctx.config);
+  // A live model's answer costs: not asked for where it could not be posted (one quick question to Slack; a
+  // replay's run, milliseconds of CPU, goes without it and the post says any refusal).
+  const unreachable = live ? await cannotAnswerIn(client, channel) : undefined;
+  if (unreachable) throw unreachable;
   const result = await ctx.services.run(req);
   // Recorded before posting (App Home may be opened as soon as the thread appears), both at once.
   await Promise.all([

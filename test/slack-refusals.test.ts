@@ -17,7 +17,14 @@ import { OLDER } from '../handlers/unknown.js';
 import { outputHash } from '../src/ratings/ratings.js';
 import { createServices, type Services } from '../src/services/index.js';
 import { detectPersonalInformation } from '../src/privacy/detect.js';
-import { chatCompletion, FIXTURE_ENV, freshStore, inThreadTokenizer, testModelsFile, type TestStore } from './helpers.js';
+import {
+  chatCompletion,
+  FIXTURE_ENV,
+  freshStore,
+  inThreadTokenizer,
+  testModelsFile,
+  type TestStore,
+} from './helpers.js';
 import { formBody, HOOK, sendSigned, SIGNING_SECRET, SLACK } from './slack-requests.js';
 
 const ADMIN = 'UADMIN';
@@ -216,7 +223,8 @@ describe("Slack's refusals, said as what to do, by a way that works", () => {
     'slash command run': (u, c, t) => slash('run mr gpt-4o B_p1', u, c, t),
     'slash command leaderboard --post (an admin)': (_u, c, t) => slash(`leaderboard --post <#${c}|x>`, ADMIN, 'C1', t),
     'run button': (u, c, t) => button(u, c, t, { type: 'button', action_id: 'run_random_document', block_id: ref }),
-    'evaluate-all button': (u, c, t) => button(u, c, t, { type: 'button', action_id: 'run_every_document', block_id: ref }),
+    'evaluate-all button': (u, c, t) =>
+      button(u, c, t, { type: 'button', action_id: 'run_every_document', block_id: ref }),
     mention: (u, c, t) => mention(u, c, t, 'run mr gpt-4o B_p1'),
     'message shortcut form': (u, c, t) =>
       submit(u, t, 'run_task_modal', JSON.stringify({ channel: c, ts: t, text: 'ワルファリン内服中' }), {
@@ -227,21 +235,27 @@ describe("Slack's refusals, said as what to do, by a way that works", () => {
 
   const cases = CHANNEL_CODES.flatMap((code) => Object.keys(PATHS).map((path) => ({ code, path })));
 
-  it.each(cases)('$path into a channel refusing $code: the table line, never "on our side"', async ({ code, path: p }) => {
-    const { user, tag } = fresh();
-    const channel = channelOf(code);
-    const who = p.includes('admin') ? ADMIN : user;
-    // The form and an evaluation check the conversation first: Slack hides one the bot is not in (channel_not_found).
-    const checked = p === 'message shortcut form' || p === 'evaluate-all button';
-    const seen = checked && INVISIBLE.has(code) ? 'channel_not_found' : code;
-    const line = SLACK_REFUSALS[seen].say({ channel });
-    expect(heard(who, tag)).toEqual([]); // nothing before the request
-    const res = await PATHS[p](user, channel, tag);
-    expect((res as { status: number }).status).toBe(200);
-    const answers = await hear(who, tag, line);
-    expect(answers.some((a) => a.includes(json(line))), `${p}/${code}: ${answers.join('\n')}`).toBe(true);
-    expect(answers.join('\n')).not.toMatch(OUR_SIDE);
-  });
+  it.each(cases)(
+    '$path into a channel refusing $code: the table line, never "on our side"',
+    async ({ code, path: p }) => {
+      const { user, tag } = fresh();
+      const channel = channelOf(code);
+      const who = p.includes('admin') ? ADMIN : user;
+      // The form and an evaluation check the conversation first: Slack hides one the bot is not in (channel_not_found).
+      const checked = p === 'message shortcut form' || p === 'evaluate-all button';
+      const seen = checked && INVISIBLE.has(code) ? 'channel_not_found' : code;
+      const line = SLACK_REFUSALS[seen].say({ channel });
+      expect(heard(who, tag)).toEqual([]); // nothing before the request
+      const res = await PATHS[p](user, channel, tag);
+      expect((res as { status: number }).status).toBe(200);
+      const answers = await hear(who, tag, line);
+      expect(
+        answers.some((a) => a.includes(json(line))),
+        `${p}/${code}: ${answers.join('\n')}`,
+      ).toBe(true);
+      expect(answers.join('\n')).not.toMatch(OUR_SIDE);
+    },
+  );
 
   it('an eval whose progress Slack refuses names the run it queued; one where the bot cannot post queues nothing', async () => {
     const { user, tag } = fresh();
@@ -263,11 +277,32 @@ describe("Slack's refusals, said as what to do, by a way that works", () => {
       await slash('eval mr gpt-4o --limit 1', at.user, there, at.tag);
       const line = SLACK_REFUSALS[INVISIBLE.has(code) ? 'channel_not_found' : code].say({ channel: there });
       const told = await hear(at.user, at.tag, line);
-      expect(told.some((a) => a.includes(json(line))), told.join('\n')).toBe(true);
+      expect(
+        told.some((a) => a.includes(json(line))),
+        told.join('\n'),
+      ).toBe(true);
       expect(told.join('\n')).not.toMatch(/is queued|on our side/);
       expect(await newest()).toBe(before);
     }
   });
+
+  it.each([...UNREACHABLE])(
+    "a live model's /jcb run in a conversation refusing %s: the model not asked, the person told",
+    async (code) => {
+      const channel = channelOf(code);
+      const line = SLACK_REFUSALS[INVISIBLE.has(code) ? 'channel_not_found' : code].say({ channel });
+      const before = modelCalls;
+      const { user, tag } = fresh();
+      await slash('run mr openai-test', user, channel, tag);
+      const told = await hear(user, tag, line);
+      expect(
+        told.some((a) => a.includes(json(line))),
+        told.join('\n'),
+      ).toBe(true);
+      expect(told.join('\n')).not.toMatch(OUR_SIDE);
+      expect(modelCalls).toBe(before);
+    },
+  );
 
   it.each([...UNREACHABLE])(
     'the message shortcut in a conversation refusing %s: nothing to the model, nothing audited as sent, the person told',
@@ -310,7 +345,13 @@ describe("Slack's refusals, said as what to do, by a way that works", () => {
     expect((await hear(a.user, a.tag, line)).some((h) => h.includes(json(line)))).toBe(true);
     const b = fresh();
     const rated = `rate:${JSON.stringify({ t: 'irs', m: 'gpt-4o', d: '2', h: outputHash('内服薬の忘れ') })}`;
-    await button(b.user, 'C1', b.tag, { type: 'button', action_id: 'rate_comment', block_id: rated }, `EXPIRED${b.tag}`);
+    await button(
+      b.user,
+      'C1',
+      b.tag,
+      { type: 'button', action_id: 'rate_comment', block_id: rated },
+      `EXPIRED${b.tag}`,
+    );
     const answers = await hear(b.user, b.tag, line);
     expect(answers.some((h) => h.includes(json(line)))).toBe(true);
     expect(answers.join('\n')).not.toMatch(OUR_SIDE);
@@ -363,7 +404,11 @@ describe('requests no listener has (an older version of jcb): answered at once',
   });
 
   const payload = (p: object) =>
-    sendSigned(url, new URLSearchParams({ payload: JSON.stringify(p) }).toString(), 'application/x-www-form-urlencoded');
+    sendSigned(
+      url,
+      new URLSearchParams({ payload: JSON.stringify(p) }).toString(),
+      'application/x-www-form-urlencoded',
+    );
   const action = (id: string, tag: string) =>
     payload({
       type: 'block_actions',
@@ -402,31 +447,38 @@ describe('requests no listener has (an older version of jcb): answered at once',
       .join('\n');
   let n = 0;
 
-  it.each(Object.keys(SEND) as (keyof typeof SEND)[])('an unknown %s: acknowledged within a second, the person told', async (kind) => {
-    const tag = `older${kind}${++n}`;
-    const t0 = performance.now();
-    const res = await SEND[kind]('no_such_id', tag);
-    expect(res.status).toBe(200);
-    expect(res.at - t0).toBeLessThan(1000);
-    if (kind === 'view') {
-      expect(JSON.parse(res.text)).toMatchObject({ response_action: 'update' });
-      expect(res.text).toContain(json(OLDER.view));
-      return;
-    }
-    for (let i = 0; i < 100 && !told(tag).includes(json(OLDER[kind])); i++) await new Promise((r) => setTimeout(r, 25));
-    expect(told(tag)).toContain(json(OLDER[kind]));
-  });
+  it.each(Object.keys(SEND) as (keyof typeof SEND)[])(
+    'an unknown %s: acknowledged within a second, the person told',
+    async (kind) => {
+      const tag = `older${kind}${++n}`;
+      const t0 = performance.now();
+      const res = await SEND[kind]('no_such_id', tag);
+      expect(res.status).toBe(200);
+      expect(res.at - t0).toBeLessThan(1000);
+      if (kind === 'view') {
+        expect(JSON.parse(res.text)).toMatchObject({ response_action: 'update' });
+        expect(res.text).toContain(json(OLDER.view));
+        return;
+      }
+      for (let i = 0; i < 100 && !told(tag).includes(json(OLDER[kind])); i++)
+        await new Promise((r) => setTimeout(r, 25));
+      expect(told(tag)).toContain(json(OLDER[kind]));
+    },
+  );
 
   // Generated from the registry: the catch-all stays silent for every id a listener has.
   const registry = listenerRegistry({} as BotContext);
   const known = registry.filter((l): l is typeof l & { kind: keyof typeof SEND } => l.kind in SEND);
 
-  it.each(known.map((l) => ({ kind: l.kind, id: l.id })))('$kind $id (a listener of the registry): not called older', async ({ kind, id }) => {
-    const tag = `known${++n}`;
-    const res = await SEND[kind](id, tag);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(res.text + told(tag)).not.toMatch(/older version/);
-  });
+  it.each(known.map((l) => ({ kind: l.kind, id: l.id })))(
+    '$kind $id (a listener of the registry): not called older',
+    async ({ kind, id }) => {
+      const tag = `known${++n}`;
+      const res = await SEND[kind](id, tag);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(res.text + told(tag)).not.toMatch(/older version/);
+    },
+  );
 });
 
 describe('every Web API call of the listeners that posts or opens goes through the refusals', () => {
@@ -445,14 +497,24 @@ describe('every Web API call of the listeners that posts or opens goes through t
     .flatMap((f) =>
       readFileSync(f, 'utf8')
         .split('\n')
-        .map((line, i, lines) => ({ file: path.relative(root, f), i, line, before: lines.slice(Math.max(0, i - 3), i + 1).join('\n') }))
-        .filter((s) => /client\.(chat\.(postMessage|postEphemeral|update)|views\.(open|update|push)|filesUploadV2)\(/.test(s.line)),
+        .map((line, i, lines) => ({
+          file: path.relative(root, f),
+          i,
+          line,
+          before: lines.slice(Math.max(0, i - 3), i + 1).join('\n'),
+        }))
+        .filter((s) =>
+          /client\.(chat\.(postMessage|postEphemeral|update)|views\.(open|update|push)|filesUploadV2)\(/.test(s.line),
+        ),
     );
 
   it('finds the call sites', () => expect(sites.length).toBeGreaterThan(3));
   // A call whose failure leaves nobody to tell (a modal's update after its outcome was stored) says so on its line
   // with its own `.catch(`.
-  it.each(sites.map((s) => ({ at: `${s.file}:${s.i + 1}`, before: s.before, line: s.line })))('$at', ({ before, line }) => {
-    expect(/\)\.catch\(/.test(line) ? 'best effort' : before).toMatch(/refusedAs\(|best effort/);
-  });
+  it.each(sites.map((s) => ({ at: `${s.file}:${s.i + 1}`, before: s.before, line: s.line })))(
+    '$at',
+    ({ before, line }) => {
+      expect(/\)\.catch\(/.test(line) ? 'best effort' : before).toMatch(/refusedAs\(|best effort/);
+    },
+  );
 });
