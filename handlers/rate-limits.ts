@@ -47,3 +47,4 @@ export function tellWhenRateLimited(): Middleware<AnyMiddlewareArgs> {
     }
   };
 }
+

@@ -6,6 +6,7 @@ import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../handlers/app.js';
 import { rateLimitNotice } from '../handlers/rate-limits.js';
+import { RATE_LIMIT_SPENT } from '../handlers/blocks/answers.js';
 import { createServices } from '../src/services/index.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer, testModelsFile, type TestStore } from './helpers.js';
 import { fakeSlackApi } from './fake-slack.js';
@@ -18,6 +19,8 @@ describe("Slack's rate limit on an answer", () => {
   const said: string[] = [];
   /** When each chat.postMessage to CRATE came, and what Slack answered. */
   const attempts: { at: number; status: number }[] = [];
+  /** When each post to CRATE2 came. */
+  const spent: number[] = [];
 
   beforeAll(async () => {
     store = await freshStore('sqlite');
@@ -36,6 +39,14 @@ describe("Slack's rate limit on an answer", () => {
       .reply(() => {
         attempts.push({ at: Date.now(), status: 200 });
         return [200, { ok: true, channel: 'CRATE', ts: '9.000100' }];
+      });
+    // CRATE2 refuses every post: the client gives up after its five retries.
+    nock(SLACK)
+      .post('/api/chat.postMessage', (b: unknown) => formBody(b).channel === 'CRATE2')
+      .times(6)
+      .reply(() => {
+        spent.push(Date.now());
+        return [429, { ok: false, error: 'ratelimited' }, { 'Retry-After': '1' }];
       });
     fakeSlackApi(said, () => ({ ok: true, members: [] }));
     const env = {
@@ -80,5 +91,23 @@ describe("Slack's rate limit on an answer", () => {
     const notices = said.filter((s) => s.includes('/r/rate1') && s.includes('hourglass'));
     expect(notices).toHaveLength(1);
     expect(JSON.parse(notices[0]).body).toMatchObject({ response_type: 'ephemeral', text: rateLimitNotice(2) });
+  }, 20_000);
+
+  it('says in one line, once its retries are spent, that Slack kept refusing, and tries no more', async () => {
+    const body = new URLSearchParams({
+      command: '/jcb',
+      text: 'run mr gpt-4o A_p1',
+      user_id: 'U1',
+      channel_id: 'CRATE2',
+      team_id: 'T1',
+      response_url: `${HOOK}/r/rate2`,
+      trigger_id: 'rate2',
+    }).toString();
+    expect((await sendSigned(url, body, 'application/x-www-form-urlencoded')).status).toBe(200);
+    const answers = () => said.filter((s) => s.includes('/r/rate2')).map((s) => (JSON.parse(s) as { body: { text: string } }).body.text);
+    for (let i = 0; i < 600 && !answers().includes(RATE_LIMIT_SPENT); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(answers()).toEqual([rateLimitNotice(1), RATE_LIMIT_SPENT]);
+    expect(spent).toHaveLength(6);
+    expect(spent.at(-1)! - spent[0]).toBeLessThan(8_000);
   }, 20_000);
 });

@@ -27,12 +27,21 @@ const said = (text: string) => cut(escape(text), LIMITS.messageText);
  * What went wrong and what would be right, in one line. Unexpected errors show nothing of theirs (no class
  * name, message, SQL or path: those are logged); a missing release says whom to ask.
  */
+/** The Web API client's error once its retries of a rate-limited call are spent (its message names the URL). */
+const rateLimitSpent = (err: unknown): boolean =>
+  err instanceof Error && /A rate limit was exceeded \(url: /.test(err.message);
+
+/** What a person is told then (handlers/rate-limits.ts: the client's retries). */
+export const RATE_LIMIT_SPENT =
+  ':hourglass: Slack kept refusing my posts in this channel (rate limited): try again in a minute.';
+
 export function errorText(err: unknown): string {
   if (err instanceof NoReleaseError)
     return said(':warning: The benchmark data is not on this server. Ask an admin to run `jcb data pull`.');
   // Slack refused a call for good: what to do (jcb's own words, with a channel's link: not escaped).
   const refused = refusal(err);
   if (refused) return cut(`:warning: ${refused.message}`, LIMITS.messageText);
+  if (rateLimitSpent(err)) return RATE_LIMIT_SPENT;
   if (err instanceof UserError) return said(`:warning: ${userErrorText(err, 'chat')}`);
   if (err instanceof ProviderError) {
     return said(
@@ -47,5 +56,6 @@ export function isUnexpected(err: unknown): boolean {
   // A refusal of Slack's is logged when the message refused was jcb's (invalid_blocks, msg_too_long).
   const refused = refusal(err);
   if (refused) return refused.ours;
+  if (rateLimitSpent(err)) return false;
   return !(err instanceof UserError) && !(err instanceof ProviderError);
 }
