@@ -32,8 +32,7 @@ export function tellWhenRateLimited(): Middleware<AnyMiddlewareArgs> {
     const start = Date.now();
     let told = false;
     const limited = (retrySec: number, call: { body?: { channel?: unknown } }) => {
-      if (told || call.body?.channel !== channel || Date.now() - start + retrySec * 1000 < RATE_LIMIT_NOTICE_MS)
-        return;
+      if (told || call.body?.channel !== channel || Date.now() - start + retrySec * 1000 < RATE_LIMIT_NOTICE_MS) return;
       told = true;
       respond({ response_type: 'ephemeral', replace_original: false, text: rateLimitNotice(retrySec) }).catch(
         (err: Error) => args.logger.warn(`rate-limit notice not delivered: ${err.message}`),
@@ -47,4 +46,3 @@ export function tellWhenRateLimited(): Middleware<AnyMiddlewareArgs> {
     }
   };
 }
-

@@ -40,7 +40,10 @@ describe('fitItems', () => {
   });
 
   it('message() says when its blocks were cut', () => {
-    const m = message('t', Array.from({ length: 60 }, (_, i) => section(`part ${i}`)));
+    const m = message(
+      't',
+      Array.from({ length: 60 }, (_, i) => section(`part ${i}`)),
+    );
     expect(m.blocks).toHaveLength(LIMITS.blocks);
     expect(texts(m.blocks).at(-1)).toContain('Showing 49 of 60 parts');
   });

@@ -25,8 +25,14 @@ describe.each(['sqlite', 'postgres'] as const)('button claims (%s)', (kind) => {
     const [a] = stores;
     await a.issueButton('offer:1', { user: 'U1', valueHash: 'h1', expiresAt: later() });
     expect(await a.claimButton('offer:1', { user: 'U2', valueHash: 'h1' })).toEqual({ acted: false, why: 'not-yours' });
-    expect(await a.claimButton('offer:1', { user: 'U1', valueHash: 'forged' })).toEqual({ acted: false, why: 'changed' });
-    expect(await a.claimButton('offer:none', { user: 'U1', valueHash: 'h1' })).toEqual({ acted: false, why: 'unknown' });
+    expect(await a.claimButton('offer:1', { user: 'U1', valueHash: 'forged' })).toEqual({
+      acted: false,
+      why: 'changed',
+    });
+    expect(await a.claimButton('offer:none', { user: 'U1', valueHash: 'h1' })).toEqual({
+      acted: false,
+      why: 'unknown',
+    });
     const presses = await Promise.all(stores.map((s) => s.claimButton('offer:1', { user: 'U1', valueHash: 'h1' })));
     expect(presses.filter((p) => p.acted)).toHaveLength(1);
     expect(presses.filter((p) => !p.acted)).toEqual(Array(stores.length - 1).fill({ acted: false, why: 'taken' }));
@@ -36,7 +42,11 @@ describe.each(['sqlite', 'postgres'] as const)('button claims (%s)', (kind) => {
       why: 'taken',
       outcome: 'run-1',
     });
-    await a.issueButton('offer:old', { user: 'U1', valueHash: 'h1', expiresAt: new Date(Date.now() - 1).toISOString() });
+    await a.issueButton('offer:old', {
+      user: 'U1',
+      valueHash: 'h1',
+      expiresAt: new Date(Date.now() - 1).toISOString(),
+    });
     expect(await a.claimButton('offer:old', { user: 'U1', valueHash: 'h1' })).toEqual({ acted: false, why: 'expired' });
   });
 

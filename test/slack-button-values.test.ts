@@ -64,7 +64,15 @@ describe('every button pressed with a value the bot did not issue', () => {
   const ref = (r: object) => `run:${JSON.stringify(r)}`;
   const good = { t: 'mr', m: 'openai-test', d: 'B_p1', s: 'one' };
   const rated = `rate:${JSON.stringify({ t: 'irs', m: 'gpt-4o', d: '2', h: outputHash('内服薬の忘れ') })}`;
-  const costed = { task: 'mr', model: 'openai-test', shot: 'one', limit: 1, runId: null, noCache: false, maxCost: null };
+  const costed = {
+    task: 'mr',
+    model: 'openai-test',
+    shot: 'one',
+    limit: 1,
+    runId: null,
+    noCache: false,
+    maxCost: null,
+  };
   const offer = `offer:${'ab'.repeat(12)}`;
   const select = (id: string, block: string, value: string) => ({
     type: 'static_select',
@@ -86,7 +94,10 @@ describe('every button pressed with a value the bot did not issue', () => {
       select('run_other_model', ref(good), 'x'.repeat(500)),
       select('run_other_model', ref({ ...good, extra: 1 }), 'gpt-4o'),
     ],
-    run_other_shot: [press('run_other_shot', { block_id: 'b' }), press('run_other_shot', { block_id: ref({ ...good, d: '' }) })],
+    run_other_shot: [
+      press('run_other_shot', { block_id: 'b' }),
+      press('run_other_shot', { block_id: ref({ ...good, d: '' }) }),
+    ],
     run_every_document: [press('run_every_document', { block_id: ref({ ...good, s: 'three' }) })],
     rate_consistency: [select('rate_consistency', rated, '9'), select('rate_consistency', rated, '3.5')],
     rate_saliency: [select('rate_saliency', rated, '0'), select('rate_saliency', 'rate:{}', '3')],

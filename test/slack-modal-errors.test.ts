@@ -95,7 +95,11 @@ describe("a modal's refusals name its own blocks", () => {
   });
 
   it.each([
-    ['lost metadata, another modal\'s state', '{bad json', { comment: { value: { type: 'plain_text_input', value: 'x' } } }],
+    [
+      "lost metadata, another modal's state",
+      '{bad json',
+      { comment: { value: { type: 'plain_text_input', value: 'x' } } },
+    ],
     ['lost metadata, no state', '{bad json', {}],
     ['a state of blocks it does not have', undefined, { nope: { value: { type: 'plain_text_input', value: 'x' } } }],
     ['an empty state', undefined, {}],

@@ -80,7 +80,8 @@ describe("Slack's rate limit on an answer", () => {
       trigger_id: 'rate1',
     }).toString();
     expect((await sendSigned(url, body, 'application/x-www-form-urlencoded')).status).toBe(200);
-    for (let i = 0; i < 400 && !attempts.some((a) => a.status === 200); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 400 && !attempts.some((a) => a.status === 200); i++)
+      await new Promise((r) => setTimeout(r, 25));
     expect(attempts.map((a) => a.status)).toEqual([429, 429, 200]);
     // Each retry 2 s after the refusal (Retry-After), plus at most the client's tenth of a second and some slack.
     for (const gap of [attempts[1].at - attempts[0].at, attempts[2].at - attempts[1].at]) {
@@ -104,7 +105,8 @@ describe("Slack's rate limit on an answer", () => {
       trigger_id: 'rate2',
     }).toString();
     expect((await sendSigned(url, body, 'application/x-www-form-urlencoded')).status).toBe(200);
-    const answers = () => said.filter((s) => s.includes('/r/rate2')).map((s) => (JSON.parse(s) as { body: { text: string } }).body.text);
+    const answers = () =>
+      said.filter((s) => s.includes('/r/rate2')).map((s) => (JSON.parse(s) as { body: { text: string } }).body.text);
     for (let i = 0; i < 600 && !answers().includes(RATE_LIMIT_SPENT); i++) await new Promise((r) => setTimeout(r, 25));
     expect(answers()).toEqual([rateLimitNotice(1), RATE_LIMIT_SPENT]);
     expect(spent).toHaveLength(6);
