@@ -30,6 +30,8 @@ export const DIGEST_EVENT = 'jcb_digest';
  * Its time bounds the history read for it, however long the row then waited (bots down for a day).
  */
 const POSTING = /:(posting-(\d+)-[0-9a-f-]{36})$/;
+/** A new posting marker for a digest (see POSTING). */
+export const postingMarker = () => `posting-${Date.now()}-${randomUUID()}`;
 /** The metadata event type of a run's final scores, posted in its thread. */
 export const FINAL_EVENT = 'jcb_final_scores';
 /**
@@ -37,6 +39,8 @@ export const FINAL_EVENT = 'jcb_final_scores';
  * when the bot that marked it holds it; `ts`: the progress message's, which the unmarked watch holds).
  */
 const FINAL = /:(final-(.+)-(\d+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+/** A new final-scores marker for the run whose progress message is `ts` (see FINAL). */
+export const finalMarker = (ts: string) => `final-${ts}-${Date.now()}-${randomUUID()}`;
 /** History pages read for a marker (200 messages each, since the marker was made), before posting anyway. */
 const HISTORY_PAGES = 5;
 /** Slack's clock may be behind this host's: the history is read from this long before the marker was made. */
@@ -183,7 +187,7 @@ export function trackProgress(
       // A row marked by an earlier try (this bot's or a dead one's) may have been posted: its marker is kept, and
       // looked for in the channel before posting. Else a new one, made (with its time) before the post.
       const earlier = POSTING.exec(due.message_id);
-      const marker = earlier?.[1] ?? `posting-${Date.now()}-${randomUUID()}`;
+      const marker = earlier?.[1] ?? postingMarker();
       const lease = await services.moveWatch(
         due.run_id,
         { target: due.target, messageId: due.message_id },
@@ -276,7 +280,7 @@ export function trackProgress(
     const earlier = FINAL.exec(w.message_id);
     const ours = claimed.get(w.run_id) === w.message_id;
     if (earlier && !ours && Number.parseInt(w.message_id, 10) > Date.now()) return; // another bot's, held
-    const marker = earlier?.[1] ?? `final-${ts}-${Date.now()}-${randomUUID()}`;
+    const marker = earlier?.[1] ?? finalMarker(ts);
     const claim = await services.moveWatch(
       w.run_id,
       { target: w.target, messageId: w.message_id },

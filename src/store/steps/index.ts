@@ -7,6 +7,7 @@ import { privateAccessStep } from './033-private-access.js';
 import { runAssumptionsStep } from './034-run-assumptions.js';
 import { privateAccessViewStep } from './035-private-access-view.js';
 import { buttonClaimsStep } from './036-button-claims.js';
+import { textColumnsStep } from './037-text-columns.js';
 
 export const migrations: Record<string, Migration> = {
   ...firstSteps,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   ...runAssumptionsStep,
   ...privateAccessViewStep,
   ...buttonClaimsStep,
+  ...textColumnsStep,
 };
