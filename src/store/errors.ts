@@ -48,18 +48,29 @@ const CAUSES: [RegExp, string, string?][] = [
   [/^55000$/, 'the database does not accept connections', 'Check PostgreSQL; the command resumes where it stopped.'],
   [/^28(P01|000)$/, 'authentication failed', 'Check the user and password in DATABASE_URL.'],
   [
-    /^(57P0[1-3]|08\d{3})$/,
+    /^(57P0[1-3]|08\w{3})$/,
     'the server closed the connection',
     'Check PostgreSQL is up; the command resumes where it stopped.',
   ],
 ];
 
-function codeOf(err: unknown): string | undefined {
-  const e = err as { code?: unknown; errors?: unknown[] };
+/** The driver's code of an error, or of the error it wraps (`cause`: a failed migration, say). */
+function codeOf(err: unknown, depth = 0): string | undefined {
+  const e = err as { code?: unknown; errors?: unknown[]; cause?: unknown };
   if (typeof e?.code === 'string') return e.code;
+  if (depth > 4) return undefined;
   // A refused connection to a name with several addresses is an AggregateError with an empty message.
-  if (Array.isArray(e?.errors)) return codeOf(e.errors[0]);
+  if (Array.isArray(e?.errors)) return codeOf(e.errors[0], depth + 1);
+  if (e?.cause !== undefined) return codeOf(e.cause, depth + 1);
   return undefined;
+}
+
+/** The messages of an error and of the errors it wraps. */
+function messagesOf(err: unknown): string {
+  const parts: string[] = [];
+  for (let e = err as { message?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++)
+    if (typeof e.message === 'string') parts.push(e.message);
+  return parts.join('\n');
 }
 
 /** node-postgres's words for a connection not ready within connectionTimeoutMillis (open.ts). */
@@ -79,27 +90,52 @@ export function isTransient(err: unknown): boolean {
   return (
     /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|55000|57P0[1-3]|08\w{3}|SQLITE_BUSY\w*|SQLITE_LOCKED\w*)$/.test(
       code,
-    ) || CONNECTION_LOST.test((err as Error)?.message ?? '')
+    ) || CONNECTION_LOST.test(messagesOf(err))
   );
 }
 
 /** Whether the database refused the connection: nothing listens there (yet). */
 export const isRefused = (err: unknown): boolean => codeOf(err) === 'ECONNREFUSED';
 
-/** The store error an error of the database driver means, or undefined if it is not one. */
-export function asStoreError(err: unknown, location: StoreLocation): StoreError | undefined {
-  if (err instanceof StoreError) return err;
+/** What a store failure is: its cause in a few words and what to do (for whoever runs the store). */
+export interface StoreCause {
+  cause: string;
+  hint?: string;
+}
+
+/**
+ * The one reading of a database driver's error as a store failure (the CLI's line, the bot's answer, the
+ * workers' and the progress tracker's logs all use it), or undefined if it is not one (a bug, a constraint).
+ * A StoreError is read back as its cause.
+ */
+export function storeCause(err: unknown): StoreCause | undefined {
+  if (err instanceof StoreError) return { cause: err.cause, hint: err.hint };
   if (err instanceof UserError) return undefined;
   const code = codeOf(err);
   const known = code ? CAUSES.find(([re]) => re.test(code)) : undefined;
-  if (known) return new StoreError(describeStore(location), known[1], known[2]);
-  if (CONNECT_TIMEOUT.test((err as Error)?.message ?? ''))
-    return new StoreError(
-      describeStore(location),
-      'no PostgreSQL answered in time',
-      'Check that DATABASE_URL names a PostgreSQL server (its host and port) and that it is up.',
-    );
-  if (CONNECTION_LOST.test((err as Error)?.message ?? ''))
-    return new StoreError(describeStore(location), 'the connection was lost', CAUSES.at(-1)![2]);
+  if (known) return { cause: known[1], hint: known[2] };
+  const message = messagesOf(err);
+  if (CONNECT_TIMEOUT.test(message))
+    return {
+      cause: 'no PostgreSQL answered in time',
+      hint: 'Check that DATABASE_URL names a PostgreSQL server (its host and port) and that it is up.',
+    };
+  if (CONNECTION_LOST.test(message)) return { cause: 'the connection was lost', hint: CAUSES.at(-1)![2] };
   return undefined;
+}
+
+/** The store error an error of the database driver means, or undefined if it is not one. */
+export function asStoreError(err: unknown, location: StoreLocation): StoreError | undefined {
+  if (err instanceof StoreError) return err;
+  const known = storeCause(err);
+  return known && new StoreError(describeStore(location), known.cause, known.hint);
+}
+
+/**
+ * A store failure in one line for a log (no stack, no password): "store unavailable (PostgreSQL at host:port/db:
+ * connection refused)", or undefined when `err` is not a store failure.
+ */
+export function storeLogLine(err: unknown, location: StoreLocation): string | undefined {
+  const known = storeCause(err);
+  return known && `store unavailable (${describeStore(location)}: ${known.cause})`;
 }

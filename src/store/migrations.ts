@@ -93,8 +93,14 @@ async function beginImmediate(sqlite: BetterSqlite3.Database, timeoutMs = 60_000
 async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed)
-    throw new Error(`jcb store migration ${failed?.migrationName ?? ''} failed: ${(error as Error)?.message ?? ''}`);
+  if (!error && !failed) return;
+  // The driver's error stays the cause (and its code the code): a connection lost while migrating is read as the
+  // store being unavailable (retried, then the store's one line), not as an unexpected error.
+  const step = failed?.migrationName ? ` ${failed.migrationName}` : '';
+  const cause = (error as Error | undefined)?.message;
+  throw Object.assign(new Error(`jcb store migration${step} failed${cause ? `: ${cause}` : ''}`, { cause: error }), {
+    code: (error as { code?: unknown } | undefined)?.code,
+  });
 }
 
 /** Whether a store has every migration (a read-only store cannot be brought up to date). */
