@@ -23,6 +23,7 @@ import {
   chatCompletion,
 } from './helpers.js';
 import { openaiReply } from './openai-fake.js';
+import { chaosProxy } from './chaos-proxy.js';
 import { formBody, HOOK, sendSigned, SIGNING_SECRET as SECRET, SLACK, type SignedOptions } from './slack-requests.js';
 
 const TOKEN = 'xoxb-test-token';
@@ -310,7 +311,9 @@ describe('the Slack bot', () => {
     ]);
     expect(((await until(() => responses, 2))[1] as Posted).body.text).toBe('Already on it: one press runs it once.');
     await new Promise((r) => setTimeout(r, 300));
-    expect(posted.filter((p) => p.method === 'chat.postMessage' && /^Evaluation /.test(p.body.text as string))).toHaveLength(1);
+    expect(
+      posted.filter((p) => p.method === 'chat.postMessage' && /^Evaluation /.test(p.body.text as string)),
+    ).toHaveLength(1);
     expect(posted.filter((p) => p.method === 'chat.postMessage' && !p.body.thread_ts)).toHaveLength(5);
     // A menu value that is not a model alias, a rating the menu never offers: one line each, nothing run.
     await click({ action_id: 'run_other_model', type: 'static_select', selected_option: { value: '' } });
@@ -676,7 +679,9 @@ describe('the Slack bot', () => {
     expect(((await until(() => responses, 2))[1] as Posted).body.text).toBe('Cancelled: nothing was queued.');
     // The offer is spent: its Confirm (an ephemeral Slack may still show) queues nothing.
     await press(buttons.find((b) => b.action_id === 'jcb_cost_confirm')!);
-    expect(((await until(() => responses, 3))[2] as Posted).body.text).toBe('That offer was cancelled: nothing was queued.');
+    expect(((await until(() => responses, 3))[2] as Posted).body.text).toBe(
+      'That offer was cancelled: nothing was queued.',
+    );
     expect(posted).toEqual([]);
     responses.length = 0;
     await command('eval mr priced --max-cost 5');
@@ -691,22 +696,26 @@ describe('the Slack bot', () => {
     const confirmed = answers.find((t) => t.startsWith('Confirmed'))!;
     expect(confirmed).toMatch(/^Confirmed by <@U1>: run \S+ queued\.$/);
     const again = answers.find((t) => t !== confirmed)!;
-    expect(again).toMatch(/^Already confirmed: (run \S+ is queued .*|the run is being queued); nothing more was queued\.$/);
+    expect(again).toMatch(
+      /^Already confirmed: (run \S+ is queued .*|the run is being queued); nothing more was queued\.$/,
+    );
     await press(confirm);
     expect(((await until(() => responses, 4))[3] as Posted).body.text).toBe(
       `Already confirmed: run ${/run (\S+) queued/.exec(confirmed)![1]} is queued (\`/jcb status ${/run (\S+) queued/.exec(confirmed)![1]}\`); nothing more was queued.`,
     );
     await new Promise((r) => setTimeout(r, 200));
-    expect(posted.filter((p) => /^Evaluation /.test(p.body.text as string) && p.method === 'chat.postMessage')).toHaveLength(1);
+    expect(
+      posted.filter((p) => /^Evaluation /.test(p.body.text as string) && p.method === 'chat.postMessage'),
+    ).toHaveLength(1);
     // A value it did not issue (a limit other than the one costed, none, out of range) or another person's press:
     // one line each, nothing queued.
     responses.length = 0;
     await command('eval mr priced --max-cost 5 --limit 1');
     const fresh = JSON.parse(
       ((await until(() => responses, 1))[0] as Posted).body.blocks!
-        ? ((responses[0].body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
+        ? (responses[0].body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
             .find((b) => b.type === 'actions')!
-            .elements!.find((b) => b.action_id === 'jcb_cost_confirm')!.value)
+            .elements!.find((b) => b.action_id === 'jcb_cost_confirm')!.value
         : '{}',
     ) as Record<string, unknown>;
     const forged = [
@@ -717,7 +726,13 @@ describe('the Slack bot', () => {
     ];
     for (const value of forged) await press({ action_id: 'jcb_cost_confirm', value: JSON.stringify(value) });
     const lines = ((await until(() => responses, 5)) as Posted[]).slice(1).map((r) => r.body.text);
-    expect(lines).toEqual(Array(4).fill(expect.stringMatching(/^:\S+: This button is not one I offered: nothing was queued; run `\/jcb eval` again for a fresh estimate\.$|^This button is not one I offered/)));
+    expect(lines).toEqual(
+      Array(4).fill(
+        expect.stringMatching(
+          /^:\S+: This button is not one I offered: nothing was queued; run `\/jcb eval` again for a fresh estimate\.$|^This button is not one I offered/,
+        ),
+      ),
+    );
     await interaction({
       type: 'block_actions',
       user: { id: 'U2' },
@@ -726,11 +741,17 @@ describe('the Slack bot', () => {
       trigger_id: `t${++triggers}`,
       response_url: `${HOOK}/actions/3`,
       container: { type: 'message', message_ts: '1.1', channel_id: 'C1' },
-      actions: [{ block_id: 'b', action_ts: '1', type: 'button', action_id: 'jcb_cost_confirm', value: JSON.stringify(fresh) }],
+      actions: [
+        { block_id: 'b', action_ts: '1', type: 'button', action_id: 'jcb_cost_confirm', value: JSON.stringify(fresh) },
+      ],
     });
-    expect(((await until(() => responses, 6))[5] as Posted).body.text).toMatch(/This offer is not yours: nothing was queued/);
+    expect(((await until(() => responses, 6))[5] as Posted).body.text).toMatch(
+      /This offer is not yours: nothing was queued/,
+    );
     await new Promise((r) => setTimeout(r, 200));
-    expect(posted.filter((p) => /^Evaluation /.test(p.body.text as string) && p.method === 'chat.postMessage')).toHaveLength(1);
+    expect(
+      posted.filter((p) => /^Evaluation /.test(p.body.text as string) && p.method === 'chat.postMessage'),
+    ).toHaveLength(1);
     // The confirmed run keeps its --max-cost, which its workers stop it at.
     const runId = /run (\S+) queued/.exec(confirmed)![1];
     const services = createServices({ env, tokenizer: inThreadTokenizer() });
@@ -972,6 +993,37 @@ describe('the Slack bot', () => {
     expect(text).toMatch(/gpt-4o +– +– +75\.0/);
     expect(text).toMatch(/mr gpt-4o one-shot A_p1 +50\.0/);
   });
+  // breaker-pg 3: PostgreSQL stopped for more than 30 s: /jcb status and leaderboard --source runs answered
+  // "Something went wrong on our side" after 29 s. Now the store's own reading of the error, for Slack, in ~10 s.
+  it('says the store is unavailable (try again later) within ~10 s when PostgreSQL goes away', async () => {
+    const pgStore = await freshStore('postgres');
+    const proxy = await chaosProxy({ host: '127.0.0.1', port: 5432 }, 7);
+    try {
+      const url = new URL(pgStore.env.DATABASE_URL!);
+      url.port = String(proxy.port);
+      await bot.stop();
+      await start({ DATABASE_URL: url.toString() });
+      await command('status');
+      const first = (await until(() => responses, 1)) as Posted[];
+      expect(first[0]!.body.text).toMatch(/No evaluations under way/);
+      await proxy.close(); // PostgreSQL stops: every connection is cut and new ones are refused
+      for (const [i, text] of ['status', 'leaderboard --source runs'].entries()) {
+        const asked = performance.now();
+        await command(text);
+        for (let t = 0; t < 600 && responses.length < i + 2; t++) await new Promise((r) => setTimeout(r, 50));
+        const answer = responses[i + 1]!;
+        expect(answer.body.text).toBe(
+          ':warning: The results store is unavailable right now (connection refused). Try again in a few minutes; if it lasts, tell an admin.',
+        );
+        expect(answer.at - asked).toBeLessThan(15_000);
+      }
+    } finally {
+      await proxy.close().catch(() => {});
+      await bot.stop();
+      await pgStore.drop();
+      await start();
+    }
+  }, 60_000);
 });
 
 describe("the bot's guards", () => {

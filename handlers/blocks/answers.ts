@@ -4,6 +4,7 @@ import { UserError, userErrorText } from '../../src/base/errors.js';
 import { forPeople } from '../../src/base/shown.js';
 import { ProviderError } from '../../src/models/provider.js';
 import { NoReleaseError } from '../../src/release/data-dir.js';
+import { storeCause } from '../../src/store/errors.js';
 import type { Message } from './run.js';
 import { refusal } from '../refusals.js';
 import { code, context, cut, escape, LIMITS, message, section } from './text.js';
@@ -21,7 +22,6 @@ export function answerMessage(a: AskResult): Message {
 
 /** A message's text, escaped and cut: errors quote what people typed. */
 const said = (text: string) => cut(escape(text), LIMITS.messageText);
-
 
 /**
  * What went wrong and what would be right, in one line. Unexpected errors show nothing of theirs (no class
@@ -42,6 +42,9 @@ export function errorText(err: unknown): string {
   const refused = refusal(err);
   if (refused) return cut(`:warning: ${refused.message}`, LIMITS.messageText);
   if (rateLimitSpent(err)) return RATE_LIMIT_SPENT;
+  // The store away (PostgreSQL stopped, restarting, its connections cut): the CLI's reading, for people in Slack.
+  const store = storeCause(err);
+  if (store) return said(storeUnavailableText(store.cause));
   if (err instanceof UserError) return said(`:warning: ${userErrorText(err, 'chat')}`);
   if (err instanceof ProviderError) {
     return said(
@@ -51,11 +54,15 @@ export function errorText(err: unknown): string {
   return ':boom: Something went wrong on our side; it has been logged. Try again, or tell an admin.';
 }
 
+/** The store being away, for Slack: the cause, and to try again later (where it is and how to fix it are an admin's). */
+export const storeUnavailableText = (cause: string) =>
+  `:warning: The results store is unavailable right now (${cause}). Try again in a few minutes; if it lasts, tell an admin.`;
+
 /** Errors that are ours to fix (logged), as opposed to bad input and failing providers (told to the user). */
 export function isUnexpected(err: unknown): boolean {
   // A refusal of Slack's is logged when the message refused was jcb's (invalid_blocks, msg_too_long).
   const refused = refusal(err);
   if (refused) return refused.ours;
   if (rateLimitSpent(err)) return false;
-  return !(err instanceof UserError) && !(err instanceof ProviderError);
+  return !(err instanceof UserError) && !(err instanceof ProviderError) && !storeCause(err);
 }

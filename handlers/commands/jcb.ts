@@ -7,7 +7,15 @@ import { errorText, isUnexpected } from '../blocks/answers.js';
 import { helpMessage } from '../blocks/help.js';
 import type { Message } from '../blocks/run.js';
 import { leaderboardMessage, listMessage } from '../blocks/tables.js';
-import { evaluateInBackground, isExpensive, post, requireOwner, runInThread, runWeight, type BotContext } from '../context.js';
+import {
+  evaluateInBackground,
+  isExpensive,
+  post,
+  requireOwner,
+  runInThread,
+  runWeight,
+  type BotContext,
+} from '../context.js';
 import { digestMessage } from '../blocks/digest.js';
 import { batchItemMessage } from '../blocks/rating.js';
 import { compareMessage, ratingsMessage } from '../blocks/tables.js';
@@ -19,6 +27,10 @@ import { renderAuditReport } from '../../src/privacy/audit-table.js';
 import { authorize } from '../../src/policy/acts.js';
 import { commandView } from '../../src/policy/access-audit.js';
 import { COMMANDS_BY_NAME } from '../../src/command/commands.js';
+import { withRetryBudget } from '../../src/store/retry.js';
+
+/** How long a /jcb answer waits for a store that is away (retried) before saying it is unavailable. */
+export const ANSWER_STORE_RETRY_MS = 10_000;
 import { postTarget } from '../channels.js';
 import { fromSlack } from '../slack-text.js';
 import { refusedAs } from '../refusals.js';
@@ -52,7 +64,12 @@ export function jcbCommand(ctx: BotContext) {
             ['id', 'label', 'metric', 'source'],
             ...ctx.services
               .tasks()
-              .map((t) => [t.id, t.label, t.metric, t.licence ? `${t.source}, ${t.licence}${t.nonCommercial ? ' (non-commercial)' : ''}` : t.source]),
+              .map((t) => [
+                t.id,
+                t.label,
+                t.metric,
+                t.licence ? `${t.source}, ${t.licence}${t.nonCommercial ? ' (non-commercial)' : ''}` : t.source,
+              ]),
           ]),
         };
       case 'models':
@@ -73,7 +90,10 @@ export function jcbCommand(ctx: BotContext) {
         const posted = await post(client, target, leaderboardMessage(board));
         // Shown in the target channel: recorded there (scores only), not where it was asked.
         const shown = { user: command.user_id, act: '/jcb leaderboard --post', place: `slack:${target}` };
-        await ctx.services.auditPrivate(board.columns.map((c) => c.id), { ...shown, view: 'scores' });
+        await ctx.services.auditPrivate(
+          board.columns.map((c) => c.id),
+          { ...shown, view: 'scores' },
+        );
         const file = await ctx.services.leaderboardChart(board);
         await refusedAs({ channel: target }, () =>
           client.filesUploadV2({
@@ -148,12 +168,17 @@ export function jcbCommand(ctx: BotContext) {
       }
       case 'digest': {
         authorize('digest', asker, ctx.config);
-        for (const d of await ctx.services.digest(cmd.schedule, cmd.labels)) await post(client, d.channel, digestMessage(d));
+        for (const d of await ctx.services.digest(cmd.schedule, cmd.labels))
+          await post(client, d.channel, digestMessage(d));
         return { response_type: 'ephemeral', text: 'Digest posted.', blocks: [] };
       }
       case 'audit': {
         authorize('audit', asker, ctx.config);
-        return { response_type: 'ephemeral', text: codeBlock(renderAuditReport(await ctx.services.audit(30))), blocks: [] };
+        return {
+          response_type: 'ephemeral',
+          text: codeBlock(renderAuditReport(await ctx.services.audit(30))),
+          blocks: [],
+        };
       }
       case 'cancel': {
         await requireOwner(ctx, cmd.runId, command.user_id, 'cancel');
@@ -178,18 +203,24 @@ export function jcbCommand(ctx: BotContext) {
       return;
     }
     await ack();
-    await ctx.afterAck(async () => {
-      try {
-        // One access scope per command: the private tasks it reaches recorded as its `privateData` says.
-        const name = cmd.kind.replace('-', ' ');
-        const view = commandView(COMMANDS_BY_NAME.get(name)?.privateData ?? 'none', 'slack');
-        const who = { user: command.user_id, act: `/jcb ${name}`, place: `slack:${command.channel_id}` };
-        const message = await ctx.services.accessScope(who, view, () => answer(cmd, args));
-        if (message) await respond(message as never);
-      } catch (err) {
-        if (isUnexpected(err)) logger.error(err);
-        await respond({ response_type: 'ephemeral', text: errorText(err) });
-      }
-    }, () => weightOf(cmd));
+    await ctx.afterAck(
+      async () => {
+        try {
+          // One access scope per command: the private tasks it reaches recorded as its `privateData` says.
+          const name = cmd.kind.replace('-', ' ');
+          const view = commandView(COMMANDS_BY_NAME.get(name)?.privateData ?? 'none', 'slack');
+          const who = { user: command.user_id, act: `/jcb ${name}`, place: `slack:${command.channel_id}` };
+          // A store that is away is said within ~10 s (the store's one reading of the error, for Slack), not after 30.
+          const message = await withRetryBudget(ANSWER_STORE_RETRY_MS, () =>
+            ctx.services.accessScope(who, view, () => answer(cmd, args)),
+          );
+          if (message) await respond(message as never);
+        } catch (err) {
+          if (isUnexpected(err)) logger.error(err);
+          await respond({ response_type: 'ephemeral', text: errorText(err) });
+        }
+      },
+      () => weightOf(cmd),
+    );
   };
 }

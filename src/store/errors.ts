@@ -68,7 +68,11 @@ function codeOf(err: unknown, depth = 0): string | undefined {
 /** The messages of an error and of the errors it wraps. */
 function messagesOf(err: unknown): string {
   const parts: string[] = [];
-  for (let e = err as { message?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++)
+  for (
+    let e = err as { message?: unknown; cause?: unknown } | undefined, i = 0;
+    e && i < 5;
+    e = e.cause as typeof e, i++
+  )
     if (typeof e.message === 'string') parts.push(e.message);
   return parts.join('\n');
 }

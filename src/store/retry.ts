@@ -30,6 +30,17 @@ interface CallStamp {
 
 const calls = new AsyncLocalStorage<CallStamp>();
 
+/** A shorter retry window for the store calls made inside `withRetryBudget` (someone waits for an answer). */
+const budgets = new AsyncLocalStorage<number>();
+
+/**
+ * Runs `work` with every store call in it retried for at most `ms` (or the policy's budget, if shorter): the bot
+ * answers a person that the store is unavailable after 10 s rather than 30 s; workers keep the whole window.
+ */
+export function withRetryBudget<T>(ms: number, work: () => Promise<T>): Promise<T> {
+  return budgets.run(ms, work);
+}
+
 const freshStamp = (): CallStamp => ({ now: new Date().toISOString(), nonce: randomBytes(4).toString('hex') });
 
 /** The time and nonce of the store call under way (fresh ones outside a call). */
@@ -51,13 +62,14 @@ export async function retrying<T>(
 ): Promise<T> {
   return calls.run(callStamp(), async () => {
     const start = Date.now();
+    const budgetMs = Math.min(policy.budgetMs, budgets.getStore() ?? Infinity);
     for (let attempt = 0; ; attempt++) {
       if (yieldFirst) await yieldToEvents();
       try {
         return await call();
       } catch (err) {
         const delay = Math.min(policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);
-        if (!worthRetrying(err) || Date.now() - start + delay > policy.budgetMs) throw err;
+        if (!worthRetrying(err) || Date.now() - start + delay > budgetMs) throw err;
         await sleep(delay);
       }
     }
