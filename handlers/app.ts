@@ -4,6 +4,9 @@ import { WebClient } from '@slack/web-api';
 import type { Server } from 'node:http';
 import { UserError } from '../src/base/errors.js';
 import { watchLoopDelay } from '../src/base/loop-delay.js';
+import { repeatedLines } from '../src/base/repeats.js';
+import { storeLogLine } from '../src/store/errors.js';
+import { storeLocation } from '../src/store/store.js';
 import { createServices, type Services } from '../src/services/index.js';
 import { botConfig, type BotConfig } from './config.js';
 import { createContext } from './context.js';
@@ -72,6 +75,23 @@ function reportLoopDelay(services: Services, env: NodeJS.ProcessEnv, log: (m: st
   };
 }
 
+/**
+ * The progress tracker's log (it runs every second): the store away is one line in the store's words, not a stack;
+ * a line that repeats every pass (the same failure) is said once a minute at most.
+ */
+function trackerLog(env: NodeJS.ProcessEnv, app: App | undefined): (err: unknown) => void {
+  const repeats = repeatedLines();
+  const store = storeLocation(env);
+  return (err) => {
+    const away = storeLogLine(err, store);
+    if (away) {
+      if (repeats.first(away)) app?.logger.warn(`progress: ${away}; retrying`);
+      return;
+    }
+    if (repeats.first(err instanceof Error ? err.message : String(err))) app?.logger.error(err);
+  };
+}
+
 export function createBot(env: NodeJS.ProcessEnv = process.env, services: Services = createServices({ env })): Bot {
   const config = botConfig(env);
   let app: App | undefined;
@@ -96,7 +116,10 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
             }
           : { receiver: httpReceiver(config.signingSecret!) }),
         // A 429's Retry-After waited as given, no growing backoff on top (rate-limits.ts).
-        clientOptions: { ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}), retryConfig: SLACK_RETRY_CONFIG },
+        clientOptions: {
+          ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
+          retryConfig: SLACK_RETRY_CONFIG,
+        },
         logLevel: env.JCB_DEBUG ? LogLevel.DEBUG : LogLevel.INFO,
       });
       const ctx = createContext(services, config, identity.botUserId);
@@ -111,9 +134,7 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
         if (warm) app?.logger.info(`worker threads ready in ${Math.round(performance.now() - warming)} ms`);
       });
       stopLoopWatch = reportLoopDelay(services, env, (m) => app?.logger.info(m));
-      stopTracking = trackProgress(services, progressClient(config.botToken, config.slackApiUrl), (err) =>
-        app?.logger.error(err),
-      );
+      stopTracking = trackProgress(services, progressClient(config.botToken, config.slackApiUrl), trackerLog(env, app));
       // Queued runs whose jobs were lost with Redis are queued again (workers do it too).
       // Redis that may evict keys, or whose policy cannot be read, is said loudly at start.
       services

@@ -18,6 +18,7 @@ import type { RunProgress, Services } from '../src/services/index.js';
 import { UserError } from '../src/base/errors.js';
 import { digestMessage } from './blocks/digest.js';
 import { ENDED, finalScoresMessage, progressMessage } from './blocks/progress.js';
+import { withRetryBudget } from '../src/store/retry.js';
 
 /** A digest being posted is held this long by the bot posting it; one that died meanwhile leaves it to the next. */
 const DIGEST_LEASE_MS = 60_000;
@@ -135,6 +136,9 @@ export function notePosted(p: RunProgress): void {
   postedShows.set(p.run.id, progressKey(p));
   if (postedShows.size > 10_000) postedShows.delete(postedShows.keys().next().value!);
 }
+
+/** How long a pass of the tracker retries a store call that fails for want of the store. */
+const TRACKER_STORE_RETRY_MS = 5_000;
 
 /**
  * Follows the watched runs every `everyMs`; edits a run's message at most once per `minGapMs` (the
@@ -408,8 +412,10 @@ export function trackProgress(
     }
   };
   // A pass still under way is the one stop() waits for (the tick would return at once, busy).
+  // The store's retries within a pass are short (the next pass, a second later, tries again): the store away is
+  // said after 5 s, not 30, and a pass never waits half a minute on it.
   const timer = setInterval(() => {
-    if (!busy) pass = tick();
+    if (!busy) pass = withRetryBudget(TRACKER_STORE_RETRY_MS, tick);
   }, everyMs);
   timer.unref();
   return () => {

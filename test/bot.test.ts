@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBot, type Bot } from '../handlers/app.js';
 import { Store } from '../src/store/store.js';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
@@ -998,6 +998,7 @@ describe('the Slack bot', () => {
   it('says the store is unavailable (try again later) within ~10 s when PostgreSQL goes away', async () => {
     const pgStore = await freshStore('postgres');
     const proxy = await chaosProxy({ host: '127.0.0.1', port: 5432 }, 7);
+    let cleanupSpies = () => {};
     try {
       const url = new URL(pgStore.env.DATABASE_URL!);
       url.port = String(proxy.port);
@@ -1006,6 +1007,14 @@ describe('the Slack bot', () => {
       await command('status');
       const first = (await until(() => responses, 1)) as Posted[];
       expect(first[0]!.body.text).toMatch(/No evaluations under way/);
+      const logged: string[] = [];
+      const said = (...args: unknown[]) =>
+        void logged.push(args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' '));
+      const spies = [
+        vi.spyOn(console, 'error').mockImplementation(said),
+        vi.spyOn(console, 'warn').mockImplementation(said),
+      ];
+      cleanupSpies = () => spies.forEach((s) => s.mockRestore());
       await proxy.close(); // PostgreSQL stops: every connection is cut and new ones are refused
       for (const [i, text] of ['status', 'leaderboard --source runs'].entries()) {
         const asked = performance.now();
@@ -1017,7 +1026,18 @@ describe('the Slack bot', () => {
         );
         expect(answer.at - asked).toBeLessThan(15_000);
       }
+      // breaker-pg 4: the progress tracker (every second) said the outage once, in one line, not a stack a second.
+      const outageLines = () => logged.filter((l) => /store unavailable|ECONNREFUSED/.test(l));
+      for (let t = 0; t < 300 && outageLines().length === 0; t++) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 3_000)); // three more passes of the tracker
+      const outage = outageLines();
+      expect(outage).toHaveLength(1);
+      expect(outage[0]).toMatch(
+        /progress: store unavailable \(PostgreSQL at 127\.0\.0\.1:\d+\/jcb_test_\w+: connection refused\); retrying$/,
+      );
+      expect(logged.join('\n')).not.toMatch(/\n +at /);
     } finally {
+      cleanupSpies();
       await proxy.close().catch(() => {});
       await bot.stop();
       await pgStore.drop();

@@ -2,7 +2,7 @@
 // (backing off from runs whose jobs keep vanishing), the checks of Redis, and whether a run has stalled.
 import type Queue from 'bull';
 import { UserError } from '../base/errors.js';
-import type { Run, Store } from '../store/store.js';
+import { storeLocation, type Run, type Store } from '../store/store.js';
 import { assumptionsOf } from './assumptions.js';
 import {
   chunkSize,
@@ -76,7 +76,7 @@ export function startReconciler(deps: BackgroundDeps, log?: (m: string) => void)
       }
     }
   };
-  return reconcileEvery(reconcileMs(deps.env), round, log);
+  return reconcileEvery(reconcileMs(deps.env), round, log, storeLocation(deps.env));
 }
 
 /**

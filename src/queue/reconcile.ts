@@ -13,6 +13,8 @@ import type { Run, Store } from '../store/store.js';
 import type { JobAssumptions } from './assumptions.js';
 import type { ChunkJob } from './eval-queue.js';
 import { finishIfComplete } from './finish.js';
+import { repeatedLines } from '../base/repeats.js';
+import { storeLogLine, type StoreLocation } from '../store/errors.js';
 
 /** A document of a run's plan. */
 export interface DocRef {
@@ -166,15 +168,25 @@ export function reconcileEvery(
   everyMs: number,
   round: () => Promise<unknown>,
   log?: (message: string) => void,
+  store?: StoreLocation,
 ): () => void {
   let busy = false;
+  // The store away is said in the store's words, once a minute at most (and when it changes), and its return.
+  const repeats = repeatedLines();
+  let storeAway = false;
   const tick = async () => {
     if (busy) return;
     busy = true;
     try {
       await round();
+      if (storeAway) log?.('reconciliation: the store is back');
+      storeAway = false;
+      repeats.clear();
     } catch (err) {
-      log?.(`reconciliation failed: ${(err as Error).message}`);
+      const away = store && storeLogLine(err, store);
+      storeAway = Boolean(away);
+      const line = away ? `reconciliation: ${away}; retrying` : `reconciliation failed: ${(err as Error).message}`;
+      if (repeats.first(line)) log?.(line);
     } finally {
       busy = false;
     }
