@@ -3,6 +3,7 @@
 // administrator command", exit 2, not retried. Now the opening is retried like any store call, and a store that
 // stays away is the store's one line, exit 1.
 import { spawn, spawnSync } from 'node:child_process';
+import net, { type AddressInfo } from 'node:net';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.js';
@@ -109,6 +110,65 @@ describe('connections killed while the store opens (PostgreSQL)', () => {
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe(
       'jcb: The store PostgreSQL at 127.0.0.1:1/none is unavailable: connection refused. Start PostgreSQL or correct DATABASE_URL.',
+    );
+  });
+});
+
+// breaker-pg 6: `jcb worker` started while PostgreSQL was down exited 1 at once; a fleet restarted with its database
+// died. Now it waits for the store (said once a minute), and starts taking jobs once it is back.
+describe('a worker started while PostgreSQL is down', () => {
+  it('waits for the store, then takes jobs; SIGTERM ends it', async () => {
+    const fresh = await freshStore('postgres');
+    cleanups.push(() => fresh.drop());
+    // A port with nothing on it yet: PostgreSQL "down"; then a forwarder to the real one there: PostgreSQL "up".
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const url = new URL(fresh.env.DATABASE_URL!);
+    url.port = String(port);
+    const child = spawn(process.execPath, [JCB_BIN, 'worker', '--concurrency', '1'], {
+      env: {
+        ...process.env,
+        ...FIXTURE_ENV,
+        DATABASE_URL: url.toString(),
+        JCB_QUEUE_PREFIX: `pgout-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    cleanups.push(() => void child.kill('SIGKILL'));
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const waitFor = async (check: () => boolean, ms = 30_000) => {
+      for (const start = Date.now(); !check(); await new Promise((r) => setTimeout(r, 100)))
+        if (Date.now() - start > ms) throw new Error(`timed out; stderr: ${stderr}`);
+    };
+    await waitFor(() => stderr.includes('waiting for it'));
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(child.exitCode).toBeNull();
+    expect(stderr.trim().split('\n')).toEqual([
+      `jcb worker: The store PostgreSQL at 127.0.0.1:${port}/${url.pathname.slice(1)} is unavailable: connection refused; waiting for it before taking jobs (Ctrl-C to stop).`,
+    ]);
+    const forwarder = net.createServer((c) => {
+      const up = net.connect(5432, '127.0.0.1');
+      c.pipe(up).pipe(c);
+      c.on('error', () => up.destroy());
+      up.on('error', () => c.destroy());
+    });
+    await new Promise<void>((r) => forwarder.listen(port, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => forwarder.close(() => r())));
+    await waitFor(() => stderr.includes('taking evaluation jobs'));
+    expect(stderr).toContain('jcb worker: the store is back.');
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 90_000);
+
+  it('a store that will not pass by itself (no such database) ends it at once, exit 1', async () => {
+    const r = await run(['worker'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/jcb_no_such_db_pgout' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(
+      /^jcb: The store PostgreSQL at 127\.0\.0\.1:5432\/jcb_no_such_db_pgout is unavailable: the database does not exist\./,
     );
   });
 });

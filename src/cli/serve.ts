@@ -1,5 +1,8 @@
 // The long-running commands: the Slack bot and a queue worker, started by the program (src/cli/program.ts).
+import { setTimeout as sleep } from 'node:timers/promises';
+import { repeatedLines } from '../base/repeats.js';
 import { checkQueueSettings, queueNumber } from '../queue/settings.js';
+import { storeCause, StoreError } from '../store/errors.js';
 import type { createServices } from '../services/index.js';
 
 /** Starts the Slack bot; it runs until the process is stopped. Bolt is loaded only for this command. */
@@ -26,7 +29,7 @@ export async function startWorker(
 ): Promise<void> {
   const log = (m: string) => process.stderr.write(`jcb worker: ${m}\n`);
   checkQueueSettings(process.env);
-  await services.storeLocation(); // fails now, with a clear message, if the store cannot be opened
+  await storeAtStart(services, log);
   const worker = await services.startWorker(concurrency ?? 2, log);
   log(`taking evaluation jobs (${concurrency ?? 2} at a time).`);
   const graceMs = queueNumber(process.env, 'JCB_SHUTDOWN_GRACE_MS');
@@ -42,4 +45,31 @@ export async function startWorker(
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/**
+ * Opens the store before taking jobs. A store that is away for now (PostgreSQL down, restarting, refusing or
+ * dropping connections) is waited for, as a running worker rides out an outage: a fleet restarted with its database
+ * starts once the database does. Said once a minute; anything else (a wrong password, no such database, a bad
+ * JCB_STORE) ends the command at once with the store's one line.
+ */
+async function storeAtStart(services: ReturnType<typeof createServices>, log: (m: string) => void): Promise<void> {
+  const repeats = repeatedLines();
+  let waited = false;
+  for (let delay = 1_000; ; delay = Math.min(delay * 2, 10_000)) {
+    try {
+      await services.storeLocation();
+      if (waited) log('the store is back.');
+      return;
+    } catch (err) {
+      const cause = storeCause(err);
+      if (!cause?.transient) throw err;
+      const what =
+        err instanceof StoreError ? err.message.replace(/\.$/, '') : `The store is unavailable: ${cause.cause}`;
+      const line = `${what}; waiting for it before taking jobs (Ctrl-C to stop).`;
+      if (repeats.first(line)) log(line);
+      waited = true;
+      await sleep(delay);
+    }
+  }
 }

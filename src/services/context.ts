@@ -88,6 +88,18 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
   let queue: Promise<Queue.Queue<ChunkJob>> | undefined;
   const stops: (() => void)[] = [];
   let scheduleQueue: Promise<Queue.Queue> | undefined;
+  // A store (or queue) that failed to open is opened again by the next call: a bot or worker started while
+  // PostgreSQL was down answered "store unavailable" for ever after it came back (breaker-pg).
+  const forgotten = <T>(opening: Promise<T>, forget: () => void): Promise<T> => {
+    opening.catch(() => forget());
+    return opening;
+  };
+  const openStore = (): Promise<Store> => {
+    const opening: Promise<Store> = forgotten(Store.open(env), () => {
+      if (store === opening) store = undefined;
+    });
+    return opening;
+  };
   const providers = new Map<string, ModelProvider>();
   const getRelease = () => (release ??= Release.fromEnv(env));
   const getTokenizer = () => (tokenizer ??= createRougeTokenizer());
@@ -148,19 +160,25 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
       }
     },
     tokenizer: getTokenizer,
-    store: () => (store ??= Store.open(env)),
+    store: () => (store ??= openStore()),
     // Bull loads in slices first (loadBull): the bot opens both queues at start, beside its first requests.
     queue: () =>
-      (queue ??= (store ??= Store.open(env)).then(async (s) => {
-        await loadBull();
-        return openEvalQueue(env, await s.id());
-      })),
+      (queue ??= forgotten(
+        (store ??= openStore()).then(async (s) => {
+          await loadBull();
+          return openEvalQueue(env, await s.id());
+        }),
+        () => (queue = undefined),
+      )),
     onClose: (stop) => void stops.push(stop),
     scheduleQueue: () =>
-      (scheduleQueue ??= (store ??= Store.open(env)).then(async (s) => {
-        await loadBull();
-        return openScheduleQueue(env, await s.id());
-      })),
+      (scheduleQueue ??= forgotten(
+        (store ??= openStore()).then(async (s) => {
+          await loadBull();
+          return openScheduleQueue(env, await s.id());
+        }),
+        () => (scheduleQueue = undefined),
+      )),
     providerOf(model) {
       if (!providers.has(model.alias)) {
         providers.set(

@@ -21,6 +21,8 @@ export class StoreError extends UserError {
     readonly store: string,
     readonly cause: string,
     hint?: string,
+    /** Whether it may pass by itself (a lost, refused or busy connection), as opposed to a setting to correct. */
+    readonly transient = false,
   ) {
     super(`The store ${store} is unavailable: ${cause}.`, hint);
     this.name = 'StoreError';
@@ -105,6 +107,8 @@ export const isRefused = (err: unknown): boolean => codeOf(err) === 'ECONNREFUSE
 export interface StoreCause {
   cause: string;
   hint?: string;
+  /** It may pass by itself (isTransient): waited for by a starting worker. */
+  transient: boolean;
 }
 
 /**
@@ -113,18 +117,20 @@ export interface StoreCause {
  * A StoreError is read back as its cause.
  */
 export function storeCause(err: unknown): StoreCause | undefined {
-  if (err instanceof StoreError) return { cause: err.cause, hint: err.hint };
+  if (err instanceof StoreError) return { cause: err.cause, hint: err.hint, transient: err.transient };
   if (err instanceof UserError) return undefined;
   const code = codeOf(err);
   const known = code ? CAUSES.find(([re]) => re.test(code)) : undefined;
-  if (known) return { cause: known[1], hint: known[2] };
+  const transient = isTransient(err);
+  if (known) return { cause: known[1], hint: known[2], transient };
   const message = messagesOf(err);
   if (CONNECT_TIMEOUT.test(message))
     return {
       cause: 'no PostgreSQL answered in time',
       hint: 'Check that DATABASE_URL names a PostgreSQL server (its host and port) and that it is up.',
+      transient,
     };
-  if (CONNECTION_LOST.test(message)) return { cause: 'the connection was lost', hint: CAUSES.at(-1)![2] };
+  if (CONNECTION_LOST.test(message)) return { cause: 'the connection was lost', hint: CAUSES.at(-1)![2], transient };
   return undefined;
 }
 
@@ -132,7 +138,7 @@ export function storeCause(err: unknown): StoreCause | undefined {
 export function asStoreError(err: unknown, location: StoreLocation): StoreError | undefined {
   if (err instanceof StoreError) return err;
   const known = storeCause(err);
-  return known && new StoreError(describeStore(location), known.cause, known.hint);
+  return known && new StoreError(describeStore(location), known.cause, known.hint, known.transient);
 }
 
 /**
