@@ -69,7 +69,7 @@ export async function queueMissing(
   run: Run,
   plan: readonly DocRef[],
   opts: { chunk: number; noCache: boolean; failed: boolean; log?: (message: string) => void; assumesOf?: AssumesOf },
-): Promise<{ documents: number; jobs: number }> {
+): Promise<{ documents: number; jobs: number; wanted: DocRef[] }> {
   const pending = await pendingDocuments(queue, run.id);
   const stored = new Map((await store.documents(run.id)).map((r) => [keyOf(r.task, r.doc_id), r.status]));
   const wanted = plan.filter((d) => {
@@ -91,7 +91,31 @@ export async function queueMissing(
         `run ${run.id}: ${run.planned! - plan.length} planned documents are no longer in the release; finished without them`,
       );
   }
-  return { documents: wanted.length, jobs };
+  return { documents: wanted.length, jobs, wanted };
+}
+
+/**
+ * Of `requeued`, the documents whose jobs had failed (Bull's failed set, after their attempts) rather than vanished,
+ * with the last reason; those failed jobs are removed, their documents being queued again.
+ */
+async function failedBefore(
+  queue: Queue.Queue<ChunkJob>,
+  runId: string,
+  requeued: readonly DocRef[],
+): Promise<{ documents: number; reason?: string }> {
+  const wanted = new Set(requeued.map((d) => keyOf(d.task, d.docId)));
+  const jobs = (await queue.getFailed()).filter((j) => j?.data.runId === runId);
+  let documents = 0;
+  let reason: string | undefined;
+  for (const job of jobs) {
+    const keys = job.data.docIds.map((id) => keyOf(job.data.task, id));
+    const mine = keys.filter((k) => wanted.delete(k)).length;
+    if (mine === 0) continue;
+    documents += mine;
+    reason ??= job.failedReason;
+    if (mine === keys.length) await job.remove().catch(() => {});
+  }
+  return { documents, reason };
 }
 
 /**
@@ -130,15 +154,27 @@ export async function reconcile(
     } catch {
       continue;
     }
-    const { documents, jobs } = await queueMissing(store, queue, run, plan, {
+    const { documents, jobs, wanted } = await queueMissing(store, queue, run, plan, {
       chunk: opts.chunk,
       noCache: false,
       failed: false,
       log: opts.log,
       assumesOf: opts.assumesOf && ((task) => opts.assumesOf!(run, task)),
     });
-    if (documents > 0)
-      opts.log?.(`run ${run.id}: ${documents} documents had no job (lost from Redis?); re-queued in ${jobs} jobs`);
+    if (documents > 0) {
+      // Jobs that failed (the store away longer than their attempts) are said so, with their reason; the others vanished.
+      const failed = await failedBefore(queue, run.id, wanted).catch(() => ({ documents: 0, reason: undefined }));
+      const lost = documents - failed.documents;
+      const parts = [
+        ...(failed.documents > 0
+          ? [
+              `${failed.documents} documents' jobs had failed (${(failed.reason ?? 'no reason kept').replace(/\.$/, '')})`,
+            ]
+          : []),
+        ...(lost > 0 ? [`${lost} documents had no job (lost from Redis?)`] : []),
+      ];
+      opts.log?.(`run ${run.id}: ${parts.join('; ')}; re-queued in ${jobs} jobs`);
+    }
     requeued += documents;
   }
   return requeued;

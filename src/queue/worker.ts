@@ -1,6 +1,7 @@
 // A worker: takes evaluation jobs from the queue, stores each document as it finishes, and finishes a
 // run (aggregates it, once) when its last document is stored. Stopped (SIGTERM), it finishes the
 // documents in flight, hands the rest of its jobs back to the queue at once, and closes.
+import { asStoreError, type StoreLocation } from '../store/errors.js';
 import { RecentlyUsed } from '../base/recent.js';
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
@@ -29,6 +30,8 @@ export interface WorkerDeps {
   log?: (message: string) => void;
   /** Who this worker is in a declined job (host and process id). */
   name?: string;
+  /** Where the store is: a job failing for want of it fails in the store's words (its reason in Redis, status). */
+  storeLocation?: StoreLocation;
   /** The commit of the release this worker reads for `tasks` (null: task files alone), as runs record it. */
   releaseCommit?: (tasks: readonly Task[]) => string | null;
 }
@@ -215,6 +218,9 @@ export async function startWorker(deps: WorkerDeps, concurrency = 2): Promise<Ru
     inFlight.add(abort);
     try {
       return await processJob(data, deps, { requested: () => stopRequested, signal: abort.signal });
+    } catch (err) {
+      // Its reason, kept in Redis and shown by `jcb status` and the reconciliation: "The store … is unavailable: …".
+      throw (deps.storeLocation && asStoreError(err, deps.storeLocation)) ?? err;
     } finally {
       inFlight.delete(abort);
     }

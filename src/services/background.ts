@@ -23,7 +23,7 @@ import { chunkSize, ensureReachable, removeWaitingJobs } from '../queue/eval-que
 import { queueMissing, runPlan } from '../queue/reconcile.js';
 import { stallCause, viewQueue, type QueueView } from '../queue/stall-cause.js';
 import { startWorker, type RunningWorker } from '../queue/worker.js';
-import type { Run, Store } from '../store/store.js';
+import { storeLocation, type Run, type Store } from '../store/store.js';
 import { documentsSource, requireRun, taskSpec, tasksOf, type ServiceContext } from './context.js';
 import type { EvalCommand } from './evaluate.js';
 import { runSummary, type RunSummary } from './runs.js';
@@ -307,6 +307,7 @@ export function backgroundServices(ctx: ServiceContext) {
           release: ctx.release,
           scoring: ctx.scoring,
           log,
+          storeLocation: storeLocation(ctx.env),
           releaseCommit: (tasks) => releaseCommitOf(tasks, ctx.env),
         },
         concurrency,
