@@ -95,6 +95,10 @@ const CALLS: Record<string, (s: Store) => Promise<unknown>> = {
       created_at: T0,
     }),
   recentRequests: (s) => s.recentRequests('u1'),
+  countRuns: (s) => s.countRuns(['queued', 'running']),
+  issueButton: (s) => s.issueButton('b2', { user: 'u1', valueHash: 'h2', expiresAt: '2099-01-01T00:00:00.000Z' }),
+  claimButton: (s) => s.claimButton('b1', { user: 'u1', valueHash: 'h1' }),
+  settleButton: (s) => s.settleButton('b1', 'queued r1'),
 };
 
 /** The same rows in every store the drill starts from. */
@@ -105,6 +109,7 @@ async function seed(s: Store): Promise<void> {
   await s.saveScore(score);
   await s.cache('k1', { output: 'x', thinking: null, input_tokens: null, output_tokens: null });
   await s.notify('r1', 'slack:C1', 'm1');
+  await s.issueButton('b1', { user: 'u1', valueHash: 'h1', expiresAt: '2099-01-01T00:00:00.000Z' });
 }
 
 const TABLES = [
@@ -117,6 +122,7 @@ const TABLES = [
   'digests',
   'ratings',
   'judgements',
+  'button_claims',
 ] as const;
 
 /** Every table's rows, but the times a call stamps (which differ from store to store). */
@@ -138,7 +144,9 @@ const comparable = (v: unknown) =>
       ? 'NOW'
       : k === 'done' && typeof x === 'number' && x > 0
         ? 'closed'
-        : x,
+        : k === 'mark' && typeof x === 'string' && /^[0-9a-f]{8}$/.test(x)
+          ? 'nonce' // a button claim's mark: its claiming call's nonce
+          : x,
   )
     .replace(/(\.\d{3}Z|NOW)-[0-9a-f]{8}"/g, '$1-nonce"')
     .replace(/"(\d+):[0-9a-f]{8}"/g, '"$1:nonce"'); // a moved notification's message id (moveNotification)
