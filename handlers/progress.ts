@@ -165,6 +165,12 @@ export function trackProgress(
   const waiting = (runId: string, call: 'update' | 'post') => (waitUntil.get(waitKey(runId, call)) ?? 0) > Date.now();
   let busy = false;
   /**
+   * Claims a watch for a post of its own (a digest, a run's final scores): its message id becomes `<until>:<nonce>:
+   * <marker>`, held `leaseMs`, only if no other bot changed it meanwhile; the new id, or undefined when one did.
+   */
+  const claimWatch = (w: { run_id: string; target: string; message_id: string }, marker: string) =>
+    services.moveWatch(w.run_id, { target: w.target, messageId: w.message_id }, w.target, Date.now() + leaseMs, marker);
+  /**
    * A schedule's runs are watched under `digest:<schedule>`: when they have all ended, its digest is due. The
    * pending post is durable: the first watch moves to `digest-due:<schedule>`, its message id the time it is
    * due (ms); only the bot whose move succeeded owns it (bots sharing the store post once).
@@ -192,13 +198,7 @@ export function trackProgress(
       // looked for in the channel before posting. Else a new one, made (with its time) before the post.
       const earlier = POSTING.exec(due.message_id);
       const marker = earlier?.[1] ?? postingMarker();
-      const lease = await services.moveWatch(
-        due.run_id,
-        { target: due.target, messageId: due.message_id },
-        due.target,
-        Date.now() + leaseMs,
-        marker,
-      );
+      const lease = await claimWatch(due, marker);
       if (!lease) continue; // another bot took it
       const schedule = due.target.slice('digest-due:'.length);
       let posted = false;
@@ -285,13 +285,7 @@ export function trackProgress(
     const ours = claimed.get(w.run_id) === w.message_id;
     if (earlier && !ours && Number.parseInt(w.message_id, 10) > Date.now()) return; // another bot's, held
     const marker = earlier?.[1] ?? finalMarker(ts);
-    const claim = await services.moveWatch(
-      w.run_id,
-      { target: w.target, messageId: w.message_id },
-      w.target,
-      Date.now() + leaseMs,
-      marker,
-    );
+    const claim = await claimWatch(w, marker);
     if (!claim) return; // another bot took it
     claimed.delete(w.run_id);
     const already =
