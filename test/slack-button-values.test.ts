@@ -2,65 +2,40 @@
 // issue: forged, stale or out of range (breaker-slack findings 2 and 11). Each press is answered with one line,
 // only to the person, and starts no work: no post, no modal, no model called, no run queued. A new action
 // without forged values here fails the test.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBot, type Bot } from '../handlers/app.js';
 import type { BotContext } from '../handlers/context.js';
 import { listenerRegistry } from '../handlers/index.js';
 import { outputHash } from '../src/ratings/ratings.js';
-import { createServices, type Services } from '../src/services/index.js';
-import { FIXTURE_ENV, freshStore, inThreadTokenizer, testModelsFile, type TestStore } from './helpers.js';
 import { fakeSlackApi } from './fake-slack.js';
-import { SIGNING_SECRET, slackRequests } from './slack-requests.js';
+import { queuePrefix, slackBot } from './slack-bot-fixture.js';
+import { slackRequests } from './slack-requests.js';
 
 const ADMIN = 'UADMIN';
 
 describe('every button pressed with a value the bot did not issue', () => {
-  let bot: Bot;
-  let url: string;
-  let store: TestStore;
-  let services: Services;
   const said: string[] = [];
   let providerCalls = 0;
   let n = 0;
-
-  beforeAll(async () => {
-    store = await freshStore('sqlite');
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    fakeSlackApi(said, () => ({ ok: true, members: [] }));
-    nock('https://api.openai.com')
-      .persist()
-      .post(/.*/)
-      .reply(500, () => (providerCalls++, {}));
-    const env = {
-      ...FIXTURE_ENV,
-      JCB_MODELS: testModelsFile(),
+  const fx = slackBot({
+    fakes: () => {
+      fakeSlackApi(said, () => ({ ok: true, members: [] }));
+      nock('https://api.openai.com')
+        .persist()
+        .post(/.*/)
+        .reply(500, () => (providerCalls++, {}));
+    },
+    env: {
       TEST_OPENAI_KEY: 'sk-test',
-      SLACK_BOT_TOKEN: 'xoxb-test',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      PORT: '0',
       JCB_ADMINS: ADMIN,
       JCB_BOT_RATE_PER_MINUTE: '100000',
-      JCB_QUEUE_PREFIX: `jcbforged-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-      ...store.env,
-    };
-    services = createServices({ env, tokenizer: inThreadTokenizer(), retryBaseDelayMs: 1 });
-    bot = createBot(env, services);
-    const server = (await bot.start()) as Server;
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
-  }, 60_000);
-
-  afterAll(async () => {
-    await bot.stop();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await store.drop();
+      JCB_QUEUE_PREFIX: queuePrefix('jcbforged'),
+    },
   });
+  beforeAll(fx.start, 60_000);
+  afterAll(fx.stop);
 
-  const { button } = slackRequests(() => url);
+  const { button } = slackRequests(() => fx.url);
   const ref = (r: object) => `run:${JSON.stringify(r)}`;
   const good = { t: 'mr', m: 'openai-test', d: 'B_p1', s: 'one' };
   const rated = `rate:${JSON.stringify({ t: 'irs', m: 'gpt-4o', d: '2', h: outputHash('内服薬の忘れ') })}`;
@@ -132,7 +107,7 @@ describe('every button pressed with a value the bot did not issue', () => {
     async ({ id, p }) => {
       const tag = `${5000 + ++n}.1`;
       const before = said.length;
-      const runsBefore = (await services.status(undefined, { all: true })).length;
+      const runsBefore = (await fx.services.status(undefined, { all: true })).length;
       const ack = await button(p)(ADMIN, tag);
       expect(ack.status).toBe(200);
       const answers = () => said.slice(before).filter((s) => s.includes(tag));
@@ -149,7 +124,7 @@ describe('every button pressed with a value the bot did not issue', () => {
       }
       expect(text).not.toMatch(/at .*\.(ts|js):\d|\/work\/|Error:/);
       expect(providerCalls).toBe(0);
-      expect((await services.status(undefined, { all: true })).length).toBe(runsBefore);
+      expect((await fx.services.status(undefined, { all: true })).length).toBe(runsBefore);
     },
   );
 });

@@ -2,19 +2,14 @@
 // Slack refuses the answer. Each modal of the bot is opened as a person opens it (its builder's view, as sent to
 // views.open), then submitted with what the bot refuses (lost metadata, empty or foreign state); every error
 // key is an input block of the view it answers. The per-user limit's refusal (handlers/doors.ts) shares modalErrors.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBot, type Bot } from '../handlers/app.js';
 import type { BotContext } from '../handlers/context.js';
 import { listenerRegistry } from '../handlers/index.js';
 import { modalErrors } from '../handlers/views/inputs.js';
 import { outputHash } from '../src/ratings/ratings.js';
-import { createServices } from '../src/services/index.js';
-import { FIXTURE_ENV, freshStore, inThreadTokenizer, testModelsFile, type TestStore } from './helpers.js';
 import { fakeSlackApi } from './fake-slack.js';
-import { HOOK, SIGNING_SECRET, slackRequests } from './slack-requests.js';
+import { slackBot } from './slack-bot-fixture.js';
+import { slackRequests } from './slack-requests.js';
 
 interface View {
   callback_id: string;
@@ -22,55 +17,21 @@ interface View {
 }
 
 describe("a modal's refusals name its own blocks", () => {
-  let bot: Bot;
-  let url: string;
-  let store: TestStore;
   const said: string[] = [];
   const views = new Map<string, View>();
-
-  const { interaction, button, submit } = slackRequests(() => url);
-  const rated = `rate:${JSON.stringify({ t: 'irs', m: 'gpt-4o', d: '2', h: outputHash('内服薬の忘れ') })}`;
-
-  beforeAll(async () => {
-    store = await freshStore('sqlite');
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    fakeSlackApi(said, () => ({ ok: true, members: [] }));
-    const env = {
-      ...FIXTURE_ENV,
-      JCB_MODELS: testModelsFile(),
-      TEST_OPENAI_KEY: 'sk-test',
-      SLACK_BOT_TOKEN: 'xoxb-test',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      PORT: '0',
-      JCB_ADMINS: 'UADMIN',
-      JCB_BOT_RATE_PER_MINUTE: '100000',
-      ...store.env,
-    };
-    bot = createBot(env, createServices({ env, tokenizer: inThreadTokenizer(), retryBaseDelayMs: 1 }));
-    const server = (await bot.start()) as Server;
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
-  }, 60_000);
-
-  afterAll(async () => {
-    await bot.stop();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await store.drop();
+  const fx = slackBot({
+    fakes: () => fakeSlackApi(said, () => ({ ok: true, members: [] })),
+    env: { TEST_OPENAI_KEY: 'sk-test', JCB_ADMINS: 'UADMIN', JCB_BOT_RATE_PER_MINUTE: '100000' },
   });
+  beforeAll(fx.start, 60_000);
+  afterAll(fx.stop);
+
+  const { shortcut, button, submit } = slackRequests(() => fx.url);
+  const rated = `rate:${JSON.stringify({ t: 'irs', m: 'gpt-4o', d: '2', h: outputHash('内服薬の忘れ') })}`;
 
   /** Opens every modal as a person does and keeps the view sent to views.open, by callback id. */
   const openAll = async () => {
-    await interaction((user, tag) => ({
-      type: 'message_action',
-      callback_id: 'run_task_on_message',
-      trigger_id: tag,
-      user: { id: user },
-      channel: { id: 'C1' },
-      team: { id: 'T1' },
-      message: { ts: tag, text: 'ワルファリン内服中' },
-      response_url: `${HOOK}/r/${tag}`,
-    }))('UADMIN', '7001.1');
+    await shortcut('run_task_on_message', (tag) => ({ ts: tag, text: 'ワルファリン内服中' }))('UADMIN', '7001.1');
     await button({ type: 'button', action_id: 'rate_comment', block_id: rated })('UADMIN', '7002.1');
     for (let i = 0; i < 200 && said.filter((s) => s.includes('views.open')).length < 2; i++)
       await new Promise((r) => setTimeout(r, 25));

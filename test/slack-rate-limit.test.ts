@@ -1,31 +1,22 @@
 // Finding 4 of breaker-slack: an answer to a channel Slack rate-limits (HTTP 429, Retry-After) is posted again after
 // the Retry-After Slack gave, not after growing gaps; and the person is told, once, when it waits over a few seconds.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBot, type Bot } from '../handlers/app.js';
 import { rateLimitNotice } from '../handlers/rate-limits.js';
 import { RATE_LIMIT_SPENT } from '../handlers/blocks/answers.js';
-import { createServices } from '../src/services/index.js';
-import { FIXTURE_ENV, freshStore, inThreadTokenizer, testModelsFile, type TestStore } from './helpers.js';
 import { fakeSlackApi } from './fake-slack.js';
-import { formBody, HOOK, sendSigned, SIGNING_SECRET, SLACK } from './slack-requests.js';
+import { slackBot } from './slack-bot-fixture.js';
+import { formBody, SLACK, slackRequests } from './slack-requests.js';
 
 describe("Slack's rate limit on an answer", () => {
-  let bot: Bot;
-  let url: string;
-  let store: TestStore;
   const said: string[] = [];
   /** When each chat.postMessage to CRATE came, and what Slack answered. */
   const attempts: { at: number; status: number }[] = [];
   /** When each post to CRATE2 came. */
   const spent: number[] = [];
 
-  beforeAll(async () => {
-    store = await freshStore('sqlite');
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
+  /** Slack's Web API, with the channels below refusing posts. */
+  function fakes() {
     // Slack refuses the first two posts to CRATE with 429 and Retry-After: 2, as it does for a busy channel.
     nock(SLACK)
       .post('/api/chat.postMessage', (b: unknown) => formBody(b).channel === 'CRATE')
@@ -49,37 +40,14 @@ describe("Slack's rate limit on an answer", () => {
         return [429, { ok: false, error: 'ratelimited' }, { 'Retry-After': '1' }];
       });
     fakeSlackApi(said, () => ({ ok: true, members: [] }));
-    const env = {
-      ...FIXTURE_ENV,
-      JCB_MODELS: testModelsFile(),
-      SLACK_BOT_TOKEN: 'xoxb-test',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      PORT: '0',
-      ...store.env,
-    };
-    bot = createBot(env, createServices({ env, tokenizer: inThreadTokenizer(), retryBaseDelayMs: 1 }));
-    const server = (await bot.start()) as Server;
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
-  }, 60_000);
-
-  afterAll(async () => {
-    await bot.stop();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await store.drop();
-  });
+  }
+  const fx = slackBot({ fakes });
+  beforeAll(fx.start, 60_000);
+  afterAll(fx.stop);
+  const run = slackRequests(() => fx.url).slash('run mr gpt-4o A_p1');
 
   it('posts again after Retry-After each time, and tells the person once that the answer is delayed', async () => {
-    const body = new URLSearchParams({
-      command: '/jcb',
-      text: 'run mr gpt-4o A_p1',
-      user_id: 'U1',
-      channel_id: 'CRATE',
-      team_id: 'T1',
-      response_url: `${HOOK}/r/rate1`,
-      trigger_id: 'rate1',
-    }).toString();
-    expect((await sendSigned(url, body, 'application/x-www-form-urlencoded')).status).toBe(200);
+    expect((await run('U1', 'rate1', { channel: 'CRATE' })).status).toBe(200);
     for (let i = 0; i < 400 && !attempts.some((a) => a.status === 200); i++)
       await new Promise((r) => setTimeout(r, 25));
     expect(attempts.map((a) => a.status)).toEqual([429, 429, 200]);
@@ -95,16 +63,7 @@ describe("Slack's rate limit on an answer", () => {
   }, 20_000);
 
   it('says in one line, once its retries are spent, that Slack kept refusing, and tries no more', async () => {
-    const body = new URLSearchParams({
-      command: '/jcb',
-      text: 'run mr gpt-4o A_p1',
-      user_id: 'U1',
-      channel_id: 'CRATE2',
-      team_id: 'T1',
-      response_url: `${HOOK}/r/rate2`,
-      trigger_id: 'rate2',
-    }).toString();
-    expect((await sendSigned(url, body, 'application/x-www-form-urlencoded')).status).toBe(200);
+    expect((await run('U1', 'rate2', { channel: 'CRATE2' })).status).toBe(200);
     const answers = () =>
       said.filter((s) => s.includes('/r/rate2')).map((s) => (JSON.parse(s) as { body: { text: string } }).body.text);
     for (let i = 0; i < 600 && !answers().includes(RATE_LIMIT_SPENT); i++) await new Promise((r) => setTimeout(r, 25));

@@ -5,27 +5,17 @@
 // The person must hear the table's line for that code, by a way that works, and never "on our side".
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBot, type Bot } from '../handlers/app.js';
 import type { BotContext } from '../handlers/context.js';
 import { listenerRegistry } from '../handlers/index.js';
 import { SLACK_REFUSALS } from '../handlers/refusals.js';
 import { OLDER } from '../handlers/unknown.js';
 import { outputHash } from '../src/ratings/ratings.js';
-import { createServices, type Services } from '../src/services/index.js';
 import { detectPersonalInformation } from '../src/privacy/detect.js';
-import {
-  chatCompletion,
-  FIXTURE_ENV,
-  freshStore,
-  inThreadTokenizer,
-  testModelsFile,
-  type TestStore,
-} from './helpers.js';
-import { formBody, HOOK, sendSigned, SIGNING_SECRET, SLACK } from './slack-requests.js';
+import { chatCompletion } from './helpers.js';
+import { queuePrefix, slackBot } from './slack-bot-fixture.js';
+import { formBody, HOOK, SLACK, slackRequests } from './slack-requests.js';
 
 const ADMIN = 'UADMIN';
 /** The codes a channel can answer with (the trigger ids' are views.open's). */
@@ -46,10 +36,6 @@ interface Call {
 }
 
 describe("Slack's refusals, said as what to do, by a way that works", () => {
-  let bot: Bot;
-  let url: string;
-  let store: TestStore;
-  let services: Services;
   const calls: Call[] = [];
   let modelCalls = 0;
   let n = 0;
@@ -98,99 +84,46 @@ describe("Slack's refusals, said as what to do, by a way that works", () => {
       });
   }
 
-  beforeAll(async () => {
-    await detectPersonalInformation('');
-    store = await freshStore('sqlite');
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    fakeSlack();
-    nock('https://api.openai.com')
-      .persist()
-      .post('/v1/chat/completions')
-      .reply(200, () => (modelCalls++, chatCompletion('["ワルファリン"]')));
-    const env = {
-      ...FIXTURE_ENV,
-      JCB_MODELS: testModelsFile(),
+  const fx = slackBot({
+    fakes: () => {
+      fakeSlack();
+      nock('https://api.openai.com')
+        .persist()
+        .post('/v1/chat/completions')
+        .reply(200, () => (modelCalls++, chatCompletion('["ワルファリン"]')));
+    },
+    env: {
       TEST_OPENAI_KEY: 'sk-test',
-      SLACK_BOT_TOKEN: 'xoxb-test',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      PORT: '0',
       JCB_ADMINS: ADMIN,
       JCB_BOT_RATE_PER_MINUTE: '100000',
-      JCB_QUEUE_PREFIX: `jcbrefusals-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-      ...store.env,
-    };
-    services = createServices({ env, tokenizer: inThreadTokenizer(), retryBaseDelayMs: 1 });
-    bot = createBot(env, services);
-    const server = (await bot.start()) as Server;
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
-  }, 60_000);
-
-  afterAll(async () => {
-    await bot.stop();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await store.drop();
+      JCB_QUEUE_PREFIX: queuePrefix('jcbrefusals'),
+    },
   });
+  beforeAll(() => detectPersonalInformation(''), 60_000);
+  beforeAll(fx.start, 60_000);
+  afterAll(fx.stop);
 
-  const FORM = 'application/x-www-form-urlencoded';
-  const send = (body: string, type = FORM) => sendSigned(url, body, type);
-  const interaction = (payload: object) => send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
+  const requests = slackRequests(() => fx.url);
   const slash = (text: string, user: string, channel: string, tag: string) =>
-    send(
-      new URLSearchParams({
-        command: '/jcb',
-        text,
-        user_id: user,
-        channel_id: channel,
-        team_id: 'T1',
-        response_url: `${HOOK}/r/${tag}`,
-        trigger_id: tag,
-      }).toString(),
-    );
+    requests.slash(text)(user, tag, { channel });
   const button = (user: string, channel: string, tag: string, action: object, trigger = tag) =>
-    interaction({
-      type: 'block_actions',
-      user: { id: user },
-      team: { id: 'T1' },
-      channel: { id: channel },
-      trigger_id: trigger,
-      response_url: `${HOOK}/r/${tag}`,
-      container: { type: 'message', message_ts: '1.1', channel_id: channel },
-      actions: [{ action_ts: '1', ...action }],
-    });
-  const shortcut = (user: string, channel: string, tag: string, trigger = tag, callback = 'run_task_on_message') =>
-    interaction({
-      type: 'message_action',
-      callback_id: callback,
-      trigger_id: trigger,
-      user: { id: user },
-      channel: { id: channel },
-      team: { id: 'T1' },
-      message: { ts: tag, text: 'ワルファリン内服中' },
-      response_url: `${HOOK}/r/${tag}`,
+    requests.button(action)(user, tag, { channel, trigger });
+  const shortcut = (user: string, channel: string, tag: string, trigger = tag) =>
+    requests.shortcut('run_task_on_message', (t) => ({ ts: t, text: 'ワルファリン内服中' }))(user, tag, {
+      channel,
+      trigger,
     });
   const picked = (v: string) => ({ value: { type: 'static_select', selected_option: { value: v } } });
   const submit = (user: string, tag: string, callback: string, metadata: string, values: object) =>
-    interaction({
-      type: 'view_submission',
-      user: { id: user },
-      team: { id: 'T1' },
-      trigger_id: tag,
-      view: { id: 'V1', callback_id: callback, private_metadata: metadata, state: { values } },
-    });
+    requests.submit(callback, () => metadata, values)(user, tag);
   const mention = (user: string, channel: string, tag: string, text: string) =>
-    send(
-      JSON.stringify({
-        type: 'event_callback',
-        team_id: 'T1',
-        api_app_id: 'A1',
-        event_id: `Ev${tag}`,
-        event_time: 1,
-        event: { type: 'app_mention', user, channel, text: `<@UBOT> ${text}`, ts: tag },
-      }),
-      'application/json',
-    );
+    requests.event((u, t, at) => ({
+      type: 'app_mention',
+      user: u,
+      channel: at.channel,
+      text: `<@UBOT> ${text}`,
+      ts: t,
+    }))(user, tag, { channel });
   const ref = `run:${JSON.stringify({ t: 'mr', m: 'gpt-4o', d: 'B_p1', s: 'one' })}`;
 
   /** What reached `user` (asked with `tag`): response_url answers, ephemerals to them, DMs to them, views opened by `tag`. */
@@ -264,7 +197,7 @@ describe("Slack's refusals, said as what to do, by a way that works", () => {
     const answers = await hear(user, tag, 'is queued');
     const said = answers.find((a) => a.includes('is queued'))!;
     const id = /Run (\S+) is queued/.exec(said)![1];
-    expect(await services.findRun(id)).toBeTruthy();
+    expect(await fx.services.findRun(id)).toBeTruthy();
     expect(said).toContain(json(SLACK_REFUSALS.invalid_blocks.say({ channel })));
     expect(said).toContain(`/jcb status ${id}`);
     expect(said).not.toMatch(OUR_SIDE);
@@ -272,7 +205,7 @@ describe("Slack's refusals, said as what to do, by a way that works", () => {
       const at = fresh();
       const there = channelOf(code);
       // The newest run (the list is capped; its head is not).
-      const newest = async () => (await services.status(undefined, { all: true }))[0]?.run.id;
+      const newest = async () => (await fx.services.status(undefined, { all: true }))[0]?.run.id;
       const before = await newest();
       await slash('eval mr gpt-4o --limit 1', at.user, there, at.tag);
       const line = SLACK_REFUSALS[INVISIBLE.has(code) ? 'channel_not_found' : code].say({ channel: there });
@@ -310,7 +243,7 @@ describe("Slack's refusals, said as what to do, by a way that works", () => {
       const channel = channelOf(code);
       // Slack hides a conversation the bot is not in: conversations.info says channel_not_found.
       const line = SLACK_REFUSALS[INVISIBLE.has(code) ? 'channel_not_found' : code].say({ channel });
-      const before = { model: modelCalls, audit: (await services.audit(1000)).freeText.length };
+      const before = { model: modelCalls, audit: (await fx.services.audit(1000)).freeText.length };
       // The shortcut: a modal saying so, no form to submit.
       const a = fresh();
       await shortcut(a.user, channel, a.tag);
@@ -323,7 +256,7 @@ describe("Slack's refusals, said as what to do, by a way that works", () => {
       await PATHS['message shortcut form'](b.user, channel, b.tag);
       expect((await hear(b.user, b.tag, line)).some((h) => h.includes(json(line)))).toBe(true);
       expect(modelCalls).toBe(before.model);
-      expect((await services.audit(1000)).freeText.length).toBe(before.audit);
+      expect((await fx.services.audit(1000)).freeText.length).toBe(before.audit);
     },
   );
 
@@ -359,15 +292,9 @@ describe("Slack's refusals, said as what to do, by a way that works", () => {
 });
 
 describe('requests no listener has (an older version of jcb): answered at once', () => {
-  let bot: Bot;
-  let url: string;
-  let store: TestStore;
   const calls: Call[] = [];
 
-  beforeAll(async () => {
-    store = await freshStore('sqlite');
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
+  function fakeSlack() {
     nock(SLACK)
       .persist()
       .post(/\/api\/.*/)
@@ -381,64 +308,19 @@ describe('requests no listener has (an older version of jcb): answered at once',
       .persist()
       .post(/.*/)
       .reply(200, (uri, raw) => (calls.push({ method: 'response_url', body: { uri, ...(raw as object) } }), 'ok'));
-    const env = {
-      ...FIXTURE_ENV,
-      JCB_MODELS: testModelsFile(),
-      SLACK_BOT_TOKEN: 'xoxb-test',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      PORT: '0',
-      JCB_BOT_RATE_PER_MINUTE: '100000',
-      JCB_QUEUE_PREFIX: `jcbunknown-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-      ...store.env,
-    };
-    bot = createBot(env, createServices({ env, tokenizer: inThreadTokenizer(), retryBaseDelayMs: 1 }));
-    const server = (await bot.start()) as Server;
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
-  }, 60_000);
-
-  afterAll(async () => {
-    await bot.stop();
-    nock.cleanAll();
-    nock.enableNetConnect();
-    await store.drop();
+  }
+  const fx = slackBot({
+    fakes: fakeSlack,
+    env: { JCB_BOT_RATE_PER_MINUTE: '100000', JCB_QUEUE_PREFIX: queuePrefix('jcbunknown') },
   });
+  beforeAll(fx.start, 60_000);
+  afterAll(fx.stop);
 
-  const payload = (p: object) =>
-    sendSigned(
-      url,
-      new URLSearchParams({ payload: JSON.stringify(p) }).toString(),
-      'application/x-www-form-urlencoded',
-    );
+  const requests = slackRequests(() => fx.url);
   const action = (id: string, tag: string) =>
-    payload({
-      type: 'block_actions',
-      user: { id: 'U1' },
-      team: { id: 'T1' },
-      channel: { id: 'C1' },
-      trigger_id: tag,
-      response_url: `${HOOK}/r/${tag}`,
-      container: { type: 'message', message_ts: '1.1', channel_id: 'C1' },
-      actions: [{ action_ts: '1', type: 'button', action_id: id, block_id: 'garbage', value: 'garbage' }],
-    });
-  const view = (id: string, tag: string) =>
-    payload({
-      type: 'view_submission',
-      user: { id: 'U1' },
-      team: { id: 'T1' },
-      trigger_id: tag,
-      view: { id: 'V1', callback_id: id, private_metadata: 'garbage', state: { values: {} } },
-    });
-  const shortcut = (id: string, tag: string) =>
-    payload({
-      type: 'message_action',
-      callback_id: id,
-      trigger_id: tag,
-      user: { id: 'U1' },
-      channel: { id: 'C1' },
-      team: { id: 'T1' },
-      message: { ts: '1.1', text: 'x' },
-      response_url: `${HOOK}/r/${tag}`,
-    });
+    requests.button({ type: 'button', action_id: id, block_id: 'garbage', value: 'garbage' })('U1', tag);
+  const view = (id: string, tag: string) => requests.submit(id, () => 'garbage', {})('U1', tag);
+  const shortcut = (id: string, tag: string) => requests.shortcut(id, () => ({ ts: '1.1', text: 'x' }))('U1', tag);
   const SEND = { action, view, shortcut } as const;
   const told = (tag: string) =>
     calls

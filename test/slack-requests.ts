@@ -48,51 +48,83 @@ export function formBody(body: unknown): Record<string, unknown> {
   return out;
 }
 
-/** A request a test sends the bot as `user`, tagged `tag`: unique to the request, it names its response_url, thread and trigger. */
-export type SlackSend = (user: string, tag: string) => Promise<{ status: number; text: string; at: number }>;
+/** Where a request comes from when not channel C1, and its trigger id when not its tag. */
+export interface SlackPlace {
+  channel?: string;
+  trigger?: string;
+}
 
 /**
- * Builders of signed requests from channel C1 of team T1 to the bot at `url()` (read when one is sent: the bot
- * starts in a hook): a `/jcb` command, an interaction payload, a button or select of a message, an event, a
- * modal's submission.
+ * A request a test sends the bot as `user`, tagged `tag`: unique to the request, it names its response_url, thread
+ * and trigger (unless `at` names another trigger).
+ */
+export type SlackSend = (
+  user: string,
+  tag: string,
+  at?: SlackPlace,
+) => Promise<{ status: number; text: string; at: number }>;
+
+/** A request's channel and trigger id. */
+type Where = { channel: string; trigger: string };
+
+/**
+ * Builders of signed requests from channel C1 (or `at.channel`) of team T1 to the bot at `url()` (read when one is
+ * sent: the bot starts in a hook): a `/jcb` command, an interaction payload, a button or select of a message, a
+ * message shortcut, an event, a modal's submission.
  */
 export function slackRequests(url: () => string) {
   const FORM = 'application/x-www-form-urlencoded';
   const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+  const where = (tag: string, at: SlackPlace = {}): Where => ({
+    channel: at.channel ?? 'C1',
+    trigger: at.trigger ?? tag,
+  });
   const slash =
     (text: string): SlackSend =>
-    (user, tag) =>
+    (user, tag, at) =>
       sendSigned(
         url(),
         form({
           command: '/jcb',
           text,
           user_id: user,
-          channel_id: 'C1',
+          channel_id: where(tag, at).channel,
           team_id: 'T1',
           response_url: `${HOOK}/r/${tag}`,
-          trigger_id: tag,
+          trigger_id: where(tag, at).trigger,
         }),
         FORM,
       );
   const interaction =
-    (payload: (user: string, tag: string) => object): SlackSend =>
-    (user, tag) =>
-      sendSigned(url(), form({ payload: JSON.stringify(payload(user, tag)) }), FORM);
+    (payload: (user: string, tag: string, at: Where) => object): SlackSend =>
+    (user, tag, at) =>
+      sendSigned(url(), form({ payload: JSON.stringify(payload(user, tag, where(tag, at))) }), FORM);
   const button = (action: object) =>
-    interaction((user, tag) => ({
+    interaction((user, tag, { channel, trigger }) => ({
       type: 'block_actions',
       user: { id: user },
       team: { id: 'T1' },
-      channel: { id: 'C1' },
-      trigger_id: tag,
+      channel: { id: channel },
+      trigger_id: trigger,
       response_url: `${HOOK}/r/${tag}`,
-      container: { type: 'message', message_ts: '1.1', channel_id: 'C1' },
+      container: { type: 'message', message_ts: '1.1', channel_id: channel },
       actions: [{ action_ts: '1', ...action }],
     }));
+  /** The message shortcut `callback` on the message `message(tag)`. */
+  const shortcut = (callback: string, message: (tag: string) => object) =>
+    interaction((user, tag, { channel, trigger }) => ({
+      type: 'message_action',
+      callback_id: callback,
+      trigger_id: trigger,
+      user: { id: user },
+      channel: { id: channel },
+      team: { id: 'T1' },
+      message: message(tag),
+      response_url: `${HOOK}/r/${tag}`,
+    }));
   const event =
-    (ev: (user: string, tag: string) => object): SlackSend =>
-    (user, tag) =>
+    (ev: (user: string, tag: string, at: Where) => object): SlackSend =>
+    (user, tag, at) =>
       sendSigned(
         url(),
         JSON.stringify({
@@ -101,17 +133,17 @@ export function slackRequests(url: () => string) {
           api_app_id: 'A1',
           event_id: `Ev${tag}`,
           event_time: 1,
-          event: ev(user, tag),
+          event: ev(user, tag, where(tag, at)),
         }),
         'application/json',
       );
   const submit = (callback: string, metadata: (tag: string) => string, values: object) =>
-    interaction((user, tag) => ({
+    interaction((user, tag, { trigger }) => ({
       type: 'view_submission',
       user: { id: user },
       team: { id: 'T1' },
-      trigger_id: tag,
+      trigger_id: trigger,
       view: { id: 'V1', callback_id: callback, private_metadata: metadata(tag), state: { values } },
     }));
-  return { slash, interaction, button, event, submit };
+  return { slash, interaction, button, shortcut, event, submit };
 }
