@@ -161,7 +161,7 @@ describe('a worker started while PostgreSQL is down', () => {
     expect(stderr).toContain('jcb worker: the store is back.');
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await exited, stderr).toBe(0);
   }, 90_000);
 
   it('a store that will not pass by itself (no such database) ends it at once, exit 1', async () => {

@@ -41,7 +41,11 @@ export async function startWorker(
     void worker
       .stop(graceMs)
       .then(() => services.close())
-      .then(() => process.exit(0));
+      .then(
+        () => process.exit(0),
+        // Said in one line, never an unhandled rejection's trace; its jobs are taken again once their locks expire.
+        (err: Error) => (log(`could not stop cleanly: ${err.message}`), process.exit(1)),
+      );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -239,7 +239,8 @@ export async function startWorker(deps: WorkerDeps, concurrency = 2): Promise<Ru
         Math.max(0, graceMs * 0.7),
       );
       try {
-        await deps.queue.whenCurrentJobsFinished();
+        // A connection lost meanwhile ends the wait: a job still held is taken again once its lock expires.
+        await deps.queue.whenCurrentJobsFinished().catch(() => {});
       } finally {
         clearTimeout(timer);
       }
