@@ -10,7 +10,7 @@ import { storeLocation } from '../src/store/store.js';
 import { createServices, type Services } from '../src/services/index.js';
 import { botConfig, type BotConfig } from './config.js';
 import { createContext } from './context.js';
-import { SLACK_RETRY_CONFIG } from './rate-limits.js';
+import { slackRateLimits } from './rate-limits.js';
 import { guardEntry } from './doors.js';
 import { registerListeners } from './index.js';
 import { progressClient, trackProgress } from './progress.js';
@@ -103,6 +103,7 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
       // The bot's identity is asked once, here. (Bolt 5.1 asks auth.test again on every request
       // when given neither the ids nor token verification at construction.)
       const { teamId, ...identity } = await whoAmI(config);
+      const limits = slackRateLimits();
       app = new App({
         token: config.botToken,
         ...identity,
@@ -115,17 +116,17 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
               installerOptions: { clientOptions: config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {} },
             }
           : { receiver: httpReceiver(config.signingSecret!) }),
-        // A 429's Retry-After waited as given, no growing backoff on top (rate-limits.ts).
+        // A 429's Retry-After waited by its own call only, as given, no growing backoff on top (rate-limits.ts).
         clientOptions: {
           ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
-          retryConfig: SLACK_RETRY_CONFIG,
+          ...limits.clientOptions,
         },
         logLevel: env.JCB_DEBUG ? LogLevel.DEBUG : LogLevel.INFO,
       });
       const ctx = createContext(services, config, identity.botUserId);
       // Requests of another workspace or app are refused: the team from auth.test, the app from SLACK_APP_ID.
       guardEntry(app, ctx, { teamId, appId: config.appId });
-      registerListeners(app, ctx);
+      registerListeners(app, ctx, limits);
       const server = (await app.start(config.port)) as unknown;
       // Charts, detection and scoring run on worker threads: the first and the dictionary load in the background;
       // a request arriving before is acknowledged at once and its work waits for them.

@@ -6,7 +6,7 @@ import commands from './commands/index.js';
 import type { BotContext, Listener } from './context.js';
 import { actsView } from '../src/policy/access-audit.js';
 import { limitEveryDoor } from './doors.js';
-import { tellWhenRateLimited } from './rate-limits.js';
+import { tellWhenRateLimited, type SlackRateLimits } from './rate-limits.js';
 import events from './events/index.js';
 import shortcuts from './shortcuts/index.js';
 import views from './views/index.js';
@@ -19,7 +19,12 @@ export function listenerRegistry(ctx: BotContext): Listener[] {
 
 /** Who asks and where, as the audit of private tasks records it (user, listener, channel or App Home). */
 function askerOf(l: Listener, args: Record<string, unknown>): { user: string; act: string; place: string } {
-  type Ids = { user_id?: string; user?: string | { id?: string }; channel_id?: string; channel?: string | { id?: string } };
+  type Ids = {
+    user_id?: string;
+    user?: string | { id?: string };
+    channel_id?: string;
+    channel?: string | { id?: string };
+  };
   const body = (args.body ?? {}) as Ids & { container?: { channel_id?: string } };
   const event = (args.event ?? {}) as Ids;
   const id = (x: Ids['user']) => (typeof x === 'string' ? x : x?.id);
@@ -29,16 +34,18 @@ function askerOf(l: Listener, args: Record<string, unknown>): { user: string; ac
   return { user, act: `${l.kind}:${l.id}`, place };
 }
 
-export function registerListeners(app: App, ctx: BotContext): void {
+export function registerListeners(app: App, ctx: BotContext, limits: SlackRateLimits): void {
   // Repeats and other workspaces are turned away before this (doors.ts, guardEntry); the limit is per person.
   app.use(limitEveryDoor(ctx));
-  app.use(tellWhenRateLimited());
+  app.use(tellWhenRateLimited(limits));
   const listeners = listenerRegistry(ctx);
   for (const l of listeners) {
     // Each request is one access scope: the private tasks it reaches are recorded as its acts say (scores only).
     const view = actsView(l.acts);
     const handler = ((args: Record<string, unknown>) =>
-      ctx.services.accessScope(askerOf(l, args), view, () => (l.handler as (a: unknown) => Promise<void>)(args))) as never;
+      ctx.services.accessScope(askerOf(l, args), view, () =>
+        (l.handler as (a: unknown) => Promise<void>)(args),
+      )) as never;
     switch (l.kind) {
       case 'command':
         app.command(l.id, handler);

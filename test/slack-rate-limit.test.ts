@@ -1,5 +1,6 @@
 // Finding 4 of breaker-slack: an answer to a channel Slack rate-limits (HTTP 429, Retry-After) is posted again after
 // the Retry-After Slack gave, not after growing gaps; and the person is told, once, when it waits over a few seconds.
+// Only that call waits: the Web API client alone paused every channel's calls behind one 429.
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rateLimitNotice } from '../handlers/rate-limits.js';
@@ -14,6 +15,8 @@ describe("Slack's rate limit on an answer", () => {
   const attempts: { at: number; status: number }[] = [];
   /** When each post to CRATE2 came. */
   const spent: number[] = [];
+  /** When the post to CBUSY was refused. */
+  let busyRefused = 0;
 
   /** Slack's Web API, with the channels below refusing posts. */
   function fakes() {
@@ -38,6 +41,13 @@ describe("Slack's rate limit on an answer", () => {
       .reply(() => {
         spent.push(Date.now());
         return [429, { ok: false, error: 'ratelimited' }, { 'Retry-After': '1' }];
+      });
+    // CBUSY refuses its first post for 4 s.
+    nock(SLACK)
+      .post('/api/chat.postMessage', (b: unknown) => formBody(b).channel === 'CBUSY')
+      .reply(() => {
+        busyRefused = Date.now();
+        return [429, { ok: false, error: 'ratelimited' }, { 'Retry-After': '4' }];
       });
     fakeSlackApi(said, () => ({ ok: true, members: [] }));
   }
@@ -70,5 +80,26 @@ describe("Slack's rate limit on an answer", () => {
     expect(answers()).toEqual([rateLimitNotice(1), RATE_LIMIT_SPENT]);
     expect(spent).toHaveLength(6);
     expect(spent.at(-1)! - spent[0]).toBeLessThan(8_000);
+  }, 20_000);
+
+  it("answers in another channel at once while one channel's post waits out its Retry-After", async () => {
+    expect((await run('U1', 'rate3', { channel: 'CBUSY' })).status).toBe(200);
+    for (let i = 0; i < 400 && !busyRefused; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(busyRefused).toBeGreaterThan(0);
+    const asked = Date.now();
+    expect((await run('U2', 'rate4', { channel: 'CFREE' })).status).toBe(200);
+    const postedIn = (ch: string) =>
+      said.some(
+        (s) =>
+          (JSON.parse(s) as { method?: string; channel?: string }).method === '/api/chat.postMessage' &&
+          JSON.parse(s).channel === ch,
+      );
+    for (let i = 0; i < 400 && !postedIn('CFREE'); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(postedIn('CFREE')).toBe(true);
+    // Within the 4 s CBUSY waits (a /jcb run thread takes a fraction of a second), and CBUSY's post is still to come.
+    expect(Date.now() - asked).toBeLessThan(2_500);
+    expect(postedIn('CBUSY')).toBe(false);
+    for (let i = 0; i < 400 && !postedIn('CBUSY'); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(Date.now() - busyRefused).toBeGreaterThanOrEqual(3_950);
   }, 20_000);
 });

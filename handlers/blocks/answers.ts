@@ -1,4 +1,5 @@
 // Replies to people's own text, and error messages.
+import { ErrorCode } from '@slack/web-api';
 import type { AskResult } from '../../src/services/index.js';
 import { UserError, userErrorText } from '../../src/base/errors.js';
 import { forPeople } from '../../src/base/shown.js';
@@ -27,11 +28,10 @@ const said = (text: string) => cut(escape(text), LIMITS.messageText);
  * What went wrong and what would be right, in one line. Unexpected errors show nothing of theirs (no class
  * name, message, SQL or path: those are logged); a missing release says whom to ask.
  */
-/** The Web API client's error once its retries of a rate-limited call are spent (its message names the URL). */
-const rateLimitSpent = (err: unknown): boolean =>
-  err instanceof Error && /A rate limit was exceeded \(url: /.test(err.message);
+/** The Web API client's error once a call has waited out Slack's rate limit as often as it may (rate-limits.ts). */
+const rateLimitSpent = (err: unknown): boolean => (err as { code?: unknown }).code === ErrorCode.RateLimitedError;
 
-/** What a person is told then (handlers/rate-limits.ts: the client's retries). */
+/** What a person is told then (handlers/rate-limits.ts: RATE_LIMIT_WAITS). */
 export const RATE_LIMIT_SPENT =
   ':hourglass: Slack kept refusing my posts in this channel (rate limited): try again in a minute.';
 
