@@ -188,6 +188,12 @@ describe('honest scores in Slack', () => {
     expect(all).not.toContain('since the previous run');
     // The – travels with its meaning (issue 30).
     expect(all).toContain('– nothing scored');
+    // A cause that ends in a question takes no full stop after it (breaker-llm).
+    const refused =
+      'vllm: could not connect to http://10.0.0.5:8000/v1 (connection refused): is the server running? (after 6 attempts)';
+    const asked = JSON.stringify(finalScoresMessage(progress([score('irs', 0, 3, 0)], refused)));
+    expect(asked).toContain('could not connect to [address] (connection refused): is the server running?"');
+    expect(asked).not.toContain('running?.');
   });
 
   it('marks a score over fewer documents than planned with n/planned', () => {
@@ -261,7 +267,10 @@ describe('honest scores in Slack', () => {
 });
 
 describe('legends travel with the marks (issue 30)', () => {
-  const legendOf = (text: string) => message('m', [section(text)]).blocks.slice(1).map((b) => JSON.stringify(b));
+  const legendOf = (text: string) =>
+    message('m', [section(text)])
+      .blocks.slice(1)
+      .map((b) => JSON.stringify(b));
   it('adds, to any message, the legend of the marks it carries and does not explain', () => {
     expect(legendOf('✓ a\n✗ b')).toEqual([expect.stringContaining(MARKS_LEGEND)]);
     expect(legendOf('sentence +[x] here')).toEqual([expect.stringContaining(MARKS_LEGEND)]);

@@ -14,6 +14,8 @@ export interface Answer {
   reasoning?: unknown;
   reasoning_content?: unknown;
   reasoning_details?: unknown;
+  /** Ollama's own name for it (its native API's shape, kept by some proxies). */
+  thinking?: unknown;
   finish_reason?: string;
   usage?: Record<string, unknown>;
 }
@@ -102,7 +104,9 @@ export function openaiReply(
 }
 
 export function completion(model: string, a: Answer) {
-  const fields = (['reasoning', 'reasoning_content', 'reasoning_details'] as const).filter((f) => a[f] !== undefined);
+  const fields = (['reasoning', 'reasoning_content', 'reasoning_details', 'thinking'] as const).filter(
+    (f) => a[f] !== undefined,
+  );
   const message = { role: 'assistant', content: a.content, ...Object.fromEntries(fields.map((f) => [f, a[f]])) };
   return {
     id: 'chatcmpl-fake',

@@ -333,3 +333,83 @@ describe('replies that are no plain answer, as the servers send them', () => {
     expect(result.outcomes[0]).toMatchObject({ n: 2, noAnswer: 2, parseFailures: 0 });
   });
 });
+
+/** OpenRouter's choice when the upstream provider failed mid-answer: `finish_reason: "error"` and the choice's `error`. */
+const cutByServer = (content: string | null, finish: string, error?: unknown) => {
+  const body = completion('m', { content, finish_reason: finish });
+  if (error) Object.assign(body.choices[0], { error });
+  return body;
+};
+
+describe('a 200 the server itself failed in: a failure with its message, never the model’s answer', () => {
+  const t = servicesOverNock('sqlite', { JCB_MODELS: modelsFile(MODELS) });
+  const runLine = () =>
+    t.services.run({ task: 'mr', model: 'vllm', doc: 'random', shot: 'zero' }).then(
+      (r) => `answered: ${r.output}`,
+      (err: Error) => (err instanceof UserError ? err.message : `unexpected: ${err.message}`),
+    );
+
+  it.each([
+    [
+      'OpenRouter: finish_reason "error", the partial text and the choice’s error',
+      cutByServer('["ニトログリ', 'error', { code: 502, message: 'Upstream provider disconnected' }),
+      3,
+      'the server answered 200 but ended the answer itself (finish_reason "error"): Upstream provider disconnected',
+    ],
+    [
+      'finish_reason "error", nothing said',
+      cutByServer('', 'error'),
+      3,
+      'the server answered 200 but ended the answer itself (finish_reason "error")',
+    ],
+    [
+      'vLLM/SGLang: finish_reason "abort"',
+      cutByServer(null, 'abort'),
+      3,
+      'the server answered 200 but ended the answer itself (finish_reason "abort")',
+    ],
+    [
+      'an error body under 200, an upstream 429 (retried)',
+      { error: { message: 'Provider returned error', code: 429, metadata: { raw: 'rate limited' } }, user_id: 'u' },
+      3,
+      'the server answered 200 with an error instead of an answer (code 429): Provider returned error',
+    ],
+    [
+      'an error body under 200, a 400 (not retried)',
+      { error: { message: 'Input required: specify "prompt" or "messages"', code: 400 } },
+      1,
+      'the server answered 200 with an error instead of an answer (code 400): Input required: specify "prompt" or "messages"',
+    ],
+    [
+      'a text completion’s choice (`text`, no message)',
+      { id: 'x', object: 'text_completion', choices: [{ index: 0, text: MR.content, finish_reason: 'stop' }] },
+      1,
+      'the server answered 200 with a choice that holds no message (a text completion? jcb calls /chat/completions)',
+    ],
+  ])('%s', async (_, body, attempts, line) => {
+    const scope = nock(VLLM).post('/v1/chat/completions').times(3).reply(200, body);
+    expect(await runLine()).toBe(`vllm: ${line}`);
+    expect(scope.pendingMocks().length === 0).toBe(attempts === 3);
+    nock.cleanAll();
+    // In an eval: a failed document (out of the scores, asked again by --run), not a non-answer scored empty.
+    nock(VLLM).post('/v1/chat/completions').times(3).reply(200, body);
+    const result = await t.services.evaluate({ task: 'mr', model: 'vllm', shot: 'zero', limit: 1 });
+    expect(result.outcomes[0]).toMatchObject({ n: 0, failed: 1, noAnswer: 0 });
+    expect(failureCause((await t.services.runDocuments(result.run.id))[0].error ?? '')).toBe(line);
+    nock.cleanAll();
+    nock(VLLM).post('/v1/chat/completions').reply(200, completion('m', MR));
+    const resumed = await t.services.evaluate({
+      task: 'mr',
+      model: 'vllm',
+      shot: 'zero',
+      limit: 1,
+      runId: result.run.id,
+    });
+    expect(resumed.outcomes[0]).toMatchObject({ n: 1, failed: 0, noAnswer: 0 });
+  });
+
+  it('says a connection the server reset or closed before answering as such, not as one it could not make', async () => {
+    nock(VLLM).post('/v1/chat/completions').times(3).replyWithError({ code: 'ECONNRESET', message: 'read ECONNRESET' });
+    expect(await runLine()).toBe('vllm: the connection dropped before any answer: [address] reset it');
+  });
+});

@@ -123,6 +123,51 @@ const SHAPES: { name: string; server: keyof typeof SERVERS; reply: (w: string, o
         content: `<|channel|>analysis<|message|>${w}<|end|><|start|>assistant<|channel|>final<|message|>${o}<|return|>`,
       }),
     },
+    // breaker-llm: the shapes met against a fake server of each kind (notes/breaker-llm.md).
+    {
+      name: 'a <think> block after blank lines and spaces',
+      server: 'vllm',
+      reply: (w, o) => ({ content: `\n\n  <think>\n${w}\n</think>\n\n${o}\n` }),
+    },
+    {
+      name: 'nested <think> blocks',
+      server: 'sglang',
+      reply: (w, o) => ({ content: `<think>${w}<think>${w}</think>さらに</think>${o}` }),
+    },
+    {
+      name: 'repeated <think> blocks',
+      server: 'vllm',
+      reply: (w, o) => ({ content: `<think>${w}</think>\n<think>${w}</think>\n${o}` }),
+    },
+    { name: 'upper-case tags', server: 'ollama', reply: (w, o) => ({ content: `<THINK>${w}</THINK>${o}` }) },
+    {
+      name: 'an empty <think></think> (thinking off) and a field',
+      server: 'vllm',
+      reply: (w, o) => ({ content: `<think>\n\n</think>\n\n${o}`, reasoning_content: w }),
+    },
+    { name: 'Ollama `thinking`', server: 'ollama', reply: (w, o) => ({ content: o, thinking: w }) },
+    {
+      name: 'typed `reasoning` and `output_text` parts',
+      server: 'vllm',
+      reply: (w, o) => ({
+        content: [
+          { type: 'reasoning', text: w },
+          { type: 'output_text', text: o },
+        ],
+      }),
+    },
+    {
+      name: 'content null, all in `reasoning_content`, cut at the limit',
+      server: 'vllm',
+      reply: (w) => ({ content: null, reasoning_content: w, finish_reason: 'length' }),
+      none: 'thinking cut off',
+    },
+    {
+      name: 'an unclosed <think> cut at the limit',
+      server: 'vllm',
+      reply: (w, o) => ({ content: `<think>${w}${o}`, finish_reason: 'length' }),
+      none: 'thinking cut off',
+    },
     {
       name: 'content null, all in `reasoning`',
       server: 'vllm',

@@ -7,7 +7,7 @@ import { privateNote } from './private-note.js';
 import { runCoverage, showScore } from '../../src/leaderboard/coverage.js';
 import { summarizeProvenance } from '../../src/evaluation/provenance.js';
 import { forPeople } from '../../src/base/shown.js';
-import { everyDocumentFailed, failureCause } from '../../src/evaluation/failure-cause.js';
+import { asSentenceEnd, everyDocumentFailed, failureCause } from '../../src/evaluation/failure-cause.js';
 
 /** The line under a run of private tasks: their text is private, and where to read it. */
 const privateOf = (p: RunProgress) => privateNote((p.privateTasks ?? []).map((task) => ({ task, private: true })));
@@ -60,7 +60,11 @@ export function finalScoresMessage(p: RunProgress): Message {
     return `*${s.task}* ${shown(s)}${change} — ${s.n} scored, ${s.failed} failed, ${s.parseFailures} unreadable${s.noAnswer ? `, ${s.noAnswer} no answer` : ''}`;
   });
   const failed = everyDocumentFailed(p.scores)
-    ? [section(`:x: *Every document failed*, nothing was scored: ${forPeople(failureCause(p.firstFailure ?? ''), 'chat')}.`)]
+    ? [
+        section(
+          `:x: *Every document failed*, nothing was scored: ${asSentenceEnd(forPeople(failureCause(p.firstFailure ?? ''), 'chat'))}`,
+        ),
+      ]
     : [];
   return message(`Final scores of ${p.run.id}: ${p.scores.map((s) => `${s.task} ${shown(s)}`).join(', ')}`, [
     section(`*Final scores* of \`${p.run.id}\` (${p.run.model}, ${p.run.shot}-shot)`),

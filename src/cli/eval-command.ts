@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from '../command/grammar.js';
 import { UserError } from '../base/errors.js';
 import type { Progress } from '../evaluation/engine.js';
-import { everyDocumentFailed, failureCause } from '../evaluation/failure-cause.js';
+import { asSentenceEnd, everyDocumentFailed, failureCause } from '../evaluation/failure-cause.js';
 import type { Services } from '../services/index.js';
 import { budgetStopped } from '../base/format.js';
 import { asStoreError } from '../store/errors.js';
@@ -104,7 +104,8 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
       );
     }
     // JSON carries the source-and-licence line too, on each declared task's outcome.
-    if (cmd.json) printJson({ ...result, outcomes: result.outcomes.map((o, i) => (about[i] ? { ...o, about: about[i] } : o)) });
+    if (cmd.json)
+      printJson({ ...result, outcomes: result.outcomes.map((o, i) => (about[i] ? { ...o, about: about[i] } : o)) });
     else {
       const notes = result.outcomes.flatMap((o, i) => (about[i] ? [`${o.task}: ${about[i]}`] : []));
       print([renderEval(result, await services.storeLocation()), ...notes].join('\n'));
@@ -112,7 +113,7 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
     if (everyDocumentFailed(result.outcomes)) {
       const [first] = (await services.show(result.run.id)).failures;
       throw new UserError(
-        `Every document failed, nothing was scored: ${failureCause(first?.error ?? '')}.`,
+        `Every document failed, nothing was scored: ${asSentenceEnd(failureCause(first?.error ?? ''))}`,
         `Once fixed, resume with --run ${result.run.id}.`,
       );
     }

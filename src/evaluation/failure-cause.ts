@@ -37,9 +37,16 @@ export const failureCause = (error: string): string => forPeople(cause(error), '
 
 function cause(error: string): string {
   const rest = redact(error)
-    .replace(/^[a-z0-9][a-z0-9._-]*: (?=HTTP \d{3}|timeout|[A-Z]|\d{3} from|could not|no answer|the server|the connection)/, '')
+    .replace(
+      /^[a-z0-9][a-z0-9._-]*: (?=HTTP \d{3}|timeout|[A-Z]|\d{3} from|could not|no answer|the server|the connection)/,
+      '',
+    )
     .replace(/\s*\(after \d+ attempts?\)\s*$/, '');
-  if (BOUNDARY_LINE.test(rest)) return rest.replace(/\s+/g, ' ').trim().replace(/[.。]$/, '');
+  if (BOUNDARY_LINE.test(rest))
+    return rest
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/[.。]$/, '');
   const http = /^HTTP (\d{3}): (?:\d{3} )?([\s\S]*)$/.exec(rest);
   if (http) {
     const status = Number(http[1]);
@@ -51,6 +58,9 @@ function cause(error: string): string {
     return 'the provider could not be reached (connection error)';
   return firstSentence(rest) || 'unknown error';
 }
+
+/** `line` as the end of a sentence: a full stop, unless it ends in a question or exclamation of its own (`is the server running?`). */
+export const asSentenceEnd = (line: string): string => (/[?!]$/.test(line) ? line : `${line}.`);
 
 /** A run that scored nothing because its provider failed on every document (not one with no documents). */
 export const everyDocumentFailed = (scores: readonly { n: number; failed: number }[]): boolean =>

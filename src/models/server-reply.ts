@@ -135,8 +135,8 @@ export function retryAfterMs(headers: Headers): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-/** A 200 whose body is no chat completion: what it is instead, or undefined for a chat completion. */
-function notCompletion(text: string, contentType: string): Failure | undefined {
+/** A 200 whose body is no chat completion, or one the server itself ended in error: what it is instead, or undefined. */
+function notCompletion(text: string, contentType: string, ctx: ServerContext): Failure | undefined {
   if (/event-stream/i.test(contentType) || /^\s*data:/.test(text))
     return {
       retryable: false,
@@ -153,14 +153,43 @@ function notCompletion(text: string, contentType: string): Failure | undefined {
     return { retryable: true, message: `the server answered 200 with ${what}, not a chat completion` };
   }
   const choices = (json as { choices?: unknown } | null)?.choices;
+  const error = (json as { error?: unknown } | null)?.error;
+  // OpenRouter and proxies: an upstream failure as an error body under status 200.
+  if (!Array.isArray(choices) && error !== undefined && error !== null) return errorIn200(error, text, ctx);
   if (!Array.isArray(choices))
     return {
       retryable: false,
       message: 'the server answered 200 with JSON that is not a chat completion (no choices)',
     };
-  if (choices.length === 0 || typeof (choices[0] as { message?: unknown })?.message !== 'object')
+  if (choices.length === 0)
     return { retryable: false, message: 'the server answered 200 with no answer in it (empty choices)' };
+  const first = (choices[0] ?? {}) as { message?: unknown; finish_reason?: unknown; error?: unknown };
+  if (typeof first.message !== 'object' || first.message === null)
+    return {
+      retryable: false,
+      message:
+        'the server answered 200 with a choice that holds no message (a text completion? jcb calls /chat/completions)',
+    };
+  // The server, not the model, ended the answer: OpenRouter's `finish_reason: "error"` (with the choice's
+  // `error`), vLLM's and SGLang's `"abort"`. What text there is, is cut: never an answer, never cached.
+  if (first.finish_reason === 'error' || first.finish_reason === 'abort' || (first.error ?? null) !== null) {
+    const said = first.error ? errorBody(JSON.stringify({ error: first.error }), 'application/json').message : '';
+    return {
+      retryable: true,
+      message: `the server answered 200 but ended the answer itself (finish_reason ${JSON.stringify(first.finish_reason ?? null)})${said ? `: ${oneLine(said, ctx.secrets)}` : ''}`,
+    };
+  }
   return undefined;
+}
+
+/** An error body a server sent with status 200: its message; retried when its own code is 429 or 5xx. */
+function errorIn200(error: unknown, text: string, ctx: ServerContext): Failure {
+  const { message, code } = errorBody(text, 'application/json');
+  const status = Number(typeof error === 'object' ? (error as { code?: unknown }).code : NaN);
+  return {
+    retryable: status === 429 || status >= 500,
+    message: `the server answered 200 with an error instead of an answer${code ? ` (code ${code})` : ''}: ${oneLine(message, ctx.secrets)}`,
+  };
 }
 
 /** The cause of a failed connection, from undici's error codes. */
@@ -176,6 +205,12 @@ function connectionFailure(err: unknown, url: string): Failure {
       return { retryable: false, message: `${at} (a port fetch refuses to call): serve the model on another port` };
   if (/ECONNREFUSED/.test(code))
     return { retryable: true, message: `${at} (connection refused): is the server running?` };
+  // Connected, then closed or reset by the server before a byte of answer (a crashed worker, a proxy's idle cut).
+  if (/ECONNRESET|EPIPE|UND_ERR_SOCKET/.test(code))
+    return {
+      retryable: true,
+      message: `the connection dropped before any answer: ${safeUrl(url)} ${/ECONNRESET/.test(code) ? 'reset' : 'closed'} it`,
+    };
   if (/ENOTFOUND|EAI_AGAIN/.test(code))
     return { retryable: false, message: `${at} (host not found): check the host name in baseUrl` };
   if (/SSL|TLS|CERT|EPROTO/i.test(code))
@@ -210,7 +245,7 @@ export function serverFetch(ctx: ServerContext): typeof fetch {
     }
     const contentType = response.headers.get('content-type') ?? '';
     if (!response.ok) throw new ServerReplyError(statusFailure(response.status, response.headers, text, ctx));
-    const wrong = notCompletion(text, contentType);
+    const wrong = notCompletion(text, contentType, ctx);
     if (wrong) throw new ServerReplyError(wrong);
     return new Response(text, { status: response.status, headers: response.headers });
   };
