@@ -13,7 +13,7 @@ import { Store } from '../src/store/store.js';
 import { FIXTURE_ENV } from './helpers.js';
 import { ownRedis } from './own-redis.js';
 
-const redis = ownRedis(6);
+const redis = ownRedis();
 const SCHEDULE = `schedules:
   nightly:
     cron: "0 2 * * *"

@@ -115,7 +115,7 @@ describe.skipIf(!data)('every example shown to a user runs', { timeout: 300_000 
    */
   let vllm: Awaited<ReturnType<typeof loopbackOpenServer>>;
   /** The examples' Redis (the queue of `--queue`, the workers'): their own, so that no other test's jobs mix in. */
-  const redis = ownRedis(3);
+  const redis = ownRedis();
   /** Runs the README's `--queue` examples leave waiting: cancelled at the end. */
   const leftQueued: string[] = [];
   let env: Record<string, string | undefined>;

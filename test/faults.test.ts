@@ -25,6 +25,7 @@ import {
   TEST_MODELS,
   type TestStore,
 } from './helpers.js';
+import { freePort } from './own-redis.js';
 
 const OPEN_STORE = path.resolve(__dirname, 'fixtures/scripts/open-store.ts');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -155,9 +156,10 @@ describe('1. re-queuing a run', () => {
 
 /** A redis-server of our own on a spare port, with nothing on disk; killed and restarted at will. */
 function ownRedis() {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  let port = 0;
   let server: ChildProcess | undefined;
   const start = async () => {
+    port ||= await freePort(); // then the same port at each restart
     server = spawn(
       'redis-server',
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
@@ -170,7 +172,9 @@ function ownRedis() {
     );
   };
   return {
-    url: `redis://127.0.0.1:${port}`,
+    get url() {
+      return `redis://127.0.0.1:${port}`;
+    },
     start,
     kill: async () => {
       const s = server;

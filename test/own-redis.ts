@@ -1,31 +1,56 @@
-// A redis-server of a test's own (eviction policies, renamed commands, restarts), on ports from
-// JCB_TEST_REDIS_PORT (default 6440) upward, and a polling wait without timed assertions.
+// A redis-server of a test's own (eviction policies, renamed commands, restarts), on a port the system gives it
+// free, and a polling wait without timed assertions.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 
-const BASE_PORT = Number(process.env.JCB_TEST_REDIS_PORT) || 6440;
+/** A port nothing listens on now (the system's pick), for a server started just after. */
+export async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((r) => probe.close(r));
+  return port;
+}
 
-/** A redis-server of the test's own, nothing on disk, with `args` (a policy, a renamed command). */
-export function ownRedis(offset: number, args: string[] = []) {
-  const port = BASE_PORT + offset;
+/**
+ * A redis-server of the test's own, nothing on disk, with `args` (a policy, a renamed command). Its port is
+ * chosen at start() (read `url` after it): fixed ports were shared by two files running at once (the quick
+ * and slow suites run side by side in CI), and the second silently used the first's server until the first
+ * killed it. start() checks that the server answering is the one it spawned.
+ */
+export function ownRedis(args: string[] = []) {
+  let port = 0;
   let server: ChildProcess | undefined;
   const cli = (...a: string[]) =>
     spawnSync('redis-cli', ['-p', String(port), ...a], { encoding: 'utf8' }).stdout.trim();
+  const ours = () => new RegExp(`^process_id:${server?.pid}\\s*$`, 'm').test(cli('info', 'server'));
   return {
-    url: `redis://127.0.0.1:${port}`,
+    get url() {
+      if (!port) throw new Error('ownRedis: url read before start()');
+      return `redis://127.0.0.1:${port}`;
+    },
     cli,
     async start() {
-      server = spawn(
-        'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
-        { stdio: 'ignore' },
-      );
-      for (let i = 0; i < 100 && cli('ping') !== 'PONG'; i++) await new Promise((r) => setTimeout(r, 50));
-      if (cli('ping') !== 'PONG') throw new Error(`redis-server on ${port} did not start`);
+      // Another process may take the port between the probe and redis-server's bind: then try another.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        port = await freePort();
+        const s = spawn(
+          'redis-server',
+          ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
+          { stdio: 'ignore' },
+        );
+        server = s;
+        for (let i = 0; i < 100 && s.exitCode === null && cli('ping') !== 'PONG'; i++)
+          await new Promise((r) => setTimeout(r, 50));
+        if (s.exitCode === null && ours()) return;
+        s.kill('SIGKILL');
+      }
+      throw new Error(`redis-server did not start on a port of its own (last tried ${port})`);
     },
     async kill() {
       const s = server;
       s?.kill('SIGKILL');
-      if (s && s.exitCode === null) await new Promise((r) => s.once('exit', r));
+      if (s && s.exitCode === null && s.signalCode === null) await new Promise((r) => s.once('exit', r));
     },
   };
 }

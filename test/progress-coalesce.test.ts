@@ -289,7 +289,7 @@ describe('a 429 on the final post or a digest', () => {
 // its progress message followed by the bot's tracker through the Web API client it uses, against a stand-in
 // of Slack that answers every chat.update 429 with Retry-After 30 s.
 describe('evaluation throughput while Slack answers 429', () => {
-  const redis = ownRedis(3);
+  const redis = ownRedis();
   let store: TestStore;
   let model: Awaited<ReturnType<typeof localChatServer>>;
   let slack: Server;

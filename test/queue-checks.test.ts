@@ -1,5 +1,5 @@
 // Issue 24: what a worker, the bot, doctor and status assume of shared state is checked, and a run that
-// does not move says why. Redis servers of the test's own (ports from JCB_TEST_REDIS_PORT, default 6440).
+// does not move says why. Redis servers of the test's own (free ports the system gives).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -98,7 +98,9 @@ describe('queue settings from the environment', () => {
     for (const args of [['eval', 'mr', 'gpt-4o', '--queue'], ['worker'], ['bot']]) {
       const r = jcb(args, env);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^jcb: REDIS_URL must be a Redis URL: redis:\/\/, then .*\(it does not parse as a URL\)\.\n$/);
+      expect(r.stderr).toMatch(
+        /^jcb: REDIS_URL must be a Redis URL: redis:\/\/, then .*\(it does not parse as a URL\)\.\n$/,
+      );
     }
     // A number that is no number is refused before a run is created, not at its first chunk.
     const s = createServices({ env: { ...env, REDIS_URL: '', JCB_QUEUE_CHUNK: 'ten' } });
@@ -111,8 +113,8 @@ describe('queue settings from the environment', () => {
 });
 
 describe('a Redis that may evict keys', () => {
-  const redis = ownRedis(0, ['--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru']);
-  const refusing = ownRedis(1, ['--rename-command', 'CONFIG', '""']);
+  const redis = ownRedis(['--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru']);
+  const refusing = ownRedis(['--rename-command', 'CONFIG', '""']);
   let store: TestStore;
   const open: { close(): Promise<void> }[] = [];
   beforeAll(async () => {
@@ -430,9 +432,9 @@ describe('runs that do not move say why', () => {
 
 // Issue 24's leftovers: the thinking/answer split is one of a job's assumptions, and every re-queue carries
 // what the run was started with (runs.assumptions), not what the process re-queueing it has. A Redis of the
-// test's own (offset 4), emptied to lose the jobs.
+// test's own, emptied to lose the jobs.
 describe('jobs carry what the run was started with', () => {
-  const redis = ownRedis(4);
+  const redis = ownRedis();
   let store: TestStore | undefined;
   const open: { close(): Promise<void> }[] = [];
   beforeAll(() => redis.start());

@@ -16,6 +16,7 @@ import {
   TEST_MODELS,
   type TestStore,
 } from './helpers.js';
+import { freePort } from './own-redis.js';
 
 /** A local model answering after `latencyMs` with the first drug of the prompt's note. */
 const localModel = (latencyMs: number) =>
@@ -207,7 +208,7 @@ describe('background evaluations', () => {
 
 describe('a worker and Redis going away', () => {
   it('reconnects when Redis returns and takes the jobs queued after', async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const redis = () =>
       spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
         stdio: 'ignore',

@@ -31,7 +31,7 @@ const createJob = (
 ).Job.create;
 
 describe('schedule fires', () => {
-  const redis = ownRedis(2);
+  const redis = ownRedis();
   beforeAll(() => redis.start());
   afterAll(() => redis.kill());
   afterEach(() => vi.useRealTimers());
