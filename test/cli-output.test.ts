@@ -1,12 +1,13 @@
 // What the terminal prints and writes: tables within 80 columns, real JSON, files by extension, and
 // bad input refused in one line.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import stringWidth from 'string-width';
 import { afterAll, describe, expect, it } from 'vitest';
 import { table } from '../src/base/table.js';
-import { FIXTURE_ENV } from './helpers.js';
+import { FIXTURE_ENV, JCB_BIN } from './helpers.js';
 import { jcbBatch } from './jcb-batch.js';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'jcb-out-'));
@@ -204,8 +205,16 @@ describe('bad input: one line, exit 1', () => {
       () => ['leaderboard', '--chart', '/proc/jcb/x.png'],
       /^jcb: --chart \/proc\/jcb\/x\.png: cannot create the folder \/proc\/jcb: \/proc does not accept new files/,
     ],
-    ['-o with an unknown extension', () => ['score', '-o', 'x.txt'], /^jcb: -o x\.txt: \.txt is not a format jcb writes; give a file ending in \.json, \.csv or \.md\.$/m],
-    ['-o without an extension', () => ['score', '-o', 'scores'], /^jcb: -o scores: no extension to say the format; give a file ending/],
+    [
+      '-o with an unknown extension',
+      () => ['score', '-o', 'x.txt'],
+      /^jcb: -o x\.txt: \.txt is not a format jcb writes; give a file ending in \.json, \.csv or \.md\.$/m,
+    ],
+    [
+      '-o without an extension',
+      () => ['score', '-o', 'scores'],
+      /^jcb: -o scores: no extension to say the format; give a file ending/,
+    ],
   ])('%s', async (_, args, message) => {
     const r = await jcb(args());
     expect(r.code).toBe(1);
@@ -218,5 +227,39 @@ describe('bad input: one line, exit 1', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^jcb: No model registry at \/nowhere\/models\.yml\. Point JCB_MODELS/);
     expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+/**
+ * bin/jcb.js with stdout on a full device (`> /dev/full`), or on a pipe whose reader left before jcb wrote
+ * (`| true`): resolves with the exit code and stderr.
+ */
+function withBrokenStdout(args: string[], how: 'full' | 'closed') {
+  return new Promise<{ code: number | null; err: string }>((resolve) => {
+    const full = how === 'full' ? openSync('/dev/full', 'w') : undefined;
+    const child = spawn(process.execPath, [JCB_BIN, ...args], {
+      env: { ...process.env, ...FIXTURE_ENV, JCB_STORE: STORE },
+      stdio: ['ignore', full ?? 'pipe', 'pipe'],
+    });
+    if (full !== undefined) closeSync(full);
+    child.stdout?.destroy();
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    child.on('close', (code) => resolve({ code, err }));
+  });
+}
+
+describe('standard output that cannot be written', () => {
+  // help and --version print before the services load (program.ts); tasks and leaderboard after (execute.ts).
+  const lines = [['help'], ['--version'], ['tasks'], ['leaderboard']];
+  it.each(lines)('jcb %s > /dev/full: one line, exit 1', async (...args) => {
+    const r = await withBrokenStdout(args, 'full');
+    expect(r.err).toBe('jcb: cannot write the output: no space left on the device.\n');
+    expect(r.code).toBe(1);
+  });
+  it.each(lines)('jcb %s | true: ends quietly', async (...args) => {
+    const r = await withBrokenStdout(args, 'closed');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
   });
 });
