@@ -215,6 +215,11 @@ describe('bad input: one line, exit 1', () => {
       () => ['score', '-o', 'scores'],
       /^jcb: -o scores: no extension to say the format; give a file ending/,
     ],
+    [
+      '-o with a line break in its name: echoed on one line',
+      () => ['score', '-o', 'x\n.txt'],
+      /^jcb: -o x\\n\.txt: \.txt is not a format jcb writes/m,
+    ],
   ])('%s', async (_, args, message) => {
     const r = await jcb(args());
     expect(r.code).toBe(1);

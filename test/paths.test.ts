@@ -2,12 +2,12 @@
 // naming the option, exit 1, before any work; a missing folder is created. A new path option is covered with
 // no change here (and an option that looks like a path but is not marked fails the first test).
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../src/base/errors.js';
-import { preparePaths, type PathUse } from '../src/base/paths.js';
+import { preparePaths, shownPath, type PathUse } from '../src/base/paths.js';
 import { COMMANDS, type CommandSpec, type OptionSpec } from '../src/command/commands.js';
 import { parseCommand } from '../src/command/grammar.js';
 import { pathArguments } from '../src/command/paths.js';
@@ -32,6 +32,19 @@ const OPEN = path.join(ROOT, 'open');
 mkdirSync(OPEN);
 chmodSync(OPEN, 0o777);
 afterAll(() => rmSync(ROOT, { recursive: true, force: true }));
+/** A link named `name` (in a folder of links to `target`): a write through it lands where it points. */
+function linkNamed(name: string, target: string): string {
+  const dir = path.join(ROOT, 'links', Buffer.from(target).toString('hex'));
+  mkdirSync(dir, { recursive: true });
+  const link = path.join(dir, name);
+  if (!existsSync(link)) symlinkSync(target, link);
+  return link;
+}
+/** A link to nothing, and two links that point at each other. */
+const DANGLING = linkNamed('dangling', path.join(ROOT, 'nowhere', 'at-all'));
+const LOOP = path.join(ROOT, 'loop-a');
+symlinkSync(path.join(ROOT, 'loop-b'), LOOP);
+symlinkSync(LOOP, path.join(ROOT, 'loop-b'));
 
 /** A path option or positional of a command, with what it is used for. */
 interface PathSlot {
@@ -75,6 +88,16 @@ const BAD: Record<string, (slot: PathSlot) => string | undefined> = {
   'a folder for a file, a file for a folder': (s) =>
     s.use === 'file' ? aFolderNamed(leaf(s)) : s.use === 'folder' ? A_FILE : path.join(ROOT, 'missing'),
   'an empty path': () => '',
+  'a name too long for the system': (s) => path.join(ROOT, `${'n'.repeat(300)}-${leaf(s)}`),
+  // Reading through a link is the reader's business; writing through one into /proc is refused.
+  'a link into /proc': (s) =>
+    s.use === 'file'
+      ? linkNamed(leaf(s), '/proc/self/status')
+      : s.use === 'folder'
+        ? linkNamed('out', '/proc/self')
+        : undefined,
+  'a link to nothing': (s) => (s.use === 'file' ? path.join(DANGLING, leaf(s)) : DANGLING),
+  'a loop of links': (s) => path.join(LOOP, leaf(s)),
 };
 
 /** How an error may name the slot: its long or short option, or the command for a positional. */
@@ -98,7 +121,8 @@ describe('path options, from the command table', () => {
 
   describe.each(SLOTS.map((s) => [label(s), s] as const))('%s', (_, slot) => {
     it.each(Object.keys(BAD))('refuses a path %s in one line naming the option', (kind) => {
-      const value = BAD[kind](slot)!;
+      const value = BAD[kind](slot);
+      if (value === undefined) return;
       let error: unknown;
       try {
         // An empty value is the grammar's to refuse (`--dir needs a value`); every other kind the check's.
@@ -110,7 +134,8 @@ describe('path options, from the command table', () => {
       const message = (error as UserError).message;
       // The grammar names a positional argument in quotes: `"score" got an empty <file …>`.
       const named = (n: string) =>
-        message.startsWith(`${n} ${value ? `${value}:` : ''}`) || (!value && message.startsWith(`"${n}" got an empty`));
+        message.startsWith(`${n} ${value ? `${shownPath(value)}:` : ''}`) ||
+        (!value && message.startsWith(`"${n}" got an empty`));
       expect(names(slot).some(named), message).toBe(true);
       expect(message).not.toMatch(/\n|ENOENT|EACCES|EPERM|at /);
       expect(existsSync('/proc/jcb-test')).toBe(false);
@@ -165,14 +190,16 @@ function jcb(args: string[], uid?: number) {
 describe('the jcb program refuses a bad path before any work', () => {
   // One bad kind per slot, turning through the kinds, so that every option and every kind meet the real program.
   const kinds = Object.keys(BAD);
-  const cases = SLOTS.map((slot, i) => [label(slot), kinds[i % kinds.length], slot] as const);
+  const applies = (i: number, slot: PathSlot) =>
+    kinds.map((_, k) => kinds[(i + k) % kinds.length]).find((kind) => BAD[kind](slot) !== undefined)!;
+  const cases = SLOTS.map((slot, i) => [label(slot), applies(i, slot), slot] as const);
   it.each(cases)('%s, a path %s: one line, exit 1', async (_, kind, slot) => {
     const value = BAD[kind](slot)!;
     const r = await jcb(argv(slot, value));
     expect(r.code).toBe(1);
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.err).toMatch(/^jcb: \S+ /);
-    expect(r.err).toContain(`${value}:`);
+    expect(r.err).toContain(`${shownPath(value)}:`);
     expect(r.err).not.toMatch(/unexpected error|ENOENT|store/i);
     expect(r.out).toBe('');
   });

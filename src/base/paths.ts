@@ -4,9 +4,12 @@ import {
   accessSync,
   closeSync,
   constants,
+  lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
+  readlinkSync,
+  realpathSync,
   rmdirSync,
   statSync,
   unlinkSync,
@@ -46,24 +49,83 @@ function reason(err: NodeJS.ErrnoException, where: string): string {
       return `a part of ${where} is a file, not a folder`;
     case 'ENOSPC':
       return `no space left in ${where}`;
+    case 'ENAMETOOLONG':
+      return 'the name is too long (the system takes up to 255 bytes a folder or file name, 4,096 in all)';
+    case 'ELOOP':
+      return 'its symbolic links go round in a loop';
     default:
       return `${where} cannot be written (${err.code ?? err.message})`;
   }
 }
 
-function refuse(arg: PathArgument, why: string, hint = HINT): UserError {
-  return new UserError(`${arg.option} ${arg.value}: ${why}.`, hint);
+/** The most characters of a path an error repeats: a name too long for the system is cut in its middle. */
+const PATH_ECHO_LIMIT = 240;
+
+/** A path as an error shows it: on one line (control characters escaped), a name too long cut in the middle. */
+export function shownPath(value: string): string {
+  const oneLine = value.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  const points = Array.from(oneLine);
+  if (points.length <= PATH_ECHO_LIMIT) return oneLine;
+  const half = PATH_ECHO_LIMIT / 2;
+  return `${points.slice(0, half).join('')}…${points.slice(-half).join('')}`;
 }
 
-function kindOf(p: string): 'file' | 'folder' | 'missing' {
+function refuse(arg: PathArgument, why: string, hint = HINT): UserError {
+  return new UserError(`${arg.option} ${shownPath(arg.value)}: ${shownPath(why)}.`, hint);
+}
+
+/** A symbolic link whose target does not exist. */
+function danglingLink(p: string): string | undefined {
+  try {
+    return lstatSync(p).isSymbolicLink() ? readlinkSync(p) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function kindOf(p: string): 'file' | 'folder' | 'missing' | 'dangling' {
   try {
     return statSync(p).isDirectory() ? 'folder' : 'file';
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && danglingLink(p) !== undefined) return 'dangling';
     // Under a file (ENOTDIR): missing, so that the walk up meets that file and names it.
     if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
     throw err;
   }
+}
+
+const dangles = (p: string) => `${p} is a link to ${danglingLink(p)}, which does not exist`;
+
+/** The system's folders of views, not files: /proc and /sys, also when a link leads there. */
+const SYSTEM = ['/proc', '/sys'];
+
+/** Where `p` really is: its nearest existing part with every link resolved, and the rest as given. */
+function realPlace(p: string): string {
+  let at = p;
+  const rest: string[] = [];
+  while (path.dirname(at) !== at) {
+    try {
+      return path.join(realpathSync(at), ...rest);
+    } catch {
+      rest.unshift(path.basename(at));
+      at = path.dirname(at);
+    }
+  }
+  return p;
+}
+
+/**
+ * Refuses a path that leads by a link under /proc or /sys, or names a file there that exists, before anything is
+ * opened there (a new path under /proc is refused where its folder cannot be created).
+ */
+function refuseSystem(arg: PathArgument, target: string, kind: string): void {
+  const real = realPlace(target);
+  if (real === target && kind === 'missing') return;
+  const system = SYSTEM.find((s) => real === s || real.startsWith(`${s}/`));
+  if (!system) return;
+  const via = real === target ? '' : ` (it leads to ${real})`;
+  throw refuse(arg, `${system} does not accept new files (a system folder)${via}`);
 }
 
 /**
@@ -77,6 +139,7 @@ function ensureFolder(arg: PathArgument, dir: string, created: string[]): void {
     missing.unshift(at);
     at = path.dirname(at);
   }
+  if (kindOf(at) === 'dangling') throw refuse(arg, dangles(at));
   if (kindOf(at) === 'file') throw refuse(arg, `${at} is a file, not a folder`);
   for (const level of missing) {
     try {
@@ -102,11 +165,22 @@ function probeFolder(arg: PathArgument, dir: string): void {
   }
 }
 
+/** `checkOne`, with any refusal of the system (a name too long, a loop of links) said as the option's. */
 function prepareOne(arg: PathArgument, created: string[]): void {
+  try {
+    checkOne(arg, created);
+  } catch (err) {
+    if (err instanceof UserError || !(err as NodeJS.ErrnoException).code) throw err;
+    throw refuse(arg, reason(err as NodeJS.ErrnoException, arg.value));
+  }
+}
+
+function checkOne(arg: PathArgument, created: string[]): void {
   if (!arg.value.trim()) throw refuse(arg, 'an empty path', 'Give a file or folder name.');
   const target = path.resolve(arg.value);
   const kind = kindOf(target);
   if (arg.use === 'read') {
+    if (kind === 'dangling') throw refuse(arg, dangles(target), 'Check the path.');
     if (kind === 'missing') throw refuse(arg, 'no such file or folder', 'Check the path.');
     try {
       accessSync(target, constants.R_OK);
@@ -116,6 +190,8 @@ function prepareOne(arg: PathArgument, created: string[]): void {
     }
     return;
   }
+  if (kind === 'dangling') throw refuse(arg, dangles(target));
+  refuseSystem(arg, target, kind);
   if (arg.use === 'file') {
     if (kind === 'folder') throw refuse(arg, 'it is a folder; give a file name', HINT);
     ensureFolder(arg, path.dirname(target), created);

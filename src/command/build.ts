@@ -8,6 +8,7 @@ import type { LabelVersion } from '../release/views.js';
 import type { DocumentSet } from '../tasks/documents.js';
 import { PROGRAM, usageHint, type HelpFace } from './help.js';
 import { normalizeToken } from '../base/suggest.js';
+import { shownPath } from '../base/paths.js';
 import { COMMANDS_BY_NAME } from './commands.js';
 import type { Command } from './types.js';
 
@@ -60,10 +61,12 @@ function costOf(value: string | undefined): number | undefined {
 function outputOf(file: string | undefined): string | undefined {
   if (file === undefined || /\.(json|csv|md)$/i.test(file)) return file;
   if (isFolder(file))
-    throw new UserError(`-o ${file} is a folder: give a file in it ending in .json, .csv or .md (e.g. ${path.join(file, 'scores.csv')}).`);
-  const ext = path.extname(file);
+    throw new UserError(
+      `-o ${shownPath(file)} is a folder: give a file in it ending in .json, .csv or .md (e.g. ${shownPath(path.join(file, 'scores.csv'))}).`,
+    );
+  const ext = shownPath(path.extname(file));
   throw new UserError(
-    `-o ${file}: ${ext ? `${ext} is not a format jcb writes` : 'no extension to say the format'}; give a file ending in .json, .csv or .md.`,
+    `-o ${shownPath(file)}: ${ext ? `${ext} is not a format jcb writes` : 'no extension to say the format'}; give a file ending in .json, .csv or .md.`,
   );
 }
 
@@ -116,7 +119,7 @@ export function build(
     case 'leaderboard': {
       const chart = values.chart;
       if (chart !== undefined && !/\.(png|svg)$/i.test(chart))
-        throw new UserError(`--chart writes a .png or .svg file, not "${chart}".`);
+        throw new UserError(`--chart writes a .png or .svg file, not "${shownPath(chart)}".`);
       const source = (values.source ?? 'paper') as 'paper' | 'runs';
       const view = values.view as 'bars' | 'heatmap' | undefined;
       const includePrivate = flags.has('include-private') || undefined;
