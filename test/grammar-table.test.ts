@@ -420,8 +420,8 @@ describe('each option', () => {
     expect(parse('data check --json')).toEqual({ kind: 'data-check', json: true });
   });
 
-  it('sets a flag only when given without a value', () => {
-    expect(parse('tasks --json=false')).toEqual({ kind: 'tasks', json: false });
+  it('sets a flag only when given without a value; a flag given one is refused (every flag: test/options.test.ts)', () => {
+    expect(refusal('tasks --json=false').message).toBe('--json takes no value: write --json alone.');
     expect(parse('runs --json')).toEqual({ kind: 'runs', json: true });
     expect(parse('digest --json')).toEqual({ kind: 'digest', schedule: undefined, json: true });
     expect(parse('ratings --correlate --json')).toMatchObject({ correlate: true, json: true });
@@ -434,7 +434,7 @@ describe('each option', () => {
 
   it('keeps dots and letter groups in option names as typed', () => {
     expect(refusal('run mr x --shot.x zero').message).toBe('Unknown option --shot.x for "run". Did you mean "--shot"?');
-    expect(refusal('run mr x -jh').message).toBe('Unknown option --jh for "run".');
+    expect(refusal('run mr x -jh').message).toBe('Unknown option -jh for "run".');
     expect(refusal('eval mr x --dryRun').message).toBe('Unknown option --dryRun for "eval". Did you mean "--dry-run"?');
     expect(refusal('eval mr x --no-queue').message).toBe(
       'Unknown option --no-queue for "eval". Did you mean "--queue"?',

@@ -50,7 +50,9 @@ describe('numeric options', () => {
   // Decimal digits only: Number() reads each of these as a number in range, which a person did not write.
   it.each(ranged)('%s refuses every notation but decimal digits (hex, exponent, sign, spaces)', (_, c, o) => {
     for (const v of ['0x10', '1e3', '1E1', '+5', '0b11', '0o7', '5.', '.5e1', 'Infinity'])
-      expect(refusal(`${head(c)} --${o.name} ${v}`, 'terminal').message, v).toMatch(new RegExp(`^--${o.name} must be `));
+      expect(refusal(`${head(c)} --${o.name} ${v}`, 'terminal').message, v).toMatch(
+        new RegExp(`^--${o.name} must be `),
+      );
     expect(() => parse(`${head(c)} --${o.name} ５`, 'terminal'), 'full-width digits read after NFKC').not.toThrow();
   });
 });
@@ -81,6 +83,19 @@ describe('an option given twice', () => {
       const short = `-${o.short} ${valueOf(o)}`;
       expect(refusal(`${head(c)} ${once} ${short}`, 'terminal').message).toMatch(/is given twice/);
     }
+  });
+
+  it.each(terminalOptions.filter(([, , o]) => !o.value))('%s=1 (a flag given a value) is refused', (_, c, o) => {
+    // yargs-parser read anything but `=true` as false: `eval … --dry-run=1` ran a real evaluation.
+    for (const v of ['1', 'yes', 'true', 'false', ''])
+      expect(refusal(`${head(c)} --${o.name}=${v}`, 'terminal').message).toBe(
+        `--${o.name} takes no value: write --${o.name} alone.`,
+      );
+  });
+
+  it('an unknown option is echoed as typed', () => {
+    expect(refusal('bot --x', 'terminal').message).toMatch(/^Unknown option --x for "bot"/);
+    expect(refusal('bot -x', 'terminal').message).toMatch(/^Unknown option -x for "bot"/);
   });
 
   it('a word after -- is not an option', () => {
@@ -125,6 +140,24 @@ describe('a terminal line typed with ideographic spaces', () => {
     expect(terminalWords(['run', 'mr　llm-jp', '--shot　zero'])).toEqual(['run', 'mr', 'llm-jp', '--shot', 'zero']);
     expect(terminalWords(['score', '-o', '新しい　フォルダ/x.csv'])).toEqual(['score', '-o', '新しい　フォルダ/x.csv']);
     expect(terminalWords(['export', 'r1', '－－ｄｉｒ', 'ａ　ｂ'])).toEqual(['export', 'r1', '－－ｄｉｒ', 'ａ　ｂ']);
+  });
+
+  // Every path option in its `--name=value` form, and every positional that is a path or free text (a file,
+  // Japanese text, a document id): kept whole, from the table. Task and model words are still split.
+  const pathOptions = terminalOptions.filter(([, , o]) => o.path);
+  it.each(pathOptions)('%s=<a path with an ideographic space> keeps the path whole', (_, c, o) => {
+    const value = o.path === 'folder' ? '新しい　フォルダ' : `新しい　フォルダ/${valueOf(o)}`;
+    const words = [...head(c).split(' '), `--${o.name}=${value}`];
+    expect(terminalWords(words)).toEqual(words);
+  });
+  const textPositionals = COMMANDS.filter((c) => offeredOn(c.faces, 'terminal')).flatMap((c) =>
+    c.positionals.flatMap((p, i) => (p.path || p.kind === 'text' ? [[`${c.name} ${p.shown}`, c, i] as const] : [])),
+  );
+  it.each(textPositionals)('%s with an ideographic space is one word; an empty one stays', (_, c, i) => {
+    const fill = { task: 'mr', model: 'baseline', text: 'r-1' } as const;
+    const before = [...c.name.split(' '), ...c.positionals.slice(0, i).map((p) => fill[p.kind ?? 'text'])];
+    for (const word of ['山田　太郎', ''])
+      expect(terminalWords([...before, word]), JSON.stringify(word)).toEqual([...before, word]);
   });
 });
 

@@ -23,22 +23,58 @@ export function splitWords(text: string): string[] {
   return words;
 }
 
-/** Every flag whose value is a path (`-o`, `--dir`, …): the one value a terminal word is kept whole for. */
-const PATH_FLAGS = new Set(
-  COMMANDS.flatMap((c) =>
-    c.options.filter((o) => o.path).flatMap((o) => [`--${o.name}`, ...(o.short ? [`-${o.short}`] : [])]),
-  ),
-);
-
 /**
  * A terminal's argv as the grammar's words: a shell splits only at ASCII blanks, so a line typed with an IME
  * (`ｒｕｎ　ｍｒ　ｌｌｍ－ｊｐ`, ideographic spaces) arrives as one word; it is split at ideographic spaces as `/jcb`
- * text is. The value of a path option is kept whole (a folder may be named with one).
+ * text is. A word that stands where the command table takes a path or free text is kept whole (a folder may be
+ * named with one, and Japanese text is written with them): the value of a path option (`-o 新しい　フォルダ/x.csv`,
+ * `--dir=ａ　ｂ`), and a positional of kind text (`phi ｍｅｍｏ　１.txt`, `ask mr m "山田　太郎"`, a document id).
+ * An empty word stays one: the grammar refuses it (`score ""` is not `score`).
  */
 export function terminalWords(argv: readonly string[]): string[] {
-  return argv.flatMap((word, i) =>
-    i > 0 && PATH_FLAGS.has(normalizeToken(argv[i - 1])) ? [word] : word.split(/\u3000+/).filter(Boolean),
-  );
+  const out: string[] = [];
+  let spec: CommandSpec | undefined;
+  let group: string | undefined; // `data`, `models`, `tasks`: the next word may be a sub-command
+  let valueFor: OptionSpec | undefined; // the option whose value the next word is
+  let positional = 0;
+  let onlyPositionals = false; // after `--`
+  const optionOf = (key: string) =>
+    spec && [...spec.options, HELP_OPTION].find((o) => o.name === key || o.short === key);
+  const keptWhole = (word: string): boolean => {
+    if (valueFor) return Boolean(valueFor.path);
+    const n = normalizeWord(word);
+    const assigned = !onlyPositionals && /^--?([^=]+)=/.exec(n);
+    if (assigned) return Boolean(optionOf(assigned[1])?.path);
+    if (!spec || group || (!onlyPositionals && n.startsWith('-'))) return false;
+    const p = spec.positionals[positional];
+    return Boolean(p?.path || p?.kind === 'text');
+  };
+  const take = (word: string): void => {
+    out.push(word);
+    if (valueFor) return void (valueFor = undefined);
+    const name = normalizeToken(word).toLowerCase();
+    if (out.length === 1) return void (SUBCOMMANDS[name] ? (group = name) : (spec = COMMANDS_BY_NAME.get(name)));
+    if (group) {
+      const sub = SUBCOMMANDS[group].includes(name) ? ` ${name}` : '';
+      spec = COMMANDS_BY_NAME.get(`${group}${sub}`);
+      group = undefined;
+      if (sub) return;
+    }
+    const n = normalizeWord(word);
+    if (!onlyPositionals && n === '--') return void (onlyPositionals = true);
+    const option = !onlyPositionals && /^--?[A-Za-z]/.test(n) && /^--?([^=]+)(=?)/.exec(n);
+    if (!option) return void positional++;
+    const o = optionOf(option[1]);
+    if (o?.value && !option[2]) valueFor = o;
+  };
+  for (const word of argv) {
+    if (keptWhole(word)) take(word);
+    else {
+      const parts = word.split(/\u3000+/).filter(Boolean);
+      for (const part of parts.length > 0 ? parts : ['']) take(part);
+    }
+  }
+  return out;
 }
 
 const SUBCOMMANDS: Record<string, string[]> = { data: ['pull', 'check'], models: ['add'], tasks: ['check'] };
@@ -80,6 +116,26 @@ function refuseRepeats(spec: CommandSpec, words: string[], byKey: Map<string, Op
   }
 }
 
+/**
+ * Refuses a value given to a flag (`--dry-run=1`): yargs-parser reads anything but `true` as false, so
+ * `--dry-run=yes` ran a real evaluation. A flag is on when named, off when not.
+ */
+function refuseFlagValues(spec: CommandSpec, words: string[], byKey: Map<string, OptionSpec>, opts: ParseOptions) {
+  for (const word of words) {
+    if (word === '--') return;
+    const m = /^(--?)([^=]+)=/.exec(word);
+    const o = m && byKey.get(m[2]);
+    if (o && !o.value)
+      throw new UserError(`--${o.name} takes no value: write --${o.name} alone.`, usageHint(spec.name, opts.face));
+  }
+}
+
+/** An unknown key as it was typed (`--x`, not `-x`: yargs-parser keeps only the key). */
+function typedKey(key: string, words: string[]): string {
+  const dashes = words.map((w) => /^(--?)([^=]*)/.exec(w)).find((m) => m?.[2] === key)?.[1];
+  return `${dashes ?? (key.length === 1 ? '-' : '--')}${key}`;
+}
+
 function tokenize(spec: CommandSpec, words: string[], opts: ParseOptions): Parsed {
   const options = [...spec.options, HELP_OPTION];
   const normalized = words.map(normalizeWord);
@@ -87,6 +143,7 @@ function tokenize(spec: CommandSpec, words: string[], opts: ParseOptions): Parse
     options.flatMap((o) => [[o.name, o], ...(o.short ? [[o.short, o]] : [])] as [string, OptionSpec][]),
   );
   refuseRepeats(spec, normalized, byKey, opts);
+  refuseFlagValues(spec, normalized, byKey, opts);
   const argv = parser(normalized, {
     string: options.filter((o) => o.value).map((o) => o.name),
     boolean: options.filter((o) => !o.value).map((o) => o.name),
@@ -108,7 +165,7 @@ function tokenize(spec: CommandSpec, words: string[], opts: ParseOptions): Parse
     if (key === '_' || key === '--') continue;
     const o = byKey.get(key);
     if (!o) {
-      const shown = key.length === 1 ? `-${key}` : `--${key}`;
+      const shown = typedKey(key, normalized);
       throw new UserError(
         `Unknown option ${cutEcho(shown)} for "${spec.name}".${didYouMean(
           `--${key}`,
