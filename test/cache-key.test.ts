@@ -1,11 +1,11 @@
-// The response cache's key (src/evaluation/engine.ts, responseKey), generated from the registry's option list:
+// The response cache's key (src/evaluation/generate.ts, responseKey), generated from the registry's option list:
 // every option of a live model either changes the key (it changes what is asked or how the answer is read) or
 // is said here not to change the answer. A new option fails this test until it is one or the other, so two runs
 // differing only in it never share cached answers by mistake.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { responseKey } from '../src/evaluation/engine.js';
+import { responseKey } from '../src/evaluation/generate.js';
 import { createProvider } from '../src/models/index.js';
 import { LIVE_MODEL_OPTIONS, parseRegistry } from '../src/models/registry.js';
 import type { Release } from '../src/release/release.js';
@@ -54,7 +54,15 @@ function keyOf(entry: Record<string, unknown>): string | undefined {
   let config;
   try {
     [config] = parseRegistry(stringify({ models: { m: entry } }), 'test');
-    return responseKey(createProvider(config, { env, release: (): Release => { throw new Error('not needed'); } }), PROMPT);
+    return responseKey(
+      createProvider(config, {
+        env,
+        release: (): Release => {
+          throw new Error('not needed');
+        },
+      }),
+      PROMPT,
+    );
   } catch {
     return undefined;
   }
@@ -65,28 +73,38 @@ describe("the response cache's key", () => {
     expect([...Object.keys(IN_ANSWER), ...Object.keys(NOT_IN_ANSWER)].sort()).toEqual([...LIVE_MODEL_OPTIONS].sort());
   });
 
-  it.each(LIVE_MODEL_OPTIONS.map((o) => [o]))('%s: another value changes the key exactly when it changes the answer', (option) => {
-    const changes = option in IN_ANSWER;
-    const other = changes ? IN_ANSWER[option] : NOT_IN_ANSWER[option];
-    let compared = 0;
-    for (const base of BASES) {
-      const before = keyOf(base);
-      const after = keyOf({ ...base, [option]: other });
-      expect(before, `${JSON.stringify(base)} is a valid entry`).toBeDefined();
-      if (after === undefined || JSON.stringify(base[option]) === JSON.stringify(other)) continue; // refused there
-      if (changes) expect(after, `${option} in ${JSON.stringify(base)}`).not.toBe(before);
-      else expect(after, `${option} in ${JSON.stringify(base)}`).toBe(before);
-      compared++;
-    }
-    expect(compared, `${option} was tried on at least one entry`).toBeGreaterThan(0);
-  });
+  it.each(LIVE_MODEL_OPTIONS.map((o) => [o]))(
+    '%s: another value changes the key exactly when it changes the answer',
+    (option) => {
+      const changes = option in IN_ANSWER;
+      const other = changes ? IN_ANSWER[option] : NOT_IN_ANSWER[option];
+      let compared = 0;
+      for (const base of BASES) {
+        const before = keyOf(base);
+        const after = keyOf({ ...base, [option]: other });
+        expect(before, `${JSON.stringify(base)} is a valid entry`).toBeDefined();
+        if (after === undefined || JSON.stringify(base[option]) === JSON.stringify(other)) continue; // refused there
+        if (changes) expect(after, `${option} in ${JSON.stringify(base)}`).not.toBe(before);
+        else expect(after, `${option} in ${JSON.stringify(base)}`).toBe(before);
+        compared++;
+      }
+      expect(compared, `${option} was tried on at least one entry`).toBeGreaterThan(0);
+    },
+  );
 
   it('keeps the keys of entries at their defaults as they were (answers cached before stay found)', () => {
     for (const base of BASES) {
       const [config] = parseRegistry(stringify({ models: { m: base } }), 'test');
-      const { fingerprint } = createProvider(config, { env, release: (): Release => { throw new Error('not needed'); } });
+      const { fingerprint } = createProvider(config, {
+        env,
+        release: (): Release => {
+          throw new Error('not needed');
+        },
+      });
       // The key as the engine made it before promptCutRatio was weighed: the fingerprint and the prompt.
-      const before = createHash('sha256').update(JSON.stringify({ ...fingerprint, prompt: PROMPT })).digest('hex');
+      const before = createHash('sha256')
+        .update(JSON.stringify({ ...fingerprint, prompt: PROMPT }))
+        .digest('hex');
       expect(keyOf({ ...base, promptCutRatio: 0.8 })).toBe(before);
     }
   });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderStatus } from '../src/cli/render.js';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
+import { Store } from '../src/store/store.js';
 import { createServices } from '../src/services/index.js';
 import {
   FIXTURE_ENV,
@@ -181,6 +182,34 @@ describe('background evaluations', () => {
     await services().startWorker(1);
     await waitFor(finished(producer, queued.run.id));
     expect((await producer.status(queued.run.id))[0]).toMatchObject({ done: 0, failed: 2 });
+  });
+
+  it('puts back a job whose model cannot be reached after three documents in a row, the rest untried, and says why', async () => {
+    writeFileSync(
+      env.JCB_MODELS,
+      `${TEST_MODELS}  down:\n    provider: openai-compatible\n    model: m\n    baseUrl: http://127.0.0.1:9/v1\n    maxRetries: 0\n    concurrency: 1\n`,
+    );
+    const producer = services();
+    const queued = await producer.enqueueEvaluation({ task: 'irs', model: 'down', shot: 'zero' });
+    expect(queued.documents).toBeGreaterThan(3);
+    await services().startWorker(1);
+    const opened = await Store.open(env);
+    const queue = openEvalQueue(env, await opened.id());
+    await opened.close();
+    open.push(queue);
+    const held = async () => (await queue.getDelayed()).find((j) => j.data.unreachable);
+    await waitFor(async () => (await held()) !== undefined);
+    const job = (await held())!;
+    expect(job.data.unreachable).toMatchObject({
+      count: 1,
+      reason: expect.stringMatching(/could not connect to \[address\]/),
+    });
+    expect(job.data.docIds).toHaveLength(queued.documents);
+    const [progress] = await producer.status(queued.run.id);
+    // Three documents asked and failed (asked again when the job comes back); the others not asked.
+    expect(progress).toMatchObject({ done: 0, failed: 3 });
+    expect(progress.run.status).toBe('running');
+    expect(progress.cause).toMatch(/^waiting for the model's server: not reached \(last: could not connect/);
   });
 
   it('cancels a run: waiting jobs removed, finished documents kept', async () => {

@@ -9,7 +9,7 @@ import type { Services } from '../services/index.js';
 import { budgetStopped } from '../base/format.js';
 import { asStoreError } from '../store/errors.js';
 import { storeLocation } from '../store/store.js';
-import { interruptedLine, resumeCommand } from './interrupted.js';
+import { interruptedLine, resumeCommand, unreachableLine } from './interrupted.js';
 import { markedPrivate, writeOutput } from './output.js';
 import { evalTable } from './output-tables.js';
 import { findTask } from '../evaluation/documents.js';
@@ -69,7 +69,10 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
     if (result.interrupted) {
       const done = (await services.show(result.run.id)).documents.done;
       const budget = result.spentUsd !== undefined && !controller.signal.aborted;
-      if (budget) {
+      if (result.unreachable && !controller.signal.aborted) {
+        process.stderr.write(`jcb: ${unreachableLine(cmd, result.run.id, result.unreachable, done, result.planned)}\n`);
+        process.exitCode = 1;
+      } else if (budget) {
         process.stderr.write(
           `jcb: ${budgetStopped(cmd.maxCost!, result.spentUsd!, done, result.planned, resumeCommand(cmd, result.run.id))}\n`,
         );

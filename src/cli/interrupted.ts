@@ -1,5 +1,7 @@
-// What a foreground run stopped by a signal, its budget or its store says: where it is and how to resume.
+// What a foreground run stopped by a signal, its budget, its store or its model's server says: where it is and how to resume.
 import { COMMANDS } from '../command/commands.js';
+import type { Unreachable } from '../evaluation/engine.js';
+import { asSentenceEnd, failureCause } from '../evaluation/failure-cause.js';
 import type { Command } from '../command/grammar.js';
 
 type EvalCommand = Pick<Extract<Command, { kind: 'eval' }>, 'task' | 'model' | 'shot'> &
@@ -32,4 +34,22 @@ export function resumeCommand(cmd: EvalCommand, runId: string): string {
 /** "interrupted: run X, N of M done; resume with jcb eval ..." */
 export function interruptedLine(cmd: EvalCommand, runId: string, done: number, planned: number | undefined): string {
   return `interrupted: run ${runId}, ${done} of ${planned ?? '?'} done; resume with ${resumeCommand(cmd, runId)}`;
+}
+
+/**
+ * "stopped: MODEL could not be reached for N documents in a row (CAUSE); run X, N of M done; resume with
+ * jcb eval ... once the server answers." (EvalResult.unreachable: the last document's error).
+ */
+export function unreachableLine(
+  cmd: EvalCommand,
+  runId: string,
+  unreachable: Unreachable,
+  done: number,
+  planned: number | undefined,
+): string {
+  return (
+    `stopped: ${cmd.model} could not be reached for ${unreachable.documents} documents in a row ` +
+    `(${failureCause(unreachable.error)}); run ${runId}, ${done} of ${planned ?? '?'} done; ` +
+    asSentenceEnd(`resume with ${resumeCommand(cmd, runId)} once the server answers`)
+  );
 }

@@ -1,16 +1,15 @@
 // The evaluation engine: prompts → model → parse → score, each document stored as it finishes, so that
 // a run interrupted in any way resumes with only what is missing and ends with the same scores.
 import { redact } from '../models/server-reply.js';
-import { createHash } from 'node:crypto';
 import { UserError } from '../base/errors.js';
-import { ProviderError, type Generation, type ModelProvider } from '../models/provider.js';
-import { cachedSplit } from '../models/answer.js';
+import { ProviderError, type ModelProvider } from '../models/provider.js';
 import { requireMayReceive } from '../policy/data-policy.js';
 import type { Release } from '../release/release.js';
 import type { Run, RunDocument, Store } from '../store/store.js';
 import { buildPrompt } from '../tasks/prompt.js';
 import type { DocScore, Metrics, Parsed, ScoringContext, Shot, Task } from '../tasks/types.js';
-import { isSettled, NO_USAGE, promptCut, scoredText, usageColumns } from './answer.js';
+import { isSettled, NO_USAGE, scoredText, usageColumns } from './answer.js';
+import { generateCached, sha256 } from './generate.js';
 import { hasLabels } from './labels.js';
 import { provenanceOf, type Provenance } from './provenance.js';
 import { documentSetFor, labelsOfRun, openRun, planDocuments, type EvalRequest, type Item } from './plan.js';
@@ -46,6 +45,8 @@ export interface EvalResult {
   computed: number;
   cacheHits: number;
   interrupted: boolean;
+  /** Why it was interrupted when its model's server could not be reached (Processed.unreachable). */
+  unreachable?: Unreachable;
   /** Documents the run covers. */
   planned: number;
 }
@@ -59,63 +60,6 @@ export interface EngineDeps {
   /** One line to show the person running (the first prompt a server cut, with the setting to change). */
   onNotice?: (line: string) => void;
   signal?: AbortSignal;
-}
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/**
- * The content address of `provider`'s response to `prompt`: what it is asked (provider, model, server,
- * parameters: its fingerprint; the prompt) and how its answer is read (the split: cachedSplit), never a key.
- * Undefined for a provider that is not cached (replay, baseline).
- */
-export function responseKey(provider: ModelProvider, prompt: string): string | undefined {
-  if (!provider.fingerprint) return undefined;
-  // The answer is cached split: an entry's own think tags (and cut-prompt ratio) are part of what it was made with.
-  return sha256(JSON.stringify({ ...provider.fingerprint, ...cachedSplit(provider.config), prompt }));
-}
-
-async function generateCached(
-  provider: ModelProvider,
-  item: Item,
-  opts: { shot: Shot; noCache?: boolean; onRetry?: () => void; onCut?: (line: string) => void },
-  prompt: string,
-  deps: EngineDeps,
-) {
-  const key = opts.noCache ? undefined : responseKey(provider, prompt);
-  if (key) {
-    const hit = await deps.store.cached(key);
-    if (hit) {
-      const generation: Generation = {
-        output: hit.output,
-        thinking: hit.thinking ?? undefined,
-        inputTokens: hit.input_tokens ?? undefined,
-        outputTokens: hit.output_tokens ?? undefined,
-        latencyMs: 0,
-      };
-      return { generation, cached: true };
-    }
-  }
-  let generation = await provider.generate({
-    task: item.task,
-    document: item.doc,
-    shot: opts.shot,
-    prompt,
-    signal: deps.signal,
-    onRetry: opts.onRetry,
-  });
-  const cut = promptCut(generation, prompt, provider.config);
-  if (cut) {
-    generation = cut.generation;
-    opts.onCut?.(cut.line);
-  }
-  if (key && !generation.incomplete)
-    await deps.store.cache(key, {
-      output: generation.output,
-      thinking: generation.thinking ?? null,
-      input_tokens: generation.inputTokens ?? null,
-      output_tokens: generation.outputTokens ?? null,
-    });
-  return { generation, cached: false };
 }
 
 /** Aggregates a task's stored documents, in document order. */
@@ -152,12 +96,31 @@ export interface ProcessOptions {
   stopIf?: () => Promise<boolean>;
 }
 
+export interface Unreachable {
+  error: string;
+  documents: number;
+}
+
 export interface Processed {
   computed: number;
   cacheHits: number;
   failed: number;
   interrupted: boolean;
+  /**
+   * Why the call stopped taking documents when its model's server could not be reached: the last document's
+   * error (`<alias>: could not connect to [address] (connection refused): is the server running? (after 6
+   * attempts)`), once `documents` (unreachableLimit) in a row failed so, no answer between. Interrupted too.
+   */
+  unreachable?: Unreachable;
 }
+
+/**
+ * Documents in a row whose server could not be reached (ProviderError.unreachable) after which a call stops
+ * taking more: a server that is down fails every document the same way, each after its retries (with the
+ * defaults ~23 s a document refused, 2 × timeoutMs one never answered), and `eval all` would run for hours storing
+ * failures. Twice the documents in flight, at least 3, so that one unlucky round does not stop a run.
+ */
+export const unreachableLimit = (width: number): number => Math.max(3, 2 * width);
 
 /**
  * Evaluates the items of a run that are not stored yet, storing each as it finishes: the unit of work
@@ -185,7 +148,10 @@ export async function processItems(
   const total = progress?.total ?? items.length;
   let done = total - queue.length;
   const out: Processed = { computed: 0, cacheHits: 0, failed: 0, interrupted: false };
+  const width = Math.max(1, Math.min(opts.concurrency ?? provider.concurrency, queue.length || 1));
   let retries = 0;
+  // Documents in a row the server could not be reached for (any answer, even an error status, resets it).
+  let unreachableInARow = 0;
   // Only the run's first cut prompt is told: the fix (the server's context length) is the same for all.
   let cutShown = false;
   const onCut = (line: string) => {
@@ -238,11 +204,16 @@ export async function processItems(
         ...usageColumns(generation, 'model' in provider.config ? provider.config.model : provider.config.alias),
       };
       if (cached) out.cacheHits++;
+      else unreachableInARow = 0;
       push(task.id, score);
     } catch (err) {
       if (deps.signal?.aborted) return; // interrupted: the document stays missing, to be done on resume
       if (err instanceof UserError) throw err;
       out.failed++;
+      const unreachable = err instanceof ProviderError && err.unreachable;
+      unreachableInARow = unreachable ? unreachableInARow + 1 : 0;
+      if (unreachable && unreachableInARow >= unreachableLimit(width))
+        out.unreachable ??= { error: redact(err.message), documents: unreachableInARow };
       row = {
         ...base,
         status: 'failed',
@@ -268,12 +239,11 @@ export async function processItems(
     report(task);
   };
 
-  const width = Math.max(1, Math.min(opts.concurrency ?? provider.concurrency, queue.length || 1));
   let next = 0;
   let stopped = false;
   await Promise.all(
     Array.from({ length: width }, async () => {
-      while (next < queue.length && !deps.signal?.aborted && !stopped) {
+      while (next < queue.length && !deps.signal?.aborted && !stopped && !out.unreachable) {
         if (opts.stopIf && (await opts.stopIf())) {
           stopped = true;
           break;
@@ -284,7 +254,7 @@ export async function processItems(
       }
     }),
   );
-  out.interrupted = Boolean(deps.signal?.aborted) || stopped;
+  out.interrupted = Boolean(deps.signal?.aborted) || stopped || out.unreachable !== undefined;
   return out;
 }
 
@@ -329,6 +299,7 @@ export async function evaluate(asked: EvalRequest, deps: EngineDeps): Promise<Ev
       computed: processed.computed,
       cacheHits: processed.cacheHits,
       interrupted: true,
+      ...(processed.unreachable !== undefined && { unreachable: processed.unreachable }),
       planned: plan.length,
     };
   }

@@ -54,7 +54,9 @@ export function splitSettings(config: ModelConfig): SplitSettings {
 export function cachedSplit(config: ModelConfig): { thinkTags?: ThinkTag[]; promptCutRatio?: number } {
   return {
     ...('thinkTags' in config && config.thinkTags ? { thinkTags: splitSettings(config).thinkTags } : {}),
-    ...('promptCutRatio' in config && config.promptCutRatio !== PROMPT_CUT_RATIO ? { promptCutRatio: config.promptCutRatio } : {}),
+    ...('promptCutRatio' in config && config.promptCutRatio !== PROMPT_CUT_RATIO
+      ? { promptCutRatio: config.promptCutRatio }
+      : {}),
   };
 }
 
@@ -195,7 +197,9 @@ export function splitGeneration(g: Generation, live: boolean, tags?: readonly Th
   const { reply, ...rest } = g;
   const split = splitReply(reply ?? { content: g.output }, tags);
   const refusal = typeof reply?.refusal === 'string' && reply.refusal.trim() ? reply.refusal.trim() : undefined;
-  const incomplete = live ? incompleteAnswer(split, g.finishReason, refusal !== undefined, reply?.toolCall) : g.incomplete;
+  const incomplete = live
+    ? incompleteAnswer(split, g.finishReason, refusal !== undefined, reply?.toolCall)
+    : g.incomplete;
   return {
     ...rest,
     output: split.answer,

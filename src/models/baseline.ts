@@ -8,7 +8,8 @@ export function createBaselineProvider(config: ModelConfig, release: () => Relea
   const pools = new Map<Task, Document<unknown>[]>();
   const poolOf = (task: Task) => {
     // A declared task (task file) reads its own files: the release is not needed for it.
-    if (!pools.has(task)) pools.set(task, task.loadDocuments(task.origin ? (undefined as never) : release()) as Document<unknown>[]);
+    if (!pools.has(task))
+      pools.set(task, task.loadDocuments(task.origin ? (undefined as never) : release()) as Document<unknown>[]);
     return pools.get(task)!;
   };
   return {

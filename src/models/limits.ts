@@ -71,6 +71,11 @@ export interface Failure {
   retryAfterMs?: number;
   /** Retries this kind of failure gets at most, below the policy's (a timeout: 1). */
   retryLimit?: number;
+  /**
+   * The server could not be reached or did not answer (connection refused or dropped, host not found, TLS, no
+   * answer in time): while it lasts, every document fails the same way (evaluation/engine.ts stops taking them).
+   */
+  unreachable?: true;
   message: string;
 }
 

@@ -77,6 +77,7 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
             `${config.alias}: ${result.failure.message} (after ${result.attempts} attempt${result.attempts > 1 ? 's' : ''})`,
             result.failure.retryable,
             result.attempts,
+            result.failure.unreachable ?? false,
           );
         }
         const { message, latencyMs } = result.value;

@@ -59,14 +59,7 @@ export interface Generation {
 
 /** The kinds of live non-answer, as stored in `run_documents.incomplete`. */
 export type Incomplete =
-  | 'empty'
-  | 'truncated'
-  | 'filtered'
-  | 'refused'
-  | 'thinking-only'
-  | 'thinking-cut'
-  | 'prompt-cut'
-  | 'tool-call';
+  'empty' | 'truncated' | 'filtered' | 'refused' | 'thinking-only' | 'thinking-cut' | 'prompt-cut' | 'tool-call';
 
 /** How each non-answer is named to people (`jcb show`, `jcb run`, Slack). */
 export const INCOMPLETE_SHOWN: Record<Incomplete, string> = {
@@ -100,6 +93,8 @@ export class ProviderError extends Error {
     message: string,
     readonly retryable: boolean,
     readonly attempts = 1,
+    /** The server could not be reached or did not answer (limits.ts Failure.unreachable). */
+    readonly unreachable = false,
   ) {
     super(message);
     this.name = 'ProviderError';

@@ -31,7 +31,14 @@ export class ReplayModel implements ModelProvider {
     if (task.generationFile) {
       const declared = task.generationFile(this.config.release, shot);
       return declared
-        ? { folder: task.folder, modelDir: this.config.release, name: `${shot}_shot`, shot, path: declared, resultsPath: undefined }
+        ? {
+            folder: task.folder,
+            modelDir: this.config.release,
+            name: `${shot}_shot`,
+            shot,
+            path: declared,
+            resultsPath: undefined,
+          }
         : undefined;
     }
     return this.release

@@ -192,8 +192,13 @@ function errorIn200(error: unknown, text: string, ctx: ServerContext): Failure {
   };
 }
 
-/** The cause of a failed connection, from undici's error codes. */
+/** A connection that failed: the server not reached, whatever the cause. */
 function connectionFailure(err: unknown, url: string): Failure {
+  return { ...connectionCause(err, url), unreachable: true };
+}
+
+/** The cause of a failed connection, from undici's error codes. */
+function connectionCause(err: unknown, url: string): Failure {
   const codes = [] as string[];
   for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
     if (e.code) codes.push(e.code);
@@ -261,6 +266,7 @@ export function classifyError(err: unknown, ctx: ServerContext): Failure {
     return {
       retryable: true,
       retryLimit: 1,
+      unreachable: true,
       message: `no answer within ${ctx.timeoutMs / 1000} s (timeoutMs ${ctx.timeoutMs}): raise timeoutMs in models.yml if the server is slow`,
     };
   return { retryable: false, message: oneLine(message.replace(/Troubleshooting URL:\s*\S+/g, ''), ctx.secrets) };

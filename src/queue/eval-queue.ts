@@ -17,6 +17,8 @@ export interface ChunkJob {
   assumes?: JobAssumptions;
   /** Set when workers left the job to others: the last reason, how many times, by whom. */
   declined?: { reason: string; count: number; by: string };
+  /** Set when the model's server could not be reached for its documents: the last cause, how many times. */
+  unreachable?: { reason: string; count: number };
 }
 
 export const QUEUE_NAME = 'jcb-eval';

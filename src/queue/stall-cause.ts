@@ -61,6 +61,9 @@ export function stallCause(view: QueueView, runId: string, missing: (job: ChunkJ
     const wanted = engine ? ` with ${describeEngine(engine)} as configured` : '';
     return `waiting for a worker${wanted}: declined ${times} times (last: ${declined[0].declined!.reason})`;
   }
+  const waiting = pending.map((j) => j.job.data).filter((d) => d.unreachable);
+  if (!active && waiting.length && waiting.length === pending.length)
+    return `waiting for the model's server: not reached (last: ${waiting[0].unreachable!.reason}); its jobs are tried again every few minutes`;
   if (!active && pending.length && view.workers === 0)
     return 'waiting for a worker: none is taking jobs from this queue';
   return undefined;

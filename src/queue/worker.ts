@@ -8,6 +8,7 @@ import { setMaxListeners } from 'node:events';
 import type Queue from 'bull';
 import { findTask } from '../evaluation/documents.js';
 import { processItems, type EngineDeps } from '../evaluation/engine.js';
+import { failureCause } from '../evaluation/failure-cause.js';
 import { labelsOfRun, planDocuments, setOfRun, type Item } from '../evaluation/plan.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
@@ -66,6 +67,12 @@ const declinedLogged = new WeakMap<WorkerDeps, Set<string>>();
  * most 5 s (with no worker that matches, each job costs a few Redis calls every 5 s, no more).
  */
 const declineDelayMs = (count: number) => Math.min(5_000, 500 * count);
+
+/**
+ * How long a job whose model's server could not be reached waits before it is tried again: 15 s, doubling, at
+ * most 5 min (a server down for a night costs each job a few documents' retries every 5 minutes).
+ */
+const unreachableDelayMs = (count: number) => Math.min(300_000, 15_000 * 2 ** (count - 1));
 
 /**
  * A worker that declined a job keeps that slot busy until the job is back in the queue and a while
@@ -176,6 +183,19 @@ export async function processJob(
       deps.log?.(`run ${run.id}: --max-cost $${limit} reached, stopped (${removed} waiting jobs removed)`);
     }
     current = (await store.getRun(run.id))!;
+  }
+  if (processed.unreachable && !stopping.requested() && current.status === 'running') {
+    // Its documents wait in the queue for the server (the ones that failed are asked again then), not stored failed.
+    const count = (job.unreachable?.count ?? 0) + 1;
+    const reason = failureCause(processed.unreachable.error);
+    await deps.queue.add(
+      'chunk',
+      { ...job, declined: undefined, unreachable: { reason, count } },
+      { jobId: `${run.id}:${task.id}:unreachable-${randomBytes(3).toString('hex')}`, delay: unreachableDelayMs(count) },
+    );
+    deps.log?.(
+      `run ${run.id}: ${task.id}, ${run.model} could not be reached for ${processed.unreachable.documents} documents in a row (${reason}); its job is tried again in ${unreachableDelayMs(count) / 1000} s`,
+    );
   }
   let handedBack = 0;
   if (processed.interrupted && stopping.requested() && !STOPPED.has(current.status)) {
