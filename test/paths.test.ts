@@ -162,8 +162,8 @@ afterAll(() => batch.close());
  * `jcb …` through the file's process of the built program; as `uid` (another user), bin/jcb.js in a child
  * process of its own, with a generous guard against a hang.
  */
-function jcb(args: string[], uid?: number) {
-  if (uid === undefined) return batch.run(args);
+function jcb(args: string[], uid?: number, env: Record<string, string> = {}) {
+  if (uid === undefined) return batch.run(args, env);
   return new Promise<{ code: number | null; err: string; out: string }>((resolve) => {
     const child = spawn(process.execPath, [JCB_BIN, ...args], {
       env: {
@@ -171,6 +171,7 @@ function jcb(args: string[], uid?: number) {
         ...FIXTURE_ENV,
         JCB_STORE: path.join(OPEN, 'store.sqlite'),
         HOME: OPEN,
+        ...env,
       },
       uid,
       gid: uid,
@@ -216,6 +217,51 @@ describe('the jcb program refuses a bad path before any work', () => {
     const file = SLOTS.find((s) => s.option?.name === 'output')!;
     const r2 = await jcb(argv(file, path.join(READ_ONLY, 'x.csv')), asNobody);
     expect(r2.err.trim()).toMatch(/^jcb: -o \S+x\.csv: no permission to write in \S+read-only\./);
+  });
+
+  // A path met during the work, not given: named with what is wrong, never blamed on the store (EACCES read as
+  // "The store … is unavailable: permission denied"), never an unexpected error.
+  it.each([
+    [
+      'a folder of the score tree that cannot be listed',
+      'CCA',
+      /^jcb: \S+\/CLR\/CCA cannot be listed: no permission\.$/,
+    ],
+    [
+      'a generation file that cannot be read',
+      'one_shot.json',
+      /^jcb: \S+\/one_shot\.json cannot be opened: no permission\.$/,
+    ],
+    [
+      'a folder named as a generation file',
+      'zero_shot.json',
+      /^jcb: \S+\/zero_shot\.json cannot be read: it is a folder/,
+    ],
+  ])('score of a tree with %s: one line naming it, exit 1', async (_, which, message) => {
+    const tree = mkdtempSync(path.join(ROOT, 'tree-'));
+    chmodSync(tree, 0o755);
+    const model = path.join(tree, 'CLR', 'MR', 'gpt-4o');
+    mkdirSync(model, { recursive: true });
+    mkdirSync(path.join(tree, 'CLR', 'CCA'));
+    if (which === 'zero_shot.json') mkdirSync(path.join(model, which));
+    else {
+      writeFileSync(path.join(model, 'one_shot.json'), '[]');
+      chmodSync(which === 'CCA' ? path.join(tree, 'CLR', 'CCA') : path.join(model, which), 0);
+    }
+    const r = await jcb(['score', tree], asNobody);
+    expect(r.err.trim()).toMatch(message);
+    expect(r.code).toBe(1);
+  });
+
+  it('a model registry that cannot be written is named, not the store', async () => {
+    const registry = path.join(ROOT, 'models-read-only.yml');
+    writeFileSync(registry, 'models: {}\n');
+    chmodSync(registry, 0o444);
+    const r = await jcb(['models', 'add', 'x1', '--provider', 'openai', '--model', 'm'], asNobody ?? undefined, {
+      JCB_MODELS: registry,
+    });
+    expect(r.err.trim()).toBe(`jcb: ${registry} cannot be opened: no permission.`);
+    expect(r.code).toBe(1);
   });
 
   it('creates a missing folder for -o, and writes the file there', async () => {

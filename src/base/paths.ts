@@ -182,6 +182,8 @@ function checkOne(arg: PathArgument, created: string[]): void {
   if (arg.use === 'read') {
     if (kind === 'dangling') throw refuse(arg, dangles(target), 'Check the path.');
     if (kind === 'missing') throw refuse(arg, 'no such file or folder', 'Check the path.');
+    const system = kind === 'folder' && SYSTEM.find((d) => `${realPlace(target)}/`.startsWith(`${d}/`));
+    if (system) throw refuse(arg, `${system} holds the system's views, not files of yours`, 'Check the path.');
     try {
       accessSync(target, constants.R_OK);
       if (kind === 'folder') readdirSync(target);
@@ -236,4 +238,48 @@ export function preparePaths(args: readonly PathArgument[]): PreparedPaths {
     throw err;
   }
   return { undo };
+}
+
+const ACTIONS: Record<string, string> = {
+  open: 'opened',
+  read: 'read',
+  scandir: 'listed',
+  opendir: 'listed',
+  stat: 'reached',
+  lstat: 'reached',
+  write: 'written',
+  mkdir: 'created',
+  rename: 'renamed',
+  unlink: 'removed',
+  rmdir: 'removed',
+  copyfile: 'copied',
+};
+
+const CAUSES: Record<string, string> = {
+  ENOENT: 'it does not exist',
+  EACCES: 'no permission',
+  EPERM: 'no permission',
+  EISDIR: 'it is a folder, not a file',
+  ENOTDIR: 'a part of it is a file, not a folder',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  ENAMETOOLONG: 'the name is too long for the system',
+  ELOOP: 'its symbolic links go round in a loop',
+  EMFILE: 'too many files are open',
+  EINVAL: 'the system does not take it (a system file?)',
+};
+
+/**
+ * A file-system error met while a command works (a file inside a tree it reads, a registry it writes), in one
+ * line naming the path (`file` where the error names none): `<path> cannot be listed: no permission`; undefined
+ * for any other error.
+ */
+export function fileSystemError(err: unknown, file?: string): UserError | undefined {
+  const e = err as NodeJS.ErrnoException;
+  const where = e?.path ?? file; // readFileSync of a folder (EISDIR) names no path
+  if (!(e instanceof Error) || typeof where !== 'string' || typeof e.code !== 'string') return undefined;
+  const action = ACTIONS[e.syscall ?? ''] ?? 'used';
+  return new UserError(
+    `${shownPath(where)} cannot be ${action}: ${CAUSES[e.code] ?? `the system refused (${e.code})`}.`,
+  );
 }

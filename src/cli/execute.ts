@@ -297,4 +297,17 @@ export async function runCommand(cmd: Command, services: Services): Promise<bool
 }
 
 /** `err` told as a failure of this process's store (StoreError), when it is one. */
-export const storeError = (err: unknown) => asStoreError(err, storeLocation(process.env));
+/**
+ * The store failure `err` means, if it is one: an error of a file other than the store's (a file `score` reads,
+ * the model registry) is not, however like one its code is (EACCES, EROFS).
+ */
+export function storeError(err: unknown) {
+  const location = storeLocation(process.env);
+  const where = (err as NodeJS.ErrnoException | undefined)?.path;
+  if (typeof where === 'string') {
+    const file = location.kind === 'sqlite' ? location.file : undefined;
+    const at = path.resolve(where);
+    if (!file || !(at.startsWith(file) || file.startsWith(`${at}${path.sep}`))) return undefined;
+  }
+  return asStoreError(err, location);
+}

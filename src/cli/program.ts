@@ -7,7 +7,7 @@ import { packageVersion } from '../base/project.js';
 import { useHeapSetting, type HeapSetting } from '../base/lean-heap.js';
 import { UserError, userErrorText } from '../base/errors.js';
 import { forPeople } from '../base/shown.js';
-import type { PreparedPaths } from '../base/paths.js';
+import { fileSystemError, type PreparedPaths } from '../base/paths.js';
 import type { Services } from '../services/index.js';
 
 /**
@@ -49,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     paths?.undo();
     const storeErr = execute?.storeError(err);
     if (storeErr) err = storeErr;
+    else err = fileSystemError(err) ?? err;
     if (err instanceof UserError) {
       process.stderr.write(`jcb: ${userErrorText(err, 'terminal')}\n`);
       return 1;

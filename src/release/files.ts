@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { UserError } from '../base/errors.js';
+import { fileSystemError } from '../base/paths.js';
 
 export type Row = Record<string, unknown>;
 
@@ -11,7 +12,12 @@ export function readCsv(file: string): Record<string, string>[] {
 
 /** A JSON array, or JSON lines (several generated files of the release are JSONL despite the name). */
 export function readJsonRows(file: string): Row[] {
-  const text = readFileSync(file, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw fileSystemError(err, file) ?? err;
+  }
   // A binary file (an image, an archive, a database): named as such, its bytes never echoed to a terminal.
   if (text.slice(0, 4096).includes('\u0000'))
     throw new UserError(`${file} is a binary file, not JSON.`, 'Expected a JSON array or JSON lines of generations.');
