@@ -227,6 +227,29 @@ describe('bad input: one line, exit 1', () => {
     expect(r.err.trim().split('\n')).toHaveLength(1);
   });
 
+  // Each file setting that is missing: the command that needs it says so (digest threw "unexpected error: ENOENT").
+  it('JCB_SCHEDULES naming a missing file, or one with no schedule', async () => {
+    const r = await jcb(['digest'], { JCB_SCHEDULES: '/nowhere/schedules.yml' });
+    expect(r.err).toBe(
+      'jcb: No schedules file at /nowhere/schedules.yml. Point JCB_SCHEDULES at a schedules.yml file, or unset it.\n',
+    );
+    expect(r.code).toBe(1);
+    const empty = path.join(tmp(), 'schedules.yml');
+    writeFileSync(empty, '');
+    expect((await jcb(['digest'], { JCB_SCHEDULES: empty })).out).toBe(`No schedules in ${empty}.\n`);
+  });
+
+  it('JCB_FACILITIES naming a missing file: said with its remedy, not "send a shorter text"', async () => {
+    const note = path.join(tmp(), 'note.txt');
+    writeFileSync(note, '発熱が続く。\n');
+    const r = await jcb(['phi', note], { JCB_FACILITIES: '/nowhere/facilities.txt' });
+    expect(r.err).toMatch(
+      /JCB_FACILITIES names cannot be read\): nothing was sent\. Correct it .* or unset JCB_FACILITIES/,
+    );
+    expect(r.err).not.toMatch(/shorter/);
+    expect(r.code).toBe(1);
+  });
+
   it('JCB_MODELS naming a missing file', async () => {
     const r = await jcb(['models'], { JCB_MODELS: '/nowhere/models.yml' });
     expect(r.code).toBe(1);

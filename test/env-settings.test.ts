@@ -17,12 +17,14 @@ writeFileSync(plain, 'hi\n');
 const REFUSED: Record<string, string[]> = {
   HOME: ['', 'relative/home'],
   XDG_DATA_HOME: ['relative/data'],
-  JCB_HOME: [],
-  JCB_DATA_DIR: [],
-  JCB_PACKS_DIR: [],
-  JCB_PACKS_TASKS: [],
+  // A file where a folder is meant failed later (JCB_PACKS_DIR: "unexpected error: ENOTDIR", exit 2); a relative
+  // JCB_HOME made the per-user folder depend on the working folder.
+  JCB_HOME: [plain, 'relative/home'],
+  JCB_DATA_DIR: [plain],
+  JCB_PACKS_DIR: [plain],
+  JCB_PACKS_TASKS: [plain],
   JCB_STORE: [],
-  JCB_CACHE_DIR: [],
+  JCB_CACHE_DIR: [plain],
   JCB_RELEASE_URL: [],
   JCB_PACK_URL: [],
   SLACK_API_URL: ['garbage', 'ftp://127.0.0.1/api/'],

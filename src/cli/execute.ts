@@ -11,6 +11,7 @@ import { NoReleaseError } from '../release/data-dir.js';
 import { preparePaths, type PreparedPaths } from '../base/paths.js';
 import { pathArguments } from '../command/paths.js';
 import { startBot, startWorker } from './serve.js';
+import { schedulesPath } from '../queue/schedules.js';
 import { failureCause } from '../evaluation/failure-cause.js';
 import { COMMANDS_BY_NAME } from '../command/commands.js';
 import { commandView } from '../policy/access-audit.js';
@@ -230,7 +231,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
     }
     case 'digest': {
       const digests = await services.digest(cmd.schedule, cmd.labels);
-      return cmd.json ? printJson(digests) : print(renderDigests(digests));
+      return cmd.json ? printJson(digests) : print(renderDigests(digests, schedulesPath(process.env)));
     }
     case 'cancel': {
       const { run, removedJobs, heldJobs } = await services.cancel(cmd.runId);

@@ -298,8 +298,8 @@ export function renderStatus(runs: RunProgress[]): string {
   return [text, ...legendOf(shown, runs)].join('\n\n');
 }
 
-export function renderDigests(digests: Digest[]): string {
-  if (digests.length === 0) return 'No schedules in data/schedules.yml.';
+export function renderDigests(digests: Digest[], schedulesFile = 'data/schedules.yml'): string {
+  if (digests.length === 0) return `No schedules in ${schedulesFile}.`;
   return digests
     .map((d) => {
       const rows = d.rows.map((r) => [

@@ -8,6 +8,10 @@ import { createDetector, type Detector } from './detect.js';
 
 const names = z.array(z.string().min(1).max(200));
 
+/** What an operator does about a facility list the check cannot use (it refuses every text until then). */
+const FACILITIES_HINT =
+  'Correct it (a file of names, one a line) or unset JCB_FACILITIES: every check fails until then.';
+
 /**
  * The names listed in the file JCB_FACILITIES names; none when it is unset.
  * @throws UserError (naming the variable, not the path) when the file cannot be read or holds an over-long line.
@@ -19,7 +23,7 @@ export function readFacilityList(env: NodeJS.ProcessEnv): string[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UserError('The facility list that JCB_FACILITIES names cannot be read.', undefined, {
+    throw new UserError('The facility list that JCB_FACILITIES names cannot be read.', FACILITIES_HINT, {
       detail: `${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
     });
   }
@@ -28,7 +32,8 @@ export function readFacilityList(env: NodeJS.ProcessEnv): string[] {
     .map((l) => l.replace(/#.*/, '').trim())
     .filter(Boolean);
   const parsed = names.safeParse(listed);
-  if (!parsed.success) throw new UserError('The facility list that JCB_FACILITIES names has a line over 200 characters.');
+  if (!parsed.success)
+    throw new UserError('The facility list that JCB_FACILITIES names has a line over 200 characters.', FACILITIES_HINT);
   return parsed.data;
 }
 

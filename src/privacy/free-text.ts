@@ -19,7 +19,9 @@ export class FindingsError extends UserError {
     super(
       `Not sent: your text holds personal information (${summary(findings)}) and ${model} is an external model.`,
       'Send it masked (each finding replaced by its kind, e.g. [氏名]), or choose an on-premises model.',
-      { hint: 'Add --masked to send it with each finding replaced by its kind (`jcb phi` shows that text), or choose an on-premises model.' },
+      {
+        hint: 'Add --masked to send it with each finding replaced by its kind (`jcb phi` shows that text), or choose an on-premises model.',
+      },
     );
   }
 }
@@ -46,7 +48,8 @@ export class CheckFailedError extends UserError {
     const why = cause instanceof UserError ? ` (${cause.message.replace(/\.$/, '')})` : '';
     super(
       `The check for personal information failed on this text${why}: nothing was sent.`,
-      'Try again, or send a shorter part of the text.',
+      // The operator's mistake has its own remedy; a shorter text would fail the same way.
+      (cause instanceof UserError && cause.hint) || 'Try again, or send a shorter part of the text.',
     );
   }
 }

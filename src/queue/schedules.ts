@@ -1,7 +1,7 @@
 // Scheduled evaluations (data/schedules.yml, or JCB_SCHEDULES): validated, and installed as Bull
 // repeatable jobs without duplicates when a schedule changes.
 import { issueLine } from '../base/issues.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type Queue from 'bull';
 import { parseYamlText } from '../base/yaml-text.js';
@@ -33,6 +33,8 @@ export const schedulesPath = (env: NodeJS.ProcessEnv): string =>
 
 export function loadSchedules(env: NodeJS.ProcessEnv): Schedule[] {
   const source = schedulesPath(env);
+  if (!existsSync(source))
+    throw new UserError(`No schedules file at ${source}.`, 'Point JCB_SCHEDULES at a schedules.yml file, or unset it.');
   const parsed = file.safeParse(parseYamlText(readFileSync(source, 'utf8'), source) ?? {});
   if (!parsed.success) {
     throw new UserError(`${source}: ${issueLine(parsed.error.issues[0])}.`);

@@ -56,6 +56,11 @@ const fileIfThere = by((v) => {
     throw new Error('it cannot be read');
   }
 });
+/** A folder's path that, where something is there, is a folder (a file there failed later: ENOTDIR, exit 2). */
+const folderIfThere = by((v) => {
+  const at = path.resolve(v);
+  if (existsSync(at) && !statSync(at).isDirectory()) throw new Error('it is a file');
+});
 /** Empty is unset for these settings (numbers, choices), as every reader treats it; never for a place (`place`). */
 const orEmpty = (schema: z.ZodType<unknown>) => z.union([z.literal(''), schema]);
 /** A place whose only rule is not to be empty (checkEnv's); what it names is checked where it is used. */
@@ -73,26 +78,27 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   { name: 'XDG_DATA_HOME', right: 'an absolute path, or unset', schema: absolute, place: true },
   {
     name: 'JCB_HOME',
-    right: 'a folder (jcb’s per-user folder: the store, the release, the packs), or unset for $XDG_DATA_HOME/jcb',
-    schema: anyPlace,
+    right:
+      'an absolute path of a folder (jcb’s per-user folder: the store, the release, the packs), or unset for $XDG_DATA_HOME/jcb',
+    schema: absolute.pipe(folderIfThere),
     place: true,
   },
   {
     name: 'JCB_DATA_DIR',
     right: 'a folder holding a copy of the release, or unset for the one `jcb data pull` fetches into jcb’s folder',
-    schema: anyPlace,
+    schema: folderIfThere,
     place: true,
   },
   {
     name: 'JCB_PACKS_DIR',
     right: 'a folder holding the pulled packs, or unset for the packs folder in jcb’s folder',
-    schema: anyPlace,
+    schema: folderIfThere,
     place: true,
   },
   {
     name: 'JCB_PACKS_TASKS',
     right: 'a folder of packs’ task files (<name>/), or unset for jcb’s own',
-    schema: anyPlace,
+    schema: folderIfThere,
     place: true,
   },
   {
@@ -104,7 +110,7 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   {
     name: 'JCB_CACHE_DIR',
     right: 'a folder for the tokenizer’s built tables, or unset for ~/.cache/jcb',
-    schema: anyPlace,
+    schema: folderIfThere,
     place: true,
   },
   {
