@@ -50,6 +50,7 @@ export class CheckFailedError extends UserError {
       `The check for personal information failed on this text${why}: nothing was sent.`,
       // The operator's mistake has its own remedy; a shorter text would fail the same way.
       (cause instanceof UserError && cause.hint) || 'Try again, or send a shorter part of the text.',
+      cause instanceof UserError && cause.terminal?.hint ? { hint: cause.terminal.hint } : undefined,
     );
   }
 }
