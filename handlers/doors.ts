@@ -30,7 +30,18 @@ const payload = z.looseObject({
   api_app_id: id,
   event_id: id,
   trigger_id: id,
-  event: part({ type: id, user: id, channel: id, ts: id, thread_ts: id, bot_id: id, subtype: id }),
+  event: part({
+    type: id,
+    user: id,
+    channel: id,
+    ts: id,
+    thread_ts: id,
+    bot_id: id,
+    subtype: id,
+    user_team: id,
+    channel_type: id,
+  }),
+  response_url: id,
   user: part({ id, team_id: id }),
   team: part({ id }),
   channel: part({ id }),
@@ -47,7 +58,7 @@ export function doorOf(body: Body): Door {
   const event = body.event;
   if (body.type === 'event_callback' && event) {
     // The bot's own messages, edits and other subtypes are not requests.
-    if (event.bot_id || event.subtype) return { kind: 'other' };
+    if (event.bot_id || (event.subtype && event.subtype !== 'file_share')) return { kind: 'other' };
     const kind =
       event.type === 'app_mention'
         ? 'mention'
@@ -70,6 +81,49 @@ export function doorOf(body: Body): Door {
 /** The workspace a payload says it comes from (commands and events: team_id; interactions: team.id). */
 const teamOf = (body: Body): string | undefined => body.team_id ?? body.team?.id ?? body.user?.team_id ?? undefined;
 
+/**
+ * The workspace of the person, where Slack says it apart from the payload's (a Slack Connect channel shared with
+ * another organisation: an interaction's user.team_id, an event's user_team). An Enterprise organisation's id
+ * (E…) stands for the whole organisation: not compared.
+ */
+const personTeamOf = (body: Body): string | undefined => {
+  const team = body.user?.team_id ?? body.event?.user_team;
+  return team?.startsWith('T') ? team : undefined;
+};
+
+/** What a person of another workspace is told (a Slack Connect channel, an app installed elsewhere). */
+export const OTHER_WORKSPACE =
+  ':no_entry: jcb answers only the people of the workspace it is installed in: ask someone there, or install jcb in yours.';
+
+/**
+ * Tells the person of another workspace so, by what the request offers: its acknowledgement (a slash command),
+ * its response_url (buttons, shortcuts), an ephemeral (a mention in a channel shared with the bot's workspace).
+ */
+async function tellOtherWorkspace(app: App, event: ReceiverEvent, body: Body, ours: boolean): Promise<void> {
+  const door = doorOf(body);
+  if (door.kind === 'command') return void (await event.ack({ response_type: 'ephemeral', text: OTHER_WORKSPACE }));
+  await event.ack();
+  try {
+    if (body.response_url?.startsWith('https://hooks.slack.com/')) {
+      const res = await fetch(body.response_url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: OTHER_WORKSPACE }),
+      });
+      if (!res.ok) throw new Error(`response_url answered ${res.status}`);
+    } else if (ours && (door.kind === 'mention' || door.kind === 'dm') && door.user && door.channel) {
+      await app.client.chat.postEphemeral({
+        channel: door.channel,
+        user: door.user,
+        text: OTHER_WORKSPACE,
+        thread_ts: door.threadTs,
+      });
+    }
+  } catch (err) {
+    app.logger.warn(`another workspace's person not told: ${(err as Error).message}`);
+  }
+}
+
 /** How long a repeat waits for the first delivery's answer before being acknowledged empty (Slack waits 3 s). */
 const ANSWER_WAIT_MS = 2500;
 
@@ -85,12 +139,18 @@ export function guardEntry(app: App, ctx: BotContext, expected: { teamId?: strin
   app.processEvent = async (event: ReceiverEvent) => {
     const body = read(event.body);
     const team = teamOf(body);
-    if (
-      (expected.teamId && team !== expected.teamId) ||
-      (expected.appId && body.api_app_id && body.api_app_id !== expected.appId)
-    ) {
-      app.logger.warn(`refused a request of team ${team ?? '(none)'}, app ${body.api_app_id ?? '(none)'}`);
+    const person = personTeamOf(body);
+    if (expected.appId && body.api_app_id && body.api_app_id !== expected.appId) {
+      app.logger.warn(`refused a request of team ${team ?? '(none)'}, app ${body.api_app_id}`);
       await event.ack();
+      return;
+    }
+    const ours = !expected.teamId || team === expected.teamId;
+    if (!ours || (expected.teamId && person && person !== expected.teamId)) {
+      app.logger.warn(`refused a request of team ${team ?? '(none)'}${person ? `, a person of team ${person}` : ''}`);
+      // Slack's own notices (the bot's messages, edits) are not requests: nobody to tell.
+      if (doorOf(body).kind !== 'other') await tellOtherWorkspace(app, event, body, ours);
+      else await event.ack();
       return;
     }
     const delivery = body.event_id ?? body.trigger_id;

@@ -1,11 +1,13 @@
 // Every listener, registered in one place from one registry, grouped by kind. Each says which acts
 // (src/policy/acts.ts) it can lead to; test/acts.test.ts walks this registry against the acts table.
-import type { App } from '@slack/bolt';
+import type { App, Logger } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import actions from './actions/index.js';
 import commands from './commands/index.js';
 import type { BotContext, Listener } from './context.js';
 import { actsView } from '../src/policy/access-audit.js';
-import { limitEveryDoor } from './doors.js';
+import { doorOf, limitEveryDoor, read } from './doors.js';
+import { surely } from './refusals.js';
 import { tellWhenRateLimited, type SlackRateLimits } from './rate-limits.js';
 import events from './events/index.js';
 import shortcuts from './shortcuts/index.js';
@@ -34,6 +36,24 @@ function askerOf(l: Listener, args: Record<string, unknown>): { user: string; ac
   return { user, act: `${l.kind}:${l.id}`, place };
 }
 
+/**
+ * The listener's arguments with a `respond` that never throws: an answer the response_url no longer takes (an old
+ * button's, Slack's 5xx) goes as an ephemeral where it was asked, else a DM (refusals.ts, `surely`).
+ */
+function withSureRespond(args: Record<string, unknown>): Record<string, unknown> {
+  const { respond, client, logger, body } = args as {
+    respond?: Parameters<typeof surely>[0];
+    client: WebClient;
+    logger: Logger;
+    body: unknown;
+  };
+  if (!respond) return args;
+  const door = doorOf(read(body));
+  if (!door.user) return args;
+  const who = { user: door.user, channel: door.channel };
+  return { ...args, respond: surely(respond, client, who, (m) => logger.warn(m)) };
+}
+
 export function registerListeners(app: App, ctx: BotContext, limits: SlackRateLimits): void {
   // Repeats and other workspaces are turned away before this (doors.ts, guardEntry); the limit is per person.
   app.use(limitEveryDoor(ctx));
@@ -44,7 +64,7 @@ export function registerListeners(app: App, ctx: BotContext, limits: SlackRateLi
     const view = actsView(l.acts);
     const handler = ((args: Record<string, unknown>) =>
       ctx.services.accessScope(askerOf(l, args), view, () =>
-        (l.handler as (a: unknown) => Promise<void>)(args),
+        (l.handler as (a: unknown) => Promise<void>)(withSureRespond(args)),
       )) as never;
     switch (l.kind) {
       case 'command':

@@ -20,20 +20,24 @@ type Where = { channel?: string };
 export const SLACK_REFUSALS: Record<string, { say: (w: Where) => string; ours?: boolean }> = {
   not_in_channel: { say: (w) => `I am not in ${place(w)}: invite @jcb there (\`/invite @jcb\`), or ask me in a DM.` },
   channel_not_found: {
-    say: (w) => `I cannot see ${place(w)} (a private channel or a DM I am not in): invite @jcb there, or ask me in a DM.`,
+    say: (w) =>
+      `I cannot see ${place(w)} (a private channel or a DM I am not in): invite @jcb there, or ask me in a DM.`,
   },
   is_archived: { say: (w) => `${cap(place(w))} is archived: ask me in another channel, or in a DM.` },
   restricted_action: {
     say: (w) => `This workspace does not let me post in ${place(w)}: ask me in another channel, or in a DM.`,
   },
   missing_scope: {
-    say: () => 'The app lacks a Slack permission it needs: ask an admin to re-install it with the scopes of manifest.yml.',
+    say: () =>
+      'The app lacks a Slack permission it needs: ask an admin to re-install it with the scopes of manifest.yml.',
   },
   not_allowed_token_type: {
-    say: () => 'The app was installed with the wrong kind of token: ask an admin to re-install it (README, "Connect Slack").',
+    say: () =>
+      'The app was installed with the wrong kind of token: ask an admin to re-install it (README, "Connect Slack").',
   },
   invalid_blocks: {
-    say: () => 'Slack refused the message I made for this (it has been logged); try another document or model, or tell an admin.',
+    say: () =>
+      'Slack refused the message I made for this (it has been logged); try another document or model, or tell an admin.',
     ours: true,
   },
   msg_too_long: {
@@ -49,7 +53,8 @@ export const SLACK_REFUSALS: Record<string, { say: (w: Where) => string; ours?: 
   exchanged_trigger_id: { say: () => 'That click has already opened a form: click again for another.' },
 };
 
-const OTHER = (code: string) => `Slack refused what I sent (${code}); tell an admin, who will find it in the bot's log.`;
+const OTHER = (code: string) =>
+  `Slack refused what I sent (${code}); tell an admin, who will find it in the bot's log.`;
 
 const place = (w: Where) => (w.channel ? `<#${w.channel}>` : 'this conversation');
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -60,12 +65,33 @@ export function refusalCode(err: unknown): string | undefined {
   return e?.code === ErrorCode.PlatformError ? (e.data?.error ?? 'unknown_error') : undefined;
 }
 
+/**
+ * Slack failing on its side once the client's retries are spent (HTTP 5xx, no answer, the connection lost), as a
+ * few words (`HTTP 503`, `no answer`); else undefined. Not ours to fix, and not for good: the same call may work in
+ * a minute. (A 429 is waited out by the client; a response_url's failure is `respond`'s: handlers/index.ts.)
+ */
+export function slackFailure(err: unknown): string | undefined {
+  const e = err as { code?: string; statusCode?: number };
+  if (e?.code === ErrorCode.HTTPError) return `HTTP ${e.statusCode ?? '?'}`;
+  if (e?.code === ErrorCode.RequestError) return 'no answer';
+  return undefined;
+}
+
+/** The code a SlackRefusal made of a failure of Slack's (slackFailure) carries. */
+export const SLACK_FAILED = 'slack_failed';
+
+/** What a person is told when Slack failed on its side: the cause, and that the same request may work in a minute. */
+export const slackFailedText = (cause: string) =>
+  `Slack failed on its side (${cause}) and did not take my answer: try again in a minute.`;
+
 /** A Web API call Slack refused for good, said as what to do; `ours`: a message jcb made wrong (logged). */
 export class SlackRefusal extends UserError {
   constructor(
     readonly code: string,
     message: string,
     readonly ours: boolean,
+    /** Slack's failure on its side (slackFailure's words), when that is what it was. */
+    readonly failure?: string,
   ) {
     super(message);
     this.name = 'SlackRefusal';
@@ -73,8 +99,9 @@ export class SlackRefusal extends UserError {
 }
 
 /**
- * `err` as a SlackRefusal when Slack refused the call for good (`where`: the channel it went to), its line
- * between the sentences `around.before` and `around.after` when given ("Run … is queued. …"); else undefined.
+ * `err` as a SlackRefusal when Slack refused the call for good (`where`: the channel it went to), or failed on its
+ * side (slackFailure: code SLACK_FAILED, not ours), its line between the sentences `around.before` and
+ * `around.after` when given ("Run … is queued. …"); else undefined.
  */
 export function refusal(
   err: unknown,
@@ -82,13 +109,17 @@ export function refusal(
   around: { before?: string; after?: string } = {},
 ): SlackRefusal | undefined {
   const known = err instanceof SlackRefusal ? err : undefined;
-  const code = known?.code ?? refusalCode(err);
+  const failed = known ? known.failure : slackFailure(err);
+  const code = known?.code ?? refusalCode(err) ?? (failed && SLACK_FAILED);
   if (code === undefined) return undefined;
   if (known && !around.before && !around.after) return known;
   const row = SLACK_REFUSALS[code];
-  const line = known?.message ?? (row ? row.say(where) : OTHER(code));
+  // Slack's own failure: between other sentences ("Run … is queued.") only its cause, not "try again".
+  const failure =
+    failed && (around.before || around.after ? `Slack failed on its side (${failed}).` : slackFailedText(failed));
+  const line = failure ?? known?.message ?? (row ? row.say(where) : OTHER(code));
   const text = [around.before, line, around.after].filter(Boolean).join(' ');
-  return new SlackRefusal(code, text, known?.ours ?? row?.ours ?? !row);
+  return new SlackRefusal(code, text, known?.ours ?? row?.ours ?? (!row && !failed), failed);
 }
 
 /** `work()`, with a refusal of Slack's thrown as a SlackRefusal naming `where`. */
@@ -116,21 +147,58 @@ export interface Reach {
  * works, `log` says so.
  */
 export async function tell(client: WebClient, who: Reach, text: string, log: (m: string) => void): Promise<void> {
+  await deliver(client, who, { text }, log);
+}
+
+/** A message for one person: its text and, when it has them, its blocks. */
+interface Said {
+  text?: string;
+  blocks?: unknown[];
+}
+
+/** `tell` for a whole message (its blocks kept on every way). */
+export async function deliver(client: WebClient, who: Reach, said: Said, log: (m: string) => void): Promise<void> {
+  const text = said.text ?? '';
+  const blocks = said.blocks?.length ? { blocks: said.blocks as never } : {};
   const ways: [string, () => Promise<unknown>][] = [];
   if (who.answer) ways.push(['answer', () => who.answer!(text)]);
   if (who.channel)
-    ways.push(['ephemeral', () => client.chat.postEphemeral({ channel: who.channel!, user: who.user, text, thread_ts: who.threadTs })]);
-  ways.push(['DM', () => client.chat.postMessage({ channel: who.user, text })]);
+    ways.push([
+      'ephemeral',
+      () =>
+        client.chat.postEphemeral({ channel: who.channel!, user: who.user, text, thread_ts: who.threadTs, ...blocks }),
+    ]);
+  ways.push(['DM', () => client.chat.postMessage({ channel: who.user, text, ...blocks })]);
   const failed: string[] = [];
   for (const [name, send] of ways) {
     try {
       await send();
       return;
     } catch (err) {
-      failed.push(`${name}: ${refusalCode(err) ?? (err as Error).message}`);
+      failed.push(`${name}: ${refusalCode(err) ?? slackFailure(err) ?? (err as Error).message}`);
     }
   }
   log(`could not tell ${who.user} (${failed.join('; ')})`);
+}
+
+/** Bolt's `respond` (a request's response_url), as a listener calls it. */
+type Respond = (message: string | (Said & Record<string, unknown>)) => Promise<unknown>;
+
+/**
+ * `respond` that never throws: when the response_url no longer takes answers (Slack's 404 once it is 30 minutes
+ * old or used five times, its 5xx), the message goes to `who` by the next way that works (an ephemeral where they
+ * asked, a DM), and the log has one line.
+ */
+export function surely(respond: Respond, client: WebClient, who: Reach, log: (m: string) => void): Respond {
+  return async (message) => {
+    try {
+      return await respond(message);
+    } catch (err) {
+      const said = typeof message === 'string' ? { text: message } : message;
+      log(`response_url refused the answer to ${who.user} (${(err as Error).message}); telling them another way`);
+      await deliver(client, { ...who, answer: undefined }, said, log);
+    }
+  };
 }
 
 /**
@@ -157,7 +225,8 @@ export async function cannotAnswerIn(client: WebClient, channel: string): Promis
       is_member?: boolean;
     };
     if (c.is_archived) return refusal(platformError('is_archived'), { channel });
-    if ((c.is_private || c.is_mpim) && c.is_member === false) return refusal(platformError('not_in_channel'), { channel });
+    if ((c.is_private || c.is_mpim) && c.is_member === false)
+      return refusal(platformError('not_in_channel'), { channel });
     return undefined;
   } catch (err) {
     const code = refusalCode(err);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBot, type Bot } from '../handlers/app.js';
+import { FILES_UNREAD } from '../handlers/events/index.js';
 import { Store } from '../src/store/store.js';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { createServices, type Services } from '../src/services/index.js';
@@ -655,6 +656,15 @@ describe('the Slack bot', () => {
       'models:\n  priced: { provider: openai, model: gpt-4o, apiKeyEnv: TEST_OPENAI_KEY, prices: { input: 2.5, output: 10 } }\n',
       { JCB_CONFIRM_COST_USD: '0.0001' },
     );
+    // A dry run shows the estimate and offers nothing to confirm (breaker-slack: it offered "Queue it?").
+    await command('eval mr priced --max-cost 5 --dry-run');
+    const [dry] = (await until(() => responses, 1)) as Posted[];
+    expect(dry.body.text).toMatch(
+      /^Dry run of \*mr\* on \*priced\* \(one-shot\): 2 documents, 2 calls, [\d,]+ prompt tokens, about \$0\.00, at most \$[\d.]+\. Nothing was queued: leave out --dry-run to queue it\.$/,
+    );
+    expect(JSON.stringify(dry.body.blocks)).not.toContain('jcb_cost_confirm');
+    expect(posted).toEqual([]);
+    responses.length = 0;
     await command('eval mr priced --max-cost 5');
     const [asked] = (await until(() => responses, 1)) as Posted[];
     expect(asked.body.text).toMatch(
@@ -684,7 +694,8 @@ describe('the Slack bot', () => {
     );
     expect(posted).toEqual([]);
     responses.length = 0;
-    await command('eval mr priced --max-cost 5');
+    // What was asked beyond the cost (--documents, --labels, --concurrency) is what Confirm queues.
+    await command('eval mr priced --max-cost 5 --documents all');
     const [offered] = (await until(() => responses, 1)) as Posted[];
     const confirm = (offered.body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
       .find((b) => b.type === 'actions')!
@@ -756,6 +767,7 @@ describe('the Slack bot', () => {
     const runId = /run (\S+) queued/.exec(confirmed)![1];
     const services = createServices({ env, tokenizer: inThreadTokenizer() });
     expect((await services.findRun(runId))!.max_cost_usd).toBe(5);
+    expect((await services.findRun(runId))!.document_set).toBe('all');
     await services.close();
   });
 
@@ -799,7 +811,7 @@ describe('the Slack bot', () => {
     expect(r.body.text).not.toMatch(/redis:|REDIS_URL|127\.0\.0\.1/);
     await command('status nope');
     const [unknown] = ((await until(() => responses, 2)) as Posted[]).slice(1);
-    expect(unknown.body.text).toBe(':warning: No run "nope". Check its id: `status` lists the runs under way.');
+    expect(unknown.body.text).toBe(':warning: No run "nope". Check its id: `/jcb status --all` lists the latest runs.');
     await command('run mr gpt-4o A_p1');
     expect(((await until(() => posted, 2)) as Posted[])[0].body.text).toMatch(/^MR · gpt-4o/);
   });
@@ -825,6 +837,17 @@ describe('the Slack bot', () => {
     expect(msgs.map((m) => m.body.thread_ts).sort()).toEqual(['7.1', '8.1']);
     expect(JSON.stringify(msgs[0].body.blocks)).toContain('患者さんは熱があります。');
     expect(JSON.stringify(msgs[0].body.blocks)).toContain('no gold answer, so there is no score');
+    // A DM with a file attached (subtype file_share): its text is answered; files alone are said to be unread.
+    nock(OPENAI).post('/v1/chat/completions').reply(200, chatCompletion('患者さんは熱があります。'));
+    const dm = { type: 'message', subtype: 'file_share', channel_type: 'im', user: 'U1', channel: 'D1' };
+    await event({ ...dm, text: 'cts --model openai-test 発熱あり', ts: '9.1', files: [{ id: 'F1' }] }, 'Ev4');
+    await event({ ...dm, text: '', ts: '10.1', files: [{ id: 'F2' }] }, 'Ev5');
+    const more = ((await until(() => posted, 4)) as Posted[]).slice(2);
+    expect(more.map((m) => m.body.thread_ts).sort()).toEqual(['10.1', '9.1']);
+    expect(JSON.stringify(more.find((m) => m.body.thread_ts === '9.1')!.body.blocks)).toContain(
+      '患者さんは熱があります。',
+    );
+    expect(more.find((m) => m.body.thread_ts === '10.1')!.body.text).toBe(FILES_UNREAD);
   });
 
   it.each([
@@ -834,7 +857,7 @@ describe('the Slack bot', () => {
     ],
     ['cts --model local 発熱', /local is not allowed free text/],
     ['ir 発熱', /Unknown task "ir"/],
-    [`cts ${'長'.repeat(9000)}`, /9000 characters long; the limit is 8000/],
+    [`cts ${'長'.repeat(9000)}`, /9,000 characters long; the limit is 8,000/],
   ])('explains why a mention cannot be answered (%#)', async (text, message) => {
     await event(
       { type: 'app_mention', user: 'U1', channel: 'C1', text: `<@UBOT> ${text.slice(0, 9100)}`, ts: '9.1' },

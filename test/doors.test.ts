@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../handlers/app.js';
+import { OTHER_WORKSPACE } from '../handlers/doors.js';
 import { outputHash } from '../src/ratings/ratings.js';
 import { Store } from '../src/store/store.js';
 import { createServices, type Services } from '../src/services/index.js';
@@ -116,7 +117,7 @@ describe('the doors of the bot', () => {
       }),
       'application/json',
     );
-  const select = (blockId: string, user = 'U1', value = '3') =>
+  const select = (blockId: string, user = 'U1', value = '3', extra: object = {}) =>
     interaction({
       type: 'block_actions',
       user: { id: user },
@@ -133,6 +134,7 @@ describe('the doors of the bot', () => {
           selected_option: { value },
         },
       ],
+      ...extra,
     });
   const submit = (view: object, user = 'U1') =>
     interaction({ type: 'view_submission', user: { id: user }, trigger_id: `t${++n}`, view: { id: 'V1', ...view } });
@@ -260,13 +262,33 @@ describe('the doors of the bot', () => {
     expect(await ratings()).toBe(0);
   });
 
-  it('drops requests of another workspace or another app', async () => {
+  it('refuses requests of another workspace (the person told in one line, nothing worked) or another app', async () => {
     await start({ SLACK_APP_ID: 'A1' });
-    expect((await slash('run mr gpt-4o A_p1', 'U1', 'TOTHER')).text).toBe('');
+    expect(JSON.parse((await slash('run mr gpt-4o A_p1', 'U1', 'TOTHER')).text)).toEqual({
+      response_type: 'ephemeral',
+      text: OTHER_WORKSPACE,
+    });
     await mention('help', 'U1', { team_id: 'TOTHER' });
     await mention('help', 'U1', { api_app_id: 'AOTHER' });
     await settle();
     expect(calls).toEqual([]);
+    // A person of another organisation in a Slack Connect channel: the payload's team is ours, theirs is not.
+    await select(`rate:${JSON.stringify(RATED)}`, 'UEXT', '3', { user: { id: 'UEXT', team_id: 'TOTHER' } });
+    await settle(() => notices().length === 1);
+    expect(notices().map((c) => c.body.text)).toEqual([OTHER_WORKSPACE]);
+    expect(await ratings()).toBe(0);
+    const connect = {
+      type: 'app_mention',
+      user: 'UEXT',
+      user_team: 'TOTHER',
+      channel: 'C1',
+      text: '<@UBOT> help',
+      ts: '9.1',
+    };
+    await mention('help', 'UEXT', { event: connect });
+    await settle(() => calls.length === 2);
+    expect(calls[1]).toMatchObject({ method: 'chat.postEphemeral', body: { user: 'UEXT', text: OTHER_WORKSPACE } });
+    expect(publicPosts()).toEqual([]);
     await mention('help');
     await settle(() => publicPosts().length === 1);
     expect(publicPosts()).toHaveLength(1);

@@ -1,5 +1,5 @@
 // Slack's Web API on nock for the tests that walk every request the bot takes (test/acts.test.ts,
-// test/private-slack.test.ts): whatever the bot sends is answered ok and recorded.
+// test/private-slack.test.ts): whatever the bot sends is answered ok and recorded (but an expired response_url).
 import nock from 'nock';
 import { formBody, HOOK, SLACK } from './slack-requests.js';
 
@@ -31,8 +31,11 @@ export function fakeSlackApi(said: string[], members: (body: Record<string, unkn
       said.push(JSON.stringify({ method: uri, ...formBody(b) }));
       return { ok: true, channel: 'C1', ts: `${++n}.000100` };
     });
+  // A response_url whose path starts /r/OLD has expired (older than 30 minutes, or used five times): Slack's 404.
   nock(HOOK)
     .persist()
     .post(/.*/)
-    .reply(200, (uri, b) => (said.push(JSON.stringify({ uri, body: b })), 'ok'));
+    .reply((uri, b) =>
+      uri.startsWith('/r/OLD') ? [404, 'expired_url'] : (said.push(JSON.stringify({ uri, body: b })), [200, 'ok']),
+    );
 }

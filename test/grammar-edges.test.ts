@@ -255,7 +255,7 @@ describe('free text to the bot: errors', () => {
     expect(() => parseConversation('simplify:  ')).toThrow(/^No text after "simplify"\.$/);
     expect(parseConversation(`cts ${'あ'.repeat(MAX_FREE_TEXT)}`).text).toHaveLength(MAX_FREE_TEXT);
     expect(() => parseConversation(`cts ${'𠮷'.repeat(MAX_FREE_TEXT + 1)}`)).toThrow(
-      `The text is ${MAX_FREE_TEXT + 1} characters long; the limit is ${MAX_FREE_TEXT}.`,
+      `The text is ${(MAX_FREE_TEXT + 1).toLocaleString('en-US')} characters long; the limit is ${MAX_FREE_TEXT.toLocaleString('en-US')}.`,
     );
   });
 

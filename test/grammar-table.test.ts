@@ -719,7 +719,7 @@ describe('free text: keywords and --model', () => {
       parseConversation(`cts ${'a'.repeat(8001)}`);
     } catch (err) {
       expect(err).toBeInstanceOf(UserError);
-      expect((err as UserError).message).toBe('The text is 8001 characters long; the limit is 8000.');
+      expect((err as UserError).message).toBe('The text is 8,001 characters long; the limit is 8,000.');
       expect((err as UserError).hint).toBe('Send a shorter part of it.');
     }
     expect.assertions(3);

@@ -117,6 +117,9 @@ describe('a private task in Slack: every command and every act', () => {
       runId: null,
       noCache: false,
       maxCost: null,
+      labels: null,
+      documents: null,
+      concurrency: null,
       offer: `offer:${'0'.repeat(24)}`,
     });
 

@@ -35,7 +35,7 @@ describe('every button pressed with a value the bot did not issue', () => {
   beforeAll(fx.start, 60_000);
   afterAll(fx.stop);
 
-  const { button } = slackRequests(() => fx.url);
+  const { button, slash } = slackRequests(() => fx.url);
   const ref = (r: object) => `run:${JSON.stringify(r)}`;
   const good = { t: 'mr', m: 'openai-test', d: 'B_p1', s: 'one' };
   const rated = `rate:${JSON.stringify({ t: 'irs', m: 'gpt-4o', d: '2', h: outputHash('内服薬の忘れ') })}`;
@@ -47,6 +47,9 @@ describe('every button pressed with a value the bot did not issue', () => {
     runId: null,
     noCache: false,
     maxCost: null,
+    labels: null,
+    documents: null,
+    concurrency: null,
   };
   const offer = `offer:${'ab'.repeat(12)}`;
   const select = (id: string, block: string, value: string) => ({
@@ -127,4 +130,26 @@ describe('every button pressed with a value the bot did not issue', () => {
       expect((await fx.services.status(undefined, { all: true })).length).toBe(runsBefore);
     },
   );
+
+  // A message older than 30 minutes: its response_url answers 404. The same line reaches the person as an
+  // ephemeral where they pressed (breaker-slack: nothing reached them, and the log had an unhandled error).
+  const expired = [
+    ...ids.map((id) => ({ id, send: (tag: string) => button(FORGED[id][0])(ADMIN, tag) })),
+    { id: '/jcb status nope', send: (tag: string) => slash('status nope')(ADMIN, tag) },
+  ];
+  it.each(expired)('$id with an expired response_url: the answer as an ephemeral', async ({ send }) => {
+    const tag = `OLD${5000 + ++n}.1`;
+    const before = said.length;
+    expect((await send(tag)).status).toBe(200);
+    const told = () =>
+      said
+        .slice(before)
+        .map((s) => JSON.parse(s) as { method?: string; user?: string; channel?: string; text?: string })
+        .filter((c) => c.method?.endsWith('chat.postEphemeral') && c.user === ADMIN && c.channel === 'C1');
+    for (let i = 0; i < 200 && told().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(told()).toHaveLength(1);
+    expect(told()[0].text).toMatch(/\S/);
+    expect(said.slice(before).filter((s) => s.includes('chat.postMessage'))).toEqual([]);
+  });
 });

@@ -9,7 +9,7 @@ import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotContext } from '../handlers/context.js';
 import { listenerRegistry } from '../handlers/index.js';
-import { SLACK_REFUSALS } from '../handlers/refusals.js';
+import { SLACK_REFUSALS, slackFailedText } from '../handlers/refusals.js';
 import { OLDER } from '../handlers/unknown.js';
 import { outputHash } from '../src/ratings/ratings.js';
 import { detectPersonalInformation } from '../src/privacy/detect.js';
@@ -26,6 +26,8 @@ const codeOf = new Map(CHANNEL_CODES.map((c) => [channelOf(c), c]));
 const INVISIBLE = new Set(['not_in_channel', 'channel_not_found']);
 const UNREACHABLE = new Set([...INVISIBLE, 'is_archived']);
 const OUR_SIDE = /on our side/;
+/** A channel where Slack fails on its side: every post there answers HTTP 500. */
+const FAILING = 'CXHTTP500';
 /** `text` as it appears inside a JSON string. */
 const json = (text: string) => JSON.stringify(text).slice(1, -1);
 
@@ -47,34 +49,40 @@ describe("Slack's refusals, said as what to do, by a way that works", () => {
     nock(SLACK)
       .persist()
       .post(/\/api\/.*/)
-      .reply(200, (uri, raw) => {
+      .reply((uri, raw) => {
         const method = uri.replace('/api/', '');
         const body = formBody(raw);
         const channel = String(body.channel ?? body.channel_id ?? '');
-        const code = codeOf.get(channel);
-        const refuse = (error: string) => (calls.push({ method, body, refused: error }), { ok: false, error });
-        switch (method) {
-          case 'auth.test':
-            return { ok: true, user_id: 'UBOT', bot_id: 'B1', team_id: 'T1' };
-          case 'conversations.info':
-            // Slack hides a private channel or DM the bot is not in; an archived one is shown as such.
-            if (code && INVISIBLE.has(code)) return refuse('channel_not_found');
-            return { ok: true, channel: { id: channel, is_member: true, is_archived: code === 'is_archived' } };
-          case 'conversations.members':
-            return code ? refuse(code) : { ok: true, members: [ADMIN] };
-          case 'views.open':
-            if (String(body.trigger_id).startsWith('EXPIRED')) return refuse('expired_trigger_id');
-            break;
-          case 'files.getUploadURLExternal':
-            return { ok: true, upload_url: 'https://files.slack.com/upload/v1/x', file_id: 'F1' };
-          case 'files.completeUploadExternal':
-            return code ? refuse(code) : { ok: true, files: [{ id: 'F1' }] };
-          default:
-            if (code) return refuse(code);
-        }
-        calls.push({ method, body });
-        return { ok: true, channel: channel || 'C1', ts: `${++ts}.000100` };
+        // Slack failing on its side (HTTP 500) for whatever posts or uploads there (its retries spent).
+        if (channel === FAILING && /^(chat\.|files\.complete)/.test(method))
+          return (calls.push({ method, body, refused: 'HTTP 500' }), [500, 'Internal Server Error']);
+        return [200, answer(method, body, channel)];
       });
+    const answer = (method: string, body: Record<string, unknown>, channel: string) => {
+      const code = codeOf.get(channel);
+      const refuse = (error: string) => (calls.push({ method, body, refused: error }), { ok: false, error });
+      switch (method) {
+        case 'auth.test':
+          return { ok: true, user_id: 'UBOT', bot_id: 'B1', team_id: 'T1' };
+        case 'conversations.info':
+          // Slack hides a private channel or DM the bot is not in; an archived one is shown as such.
+          if (code && INVISIBLE.has(code)) return refuse('channel_not_found');
+          return { ok: true, channel: { id: channel, is_member: true, is_archived: code === 'is_archived' } };
+        case 'conversations.members':
+          return code ? refuse(code) : { ok: true, members: [ADMIN] };
+        case 'views.open':
+          if (String(body.trigger_id).startsWith('EXPIRED')) return refuse('expired_trigger_id');
+          break;
+        case 'files.getUploadURLExternal':
+          return { ok: true, upload_url: 'https://files.slack.com/upload/v1/x', file_id: 'F1' };
+        case 'files.completeUploadExternal':
+          return code ? refuse(code) : { ok: true, files: [{ id: 'F1' }] };
+        default:
+          if (code) return refuse(code);
+      }
+      calls.push({ method, body });
+      return { ok: true, channel: channel || 'C1', ts: `${++ts}.000100` };
+    };
     nock(HOOK)
       .persist()
       .post(/.*/)
@@ -187,6 +195,26 @@ describe("Slack's refusals, said as what to do, by a way that works", () => {
         `${p}/${code}: ${answers.join('\n')}`,
       ).toBe(true);
       expect(answers.join('\n')).not.toMatch(OUR_SIDE);
+    },
+  );
+
+  // Slack's own failure (HTTP 5xx once the client's retries are spent) is not ours and not for good: said as such.
+  it.each(Object.keys(PATHS))(
+    '%s into a channel where Slack fails (HTTP 500): "try again", never "on our side"',
+    async (p) => {
+      const { user, tag } = fresh();
+      const who = p.includes('admin') ? ADMIN : user;
+      const res = await PATHS[p](user, FAILING, tag);
+      expect((res as { status: number }).status).toBe(200);
+      // An evaluation queued before its progress failed names its run instead of "try again".
+      const line = p === 'evaluate-all button' ? 'Slack failed on its side (HTTP 500).' : slackFailedText('HTTP 500');
+      const answers = await hear(who, tag, line);
+      expect(
+        answers.some((a) => a.includes(json(line))),
+        `${p}: ${answers.join('\n')}`,
+      ).toBe(true);
+      expect(answers.join('\n')).not.toMatch(OUR_SIDE);
+      if (p === 'evaluate-all button') expect(answers.join('\n')).toMatch(/Run \S+ is queued.*\/jcb status \S+/);
     },
   );
 

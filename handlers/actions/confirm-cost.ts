@@ -22,6 +22,10 @@ const costed = z.strictObject({
   noCache: z.boolean(),
   /** --max-cost in US dollars: the workers stop the run once it is spent. */
   maxCost: z.number().positive().max(1_000_000).nullable(),
+  /** --labels, --documents and --concurrency as given (null: not given; the run's defaults). */
+  labels: z.enum(['paper', 'reviewed']).nullable(),
+  documents: z.enum(['paper', 'all']).nullable(),
+  concurrency: z.number().int().min(1).max(256).nullable(),
 });
 /** ...and the one-time offer it belongs to (services.issueButton). */
 const carried = costed.extend({ offer: z.string().regex(/^offer:[0-9a-f]{24}$/) });
@@ -72,6 +76,9 @@ const toCommand = (c: Costed): EvalCommand => ({
   ...(c.limit !== null ? { limit: c.limit } : {}),
   ...(c.runId !== null ? { runId: c.runId } : {}),
   ...(c.maxCost !== null ? { maxCost: c.maxCost } : {}),
+  ...(c.labels !== null ? { labels: c.labels } : {}),
+  ...(c.documents !== null ? { documents: c.documents } : {}),
+  ...(c.concurrency !== null ? { concurrency: c.concurrency } : {}),
 });
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
@@ -84,11 +91,7 @@ const n = (x: number) => x.toLocaleString('en-US');
  * model on an external provider, which bills per token; an on-premises model without prices costs
  * nothing per token and is queued at once.
  */
-export async function costConfirmation(
-  ctx: BotContext,
-  cmd: EvalCommand,
-  user: string,
-): Promise<Message | undefined> {
+export async function costConfirmation(ctx: BotContext, cmd: EvalCommand, user: string): Promise<Message | undefined> {
   if (!isExpensive(ctx, cmd.model)) return undefined;
   const e = await ctx.services.estimate(cmd);
   if (e.calls === 0) return undefined;
@@ -113,6 +116,9 @@ export async function costConfirmation(
       runId: cmd.runId ?? null,
       noCache: cmd.noCache ?? false,
       maxCost: cmd.maxCost ?? null,
+      labels: cmd.labels ?? null,
+      documents: cmd.documents ?? null,
+      concurrency: cmd.concurrency ?? null,
     }),
   );
   const offer = await ctx.services.issueButton(user, offered, OFFER_TTL_MS);
@@ -143,6 +149,24 @@ export async function costConfirmation(
   };
 }
 
+/**
+ * `/jcb eval … --dry-run`: what the evaluation would send and cost, in one line; nothing queued, nothing to confirm
+ * (help: "send nothing").
+ */
+export async function dryRunMessage(ctx: BotContext, cmd: EvalCommand): Promise<Message> {
+  const e = await ctx.services.estimate(cmd);
+  const documents = `${n(e.documents)} documents`;
+  const what = e.offline
+    ? `${documents}, ${e.offline === 'replay' ? 'replayed from the release' : 'answered here'}: no requests, $0`
+    : `${documents}, ${n(e.calls)} calls, ${n(e.promptTokens)} prompt tokens${e.exact ? '' : ' (estimated)'}, ${
+        e.expectedCostUsd === null
+          ? 'cost unknown (models.yml has no prices for it)'
+          : `about ${usd(e.expectedCostUsd)}, at most ${usd(e.maxCostUsd!)}`
+      }`;
+  const text = `Dry run of *${e.task}* on *${e.model}* (${e.shot}-shot): ${what}. Nothing was queued: leave out --dry-run to queue it.`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
 
 export function costButton(ctx: BotContext) {
@@ -154,10 +178,18 @@ export function costButton(ctx: BotContext) {
         authorize('eval-live', { user: body.user.id, channel }, ctx.config);
         const pressed = carriedOffer(action.value);
         const { task, model } = pressed.costed;
-        authorize('eval-live', { user: body.user.id, channel, data: ctx.services.dataContext(task, model) }, ctx.config);
+        authorize(
+          'eval-live',
+          { user: body.user.id, channel, data: ctx.services.dataContext(task, model) },
+          ctx.config,
+        );
         const claim = await ctx.services.claimOffer(pressed.offer, body.user.id, pressed.value);
         if (!claim.acted)
-          return void (await respond({ response_type: 'ephemeral', replace_original: false, text: claimRefusal(claim) }));
+          return void (await respond({
+            response_type: 'ephemeral',
+            replace_original: false,
+            text: claimRefusal(claim),
+          }));
         if (action.action_id === COST_ACTIONS.cancel) {
           await ctx.services.settleButton(pressed.offer, CANCELLED);
           return void (await respond({ replace_original: true, text: 'Cancelled: nothing was queued.' }));

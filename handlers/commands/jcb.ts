@@ -22,7 +22,7 @@ import { compareMessage, ratingsMessage } from '../blocks/tables.js';
 import { progressMessage } from '../blocks/progress.js';
 import { cancelSummary } from '../../src/base/format.js';
 import { codeText, cut, fitItems, LIMITS, message } from '../blocks/text.js';
-import { costConfirmation } from '../actions/confirm-cost.js';
+import { costConfirmation, dryRunMessage } from '../actions/confirm-cost.js';
 import { renderAuditReport } from '../../src/privacy/audit-table.js';
 import { authorize } from '../../src/policy/acts.js';
 import { commandView } from '../../src/policy/access-audit.js';
@@ -94,7 +94,7 @@ export function jcbCommand(ctx: BotContext) {
           board.columns.map((c) => c.id),
           { ...shown, view: 'scores' },
         );
-        const file = await ctx.services.leaderboardChart(board);
+        const file = await ctx.services.leaderboardChart(board, cmd.view);
         await refusedAs({ channel: target }, () =>
           client.filesUploadV2({
             channel_id: posted.channel ?? target,
@@ -109,6 +109,7 @@ export function jcbCommand(ctx: BotContext) {
         // Asked before the cost is shown: what is confirmed is then queued, never refused.
         authorize(isExpensive(ctx, cmd.model) ? 'eval-live' : 'eval-replay', asker, ctx.config);
         if (cmd.runId) await requireOwner(ctx, cmd.runId, command.user_id, 'requeue');
+        if (cmd.dryRun) return { response_type: 'ephemeral', ...(await dryRunMessage(ctx, cmd)) };
         const confirmation = await costConfirmation(ctx, cmd, command.user_id);
         if (confirmation) return { response_type: 'ephemeral', ...confirmation };
         await evaluateInBackground(ctx, client, command.channel_id, command.user_id, cmd);

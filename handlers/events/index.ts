@@ -1,10 +1,17 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { authorize } from '../../src/policy/acts.js';
-import type { BotContext, Listener } from '../context.js';
 import { homeView } from '../blocks/home.js';
 import { converse } from './converse.js';
+import { post, type BotContext, type Listener } from '../context.js';
+import { tell } from '../refusals.js';
 
 type EventArgs<T extends string> = SlackEventMiddlewareArgs<T> & AllMiddlewareArgs;
+
+/** A message with files attached (its text, if any, is read as any DM's). */
+export const FILE_SHARE = 'file_share';
+/** The answer to files sent without text. */
+export const FILES_UNREAD =
+  ':warning: I read only the text of a message, not its files: write the task and paste the text, e.g. `drugs: …`.';
 
 /** What a mention or a DM may lead to: a command of the grammar, or free text. */
 const CONVERSE_ACTS: Listener['acts'] = ['read', 'run-replay', 'run-live', 'free-text'];
@@ -32,9 +39,17 @@ export default {
       id: 'im',
       acts: CONVERSE_ACTS,
       handler: async ({ message, client, logger }: EventArgs<'message'>) => {
-        if (message.channel_type !== 'im' || message.subtype !== undefined || 'bot_id' in message) return;
+        // A message with files (file_share) is a message too: its text is read, its files are not.
+        const subtype = message.subtype as string | undefined;
+        if (message.channel_type !== 'im' || (subtype !== undefined && subtype !== FILE_SHARE) || 'bot_id' in message)
+          return;
         const m = message as { user: string; channel: string; text?: string; ts: string; thread_ts?: string };
         const said = { user: m.user, channel: m.channel, text: m.text ?? '', threadTs: m.thread_ts ?? m.ts };
+        if (subtype === FILE_SHARE && !said.text.trim()) {
+          const answer = (text: string) => post(client, said.channel, { text, blocks: [] }, said.threadTs);
+          const log = (m: string) => logger.warn(`DM with files only: ${m}`);
+          return void (await ctx.afterAck(() => tell(client, { ...said, answer }, FILES_UNREAD, log)));
+        }
         await ctx.afterAck(() => converse(ctx, client, said, (e) => logger.error(e)));
       },
     },

@@ -89,7 +89,7 @@ export function parseConversation(message: string): Conversation {
   if (!text) throw new UserError(`No text after "${cutEcho(head[1])}".`, CONVERSATION_HELP);
   if (codePointLength(text) > MAX_FREE_TEXT) {
     throw new UserError(
-      `The text is ${codePointLength(text)} characters long; the limit is ${MAX_FREE_TEXT}.`,
+      `The text is ${codePointLength(text).toLocaleString('en-US')} characters long; the limit is ${MAX_FREE_TEXT.toLocaleString('en-US')}.`,
       'Send a shorter part of it.',
     );
   }

@@ -142,7 +142,7 @@ export async function ensureReachable(queue: WithRedis, env: NodeJS.ProcessEnv, 
   } catch (err) {
     throw new UserError(
       'The evaluation queue is unavailable.',
-      'Single documents (`run`) work without it; ask whoever runs the bot to start Redis.',
+      'Single documents (`/jcb run`) work without it; ask whoever runs the bot to start Redis.',
       {
         detail: `Redis at ${shownRedisUrl(env)} does not answer: ${(err as Error).message}`,
         hint: 'Start Redis or set REDIS_URL; single documents (`run`) work without it.',

@@ -244,7 +244,7 @@ export async function requireRun(ctx: ServiceContext, id: string): Promise<Run> 
   const store = await ctx.store();
   const run = await store.getRun(id);
   if (!run)
-    throw new UserError(`No run "${id}".`, 'Check its id: `status` lists the runs under way.', {
+    throw new UserError(`No run "${id}".`, 'Check its id: `/jcb status --all` lists the latest runs.', {
       detail: `in ${store.where}`,
       hint: 'See `jcb runs` for the stored runs.',
     });

@@ -17,7 +17,10 @@ function requireOutput(ctx: ServiceContext, o: RatedOutput): void {
   const task = TASKS_BY_ID.get(o.task as Task['id']);
   const model = loadModels(ctx.env).find((m) => m.alias === o.model);
   if (!task || !RATED_TASKS.includes(task.id) || !model || model.provider === 'baseline')
-    throw new UserError(NO_SUCH_OUTPUT, 'Rate from the controls under a run, or start a batch with `ratings --batch`.');
+    throw new UserError(
+      NO_SUCH_OUTPUT,
+      'Rate from the controls under a run, or start a batch with `/jcb ratings <task> --batch`.',
+    );
   if (model.provider === 'replay') {
     const g = (ctx.providerOf(model) as ReplayModel).generations(task, 'one').get(o.doc);
     if (!g || outputHash(g.output) !== o.hash) throw new UserError(NO_SUCH_OUTPUT);

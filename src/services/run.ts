@@ -249,7 +249,7 @@ export function runServices(ctx: ServiceContext) {
       }
       if (Array.from(req.text).length > MAX_FREE_TEXT) {
         throw new UserError(
-          `The text is ${Array.from(req.text).length} characters long; the limit is ${MAX_FREE_TEXT}.`,
+          `The text is ${Array.from(req.text).length.toLocaleString('en-US')} characters long; the limit is ${MAX_FREE_TEXT.toLocaleString('en-US')}.`,
         );
       }
       const model = freeTextModel(ctx, req.model);
