@@ -218,7 +218,9 @@ describe('every command checks the settings first', () => {
     expect(doctor.code).toBe(1);
     expect(doctor.out).toMatch(/^NO {2}Redis/m);
     expect(worker.code).toBe(1);
-    expect(worker.err).toMatch(/^jcb: The evaluation queue is unavailable \(Redis at \[address\] does not answer/);
+    expect(worker.err).toMatch(
+      /^jcb: The evaluation queue is unavailable \(Redis at \[address\]: nothing answers there \(connection refused\)\)\./,
+    );
     for (const r of [status, home, mysql, manifest, worker]) expect(r.err.trim().split('\n')).toHaveLength(1);
   }, 240_000);
 });

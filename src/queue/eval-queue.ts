@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { UserError } from '../base/errors.js';
 import type { JobAssumptions } from './assumptions.js';
 import { checkQueueSettings, queueNumber, redisUrl, shownRedisUrl } from './settings.js';
+import { redisFailure } from './redis-health.js';
 
 export interface ChunkJob {
   runId: string;
@@ -144,7 +145,8 @@ export async function ensureReachable(queue: WithRedis, env: NodeJS.ProcessEnv, 
       'The evaluation queue is unavailable.',
       'Single documents (`/jcb run`) work without it; ask whoever runs the bot to start Redis.',
       {
-        detail: `Redis at ${shownRedisUrl(env)} does not answer: ${(err as Error).message}`,
+        // In words, as doctor says it: never Node's `connect ECONNREFUSED 127.0.0.1:6379`, the address again.
+        detail: `Redis at ${shownRedisUrl(env)}: ${redisFailure(err)}`,
         hint: 'Start Redis or set REDIS_URL; single documents (`run`) work without it.',
       },
     );

@@ -55,3 +55,16 @@ export function unknownPolicyWarning(h: RedisHealth): string | undefined {
   if (h.policy !== 'unknown') return undefined;
   return `Redis refused CONFIG GET maxmemory-policy: check by hand that it is noeviction (${EVICTION_README}); any other policy loses queued jobs`;
 }
+
+/** Why Redis did not answer, in words: refused (nothing listens), unknown host, timed out; else the message. */
+export function redisFailure(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code ?? /\b(E[A-Z]+)\b/.exec((err as Error).message)?.[1];
+  const words: Record<string, string> = {
+    ECONNREFUSED: 'nothing answers there (connection refused)',
+    ENOTFOUND: 'unknown host',
+    EAI_AGAIN: 'unknown host',
+    ETIMEDOUT: 'no answer in time',
+    EHOSTUNREACH: 'the host cannot be reached',
+  };
+  return (code && words[code]) ?? (err as Error).message;
+}

@@ -5,7 +5,7 @@ import { loadModels, registryPath } from '../models/registry.js';
 import { privateTasks } from '../policy/data-policy.js';
 import { allTasks } from '../../tasks/index.js';
 import { openEvalQueue } from '../queue/eval-queue.js';
-import { evictionProblem, redisHealth, unknownPolicyWarning } from '../queue/redis-health.js';
+import { evictionProblem, redisFailure, redisHealth, unknownPolicyWarning } from '../queue/redis-health.js';
 import { redisUrl, shownRedisUrl } from '../queue/settings.js';
 import { releaseRoot } from '../release/data-dir.js';
 import { jcbHome, releaseLocation } from '../release/locate.js';
@@ -148,17 +148,4 @@ export async function doctor(env: NodeJS.ProcessEnv, openStore: () => Promise<st
     });
   }
   return items;
-}
-
-/** Why Redis did not answer, in words: refused (nothing listens), unknown host, timed out; else the message. */
-function redisFailure(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code ?? /\b(E[A-Z]+)\b/.exec((err as Error).message)?.[1];
-  const words: Record<string, string> = {
-    ECONNREFUSED: 'nothing answers there (connection refused)',
-    ENOTFOUND: 'unknown host',
-    EAI_AGAIN: 'unknown host',
-    ETIMEDOUT: 'no answer in time',
-    EHOSTUNREACH: 'the host cannot be reached',
-  };
-  return (code && words[code]) ?? (err as Error).message;
 }
