@@ -115,14 +115,20 @@ describe('the Slack bot', () => {
       { headers },
     );
 
-  /** Waits until `n` Web API posts (or response_url answers) have arrived. */
-  const until = async (list: () => unknown[], n: number) => {
-    for (let i = 0; i < 200 && list().length < n; i++) await new Promise((r) => setTimeout(r, 25));
+  /**
+   * Waits until `n` Web API posts (or response_url answers) have arrived, or `ms` have passed (a hang guard, not a
+   * bound on speed: 5 s was too short for a live run's thread on a loaded 2-core machine, where CI's quick and slow
+   * suites run side by side).
+   */
+  const until = async (list: () => unknown[], n: number, ms = 30_000) => {
+    for (const end = Date.now() + ms; Date.now() < end && list().length < n;)
+      await new Promise((r) => setTimeout(r, 25));
     return list();
   };
-  /** The runs still watched under `prefix`, once none are (or after 5 s): the bot forgets a run after posting its end. */
+  /** The runs still watched under `prefix`, once none are (or after 30 s): the bot forgets a run after posting its end. */
   const watchedAfterEnd = async (s: Services, prefix: string) => {
-    for (let i = 0; i < 200 && (await s.watched(prefix)).length > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    for (const end = Date.now() + 30_000; Date.now() < end && (await s.watched(prefix)).length > 0;)
+      await new Promise((r) => setTimeout(r, 25));
     return s.watched(prefix);
   };
 
@@ -241,7 +247,7 @@ describe('the Slack bot', () => {
     expect(
       (await event(mention, 'Ev1', { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).status,
     ).toBe(200);
-    await until(() => posted, 2);
+    await until(() => posted, 2, 5_000); // the time a second post would have had to come
     expect(posted).toHaveLength(1);
     expect(posted[0].body).toMatchObject({ thread_ts: '5.1' });
   });

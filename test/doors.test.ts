@@ -78,9 +78,13 @@ describe('the doors of the bot', () => {
     await store.drop();
   });
 
-  /** Waits for `check` (if given, at most 5 s), then a little more for anything that should not come. */
+  /**
+   * Waits until `check` holds (a hang guard of 30 s, not a bound on speed: the personal-information check of a
+   * comment took more than the 5 s it had on a loaded 2-core machine), then `ms` more for anything else to come.
+   */
   const settle = async (check?: () => boolean, ms = 400) => {
-    for (let i = 0; check && i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+    for (const end = Date.now() + 30_000; check && Date.now() < end && !check();)
+      await new Promise((r) => setTimeout(r, 25));
     await new Promise((r) => setTimeout(r, ms));
   };
   const slash = (text: string, user = 'U1', team = 'T1') =>
