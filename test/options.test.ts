@@ -161,6 +161,19 @@ describe('a terminal line typed with ideographic spaces', () => {
   });
 });
 
+describe('eval --queue', () => {
+  // What acts where the run ends, or on this process, was accepted and did nothing (-o never written, exit 0).
+  it.each([
+    ['-o out.json', /^-o writes when the run ends here; it does not go with --queue/],
+    ['--output=out.json', /^-o writes when the run ends here/],
+    ['--log-samples s.jsonl', /^--log-samples writes when the run ends here; it does not go with --queue\.$/],
+    ['--concurrency 3', /^--concurrency is this process's; queued documents are taken by workers/],
+  ])('refuses %s', (option, message) => {
+    expect(refusal(`eval mr baseline --queue ${option}`, 'terminal').message).toMatch(message);
+    expect(() => parse(`eval mr baseline ${option}`, 'terminal')).not.toThrow();
+  });
+});
+
 describe('compare', () => {
   it('refuses the same model twice', () => {
     expect(refusal('compare gpt-4o GPT-4o mr', 'terminal').message).toBe(

@@ -119,6 +119,13 @@ describe('path options, from the command table', () => {
     }
   });
 
+  it('refuses -o naming the file score reads (it would be overwritten)', () => {
+    const file = path.join(ROOT, 'input.json');
+    expect(() => preparePaths(pathArguments(parseCommand(['score', file, '-o', file], { face: 'terminal' })))).toThrow(
+      `-o and the path score reads name the same place, ${file}.`,
+    );
+  });
+
   describe.each(SLOTS.map((s) => [label(s), s] as const))('%s', (_, slot) => {
     it.each(Object.keys(BAD))('refuses a path %s in one line naming the option', (kind) => {
       const value = BAD[kind](slot);
@@ -139,6 +146,20 @@ describe('path options, from the command table', () => {
       expect(names(slot).some(named), message).toBe(true);
       expect(message).not.toMatch(/\n|ENOENT|EACCES|EPERM|at /);
       expect(existsSync('/proc/jcb-test')).toBe(false);
+    });
+
+    // Every other path slot of the command given the same place: one of them would overwrite the other (or the
+    // input), so it is refused before any work.
+    const others = SLOTS.filter((s) => s.command === slot.command && s !== slot && s.option && slot.option);
+    it.skipIf(others.length === 0)('refuses another path option naming the same place', () => {
+      for (const other of others) {
+        const value = path.join(ROOT, 'same', 'out.json');
+        const words = [...argv(slot, value), `--${other.option!.name}`, value];
+        expect(() => preparePaths(pathArguments(parseCommand(words, { face: 'terminal' })))).toThrow(
+          // (--chart and -o never share a format: the format's rule refuses them first)
+          /^(-o|--[a-z-]+) and (-o|--[a-z-]+) name the same place, \S+out\.json\.$|^--chart writes a \.png or \.svg/,
+        );
+      }
     });
 
     it.skipIf(slot.use === 'read')('creates a missing folder, and undoes it when asked', () => {

@@ -212,6 +212,25 @@ function checkOne(arg: PathArgument, created: string[]): void {
 }
 
 /**
+ * Two path arguments naming one place, one of them written (`eval -o x.json --log-samples x.json`: the samples
+ * were overwritten without a word; `score x.json -o x.json`: the input), are refused.
+ */
+function refuseSamePlace(args: readonly PathArgument[]): void {
+  const place = (a: PathArgument) => (a.value.trim() ? realPlace(path.resolve(a.value)) : undefined);
+  // An option as typed (`-o`); a positional by its command (`the path score reads`).
+  const named = (a: PathArgument) =>
+    a.option.startsWith('-') ? a.option : `the path ${a.option} ${a.use === 'read' ? 'reads' : 'writes'}`;
+  args.forEach((a, i) => {
+    const b = args.slice(i + 1).find((x) => (a.use !== 'read' || x.use !== 'read') && place(x) === place(a));
+    if (b && place(a) !== undefined)
+      throw new UserError(
+        `${named(a)} and ${named(b)} name the same place, ${shownPath(a.value)}.`,
+        'Give each its own.',
+      );
+  });
+}
+
+/**
  * The one check of every path argument, before a command does any work. Missing folders are created (a file's
  * folder, or the folder itself); a path under /proc or /sys, under a file, a folder given as a file (or the
  * reverse), one without write permission, or (for `read`) one that does not exist is refused.
@@ -231,6 +250,7 @@ export function preparePaths(args: readonly PathArgument[]): PreparedPaths {
     }
     created.length = 0;
   };
+  refuseSamePlace(args);
   try {
     for (const arg of args) prepareOne(arg, created);
   } catch (err) {

@@ -31,8 +31,6 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
     const estimate = await services.estimate(cmd);
     return cmd.json ? printJson(estimate) : print(renderEstimate(estimate));
   }
-  if (cmd.queue && cmd.logSamples)
-    throw new UserError('--log-samples writes when the run ends here; it does not go with --queue.');
   // Before any work: a file would hold a private task's data only with --include-private.
   const files = [cmd.logSamples && '--log-samples', cmd.output && '-o'].filter((o): o is string => Boolean(o));
   const marked = files.some((option) => services.mayWrite(cmd.task.split(','), cmd.includePrivate, option));

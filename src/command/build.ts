@@ -78,6 +78,20 @@ const isFolder = (file: string): boolean => {
   }
 };
 
+/**
+ * What does not go with `eval --queue`, said before any work (a path is not even created): the options that act
+ * where the run ends (here, not in a worker), and this process's concurrency (a worker has its own).
+ */
+const NOT_WITH_QUEUE: Record<string, string> = {
+  output: '-o writes when the run ends here; it does not go with --queue (`jcb show <run> --json` once it ends)',
+  'log-samples': '--log-samples writes when the run ends here; it does not go with --queue',
+  concurrency: "--concurrency is this process's; queued documents are taken by workers (`jcb worker --concurrency N`)",
+};
+function refuseWithQueue(values: Record<string, string>): void {
+  const given = Object.keys(NOT_WITH_QUEUE).find((name) => values[name] !== undefined);
+  if (given) throw new UserError(`${NOT_WITH_QUEUE[given]}.`);
+}
+
 /** The Command of `name`; option values are already checked against their choices. @throws UserError */
 /** A file or text positional where absent and `-` both mean standard input (undefined). */
 const stdinOr = (word: string | undefined) => (word === undefined || word === '-' ? undefined : word);
@@ -139,6 +153,7 @@ export function build(
     case 'eval': {
       const [task, model] = positionals;
       if (!task || !model) throw needs('a task (or "all") and a model');
+      if (flags.has('queue')) refuseWithQueue(values);
       return {
         kind: 'eval',
         task,
