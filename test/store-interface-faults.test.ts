@@ -49,6 +49,7 @@ const CALLS: Record<string, (s: Store) => Promise<unknown>> = {
   listRuns: (s) => s.listRuns(),
   transition: (s) => s.transition('r1', 'running', 'aggregating'),
   progress: (s) => s.progress('r1'),
+  pace: (s) => s.pace('r1', T0),
   previousScores: (s) => s.previousScores('gpt-4o', 'one', '2027-01-01T00:00:00.000Z'),
   queuedRuns: (s) => s.queuedRuns(),
   lastActivity: (s) => s.getRun('r1').then((r) => s.lastActivity(r!)),

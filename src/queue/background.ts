@@ -116,6 +116,26 @@ export async function redisWarnings(env: NodeJS.ProcessEnv): Promise<string[]> {
 }
 
 /** When a queued or running run last stored anything, if that is longer ago than the stall limit. */
+/** The stretch a run's pace is read from: an ETA from its whole time would count a queue's wait or an outage. */
+export const PACE_WINDOW_MS = 10 * 60_000;
+
+/**
+ * Milliseconds left for `left` documents of a moving run, at its pace over the last PACE_WINDOW_MS (the time per
+ * document between the first stored in it and now), or over its whole `elapsedMs` where fewer than two documents
+ * were stored in it; undefined before any document is stored or when the plan is not known.
+ */
+export async function timeLeftMs(
+  store: Store,
+  run: Run,
+  progress: { settled: number; left: number | undefined; elapsedMs: number },
+): Promise<number | undefined> {
+  if (progress.settled === 0 || progress.left === undefined) return undefined;
+  const now = Date.now();
+  const { n, first } = await store.pace(run.id, new Date(now - PACE_WINDOW_MS).toISOString());
+  const perDocumentMs = n >= 2 && first ? (now - Date.parse(first)) / (n - 1) : progress.elapsedMs / progress.settled;
+  return perDocumentMs * progress.left;
+}
+
 export async function stalledSince(store: Store, run: Run, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   if (run.status !== 'queued' && run.status !== 'running') return undefined;
   const last = await store.lastActivity(run);

@@ -17,6 +17,7 @@ import {
   refuseEvicting,
   stalledSince,
   startReconciler,
+  timeLeftMs,
   type BackgroundDeps,
 } from '../queue/background.js';
 import { chunkSize, ensureReachable, removeWaitingJobs } from '../queue/eval-queue.js';
@@ -38,7 +39,7 @@ export interface RunProgress {
   done: number;
   failed: number;
   elapsedMs: number;
-  /** Estimated time left, from the pace so far; undefined before the first document or when stalled. */
+  /** Estimated time left, from the recent pace (queue/background.ts timeLeftMs); undefined when stalled. */
   etaMs: number | undefined;
   /** When a queued or running run last stored a document, if it has made no progress for a while. */
   stalledSince?: string;
@@ -252,7 +253,7 @@ export function backgroundServices(ctx: ServiceContext) {
             done,
             failed,
             elapsedMs,
-            etaMs: moving && left !== undefined && done + failed > 0 ? (elapsedMs / (done + failed)) * left : undefined,
+            etaMs: moving ? await timeLeftMs(s, run, { settled: done + failed, left, elapsedMs }) : undefined,
             stalledSince: stalled,
             cause,
             scores: summary.scores,

@@ -185,6 +185,21 @@ export class Store extends SideTables {
     return ids ? inChunks(ids, (chunk) => q.where('id', 'in', chunk).execute()) : q.execute();
   }
 
+  /**
+   * A run's recent pace: how many of its documents were stored at or after `since` (ISO time) and the first
+   * of them (undefined when none).
+   */
+  async pace(runId: string, since: string): Promise<{ n: number; first?: string }> {
+    const row = await this.db
+      .selectFrom('run_documents')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('finished_at').as('first')])
+      .where('run_id', '=', runId)
+      .where('finished_at', '>=', since)
+      .executeTakeFirst();
+    const first = row?.first as string | null | undefined;
+    return { n: Number(row?.n ?? 0), ...(first ? { first } : {}) };
+  }
+
   /** When a run last moved: its latest stored document, or its last change of status. */
   async lastActivity(run: Run): Promise<string> {
     const row = await this.db
