@@ -17,8 +17,8 @@ import {
 import path from 'node:path';
 import { UserError } from './errors.js';
 
-/** What a command does with a path: writes a file there, writes into a folder there, or reads it. */
-export type PathUse = 'file' | 'folder' | 'read';
+/** What a command does with a path: writes a file there, writes into a folder there, reads it (a file or a tree), or reads a file. */
+export type PathUse = 'file' | 'folder' | 'read' | 'read-file';
 
 /** One path argument: the option as typed in usage (`-o`, `--dir`) and its value as given. */
 export interface PathArgument {
@@ -179,9 +179,10 @@ function checkOne(arg: PathArgument, created: string[]): void {
   if (!arg.value.trim()) throw refuse(arg, 'an empty path', 'Give a file or folder name.');
   const target = path.resolve(arg.value);
   const kind = kindOf(target);
-  if (arg.use === 'read') {
+  if (arg.use === 'read' || arg.use === 'read-file') {
     if (kind === 'dangling') throw refuse(arg, dangles(target), 'Check the path.');
     if (kind === 'missing') throw refuse(arg, 'no such file or folder', 'Check the path.');
+    if (kind === 'folder' && arg.use === 'read-file') throw refuse(arg, 'it is a folder', 'Give a file.');
     const system = kind === 'folder' && SYSTEM.find((d) => `${realPlace(target)}/`.startsWith(`${d}/`));
     if (system) throw refuse(arg, `${system} holds the system's views, not files of yours`, 'Check the path.');
     try {
@@ -219,9 +220,11 @@ function refuseSamePlace(args: readonly PathArgument[]): void {
   const place = (a: PathArgument) => (a.value.trim() ? realPlace(path.resolve(a.value)) : undefined);
   // An option as typed (`-o`); a positional by its command (`the path score reads`).
   const named = (a: PathArgument) =>
-    a.option.startsWith('-') ? a.option : `the path ${a.option} ${a.use === 'read' ? 'reads' : 'writes'}`;
+    a.option.startsWith('-') ? a.option : `the path ${a.option} ${a.use.startsWith('read') ? 'reads' : 'writes'}`;
   args.forEach((a, i) => {
-    const b = args.slice(i + 1).find((x) => (a.use !== 'read' || x.use !== 'read') && place(x) === place(a));
+    const b = args
+      .slice(i + 1)
+      .find((x) => !(a.use.startsWith('read') && x.use.startsWith('read')) && place(x) === place(a));
     if (b && place(a) !== undefined)
       throw new UserError(
         `${named(a)} and ${named(b)} name the same place, ${shownPath(a.value)}.`,

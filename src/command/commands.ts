@@ -170,7 +170,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'tasks check',
     summary: 'Check task files (YAML) and report every problem, one line each; runs nothing.',
-    positionals: [{ shown: '<file>', kind: 'text' }],
+    positionals: [{ shown: '<file>', kind: 'text', path: { use: 'read-file', field: 'file' } }],
     options: [],
     examples: ['tasks check my-tasks/discharge.yml'],
     faces: 'terminal',
@@ -218,7 +218,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'phi',
     summary: 'Personal information in a file (or standard input): findings, the masked text; exit 1 when found.',
-    positionals: [{ shown: '[FILE|-]', optional: true, kind: 'text' }],
+    // `-` (standard input) is no path: the Command holds none for it
+    positionals: [{ shown: '[FILE|-]', optional: true, kind: 'text', path: { use: 'read-file', field: 'file' } }],
     options: [{ ...JSON_FLAG, description: 'Print JSON: {findings: [{kind, start, end, text}], masked}.' }],
     examples: ['phi note.txt', 'phi - --json'],
     faces: 'terminal',
