@@ -122,6 +122,11 @@ describe('runs and files', () => {
     }[];
     expect(runs[0].run.tasks).toEqual(['mr']);
     expect(typeof runs[0].run.engine).toBe('object');
+    // The same run from eval --json and eval -o x.json has the same shape (they gave tasks and engine as strings).
+    const json = path.join(dir, 'eval.json');
+    const again = await jcb(['eval', 'mr', 'gpt-4o', '--run', runs[0].run.id, '--json', '-o', json]);
+    for (const shown of [JSON.parse(again.out), JSON.parse(readFileSync(json, 'utf8'))] as { run: unknown }[])
+      expect(shown.run).toMatchObject({ tasks: ['mr'], engine: expect.objectContaining({ provider: 'replay' }) });
     expect((await jcb(['show', runs[0].run.id])).out).toMatch(
       /95 % interval[\s\S]*mr\s+2\s+0\s+0\s+0\s+75\.0\s+\d+\.\d–\d+\.\d/,
     );

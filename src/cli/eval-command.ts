@@ -16,6 +16,7 @@ import { findTask } from '../evaluation/documents.js';
 import { aboutTask } from '../tasks/task-file/about.js';
 import { progressPrinter } from './progress.js';
 import { renderEval } from './render.js';
+import { runJson } from './render-more.js';
 import { renderEstimate } from './render-request.js';
 
 const print = (text: string): void => void process.stdout.write(`${text}\n`);
@@ -36,7 +37,7 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
   const marked = files.some((option) => services.mayWrite(cmd.task.split(','), cmd.includePrivate, option));
   if (cmd.queue) {
     const queued = await services.enqueueEvaluation({ ...cmd, startedBy: 'terminal' });
-    if (cmd.json) return printJson(queued);
+    if (cmd.json) return printJson(runJson(queued));
     return print(
       `Run ${queued.run.id} queued: ${queued.documents} documents in ${queued.jobs} jobs.\n` +
         `Workers take them: \`jcb worker\` (any number, on any machine with the same REDIS_URL and store). ` +
@@ -106,7 +107,9 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
     }
     // JSON carries the source-and-licence line too, on each declared task's outcome.
     if (cmd.json)
-      printJson({ ...result, outcomes: result.outcomes.map((o, i) => (about[i] ? { ...o, about: about[i] } : o)) });
+      printJson(
+        runJson({ ...result, outcomes: result.outcomes.map((o, i) => (about[i] ? { ...o, about: about[i] } : o)) }),
+      );
     else {
       const notes = result.outcomes.flatMap((o, i) => (about[i] ? [`${o.task}: ${about[i]}`] : []));
       print([renderEval(result, await services.storeLocation()), ...notes].join('\n'));

@@ -9,6 +9,7 @@ import type { ScoreRow } from '../services/score.js';
 import { aboutLines } from '../tasks/task-file/about.js';
 import type { Shot } from '../tasks/types.js';
 import { score100, type Tabular } from './output.js';
+import { runJson } from './render-more.js';
 
 /** The release the numbers are computed on: the commit its manifest was built from (short), or `unknown`. */
 function release(): string {
@@ -92,7 +93,7 @@ export function comparisonTable(a: string, b: string, shot: Shot, rows: ModelCom
 /** `jcb eval -o`: one row a setting of the run. */
 export function evalTable(result: EvalResult, shot: Shot): Tabular {
   return {
-    json: result,
+    json: runJson(result), // as `show --json` gives the run: tasks and engine as JSON values
     context: {
       run: result.run.id,
       model: result.run.model,
