@@ -1,5 +1,5 @@
 // The Bolt app: Socket Mode with SLACK_APP_TOKEN, else the HTTP receiver on PORT at /slack/events.
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type Logger } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Server } from 'node:http';
 import { UserError } from '../src/base/errors.js';
@@ -53,6 +53,37 @@ function httpReceiver(signingSecret: string): HTTPReceiver {
     return listener(req, res);
   };
   return receiver;
+}
+
+const LEVELS = [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR];
+
+/**
+ * The log of Bolt, its receivers and the Web API client (one logger, shared), as Bolt's console logger writes it,
+ * except that a debug line (JCB_DEBUG) keeps only its head before any body it carries: requests, answers and
+ * acknowledgements hold what people typed, clinical text included (README, Privacy: never logged).
+ */
+export function privateLogger(level: LogLevel, write: Pick<Console, 'debug' | 'info' | 'warn' | 'error'> = console) {
+  let at = LEVELS.indexOf(level);
+  const head = (m: unknown) =>
+    typeof m !== 'string'
+      ? '(an object: not logged)'
+      : /[{[]/.test(m)
+        ? `${m.slice(0, m.search(/[{[]/)).trimEnd()} … (body not logged: it may hold people's text)`
+        : m;
+  const say = (lvl: LogLevel, out: (...a: unknown[]) => void, msgs: unknown[]) => {
+    if (LEVELS.indexOf(lvl) >= at) out(`[${lvl.toUpperCase()}]  jcb bot`, ...msgs);
+  };
+  const logger: Logger = {
+    debug: (...msgs) => say(LogLevel.DEBUG, write.debug, msgs.map(head)),
+    info: (...msgs) => say(LogLevel.INFO, write.info, msgs),
+    warn: (...msgs) => say(LogLevel.WARN, write.warn, msgs),
+    error: (...msgs) => say(LogLevel.ERROR, write.error, msgs),
+    setLevel: (l) => void (at = LEVELS.indexOf(l)),
+    getLevel: () => LEVELS[at],
+    // Shared by Bolt and the Web API client, which would each name it after itself: one name for the bot.
+    setName: () => {},
+  };
+  return logger;
 }
 
 /** Logs the event loop's delay (p99) once a window (JCB_LOOP_REPORT_MS, default a minute) and keeps it for `jcb doctor`. */
@@ -121,6 +152,8 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
           ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
           ...limits.clientOptions,
         },
+        // Bolt sets its level on the logger (INFO when not given): both given.
+        logger: privateLogger(env.JCB_DEBUG ? LogLevel.DEBUG : LogLevel.INFO),
         logLevel: env.JCB_DEBUG ? LogLevel.DEBUG : LogLevel.INFO,
       });
       const ctx = createContext(services, config, identity.botUserId);

@@ -864,6 +864,8 @@ describe('the Slack bot', () => {
     ['cts --model local 発熱', /local is not allowed free text/],
     ['ir 発熱', /Unknown task "ir"/],
     [`cts ${'長'.repeat(9000)}`, /9,000 characters long; the limit is 8,000/],
+    // --post names another channel (its members decide): the slash command's, not posted here (breaker-slack).
+    ['leaderboard --post <#C2|other>', /^:warning: Use `\/jcb leaderboard --post #other` for that\.$/],
   ])('explains why a mention cannot be answered (%#)', async (text, message) => {
     await event(
       { type: 'app_mention', user: 'U1', channel: 'C1', text: `<@UBOT> ${text.slice(0, 9100)}`, ts: '9.1' },

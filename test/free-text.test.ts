@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBot, type Bot } from '../handlers/app.js';
 import { findingsMessage } from '../handlers/blocks/findings.js';
 import { askCommand } from '../src/cli/free-text.js';
@@ -224,6 +224,29 @@ describe('free text with personal information (issue 14)', { timeout: 60_000 }, 
     await click('free_text_send_masked', pendingId);
     await until(() => responses, 3);
     expect(JSON.stringify(responses.at(-1))).toContain('expired');
+  });
+
+  it('logs none of the text with JCB_DEBUG on: debug lines keep their head, not the bodies (breaker-slack)', async () => {
+    await bot.stop();
+    const lines: string[] = [];
+    const keep = (...a: unknown[]) => void lines.push(a.map((x) => (typeof x === 'string' ? x : String(x))).join(' '));
+    const spies = (['debug', 'info', 'warn', 'error'] as const).map((k) =>
+      vi.spyOn(console, k).mockImplementation(keep),
+    );
+    try {
+      const debug = { ...env, JCB_DEBUG: '1' };
+      bot = createBot(debug, createServices({ env: debug, tokenizer: inThreadTokenizer(), retryBaseDelayMs: 1 }));
+      const server = (await bot.start()) as Server;
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+      await dm(`cts --model openai-test ${TEXT}`, '40.1');
+      const [offer] = await until(() => posted, 1);
+      expect(JSON.stringify(offer.body.blocks)).toContain('080-2233-4455'); // the person sees it; the log must not
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(lines.some((l) => l.includes('[DEBUG]') && l.includes('body not logged'))).toBe(true);
+    expect(lines.join('\n')).not.toMatch(/真由美|080-2233-4455|発熱/);
   });
 
   it('refuses in the service too (the CLI face): a UserError naming the findings, no provider call', async () => {

@@ -31,7 +31,8 @@ export async function converse(ctx: BotContext, client: WebClient, said: Said, l
     if (isCommandWord(first)) {
       const cmd = parseCommand(splitWords(text), { face: 'slack' });
       if (cmd.kind === 'run') return void (await runInThread(ctx, client, said.channel, said.user, cmd, said.threadTs));
-      if (cmd.kind === 'leaderboard') {
+      // --post is the slash command's (who may post where is checked there), never ignored here.
+      if (cmd.kind === 'leaderboard' && !cmd.post) {
         return void (await post(
           client,
           said.channel,
