@@ -174,6 +174,15 @@ describe('eval --queue', () => {
   });
 });
 
+describe('models add', () => {
+  it('a bad alias is said as the argument, not as the registry file', async () => {
+    const { addModel } = await import('../src/models/registry.js');
+    expect(() => addModel('a b', { provider: 'openai', model: 'm' })).toThrow(
+      /^Model "a b" not added: aliases are lower-case letters, digits, \. _ -\.$/,
+    );
+  });
+});
+
 describe('compare', () => {
   it('refuses the same model twice', () => {
     expect(refusal('compare gpt-4o GPT-4o mr', 'terminal').message).toBe(

@@ -113,7 +113,7 @@ describe('background evaluations', () => {
       const producer = services();
       await expect(
         producer.enqueueEvaluation({ task: 'mr', model: 'gpt-4o', shot: 'one', maxCost: 1 }),
-      ).rejects.toThrow(/^--max-cost needs the prices of gpt-4o\.$/);
+      ).rejects.toThrow(/^--max-cost is for live models: gpt-4o is replayed and costs nothing\.$/);
       const queued = await producer.enqueueEvaluation({ task: 'mr', model: 'priced', shot: 'zero', maxCost: 0.01 });
       expect(queued.jobs).toBe(3);
       const logs: string[] = [];

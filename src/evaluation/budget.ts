@@ -37,6 +37,12 @@ export async function dryRun(
  * baseline, or a live entry without `prices` in models.yml).
  */
 export function budgetPrices(config: ModelConfig): Prices {
+  // A replay or the baseline sends nothing and costs nothing: no price would make --max-cost mean anything.
+  if (config.provider === 'replay' || config.provider === 'baseline')
+    throw new UserError(
+      `--max-cost is for live models: ${config.alias} is ${config.provider === 'replay' ? 'replayed' : 'the baseline'} and costs nothing.`,
+      'Leave out --max-cost.',
+    );
   if (!('prices' in config) || !config.prices)
     throw new UserError(
       `--max-cost needs the prices of ${config.alias}.`,

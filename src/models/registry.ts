@@ -248,7 +248,9 @@ export function addModel(
   const doc = parseDocument(text);
   if (doc.hasIn(['models', alias]))
     throw new UserError(`Model "${alias}" is already in ${file}.`, 'Edit it there, or pick another alias.');
-  // Checked alone first, so that a refusal names the option typed (`--base-url`), not the registry's key.
+  // Checked alone first, so that a refusal names what was typed (the alias, `--base-url`), not the registry's key.
+  const alias_ = aliasSchema.safeParse(alias);
+  if (!alias_.success) throw new UserError(`Model "${alias}" not added: ${alias_.error.issues[0].message}.`);
   const checked = modelEntry.safeParse(entry);
   if (!checked.success)
     throw new UserError(`Model "${alias}" not added: ${issueLine(checked.error.issues[0], optionOf)}.`);
