@@ -1,7 +1,7 @@
 // The LLM judge through nock, and how judge and ROUGE-L follow human ratings.
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UserError } from '../src/base/errors.js';
+import { UserError, userErrorText } from '../src/base/errors.js';
 import { readJudgement, spearman } from '../src/judge/judge.js';
 import { outputHash } from '../src/ratings/ratings.js';
 import { createServices } from '../src/services/index.js';
@@ -93,6 +93,12 @@ describe('jcb judge and ratings --correlate', () => {
     const report = await services.ratings('irs');
     expect(report.alpha.consistency).toBe(1);
     await expect(services.judgeRun(run.run.id, 'gpt-4o')).rejects.toThrow(/a judge must be a live model/);
+    // No judge named nor set: Slack is told what a person can do; the terminal what the operator can.
+    const none = (await services.judgeRun(run.run.id).catch((err: unknown) => err)) as UserError;
+    expect(userErrorText(none, 'chat')).toBe(
+      'No judge model. Pass --judge <alias> with a live model (`/jcb models` lists them), or ask whoever runs jcb to set a default judge.',
+    );
+    expect(userErrorText(none, 'terminal')).toMatch(/set JCB_JUDGE_MODEL to a live model of data\/models\.yml\.$/);
     await expect(
       services.rate('U1', { task: 'irs', model: 'gpt-4o', doc: '2', hash: 'x' }, { fluency: 7 }),
     ).rejects.toThrow(/from 1 to 5/);
@@ -100,7 +106,10 @@ describe('jcb judge and ratings --correlate', () => {
 
   it('says a judge that fails in one line naming it (for the user to fix), not as an unexpected error', async () => {
     const run = await services.evaluate({ task: 'irs', model: 'gpt-4o', shot: 'one' });
-    nock('https://api.openai.com').post('/v1/chat/completions').times(5).reply(401, { error: { message: 'Incorrect API key' } });
+    nock('https://api.openai.com')
+      .post('/v1/chat/completions')
+      .times(5)
+      .reply(401, { error: { message: 'Incorrect API key' } });
     const failed = await services.judgeRun(run.run.id, 'openai-test').catch((err: unknown) => err);
     expect(failed).toBeInstanceOf(UserError);
     expect((failed as Error).message).toMatch(/^openai-test: \S/);

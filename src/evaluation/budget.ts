@@ -46,7 +46,10 @@ export function budgetPrices(config: ModelConfig): Prices {
   if (!('prices' in config) || !config.prices)
     throw new UserError(
       `--max-cost needs the prices of ${config.alias}.`,
-      'Add `prices: { input, cachedInput, output }` (US dollars per million tokens) to its entry in models.yml.',
+      'Leave out --max-cost, or ask whoever runs jcb to add its prices.',
+      {
+        hint: 'Add `prices: { input, cachedInput, output }` (US dollars per million tokens) to its entry in models.yml.',
+      },
     );
   return config.prices;
 }

@@ -22,7 +22,8 @@ export function judgeServices(ctx: ServiceContext) {
       if (!alias)
         throw new UserError(
           'No judge model.',
-          'Pass --judge <alias> or set JCB_JUDGE_MODEL to a live model of data/models.yml.',
+          'Pass --judge <alias> with a live model (`/jcb models` lists them), or ask whoever runs jcb to set a default judge.',
+          { hint: 'Pass --judge <alias> or set JCB_JUDGE_MODEL to a live model of data/models.yml.' },
         );
       const judgeModel = findModel(alias, ctx.env);
       if (judgeModel.provider === 'replay') throw new UserError(`${alias} is replayed: a judge must be a live model.`);

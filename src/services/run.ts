@@ -128,16 +128,25 @@ function freeTextModel(ctx: ServiceContext, asked: string | undefined) {
   const alias = asked ?? ctx.env.JCB_CHAT_MODEL ?? allowed[0]?.alias;
   const suggestion = allowed.length
     ? `Models allowed free text: ${allowed.map((m) => m.alias).join(', ')}.`
-    : 'No model is allowed free text yet: set `freeText: true` on a live model in data/models.yml.';
-  if (!alias) throw new UserError('No model may answer free text.', suggestion);
+    : 'No model is allowed free text yet: ask whoever runs jcb to allow one.';
+  // The operator's advice (the registry's file) for the terminal only: a person in Slack cannot edit it.
+  const operator = allowed.length
+    ? undefined
+    : { hint: 'No model is allowed free text yet: set `freeText: true` on a live model in data/models.yml.' };
+  if (!alias) throw new UserError('No model may answer free text.', suggestion, operator);
   const model = findModel(alias, ctx.env);
   if (model.provider === 'replay') {
-    throw new UserError(`${model.alias} is replayed from the paper's outputs: it cannot answer new text.`, suggestion);
+    throw new UserError(
+      `${model.alias} is replayed from the paper's outputs: it cannot answer new text.`,
+      suggestion,
+      operator,
+    );
   }
   if (model.provider !== 'baseline' && !model.freeText) {
     throw new UserError(
       `${model.alias} is not allowed free text: it would send it to ${model.baseUrl ?? 'api.openai.com'}.`,
       suggestion,
+      operator,
     );
   }
   return model;
