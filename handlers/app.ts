@@ -25,11 +25,25 @@ export interface Bot {
 
 /** Who the token belongs to, or a clear refusal. */
 async function whoAmI(config: BotConfig): Promise<{ botId: string; botUserId: string; teamId?: string }> {
-  const client = new WebClient(config.botToken, { slackApiUrl: config.slackApiUrl, retryConfig: { retries: 2 } });
+  // Its retries' warnings (`[WARN] web-api:WebClient:0 http request failed …`) are not a person's to read.
+  const client = new WebClient(config.botToken, {
+    slackApiUrl: config.slackApiUrl,
+    retryConfig: { retries: 2 },
+    logLevel: LogLevel.ERROR,
+  });
   try {
     const me = await client.auth.test();
     return { botId: me.bot_id as string, botUserId: me.user_id as string, teamId: me.team_id };
   } catch (err) {
+    // Slack never answered (offline, a wrong SLACK_API_URL): that is no refusal of the token.
+    if ((err as { code?: string }).code === 'slack_webapi_request_error') {
+      const code = (err as { original?: { code?: string; cause?: { code?: string } } }).original;
+      const why = code?.code ?? code?.cause?.code;
+      throw new UserError(
+        `Could not reach Slack to check SLACK_BOT_TOKEN${why ? ` (${why === 'ENOTFOUND' || why === 'EAI_AGAIN' ? 'host not found' : why === 'ECONNREFUSED' ? 'connection refused' : 'no connection'})` : ''}.`,
+        'Check the network, or SLACK_API_URL if it is set; the token itself was not checked.',
+      );
+    }
     throw new UserError(
       `Slack refused SLACK_BOT_TOKEN: ${(err as { data?: { error?: string } }).data?.error ?? (err as Error).message}.`,
       'Copy the Bot User OAuth Token (xoxb-…) of the installed app (README, "Connect Slack").',

@@ -1160,4 +1160,19 @@ describe('starting the bot', () => {
     nock.cleanAll();
     nock.enableNetConnect();
   });
+
+  it('says when Slack cannot be reached: no refusal of the token, no library warnings', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const env = {
+      SLACK_BOT_TOKEN: 'xoxb-x',
+      SLACK_SIGNING_SECRET: 's',
+      PORT: '0',
+      SLACK_API_URL: 'http://127.0.0.1:1/api/',
+    };
+    await expect(createBot(env).start()).rejects.toThrow(
+      /^Could not reach Slack to check SLACK_BOT_TOKEN( \(connection refused\))?\.$/, // (nock hides the cause)
+    );
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+  }, 30_000);
 });
