@@ -282,6 +282,11 @@ describe('each option', () => {
       '--view must be "bars" or "heatmap", not "bar". Did you mean "bars"?',
     );
     expect(parse('leaderboard --view bars', 'slack')).toMatchObject({ view: 'bars' });
+    // A terminal draws only into --chart's file: --view alone did nothing, exit 0.
+    expect(refusal('leaderboard --view heatmap', 'terminal').message).toMatch(
+      /^--view chooses the chart --chart writes/,
+    );
+    expect(parse('leaderboard --view heatmap --chart x.svg', 'terminal')).toMatchObject({ view: 'heatmap' });
   });
 
   it('reads --post only in Slack and --chart, --output and --json only in a terminal', () => {

@@ -136,6 +136,9 @@ export function build(
         throw new UserError(`--chart writes a .png or .svg file, not "${shownPath(chart)}".`);
       const source = (values.source ?? 'paper') as 'paper' | 'runs';
       const view = values.view as 'bars' | 'heatmap' | undefined;
+      // A terminal draws a chart only into --chart's file (Slack posts one with every board).
+      if (view && chart === undefined && face === 'terminal')
+        throw new UserError('--view chooses the chart --chart writes; give --chart FILE.png|FILE.svg with it.');
       const includePrivate = flags.has('include-private') || undefined;
       return {
         kind: 'leaderboard',
