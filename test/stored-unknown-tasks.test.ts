@@ -5,7 +5,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../src/base/errors.js';
+import { UserError, userErrorText } from '../src/base/errors.js';
 import { renderDigests, renderRuns, renderRunsLeaderboard, renderStatus } from '../src/cli/render.js';
 import { UNLOADED_NOTE } from '../src/evaluation/documents.js';
 import { createServices } from '../src/services/index.js';
@@ -25,7 +25,13 @@ describe('a stored run whose task file is not loaded now', () => {
 
   beforeAll(async () => {
     const store = await freshStore('sqlite');
-    const env = { ...process.env, ...FIXTURE_ENV, ...store.env, JCB_PACKS_TASKS: '/nonexistent', JCB_SCHEDULES: schedules };
+    const env = {
+      ...process.env,
+      ...FIXTURE_ENV,
+      ...store.env,
+      JCB_PACKS_TASKS: '/nonexistent',
+      JCB_SCHEDULES: schedules,
+    };
     const loaded = createServices({ env: { ...env, JCB_TASKS: OWN }, tokenizer: inThreadTokenizer() });
     runId = (await loaded.evaluate({ task: 'triage', model: 'baseline', shot: 'zero' })).run.id;
     await loaded.close();
@@ -74,8 +80,12 @@ describe('a stored run whose task file is not loaded now', () => {
   it('export says in one line what to set', async () => {
     const err = await services.exportRun(runId, path.join(scratch, 'out')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toBe(
-      `Run ${runId} holds task "triage", whose task file is not loaded: set JCB_TASKS to the folder that holds it.`,
+    expect(userErrorText(err as UserError, 'terminal')).toBe(
+      `Run ${runId} holds task "triage", whose task file is not loaded. Set JCB_TASKS to the folder that holds it.`,
+    );
+    // In Slack, what the person can do: no environment variable.
+    expect(userErrorText(err as UserError, 'chat')).toBe(
+      `Run ${runId} holds task "triage", whose task file is not loaded. Ask whoever runs jcb to load its task file.`,
     );
   });
 });

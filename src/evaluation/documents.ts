@@ -37,13 +37,15 @@ export function knownTask(id: string): Task | undefined {
 
 /**
  * Every stored task id of run `runId` as a Task, for what cannot go on without them (export).
- * @throws UserError naming the first task not declared now and JCB_TASKS, the variable to set.
+ * @throws UserError naming the first task not declared now (in a terminal, JCB_TASKS: the variable to set).
  */
 export function requireLoaded(runId: string, ids: readonly string[]): Task[] {
   const missing = ids.find((id) => !knownTask(id));
   if (missing)
     throw new UserError(
-      `Run ${runId} holds task "${cutEcho(missing)}", whose task file is not loaded: set JCB_TASKS to the folder that holds it.`,
+      `Run ${runId} holds task "${cutEcho(missing)}", whose task file is not loaded`,
+      'Ask whoever runs jcb to load its task file.',
+      { hint: 'Set JCB_TASKS to the folder that holds it.' },
     );
   return ids.map((id) => knownTask(id)!);
 }

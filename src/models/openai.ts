@@ -17,8 +17,13 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
   const apiKey = config.apiKeyEnv ? options.env[config.apiKeyEnv] : undefined;
   if (config.apiKeyEnv && !apiKey) {
     throw new UserError(
-      `Model "${config.alias}" needs an API key in ${config.apiKeyEnv}, which is not set.`,
-      `Export ${config.apiKeyEnv}, or use a replayed or baseline model.`,
+      `Model "${config.alias}" has no API key on this server`,
+      'Use a replayed or baseline model, or ask whoever runs jcb to set its key.',
+      // The variable is the operator's business: named in a terminal only.
+      {
+        detail: `${config.apiKeyEnv} is not set`,
+        hint: `Export ${config.apiKeyEnv}, or use a replayed or baseline model.`,
+      },
     );
   }
   const refused = requestParameters(config).thinking.refused;
