@@ -33,7 +33,7 @@ const rateLimitSpent = (err: unknown): boolean => (err as { code?: unknown }).co
 
 /** What a person is told then (handlers/rate-limits.ts: RATE_LIMIT_WAITS). */
 export const RATE_LIMIT_SPENT =
-  ':hourglass: Slack kept refusing my posts in this channel (rate limited): try again in a minute.';
+  ':hourglass: Slack kept refusing my requests (rate limited): try again in a minute.';
 
 export function errorText(err: unknown): string {
   if (err instanceof NoReleaseError)
