@@ -176,6 +176,24 @@ describe('provider errors as real servers send them', () => {
       OLLAMA_404,
       `404 from the provider: no such model or endpoint: ${OLLAMA_404.error.message} (base URL [address])`,
     ],
+    [
+      'FastAPI validation (pydantic 2)',
+      422,
+      { detail: [{ type: 'missing', loc: ['body', 'messages'], msg: 'Field required', input: null }] },
+      '422 from the provider: messages: Field required',
+    ],
+    [
+      'FastAPI validation (pydantic 1, two fields)',
+      422,
+      {
+        detail: [
+          { loc: ['body', 'temperature'], msg: 'ensure this value is less than or equal to 2', type: 'value_error' },
+          { loc: ['body', 'messages', 0, 'role'], msg: 'field required', type: 'value_error.missing' },
+        ],
+      },
+      '422 from the provider: temperature: ensure this value is less than or equal to 2; messages.0.role: field required',
+    ],
+    ['FastAPI detail of another shape', 422, { detail: { reason: 'bad' } }, '422 from the provider: {"reason":"bad"}'],
   ])('keeps the whole message of a %s error body, in `run` and `eval` alike', async (_, status, body, line) => {
     nock(VLLM).post('/v1/chat/completions').times(2).reply(status, body);
     expect(await runLine('vllm')).toBe(`vllm: ${line}`);

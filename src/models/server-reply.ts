@@ -54,7 +54,7 @@ export function errorBody(text: string, contentType: string): { message: string;
     }
     if (typeof error === 'string') return { message: error };
     const detail = json.detail;
-    const message = json.message ?? (typeof detail === 'string' ? detail : detail && JSON.stringify(detail));
+    const message = json.message ?? (typeof detail === 'string' ? detail : detail && validationDetail(detail));
     if (message !== undefined)
       return { message: stringOf(message), code: stringOf(json.code ?? json.type) || undefined };
   }
@@ -63,6 +63,21 @@ export function errorBody(text: string, contentType: string): { message: string;
     return { message: `an HTML page${title ? ` ("${title}")` : ''}` };
   }
   return { message: text.trim() || '(empty body)' };
+}
+
+/**
+ * FastAPI's validation errors (a 422 of vLLM, SGLang, LiteLLM: `detail: [{loc: ["body", "messages"], msg}]`, as
+ * pydantic reports them) as `messages: Field required; …`; any other detail as its JSON.
+ */
+function validationDetail(detail: unknown): string {
+  if (!Array.isArray(detail) || !detail.every((d) => d && typeof d === 'object' && typeof d.msg === 'string'))
+    return JSON.stringify(detail);
+  return (detail as { loc?: unknown[]; msg: string }[])
+    .map(({ loc, msg }) => {
+      const at = (Array.isArray(loc) ? loc : []).filter((part) => part !== 'body').join('.');
+      return at ? `${at}: ${msg}` : msg;
+    })
+    .join('; ');
 }
 
 function parseJson(text: string): unknown {
