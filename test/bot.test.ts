@@ -735,10 +735,12 @@ describe('the Slack bot', () => {
             .elements!.find((b) => b.action_id === 'jcb_cost_confirm')!.value
         : '{}',
     ) as Record<string, unknown>;
+    const cmd = fresh.cmd as Record<string, unknown>;
+    expect(cmd.limit).toBe(1);
     const forged = [
-      { ...fresh, limit: 2 },
-      { ...fresh, limit: 999999999 },
-      Object.fromEntries(Object.entries(fresh).filter(([k]) => k !== 'limit')),
+      { ...fresh, cmd: { ...cmd, limit: 2 } },
+      { ...fresh, cmd: { ...cmd, limit: 999999999 } },
+      { ...fresh, cmd: Object.fromEntries(Object.entries(cmd).filter(([k]) => k !== 'limit')) },
       { ...fresh, offer: 'offer:000000000000000000000000' },
     ];
     for (const value of forged) await press({ action_id: 'jcb_cost_confirm', value: JSON.stringify(value) });

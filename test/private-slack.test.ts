@@ -110,16 +110,7 @@ describe('a private task in Slack: every command and every act', () => {
   const rated = `rate:${JSON.stringify({ t: TASK, m: ON_PREMISES, d: 'w2', h: outputHash("['秘匿薬ベータ']") })}`;
   const carried = (m: string) =>
     JSON.stringify({
-      task: TASK,
-      model: m,
-      shot: 'zero',
-      limit: 1,
-      runId: null,
-      noCache: false,
-      maxCost: null,
-      labels: null,
-      documents: null,
-      concurrency: null,
+      cmd: { kind: 'eval', task: TASK, model: m, shot: 'zero', limit: 1, noCache: false },
       offer: `offer:${'0'.repeat(24)}`,
     });
 
@@ -293,7 +284,11 @@ describe('a private task in Slack: every command and every act', () => {
       // as the tables say (a text row where text was sent to a model); what reaches no task's data records nothing.
       await new Promise((r) => setTimeout(r, 300)); // the scope records once the request's work has ended
       const rows = (await services.privateAccess(10_000)).filter((r) => !seen.has(r.at + r.act + r.place));
-      if (!view) expect(rows.filter((r) => r.view === 'scores'), name).toEqual([]);
+      if (!view)
+        expect(
+          rows.filter((r) => r.view === 'scores'),
+          name,
+        ).toEqual([]);
       const mine = [...answers, ...sent.filter((s) => s.includes('/api/views.publish'))];
       if (showing(mine).length === 0) return;
       shownIn.push(name);
@@ -301,15 +296,19 @@ describe('a private task in Slack: every command and every act', () => {
       expect(rows, name).toContainEqual(
         expect.objectContaining({ task: TASK, user: ADMIN, place: expect.stringMatching(/^slack:/) }),
       );
-      expect(rows.some((r) => r.view === view || (r.view === 'text' && /^(run|eval --queue)$/.test(r.act))), name).toBe(
-        true,
-      );
+      expect(
+        rows.some((r) => r.view === view || (r.view === 'text' && /^(run|eval --queue)$/.test(r.act))),
+        name,
+      ).toBe(true);
     },
   );
 
   it('found the private task shown by the boards, comparisons, digests, status and App Home it sweeps', async () => {
     for (const what of ['/jcb leaderboard', '/jcb compare', '/jcb status', 'event:app_home_opened'])
-      expect(shownIn.some((n) => n.startsWith(what)), what).toBe(true);
+      expect(
+        shownIn.some((n) => n.startsWith(what)),
+        what,
+      ).toBe(true);
     // The digest goes to the schedule's channel (not an answer to the command): posted with the line, recorded.
     const digest = said.filter((s) => s.includes('Digest: ward-nightly'));
     expect(digest.length).toBeGreaterThan(0);

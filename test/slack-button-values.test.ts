@@ -3,11 +3,19 @@
 // only to the person, and starts no work: no post, no modal, no model called, no run queued. A new action
 // without forged values here fails the test.
 import nock from 'nock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BUTTON_VALUE_MAX, offerValue } from '../handlers/actions/confirm-cost.js';
 import type { BotContext } from '../handlers/context.js';
 import { listenerRegistry } from '../handlers/index.js';
 import { outputHash } from '../src/ratings/ratings.js';
+import { COMMANDS_BY_NAME, offeredOn } from '../src/command/commands.js';
+import type { OptionSpec } from '../src/command/command-spec.js';
+import { parseCommand, splitWords } from '../src/command/grammar.js';
+import type { EvalCommand } from '../src/services/index.js';
 import { fakeSlackApi } from './fake-slack.js';
+import { modelsFile } from './fake-provider.js';
+import { releaseDir } from './helpers.js';
+import { ownRedis } from './own-redis.js';
 import { queuePrefix, slackBot } from './slack-bot-fixture.js';
 import { slackRequests } from './slack-requests.js';
 
@@ -39,18 +47,7 @@ describe('every button pressed with a value the bot did not issue', () => {
   const ref = (r: object) => `run:${JSON.stringify(r)}`;
   const good = { t: 'mr', m: 'openai-test', d: 'B_p1', s: 'one' };
   const rated = `rate:${JSON.stringify({ t: 'irs', m: 'gpt-4o', d: '2', h: outputHash('内服薬の忘れ') })}`;
-  const costed = {
-    task: 'mr',
-    model: 'openai-test',
-    shot: 'one',
-    limit: 1,
-    runId: null,
-    noCache: false,
-    maxCost: null,
-    labels: null,
-    documents: null,
-    concurrency: null,
-  };
+  const costed = { task: 'mr', model: 'openai-test', shot: 'one', limit: 1, noCache: false };
   const offer = `offer:${'ab'.repeat(12)}`;
   const select = (id: string, block: string, value: string) => ({
     type: 'static_select',
@@ -85,10 +82,12 @@ describe('every button pressed with a value the bot did not issue', () => {
     rate_comment: [press('rate_comment', { block_id: 'rate:{bad' })],
     jcb_cost_confirm: [
       press('jcb_cost_confirm', { value: 'cancel' }),
+      press('jcb_cost_confirm', { value: JSON.stringify({ cmd: costed, offer }) }),
+      press('jcb_cost_confirm', { value: JSON.stringify({ cmd: { ...costed, limit: 999_999_999 }, offer }) }),
+      press('jcb_cost_confirm', { value: JSON.stringify({ cmd: { ...costed, shot: 'two' }, offer }) }),
+      press('jcb_cost_confirm', { value: JSON.stringify({ cmd: { ...costed, limit: { $gt: 1 } }, offer }) }),
       press('jcb_cost_confirm', { value: JSON.stringify({ ...costed, offer }) }),
-      press('jcb_cost_confirm', { value: JSON.stringify({ ...costed, limit: 999_999_999, offer }) }),
-      press('jcb_cost_confirm', { value: JSON.stringify({ ...costed, limit: undefined, offer }) }),
-      press('jcb_cost_confirm', { value: JSON.stringify({ ...costed, offer: 'offer:x' }) }),
+      press('jcb_cost_confirm', { value: JSON.stringify({ cmd: costed, offer: 'offer:x' }) }),
     ],
     jcb_cost_cancel: [press('jcb_cost_cancel', { value: 'cancel' }), press('jcb_cost_cancel', { value: '{}' })],
     free_text_send_masked: [
@@ -153,3 +152,101 @@ describe('every button pressed with a value the bot did not issue', () => {
     expect(said.slice(before).filter((s) => s.includes('chat.postMessage'))).toEqual([]);
   });
 });
+
+// Every option of `eval` that Slack takes, set one at a time (from the command table: a new option is in this test
+// by being in the table), goes through the cost offer's Confirm into the queue as it was parsed (breaker-slack: the
+// offer's value copied each option by hand, and dropped --labels, --documents and --concurrency).
+describe("every option of /jcb eval through the cost offer's Confirm", () => {
+  const said: string[] = [];
+  const release = releaseDir();
+  const redis = ownRedis();
+  const env: Record<string, string> = {
+    JCB_MODELS: modelsFile(
+      'models:\n  priced: { provider: openai, model: gpt-4o, apiKeyEnv: TEST_OPENAI_KEY, prices: { input: 2.5, output: 10 } }\n',
+    ),
+    TEST_OPENAI_KEY: 'sk-test',
+    JCB_ADMINS: ADMIN,
+    JCB_CONFIRM_COST_USD: '0',
+    JCB_BOT_RATE_PER_MINUTE: '100000',
+    JCB_QUEUE_PREFIX: queuePrefix('jcbconfirm'),
+    // The release, for CCA's label versions (the miniature one has no CCA); its own manifest.
+    ...(release && { JCB_DATA_DIR: release, JCB_RELEASE_MANIFEST: '' }),
+  };
+  const fx = slackBot({ fakes: () => fakeSlackApi(said, () => ({ ok: true, members: [] })), env });
+  const queued: EvalCommand[] = [];
+  let runId = '';
+  beforeAll(async () => {
+    await redis.start();
+    env.REDIS_URL = redis.url;
+    await fx.start();
+    const enqueue = fx.services.enqueueEvaluation;
+    vi.spyOn(fx.services, 'enqueueEvaluation').mockImplementation((cmd) => (queued.push(cmd), enqueue(cmd)));
+    runId = (await enqueue({ task: 'mr', model: 'priced', shot: 'one', startedBy: ADMIN })).run.id;
+  }, 60_000);
+  afterAll(async () => {
+    await fx.stop();
+    await redis.kill();
+  });
+  const { button, slash } = slackRequests(() => fx.url);
+  let n = 0;
+
+  const parsed = (text: string) =>
+    JSON.parse(JSON.stringify(parseCommand(splitWords(`eval ${text}`), { face: 'slack' }))) as object;
+  /** The words of the option with a value it takes that changes the command: a choice, a number in range, the run made above. */
+  const given = (head: string, o: OptionSpec): string => {
+    const values = !o.value
+      ? ['']
+      : (o.choices ?? (o.range ? [String(Math.max(1, o.range[0]) + 1)] : o.name === 'run' ? [runId] : []));
+    const words = values.map((v) => `${head} --${o.name} ${v}`.trim());
+    const changes = words.find((w) => JSON.stringify(parsed(w)) !== JSON.stringify(parsed(head)));
+    if (!changes) throw new Error(`no value for --${o.name} here that changes the command: give it one`);
+    return changes;
+  };
+  const eval_ = COMMANDS_BY_NAME.get('eval')!;
+  // --dry-run offers nothing (the estimate only: test/bot.test.ts).
+  const options = eval_.options.filter((o) => offeredOn(o.faces, 'slack') && o.name !== 'dry-run');
+
+  /** `/jcb eval <extra>`, its offer's Confirm pressed: what the queue was asked. */
+  async function confirmed(extra: string): Promise<EvalCommand> {
+    const tag = `${7000 + ++n}.1`;
+    const before = said.length;
+    await slash(`eval ${extra}`)(ADMIN, tag);
+    const offer = () =>
+      said
+        .slice(before)
+        .map((s) => JSON.parse(s) as { uri?: string; body?: { text?: string; blocks?: ActionsBlock[] } })
+        .find((c) => c.uri?.endsWith(tag))?.body;
+    for (let i = 0; i < 400 && !offer(); i++) await new Promise((r) => setTimeout(r, 25));
+    const buttons = offer()?.blocks?.find((b) => b.type === 'actions')?.elements;
+    expect(buttons, offer()?.text).toBeDefined();
+    const confirm = buttons!.find((b) => b.action_id === 'jcb_cost_confirm')!;
+    expect(confirm.value.length).toBeLessThanOrEqual(BUTTON_VALUE_MAX);
+    const asked = queued.length;
+    await button({ type: 'button', block_id: 'b', action_id: confirm.action_id, value: confirm.value })(
+      ADMIN,
+      `${tag}c`,
+    );
+    for (let i = 0; i < 400 && queued.length === asked; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(queued.length).toBe(asked + 1);
+    return queued[asked];
+  }
+
+  it.each(options.map((o) => ({ name: o.name, o })))('--$name', async ({ o }) => {
+    if (o.name === 'labels' && !release) return; // CCA alone has label versions, in the release only
+    const extra = given(`${o.name === 'labels' ? 'cca' : 'mr'} priced${o.name === 'limit' ? '' : ' --limit 1'}`, o);
+    // Queued as Slack's grammar parsed the command, whole.
+    expect(await confirmed(extra)).toEqual({ ...parsed(extra), startedBy: ADMIN });
+  });
+
+  it('refuses in one line a command too long for a button, before any offer', () => {
+    const cmd = { task: 'mr', model: 'priced', shot: 'one' as const, runId: 'r'.repeat(2000) };
+    expect(() => offerValue(cmd, `offer:${'0'.repeat(24)}`)).toThrow(
+      /^This evaluation is too long to offer on a Confirm button \(2,\d{3} characters; Slack takes 2,000\): nothing was queued\.$/,
+    );
+  });
+});
+
+interface ActionsBlock {
+  type: string;
+  elements?: { action_id: string; value: string }[];
+}

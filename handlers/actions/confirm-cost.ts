@@ -11,41 +11,52 @@ import type { ButtonClaim, EvalCommand } from '../../src/services/index.js';
 
 export const COST_ACTIONS = { confirm: 'jcb_cost_confirm', cancel: 'jcb_cost_cancel' } as const;
 
-/** What the Confirm and Cancel buttons carry: the evaluation that was costed, checked whole when pressed. */
-const costed = z.strictObject({
-  task: z.string().min(1).max(64),
-  model: z.string().min(1).max(100),
-  shot: z.enum(['one', 'zero']),
-  /** The --limit that was costed; null: every document was. */
-  limit: z.number().int().positive().max(1_000_000).nullable(),
-  runId: z.string().min(1).max(64).nullable(),
-  noCache: z.boolean(),
-  /** --max-cost in US dollars: the workers stop the run once it is spent. */
-  maxCost: z.number().positive().max(1_000_000).nullable(),
-  /** --labels, --documents and --concurrency as given (null: not given; the run's defaults). */
-  labels: z.enum(['paper', 'reviewed']).nullable(),
-  documents: z.enum(['paper', 'all']).nullable(),
-  concurrency: z.number().int().min(1).max(256).nullable(),
+/**
+ * What the Confirm and Cancel buttons carry: the `eval` command as Slack's grammar parsed it, whole (every option
+ * it takes, with no list of them here to forget one), and the one-time offer it belongs to (services.issueButton).
+ * Checked for its shape when pressed; what it says is then checked whole by the offer, which holds the hash of
+ * exactly what was issued (a value changed in any way is not one we offered).
+ */
+const carried = z.strictObject({
+  offer: z.string().regex(/^offer:[0-9a-f]{24}$/),
+  cmd: z
+    .object({
+      task: z.string().min(1).max(64),
+      model: z.string().min(1).max(100),
+      shot: z.enum(['one', 'zero']),
+    })
+    .catchall(z.union([z.string().max(200), z.number(), z.boolean()])),
 });
-/** ...and the one-time offer it belongs to (services.issueButton). */
-const carried = costed.extend({ offer: z.string().regex(/^offer:[0-9a-f]{24}$/) });
-type Costed = z.infer<typeof costed>;
+
+/** Slack's most characters in a button's value. */
+export const BUTTON_VALUE_MAX = 2000;
+
+/** The Confirm/Cancel value carrying `cmd` under `offer`. @throws UserError in one line when Slack could not carry it. */
+export function offerValue(cmd: EvalCommand, offer: string): string {
+  const value = JSON.stringify({ cmd, offer });
+  if (value.length > BUTTON_VALUE_MAX)
+    throw new UserError(
+      `This evaluation is too long to offer on a Confirm button (${value.length.toLocaleString('en-US')} characters; Slack takes ${BUTTON_VALUE_MAX.toLocaleString('en-US')}): nothing was queued.`,
+      'Name the task, model and run with fewer characters.',
+    );
+  return value;
+}
 
 /** How long a cost offer stands: its estimate is of now (prices, cache). */
 export const OFFER_TTL_MS = 60 * 60_000;
 
 const AGAIN = 'run `/jcb eval` again for a fresh estimate';
 
-/** The offer a button carries, checked whole. @throws UserError when it is not one of ours. */
-function carriedOffer(value: string | undefined): { offer: string; costed: Costed; value: string } {
-  let parsed: z.infer<typeof carried>;
+/** The offer a button carries, checked for its shape. @throws UserError when it is not one of ours. */
+function carriedOffer(value: string | undefined): { offer: string; cmd: EvalCommand; value: string } {
   try {
-    parsed = carried.parse(JSON.parse(value ?? ''));
+    const raw = JSON.parse(value ?? '') as { cmd?: unknown };
+    const { offer, cmd } = carried.parse(raw);
+    // The command's own text as issued (JSON.parse keeps its order): what the offer's hash is of.
+    return { offer, cmd: cmd as EvalCommand, value: JSON.stringify(raw.cmd) };
   } catch {
     throw new UserError(`This button is not one I offered: nothing was queued; ${AGAIN}.`);
   }
-  const { offer, ...rest } = parsed;
-  return { offer, costed: rest, value: JSON.stringify(costed.parse(rest)) };
 }
 
 /** One line for a press that does not act (services.claimOffer). */
@@ -67,19 +78,6 @@ export function claimRefusal(claim: Exclude<ButtonClaim, { acted: true }>): stri
 }
 
 const CANCELLED = 'cancelled';
-
-const toCommand = (c: Costed): EvalCommand => ({
-  task: c.task,
-  model: c.model,
-  shot: c.shot,
-  noCache: c.noCache,
-  ...(c.limit !== null ? { limit: c.limit } : {}),
-  ...(c.runId !== null ? { runId: c.runId } : {}),
-  ...(c.maxCost !== null ? { maxCost: c.maxCost } : {}),
-  ...(c.labels !== null ? { labels: c.labels } : {}),
-  ...(c.documents !== null ? { documents: c.documents } : {}),
-  ...(c.concurrency !== null ? { concurrency: c.concurrency } : {}),
-});
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
@@ -106,23 +104,10 @@ export async function costConfirmation(ctx: BotContext, cmd: EvalCommand, user: 
     if (e.expectedCostUsd <= ctx.config.confirmCostUsd) return undefined;
     text = `${setting} would cost about *${usd(e.expectedCostUsd)}* (at most ${usd(e.maxCostUsd!)}): ${tokens}. Queue it?`;
   }
-  const { task, model, shot } = cmd;
-  const offered = JSON.stringify(
-    costed.parse({
-      task,
-      model,
-      shot,
-      limit: cmd.limit ?? null,
-      runId: cmd.runId ?? null,
-      noCache: cmd.noCache ?? false,
-      maxCost: cmd.maxCost ?? null,
-      labels: cmd.labels ?? null,
-      documents: cmd.documents ?? null,
-      concurrency: cmd.concurrency ?? null,
-    }),
-  );
-  const offer = await ctx.services.issueButton(user, offered, OFFER_TTL_MS);
-  const value = JSON.stringify({ ...(JSON.parse(offered) as Costed), offer });
+  // The command as parsed, whole: JSON leaves out what was not given.
+  const offered = JSON.stringify(cmd);
+  offerValue(cmd, `offer:${'0'.repeat(24)}`); // refused before an offer is issued when Slack could not carry it
+  const value = offerValue(cmd, await ctx.services.issueButton(user, offered, OFFER_TTL_MS));
   return {
     text,
     blocks: [
@@ -177,7 +162,7 @@ export function costButton(ctx: BotContext) {
         const channel = body.channel?.id ?? '';
         authorize('eval-live', { user: body.user.id, channel }, ctx.config);
         const pressed = carriedOffer(action.value);
-        const { task, model } = pressed.costed;
+        const { task, model } = pressed.cmd;
         authorize(
           'eval-live',
           { user: body.user.id, channel, data: ctx.services.dataContext(task, model) },
@@ -194,7 +179,7 @@ export function costButton(ctx: BotContext) {
           await ctx.services.settleButton(pressed.offer, CANCELLED);
           return void (await respond({ replace_original: true, text: 'Cancelled: nothing was queued.' }));
         }
-        const cmd = toCommand(pressed.costed);
+        const cmd = pressed.cmd;
         let queuedAs: string | undefined;
         try {
           const queued = await evaluateInBackground(ctx, client, channel, body.user.id, cmd, async (id) => {
