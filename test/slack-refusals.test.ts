@@ -247,20 +247,24 @@ describe("Slack's refusals, said as what to do, by a way that works", () => {
     }
   });
 
-  it.each([...UNREACHABLE])(
-    "a live model's /jcb run in a conversation refusing %s: the model not asked, the person told",
-    async (code) => {
+  // A live model's run, and its evaluation (no cost offer first: breaker-slack saw it refused only after Confirm).
+  it.each(
+    [...UNREACHABLE].flatMap((code) => ['run mr openai-test', 'eval mr openai-test --limit 1'].map((c) => [c, code])),
+  )(
+    "a live model's /jcb %s in a conversation refusing %s: the model not asked, nothing offered, the person told",
+    async (command, code) => {
       const channel = channelOf(code);
       const line = SLACK_REFUSALS[INVISIBLE.has(code) ? 'channel_not_found' : code].say({ channel });
       const before = modelCalls;
       const { user, tag } = fresh();
-      await slash('run mr openai-test', user, channel, tag);
+      await slash(command, user, channel, tag);
       const told = await hear(user, tag, line);
       expect(
         told.some((a) => a.includes(json(line))),
         told.join('\n'),
       ).toBe(true);
       expect(told.join('\n')).not.toMatch(OUR_SIDE);
+      expect(told.join('\n')).not.toMatch(/Queue it\?|jcb_cost_confirm/);
       expect(modelCalls).toBe(before);
     },
   );

@@ -33,7 +33,7 @@ import { withRetryBudget } from '../../src/store/retry.js';
 export const ANSWER_STORE_RETRY_MS = 10_000;
 import { postTarget } from '../channels.js';
 import { fromSlack } from '../slack-text.js';
-import { refusedAs } from '../refusals.js';
+import { cannotAnswerIn, refusedAs } from '../refusals.js';
 
 const codeBlock = (s: string) => `\`\`\`\n${codeText(s)}\n\`\`\``;
 
@@ -110,6 +110,12 @@ export function jcbCommand(ctx: BotContext) {
         authorize(isExpensive(ctx, cmd.model) ? 'eval-live' : 'eval-replay', asker, ctx.config);
         if (cmd.runId) await requireOwner(ctx, cmd.runId, command.user_id, 'requeue');
         if (cmd.dryRun) return { response_type: 'ephemeral', ...(await dryRunMessage(ctx, cmd)) };
+        // A cost offer only where the run could be queued: the place refused now as every act refuses it, not
+        // after Confirm (an archived channel, a private one the bot is not in).
+        if (isExpensive(ctx, cmd.model)) {
+          const unreachable = await cannotAnswerIn(client, command.channel_id);
+          if (unreachable) throw unreachable;
+        }
         const confirmation = await costConfirmation(ctx, cmd, command.user_id);
         if (confirmation) return { response_type: 'ephemeral', ...confirmation };
         await evaluateInBackground(ctx, client, command.channel_id, command.user_id, cmd);
