@@ -791,7 +791,7 @@ describe('the Slack bot', () => {
     const asked = ((await until(() => responses, 2)) as Posted[]).map((r) => r.body.text as string).sort();
     expect(asked).toEqual([
       expect.stringMatching(
-        /^\*mr\* on \*bare\* \(one-shot\): cost unknown \(models\.yml has no prices for it\): 2 calls, [\d,]+ prompt tokens\. Queue it\?$/,
+        /^\*mr\* on \*bare\* \(one-shot\): cost unknown \(no prices are known for it\): 2 calls, [\d,]+ prompt tokens\. Queue it\?$/,
       ),
       expect.stringMatching(
         /^\*mr\* on \*router\* \(zero-shot\): cost unknown .*: 3 calls, [\d,]+ prompt tokens\. Queue it\?$/,

@@ -99,7 +99,7 @@ export async function costConfirmation(ctx: BotContext, cmd: EvalCommand, user: 
   if (e.expectedCostUsd === null) {
     // With --max-cost, queueing refuses the model for its lack of prices: nothing to confirm.
     if (e.dataPolicy !== 'external' || cmd.maxCost !== undefined) return undefined;
-    text = `${setting}: cost unknown (models.yml has no prices for it): ${tokens}. Queue it?`;
+    text = `${setting}: cost unknown (no prices are known for it): ${tokens}. Queue it?`;
   } else {
     if (e.expectedCostUsd <= ctx.config.confirmCostUsd) return undefined;
     text = `${setting} would cost about *${usd(e.expectedCostUsd)}* (at most ${usd(e.maxCostUsd!)}): ${tokens}. Queue it?`;
@@ -145,7 +145,7 @@ export async function dryRunMessage(ctx: BotContext, cmd: EvalCommand): Promise<
     ? `${documents}, ${e.offline === 'replay' ? 'replayed from the release' : 'answered here'}: no requests, $0`
     : `${documents}, ${n(e.calls)} calls, ${n(e.promptTokens)} prompt tokens${e.exact ? '' : ' (estimated)'}, ${
         e.expectedCostUsd === null
-          ? 'cost unknown (models.yml has no prices for it)'
+          ? 'cost unknown (no prices are known for it)'
           : `about ${usd(e.expectedCostUsd)}, at most ${usd(e.maxCostUsd!)}`
       }`;
   const text = `Dry run of *${e.task}* on *${e.model}* (${e.shot}-shot): ${what}. Nothing was queued: leave out --dry-run to queue it.`;

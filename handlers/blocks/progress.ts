@@ -81,7 +81,7 @@ export function finalScoresMessage(p: RunProgress): Message {
 function usageLine(u: RunProgress['usage']) {
   if (!u.input && !u.output) return [];
   const n = (x: number) => x.toLocaleString('en-US');
-  const cost = u.costUsd === null ? 'no prices in models.yml' : `$${u.costUsd.toFixed(2)}`;
+  const cost = u.costUsd === null ? 'no prices known' : `$${u.costUsd.toFixed(2)}`;
   return [
     section(
       `Tokens: ${n(u.input)} prompt (${n(u.cachedInput)} cached), ${n(u.output)} output (${n(u.reasoning)} reasoning) · cost ${cost}`,

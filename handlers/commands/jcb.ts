@@ -77,7 +77,7 @@ export function jcbCommand(ctx: BotContext) {
           response_type: 'ephemeral',
           ...listMessage('Models', [
             ['alias', 'provider', 'usable'],
-            ...ctx.services.models().map((m) => [m.alias, m.provider, m.usable ? 'yes' : `no: ${m.why}`]),
+            ...ctx.services.models().map((m) => [m.alias, m.provider, m.usable ? 'yes' : `no: ${m.said}`]),
           ]),
         };
       case 'run':

@@ -27,7 +27,14 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
     );
   }
   const refused = requestParameters(config).thinking.refused;
-  if (refused) throw new UserError(`${config.alias}: ${refused}.`, 'Change `thinking` in models.yml, or remove it.');
+  if (refused)
+    throw new UserError(
+      `${config.alias}: ${refused}.`,
+      'Use another model, or ask whoever runs jcb to change its settings.',
+      {
+        hint: 'Change `thinking` in models.yml, or remove it.',
+      },
+    );
   const baseUrl = baseUrlOf(config, options.env);
   const server: ServerContext = { baseUrl, secrets: [apiKey], timeoutMs: config.timeoutMs };
   const { ChatOpenAI, HumanMessage } = langchain();

@@ -214,22 +214,26 @@ export function findModel(alias: string, env: NodeJS.ProcessEnv = process.env): 
   return found;
 }
 
-/** Whether a model can be used right now, and if not, what is missing. */
+/**
+ * Whether a model can be used right now, and if not, what is missing: `why` in the operator's words (a variable,
+ * a server's address: the terminal's), `said` in words for anyone (Slack: no variable, file or address).
+ */
 export function availability(
   model: ModelConfig,
   env: NodeJS.ProcessEnv,
   hasRelease: boolean,
-): { usable: boolean; why: string } {
+): { usable: boolean; why: string; said: string } {
   switch (model.provider) {
     case 'replay':
       return hasRelease
-        ? { usable: true, why: 'release found' }
-        : { usable: false, why: 'no release (set JCB_DATA_DIR)' };
+        ? { usable: true, why: 'release found', said: 'release found' }
+        : { usable: false, why: 'no release (set JCB_DATA_DIR)', said: 'no release on this server' };
     case 'baseline':
-      return { usable: true, why: 'no network needed' };
+      return { usable: true, why: 'no network needed', said: 'no network needed' };
     default:
-      if (model.apiKeyEnv && !env[model.apiKeyEnv]) return { usable: false, why: `${model.apiKeyEnv} is not set` };
-      return { usable: true, why: model.baseUrl ?? 'api.openai.com' };
+      if (model.apiKeyEnv && !env[model.apiKeyEnv])
+        return { usable: false, why: `${model.apiKeyEnv} is not set`, said: 'no API key on this server' };
+      return { usable: true, why: model.baseUrl ?? 'api.openai.com', said: 'live' };
   }
 }
 

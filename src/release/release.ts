@@ -53,7 +53,13 @@ export class Release {
 
   benchmarkPath(folder: string, file: string): string {
     const p = path.join(this.root, 'data', 'benchmarks', folder, file);
-    if (!existsSync(p)) throw new UserError(`The release at ${this.root} lacks data/benchmarks/${folder}/${file}.`);
+    // The release's folder and files are the operator's: named in a terminal only.
+    if (!existsSync(p))
+      throw new UserError(
+        `The release on this server lacks a file of ${folder}`,
+        'Use another task, or ask whoever runs jcb to complete the release.',
+        { detail: `${this.root}: data/benchmarks/${folder}/${file}`, hint: 'Check it with `jcb data check`.' },
+      );
     return p;
   }
 

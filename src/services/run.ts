@@ -143,11 +143,11 @@ function freeTextModel(ctx: ServiceContext, asked: string | undefined) {
     );
   }
   if (model.provider !== 'baseline' && !model.freeText) {
-    throw new UserError(
-      `${model.alias} is not allowed free text: it would send it to ${model.baseUrl ?? 'api.openai.com'}.`,
-      suggestion,
-      operator,
-    );
+    // Where it would go is the operator's business (a server's address): named in a terminal only.
+    throw new UserError(`${model.alias} is not allowed free text`, suggestion, {
+      ...operator,
+      detail: `it would send it to ${model.baseUrl ?? 'api.openai.com'}`,
+    });
   }
   return model;
 }
@@ -185,8 +185,16 @@ function tokenizingOnce(scoring: ScoringContext): ScoringContext {
       texts.forEach((t, i) => known.has(t) || first.has(t) || first.set(t, i));
       const missing = [...first.keys()];
       if (missing.length) {
-        const asked = scoring.tokenize(missing, [...first.values()].map((i) => keeps(keep, i)));
-        missing.forEach((t, i) => known.set(t, asked.then((tokens) => tokens[i])));
+        const asked = scoring.tokenize(
+          missing,
+          [...first.values()].map((i) => keeps(keep, i)),
+        );
+        missing.forEach((t, i) =>
+          known.set(
+            t,
+            asked.then((tokens) => tokens[i]),
+          ),
+        );
       }
       return Promise.all(texts.map((t) => known.get(t)!));
     },
@@ -218,7 +226,10 @@ export function runServices(ctx: ServiceContext) {
       const parsed = task.parse(scoredText(generation)) as Parsed<unknown>;
       const [docScore] = await task.score([{ gold, parsed }], scoring);
       const metrics = headlineFirst(task.aggregate([docScore]), task.metric);
-      const explanation = await task.explain?.({ gold, parsed, output: scoredText(generation), document: doc }, scoring);
+      const explanation = await task.explain?.(
+        { gold, parsed, output: scoredText(generation), document: doc },
+        scoring,
+      );
       const comparison: Comparison = task.compare?.(gold, parsed) ?? {
         kind: 'labels',
         gold: task.showGold(gold),
@@ -229,7 +240,14 @@ export function runServices(ctx: ServiceContext) {
       }
       const otherGold = await otherVersionGold(ctx, task, doc.id, gold, parsed);
       return {
-        task: { id: task.id, label: task.label, title: task.title, metric: task.metric, about: aboutTask(task), private: isPrivate(task) },
+        task: {
+          id: task.id,
+          label: task.label,
+          title: task.title,
+          metric: task.metric,
+          about: aboutTask(task),
+          private: isPrivate(task),
+        },
         model: { alias: model.alias, label: model.label, provider: model.provider },
         shot: req.shot,
         document: { id: doc.id, text: doc.text },
@@ -250,7 +268,9 @@ export function runServices(ctx: ServiceContext) {
     async ask(req: AskRequest): Promise<AskResult> {
       const task = findTask(req.task);
       if (!task.documentFromText) {
-        const open = allTasks().filter((t) => t.documentFromText).map((t) => t.id);
+        const open = allTasks()
+          .filter((t) => t.documentFromText)
+          .map((t) => t.id);
         throw new UserError(
           `${task.id} does not take free text (its input has several parts).`,
           `Tasks that do: ${open.join(', ')}.`,

@@ -161,9 +161,12 @@ export function scheduleServices(ctx: ServiceContext) {
       const all = loadSchedules(ctx.env);
       const chosen = name ? all.filter((s) => s.name === name) : all;
       if (name && chosen.length === 0) {
+        const names = all.map((s) => s.name).join(', ');
+        // The file is the operator's: named in a terminal only.
         throw new UserError(
           `No schedule "${name}".`,
-          `Schedules: ${all.map((s) => s.name).join(', ') || '(none in data/schedules.yml)'}.`,
+          `Schedules: ${names || '(none)'}.`,
+          names ? undefined : { hint: 'Schedules: (none in data/schedules.yml).' },
         );
       }
       const s = await ctx.store();
