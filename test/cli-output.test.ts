@@ -236,7 +236,7 @@ describe('bad input: one line, exit 1', () => {
   it('JCB_SCHEDULES naming a missing file, or one with no schedule', async () => {
     const r = await jcb(['digest'], { JCB_SCHEDULES: '/nowhere/schedules.yml' });
     expect(r.err).toBe(
-      'jcb: No schedules file at /nowhere/schedules.yml. Point JCB_SCHEDULES at a schedules.yml file, or unset it.\n',
+      'jcb: No schedules file on this server (/nowhere/schedules.yml). Point JCB_SCHEDULES at a schedules.yml file, or unset it.\n',
     );
     expect(r.code).toBe(1);
     const empty = path.join(tmp(), 'schedules.yml');

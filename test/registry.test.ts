@@ -101,6 +101,11 @@ describe("the operator's words, in a terminal only", () => {
     ],
     ['digest of an unknown schedule, none set', () => services.digest('nightly'), /data\/schedules\.yml/],
     [
+      'digest with the schedules file gone',
+      () => createServices({ env: { ...FIXTURE_ENV, JCB_SCHEDULES: path.join(dir, 'gone.yml') } }).digest(),
+      /gone\.yml\)\. Point JCB_SCHEDULES/,
+    ],
+    [
       'free text to a model not allowed it',
       () => services.ask({ task: 'mr', model: 'router', text: '内服薬' } as never),
       /it would send it to/,

@@ -34,7 +34,11 @@ export const schedulesPath = (env: NodeJS.ProcessEnv): string =>
 export function loadSchedules(env: NodeJS.ProcessEnv): Schedule[] {
   const source = schedulesPath(env);
   if (!existsSync(source))
-    throw new UserError(`No schedules file at ${source}.`, 'Point JCB_SCHEDULES at a schedules.yml file, or unset it.');
+    // Where it should be is the operator's business: named in a terminal only (an admin's `/jcb digest` meets it too).
+    throw new UserError('No schedules file on this server', 'Ask whoever runs jcb to restore it.', {
+      detail: source,
+      hint: 'Point JCB_SCHEDULES at a schedules.yml file, or unset it.',
+    });
   const parsed = file.safeParse(parseYamlText(readFileSync(source, 'utf8'), source) ?? {});
   if (!parsed.success) {
     throw new UserError(`${source}: ${issueLine(parsed.error.issues[0])}.`);
