@@ -118,6 +118,9 @@ async function failedBefore(
   return { documents, reason };
 }
 
+/** What this process has logged of runs it plans otherwise than they were queued: each once. */
+const otherPlans = new Set<string>();
+
 /**
  * Re-queues the missing documents of every queued run (not cancelled, not foreground) that has been
  * unchanged for `minAgeMs`, and finishes those with nothing left (also those left `aggregating` by a
@@ -152,6 +155,14 @@ export async function reconcile(
     try {
       plan = planOf(run);
     } catch {
+      continue;
+    }
+    // More documents than the run was queued with: this process plans it otherwise (a task file or release that
+    // grew): its jobs would store documents outside the run's plan. Left to a process that plans it as queued.
+    if (run.planned !== null && plan.length > run.planned) {
+      const line = `run ${run.id}: planned here it has ${plan.length} documents, it was queued with ${run.planned}; not re-queued from here`;
+      if (!otherPlans.has(line)) opts.log?.(line);
+      otherPlans.add(line);
       continue;
     }
     const { documents, jobs, wanted } = await queueMissing(store, queue, run, plan, {

@@ -59,6 +59,10 @@ function planOf(run: Run, task: Task, deps: WorkerDeps): Map<string, Item> {
   });
 }
 
+/** Whether a document of a task's plan (all its documents) is in the run's: its first `doc_limit`, when it has one. */
+const inPlan = (run: Pick<Run, 'doc_limit'>, item: Pick<Item, 'index'>) =>
+  run.doc_limit === null || item.index < run.doc_limit;
+
 /** The reasons this process has logged for declining a run's jobs: each is logged once. */
 const declinedLogged = new WeakMap<WorkerDeps, Set<string>>();
 
@@ -150,8 +154,14 @@ export async function processJob(
   const task = findTask(job.task);
   const provider = deps.providerFor(run.model);
   const plan = planOf(run, task, deps);
-  // In plan order, as the job's documents were queued.
-  const items = job.docIds.flatMap((id) => plan.get(id) ?? []).sort((a, b) => a.index - b.index);
+  // In plan order, as the job's documents were queued; never one outside the run's plan (its first `doc_limit` of
+  // the task): a job made from another plan (a process that planned the run otherwise) would store more than planned.
+  const asked = job.docIds.flatMap((id) => plan.get(id) ?? []);
+  const items = asked.filter((it) => inPlan(run, it)).sort((a, b) => a.index - b.index);
+  if (items.length < asked.length)
+    deps.log?.(
+      `run ${run.id}: ${task.id}, ${asked.length - items.length} of the job's documents are outside the run's plan (the first ${run.doc_limit} of each task); not computed`,
+    );
   // --max-cost of a queued run: what its calls cost since it was set, read from the store by every worker.
   const prices = 'prices' in provider.config ? provider.config.prices : undefined;
   const limit = run.max_cost_usd;
