@@ -23,7 +23,7 @@ const USAGE: Record<string, [string, string | null]> = {
     'eval <task|all> <model> [--shot one|zero] [--labels paper|reviewed] [--limit N] [--concurrency N] [--run ID] [--no-cache]' +
       ' [--documents paper|all] [--queue] [--dry-run] [--max-cost USD] [--log-samples PATH] [-o|--output PATH]' +
       ' [--include-private] [--json]',
-    'eval <task|all> <model> [--shot one|zero] [--labels paper|reviewed] [--limit N] [--concurrency N] [--run ID] [--no-cache]' +
+    'eval <task|all> <model> [--shot one|zero] [--labels paper|reviewed] [--limit N] [--run ID] [--no-cache]' +
       ' [--documents paper|all] [--dry-run] [--max-cost USD]',
   ],
   status: ['status [<run>] [--all] [--json]', 'status [<run>] [--all]'],

@@ -25,7 +25,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       SHOT,
       LABELS,
       { name: 'limit', value: 'N', range: [1, 100_000], description: 'Only the first N documents of each task.' },
-      { name: 'concurrency', value: 'N', range: [1, 256], description: 'Documents in flight at once (1–256).' },
+      // Terminal only: Slack's eval is queued, and a worker takes its documents at its own concurrency.
+      { name: 'concurrency', value: 'N', range: [1, 256], description: 'Documents at once, 1–256.', faces: 'terminal' },
       { name: 'run', value: 'ID', description: 'Resume the run ID (its finished documents are kept).' },
       { name: 'no-cache', description: 'Ask the model again instead of reusing cached generations.' },
       {
