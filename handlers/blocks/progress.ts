@@ -1,7 +1,7 @@
 // A queued run's progress message (updated in place) and its final scores (in the thread).
 import type { RunProgress } from '../../src/services/index.js';
 import type { Message } from './run.js';
-import { budgetStopped, duration, progressBar, signedPct } from '../../src/base/format.js';
+import { budgetStopped, duration, progressBar, settledOf, signedPct } from '../../src/base/format.js';
 import { context, message, section } from './text.js';
 import { privateNote } from './private-note.js';
 import { runCoverage, showScore } from '../../src/leaderboard/coverage.js';
@@ -35,11 +35,11 @@ export function progressMessage(p: RunProgress): Message {
           : p.stalledSince
             ? `${duration(p.elapsedMs)} so far, stalled since ${p.stalledSince.slice(0, 19).replace('T', ' ')} UTC`
             : `${duration(p.elapsedMs)} so far${p.etaMs !== undefined ? `, about ${duration(p.etaMs)} left` : ''}`;
-  const text = `Evaluation ${p.run.id}: ${p.run.model} on ${tasks}, ${p.done + p.failed}/${planned} (${state})`;
+  const text = `Evaluation ${p.run.id}: ${p.run.model} on ${tasks}, ${settledOf(p.done, p.failed, planned)} (${state})`;
   return message(text, [
     section(`*Evaluation* \`${p.run.id}\` — *${p.run.model}* on ${tasks}, ${p.run.shot}-shot`),
     section(
-      `\`${progressBar(p.done, p.failed, planned, { done: '█', failed: '▒', left: '░' })}\` ${p.done + p.failed}/${planned} · ${p.failed} failed · ${state}`,
+      `\`${progressBar(p.done, p.failed, planned, { done: '█', failed: '▒', left: '░' })}\` ${settledOf(p.done, p.failed, planned)} · ${p.failed} failed · ${state}`,
     ),
     // An ended run can no longer be cancelled: only its status is offered.
     context(

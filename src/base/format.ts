@@ -17,7 +17,7 @@ export function budgetStopped(
   planned: number | null | undefined,
   resume: string,
 ): string {
-  return `stopped: --max-cost $${maxCostUsd} reached ($${spentUsd.toFixed(4)} spent), ${done} of ${planned ?? '?'} done; resume with ${resume}`;
+  return `stopped: --max-cost $${maxCostUsd} reached ($${spentUsd.toFixed(4)} spent), ${doneOf(done, planned)} done; resume with ${resume}`;
 }
 
 /** What a cancel did, in words both faces show: jobs removed, jobs that stop after their current document. */
@@ -81,17 +81,42 @@ export function metricsText(
 
 export const duration = (ms: number) => (ms < 90_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
 
-/** A progress bar of done and failed documents out of the planned ones, in the given characters. */
+/** A count as the progress shows it: a whole number ≥ 0 whatever comes (NaN, negative, a fraction). */
+const whole = (n: number | null | undefined) =>
+  typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
+
+/**
+ * A progress bar of done and failed documents out of the planned ones, in the given characters, always `width`
+ * marks: with more settled than planned (or no plan, or none), out of those settled, full and never past its end.
+ */
 export function progressBar(
   done: number,
   failed: number,
-  planned: number,
+  planned: number | null | undefined,
   marks = { done: '#', failed: 'x', left: '.' },
   width = 20,
 ): string {
-  const d = Math.round((done / Math.max(1, planned)) * width);
-  const f = Math.min(width - d, Math.round((failed / Math.max(1, planned)) * width));
-  return `${marks.done.repeat(d)}${marks.failed.repeat(f)}${marks.left.repeat(width - d - f)}`;
+  const w = whole(width);
+  const total = Math.max(whole(planned), whole(done) + whole(failed));
+  const d = total ? Math.min(w, Math.round((whole(done) / total) * w)) : 0;
+  const f = total ? Math.min(w - d, Math.round((whole(failed) / total) * w)) : 0;
+  return `${marks.done.repeat(d)}${marks.failed.repeat(f)}${marks.left.repeat(w - d - f)}`;
+}
+
+/** `3 of 40`, `3 of ?` (the plan not known), `5 of 3 (2 more than planned)`: in the lines of a stopped run. */
+export function doneOf(done: number, planned: number | null | undefined): string {
+  return settledOf(done, 0, planned).replace('/', ' of ');
+}
+
+/**
+ * Documents settled (done and failed) of those planned, as both faces show it: `12/40`, `3/?` when the plan is
+ * not known, `5/3 (2 more than planned)` when a run stored more than it planned.
+ */
+export function settledOf(done: number, failed: number, planned: number | null | undefined): string {
+  const settled = whole(done) + whole(failed);
+  if (planned === null || planned === undefined || !Number.isFinite(planned)) return `${settled}/?`;
+  const p = whole(planned);
+  return settled > p ? `${settled}/${p} (${settled - p} more than planned)` : `${settled}/${p}`;
 }
 
 /** The marks of gold against output, the same in Slack and the terminal (readable without colour). */

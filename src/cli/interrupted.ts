@@ -1,4 +1,5 @@
 // What a foreground run stopped by a signal, its budget, its store or its model's server says: where it is and how to resume.
+import { doneOf } from '../base/format.js';
 import { COMMANDS } from '../command/commands.js';
 import type { Unreachable } from '../evaluation/engine.js';
 import { asSentenceEnd, failureCause } from '../evaluation/failure-cause.js';
@@ -33,7 +34,7 @@ export function resumeCommand(cmd: EvalCommand, runId: string): string {
 
 /** "interrupted: run X, N of M done; resume with jcb eval ..." */
 export function interruptedLine(cmd: EvalCommand, runId: string, done: number, planned: number | undefined): string {
-  return `interrupted: run ${runId}, ${done} of ${planned ?? '?'} done; resume with ${resumeCommand(cmd, runId)}`;
+  return `interrupted: run ${runId}, ${doneOf(done, planned)} done; resume with ${resumeCommand(cmd, runId)}`;
 }
 
 /**
@@ -49,7 +50,7 @@ export function unreachableLine(
 ): string {
   return (
     `stopped: ${cmd.model} could not be reached for ${unreachable.documents} documents in a row ` +
-    `(${failureCause(unreachable.error)}); run ${runId}, ${done} of ${planned ?? '?'} done; ` +
+    `(${failureCause(unreachable.error)}); run ${runId}, ${doneOf(done, planned)} done; ` +
     asSentenceEnd(`resume with ${resumeCommand(cmd, runId)} once the server answers`)
   );
 }

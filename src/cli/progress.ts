@@ -1,6 +1,7 @@
 // The evaluation progress line: a bar on a terminal, a line every tenth otherwise (logs, CI); a retry of
 // the provider shows at once in either, so a slow run says why it is slow.
 import type { Progress } from '../evaluation/engine.js';
+import { progressBar, settledOf } from '../base/format.js';
 
 export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): {
   update(p: Progress): void;
@@ -11,12 +12,10 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): {
   let lastRetries = 0;
   let drawn = false;
   const line = (p: Progress) => {
-    const width = 24;
-    const filled = Math.round((p.done / Math.max(1, p.total)) * width);
     const score = p.runningScore === undefined ? '' : `  ${p.task} ${(p.runningScore * 100).toFixed(1)}`;
     const failed = p.failed ? `  failed ${p.failed}` : '';
     const retries = p.retries ? `  retries ${p.retries}` : '';
-    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total}${failed}${retries}${score}`;
+    return `[${progressBar(p.done, 0, p.total, { done: '#', failed: '#', left: '.' }, 24)}] ${settledOf(p.done, 0, p.total)}${failed}${retries}${score}`;
   };
   return {
     update(p) {

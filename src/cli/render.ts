@@ -3,7 +3,7 @@ import type { TaskCheck } from '../evaluation/release-check.js';
 import type { EvalResult } from '../evaluation/engine.js';
 import { summarizeProvenance, type Provenance } from '../evaluation/provenance.js';
 import type { Run } from '../store/store.js';
-import { budgetStopped, duration, metricsText, pct, progressBar, signedPct } from '../base/format.js';
+import { budgetStopped, duration, metricsText, pct, progressBar, settledOf, signedPct } from '../base/format.js';
 import { resumeCommand } from './interrupted.js';
 import { renderMarks, scoresLine } from './render-comparison.js';
 import { explanationText } from '../tasks/explanation.js';
@@ -273,7 +273,7 @@ export function renderStatus(runs: RunProgress[]): string {
     .map((p) => {
       const planned = p.planned ?? p.done + p.failed;
       const head = `Run ${p.run.id} — ${p.run.model}, ${p.run.shot}-shot, ${p.run.status}`;
-      const bar = `[${progressBar(p.done, p.failed, planned)}] ${p.done + p.failed}/${planned} (${p.failed} failed), ${duration(p.elapsedMs)} so far${p.stalledSince ? `, stalled since ${p.stalledSince.slice(0, 19).replace('T', ' ')} UTC` : p.etaMs !== undefined ? `, about ${duration(p.etaMs)} left` : ''}`;
+      const bar = `[${progressBar(p.done, p.failed, planned)}] ${settledOf(p.done, p.failed, planned)} (${p.failed} failed), ${duration(p.elapsedMs)} so far${p.stalledSince ? `, stalled since ${p.stalledSince.slice(0, 19).replace('T', ' ')} UTC` : p.etaMs !== undefined ? `, about ${duration(p.etaMs)} left` : ''}`;
       // Why it is not moving, in place of an ETA (the service gives none then).
       const cause = p.cause ? [`  not moving: ${forPeople(p.cause, 'terminal')}`] : [];
       const scores = p.scores.map((s) => {

@@ -243,7 +243,7 @@ export function backgroundServices(ctx: ServiceContext) {
           const moving = (run.status === 'queued' || run.status === 'running') && !stalled && !cause;
           const elapsedMs =
             (run.status === 'finished' ? Date.parse(run.updated_at) : Date.now()) - Date.parse(run.created_at);
-          const left = run.planned === null ? undefined : run.planned - done - failed;
+          const left = run.planned === null ? undefined : Math.max(0, run.planned - done - failed);
           const summary = await runSummary(ctx, run);
           const limit = run.max_cost_usd;
           const spentUsd = limit === null ? 0 : await queuedSpendUsd(s, run, pricesOf(run.model, ctx.env));
