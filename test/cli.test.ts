@@ -15,7 +15,7 @@ import {
   standInServer,
 } from './helpers.js';
 import { jcbBatch } from './jcb-batch.js';
-import { parseCommand, terminalWords } from '../src/command/grammar.js';
+import { parseCommand, commandWords } from '../src/command/grammar.js';
 import { heapSettingOf } from '../src/cli/program.js';
 
 const batch = jcbBatch({ env: { JCB_DATA_DIR: undefined } });
@@ -244,7 +244,7 @@ describe('honest scores from the terminal', () => {
 
 describe('the heap setting', () => {
   it('is decided by the parsed command: the bot however typed waits, score is lean, their help and others default', () => {
-    const heap = (...argv: string[]) => heapSettingOf(parseCommand(terminalWords(argv), { face: 'terminal' }));
+    const heap = (...argv: string[]) => heapSettingOf(parseCommand(commandWords(argv), { face: 'terminal' }));
     expect([heap('bot'), heap('BOT'), heap('ｂｏｔ'), heap('bot　')]).toEqual([
       'waiting',
       'waiting',

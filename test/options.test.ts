@@ -3,7 +3,7 @@
 // topic lists the commands, and a line typed with ideographic spaces reads as its words.
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, offeredOn, type CommandSpec, type OptionSpec } from '../src/command/commands.js';
-import { parseCommand, terminalWords } from '../src/command/grammar.js';
+import { commandWords, parseCommand, splitWords } from '../src/command/grammar.js';
 import { commandHelp, subcommandsOf } from '../src/command/help.js';
 import { parse, refusal } from './grammar-helpers.js';
 
@@ -114,7 +114,7 @@ describe('help for every command, sub-command and group', () => {
   it.each([...new Set([...names, ...withSubs])])('%s: `help`, `--help`, `-h` and the full-width spelling', (name) => {
     const expected = { kind: 'help', command: name };
     for (const words of [`help ${name}`, `${name} --help`, `${name} -h`, `ｈｅｌｐ　${name}`])
-      expect(parseCommand(terminalWords(words.split(' ')), { face: 'terminal' }), words).toEqual(expected);
+      expect(parseCommand(commandWords(words.split(' ')), { face: 'terminal' }), words).toEqual(expected);
     const text = commandHelp(name, 'terminal');
     expect(text).toMatch(new RegExp(`^Usage: jcb ${name}`));
     for (const sub of subcommandsOf(name, 'terminal')) expect(text).toContain(`jcb ${sub.name}`);
@@ -131,33 +131,66 @@ describe('help for every command, sub-command and group', () => {
   });
 });
 
-describe('a terminal line typed with ideographic spaces', () => {
-  it('reads as its words, as /jcb text does; a path option keeps its value whole', () => {
-    expect(terminalWords(['ｒｕｎ　ｍｒ　ｌｌｍ－ｊｐ'])).toEqual(['ｒｕｎ', 'ｍｒ', 'ｌｌｍ－ｊｐ']);
-    expect(parseCommand(terminalWords(['ｒｕｎ　ｍｒ　ｌｌｍ－ｊｐ']), { face: 'terminal' })).toEqual(
+describe('a line typed with ideographic spaces, in a terminal and in Slack', () => {
+  it('reads as its words; a path option keeps its value whole', () => {
+    expect(commandWords(['ｒｕｎ　ｍｒ　ｌｌｍ－ｊｐ'])).toEqual(['ｒｕｎ', 'ｍｒ', 'ｌｌｍ－ｊｐ']);
+    expect(parseCommand(commandWords(['ｒｕｎ　ｍｒ　ｌｌｍ－ｊｐ']), { face: 'terminal' })).toEqual(
       parse('run mr llm-jp', 'terminal'),
     );
-    expect(terminalWords(['run', 'mr　llm-jp', '--shot　zero'])).toEqual(['run', 'mr', 'llm-jp', '--shot', 'zero']);
-    expect(terminalWords(['score', '-o', '新しい　フォルダ/x.csv'])).toEqual(['score', '-o', '新しい　フォルダ/x.csv']);
-    expect(terminalWords(['export', 'r1', '－－ｄｉｒ', 'ａ　ｂ'])).toEqual(['export', 'r1', '－－ｄｉｒ', 'ａ　ｂ']);
+    expect(commandWords(['run', 'mr　llm-jp', '--shot　zero'])).toEqual(['run', 'mr', 'llm-jp', '--shot', 'zero']);
+    expect(commandWords(['score', '-o', '新しい　フォルダ/x.csv'])).toEqual(['score', '-o', '新しい　フォルダ/x.csv']);
+    expect(commandWords(['export', 'r1', '－－ｄｉｒ', 'ａ　ｂ'])).toEqual(['export', 'r1', '－－ｄｉｒ', 'ａ　ｂ']);
+    // A word of ideographic spaces only is a blank (typed after an ASCII one), not an empty word.
+    expect(commandWords(['run', 'mr', '　', 'llm-jp'])).toEqual(['run', 'mr', 'llm-jp']);
+    expect(splitWords('run mr 　 llm-jp')).toEqual(['run', 'mr', 'llm-jp']);
   });
 
+  // The words each face reads: a terminal's argv (the shell split at ASCII blanks), or `/jcb` text (a mention, a
+  // DM) split by splitWords; both by the one rule (commandWords).
+  const faces = {
+    terminal: (words: string[]) => commandWords(words),
+    slack: (words: string[]) => splitWords(words.map((w) => (w === '' ? '""' : w)).join(' ')),
+  } as const;
+  const FACES = Object.keys(faces) as (keyof typeof faces)[];
+
   // Every path option in its `--name=value` form, and every positional that is a path or free text (a file,
-  // Japanese text, a document id): kept whole, from the table. Task and model words are still split.
-  const pathOptions = terminalOptions.filter(([, , o]) => o.path);
-  it.each(pathOptions)('%s=<a path with an ideographic space> keeps the path whole', (_, c, o) => {
+  // Japanese text, a document id): kept whole, from the table, on every face that offers it. Task and model
+  // words are still split.
+  const pathOptions = FACES.flatMap((face) =>
+    COMMANDS.filter((c) => offeredOn(c.faces, face)).flatMap((c) =>
+      c.options
+        .filter((o) => o.path && offeredOn(o.faces, face))
+        .map((o) => [`${face}: ${c.name} --${o.name}`, face, c, o] as const),
+    ),
+  );
+  it.each(pathOptions)('%s=<a path with an ideographic space> keeps the path whole', (_, face, c, o) => {
     const value = o.path === 'folder' ? '新しい　フォルダ' : `新しい　フォルダ/${valueOf(o)}`;
     const words = [...head(c).split(' '), `--${o.name}=${value}`];
-    expect(terminalWords(words)).toEqual(words);
+    expect(faces[face](words)).toEqual(words);
   });
-  const textPositionals = COMMANDS.filter((c) => offeredOn(c.faces, 'terminal')).flatMap((c) =>
-    c.positionals.flatMap((p, i) => (p.path || p.kind === 'text' ? [[`${c.name} ${p.shown}`, c, i] as const] : [])),
+  const textPositionals = FACES.flatMap((face) =>
+    COMMANDS.filter((c) => offeredOn(c.faces, face)).flatMap((c) =>
+      c.positionals.flatMap((p, i) =>
+        p.path || p.kind === 'text' ? [[`${face}: ${c.name} ${p.shown}`, face, c, i] as const] : [],
+      ),
+    ),
   );
-  it.each(textPositionals)('%s with an ideographic space is one word; an empty one stays', (_, c, i) => {
+  it('the Slack face has text positionals (ask, run …)', () => {
+    expect(textPositionals.filter(([, face]) => face === 'slack').length).toBeGreaterThan(0);
+  });
+  it.each(textPositionals)('%s with an ideographic space is one word; an empty one stays', (_, face, c, i) => {
     const fill = { task: 'mr', model: 'baseline', text: 'r-1' } as const;
     const before = [...c.name.split(' '), ...c.positionals.slice(0, i).map((p) => fill[p.kind ?? 'text'])];
-    for (const word of ['山田　太郎', ''])
-      expect(terminalWords([...before, word]), JSON.stringify(word)).toEqual([...before, word]);
+    for (const word of ['山田　太郎', '', '山田　太郎さんは　昨日から'])
+      expect(faces[face]([...before, word]), JSON.stringify(word)).toEqual([...before, word]);
+  });
+
+  it('free text needs no quotes on either face (ask was "Too many arguments" in Slack\'s words)', () => {
+    expect(parse('ask mr baseline 山田　太郎さんは　昨日から発熱')).toMatchObject({
+      kind: 'ask',
+      text: '山田　太郎さんは　昨日から発熱',
+    });
+    expect(parse('ｒｕｎ　ｍｒ　ｂａｓｅｌｉｎｅ 文書　１', 'slack')).toMatchObject({ kind: 'run', doc: '文書　１' });
   });
 });
 

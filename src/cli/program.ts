@@ -1,7 +1,7 @@
 // The `jcb` program: parses argv with the shared grammar, answers help and --version, and loads what every other
 // command needs (the services, the renderers: execute.ts) only then (src/cli/main.ts runs it). Loading them all
 // took ~0.5 s and ~40 MB of a process that only printed its version (issue 28).
-import { parseCommand, terminalWords, type Command } from '../command/grammar.js';
+import { parseCommand, commandWords, type Command } from '../command/grammar.js';
 import { commandHelp, overview } from '../command/help.js';
 import { packageVersion } from '../base/project.js';
 import { useHeapSetting, type HeapSetting } from '../base/lean-heap.js';
@@ -32,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
   let execute: typeof import('./execute.js') | undefined;
   let running = false; // a bot or worker that started runs on; anything else (a refusal too) closes at the end
   try {
-    const cmd = parseCommand(terminalWords(argv), { face: 'terminal' });
+    const cmd = parseCommand(commandWords(argv), { face: 'terminal' });
     if (cmd.kind === 'help') {
       const width = Math.max(60, process.stdout.columns || Number(process.env.COLUMNS) || 80);
       print(cmd.command ? commandHelp(cmd.command, 'terminal', width) : overview('terminal', width));

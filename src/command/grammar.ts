@@ -16,22 +16,18 @@ export interface ParseOptions {
   face?: HelpFace;
 }
 
-/** Splits a typed command line into words; quotes group words (`"a b"`); full-width spaces separate too. */
+/**
+ * Splits a typed command line (`/jcb …` text, a mention, a DM) into the grammar's words: at blanks as a shell
+ * splits a terminal's line (quotes group words: `"a b"`), then by the one rule of `commandWords` for
+ * ideographic spaces, so Slack and the terminal read a line the same way.
+ */
 export function splitWords(text: string): string[] {
   const words: string[] = [];
-  for (const m of text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) words.push(m[1] ?? m[2] ?? m[3]);
-  return words;
+  for (const m of text.matchAll(/"([^"]*)"|'([^']*)'|((?:[^\s]|\u3000)+)/g)) words.push(m[1] ?? m[2] ?? m[3]);
+  return commandWords(words);
 }
 
-/**
- * A terminal's argv as the grammar's words: a shell splits only at ASCII blanks, so a line typed with an IME
- * (`ｒｕｎ　ｍｒ　ｌｌｍ－ｊｐ`, ideographic spaces) arrives as one word; it is split at ideographic spaces as `/jcb`
- * text is. A word that stands where the command table takes a path or free text is kept whole (a folder may be
- * named with one, and Japanese text is written with them): the value of a path option (`-o 新しい　フォルダ/x.csv`,
- * `--dir=ａ　ｂ`), and a positional of kind text (`phi ｍｅｍｏ　１.txt`, `ask mr m "山田　太郎"`, a document id).
- * An empty word stays one: the grammar refuses it (`score ""` is not `score`).
- */
-export function terminalWords(argv: readonly string[]): string[] {
+export function commandWords(argv: readonly string[]): string[] {
   const out: string[] = [];
   let spec: CommandSpec | undefined;
   let group: string | undefined; // `data`, `models`, `tasks`: the next word may be a sub-command
@@ -71,7 +67,7 @@ export function terminalWords(argv: readonly string[]): string[] {
     if (keptWhole(word)) take(word);
     else {
       const parts = word.split(/\u3000+/).filter(Boolean);
-      for (const part of parts.length > 0 ? parts : ['']) take(part);
+      for (const part of word === '' ? [''] : parts) take(part);
     }
   }
   return out;
