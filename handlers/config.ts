@@ -2,6 +2,7 @@
 import { issueLine } from '../src/base/issues.js';
 import { z } from 'zod';
 import { UserError } from '../src/base/errors.js';
+import { checkEnv } from '../src/services/env.js';
 
 const list = z
   .string()
@@ -15,19 +16,36 @@ const list = z
       : [],
   );
 
+/** Empty is unset (its default), as the settings table reads it: PORT= is not port 0, JCB_CONFIRM_COST_USD= not $0. */
+const emptyIsUnset = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema);
+
+/** The bot's settings that the settings table (ENV_SETTINGS) rules: checked by it, in its words. */
+const TABLE_RULED = [
+  'SLACK_API_URL',
+  'SLACK_APP_ID',
+  'PORT',
+  'JCB_BOT_RATE_PER_MINUTE',
+  'JCB_BOT_ALLOWED_USERS',
+  'JCB_BOT_ALLOWED_CHANNELS',
+  'JCB_ADMINS',
+  'JCB_CONFIRM_COST_USD',
+];
+
 const schema = z.object({
   SLACK_BOT_TOKEN: z.string().min(1),
   SLACK_APP_TOKEN: z.string().optional(),
   SLACK_SIGNING_SECRET: z.string().optional(),
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The app's id (Basic Information → App ID): requests naming another app are refused. */
-  SLACK_APP_ID: z
-    .string()
-    .regex(/^A[A-Z0-9]+$/)
-    .optional(),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  SLACK_APP_ID: emptyIsUnset(
+    z
+      .string()
+      .regex(/^A[A-Z0-9]+$/)
+      .optional(),
+  ),
+  PORT: emptyIsUnset(z.coerce.number().int().min(0).max(65535).default(3000)),
   /** Requests a user may make a minute (commands, buttons, mentions). */
-  JCB_BOT_RATE_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  JCB_BOT_RATE_PER_MINUTE: emptyIsUnset(z.coerce.number().int().positive().default(20)),
   /** If set, only these users (Slack ids) may run live models; replays and baselines stay open. */
   JCB_BOT_ALLOWED_USERS: list,
   /** If set, live models run only in these channels. */
@@ -35,7 +53,7 @@ const schema = z.object({
   /** Slack user ids who may cancel, re-queue and judge anyone's runs (others: only their own). */
   JCB_ADMINS: list,
   /** `/jcb eval` of a live model estimated above this many US dollars asks for a confirmation first. */
-  JCB_CONFIRM_COST_USD: z.coerce.number().min(0).default(1),
+  JCB_CONFIRM_COST_USD: emptyIsUnset(z.coerce.number().min(0).default(1)),
 });
 
 export interface BotConfig {
@@ -64,6 +82,7 @@ export function botConfig(env: NodeJS.ProcessEnv): BotConfig {
       SEE,
     );
   }
+  checkEnv(env, TABLE_RULED);
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     throw new UserError(`${issueLine(parsed.error.issues[0])}.`, SEE);

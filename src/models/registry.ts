@@ -157,7 +157,7 @@ const modelEntry = z
       message: 'reasoning models (gpt-5*, o1*, o3*, o4*) refuse any temperature but the default: leave it out',
     },
   );
-const aliasSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'aliases are lower-case letters, digits, . _ -');
+export const aliasSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'aliases are lower-case letters, digits, . _ -');
 const registryFile = z.strictObject({ models: z.record(aliasSchema, modelEntry) });
 
 export type ModelConfig = z.infer<typeof modelEntry> & { alias: string; label: string };

@@ -4,8 +4,8 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
-import { cutEcho } from '../base/suggest.js';
-import { baseUrlSchema, OPENAI_BASE_URL_RIGHT } from '../models/registry.js';
+import { cutEcho, normalizeToken } from '../base/suggest.js';
+import { aliasSchema, baseUrlSchema, OPENAI_BASE_URL_RIGHT } from '../models/registry.js';
 import { QUEUE_NUMBERS, redisUrl } from '../queue/settings.js';
 import { loadManifest } from '../release/manifest.js';
 import { taskFilesIn } from '../tasks/task-file/load.js';
@@ -65,6 +65,17 @@ const folderIfThere = by((v) => {
 const orEmpty = (schema: z.ZodType<unknown>) => z.union([z.literal(''), schema]);
 /** A place whose only rule is not to be empty (checkEnv's); what it names is checked where it is used. */
 const anyPlace = z.string();
+/** Slack ids (`U0123ABCD`, `C0123ABCD`) separated by commas; blanks around them are allowed, names are not. */
+const slackIds = z.string().refine((v) =>
+  v
+    .split(',')
+    .map((id) => id.trim())
+    .every((id) => /^[A-Z0-9_]*$/.test(id)),
+);
+/** A model alias as a command reads one (any width or case): whether it names a model is said where it is used. */
+const aliasWord = z.string().refine((v) => aliasSchema.safeParse(normalizeToken(v).toLowerCase()).success);
+/** A git branch, tag or commit: never a word git would read as an option, nor blanks or `..` (git refuses them). */
+const gitRef = z.string().regex(/^(?!-)(?!.*\.\.)[^\s~^:?*[\\\x00-\x1f\x7f]+$/);
 
 export const ENV_SETTINGS: readonly EnvSetting[] = [
   {
@@ -176,6 +187,49 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     right: 'a whole number of milliseconds above 0, or unset for 60000',
     schema: orEmpty(whole(1)),
   },
+  {
+    name: 'JCB_QUEUE_PREFIX',
+    right: 'a prefix of Redis keys (letters, digits, . _ - :), or unset for jcb',
+    schema: orEmpty(z.string().regex(/^[A-Za-z0-9._:-]+$/)),
+  },
+  ...(['JCB_RELEASE_REF', 'JCB_PACK_REF'] as const).map((name) => ({
+    name,
+    right: 'a git branch, tag or commit, or unset for the pinned commit',
+    schema: orEmpty(gitRef),
+  })),
+  ...(['JCB_CHAT_MODEL', 'JCB_JUDGE_MODEL'] as const).map((name) => ({
+    name,
+    right: `a model alias of the registry (lower-case letters, digits, . _ -), or unset${name === 'JCB_CHAT_MODEL' ? ' for the first model allowed free text' : ''}`,
+    schema: orEmpty(aliasWord),
+  })),
+  // Any value turns the debug log on; it has no wrong value.
+  { name: 'JCB_DEBUG', right: 'any value (the debug log), or unset', schema: z.string() },
+  // The bot's (handlers/config.ts checks them by this table too).
+  {
+    name: 'PORT',
+    right: 'a port number from 0 (any free one) to 65535 in decimal digits, or unset for 3000',
+    schema: orEmpty(whole(0, 65535)),
+  },
+  {
+    name: 'SLACK_APP_ID',
+    right: "the app's id (A…, Basic Information → App ID), or unset",
+    schema: orEmpty(z.string().regex(/^A[A-Z0-9]+$/)),
+  },
+  {
+    name: 'JCB_BOT_RATE_PER_MINUTE',
+    right: 'a whole number above 0 in decimal digits, or unset for 20',
+    schema: orEmpty(whole(1)),
+  },
+  {
+    name: 'JCB_CONFIRM_COST_USD',
+    right: 'an amount of US dollars in decimal digits (1, 0.50), or unset for 1',
+    schema: orEmpty(z.string().regex(/^[0-9]+(\.[0-9]+)?$/)),
+  },
+  ...(['JCB_BOT_ALLOWED_USERS', 'JCB_BOT_ALLOWED_CHANNELS', 'JCB_ADMINS'] as const).map((name) => ({
+    name,
+    right: `Slack ${name.endsWith('CHANNELS') ? 'channel ids (C…)' : 'user ids (U…)'} separated by commas, or unset`,
+    schema: slackIds,
+  })),
   { name: 'JCB_FREE_TEXT_POLICY', right: 'mask-always, or unset', schema: z.enum(['', 'mask-always']) },
   { name: 'JCB_KEEP_FREE_TEXT', right: '1 (keep the texts), 0 or unset', schema: z.enum(['', '0', '1']) },
   {
@@ -209,11 +263,12 @@ const blank = (name: string, value: string): boolean =>
   (name === 'JCB_TASKS' ? value.split(path.delimiter) : [value]).every((part) => part.trim() === '');
 
 /**
- * Checks every setting of ENV_SETTINGS that `env` sets, in the table's order.
+ * Checks every setting of ENV_SETTINGS that `env` sets (of `names` only, when given), in the table's order.
  * @throws UserError for the first bad one: `NAME must be <right> (<why>).`, the value never echoed when secret.
  */
-export function checkEnv(env: NodeJS.ProcessEnv): void {
+export function checkEnv(env: NodeJS.ProcessEnv, names?: readonly string[]): void {
   for (const s of ENV_SETTINGS) {
+    if (names && !names.includes(s.name)) continue;
     const value = env[s.name];
     if (value === undefined || s.unless?.some((n) => env[n])) continue;
     // A place left empty (`JCB_DATA_DIR=$UNSET_VARIABLE`) is a mistake, never the default (a 40 MB fetch).

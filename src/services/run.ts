@@ -125,7 +125,8 @@ function pickDocument(ctx: ServiceContext, task: Task, provider: ModelProvider, 
 /** The live model that may answer free text: the one asked for, else JCB_CHAT_MODEL, else the first allowed. */
 function freeTextModel(ctx: ServiceContext, asked: string | undefined) {
   const allowed = loadModels(ctx.env).filter((m) => m.provider !== 'replay' && m.provider !== 'baseline' && m.freeText);
-  const alias = asked ?? ctx.env.JCB_CHAT_MODEL ?? allowed[0]?.alias;
+  // Empty is unset, as the settings table reads it.
+  const alias = asked ?? (ctx.env.JCB_CHAT_MODEL || allowed[0]?.alias);
   const suggestion = allowed.length
     ? `Models allowed free text: ${allowed.map((m) => m.alias).join(', ')}.`
     : 'No model is allowed free text yet: ask whoever runs jcb to allow one.';
