@@ -2,6 +2,9 @@
 // server path; one sanitizer behind every face's failure lines: Slack's error answers and progress, the
 // terminal's `jcb:` lines, the stored-error-to-line mapping (failureCause) and the queue's stall cause.
 import fc from 'fast-check';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError, userErrorText } from '../src/base/errors.js';
 import { forPeople, redactCredentials } from '../src/base/shown.js';
@@ -9,6 +12,8 @@ import { failureCause } from '../src/evaluation/failure-cause.js';
 import { ProviderError } from '../src/models/provider.js';
 import { errorText } from '../handlers/blocks/answers.js';
 import { stallCause } from '../src/queue/stall-cause.js';
+import { doctor } from '../src/services/doctor.js';
+import { FIXTURE_ENV, runJcb } from './helpers.js';
 
 const token = (prefix: string) => fc.stringMatching(/^[A-Za-z0-9]{6,12}$/).map((s) => `${prefix}${s}`);
 const words = fc.array(fc.constantFrom('could', 'not', 'connect', 'to', 'the', 'server', 'failed:', 'refused'), {
@@ -132,4 +137,34 @@ describe('every face’s failure line goes through it', () => {
     expect(cause).toMatch(/^1 job failed after 3 attempts: vllm: could not connect to \[address\]/);
     expect(cause).not.toContain('hunter22');
   });
+});
+
+describe('jcb doctor', () => {
+  // It printed REDIS_URL whole but for a password cut at its first `@` (`redis://:p@ss@host` showed `ss@host`):
+  // every place and cause it says is shown as the store's is (`host:port/db`), an address in a cause as
+  // `[address]`, a secret never.
+  it('shows no URL and no secret in any item, text or JSON', async () => {
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'jcb-doctor-'));
+    const env = {
+      ...FIXTURE_ENV,
+      JCB_HOME: scratch,
+      JCB_STORE: path.join(scratch, 'jcb.sqlite'),
+      REDIS_URL: 'rediss://user:p@ss-SEKRIT@127.0.0.1:1/2',
+      DATABASE_URL: 'postgres://user:SEKRIT@127.0.0.1:1/jcb',
+    };
+    const failing = () => Promise.reject(new Error('could not connect to postgres://user:SEKRIT@127.0.0.1:1/jcb'));
+    const items = await doctor(env, failing);
+    expect(items.find((i) => i.what === 'Redis')?.where).toBe('127.0.0.1:1/2 over TLS (REDIS_URL)');
+    expect(items.find((i) => i.what === 'store')?.detail).toBe('could not connect to [address]');
+    for (const i of items) expect(`${i.where} ${i.detail}`, i.what).not.toMatch(/:\/\/|SEKRIT|user:/);
+    expect((await doctor({ ...env, REDIS_URL: undefined }, failing)).find((i) => i.what === 'Redis')?.where).toBe(
+      '127.0.0.1:6379/0, the default (REDIS_URL unset)',
+    );
+    for (const args of [['doctor'], ['doctor', '--json']]) {
+      const r = await runJcb(args, env);
+      expect(r.code, r.err).toBe(1);
+      expect(r.out).toContain('127.0.0.1:1/2 over TLS (REDIS_URL)');
+      expect(`${r.out}${r.err}`).not.toMatch(/:\/\/|SEKRIT|user:/);
+    }
+  }, 60_000);
 });

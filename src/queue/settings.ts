@@ -2,6 +2,7 @@
 // number is refused in one line, never replaced by a default (which would queue into another Redis,
 // or lock jobs for a time nobody chose).
 import { UserError } from '../base/errors.js';
+import { redactCredentials } from '../base/shown.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -33,9 +34,20 @@ export function redisUrl(env: NodeJS.ProcessEnv): string {
   return raw;
 }
 
-/** REDIS_URL without its password, for the operator's terminal. */
+/**
+ * Where REDIS_URL points as `jcb doctor` shows the store's PostgreSQL (describeStore): `host:port/db`, user and
+ * password left out, never the URL; and whether it is the setting or the default.
+ */
+export function redisPlace(env: NodeJS.ProcessEnv): string {
+  const url = new URL(redisUrl(env));
+  const tls = url.protocol === 'rediss:' ? ' over TLS' : '';
+  const place = `${url.hostname}:${url.port || '6379'}/${url.pathname.replace(/^\//, '') || '0'}${tls}`;
+  return env.REDIS_URL ? `${place} (REDIS_URL)` : `${place}, the default (REDIS_URL unset)`;
+}
+
+/** REDIS_URL without its user and password (up to the last `@`: `redis://:p@ss@host` kept `ss@`), by the one masker. */
 export function shownRedisUrl(env: NodeJS.ProcessEnv): string {
-  return redisUrl(env).replace(/\/\/[^@/]*@/, '//***@');
+  return redactCredentials(redisUrl(env));
 }
 
 /** The numeric settings of the queue, each an environment variable with its default. */

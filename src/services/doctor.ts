@@ -6,7 +6,8 @@ import { privateTasks } from '../policy/data-policy.js';
 import { allTasks } from '../../tasks/index.js';
 import { openEvalQueue } from '../queue/eval-queue.js';
 import { evictionProblem, redisFailure, redisHealth, unknownPolicyWarning } from '../queue/redis-health.js';
-import { redisUrl, shownRedisUrl } from '../queue/settings.js';
+import { redisPlace, redisUrl } from '../queue/settings.js';
+import { forPeople } from '../base/shown.js';
 import { releaseRoot } from '../release/data-dir.js';
 import { jcbHome, releaseLocation } from '../release/locate.js';
 import { storeLocation } from '../store/store.js';
@@ -83,8 +84,17 @@ function botLoopItem(env: NodeJS.ProcessEnv): DoctorItem {
   };
 }
 
-/** Checks the release (sizes against the manifest), the store (opened by `openStore`), the registry and Redis. */
+/**
+ * Checks the release (sizes against the manifest), the store (opened by `openStore`), the registry and Redis. What
+ * it says is shown as every failure of jcb is (forPeople): an address in a cause (a PostgreSQL or git error naming
+ * its URL) is `[address]`, never a URL that may carry a password.
+ */
 export async function doctor(env: NodeJS.ProcessEnv, openStore: () => Promise<string>): Promise<DoctorItem[]> {
+  const shown = (text: string) => forPeople(text, 'terminal');
+  return (await checks(env, openStore)).map((i) => ({ ...i, where: shown(i.where), detail: shown(i.detail) }));
+}
+
+async function checks(env: NodeJS.ProcessEnv, openStore: () => Promise<string>): Promise<DoctorItem[]> {
   const items: DoctorItem[] = [
     { what: 'per-user folder', where: jcbHome(env), ok: true, detail: 'JCB_HOME, else $XDG_DATA_HOME/jcb' },
   ];
@@ -130,7 +140,7 @@ export async function doctor(env: NodeJS.ProcessEnv, openStore: () => Promise<st
     items.push({ what: 'Redis', where: 'REDIS_URL', ok: false, detail: reason(err) });
     return items;
   }
-  const shown = shownRedisUrl(env); // never print a password
+  const shown = redisPlace(env); // host:port/db as the store's PostgreSQL is shown: never the URL and its password
   try {
     const reply = await pingRedis(url);
     if (!reply.includes('PONG')) {
