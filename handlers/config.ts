@@ -3,6 +3,7 @@ import { issueLine } from '../src/base/issues.js';
 import { z } from 'zod';
 import { UserError } from '../src/base/errors.js';
 import { checkEnv } from '../src/services/env.js';
+import { missingSetting } from '../src/base/missing-setting.js';
 
 const list = z
   .string()
@@ -72,10 +73,21 @@ export interface BotConfig {
   confirmCostUsd: number;
 }
 
+const RECEIVERS = [
+  ['SLACK_APP_TOKEN', 'xapp-…, for Socket Mode'],
+  ['SLACK_SIGNING_SECRET', 'for the HTTP receiver on PORT'],
+] as const;
+
 const SEE = 'Create the app from manifest.yml and copy its tokens (README, "Connect Slack").';
 
 export function botConfig(env: NodeJS.ProcessEnv): BotConfig {
-  if (!env.SLACK_BOT_TOKEN) throw new UserError('SLACK_BOT_TOKEN is not set (the Bot User OAuth Token, xoxb-…).', SEE);
+  const bot = missingSetting(env, 'SLACK_BOT_TOKEN');
+  if (bot) throw new UserError(`${bot} (the Bot User OAuth Token, xoxb-…).`, SEE);
+  // Either is enough; one set to nothing is a mistake said as such, never read as unset (another receiver).
+  for (const [name, what] of RECEIVERS) {
+    const missing = env[name] !== undefined && missingSetting(env, name);
+    if (missing) throw new UserError(`${missing}: give it (${what}) or unset it.`, SEE);
+  }
   if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
     throw new UserError(
       'Set SLACK_APP_TOKEN (xapp-…, for Socket Mode) or SLACK_SIGNING_SECRET (for the HTTP receiver on PORT).',

@@ -1087,6 +1087,17 @@ describe("the bot's guards", () => {
   ])('names what is missing in the configuration (%#)', (env, message) => {
     expect(() => createBot(env as NodeJS.ProcessEnv)).toThrow(message);
   });
+
+  // Kind: a needed setting set to nothing (`SLACK_BOT_TOKEN=`) is said to be empty (or blank), never "not set",
+  // and never read as unset (an empty SLACK_APP_TOKEN beside a signing secret started the other receiver).
+  const whole = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_SIGNING_SECRET: 's' };
+  it.each(Object.keys(whole).flatMap((name) => ['', ' '].map((value) => [name, value] as const)))(
+    '%s=%j is said to be empty or blank',
+    (name, value) => {
+      const said = `${name} is ${value === '' ? 'empty' : 'blank'}`;
+      expect(() => createBot({ ...whole, [name]: value })).toThrow(new RegExp(`^${said}[ :]`));
+    },
+  );
 });
 
 describe('per-user limits and the allowlist', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addModel, availability, loadModels, parseRegistry } from '../src/models/registry.js';
+import { addModel, availability, loadModels, parseRegistry, type LiveModelConfig } from '../src/models/registry.js';
 import { UserError, userErrorText } from '../src/base/errors.js';
 import { createLiveProvider } from '../src/models/openai.js';
 import { Release } from '../src/release/release.js';
@@ -42,6 +42,32 @@ describe('the model registry', () => {
     });
     expect(availability(openai, { TEST_OPENAI_KEY: 'k' }, true).usable).toBe(true);
     expect(availability(local, {}, true)).toEqual({ usable: true, why: 'http://127.0.0.1:8000/v1', said: 'live' });
+    // Set to nothing is said as such, not "not set" (the line is there, with no value).
+    expect(availability(openai, { TEST_OPENAI_KEY: '' }, true)).toEqual({
+      usable: false,
+      why: 'TEST_OPENAI_KEY is empty',
+      said: 'no API key on this server',
+    });
+    expect(availability(openai, { TEST_OPENAI_KEY: ' ' }, true)).toEqual({
+      usable: false,
+      why: 'TEST_OPENAI_KEY is blank',
+      said: 'no API key on this server',
+    });
+    // The run itself says the same (in a terminal): a key set to nothing is never sent.
+    for (const [env, said] of [
+      [{}, 'TEST_OPENAI_KEY is not set'],
+      [{ TEST_OPENAI_KEY: '' }, 'TEST_OPENAI_KEY is empty'],
+      [{ TEST_OPENAI_KEY: '  ' }, 'TEST_OPENAI_KEY is blank'],
+    ] as const) {
+      const refused = (() => {
+        try {
+          createLiveProvider(openai as LiveModelConfig, { env });
+        } catch (err) {
+          return userErrorText(err as UserError, 'terminal');
+        }
+      })();
+      expect(refused).toContain(`has no API key on this server (${said})`);
+    }
   });
 
   it('adds a model to the file, keeping its comments, after validating it', () => {

@@ -1,5 +1,6 @@
 // OpenAI and OpenAI-compatible servers (vLLM, Ollama, llama.cpp) through LangChain's ChatOpenAI.
 import { UserError } from '../base/errors.js';
+import { missingSetting } from '../base/missing-setting.js';
 import { linkedSignal, RateLimiter, Semaphore, withRetries, type RetryPolicy } from './limits.js';
 import { ProviderError, type Generation, type GenerateRequest, type ModelProvider, type RawReply } from './provider.js';
 import type { LiveModelConfig } from './registry.js';
@@ -15,13 +16,14 @@ export interface LiveOptions {
 
 export function createLiveProvider(config: LiveModelConfig, options: LiveOptions): ModelProvider {
   const apiKey = config.apiKeyEnv ? options.env[config.apiKeyEnv] : undefined;
-  if (config.apiKeyEnv && !apiKey) {
+  const noKey = config.apiKeyEnv && missingSetting(options.env, config.apiKeyEnv);
+  if (noKey) {
     throw new UserError(
       `Model "${config.alias}" has no API key on this server`,
       'Use a replayed or baseline model, or ask whoever runs jcb to set its key.',
       // The variable is the operator's business: named in a terminal only.
       {
-        detail: `${config.apiKeyEnv} is not set`,
+        detail: noKey,
         hint: `Export ${config.apiKeyEnv}, or use a replayed or baseline model.`,
       },
     );

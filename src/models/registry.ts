@@ -7,6 +7,7 @@ import { parseYamlText } from '../base/yaml-text.js';
 import { z } from 'zod';
 import { normalizeToken, unknownName } from '../base/suggest.js';
 import { UserError } from '../base/errors.js';
+import { missingSetting } from '../base/missing-setting.js';
 import { filesStamp } from '../base/stamp.js';
 import { projectRoot } from '../base/project.js';
 import { isReasoningFamily, OWN_FIELDS } from './family.js';
@@ -231,8 +232,8 @@ export function availability(
     case 'baseline':
       return { usable: true, why: 'no network needed', said: 'no network needed' };
     default:
-      if (model.apiKeyEnv && !env[model.apiKeyEnv])
-        return { usable: false, why: `${model.apiKeyEnv} is not set`, said: 'no API key on this server' };
+      const noKey = model.apiKeyEnv && missingSetting(env, model.apiKeyEnv);
+      if (noKey) return { usable: false, why: noKey, said: 'no API key on this server' };
       return { usable: true, why: model.baseUrl ?? 'api.openai.com', said: 'live' };
   }
 }
