@@ -383,7 +383,7 @@ describe('runs that do not move say why', () => {
       ]);
       const [p] = await producer.status(queued.run.id);
       expect(p.cause).toMatch(
-        /documents had no job in Redis \(restarted empty, evicting or wiped\?\) and were queued again|waiting for a worker/,
+        /documents had no job in Redis \(restarted empty, evicting or wiped\?\) and were queued again|documents have no job in Redis \(restarted empty, evicting or wiped\?\): reconciliation queues them again|waiting for a worker/,
       );
       expect(p.etaMs).toBeUndefined();
     } finally {
@@ -427,6 +427,11 @@ describe('runs that do not move say why', () => {
       'waiting for a worker: none is taking jobs from this queue',
     );
     expect(stallCause({ workers: 1, jobs: [{ state: 'active', job: job({}) }] }, 'r1', () => true)).toBeUndefined();
+    // No job of the run at all, documents not stored: nothing brings them (the queue emptied between two rounds).
+    expect(stallCause({ workers: 1, jobs: [] }, 'r1', () => true, 3)).toBe(
+      '3 documents have no job in Redis (restarted empty, evicting or wiped?): reconciliation queues them again',
+    );
+    expect(stallCause({ workers: 1, jobs: [] }, 'r1', () => true, 0)).toBeUndefined();
   });
 });
 

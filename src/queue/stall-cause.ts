@@ -35,9 +35,15 @@ export async function viewQueue(queue: Queue.Queue<ChunkJob>): Promise<QueueView
 /**
  * Why run `runId` (queued or running, `missing` documents not yet stored) is not moving, or undefined
  * when nothing is wrong that the queue shows. `missing(job)` says whether a job still has documents to
- * store (a failed job whose documents were stored since by another is no cause).
+ * store (a failed job whose documents were stored since by another is no cause); `unstored`, how many of its
+ * planned documents have no row yet: with no job of the run in the queue, they have nothing to bring them.
  */
-export function stallCause(view: QueueView, runId: string, missing: (job: ChunkJob) => boolean): string | undefined {
+export function stallCause(
+  view: QueueView,
+  runId: string,
+  missing: (job: ChunkJob) => boolean,
+  unstored = 0,
+): string | undefined {
   if (view.eviction) return view.eviction;
   const mine = view.jobs.filter((j) => j.job.data.runId === runId);
   const failed = mine.filter((j) => j.state === 'failed' && missing(j.job.data));
@@ -64,6 +70,8 @@ export function stallCause(view: QueueView, runId: string, missing: (job: ChunkJ
   const waiting = pending.map((j) => j.job.data).filter((d) => d.unreachable);
   if (!active && waiting.length && waiting.length === pending.length)
     return `waiting for the model's server: not reached (last: ${waiting[0].unreachable!.reason}); its jobs are tried again every few minutes`;
+  if (unstored > 0 && pending.length === 0 && failed.length === 0)
+    return `${unstored} documents have no job in Redis (restarted empty, evicting or wiped?): reconciliation queues them again`;
   if (!active && pending.length && view.workers === 0)
     return 'waiting for a worker: none is taking jobs from this queue';
   return undefined;

@@ -20,7 +20,7 @@ import {
   timeLeftMs,
   type BackgroundDeps,
 } from '../queue/background.js';
-import { chunkSize, ensureReachable, removeWaitingJobs } from '../queue/eval-queue.js';
+import { chunkSize, ensureReachable, removeWaitingJobs, type ChunkJob } from '../queue/eval-queue.js';
 import { queueMissing, runPlan } from '../queue/reconcile.js';
 import { stallCause, viewQueue, type QueueView } from '../queue/stall-cause.js';
 import { startWorker, type RunningWorker } from '../queue/worker.js';
@@ -142,7 +142,8 @@ const UNDER_WAY = new Set(['queued', 'running', 'aggregating']);
 /** Why a queued run is not moving, from one view of the queue and the documents it has stored. */
 async function causeOf(view: QueueView, run: Run, store: Store): Promise<string | undefined> {
   const stored = new Set((await store.documents(run.id)).map((r) => `${r.task}\u0000${r.doc_id}`));
-  return stallCause(view, run.id, (job) => job.docIds.some((id) => !stored.has(`${job.task}\u0000${id}`)));
+  const missing = (job: ChunkJob) => job.docIds.some((id) => !stored.has(`${job.task}\u0000${id}`));
+  return stallCause(view, run.id, missing, (run.planned ?? 0) - stored.size);
 }
 
 /** What reconciliation needs of the context. */
