@@ -118,6 +118,46 @@ async function failedBefore(
   return { documents, reason };
 }
 
+/** Deletes a run's lock only while it is still the holder's (its token): one that expired and was taken again is not. */
+const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
+/** How long a run's lock is held at most (a holder that stops lets it go then): its re-queueing takes seconds. */
+export const RUN_LOCK_MS = 60_000;
+
+/**
+ * Runs `fn` holding the run's re-queue lock on this queue (`<prefix>:<queue>:requeue:<run>`, SET NX PX with a token
+ * of its own, released only by its holder), so that two processes at once do not queue the same lost documents
+ * twice; undefined, `fn` not run, when another holds it.
+ */
+export async function withRunLock<T>(
+  queue: Pick<Queue.Queue<ChunkJob>, 'client' | 'toKey'>,
+  runId: string,
+  ms: number,
+  fn: () => Promise<T>,
+): Promise<{ value: T } | undefined> {
+  const key = queue.toKey(`requeue:${runId}`);
+  const token = randomBytes(8).toString('hex');
+  if ((await queue.client.set(key, token, 'PX', ms, 'NX')) !== 'OK') return undefined;
+  try {
+    return { value: await fn() };
+  } finally {
+    await queue.client.eval(RELEASE, 1, key, token).catch(() => {});
+  }
+}
+
+/** withRunLock for a user's (re-)queueing: waits for the holder (at most until its lock expires) rather than skipping. */
+export async function waitingRunLock<T>(
+  queue: Pick<Queue.Queue<ChunkJob>, 'client' | 'toKey'>,
+  runId: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  for (const end = Date.now() + 2 * RUN_LOCK_MS; ; await new Promise((r) => setTimeout(r, 100))) {
+    const done = await withRunLock(queue, runId, RUN_LOCK_MS, fn);
+    if (done) return done.value;
+    if (Date.now() > end) throw new Error(`run ${runId} is being re-queued by another process; try again`);
+  }
+}
+
 /** What this process has logged of runs it plans otherwise than they were queued: each once. */
 const otherPlans = new Set<string>();
 
@@ -165,16 +205,27 @@ export async function reconcile(
       otherPlans.add(line);
       continue;
     }
-    const { documents, jobs, wanted } = await queueMissing(store, queue, run, plan, {
-      chunk: opts.chunk,
-      noCache: false,
-      failed: false,
-      log: opts.log,
-      assumesOf: opts.assumesOf && ((task) => opts.assumesOf!(run, task)),
-    });
-    if (documents > 0) {
+    // Another process re-queueing this run now (its reconciler, `jcb status`): left to it this round. Read and queued
+    // under the lock, a second reconciler sees the first one's jobs.
+    const current = run;
+    const done = await withRunLock(queue, run.id, RUN_LOCK_MS, async () => {
+      const missing = await queueMissing(store, queue, current, plan, {
+        chunk: opts.chunk,
+        noCache: false,
+        failed: false,
+        log: opts.log,
+        assumesOf: opts.assumesOf && ((task) => opts.assumesOf!(current, task)),
+      });
       // Jobs that failed (the store away longer than their attempts) are said so, with their reason; the others vanished.
-      const failed = await failedBefore(queue, run.id, wanted).catch(() => ({ documents: 0, reason: undefined }));
+      const failed =
+        missing.documents > 0
+          ? await failedBefore(queue, current.id, missing.wanted).catch(() => ({ documents: 0, reason: undefined }))
+          : { documents: 0, reason: undefined };
+      return { ...missing, failed };
+    });
+    if (!done) continue;
+    const { documents, jobs, failed } = done.value;
+    if (documents > 0) {
       const lost = documents - failed.documents;
       const parts = [
         ...(failed.documents > 0

@@ -21,7 +21,7 @@ import {
   type BackgroundDeps,
 } from '../queue/background.js';
 import { chunkSize, ensureReachable, removeWaitingJobs, type ChunkJob } from '../queue/eval-queue.js';
-import { queueMissing, runPlan } from '../queue/reconcile.js';
+import { queueMissing, runPlan, waitingRunLock } from '../queue/reconcile.js';
 import { stallCause, viewQueue, type QueueView } from '../queue/stall-cause.js';
 import { startWorker, type RunningWorker } from '../queue/worker.js';
 import { storeLocation, type Run, type Store } from '../store/store.js';
@@ -107,16 +107,17 @@ export async function enqueue(
     plan.length,
   );
   await s.setPlanned(run.id, plan.length, cmd.maxCost ?? null);
-  // Exactly what is missing or failed, whatever Redis still holds of earlier jobs.
+  // What is missing or failed, under the run's re-queue lock; resumed, its jobs carry what the run was started with.
   const refs = plan.map((it) => ({ task: it.task.id, docId: it.doc.id }));
-  // A resumed run's jobs carry what the run was started with (its task files, its split), not this process's.
   const storeId = await s.id();
-  const queued = await queueMissing(s, q, { ...run, planned: plan.length }, refs, {
-    chunk: chunkSize(ctx.env),
-    noCache: cmd.noCache ?? false,
-    failed: true,
-    assumesOf: (task) => assumptionsOf(run, storeId, task),
-  });
+  const queued = await waitingRunLock(q, run.id, () =>
+    queueMissing(s, q, { ...run, planned: plan.length }, refs, {
+      chunk: chunkSize(ctx.env),
+      noCache: cmd.noCache ?? false,
+      failed: true,
+      assumesOf: (task) => assumptionsOf(run, storeId, task),
+    }),
+  );
   return { run: { ...run, planned: plan.length }, ...queued };
 }
 
