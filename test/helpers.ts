@@ -180,6 +180,7 @@ export const runRow = (id: string, status = 'running'): Run => ({
   document_count: null,
   release_commit: null,
   assumptions: null,
+  queue: null,
 });
 /** A stored document of run r1's MR (a store test's row). */
 export const documentRow = (docId: string, status = 'done', docIndex = 0): RunDocument => ({

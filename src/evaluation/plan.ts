@@ -186,6 +186,7 @@ export async function openRun(
     document_count: documentCount,
     release_commit: req.releaseCommit ?? null,
     assumptions: JSON.stringify(runAssumptions(req.tasks, provider.config)),
+    queue: null,
   };
   await store.createRun(run);
   return run;

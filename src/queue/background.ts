@@ -8,11 +8,14 @@ import {
   chunkSize,
   ensureReachable,
   openRedisCheck,
+  queuedElsewhere,
+  queuePrefix,
   redisPersists,
   type ChunkJob,
   type WithRedis,
 } from './eval-queue.js';
 import { reconcile, reconcileEvery, type DocRef } from './reconcile.js';
+import { stallCause, type QueueView } from './stall-cause.js';
 import { evictionProblem, redisHealth, unknownPolicyWarning } from './redis-health.js';
 import { queueNumber } from './settings.js';
 
@@ -45,6 +48,7 @@ export async function reconcileNow(
     minAgeMs: reconcileMs(deps.env),
     log,
     runIds,
+    queueName: queuePrefix(deps.env),
     assumesOf: (run, task) => assumptionsOf(run, storeId, task),
   });
 }
@@ -113,6 +117,18 @@ export async function redisWarnings(env: NodeJS.ProcessEnv): Promise<string[]> {
   } finally {
     redis.close();
   }
+}
+
+/** Why a queued run is not moving, from one view of the queue and the documents it has stored (or another's queue). */
+export async function causeOf(
+  view: QueueView,
+  run: Run,
+  store: Store,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
+  const stored = new Set((await store.documents(run.id)).map((r) => `${r.task}\u0000${r.doc_id}`));
+  const missing = (job: ChunkJob) => job.docIds.some((id) => !stored.has(`${job.task}\u0000${id}`));
+  return queuedElsewhere(run, env) ?? stallCause(view, run.id, missing, (run.planned ?? 0) - stored.size);
 }
 
 /** When a queued or running run last stored anything, if that is longer ago than the stall limit. */

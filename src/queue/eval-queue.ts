@@ -98,7 +98,16 @@ export async function scheduleTimersIn(redis: WithRedis, env: NodeJS.ProcessEnv,
 }
 
 /** Tests and separate deployments on one Redis use their own prefix. */
-const queuePrefix = (env: NodeJS.ProcessEnv) => env.JCB_QUEUE_PREFIX || 'jcb';
+export const queuePrefix = (env: NodeJS.ProcessEnv) => env.JCB_QUEUE_PREFIX || 'jcb';
+
+/**
+ * Why `jcb status` here sees nothing of a run under way: it was queued from another deployment (another
+ * JCB_QUEUE_PREFIX on this store), whose queue this one does not read; undefined for this one's runs and older runs.
+ */
+export function queuedElsewhere(run: { queue?: string | null }, env: NodeJS.ProcessEnv): string | undefined {
+  if (!run.queue || run.queue === queuePrefix(env)) return undefined;
+  return `queued from another deployment (queue prefix ${run.queue}): its jobs are not visible here`;
+}
 
 function openQueue<T>(name: string, env: NodeJS.ProcessEnv): Queue.Queue<T> {
   // Every setting now, before anything is queued: not at the first chunk, after a run was created.

@@ -176,12 +176,17 @@ export async function reconcile(
     minAgeMs: number;
     log?: (message: string) => void;
     runIds?: readonly string[];
+    /** This deployment's queue (JCB_QUEUE_PREFIX): a run recorded on another is left to that deployment. */
+    queueName?: string;
     /** What the run's jobs of a task assume of their workers (see assumptions.ts): the run's record. */
     assumesOf?: (run: Run, task: string) => JobAssumptions;
   },
 ): Promise<number> {
   let requeued = 0;
   for (let run of await store.queuedRuns(opts.runIds)) {
+    // Another deployment's run (another JCB_QUEUE_PREFIX on this store): its jobs are not visible here. Runs that
+    // recorded none (stored before step 038) are re-queued by whoever sees them.
+    if (run.queue && opts.queueName !== undefined && run.queue !== opts.queueName) continue;
     // A run just (re-)queued may not have its jobs in Redis yet.
     if (Date.now() - Date.parse(run.updated_at) < opts.minAgeMs) continue;
     // A process that stopped while aggregating (a crash, the store away) leaves the run there: hand it

@@ -18,13 +18,14 @@ import {
   stalledSince,
   startReconciler,
   timeLeftMs,
+  causeOf,
   type BackgroundDeps,
 } from '../queue/background.js';
-import { chunkSize, ensureReachable, removeWaitingJobs, type ChunkJob } from '../queue/eval-queue.js';
+import { chunkSize, ensureReachable, queuePrefix, removeWaitingJobs } from '../queue/eval-queue.js';
 import { queueMissing, runPlan, waitingRunLock } from '../queue/reconcile.js';
-import { stallCause, viewQueue, type QueueView } from '../queue/stall-cause.js';
+import { viewQueue, type QueueView } from '../queue/stall-cause.js';
 import { startWorker, type RunningWorker } from '../queue/worker.js';
-import { storeLocation, type Run, type Store } from '../store/store.js';
+import { storeLocation, type Run } from '../store/store.js';
 import { documentsSource, requireRun, taskSpec, tasksOf, type ServiceContext } from './context.js';
 import type { EvalCommand } from './evaluate.js';
 import { runSummary, type RunSummary } from './runs.js';
@@ -106,8 +107,9 @@ export async function enqueue(
     'queued',
     plan.length,
   );
-  await s.setPlanned(run.id, plan.length, cmd.maxCost ?? null);
-  // What is missing or failed, under the run's re-queue lock; resumed, its jobs carry what the run was started with.
+  // On this queue from now on (another deployment's run moves here); what is missing, under the run's re-queue lock.
+  // Exactly what is missing or failed, whatever Redis holds; resumed, its jobs carry what the run was started with.
+  await s.setPlanned(run.id, plan.length, cmd.maxCost ?? null, queuePrefix(ctx.env));
   const refs = plan.map((it) => ({ task: it.task.id, docId: it.doc.id }));
   const storeId = await s.id();
   const queued = await waitingRunLock(q, run.id, () =>
@@ -118,7 +120,7 @@ export async function enqueue(
       assumesOf: (task) => assumptionsOf(run, storeId, task),
     }),
   );
-  return { run: { ...run, planned: plan.length }, ...queued };
+  return { run: { ...run, planned: plan.length, queue: queuePrefix(ctx.env) }, ...queued };
 }
 
 /**
@@ -139,13 +141,6 @@ async function previousUnder(ctx: ServiceContext, run: Run): Promise<Record<stri
 
 /** Statuses of runs under way: what `status` lists unless asked for all. */
 const UNDER_WAY = new Set(['queued', 'running', 'aggregating']);
-
-/** Why a queued run is not moving, from one view of the queue and the documents it has stored. */
-async function causeOf(view: QueueView, run: Run, store: Store): Promise<string | undefined> {
-  const stored = new Set((await store.documents(run.id)).map((r) => `${r.task}\u0000${r.doc_id}`));
-  const missing = (job: ChunkJob) => job.docIds.some((id) => !stored.has(`${job.task}\u0000${id}`));
-  return stallCause(view, run.id, missing, (run.planned ?? 0) - stored.size);
-}
 
 /** What reconciliation needs of the context. */
 const backgroundDeps = (ctx: ServiceContext): BackgroundDeps => ({
@@ -241,7 +236,9 @@ export function backgroundServices(ctx: ServiceContext) {
             : undefined;
           const queued = queuedIds.includes(run.id);
           const cause =
-            (view && queued ? await causeOf(view, run, s) : undefined) ?? lostNow ?? (queued ? unseen : undefined);
+            (view && queued ? await causeOf(view, run, s, ctx.env) : undefined) ??
+            lostNow ??
+            (queued ? unseen : undefined);
           const moving = (run.status === 'queued' || run.status === 'running') && !stalled && !cause;
           const elapsedMs =
             (run.status === 'finished' ? Date.parse(run.updated_at) : Date.now()) - Date.parse(run.created_at);

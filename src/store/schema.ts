@@ -41,6 +41,8 @@ export interface RunsTable {
    * hashes, the model's thinking/answer split), JSON (src/evaluation/run-assumptions.ts); null before step 034.
    */
   assumptions?: string | null;
+  /** The queue (JCB_QUEUE_PREFIX) a queued run was queued on: only its deployment re-queues it; null before step 038. */
+  queue?: string | null;
 }
 
 /** Where a run's progress is shown, e.g. target `slack:C0123`, message_id its ts; done once final. */

@@ -227,10 +227,13 @@ export class Store extends SideTables {
     }
   }
 
-  /** A queued run's documents, and its spending limit in US dollars from now on (null: none). */
-  async setPlanned(id: string, planned: number, maxCostUsd: number | null = null): Promise<void> {
+  /**
+   * A queued run's documents, its spending limit in US dollars from now on (null: none), and the queue
+   * (JCB_QUEUE_PREFIX) it is queued on from now on, when given: that deployment alone re-queues its lost jobs.
+   */
+  async setPlanned(id: string, planned: number, maxCostUsd: number | null = null, queue?: string): Promise<void> {
     const since = maxCostUsd === null ? null : callStamp().now;
-    const set = { planned, max_cost_usd: maxCostUsd, budget_since: since };
+    const set = { planned, max_cost_usd: maxCostUsd, budget_since: since, ...(queue !== undefined && { queue }) };
     await this.db.updateTable('runs').set(set).where('id', '=', id).execute();
   }
 

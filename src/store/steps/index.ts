@@ -8,6 +8,7 @@ import { runAssumptionsStep } from './034-run-assumptions.js';
 import { privateAccessViewStep } from './035-private-access-view.js';
 import { buttonClaimsStep } from './036-button-claims.js';
 import { textColumnsStep } from './037-text-columns.js';
+import { runQueueStep } from './038-run-queue.js';
 
 export const migrations: Record<string, Migration> = {
   ...firstSteps,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   ...privateAccessViewStep,
   ...buttonClaimsStep,
   ...textColumnsStep,
+  ...runQueueStep,
 };
