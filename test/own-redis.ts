@@ -2,6 +2,7 @@
 // free, and a polling wait without timed assertions.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 
 /** A port nothing listens on now (the system's pick), for a server started just after. */
 export async function freePort(): Promise<number> {
@@ -63,3 +64,18 @@ export const waitFor = async (check: () => Promise<boolean>, ms = 30_000) => {
   }
   throw new Error('timed out waiting');
 };
+
+/**
+ * A Redis of the test file's own, started before its tests and killed after them, and `closers`: what the tests
+ * opened on it (services, queues, servers), closed in reverse order before it goes.
+ */
+export function fileRedis() {
+  const redis = ownRedis();
+  const closers: (() => Promise<unknown>)[] = [];
+  beforeAll(() => redis.start());
+  afterAll(async () => {
+    for (const c of closers.reverse()) await c().catch(() => {});
+    await redis.kill();
+  });
+  return { redis, closers };
+}

@@ -1,21 +1,15 @@
 // Two reconcilers at once on one queue (two workers' timers, a worker and `jcb status`) re-queue a run's lost
 // documents once between them: a short per-run lock in Redis, which the other skips the run on this round. A
 // live model is then asked each document once. On a Redis of this file's own and a fresh store.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { withRunLock } from '../src/queue/reconcile.js';
 import { createServices } from '../src/services/index.js';
 import { Store } from '../src/store/store.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer, localChatServer, testModelsFile } from './helpers.js';
-import { ownRedis } from './own-redis.js';
+import { fileRedis } from './own-redis.js';
 
-const redis = ownRedis();
-const closers: (() => Promise<unknown>)[] = [];
-beforeAll(() => redis.start());
-afterAll(async () => {
-  for (const c of closers.reverse()) await c().catch(() => {});
-  await redis.kill();
-});
+const { redis, closers } = fileRedis();
 
 const OLD = '2020-01-01T00:00:00.000Z';
 

@@ -1,21 +1,15 @@
 // A queued run never stores documents outside its plan (its first --limit of each task), whoever re-queues it:
 // reconciliation after its jobs left Redis, two reconcilers at once, a job made from another plan, a run
 // cancelled meanwhile, a resume with another limit. On a Redis of this file's own and a fresh store each.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { addJobs } from '../src/queue/reconcile.js';
 import { createServices } from '../src/services/index.js';
 import { Store } from '../src/store/store.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer, testModelsFile } from './helpers.js';
-import { ownRedis } from './own-redis.js';
+import { fileRedis } from './own-redis.js';
 
-const redis = ownRedis();
-const closers: (() => Promise<unknown>)[] = [];
-beforeAll(() => redis.start());
-afterAll(async () => {
-  for (const c of closers.reverse()) await c().catch(() => {});
-  await redis.kill();
-});
+const { redis, closers } = fileRedis();
 
 const OLD = '2020-01-01T00:00:00.000Z';
 

@@ -7,15 +7,9 @@ import { openEvalQueue } from '../src/queue/eval-queue.js';
 import { createServices } from '../src/services/index.js';
 import { Store } from '../src/store/store.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer, testModelsFile, type TestStore } from './helpers.js';
-import { ownRedis } from './own-redis.js';
+import { fileRedis } from './own-redis.js';
 
-const redis = ownRedis();
-const closers: (() => Promise<unknown>)[] = [];
-beforeAll(() => redis.start());
-afterAll(async () => {
-  for (const c of closers.reverse()) await c().catch(() => {});
-  await redis.kill();
-});
+const { redis, closers } = fileRedis();
 
 const OLD = '2020-01-01T00:00:00.000Z';
 
