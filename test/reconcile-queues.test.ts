@@ -90,6 +90,19 @@ describe.each(['sqlite', 'postgres'] as const)('two deployments on one %s store'
     await services(B).status(run.id);
     expect((await jobsOn(B, run.id)).length).toBe(2);
 
+    // A job it left on A's queue (same Redis here; another Redis alike): A's worker drops it, computing nothing.
+    const left = (await queues[B].getJobs(['waiting']))[0].data;
+    await queues[A].add('chunk', left);
+    const logs: string[] = [];
+    const workerA = await services(A).startWorker(1, (m) => logs.push(m));
+    for (let i = 0; i < 100 && !logs.some((m) => m.includes('its job here is dropped')); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    await workerA.stop(1000);
+    expect(logs).toContainEqual(
+      `run ${run.id}: moved to the queue of another deployment (prefix ${B}); its job here is dropped`,
+    );
+    expect(await s.progress(run.id)).toEqual({ done: 0, failed: 0 });
+
     // B's worker computes it to the end.
     const worker = await services(B).startWorker(1);
     for (let i = 0; i < 300 && (await s.getRun(run.id))?.status !== 'finished'; i++)

@@ -35,6 +35,8 @@ export interface WorkerDeps {
   storeLocation?: StoreLocation;
   /** The commit of the release this worker reads for `tasks` (null: task files alone), as runs record it. */
   releaseCommit?: (tasks: readonly Task[]) => string | null;
+  /** The queue prefix (JCB_QUEUE_PREFIX) this worker takes jobs from: a run recorded on another is not its own. */
+  queuePrefix?: string;
 }
 
 /**
@@ -144,6 +146,13 @@ export async function processJob(
   if (!run) deps.log?.(`run ${job.runId}: not in this store; its job is dropped`);
   if (!run || STOPPED.has(run.status) || run.status === 'finished')
     return { computed: 0, finished: false, handedBack: 0 };
+  // A run moved to another deployment's queue (eval --queue --run there): the jobs it left here are not computed twice.
+  if (run.queue && deps.queuePrefix && run.queue !== deps.queuePrefix) {
+    deps.log?.(
+      `run ${run.id}: moved to the queue of another deployment (prefix ${run.queue}); its job here is dropped`,
+    );
+    return { computed: 0, finished: false, handedBack: 0 };
+  }
   const reason = await whyNot(job, run, deps, store);
   if (reason) {
     const count = await decline(job, reason, deps);

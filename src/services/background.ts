@@ -309,6 +309,7 @@ export function backgroundServices(ctx: ServiceContext) {
           log,
           storeLocation: storeLocation(ctx.env),
           releaseCommit: (tasks) => releaseCommitOf(tasks, ctx.env),
+          queuePrefix: queuePrefix(ctx.env),
         },
         concurrency,
       );
