@@ -290,7 +290,14 @@ const CAUSES: Record<string, string> = {
   ELOOP: 'its symbolic links go round in a loop',
   EMFILE: 'too many files are open',
   EINVAL: 'the system does not take it (a system file?)',
+  EDQUOT: 'the disk quota is used up',
+  EFBIG: 'the file is too large for its file system',
+  EIO: 'an input/output error of the device',
+  EBADF: 'it is closed',
 };
+
+/** Node's error code of a file or stream as the user's reason (`no space left on the device`), if known. */
+export const systemCause = (code: string | undefined): string | undefined => (code ? CAUSES[code] : undefined);
 
 /**
  * A file-system error met while a command works (a file inside a tree it reads, a registry it writes), in one
@@ -303,6 +310,6 @@ export function fileSystemError(err: unknown, file?: string): UserError | undefi
   if (!(e instanceof Error) || typeof where !== 'string' || typeof e.code !== 'string') return undefined;
   const action = ACTIONS[e.syscall ?? ''] ?? 'used';
   return new UserError(
-    `${shownPath(where)} cannot be ${action}: ${CAUSES[e.code] ?? `the system refused (${e.code})`}.`,
+    `${shownPath(where)} cannot be ${action}: ${systemCause(e.code) ?? `the system refused (${e.code})`}.`,
   );
 }

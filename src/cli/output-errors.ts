@@ -2,24 +2,11 @@
 // `| true`) ends jcb quietly, as `git log | head` does; any other failure (a full disk, `> /dev/full`) is said
 // in one line on stderr, exit 1. Without this, Node throws the stream's 'error' event: a stack trace of dist/.
 import type { Writable } from 'node:stream';
+import { systemCause } from '../base/paths.js';
 
-/** Why a write failed, in words (Node's error codes as the user's reason). */
-export function outputFailure(err: NodeJS.ErrnoException): string {
-  switch (err.code) {
-    case 'ENOSPC':
-      return 'no space left on the device';
-    case 'EDQUOT':
-      return 'the disk quota is used up';
-    case 'EFBIG':
-      return 'the file is too large for its file system';
-    case 'EIO':
-      return 'an input/output error of the device';
-    case 'EBADF':
-      return 'it is closed';
-    default:
-      return 'the system refused the write';
-  }
-}
+/** Why a write failed, in words (src/base/paths.ts: Node's error codes as the user's reason). */
+export const outputFailure = (err: NodeJS.ErrnoException): string =>
+  systemCause(err.code) ?? 'the system refused the write';
 
 /**
  * Installs the rule on `stdout` (and keeps a closed `stderr` from throwing). `exit` ends the process (tests pass

@@ -13,6 +13,7 @@ import type { Run, Store } from '../store/store.js';
 import type { JobAssumptions } from './assumptions.js';
 import type { ChunkJob } from './eval-queue.js';
 import { finishIfComplete } from './finish.js';
+import { UserError } from '../base/errors.js';
 import { repeatedLines } from '../base/repeats.js';
 import { storeLogLine, type StoreLocation } from '../store/errors.js';
 
@@ -154,7 +155,8 @@ export async function waitingRunLock<T>(
   for (const end = Date.now() + 2 * RUN_LOCK_MS; ; await new Promise((r) => setTimeout(r, 100))) {
     const done = await withRunLock(queue, runId, RUN_LOCK_MS, fn);
     if (done) return done.value;
-    if (Date.now() > end) throw new Error(`run ${runId} is being re-queued by another process; try again`);
+    if (Date.now() > end)
+      throw new UserError(`Run ${runId} is being queued again by another process.`, 'Try again in a minute.');
   }
 }
 
