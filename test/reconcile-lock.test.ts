@@ -3,7 +3,8 @@
 // live model is then asked each document once. On a Redis of this file's own and a fresh store.
 import { describe, expect, it } from 'vitest';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
-import { withRunLock } from '../src/queue/reconcile.js';
+import { reconcile } from '../src/queue/reconcile.js';
+import { withRunLock } from '../src/queue/run-lock.js';
 import { createServices } from '../src/services/index.js';
 import { Store } from '../src/store/store.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer, localChatServer, testModelsFile } from './helpers.js';
@@ -77,7 +78,34 @@ describe('two reconcilers at once on one queue', () => {
     expect(server.calls()).toBe(3);
   });
 
-  it('the lock: one holder at a time, released only by its holder, and after its time by itself', async () => {
+  it('a round longer than the lock is not entered by a second reconciler (the lock is renewed)', async () => {
+    const { services, s, queue, lose, queued } = await setting();
+    const { run } = await services().enqueueEvaluation({ task: 'mr', model: 'baseline', shot: 'zero', limit: 3 });
+    const planned = await queued(run.id);
+    expect(planned.length).toBe(3);
+    const plan = planned.map((key) => ({ task: key.split(':')[0], docId: key.split(':').slice(1).join(':') }));
+    await lose(run.id);
+    // A store that takes 600 ms to list a run's documents: a round (under the lock) lasts four lock times.
+    const slow = new Proxy(s, {
+      get: (target, name, receiver) =>
+        name === 'documents'
+          ? async (...args: Parameters<Store['documents']>) => {
+              await new Promise((r) => setTimeout(r, 600));
+              return target.documents(...args);
+            }
+          : Reflect.get(target, name, receiver),
+    });
+    const lines: string[] = [];
+    const round = () =>
+      reconcile(slow, queue, () => plan, { chunk: 1, minAgeMs: 0, lockMs: 150, log: (m) => lines.push(m) });
+    const first = round();
+    await new Promise((r) => setTimeout(r, 300));
+    const [a, b] = await Promise.all([first, round()]);
+    expect([a, b].sort()).toEqual([0, 3]);
+    expect(await queued(run.id)).toEqual(planned);
+  });
+
+  it('the lock: one holder at a time, renewed while it works, released only by its holder', async () => {
     const { queue } = await setting();
     const order: string[] = [];
     let release!: () => void;
@@ -96,16 +124,29 @@ describe('two reconcilers at once on one queue', () => {
     expect(await first).toEqual({ value: 1 });
     expect(order).toEqual(['first in', 'first out']);
     expect(await withRunLock(queue, 'r1', 60_000, async () => 4)).toEqual({ value: 4 });
-    // A holder whose lock expired (it took too long) does not release the next holder's.
-    const slow = withRunLock(queue, 'r3', 100, () => new Promise((r) => setTimeout(() => r(5), 300)));
-    await new Promise((r) => setTimeout(r, 200));
-    let release2!: () => void;
-    const next = withRunLock(queue, 'r3', 60_000, () => new Promise<number>((r) => (release2 = () => r(6))));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(await slow).toEqual({ value: 5 });
-    expect(await withRunLock(queue, 'r3', 60_000, async () => 7)).toBeUndefined();
-    release2();
-    expect(await next).toEqual({ value: 6 });
+    // A holder working longer than the lock's time keeps it (renewed): nobody else enters meanwhile.
+    const long = withRunLock(queue, 'r3', 100, () => new Promise((r) => setTimeout(() => r(5), 500)));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await withRunLock(queue, 'r3', 60_000, async () => 6)).toBeUndefined();
+    expect(await long).toEqual({ value: 5 });
+    // A holder whose lock was lost all the same (expired while Redis was away, taken by another) is told, and does not
+    // release the next holder's.
+    let lostWith: unknown;
+    const lost = withRunLock(
+      queue,
+      'r5',
+      90,
+      (signal) =>
+        new Promise((r) => {
+          signal.addEventListener('abort', () => (lostWith = signal.reason));
+          setTimeout(() => r(7), 300);
+        }),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    await queue.client.set(queue.toKey('requeue:r5'), 'another holder', 'PX', 60_000);
+    expect(await lost).toEqual({ value: 7 });
+    expect(String(lostWith)).toContain('lost the run');
+    expect(await queue.client.get(queue.toKey('requeue:r5'))).toBe('another holder');
     // A failing holder releases it too.
     await expect(withRunLock(queue, 'r4', 60_000, () => Promise.reject(new Error('x')))).rejects.toThrow('x');
     expect(await withRunLock(queue, 'r4', 60_000, async () => 8)).toEqual({ value: 8 });

@@ -13,7 +13,7 @@ import type { Run, Store } from '../store/store.js';
 import type { JobAssumptions } from './assumptions.js';
 import type { ChunkJob } from './eval-queue.js';
 import { finishIfComplete } from './finish.js';
-import { UserError } from '../base/errors.js';
+import { RUN_LOCK_MS, RunLockLost, withRunLock } from './run-lock.js';
 import { repeatedLines } from '../base/repeats.js';
 import { storeLogLine, type StoreLocation } from '../store/errors.js';
 
@@ -69,7 +69,15 @@ export async function queueMissing(
   queue: Queue.Queue<ChunkJob>,
   run: Run,
   plan: readonly DocRef[],
-  opts: { chunk: number; noCache: boolean; failed: boolean; log?: (message: string) => void; assumesOf?: AssumesOf },
+  opts: {
+    chunk: number;
+    noCache: boolean;
+    failed: boolean;
+    log?: (message: string) => void;
+    assumesOf?: AssumesOf;
+    /** The run's re-queue lock (withRunLock): aborted when lost, nothing more is queued or finished. */
+    signal?: AbortSignal;
+  },
 ): Promise<{ documents: number; jobs: number; wanted: DocRef[] }> {
   const pending = await pendingDocuments(queue, run.id);
   const stored = new Map((await store.documents(run.id)).map((r) => [keyOf(r.task, r.doc_id), r.status]));
@@ -79,7 +87,9 @@ export async function queueMissing(
     return !pending.has(key) && (status === undefined || (opts.failed && status === 'failed'));
   });
   const failed = wanted.filter((d) => stored.get(keyOf(d.task, d.docId)) === 'failed');
+  opts.signal?.throwIfAborted();
   if (failed.length) await store.forgetFailed(run.id, failed);
+  opts.signal?.throwIfAborted();
   const jobs = await addJobs(queue, run.id, wanted, opts);
   if (jobs === 0 && pending.size === 0) {
     if (run.status === 'queued') await store.transition(run.id, 'queued', 'running');
@@ -119,47 +129,6 @@ async function failedBefore(
   return { documents, reason };
 }
 
-/** Deletes a run's lock only while it is still the holder's (its token): one that expired and was taken again is not. */
-const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
-
-/** How long a run's lock is held at most (a holder that stops lets it go then): its re-queueing takes seconds. */
-export const RUN_LOCK_MS = 60_000;
-
-/**
- * Runs `fn` holding the run's re-queue lock on this queue (`<prefix>:<queue>:requeue:<run>`, SET NX PX with a token
- * of its own, released only by its holder), so that two processes at once do not queue the same lost documents
- * twice; undefined, `fn` not run, when another holds it.
- */
-export async function withRunLock<T>(
-  queue: Pick<Queue.Queue<ChunkJob>, 'client' | 'toKey'>,
-  runId: string,
-  ms: number,
-  fn: () => Promise<T>,
-): Promise<{ value: T } | undefined> {
-  const key = queue.toKey(`requeue:${runId}`);
-  const token = randomBytes(8).toString('hex');
-  if ((await queue.client.set(key, token, 'PX', ms, 'NX')) !== 'OK') return undefined;
-  try {
-    return { value: await fn() };
-  } finally {
-    await queue.client.eval(RELEASE, 1, key, token).catch(() => {});
-  }
-}
-
-/** withRunLock for a user's (re-)queueing: waits for the holder (at most until its lock expires) rather than skipping. */
-export async function waitingRunLock<T>(
-  queue: Pick<Queue.Queue<ChunkJob>, 'client' | 'toKey'>,
-  runId: string,
-  fn: () => Promise<T>,
-): Promise<T> {
-  for (const end = Date.now() + 2 * RUN_LOCK_MS; ; await new Promise((r) => setTimeout(r, 100))) {
-    const done = await withRunLock(queue, runId, RUN_LOCK_MS, fn);
-    if (done) return done.value;
-    if (Date.now() > end)
-      throw new UserError(`Run ${runId} is being queued again by another process.`, 'Try again in a minute.');
-  }
-}
-
 /** What this process has logged of runs it plans otherwise than they were queued: each once. */
 const otherPlans = new Set<string>();
 
@@ -182,6 +151,8 @@ export async function reconcile(
     queueName?: string;
     /** What the run's jobs of a task assume of their workers (see assumptions.ts): the run's record. */
     assumesOf?: (run: Run, task: string) => JobAssumptions;
+    /** How long a run's re-queue lock outlives a holder that stops (RUN_LOCK_MS; shorter in tests). */
+    lockMs?: number;
   },
 ): Promise<number> {
   let requeued = 0;
@@ -215,13 +186,14 @@ export async function reconcile(
     // Another process re-queueing this run now (its reconciler, `jcb status`): left to it this round. Read and queued
     // under the lock, a second reconciler sees the first one's jobs.
     const current = run;
-    const done = await withRunLock(queue, run.id, RUN_LOCK_MS, async () => {
+    const done = await withRunLock(queue, run.id, opts.lockMs ?? RUN_LOCK_MS, async (signal) => {
       const missing = await queueMissing(store, queue, current, plan, {
         chunk: opts.chunk,
         noCache: false,
         failed: false,
         log: opts.log,
         assumesOf: opts.assumesOf && ((task) => opts.assumesOf!(current, task)),
+        signal,
       });
       // Jobs that failed (the store away longer than their attempts) are said so, with their reason; the others vanished.
       const failed =
@@ -229,6 +201,11 @@ export async function reconcile(
           ? await failedBefore(queue, current.id, missing.wanted).catch(() => ({ documents: 0, reason: undefined }))
           : { documents: 0, reason: undefined };
       return { ...missing, failed };
+    }).catch((err: unknown) => {
+      // Its lock lost mid-round (Redis away longer than the lock): left to whoever holds it now, said once a round.
+      if (!(err instanceof RunLockLost)) throw err;
+      opts.log?.(`${err.message}; left to the process that holds it`);
+      return undefined;
     });
     if (!done) continue;
     const { documents, jobs, failed } = done.value;

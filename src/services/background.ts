@@ -22,7 +22,8 @@ import {
   type BackgroundDeps,
 } from '../queue/background.js';
 import { chunkSize, ensureReachable, queuePrefix, removeWaitingJobs } from '../queue/eval-queue.js';
-import { queueMissing, runPlan, waitingRunLock } from '../queue/reconcile.js';
+import { queueMissing, runPlan } from '../queue/reconcile.js';
+import { waitingRunLock } from '../queue/run-lock.js';
 import { viewQueue, type QueueView } from '../queue/stall-cause.js';
 import { startWorker, type RunningWorker } from '../queue/worker.js';
 import { storeLocation, type Run } from '../store/store.js';
@@ -112,12 +113,13 @@ export async function enqueue(
   await s.setPlanned(run.id, plan.length, cmd.maxCost ?? null, queuePrefix(ctx.env));
   const refs = plan.map((it) => ({ task: it.task.id, docId: it.doc.id }));
   const storeId = await s.id();
-  const queued = await waitingRunLock(q, run.id, () =>
+  const queued = await waitingRunLock(q, run.id, (signal) =>
     queueMissing(s, q, { ...run, planned: plan.length }, refs, {
       chunk: chunkSize(ctx.env),
       noCache: cmd.noCache ?? false,
       failed: true,
       assumesOf: (task) => assumptionsOf(run, storeId, task),
+      signal,
     }),
   );
   return { run: { ...run, planned: plan.length, queue: queuePrefix(ctx.env) }, ...queued };
