@@ -113,6 +113,21 @@ describe('a queued run stores only the documents of its plan', () => {
     expect(await s.progress(run.id)).toEqual({ done: 0, failed: 0 });
   });
 
+  it('a resume from a release copy with fewer of its documents is refused, in one line', async () => {
+    const { services, lose } = await setting();
+    const producer = services();
+    const { run } = await producer.enqueueEvaluation({ task: 'mr', model: 'baseline', shot: 'zero', limit: 2 });
+    // The run planned two more than this process's copy has.
+    await lose(run.id, { planned: 4 });
+    await expect(
+      producer.enqueueEvaluation({ task: 'mr', model: 'baseline', shot: 'zero', limit: 2, runId: run.id }),
+    ).rejects.toThrow(`This process's release copy has 2 of run ${run.id}'s 4 documents of mr.`);
+    // Resumed in the foreground (computed here), the same.
+    await expect(
+      producer.evaluate({ task: 'mr', model: 'baseline', shot: 'zero', limit: 2, runId: run.id }),
+    ).rejects.toThrow(`This process's release copy has 2 of run ${run.id}'s 4 documents of mr.`);
+  });
+
   it('a run cancelled after reconciliation queued it stores nothing more', async () => {
     const { services, s, queue, lose, stored } = await setting();
     const producer = services();

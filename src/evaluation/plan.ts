@@ -107,7 +107,7 @@ export async function documentSetFor(
 
 /**
  * The stored run a request writes to: the resumed one (refused, UserError, when it differs in model, shot,
- * tasks, limit or document set), or a new one recording its document set, `documentCount` and release commit.
+ * tasks, limit or document set, or when `documentCount`, planned here, is fewer than the run planned), or a new one recording its document set, `documentCount` and release commit.
  */
 export async function openRun(
   store: Store,
@@ -149,6 +149,14 @@ export async function openRun(
         throw new UserError(
           `Run ${req.runId} was started with another ${differs} than this process has.`,
           'Resume it where it was started as it was (or queue it for the workers), or start a new run without --run.',
+        );
+      // Fewer documents planned here than the run has (a release copy that lacks some, a shorter file): resumed from
+      // here, the run would finish without them.
+      const before = existing.planned ?? existing.document_count ?? null;
+      if (documentCount !== null && before !== null && documentCount < before)
+        throw new UserError(
+          `This process's release copy has ${documentCount} of run ${req.runId}'s ${before} documents of ${JSON.parse(tasks).join(',')}.`,
+          `Point JCB_DATA_DIR at the same release as the run's${existing.release_commit ? ` (${existing.release_commit.slice(0, 7)})` : ''}, or start a new run without --run.`,
         );
       await store.setRunStatus(existing.id, status);
       return { ...existing, status };

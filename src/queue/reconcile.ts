@@ -93,14 +93,8 @@ export async function queueMissing(
   const jobs = await addJobs(queue, run.id, wanted, opts);
   if (jobs === 0 && pending.size === 0) {
     if (run.status === 'queued') await store.transition(run.id, 'queued', 'running');
-    // Planned documents the release no longer has would never come: the run ends with what exists
-    // (its scores then say how many of the planned documents they stand on).
-    const gone = run.planned !== null && plan.length < run.planned;
-    const planned = gone ? plan.length : run.planned;
-    if ((await finishIfComplete(store, { ...run, status: 'running', planned })) && gone)
-      opts.log?.(
-        `run ${run.id}: ${run.planned! - plan.length} planned documents are no longer in the release; finished without them`,
-      );
+    // Finished only with every planned document stored (run.planned as recorded, never this process's plan).
+    await finishIfComplete(store, { ...run, status: 'running' });
   }
   return { documents: wanted.length, jobs, wanted };
 }
@@ -129,8 +123,8 @@ async function failedBefore(
   return { documents, reason };
 }
 
-/** What this process has logged of runs it plans otherwise than they were queued: each once. */
-const otherPlans = new Set<string>();
+/** What each log (a reconciler's) has been told of runs planned here otherwise than they were queued: each once. */
+const otherPlans = new WeakMap<(message: string) => void, Set<string>>();
 
 /**
  * Re-queues the missing documents of every queued run (not cancelled, not foreground) that has been
@@ -177,10 +171,19 @@ export async function reconcile(
     }
     // More documents than the run was queued with: this process plans it otherwise (a task file or release that
     // grew): its jobs would store documents outside the run's plan. Left to a process that plans it as queued.
-    if (run.planned !== null && plan.length > run.planned) {
-      const line = `run ${run.id}: planned here it has ${plan.length} documents, it was queued with ${run.planned}; not re-queued from here`;
-      if (!otherPlans.has(line)) opts.log?.(line);
-      otherPlans.add(line);
+    // Fewer: this process's release copy lacks some (another release, a shorter file); re-queued or finished from
+    // here, the run would end without them. Left for a process that has them all.
+    if (run.planned !== null && plan.length !== run.planned) {
+      const line =
+        plan.length > run.planned
+          ? `run ${run.id}: planned here it has ${plan.length} documents, it was queued with ${run.planned}; not re-queued from here`
+          : `run ${run.id}: this process's release copy has ${plan.length} of the run's ${run.planned} documents of ${(JSON.parse(run.tasks) as string[]).join(',')}; left for a process that has them all (point JCB_DATA_DIR at the same release as the run's)`;
+      const { log } = opts;
+      const told = log && (otherPlans.get(log) ?? new Set<string>());
+      if (log && told && !told.has(line)) {
+        log(line);
+        otherPlans.set(log, told.add(line));
+      }
       continue;
     }
     // Another process re-queueing this run now (its reconciler, `jcb status`): left to it this round. Read and queued
