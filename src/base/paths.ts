@@ -35,27 +35,36 @@ export interface PreparedPaths {
 
 const HINT = 'Choose a path in a folder you can write.';
 
-/** Why the system refused, in words (Node's error codes as the user's reason). */
+/**
+ * Node's error codes as the user's reason, the one table: `any` for any file or stream (`no space left on the
+ * device`), `at(where)` for a write refused in the place `where` (`no space left in /mnt/x`); a write refused
+ * with a code that has no `at` is said with its code.
+ */
+const CAUSES: Record<string, { any: string; at?: (where: string) => string }> = {
+  ENOENT: { any: 'it does not exist', at: (w) => `${w} does not accept new files (a system folder)` },
+  EACCES: { any: 'no permission', at: (w) => `no permission to write in ${w}` },
+  EPERM: { any: 'no permission', at: (w) => `no permission to write in ${w}` },
+  EISDIR: { any: 'it is a folder, not a file' },
+  ENOTDIR: { any: 'a part of it is a file, not a folder', at: (w) => `a part of ${w} is a file, not a folder` },
+  EROFS: { any: 'the file system is read-only', at: (w) => `${w} is on a read-only file system` },
+  ENOSPC: { any: 'no space left on the device', at: (w) => `no space left in ${w}` },
+  ENAMETOOLONG: {
+    any: 'the name is too long for the system',
+    at: () => 'the name is too long (the system takes up to 255 bytes a folder or file name, 4,096 in all)',
+  },
+  ELOOP: { any: 'its symbolic links go round in a loop', at: () => 'its symbolic links go round in a loop' },
+  EMFILE: { any: 'too many files are open' },
+  EINVAL: { any: 'the system does not take it (a system file?)' },
+  EDQUOT: { any: 'the disk quota is used up' },
+  EFBIG: { any: 'the file is too large for its file system' },
+  EIO: { any: 'an input/output error of the device' },
+  EBADF: { any: 'it is closed' },
+};
+
+/** Why the system refused a write in `where`, in words: CAUSES' `at`; a code without one, `<where> cannot be written (<code>)`. */
 function reason(err: NodeJS.ErrnoException, where: string): string {
-  switch (err.code) {
-    case 'EACCES':
-    case 'EPERM':
-      return `no permission to write in ${where}`;
-    case 'EROFS':
-      return `${where} is on a read-only file system`;
-    case 'ENOENT':
-      return `${where} does not accept new files (a system folder)`;
-    case 'ENOTDIR':
-      return `a part of ${where} is a file, not a folder`;
-    case 'ENOSPC':
-      return `no space left in ${where}`;
-    case 'ENAMETOOLONG':
-      return 'the name is too long (the system takes up to 255 bytes a folder or file name, 4,096 in all)';
-    case 'ELOOP':
-      return 'its symbolic links go round in a loop';
-    default:
-      return `${where} cannot be written (${err.code ?? err.message})`;
-  }
+  const at = err.code ? CAUSES[err.code]?.at : undefined;
+  return at ? at(where) : `${where} cannot be written (${err.code ?? err.message})`;
 }
 
 /** The most characters of a path an error repeats: a name too long for the system is cut in its middle. */
@@ -278,26 +287,8 @@ const ACTIONS: Record<string, string> = {
   copyfile: 'copied',
 };
 
-const CAUSES: Record<string, string> = {
-  ENOENT: 'it does not exist',
-  EACCES: 'no permission',
-  EPERM: 'no permission',
-  EISDIR: 'it is a folder, not a file',
-  ENOTDIR: 'a part of it is a file, not a folder',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'no space left on the device',
-  ENAMETOOLONG: 'the name is too long for the system',
-  ELOOP: 'its symbolic links go round in a loop',
-  EMFILE: 'too many files are open',
-  EINVAL: 'the system does not take it (a system file?)',
-  EDQUOT: 'the disk quota is used up',
-  EFBIG: 'the file is too large for its file system',
-  EIO: 'an input/output error of the device',
-  EBADF: 'it is closed',
-};
-
 /** Node's error code of a file or stream as the user's reason (`no space left on the device`), if known. */
-export const systemCause = (code: string | undefined): string | undefined => (code ? CAUSES[code] : undefined);
+export const systemCause = (code: string | undefined): string | undefined => (code ? CAUSES[code]?.any : undefined);
 
 /**
  * A file-system error met while a command works (a file inside a tree it reads, a registry it writes), in one
