@@ -16,7 +16,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import Queue from 'bull';
-import { redisUrl } from '../src/queue/settings.js';
+import { redisOptions } from '../src/queue/settings.js';
 import { createServices } from '../src/services/index.js';
 
 const LATENCY = 200;
@@ -44,7 +44,7 @@ writeFileSync(
 const services = createServices({ env });
 const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 // A connection of its own for INFO: the services' queue is not the bench's to read.
-const probe = new Queue('jcb-bench-probe', redisUrl(env), { prefix: env.JCB_QUEUE_PREFIX });
+const probe = new Queue('jcb-bench-probe', { redis: redisOptions(env), prefix: env.JCB_QUEUE_PREFIX });
 
 /** CPU time of a process so far (ms; user + system, clock ticks of 10 ms), or NaN where /proc is not. */
 function cpuMs(pid: number | undefined): number {

@@ -5,7 +5,7 @@ import type Queue from 'bull';
 import { createRequire } from 'node:module';
 import { UserError } from '../base/errors.js';
 import type { JobAssumptions } from './assumptions.js';
-import { checkQueueSettings, queueNumber, redisUrl, shownRedisUrl } from './settings.js';
+import { checkQueueSettings, queueNumber, redisOptions, shownRedisUrl, type RedisOptions } from './settings.js';
 import { redisFailure } from './redis-health.js';
 
 export interface ChunkJob {
@@ -77,8 +77,8 @@ export type WithRedis = Pick<Queue.Queue, 'client'>;
  * `close` ends the connection at once.
  */
 export function openRedisCheck(env: NodeJS.ProcessEnv): WithRedis & { close(): void } {
-  const Redis = createRequire(require.resolve('bull'))('ioredis') as new (url: string) => WithRedis['client'];
-  const client = new Redis(redisUrl(env));
+  const Redis = createRequire(require.resolve('bull'))('ioredis') as new (options: RedisOptions) => WithRedis['client'];
+  const client = new Redis(redisOptions(env));
   // Connection errors are retried by ioredis and reported by ensureReachable.
   client.on('error', () => {});
   return { client, close: () => client.disconnect() };
@@ -117,7 +117,9 @@ function openQueue<T>(name: string, env: NodeJS.ProcessEnv): Queue.Queue<T> {
   const lockMs = queueNumber(env, 'JCB_QUEUE_LOCK_MS');
   // Bull (with ioredis, lodash: ~0.15 s CPU, ~30 MB) loads with a process's first queue, not with every command.
   const Bull = require('bull') as typeof Queue;
-  const queue = new Bull<T>(name, redisUrl(env), {
+  const queue = new Bull<T>(name, {
+    // Options, not the URL: Bull reads a URL without its `rediss://` (redisOptions).
+    redis: redisOptions(env),
     prefix: queuePrefix(env),
     // A worker that dies leaves its job locked: after lockDuration it is stalled and taken again.
     settings: { lockDuration: lockMs, stalledInterval: Math.max(500, lockMs / 2), maxStalledCount: 3 },

@@ -56,7 +56,22 @@ export function unknownPolicyWarning(h: RedisHealth): string | undefined {
   return `Redis refused CONFIG GET maxmemory-policy: check by hand that it is noeviction (${EVICTION_README}); any other policy loses queued jobs`;
 }
 
-/** Why Redis did not answer, in words: refused (nothing listens), unknown host, timed out; else the message. */
+/** A TLS handshake that failed (rediss://): the certificate, or no TLS at the other end. */
+const TLS_WORDS: Record<string, string> = {
+  EPROTO: 'no TLS answers there (rediss:// asks for TLS; redis:// is plain)',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'no TLS answers there (rediss:// asks for TLS; redis:// is plain)',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed, not trusted (NODE_EXTRA_CA_CERTS names a CA file)',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate is not trusted (NODE_EXTRA_CA_CERTS names a CA file)',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate is not trusted (NODE_EXTRA_CA_CERTS names a CA file)',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its TLS certificate is not trusted (NODE_EXTRA_CA_CERTS names a CA file)',
+  CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name',
+};
+
+/**
+ * Why Redis did not answer, in words, on one line: refused (nothing listens), unknown host, timed out, a TLS
+ * handshake refused; else the message's first line (OpenSSL's messages run over lines and name its sources).
+ */
 export function redisFailure(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code ?? /\b(E[A-Z]+)\b/.exec((err as Error).message)?.[1];
   const words: Record<string, string> = {
@@ -65,6 +80,10 @@ export function redisFailure(err: unknown): string {
     EAI_AGAIN: 'unknown host',
     ETIMEDOUT: 'no answer in time',
     EHOSTUNREACH: 'the host cannot be reached',
+    ECONNRESET: 'the connection was reset (a TLS Redis spoken to in plain text, or the reverse?)',
+    ...TLS_WORDS,
   };
-  return (code && words[code]) ?? (err as Error).message;
+  if (code && Object.hasOwn(words, code)) return words[code];
+  if (/wrong version number|packet length too long/i.test((err as Error).message)) return TLS_WORDS.EPROTO;
+  return String((err as Error).message).split('\n')[0];
 }

@@ -34,6 +34,34 @@ export function redisUrl(env: NodeJS.ProcessEnv): string {
   return raw;
 }
 
+/** How every connection of jcb reaches Redis (ioredis options): a bare client, Bull's queues, doctor's PING. */
+export interface RedisOptions {
+  host: string;
+  port: number;
+  db: number;
+  username?: string;
+  password?: string;
+  /** Present for `rediss://`: TLS, Node's defaults (the certificate checked against `host`, its SNI name). */
+  tls?: Record<string, never>;
+}
+
+/**
+ * REDIS_URL (redisUrl) as connection options, the one reading of it. Bull given the URL kept host, port, db and
+ * password but dropped `rediss://` (its redisOptsFromUrl): a TLS Redis was spoken to in plain text.
+ */
+export function redisOptions(env: NodeJS.ProcessEnv): RedisOptions {
+  const url = new URL(redisUrl(env));
+  const db = Number(url.pathname.replace(/^\//, '') || 0);
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: Number(url.port || 6379),
+    db,
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
 /**
  * Where REDIS_URL points as `jcb doctor` shows the store's PostgreSQL (describeStore): `host:port/db`, user and
  * password left out, never the URL; and whether it is the setting or the default.
