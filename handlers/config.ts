@@ -2,7 +2,7 @@
 import { issueLine } from '../src/base/issues.js';
 import { z } from 'zod';
 import { UserError } from '../src/base/errors.js';
-import { checkEnv } from '../src/services/env.js';
+import { checkEnv, checkNeeded } from '../src/services/env.js';
 import { missingSetting } from '../src/base/missing-setting.js';
 
 const list = z
@@ -81,8 +81,7 @@ const RECEIVERS = [
 const SEE = 'Create the app from manifest.yml and copy its tokens (README, "Connect Slack").';
 
 export function botConfig(env: NodeJS.ProcessEnv): BotConfig {
-  const bot = missingSetting(env, 'SLACK_BOT_TOKEN');
-  if (bot) throw new UserError(`${bot} (the Bot User OAuth Token, xoxb-…).`, SEE);
+  checkNeeded(env, ['SLACK_BOT_TOKEN']);
   // Either is enough; one set to nothing is a mistake said as such, never read as unset (another receiver).
   for (const [name, what] of RECEIVERS) {
     const missing = env[name] !== undefined && missingSetting(env, name);

@@ -3,7 +3,7 @@
 import type { Command } from '../command/grammar.js';
 import { UserError } from '../base/errors.js';
 import { createServices, type Services } from '../services/index.js';
-import { checkEnv } from '../services/env.js';
+import { checkEnv, checkNeeded } from '../services/env.js';
 import { asStoreError } from '../store/errors.js';
 import { storeLocation } from '../store/store.js';
 import { checkStorePath } from '../store/path-check.js';
@@ -251,13 +251,14 @@ async function execute(cmd: Command, services: Services): Promise<void> {
 }
 
 /**
- * What `cmd` needs before any work (the bot's port, a worker's queue, a release fetch): a setting (ENV_SETTINGS)
- * or a store path that cannot work is said at once (UserError), every path an option names is checked and its
+ * What `cmd` needs before any work (the bot's port, a worker's queue, a release fetch): a setting (ENV_SETTINGS),
+ * a store path, or a setting the command needs (its `needs`: the bot's token) that cannot work is said at once (UserError), every path an option names is checked and its
  * missing folders created (`paths.undo()` removes them), and the services.
  */
 export function prepare(cmd: Command): { services: Services; paths: PreparedPaths } {
   checkEnv(process.env);
   checkStorePath(process.env);
+  checkNeeded(process.env, COMMANDS_BY_NAME.get(cmd.kind.replace('-', ' '))?.needs ?? []);
   return { paths: preparePaths(pathArguments(cmd)), services: createServices() };
 }
 

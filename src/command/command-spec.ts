@@ -60,4 +60,9 @@ export interface CommandSpec {
   examples: string[];
   faces: Face;
   privateData: PrivateData;
+  /**
+   * The settings it cannot work without (src/services/env.ts NEEDED_SETTINGS), checked before any work: a command
+   * that posts to Slack from a terminal needs SLACK_BOT_TOKEN.
+   */
+  needs?: readonly string[];
 }

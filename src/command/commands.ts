@@ -324,6 +324,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['bot'],
     faces: 'terminal',
     privateData: 'none',
+    // Everything it posts (boards with --post, digests of the schedules, progress) goes with the bot's token.
+    needs: ['SLACK_BOT_TOKEN'],
   },
   {
     name: 'help',
