@@ -1,26 +1,57 @@
-// Readers for the release's file formats: CSV with a BOM, JSON arrays, and JSON lines stored as .json.
+// Readers for the release's file formats (CSV with a BOM, JSON arrays, and JSON lines stored as .json) and for a
+// task file's data as hospitals export it: any encoding of text-encoding.ts, header names with blanks around them,
+// rows of empty cells (Excel's trailing `,,`) left out.
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { UserError } from '../base/errors.js';
 import { fileSystemError } from '../base/paths.js';
+import { decodeText } from './text-encoding.js';
 
 export type Row = Record<string, unknown>;
 
+const JSON_EXPECTED = 'Expected a JSON array or JSON lines of generations.';
+
+/** The text of a data file in whichever encoding it was saved (text-encoding.ts); a missing file in one line. */
+function readText(file: string, kind: string, expected: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw fileSystemError(err, file) ?? err;
+  }
+  return decodeText(bytes, file, kind, expected).text;
+}
+
+/**
+ * CSV rows by the header's names. A header line with tabs and no comma is tab-separated (Excel's "Unicode text"
+ * saves a sheet as UTF-16 TSV), whatever the file's extension.
+ */
 export function readCsv(file: string): Record<string, string>[] {
-  return parse(readFileSync(file, 'utf8'), { columns: true, bom: true, skip_empty_lines: true, relax_quotes: true });
+  const text = readText(file, 'CSV', 'Expected CSV text with a header line.');
+  const header = text.slice(0, text.search(/\r|\n|$/));
+  return parse(text, {
+    columns: (names: string[]) => names.map((h) => h.trim()),
+    delimiter: header.includes('\t') && !header.includes(',') ? '\t' : ',',
+    skip_empty_lines: true,
+    skip_records_with_empty_values: true,
+    relax_quotes: true,
+  });
+}
+
+/** A row must be an object (`{"id": …}`); a number, string, null or array is named by its place. */
+function objectRow(value: unknown, where: string): Row {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Row;
+  const shown = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  throw new UserError(
+    `${where} is ${shown}, not an object of columns.`,
+    'Each row must be a JSON object such as {"id": "1", …}.',
+  );
 }
 
 /** A JSON array, or JSON lines (several generated files of the release are JSONL despite the name). */
 export function readJsonRows(file: string): Row[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw fileSystemError(err, file) ?? err;
-  }
-  // A binary file (an image, an archive, a database): named as such, its bytes never echoed to a terminal.
-  if (text.slice(0, 4096).includes('\u0000'))
-    throw new UserError(`${file} is a binary file, not JSON.`, 'Expected a JSON array or JSON lines of generations.');
+  // A binary file (an image, an archive, a database) is named as such by readText, its bytes never echoed.
+  const text = readText(file, 'JSON', JSON_EXPECTED);
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[')) {
     let parsed: unknown;
@@ -30,21 +61,20 @@ export function readJsonRows(file: string): Row[] {
       throw new UserError(`${file} is not valid JSON (${(err as Error).message}).`);
     }
     if (!Array.isArray(parsed)) throw new UserError(`${file}: expected a JSON array of rows.`);
-    return parsed as Row[];
+    return parsed.map((row, i) => objectRow(row, `${file}: element ${i + 1} of the array`));
   }
   return text
     .split('\n')
     .map((line, i) => [line, i] as const)
     .filter(([line]) => line.trim() !== '')
     .map(([line, i]) => {
+      let row: unknown;
       try {
-        return JSON.parse(line) as Row;
+        row = JSON.parse(line);
       } catch {
-        throw new UserError(
-          `${file}:${i + 1} is not JSON: it reads "${shownStart(line)}".`,
-          'Expected a JSON array or JSON lines of generations.',
-        );
+        throw new UserError(`${file}:${i + 1} is not JSON: it reads "${shownStart(line)}".`, JSON_EXPECTED);
       }
+      return objectRow(row, `${file}:${i + 1}`);
     });
 }
 

@@ -1,7 +1,7 @@
 // The checks of a parsed task file against its data and templates: every problem found, none thrown, so that
 // `jcb tasks check` reports them all at once and a file with any problem never reaches the registry.
 import type { Row } from '../../release/files.js';
-import { categoriesOf, optionsOf } from './declared-task.js';
+import { categoriesOf, cellText, optionsOf } from './declared-task.js';
 import { METRICS } from './metrics.js';
 import { READERS } from './readers.js';
 import { EXAM_RULES } from './exam.js';
@@ -22,37 +22,78 @@ export function checkAnswer(spec: TaskFile): KeyProblem[] {
   const problems: KeyProblem[] = [];
   const { kind, reader: readerName } = spec.answer;
   const reader = READERS[readerName];
-  const readersOfKind = Object.entries(READERS).filter(([, r]) => r.kind === kind).map(([n]) => n);
-  if (!reader) problems.push({ key: 'answer.reader', message: `unknown reader "${readerName}"; readers for ${kind}: ${readersOfKind.join(', ')}` });
+  const readersOfKind = Object.entries(READERS)
+    .filter(([, r]) => r.kind === kind)
+    .map(([n]) => n);
+  if (!reader)
+    problems.push({
+      key: 'answer.reader',
+      message: `unknown reader "${readerName}"; readers for ${kind}: ${readersOfKind.join(', ')}`,
+    });
   else if (reader.kind !== kind)
-    problems.push({ key: 'answer.reader', message: `${readerName} reads ${reader.kind} answers, not ${kind}; readers for ${kind}: ${readersOfKind.join(', ')}` });
+    problems.push({
+      key: 'answer.reader',
+      message: `${readerName} reads ${reader.kind} answers, not ${kind}; readers for ${kind}: ${readersOfKind.join(', ')}`,
+    });
   else if (reader.labels && (spec.answer.labels ?? 'numbers') !== reader.labels)
-    problems.push({ key: 'answer.labels', message: `${readerName} reads options named by ${reader.labels}; set labels: ${reader.labels}` });
+    problems.push({
+      key: 'answer.labels',
+      message: `${readerName} reads options named by ${reader.labels}; set labels: ${reader.labels}`,
+    });
   if (kind === 'option' && !spec.answer.options)
-    problems.push({ key: 'answer.options', message: 'option answers need the column holding the options, or one column per option' });
+    problems.push({
+      key: 'answer.options',
+      message: 'option answers need the column holding the options, or one column per option',
+    });
   if (kind === 'label' && !Array.isArray(spec.answer.labels))
-    problems.push({ key: 'answer.labels', message: 'label answers need the list of labels, e.g. [positive, negative]' });
+    problems.push({
+      key: 'answer.labels',
+      message: 'label answers need the list of labels, e.g. [positive, negative]',
+    });
   if (kind === 'exam' && !(spec.answer.exam && spec.answer.exam in EXAM_RULES))
-    problems.push({ key: 'answer.exam', message: `exam answers need the exam's rule; rules: ${Object.keys(EXAM_RULES).join(', ')}` });
-  if (kind === 'spans' && !spec.answer.tags) problems.push({ key: 'answer.tags', message: 'span answers need their tag names, e.g. [d]' });
+    problems.push({
+      key: 'answer.exam',
+      message: `exam answers need the exam's rule; rules: ${Object.keys(EXAM_RULES).join(', ')}`,
+    });
+  if (kind === 'spans' && !spec.answer.tags)
+    problems.push({ key: 'answer.tags', message: 'span answers need their tag names, e.g. [d]' });
   spec.metrics.forEach((name, i) => {
     const metric = METRICS[name];
-    const ofKind = Object.entries(METRICS).filter(([, m]) => m.kinds.includes(kind)).map(([n]) => n);
-    if (!metric) problems.push({ key: `metrics.${i}`, message: `unknown metric "${name}"; metrics for ${kind}: ${ofKind.join(', ')}` });
+    const ofKind = Object.entries(METRICS)
+      .filter(([, m]) => m.kinds.includes(kind))
+      .map(([n]) => n);
+    if (!metric)
+      problems.push({
+        key: `metrics.${i}`,
+        message: `unknown metric "${name}"; metrics for ${kind}: ${ofKind.join(', ')}`,
+      });
     else if (!metric.kinds.includes(kind))
-      problems.push({ key: `metrics.${i}`, message: `${name} does not score ${kind} answers; metrics for ${kind}: ${ofKind.join(', ')}` });
+      problems.push({
+        key: `metrics.${i}`,
+        message: `${name} does not score ${kind} answers; metrics for ${kind}: ${ofKind.join(', ')}`,
+      });
   });
   spec.references.forEach((r, i) => {
     if (!spec.metrics.includes(r.metric))
-      problems.push({ key: `references.${i}.metric`, message: `"${r.metric}" is not one of this task's metrics (${spec.metrics.join(', ')})` });
+      problems.push({
+        key: `references.${i}.metric`,
+        message: `"${r.metric}" is not one of this task's metrics (${spec.metrics.join(', ')})`,
+      });
   });
   return problems;
 }
 
 /** Column, gold-value, id and placeholder problems: what needs the rows and the templates. */
-export function checkData(spec: TaskFile, rows: readonly Row[], templates: { zero: string; one?: string }): KeyProblem[] {
+export function checkData(
+  spec: TaskFile,
+  rows: readonly Row[],
+  templates: { zero: string; one?: string },
+): KeyProblem[] {
   const problems: KeyProblem[] = [];
-  if (rows.length === 0) return [{ key: 'data.file', message: 'the data has no rows; it needs one row per document (CSV: after the header line)' }];
+  if (rows.length === 0)
+    return [
+      { key: 'data.file', message: 'the data has no rows; it needs one row per document (CSV: after the header line)' },
+    ];
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const need = (key: string, column: string | undefined) => {
     if (column !== undefined && !columns.includes(column))
@@ -69,9 +110,14 @@ export function checkData(spec: TaskFile, rows: readonly Row[], templates: { zer
   if (problems.length) return problems;
 
   if (spec.data.id) {
+    // An empty or missing id would make a document no command can name (`jcb run <task> <model> ""`).
+    const empty = rows.findIndex((r) => cellText(r[spec.data.id!]).trim() === '');
+    if (empty >= 0)
+      problems.push({ key: 'data.id', message: `row ${empty + 1} has no id (an empty cell); every row needs one` });
     const seen = new Set<string>();
     const repeated = rows.map((r) => String(r[spec.data.id!])).find((id) => seen.has(id) || !seen.add(id));
-    if (repeated !== undefined) problems.push({ key: 'data.id', message: `the id "${repeated}" repeats; ids must be unique` });
+    if (repeated !== undefined)
+      problems.push({ key: 'data.id', message: `the id "${repeated}" repeats; ids must be unique` });
   }
   const categories = categoriesOf(spec);
   if (spec.answer.kind === 'option' || spec.answer.kind === 'label') {
@@ -102,7 +148,10 @@ export function checkData(spec: TaskFile, rows: readonly Row[], templates: { zer
   if (spec.prompts.example !== undefined && spec.data.id) {
     const id = String(spec.prompts.example);
     if (!rows.some((r) => String(r[spec.data.id!]).trim() === id))
-      problems.push({ key: 'prompts.example', message: `no row has the id "${id}"; give the id of the row to show as the example` });
+      problems.push({
+        key: 'prompts.example',
+        message: `no row has the id "${id}"; give the id of the row to show as the example`,
+      });
   }
   return problems;
 }

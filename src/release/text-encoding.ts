@@ -1,0 +1,75 @@
+// The text of a data file, whatever encoding a hospital's export tool wrote it in: UTF-8 (with or without a BOM),
+// UTF-16 (Excel's "Unicode text", with a BOM, or little-endian without one) or Shift_JIS/CP932 (Excel's CSV in
+// Japan). Decoded strictly: bytes that are none of these are refused, never read with replacement characters
+// (mojibake scored as notes and gold is worse than a refusal).
+import { UserError } from '../base/errors.js';
+
+/** An encoding by WHATWG's name (Node's TextDecoder, full ICU), as said in messages. */
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'shift_jis';
+
+const BOMS: readonly [TextEncodingName, readonly number[]][] = [
+  ['utf-8', [0xef, 0xbb, 0xbf]],
+  ['utf-16le', [0xff, 0xfe]],
+  ['utf-16be', [0xfe, 0xff]],
+];
+
+const strict = (encoding: TextEncodingName, bytes: Uint8Array): string | undefined => {
+  try {
+    return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * UTF-16 LE without a BOM: text in which most odd bytes of the first 4 KiB are NUL and few even ones are
+ * (ASCII and Latin letters, the header line of a data file). Japanese-only UTF-16 has no NULs and is refused.
+ */
+function looksUtf16le(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 4096) & ~1;
+  if (n < 4) return false;
+  let oddNul = 0;
+  let evenNul = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenNul++;
+    if (bytes[i + 1] === 0) oddNul++;
+  }
+  return oddNul > n / 4 && evenNul < n / 50;
+}
+
+/**
+ * The text of `bytes` (the BOM removed) and the encoding it was read in. Order: a BOM decides; else UTF-8 if
+ * the bytes are valid UTF-8; else UTF-16 LE if they look like it; else Shift_JIS (CP932: Windows' extension,
+ * ① and ～ included) if valid. Throws a UserError naming `shownName` and the encodings read when none fits.
+ * A file with NUL bytes that is not UTF-16 (an image, an archive, a database) is refused as binary, its bytes never
+ * echoed: `kind` names what was expected (`JSON`, `CSV`), `expected` is the hint.
+ */
+export function decodeText(
+  bytes: Uint8Array,
+  shownName: string,
+  kind: string,
+  expected: string,
+): { text: string; encoding: TextEncodingName } {
+  for (const [encoding, bom] of BOMS) {
+    if (bom.every((b, i) => bytes[i] === b)) {
+      const text = strict(encoding, bytes.subarray(bom.length));
+      if (text !== undefined) return { text, encoding };
+      throw new UserError(
+        `${shownName} starts with a ${encoding.toUpperCase()} byte-order mark but is not valid ${encoding.toUpperCase()}.`,
+        'Save it again as UTF-8 (CSV UTF-8 in Excel).',
+      );
+    }
+  }
+  const utf16 = looksUtf16le(bytes);
+  if (!utf16 && bytes.subarray(0, 4096).includes(0))
+    throw new UserError(`${shownName} is a binary file, not ${kind}.`, expected);
+  const candidates: TextEncodingName[] = utf16 ? ['utf-16le'] : ['utf-8', 'shift_jis'];
+  for (const encoding of candidates) {
+    const text = strict(encoding, bytes);
+    if (text !== undefined) return { text, encoding };
+  }
+  throw new UserError(
+    `${shownName} is neither UTF-8, UTF-16 nor Shift_JIS text.`,
+    'Save it as UTF-8 (CSV UTF-8 in Excel).',
+  );
+}

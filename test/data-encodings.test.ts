@@ -1,0 +1,162 @@
+// A hospital's data files as its tools save them (README "Your own tasks"): every reader (CSV, JSON lines, a JSON
+// array) × every encoding Excel and export tools write (UTF-8 with and without a BOM, UTF-16 LE with and without
+// one, UTF-16 BE, Shift_JIS, CP932) × every line end reads the same rows, text unchanged; what is none of them, a
+// row that is not an object, and a row without an id are refused in one line. Silent mojibake was scored before.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { readCsv, readJsonRows, type Row } from '../src/release/files.js';
+import { loadTaskFile, problemLine } from '../src/tasks/task-file/load.js';
+
+/** Notes a ward writes: kana, kanji, CP932's own ① and ～, a full-width digit, a comma and a quote inside. */
+const ROWS = [
+  { id: '001', note: '胸痛あり、冷汗著明。', urgency: 'urgent' },
+  { id: '002', note: '①咳が３日続く～夜間に増悪', urgency: 'routine' },
+  { id: '003', note: '発熱38.5度, "倦怠感"', urgency: 'soon' },
+];
+
+const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+const READERS: Record<
+  string,
+  { ext: string; write: (rows: Row[], eol: string) => string; read: (f: string) => Row[] }
+> = {
+  csv: {
+    ext: 'csv',
+    write: (rows, eol) =>
+      ['id,note,urgency', ...rows.map((r) => Object.values(r).map(String).map(csvField).join(','))].join(eol) + eol,
+    read: readCsv,
+  },
+  'tab-separated (Excel "Unicode text")': {
+    ext: 'csv',
+    write: (rows, eol) =>
+      ['id\tnote\turgency', ...rows.map((r) => Object.values(r).map(String).map(csvField).join('\t'))].join(eol) + eol,
+    read: readCsv,
+  },
+  jsonl: { ext: 'jsonl', write: (rows, eol) => rows.map((r) => JSON.stringify(r)).join(eol) + eol, read: readJsonRows },
+  'json array': {
+    ext: 'json',
+    write: (rows, eol) => `[${eol}${rows.map((r) => JSON.stringify(r)).join(`,${eol}`)}${eol}]`,
+    read: readJsonRows,
+  },
+};
+
+const utf16be = (s: string) => Buffer.from(s, 'utf16le').swap16();
+/** Each encoding by how a file in it is made: Node's own encoders, and a Shift_JIS table for the CP932 ones. */
+const ENCODINGS: Record<string, (text: string) => Buffer> = {
+  'utf-8': (t) => Buffer.from(t, 'utf8'),
+  'utf-8 with a BOM': (t) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t, 'utf8')]),
+  'utf-16le with a BOM (Excel "Unicode text")': (t) =>
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t, 'utf16le')]),
+  'utf-16le without a BOM': (t) => Buffer.from(t, 'utf16le'),
+  'utf-16be with a BOM': (t) => Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(t)]),
+  'shift_jis (cp932, Excel CSV in Japan)': (t) => encodeCp932(t),
+};
+
+/** CP932 bytes of `text`, by the inverse of the WHATWG decoder's own table (no encoder ships with Node). */
+function encodeCp932(text: string): Buffer {
+  const decoder = new TextDecoder('shift_jis');
+  const table = new Map<string, number[]>();
+  for (let lead = 0x81; lead <= 0xfc; lead++)
+    for (let trail = 0x40; trail <= 0xfc; trail++) {
+      const ch = decoder.decode(Uint8Array.from([lead, trail]));
+      if (ch.length === 1 && ch !== '\ufffd' && !table.has(ch)) table.set(ch, [lead, trail]);
+    }
+  return Buffer.from(
+    [...text].flatMap((ch) => {
+      if (ch.charCodeAt(0) < 0x80) return [ch.charCodeAt(0)];
+      const bytes = table.get(ch);
+      if (!bytes) throw new Error(`no CP932 code for ${ch}`);
+      return bytes;
+    }),
+  );
+}
+
+const dir = () => mkdtempSync(path.join(os.tmpdir(), 'jcb-encodings-'));
+
+describe('every reader reads every encoding a hospital export is saved in, text unchanged', () => {
+  const cases = Object.entries(READERS).flatMap(([reader, r]) =>
+    Object.entries(ENCODINGS).flatMap(([encoding, encode]) =>
+      ['\n', '\r\n'].map((eol) => ({ name: `${reader} in ${encoding}, ${JSON.stringify(eol)}`, r, encode, eol })),
+    ),
+  );
+  it.each(cases)('$name', ({ r, encode, eol }) => {
+    const file = path.join(dir(), `data.${r.ext}`);
+    writeFileSync(file, encode(r.write(ROWS, eol)));
+    expect(r.read(file)).toEqual(ROWS);
+  });
+
+  it.each(Object.entries(READERS))(
+    '%s: bytes of no such encoding are refused in one line, never read as mojibake',
+    (_, r) => {
+      const file = path.join(dir(), `data.${r.ext}`);
+      // 0x82 0xA0 is あ in Shift_JIS; 0xFF 0xFF is not a character in any of them.
+      writeFileSync(file, Buffer.concat([Buffer.from(r.write(ROWS, '\n')), Buffer.from([0x82, 0xa0, 0xff, 0xff])]));
+      expect(() => r.read(file)).toThrow(/^\S+ is neither UTF-8, UTF-16 nor Shift_JIS text\.$/);
+    },
+  );
+});
+
+describe('CSV as Excel saves it', () => {
+  it('header names are read without the blanks around them, and rows of empty cells are left out', () => {
+    const file = path.join(dir(), 'data.csv');
+    writeFileSync(file, 'id , note,  urgency \n001,胸痛,urgent\n,,\n002,咳,routine\n , ,\n,,\n');
+    expect(readCsv(file)).toEqual([
+      { id: '001', note: '胸痛', urgency: 'urgent' },
+      { id: '002', note: '咳', urgency: 'routine' },
+    ]);
+  });
+});
+
+/** A task file over `data` (written as `file`), loaded as jcb loads it; its problem lines. */
+function problemsOf(file: string, data: string, spec: Record<string, unknown> = {}): string[] {
+  const d = dir();
+  writeFileSync(path.join(d, file), data);
+  const yml = path.join(d, 'task.yml');
+  writeFileSync(
+    yml,
+    stringify({
+      id: 'enc-check',
+      title: 'Triage',
+      data: { file, id: 'id', input: 'note', gold: 'urgency' },
+      prompts: { zero: '{{note}}' },
+      answer: { kind: 'label', reader: 'label', labels: ['urgent', 'soon', 'routine'] },
+      metrics: ['accuracy'],
+      ...spec,
+    }),
+  );
+  return loadTaskFile({ file: yml, source: 'task file' }, process.env, new Set()).problems.map((p) => problemLine(p));
+}
+
+describe('rows a task file cannot use are one problem line, never an unexpected error', () => {
+  const jsonl = ROWS.map((r) => JSON.stringify(r)).join('\n') + '\n';
+  it.each([
+    ['a JSON line that is null', 'data.jsonl', `${jsonl}null\n`, /data\.jsonl:4 is null, not an object of columns/],
+    ['a JSON line that is an array', 'data.jsonl', `${jsonl}[1, 2]\n`, /data\.jsonl:4 is an array, not an object/],
+    ['a JSON line that is a string', 'data.jsonl', `${jsonl}"x"\n`, /data\.jsonl:4 is a string, not an object/],
+    [
+      'an array element that is a number',
+      'data.json',
+      JSON.stringify([...ROWS, 7]),
+      /element 4 of the array is a number/,
+    ],
+    [
+      'a CSV row with an empty id',
+      'data.csv',
+      'id,note,urgency\n001,胸痛,urgent\n,咳,routine\n',
+      /data\.id: row 2 has no id/,
+    ],
+    [
+      'a JSON row without an id',
+      'data.jsonl',
+      `${jsonl}{"note": "咳", "urgency": "soon"}\n`,
+      /data\.id: row 4 has no id/,
+    ],
+  ])('%s', (_, file, data, message) => {
+    const lines = problemsOf(file, data);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+    expect(lines[0]).not.toMatch(/\n|at .*\.js|unexpected/);
+  });
+});
