@@ -72,7 +72,9 @@ describe('states a crash can leave', () => {
     expect(lines.join('\n')).toContain(
       `run ${id}: this process's release copy has ${planned} of the run's ${planned + 2} documents of mr; left for a process that has them all`,
     );
-    await services.status(id);
+    // `status` says why it does not move (not "no job in Redis, queued again").
+    const [shown] = await services.status(id);
+    expect(shown.cause).toContain(`this process's release copy has ${planned} of the run's ${planned + 2} documents`);
     const run = (await s.getRun(id))!;
     expect(run.status).toBe('running');
     expect(run.planned).toBe(planned + 2);

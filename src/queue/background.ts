@@ -14,7 +14,7 @@ import {
   type ChunkJob,
   type WithRedis,
 } from './eval-queue.js';
-import { reconcile, reconcileEvery, type DocRef } from './reconcile.js';
+import { otherPlan, reconcile, reconcileEvery, type DocRef } from './reconcile.js';
 import { stallCause, type QueueView } from './stall-cause.js';
 import { evictionProblem, redisHealth, unknownPolicyWarning } from './redis-health.js';
 import { queueNumber } from './settings.js';
@@ -124,11 +124,21 @@ export async function causeOf(
   view: QueueView,
   run: Run,
   store: Store,
-  env: NodeJS.ProcessEnv,
+  deps: Pick<BackgroundDeps, 'env' | 'planOf'>,
 ): Promise<string | undefined> {
   const stored = new Set((await store.documents(run.id)).map((r) => `${r.task}\u0000${r.doc_id}`));
   const missing = (job: ChunkJob) => job.docIds.some((id) => !stored.has(`${job.task}\u0000${id}`));
-  return queuedElsewhere(run, env) ?? stallCause(view, run.id, missing, (run.planned ?? 0) - stored.size);
+  // This process's plan of it not the run's (its release copy lacks documents): why reconciliation leaves it here.
+  const planned = (() => {
+    try {
+      return otherPlan(run, deps.planOf(run));
+    } catch {
+      return undefined;
+    }
+  })();
+  return (
+    queuedElsewhere(run, deps.env) ?? planned ?? stallCause(view, run.id, missing, (run.planned ?? 0) - stored.size)
+  );
 }
 
 /** When a queued or running run last stored anything, if that is longer ago than the stall limit. */

@@ -123,6 +123,19 @@ async function failedBefore(
   return { documents, reason };
 }
 
+/**
+ * Why a run is left alone by a process whose plan of it (`plan`) is not the one it was queued with, or undefined.
+ * More documents: this process plans it otherwise (a task file or release that grew), its jobs would store documents
+ * outside the run's plan. Fewer: its release copy lacks some (another release, a shorter file), and re-queued or
+ * finished from here the run would end without them. Either way it is left for a process that plans it as queued.
+ */
+export function otherPlan(run: Pick<Run, 'planned' | 'tasks'>, plan: readonly DocRef[]): string | undefined {
+  if (run.planned === null || plan.length === run.planned) return undefined;
+  return plan.length > run.planned
+    ? `planned here it has ${plan.length} documents, it was queued with ${run.planned}; not re-queued from here`
+    : `this process's release copy has ${plan.length} of the run's ${run.planned} documents of ${(JSON.parse(run.tasks) as string[]).join(',')}; left for a process that has them all (point JCB_DATA_DIR at the same release as the run's)`;
+}
+
 /** What each log (a reconciler's) has been told of runs planned here otherwise than they were queued: each once. */
 const otherPlans = new WeakMap<(message: string) => void, Set<string>>();
 
@@ -169,15 +182,10 @@ export async function reconcile(
     } catch {
       continue;
     }
-    // More documents than the run was queued with: this process plans it otherwise (a task file or release that
-    // grew): its jobs would store documents outside the run's plan. Left to a process that plans it as queued.
-    // Fewer: this process's release copy lacks some (another release, a shorter file); re-queued or finished from
-    // here, the run would end without them. Left for a process that has them all.
-    if (run.planned !== null && plan.length !== run.planned) {
-      const line =
-        plan.length > run.planned
-          ? `run ${run.id}: planned here it has ${plan.length} documents, it was queued with ${run.planned}; not re-queued from here`
-          : `run ${run.id}: this process's release copy has ${plan.length} of the run's ${run.planned} documents of ${(JSON.parse(run.tasks) as string[]).join(',')}; left for a process that has them all (point JCB_DATA_DIR at the same release as the run's)`;
+    // Planned here otherwise than it was queued: left to a process that plans it as queued; said once to each log.
+    const other = otherPlan(run, plan);
+    if (other) {
+      const line = `run ${run.id}: ${other}`;
       const { log } = opts;
       const told = log && (otherPlans.get(log) ?? new Set<string>());
       if (log && told && !told.has(line)) {

@@ -238,7 +238,7 @@ export function backgroundServices(ctx: ServiceContext) {
             : undefined;
           const queued = queuedIds.includes(run.id);
           const cause =
-            (view && queued ? await causeOf(view, run, s, ctx.env) : undefined) ??
+            (view && queued ? await causeOf(view, run, s, backgroundDeps(ctx)) : undefined) ??
             lostNow ??
             (queued ? unseen : undefined);
           const moving = (run.status === 'queued' || run.status === 'running') && !stalled && !cause;
