@@ -231,6 +231,11 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     right: `Slack ${name.endsWith('CHANNELS') ? 'channel ids (C…)' : 'user ids (U…)'} separated by commas, or unset`,
     schema: slackIds,
   })),
+  {
+    name: 'JCB_TOKENIZER',
+    right: 'js (the TypeScript lattice, not the native one), or unset for the native one where it is built',
+    schema: z.enum(['', 'js']),
+  },
   { name: 'JCB_FREE_TEXT_POLICY', right: 'mask-always, or unset', schema: z.enum(['', 'mask-always']) },
   { name: 'JCB_KEEP_FREE_TEXT', right: '1 (keep the texts), 0 or unset', schema: z.enum(['', '0', '1']) },
   {

@@ -32,7 +32,7 @@ let defaultKinds = 0;
 // char.def's categories, five int32 each (length, invoke, group, first and end offset in unknownTable), and their
 // unknown words as [left, right, cost] triples; unknownRoom, the most unknown words one position can queue (a
 // grouped one and one per length 1..length+1). Built once a dictionary.
-interface Categories {
+export interface Categories {
   categoryTable: Int32Array;
   unknownTable: Int32Array;
   unknownRoom: number;
@@ -69,9 +69,7 @@ function useDictionary(dic: Ipadic): void {
   ({ trie, words, firstStep, connection, connectionStride: stride, kindsOf } = dic);
   units = trie.length >> 1;
   defaultKinds = 1 << dic.defaultCategory;
-  let categories = categoriesOf.get(dic);
-  if (!categories) categoriesOf.set(dic, (categories = flatCategories(dic)));
-  ({ categoryTable, unknownTable, unknownRoom } = categories);
+  ({ categoryTable, unknownTable, unknownRoom } = categoryTables(dic));
   const lefts = connection.length / stride;
   if (memoStamp.length !== lefts) [memoStamp, memoBest, memoCost] = [0, 0, 0].map(() => new Int32Array(lefts));
   if (slotStamp.length !== stride) [slotStamp, slotAt] = [0, 0].map(() => new Int32Array(stride));
@@ -79,6 +77,13 @@ function useDictionary(dic: Ipadic): void {
 
 function releaseDictionary(): void {
   [trie, words, firstStep, connection, kindsOf] = [NONE.int32, NONE.int16, NONE.int32, NONE.int16, NONE.uint32];
+}
+
+/** `dic`'s char.def categories as flat tables (built once a dictionary; the native lattice reads them too). */
+export function categoryTables(dic: Ipadic): Categories {
+  let categories = categoriesOf.get(dic);
+  if (!categories) categoriesOf.set(dic, (categories = flatCategories(dic)));
+  return categories;
 }
 
 function flatCategories(dic: Ipadic): Categories {

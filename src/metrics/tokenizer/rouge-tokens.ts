@@ -1,5 +1,5 @@
 import type { Ipadic } from './ipadic.js';
-import { segment } from './mecab-lattice.js';
+import { segmentText } from './native-lattice.js';
 
 // Python's str.split() whitespace. The release split MeCab's space-joined output with it, so tokens
 // that are blanks vanish (U+3000 among them: HS-DS and CTS gold texts hold many) and a token that
@@ -23,7 +23,7 @@ function mayHoldWhitespace(s: string): boolean {
 
 /** The tokens ROUGE-L compares: the text as one line, segmented by MeCab-IPADIC rules. */
 export function rougeTokens(dic: Ipadic, text: string): string[] {
-  const surfaces = segment(dic, text.replace(/\n/g, ' '));
+  const surfaces = segmentText(dic, text.replace(/\n/g, ' '));
   if (!surfaces.some(mayHoldWhitespace)) return surfaces;
   const tokens: string[] = [];
   for (const surface of surfaces) {
