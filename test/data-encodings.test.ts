@@ -160,3 +160,21 @@ describe('rows a task file cannot use are one problem line, never an unexpected 
     expect(lines[0]).not.toMatch(/\n|at .*\.js|unexpected/);
   });
 });
+
+describe('a gold list separated otherwise than by commas is a problem, not one item scored silently', () => {
+  const listTask = {
+    data: { file: 'data.csv', id: 'id', input: 'note', gold: 'findings' },
+    answer: { kind: 'list', reader: 'string-list' },
+    metrics: ['set-f1'],
+  };
+  const csvOf = (gold: string) => `id,note,findings\n001,胸痛,${csvField('胸痛')}\n002,冷汗と胸痛,${csvField(gold)}\n`;
+  it.each(['、', '，', '；', ';', '・', '\n', '\r\n'])('items separated by %j', (sep) => {
+    const lines = problemsOf('data.csv', csvOf(['めまい', '嘔気'].join(sep)), listTask);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/data\.gold: row 2 has a gold holding .*, which would be read as one item.*JSON array/);
+    expect(lines[0]).not.toContain('めまい'); // the gold is never echoed
+  });
+  it.each(['冷汗, 胸痛', '["冷汗、胸痛"]', "['冷汗・胸痛', '発熱']", '冷汗'])('%s is read as written', (gold) => {
+    expect(problemsOf('data.csv', csvOf(gold), listTask)).toEqual([]);
+  });
+});

@@ -83,6 +83,9 @@ export function checkAnswer(spec: TaskFile): KeyProblem[] {
   return problems;
 }
 
+/** What people separate list items with besides a comma: 、 ， ； ; ・ and line breaks. */
+const LIST_SEPARATORS = /[、，；;・\n]/;
+
 /** Column, gold-value, id and placeholder problems: what needs the rows and the templates. */
 export function checkData(
   spec: TaskFile,
@@ -132,6 +135,21 @@ export function checkData(
           message: `row ${i + 1} has gold "${String(raw)}", not ${spec.answer.goldIsIndex ? 'an index of its options' : `one of ${list(named)}`}`,
         });
     });
+  }
+  if (spec.answer.kind === 'list') {
+    // A plain gold is split on commas only (the CCA/MR rule): 胸痛、冷汗 would be one item, scored silently wrong.
+    // The gold is never echoed (it may be a private task's data).
+    const i = rows.findIndex((r) => {
+      const raw = r[spec.data.gold];
+      return typeof raw === 'string' && !raw.trim().startsWith('[') && LIST_SEPARATORS.test(raw.trim());
+    });
+    if (i >= 0) {
+      const mark = String(rows[i][spec.data.gold]).trim().match(LIST_SEPARATORS)![0];
+      problems.push({
+        key: 'data.gold',
+        message: `row ${i + 1} has a gold holding ${mark === '\n' ? 'a line break' : `"${mark}"`}, which would be read as one item (a plain list is split at commas only); write it as a JSON array such as ["胸痛", "冷汗"], or separate the items with commas`,
+      });
+    }
   }
   const names = [...columns, 'input', ...(spec.answer.kind === 'option' ? ['options'] : [])];
   const exampleNames = [...names.map((n) => `example.${n}`), 'example.gold'];
