@@ -184,7 +184,11 @@ function prepareOne(arg: PathArgument, created: string[]): void {
   }
 }
 
+/** `-` for a file written: standard output, as Unix tools read it (src/cli/output.ts), no file checked. */
+export const STANDARD_OUTPUT = '-';
+
 function checkOne(arg: PathArgument, created: string[]): void {
+  if (arg.use === 'file' && arg.value === STANDARD_OUTPUT) return;
   if (!arg.value.trim()) throw refuse(arg, 'an empty path', 'Give a file or folder name.');
   const target = path.resolve(arg.value);
   const kind = kindOf(target);

@@ -1,6 +1,5 @@
 // `jcb eval` in a terminal: a dry run, a queued run, or a run here with its progress bar, signals, budget
 // and output files.
-import { writeFileSync } from 'node:fs';
 import type { Command } from '../command/grammar.js';
 import { UserError } from '../base/errors.js';
 import type { Progress } from '../evaluation/engine.js';
@@ -10,7 +9,7 @@ import { budgetStopped } from '../base/format.js';
 import { asStoreError } from '../store/errors.js';
 import { storeLocation } from '../store/store.js';
 import { interruptedLine, resumeCommand, unreachableLine } from './interrupted.js';
-import { markedPrivate, writeOutput } from './output.js';
+import { markedPrivate, screen, writeFileOrOutput, writeOutput } from './output.js';
 import { evalTable } from './output-tables.js';
 import { findTask } from '../evaluation/documents.js';
 import { aboutTask } from '../tasks/task-file/about.js';
@@ -19,7 +18,7 @@ import { renderEval } from './render.js';
 import { runJson } from './render-more.js';
 import { renderEstimate } from './render-request.js';
 
-const print = (text: string): void => void process.stdout.write(`${text}\n`);
+const print = (text: string): void => void screen().write(`${text}\n`);
 const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
 
 /**
@@ -82,7 +81,7 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
       }
       return;
     }
-    if (cmd.logSamples) writeFileSync(cmd.logSamples, await services.runSamples(result.run.id));
+    if (cmd.logSamples) writeFileOrOutput(cmd.logSamples, await services.runSamples(result.run.id));
     const tasks = result.outcomes.map((o) => o.task);
     const who = { user: 'terminal', model: cmd.model };
     await services.auditPrivate(tasks, { ...who, act: 'eval', place: 'terminal' });

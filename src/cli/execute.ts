@@ -16,14 +16,13 @@ import { failureCause } from '../evaluation/failure-cause.js';
 import { COMMANDS_BY_NAME } from '../command/commands.js';
 import { commandView } from '../policy/access-audit.js';
 import { cancelSummary } from '../base/format.js';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderModelRequest } from './render-request.js';
 import { renderAuditReport } from '../privacy/audit-table.js';
 import { evalCommand } from './eval-command.js';
 import { askCommand, phiCommand } from './free-text.js';
 import { loadedTasks } from '../../tasks/index.js';
-import { markedPrivate, writeOutput, type Tabular } from './output.js';
+import { claimStandardOutput, markedPrivate, screen, writeFileOrOutput, writeOutput, type Tabular } from './output.js';
 import { boardTable, comparisonTable, scoreTable } from './output-tables.js';
 import { renderDataCheck, renderDoctor, renderTasks, runJson } from './render-more.js';
 import { problemLine } from '../tasks/task-file/load.js';
@@ -42,7 +41,7 @@ import {
 } from './render.js';
 import { table } from '../base/table.js';
 
-const print = (text: string): void => void process.stdout.write(`${text}\n`);
+const print = (text: string): void => void screen().write(`${text}\n`);
 /** git's progress (carriage returns redrawing one line) is for a terminal; a log gets none of it. */
 export const gitProgress = (text: string): void => void (process.stderr.isTTY && process.stderr.write(text));
 const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
@@ -136,8 +135,8 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       const board = await services.leaderboard(cmd.shot, cmd.source, cmd.labels);
       if (cmd.chart) {
         const format = cmd.chart.toLowerCase().endsWith('.svg') ? 'svg' : 'png';
-        writeFileSync(cmd.chart, await services.leaderboardChart(board, cmd.view ?? 'bars', format));
-        process.stderr.write(`Chart written to ${cmd.chart}.\n`);
+        writeFileOrOutput(cmd.chart, await services.leaderboardChart(board, cmd.view ?? 'bars', format));
+        if (cmd.chart !== '-') process.stderr.write(`Chart written to ${cmd.chart}.\n`);
       }
       if (cmd.output)
         writeFor(
@@ -259,7 +258,9 @@ export function prepare(cmd: Command): { services: Services; paths: PreparedPath
   checkEnv(process.env);
   checkStorePath(process.env);
   checkNeeded(process.env, COMMANDS_BY_NAME.get(cmd.kind.replace('-', ' '))?.needs ?? []);
-  return { paths: preparePaths(pathArguments(cmd)), services: createServices() };
+  const args = pathArguments(cmd);
+  claimStandardOutput(args, 'json' in cmd && cmd.json);
+  return { paths: preparePaths(args), services: createServices() };
 }
 
 /**

@@ -5,6 +5,48 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { PRIVATE_CAPTION } from '../policy/data-policy.js';
+import { UserError } from '../base/errors.js';
+import { STANDARD_OUTPUT, type PathArgument } from '../base/paths.js';
+
+/**
+ * What `-` (standard output) gets for each option that writes a file (`path: 'file'` in the command table): text
+ * (`-o -`: the Markdown table, as for a file of no known extension; `--log-samples -`: JSONL), or bytes a terminal
+ * cannot show (`--chart -`: a PNG), written to a pipe or a file (`> board.png`) but refused on a terminal.
+ */
+export const STANDARD_OUTPUT_KIND: Record<string, 'text' | 'binary'> = {
+  '-o': 'text',
+  '--log-samples': 'text',
+  '--chart': 'binary',
+};
+
+/** Whether standard output carries a file (`-o -`): the command's own text then goes to stderr (`screen`). */
+let standardOutputTaken = false;
+
+/** Where a command's text for people goes: standard output, or stderr when a file option took it (`-o -`). */
+export const screen = (): NodeJS.WriteStream => (standardOutputTaken ? process.stderr : process.stdout);
+
+/**
+ * Checks the file options given `-` before any work, and takes standard output for them.
+ * @throws UserError for bytes to a terminal (`--chart -` on a TTY), or `-` beside `--json` (both would write it).
+ */
+export function claimStandardOutput(args: readonly PathArgument[], json: boolean, isTTY = process.stdout.isTTY): void {
+  const dash = args.filter((a) => a.use === 'file' && a.value === STANDARD_OUTPUT);
+  for (const a of dash) {
+    if (STANDARD_OUTPUT_KIND[a.option] === 'binary' && isTTY)
+      throw new UserError(
+        `${a.option} -: a PNG is not shown on a terminal.`,
+        `Redirect it (${a.option} - > chart.png) or give a file (FILE.png or FILE.svg).`,
+      );
+    if (json) throw new UserError(`${a.option} - and --json both write standard output.`, 'Give one of them a file.');
+  }
+  standardOutputTaken = dash.length > 0;
+}
+
+/** Writes `data` to `file`, or to standard output for `-`. */
+export function writeFileOrOutput(file: string, data: string | Uint8Array): void {
+  if (file === STANDARD_OUTPUT) process.stdout.write(data);
+  else writeFileSync(file, data);
+}
 
 /** A cell: text, a number as written (`score100` gives a score's), or none (empty in CSV, `–` in Markdown). */
 export type Cell = string | number | null;
@@ -26,7 +68,11 @@ export interface Tabular {
  * under `result` beside a `data` key (src/policy/data-policy.ts, PRIVATE_CAPTION).
  */
 export function markedPrivate(data: Tabular): Tabular {
-  return { ...data, json: { data: PRIVATE_CAPTION, result: data.json }, context: { data: PRIVATE_CAPTION, ...data.context } };
+  return {
+    ...data,
+    json: { data: PRIVATE_CAPTION, result: data.json },
+    context: { data: PRIVATE_CAPTION, ...data.context },
+  };
 }
 
 /** A 0–1 score as the screen shows it: ×100 with one decimal (`80.0`, never `80`); null stays none. */
@@ -56,7 +102,8 @@ function caption(context: Record<string, string>, now: Date): string {
 
 /**
  * Writes `data` to `file` as JSON (the --json value), CSV (UTF-8 with a BOM, so that Excel reads Japanese;
- * one header line, then rows; the context as leading columns) or a Markdown table under its caption.
+ * one header line, then rows; the context as leading columns) or a Markdown table under its caption (any other
+ * extension, and `-`: standard output).
  */
 export function writeOutput(file: string, data: Tabular, now = new Date()): void {
   const ext = path.extname(file).toLowerCase();
@@ -80,5 +127,5 @@ export function writeOutput(file: string, data: Tabular, now = new Date()): void
       ...data.rows.map((r) => `| ${r.map(mdCell).join(' | ')} |`),
       '',
     ].join('\n');
-  writeFileSync(file, text);
+  writeFileOrOutput(file, text);
 }

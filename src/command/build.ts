@@ -59,7 +59,8 @@ function costOf(value: string | undefined): number | undefined {
  * said to be one (`-o results/`), with the file it could be; any other name is told the extensions.
  */
 function outputOf(file: string | undefined): string | undefined {
-  if (file === undefined || /\.(json|csv|md)$/i.test(file)) return file;
+  // `-`: standard output, the Markdown table (src/cli/output.ts STANDARD_OUTPUT_KIND).
+  if (file === undefined || file === '-' || /\.(json|csv|md)$/i.test(file)) return file;
   if (isFolder(file))
     throw new UserError(
       `-o ${shownPath(file)} is a folder: give a file in it ending in .json, .csv or .md (e.g. ${shownPath(path.join(file, 'scores.csv'))}).`,
@@ -132,7 +133,8 @@ export function build(
       return { kind: 'score', target: positionals[0], json, output, ...withLabels };
     case 'leaderboard': {
       const chart = values.chart;
-      if (chart !== undefined && !/\.(png|svg)$/i.test(chart))
+      // `-`: a PNG on standard output, refused on a terminal (src/cli/output.ts).
+      if (chart !== undefined && chart !== '-' && !/\.(png|svg)$/i.test(chart))
         throw new UserError(`--chart writes a .png or .svg file, not "${shownPath(chart)}".`);
       const source = (values.source ?? 'paper') as 'paper' | 'runs';
       const view = values.view as 'bars' | 'heatmap' | undefined;

@@ -126,6 +126,21 @@ function refuseFlagValues(spec: CommandSpec, words: string[], byKey: Map<string,
   }
 }
 
+/**
+ * `-o -`, `--chart -` (a file option given `-`, standard output: src/cli/output.ts) as `-o=-`: yargs-parser takes
+ * no word starting with `-` as a value, and read `-` as a positional left over.
+ */
+function standardOutputValues(words: string[], byKey: Map<string, OptionSpec>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    if (words[i] === '--') return [...out, ...words.slice(i)];
+    const key = /^--?([^=]+)$/.exec(words[i])?.[1];
+    if (key !== undefined && byKey.get(key)?.path === 'file' && words[i + 1] === '-') out.push(`${words[i++]}=-`);
+    else out.push(words[i]);
+  }
+  return out;
+}
+
 /** An unknown key as it was typed (`--x`, not `-x`: yargs-parser keeps only the key). */
 function typedKey(key: string, words: string[]): string {
   const dashes = words.map((w) => /^(--?)([^=]*)/.exec(w)).find((m) => m?.[2] === key)?.[1];
@@ -140,7 +155,7 @@ function tokenize(spec: CommandSpec, words: string[], opts: ParseOptions): Parse
   );
   refuseRepeats(spec, normalized, byKey, opts);
   refuseFlagValues(spec, normalized, byKey, opts);
-  const argv = parser(normalized, {
+  const argv = parser(standardOutputValues(normalized, byKey), {
     string: options.filter((o) => o.value).map((o) => o.name),
     boolean: options.filter((o) => !o.value).map((o) => o.name),
     alias: Object.fromEntries(options.filter((o) => o.short).map((o) => [o.name, [o.short!]])),
