@@ -152,7 +152,7 @@ describe('jcb phi and jcb ask (issue 27)', { timeout: 240_000 }, () => {
     const r = await jcb(['ask', 'cts', 'ward', '夜間の発熱なし．', '--masked'], broken);
     expect(r.code).toBe(1);
     expect(r.err).toBe(
-      'jcb: The check for personal information failed on this text (The facility list that JCB_FACILITIES names cannot be read): nothing was sent. Correct it (a file of names, one a line) or unset JCB_FACILITIES: every check fails until then.\n',
+      `jcb: The check for personal information failed on this text (The facility list cannot be read): nothing was sent (JCB_FACILITIES ${path.join(dir, 'missing.txt')}: ENOENT). Correct it (a file of names, one a line) or unset JCB_FACILITIES: every check fails until then.\n`,
     );
     expect(bodies).toEqual([]);
   });

@@ -249,7 +249,7 @@ describe('bad input: one line, exit 1', () => {
     writeFileSync(note, '発熱が続く。\n');
     const r = await jcb(['phi', note], { JCB_FACILITIES: '/nowhere/facilities.txt' });
     expect(r.err).toMatch(
-      /JCB_FACILITIES names cannot be read\): nothing was sent\. Correct it .* or unset JCB_FACILITIES/,
+      /facility list cannot be read\): nothing was sent \(JCB_FACILITIES \/nowhere\/facilities\.txt: ENOENT\)\. Correct it .* or unset JCB_FACILITIES/,
     );
     expect(r.err).not.toMatch(/shorter/);
     expect(r.code).toBe(1);

@@ -131,11 +131,11 @@ describe('failing closed (issue 27)', () => {
       );
     }
     const listMissing = async (): Promise<Finding[]> => {
-      throw new UserError('The facility list that JCB_FACILITIES names cannot be read.');
+      throw new UserError('The facility list cannot be read.');
     };
     const err = await guardFreeText(PLAIN, external, true, {}, listMissing).catch((e: unknown) => e);
     expect((err as Error).message).toBe(
-      'The check for personal information failed on this text (The facility list that JCB_FACILITIES names cannot be read): nothing was sent.',
+      'The check for personal information failed on this text (The facility list cannot be read): nothing was sent.',
     );
   });
 
@@ -145,7 +145,10 @@ describe('failing closed (issue 27)', () => {
     expect(err).toBeInstanceOf(CheckFailedError);
     // The machine's state, not the text's: never "send a shorter part" (a one-character text times out too).
     expect(userErrorText(err as CheckFailedError, 'chat')).toBe(
-      'The check for personal information did not finish within 0.02 s (JCB_CHECK_TIMEOUT_MS): nothing was sent. The machine is busy (the first check also loads its dictionary): try again in a moment, or raise JCB_CHECK_TIMEOUT_MS.',
+      'The check for personal information did not finish within 0.02 s: nothing was sent. The machine is busy (the first check also loads its dictionary): try again in a moment.',
+    );
+    expect(userErrorText(err as CheckFailedError, 'terminal')).toBe(
+      'The check for personal information did not finish within 0.02 s: nothing was sent (JCB_CHECK_TIMEOUT_MS). The machine is busy (the first check also loads its dictionary): try again in a moment, or raise JCB_CHECK_TIMEOUT_MS.',
     );
   });
 

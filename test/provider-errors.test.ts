@@ -7,6 +7,7 @@ import path from 'node:path';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../src/base/errors.js';
+import { operatorFixFor } from '../src/base/shown.js';
 import { failureCause } from '../src/evaluation/failure-cause.js';
 import { addModel, parseRegistry, type LiveModelConfig } from '../src/models/registry.js';
 import { baseUrlOf } from '../src/models/request.js';
@@ -69,7 +70,8 @@ describe('provider errors as real servers send them', () => {
   const runLine = (model: string) =>
     t.services.run({ task: 'mr', model, doc: 'random', shot: 'zero' }).then(
       () => 'answered',
-      (err: Error) => (err instanceof UserError ? err.message : `unexpected: ${err.message}`),
+      (err: Error) =>
+        err instanceof UserError ? operatorFixFor(err.message, 'terminal') : `unexpected: ${err.message}`,
     );
   /** The stored error of an `eval` of one document, as stored and as `eval`/`show` say it. */
   async function evalError(model: string) {
@@ -232,7 +234,7 @@ describe('provider errors as real servers send them', () => {
     const heard: string[] = [];
     const line = await t.services
       .run({ task: 'mr', model: 'patient', doc: 'random', shot: 'zero', onRetry: (_, c) => heard.push(c) })
-      .catch((e: Error) => e.message);
+      .catch((e: Error) => operatorFixFor(e.message, 'terminal'));
     expect(line).toBe(
       'patient: no answer within 0.3 s (timeoutMs 300): raise timeoutMs in models.yml if the server is slow',
     );
@@ -364,7 +366,8 @@ describe('a 200 the server itself failed in: a failure with its message, never t
   const runLine = () =>
     t.services.run({ task: 'mr', model: 'vllm', doc: 'random', shot: 'zero' }).then(
       (r) => `answered: ${r.output}`,
-      (err: Error) => (err instanceof UserError ? err.message : `unexpected: ${err.message}`),
+      (err: Error) =>
+        err instanceof UserError ? operatorFixFor(err.message, 'terminal') : `unexpected: ${err.message}`,
     );
 
   it.each([

@@ -62,7 +62,7 @@ export function finalScoresMessage(p: RunProgress): Message {
   const failed = everyDocumentFailed(p.scores)
     ? [
         section(
-          `:x: *Every document failed*, nothing was scored: ${asSentenceEnd(forPeople(failureCause(p.firstFailure ?? ''), 'chat'))}`,
+          `:x: *Every document failed*, nothing was scored: ${asSentenceEnd(failureCause(p.firstFailure ?? '', 'chat'))}`,
         ),
       ]
     : [];

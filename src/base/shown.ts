@@ -3,6 +3,32 @@
 // for the logs and `jcb models`). Every face renders failure text through `forPeople`; stored base URLs and
 // engine descriptions go through `redactCredentials` wherever they are shown or exported.
 
+/** Marks the operator's fix inside a failure's text (it survives storage: document errors, queue jobs' reasons). */
+const FIX = /\{\{fix:([^}]*)(?:\}\}|$)/g;
+
+/** What Slack says instead of an operator's fix (a setting, file, variable or host its users cannot change). */
+export const ASK_OPERATOR = "; ask the bot's operator";
+
+/**
+ * `fix` (the operator's remedy, with its own leading punctuation, e.g. `: raise timeoutMs in models.yml`) marked
+ * for `forPeople`: a terminal shows it as written, Slack says {@link ASK_OPERATOR} instead. `fix` holds no `}`.
+ */
+export const operatorFix = (fix: string): string => `{{fix:${fix.replace(/[{}]/g, '')}}}`;
+
+/**
+ * Who reads a text: a Slack user (`chat`), the terminal's user, who is the operator (`terminal`), or either later
+ * (`kept`: redacted as for the terminal, operator's fixes still marked, for text stored or passed on).
+ */
+export type Face = 'chat' | 'terminal' | 'kept';
+
+/** `text` with its operator's fixes as `face` shows them (once in chat: several fixes, one request). */
+export function operatorFixFor(text: string, face: Face): string {
+  if (face === 'kept') return text;
+  if (face === 'terminal') return text.replace(FIX, '$1');
+  let asked = false;
+  return text.replace(FIX, () => (asked ? '' : ((asked = true), ASK_OPERATOR)));
+}
+
 /** Query parameters that carry a secret (`?api_key=…`, `&token=…`, Azure's `sig`), any case, `-` or `_`. */
 const SECRET_PARAM =
   /([?&;](?:api[_-]?key|apikey|key|access[_-]?token|token|secret|client[_-]?secret|password|passwd|pwd|auth|sig|signature)=)[^&#\s"'<>]*/gi;
@@ -57,8 +83,8 @@ const PATH = /(?<![\w.~`:/])~?\/(?:[^\s/()`'"]+\/)+[^\s/()`'",;]*/g;
  * other paths, which are its operator's own (the store, an `-o` folder). Trailing punctuation of a replaced
  * path stays. Rule: README "Commands" (one-line errors), the preamble's style (no stack traces, paths, URLs).
  */
-export function forPeople(text: string, face: 'chat' | 'terminal'): string {
-  const lines = text.split(/\r?\n/);
+export function forPeople(text: string, face: Face): string {
+  const lines = operatorFixFor(text, face).split(/\r?\n/);
   const frame = lines.findIndex((l) => FRAME.test(l));
   let kept = (frame < 0 ? lines : lines.slice(0, frame)).filter((l) => l.trim() !== '').join('\n');
   const inline = INLINE_FRAME.exec(kept);

@@ -2,7 +2,7 @@
 // server's own message where it says more; never a key, a stack or LangChain's troubleshooting text.
 // Errors are written as such lines at the boundary (src/models/server-reply.ts); rows stored before that
 // (`HTTP 401: 401 …`, `timeout: …`) are read here too.
-import { forPeople } from '../base/shown.js';
+import { forPeople, operatorFix, type Face } from '../base/shown.js';
 import { redact, STATUS_MEANING } from '../models/server-reply.js';
 
 /** The first sentence of a provider's message, without URLs, keys or the repeated status (rows stored before). */
@@ -31,9 +31,26 @@ const BOUNDARY_LINE =
  * `gpt-4o-live: 401 from the provider: invalid API key (after 1 attempt)`, or one stored before as
  * `gpt-4o-live: HTTP 401: 401 Incorrect API key provided: sk-… You can find … https://… (after 1 attempt)`.
  * Connection failures and timeouts are named as such; anything else is its first sentence. Through
- * `forPeople` (no address: `could not connect to [address] (connection refused)`); Slack adds its own face.
+ * `forPeople` for `face` (no address: `could not connect to [address] (connection refused)`): the operator's fix
+ * (`raise timeoutMs in models.yml`) for the terminal, "ask the bot's operator" in Slack, still marked when `kept`.
  */
-export const failureCause = (error: string): string => forPeople(cause(error), 'terminal');
+export const failureCause = (error: string, face: Face = 'terminal'): string =>
+  forPeople(markLegacyFixes(cause(error)), face);
+
+/** Operator's fixes in rows stored before they were marked (server-reply.ts writes them marked now). */
+export const LEGACY_FIXES = [
+  / \(timeoutMs \d+\): raise timeoutMs in models\.yml if the server is slow$/,
+  /: check the host name in baseUrl$/,
+  /: serve the model on another port$/,
+  /: is the server http rather than https\?$/,
+  / \(is the base URL right, or a proxy in the way\?\)/,
+  / \(the base URL [^()]*\)$/,
+  / \(base URL [^()]*\)$/,
+];
+
+function markLegacyFixes(line: string): string {
+  return LEGACY_FIXES.reduce((l, fix) => (l.includes('{{fix:') ? l : l.replace(fix, (f) => operatorFix(f))), line);
+}
 
 function cause(error: string): string {
   const rest = redact(error)

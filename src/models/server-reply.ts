@@ -3,7 +3,7 @@
 // timeout becomes one line (`Failure`) with the server's own message, truncated and with every secret
 // redacted, saying whether a retry can help. Every provider error message and every base URL that reaches
 // the store, a log, Slack or the terminal comes through `redact` here first.
-import { redactCredentials } from '../base/shown.js';
+import { operatorFix, redactCredentials } from '../base/shown.js';
 import type { Failure } from './limits.js';
 
 /** What an HTTP status means to a person running a model. */
@@ -130,7 +130,7 @@ function statusFailure(status: number, headers: Headers, text: string, ctx: Serv
       : (STATUS_MEANING[status] ?? (status >= 500 ? 'server error' : ''));
   // A 401's text adds nothing to "invalid API key" and may echo the key (masked or not).
   const said = status === 401 ? '' : oneLine(message, ctx.secrets);
-  const hint = status === 404 ? urlHint(ctx.baseUrl) : '';
+  const hint = status === 404 && ctx.baseUrl ? operatorFix(urlHint(ctx.baseUrl)) : '';
   return {
     retryable: !quota && (status === 429 || status >= 500),
     retryAfterMs: retryAfterMs(headers),
@@ -162,7 +162,7 @@ function notCompletion(text: string, contentType: string, ctx: ServerContext): F
   if (json === undefined) {
     const what =
       /html/i.test(contentType) || /^\s*</.test(text)
-        ? 'an HTML page (is the base URL right, or a proxy in the way?)'
+        ? `an HTML page${operatorFix(' (is the base URL right, or a proxy in the way?)')}`
         : 'a body that is not JSON';
     // README: a body that is not JSON is retried, like a 5xx.
     return { retryable: true, message: `the server answered 200 with ${what}, not a chat completion` };
@@ -222,7 +222,10 @@ function connectionCause(err: unknown, url: string): Failure {
   // WHATWG fetch refuses some ports outright (6000, 6665-6669, 9, …: its "bad port" list), before any connection.
   for (let e = err as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
     if (e.message === 'bad port')
-      return { retryable: false, message: `${at} (a port fetch refuses to call): serve the model on another port` };
+      return {
+        retryable: false,
+        message: `${at} (a port fetch refuses to call)${operatorFix(': serve the model on another port')}`,
+      };
   if (/ECONNREFUSED/.test(code))
     return { retryable: true, message: `${at} (connection refused): is the server running?` };
   // Connected, then closed or reset by the server before a byte of answer (a crashed worker, a proxy's idle cut).
@@ -232,9 +235,12 @@ function connectionCause(err: unknown, url: string): Failure {
       message: `the connection dropped before any answer: ${safeUrl(url)} ${/ECONNRESET/.test(code) ? 'reset' : 'closed'} it`,
     };
   if (/ENOTFOUND|EAI_AGAIN/.test(code))
-    return { retryable: false, message: `${at} (host not found): check the host name in baseUrl` };
+    return { retryable: false, message: `${at} (host not found)${operatorFix(': check the host name in baseUrl')}` };
   if (/SSL|TLS|CERT|EPROTO/i.test(code))
-    return { retryable: false, message: `${at} (TLS failed: ${code}): is the server http rather than https?` };
+    return {
+      retryable: false,
+      message: `${at} (TLS failed: ${code})${operatorFix(': is the server http rather than https?')}`,
+    };
   return { retryable: true, message: `${at} (${code || 'connection error'})` };
 }
 
@@ -282,7 +288,7 @@ export function classifyError(err: unknown, ctx: ServerContext): Failure {
       retryable: true,
       retryLimit: 1,
       unreachable: true,
-      message: `no answer within ${ctx.timeoutMs / 1000} s (timeoutMs ${ctx.timeoutMs}): raise timeoutMs in models.yml if the server is slow`,
+      message: `no answer within ${ctx.timeoutMs / 1000} s${operatorFix(` (timeoutMs ${ctx.timeoutMs}): raise timeoutMs in models.yml if the server is slow`)}`,
     };
   return { retryable: false, message: oneLine(message.replace(/Troubleshooting URL:\s*\S+/g, ''), ctx.secrets) };
 }

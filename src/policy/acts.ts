@@ -27,9 +27,17 @@ export type TextUse = 'sends' | 'answers' | 'shows' | 'none';
 export const ACTS = {
   'run-replay': { text: 'shows', who: 'anyone', what: 'run one document on a replayed model or the baseline' },
   'run-live': { text: 'sends', who: 'allowed', what: 'run one document on a live model' },
-  'free-text': { text: 'answers', who: 'allowed', what: "send one's own text to a model (per its data policy), or send it masked" },
+  'free-text': {
+    text: 'answers',
+    who: 'allowed',
+    what: "send one's own text to a model (per its data policy), or send it masked",
+  },
   'eval-replay': { text: 'shows', who: 'anyone', what: 'evaluate a replayed model or the baseline on every document' },
-  'eval-live': { text: 'sends', who: 'allowed', what: 'evaluate a live model on every document (after its cost is confirmed)' },
+  'eval-live': {
+    text: 'sends',
+    who: 'allowed',
+    what: 'evaluate a live model on every document (after its cost is confirmed)',
+  },
   cancel: { text: 'none', who: 'owner', what: 'cancel a background run' },
   requeue: { text: 'sends', who: 'owner', what: 're-queue a run (`eval --run`)' },
   judge: { text: 'sends', who: 'owner', what: "judge a run's outputs with the LLM judge" },
@@ -41,7 +49,11 @@ export const ACTS = {
     what: 'read help, tasks, models, status, leaderboards, comparisons and ratings where they asked',
   },
   'post-leaderboard': { text: 'shows', who: 'member', what: 'post a leaderboard into another channel (`--post`)' },
-  digest: { text: 'shows', who: 'admin', what: "post schedules' digests on demand (`/jcb digest`; scheduled ones are posted anyway)" },
+  digest: {
+    text: 'shows',
+    who: 'admin',
+    what: "post schedules' digests on demand (`/jcb digest`; scheduled ones are posted anyway)",
+  },
   audit: { text: 'none', who: 'admin', what: 'read the free-text audit (`/jcb audit`)' },
   home: { text: 'shows', who: 'anyone', what: 'open App Home (leaderboards, their own recent runs)' },
 } as const satisfies Record<string, { text: TextUse; who: Who; what: string }>;
@@ -72,7 +84,7 @@ export interface Asker {
 const REFUSALS: Record<Exclude<Who, 'anyone' | 'owner'>, (what: string) => [string, string]> = {
   allowed: (what) => [`Only some users may ${what} here.`, 'Ask an admin, or use a replayed model or the baseline.'],
   member: (what) => [`Only members of that channel, or an admin, may ${what}.`, 'Join it first, or ask an admin.'],
-  admin: (what) => [`Only an admin (JCB_ADMINS) may ${what}.`, 'Ask an admin.'],
+  admin: (what) => [`Only an admin may ${what}.`, 'Ask an admin.'],
 };
 
 /**

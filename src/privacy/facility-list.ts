@@ -9,7 +9,7 @@ import { createDetector, type Detector } from './detect.js';
 const names = z.array(z.string().min(1).max(200));
 
 /** What to do about a facility list the check cannot use (every text refused until then): said in Slack, and for the operator. */
-const FACILITIES_HINT = 'Every check fails until whoever runs jcb corrects it.';
+const FACILITIES_HINT = "Every check fails until it is corrected: ask the bot's operator.";
 const FACILITIES_TERMINAL_HINT =
   'Correct it (a file of names, one a line) or unset JCB_FACILITIES: every check fails until then.';
 
@@ -24,9 +24,9 @@ export function readFacilityList(env: NodeJS.ProcessEnv): string[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UserError('The facility list that JCB_FACILITIES names cannot be read.', FACILITIES_HINT, {
+    throw new UserError('The facility list cannot be read.', FACILITIES_HINT, {
       hint: FACILITIES_TERMINAL_HINT,
-      detail: `${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      detail: `JCB_FACILITIES ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
     });
   }
   const listed = text
@@ -35,13 +35,10 @@ export function readFacilityList(env: NodeJS.ProcessEnv): string[] {
     .filter(Boolean);
   const parsed = names.safeParse(listed);
   if (!parsed.success)
-    throw new UserError(
-      'The facility list that JCB_FACILITIES names has a line over 200 characters.',
-      FACILITIES_HINT,
-      {
-        hint: FACILITIES_TERMINAL_HINT,
-      },
-    );
+    throw new UserError('The facility list has a line over 200 characters.', FACILITIES_HINT, {
+      hint: FACILITIES_TERMINAL_HINT,
+      detail: `JCB_FACILITIES ${file}`,
+    });
   return parsed.data;
 }
 

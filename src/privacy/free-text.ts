@@ -39,8 +39,12 @@ export class CheckFailedError extends UserError {
     // A timeout is the machine's state, not the text's (a short text times out as well on a busy machine).
     if (cause instanceof CheckTimeout) {
       super(
-        `The check for personal information did not finish within ${cause.limitMs / 1000} s (JCB_CHECK_TIMEOUT_MS): nothing was sent.`,
-        'The machine is busy (the first check also loads its dictionary): try again in a moment, or raise JCB_CHECK_TIMEOUT_MS.',
+        `The check for personal information did not finish within ${cause.limitMs / 1000} s: nothing was sent.`,
+        'The machine is busy (the first check also loads its dictionary): try again in a moment.',
+        {
+          detail: 'JCB_CHECK_TIMEOUT_MS',
+          hint: 'The machine is busy (the first check also loads its dictionary): try again in a moment, or raise JCB_CHECK_TIMEOUT_MS.',
+        },
       );
       return;
     }
@@ -50,7 +54,7 @@ export class CheckFailedError extends UserError {
       `The check for personal information failed on this text${why}: nothing was sent.`,
       // The operator's mistake has its own remedy; a shorter text would fail the same way.
       (cause instanceof UserError && cause.hint) || 'Try again, or send a shorter part of the text.',
-      cause instanceof UserError && cause.terminal?.hint ? { hint: cause.terminal.hint } : undefined,
+      cause instanceof UserError ? cause.terminal : undefined,
     );
   }
 }

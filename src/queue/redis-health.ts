@@ -42,12 +42,13 @@ export async function redisHealth(client: Redis): Promise<RedisHealth> {
 /**
  * Why this Redis may lose jobs, or undefined when it keeps every key: any policy but `noeviction`
  * (Bull's requirement: https://github.com/OptimalBits/bull#important-notes) drops keys once
- * maxmemory is reached; `volatile-*` ones drop the job locks.
+ * maxmemory is reached; `volatile-*` ones drop the job locks. `fix` wraps the operator's remedy (stall-cause.ts marks
+ * it with `operatorFix`: a Slack user is told to ask the operator instead).
  */
-export function evictionProblem(h: RedisHealth): string | undefined {
+export function evictionProblem(h: RedisHealth, fix = (remedy: string) => remedy): string | undefined {
   if (h.policy === 'noeviction' || h.policy === 'unknown') return undefined;
   const evicted = h.evictedKeys ? `; it has evicted ${h.evictedKeys.toLocaleString('en-US')} keys so far` : '';
-  return `Redis may evict keys (maxmemory-policy ${h.policy}${evicted}): queued jobs vanish and runs stall. Set maxmemory-policy noeviction`;
+  return `Redis may evict keys (maxmemory-policy ${h.policy}${evicted}): queued jobs vanish and runs stall${fix('. Set maxmemory-policy noeviction')}`;
 }
 
 /** What to say when the policy cannot be read: check it by hand. */

@@ -1,7 +1,7 @@
 // Why a queued run is not moving, read from Redis where the workers left it: keys evicted, jobs failed
 // (their error, not only inside Redis), jobs every worker declined (and why), or no worker at all.
 import type Queue from 'bull';
-import { forPeople } from '../base/shown.js';
+import { forPeople, operatorFix } from '../base/shown.js';
 import { describeEngine } from './assumptions.js';
 import type { ChunkJob } from './eval-queue.js';
 import { evictionProblem, redisHealth } from './redis-health.js';
@@ -19,7 +19,7 @@ const STATES = ['waiting', 'delayed', 'active', 'failed'] as const;
 
 /** Reads the queue once: Redis's policy, the workers connected, the jobs waiting, held or failed. */
 export async function viewQueue(queue: Queue.Queue<ChunkJob>): Promise<QueueView> {
-  const eviction = evictionProblem(await redisHealth(queue.client));
+  const eviction = evictionProblem(await redisHealth(queue.client), operatorFix);
   const workers = await queue.getWorkers().then(
     (w) => (Array.isArray(w) ? w.length : undefined),
     () => undefined,
@@ -58,7 +58,7 @@ export function stallCause(
   const active = pending.some((j) => j.state === 'active');
   if (failed.length && !active) {
     const first = failed[0].job;
-    return `${failed.length} job${failed.length > 1 ? 's' : ''} failed after ${first.attemptsMade} attempts: ${forPeople(first.failedReason ?? 'no reason given', 'terminal').slice(0, 200)}`;
+    return `${failed.length} job${failed.length > 1 ? 's' : ''} failed after ${first.attemptsMade} attempts: ${forPeople(first.failedReason ?? 'no reason given', 'kept').slice(0, 200)}`;
   }
   const declined = pending.map((j) => j.job.data).filter((d) => d.declined);
   if (!active && declined.length && declined.length === pending.length) {

@@ -9,6 +9,7 @@ import type Queue from 'bull';
 import { findTask } from '../evaluation/documents.js';
 import { processItems, type EngineDeps } from '../evaluation/engine.js';
 import { failureCause } from '../evaluation/failure-cause.js';
+import { forPeople } from '../base/shown.js';
 import { labelsOfRun, planDocuments, setOfRun, type Item } from '../evaluation/plan.js';
 import type { ModelProvider } from '../models/provider.js';
 import type { Release } from '../release/release.js';
@@ -206,14 +207,14 @@ export async function processJob(
   if (processed.unreachable && !stopping.requested() && current.status === 'running') {
     // Its documents wait in the queue for the server (the ones that failed are asked again then), not stored failed.
     const count = (job.unreachable?.count ?? 0) + 1;
-    const reason = failureCause(processed.unreachable.error);
+    const reason = failureCause(processed.unreachable.error, 'kept');
     await deps.queue.add(
       'chunk',
       { ...job, declined: undefined, unreachable: { reason, count } },
       { jobId: `${run.id}:${task.id}:unreachable-${randomBytes(3).toString('hex')}`, delay: unreachableDelayMs(count) },
     );
     deps.log?.(
-      `run ${run.id}: ${task.id}, ${run.model} could not be reached for ${processed.unreachable.documents} documents in a row (${reason}); its job is tried again in ${unreachableDelayMs(count) / 1000} s`,
+      `run ${run.id}: ${task.id}, ${run.model} could not be reached for ${processed.unreachable.documents} documents in a row (${forPeople(reason, 'terminal')}); its job is tried again in ${unreachableDelayMs(count) / 1000} s`,
     );
   }
   let handedBack = 0;

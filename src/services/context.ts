@@ -235,7 +235,7 @@ export function taskSpec(ids: readonly string[]): string {
 export function sayingProviderFailure<T>(alias: string, work: Promise<T>): Promise<T> {
   return work.catch((err: unknown) => {
     if (!(err instanceof ProviderError)) throw err;
-    throw new UserError(`${alias}: ${failureCause(err.message)}`);
+    throw new UserError(`${alias}: ${failureCause(err.message, 'kept')}`);
   });
 }
 
