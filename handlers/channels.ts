@@ -51,7 +51,11 @@ async function isMember(client: WebClient, channel: string, user: string): Promi
       // A private channel (or a DM) the bot is not in is invisible to it: it is the bot that must be invited,
       // whoever asks. Any other refusal is said as handlers/refusals.ts says it.
       if (code === 'not_in_channel' || code === 'channel_not_found')
-        throw new SlackRefusal(code, `I am not in <#${channel}>: invite @jcb there first (\`/invite @jcb\`), then post again.`, false);
+        throw new SlackRefusal(
+          code,
+          `I am not in <#${channel}>: invite @jcb there first (\`/invite @jcb\`), then post again.`,
+          false,
+        );
       throw refusal(err, { channel }) ?? err;
     });
     if (res.members?.includes(user)) return true;

@@ -1,4 +1,5 @@
 // The bot's settings, from the environment, checked at start with one clear message for what is missing.
+import type { ActPolicy } from '../src/policy/acts.js';
 import { issueLine } from '../src/base/issues.js';
 import { z } from 'zod';
 import { UserError } from '../src/base/errors.js';
@@ -71,6 +72,8 @@ export interface BotConfig {
   allowedChannels: string[];
   admins: string[];
   confirmCostUsd: number;
+  /** Whether a user is a guest of the workspace (set by createContext from Slack's users.info; acts.ts). */
+  guest?: ActPolicy['guest'];
 }
 
 const RECEIVERS = [

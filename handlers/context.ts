@@ -12,6 +12,7 @@ import { runParent, runReplies } from './blocks/run.js';
 import { joined, splitBlocks } from './blocks/text.js';
 import type { BotConfig } from './config.js';
 import { Safety } from './safety.js';
+import { GuestBook } from './guests.js';
 import { Semaphore } from '../src/models/limits.js';
 import { authorize, may, type Act } from '../src/policy/acts.js';
 import { mayReceive } from '../src/policy/data-policy.js';
@@ -30,7 +31,10 @@ export interface Listener {
 export interface BotContext {
   services: Services;
   safety: Safety;
+  /** The settings, with `guest` reading `guests` (the acts table's policy: `authorize(act, asker, ctx.config)`). */
   config: BotConfig;
+  /** Who is a guest of the workspace, as Slack said (handlers/guests.ts). */
+  guests: GuestBook;
   /** The bot's own user id (auth.test): its mention is not part of what people say to it. */
   botUserId?: string;
   /**
@@ -81,10 +85,12 @@ export function createContext(
   const lightSlots = new Semaphore(LIGHT_IN_PARALLEL);
   // A second after the last work, the garbage of the works goes (src/base/idle-collect.ts).
   const idle = idleCollector();
+  const guests = new GuestBook();
   return {
     services,
     safety: new Safety(config),
-    config,
+    config: { ...config, guest: guests.guest },
+    guests,
     botUserId,
     // setImmediate first: the acknowledgement's response is written before any work starts.
     afterAck: (work, weight) => {

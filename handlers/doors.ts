@@ -4,6 +4,7 @@
 import type { AnyMiddlewareArgs, App, Middleware, ReceiverEvent } from '@slack/bolt';
 import { z } from 'zod';
 import type { BotContext } from './context.js';
+import type { GuestBook } from './guests.js';
 import { modalErrors } from './views/inputs.js';
 
 /** Who sent the request and where, read from any of Slack's payload shapes. */
@@ -201,5 +202,14 @@ export function limitEveryDoor(ctx: BotContext): Middleware<AnyMiddlewareArgs> {
     } catch (err) {
       args.logger.warn(`rate-limit notice not delivered: ${(err as Error).message}`);
     }
+  };
+}
+
+/** Middleware: the person of every request looked up (or found in `book`) before any listener. */
+export function knowGuests(book: GuestBook): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const door = doorOf(read(args.body));
+    if (door.user && door.kind !== 'other') await book.learn(args.client, door.user, (m) => args.logger.warn(m));
+    return args.next();
   };
 }

@@ -6,7 +6,7 @@ import actions from './actions/index.js';
 import commands from './commands/index.js';
 import type { BotContext, Listener } from './context.js';
 import { actsView } from '../src/policy/access-audit.js';
-import { doorOf, limitEveryDoor, read } from './doors.js';
+import { doorOf, knowGuests, limitEveryDoor, read } from './doors.js';
 import { surely } from './refusals.js';
 import { tellWhenRateLimited, type SlackRateLimits } from './rate-limits.js';
 import events from './events/index.js';
@@ -58,6 +58,8 @@ export function registerListeners(app: App, ctx: BotContext, limits: SlackRateLi
   // Repeats and other workspaces are turned away before this (doors.ts, guardEntry); the limit is per person.
   app.use(limitEveryDoor(ctx));
   app.use(tellWhenRateLimited(limits));
+  // After the limit: a flood of requests asks Slack about its person once, not once a request.
+  app.use(knowGuests(ctx.guests));
   const listeners = listenerRegistry(ctx);
   for (const l of listeners) {
     // Each request is one access scope: the private tasks it reaches are recorded as its acts say (scores only).

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
+import { fakeUsersInfo } from './fake-slack.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../handlers/app.js';
 import { createServices, type Services } from '../src/services/index.js';
@@ -74,6 +75,7 @@ describe('acknowledgements while the bot works', () => {
   beforeAll(async () => {
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
+    fakeUsersInfo();
     nock(SLACK).persist().post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'B1', team_id: 'T1' });
     let ts = 1000;
     nock(SLACK)
@@ -86,7 +88,9 @@ describe('acknowledgements while the bot works', () => {
     nock('https://files.slack.com')
       .post('/upload/v1/abc')
       .reply(200, () => (uploaded++, 'OK'));
-    nock(SLACK).post('/api/files.completeUploadExternal').reply(200, { ok: true, files: [{ id: 'F1' }] });
+    nock(SLACK)
+      .post('/api/files.completeUploadExternal')
+      .reply(200, { ok: true, files: [{ id: 'F1' }] });
     nock(HOOK)
       .persist()
       .post(/.*/)
@@ -154,7 +158,7 @@ describe('acknowledgements while the bot works', () => {
     let working = true;
     /** The answer to the board's command, once the bot has posted it (after the chart's upload); none after 5 minutes. */
     const boardAnswer = async () => {
-      for (const until = performance.now() + BOARD_WAIT_MS; performance.now() < until; ) {
+      for (const until = performance.now() + BOARD_WAIT_MS; performance.now() < until;) {
         const r = responses.find((x) => x.uri.endsWith('/board'));
         if (r) return r.body;
         await new Promise((res) => setTimeout(res, 25));

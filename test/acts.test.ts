@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../handlers/app.js';
 import type { BotContext } from '../handlers/context.js';
 import { listenerRegistry } from '../handlers/index.js';
-import { ACT_IDS, actsTable, may, type Act } from '../src/policy/acts.js';
+import { ACTS, ACT_IDS, actsTable, guestMay, may, type Act } from '../src/policy/acts.js';
 import { outputHash } from '../src/ratings/ratings.js';
 import { createServices, type Services } from '../src/services/index.js';
 import { detectPersonalInformation } from '../src/privacy/detect.js';
@@ -23,13 +23,30 @@ import {
   testModelsFile,
   type TestStore,
 } from './helpers.js';
-import { fakeSlackApi } from './fake-slack.js';
+import { fakeSlackApi, type GuestKind } from './fake-slack.js';
 import { HOOK, SIGNING_SECRET, slackRequests, type SlackSend } from './slack-requests.js';
 
-const USERS = { stranger: 'USTRANGER', allowed: 'UALLOWED', owner: 'UOWNER', member: 'UMEMBER', admin: 'UADMIN' };
-const POLICY = { admins: [USERS.admin], allowedUsers: [USERS.allowed], allowedChannels: [] };
+const USERS = {
+  stranger: 'USTRANGER',
+  allowed: 'UALLOWED',
+  owner: 'UOWNER',
+  member: 'UMEMBER',
+  admin: 'UADMIN',
+  // A multi-channel guest listed as admin and allowed, a single-channel guest who is a member of the target channel:
+  // whatever the lists say, a guest may do only what `guestMay` says.
+  guest: 'UGUEST',
+  single: 'USINGLE',
+};
+const GUESTS: Record<string, GuestKind> = { [USERS.guest]: 'multi', [USERS.single]: 'single' };
+const POLICY = {
+  admins: [USERS.admin, USERS.guest],
+  allowedUsers: [USERS.allowed, USERS.guest],
+  allowedChannels: [],
+  guest: (user: string) => user in GUESTS,
+};
 /** The table's refusals, and nothing else the bot says. */
-const REFUSED = /Only (some users|members of that channel|an admin|the person who started run)/;
+const REFUSED =
+  /Only (some users|members of that channel|an admin|the person who started run)|Guests of this workspace/;
 const TARGET = 'CTARGET';
 
 describe('the acts table, walked by every listener and every kind of user', () => {
@@ -47,8 +64,13 @@ describe('the acts table, walked by every listener and every kind of user', () =
     store = await freshStore('sqlite');
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
-    fakeSlackApi(said, (b) =>
-      b.channel === TARGET ? { ok: true, members: [USERS.member] } : { ok: false, error: 'channel_not_found' },
+    fakeSlackApi(
+      said,
+      (b) =>
+        b.channel === TARGET
+          ? { ok: true, members: [USERS.member, USERS.single] }
+          : { ok: false, error: 'channel_not_found' },
+      GUESTS,
     );
     nock('https://api.openai.com')
       .persist()
@@ -61,8 +83,8 @@ describe('the acts table, walked by every listener and every kind of user', () =
       SLACK_BOT_TOKEN: 'xoxb-test',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       PORT: '0',
-      JCB_ADMINS: USERS.admin,
-      JCB_BOT_ALLOWED_USERS: USERS.allowed,
+      JCB_ADMINS: POLICY.admins.join(','),
+      JCB_BOT_ALLOWED_USERS: POLICY.allowedUsers.join(','),
       JCB_BOT_RATE_PER_MINUTE: '100000',
       JCB_CONFIRM_COST_USD: '1000000',
       JCB_QUEUE_PREFIX: `jcbacts-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
@@ -235,7 +257,7 @@ describe('the acts table, walked by every listener and every kind of user', () =
     user,
     channel: 'C1',
     run: { id: runId, started_by: USERS.owner },
-    member: user === USERS.member,
+    member: user === USERS.member || user === USERS.single,
   });
 
   const registry = listenerRegistry({} as BotContext);
@@ -244,6 +266,22 @@ describe('the acts table, walked by every listener and every kind of user', () =
   it('has a request for every listener and act, and every act is led to by some listener', () => {
     expect(pairs.map((p) => p.key).sort()).toEqual(Object.keys(REQUESTS).sort());
     expect([...new Set(pairs.map((p) => p.act))].sort()).toEqual([...ACT_IDS].sort());
+  });
+
+  it('lets a guest, whatever the lists say, do only what anyone may and cancel their own run', () => {
+    for (const act of ACT_IDS)
+      for (const user of [USERS.guest, USERS.single]) {
+        const own = { ...asker(user), run: { id: runId, started_by: user } };
+        const { who, text } = ACTS[act];
+        expect(may(act, own, POLICY), `${act} by ${user}`).toBe(guestMay(act));
+        // Listed as an admin, still not one: another's run is not theirs to cancel.
+        if (who === 'owner') expect(may(act, asker(user), POLICY), `${act} of another's run`).toBe(false);
+        if (who !== 'anyone' && !(who === 'owner' && text === 'none')) expect(may(act, own, POLICY)).toBe(false);
+        if (text === 'sends' || text === 'answers') expect(guestMay(act), act).toBe(false);
+      }
+    // When Slack did not say, a guest for that request; with no guests at all (no face tells), the lists decide.
+    expect(may('eval-live', asker(USERS.guest), { ...POLICY, guest: () => undefined })).toBe(false);
+    expect(may('eval-live', asker(USERS.guest), { ...POLICY, guest: undefined })).toBe(true);
   });
 
   it("is the README's table", () => {

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import nock from 'nock';
+import { fakeUsersInfo } from './fake-slack.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBot, type Bot } from '../handlers/app.js';
 import { FILES_UNREAD } from '../handlers/events/index.js';
@@ -146,6 +147,7 @@ describe('the Slack bot', () => {
     responses = [];
     let ts = 1000;
     // Bolt asks who the bot is before its first listener runs.
+    fakeUsersInfo();
     nock(SLACK).persist().post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'B1', team_id: 'T1' });
     nock(SLACK)
       .persist()
@@ -1110,6 +1112,7 @@ describe('per-user limits and the allowlist', () => {
     store = await freshStore('sqlite');
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
+    fakeUsersInfo();
     nock(SLACK).persist().post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'B1', team_id: 'T1' });
     nock(HOOK)
       .persist()

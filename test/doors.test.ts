@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
+import { fakeUsersInfo } from './fake-slack.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBot, type Bot } from '../handlers/app.js';
 import { OTHER_WORKSPACE } from '../handlers/doors.js';
@@ -40,6 +41,7 @@ describe('the doors of the bot', () => {
     store = await freshStore('sqlite');
     calls = [];
     members = () => ({ ok: true, members: ['UMEMBER'] });
+    fakeUsersInfo();
     nock(SLACK).persist().post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'B1', team_id: 'T1' });
     nock(SLACK)
       .persist()

@@ -3,13 +3,52 @@
 import nock from 'nock';
 import { formBody, HOOK, SLACK } from './slack-requests.js';
 
+/** A guest of the workspace, as users.info tells them: multi-channel (`is_restricted`) or single-channel (both). */
+export type GuestKind = 'multi' | 'single';
+
+/**
+ * users.info as Slack answers it (api.slack.com/methods/users.info), for the rest of the file: `user` required
+ * (`user_not_found` for an id not shaped like one), a member of team T1 unless `guests` names them.
+ * Register it before any catch-all interceptor of the Web API.
+ */
+export function fakeUsersInfo(guests: Record<string, GuestKind> = {}) {
+  nock(SLACK)
+    .persist()
+    .post('/api/users.info')
+    .reply(200, (_u, b) => {
+      const user = formBody(b).user;
+      if (typeof user !== 'string' || !/^[UW][A-Z0-9]+$/.test(user)) return { ok: false, error: 'user_not_found' };
+      const kind = guests[user];
+      return {
+        ok: true,
+        user: {
+          id: user,
+          team_id: 'T1',
+          name: user.toLowerCase(),
+          deleted: false,
+          is_admin: false,
+          is_owner: false,
+          is_bot: false,
+          is_app_user: false,
+          is_restricted: kind !== undefined,
+          is_ultra_restricted: kind === 'single',
+        },
+      };
+    });
+}
+
 /**
  * Answers the bot as Slack would, for the rest of the file (`nock.cleanAll()` ends it): auth.test as bot UBOT
- * of team T1, conversations.members as `members(body)` says, file uploads accepted, and any other Web API
+ * of team T1, users.info as `fakeUsersInfo(guests)`, conversations.members as `members(body)` says, file uploads accepted, and any other Web API
  * method (a message gets a new ts in C1) and any response_url post recorded in `said`, as JSON strings.
  */
-export function fakeSlackApi(said: string[], members: (body: Record<string, unknown>) => object) {
+export function fakeSlackApi(
+  said: string[],
+  members: (body: Record<string, unknown>) => object,
+  guests: Record<string, GuestKind> = {},
+) {
   let n = 0;
+  fakeUsersInfo(guests);
   nock(SLACK).persist().post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'B1', team_id: 'T1' });
   nock(SLACK)
     .persist()

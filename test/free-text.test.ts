@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
+import { fakeUsersInfo } from './fake-slack.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBot, type Bot } from '../handlers/app.js';
 import { findingsMessage } from '../handlers/blocks/findings.js';
@@ -129,6 +130,7 @@ describe('free text with personal information (issue 14)', { timeout: 60_000 }, 
     posted = [];
     responses = [];
     let ts = 1000;
+    fakeUsersInfo();
     nock(SLACK).persist().post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'B1', team_id: 'T1' });
     nock(SLACK)
       .persist()

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
+import { fakeUsersInfo } from './fake-slack.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotContext } from '../handlers/context.js';
 import { listenerRegistry } from '../handlers/index.js';
@@ -46,6 +47,7 @@ describe("Slack's refusals, said as what to do, by a way that works", () => {
   function fakeSlack() {
     let ts = 0;
     nock('https://files.slack.com').persist().post(/.*/).reply(200, 'OK');
+    fakeUsersInfo();
     nock(SLACK)
       .persist()
       .post(/\/api\/.*/)
@@ -327,6 +329,7 @@ describe('requests no listener has (an older version of jcb): answered at once',
   const calls: Call[] = [];
 
   function fakeSlack() {
+    fakeUsersInfo();
     nock(SLACK)
       .persist()
       .post(/\/api\/.*/)

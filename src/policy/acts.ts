@@ -66,7 +66,20 @@ export interface ActPolicy {
   admins: readonly string[];
   allowedUsers: readonly string[];
   allowedChannels: readonly string[];
+  /**
+   * Whether a user is a guest of the workspace (Slack: a multi- or single-channel guest), undefined when the face
+   * could not tell (then treated as a guest). Absent: the face has no guests.
+   */
+  guest?: (user: string) => boolean | undefined;
 }
+
+/**
+ * What a guest (an outside person) may do: what anyone may, and cancel their own run; never an act that sends
+ * text to a model or answers with it (they cost money or send text out), nor one of an admin, the allow-list or
+ * a channel's members, whatever JCB_ADMINS or the allow-list say.
+ */
+export const guestMay = (act: Act): boolean =>
+  ACTS[act].who === 'anyone' || (ACTS[act].who === 'owner' && ACTS[act].text === 'none');
 
 /** Who asks, and what the rule of the act needs to know. */
 export interface Asker {
@@ -87,6 +100,15 @@ const REFUSALS: Record<Exclude<Who, 'anyone' | 'owner'>, (what: string) => [stri
   admin: (what) => [`Only an admin may ${what}.`, 'Ask an admin.'],
 };
 
+const GUEST = (what: string): [string, string] => [
+  `Guests of this workspace may not ${what}.`,
+  'Ask a member of the workspace, or use a replayed model or the baseline.',
+];
+const UNKNOWN = (what: string): [string, string] => [
+  `Slack did not say whether you are a guest of this workspace: jcb may not ${what} for you now.`,
+  "Try again in a moment; if it goes on, ask the bot's operator.",
+];
+
 /**
  * Throws a UserError (one line: who may, what to do) unless `asker` may do `act` under `policy`.
  * An `owner` act on a run that does not exist is let through: the service says the run is unknown.
@@ -94,9 +116,13 @@ const REFUSALS: Record<Exclude<Who, 'anyone' | 'owner'>, (what: string) => [stri
 export function authorize(act: Act, asker: Asker, policy: ActPolicy): void {
   const { who, what } = ACTS[act];
   authorizeText(act, asker.data);
-  if (who === 'anyone' || policy.admins.includes(asker.user)) return;
+  const guest = policy.guest ? (policy.guest(asker.user) ?? 'unknown') : false;
+  if (guest && !guestMay(act)) throw new UserError(...(guest === 'unknown' ? UNKNOWN : GUEST)(what));
+  // A guest is never an admin, whatever JCB_ADMINS says.
+  const admins = guest ? [] : policy.admins;
+  if (who === 'anyone' || admins.includes(asker.user)) return;
   if (who === 'owner') {
-    if (asker.run) requireOwnerOrAdmin(asker.run, asker.user, policy.admins, verbOf[act as OwnerAct]);
+    if (asker.run) requireOwnerOrAdmin(asker.run, asker.user, admins, verbOf[act as OwnerAct]);
     return;
   }
   if (who === 'allowed') {
