@@ -8,7 +8,7 @@ export type GuestKind = 'multi' | 'single';
 
 /**
  * users.info as Slack answers it (api.slack.com/methods/users.info), for the rest of the file: `user` required
- * (`user_not_found` for an id not shaped like one), a member of team T1 unless `guests` names them.
+ * (`user_not_found` for an id not starting U or W), a member of team T1 unless `guests` names them.
  * Register it before any catch-all interceptor of the Web API.
  */
 export function fakeUsersInfo(guests: Record<string, GuestKind> = {}) {
@@ -17,7 +17,7 @@ export function fakeUsersInfo(guests: Record<string, GuestKind> = {}) {
     .post('/api/users.info')
     .reply(200, (_u, b) => {
       const user = formBody(b).user;
-      if (typeof user !== 'string' || !/^[UW][A-Z0-9]+$/.test(user)) return { ok: false, error: 'user_not_found' };
+      if (typeof user !== 'string' || !/^[UW]\w+$/.test(user)) return { ok: false, error: 'user_not_found' };
       const kind = guests[user];
       return {
         ok: true,
