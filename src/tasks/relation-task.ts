@@ -1,7 +1,7 @@
 // The relation settings (RE-Ent, RE-Time): pick one of five relations by its number in the prompt.
 import { f1, ratio, sum } from '../metrics/fractions.js';
 import type { Release } from '../release/release.js';
-import { majority } from './baselines.js';
+import { goldOfDocument, majority } from './baselines.js';
 import { RE_SAMPLE, relationSample } from './documents.js';
 import { normalizeLabelText } from './label-text.js';
 import { defineTask, type Document, type Task, type TaskId } from './types.js';
@@ -42,7 +42,7 @@ export function relationTask(spec: RelationTaskSpec): Task {
     documentRule: `a seeded sample of ${RE_SAMPLE.size.toLocaleString('en-US')} (mulberry32, seed ${RE_SAMPLE.seed}: jcb's own)`,
     toGeneration: (doc, output, gold) => ({ relation: gold, source: doc.fields.source ?? '', generated: output }),
     // Baseline: the most frequent relation.
-    baseline: (doc, pool) => String(spec.relations.indexOf(majority(doc, pool, (d) => d.gold)) + 1),
+    baseline: (doc, pool) => String(spec.relations.indexOf(majority(doc, pool, goldOfDocument)) + 1),
     fromGeneration: (row) => ({ gold: String(row.relation), output: String(row.generated ?? '') }),
     // The option number the output starts with (`2`, `2. before`, `２`, `**2**`, `選択肢2`), as the release
     // read `^\s*([1-5])`, after width and markdown are normalised.

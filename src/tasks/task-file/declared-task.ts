@@ -7,7 +7,7 @@ import { matchSpans, type Span } from '../../metrics/span-f1.js';
 import { exactListF1, partialListF1 } from '../../metrics/list-f1.js';
 import { setF1 } from '../../metrics/set-f1.js';
 import type { Row } from '../../release/files.js';
-import { lead, majority } from '../baselines.js';
+import { goldOfDocument, lead, majority } from '../baselines.js';
 import { readPythonList, toPythonList } from '../lists.js';
 import { readTaggedSpans } from '../ner-task.js';
 import { storedChoiceAsOutput } from '../option-number.js';
@@ -58,6 +58,9 @@ export function cellText(value: unknown): string {
   if (Array.isArray(value)) return value.map(cellText).join('\n');
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
+
+/** An exam document's answer key: one function for every baseline call (it keys src/tasks/baselines.ts's tally). */
+const examAnswerOf = (d: { gold: unknown }) => (d.gold as ExamGold).answer;
 
 /** The options of a row: a list column (a JSON array, or a Python or JSON list literal), or one column each. */
 export function optionsOf(spec: TaskFile, row: Row): string[] {
@@ -156,8 +159,8 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
       return { [idColumn]: doc.id, [outputColumn]: stored, [goldColumn]: rawGold(gold) };
     },
     baseline(doc, pool) {
-      if (kind === 'option' || kind === 'label') return majority(doc, pool, (d) => d.gold as string);
-      if (kind === 'exam') return majority(doc, pool, (d) => (d.gold as ExamGold).answer);
+      if (kind === 'option' || kind === 'label') return majority(doc, pool, goldOfDocument) as string;
+      if (kind === 'exam') return majority(doc, pool, examAnswerOf);
       if (kind === 'list') return '[]';
       if (kind === 'spans') return (doc.gold as SpanGold).text;
       return lead(doc, doc.text, pool, (d) => d.gold as string);
