@@ -99,6 +99,12 @@ describe('every reader reads every encoding a hospital export is saved in, text 
 });
 
 describe('CSV as Excel saves it', () => {
+  it('UTF-16 LE without a BOM in Japanese alone (no ASCII but its commas and line ends) is read, not called binary', () => {
+    const file = path.join(dir(), 'data.csv');
+    writeFileSync(file, Buffer.from('患者番号,記録,緊急度\n一,胸痛あり冷汗著明,緊急\n', 'utf16le'));
+    expect(readCsv(file)).toEqual([{ 患者番号: '一', 記録: '胸痛あり冷汗著明', 緊急度: '緊急' }]);
+  });
+
   it('header names are read without the blanks around them, and rows of empty cells are left out', () => {
     const file = path.join(dir(), 'data.csv');
     writeFileSync(file, 'id , note,  urgency \n001,胸痛,urgent\n,,\n002,咳,routine\n , ,\n,,\n');

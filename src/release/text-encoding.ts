@@ -22,19 +22,19 @@ const strict = (encoding: TextEncodingName, bytes: Uint8Array): string | undefin
 };
 
 /**
- * UTF-16 LE without a BOM: text in which most odd bytes of the first 4 KiB are NUL and few even ones are
- * (ASCII and Latin letters, the header line of a data file). Japanese-only UTF-16 has no NULs and is refused.
+ * UTF-16 LE without a BOM: text whose NUL bytes in the first 4 KiB are (nearly) all odd ones, as the high bytes
+ * of ASCII characters are (a CSV in Japanese alone has them in its commas and line ends; a few even ones are kanji
+ * such as 一, U+4E00). A binary file has NULs at both places.
  */
 function looksUtf16le(bytes: Uint8Array): boolean {
   const n = Math.min(bytes.length, 4096) & ~1;
-  if (n < 4) return false;
   let oddNul = 0;
   let evenNul = 0;
   for (let i = 0; i < n; i += 2) {
     if (bytes[i] === 0) evenNul++;
     if (bytes[i + 1] === 0) oddNul++;
   }
-  return oddNul > n / 4 && evenNul < n / 50;
+  return oddNul >= 2 && evenNul * 4 < oddNul;
 }
 
 /**
