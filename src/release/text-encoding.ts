@@ -2,6 +2,7 @@
 // UTF-16 (Excel's "Unicode text", with a BOM, or little-endian without one) or Shift_JIS/CP932 (Excel's CSV in
 // Japan). Decoded strictly: bytes that are none of these are refused, never read with replacement characters
 // (mojibake scored as notes and gold is worse than a refusal).
+import { isUtf8 } from 'node:buffer';
 import { UserError } from '../base/errors.js';
 
 /** An encoding by WHATWG's name (Node's TextDecoder, full ICU), as said in messages. */
@@ -14,6 +15,10 @@ const BOMS: readonly [TextEncodingName, readonly number[]][] = [
 ];
 
 const strict = (encoding: TextEncodingName, bytes: Uint8Array): string | undefined => {
+  // UTF-8, nearly every file (the release's 30 MB among them): validated and decoded by Node's own fast paths,
+  // ~10× faster than the strict TextDecoder (that was ~0.27 s of CPU of `jcb score` of the release).
+  if (encoding === 'utf-8')
+    return isUtf8(bytes) ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') : undefined;
   try {
     return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
