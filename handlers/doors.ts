@@ -205,11 +205,16 @@ export function limitEveryDoor(ctx: BotContext): Middleware<AnyMiddlewareArgs> {
   };
 }
 
-/** Middleware: the person of every request looked up (or found in `book`) before any listener. */
+/**
+ * Middleware: the person of every request asked about (or found in `book`), not waited for here: nothing before an
+ * acknowledgement waits on Slack (issue 28, every ack < 100 ms). The answer is awaited after the ack, before the
+ * listener decides (index.ts, withGuestAnswer). Bolt gives each middleware a copy of the arguments: a changed
+ * `ack` here would not reach the listener, hence the wrapping there.
+ */
 export function knowGuests(book: GuestBook): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const door = doorOf(read(args.body));
-    if (door.user && door.kind !== 'other') await book.learn(args.client, door.user, (m) => args.logger.warn(m));
+    if (door.user && door.kind !== 'other') void book.learn(args.client, door.user, (m) => args.logger.warn(m));
     return args.next();
   };
 }

@@ -5,6 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import actions from './actions/index.js';
 import commands from './commands/index.js';
 import type { BotContext, Listener } from './context.js';
+import type { GuestBook } from './guests.js';
 import { actsView } from '../src/policy/access-audit.js';
 import { doorOf, knowGuests, limitEveryDoor, read } from './doors.js';
 import { surely } from './refusals.js';
@@ -54,20 +55,45 @@ function withSureRespond(args: Record<string, unknown>): Record<string, unknown>
   return { ...args, respond: surely(respond, client, who, (m) => logger.warn(m)) };
 }
 
+/**
+ * The listener's arguments such that Slack's answer about the person (doors.ts, knowGuests) is in before it decides,
+ * without holding the acknowledgement: `ack` awaits it after the real ack is sent; an event (acknowledged by Bolt
+ * before any middleware) awaits it before the listener. A listener that decides before its ack (a modal's
+ * response_action) must await `ctx.guests.settled` itself.
+ */
+async function withGuestAnswer(args: Record<string, unknown>, guests: GuestBook): Promise<Record<string, unknown>> {
+  const user = doorOf(read(args.body)).user;
+  if (!user) return args;
+  const ack = args.ack as ((payload?: unknown) => Promise<void>) | undefined;
+  if (!ack) {
+    await guests.settled(user);
+    return args;
+  }
+  return {
+    ...args,
+    ack: async (payload?: unknown) => {
+      await ack(payload);
+      await guests.settled(user);
+    },
+  };
+}
+
 export function registerListeners(app: App, ctx: BotContext, limits: SlackRateLimits): void {
   // Repeats and other workspaces are turned away before this (doors.ts, guardEntry); the limit is per person.
   app.use(limitEveryDoor(ctx));
   app.use(tellWhenRateLimited(limits));
-  // After the limit: a flood of requests asks Slack about its person once, not once a request.
+  // After the limit: a flood of requests asks Slack about its person once, not once a request; not awaited here.
   app.use(knowGuests(ctx.guests));
   const listeners = listenerRegistry(ctx);
   for (const l of listeners) {
     // Each request is one access scope: the private tasks it reaches are recorded as its acts say (scores only).
     const view = actsView(l.acts);
-    const handler = ((args: Record<string, unknown>) =>
-      ctx.services.accessScope(askerOf(l, args), view, () =>
-        (l.handler as (a: unknown) => Promise<void>)(withSureRespond(args)),
-      )) as never;
+    const handler = (async (args: Record<string, unknown>) => {
+      const ready = withSureRespond(await withGuestAnswer(args, ctx.guests));
+      return ctx.services.accessScope(askerOf(l, args), view, () =>
+        (l.handler as (a: unknown) => Promise<void>)(ready),
+      );
+    }) as never;
     switch (l.kind) {
       case 'command':
         app.command(l.id, handler);

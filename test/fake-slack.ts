@@ -9,13 +9,23 @@ export type GuestKind = 'multi' | 'single';
 /**
  * users.info as Slack answers it (api.slack.com/methods/users.info), for the rest of the file: `user` required
  * (`user_not_found` for an id not starting U or W), a member of team T1 unless `guests` names them.
- * Register it before any catch-all interceptor of the Web API.
+ * Register it before any catch-all interceptor of the Web API. `how.delayMs`: each answer that late;
+ * `how.calls`: counts the calls; `how.scopes`: the token's scopes (without users:read Slack answers
+ * `missing_scope`, as it does for an app installed before the scope was added).
  */
-export function fakeUsersInfo(guests: Record<string, GuestKind> = {}) {
+export function fakeUsersInfo(
+  guests: Record<string, GuestKind> = {},
+  how: { delayMs?: number; calls?: { n: number }; scopes?: string[] } = {},
+) {
   nock(SLACK)
     .persist()
     .post('/api/users.info')
+    .delay(how.delayMs ?? 0)
     .reply(200, (_u, b) => {
+      if (how.calls) how.calls.n++;
+      const scopes = how.scopes ?? ['users:read', 'chat:write', 'commands'];
+      if (!scopes.includes('users:read'))
+        return { ok: false, error: 'missing_scope', needed: 'users:read', provided: scopes.join(',') };
       const user = formBody(b).user;
       if (typeof user !== 'string' || !/^[UW]\w+$/.test(user)) return { ok: false, error: 'user_not_found' };
       const kind = guests[user];

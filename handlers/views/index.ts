@@ -37,6 +37,8 @@ export default {
         const state = commentState.safeParse(view.state?.values);
         if (!rated || !state.success) return void (await refuse(args, rated ? 'Write a comment first.' : LOST));
         try {
+          // Decided before the ack (its refusal is the modal's error): anyone may comment, guests too (acts.ts
+          // guestMay), so Slack's answer about the person (awaited only after an ack, index.ts) is not needed.
           authorize('comment', { user: body.user.id }, ctx.config);
           if (rated.batch) rated.output.model = await ctx.services.modelOfOutput(rated.output);
         } catch (err) {
