@@ -181,8 +181,11 @@ function lookup(from: number, n: number): number {
   const before = queued;
   let groupEnd = -1;
   if (categories[c + 2] === 1) {
+    // A run longer than a grouped word can be (or than the lengths below reach) need not be read to its end: reading
+    // it all made a long run of one kind (40,000 'a') quadratic.
+    const stop = Math.min(n, from + MAX_GROUPING + 2 + Math.max(0, categories[c]));
     let q = from + 1;
-    for (let k = kindsFrom; q < n; q++) {
+    for (let k = kindsFrom; q < stop; q++) {
       const next = point[q] < 0x10000 ? kinds[point[q]] : defaultKinds;
       if ((k & next) === 0) break;
       k = next;

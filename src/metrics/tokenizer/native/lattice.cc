@@ -118,8 +118,11 @@ size_t lookup(Scratch& s, const Tables& t, int32_t from, int32_t n) {
   const size_t before = queued;
   int32_t groupEnd = -1;
   if (c[2] == 1) {
+    // Read no further than a grouped word or the lengths below can reach (as mecab-lattice.ts: not quadratic).
+    const int64_t reach = static_cast<int64_t>(from) + kMaxGrouping + 2 + (c[0] > 0 ? c[0] : 0);
+    const int32_t stop = reach < n ? static_cast<int32_t>(reach) : n;
     int32_t q = from + 1;
-    for (uint32_t k = kindsFrom; q < n; q++) {
+    for (uint32_t k = kindsFrom; q < stop; q++) {
       const uint32_t next = kindsAt(t, point[q]);
       if ((k & next) == 0) break;
       k = next;
