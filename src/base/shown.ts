@@ -94,3 +94,18 @@ export function forPeople(text: string, face: Face): string {
   if (face === 'chat') out = out.replace(PATH, (p) => `[path]${ending(p)}`);
   return out.trim();
 }
+
+/**
+ * The keys of a JSON value (`--json`, `-o x.json`) that hold stored or passed-on failure text: a run's `cause` and
+ * `firstFailure` (RunProgress), `failures[].error` (RunSummary), a document's `error`. Model outputs and people's
+ * text are under other keys and left as they are.
+ */
+const FAILURE_KEYS = new Set(['cause', 'firstFailure', 'error']);
+
+/** `value` as indented JSON, its failure text (FAILURE_KEYS) through `forPeople` for `face`: never a raw fix marker. */
+export const jsonForPeople = (value: unknown, face: Face): string =>
+  JSON.stringify(
+    value,
+    (key, v: unknown) => (FAILURE_KEYS.has(key) && typeof v === 'string' ? forPeople(v, face) : v),
+    2,
+  );

@@ -16,10 +16,12 @@ import { aboutTask } from '../tasks/task-file/about.js';
 import { progressPrinter } from './progress.js';
 import { renderEval } from './render.js';
 import { runJson } from './render-more.js';
+import { jsonForPeople } from '../base/shown.js';
 import { renderEstimate } from './render-request.js';
 
 const print = (text: string): void => void screen().write(`${text}\n`);
-const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
+/** Failure text in it as the terminal shows failures (the operator's fix written out, never its marker). */
+const printJson = (value: unknown) => print(jsonForPeople(value, 'terminal'));
 
 /**
  * Runs `jcb eval`. Sets process.exitCode 75 when --max-cost stopped the run, 130/143 when SIGINT/SIGTERM

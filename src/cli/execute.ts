@@ -40,11 +40,13 @@ import {
   renderCorrelation,
 } from './render.js';
 import { table } from '../base/table.js';
+import { jsonForPeople } from '../base/shown.js';
 
 const print = (text: string): void => void screen().write(`${text}\n`);
 /** git's progress (carriage returns redrawing one line) is for a terminal; a log gets none of it. */
 export const gitProgress = (text: string): void => void (process.stderr.isTTY && process.stderr.write(text));
-const printJson = (value: unknown) => print(JSON.stringify(value, null, 2));
+/** Failure text in it as the terminal shows failures (the operator's fix written out, never its marker). */
+const printJson = (value: unknown) => print(jsonForPeople(value, 'terminal'));
 
 /** `-o` of a board or comparison: refused for a private task without --include-private, else marked private. */
 function writeFor(

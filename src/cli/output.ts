@@ -6,6 +6,7 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { PRIVATE_CAPTION } from '../policy/data-policy.js';
 import { UserError } from '../base/errors.js';
+import { jsonForPeople } from '../base/shown.js';
 import { STANDARD_OUTPUT, type PathArgument } from '../base/paths.js';
 
 /**
@@ -110,7 +111,7 @@ export function writeOutput(file: string, data: Tabular, now = new Date()): void
   const keys = Object.keys(data.context);
   const values = Object.values(data.context);
   let text: string;
-  if (ext === '.json') text = `${JSON.stringify(data.json, null, 2)}\n`;
+  if (ext === '.json') text = `${jsonForPeople(data.json, 'terminal')}\n`;
   else if (ext === '.csv')
     text = stringify(
       [[...keys, ...data.header], ...data.rows.map((r) => [...values, ...r])].map((r) => r.map(csvCell)),

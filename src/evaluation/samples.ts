@@ -1,6 +1,7 @@
 // `jcb eval --log-samples FILE`: one JSON line per document, as lm-evaluation-harness writes its samples.
 import type { RunDocument } from '../store/store.js';
 import type { Explanation } from '../tasks/explanation.js';
+import { forPeople } from '../base/shown.js';
 import { findTask } from './documents.js';
 import { isPrivate, PRIVATE_CAPTION } from '../policy/data-policy.js';
 
@@ -31,7 +32,8 @@ export function sampleLines(docs: readonly RunDocument[], explanations: readonly
         gold: d.gold === null ? null : (JSON.parse(d.gold) as unknown),
         scores: d.scores === null ? null : (JSON.parse(d.scores) as unknown),
         explanation: explanations[i] ?? null,
-        error: d.error,
+        // Stored failure text as the terminal shows it (the operator's fix written out, never its marker).
+        error: d.error === null ? null : forPeople(d.error, 'terminal'),
         reasoning_tokens: d.reasoning_tokens,
         reasoning_estimated: d.reasoning_estimated === 1,
       });
