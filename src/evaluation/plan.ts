@@ -10,7 +10,7 @@ import type { Document, Shot, Task } from '../tasks/types.js';
 import { documentsOf, type DocumentSet } from '../tasks/documents.js';
 import { DEFAULT_LABELS, labelVersionOf, type LabelVersion } from '../release/views.js';
 import { hasLabels } from './labels.js';
-import { assumptionsDiffer, runAssumptions } from './run-assumptions.js';
+import { assumptionsDiffer, dataChanged, runAssumptions } from './run-assumptions.js';
 
 export interface EvalRequest {
   tasks: readonly Task[];
@@ -142,14 +142,21 @@ export async function openRun(
         );
       }
       // Computed here, a resumed run must be computed as it was started (queued, its jobs carry its record).
-      const differs =
-        status !== 'queued' &&
-        assumptionsDiffer(existing, runAssumptions(req.tasks, provider.config), JSON.parse(tasks) as string[]);
+      const now = runAssumptions(req.tasks, provider.config);
+      const differs = status !== 'queued' && assumptionsDiffer(existing, now, JSON.parse(tasks) as string[]);
       if (differs)
         throw new UserError(
           `Run ${req.runId} was started with another ${differs} than this process has.`,
           'Resume it where it was started as it was (or queue it for the workers), or start a new run without --run.',
         );
+      const [changed] = status !== 'queued' ? dataChanged(existing, now, JSON.parse(tasks) as string[]) : [];
+      if (changed) {
+        const files = req.tasks.find((t) => t.id === changed)?.origin?.dataFiles ?? [];
+        throw new UserError(
+          `The data file of task ${changed} changed since run ${req.runId} started${files.length ? ` (${files.join(', ')})` : ''}.`,
+          'Start a new run without --run, or put the old file back.',
+        );
+      }
       // Fewer documents planned here than the run has (a release copy that lacks some, a shorter file): resumed from
       // here, the run would finish without them.
       const before = existing.planned ?? existing.document_count ?? null;

@@ -12,12 +12,18 @@ import type { Task } from '../tasks/types.js';
 export interface RunAssumptions {
   /** Declared tasks' file hashes (TaskOrigin.hash) by task id; built-in tasks are not in it. */
   taskFiles: Record<string, string>;
+  /**
+   * Declared tasks' data hashes (TaskOrigin.dataHash) by task id; absent in runs recorded before it was (then
+   * not checked).
+   */
+  dataFiles?: Record<string, string>;
   /** The model's split settings when the run was created (src/models/answer.ts). */
   split: SplitSettings;
 }
 
 const stored = z.object({
   taskFiles: z.record(z.string(), z.string()),
+  dataFiles: z.record(z.string(), z.string()).optional(),
   split: z.object({
     thinkTags: z.array(z.object({ open: z.string(), close: z.string() })),
     promptCutRatio: z.number().optional(),
@@ -27,8 +33,12 @@ const stored = z.object({
 /** What a run of `tasks` on the model `config` assumes, as it is recorded at the run's creation. */
 export function runAssumptions(tasks: readonly Pick<Task, 'id' | 'origin'>[], config: ModelConfig): RunAssumptions {
   const taskFiles: Record<string, string> = {};
-  for (const t of tasks) if (t.origin?.hash) taskFiles[t.id] = t.origin.hash;
-  return { taskFiles, split: splitSettings(config) };
+  const dataFiles: Record<string, string> = {};
+  for (const t of tasks) {
+    if (t.origin?.hash) taskFiles[t.id] = t.origin.hash;
+    if (t.origin?.dataHash) dataFiles[t.id] = t.origin.dataHash;
+  }
+  return { taskFiles, dataFiles, split: splitSettings(config) };
 }
 
 /**
@@ -62,4 +72,14 @@ export function assumptionsDiffer(
   if (JSON.stringify(recorded.split) !== JSON.stringify(now.split))
     return `thinking/answer split of ${run.model} (thinkTags, promptCutRatio)`;
   return undefined;
+}
+
+/**
+ * The tasks among `taskIds` whose data (TaskOrigin.dataHash) differs from what the run recorded; none for a run
+ * that recorded no data hashes (stored before they were) or a task it recorded none for (a built-in task).
+ */
+export function dataChanged(run: Pick<Run, 'assumptions'>, now: RunAssumptions, taskIds: readonly string[]): string[] {
+  const recorded = recordedAssumptions(run)?.dataFiles;
+  if (!recorded) return [];
+  return taskIds.filter((id) => recorded[id] !== undefined && recorded[id] !== now.dataFiles?.[id]);
 }

@@ -24,6 +24,11 @@ export const SCORING_VERSION = '2';
 export interface JobAssumptions {
   /** A declared task's job: its task file's hash (TaskOrigin.hash); built-in tasks are SCORING_VERSION's. */
   taskFile?: string;
+  /**
+   * A declared task's job: its data hash (TaskOrigin.dataHash) as the run recorded it; absent for runs recorded
+   * before it was (not checked then).
+   */
+  dataFile?: string;
   /** The id of the store the run lives in (Store.id). */
   storeId: string;
   /** The run's provider fingerprint as recorded at its creation (runs.engine, without the Node version). */
@@ -66,6 +71,7 @@ export function assumptionsOf(
 ): JobAssumptions {
   const recorded = recordedAssumptions(run);
   const taskFile = recorded ? recorded.taskFiles[taskId] : findTask(taskId).origin?.hash;
+  const dataFile = recorded?.dataFiles?.[taskId];
   return {
     storeId,
     engine: recordedEngine(run),
@@ -74,6 +80,7 @@ export function assumptionsOf(
     documents: run.document_set ?? null,
     ...(recorded && { split: recorded.split }),
     ...(taskFile && { taskFile }),
+    ...(dataFile && { dataFile }),
   };
 }
 
@@ -144,11 +151,17 @@ export function mismatch(
   return `this worker's ${run.model} differs in ${differ.sort().join(', ')}: ${describeEngine(mine)}, the run's ${describeEngine(wanted)}`;
 }
 
-/** Why this worker's `task` is not the task file the job was queued with (another text or prompts), or undefined. */
+/**
+ * Why this worker's `task` is not the task file the job was queued with (another text or prompts, or other rows
+ * in its data files), or undefined.
+ */
 export function taskFileMismatch(
   assumes: JobAssumptions | undefined,
   task: Pick<Task, 'id' | 'origin'>,
 ): string | undefined {
-  if (!assumes?.taskFile || task.origin?.hash === assumes.taskFile) return undefined;
-  return `this worker's task file of ${task.id} differs (${task.origin?.hash ?? 'none'}, the run's ${assumes.taskFile})`;
+  if (assumes?.taskFile && task.origin?.hash !== assumes.taskFile)
+    return `this worker's task file of ${task.id} differs (${task.origin?.hash ?? 'none'}, the run's ${assumes.taskFile})`;
+  if (assumes?.dataFile && task.origin?.dataHash !== assumes.dataFile)
+    return `this worker's data file of ${task.id} differs (${task.origin?.dataHash ?? 'none'}, the run's ${assumes.dataFile})`;
+  return undefined;
 }

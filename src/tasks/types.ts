@@ -148,6 +148,14 @@ export interface TaskOrigin {
    * a worker whose file differs leaves the job (issue 24).
    */
   hash?: string;
+  /**
+   * The rows read from the data file(s) and answer key (after the key's join and `exclude`), hashed likewise: a run
+   * records it, and a resume or a worker on other data is refused (a file re-saved in another encoding or quoting
+   * with the same rows is the same data).
+   */
+  dataHash?: string;
+  /** The data files and answer key as the task file names them (no folder: said in Slack too). */
+  dataFiles?: readonly string[];
 }
 
 /** A published result carried by a task file: shown beside our runs, marked as published, not reproduced. */

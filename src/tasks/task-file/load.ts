@@ -49,9 +49,12 @@ function fromFolder(from: string, env: NodeJS.ProcessEnv): string {
   return from === 'release' ? releaseLocation(env).dir : packLocation(from, env);
 }
 
-
 /** Loads one task file; never throws for a problem of the file (it is returned). */
-export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, takenIds: ReadonlySet<string>): LoadedTaskFile {
+export function loadTaskFile(
+  found: TaskFileSource,
+  env: NodeJS.ProcessEnv,
+  takenIds: ReadonlySet<string>,
+): LoadedTaskFile {
   const { file } = found;
   const dir = path.dirname(file);
   const problems: TaskFileProblem[] = [];
@@ -67,7 +70,8 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
     add('(file)', `not readable YAML (${((err as Error).message.split('\n')[0] ?? '').slice(0, 120)})`);
     return { problems, inputs };
   }
-  if (raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string') id = (raw as { id: string }).id;
+  if (raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string')
+    id = (raw as { id: string }).id;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     add('(file)', 'not a task file (a YAML mapping with id, title, data, prompts, answer, metrics)');
     return { problems, inputs };
@@ -88,7 +92,10 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
     // A folder not pulled at all: one line for it, not one for each of its files.
     if (from !== undefined && !existsSync(base)) {
       if (!notPulled.has(from))
-        add(`${key.split('.')[0]}.from`, `the ${from} folder is not pulled yet; run \`jcb data pull${from === 'release' ? '' : ` ${from.toLowerCase()}`}\``);
+        add(
+          `${key.split('.')[0]}.from`,
+          `the ${from} folder is not pulled yet; run \`jcb data pull${from === 'release' ? '' : ` ${from.toLowerCase()}`}\``,
+        );
       notPulled.add(from);
       return undefined;
     }
@@ -96,8 +103,18 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
     inputs.push(full);
     const ok = existsSync(full) && statSync(full).isDirectory() === (what === 'folder');
     if (!ok) {
-      const where = from === undefined ? 'beside the task file' : from === 'release' ? 'in the release' : `in the pulled ${from} folder`;
-      const fix = from === undefined ? '' : from === 'release' ? '; run `jcb data pull`' : `; run \`jcb data pull ${from.toLowerCase()}\``;
+      const where =
+        from === undefined
+          ? 'beside the task file'
+          : from === 'release'
+            ? 'in the release'
+            : `in the pulled ${from} folder`;
+      const fix =
+        from === undefined
+          ? ''
+          : from === 'release'
+            ? '; run `jcb data pull`'
+            : `; run \`jcb data pull ${from.toLowerCase()}\``;
       add(key, `no ${what} ${rel} ${where}${fix}`);
     }
     return ok ? full : undefined;
@@ -116,7 +133,11 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
     ? locate('generations.dir', spec.generations.from, spec.generations.dir, 'folder')
     : undefined;
   const before = problems.length;
-  const { rows, excluded, problems: rowProblems } = taskRows(spec, (key, rel) => locate(key, spec.data.from, rel, 'file'));
+  const {
+    rows,
+    excluded,
+    problems: rowProblems,
+  } = taskRows(spec, (key, rel) => locate(key, spec.data.from, rel, 'file'));
   for (const p of rowProblems) add(p.key, p.message);
   if (problems.length === before) for (const p of checkData(spec, rows, templates)) add(p.key, p.message);
   if (problems.length) return { problems, inputs };
@@ -134,11 +155,19 @@ export function loadTaskFile(found: TaskFileSource, env: NodeJS.ProcessEnv, take
       nonCommercial: licence !== undefined && /\bNC\b|non-?commercial/i.test(licence),
       excluded: excluded ? `${excluded} rows left out: ${spec.data.exclude!.why}` : undefined,
       private: spec.private || (found.pack !== undefined && packIsPrivate(found.pack)),
-      hash: createHash('sha256').update(JSON.stringify([source, templates])).digest('hex').slice(0, 12),
+      hash: sha12(JSON.stringify([source, templates])),
+      dataHash: sha12(JSON.stringify(rows)),
+      dataFiles: [
+        ...(Array.isArray(spec.data.file) ? spec.data.file : [spec.data.file]),
+        ...(spec.data.answers ? [spec.data.answers.file] : []),
+      ],
     },
   });
   return { task, problems, documents: rows.length, inputs };
 }
+
+/** SHA-256 of `text`, 12 hex digits (TaskOrigin.hash, TaskOrigin.dataHash). */
+const sha12 = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
 
 const TASK_FILE = /\.ya?ml$/i;
 
@@ -149,7 +178,10 @@ export function taskFilesIn(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => {
       const p = path.join(dir, e.name);
-      if (e.isDirectory()) return readdirSync(p).filter((f) => TASK_FILE.test(f)).map((f) => path.join(p, f));
+      if (e.isDirectory())
+        return readdirSync(p)
+          .filter((f) => TASK_FILE.test(f))
+          .map((f) => path.join(p, f));
       return TASK_FILE.test(e.name) ? [p] : [];
     })
     .filter((f) => !/^pack\.ya?ml$/i.test(path.basename(f)))
