@@ -73,15 +73,53 @@ function majorityNaive<G, V>(doc: Document<G>, pool: readonly Document<G>[], val
 /** A document's gold: the value function of a majority of golds, one function for every call (it keys the tally). */
 export const goldOfDocument = <G>(d: Document<G>): G => d.gold;
 
-/** The opening of a text, as long as the other documents' references are on average. */
+/** The pool's reference lengths (code points), summed once per (pool, reference function): `lead` of n documents is O(n). */
+interface Lengths {
+  /** Each document's place; -1 for one that is in the pool more than once. */
+  index: Map<unknown, number>;
+  lengths: number[];
+  total: number;
+}
+
+const lengthSums = new WeakMap<readonly unknown[], WeakMap<(d: never) => string, Lengths>>();
+
+function lengthsOf<G>(pool: readonly Document<G>[], referenceOf: (d: Document<G>) => string): Lengths {
+  let byFn = lengthSums.get(pool);
+  if (!byFn) lengthSums.set(pool, (byFn = new WeakMap()));
+  const cached = byFn.get(referenceOf);
+  if (cached) return cached;
+  const l: Lengths = { index: new Map(), lengths: [], total: 0 };
+  pool.forEach((d, i) => {
+    l.index.set(d, l.index.has(d) ? -1 : i);
+    const n = Array.from(referenceOf(d)).length;
+    l.lengths.push(n);
+    l.total += n;
+  });
+  byFn.set(referenceOf, l);
+  return l;
+}
+
+/**
+ * The opening of a text, as long as the other documents' references are on average (code points, rounded, at
+ * least 1), `doc` left out by identity. `referenceOf` should be one function kept across calls (the lengths are
+ * summed once per pool).
+ */
 export function lead<G>(
   doc: Document<G>,
   text: string,
   pool: readonly Document<G>[],
   referenceOf: (d: Document<G>) => string,
 ): string {
-  const lengths = pool.filter((d) => d !== doc).map((d) => Array.from(referenceOf(d)).length);
-  const target = Math.max(1, Math.round(lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length)));
+  const l = lengthsOf(pool, referenceOf);
+  const at = l.index.get(doc);
+  // In the pool twice: the definition (never met; kept right, not fast). Sums of whole numbers are exact.
+  const [sum, count] =
+    at === undefined
+      ? [l.total, l.lengths.length]
+      : at >= 0
+        ? [l.total - l.lengths[at], l.lengths.length - 1]
+        : pool.filter((d) => d !== doc).reduce(([s, c], d) => [s + Array.from(referenceOf(d)).length, c + 1], [0, 0]);
+  const target = Math.max(1, Math.round(sum / Math.max(1, count)));
   return Array.from(text).slice(0, target).join('');
 }
 

@@ -12,7 +12,17 @@ import { readPythonList, toPythonList } from '../lists.js';
 import { readTaggedSpans } from '../ner-task.js';
 import { storedChoiceAsOutput } from '../option-number.js';
 import { normalizeId } from '../prompt.js';
-import { defineTask, goldAndOutputTokens, type Comparison, type DocScore, type Document, type Parsed, type ReferenceRow, type Task, type TaskOrigin } from '../types.js';
+import {
+  defineTask,
+  goldAndOutputTokens,
+  type Comparison,
+  type DocScore,
+  type Document,
+  type Parsed,
+  type ReferenceRow,
+  type Task,
+  type TaskOrigin,
+} from '../types.js';
 import { METRICS } from './metrics.js';
 import { READERS, type AnswerValue } from './readers.js';
 import type { TaskFile } from './schema.js';
@@ -58,6 +68,9 @@ export function cellText(value: unknown): string {
   if (Array.isArray(value)) return value.map(cellText).join('\n');
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
+
+/** A text document's reference: one function for every baseline call (it keys src/tasks/baselines.ts's sums). */
+const goldTextOf = (d: { gold: unknown }) => d.gold as string;
 
 /** An exam document's answer key: one function for every baseline call (it keys src/tasks/baselines.ts's tally). */
 const examAnswerOf = (d: { gold: unknown }) => (d.gold as ExamGold).answer;
@@ -115,7 +128,10 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
     const v = parsed.value;
     if (typeof v === 'string') return v;
     if (Array.isArray(v)) return v.length ? (kind === 'option' ? `option ${v.join(', ')}` : v.join(', ')) : '(none)';
-    return v.spans.map((s) => `<${s.kind}>${Array.from(v.text).slice(s.start, s.end).join('')}</${s.kind}>`).join(' ') || '(none)';
+    return (
+      v.spans.map((s) => `<${s.kind}>${Array.from(v.text).slice(s.start, s.end).join('')}</${s.kind}>`).join(' ') ||
+      '(none)'
+    );
   };
 
   const documents: Document<Gold>[] = resolved.rows.map((row, i) => {
@@ -123,7 +139,10 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
     for (const [k, v] of Object.entries(row)) fields[k] = cellText(v);
     const text = inputs.map((c) => fields[c] ?? '').join('\n\n');
     fields.input = text;
-    if (kind === 'option') fields.options = optionsOf(spec, row).map((o, j) => `${categories[j]}. ${o}`).join('\n');
+    if (kind === 'option')
+      fields.options = optionsOf(spec, row)
+        .map((o, j) => `${categories[j]}. ${o}`)
+        .join('\n');
     const id = spec.data.id ? normalizeId(cellText(row[spec.data.id]).trim()) : String(i + 1);
     return { id, text, fields, gold: goldOf(row[spec.data.gold], id) };
   });
@@ -163,15 +182,21 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
       if (kind === 'exam') return majority(doc, pool, examAnswerOf);
       if (kind === 'list') return '[]';
       if (kind === 'spans') return (doc.gold as SpanGold).text;
-      return lead(doc, doc.text, pool, (d) => d.gold as string);
+      return lead(doc, doc.text, pool, goldTextOf);
     },
     parse: (output) => reader.read(output, { categories, tags }),
     async score(items, ctx) {
       if (kind === 'text') {
         const golds = items.map((it) => it.gold as string);
-        const [goldTokens, outputs] = await goldAndOutputTokens(ctx, golds, items.map((it) => it.parsed.value as string));
+        const [goldTokens, outputs] = await goldAndOutputTokens(
+          ctx,
+          golds,
+          items.map((it) => it.parsed.value as string),
+        );
         return items.map((it, i) =>
-          it.parsed.value ? { empty: 0, ...rougeL(outputs[i], goldTokens[i]) } : { empty: 1, precision: 0, recall: 0, f1: 0 },
+          it.parsed.value
+            ? { empty: 0, ...rougeL(outputs[i], goldTokens[i]) }
+            : { empty: 1, precision: 0, recall: 0, f1: 0 },
         );
       }
       return items.map(({ gold, parsed }): DocScore => {
@@ -198,7 +223,12 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
       if (kind === 'text') return { kind: 'texts', gold: gold as string, output: parsed.value as string };
       if (kind === 'list') {
         const [g, p] = [new Set(gold as string[]), new Set(parsed.value as string[])];
-        return { kind: 'items', matched: [...p].filter((x) => g.has(x)), missed: [...g].filter((x) => !p.has(x)), extra: [...p].filter((x) => !g.has(x)) };
+        return {
+          kind: 'items',
+          matched: [...p].filter((x) => g.has(x)),
+          missed: [...g].filter((x) => !p.has(x)),
+          extra: [...p].filter((x) => !g.has(x)),
+        };
       }
       return { kind: 'labels', gold: shownGold(gold), predicted: shownParsed(parsed) };
     },
@@ -208,7 +238,9 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
         : undefined,
     prompt(doc, shot) {
       const template = shot === 'one' && templates.one ? templates.one : templates.zero;
-      const exampleFields = example ? { ...prefixed(example.fields), 'example.gold': cellText(rawGoldShown(example.gold)) } : {};
+      const exampleFields = example
+        ? { ...prefixed(example.fields), 'example.gold': cellText(rawGoldShown(example.gold)) }
+        : {};
       return fillPlaceholders(template, { ...exampleFields, ...doc.fields });
     },
     generationFile(modelDir, shot) {
