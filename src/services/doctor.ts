@@ -13,9 +13,18 @@ import { releaseRoot } from '../release/data-dir.js';
 import { jcbHome, releaseLocation } from '../release/locate.js';
 import { storeLocation } from '../store/store.js';
 import { alive, LOOP_P99_LIMIT_MS, readLoopReport } from './loop.js';
+import { latticeKind } from '../metrics/tokenizer/native-lattice.js';
 
 export interface DoctorItem {
-  what: 'per-user folder' | 'release' | 'store' | 'model registry' | 'private task' | 'bot event loop' | 'Redis';
+  what:
+    | 'per-user folder'
+    | 'release'
+    | 'store'
+    | 'model registry'
+    | 'private task'
+    | 'tokenizer'
+    | 'bot event loop'
+    | 'Redis';
   where: string;
   ok: boolean;
   /** What works, or what is wrong and what to do. */
@@ -76,6 +85,25 @@ async function evictionCheck(env: NodeJS.ProcessEnv): Promise<{ ok: boolean; det
   } finally {
     await queue.close().catch(() => {});
   }
+}
+
+/**
+ * Which ROUGE-L lattice this install runs (src/metrics/tokenizer/native-lattice.ts): the native one, or the
+ * TypeScript one (the same tokens, ~2× the time) when JCB_TOKENIZER=js or the addon was not built. Never a failure.
+ */
+function tokenizerItem(): DoctorItem {
+  const where = 'ROUGE-L (MeCab-exact IPADIC)';
+  if (latticeKind() === 'native') return { what: 'tokenizer', where, ok: true, detail: 'native lattice' };
+  const why =
+    process.env.JCB_TOKENIZER === 'js' // read where latticeKind reads it: once a thread, from the process
+      ? 'JCB_TOKENIZER=js'
+      : 'the native one is not built: `npm run build:native` (needs a C++ compiler and make)';
+  return {
+    what: 'tokenizer',
+    where,
+    ok: true,
+    detail: `TypeScript lattice (${why}); the same tokens, about 2× slower`,
+  };
 }
 
 /** The event-loop delay the bot last reported (src/services/loop.ts); no bot is not a problem. */
@@ -143,7 +171,7 @@ async function checks(env: NodeJS.ProcessEnv, openStore: () => Promise<string>):
   } catch (err) {
     items.push({ what: 'model registry', where: registryPath(env), ok: false, detail: reason(err) });
   }
-  items.push(botLoopItem(env));
+  items.push(tokenizerItem(), botLoopItem(env));
   try {
     redisUrl(env);
   } catch (err) {
