@@ -184,3 +184,42 @@ describe('a gold list separated otherwise than by commas is a problem, not one i
     expect(problemsOf('data.csv', csvOf(gold), listTask)).toEqual([]);
   });
 });
+
+describe('a JSON object holding the rows is refused in one line saying what a data file must be', () => {
+  // Shapes tools export: the rows under one key (with or without other members), keyed by id, one row pretty-printed.
+  const shapes: [string, unknown, string | undefined][] = [
+    ['the rows under one key', { rows: ROWS }, 'rows'],
+    ['the rows under one key beside other members', { data: ROWS, meta: { exported: '2026-12-01' }, count: 3 }, 'data'],
+    ['rows keyed by id', Object.fromEntries(ROWS.map((r) => [r.id, r])), undefined],
+    ['two arrays of rows', { train: ROWS, test: ROWS }, undefined],
+    ['one row over several lines', ROWS[0], undefined],
+  ];
+  for (const [what, value, key] of shapes)
+    for (const file of ['data.json', 'data.jsonl'])
+      for (const [layout, text] of [
+        ['on one line', JSON.stringify(value)],
+        ['pretty-printed', JSON.stringify(value, null, 2)],
+      ] as const) {
+        if (what === 'one row over several lines' && layout === 'on one line') continue;
+        it(`${what}, ${layout}, as ${file}`, () => {
+          const lines = problemsOf(file, text + '\n');
+          expect(lines).toHaveLength(1);
+          expect(lines[0]).toContain(
+            `${file} is one JSON object; a data file must be a JSON array of objects or JSON lines (an object a line)`,
+          );
+          if (key) expect(lines[0]).toContain(`it holds an array under "${key}": save that array alone.`);
+          else expect(lines[0]).not.toContain('it holds an array');
+        });
+      }
+
+  it('a JSON lines file of one row is still that row', () => {
+    expect(problemsOf('data.jsonl', `${JSON.stringify(ROWS[0])}\n`)).toEqual([]);
+    expect(readJsonRows(writeTo('one.jsonl', JSON.stringify(ROWS[0])))).toEqual([ROWS[0]]);
+  });
+});
+
+function writeTo(name: string, text: string): string {
+  const file = path.join(dir(), name);
+  writeFileSync(file, text);
+  return file;
+}

@@ -49,7 +49,7 @@ function objectRow(value: unknown, where: string): Row {
 }
 
 /** A JSON array, or JSON lines (several generated files of the release are JSONL despite the name). */
-export function readJsonRows(file: string): Row[] {
+export function readJsonRows(file: string, columns: readonly string[] = []): Row[] {
   // A binary file (an image, an archive, a database) is named as such by readText, its bytes never echoed.
   const text = readText(file, 'JSON', JSON_EXPECTED);
   const trimmed = text.trimStart();
@@ -63,6 +63,7 @@ export function readJsonRows(file: string): Row[] {
     if (!Array.isArray(parsed)) throw new UserError(`${file}: expected a JSON array of rows.`);
     return parsed.map((row, i) => objectRow(row, `${file}: element ${i + 1} of the array`));
   }
+  if (trimmed.startsWith('{')) refuseContainer(file, text, columns);
   return text
     .split('\n')
     .map((line, i) => [line, i] as const)
@@ -76,6 +77,39 @@ export function readJsonRows(file: string): Row[] {
       }
       return objectRow(row, `${file}:${i + 1}`);
     });
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Throws when the whole of `text` is one JSON object that holds rows rather than being one: read as JSON lines
+ * it would be one row, or fail at its first line. Such an object spans several lines (pretty-printed), or has
+ * only objects and arrays as values (`{"t1": {...}, "t2": {...}}`), or lacks every column of `columns` (the
+ * ones a row must have, when the caller knows them) and holds an array of objects (`{"rows": [...], "n": 3}`).
+ */
+function refuseContainer(file: string, text: string, columns: readonly string[]): void {
+  let whole: unknown;
+  try {
+    whole = JSON.parse(text);
+  } catch {
+    return;
+  }
+  if (!isObject(whole)) return;
+  const values = Object.values(whole);
+  const rowsOnly = values.length > 0 && values.every((v) => typeof v === 'object' && v !== null);
+  const holdsRows =
+    columns.length > 0 &&
+    columns.every((c) => !(c in whole)) &&
+    values.some((v) => Array.isArray(v) && v.length > 0 && v.every(isObject));
+  if (!rowsOnly && !holdsRows && !text.trim().includes('\n')) return;
+  const arrays = Object.entries(whole).filter(([, v]) => Array.isArray(v) && v.length > 0 && v.every(isObject));
+  const under =
+    arrays.length === 1
+      ? `; it holds an array under ${JSON.stringify(shownStart(arrays[0][0]))}: save that array alone`
+      : '';
+  throw new UserError(
+    `${file} is one JSON object; a data file must be a JSON array of objects or JSON lines (an object a line)${under}.`,
+  );
 }
 
 /** The start of a line as evidence, cut at 40 characters. */

@@ -4,13 +4,14 @@ import { cellText } from './declared-task.js';
 import type { KeyProblem } from './check.js';
 import type { TaskFile } from './schema.js';
 
-function readRows(file: string): Row[] {
-  return /\.csv$/i.test(file) ? readCsv(file) : readJsonRows(file);
+/** A file's rows; `columns`: those a row must have (a JSON object without any of them holding rows is refused). */
+function readRows(file: string, columns: readonly string[]): Row[] {
+  return /\.csv$/i.test(file) ? readCsv(file) : readJsonRows(file, columns);
 }
 
 /** The reader's first line, the file named as the task file names it (no path: Slack shows these lines too). */
 const firstLine = (err: unknown, full: string, rel: string) =>
-  ((err as Error).message.split('\n')[0] ?? '').split(full).join(rel).slice(0, 120);
+  ((err as Error).message.split('\n')[0] ?? '').split(full).join(rel).slice(0, 240);
 const FORMATS = 'expected CSV with a header line, JSONL (an object a line) or JSON (an array of objects)';
 const columnsOf = (rows: readonly Row[]) => [...new Set(rows.flatMap((r) => Object.keys(r)))].join(', ');
 
@@ -29,7 +30,7 @@ export function taskRows(
     const full = locate(Array.isArray(spec.data.file) ? `data.file.${i}` : 'data.file', rel);
     if (!full) return;
     try {
-      rows.push(...readRows(full));
+      rows.push(...readRows(full, [spec.data.input].flat()));
     } catch (err) {
       problems.push({ key: 'data.file', message: `${rel} is not readable (${firstLine(err, full, rel)}); ${FORMATS}` });
     }
@@ -40,17 +41,27 @@ export function taskRows(
     if (full) {
       let answers: Row[] = [];
       try {
-        answers = readRows(full);
+        answers = readRows(full, [key.id]);
       } catch (err) {
-        problems.push({ key: 'data.answers.file', message: `${key.file} is not readable (${firstLine(err, full, key.file)}); ${FORMATS}` });
+        problems.push({
+          key: 'data.answers.file',
+          message: `${key.file} is not readable (${firstLine(err, full, key.file)}); ${FORMATS}`,
+        });
       }
       const byId = new Map(answers.map((a) => [cellText(a[key.id]).trim(), a[key.gold]]));
       const idColumn = spec.data.id;
-      if (!idColumn) problems.push({ key: 'data.id', message: 'an answer key is joined on the id: name the id column' });
+      if (!idColumn)
+        problems.push({ key: 'data.id', message: 'an answer key is joined on the id: name the id column' });
       else if (answers.length && !(key.id in answers[0]))
-        problems.push({ key: 'data.answers.id', message: `no column "${key.id}" in the answer key; its columns: ${columnsOf(answers)}` });
+        problems.push({
+          key: 'data.answers.id',
+          message: `no column "${key.id}" in the answer key; its columns: ${columnsOf(answers)}`,
+        });
       else if (answers.length && !(key.gold in answers[0]))
-        problems.push({ key: 'data.answers.gold', message: `no column "${key.gold}" in the answer key; its columns: ${columnsOf(answers)}` });
+        problems.push({
+          key: 'data.answers.gold',
+          message: `no column "${key.gold}" in the answer key; its columns: ${columnsOf(answers)}`,
+        });
       else {
         rows = rows.map((r) => ({ ...r, [spec.data.gold]: byId.get(cellText(r[idColumn]).trim()) }));
         const missing = rows.find((r) => r[spec.data.gold] === undefined);
@@ -66,7 +77,10 @@ export function taskRows(
   const before = rows.length;
   if (exclude && rows.length) {
     if (!rows.some((r) => exclude.column in r))
-      problems.push({ key: 'data.exclude.column', message: `no column "${exclude.column}" in the data; its columns: ${columnsOf(rows)}` });
+      problems.push({
+        key: 'data.exclude.column',
+        message: `no column "${exclude.column}" in the data; its columns: ${columnsOf(rows)}`,
+      });
     const same = (v: unknown) => cellText(v).toLowerCase() === String(exclude.equals).toLowerCase();
     rows = rows.filter((r) => !same(r[exclude.column]));
   }
