@@ -49,16 +49,17 @@ export function fakeUsersInfo(
 
 /**
  * Answers the bot as Slack would, for the rest of the file (`nock.cleanAll()` ends it): auth.test as bot UBOT
- * of team T1, users.info as `fakeUsersInfo(guests)`, conversations.members as `members(body)` says, file uploads accepted, and any other Web API
+ * of team T1, users.info as `fakeUsersInfo(guests, how)`, conversations.members as `members(body)` says, file uploads accepted, and any other Web API
  * method (a message gets a new ts in C1) and any response_url post recorded in `said`, as JSON strings.
  */
 export function fakeSlackApi(
   said: string[],
   members: (body: Record<string, unknown>) => object,
   guests: Record<string, GuestKind> = {},
+  how: Parameters<typeof fakeUsersInfo>[1] = {},
 ) {
   let n = 0;
-  fakeUsersInfo(guests);
+  fakeUsersInfo(guests, how);
   nock(SLACK).persist().post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'B1', team_id: 'T1' });
   nock(SLACK)
     .persist()
