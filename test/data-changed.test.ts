@@ -121,3 +121,29 @@ describe("a worker's data", () => {
       expect(dataChanged(old, runAssumptions([now], config), ['triage'])).toEqual([]);
     });
 });
+
+describe("export's re-score hint for a task file's run", () => {
+  it('is a command that scores the export in a shell without JCB_TASKS', async () => {
+    const { dir } = folder('one');
+    const store = await freshStore('sqlite');
+    const env = { ...FIXTURE_ENV, ...store.env, JCB_TASKS: dir, JCB_PACKS_TASKS: '/nonexistent' };
+    const first = await batch.run(['eval', 'triage', 'baseline', '--shot', 'zero'], env);
+    const runId = /^Run (\S+):/.exec(first.out)![1];
+    const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-export- ')), 'out');
+    const exported = await batch.run(['export', runId, '--dir', out], env);
+    expect(exported.code, exported.err).toBe(0);
+    const hint = /^Re-score with: (.*)$/m.exec(exported.out)![1];
+    // The hint's words as a shell reads them: VAR=value assignments, then jcb and its arguments.
+    const words = [...hint.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] ?? m[2]).replaceAll("'\\''", "'"));
+    const assigned = Object.fromEntries(
+      words.filter((w) => /^[A-Z_]+=/.test(w)).map((w) => w.split(/=(.*)/s).slice(0, 2)),
+    );
+    const command = words.filter((w) => !/^[A-Z_]+=/.test(w));
+    expect(command.slice(0, 2)).toEqual(['jcb', 'score']);
+    const { JCB_TASKS: _, ...shell } = env;
+    const scored = await batch.run(command.slice(1), { ...shell, ...assigned });
+    expect(scored.err).toBe('');
+    expect(scored.code).toBe(0);
+    expect(scored.out).toMatch(/triage\s+baseline\s+zero/);
+  });
+});

@@ -185,7 +185,14 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       const root = generated
         ? generated.slice(0, generated.indexOf(`${path.sep}generated${path.sep}`) + '/generated'.length)
         : cmd.dir;
-      return print(`${files.map((f) => `wrote ${f}`).join('\n')}\nRe-score with: jcb score ${root}`);
+      // `jcb score` finds a task file's task by JCB_TASKS, as this process did: the command says so, or it fails
+      // in a shell without it ("declared/<id>" is no setting folder).
+      const ids = JSON.parse(run.run.tasks) as string[];
+      const declared = services.tasks().some((t) => ids.includes(t.id) && t.source === 'task file');
+      const tasksVar = declared && process.env.JCB_TASKS ? `JCB_TASKS=${shellWord(process.env.JCB_TASKS)} ` : '';
+      return print(
+        `${files.map((f) => `wrote ${f}`).join('\n')}\nRe-score with: ${tasksVar}jcb score ${shellWord(root)}`,
+      );
     }
     case 'models-add': {
       const model = services.addModel(cmd.alias, cmd.entry);
@@ -316,3 +323,6 @@ export function storeError(err: unknown) {
   }
   return asStoreError(err, location);
 }
+
+/** `value` as one word of a POSIX shell: as is when plain, else single-quoted. */
+const shellWord = (value: string) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
