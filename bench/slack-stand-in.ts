@@ -12,6 +12,18 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
+/**
+ * The Web API's answer to `method` as Slack gives it for this workspace (T1, its bot UBOT), `ts` the message's
+ * number: auth.test, users.info for a member (the bot asks it once a person, after the ack: guests), and any
+ * post accepted.
+ */
+export function webApiAnswer(method: string, body: Record<string, unknown>, ts: number): Record<string, unknown> {
+  if (method === 'auth.test') return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' };
+  if (method === 'users.info')
+    return { ok: true, user: { id: body.user, is_restricted: false, is_ultra_restricted: false } };
+  return { ok: true, channel: body.channel ?? 'C1', ts: `${ts}.000100` };
+}
+
 export async function startSlackStandIn(): Promise<StandIn> {
   const calls: StandIn['calls'] = [];
   let ts = 1;
@@ -20,13 +32,12 @@ export async function startSlackStandIn(): Promise<StandIn> {
     req.on('data', (c) => (raw += c));
     req.on('end', () => {
       const method = (req.url ?? '').split('/').pop() ?? '';
-      const body = req.headers['content-type']?.includes('json') ? JSON.parse(raw || '{}') : Object.fromEntries(new URLSearchParams(raw));
+      const body = req.headers['content-type']?.includes('json')
+        ? JSON.parse(raw || '{}')
+        : Object.fromEntries(new URLSearchParams(raw));
       calls.push({ method, body, at: performance.now() });
       res.writeHead(200, { 'content-type': 'application/json' });
-      const answer =
-        method === 'auth.test'
-          ? { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' }
-          : { ok: true, channel: body.channel ?? 'C1', ts: `${ts++}.000100` };
+      const answer = webApiAnswer(method, body, ts++);
       res.end(JSON.stringify(answer));
     });
   });

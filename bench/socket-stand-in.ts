@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { webApiAnswer } from './slack-stand-in.js';
 
 export interface Envelope {
   envelope_id: string;
@@ -74,10 +75,7 @@ export async function startSocketStandIn(appToken = 'xapp-test'): Promise<Socket
         res.end(JSON.stringify(ok ? { ok, url } : { ok, error: 'invalid_auth' }));
         return;
       }
-      const answer =
-        method === 'auth.test'
-          ? { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' }
-          : { ok: true, channel: body.channel ?? 'C1', ts: `${ts++}.000100` };
+      const answer = webApiAnswer(method, body, ts++);
       res.end(JSON.stringify(answer));
     });
   });
