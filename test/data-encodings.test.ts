@@ -223,3 +223,30 @@ function writeTo(name: string, text: string): string {
   writeFileSync(file, text);
   return file;
 }
+
+describe('a CSV row with another number of cells than the header is one line of ours naming the row', () => {
+  const good = ROWS.map((r) => [r.id, csvField(r.note), r.urgency]);
+  for (const sep of [',', '\t'])
+    for (const [what, cells] of [
+      ['one cell too many (an unquoted comma)', ['004', '胸痛', '冷汗', 'urgent']],
+      ['one cell too few', ['004', 'urgent']],
+    ] as const)
+      for (const at of [0, 3]) {
+        const rows = good.map((r) => r.join(sep));
+        rows.splice(at, 0, cells.join(sep));
+        it(`${what}, as row ${at + 1}, ${sep === ',' ? 'CSV' : 'TSV'}`, () => {
+          const lines = problemsOf('data.csv', `id${sep}note${sep}urgency\n${rows.join('\n')}\n`);
+          expect(lines).toHaveLength(1);
+          expect(lines[0]).toContain(
+            `data.csv: row ${at + 1} (line ${at + 2}) has ${cells.length} cells, the header 3; a cell holding ${sep === ',' ? 'a comma' : 'a tab'} or a line break must be in double quotes.`,
+          );
+          expect(lines[0]).not.toMatch(/Invalid Record Length|胸痛|冷汗/);
+        });
+      }
+
+  it('a quoted cell never closed is one line', () => {
+    const lines = problemsOf('data.csv', 'id,note,urgency\n001,"胸痛,urgent\n002,咳,routine\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('data.csv: a double quote opens a cell that is never closed (the file ends inside it).');
+  });
+});

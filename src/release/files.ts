@@ -29,13 +29,33 @@ function readText(file: string, kind: string, expected: string): string {
 export function readCsv(file: string): Record<string, string>[] {
   const text = readText(file, 'CSV', 'Expected CSV text with a header line.');
   const header = text.slice(0, text.search(/\r|\n|$/));
-  return parse(text, {
-    columns: (names: string[]) => names.map((h) => h.trim()),
-    delimiter: header.includes('\t') && !header.includes(',') ? '\t' : ',',
-    skip_empty_lines: true,
-    skip_records_with_empty_values: true,
-    relax_quotes: true,
-  });
+  const tabs = header.includes('\t') && !header.includes(',');
+  try {
+    return parse(text, {
+      columns: (names: string[]) => names.map((h) => h.trim()),
+      delimiter: tabs ? '\t' : ',',
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+      relax_quotes: true,
+    });
+  } catch (err) {
+    throw csvProblem(err, file, tabs ? 'a tab' : 'a comma');
+  }
+}
+
+/**
+ * csv-parse's errors a spreadsheet's export meets, in one line of ours naming the row (its cells never echoed: they
+ * may be private): a row with another number of cells than the header, a quoted cell never closed. Others as thrown.
+ */
+function csvProblem(err: unknown, file: string, separator: string): unknown {
+  const e = err as { code?: string; lines?: number; records?: number; record?: unknown[]; columns?: unknown[] };
+  if (e.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' && e.record && e.columns)
+    return new UserError(
+      `${file}: row ${(e.records ?? 0) + 1} (line ${e.lines}) has ${e.record.length} cells, the header ${e.columns.length}; a cell holding ${separator} or a line break must be in double quotes.`,
+    );
+  if (e.code === 'CSV_QUOTE_NOT_CLOSED')
+    return new UserError(`${file}: a double quote opens a cell that is never closed (the file ends inside it).`);
+  return err;
 }
 
 /** A row must be an object (`{"id": …}`); a number, string, null or array is named by its place. */
