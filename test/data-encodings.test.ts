@@ -250,3 +250,38 @@ describe('a CSV row with another number of cells than the header is one line of 
     expect(lines[0]).toContain('data.csv: a double quote opens a cell that is never closed (the file ends inside it).');
   });
 });
+
+describe('a gold label typed in full width is the label, as outputs are read after NFKC', () => {
+  const full = (s: string) => s.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+  const labels = ['urgent', 'soon', 'routine'];
+  for (const label of labels)
+    for (const [what, written] of [
+      ['full width', full(label)],
+      ['full width with blanks', `　${full(label)} `],
+    ])
+      it(`${label} in ${what}`, () => {
+        const d = dir();
+        writeFileSync(path.join(d, 'data.csv'), `id,note,urgency\n001,胸痛,${written}\n002,咳,soon\n`);
+        const yml = path.join(d, 'task.yml');
+        writeFileSync(
+          yml,
+          stringify({
+            id: 'wide-gold',
+            title: 'Triage',
+            data: { file: 'data.csv', id: 'id', input: 'note', gold: 'urgency' },
+            prompts: { zero: '{{note}}' },
+            answer: { kind: 'label', reader: 'label', labels },
+            metrics: ['accuracy'],
+          }),
+        );
+        const { task, problems } = loadTaskFile({ file: yml, source: 'task file' }, process.env, new Set());
+        expect(problems.map((p) => problemLine(p))).toEqual([]);
+        expect(task!.loadDocuments(undefined as never).map((doc) => doc.gold)).toEqual([label, 'soon']);
+      });
+
+  it('a gold that is no label in any width is still refused', () => {
+    expect(problemsOf('data.csv', `id,note,urgency\n001,胸痛,${full('urgentt')}\n`)[0]).toMatch(
+      /data\.gold: row 1 has gold ".*", not one of urgent, soon, routine/,
+    );
+  });
+});

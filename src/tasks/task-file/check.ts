@@ -1,7 +1,7 @@
 // The checks of a parsed task file against its data and templates: every problem found, none thrown, so that
 // `jcb tasks check` reports them all at once and a file with any problem never reaches the registry.
 import type { Row } from '../../release/files.js';
-import { categoriesOf, cellText, optionsOf } from './declared-task.js';
+import { categoriesOf, cellText, goldLabel, optionsOf } from './declared-task.js';
 import { METRICS } from './metrics.js';
 import { READERS } from './readers.js';
 import { EXAM_RULES } from './exam.js';
@@ -127,7 +127,7 @@ export function checkData(
     rows.forEach((row, i) => {
       if (problems.length) return;
       const raw = row[spec.data.gold];
-      const gold = spec.answer.goldIsIndex ? categories[Number(raw)] : String(raw ?? '').trim();
+      const gold = spec.answer.goldIsIndex ? categories[Number(raw)] : goldLabel(String(raw ?? '').trim(), categories);
       const named = spec.answer.kind === 'option' ? categories.slice(0, optionsOf(spec, row).length) : categories;
       if (gold === undefined || !named.includes(gold))
         problems.push({

@@ -69,6 +69,17 @@ export function cellText(value: unknown): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
+/**
+ * A label or option gold as the task file's list names it: a gold written in another width (`ｕｒｇｅｎｔ`, typed
+ * with the IME on) is the label equal to it after NFKC, as outputs are read after NFKC (README "Label-like
+ * answers"); a gold that is no label after NFKC either is returned as written (check.ts refuses it).
+ */
+export function goldLabel(gold: string, labels: readonly string[]): string {
+  if (labels.includes(gold)) return gold;
+  const wide = gold.normalize('NFKC');
+  return labels.find((l) => l.normalize('NFKC') === wide) ?? gold;
+}
+
 /** A text document's reference: one function for every baseline call (it keys src/tasks/baselines.ts's sums). */
 const goldTextOf = (d: { gold: unknown }) => d.gold as string;
 
@@ -109,6 +120,7 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
       const tagged = cellText(raw);
       return { ...readTaggedSpans(tagged, tags), tagged };
     }
+    if (kind === 'option' || kind === 'label') return goldLabel(cellText(raw).trim(), categories);
     return cellText(raw).trim();
   };
   const rawGold = (gold: Gold): unknown => {
