@@ -14,16 +14,18 @@ export const SECRET = 'bench-signing-secret';
  * in a temporary folder (`name` in its folder's name), at most `ratePerMinute` requests a minute a user.
  */
 export function benchBotEnv(apiUrl: string, name: string, ratePerMinute: number): NodeJS.ProcessEnv {
-  return {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: apiUrl,
-    SLACK_APP_TOKEN: '',
     PORT: '0',
     JCB_BOT_RATE_PER_MINUTE: String(ratePerMinute),
     JCB_STORE: path.join(mkdtempSync(path.join(os.tmpdir(), `jcb-${name}-`)), 'jcb.sqlite'),
   };
+  // Unset, not empty (an empty token is refused): the HTTP receiver, not Socket Mode.
+  delete env.SLACK_APP_TOKEN;
+  return env;
 }
 
 /** Starts Slack's side; resolves once its Web API stand-in listens (`apiUrl`), with `ask` and `stop`. */
