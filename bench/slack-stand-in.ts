@@ -13,15 +13,19 @@ export interface StandIn {
 }
 
 /**
- * The Web API's answer to `method` as Slack gives it for this workspace (T1, its bot UBOT), `ts` the message's
- * number: auth.test, users.info for a member (the bot asks it once a person, after the ack: guests), and any
- * post accepted.
+ * The Web API's answer to `method` as Slack gives it for this workspace (T1, its bot UBOT): auth.test, users.info
+ * for a member (the bot asks it once a person, after the ack: guests), and any post accepted, its ts the next of
+ * `nextTs` (asked for posts only: a message's ts counts the messages).
  */
-export function webApiAnswer(method: string, body: Record<string, unknown>, ts: number): Record<string, unknown> {
+export function webApiAnswer(
+  method: string,
+  body: Record<string, unknown>,
+  nextTs: () => number,
+): Record<string, unknown> {
   if (method === 'auth.test') return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' };
   if (method === 'users.info')
     return { ok: true, user: { id: body.user, is_restricted: false, is_ultra_restricted: false } };
-  return { ok: true, channel: body.channel ?? 'C1', ts: `${ts}.000100` };
+  return { ok: true, channel: body.channel ?? 'C1', ts: `${nextTs()}.000100` };
 }
 
 export async function startSlackStandIn(): Promise<StandIn> {
@@ -37,7 +41,7 @@ export async function startSlackStandIn(): Promise<StandIn> {
         : Object.fromEntries(new URLSearchParams(raw));
       calls.push({ method, body, at: performance.now() });
       res.writeHead(200, { 'content-type': 'application/json' });
-      const answer = webApiAnswer(method, body, ts++);
+      const answer = webApiAnswer(method, body, () => ts++);
       res.end(JSON.stringify(answer));
     });
   });

@@ -75,7 +75,7 @@ export async function startSocketStandIn(appToken = 'xapp-test'): Promise<Socket
         res.end(JSON.stringify(ok ? { ok, url } : { ok, error: 'invalid_auth' }));
         return;
       }
-      const answer = webApiAnswer(method, body, ts++);
+      const answer = webApiAnswer(method, body, () => ts++);
       res.end(JSON.stringify(answer));
     });
   });
