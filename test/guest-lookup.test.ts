@@ -1,76 +1,46 @@
 // Slack's answer about a guest (users.info) never holds an acknowledgement, yet decides the same request; a
-// failure (no users:read) is kept a while and told to the operator once. The real Bolt app over HTTP, nock for
-// Slack's Web API.
-import type { AddressInfo } from 'node:net';
+// failure (no users:read) is kept a while and told to the operator once. The real Bolt app over HTTP (the shared
+// fixture), nock for Slack's Web API.
 import nock from 'nock';
-import { afterEach, beforeAll, afterAll, describe, expect, it, vi } from 'vitest';
-import { createBot, type Bot } from '../handlers/app.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NEEDS_USERS_READ } from '../handlers/guests.js';
-import { createServices } from '../src/services/index.js';
 import { fakeUsersInfo } from './fake-slack.js';
-import { FIXTURE_ENV, freshStore, inThreadTokenizer, testModelsFile, type TestStore } from './helpers.js';
-import { HOOK, SIGNING_SECRET, SLACK, sendSigned } from './slack-requests.js';
+import { slackBot } from './slack-bot-fixture.js';
+import { HOOK, SLACK, slackRequests } from './slack-requests.js';
 
 describe('guests looked up without holding the ack', () => {
-  let bot: Bot | undefined;
-  let store: TestStore;
+  let stop: (() => Promise<void>) | undefined;
   let said: string[];
-
-  beforeAll(async () => {
-    store = await freshStore('sqlite');
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-  });
   afterEach(async () => {
-    await bot?.stop();
-    bot = undefined;
-    nock.cleanAll();
+    await stop?.();
+    stop = undefined;
     vi.restoreAllMocks();
-  });
-  afterAll(async () => {
-    nock.enableNetConnect();
-    await store.drop();
   });
 
   /** A bot whose Slack answers users.info as `how` says; the response_url answers recorded in `said`. */
   const start = async (how: Parameters<typeof fakeUsersInfo>[1], warn = (_: string) => {}) => {
     said = [];
-    fakeUsersInfo({ UGUEST: 'multi' }, how);
-    nock(SLACK).persist().post('/api/auth.test').reply(200, { ok: true, user_id: 'UBOT', bot_id: 'B1', team_id: 'T1' });
-    nock(HOOK)
-      .persist()
-      .post(/.*/)
-      .reply(200, (_u, b) => (said.push((b as { text: string }).text), 'ok'));
-    const env = {
-      ...FIXTURE_ENV,
-      JCB_MODELS: testModelsFile(),
-      TEST_OPENAI_KEY: 'sk-test',
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      PORT: '0',
-      JCB_QUEUE_PREFIX: `jcbguest-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-      ...store.env,
-    };
-    bot = createBot(env, createServices({ env, tokenizer: inThreadTokenizer() }));
+    const fx = slackBot({
+      fakes: () => {
+        fakeUsersInfo({ UGUEST: 'multi' }, how);
+        nock(SLACK)
+          .persist()
+          .post('/api/auth.test')
+          .reply(200, { ok: true, user_id: 'UBOT', bot_id: 'B1', team_id: 'T1' });
+        nock(HOOK)
+          .persist()
+          .post(/.*/)
+          .reply(200, (_u, b) => (said.push((b as { text: string }).text), 'ok'));
+      },
+      env: { TEST_OPENAI_KEY: 'sk-test' },
+    });
     // The bot's log (handlers/app.ts, privateLogger) writes with console.warn.
     vi.spyOn(console, 'warn').mockImplementation((...m: unknown[]) => warn(m.map(String).join(' ')));
-    const server = (await bot.start())!;
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+    await fx.start();
+    stop = () => fx.stop();
+    const requests = slackRequests(() => fx.url);
     let n = 0;
-    return (text: string, user: string) =>
-      sendSigned(
-        url,
-        new URLSearchParams({
-          command: '/jcb',
-          text,
-          user_id: user,
-          channel_id: 'C1',
-          team_id: 'T1',
-          response_url: `${HOOK}/r/${++n}`,
-          trigger_id: `trig${n}-${Math.random()}`,
-        }).toString(),
-        'application/x-www-form-urlencoded',
-      );
+    return (text: string, user: string) => requests.slash(text)(user, `g${++n}-${Math.random()}`);
   };
 
   const until = async (n: number) => {
