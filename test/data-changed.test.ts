@@ -11,9 +11,11 @@ import { loadTaskFile } from '../src/tasks/task-file/load.js';
 import { TASK_IDS } from '../src/tasks/types.js';
 import { FIXTURE_ENV, FIXTURES, freshStore } from './helpers.js';
 import { jcbBatch } from './jcb-batch.js';
+import { fileRedis } from './own-redis.js';
 
 const batch = jcbBatch();
 afterAll(() => batch.close());
+const { redis } = fileRedis();
 
 const OWN = path.join(FIXTURES, 'task-files', 'own');
 const header = 'id,note,urgency';
@@ -69,18 +71,29 @@ describe('a resume on data changed since the run started', () => {
       const first = await batch.run(['eval', 'triage', 'baseline', '--shot', 'zero'], env);
       expect(first.code, first.err).toBe(0);
       const runId = /^Run (\S+):/.exec(first.out)![1];
-      const resume = () => batch.run(['eval', 'triage', 'baseline', '--shot', 'zero', '--run', runId], env);
-      // The same rows saved otherwise (CRLF line ends) are the same data.
-      writeFileSync(path.join(dir, file), files[file].replaceAll('\n', '\r\n'));
-      expect((await resume()).code).toBe(0);
-      writeFileSync(path.join(dir, file), regraded(files[file]));
-      const refused = await resume();
-      expect(refused.code).toBe(1);
-      expect(refused.err).toBe(
-        `jcb: The data file of task triage changed since run ${runId} started (${named}). Start a new run without --run, or put the old file back.\n`,
-      );
-      writeFileSync(path.join(dir, file), files[file]);
-      expect((await resume()).code).toBe(0);
+      // In the foreground and queued (this process plans the queued documents from its own data).
+      const resumes = [
+        () => batch.run(['eval', 'triage', 'baseline', '--shot', 'zero', '--run', runId], env),
+        () =>
+          batch.run(['eval', 'triage', 'baseline', '--shot', 'zero', '--queue', '--run', runId], {
+            ...env,
+            REDIS_URL: redis.url,
+          }),
+      ];
+      for (const resume of resumes) {
+        // The same rows saved otherwise (CRLF line ends) are the same data.
+        writeFileSync(path.join(dir, file), files[file].replaceAll('\n', '\r\n'));
+        const same = await resume();
+        expect(same.code, same.err).toBe(0);
+        writeFileSync(path.join(dir, file), regraded(files[file]));
+        const refused = await resume();
+        expect(refused.code).toBe(1);
+        expect(refused.err).toBe(
+          `jcb: The data file of task triage changed since run ${runId} started (${named}). Start a new run without --run, or put the old file back.\n`,
+        );
+        writeFileSync(path.join(dir, file), files[file]);
+        expect((await resume()).code).toBe(0);
+      }
     });
 });
 

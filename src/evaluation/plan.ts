@@ -10,7 +10,7 @@ import type { Document, Shot, Task } from '../tasks/types.js';
 import { documentsOf, type DocumentSet } from '../tasks/documents.js';
 import { DEFAULT_LABELS, labelVersionOf, type LabelVersion } from '../release/views.js';
 import { hasLabels } from './labels.js';
-import { assumptionsDiffer, dataChanged, runAssumptions } from './run-assumptions.js';
+import { assumptionsDiffer, dataChanged, runAssumptions, type RunAssumptions } from './run-assumptions.js';
 
 export interface EvalRequest {
   tasks: readonly Task[];
@@ -106,8 +106,29 @@ export async function documentSetFor(
 }
 
 /**
+ * Refuses (UserError, one line naming the task and its files) a resume of `run` whose declared tasks' data
+ * (TaskOrigin.dataHash) differs from what the run recorded; `now` is what this process would record. Every
+ * resume goes through it, in the foreground and queued (openRun).
+ */
+function refuseChangedData(run: Run, tasks: readonly Task[], now: RunAssumptions): void {
+  const [changed] = dataChanged(
+    run,
+    now,
+    tasks.map((t) => t.id),
+  );
+  if (!changed) return;
+  const files = tasks.find((t) => t.id === changed)?.origin?.dataFiles ?? [];
+  throw new UserError(
+    `The data file of task ${changed} changed since run ${run.id} started${files.length ? ` (${files.join(', ')})` : ''}.`,
+    'Start a new run without --run, or put the old file back.',
+  );
+}
+
+/**
  * The stored run a request writes to: the resumed one (refused, UserError, when it differs in model, shot,
- * tasks, limit or document set, or when `documentCount`, planned here, is fewer than the run planned), or a new one recording its document set, `documentCount` and release commit.
+ * tasks, limit or document set, when its declared tasks' data changed since it started, or when `documentCount`,
+ * planned here, is fewer than the run planned), or a new one recording its document set, `documentCount` and
+ * release commit.
  */
 export async function openRun(
   store: Store,
@@ -149,14 +170,8 @@ export async function openRun(
           `Run ${req.runId} was started with another ${differs} than this process has.`,
           'Resume it where it was started as it was (or queue it for the workers), or start a new run without --run.',
         );
-      const [changed] = status !== 'queued' ? dataChanged(existing, now, JSON.parse(tasks) as string[]) : [];
-      if (changed) {
-        const files = req.tasks.find((t) => t.id === changed)?.origin?.dataFiles ?? [];
-        throw new UserError(
-          `The data file of task ${changed} changed since run ${req.runId} started${files.length ? ` (${files.join(', ')})` : ''}.`,
-          'Start a new run without --run, or put the old file back.',
-        );
-      }
+      // Queued too: this process plans the run's documents from its own data, which workers on the run's would not have.
+      refuseChangedData(existing, req.tasks, now);
       // Fewer documents planned here than the run has (a release copy that lacks some, a shorter file): resumed from
       // here, the run would finish without them.
       const before = existing.planned ?? existing.document_count ?? null;
