@@ -9,7 +9,7 @@ import { dataChanged, runAssumptions } from '../src/evaluation/run-assumptions.j
 import { assumptionsOf, taskFileMismatch } from '../src/queue/assumptions.js';
 import { loadTaskFile } from '../src/tasks/task-file/load.js';
 import { TASK_IDS } from '../src/tasks/types.js';
-import { FIXTURE_ENV, FIXTURES, freshStore } from './helpers.js';
+import { FIXTURE_ENV, FIXTURES, freshStore, packsDir } from './helpers.js';
 import { jcbBatch } from './jcb-batch.js';
 import { fileRedis } from './own-redis.js';
 
@@ -135,28 +135,46 @@ describe("a worker's data", () => {
     });
 });
 
-describe("export's re-score hint for a task file's run", () => {
-  it('is a command that scores the export in a shell without JCB_TASKS', async () => {
-    const { dir } = folder('one');
-    const store = await freshStore('sqlite');
-    const env = { ...FIXTURE_ENV, ...store.env, JCB_TASKS: dir, JCB_PACKS_TASKS: '/nonexistent' };
-    const first = await batch.run(['eval', 'triage', 'baseline', '--shot', 'zero'], env);
-    const runId = /^Run (\S+):/.exec(first.out)![1];
-    const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-export- ')), 'out');
-    const exported = await batch.run(['export', runId, '--dir', out], env);
-    expect(exported.code, exported.err).toBe(0);
-    const hint = /^Re-score with: (.*)$/m.exec(exported.out)![1];
-    // The hint's words as a shell reads them: VAR=value assignments, then jcb and its arguments.
-    const words = [...hint.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] ?? m[2]).replaceAll("'\\''", "'"));
-    const assigned = Object.fromEntries(
-      words.filter((w) => /^[A-Z_]+=/.test(w)).map((w) => w.split(/=(.*)/s).slice(0, 2)),
+// Each way a declared task is found: its variable, and the env that found it (the fresh shell lacks the variable).
+const PACKS = packsDir();
+const found = [
+  ['a task file', 'JCB_TASKS', 'triage', () => ({ JCB_TASKS: folder('one').dir, JCB_PACKS_TASKS: '/nonexistent' })],
+  // A home without packs, as a fresh shell's may be: the pack's data is found only through JCB_PACKS_DIR.
+  [
+    'a pack',
+    'JCB_PACKS_DIR',
+    'jmed-crade',
+    () => ({ JCB_PACKS_DIR: PACKS!, JCB_HOME: mkdtempSync(path.join(os.tmpdir(), 'jcb-home-')) }),
+  ],
+] as const;
+
+describe("export's re-score hint for a declared task's run", () => {
+  for (const [what, variable, task, foundBy] of found)
+    it.skipIf(variable === 'JCB_PACKS_DIR' && !PACKS)(
+      `is a command that scores the export of ${what}'s task in a shell without ${variable}`,
+      async () => {
+        const store = await freshStore('sqlite');
+        const env = { ...FIXTURE_ENV, ...store.env, ...foundBy() };
+        const first = await batch.run(['eval', task, 'baseline', '--shot', 'zero', '--limit', '5'], env);
+        expect(first.code, first.err).toBe(0);
+        const runId = /^Run (\S+):/.exec(first.out)![1];
+        const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-export- ')), 'out');
+        const exported = await batch.run(['export', runId, '--dir', out], env);
+        expect(exported.code, exported.err).toBe(0);
+        const hint = /^Re-score with: (.*)$/m.exec(exported.out)![1];
+        // The hint's words as a shell reads them: VAR=value assignments, then jcb and its arguments.
+        const words = [...hint.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) =>
+          (m[1] ?? m[2]).replaceAll("'\\''", "'"),
+        );
+        const assigned = Object.fromEntries(
+          words.filter((w) => /^[A-Z_]+=/.test(w)).map((w) => w.split(/=(.*)/s).slice(0, 2)),
+        );
+        const command = words.filter((w) => !/^[A-Z_]+=/.test(w));
+        expect(command.slice(0, 2)).toEqual(['jcb', 'score']);
+        const scored = await batch.run(command.slice(1), { ...env, [variable]: undefined, ...assigned });
+        expect(scored.err).toBe('');
+        expect(scored.code).toBe(0);
+        expect(scored.out).toMatch(new RegExp(`${task}\\s+baseline\\s+zero`));
+      },
     );
-    const command = words.filter((w) => !/^[A-Z_]+=/.test(w));
-    expect(command.slice(0, 2)).toEqual(['jcb', 'score']);
-    const { JCB_TASKS: _, ...shell } = env;
-    const scored = await batch.run(command.slice(1), { ...shell, ...assigned });
-    expect(scored.err).toBe('');
-    expect(scored.code).toBe(0);
-    expect(scored.out).toMatch(/triage\s+baseline\s+zero/);
-  });
 });

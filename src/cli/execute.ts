@@ -20,6 +20,7 @@ import path from 'node:path';
 import { renderModelRequest } from './render-request.js';
 import { renderAuditReport } from '../privacy/audit-table.js';
 import { evalCommand } from './eval-command.js';
+import { rescoreCommand } from './rescore-hint.js';
 import { askCommand, phiCommand } from './free-text.js';
 import { loadedTasks } from '../../tasks/index.js';
 import { claimStandardOutput, markedPrivate, screen, writeFileOrOutput, writeOutput, type Tabular } from './output.js';
@@ -185,14 +186,10 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       const root = generated
         ? generated.slice(0, generated.indexOf(`${path.sep}generated${path.sep}`) + '/generated'.length)
         : cmd.dir;
-      // `jcb score` finds a task file's task by JCB_TASKS, as this process did: the command says so, or it fails
-      // in a shell without it ("declared/<id>" is no setting folder).
       const ids = JSON.parse(run.run.tasks) as string[];
-      const declared = services.tasks().some((t) => ids.includes(t.id) && t.source === 'task file');
-      const tasksVar = declared && process.env.JCB_TASKS ? `JCB_TASKS=${shellWord(process.env.JCB_TASKS)} ` : '';
-      return print(
-        `${files.map((f) => `wrote ${f}`).join('\n')}\nRe-score with: ${tasksVar}jcb score ${shellWord(root)}`,
-      );
+      const tasks = services.tasks().filter((t) => ids.includes(t.id));
+      const hint = rescoreCommand(root, tasks, process.env);
+      return print(`${files.map((f) => `wrote ${f}`).join('\n')}\nRe-score with: ${hint}`);
     }
     case 'models-add': {
       const model = services.addModel(cmd.alias, cmd.entry);
@@ -323,6 +320,3 @@ export function storeError(err: unknown) {
   }
   return asStoreError(err, location);
 }
-
-/** `value` as one word of a POSIX shell: as is when plain, else single-quoted. */
-const shellWord = (value: string) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
