@@ -386,6 +386,24 @@ describe('bad task files', () => {
   });
 });
 
+describe('jcb tasks check names the file as it was given', () => {
+  it('relative or absolute, in the line saying it has no problems and in each problem line', async () => {
+    const dir = ownCopy();
+    const spec = parse(readFileSync(path.join(OWN, 'triage.yml'), 'utf8')) as Record<string, any>;
+    for (const [, change] of BAD.filter(([what]) => /unknown reader|unknown metric/.test(what))) change(spec);
+    writeFileSync(path.join(dir, 'bad.yml'), stringify(spec));
+    const env = { ...FIXTURE_ENV, JCB_TASKS: undefined, JCB_PACKS_TASKS: '/nonexistent' };
+    for (const name of ['triage.yml', 'bad.yml'])
+      for (const given of [path.join(dir, name), path.relative(process.cwd(), path.join(dir, name))]) {
+        const check = await jcb(['tasks', 'check', given], env);
+        const lines = check.out.trim().split('\n');
+        expect(check.code).toBe(name === 'bad.yml' ? 1 : 0);
+        expect(lines.length > 1).toBe(name === 'bad.yml');
+        for (const line of lines) expect(line.startsWith(`${given}: `), line).toBe(true);
+      }
+  });
+});
+
 describe('the registries a task file names', () => {
   it('every reader reads its kind, and every kind has a reader and a metric', () => {
     for (const kind of ['option', 'label', 'list', 'spans', 'text'])

@@ -33,16 +33,20 @@ export function modelServices(ctx: ServiceContext) {
 
     /**
      * Every problem of one task file (`jcb tasks check`), checked as it would be loaded: its id may not be a
-     * built-in one nor another loaded file's. Nothing is run or registered.
+     * built-in one nor another loaded file's. Nothing is run or registered. Problems name `file` as given.
      * @throws UserError when the file does not exist.
      */
     checkTaskFile(file: string): { id?: string; documents: number; problems: TaskFileProblem[] } {
       const full = path.resolve(file);
       if (!existsSync(full) || !statSync(full).isFile())
         throw new UserError(`No task file "${cutEcho(file)}".`, 'Give the path of a .yml task file.');
-      const others = allTasks().filter((t) => t.origin && path.resolve(t.origin.file) !== full).map((t) => t.id);
+      const others = allTasks()
+        .filter((t) => t.origin && path.resolve(t.origin.file) !== full)
+        .map((t) => t.id);
       const loaded = loadTaskFile({ file: full, source: 'task file' }, ctx.env, new Set([...TASK_IDS, ...others]));
-      return { id: loaded.task?.id, documents: loaded.documents ?? 0, problems: loaded.problems };
+      // Each line names the file as the user gave it, as the line saying it has no problems does.
+      const problems = loaded.problems.map((p) => ({ ...p, file }));
+      return { id: loaded.task?.id, documents: loaded.documents ?? 0, problems };
     },
 
     models: () => {
