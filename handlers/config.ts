@@ -90,6 +90,7 @@ export function botConfig(env: NodeJS.ProcessEnv): BotConfig {
     const missing = env[name] !== undefined && missingSetting(env, name);
     if (missing) throw new UserError(`${missing}: give it (${what}) or unset it.`, SEE);
   }
+  if (env.SLACK_APP_TOKEN) checkNeeded(env, ['SLACK_APP_TOKEN']);
   if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
     throw new UserError(
       'Set SLACK_APP_TOKEN (xapp-…, for Socket Mode) or SLACK_SIGNING_SECRET (for the HTTP receiver on PORT).',

@@ -24,7 +24,16 @@ const REFUSED: Record<string, [string | undefined, RegExp][]> = {
     ['Bearer xoxb-1234-abcdef', /: it is not xoxb- then letters, digits and dashes\./],
     ['xoxb-12"34', /: it is not xoxb- then letters, digits and dashes\./],
   ],
+  // Optional: checked when given (jcb bot, Socket Mode).
+  SLACK_APP_TOKEN: [
+    ['xoxb-1234-abcdef', /is not the app-level token, xapp-… \(for Socket Mode\): it starts with xoxb-, a bot token/],
+    ['xoxp-1234-5678-abcdef', /: it starts with xoxp-, a user token\./],
+    ['1-A0123-9999-abcdef', /: it is not xapp- then letters, digits and dashes\./],
+    [' xapp-1-A0123-9999-abcdef', /: it has blanks around it\./],
+  ],
 };
+/** Settings checked only when given, by the commands that read them. */
+const OPTIONAL: Record<string, string> = { SLACK_APP_TOKEN: 'bot' };
 
 const NEEDING = COMMANDS.filter((c) => c.needs?.length && offeredOn(c.faces, 'terminal'));
 
@@ -40,9 +49,10 @@ describe('settings a command needs', () => {
   });
 
   it.each(
-    NEEDING.flatMap((c) =>
-      c.needs!.flatMap((name) => REFUSED[name].map(([v, says]) => [c.name, name, v, says] as const)),
-    ),
+    [
+      ...NEEDING.flatMap((c) => c.needs!.map((name) => [c.name, name] as const)),
+      ...Object.entries(OPTIONAL).map(([name, command]) => [command, name] as const),
+    ].flatMap(([command, name]) => REFUSED[name].map(([v, says]) => [command, name, v, says] as const)),
   )('`jcb %s` with %s=%j: one line before any work, the value never echoed', async (command, name, value, says) => {
     const port = await freePort(); // nothing listens: a request to Slack would fail with "Could not reach Slack"
     const r = await runJcb(command.split(' '), {
@@ -50,6 +60,7 @@ describe('settings a command needs', () => {
       JCB_STORE: path.join(scratch, 'jcb.sqlite'),
       SLACK_SIGNING_SECRET: 'secret',
       SLACK_APP_TOKEN: undefined,
+      SLACK_BOT_TOKEN: 'xoxb-1234-5678-AbCdEf',
       SLACK_API_URL: `http://127.0.0.1:${port}/api/`,
       REDIS_URL: `redis://127.0.0.1:${port}`,
       PORT: '0',

@@ -313,6 +313,7 @@ export interface NeededSetting {
 
 /** Slack's token prefixes (api.slack.com/authentication/token-types): said when one of another kind is given. */
 const SLACK_TOKEN_KINDS: Record<string, string> = {
+  'xoxb-': 'a bot token, for SLACK_BOT_TOKEN',
   'xoxp-': 'a user token',
   'xapp-': 'an app-level token, for SLACK_APP_TOKEN',
   'xoxe-': 'a refresh token',
@@ -325,6 +326,14 @@ export const NEEDED_SETTINGS: Record<string, NeededSetting> = {
     form: /^xoxb-[A-Za-z0-9-]+$/,
     shape: 'xoxb- then letters, digits and dashes',
     hint: 'Create the app from manifest.yml and copy its tokens (README, "Connect Slack").',
+  },
+  // Optional (Socket Mode); when given, of its form: a token of another kind made the Socket Mode client retry for
+  // ever ("Failed to retrieve a new WSS URL", not_allowed_token_type) or fail after a round trip (invalid_auth).
+  SLACK_APP_TOKEN: {
+    what: 'the app-level token, xapp-… (for Socket Mode)',
+    form: /^xapp-[A-Za-z0-9-]+$/,
+    shape: 'xapp- then letters, digits and dashes',
+    hint: 'Create an app-level token with connections:write (README, "Connect Slack"), or unset it for the HTTP receiver.',
   },
 };
 
@@ -339,12 +348,17 @@ export function checkNeeded(env: NodeJS.ProcessEnv, names: readonly string[]): v
     if (missing) throw new UserError(`${missing} (${s.what}).`, s.hint);
     const value = env[name]!;
     if (s.form.test(value)) continue;
-    const kind = Object.entries(SLACK_TOKEN_KINDS).find(([prefix]) => value.trim().startsWith(prefix));
-    const why = kind
-      ? `it starts with ${kind[0]}, ${kind[1]}`
-      : value.trim() !== value
+    // A token of another kind is named (its own kind's prefix is this setting's form, a value it refused for another
+    // reason).
+    const kind = Object.entries(SLACK_TOKEN_KINDS).find(
+      ([prefix]) => value.trim().startsWith(prefix) && !s.form.source.startsWith(`^${prefix}`),
+    );
+    const why =
+      value.trim() !== value
         ? 'it has blanks around it'
-        : `it is not ${s.shape}`;
+        : kind
+          ? `it starts with ${kind[0]}, ${kind[1]}`
+          : `it is not ${s.shape}`;
     throw new UserError(`${name} is not ${s.what}: ${why}.`, s.hint);
   }
 }
