@@ -8,7 +8,7 @@ import type { BotContext } from './context.js';
 import { refusal, SlackRefusal } from './refusals.js';
 
 const PAGES = 50;
-const REINSTALL = 'Ask an admin to re-install the app with the scopes of manifest.yml (channels:read, groups:read).';
+const REINSTALL = 'Ask an admin to re-install the app with the channels:read and groups:read scopes.';
 
 /** Slack's error code of a failed Web API call (`missing_scope`, `channel_not_found`, …). */
 const slackError = (err: unknown) => (err as { data?: { error?: string } }).data?.error ?? 'request_failed';

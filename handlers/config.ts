@@ -81,26 +81,28 @@ const RECEIVERS = [
   ['SLACK_SIGNING_SECRET', 'for the HTTP receiver on PORT'],
 ] as const;
 
-const SEE = 'Create the app from manifest.yml and copy its tokens (README, "Connect Slack").';
+/** The operator's next step (the bot's start is said in a terminal only: terminal words, no chat hint). */
+const SEE = { hint: 'Create the app from manifest.yml and copy its tokens (README, "Connect Slack").' };
 
 export function botConfig(env: NodeJS.ProcessEnv): BotConfig {
   checkNeeded(env, ['SLACK_BOT_TOKEN']);
   // Either is enough; one set to nothing is a mistake said as such, never read as unset (another receiver).
   for (const [name, what] of RECEIVERS) {
     const missing = env[name] !== undefined && missingSetting(env, name);
-    if (missing) throw new UserError(`${missing}: give it (${what}) or unset it.`, SEE);
+    if (missing) throw new UserError(`${missing}: give it (${what}) or unset it.`, undefined, SEE);
   }
   if (env.SLACK_APP_TOKEN) checkNeeded(env, ['SLACK_APP_TOKEN']);
   if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
     throw new UserError(
       'Set SLACK_APP_TOKEN (xapp-…, for Socket Mode) or SLACK_SIGNING_SECRET (for the HTTP receiver on PORT).',
+      undefined,
       SEE,
     );
   }
   checkEnv(env, TABLE_RULED);
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    throw new UserError(`${issueLine(parsed.error.issues[0])}.`, SEE);
+    throw new UserError(`${issueLine(parsed.error.issues[0])}.`, undefined, SEE);
   }
   const c = parsed.data;
   return {

@@ -178,7 +178,10 @@ export async function openRun(
       if (documentCount !== null && before !== null && documentCount < before)
         throw new UserError(
           `This process's release copy has ${documentCount} of run ${req.runId}'s ${before} documents of ${JSON.parse(tasks).join(',')}.`,
-          `Point JCB_DATA_DIR at the same release as the run's${existing.release_commit ? ` (${existing.release_commit.slice(0, 7)})` : ''}, or start a new run without --run.`,
+          'Start a new run, or ask an admin to give this process the same release as the run.',
+          {
+            hint: `Point JCB_DATA_DIR at the same release as the run's${existing.release_commit ? ` (${existing.release_commit.slice(0, 7)})` : ''}, or start a new run without --run.`,
+          },
         );
       await store.setRunStatus(existing.id, status);
       return { ...existing, status };

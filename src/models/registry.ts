@@ -7,6 +7,7 @@ import { parseYamlText } from '../base/yaml-text.js';
 import { z } from 'zod';
 import { normalizeToken, unknownName } from '../base/suggest.js';
 import { UserError } from '../base/errors.js';
+import { operatorFix } from '../base/shown.js';
 import { missingSetting } from '../base/missing-setting.js';
 import { filesStamp } from '../base/stamp.js';
 import { projectRoot } from '../base/project.js';
@@ -188,9 +189,11 @@ const parsed = new Map<string, { stamp: string; models: ModelConfig[] }>();
 
 export function loadModels(env: NodeJS.ProcessEnv = process.env): ModelConfig[] {
   const file = registryPath(env);
-  const hint = 'Point JCB_MODELS at a models.yml file, or unset it.';
-  if (!existsSync(file)) throw new UserError(`No model registry at ${file}.`, hint);
-  if (statSync(file).isDirectory()) throw new UserError(`${file} is a folder, not a model registry.`, hint);
+  // Where the file is and which variable names it are the operator's (Slack: "ask the bot's operator").
+  const hint = operatorFix('Point JCB_MODELS at a models.yml file, or unset it.');
+  if (!existsSync(file)) throw new UserError(`No model registry${operatorFix(` at ${file}`)}.`, hint);
+  if (statSync(file).isDirectory())
+    throw new UserError(`The model registry is a folder${operatorFix(` (${file})`)}.`, hint);
   const stamp = filesStamp([file]);
   const known = parsed.get(file);
   if (known?.stamp === stamp) return known.models;
@@ -198,7 +201,10 @@ export function loadModels(env: NodeJS.ProcessEnv = process.env): ModelConfig[] 
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UserError(`The model registry ${file} cannot be read (${(err as NodeJS.ErrnoException).code}).`, hint);
+    throw new UserError(
+      `The model registry cannot be read (${(err as NodeJS.ErrnoException).code})${operatorFix(`: ${file}`)}.`,
+      hint,
+    );
   }
   const models = parseRegistry(text, file);
   parsed.set(file, { stamp, models });

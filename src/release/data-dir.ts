@@ -38,10 +38,14 @@ export function releaseRoot(env: NodeJS.ProcessEnv = process.env, refuseIfNotWho
   const problem = describeProblems(verifyRelease(dir, loadManifest(env)));
   if (problem)
     throw new UserError(
-      `The release at ${dir} is not whole: ${problem}.`,
-      configured
-        ? 'Point JCB_DATA_DIR at a whole copy, or run `npx jcb data pull` to replace it.'
-        : 'Run `npx jcb data pull` to replace it.',
+      `The release is not whole: ${problem}.`,
+      // Where it is and what to set are the operator's (a terminal's); Slack says whom to ask, as for no release.
+      'Ask an admin to run `jcb data pull`.',
+      {
+        hint: configured
+          ? `Point JCB_DATA_DIR (${dir}) at a whole copy, or run \`npx jcb data pull\` to replace it.`
+          : `Run \`npx jcb data pull\` to replace the copy at ${dir}.`,
+      },
     );
   return dir;
 }

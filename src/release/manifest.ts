@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
+import { operatorFix } from '../base/shown.js';
 import { projectRoot } from '../base/project.js';
 
 const manifestSchema = z.object({
@@ -51,21 +52,28 @@ export function manifestPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.JCB_RELEASE_MANIFEST || path.join(projectRoot(), 'data', 'release-manifest.json');
 }
 
+/** The operator's remedy (Slack: "ask the bot's operator"), after a message whose file is marked too. */
+const UNSET = operatorFix('Unset JCB_RELEASE_MANIFEST.');
+
 export function loadManifest(env: NodeJS.ProcessEnv = process.env): Manifest {
   const file = manifestPath(env);
-  if (!existsSync(file)) throw new UserError(`No release manifest at ${file}.`, 'Unset JCB_RELEASE_MANIFEST.');
+  if (!existsSync(file)) throw new UserError(`No release manifest${operatorFix(` at ${file}`)}.`, UNSET);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    const why = err instanceof SyntaxError ? 'it is not JSON' : `it cannot be read: ${(err as NodeJS.ErrnoException).code}`;
-    throw new UserError(`${file} is not a release manifest (JSON): ${why}.`, 'Unset JCB_RELEASE_MANIFEST.');
+    const why =
+      err instanceof SyntaxError ? 'it is not JSON' : `it cannot be read: ${(err as NodeJS.ErrnoException).code}`;
+    throw new UserError(`The release manifest is not one (JSON): ${why}${operatorFix(` (${file})`)}.`, UNSET);
   }
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue.path.length ? issue.path.join('.') : 'the file';
-    throw new UserError(`${file} is not a release manifest: ${where} is missing or malformed.`, 'Unset JCB_RELEASE_MANIFEST.');
+    throw new UserError(
+      `The release manifest is not one: ${where} is missing or malformed${operatorFix(` (${file})`)}.`,
+      UNSET,
+    );
   }
   return parsed.data;
 }

@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { parseYamlText } from '../base/yaml-text.js';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
+import { operatorFix } from '../base/shown.js';
 import { projectRoot } from '../base/project.js';
 import { unknownName } from '../base/suggest.js';
 import { packLocation } from './locate.js';
@@ -63,7 +64,11 @@ export function loadPack(name: string, env: NodeJS.ProcessEnv = process.env): Pa
   if (!names.includes(typed)) throw unknownName('pack', name, names, `Packs: ${names.join(', ')}.`);
   const file = path.join(packsFolder(env), typed, 'pack.yml');
   const parsed = packSchema.safeParse(parseYamlText(readFileSync(file, 'utf8'), `packs/${typed}/pack.yml`));
-  if (!parsed.success) throw new UserError(`packs/${typed}/pack.yml: ${issueLine(parsed.error.issues[0])}.`);
+  // The file's place is the operator's (Slack: "ask the bot's operator"); what is wrong in it is said to all.
+  if (!parsed.success)
+    throw new UserError(
+      `Pack ${typed} is not valid: ${issueLine(parsed.error.issues[0])}${operatorFix(` (packs/${typed}/pack.yml)`)}.`,
+    );
   return parsed.data;
 }
 

@@ -8,7 +8,7 @@ import { allTasks } from '../../tasks/index.js';
 import { openEvalQueue } from '../queue/eval-queue.js';
 import { evictionProblem, redisFailure, redisHealth, unknownPolicyWarning } from '../queue/redis-health.js';
 import { redisOptions, redisPlace, redisUrl } from '../queue/settings.js';
-import { forPeople } from '../base/shown.js';
+import { forPeople, operatorFixFor } from '../base/shown.js';
 import { releaseRoot } from '../release/data-dir.js';
 import { jcbHome, releaseLocation } from '../release/locate.js';
 import { storeLocation } from '../store/store.js';
@@ -32,7 +32,10 @@ export interface DoctorItem {
 }
 
 const reason = (err: unknown) =>
-  err instanceof UserError ? `${err.message}${err.hint ? ` ${err.hint}` : ''}` : (err as Error).message;
+  operatorFixFor(
+    err instanceof UserError ? `${err.message}${err.hint ? ` ${err.hint}` : ''}` : (err as Error).message,
+    'terminal',
+  );
 
 /**
  * Sends PING (after AUTH when the URL carries a password) over TLS for `rediss://` (redisOptions, the reading every

@@ -39,7 +39,9 @@ export function modelServices(ctx: ServiceContext) {
     checkTaskFile(file: string): { id?: string; documents: number; problems: TaskFileProblem[] } {
       const full = path.resolve(file);
       if (!existsSync(full) || !statSync(full).isFile())
-        throw new UserError(`No task file "${cutEcho(file)}".`, 'Give the path of a .yml task file.');
+        throw new UserError(`No task file "${cutEcho(file)}".`, undefined, {
+          hint: 'Give the path of a .yml task file.',
+        });
       const others = allTasks()
         .filter((t) => t.origin && path.resolve(t.origin.file) !== full)
         .map((t) => t.id);

@@ -1,6 +1,7 @@
 // Schedules (data/schedules.yml): evaluations queued when they fire, and their digests.
 import type Queue from 'bull';
 import { UserError } from '../base/errors.js';
+import { operatorFixFor } from '../base/shown.js';
 import { filesStamp } from '../base/stamp.js';
 import { knownTask, UNLOADED_NOTE } from '../evaluation/documents.js';
 import { coverageOf, scoreOrNull, standingRuns, type Coverage } from '../leaderboard/coverage.js';
@@ -236,7 +237,9 @@ export function scheduleServices(ctx: ServiceContext) {
           .then(
             (r) => onChange(`${file} changed: ${r.added} schedule timers added, ${r.removed} removed.`),
             (err: Error) =>
-              onChange(`${file} changed but was not installed (the timers stay as they were): ${err.message}`),
+              onChange(
+                `${file} changed but was not installed (the timers stay as they were): ${operatorFixFor(err.message, 'terminal')}`,
+              ),
           )
           .finally(() => (checking = false));
       }, checkMs);

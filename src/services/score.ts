@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { UserError } from '../base/errors.js';
+import { operatorFix } from '../base/shown.js';
 import { scoreFileAt, scoreFilesAt, taskOfFolder, type FileScore, type FileToScore } from '../evaluation/score-file.js';
 import type { Interval } from '../metrics/bootstrap.js';
 import { listGenerationFiles, shotOfFileName, type GenerationFile } from '../release/release.js';
@@ -96,7 +97,12 @@ export async function scoreGenerationFiles(
   const worker = async (score: (files: FileToScore[]) => Promise<FileScore[]>) => {
     for (let task = tasks.shift(); task; task = tasks.shift()) {
       const scored = score(task.at.map((i) => [jobs[i].task.id, jobs[i].file.path, jobs[i].interval ?? false]));
-      task.at.forEach((i, k) => keep(i, scored.then((all) => all[k])));
+      task.at.forEach((i, k) =>
+        keep(
+          i,
+          scored.then((all) => all[k]),
+        ),
+      );
       await scored.catch(() => {}); // thrown where the files' rows are built, below
     }
   };
@@ -136,7 +142,7 @@ function generationFiles(root: string, target: string | undefined): GenerationFi
     const files = listGenerationFiles(root, resultsRootOf(root));
     if (files.length === 0) {
       throw new UserError(
-        `${root} holds no generation files: give a generated/ tree of <group>/<TASK>/<model>/<shot>.json files (as the release's data/generated), or one such file.`,
+        `${root} holds no generation files${operatorFix(": give a generated/ tree of <group>/<TASK>/<model>/<shot>.json files (as the release's data/generated), or one such file")}.`,
       );
     }
     return files;
@@ -145,7 +151,7 @@ function generationFiles(root: string, target: string | undefined): GenerationFi
   // Its place names its task, model and shot: a file elsewhere (a text, a lone JSON) is no generation file.
   if (parts.length < 4 || !root.endsWith('.json'))
     throw new UserError(
-      `${root} is not a generation file: give one at <group>/<TASK>/<model>/<shot>.json of a generated/ tree (as the release's data/generated), or the tree.`,
+      `${root} is not a generation file${operatorFix(": give one at <group>/<TASK>/<model>/<shot>.json of a generated/ tree (as the release's data/generated), or the tree")}.`,
     );
   const [group, folder, modelDir, file] = parts.slice(-4);
   const name = file.replace(/\.json$/, '');
