@@ -3,7 +3,8 @@ import type { ActPolicy } from '../src/policy/acts.js';
 import { issueLine } from '../src/base/issues.js';
 import { z } from 'zod';
 import { UserError } from '../src/base/errors.js';
-import { checkEnv, checkNeeded } from '../src/services/env.js';
+import { checkEnv } from '../src/services/env.js';
+import { checkNeeded } from '../src/services/needed-settings.js';
 import { missingSetting } from '../src/base/missing-setting.js';
 
 const list = z

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, offeredOn } from '../src/command/commands.js';
-import { checkNeeded, NEEDED_SETTINGS } from '../src/services/env.js';
+import { checkNeeded, NEEDED_SETTINGS } from '../src/services/needed-settings.js';
 import { FIXTURE_ENV, runJcb } from './helpers.js';
 import { freePort } from './own-redis.js';
 

@@ -9,7 +9,7 @@ import { budgetStopped } from '../base/format.js';
 import { asStoreError } from '../store/errors.js';
 import { storeLocation } from '../store/store.js';
 import { interruptedLine, resumeCommand, unreachableLine } from './interrupted.js';
-import { markedPrivate, screen, writeFileOrOutput, writeOutput } from './output.js';
+import { markedPrivate, printLine, writeFileOrOutput, writeOutput } from './output.js';
 import { evalTable } from './output-tables.js';
 import { findTask } from '../evaluation/documents.js';
 import { aboutTask } from '../tasks/task-file/about.js';
@@ -19,7 +19,7 @@ import { runJson } from './render-more.js';
 import { jsonForPeople } from '../base/shown.js';
 import { renderEstimate } from './render-request.js';
 
-const print = (text: string): void => void screen().write(`${text}\n`);
+const print = printLine;
 /** Failure text in it as the terminal shows failures (the operator's fix written out, never its marker). */
 const printJson = (value: unknown) => print(jsonForPeople(value, 'terminal'));
 

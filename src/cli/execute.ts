@@ -3,7 +3,8 @@
 import type { Command } from '../command/grammar.js';
 import { UserError } from '../base/errors.js';
 import { createServices, type Services } from '../services/index.js';
-import { checkEnv, checkNeeded } from '../services/env.js';
+import { checkEnv } from '../services/env.js';
+import { checkNeeded } from '../services/needed-settings.js';
 import { asStoreError } from '../store/errors.js';
 import { storeLocation } from '../store/store.js';
 import { checkStorePath } from '../store/path-check.js';
@@ -23,7 +24,14 @@ import { evalCommand } from './eval-command.js';
 import { rescoreCommand } from './rescore-hint.js';
 import { askCommand, phiCommand } from './free-text.js';
 import { loadedTasks } from '../../tasks/index.js';
-import { claimStandardOutput, markedPrivate, screen, writeFileOrOutput, writeOutput, type Tabular } from './output.js';
+import {
+  claimStandardOutput,
+  markedPrivate,
+  printLine,
+  writeFileOrOutput,
+  writeOutput,
+  type Tabular,
+} from './output.js';
 import { boardTable, comparisonTable, scoreTable } from './output-tables.js';
 import { renderDataCheck, renderDoctor, renderTasks, runJson } from './render-more.js';
 import { problemLine } from '../tasks/task-file/load.js';
@@ -42,8 +50,9 @@ import {
 } from './render.js';
 import { table } from '../base/table.js';
 import { jsonForPeople } from '../base/shown.js';
+import { terminalText } from './terminal-text.js';
 
-const print = (text: string): void => void screen().write(`${text}\n`);
+const print = printLine;
 /** git's progress (carriage returns redrawing one line) is for a terminal; a log gets none of it. */
 export const gitProgress = (text: string): void => void (process.stderr.isTTY && process.stderr.write(text));
 /** Failure text in it as the terminal shows failures (the operator's fix written out, never its marker). */
@@ -74,7 +83,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       const problems = services.taskFileProblems();
       if (cmd.json) {
         // The files left out are in the JSON as in the text, and on stderr for the person running it.
-        for (const p of problems) process.stderr.write(`${problemLine(p)}\n`);
+        for (const p of problems) process.stderr.write(`${terminalText(problemLine(p))}\n`);
         return printJson({ tasks, problems });
       }
       print(

@@ -9,6 +9,7 @@ import { KIND_LABELS } from '../privacy/kinds.js';
 import { summary } from '../privacy/free-text.js';
 import type { Services } from '../services/index.js';
 import { table } from '../base/table.js';
+import { terminalText } from './terminal-text.js';
 
 /** Where the commands read and write: the process's streams, or a test's. */
 export interface TerminalIo {
@@ -22,7 +23,7 @@ export const processIo: TerminalIo = {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString('utf8');
   },
-  print: (text) => void process.stdout.write(`${text}\n`),
+  print: (text) => void process.stdout.write(`${terminalText(text)}\n`),
 };
 
 function readFile(file: string): string {
@@ -30,7 +31,10 @@ function readFile(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`Cannot read "${file}"${code ? ` (${code})` : ''}.`, 'Name a readable text file, or - for standard input.');
+    throw new UserError(
+      `Cannot read "${file}"${code ? ` (${code})` : ''}.`,
+      'Name a readable text file, or - for standard input.',
+    );
   }
 }
 
@@ -72,7 +76,10 @@ export async function askCommand(cmd: Extract<Command, { kind: 'ask' }>, service
     origin: 'cli',
   });
   if (cmd.json) return io.print(JSON.stringify(answer, null, 2));
-  const lines = [`${answer.task.label} by ${answer.model.alias} (${answer.model.provider})`, answer.output || '(empty)'];
+  const lines = [
+    `${answer.task.label} by ${answer.model.alias} (${answer.model.provider})`,
+    answer.output || '(empty)',
+  ];
   if (answer.incomplete) lines.push(`⚠ ${answer.incomplete}`);
   lines.push(answer.parse.ok ? `Read as: ${answer.parse.shown}` : `Not read: ${answer.parse.problem ?? ''}`);
   if (answer.maskedText) lines.push(`Sent masked (each finding replaced by its kind):\n${answer.maskedText}`);

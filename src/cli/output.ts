@@ -8,6 +8,7 @@ import { PRIVATE_CAPTION } from '../policy/data-policy.js';
 import { UserError } from '../base/errors.js';
 import { jsonForPeople } from '../base/shown.js';
 import { STANDARD_OUTPUT, type PathArgument } from '../base/paths.js';
+import { terminalText } from './terminal-text.js';
 
 /**
  * What `-` (standard output) gets for each option that writes a file (`path: 'file'` in the command table): text
@@ -25,6 +26,9 @@ let standardOutputTaken = false;
 
 /** Where a command's text for people goes: standard output, or stderr when a file option took it (`-o -`). */
 export const screen = (): NodeJS.WriteStream => (standardOutputTaken ? process.stderr : process.stdout);
+
+/** A line of a command's text, written to screen() with its control characters shown (terminalText). */
+export const printLine = (text: string): void => void screen().write(`${terminalText(text)}\n`);
 
 /**
  * Checks the file options given `-` before any work, and takes standard output for them.
@@ -45,7 +49,8 @@ export function claimStandardOutput(args: readonly PathArgument[], json: boolean
 
 /** Writes `data` to `file`, or to standard output for `-`. */
 export function writeFileOrOutput(file: string, data: string | Uint8Array): void {
-  if (file === STANDARD_OUTPUT) process.stdout.write(data);
+  // Text to standard output is shown by a terminal when not piped: made safe as every printed text is.
+  if (file === STANDARD_OUTPUT) process.stdout.write(typeof data === 'string' ? terminalText(data) : data);
   else writeFileSync(file, data);
 }
 

@@ -9,6 +9,7 @@ import { UserError, userErrorText } from '../base/errors.js';
 import { forPeople } from '../base/shown.js';
 import { fileSystemError, type PreparedPaths } from '../base/paths.js';
 import type { Services } from '../services/index.js';
+import { terminalText } from './terminal-text.js';
 
 /**
  * The heap `cmd` runs with (src/base/lean-heap.ts): `waiting` for the bot however it was typed (`jcb BOT`,
@@ -19,7 +20,7 @@ import type { Services } from '../services/index.js';
 export const heapSettingOf = (cmd: Command): HeapSetting =>
   cmd.kind === 'bot' ? 'waiting' : cmd.kind === 'score' ? 'lean' : 'default';
 
-const print = (text: string): void => void process.stdout.write(`${text}\n`);
+const print = (text: string): void => void process.stdout.write(`${terminalText(text)}\n`);
 
 /**
  * Runs one `jcb` command line (`argv`: the words after the program's name) with this process's environment:
@@ -51,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     if (storeErr) err = storeErr;
     else err = fileSystemError(err) ?? err;
     if (err instanceof UserError) {
-      process.stderr.write(`jcb: ${userErrorText(err, 'terminal')}\n`);
+      process.stderr.write(`jcb: ${terminalText(userErrorText(err, 'terminal'))}\n`);
       return 1;
     }
     process.stderr.write(`jcb: ${forPeople(`unexpected error: ${(err as Error).message}`, 'terminal')}\n`);
