@@ -285,3 +285,37 @@ describe('a gold label typed in full width is the label, as outputs are read aft
     );
   });
 });
+
+/** ISO-2022-JP bytes of `text` (JIS X 0208 only), from the WHATWG EUC-JP decoder's table: JIS = EUC-JP − 0x80. */
+function encodeIso2022jp(text: string): Buffer {
+  const decoder = new TextDecoder('euc-jp');
+  const table = new Map<string, number[]>();
+  for (let a = 0xa1; a <= 0xfe; a++)
+    for (let b = 0xa1; b <= 0xfe; b++) {
+      const ch = decoder.decode(Uint8Array.from([a, b]));
+      if (ch.length === 1 && ch !== '\ufffd' && !table.has(ch)) table.set(ch, [a - 0x80, b - 0x80]);
+    }
+  const out: number[] = [];
+  let kanji = false;
+  for (const ch of text) {
+    const jis = table.get(ch);
+    if (jis && !kanji) out.push(0x1b, 0x24, 0x42);
+    if (!jis && kanji) out.push(0x1b, 0x28, 0x42);
+    kanji = Boolean(jis);
+    out.push(...(jis ?? [ch.charCodeAt(0)]));
+  }
+  if (kanji) out.push(0x1b, 0x28, 0x42);
+  return Buffer.from(out);
+}
+
+describe('ISO-2022-JP (JIS, 7-bit: valid UTF-8 bytes too) is read as Japanese, not as mojibake with raw ESCs', () => {
+  const rows: Row[] = [
+    { id: 't1', note: '発熱あり、咳なし', urgency: 'urgent' },
+    { id: 't2', note: 'めまい', urgency: 'soon' },
+  ];
+  it.each(Object.entries(READERS))('%s', (_, r) => {
+    const file = path.join(dir(), `data.${r.ext}`);
+    writeFileSync(file, encodeIso2022jp(r.write(rows, '\n')));
+    expect(r.read(file)).toEqual(rows);
+  });
+});

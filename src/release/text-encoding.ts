@@ -6,7 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import { UserError } from '../base/errors.js';
 
 /** An encoding by WHATWG's name (Node's TextDecoder, full ICU), as said in messages. */
-export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'shift_jis';
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'shift_jis' | 'iso-2022-jp';
 
 const BOMS: readonly [TextEncodingName, readonly number[]][] = [
   ['utf-8', [0xef, 0xbb, 0xbf]],
@@ -25,6 +25,16 @@ const strict = (encoding: TextEncodingName, bytes: Uint8Array): string | undefin
     return undefined;
   }
 };
+
+/**
+ * ISO-2022-JP (JIS, 7-bit mail's Japanese): ASCII bytes throughout, so valid UTF-8 too, but its kanji sit between
+ * escape sequences (ESC $ B or ESC $ @ in, ESC ( B or ESC ( J out): read as UTF-8 it is mojibake with raw ESCs.
+ */
+function looksIso2022jp(bytes: Uint8Array): boolean {
+  for (let i = bytes.indexOf(0x1b); i >= 0 && i + 2 < bytes.length; i = bytes.indexOf(0x1b, i + 1))
+    if (bytes[i + 1] === 0x24 && (bytes[i + 2] === 0x42 || bytes[i + 2] === 0x40)) return true;
+  return false;
+}
 
 /**
  * UTF-16 LE without a BOM: text whose NUL bytes in the first 4 KiB are (nearly) all odd ones, as the high bytes
@@ -68,7 +78,11 @@ export function decodeText(
   const utf16 = looksUtf16le(bytes);
   if (!utf16 && bytes.subarray(0, 4096).includes(0))
     throw new UserError(`${shownName} is a binary file, not ${kind}.`, expected);
-  const candidates: TextEncodingName[] = utf16 ? ['utf-16le'] : ['utf-8', 'shift_jis'];
+  const candidates: TextEncodingName[] = utf16
+    ? ['utf-16le']
+    : looksIso2022jp(bytes)
+      ? ['iso-2022-jp']
+      : ['utf-8', 'shift_jis'];
   for (const encoding of candidates) {
     const text = strict(encoding, bytes);
     if (text !== undefined) return { text, encoding };
