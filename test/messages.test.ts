@@ -6,6 +6,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { UserError, userErrorText } from '../src/base/errors.js';
 import { addModel, parseRegistry } from '../src/models/registry.js';
 import { loadSchedules } from '../src/queue/schedules.js';
 import { loadTaskFile, problemLine } from '../src/tasks/task-file/load.js';
@@ -27,7 +28,9 @@ describe('task files (tasks check)', () => {
   it('a file that is no mapping is not a task file, in one line', () => {
     for (const text of ['hi\n', '- a\n- b\n', '42\n'])
       expect(problemsOf(text).map((p) => problemLine(p, 'chat'))).toEqual([
-        expect.stringMatching(/: \(file\): not a task file \(a YAML mapping with id, title, data, prompts, answer, metrics\)\.$/),
+        expect.stringMatching(
+          /: \(file\): not a task file \(a YAML mapping with id, title, data, prompts, answer, metrics\)\.$/,
+        ),
       ]);
   });
 
@@ -62,9 +65,9 @@ describe('the model registry and schedules', () => {
       try {
         parseRegistry(text, 'models.yml');
       } catch (err) {
-        message = (err as Error).message;
+        message = userErrorText(err as UserError, 'terminal');
       }
-      expect(message).toMatch(/^models\.yml: /);
+      expect(message).toMatch(/^The model registry is not valid: models\.yml: /);
       expect(message).not.toMatch(ZOD);
     }
   });
@@ -92,7 +95,9 @@ describe('the model registry and schedules', () => {
       expect(add({ provider: 'openai-compatible', model: 'x', ...(baseUrl ? { baseUrl } : {}) })).toMatch(
         /^Model "bad" not added: --base-url: [^\n]*URL[^\n]*\.$/,
       );
-    expect(add({ provider: 'openai-compatible', model: 'x', baseUrl: 'http://h/v1', apiKeyEnv: 3 })).toMatch(/--api-key-env/);
+    expect(add({ provider: 'openai-compatible', model: 'x', baseUrl: 'http://h/v1', apiKeyEnv: 3 })).toMatch(
+      /--api-key-env/,
+    );
     expect(readFileSync(models, 'utf8')).toBe(before);
   });
 });

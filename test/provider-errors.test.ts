@@ -123,7 +123,7 @@ describe('provider errors as real servers send them', () => {
   it('refuses a base URL with a query string or fragment in one line, never echoing it: registry, `models add`, OPENAI_BASE_URL', () => {
     const entry = (url: string) => `models:\n  x: { provider: openai-compatible, model: m, baseUrl: '${url}' }\n`;
     const query =
-      /^models\.yml: models\.x\.baseUrl: a URL with no query string or fragment .*put the key in apiKeyEnv, or OPENAI_API_KEY\.$/;
+      /^The model registry is not valid\{\{fix:: models\.yml: models\.x\.baseUrl: a URL with no query string or fragment .*put the key in apiKeyEnv, or OPENAI_API_KEY\}\}\.$/;
     for (const url of [
       'http://127.0.0.1:8000/v1?api_key=sk-QUERY123456789',
       'http://127.0.0.1:8000/v1#sk-QUERY123456789',
@@ -157,7 +157,7 @@ describe('provider errors as real servers send them', () => {
   it('refuses a base URL with a password or without a scheme, in one line, at load and at `models add`', () => {
     const entry = (url: string) => `models:\n  x: { provider: openai-compatible, model: m, baseUrl: '${url}' }\n`;
     expect(() => parseRegistry(entry('http://admin:s3cretpw@127.0.0.1:8000/v1'), 'models.yml')).toThrow(
-      /^models\.yml: models\.x\.baseUrl: a URL with no user or password in it .*put the key in apiKeyEnv\.$/,
+      /^The model registry is not valid\{\{fix:: models\.yml: models\.x\.baseUrl: a URL with no user or password in it .*put the key in apiKeyEnv\}\}\.$/,
     );
     expect(() => parseRegistry(entry('localhost:8000/v1'), 'models.yml')).toThrow(
       /starting with http:\/\/ or https:\/\//,

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { UserError, userErrorText } from '../src/base/errors.js';
-import { loadModels } from '../src/models/registry.js';
+import { loadModels, parseRegistry } from '../src/models/registry.js';
 import { loadManifest } from '../src/release/manifest.js';
 
 /** An operator's word, as written in source text (a template's `${…}` parts taken out first). */
@@ -56,6 +56,22 @@ describe("a UserError's words for everyone name nothing of the operator's", () =
     expect(all.length).toBeGreaterThan(100); // the walk does find the code's UserErrors
     const named = all.filter((e) => OPERATOR_WORDS.test(e.text)).map((e) => `${e.at}: ${e.text}`);
     expect(named).toEqual([]);
+  });
+
+  it("a model registry's bad key, as Slack says it: whom to ask; the terminal names the file and key", () => {
+    const bad = 'models:\n  x: { provider: openai-compatible, model: m, timeoutMs: soon }';
+    const err = (() => {
+      try {
+        parseRegistry(bad, '/srv/jcb/models.yml');
+      } catch (e) {
+        return e as UserError;
+      }
+      throw new Error('a bad registry was read');
+    })();
+    expect(userErrorText(err, 'chat')).toBe("The model registry is not valid; ask the bot's operator.");
+    expect(userErrorText(err, 'terminal')).toMatch(
+      /^The model registry is not valid: \/srv\/jcb\/models\.yml: models\.x\./,
+    );
   });
 
   it('the registry and manifest missing, as Slack says it: whom to ask; the terminal keeps file and variable', () => {

@@ -176,10 +176,15 @@ export function parseRegistry(text: string, source: string): ModelConfig[] {
   const aliases = Object.keys((raw as { models?: object } | null)?.models ?? {});
   const badAlias = aliases.find((a) => !aliasSchema.safeParse(a).success);
   if (badAlias !== undefined)
-    throw new UserError(`${source}: models.${badAlias}: aliases are lower-case letters, digits, . _ -`);
+    throw new UserError(
+      `The model registry is not valid${operatorFix(`: ${source}: models.${badAlias}: aliases are lower-case letters, digits, . _ -`)}`,
+    );
   const result = registryFile.safeParse(raw);
   if (!result.success) {
-    throw new UserError(`${source}: ${issueLine(result.error.issues[0])}.`);
+    // Its keys (baseUrl, timeoutMs, …) are the operator's words: Slack says whom to ask.
+    throw new UserError(
+      `The model registry is not valid${operatorFix(`: ${source}: ${issueLine(result.error.issues[0])}`)}.`,
+    );
   }
   return Object.entries(result.data.models).map(([alias, m]) => ({ ...m, alias, label: m.label ?? alias }));
 }
