@@ -5,8 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { ASK_OPERATOR, forPeople } from '../src/base/shown.js';
 import { failureCause } from '../src/evaluation/failure-cause.js';
-import { classifyError, serverFetch, STATUS_MEANING, type ServerContext } from '../src/models/server-reply.js';
+import { STATUS_MEANING, type ServerContext } from '../src/models/server-reply.js';
 import { evictionProblem } from '../src/queue/redis-health.js';
+import { failureMessages, type ServerReply } from './provider-failures.js';
 
 /** What no Slack text may hold: an env variable, a config file, a models.yml key, a path or an address. */
 const OPERATOR_WORDS = /JCB_|\.yml|baseUrl|base URL|timeoutMs|maxmemory-policy noeviction|\/v1|https?:\/\/|\s\/\w+\//;
@@ -27,7 +28,7 @@ async function failures(): Promise<string[]> {
   const out: string[] = [];
   for (const baseUrl of BASES) {
     const ctx: ServerContext = { baseUrl, secrets: [], timeoutMs: 120_000 };
-    const replies: (() => Promise<Response>)[] = [
+    const replies: ServerReply[] = [
       ...CODES.map((code) => () => Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: { code } }))),
       () => Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: new Error('bad port') })),
       ...[...Object.keys(STATUS_MEANING).map(Number), 429, 502].map(
@@ -38,18 +39,7 @@ async function failures(): Promise<string[]> {
           new Response('<html><title>Sign in</title></html>', { headers: { 'content-type': 'text/html' } }),
         ),
     ];
-    const real = globalThis.fetch;
-    for (const reply of replies) {
-      globalThis.fetch = reply as typeof fetch;
-      try {
-        await serverFetch(ctx)(`${baseUrl}/chat/completions`, { method: 'POST' });
-      } catch (err) {
-        out.push(classifyError(err, ctx).message);
-      } finally {
-        globalThis.fetch = real;
-      }
-    }
-    out.push(classifyError(Object.assign(new Error('Request timed out.'), { name: 'TimeoutError' }), ctx).message);
+    out.push(...(await failureMessages(ctx, replies)));
   }
   return out;
 }

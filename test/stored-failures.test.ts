@@ -11,36 +11,24 @@ import { ASK_OPERATOR, forPeople } from '../src/base/shown.js';
 import { writeOutput } from '../src/cli/output.js';
 import { runJson } from '../src/cli/render-more.js';
 import { sampleLines } from '../src/evaluation/samples.js';
-import { classifyError, serverFetch, type ServerContext } from '../src/models/server-reply.js';
+import { type ServerContext } from '../src/models/server-reply.js';
 import { createServices } from '../src/services/index.js';
 import { Store } from '../src/store/store.js';
 import { FIXTURE_ENV, documentRow, inThreadTokenizer, runRow } from './helpers.js';
 import { jcbBatch } from './jcb-batch.js';
+import { failureMessages, type ServerReply } from './provider-failures.js';
 
 /** Failures the provider boundary writes with an operator's fix (host, port, TLS, 404 with its base URL, timeout). */
 async function markedFailures(): Promise<string[]> {
   const ctx: ServerContext = { baseUrl: 'http://10.0.0.5:8000', secrets: [], timeoutMs: 120_000 };
-  const replies: (() => Promise<Response>)[] = [
+  const replies: ServerReply[] = [
     ...['ENOTFOUND', 'ERR_SSL_WRONG_VERSION_NUMBER'].map(
       (code) => () => Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: { code } })),
     ),
     () => Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: new Error('bad port') })),
     () => Promise.resolve(new Response('{"detail":"Not Found"}', { status: 404 })),
   ];
-  const out: string[] = [];
-  const real = globalThis.fetch;
-  for (const reply of replies) {
-    globalThis.fetch = reply as typeof fetch;
-    try {
-      await serverFetch(ctx)(`${ctx.baseUrl}/chat/completions`, { method: 'POST' });
-    } catch (err) {
-      out.push(classifyError(err, ctx).message);
-    } finally {
-      globalThis.fetch = real;
-    }
-  }
-  out.push(classifyError(Object.assign(new Error('Request timed out.'), { name: 'TimeoutError' }), ctx).message);
-  return out;
+  return failureMessages(ctx, replies);
 }
 
 const MARKER = '{{fix:';
