@@ -14,7 +14,7 @@ const ACTING = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/;
 describe('terminalText', () => {
   it('shows every acting control as a picture and keeps the rest of the text', () => {
     expect(terminalText('胸痛\x1b]0;PWNED\x07\x1b[31mRED')).toBe('胸痛␛]0;PWNED␇␛[31mRED');
-    expect(terminalText('a\rb\r\nc\td\x7f\x9b')).toBe('a␍b\r\nc\td␡\\u{9b}');
+    expect(terminalText('a\rb\r\nc\td\x7f\x9b')).toBe('a␍b\r\nc\td\\u007f\\u009b');
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (s) => {
         const shown = terminalText(s);
@@ -22,6 +22,18 @@ describe('terminalText', () => {
         if (!ACTING.test(s)) expect(shown).toBe(s);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('leaves JSON valid and meaning the same (--json, --log-samples -)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.string({ unit: 'binary' }), (value, text) => {
+        for (const v of [value, { text }]) {
+          const json = JSON.stringify(v);
+          expect(JSON.parse(terminalText(json))).toEqual(JSON.parse(json));
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 
