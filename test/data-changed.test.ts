@@ -1,14 +1,16 @@
-// A run records its declared tasks' data (TaskOrigin.dataHash, run-assumptions.ts): a resume on data that
-// changed since the run started is refused in one line, and a worker whose data differs leaves the run's jobs.
-// Generated over every file a task file reads its rows from: a data file, one of several, the answer key.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// A run records its declared tasks' inputs (run-assumptions.ts: the task file, its rows, a replayed model's
+// generations): a resume on an input that changed since the run started is refused in one line, foreground and
+// queued alike, and a worker whose input differs leaves the run's jobs. Generated over every file a run reads:
+// the task file, a data file, one of several, the answer key, the generations file replayed.
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dataChanged, runAssumptions } from '../src/evaluation/run-assumptions.js';
+import { changedInput, runAssumptions } from '../src/evaluation/run-assumptions.js';
+import type { ModelConfig } from '../src/models/registry.js';
 import { assumptionsOf, taskFileMismatch } from '../src/queue/assumptions.js';
 import { loadTaskFile } from '../src/tasks/task-file/load.js';
-import { TASK_IDS } from '../src/tasks/types.js';
+import { TASK_IDS, type Task } from '../src/tasks/types.js';
 import { FIXTURE_ENV, FIXTURES, freshStore, packsDir } from './helpers.js';
 import { jcbBatch } from './jcb-batch.js';
 import { fileRedis } from './own-redis.js';
@@ -25,11 +27,11 @@ const lines = readFileSync(path.join(OWN, 'triage.csv'), 'utf8').trim().split('\
  * The triage fixture with its rows in `layout`: one data file, two, or a data file without gold and an answer
  * key. Returns the folder and, for each file, its name and text.
  */
-function folder(layout: 'one' | 'two' | 'key'): { dir: string; files: Record<string, string> } {
+function folder(layout: 'one' | 'two' | 'key' | 'gen'): { dir: string; files: Record<string, string> } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-data-changed-'));
   let yml = readFileSync(path.join(OWN, 'triage.yml'), 'utf8');
   const files: Record<string, string> = {};
-  if (layout === 'one') files['triage.csv'] = [header, ...lines].join('\n') + '\n';
+  if (layout === 'one' || layout === 'gen') files['triage.csv'] = [header, ...lines].join('\n') + '\n';
   if (layout === 'two') {
     files['a.csv'] = [header, ...lines.slice(0, 3)].join('\n') + '\n';
     files['b.csv'] = [header, ...lines.slice(3)].join('\n') + '\n';
@@ -41,10 +43,20 @@ function folder(layout: 'one' | 'two' | 'key'): { dir: string; files: Record<str
       ['id,urgency', ...lines.map((l) => `${l.split(',')[0]},${l.split(',').at(-1)}`)].join('\n') + '\n';
     yml = yml.replace('file: triage.csv', 'file: notes.csv\n  answers: { file: key.csv, id: id, gold: urgency }');
   }
-  writeFileSync(path.join(dir, 'triage.yml'), yml);
-  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  if (layout === 'gen') {
+    const rows = lines.map((l) => ({ id: l.split(',')[0], generated: l.split(',').at(-1), gold: l.split(',').at(-1) }));
+    files[GENERATIONS] = JSON.stringify(rows);
+    yml += 'generations: { dir: generated, id: id }\n';
+  }
+  files['triage.yml'] = yml;
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
   return { dir, files };
 }
+
+const GENERATIONS = 'generated/gpt-4o/zero_shot.json';
 
 /** The file's last row with another gold (urgent ↔ routine): one row's data changed. */
 const regraded = (text: string) => {
@@ -56,40 +68,54 @@ const regraded = (text: string) => {
   return rows.join('\n') + '\n';
 };
 
+/** The same input saved otherwise (CRLF line ends: the same rows), or, for a file hashed as it is, rewritten as it is. */
+const resaved = (text: string) => text.replaceAll('\n', '\r\n');
+/** A scoring setting of the task file changed: another headline metric. */
+const rescored = (text: string) => text.replace('metrics: [accuracy, kappa', 'metrics: [kappa, accuracy');
+/** The replayed generation of the last row changed. */
+const regenerated = (text: string) => {
+  const rows = JSON.parse(text) as { generated: string }[];
+  rows.at(-1)!.generated = rows.at(-1)!.generated === 'urgent' ? 'routine' : 'urgent';
+  return JSON.stringify(rows);
+};
+const same = (text: string) => text;
+
+// [what, layout, file changed, model, the input as named, the files named, the same input, a changed one]
 const parts = [
-  ['a single data file', 'one', 'triage.csv', 'triage.csv'],
-  ['the second of two data files', 'two', 'b.csv', 'a.csv, b.csv'],
-  ['the answer key', 'key', 'key.csv', 'notes.csv, key.csv'],
+  ['a single data file', 'one', 'triage.csv', 'baseline', 'data file', 'triage.csv', resaved, regraded],
+  ['the second of two data files', 'two', 'b.csv', 'baseline', 'data file', 'a.csv, b.csv', resaved, regraded],
+  ['the answer key', 'key', 'key.csv', 'baseline', 'data file', 'notes.csv, key.csv', resaved, regraded],
+  ["the task file's scoring settings", 'one', 'triage.yml', 'baseline', 'task file', 'triage.yml', same, rescored],
+  ['the generations file replayed', 'gen', GENERATIONS, 'gpt-4o', 'generations file', GENERATIONS, same, regenerated],
 ] as const;
 
-describe('a resume on data changed since the run started', () => {
-  for (const [what, layout, file, named] of parts)
-    it(`is refused in one line when ${what} changed; resumes when it holds the same rows`, async () => {
+describe('a resume on an input changed since the run started', () => {
+  for (const [what, layout, file, model, input, named, unchanged, changed] of parts)
+    it(`is refused in one line when ${what} changed, foreground and queued; resumes when it is the same`, async () => {
       const { dir, files } = folder(layout);
       const store = await freshStore('sqlite');
       const env = { ...FIXTURE_ENV, ...store.env, JCB_TASKS: dir, JCB_PACKS_TASKS: '/nonexistent' };
-      const first = await batch.run(['eval', 'triage', 'baseline', '--shot', 'zero'], env);
+      const first = await batch.run(['eval', 'triage', model, '--shot', 'zero'], env);
       expect(first.code, first.err).toBe(0);
       const runId = /^Run (\S+):/.exec(first.out)![1];
-      // In the foreground and queued (this process plans the queued documents from its own data).
+      // In the foreground and queued (this process plans the queued documents from its own inputs).
       const resumes = [
-        () => batch.run(['eval', 'triage', 'baseline', '--shot', 'zero', '--run', runId], env),
+        () => batch.run(['eval', 'triage', model, '--shot', 'zero', '--run', runId], env),
         () =>
-          batch.run(['eval', 'triage', 'baseline', '--shot', 'zero', '--queue', '--run', runId], {
+          batch.run(['eval', 'triage', model, '--shot', 'zero', '--queue', '--run', runId], {
             ...env,
             REDIS_URL: redis.url,
           }),
       ];
       for (const resume of resumes) {
-        // The same rows saved otherwise (CRLF line ends) are the same data.
-        writeFileSync(path.join(dir, file), files[file].replaceAll('\n', '\r\n'));
-        const same = await resume();
-        expect(same.code, same.err).toBe(0);
-        writeFileSync(path.join(dir, file), regraded(files[file]));
+        writeFileSync(path.join(dir, file), unchanged(files[file]));
+        const kept = await resume();
+        expect(kept.code, kept.err).toBe(0);
+        writeFileSync(path.join(dir, file), changed(files[file]));
         const refused = await resume();
         expect(refused.code).toBe(1);
         expect(refused.err).toBe(
-          `jcb: The data file of task triage changed since run ${runId} started (${named}). Start a new run without --run, or put the old file back.\n`,
+          `jcb: The ${input} of task triage changed since run ${runId} started (${named}). Start a new run without --run, or put the old file back.\n`,
         );
         writeFileSync(path.join(dir, file), files[file]);
         expect((await resume()).code).toBe(0);
@@ -97,7 +123,7 @@ describe('a resume on data changed since the run started', () => {
     });
 });
 
-describe("a worker's data", () => {
+describe("a worker's inputs", () => {
   const load = (dir: string) => {
     const { task } = loadTaskFile(
       { file: path.join(dir, 'triage.yml'), source: 'task file' },
@@ -106,32 +132,35 @@ describe("a worker's data", () => {
     );
     return task!;
   };
-  const config = { alias: 'baseline', provider: 'baseline' } as never;
-  const engine = JSON.stringify({ provider: 'baseline', node: 'v0' });
-  for (const [what, layout, file] of parts)
-    it(`differing in ${what} from the run's makes it leave the job; a run recorded before data hashes is not checked`, () => {
+  const configs = {
+    baseline: { alias: 'baseline', provider: 'baseline' },
+    'gpt-4o': { alias: 'gpt-4o', provider: 'replay', release: 'gpt-4o' },
+  } as never as Record<string, ModelConfig>;
+  const keys = { 'task file': 'taskFiles', 'data file': 'dataFiles', 'generations file': 'generations' } as const;
+  for (const [what, layout, file, model, input, , , changed] of parts)
+    it(`differing in ${what} from the run's makes it leave the job; a run recorded before it was is not checked`, () => {
       const { dir, files } = folder(layout);
+      const config = configs[model];
       const started = load(dir);
-      const run = {
-        engine,
-        label_version: null,
-        document_set: 'paper',
-        assumptions: JSON.stringify(runAssumptions([started], config)),
-      };
+      const recorded = runAssumptions([started], config, 'zero');
+      const run = { engine: '{}', label_version: null, document_set: 'paper', assumptions: JSON.stringify(recorded) };
       const assumes = assumptionsOf(run, 's', 'triage');
-      expect(taskFileMismatch(assumes, started)).toBeUndefined();
-      writeFileSync(path.join(dir, file), regraded(files[file]));
+      const mine = (task: Task) => () => runAssumptions([task], config, 'zero').generations?.triage;
+      expect(taskFileMismatch(assumes, started, mine(started))).toBeUndefined();
+      writeFileSync(path.join(dir, file), changed(files[file]));
       const now = load(dir);
-      expect(now.origin!.hash).toBe(started.origin!.hash);
-      expect(taskFileMismatch(assumes, now)).toBe(
-        `this worker's data file of triage differs (${now.origin!.dataHash}, the run's ${started.origin!.dataHash})`,
+      const current = runAssumptions([now], config, 'zero');
+      const key = keys[input];
+      expect(taskFileMismatch(assumes, now, mine(now))).toBe(
+        `this worker's ${input} of triage differs (${current[key]!.triage}, the run's ${recorded[key]!.triage})`,
       );
-      expect(dataChanged(run, runAssumptions([now], config), ['triage'])).toEqual(['triage']);
-      // Recorded before data hashes: its jobs carry none, and a resume is not refused for data.
-      const { dataFiles: _, ...before } = runAssumptions([started], config);
+      expect(changedInput(run, current, ['triage'])).toEqual({ task: 'triage', input });
+      // Recorded before this input was (none for a task file: every run records it).
+      if (key === 'taskFiles') return;
+      const { [key]: _, ...before } = recorded;
       const old = { ...run, assumptions: JSON.stringify(before) };
-      expect(taskFileMismatch(assumptionsOf(old, 's', 'triage'), now)).toBeUndefined();
-      expect(dataChanged(old, runAssumptions([now], config), ['triage'])).toEqual([]);
+      expect(taskFileMismatch(assumptionsOf(old, 's', 'triage'), now, mine(now))).toBeUndefined();
+      expect(changedInput(old, current, ['triage'])).toBeUndefined();
     });
 });
 

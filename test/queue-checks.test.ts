@@ -570,7 +570,7 @@ describe('jobs carry what the run was started with', () => {
         const resumed = jcb(['eval', 'triage', 'baseline', '--shot', 'zero', '--run', queued.run.id], env);
         expect(resumed.code).toBe(1);
         expect(resumed.stderr).toBe(
-          `jcb: Run ${queued.run.id} was started with another task file of triage than this process has. Resume it where it was started as it was (or queue it for the workers), or start a new run without --run.\n`,
+          `jcb: The task file of task triage changed since run ${queued.run.id} started (triage.yml). Start a new run without --run, or put the old file back.\n`,
         );
       } finally {
         edited.child.kill('SIGKILL');

@@ -1,16 +1,18 @@
 // A run's record and plan: the documents it covers, and the stored run it writes to (new, or resumed
 // when the same run id names the same model, setting, limit and document set).
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { UserError } from '../base/errors.js';
 import { cutEcho, nearest } from '../base/suggest.js';
 import type { ModelProvider } from '../models/provider.js';
+import type { ModelConfig } from '../models/registry.js';
 import type { Release } from '../release/release.js';
 import type { Run, Store } from '../store/store.js';
 import type { Document, Shot, Task } from '../tasks/types.js';
 import { documentsOf, type DocumentSet } from '../tasks/documents.js';
 import { DEFAULT_LABELS, labelVersionOf, type LabelVersion } from '../release/views.js';
 import { hasLabels } from './labels.js';
-import { assumptionsDiffer, dataChanged, runAssumptions, type RunAssumptions } from './run-assumptions.js';
+import { assumptionsDiffer, changedInput, runAssumptions, type RunAssumptions } from './run-assumptions.js';
 
 export interface EvalRequest {
   tasks: readonly Task[];
@@ -106,20 +108,31 @@ export async function documentSetFor(
 }
 
 /**
- * Refuses (UserError, one line naming the task and its files) a resume of `run` whose declared tasks' data
- * (TaskOrigin.dataHash) differs from what the run recorded; `now` is what this process would record. Every
- * resume goes through it, in the foreground and queued (openRun).
+ * Refuses (UserError, one line naming the task and its file) a resume of `run` whose declared tasks' task file,
+ * data or replayed generations (changedInput) differ from what the run recorded; `now` is what this process would
+ * record. Every resume goes through it, in the foreground and queued (openRun): this process plans the documents.
  */
-function refuseChangedData(run: Run, tasks: readonly Task[], now: RunAssumptions): void {
-  const [changed] = dataChanged(
+function refuseChangedInputs(run: Run, tasks: readonly Task[], now: RunAssumptions, shot: Shot, model: ModelConfig) {
+  const changed = changedInput(
     run,
     now,
     tasks.map((t) => t.id),
   );
   if (!changed) return;
-  const files = tasks.find((t) => t.id === changed)?.origin?.dataFiles ?? [];
+  const task = tasks.find((t) => t.id === changed.task);
+  const origin = task?.origin;
+  const generations = model.provider === 'replay' ? task?.generationFile?.(model.release, shot) : undefined;
+  const files: readonly string[] | undefined = !origin
+    ? undefined
+    : changed.input === 'task file'
+      ? [path.basename(origin.file)]
+      : changed.input === 'data file'
+        ? origin.dataFiles
+        : generations
+          ? [path.relative(path.dirname(origin.file), generations)]
+          : undefined;
   throw new UserError(
-    `The data file of task ${changed} changed since run ${run.id} started${files.length ? ` (${files.join(', ')})` : ''}.`,
+    `The ${changed.input} of task ${changed.task} changed since run ${run.id} started${files?.length ? ` (${files.join(', ')})` : ''}.`,
     'Start a new run without --run, or put the old file back.',
   );
 }
@@ -163,15 +176,15 @@ export async function openRun(
         );
       }
       // Computed here, a resumed run must be computed as it was started (queued, its jobs carry its record).
-      const now = runAssumptions(req.tasks, provider.config);
-      const differs = status !== 'queued' && assumptionsDiffer(existing, now, JSON.parse(tasks) as string[]);
+      const now = runAssumptions(req.tasks, provider.config, req.shot);
+      const differs = status !== 'queued' && assumptionsDiffer(existing, now);
       if (differs)
         throw new UserError(
           `Run ${req.runId} was started with another ${differs} than this process has.`,
           'Resume it where it was started as it was (or queue it for the workers), or start a new run without --run.',
         );
       // Queued too: this process plans the run's documents from its own data, which workers on the run's would not have.
-      refuseChangedData(existing, req.tasks, now);
+      refuseChangedInputs(existing, req.tasks, now, req.shot, provider.config);
       // Fewer documents planned here than the run has (a release copy that lacks some, a shorter file): resumed from
       // here, the run would finish without them.
       const before = existing.planned ?? existing.document_count ?? null;
@@ -218,7 +231,7 @@ export async function openRun(
     document_set: documents,
     document_count: documentCount,
     release_commit: req.releaseCommit ?? null,
-    assumptions: JSON.stringify(runAssumptions(req.tasks, provider.config)),
+    assumptions: JSON.stringify(runAssumptions(req.tasks, provider.config, req.shot)),
     queue: null,
   };
   await store.createRun(run);

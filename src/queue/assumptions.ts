@@ -29,6 +29,11 @@ export interface JobAssumptions {
    * before it was (not checked then).
    */
   dataFile?: string;
+  /**
+   * A declared task's job of a replayed model: the hash of the generations file it replays as the run recorded
+   * it (RunAssumptions.generations); absent for runs recorded before it was (not checked then).
+   */
+  generations?: string;
   /** The id of the store the run lives in (Store.id). */
   storeId: string;
   /** The run's provider fingerprint as recorded at its creation (runs.engine, without the Node version). */
@@ -72,6 +77,7 @@ export function assumptionsOf(
   const recorded = recordedAssumptions(run);
   const taskFile = recorded ? recorded.taskFiles[taskId] : findTask(taskId).origin?.hash;
   const dataFile = recorded?.dataFiles?.[taskId];
+  const generations = recorded?.generations?.[taskId];
   return {
     storeId,
     engine: recordedEngine(run),
@@ -81,6 +87,7 @@ export function assumptionsOf(
     ...(recorded && { split: recorded.split }),
     ...(taskFile && { taskFile }),
     ...(dataFile && { dataFile }),
+    ...(generations && { generations }),
   };
 }
 
@@ -152,16 +159,20 @@ export function mismatch(
 }
 
 /**
- * Why this worker's `task` is not the task file the job was queued with (another text or prompts, or other rows
- * in its data files), or undefined.
+ * Why this worker's `task` is not the task file the job was queued with (another text or prompts, other rows
+ * in its data files, another generations file replayed: `generations()` is this worker's hash of it), or undefined.
  */
 export function taskFileMismatch(
   assumes: JobAssumptions | undefined,
   task: Pick<Task, 'id' | 'origin'>,
+  generations: () => string | undefined = () => undefined,
 ): string | undefined {
   if (assumes?.taskFile && task.origin?.hash !== assumes.taskFile)
     return `this worker's task file of ${task.id} differs (${task.origin?.hash ?? 'none'}, the run's ${assumes.taskFile})`;
   if (assumes?.dataFile && task.origin?.dataHash !== assumes.dataFile)
     return `this worker's data file of ${task.id} differs (${task.origin?.dataHash ?? 'none'}, the run's ${assumes.dataFile})`;
+  const mine = assumes?.generations && generations();
+  if (assumes?.generations && mine !== assumes.generations)
+    return `this worker's generations file of ${task.id} differs (${mine ?? 'none'}, the run's ${assumes.generations})`;
   return undefined;
 }

@@ -16,6 +16,7 @@ import type { Release } from '../release/release.js';
 import type { Run, Store } from '../store/store.js';
 import type { ScoringContext, Shot, Task } from '../tasks/types.js';
 import { queuedSpendUsd } from '../evaluation/budget.js';
+import { runAssumptions } from '../evaluation/run-assumptions.js';
 import { mismatch, taskFileMismatch } from './assumptions.js';
 import { removeWaitingJobs, type ChunkJob } from './eval-queue.js';
 import { finishIfComplete } from './finish.js';
@@ -97,7 +98,9 @@ async function whyNot(job: ChunkJob, run: Run, deps: WorkerDeps, store: Store): 
   if (reason) return reason;
   try {
     const task = findTask(job.task);
-    const other = taskFileMismatch(job.assumes, task);
+    const replays = () =>
+      runAssumptions([task], deps.providerFor(run.model).config, run.shot as Shot).generations?.[task.id];
+    const other = taskFileMismatch(job.assumes, task, replays);
     if (other) return other;
     const release = deps.releaseCommit?.([task]);
     if (run.release_commit && release && release !== run.release_commit)
