@@ -207,3 +207,33 @@ describe("export's re-score hint for a declared task's run", () => {
       },
     );
 });
+
+describe("export's re-score hint run from another folder", () => {
+  it('names the task files and the export by absolute paths: it scores the export wherever it is pasted', async () => {
+    const { dir } = folder('one');
+    const home = mkdtempSync(path.join(os.tmpdir(), 'jcb-rescore-'));
+    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'jcb-rescore-elsewhere-'));
+    const store = await freshStore('sqlite');
+    // jcb run from the folder above the task files, naming them and the export relatively.
+    const here = jcbBatch({ cwd: path.dirname(dir) });
+    const there = jcbBatch({ cwd: elsewhere });
+    try {
+      const env = { ...FIXTURE_ENV, ...store.env, JCB_TASKS: path.basename(dir), JCB_PACKS_TASKS: '/nonexistent' };
+      const first = await here.run(['eval', 'triage', 'baseline', '--shot', 'zero'], env);
+      expect(first.code, first.err).toBe(0);
+      const runId = /^Run (\S+):/.exec(first.out)![1];
+      const out = path.relative(path.dirname(dir), path.join(home, 'out'));
+      const exported = await here.run(['export', runId, '--dir', out], env);
+      expect(exported.code, exported.err).toBe(0);
+      const hint = /^Re-score with: JCB_TASKS=(\S+) jcb score (\S+)$/m.exec(exported.out);
+      expect(hint).not.toBeNull();
+      expect([hint![1], hint![2]]).toEqual([dir, path.join(home, 'out', 'generated')]);
+      const scored = await there.run(['score', hint![2]], { ...env, JCB_TASKS: hint![1] });
+      expect(scored.err).toBe('');
+      expect(scored.out).toMatch(/triage\s+baseline\s+zero/);
+    } finally {
+      here.close();
+      there.close();
+    }
+  });
+});
