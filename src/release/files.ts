@@ -23,7 +23,14 @@ function readText(file: string, kind: string, expected: string): string {
 }
 
 /**
- * CSV rows by the header's names. A header line with tabs and no comma is tab-separated (Excel's "Unicode text"
+ * A name a data file or a task file gives (a column, a JSON key, a label, a placeholder, a reader or metric), as
+ * jcb compares it: NFKC (full-width `ＩＤ` is `ID`, the ideographic space U+3000 a space) without the blanks around
+ * it. The one rule for every name a hospital's file holds, as full-width gold labels are read after NFKC.
+ */
+export const nameAsRead = (name: string) => name.normalize('NFKC').trim();
+
+/**
+ * CSV rows by the header's names (nameAsRead). A header line with tabs and no comma is tab-separated (Excel's "Unicode text"
  * saves a sheet as UTF-16 TSV), whatever the file's extension.
  */
 export function readCsv(file: string): Record<string, string>[] {
@@ -32,7 +39,7 @@ export function readCsv(file: string): Record<string, string>[] {
   const tabs = header.includes('\t') && !header.includes(',');
   try {
     return parse(text, {
-      columns: (names: string[]) => names.map((h) => h.trim()),
+      columns: (names: string[]) => names.map(nameAsRead),
       delimiter: tabs ? '\t' : ',',
       skip_empty_lines: true,
       skip_records_with_empty_values: true,
@@ -58,9 +65,16 @@ function csvProblem(err: unknown, file: string, separator: string): unknown {
   return err;
 }
 
-/** A row must be an object (`{"id": …}`); a number, string, null or array is named by its place. */
+/**
+ * A row must be an object (`{"id": …}`), its keys read as names (nameAsRead); a number, string, null or array is
+ * named by its place.
+ */
 function objectRow(value: unknown, where: string): Row {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Row;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const row = value as Row;
+    const keys = Object.keys(row);
+    return keys.every((k) => nameAsRead(k) === k) ? row : Object.fromEntries(keys.map((k) => [nameAsRead(k), row[k]]));
+  }
   const shown = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
   throw new UserError(
     `${where} is ${shown}, not an object of columns.`,
@@ -119,7 +133,7 @@ function refuseContainer(file: string, text: string, columns: readonly string[])
   const rowsOnly = values.length > 0 && values.every((v) => typeof v === 'object' && v !== null);
   const holdsRows =
     columns.length > 0 &&
-    columns.every((c) => !(c in whole)) &&
+    columns.every((c) => !Object.keys(whole).some((k) => nameAsRead(k) === c)) &&
     values.some((v) => Array.isArray(v) && v.length > 0 && v.every(isObject));
   if (!rowsOnly && !holdsRows && !text.trim().includes('\n')) return;
   const arrays = Object.entries(whole).filter(([, v]) => Array.isArray(v) && v.length > 0 && v.every(isObject));

@@ -1,12 +1,16 @@
 // The task file format (YAML), validated with zod at the boundary. README "Your own tasks" documents it.
 import { z } from 'zod';
+import { nameAsRead } from '../../release/files.js';
 
-const column = z.string().min(1, 'a column name');
+/** A name the file gives (a column, a label, a reader, a metric), read as data files' names are (nameAsRead). */
+const name = <T extends z.ZodType>(inner: T) => z.preprocess((v) => (typeof v === 'string' ? nameAsRead(v) : v), inner);
+
+const column = name(z.string().min(1, 'a column name'));
 
 /** Where a data or generations file is: relative to the task file, or inside a pulled folder. */
 const located = {
   /** `release` (the J-ClinicalBench release) or a pack's folder (`JMED-LLM`); absent: beside the task file. */
-  from: z.string().min(1).optional(),
+  from: name(z.string().min(1)).optional(),
 };
 
 const template = z.union([z.string().min(1), z.strictObject({ file: z.string().min(1) })]);
@@ -61,27 +65,32 @@ export const taskFileSchema = z.strictObject({
     example: z.union([z.string(), z.number()]).optional(),
   }),
   answer: z.strictObject({
-    kind: z.enum(ANSWER_KINDS),
-    reader: z.string().min(1),
+    kind: name(z.enum(ANSWER_KINDS)),
+    reader: name(z.string().min(1)),
     /** option: the column holding the options (a list), or the columns holding one option each. */
     options: z.union([column, z.array(column).min(2)]).optional(),
     /** option: how options are named (default numbers 1, 2, …); label: the labels, in their order. */
-    labels: z.union([z.enum(['numbers', 'letters', 'lowercase']), z.array(z.string().min(1)).min(2)]).optional(),
+    labels: z
+      .union([name(z.enum(['numbers', 'letters', 'lowercase'])), z.array(name(z.string().min(1))).min(2)])
+      .optional(),
     /** option: the gold column holds a 0-based index (the release's ExamQA `answer_idx`). */
     goldIsIndex: z.boolean().default(false),
     /** exam: the exam's rule for points and accepted answers (src/tasks/task-file/exam.ts). */
-    exam: z.string().min(1).optional(),
+    exam: name(z.string().min(1)).optional(),
     /** spans: the tag names (`<d>…</d>`). */
-    tags: z.array(z.string().regex(/^[\p{L}\p{N}_-]+$/u, 'a tag name such as d')).min(1).optional(),
+    tags: z
+      .array(name(z.string()).pipe(z.string().regex(/^[\p{L}\p{N}_-]+$/u, 'a tag name such as d')))
+      .min(1)
+      .optional(),
   }),
   /** The metrics, from the registry; the first is the headline. */
-  metrics: z.array(z.string().min(1)).min(1),
+  metrics: z.array(name(z.string().min(1))).min(1),
   /** Published results shown beside our runs, marked as published. */
   references: z
     .array(
       z.strictObject({
         model: z.string().min(1),
-        metric: z.string().min(1),
+        metric: name(z.string().min(1)),
         value: z.number().min(-1).max(2),
         source: z.string().min(1),
       }),
