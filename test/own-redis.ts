@@ -17,13 +17,16 @@ export async function freePort(): Promise<number> {
  * A redis-server of the test's own, nothing on disk, with `args` (a policy, a renamed command). Its port is
  * chosen at start() (read `url` after it): fixed ports were shared by two files running at once (the quick
  * and slow suites run side by side in CI), and the second silently used the first's server until the first
- * killed it. start() checks that the server answering is the one it spawned.
+ * killed it. start() checks that the server answering is the one it spawned. `password`: its requirepass, given by
+ * `cli` to every command.
  */
-export function ownRedis(args: string[] = []) {
+export function ownRedis(args: string[] = [], password?: string) {
   let port = 0;
   let server: ChildProcess | undefined;
   const cli = (...a: string[]) =>
-    spawnSync('redis-cli', ['-p', String(port), ...a], { encoding: 'utf8' }).stdout.trim();
+    spawnSync('redis-cli', ['-p', String(port), ...(password ? ['--no-auth-warning', '-a', password] : []), ...a], {
+      encoding: 'utf8',
+    }).stdout.trim();
   const ours = () => new RegExp(`^process_id:${server?.pid}\\s*$`, 'm').test(cli('info', 'server'));
   return {
     get url() {

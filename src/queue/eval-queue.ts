@@ -5,6 +5,7 @@ import type Queue from 'bull';
 import { createRequire } from 'node:module';
 import { UserError } from '../base/errors.js';
 import type { JobAssumptions } from './assumptions.js';
+import { probeRedis, RedisRefused } from './redis-probe.js';
 import { checkQueueSettings, queueNumber, redisOptions, shownRedisUrl, type RedisOptions } from './settings.js';
 import { redisFailure } from './redis-health.js';
 
@@ -135,7 +136,10 @@ function openQueue<T>(name: string, env: NodeJS.ProcessEnv): Queue.Queue<T> {
   return queue;
 }
 
-/** Fails fast, with what to do, when Redis cannot be reached (ioredis would otherwise wait for it). */
+/**
+ * Fails fast, with what to do, when Redis cannot be reached (ioredis would otherwise wait for it) or refuses the
+ * connection's password or database (probeRedis; ioredis would go on in database 0). @throws UserError, RedisRefused.
+ */
 export async function ensureReachable(queue: WithRedis, env: NodeJS.ProcessEnv, timeoutMs = 1500): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   // What the client met while trying (connection refused, host not found): said in place of "timed out".
@@ -146,12 +150,15 @@ export async function ensureReachable(queue: WithRedis, env: NodeJS.ProcessEnv, 
     timer = setTimeout(() => reject(met ?? new Error('timed out')), timeoutMs);
   });
   try {
+    // Connected as the queue's client is (redisOptions): a refused password or database in its own line.
+    await probeRedis(env, timeoutMs);
     // If the timeout wins, the ping stays queued until the connection closes and is then rejected:
     // handled here, or it would surface as an unhandled rejection long after.
     const ping = queue.client.ping();
     ping.catch(() => {});
     await Promise.race([ping, timeout]);
   } catch (err) {
+    if (err instanceof RedisRefused) throw err;
     throw new UserError(
       'The evaluation queue is unavailable.',
       'Single documents (`/jcb run`) work without it; ask whoever runs the bot to start Redis.',

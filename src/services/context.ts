@@ -12,6 +12,7 @@ import { ProviderError, type ModelProvider } from '../models/provider.js';
 import { failureCause } from '../evaluation/failure-cause.js';
 import { loadModels, type ModelConfig } from '../models/registry.js';
 import { loadBull, openEvalQueue, openScheduleQueue, type ChunkJob } from '../queue/eval-queue.js';
+import { refuseRefused } from '../queue/redis-probe.js';
 import type { Detector } from '../privacy/detect.js';
 import { configuredDetector } from '../privacy/facility-list.js';
 import { Release } from '../release/release.js';
@@ -165,7 +166,7 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
     queue: () =>
       (queue ??= forgotten(
         (store ??= openStore()).then(async (s) => {
-          await loadBull();
+          await Promise.all([loadBull(), refuseRefused(env)]);
           return openEvalQueue(env, await s.id());
         }),
         () => (queue = undefined),
@@ -174,7 +175,7 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
     scheduleQueue: () =>
       (scheduleQueue ??= forgotten(
         (store ??= openStore()).then(async (s) => {
-          await loadBull();
+          await Promise.all([loadBull(), refuseRefused(env)]);
           return openScheduleQueue(env, await s.id());
         }),
         () => (scheduleQueue = undefined),

@@ -1,13 +1,12 @@
 // `jcb doctor`: where each thing jcb uses is, and whether it works, checked without changing anything.
-import { connect as netConnect } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
 import { UserError } from '../base/errors.js';
 import { loadModels, registryPath } from '../models/registry.js';
 import { privateTasks } from '../policy/data-policy.js';
 import { allTasks } from '../../tasks/index.js';
 import { openEvalQueue } from '../queue/eval-queue.js';
 import { evictionProblem, redisFailure, redisHealth, unknownPolicyWarning } from '../queue/redis-health.js';
-import { redisOptions, redisPlace, redisUrl } from '../queue/settings.js';
+import { probeRedis, RedisRefused } from '../queue/redis-probe.js';
+import { redisPlace, redisUrl } from '../queue/settings.js';
 import { forPeople, operatorFixFor } from '../base/shown.js';
 import { releaseRoot } from '../release/data-dir.js';
 import { jcbHome, releaseLocation } from '../release/locate.js';
@@ -36,41 +35,6 @@ const reason = (err: unknown) =>
     err instanceof UserError ? `${err.message}${err.hint ? ` ${err.hint}` : ''}` : (err as Error).message,
     'terminal',
   );
-
-/**
- * Sends PING (after AUTH when the URL carries a password) over TLS for `rediss://` (redisOptions, the reading every
- * connection of jcb shares); resolves with the reply's first line.
- */
-function pingRedis(env: NodeJS.ProcessEnv, timeoutMs = 1500): Promise<string> {
-  const o = redisOptions(env);
-  return new Promise((resolve, reject) => {
-    const hello = () => {
-      if (o.password) socket.write(`AUTH ${o.username ? `${o.username} ` : ''}${o.password}\r\n`);
-      socket.write('PING\r\n');
-    };
-    const socket = o.tls
-      ? tlsConnect({ ...o.tls, host: o.host, port: o.port }, hello)
-      : netConnect({ host: o.host, port: o.port }, hello);
-    const done = (err?: Error, reply?: string) => {
-      socket.destroy();
-      if (err) reject(err);
-      else resolve(reply ?? '');
-    };
-    // A plain Redis asked for TLS waits for a command and never answers the handshake: said as that.
-    let secured = false;
-    socket.once('secureConnect', () => (secured = true));
-    const handshake = () => (o.tls && !secured ? ' to the TLS handshake (is it a plain Redis? redis:// is plain)' : '');
-    socket.setTimeout(timeoutMs, () => done(new Error(`no answer within ${timeoutMs} ms${handshake()}`)));
-    socket.once('error', (e) => done(e));
-    // A TLS Redis that closes on a plain hello, or a plain one that closes on TLS: said, not waited out.
-    socket.once('close', () => done(new Error('the connection was closed before an answer')));
-    let text = '';
-    socket.on('data', (d: Buffer) => {
-      text += d.toString();
-      if (text.includes('PONG') || text.startsWith('-')) done(undefined, text.split('\r\n').filter(Boolean).pop());
-    });
-  });
-}
 
 /** Whether the Redis that answers PING keeps every key (Bull needs maxmemory-policy noeviction). */
 async function evictionCheck(env: NodeJS.ProcessEnv): Promise<{ ok: boolean; detail: string }> {
@@ -183,19 +147,18 @@ async function checks(env: NodeJS.ProcessEnv, openStore: () => Promise<string>):
   }
   const shown = redisPlace(env); // host:port/db as the store's PostgreSQL is shown: never the URL and its password
   try {
-    const reply = await pingRedis(env);
-    if (!reply.includes('PONG')) {
-      items.push({ what: 'Redis', where: shown, ok: false, detail: `answers "${reply}"` });
-      return items;
-    }
+    await probeRedis(env);
     items.push({ what: 'Redis', where: shown, ...(await evictionCheck(env)) });
   } catch (err) {
     items.push({
       what: 'Redis',
       where: shown,
       ok: false,
-      // In words, not Node's codes (ECONNREFUSED): what a person can act on.
-      detail: `${redisFailure(err)}: background evaluations (--queue, worker, bot) need it; start Redis or set REDIS_URL`,
+      // A refusal (a password, a database) in its own words; else in words, not Node's codes (ECONNREFUSED).
+      detail:
+        err instanceof RedisRefused
+          ? reason(err)
+          : `${redisFailure(err)}: background evaluations (--queue, worker, bot) need it; start Redis or set REDIS_URL`,
     });
   }
   return items;
