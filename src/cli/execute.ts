@@ -14,7 +14,7 @@ import { pathArguments } from '../command/paths.js';
 import { startBot, startWorker } from './serve.js';
 import { schedulesPath } from '../queue/schedules.js';
 import { failureCause } from '../evaluation/failure-cause.js';
-import { COMMANDS_BY_NAME } from '../command/commands.js';
+import { COMMANDS_BY_NAME, servicesOf } from '../command/commands.js';
 import { commandView } from '../policy/access-audit.js';
 import { cancelSummary } from '../base/format.js';
 import path from 'node:path';
@@ -264,15 +264,21 @@ async function execute(cmd: Command, services: Services): Promise<void> {
   }
 }
 
+/** Whether `cmd` was given its table's option `name` (the Command holds it in camelCase: `dry-run` → `dryRun`). */
+const optionGiven = (cmd: Command, name: string) =>
+  Boolean((cmd as unknown as Record<string, unknown>)[name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())]);
+
 /**
  * What `cmd` needs before any work (the bot's port, a worker's queue, a release fetch): a setting (ENV_SETTINGS),
  * a store path, or a setting the command needs (its `needs`: the bot's token) that cannot work is said at once (UserError), every path an option names is checked and its
  * missing folders created (`paths.undo()` removes them), and the services.
  */
 export function prepare(cmd: Command): { services: Services; paths: PreparedPaths } {
-  checkEnv(process.env);
+  const spec = COMMANDS_BY_NAME.get(cmd.kind.replace('-', ' '));
+  // doctor lists every bad setting as a problem of its own; any other command refuses the first of those it reads.
+  if (cmd.kind !== 'doctor') checkEnv(process.env, undefined, servicesOf(spec, (o) => optionGiven(cmd, o)));
   checkStorePath(process.env);
-  checkNeeded(process.env, COMMANDS_BY_NAME.get(cmd.kind.replace('-', ' '))?.needs ?? []);
+  checkNeeded(process.env, spec?.needs ?? []);
   const args = pathArguments(cmd);
   claimStandardOutput(args, 'json' in cmd && cmd.json);
   return { paths: preparePaths(args), services: createServices() };

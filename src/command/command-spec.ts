@@ -65,4 +65,30 @@ export interface CommandSpec {
    * that posts to Slack from a terminal needs SLACK_BOT_TOKEN.
    */
   needs?: readonly string[];
+  /**
+   * The services it speaks to (their settings: ENV_SETTINGS' `service`), checked before any work: each always (true),
+   * or only when the option named is given (`eval --queue`). A command that never speaks to Redis is not refused for
+   * a bad REDIS_URL.
+   */
+  uses?: Partial<Record<Service, true | string>>;
+}
+
+/** A service some commands speak to, whose settings only those commands check. */
+export type Service = 'Redis';
+
+/**
+ * The services `spec` speaks to as given: `given(option)` says whether an option (its table name, `queue`) is set.
+ */
+export function servicesOf(spec: CommandSpec | undefined, given: (option: string) => boolean): Service[] {
+  return (Object.entries(spec?.uses ?? {}) as [Service, true | string][])
+    .filter(([, when]) => when === true || given(when))
+    .map(([service]) => service);
+}
+
+/** `-h/--help`, which every command takes. */
+export const HELP_OPTION: OptionSpec = { name: 'help', short: 'h', description: 'Show this help.' };
+
+/** Whether something marked for `faces` is offered on `face`. */
+export function offeredOn(faces: Face | undefined, face: 'terminal' | 'slack'): boolean {
+  return !faces || faces === 'both' || faces === face;
 }

@@ -1,11 +1,12 @@
 // The declarative table of jcb's commands: the grammar parses from it, and every help text (terminal `--help`,
 // `jcb help`, Slack's `/jcb help` and App Home) is generated from it. Adding a flag is one entry here.
-import type { CommandSpec, Face, OptionSpec } from './command-spec.js';
+import type { CommandSpec } from './command-spec.js';
 import { LABELS } from './labels-option.js';
 import { INCLUDE_PRIVATE, JSON_FLAG, MODEL, OUTPUT, RUN, SHOT, TASK } from './shared-options.js';
 import { DOCUMENT_SETS } from '../tasks/documents.js';
 
 export type { CommandSpec, Face, OptionSpec, PositionalSpec, PrivateData, TokenKind } from './command-spec.js';
+export { HELP_OPTION, offeredOn, servicesOf } from './command-spec.js';
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -58,6 +59,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['eval mr llm-jp --limit 5', 'eval all baseline --shot zero --limit 3'],
     faces: 'both',
     privateData: 'sends',
+    uses: { Redis: 'queue' },
   },
   {
     name: 'status',
@@ -71,6 +73,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['status', 'status --all'],
     faces: 'both',
     privateData: 'scores',
+    uses: { Redis: true },
   },
   {
     name: 'cancel',
@@ -80,6 +83,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['cancel 20261129-020000-3f9a'],
     faces: 'both',
     privateData: 'none',
+    uses: { Redis: true },
   },
   {
     name: 'leaderboard',
@@ -315,6 +319,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['worker --concurrency 4'],
     faces: 'terminal',
     privateData: 'none',
+    uses: { Redis: true },
   },
   {
     name: 'bot',
@@ -324,6 +329,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: ['bot'],
     faces: 'terminal',
     privateData: 'none',
+    uses: { Redis: true },
     // Everything it posts (boards with --post, digests of the schedules, progress) goes with the bot's token.
     needs: ['SLACK_BOT_TOKEN'],
   },
@@ -340,11 +346,3 @@ export const COMMANDS: readonly CommandSpec[] = [
 ];
 
 export const COMMANDS_BY_NAME: ReadonlyMap<string, CommandSpec> = new Map(COMMANDS.map((c) => [c.name, c]));
-
-/** `-h/--help`, which every command takes. */
-export const HELP_OPTION: OptionSpec = { name: 'help', short: 'h', description: 'Show this help.' };
-
-/** Whether something marked for `faces` is offered on `face`. */
-export function offeredOn(faces: Face | undefined, face: 'terminal' | 'slack'): boolean {
-  return !faces || faces === 'both' || faces === face;
-}

@@ -6,7 +6,8 @@ import { allTasks } from '../../tasks/index.js';
 import { openEvalQueue } from '../queue/eval-queue.js';
 import { evictionProblem, redisFailure, redisHealth, unknownPolicyWarning } from '../queue/redis-health.js';
 import { probeRedis, RedisRefused } from '../queue/redis-probe.js';
-import { redisPlace, redisUrl } from '../queue/settings.js';
+import { redisPlace } from '../queue/settings.js';
+import { envProblems } from './env.js';
 import { forPeople, operatorFixFor } from '../base/shown.js';
 import { releaseRoot } from '../release/data-dir.js';
 import { jcbHome, releaseLocation } from '../release/locate.js';
@@ -23,7 +24,8 @@ export interface DoctorItem {
     | 'private task'
     | 'tokenizer'
     | 'bot event loop'
-    | 'Redis';
+    | 'Redis'
+    | 'setting';
   where: string;
   ok: boolean;
   /** What works, or what is wrong and what to do. */
@@ -101,9 +103,14 @@ export async function doctor(env: NodeJS.ProcessEnv, openStore: () => Promise<st
 }
 
 async function checks(env: NodeJS.ProcessEnv, openStore: () => Promise<string>): Promise<DoctorItem[]> {
-  const items: DoctorItem[] = [
-    { what: 'per-user folder', where: jcbHome(env), ok: true, detail: 'JCB_HOME, else $XDG_DATA_HOME/jcb' },
-  ];
+  // Every bad setting, each a line (a command refuses the first of those it reads); then what they point to.
+  const items: DoctorItem[] = envProblems(env).map((p) => ({
+    what: 'setting',
+    where: p.name,
+    ok: false,
+    detail: reason(p.error),
+  }));
+  items.push({ what: 'per-user folder', where: jcbHome(env), ok: true, detail: 'JCB_HOME, else $XDG_DATA_HOME/jcb' });
   const { dir, configured } = releaseLocation(env);
   try {
     releaseRoot(env);
@@ -139,12 +146,8 @@ async function checks(env: NodeJS.ProcessEnv, openStore: () => Promise<string>):
     items.push({ what: 'model registry', where: registryPath(env), ok: false, detail: reason(err) });
   }
   items.push(tokenizerItem(), botLoopItem(env));
-  try {
-    redisUrl(env);
-  } catch (err) {
-    items.push({ what: 'Redis', where: 'REDIS_URL', ok: false, detail: reason(err) });
-    return items;
-  }
+  // A REDIS_URL that is no Redis URL is listed above, with the settings.
+  if (items.some((i) => i.what === 'setting' && i.where === 'REDIS_URL')) return items;
   const shown = redisPlace(env); // host:port/db as the store's PostgreSQL is shown: never the URL and its password
   try {
     await probeRedis(env);

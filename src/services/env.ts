@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { UserError } from '../base/errors.js';
 import { cutEcho, normalizeToken } from '../base/suggest.js';
 import { aliasSchema, baseUrlSchema, OPENAI_BASE_URL_RIGHT } from '../models/registry.js';
+import type { Service } from '../command/command-spec.js';
 import { QUEUE_NUMBERS, redisUrl } from '../queue/settings.js';
 import { loadManifest } from '../release/manifest.js';
 import { taskFilesIn } from '../tasks/task-file/load.js';
@@ -25,6 +26,8 @@ export interface EnvSetting {
    * with X unset fetched the release into the default folder; `JCB_STORE= ` named a file called " ").
    */
   place?: boolean;
+  /** Read only by commands that speak to this service (the command table's `uses`): checked only for them. */
+  service?: Service;
 }
 
 /** A zod rule from a function that throws (the queue's and the release's own checks), its message kept. */
@@ -152,6 +155,7 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     schema: by((v) => redisUrl({ REDIS_URL: v })),
     secret: true,
     place: true,
+    service: 'Redis',
   },
   // The registry's rule for baseUrl: an env-given key in a query string would be printed and stored too.
   { name: 'OPENAI_BASE_URL', right: OPENAI_BASE_URL_RIGHT, schema: baseUrlSchema, secret: true, place: true },
@@ -166,6 +170,7 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     name,
     right: `a whole number above 0 in decimal digits, or unset for ${QUEUE_NUMBERS[name]}`,
     schema: orEmpty(whole(1)),
+    service: 'Redis' as const,
   })),
   {
     name: 'JCB_THREADS',
@@ -191,6 +196,7 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     name: 'JCB_QUEUE_PREFIX',
     right: 'a prefix of Redis keys (letters, digits, . _ - :), or unset for jcb',
     schema: orEmpty(z.string().regex(/^[A-Za-z0-9._:-]+$/)),
+    service: 'Redis',
   },
   ...(['JCB_RELEASE_REF', 'JCB_PACK_REF'] as const).map((name) => ({
     name,
@@ -268,17 +274,35 @@ const blank = (name: string, value: string): boolean =>
   (name === 'JCB_TASKS' ? value.split(path.delimiter) : [value]).every((part) => part.trim() === '');
 
 /**
- * Checks every setting of ENV_SETTINGS that `env` sets (of `names` only, when given), in the table's order.
- * @throws UserError for the first bad one: `NAME must be <right> (<why>).`, the value never echoed when secret.
+ * Checks every setting of ENV_SETTINGS that `env` sets (of `names` only, when given; of a service only when `uses`
+ * names it, every service when `uses` is not given), in the table's order.
+ * @throws UserError for the first bad one (envProblems).
  */
-export function checkEnv(env: NodeJS.ProcessEnv, names?: readonly string[]): void {
+export function checkEnv(env: NodeJS.ProcessEnv, names?: readonly string[], uses?: readonly Service[]): void {
+  const [first] = envProblems(env, names, uses);
+  if (first) throw first.error;
+}
+
+/**
+ * Every bad setting of ENV_SETTINGS that `env` sets, as checkEnv chooses them, in the table's order (`jcb doctor`
+ * lists each): its name, and `NAME must be <right> (<why>).` as a UserError, the value never echoed when secret.
+ */
+export function envProblems(
+  env: NodeJS.ProcessEnv,
+  names?: readonly string[],
+  uses?: readonly Service[],
+): { name: string; error: UserError }[] {
+  const problems: { name: string; error: UserError }[] = [];
+  const bad = (name: string, message: string) => problems.push({ name, error: new UserError(message) });
   for (const s of ENV_SETTINGS) {
     if (names && !names.includes(s.name)) continue;
+    if (uses && s.service && !uses.includes(s.service)) continue;
     const value = env[s.name];
     if (value === undefined || s.unless?.some((n) => env[n])) continue;
     // A place left empty (`JCB_DATA_DIR=$UNSET_VARIABLE`) is a mistake, never the default (a 40 MB fetch).
     if (s.place && blank(s.name, value)) {
-      throw new UserError(`${s.name} must be ${s.right} (it is ${value === '' ? 'empty' : 'blank'}).`);
+      bad(s.name, `${s.name} must be ${s.right} (it is ${value === '' ? 'empty' : 'blank'}).`);
+      continue;
     }
     const parsed = s.schema.safeParse(value);
     if (parsed.success) continue;
@@ -290,6 +314,7 @@ export function checkEnv(env: NodeJS.ProcessEnv, names?: readonly string[]): voi
       : s.secret
         ? ''
         : `it is "${cutEcho(value)}"`;
-    throw new UserError(`${s.name} must be ${s.right}${why ? ` (${why})` : ''}.`);
+    bad(s.name, `${s.name} must be ${s.right}${why ? ` (${why})` : ''}.`);
   }
+  return problems;
 }
