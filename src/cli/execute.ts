@@ -269,16 +269,28 @@ const optionGiven = (cmd: Command, name: string) =>
   Boolean((cmd as unknown as Record<string, unknown>)[name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())]);
 
 /**
+ * The settings `cmd` reads (ENV_SETTINGS; a service's only where its table entry `uses` it), checked: `doctor` lists
+ * every bad one as a problem of its own, any other command refuses the first. @throws UserError, one line.
+ */
+export function checkSettings(cmd: Command, env: NodeJS.ProcessEnv): void {
+  const spec = COMMANDS_BY_NAME.get(cmd.kind.replace('-', ' '));
+  if (cmd.kind !== 'doctor')
+    checkEnv(
+      env,
+      undefined,
+      servicesOf(spec, (o) => optionGiven(cmd, o)),
+    );
+}
+
+/**
  * What `cmd` needs before any work (the bot's port, a worker's queue, a release fetch): a setting (ENV_SETTINGS),
  * a store path, or a setting the command needs (its `needs`: the bot's token) that cannot work is said at once (UserError), every path an option names is checked and its
  * missing folders created (`paths.undo()` removes them), and the services.
  */
 export function prepare(cmd: Command): { services: Services; paths: PreparedPaths } {
-  const spec = COMMANDS_BY_NAME.get(cmd.kind.replace('-', ' '));
-  // doctor lists every bad setting as a problem of its own; any other command refuses the first of those it reads.
-  if (cmd.kind !== 'doctor') checkEnv(process.env, undefined, servicesOf(spec, (o) => optionGiven(cmd, o)));
+  checkSettings(cmd, process.env);
   checkStorePath(process.env);
-  checkNeeded(process.env, spec?.needs ?? []);
+  checkNeeded(process.env, COMMANDS_BY_NAME.get(cmd.kind.replace('-', ' '))?.needs ?? []);
   const args = pathArguments(cmd);
   claimStandardOutput(args, 'json' in cmd && cmd.json);
   return { paths: preparePaths(args), services: createServices() };
