@@ -275,7 +275,7 @@ describe('every command checks the settings first', () => {
 
 describe('an empty JCB_DATA_DIR', () => {
   // It read as unset: `score` and `run` fetched the release into the per-user folder, `doctor` looked there.
-  it('is refused by score, run and doctor in one line, exit 1, nothing fetched', async () => {
+  it('is refused by score and run in one line and listed by doctor, exit 1, nothing fetched', async () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'jcb-empty-'));
     const env = {
       ...FIXTURE_ENV,
@@ -290,12 +290,17 @@ describe('an empty JCB_DATA_DIR', () => {
         ['', '  '].map((value) => runJcb(args, { ...env, JCB_DATA_DIR: value })),
       ),
     );
-    for (const r of results) {
+    const said = /JCB_DATA_DIR must be a folder holding a copy of the release.*\(it is (empty|blank)\)\./;
+    for (const r of results.slice(0, 4)) {
       expect(r.code, r.err).toBe(1);
-      expect(r.err).toMatch(
-        /^jcb: JCB_DATA_DIR must be a folder holding a copy of the release.*\(it is (empty|blank)\)\.\n$/,
-      );
+      expect(r.err).toMatch(new RegExp(`^jcb: ${said.source}\\n$`));
       expect(r.out).toBe('');
+    }
+    // doctor lists it with any other bad setting, and does not look for the release as if it were unset.
+    for (const r of results.slice(4)) {
+      expect(r.code, r.err).toBe(1);
+      expect(r.out.replace(/\n {4}/g, ' ')).toMatch(new RegExp(`^NO {2}setting: JCB_DATA_DIR ${said.source}$`, 'm'));
+      expect(r.out).not.toMatch(/release:|is not set/);
     }
     expect(existsSync(path.join(home, '.local'))).toBe(false);
   }, 120_000);

@@ -103,66 +103,82 @@ export async function doctor(env: NodeJS.ProcessEnv, openStore: () => Promise<st
 }
 
 async function checks(env: NodeJS.ProcessEnv, openStore: () => Promise<string>): Promise<DoctorItem[]> {
-  // Every bad setting, each a line (a command refuses the first of those it reads); then what they point to.
-  const items: DoctorItem[] = envProblems(env).map((p) => ({
+  // Every bad setting, each a line (a command refuses the first of those it reads); what it points to is not looked
+  // at as if it were unset (an empty JCB_DATA_DIR is no "JCB_DATA_DIR is not set").
+  const problems = envProblems(env);
+  const bad = (...names: string[]) => problems.some((p) => names.includes(p.name));
+  const items: DoctorItem[] = problems.map((p) => ({
     what: 'setting',
     where: p.name,
     ok: false,
     detail: reason(p.error),
   }));
-  items.push({ what: 'per-user folder', where: jcbHome(env), ok: true, detail: 'JCB_HOME, else $XDG_DATA_HOME/jcb' });
+  const home = !bad('HOME', 'XDG_DATA_HOME', 'JCB_HOME'); // the per-user folder holds the defaults of the others
+  if (home)
+    items.push({ what: 'per-user folder', where: jcbHome(env), ok: true, detail: 'JCB_HOME, else $XDG_DATA_HOME/jcb' });
+  if (home && !bad('JCB_DATA_DIR', 'JCB_RELEASE_MANIFEST')) items.push(releaseItem(env));
+  if (home && !bad('JCB_STORE', 'DATABASE_URL')) items.push(await storeItem(env, openStore));
+  if (!bad('JCB_MODELS')) items.push(...registryItems(env));
+  items.push(tokenizerItem());
+  if (home) items.push(botLoopItem(env));
+  if (!bad('REDIS_URL')) items.push(await redisItem(env));
+  return items;
+}
+
+function releaseItem(env: NodeJS.ProcessEnv): DoctorItem {
   const { dir, configured } = releaseLocation(env);
   try {
     releaseRoot(env);
-    items.push({
-      what: 'release',
-      where: dir,
-      ok: true,
-      detail: `whole (sizes)${configured ? ', from JCB_DATA_DIR' : ''}`,
-    });
+    return { what: 'release', where: dir, ok: true, detail: `whole (sizes)${configured ? ', from JCB_DATA_DIR' : ''}` };
   } catch (err) {
-    items.push({ what: 'release', where: dir, ok: false, detail: reason(err) });
+    return { what: 'release', where: dir, ok: false, detail: reason(err) };
   }
+}
+
+async function storeItem(env: NodeJS.ProcessEnv, openStore: () => Promise<string>): Promise<DoctorItem> {
   const store = storeLocation(env);
-  const storeWhere = store.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : store.file;
+  const where = store.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : store.file;
   try {
     await openStore();
-    items.push({ what: 'store', where: storeWhere, ok: true, detail: 'opens, schema up to date' });
+    return { what: 'store', where, ok: true, detail: 'opens, schema up to date' };
   } catch (err) {
-    items.push({ what: 'store', where: storeWhere, ok: false, detail: reason(err) });
+    return { what: 'store', where, ok: false, detail: reason(err) };
   }
+}
+
+/** The registry, then each private task and the models its text may go to (src/policy/data-policy.ts). */
+function registryItems(env: NodeJS.ProcessEnv): DoctorItem[] {
   try {
     const models = loadModels(env);
-    items.push({ what: 'model registry', where: registryPath(env), ok: true, detail: `${models.length} models` });
-    // Each private task and the models its text may go to (src/policy/data-policy.ts): on-premises ones only.
-    for (const p of privateTasks(allTasks(), models))
-      items.push({
-        what: 'private task',
+    return [
+      { what: 'model registry', where: registryPath(env), ok: true, detail: `${models.length} models` },
+      ...privateTasks(allTasks(), models).map((p) => ({
+        what: 'private task' as const,
         where: p.task,
         ok: true,
         detail: `private: sent only to ${p.allowed.join(', ') || 'no model (mark one `dataPolicy: on-premises`)'}; never shown in Slack; files only with --include-private`,
-      });
+      })),
+    ];
   } catch (err) {
-    items.push({ what: 'model registry', where: registryPath(env), ok: false, detail: reason(err) });
+    return [{ what: 'model registry', where: registryPath(env), ok: false, detail: reason(err) }];
   }
-  items.push(tokenizerItem(), botLoopItem(env));
-  // A REDIS_URL that is no Redis URL is listed above, with the settings.
-  if (items.some((i) => i.what === 'setting' && i.where === 'REDIS_URL')) return items;
-  const shown = redisPlace(env); // host:port/db as the store's PostgreSQL is shown: never the URL and its password
+}
+
+async function redisItem(env: NodeJS.ProcessEnv): Promise<DoctorItem> {
+  const where = redisPlace(env); // host:port/db as the store's PostgreSQL is shown: never the URL and its password
   try {
     await probeRedis(env);
-    items.push({ what: 'Redis', where: shown, ...(await evictionCheck(env)) });
+    return { what: 'Redis', where, ...(await evictionCheck(env)) };
   } catch (err) {
-    items.push({
+    return {
       what: 'Redis',
-      where: shown,
+      where,
       ok: false,
       // A refusal (a password, a database) in its own words; else in words, not Node's codes (ECONNREFUSED).
       detail:
         err instanceof RedisRefused
           ? reason(err)
           : `${redisFailure(err)}: background evaluations (--queue, worker, bot) need it; start Redis or set REDIS_URL`,
-    });
+    };
   }
-  return items;
 }
