@@ -31,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   let paths: PreparedPaths | undefined;
   let services: Services | undefined;
   let execute: typeof import('./execute.js') | undefined;
+  let early: typeof import('../services/services-pool.js') | undefined;
   let running = false; // a bot or worker that started runs on; anything else (a refusal too) closes at the end
   try {
     const cmd = parseCommand(commandWords(argv), { face: 'terminal' });
@@ -42,6 +43,8 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd.kind === 'version') return (print(packageVersion()), 0);
     // bin/jcb.js set the lean heap before anything loaded; each command gets its own now.
     useHeapSetting(heapSettingOf(cmd));
+    // `score` scores at once: its pool's thread loads the scorers while this one loads the rest.
+    if (cmd.kind === 'score') (early = await import('../services/services-pool.js')).startPoolEarly(process.env);
     execute = await import('./execute.js');
     ({ services, paths } = execute.prepare(cmd));
     running = await execute.runCommand(cmd, services);
@@ -60,5 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   } finally {
     if (!running) await services?.close();
+    // A pool started for a command refused before its services took it.
+    await early?.closeEarlyPool();
   }
 }

@@ -4,7 +4,9 @@ import { readJsonRows, type Row } from '../release/files.js';
 import type { DocScore, Metrics, Parsed, ScoringContext, Task } from '../tasks/types.js';
 import { allTasks, taskById, TASKS } from '../../tasks/index.js';
 import { validRows } from './rows.js';
-import { createRougeTokenizer } from '../metrics/tokenizer/index.js';
+import { createRougeTokenizer, keeps, type Keep } from '../metrics/tokenizer/index.js';
+import { loadIpadic } from '../metrics/tokenizer/ipadic.js';
+import { createVocabulary, type Vocabulary } from '../metrics/tokenizer/token-ids.js';
 
 export interface ScoredRows {
   n: number;
@@ -77,14 +79,35 @@ export async function scoreFileAt(
 export type FileToScore = readonly [taskId: string, file: string, interval: boolean];
 
 /**
- * Files scored one after another in this thread (see scoreFileAt), with a tokenizer of their own: given a task's
- * files, its gold texts are tokenized once, and the tokens cached go with the call (memory bounded by one task's
- * texts; one file held at a time).
+ * Files scored one after another in this thread (see scoreFileAt), with a tokenizer and a vocabulary of their own:
+ * given a task's files, its gold texts are tokenized once, ROUGE-L compares token ids (ScoringContext.ids), and the
+ * tokens cached go with the call (memory bounded by one task's texts; one file held at a time).
  */
 export async function scoreFilesAt(files: readonly FileToScore[]): Promise<FileScore[]> {
   const tokenizer = createRougeTokenizer({ threads: 0 });
-  const ctx: ScoringContext = { tokenize: (texts, keep) => tokenizer.tokenize(texts, keep) };
+  const ctx: ScoringContext = { tokenize: (texts, keep) => tokenizer.tokenize(texts, keep), ids: idTokenizer() };
   const scores: FileScore[] = [];
   for (const [taskId, file, interval] of files) scores.push(await scoreFileAt(taskId, file, ctx, interval));
   return scores;
+}
+
+/** Token ids of one vocabulary, each text's once while this lives (those `keep` says false not kept). */
+function idTokenizer(): NonNullable<ScoringContext['ids']> {
+  let vocabulary: Vocabulary | undefined;
+  const kept = new Map<string, Int32Array>();
+  return {
+    async tokenize(texts: readonly string[], keep: Keep = true) {
+      vocabulary ??= createVocabulary(await loadIpadic());
+      const v = vocabulary;
+      return texts.map((text, i) => {
+        let ids = kept.get(text);
+        if (!ids) {
+          ids = v.ids(text);
+          if (keeps(keep, i)) kept.set(text, ids);
+        }
+        return ids;
+      });
+    },
+    lcs: (a, b) => vocabulary!.lcs(a, b),
+  };
 }

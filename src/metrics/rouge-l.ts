@@ -6,24 +6,28 @@ export interface RougeL {
   f1: number;
 }
 
+/** A text's ROUGE-L tokens: their surfaces, or their ids in one vocabulary (tokenizer/token-ids.ts). */
+export type Tokens = readonly string[] | Int32Array;
+
 /**
- * Length of the longest common subsequence, bit-parallel (Allison & Dix 1986; Hyyrö 2004): one row of
- * the dynamic programme is a bit vector over `b`, updated 32 positions per machine operation.
+ * Length of the longest common subsequence of two token sequences of one kind (surfaces, or ids of one vocabulary),
+ * bit-parallel (Allison & Dix 1986; Hyyrö 2004): one row of the dynamic programme is a bit vector over `b`, updated
+ * 32 positions per machine operation.
  */
-export function lcsLength(a: readonly string[], b: readonly string[]): number {
+export function lcsLength<T extends string | number>(a: ArrayLike<T>, b: ArrayLike<T>): number {
   const m = b.length;
   // Stryker disable next-line ConditionalExpression,LogicalOperator: a shortcut; the loops give 0 for these too
   if (a.length === 0 || m === 0) return 0;
   const words = (m + 31) >>> 5;
   // For each distinct token of b, the bit set of its positions in b: row `row` of one flat table.
-  const rows = new Map<string, number>();
-  for (const token of b) if (!rows.has(token)) rows.set(token, rows.size);
+  const rows = new Map<T, number>();
+  for (let j = 0; j < m; j++) if (!rows.has(b[j])) rows.set(b[j], rows.size);
   const matches = new Uint32Array(rows.size * words);
   for (let j = 0; j < m; j++) matches[rows.get(b[j])! * words + (j >>> 5)] |= 1 << (j & 31);
   // v has a 0 bit wherever the LCS grows; it starts all ones.
   const v = new Uint32Array(words).fill(0xffffffff);
-  for (const token of a) {
-    const row = rows.get(token);
+  for (let i = 0; i < a.length; i++) {
+    const row = rows.get(a[i]);
     if (row === undefined) continue;
     const at = row * words;
     let carry = 0;
@@ -44,10 +48,13 @@ export function lcsLength(a: readonly string[], b: readonly string[]): number {
   return lcs;
 }
 
-/** ROUGE-L of a candidate against a reference, both already tokenized. */
-export function rougeL(candidate: readonly string[], reference: readonly string[]): RougeL {
-  const lcs = lcsLength(candidate, reference);
-  const precision = ratio(lcs, candidate.length);
-  const recall = ratio(lcs, reference.length);
+/** ROUGE-L of a candidate of `candidateLength` tokens against a reference of `referenceLength`, sharing `lcs`. */
+export function rougeOfLcs(lcs: number, candidateLength: number, referenceLength: number): RougeL {
+  const precision = ratio(lcs, candidateLength);
+  const recall = ratio(lcs, referenceLength);
   return { precision, recall, f1: f1(precision, recall) };
 }
+
+/** ROUGE-L of a candidate against a reference, both already tokenized. */
+export const rougeL = <T extends string | number>(candidate: ArrayLike<T>, reference: ArrayLike<T>): RougeL =>
+  rougeOfLcs(lcsLength(candidate, reference), candidate.length, reference.length);

@@ -1,12 +1,9 @@
 // The shared context of the service modules: what several capabilities need, each opened lazily, once.
 import type Queue from 'bull';
-import path from 'node:path';
 import { UserError } from '../base/errors.js';
-import { coalesced, createPool, poolSize, type Pool } from '../base/pool.js';
-import { collectGarbage } from '../base/idle-collect.js';
+import { coalesced, poolSize, type Pool } from '../base/pool.js';
 import { findTask } from '../evaluation/documents.js';
 import { createRougeTokenizer, keeps, type Keep, type RougeTokenizer } from '../metrics/tokenizer/index.js';
-import { forgetIpadic, loadIpadic } from '../metrics/tokenizer/ipadic.js';
 import { createProvider } from '../models/index.js';
 import { ProviderError, type ModelProvider } from '../models/provider.js';
 import { failureCause } from '../evaluation/failure-cause.js';
@@ -20,6 +17,7 @@ import { releaseLocation } from '../release/locate.js';
 import { Store, type Run } from '../store/store.js';
 import type { ScoringContext, Task } from '../tasks/types.js';
 import { TASKS, useTaskFiles } from '../../tasks/index.js';
+import { createServicesPool, takeEarlyPool } from './services-pool.js';
 
 export interface ServicesOptions {
   env?: NodeJS.ProcessEnv;
@@ -70,16 +68,6 @@ export interface ServiceContext {
   close(): Promise<void>;
 }
 
-/** A pool thread idle this long ends (its memory with it); the next work starts a new one in ~0.1 s. */
-const THREAD_IDLE_MS = 30_000;
-/**
- * A thread that drew a chart or scored files ends this long after its last task, not THREAD_IDLE_MS: Vega and
- * resvg (~40 MB in the thread, ~0.4 s of its CPU to load), the task registry, its scorers and the files' garbage
- * (~45 MB after the leaderboard's scoring) are not kept for work that comes a few times a day; work asked
- * together shares one load. A thread that only tokenized (`/jcb run`) stays warm for the next run.
- */
-export const HEAVY_THREAD_IDLE_MS = 5_000;
-
 export function createContext(options: ServicesOptions = {}): ServiceContext {
   const env = options.env ?? process.env;
   useTaskFiles(env);
@@ -108,37 +96,8 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
   let pool: Pool | undefined;
   const getPool = () => {
     if (threads === 0 || pool) return pool;
-    // The entry beside this module, in the form this module runs from (.ts under tsx and vitest, .js built).
-    const entry = new URL(`./pool-worker${path.extname(new URL(import.meta.url).pathname)}`, import.meta.url);
-    // One thread warms at start; the others start when work needs them, and any ends after a while idle, giving
-    // back what it loaded (a chart renderer, the detector's dictionary). The tokenizer's dictionary is one
-    // copy in shared memory, loaded here and handed to every thread.
-    return (pool = createPool(entry, {
-      size: threads,
-      data: { env: { ...env } },
-      warmTask: 'warm',
-      warmThreads: 1,
-      idleMs: THREAD_IDLE_MS,
-      // A thread that drew a chart or scored files ends seconds after, not 30 s after its last work.
-      heavyTasks: {
-        chart: options.heavyThreadIdleMs ?? HEAVY_THREAD_IDLE_MS,
-        scoreFiles: options.heavyThreadIdleMs ?? HEAVY_THREAD_IDLE_MS,
-      },
-      shared: { ipadic: loadIpadic },
-      // Once every thread has ended idle, the dictionary goes too (18 MB of an idle bot; read again in ~10 ms),
-      // collected now: an idle process allocates nothing that would have V8 collect it.
-      onIdle: () => {
-        forgetIpadic();
-        collectGarbage();
-      },
-      // A 4 MB young generation: a scoring thread's garbage is short-lived (texts, lattices), and V8's default
-      // lets each thread hold ~30 MB more between collections (`jcb score --json`: 316 → 268 MB peak RSS).
-      // A 512 MB old generation (a thread past it fails its job with ERR_WORKER_OUT_OF_MEMORY; the largest use,
-      // a chart, takes ~70 MB): V8 lets the old generation grow further past its live size the larger this
-      // maximum (4 GB by default; 64, 256 and 512 MB measured alike), so a parsed file's rows and a task's
-      // tokens are collected at ~23 MB, not ~45 (`jcb score --json`: 223–226 → 200 MB, same CPU, load 7–11).
-      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 512 },
-    }));
+    return (pool =
+      takeEarlyPool(env) ?? createServicesPool(env, threads, { heavyThreadIdleMs: options.heavyThreadIdleMs }));
   };
   // Concurrent requests' texts go to the pool together, at most one batch a thread at a time; each text with its
   // caller's `keep` (the thread's cache holds gold texts, not outputs).

@@ -11,8 +11,9 @@ import type { ChartView } from '../leaderboard/vega.js';
 import { createRougeTokenizer } from '../metrics/tokenizer/index.js';
 import { useIpadic, type Ipadic } from '../metrics/tokenizer/ipadic.js';
 import type { Detector } from '../privacy/detect.js';
+import type { PoolThreadData } from './services-pool.js';
 
-const { env } = threadData<{ env: NodeJS.ProcessEnv }>();
+const { env, warmScorers } = threadData<PoolThreadData>();
 useIpadic(() => sharedTable<Ipadic>('ipadic'));
 // This thread is the parallelism: its tokenizer works in place, never on threads of its own.
 const tokenizer = createRougeTokenizer({ threads: 0 });
@@ -25,9 +26,10 @@ async function declaredTasks(ids: readonly string[]): Promise<void> {
 }
 
 export const poolTasks = {
-  /** The tokenizer's dictionary (the pool's shared one), before the first score needs it. */
+  /** The tokenizer's dictionary (the pool's shared one), before the first score needs it; the scorers too, if asked. */
   async warm(): Promise<void> {
     await tokenizer.tokenize(['温度'], false);
+    if (warmScorers) await import('../evaluation/score-file.js');
   },
   async chart(board: Leaderboard, view: ChartView, format: 'png' | 'svg') {
     await declaredTasks(board.columns.map((c) => c.id));

@@ -108,7 +108,12 @@ export async function scoreGenerationFiles(
   };
   if (pool) {
     const threads = callerWorks ? Math.max(1, pool.size - 1) : pool.size;
-    const workers = Array.from({ length: threads }, () => worker((files) => pool.run('scoreFiles', [files])));
+    // A CLI's pool may be warming its first thread (services-pool.ts startPoolEarly): the pool's workers wait for
+    // it, so that it takes their first task rather than a second thread start and load the same (this thread
+    // takes tasks meanwhile).
+    const warmed = callerWorks ? pool.warm() : Promise.resolve(true);
+    const onPool = (files: FileToScore[]) => warmed.then(() => pool.run<FileScore[]>('scoreFiles', [files]));
+    const workers = Array.from({ length: threads }, () => worker(onPool));
     if (callerWorks) workers.push(worker(scoreFilesAt));
     await Promise.all(workers);
   }

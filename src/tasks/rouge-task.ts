@@ -1,6 +1,7 @@
 // The generation settings (HS-PN, HS-DS, IRS, CTS): free text scored with ROUGE-L on MeCab tokens.
 import { mean } from '../metrics/fractions.js';
-import { lcsLength, rougeL } from '../metrics/rouge-l.js';
+import { lcsLength } from '../metrics/rouge-l.js';
+import { rougeScores } from './rouge-scores.js';
 import { stopAt } from './explanation.js';
 import type { Row } from '../release/files.js';
 import type { Release } from '../release/release.js';
@@ -51,14 +52,14 @@ export function rougeTask(spec: RougeTaskSpec): Task {
         : { value: '', ok: false, problem: 'empty output: left out of the means, as the release did' };
     },
     async score(items, ctx) {
-      const [golds, outputs] = await goldAndOutputTokens(
+      const scores = await rougeScores(
         ctx,
         items.map((it) => it.gold),
         items.map((it) => it.parsed.value),
       );
       return items.map((it, i) => {
         if (!it.parsed.value) return { empty: 1, precision: 0, recall: 0, f1: 0 };
-        return { empty: 0, ...rougeL(outputs[i], golds[i]) };
+        return { empty: 0, ...scores[i] };
       });
     },
     // The release averaged over documents whose output is not empty (CTS MedSwallow: 36 of 97).

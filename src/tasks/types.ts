@@ -96,6 +96,14 @@ export interface ScoringContext {
    * of the task), left out of a tokenizer's cache (see goldAndOutputTokens).
    */
   tokenize(texts: readonly string[], keep?: Keep): Promise<string[][]>;
+  /**
+   * The same tokens as ids of one vocabulary (tokenizer/token-ids.ts), where a context has them (scoring files:
+   * evaluation/score-file.ts): what ROUGE-L's scores compare (tasks/rouge-scores.ts), with the vocabulary's LCS.
+   */
+  ids?: {
+    tokenize(texts: readonly string[], keep?: Keep): Promise<Int32Array[]>;
+    lcs(a: Int32Array, b: Int32Array): number;
+  };
 }
 
 /**

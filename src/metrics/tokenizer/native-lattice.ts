@@ -8,8 +8,9 @@ import { categoryTables, segment as segmentJs } from './mecab-lattice.js';
 
 const require = createRequire(import.meta.url);
 
-/** The addon's one function (native/lattice.cc says its contract): writes tokens' UTF-16 [start, end) into `out`. */
+/** The addon's functions (native/addon.cc says their contracts). */
 export interface NativeLattice {
+  /** Writes tokens' UTF-16 [start, end) into `out`; their count. */
   segment(
     text: string,
     out: Int32Array,
@@ -23,7 +24,18 @@ export interface NativeLattice {
     unknownTable: Int32Array,
     params: Int32Array,
   ): number;
+  /** A new vocabulary of token ids (token-ids.ts). */
+  vocabulary(): NativeVocabulary;
+  /** ROUGE-L's tokens of `text` cut where `bounds` says, as ids of `vocabulary` in `out`; their count. */
+  ids(vocabulary: NativeVocabulary, text: string, bounds: Int32Array, count: number, out: Int32Array): number;
+  /** The LCS length of two id sequences of `vocabulary`. */
+  lcs(vocabulary: NativeVocabulary, a: Int32Array, b: Int32Array): number;
 }
+
+/** A vocabulary the addon made (an opaque handle). */
+export type NativeVocabulary = { readonly kind: 'vocabulary' };
+
+const FUNCTIONS = ['segment', 'vocabulary', 'ids', 'lcs'] as const;
 
 /** Where `npm install` builds the addon: beside the sources, run from src/ (tsx) or from dist/src/. */
 const ADDON = 'metrics/tokenizer/native/build/Release/jcb_lattice.node';
@@ -36,7 +48,7 @@ export const NATIVE_MAX_TEXT = 1 << 20;
 export function loadNativeLattice(file: URL): NativeLattice | undefined {
   try {
     const addon = require(fileURLToPath(file)) as Partial<NativeLattice>;
-    return typeof addon.segment === 'function' ? (addon as NativeLattice) : undefined;
+    return FUNCTIONS.every((f) => typeof addon[f] === 'function') ? (addon as NativeLattice) : undefined;
   } catch {
     return undefined;
   }
@@ -60,9 +72,11 @@ export const latticeKind = (): 'native' | 'js' => (nativeLattice() ? 'native' : 
 let out = new Int32Array(1024);
 const paramsOf = new WeakMap<Ipadic, Int32Array>();
 
-/** Segments `text` with `lattice` (the addon): the same surfaces as mecab-lattice.ts's segment. */
-export function segmentNative(lattice: NativeLattice, dic: Ipadic, text: string): string[] {
-  if (text.length > NATIVE_MAX_TEXT) return segmentJs(dic, text);
+/**
+ * Segments `text` (at most NATIVE_MAX_TEXT units) with `lattice`: its tokens' UTF-16 [start, end) in the first
+ * 2 × count entries of `bounds`, an array the next call reuses.
+ */
+export function nativeBounds(lattice: NativeLattice, dic: Ipadic, text: string): { bounds: Int32Array; count: number } {
   if (out.length < 2 * text.length) out = new Int32Array(Math.max(2 * text.length, 2 * out.length));
   let params = paramsOf.get(dic);
   if (!params)
@@ -82,7 +96,13 @@ export function segmentNative(lattice: NativeLattice, dic: Ipadic, text: string)
     unknownTable,
     params,
   );
-  const bounds = out;
+  return { bounds: out, count };
+}
+
+/** Segments `text` with `lattice` (the addon): the same surfaces as mecab-lattice.ts's segment. */
+export function segmentNative(lattice: NativeLattice, dic: Ipadic, text: string): string[] {
+  if (text.length > NATIVE_MAX_TEXT) return segmentJs(dic, text);
+  const { bounds, count } = nativeBounds(lattice, dic, text);
   const surfaces = new Array<string>(count);
   for (let i = 0; i < count; i++) surfaces[i] = text.slice(bounds[2 * i], bounds[2 * i + 1]);
   return surfaces;

@@ -2,7 +2,7 @@
 // queue, exports and Slack treat it as one of them. Validation happens before (load.ts); this only builds.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { rougeL } from '../../metrics/rouge-l.js';
+import { rougeScores } from '../rouge-scores.js';
 import { matchSpans, type Span } from '../../metrics/span-f1.js';
 import { exactListF1, partialListF1 } from '../../metrics/list-f1.js';
 import { setF1 } from '../../metrics/set-f1.js';
@@ -14,7 +14,6 @@ import { storedChoiceAsOutput } from '../option-number.js';
 import { normalizeId } from '../prompt.js';
 import {
   defineTask,
-  goldAndOutputTokens,
   type Comparison,
   type DocScore,
   type Document,
@@ -200,15 +199,13 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
     async score(items, ctx) {
       if (kind === 'text') {
         const golds = items.map((it) => it.gold as string);
-        const [goldTokens, outputs] = await goldAndOutputTokens(
+        const scores = await rougeScores(
           ctx,
           golds,
           items.map((it) => it.parsed.value as string),
         );
         return items.map((it, i) =>
-          it.parsed.value
-            ? { empty: 0, ...rougeL(outputs[i], goldTokens[i]) }
-            : { empty: 1, precision: 0, recall: 0, f1: 0 },
+          it.parsed.value ? { empty: 0, ...scores[i] } : { empty: 1, precision: 0, recall: 0, f1: 0 },
         );
       }
       return items.map(({ gold, parsed }): DocScore => {
