@@ -33,7 +33,11 @@ export interface PreparedPaths {
   undo(): void;
 }
 
-const HINT = 'Choose a path in a folder you can write.';
+/** What would be right for a place that cannot be written: a file written may also be `-` (standard output). */
+const WRITABLE: Record<'file' | 'folder', string> = {
+  file: 'Choose a path in a folder you can write, or - for standard output.',
+  folder: 'Choose a path in a folder you can write.',
+};
 
 /**
  * Node's error codes as the user's reason, the one table: `any` for any file or stream (`no space left on the
@@ -79,7 +83,7 @@ export function shownPath(value: string): string {
   return `${points.slice(0, half).join('')}…${points.slice(-half).join('')}`;
 }
 
-function refuse(arg: PathArgument, why: string, hint = HINT): UserError {
+function refuse(arg: PathArgument, why: string, hint = WRITABLE[arg.use === 'file' ? 'file' : 'folder']): UserError {
   return new UserError(`${arg.option} ${shownPath(arg.value)}: ${shownPath(why)}.`, hint);
 }
 
@@ -187,9 +191,24 @@ function prepareOne(arg: PathArgument, created: string[]): void {
 /** `-` for a file written: standard output, as Unix tools read it (src/cli/output.ts), no file checked. */
 export const STANDARD_OUTPUT = '-';
 
+/** What would be right for a path argument: a name of its kind, and `-` where a file is written. */
+const NAME_HINT: Record<PathUse, string> = {
+  file: 'Give a file name, or - for standard output.',
+  folder: 'Give a folder name (./- for one called -).',
+  read: 'Give a file or folder name (./- for one called -).',
+  'read-file': 'Give a file name (./- for one called -).',
+};
+
 function checkOne(arg: PathArgument, created: string[]): void {
-  if (arg.use === 'file' && arg.value === STANDARD_OUTPUT) return;
-  if (!arg.value.trim()) throw refuse(arg, 'an empty path', 'Give a file or folder name.');
+  if (arg.value === STANDARD_OUTPUT) {
+    if (arg.use === 'file') return;
+    throw refuse(
+      arg,
+      `- is standard ${arg.use === 'folder' ? 'output' : 'input'}, not a place here`,
+      NAME_HINT[arg.use],
+    );
+  }
+  if (!arg.value.trim()) throw refuse(arg, 'an empty path', NAME_HINT[arg.use]);
   const target = path.resolve(arg.value);
   const kind = kindOf(target);
   if (arg.use === 'read' || arg.use === 'read-file') {
@@ -209,7 +228,7 @@ function checkOne(arg: PathArgument, created: string[]): void {
   if (kind === 'dangling') throw refuse(arg, dangles(target));
   refuseSystem(arg, target, kind);
   if (arg.use === 'file') {
-    if (kind === 'folder') throw refuse(arg, 'it is a folder; give a file name', HINT);
+    if (kind === 'folder') throw refuse(arg, 'it is a folder; give a file name');
     ensureFolder(arg, path.dirname(target), created);
     if (kind === 'file') {
       try {
@@ -220,7 +239,7 @@ function checkOne(arg: PathArgument, created: string[]): void {
     } else probeFolder(arg, path.dirname(target));
     return;
   }
-  if (kind === 'file') throw refuse(arg, 'it is a file; give a folder', HINT);
+  if (kind === 'file') throw refuse(arg, 'it is a file; give a folder');
   ensureFolder(arg, target, created);
   probeFolder(arg, target);
 }

@@ -127,15 +127,16 @@ function refuseFlagValues(spec: CommandSpec, words: string[], byKey: Map<string,
 }
 
 /**
- * `-o -`, `--chart -` (a file option given `-`, standard output: src/cli/output.ts) as `-o=-`: yargs-parser takes
- * no word starting with `-` as a value, and read `-` as a positional left over.
+ * Every option's value in one form, `--opt=v`: `--opt v` takes the next word whatever it is (`-`, `""`, `-x`,
+ * as getopt does), which yargs-parser read as no value (`--dir -`: "needs a value", while `--dir=-` gave `-`).
+ * `words` are normalized (flags), `typed` the same words as typed: a value is kept as typed in both forms.
  */
-function standardOutputValues(words: string[], byKey: Map<string, OptionSpec>): string[] {
+function joinedValues(words: string[], typed: readonly string[], byKey: Map<string, OptionSpec>): string[] {
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) {
     if (words[i] === '--') return [...out, ...words.slice(i)];
     const key = /^--?([^=]+)$/.exec(words[i])?.[1];
-    if (key !== undefined && byKey.get(key)?.path === 'file' && words[i + 1] === '-') out.push(`${words[i++]}=-`);
+    if (key !== undefined && byKey.get(key)?.value && i + 1 < words.length) out.push(`${words[i++]}=${typed[i]}`);
     else out.push(words[i]);
   }
   return out;
@@ -149,13 +150,13 @@ function typedKey(key: string, words: string[]): string {
 
 function tokenize(spec: CommandSpec, words: string[], opts: ParseOptions): Parsed {
   const options = [...spec.options, HELP_OPTION];
-  const normalized = words.map(normalizeWord);
   const byKey = new Map<string, OptionSpec>(
     options.flatMap((o) => [[o.name, o], ...(o.short ? [[o.short, o]] : [])] as [string, OptionSpec][]),
   );
+  const normalized = joinedValues(words.map(normalizeWord), words, byKey);
   refuseRepeats(spec, normalized, byKey, opts);
   refuseFlagValues(spec, normalized, byKey, opts);
-  const argv = parser(standardOutputValues(normalized, byKey), {
+  const argv = parser(normalized, {
     string: options.filter((o) => o.value).map((o) => o.name),
     boolean: options.filter((o) => !o.value).map((o) => o.name),
     alias: Object.fromEntries(options.filter((o) => o.short).map((o) => [o.name, [o.short!]])),
@@ -190,7 +191,9 @@ function tokenize(spec: CommandSpec, words: string[], opts: ParseOptions): Parse
       if (value === true) out.flags.add(o.name);
       continue;
     }
-    if (value === '' || value === undefined)
+    // `--shot --json`, a value forgotten: the next word is taken whole in either form, so an option there is none.
+    const named = /^--?([^=]+)/.exec(normalizeWord(String(value ?? '')))?.[1];
+    if (value === '' || value === undefined || (named !== undefined && byKey.has(named)))
       throw new UserError(`--${o.name} needs a value.`, usageHint(spec.name, opts.face));
     out.values[o.name] = String(value);
   }
