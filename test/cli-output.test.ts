@@ -203,7 +203,7 @@ describe('bad input: one line, exit 1', () => {
         const dir = tmp();
         return ['score', '-o', dir];
       },
-      /^jcb: -o (\S+) is a folder: give a file in it ending in \.json, \.csv or \.md \(e\.g\. \1\/scores\.csv\)\.$/m,
+      /^jcb: -o (\S+) is a folder: give a file in it ending in \.md, \.json or \.csv \(e\.g\. \1\/results\.csv\), or - for standard output\.$/m,
     ],
     [
       '--chart under /proc (every path option and kind: test/paths.test.ts)',
@@ -213,7 +213,7 @@ describe('bad input: one line, exit 1', () => {
     [
       '-o with an unknown extension',
       () => ['score', '-o', 'x.txt'],
-      /^jcb: -o x\.txt: \.txt is not a format jcb writes; give a file ending in \.json, \.csv or \.md\.$/m,
+      /^jcb: -o x\.txt: \.txt is not a format jcb writes; give a file ending in \.md, \.json or \.csv, or - for standard output\.$/m,
     ],
     [
       '-o without an extension',

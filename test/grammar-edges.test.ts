@@ -140,7 +140,7 @@ describe('commands and their errors', () => {
       '"ratings --batch" needs a task to rate, e.g. `/jcb ratings hs-pn --batch`.',
     );
     expect(refusal('compare a').hint).toBe(
-      'Usage: jcb compare <model-a> <model-b> [<task>] [--shot one|zero] [--labels paper|reviewed] [-o|--output PATH] [--include-private] [--json]',
+      'Usage: jcb compare <model-a> <model-b> [<task>] [--shot one|zero] [--labels paper|reviewed] [-o|--output PATH] [--format md|json|csv] [--include-private] [--json]',
     );
   });
 
@@ -148,7 +148,7 @@ describe('commands and their errors', () => {
     expect(parse('run cts x ALL')).toMatchObject({ kind: 'eval', queue: true, noCache: false, json: false });
     expect(parse('leaderboard --chart B.SVG')).toMatchObject({ chart: 'B.SVG', source: 'paper', shot: 'one' });
     expect(refusal('leaderboard --chart b.png.txt').message).toBe(
-      '--chart writes a .png or .svg file, not "b.png.txt".',
+      '--chart b.png.txt: .txt is not a format jcb writes; give a file ending in .png or .svg, or - for standard output.',
     );
     expect(parse('models add a --provider openai --model m --api-key-env K --label L')).toEqual({
       kind: 'models-add',
@@ -169,7 +169,7 @@ describe('help text', () => {
   it('writes usage lines with optional positionals bracketed', () => {
     expect(usageLine('status')).toBe('status [<run>] [--all] [--json]');
     expect(usageLine('score')).toBe(
-      'score [<file or generated/ tree>] [--labels paper|reviewed] [-o|--output PATH] [--json]',
+      'score [<file or generated/ tree>] [--labels paper|reviewed] [-o|--output PATH] [--format md|json|csv] [--json]',
     );
     expect(usageLine('models')).toBe('models [<alias>] [--json]');
     expect(usageLine('help', 'slack')).toBe('help [[<command>]]'.replace('[[', '[').replace(']]', ']'));

@@ -21,7 +21,7 @@ const USAGE: Record<string, [string, string | null]> = {
   ],
   eval: [
     'eval <task|all> <model> [--shot one|zero] [--labels paper|reviewed] [--limit N] [--concurrency N] [--run ID] [--no-cache]' +
-      ' [--documents paper|all] [--queue] [--dry-run] [--max-cost USD] [--log-samples PATH] [-o|--output PATH]' +
+      ' [--documents paper|all] [--queue] [--dry-run] [--max-cost USD] [--log-samples PATH] [-o|--output PATH] [--format md|json|csv]' +
       ' [--include-private] [--json]',
     'eval <task|all> <model> [--shot one|zero] [--labels paper|reviewed] [--limit N] [--run ID] [--no-cache]' +
       ' [--documents paper|all] [--dry-run] [--max-cost USD]',
@@ -30,11 +30,11 @@ const USAGE: Record<string, [string, string | null]> = {
   cancel: ['cancel <run>', 'cancel <run>'],
   leaderboard: [
     'leaderboard [--shot one|zero] [--labels paper|reviewed] [--source paper|runs] [--chart FILE.png|FILE.svg] [--view bars|heatmap]' +
-      ' [-o|--output PATH] [--include-private] [--json]',
+      ' [-o|--output PATH] [--format png|svg|md|json|csv] [--include-private] [--json]',
     'leaderboard [--shot one|zero] [--labels paper|reviewed] [--source paper|runs] [--post #channel] [--view bars|heatmap]',
   ],
   compare: [
-    'compare <model-a> <model-b> [<task>] [--shot one|zero] [--labels paper|reviewed] [-o|--output PATH] [--include-private] [--json]',
+    'compare <model-a> <model-b> [<task>] [--shot one|zero] [--labels paper|reviewed] [-o|--output PATH] [--format md|json|csv] [--include-private] [--json]',
     'compare <model-a> <model-b> [<task>] [--shot one|zero] [--labels paper|reviewed]',
   ],
   digest: ['digest [<schedule>] [--labels paper|reviewed] [--json]', 'digest [<schedule>] [--labels paper|reviewed]'],
@@ -57,7 +57,10 @@ const USAGE: Record<string, [string, string | null]> = {
   runs: ['runs [--json]', null],
   show: ['show <run> [--labels paper|reviewed] [--json]', null],
   export: ['export <run> [--dir D] [--include-private]', null],
-  score: ['score [<file or generated/ tree>] [--labels paper|reviewed] [-o|--output PATH] [--json]', null],
+  score: [
+    'score [<file or generated/ tree>] [--labels paper|reviewed] [-o|--output PATH] [--format md|json|csv] [--json]',
+    null,
+  ],
   'data pull': ['data pull [<pack>] [--dir D]', null],
   'data check': ['data check [--json]', null],
   doctor: ['doctor [--json]', null],
@@ -244,16 +247,14 @@ describe('options taking a value never take the next option', () => {
   const valued = COMMANDS.flatMap((c) =>
     c.options
       .filter((o) => o.value)
-      .map((o) => [c.name, o.name, c.options.some((x) => x.name === 'json') ? '--json' : '--help'] as const),
+      .map((o) => [c.name, o.name, c.options.some((x) => x.name === 'json') ? '--json' : '--help', o.path] as const),
   );
-  it.each(valued)('"%s --%s %s"', (name, option, next) => {
+  it.each(valued)('"%s --%s %s"', (name, option, next, use) => {
     const args = { run: ' mr x', eval: ' mr x', compare: ' a b', judge: ' r1', export: ' r1', 'models add': ' a' };
     const prefix = `${name}${args[name as keyof typeof args] ?? ''}`;
-    expect(refusal(`${prefix} --${option} ${next}`)).toEqual({
-      message: `--${option} needs a value.`,
-      hint: usageHint(name),
-    });
-    expect(refusal(`${prefix} --${option}`).message).toBe(`--${option} needs a value.`);
+    const message = `--${option} needs a value${use === 'file' ? ': a file, or - for standard output' : ''}.`;
+    expect(refusal(`${prefix} --${option} ${next}`)).toEqual({ message, hint: usageHint(name) });
+    expect(refusal(`${prefix} --${option}`).message).toBe(message);
   });
 });
 
@@ -361,8 +362,12 @@ describe('each option', () => {
 
   it('writes a chart only to a .png or .svg file', () => {
     expect(parse('leaderboard --chart a.PNG')).toMatchObject({ chart: 'a.PNG' });
-    expect(refusal('leaderboard --chart boardpng').message).toBe('--chart writes a .png or .svg file, not "boardpng".');
-    expect(refusal('leaderboard --chart b.svg.gz').message).toBe('--chart writes a .png or .svg file, not "b.svg.gz".');
+    expect(refusal('leaderboard --chart boardpng').message).toBe(
+      '--chart boardpng: no extension to say the format; give a file ending in .png or .svg, or - for standard output.',
+    );
+    expect(refusal('leaderboard --chart b.svg.gz').message).toBe(
+      '--chart b.svg.gz: .gz is not a format jcb writes; give a file ending in .png or .svg, or - for standard output.',
+    );
   });
 
   it('reads models add options into the registry entry, each under its key', () => {

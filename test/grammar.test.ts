@@ -240,7 +240,10 @@ describe("options that take values, and each command's branches", () => {
     ['ratings --batch', /needs a task to rate/],
     ['ratings --by task', /--by must be "model", not "task"/],
     ['run mr x --shot zreo', /--shot must be "one" or "zero", not "zreo". Did you mean "zero"\?/],
-    ['leaderboard --chart board.gif', /--chart writes a .png or .svg file/],
+    [
+      'leaderboard --chart board.gif',
+      /--chart board.gif: .gif is not a format jcb writes; give a file ending in .png or .svg/,
+    ],
     ['run mr x --jsn', /Unknown option --jsn for "run". Did you mean "--json"\?/],
     ['evl mr x', /Unknown command "evl". Did you mean "eval"\?/],
     ['models remove x', /Unknown models command "remove"/],

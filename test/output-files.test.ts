@@ -60,6 +60,7 @@ describe('Markdown', () => {
         ['A|B', score100(0.8)],
         ['C', null],
       ]),
+      undefined,
       new Date('2026-12-03T10:00:00Z'),
     );
     expect(readFileSync(file, 'utf8')).toBe(
@@ -111,7 +112,13 @@ describe('leaderboard -o: what the numbers stand on', () => {
           cells: [0.5, 0.6],
           provenance: [provenance('paper', 'paper', 200), provenance(null, 'all', 5994)],
         },
-        { model: 'b', label: 'b', provider: 'openai', cells: [0.4, null], provenance: [provenance('paper', 'paper', 200), null] },
+        {
+          model: 'b',
+          label: 'b',
+          provider: 'openai',
+          cells: [0.4, null],
+          provenance: [provenance('paper', 'paper', 200), null],
+        },
       ],
     });
     expect(t.context.documents).toBe(

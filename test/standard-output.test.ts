@@ -1,24 +1,34 @@
 // `-` for an option that writes a file is standard output, as Unix tools read it, generated from the command
-// table's file options (`path: 'file'`): text formats go there whole (the Markdown table of `-o`, the JSONL of
-// `--log-samples`) with the command's own text on stderr; a PNG (`--chart -`) goes to a pipe but is refused on a
-// terminal, in one line; `-` beside `--json`, which also writes standard output, is refused.
-import { mkdtempSync, readdirSync } from 'node:fs';
+// table's file options (`path: 'file'`) and their formats: `-` gets each format the option writes (its first
+// unless --format names another; JSON with --json where the option writes JSON), the command's own text (its
+// --json too) on stderr; a PNG goes to a pipe but is refused on a terminal; --format with no `-`, or naming a
+// format the option does not write, is refused; and every hint of a refused file path says `-` is there too.
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, offeredOn } from '../src/command/commands.js';
-import { claimStandardOutput, STANDARD_OUTPUT_KIND } from '../src/cli/output.js';
+import { parseCommand } from '../src/command/grammar.js';
+import { pathArguments } from '../src/command/paths.js';
+import { preparePaths } from '../src/base/paths.js';
+import { BINARY_FORMATS, claimStandardOutput } from '../src/cli/output.js';
 import { UserError } from '../src/base/errors.js';
 import { spawn } from 'node:child_process';
 import { FIXTURE_ENV, JCB_BIN } from './helpers.js';
+import { refusal } from './grammar-helpers.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'jcb-stdout-'));
 
-/** Every file option of the table offered in a terminal: [command, option as typed]. */
+/** Every file option of the table offered in a terminal: command, option as typed, its formats (none: JSONL). */
 const FILE_OPTIONS = COMMANDS.filter((c) => offeredOn(c.faces, 'terminal')).flatMap((c) =>
   c.options
     .filter((o) => o.path === 'file' && offeredOn(o.faces, 'terminal'))
-    .map((o) => [c.name, o.short ? `-${o.short}` : `--${o.name}`] as const),
+    .map((o) => ({ command: c.name, option: o.short ? `-${o.short}` : `--${o.name}`, formats: o.formats })),
+);
+
+/** Each file option with each format `-` can get: the first without --format (the default), the others named. */
+const WRITES = FILE_OPTIONS.flatMap(({ command, option, formats }) =>
+  (formats ?? ['jsonl']).map((format, i) => [command, option, format, formats && i > 0 ? format : undefined] as const),
 );
 
 /** A short run of each command here, with the release's fixture and a store of the test's own. */
@@ -29,60 +39,131 @@ const RUNS: Record<string, string[]> = {
   score: ['score'],
 };
 
-/** What standard output holds for each kind of `-`, checked whole. */
+/** What standard output holds for each format, checked whole. */
 const HOLDS: Record<string, (out: Buffer) => void> = {
-  '-o': (out) => {
+  md: (out) => {
     // The Markdown table alone: its caption, then table rows (the command's own text went to stderr).
     const [caption, blank, ...rows] = out.toString().trimEnd().split('\n');
     expect(caption).toMatch(/^\*.*written \d{4}-\d\d-\d\d\. – no score\.\*$/);
     expect(blank).toBe('');
     for (const row of rows) expect(row).toMatch(/^\| .* \|$/);
   },
-  '--log-samples': (out) => {
+  json: (out) => expect(typeof JSON.parse(out.toString())).toBe('object'),
+  csv: (out) => {
+    const [header, ...rows] = out
+      .toString()
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\n');
+    expect(out.toString().startsWith('\uFEFF')).toBe(true); // as a file: Excel reads it as UTF-8
+    expect(header.split(',').length).toBeGreaterThan(1);
+    expect(rows.length).toBeGreaterThan(0);
+  },
+  jsonl: (out) => {
     const lines = out.toString().trimEnd().split('\n');
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(JSON.parse(line)).toHaveProperty('doc_id');
   },
-  '--chart': (out) => expect([...out.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]), // PNG signature
+  png: (out) => expect([...out.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]), // PNG signature
+  svg: (out) => expect(out.toString()).toMatch(/^<svg [^>]*>[\s\S]*<\/svg>\s*$/),
 };
 
-describe('- as standard output', () => {
-  it('every file option of the table says what - gives (text or bytes), and each command here has a run', () => {
+const hasJson = (command: string) => COMMANDS.find((c) => c.name === command)!.options.some((o) => o.name === 'json');
+
+describe('- as standard output, in each format', () => {
+  it('every file option of the table has its formats checked here, and each command here has a run', () => {
     expect(FILE_OPTIONS.length).toBeGreaterThan(0);
-    for (const [command, option] of FILE_OPTIONS) {
-      expect(Object.keys(STANDARD_OUTPUT_KIND), option).toContain(option);
-      expect(Object.keys(HOLDS), option).toContain(option);
+    for (const [command, , format] of WRITES) {
+      expect(Object.keys(HOLDS), format).toContain(format);
       expect(Object.keys(RUNS), command).toContain(command);
     }
   });
 
-  it.each(FILE_OPTIONS)('`jcb %s %s -`: the file on standard output, no file called -', async (command, option) => {
+  it.each(WRITES)('`jcb %s %s -` gives %s (--format %s): the file on standard output', async (...w) => {
+    const [command, option, format, named] = w;
     const cwd = mkdtempSync(path.join(scratch, 'run-'));
     const env = { ...FIXTURE_ENV, JCB_STORE: path.join(scratch, `${command}.sqlite`) };
-    const r = await runJcbIn(cwd, [...RUNS[command], option, '-'], env);
+    const r = await runJcbIn(cwd, [...RUNS[command], option, '-', ...(named ? ['--format', named] : [])], env);
     expect(r.code, r.err).toBe(0);
-    HOLDS[option](r.out);
+    HOLDS[format](r.out);
     expect(readdirSync(cwd)).toEqual([]);
   });
 
-  it.each(FILE_OPTIONS.filter(([, o]) => STANDARD_OUTPUT_KIND[o] === 'binary'))(
-    '`jcb %s %s -` on a terminal: refused in one line',
-    (_command, option) => {
-      const refuse = () => claimStandardOutput([{ option, value: '-', use: 'file' }], false, true);
-      expect(refuse).toThrow(UserError);
-      expect(refuse).toThrow(new RegExp(`^${option} -: a PNG is not shown on a terminal\\.$`));
+  // --json is what the command prints: beside `-` it goes to stderr, and `-o -` gets JSON (what the command prints).
+  it.each(FILE_OPTIONS.filter((f) => hasJson(f.command)))(
+    '`jcb $command $option - --json`: the file on standard output (JSON where it writes JSON), the JSON printed on stderr',
+    async ({ command, option, formats }) => {
+      const env = { ...FIXTURE_ENV, JCB_STORE: path.join(scratch, `${command}-json.sqlite`) };
+      const r = await runJcbIn(scratch, [...RUNS[command], option, '-', '--json'], env);
+      expect(r.code, r.err).toBe(0);
+      HOLDS[formats?.includes('json') ? 'json' : (formats?.[0] ?? 'jsonl')](r.out);
+      expect(r.err).toMatch(/^[[{]/m);
     },
   );
 
-  it.each(FILE_OPTIONS.filter(([c]) => COMMANDS.find((x) => x.name === c)!.options.some((o) => o.name === 'json')))(
-    '`jcb %s %s - --json`: refused, both would write standard output',
-    async (command, option) => {
-      const r = await runJcbIn(scratch, [...RUNS[command], option, '-', '--json'], { ...FIXTURE_ENV });
-      expect(r.code).toBe(1);
-      expect(r.err).toMatch(new RegExp(`^jcb: ${option} - and --json both write standard output\\.`));
-      expect(r.out.length).toBe(0);
+  it.each(WRITES.filter(([, , f]) => BINARY_FORMATS.includes(f)))(
+    '`jcb %s %s -` as %s on a terminal: refused in one line',
+    (_command, option, format) => {
+      const refuse = () => claimStandardOutput([{ option, value: '-', use: 'file' }], format, true);
+      expect(refuse).toThrow(UserError);
+      expect(refuse).toThrow(new RegExp(`^${option} -: a ${format.toUpperCase()} is not shown on a terminal\\.$`));
     },
   );
+});
+
+describe('--format', () => {
+  const withFormat = COMMANDS.filter((c) => c.options.some((o) => o.name === 'format'));
+  const formatted = FILE_OPTIONS.filter((f) => f.formats);
+
+  it('every command with a file option of formats offers --format, with those formats', () => {
+    for (const c of COMMANDS) {
+      const formats = c.options.flatMap((o) => o.formats ?? []);
+      expect(c.options.find((o) => o.name === 'format')?.choices ?? [], c.name).toEqual([...new Set(formats)]);
+    }
+  });
+
+  it.each(withFormat.map((c) => [c.name, c] as const))('%s: --format with no - is refused', (_, c) => {
+    const file = c.options.find((o) => o.formats)!;
+    const typed = file.short ? `-${file.short}` : `--${file.name}`;
+    const head = RUNS[c.name].join(' ');
+    for (const line of [`${head} --format ${file.formats![0]}`, `${head} ${typed} x.${file.formats![0]} --format json`])
+      expect(refusal(line, 'terminal').message).toMatch(/^--format chooses what .* - writes \(standard output\); /);
+  });
+
+  it.each(formatted)('$command $option -: a --format it does not write is refused', ({ command, option, formats }) => {
+    const others = COMMANDS.find((c) => c.name === command)!
+      .options.find((o) => o.name === 'format')!
+      .choices!.filter((f) => !formats!.includes(f));
+    for (const f of others)
+      expect(refusal(`${RUNS[command].join(' ')} ${option} - --format ${f}`, 'terminal').message).toBe(
+        `${option} - writes ${formats!.join(' or ').replace(/ or (?=.* or )/g, ', ')}, not ${f}: give --format ${formats!.join('|')}.`,
+      );
+  });
+});
+
+describe('every refusal of a file option’s path says - is there too', () => {
+  const aFile = path.join(scratch, 'a-file');
+  writeFileSync(aFile, '');
+  /** Paths each refused for its own reason: empty, a folder, under a file, /proc; by its formats, no or another extension. */
+  const bad = (formats?: readonly string[]) => {
+    const ext = formats?.[0] ?? 'jsonl';
+    const named = formats ? [path.join(scratch, 'x'), 'x.gif'] : []; // an option of one format takes any name
+    return ['', scratch, path.join(aFile, `x.${ext}`), `/proc/x.${ext}`, ...named];
+  };
+
+  it.each(FILE_OPTIONS)('$command $option', ({ command, option, formats }) => {
+    for (const value of bad(formats)) {
+      let said = '';
+      try {
+        const cmd = parseCommand([...RUNS[command], `${option}=${value}`], { face: 'terminal' });
+        preparePaths(pathArguments(cmd)).undo();
+      } catch (err) {
+        expect(err, value).toBeInstanceOf(UserError);
+        said = `${(err as UserError).message} ${(err as UserError).hint ?? ''}`;
+      }
+      expect(said, JSON.stringify(value)).toMatch(/- for standard output/);
+    }
+  });
 });
 
 /** runJcb in `cwd`, standard output as bytes. */

@@ -9,7 +9,7 @@ import { budgetStopped } from '../base/format.js';
 import { asStoreError } from '../store/errors.js';
 import { storeLocation } from '../store/store.js';
 import { interruptedLine, resumeCommand, unreachableLine } from './interrupted.js';
-import { markedPrivate, printLine, writeFileOrOutput, writeOutput } from './output.js';
+import { formatOf, markedPrivate, printLine, writeFileOrOutput, writeOutput } from './output.js';
 import { evalTable } from './output-tables.js';
 import { findTask } from '../evaluation/documents.js';
 import { aboutTask } from '../tasks/task-file/about.js';
@@ -104,6 +104,7 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
               rows: shown.rows.map((r, i) => [...r, about[i] ?? 'built-in']),
             }
           : shown,
+        formatOf(cmd.output, cmd.format),
       );
     }
     // JSON carries the source-and-licence line too, on each declared task's outcome.

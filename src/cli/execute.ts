@@ -29,6 +29,7 @@ import {
   markedPrivate,
   printLine,
   writeFileOrOutput,
+  formatOf,
   writeOutput,
   type Tabular,
 } from './output.js';
@@ -61,12 +62,12 @@ const printJson = (value: unknown) => print(jsonForPeople(value, 'terminal'));
 /** `-o` of a board or comparison: refused for a private task without --include-private, else marked private. */
 function writeFor(
   services: Services,
-  cmd: { output?: string; includePrivate?: boolean },
+  cmd: { output?: string; format?: string; includePrivate?: boolean },
   tasks: string[],
   data: Tabular,
 ) {
   const marked = services.mayWrite(tasks, cmd.includePrivate, '-o');
-  writeOutput(cmd.output!, marked ? markedPrivate(data) : data);
+  writeOutput(cmd.output!, marked ? markedPrivate(data) : data, formatOf(cmd.output!, cmd.format));
 }
 
 /** `execute` as one request of the terminal: the private tasks it reaches recorded as its `privateData` says. */
@@ -140,13 +141,13 @@ async function execute(cmd: Command, services: Services): Promise<void> {
         metrics,
         matchesRelease,
       }));
-      if (cmd.output) writeOutput(cmd.output, scoreTable(rows, json, cmd.target));
+      if (cmd.output) writeOutput(cmd.output, scoreTable(rows, json, cmd.target), formatOf(cmd.output, cmd.format));
       return cmd.json ? printJson(json) : print(renderScores(rows));
     }
     case 'leaderboard': {
       const board = await services.leaderboard(cmd.shot, cmd.source, cmd.labels);
       if (cmd.chart) {
-        const format = cmd.chart.toLowerCase().endsWith('.svg') ? 'svg' : 'png';
+        const format = formatOf(cmd.chart, cmd.format) === 'svg' ? 'svg' : 'png';
         writeFileOrOutput(cmd.chart, await services.leaderboardChart(board, cmd.view ?? 'bars', format));
         if (cmd.chart !== '-') process.stderr.write(`Chart written to ${cmd.chart}.\n`);
       }
@@ -292,7 +293,7 @@ export function prepare(cmd: Command): { services: Services; paths: PreparedPath
   checkStorePath(process.env);
   checkNeeded(process.env, COMMANDS_BY_NAME.get(cmd.kind.replace('-', ' '))?.needs ?? []);
   const args = pathArguments(cmd);
-  claimStandardOutput(args, 'json' in cmd && cmd.json);
+  claimStandardOutput(args, 'format' in cmd ? cmd.format : undefined);
   return { paths: preparePaths(args), services: createServices() };
 }
 

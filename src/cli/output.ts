@@ -1,4 +1,5 @@
-// `-o/--output PATH`: a command's result as a file, in the format its extension names. CSV and Markdown are
+// `-o/--output PATH`: a command's result as a file, in the format its extension names (`-`: standard output, in
+// the format --format names). CSV and Markdown are
 // what a spreadsheet or a report reads: the numbers as on screen (scores ×100, one decimal), what they stand on
 // (shot, source, release) beside them, and every mark explained in the file itself.
 import { writeFileSync } from 'node:fs';
@@ -9,17 +10,17 @@ import { UserError } from '../base/errors.js';
 import { jsonForPeople } from '../base/shown.js';
 import { STANDARD_OUTPUT, type PathArgument } from '../base/paths.js';
 import { terminalText } from './terminal-text.js';
+import { COMMANDS } from '../command/commands.js';
 
 /**
- * What `-` (standard output) gets for each option that writes a file (`path: 'file'` in the command table): text
- * (`-o -`: the Markdown table, as for a file of no known extension; `--log-samples -`: JSONL), or bytes a terminal
- * cannot show (`--chart -`: a PNG), written to a pipe or a file (`> board.png`) but refused on a terminal.
+ * The formats a file option may write that a terminal cannot show (bytes): given `-` (standard output), written to
+ * a pipe or a file (`> board.png`) but refused on a terminal. Every other format is text.
  */
-export const STANDARD_OUTPUT_KIND: Record<string, 'text' | 'binary'> = {
-  '-o': 'text',
-  '--log-samples': 'text',
-  '--chart': 'binary',
-};
+export const BINARY_FORMATS: readonly string[] = ['png'];
+
+/** The formats of a file option as typed (`-o`, `--chart`), from the command table; none for one format only. */
+const formatsOf = (option: string) =>
+  COMMANDS.flatMap((c) => c.options).find((o) => (o.short ? `-${o.short}` : `--${o.name}`) === option)?.formats;
 
 /** Whether standard output carries a file (`-o -`): the command's own text then goes to stderr (`screen`). */
 let standardOutputTaken = false;
@@ -31,18 +32,24 @@ export const screen = (): NodeJS.WriteStream => (standardOutputTaken ? process.s
 export const printLine = (text: string): void => void screen().write(`${terminalText(text)}\n`);
 
 /**
- * Checks the file options given `-` before any work, and takes standard output for them.
- * @throws UserError for bytes to a terminal (`--chart -` on a TTY), or `-` beside `--json` (both would write it).
+ * Checks the file options given `-` before any work, and takes standard output for them: the command's own text
+ * (JSON too, with --json) then goes to stderr. `format` is what `-` gets (the Command's, build.ts) where the option
+ * has formats; an option of one format (`--log-samples`: JSONL) writes text.
+ * @throws UserError for bytes to a terminal (`--chart -`, a PNG, on a TTY)
  */
-export function claimStandardOutput(args: readonly PathArgument[], json: boolean, isTTY = process.stdout.isTTY): void {
+export function claimStandardOutput(
+  args: readonly PathArgument[],
+  format: string | undefined,
+  isTTY = process.stdout.isTTY,
+): void {
   const dash = args.filter((a) => a.use === 'file' && a.value === STANDARD_OUTPUT);
   for (const a of dash) {
-    if (STANDARD_OUTPUT_KIND[a.option] === 'binary' && isTTY)
+    const formats = formatsOf(a.option);
+    if (formats && format && BINARY_FORMATS.includes(format) && isTTY)
       throw new UserError(
-        `${a.option} -: a PNG is not shown on a terminal.`,
-        `Redirect it (${a.option} - > chart.png) or give a file (FILE.png or FILE.svg).`,
+        `${a.option} -: a ${format.toUpperCase()} is not shown on a terminal.`,
+        `Redirect it (${a.option} - > file.${format}), give a file (${formats.map((f) => `FILE.${f}`).join(' or ')}), or --format ${formats.filter((f) => !BINARY_FORMATS.includes(f)).join('|')}.`,
       );
-    if (json) throw new UserError(`${a.option} - and --json both write standard output.`, 'Give one of them a file.');
   }
   standardOutputTaken = dash.length > 0;
 }
@@ -106,18 +113,21 @@ function caption(context: Record<string, string>, now: Date): string {
   return `*${[...parts, `written ${now.toISOString().slice(0, 10)}`].join(' · ')}. – no score.*`;
 }
 
+/** The format a file option writes to `file`: `format` (the Command's, for `-`), else the file's extension. */
+export const formatOf = (file: string, format: string | undefined): string =>
+  (file === STANDARD_OUTPUT && format) || path.extname(file).slice(1).toLowerCase();
+
 /**
- * Writes `data` to `file` as JSON (the --json value), CSV (UTF-8 with a BOM, so that Excel reads Japanese;
- * one header line, then rows; the context as leading columns) or a Markdown table under its caption (any other
- * extension, and `-`: standard output).
+ * Writes `data` to `file` in `format` (by default the one its extension names): JSON (the --json value), CSV
+ * (UTF-8 with a BOM, so that Excel reads Japanese; one header line, then rows; the context as leading columns) or
+ * a Markdown table under its caption (`md`, and any other extension). `-` is standard output.
  */
-export function writeOutput(file: string, data: Tabular, now = new Date()): void {
-  const ext = path.extname(file).toLowerCase();
+export function writeOutput(file: string, data: Tabular, format = formatOf(file, undefined), now = new Date()): void {
   const keys = Object.keys(data.context);
   const values = Object.values(data.context);
   let text: string;
-  if (ext === '.json') text = `${jsonForPeople(data.json, 'terminal')}\n`;
-  else if (ext === '.csv')
+  if (format === 'json') text = `${jsonForPeople(data.json, 'terminal')}\n`;
+  else if (format === 'csv')
     text = stringify(
       [[...keys, ...data.header], ...data.rows.map((r) => [...values, ...r])].map((r) => r.map(csvCell)),
       {

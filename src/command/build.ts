@@ -9,7 +9,7 @@ import type { DocumentSet } from '../tasks/documents.js';
 import { PROGRAM, usageHint, type HelpFace } from './help.js';
 import { normalizeToken } from '../base/suggest.js';
 import { shownPath } from '../base/paths.js';
-import { COMMANDS_BY_NAME } from './commands.js';
+import { COMMANDS_BY_NAME, type OptionSpec } from './commands.js';
 import type { Command } from './types.js';
 
 /** The bounds the command table gives `option` of `command`. */
@@ -54,21 +54,53 @@ function costOf(value: string | undefined): number | undefined {
   return parsed.data;
 }
 
+const either = (items: readonly string[]) =>
+  items.length > 1 ? `${items.slice(0, -1).join(', ')} or ${items.at(-1)}` : items[0];
+
 /**
- * `-o PATH`: a file whose extension names the format (src/cli/output.ts writes it). A folder that exists is
- * said to be one (`-o results/`), with the file it could be; any other name is told the extensions.
+ * A file option's value against its formats (the table's `formats`): a file's extension names its format. A folder
+ * that exists is said to be one (`-o results/`), with the file it could be; any other name is told the extensions.
+ * @throws UserError saying the extensions, and `-` (standard output)
  */
-function outputOf(file: string | undefined): string | undefined {
-  // `-`: standard output, the Markdown table (src/cli/output.ts STANDARD_OUTPUT_KIND).
-  if (file === undefined || file === '-' || /\.(json|csv|md)$/i.test(file)) return file;
+function checkExtension(o: OptionSpec, file: string): void {
+  const exts = o.formats!.map((f) => `.${f}`);
+  if (exts.includes(path.extname(file).toLowerCase())) return;
+  const typed = o.short ? `-${o.short}` : `--${o.name}`; // as usage shows it
+  const ending = `ending in ${either(exts)}`;
   if (isFolder(file))
     throw new UserError(
-      `-o ${shownPath(file)} is a folder: give a file in it ending in .json, .csv or .md (e.g. ${shownPath(path.join(file, 'scores.csv'))}).`,
+      `${typed} ${shownPath(file)} is a folder: give a file in it ${ending} (e.g. ${shownPath(path.join(file, `results${exts.at(-1)}`))}), or - for standard output.`,
     );
   const ext = shownPath(path.extname(file));
   throw new UserError(
-    `-o ${shownPath(file)}: ${ext ? `${ext} is not a format jcb writes` : 'no extension to say the format'}; give a file ending in .json, .csv or .md.`,
+    `${typed} ${shownPath(file)}: ${ext ? `${ext} is not a format jcb writes` : 'no extension to say the format'}; give a file ${ending}, or - for standard output.`,
   );
+}
+
+/**
+ * The file options of `name` given (their `formats` in the table) checked, and the format `-` (standard output)
+ * gets: --format, else JSON with --json where the option writes JSON (what the command prints), else its first.
+ * @returns undefined when no such option is `-`. @throws UserError for a bad extension, or a --format that `-`
+ * does not write (or with no `-`: a file's format is its extension)
+ */
+function standardOutputFormat(name: string, values: Record<string, string>, json: boolean): string | undefined {
+  const typed = (o: OptionSpec) => (o.short ? `-${o.short}` : `--${o.name}`);
+  const formatted = COMMANDS_BY_NAME.get(name)!.options.filter((o) => o.formats);
+  const files = formatted.filter((o) => values[o.name] !== undefined);
+  for (const o of files) if (values[o.name] !== '-') checkExtension(o, values[o.name]);
+  const dash = files.find((o) => values[o.name] === '-');
+  const format = values.format;
+  if (!dash) {
+    if (format === undefined) return undefined;
+    const which = either(formatted.map((o) => `${typed(o)} -`));
+    throw new UserError(`--format chooses what ${which} writes (standard output); a file's format is its extension.`);
+  }
+  if (format === undefined) return json && dash.formats!.includes('json') ? 'json' : dash.formats![0];
+  if (!dash.formats!.includes(format))
+    throw new UserError(
+      `${typed(dash)} - writes ${either(dash.formats!)}, not ${format}: give --format ${dash.formats!.join('|')}.`,
+    );
+  return format;
 }
 
 const isFolder = (file: string): boolean => {
@@ -106,7 +138,9 @@ export function build(
 ): Command {
   const json = flags.has('json');
   const shot = (values.shot ?? 'one') as Shot;
-  const output = outputOf(values.output);
+  const output = values.output;
+  const format = standardOutputFormat(name, values, json);
+  const withFormat = format ? { format } : {};
   // Checked against the table's choices already; absent when not given (each service knows its default).
   const labels = values.labels as LabelVersion | undefined;
   const withLabels = labels ? { labels } : {};
@@ -130,17 +164,16 @@ export function build(
       return { kind: 'run', task, model, doc: word === 'random' ? word : doc, shot, json };
     }
     case 'score':
-      return { kind: 'score', target: positionals[0], json, output, ...withLabels };
+      return { kind: 'score', target: positionals[0], json, output, ...withFormat, ...withLabels };
     case 'leaderboard': {
       const chart = values.chart;
-      // `-`: a PNG on standard output, refused on a terminal (src/cli/output.ts).
-      if (chart !== undefined && chart !== '-' && !/\.(png|svg)$/i.test(chart))
-        throw new UserError(`--chart writes a .png or .svg file, not "${shownPath(chart)}".`);
       const source = (values.source ?? 'paper') as 'paper' | 'runs';
       const view = values.view as 'bars' | 'heatmap' | undefined;
       // A terminal draws a chart only into --chart's file (Slack posts one with every board).
       if (view && chart === undefined && face === 'terminal')
-        throw new UserError('--view chooses the chart --chart writes; give --chart FILE.png|FILE.svg with it.');
+        throw new UserError(
+          '--view chooses the chart --chart writes; give --chart FILE.png|FILE.svg (or - for standard output) with it.',
+        );
       const includePrivate = flags.has('include-private') || undefined;
       return {
         kind: 'leaderboard',
@@ -151,6 +184,7 @@ export function build(
         chart,
         view,
         output,
+        ...withFormat,
         includePrivate,
         ...withLabels,
       };
@@ -175,6 +209,7 @@ export function build(
         maxCost: costOf(values['max-cost']),
         logSamples: values['log-samples'],
         output,
+        ...withFormat,
         ...withLabels,
         includePrivate: flags.has('include-private') || undefined,
       };
@@ -196,6 +231,7 @@ export function build(
         shot,
         json,
         output,
+        ...withFormat,
         includePrivate: flags.has('include-private') || undefined,
         ...withLabels,
       };

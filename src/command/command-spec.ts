@@ -43,6 +43,11 @@ export interface OptionSpec {
    * src/base/paths.ts before any work. The Command holds it under the name in camelCase (`log-samples` → `logSamples`).
    */
   path?: PathUse;
+  /**
+   * A file written (`path: 'file'`) whose format its extension names: the formats, as extensions without the dot.
+   * The first is what `-` (standard output) gets unless `--format` (or `--json`, for JSON) names another (build.ts).
+   */
+  formats?: readonly string[];
   description: string;
   faces?: Face;
 }

@@ -3,6 +3,7 @@
 import type { CommandSpec } from './command-spec.js';
 import { LABELS } from './labels-option.js';
 import { INCLUDE_PRIVATE, JSON_FLAG, MODEL, OUTPUT, RUN, SHOT, TASK } from './shared-options.js';
+import { CHART, formatOption, LOG_SAMPLES } from './shared-options.js'; // the file options and --format
 import { DOCUMENT_SETS } from '../tasks/documents.js';
 
 export type { CommandSpec, Face, OptionSpec, PositionalSpec, PrivateData, TokenKind } from './command-spec.js';
@@ -45,14 +46,9 @@ export const COMMANDS: readonly CommandSpec[] = [
         range: [0, 1_000_000],
         description: 'Stop cleanly once USD has been spent (resume with --run).',
       },
-      {
-        name: 'log-samples',
-        value: 'PATH',
-        path: 'file',
-        description: 'Write one JSONL line per document (id, prompt hash, output, parsed answer, scores).',
-        faces: 'terminal',
-      },
+      LOG_SAMPLES,
       OUTPUT,
+      formatOption(OUTPUT),
       INCLUDE_PRIVATE,
       JSON_FLAG,
     ],
@@ -94,13 +90,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       LABELS,
       { name: 'source', value: 'paper|runs', choices: ['paper', 'runs'], description: 'The release or our runs.' },
       { name: 'post', value: '#channel', description: 'Post the board and its chart to a channel.', faces: 'slack' },
-      {
-        name: 'chart',
-        value: 'FILE.png|FILE.svg',
-        path: 'file',
-        description: 'Write the chart to FILE (PNG or SVG by extension).',
-        faces: 'terminal',
-      },
+      CHART,
       {
         name: 'view',
         value: 'bars|heatmap',
@@ -108,6 +98,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         description: 'The chart: bars with intervals, or a models × settings heatmap.',
       },
       OUTPUT,
+      formatOption(CHART, OUTPUT),
       INCLUDE_PRIVATE,
       JSON_FLAG,
     ],
@@ -124,7 +115,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       // Stryker disable next-line BooleanLiteral: a shown form already in brackets is printed as is either way
       { shown: '[<task>]', optional: true, kind: 'task' },
     ],
-    options: [SHOT, LABELS, OUTPUT, INCLUDE_PRIVATE, JSON_FLAG],
+    options: [SHOT, LABELS, OUTPUT, formatOption(OUTPUT), INCLUDE_PRIVATE, JSON_FLAG],
     examples: ['compare gpt-4o llm-jp', 'compare gpt-4o llm-jp mr'],
     faces: 'both',
     privateData: 'scores',
@@ -279,7 +270,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [
       { shown: '[<file or generated/ tree>]', optional: true, kind: 'text', path: { use: 'read', field: 'target' } },
     ],
-    options: [LABELS, OUTPUT, JSON_FLAG],
+    options: [LABELS, OUTPUT, formatOption(OUTPUT), JSON_FLAG],
     examples: ['score', 'score export-20261129-020000-3f9a/generated'],
     faces: 'terminal',
     privateData: 'scores',

@@ -194,7 +194,10 @@ function tokenize(spec: CommandSpec, words: string[], opts: ParseOptions): Parse
     // `--shot --json`, a value forgotten: the next word is taken whole in either form, so an option there is none.
     const named = /^--?([^=]+)/.exec(normalizeWord(String(value ?? '')))?.[1];
     if (value === '' || value === undefined || (named !== undefined && byKey.has(named)))
-      throw new UserError(`--${o.name} needs a value.`, usageHint(spec.name, opts.face));
+      throw new UserError(
+        `--${o.name} needs a value${o.path === 'file' ? ': a file, or - for standard output' : ''}.`,
+        usageHint(spec.name, opts.face),
+      );
     out.values[o.name] = String(value);
   }
   if (argv.help === true) return { positionals: [], values: {}, flags: new Set(['help']) };

@@ -17,9 +17,37 @@ export const OUTPUT: OptionSpec = {
   short: 'o',
   value: 'PATH',
   path: 'file',
-  description: 'Also write the result to PATH: JSON, CSV or Markdown by its extension.',
+  formats: ['md', 'json', 'csv'],
+  description: 'Also write the result to PATH: JSON, CSV or Markdown by its extension (- for standard output).',
   faces: 'terminal',
 };
+export const LOG_SAMPLES: OptionSpec = {
+  name: 'log-samples',
+  value: 'PATH',
+  path: 'file',
+  description:
+    'Write one JSONL line per document (id, prompt hash, output, parsed answer, scores; - for standard output).',
+  faces: 'terminal',
+};
+export const CHART: OptionSpec = {
+  name: 'chart',
+  value: 'FILE.png|FILE.svg',
+  path: 'file',
+  formats: ['png', 'svg'],
+  description: 'Write the chart to FILE (PNG or SVG by extension; - for standard output).',
+  faces: 'terminal',
+};
+/** `--format`: what `-` (standard output) gets, one of the formats of the command's file options `files`. */
+export function formatOption(...files: OptionSpec[]): OptionSpec {
+  const choices = [...new Set(files.flatMap((o) => o.formats ?? []))];
+  return {
+    name: 'format',
+    value: choices.join('|'),
+    choices,
+    description: "What a file option given - (standard output) writes; a file's format is its extension.",
+    faces: 'terminal',
+  };
+}
 /** Files that would hold a private task's text are written only when asked (src/policy/data-policy.ts). */
 export const INCLUDE_PRIVATE: OptionSpec = {
   name: 'include-private',

@@ -21,8 +21,10 @@ export type Command =
       /** `--labels`: CCA's gold version (src/release/views.ts); absent: not given (the default, `paper`). */
       labels?: LabelVersion;
       json: boolean;
-      /** `-o/--output PATH`: also write the rows there (JSON, CSV or Markdown by extension). */
+      /** `-o/--output PATH`: also write the rows there (JSON, CSV or Markdown by extension; `-`: standard output). */
       output?: string;
+      /** What `-` (standard output) gets, set when a file option is `-` (build.ts: --format, JSON with --json, or its first format). */
+      format?: string;
     }
   | {
       kind: 'leaderboard';
@@ -32,12 +34,14 @@ export type Command =
       json: boolean;
       /** Slack: the channel to post it to, with its chart. */
       post?: string;
-      /** Terminal: the file to write the chart to; PNG or SVG by its extension. */
+      /** Terminal: the file to write the chart to; PNG or SVG by its extension; `-`: standard output. */
       chart?: string;
       /** Which chart: bars with intervals (the terminal's default), or a models × settings heatmap. */
       view?: 'bars' | 'heatmap';
-      /** `-o/--output PATH`: also write the board there (JSON, CSV or Markdown by extension). */
+      /** `-o/--output PATH`: also write the board there (JSON, CSV or Markdown by extension; `-`: standard output). */
       output?: string;
+      /** What `-` (standard output) gets, set when a file option is `-` (build.ts: --format, JSON with --json, or its first format). */
+      format?: string;
       includePrivate?: boolean;
     }
   | {
@@ -61,8 +65,10 @@ export type Command =
       maxCost?: number;
       /** `--log-samples PATH`: one JSONL line per document (id, prompt hash, output, parsed answer, scores). */
       logSamples?: string;
-      /** `-o/--output PATH`: also write the scores there (JSON, CSV or Markdown by extension). */
+      /** `-o/--output PATH`: also write the scores there (JSON, CSV or Markdown by extension; `-`: standard output). */
       output?: string;
+      /** What `-` (standard output) gets, set when a file option is `-` (build.ts: --format, JSON with --json, or its first format). */
+      format?: string;
       /** `--include-private`: files may hold a private task's data (src/policy/data-policy.ts). */
       includePrivate?: boolean;
     }
@@ -78,8 +84,10 @@ export type Command =
       shot: Shot;
       labels?: LabelVersion;
       json: boolean;
-      /** `-o/--output PATH`: also write the comparison there (JSON, CSV or Markdown by extension). */
+      /** `-o/--output PATH`: also write the comparison there (JSON, CSV or Markdown by extension; `-`: standard output). */
       output?: string;
+      /** What `-` (standard output) gets, set when a file option is `-` (build.ts: --format, JSON with --json, or its first format). */
+      format?: string;
       includePrivate?: boolean;
     }
   | { kind: 'ratings'; task?: string; byModel: boolean; batch: boolean; correlate: boolean; json: boolean }
