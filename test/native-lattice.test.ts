@@ -2,6 +2,10 @@
 // every ROUGE text of the release and for any string at all, and the TypeScript one used when the native one is
 // off. Without the addon these are skipped with the reason, except in CI, which builds it (npm ci) and fails here.
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadIpadic } from '../src/metrics/tokenizer/ipadic.js';
@@ -11,6 +15,7 @@ import {
   loadNativeLattice,
   nativeLattice,
   segmentNative,
+  segmentText,
   NATIVE_MAX_TEXT,
 } from '../src/metrics/tokenizer/native-lattice.js';
 import { Release } from '../src/release/release.js';
@@ -100,8 +105,32 @@ describe.skipIf(!lattice)('the native lattice gives the TypeScript lattice’s t
 });
 
 describe('the TypeScript lattice as the fallback', () => {
-  it('is used where the addon is not there', () => {
-    expect(loadNativeLattice(new URL('./no-such-addon.node', import.meta.url))).toBeUndefined();
+  it('is used where the addon is not there: "not built"', () => {
+    expect(loadNativeLattice([new URL('./no-such-addon.node', import.meta.url)])).toEqual({ why: 'not built' });
+  });
+
+  // An addon that is there but will not load (a damaged file; one built for another Node.js reads the same way):
+  // said as such, in a few words with no path, and the TypeScript lattice gives the tokens.
+  it('is used where the addon is there but will not load, which is said as such (not "not built")', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-addon-'));
+    const file = path.join(dir, 'jcb_lattice.node');
+    for (const bytes of ['not an addon', '\x7fELF\x02\x01\x01 cut short']) {
+      writeFileSync(file, bytes);
+      const load = loadNativeLattice([pathToFileURL(file)]);
+      expect(load).toMatchObject({ why: 'unloadable', reason: expect.stringMatching(/\S/) });
+      const reason = (load as { reason: string }).reason;
+      expect(reason).not.toContain(dir);
+      expect(reason).not.toMatch(/\n/);
+      const dic = await loadIpadic();
+      expect(segmentText(dic, '胸水　なし\n抜去した', load.lattice)).toEqual(segment(dic, '胸水　なし\n抜去した'));
+      const { tokenizerItem } = await import('../src/services/doctor.js');
+      const item = tokenizerItem(load);
+      expect(item.ok).toBe(true);
+      expect(item.detail).toBe(
+        `TypeScript lattice (the native one is built but could not be loaded (${reason}): rebuild it with ` +
+          '`npm run build:native` (needs a C++ compiler and make)); the same tokens, about 2× slower',
+      );
+    }
   });
 
   // (Run with JCB_TOKENIZER=js itself, this process cannot tell whether the child's unset case finds the addon.)
@@ -139,7 +168,50 @@ describe('jcb doctor names the lattice', () => {
     );
     expect(item?.ok).toBe(true);
     expect(item?.detail).toMatch(
-      lattice ? /^native lattice$/ : /^TypeScript lattice \((JCB_TOKENIZER=js|the native one is not built: .*)\)/,
+      lattice
+        ? /^native lattice$/
+        : /^TypeScript lattice \((JCB_TOKENIZER=js|the native one is (not built|built but could not be loaded .*): .*)\)/,
     );
+  });
+});
+
+// `npm run build:native` builds in a folder of its own: node-gyp's rebuild cleans its folder first, and a failed
+// build (here a compiler that always fails, CXX=false) deleted the working addon. Run on a copy of the sources.
+describe('npm run build:native', () => {
+  const sources = fileURLToPath(new URL('../src/metrics/tokenizer/native/', import.meta.url));
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const copy = () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-build-'));
+    cpSync(sources, dir, { recursive: true, filter: (f) => path.relative(sources, f).split(path.sep)[0] !== 'build' });
+    mkdirSync(path.join(dir, 'build', 'Release'), { recursive: true });
+    writeFileSync(path.join(dir, 'build', 'Release', 'jcb_lattice.node'), 'the addon built before');
+    return dir;
+  };
+  const build = (dir: string, env: NodeJS.ProcessEnv = {}) =>
+    spawnSync('npm', ['run', '--silent', 'build:native', '--', dir], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
+
+  it('that fails leaves the addon built before in place, and says so in one line', () => {
+    const dir = copy();
+    const r = build(dir, { CXX: 'false' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toMatch(
+      /^jcb: the native tokenizer could not be built \(node-gyp[^\n]+\); the one built before stays in use$/,
+    );
+    expect(readFileSync(path.join(dir, 'build', 'Release', 'jcb_lattice.node'), 'utf8')).toBe('the addon built before');
+  });
+
+  // A C++ compile: seconds. Without a compiler (outside CI) the build says so and this is skipped.
+  it.runIf(lattice)('that succeeds replaces the addon with one that loads, and leaves no work folder behind', () => {
+    const dir = copy();
+    const before = readdirSync(os.tmpdir()).filter((f) => f.startsWith('jcb-native-'));
+    expect(build(dir).stdout.trim()).toBe('');
+    expect(
+      loadNativeLattice([pathToFileURL(path.join(dir, 'build', 'Release', 'jcb_lattice.node'))]).lattice,
+    ).toBeDefined();
+    expect(readdirSync(os.tmpdir()).filter((f) => f.startsWith('jcb-native-'))).toEqual(before);
   });
 });

@@ -13,7 +13,7 @@ import { releaseRoot } from '../release/data-dir.js';
 import { jcbHome, releaseLocation } from '../release/locate.js';
 import { storeLocation } from '../store/store.js';
 import { alive, LOOP_P99_LIMIT_MS, readLoopReport } from './loop.js';
-import { latticeKind } from '../metrics/tokenizer/native-lattice.js';
+import { nativeLatticeLoad, type NativeLoad } from '../metrics/tokenizer/native-lattice.js';
 
 export interface DoctorItem {
   what:
@@ -58,15 +58,19 @@ async function evictionCheck(env: NodeJS.ProcessEnv): Promise<{ ok: boolean; det
 
 /**
  * Which ROUGE-L lattice this install runs (src/metrics/tokenizer/native-lattice.ts): the native one, or the
- * TypeScript one (the same tokens, ~2× the time) when JCB_TOKENIZER=js or the addon was not built. Never a failure.
+ * TypeScript one (the same tokens, ~2× the time) when JCB_TOKENIZER=js, the addon was not built, or it is there
+ * but will not load (built for another Node.js, a damaged file). Never a failure. `load`: this thread's look.
  */
-function tokenizerItem(): DoctorItem {
+export function tokenizerItem(load: NativeLoad = nativeLatticeLoad()): DoctorItem {
   const where = 'ROUGE-L (MeCab-exact IPADIC)';
-  if (latticeKind() === 'native') return { what: 'tokenizer', where, ok: true, detail: 'native lattice' };
+  if (load.lattice) return { what: 'tokenizer', where, ok: true, detail: 'native lattice' };
+  const rebuild = '`npm run build:native` (needs a C++ compiler and make)';
   const why =
-    process.env.JCB_TOKENIZER === 'js' // read where latticeKind reads it: once a thread, from the process
+    load.why === 'off'
       ? 'JCB_TOKENIZER=js'
-      : 'the native one is not built: `npm run build:native` (needs a C++ compiler and make)';
+      : load.why === 'not built'
+        ? `the native one is not built: ${rebuild}`
+        : `the native one is built but could not be loaded (${load.reason}): rebuild it with ${rebuild}`;
   return {
     what: 'tokenizer',
     where,

@@ -1,6 +1,7 @@
 // The native lattice (native/lattice.cc, built by `npm install` when a C++ compiler is there): the same lattice as
 // mecab-lattice.ts over the same tables, in place (no copy of the dictionary), ~2× faster. mecab-lattice.ts stays
 // the reference and the fallback: without the addon, or with JCB_TOKENIZER=js, every text goes there.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Ipadic } from './ipadic.js';
@@ -44,26 +45,53 @@ const CANDIDATES = [new URL(`../../${ADDON}`, import.meta.url), new URL(`../../.
 /** Above this many UTF-16 units a text goes to the TypeScript lattice (the addon refuses it: its node table's room). */
 export const NATIVE_MAX_TEXT = 1 << 20;
 
-/** The addon at `file`, or undefined when it is not there or does not load (built for another Node, say). */
-export function loadNativeLattice(file: URL): NativeLattice | undefined {
+/**
+ * What looking for the addon found: it, loaded; or why the TypeScript lattice runs: `off` (JCB_TOKENIZER=js),
+ * `not built` (no file), or `unloadable` (a file that would not load, `reason` in words, no path).
+ */
+export type NativeLoad =
+  | { lattice: NativeLattice }
+  | { lattice?: undefined; why: 'off' }
+  | { lattice?: undefined; why: 'not built' }
+  | { lattice?: undefined; why: 'unloadable'; reason: string };
+
+/** Why the system would not load `file`, in a few words with no path: another Node's build, or the loader's own. */
+function loadFailure(err: unknown, file: string): string {
+  const said = err instanceof Error ? err.message : String(err);
+  const abi = /NODE_MODULE_VERSION (\d+)\. This version of Node\.js requires\s+NODE_MODULE_VERSION (\d+)/.exec(said);
+  if (abi) return `built for another Node.js: module version ${abi[1]}, this one needs ${abi[2]}`;
+  const own = said
+    .split(file)
+    .join('')
+    .split('\n')[0]
+    .replace(/^[\s:]+/, '');
+  return own.slice(0, 120) || 'the system would not load it';
+}
+
+/** The addon from the first of `files` that exists (the build's places by default), or why there is none. */
+export function loadNativeLattice(files: readonly URL[] = CANDIDATES): NativeLoad {
+  const file = files.map((f) => fileURLToPath(f)).find((f) => existsSync(f));
+  if (!file) return { why: 'not built' };
   try {
-    const addon = require(fileURLToPath(file)) as Partial<NativeLattice>;
-    return FUNCTIONS.every((f) => typeof addon[f] === 'function') ? (addon as NativeLattice) : undefined;
-  } catch {
-    return undefined;
+    const addon = require(file) as Partial<NativeLattice>;
+    const missing = FUNCTIONS.filter((f) => typeof addon[f] !== 'function');
+    if (!missing.length) return { lattice: addon as NativeLattice };
+    return { why: 'unloadable', reason: `it has no ${missing.join(', ')} (built from older sources)` };
+  } catch (err) {
+    return { why: 'unloadable', reason: loadFailure(err, file) };
   }
 }
 
-let loaded: NativeLattice | null | undefined;
+let loaded: NativeLoad | undefined;
 
-/** This thread's native lattice (loaded once a thread), or undefined when JCB_TOKENIZER=js or it is not built. */
-export function nativeLattice(): NativeLattice | undefined {
-  if (loaded === undefined) {
-    const js = process.env.JCB_TOKENIZER === 'js';
-    loaded = (js ? undefined : CANDIDATES.map(loadNativeLattice).find((l) => l !== undefined)) ?? null;
-  }
-  return loaded ?? undefined;
+/** This thread's look for the addon (once a thread): the lattice, or why the TypeScript one runs. */
+export function nativeLatticeLoad(): NativeLoad {
+  loaded ??= process.env.JCB_TOKENIZER === 'js' ? { why: 'off' } : loadNativeLattice();
+  return loaded;
 }
+
+/** This thread's native lattice, or undefined when JCB_TOKENIZER=js, it is not built, or it will not load. */
+export const nativeLattice = (): NativeLattice | undefined => nativeLatticeLoad().lattice;
 
 /** Which lattice `segmentText` runs in this thread. */
 export const latticeKind = (): 'native' | 'js' => (nativeLattice() ? 'native' : 'js');
@@ -108,8 +136,10 @@ export function segmentNative(lattice: NativeLattice, dic: Ipadic, text: string)
   return surfaces;
 }
 
-/** Segments `text` as `mecab -Owakati` with IPADIC would: natively when the addon is loaded, else in TypeScript. */
-export function segmentText(dic: Ipadic, text: string): string[] {
-  const lattice = nativeLattice();
+/**
+ * Segments `text` as `mecab -Owakati` with IPADIC would: with `lattice` (this thread's addon by default) when
+ * there is one, else in TypeScript.
+ */
+export function segmentText(dic: Ipadic, text: string, lattice = nativeLattice()): string[] {
   return lattice ? segmentNative(lattice, dic, text) : segmentJs(dic, text);
 }
