@@ -181,6 +181,7 @@ export const runRow = (id: string, status = 'running'): Run => ({
   release_commit: null,
   assumptions: null,
   queue: null,
+  stall_reason: null,
 });
 /** A stored document of run r1's MR (a store test's row). */
 export const documentRow = (docId: string, status = 'done', docIndex = 0): RunDocument => ({

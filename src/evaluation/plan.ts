@@ -233,6 +233,7 @@ export async function openRun(
     release_commit: req.releaseCommit ?? null,
     assumptions: JSON.stringify(runAssumptions(req.tasks, provider.config, req.shot)),
     queue: null,
+    stall_reason: null,
   };
   await store.createRun(run);
   return run;

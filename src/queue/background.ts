@@ -7,6 +7,7 @@ import { assumptionsOf } from './assumptions.js';
 import {
   chunkSize,
   ensureReachable,
+  removeWaitingJobs,
   openRedisCheck,
   queuedElsewhere,
   queuePrefix,
@@ -15,7 +16,7 @@ import {
   type WithRedis,
 } from './eval-queue.js';
 import { otherPlan, reconcile, reconcileEvery, type DocRef } from './reconcile.js';
-import { stallCause, type QueueView } from './stall-cause.js';
+import { allDeclined, stallCause, viewQueue, type QueueView } from './stall-cause.js';
 import { evictionProblem, redisHealth, unknownPolicyWarning } from './redis-health.js';
 import { queueNumber } from './settings.js';
 
@@ -69,6 +70,7 @@ export function startReconciler(deps: BackgroundDeps, log?: (m: string) => void)
         streaks.set(run.id, { ...s, skip: s.skip - 1 });
         continue;
       }
+      if (await stopStalled(deps, store, run, log)) continue;
       const requeued = await reconcileNow(deps, log, [run.id]);
       const lost = requeued > 0 ? s.lost + 1 : 0;
       streaks.set(run.id, { lost, skip: backoffRounds(lost) });
@@ -81,6 +83,33 @@ export function startReconciler(deps: BackgroundDeps, log?: (m: string) => void)
     }
   };
   return reconcileEvery(reconcileMs(deps.env), round, log, storeLocation(deps.env));
+}
+
+/** A span of milliseconds as said in a line: `40 s`, `10 min`. */
+const spanText = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
+
+/**
+ * Stops `run` as `stalled` when it stored nothing for JCB_STALLED_MS and every job of it left in the queue was
+ * declined by the workers that took it (none can compute it: a task file, model, data or release they lack): its
+ * jobs are removed and the reason kept in one line (runs.stall_reason, shown by status), as waiting on would never
+ * end. `jcb eval … --queue --run <id>` queues it again (clearing the reason) once a worker can. Returns whether it did.
+ */
+export async function stopStalled(
+  deps: Pick<BackgroundDeps, 'env' | 'queue'>,
+  store: Store,
+  run: Run,
+  log?: (m: string) => void,
+): Promise<boolean> {
+  if ((run.status !== 'queued' && run.status !== 'running') || !(await stalledSince(store, run, deps.env)))
+    return false;
+  const queue = await deps.queue();
+  const declined = allDeclined(await viewQueue(queue), run.id);
+  if (!declined) return false;
+  const reason = `no worker could take its jobs for ${spanText(stalledMs(deps.env))}, ${declined}; queue it again with --run once one can`;
+  if (!(await store.transition(run.id, run.status, 'stalled', reason))) return false;
+  const { removed } = await removeWaitingJobs(queue, run.id);
+  log?.(`run ${run.id}: stopped as stalled (${removed} waiting jobs removed): ${reason}`);
+  return true;
 }
 
 /**

@@ -86,7 +86,7 @@ export const QUEUE_NUMBERS = {
   JCB_QUEUE_LOCK_MS: 8_000,
   /** How often queued runs are checked for documents with no job (ms). */
   JCB_RECONCILE_MS: 60_000,
-  /** A run that stored nothing for this long is shown as stalled (ms). */
+  /** A run that stored nothing for this long is shown as stalled, and stopped as stalled if every worker declines it (ms). */
   JCB_STALLED_MS: 600_000,
   /** How long a stopped worker lets the documents in flight finish (ms). */
   JCB_SHUTDOWN_GRACE_MS: 30_000,

@@ -32,6 +32,34 @@ export async function viewQueue(queue: Queue.Queue<ChunkJob>): Promise<QueueView
   return { eviction, workers, jobs };
 }
 
+/** The jobs of `runId` in the queue: failed ones, and the others (but a declined job's copy held by its decliner). */
+function jobsOf(view: QueueView, runId: string) {
+  const mine = view.jobs.filter((j) => j.job.data.runId === runId);
+  // A job held by a worker that has just declined it (its copy waits, declined) is no progress.
+  const docsOf = (d: ChunkJob) => `${d.task}\u0000${d.docIds.join('\u0000')}`;
+  const declinedDocs = new Set(
+    mine.filter((j) => j.state !== 'failed' && j.job.data.declined).map((j) => docsOf(j.job.data)),
+  );
+  const pending = mine.filter(
+    (j) => j.state !== 'failed' && !(j.state === 'active' && declinedDocs.has(docsOf(j.job.data))),
+  );
+  return { mine, pending, active: pending.some((j) => j.state === 'active') };
+}
+
+/**
+ * When every job of run `runId` in the queue was declined by the workers that took it (none is computing it):
+ * `waiting for a worker with <model> as configured: declined N times (last: <reason>)`; else undefined.
+ */
+export function allDeclined(view: QueueView, runId: string): string | undefined {
+  const { pending, active } = jobsOf(view, runId);
+  const declined = pending.map((j) => j.job.data).filter((d) => d.declined);
+  if (active || declined.length === 0 || declined.length !== pending.length) return undefined;
+  const times = declined.reduce((n, d) => n + d.declined!.count, 0);
+  const engine = declined[0].assumes?.engine;
+  const wanted = engine ? ` with ${describeEngine(engine)} as configured` : '';
+  return `waiting for a worker${wanted}: declined ${times} times (last: ${declined[0].declined!.reason})`;
+}
+
 /**
  * Why run `runId` (queued or running, `missing` documents not yet stored) is not moving, or undefined
  * when nothing is wrong that the queue shows. `missing(job)` says whether a job still has documents to
@@ -45,28 +73,14 @@ export function stallCause(
   unstored = 0,
 ): string | undefined {
   if (view.eviction) return view.eviction;
-  const mine = view.jobs.filter((j) => j.job.data.runId === runId);
+  const { mine, pending, active } = jobsOf(view, runId);
   const failed = mine.filter((j) => j.state === 'failed' && missing(j.job.data));
-  // A job held by a worker that has just declined it (its copy waits, declined) is no progress.
-  const docsOf = (d: ChunkJob) => `${d.task}\u0000${d.docIds.join('\u0000')}`;
-  const declinedDocs = new Set(
-    mine.filter((j) => j.state !== 'failed' && j.job.data.declined).map((j) => docsOf(j.job.data)),
-  );
-  const pending = mine.filter(
-    (j) => j.state !== 'failed' && !(j.state === 'active' && declinedDocs.has(docsOf(j.job.data))),
-  );
-  const active = pending.some((j) => j.state === 'active');
   if (failed.length && !active) {
     const first = failed[0].job;
     return `${failed.length} job${failed.length > 1 ? 's' : ''} failed after ${first.attemptsMade} attempts: ${forPeople(first.failedReason ?? 'no reason given', 'kept').slice(0, 200)}`;
   }
-  const declined = pending.map((j) => j.job.data).filter((d) => d.declined);
-  if (!active && declined.length && declined.length === pending.length) {
-    const times = declined.reduce((n, d) => n + d.declined!.count, 0);
-    const engine = declined[0].assumes?.engine;
-    const wanted = engine ? ` with ${describeEngine(engine)} as configured` : '';
-    return `waiting for a worker${wanted}: declined ${times} times (last: ${declined[0].declined!.reason})`;
-  }
+  const declined = allDeclined(view, runId);
+  if (declined) return declined;
   const waiting = pending.map((j) => j.job.data).filter((d) => d.unreachable);
   if (!active && waiting.length && waiting.length === pending.length)
     return `waiting for the model's server: not reached (last: ${waiting[0].unreachable!.reason}); its jobs are tried again every few minutes`;

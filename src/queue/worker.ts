@@ -21,8 +21,11 @@ import { mismatch, taskFileMismatch } from './assumptions.js';
 import { removeWaitingJobs, type ChunkJob } from './eval-queue.js';
 import { finishIfComplete } from './finish.js';
 
-/** Statuses in which a queued run takes no more documents: cancelled, or stopped at its --max-cost. */
-const STOPPED = new Set(['cancelled', 'interrupted']);
+/**
+ * Statuses in which a queued run takes no more documents: cancelled, stopped at its --max-cost, or stopped as no
+ * worker could take it (stalled, src/queue/background.ts stopStalled).
+ */
+const STOPPED = new Set(['cancelled', 'interrupted', 'stalled']);
 
 export interface WorkerDeps {
   queue: Queue.Queue<ChunkJob>;

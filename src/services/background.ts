@@ -240,7 +240,7 @@ export function backgroundServices(ctx: ServiceContext) {
           const cause =
             (view && queued ? await causeOf(view, run, s, backgroundDeps(ctx)) : undefined) ??
             lostNow ??
-            (queued ? unseen : undefined);
+            (queued ? unseen : (run.stall_reason ?? undefined));
           const moving = (run.status === 'queued' || run.status === 'running') && !stalled && !cause;
           const elapsedMs =
             (run.status === 'finished' ? Date.parse(run.updated_at) : Date.now()) - Date.parse(run.created_at);

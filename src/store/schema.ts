@@ -43,6 +43,8 @@ export interface RunsTable {
   assumptions?: string | null;
   /** The queue (JCB_QUEUE_PREFIX) a queued run was queued on: only its deployment re-queues it; null before step 038. */
   queue?: string | null;
+  /** A run stopped as `stalled`: why, in one line (src/queue/background.ts stopStalled); null otherwise, before step 039. */
+  stall_reason?: string | null;
 }
 
 /** Where a run's progress is shown, e.g. target `slack:C0123`, message_id its ts; done once final. */

@@ -129,13 +129,14 @@ export class Store extends SideTables {
    * Moves a run from one status to another only if it is still in the first: the worker that wins
    * `running → aggregating` is the one that aggregates, whatever the number of workers. A retry of a
    * transition whose reply was lost finds the run in `to` with this call's own stamp, and has won.
-   * (Two calls stamped in the same millisecond could both win; aggregating twice gives the same rows.)
+   * (Two calls stamped in the same millisecond could both win; aggregating twice gives the same rows.) The run's
+   * stall_reason becomes `stallReason` (a run stopped as stalled), else null.
    */
-  async transition(id: string, from: string, to: string): Promise<boolean> {
+  async transition(id: string, from: string, to: string, stallReason: string | null = null): Promise<boolean> {
     const stamp = callStamp().now;
     const result = await this.db
       .updateTable('runs')
-      .set({ status: to, updated_at: stamp })
+      .set({ status: to, updated_at: stamp, stall_reason: stallReason })
       .where('id', '=', id)
       .where((eb) => eb.or([eb('status', '=', from), eb.and([eb('status', '=', to), eb('updated_at', '=', stamp)])]))
       .executeTakeFirst();
@@ -238,7 +239,8 @@ export class Store extends SideTables {
   }
 
   async setRunStatus(id: string, status: string): Promise<void> {
-    await this.db.updateTable('runs').set({ status, updated_at: callStamp().now }).where('id', '=', id).execute();
+    const set = { status, updated_at: callStamp().now, stall_reason: null };
+    await this.db.updateTable('runs').set(set).where('id', '=', id).execute();
   }
 
   /** Stores a document's outcome; storing it again (a retried job) replaces it. */

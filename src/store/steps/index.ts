@@ -9,6 +9,7 @@ import { privateAccessViewStep } from './035-private-access-view.js';
 import { buttonClaimsStep } from './036-button-claims.js';
 import { textColumnsStep } from './037-text-columns.js';
 import { runQueueStep } from './038-run-queue.js';
+import { runStallReasonStep } from './039-run-stall-reason.js';
 
 export const migrations: Record<string, Migration> = {
   ...firstSteps,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   ...buttonClaimsStep,
   ...textColumnsStep,
   ...runQueueStep,
+  ...runStallReasonStep,
 };
