@@ -96,16 +96,23 @@ export function forPeople(text: string, face: Face): string {
 }
 
 /**
- * The keys of a JSON value (`--json`, `-o x.json`) that hold stored or passed-on failure text: a run's `cause` and
- * `firstFailure` (RunProgress), `failures[].error` (RunSummary), a document's `error`. Model outputs and people's
- * text are under other keys and left as they are.
+ * The keys of a JSON value (`--json`, `-o x.json`) that hold stored or passed-on failure text even when unmarked
+ * (rows stored before fixes were marked): a run's `cause` and `firstFailure` (RunProgress), `failures[].error`
+ * (RunSummary), a document's `error`. Any other string holding an operator's fix mark is failure text too, under
+ * whatever key (FIX is made only by `operatorFix`). Model outputs and people's text are left as they are.
  */
 const FAILURE_KEYS = new Set(['cause', 'firstFailure', 'error']);
 
-/** `value` as indented JSON, its failure text (FAILURE_KEYS) through `forPeople` for `face`: never a raw fix marker. */
+/** Whether `text` holds an operator's fix mark (`operatorFix`), so is failure text wherever it sits. */
+const marked = (text: string): boolean => text.includes('{{fix:');
+
+/**
+ * `value` as indented JSON, its failure text through `forPeople` for `face`: any string holding a fix mark, at any
+ * depth or key (an array's item, a new field), and FAILURE_KEYS' strings. Never a raw fix marker.
+ */
 export const jsonForPeople = (value: unknown, face: Face): string =>
   JSON.stringify(
     value,
-    (key, v: unknown) => (FAILURE_KEYS.has(key) && typeof v === 'string' ? forPeople(v, face) : v),
+    (key, v: unknown) => (typeof v === 'string' && (FAILURE_KEYS.has(key) || marked(v)) ? forPeople(v, face) : v),
     2,
   );
