@@ -2,6 +2,7 @@
 // stopped while finishing it is finished by reconciliation (here through `status`, which reconciles the runs it
 // shows). A run whose planned documents this process's release copy lacks is not: it is left for one that has them.
 import { afterAll, describe, expect, it } from 'vitest';
+import { forPeople } from '../src/base/shown.js';
 import { createServices } from '../src/services/index.js';
 import { Store } from '../src/store/store.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer, testModelsFile } from './helpers.js';
@@ -75,6 +76,11 @@ describe('states a crash can leave', () => {
     // `status` says why it does not move (not "no job in Redis, queued again").
     const [shown] = await services.status(id);
     expect(shown.cause).toContain(`this process's release copy has ${planned} of the run's ${planned + 2} documents`);
+    // The release setting is the operator's fix: the log and a terminal name it, Slack says whom to ask.
+    expect(lines.join('\n')).toContain('left for a process that has them all (point JCB_DATA_DIR at the same release');
+    expect(lines.join('\n')).not.toContain('{{');
+    expect(forPeople(shown.cause!, 'terminal')).toMatch(/all \(point JCB_DATA_DIR at the same release as the run's\)$/);
+    expect(forPeople(shown.cause!, 'chat')).toMatch(/left for a process that has them all; ask the bot's operator$/);
     const run = (await s.getRun(id))!;
     expect(run.status).toBe('running');
     expect(run.planned).toBe(planned + 2);

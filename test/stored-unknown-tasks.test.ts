@@ -1,6 +1,7 @@
 // A stored run of a task file whose file is not loaded now (no JCB_TASKS, a folder moved, an id renamed): every
 // reader of stored runs shows it by id with UNLOADED_NOTE and never fails the whole listing; export, which needs
-// the task, says in one line what to set (break1, kind 1).
+// the task, says in one line what to set (break1, kind 1). The variable to set is the operator's fix: Slack's
+// leaderboard and digest say the task file is not loaded here and whom to ask, a terminal `set JCB_TASKS`.
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,8 @@ import { UserError, userErrorText } from '../src/base/errors.js';
 import { renderDigests, renderRuns, renderRunsLeaderboard, renderStatus } from '../src/cli/render.js';
 import { UNLOADED_NOTE } from '../src/evaluation/documents.js';
 import { createServices } from '../src/services/index.js';
+import { digestMessage } from '../handlers/blocks/digest.js';
+import { leaderboardMessage } from '../handlers/blocks/tables.js';
 import { FIXTURE_ENV, FIXTURES, freshStore, inThreadTokenizer } from './helpers.js';
 
 const OWN = path.join(FIXTURES, 'task-files', 'own');
@@ -41,7 +44,13 @@ describe('a stored run whose task file is not loaded now', () => {
   });
   afterAll(() => services.close());
 
-  const note = `triage: ${UNLOADED_NOTE}`;
+  const note = 'triage: task file not loaded here: set JCB_TASKS';
+  /** What Slack's blocks say of it: whom to ask, no variable, no raw mark. */
+  const slackSays = (blocks: unknown) => {
+    const text = JSON.stringify(blocks);
+    expect(text).toContain("triage: task file not loaded here; ask the bot's operator");
+    expect(text).not.toMatch(/JCB_|\{\{/);
+  };
 
   it('runs lists it, by id, with the note', async () => {
     const runs = await services.runs();
@@ -67,6 +76,7 @@ describe('a stored run whose task file is not loaded now', () => {
     expect(board.columns[i]).toEqual({ id: 'triage', label: 'triage', about: UNLOADED_NOTE });
     expect(board.rows.find((r) => r.model === 'baseline')!.cells[i]).not.toBeNull();
     expect(renderRunsLeaderboard(board, undefined)).toContain(note);
+    slackSays(leaderboardMessage(board).blocks);
   });
 
   it('digest shows its number with the note', async () => {
@@ -75,6 +85,7 @@ describe('a stored run whose task file is not loaded now', () => {
     expect(digest.rows[0]).toMatchObject({ task: 'triage', run: runId, about: UNLOADED_NOTE });
     expect(digest.rows[0].score).not.toBeNull();
     expect(renderDigests([digest])).toContain(note);
+    slackSays(digestMessage(digest).blocks);
   });
 
   it('export says in one line what to set', async () => {

@@ -12,7 +12,7 @@ import { CRITERIA, type RatingsReport } from '../../src/ratings/ratings.js';
 
 /** The declared tasks' source and licence lines (CC BY-NC-SA ones say non-commercial), as a context block, or none. */
 export function aboutBlocks(items: readonly { id?: string; task?: string; about?: string }[]): KnownBlock[] {
-  const lines = aboutLines(items);
+  const lines = aboutLines(items, 'chat');
   return lines.length ? [context(lines.join('\n'))] : [];
 }
 

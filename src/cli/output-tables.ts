@@ -24,7 +24,7 @@ const shotWords = (shot: Shot) => `${shot}-shot`;
 
 /** A declared task's source and licence with the numbers: a leading CSV column, the Markdown caption. */
 function sources(items: readonly { id?: string; task?: string; about?: string }[]): Record<string, string> {
-  const lines = aboutLines(items);
+  const lines = aboutLines(items, 'terminal');
   return lines.length ? { 'source and licence': lines.join('; ') } : {};
 }
 

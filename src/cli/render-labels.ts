@@ -1,6 +1,7 @@
 // CCA's label versions as the terminal shows them (issue 22): the mark of a re-scored number, what a run sent.
 import { DEFAULT_LABELS, LABEL_FILES, OTHER_LIST_LEGEND, OTHER_LIST_MARK } from '../release/views.js';
 import { UNLOADED_NOTE } from '../evaluation/documents.js';
+import { operatorFixFor } from '../base/shown.js';
 import { COVERAGE_LEGEND } from '../leaderboard/coverage.js';
 import type { RunResult, RunSummary } from '../services/index.js';
 
@@ -42,7 +43,7 @@ export function golds(r: RunResult): [string, string][] {
 export function legendOf(scores: readonly string[], runs: readonly { unloaded?: string[] }[] = []): string[] {
   const unloaded = [...new Set(runs.flatMap((r) => r.unloaded ?? []))];
   return [
-    ...(unloaded.length ? [`${unloaded.join(', ')}: ${UNLOADED_NOTE}`] : []),
+    ...(unloaded.length ? [operatorFixFor(`${unloaded.join(', ')}: ${UNLOADED_NOTE}`, 'terminal')] : []),
     ...(scores.some((x) => x === '–' || /[†‡§]/.test(x)) ? [COVERAGE_LEGEND] : []),
     ...(scores.some((x) => x.includes(OTHER_LIST_MARK)) ? [OTHER_LIST_LEGEND] : []),
   ];

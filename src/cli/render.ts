@@ -124,7 +124,7 @@ export function renderComparison(a: string, b: string, rows: ModelComparison[]):
       verdict,
     ];
   });
-  const notes = aboutLines(rows)
+  const notes = aboutLines(rows, 'terminal')
     .map((l) => `\n${l}`)
     .join('');
   return `${a} against ${b}, paired bootstrap on the documents both have (×100, 95 %, 1,000 resamples)\n\n${table(['task', 'docs', a, b, 'difference', 'interval', 'verdict'], body)}${notes ? `\n${notes}` : ''}`;
@@ -259,7 +259,7 @@ export function renderRunsLeaderboard(runs: Leaderboard, paper: Leaderboard | un
   const header = `J-ClinicalBench, ${runs.shot}-shot, CCA on the ${runs.labels} labels, ×100: stored runs (${STANDING_RULE}), ranked by the mean of their full cells (unmarked), beside the paper's models`;
   // Any mark (`†`, `‡`, or `–` for nothing scored) brings its legend.
   const marked = rows.some((r) => r.slice(2).some((c) => c === '–' || /[†‡]/.test(c)));
-  const about = aboutLines(runs.columns);
+  const about = aboutLines(runs.columns, 'terminal');
   return runs.rows.length
     ? `${header}\n\n${table(['model', 'source', ...runs.columns.map((c) => c.label)], rows)}${marked ? `\n\n${COVERAGE_LEGEND}; marked cells are not ranked.` : ''}\n\n${DOCUMENTS_LEGEND}${relabelled ? `\n\n${OTHER_LIST_LEGEND}` : ''}${published.length ? `\n\npublished: results carried by task files, not reproduced by jcb (${published.join('; ')})` : ''}${about.length ? `\n\n${about.join('\n')}` : ''}`
     : `No finished ${runs.shot}-shot runs stored yet: start one with jcb eval <task|all> <model>.${paper ? `\n\n${renderLeaderboard(paper)}` : ''}`;
@@ -319,7 +319,7 @@ export function renderDigests(digests: Digest[], schedulesFile = 'data/schedules
         table(['model', 'task', 'score', '95 % interval', 'change', '', 'run'], rows),
         ...failed,
         ...provenanceLines(d.rows),
-        ...aboutLines(d.rows),
+        ...aboutLines(d.rows, 'terminal'),
         COVERAGE_LEGEND,
       ].join('\n');
     })

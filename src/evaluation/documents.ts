@@ -1,5 +1,6 @@
 // Finding tasks and documents by what people type, with messages that say what would be right.
 import { UserError } from '../base/errors.js';
+import { operatorFix } from '../base/shown.js';
 import type { Task } from '../tasks/types.js';
 import { allTasks, taskById, taskFileProblems } from '../../tasks/index.js';
 import { problemLine } from '../tasks/task-file/load.js';
@@ -27,8 +28,11 @@ export function findTask(id: string): Task {
   return task;
 }
 
-/** Shown beside a stored run's task that is not declared now (a task file not loaded, moved or renamed). */
-export const UNLOADED_NOTE = 'task file not loaded: set JCB_TASKS';
+/**
+ * Shown beside a stored run's task that is not declared now (a task file not loaded, moved or renamed); the variable
+ * is the operator's fix (`operatorFixFor`: Slack says whom to ask, a terminal `: set JCB_TASKS`).
+ */
+export const UNLOADED_NOTE = `task file not loaded here${operatorFix(': set JCB_TASKS')}`;
 
 /** A stored run's task by its stored id, or undefined for one not declared now (UNLOADED_NOTE). */
 export function knownTask(id: string): Task | undefined {

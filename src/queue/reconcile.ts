@@ -15,6 +15,7 @@ import type { ChunkJob } from './eval-queue.js';
 import { finishIfComplete } from './finish.js';
 import { RUN_LOCK_MS, RunLockLost, withRunLock } from './run-lock.js';
 import { repeatedLines } from '../base/repeats.js';
+import { operatorFix, operatorFixFor } from '../base/shown.js';
 import { storeLogLine, type StoreLocation } from '../store/errors.js';
 
 /** A document of a run's plan. */
@@ -133,7 +134,7 @@ export function otherPlan(run: Pick<Run, 'planned' | 'tasks'>, plan: readonly Do
   if (run.planned === null || plan.length === run.planned) return undefined;
   return plan.length > run.planned
     ? `planned here it has ${plan.length} documents, it was queued with ${run.planned}; not re-queued from here`
-    : `this process's release copy has ${plan.length} of the run's ${run.planned} documents of ${(JSON.parse(run.tasks) as string[]).join(',')}; left for a process that has them all (point JCB_DATA_DIR at the same release as the run's)`;
+    : `this process's release copy has ${plan.length} of the run's ${run.planned} documents of ${(JSON.parse(run.tasks) as string[]).join(',')}; left for a process that has them all${operatorFix(" (point JCB_DATA_DIR at the same release as the run's)")}`;
 }
 
 /** What each log (a reconciler's) has been told of runs planned here otherwise than they were queued: each once. */
@@ -185,7 +186,7 @@ export async function reconcile(
     // Planned here otherwise than it was queued: left to a process that plans it as queued; said once to each log.
     const other = otherPlan(run, plan);
     if (other) {
-      const line = `run ${run.id}: ${other}`;
+      const line = `run ${run.id}: ${operatorFixFor(other, 'terminal')}`;
       const { log } = opts;
       const told = log && (otherPlans.get(log) ?? new Set<string>());
       if (log && told && !told.has(line)) {
