@@ -25,7 +25,8 @@ export interface DoctorItem {
     | 'tokenizer'
     | 'bot event loop'
     | 'Redis'
-    | 'setting';
+    | 'setting'
+    | 'Slack';
   where: string;
   ok: boolean;
   /** What works, or what is wrong and what to do. */
