@@ -7,6 +7,7 @@ import { ASK_OPERATOR, forPeople } from '../src/base/shown.js';
 import { failureCause } from '../src/evaluation/failure-cause.js';
 import { STATUS_MEANING, type ServerContext } from '../src/models/server-reply.js';
 import { evictionProblem } from '../src/queue/redis-health.js';
+import { homeView } from '../handlers/blocks/home.js';
 import { failureMessages, type ServerReply } from './provider-failures.js';
 
 /** What no Slack text may hold: an env variable, a config file, a models.yml key, a path or an address. */
@@ -73,5 +74,11 @@ describe("operator's words stay in the terminal", () => {
     const marked = evictionProblem({ policy: 'allkeys-lru', evictedKeys: 3 } as never, (s) => `{{fix:${s}}}`)!;
     expect(forPeople(marked, 'chat')).not.toMatch(OPERATOR_WORDS);
     expect(forPeople(marked, 'terminal')).toContain('Set maxmemory-policy noeviction');
+  });
+
+  it('the App Home without a release: whom to ask, not the variable', () => {
+    const text = JSON.stringify(homeView({ recent: [] }).blocks);
+    expect(text).toContain(`The release is not available to this bot${ASK_OPERATOR}.`);
+    expect(text).not.toMatch(OPERATOR_WORDS);
   });
 });

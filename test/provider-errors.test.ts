@@ -147,7 +147,9 @@ describe('provider errors as real servers send them', () => {
       ['http://u:pw5ecret@127.0.0.1:8000/v1', 'no user or password'],
     ]) {
       expect(() => baseUrlOf(openai, { OPENAI_BASE_URL: url })).toThrow(
-        new RegExp(`^OPENAI_BASE_URL must be an http.* \\(a URL [^(]*${why}.*\\)\\.$`),
+        new RegExp(
+          `^The OpenAI API's address .*\\{\\{fix:: OPENAI_BASE_URL must be an http.* \\(a URL [^(]*${why}.*\\)\\}\\}$`,
+        ),
       );
       expect(() => baseUrlOf(openai, { OPENAI_BASE_URL: url })).not.toThrow(/QUERY1234|pw5ecret|notaurl/);
     }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { progressMessage } from '../handlers/blocks/progress.js';
-import { UserError } from '../src/base/errors.js';
+import { UserError, userErrorText } from '../src/base/errors.js';
 import { renderStatus } from '../src/cli/render.js';
 import { mismatch, SCORING_VERSION } from '../src/queue/assumptions.js';
 import type { ChunkJob } from '../src/queue/eval-queue.js';
@@ -64,7 +64,13 @@ describe('queue settings from the environment', () => {
             accepted = redisUrl({ REDIS_URL: raw });
           } catch (err) {
             expect(err).toBeInstanceOf(UserError);
-            expect((err as Error).message).toMatch(/^REDIS_URL is not a Redis URL \([^\n]*\)\.$/);
+            // The variable is the operator's: the terminal names it, Slack says whom to ask.
+            expect(userErrorText(err as UserError, 'terminal')).toMatch(
+              /^The queue's Redis setting is not valid: REDIS_URL is not a Redis URL \([^\n]*\)\. Set it as /,
+            );
+            expect(userErrorText(err as UserError, 'chat')).toBe(
+              "The queue's Redis setting is not valid; ask the bot's operator.",
+            );
             if (raw.trim().length > 8) expect((err as Error).message).not.toContain(raw.trim());
             return;
           }
@@ -78,7 +84,7 @@ describe('queue settings from the environment', () => {
       ),
     );
     for (const bad of ['garbage', 'http://127.0.0.1:6379', 'redis://', 'redis://h:70000', 'redis://h/x'])
-      expect(() => redisUrl({ REDIS_URL: bad })).toThrow(/^REDIS_URL is not a Redis URL/);
+      expect(() => redisUrl({ REDIS_URL: bad })).toThrow(/: REDIS_URL is not a Redis URL/);
     expect(redisUrl({ REDIS_URL: 'rediss://:pw@cache.example:6380/2' })).toBe('rediss://:pw@cache.example:6380/2');
   });
 
@@ -88,7 +94,9 @@ describe('queue settings from the environment', () => {
       expect(queueNumber({ [name]: '' }, name)).toBe(QUEUE_NUMBERS[name]);
       expect(queueNumber({ [name]: '1500' }, name)).toBe(1500);
       for (const bad of ['abc', '0', '-5', '1.5', '1e400'])
-        expect(() => queueNumber({ [name]: bad }, name)).toThrow(new RegExp(`^${name} must be a whole number above 0`));
+        expect(() => queueNumber({ [name]: bad }, name)).toThrow(
+          new RegExp(`^A queue setting is not valid\\{\\{fix:: ${name} must be a whole number above 0`),
+        );
     }
   });
 
@@ -105,7 +113,7 @@ describe('queue settings from the environment', () => {
     // A number that is no number is refused before a run is created, not at its first chunk.
     const s = createServices({ env: { ...env, REDIS_URL: '', JCB_QUEUE_CHUNK: 'ten' } });
     await expect(s.enqueueEvaluation({ task: 'mr', model: 'gpt-4o', shot: 'one' })).rejects.toThrow(
-      /^JCB_QUEUE_CHUNK must be a whole number above 0 \(it is "ten"\)\.$/,
+      /^A queue setting is not valid\{\{fix:: JCB_QUEUE_CHUNK must be a whole number above 0 \(it is "ten"\)\}\}\.$/,
     );
     expect(await s.runs()).toEqual([]);
     await s.close();

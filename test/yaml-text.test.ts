@@ -15,7 +15,7 @@ describe('a YAML file that does not parse', () => {
   it.each([
     ['the model registry', () => loadModels({ JCB_MODELS: bad })],
     ['the schedules', () => loadSchedules({ JCB_SCHEDULES: bad })],
-  ])('%s: one line naming the file and the line', (_what, read) => {
+  ])('%s: one line naming the file and the line; in Slack, whom to ask', (_what, read) => {
     let err: unknown;
     try {
       read();
@@ -25,6 +25,9 @@ describe('a YAML file that does not parse', () => {
     expect(err).toBeInstanceOf(UserError);
     const line = userErrorText(err as UserError, 'terminal');
     expect(line.split('\n')).toHaveLength(1);
-    expect(line).toMatch(/bad\.yml is not valid YAML: .* at line 3, column 1\./);
+    expect(line).toMatch(/^The (model registry|schedules file) is not valid YAML: \S*bad\.yml: .* at line 3, column 1\. Correct it/);
+    expect(userErrorText(err as UserError, 'chat')).toMatch(
+      /^The (model registry|schedules file) is not valid YAML; ask the bot's operator\.$/,
+    );
   });
 });

@@ -6,6 +6,7 @@ import { aboutBlocks, boardTable } from './tables.js';
 import { STANDING_RULE } from '../../src/leaderboard/coverage.js';
 import { code, context, fitItems, header, LIMITS, pct, section } from './text.js';
 import { privateNote } from './private-note.js';
+import { ASK_OPERATOR } from '../../src/base/shown.js';
 
 export interface HomeData {
   paper?: Leaderboard;
@@ -38,7 +39,7 @@ export function homeView(d: HomeData): { type: 'home'; blocks: KnownBlock[] } {
     ...commandSections(),
     { type: 'divider' },
     section("*The paper's models* (one-shot, ×100, recomputed from their released generations)"),
-    d.paper ? code(boardTable(d.paper)) : context('The release is not available to this bot (JCB_DATA_DIR).'),
+    d.paper ? code(boardTable(d.paper)) : context(`The release is not available to this bot${ASK_OPERATOR}.`),
     ...(d.paper && d.reviewed ? [context(reviewedLine(d.paper, d.reviewed))] : []),
     section(`*Our runs* (${STANDING_RULE})`),
     ...(d.runs?.rows.length
@@ -58,8 +59,11 @@ export function homeView(d: HomeData): { type: 'home'; blocks: KnownBlock[] } {
       : context('None yet: try `/jcb run mr llm-jp`.'),
     ...privateNote(d.recent),
   ];
-  return { type: 'home', blocks: fitItems(
+  return {
+    type: 'home',
+    blocks: fitItems(
       blocks.map((b) => [b]),
       { max: LIMITS.homeBlocks, maxText: Infinity, noun: 'parts' },
-    ) };
+    ),
+  };
 }

@@ -171,7 +171,7 @@ export function registryPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function parseRegistry(text: string, source: string): ModelConfig[] {
-  const raw = parseYamlText(text, source);
+  const raw = parseYamlText(text, 'The model registry', source);
   // Checked first so that a bad alias is named (zod reports only "invalid key").
   const aliases = Object.keys((raw as { models?: object } | null)?.models ?? {});
   const badAlias = aliases.find((a) => !aliasSchema.safeParse(a).success);

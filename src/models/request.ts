@@ -4,6 +4,7 @@ import { isReasoningFamily } from './family.js';
 import { langchain } from './langchain.js';
 import { baseUrlSchema, OPENAI_BASE_URL_RIGHT, type LiveModelConfig } from './registry.js';
 import { UserError } from '../base/errors.js';
+import { operatorFix } from '../base/shown.js';
 import { serverKind, thinkingRequest, type ThinkingRequest } from './thinking.js';
 
 export interface RequestParameters {
@@ -100,7 +101,10 @@ export function baseUrlOf(config: LiveModelConfig, env: NodeJS.ProcessEnv): stri
   if (config.baseUrl) return config.baseUrl;
   const url = env.OPENAI_BASE_URL || undefined;
   const issue = url === undefined ? undefined : baseUrlSchema.safeParse(url).error?.issues[0];
-  if (issue) throw new UserError(`OPENAI_BASE_URL must be ${OPENAI_BASE_URL_RIGHT} (${issue.message}).`);
+  if (issue)
+    throw new UserError(
+      `The OpenAI API's address set for this bot is not valid${operatorFix(`: OPENAI_BASE_URL must be ${OPENAI_BASE_URL_RIGHT} (${issue.message})`)}`,
+    );
   return url;
 }
 

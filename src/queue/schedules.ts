@@ -7,6 +7,7 @@ import type Queue from 'bull';
 import { parseYamlText } from '../base/yaml-text.js';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
+import { operatorFix } from '../base/shown.js';
 import { projectRoot } from '../base/project.js';
 import { SHOTS } from '../tasks/types.js';
 
@@ -39,9 +40,11 @@ export function loadSchedules(env: NodeJS.ProcessEnv): Schedule[] {
       detail: source,
       hint: 'Point JCB_SCHEDULES at a schedules.yml file, or unset it.',
     });
-  const parsed = file.safeParse(parseYamlText(readFileSync(source, 'utf8'), source) ?? {});
+  const parsed = file.safeParse(parseYamlText(readFileSync(source, 'utf8'), 'The schedules file', source) ?? {});
   if (!parsed.success) {
-    throw new UserError(`${source}: ${issueLine(parsed.error.issues[0])}.`);
+    throw new UserError(
+      `The schedules file is not valid${operatorFix(`: ${source}: ${issueLine(parsed.error.issues[0])}`)}`,
+    );
   }
   return Object.entries(parsed.data.schedules).map(([name, s]) => ({ name, ...s }));
 }

@@ -2,7 +2,7 @@
 // number is refused in one line, never replaced by a default (which would queue into another Redis,
 // or lock jobs for a time nobody chose).
 import { UserError } from '../base/errors.js';
-import { redactCredentials } from '../base/shown.js';
+import { operatorFix, redactCredentials } from '../base/shown.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -16,8 +16,10 @@ export function redisUrl(env: NodeJS.ProcessEnv): string {
   if (!raw) return DEFAULT_REDIS_URL;
   const refuse = (why: string) =>
     new UserError(
-      `REDIS_URL is not a Redis URL (${why}).`,
-      'Set it as redis://[user:password@]host[:port][/db] (rediss:// for TLS), or unset it for redis://127.0.0.1:6379.',
+      `The queue's Redis setting is not valid${operatorFix(`: REDIS_URL is not a Redis URL (${why})`)}.`,
+      operatorFix(
+        'Set it as redis://[user:password@]host[:port][/db] (rediss:// for TLS), or unset it for redis://127.0.0.1:6379.',
+      ),
     );
   let url: URL;
   try {
@@ -102,8 +104,8 @@ export function queueNumber(env: NodeJS.ProcessEnv, name: keyof typeof QUEUE_NUM
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n < 1)
     throw new UserError(
-      `${name} must be a whole number above 0 (it is "${raw.slice(0, 20)}").`,
-      `Unset it for the default, ${QUEUE_NUMBERS[name]}.`,
+      `A queue setting is not valid${operatorFix(`: ${name} must be a whole number above 0 (it is "${raw.slice(0, 20)}")`)}.`,
+      operatorFix(`Unset it for the default, ${QUEUE_NUMBERS[name]}.`),
     );
   return n;
 }

@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../base/errors.js';
+import { operatorFix } from '../base/shown.js';
 import { releaseLocation } from './locate.js';
 import { describeProblems, loadManifest, verifyRelease } from './manifest.js';
 
@@ -28,9 +29,12 @@ export function releaseRoot(env: NodeJS.ProcessEnv = process.env, refuseIfNotWho
     const where = configured
       ? `JCB_DATA_DIR=${env.JCB_DATA_DIR} has no data folder`
       : `JCB_DATA_DIR is not set and ${dir} holds none`;
+    // Where it was looked for and what to set are the operator's (Slack: whom to ask).
     throw new NoReleaseError(
-      `No J-ClinicalBench release found: ${where}.`,
-      `Set JCB_DATA_DIR to a copy of the release, or run \`npx jcb data pull\` to fetch it into ${releaseLocation({ ...env, JCB_DATA_DIR: '' }).dir}.`,
+      `No J-ClinicalBench release found${operatorFix(`: ${where}`)}.`,
+      operatorFix(
+        `Set JCB_DATA_DIR to a copy of the release, or run \`npx jcb data pull\` to fetch it into ${releaseLocation({ ...env, JCB_DATA_DIR: '' }).dir}.`,
+      ),
       !configured,
     );
   }

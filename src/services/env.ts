@@ -4,6 +4,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
+import { operatorFixFor } from '../base/shown.js';
 import { cutEcho, normalizeToken } from '../base/suggest.js';
 import { aliasSchema, baseUrlSchema, OPENAI_BASE_URL_RIGHT } from '../models/registry.js';
 import type { Service } from '../command/command-spec.js';
@@ -306,11 +307,12 @@ export function envProblems(
     }
     const parsed = s.schema.safeParse(value);
     if (parsed.success) continue;
-    // A check's own words (redisUrl's "REDIS_URL is not a Redis URL (why)." gives its why), never zod's.
+    // A check's own words (redisUrl's "…: REDIS_URL is not a Redis URL (why)." gives its why), never zod's; its
+    // operator's fix as a terminal says it (this is the operator's own check).
     const own = parsed.error.issues.find((i) => i.code === 'custom' && i.message && !/^Invalid/.test(i.message));
-    const said = own?.message.replace(/\.$/, '');
+    const said = own && operatorFixFor(own.message, 'terminal').replace(/\.$/, '');
     const why = said
-      ? (new RegExp(`^${s.name} .*\\((.*)\\)$`).exec(said)?.[1] ?? said)
+      ? (new RegExp(`\\b${s.name} [^(]*\\((.*)\\)$`).exec(said)?.[1] ?? said)
       : s.secret
         ? ''
         : `it is "${cutEcho(value)}"`;
