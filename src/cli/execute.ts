@@ -258,8 +258,7 @@ async function execute(cmd: Command, services: Services): Promise<void> {
       return cmd.json ? printJson(check) : print(renderDataCheck(check));
     }
     case 'doctor': {
-      // Slack's lines (handlers/doctor.ts, the Web API client loaded only here) when a bot token is set.
-      const { slackDoctor } = await import('../../handlers/doctor.js');
+      const { slackDoctor } = await import('../../handlers/doctor.js'); // the Web API client: loaded only here
       const items = [...(await services.doctor()), ...(await slackDoctor(process.env))];
       if (items.some((i) => !i.ok)) process.exitCode = 1; // scripts and CI can test it
       return cmd.json ? printJson(items) : print(renderDoctor(items));

@@ -63,7 +63,9 @@ export function loadPack(name: string, env: NodeJS.ProcessEnv = process.env): Pa
   const typed = name.toLowerCase();
   if (!names.includes(typed)) throw unknownName('pack', name, names, `Packs: ${names.join(', ')}.`);
   const file = path.join(packsFolder(env), typed, 'pack.yml');
-  const parsed = packSchema.safeParse(parseYamlText(readFileSync(file, 'utf8'), `Pack ${typed}`, `packs/${typed}/pack.yml`));
+  const parsed = packSchema.safeParse(
+    parseYamlText(readFileSync(file, 'utf8'), `Pack ${typed}`, `packs/${typed}/pack.yml`),
+  );
   // The file's place is the operator's (Slack: "ask the bot's operator"); what is wrong in it is said to all.
   if (!parsed.success)
     throw new UserError(
