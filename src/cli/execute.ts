@@ -1,5 +1,4 @@
-// What each `jcb` command does in a terminal: calls the services and prints. The program (program.ts) loads this
-// module, and with it every service and renderer, only for a command that needs them (not help or --version).
+// What each `jcb` command does in a terminal: calls services, prints. program.ts loads it (not for help, --version).
 import type { Command } from '../command/grammar.js';
 import { UserError } from '../base/errors.js';
 import { createServices, type Services } from '../services/index.js';
