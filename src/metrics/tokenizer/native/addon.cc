@@ -107,14 +107,16 @@ bool readTables(napi_env env, napi_value* argv, Tables& t) {
   return true;
 }
 
-/** The arguments of a call, exactly `count` of them; false after throwing. */
-bool readArguments(napi_env env, napi_callback_info info, size_t count, napi_value* argv) {
+/** The arguments of a call, exactly `count` of them, and this thread's scratch; nullptr after throwing. */
+Thread* begin(napi_env env, napi_callback_info info, size_t count, napi_value* argv) {
   size_t argc = count;
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != count) {
     const std::string message = std::to_string(count) + " arguments expected";
-    return fail(env, message.c_str()), false;
+    return fail(env, message.c_str()), nullptr;
   }
-  return true;
+  Thread* thread = threadOf(env);
+  if (thread == nullptr) fail(env, "the addon was not initialised", false);
+  return thread;
 }
 
 napi_value count(napi_env env, int32_t n) {
@@ -125,9 +127,8 @@ napi_value count(napi_env env, int32_t n) {
 
 napi_value Segment(napi_env env, napi_callback_info info) {
   napi_value argv[11];
-  if (!readArguments(env, info, 11, argv)) return nullptr;
-  Thread* thread = threadOf(env);
-  if (thread == nullptr) return fail(env, "the addon was not initialised", false);
+  Thread* thread = begin(env, info, 11, argv);
+  if (thread == nullptr) return nullptr;
   Scratch& s = thread->lattice;
   const int64_t length = readText(env, argv[0], s);
   if (length < 0) return nullptr;
@@ -167,9 +168,8 @@ napi_value NewVocabulary(napi_env env, napi_callback_info) {
 
 napi_value Ids(napi_env env, napi_callback_info info) {
   napi_value argv[5];
-  if (!readArguments(env, info, 5, argv)) return nullptr;
-  Thread* thread = threadOf(env);
-  if (thread == nullptr) return fail(env, "the addon was not initialised", false);
+  Thread* thread = begin(env, info, 5, argv);
+  if (thread == nullptr) return nullptr;
   jcb::Vocabulary* vocabulary = vocabularyOf(env, argv[0]);
   if (vocabulary == nullptr) return nullptr;
   Scratch& s = thread->lattice;
@@ -195,9 +195,8 @@ napi_value Ids(napi_env env, napi_callback_info info) {
 
 napi_value Lcs(napi_env env, napi_callback_info info) {
   napi_value argv[3];
-  if (!readArguments(env, info, 3, argv)) return nullptr;
-  Thread* thread = threadOf(env);
-  if (thread == nullptr) return fail(env, "the addon was not initialised", false);
+  Thread* thread = begin(env, info, 3, argv);
+  if (thread == nullptr) return nullptr;
   jcb::Vocabulary* vocabulary = vocabularyOf(env, argv[0]);
   if (vocabulary == nullptr) return nullptr;
   const int32_t *a = nullptr, *b = nullptr;
