@@ -22,6 +22,8 @@ export const SLOW = [
   'test/task-files.test.ts',
   'test/private-cli.test.ts',
   'test/document-sets.test.ts',
+  // Every file option in every format through the program (~45 s).
+  'test/standard-output.test.ts',
   // About 80 s on a busy 2-core machine: the bot's threads warm up from the TypeScript sources first.
   'test/ack-under-load.test.ts',
 ];

@@ -161,7 +161,7 @@ describe('path options, from the command table', () => {
         const words = [...argv(slot, value), `--${other.option!.name}`, value];
         expect(() => preparePaths(pathArguments(parseCommand(words, { face: 'terminal' })))).toThrow(
           // (--chart and -o never share a format: the format's rule refuses them first)
-          /^(-o|--[a-z-]+) and (-o|--[a-z-]+) name the same place, \S+out\.json\.$|^--chart writes a \.png or \.svg/,
+          /^(-o|--[a-z-]+) and (-o|--[a-z-]+) name the same place, \S+out\.json\.$|^--chart \S+out\.json: \.json is not a format jcb writes; give a file ending in \.png or \.svg/,
         );
       }
     });

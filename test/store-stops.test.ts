@@ -50,7 +50,9 @@ describe('the resume line', () => {
     concurrency: fc.integer({ min: 1, max: 16 }).map(String),
     'max-cost': fc.constantFrom('0.5', '2', '10.25'),
     'log-samples': fc.constantFrom('/tmp/s.jsonl', "/tmp/my samples/it's.jsonl"),
-    output: fc.constantFrom('/tmp/o.json', '/tmp/a b/o.csv'),
+    output: fc.constantFrom('/tmp/o.json', '/tmp/a b/o.csv', '-'),
+    // (only with -o -: a format is what standard output gets; fc.pre below)
+    format: fc.constantFrom('json', 'csv', 'md'),
     labels: fc.constantFrom('paper', 'reviewed'),
     documents: fc.constantFrom('paper', 'all'),
   };
@@ -70,6 +72,7 @@ describe('the resume line', () => {
     fc.assert(
       fc.property(options, (chosen) => {
         const argv = ['eval', 'mr', 'gpt-4o', ...chosen.flat()];
+        fc.pre(!argv.includes('--format') || argv[argv.indexOf('--output') + 1] === '-');
         const cmd = parseCommand(argv, { face: 'terminal' });
         if (cmd.kind !== 'eval') throw new Error('not eval');
         const line = resumeCommand(cmd, '20260101-000000-abcd');

@@ -146,12 +146,13 @@ export async function ensureReachable(queue: WithRedis, env: NodeJS.ProcessEnv, 
   let met: Error | undefined;
   const heard = (err: Error) => void (met = err);
   queue.client.on('error', heard);
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(met ?? new Error('timed out')), timeoutMs);
-  });
   try {
-    // Connected as the queue's client is (redisOptions): a refused password or database in its own line.
+    // Connected as the queue's client is (redisOptions): a refused password or database in its own line. (The
+    // ping's timer starts after it: started before, it fired unheard while a slow probe ran, an unhandled rejection.)
     await probeRedis(env, timeoutMs);
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(met ?? new Error('timed out')), timeoutMs);
+    });
     // If the timeout wins, the ping stays queued until the connection closes and is then rejected:
     // handled here, or it would surface as an unhandled rejection long after.
     const ping = queue.client.ping();
