@@ -209,7 +209,7 @@ describe('background evaluations', () => {
     // Three documents asked and failed (asked again when the job comes back); the others not asked.
     expect(progress).toMatchObject({ done: 0, failed: 3 });
     expect(progress.run.status).toBe('running');
-    expect(progress.cause).toMatch(/^waiting for the model's server: not reached \(last: could not connect/);
+    expect(progress.cause).toMatch(/^waiting for the model's server: down \(last: could not connect/);
   });
 
   it('cancels a run: waiting jobs removed, finished documents kept', async () => {

@@ -1,6 +1,7 @@
 // A model's server that cannot be reached fails every document the same way, each after its retries: a
 // foreground run stops taking documents after unreachableLimit of them in a row (src/evaluation/engine.ts),
-// interrupted and resumable, and says so in one line; a server that answers, even with errors, is not stopped.
+// interrupted and resumable, and says so in one line; a server that answers with the document's failures (a 4xx)
+// is not stopped. Every other server-side kind (5xx, …): test/server-side-failures.test.ts.
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { unreachableLine } from '../src/cli/interrupted.js';
@@ -32,11 +33,13 @@ describe("a model's server that cannot be reached", () => {
     expect((await t.services.show(result.run.id)).run.status).toBe('interrupted');
   });
 
-  it('goes on through a server that answers every document with an error: it was reached', async () => {
-    nock(VLLM)
-      .post('/v1/chat/completions')
-      .times(100)
-      .reply(500, { error: { message: 'engine dead' } });
+  it("goes on through a server that refuses every document (a 4xx): it works, the failures are the documents'", async () => {
+    nock(VLLM).post('/v1/chat/completions').times(100).reply(400, {
+      object: 'error',
+      message: "This model's maximum context length is 2048 tokens.",
+      type: 'BadRequestError',
+      code: 400,
+    });
     const result = await t.services.evaluate({ task: 'mr,irs,re-ent', model: 'failing', shot: 'zero' });
     expect(result.interrupted).toBe(false);
     expect(result.unreachable).toBeUndefined();
@@ -58,7 +61,7 @@ describe("a model's server that cannot be reached", () => {
       30,
     );
     expect(line).toBe(
-      'stopped: down could not be reached for 4 documents in a row (could not connect to [address] (connection refused): is the server running?); run R1, 0 of 30 done; resume with jcb eval mr down --shot zero --limit 30 --run R1 once the server answers.',
+      'stopped: the server of down failed 4 documents in a row (could not connect to [address] (connection refused): is the server running?); run R1, 0 of 30 done; resume with jcb eval mr down --shot zero --limit 30 --run R1 once the server answers.',
     );
     expect(line).not.toMatch(/10\.0\.0\.5|\n/);
   });

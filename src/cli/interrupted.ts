@@ -38,8 +38,9 @@ export function interruptedLine(cmd: EvalCommand, runId: string, done: number, p
 }
 
 /**
- * "stopped: MODEL could not be reached for N documents in a row (CAUSE); run X, N of M done; resume with
- * jcb eval ... once the server answers." (EvalResult.unreachable: the last document's error).
+ * "stopped: the server of MODEL failed N documents in a row (CAUSE: what it answered, or that it was not
+ * reached); run X, N of M done; resume with jcb eval ... once the server answers." (EvalResult.unreachable: the
+ * last document's error, without its address).
  */
 export function unreachableLine(
   cmd: EvalCommand,
@@ -49,7 +50,7 @@ export function unreachableLine(
   planned: number | undefined,
 ): string {
   return (
-    `stopped: ${cmd.model} could not be reached for ${unreachable.documents} documents in a row ` +
+    `stopped: the server of ${cmd.model} failed ${unreachable.documents} documents in a row ` +
     `(${failureCause(unreachable.error)}); run ${runId}, ${doneOf(done, planned)} done; ` +
     asSentenceEnd(`resume with ${resumeCommand(cmd, runId)} once the server answers`)
   );

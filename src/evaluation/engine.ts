@@ -45,7 +45,7 @@ export interface EvalResult {
   computed: number;
   cacheHits: number;
   interrupted: boolean;
-  /** Why it was interrupted when its model's server could not be reached (Processed.unreachable). */
+  /** Why it was interrupted when its model's server was down (Processed.unreachable). */
   unreachable?: Unreachable;
   /** Documents the run covers. */
   planned: number;
@@ -107,18 +107,20 @@ export interface Processed {
   failed: number;
   interrupted: boolean;
   /**
-   * Why the call stopped taking documents when its model's server could not be reached: the last document's
-   * error (`<alias>: could not connect to [address] (connection refused): is the server running? (after 6
-   * attempts)`), once `documents` (unreachableLimit) in a row failed so, no answer between. Interrupted too.
+   * Why the call stopped taking documents when its model's server was down: the last document's error
+   * (`<alias>: could not connect to [address] (connection refused): is the server running? (after 6 attempts)`,
+   * `<alias>: 502 from the provider: server error: an HTML page ("502 Bad Gateway") (after 3 attempts)`), once
+   * `documents` (unreachableLimit) in a row failed on the server's side, no answer between. Interrupted too.
    */
   unreachable?: Unreachable;
 }
 
 /**
- * Documents in a row whose server could not be reached (ProviderError.unreachable) after which a call stops
- * taking more: a server that is down fails every document the same way, each after its retries (with the
- * defaults ~23 s a document refused, 2 × timeoutMs one never answered), and `eval all` would run for hours storing
- * failures. Twice the documents in flight, at least 3, so that one unlucky round does not stop a run.
+ * Documents in a row failed on the server's side (ProviderError.serverDown: not reached, no answer in time, a
+ * 5xx such as a proxy's 502 page or a 503 while loading; FAILURE_SIDE in src/models/server-reply.ts) after which a
+ * call stops taking more: a server that is down fails every document the same way, each after its retries
+ * (with the defaults ~23 s a document refused or answered 503, 2 × timeoutMs one never answered), and `eval all`
+ * would run for hours storing failures. Twice the documents in flight, at least 3, so that one unlucky round does not stop a run.
  */
 export const unreachableLimit = (width: number): number => Math.max(3, 2 * width);
 
@@ -150,7 +152,7 @@ export async function processItems(
   const out: Processed = { computed: 0, cacheHits: 0, failed: 0, interrupted: false };
   const width = Math.max(1, Math.min(opts.concurrency ?? provider.concurrency, queue.length || 1));
   let retries = 0;
-  // Documents in a row the server could not be reached for (any answer, even an error status, resets it).
+  // Documents in a row failed on the server's side (an answer, or a failure of the document's own, resets it).
   let unreachableInARow = 0;
   // Only the run's first cut prompt is told: the fix (the server's context length) is the same for all.
   let cutShown = false;
@@ -210,9 +212,9 @@ export async function processItems(
       if (deps.signal?.aborted) return; // interrupted: the document stays missing, to be done on resume
       if (err instanceof UserError) throw err;
       out.failed++;
-      const unreachable = err instanceof ProviderError && err.unreachable;
-      unreachableInARow = unreachable ? unreachableInARow + 1 : 0;
-      if (unreachable && unreachableInARow >= unreachableLimit(width))
+      const serverDown = err instanceof ProviderError && err.serverDown;
+      unreachableInARow = serverDown ? unreachableInARow + 1 : 0;
+      if (serverDown && unreachableInARow >= unreachableLimit(width))
         out.unreachable ??= { error: redact(err.message), documents: unreachableInARow };
       row = {
         ...base,

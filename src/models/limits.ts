@@ -72,10 +72,11 @@ export interface Failure {
   /** Retries this kind of failure gets at most, below the policy's (a timeout: 1). */
   retryLimit?: number;
   /**
-   * The server could not be reached or did not answer (connection refused or dropped, host not found, TLS, no
-   * answer in time): while it lasts, every document fails the same way (evaluation/engine.ts stops taking them).
+   * A failure on the server's side (FAILURE_SIDE in src/models/server-reply.ts: not reached, no answer in time, a
+   * 5xx, an error body with a 5xx code): while it lasts, every document fails so (evaluation/engine.ts stops
+   * taking them after some in a row).
    */
-  unreachable?: true;
+  serverDown?: true;
   message: string;
 }
 

@@ -91,7 +91,7 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
             `${config.alias}: ${result.failure.message} (after ${result.attempts} attempt${result.attempts > 1 ? 's' : ''})`,
             result.failure.retryable,
             result.attempts,
-            result.failure.unreachable ?? false,
+            result.failure.serverDown ?? false,
           );
         }
         const { message, latencyMs } = result.value;

@@ -93,8 +93,8 @@ export class ProviderError extends Error {
     message: string,
     readonly retryable: boolean,
     readonly attempts = 1,
-    /** The server could not be reached or did not answer (limits.ts Failure.unreachable). */
-    readonly unreachable = false,
+    /** The failure was the server's, not the document's (limits.ts Failure.serverDown). */
+    readonly serverDown = false,
   ) {
     super(message);
     this.name = 'ProviderError';

@@ -4,6 +4,7 @@
 // redacted, saying whether a retry can help. Every provider error message and every base URL that reaches
 // the store, a log, Slack or the terminal comes through `redact` here first.
 import { operatorFix, redactCredentials } from '../base/shown.js';
+import { errorBody, isErrorBody, parseJson } from './error-body.js';
 import type { Failure } from './limits.js';
 
 /** What an HTTP status means to a person running a model. */
@@ -13,6 +14,38 @@ export const STATUS_MEANING: Record<number, string> = {
   404: 'no such model or endpoint',
   429: 'rate limit or quota exceeded',
 };
+
+/**
+ * Whose failure each kind of reply is. `server`: the server is down, still loading, crashed or not reached, and
+ * while that lasts every document fails so: a run stops taking documents after unreachableLimit of them in a
+ * row failed on the server's side (src/evaluation/engine.ts). `document`: this request failed; the next may not.
+ */
+export const FAILURE_SIDE = {
+  /** Refused, reset or closed before any answer, host not found, TLS, a port fetch refuses. */
+  connection: 'server',
+  /** No answer within timeoutMs. */
+  timeout: 'server',
+  /** Any 5xx: 500 (a crashed worker, its traceback), 502 and 504 from a proxy before a dead server, 503 while loading. */
+  'status 5xx': 'server',
+  /** A 200 whose body is an error with a 5xx code (vLLM's `{object: "error", code: 500}`, a proxy's `{error: {code: 502}}`). */
+  'error in 200, code 5xx': 'server',
+  /** 400 (context length), 401, 403, 404, 422, 429 (rate limit, quota): refused by a server that works. */
+  'status 4xx': 'document',
+  /** A 200 whose body is an error with a 4xx code or none (FastAPI's `{detail}`). */
+  'error in 200': 'document',
+  /** A 200 that is no chat completion, or whose message's content is not text. */
+  'not a completion': 'document',
+  /** A 200 whose answer the server ended itself (`finish_reason` `error` or `abort`). */
+  'ended by the server': 'document',
+  /** A body that dropped before its end, or could not be decoded (`Content-Encoding` it is not in). */
+  'body unreadable': 'document',
+} as const satisfies Record<string, 'server' | 'document'>;
+
+export type ReplyKind = keyof typeof FAILURE_SIDE;
+
+/** `{serverDown: true}` for a kind FAILURE_SIDE gives the server, else nothing: spread into its Failure. */
+const sideOf = (kind: ReplyKind): Pick<Failure, 'serverDown'> =>
+  FAILURE_SIDE[kind] === 'server' ? { serverDown: true } : {};
 
 /** Longest server message kept (characters): a whole sentence pair such as vLLM's context-length refusal. */
 const MAX_MESSAGE = 400;
@@ -38,58 +71,6 @@ function oneLine(text: string, secrets: readonly (string | undefined)[]): string
   const line = redact(text, secrets).replace(/\s+/g, ' ').trim();
   return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE)}…` : line;
 }
-
-/**
- * The message of an error body, in each shape servers send: OpenAI's and newer vLLM's `{error: {message}}`,
- * vLLM's and SGLang's classic `{object: "error", message}`, FastAPI's `{detail}`, `{error: "text"}` (Ollama's
- * native API, proxies); an HTML page by its title; any other text as it is. Also the error's code or type.
- */
-export function errorBody(text: string, contentType: string): { message: string; code?: string } {
-  const json = parseJson(text) as Record<string, unknown> | undefined;
-  if (json && typeof json === 'object') {
-    const error = json.error;
-    if (error && typeof error === 'object') {
-      const e = error as Record<string, unknown>;
-      return { message: stringOf(e.message ?? e.detail ?? error), code: stringOf(e.code ?? e.type) || undefined };
-    }
-    if (typeof error === 'string') return { message: error };
-    const detail = json.detail;
-    const message = json.message ?? (typeof detail === 'string' ? detail : detail && validationDetail(detail));
-    if (message !== undefined)
-      return { message: stringOf(message), code: stringOf(json.code ?? json.type) || undefined };
-  }
-  if (/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(text)) {
-    const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-    return { message: `an HTML page${title ? ` ("${title}")` : ''}` };
-  }
-  return { message: text.trim() || '(empty body)' };
-}
-
-/**
- * FastAPI's validation errors (a 422 of vLLM, SGLang, LiteLLM: `detail: [{loc: ["body", "messages"], msg}]`, as
- * pydantic reports them) as `messages: Field required; …`; any other detail as its JSON.
- */
-function validationDetail(detail: unknown): string {
-  if (!Array.isArray(detail) || !detail.every((d) => d && typeof d === 'object' && typeof d.msg === 'string'))
-    return JSON.stringify(detail);
-  return (detail as { loc?: unknown[]; msg: string }[])
-    .map(({ loc, msg }) => {
-      const at = (Array.isArray(loc) ? loc : []).filter((part) => part !== 'body').join('.');
-      return at ? `${at}: ${msg}` : msg;
-    })
-    .join('; ');
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-const stringOf = (v: unknown): string =>
-  v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
 
 /** A reply jcb refused at its fetch: the SDK wraps it as the `cause` of its connection error; `failure` says it all. */
 export class ServerReplyError extends Error {
@@ -134,6 +115,7 @@ function statusFailure(status: number, headers: Headers, text: string, ctx: Serv
   return {
     retryable: !quota && (status === 429 || status >= 500),
     retryAfterMs: retryAfterMs(headers),
+    ...sideOf(status >= 500 ? 'status 5xx' : 'status 4xx'),
     message: `${status} from the provider: ${[meaning, said].filter(Boolean).join(': ')}${hint}`,
   };
 }
@@ -152,12 +134,19 @@ export function retryAfterMs(headers: Headers): number | undefined {
 
 /** A 200 whose body is no chat completion, or one the server itself ended in error: what it is instead, or undefined. */
 function notCompletion(text: string, contentType: string, ctx: ServerContext): Failure | undefined {
-  if (/event-stream/i.test(contentType) || /^\s*data:/.test(text))
-    return {
-      retryable: false,
-      message:
-        'the server answered with a stream (text/event-stream) although jcb asks stream: false: a streaming-only gateway is not supported',
-    };
+  const notOne = (message: string, retryable = false): Failure => ({
+    retryable,
+    message,
+    ...sideOf('not a completion'),
+  });
+  if (/event-stream/i.test(contentType) || /^\s*data:/.test(text)) {
+    const sent = /event-stream/i.test(contentType)
+      ? 'text/event-stream'
+      : `data: lines sent as ${contentType.split(';')[0].trim() || 'no content type'}`;
+    return notOne(
+      `the server answered with a stream (${sent}) although jcb asks stream: false: a streaming-only gateway is not supported`,
+    );
+  }
   const json = parseJson(text);
   if (json === undefined) {
     const what =
@@ -165,26 +154,21 @@ function notCompletion(text: string, contentType: string, ctx: ServerContext): F
         ? `an HTML page${operatorFix(' (is the base URL right, or a proxy in the way?)')}`
         : 'a body that is not JSON';
     // README: a body that is not JSON is retried, like a 5xx.
-    return { retryable: true, message: `the server answered 200 with ${what}, not a chat completion` };
+    return notOne(`the server answered 200 with ${what}, not a chat completion`, true);
   }
+  // OpenRouter, proxies, vLLM's and FastAPI's own error shapes: an error body under status 200.
+  if (isErrorBody(json)) return errorIn200(text, ctx);
   const choices = (json as { choices?: unknown } | null)?.choices;
-  const error = (json as { error?: unknown } | null)?.error;
-  // OpenRouter and proxies: an upstream failure as an error body under status 200.
-  if (!Array.isArray(choices) && error !== undefined && error !== null) return errorIn200(error, text, ctx);
   if (!Array.isArray(choices))
-    return {
-      retryable: false,
-      message: 'the server answered 200 with JSON that is not a chat completion (no choices)',
-    };
-  if (choices.length === 0)
-    return { retryable: false, message: 'the server answered 200 with no answer in it (empty choices)' };
-  const first = (choices[0] ?? {}) as { message?: unknown; finish_reason?: unknown; error?: unknown };
+    return notOne('the server answered 200 with JSON that is not a chat completion (no choices)');
+  if (choices.length === 0) return notOne('the server answered 200 with no answer in it (empty choices)');
+  const first = firstChoice(choices) as { message?: unknown; finish_reason?: unknown; error?: unknown };
   if (typeof first.message !== 'object' || first.message === null)
-    return {
-      retryable: false,
-      message:
-        'the server answered 200 with a choice that holds no message (a text completion? jcb calls /chat/completions)',
-    };
+    return notOne(
+      'the server answered 200 with a choice that holds no message (a text completion? jcb calls /chat/completions)',
+    );
+  const content = otherContent((first.message as { content?: unknown }).content);
+  if (content) return notOne(`the server answered 200 with a message whose content is ${content}, not text`);
   // The server, not the model, ended the answer: OpenRouter's `finish_reason: "error"` (with the choice's
   // `error`), vLLM's and SGLang's `"abort"`. What text there is, is cut: never an answer, never cached.
   if (first.finish_reason === 'error' || first.finish_reason === 'abort' || (first.error ?? null) !== null) {
@@ -192,24 +176,52 @@ function notCompletion(text: string, contentType: string, ctx: ServerContext): F
     return {
       retryable: true,
       message: `the server answered 200 but ended the answer itself (finish_reason ${JSON.stringify(first.finish_reason ?? null)})${said ? `: ${oneLine(said, ctx.secrets)}` : ''}`,
+      ...sideOf('ended by the server'),
     };
   }
   return undefined;
 }
 
+/** The choice with `index: 0` (with n > 1 a server may list them in any order), else the first listed. */
+const firstChoice = (choices: unknown[]): Record<string, unknown> =>
+  ((choices.find((c) => (c as { index?: unknown } | null)?.index === 0) ?? choices[0]) as Record<string, unknown>) ??
+  {};
+
+/**
+ * A message's content of a type LangChain cannot read, named (`a number`, `an object`, `an array holding a
+ * string`), or undefined for text: a string, null, or a list of typed parts (objects; none is an empty answer).
+ */
+function otherContent(content: unknown): string | undefined {
+  if (content === undefined || content === null || typeof content === 'string') return undefined;
+  const kind = (v: unknown) =>
+    v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+  if (!Array.isArray(content)) return kind(content);
+  const odd = content.find((part) => typeof part !== 'object' || part === null || Array.isArray(part));
+  return odd === undefined ? undefined : `an array holding ${kind(odd)}`;
+}
+
+/** A 200 body whose choices are out of index order, with them in order (LangChain reads the first listed). */
+function inIndexOrder(text: string): string {
+  const json = parseJson(text) as { choices: { index?: unknown }[] };
+  const at = (c: { index?: unknown }) => (typeof c?.index === 'number' ? c.index : Infinity);
+  if (json.choices.every((c, i) => i === 0 || at(json.choices[i - 1]) <= at(c))) return text;
+  json.choices = [...json.choices].sort((a, b) => at(a) - at(b));
+  return JSON.stringify(json);
+}
+
 /** An error body a server sent with status 200: its message; retried when its own code is 429 or 5xx. */
-function errorIn200(error: unknown, text: string, ctx: ServerContext): Failure {
-  const { message, code } = errorBody(text, 'application/json');
-  const status = Number(typeof error === 'object' ? (error as { code?: unknown }).code : NaN);
+function errorIn200(text: string, ctx: ServerContext): Failure {
+  const { message, code, status = NaN } = errorBody(text, 'application/json');
   return {
     retryable: status === 429 || status >= 500,
     message: `the server answered 200 with an error instead of an answer${code ? ` (code ${code})` : ''}: ${oneLine(message, ctx.secrets)}`,
+    ...sideOf(status >= 500 ? 'error in 200, code 5xx' : 'error in 200'),
   };
 }
 
 /** A connection that failed: the server not reached, whatever the cause. */
 function connectionFailure(err: unknown, url: string): Failure {
-  return { ...connectionCause(err, url), unreachable: true };
+  return { ...connectionCause(err, url), ...sideOf('connection') };
 }
 
 /** The cause of a failed connection, from undici's error codes. */
@@ -244,6 +256,25 @@ function connectionCause(err: unknown, url: string): Failure {
   return { retryable: true, message: `${at} (${code || 'connection error'})` };
 }
 
+/**
+ * A body that could not be read whole: one its `Content-Encoding` does not decode (zlib's and brotli's errors,
+ * `Z_DATA_ERROR`, …: not retried, the server sends it so), else a connection dropped in the middle (retried).
+ */
+function bodyFailure(err: unknown, encoding: string | null): Failure {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e)
+    if (typeof e.code === 'string' && /^(Z_|ERR_BROTLI|ERR__?ZLIB)/.test(e.code))
+      return {
+        retryable: false,
+        message: `the server's answer could not be decoded (it says Content-Encoding: ${encoding ?? 'none'}, and the body is not that)`,
+        ...sideOf('body unreadable'),
+      };
+  return {
+    retryable: true,
+    message: 'the connection dropped before the answer was complete',
+    ...sideOf('body unreadable'),
+  };
+}
+
 const isAbort = (err: unknown) =>
   (err as { name?: string })?.name === 'AbortError' || (err as { name?: string })?.name === 'TimeoutError';
 
@@ -267,13 +298,13 @@ export function serverFetch(ctx: ServerContext): typeof fetch {
       text = await response.text();
     } catch (err) {
       if (isAbort(err) || init?.signal?.aborted) throw err;
-      throw new ServerReplyError({ retryable: true, message: 'the connection dropped before the answer was complete' });
+      throw new ServerReplyError(bodyFailure(err, response.headers.get('content-encoding')));
     }
     const contentType = response.headers.get('content-type') ?? '';
     if (!response.ok) throw new ServerReplyError(statusFailure(response.status, response.headers, text, ctx));
     const wrong = notCompletion(text, contentType, ctx);
     if (wrong) throw new ServerReplyError(wrong);
-    return new Response(text, { status: response.status, headers: response.headers });
+    return new Response(inIndexOrder(text), { status: response.status, headers: response.headers });
   };
 }
 
@@ -287,7 +318,7 @@ export function classifyError(err: unknown, ctx: ServerContext): Failure {
     return {
       retryable: true,
       retryLimit: 1,
-      unreachable: true,
+      ...sideOf('timeout'),
       message: `no answer within ${ctx.timeoutMs / 1000} s${operatorFix(` (timeoutMs ${ctx.timeoutMs}): raise timeoutMs in models.yml if the server is slow`)}`,
     };
   return { retryable: false, message: oneLine(message.replace(/Troubleshooting URL:\s*\S+/g, ''), ctx.secrets) };

@@ -83,7 +83,7 @@ export function stallCause(
   if (declined) return declined;
   const waiting = pending.map((j) => j.job.data).filter((d) => d.unreachable);
   if (!active && waiting.length && waiting.length === pending.length)
-    return `waiting for the model's server: not reached (last: ${waiting[0].unreachable!.reason}); its jobs are tried again every few minutes`;
+    return `waiting for the model's server: down (last: ${waiting[0].unreachable!.reason}); its jobs are tried again every few minutes`;
   if (unstored > 0 && pending.length === 0 && failed.length === 0)
     return `${unstored} documents have no job in Redis (restarted empty, evicting or wiped?): reconciliation queues them again`;
   if (!active && pending.length && view.workers === 0)

@@ -220,7 +220,7 @@ export async function processJob(
       { jobId: `${run.id}:${task.id}:unreachable-${randomBytes(3).toString('hex')}`, delay: unreachableDelayMs(count) },
     );
     deps.log?.(
-      `run ${run.id}: ${task.id}, ${run.model} could not be reached for ${processed.unreachable.documents} documents in a row (${forPeople(reason, 'terminal')}); its job is tried again in ${unreachableDelayMs(count) / 1000} s`,
+      `run ${run.id}: ${task.id}, the server of ${run.model} failed ${processed.unreachable.documents} documents in a row (${forPeople(reason, 'terminal')}); its job is tried again in ${unreachableDelayMs(count) / 1000} s`,
     );
   }
   let handedBack = 0;
