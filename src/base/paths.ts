@@ -9,13 +9,13 @@ import {
   openSync,
   readdirSync,
   readlinkSync,
-  realpathSync,
   rmdirSync,
   statSync,
   unlinkSync,
 } from 'node:fs';
 import path from 'node:path';
 import { UserError } from './errors.js';
+import { placeOf, realPlace } from './places.js';
 
 /** What a command does with a path: writes a file there, writes into a folder there, reads it (a file or a tree), or reads a file. */
 export type PathUse = 'file' | 'folder' | 'read' | 'read-file';
@@ -113,21 +113,6 @@ const dangles = (p: string) => `${p} is a link to ${danglingLink(p)}, which does
 /** The system's folders of views, not files: /proc and /sys, also when a link leads there. */
 const SYSTEM = ['/proc', '/sys'];
 
-/** Where `p` really is: its nearest existing part with every link resolved, and the rest as given. */
-function realPlace(p: string): string {
-  let at = p;
-  const rest: string[] = [];
-  while (path.dirname(at) !== at) {
-    try {
-      return path.join(realpathSync(at), ...rest);
-    } catch {
-      rest.unshift(path.basename(at));
-      at = path.dirname(at);
-    }
-  }
-  return p;
-}
-
 /**
  * Refuses a path that leads by a link under /proc or /sys, or names a file there that exists, before anything is
  * opened there (a new path under /proc is refused where its folder cannot be created).
@@ -199,6 +184,19 @@ const NAME_HINT: Record<PathUse, string> = {
   'read-file': 'Give a file name (./- for one called -).',
 };
 
+/** The separators of a path as typed: `/`, and on Windows `\\` too. */
+const SEPARATOR = path.sep === '/' ? '/' : /[/\\]/;
+
+/**
+ * Whether a path as typed can only name a folder, whatever exists there: it ends in a separator (`out/`, `/`), or
+ * its last part is `.` or `..` (`.`, `x/..`). path.resolve drops that ending, so the check is on the text.
+ */
+export function namesFolder(value: string): boolean {
+  const parts = value.split(SEPARATOR);
+  const last = parts.at(-1);
+  return last === '.' || last === '..' || (parts.length > 1 && last === '');
+}
+
 function checkOne(arg: PathArgument, created: string[]): void {
   if (arg.value === STANDARD_OUTPUT) {
     if (arg.use === 'file') return;
@@ -228,7 +226,7 @@ function checkOne(arg: PathArgument, created: string[]): void {
   if (kind === 'dangling') throw refuse(arg, dangles(target));
   refuseSystem(arg, target, kind);
   if (arg.use === 'file') {
-    if (kind === 'folder') throw refuse(arg, 'it is a folder; give a file name');
+    if (kind === 'folder' || namesFolder(arg.value)) throw refuse(arg, 'it names a folder, not a file', NAME_HINT.file);
     ensureFolder(arg, path.dirname(target), created);
     if (kind === 'file') {
       try {
@@ -245,11 +243,12 @@ function checkOne(arg: PathArgument, created: string[]): void {
 }
 
 /**
- * Two path arguments naming one place, one of them written (`eval -o x.json --log-samples x.json`: the samples
- * were overwritten without a word; `score x.json -o x.json`: the input), are refused.
+ * Two path arguments naming one place, one of them written (`eval -o x.json --log-samples x.json`, or a hard
+ * link to it: the samples were overwritten without a word; `score x.json -o x.json`: the input), are refused.
  */
 function refuseSamePlace(args: readonly PathArgument[]): void {
-  const place = (a: PathArgument) => (a.value.trim() ? realPlace(path.resolve(a.value)) : undefined);
+  const places = new Map(args.map((a) => [a, a.value === STANDARD_OUTPUT ? a.value : placeOf(a.value)]));
+  const place = (a: PathArgument) => places.get(a);
   // An option as typed (`-o`); a positional by its command (`the path score reads`).
   const named = (a: PathArgument) =>
     a.option.startsWith('-') ? a.option : `the path ${a.option} ${a.use.startsWith('read') ? 'reads' : 'writes'}`;
@@ -259,7 +258,7 @@ function refuseSamePlace(args: readonly PathArgument[]): void {
       .find((x) => !(a.use.startsWith('read') && x.use.startsWith('read')) && place(x) === place(a));
     if (b && place(a) !== undefined)
       throw new UserError(
-        `${named(a)} and ${named(b)} name the same place, ${shownPath(a.value)}.`,
+        `${named(a)} and ${named(b)} name the same place, ${shownPath(a.value)}${b.value === a.value ? '' : ` (as ${shownPath(b.value)})`}.`,
         'Give each its own.',
       );
   });

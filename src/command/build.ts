@@ -8,7 +8,7 @@ import type { LabelVersion } from '../release/views.js';
 import type { DocumentSet } from '../tasks/documents.js';
 import { PROGRAM, usageHint, type HelpFace } from './help.js';
 import { normalizeToken } from '../base/suggest.js';
-import { shownPath } from '../base/paths.js';
+import { namesFolder, shownPath } from '../base/paths.js';
 import { COMMANDS_BY_NAME, type OptionSpec } from './commands.js';
 import type { Command } from './types.js';
 
@@ -59,7 +59,8 @@ const either = (items: readonly string[]) =>
 
 /**
  * A file option's value against its formats (the table's `formats`): a file's extension names its format. A folder
- * that exists is said to be one (`-o results/`), with the file it could be; any other name is told the extensions.
+ * (one that exists, or a name only a folder has: `-o results/`, `.`) is said to be one, with the file it could be;
+ * any other name is told the extensions.
  * @throws UserError saying the extensions, and `-` (standard output)
  */
 function checkExtension(o: OptionSpec, file: string): void {
@@ -67,9 +68,9 @@ function checkExtension(o: OptionSpec, file: string): void {
   if (exts.includes(path.extname(file).toLowerCase())) return;
   const typed = o.short ? `-${o.short}` : `--${o.name}`; // as usage shows it
   const ending = `ending in ${either(exts)}`;
-  if (isFolder(file))
+  if (namesFolder(file) || isFolder(file))
     throw new UserError(
-      `${typed} ${shownPath(file)} is a folder: give a file in it ${ending} (e.g. ${shownPath(path.join(file, `results${exts.at(-1)}`))}), or - for standard output.`,
+      `${typed} ${shownPath(file)} names a folder: give a file in it ${ending} (e.g. ${shownPath(path.join(file, `results${exts.at(-1)}`))}), or - for standard output.`,
     );
   const ext = shownPath(path.extname(file));
   throw new UserError(

@@ -191,9 +191,10 @@ function tokenize(spec: CommandSpec, words: string[], opts: ParseOptions): Parse
       if (value === true) out.flags.add(o.name);
       continue;
     }
-    // `--shot --json`, a value forgotten: the next word is taken whole in either form, so an option there is none.
+    // `--shot --json`, a value forgotten: the next word is taken whole in either form, so an option there is none;
+    // nor is `--`, the end of the options (`--log-samples --` wrote a file named `--`).
     const named = /^--?([^=]+)/.exec(normalizeWord(String(value ?? '')))?.[1];
-    if (value === '' || value === undefined || (named !== undefined && byKey.has(named)))
+    if (value === '' || value === undefined || value === '--' || (named !== undefined && byKey.has(named)))
       throw new UserError(
         `--${o.name} needs a value${o.path === 'file' ? ': a file, or - for standard output' : ''}.`,
         usageHint(spec.name, opts.face),

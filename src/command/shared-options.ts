@@ -23,10 +23,11 @@ export const OUTPUT: OptionSpec = {
 };
 export const LOG_SAMPLES: OptionSpec = {
   name: 'log-samples',
-  value: 'PATH',
+  value: 'FILE.jsonl',
   path: 'file',
+  formats: ['jsonl'],
   description:
-    'Write one JSONL line per document (id, prompt hash, output, parsed answer, scores; - for standard output).',
+    'Write one JSON line per document to FILE (id, prompt hash, output, parsed answer, scores; - for standard output).',
   faces: 'terminal',
 };
 export const CHART: OptionSpec = {
