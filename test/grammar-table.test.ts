@@ -21,7 +21,7 @@ const USAGE: Record<string, [string, string | null]> = {
   ],
   eval: [
     'eval <task|all> <model> [--shot one|zero] [--labels paper|reviewed] [--limit N] [--concurrency N] [--run ID] [--no-cache]' +
-      ' [--documents paper|all] [--queue] [--dry-run] [--max-cost USD] [--log-samples PATH] [-o|--output PATH] [--format md|json|csv]' +
+      ' [--documents paper|all] [--queue] [--dry-run] [--max-cost USD] [--log-samples FILE.jsonl] [-o|--output PATH] [--format jsonl|md|json|csv]' +
       ' [--include-private] [--json]',
     'eval <task|all> <model> [--shot one|zero] [--labels paper|reviewed] [--limit N] [--run ID] [--no-cache]' +
       ' [--documents paper|all] [--dry-run] [--max-cost USD]',

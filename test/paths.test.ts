@@ -152,19 +152,7 @@ describe('path options, from the command table', () => {
       expect(existsSync('/proc/jcb-test')).toBe(false);
     });
 
-    // Every other path slot of the command given the same place: one of them would overwrite the other (or the
-    // input), so it is refused before any work.
-    const others = SLOTS.filter((s) => s.command === slot.command && s !== slot && s.option && slot.option);
-    it.skipIf(others.length === 0)('refuses another path option naming the same place', () => {
-      for (const other of others) {
-        const value = path.join(ROOT, 'same', 'out.json');
-        const words = [...argv(slot, value), `--${other.option!.name}`, value];
-        expect(() => preparePaths(pathArguments(parseCommand(words, { face: 'terminal' })))).toThrow(
-          // (--chart and -o never share a format: the format's rule refuses them first)
-          /^(-o|--[a-z-]+) and (-o|--[a-z-]+) name the same place, \S+out\.json\.$|^--chart \S+out\.json: \.json is not a format jcb writes; give a file ending in \.png or \.svg/,
-        );
-      }
-    });
+    // Two slots of a command landing on one place: test/path-shapes.test.ts.
 
     it.skipIf(slot.use.startsWith('read'))('creates a missing folder, and undoes it when asked', () => {
       const top = path.join(ROOT, `new-${slot.command.name.replace(' ', '-')}-${slot.option?.name}`);

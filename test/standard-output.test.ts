@@ -19,16 +19,16 @@ import { refusal } from './grammar-helpers.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'jcb-stdout-'));
 
-/** Every file option of the table offered in a terminal: command, option as typed, its formats (none: JSONL). */
+/** Every file option of the table offered in a terminal: command, option as typed, its formats. */
 const FILE_OPTIONS = COMMANDS.filter((c) => offeredOn(c.faces, 'terminal')).flatMap((c) =>
   c.options
     .filter((o) => o.path === 'file' && offeredOn(o.faces, 'terminal'))
-    .map((o) => ({ command: c.name, option: o.short ? `-${o.short}` : `--${o.name}`, formats: o.formats })),
+    .map((o) => ({ command: c.name, option: o.short ? `-${o.short}` : `--${o.name}`, formats: o.formats! })),
 );
 
 /** Each file option with each format `-` can get: the first without --format (the default), the others named. */
 const WRITES = FILE_OPTIONS.flatMap(({ command, option, formats }) =>
-  (formats ?? ['jsonl']).map((format, i) => [command, option, format, formats && i > 0 ? format : undefined] as const),
+  formats.map((format, i) => [command, option, format, i > 0 ? format : undefined] as const),
 );
 
 /** A short run of each command here, with the release's fixture and a store of the test's own. */
@@ -96,7 +96,7 @@ describe('- as standard output, in each format', () => {
       const env = { ...FIXTURE_ENV, JCB_STORE: path.join(scratch, `${command}-json.sqlite`) };
       const r = await runJcbIn(scratch, [...RUNS[command], option, '-', '--json'], env);
       expect(r.code, r.err).toBe(0);
-      HOLDS[formats?.includes('json') ? 'json' : (formats?.[0] ?? 'jsonl')](r.out);
+      HOLDS[formats.includes('json') ? 'json' : formats[0]](r.out);
       expect(r.err).toMatch(/^[[{]/m);
     },
   );
@@ -113,7 +113,6 @@ describe('- as standard output, in each format', () => {
 
 describe('--format', () => {
   const withFormat = COMMANDS.filter((c) => c.options.some((o) => o.name === 'format'));
-  const formatted = FILE_OPTIONS.filter((f) => f.formats);
 
   it('every command with a file option of formats offers --format, with those formats', () => {
     for (const c of COMMANDS) {
@@ -130,25 +129,27 @@ describe('--format', () => {
       expect(refusal(line, 'terminal').message).toMatch(/^--format chooses what .* - writes \(standard output\); /);
   });
 
-  it.each(formatted)('$command $option -: a --format it does not write is refused', ({ command, option, formats }) => {
-    const others = COMMANDS.find((c) => c.name === command)!
-      .options.find((o) => o.name === 'format')!
-      .choices!.filter((f) => !formats!.includes(f));
-    for (const f of others)
-      expect(refusal(`${RUNS[command].join(' ')} ${option} - --format ${f}`, 'terminal').message).toBe(
-        `${option} - writes ${formats!.join(' or ').replace(/ or (?=.* or )/g, ', ')}, not ${f}: give --format ${formats!.join('|')}.`,
-      );
-  });
+  it.each(FILE_OPTIONS)(
+    '$command $option -: a --format it does not write is refused',
+    ({ command, option, formats }) => {
+      const others = COMMANDS.find((c) => c.name === command)!
+        .options.find((o) => o.name === 'format')!
+        .choices!.filter((f) => !formats!.includes(f));
+      for (const f of others)
+        expect(refusal(`${RUNS[command].join(' ')} ${option} - --format ${f}`, 'terminal').message).toBe(
+          `${option} - writes ${formats!.join(' or ').replace(/ or (?=.* or )/g, ', ')}, not ${f}: give --format ${formats!.join('|')}.`,
+        );
+    },
+  );
 });
 
 describe('every refusal of a file option’s path says - is there too', () => {
   const aFile = path.join(scratch, 'a-file');
   writeFileSync(aFile, '');
   /** Paths each refused for its own reason: empty, a folder, under a file, /proc; by its formats, no or another extension. */
-  const bad = (formats?: readonly string[]) => {
-    const ext = formats?.[0] ?? 'jsonl';
-    const named = formats ? [path.join(scratch, 'x'), 'x.gif'] : []; // an option of one format takes any name
-    return ['', scratch, path.join(aFile, `x.${ext}`), `/proc/x.${ext}`, ...named];
+  const bad = (formats: readonly string[]) => {
+    const ext = formats[0];
+    return ['', scratch, path.join(aFile, `x.${ext}`), `/proc/x.${ext}`, path.join(scratch, 'x'), 'x.gif'];
   };
 
   it.each(FILE_OPTIONS)('$command $option', ({ command, option, formats }) => {

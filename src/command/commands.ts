@@ -48,7 +48,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
       LOG_SAMPLES,
       OUTPUT,
-      formatOption(OUTPUT, LOG_SAMPLES),
+      formatOption(LOG_SAMPLES, OUTPUT),
       INCLUDE_PRIVATE,
       JSON_FLAG,
     ],
