@@ -203,7 +203,7 @@ describe('bad input: one line, exit 1', () => {
         const dir = tmp();
         return ['score', '-o', dir];
       },
-      /^jcb: -o (\S+) is a folder: give a file in it ending in \.md, \.json or \.csv \(e\.g\. \1\/results\.csv\), or - for standard output\.$/m,
+      /^jcb: -o (\S+) names a folder: give a file in it ending in \.md, \.json or \.csv \(e\.g\. \1\/results\.csv\), or - for standard output\.$/m,
     ],
     [
       '--chart under /proc (every path option and kind: test/paths.test.ts)',
