@@ -44,5 +44,7 @@ export function validRows(task: Task, rows: Row[], file: string): Row[] {
         `${file}: row ${i + 1} lacks ${missing.map((k) => `"${k}"`).join(', ')}, which ${task.label} rows carry.`,
       );
   });
+  const bad = task.checkGenerations?.(rows, file)[0];
+  if (bad) throw new UserError(`${bad.key}: ${bad.message}.`);
   return rows;
 }

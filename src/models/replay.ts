@@ -52,7 +52,11 @@ export class ReplayModel implements ModelProvider {
       const out = new Map<string, ReplayedGeneration>();
       const file = this.file(task, shot);
       if (file) {
-        const rows = this.release.generationRows(file.path).map((r) => task.fromGeneration(r));
+        const stored = this.release.generationRows(file.path);
+        // A declared task's file edited since it was loaded: refused, never matched by place or scored on its gold.
+        const bad = task.checkGenerations?.(stored, file.path)[0];
+        if (bad) throw new UserError(`${task.id}: ${bad.key}: ${bad.message}.`);
+        const rows = stored.map((r) => task.fromGeneration(r));
         // The benchmark's documents only when a row lacks its id or document (NER rows carry both): building
         // them for NER allocated ~4-5 MB a run the bot would not use (issue 28).
         let docs: Document<unknown>[] | undefined;

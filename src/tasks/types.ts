@@ -237,6 +237,11 @@ export interface Task<G = unknown, P = unknown> {
   prompt?(doc: Document<G>, shot: Shot): string;
   /** A released generation file of a declared task (`<dir>/<model folder>/<shot>_shot.json`), if there is one. */
   generationFile?(modelDir: string, shot: Shot): string | undefined;
+  /**
+   * A declared task's check of a generations file's rows (`file` as given) against its data: one problem each way
+   * they disagree (src/tasks/task-file/generations.ts); empty when they agree.
+   */
+  checkGenerations?(rows: readonly Row[], file: string): { key: string; message: string }[];
   /** Task files only: where the task comes from, its licence and credit. */
   origin?: TaskOrigin;
   /** Task files only: published results to show beside our runs. */

@@ -27,6 +27,8 @@ import { READERS, type AnswerValue } from './readers.js';
 import type { TaskFile } from './schema.js';
 import { fillPlaceholders } from './templates.js';
 import { EXAM_RULES, normalizeExamAnswer } from './exam.js';
+import { cellNamed } from './columns.js';
+import { generationProblems } from './generations.js';
 
 type Gold = string | string[] | SpanGold | ExamGold;
 interface ExamGold {
@@ -106,6 +108,8 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
   const idColumn = gen?.id ?? 'id';
   const outputColumn = gen?.output ?? 'generated';
   const goldColumn = gen?.gold ?? 'gold';
+  /** A generations row's id as the data's ids read. */
+  const idOf = (raw: unknown) => normalizeId(cellText(raw).trim());
 
   const goldOf = (raw: unknown, id = ''): Gold => {
     if (kind === 'exam') {
@@ -159,6 +163,7 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
   });
   const exampleId = spec.prompts.example === undefined ? documents[0]?.id : normalizeId(String(spec.prompts.example));
   const example = documents.find((d) => d.id === exampleId);
+  const golds = new Map(documents.map((d) => [d.id, d.gold]));
 
   const code = (label: string | undefined) => {
     const at = label === undefined ? -1 : categories.indexOf(label);
@@ -173,11 +178,26 @@ export function declaredTask(resolved: ResolvedTaskFile): Task {
     metric: METRICS[spec.metrics[0]].shown,
     oneShotExamples: templates.one && exampleId !== undefined ? [exampleId] : [],
     loadDocuments: () => documents,
-    fromGeneration: (row) => ({
-      id: row[idColumn] === undefined ? undefined : normalizeId(cellText(row[idColumn]).trim()),
-      gold: goldOf(row[goldColumn], normalizeId(cellText(row[idColumn]).trim())),
-      output: gen?.outputIs === 'choice-index' ? storedChoiceAsOutput(row[outputColumn]) : cellText(row[outputColumn]),
-    }),
+    // The data holds the gold: a row's own gold is read only for an id the data lacks (generations.ts refuses it).
+    fromGeneration: (row) => {
+      const raw = cellNamed(row, idColumn);
+      const id = raw === undefined ? undefined : idOf(raw);
+      const output = cellNamed(row, outputColumn);
+      return {
+        id,
+        gold: id !== undefined && golds.has(id) ? golds.get(id)! : goldOf(cellNamed(row, goldColumn), id ?? ''),
+        output: gen?.outputIs === 'choice-index' ? storedChoiceAsOutput(output) : cellText(output),
+      };
+    },
+    checkGenerations: (rows, file) =>
+      generationProblems(
+        rows,
+        resolved.generationsDir && file.startsWith(resolved.generationsDir + path.sep)
+          ? path.join(gen!.dir, path.relative(resolved.generationsDir, file))
+          : file,
+        { id: idColumn, output: outputColumn, gold: gen?.gold },
+        { golds, goldOf, idOf },
+      ),
     toGeneration(doc, output, gold) {
       const parsed = reader.read(output, { categories, tags }).value;
       const stored =

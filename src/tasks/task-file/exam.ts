@@ -9,7 +9,9 @@ import { normalizeLabelText } from '../label-text.js';
  * @returns the normal form, or '' when the text is neither letters a–z nor a number.
  */
 export function normalizeExamAnswer(text: string): string {
-  const t = normalizeLabelText(text).toLowerCase().replace(/[[\],、\s'"`「」]/g, '');
+  const t = normalizeLabelText(text)
+    .toLowerCase()
+    .replace(/[[\],、\s'"`「」]/g, '');
   if (/^-?\d+(?:\.\d+)?$/.test(t)) return String(Number(t));
   return /^[a-z]+$/.test(t) ? [...new Set(t)].sort().join('') : '';
 }

@@ -3,6 +3,7 @@
 import { issueText } from '../../base/issues.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readJsonRows } from '../../release/files.js';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { packLocation, releaseLocation } from '../../release/locate.js';
@@ -11,6 +12,7 @@ import type { Task } from '../types.js';
 import { checkAnswer, checkData, type KeyProblem } from './check.js';
 import { declaredTask } from './declared-task.js';
 import { taskRows } from './rows.js';
+import { withDataColumns } from './columns.js';
 import { taskFileSchema, type TaskFile } from './schema.js';
 
 /** One problem of one task file, as shown: `<file>: <key>: <what was wrong; what would be right>`. */
@@ -81,7 +83,7 @@ export function loadTaskFile(
     for (const issue of result.error.issues) add(issue.path.join('.') || '(file)', issueText(issue));
     return { problems, inputs };
   }
-  const spec: TaskFile = result.data;
+  let spec: TaskFile = result.data;
   if (takenIds.has(spec.id)) add('id', `"${spec.id}" is already a task's id; choose another`);
   for (const p of checkAnswer(spec)) add(p.key, p.message);
 
@@ -139,6 +141,9 @@ export function loadTaskFile(
     problems: rowProblems,
   } = taskRows(spec, (key, rel) => locate(key, spec.data.from, rel, 'file'));
   for (const p of rowProblems) add(p.key, p.message);
+  const named = withDataColumns(spec, [...new Set(rows.flatMap((r) => Object.keys(r)))]);
+  spec = named.spec;
+  for (const p of named.problems) add(p.key, p.message);
   if (problems.length === before) for (const p of checkData(spec, rows, templates)) add(p.key, p.message);
   if (problems.length) return { problems, inputs };
   const licence = spec.licence;
@@ -163,7 +168,31 @@ export function loadTaskFile(
       ],
     },
   });
-  return { task, problems, documents: rows.length, inputs };
+  for (const p of generationsChecked(task, generationsDir, spec.generations?.dir ?? '', inputs)) add(p.key, p.message);
+  return problems.length ? { problems, inputs } : { task, problems, documents: rows.length, inputs };
+}
+
+/**
+ * The problems of every generations file of `task` (`<dir>/<model folder>/<shot>_shot.json`) against its data
+ * (Task.checkGenerations), `named` the folder as the task file names it; each file read is added to `inputs`, so that an edit of one is seen as the task's.
+ */
+function generationsChecked(task: Task, dir: string | undefined, named: string, inputs: string[]) {
+  if (!dir) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .flatMap((e) => ['zero', 'one'].map((shot) => path.join(dir, e.name, `${shot}_shot.json`)))
+    .filter((file) => existsSync(file))
+    .flatMap((file) => {
+      inputs.push(file);
+      try {
+        return task.checkGenerations!(readJsonRows(file), file);
+      } catch (err) {
+        // The reader's line names the file as the task file does (no path: Slack shows these lines too).
+        const shown = path.join(named, path.relative(dir, file));
+        const why = ((err as Error).message.split('\n')[0] ?? '').split(file).join(shown).slice(0, 240);
+        return [{ key: 'generations.dir', message: `${shown} is not readable (${why})` }];
+      }
+    });
 }
 
 /** SHA-256 of `text`, 12 hex digits (TaskOrigin.hash, TaskOrigin.dataHash). */

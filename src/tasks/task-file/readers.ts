@@ -40,7 +40,11 @@ const chosen = (value: string[], what: string): Parsed<AnswerValue> =>
  */
 export function readStrictPythonList(output: string): string[] | undefined {
   const text = output.trim();
-  if (!/^\[\s*(?:(?:'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")\s*,\s*)*(?:(?:'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")\s*,?\s*)?\]$/su.test(text))
+  if (
+    !/^\[\s*(?:(?:'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")\s*,\s*)*(?:(?:'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")\s*,?\s*)?\]$/su.test(
+      text,
+    )
+  )
     return undefined;
   return readPythonList(text);
 }
@@ -50,7 +54,8 @@ export const READERS: Readonly<Record<string, AnswerReader>> = {
   'option-number': {
     kind: 'option',
     labels: 'numbers',
-    describe: "ExamQA's reading: the last final-answer marker (答え, 正解, Answer…), else the leading or first option number",
+    describe:
+      "ExamQA's reading: the last final-answer marker (答え, 正解, Answer…), else the leading or first option number",
     read: (output, ctx) =>
       chosen(
         readChoices(output)
@@ -64,7 +69,13 @@ export const READERS: Readonly<Record<string, AnswerReader>> = {
     labels: 'letters',
     describe: "JMED-LLM's reading: the first character of the output that is an option letter (A–F)",
     // Their rule looks for A–F whatever the number of options (an answer C to a two-option question counts as C).
-    read: (output) => chosen(Array.from(output).filter((c) => 'ABCDEF'.includes(c)).slice(0, 1), 'option letter'),
+    read: (output) =>
+      chosen(
+        Array.from(output)
+          .filter((c) => 'ABCDEF'.includes(c))
+          .slice(0, 1),
+        'option letter',
+      ),
   },
   label: {
     kind: 'label',
@@ -76,7 +87,10 @@ export const READERS: Readonly<Record<string, AnswerReader>> = {
         .map((label) => ({ label, at: text.indexOf(label) }))
         .filter((f) => f.at >= 0)
         .sort((a, b) => a.at - b.at || b.label.length - a.label.length);
-      return chosen(found.slice(0, 1).map((f) => f.label), 'label');
+      return chosen(
+        found.slice(0, 1).map((f) => f.label),
+        'label',
+      );
     },
   },
   'string-list': {
@@ -99,7 +113,8 @@ export const READERS: Readonly<Record<string, AnswerReader>> = {
   },
   'exam-answer': {
     kind: 'exam',
-    describe: "IgakuQA119's comparison: the last `answer:` (or 答え, 回答…) line, else the output; letters sorted, numbers as numbers",
+    describe:
+      "IgakuQA119's comparison: the last `answer:` (or 答え, 回答…) line, else the output; letters sorted, numbers as numbers",
     read(output) {
       const answer = readExamAnswer(output);
       return answer ? { value: answer, ok: true } : { value: '', ok: false, problem: 'no letters or number read' };
@@ -110,7 +125,9 @@ export const READERS: Readonly<Record<string, AnswerReader>> = {
     describe: "the generation settings' reading: the output up to a drift into examples or code, trimmed",
     read(output) {
       const text = cleanGeneration(output);
-      return text ? { value: text, ok: true } : { value: '', ok: false, problem: 'empty output: left out of the means' };
+      return text
+        ? { value: text, ok: true }
+        : { value: '', ok: false, problem: 'empty output: left out of the means' };
     },
   },
 };

@@ -2,6 +2,7 @@
 import { readCsv, readJsonRows, type Row } from '../../release/files.js';
 import { cellText } from './declared-task.js';
 import type { KeyProblem } from './check.js';
+import { cellNamed, columnNamed } from './columns.js';
 import type { TaskFile } from './schema.js';
 
 /** A file's rows; `columns`: those a row must have (a JSON object without any of them holding rows is refused). */
@@ -48,27 +49,27 @@ export function taskRows(
           message: `${key.file} is not readable (${firstLine(err, full, key.file)}); ${FORMATS}`,
         });
       }
-      const byId = new Map(answers.map((a) => [cellText(a[key.id]).trim(), a[key.gold]]));
+      const byId = new Map(answers.map((a) => [cellText(cellNamed(a, key.id)).trim(), cellNamed(a, key.gold)]));
       const idColumn = spec.data.id;
       if (!idColumn)
         problems.push({ key: 'data.id', message: 'an answer key is joined on the id: name the id column' });
-      else if (answers.length && !(key.id in answers[0]))
+      else if (answers.length && !columnNamed(key.id, Object.keys(answers[0])).column)
         problems.push({
           key: 'data.answers.id',
           message: `no column "${key.id}" in the answer key; its columns: ${columnsOf(answers)}`,
         });
-      else if (answers.length && !(key.gold in answers[0]))
+      else if (answers.length && !columnNamed(key.gold, Object.keys(answers[0])).column)
         problems.push({
           key: 'data.answers.gold',
           message: `no column "${key.gold}" in the answer key; its columns: ${columnsOf(answers)}`,
         });
       else {
-        rows = rows.map((r) => ({ ...r, [spec.data.gold]: byId.get(cellText(r[idColumn]).trim()) }));
+        rows = rows.map((r) => ({ ...r, [spec.data.gold]: byId.get(cellText(cellNamed(r, idColumn)).trim()) }));
         const missing = rows.find((r) => r[spec.data.gold] === undefined);
         if (missing)
           problems.push({
             key: 'data.answers',
-            message: `the answer key has no answer for "${cellText(missing[idColumn])}"; it needs a line for every row's id`,
+            message: `the answer key has no answer for "${cellText(cellNamed(missing, idColumn))}"; it needs a line for every row's id`,
           });
       }
     }
@@ -76,13 +77,13 @@ export function taskRows(
   const exclude = spec.data.exclude;
   const before = rows.length;
   if (exclude && rows.length) {
-    if (!rows.some((r) => exclude.column in r))
+    if (!rows.some((r) => cellNamed(r, exclude.column) !== undefined))
       problems.push({
         key: 'data.exclude.column',
         message: `no column "${exclude.column}" in the data; its columns: ${columnsOf(rows)}`,
       });
     const same = (v: unknown) => cellText(v).toLowerCase() === String(exclude.equals).toLowerCase();
-    rows = rows.filter((r) => !same(r[exclude.column]));
+    rows = rows.filter((r) => !same(cellNamed(r, exclude.column)));
   }
   return { rows, excluded: before - rows.length, problems };
 }

@@ -21,7 +21,7 @@ const dataFile = z.string().regex(/\.(csv|jsonl|json)$/i, 'a .csv, .jsonl or .js
 
 export const taskFileSchema = z.strictObject({
   /** Lowercase letters, digits and dashes; never a built-in id. */
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes, e.g. my-discharge-qa'),
+  id: name(z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes, e.g. my-discharge-qa')),
   title: z.string().min(1),
   /** The column name in boards (default: the id). */
   label: z.string().min(1).max(24).optional(),
@@ -53,7 +53,8 @@ export const taskFileSchema = z.strictObject({
       dir: z.string().min(1),
       id: column.optional(),
       output: column.default('generated'),
-      gold: column.default('gold'),
+      /** Optional: the data holds the gold; a gold given here must equal the data's (generations.ts). */
+      gold: column.optional(),
       /** `choice-index`: the file stores the parsed choice as a 0-based integer (the release's ExamQA). */
       outputIs: z.enum(['text', 'choice-index']).default('text'),
     })
