@@ -21,6 +21,9 @@ const WRITTEN: Record<string, (name: string) => string> = {
   'half width': (n) => n,
   'full width': (n) => n.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)),
   'surrounding blanks': (n) => `\u3000${n} `,
+  'upper case': (n) => n.toUpperCase(),
+  'full-width upper case': (n) =>
+    n.toUpperCase().replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)),
 };
 
 /** Each reader by how a file of it is written with the header names `names`. */
@@ -40,14 +43,20 @@ const READERS: Record<string, { ext: string; write: (names: string[]) => string 
   },
 };
 
-/** The triage task file with every name it gives written by `write`, reading `file`. */
-function taskFile(file: string, write: (name: string) => string): string {
+/** Names other than columns (labels, kind, reader, metrics) where `write` changes case: written in its width only. */
+const CASELESS: Record<string, string> = { 'upper case': 'half width', 'full-width upper case': 'full width' };
+
+/** The triage task file with every name it gives written as `written` says (its id in full width but for half width). */
+function taskFile(file: string, written: string): string {
+  const write = WRITTEN[written];
+  const other = WRITTEN[CASELESS[written] ?? written];
   const spec = parse(readFileSync(path.join(OWN, 'triage.yml'), 'utf8'));
   spec.data = { file, id: write('id'), input: write('note'), gold: write('urgency') };
   spec.prompts.zero = spec.prompts.zero.replace('{{note}}', `{{${write('note')}}}`);
   spec.prompts.one = spec.prompts.one.replace('{{note}}', `{{ ${write('note')} }}`);
-  spec.answer = { kind: write('label'), reader: write('label'), labels: spec.answer.labels.map(write) };
-  spec.metrics = spec.metrics.map(write);
+  spec.answer = { kind: other('label'), reader: other('label'), labels: spec.answer.labels.map(other) };
+  spec.metrics = spec.metrics.map(other);
+  if (written !== 'half width') spec.id = WRITTEN['full width'](spec.id);
   return stringify(spec);
 }
 
@@ -55,7 +64,7 @@ function load(reader: string, inData: string, inTask: string) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-names-'));
   const r = READERS[reader];
   writeFileSync(path.join(dir, `triage.${r.ext}`), r.write(COLUMNS.map(WRITTEN[inData])));
-  writeFileSync(path.join(dir, 'triage.yml'), taskFile(`triage.${r.ext}`, WRITTEN[inTask]));
+  writeFileSync(path.join(dir, 'triage.yml'), taskFile(`triage.${r.ext}`, inTask));
   return loadTaskFile({ file: path.join(dir, 'triage.yml'), source: 'task file' }, process.env, new Set());
 }
 
@@ -75,6 +84,16 @@ describe('names written in full width or with blanks around them are the names t
   );
   it.each(cases)('%s reader, the data file in %s, the task file in %s', (reader, inData, inTask) => {
     expect(read(load(reader, inData, inTask))).toEqual(plain);
+  });
+
+  it('a name matching two columns ignoring case is refused, naming both', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'jcb-names-'));
+    writeFileSync(path.join(dir, 'triage.csv'), 'Id,ID,note,urgency\nt1,t1,胸痛,urgent\n');
+    writeFileSync(path.join(dir, 'triage.yml'), taskFile('triage.csv', 'half width'));
+    const loaded = loadTaskFile({ file: path.join(dir, 'triage.yml'), source: 'task file' }, process.env, new Set());
+    expect(loaded.problems.map((p) => `${p.key}: ${p.message}`)).toContain(
+      'data.id: "id" names the columns "Id" and "ID" ignoring case; write one of them exactly',
+    );
   });
 
   it.each(Object.entries(READERS))('the %s reader gives each name as read', (_, r) => {

@@ -7,6 +7,7 @@ import { READERS } from './readers.js';
 import { EXAM_RULES } from './exam.js';
 import type { TaskFile } from './schema.js';
 import { placeholdersOf } from './templates.js';
+import { columnNamed } from './columns.js';
 
 /** One problem: the key of the task file (`data.gold`, `prompts.one`) and what was wrong and would be right. */
 export interface KeyProblem {
@@ -157,7 +158,7 @@ export function checkData(
     const template = templates[shot];
     if (template === undefined) continue;
     const allowed = shot === 'one' ? [...names, ...exampleNames] : names;
-    for (const name of placeholdersOf(template).filter((n) => !allowed.includes(n)))
+    for (const name of placeholdersOf(template).filter((n) => !columnNamed(n, allowed).column))
       problems.push({
         key: `prompts.${shot}`,
         message: `the placeholder {{${name}}} has no value; ${shot === 'zero' && name.startsWith('example.') ? 'example placeholders belong in the one-shot prompt' : `placeholders: ${list(names)}${shot === 'one' ? ', example.<any of them>, example.gold' : ''}`}`,
