@@ -163,6 +163,12 @@ describe('ENV_SETTINGS', () => {
     },
   );
 
+  it('a JCB_TASKS entry that does not exist is said so, with the absolute path looked for', () => {
+    expect(() => checkEnv({ ...FIXTURE_ENV, JCB_TASKS: 'no-such-tasks.yml' })).toThrow(
+      `no-such-tasks.yml does not exist; looked for ${path.resolve('no-such-tasks.yml')}`,
+    );
+  });
+
   it('every setting naming a path, a file or a URL is a place; numbers and choices are not', () => {
     expect(ENV_SETTINGS.filter((s) => s.place).map((s) => s.name)).toEqual(
       ENV_SETTINGS.filter(

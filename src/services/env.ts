@@ -260,10 +260,12 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     name: 'JCB_TASKS',
     right: `folders of task files (*.yml) or task files, separated by "${path.delimiter}", or unset`,
     schema: by((v) => {
-      const none = v
-        .split(path.delimiter)
-        .filter(Boolean)
-        .find((p) => !existsSync(path.resolve(p)) || taskFilesIn(path.resolve(p)).length === 0);
+      const entries = v.split(path.delimiter).filter(Boolean);
+      // A relative entry is read from the folder jcb runs in: the absolute form says which one was looked for.
+      const missing = entries.find((p) => !existsSync(path.resolve(p)));
+      if (missing !== undefined)
+        throw new Error(`${cutEcho(missing)} does not exist; looked for ${cutEcho(path.resolve(missing))}`);
+      const none = entries.find((p) => taskFilesIn(path.resolve(p)).length === 0);
       if (none !== undefined) throw new Error(`${cutEcho(none)} holds no task file`);
     }),
     place: true,
