@@ -1,6 +1,7 @@
 // Which column a task file's name means: names are read after NFKC (`ＩＤ` is `ID`), then matched exactly, else
 // ignoring case when exactly one column matches (README "Data files as hospitals save them": `ＩＤ`, `　id ` are `id`).
-import type { KeyProblem } from './check.js';
+/** One problem: the task file's key and what was wrong (check.ts's KeyProblem). */
+export type KeyProblem = { key: string; message: string };
 import type { TaskFile } from './schema.js';
 
 /**

@@ -2,8 +2,7 @@
 // supplies outputs by id. Every way a file can disagree with the data is one problem line (GENERATION_CHECKS),
 // listed by `jcb tasks check`, leaving the task out at load, and refused when replayed or scored.
 import type { Row } from '../../release/files.js';
-import { cellNamed, columnNamed } from './columns.js';
-import type { KeyProblem } from './check.js';
+import { cellNamed, columnNamed, type KeyProblem } from './columns.js';
 
 /** The generations file's columns as the task file names them; `gold` only when the task file names it. */
 export interface GenerationColumns {
