@@ -11,6 +11,7 @@ export const SLOW = [
   'test/store-interface-faults.test.ts',
   'test/chaos.test.ts',
   'test/store-stops.test.ts',
+  'test/run-owner.test.ts',
   'test/faults.test.ts',
   'test/cli.test.ts',
   'test/cli-output.test.ts',

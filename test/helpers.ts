@@ -182,6 +182,11 @@ export const runRow = (id: string, status = 'running'): Run => ({
   assumptions: null,
   queue: null,
   stall_reason: null,
+  owner_host: null,
+  owner_pid: null,
+  owner_start: null,
+  owner_token: null,
+  heartbeat_at: null,
 });
 /** A stored document of run r1's MR (a store test's row). */
 export const documentRow = (docId: string, status = 'done', docIndex = 0): RunDocument => ({

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resumeCommand } from '../src/cli/interrupted.js';
+import { resumeCommand } from '../src/command/resume.js';
 import { COMMANDS } from '../src/command/commands.js';
 import { parseCommand } from '../src/command/grammar.js';
 import { asStoreError } from '../src/store/errors.js';

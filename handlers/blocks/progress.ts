@@ -7,6 +7,7 @@ import { privateNote } from './private-note.js';
 import { runCoverage, showScore } from '../../src/leaderboard/coverage.js';
 import { summarizeProvenance } from '../../src/evaluation/provenance.js';
 import { forPeople } from '../../src/base/shown.js';
+import { goneStopped } from '../../src/evaluation/owner.js';
 import { asSentenceEnd, everyDocumentFailed, failureCause } from '../../src/evaluation/failure-cause.js';
 
 /** The line under a run of private tasks: their text is private, and where to read it. */
@@ -26,7 +27,8 @@ export function progressMessage(p: RunProgress): Message {
   const planned = p.planned ?? p.done + p.failed;
   const tasks = (JSON.parse(p.run.tasks) as string[]).join(', ');
   const state =
-    p.run.status === 'interrupted' && p.budget
+    goneStopped(p.run) ??
+    (p.run.status === 'interrupted' && p.budget
       ? budgetState(p, p.budget)
       : ENDED.has(p.run.status)
         ? p.run.status
@@ -34,7 +36,7 @@ export function progressMessage(p: RunProgress): Message {
           ? `${duration(p.elapsedMs)} so far, not moving: ${forPeople(p.cause, 'chat')}`
           : p.stalledSince
             ? `${duration(p.elapsedMs)} so far, stalled since ${p.stalledSince.slice(0, 19).replace('T', ' ')} UTC`
-            : `${duration(p.elapsedMs)} so far${p.etaMs !== undefined ? `, about ${duration(p.etaMs)} left` : ''}`;
+            : `${duration(p.elapsedMs)} so far${p.etaMs !== undefined ? `, about ${duration(p.etaMs)} left` : ''}`);
   const text = `Evaluation ${p.run.id}: ${p.run.model} on ${tasks}, ${settledOf(p.done, p.failed, planned)} (${state})`;
   return message(text, [
     section(`*Evaluation* \`${p.run.id}\` — *${p.run.model}* on ${tasks}, ${p.run.shot}-shot`),

@@ -4,7 +4,8 @@ import type { EvalResult } from '../evaluation/engine.js';
 import { summarizeProvenance, type Provenance } from '../evaluation/provenance.js';
 import type { Run } from '../store/store.js';
 import { budgetStopped, duration, metricsText, pct, progressBar, settledOf, signedPct } from '../base/format.js';
-import { resumeCommand } from './interrupted.js';
+import { resumeCommand } from '../command/resume.js';
+import { goneStopped, shownStatus } from '../evaluation/owner.js';
 import { renderMarks, scoresLine } from './render-comparison.js';
 import { explanationText } from '../tasks/explanation.js';
 import { renderUsage } from './render-request.js';
@@ -189,19 +190,21 @@ export function renderRuns(runs: RunSummary[]): string {
       r.run.model,
       r.run.shot,
       r.tasks.length > 3 ? `${r.tasks.length} tasks` : r.tasks.join(','),
-      r.run.status,
+      shownStatus(r.run),
       String(r.documents.done),
       String(r.documents.failed),
       r.scores.map((s) => `${s.task} ${showScore(s.score, runCoverage(s, r.run))}`).join('  '),
     ]),
   );
-  return [body, ...legendOf(shown, runs)].join('\n\n');
+  const gone = runs.flatMap((r) => goneStopped(r.run)?.replace(/^/, `${r.run.id} `) ?? []);
+  return [body, ...(gone.length ? [gone.join('\n')] : []), ...legendOf(shown, runs)].join('\n\n');
 }
 
 export function renderRunSummary(r: RunSummary): string {
   const engine = JSON.parse(r.run.engine) as Record<string, unknown>;
   return [
-    `Run ${r.run.id} — ${r.run.model} (${r.run.provider}), ${r.run.shot}-shot, ${r.run.status}`,
+    `Run ${r.run.id} — ${r.run.model} (${r.run.provider}), ${r.run.shot}-shot, ${shownStatus(r.run)}`,
+    ...[goneStopped(r.run) ?? []].flat(),
     `tasks: ${r.tasks.join(', ')}${r.run.doc_limit ? ` (first ${r.run.doc_limit} documents each)` : ''}${labelsNote(r.run)}${shownUnder(r)}`,
     `engine: ${Object.entries(engine)
       // The server as host and path: which one answered matters, its URL scheme does not.
@@ -272,10 +275,11 @@ export function renderStatus(runs: RunProgress[]): string {
   const text = runs
     .map((p) => {
       const planned = p.planned ?? p.done + p.failed;
-      const head = `Run ${p.run.id} — ${p.run.model}, ${p.run.shot}-shot, ${p.run.status}`;
+      const head = `Run ${p.run.id} — ${p.run.model}, ${p.run.shot}-shot, ${shownStatus(p.run)}`;
       const bar = `[${progressBar(p.done, p.failed, planned)}] ${settledOf(p.done, p.failed, planned)} (${p.failed} failed), ${duration(p.elapsedMs)} so far${p.stalledSince ? `, stalled since ${p.stalledSince.slice(0, 19).replace('T', ' ')} UTC` : p.etaMs !== undefined ? `, about ${duration(p.etaMs)} left` : ''}`;
       // Why it is not moving, in place of an ETA (the service gives none then).
-      const cause = p.cause ? [`  not moving: ${forPeople(p.cause, 'terminal')}`] : [];
+      const gone = goneStopped(p.run);
+      const cause = gone ? [`  ${gone}`] : p.cause ? [`  not moving: ${forPeople(p.cause, 'terminal')}`] : [];
       const scores = p.scores.map((s) => {
         const before = p.previous[s.task];
         const change = before === undefined || !s.n ? '' : ` (${signedPct(s.score - before)} since the previous run)`;

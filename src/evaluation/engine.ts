@@ -11,6 +11,7 @@ import type { DocScore, Metrics, Parsed, ScoringContext, Shot, Task } from '../t
 import { isSettled, NO_USAGE, scoredText, usageColumns } from './answer.js';
 import { generateCached, sha256 } from './generate.js';
 import { hasLabels } from './labels.js';
+import { ownRun, refuseLiveOwner } from './owner.js';
 import { provenanceOf, type Provenance } from './provenance.js';
 import { documentSetFor, labelsOfRun, openRun, planDocuments, type EvalRequest, type Item } from './plan.js';
 
@@ -60,6 +61,8 @@ export interface EngineDeps {
   /** One line to show the person running (the first prompt a server cut, with the setting to change). */
   onNotice?: (line: string) => void;
   signal?: AbortSignal;
+  /** The settings read (JCB_HEARTBEAT_MS, JCB_ORPHAN_AFTER_MS: owner.ts); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Aggregates a task's stored documents, in document order. */
@@ -94,6 +97,8 @@ export interface ProcessOptions {
   concurrency?: number;
   /** Asked before each document: a cancelled run stops taking documents. */
   stopIf?: () => Promise<boolean>;
+  /** Told after each stored document (a foreground run's heartbeat). */
+  onStored?: () => void;
 }
 
 export interface Unreachable {
@@ -236,6 +241,7 @@ export async function processItems(
       };
     }
     await store.saveDocument(row);
+    opts.onStored?.();
     out.computed++;
     done++;
     report(task);
@@ -289,10 +295,15 @@ export async function finishRun(store: Store, run: Run, tasks: readonly Task[]):
 export async function evaluate(asked: EvalRequest, deps: EngineDeps): Promise<EvalResult> {
   const req = { ...asked, documents: await documentSetFor(deps.store, asked) };
   const plan = planDocuments(req, deps.provider, deps.release);
+  const env = deps.env ?? process.env;
+  const resumed = req.runId === undefined ? undefined : await deps.store.getRun(req.runId);
+  if (resumed) refuseLiveOwner(resumed, env);
   const run = await openRun(deps.store, req, deps.provider, 'running', plan.length);
   // A resumed run keeps the label version it was started with (the same documents: only gold and options differ).
   const items = planDocuments({ ...req, labels: labelsOfRun(run) }, deps.provider, deps.release);
-  const processed = await processItems(run, items, req, deps);
+  // Owned by this process while it works: a reader sees when it is gone without saying so (owner.ts).
+  const owner = await ownRun(deps.store, run.id, env);
+  const processed = await processItems(run, items, { ...req, onStored: owner.beat }, deps).finally(owner.stop);
   if (processed.interrupted) {
     await deps.store.setRunStatus(run.id, 'interrupted');
     return {

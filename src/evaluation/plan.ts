@@ -234,6 +234,11 @@ export async function openRun(
     assumptions: JSON.stringify(runAssumptions(req.tasks, provider.config, req.shot)),
     queue: null,
     stall_reason: null,
+    owner_host: null,
+    owner_pid: null,
+    owner_start: null,
+    owner_token: null,
+    heartbeat_at: null,
   };
   await store.createRun(run);
   return run;

@@ -31,6 +31,7 @@ import { documentsSource, requireRun, taskSpec, tasksOf, type ServiceContext } f
 import type { EvalCommand } from './evaluate.js';
 import { runSummary, type RunSummary } from './runs.js';
 import { scoreUnder } from './labels.js';
+import { settleOrphans, statusRuns } from './orphans.js';
 import type { Metrics } from '../tasks/types.js';
 
 export interface RunProgress {
@@ -141,9 +142,6 @@ async function previousUnder(ctx: ServiceContext, run: Run): Promise<Record<stri
   return out;
 }
 
-/** Statuses of runs under way: what `status` lists unless asked for all. */
-const UNDER_WAY = new Set(['queued', 'running', 'aggregating']);
-
 /** What reconciliation needs of the context. */
 const backgroundDeps = (ctx: ServiceContext): BackgroundDeps => ({
   env: ctx.env,
@@ -197,9 +195,8 @@ export function backgroundServices(ctx: ServiceContext) {
     /** Where a run stands: documents done and failed, time so far and left, scores once finished. */
     async status(id?: string, opts: { all?: boolean } = {}): Promise<RunProgress[]> {
       const s = await ctx.store();
-      const runs = id
-        ? [await requireRun(ctx, id)]
-        : (await s.listRuns(20)).filter((r) => opts.all || UNDER_WAY.has(r.status)).slice(0, opts.all ? 20 : 5);
+      if (id) await settleOrphans(ctx); // (statusRuns does it for the rest)
+      const runs = id ? [await requireRun(ctx, id)] : (await statusRuns(ctx, opts.all)).slice(0, opts.all ? 20 : 5);
       // Queued runs whose jobs were lost (Redis restarted empty) are queued again first.
       const queuedIds = runs
         .filter((r) => r.planned !== null && ['queued', 'running', 'aggregating'].includes(r.status))

@@ -10,6 +10,7 @@ import { aliasSchema, baseUrlSchema, OPENAI_BASE_URL_RIGHT } from '../models/reg
 import type { Service } from '../command/command-spec.js';
 import { QUEUE_NUMBERS, redisUrl } from '../queue/settings.js';
 import { loadManifest } from '../release/manifest.js';
+import { OWNER_NUMBERS } from '../evaluation/owner.js';
 import { taskFilesIn } from '../tasks/task-file/load.js';
 
 /** A setting's rule: `schema` reads the value as set (unset variables are not checked). */
@@ -188,6 +189,11 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     right: 'a whole number of milliseconds (0: no retry), or unset for 30000',
     schema: orEmpty(whole(0)),
   },
+  ...(Object.keys(OWNER_NUMBERS) as (keyof typeof OWNER_NUMBERS)[]).map((name) => ({
+    name,
+    right: `a whole number of milliseconds above 0, or unset for ${OWNER_NUMBERS[name]}`,
+    schema: orEmpty(whole(1)),
+  })),
   {
     name: 'JCB_LOOP_REPORT_MS',
     right: 'a whole number of milliseconds above 0, or unset for 60000',

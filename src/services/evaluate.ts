@@ -67,6 +67,7 @@ export function evaluateServices(ctx: ServiceContext) {
           onProgress,
           onNotice,
           signal,
+          env: ctx.env,
         },
       );
       const spentUsd = budget?.spentUsd();

@@ -20,6 +20,8 @@ import { requireLabelled } from '../evaluation/labels.js';
 import type { LabelVersion } from '../release/views.js';
 import { allTasks } from '../../tasks/index.js';
 import { scoreUnder } from './labels.js';
+import { latestRuns, settleOrphans, statusRuns } from './orphans.js';
+import { goneStopped } from '../evaluation/owner.js';
 
 export interface RunSummary {
   run: Run;
@@ -126,18 +128,25 @@ async function runTasks(ctx: ServiceContext, id: string) {
 
 export function runsServices(ctx: ServiceContext) {
   return {
-    /** How many runs `status` chooses from: those under way, or with `all` every stored one (it shows a few). */
+    /**
+     * How many runs `status` chooses from: those under way and the latest 20's whose process is gone (stopped, to be
+     * resumed), or with `all` every stored one (it shows a few).
+     */
     async statusTotal(opts: { all?: boolean } = {}): Promise<number> {
-      return (await ctx.store()).countRuns(opts.all ? undefined : ['queued', 'running', 'aggregating']);
+      const s = await ctx.store();
+      if (opts.all) return s.countRuns();
+      const gone = (await statusRuns(ctx)).filter((r) => goneStopped(r)).length;
+      return gone + (await s.countRuns(['queued', 'running', 'aggregating']));
     },
 
     async runs(): Promise<RunSummary[]> {
-      const runs = await (await ctx.store()).listRuns();
+      const runs = await latestRuns(ctx);
       return Promise.all(runs.map((run) => runSummary(ctx, run)));
     },
 
     /** One run; CCA under `labels` (default `paper`). @throws UserError for `labels` on a run without CCA. */
     async show(id: string, labels?: LabelVersion) {
+      await settleOrphans(ctx);
       const run = await requireRun(ctx, id);
       requireLabelled(
         (JSON.parse(run.tasks) as string[]).flatMap((t) => knownTask(t) ?? []),

@@ -27,6 +27,8 @@ import type { ServiceContext } from './context.js';
 import { DEFAULT_LABELS, labelVersionOf, type LabelVersion } from '../release/views.js';
 import type { Metrics } from '../tasks/types.js';
 import { scoreUnder } from './labels.js';
+import { settleOrphans } from './orphans.js';
+import { shownStatus } from '../evaluation/owner.js';
 
 export interface DigestRow {
   model: string;
@@ -130,7 +132,7 @@ async function digestOf(
   for (const run of await s.runsSince(sc.models, last?.posted_at ?? '')) {
     const { failed } = await s.progress(run.id);
     if (run.status === 'cancelled' || run.status === 'interrupted' || failed > 0) {
-      failedRuns.push({ run: run.id, model: run.model, status: run.status, failed });
+      failedRuns.push({ run: run.id, model: run.model, status: shownStatus(run), failed });
     }
   }
   if (record) await saveDigest(s, sc.name, rows, labels);
@@ -170,6 +172,7 @@ export function scheduleServices(ctx: ServiceContext) {
           names ? undefined : { hint: 'Schedules: (none in data/schedules.yml).' },
         );
       }
+      await settleOrphans(ctx); // its failed runs include those whose process is gone
       const s = await ctx.store();
       const scores = await s.scores();
       return Promise.all(chosen.map((sc) => digestOf(ctx, s, sc, scores, labels, opts.record ?? true)));

@@ -45,6 +45,13 @@ export interface RunsTable {
   queue?: string | null;
   /** A run stopped as `stalled`: why, in one line (src/queue/background.ts stopStalled); null otherwise, before step 039. */
   stall_reason?: string | null;
+  /** A foreground run's process: its host name, pid, start identity (src/evaluation/owner.ts) and random token; null otherwise, before step 040. */
+  owner_host?: string | null;
+  owner_pid?: number | null;
+  owner_start?: string | null;
+  owner_token?: string | null;
+  /** When the owning process last said it works (ISO time); null without an owner. */
+  heartbeat_at?: string | null;
 }
 
 /** Where a run's progress is shown, e.g. target `slack:C0123`, message_id its ts; done once final. */

@@ -6,11 +6,12 @@ import { asStoreError, isRefused, isTransient } from './errors.js';
 import { openPostgres, openSqlite } from './open.js';
 import { callStamp, retrying, retryEveryMethod, retryPolicy } from './retry.js';
 import { IDS_PER_QUERY, inChunks } from './id-chunks.js';
-import { SideTables } from './side-tables.js';
+import { NO_OWNER, RunOwners } from './run-owners.js';
 import type { StoreLocation } from './errors.js';
 import { defaultStoreFile } from '../release/locate.js';
 import type { Database, ResponseCacheTable, RunDocumentsTable, RunScoresTable, RunsTable } from './schema.js';
 
+export type { RunOwner } from './run-owners.js';
 export type Run = Selectable<RunsTable>;
 export type RunDocument = Selectable<RunDocumentsTable>;
 export type RunScore = Selectable<RunScoresTable>;
@@ -33,7 +34,7 @@ const reopenable = (err: unknown) => isTransient(err) && !isRefused(err);
  * updates to fixed values, deletes, and inserts keyed by values made once per call (callStamp).
  * `transition` compares and sets: a retry of one that did commit recognises its own stamp.
  */
-export class Store extends SideTables {
+export class Store extends RunOwners {
   private identity: Promise<string> | undefined;
 
   private constructor(
@@ -238,8 +239,9 @@ export class Store extends SideTables {
     await this.db.updateTable('runs').set(set).where('id', '=', id).execute();
   }
 
+  /** Sets a run's status; its owner (a foreground process) is let go: the process that runs it claims it again. */
   async setRunStatus(id: string, status: string): Promise<void> {
-    const set = { status, updated_at: callStamp().now, stall_reason: null };
+    const set = { status, updated_at: callStamp().now, stall_reason: null, ...NO_OWNER };
     await this.db.updateTable('runs').set(set).where('id', '=', id).execute();
   }
 

@@ -10,6 +10,7 @@ import { buttonClaimsStep } from './036-button-claims.js';
 import { textColumnsStep } from './037-text-columns.js';
 import { runQueueStep } from './038-run-queue.js';
 import { runStallReasonStep } from './039-run-stall-reason.js';
+import { runOwnerStep } from './040-run-owner.js';
 
 export const migrations: Record<string, Migration> = {
   ...firstSteps,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   ...textColumnsStep,
   ...runQueueStep,
   ...runStallReasonStep,
+  ...runOwnerStep,
 };
