@@ -177,7 +177,7 @@ describe('ENV_SETTINGS', () => {
     expect(ENV_SETTINGS.filter((s) => s.place).map((s) => s.name)).toEqual(
       ENV_SETTINGS.filter(
         (s) =>
-          !/^(JCB_(QUEUE_CHUNK|QUEUE_LOCK_MS|RECONCILE_MS|STALLED_MS|SHUTDOWN_GRACE_MS|THREADS|CHECK_TIMEOUT_MS|STORE_RETRY_MS|HEARTBEAT_MS|ORPHAN_AFTER_MS|LOOP_REPORT_MS|TOKENIZER|FREE_TEXT_POLICY|KEEP_FREE_TEXT|QUEUE_PREFIX|RELEASE_REF|PACK_REF|CHAT_MODEL|JUDGE_MODEL|DEBUG|BOT_RATE_PER_MINUTE|CONFIRM_COST_USD|BOT_ALLOWED_USERS|BOT_ALLOWED_CHANNELS|ADMINS)|PORT|SLACK_APP_ID)$/.test(
+          !/^(JCB_(QUEUE_CHUNK|QUEUE_LOCK_MS|RECONCILE_MS|STALLED_MS|SHUTDOWN_GRACE_MS|THREADS|CHECK_TIMEOUT_MS|STORE_RETRY_MS|HEARTBEAT_MS|ORPHAN_AFTER_MS|LOOP_REPORT_MS|TOKENIZER|FREE_TEXT_POLICY|KEEP_FREE_TEXT|RELEASE_REF|PACK_REF|CHAT_MODEL|JUDGE_MODEL|DEBUG|BOT_RATE_PER_MINUTE|CONFIRM_COST_USD|BOT_ALLOWED_USERS|BOT_ALLOWED_CHANNELS|ADMINS)|PORT|SLACK_APP_ID)$/.test(
             s.name,
           ),
       ).map((s) => s.name),
@@ -277,7 +277,7 @@ describe('every command checks the settings first', () => {
     expect(doctor.out).toMatch(/^NO {2}Redis/m);
     expect(worker.code).toBe(1);
     expect(worker.err).toMatch(
-      /^jcb: The evaluation queue is unavailable \(Redis at \[address\]: nothing answers there \(connection refused\)\)\./,
+      /^jcb: The evaluation queue is unavailable \(Redis at [\w.]+:\d+\/\d+ \(REDIS_URL\): nothing answers there \(connection refused\)\)\./,
     );
     for (const r of [status, home, mysql, manifest, worker]) expect(r.err.trim().split('\n')).toHaveLength(1);
   }, 240_000);

@@ -12,7 +12,7 @@ import { renderStatus } from '../src/cli/render.js';
 import { mismatch, SCORING_VERSION } from '../src/queue/assumptions.js';
 import type { ChunkJob } from '../src/queue/eval-queue.js';
 import { openEvalQueue } from '../src/queue/eval-queue.js';
-import { QUEUE_NUMBERS, queueNumber, redisUrl } from '../src/queue/settings.js';
+import { QUEUE_NUMBER_MIN, QUEUE_NUMBERS, queueNumber, queueNumberRight, redisUrl } from '../src/queue/settings.js';
 import { stallCause, type QueueView } from '../src/queue/stall-cause.js';
 import { Store } from '../src/store/store.js';
 import { createServices, type Services } from '../src/services/index.js';
@@ -93,9 +93,9 @@ describe('queue settings from the environment', () => {
       expect(queueNumber({}, name)).toBe(QUEUE_NUMBERS[name]);
       expect(queueNumber({ [name]: '' }, name)).toBe(QUEUE_NUMBERS[name]);
       expect(queueNumber({ [name]: '1500' }, name)).toBe(1500);
-      for (const bad of ['abc', '0', '-5', '1.5', '1e400'])
+      for (const bad of ['abc', '0', '-5', '1.5', '1e400', String(QUEUE_NUMBER_MIN[name] - 1)])
         expect(() => queueNumber({ [name]: bad }, name)).toThrow(
-          new RegExp(`^A queue setting is not valid\\{\\{fix:: ${name} must be a whole number above 0`),
+          new RegExp(`^A queue setting is not valid\\{\\{fix:: ${name} must be ${queueNumberRight(name)} \\(`),
         );
     }
   });

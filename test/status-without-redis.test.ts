@@ -20,6 +20,6 @@ describe('status of a queued run, Redis down', () => {
     const started = Date.now();
     const [progress] = await services.status('q1');
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(progress.cause).toBe('the queue (Redis) does not answer: its jobs cannot be seen');
+    expect(progress.cause).toMatch(/^its jobs cannot be seen: .*connection refused/);
   }, 60_000);
 });

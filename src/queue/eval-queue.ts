@@ -6,7 +6,14 @@ import { createRequire } from 'node:module';
 import { UserError } from '../base/errors.js';
 import type { JobAssumptions } from './assumptions.js';
 import { probeRedis, RedisRefused } from './redis-probe.js';
-import { checkQueueSettings, queueNumber, redisOptions, shownRedisUrl, type RedisOptions } from './settings.js';
+import {
+  checkQueueSettings,
+  queueNumber,
+  queuePrefix,
+  redisOptions,
+  redisPlace,
+  type RedisOptions,
+} from './settings.js';
 import { redisFailure } from './redis-health.js';
 
 export interface ChunkJob {
@@ -98,8 +105,8 @@ export async function scheduleTimersIn(redis: WithRedis, env: NodeJS.ProcessEnv,
   return redis.client.zcard(repeatKey(env, `${SCHEDULE_QUEUE_NAME}-${storeId}`));
 }
 
-/** Tests and separate deployments on one Redis use their own prefix. */
-export const queuePrefix = (env: NodeJS.ProcessEnv) => env.JCB_QUEUE_PREFIX || 'jcb';
+/** Tests and separate deployments on one Redis use their own prefix (settings.ts). */
+export { queuePrefix };
 
 /**
  * Why `jcb status` here sees nothing of a run under way: it was queued from another deployment (another
@@ -133,7 +140,21 @@ function openQueue<T>(name: string, env: NodeJS.ProcessEnv): Queue.Queue<T> {
   });
   // Connection errors are retried by ioredis; they are reported by the callers that need Redis now.
   queue.on('error', () => {});
+  quietClients(queue);
   return queue;
+}
+
+/**
+ * Every client of `queue` (Bull makes them lazily) keeps a listener of its errors after the queue closes: Bull takes
+ * its own off at close, and a client closed mid-TLS-handshake (rediss:// to a plain Redis) then reported its socket's
+ * end through ioredis's "[ioredis] Unhandled error event" and a stack (breaker K1).
+ */
+function quietClients(queue: Queue.Queue): void {
+  const quiet = (client: { on(event: 'error', listener: () => void): unknown }) => void client.on('error', () => {});
+  const clients = (queue as unknown as { clients: Parameters<typeof quiet>[0][] }).clients;
+  clients.forEach(quiet);
+  const push = clients.push.bind(clients);
+  clients.push = (...added) => (added.forEach(quiet), push(...added));
 }
 
 /**
@@ -165,7 +186,7 @@ export async function ensureReachable(queue: WithRedis, env: NodeJS.ProcessEnv, 
       'Single documents (`/jcb run`) work without it; ask whoever runs the bot to start Redis.',
       {
         // In words, as doctor says it: never Node's `connect ECONNREFUSED 127.0.0.1:6379`, the address again.
-        detail: `Redis at ${shownRedisUrl(env)}: ${redisFailure(err)}`,
+        detail: `Redis at ${redisPlace(env)}: ${redisFailure(err)}`,
         hint: 'Start Redis or set REDIS_URL; single documents (`run`) work without it.',
       },
     );

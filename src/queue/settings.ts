@@ -2,7 +2,7 @@
 // number is refused in one line, never replaced by a default (which would queue into another Redis,
 // or lock jobs for a time nobody chose).
 import { UserError } from '../base/errors.js';
-import { operatorFix, redactCredentials } from '../base/shown.js';
+import { operatorFix } from '../base/shown.js';
 
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -33,6 +33,12 @@ export function redisUrl(env: NodeJS.ProcessEnv): string {
   if (url.port && !(Number(url.port) >= 1 && Number(url.port) <= 65535)) throw refuse('its port is out of range');
   if (url.pathname && url.pathname !== '/' && !/^\/\d+$/.test(url.pathname))
     throw refuse('its path is no database number');
+  if (!Number.isSafeInteger(Number(url.pathname.slice(1) || 0))) throw refuse('its database number is too big');
+  // What jcb does not read is refused, never dropped: `?db=3` went to database 0 (breaker K3).
+  if (url.search || raw.includes('?')) throw refuse('it has a query (?…): the database is its path, /db');
+  if (url.hash || raw.includes('#')) throw refuse('it has a fragment (#…)');
+  // ioredis sent AUTH with the user and no password, refused as a wrong password on a later connection.
+  if (url.username && !url.password) throw refuse('it names a user and no password');
   return raw;
 }
 
@@ -75,10 +81,24 @@ export function redisPlace(env: NodeJS.ProcessEnv): string {
   return env.REDIS_URL ? `${place} (REDIS_URL)` : `${place}, the default (REDIS_URL unset)`;
 }
 
-/** REDIS_URL without its user and password (up to the last `@`: `redis://:p@ss@host` kept `ss@`), by the one masker. */
-export function shownRedisUrl(env: NodeJS.ProcessEnv): string {
-  return redactCredentials(redisUrl(env));
+/**
+ * The queue's key prefix (JCB_QUEUE_PREFIX, default `jcb`): words of letters, digits, `.`, `_`, `-` joined by single
+ * `:` (Bull adds its own `:`; `jcb:` named another queue, `jcb::…`). Set but empty is refused, never read as `jcb`.
+ * Errors: UserError naming the variable.
+ */
+export function queuePrefix(env: NodeJS.ProcessEnv): string {
+  const raw = env.JCB_QUEUE_PREFIX;
+  if (raw === undefined) return 'jcb';
+  if (!QUEUE_PREFIX.test(raw))
+    throw new UserError(
+      `A queue setting is not valid${operatorFix(`: JCB_QUEUE_PREFIX must be ${QUEUE_PREFIX_RIGHT}`)}.`,
+      operatorFix('Unset it for jcb.'),
+    );
+  return raw;
 }
+export const QUEUE_PREFIX = /^[A-Za-z0-9._-]+(:[A-Za-z0-9._-]+)*$/;
+export const QUEUE_PREFIX_RIGHT =
+  'words of letters, digits, . _ - joined by single colons (not starting or ending with one, not empty)';
 
 /** The numeric settings of the queue, each an environment variable with its default. */
 export const QUEUE_NUMBERS = {
@@ -94,17 +114,30 @@ export const QUEUE_NUMBERS = {
   JCB_SHUTDOWN_GRACE_MS: 30_000,
 } as const;
 
+/** The least each queue number may be: a lock of 1 ms, or reconciliation every millisecond, is no setting. */
+export const QUEUE_NUMBER_MIN: Record<keyof typeof QUEUE_NUMBERS, number> = {
+  JCB_QUEUE_CHUNK: 1,
+  JCB_QUEUE_LOCK_MS: 1000,
+  JCB_RECONCILE_MS: 100,
+  JCB_STALLED_MS: 1,
+  JCB_SHUTDOWN_GRACE_MS: 1,
+};
+
+/** How a queue number's rule is said: `a whole number from 100`, `a whole number above 0`. */
+export const queueNumberRight = (name: keyof typeof QUEUE_NUMBERS) =>
+  QUEUE_NUMBER_MIN[name] === 1 ? 'a whole number above 0' : `a whole number from ${QUEUE_NUMBER_MIN[name]}`;
+
 /**
- * A numeric queue setting: its default when unset or empty, else a positive integer. Errors: UserError
- * naming the variable, when it is anything else.
+ * A numeric queue setting: its default when unset or empty, else an integer of at least QUEUE_NUMBER_MIN. Errors:
+ * UserError naming the variable, when it is anything else.
  */
 export function queueNumber(env: NodeJS.ProcessEnv, name: keyof typeof QUEUE_NUMBERS): number {
   const raw = env[name]?.trim();
   if (!raw) return QUEUE_NUMBERS[name];
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1)
+  if (!Number.isSafeInteger(n) || n < QUEUE_NUMBER_MIN[name])
     throw new UserError(
-      `A queue setting is not valid${operatorFix(`: ${name} must be a whole number above 0 (it is "${raw.slice(0, 20)}")`)}.`,
+      `A queue setting is not valid${operatorFix(`: ${name} must be ${queueNumberRight(name)} (it is "${raw.slice(0, 20)}")`)}.`,
       operatorFix(`Unset it for the default, ${QUEUE_NUMBERS[name]}.`),
     );
   return n;
@@ -116,5 +149,6 @@ export function queueNumber(env: NodeJS.ProcessEnv, name: keyof typeof QUEUE_NUM
  */
 export function checkQueueSettings(env: NodeJS.ProcessEnv): void {
   redisUrl(env);
+  queuePrefix(env);
   for (const name of Object.keys(QUEUE_NUMBERS) as (keyof typeof QUEUE_NUMBERS)[]) queueNumber(env, name);
 }

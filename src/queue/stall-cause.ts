@@ -1,6 +1,7 @@
 // Why a queued run is not moving, read from Redis where the workers left it: keys evicted, jobs failed
 // (their error, not only inside Redis), jobs every worker declined (and why), or no worker at all.
 import type Queue from 'bull';
+import { UserError } from '../base/errors.js';
 import { forPeople, operatorFix } from '../base/shown.js';
 import { describeEngine } from './assumptions.js';
 import type { ChunkJob } from './eval-queue.js';
@@ -89,4 +90,14 @@ export function stallCause(
   if (!active && pending.length && view.workers === 0)
     return 'waiting for a worker: none is taking jobs from this queue';
   return undefined;
+}
+
+/**
+ * Why `jcb status` could not see a queue, as its refusal (ensureReachable) says it: a wrong password, a missing
+ * database, NOPERM, nothing answering; its detail (where, why) marked for the operator; no final stop.
+ */
+export function unseenWords(err: unknown): string {
+  if (!(err instanceof UserError)) return 'Redis does not answer';
+  const detail = err.terminal?.detail;
+  return `${err.message.replace(/\.$/, '')}${detail ? operatorFix(` (${detail})`) : ''}`;
 }

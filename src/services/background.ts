@@ -24,7 +24,7 @@ import {
 import { chunkSize, ensureReachable, queuePrefix, removeWaitingJobs } from '../queue/eval-queue.js';
 import { queueMissing, runPlan } from '../queue/reconcile.js';
 import { waitingRunLock } from '../queue/run-lock.js';
-import { viewQueue, type QueueView } from '../queue/stall-cause.js';
+import { unseenWords, viewQueue, type QueueView } from '../queue/stall-cause.js';
 import { startWorker, type RunningWorker } from '../queue/worker.js';
 import { storeLocation, type Run } from '../store/store.js';
 import { documentsSource, requireRun, taskSpec, tasksOf, type ServiceContext } from './context.js';
@@ -205,6 +205,7 @@ export function backgroundServices(ctx: ServiceContext) {
       const lost = new Map<string, number>();
       // Redis asked once, briefly: without it, status shows what is stored and says the queue could not be seen
       // (the queue's own commands would wait out the client's retries, ~4 minutes, and show stale figures after).
+      let unseenWhy: string | undefined;
       const reachable =
         queuedIds.length > 0 &&
         (await ctx
@@ -212,7 +213,7 @@ export function backgroundServices(ctx: ServiceContext) {
           .then((q) => ensureReachable(q, ctx.env))
           .then(
             () => true,
-            () => false,
+            (err: unknown) => ((unseenWhy = unseenWords(err)), false),
           ));
       if (reachable)
         await (async () => {
@@ -225,7 +226,9 @@ export function backgroundServices(ctx: ServiceContext) {
             .catch(() => undefined)
         : undefined;
       const unseen =
-        queuedIds.length > 0 && !reachable ? 'the queue (Redis) does not answer: its jobs cannot be seen' : undefined;
+        queuedIds.length > 0 && !reachable
+          ? `its jobs cannot be seen: ${unseenWhy ?? 'Redis does not answer'}`
+          : undefined;
       return Promise.all(
         runs.map(async (run): Promise<RunProgress> => {
           const { done, failed } = await s.progress(run.id);
@@ -272,14 +275,13 @@ export function backgroundServices(ctx: ServiceContext) {
     async cancel(id: string): Promise<{ run: Run; removedJobs: number; heldJobs: number }> {
       const run = await requireRun(ctx, id);
       const s = await ctx.store();
+      // The queue first: unavailable, nothing changes and a retry cancels (it was marked cancelled, then refused).
+      const queued = run.planned !== null && ['queued', 'running'].includes(run.status);
+      if (queued) await ensureReachable(await ctx.queue(), ctx.env);
       const cancelled =
         (await s.transition(run.id, 'queued', 'cancelled')) || (await s.transition(run.id, 'running', 'cancelled'));
       if (!cancelled) throw new UserError(`Run ${id} is ${run.status}: only queued or running runs can be cancelled.`);
-      let jobs = { removed: 0, held: 0 };
-      if (run.planned !== null) {
-        await ensureReachable(await ctx.queue(), ctx.env);
-        jobs = await removeWaitingJobs(await ctx.queue(), run.id);
-      }
+      const jobs = queued ? await removeWaitingJobs(await ctx.queue(), run.id) : { removed: 0, held: 0 };
       return { run: { ...run, status: 'cancelled' }, removedJobs: jobs.removed, heldJobs: jobs.held };
     },
 

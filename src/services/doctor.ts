@@ -7,7 +7,7 @@ import { openEvalQueue } from '../queue/eval-queue.js';
 import { evictionProblem, redisFailure, redisHealth, unknownPolicyWarning } from '../queue/redis-health.js';
 import { probeRedis, RedisRefused } from '../queue/redis-probe.js';
 import { redisPlace } from '../queue/settings.js';
-import { envProblems } from './env.js';
+import { ENV_SETTINGS, envProblems } from './env.js';
 import { forPeople, operatorFixFor } from '../base/shown.js';
 import { releaseRoot } from '../release/data-dir.js';
 import { jcbHome, releaseLocation } from '../release/locate.js';
@@ -126,7 +126,8 @@ async function checks(env: NodeJS.ProcessEnv, openStore: () => Promise<string>):
   if (!bad('JCB_MODELS')) items.push(...registryItems(env));
   items.push(tokenizerItem());
   if (home) items.push(botLoopItem(env));
-  if (!bad('REDIS_URL')) items.push(await redisItem(env));
+  // Redis is checked with every setting of its own good (a bad queue number was said again as a Redis failure).
+  if (!bad(...ENV_SETTINGS.filter((s) => s.service === 'Redis').map((s) => s.name))) items.push(await redisItem(env));
   return items;
 }
 

@@ -8,7 +8,14 @@ import { operatorFixFor } from '../base/shown.js';
 import { cutEcho, normalizeToken } from '../base/suggest.js';
 import { aliasSchema, baseUrlSchema, OPENAI_BASE_URL_RIGHT } from '../models/registry.js';
 import type { Service } from '../command/command-spec.js';
-import { QUEUE_NUMBERS, redisUrl } from '../queue/settings.js';
+import {
+  QUEUE_NUMBER_MIN,
+  QUEUE_NUMBERS,
+  QUEUE_PREFIX,
+  QUEUE_PREFIX_RIGHT,
+  queueNumberRight,
+  redisUrl,
+} from '../queue/settings.js';
 import { loadManifest } from '../release/manifest.js';
 import { OWNER_NUMBERS } from '../evaluation/owner.js';
 import { taskFilesIn } from '../tasks/task-file/load.js';
@@ -170,8 +177,8 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   },
   ...(Object.keys(QUEUE_NUMBERS) as (keyof typeof QUEUE_NUMBERS)[]).map((name) => ({
     name,
-    right: `a whole number above 0 in decimal digits, or unset for ${QUEUE_NUMBERS[name]}`,
-    schema: orEmpty(whole(1)),
+    right: `${queueNumberRight(name)} in decimal digits, or unset for ${QUEUE_NUMBERS[name]}`,
+    schema: orEmpty(whole(QUEUE_NUMBER_MIN[name])),
     service: 'Redis' as const,
   })),
   {
@@ -201,8 +208,10 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
   },
   {
     name: 'JCB_QUEUE_PREFIX',
-    right: 'a prefix of Redis keys (letters, digits, . _ - :), or unset for jcb',
-    schema: orEmpty(z.string().regex(/^[A-Za-z0-9._:-]+$/)),
+    right: `a prefix of Redis keys: ${QUEUE_PREFIX_RIGHT}; or unset for jcb`,
+    schema: z.string().regex(QUEUE_PREFIX),
+    // It names a queue: empty is refused, never read as jcb.
+    place: true,
     service: 'Redis',
   },
   ...(['JCB_RELEASE_REF', 'JCB_PACK_REF'] as const).map((name) => ({
