@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { runParent, runReplies, decodeRef, encodeRef } from '../handlers/blocks/run.js';
 import { cut, LIMITS } from '../handlers/blocks/text.js';
-import { metricsText } from '../src/base/format.js';
+import { ESTIMATED_NOTE, metricsText } from '../src/base/format.js';
 import {
   createServices,
   type Digest,
@@ -134,6 +134,12 @@ describe('the final scores in a run thread', () => {
     );
     expect(JSON.stringify(live.blocks)).toContain(
       'Tokens: 1,200 prompt (400 cached), 90 output (0 reasoning) · cost $0.00',
+    );
+    const counted = finalScoresMessage(
+      progress({ input: 1200, cachedInput: 0, output: 90, reasoning: 0, costUsd: 0.13, estimated: true }),
+    );
+    expect(JSON.stringify(counted.blocks)).toContain(
+      `Tokens: ≈1,200 prompt (≈0 cached), ≈90 output (≈0 reasoning) · cost ≈$0.13 (${ESTIMATED_NOTE})`,
     );
     const replay = finalScoresMessage(progress({ input: 0, cachedInput: 0, output: 0, reasoning: 0, costUsd: null }));
     expect(JSON.stringify(replay.blocks)).not.toContain('Tokens');

@@ -214,6 +214,7 @@ export const documentRow = (docId: string, status = 'done', docIndex = 0): RunDo
   reasoning_tokens: null,
   thinking: null,
   reasoning_estimated: null,
+  usage_estimated: null,
 });
 export interface TestStore {
   name: 'sqlite' | 'postgres';

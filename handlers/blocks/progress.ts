@@ -1,7 +1,16 @@
 // A queued run's progress message (updated in place) and its final scores (in the thread).
 import type { RunProgress } from '../../src/services/index.js';
 import type { Message } from './run.js';
-import { budgetStopped, duration, progressBar, settledOf, signedPct } from '../../src/base/format.js';
+import {
+  budgetStopped,
+  duration,
+  estimatedNote,
+  markedCost,
+  progressBar,
+  settledOf,
+  signedPct,
+  tokenFigures,
+} from '../../src/base/format.js';
 import { context, message, section } from './text.js';
 import { privateNote } from './private-note.js';
 import { runCoverage, showScore } from '../../src/leaderboard/coverage.js';
@@ -82,11 +91,6 @@ export function finalScoresMessage(p: RunProgress): Message {
 /** Tokens and cost of a live run's calls (nothing for replays and baselines). */
 function usageLine(u: RunProgress['usage']) {
   if (!u.input && !u.output) return [];
-  const n = (x: number) => x.toLocaleString('en-US');
-  const cost = u.costUsd === null ? 'no prices known' : `$${u.costUsd.toFixed(2)}`;
-  return [
-    section(
-      `Tokens: ${n(u.input)} prompt (${n(u.cachedInput)} cached), ${n(u.output)} output (${n(u.reasoning)} reasoning) · cost ${cost}`,
-    ),
-  ];
+  const cost = u.costUsd === null ? 'no prices known' : markedCost(u, `$${u.costUsd.toFixed(2)}`);
+  return [section(`Tokens: ${tokenFigures(u)} · cost ${cost}${estimatedNote(u)}`)];
 }

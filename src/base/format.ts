@@ -3,6 +3,35 @@
 /** A 0–1 score as the paper prints it: ×100, one decimal. */
 export const pct = (x: number) => (x * 100).toFixed(1);
 
+/**
+ * The mark of usage figures jcb counted itself (the server sent none, or impossible ones), in both faces: put
+ * before the figures of tokens and cost, and explained once by ESTIMATED_NOTE after them.
+ */
+export const ESTIMATED_MARK = '≈';
+export const ESTIMATED_NOTE = `${ESTIMATED_MARK} counted by jcb: the server did not report all usage, or reported impossible figures`;
+
+/** Usage figures, each marked when `estimated` (ESTIMATED_MARK). */
+export interface ShownUsage {
+  input: number;
+  cachedInput: number;
+  output: number;
+  reasoning: number;
+  estimated?: boolean;
+}
+
+/** A run's tokens as both faces show them: `≈10,675 prompt (≈0 cached), ≈40 output (≈0 reasoning)` when estimated. */
+export function tokenFigures(u: ShownUsage): string {
+  const m = u.estimated ? ESTIMATED_MARK : '';
+  const n = (x: number) => `${m}${x.toLocaleString('en-US')}`;
+  return `${n(u.input)} prompt (${n(u.cachedInput)} cached), ${n(u.output)} output (${n(u.reasoning)} reasoning)`;
+}
+
+/** A dollar figure marked as the tokens it is priced from (`≈$0.02`). */
+export const markedCost = (u: ShownUsage, dollars: string) => `${u.estimated ? ESTIMATED_MARK : ''}${dollars}`;
+
+/** The explanation of the mark, once after the figures: ` (≈ counted by jcb: …)`, or nothing. */
+export const estimatedNote = (u: ShownUsage) => (u.estimated ? ` (${ESTIMATED_NOTE})` : '');
+
 /** A change of score, signed: +1.3, -0.8. */
 export const signedPct = (x: number) => `${x >= 0 ? '+' : ''}${pct(x)}`;
 

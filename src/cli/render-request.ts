@@ -1,4 +1,5 @@
 // Terminal text for what a live run sends and costs: one model's request, a dry run's estimate.
+import { estimatedNote, markedCost, tokenFigures } from '../base/format.js';
 import { INCOMPLETE_SHOWN, type Incomplete } from '../models/provider.js';
 import type { describeRequest } from '../models/request.js';
 import type { RunSummary, Services } from '../services/index.js';
@@ -58,13 +59,11 @@ function otherChoice(o: NonNullable<Awaited<ReturnType<Services['estimate']>>['o
 export function renderUsage(r: Pick<RunSummary, 'usage' | 'answers' | 'incomplete'>): string[] {
   const u = r.usage;
   if (!u.input && !u.output && !Object.keys(r.answers).length) return [];
-  const cost = u.costUsd === null ? 'no prices in models.yml' : `cost ${usd(u.costUsd)}`;
+  const cost = u.costUsd === null ? 'no prices in models.yml' : `cost ${markedCost(u, usd(u.costUsd))}`;
   const ends = Object.entries(r.answers)
     .map(([why, count]) => `${why} ${count}`)
     .join(', ');
-  const lines = [
-    `tokens: ${n(u.input)} prompt (${n(u.cachedInput)} cached), ${n(u.output)} output (${n(u.reasoning)} reasoning); ${cost}; answers: ${ends}`,
-  ];
+  const lines = [`tokens: ${tokenFigures(u)}; ${cost}; answers: ${ends}${estimatedNote(u)}`];
   if (r.incomplete.length)
     lines.push(
       `non-answers (scored as empty; --run asks again): ${r.incomplete

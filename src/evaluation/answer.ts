@@ -6,7 +6,13 @@ import { promptTokens, tokenCounter } from './cost.js';
 
 type UsageColumns = Pick<
   RunDocument,
-  'finish_reason' | 'incomplete' | 'cached_input_tokens' | 'reasoning_tokens' | 'thinking' | 'reasoning_estimated'
+  | 'finish_reason'
+  | 'incomplete'
+  | 'cached_input_tokens'
+  | 'reasoning_tokens'
+  | 'thinking'
+  | 'reasoning_estimated'
+  | 'usage_estimated'
 >;
 
 export const NO_USAGE: UsageColumns = {
@@ -16,21 +22,44 @@ export const NO_USAGE: UsageColumns = {
   reasoning_tokens: null,
   thinking: null,
   reasoning_estimated: null,
+  usage_estimated: null,
 };
 
 /**
- * The columns of a generation's ending, usage and thinking. Reasoning tokens the server did not report
- * (vLLM, Ollama) are counted from the thinking text with the cost estimate's encoding, marked estimated.
+ * A live generation with every usage figure the server left out (or sent impossible: src/models/usage.ts) counted
+ * by jcb with the cost estimate's encoding: prompt tokens as `promptTokens` counts `prompt`, output tokens of
+ * the answer and thinking received, reasoning tokens of the thinking (at most the output's), cached tokens 0.
+ * A counted prompt or output sets `usageEstimated`, counted reasoning `reasoningEstimated` (both only when
+ * counted: a second call changes nothing). Replays and the baseline send nothing and are returned as they are.
  */
-export function usageColumns(g: Generation, model: string): UsageColumns {
-  const estimate = !g.reasoningTokens && Boolean(g.thinking);
+export function withOwnCounts(g: Generation, prompt: string, config: ModelConfig): Generation {
+  if (config.provider !== 'openai' && config.provider !== 'openai-compatible') return g;
+  const counter = tokenCounter(config.model);
+  const thought = g.thinking ? counter.count(g.thinking) : 0;
+  const input = g.inputTokens ?? promptTokens(config.model, prompt);
+  const output = g.outputTokens ?? counter.count(g.output) + thought;
+  const reasoning = g.reasoningTokens ?? (g.thinking ? Math.min(thought, output) : undefined);
+  const counted = g.inputTokens === undefined || g.outputTokens === undefined;
+  return {
+    ...g,
+    inputTokens: input,
+    outputTokens: output,
+    ...(reasoning !== undefined ? { reasoningTokens: reasoning } : {}),
+    ...(g.reasoningTokens === undefined && reasoning !== undefined ? { reasoningEstimated: true } : {}),
+    ...(counted ? { usageEstimated: true } : {}),
+  };
+}
+
+/** The columns of a generation's ending, usage and thinking (its figures as `withOwnCounts` left them). */
+export function usageColumns(g: Generation): UsageColumns {
   return {
     finish_reason: g.finishReason ?? null,
     incomplete: g.incomplete ?? null,
     cached_input_tokens: g.cachedInputTokens ?? null,
-    reasoning_tokens: estimate ? tokenCounter(model).count(g.thinking!) : (g.reasoningTokens ?? null),
+    reasoning_tokens: g.reasoningTokens ?? null,
     thinking: g.thinking ?? null,
-    reasoning_estimated: estimate ? 1 : null,
+    reasoning_estimated: g.reasoningEstimated ? 1 : null,
+    usage_estimated: g.usageEstimated ? 1 : null,
   };
 }
 

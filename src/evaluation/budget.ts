@@ -5,7 +5,7 @@ import type { LiveModelConfig, ModelConfig } from '../models/registry.js';
 import type { Release } from '../release/release.js';
 import type { Run, Store } from '../store/store.js';
 import { buildPrompt } from '../tasks/prompt.js';
-import { isSettled } from './answer.js';
+import { isSettled, withOwnCounts } from './answer.js';
 import { costUsd, estimateCost, type CostEstimate, type Prices } from './cost.js';
 import type { Item } from './plan.js';
 
@@ -56,7 +56,8 @@ export function budgetPrices(config: ModelConfig): Prices {
 
 /**
  * The provider, counting what its answers cost; `reached()` once `maxCostUsd` is spent (calls in flight
- * still finish and are stored). Answers from the response cache cost nothing.
+ * still finish and are stored). Answers from the response cache cost nothing. Usage a server left out or sent
+ * impossible is counted by jcb (withOwnCounts), never taken as free; the answers come back with those counts.
  */
 export function withBudget(provider: ModelProvider, maxCostUsd: number) {
   const prices = budgetPrices(provider.config);
@@ -64,7 +65,7 @@ export function withBudget(provider: ModelProvider, maxCostUsd: number) {
   const metered: ModelProvider = {
     ...provider,
     generate: async (req) => {
-      const g = await provider.generate(req);
+      const g = withOwnCounts(await provider.generate(req), req.prompt, provider.config);
       spent +=
         costUsd(
           { input: g.inputTokens ?? 0, cachedInput: g.cachedInputTokens ?? 0, output: g.outputTokens ?? 0 },

@@ -40,18 +40,30 @@ export function pricesOf(alias: string, env: NodeJS.ProcessEnv): Prices | undefi
   return model && 'prices' in model ? model.prices : undefined;
 }
 
-/** Cost in US dollars; null without prices. */
+/**
+ * Cost in US dollars; null without prices. Never negative nor NaN, whatever a stored row holds (rows of before
+ * usage was checked, src/models/usage.ts): a count below 0 or not finite counts as 0, cached tokens as at most
+ * the prompt's; so it never falls as prompt or output tokens grow.
+ */
 export function costUsd(u: Pick<TokenUsage, 'input' | 'cachedInput' | 'output'>, prices: Prices | undefined) {
   if (!prices) return null;
-  const fresh = u.input - u.cachedInput;
-  return (fresh * prices.input + u.cachedInput * (prices.cachedInput ?? prices.input) + u.output * prices.output) / 1e6;
+  const count = (x: number) => (Number.isFinite(x) && x > 0 ? x : 0);
+  const input = count(u.input);
+  const cached = Math.min(count(u.cachedInput), input);
+  const output = count(u.output);
+  return (
+    ((input - cached) * prices.input + cached * (prices.cachedInput ?? prices.input) + output * prices.output) / 1e6
+  );
 }
 
-/** What a run's calls to the provider used: its stored documents that were not answered from the cache. */
+/**
+ * What a run's calls to the provider used: its stored documents that were not answered from the cache;
+ * `estimated` when any figure of them is jcb's own count.
+ */
 export function runUsage(
   rows: readonly RunDocument[],
   prices: Prices | undefined,
-): TokenUsage & { costUsd: number | null } {
+): TokenUsage & { costUsd: number | null; estimated?: boolean } {
   const called = rows.filter((r) => r.status === 'done' && r.cached === 0);
   const sum = (f: (r: RunDocument) => number | null) => called.reduce((n, r) => n + (f(r) ?? 0), 0);
   const usage = {
@@ -60,7 +72,9 @@ export function runUsage(
     output: sum((r) => r.output_tokens),
     reasoning: sum((r) => r.reasoning_tokens),
   };
-  return { ...usage, costUsd: costUsd(usage, prices) };
+  // Some figure is jcb's own count (src/evaluation/answer.ts withOwnCounts): shown with ESTIMATED_MARK.
+  const estimated = called.some((r) => r.usage_estimated === 1 || r.reasoning_estimated === 1);
+  return { ...usage, costUsd: costUsd(usage, prices), estimated };
 }
 
 /** Chat formatting around one user message (role markers, reply priming), per OpenAI's counting recipe. */

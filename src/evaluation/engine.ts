@@ -208,7 +208,7 @@ export async function processItems(
         latency_ms: generation.latencyMs,
         cached: cached ? 1 : 0,
         finished_at: new Date().toISOString(),
-        ...usageColumns(generation, 'model' in provider.config ? provider.config.model : provider.config.alias),
+        ...usageColumns(generation),
       };
       if (cached) out.cacheHits++;
       else unreachableInARow = 0;

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Generation, ModelProvider } from '../models/provider.js';
 import { cachedSplit } from '../models/answer.js';
 import type { Shot } from '../tasks/types.js';
-import { promptCut } from './answer.js';
+import { promptCut, withOwnCounts } from './answer.js';
 import type { Store } from '../store/store.js';
 import type { Item } from './plan.js';
 
@@ -56,6 +56,8 @@ export async function generateCached(
     generation = cut.generation;
     opts.onCut?.(cut.line);
   }
+  // After the cut check, which reads the server's own prompt count only.
+  generation = withOwnCounts(generation, prompt, provider.config);
   if (key && !generation.incomplete)
     await deps.store.cache(key, {
       output: generation.output,

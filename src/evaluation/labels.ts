@@ -20,7 +20,9 @@ export function requireLabelled(
   all: () => readonly Task[],
 ): void {
   if (labels === undefined || tasks.some(hasLabels)) return;
-  const labelled = all().filter(hasLabels).map((t) => t.id);
+  const labelled = all()
+    .filter(hasLabels)
+    .map((t) => t.id);
   throw new UserError(
     `--labels ${labels}: ${tasks.map((t) => t.id).join(', ')} has one gold; only ${labelled.join(', ')} has versions (${LABEL_VERSIONS.join(' or ')}).`,
   );

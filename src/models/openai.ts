@@ -6,6 +6,8 @@ import { ProviderError, type Generation, type GenerateRequest, type ModelProvide
 import type { LiveModelConfig } from './registry.js';
 import { langchain } from './langchain.js';
 import { baseUrlOf, chatFields, requestParameters } from './request.js';
+import type { UsageMetadata } from '@langchain/core/messages';
+import { readUsage } from './usage.js';
 import { classifyError, serverFetch, type ServerContext } from './server-reply.js';
 
 export interface LiveOptions {
@@ -100,14 +102,15 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
           reasoning: message.additional_kwargs?.reasoning_content,
           ...(message.tool_calls?.length ? { toolCall: true } : {}),
         };
-        const usage = message.usage_metadata;
+        const usage = serverUsage(message);
         return {
           output: withoutKey(typeof message.content === 'string' ? message.content : message.text, apiKey),
           reply: withoutKey(reply, apiKey),
-          inputTokens: usage?.input_tokens,
-          outputTokens: usage?.output_tokens,
-          cachedInputTokens: usage?.input_token_details?.cache_read,
-          reasoningTokens: usage?.output_token_details?.reasoning || undefined,
+          inputTokens: usage.inputTokens,
+          outputTokens: usage.outputTokens,
+          cachedInputTokens: usage.cachedInputTokens,
+          reasoningTokens: usage.reasoningTokens,
+          ...(usage.rejected ? { usageEstimated: true } : {}),
           finishReason: message.response_metadata?.finish_reason as string | undefined,
           latencyMs,
         };
@@ -127,6 +130,24 @@ function withoutKey<T>(value: T, key: string | undefined): T {
   const escaped = JSON.stringify(key).slice(1, -1);
   const json = JSON.stringify(value);
   return json.includes(escaped) ? (JSON.parse(json.split(escaped).join('[key]')) as T) : value;
+}
+
+/**
+ * The usage the server sent with `message` (its raw body's `usage`, checked: src/models/usage.ts); LangChain's
+ * reading of it where the raw body is missing.
+ */
+function serverUsage(message: { additional_kwargs?: Record<string, unknown>; usage_metadata?: UsageMetadata }) {
+  const raw = message.additional_kwargs?.__raw_response as { usage?: unknown } | undefined;
+  if (raw && typeof raw === 'object') return readUsage(raw.usage);
+  const u = message.usage_metadata;
+  return readUsage(
+    u && {
+      prompt_tokens: u.input_tokens,
+      completion_tokens: u.output_tokens,
+      prompt_tokens_details: { cached_tokens: u.input_token_details?.cache_read },
+      completion_tokens_details: { reasoning_tokens: u.output_token_details?.reasoning },
+    },
+  );
 }
 
 /**

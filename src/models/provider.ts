@@ -35,6 +35,11 @@ export interface Generation {
   thinking?: string;
   /** Reasoning tokens were counted by jcb from the thinking text: the server did not report them. */
   reasoningEstimated?: boolean;
+  /**
+   * Prompt, output or cached tokens are jcb's own count: the server sent no usage, or one that is impossible
+   * (src/models/usage.ts; counted by src/evaluation/answer.ts withOwnCounts).
+   */
+  usageEstimated?: boolean;
   /** The gold this output was scored against in the release (replays only; else the document's). */
   gold?: unknown;
   inputTokens?: number;

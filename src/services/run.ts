@@ -2,7 +2,7 @@
 import { MAX_FREE_TEXT } from '../command/conversation.js';
 import { UserError } from '../base/errors.js';
 import { cutEcho } from '../base/suggest.js';
-import { promptCut, scoredText } from '../evaluation/answer.js';
+import { promptCut, scoredText, withOwnCounts } from '../evaluation/answer.js';
 import { findDocument, findTask, nothingToFind } from '../evaluation/documents.js';
 import { evaluationDocuments } from '../tasks/documents.js';
 import { INCOMPLETE_SHOWN, type Generation, type ModelProvider } from '../models/provider.js';
@@ -220,7 +220,7 @@ export function runServices(ctx: ServiceContext) {
         model.alias,
         provider.generate({ task, document: doc, shot: req.shot, prompt, onRetry: req.onRetry }),
       );
-      const generation = promptCut(asked, prompt, model)?.generation ?? asked;
+      const generation = withOwnCounts(promptCut(asked, prompt, model)?.generation ?? asked, prompt, model);
       const gold = generation.gold ?? doc.gold;
       const scoring = tokenizingOnce(ctx.scoring);
       // A non-answer (thinking only, a cut prompt...) is scored as the engine scores it: as an empty output.

@@ -98,6 +98,8 @@ export interface RunDocumentsTable {
   thinking: string | null;
   /** 1: `reasoning_tokens` counted by jcb from `thinking` (o200k_base), the server reported none. */
   reasoning_estimated: number | null;
+  /** 1: `input_tokens` or `output_tokens` counted by jcb, or a cached count dropped: the server's usage was missing or impossible. */
+  usage_estimated: number | null;
 }
 
 export interface RunScoresTable {

@@ -11,6 +11,7 @@ import { textColumnsStep } from './037-text-columns.js';
 import { runQueueStep } from './038-run-queue.js';
 import { runStallReasonStep } from './039-run-stall-reason.js';
 import { runOwnerStep } from './040-run-owner.js';
+import { usageEstimatedStep } from './041-usage-estimated.js';
 
 export const migrations: Record<string, Migration> = {
   ...firstSteps,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   ...runQueueStep,
   ...runStallReasonStep,
   ...runOwnerStep,
+  ...usageEstimatedStep,
 };
