@@ -198,7 +198,7 @@ describe('honest scores in Slack', () => {
     const refused =
       'vllm: could not connect to http://10.0.0.5:8000/v1 (connection refused): is the server running? (after 6 attempts)';
     const asked = JSON.stringify(finalScoresMessage(progress([score('irs', 0, 3, 0)], refused)));
-    expect(asked).toContain('could not connect to [address] (connection refused): is the server running?"');
+    expect(asked).toContain('could not connect to the server (connection refused): is the server running?"');
     expect(asked).not.toContain('running?.');
   });
 

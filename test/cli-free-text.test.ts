@@ -143,7 +143,9 @@ describe('jcb phi and jcb ask (issue 27)', { timeout: 240_000 }, () => {
     const r = await jcb(['ask', 'cts', 'ward', '夜間の発熱なし．'], { ...env, JCB_MODELS: down });
     expect(r.code).toBe(1);
     // The address is the operator's (`jcb models ward`), never in front of a user (src/base/shown.ts).
-    expect(r.err).toMatch(/^jcb: ward: could not connect to \[address\] \([^)]+\)[^\n]*\n$/);
+    expect(r.err).toMatch(
+      /^jcb: ward: could not connect to the server \([^)]+\)[^\n]* \(the baseUrl of model ward in the model registry\)\n$/,
+    );
   });
 
   it('fails closed: a check that cannot run sends nothing, even to an on-premises model, and says so in one line', async () => {

@@ -13,6 +13,7 @@ import { failureMessages, type ServerReply } from './provider-failures.js';
 /** What no Slack text may hold: an env variable, a config file, a models.yml key, a path or an address. */
 const OPERATOR_WORDS = /JCB_|\.yml|baseUrl|base URL|timeoutMs|maxmemory-policy noeviction|\/v1|https?:\/\/|\s\/\w+\//;
 
+const SETTING = 'the baseUrl of model m-live in the model registry';
 const BASES = ['http://10.0.0.5:8000/v1', 'http://10.0.0.5:8000', 'http://10.0.0.5:8000/v1/chat/completions'];
 const CODES = [
   'ENOTFOUND',
@@ -28,7 +29,7 @@ const CODES = [
 async function failures(): Promise<string[]> {
   const out: string[] = [];
   for (const baseUrl of BASES) {
-    const ctx: ServerContext = { baseUrl, secrets: [], timeoutMs: 120_000 };
+    const ctx: ServerContext = { baseUrl, baseUrlSetting: SETTING, secrets: [], timeoutMs: 120_000 };
     const replies: ServerReply[] = [
       ...CODES.map((code) => () => Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: { code } }))),
       () => Promise.reject(Object.assign(new TypeError('fetch failed'), { cause: new Error('bad port') })),
@@ -63,6 +64,18 @@ describe("operator's words stay in the terminal", () => {
         expect(terminal).toMatch(OPERATOR_WORDS);
       }
     }
+  });
+
+  it('no failure puts an address before its user: the terminal names the setting that holds it', async () => {
+    const all = await failures();
+    for (const f of all) {
+      const terminal = failureCause(`m-live: ${f} (after 1 attempt)`, 'terminal');
+      expect(terminal, f).not.toMatch(/\[address\]|https?:\/\/|10\.0\.0\.5/);
+    }
+    const named = all.filter((f) => /^(404 from|could not connect to the server \(connection refused)/.test(f));
+    expect(named.length).toBe(2 * BASES.length);
+    for (const f of named) expect(forPeople(f, 'terminal')).toContain(`(${SETTING}`);
+    expect(forPeople(named[0], 'chat')).toContain(ASK_OPERATOR);
   });
 
   it('rows stored before the fixes were marked are read the same way', async () => {

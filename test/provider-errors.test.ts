@@ -178,7 +178,7 @@ describe('provider errors as real servers send them', () => {
       'Ollama',
       404,
       OLLAMA_404,
-      `404 from the provider: no such model or endpoint: ${OLLAMA_404.error.message} (base URL [address])`,
+      `404 from the provider: no such model or endpoint: ${OLLAMA_404.error.message} (the baseUrl of model vllm in the model registry)`,
     ],
     [
       'FastAPI validation (pydantic 2)',
@@ -286,14 +286,16 @@ describe('provider errors as real servers send them', () => {
   it('says a base URL has no /v1, and that it could not connect, never the address (src/base/shown.ts)', async () => {
     nock(VLLM).post('/chat/completions').reply(404, { detail: 'Not Found' });
     expect(await runLine('nov1')).toBe(
-      'nov1: 404 from the provider: no such model or endpoint: Not Found (the base URL [address] has no /v1: vLLM, SGLang and Ollama serve under …/v1)',
+      'nov1: 404 from the provider: no such model or endpoint: Not Found (the baseUrl of model nov1 in the model registry has no /v1: vLLM, SGLang and Ollama serve under …/v1)',
     );
     // (The cause, refused, host not found or TLS, is read from the socket's error code, which nock hides.)
     nock.enableNetConnect(/127\.0\.0\.1:(2|9)$/);
-    expect(await runLine('refused')).toMatch(/^refused: could not connect to \[address\] \(connection refused\)/);
+    expect(await runLine('refused')).toMatch(
+      /^refused: could not connect to the server \(connection refused\): is the server running\? \(the baseUrl of model refused in the model registry\)/,
+    );
     // Port 9 is on fetch's list of ports it never calls: said so, not "(connection error)" (break-urls).
     expect(await runLine('badport')).toBe(
-      'badport: could not connect to [address] (a port fetch refuses to call): serve the model on another port',
+      'badport: could not connect to the server (a port fetch refuses to call): serve the model on another port',
     );
   });
 });
@@ -433,6 +435,6 @@ describe('a 200 the server itself failed in: a failure with its message, never t
 
   it('says a connection the server reset or closed before answering as such, not as one it could not make', async () => {
     nock(VLLM).post('/v1/chat/completions').times(3).replyWithError({ code: 'ECONNRESET', message: 'read ECONNRESET' });
-    expect(await runLine()).toBe('vllm: the connection dropped before any answer: [address] reset it');
+    expect(await runLine()).toBe('vllm: the connection dropped before any answer: the server reset it');
   });
 });

@@ -110,7 +110,7 @@ describe('every face’s failure line goes through it', () => {
     'vllm: could not connect to http://admin:hunter22@10.0.0.5:8000/v1 (connection refused): is the server running? (after 3 attempts)';
 
   it('failureCause (terminal and Slack lines of stored document errors) names no address', () => {
-    expect(failureCause(stored)).toBe('could not connect to [address] (connection refused): is the server running?');
+    expect(failureCause(stored)).toBe('could not connect to the server (connection refused): is the server running?');
   });
 
   it('Slack: a provider error and a user error show no URL, no credentials, no server path', () => {

@@ -61,7 +61,7 @@ describe("a model's server that cannot be reached", () => {
       30,
     );
     expect(line).toBe(
-      'stopped: the server of down failed 4 documents in a row (could not connect to [address] (connection refused): is the server running?); run R1, 0 of 30 done; resume with jcb eval mr down --shot zero --limit 30 --run R1 once the server answers.',
+      'stopped: the server of down failed 4 documents in a row (could not connect to the server (connection refused): is the server running?); run R1, 0 of 30 done; resume with jcb eval mr down --shot zero --limit 30 --run R1 once the server answers.',
     );
     expect(line).not.toMatch(/10\.0\.0\.5|\n/);
   });

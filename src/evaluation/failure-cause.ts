@@ -3,7 +3,7 @@
 // Errors are written as such lines at the boundary (src/models/server-reply.ts); rows stored before that
 // (`HTTP 401: 401 …`, `timeout: …`) are read here too.
 import { forPeople, operatorFix, type Face } from '../base/shown.js';
-import { redact, STATUS_MEANING } from '../models/server-reply.js';
+import { BASE_URL_SETTING, redact, STATUS_MEANING } from '../models/server-reply.js';
 
 /** The first sentence of a provider's message, without URLs, keys or the repeated status (rows stored before). */
 function firstSentence(message: string): string {
@@ -35,17 +35,34 @@ const BOUNDARY_LINE =
  * (`raise timeoutMs in models.yml`) for the terminal, "ask the bot's operator" in Slack, still marked when `kept`.
  */
 export const failureCause = (error: string, face: Face = 'terminal'): string =>
-  forPeople(markLegacyFixes(cause(error)), face);
+  forPeople(markLegacyFixes(withoutLegacyAddress(cause(error))), face);
 
-/** Operator's fixes in rows stored before they were marked (server-reply.ts writes them marked now). */
+/**
+ * Base URLs in rows stored before failures named their setting instead (`could not connect to http://…`, `(base URL
+ * http://…)`): the server, or the setting, as server-reply.ts writes them now, never `[address]` (README "Secrets").
+ */
+const LEGACY_ADDRESSES: [RegExp, string][] = [
+  [/^(could not connect to )[a-z][\w+.-]*:\/\/\S+/i, '$1the server'],
+  [/^(the connection dropped before any answer: )[a-z][\w+.-]*:\/\/\S+/i, '$1the server'],
+  [/ \((?:the )?base URL [a-z][\w+.-]*:\/\/[^\s()]*(?=[ )])/i, ` (${BASE_URL_SETTING}`],
+];
+
+const withoutLegacyAddress = (line: string): string =>
+  LEGACY_ADDRESSES.reduce((l, [old, now]) => l.replace(old, now), line);
+
+/**
+ * Operator's fixes in rows stored before they were marked (server-reply.ts writes them marked now), in their
+ * words of then and of now (a row whose marks were lost: copied as text).
+ */
 export const LEGACY_FIXES = [
   / \(timeoutMs \d+\): raise timeoutMs in models\.yml if the server is slow$/,
-  /: check the host name in baseUrl$/,
+  /: check the host name in (?:baseUrl|the baseUrl of model .*|the model's baseUrl .*|OPENAI_BASE_URL)$/,
   /: serve the model on another port$/,
   /: is the server http rather than https\?$/,
   / \(is the base URL right, or a proxy in the way\?\)/,
   / \(the base URL [^()]*\)$/,
   / \(base URL [^()]*\)$/,
+  / \((?:the baseUrl of model |the model's baseUrl |OPENAI_BASE_URL)[^()]*\)$/,
 ];
 
 function markLegacyFixes(line: string): string {

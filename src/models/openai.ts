@@ -5,7 +5,7 @@ import { linkedSignal, RateLimiter, Semaphore, withRetries, type RetryPolicy } f
 import { ProviderError, type Generation, type GenerateRequest, type ModelProvider, type RawReply } from './provider.js';
 import type { LiveModelConfig } from './registry.js';
 import { langchain } from './langchain.js';
-import { baseUrlOf, chatFields, requestParameters } from './request.js';
+import { baseUrlOf, baseUrlSetting, chatFields, requestParameters } from './request.js';
 import type { UsageMetadata } from '@langchain/core/messages';
 import { readUsage } from './usage.js';
 import { classifyError, serverFetch, type ServerContext } from './server-reply.js';
@@ -40,7 +40,12 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
       },
     );
   const baseUrl = baseUrlOf(config, options.env);
-  const server: ServerContext = { baseUrl, secrets: [apiKey], timeoutMs: config.timeoutMs };
+  const server: ServerContext = {
+    baseUrl,
+    baseUrlSetting: baseUrlSetting(config),
+    secrets: [apiKey],
+    timeoutMs: config.timeoutMs,
+  };
   const { ChatOpenAI, HumanMessage } = langchain();
   const chat = new ChatOpenAI({
     ...chatFields(config),

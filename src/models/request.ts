@@ -108,6 +108,14 @@ export function baseUrlOf(config: LiveModelConfig, env: NodeJS.ProcessEnv): stri
   return url;
 }
 
+/**
+ * What names a model's base URL to its operator, in failures that would need the address (README "Secrets": never
+ * a URL in front of a user): its `baseUrl` in the model registry, else OPENAI_BASE_URL.
+ */
+export function baseUrlSetting(config: LiveModelConfig): string {
+  return config.baseUrl ? `the baseUrl of model ${config.alias} in the model registry` : 'OPENAI_BASE_URL';
+}
+
 /** Where the request goes. */
 export function requestUrl(config: LiveModelConfig, env: NodeJS.ProcessEnv): string {
   const base = baseUrlOf(config, env) ?? 'https://api.openai.com/v1';

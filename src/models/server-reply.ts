@@ -1,8 +1,8 @@
 // The one reader of what an OpenAI-compatible server answers, before LangChain sees it: jcb's own `fetch`
 // for the OpenAI client. An error status, a body that is not a chat completion, a failed connection or a
 // timeout becomes one line (`Failure`) with the server's own message, truncated and with every secret
-// redacted, saying whether a retry can help. Every provider error message and every base URL that reaches
-// the store, a log, Slack or the terminal comes through `redact` here first.
+// redacted, saying whether a retry can help. Every provider error message that reaches the store, a log, Slack or
+// the terminal comes through `redact` here first; a base URL never does: a failure names its setting instead.
 import { operatorFix, redactCredentials } from '../base/shown.js';
 import { errorBody, isErrorBody, parseJson } from './error-body.js';
 import type { Failure } from './limits.js';
@@ -50,9 +50,6 @@ const sideOf = (kind: ReplyKind): Pick<Failure, 'serverDown'> =>
 /** Longest server message kept (characters): a whole sentence pair such as vLLM's context-length refusal. */
 const MAX_MESSAGE = 400;
 
-/** A URL with its user and password masked, and its secret query parameters: `http://***@host/v1?key=[key]`. */
-export const safeUrl = (url: string): string => redactCredentials(url);
-
 /** Whether a URL carries a user or password (`http://user:pw@host`), which fetch refuses to send. */
 export const hasCredentials = (url: string): boolean => /^[a-z][\w+.-]*:\/\/[^/@\s]*@/i.test(url);
 
@@ -82,22 +79,33 @@ export class ServerReplyError extends Error {
 }
 
 export interface ServerContext {
-  /** The configured base URL (redacted when shown), or undefined for the OpenAI API. */
+  /** The configured base URL, or undefined for the OpenAI API. Never written into a failure (README "Secrets"). */
   baseUrl?: string;
+  /**
+   * What names the base URL to the operator instead (src/models/request.ts baseUrlSetting): `the baseUrl of model
+   * m in the model registry`, or `OPENAI_BASE_URL`; BASE_URL_SETTING when not given.
+   */
+  baseUrlSetting?: string;
   /** Values never to print or store: the API key. */
   secrets: readonly (string | undefined)[];
   /** The request timeout, named in the timeout's message. */
   timeoutMs: number;
 }
 
-/** A 404's hint: where OpenAI-compatible servers serve, when the base URL looks wrong. */
-function urlHint(baseUrl: string | undefined): string {
-  if (!baseUrl) return '';
-  const base = safeUrl(baseUrl).replace(/\/+$/, '');
-  if (/\/chat\/completions$/.test(base))
-    return ` (the base URL ${base} names the endpoint itself: leave out /chat/completions)`;
-  if (!/\/v1$/.test(base)) return ` (the base URL ${base} has no /v1: vLLM, SGLang and Ollama serve under …/v1)`;
-  return ` (base URL ${base})`;
+/** The base URL's setting, named when a ServerContext does not name its own. */
+export const BASE_URL_SETTING = "the model's baseUrl in the model registry";
+
+/**
+ * A 404's hint: which setting holds the base URL, and where OpenAI-compatible servers serve when it looks wrong.
+ * Names the setting, never the URL: `(the baseUrl of model m in the model registry has no /v1: …)`.
+ */
+function urlHint(ctx: ServerContext): string {
+  if (!ctx.baseUrl) return '';
+  const base = ctx.baseUrl.replace(/\/+$/, '');
+  const setting = ctx.baseUrlSetting ?? BASE_URL_SETTING;
+  if (/\/chat\/completions$/.test(base)) return ` (${setting} names the endpoint itself: leave out /chat/completions)`;
+  if (!/\/v1$/.test(base)) return ` (${setting} has no /v1: vLLM, SGLang and Ollama serve under …/v1)`;
+  return ` (${setting})`;
 }
 
 /** An HTTP error status as a failure: the meaning, the server's message; 429 (not a quota) and 5xx retried. */
@@ -111,7 +119,7 @@ function statusFailure(status: number, headers: Headers, text: string, ctx: Serv
       : (STATUS_MEANING[status] ?? (status >= 500 ? 'server error' : ''));
   // A 401's text adds nothing to "invalid API key" and may echo the key (masked or not).
   const said = status === 401 ? '' : oneLine(message, ctx.secrets);
-  const hint = status === 404 && ctx.baseUrl ? operatorFix(urlHint(ctx.baseUrl)) : '';
+  const hint = status === 404 && ctx.baseUrl ? operatorFix(urlHint(ctx)) : '';
   return {
     retryable: !quota && (status === 429 || status >= 500),
     retryAfterMs: retryAfterMs(headers),
@@ -220,17 +228,28 @@ function errorIn200(text: string, ctx: ServerContext): Failure {
 }
 
 /** A connection that failed: the server not reached, whatever the cause. */
-function connectionFailure(err: unknown, url: string): Failure {
-  return { ...connectionCause(err, url), ...sideOf('connection') };
+function connectionFailure(err: unknown, ctx: ServerContext): Failure {
+  const failure = connectionCause(err, ctx);
+  // Which setting holds the address: the operator's to check (the address itself is never shown).
+  const where =
+    ctx.baseUrl && failure.message.startsWith('could not connect') && !failure.message.includes('{{fix:')
+      ? operatorFix(` (${ctx.baseUrlSetting ?? BASE_URL_SETTING})`)
+      : '';
+  return { ...failure, message: `${failure.message}${where}`, ...sideOf('connection') };
 }
 
-/** The cause of a failed connection, from undici's error codes. */
-function connectionCause(err: unknown, url: string): Failure {
+/**
+ * The cause of a failed connection, from undici's error codes. Names the server, never its address (README
+ * "Secrets": no URL in front of a user); a fix that needs the address names its setting.
+ */
+function connectionCause(err: unknown, ctx: ServerContext): Failure {
   const codes = [] as string[];
   for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
     if (e.code) codes.push(e.code);
   const code = codes.join(' ');
-  const at = `could not connect to ${safeUrl(url)}`;
+  const server = ctx.baseUrl ? 'the server' : 'the OpenAI API';
+  const setting = ctx.baseUrl ? (ctx.baseUrlSetting ?? BASE_URL_SETTING) : 'OPENAI_BASE_URL';
+  const at = `could not connect to ${server}`;
   // WHATWG fetch refuses some ports outright (6000, 6665-6669, 9, …: its "bad port" list), before any connection.
   for (let e = err as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
     if (e.message === 'bad port')
@@ -244,10 +263,10 @@ function connectionCause(err: unknown, url: string): Failure {
   if (/ECONNRESET|EPIPE|UND_ERR_SOCKET/.test(code))
     return {
       retryable: true,
-      message: `the connection dropped before any answer: ${safeUrl(url)} ${/ECONNRESET/.test(code) ? 'reset' : 'closed'} it`,
+      message: `the connection dropped before any answer: ${server} ${/ECONNRESET/.test(code) ? 'reset' : 'closed'} it`,
     };
   if (/ENOTFOUND|EAI_AGAIN/.test(code))
-    return { retryable: false, message: `${at} (host not found)${operatorFix(': check the host name in baseUrl')}` };
+    return { retryable: false, message: `${at} (host not found)${operatorFix(`: check the host name in ${setting}`)}` };
   if (/SSL|TLS|CERT|EPROTO/i.test(code))
     return {
       retryable: false,
@@ -284,14 +303,12 @@ const isAbort = (err: unknown) =>
  */
 export function serverFetch(ctx: ServerContext): typeof fetch {
   return async (input, init) => {
-    const url = String(input instanceof Request ? input.url : input);
-    const base = (ctx.baseUrl ?? url).replace(/\/+$/, '');
     let response: Response;
     try {
       response = await fetch(input, init);
     } catch (err) {
       if (isAbort(err) || init?.signal?.aborted) throw err;
-      throw new ServerReplyError(connectionFailure(err, base));
+      throw new ServerReplyError(connectionFailure(err, ctx));
     }
     let text: string;
     try {
