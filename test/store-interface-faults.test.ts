@@ -31,6 +31,7 @@ const score = {
   n: 1,
   failed: 0,
   parse_failures: 0,
+  left_out: null,
   metrics: '{}',
   score: 1,
   finished_at: T0,

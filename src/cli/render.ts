@@ -149,14 +149,15 @@ function outcomeRow(
   o: Omit<RunSummary['scores'][number], 'interval' | 'provenance' | 'labels' | 'otherList'> & { otherList?: boolean },
   run: Pick<Run, 'doc_limit' | 'document_set'>,
 ): string[] {
+  const coverage = runCoverage(o, run);
   return [
     o.task,
     String(o.n),
     String(o.failed),
     String(o.parseFailures),
     String(o.noAnswer),
-    labelled(showScore(o.score, runCoverage(o, run)), o.otherList),
-    o.n ? formatMetrics(o.metrics) : '(nothing scored)',
+    labelled(showScore(o.score, coverage), o.otherList),
+    coverage.n ? formatMetrics(o.metrics) : '(nothing scored)',
   ];
 }
 

@@ -34,6 +34,8 @@ export interface TaskOutcome {
   parseFailures: number;
   /** Scored documents that were no answer (empty, only thinking, thinking or prompt cut...), scored as empty. */
   noAnswer: number;
+  /** Scored documents the means leave out (Task.leftOut: ROUGE-L's empty outputs and non-answers). */
+  leftOut: number;
   metrics: Metrics;
   score: number;
 }
@@ -68,7 +70,8 @@ export interface EngineDeps {
 /** Aggregates a task's stored documents, in document order. */
 export function aggregateDocuments(task: Task, rows: readonly RunDocument[]): TaskOutcome {
   const done = rows.filter((r) => r.status === 'done').sort((a, b) => a.doc_index - b.doc_index);
-  const metrics = task.aggregate(done.map((r) => JSON.parse(r.scores!) as DocScore));
+  const scores = done.map((r) => JSON.parse(r.scores!) as DocScore);
+  const metrics = task.aggregate(scores);
   return {
     task: task.id,
     n: done.length,
@@ -76,6 +79,7 @@ export function aggregateDocuments(task: Task, rows: readonly RunDocument[]): Ta
     // A non-answer is counted once, under `noAnswer`, though its empty output is unreadable too.
     parseFailures: done.filter((r) => r.parse_ok === 0 && r.incomplete === null).length,
     noAnswer: done.filter((r) => r.incomplete !== null).length,
+    leftOut: task.leftOut?.(scores) ?? 0,
     metrics,
     score: task.headline(metrics),
   };
@@ -283,6 +287,7 @@ export async function finishRun(store: Store, run: Run, tasks: readonly Task[]):
       n: o.n,
       failed: o.failed,
       parse_failures: o.parseFailures,
+      left_out: o.leftOut,
       metrics: JSON.stringify(o.metrics),
       score: o.score,
       finished_at: now,

@@ -8,9 +8,9 @@ import { TASKS, TASKS_BY_ID } from '../../tasks/index.js';
 
 /** How much of its plan a run's score of one setting covers. */
 export interface Coverage {
-  /** Documents scored. */
+  /** Documents the score stands on: scored, and not left out of its means (ROUGE-L's empty outputs and non-answers). */
   n: number;
-  /** Documents the run planned for the setting: those scored and those whose provider failed. */
+  /** Documents the run planned for the setting: those scored (left out or not) and those whose provider failed. */
   planned: number;
   /** The run's `--limit` (its first documents of each setting), null for a run over every document. */
   limit: number | null;
@@ -25,18 +25,22 @@ export interface Coverage {
 export const coverageOf = (s: {
   n: number;
   failed: number;
+  /** Of `n`, those the means left out (a stored row's `left_out`, an outcome's `leftOut`): the score does not stand on them. */
+  left_out?: number | null;
+  leftOut?: number;
   doc_limit?: number | null;
   task?: string;
   document_set?: string | null;
 }): Coverage => {
   const task = s.task === undefined ? undefined : TASKS_BY_ID.get(s.task);
   const everyRow = task !== undefined && documentSetOf(task, s.document_set) === 'all';
-  return { n: s.n, planned: s.n + s.failed, limit: s.doc_limit ?? null, ...(everyRow && { everyRow }) };
+  const n = s.n - (s.leftOut ?? s.left_out ?? 0);
+  return { n, planned: s.n + s.failed, limit: s.doc_limit ?? null, ...(everyRow && { everyRow }) };
 };
 
 /** A stored run's score of one setting as coverage: the run's limit and document set with the score's counts. */
 export const runCoverage = (
-  score: { n: number; failed: number; task: string },
+  score: { n: number; failed: number; task: string; leftOut?: number },
   run: { doc_limit: number | null; document_set?: string | null },
 ): Coverage => coverageOf({ ...score, doc_limit: run.doc_limit, document_set: run.document_set });
 
@@ -73,7 +77,8 @@ export const isFull = (c: Coverage): boolean => c.n > 0 && c.n === c.planned && 
 export const MARKS = { partial: '†', limited: '‡', everyRow: '§' } as const;
 
 export const COVERAGE_LEGEND =
-  `– nothing scored · ${MARKS.partial} n/planned: scored on fewer documents than planned (the others failed) · ` +
+  `– nothing scored · ${MARKS.partial} n/planned: scored on fewer documents than planned (the others failed, or ` +
+  `gave no answer: left out of a ROUGE-L mean, as the release did) · ` +
   `${MARKS.limited} a --limit run (its first documents only) · ` +
   `${MARKS.everyRow} every row of the release (--documents all), not the paper's documents`;
 

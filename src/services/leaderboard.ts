@@ -47,7 +47,7 @@ async function runsBoard(
       labels,
     );
     latest.set(key, {
-      score: scoreOrNull(under.score, s),
+      score: scoreOrNull(under.score, coverageOf(s)),
       run: s.run_id,
       coverage: coverageOf(s),
       provenance: provenanceOf({ ...s, label_version: under.labels }, s.task, s.n + s.failed),

@@ -79,6 +79,7 @@ export async function runSummary(ctx: ServiceContext, run: Run, labels?: LabelVe
           n: r.n,
           failed: r.failed,
           parseFailures: r.parse_failures,
+          leftOut: r.left_out ?? 0,
           noAnswer: docs.filter((d) => d.task === r.task && d.status === 'done' && d.incomplete !== null).length,
           score: under.score,
           metrics: under.metrics,

@@ -100,12 +100,12 @@ async function digestOf(
       tasks.map(async (task): Promise<DigestRow> => {
         const r = latest.get(`${model}\u0000${task}`);
         const now = r ? await under(r, labels) : undefined;
-        const score = r && now ? scoreOrNull(now.score, r) : null;
+        const score = r && now ? scoreOrNull(now.score, coverageOf(r)) : null;
         const previous = before[model]?.[task] ?? null;
         // Like with like: the last digest's number against this run's score under the labels it was computed on.
         const comparable =
           r && now?.labels && previousLabels && previousLabels !== labels
-            ? scoreOrNull((await under(r, previousLabels)).score, r)
+            ? scoreOrNull((await under(r, previousLabels)).score, coverageOf(r))
             : score;
         // A --limit number is not compared with a full one (nor kept as the next digest's "before").
         const change = comparable !== null && previous !== null && r?.doc_limit === null ? comparable - previous : null;

@@ -108,6 +108,8 @@ export interface RunScoresTable {
   n: number;
   failed: number;
   parse_failures: number;
+  /** Done documents the means leave out (Task.leftOut: ROUGE-L's empty outputs); null for runs of before (none counted). */
+  left_out: number | null;
   /** JSON: the metrics under the release's keys. */
   metrics: string;
   score: number;

@@ -71,6 +71,7 @@ export function rougeTask(spec: RougeTaskSpec): Task {
         f1: mean(kept.map((s) => s.f1)),
       };
     },
+    leftOut: (scores) => scores.filter((s) => s.empty).length,
     headline: (m) => m.f1 as number,
     async explain({ gold, parsed, output }, ctx) {
       const end = OUTPUT_END.exec(output);

@@ -216,6 +216,11 @@ export interface Task<G = unknown, P = unknown> {
   parse(output: string): Parsed<P>;
   score(items: readonly ScoredItem<G, P>[], ctx: ScoringContext): Promise<DocScore[]>;
   aggregate(scores: readonly DocScore[]): Metrics;
+  /**
+   * How many of `scores` `aggregate` leaves out of its means (ROUGE-L: empty outputs, as the release did); none
+   * when absent. A score shows how many it stands on (src/leaderboard/coverage.ts).
+   */
+  leftOut?(scores: readonly DocScore[]): number;
   /** The Table 4 number (0–1) among the metrics. */
   headline(metrics: Metrics): number;
   /** Readable forms of a gold answer and a parsed output, for terminals and Slack. */
