@@ -144,7 +144,7 @@ describe('jcb phi and jcb ask (issue 27)', { timeout: 240_000 }, () => {
     expect(r.code).toBe(1);
     // The address is the operator's (`jcb models ward`), never in front of a user (src/base/shown.ts).
     expect(r.err).toMatch(
-      /^jcb: ward: could not connect to the server \([^)]+\)[^\n]* \(the baseUrl of model ward in the model registry\)\n$/,
+      /^jcb: ward: could not connect to the server \([^)]+\)[^\n]* \(the baseUrl of model ward in the model registry\)\.?\n$/,
     );
   });
 
