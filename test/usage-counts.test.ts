@@ -183,6 +183,7 @@ describe.skipIf(!dir)('a priced server that sends no usage, or an impossible one
       limit: 5,
       noCache: true,
       maxCost: 0.5,
+      concurrency: 1, // one call at a time: four in flight could finish all five documents
     });
     expect(run.spentUsd).toBeGreaterThanOrEqual(0.5);
     const docs = await services.runDocuments(run.run.id);
