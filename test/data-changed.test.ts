@@ -79,13 +79,25 @@ const regenerated = (text: string) => {
   return JSON.stringify(rows);
 };
 const same = (text: string) => text;
+/** The task file described otherwise: a comment, another title and board label, a name in full width (read as `note`). */
+const redescribed = (text: string) =>
+  text
+    .replace(/^title: .*$/m, 'title: Another title')
+    .replace(/^label: .*$/m, 'label: Triage 2')
+    .replace('input: note', 'input: ｎｏｔｅ') + '# a comment\n';
+/** The task file's prompt changed. */
+const reprompted = (text: string) => text.replace('訴え: {{note}}', '主訴: {{note}}');
+/** The task file's labels in another order (weighted kappa changes). */
+const relabelled = (text: string) => text.replace('labels: [urgent, soon, routine]', 'labels: [routine, soon, urgent]');
 
 // [what, layout, file changed, model, the input as named, the files named, the same input, a changed one]
 const parts = [
   ['a single data file', 'one', 'triage.csv', 'baseline', 'data file', 'triage.csv', resaved, regraded],
   ['the second of two data files', 'two', 'b.csv', 'baseline', 'data file', 'a.csv, b.csv', resaved, regraded],
   ['the answer key', 'key', 'key.csv', 'baseline', 'data file', 'notes.csv, key.csv', resaved, regraded],
-  ["the task file's scoring settings", 'one', 'triage.yml', 'baseline', 'task file', 'triage.yml', same, rescored],
+  ["the task file's metrics", 'one', 'triage.yml', 'baseline', 'task file', 'triage.yml', redescribed, rescored],
+  ["the task file's prompt", 'one', 'triage.yml', 'baseline', 'task file', 'triage.yml', redescribed, reprompted],
+  ["the task file's labels", 'one', 'triage.yml', 'baseline', 'task file', 'triage.yml', redescribed, relabelled],
   ['the generations file replayed', 'gen', GENERATIONS, 'gpt-4o', 'generations file', GENERATIONS, same, regenerated],
 ] as const;
 

@@ -152,8 +152,9 @@ export interface TaskOrigin {
    */
   private?: boolean;
   /**
-   * The task file's text and its prompt templates, hashed (SHA-256, 12 hex digits): a queued job carries it and
-   * a worker whose file differs leaves the job (issue 24).
+   * The task file's scoring-relevant definition and its prompt templates, hashed (SHA-256, 12 hex digits; load.ts
+   * scoringHash: a comment or title edit keeps it): a run records it, a queued job carries it, and a resume or a
+   * worker whose file differs is refused (issue 24).
    */
   hash?: string;
   /**

@@ -64,10 +64,8 @@ export function loadTaskFile(
   let id: string | undefined;
   const add = (key: string, message: string) => problems.push({ file, name: path.basename(file), key, message, id });
   let raw: unknown;
-  let source = '';
   try {
-    source = readFileSync(file, 'utf8');
-    raw = parse(source);
+    raw = parse(readFileSync(file, 'utf8'));
   } catch (err) {
     add('(file)', `not readable YAML (${((err as Error).message.split('\n')[0] ?? '').slice(0, 120)})`);
     return { problems, inputs };
@@ -160,7 +158,7 @@ export function loadTaskFile(
       nonCommercial: licence !== undefined && /\bNC\b|non-?commercial/i.test(licence),
       excluded: excluded ? `${excluded} rows left out: ${spec.data.exclude!.why}` : undefined,
       private: spec.private || (found.pack !== undefined && packIsPrivate(found.pack)),
-      hash: sha12(JSON.stringify([source, templates])),
+      hash: scoringHash(spec, templates),
       dataHash: sha12(JSON.stringify(rows)),
       dataFiles: [
         ...(Array.isArray(spec.data.file) ? spec.data.file : [spec.data.file]),
@@ -194,6 +192,31 @@ function generationsChecked(task: Task, dir: string | undefined, named: string, 
       }
     });
 }
+
+/**
+ * TaskOrigin.hash: the parts of a task file that can change a score, hashed (sha12) in a canonical form: the parsed
+ * definition (names as read, columns as the data names them) without what only describes it (title, label, licence,
+ * source, references, the exclusion's why), its prompts as the template texts (inline or in a file alike), keys
+ * sorted. A comment, a title or a re-indented file is the same task; a prompt, label, metric or column is not.
+ */
+export function scoringHash(spec: TaskFile, templates: { zero: string; one?: string }): string {
+  const { title: _t, label: _l, licence: _c, source: _s, references: _r, ...scoring } = spec;
+  const exclude = spec.data.exclude && { column: spec.data.exclude.column, equals: spec.data.exclude.equals };
+  const definition = {
+    ...scoring,
+    data: { ...spec.data, exclude },
+    prompts: { ...templates, example: spec.prompts.example },
+  };
+  return sha12(canonical(definition));
+}
+
+/** JSON with every object's keys sorted and undefined members left out. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 
 /** SHA-256 of `text`, 12 hex digits (TaskOrigin.hash, TaskOrigin.dataHash). */
 const sha12 = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
