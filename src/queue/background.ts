@@ -92,15 +92,18 @@ const spanText = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `
  * Stops `run` as `stalled` when it stored nothing for JCB_STALLED_MS and every job of it left in the queue was
  * declined by the workers that took it (none can compute it: a task file, model, data or release they lack): its
  * jobs are removed and the reason kept in one line (runs.stall_reason, shown by status), as waiting on would never
- * end. `jcb eval … --queue --run <id>` queues it again (clearing the reason) once a worker can. Returns whether it did.
+ * end. `jcb eval … --queue --run <id>` queues it again (clearing the reason) once a worker can, and its JCB_STALLED_MS
+ * count from then: the run is read again here (`listed` may be older). Returns whether it did.
  */
 export async function stopStalled(
   deps: Pick<BackgroundDeps, 'env' | 'queue'>,
   store: Store,
-  run: Run,
+  listed: Run,
   log?: (m: string) => void,
 ): Promise<boolean> {
-  if ((run.status !== 'queued' && run.status !== 'running') || !(await stalledSince(store, run, deps.env)))
+  // The run as stored now, not as the round listed it: re-queued since (`--queue --run`), its clock starts again.
+  const run = await store.getRun(listed.id);
+  if (!run || (run.status !== 'queued' && run.status !== 'running') || !(await stalledSince(store, run, deps.env)))
     return false;
   const queue = await deps.queue();
   const declined = allDeclined(await viewQueue(queue), run.id);
