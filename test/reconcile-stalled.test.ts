@@ -57,7 +57,7 @@ describe('a queued run no worker can take', () => {
     await waitFor(async () => (await status()).run.status === 'stalled', 30_000);
     const stalled = await status();
     expect(stalled.cause).toMatch(
-      /^no worker could take its jobs for 2 s, waiting for a worker with baseline as configured: declined \d+ times \(last: .*triage.*\); queue it again with --run once one can$/,
+      /^no worker could take its jobs for 2 s, waiting for a worker with the task file of triage loaded \(JCB_TASKS\): declined \d+ times \(last: Unknown task "triage".*\); queue it again with --run once one can$/,
     );
     expect(stalled.cause).not.toMatch(/\n/);
     expect(stalled.etaMs).toBeUndefined();

@@ -167,12 +167,25 @@ export function taskFileMismatch(
   task: Pick<Task, 'id' | 'origin'>,
   generations: () => string | undefined = () => undefined,
 ): string | undefined {
+  return taskInputMismatch(assumes, task, generations)?.reason;
+}
+
+/** taskFileMismatch with the input that differs (a DeclineCause). */
+export function taskInputMismatch(
+  assumes: JobAssumptions | undefined,
+  task: Pick<Task, 'id' | 'origin'>,
+  generations: () => string | undefined = () => undefined,
+): { input: 'task file' | 'data file' | 'generations file'; reason: string } | undefined {
+  const differs = (input: 'task file' | 'data file' | 'generations file', mine: string | undefined, run: string) => ({
+    input,
+    reason: `this worker's ${input} of ${task.id} differs (${mine ?? 'none'}, the run's ${run})`,
+  });
   if (assumes?.taskFile && task.origin?.hash !== assumes.taskFile)
-    return `this worker's task file of ${task.id} differs (${task.origin?.hash ?? 'none'}, the run's ${assumes.taskFile})`;
+    return differs('task file', task.origin?.hash, assumes.taskFile);
   if (assumes?.dataFile && task.origin?.dataHash !== assumes.dataFile)
-    return `this worker's data file of ${task.id} differs (${task.origin?.dataHash ?? 'none'}, the run's ${assumes.dataFile})`;
+    return differs('data file', task.origin?.dataHash, assumes.dataFile);
   const mine = assumes?.generations && generations();
   if (assumes?.generations && mine !== assumes.generations)
-    return `this worker's generations file of ${task.id} differs (${mine ?? 'none'}, the run's ${assumes.generations})`;
+    return differs('generations file', mine, assumes.generations);
   return undefined;
 }

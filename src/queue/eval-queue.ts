@@ -24,11 +24,19 @@ export interface ChunkJob {
   noCache: boolean;
   /** What the job assumes of the worker that takes it (absent in jobs queued before they carried it). */
   assumes?: JobAssumptions;
-  /** Set when workers left the job to others: the last reason, how many times, by whom. */
-  declined?: { reason: string; count: number; by: string };
+  /** Set when workers left the job to others: the last reason, its cause, how many times, by whom. */
+  declined?: { reason: string; cause?: DeclineCause; count: number; by: string };
   /** Set when the model's server could not be reached for its documents: the last cause, how many times. */
   unreachable?: { reason: string; count: number };
 }
+
+/**
+ * What a worker lacked to take a job (stall-cause.ts WAITING_FOR says whom the run waits for): its task file not
+ * loaded, its task file, data or generations file other than the run's, another release or one lacking its
+ * documents, or the run's settings (store, scoring version, labels, documents, the model as configured).
+ */
+export type DeclineCause =
+  'task not loaded' | 'task file' | 'data file' | 'generations file' | 'release' | 'documents' | 'run';
 
 export const QUEUE_NAME = 'jcb-eval';
 export const SCHEDULE_QUEUE_NAME = 'jcb-schedules';

@@ -4,7 +4,7 @@ import type Queue from 'bull';
 import { UserError } from '../base/errors.js';
 import { forPeople, operatorFix } from '../base/shown.js';
 import { describeEngine } from './assumptions.js';
-import type { ChunkJob } from './eval-queue.js';
+import type { ChunkJob, DeclineCause } from './eval-queue.js';
 import { evictionProblem, redisHealth } from './redis-health.js';
 
 /** What one look at the queue says, shared by every run shown at once. */
@@ -48,8 +48,23 @@ function jobsOf(view: QueueView, runId: string) {
 }
 
 /**
+ * Whom a run waits for when workers declined its jobs, by the cause (DeclineCause) of the last decline: the
+ * run's `task` and, for the run's settings, its model as the run recorded it (`engine`: `baseline`, `gpt-4o at …`).
+ */
+export const WAITING_FOR: Record<DeclineCause, (task: string, engine?: string) => string> = {
+  'task not loaded': (task) => `a worker with the task file of ${task} loaded (JCB_TASKS)`,
+  'task file': (task) => `a worker with the run's task file of ${task}`,
+  'data file': (task) => `a worker with the run's data file of ${task}`,
+  'generations file': (task) => `a worker with the run's generations file of ${task}`,
+  release: () => "a worker reading the run's release",
+  documents: () => "a worker whose release has the run's documents",
+  run: (_task, engine) => (engine ? `a worker with ${engine} as configured` : 'a worker that matches the run'),
+};
+
+/**
  * When every job of run `runId` in the queue was declined by the workers that took it (none is computing it):
- * `waiting for a worker with <model> as configured: declined N times (last: <reason>)`; else undefined.
+ * `waiting for <WAITING_FOR[cause]>: declined N times (last: <reason>)`; else undefined. A job declined before
+ * causes were kept is read as the run's settings.
  */
 export function allDeclined(view: QueueView, runId: string): string | undefined {
   const { pending, active } = jobsOf(view, runId);
@@ -57,8 +72,11 @@ export function allDeclined(view: QueueView, runId: string): string | undefined 
   if (active || declined.length === 0 || declined.length !== pending.length) return undefined;
   const times = declined.reduce((n, d) => n + d.declined!.count, 0);
   const engine = declined[0].assumes?.engine;
-  const wanted = engine ? ` with ${describeEngine(engine)} as configured` : '';
-  return `waiting for a worker${wanted}: declined ${times} times (last: ${declined[0].declined!.reason})`;
+  const wanted = WAITING_FOR[declined[0].declined!.cause ?? 'run'](
+    declined[0].task,
+    engine ? describeEngine(engine) : undefined,
+  );
+  return `waiting for ${wanted}: declined ${times} times (last: ${declined[0].declined!.reason})`;
 }
 
 /**

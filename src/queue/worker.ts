@@ -17,8 +17,8 @@ import type { Run, Store } from '../store/store.js';
 import type { ScoringContext, Shot, Task } from '../tasks/types.js';
 import { queuedSpendUsd } from '../evaluation/budget.js';
 import { runAssumptions } from '../evaluation/run-assumptions.js';
-import { mismatch, taskFileMismatch } from './assumptions.js';
-import { removeWaitingJobs, type ChunkJob } from './eval-queue.js';
+import { mismatch, taskInputMismatch } from './assumptions.js';
+import { removeWaitingJobs, type ChunkJob, type DeclineCause } from './eval-queue.js';
 import { finishIfComplete } from './finish.js';
 
 /**
@@ -96,23 +96,41 @@ const declineHoldMs = (count: number) => declineDelayMs(count) + 500;
  * the run recorded it, scoring version), then the task (a declared one: its file), the release (the commit
  * the run recorded: another one's gold scores otherwise) and the job's documents in it.
  */
-async function whyNot(job: ChunkJob, run: Run, deps: WorkerDeps, store: Store): Promise<string | undefined> {
+async function whyNot(
+  job: ChunkJob,
+  run: Run,
+  deps: WorkerDeps,
+  store: Store,
+): Promise<{ reason: string; cause: DeclineCause } | undefined> {
   const reason = mismatch(job.assumes, run, { storeId: await store.id(), provider: () => deps.providerFor(run.model) });
-  if (reason) return reason;
+  if (reason) return { reason, cause: 'run' };
+  let task: Task;
   try {
-    const task = findTask(job.task);
+    task = findTask(job.task);
+  } catch (err) {
+    return { reason: (err as Error).message.replace(/\.$/, ''), cause: 'task not loaded' };
+  }
+  try {
     const replays = () =>
       runAssumptions([task], deps.providerFor(run.model).config, run.shot as Shot).generations?.[task.id];
-    const other = taskFileMismatch(job.assumes, task, replays);
-    if (other) return other;
+    const other = taskInputMismatch(job.assumes, task, replays);
+    if (other) return { reason: other.reason, cause: other.input };
     const release = deps.releaseCommit?.([task]);
     if (run.release_commit && release && release !== run.release_commit)
-      return `this worker reads release ${release.slice(0, 7)}, the run release ${run.release_commit.slice(0, 7)}`;
+      return {
+        reason: `this worker reads release ${release.slice(0, 7)}, the run release ${run.release_commit.slice(0, 7)}`,
+        cause: 'release',
+      };
     const plan = planOf(run, task, deps);
     const missing = job.docIds.filter((id) => !plan.has(id)).length;
-    return missing ? `this worker's release lacks ${missing} of the job's ${job.docIds.length} documents` : undefined;
+    return missing
+      ? {
+          reason: `this worker's release lacks ${missing} of the job's ${job.docIds.length} documents`,
+          cause: 'documents',
+        }
+      : undefined;
   } catch (err) {
-    return (err as Error).message.replace(/\.$/, '');
+    return { reason: (err as Error).message.replace(/\.$/, ''), cause: 'documents' };
   }
 }
 
@@ -121,11 +139,15 @@ async function whyNot(job: ChunkJob, run: Run, deps: WorkerDeps, store: Store): 
  * the reason and the count of declines (which `jcb status` shows); the reason is logged once. Returns
  * the count.
  */
-async function decline(job: ChunkJob, reason: string, deps: WorkerDeps): Promise<number> {
+async function decline(
+  job: ChunkJob,
+  { reason, cause }: { reason: string; cause: DeclineCause },
+  deps: WorkerDeps,
+): Promise<number> {
   const count = (job.declined?.count ?? 0) + 1;
   await deps.queue.add(
     'chunk',
-    { ...job, declined: { reason, count, by: deps.name ?? 'a worker' } },
+    { ...job, declined: { reason, cause, count, by: deps.name ?? 'a worker' } },
     { jobId: `${job.runId}:${job.task}:declined-${randomBytes(3).toString('hex')}`, delay: declineDelayMs(count) },
   );
   const logged = declinedLogged.get(deps) ?? new Set<string>();
@@ -160,11 +182,11 @@ export async function processJob(
     );
     return { computed: 0, finished: false, handedBack: 0 };
   }
-  const reason = await whyNot(job, run, deps, store);
-  if (reason) {
-    const count = await decline(job, reason, deps);
+  const why = await whyNot(job, run, deps, store);
+  if (why) {
+    const count = await decline(job, why, deps);
     if (!stopping.requested()) await new Promise((r) => setTimeout(r, declineHoldMs(count)));
-    return { computed: 0, finished: false, handedBack: 0, declined: reason };
+    return { computed: 0, finished: false, handedBack: 0, declined: why.reason };
   }
   if (run.status === 'queued') await store.transition(run.id, 'queued', 'running');
   const task = findTask(job.task);
