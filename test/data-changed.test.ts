@@ -249,3 +249,20 @@ describe("export's re-score hint run from another folder", () => {
     }
   });
 });
+
+describe('a resume of a task-file run where its task file is not loaded', () => {
+  it('says so in one line (not "Unknown task"), foreground and queued', async () => {
+    const { dir } = folder('one');
+    const store = await freshStore('sqlite');
+    const env = { ...FIXTURE_ENV, ...store.env, JCB_TASKS: dir, JCB_PACKS_TASKS: '/nonexistent' };
+    const first = await batch.run(['eval', 'triage', 'baseline', '--shot', 'zero'], env);
+    expect(first.code, first.err).toBe(0);
+    const runId = /^Run (\S+):/.exec(first.out)![1];
+    for (const queued of [[], ['--queue']]) {
+      const args = ['eval', 'triage', 'baseline', '--shot', 'zero', ...queued, '--run', runId];
+      const resumed = await batch.run(args, { ...env, JCB_TASKS: undefined, REDIS_URL: redis.url });
+      expect(resumed.code).toBe(1);
+      expect(resumed.err).toBe(`jcb: Run ${runId}'s task triage: task file not loaded here: set JCB_TASKS.\n`);
+    }
+  });
+});

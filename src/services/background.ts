@@ -27,7 +27,7 @@ import { waitingRunLock } from '../queue/run-lock.js';
 import { unseenWords, viewQueue, type QueueView } from '../queue/stall-cause.js';
 import { startWorker, type RunningWorker } from '../queue/worker.js';
 import { storeLocation, type Run } from '../store/store.js';
-import { documentsSource, requireRun, taskSpec, tasksOf, type ServiceContext } from './context.js';
+import { documentsSource, requireRun, taskSpec, tasksToResume, type ServiceContext } from './context.js';
 import type { EvalCommand } from './evaluate.js';
 import { runSummary, type RunSummary } from './runs.js';
 import { scoreUnder } from './labels.js';
@@ -75,7 +75,7 @@ export async function enqueue(
   ctx: ServiceContext,
   cmd: EvalCommand,
 ): Promise<{ run: Run; jobs: number; documents: number }> {
-  const tasks = tasksOf(cmd.task);
+  const tasks = await tasksToResume(ctx, cmd.task, cmd.runId);
   const model = findModel(cmd.model, ctx.env);
   requireMayReceive(tasks, model);
   const provider = ctx.providerOf(model);

@@ -2,7 +2,7 @@
 import type Queue from 'bull';
 import { UserError } from '../base/errors.js';
 import { coalesced, poolSize, type Pool } from '../base/pool.js';
-import { findTask } from '../evaluation/documents.js';
+import { findTask, knownTask, UNLOADED_NOTE } from '../evaluation/documents.js';
 import { createRougeTokenizer, keeps, type Keep, type RougeTokenizer } from '../metrics/tokenizer/index.js';
 import { createProvider } from '../models/index.js';
 import { ProviderError, type ModelProvider } from '../models/provider.js';
@@ -181,6 +181,23 @@ export function createContext(options: ServicesOptions = {}): ServiceContext {
 /** The tasks a `--task` value names: `all`, or ids/labels separated by commas. Unknown ones throw UserError. */
 export function tasksOf(spec: string): Task[] {
   return spec.toLowerCase() === 'all' ? [...TASKS] : spec.split(',').map((t) => findTask(t.trim()));
+}
+
+/**
+ * tasksOf for `eval … --run <id>`: a task of the stored run that is not declared here is said to be one whose task
+ * file is not loaded here (UNLOADED_NOTE, the operator's fix per face), not an unknown task. Other names as tasksOf.
+ * @throws UserError
+ */
+export async function tasksToResume(ctx: Pick<ServiceContext, 'store'>, spec: string, runId?: string): Promise<Task[]> {
+  try {
+    return tasksOf(spec);
+  } catch (err) {
+    const run = runId ? await (await ctx.store()).getRun(runId) : undefined;
+    const named = spec.split(',').map((t) => t.trim().toLowerCase());
+    const missing = run && (JSON.parse(run.tasks) as string[]).find((id) => named.includes(id) && !knownTask(id));
+    if (!missing) throw err;
+    throw new UserError(`Run ${run.id}'s task ${missing}: ${UNLOADED_NOTE}.`);
+  }
 }
 
 /** The task argument of `eval` for a run's task ids: `all`, or the ids joined by commas (see tasksOf). */

@@ -12,7 +12,7 @@ import { requireLabelled } from '../evaluation/labels.js';
 import { requireMayReceive } from '../policy/data-policy.js';
 import { allTasks } from '../../tasks/index.js';
 import { setsDiffer, type DocumentSet } from '../tasks/documents.js';
-import { tasksOf, type ServiceContext } from './context.js';
+import { tasksToResume, type ServiceContext } from './context.js';
 
 /** What an evaluation needs: the `eval` command of the grammar, without how its result is shown. */
 export type EvalCommand = Pick<
@@ -34,7 +34,7 @@ export function evaluateServices(ctx: ServiceContext) {
       /** Told once, of the first prompt a server cut (with the setting to change). */
       onNotice?: (line: string) => void,
     ): Promise<EvalResult & { spentUsd?: number }> {
-      const tasks = tasksOf(cmd.task);
+      const tasks = await tasksToResume(ctx, cmd.task, cmd.runId);
       requireLabelled(tasks, cmd.labels, allTasks);
       const found = findModel(cmd.model, ctx.env);
       requireMayReceive(tasks, found);
@@ -83,7 +83,7 @@ export function evaluateServices(ctx: ServiceContext) {
      */
     async estimate(cmd: EvalCommand) {
       const found = findModel(cmd.model, ctx.env);
-      const tasks = tasksOf(cmd.task);
+      const tasks = await tasksToResume(ctx, cmd.task, cmd.runId);
       requireLabelled(tasks, cmd.labels, allTasks);
       requireMayReceive(tasks, found);
       const documentSet = cmd.documents ?? 'paper';
