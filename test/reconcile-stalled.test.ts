@@ -77,7 +77,8 @@ describe('a queued run no worker can take', () => {
 
     // Queued again where the task file is seen, by a worker that has it: it finishes, the reason gone.
     await producer.enqueueEvaluation({ task: 'triage', model: 'baseline', shot: 'zero', runId: queued.run.id });
-    expect((await status()).cause).toBeUndefined();
+    // The stall reason is gone (with the blind worker killed and the next not started, "none is taking jobs" may show).
+    expect((await status()).cause ?? '').not.toMatch(/no worker could take/);
     await services().startWorker(1);
     await waitFor(async () => (await status()).run.status === 'finished', 30_000);
     expect((await producer.show(queued.run.id)).documents.done).toBe(queued.documents);
