@@ -8,7 +8,7 @@ import type { Services } from '../services/index.js';
 import { budgetStopped } from '../base/format.js';
 import { asStoreError } from '../store/errors.js';
 import { storeLocation } from '../store/store.js';
-import { interruptedLine, unreachableLine } from './interrupted.js';
+import { interruptedLine, misconfiguredLine, unreachableLine } from './interrupted.js';
 import { resumeCommand } from '../command/resume.js';
 import { formatOf, markedPrivate, printLine, writeFileOrOutput, writeOutput } from './output.js';
 import { evalTable } from './output-tables.js';
@@ -70,7 +70,12 @@ export async function evalCommand(cmd: Extract<Command, { kind: 'eval' }>, servi
     if (result.interrupted) {
       const done = (await services.show(result.run.id)).documents.done;
       const budget = result.spentUsd !== undefined && !controller.signal.aborted;
-      if (result.unreachable && !controller.signal.aborted) {
+      if (result.misconfigured && !controller.signal.aborted) {
+        process.stderr.write(
+          `jcb: ${misconfiguredLine(cmd, result.run.id, result.misconfigured, done, result.planned)}\n`,
+        );
+        process.exitCode = 1;
+      } else if (result.unreachable && !controller.signal.aborted) {
         process.stderr.write(`jcb: ${unreachableLine(cmd, result.run.id, result.unreachable, done, result.planned)}\n`);
         process.exitCode = 1;
       } else if (budget) {

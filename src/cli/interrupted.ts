@@ -1,7 +1,7 @@
 // What a foreground run stopped by a signal, its budget, its store or its model's server says: where it is and how to resume.
 import { doneOf } from '../base/format.js';
 import type { Unreachable } from '../evaluation/engine.js';
-import { asSentenceEnd, failureCause } from '../evaluation/failure-cause.js';
+import { asSentenceEnd, failureCause, misconfiguredCause } from '../evaluation/failure-cause.js';
 import { resumeCommand, type EvalCommand } from '../command/resume.js';
 
 /** "interrupted: run X, N of M done; resume with jcb eval ..." */
@@ -25,5 +25,23 @@ export function unreachableLine(
     `stopped: the server of ${cmd.model} failed ${unreachable.documents} documents in a row ` +
     `(${failureCause(unreachable.error)}); run ${runId}, ${doneOf(done, planned)} done; ` +
     asSentenceEnd(`resume with ${resumeCommand(cmd, runId)} once the server answers`)
+  );
+}
+
+/**
+ * "stopped: MODEL is set up in a way its server refuses (CAUSE: what the server answered, and the operator's fix:
+ * the key's variable, the model's name in models.yml, the account's quota, the refused setting); run X, N of M
+ * done; resume with jcb eval ... once fixed." (EvalResult.misconfigured).
+ */
+export function misconfiguredLine(
+  cmd: EvalCommand,
+  runId: string,
+  misconfigured: Unreachable,
+  done: number,
+  planned: number | undefined,
+): string {
+  return (
+    `stopped: ${cmd.model} is ${misconfiguredCause(misconfigured)}; run ${runId}, ${doneOf(done, planned)} done; ` +
+    asSentenceEnd(`resume with ${resumeCommand(cmd, runId)} once fixed`)
   );
 }

@@ -50,6 +50,8 @@ export interface EvalResult {
   interrupted: boolean;
   /** Why it was interrupted when its model's server was down (Processed.unreachable). */
   unreachable?: Unreachable;
+  /** Why it was interrupted when its model is set up wrong (Processed.misconfigured). */
+  misconfigured?: Unreachable;
   /** Documents the run covers. */
   planned: number;
 }
@@ -122,6 +124,12 @@ export interface Processed {
    * `documents` (unreachableLimit) in a row failed on the server's side, no answer between. Interrupted too.
    */
   unreachable?: Unreachable;
+  /**
+   * Why the call stopped taking documents when its model is set up wrong (ProviderError.misconfigured: a key
+   * refused, no such model, no quota, a setting refused `documents` times in a row): the last document's error,
+   * with the operator's fix. Interrupted too; the documents failed so are not stored (asked again on resume).
+   */
+  misconfigured?: Unreachable;
 }
 
 /**
@@ -163,6 +171,8 @@ export async function processItems(
   let retries = 0;
   // Documents in a row failed on the server's side (an answer, or a failure of the document's own, resets it).
   let unreachableInARow = 0;
+  // Documents in a row failed for the model's configuration (anything else resets it).
+  let misconfiguredInARow = 0;
   // Only the run's first cut prompt is told: the fix (the server's context length) is the same for all.
   let cutShown = false;
   const onCut = (line: string) => {
@@ -215,16 +225,22 @@ export async function processItems(
         ...usageColumns(generation),
       };
       if (cached) out.cacheHits++;
-      else unreachableInARow = 0;
+      else unreachableInARow = misconfiguredInARow = 0;
       push(task.id, score);
     } catch (err) {
       if (deps.signal?.aborted) return; // interrupted: the document stays missing, to be done on resume
       if (err instanceof UserError) throw err;
-      out.failed++;
       const serverDown = err instanceof ProviderError && err.serverDown;
       unreachableInARow = serverDown ? unreachableInARow + 1 : 0;
       if (serverDown && unreachableInARow >= unreachableLimit(width))
         out.unreachable ??= { error: redact(err.message), documents: unreachableInARow };
+      const misconfigured = err instanceof ProviderError ? err.misconfigured : 0;
+      misconfiguredInARow = misconfigured ? misconfiguredInARow + 1 : 0;
+      if (misconfigured && misconfiguredInARow >= misconfigured)
+        out.misconfigured ??= { error: redact((err as Error).message), documents: misconfiguredInARow };
+      // Stopped for the configuration: this document and those in flight failing so stay missing, for the resume.
+      if (misconfigured && out.misconfigured) return;
+      out.failed++;
       row = {
         ...base,
         status: 'failed',
@@ -255,7 +271,7 @@ export async function processItems(
   let stopped = false;
   await Promise.all(
     Array.from({ length: width }, async () => {
-      while (next < queue.length && !deps.signal?.aborted && !stopped && !out.unreachable) {
+      while (next < queue.length && !deps.signal?.aborted && !stopped && !out.unreachable && !out.misconfigured) {
         if (opts.stopIf && (await opts.stopIf())) {
           stopped = true;
           break;
@@ -266,7 +282,7 @@ export async function processItems(
       }
     }),
   );
-  out.interrupted = Boolean(deps.signal?.aborted) || stopped || out.unreachable !== undefined;
+  out.interrupted = Boolean(deps.signal?.aborted) || stopped || out.unreachable !== undefined || !!out.misconfigured;
   return out;
 }
 
@@ -318,6 +334,7 @@ export async function evaluate(asked: EvalRequest, deps: EngineDeps): Promise<Ev
       cacheHits: processed.cacheHits,
       interrupted: true,
       ...(processed.unreachable !== undefined && { unreachable: processed.unreachable }),
+      ...(processed.misconfigured !== undefined && { misconfigured: processed.misconfigured }),
       planned: plan.length,
     };
   }

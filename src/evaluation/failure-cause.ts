@@ -99,3 +99,12 @@ export const asSentenceEnd = (line: string): string => (/[?!]$/.test(line) ? lin
 /** A run that scored nothing because its provider failed on every document (not one with no documents). */
 export const everyDocumentFailed = (scores: readonly { n: number; failed: number }[]): boolean =>
   scores.length > 0 && scores.every((s) => s.n === 0) && scores.some((s) => s.failed > 0);
+
+/**
+ * Why a run stopped for its model's configuration (Processed.misconfigured: the last document's error, with its
+ * operator's fix), for `face`: `set up in a way its server refuses, 2 documents in a row (400 from the provider:
+ * Unsupported parameter: …: if every request of gpt-5 is refused so, change or remove the setting it names in
+ * models.yml)`; the count only when more than one.
+ */
+export const misconfiguredCause = (stop: { error: string; documents: number }, face: Face = 'terminal'): string =>
+  `set up in a way its server refuses${stop.documents > 1 ? `, ${stop.documents} documents in a row` : ''} (${failureCause(stop.error, face)})`;

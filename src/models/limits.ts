@@ -77,6 +77,11 @@ export interface Failure {
    * taking them after some in a row).
    */
   serverDown?: true;
+  /**
+   * A failure of the configuration (FAILURE_SIDE: the key, the model's name, the quota, a setting jcb sends): the
+   * documents in a row failed so after which a run stops (CONFIGURATION_IN_A_ROW, src/models/failure-side.ts).
+   */
+  misconfigured?: number;
   message: string;
 }
 

@@ -45,6 +45,9 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
     baseUrlSetting: baseUrlSetting(config),
     secrets: [apiKey],
     timeoutMs: config.timeoutMs,
+    alias: config.alias,
+    model: config.model,
+    apiKeyEnv: config.apiKeyEnv,
   };
   const { ChatOpenAI, HumanMessage } = langchain();
   const chat = new ChatOpenAI({
@@ -99,6 +102,7 @@ export function createLiveProvider(config: LiveModelConfig, options: LiveOptions
             result.failure.retryable,
             result.attempts,
             result.failure.serverDown ?? false,
+            result.failure.misconfigured ?? 0,
           );
         }
         const { message, latencyMs } = result.value;

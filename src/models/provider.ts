@@ -100,6 +100,8 @@ export class ProviderError extends Error {
     readonly attempts = 1,
     /** The failure was the server's, not the document's (limits.ts Failure.serverDown). */
     readonly serverDown = false,
+    /** Documents in a row failed so after which a run stops, for a failure of the configuration; else 0 (Failure.misconfigured). */
+    readonly misconfigured = 0,
   ) {
     super(message);
     this.name = 'ProviderError';

@@ -5,7 +5,10 @@
 // the terminal comes through `redact` here first; a base URL never does: a failure names its setting instead.
 import { operatorFix, redactCredentials } from '../base/shown.js';
 import { errorBody, isErrorBody, parseJson } from './error-body.js';
+import { configurationFix, sideOf, statusKind, type Configured } from './failure-side.js';
 import type { Failure } from './limits.js';
+
+export { FAILURE_SIDE, type ReplyKind } from './failure-side.js';
 
 /** What an HTTP status means to a person running a model. */
 export const STATUS_MEANING: Record<number, string> = {
@@ -14,38 +17,6 @@ export const STATUS_MEANING: Record<number, string> = {
   404: 'no such model or endpoint',
   429: 'rate limit or quota exceeded',
 };
-
-/**
- * Whose failure each kind of reply is. `server`: the server is down, still loading, crashed or not reached, and
- * while that lasts every document fails so: a run stops taking documents after unreachableLimit of them in a
- * row failed on the server's side (src/evaluation/engine.ts). `document`: this request failed; the next may not.
- */
-export const FAILURE_SIDE = {
-  /** Refused, reset or closed before any answer, host not found, TLS, a port fetch refuses. */
-  connection: 'server',
-  /** No answer within timeoutMs. */
-  timeout: 'server',
-  /** Any 5xx: 500 (a crashed worker, its traceback), 502 and 504 from a proxy before a dead server, 503 while loading. */
-  'status 5xx': 'server',
-  /** A 200 whose body is an error with a 5xx code (vLLM's `{object: "error", code: 500}`, a proxy's `{error: {code: 502}}`). */
-  'error in 200, code 5xx': 'server',
-  /** 400 (context length), 401, 403, 404, 422, 429 (rate limit, quota): refused by a server that works. */
-  'status 4xx': 'document',
-  /** A 200 whose body is an error with a 4xx code or none (FastAPI's `{detail}`). */
-  'error in 200': 'document',
-  /** A 200 that is no chat completion, or whose message's content is not text. */
-  'not a completion': 'document',
-  /** A 200 whose answer the server ended itself (`finish_reason` `error` or `abort`). */
-  'ended by the server': 'document',
-  /** A body that dropped before its end, or could not be decoded (`Content-Encoding` it is not in). */
-  'body unreadable': 'document',
-} as const satisfies Record<string, 'server' | 'document'>;
-
-export type ReplyKind = keyof typeof FAILURE_SIDE;
-
-/** `{serverDown: true}` for a kind FAILURE_SIDE gives the server, else nothing: spread into its Failure. */
-const sideOf = (kind: ReplyKind): Pick<Failure, 'serverDown'> =>
-  FAILURE_SIDE[kind] === 'server' ? { serverDown: true } : {};
 
 /** Longest server message kept (characters): a whole sentence pair such as vLLM's context-length refusal. */
 const MAX_MESSAGE = 400;
@@ -78,7 +49,7 @@ export class ServerReplyError extends Error {
   }
 }
 
-export interface ServerContext {
+export interface ServerContext extends Configured {
   /** The configured base URL, or undefined for the OpenAI API. Never written into a failure (README "Secrets"). */
   baseUrl?: string;
   /**
@@ -108,23 +79,30 @@ function urlHint(ctx: ServerContext): string {
   return ` (${setting})`;
 }
 
-/** An HTTP error status as a failure: the meaning, the server's message; 429 (not a quota) and 5xx retried. */
+/**
+ * An HTTP error status as a failure: the meaning, the server's message, the operator's fix of a configuration
+ * kind (failure-side.ts) or a 404's base URL; 429 (not a quota) and 5xx retried.
+ */
 function statusFailure(status: number, headers: Headers, text: string, ctx: ServerContext): Failure {
   const { message, code } = errorBody(text, headers.get('content-type') ?? '');
-  const quota = status === 429 && /insufficient_quota|quota/i.test(`${code ?? ''} ${message}`);
-  const meaning = quota
-    ? 'quota exceeded (waiting does not help)'
-    : status === 429
-      ? 'rate limit exceeded'
-      : (STATUS_MEANING[status] ?? (status >= 500 ? 'server error' : ''));
+  const kind = statusKind(status, code, message);
+  const meaning =
+    kind === 'quota spent'
+      ? 'quota exceeded (waiting does not help)'
+      : status === 429
+        ? 'rate limit exceeded'
+        : (STATUS_MEANING[status] ?? (status >= 500 ? 'server error' : ''));
   // A 401's text adds nothing to "invalid API key" and may echo the key (masked or not).
-  const said = status === 401 ? '' : oneLine(message, ctx.secrets);
-  const hint = status === 404 && ctx.baseUrl ? operatorFix(urlHint(ctx)) : '';
+  let said = status === 401 ? '' : oneLine(message, ctx.secrets);
+  const fix = configurationFix(kind, status, message, ctx);
+  // The fix follows the server's message: its own full stop would stand before the fix's colon.
+  if (fix) said = said.replace(/[.。]$/, '');
+  const hint = status === 404 && ctx.baseUrl && !fix ? operatorFix(urlHint(ctx)) : '';
   return {
-    retryable: !quota && (status === 429 || status >= 500),
+    retryable: kind !== 'quota spent' && (status === 429 || status >= 500),
     retryAfterMs: retryAfterMs(headers),
-    ...sideOf(status >= 500 ? 'status 5xx' : 'status 4xx'),
-    message: `${status} from the provider: ${[meaning, said].filter(Boolean).join(': ')}${hint}`,
+    ...sideOf(kind),
+    message: `${status} from the provider: ${[meaning, said].filter(Boolean).join(': ')}${fix}${hint}`,
   };
 }
 

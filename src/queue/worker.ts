@@ -8,7 +8,7 @@ import { setMaxListeners } from 'node:events';
 import type Queue from 'bull';
 import { findTask } from '../evaluation/documents.js';
 import { processItems, type EngineDeps } from '../evaluation/engine.js';
-import { failureCause } from '../evaluation/failure-cause.js';
+import { failureCause, misconfiguredCause } from '../evaluation/failure-cause.js';
 import { forPeople } from '../base/shown.js';
 import { labelsOfRun, planDocuments, setOfRun, type Item } from '../evaluation/plan.js';
 import type { ModelProvider } from '../models/provider.js';
@@ -229,6 +229,18 @@ export async function processJob(
     if (await store.transition(run.id, 'running', 'interrupted')) {
       const { removed } = await removeWaitingJobs(deps.queue, run.id);
       deps.log?.(`run ${run.id}: --max-cost $${limit} reached, stopped (${removed} waiting jobs removed)`);
+    }
+    current = (await store.getRun(run.id))!;
+  }
+  if (processed.misconfigured && current.status === 'running') {
+    // Set up wrong (a key refused, no such model, no quota): every job would fail so. The first worker to see it
+    // stops the run, its waiting jobs go, the reason is kept for `jcb status`; resumed once fixed.
+    const reason = misconfiguredCause(processed.misconfigured, 'kept');
+    if (await store.transition(run.id, 'running', 'interrupted', reason)) {
+      const { removed } = await removeWaitingJobs(deps.queue, run.id);
+      deps.log?.(
+        `run ${run.id}: ${run.model} ${forPeople(reason, 'terminal')}; stopped (${removed} waiting jobs removed)`,
+      );
     }
     current = (await store.getRun(run.id))!;
   }
