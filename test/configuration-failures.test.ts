@@ -2,7 +2,7 @@
 // generated from that table: a key refused (401, 403), a model the server does not have (Ollama, vLLM, OpenAI 404),
 // a spent quota (429 insufficient_quota), a setting jcb sends refused (400 every document). A run stops at the
 // first (a 400: the second in a row), interrupted and resumable, nothing of it stored failed, with one line saying
-// what to fix in models.yml or the account; a queued run stops the same (its jobs removed, status says why). A
+// what to fix in the model registry or the account; a queued run stops the same (its jobs removed, status says why). A
 // server on this machine answers as OpenAI, vLLM and Ollama do.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,7 +36,7 @@ type Kind = keyof typeof CONFIGURATION_IN_A_ROW;
 /** Members of each configuration kind, as the servers send them, and what the stop line tells the operator. */
 const MEMBERS: Record<Kind, { fix: string; members: [string, Reply][] }> = {
   'key refused': {
-    fix: 'set a valid key in LOCAL_KEY (apiKeyEnv of local in models.yml)',
+    fix: 'set a valid key in LOCAL_KEY (apiKeyEnv of local in the model registry)',
     members: [
       [
         "OpenAI's 401 invalid_api_key",
@@ -46,7 +46,7 @@ const MEMBERS: Record<Kind, { fix: string; members: [string, Reply][] }> = {
     ],
   },
   'model not found': {
-    fix: `the server has no model ${MODEL}: correct model of local in models.yml`,
+    fix: `the server has no model ${MODEL}: correct model of local in the model registry`,
     members: [
       [
         "Ollama's 404, not pulled",
@@ -79,7 +79,7 @@ const MEMBERS: Record<Kind, { fix: string; members: [string, Reply][] }> = {
     ],
   },
   'status 400': {
-    fix: 'change or remove the setting it names in models.yml',
+    fix: 'change or remove the setting it names in the model registry',
     members: [
       [
         "OpenAI's 400 unsupported_parameter",
@@ -162,7 +162,7 @@ describe('a failure of the configuration stops the run, each kind of FAILURE_SID
     // Slack's users are sent to the operator, never told the variable.
     const chat = failureCause(result.misconfigured!.error, 'chat');
     expect(chat).toContain(ASK_OPERATOR);
-    expect(chat).not.toMatch(/LOCAL_KEY|models\.yml/);
+    expect(chat).not.toMatch(/LOCAL_KEY|registry/);
     // Fixed, the run resumes where it stopped and finishes with every document answered.
     reply = ok;
     const resumed = await t.services.evaluate({ ...cmd, runId: result.run.id });

@@ -94,7 +94,8 @@ describe('per-family request parameters', () => {
       tokenizer: inThreadTokenizer(),
     });
     const refused = await wrongKey.evaluate({ task: 'mr', model: 'g4o', shot: 'zero', limit: 1 });
-    expect((await wrongKey.show(refused.run.id)).failures[0].error).toMatch(/^g4o: 401 from the provider: invalid API key/);
+    // A key refused stops the run before it stores the document (test/configuration-failures.test.ts).
+    expect(refused.misconfigured?.error).toMatch(/^g4o: 401 from the provider: invalid API key/);
     await wrongKey.close();
   });
 
@@ -121,7 +122,9 @@ describe('per-family request parameters', () => {
       /only reasoning models/,
     );
     expect(() => bad('{ provider: openai, model: gpt-4o, temperature: 0 }')).not.toThrow();
-    expect(() => createServices({ env: { JCB_MODELS: modelsFile(MODELS) } }).modelRequest('nope')).toThrow(/Unknown model/);
+    expect(() => createServices({ env: { JCB_MODELS: modelsFile(MODELS) } }).modelRequest('nope')).toThrow(
+      /Unknown model/,
+    );
   });
 
   it('counts the prompt tokens of a vendor-prefixed or upper-case OpenAI name with its own encoding', () => {
@@ -132,7 +135,20 @@ describe('per-family request parameters', () => {
 
   it('counts a prompt line by line (instructions once a process) to the same figure as the whole text', () => {
     // Junctions where a piece of the encodings could span a line break: punctuation, spaces, `/`, CRLF, blank lines.
-    const lines = ['### 説明', '入力文: 患者は胸痛。', '  字下げ', '/path', 'a/b。', ' \t', '', "it's", '1234', '「引用」', '\u3000全角', '😀 絵'];
+    const lines = [
+      '### 説明',
+      '入力文: 患者は胸痛。',
+      '  字下げ',
+      '/path',
+      'a/b。',
+      ' \t',
+      '',
+      "it's",
+      '1234',
+      '「引用」',
+      '\u3000全角',
+      '😀 絵',
+    ];
     for (const model of ['gpt-4o', 'gpt-4', 'llm-jp/llm-jp-3-8x13b-instruct3']) {
       const counter = tokenCounter(model);
       for (let i = 0; i < 300; i++) {

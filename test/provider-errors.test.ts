@@ -77,7 +77,8 @@ describe('provider errors as real servers send them', () => {
   async function evalError(model: string) {
     const result = await t.services.evaluate({ task: 'mr', model, shot: 'zero', limit: 1 });
     const shown = await t.services.show(result.run.id);
-    const stored = (await t.services.runDocuments(result.run.id))[0].error ?? '';
+    // A failure of the configuration stops the run before it stores the document (test/configuration-failures.test.ts).
+    const stored = (await t.services.runDocuments(result.run.id))[0]?.error ?? result.misconfigured?.error ?? '';
     return { stored, shown: JSON.stringify(shown), cause: failureCause(stored) };
   }
 
@@ -178,7 +179,7 @@ describe('provider errors as real servers send them', () => {
       'Ollama',
       404,
       OLLAMA_404,
-      `404 from the provider: no such model or endpoint: ${OLLAMA_404.error.message} (the baseUrl of model vllm in the model registry)`,
+      `404 from the provider: no such model or endpoint: ${OLLAMA_404.error.message}: the server has no model m: correct model of vllm in the model registry or pull it (ollama pull m)`,
     ],
     [
       'FastAPI validation (pydantic 2)',
@@ -238,7 +239,7 @@ describe('provider errors as real servers send them', () => {
       .run({ task: 'mr', model: 'patient', doc: 'random', shot: 'zero', onRetry: (_, c) => heard.push(c) })
       .catch((e: Error) => operatorFixFor(e.message, 'terminal'));
     expect(line).toBe(
-      'patient: no answer within 0.3 s (timeoutMs 300): raise timeoutMs in models.yml if the server is slow',
+      'patient: no answer within 0.3 s (timeoutMs 300): raise timeoutMs in the model registry if the server is slow',
     );
     expect(heard).toHaveLength(1);
     expect(scope.pendingMocks()).toHaveLength(1); // 2 of 6 used (nock counts one interceptor)

@@ -32,7 +32,7 @@ const BOUNDARY_LINE =
  * `gpt-4o-live: HTTP 401: 401 Incorrect API key provided: sk-… You can find … https://… (after 1 attempt)`.
  * Connection failures and timeouts are named as such; anything else is its first sentence. Through
  * `forPeople` for `face` (no address: `could not connect to [address] (connection refused)`): the operator's fix
- * (`raise timeoutMs in models.yml`) for the terminal, "ask the bot's operator" in Slack, still marked when `kept`.
+ * (`raise timeoutMs in the model registry`) for the terminal, "ask the bot's operator" in Slack, still marked when `kept`.
  */
 export const failureCause = (error: string, face: Face = 'terminal'): string =>
   forPeople(markLegacyFixes(withoutLegacyAddress(cause(error))), face);
@@ -63,6 +63,12 @@ export const LEGACY_FIXES = [
   / \(the base URL [^()]*\)$/,
   / \(base URL [^()]*\)$/,
   / \((?:the baseUrl of model |the model's baseUrl |OPENAI_BASE_URL)[^()]*\)$/,
+  // failure-side.ts configurationFix: the key, the model, the quota, a refused setting.
+  /: (set a valid key in \S+ \(apiKeyEnv|the server wants a key: name its variable in apiKeyEnv) .*$/,
+  /: (the API key in \S+|an API key) may not use (model|the model) .*$/,
+  /: the server has no (model|such model)\b.*: correct model .*$/,
+  /: the account of .* has no quota left: .*$/,
+  /: if every request .*is refused so, .*$/,
 ];
 
 function markLegacyFixes(line: string): string {

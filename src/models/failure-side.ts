@@ -85,22 +85,23 @@ export interface Configured {
 }
 
 /**
- * The operator's fix of a configuration kind (operatorFix-marked, with its leading `: `), in models.yml's words:
+ * The operator's fix of a configuration kind (operatorFix-marked, with its leading `: `), in the model registry's words:
  * the key's variable, the model's name, the account's quota, the refused setting. '' for any other kind.
  */
 export function configurationFix(kind: ReplyKind, status: number, said: string, c: Configured): string {
   const of = c.alias ? ` of ${c.alias}` : '';
   const key = c.apiKeyEnv ? `the API key in ${c.apiKeyEnv}` : 'an API key';
+  const model = c.model ? `model ${c.model}` : 'the model';
   const fixes: Partial<Record<ReplyKind, string>> = {
     'key refused':
       status === 401
         ? c.apiKeyEnv
-          ? `: set a valid key in ${c.apiKeyEnv} (apiKeyEnv${of} in models.yml)`
-          : `: the server wants a key: name its variable in apiKeyEnv${of} in models.yml`
-        : `: ${key} may not use model ${c.model ?? ''}: use a key that may, or another model`,
-    'model not found': `: the server has no model ${c.model ?? ''}: correct model${of} in models.yml${/pull/i.test(said) ? ` or pull it (ollama pull ${c.model ?? ''})` : ''}`,
+          ? `: set a valid key in ${c.apiKeyEnv} (apiKeyEnv${of} in the model registry)`
+          : `: the server wants a key: name its variable in apiKeyEnv${of} in the model registry`
+        : `: ${key} may not use ${model}: use a key that may, or another model`,
+    'model not found': `: the server has no ${c.model ? model : 'such model'}: correct model${of} in the model registry${c.model && /pull/i.test(said) ? ` or pull it (ollama pull ${c.model})` : ''}`,
     'quota spent': `: the account of ${key} has no quota left: add credit, or use another key`,
-    'status 400': `: if every request${of} is refused so, change or remove the setting it names in models.yml`,
+    'status 400': `: if every request${of} is refused so, change or remove the setting it names in the model registry`,
   };
-  return fixes[kind] ? operatorFix(fixes[kind].replace(/ {2,}/g, ' ')) : '';
+  return fixes[kind] ? operatorFix(fixes[kind]) : '';
 }
