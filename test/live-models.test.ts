@@ -122,9 +122,7 @@ describe('per-family request parameters', () => {
       /only reasoning models/,
     );
     expect(() => bad('{ provider: openai, model: gpt-4o, temperature: 0 }')).not.toThrow();
-    expect(() => createServices({ env: { JCB_MODELS: modelsFile(MODELS) } }).modelRequest('nope')).toThrow(
-      /Unknown model/,
-    );
+    expect(() => createServices({ env: { JCB_MODELS: modelsFile(MODELS) } }).modelRequest('nope')).toThrow(/Unknown model/);
   });
 
   it('counts the prompt tokens of a vendor-prefixed or upper-case OpenAI name with its own encoding', () => {
@@ -135,20 +133,7 @@ describe('per-family request parameters', () => {
 
   it('counts a prompt line by line (instructions once a process) to the same figure as the whole text', () => {
     // Junctions where a piece of the encodings could span a line break: punctuation, spaces, `/`, CRLF, blank lines.
-    const lines = [
-      '### 説明',
-      '入力文: 患者は胸痛。',
-      '  字下げ',
-      '/path',
-      'a/b。',
-      ' \t',
-      '',
-      "it's",
-      '1234',
-      '「引用」',
-      '\u3000全角',
-      '😀 絵',
-    ];
+    const lines = ['### 説明', '入力文: 患者は胸痛。', '  字下げ', '/path', 'a/b。', ' \t', '', "it's", '1234', '「引用」', '\u3000全角', '😀 絵'];
     for (const model of ['gpt-4o', 'gpt-4', 'llm-jp/llm-jp-3-8x13b-instruct3']) {
       const counter = tokenCounter(model);
       for (let i = 0; i < 300; i++) {

@@ -239,7 +239,7 @@ describe('provider errors as real servers send them', () => {
       .run({ task: 'mr', model: 'patient', doc: 'random', shot: 'zero', onRetry: (_, c) => heard.push(c) })
       .catch((e: Error) => operatorFixFor(e.message, 'terminal'));
     expect(line).toBe(
-      'patient: no answer within 0.3 s (timeoutMs 300): raise timeoutMs in the model registry if the server is slow',
+      'patient: no answer within 0.3 s (timeoutMs 300): raise timeoutMs in models.yml if the server is slow',
     );
     expect(heard).toHaveLength(1);
     expect(scope.pendingMocks()).toHaveLength(1); // 2 of 6 used (nock counts one interceptor)

@@ -43,15 +43,7 @@ export const runJson = <T extends { run: Run }>(r: T) => ({ ...r, run: plainRun(
 
 /** `jcb tasks`: one row a task with its source and licence; the task files left out, one line each, below. */
 export function renderTasks(
-  tasks: readonly {
-    id: string;
-    label: string;
-    metric: string;
-    title: string;
-    source: string;
-    licence: string | null;
-    nonCommercial: boolean;
-  }[],
+  tasks: readonly { id: string; label: string; metric: string; title: string; source: string; licence: string | null; nonCommercial: boolean }[],
   problems: readonly string[],
 ): string {
   const rows = tasks.map((t) => [
