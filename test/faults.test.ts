@@ -47,8 +47,10 @@ async function switchableModel(latencyMs = 0) {
       state.calls++;
       if (state.mode === 'hang') return; // the connection stays open, unanswered
       if (state.mode === 'fail') {
-        res.writeHead(500, { 'content-type': 'application/json' });
-        return res.end(JSON.stringify({ error: { message: 'internal error', type: 'server_error' } }));
+        // A failure of the document, not of the server (src/models/failure-side.ts): a reply that is no chat
+        // completion. (A 5xx is the server's: its documents wait in the queue for it.)
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ id: 'x', object: 'chat.completion' }));
       }
       setTimeout(() => {
         res.writeHead(200, { 'content-type': 'application/json' });

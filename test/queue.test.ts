@@ -230,7 +230,7 @@ describe('background evaluations', () => {
       // The cause the client met (refused), not "timed out" (break-urls).
       terminal: {
         detail: expect.stringMatching(
-          /^Redis at redis:\/\/127\.0\.0\.1:1: nothing answers there \(connection refused\)$/,
+          /^Redis at 127\.0\.0\.1:1\/0 \(REDIS_URL\): nothing answers there \(connection refused\)$/,
         ),
       },
     });

@@ -244,7 +244,8 @@ export async function processJob(
     }
     current = (await store.getRun(run.id))!;
   }
-  if (processed.unreachable && !stopping.requested() && current.status === 'running') {
+  const waitsForServer = Boolean(processed.unreachable && !stopping.requested() && current.status === 'running');
+  if (waitsForServer && processed.unreachable) {
     // Its documents wait in the queue for the server (the ones that failed are asked again then), not stored failed.
     const count = (job.unreachable?.count ?? 0) + 1;
     const reason = failureCause(processed.unreachable.error, 'kept');
@@ -272,7 +273,9 @@ export async function processJob(
     handedBack = rest.length;
     deps.log?.(`run ${run.id}: ${task.id}, stopping: ${handedBack} documents handed back to the queue`);
   }
-  const finished = current.status === 'running' && (await finishIfComplete(store, current));
+  // A job left waiting for the server (above) still holds documents to ask again: the run is not finished yet, even
+  // where its every document is stored failed (a job as long as the in-a-row limit).
+  const finished = !waitsForServer && current.status === 'running' && (await finishIfComplete(store, current));
   deps.log?.(`run ${run.id}: ${task.id}, ${processed.computed} of ${job.docIds.length} documents computed`);
   if (finished) deps.log?.(`run ${run.id} finished`);
   return { computed: processed.computed, finished, handedBack };
