@@ -39,13 +39,17 @@ const waitFor = async (check: () => Promise<boolean> | boolean, ms = 30_000) => 
 
 /** A local model server whose behaviour the test switches: answer, fail (HTTP 500) or never answer. */
 async function switchableModel(latencyMs = 0) {
-  const state = { mode: 'ok' as 'ok' | 'fail' | 'hang', calls: 0 };
+  const state = { mode: 'ok' as 'ok' | 'fail' | 'down' | 'hang', calls: 0 };
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       state.calls++;
       if (state.mode === 'hang') return; // the connection stays open, unanswered
+      if (state.mode === 'down') {
+        res.writeHead(502, { 'content-type': 'text/html' });
+        return res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+      }
       if (state.mode === 'fail') {
         // A failure of the document, not of the server (src/models/failure-side.ts): a reply that is no chat
         // completion. (A 5xx is the server's: its documents wait in the queue for it.)
@@ -153,6 +157,22 @@ describe('1. re-queuing a run', () => {
     // Nothing left: queuing it again queues nothing.
     const none = await producer.enqueueEvaluation({ task: 'mr', model: 'slow', shot: 'zero', runId: first.run.id });
     expect(none).toMatchObject({ documents: 0, jobs: 0 });
+  });
+
+  it('does not finish a run whose job waits for its server, even with every document of the job failed', async () => {
+    const store = await freshStore('sqlite');
+    const model = await switchableModel();
+    cleanups.push(model.close, store.drop);
+    const env = testEnv(store, model.url);
+    const producer = services(env);
+    await services(env).startWorker(1);
+    model.state.mode = 'down';
+    const run = await producer.enqueueEvaluation({ task: 'mr', model: 'slow', shot: 'zero', noCache: true });
+    // Every document asked (the job as long as the in-a-row limit: 3), then a while for the worker to finish it.
+    await waitFor(async () => model.state.calls >= run.documents);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await producer.status(run.run.id))[0].run.status).toBe('running');
+    await producer.cancel(run.run.id);
   });
 });
 
