@@ -142,6 +142,11 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
   let app: App | undefined;
   let stopTracking = async () => {};
   let stopLoopWatch = () => {};
+  // A start's queue work still under way when the bot stops fails as its connections close: not a warning then.
+  let stopped = false;
+  const warnUnlessStopped = (what: string) => (err: Error) => {
+    if (!stopped) app?.logger.warn(`${what}: ${err.message}`);
+  };
   return {
     config,
     async start() {
@@ -190,7 +195,7 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
           (m) => app?.logger.info(m),
           (m) => app?.logger.warn(`Redis: ${m}`),
         )
-        .catch((err: Error) => app?.logger.warn(`evaluation queue: ${err.message}`));
+        .catch(warnUnlessStopped('evaluation queue'));
       // Scheduled evaluations: their runs are watched, and the digest posted when they have all ended.
       // Without Redis the bot still works; the schedules wait for it.
       services
@@ -201,10 +206,11 @@ export function createBot(env: NodeJS.ProcessEnv = process.env, services: Servic
           // schedules.yml edited while the bot runs: installed again, said in the log.
           (line) => app?.logger.info(line),
         )
-        .catch((err: Error) => app?.logger.warn(`schedules not installed: ${err.message}`));
+        .catch(warnUnlessStopped('schedules not installed'));
       return config.appToken ? undefined : (server as Server);
     },
     async stop() {
+      stopped = true;
       const tracking = stopTracking();
       stopLoopWatch();
       await app?.stop();

@@ -28,6 +28,7 @@ const TABLE_RULED = [
   'SLACK_APP_ID',
   'PORT',
   'JCB_BOT_RATE_PER_MINUTE',
+  'JCB_SLACK_LOOKUP_MS',
   'JCB_BOT_ALLOWED_USERS',
   'JCB_BOT_ALLOWED_CHANNELS',
   'JCB_ADMINS',
@@ -49,6 +50,8 @@ const schema = z.object({
   PORT: emptyIsUnset(z.coerce.number().int().min(0).max(65535).default(3000)),
   /** Requests a user may make a minute (commands, buttons, mentions). */
   JCB_BOT_RATE_PER_MINUTE: emptyIsUnset(z.coerce.number().int().positive().default(20)),
+  /** How long the bot waits for Slack's users.info (guest or not) before treating the user as a guest. */
+  JCB_SLACK_LOOKUP_MS: emptyIsUnset(z.coerce.number().int().min(100).max(60_000).default(1500)),
   /** If set, only these users (Slack ids) may run live models; replays and baselines stay open. */
   JCB_BOT_ALLOWED_USERS: list,
   /** If set, live models run only in these channels. */
@@ -69,6 +72,8 @@ export interface BotConfig {
   appId?: string;
   port: number;
   ratePerMinute: number;
+  /** How long (ms) Slack's users.info is waited for before a user is treated as a guest (JCB_SLACK_LOOKUP_MS). */
+  lookupMs: number;
   allowedUsers: string[];
   allowedChannels: string[];
   admins: string[];
@@ -115,6 +120,7 @@ export function botConfig(env: NodeJS.ProcessEnv): BotConfig {
     appId: c.SLACK_APP_ID,
     port: c.PORT,
     ratePerMinute: c.JCB_BOT_RATE_PER_MINUTE,
+    lookupMs: c.JCB_SLACK_LOOKUP_MS,
     allowedUsers: c.JCB_BOT_ALLOWED_USERS,
     allowedChannels: c.JCB_BOT_ALLOWED_CHANNELS,
     admins: c.JCB_ADMINS,

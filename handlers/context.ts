@@ -85,7 +85,7 @@ export function createContext(
   const lightSlots = new Semaphore(LIGHT_IN_PARALLEL);
   // A second after the last work, the garbage of the works goes (src/base/idle-collect.ts).
   const idle = idleCollector();
-  const guests = new GuestBook();
+  const guests = new GuestBook(config.lookupMs);
   return {
     services,
     safety: new Safety(config),

@@ -10,7 +10,6 @@ const KEEP_MS = 10 * 60_000;
 /** How long a failure is kept (no users:read, Slack down): the person stays unknown, Slack is not asked again. */
 const FAILED_KEEP_MS = 60_000;
 /** How long a request waits for users.info before its person counts as unknown (a guest, this once). */
-const ASK_MS = 1_500;
 /** Slack's errors that mean the app may not ask at all, whoever the person (the operator must act). */
 const NO_RIGHT = new Set(['missing_scope', 'not_allowed_token_type']);
 
@@ -42,6 +41,9 @@ export class GuestBook {
   private readonly asking = new Map<string, Promise<void>>();
   private toldNoRight = false;
 
+  /** `askMs`: how long Slack's answer is waited for (BotConfig.lookupMs) before the user is left unknown (a guest). */
+  constructor(private readonly askMs: number) {}
+
   private fresh(user: string): { guest: boolean | undefined } | undefined {
     const k = this.known.get(user);
     if (!k) return undefined;
@@ -72,7 +74,7 @@ export class GuestBook {
   private async ask(client: WebClient, user: string, warn: (line: string) => void): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ASK_MS / 1000} s`)), ASK_MS);
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.askMs / 1000} s`)), this.askMs);
     });
     let guest: boolean | undefined;
     try {

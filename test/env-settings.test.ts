@@ -67,6 +67,7 @@ const REFUSED: Record<string, string[]> = {
   PORT: ['eighty', '65536', '-1', '0x50', '8e3'],
   SLACK_APP_ID: ['my-app', 'B123'],
   JCB_BOT_RATE_PER_MINUTE: ['0', 'abc', '1e3', '2.5'],
+  JCB_SLACK_LOOKUP_MS: ['99', '60001', 'soon', '1.5'],
   JCB_CONFIRM_COST_USD: ['abc', '-1', '1e3', '0x10', '$5', ' 5'],
   JCB_BOT_ALLOWED_USERS: ['@alice', 'alice,bob'],
   JCB_BOT_ALLOWED_CHANNELS: ['#general'],
@@ -117,6 +118,7 @@ const TAKEN: Record<string, string> = {
   PORT: '0',
   SLACK_APP_ID: 'A0123ABCD',
   JCB_BOT_RATE_PER_MINUTE: '20',
+  JCB_SLACK_LOOKUP_MS: '1500',
   JCB_CONFIRM_COST_USD: '0.50',
   JCB_BOT_ALLOWED_USERS: 'U0123, W0456',
   JCB_BOT_ALLOWED_CHANNELS: 'C0123,G0456,',
@@ -177,7 +179,7 @@ describe('ENV_SETTINGS', () => {
     expect(ENV_SETTINGS.filter((s) => s.place).map((s) => s.name)).toEqual(
       ENV_SETTINGS.filter(
         (s) =>
-          !/^(JCB_(QUEUE_CHUNK|QUEUE_LOCK_MS|RECONCILE_MS|STALLED_MS|SHUTDOWN_GRACE_MS|THREADS|CHECK_TIMEOUT_MS|STORE_RETRY_MS|HEARTBEAT_MS|ORPHAN_AFTER_MS|LOOP_REPORT_MS|TOKENIZER|FREE_TEXT_POLICY|KEEP_FREE_TEXT|RELEASE_REF|PACK_REF|CHAT_MODEL|JUDGE_MODEL|DEBUG|BOT_RATE_PER_MINUTE|CONFIRM_COST_USD|BOT_ALLOWED_USERS|BOT_ALLOWED_CHANNELS|ADMINS)|PORT|SLACK_APP_ID)$/.test(
+          !/^(JCB_(QUEUE_CHUNK|QUEUE_LOCK_MS|RECONCILE_MS|STALLED_MS|SHUTDOWN_GRACE_MS|THREADS|CHECK_TIMEOUT_MS|STORE_RETRY_MS|HEARTBEAT_MS|ORPHAN_AFTER_MS|LOOP_REPORT_MS|TOKENIZER|FREE_TEXT_POLICY|KEEP_FREE_TEXT|RELEASE_REF|PACK_REF|CHAT_MODEL|JUDGE_MODEL|DEBUG|BOT_RATE_PER_MINUTE|SLACK_LOOKUP_MS|CONFIRM_COST_USD|BOT_ALLOWED_USERS|BOT_ALLOWED_CHANNELS|ADMINS)|PORT|SLACK_APP_ID)$/.test(
             s.name,
           ),
       ).map((s) => s.name),
@@ -231,7 +233,14 @@ describe('ENV_SETTINGS', () => {
         return (err as Error).message;
       }
     };
-    for (const name of ['PORT', 'SLACK_APP_ID', 'JCB_BOT_RATE_PER_MINUTE', 'JCB_CONFIRM_COST_USD', 'JCB_ADMINS']) {
+    for (const name of [
+      'PORT',
+      'SLACK_APP_ID',
+      'JCB_BOT_RATE_PER_MINUTE',
+      'JCB_SLACK_LOOKUP_MS',
+      'JCB_CONFIRM_COST_USD',
+      'JCB_ADMINS',
+    ]) {
       expect(said({ ...bot, [name]: REFUSED[name][0] }), name).toMatch(new RegExp(`^${name} must be `));
       expect(said({ ...bot, [name]: TAKEN[name] }), name).toBe('(accepted)');
     }

@@ -243,6 +243,11 @@ export const ENV_SETTINGS: readonly EnvSetting[] = [
     schema: orEmpty(whole(1)),
   },
   {
+    name: 'JCB_SLACK_LOOKUP_MS',
+    right: 'a whole number of milliseconds from 100 to 60000, or unset for 1500',
+    schema: orEmpty(whole(100, 60_000)),
+  },
+  {
     name: 'JCB_CONFIRM_COST_USD',
     right: 'an amount of US dollars in decimal digits (1, 0.50), or unset for 1',
     schema: orEmpty(z.string().regex(/^[0-9]+(\.[0-9]+)?$/)),
