@@ -1,4 +1,5 @@
 // Scoring a released-format generation file: each row against the gold stored beside it.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { scoreInterval, type Interval } from '../metrics/bootstrap.js';
 import { readJsonRows, type Row } from '../release/files.js';
 import type { DocScore, Metrics, Parsed, ScoringContext, Task } from '../tasks/types.js';
@@ -87,7 +88,12 @@ export async function scoreFilesAt(files: readonly FileToScore[]): Promise<FileS
   const tokenizer = createRougeTokenizer({ threads: 0 });
   const ctx: ScoringContext = { tokenize: (texts, keep) => tokenizer.tokenize(texts, keep), ids: idTokenizer() };
   const scores: FileScore[] = [];
-  for (const [taskId, file, interval] of files) scores.push(await scoreFileAt(taskId, file, ctx, interval));
+  for (const [taskId, file, interval] of files) {
+    scores.push(await scoreFileAt(taskId, file, ctx, interval));
+    // A turn of the event loop between files: scoring them yields only to promises, and a thread's messages (a
+    // pool thread saying it is ready for work: `jcb score`'s caller scores beside it) wait for a turn.
+    await nextTurn();
+  }
   return scores;
 }
 
