@@ -132,13 +132,18 @@ afterEach(async () => {
 });
 
 describe('1. re-queuing a run', () => {
-  it('computes exactly the failed documents again, although Redis still holds the finished jobs', async () => {
+  /** A fresh store, a switchable model and one worker process's services taking jobs; the producer's services. */
+  async function queuedSetup() {
     const store = await freshStore('sqlite');
     const model = await switchableModel();
     cleanups.push(model.close, store.drop);
     const env = testEnv(store, model.url);
-    const producer = services(env);
     await services(env).startWorker(1);
+    return { model, producer: services(env) };
+  }
+
+  it('computes exactly the failed documents again, although Redis still holds the finished jobs', async () => {
+    const { model, producer } = await queuedSetup();
     model.state.mode = 'fail';
     const first = await producer.enqueueEvaluation({ task: 'mr', model: 'slow', shot: 'zero', noCache: true });
     await waitFor(async () => (await producer.status(first.run.id))[0].run.status === 'finished');
@@ -160,12 +165,7 @@ describe('1. re-queuing a run', () => {
   });
 
   it('does not finish a run whose job waits for its server, even with every document of the job failed', async () => {
-    const store = await freshStore('sqlite');
-    const model = await switchableModel();
-    cleanups.push(model.close, store.drop);
-    const env = testEnv(store, model.url);
-    const producer = services(env);
-    await services(env).startWorker(1);
+    const { model, producer } = await queuedSetup();
     model.state.mode = 'down';
     const run = await producer.enqueueEvaluation({ task: 'mr', model: 'slow', shot: 'zero', noCache: true });
     // Every document asked (the job as long as the in-a-row limit: 3), then a while for the worker to finish it.

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { createRougeTokenizer } from '../src/metrics/tokenizer/index.js';
 import type { Run, RunDocument } from '../src/store/store.js';
+import { NO_OWNER } from '../src/store/run-owners.js';
 import { buildManifest } from '../src/release/manifest.js';
 
 /**
@@ -182,11 +183,7 @@ export const runRow = (id: string, status = 'running'): Run => ({
   assumptions: null,
   queue: null,
   stall_reason: null,
-  owner_host: null,
-  owner_pid: null,
-  owner_start: null,
-  owner_token: null,
-  heartbeat_at: null,
+  ...NO_OWNER,
 });
 /** A stored document of run r1's MR (a store test's row). */
 export const documentRow = (docId: string, status = 'done', docIndex = 0): RunDocument => ({

@@ -17,6 +17,7 @@ import { findTask } from '../src/evaluation/documents.js';
 import { createServices, type RunResult } from '../src/services/index.js';
 import type { Parsed } from '../src/tasks/types.js';
 import { freshStore, inThreadTokenizer, JCB_BIN, releaseDir, type TestStore } from './helpers.js';
+import { nockedServices } from './nocked-services.js';
 import { loopbackOpenServer, openServerReply, type Answer, type OpenServer } from './openai-fake.js';
 
 const dir = releaseDir();
@@ -380,24 +381,10 @@ describe.skipIf(!dir)('what each open model is sent', () => {
 describe.skipIf(!dir).each(['sqlite', 'postgres'] as const)(
   'a live run against vLLM-like and Ollama-like stand-ins on %s',
   (kind) => {
-    let store: TestStore;
     let services: ReturnType<typeof createServices>;
     const models = modelsFile();
-    beforeAll(async () => {
-      nock.disableNetConnect();
-      store = await freshStore(kind);
-      services = createServices({
-        env: { JCB_DATA_DIR: dir, JCB_MODELS: models, ...store.env },
-        tokenizer: inThreadTokenizer(),
-        retryBaseDelayMs: 1,
-      });
-    });
-    afterAll(async () => {
-      await services.close();
-      await store.drop();
-      nock.enableNetConnect();
-    });
-    afterEach(() => nock.cleanAll());
+    const live = nockedServices(dir!, () => models, kind);
+    beforeAll(() => void ({ services } = live));
 
     it('stores the thinking, counts its tokens (estimated), logs and exports it, and keeps it through the cache', async () => {
       const bodies = serve(SERVERS.vllm, () => ({ content: '3', reasoning: '1は禁忌。答え: 1 ではない。' }));

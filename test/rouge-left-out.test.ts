@@ -1,15 +1,12 @@
 // A ROUGE-L setting's mean leaves out empty outputs and non-answers, as the release did; a live run's score says
 // how many documents it stands on (†, n/planned) wherever it shows, and `–` when none was answered (breaker-llm K3).
 import nock from 'nock';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { finalScoresMessage } from '../handlers/blocks/progress.js';
 import { renderEval, renderRunSummary, renderRunsLeaderboard } from '../src/cli/render.js';
 import { COVERAGE_LEGEND, MARKS } from '../src/leaderboard/coverage.js';
-import { createServices } from '../src/services/index.js';
-import { freshStore, inThreadTokenizer, releaseDir, type TestStore } from './helpers.js';
+import { releaseDir } from './helpers.js';
+import { nockedServices, registryFile, type NockedServices } from './nocked-services.js';
 
 const dir = releaseDir();
 const SERVER = 'http://127.0.0.1:8000';
@@ -40,25 +37,9 @@ function serve() {
 }
 
 describe.skipIf(!dir)('a ROUGE-L setting with documents that were not answered', () => {
-  let store: TestStore;
-  let services: ReturnType<typeof createServices>;
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    store = await freshStore('sqlite');
-    const models = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-left-out-')), 'models.yml');
-    writeFileSync(models, MODELS);
-    services = createServices({
-      env: { JCB_DATA_DIR: dir, JCB_MODELS: models, ...store.env },
-      tokenizer: inThreadTokenizer(),
-      retryBaseDelayMs: 1,
-    });
-  });
-  afterAll(async () => {
-    await services.close();
-    await store.drop();
-    nock.enableNetConnect();
-  });
-  afterEach(() => nock.cleanAll());
+  const live = nockedServices(dir!, () => registryFile(MODELS, 'jcb-left-out-'));
+  let services: NockedServices['services'];
+  beforeAll(() => void ({ services } = live));
 
   it('shows n/planned with † in the terminal, show, Slack and the runs board; – when none was answered', async () => {
     serve();

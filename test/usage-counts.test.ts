@@ -2,10 +2,7 @@
 // `show` and Slack display) falls back on jcb's own counts, marked, and is never negative (breaker-llm K2, K7).
 import fc from 'fast-check';
 import nock from 'nock';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ESTIMATED_MARK, ESTIMATED_NOTE } from '../src/base/format.js';
 import { renderUsage } from '../src/cli/render-request.js';
 import { withOwnCounts } from '../src/evaluation/answer.js';
@@ -13,7 +10,8 @@ import { costUsd, promptTokens } from '../src/evaluation/cost.js';
 import { parseRegistry, type ModelConfig } from '../src/models/registry.js';
 import { MAX_CALL_TOKENS, readUsage } from '../src/models/usage.js';
 import { createServices } from '../src/services/index.js';
-import { freshStore, inThreadTokenizer, releaseDir, type TestStore } from './helpers.js';
+import { releaseDir } from './helpers.js';
+import { nockedServices, registryFile } from './nocked-services.js';
 
 const dir = releaseDir();
 const SERVER = 'http://127.0.0.1:8000';
@@ -142,7 +140,6 @@ describe('what a call costs, for any usage a server sends', () => {
 });
 
 describe.skipIf(!dir)('a priced server that sends no usage, or an impossible one', () => {
-  let store: TestStore;
   let services: ReturnType<typeof createServices>;
   const serve = (usage: unknown) =>
     nock(SERVER)
@@ -156,23 +153,8 @@ describe.skipIf(!dir)('a priced server that sends no usage, or an impossible one
         choices: [{ index: 0, message: { role: 'assistant', content: '["アンサー薬"]' }, finish_reason: 'stop' }],
         ...(usage === 'absent' ? {} : { usage }),
       }));
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    store = await freshStore('sqlite');
-    const models = path.join(mkdtempSync(path.join(os.tmpdir(), 'jcb-usage-')), 'models.yml');
-    writeFileSync(models, MODELS);
-    services = createServices({
-      env: { JCB_DATA_DIR: dir, JCB_MODELS: models, ...store.env },
-      tokenizer: inThreadTokenizer(),
-      retryBaseDelayMs: 1,
-    });
-  });
-  afterAll(async () => {
-    await services.close();
-    await store.drop();
-    nock.enableNetConnect();
-  });
-  afterEach(() => nock.cleanAll());
+  const live = nockedServices(dir!, () => registryFile(MODELS, 'jcb-usage-'));
+  beforeAll(() => void ({ services } = live));
 
   it.each(['absent', null])('usage %s: counted by jcb, marked, and --max-cost stops the run', async (usage) => {
     serve(usage);

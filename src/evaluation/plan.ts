@@ -8,6 +8,7 @@ import type { ModelProvider } from '../models/provider.js';
 import type { ModelConfig } from '../models/registry.js';
 import type { Release } from '../release/release.js';
 import type { Run, Store } from '../store/store.js';
+import { NO_OWNER } from '../store/run-owners.js';
 import type { Document, Shot, Task } from '../tasks/types.js';
 import { documentsOf, type DocumentSet } from '../tasks/documents.js';
 import { DEFAULT_LABELS, labelVersionOf, type LabelVersion } from '../release/views.js';
@@ -234,11 +235,7 @@ export async function openRun(
     assumptions: JSON.stringify(runAssumptions(req.tasks, provider.config, req.shot)),
     queue: null,
     stall_reason: null,
-    owner_host: null,
-    owner_pid: null,
-    owner_start: null,
-    owner_token: null,
-    heartbeat_at: null,
+    ...NO_OWNER,
   };
   await store.createRun(run);
   return run;
