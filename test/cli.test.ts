@@ -5,18 +5,17 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  chatCompletion,
-  FIXTURE_ENV,
-  FIXTURE_RELEASE,
-  INVALID_KEY,
-  JCB_BIN,
-  refusal,
-  standInServer,
-} from './helpers.js';
+import { chatCompletion, FIXTURE_ENV, FIXTURE_RELEASE, JCB_BIN, refusal, standInServer } from './helpers.js';
 import { jcbBatch } from './jcb-batch.js';
 import { parseCommand, commandWords } from '../src/command/grammar.js';
 import { heapSettingOf } from '../src/cli/program.js';
+
+/** OpenAI's 400 for a prompt longer than the model takes: a failure of the document (a key refused would stop the run). */
+const TOO_LONG = refusal(
+  400,
+  "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens. Please reduce the length of the messages.",
+  'context_length_exceeded',
+);
 
 const batch = jcbBatch({ env: { JCB_DATA_DIR: undefined } });
 afterAll(() => batch.close());
@@ -174,13 +173,13 @@ describe('honest scores from the terminal', () => {
   };
 
   it('exits 1 naming the cause when every document failed, and the runs leaderboard shows – for it', async () => {
-    const server = await standInServer(() => INVALID_KEY);
+    const server = await standInServer(() => TOO_LONG);
     try {
       const env = { ...storeEnv(), OPENAI_BASE_URL: server.url };
       const r = await jcb(['eval', 'irs', 'gpt-4o-live', '--limit', '1'], env);
       expect(r.code).toBe(1);
       expect(lastLine(r.err)).toMatch(
-        /^jcb: Every document failed, nothing was scored: 401 from the provider: invalid API key\. Once fixed, resume with --run \S+\.$/,
+        /^jcb: Every document failed, nothing was scored: 400 from the provider: This model's maximum context length is 8192 tokens\. .* Once fixed, resume with --run \S+\.$/,
       );
       expect(r.err).not.toMatch(/https?:|sk-test|at .*\.ts:/);
       expect(r.out).toMatch(/^irs\s+0\s+1\s+0\s+0\s+–\s+\(nothing scored\)$/m);
@@ -190,7 +189,7 @@ describe('honest scores from the terminal', () => {
       expect(irsCell(board.out)(/^GPT-4o \(live\) \(openai\)\s+runs/)).toBe('–');
       expect(board.out).not.toMatch(/GPT-4o \(live\).*0\.0/);
       const shown = await jcb(['show', /--run (\S+)\./.exec(r.err)![1]], env);
-      expect(shown.out).toMatch(/irs 2: 401 from the provider: invalid API key$/m);
+      expect(shown.out).toMatch(/irs 2: 400 from the provider: This model's maximum context length is 8192 tokens\./m);
       expect(shown.out).not.toMatch(/https?:/);
     } finally {
       await server.close();
@@ -198,9 +197,9 @@ describe('honest scores from the terminal', () => {
   });
 
   it('marks a score over fewer documents than planned with n/planned, and a --limit run, and ranks neither', async () => {
-    // The first request is refused (final), the others answered: 2 of 3 IRS documents scored.
+    // The first request is refused (the document's failure), the others answered: 2 of 3 IRS documents scored.
     const server = await standInServer((n) =>
-      n === 1 ? INVALID_KEY : { status: 200, body: chatCompletion('所見なし。') },
+      n === 1 ? TOO_LONG : { status: 200, body: chatCompletion('所見なし。') },
     );
     try {
       const env = { ...storeEnv(), OPENAI_BASE_URL: server.url };

@@ -21,7 +21,7 @@ async function setting(extra: Record<string, string> = {}) {
     ...FIXTURE_ENV,
     JCB_MODELS: testModelsFile(),
     REDIS_URL: redis.url,
-    JCB_RECONCILE_MS: '1',
+    JCB_RECONCILE_MS: '100',
     JCB_QUEUE_PREFIX: prefix,
     ...extra,
     ...store.env,

@@ -21,7 +21,7 @@ async function setting() {
     ...FIXTURE_ENV,
     JCB_MODELS: testModelsFile(),
     REDIS_URL: redis.url,
-    JCB_RECONCILE_MS: '1',
+    JCB_RECONCILE_MS: '100',
     ...store.env,
   };
   const services = (queuePrefix = prefix) => {

@@ -22,7 +22,7 @@ describe.each(['sqlite', 'postgres'] as const)('two deployments on one %s store'
 
   it("re-queue only their own runs (and older runs with none recorded); --run moves a run to the other's queue", async () => {
     const tag = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    const base = { ...FIXTURE_ENV, JCB_MODELS: testModelsFile(), REDIS_URL: redis.url, JCB_RECONCILE_MS: '1' };
+    const base = { ...FIXTURE_ENV, JCB_MODELS: testModelsFile(), REDIS_URL: redis.url, JCB_RECONCILE_MS: '100' };
     const env = (prefix: string) => ({ ...base, ...fresh.env, JCB_QUEUE_PREFIX: prefix });
     const [A, B] = [`jcbqa-${tag}`, `jcbqb-${tag}`];
     const services = (prefix: string) => {

@@ -18,7 +18,7 @@ async function finishedRun() {
     ...FIXTURE_ENV,
     JCB_MODELS: testModelsFile(),
     JCB_QUEUE_PREFIX: `jcbstates-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-    JCB_RECONCILE_MS: '1',
+    JCB_RECONCILE_MS: '100',
     ...store.env,
   };
   const services = createServices({ env, tokenizer: inThreadTokenizer() });
@@ -53,6 +53,8 @@ describe('states a crash can leave', () => {
   it('a run left aggregating is finished again, with the same scores', async () => {
     const { services, s, id, scores } = await finishedRun();
     await leave(s, id, { status: 'aggregating' });
+    // Left longer than JCB_RECONCILE_MS (100: its least): a run aggregating for less may be at it now.
+    await new Promise((r) => setTimeout(r, 150));
     await services.status(id);
     expect((await s.getRun(id))?.status).toBe('finished');
     expect((await s.scores(id)).map((r) => [r.task, r.n, r.score])).toEqual(scores.map((r) => [r.task, r.n, r.score]));
