@@ -1,12 +1,13 @@
 // A stalled run queued again (`jcb eval … --queue --run`) gets JCB_STALLED_MS from then before it can be stopped as
 // stalled again, even by a reconciler that listed it before (a round of many runs, or another process's round):
 // stopStalled reads the run as stored, not as listed. The queue is a stand-in whose every job was declined.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type Queue from 'bull';
 import { stopStalled } from '../src/queue/background.js';
 import type { ChunkJob } from '../src/queue/eval-queue.js';
 import { Store } from '../src/store/store.js';
-import { freshStore, runRow, type TestStore } from './helpers.js';
+import { runRow } from './helpers.js';
+import { storeEachTest } from './store-each-test.js';
 
 /** A queue holding one waiting job of `runId`, declined by every worker that took it. */
 const declinedQueue = (runId: string) => {
@@ -20,16 +21,9 @@ const declinedQueue = (runId: string) => {
 };
 
 describe("a stalled run's clock", () => {
-  let t: TestStore;
+  const held = storeEachTest();
   let store: Store;
-  beforeEach(async () => {
-    t = await freshStore('sqlite');
-    store = await Store.open(t.env);
-  });
-  afterEach(async () => {
-    await store.close();
-    await t.drop();
-  });
+  beforeEach(() => void ({ store } = held));
   const env = { JCB_STALLED_MS: '15000' };
   const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 

@@ -1,21 +1,15 @@
 // The time left of a run under way is read from its recent pace (src/queue/background.ts timeLeftMs), not from
 // its whole time: a run that waited out an outage of hours, then moved again, was said to have hours left.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { PACE_WINDOW_MS, timeLeftMs } from '../src/queue/background.js';
 import { Store } from '../src/store/store.js';
-import { documentRow, freshStore, runRow, type TestStore } from './helpers.js';
+import { documentRow, runRow } from './helpers.js';
+import { storeEachTest } from './store-each-test.js';
 
 describe("a run's time left", () => {
-  let t: TestStore;
+  const held = storeEachTest();
   let store: Store;
-  beforeEach(async () => {
-    t = await freshStore('sqlite');
-    store = await Store.open(t.env);
-  });
-  afterEach(async () => {
-    await store.close();
-    await t.drop();
-  });
+  beforeEach(() => void ({ store } = held));
   const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
   const stored = async (docs: number, at: (i: number) => string, from = 0) => {
     for (let i = 0; i < docs; i++)
