@@ -1,9 +1,6 @@
-// Services over a fresh store and a model registry file, with nock refusing the network: what the tests of live
-// models against stand-in servers set up around a describe (over the release copy at `dir`).
+// Services over a fresh store and a model registry file (fake-provider.ts modelsFile), with nock refusing the network,
+// once for a describe over the release copy at `dir` (servicesOverNock: fresh for each test, over the miniature release).
 import nock from 'nock';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createServices } from '../src/services/index.js';
 import { freshStore, inThreadTokenizer, type TestStore } from './helpers.js';
@@ -39,11 +36,4 @@ export function nockedServices(
   });
   afterEach(() => nock.cleanAll());
   return made;
-}
-
-/** A model registry file holding `yaml`, in a folder of its own named after `prefix`. */
-export function registryFile(yaml: string, prefix: string): string {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), prefix)), 'models.yml');
-  writeFileSync(file, yaml);
-  return file;
 }

@@ -6,7 +6,8 @@ import { finalScoresMessage } from '../handlers/blocks/progress.js';
 import { renderEval, renderRunSummary, renderRunsLeaderboard } from '../src/cli/render.js';
 import { COVERAGE_LEGEND, MARKS } from '../src/leaderboard/coverage.js';
 import { releaseDir } from './helpers.js';
-import { nockedServices, registryFile, type NockedServices } from './nocked-services.js';
+import { modelsFile } from './fake-provider.js';
+import { nockedServices, type NockedServices } from './nocked-services.js';
 
 const dir = releaseDir();
 const SERVER = 'http://127.0.0.1:8000';
@@ -37,7 +38,7 @@ function serve() {
 }
 
 describe.skipIf(!dir)('a ROUGE-L setting with documents that were not answered', () => {
-  const live = nockedServices(dir!, () => registryFile(MODELS, 'jcb-left-out-'));
+  const live = nockedServices(dir!, () => modelsFile(MODELS));
   let services: NockedServices['services'];
   beforeAll(() => void ({ services } = live));
 

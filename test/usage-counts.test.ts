@@ -11,7 +11,8 @@ import { parseRegistry, type ModelConfig } from '../src/models/registry.js';
 import { MAX_CALL_TOKENS, readUsage } from '../src/models/usage.js';
 import { createServices } from '../src/services/index.js';
 import { releaseDir } from './helpers.js';
-import { nockedServices, registryFile } from './nocked-services.js';
+import { modelsFile } from './fake-provider.js';
+import { nockedServices } from './nocked-services.js';
 
 const dir = releaseDir();
 const SERVER = 'http://127.0.0.1:8000';
@@ -153,7 +154,7 @@ describe.skipIf(!dir)('a priced server that sends no usage, or an impossible one
         choices: [{ index: 0, message: { role: 'assistant', content: '["アンサー薬"]' }, finish_reason: 'stop' }],
         ...(usage === 'absent' ? {} : { usage }),
       }));
-  const live = nockedServices(dir!, () => registryFile(MODELS, 'jcb-usage-'));
+  const live = nockedServices(dir!, () => modelsFile(MODELS));
   beforeAll(() => void ({ services } = live));
 
   it.each(['absent', null])('usage %s: counted by jcb, marked, and --max-cost stops the run', async (usage) => {
