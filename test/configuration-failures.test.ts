@@ -4,27 +4,18 @@
 // first (a 400: the second in a row), interrupted and resumable, nothing of it stored failed, with one line saying
 // what to fix in the model registry or the account; a queued run stops the same (its jobs removed, status says why). A
 // server on this machine answers as OpenAI, vLLM and Ollama do.
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import nock from 'nock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { misconfiguredLine } from '../src/cli/interrupted.js';
 import { ASK_OPERATOR } from '../src/base/shown.js';
 import { failureCause } from '../src/evaluation/failure-cause.js';
 import { CONFIGURATION_IN_A_ROW, FAILURE_SIDE, type ReplyKind } from '../src/models/failure-side.js';
 import { createServices } from '../src/services/index.js';
-import { modelsFile, servicesOverNock } from './fake-provider.js';
+import { json, servicesOverNock, vllmStandIn, type Reply } from './fake-provider.js';
 import { FIXTURE_ENV, freshStore, inThreadTokenizer } from './helpers.js';
 import { completion } from './openai-fake.js';
 import { fileRedis, waitFor } from './own-redis.js';
 
-type Reply = (res: ServerResponse) => void;
-const json =
-  (status: number, body: unknown): Reply =>
-  (res) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
-  };
 const MODEL = 'llama3.1:8b';
 const ok = json(200, completion(MODEL, { content: '["アンサー薬"]' }));
 const openaiError = (status: number, message: string, type: string, code: string | null, param: string | null = null) =>
@@ -101,32 +92,20 @@ const MEMBERS: Record<Kind, { fix: string; members: [string, Reply][] }> = {
 
 let reply: Reply = ok;
 let asked = 0;
-let server: Server;
 const env: Record<string, string> = {};
 const t = servicesOverNock('sqlite', env);
 
-beforeAll(async () => {
-  server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return json(404, { detail: 'Not Found' })(res);
-      asked++;
-      reply(res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  env.JCB_MODELS = modelsFile(`
+vllmStandIn(
+  env,
+  (base) => `
 models:
   local: { provider: openai-compatible, model: "${MODEL}", baseUrl: ${base}, maxRetries: 1, concurrency: 1, timeoutMs: 2000, apiKeyEnv: LOCAL_KEY, dataPolicy: on-premises }
-`);
-  env.LOCAL_KEY = 'sk-local-SECRET-0123456789';
-  nock.enableNetConnect('127.0.0.1');
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+`,
+  (res) => {
+    asked++;
+    reply(res);
+  },
+);
 
 const kinds = (Object.keys(FAILURE_SIDE) as ReplyKind[]).filter((k) => FAILURE_SIDE[k] === 'configuration') as Kind[];
 const cases = kinds.flatMap((kind) =>

@@ -1,6 +1,8 @@
 // The services of a test file over a fake OpenAI-compatible provider: nock holds every HTTP request (none
 // leaves the machine), and the stand-in for api.openai.com refuses what the real one refuses (test/openai-fake.ts).
 import nock from 'nock';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,4 +61,46 @@ export function fakeOpenAI(answer: (body: Record<string, unknown>) => Answer, ti
       return [reply.status, reply.body];
     });
   return { scope, bodies };
+}
+
+/** What a stand-in server does with one chat completion request. */
+export type Reply = (res: ServerResponse) => void;
+
+/** A JSON answer of `status`. */
+export const json =
+  (status: number, body: unknown): Reply =>
+  (res) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+
+/**
+ * A server on this machine routing as vLLM's OpenAI-compatible app (FastAPI) does: POST /v1/chat/completions goes to
+ * `answer`, anything else is a 404 {"detail":"Not Found"}, a body without model or messages a 422. Started before the
+ * calling describe's tests, with env.JCB_MODELS a registry of `registry(base)` (base: its /v1 URL), env.LOCAL_KEY set
+ * and nock letting requests to it through; closed after them.
+ */
+export function vllmStandIn(env: Record<string, string>, registry: (base: string) => string, answer: Reply): void {
+  let server: Server;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return json(404, { detail: 'Not Found' })(res);
+        const request = JSON.parse(body) as { model?: unknown; messages?: unknown };
+        if (typeof request.model !== 'string' || !Array.isArray(request.messages))
+          return json(422, { detail: [{ loc: ['body', 'messages'], msg: 'Field required', type: 'missing' }] })(res);
+        answer(res);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    env.JCB_MODELS = modelsFile(registry(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`));
+    env.LOCAL_KEY = 'sk-local-SECRET-0123456789';
+    nock.enableNetConnect('127.0.0.1');
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
 }

@@ -3,27 +3,17 @@
 // error body with code 5xx under 200, a reset, a timeout) stops a run after unreachableLimit documents in a row,
 // with one line naming what the server answered and no address; every kind the document's lets the run go on.
 // A server on this machine answers as the real ones do, and refuses what they refuse.
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import nock from 'nock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { unreachableLine } from '../src/cli/interrupted.js';
 import { unreachableLimit } from '../src/evaluation/engine.js';
 import { failureCause } from '../src/evaluation/failure-cause.js';
 import { CONFIGURATION_IN_A_ROW } from '../src/models/failure-side.js';
 import { FAILURE_SIDE, type ReplyKind } from '../src/models/server-reply.js';
-import { modelsFile, servicesOverNock } from './fake-provider.js';
+import { json, servicesOverNock, vllmStandIn, type Reply } from './fake-provider.js';
 import { completion } from './openai-fake.js';
 
 /** What the server does with one chat completion request. */
-type Reply = (res: ServerResponse) => void;
-
-const json =
-  (status: number, body: unknown): Reply =>
-  (res) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
-  };
 const text =
   (status: number, type: string, body: string): Reply =>
   (res) => {
@@ -116,37 +106,19 @@ const MEMBERS: Record<Kind, [string, Reply][]> = {
 };
 
 let reply: Reply = ok;
-let server: Server;
 const env: Record<string, string> = {};
 const t = servicesOverNock('sqlite', env);
 
-beforeAll(async () => {
-  // Strict routing, as vLLM's FastAPI app: anything but POST /v1/chat/completions is a 404 {"detail":"Not Found"}.
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return json(404, { detail: 'Not Found' })(res);
-      const request = JSON.parse(body) as { model?: unknown; messages?: unknown };
-      if (typeof request.model !== 'string' || !Array.isArray(request.messages))
-        return json(422, { detail: [{ loc: ['body', 'messages'], msg: 'Field required', type: 'missing' }] })(res);
-      reply(res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  env.JCB_MODELS = modelsFile(`
+// Strict routing, as vLLM's FastAPI app (vllmStandIn).
+vllmStandIn(
+  env,
+  (base) => `
 models:
   local: { provider: openai-compatible, model: m, baseUrl: ${base}, maxRetries: 0, concurrency: 1, timeoutMs: 300, dataPolicy: on-premises }
   retrying: { provider: openai-compatible, model: m, baseUrl: ${base}, maxRetries: 1, concurrency: 1, timeoutMs: 300, apiKeyEnv: LOCAL_KEY, dataPolicy: on-premises }
-`);
-  env.LOCAL_KEY = 'sk-local-SECRET-0123456789';
-  nock.enableNetConnect('127.0.0.1');
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+`,
+  (res) => reply(res),
+);
 
 const cases = (Object.keys(MEMBERS) as Kind[]).flatMap((kind) =>
   MEMBERS[kind].map(([name, r]) => ({ kind, name, r, side: FAILURE_SIDE[kind] })),
